@@ -1,0 +1,21 @@
+export { chooseEncoding } from './choose.ts';
+export { dataCodingFor, encodingForDataCoding } from './data-coding.ts';
+export { decodeText } from './decode.ts';
+export { encodeMessage, planMessage } from './encode.ts';
+export {
+  EmptyTextError,
+  EncodingUnavailableError,
+  MalformedUdhError,
+  TooManyPartsError,
+  UnencodableTextError,
+} from './errors.ts';
+export { PART_UNITS } from './part-sizes.ts';
+export type {
+  ConcatInfo,
+  EncodedMessage,
+  EncodeOptions,
+  Encoding,
+  EncodingChoice,
+  MessagePlan,
+} from './types.ts';
+export { splitUdh } from './udh.ts';

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { decodeText, type EncodeOptions, encodeMessage } from '#core/domain/encoding/index.ts';
+import { reassemble } from './reassemble.ts';
+
+const GSM_ALPHABET =
+  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?' +
+  '¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà\f^{}\\[~]|€';
+const LATIN1_ALL = Array.from({ length: 256 }, (_, code) => String.fromCharCode(code)).join('');
+
+describe('decodeText round trip', () => {
+  it.each<[string, string, EncodeOptions]>([
+    ['the whole GSM alphabet', GSM_ALPHABET, {}],
+    ['the GSM alphabet over several parts', GSM_ALPHABET.repeat(5), {}],
+    ['a flash GSM text', 'Code 1234 {ok}', { flash: true }],
+    ['every Latin-1 character', LATIN1_ALL, { encoding: 'latin1' }],
+    ['Latin-1 with flash', 'ça va', { encoding: 'latin1', flash: true }],
+    ['Cyrillic over several parts', 'Съешь же ещё этих мягких французских булок. '.repeat(6), {}],
+    ['emoji across part boundaries', `${'я'.repeat(66)}${'😀👍🏽'.repeat(30)}`, {}],
+    ['ASCII forced to UCS-2 with flash', 'Hello', { encoding: 'ucs2', flash: true }],
+  ])('when %s is encoded then decoded, then the text comes back', (_label, text, options) => {
+    // Prepare
+    const encoded = encodeMessage(text, options);
+    // Act
+    const decoded = reassemble(encoded);
+    // Assess
+    expect(decoded).toBe(text);
+  });
+
+  it.each<[string, string, EncodeOptions]>([
+    ['Latin-1 in ISO mode', `${LATIN1_ALL}${LATIN1_ALL}`, {}],
+    ['flash Latin-1 in ISO mode', 'Grüße', { flash: true }],
+    ['Cyrillic in ISO mode', 'Привет'.repeat(20), {}],
+  ])('when %s is encoded then decoded, then the text comes back', (_label, text, options) => {
+    // Prepare
+    const encoded = encodeMessage(text, { ...options, isoMode: true });
+    // Act
+    const decoded = reassemble(encoded, { isoMode: true });
+    // Assess
+    expect(decoded).toBe(text);
+  });
+});
+
+describe('decodeText', () => {
+  it.each([
+    ['an escape to an undefined extension', [0x61, 0x1b, 0x41], 'aA'],
+    ['a trailing escape', [0x61, 0x1b], 'a'],
+    ['octets with the top bit set', [0xc1, 0x80], 'A@'],
+    ['a double escape before an extension', [0x1b, 0x1b, 0x65], '€'],
+  ])('when GSM holds %s, then it decodes leniently', (_label, bytes, expected) => {
+    // Prepare
+    const payload = Buffer.from(bytes);
+    // Act
+    const text = decodeText(payload, 0);
+    // Assess
+    expect(text).toBe(expected);
+  });
+
+  it.each([1, 3])('when data_coding is %i, then the bytes decode as Latin-1', (dataCoding) => {
+    // Prepare
+    const payload = Buffer.from('Olá ÿ', 'latin1');
+    // Act
+    const text = decodeText(payload, dataCoding);
+    // Assess
+    expect(text).toBe('Olá ÿ');
+  });
+
+  it('when a UCS-2 payload has an odd trailing octet, then it is dropped', () => {
+    // Prepare
+    const payload = Buffer.from([0x04, 0x16, 0x00]);
+    // Act
+    const text = decodeText(payload, 8);
+    // Assess
+    expect(text).toBe('Ж');
+  });
+
+  it('when a UCS-2 payload is decoded, then the input buffer is left untouched', () => {
+    // Prepare
+    const payload = Buffer.from([0x04, 0x16]);
+    // Act
+    decodeText(payload, 8);
+    // Assess
+    expect([...payload]).toEqual([0x04, 0x16]);
+  });
+
+  it('when data_coding is 0xF0 (class 0, GSM), then the text decodes as GSM', () => {
+    // Prepare
+    const payload = Buffer.from([0x1b, 0x65, 0x00]);
+    // Act
+    const text = decodeText(payload, 0xf0);
+    // Assess
+    expect(text).toBe('€@');
+  });
+});
