@@ -1,0 +1,92 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { DomainError } from '#core/domain/errors.ts';
+
+// Recipients go to the SMSC as destination TON 1 / NPI 1 (international), so a number must carry its
+// country code. We accept "+79991234567" and the same digits without the "+" ("79991234567"), with
+// spaces, dashes, dots and parentheses as people write them. We do not guess a country for national
+// forms ("89991234567", "0049..."): a wrong guess would text a stranger; such input is invalid.
+// The `max` metadata is needed for getType() (mobile vs fixed line).
+
+const ALLOWED_CHARACTERS = /^\+?[0-9 ()./-]+$/;
+const SEPARATORS = /[ ()./-]/g;
+const MAX_INPUT_LENGTH = 32;
+
+export type PhoneNumberType = 'MOBILE' | 'FIXED_LINE_OR_MOBILE' | 'FIXED_LINE' | 'OTHER';
+
+export class InvalidPhoneNumberError extends DomainError {
+  readonly code = 'invalid_phone_number';
+
+  constructor(input: string, path: readonly (string | number)[] = ['to']) {
+    super(
+      `${JSON.stringify(input)} is not a valid phone number in international format (e.g. +79991234567)`,
+      path,
+    );
+  }
+}
+
+export class NotMobileNumberError extends DomainError {
+  readonly code = 'not_mobile_number';
+
+  constructor(e164: string, type: PhoneNumberType, path: readonly (string | number)[] = ['to']) {
+    const what = type === 'FIXED_LINE' ? 'a fixed-line number' : 'not a mobile number';
+    super(`${e164} is ${what}: this message kind needs a mobile number`, path);
+  }
+}
+
+export interface ParsedPhoneNumber {
+  e164: string;
+  type: PhoneNumberType;
+}
+
+/** Validates and normalises to E.164, whatever the number's type. */
+export function parsePhoneNumber(
+  input: string,
+  path: readonly (string | number)[] = ['to'],
+): ParsedPhoneNumber {
+  const trimmed = input.trim();
+  // libphonenumber would read letters as a keypad ("+7 999 FLOWERS"); we want digits only.
+  if (trimmed.length > MAX_INPUT_LENGTH || !ALLOWED_CHARACTERS.test(trimmed)) {
+    throw new InvalidPhoneNumberError(input, path);
+  }
+  const digits = trimmed.replace(SEPARATORS, '');
+  const international = digits.startsWith('+') ? digits : `+${digits}`;
+  const parsed = parsePhoneNumberFromString(international);
+  if (!parsed?.isValid()) throw new InvalidPhoneNumberError(input, path);
+  return { e164: parsed.number, type: toPhoneNumberType(parsed.getType()) };
+}
+
+/**
+ * E.164 form of a number that can receive SMS: MOBILE, or FIXED_LINE_OR_MOBILE where the numbering
+ * plan does not tell them apart (USA, Canada). `allowFixedLine` is for voice calls, which ring
+ * landlines too. Premium, toll-free, VoIP, pager and personal numbers are refused as not mobile.
+ */
+export function normalisePhoneNumber(
+  input: string,
+  options: { allowFixedLine?: boolean; path?: readonly (string | number)[] } = {},
+): string {
+  const path = options.path ?? ['to'];
+  const { e164, type } = parsePhoneNumber(input, path);
+  const accepted = type === 'MOBILE' || type === 'FIXED_LINE_OR_MOBILE';
+  if (!accepted && !(options.allowFixedLine && type === 'FIXED_LINE')) {
+    throw new NotMobileNumberError(e164, type, path);
+  }
+  return e164;
+}
+
+/** For logs: "+" and the first 4 digits (country and operator code) and the last 2: "+7999*****67". */
+export function maskPhoneNumber(e164: string): string {
+  const digits = e164.replace(/^\+/, '');
+  if (digits.length <= 6) return `+${'*'.repeat(digits.length)}`;
+  return `+${digits.slice(0, 4)}${'*'.repeat(digits.length - 6)}${digits.slice(-2)}`;
+}
+
+function toPhoneNumberType(type: string | undefined): PhoneNumberType {
+  switch (type) {
+    case 'MOBILE':
+    case 'FIXED_LINE_OR_MOBILE':
+    case 'FIXED_LINE':
+      return type;
+    default:
+      return 'OTHER';
+  }
+}
