@@ -1,0 +1,74 @@
+import { DomainError } from '#core/domain/errors.ts';
+import { commandStatusName } from './status.ts';
+
+/** Base of every failure the SMPP engine reports; `code` is stable for logs and metrics. */
+export abstract class SmppError extends DomainError {}
+
+export class SessionConfigError extends SmppError {
+  readonly code = 'SMPP_CONFIG_INVALID';
+}
+
+/** The SMSC answered a request with a non-zero command_status. */
+export class SmscRejectedError extends SmppError {
+  readonly code = 'SMSC_REJECTED';
+  readonly commandStatus: number;
+  readonly statusName: string;
+
+  constructor(command: string, commandStatus: number) {
+    const statusName = commandStatusName(commandStatus);
+    super(`${command} rejected by the SMSC: ${statusName} (0x${commandStatus.toString(16)})`);
+    this.commandStatus = commandStatus;
+    this.statusName = statusName;
+  }
+}
+
+/** The SMSC refused the login itself; retrying would only risk locking the account. */
+export class BindCredentialsError extends SmppError {
+  readonly code = 'SMPP_BAD_CREDENTIALS';
+  readonly commandStatus: number;
+
+  constructor(commandStatus: number) {
+    super(`bind refused: ${commandStatusName(commandStatus)}`);
+    this.commandStatus = commandStatus;
+  }
+}
+
+export class NotBoundError extends SmppError {
+  readonly code = 'SMPP_NOT_BOUND';
+
+  constructor(message = 'no SMPP bind is currently established') {
+    super(message);
+  }
+}
+
+export class ResponseTimeoutError extends SmppError {
+  readonly code = 'SMPP_RESPONSE_TIMEOUT';
+
+  constructor(command: string, timeoutMs: number) {
+    super(`no ${command} answer within ${timeoutMs} ms`);
+  }
+}
+
+export class ConnectionLostError extends SmppError {
+  readonly code = 'SMPP_CONNECTION_LOST';
+
+  constructor(reason: string) {
+    super(`SMPP connection lost: ${reason}`);
+  }
+}
+
+/** A TCP or TLS level failure while opening a connection (refused, certificate, timeout). */
+export class ConnectError extends SmppError {
+  readonly code = 'SMPP_CONNECT_FAILED';
+  /** The Node error code when there is one, e.g. ECONNREFUSED or DEPTH_ZERO_SELF_SIGNED_CERT. */
+  readonly causeCode: string | undefined;
+
+  constructor(message: string, causeCode?: string) {
+    super(message);
+    this.causeCode = causeCode;
+  }
+}
+
+export class InvalidAddressError extends SmppError {
+  readonly code = 'SMPP_INVALID_ADDRESS';
+}

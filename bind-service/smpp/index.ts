@@ -1,0 +1,35 @@
+// The public face of the SMPP engine: dispatch/ and main.ts use the engine through this file.
+export { type AddressOverrides, addressFor, destinationAddress, type SmppAddress } from './address.ts';
+export {
+  describeSessionConfig,
+  PROVIDER_IDLE_LIMIT_MS,
+  parseSessionConfig,
+  type ReconnectSettings,
+  type ResolvedSessionConfig,
+  type SessionConfig,
+  type SmppHost,
+  type TlsSettings,
+} from './config.ts';
+export type { DeliverHandler, DeliveryAnswer } from './deliveries.ts';
+export {
+  BindCredentialsError,
+  ConnectError,
+  ConnectionLostError,
+  InvalidAddressError,
+  NotBoundError,
+  ResponseTimeoutError,
+  SessionConfigError,
+  SmppError,
+  SmscRejectedError,
+} from './errors.ts';
+export type { DisconnectReason, SessionEventName, SessionEvents, StopReason } from './events.ts';
+export type {
+  DeliverAddress,
+  DeliverSm,
+  ProviderTlvs,
+  QueryResult,
+  SubmitFields,
+  SubmitOutcome,
+} from './pdu-mapping.ts';
+export { type SessionState, SmppClient, type SmppClientOptions, type StopOptions } from './session.ts';
+export { commandStatusName, Status } from './status.ts';

@@ -1,0 +1,325 @@
+// One SMPP transceiver bind to the SMSC, kept alive for the life of the process: connect, bind,
+// keep-alive, reconnect with back-off over the hosts, a window of in-flight submits, deliveries
+// answered after they are stored, and a graceful stop that drains and unbinds.
+import {
+  parseSessionConfig,
+  type ResolvedSessionConfig,
+  type SessionConfig,
+  type SmppHost,
+} from './config.ts';
+import type { SmppConnection } from './connection.ts';
+import { Connector } from './connector.ts';
+import { answerDelivery, type DeliverHandler } from './deliveries.ts';
+import { NotBoundError, SmscRejectedError } from './errors.ts';
+import { type DisconnectReason, SessionEventEmitter, type StopReason } from './events.ts';
+import {
+  fromQueryResp,
+  genericNackOutcome,
+  type QueryResult,
+  type SubmitFields,
+  type SubmitOutcome,
+  submitRespOutcome,
+  toSubmitPdu,
+} from './pdu-mapping.ts';
+import type { PDU } from './smpp-package.ts';
+import { Status } from './status.ts';
+import { SubmitWindow } from './window.ts';
+
+export type SessionState = 'idle' | 'connecting' | 'bound' | 'stopping' | 'stopped';
+
+export interface SmppClientOptions {
+  /** Monotonic milliseconds; injectable for tests. */
+  now?: () => number;
+  /** For the back-off jitter; injectable for tests. */
+  random?: () => number;
+}
+
+export interface StopOptions {
+  /** How long in-flight submits may take to be answered before they are reported 'unknown'. */
+  drainTimeoutMs?: number;
+}
+
+interface InFlightSubmit {
+  resolve(outcome: SubmitOutcome): void;
+}
+
+interface BoundWaiter {
+  resolve(): void;
+  reject(error: Error): void;
+}
+
+const NOT_BOUND: SubmitOutcome = { kind: 'not-sent', reason: 'not-bound' };
+const STOPPING: SubmitOutcome = { kind: 'not-sent', reason: 'stopping' };
+const TIMED_OUT: SubmitOutcome = { kind: 'unknown', reason: 'timeout' };
+const CONNECTION_LOST: SubmitOutcome = { kind: 'unknown', reason: 'connection-lost' };
+
+export class SmppClient extends SessionEventEmitter {
+  readonly config: ResolvedSessionConfig;
+  private status: SessionState = 'idle';
+  private current: SmppConnection | undefined;
+  private readonly window: SubmitWindow<InFlightSubmit>;
+  private readonly connector: Connector;
+  private readonly now: () => number;
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private deliverHandler: DeliverHandler | undefined;
+  private boundWaiters: BoundWaiter[] = [];
+  private stopping: Promise<void> | undefined;
+  private stopError: Error | undefined;
+
+  constructor(config: SessionConfig, options: SmppClientOptions = {}) {
+    super();
+    this.config = parseSessionConfig(config);
+    this.window = new SubmitWindow(this.config.windowSize);
+    this.now = options.now ?? (() => performance.now());
+    this.connector = new Connector(
+      this.config,
+      this,
+      {
+        onPdu: (connection, pdu) => this.onPdu(connection, pdu),
+        onClose: (connection, reason, detail) => this.onClose(connection, reason, detail),
+        onBound: (connection) => this.onBound(connection),
+        onCredentialsRefused: (error) => this.finish('bad-credentials', error),
+      },
+      { now: this.now, ...(options.random ? { random: options.random } : {}) },
+    );
+  }
+
+  get state(): SessionState {
+    return this.status;
+  }
+
+  get isBound(): boolean {
+    return this.status === 'bound';
+  }
+
+  /** The host of the current bind, if any. */
+  get boundTo(): SmppHost | undefined {
+    return this.current?.target;
+  }
+
+  /** Submits sent and not yet answered (plus slots granted to callers about to send). */
+  get inFlight(): number {
+    return this.window.inFlight;
+  }
+
+  get windowSize(): number {
+    return this.config.windowSize;
+  }
+
+  /** Free window slots on the current bind; 0 while not bound. */
+  get availableSlots(): number {
+    return this.isBound ? this.window.available : 0;
+  }
+
+  /**
+   * Connects and binds, then keeps the bind up until stop(). Resolves at the first successful bind;
+   * rejects with BindCredentialsError on a refused login, or NotBoundError when stopped first.
+   */
+  start(): Promise<void> {
+    if (this.status !== 'idle') throw new Error(`start() called in state '${this.status}'`);
+    this.status = 'connecting';
+    const bound = this.whenBound();
+    bound.catch(() => undefined);
+    this.connector.start();
+    return bound;
+  }
+
+  /** Resolves when bound (now or later); rejects once the session is stopped for good. */
+  whenBound(): Promise<void> {
+    if (this.status === 'bound') return Promise.resolve();
+    if (this.status === 'stopped' || this.status === 'stopping') {
+      return Promise.reject(this.stopError ?? new NotBoundError('session stopped'));
+    }
+    return new Promise<void>((resolve, reject) => this.boundWaiters.push({ resolve, reject }));
+  }
+
+  /**
+   * Resolves when the bind is up and has a free slot, so a dispatcher claims a message only when it
+   * can send it. Also resolves once stopping (submit() then answers 'not-sent').
+   */
+  async whenSlotFree(): Promise<void> {
+    for (;;) {
+      if (this.status === 'stopping' || this.status === 'stopped') return;
+      if (this.isBound && this.window.available > 0) return;
+      if (!this.isBound) {
+        await this.whenBound().catch(() => undefined);
+        continue;
+      }
+      await this.window.whenSlotFree();
+    }
+  }
+
+  onDeliver(handler: DeliverHandler): void {
+    this.deliverHandler = handler;
+  }
+
+  /** Sends one SUBMIT_SM; waits (FIFO) for a window slot when the window is full. Never throws. */
+  async submit(fields: SubmitFields): Promise<SubmitOutcome> {
+    if (this.status === 'stopping' || this.status === 'stopped') return STOPPING;
+    if (!this.current) return NOT_BOUND;
+    if (!this.window.tryAcquire()) {
+      const granted = await this.window.acquire();
+      if (!granted) return this.notSent();
+      if (!this.current || this.status !== 'bound') {
+        this.window.release();
+        return this.notSent();
+      }
+    }
+    const sequenceNumber = this.current.send('submit_sm', toSubmitPdu(fields));
+    if (sequenceNumber === undefined) {
+      this.window.release();
+      return NOT_BOUND;
+    }
+    const deadline = this.now() + this.config.responseTimeoutMs;
+    return new Promise<SubmitOutcome>((resolve) => this.window.track(sequenceNumber, { resolve }, deadline));
+  }
+
+  /** QUERY_SM for one message id; resolves an 'unknown' submit when no receipt comes. */
+  async queryStatus(
+    messageId: string,
+    source?: { addr: string; ton: number; npi: number },
+  ): Promise<QueryResult> {
+    const connection = this.current;
+    if (!connection || this.status !== 'bound') throw new NotBoundError();
+    const answer = await connection.request(
+      'query_sm',
+      {
+        message_id: messageId,
+        source_addr: source?.addr ?? '',
+        source_addr_ton: source?.ton ?? 0,
+        source_addr_npi: source?.npi ?? 0,
+      },
+      this.config.responseTimeoutMs,
+    );
+    if (answer.command_status !== Status.ESME_ROK)
+      throw new SmscRejectedError('query_sm', answer.command_status);
+    return fromQueryResp(answer);
+  }
+
+  /** Stops taking submits, drains the window (bounded), unbinds, closes; no reconnect afterwards. */
+  stop(options: StopOptions = {}): Promise<void> {
+    this.stopping ??= this.shutdown(options.drainTimeoutMs ?? 5_000);
+    return this.stopping;
+  }
+
+  private async shutdown(drainTimeoutMs: number): Promise<void> {
+    if (this.status === 'stopped') return;
+    this.status = 'stopping';
+    this.connector.cancel();
+    this.window.cancelWaiters();
+    const connection = this.current;
+    if (connection) {
+      await this.drain(connection, drainTimeoutMs);
+      for (const submit of this.window.abandon()) submit.resolve(CONNECTION_LOST);
+      if (connection.isOpen) {
+        await connection.request('unbind', {}, this.config.unbindTimeoutMs).catch(() => undefined);
+      }
+      connection.close('stopping');
+      await connection.whenClosed();
+    }
+    this.finish('requested');
+  }
+
+  private async drain(connection: SmppConnection, timeoutMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.window.whenEmpty(),
+      connection.whenClosed(),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, timeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
+  }
+
+  private finish(reason: StopReason, error?: Error): void {
+    this.status = 'stopped';
+    this.connector.cancel();
+    this.stopSweep();
+    this.stopError = error ?? new NotBoundError('session stopped');
+    const waiters = this.boundWaiters;
+    this.boundWaiters = [];
+    for (const waiter of waiters) waiter.reject(this.stopError);
+    this.emit('stopped', { reason });
+  }
+
+  private notSent(): SubmitOutcome {
+    return this.status === 'stopping' || this.status === 'stopped' ? STOPPING : NOT_BOUND;
+  }
+
+  private onBound(connection: SmppConnection): void {
+    this.current = connection;
+    this.status = 'bound';
+    connection.startKeepAlive(this.config.enquireLinkIntervalMs, this.config.enquireLinkTimeoutMs);
+    this.startSweep();
+    this.emit('bound', { host: connection.target.host, port: connection.target.port });
+    const waiters = this.boundWaiters;
+    this.boundWaiters = [];
+    for (const waiter of waiters) waiter.resolve();
+  }
+
+  private onClose(connection: SmppConnection, reason: DisconnectReason, detail?: string): void {
+    if (connection !== this.current) return;
+    this.current = undefined;
+    this.stopSweep();
+    const lost = this.window.abandon();
+    for (const submit of lost) submit.resolve(CONNECTION_LOST);
+    const { host, port } = connection.target;
+    this.emit('disconnected', {
+      host,
+      port,
+      reason,
+      inFlight: lost.length,
+      ...(detail === undefined ? {} : { detail }),
+    });
+    if (this.status !== 'bound') return;
+    this.status = 'connecting';
+    this.connector.reconnect();
+  }
+
+  private onPdu(connection: SmppConnection, pdu: PDU): void {
+    if (connection !== this.current) return;
+    switch (pdu.command) {
+      case 'submit_sm_resp':
+        this.settle(pdu, submitRespOutcome(pdu));
+        return;
+      case 'generic_nack':
+        this.settle(pdu, genericNackOutcome(pdu.command_status));
+        return;
+      case 'deliver_sm':
+        void answerDelivery(connection, pdu, this.deliverHandler).then((answer) =>
+          this.emit('deliver', answer),
+        );
+        return;
+      default:
+        this.unexpected(pdu);
+    }
+  }
+
+  private settle(pdu: PDU, outcome: SubmitOutcome): void {
+    const submit = this.window.settle(pdu.sequence_number);
+    if (submit) submit.resolve(outcome);
+    else this.unexpected(pdu);
+  }
+
+  private unexpected(pdu: PDU): void {
+    this.emit('unexpected-pdu', {
+      command: pdu.command,
+      sequenceNumber: pdu.sequence_number,
+      commandStatus: pdu.command_status,
+      ...(pdu.message_id ? { messageId: pdu.message_id } : {}),
+    });
+  }
+
+  private startSweep(): void {
+    const everyMs = Math.max(10, Math.min(1_000, Math.floor(this.config.responseTimeoutMs / 4)));
+    this.sweepTimer = setInterval(() => {
+      for (const submit of this.window.expire(this.now())) submit.resolve(TIMED_OUT);
+    }, everyMs);
+  }
+
+  private stopSweep(): void {
+    clearInterval(this.sweepTimer);
+    this.sweepTimer = undefined;
+  }
+}

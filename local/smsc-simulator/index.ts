@@ -1,0 +1,22 @@
+// The SMSC simulator's public surface, for tests, benchmarks and the local stack.
+export type { MoMessage } from './mo.ts';
+export { formatCost, formatHlrText, formatReceiptText, receiptDate } from './receipt-text.ts';
+export { SmscSimulator } from './simulator.ts';
+export type {
+  BindMode,
+  BoundSessionInfo,
+  Fault,
+  HlrRecord,
+  MessageKind,
+  Outcome,
+  OutcomeRule,
+  ReceiptEvent,
+  ReceiptStat,
+  ReceivedMessage,
+  ReceivedSubmit,
+  SessionClosedEvent,
+  SimulatorAccount,
+  SimulatorEvents,
+  SimulatorOptions,
+  SimulatorStats,
+} from './types.ts';

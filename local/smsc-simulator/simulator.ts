@@ -1,0 +1,309 @@
+// An SMPP server that behaves like the SMSC (smscentre.com) gateway, for tests (listen(0)) and for
+// local runs. It records what it accepted, answers like the provider, and lets a test script faults.
+import { EventEmitter } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { type PDU, type Server, type Session, smpp } from '#bind-service/smpp/smpp-package.ts';
+import type { BindDeps } from './binds.ts';
+import { CommandRouter } from './commands.ts';
+import { FaultBook, type SessionFault } from './faults.ts';
+import { MessageBook } from './messages.ts';
+import { deliverMo, type MoMessage } from './mo.ts';
+import { MultipartAssembler, sortedParts } from './multipart.ts';
+import { type ResolvedOptions, resolveOptions } from './options.ts';
+import { ReceiptDispatcher } from './receipts.ts';
+import { SessionRegistry } from './registry.ts';
+import { DuplicateGuard, FloodGuard } from './rules.ts';
+import { SimSession } from './session.ts';
+import { SubmitHandler } from './submit.ts';
+import { TimerSet } from './timers.ts';
+import type {
+  BoundSessionInfo,
+  Fault,
+  Outcome,
+  ReceivedMessage,
+  ReceivedSubmit,
+  SimulatorEvents,
+  SimulatorOptions,
+  SimulatorStats,
+} from './types.ts';
+import { Waiters } from './waiters.ts';
+
+function emptyStats(): SimulatorStats {
+  return {
+    binds: 0,
+    bindFailures: 0,
+    submits: 0,
+    accepted: 0,
+    throttled: 0,
+    queueFull: 0,
+    refused: 0,
+    enquireLinks: 0,
+    receiptsSent: 0,
+    receiptsAcked: 0,
+    receiptRetries: 0,
+    kicked: 0,
+    idleTimeouts: 0,
+    incompleteMessages: 0,
+  };
+}
+
+export class SmscSimulator extends EventEmitter<SimulatorEvents> {
+  readonly submissions: ReceivedSubmit[] = [];
+  readonly messages: ReceivedMessage[] = [];
+  readonly stats: SimulatorStats = emptyStats();
+
+  private readonly options: ResolvedOptions;
+  private readonly timers = new TimerSet();
+  private readonly waiters = new Waiters();
+  private readonly registry: SessionRegistry;
+  private readonly faults = new FaultBook();
+  private readonly receipts: ReceiptDispatcher;
+  private readonly assembler: MultipartAssembler;
+  private readonly book: MessageBook;
+  private readonly router: CommandRouter;
+  private readonly sessions = new Set<SimSession>();
+  private readonly silentEnquireLink = new Set<string>();
+  private refuseBindStatus = 0;
+  private server: Server | undefined;
+  private closing: Promise<void> | undefined;
+  private nextSessionId = 1;
+  private nextMessageId: number;
+  private listeningPort = 0;
+
+  constructor(options: SimulatorOptions) {
+    super();
+    this.options = resolveOptions(options);
+    this.nextMessageId = this.options.firstMessageId;
+    this.registry = new SessionRegistry(this.options.accounts);
+    this.receipts = new ReceiptDispatcher({
+      registry: this.registry,
+      timers: this.timers,
+      stats: this.stats,
+      responseTimeoutMs: this.options.receiptResponseTimeoutMs,
+      retryMs: this.options.receiptRetryMs,
+      onHeld: (event) => this.emitChange('receipt-held', event),
+      onSent: (event) => this.emitChange('receipt-sent', event),
+      onAcked: (event) => this.emitChange('receipt-acked', event),
+    });
+    this.book = new MessageBook({
+      options: this.options,
+      stats: this.stats,
+      receipts: this.receipts,
+      flood: new FloodGuard(this.options.floodLimit, this.options.floodGapMs),
+      wantsMessages: () => this.options.record || this.listenerCount('message') > 0,
+      onMessage: (message) => {
+        if (this.options.record) this.messages.push(message);
+        this.emitChange('message', message);
+      },
+      onIncomplete: (head, parts, total) =>
+        this.emitChange('incomplete', {
+          messageIds: [...new Set(parts.map((p) => p.messageId))],
+          systemId: head.systemId,
+          destination: head.destination,
+          received: parts.length,
+          total,
+        }),
+    });
+    this.assembler = new MultipartAssembler(this.options.multipartWindowMs, this.timers, (assembly) =>
+      this.book.expire(assembly.head, sortedParts(assembly), assembly.total),
+    );
+    const submits = new SubmitHandler({
+      options: this.options,
+      stats: this.stats,
+      registry: this.registry,
+      faults: this.faults,
+      assembler: this.assembler,
+      book: this.book,
+      duplicates: new DuplicateGuard(this.options.duplicateWindowMs),
+      timers: this.timers,
+      nextMessageId: () => String(this.nextMessageId++),
+      wantsSubmits: () => this.options.record || this.listenerCount('submit') > 0,
+      onSubmit: (submit) => {
+        if (this.options.record) this.submissions.push(submit);
+        this.emitChange('submit', submit);
+      },
+      endSession: (session, fault) => this.applySessionFault(session, fault),
+    });
+    this.router = new CommandRouter({
+      stats: this.stats,
+      registry: this.registry,
+      submits,
+      book: this.book,
+      binds: this.bindDeps(),
+      silentEnquireLink: (systemId) => this.silentEnquireLink.has(systemId),
+      unbindGraceMs: this.options.unbindGraceMs,
+      issued: (id) => id >= this.options.firstMessageId && id < this.nextMessageId,
+    });
+  }
+
+  /** Starts serving (TLS when `tls` was given); resolves with the port, which 0 lets the OS pick. */
+  listen(port = 0): Promise<number> {
+    if (this.server) return Promise.resolve(this.listeningPort);
+    const tls = this.options.tls;
+    const server = smpp.createServer(tls ? { key: tls.key, cert: tls.cert } : {}, (session) =>
+      this.onConnection(session),
+    );
+    this.server = server;
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, this.options.host, () => {
+        server.off('error', reject);
+        // Errors after listening (a client's TLS handshake failing, say) concern one client only.
+        server.on('error', () => undefined);
+        this.listeningPort = (server.address() as AddressInfo).port;
+        resolve(this.listeningPort);
+      });
+    });
+  }
+
+  get port(): number {
+    return this.listeningPort;
+  }
+
+  /** Receipts created and not yet acknowledged by a client (scheduled, held, in flight, retrying). */
+  get undeliveredReceipts(): number {
+    return this.receipts.outstanding;
+  }
+
+  /** Receipts waiting for a receiving session of their account to bind. */
+  get heldReceipts(): number {
+    return this.receipts.held;
+  }
+
+  /** Ends every session and the server; safe to call more than once. */
+  close(): Promise<void> {
+    this.closing ??= new Promise<void>((resolve) => {
+      this.receipts.stop();
+      this.assembler.clear();
+      this.waiters.cancelAll(new Error('simulator closed'));
+      const server = this.server;
+      for (const session of this.sessions) session.destroy('simulator closed');
+      this.timers.clearAll();
+      if (!server?.listening) {
+        resolve();
+        return;
+      }
+      server.close(() => resolve());
+    });
+    return this.closing;
+  }
+
+  boundSessions(systemId?: string): BoundSessionInfo[] {
+    return this.registry.sessions(systemId).map((session) => session.info());
+  }
+
+  fault(fault: Fault): void {
+    this.faults.add(fault);
+  }
+
+  /** Drops scripted faults, the enquire_link silence and bind refusal. Scripted outcomes stay. */
+  clearFaults(): void {
+    this.faults.clear();
+    this.silentEnquireLink.clear();
+    this.refuseBindStatus = 0;
+  }
+
+  /** Ends every session of the login as the provider does when another bind takes over. */
+  kick(systemId: string): void {
+    for (const session of this.registry.sessions(systemId)) this.endSession(session, 'kicked');
+  }
+
+  /** The login's sessions stop answering enquire_link (until clearFaults or `false`). */
+  stopAnsweringEnquireLink(systemId: string, stop = true): void {
+    if (stop) this.silentEnquireLink.add(systemId);
+    else this.silentEnquireLink.delete(systemId);
+  }
+
+  /** Every bind is refused with this status; 0 or no argument accepts binds again. */
+  refuseBinds(commandStatus = 0): void {
+    this.refuseBindStatus = commandStatus;
+  }
+
+  /** Every later message to this destination ends with this outcome (first over outcomeRules). */
+  scriptOutcome(destination: string, outcome: Outcome): void {
+    this.book.scripted.set(destination, outcome);
+  }
+
+  clearOutcomes(): void {
+    this.book.scripted.clear();
+  }
+
+  injectMo(mo: MoMessage): Promise<number[]> {
+    return deliverMo(this.registry, mo, this.options.receiptResponseTimeoutMs);
+  }
+
+  /** Resolves once `predicate` holds: checked on every simulator event and on a short poll. */
+  waitFor(predicate: () => boolean, timeoutMs = 5000): Promise<void> {
+    return this.waiters.add(predicate, timeoutMs);
+  }
+
+  private emitChange<K extends keyof SimulatorEvents>(event: K, ...args: SimulatorEvents[K]): void {
+    // emit() is generic over the key; this cast only re-joins the key with its own argument tuple.
+    (this.emit as (event: K, ...args: SimulatorEvents[K]) => boolean)(event, ...args);
+    this.waiters.check();
+  }
+
+  private onConnection(raw: Session): void {
+    raw.socket.setNoDelay(true);
+    const session = new SimSession(this.nextSessionId++, raw, this.timers);
+    this.sessions.add(session);
+    session.watchIdle(this.options.idleTimeoutMs, () => {
+      this.stats.idleTimeouts += 1;
+      this.endSession(session, 'idle timeout', false);
+    });
+    raw.on('pdu', (pdu: PDU) => this.router.onPdu(session, pdu));
+    // A PDU that fails to parse leaves the package's reader stuck: the connection is lost anyway.
+    raw.on('error', () => session.destroy('socket error'));
+    raw.on('close', () => this.onClosed(session));
+  }
+
+  private onClosed(session: SimSession): void {
+    this.sessions.delete(session);
+    this.registry.detach(session);
+    session.closed();
+    const event = { sessionId: session.id, reason: session.closeReason };
+    this.emitChange('session-closed', session.systemId ? { ...event, systemId: session.systemId } : event);
+  }
+
+  private bindDeps(): BindDeps {
+    return {
+      registry: this.registry,
+      stats: this.stats,
+      refusedWith: () => this.refuseBindStatus,
+      evict: (session: SimSession) => this.endSession(session, 'replaced by a newer bind'),
+      onBound: (session: SimSession) => {
+        this.emitChange('bind', {
+          sessionId: session.id,
+          systemId: session.systemId ?? '',
+          systemType: session.systemType,
+          interfaceVersion: session.interfaceVersion,
+        });
+        if (session.canReceive && session.systemId) this.receipts.flush(session.systemId);
+      },
+      onRefused: (session: SimSession, systemId: string, commandStatus: number) =>
+        this.emitChange('bind-failed', { sessionId: session.id, systemId, commandStatus }),
+    };
+  }
+
+  private applySessionFault(session: SimSession, fault: SessionFault): void {
+    if (fault === 'close') {
+      // end() rather than destroy(): the answer just written must still reach the client.
+      this.registry.detach(session);
+      session.endAfterFlush('close fault', this.options.unbindGraceMs);
+    } else {
+      this.endSession(session, 'unbind fault', false);
+    }
+  }
+
+  /** unbind, then close: the session leaves the registry at once so nothing more is routed to it. */
+  private endSession(session: SimSession, reason: string, isKick = true): void {
+    if (session.state === 'closed' || session.state === 'ending') return;
+    this.registry.detach(session);
+    if (isKick) {
+      this.stats.kicked += 1;
+      if (session.systemId)
+        this.emitChange('kick', { sessionId: session.id, systemId: session.systemId, reason });
+    }
+    session.unbindAndClose(reason, this.options.unbindGraceMs);
+  }
+}

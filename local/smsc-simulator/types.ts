@@ -1,0 +1,189 @@
+// Public shapes of the simulator: its options, what it records, the faults and outcomes a test scripts.
+
+export interface SimulatorAccount {
+  systemId: string;
+  password: string;
+  /** Messages per second shared by all the account's sessions; 0 = unlimited. Default 30. */
+  rate?: number;
+}
+
+export type ReceiptStat = 'DELIVRD' | 'UNDELIV' | 'EXPIRED' | 'REJECTD';
+
+export interface Outcome {
+  stat: ReceiptStat;
+  err?: number;
+  /** Delay of the (first) receipt; overrides `receiptDelayMs`. */
+  delayMs?: number;
+  /** Sends a second receipt (same id, DELIVRD) with the provider's extra-status TLV: 2 read, 4 clicked. */
+  followUp?: 'read' | 'clicked';
+}
+
+export interface OutcomeRule extends Outcome {
+  /** A RegExp matches when it matches the destination or the text; a function gets the whole message. */
+  match: RegExp | ((message: ReceivedMessage) => boolean);
+}
+
+export interface HlrRecord {
+  imsi: string;
+  msc: string;
+  mcc: string;
+  mnc: string;
+  country: string;
+  network: string;
+  roamingCountry?: string;
+  roamingNetwork?: string;
+}
+
+export interface SimulatorOptions {
+  accounts: SimulatorAccount[];
+  host?: string;
+  /** Max unanswered submit_sm on one session before ESME_RMSGQFUL. Default 300. */
+  windowSize?: number;
+  /** A session receiving no PDU for this long gets unbind and is closed. Default 120 000. */
+  idleTimeoutMs?: number;
+  /** Default 100. */
+  receiptDelayMs?: number;
+  /** Time a receiving session has to answer a DELIVER_SM before it is sent again. Default 10 000. */
+  receiptResponseTimeoutMs?: number;
+  /** Pause before a refused or unanswered DELIVER_SM is sent again. Default 1000. */
+  receiptRetryMs?: number;
+  /** All parts of a long message must arrive within this time. Default 60 000. */
+  multipartWindowMs?: number;
+  /** Identical sends inside this window are refused; 0 disables. Default 60 000 (0 when record is false). */
+  duplicateWindowMs?: number;
+  /** More than this many messages to one number, each within `floodGapMs` of the previous, fail
+   * with err 251; 0 disables. Default 50 (0 when record is false). */
+  floodLimit?: number;
+  /** Default 30 000. */
+  floodGapMs?: number;
+  tls?: { key: string | Buffer; cert: string | Buffer };
+  outcomeRules?: OutcomeRule[];
+  /** Default true; false keeps only counters (for benchmarks). */
+  record?: boolean;
+  /** Price of one part, for the cost TLV. Default 1.5. */
+  pricePerPart?: number;
+  /** Number prefix → mcc+mnc, longest prefix wins. Default { '7': '25001' }. */
+  mccmncByPrefix?: Record<string, string>;
+  /** Default mcc+mnc when no prefix matches. Default '25001'. */
+  defaultMccmnc?: string;
+  /** HLR answer for a number; default: a MTS Russia subscriber. */
+  hlr?: (destination: string) => HlrRecord;
+  /** First message id handed out. Default 100 000. */
+  firstMessageId?: number;
+  /** How long a kicked session may take to answer unbind before its socket is destroyed. Default 200. */
+  unbindGraceMs?: number;
+}
+
+export interface ReceivedSubmit {
+  messageId: string;
+  systemId: string;
+  sessionId: number;
+  source: string;
+  sourceTon: number;
+  sourceNpi: number;
+  destination: string;
+  destTon: number;
+  destNpi: number;
+  dataCoding: number;
+  esmClass: number;
+  registeredDelivery: number;
+  validityPeriod?: string;
+  /** This part's decoded text (without UDH). */
+  text: string;
+  concat?: { reference: number; total: number; index: number };
+  at: number;
+}
+
+export interface ReceivedMessage {
+  messageIds: string[];
+  systemId: string;
+  source: string;
+  destination: string;
+  /** The whole assembled text as sent to the subscriber (kind marker kept), without the comment. */
+  text: string;
+  comment?: string;
+  kind: MessageKind;
+  parts: number;
+  dataCoding: number;
+  at: number;
+}
+
+export type MessageKind =
+  | 'sms'
+  | 'flash'
+  | 'mail'
+  | 'call'
+  | 'viber'
+  | 'soc'
+  | 'tgm'
+  | 'bot'
+  | 'hlr'
+  | 'ping';
+
+export type Fault =
+  | { type: 'no-answer'; count?: number }
+  | { type: 'generic-nack'; count?: number; commandStatus?: number }
+  | { type: 'status'; commandStatus: number; count?: number }
+  | { type: 'throttle'; count?: number }
+  | { type: 'slow'; delayMs: number; count?: number }
+  | { type: 'unbind-after'; submits: number }
+  | { type: 'close-after'; submits: number };
+
+export interface SimulatorStats {
+  binds: number;
+  bindFailures: number;
+  submits: number;
+  accepted: number;
+  throttled: number;
+  queueFull: number;
+  refused: number;
+  enquireLinks: number;
+  receiptsSent: number;
+  receiptsAcked: number;
+  receiptRetries: number;
+  kicked: number;
+  idleTimeouts: number;
+  incompleteMessages: number;
+}
+
+export interface BoundSessionInfo {
+  sessionId: number;
+  systemId: string;
+  systemType: string;
+  interfaceVersion: number;
+  remotePort: number;
+  mode: BindMode;
+}
+
+export type BindMode = 'transceiver' | 'transmitter' | 'receiver';
+
+export interface ReceiptEvent {
+  messageId: string;
+  sessionId: number;
+  systemId: string;
+  stat: ReceiptStat;
+  err: number;
+  attempt: number;
+}
+
+export interface SessionClosedEvent {
+  sessionId: number;
+  systemId?: string;
+  reason: string;
+}
+
+export interface SimulatorEvents {
+  bind: [{ sessionId: number; systemId: string; systemType: string; interfaceVersion: number }];
+  'bind-failed': [{ sessionId: number; systemId: string; commandStatus: number }];
+  kick: [{ sessionId: number; systemId: string; reason: string }];
+  submit: [ReceivedSubmit];
+  message: [ReceivedMessage];
+  incomplete: [
+    { messageIds: string[]; systemId: string; destination: string; received: number; total: number },
+  ];
+  /** No receiving session of the account is bound: the receipt waits for the next bind. */
+  'receipt-held': [ReceiptEvent];
+  'receipt-sent': [ReceiptEvent];
+  'receipt-acked': [ReceiptEvent];
+  'session-closed': [SessionClosedEvent];
+}

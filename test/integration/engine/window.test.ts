@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import type { SubmitOutcome } from '#bind-service/smpp/index.ts';
+import { engineFor, sms, startBound, startSimulator, useCleanup } from './fixtures.ts';
+
+describe('engine window', () => {
+  const defer = useCleanup();
+
+  it('when 600 submits race a window of 300 against a slow server, then at most 300 fly and all are accepted', async () => {
+    // Prepare
+    const simulator = await startSimulator(defer, { windowSize: 300 });
+    simulator.fault({ type: 'slow', delayMs: 200, count: 600 });
+    const client = engineFor(defer, simulator.port, { windowSize: 300 });
+    await startBound(client);
+    let maxInFlight = 0;
+    const observe = () => {
+      maxInFlight = Math.max(maxInFlight, client.inFlight);
+    };
+    // Act
+    const outcomes = await Promise.all(
+      Array.from({ length: 600 }, (_, i) => {
+        const outcome = client.submit(sms(i));
+        observe();
+        return outcome.then((result: SubmitOutcome) => {
+          observe();
+          return result;
+        });
+      }),
+    );
+    // Assess
+    expect(outcomes.filter((o) => o.kind === 'accepted')).toHaveLength(600);
+    expect(maxInFlight).toBe(300);
+    expect(simulator.stats.queueFull).toBe(0);
+    expect(simulator.stats.accepted).toBe(600);
+    expect(client.inFlight).toBe(0);
+  });
+
+  it('when the window is full, then whenSlotFree resolves only once an answer frees a slot', async () => {
+    // Prepare
+    const simulator = await startSimulator(defer);
+    simulator.fault({ type: 'slow', delayMs: 150, count: 2 });
+    const client = engineFor(defer, simulator.port, { windowSize: 2 });
+    await startBound(client);
+    const first = client.submit(sms(1));
+    const second = client.submit(sms(2));
+    let freed = false;
+    // Act
+    const slot = client.whenSlotFree().then(() => {
+      freed = true;
+    });
+    const fullBefore = client.availableSlots;
+    const freedBeforeAnswers = freed;
+    await Promise.all([first, second, slot]);
+    // Assess
+    expect(fullBefore).toBe(0);
+    expect(freedBeforeAnswers).toBe(false);
+    expect(freed).toBe(true);
+    expect(client.availableSlots).toBe(2);
+  });
+});
