@@ -1,0 +1,61 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+export interface AwsClientConfig {
+  region: string;
+  /**
+   * Set only in local mode (DynamoDB Local, fauxqs). Local servers accept any credentials, so static
+   * placeholders are used instead of the default chain: a developer's real AWS profile is never
+   * picked up, signed with, or sent to a local process. In AWS the default chain (task/Lambda role)
+   * applies. Credentials are never logged.
+   */
+  endpoint?: string;
+  /** SDK attempts per call (throttling and 5xx are retried by the SDK); default 3. */
+  maxAttempts?: number;
+  /**
+   * Upper bound for one HTTP request. The SDK has none by default, and a hung connection would hold
+   * a DELIVER_SM answer (or a queue worker) indefinitely. Defaults: DynamoDB 5 s; SQS 30 s, above
+   * the 20 s long poll.
+   */
+  requestTimeoutMs?: number;
+}
+
+const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
+
+const CONNECTION_TIMEOUT_MS = 2_000;
+
+function baseConfig(config: AwsClientConfig, defaultRequestTimeoutMs: number) {
+  return {
+    region: config.region,
+    maxAttempts: config.maxAttempts ?? 3,
+    requestHandler: {
+      connectionTimeout: CONNECTION_TIMEOUT_MS,
+      requestTimeout: config.requestTimeoutMs ?? defaultRequestTimeoutMs,
+    },
+    ...(config.endpoint ? { endpoint: config.endpoint, credentials: LOCAL_CREDENTIALS } : {}),
+  };
+}
+
+export interface DynamoDbClients {
+  dynamo: DynamoDBClient;
+  document: DynamoDBDocumentClient;
+}
+
+export function createDynamoDbClients(config: AwsClientConfig): DynamoDbClients {
+  const dynamo = new DynamoDBClient(baseConfig(config, 5_000));
+  const document = DynamoDBDocumentClient.from(dynamo, {
+    // Optional record fields are left out rather than stored as NULL.
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  return { dynamo, document };
+}
+
+export function createDynamoDbStreamsClient(config: AwsClientConfig): DynamoDBStreamsClient {
+  return new DynamoDBStreamsClient(baseConfig(config, 5_000));
+}
+
+export function createSqsClient(config: AwsClientConfig): SQSClient {
+  return new SQSClient(baseConfig(config, 30_000));
+}

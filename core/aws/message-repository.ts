@@ -1,0 +1,162 @@
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { runDynamo } from '#core/aws/dynamo-errors.ts';
+import { MessageNotFoundError } from '#core/aws/errors.ts';
+import {
+  type CreateAcceptedResult,
+  createMessage,
+  createMessages,
+  type IdempotencyInput,
+} from '#core/aws/message-creation.ts';
+import { fromMessageItem, itemKey } from '#core/aws/message-item.ts';
+import { type MessageTable, type TransitionResult, transition } from '#core/aws/message-writes.ts';
+import { ReceiptApplier, type ReceiptResult } from '#core/aws/receipt-applier.ts';
+import { MESSAGES_TABLE, RETENTION } from '#core/aws/resource-definitions.ts';
+import { commitSubmitted } from '#core/aws/submitted-writes.ts';
+import type { MessageError, MessageRecord } from '#core/domain/message-model.ts';
+import { MESSAGE_STATUSES, type MessageStatus, RELEASE_CLAIM } from '#core/domain/message-state.ts';
+import type { DeliveryReceipt } from '#core/domain/receipt.ts';
+import { normaliseSmscId } from '#core/domain/smsc-id.ts';
+
+export type { CreateAcceptedResult, IdempotencyInput } from '#core/aws/message-creation.ts';
+export type { TransitionResult } from '#core/aws/message-writes.ts';
+export type { ReceiptResult } from '#core/aws/receipt-applier.ts';
+
+export interface MessageRepositoryOptions {
+  clock?: () => Date;
+  /** TTL of message items and their SMSC lookups; default RETENTION.messageDays (90). */
+  retentionDays?: number;
+  /** TTL of idempotency records; default RETENTION.idempotencyHours (24). */
+  idempotencyHours?: number;
+}
+
+export type ClaimResult = 'claimed' | 'already-claimed' | 'not-found';
+
+export interface MarkSubmittedResult {
+  result: TransitionResult;
+  /** Receipts that had arrived before the SUBMIT_SM_RESP and were applied now. */
+  reconciledReceipts: number;
+}
+
+export type BatchCounts = Record<MessageStatus, number> & { total: number };
+
+const DAY_SECONDS = 86_400;
+
+/** Messages in DynamoDB. Every state change is one conditional write; stale events return 'stale'. */
+export class MessageRepository {
+  private readonly table: MessageTable;
+  private readonly receipts: ReceiptApplier;
+  private readonly retentionDays: number;
+  private readonly idempotencyHours: number;
+
+  constructor(client: DynamoDBDocumentClient, tableName: string, options: MessageRepositoryOptions = {}) {
+    const clock = options.clock ?? (() => new Date());
+    this.table = { client, tableName, now: clock };
+    this.retentionDays = options.retentionDays ?? RETENTION.messageDays;
+    this.idempotencyHours = options.idempotencyHours ?? RETENTION.idempotencyHours;
+    this.receipts = new ReceiptApplier(this.table, () => this.expiresAt());
+  }
+
+  async createAccepted(record: MessageRecord, idempotency?: IdempotencyInput): Promise<CreateAcceptedResult> {
+    const ttl = { messageExpiresAt: this.expiresAt(), idempotencyHours: this.idempotencyHours };
+    return createMessage(this.table, record, ttl, idempotency);
+  }
+
+  /** BatchWrite in chunks of 25, unprocessed items retried with back-off. Ids must be fresh. */
+  createAcceptedBatch(records: readonly MessageRecord[]): Promise<void> {
+    return createMessages(this.table, records, this.expiresAt());
+  }
+
+  async get(id: string): Promise<MessageRecord | undefined> {
+    const { Item } = await runDynamo('get message', () =>
+      this.table.client.send(
+        new GetCommand({ TableName: this.table.tableName, Key: itemKey.message(id), ConsistentRead: true }),
+      ),
+    );
+    return Item ? fromMessageItem(Item) : undefined;
+  }
+
+  /** accepted → submitting. 'already-claimed' for any later status: an SQS redelivery, delete it. */
+  async claimForSubmit(id: string): Promise<ClaimResult> {
+    try {
+      return (await transition(this.table, id, 'submitting')) === 'applied' ? 'claimed' : 'already-claimed';
+    } catch (error) {
+      if (error instanceof MessageNotFoundError) return 'not-found';
+      throw error;
+    }
+  }
+
+  /** submitting → accepted, only when nothing went on the wire. 'stale' if it was not submitting. */
+  releaseClaim(id: string): Promise<TransitionResult> {
+    return transition(this.table, id, RELEASE_CLAIM.to, { from: [RELEASE_CLAIM.from] });
+  }
+
+  /**
+   * submitting|unknown → submitted, and the SMSC-id lookup items, in one transaction; then receipts
+   * that came early are applied. Also reconciles when stale, which finishes the job of an earlier
+   * call that committed but died before reconciling.
+   */
+  async markSubmitted(id: string, smscIds: readonly string[]): Promise<MarkSubmittedResult> {
+    const ids = [...new Set(smscIds.map(normaliseSmscId))];
+    if (ids.length === 0) throw new RangeError(`markSubmitted(${id}) needs at least one SMSC id`);
+    const result = await commitSubmitted(this.table, id, ids, this.expiresAt());
+    const reconciledReceipts = await this.receipts.reconcile(id, ids);
+    return { result, reconciledReceipts };
+  }
+
+  /** submitting → unknown: the submit may have reached the SMSC; never resent automatically. */
+  markUnknown(id: string, reason: string): Promise<TransitionResult> {
+    const note: MessageError = {
+      code: 'submit_unconfirmed',
+      name: 'Submit outcome unknown',
+      description: reason,
+    };
+    return transition(this.table, id, 'unknown', { extra: (update) => update.set('error', note) });
+  }
+
+  /** The SMSC refused the submit for good. */
+  markFailed(id: string, error: MessageError): Promise<TransitionResult> {
+    return transition(this.table, id, 'failed', { extra: (update) => update.set('error', error) });
+  }
+
+  /** The message cannot be sent as it is (e.g. an invalid queue message that carried an id). */
+  markRejected(id: string, error: MessageError): Promise<TransitionResult> {
+    return transition(this.table, id, 'rejected', { extra: (update) => update.set('error', error) });
+  }
+
+  applyReceipt(receipt: DeliveryReceipt): Promise<ReceiptResult> {
+    return this.receipts.apply(receipt);
+  }
+
+  /** From the byBatch index, which is eventually consistent: a count may lag a write by a moment. */
+  async batchCounts(batchId: string): Promise<BatchCounts> {
+    const counts = Object.fromEntries([...MESSAGE_STATUSES.map((s) => [s, 0]), ['total', 0]]) as BatchCounts;
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const exclusiveStartKey = startKey;
+      const page = await runDynamo('batch counts', () =>
+        this.table.client.send(
+          new QueryCommand({
+            TableName: this.table.tableName,
+            IndexName: MESSAGES_TABLE.globalSecondaryIndexes[0].indexName,
+            KeyConditionExpression: '#batchId = :batchId',
+            ProjectionExpression: '#status',
+            ExpressionAttributeNames: { '#batchId': 'batchId', '#status': 'status' },
+            ExpressionAttributeValues: { ':batchId': batchId },
+            ...(exclusiveStartKey ? { ExclusiveStartKey: exclusiveStartKey } : {}),
+          }),
+        ),
+      );
+      for (const item of page.Items ?? []) {
+        const status = item.status as MessageStatus;
+        counts[status] += 1;
+        counts.total += 1;
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return counts;
+  }
+
+  private expiresAt(): number {
+    return Math.floor(this.table.now().getTime() / 1000) + this.retentionDays * DAY_SECONDS;
+  }
+}

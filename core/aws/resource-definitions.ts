@@ -1,0 +1,144 @@
+// The tables and queues, described once as plain data. Both the local stack (local/resources.ts, via
+// create-table-input.ts) and the CDK stack build from these objects, so a key, an index or a redrive
+// limit cannot differ between a laptop and AWS. No SDK or CDK imports here on purpose.
+
+export type KeyType = 'S' | 'N';
+
+export interface KeyDefinition {
+  readonly name: string;
+  readonly type: KeyType;
+}
+
+export interface GlobalSecondaryIndexDefinition {
+  readonly indexName: string;
+  readonly partitionKey: KeyDefinition;
+  readonly sortKey?: KeyDefinition;
+  readonly projection:
+    | { readonly type: 'ALL' | 'KEYS_ONLY' }
+    | { readonly type: 'INCLUDE'; readonly nonKeyAttributes: readonly string[] };
+}
+
+export interface TableDefinition {
+  /** Logical id (CDK construct id); the physical name comes from `tableNames(prefix)`. */
+  readonly id: string;
+  readonly partitionKey: KeyDefinition;
+  readonly sortKey?: KeyDefinition;
+  /** Epoch seconds; DynamoDB deletes expired items in the background (within ~48 h, not at once). */
+  readonly ttlAttribute: string;
+  readonly stream?: 'NEW_IMAGE' | 'OLD_IMAGE' | 'NEW_AND_OLD_IMAGES' | 'KEYS_ONLY';
+  readonly globalSecondaryIndexes: readonly GlobalSecondaryIndexDefinition[];
+}
+
+export interface QueueDefinition {
+  readonly id: string;
+  /** Must exceed the longest claim → submit → SUBMIT_SM_RESP → delete cycle of one message. */
+  readonly visibilityTimeoutSeconds: number;
+  readonly messageRetentionSeconds: number;
+  readonly maxMessageSizeBytes: number;
+  readonly receiveWaitTimeSeconds: number;
+  /** Receives without a delete before SQS moves the message to the DLQ. */
+  readonly maxReceiveCount: number;
+  readonly dlq: { readonly id: string; readonly messageRetentionSeconds: number };
+}
+
+const DAY_SECONDS = 24 * 60 * 60;
+
+/**
+ * One table for messages and their helper items (single-table design), keyed by `pk` only:
+ * - `MSG#<id>`              the message record (the only items with `batchId`, so `byBatch` is sparse)
+ * - `SMSC#<smscId>`         receipt lookup `{ messageId }`, plus `pendingReceipts` that came early
+ * - `IDEM#<key>`            idempotency record `{ requestHash, response, messageId }`
+ * - `LEASE#<systemId>`      the bind lease `{ owner, expiresAtMs }`
+ * The stream carries both images so the status consumer sees which status a change came from.
+ */
+export const MESSAGES_TABLE = {
+  id: 'Messages',
+  partitionKey: { name: 'pk', type: 'S' },
+  ttlAttribute: 'expiresAt',
+  stream: 'NEW_AND_OLD_IMAGES',
+  globalSecondaryIndexes: [
+    {
+      // Batch progress: a query counts statuses per batch (batches hold at most 1000 messages).
+      indexName: 'byBatch',
+      partitionKey: { name: 'batchId', type: 'S' },
+      sortKey: { name: 'id', type: 'S' },
+      projection: { type: 'INCLUDE', nonKeyAttributes: ['status'] },
+    },
+  ],
+} as const satisfies TableDefinition;
+
+/**
+ * Incoming (MO) messages, keyed `IN#SMSC#<normalised SMSC id>` (or `IN#ID#<our id>` when the SMSC
+ * gave none) so a DELIVER_SM the SMSC redelivers (our resp was lost) is stored once. NEW_IMAGE lets
+ * a consumer forward incoming messages as events.
+ */
+export const INBOUND_TABLE = {
+  id: 'Inbound',
+  partitionKey: { name: 'pk', type: 'S' },
+  ttlAttribute: 'expiresAt',
+  stream: 'NEW_IMAGE',
+  globalSecondaryIndexes: [],
+} as const satisfies TableDefinition;
+
+export const TABLES = { messages: MESSAGES_TABLE, inbound: INBOUND_TABLE } as const;
+
+/** How long items live before TTL removes them. Overridable per repository. */
+export const RETENTION = {
+  messageDays: 90,
+  inboundDays: 90,
+  idempotencyHours: 24,
+} as const;
+
+const DLQ_RETENTION_SECONDS = 14 * DAY_SECONDS;
+
+export const QUEUES = {
+  // Single sends: a short visibility timeout so a message held by a crashed task comes back soon.
+  urgent: {
+    id: 'Urgent',
+    visibilityTimeoutSeconds: 60,
+    messageRetentionSeconds: 4 * DAY_SECONDS,
+    maxMessageSizeBytes: 256 * 1024,
+    receiveWaitTimeSeconds: 20,
+    maxReceiveCount: 5,
+    dlq: { id: 'UrgentDlq', messageRetentionSeconds: DLQ_RETENTION_SECONDS },
+  },
+  // Mass mailings wait behind urgent traffic inside the bind-service, so a received bulk message may
+  // sit longer in a lane before its submit: a longer timeout avoids needless redelivery.
+  bulk: {
+    id: 'Bulk',
+    visibilityTimeoutSeconds: 300,
+    messageRetentionSeconds: 4 * DAY_SECONDS,
+    maxMessageSizeBytes: 256 * 1024,
+    receiveWaitTimeSeconds: 20,
+    maxReceiveCount: 5,
+    dlq: { id: 'BulkDlq', messageRetentionSeconds: DLQ_RETENTION_SECONDS },
+  },
+} as const satisfies Record<string, QueueDefinition>;
+
+export type Lane = keyof typeof QUEUES;
+export const LANES = ['urgent', 'bulk'] as const satisfies readonly Lane[];
+
+export interface TableNames {
+  messages: string;
+  inbound: string;
+}
+
+export interface QueueNames {
+  urgent: string;
+  bulk: string;
+  urgentDlq: string;
+  bulkDlq: string;
+}
+
+export function tableNames(prefix: string): TableNames {
+  return { messages: `${prefix}-messages`, inbound: `${prefix}-inbound` };
+}
+
+export function queueNames(prefix: string): QueueNames {
+  return {
+    urgent: `${prefix}-urgent`,
+    bulk: `${prefix}-bulk`,
+    urgentDlq: `${prefix}-urgent-dlq`,
+    bulkDlq: `${prefix}-bulk-dlq`,
+  };
+}

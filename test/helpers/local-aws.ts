@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll } from 'vitest';
+import { createDynamoDbClients, createSqsClient, type DynamoDbClients } from '#core/aws/clients.ts';
+import type { QueueNames, TableNames } from '#core/aws/resource-definitions.ts';
+import { type DynamoDbLocal, startDynamoDbLocal } from '#local/dynamodb-local.ts';
+import { createQueues, createTables, LOCAL_REGION } from '#local/resources.ts';
+import { type SqsLocal, startSqsLocal } from '#local/sqs-local.ts';
+
+// Real local servers for integration tests: one DynamoDB Local (a JVM, ~2 s to start) and/or one
+// fauxqs per test FILE, started in beforeAll and stopped in afterAll. Tests stay independent by
+// taking fresh tables/queues under a new name prefix instead of sharing data.
+
+export interface LocalAwsOptions {
+  dynamo?: boolean;
+  sqs?: boolean;
+}
+
+export interface LocalAws {
+  readonly region: string;
+  readonly dynamoEndpoint: string;
+  readonly sqsEndpoint: string;
+  /** Shared clients, destroyed in afterAll. */
+  readonly document: DynamoDBDocumentClient;
+  readonly dynamo: DynamoDbClients['dynamo'];
+  readonly sqs: SQSClient;
+  /** How long the servers took to answer, for reports. */
+  readonly startupMs: { dynamo?: number; sqs?: number };
+  freshTables(): Promise<TableNames>;
+  /** Queue URLs. */
+  freshQueues(): Promise<QueueNames>;
+}
+
+/** Call once at the top of a test file (registers beforeAll/afterAll). */
+export function useLocalAws(options: LocalAwsOptions = { dynamo: true, sqs: true }): LocalAws {
+  let dynamoServer: DynamoDbLocal | undefined;
+  let sqsServer: SqsLocal | undefined;
+  let dynamoClients: DynamoDbClients | undefined;
+  let sqsClient: SQSClient | undefined;
+  const startupMs: { dynamo?: number; sqs?: number } = {};
+
+  const required = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined)
+      throw new Error(`${what} is not running: useLocalAws({ ${what}: true }) and use it in tests`);
+    return value;
+  };
+  const prefix = () => `t${randomUUID().slice(0, 8)}`;
+
+  beforeAll(async () => {
+    const started = Date.now();
+    await Promise.all([
+      options.dynamo &&
+        startDynamoDbLocal().then((server) => {
+          dynamoServer = server;
+          startupMs.dynamo = Date.now() - started;
+          dynamoClients = createDynamoDbClients({ region: LOCAL_REGION, endpoint: server.endpoint });
+        }),
+      options.sqs &&
+        startSqsLocal().then((server) => {
+          sqsServer = server;
+          startupMs.sqs = Date.now() - started;
+          sqsClient = createSqsClient({ region: LOCAL_REGION, endpoint: server.endpoint });
+        }),
+    ]);
+  });
+
+  afterAll(async () => {
+    dynamoClients?.document.destroy();
+    dynamoClients?.dynamo.destroy();
+    sqsClient?.destroy();
+    await Promise.all([dynamoServer?.stop(), sqsServer?.stop()]);
+  });
+
+  return {
+    region: LOCAL_REGION,
+    get dynamoEndpoint() {
+      return required(dynamoServer, 'dynamo').endpoint;
+    },
+    get sqsEndpoint() {
+      return required(sqsServer, 'sqs').endpoint;
+    },
+    get document() {
+      return required(dynamoClients, 'dynamo').document;
+    },
+    get dynamo() {
+      return required(dynamoClients, 'dynamo').dynamo;
+    },
+    get sqs() {
+      return required(sqsClient, 'sqs');
+    },
+    startupMs,
+    freshTables: () =>
+      createTables({
+        endpoint: required(dynamoServer, 'dynamo').endpoint,
+        prefix: prefix(),
+        region: LOCAL_REGION,
+      }),
+    freshQueues: () =>
+      createQueues({ endpoint: required(sqsServer, 'sqs').endpoint, prefix: prefix(), region: LOCAL_REGION }),
+  };
+}
