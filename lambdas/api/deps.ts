@@ -1,0 +1,62 @@
+import { createDynamoDbClients, createSqsClient } from '#core/aws/clients.ts';
+import { MessageRepository } from '#core/aws/message-repository.ts';
+import { QueuePublisher } from '#core/aws/queue-publisher.ts';
+import type { PrepareOptions } from '#core/domain/prepare-message.ts';
+import type { ApiConfig } from './config.ts';
+import { type LogSink, stdoutLog } from './http/request-log.ts';
+
+// What the use cases need from the outside world, built once per process (Lambda cold start, or the
+// local server) from the validated config. Local mode and Lambda build them with the same function;
+// only the endpoints differ.
+
+/** The repository operations the API uses. */
+export type MessageStore = Pick<
+  MessageRepository,
+  'createAccepted' | 'createAcceptedBatch' | 'get' | 'markFailed' | 'batchCounts'
+>;
+
+export type QueueSink = Pick<QueuePublisher, 'publish' | 'publishBatch'>;
+
+export interface ApiDeps {
+  messages: MessageStore;
+  queues: QueueSink;
+  /** Exactly the bind-service's settings, so the 202's encoding and parts are what will be sent. */
+  prepare: PrepareOptions;
+  clock: () => Date;
+  log: LogSink;
+}
+
+export interface BuiltDeps {
+  deps: ApiDeps;
+  /** Closes the SDK clients' sockets (local server shutdown, tests); Lambda never calls it. */
+  destroy(): void;
+}
+
+export function createDeps(
+  config: ApiConfig,
+  overrides: Partial<Pick<ApiDeps, 'clock' | 'log'>> = {},
+): BuiltDeps {
+  const dynamo = createDynamoDbClients({
+    region: config.region,
+    ...(config.endpoints.dynamodb ? { endpoint: config.endpoints.dynamodb } : {}),
+  });
+  const sqs = createSqsClient({
+    region: config.region,
+    ...(config.endpoints.sqs ? { endpoint: config.endpoints.sqs } : {}),
+  });
+  const clock = overrides.clock ?? (() => new Date());
+  return {
+    deps: {
+      messages: new MessageRepository(dynamo.document, config.messagesTable, { clock }),
+      queues: new QueuePublisher(sqs, config.queueUrls),
+      prepare: config.prepare,
+      clock,
+      log: overrides.log ?? stdoutLog,
+    },
+    destroy() {
+      dynamo.document.destroy();
+      dynamo.dynamo.destroy();
+      sqs.destroy();
+    },
+  };
+}

@@ -1,0 +1,86 @@
+import type { ValidationIssue } from '#core/domain/validation-issues.ts';
+
+// Every 4xx/5xx answer is an RFC 9457 problem document with our own machine-readable `code` (stable
+// across releases, unlike `title`/`detail`, which are for people) and, for input faults, the list of
+// issues with the path of each field at fault.
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+// RFC 9457 wants `type` to be a URI that identifies the problem; tag: URIs (RFC 4151) are meant for
+// minting identifiers without promising a page behind them, so nothing tempts a client to fetch one.
+const PROBLEM_TYPE_PREFIX = 'tag:smsc-aws-sender,2025:problems/';
+
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  errors?: ValidationIssue[];
+  [extension: string]: unknown;
+}
+
+export interface ProblemInit {
+  status: number;
+  code: string;
+  title: string;
+  detail: string;
+  errors?: ValidationIssue[];
+  /** Extra response headers (Allow, Retry-After). */
+  headers?: Record<string, string>;
+  /** Extension members, e.g. the rejected entries of a batch. */
+  extensions?: Record<string, unknown>;
+}
+
+/** Thrown by request parsing and mapped to its answer by the app's error handler. */
+export class ApiProblem extends Error {
+  readonly init: ProblemInit;
+
+  constructor(init: ProblemInit) {
+    super(init.detail);
+    this.name = 'ApiProblem';
+    this.init = init;
+  }
+}
+
+export function problemResponse(init: ProblemInit): Response {
+  const body: ProblemBody = {
+    type: PROBLEM_TYPE_PREFIX + init.code,
+    title: init.title,
+    status: init.status,
+    detail: init.detail,
+    code: init.code,
+    ...(init.errors ? { errors: init.errors } : {}),
+    ...init.extensions,
+  };
+  return new Response(JSON.stringify(body), {
+    status: init.status,
+    headers: { 'content-type': PROBLEM_CONTENT_TYPE, ...init.headers },
+  });
+}
+
+/** A 400 for input that parsed but does not fit the schema or the kind's rules. */
+export function validationProblem(issues: ValidationIssue[]): ProblemInit {
+  const first = issues[0];
+  return {
+    status: 400,
+    code: 'validation_failed',
+    title: 'The request is not valid',
+    detail:
+      issues.length === 1 && first ? first.message : `${issues.length} fields are not valid; see "errors".`,
+    errors: issues,
+  };
+}
+
+/** Retry-After for answers the caller should simply repeat (503). */
+export const RETRY_AFTER_SECONDS = 2;
+
+export function serviceUnavailableProblem(code: string, detail: string): ProblemInit {
+  return {
+    status: 503,
+    code,
+    title: 'Service temporarily unavailable',
+    detail,
+    headers: { 'retry-after': String(RETRY_AFTER_SECONDS) },
+  };
+}

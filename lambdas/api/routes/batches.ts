@@ -1,0 +1,87 @@
+import { Hono } from 'hono';
+import type { ApiDeps } from '../deps.ts';
+import { IDEMPOTENCY_HEADER } from '../http/idempotency.ts';
+import { KIB, readJsonBody } from '../http/json-body.ts';
+import { ApiProblem, serviceUnavailableProblem, validationProblem } from '../http/problem.ts';
+import { type ApiEnv, logFields } from '../http/request-log.ts';
+import { invalidIdProblem, notFoundProblem, problem } from '../http/respond.ts';
+import { acceptBatch } from '../use-cases/accept-batch.ts';
+import { readBatch } from '../use-cases/read-batch.ts';
+
+/** 1000 entries of a recipient and a short text each fit well; it is also SQS's message size. */
+export const BATCH_BODY_LIMIT = 256 * KIB;
+
+export function batchRoutes(deps: ApiDeps): Hono<ApiEnv> {
+  const routes = new Hono<ApiEnv>();
+
+  routes.post('/', async (c) => {
+    // Refused rather than ignored: a caller who sends the key believes a retry is safe, and a batch
+    // retried without idempotency would be sent twice (see lambdas/api/README.md).
+    if (c.req.header(IDEMPOTENCY_HEADER) !== undefined) {
+      throw new ApiProblem({
+        status: 400,
+        code: 'idempotency_not_supported',
+        title: 'Idempotency-Key is not supported for batches',
+        detail:
+          'Batches take no Idempotency-Key: send the request once, and resend only the entries listed as rejected.',
+        errors: [
+          {
+            code: 'not_supported',
+            path: ['headers', 'Idempotency-Key'],
+            message: 'Idempotency-Key: is not supported on POST /v1/batches',
+          },
+        ],
+      });
+    }
+    const body = await readJsonBody(c.req.raw, BATCH_BODY_LIMIT);
+    const result = await acceptBatch(deps, body);
+    switch (result.outcome) {
+      case 'accepted': {
+        const { answer } = result;
+        logFields(c, {
+          batchId: answer.batchId,
+          accepted: answer.accepted,
+          rejected: answer.rejected.length,
+          ...result.timings,
+        });
+        return c.json(answer, 202, { location: `/v1/batches/${answer.batchId}` });
+      }
+      case 'invalid':
+        return problem(c, validationProblem(result.issues));
+      case 'all-rejected':
+        logFields(c, { rejected: result.rejected.length });
+        return problem(c, {
+          status: 422,
+          code: 'all_entries_rejected',
+          title: 'No entry of the batch is valid',
+          detail: `All ${result.rejected.length} entries were rejected; see "rejected" (and "errors").`,
+          errors: result.rejected.map(({ error }) => error),
+          extensions: { rejected: result.rejected },
+        });
+      case 'enqueue-failed':
+        logFields(c, { batchId: result.batchId });
+        return problem(c, {
+          ...serviceUnavailableProblem(
+            'enqueue_failed',
+            'No message of the batch could be queued; none will be sent. Send the batch again.',
+          ),
+          extensions: { batchId: result.batchId },
+        });
+    }
+  });
+
+  routes.get('/:id', async (c) => {
+    const result = await readBatch(deps, c.req.param('id'));
+    switch (result.outcome) {
+      case 'found':
+        logFields(c, { batchId: result.batch.batchId });
+        return c.json(result.batch, 200);
+      case 'invalid-id':
+        return problem(c, invalidIdProblem('id', 'must be a batch id ("b_" and a ULID)'));
+      case 'not-found':
+        return problem(c, notFoundProblem('No batch has this id.'));
+    }
+  });
+
+  return routes;
+}

@@ -1,0 +1,83 @@
+import { Hono } from 'hono';
+import type { ApiDeps } from '../deps.ts';
+import { readIdempotencyKey, scopedIdempotencyKey } from '../http/idempotency.ts';
+import { KIB, readJsonBody } from '../http/json-body.ts';
+import { serviceUnavailableProblem, validationProblem } from '../http/problem.ts';
+import { type ApiEnv, logFields } from '../http/request-log.ts';
+import { callerOf, invalidIdProblem, notFoundProblem, problem } from '../http/respond.ts';
+import { acceptMessage } from '../use-cases/accept-message.ts';
+import { readMessage } from '../use-cases/read-message.ts';
+
+/** One message is small: 10 000 characters of text at most, a few fields besides. */
+export const MESSAGE_BODY_LIMIT = 16 * KIB;
+
+export function messageRoutes(deps: ApiDeps): Hono<ApiEnv> {
+  const routes = new Hono<ApiEnv>();
+
+  routes.post('/', async (c) => {
+    const key = readIdempotencyKey(c.req.raw.headers);
+    const body = await readJsonBody(c.req.raw, MESSAGE_BODY_LIMIT);
+    const result = await acceptMessage(deps, {
+      body,
+      idempotencyKey: key === undefined ? undefined : scopedIdempotencyKey(callerOf(c.env), key),
+    });
+    switch (result.outcome) {
+      case 'accepted': {
+        const { answer, replayed } = result;
+        logFields(c, { messageId: answer.id, to: result.maskedTo, ...(replayed ? { replayed } : {}) });
+        const headers: Record<string, string> = { location: `/v1/messages/${answer.id}` };
+        if (replayed) headers['idempotent-replayed'] = 'true';
+        return c.json(answer, 202, headers);
+      }
+      case 'invalid':
+        return problem(c, validationProblem(result.issues));
+      case 'idempotency-conflict':
+        return problem(c, {
+          status: 422,
+          code: 'idempotency_key_reused',
+          title: 'Idempotency-Key reused with another request',
+          detail:
+            'This Idempotency-Key was already used with a different body; use a new key for a new message.',
+          errors: [
+            {
+              code: 'idempotency_key_reused',
+              path: ['headers', 'Idempotency-Key'],
+              message: 'Idempotency-Key: was already used with a different request body',
+            },
+          ],
+        });
+      case 'enqueue-failed':
+        logFields(c, { messageId: result.id, markedFailed: result.marked });
+        return problem(c, {
+          ...serviceUnavailableProblem(
+            'enqueue_failed',
+            'The message could not be queued and will not be sent; send it again (the same Idempotency-Key is fine).',
+          ),
+          extensions: { messageId: result.id },
+        });
+      case 'key-exhausted':
+        return problem(
+          c,
+          serviceUnavailableProblem(
+            'enqueue_failed',
+            'Messages with this Idempotency-Key keep failing to queue.',
+          ),
+        );
+    }
+  });
+
+  routes.get('/:id', async (c) => {
+    const result = await readMessage(deps, c.req.param('id'));
+    switch (result.outcome) {
+      case 'found':
+        logFields(c, { messageId: result.message.id });
+        return c.json(result.message, 200);
+      case 'invalid-id':
+        return problem(c, invalidIdProblem('id', 'must be a message id (26 characters, a ULID)'));
+      case 'not-found':
+        return problem(c, notFoundProblem('No message has this id.'));
+    }
+  });
+
+  return routes;
+}

@@ -1,0 +1,151 @@
+import { QueuePublishError } from '#core/aws/errors.ts';
+import type { Lane } from '#core/aws/resource-definitions.ts';
+import { newBatchId, newMessageId } from '#core/domain/message-id.ts';
+import { acceptedMessageRecord, type MessageRecord } from '#core/domain/message-model.ts';
+import type { ValidationIssue } from '#core/domain/validation-issues.ts';
+import type { ApiDeps } from '../deps.ts';
+import { type BatchEntry, type BatchForm, type RejectedEntry, splitBatch } from './batch-entries.ts';
+import { fieldLabel } from './issues.ts';
+import { ENQUEUE_FAILED, failUnqueuedMany } from './unqueued.ts';
+
+// POST /v1/batches: every entry is validated and prepared on its own; the valid ones are stored
+// (one BatchWrite per 25) and enqueued (one SendMessageBatch per 10), the invalid ones are answered
+// with their index. Entries whose enqueue failed are marked failed and answered as rejected with
+// `enqueue_failed`, so the caller resends only those: the batch as a whole has no idempotency key,
+// and a 503 for the whole would make the caller send the queued ones twice.
+
+export interface BatchAnswer {
+  batchId: string;
+  accepted: number;
+  rejected: RejectedEntry[];
+}
+
+/** Where the time of a large batch goes, for the log line. */
+export interface BatchTimings {
+  validateMs: number;
+  storeMs: number;
+  enqueueMs: number;
+}
+
+export type AcceptBatchResult =
+  | { outcome: 'accepted'; answer: BatchAnswer; timings: BatchTimings }
+  /** The envelope or a field shared by every entry is wrong. */
+  | { outcome: 'invalid'; issues: ValidationIssue[] }
+  | { outcome: 'all-rejected'; rejected: RejectedEntry[] }
+  /** Stored, but not one entry reached a queue: all marked failed; the caller should send again. */
+  | { outcome: 'enqueue-failed'; batchId: string };
+
+interface Stored {
+  entry: BatchEntry;
+  record: MessageRecord;
+}
+
+export async function acceptBatch(deps: ApiDeps, body: unknown): Promise<AcceptBatchResult> {
+  const lap = stopwatch();
+  const split = splitBatch(body, deps.prepare);
+  if (!split.valid) return { outcome: 'invalid', issues: split.issues };
+  if (split.entries.length === 0) return { outcome: 'all-rejected', rejected: split.rejected };
+
+  const now = deps.clock();
+  const batchId = newBatchId(now.getTime());
+  const stored: Stored[] = split.entries.map((entry) => ({
+    entry,
+    record: acceptedMessageRecord({
+      id: newMessageId(now.getTime()),
+      request: entry.request,
+      prepared: entry.prepared,
+      batchId,
+      now,
+    }),
+  }));
+  const ids = stored.map(({ record }) => record.id);
+  const validateMs = lap();
+
+  try {
+    await deps.messages.createAcceptedBatch(stored.map(({ record }) => record));
+  } catch (error) {
+    // Some chunks may be stored already: none of them may stay `accepted` with nothing queued.
+    await failUnqueuedMany(deps, ids, { batchId, cause: error });
+    throw error;
+  }
+  const storeMs = lap();
+
+  const { unsent, cause } = await enqueue(deps, stored, batchId);
+  const timings = { validateMs, storeMs, enqueueMs: lap() };
+  if (unsent.length === 0) {
+    return { outcome: 'accepted', answer: answer(batchId, stored.length, split.rejected), timings };
+  }
+
+  const unsentIds = unsent.map(({ record }) => record.id);
+  const outcomes = await failUnqueuedMany(deps, unsentIds, { batchId, cause });
+  const notQueued = unsent.filter(({ record }) => outcomes.get(record.id) !== 'was-enqueued');
+  if (notQueued.length === stored.length) return { outcome: 'enqueue-failed', batchId };
+  const rejected = [...split.rejected, ...notQueued.map(({ entry }) => enqueueRejection(split.form, entry))];
+  rejected.sort((a, b) => a.index - b.index);
+  return {
+    outcome: 'accepted',
+    answer: answer(batchId, stored.length - notQueued.length, rejected),
+    timings,
+  };
+}
+
+/** Milliseconds since the previous call (or since it was made). */
+function stopwatch(): () => number {
+  let last = performance.now();
+  return () => {
+    const now = performance.now();
+    const elapsed = Math.round(now - last);
+    last = now;
+    return elapsed;
+  };
+}
+
+function answer(batchId: string, accepted: number, rejected: RejectedEntry[]): BatchAnswer {
+  return { batchId, accepted, rejected };
+}
+
+/** Publishes each lane's messages (batches are bulk unless a message asks for urgent); returns the unsent. */
+async function enqueue(
+  deps: ApiDeps,
+  stored: readonly Stored[],
+  batchId: string,
+): Promise<{ unsent: Stored[]; cause: unknown }> {
+  const byLane = new Map<Lane, Stored[]>();
+  for (const item of stored) {
+    const lane = item.entry.prepared.priority;
+    const items = byLane.get(lane) ?? [];
+    items.push(item);
+    byLane.set(lane, items);
+  }
+  const unsent: Stored[] = [];
+  let cause: unknown;
+  await Promise.all(
+    [...byLane].map(async ([lane, items]) => {
+      const bodies = items.map(({ entry, record }) => ({ ...entry.request, id: record.id, batchId, v: 1 }));
+      try {
+        await deps.queues.publishBatch(lane, bodies);
+      } catch (error) {
+        cause ??= error;
+        // QueuePublishError names the entries that failed; any other error leaves all in doubt.
+        const failed =
+          error instanceof QueuePublishError
+            ? error.failures.map(({ index }) => items[index]).filter((item) => item !== undefined)
+            : items;
+        unsent.push(...failed);
+      }
+    }),
+  );
+  return { unsent, cause };
+}
+
+function enqueueRejection(form: BatchForm, entry: BatchEntry): RejectedEntry {
+  const path = [form, entry.index];
+  return {
+    index: entry.index,
+    error: {
+      code: String(ENQUEUE_FAILED.code),
+      path,
+      message: `${fieldLabel(path)}: ${ENQUEUE_FAILED.description}`,
+    },
+  };
+}

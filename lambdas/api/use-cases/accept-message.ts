@@ -1,0 +1,142 @@
+import { z } from 'zod';
+import type { Encoding } from '#core/domain/encoding/index.ts';
+import { newMessageId } from '#core/domain/message-id.ts';
+import { acceptedMessageRecord, type MessageRecord } from '#core/domain/message-model.ts';
+import { type SendMessageRequest, sendMessageSchema } from '#core/domain/message-schema.ts';
+import { type PreparedMessage, prepareMessage } from '#core/domain/prepare-message.ts';
+import { maskRecipient } from '#core/domain/recipient.ts';
+import { type ValidationIssue, validate } from '#core/domain/validation-issues.ts';
+import type { ApiDeps } from '../deps.ts';
+import { requestHash } from '../http/idempotency.ts';
+import { domainIssue } from './issues.ts';
+import { failUnqueuedMany, wasNeverQueued } from './unqueued.ts';
+
+// POST /v1/messages: validate and prepare (exactly as the bind-service will), store the `accepted`
+// record (with the idempotency record, in one transaction), then enqueue on the priority's lane.
+// Nothing is stored or enqueued for a request that fails validation.
+
+export interface AcceptedAnswer {
+  id: string;
+  status: 'accepted';
+  encoding: Encoding;
+  parts: number;
+}
+
+// The stored first answer is read back from DynamoDB: checked rather than trusted by cast.
+const acceptedAnswerSchema = z.object({
+  id: z.string(),
+  status: z.literal('accepted'),
+  encoding: z.enum(['gsm7', 'latin1', 'ucs2']),
+  parts: z.number(),
+});
+
+export interface AcceptMessageInput {
+  /** The body as parsed JSON, not yet validated. */
+  body: unknown;
+  /** Already scoped to the caller (scopedIdempotencyKey). */
+  idempotencyKey?: string | undefined;
+}
+
+export type AcceptMessageResult =
+  /** `maskedTo` is for the log line. */
+  | { outcome: 'accepted'; answer: AcceptedAnswer; replayed: boolean; maskedTo?: string }
+  | { outcome: 'invalid'; issues: ValidationIssue[] }
+  | { outcome: 'idempotency-conflict' }
+  /** Stored, then the enqueue failed: the record is now `failed`; the caller should send again. */
+  | { outcome: 'enqueue-failed'; id: string; marked: boolean }
+  /** Every follow-up slot of the key was used by attempts that failed to enqueue (see storeOnce). */
+  | { outcome: 'key-exhausted' };
+
+/**
+ * How many earlier attempts with one key may have failed to enqueue before we give up on the key.
+ * Each such attempt answered 503, so reaching this takes that many failed retries within the key's
+ * lifetime (24 h).
+ */
+const MAX_KEY_ATTEMPTS = 20;
+
+export async function acceptMessage(deps: ApiDeps, input: AcceptMessageInput): Promise<AcceptMessageResult> {
+  const validated = validate(sendMessageSchema, input.body);
+  if (!validated.success) return { outcome: 'invalid', issues: validated.issues };
+  const request = validated.data;
+  let prepared: PreparedMessage;
+  try {
+    prepared = prepareMessage(request, deps.prepare);
+  } catch (error) {
+    const issue = domainIssue(error);
+    if (!issue) throw error;
+    return { outcome: 'invalid', issues: [issue] };
+  }
+
+  const now = deps.clock();
+  const id = newMessageId(now.getTime());
+  const record = acceptedMessageRecord({ id, request, prepared, now });
+  const answer: AcceptedAnswer = {
+    id,
+    status: 'accepted',
+    encoding: prepared.encoding,
+    parts: prepared.parts,
+  };
+  const maskedTo = maskRecipient(prepared.to);
+
+  if (input.idempotencyKey === undefined) {
+    await deps.messages.createAccepted(record);
+  } else {
+    const stored = await storeOnce(deps, record, answer, input.idempotencyKey, requestHash(input.body));
+    if (stored.outcome === 'conflict') return { outcome: 'idempotency-conflict' };
+    if (stored.outcome === 'exhausted') return { outcome: 'key-exhausted' };
+    if (stored.outcome === 'replay')
+      return { outcome: 'accepted', answer: stored.answer, replayed: true, maskedTo };
+  }
+
+  try {
+    await deps.queues.publish(prepared.priority, queueBody(request, id));
+  } catch (error) {
+    const outcome = (await failUnqueuedMany(deps, [id], { cause: error })).get(id);
+    if (outcome !== 'was-enqueued')
+      return { outcome: 'enqueue-failed', id, marked: outcome === 'marked-failed' };
+  }
+  return { outcome: 'accepted', answer, replayed: false, maskedTo };
+}
+
+/** The queue message: the validated request (recipient normalised, defaults filled) and its id. */
+function queueBody(request: SendMessageRequest, id: string): object {
+  return { ...request, id, v: 1 };
+}
+
+type StoreOutcome =
+  | { outcome: 'stored' }
+  | { outcome: 'replay'; answer: AcceptedAnswer }
+  | { outcome: 'conflict' }
+  | { outcome: 'exhausted' };
+
+/**
+ * Stores the record under the idempotency key, or finds the first answer given for it.
+ *
+ * An answer must not be replayed when its message never reached a queue (it was marked failed with
+ * enqueue_failed and the caller got a 503): the retry deserves a real attempt. The repository cannot
+ * rewrite an idempotency record, so each such failed attempt passes the key on to a follow-up slot,
+ * `<key>#after:<failed id>`, claimed with the same conditional write. Concurrent retries race for the
+ * same slot, so exactly one of them creates the new message and the others replay its answer.
+ */
+async function storeOnce(
+  deps: ApiDeps,
+  record: MessageRecord,
+  answer: AcceptedAnswer,
+  key: string,
+  hash: string,
+): Promise<StoreOutcome> {
+  let slot = key;
+  for (let attempt = 0; attempt < MAX_KEY_ATTEMPTS; attempt++) {
+    const result = await deps.messages.createAccepted(record, {
+      key: slot,
+      requestHash: hash,
+      response: answer,
+    });
+    if (result.created) return { outcome: 'stored' };
+    if (result.existing.requestHash !== hash) return { outcome: 'conflict' };
+    const first = acceptedAnswerSchema.parse(result.existing.response);
+    if (!wasNeverQueued(await deps.messages.get(first.id))) return { outcome: 'replay', answer: first };
+    slot = `${key}#after:${first.id}`;
+  }
+  return { outcome: 'exhausted' };
+}

@@ -1,0 +1,25 @@
+import { isBatchId } from '#core/domain/message-id.ts';
+import type { MessageStatus } from '#core/domain/message-state.ts';
+import type { ApiDeps } from '../deps.ts';
+
+// GET /v1/batches/{id}: how many of the batch's messages are in each status. Counted from the byBatch
+// index, which is eventually consistent: right after the POST a count may lag by a moment.
+
+export interface BatchView {
+  batchId: string;
+  total: number;
+  counts: Record<MessageStatus, number>;
+}
+
+export type ReadBatchResult =
+  | { outcome: 'found'; batch: BatchView }
+  | { outcome: 'not-found' }
+  | { outcome: 'invalid-id' };
+
+export async function readBatch(deps: Pick<ApiDeps, 'messages'>, batchId: string): Promise<ReadBatchResult> {
+  if (!isBatchId(batchId)) return { outcome: 'invalid-id' };
+  const { total, ...counts } = await deps.messages.batchCounts(batchId);
+  // A batch exists only through its messages: none found means no such batch (or not visible yet).
+  if (total === 0) return { outcome: 'not-found' };
+  return { outcome: 'found', batch: { batchId, total, counts } };
+}

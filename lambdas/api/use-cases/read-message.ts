@@ -1,0 +1,84 @@
+import { isMessageId } from '#core/domain/message-id.ts';
+import type { MessageError, MessageRecord, StatusChange } from '#core/domain/message-model.ts';
+import type { ApiDeps } from '../deps.ts';
+
+// GET /v1/messages/{id}. The answer is built field by field from the record rather than spread from
+// it, so a storage attribute added later cannot leak into the API by accident.
+
+export type MessageView = Pick<
+  MessageRecord,
+  'id' | 'to' | 'kind' | 'status' | 'encoding' | 'parts' | 'smscIds' | 'read' | 'clicked' | 'priority'
+> &
+  Partial<
+    Pick<
+      MessageRecord,
+      | 'from'
+      | 'text'
+      | 'subject'
+      | 'voice'
+      | 'bot'
+      | 'comment'
+      | 'validityMinutes'
+      | 'clientRef'
+      | 'callbackUrl'
+      | 'batchId'
+    >
+  > & {
+    // What the SMSC reports is always present in the answer, null until known, so a client sees one
+    // shape whatever the message's progress.
+    error: MessageError | null;
+    cost: string | null;
+    mccmnc: string | null;
+    hlr: Record<string, string> | null;
+    history: StatusChange[];
+    createdAt: string;
+    updatedAt: string;
+  };
+
+export type ReadMessageResult =
+  | { outcome: 'found'; message: MessageView }
+  | { outcome: 'not-found' }
+  | { outcome: 'invalid-id' };
+
+export async function readMessage(deps: Pick<ApiDeps, 'messages'>, id: string): Promise<ReadMessageResult> {
+  if (!isMessageId(id)) return { outcome: 'invalid-id' };
+  const record = await deps.messages.get(id);
+  if (!record) return { outcome: 'not-found' };
+  return { outcome: 'found', message: messageView(record) };
+}
+
+export function messageView(record: MessageRecord): MessageView {
+  return {
+    id: record.id,
+    to: record.to,
+    ...optional('from', record.from),
+    kind: record.kind,
+    ...optional('text', record.text),
+    ...optional('subject', record.subject),
+    ...optional('voice', record.voice),
+    ...optional('bot', record.bot),
+    ...optional('comment', record.comment),
+    priority: record.priority,
+    status: record.status,
+    encoding: record.encoding,
+    parts: record.parts,
+    validityMinutes: record.validityMinutes,
+    ...optional('clientRef', record.clientRef),
+    ...optional('callbackUrl', record.callbackUrl),
+    ...optional('batchId', record.batchId),
+    smscIds: record.smscIds,
+    error: record.error ?? null,
+    cost: record.cost ?? null,
+    mccmnc: record.mccmnc ?? null,
+    read: record.read,
+    clicked: record.clicked,
+    hlr: record.hlr ?? null,
+    history: record.history,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+  };
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}

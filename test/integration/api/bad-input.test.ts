@@ -1,0 +1,263 @@
+import { describe, expect, it } from 'vitest';
+import { type ApiStack, problemOf, useApiHarness } from '#test/helpers/api-harness.ts';
+
+// Every kind of bad request gets a 4xx problem+json with a machine-readable code (and the field's path
+// where a field is at fault), and leaves nothing behind: no record, no idempotency item, no queue message.
+
+const MOBILE = '+79991234567';
+const KEY = { 'idempotency-key': 'bad-input-1' };
+
+interface BadCase {
+  name: string;
+  send: (api: ApiStack) => Promise<Response>;
+  status: number;
+  code: string;
+  errors?: { code: string; path: (string | number)[] }[];
+  env?: Record<string, string>;
+}
+
+const encoder = new TextEncoder();
+
+function chunkedBody(bytes: number): ReadableStream<Uint8Array> {
+  const chunk = encoder.encode(`{"to":"${MOBILE}","text":"${'a'.repeat(1024)}`);
+  let sent = 0;
+  return new ReadableStream({
+    pull(controller) {
+      if (sent >= bytes) controller.close();
+      else {
+        controller.enqueue(chunk);
+        sent += chunk.byteLength;
+      }
+    },
+  });
+}
+
+const cases: BadCase[] = [
+  {
+    name: 'malformed JSON',
+    send: (api) => api.post('/v1/messages', `{"to": "${MOBILE}", "text": `, KEY),
+    status: 400,
+    code: 'malformed_json',
+  },
+  {
+    name: 'an empty body',
+    send: (api) => api.post('/v1/messages', '', KEY),
+    status: 400,
+    code: 'malformed_json',
+  },
+  {
+    name: 'wrong types',
+    send: (api) => api.post('/v1/messages', { to: 79991234567, text: 5 }, KEY),
+    status: 400,
+    code: 'validation_failed',
+    errors: [
+      { code: 'invalid_type', path: ['to'] },
+      { code: 'invalid_type', path: ['text'] },
+    ],
+  },
+  {
+    name: 'a JSON array instead of an object',
+    send: (api) => api.post('/v1/messages', [{ to: MOBILE, text: 'Hi' }], KEY),
+    status: 400,
+    code: 'validation_failed',
+    errors: [{ code: 'invalid_type', path: [] }],
+  },
+  {
+    name: 'an unknown field',
+    send: (api) => api.post('/v1/messages', { to: MOBILE, text: 'Hi', colour: 'red' }, KEY),
+    status: 400,
+    code: 'validation_failed',
+    errors: [{ code: 'unknown_field', path: ['colour'] }],
+  },
+  {
+    name: 'a missing recipient',
+    send: (api) => api.post('/v1/messages', { text: 'Hi' }, KEY),
+    status: 400,
+    code: 'validation_failed',
+    errors: [{ code: 'required', path: ['to'] }],
+  },
+  {
+    name: 'an invalid number',
+    send: (api) => api.post('/v1/messages', { to: '+7999', text: 'Hi' }, KEY),
+    status: 400,
+    code: 'validation_failed',
+    errors: [{ code: 'invalid_phone_number', path: ['to'] }],
+  },
+  {
+    name: 'a landline for an sms',
+    send: (api) => api.post('/v1/messages', { to: '+74951234567', text: 'Hi' }, KEY),
+    status: 400,
+    code: 'validation_failed',
+    errors: [{ code: 'not_mobile_number', path: ['to'] }],
+  },
+  {
+    name: 'an empty text',
+    send: (api) => api.post('/v1/messages', { to: MOBILE, text: '' }, KEY),
+    status: 400,
+    code: 'validation_failed',
+    errors: [{ code: 'too_short', path: ['text'] }],
+  },
+  {
+    name: 'a text of too many parts',
+    send: (api) => api.post('/v1/messages', { to: MOBILE, text: 'Привет '.repeat(200) }, KEY),
+    status: 400,
+    code: 'validation_failed',
+    errors: [{ code: 'too_many_parts', path: ['text'] }],
+  },
+  {
+    name: 'more parts than MAX_PARTS allows',
+    env: { MAX_PARTS: '2' },
+    send: (api) => api.post('/v1/messages', { to: MOBILE, text: 'x'.repeat(400) }, KEY),
+    status: 400,
+    code: 'validation_failed',
+    errors: [{ code: 'too_many_parts', path: ['text'] }],
+  },
+  {
+    name: 'a bad Telegram code',
+    send: (api) => api.post('/v1/messages', { to: MOBILE, kind: 'tgm', text: '12ab' }, KEY),
+    status: 400,
+    code: 'validation_failed',
+    errors: [{ code: 'invalid_message_content', path: ['text'] }],
+  },
+  {
+    name: 'a forced encoding that cannot carry the text',
+    send: (api) => api.post('/v1/messages', { to: MOBILE, text: 'Привет', encoding: 'gsm7' }, KEY),
+    status: 400,
+    code: 'validation_failed',
+    errors: [{ code: 'unencodable_text', path: ['encoding'] }],
+  },
+  {
+    name: 'a validity of zero minutes',
+    send: (api) => api.post('/v1/messages', { to: MOBILE, text: 'Hi', validityMinutes: 0 }, KEY),
+    status: 400,
+    code: 'validation_failed',
+    errors: [{ code: 'too_small', path: ['validityMinutes'] }],
+  },
+  {
+    name: 'a body over 16 KiB (by Content-Length)',
+    send: (api) => api.post('/v1/messages', { to: MOBILE, text: 'a'.repeat(17 * 1024) }, KEY),
+    status: 413,
+    code: 'payload_too_large',
+  },
+  {
+    name: 'a chunked body over 16 KiB (no Content-Length, counted while read)',
+    send: (api) =>
+      fetch(`${api.url}/v1/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...KEY },
+        body: chunkedBody(20 * 1024),
+        duplex: 'half',
+      }),
+    status: 413,
+    code: 'payload_too_large',
+  },
+  {
+    name: 'a body that is not UTF-8',
+    send: (api) =>
+      api.post(
+        '/v1/messages',
+        new Uint8Array([...encoder.encode(`{"to":"${MOBILE}","text":"caf`), 0xe9, ...encoder.encode('"}')]),
+        KEY,
+      ),
+    status: 400,
+    code: 'invalid_utf8',
+  },
+  {
+    name: 'a text/plain content type',
+    send: (api) =>
+      api.post('/v1/messages', JSON.stringify({ to: MOBILE, text: 'Hi' }), {
+        'content-type': 'text/plain',
+        ...KEY,
+      }),
+    status: 415,
+    code: 'unsupported_media_type',
+  },
+  {
+    name: 'no content type',
+    send: (api) =>
+      fetch(`${api.url}/v1/messages`, {
+        method: 'POST',
+        headers: KEY,
+        body: encoder.encode(JSON.stringify({ to: MOBILE, text: 'Hi' })),
+      }),
+    status: 415,
+    code: 'unsupported_media_type',
+  },
+  {
+    name: 'JSON declared in another charset',
+    send: (api) =>
+      api.post('/v1/messages', JSON.stringify({ to: MOBILE, text: 'Hi' }), {
+        'content-type': 'application/json; charset=iso-8859-1',
+        ...KEY,
+      }),
+    status: 415,
+    code: 'unsupported_media_type',
+  },
+  {
+    name: 'an Idempotency-Key over 255 characters',
+    send: (api) =>
+      api.post('/v1/messages', { to: MOBILE, text: 'Hi' }, { 'idempotency-key': 'k'.repeat(256) }),
+    status: 400,
+    code: 'invalid_idempotency_key',
+    errors: [{ code: 'invalid_format', path: ['headers', 'Idempotency-Key'] }],
+  },
+];
+
+describe('API bad input (Node server, DynamoDB Local, fauxqs)', () => {
+  const harness = useApiHarness();
+
+  it.each(cases)(
+    'when the request has $name, then $status $code and nothing is stored or enqueued',
+    async (badCase) => {
+      // Prepare
+      const api = await harness.start(badCase.env ? { env: badCase.env } : {});
+      // Act
+      const response = await badCase.send(api);
+      // Assess
+      expect(response.status).toBe(badCase.status);
+      const problem = await problemOf(response);
+      expect(problem).toMatchObject({
+        status: badCase.status,
+        code: badCase.code,
+        type: expect.stringContaining(badCase.code),
+      });
+      expect(problem.title).toEqual(expect.any(String));
+      expect(problem.detail).toEqual(expect.any(String));
+      if (badCase.errors) {
+        expect(problem.errors?.map(({ code, path }) => ({ code, path }))).toEqual(badCase.errors);
+        for (const error of problem.errors ?? []) expect(error.message).toEqual(expect.any(String));
+      }
+      expect(await harness.items(api.tables.messages, '')).toEqual([]);
+      expect(await harness.drain(api.queues.urgent)).toEqual([]);
+      expect(await harness.drain(api.queues.bulk)).toEqual([]);
+      expect(api.logs).toEqual([
+        expect.objectContaining({ level: 'warn', status: badCase.status, code: badCase.code }),
+      ]);
+    },
+  );
+
+  it('when a route does not exist, then 404 not_found problem', async () => {
+    // Prepare
+    const api = await harness.start();
+    // Act
+    const response = await api.get('/v1/nothing-here');
+    // Assess
+    expect(response.status).toBe(404);
+    expect(await problemOf(response)).toMatchObject({ code: 'not_found' });
+    expect(api.logs).toEqual([expect.objectContaining({ route: 'unmatched', status: 404 })]);
+  });
+
+  it('when a route is called with the wrong method, then 405 with an Allow header', async () => {
+    // Prepare
+    const api = await harness.start();
+    // Act
+    const onCollection = await fetch(`${api.url}/v1/messages`, { method: 'GET' });
+    const onItem = await fetch(`${api.url}/v1/messages/01J00000000000000000000000`, { method: 'DELETE' });
+    // Assess
+    expect(onCollection.status).toBe(405);
+    expect(onCollection.headers.get('allow')).toBe('POST');
+    expect(await problemOf(onCollection)).toMatchObject({ code: 'method_not_allowed' });
+    expect(onItem.status).toBe(405);
+    expect(onItem.headers.get('allow')).toBe('GET, HEAD');
+  });
+});
