@@ -12,6 +12,7 @@ import { type MessageTable, type TransitionResult, transition } from '#core/aws/
 import { ReceiptApplier, type ReceiptResult } from '#core/aws/receipt-applier.ts';
 import { MESSAGES_TABLE, RETENTION } from '#core/aws/resource-definitions.ts';
 import { commitSubmitted } from '#core/aws/submitted-writes.ts';
+import type { UpdateExpressionBuilder } from '#core/aws/update-expression.ts';
 import type { MessageError, MessageRecord } from '#core/domain/message-model.ts';
 import { MESSAGE_STATUSES, type MessageStatus, RELEASE_CLAIM } from '#core/domain/message-state.ts';
 import type { DeliveryReceipt } from '#core/domain/receipt.ts';
@@ -40,6 +41,16 @@ export interface MarkSubmittedResult {
 export type BatchCounts = Record<MessageStatus, number> & { total: number };
 
 const DAY_SECONDS = 86_400;
+
+/** Added for the bind-service: the error, plus SMSC ids of parts already accepted, if any. */
+function setErrorAndPartIds(
+  update: UpdateExpressionBuilder,
+  error: MessageError,
+  smscIds: readonly string[],
+): void {
+  update.set('error', error);
+  if (smscIds.length > 0) update.set('smscIds', [...new Set(smscIds.map(normaliseSmscId))]);
+}
 
 /** Messages in DynamoDB. Every state change is one conditional write; stale events return 'stale'. */
 export class MessageRepository {
@@ -103,19 +114,29 @@ export class MessageRepository {
     return { result, reconciledReceipts };
   }
 
-  /** submitting → unknown: the submit may have reached the SMSC; never resent automatically. */
-  markUnknown(id: string, reason: string): Promise<TransitionResult> {
+  /**
+   * submitting → unknown: the submit may have reached the SMSC; never resent automatically.
+   * `smscIds`: ids of parts the SMSC did accept before the outcome became unknown (for QUERY_SM).
+   */
+  markUnknown(id: string, reason: string, smscIds: readonly string[] = []): Promise<TransitionResult> {
     const note: MessageError = {
       code: 'submit_unconfirmed',
       name: 'Submit outcome unknown',
       description: reason,
     };
-    return transition(this.table, id, 'unknown', { extra: (update) => update.set('error', note) });
+    return transition(this.table, id, 'unknown', {
+      extra: (update) => setErrorAndPartIds(update, note, smscIds),
+    });
   }
 
-  /** The SMSC refused the submit for good. */
-  markFailed(id: string, error: MessageError): Promise<TransitionResult> {
-    return transition(this.table, id, 'failed', { extra: (update) => update.set('error', error) });
+  /**
+   * The SMSC refused the submit for good. `smscIds`: ids of earlier parts it had accepted (kept on
+   * the record; no receipt lookup is written for a failed message).
+   */
+  markFailed(id: string, error: MessageError, smscIds: readonly string[] = []): Promise<TransitionResult> {
+    return transition(this.table, id, 'failed', {
+      extra: (update) => setErrorAndPartIds(update, error, smscIds),
+    });
   }
 
   /** The message cannot be sent as it is (e.g. an invalid queue message that carried an id). */

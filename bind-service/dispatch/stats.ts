@@ -1,0 +1,31 @@
+// Counters for /healthz and the stop summary. Plain numbers: incremented on the hot path.
+export interface DispatchStats {
+  /** Messages whose every part the SMSC accepted and whose `submitted` state was written. */
+  submitted: number;
+  failed: number;
+  unknown: number;
+  /** Invalid queue messages sent to a dead-letter queue. */
+  rejected: number;
+  /** ESME_RTHROTTLED answers (each one's part was sent again). */
+  throttled: number;
+  /** Claims given back because nothing went on the wire (SQS delivers the message again). */
+  released: number;
+  /** SQS redeliveries of messages already claimed: deleted, not sent again. */
+  redeliveriesDeleted: number;
+  receipts: { applied: number; stale: number; orphan: number; unparsed: number; refused: number };
+  incoming: { messages: number; parts: number; refused: number };
+}
+
+export function emptyStats(): DispatchStats {
+  return {
+    submitted: 0,
+    failed: 0,
+    unknown: 0,
+    rejected: 0,
+    throttled: 0,
+    released: 0,
+    redeliveriesDeleted: 0,
+    receipts: { applied: 0, stale: 0, orphan: 0, unparsed: 0, refused: 0 },
+    incoming: { messages: 0, parts: 0, refused: 0 },
+  };
+}

@@ -1,0 +1,38 @@
+// The bind-service process: config from the environment, the service, and the signals. SIGTERM (ECS
+// stopping the task) or SIGINT: stop taking work, drain the window, unbind, release the lease, exit
+// 0. A fatal condition (login refused, lease lost) or an unhandled error: log it and exit non-zero.
+import { loadConfig } from './config.ts';
+import { createLogger } from './logger.ts';
+import { startBindService } from './service.ts';
+
+const log = createLogger({ level: process.env.LOG_LEVEL === 'debug' ? 'debug' : 'info' });
+
+function die(msg: string, error: unknown): never {
+  log.error(msg, { error: error instanceof Error ? error : new Error(String(error)) });
+  process.exit(1);
+}
+
+process.on('unhandledRejection', (reason) => die('unhandled rejection', reason));
+process.on('uncaughtException', (error) => die('uncaught exception', error));
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const service = await startBindService(config, { log: createLogger({ level: config.logLevel }) });
+  let exiting = false;
+  const exit = async (code: number, reason: string) => {
+    if (exiting) return;
+    exiting = true;
+    log.info('shutting down', { reason });
+    try {
+      await service.stop();
+    } catch (error) {
+      die('stop failed', error);
+    }
+    process.exit(code);
+  };
+  process.once('SIGTERM', () => void exit(0, 'SIGTERM'));
+  process.once('SIGINT', () => void exit(0, 'SIGINT'));
+  void service.fatal.then((error) => exit(1, error.message));
+}
+
+main().catch((error: unknown) => die('bind-service failed to start', error));

@@ -1,0 +1,265 @@
+// The composition root: config → AWS clients and repositories → rate limiter, binds, lanes,
+// pipeline, delivery handler, lease and health server. `startBindService` is what main.ts, the
+// local stack (`npm start`) and the tests run; it returns at once and binds in the background
+// (after taking the login lease), so /healthz answers 503 until a bind is up.
+
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { BindCredentialsError, type SessionConfig, SmppClient } from '#bind-service/smpp/index.ts';
+import { createDynamoDbClients, createSqsClient } from '#core/aws/clients.ts';
+import { InboundDeliveryStore } from '#core/aws/inbound-delivery-store.ts';
+import { InboundRepository } from '#core/aws/inbound-repository.ts';
+import { LeaseRepository } from '#core/aws/lease.ts';
+import { MessageRepository } from '#core/aws/message-repository.ts';
+import { LANES, type Lane } from '#core/aws/resource-definitions.ts';
+import {
+  type BindServiceConfig,
+  BindServiceConfigError,
+  describeConfig,
+  resolveLogin,
+  type SecretReader,
+  secretsManagerReader,
+} from './config.ts';
+import { BindPool } from './dispatch/bind-pool.ts';
+import { deliveryHandler } from './dispatch/deliveries.ts';
+import { Lanes } from './dispatch/lanes.ts';
+import { LoginLease } from './dispatch/login-lease.ts';
+import type { RetryPolicy } from './dispatch/part-outcome.ts';
+import { RateLimiter, type RateLimiterOptions } from './dispatch/rate-limiter.ts';
+import { logSessionEvents } from './dispatch/session-log.ts';
+import { SqsLane } from './dispatch/sqs-lane.ts';
+import { type DispatchStats, emptyStats } from './dispatch/stats.ts';
+import { SubmitPipeline } from './dispatch/submit-pipeline.ts';
+import { type HealthReport, startHealthServer } from './health.ts';
+import { createLogger, type Logger } from './logger.ts';
+
+export interface BindServiceDeps {
+  log?: Logger;
+  /** Reads the SMPP login secret; default Secrets Manager. */
+  readSecret?: SecretReader;
+  /** This task's name in the lease; default host:pid:random. */
+  owner?: string;
+  clock?: () => Date;
+  /** Engine settings tests shorten (reconnect back-off, bind and unbind timeouts). */
+  session?: Pick<SessionConfig, 'reconnect' | 'bindTimeoutMs' | 'unbindTimeoutMs'>;
+  retryPolicy?: RetryPolicy;
+  rateLimiter?: Omit<RateLimiterOptions, 'ratePerSecond'>;
+}
+
+export interface BindService {
+  /** Health server base URL; the check is `${url}/healthz`. */
+  readonly url: string;
+  health(): HealthReport;
+  /** Resolves once some bind is up (for tests and the local stack). */
+  whenBound(): Promise<void>;
+  /**
+   * Resolves with the reason the service cannot go on (login refused, lease lost); it has begun
+   * stopping by then. main.ts exits non-zero on it.
+   */
+  readonly fatal: Promise<Error>;
+  readonly stats: DispatchStats;
+  /** Stop taking work, drain the window, mark what stays unanswered unknown, unbind, release. */
+  stop(): Promise<void>;
+}
+
+/** Messages held per lane beyond the binds' total window (DESIGN: bound what sits in memory). */
+const HOLD_MARGIN = 10;
+/** After the drain, how long pipelines get to write the outcome of what the engine gave up on. */
+const SETTLE_MS = 10_000;
+
+export async function startBindService(
+  config: BindServiceConfig,
+  deps: BindServiceDeps = {},
+): Promise<BindService> {
+  const log = deps.log ?? createLogger({ level: config.logLevel });
+  const clock = deps.clock ?? (() => new Date());
+  const login = await resolveLogin(config.smpp.credentials, deps.readSecret ?? secretsManagerReader(config));
+  const ca = config.smpp.tls.caPath ? await readCa(config.smpp.tls.caPath) : undefined;
+
+  const { region, endpoints } = config.aws;
+  const dynamo = createDynamoDbClients({
+    region,
+    ...(endpoints.dynamodb ? { endpoint: endpoints.dynamodb } : {}),
+  });
+  const sqs = createSqsClient({ region, ...(endpoints.sqs ? { endpoint: endpoints.sqs } : {}) });
+  const messages = new MessageRepository(dynamo.document, config.tables.messages, { clock });
+  const stats = emptyStats();
+
+  const sessionConfig: SessionConfig = {
+    hosts: config.smpp.hosts,
+    systemId: login.systemId,
+    password: login.password,
+    systemType: config.smpp.systemType,
+    ...(config.smpp.tls.enabled ? { tls: { enabled: true, ...(ca ? { ca } : {}) } } : {}),
+    windowSize: config.smpp.windowSize,
+    responseTimeoutMs: config.smpp.responseTimeoutMs,
+    enquireLinkIntervalMs: config.smpp.enquireLinkIntervalMs,
+    ...deps.session,
+  };
+  const clients = Array.from({ length: config.smpp.binds }, () => new SmppClient(sessionConfig));
+  const binds = new BindPool(clients);
+  const rate = new RateLimiter({ ...deps.rateLimiter, ratePerSecond: config.smpp.throughput });
+  const handler = deliveryHandler({
+    receipts: messages,
+    inbound: new InboundRepository(dynamo.document, config.tables.inbound, { clock }),
+    parts: new InboundDeliveryStore(dynamo.document, config.tables.inbound, { clock }),
+    isoMode: config.smpp.flags.iso,
+    stats,
+    log: log.child({ component: 'deliveries' }),
+    clock,
+  });
+  const unsubscribe = clients.map((client, index) => {
+    client.onDeliver(handler);
+    return logSessionEvents(client, log.child({ component: 'smpp', bind: index }));
+  });
+
+  const queues = {
+    urgent: new SqsLane(sqs, 'urgent', config.queues.urgent),
+    bulk: new SqsLane(sqs, 'bulk', config.queues.bulk),
+  } satisfies Record<Lane, SqsLane>;
+  const closeAws = () => {
+    dynamo.document.destroy();
+    dynamo.dynamo.destroy();
+    sqs.destroy();
+  };
+  let visibility: number[];
+  try {
+    visibility = await Promise.all(LANES.map((lane) => queues[lane].visibilityTimeoutSeconds()));
+  } catch (error) {
+    // Fail at boot, naming the queue, and without leaving sockets open behind.
+    closeAws();
+    throw error;
+  }
+  const [urgentVisibility, bulkVisibility] = visibility;
+  const stopTaking = new AbortController();
+  const pipeline = new SubmitPipeline({
+    messages,
+    queues,
+    binds,
+    rate,
+    prepare: {
+      ...config.prepare,
+      ...(config.smpp.defaultSender ? { defaultSender: config.smpp.defaultSender } : {}),
+    },
+    stats,
+    log: log.child({ component: 'pipeline' }),
+    stopTaking: stopTaking.signal,
+    clock,
+    ...(deps.retryPolicy ? { policy: deps.retryPolicy } : {}),
+  });
+  const lanes = new Lanes({
+    queues,
+    visibilitySeconds: { urgent: urgentVisibility ?? 60, bulk: bulkVisibility ?? 300 },
+    pipeline,
+    binds,
+    limit: config.smpp.windowSize * config.smpp.binds + HOLD_MARGIN,
+    waitSeconds: config.receiveWaitSeconds,
+    stopTaking,
+    log: log.child({ component: 'lanes' }),
+  });
+  const mcon = config.smpp.flags.mcon ?? 1;
+  const lease = new LoginLease({
+    leases: new LeaseRepository(dynamo.document, config.tables.messages, { clock }),
+    systemId: login.systemId,
+    owner: deps.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    slots: Math.max(1, Math.floor(mcon / config.smpp.binds)),
+    ttlMs: config.lease.ttlMs,
+    retryMs: config.lease.retryMs,
+    log: log.child({ component: 'lease' }),
+  });
+
+  const health = (): HealthReport => {
+    const lag = lanes.lagMs();
+    return {
+      status: binds.anyBound ? 'ok' : 'unavailable',
+      binds: clients.map((client) => ({
+        host: client.boundTo?.host ?? config.smpp.hosts[0]?.host ?? '',
+        state: client.state,
+        inFlight: client.inFlight,
+      })),
+      lag,
+      rate: Math.round(rate.currentRate * 100) / 100,
+      throttled: stats.throttled,
+      submitted: stats.submitted,
+      unknown: stats.unknown,
+      failed: stats.failed,
+      rejected: stats.rejected,
+    };
+  };
+  const healthServer = await startHealthServer({ ...config.health, report: health }).catch(
+    (error: unknown) => {
+      closeAws();
+      throw error;
+    },
+  );
+
+  let reportFatal: (error: Error) => void = () => undefined;
+  const fatal = new Promise<Error>((resolve) => {
+    reportFatal = resolve;
+  });
+  const leaseAbort = new AbortController();
+  let stopping: Promise<void> | undefined;
+
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      const started = performance.now();
+      log.info('stopping: no new work, draining in-flight submits', { drainMs: config.drainMs });
+      leaseAbort.abort();
+      await lanes.stopTaking();
+      const drained = await lanes.drain(config.drainMs);
+      const left = Math.max(0, config.drainMs - (performance.now() - started));
+      // Whatever is still unanswered after the drain resolves 'unknown' (never resent).
+      await Promise.all(clients.map((client) => client.stop({ drainTimeoutMs: left })));
+      rate.close();
+      const settled = await lanes.drain(SETTLE_MS);
+      await lanes.close();
+      await lease.release();
+      await healthServer.close();
+      for (const off of unsubscribe) off();
+      closeAws();
+      log.info('stopped', { drained, settled, ...stats, receipts: stats.receipts, incoming: stats.incoming });
+    })();
+    return stopping;
+  };
+
+  const fail = (error: Error) => {
+    log.error('bind-service cannot go on; stopping', { error });
+    reportFatal(error);
+    void stop();
+  };
+
+  void (async () => {
+    if (!(await lease.acquire(leaseAbort.signal))) return;
+    // stop() came while the lease was being written: give it straight back, bind nothing.
+    if (leaseAbort.signal.aborted) {
+      await lease.release();
+      return;
+    }
+    lease.keep((reason) => fail(new Error(`login lease lost: ${reason}`)));
+    for (const client of clients) {
+      client.start().catch((error: unknown) => {
+        if (error instanceof BindCredentialsError) fail(error);
+      });
+    }
+    lanes.start();
+  })().catch((error: unknown) => fail(error instanceof Error ? error : new Error(String(error))));
+
+  log.info('bind-service started', { health: `${healthServer.url}/healthz`, config: describeConfig(config) });
+  return {
+    url: healthServer.url,
+    health,
+    whenBound: () => Promise.any(clients.map((client) => client.whenBound())),
+    fatal,
+    stats,
+    stop,
+  };
+}
+
+async function readCa(path: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    throw new BindServiceConfigError(`SMPP_TLS_CA: cannot read ${path}: ${String(error)}`, ['SMPP_TLS_CA']);
+  }
+}

@@ -1,0 +1,193 @@
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { describe, expect, it } from 'vitest';
+import { LeaseRepository } from '#core/aws/lease.ts';
+import { SmscSimulator } from '#local/smsc-simulator/index.ts';
+import { useLocalAws } from '#test/helpers/local-aws.ts';
+import { waitUntil, within } from '#test/helpers/wait.ts';
+import {
+  ACCOUNT,
+  mobile,
+  queueDepth,
+  sendLikeApi,
+  serviceEnv,
+  startRig,
+  statusIs,
+  useCleanup,
+  waitForRecord,
+} from './fixtures.ts';
+
+describe('bind-service lifecycle: stop, health, lease, credentials (DynamoDB Local, fauxqs, simulator)', () => {
+  const aws = useLocalAws({ dynamo: true, sqs: true });
+  const defer = useCleanup();
+
+  it('when stopped with submits in flight, then it waits for their answers, unbinds and frees the lease', async () => {
+    // Prepare
+    const rig = await startRig(aws, defer, { simulator: { receiptDelayMs: 5_000 } });
+    rig.simulator.fault({ type: 'slow', delayMs: 400, count: 3 });
+    const ids = [];
+    for (let i = 0; i < 3; i++)
+      ids.push(await sendLikeApi(rig, { to: mobile(50 + i), text: `Draining ${i}` }));
+    await rig.simulator.waitFor(() => rig.simulator.stats.submits === 3, 5_000);
+    const closed = new Promise((resolve) => rig.simulator.once('session-closed', resolve));
+    // Act
+    await rig.service.stop();
+    // Assess
+    const records = await Promise.all(ids.map((id) => rig.messages.get(id)));
+    expect(records.map((record) => record?.status)).toEqual(['submitted', 'submitted', 'submitted']);
+    expect(await within(closed, 2_000, 'the session to close')).toMatchObject({ reason: 'client unbind' });
+    expect(rig.simulator.boundSessions()).toEqual([]);
+    expect(await new LeaseRepository(aws.document, rig.tables.messages).currentHolder(ACCOUNT.systemId)).toBe(
+      undefined,
+    );
+    expect(await queueDepth(aws, rig.queues.urgent)).toBe(0);
+    await expect(fetch(`${rig.service.url}/healthz`)).rejects.toThrow();
+  });
+
+  it('when a submit is still unanswered after the drain, then it is marked unknown, not sent again', async () => {
+    // Prepare
+    const rig = await startRig(aws, defer, {
+      env: { DRAIN_SECONDS: '0.3', SMPP_RESPONSE_TIMEOUT_SECONDS: '30' },
+    });
+    rig.simulator.fault({ type: 'no-answer', count: 1 });
+    const id = await sendLikeApi(rig, { to: mobile(60), text: 'Never answered' });
+    await rig.simulator.waitFor(() => rig.simulator.stats.submits === 1, 5_000);
+    // Act
+    const started = Date.now();
+    await rig.service.stop();
+    // Assess
+    expect(Date.now() - started).toBeLessThan(3_000);
+    const record = await waitForRecord(rig, id, statusIs('unknown'), 1_000);
+    expect(record.error?.description).toMatch(/connection was lost/);
+    expect(await queueDepth(aws, rig.queues.urgent)).toBe(0);
+  });
+
+  it('when the bind is up, then /healthz answers 200; when it is lost, then 503 with the same report', async () => {
+    // Prepare
+    const rig = await startRig(aws, defer);
+    // Act
+    const up = await fetch(`${rig.service.url}/healthz`);
+    rig.simulator.refuseBinds(0x0d);
+    rig.simulator.kick(ACCOUNT.systemId);
+    await waitUntil(() => rig.service.health().status === 'unavailable', 3_000, 'the bind to be lost');
+    const down = await fetch(`${rig.service.url}/healthz`);
+    // Assess
+    expect(up.status).toBe(200);
+    expect(await up.json()).toMatchObject({
+      status: 'ok',
+      binds: [{ host: '127.0.0.1', state: 'bound', inFlight: 0 }],
+      lag: { urgent: 0, bulk: 0 },
+      rate: 30,
+      throttled: 0,
+      submitted: 0,
+      unknown: 0,
+    });
+    expect(down.status).toBe(503);
+    expect(await down.json()).toMatchObject({ status: 'unavailable', binds: [{ state: 'connecting' }] });
+  });
+
+  it('when another live task holds the login lease, then it waits without binding and binds once it is free', async () => {
+    // Prepare
+    const tables = await aws.freshTables();
+    const leases = new LeaseRepository(aws.document, tables.messages);
+    await leases.acquireLease(ACCOUNT.systemId, 'other-task', 60_000);
+    // Act
+    const rig = await startRig(aws, defer, {
+      waitForBind: false,
+      env: { MESSAGES_TABLE: tables.messages, INBOUND_TABLE: tables.inbound },
+    });
+    await waitUntil(
+      () =>
+        rig.logs.some(
+          (line) => line.msg === 'login lease held by another live owner; waiting before binding',
+        ),
+      3_000,
+      'the lease wait to be logged',
+    );
+    const boundWhileHeld = rig.simulator.stats.binds;
+    await leases.releaseLease(ACCOUNT.systemId, 'other-task');
+    await within(rig.service.whenBound(), 3_000, 'the bind after the lease was freed');
+    // Assess
+    expect(boundWhileHeld).toBe(0);
+    expect(
+      rig.logs.find((line) => line.msg === 'login lease held by another live owner; waiting before binding'),
+    ).toMatchObject({
+      holder: 'other-task',
+    });
+    expect((await leases.currentHolder(ACCOUNT.systemId))?.owner).not.toBe('other-task');
+  });
+
+  it('when the login comes from a secret, then the service binds with it and never logs the password', async () => {
+    // Prepare
+    const secret = JSON.stringify({ systemId: ACCOUNT.systemId, password: ACCOUNT.password });
+    const asked: string[] = [];
+    // Act
+    const rig = await startRig(aws, defer, {
+      env: {
+        SMPP_SYSTEM_ID: '',
+        SMPP_PASSWORD: '',
+        SMPP_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:1:secret:smpp',
+      },
+      deps: {
+        readSecret: async (arn) => {
+          asked.push(arn);
+          return secret;
+        },
+      },
+    });
+    // Assess
+    expect(asked).toEqual(['arn:aws:secretsmanager:eu-west-1:1:secret:smpp']);
+    expect(rig.simulator.boundSessions(ACCOUNT.systemId)).toHaveLength(1);
+    expect(JSON.stringify(rig.logs)).not.toContain(ACCOUNT.password);
+  });
+
+  it('when the process gets SIGTERM, then it drains, unbinds and exits 0', async () => {
+    // Prepare
+    const [tables, queues] = await Promise.all([aws.freshTables(), aws.freshQueues()]);
+    const simulator = new SmscSimulator({ accounts: [{ ...ACCOUNT, rate: 0 }] });
+    await simulator.listen(0);
+    defer(() => simulator.close());
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bind-service/main.ts'], {
+      env: { ...process.env, ...serviceEnv(aws, tables, queues, simulator.port), LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    defer(() => {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    });
+    const lines: Record<string, unknown>[] = [];
+    createInterface({ input: child.stdout }).on('line', (line) => lines.push(JSON.parse(line)));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    await simulator.waitFor(() => simulator.boundSessions(ACCOUNT.systemId).length === 1, 15_000);
+    // Act
+    child.kill('SIGTERM');
+    const code = await within(exited, 10_000, 'the process to exit');
+    // Assess
+    expect(code).toBe(0);
+    expect(simulator.boundSessions()).toEqual([]);
+    expect(lines.map((line) => line.msg)).toEqual(
+      expect.arrayContaining(['smpp bound', 'shutting down', 'stopped']),
+    );
+    expect(JSON.stringify(lines)).not.toContain(ACCOUNT.password);
+  });
+
+  it('when the configuration is invalid, then the process logs the variable and exits non-zero', async () => {
+    // Prepare
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bind-service/main.ts'], {
+      env: { PATH: process.env.PATH, SMPP_HOST: 'smpp.smscentre.com' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    // Act
+    const code = await within(
+      new Promise<number | null>((resolve) => child.once('exit', (exit) => resolve(exit))),
+      10_000,
+      'the process to exit',
+    );
+    // Assess
+    expect(code).toBe(1);
+    expect(output).toContain('MESSAGES_TABLE: is required');
+  });
+});

@@ -1,0 +1,177 @@
+import { describe, expect, it } from 'vitest';
+import {
+  BindServiceConfigError,
+  describeConfig,
+  loadConfig,
+  parseSmppSecret,
+  parseSystemType,
+} from '#bind-service/config.ts';
+
+const BASE = {
+  SMPP_HOST: 'smpp.smscentre.com',
+  SMPP_SYSTEM_ID: 'acme',
+  SMPP_PASSWORD: 'p4ss-word',
+  MESSAGES_TABLE: 'sms-messages',
+  INBOUND_TABLE: 'sms-inbound',
+  URGENT_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/sms-urgent',
+  BULK_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/sms-bulk',
+  URGENT_DLQ_URL: 'https://sqs.eu-west-1.amazonaws.com/1/sms-urgent-dlq',
+  BULK_DLQ_URL: 'https://sqs.eu-west-1.amazonaws.com/1/sms-bulk-dlq',
+  AWS_REGION: 'eu-west-1',
+};
+
+function configError(env: Record<string, string | undefined>): BindServiceConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof BindServiceConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected the configuration to be refused');
+}
+
+describe('loadConfig', () => {
+  it('when only the required variables are set, then the provider defaults apply', () => {
+    // Act
+    const config = loadConfig(BASE);
+    // Assess
+    expect(config.smpp).toMatchObject({
+      hosts: [{ host: 'smpp.smscentre.com', port: 3700 }],
+      credentials: { kind: 'inline', systemId: 'acme', password: 'p4ss-word' },
+      flags: { iso: false, single: false },
+      tls: { enabled: false },
+      throughput: 30,
+      windowSize: 300,
+      binds: 1,
+      enquireLinkIntervalMs: 30_000,
+      responseTimeoutMs: 30_000,
+    });
+    expect(config).toMatchObject({
+      receiveWaitSeconds: 20,
+      prepare: { isoMode: false, maxParts: 10 },
+      health: { host: '0.0.0.0', port: 8080 },
+      drainMs: 20_000,
+    });
+  });
+
+  it('when TLS is on and a backup host is given, then both hosts use the TLS port', () => {
+    // Act
+    const config = loadConfig({ ...BASE, SMPP_TLS: 'true', SMPP_BACKUP_HOST: 'smpp2.smscentre.com' });
+    // Assess
+    expect(config.smpp.hosts).toEqual([
+      { host: 'smpp.smscentre.com', port: 3443 },
+      { host: 'smpp2.smscentre.com', port: 3443 },
+    ]);
+  });
+
+  it('when a required variable is missing, then the error names it', () => {
+    // Act
+    const error = configError({ ...BASE, BULK_QUEUE_URL: undefined });
+    // Assess
+    expect(error.variables).toEqual(['BULK_QUEUE_URL']);
+    expect(error.message).toMatch(/BULK_QUEUE_URL/);
+  });
+
+  it('when the enquire-link interval reaches the 120 s idle limit, then it is refused', () => {
+    // Act
+    const error = configError({ ...BASE, SMPP_ENQUIRE_LINK_SECONDS: '120' });
+    // Assess
+    expect(error.variables).toEqual(['SMPP_ENQUIRE_LINK_SECONDS']);
+    expect(error.message).toMatch(/idle limit/);
+  });
+
+  it('when two binds are asked for without MCON2, then it is refused: the second would kick the first', () => {
+    // Act
+    const error = configError({ ...BASE, SMPP_BINDS: '2', SMPP_SYSTEM_TYPE: 'ISO' });
+    // Assess
+    expect(error.variables).toEqual(['SMPP_BINDS']);
+    expect(loadConfig({ ...BASE, SMPP_BINDS: '2', SMPP_SYSTEM_TYPE: 'MCON3,ISO' }).smpp.binds).toBe(2);
+  });
+
+  it('when the ISO flag is set, then messages are prepared for ISO-8859-1', () => {
+    // Act
+    const config = loadConfig({ ...BASE, SMPP_SYSTEM_TYPE: 'iso,SINGLE' });
+    // Assess
+    expect(config.prepare.isoMode).toBe(true);
+    expect(config.smpp.flags).toEqual({ iso: true, single: true });
+  });
+
+  it('when both a secret and inline credentials are given, then it is refused', () => {
+    // Act
+    const error = configError({ ...BASE, SMPP_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:1:secret:s' });
+    // Assess
+    expect(error.variables).toEqual(['SMPP_SECRET_ARN']);
+  });
+
+  it('when only a secret is given, then the credentials come from it', () => {
+    // Act
+    const config = loadConfig({
+      ...BASE,
+      SMPP_SYSTEM_ID: '',
+      SMPP_PASSWORD: '',
+      SMPP_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:1:secret:s',
+    });
+    // Assess
+    expect(config.smpp.credentials).toEqual({
+      kind: 'secret',
+      secretArn: 'arn:aws:secretsmanager:eu-west-1:1:secret:s',
+    });
+  });
+
+  it('when the password is missing, then the error names it and not the secret', () => {
+    // Act / Assess
+    expect(configError({ ...BASE, SMPP_PASSWORD: undefined }).variables).toEqual(['SMPP_PASSWORD']);
+  });
+
+  it('when the default sender is not a valid sender id, then it is refused', () => {
+    // Act / Assess
+    expect(configError({ ...BASE, SMPP_DEFAULT_SENDER: 'Far too long sender' }).variables).toEqual([
+      'SMPP_DEFAULT_SENDER',
+    ]);
+  });
+
+  it('when the config is described for the log, then the password is masked', () => {
+    // Act
+    const described = JSON.stringify(describeConfig(loadConfig(BASE)));
+    // Assess
+    expect(described).not.toContain('p4ss-word');
+    expect(described).toContain('***');
+  });
+});
+
+describe('parseSystemType', () => {
+  it('when flags are mixed case and spaced, then they are all read', () => {
+    // Act / Assess
+    expect(parseSystemType(' mcon2 , Iso ,single')).toEqual({ mcon: 2, iso: true, single: true });
+    expect(parseSystemType('')).toEqual({ iso: false, single: false });
+  });
+
+  it.each(['SINLGE', 'MCON0', 'MCON10', 'ISO,ISO'])(
+    'when the flags are "%s", then they are refused at boot',
+    (value) => {
+      // Act / Assess
+      expect(() => parseSystemType(value)).toThrow(BindServiceConfigError);
+    },
+  );
+});
+
+describe('parseSmppSecret', () => {
+  it('when the secret holds systemId and password, then both are read', () => {
+    // Act / Assess
+    expect(parseSmppSecret('{"systemId":"acme","password":"x1"}')).toEqual({
+      systemId: 'acme',
+      password: 'x1',
+    });
+  });
+
+  it('when the secret is not JSON or lacks a field, then the error never quotes it', () => {
+    // Act
+    const notJson = () => parseSmppSecret('hunter2');
+    const partial = () => parseSmppSecret('{"systemId":"acme","pass":"hunter2"}');
+    // Assess
+    expect(notJson).toThrow(/not JSON/);
+    expect(partial).toThrow(/password/);
+    expect(() => notJson()).not.toThrow(/hunter2/);
+    expect(() => partial()).not.toThrow(/hunter2/);
+  });
+});
