@@ -1,7 +1,6 @@
 // The bind-service's settings, read once from the environment and validated at boot: a bad value
 // stops the task with the variable's name instead of surfacing as a strange disconnect hours later.
 // Each field states its invariant; the SMPP engine validates its own part again (parseSessionConfig).
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
 import type { SmppHost } from '#bind-service/smpp/index.ts';
 import { PROVIDER_IDLE_LIMIT_MS } from '#bind-service/smpp/index.ts';
@@ -60,6 +59,8 @@ export interface BindServiceConfig {
   lease: { ttlMs: number; retryMs: number };
   aws: { region: string; endpoints: { dynamodb?: string; sqs?: string; secretsManager?: string } };
   logLevel: LogLevel;
+  /** CloudWatch EMF metric lines on stdout (docs/operations.md); absent = none (local mode). */
+  metrics?: { namespace: string; service: string; intervalMs: number };
 }
 
 export class BindServiceConfigError extends Error {
@@ -126,6 +127,9 @@ const envSchema = z.object({
   AWS_ENDPOINT_URL_SQS: z.url().optional(),
   AWS_ENDPOINT_URL_SECRETS_MANAGER: z.url().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  METRICS_NAMESPACE: z.string().min(1).optional(),
+  METRICS_SERVICE: z.string().min(1).default('SmsSender'),
+  METRICS_INTERVAL_SECONDS: seconds.max(3600).default(60),
 });
 
 type Env = z.output<typeof envSchema>;
@@ -150,7 +154,7 @@ export function parseSystemType(systemType: string): SystemTypeFlags {
   return flags;
 }
 
-function configError(variable: string, problem: string): BindServiceConfigError {
+export function configError(variable: string, problem: string): BindServiceConfigError {
   return new BindServiceConfigError(`Invalid bind-service configuration: ${variable}: ${problem}`, [
     variable,
   ]);
@@ -240,6 +244,15 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): B
       },
     },
     logLevel: vars.LOG_LEVEL,
+    ...(vars.METRICS_NAMESPACE
+      ? {
+          metrics: {
+            namespace: vars.METRICS_NAMESPACE,
+            service: vars.METRICS_SERVICE,
+            intervalMs: Math.round(vars.METRICS_INTERVAL_SECONDS * 1000),
+          },
+        }
+      : {}),
   };
 }
 
@@ -256,56 +269,4 @@ export function describeConfig(config: BindServiceConfig): Record<string, unknow
           : credentials,
     },
   };
-}
-
-export interface SmppLogin {
-  systemId: string;
-  password: string;
-}
-
-const secretSchema = z.object({ systemId: z.string().min(1), password: z.string().min(1) });
-
-/** Reads a secret's string value; the default uses Secrets Manager. Injectable for tests. */
-export type SecretReader = (secretArn: string) => Promise<string>;
-
-export function secretsManagerReader(config: BindServiceConfig): SecretReader {
-  return async (secretArn) => {
-    const endpoint = config.aws.endpoints.secretsManager;
-    const client = new SecretsManagerClient({ region: config.aws.region, ...(endpoint ? { endpoint } : {}) });
-    try {
-      const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: secretArn }));
-      if (SecretString === undefined) throw configError('SMPP_SECRET_ARN', 'the secret has no string value');
-      return SecretString;
-    } finally {
-      client.destroy();
-    }
-  };
-}
-
-/** The secret's JSON `{ systemId, password }`; the error never quotes the secret's content. */
-export function parseSmppSecret(secretString: string): SmppLogin {
-  let json: unknown;
-  try {
-    json = JSON.parse(secretString);
-  } catch {
-    throw configError(
-      'SMPP_SECRET_ARN',
-      'the secret is not JSON; expected {"systemId": "...", "password": "..."}',
-    );
-  }
-  const result = secretSchema.safeParse(json);
-  if (!result.success) {
-    const fields = result.error.issues.map((issue) => issue.path.join('.')).join(', ');
-    throw configError('SMPP_SECRET_ARN', `the secret lacks a non-empty ${fields}`);
-  }
-  return { systemId: result.data.systemId, password: result.data.password };
-}
-
-/** The login to bind with: inline, or read from Secrets Manager once at start. */
-export async function resolveLogin(
-  source: SmppCredentialsSource,
-  readSecret: SecretReader,
-): Promise<SmppLogin> {
-  if (source.kind === 'inline') return { systemId: source.systemId, password: source.password };
-  return parseSmppSecret(await readSecret(source.secretArn));
 }

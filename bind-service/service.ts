@@ -13,14 +13,7 @@ import { InboundRepository } from '#core/aws/inbound-repository.ts';
 import { LeaseRepository } from '#core/aws/lease.ts';
 import { MessageRepository } from '#core/aws/message-repository.ts';
 import { LANES, type Lane } from '#core/aws/resource-definitions.ts';
-import {
-  type BindServiceConfig,
-  BindServiceConfigError,
-  describeConfig,
-  resolveLogin,
-  type SecretReader,
-  secretsManagerReader,
-} from './config.ts';
+import { type BindServiceConfig, BindServiceConfigError, describeConfig } from './config.ts';
 import { BindPool } from './dispatch/bind-pool.ts';
 import { deliveryHandler } from './dispatch/deliveries.ts';
 import { Lanes } from './dispatch/lanes.ts';
@@ -33,6 +26,8 @@ import { type DispatchStats, emptyStats } from './dispatch/stats.ts';
 import { SubmitPipeline } from './dispatch/submit-pipeline.ts';
 import { type HealthReport, startHealthServer } from './health.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { startMetricsReporter } from './metrics.ts';
+import { resolveLogin, type SecretReader, secretsManagerReader } from './secrets.ts';
 
 export interface BindServiceDeps {
   log?: Logger;
@@ -194,6 +189,19 @@ export async function startBindService(
     },
   );
 
+  const metrics = config.metrics
+    ? startMetricsReporter({
+        ...config.metrics,
+        read: () => ({
+          bindsUp: clients.filter((client) => client.isBound).length,
+          submitted: stats.submitted,
+          throttled: stats.throttled,
+          unknownOutcomes: stats.unknown,
+        }),
+        write: (line) => process.stdout.write(`${line}\n`),
+      })
+    : undefined;
+
   let reportFatal: (error: Error) => void = () => undefined;
   const fatal = new Promise<Error>((resolve) => {
     reportFatal = resolve;
@@ -216,6 +224,7 @@ export async function startBindService(
       await lanes.close();
       await lease.release();
       await healthServer.close();
+      metrics?.stop();
       for (const off of unsubscribe) off();
       closeAws();
       log.info('stopped', { drained, settled, ...stats, receipts: stats.receipts, incoming: stats.incoming });

@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  BindServiceConfigError,
-  describeConfig,
-  loadConfig,
-  parseSmppSecret,
-  parseSystemType,
-} from '#bind-service/config.ts';
+import { BindServiceConfigError, describeConfig, loadConfig, parseSystemType } from '#bind-service/config.ts';
+import { parseSmppSecret } from '#bind-service/secrets.ts';
 
 const BASE = {
   SMPP_HOST: 'smpp.smscentre.com',
