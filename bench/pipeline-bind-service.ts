@@ -1,0 +1,47 @@
+// The bind-service of the pipeline benchmark, in its own process (as on Fargate), so its CPU time is
+// its own: the API, fauxqs, the simulator and the stream poller run in the parent. Configured from
+// the environment the local stack built; talks to the parent over IPC:
+// {type:'bound'} once bound, then answers {type:'cpu'} with its CPU time and counters, and
+// {type:'stop'} with a graceful stop.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { loadConfig } from '#bind-service/config.ts';
+import { createLogger } from '#bind-service/logger.ts';
+import { startBindService } from '#bind-service/service.ts';
+
+type Request = { type: 'cpu' } | { type: 'stop' };
+
+// Warnings and errors only (a line per message would cost the CPU being measured), counted by
+// message; the first few are printed as they come.
+const PRINTED = 5;
+const warnings: Record<string, number> = {};
+let seen = 0;
+const write = (line: string) => {
+  const { msg } = JSON.parse(line) as { msg: string };
+  warnings[msg] = (warnings[msg] ?? 0) + 1;
+  if (++seen <= PRINTED) process.stderr.write(`${line}\n`);
+};
+const service = await startBindService(loadConfig(process.env), {
+  log: createLogger({ level: 'warn', write }),
+});
+await service.whenBound();
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
+process.send?.({ type: 'bound' });
+
+process.on('message', (request: Request) => {
+  if (request.type === 'cpu') {
+    const usage = process.cpuUsage();
+    process.send?.({
+      type: 'cpu',
+      micros: usage.user + usage.system,
+      submitted: service.stats.submitted,
+      throttled: service.stats.throttled,
+      receipts: service.stats.receipts.applied,
+      warnings,
+      loopDelayMs: { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
+    });
+    loopDelay.reset();
+  } else {
+    void service.stop().then(() => process.exit(0));
+  }
+});

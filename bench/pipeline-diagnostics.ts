@@ -1,0 +1,81 @@
+// Diagnostics of the pipeline benchmark's urgent lane: where an urgent message's time goes, and how
+// fast DynamoDB Local itself answers meanwhile (the local stack's usual bottleneck).
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { createDynamoDbClients } from '#core/aws/clients.ts';
+import { percentile, round } from './pipeline-support.ts';
+
+/**
+ * From each urgent message's history: 202 → its claim (`submitting`: SQS receive and the rate
+ * token), and claim → SUBMIT_SM on the wire (the conditional claim write, then the PDU).
+ */
+export interface UrgentBreakdown {
+  toClaim: { p50: number; p99: number };
+  claimToWire: { p50: number; p99: number };
+  /** The five slowest, [202 → claim, claim → wire] in ms. */
+  slowest: [number, number][];
+}
+
+/** Times a small UpdateItem every 100 ms (an item no consumer reads) until stopped. */
+export function probeStorage(endpoint: string, region: string, table: string) {
+  const { document, dynamo } = createDynamoDbClients({ region, endpoint });
+  const latencies: number[] = [];
+  let running = true;
+  const loop = (async () => {
+    for (let n = 0; running; n++) {
+      const started = performance.now();
+      await document.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: { pk: 'PROBE#bench' },
+          UpdateExpression: 'SET n = :n',
+          ExpressionAttributeValues: { ':n': n },
+        }),
+      );
+      latencies.push(performance.now() - started);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+      document.destroy();
+      dynamo.destroy();
+      return latencies;
+    },
+  };
+}
+
+/** Reads each urgent message's history (in parallel, bounded) and splits its latency in two. */
+export async function urgentBreakdown(
+  apiUrl: string,
+  urgent: Map<string, { id: string; acceptedWall: number }>,
+  submitWall: Map<string, number>,
+): Promise<UrgentBreakdown> {
+  const toClaim: number[] = [];
+  const claimToWire: number[] = [];
+  const pairs: [number, number][] = [];
+  const entries = [...urgent];
+  const worker = async () => {
+    for (let entry = entries.pop(); entry !== undefined; entry = entries.pop()) {
+      const [destination, { id, acceptedWall }] = entry;
+      const response = await fetch(`${apiUrl}/v1/messages/${id}`);
+      const { history } = (await response.json()) as { history: { status: string; at: string }[] };
+      const claimed = history.find((change) => change.status === 'submitting');
+      const wire = submitWall.get(destination);
+      if (!claimed || wire === undefined) continue;
+      const claimedAt = Date.parse(claimed.at);
+      const pair: [number, number] = [Math.max(0, claimedAt - acceptedWall), Math.max(0, wire - claimedAt)];
+      toClaim.push(pair[0]);
+      claimToWire.push(pair[1]);
+      pairs.push(pair);
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+  const summary = (values: number[]) => ({
+    p50: round(percentile(values, 50)),
+    p99: round(percentile(values, 99)),
+  });
+  const slowest = pairs.sort((a, b) => b[0] + b[1] - (a[0] + a[1])).slice(0, 5);
+  return { toClaim: summary(toClaim), claimToWire: summary(claimToWire), slowest };
+}

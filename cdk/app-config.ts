@@ -1,0 +1,114 @@
+import * as events from 'aws-cdk-lib/aws-events';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import type { Construct } from 'constructs';
+import type { SmsSenderProps } from './constructs/props.ts';
+
+// Settings of this repository's own app, from CDK context (`cdk deploy -c smppSystemType=MCON2`,
+// or cdk.json / cdk.context.json), with the provider's defaults. Nothing here needs AWS credentials:
+// the secret, topic and bus are referenced by name or ARN, never looked up.
+
+export type ContextReader = (key: string) => unknown;
+
+export class AppConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AppConfigError';
+  }
+}
+
+function text(read: ContextReader, key: string): string | undefined {
+  const value = read(key);
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+    throw new AppConfigError(`context ${key}: expected a string, got ${JSON.stringify(value)}`);
+  }
+  return String(value);
+}
+
+function int(read: ContextReader, key: string, min = 1): number | undefined {
+  const value = text(read, key);
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < min) {
+    throw new AppConfigError(`context ${key}: expected an integer >= ${min}, got "${value}"`);
+  }
+  return number;
+}
+
+function bool(read: ContextReader, key: string): boolean | undefined {
+  const value = text(read, key);
+  if (value === undefined) return undefined;
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  throw new AppConfigError(`context ${key}: expected true or false, got "${value}"`);
+}
+
+function list(read: ContextReader, key: string): string[] | undefined {
+  const value = read(key);
+  if (Array.isArray(value)) return value.map(String);
+  return text(read, key)
+    ?.split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
+export const APP_DEFAULTS = {
+  stackName: 'SmsSender',
+  smppHost: 'smpp.smscentre.com',
+  smppBackupHost: 'smpp2.smscentre.com',
+  smppTls: true,
+  smppSecretName: 'sms-sender/smpp',
+} as const;
+
+/** The stack's props from context; `scope` owns the imported secret/topic/bus references. */
+export function senderPropsFromContext(scope: Construct, read: ContextReader): SmsSenderProps {
+  const secretArn = text(read, 'smppSecretArn');
+  const secretName = text(read, 'smppSecretName') ?? APP_DEFAULTS.smppSecretName;
+  const alarmTopicArn = text(read, 'alarmTopicArn');
+  const eventBusName = text(read, 'eventBusName');
+  const callbackSecretName = text(read, 'callbackSigningSecretName');
+  const eipAllocationId = text(read, 'egressIpAllocationId');
+  const eipAddress = text(read, 'egressIpAddress');
+  if ((eipAllocationId === undefined) !== (eipAddress === undefined)) {
+    throw new AppConfigError('context egressIpAllocationId and egressIpAddress go together');
+  }
+  const bindsPerTask = int(read, 'smppBinds');
+  const windowSize = int(read, 'smppWindow');
+  const throughput = int(read, 'smppThroughput');
+  const port = int(read, 'smppPort');
+  const desiredCount = int(read, 'desiredCount', 0);
+  const allowedPrincipalArns = list(read, 'allowedPrincipals');
+  return {
+    smpp: {
+      host: text(read, 'smppHost') ?? APP_DEFAULTS.smppHost,
+      backupHost: text(read, 'smppBackupHost') ?? APP_DEFAULTS.smppBackupHost,
+      tls: bool(read, 'smppTls') ?? APP_DEFAULTS.smppTls,
+      systemType: text(read, 'smppSystemType') ?? '',
+      // A name gives a partial ARN: the grant then matches the `-xxxxxx` suffix Secrets Manager appends.
+      credentials: secretArn
+        ? secretsmanager.Secret.fromSecretCompleteArn(scope, 'SmppSecret', secretArn)
+        : secretsmanager.Secret.fromSecretNameV2(scope, 'SmppSecret', secretName),
+      ...(port ? { port } : {}),
+      ...(bindsPerTask ? { bindsPerTask } : {}),
+      ...(windowSize ? { windowSize } : {}),
+      ...(throughput ? { throughput } : {}),
+    },
+    ...(desiredCount !== undefined ? { bindService: { desiredCount } } : {}),
+    ...(allowedPrincipalArns ? { api: { allowedPrincipalArns } } : {}),
+    ...(alarmTopicArn ? { alarmTopic: sns.Topic.fromTopicArn(scope, 'AlarmTopic', alarmTopicArn) } : {}),
+    ...(eventBusName ? { eventBus: events.EventBus.fromEventBusName(scope, 'EventBus', eventBusName) } : {}),
+    ...(callbackSecretName
+      ? {
+          callbackSigningSecret: secretsmanager.Secret.fromSecretNameV2(
+            scope,
+            'CallbackSecret',
+            callbackSecretName,
+          ),
+        }
+      : {}),
+    ...(eipAllocationId && eipAddress
+      ? { egressIp: { allocationId: eipAllocationId, publicIp: eipAddress } }
+      : {}),
+  };
+}

@@ -1,0 +1,181 @@
+import { Validations } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { NodeFunction } from './node-function.ts';
+
+// The HTTPS front door: a regional REST API, SigV4 (IAM) on every method, a resource policy that only
+// admits the listed principals, coarse request validation in front of the Lambda's precise one,
+// access logs, X-Ray and stage throttling. Every route goes to the one api Lambda (lambdas/api).
+
+export interface ApiThrottle {
+  /** Steady requests per second for the whole stage. */
+  readonly rateLimit: number;
+  readonly burstLimit: number;
+}
+
+export interface SmsApiProps {
+  readonly handler: NodeFunction;
+  /**
+   * IAM principal ARNs allowed to call: roles, users, or `arn:aws:iam::<account>:root` for every
+   * principal of an account (which still needs an identity policy granting execute-api:Invoke).
+   */
+  readonly allowedPrincipalArns: readonly string[];
+  readonly throttle: ApiThrottle;
+  readonly logRetention: logs.RetentionDays;
+}
+
+interface Route {
+  readonly path: string;
+  readonly methods: readonly ('GET' | 'HEAD' | 'POST')[];
+}
+
+/** The routes lambdas/api/app.ts serves; anything else never reaches the Lambda. */
+const ROUTES: readonly Route[] = [
+  { path: 'v1/messages', methods: ['POST'] },
+  { path: 'v1/messages/{id}', methods: ['GET', 'HEAD'] },
+  { path: 'v1/batches', methods: ['POST'] },
+  { path: 'v1/batches/{id}', methods: ['GET', 'HEAD'] },
+];
+
+/** `…:root` admits the whole account: any principal ARN in it (each still needs an identity policy). */
+function principalArnPattern(arn: string): string {
+  return arn.replace(/:root$/, ':*');
+}
+
+function resourcePolicy(allowed: readonly string[]): iam.PolicyDocument {
+  const invoke = { actions: ['execute-api:Invoke'], resources: ['execute-api:/*'] };
+  return new iam.PolicyDocument({
+    statements: [
+      new iam.PolicyStatement({ ...invoke, principals: allowed.map((arn) => new iam.ArnPrincipal(arn)) }),
+      // For same-account callers API Gateway admits a request allowed by EITHER the caller's identity
+      // policy or this policy; the explicit deny makes the list binding for them too.
+      new iam.PolicyStatement({
+        ...invoke,
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        conditions: { ArnNotLike: { 'aws:PrincipalArn': allowed.map(principalArnPattern) } },
+      }),
+    ],
+  });
+}
+
+const field = apigateway.AccessLogField;
+
+/** One JSON line per request: who called, what, the outcome, and why API Gateway failed it if it did. */
+const ACCESS_LOG_FORMAT = apigateway.AccessLogFormat.custom(
+  JSON.stringify({
+    requestId: field.contextRequestId(),
+    requestTime: field.contextRequestTime(),
+    ip: field.contextIdentitySourceIp(),
+    callerAccount: field.contextCallerAccountId(),
+    userArn: field.contextIdentityUserArn(),
+    method: field.contextHttpMethod(),
+    resourcePath: field.contextResourcePath(),
+    status: field.contextStatus(),
+    responseLength: field.contextResponseLength(),
+    integrationLatency: field.contextIntegrationLatency(),
+    error: field.contextErrorMessage(),
+    integrationError: field.contextIntegrationErrorMessage(),
+  }),
+);
+
+/** API Gateway's own 400s, in the API's problem+json shape (lambdas/api/http/problem.ts). */
+const VALIDATION_PROBLEM = {
+  'application/json':
+    '{"type":"tag:smsc-aws-sender,2025:problems/validation_failed","title":"The request is not valid",' +
+    '"status":400,"detail":$context.error.messageString,"code":"validation_failed"}',
+};
+
+export class SmsApi extends Construct {
+  readonly restApi: apigateway.RestApi;
+
+  constructor(scope: Construct, id: string, props: SmsApiProps) {
+    super(scope, id);
+    if (props.allowedPrincipalArns.length === 0) {
+      throw new Error('SmsApi: allowedPrincipalArns is empty; nobody could call the API');
+    }
+    // Kept when the stack is deleted (the default): the record of who called the API.
+    const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: props.logRetention });
+
+    this.restApi = new apigateway.RestApi(this, 'Api', {
+      description: 'SMS sender: send messages and batches, read their status (SigV4)',
+      endpointTypes: [apigateway.EndpointType.REGIONAL],
+      policy: resourcePolicy(props.allowedPrincipalArns),
+      // The account-wide API Gateway logging role is a singleton; a reusable construct must not own it.
+      cloudWatchRole: false,
+      defaultMethodOptions: { authorizationType: apigateway.AuthorizationType.IAM },
+      deployOptions: {
+        stageName: 'prod',
+        accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
+        accessLogFormat: ACCESS_LOG_FORMAT,
+        tracingEnabled: true,
+        throttlingRateLimit: props.throttle.rateLimit,
+        throttlingBurstLimit: props.throttle.burstLimit,
+      },
+    });
+
+    // RestApi adds a CfnOutput of its URL to whatever stack holds it; the owning stack decides.
+    this.restApi.node.tryRemoveChild('Endpoint');
+
+    const validator = this.restApi.addRequestValidator('Validator', {
+      validateRequestBody: true,
+      validateRequestParameters: true,
+    });
+    // Only "a JSON object": the Lambda checks the fields and answers with the precise problem list.
+    const objectBody = this.restApi.addModel('JsonObject', {
+      contentType: 'application/json',
+      schema: { schema: apigateway.JsonSchemaVersion.DRAFT4, type: apigateway.JsonSchemaType.OBJECT },
+    });
+    this.restApi.addGatewayResponse('BadBody', {
+      type: apigateway.ResponseType.BAD_REQUEST_BODY,
+      statusCode: '400',
+      responseHeaders: { 'Content-Type': "'application/problem+json'" },
+      templates: VALIDATION_PROBLEM,
+    });
+    this.restApi.addGatewayResponse('BadParameters', {
+      type: apigateway.ResponseType.BAD_REQUEST_PARAMETERS,
+      statusCode: '400',
+      responseHeaders: { 'Content-Type': "'application/problem+json'" },
+      templates: VALIDATION_PROBLEM,
+    });
+
+    const integration = new apigateway.LambdaIntegration(props.handler.function, { allowTestInvoke: false });
+    for (const route of ROUTES) {
+      const resource = this.restApi.root.resourceForPath(route.path);
+      const hasId = route.path.endsWith('{id}');
+      for (const method of route.methods) {
+        resource.addMethod(method, integration, {
+          authorizationType: apigateway.AuthorizationType.IAM,
+          requestValidator: validator,
+          requestParameters: hasId ? { 'method.request.path.id': true } : {},
+          ...(method === 'POST' ? { requestModels: { 'application/json': objectBody } } : {}),
+        });
+      }
+    }
+
+    Validations.of(this.restApi).acknowledge(
+      {
+        id: 'AwsSolutions-APIG3',
+        reason:
+          'No WAF: every method requires SigV4 and the resource policy admits listed principals only, so anonymous traffic is refused before it costs anything; stage throttling caps callers. Attach a web ACL in front if the API is ever opened wider.',
+      },
+      {
+        id: 'AwsSolutions-APIG6',
+        reason:
+          'Execution logging needs the account-wide API Gateway CloudWatch role (AWS::ApiGateway::Account), a singleton a reusable construct must not overwrite; the stage writes access logs and the Lambda logs every request with its outcome.',
+      },
+      {
+        id: 'AwsSolutions-COG4',
+        reason:
+          'Callers are AWS principals authorised with IAM (SigV4), not Cognito users (SPEC §3 "IAM-authorised").',
+      },
+    );
+  }
+
+  /** The stage URL, e.g. https://abc.execute-api.eu-central-1.amazonaws.com/prod/ */
+  get url(): string {
+    return this.restApi.url;
+  }
+}

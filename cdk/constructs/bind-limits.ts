@@ -1,0 +1,126 @@
+// The arithmetic that keeps the provider's "one session per login" rule (SPEC §2) true in ECS:
+// how many sessions a login may hold, whether a deployment may start the new task before stopping
+// the old one, how long ECS must wait on SIGTERM, and how long a received message stays invisible.
+// Pure functions, so tests can check every case without synthesising a stack.
+
+export class BindLimitsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BindLimitsError';
+  }
+}
+
+/** n from an `MCONn` flag in system_type ("MCON3,ISO" → 3); undefined without one (one session). */
+export function mconOf(systemType: string): number | undefined {
+  for (const flag of systemType.split(',')) {
+    const match = /^MCON([1-9])$/.exec(flag.trim().toUpperCase());
+    if (match) return Number(match[1]);
+  }
+  return undefined;
+}
+
+export interface SessionPlanInput {
+  readonly systemType: string;
+  /** SMPP_BINDS: sessions one task holds. */
+  readonly bindsPerTask: number;
+  /** Tasks the ECS service keeps running; 0 parks the service (e.g. until the egress IP is whitelisted). */
+  readonly desiredCount: number;
+}
+
+export interface SessionPlan {
+  /** Sessions the provider allows for the login: MCONn, else 1. */
+  readonly sessionsAllowed: number;
+  /** Sessions held in steady state: tasks × binds per task. */
+  readonly steadySessions: number;
+  /** ECS deployment percentages: old and new tasks together never exceed `sessionsAllowed`. */
+  readonly minHealthyPercent: number;
+  readonly maxHealthyPercent: number;
+  readonly strategy: 'stop-before-start' | 'start-before-stop';
+}
+
+export function planSessions(input: SessionPlanInput): SessionPlan {
+  const { bindsPerTask, desiredCount } = input;
+  if (!Number.isInteger(bindsPerTask) || bindsPerTask < 1) {
+    throw new BindLimitsError(`binds per task must be a positive integer, got ${bindsPerTask}`);
+  }
+  if (!Number.isInteger(desiredCount) || desiredCount < 0) {
+    throw new BindLimitsError(`desired count must be a non-negative integer, got ${desiredCount}`);
+  }
+  const sessionsAllowed = mconOf(input.systemType) ?? 1;
+  const steadySessions = bindsPerTask * desiredCount;
+  if (steadySessions > sessionsAllowed) {
+    throw new BindLimitsError(
+      `${desiredCount} task(s) × ${bindsPerTask} bind(s) = ${steadySessions} sessions, but the login allows ` +
+        `${sessionsAllowed} (system_type "${input.systemType}"); a further bind would end an older session. ` +
+        `Add MCON${steadySessions} to system_type (and to the SMSC account) or lower binds/desired count.`,
+    );
+  }
+  // A rolling deployment briefly runs the old and the new tasks side by side: allowed only when both
+  // sets of sessions fit in MCON (the bind-service's login lease then has a free slot for the new
+  // task: slots = MCON / binds). Otherwise ECS stops the old task (it drains and unbinds) first.
+  if (2 * steadySessions <= sessionsAllowed) {
+    return {
+      sessionsAllowed,
+      steadySessions,
+      minHealthyPercent: 100,
+      maxHealthyPercent: 200,
+      strategy: 'start-before-stop',
+    };
+  }
+  return {
+    sessionsAllowed,
+    steadySessions,
+    minHealthyPercent: 0,
+    maxHealthyPercent: 100,
+    strategy: 'stop-before-start',
+  };
+}
+
+/**
+ * SMPP_THROUGHPUT for each task: the account's rate is one budget, but every task has its own token
+ * bucket, so n tasks get 1/n each (a deployment that overlaps tasks briefly exceeds it; throttling
+ * answers then slow both down).
+ */
+export function throughputPerTask(accountThroughput: number, desiredCount: number): number {
+  return desiredCount > 1 ? Math.floor((accountThroughput / desiredCount) * 100) / 100 : accountThroughput;
+}
+
+/** ECS waits at most 120 s between SIGTERM and SIGKILL on Fargate. */
+export const FARGATE_MAX_STOP_TIMEOUT_SECONDS = 120;
+/** After the drain: unbind, lease release, last log lines. */
+const STOP_MARGIN_SECONDS = 40;
+
+/** Seconds ECS waits after SIGTERM: the drain plus time to unbind; at least 60 s. */
+export function stopTimeoutSeconds(drainSeconds: number): number {
+  const wanted = Math.max(60, Math.ceil(drainSeconds) + STOP_MARGIN_SECONDS);
+  if (wanted > FARGATE_MAX_STOP_TIMEOUT_SECONDS) {
+    throw new BindLimitsError(
+      `a ${drainSeconds} s drain needs a ${wanted} s stop timeout; Fargate allows ${FARGATE_MAX_STOP_TIMEOUT_SECONDS} s`,
+    );
+  }
+  return wanted;
+}
+
+export interface VisibilityInput {
+  /** Unanswered SUBMIT_SM per bind. */
+  readonly windowSize: number;
+  /** Account rate cap, messages per second. */
+  readonly throughput: number;
+  /** A submit unanswered this long becomes `unknown` (bind-service SMPP_RESPONSE_TIMEOUT_SECONDS). */
+  readonly responseTimeoutSeconds: number;
+}
+
+/** DynamoDB writes and SQS deletes after the answer, with room for retries. */
+const VISIBILITY_MARGIN_SECONDS = 10;
+
+/**
+ * The shortest visibility timeout that "fits the window": a received message may wait for a full
+ * window ahead of it to pass the rate limiter (window / throughput), then for its own answer
+ * (response timeout), then for its writes. Shorter, and SQS would hand a message still in flight to
+ * another receive.
+ */
+export function minVisibilitySeconds(input: VisibilityInput): number {
+  return (
+    Math.ceil(input.windowSize / input.throughput) + input.responseTimeoutSeconds + VISIBILITY_MARGIN_SECONDS
+  );
+}

@@ -1,0 +1,198 @@
+import { Duration, RemovalPolicy, Size, Stack, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { ENTRIES, PROJECT_ROOT } from '../paths.ts';
+import { type SessionPlan, stopTimeoutSeconds } from './bind-limits.ts';
+import { bindSecretArn, type ResourceConsumer } from './consumer.ts';
+import type { MessageStore } from './message-store.ts';
+import type { SendQueues } from './queues.ts';
+
+// The always-on bind-service (bind-service/main.ts) on Fargate ARM64 in the private subnets: its SMPP
+// connections leave through the NAT's fixed IP. Deployments follow the session plan so that two
+// tasks never hold more sessions of one login than the provider allows (bind-limits.ts).
+
+export interface BindServiceSmpp {
+  readonly host: string;
+  readonly backupHost?: string;
+  readonly port: number;
+  readonly tls: boolean;
+  readonly systemType: string;
+  /** JSON `{ "systemId": "...", "password": "..." }`. */
+  readonly credentials: secretsmanager.ISecret;
+  readonly bindsPerTask: number;
+  readonly windowSize: number;
+  /** Messages per second for ONE task (the account's rate divided among the tasks). */
+  readonly throughput: number;
+  readonly responseTimeoutSeconds: number;
+  readonly maxParts: number;
+}
+
+export interface BindServiceProps {
+  readonly vpc: ec2.IVpc;
+  readonly store: MessageStore;
+  readonly queues: SendQueues;
+  readonly smpp: BindServiceSmpp;
+  readonly plan: SessionPlan;
+  readonly desiredCount: number;
+  /** Fargate task size: 256 = 0.25 vCPU. */
+  readonly cpu: number;
+  readonly memoryLimitMiB: number;
+  readonly drainSeconds: number;
+  readonly logRetention: logs.RetentionDays;
+  /** ECS Container Insights (per-task CPU/memory/network as custom metrics, billed: docs/cost.md). */
+  readonly containerInsights: boolean;
+  /** Where the service's EMF metrics go (docs/operations.md). */
+  readonly metrics: { readonly namespace: string; readonly service: string };
+}
+
+/** The health endpoint bind-service/main.ts serves: 200 while bound, 503 otherwise. */
+export const HEALTH_PORT = 8080;
+
+// Node 22 has fetch; the image has no curl. Any answer but 2xx, or no answer in 3 s, is unhealthy.
+const HEALTH_PROBE = `fetch('http://127.0.0.1:${HEALTH_PORT}/healthz',{signal:AbortSignal.timeout(3000)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`;
+
+/** Never sent to Docker even if .dockerignore is lost: the build context stays a few hundred kB. */
+export const DOCKER_EXCLUDES = [
+  'node_modules',
+  'cdk.out',
+  '.git',
+  'dist',
+  'test',
+  'bench',
+  'docs',
+  'local',
+  'lambdas',
+];
+
+export class BindService extends Construct {
+  readonly service: ecs.FargateService;
+  readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: BindServiceProps) {
+    super(scope, id);
+    const { smpp } = props;
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    const taskDefinition = new ecs.FargateTaskDefinition(this, 'Task', {
+      cpu: props.cpu,
+      memoryLimitMiB: props.memoryLimitMiB,
+      runtimePlatform: {
+        cpuArchitecture: ecs.CpuArchitecture.ARM64,
+        operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
+      },
+    });
+    const container = taskDefinition.addContainer('bind-service', {
+      image: ecs.ContainerImage.fromAsset(PROJECT_ROOT, {
+        file: ENTRIES.bindServiceDockerfile,
+        platform: Platform.LINUX_ARM64,
+        exclude: DOCKER_EXCLUDES,
+      }),
+      logging: ecs.LogDrivers.awsLogs({
+        logGroup: this.logGroup,
+        streamPrefix: 'bind-service',
+        // A slow CloudWatch must never stall the event loop that answers ENQUIRE_LINK and DELIVER_SM.
+        mode: ecs.AwsLogDriverMode.NON_BLOCKING,
+        maxBufferSize: Size.mebibytes(25),
+      }),
+      environment: {
+        SMPP_HOST: smpp.host,
+        SMPP_PORT: String(smpp.port),
+        ...(smpp.backupHost ? { SMPP_BACKUP_HOST: smpp.backupHost } : {}),
+        SMPP_TLS: String(smpp.tls),
+        SMPP_SYSTEM_TYPE: smpp.systemType,
+        SMPP_BINDS: String(smpp.bindsPerTask),
+        SMPP_WINDOW: String(smpp.windowSize),
+        SMPP_THROUGHPUT: String(smpp.throughput),
+        SMPP_RESPONSE_TIMEOUT_SECONDS: String(smpp.responseTimeoutSeconds),
+        MAX_PARTS: String(smpp.maxParts),
+        HEALTH_PORT: String(HEALTH_PORT),
+        DRAIN_SECONDS: String(props.drainSeconds),
+        AWS_REGION: Stack.of(this).region,
+        METRICS_NAMESPACE: props.metrics.namespace,
+        METRICS_SERVICE: props.metrics.service,
+      },
+      // SIGTERM → stop taking work, drain the window, unbind; SIGKILL only after this.
+      stopTimeout: Duration.seconds(stopTimeoutSeconds(props.drainSeconds)),
+      healthCheck: {
+        command: ['CMD', 'node', '-e', HEALTH_PROBE],
+        interval: Duration.seconds(30),
+        timeout: Duration.seconds(5),
+        retries: 4,
+        // Lease wait (up to its TTL when the previous task died) + bind + retries on a slow SMSC.
+        startPeriod: Duration.seconds(120),
+      },
+      readonlyRootFilesystem: true,
+      // tini as PID 1 forwards SIGTERM to node and reaps children.
+      linuxParameters: new ecs.LinuxParameters(this, 'Linux', { initProcessEnabled: true }),
+    });
+
+    const consumer: ResourceConsumer = {
+      grantPrincipal: taskDefinition.taskRole,
+      addEnvironment: (name, value) => container.addEnvironment(name, value),
+    };
+    props.store.bindMessages(consumer, 'readWrite');
+    props.store.bindInbound(consumer, 'readWrite');
+    props.queues.bindConsumer(consumer);
+    bindSecretArn(consumer, smpp.credentials, 'SMPP_SECRET_ARN');
+
+    const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: 'bind-service: SMPP to the SMSC and HTTPS to AWS APIs out; nothing in',
+      allowAllOutbound: false,
+    });
+    securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(smpp.port), 'SMPP to the SMSC');
+    securityGroup.addEgressRule(
+      ec2.Peer.anyIpv4(),
+      ec2.Port.tcp(443),
+      'AWS APIs: SQS, DynamoDB, Secrets Manager, CloudWatch Logs, ECR',
+    );
+
+    const cluster = new ecs.Cluster(this, 'Cluster', {
+      vpc: props.vpc,
+      containerInsightsV2: props.containerInsights
+        ? ecs.ContainerInsights.ENABLED
+        : ecs.ContainerInsights.DISABLED,
+    });
+    if (!props.containerInsights) {
+      Validations.of(cluster).acknowledge({
+        id: 'AwsSolutions-ECS4',
+        reason:
+          'One small task: the free AWS/ECS service metrics (CPU, memory) and the bind-service EMF metrics cover it; Container Insights would add dozens of billed custom metrics, more than the task costs (docs/cost.md). The containerInsights prop turns it on.',
+      });
+    }
+    this.service = new ecs.FargateService(this, 'Service', {
+      cluster,
+      taskDefinition,
+      desiredCount: props.desiredCount,
+      minHealthyPercent: props.plan.minHealthyPercent,
+      maxHealthyPercent: props.plan.maxHealthyPercent,
+      circuitBreaker: { enable: true, rollback: true },
+      assignPublicIp: false,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      securityGroups: [securityGroup],
+      platformVersion: ecs.FargatePlatformVersion.LATEST,
+      propagateTags: ecs.PropagatedTagSource.SERVICE,
+    });
+    // AZ rebalancing starts and stops tasks outside deployments; with one session per login that
+    // is a needless reconnect (and it would need the headroom maxHealthyPercent denies).
+    (this.service.node.defaultChild as ecs.CfnService).availabilityZoneRebalancing = 'DISABLED';
+
+    Validations.of(taskDefinition).acknowledge({
+      id: 'AwsSolutions-ECS2',
+      reason:
+        'The environment holds only non-secret settings (hosts, ports, table names, queue URLs, the secret ARN); the SMPP login is read from Secrets Manager at start (bind-service/config.ts).',
+    });
+    Validations.of(taskDefinition).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Task execution role: ecr:GetAuthorizationToken supports no resource-level permissions, so AWS requires Resource "*" to pull the image (the layer actions are scoped to the repository).',
+    });
+  }
+}

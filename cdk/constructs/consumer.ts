@@ -1,0 +1,20 @@
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+
+// Convention 7: whoever is given access to a table, queue or secret also gets the environment
+// variable naming it, in one call (`store.bindMessages(fn, 'readWrite')`). A Lambda function and the
+// bind-service container both satisfy this shape, so every grant goes through the same helpers.
+
+export interface ResourceConsumer extends iam.IGrantable {
+  addEnvironment(name: string, value: string): unknown;
+}
+
+/** Read access to a secret, with its ARN (not its value) in `envName`: the code reads it at start. */
+export function bindSecretArn(
+  consumer: ResourceConsumer,
+  secret: secretsmanager.ISecret,
+  envName: string,
+): void {
+  secret.grantRead(consumer);
+  consumer.addEnvironment(envName, secret.secretArn);
+}

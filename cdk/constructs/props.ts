@@ -1,0 +1,113 @@
+import type * as events from 'aws-cdk-lib/aws-events';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type { ApiThrottle } from './api.ts';
+import type { ExistingEgressIp } from './network.ts';
+
+// The public props of SmsSender: what another team sets in its own CDK app. Defaults follow the
+// provider's documented example (window 300, 30 msg/s, one session per login).
+
+export interface SmppProps {
+  /** Primary host, e.g. `smpp.smscentre.com`. */
+  readonly host: string;
+  /** Tried when the primary fails, on the same port, e.g. `smpp2.smscentre.com`. */
+  readonly backupHost?: string;
+  /** TLS to the SMSC. Without it the bind's password crosses the internet in clear text. */
+  readonly tls: boolean;
+  /** @default 3443 with TLS, 3700 without */
+  readonly port?: number;
+  /** system_type sent in the bind: `MCONn` (n sessions per login), `ISO`, `SINGLE`. @default '' */
+  readonly systemType?: string;
+  /** Secrets Manager secret holding JSON `{ "systemId": "...", "password": "..." }`. */
+  readonly credentials: secretsmanager.ISecret;
+  /** SMPP sessions per task; more than 1 needs MCONn in systemType. @default 1 */
+  readonly bindsPerTask?: number;
+  /** Unanswered SUBMIT_SM per bind. @default 300 */
+  readonly windowSize?: number;
+  /** The account's rate in messages per second. @default 30 */
+  readonly throughput?: number;
+  /** Seconds before an unanswered submit becomes `unknown`. @default 30 */
+  readonly responseTimeoutSeconds?: number;
+  /** Parts per message at most; the API and the bind-service must agree. @default 10 */
+  readonly maxParts?: number;
+}
+
+export interface BindServiceSizing {
+  /** Tasks; tasks × bindsPerTask must fit the login's sessions (MCON). @default 1 */
+  readonly desiredCount?: number;
+  /** Fargate CPU units. @default 256 (0.25 vCPU) */
+  readonly cpu?: number;
+  /** @default 512 */
+  readonly memoryLimitMiB?: number;
+  /** Seconds a stopping task waits for in-flight submits; the stop timeout is derived from it. @default 20 */
+  readonly drainSeconds?: number;
+  /** ECS Container Insights on the cluster (billed custom metrics). @default false */
+  readonly containerInsights?: boolean;
+}
+
+export interface ApiOptions {
+  /** IAM principal ARNs allowed to call the API. @default the deploying account (`arn:…:iam::<account>:root`) */
+  readonly allowedPrincipalArns?: readonly string[];
+  /** @default 50 requests/s, burst 100 */
+  readonly throttle?: ApiThrottle;
+}
+
+export interface AlarmOptions {
+  /** @default 120 */
+  readonly urgentMaxAgeSeconds?: number;
+  /** @default 3600: a mass mailing legitimately queues for a while */
+  readonly bulkMaxAgeSeconds?: number;
+  /** @default 5 */
+  readonly throttledPercent?: number;
+}
+
+export interface SmsSenderProps {
+  readonly smpp: SmppProps;
+  readonly bindService?: BindServiceSizing;
+  readonly api?: ApiOptions;
+  /** Alarm and OK notifications. @default none (alarms still show on the dashboard) */
+  readonly alarmTopic?: sns.ITopic;
+  readonly alarms?: AlarmOptions;
+  /** Where status events go. @default the account's default event bus */
+  readonly eventBus?: events.IEventBus;
+  /** Key for signing HTTP callbacks. @default callbacks are not signed */
+  readonly callbackSigningSecret?: secretsmanager.ISecret;
+  /** Bring an Elastic IP already whitelisted at the SMSC. @default a new one, retained on stack deletion */
+  readonly egressIp?: ExistingEgressIp;
+  /** @default one month */
+  readonly logRetention?: logs.RetentionDays;
+  /** CloudWatch namespace of the bind-service's EMF metrics. @default 'SmsSender' */
+  readonly metricsNamespace?: string;
+}
+
+export const SMPP_DEFAULTS = {
+  port: 3700,
+  tlsPort: 3443,
+  systemType: '',
+  bindsPerTask: 1,
+  windowSize: 300,
+  throughput: 30,
+  responseTimeoutSeconds: 30,
+  maxParts: 10,
+} as const;
+
+export const SIZING_DEFAULTS = {
+  desiredCount: 1,
+  cpu: 256,
+  memoryLimitMiB: 512,
+  drainSeconds: 20,
+  containerInsights: false,
+} as const;
+export const API_DEFAULTS = { throttle: { rateLimit: 50, burstLimit: 100 } } as const;
+export const ALARM_DEFAULTS = {
+  urgentMaxAgeSeconds: 120,
+  bulkMaxAgeSeconds: 3600,
+  throttledPercent: 5,
+} as const;
+
+/** `given` over `defaults`, where a property given as `undefined` keeps its default. */
+export function withDefaults<T extends object>(defaults: T, given: Partial<T> | undefined): T {
+  const set = Object.entries(given ?? {}).filter(([, value]) => value !== undefined);
+  return { ...defaults, ...Object.fromEntries(set) };
+}

@@ -1,0 +1,97 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import type * as events from 'aws-cdk-lib/aws-events';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { ENTRIES } from '../paths.ts';
+import { bindSecretArn, type ResourceConsumer } from './consumer.ts';
+import type { MessageStore } from './message-store.ts';
+import { NodeFunction } from './node-function.ts';
+
+// The status consumer (lambdas/status-stream) on the messages table's stream: state changes become
+// EventBridge events and signed callbacks. A failing record is retried alone (bisect + partial batch
+// failures); one that still fails lands in an SQS queue with its stream coordinates, never blocking
+// the shard for longer than maxRecordAge.
+
+export interface StatusStreamProps {
+  readonly store: MessageStore;
+  readonly eventBus: events.IEventBus;
+  /** The HMAC key of callback signatures (a plain string). @default a generated 64-character key */
+  readonly callbackSigningSecret?: secretsmanager.ISecret;
+  readonly logRetention: logs.RetentionDays;
+}
+
+/** PutEvents on the bus, and its name in EVENT_BUS_NAME. */
+function bindEventBus(consumer: ResourceConsumer, bus: events.IEventBus): void {
+  bus.grantPutEventsTo(consumer);
+  consumer.addEnvironment('EVENT_BUS_NAME', bus.eventBusName);
+}
+
+export class StatusStream extends Construct {
+  readonly handler: NodeFunction;
+  /** Stream records that failed every retry (their coordinates, to re-read from the stream). */
+  readonly failures: sqs.Queue;
+  readonly signingSecret: secretsmanager.ISecret;
+
+  constructor(scope: Construct, id: string, props: StatusStreamProps) {
+    super(scope, id);
+    this.handler = new NodeFunction(this, 'Handler', {
+      entry: ENTRIES.statusStream,
+      description: 'Turns message state changes from the DynamoDB stream into events and signed callbacks',
+      logRetention: props.logRetention,
+      timeout: Duration.seconds(60),
+    });
+    // It reads only the stream records (granted by the event source below): no table access.
+    bindEventBus(this.handler, props.eventBus);
+    this.signingSecret = props.callbackSigningSecret ?? this.generatedSigningSecret();
+    bindSecretArn(this.handler, this.signingSecret, 'CALLBACK_SIGNING_SECRET_ARN');
+
+    this.failures = new sqs.Queue(this, 'Failures', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.failures).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is itself a dead-letter destination (the on-failure destination of the stream mapping); nothing consumes it automatically, so it needs no DLQ of its own. Its depth is alarmed.',
+    });
+
+    this.handler.function.addEventSource(
+      new DynamoEventSource(props.store.messages, {
+        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+        batchSize: 100,
+        bisectBatchOnError: true,
+        reportBatchItemFailures: true,
+        retryAttempts: 10,
+        maxRecordAge: Duration.days(1),
+        // One batch per shard at a time keeps a message's changes in order.
+        parallelizationFactor: 1,
+        onFailure: new SqsDlq(this.failures),
+        // Only message records carry states; the lease renewal (every few seconds), receipt lookups
+        // and idempotency items would otherwise invoke the function around the clock.
+        filters: [
+          lambda.FilterCriteria.filter({
+            dynamodb: { Keys: { pk: { S: lambda.FilterRule.beginsWith('MSG#') } } },
+          }),
+        ],
+      }),
+    );
+  }
+
+  private generatedSigningSecret(): secretsmanager.Secret {
+    const secret = new secretsmanager.Secret(this, 'SigningSecret', {
+      description: 'HMAC key of the status callbacks; clients verify signatures with it',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    });
+    Validations.of(secret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Every callback receiver verifies signatures with this key, so a rotation must be coordinated with them (rotate by hand: docs/operations.md); an automatic rotation would break verification silently.',
+    });
+    return secret;
+  }
+}

@@ -1,0 +1,39 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { SmsSenderProps } from './constructs/props.ts';
+import { SmsSender } from './constructs/sms-sender.ts';
+
+// This repository's own deployment: the SmsSender construct and the outputs an operator needs.
+
+export interface SmsSenderStackProps extends StackProps {
+  /** The construct's props; given the stack so imported secrets/topics are created inside it. */
+  readonly sender: (stack: Stack) => SmsSenderProps;
+}
+
+export class SmsSenderStack extends Stack {
+  readonly sender: SmsSender;
+
+  constructor(scope: Construct, id: string, props: SmsSenderStackProps) {
+    super(scope, id, props);
+    this.sender = new SmsSender(this, 'SmsSender', props.sender(this));
+    const { urgent, bulk } = this.sender.queues.lanes;
+    const outputs: Record<string, { value: string; description: string }> = {
+      EgressIp: {
+        value: this.sender.network.egressIp,
+        description: 'Fixed public IP of every SMPP connection: whitelist it in the SMSC account settings',
+      },
+      ApiUrl: { value: this.sender.api.url, description: 'API base URL (SigV4, service execute-api)' },
+      UrgentQueueUrl: { value: urgent.queue.queueUrl, description: 'Send queue for single messages' },
+      BulkQueueUrl: { value: bulk.queue.queueUrl, description: 'Send queue for mass mailings' },
+      MessagesTable: {
+        value: this.sender.store.messages.tableName,
+        description: 'Message records and history',
+      },
+      Dashboard: {
+        value: this.sender.operations.dashboard.dashboardName,
+        description: 'CloudWatch dashboard',
+      },
+    };
+    for (const [id, output] of Object.entries(outputs)) new CfnOutput(this, id, output);
+  }
+}

@@ -1,0 +1,86 @@
+import { isIP } from 'node:net';
+import { isLoopbackUrl } from '#core/domain/message-schema.ts';
+import { SIGNATURE_HEADER, signPayload, TIMESTAMP_HEADER } from './signature.ts';
+
+// Signed HTTP callbacks to the URL a sender gave. The URL was checked when the message was accepted
+// (https, or http on loopback); here it is checked again against where this process may connect: the
+// loopback and link-local ranges reach this machine and its metadata service, so they are refused
+// unless local mode allows them.
+
+export const CALLBACK_TIMEOUT_MS = 5_000;
+
+export class CallbackError extends Error {
+  constructor(
+    message: string,
+    /** The HTTP status the receiver answered, when it answered. */
+    readonly status?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'CallbackError';
+  }
+}
+
+/** Why a callback may not go to this URL, or undefined when it may. */
+export function callbackTargetProblem(url: string, allowLoopback: boolean): string | undefined {
+  if (!URL.canParse(url)) return 'not a URL';
+  const parsed = new URL(url);
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return 'not an http(s) URL';
+  if (allowLoopback) return undefined;
+  if (isLoopbackUrl(url) || isInternalAddress(parsed.hostname)) return 'loopback or link-local address';
+  if (parsed.protocol !== 'https:') return 'http is allowed only for loopback in local mode';
+  return undefined;
+}
+
+/** IP literals of this host (127/8, ::1) or its link-local neighbours (169.254/16, fe80::/10). */
+function isInternalAddress(hostname: string): boolean {
+  const host = hostname.startsWith('[') ? hostname.slice(1, -1).toLowerCase() : hostname;
+  switch (isIP(host)) {
+    case 4:
+      return host.startsWith('127.') || host.startsWith('169.254.') || host === '0.0.0.0';
+    case 6:
+      return host === '::1' || host === '::' || /^fe[89ab]/.test(host) || host.startsWith('::ffff:127.');
+    default:
+      return false;
+  }
+}
+
+export interface CallbackRequest {
+  url: string;
+  /** The JSON body, exactly as signed. */
+  body: string;
+  secret: string;
+  now?: () => Date;
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+/** POSTs the signed body; throws CallbackError unless the receiver answers 2xx in time. */
+export async function postCallback(request: CallbackRequest): Promise<void> {
+  const timestamp = String(Math.floor((request.now?.() ?? new Date()).getTime() / 1000));
+  const send = request.fetch ?? fetch;
+  let response: Response;
+  try {
+    response = await send(request.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        [SIGNATURE_HEADER]: signPayload(request.secret, timestamp, request.body),
+        [TIMESTAMP_HEADER]: timestamp,
+      },
+      body: request.body,
+      // Redirects are not followed: a 3xx could send the signed event to a host the sender never named.
+      redirect: 'manual',
+      signal: AbortSignal.timeout(request.timeoutMs ?? CALLBACK_TIMEOUT_MS),
+    });
+  } catch (error) {
+    const reason =
+      error instanceof Error && error.name === 'TimeoutError' ? 'timed out' : 'could not connect';
+    throw new CallbackError(`callback ${reason}`, undefined, { cause: error });
+  }
+  // The body is not needed; reading it releases the connection.
+  await response.arrayBuffer().catch(() => undefined);
+  if (response.status < 200 || response.status >= 300) {
+    throw new CallbackError(`callback answered ${response.status}`, response.status);
+  }
+}

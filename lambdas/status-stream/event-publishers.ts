@@ -1,0 +1,90 @@
+import {
+  type EventBridgeClient,
+  PutEventsCommand,
+  type PutEventsRequestEntry,
+} from '@aws-sdk/client-eventbridge';
+import type { LogSink } from './log.ts';
+import { EVENT_DETAIL_TYPE, EVENT_SOURCE, type MessageStatusChanged } from './status-event.ts';
+
+// Where status events go: EventBridge in AWS; in local mode, when no bus is configured, a log line
+// per event or an in-memory list (tests, benchmarks). Each returns one flag per event: false means
+// the event was not taken and its stream record must be retried.
+
+export type EventPublisher = (events: readonly MessageStatusChanged[]) => Promise<boolean[]>;
+
+/** PutEvents takes at most 10 entries per call. */
+const PUT_EVENTS_MAX_ENTRIES = 10;
+
+export function eventBridgePublisher(client: EventBridgeClient, eventBusName: string): EventPublisher {
+  return async (events) => {
+    const published: boolean[] = [];
+    for (let start = 0; start < events.length; start += PUT_EVENTS_MAX_ENTRIES) {
+      const chunk = events.slice(start, start + PUT_EVENTS_MAX_ENTRIES);
+      published.push(...(await putChunk(client, eventBusName, chunk)));
+    }
+    return published;
+  };
+}
+
+async function putChunk(
+  client: EventBridgeClient,
+  eventBusName: string,
+  events: readonly MessageStatusChanged[],
+): Promise<boolean[]> {
+  const entries: PutEventsRequestEntry[] = events.map((event) => ({
+    EventBusName: eventBusName,
+    Source: EVENT_SOURCE,
+    DetailType: EVENT_DETAIL_TYPE,
+    Detail: JSON.stringify(event),
+    Time: new Date(event.at),
+  }));
+  try {
+    const { Entries = [] } = await client.send(new PutEventsCommand({ Entries: entries }));
+    // Result entries are in request order; a failed one carries an ErrorCode instead of an EventId.
+    return events.map((_, index) => {
+      const result = Entries[index];
+      return result !== undefined && result.ErrorCode === undefined && result.EventId !== undefined;
+    });
+  } catch {
+    // The whole call failed after the SDK's own retries: every event of it is retried by the stream.
+    return events.map(() => false);
+  }
+}
+
+/** Local mode without a bus: one log line per event, recipient left out. */
+export function logPublisher(log: LogSink): EventPublisher {
+  return async (events) =>
+    events.map((event) => {
+      const { to: _to, hlr: _hlr, ...visible } = event;
+      log({
+        level: 'info',
+        msg: 'status event',
+        source: EVENT_SOURCE,
+        detailType: EVENT_DETAIL_TYPE,
+        ...visible,
+      });
+      return true;
+    });
+}
+
+export interface MemoryEventSink {
+  readonly events: MessageStatusChanged[];
+  publish: EventPublisher;
+  /** Called for every event as it is taken (benchmarks count without keeping them). */
+  onEvent?: (event: MessageStatusChanged) => void;
+}
+
+/** Keeps every event (or, with `keep: false`, only calls onEvent), for tests and benchmarks. */
+export function memoryEventSink(options: { keep?: boolean } = {}): MemoryEventSink {
+  const keep = options.keep ?? true;
+  const sink: MemoryEventSink = {
+    events: [],
+    publish: async (events) =>
+      events.map((event) => {
+        if (keep) sink.events.push(event);
+        sink.onEvent?.(event);
+        return true;
+      }),
+  };
+  return sink;
+}

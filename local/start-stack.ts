@@ -1,0 +1,237 @@
+import { randomBytes } from 'node:crypto';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { loadConfig as loadBindServiceConfig } from '#bind-service/config.ts';
+import { createLogger } from '#bind-service/logger.ts';
+import { type BindService, startBindService } from '#bind-service/service.ts';
+import type { QueueNames, TableNames } from '#core/aws/resource-definitions.ts';
+import { loadConfig as loadApiConfig } from '#lambdas/api/config.ts';
+import { createDeps } from '#lambdas/api/deps.ts';
+import { startApiServer } from '#lambdas/api/server.ts';
+import { callbackSender } from '#lambdas/status-stream/callback-sender.ts';
+import {
+  type EventPublisher,
+  eventBridgePublisher,
+  logPublisher,
+} from '#lambdas/status-stream/event-publishers.ts';
+import { handleStreamRecords } from '#lambdas/status-stream/handle-records.ts';
+import type { LogLine, LogSink } from '#lambdas/status-stream/log.ts';
+import type { DynamoDbStreamRecord } from '#lambdas/status-stream/stream-event.ts';
+import { startDynamoDbLocal } from '#local/dynamodb-local.ts';
+import { createResources, LOCAL_REGION } from '#local/resources.ts';
+import { type SimulatorOptions, SmscSimulator } from '#local/smsc-simulator/index.ts';
+import { startSqsLocal } from '#local/sqs-local.ts';
+import {
+  apiEnv,
+  bindServiceEnv,
+  DEFAULT_RECEIPT_DELAY_MS,
+  type Env,
+  type SmppTarget,
+  simulatedLogin,
+  usesSimulator,
+} from '#local/stack-config.ts';
+import { type StreamPoller, startStreamPoller } from '#local/stream-poller.ts';
+
+// The whole system on one machine (`npm start`, the stack integration tests, the pipeline benchmark):
+// DynamoDB Local and fauxqs, the tables and queues from the definitions the CDK stack uses, the SMSC
+// simulator (unless SMPP_HOST points elsewhere), the HTTP API, the bind-service and the stream
+// poller feeding the status handler. Everything runs in this process except DynamoDB Local's JVM.
+
+export interface LocalStackOptions {
+  /** SMPP_*, MAX_PARTS, LOG_LEVEL, CALLBACK_SIGNING_SECRET, EVENT_BUS_NAME; `npm start` passes process.env. */
+  env?: Env;
+  /** API port; 0 picks a free one (tests). Default 3000. */
+  apiPort?: number;
+  /** Fixed ports for the local servers; default free ones. */
+  dynamoPort?: number;
+  sqsPort?: number;
+  /** Resource name prefix; default "local". */
+  prefix?: string;
+  /** Overrides for the embedded simulator (receipt delay, rules, rate...). */
+  simulator?: Partial<SimulatorOptions>;
+  /** Where status events go when EVENT_BUS_NAME is not set; default one log line per event. */
+  events?: EventPublisher;
+  /** Secret for callback signatures; default CALLBACK_SIGNING_SECRET or a random one per start. */
+  callbackSecret?: string;
+  /** false: the caller runs the bind-service itself (the benchmark measures it in its own process). */
+  bindService?: boolean;
+  /** Every component's JSON log lines; default stdout. */
+  write?: (line: string) => void;
+}
+
+export interface LocalStack {
+  apiUrl: string;
+  simulator?: SmscSimulator;
+  smpp: SmppTarget;
+  endpoints: { dynamodb: string; sqs: string; bindServiceHealth?: string };
+  region: string;
+  tables: TableNames;
+  /** Queue URLs. */
+  queues: QueueNames;
+  /** The bind-service's environment, for running it elsewhere (bindService: false). */
+  bindServiceEnv: Record<string, string>;
+  bindService?: BindService;
+  poller: StreamPoller;
+  callbackSecret: string;
+  /** Stops everything in reverse order and waits for each part (DynamoDB Local's JVM included). */
+  stop(): Promise<void>;
+}
+
+type Stopper = { name: string; stop: () => Promise<void> | void };
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const env = options.env ?? {};
+  const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const logFor = (component: string): LogSink => {
+    return (line: LogLine) => write(JSON.stringify({ time: new Date().toISOString(), component, ...line }));
+  };
+  const stackLog = logFor('local-stack');
+  // Started parts, stopped in reverse order, whether start completes or fails half-way.
+  const started: Stopper[] = [];
+  const stopAll = async () => {
+    for (const part of started.splice(0).reverse()) {
+      try {
+        await part.stop();
+      } catch (error) {
+        stackLog({ level: 'error', msg: 'stop failed', part: part.name, error: String(error) });
+      }
+    }
+  };
+
+  try {
+    // allSettled, not all: when one fails the other may still come up, and must be stopped too.
+    const [dynamoStart, sqsStart] = await Promise.allSettled([
+      startDynamoDbLocal({ port: options.dynamoPort ?? 0 }),
+      startSqsLocal({ port: options.sqsPort ?? 0 }),
+    ]);
+    if (dynamoStart.status === 'fulfilled')
+      started.push({ name: 'dynamodb-local', stop: dynamoStart.value.stop });
+    if (sqsStart.status === 'fulfilled') started.push({ name: 'sqs-local', stop: sqsStart.value.stop });
+    if (dynamoStart.status === 'rejected') throw dynamoStart.reason;
+    if (sqsStart.status === 'rejected') throw sqsStart.reason;
+    const [dynamo, sqs] = [dynamoStart.value, sqsStart.value];
+    const endpoints = { dynamodb: dynamo.endpoint, sqs: sqs.endpoint };
+    const { tables, queues } = await createResources({
+      dynamoEndpoint: dynamo.endpoint,
+      sqsEndpoint: sqs.endpoint,
+      prefix: options.prefix ?? 'local',
+      region: LOCAL_REGION,
+    });
+
+    const { simulator, smpp } = await startSmpp(env, options.simulator);
+    if (simulator) started.push({ name: 'simulator', stop: () => simulator.close() });
+
+    const callbackSecret =
+      options.callbackSecret ?? (env.CALLBACK_SIGNING_SECRET || randomBytes(32).toString('hex'));
+    const status = statusHandler(env, options.events, callbackSecret, logFor('status-stream'));
+    started.push({ name: 'status-handler', stop: status.close });
+    const poller = await startStreamPoller({
+      endpoint: dynamo.endpoint,
+      region: LOCAL_REGION,
+      tableName: tables.messages,
+      handle: status.handle,
+      log: logFor('stream-poller'),
+    });
+    started.push({ name: 'stream-poller', stop: () => poller.stop() });
+
+    const envInput = {
+      env,
+      region: LOCAL_REGION,
+      endpoints,
+      tables,
+      queues,
+      ...(simulator
+        ? {
+            simulator: { host: smpp.host, port: smpp.port, systemId: smpp.systemId, password: smpp.password },
+          }
+        : {}),
+    };
+    const serviceEnv = bindServiceEnv(envInput);
+    let bindService: BindService | undefined;
+    if (options.bindService !== false) {
+      const config = loadBindServiceConfig(serviceEnv);
+      bindService = await startBindService(config, {
+        log: createLogger({ level: config.logLevel, write }, { component: 'bind-service' }),
+      });
+      const service = bindService;
+      started.push({ name: 'bind-service', stop: () => service.stop() });
+    }
+
+    const api = createDeps(loadApiConfig(apiEnv(envInput)), { log: logFor('api') });
+    started.push({ name: 'api-clients', stop: () => api.destroy() });
+    const server = await startApiServer({ port: options.apiPort ?? 3000, deps: api.deps });
+    started.push({ name: 'api', stop: () => server.close() });
+
+    let stopping: Promise<void> | undefined;
+    return {
+      apiUrl: server.url,
+      ...(simulator ? { simulator } : {}),
+      smpp,
+      endpoints: {
+        ...endpoints,
+        ...(bindService ? { bindServiceHealth: `${bindService.url}/healthz` } : {}),
+      },
+      region: LOCAL_REGION,
+      tables,
+      queues,
+      bindServiceEnv: serviceEnv,
+      ...(bindService ? { bindService } : {}),
+      poller,
+      callbackSecret,
+      stop: () => {
+        stopping ??= stopAll();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+async function startSmpp(
+  env: Env,
+  overrides: Partial<SimulatorOptions> | undefined,
+): Promise<{ simulator?: SmscSimulator; smpp: SmppTarget }> {
+  const login = simulatedLogin(env);
+  if (!usesSimulator(env)) {
+    return {
+      smpp: {
+        simulated: false,
+        host: env.SMPP_HOST ?? '',
+        port: Number(env.SMPP_PORT || (env.SMPP_TLS === 'true' ? 3443 : 3700)),
+        ...login,
+        // No local defaults for a real account: the bind-service's config names what is missing.
+        systemId: env.SMPP_SYSTEM_ID ?? '',
+        password: env.SMPP_PASSWORD ?? '',
+      },
+    };
+  }
+  const simulator = new SmscSimulator({
+    accounts: [{ systemId: login.systemId, password: login.password, rate: login.throughput }],
+    receiptDelayMs: DEFAULT_RECEIPT_DELAY_MS,
+    ...overrides,
+  });
+  const port = await simulator.listen(0);
+  return { simulator, smpp: { simulated: true, host: '127.0.0.1', port, ...login } };
+}
+
+function statusHandler(env: Env, events: EventPublisher | undefined, secret: string, log: LogSink) {
+  // A configured bus is used even locally (with the developer's own AWS credentials); otherwise the sink.
+  const eventBridge = env.EVENT_BUS_NAME
+    ? new EventBridgeClient({ region: env.AWS_REGION || LOCAL_REGION })
+    : undefined;
+  const publishEvents =
+    eventBridge && env.EVENT_BUS_NAME
+      ? eventBridgePublisher(eventBridge, env.EVENT_BUS_NAME)
+      : (events ?? logPublisher(log));
+  const ports = {
+    publishEvents,
+    // Callback receivers run on this machine in local mode.
+    sendCallback: callbackSender({ secret: async () => secret, allowLoopback: true }),
+    log,
+  };
+  return {
+    handle: (records: DynamoDbStreamRecord[]) => handleStreamRecords(records, ports),
+    close: () => eventBridge?.destroy(),
+  };
+}

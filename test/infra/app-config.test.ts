@@ -1,0 +1,65 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { describe, expect, it } from 'vitest';
+import { AppConfigError, senderPropsFromContext } from '../../cdk/app-config.ts';
+
+// cdk/app.ts settings: context values (strings from `-c key=value`, or JSON from cdk.json) with the
+// provider's defaults, validated before any construct sees them.
+
+function propsFrom(context: Record<string, unknown>) {
+  const stack = new Stack(new App(), 'Config');
+  return senderPropsFromContext(stack, (key) => context[key]);
+}
+
+describe('app settings from context', () => {
+  it('when no context is given, then the provider defaults apply with TLS on', () => {
+    // Act
+    const props = propsFrom({});
+    // Assess
+    expect(props.smpp).toMatchObject({
+      host: 'smpp.smscentre.com',
+      backupHost: 'smpp2.smscentre.com',
+      tls: true,
+    });
+    expect(props.smpp.port).toBeUndefined();
+    expect(props.smpp.credentials.secretName).toBe('sms-sender/smpp');
+    expect(props.api).toBeUndefined();
+    expect(props.alarmTopic).toBeUndefined();
+  });
+
+  it('when settings are given as strings, then they are parsed to their types', () => {
+    // Act
+    const props = propsFrom({
+      smppTls: 'false',
+      smppBinds: '2',
+      smppSystemType: 'MCON2,ISO',
+      allowedPrincipals: 'arn:aws:iam::111111111111:role/a, arn:aws:iam::222222222222:root',
+      alarmTopicArn: 'arn:aws:sns:eu-central-1:111111111111:ops',
+    });
+    // Assess
+    expect(props.smpp).toMatchObject({ tls: false, bindsPerTask: 2, systemType: 'MCON2,ISO' });
+    expect(props.api?.allowedPrincipalArns).toEqual([
+      'arn:aws:iam::111111111111:role/a',
+      'arn:aws:iam::222222222222:root',
+    ]);
+    expect(props.alarmTopic?.topicArn).toBe('arn:aws:sns:eu-central-1:111111111111:ops');
+  });
+
+  it('when an existing Elastic IP is given, then both its allocation id and its address are used', () => {
+    // Act
+    const props = propsFrom({ egressIpAllocationId: 'eipalloc-0abc', egressIpAddress: '203.0.113.7' });
+    // Assess
+    expect(props.egressIp).toEqual({ allocationId: 'eipalloc-0abc', publicIp: '203.0.113.7' });
+  });
+
+  it.each([
+    [{ smppBinds: 'two' }, /smppBinds: expected an integer >= 1/],
+    [{ smppTls: 'yes' }, /smppTls: expected true or false/],
+    [{ egressIpAllocationId: 'eipalloc-0abc' }, /egressIpAllocationId and egressIpAddress go together/],
+  ])('when context is %o, then it is refused with the key', (context, message) => {
+    // Act
+    const act = () => propsFrom(context);
+    // Assess
+    expect(act).toThrow(AppConfigError);
+    expect(act).toThrow(message);
+  });
+});

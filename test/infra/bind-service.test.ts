@@ -1,0 +1,109 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BindLimitsError } from '../../cdk/constructs/bind-limits.ts';
+import { type Synthesised, synthesise } from './synth.ts';
+
+// The bind-service on ECS: a deployment never runs more sessions of one login than the provider
+// allows, SIGTERM gets time to drain, the container is ARM64 and health-checked on /healthz.
+
+interface Container {
+  Environment: { Name: string; Value: unknown }[];
+  StopTimeout: number;
+  HealthCheck: { Command: string[] };
+}
+
+function container(synth: Synthesised): Container {
+  const [task] = Object.values(synth.template.findResources('AWS::ECS::TaskDefinition')) as {
+    Properties: { ContainerDefinitions: Container[] };
+  }[];
+  const found = task?.Properties.ContainerDefinitions[0];
+  if (!found) throw new Error('no container definition');
+  return found;
+}
+
+function envValue(synth: Synthesised, name: string): unknown {
+  return container(synth).Environment.find((variable) => variable.Name === name)?.Value;
+}
+
+describe('bind-service on ECS', () => {
+  let synth: Synthesised;
+
+  beforeAll(() => {
+    synth = synthesise();
+  });
+
+  it('when the login has no MCON, then a deployment stops the old task before starting the new one, and rolls back on failure', () => {
+    // Assess
+    synth.template.hasResourceProperties('AWS::ECS::Service', {
+      DesiredCount: 1,
+      LaunchType: 'FARGATE',
+      DeploymentConfiguration: {
+        MinimumHealthyPercent: 0,
+        MaximumPercent: 100,
+        DeploymentCircuitBreaker: { Enable: true, Rollback: true },
+      },
+      AvailabilityZoneRebalancing: 'DISABLED',
+    });
+  });
+
+  it('when the task stops, then ECS waits longer than the drain before SIGKILL', () => {
+    // Act
+    const drainSeconds = Number(envValue(synth, 'DRAIN_SECONDS'));
+    const { StopTimeout } = container(synth);
+    // Assess
+    expect(drainSeconds).toBe(20);
+    expect(StopTimeout).toBe(60);
+    expect(StopTimeout).toBeGreaterThan(drainSeconds);
+  });
+
+  it('when the task is synthesised, then it is ARM64, health-checked on /healthz and logs with retention', () => {
+    // Act
+    const { HealthCheck } = container(synth);
+    // Assess
+    synth.template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      RuntimePlatform: { CpuArchitecture: 'ARM64', OperatingSystemFamily: 'LINUX' },
+      RequiresCompatibilities: ['FARGATE'],
+      Cpu: '256',
+      Memory: '512',
+    });
+    expect(HealthCheck.Command.join(' ')).toContain(
+      `http://127.0.0.1:${envValue(synth, 'HEALTH_PORT')}/healthz`,
+    );
+    synth.template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+
+  it('when the login allows MCON4 and a task holds 2 binds, then old and new tasks may overlap during a deployment', () => {
+    // Act
+    const mcon = synthesise({ context: { smppSystemType: 'MCON4', smppBinds: '2' } });
+    // Assess
+    mcon.template.hasResourceProperties('AWS::ECS::Service', {
+      DeploymentConfiguration: Match.objectLike({ MinimumHealthyPercent: 100, MaximumPercent: 200 }),
+    });
+  });
+
+  it('when binds and tasks exceed the MCON count, then synthesis fails naming the limit', () => {
+    // Act
+    const act = () => synthesise({ context: { smppSystemType: 'MCON2', smppBinds: '2', desiredCount: '2' } });
+    // Assess
+    expect(act).toThrow(BindLimitsError);
+    expect(act).toThrow(/4 sessions, but the login allows 2/);
+  });
+
+  it('when a large window needs longer than the shared visibility timeout, then only the shorter queue timeout is raised', () => {
+    // Act
+    const large = synthesise({ context: { smppWindow: '2000' } });
+    const timeouts = Object.values(large.template.findResources('AWS::SQS::Queue'))
+      .map((queue) => (queue as { Properties: { VisibilityTimeout?: number } }).Properties.VisibilityTimeout)
+      .filter((timeout) => timeout !== undefined);
+    // Assess
+    expect(timeouts.sort((a, b) => a - b)).toEqual([107, 300]);
+  });
+
+  it('when two tasks share the login, then each gets half of the account rate', () => {
+    // Act
+    const two = synthesise({ context: { smppSystemType: 'MCON2', desiredCount: '2', smppThroughput: '30' } });
+    // Assess
+    expect(envValue(two, 'SMPP_THROUGHPUT')).toBe('15');
+    expect(envValue(two, 'SMPP_BINDS')).toBe('1');
+  });
+});

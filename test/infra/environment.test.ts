@@ -1,0 +1,82 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig as loadBindServiceConfig } from '#bind-service/config.ts';
+import { loadConfig as loadApiConfig } from '#lambdas/api/config.ts';
+import { loadStatusStreamConfig } from '#lambdas/status-stream/config.ts';
+import { type Synthesised, synthesise } from './synth.ts';
+
+// The contract between the stack and the code it runs: the environment each component gets from the
+// template passes that component's own config validation (the one it runs at start). CloudFormation
+// values (Ref, GetAtt) are replaced by plausible stand-ins of the same shape.
+
+type Environment = Record<string, string>;
+
+const QUEUE_URL = 'https://sqs.eu-central-1.amazonaws.com/123456789012/queue';
+
+function standIn(name: string, value: unknown): string {
+  if (typeof value === 'string') return value;
+  return name.endsWith('_URL') ? QUEUE_URL : `resolved-${name.toLowerCase()}`;
+}
+
+function fromPairs(pairs: { Name: string; Value: unknown }[]): Environment {
+  return Object.fromEntries(pairs.map(({ Name, Value }) => [Name, standIn(Name, Value)]));
+}
+
+function lambdaEnvironment(synth: Synthesised, idPrefix: string): Environment {
+  const [fn] = Object.entries(synth.template.findResources('AWS::Lambda::Function'))
+    .filter(([id]) => id.startsWith(idPrefix))
+    .map(
+      ([, resource]) => resource as { Properties: { Environment: { Variables: Record<string, unknown> } } },
+    );
+  if (!fn) throw new Error(`no function ${idPrefix}`);
+  const variables = Object.entries(fn.Properties.Environment.Variables).map(([Name, Value]) => ({
+    Name,
+    Value,
+  }));
+  // The Lambda runtime sets AWS_REGION itself.
+  return { ...fromPairs(variables), AWS_REGION: 'eu-central-1' };
+}
+
+describe('environment given to each component', () => {
+  let synth: Synthesised;
+
+  beforeAll(() => {
+    synth = synthesise();
+  });
+
+  it('when the bind-service reads its container environment, then its config validates and uses the secret', () => {
+    // Prepare
+    const [task] = Object.values(synth.template.findResources('AWS::ECS::TaskDefinition')) as {
+      Properties: { ContainerDefinitions: { Environment: { Name: string; Value: unknown }[] }[] };
+    }[];
+    const env = fromPairs(task?.Properties.ContainerDefinitions[0]?.Environment ?? []);
+    // Act
+    const config = loadBindServiceConfig(env);
+    // Assess
+    expect(config.smpp.credentials.kind).toBe('secret');
+    expect(config.smpp.tls.enabled).toBe(true);
+    expect(config.smpp.hosts).toEqual([
+      { host: 'smpp.smscentre.com', port: 3443 },
+      { host: 'smpp2.smscentre.com', port: 3443 },
+    ]);
+    expect(config.drainMs).toBe(20_000);
+  });
+
+  it('when the api Lambda reads its environment, then its config validates with the bind-service’s part settings', () => {
+    // Prepare
+    const env = lambdaEnvironment(synth, 'SmsSenderApiHandlerFunction');
+    // Act
+    const config = loadApiConfig(env);
+    // Assess
+    expect(config.prepare).toEqual({ isoMode: false, maxParts: 10 });
+  });
+
+  it('when the status-stream Lambda reads its environment, then its config validates with a signing secret ARN', () => {
+    // Prepare
+    const env = lambdaEnvironment(synth, 'SmsSenderStatusStreamHandlerFunction');
+    // Act
+    const config = loadStatusStreamConfig(env);
+    // Assess
+    expect(config.signingSecret.kind).toBe('secret');
+    expect(config.eventBusName).toBe('default');
+  });
+});

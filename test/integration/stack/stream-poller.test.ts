@@ -1,0 +1,113 @@
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { LogLine } from '#lambdas/status-stream/log.ts';
+import type { DynamoDbStreamRecord, StreamBatchResponse } from '#lambdas/status-stream/stream-event.ts';
+import { type StreamPoller, startStreamPoller } from '#local/stream-poller.ts';
+import { useLocalAws } from '#test/helpers/local-aws.ts';
+import { waitUntil } from '#test/helpers/wait.ts';
+
+// The local stand-in for Lambda's stream event source, on DynamoDB Local: records arrive in order in
+// Lambda's shape, failed ones are offered again (alone), and a record that keeps failing is dropped
+// with an error line instead of blocking the stream for ever.
+
+describe('stream poller (DynamoDB Local)', () => {
+  const aws = useLocalAws({ dynamo: true, sqs: false });
+  const pollers: StreamPoller[] = [];
+  afterEach(async () => {
+    await Promise.all(pollers.splice(0).map((poller) => poller.stop()));
+  });
+
+  async function start(handle: (records: DynamoDbStreamRecord[]) => Promise<StreamBatchResponse>) {
+    const tables = await aws.freshTables();
+    const logs: LogLine[] = [];
+    const poller = await startStreamPoller({
+      endpoint: aws.dynamoEndpoint,
+      region: aws.region,
+      tableName: tables.messages,
+      handle,
+      pollIntervalMs: 50,
+      retryDelayMs: 20,
+      maxAttempts: 3,
+      log: (line) => logs.push(line),
+    });
+    pollers.push(poller);
+    return { table: tables.messages, logs, poller };
+  }
+
+  const put = (table: string, pk: string) =>
+    aws.document.send(new PutCommand({ TableName: table, Item: { pk, status: 'accepted' } }));
+  const update = (table: string, pk: string, status: string) =>
+    aws.document.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: { pk },
+        UpdateExpression: 'SET #s = :s',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':s': status },
+      }),
+    );
+
+  it('when items change, then the handler gets every change in order, with both images', async () => {
+    // Prepare
+    const seen: DynamoDbStreamRecord[] = [];
+    const { table } = await start(async (records) => {
+      seen.push(...records);
+      return { batchItemFailures: [] };
+    });
+    // Act
+    await put(table, 'MSG#1');
+    await update(table, 'MSG#1', 'submitted');
+    await update(table, 'MSG#1', 'delivered');
+    await waitUntil(() => seen.length === 3, 5_000, 'three stream records');
+    // Assess
+    expect(seen.map((record) => record.eventName)).toEqual(['INSERT', 'MODIFY', 'MODIFY']);
+    expect(seen.map((record) => record.dynamodb?.NewImage?.status?.S)).toEqual([
+      'accepted',
+      'submitted',
+      'delivered',
+    ]);
+    expect(seen[2]?.dynamodb?.OldImage?.status?.S).toBe('submitted');
+  });
+
+  it('when the handler reports a record as failed once, then that record alone is offered again', async () => {
+    // Prepare
+    const offered: string[][] = [];
+    let failedOnce = false;
+    const { table, poller } = await start(async (records) => {
+      offered.push(records.map((record) => String(record.dynamodb?.Keys?.pk?.S)));
+      const failing = records.find((record) => record.dynamodb?.Keys?.pk?.S === 'MSG#b');
+      if (failing && !failedOnce) {
+        failedOnce = true;
+        return { batchItemFailures: [{ itemIdentifier: String(failing.dynamodb?.SequenceNumber) }] };
+      }
+      return { batchItemFailures: [] };
+    });
+    // Act
+    await put(table, 'MSG#a');
+    await put(table, 'MSG#b');
+    await waitUntil(() => offered.flat().filter((pk) => pk === 'MSG#b').length === 2, 5_000, 'the retry');
+    // Assess
+    expect(offered.flat().filter((pk) => pk === 'MSG#a')).toHaveLength(1);
+    expect(offered.at(-1)).toEqual(['MSG#b']);
+    expect(poller.stats).toMatchObject({ retried: 1, dropped: 0 });
+  });
+
+  it('when a record keeps failing, then it is dropped after the last attempt with an error line', async () => {
+    // Prepare
+    let calls = 0;
+    const { table, logs, poller } = await start(async (records) => {
+      calls += 1;
+      return {
+        batchItemFailures: records.map((r) => ({ itemIdentifier: String(r.dynamodb?.SequenceNumber) })),
+      };
+    });
+    // Act
+    await put(table, 'MSG#c');
+    await waitUntil(() => poller.stats.dropped === 1, 5_000, 'the drop');
+    // Assess
+    expect(calls).toBe(3);
+    expect(logs).toContainEqual(
+      expect.objectContaining({ level: 'error', msg: 'stream records dropped after retries', count: 1 }),
+    );
+  });
+});

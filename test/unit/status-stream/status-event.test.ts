@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { statusChangeOf } from '#lambdas/status-stream/status-event.ts';
+import {
+  deliveredRecord,
+  MESSAGE_ID,
+  messageItem,
+  messageRecord,
+  statusRecord,
+  streamRecord,
+} from './records.ts';
+
+describe('statusChangeOf', () => {
+  it('when a message moves from submitted to delivered, then the event carries the new state and the old status', () => {
+    // Prepare
+    const record = deliveredRecord({ clientRef: 'order-7', batchId: 'b_01JZ0000000000000000000009' });
+    // Act
+    const change = statusChangeOf(record);
+    // Assess
+    expect(change).toEqual({
+      event: {
+        id: MESSAGE_ID,
+        status: 'delivered',
+        previousStatus: 'submitted',
+        kind: 'sms',
+        to: '+79991234567',
+        clientRef: 'order-7',
+        batchId: 'b_01JZ0000000000000000000009',
+        parts: 1,
+        smscIds: ['100000'],
+        error: null,
+        cost: '1.5',
+        mccmnc: '25001',
+        read: false,
+        clicked: false,
+        hlr: null,
+        at: '2025-01-01T00:00:01.000Z',
+      },
+    });
+  });
+
+  it('when the message has a callback URL, then the change carries it beside the event', () => {
+    // Prepare
+    const record = deliveredRecord({ callbackUrl: 'https://hooks.example.com/sms?token=x' });
+    // Act
+    const change = statusChangeOf(record);
+    // Assess
+    expect(change?.callbackUrl).toBe('https://hooks.example.com/sms?token=x');
+    expect(change?.event).not.toHaveProperty('callbackUrl');
+  });
+
+  it('when a delivered message is read, then the flag change is an event with the same status on both sides', () => {
+    // Prepare
+    const record = statusRecord({ status: 'delivered' }, { read: true });
+    // Act
+    const change = statusChangeOf(record);
+    // Assess
+    expect(change?.event).toMatchObject({ status: 'delivered', previousStatus: 'delivered', read: true });
+  });
+
+  it('when a failed submit carries an error, then the event carries its code, name and description', () => {
+    // Prepare
+    const error = { code: 'submit_refused', name: 'Refused', description: 'The SMSC refused the message' };
+    const record = statusRecord({ status: 'submitting' }, { status: 'failed', error });
+    // Act
+    const change = statusChangeOf(record);
+    // Assess
+    expect(change?.event).toMatchObject({ status: 'failed', previousStatus: 'submitting', error });
+  });
+
+  it('when an HLR answer arrives, then its fields are in the event', () => {
+    // Prepare
+    const hlr = { imsi: '250010000000000', mcc: '250', mnc: '01' };
+    const record = statusRecord({ kind: 'hlr', text: undefined }, { status: 'delivered', hlr });
+    // Act
+    const change = statusChangeOf(record);
+    // Assess
+    expect(change?.event).toMatchObject({ kind: 'hlr', hlr });
+  });
+
+  it.each([
+    ['claimed for submit', { status: 'accepted' as const }, { status: 'submitting' as const }],
+    ['its claim released', { status: 'submitting' as const }, { status: 'accepted' as const }],
+    ['written without a status or flag change', { status: 'delivered' as const }, { cost: '3.0' }],
+    ['read again', { status: 'delivered' as const, read: true }, { read: true }],
+  ])('when a message is %s, then there is no event', (_, before, after) => {
+    // Prepare
+    const record = statusRecord(before, after);
+    // Act
+    const change = statusChangeOf(record);
+    // Assess
+    expect(change).toBeUndefined();
+  });
+
+  it('when the record is an INSERT or a REMOVE, then there is no event', () => {
+    // Prepare
+    const item = messageItem(messageRecord({ status: 'accepted' }));
+    const inserted = streamRecord('INSERT', { new: item });
+    const removed = streamRecord('REMOVE', { old: item });
+    // Act
+    const changes = [statusChangeOf(inserted), statusChangeOf(removed)];
+    // Assess
+    expect(changes).toEqual([undefined, undefined]);
+  });
+
+  it('when the item is not a message (an SMSC lookup), then there is no event', () => {
+    // Prepare
+    const record = streamRecord('MODIFY', {
+      old: { pk: 'SMSC#100000', expiresAt: 1 },
+      new: { pk: 'SMSC#100000', messageId: MESSAGE_ID, expiresAt: 1 },
+    });
+    // Act
+    const change = statusChangeOf(record);
+    // Assess
+    expect(change).toBeUndefined();
+  });
+});
