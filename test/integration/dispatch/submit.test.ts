@@ -75,6 +75,8 @@ describe('bind-service dispatch: queue → SMSC → receipts (DynamoDB Local, fa
     expect(new Set(rig.simulator.submissions.map((s) => s.sessionId)).size).toBe(1);
     expect(rig.simulator.messages).toHaveLength(1);
     expect(rig.simulator.messages[0]).toMatchObject({ text, parts: 3, dataCoding: 8 });
+    // The DELIVER_SM_RESP follows the state write, so the simulator may count it a moment later.
+    await rig.simulator.waitFor(() => rig.simulator.stats.receiptsAcked >= 1, 5_000);
     expect(rig.simulator.stats.receiptsAcked).toBe(1);
   });
 
