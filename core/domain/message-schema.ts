@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { normaliseEmailAddress } from '#core/domain/email-address.ts';
 import type { EncodingChoice } from '#core/domain/encoding/index.ts';
 import { DomainError } from '#core/domain/errors.ts';
+import { LOOPBACK_HOSTS } from '#core/domain/loopback-url.ts';
 import { isBatchId, isMessageId } from '#core/domain/message-id.ts';
 import { MESSAGE_KINDS, type MessageKind } from '#core/domain/message-kinds.ts';
 import { parsePhoneNumber } from '#core/domain/phone-number.ts';
@@ -49,12 +50,7 @@ const senderIdField = z
     params: { code: 'invalid_format' },
   });
 
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-
-/** Whether a callback URL points at this machine: fine in local mode, a request forgery risk in AWS. */
-export function isLoopbackUrl(url: string): boolean {
-  return URL.canParse(url) && LOOPBACK_HOSTS.has(new URL(url).hostname);
-}
+export { isLoopbackUrl } from '#core/domain/loopback-url.ts';
 
 function callbackUrlProblem(value: string): string | undefined {
   if (!URL.canParse(value)) return 'must be an absolute https URL';
