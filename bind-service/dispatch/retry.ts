@@ -1,6 +1,9 @@
-// Storage writes on the submit path are retried a few times on transient failures before the
-// pipeline gives up on a message: each give-up leaves a message in a state that needs a person
-// (e.g. accepted by the SMSC but still `submitting`), so it must stay rare.
+// Storage writes on the submit path are retried on transient failures before the pipeline gives up
+// on a message: each give-up leaves a message in a state that needs a person (e.g. accepted by the
+// SMSC but still `submitting`), so it must stay rare.
+// - retryTransient: a few attempts, for writes whose loss costs little (a claim, a release).
+// - retryUntil: until a deadline, for the record of what went on the wire (its SMSC ids): the SQS
+//   message is kept invisible meanwhile, and its redelivery would know only that it was claimed.
 import { setTimeout as delay } from 'node:timers/promises';
 import { RepositoryUnavailableError } from '#core/aws/errors.ts';
 
@@ -11,6 +14,13 @@ export interface WriteRetry {
 }
 
 export const DEFAULT_WRITE_RETRY: WriteRetry = { attempts: 5, baseMs: 100, capMs: 2_000 };
+
+export interface PatientRetry {
+  baseMs: number;
+  capMs: number;
+}
+
+export const DEFAULT_PATIENT_RETRY: PatientRetry = { baseMs: 100, capMs: 5_000 };
 
 /** Runs `write`, again after a back-off when it throws RepositoryUnavailableError. */
 export async function retryTransient<T>(
@@ -23,6 +33,32 @@ export async function retryTransient<T>(
     } catch (error) {
       if (!(error instanceof RepositoryUnavailableError) || attempt >= retry.attempts) throw error;
       await delay(Math.min(retry.capMs, retry.baseMs * 2 ** (attempt - 1)));
+    }
+  }
+}
+
+/**
+ * Runs `write`, again after a capped, doubling back-off when it throws RepositoryUnavailableError, as
+ * long as the next attempt would start before `deadline()` (monotonic ms, read at each failure: it
+ * may move on), and in any case as often as retryTransient would (a queue with a visibility timeout
+ * shorter than the caller's margin still gets those). Then the last error is thrown.
+ */
+export async function retryUntil<T>(
+  write: () => Promise<T>,
+  deadline: () => number,
+  options: { now?: () => number; backoff?: PatientRetry } = {},
+): Promise<T> {
+  const now = options.now ?? (() => performance.now());
+  const { baseMs, capMs } = options.backoff ?? DEFAULT_PATIENT_RETRY;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await write();
+    } catch (error) {
+      if (!(error instanceof RepositoryUnavailableError)) throw error;
+      const pause = Math.min(capMs, baseMs * 2 ** attempt);
+      const early = attempt + 1 < DEFAULT_WRITE_RETRY.attempts;
+      if (!early && now() + pause >= deadline()) throw error;
+      await delay(pause);
     }
   }
 }

@@ -35,11 +35,11 @@ export function unknownReason(reason: string, part: number, parts: number): stri
   return `${what}${where}; the SMSC may have it, so it is not sent again.`;
 }
 
-type Submitter = Pick<SmppClient, 'submit'>;
+export type Submitter = Pick<SmppClient, 'submit'>;
 
 /**
- * `firstTokenTaken`: the caller already waited for the first part's rate token (it does so before
- * claiming, so a message waiting for its turn is not yet claimed).
+ * Each part takes its rate token right before its SUBMIT_SM. `firstTokenTaken`: the caller already
+ * took the first part's (the pipeline does, after the claim, racing it against its stop signal).
  */
 export async function sendParts(
   bind: Submitter,

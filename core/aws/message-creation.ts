@@ -29,6 +29,11 @@ export interface CreationTtl {
 const BATCH_WRITE_SIZE = 25;
 const BATCH_WRITE_ATTEMPTS = 8;
 const BATCH_BACKOFF = { baseMs: 50, capMs: 2_000 };
+/**
+ * Chunks written at once: a batch of 1000 is 40 round trips one after another, but DynamoDB takes
+ * them in parallel. Kept small so one batch does not flood the table's (or the client's) capacity.
+ */
+const BATCH_WRITE_CONCURRENCY = 4;
 
 export async function createMessage(
   table: MessageTable,
@@ -51,28 +56,53 @@ export async function createMessage(
   throw new RepositoryUnavailableError(`idempotency record ${idempotency.key} kept changing`);
 }
 
-/** BatchWrite cannot be conditional: ids must be fresh (they are generated). */
+/**
+ * BatchWrite cannot be conditional: ids must be fresh (they are generated). Chunks of 25 go a few at a
+ * time; after a chunk fails no further chunk starts, the ones under way finish, and the first error is
+ * thrown (the caller marks every record of the batch as not queued, written or not).
+ */
 export async function createMessages(
   table: MessageTable,
   records: readonly MessageRecord[],
   expiresAt: number,
 ): Promise<void> {
+  const chunks: MessageRecord[][] = [];
   for (let start = 0; start < records.length; start += BATCH_WRITE_SIZE) {
-    let requests = records
-      .slice(start, start + BATCH_WRITE_SIZE)
-      .map((record) => ({ PutRequest: { Item: toMessageItem(record, expiresAt) } }));
-    for (let attempt = 0; requests.length > 0; attempt++) {
-      if (attempt === BATCH_WRITE_ATTEMPTS) {
-        throw new RepositoryUnavailableError(`${requests.length} batch records still unprocessed`);
+    chunks.push(records.slice(start, start + BATCH_WRITE_SIZE));
+  }
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const worker = async () => {
+    for (let chunk = chunks[next++]; chunk && !failure; chunk = chunks[next++]) {
+      try {
+        await writeChunk(table, chunk, expiresAt);
+      } catch (error) {
+        failure ??= { error };
       }
-      if (attempt > 0) await sleepBackoff(attempt, BATCH_BACKOFF);
-      const batch = requests;
-      const { UnprocessedItems } = await runDynamo('batch create', () =>
-        table.client.send(new BatchWriteCommand({ RequestItems: { [table.tableName]: batch } })),
-      );
-      // Unprocessed requests come back exactly as sent.
-      requests = (UnprocessedItems?.[table.tableName] ?? []) as typeof batch;
     }
+  };
+  await Promise.all(Array.from({ length: Math.min(BATCH_WRITE_CONCURRENCY, chunks.length) }, worker));
+  if (failure) throw failure.error;
+}
+
+/** One BatchWrite of at most 25; unprocessed items are sent again with back-off. */
+async function writeChunk(
+  table: MessageTable,
+  records: readonly MessageRecord[],
+  expiresAt: number,
+): Promise<void> {
+  let requests = records.map((record) => ({ PutRequest: { Item: toMessageItem(record, expiresAt) } }));
+  for (let attempt = 0; requests.length > 0; attempt++) {
+    if (attempt === BATCH_WRITE_ATTEMPTS) {
+      throw new RepositoryUnavailableError(`${requests.length} batch records still unprocessed`);
+    }
+    if (attempt > 0) await sleepBackoff(attempt, BATCH_BACKOFF);
+    const batch = requests;
+    const { UnprocessedItems } = await runDynamo('batch create', () =>
+      table.client.send(new BatchWriteCommand({ RequestItems: { [table.tableName]: batch } })),
+    );
+    // Unprocessed requests come back exactly as sent.
+    requests = (UnprocessedItems?.[table.tableName] ?? []) as typeof batch;
   }
 }
 

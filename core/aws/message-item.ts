@@ -1,3 +1,4 @@
+import type { DeliveryChannel } from '#core/domain/error-codes.ts';
 import type { MessageRecord } from '#core/domain/message-model.ts';
 import type { DeliveryReceipt, ReceiptOutcome } from '#core/domain/receipt.ts';
 
@@ -38,6 +39,13 @@ export interface MessageItem extends MessageRecord {
 export interface SmscLookupItem {
   pk: string;
   messageId?: string;
+  /**
+   * Written with `messageId` (absent on lookups written before they existed, and when the caller did
+   * not say the message's kind): the message's number of distinct SMSC ids and its receipt channel.
+   * With one id and a channel, a receipt is applied without reading the message.
+   */
+  smscIdCount?: number;
+  channel?: DeliveryChannel;
   pendingReceipts?: DeliveryReceipt[];
   expiresAt: number;
 }

@@ -22,7 +22,8 @@ import type { DeliveryReceipt } from '#core/domain/receipt.ts';
 // ids and its current status decide what the receipt means), then ONE update is written, conditional
 // on the status (and, in SINGLE mode, the part count) that was read. If another write came in between,
 // the condition fails and the decision is made again on a fresh read; a receipt with nothing left to
-// change is 'stale', which is success.
+// change is 'stale', which is success. (A receipt for a message with one SMSC id usually skips the
+// read: single-id-receipt.ts writes the same update, conditional on what the read would have checked.)
 
 type Attempt = TransitionResult | 'retry';
 
@@ -111,8 +112,11 @@ async function applyPartReceipt(
   const parts = item.partOutcomes ?? {};
   const known = parts[smscId];
   if (known) return applyPartFollowUp(table, item, smscId, known, receipt, at);
-  // Parts are collected while the message is `submitted`; an intermediate report records nothing.
-  if (receipt.outcome === 'enroute' || item.status !== 'submitted') return 'stale';
+  // Parts are collected while the message is `submitted`, or `unknown` with the ids of what the SMSC
+  // accepted (its receipts resolve it); an intermediate report records nothing.
+  if (receipt.outcome === 'enroute' || (item.status !== 'submitted' && item.status !== 'unknown')) {
+    return 'stale';
+  }
 
   const fields = receiptFields(receipt);
   const part: PartOutcome = {

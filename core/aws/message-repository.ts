@@ -1,6 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { runDynamo } from '#core/aws/dynamo-errors.ts';
 import { MessageNotFoundError } from '#core/aws/errors.ts';
+import type { LookupOwner } from '#core/aws/lookup-writes.ts';
 import {
   type CreateAcceptedResult,
   createMessage,
@@ -10,9 +11,11 @@ import {
 import { fromMessageItem, itemKey } from '#core/aws/message-item.ts';
 import { type MessageTable, type TransitionResult, transition } from '#core/aws/message-writes.ts';
 import { ReceiptApplier, type ReceiptResult } from '#core/aws/receipt-applier.ts';
+import { channelOf } from '#core/aws/receipt-fields.ts';
 import { MESSAGES_TABLE, RETENTION } from '#core/aws/resource-definitions.ts';
-import { commitSubmitted } from '#core/aws/submitted-writes.ts';
+import { commitSubmitted, commitUnknownWithIds } from '#core/aws/submitted-writes.ts';
 import type { UpdateExpressionBuilder } from '#core/aws/update-expression.ts';
+import type { MessageKind } from '#core/domain/message-kinds.ts';
 import type { MessageError, MessageRecord } from '#core/domain/message-model.ts';
 import { MESSAGE_STATUSES, type MessageStatus, RELEASE_CLAIM } from '#core/domain/message-state.ts';
 import type { DeliveryReceipt } from '#core/domain/receipt.ts';
@@ -39,6 +42,14 @@ export interface MarkSubmittedResult {
 }
 
 export type BatchCounts = Record<MessageStatus, number> & { total: number };
+
+export interface LookupOptions {
+  /**
+   * The message's kind, written on its SMSC-id lookups: a receipt for a message with one SMSC id is
+   * then applied without reading the message. Without it receipts read the message, as before.
+   */
+  kind?: MessageKind;
+}
 
 const DAY_SECONDS = 86_400;
 
@@ -102,31 +113,47 @@ export class MessageRepository {
   }
 
   /**
-   * submitting|unknown → submitted, and the SMSC-id lookup items, in one transaction; then receipts
-   * that came early are applied. Also reconciles when stale, which finishes the job of an earlier
-   * call that committed but died before reconciling.
+   * submitting|unknown → submitted, and the SMSC-id lookup items, in one transaction. Receipts that
+   * came early are applied after it; they are read back only when some were parked (lookup-writes.ts
+   * says why that is enough). Also reconciles when stale, which finishes the job of an earlier call
+   * that committed but died before reconciling.
    */
-  async markSubmitted(id: string, smscIds: readonly string[]): Promise<MarkSubmittedResult> {
-    const ids = [...new Set(smscIds.map(normaliseSmscId))];
-    if (ids.length === 0) throw new RangeError(`markSubmitted(${id}) needs at least one SMSC id`);
-    const result = await commitSubmitted(this.table, id, ids, this.expiresAt());
-    const reconciledReceipts = await this.receipts.reconcile(id, ids);
+  async markSubmitted(
+    id: string,
+    smscIds: readonly string[],
+    options: LookupOptions = {},
+  ): Promise<MarkSubmittedResult> {
+    const owner = this.lookupOwner(id, smscIds, options);
+    if (owner.smscIds.length === 0) throw new RangeError(`markSubmitted(${id}) needs at least one SMSC id`);
+    const { result, toReconcile } = await commitSubmitted(this.table, owner);
+    const reconciledReceipts = await this.receipts.reconcile(id, toReconcile);
     return { result, reconciledReceipts };
   }
 
   /**
    * submitting → unknown: the submit may have reached the SMSC; never resent automatically.
-   * `smscIds`: ids of parts the SMSC did accept before the outcome became unknown (for QUERY_SM).
+   * `smscIds`: ids of parts the SMSC did accept before the outcome became unknown. Their lookup items
+   * are written in the same transaction (receipts parked under them are applied), so a later receipt
+   * still finds the message and resolves it (unknown → delivered is allowed).
    */
-  markUnknown(id: string, reason: string, smscIds: readonly string[] = []): Promise<TransitionResult> {
+  async markUnknown(
+    id: string,
+    reason: string,
+    smscIds: readonly string[] = [],
+    options: LookupOptions = {},
+  ): Promise<TransitionResult> {
     const note: MessageError = {
       code: 'submit_unconfirmed',
       name: 'Submit outcome unknown',
       description: reason,
     };
-    return transition(this.table, id, 'unknown', {
-      extra: (update) => setErrorAndPartIds(update, note, smscIds),
-    });
+    const owner = this.lookupOwner(id, smscIds, options);
+    if (owner.smscIds.length === 0) {
+      return transition(this.table, id, 'unknown', { extra: (update) => update.set('error', note) });
+    }
+    const { result, toReconcile } = await commitUnknownWithIds(this.table, owner, note);
+    await this.receipts.reconcile(id, toReconcile);
+    return result;
   }
 
   /**
@@ -175,6 +202,15 @@ export class MessageRepository {
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return counts;
+  }
+
+  private lookupOwner(id: string, smscIds: readonly string[], options: LookupOptions): LookupOwner {
+    return {
+      messageId: id,
+      smscIds: [...new Set(smscIds.map(normaliseSmscId))],
+      ...(options.kind ? { channel: channelOf(options.kind) } : {}),
+      expiresAt: this.expiresAt(),
+    };
   }
 
   private expiresAt(): number {

@@ -3,7 +3,8 @@ import { isConditionalCheckFailed, runDynamo } from '#core/aws/dynamo-errors.ts'
 import { RepositoryUnavailableError } from '#core/aws/errors.ts';
 import { itemKey, type SmscLookupItem } from '#core/aws/message-item.ts';
 import { applyReceiptToMessage } from '#core/aws/message-receipts.ts';
-import type { MessageTable } from '#core/aws/message-writes.ts';
+import type { MessageTable, TransitionResult } from '#core/aws/message-writes.ts';
+import { applySingleIdReceipt } from '#core/aws/single-id-receipt.ts';
 import { UpdateExpressionBuilder } from '#core/aws/update-expression.ts';
 import type { DeliveryReceipt } from '#core/domain/receipt.ts';
 import { normaliseSmscId } from '#core/domain/smsc-id.ts';
@@ -14,6 +15,9 @@ import { normaliseSmscId } from '#core/domain/smsc-id.ts';
 // sees both — markSubmitted right after its transaction, or the next receipt for that id. Parking is
 // conditional on `attribute_not_exists(messageId)`, so a receipt can never be parked after the
 // reconciliation has read the item: it is either seen by the reconciliation or applied directly.
+// A lookup that also says the message has one SMSC id (and its channel) lets the receipt be written
+// without reading the message (single-id-receipt.ts); older lookups, SINGLE-mode messages with several
+// ids and anything that write cannot decide take the read path (message-receipts.ts).
 
 export type ReceiptResult = 'applied' | 'stale' | 'orphan-stored';
 
@@ -34,12 +38,25 @@ export class ReceiptApplier {
       if (lookup?.messageId) {
         // Earlier receipts first, so they are applied in the order they came.
         if (lookup.pendingReceipts?.length) await this.drain(lookup.messageId, smscId);
-        return applyReceiptToMessage(this.table, lookup.messageId, smscId, normalised);
+        return this.applyMatched(lookup, lookup.messageId, smscId, normalised);
       }
       if (await this.park(smscId, normalised)) return 'orphan-stored';
       // The SUBMIT_SM_RESP was recorded between our read and our write: look again.
     }
     throw new RepositoryUnavailableError(`receipt for SMSC id ${smscId} could not be matched or parked`);
+  }
+
+  private async applyMatched(
+    lookup: SmscLookupItem,
+    messageId: string,
+    smscId: string,
+    receipt: DeliveryReceipt,
+  ): Promise<TransitionResult> {
+    if (lookup.smscIdCount === 1 && lookup.channel) {
+      const decided = await applySingleIdReceipt(this.table, messageId, receipt, lookup.channel);
+      if (decided) return decided;
+    }
+    return applyReceiptToMessage(this.table, messageId, smscId, receipt);
   }
 
   /** Applies and removes the receipts parked under the message's SMSC ids; returns how many. */

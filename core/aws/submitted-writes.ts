@@ -1,78 +1,41 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { runDynamo } from '#core/aws/dynamo-errors.ts';
-import { MessageNotFoundError } from '#core/aws/errors.ts';
-import { itemKey } from '#core/aws/message-item.ts';
-import { type MessageTable, recordStatus, type TransitionResult } from '#core/aws/message-writes.ts';
+import { commitWithLookups, type LookupCommit, type LookupOwner } from '#core/aws/lookup-writes.ts';
+import { type MessageTable, recordStatus } from '#core/aws/message-writes.ts';
 import { UpdateExpressionBuilder } from '#core/aws/update-expression.ts';
-import { allowedPredecessors } from '#core/domain/message-state.ts';
+import type { MessageError } from '#core/domain/message-model.ts';
+import { allowedPredecessors, type MessageStatus } from '#core/domain/message-state.ts';
 
-// The `submitted` write: the message's status and its SMSC-id lookup items in one transaction, so a
-// receipt either finds the lookup or finds no lookup and parks itself, never a half-written state.
+// The two status writes that carry SMSC ids a receipt must be able to find: `submitted`, and
+// `unknown` with the ids of what the SMSC accepted (a receipt or QUERY_SM resolves it later). Each
+// goes with its lookup items in one transaction (lookup-writes.ts).
 
-/** DynamoDB's limit on items per transaction. */
-const MAX_TRANSACTION_ITEMS = 100;
-
-type TransactItem = NonNullable<
-  ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']
->[number];
-
-/** 'stale' when the message was not submitting|unknown; MessageNotFoundError when there is none. */
-export async function commitSubmitted(
-  table: MessageTable,
-  messageId: string,
-  /** Normalised and distinct. */
-  smscIds: readonly string[],
-  expiresAt: number,
-): Promise<TransitionResult> {
-  const at = table.now().toISOString();
-
-  const messageUpdate = (): TransactItem => {
-    const update = new UpdateExpressionBuilder();
-    recordStatus(update, 'submitted', at);
-    update.set('smscIds', [...smscIds]).remove('error');
-    // SINGLE mode: one receipt per part is collected into this map (it must exist to set a key in it).
-    if (smscIds.length > 1) update.set('partOutcomes', {});
-    update
-      .condition(`attribute_exists(${update.name('pk')})`)
-      .conditionIn('status', allowedPredecessors('submitted'));
-    return {
-      Update: {
-        TableName: table.tableName,
-        Key: itemKey.message(messageId),
-        ...update.build(),
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      },
-    };
-  };
-
-  // An upsert that keeps parked receipts. SMSC ids are unique at the provider; should one ever come
-  // back (years later), the newest message owns it, which is where its receipts belong.
-  const lookupUpdate = (smscId: string): TransactItem => {
-    const update = new UpdateExpressionBuilder().set('messageId', messageId).set('expiresAt', expiresAt);
-    return { Update: { TableName: table.tableName, Key: itemKey.smsc(smscId), ...update.build() } };
-  };
-
-  const first = smscIds.slice(0, MAX_TRANSACTION_ITEMS - 1);
-  try {
-    await send(table, [messageUpdate(), ...first.map(lookupUpdate)]);
-  } catch (error) {
-    if (!(error instanceof TransactionCanceledException)) throw error;
-    const reason = error.CancellationReasons?.[0];
-    if (reason?.Code !== 'ConditionalCheckFailed') throw error;
-    if (reason.Item === undefined) throw new MessageNotFoundError(messageId);
-    return 'stale';
-  }
-  // A message of more than 99 SINGLE parts: the remaining lookups follow. A receipt for one of them
-  // arriving in between is parked and picked up by the reconciliation that comes after.
-  for (let start = first.length; start < smscIds.length; start += MAX_TRANSACTION_ITEMS) {
-    await send(table, smscIds.slice(start, start + MAX_TRANSACTION_ITEMS).map(lookupUpdate));
-  }
-  return 'applied';
+/** submitting|unknown → submitted. 'stale' when the message was in neither. */
+export function commitSubmitted(table: MessageTable, owner: LookupOwner): Promise<LookupCommit> {
+  const update = statusUpdate(table, 'submitted');
+  update.set('smscIds', [...owner.smscIds]).remove('error');
+  // SINGLE mode: one receipt per part is collected into this map (it must exist to set a key in it).
+  if (owner.smscIds.length > 1) update.set('partOutcomes', {});
+  return commitWithLookups(table, owner, guard(update, 'submitted'), 'mark submitted');
 }
 
-async function send(table: MessageTable, items: TransactItem[]): Promise<void> {
-  await runDynamo('mark submitted', () =>
-    table.client.send(new TransactWriteCommand({ TransactItems: items })),
-  );
+/** submitting → unknown, keeping the SMSC ids (and their lookups) of what was accepted. */
+export function commitUnknownWithIds(
+  table: MessageTable,
+  owner: LookupOwner,
+  note: MessageError,
+): Promise<LookupCommit> {
+  const update = statusUpdate(table, 'unknown');
+  update.set('error', note).set('smscIds', [...owner.smscIds]);
+  return commitWithLookups(table, owner, guard(update, 'unknown'), 'mark unknown');
+}
+
+function statusUpdate(table: MessageTable, status: MessageStatus): UpdateExpressionBuilder {
+  const update = new UpdateExpressionBuilder();
+  recordStatus(update, status, table.now().toISOString());
+  return update;
+}
+
+function guard(update: UpdateExpressionBuilder, to: MessageStatus): UpdateExpressionBuilder {
+  return update
+    .condition(`attribute_exists(${update.name('pk')})`)
+    .conditionIn('status', allowedPredecessors(to));
 }

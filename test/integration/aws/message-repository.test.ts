@@ -261,6 +261,18 @@ describe('MessageRepository: creating, claiming and submitting (DynamoDB Local)'
     });
   });
 
+  it('when a batch of 260 is created (11 chunks, written 4 at a time), then every record is stored once', async () => {
+    // Prepare
+    const batchId = 'b_batch-big';
+    const records = Array.from({ length: 260 }, () => messageRecord({ batchId, priority: 'bulk' }));
+    // Act
+    await repository.createAcceptedBatch(records);
+    // Assess
+    expect(await repository.batchCounts(batchId)).toMatchObject({ total: 260, accepted: 260 });
+    const last = records.at(-1);
+    expect(await repository.get(last?.id ?? '')).toEqual(last);
+  });
+
   it('when DynamoDB cannot be reached, then RepositoryUnavailableError is thrown (a transient failure)', async () => {
     // Prepare
     const closedPort = await freePort();

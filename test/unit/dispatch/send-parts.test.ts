@@ -49,7 +49,7 @@ function rate() {
 const accepted = (messageId: string): SubmitOutcome => ({ kind: 'accepted', messageId });
 
 describe('sendParts', () => {
-  it('when every part is accepted, then each took one token (the first before the claim) and the ids are kept', async () => {
+  it('when every part is accepted, then each took one token (the first by the pipeline, after the claim) and the ids are kept', async () => {
     // Prepare
     const bind = scripted([accepted('9'), accepted('9'), accepted('9')]);
     const limiter = rate();
