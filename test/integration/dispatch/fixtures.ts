@@ -19,7 +19,7 @@ import { validate } from '#core/domain/validation-issues.ts';
 import { type SimulatorOptions, SmscSimulator } from '#local/smsc-simulator/index.ts';
 import type { LocalAws } from '#test/helpers/local-aws.ts';
 
-export const ACCOUNT = { systemId: 'dispatch', password: 'pw-Dispatch-7f3c' } as const;
+export const ACCOUNT = { systemId: 'dispatch', password: 'test-only-password' } as const;
 
 /** A distinct valid mobile number per index, so the simulator's duplicate and flood rules stay out. */
 export const mobile = (index: number): string => `+7999${String(index).padStart(7, '0')}`;
