@@ -1,47 +1,16 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { connectClient } from '#test/helpers/simulator-client.ts';
 import { SimulatorHarness } from '#test/helpers/simulator-harness.ts';
+import { createSelfSignedCert } from '#test/helpers/tls.ts';
 
 const harness = new SimulatorHarness();
 afterEach(() => harness.stop());
 
-let dir = '';
-let key: Buffer;
-let cert: Buffer;
+let key: string;
+let cert: string;
 
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'smsc-sim-tls-'));
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=localhost',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1,DNS:localhost',
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-    ],
-    { stdio: 'ignore' },
-  );
-  key = readFileSync(join(dir, 'key.pem'));
-  cert = readFileSync(join(dir, 'cert.pem'));
-});
-
-afterAll(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
+beforeAll(async () => {
+  ({ key, cert } = await createSelfSignedCert());
 });
 
 describe('simulator over TLS', () => {
