@@ -1,21 +1,26 @@
 // Glues the parts of a long message back together, keyed like the provider does: by login, source,
 // destination and concat reference. Parts missing when the window closes make the whole message fail.
 import type { TimerSet } from './timers.ts';
+import type { ReceivedSubmit } from './types.ts';
 
-export interface MessageHead {
-  systemId: string;
-  sessionId: number;
-  source: string;
-  sourceTon: number;
-  sourceNpi: number;
-  destination: string;
-  destTon: number;
-  destNpi: number;
-  dataCoding: number;
-  registeredDelivery: number;
+/** The fields every part of one message shares, as recorded for its first part. */
+export interface MessageHead
+  extends Pick<
+    ReceivedSubmit,
+    | 'systemId'
+    | 'sessionId'
+    | 'source'
+    | 'sourceTon'
+    | 'sourceNpi'
+    | 'destination'
+    | 'destTon'
+    | 'destNpi'
+    | 'dataCoding'
+    | 'registeredDelivery'
+    | 'at'
+  > {
   /** SINGLE mode: every part has its own id and its own receipt. */
   single: boolean;
-  at: number;
 }
 
 export interface AssembledPart {
