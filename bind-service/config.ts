@@ -4,8 +4,8 @@
 import { z } from 'zod';
 import type { SmppHost } from '#bind-service/smpp/index.ts';
 import { PROVIDER_IDLE_LIMIT_MS } from '#bind-service/smpp/index.ts';
-import type { Lane } from '#core/aws/resource-definitions.ts';
-import type { PrepareOptions } from '#core/domain/prepare-message.ts';
+import type { Lane } from '#core/aws/resources/resource-definitions.ts';
+import type { PrepareOptions } from '#core/domain/messages/prepare-message.ts';
 import type { LogLevel } from './logger.ts';
 
 /** Where the SMPP login comes from: inline variables (local mode) or a Secrets Manager secret. */

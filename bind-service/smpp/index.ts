@@ -1,5 +1,5 @@
 // The public face of the SMPP engine: dispatch/ and main.ts use the engine through this file.
-export { type AddressOverrides, addressFor, destinationAddress, type SmppAddress } from './address.ts';
+
 export {
   describeSessionConfig,
   PROVIDER_IDLE_LIMIT_MS,
@@ -10,7 +10,7 @@ export {
   type SmppHost,
   type TlsSettings,
 } from './config.ts';
-export type { DeliverHandler, DeliveryAnswer } from './deliveries.ts';
+export type { DeliverHandler, DeliveryAnswer } from './connection/deliveries.ts';
 export {
   BindCredentialsError,
   ConnectError,
@@ -23,6 +23,7 @@ export {
   SmscRejectedError,
 } from './errors.ts';
 export type { DisconnectReason, SessionEventName, SessionEvents, StopReason } from './events.ts';
+export { type AddressOverrides, addressFor, destinationAddress, type SmppAddress } from './pdu/address.ts';
 export type {
   DeliverAddress,
   DeliverSm,
@@ -30,6 +31,6 @@ export type {
   QueryResult,
   SubmitFields,
   SubmitOutcome,
-} from './pdu-mapping.ts';
+} from './pdu/pdu-mapping.ts';
+export { commandStatusName, Status } from './pdu/status.ts';
 export { type SessionState, SmppClient, type SmppClientOptions, type StopOptions } from './session.ts';
-export { commandStatusName, Status } from './status.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { PrepareOptions } from '#core/domain/prepare-message.ts';
+import type { PrepareOptions } from '#core/domain/messages/prepare-message.ts';
 
 // The API's settings, read once at cold start. A bad or missing variable stops the function (or the
 // local server) at boot with the variable's name, rather than failing the first request.

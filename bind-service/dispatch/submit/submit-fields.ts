@@ -1,0 +1,41 @@
+// The SUBMIT_SM fields of each part of a prepared message: encoded exactly as the API planned it,
+// with the provider's addressing, a receipt asked for, and the validity as a relative SMPP time.
+import {
+  addressFor,
+  destinationAddress,
+  type SmppAddress,
+  type SubmitFields,
+} from '#bind-service/smpp/index.ts';
+import { encodeMessage } from '#core/domain/encoding/index.ts';
+import type { PreparedMessage } from '#core/domain/messages/prepare-message.ts';
+import { relativeValidity } from './validity.ts';
+
+/** SMPP 3.4 registered_delivery: SMSC delivery receipt requested (success and failure). */
+const RECEIPT_REQUESTED = 1;
+
+/** E-mail recipients travel as an alphanumeric address; everything else as an E.164 number. */
+function recipientAddress(prepared: PreparedMessage): SmppAddress {
+  return prepared.kind === 'mail' ? addressFor(prepared.to) : destinationAddress(prepared.to);
+}
+
+/** One SubmitFields per part, in order; all of them go out back-to-back on one bind. */
+export function submitFieldsFor(prepared: PreparedMessage, defaultSender = ''): SubmitFields[] {
+  const encoded = encodeMessage(prepared.body, prepared.encodeOptions);
+  const source = addressFor(prepared.from ?? defaultSender);
+  const destination = recipientAddress(prepared);
+  const validity = relativeValidity(prepared.validityMinutes);
+  return encoded.parts.map((part) => ({
+    source_addr: source.addr,
+    source_addr_ton: source.ton,
+    source_addr_npi: source.npi,
+    destination_addr: destination.addr,
+    dest_addr_ton: destination.ton,
+    dest_addr_npi: destination.npi,
+    esm_class: encoded.esmClass,
+    // Flash is the message class inside data_coding; encodeMessage already set it.
+    data_coding: encoded.dataCoding,
+    short_message: part,
+    registered_delivery: RECEIPT_REQUESTED,
+    validity_period: validity,
+  }));
+}

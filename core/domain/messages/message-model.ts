@@ -1,0 +1,110 @@
+import type { Encoding } from '#core/domain/encoding/index.ts';
+import type { MessageKind } from '#core/domain/messages/message-kinds.ts';
+import type { MessageStatus } from '#core/domain/messages/message-state.ts';
+import type { PreparedMessage } from '#core/domain/messages/prepare-message.ts';
+import type { Priority, SendMessageRequest } from '#core/domain/requests/message-schema.ts';
+
+// A message as stored in DynamoDB and returned by GET /messages/{id}. It keeps what the caller sent
+// (their text and fields, not the marked-up SUBMIT_SM body, which `prepareMessage` rebuilds) and what
+// the SMSC told us since. Timestamps are ISO 8601 strings in UTC.
+
+export interface StatusChange {
+  status: MessageStatus;
+  at: string;
+}
+
+export interface MessageError {
+  /** The provider's `err` code (number), or one of ours (string) for refusals before any submit. */
+  code: number | string;
+  name: string;
+  description: string;
+}
+
+export interface MessageRecord {
+  id: string;
+  to: string;
+  from?: string;
+  kind: MessageKind;
+  /** The caller's text; absent for hlr and ping, which carry none. */
+  text?: string;
+  subject?: string;
+  voice?: string;
+  bot?: string;
+  comment?: string;
+  priority: Priority;
+  encoding: Encoding;
+  dataCoding: number;
+  parts: number;
+  validityMinutes: number;
+  clientRef?: string;
+  callbackUrl?: string;
+  batchId?: string;
+  status: MessageStatus;
+  /** Every status the message went through, oldest first, the current one last. */
+  history: StatusChange[];
+  /** One id per message by default; one per part with the SINGLE flag. */
+  smscIds: string[];
+  error?: MessageError;
+  /** As the provider reports it (TLV 0x2000), a decimal string: never parsed into a float. */
+  cost?: string;
+  mccmnc?: string;
+  read: boolean;
+  clicked: boolean;
+  hlr?: Record<string, string>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface NewRecordInput {
+  id: string;
+  request: SendMessageRequest;
+  prepared: PreparedMessage;
+  batchId?: string;
+  now: Date;
+}
+
+/** The record written when a message is accepted, before any SMPP work. */
+export function acceptedMessageRecord({
+  id,
+  request,
+  prepared,
+  batchId,
+  now,
+}: NewRecordInput): MessageRecord {
+  const at = now.toISOString();
+  return {
+    id,
+    to: prepared.to,
+    kind: prepared.kind,
+    priority: prepared.priority,
+    encoding: prepared.encoding,
+    dataCoding: prepared.dataCoding,
+    parts: prepared.parts,
+    validityMinutes: prepared.validityMinutes,
+    status: 'accepted',
+    history: [{ status: 'accepted', at }],
+    smscIds: [],
+    read: false,
+    clicked: false,
+    createdAt: at,
+    updatedAt: at,
+    // Left out rather than set to undefined: DynamoDB's marshaller refuses undefined values.
+    ...definedOnly({
+      from: prepared.from,
+      text: request.text,
+      subject: request.subject,
+      voice: request.voice,
+      bot: request.bot,
+      comment: request.comment,
+      clientRef: request.clientRef,
+      callbackUrl: request.callbackUrl,
+      batchId,
+    }),
+  };
+}
+
+function definedOnly<T extends object>(fields: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as {
+    [K in keyof T]?: Exclude<T[K], undefined>;
+  };
+}

@@ -1,0 +1,24 @@
+import type { MessageKind } from '#core/domain/messages/message-kinds.ts';
+import { maskEmailAddress, normaliseEmailAddress } from '#core/domain/requests/email-address.ts';
+import { maskPhoneNumber, normalisePhoneNumber } from '#core/domain/requests/phone-number.ts';
+
+// Who a message of each kind can be addressed to:
+// - mail: an e-mail address (the provider mails it); a phone number is refused rather than guessed.
+// - call: any phone number that can ring, mobile or fixed line: voice calls reach landlines.
+// - every other kind (sms, flash, viber, soc, tgm, bot, hlr, ping): a mobile number. SMS does not
+//   reach landlines, messenger accounts hang on mobile numbers, and HLR/ping query a mobile network.
+
+/** The recipient in the one form we store and send: E.164 for phones, trimmed for e-mail. */
+export function normaliseRecipient(
+  to: string,
+  kind: MessageKind,
+  path: readonly (string | number)[] = ['to'],
+): string {
+  if (kind === 'mail') return normaliseEmailAddress(to, path);
+  return normalisePhoneNumber(to, { allowFixedLine: kind === 'call', path });
+}
+
+/** A recipient as it may appear in logs. */
+export function maskRecipient(to: string): string {
+  return to.includes('@') ? maskEmailAddress(to) : maskPhoneNumber(to);
+}
