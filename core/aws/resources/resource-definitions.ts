@@ -64,6 +64,15 @@ export const MESSAGES_TABLE = {
       sortKey: { name: 'id', type: 'S' },
       projection: { type: 'INCLUDE', nonKeyAttributes: ['status'] },
     },
+    {
+      // Records that need a second look: `accepted` ones whose enqueue may never have happened (the
+      // sweeper re-enqueues them) and `unknown` ones with SMSC ids (the reconciler asks QUERY_SM).
+      // Sparse: only such items carry `attention`; the write that moves a message on removes it.
+      indexName: 'byAttention',
+      partitionKey: { name: 'attention', type: 'S' },
+      sortKey: { name: 'attentionAt', type: 'S' },
+      projection: { type: 'INCLUDE', nonKeyAttributes: ['id', 'status'] },
+    },
   ],
 } as const satisfies TableDefinition;
 

@@ -39,7 +39,7 @@ describe('local stack: DynamoDB Local, fauxqs and createResources', () => {
     expect(first.tables).toEqual({ messages: 'twice-messages', inbound: 'twice-inbound' });
   });
 
-  it('when the messages table is created, then it has the stream, the byBatch index and TTL as defined', async () => {
+  it('when the messages table is created, then it has the stream, the byBatch and byAttention indexes and TTL as defined', async () => {
     // Prepare
     const { tables } = await createResources({
       dynamoEndpoint: dynamoDb.endpoint,
@@ -58,6 +58,7 @@ describe('local stack: DynamoDB Local, fauxqs and createResources', () => {
     expect(Table?.LatestStreamArn).toBeDefined();
     expect(Table?.GlobalSecondaryIndexes?.map((i) => [i.IndexName, i.Projection])).toEqual([
       ['byBatch', { ProjectionType: 'INCLUDE', NonKeyAttributes: ['status'] }],
+      ['byAttention', { ProjectionType: 'INCLUDE', NonKeyAttributes: ['id', 'status'] }],
     ]);
     expect(TimeToLiveDescription).toMatchObject({ AttributeName: 'expiresAt', TimeToLiveStatus: 'ENABLED' });
   });
