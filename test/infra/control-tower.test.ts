@@ -1,6 +1,9 @@
+import { Duration, type Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GUARD_PLUGIN, GUARD_RULES, type WaivedControl } from '../../cdk/constructs/controls.ts';
+import type { SmsSenderProps } from '../../cdk/constructs/props.ts';
 import {
   type ReportedViolation,
   readValidationReport,
@@ -12,6 +15,9 @@ import {
 // The AWS Control Tower proactive controls, run through the cfn-guard CDK plugin exactly as
 // `cdk synth` runs them: none fails, and the few waived ones are waived only where expected, each
 // with its reason. Then what the fixed controls protect: every alarm reaches a person.
+
+/** A synth through cfn-guard takes a few seconds alone, several times that on a busy 2-core runner. */
+const GUARD_SYNTH_MS = 90_000;
 
 type Resources = Record<string, { Properties: Record<string, unknown>; DependsOn?: string[] }>;
 
@@ -38,7 +44,7 @@ describe('AWS Control Tower proactive controls', () => {
 
   beforeAll(() => {
     synth = synthesise({ controlTower: true });
-  });
+  }, GUARD_SYNTH_MS);
 
   it('when the app is synthesised through the cfn-guard plugin, then no control fails', () => {
     // Act
@@ -47,6 +53,27 @@ describe('AWS Control Tower proactive controls', () => {
     expect(report.violations).toEqual([]);
     expect(report.conclusion).toBe('success');
   });
+
+  it(
+    'when a control fails on a resource no waiver covers, then synthesis fails although other controls are waived',
+    () => {
+      // Prepare: an alarm without actions, next to the stack's waived resources.
+      const addSilentAlarm = (props: SmsSenderProps, stack: Stack): SmsSenderProps => {
+        const metric = new cloudwatch.Metric({
+          namespace: 'Test',
+          metricName: 'Silent',
+          period: Duration.minutes(1),
+        });
+        metric.createAlarm(stack, 'Silent', { threshold: 1, evaluationPeriods: 1 });
+        return props;
+      };
+      // Act
+      const act = () => synthesise({ controlTower: true, override: addSilentAlarm });
+      // Assess
+      expect(act).toThrow(/CT\.CLOUDWATCH\.PR\.1[\s\S]*SmsSender\/Silent\/Resource/);
+    },
+    GUARD_SYNTH_MS,
+  );
 
   it('when controls are waived, then only the expected ones are, on the expected resources, each with its reason', () => {
     // Act
@@ -133,27 +160,31 @@ describe('AWS Control Tower proactive controls', () => {
     for (const group of Object.values(groups)) expect(group.Properties.RetentionInDays).toBe(365);
   });
 
-  it('when a customer-managed key is given, then logs, tables and the alarm topic use it and log encryption passes unwaived', () => {
-    // Prepare
-    const keyArn = 'arn:aws:kms:eu-central-1:111111111111:key/0e6b2f5c-3c4d-4f5e-8a9b-0c1d2e3f4a5b';
-    // Act
-    const keyed = synthesise({ controlTower: true, context: { encryptionKeyArn: keyArn } });
-    // Assess
-    const waived = (guardReport(keyed).suppressedViolations ?? []).map(controlOf);
-    expect(waived).not.toContain('CT.CLOUDWATCH.PR.3');
-    expect(unacknowledgedFindings(keyed.app)).toEqual([]);
-    for (const group of Object.values(keyed.template.findResources('AWS::Logs::LogGroup') as Resources)) {
-      expect(group.Properties.KmsKeyId).toBe(keyArn);
-    }
-    for (const table of Object.values(keyed.template.findResources('AWS::DynamoDB::Table') as Resources)) {
-      expect(table.Properties.SSESpecification).toEqual({
-        SSEEnabled: true,
-        SSEType: 'KMS',
-        KMSMasterKeyId: keyArn,
-      });
-    }
-    keyed.template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: keyArn });
-  });
+  it(
+    'when a customer-managed key is given, then logs, tables and the alarm topic use it and log encryption passes unwaived',
+    () => {
+      // Prepare
+      const keyArn = 'arn:aws:kms:eu-central-1:111111111111:key/0e6b2f5c-3c4d-4f5e-8a9b-0c1d2e3f4a5b';
+      // Act
+      const keyed = synthesise({ controlTower: true, context: { encryptionKeyArn: keyArn } });
+      // Assess
+      const waived = (guardReport(keyed).suppressedViolations ?? []).map(controlOf);
+      expect(waived).not.toContain('CT.CLOUDWATCH.PR.3');
+      expect(unacknowledgedFindings(keyed.app)).toEqual([]);
+      for (const group of Object.values(keyed.template.findResources('AWS::Logs::LogGroup') as Resources)) {
+        expect(group.Properties.KmsKeyId).toBe(keyArn);
+      }
+      for (const table of Object.values(keyed.template.findResources('AWS::DynamoDB::Table') as Resources)) {
+        expect(table.Properties.SSESpecification).toEqual({
+          SSEEnabled: true,
+          SSEType: 'KMS',
+          KMSMasterKeyId: keyArn,
+        });
+      }
+      keyed.template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: keyArn });
+    },
+    GUARD_SYNTH_MS,
+  );
 
   it('when the key is created in the same app, then its policy lets CloudWatch Logs and CloudWatch alarms use it', () => {
     // Act
