@@ -1,4 +1,5 @@
 import * as events from 'aws-cdk-lib/aws-events';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
@@ -6,7 +7,7 @@ import type { SmsSenderProps } from './constructs/props.ts';
 
 // Settings of this repository's own app, from CDK context (`cdk deploy -c smppSystemType=MCON2`,
 // or cdk.json / cdk.context.json), with the provider's defaults. Nothing here needs AWS credentials:
-// the secret, topic and bus are referenced by name or ARN, never looked up.
+// the secret, topic, bus and key are referenced by name or ARN, never looked up.
 
 export type ContextReader = (key: string) => unknown;
 
@@ -66,6 +67,15 @@ export function senderPropsFromContext(scope: Construct, read: ContextReader): S
   const secretArn = text(read, 'smppSecretArn');
   const secretName = text(read, 'smppSecretName') ?? APP_DEFAULTS.smppSecretName;
   const alarmTopicArn = text(read, 'alarmTopicArn');
+  const alarmEmails = list(read, 'alarmEmail');
+  for (const email of alarmEmails ?? []) {
+    // SNS accepts any string and the confirmation mail would just never arrive: refuse at synth.
+    if (!/^[^@\s,]+@[^@\s,]+\.[^@\s,]+$/.test(email)) {
+      throw new AppConfigError(`context alarmEmail: "${email}" is not an e-mail address`);
+    }
+  }
+  const encryptionKeyArn = text(read, 'encryptionKeyArn');
+  const accountLogRole = bool(read, 'apiGatewayAccountRole');
   const eventBusName = text(read, 'eventBusName');
   const callbackSecretName = text(read, 'callbackSigningSecretName');
   const eipAllocationId = text(read, 'egressIpAllocationId');
@@ -79,6 +89,10 @@ export function senderPropsFromContext(scope: Construct, read: ContextReader): S
   const port = int(read, 'smppPort');
   const desiredCount = int(read, 'desiredCount', 0);
   const allowedPrincipalArns = list(read, 'allowedPrincipals');
+  const api = {
+    ...(allowedPrincipalArns ? { allowedPrincipalArns } : {}),
+    ...(accountLogRole !== undefined ? { accountLogRole } : {}),
+  };
   return {
     smpp: {
       host: text(read, 'smppHost') ?? APP_DEFAULTS.smppHost,
@@ -95,8 +109,12 @@ export function senderPropsFromContext(scope: Construct, read: ContextReader): S
       ...(throughput ? { throughput } : {}),
     },
     ...(desiredCount !== undefined ? { bindService: { desiredCount } } : {}),
-    ...(allowedPrincipalArns ? { api: { allowedPrincipalArns } } : {}),
+    ...(Object.keys(api).length > 0 ? { api } : {}),
     ...(alarmTopicArn ? { alarmTopic: sns.Topic.fromTopicArn(scope, 'AlarmTopic', alarmTopicArn) } : {}),
+    ...(alarmEmails?.length ? { alarmEmails } : {}),
+    ...(encryptionKeyArn
+      ? { encryptionKey: kms.Key.fromKeyArn(scope, 'EncryptionKey', encryptionKeyArn) }
+      : {}),
     ...(eventBusName ? { eventBus: events.EventBus.fromEventBusName(scope, 'EventBus', eventBusName) } : {}),
     ...(callbackSecretName
       ? {

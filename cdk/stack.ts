@@ -29,6 +29,10 @@ export class SmsSenderStack extends Stack {
         value: this.sender.store.messages.tableName,
         description: 'Message records and history',
       },
+      AlarmTopicArn: {
+        value: this.sender.alarmTopic.topicArn,
+        description: 'SNS topic of every alarm and recovery: subscribe e-mail, chat or paging to it',
+      },
       Dashboard: {
         value: this.sender.operations.dashboard.dashboardName,
         description: 'CloudWatch dashboard',

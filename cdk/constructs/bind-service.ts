@@ -1,13 +1,15 @@
-import { Duration, RemovalPolicy, Size, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Size, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ENTRIES, PROJECT_ROOT } from '../paths.ts';
 import { type SessionPlan, stopTimeoutSeconds } from './bind-limits.ts';
 import { bindSecretArn, type ResourceConsumer } from './consumer.ts';
+import { waiveControl } from './controls.ts';
+import { createLogGroup, type LogSettings } from './log-group.ts';
 import type { MessageStore } from './message-store.ts';
 import type { SendQueues } from './queues.ts';
 
@@ -42,7 +44,7 @@ export interface BindServiceProps {
   readonly cpu: number;
   readonly memoryLimitMiB: number;
   readonly drainSeconds: number;
-  readonly logRetention: logs.RetentionDays;
+  readonly logs: LogSettings;
   /** ECS Container Insights (per-task CPU/memory/network as custom metrics, billed: docs/cost.md). */
   readonly containerInsights: boolean;
   /** Where the service's EMF metrics go (docs/operations.md). */
@@ -51,6 +53,13 @@ export interface BindServiceProps {
 
 /** The health endpoint bind-service/main.ts serves: 200 while bound, 503 otherwise. */
 export const HEALTH_PORT = 8080;
+
+/**
+ * The image's `USER` (bind-service/Dockerfile): the official Node image's unprivileged user, uid and
+ * gid 1000. Numeric, so ECS needs no /etc/passwd lookup; stated in the task definition as well, so
+ * the task cannot run as root even if the image's USER line is lost (CT.ECS.PR.3).
+ */
+export const CONTAINER_USER = '1000:1000';
 
 // Node 22 has fetch; the image has no curl. Any answer but 2xx, or no answer in 3 s, is unhealthy.
 const HEALTH_PROBE = `fetch('http://127.0.0.1:${HEALTH_PORT}/healthz',{signal:AbortSignal.timeout(3000)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`;
@@ -75,10 +84,7 @@ export class BindService extends Construct {
   constructor(scope: Construct, id: string, props: BindServiceProps) {
     super(scope, id);
     const { smpp } = props;
-    this.logGroup = new logs.LogGroup(this, 'Logs', {
-      retention: props.logRetention,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
+    this.logGroup = createLogGroup(this, 'Logs', props.logs);
 
     const taskDefinition = new ecs.FargateTaskDefinition(this, 'Task', {
       cpu: props.cpu,
@@ -94,6 +100,9 @@ export class BindService extends Construct {
         platform: Platform.LINUX_ARM64,
         exclude: DOCKER_EXCLUDES,
       }),
+      user: CONTAINER_USER,
+      // A hard limit (CT.ECS.PR.7): the whole task's memory, as the container is the only one in it.
+      memoryLimitMiB: props.memoryLimitMiB,
       logging: ecs.LogDrivers.awsLogs({
         logGroup: this.logGroup,
         streamPrefix: 'bind-service',
@@ -161,11 +170,10 @@ export class BindService extends Construct {
         : ecs.ContainerInsights.DISABLED,
     });
     if (!props.containerInsights) {
-      Validations.of(cluster).acknowledge({
-        id: 'AwsSolutions-ECS4',
-        reason:
-          'One small task: the free AWS/ECS service metrics (CPU, memory) and the bind-service EMF metrics cover it; Container Insights would add dozens of billed custom metrics, more than the task costs (docs/cost.md). The containerInsights prop turns it on.',
-      });
+      const reason =
+        'One small task: the free AWS/ECS service metrics (CPU, memory) and the bind-service EMF metrics cover it; Container Insights would add dozens of billed custom metrics, more than the task costs (docs/cost.md). The containerInsights prop turns it on.';
+      Validations.of(cluster).acknowledge({ id: 'AwsSolutions-ECS4', reason });
+      waiveControl(cluster, 'CT.ECS.PR.2', reason);
     }
     this.service = new ecs.FargateService(this, 'Service', {
       cluster,

@@ -1,5 +1,6 @@
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import {
   INBOUND_TABLE,
@@ -32,6 +33,14 @@ function actionsFor(access: TableAccess): string[] {
   return access === 'readWrite' ? [...ACTIONS.read, ...ACTIONS.write] : [...ACTIONS[access]];
 }
 
+// With a customer-managed key DynamoDB uses the key on the caller's behalf, so the caller needs it.
+// Named actions instead of CDK's grants, whose `GenerateDataKey*` and `ReEncrypt*` are wildcards.
+const KEY_ACTIONS: Readonly<Record<TableAccess, readonly string[]>> = {
+  read: ['kms:Decrypt', 'kms:DescribeKey'],
+  write: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
+  readWrite: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
+};
+
 class DefinedTable {
   constructor(
     readonly table: dynamodb.Table,
@@ -49,30 +58,46 @@ class DefinedTable {
         resources: [this.table.tableArn, ...(access === 'write' ? [] : indexArns)],
       }),
     );
+    const key = this.table.encryptionKey;
+    if (key) {
+      consumer.grantPrincipal.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: [...KEY_ACTIONS[access]], resources: [key.keyArn] }),
+      );
+    }
     consumer.addEnvironment(this.envName, this.table.tableName);
   }
 }
 
-function createTable(scope: Construct, definition: TableDefinition): dynamodb.Table {
-  const table = new dynamodb.Table(scope, definition.id, toTableProps(definition));
+function createTable(scope: Construct, definition: TableDefinition, key?: kms.IKey): dynamodb.Table {
+  const table = new dynamodb.Table(scope, definition.id, toTableProps(definition, key));
   for (const index of definition.globalSecondaryIndexes) {
     table.addGlobalSecondaryIndex(toGlobalSecondaryIndexProps(index));
   }
   return table;
 }
 
+export interface MessageStoreProps {
+  /** @default the AWS-managed `aws/dynamodb` key */
+  readonly encryptionKey?: kms.IKey;
+}
+
 export class MessageStore extends Construct {
   private readonly messagesTable: DefinedTable;
   private readonly inboundTable: DefinedTable;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: MessageStoreProps = {}) {
     super(scope, id);
+    const key = props.encryptionKey;
     this.messagesTable = new DefinedTable(
-      createTable(this, MESSAGES_TABLE),
+      createTable(this, MESSAGES_TABLE, key),
       MESSAGES_TABLE,
       'MESSAGES_TABLE',
     );
-    this.inboundTable = new DefinedTable(createTable(this, INBOUND_TABLE), INBOUND_TABLE, 'INBOUND_TABLE');
+    this.inboundTable = new DefinedTable(
+      createTable(this, INBOUND_TABLE, key),
+      INBOUND_TABLE,
+      'INBOUND_TABLE',
+    );
   }
 
   get messages(): dynamodb.Table {

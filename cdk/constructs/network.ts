@@ -1,7 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { createLogGroup, type LogSettings } from './log-group.ts';
 
 // A VPC over two AZs whose private subnets leave the internet through ONE NAT gateway with an Elastic
 // IP: the SMSC accepts binds only from whitelisted addresses, so all SMPP traffic must come from one
@@ -16,7 +16,7 @@ export interface ExistingEgressIp {
 }
 
 export interface NetworkProps {
-  readonly logRetention: logs.RetentionDays;
+  readonly logs: LogSettings;
   /** @default a new Elastic IP, retained when the stack is deleted */
   readonly egressIp?: ExistingEgressIp;
 }
@@ -37,7 +37,9 @@ export class Network extends Construct {
       natGateways: 1,
       natGatewayProvider: ec2.NatProvider.gateway({ eipAllocationIds: [allocationId] }),
       subnetConfiguration: [
-        { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
+        // Only the NAT gateway lives here, with its own Elastic IP: nothing needs an address on
+        // launch, and nothing launched here by mistake gets one (CT.EC2.PR.11).
+        { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
         { name: 'private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 24 },
       ],
       // Nothing runs in the default security group (every task has its own); restricting it would add
@@ -53,12 +55,7 @@ export class Network extends Construct {
     });
 
     this.vpc.addFlowLog('FlowLog', {
-      destination: ec2.FlowLogDestination.toCloudWatchLogs(
-        new logs.LogGroup(this, 'FlowLogs', {
-          retention: props.logRetention,
-          removalPolicy: RemovalPolicy.DESTROY,
-        }),
-      ),
+      destination: ec2.FlowLogDestination.toCloudWatchLogs(createLogGroup(this, 'FlowLogs', props.logs)),
       trafficType: ec2.FlowLogTrafficType.ALL,
     });
   }

@@ -1,12 +1,14 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ENTRIES, PROJECT_ROOT } from '../paths.ts';
 import type { ResourceConsumer } from './consumer.ts';
+import { waiveControl } from './controls.ts';
 import { cdkBundlingOptions } from './lambda-bundling.ts';
+import { createLogGroup, type LogSettings } from './log-group.ts';
 
 // The one place Lambda defaults live (convention 7): Node 22 on ARM64, esbuild bundle, X-Ray,
 // a log group with retention, and a role of its own with no managed policies, so that each function
@@ -16,7 +18,7 @@ export interface NodeFunctionProps {
   /** Absolute path of the handler module (exports `handler`). */
   readonly entry: string;
   readonly description: string;
-  readonly logRetention: logs.RetentionDays;
+  readonly logs: LogSettings;
   /** @default 256 */
   readonly memorySize?: number;
   /** @default 10 seconds */
@@ -31,10 +33,7 @@ export class NodeFunction extends Construct implements ResourceConsumer {
 
   constructor(scope: Construct, id: string, props: NodeFunctionProps) {
     super(scope, id);
-    this.logGroup = new logs.LogGroup(this, 'Logs', {
-      retention: props.logRetention,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
+    this.logGroup = createLogGroup(this, 'Logs', props.logs);
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: props.description,
@@ -64,6 +63,11 @@ export class NodeFunction extends Construct implements ResourceConsumer {
       reason:
         'Node.js 22 is the project runtime target in AWS (DESIGN "Dependencies"), the same major as the bind-service image; both move to the next LTS together, after the tests run on it.',
     });
+    waiveControl(
+      this.function,
+      'CT.LAMBDA.PR.3',
+      'The functions reach only AWS APIs (DynamoDB, SQS, EventBridge, Secrets Manager) and, for status callbacks, client URLs on the internet; nothing they use is in the VPC. Inside it every call would pay the NAT gateway per GB, and the API would go down with the one NAT\'s AZ (docs/operations.md "Network"). They hold no network position to protect: IAM scopes what they can touch.',
+    );
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:

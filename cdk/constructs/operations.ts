@@ -28,8 +28,8 @@ export interface OperationsProps {
   readonly api: apigateway.RestApi;
   readonly functions: Readonly<Record<string, NodeFunction>>;
   readonly streamFunction: NodeFunction;
-  /** Where alarms (and recoveries) are sent. @default no action: the alarms show on the dashboard only */
-  readonly alarmTopic?: sns.ITopic;
+  /** Where every alarm and its recovery (OK) is sent. */
+  readonly alarmTopic: sns.ITopic;
   /** Throttled / submitted above this, in %, over 5 minutes. */
   readonly throttledPercent: number;
 }
@@ -39,11 +39,11 @@ const FIVE_MINUTES = Duration.minutes(5);
 export class Operations extends Construct {
   readonly alarms: cloudwatch.Alarm[] = [];
   readonly dashboard: cloudwatch.Dashboard;
-  private readonly topicAction: actions.SnsAction | undefined;
+  private readonly topicAction: actions.SnsAction;
 
   constructor(scope: Construct, id: string, props: OperationsProps) {
     super(scope, id);
-    this.topicAction = props.alarmTopic ? new actions.SnsAction(props.alarmTopic) : undefined;
+    this.topicAction = new actions.SnsAction(props.alarmTopic);
     const bindMetric = (metricName: string, statistic: string, period = Duration.minutes(1)) =>
       new cloudwatch.Metric({
         namespace: props.namespace,
@@ -181,10 +181,9 @@ export class Operations extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       ...options,
     });
-    if (this.topicAction) {
-      alarm.addAlarmAction(this.topicAction);
-      alarm.addOkAction(this.topicAction);
-    }
+    // Both states: whoever was told of the problem is also told when it is over.
+    alarm.addAlarmAction(this.topicAction);
+    alarm.addOkAction(this.topicAction);
     this.alarms.push(alarm);
   }
 }

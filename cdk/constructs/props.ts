@@ -1,4 +1,5 @@
 import type * as events from 'aws-cdk-lib/aws-events';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
@@ -51,6 +52,13 @@ export interface ApiOptions {
   readonly allowedPrincipalArns?: readonly string[];
   /** @default 50 requests/s, burst 100 */
   readonly throttle?: ApiThrottle;
+  /**
+   * Set the account's API Gateway CloudWatch Logs role (AWS::ApiGateway::Account), which execution
+   * logging needs. One setting per account and region: turn this off when a landing zone or another
+   * stack already manages it. The role and setting are retained when the stack is deleted.
+   * @default true
+   */
+  readonly accountLogRole?: boolean;
 }
 
 export interface AlarmOptions {
@@ -66,8 +74,10 @@ export interface SmsSenderProps {
   readonly smpp: SmppProps;
   readonly bindService?: BindServiceSizing;
   readonly api?: ApiOptions;
-  /** Alarm and OK notifications. @default none (alarms still show on the dashboard) */
+  /** Where every alarm sends its alarm and OK notifications. @default a topic owned by the construct */
   readonly alarmTopic?: sns.ITopic;
+  /** E-mail addresses subscribed to the alarm topic (each confirms by e-mail). @default none */
+  readonly alarmEmails?: readonly string[];
   readonly alarms?: AlarmOptions;
   /** Where status events go. @default the account's default event bus */
   readonly eventBus?: events.IEventBus;
@@ -75,8 +85,15 @@ export interface SmsSenderProps {
   readonly callbackSigningSecret?: secretsmanager.ISecret;
   /** Bring an Elastic IP already whitelisted at the SMSC. @default a new one, retained on stack deletion */
   readonly egressIp?: ExistingEgressIp;
-  /** @default one month */
+  /** @default one year (the minimum AWS Control Tower's CT.CLOUDWATCH.PR.2 accepts) */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * Customer-managed KMS key for data at rest: log groups, both tables and the owned alarm topic.
+   * A key created in the same app gets the key-policy statements CloudWatch Logs and CloudWatch
+   * alarms need; an imported key must already allow them (docs/deploy.md).
+   * @default the services' own encryption: DynamoDB's AWS-managed key, CloudWatch Logs' keys
+   */
+  readonly encryptionKey?: kms.IKey;
   /** CloudWatch namespace of the bind-service's EMF metrics. @default 'SmsSender' */
   readonly metricsNamespace?: string;
 }
@@ -99,7 +116,7 @@ export const SIZING_DEFAULTS = {
   drainSeconds: 20,
   containerInsights: false,
 } as const;
-export const API_DEFAULTS = { throttle: { rateLimit: 50, burstLimit: 100 } } as const;
+export const API_DEFAULTS = { throttle: { rateLimit: 50, burstLimit: 100 }, accountLogRole: true } as const;
 export const ALARM_DEFAULTS = {
   urgentMaxAgeSeconds: 120,
   bulkMaxAgeSeconds: 3600,

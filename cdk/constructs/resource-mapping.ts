@@ -1,5 +1,6 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type {
   GlobalSecondaryIndexDefinition,
@@ -25,7 +26,11 @@ function attribute(key: KeyDefinition): dynamodb.Attribute {
   return { name: key.name, type: ATTRIBUTE_TYPE[key.type] };
 }
 
-export function toTableProps(def: TableDefinition): dynamodb.TableProps {
+/**
+ * Encrypted with a KMS key (CT.DYNAMODB.PR.2): the AWS-managed `aws/dynamodb` key by default (no key
+ * fee, no key policy), or the customer-managed `encryptionKey`.
+ */
+export function toTableProps(def: TableDefinition, encryptionKey?: kms.IKey): dynamodb.TableProps {
   return {
     partitionKey: attribute(def.partitionKey),
     ...(def.sortKey ? { sortKey: attribute(def.sortKey) } : {}),
@@ -33,6 +38,9 @@ export function toTableProps(def: TableDefinition): dynamodb.TableProps {
     timeToLiveAttribute: def.ttlAttribute,
     ...(def.stream ? { stream: STREAM_VIEW[def.stream] } : {}),
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    ...(encryptionKey
+      ? { encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED, encryptionKey }
+      : { encryption: dynamodb.TableEncryption.AWS_MANAGED }),
     // Message history is the product's record of what was sent: a stack deletion must not take it.
     removalPolicy: RemovalPolicy.RETAIN,
   };
@@ -58,9 +66,17 @@ export function toGlobalSecondaryIndexProps(
 /** Encrypted at rest with SQS-owned keys (no KMS key to pay for or grant) and reachable over TLS only. */
 const QUEUE_SECURITY = { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true } as const;
 
+/**
+ * Declares a queue a dead-letter queue, which CT.SQS.PR.1 accepts instead of a DLQ of its own.
+ * `allowAll` is what SQS applies without a policy, so this changes no behaviour; `byQueue` naming
+ * the source queue would make the two queues' ARNs depend on each other.
+ */
+export const DEAD_LETTER_QUEUE = { redrivePermission: sqs.RedrivePermission.ALLOW_ALL } as const;
+
 export function toDeadLetterQueueProps(def: QueueDefinition): sqs.QueueProps {
   return {
     ...QUEUE_SECURITY,
+    redriveAllowPolicy: DEAD_LETTER_QUEUE,
     retentionPeriod: Duration.seconds(def.dlq.messageRetentionSeconds),
     maxMessageSizeBytes: def.maxMessageSizeBytes,
   };

@@ -1,11 +1,15 @@
 import { Aws, Duration, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { ENTRIES } from '../paths.ts';
+import { alarmTopic } from './alarm-topic.ts';
 import { SmsApi } from './api.ts';
 import { minVisibilitySeconds, planSessions, type SessionPlan, throughputPerTask } from './bind-limits.ts';
 import { BindService, type BindServiceSmpp } from './bind-service.ts';
+import { allowServiceUse } from './encryption-key.ts';
+import type { LogSettings } from './log-group.ts';
 import { MessageStore } from './message-store.ts';
 import { Network } from './network.ts';
 import { NodeFunction } from './node-function.ts';
@@ -24,7 +28,7 @@ import { SendQueues } from './queues.ts';
 import { StatusStream } from './status-stream.ts';
 
 // The whole sender as one construct another team can put in its own app: network with a fixed egress
-// IP, tables, queues, the API, the bind-service, the status consumer, alarms and a dashboard.
+// IP, tables, queues, the API, the bind-service, the status consumer, alarms on a topic, a dashboard.
 
 export class SmsSender extends Construct {
   readonly network: Network;
@@ -35,6 +39,13 @@ export class SmsSender extends Construct {
   readonly bindService: BindService;
   readonly statusStream: StatusStream;
   readonly operations: Operations;
+  /** Every alarm's alarm and OK notifications go here. */
+  readonly alarmTopic: sns.ITopic;
+  /**
+   * False when `encryptionKey` is imported: its policy must then already let CloudWatch Logs and
+   * CloudWatch alarms use it (docs/deploy.md).
+   */
+  readonly keyPolicyManaged: boolean;
   /** How sessions, tasks and deployments relate for this login (bind-limits.ts). */
   readonly sessionPlan: SessionPlan;
 
@@ -42,7 +53,12 @@ export class SmsSender extends Construct {
     super(scope, id);
     const sizing = withDefaults<Required<BindServiceSizing>>(SIZING_DEFAULTS, props.bindService);
     const smpp = resolveSmpp(props, sizing.desiredCount);
-    const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
+    const key = props.encryptionKey;
+    this.keyPolicyManaged = key ? allowServiceUse(this, key) : true;
+    const logSettings: LogSettings = {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      ...(key ? { encryptionKey: key } : {}),
+    };
     this.sessionPlan = planSessions({
       systemType: smpp.systemType,
       bindsPerTask: smpp.bindsPerTask,
@@ -50,16 +66,16 @@ export class SmsSender extends Construct {
     });
 
     this.network = new Network(this, 'Network', {
-      logRetention,
+      logs: logSettings,
       ...(props.egressIp ? { egressIp: props.egressIp } : {}),
     });
-    this.store = new MessageStore(this, 'Store');
+    this.store = new MessageStore(this, 'Store', key ? { encryptionKey: key } : {});
     this.queues = new SendQueues(this, 'Queues', { minVisibilitySeconds: minVisibilitySeconds(smpp) });
 
     this.apiHandler = new NodeFunction(this, 'ApiHandler', {
       entry: ENTRIES.api,
       description: 'SMS sender API: validates, records and enqueues messages; reads their status',
-      logRetention,
+      logs: logSettings,
       memorySize: 512,
       timeout: Duration.seconds(15),
       // Same values as the bind-service: the 202's encoding and part count are what will be sent.
@@ -74,7 +90,8 @@ export class SmsSender extends Construct {
         `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:root`,
       ],
       throttle: props.api?.throttle ?? API_DEFAULTS.throttle,
-      logRetention,
+      accountLogRole: props.api?.accountLogRole ?? API_DEFAULTS.accountLogRole,
+      logs: logSettings,
     });
 
     const metrics = { namespace: props.metricsNamespace ?? 'SmsSender', service: Stack.of(this).stackName };
@@ -89,7 +106,7 @@ export class SmsSender extends Construct {
       memoryLimitMiB: sizing.memoryLimitMiB,
       drainSeconds: sizing.drainSeconds,
       containerInsights: sizing.containerInsights,
-      logRetention,
+      logs: logSettings,
       metrics,
     });
 
@@ -97,9 +114,14 @@ export class SmsSender extends Construct {
       store: this.store,
       eventBus: props.eventBus ?? events.EventBus.fromEventBusName(this, 'DefaultBus', 'default'),
       ...(props.callbackSigningSecret ? { callbackSigningSecret: props.callbackSigningSecret } : {}),
-      logRetention,
+      logs: logSettings,
     });
 
+    this.alarmTopic = alarmTopic(this, 'AlarmTopic', {
+      ...(props.alarmTopic ? { topic: props.alarmTopic } : {}),
+      ...(props.alarmEmails ? { emails: props.alarmEmails } : {}),
+      ...(key ? { encryptionKey: key } : {}),
+    });
     const alarms = withDefaults<Required<AlarmOptions>>(ALARM_DEFAULTS, props.alarms);
     const { urgent, bulk } = this.queues.lanes;
     this.operations = new Operations(this, 'Operations', {
@@ -117,7 +139,7 @@ export class SmsSender extends Construct {
       api: this.api.restApi,
       functions: { Api: this.apiHandler, StatusStream: this.statusStream.handler },
       streamFunction: this.statusStream.handler,
-      ...(props.alarmTopic ? { alarmTopic: props.alarmTopic } : {}),
+      alarmTopic: this.alarmTopic,
       throttledPercent: alarms.throttledPercent,
     });
   }

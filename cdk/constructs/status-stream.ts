@@ -2,14 +2,15 @@ import { Duration, Validations } from 'aws-cdk-lib';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENTRIES } from '../paths.ts';
 import { bindSecretArn, type ResourceConsumer } from './consumer.ts';
+import type { LogSettings } from './log-group.ts';
 import type { MessageStore } from './message-store.ts';
 import { NodeFunction } from './node-function.ts';
+import { DEAD_LETTER_QUEUE } from './resource-mapping.ts';
 
 // The status consumer (lambdas/status-stream) on the messages table's stream: state changes become
 // EventBridge events and signed callbacks. A failing record is retried alone (bisect + partial batch
@@ -21,7 +22,7 @@ export interface StatusStreamProps {
   readonly eventBus: events.IEventBus;
   /** The HMAC key of callback signatures (a plain string). @default a generated 64-character key */
   readonly callbackSigningSecret?: secretsmanager.ISecret;
-  readonly logRetention: logs.RetentionDays;
+  readonly logs: LogSettings;
 }
 
 /** PutEvents on the bus, and its name in EVENT_BUS_NAME. */
@@ -41,7 +42,7 @@ export class StatusStream extends Construct {
     this.handler = new NodeFunction(this, 'Handler', {
       entry: ENTRIES.statusStream,
       description: 'Turns message state changes from the DynamoDB stream into events and signed callbacks',
-      logRetention: props.logRetention,
+      logs: props.logs,
       timeout: Duration.seconds(60),
     });
     // It reads only the stream records (granted by the event source below): no table access.
@@ -53,6 +54,8 @@ export class StatusStream extends Construct {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
+      // Marked as the dead-letter destination it is (CT.SQS.PR.1 then asks for no DLQ of its own).
+      redriveAllowPolicy: DEAD_LETTER_QUEUE,
     });
     Validations.of(this.failures).acknowledge({
       id: 'AwsSolutions-SQS3',

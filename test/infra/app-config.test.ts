@@ -24,6 +24,8 @@ describe('app settings from context', () => {
     expect(props.smpp.credentials.secretName).toBe('sms-sender/smpp');
     expect(props.api).toBeUndefined();
     expect(props.alarmTopic).toBeUndefined();
+    expect(props.alarmEmails).toBeUndefined();
+    expect(props.encryptionKey).toBeUndefined();
   });
 
   it('when settings are given as strings, then they are parsed to their types', () => {
@@ -44,6 +46,21 @@ describe('app settings from context', () => {
     expect(props.alarmTopic?.topicArn).toBe('arn:aws:sns:eu-central-1:111111111111:ops');
   });
 
+  it('when alarm e-mails, a KMS key and the API Gateway account role are set, then each reaches the props', () => {
+    // Act
+    const props = propsFrom({
+      alarmEmail: 'ops@example.com, oncall@example.com',
+      encryptionKeyArn: 'arn:aws:kms:eu-central-1:111111111111:key/0e6b2f5c-3c4d-4f5e-8a9b-0c1d2e3f4a5b',
+      apiGatewayAccountRole: 'false',
+    });
+    // Assess
+    expect(props.alarmEmails).toEqual(['ops@example.com', 'oncall@example.com']);
+    expect(props.encryptionKey?.keyArn).toBe(
+      'arn:aws:kms:eu-central-1:111111111111:key/0e6b2f5c-3c4d-4f5e-8a9b-0c1d2e3f4a5b',
+    );
+    expect(props.api).toEqual({ accountLogRole: false });
+  });
+
   it('when an existing Elastic IP is given, then both its allocation id and its address are used', () => {
     // Act
     const props = propsFrom({ egressIpAllocationId: 'eipalloc-0abc', egressIpAddress: '203.0.113.7' });
@@ -55,6 +72,7 @@ describe('app settings from context', () => {
     [{ smppBinds: 'two' }, /smppBinds: expected an integer >= 1/],
     [{ smppTls: 'yes' }, /smppTls: expected true or false/],
     [{ egressIpAllocationId: 'eipalloc-0abc' }, /egressIpAllocationId and egressIpAddress go together/],
+    [{ alarmEmail: 'ops.example.com' }, /alarmEmail: "ops.example.com" is not an e-mail address/],
   ])('when context is %o, then it is refused with the key', (context, message) => {
     // Act
     const act = () => propsFrom(context);

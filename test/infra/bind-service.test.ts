@@ -1,6 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BindLimitsError } from '../../cdk/constructs/bind-limits.ts';
+import { CONTAINER_USER } from '../../cdk/constructs/bind-service.ts';
+import { ENTRIES, PROJECT_ROOT } from '../../cdk/paths.ts';
 import { type Synthesised, synthesise } from './synth.ts';
 
 // The bind-service on ECS: a deployment never runs more sessions of one login than the provider
@@ -10,6 +14,9 @@ interface Container {
   Environment: { Name: string; Value: unknown }[];
   StopTimeout: number;
   HealthCheck: { Command: string[] };
+  User?: string;
+  Memory?: number;
+  ReadonlyRootFilesystem?: boolean;
 }
 
 function container(synth: Synthesised): Container {
@@ -69,7 +76,21 @@ describe('bind-service on ECS', () => {
     expect(HealthCheck.Command.join(' ')).toContain(
       `http://127.0.0.1:${envValue(synth, 'HEALTH_PORT')}/healthz`,
     );
-    synth.template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+    synth.template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
+  });
+
+  it("when the task is synthesised, then its container runs as the image's unprivileged user with a memory hard limit", () => {
+    // Prepare
+    const dockerfile = readFileSync(join(PROJECT_ROOT, ENTRIES.bindServiceDockerfile), 'utf8');
+    // Act
+    const { User, Memory, ReadonlyRootFilesystem } = container(synth);
+    // Assess
+    expect(User).toBe(CONTAINER_USER);
+    expect(User).not.toMatch(/^(0|root)(:|$)/);
+    // The image's final stage switches to the same user, so local `docker run` matches ECS.
+    expect(dockerfile).toMatch(/^USER (node|1000(:1000)?)$/m);
+    expect(Memory).toBe(512);
+    expect(ReadonlyRootFilesystem).toBe(true);
   });
 
   it('when the login allows MCON4 and a task holds 2 binds, then old and new tasks may overlap during a deployment', () => {

@@ -24,13 +24,14 @@ const ACTIONS_REQUIRING_STAR = new Set([
 /** The suppressions this stack carries on purpose; a new one must be added here with its reason. */
 const EXPECTED_ACKNOWLEDGEMENTS = [
   'AwsSolutions-APIG3',
-  'AwsSolutions-APIG6',
   'AwsSolutions-COG4',
   'AwsSolutions-ECS2',
   'AwsSolutions-ECS4',
+  'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
   'AwsSolutions-IAM5[Resource::*]',
   'AwsSolutions-L1',
   'AwsSolutions-SMG4',
+  'AwsSolutions-SNS2',
   'AwsSolutions-SQS3',
 ];
 
@@ -113,7 +114,15 @@ describe('SmsSender stack security', () => {
       },
       TracingEnabled: true,
       MethodSettings: Match.arrayWith([
-        Match.objectLike({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100, HttpMethod: '*' }),
+        Match.objectLike({
+          ThrottlingRateLimit: 50,
+          ThrottlingBurstLimit: 100,
+          HttpMethod: '*',
+          ResourcePath: '/*',
+          // Execution logs: errors only, never request bodies (phone numbers, message text).
+          LoggingLevel: 'ERROR',
+          DataTraceEnabled: false,
+        }),
       ]),
     });
   });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, type Stack, Validations } from 'aws-cdk-lib';
@@ -6,6 +6,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { senderPropsFromContext } from '../../cdk/app-config.ts';
+import { controlTowerChecks } from '../../cdk/checks.ts';
 import type { SmsSenderProps } from '../../cdk/constructs/props.ts';
 import { PROJECT_ROOT } from '../../cdk/paths.ts';
 import { SmsSenderStack } from '../../cdk/stack.ts';
@@ -36,6 +37,13 @@ export interface SynthOptions {
    * resource schema (seconds on a cold process), so one test file does it and the others skip it.
    */
   readonly validateTemplate?: boolean;
+  /**
+   * Run the AWS Control Tower proactive controls (cfn-guard) as `cdk synth` does, a few seconds.
+   * A failing control that no construct waived throws with CDK's report (under a test runner CDK
+   * synthesises "in memory" and throws, where the CLI would print and exit 1); waived ones are in
+   * readValidationReport(outdir).
+   */
+  readonly controlTower?: boolean;
 }
 
 const cdkJson = JSON.parse(readFileSync(join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as {
@@ -60,8 +68,33 @@ export function synthesise(options: SynthOptions = {}): Synthesised {
       return options.override ? options.override(props, scope) : props;
     },
   });
+  if (options.controlTower) Validations.of(app).addPlugins(controlTowerChecks());
   const template = Template.fromStack(stack);
   return { app, stack, template, outdir };
+}
+
+/** A violation, reported or waived, as CDK writes it to validation-report.json. */
+export interface ReportedViolation {
+  readonly ruleName: string;
+  readonly description: string;
+  readonly violatingConstructs: readonly { readonly constructPath: string }[];
+  /** Set on a waived (acknowledged) violation. */
+  readonly reason?: string;
+}
+
+export interface ValidationReport {
+  readonly pluginReports: readonly {
+    readonly pluginName: string;
+    readonly conclusion: string;
+    readonly violations: readonly ReportedViolation[];
+    readonly suppressedViolations?: readonly ReportedViolation[];
+  }[];
+}
+
+/** The report CDK writes into the assembly when validation plugins ran; undefined if none ran. */
+export function readValidationReport(outdir: string): ValidationReport | undefined {
+  const path = join(outdir, 'validation-report.json');
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as ValidationReport) : undefined;
 }
 
 /** Every IAM policy statement in the template, with the logical id of its policy. */
