@@ -35,16 +35,19 @@ const writeToStdout: LogWriter = (line) => {
 
 class LineFormatter extends LogFormatter {
   override formatAttributes(attributes: UnformattedAttributes, additional: LogAttributes): LogItem {
-    const { [FIELDS_KEY]: fields, ...rest } = additional;
-    const fixed = {
+    const line: LogAttributes = {
       level: attributes.logLevel.toLowerCase(),
       msg: attributes.message,
       time: attributes.timestamp.toISOString(),
       service: attributes.serviceName,
-      ...(attributes.xRayTraceId ? { xrayTraceId: attributes.xRayTraceId } : {}),
     };
-    // The fixed keys come first in the line and cannot be overwritten by a field of the same name.
-    return new LogItem({ attributes: { ...fixed, ...rest, ...(fields as LogFields | undefined), ...fixed } });
+    if (attributes.xRayTraceId) line.xrayTraceId = attributes.xRayTraceId;
+    // The fixed keys come first in the line and are never overwritten by a field of the same name.
+    // Plain loops, not spreads: this runs for every line written.
+    for (const key in additional) if (key !== FIELDS_KEY && !(key in line)) line[key] = additional[key];
+    const fields = additional[FIELDS_KEY] as LogFields | undefined;
+    for (const key in fields) if (!(key in line)) line[key] = fields[key];
+    return new LogItem({ attributes: line });
   }
 
   override formatError(error: Error): LogAttributes {
