@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type MetricsReading, startMetricsReporter } from '#bind-service/metrics.ts';
+import { createLogger } from '#core/observability/json-logger.ts';
+import { captureLogs } from '#test/helpers/logs.ts';
 
 // The EMF contract the CDK alarms read (docs/operations.md): namespace, one dimension set [Service],
 // the four metric names in Count, their values at the top level of the line.
@@ -91,5 +93,31 @@ describe('EMF metrics reporter', () => {
     for (const line of lines) {
       expect(JSON.parse(line)).toMatchObject({ BindsUp: 0, Submitted: 0, Throttled: 0, UnknownOutcomes: 0 });
     }
+  });
+
+  it('when Powertools finds fault with a line (a timestamp out of range), then its warning is a JSON log line', () => {
+    // Prepare
+    const { lines: logs, write } = captureLogs();
+    const lines: string[] = [];
+    const reporter = startMetricsReporter({
+      namespace: 'SmsSender',
+      service: 'bind',
+      intervalMs: 60_000,
+      read: () => ({ bindsUp: 1, submitted: 0, throttled: 0, unknownOutcomes: 0 }),
+      write: (line) => lines.push(line),
+      now: () => 0,
+      log: createLogger({ service: 'bind-service', write }),
+    });
+    // Act
+    reporter.stop();
+    // Assess
+    expect(lines).toHaveLength(1);
+    expect(logs).toEqual([
+      expect.objectContaining({
+        level: 'warn',
+        service: 'bind-service',
+        msg: expect.stringContaining('timestamp'),
+      }),
+    ]);
   });
 });
