@@ -5,7 +5,7 @@
 // {type:'stop'} with a graceful stop.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { loadConfig } from '#bind-service/config.ts';
-import { createLogger } from '#bind-service/logger.ts';
+import { bindServiceLogger } from '#bind-service/logger.ts';
 import { startBindService } from '#bind-service/service.ts';
 
 type Request = { type: 'cpu' } | { type: 'stop' };
@@ -21,7 +21,7 @@ const write = (line: string) => {
   if (++seen <= PRINTED) process.stderr.write(`${line}\n`);
 };
 const service = await startBindService(loadConfig(process.env), {
-  log: createLogger({ level: 'warn', write }),
+  log: bindServiceLogger('warn', write),
 });
 await service.whenBound();
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });

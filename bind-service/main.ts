@@ -2,10 +2,10 @@
 // stopping the task) or SIGINT: stop taking work, drain the window, unbind, release the lease, exit
 // 0. A fatal condition (login refused, lease lost) or an unhandled error: log it and exit non-zero.
 import { loadConfig } from './config.ts';
-import { createLogger } from './logger.ts';
+import { bindServiceLogger } from './logger.ts';
 import { startBindService } from './service.ts';
 
-const log = createLogger({ level: process.env.LOG_LEVEL === 'debug' ? 'debug' : 'info' });
+const log = bindServiceLogger(process.env.LOG_LEVEL === 'debug' ? 'debug' : 'info');
 
 function die(msg: string, error: unknown): never {
   log.error(msg, { error: error instanceof Error ? error : new Error(String(error)) });
@@ -17,7 +17,7 @@ process.on('uncaughtException', (error) => die('uncaught exception', error));
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  const service = await startBindService(config, { log: createLogger({ level: config.logLevel }) });
+  const service = await startBindService(config, { log: bindServiceLogger(config.logLevel) });
   let exiting = false;
   const exit = async (code: number, reason: string) => {
     if (exiting) return;

@@ -1,7 +1,11 @@
-// CloudWatch Embedded Metric Format lines on stdout: the awslogs driver ships them and CloudWatch
-// extracts the metrics, so the task needs neither an agent nor PutMetricData. One line per interval,
-// also when idle or unbound, so that silence means "no task" (the BindsDown alarm treats missing
-// data as breaching). The contract with the alarms is docs/operations.md.
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { type Logger, silentLogger } from '#core/observability/logger.ts';
+
+// CloudWatch Embedded Metric Format lines on stdout, serialised by Powertools Metrics: the awslogs
+// driver ships them and CloudWatch extracts the metrics, so the task needs neither an agent nor
+// PutMetricData. One line per interval, also when idle or unbound, so that silence means "no task"
+// (the BindsDown alarm treats missing data as breaching). The contract with the alarms
+// (cdk/constructs/operations.ts) is docs/operations.md: namespace, dimension `Service`, these names.
 
 /** Cumulative counters since start; the reporter turns them into per-interval deltas. */
 export interface MetricsReading {
@@ -18,36 +22,8 @@ export interface MetricsReporterOptions {
   read: () => MetricsReading;
   write: (line: string) => void;
   now?: () => number;
-}
-
-export function emfLine(
-  namespace: string,
-  service: string,
-  timestamp: number,
-  values: MetricsReading,
-): string {
-  return JSON.stringify({
-    _aws: {
-      Timestamp: timestamp,
-      CloudWatchMetrics: [
-        {
-          Namespace: namespace,
-          Dimensions: [['Service']],
-          Metrics: [
-            { Name: 'BindsUp', Unit: 'Count' },
-            { Name: 'Submitted', Unit: 'Count' },
-            { Name: 'Throttled', Unit: 'Count' },
-            { Name: 'UnknownOutcomes', Unit: 'Count' },
-          ],
-        },
-      ],
-    },
-    Service: service,
-    BindsUp: values.bindsUp,
-    Submitted: values.submitted,
-    Throttled: values.throttled,
-    UnknownOutcomes: values.unknownOutcomes,
-  });
+  /** Where Powertools' own warnings go (an invalid dimension or timestamp); default nowhere. */
+  log?: Logger;
 }
 
 export interface MetricsReporter {
@@ -57,17 +33,37 @@ export interface MetricsReporter {
 
 export function startMetricsReporter(options: MetricsReporterOptions): MetricsReporter {
   const now = options.now ?? Date.now;
+  const log = options.log ?? silentLogger;
+  const metrics = new Metrics({
+    namespace: options.namespace,
+    serviceName: options.service,
+    logger: {
+      debug: (message: unknown) => log.debug(String(message)),
+      info: (message: unknown) => log.info(String(message)),
+      warn: (message: unknown) => log.warn(String(message)),
+      error: (message: unknown) => log.error(String(message)),
+    },
+  });
+  // Powertools names its default dimension `service`; the alarms read `Service`.
+  metrics.clearDefaultDimensions();
+  metrics.setDefaultDimensions({ Service: options.service });
+
   let previous = options.read();
   const report = () => {
     const current = options.read();
-    options.write(
-      emfLine(options.namespace, options.service, now(), {
-        bindsUp: current.bindsUp,
-        submitted: current.submitted - previous.submitted,
-        throttled: current.throttled - previous.throttled,
-        unknownOutcomes: current.unknownOutcomes - previous.unknownOutcomes,
-      }),
+    metrics.setTimestamp(now());
+    metrics.addMetric('BindsUp', MetricUnit.Count, current.bindsUp);
+    metrics.addMetric('Submitted', MetricUnit.Count, current.submitted - previous.submitted);
+    metrics.addMetric('Throttled', MetricUnit.Count, current.throttled - previous.throttled);
+    metrics.addMetric(
+      'UnknownOutcomes',
+      MetricUnit.Count,
+      current.unknownOutcomes - previous.unknownOutcomes,
     );
+    // Serialised here rather than by publishStoredMetrics(), which prints through its own console
+    // and not at all under POWERTOOLS_DEV: the line goes to this reporter's writer.
+    options.write(JSON.stringify(metrics.serializeMetrics()));
+    metrics.clearMetrics();
     previous = current;
   };
   const timer = setInterval(report, options.intervalMs);

@@ -1,7 +1,8 @@
-// The SMPP login from Secrets Manager: read once at start, parsed strictly, never logged or quoted.
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+// The SMPP login from Secrets Manager (through core/aws/secrets.ts): read once at start, parsed
+// strictly, never logged or quoted.
 import { z } from 'zod';
-import { type BindServiceConfig, configError, type SmppCredentialsSource } from './config.ts';
+import { SecretNotTextError, type SecretReader } from '#core/aws/secrets.ts';
+import { configError, type SmppCredentialsSource } from './config.ts';
 
 export interface SmppLogin {
   systemId: string;
@@ -9,23 +10,6 @@ export interface SmppLogin {
 }
 
 const secretSchema = z.object({ systemId: z.string().min(1), password: z.string().min(1) });
-
-/** Reads a secret's string value; the default uses Secrets Manager. Injectable for tests. */
-export type SecretReader = (secretArn: string) => Promise<string>;
-
-export function secretsManagerReader(config: BindServiceConfig): SecretReader {
-  return async (secretArn) => {
-    const endpoint = config.aws.endpoints.secretsManager;
-    const client = new SecretsManagerClient({ region: config.aws.region, ...(endpoint ? { endpoint } : {}) });
-    try {
-      const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: secretArn }));
-      if (SecretString === undefined) throw configError('SMPP_SECRET_ARN', 'the secret has no string value');
-      return SecretString;
-    } finally {
-      client.destroy();
-    }
-  };
-}
 
 /** The secret's JSON `{ systemId, password }`; the error never quotes the secret's content. */
 export function parseSmppSecret(secretString: string): SmppLogin {
@@ -52,5 +36,11 @@ export async function resolveLogin(
   readSecret: SecretReader,
 ): Promise<SmppLogin> {
   if (source.kind === 'inline') return { systemId: source.systemId, password: source.password };
-  return parseSmppSecret(await readSecret(source.secretArn));
+  const secret = await readSecret(source.secretArn).catch((error: unknown) => {
+    // A setting the operator must fix: say so in the bind-service's own terms.
+    if (error instanceof SecretNotTextError)
+      throw configError('SMPP_SECRET_ARN', 'the secret has no string value');
+    throw error;
+  });
+  return parseSmppSecret(secret);
 }

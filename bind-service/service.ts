@@ -13,6 +13,8 @@ import { InboundRepository } from '#core/aws/inbound/inbound-repository.ts';
 import { LeaseRepository } from '#core/aws/lease.ts';
 import { MessageRepository } from '#core/aws/messages/message-repository.ts';
 import { LANES, type Lane } from '#core/aws/resources/resource-definitions.ts';
+import { type SecretReader, secretsManagerReader } from '#core/aws/secrets.ts';
+import type { Logger } from '#core/observability/logger.ts';
 import { type BindServiceConfig, BindServiceConfigError, describeConfig } from './config.ts';
 import { BindPool } from './dispatch/binds/bind-pool.ts';
 import { LoginLease } from './dispatch/binds/login-lease.ts';
@@ -25,9 +27,9 @@ import { SqsLane } from './dispatch/intake/sqs-lane.ts';
 import type { RetryPolicy } from './dispatch/submit/part-outcome.ts';
 import { SubmitPipeline } from './dispatch/submit/submit-pipeline.ts';
 import { type HealthReport, startHealthServer } from './health.ts';
-import { createLogger, type Logger } from './logger.ts';
+import { bindServiceLogger } from './logger.ts';
 import { startMetricsReporter } from './metrics.ts';
-import { resolveLogin, type SecretReader, secretsManagerReader } from './secrets.ts';
+import { resolveLogin } from './secrets.ts';
 
 export interface BindServiceDeps {
   log?: Logger;
@@ -67,12 +69,18 @@ export async function startBindService(
   config: BindServiceConfig,
   deps: BindServiceDeps = {},
 ): Promise<BindService> {
-  const log = deps.log ?? createLogger({ level: config.logLevel });
+  const log = deps.log ?? bindServiceLogger(config.logLevel);
   const clock = deps.clock ?? (() => new Date());
-  const login = await resolveLogin(config.smpp.credentials, deps.readSecret ?? secretsManagerReader(config));
+  const { region, endpoints } = config.aws;
+  const readSecret =
+    deps.readSecret ??
+    secretsManagerReader({
+      region,
+      ...(endpoints.secretsManager ? { endpoint: endpoints.secretsManager } : {}),
+    });
+  const login = await resolveLogin(config.smpp.credentials, readSecret);
   const ca = config.smpp.tls.caPath ? await readCa(config.smpp.tls.caPath) : undefined;
 
-  const { region, endpoints } = config.aws;
   const dynamo = createDynamoDbClients({
     region,
     ...(endpoints.dynamodb ? { endpoint: endpoints.dynamodb } : {}),
@@ -199,6 +207,7 @@ export async function startBindService(
           unknownOutcomes: stats.unknown,
         }),
         write: (line) => process.stdout.write(`${line}\n`),
+        log: log.child({ component: 'metrics' }),
       })
     : undefined;
 

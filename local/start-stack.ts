@@ -1,11 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { loadConfig as loadBindServiceConfig } from '#bind-service/config.ts';
-import { createLogger } from '#bind-service/logger.ts';
+import { bindServiceLogger } from '#bind-service/logger.ts';
 import { type BindService, startBindService } from '#bind-service/service.ts';
 import type { QueueNames, TableNames } from '#core/aws/resources/resource-definitions.ts';
+import { createLogger } from '#core/observability/json-logger.ts';
+import type { Logger } from '#core/observability/logger.ts';
 import { loadConfig as loadApiConfig } from '#lambdas/api/config.ts';
 import { createDeps } from '#lambdas/api/deps.ts';
+import { apiLogger } from '#lambdas/api/http/request-log.ts';
 import { startApiServer } from '#lambdas/api/server.ts';
 import { callbackSender } from '#lambdas/status-stream/callback-sender.ts';
 import {
@@ -14,7 +17,7 @@ import {
   logPublisher,
 } from '#lambdas/status-stream/event-publishers.ts';
 import { handleStreamRecords } from '#lambdas/status-stream/handle-records.ts';
-import type { LogLine, LogSink } from '#lambdas/status-stream/log.ts';
+import { statusStreamLogger } from '#lambdas/status-stream/ports.ts';
 import type { DynamoDbStreamRecord } from '#lambdas/status-stream/stream-event.ts';
 import { startDynamoDbLocal } from '#local/dynamodb-local.ts';
 import { createResources, LOCAL_REGION } from '#local/resources.ts';
@@ -83,10 +86,8 @@ type Stopper = { name: string; stop: () => Promise<void> | void };
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const env = options.env ?? {};
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const logFor = (component: string): LogSink => {
-    return (line: LogLine) => write(JSON.stringify({ time: new Date().toISOString(), component, ...line }));
-  };
-  const stackLog = logFor('local-stack');
+  // Each part logs under its own service name, in the one format, to the same writer.
+  const stackLog = createLogger({ service: 'local-stack', write });
   // Started parts, stopped in reverse order, whether start completes or fails half-way.
   const started: Stopper[] = [];
   const stopAll = async () => {
@@ -94,7 +95,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       try {
         await part.stop();
       } catch (error) {
-        stackLog({ level: 'error', msg: 'stop failed', part: part.name, error: String(error) });
+        stackLog.error('stop failed', { part: part.name, error: String(error) });
       }
     }
   };
@@ -124,14 +125,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const callbackSecret =
       options.callbackSecret ?? (env.CALLBACK_SIGNING_SECRET || randomBytes(32).toString('hex'));
-    const status = statusHandler(env, options.events, callbackSecret, logFor('status-stream'));
+    const status = statusHandler(env, options.events, callbackSecret, statusStreamLogger(write));
     started.push({ name: 'status-handler', stop: status.close });
     const poller = await startStreamPoller({
       endpoint: dynamo.endpoint,
       region: LOCAL_REGION,
       tableName: tables.messages,
       handle: status.handle,
-      log: logFor('stream-poller'),
+      log: createLogger({ service: 'stream-poller', write }),
     });
     started.push({ name: 'stream-poller', stop: () => poller.stop() });
 
@@ -152,13 +153,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (options.bindService !== false) {
       const config = loadBindServiceConfig(serviceEnv);
       bindService = await startBindService(config, {
-        log: createLogger({ level: config.logLevel, write }, { component: 'bind-service' }),
+        log: bindServiceLogger(config.logLevel, write),
       });
       const service = bindService;
       started.push({ name: 'bind-service', stop: () => service.stop() });
     }
 
-    const api = createDeps(loadApiConfig(apiEnv(envInput)), { log: logFor('api') });
+    const api = createDeps(loadApiConfig(apiEnv(envInput)), { log: apiLogger(write) });
     started.push({ name: 'api-clients', stop: () => api.destroy() });
     const server = await startApiServer({ port: options.apiPort ?? 3000, deps: api.deps });
     started.push({ name: 'api', stop: () => server.close() });
@@ -217,7 +218,7 @@ async function startSmpp(
   return { simulator, smpp: { simulated: true, host: '127.0.0.1', port, ...login } };
 }
 
-function statusHandler(env: Env, events: EventPublisher | undefined, secret: string, log: LogSink) {
+function statusHandler(env: Env, events: EventPublisher | undefined, secret: string, log: Logger) {
   // A configured bus is used even locally (with the developer's own AWS credentials); otherwise the sink.
   const eventBridge = env.EVENT_BUS_NAME
     ? new EventBridgeClient({ region: env.AWS_REGION || LOCAL_REGION })

@@ -10,7 +10,7 @@ import {
   TrimmedDataAccessException,
 } from '@aws-sdk/client-dynamodb-streams';
 import { createDynamoDbClients, createDynamoDbStreamsClient } from '#core/aws/clients.ts';
-import type { LogSink } from '#lambdas/status-stream/log.ts';
+import type { Logger } from '#core/observability/logger.ts';
 import {
   type DynamoDbStreamRecord,
   recordIdentifier,
@@ -35,7 +35,7 @@ export interface StreamPollerOptions {
   /** Handler calls per failed record before it is dropped with an error line; default 5. */
   maxAttempts?: number;
   retryDelayMs?: number;
-  log: LogSink;
+  log: Logger;
 }
 
 export interface StreamPollerStats {
@@ -127,7 +127,7 @@ class Poller implements StreamPoller {
       } catch (error) {
         // DynamoDB Local going away (stop order, a crash) must not end the process; stop() ends the loop.
         if (!this.running) return;
-        this.options.log({ level: 'warn', msg: 'stream poll failed', error: describe(error) });
+        this.options.log.warn('stream poll failed', { error: describe(error) });
         await this.pause(1_000);
       }
     }
@@ -191,16 +191,14 @@ class Poller implements StreamPoller {
         failedIds = new Set(batchItemFailures.map((failure) => failure.itemIdentifier));
       } catch (error) {
         // A thrown handler fails the whole batch, as in Lambda.
-        this.options.log({ level: 'error', msg: 'status handler threw', error: describe(error) });
+        this.options.log.error('status handler threw', { error: describe(error) });
         failedIds = new Set(pending.map(recordIdentifier));
       }
       pending = pending.filter((record) => failedIds.has(recordIdentifier(record)));
       if (pending.length === 0) return;
       if (attempt >= maxAttempts || !this.running) {
         this.stats.dropped += pending.length;
-        this.options.log({
-          level: 'error',
-          msg: 'stream records dropped after retries',
+        this.options.log.error('stream records dropped after retries', {
           count: pending.length,
           attempts: attempt,
         });

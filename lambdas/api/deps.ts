@@ -2,8 +2,9 @@ import { createDynamoDbClients, createSqsClient } from '#core/aws/clients.ts';
 import { MessageRepository } from '#core/aws/messages/message-repository.ts';
 import { QueuePublisher } from '#core/aws/queues/queue-publisher.ts';
 import type { PrepareOptions } from '#core/domain/messages/prepare-message.ts';
+import type { Logger } from '#core/observability/logger.ts';
 import type { ApiConfig } from './config.ts';
-import { type LogSink, stdoutLog } from './http/request-log.ts';
+import { apiLogger } from './http/request-log.ts';
 
 // What the use cases need from the outside world, built once per process (Lambda cold start, or the
 // local server) from the validated config. Local mode and Lambda build them with the same function;
@@ -23,7 +24,7 @@ export interface ApiDeps {
   /** Exactly the bind-service's settings, so the 202's encoding and parts are what will be sent. */
   prepare: PrepareOptions;
   clock: () => Date;
-  log: LogSink;
+  log: Logger;
 }
 
 export interface BuiltDeps {
@@ -51,7 +52,7 @@ export function createDeps(
       queues: new QueuePublisher(sqs, config.queueUrls),
       prepare: config.prepare,
       clock,
-      log: overrides.log ?? stdoutLog,
+      log: overrides.log ?? apiLogger(),
     },
     destroy() {
       dynamo.document.destroy();

@@ -3,7 +3,7 @@ import {
   PutEventsCommand,
   type PutEventsRequestEntry,
 } from '@aws-sdk/client-eventbridge';
-import type { LogSink } from './log.ts';
+import type { Logger } from '#core/observability/logger.ts';
 import { EVENT_DETAIL_TYPE, EVENT_SOURCE, type MessageStatusChanged } from './status-event.ts';
 
 // Where status events go: EventBridge in AWS; in local mode, when no bus is configured, a log line
@@ -52,17 +52,12 @@ async function putChunk(
 }
 
 /** Local mode without a bus: one log line per event, recipient left out. */
-export function logPublisher(log: LogSink): EventPublisher {
+export function logPublisher(log: Logger): EventPublisher {
   return async (events) =>
     events.map((event) => {
       const { to: _to, hlr: _hlr, ...visible } = event;
-      log({
-        level: 'info',
-        msg: 'status event',
-        source: EVENT_SOURCE,
-        detailType: EVENT_DETAIL_TYPE,
-        ...visible,
-      });
+      // `eventSource`, not `source`: the log's redaction masks a field named `source` as an address.
+      log.info('status event', { eventSource: EVENT_SOURCE, detailType: EVENT_DETAIL_TYPE, ...visible });
       return true;
     });
 }

@@ -1,7 +1,7 @@
+import type { Logger } from '#core/observability/logger.ts';
 import { CallbackError } from './callback.ts';
 import { CallbackRefusedError, type CallbackSender } from './callback-sender.ts';
 import type { EventPublisher } from './event-publishers.ts';
-import { type LogSink, urlOrigin } from './log.ts';
 import { type StatusChange, statusChangeOf } from './status-event.ts';
 import { type DynamoDbStreamRecord, recordIdentifier, type StreamBatchResponse } from './stream-event.ts';
 
@@ -15,7 +15,7 @@ import { type DynamoDbStreamRecord, recordIdentifier, type StreamBatchResponse }
 export interface StatusStreamPorts {
   publishEvents: EventPublisher;
   sendCallback: CallbackSender;
-  log: LogSink;
+  log: Logger;
   /** Messages whose callbacks are sent at the same time; default 16. */
   callbackConcurrency?: number;
 }
@@ -36,12 +36,7 @@ export async function handleStreamRecords(
   pending.forEach(({ record, change }, index) => {
     if (published[index] === true) return;
     failed.add(record);
-    ports.log({
-      level: 'error',
-      msg: 'status event not published',
-      id: change.event.id,
-      status: change.event.status,
-    });
+    ports.log.error('status event not published', { id: change.event.id, status: change.event.status });
   });
 
   await sendCallbacks(pending, failed, ports);
@@ -53,7 +48,7 @@ export async function handleStreamRecords(
   };
 }
 
-function changesOf(records: readonly DynamoDbStreamRecord[], log: LogSink): Pending[] {
+function changesOf(records: readonly DynamoDbStreamRecord[], log: Logger): Pending[] {
   const pending: Pending[] = [];
   for (const record of records) {
     try {
@@ -61,9 +56,7 @@ function changesOf(records: readonly DynamoDbStreamRecord[], log: LogSink): Pend
       if (change) pending.push({ record, change });
     } catch (error) {
       // An image that cannot be read now never will be: retrying would only stall the shard.
-      log({
-        level: 'error',
-        msg: 'stream record skipped: unreadable image',
+      log.error('stream record skipped: unreadable image', {
         record: recordIdentifier(record),
         error: error instanceof Error ? error.message : 'unknown',
       });
@@ -112,14 +105,12 @@ async function sendInOrder(
       await ports.sendCallback(change.callbackUrl, change.event);
     } catch (error) {
       if (error instanceof CallbackRefusedError) {
-        ports.log({ level: 'warn', msg: 'callback refused', id, status, reason: error.reason });
+        ports.log.warn('callback refused', { id, status, reason: error.reason });
         continue;
       }
       blocked = true;
       failed.add(record);
-      ports.log({
-        level: 'warn',
-        msg: 'callback failed',
+      ports.log.warn('callback failed', {
         id,
         status,
         target: urlOrigin(change.callbackUrl),
@@ -129,4 +120,9 @@ async function sendInOrder(
       });
     }
   }
+}
+
+/** Where a URL points, without path or query (it may carry the receiver's token): enough to tell receivers apart. */
+function urlOrigin(url: string): string {
+  return URL.canParse(url) ? new URL(url).origin : 'invalid-url';
 }

@@ -2,11 +2,13 @@ import { DeleteMessageBatchCommand, type Message, ReceiveMessageCommand } from '
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach } from 'vitest';
 import type { QueueNames, TableNames } from '#core/aws/resources/resource-definitions.ts';
+import type { LogLine } from '#core/observability/logger.ts';
 import { loadConfig } from '../../lambdas/api/config.ts';
 import { type ApiDeps, createDeps } from '../../lambdas/api/deps.ts';
-import type { LogLine } from '../../lambdas/api/http/request-log.ts';
+import { apiLogger } from '../../lambdas/api/http/request-log.ts';
 import { type ApiServer, startApiServer } from '../../lambdas/api/server.ts';
 import { type LocalAws, useLocalAws } from './local-aws.ts';
+import { captureLogs } from './logs.ts';
 
 // The HTTP API on its real Node server, wired by the same config → deps path as the Lambda, against
 // DynamoDB Local and fauxqs. One pair of servers per test file (useLocalAws); each test gets fresh
@@ -54,7 +56,6 @@ export function useApiHarness(): ApiHarness {
       options.tables ?? aws.freshTables(),
       options.queues ?? aws.freshQueues(),
     ]);
-    const logs: LogLine[] = [];
     const config = loadConfig({
       MESSAGES_TABLE: tables.messages,
       URGENT_QUEUE_URL: queues.urgent,
@@ -64,8 +65,9 @@ export function useApiHarness(): ApiHarness {
       AWS_ENDPOINT_URL_SQS: aws.sqsEndpoint,
       ...options.env,
     });
-    // Through JSON, as the real sink writes it: what a log query would see.
-    const built = createDeps(config, { log: (line) => logs.push(JSON.parse(JSON.stringify(line))) });
+    // The API's own logger, its lines parsed back from JSON: what a log query would see.
+    const { lines: logs, write } = captureLogs();
+    const built = createDeps(config, { log: apiLogger(write) });
     const server: ApiServer = await startApiServer({ port: 0, deps: built.deps });
     cleanups.push(
       () => built.destroy(),

@@ -3,7 +3,7 @@
 // n / b tasks may bind at once: the lease then has that many slots and a task takes any free one.
 import { setTimeout as delay } from 'node:timers/promises';
 import type { LeaseRepository } from '#core/aws/lease.ts';
-import type { Logger } from '../../logger.ts';
+import type { Logger } from '#core/observability/logger.ts';
 
 export interface LoginLeaseOptions {
   leases: Pick<LeaseRepository, 'acquireLease' | 'renewLease' | 'releaseLease' | 'currentHolder'>;

@@ -1,7 +1,7 @@
 // The SMPP engine does not log; it emits lifecycle events. This turns one bind's events into log
 // lines (hosts and reasons only: never credentials, never message content).
 import type { SmppClient } from '#bind-service/smpp/index.ts';
-import type { Logger } from '../../logger.ts';
+import type { Logger } from '#core/observability/logger.ts';
 
 export function logSessionEvents(client: SmppClient, log: Logger): () => void {
   const offs = [

@@ -10,7 +10,7 @@ import { Status } from '#bind-service/smpp/index.ts';
 import { decodeText } from '#core/domain/encoding/index.ts';
 import { newMessageId } from '#core/domain/messages/message-id.ts';
 import { isReceiptText, parseDeliveryReceipt, ReceiptParseError } from '#core/domain/receipts/receipt.ts';
-import type { Logger } from '../../logger.ts';
+import type { Logger } from '#core/observability/logger.ts';
 import type { DispatchStats } from '../flow/stats.ts';
 import type { InboundPartsStore, InboundStore, ReceiptStore } from '../ports.ts';
 import { addressText, payloadOf, readIncoming } from './incoming.ts';

@@ -5,7 +5,7 @@
 // window), so a mass mailing never piles up in memory ahead of an urgent message.
 import type { Lane } from '#core/aws/resources/resource-definitions.ts';
 import { LANES } from '#core/aws/resources/resource-definitions.ts';
-import type { Logger } from '../../logger.ts';
+import type { Logger } from '#core/observability/logger.ts';
 import type { BindPool } from '../binds/bind-pool.ts';
 import type { SubmitPipeline } from '../submit/submit-pipeline.ts';
 import { HeldMessages } from './held-messages.ts';

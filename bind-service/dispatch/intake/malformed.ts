@@ -12,7 +12,7 @@ import {
   MAX_CLIENT_REF_LENGTH,
   MAX_TEXT_LENGTH,
 } from '#core/domain/requests/message-schema.ts';
-import type { Logger } from '../../logger.ts';
+import type { Logger } from '#core/observability/logger.ts';
 import type { DispatchStats } from '../flow/stats.ts';
 import type { MessageStore } from '../ports.ts';
 import { retryTransient } from '../submit/retry.ts';

@@ -5,7 +5,7 @@
 // meanwhile is received by the urgent lane's own pollers at once.
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Lane } from '#core/aws/resources/resource-definitions.ts';
-import type { Logger } from '../../logger.ts';
+import type { Logger } from '#core/observability/logger.ts';
 import type { HeldMessage, HeldMessages } from './held-messages.ts';
 import type { LaneQueue } from './sqs-lane.ts';
 

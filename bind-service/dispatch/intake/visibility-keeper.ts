@@ -2,7 +2,7 @@
 // urgent traffic and the rate limit for longer than half its queue's visibility timeout, and if
 // SQS made it visible again another receive would pick it up (and, once claimed, delete it unsent).
 import type { Lane } from '#core/aws/resources/resource-definitions.ts';
-import type { Logger } from '../../logger.ts';
+import type { Logger } from '#core/observability/logger.ts';
 import type { HeldMessages } from './held-messages.ts';
 import type { LaneQueue } from './sqs-lane.ts';
 

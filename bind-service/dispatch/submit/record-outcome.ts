@@ -10,7 +10,7 @@
 // that still fails is given up for `unknown` WITH the ids, whose lookups let a receipt resolve it.
 // Only when that fails too is the SQS message left, logged with its ids.
 import type { MessageKind } from '#core/domain/messages/message-kinds.ts';
-import type { Logger } from '../../logger.ts';
+import type { Logger } from '#core/observability/logger.ts';
 import type { DispatchStats } from '../flow/stats.ts';
 import type { HeldMessage } from '../intake/held-messages.ts';
 import type { LaneQueue } from '../intake/sqs-lane.ts';

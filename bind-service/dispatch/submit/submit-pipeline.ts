@@ -12,7 +12,7 @@ import { DuplicateMessageIdError } from '#core/aws/errors.ts';
 import type { Lane } from '#core/aws/resources/resource-definitions.ts';
 import { acceptedMessageRecord } from '#core/domain/messages/message-model.ts';
 import type { PrepareOptions } from '#core/domain/messages/prepare-message.ts';
-import type { Logger } from '../../logger.ts';
+import type { Logger } from '#core/observability/logger.ts';
 import type { BindPool } from '../binds/bind-pool.ts';
 import { whenAborted } from '../flow/abort.ts';
 import { ClaimGate } from '../flow/claim-gate.ts';

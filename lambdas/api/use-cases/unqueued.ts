@@ -61,9 +61,7 @@ export async function failUnqueuedMany(
   await Promise.all(Array.from({ length: Math.min(MARK_CONCURRENCY, ids.length) }, worker));
   if (markError !== undefined) {
     const unmarked = ids.filter((id) => outcomes.get(id) === 'not-marked');
-    deps.log({
-      level: 'error',
-      msg: 'enqueue failed and messages could not be marked failed: they stay accepted, unqueued',
+    deps.log.error('enqueue failed and messages could not be marked failed: they stay accepted, unqueued', {
       ...(context.batchId ? { batchId: context.batchId } : {}),
       // A batch's ids are found through its batch id; a single message's is given as is.
       ...(unmarked.length === 1 ? { messageId: unmarked[0] } : { unmarkedCount: unmarked.length }),

@@ -1,8 +1,19 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type MetricsReading, startMetricsReporter } from '#bind-service/metrics.ts';
+import { createLogger } from '#core/observability/json-logger.ts';
+import { captureLogs } from '#test/helpers/logs.ts';
 
+// The EMF contract the CDK alarms read (docs/operations.md): namespace, one dimension set [Service],
+// the four metric names in Count, their values at the top level of the line.
 interface EmfDocument {
-  _aws: { Timestamp: number; CloudWatchMetrics: { Namespace: string; Metrics: { Name: string }[] }[] };
+  _aws: {
+    Timestamp: number;
+    CloudWatchMetrics: {
+      Namespace: string;
+      Dimensions: string[][];
+      Metrics: { Name: string; Unit: string }[];
+    }[];
+  };
   Service: string;
   BindsUp: number;
   Submitted: number;
@@ -47,13 +58,20 @@ describe('EMF metrics reporter', () => {
       Throttled: 3,
       UnknownOutcomes: 0,
     });
-    expect(first?._aws.CloudWatchMetrics[0]?.Namespace).toBe('SmsSender');
-    expect(first?._aws.CloudWatchMetrics[0]?.Metrics.map((metric) => metric.Name)).toEqual([
-      'BindsUp',
-      'Submitted',
-      'Throttled',
-      'UnknownOutcomes',
+    expect(first?._aws.Timestamp).toBe(1_767_225_600_000);
+    expect(first?._aws.CloudWatchMetrics).toEqual([
+      {
+        Namespace: 'SmsSender',
+        Dimensions: [['Service']],
+        Metrics: [
+          { Name: 'BindsUp', Unit: 'Count' },
+          { Name: 'Submitted', Unit: 'Count' },
+          { Name: 'Throttled', Unit: 'Count' },
+          { Name: 'UnknownOutcomes', Unit: 'Count' },
+        ],
+      },
     ]);
+    expect(Object.keys(first ?? {})).not.toContain('service');
     expect(last).toMatchObject({ BindsUp: 0, Submitted: 0, Throttled: 0, UnknownOutcomes: 2 });
   });
 
@@ -72,5 +90,34 @@ describe('EMF metrics reporter', () => {
     reporter.stop();
     // Assess
     expect(lines).toHaveLength(4);
+    for (const line of lines) {
+      expect(JSON.parse(line)).toMatchObject({ BindsUp: 0, Submitted: 0, Throttled: 0, UnknownOutcomes: 0 });
+    }
+  });
+
+  it('when Powertools finds fault with a line (a timestamp out of range), then its warning is a JSON log line', () => {
+    // Prepare
+    const { lines: logs, write } = captureLogs();
+    const lines: string[] = [];
+    const reporter = startMetricsReporter({
+      namespace: 'SmsSender',
+      service: 'bind',
+      intervalMs: 60_000,
+      read: () => ({ bindsUp: 1, submitted: 0, throttled: 0, unknownOutcomes: 0 }),
+      write: (line) => lines.push(line),
+      now: () => 0,
+      log: createLogger({ service: 'bind-service', write }),
+    });
+    // Act
+    reporter.stop();
+    // Assess
+    expect(lines).toHaveLength(1);
+    expect(logs).toEqual([
+      expect.objectContaining({
+        level: 'warn',
+        service: 'bind-service',
+        msg: expect.stringContaining('timestamp'),
+      }),
+    ]);
   });
 });

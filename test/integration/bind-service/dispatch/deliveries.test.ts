@@ -2,13 +2,14 @@ import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { deliveryHandler } from '#bind-service/dispatch/deliveries/delivery-handler.ts';
 import { emptyStats } from '#bind-service/dispatch/flow/stats.ts';
-import { createLogger, silentLogger } from '#bind-service/logger.ts';
+import { bindServiceLogger } from '#bind-service/logger.ts';
 import { type DeliverSm, SmppClient } from '#bind-service/smpp/index.ts';
 import { InboundDeliveryStore, type InboundPartInput } from '#core/aws/inbound/inbound-delivery-store.ts';
 import { InboundRepository } from '#core/aws/inbound/inbound-repository.ts';
 import { MessageRepository } from '#core/aws/messages/message-repository.ts';
 import type { TableNames } from '#core/aws/resources/resource-definitions.ts';
 import { newMessageId } from '#core/domain/messages/message-id.ts';
+import { silentLogger } from '#core/observability/logger.ts';
 import { createTables } from '#local/resources.ts';
 import { SmscSimulator } from '#local/smsc-simulator/index.ts';
 import { useLocalAws } from '#test/helpers/local-aws.ts';
@@ -142,7 +143,7 @@ describe('bind-service deliveries: receipts and incoming messages (DynamoDB Loca
       parts: new InboundDeliveryStore(aws.document, tables.inbound),
       isoMode: false,
       stats: emptyStats(),
-      log: createLogger({ write: (line) => lines.push(line) }),
+      log: bindServiceLogger('info', (line) => lines.push(line)),
     });
     const garbled: DeliverSm = {
       sequenceNumber: 7,

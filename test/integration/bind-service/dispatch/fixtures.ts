@@ -5,7 +5,7 @@ import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand } 
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach } from 'vitest';
 import { type BindServiceConfig, loadConfig } from '#bind-service/config.ts';
-import { createLogger } from '#bind-service/logger.ts';
+import { bindServiceLogger } from '#bind-service/logger.ts';
 import { type BindService, type BindServiceDeps, startBindService } from '#bind-service/service.ts';
 import { MessageRepository } from '#core/aws/messages/message-repository.ts';
 import { QueuePublisher } from '#core/aws/queues/queue-publisher.ts';
@@ -110,7 +110,7 @@ export async function startRig(aws: LocalAws, defer: (fn: Cleanup) => void, opti
   await options.beforeStart?.({ tables, queues });
   const config = loadConfig({ ...serviceEnv(aws, tables, queues, simulator.port), ...options.env });
   const logs: Record<string, unknown>[] = [];
-  const log = createLogger({ level: 'debug', write: (line) => logs.push(JSON.parse(line)) });
+  const log = bindServiceLogger('debug', (line) => logs.push(JSON.parse(line)));
   const service = await startBindService(config, { log, session: FAST_SESSION, ...options.deps });
   defer(() => service.stop());
   if (options.waitForBind !== false) await service.whenBound();

@@ -8,12 +8,12 @@ import { type HeldMessage, HeldMessages } from '#bind-service/dispatch/intake/he
 import { SqsLane } from '#bind-service/dispatch/intake/sqs-lane.ts';
 import type { MessageStore } from '#bind-service/dispatch/ports.ts';
 import { SubmitPipeline } from '#bind-service/dispatch/submit/submit-pipeline.ts';
-import { silentLogger } from '#bind-service/logger.ts';
 import { SmppClient } from '#bind-service/smpp/index.ts';
 import { RepositoryUnavailableError } from '#core/aws/errors.ts';
 import { InboundDeliveryStore } from '#core/aws/inbound/inbound-delivery-store.ts';
 import { InboundRepository } from '#core/aws/inbound/inbound-repository.ts';
 import { MessageRepository } from '#core/aws/messages/message-repository.ts';
+import { silentLogger } from '#core/observability/logger.ts';
 import { SmscSimulator } from '#local/smsc-simulator/index.ts';
 import { useLocalAws } from '#test/helpers/local-aws.ts';
 import {

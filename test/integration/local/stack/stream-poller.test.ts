@@ -1,9 +1,10 @@
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LogLine } from '#lambdas/status-stream/log.ts';
+import { createLogger } from '#core/observability/json-logger.ts';
 import type { DynamoDbStreamRecord, StreamBatchResponse } from '#lambdas/status-stream/stream-event.ts';
 import { type StreamPoller, startStreamPoller } from '#local/stream-poller.ts';
 import { useLocalAws } from '#test/helpers/local-aws.ts';
+import { captureLogs } from '#test/helpers/logs.ts';
 import { waitUntil } from '#test/helpers/wait.ts';
 
 // The local stand-in for Lambda's stream event source, on DynamoDB Local: records arrive in order in
@@ -19,7 +20,7 @@ describe('stream poller (DynamoDB Local)', () => {
 
   async function start(handle: (records: DynamoDbStreamRecord[]) => Promise<StreamBatchResponse>) {
     const tables = await aws.freshTables();
-    const logs: LogLine[] = [];
+    const { lines: logs, write } = captureLogs();
     const poller = await startStreamPoller({
       endpoint: aws.dynamoEndpoint,
       region: aws.region,
@@ -28,7 +29,7 @@ describe('stream poller (DynamoDB Local)', () => {
       pollIntervalMs: 50,
       retryDelayMs: 20,
       maxAttempts: 3,
-      log: (line) => logs.push(line),
+      log: createLogger({ service: 'stream-poller', write }),
     });
     pollers.push(poller);
     return { table: tables.messages, logs, poller };

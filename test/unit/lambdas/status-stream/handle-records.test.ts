@@ -3,9 +3,10 @@ import { CallbackError } from '#lambdas/status-stream/callback.ts';
 import { CallbackRefusedError, type CallbackSender } from '#lambdas/status-stream/callback-sender.ts';
 import { type EventPublisher, memoryEventSink } from '#lambdas/status-stream/event-publishers.ts';
 import { handleStreamRecords, type StatusStreamPorts } from '#lambdas/status-stream/handle-records.ts';
-import type { LogLine } from '#lambdas/status-stream/log.ts';
+import { statusStreamLogger } from '#lambdas/status-stream/ports.ts';
 import type { MessageStatusChanged } from '#lambdas/status-stream/status-event.ts';
 import type { DynamoDbStreamRecord } from '#lambdas/status-stream/stream-event.ts';
+import { captureLogs } from '#test/helpers/logs.ts';
 import { deliveredRecord, statusRecord, streamRecord } from './records.ts';
 
 const ID_A = '01JZ00000000000000000000AA';
@@ -15,14 +16,14 @@ const HOOK = 'https://hooks.example.com/sms';
 function ports(overrides: Partial<StatusStreamPorts> = {}) {
   const sink = memoryEventSink();
   const calls: { url: string; event: MessageStatusChanged }[] = [];
-  const logs: LogLine[] = [];
+  const { lines: logs, write } = captureLogs();
   const sendCallback: CallbackSender = async (url, event) => {
     calls.push({ url, event });
   };
   const built: StatusStreamPorts = {
     publishEvents: sink.publish,
     sendCallback,
-    log: (line) => logs.push(line),
+    log: statusStreamLogger(write),
     ...overrides,
   };
   return { ports: built, sink, calls, logs };

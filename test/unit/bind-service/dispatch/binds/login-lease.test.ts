@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { LoginLease, slotKey } from '#bind-service/dispatch/binds/login-lease.ts';
-import { silentLogger } from '#bind-service/logger.ts';
 import type { LeaseHolder } from '#core/aws/lease.ts';
+import { silentLogger } from '#core/observability/logger.ts';
 
 /** An in-memory stand-in for the lease table: holders by key, no expiry. */
 function leaseTable(initial: Record<string, string> = {}) {

@@ -5,8 +5,8 @@ import type { LaneQueue } from '#bind-service/dispatch/intake/sqs-lane.ts';
 import type { MessageStore } from '#bind-service/dispatch/ports.ts';
 import { recordOutcome } from '#bind-service/dispatch/submit/record-outcome.ts';
 import type { SendResult } from '#bind-service/dispatch/submit/send-parts.ts';
-import { silentLogger } from '#bind-service/logger.ts';
 import { RepositoryUnavailableError } from '#core/aws/errors.ts';
+import { silentLogger } from '#core/observability/logger.ts';
 
 // recordOutcome decides which state write and which SQS action follow a send; the ports are
 // recorded in memory so each rule reads as a list of calls.
