@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { SmppHost } from '#bind-service/smpp/index.ts';
 import { PROVIDER_IDLE_LIMIT_MS } from '#bind-service/smpp/index.ts';
 import type { Lane } from '#core/aws/resources/resource-definitions.ts';
+import { ConfigError } from '#core/domain/errors.ts';
 import type { PrepareOptions } from '#core/domain/messages/prepare-message.ts';
 import type { LogLevel } from './logger.ts';
 
@@ -63,16 +64,7 @@ export interface BindServiceConfig {
   metrics?: { namespace: string; service: string; intervalMs: number };
 }
 
-export class BindServiceConfigError extends Error {
-  constructor(
-    message: string,
-    /** The environment variables at fault. */
-    readonly variables: readonly string[],
-  ) {
-    super(message);
-    this.name = 'BindServiceConfigError';
-  }
-}
+export class BindServiceConfigError extends ConfigError {}
 
 const DEFAULT_PORT = 3700;
 const DEFAULT_TLS_PORT = 3443;

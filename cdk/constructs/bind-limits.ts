@@ -1,13 +1,13 @@
+import { ConfigError } from '#core/domain/errors.ts';
+
 // The arithmetic that keeps the provider's "one session per login" rule (SPEC §2) true in ECS:
 // how many sessions a login may hold, whether a deployment may start the new task before stopping
 // the old one, how long ECS must wait on SIGTERM, and how long a received message stays invisible.
 // Pure functions, so tests can check every case without synthesising a stack.
 
-export class BindLimitsError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'BindLimitsError';
-  }
+/** The deployment's settings would break the login's session limit or Fargate's stop timeout. */
+export class BindLimitsError extends ConfigError {
+  override readonly code = 'bind_limits_invalid';
 }
 
 /** n from an `MCONn` flag in system_type ("MCON3,ISO" → 3); undefined without one (one session). */

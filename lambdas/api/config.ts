@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ConfigError } from '#core/domain/errors.ts';
 import type { PrepareOptions } from '#core/domain/messages/prepare-message.ts';
 
 // The API's settings, read once at cold start. A bad or missing variable stops the function (or the
@@ -29,12 +30,8 @@ export interface ApiConfig {
   endpoints: { dynamodb?: string; sqs?: string };
 }
 
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
+// The API's config error is the root ConfigError itself: it added nothing to it.
+export { ConfigError };
 
 /** Provider flags in system_type are comma-separated and case-insensitive ("mcon2,iso"). */
 export function systemTypeHasIso(systemType: string): boolean {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ConfigError } from '#core/domain/errors.ts';
 
 // The status consumer's settings, read once at cold start; a missing or bad variable fails the init
 // phase with its name instead of failing every batch.
@@ -27,12 +28,7 @@ export interface StatusStreamConfig {
   endpoints: { eventBridge?: string; secretsManager?: string };
 }
 
-export class StatusStreamConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'StatusStreamConfigError';
-  }
-}
+export class StatusStreamConfigError extends ConfigError {}
 
 export function loadStatusStreamConfig(
   env: Readonly<Record<string, string | undefined>>,
