@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BindServiceConfigError, describeConfig, loadConfig } from '#bind-service/config.ts';
 import { parseSmppSecret } from '#bind-service/secrets.ts';
+import { errorThrownBy } from '#test/helpers/errors.ts';
 
 const BASE = {
   SMPP_HOST: 'smpp.smscentre.com',
@@ -16,13 +17,7 @@ const BASE = {
 };
 
 function configError(env: Record<string, string | undefined>): BindServiceConfigError {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof BindServiceConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected the configuration to be refused');
+  return errorThrownBy(() => loadConfig(env), BindServiceConfigError);
 }
 
 describe('loadConfig', () => {

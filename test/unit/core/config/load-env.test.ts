@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { loadEnv, variableError } from '#core/config/load-env.ts';
 import { VAR, VARIABLES } from '#core/config/variables.ts';
 import { ConfigError } from '#core/domain/errors.ts';
+import { errorThrownBy } from '#test/helpers/errors.ts';
 
 class WidgetConfigError extends ConfigError {}
 
@@ -13,16 +14,6 @@ const schema = z.object({
   [VAR.SMPP_WINDOW]: z.coerce.number().int().min(1).default(300),
   [VAR.AWS_ENDPOINT_URL_SQS]: z.url().optional(),
 });
-
-function errorOf(act: () => unknown): WidgetConfigError {
-  try {
-    act();
-  } catch (error) {
-    if (error instanceof WidgetConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a WidgetConfigError');
-}
 
 describe('loadEnv', () => {
   it('when every variable is valid, then the typed values come back with defaults filled in', () => {
@@ -41,8 +32,10 @@ describe('loadEnv', () => {
 
   it('when several variables are wrong, then ONE error of the component’s class names every one', () => {
     // Act
-    const error = errorOf(() =>
-      loadEnv(schema, { MESSAGES_TABLE: '', SMPP_WINDOW: '0', AWS_ENDPOINT_URL_SQS: 'not a url' }, SOURCE),
+    const error = errorThrownBy(
+      () =>
+        loadEnv(schema, { MESSAGES_TABLE: '', SMPP_WINDOW: '0', AWS_ENDPOINT_URL_SQS: 'not a url' }, SOURCE),
+      WidgetConfigError,
     );
     // Assess
     expect(error.variables).toEqual(['MESSAGES_TABLE', 'SMPP_WINDOW', 'AWS_ENDPOINT_URL_SQS']);
