@@ -13,8 +13,6 @@ import type { PrepareOptions } from '#core/domain/messages/prepare-message.ts';
 import type { SystemTypeFlags } from '#core/domain/provider/system-type.ts';
 import type { LogLevel } from './logger.ts';
 
-export type { SystemTypeFlags };
-
 /** Where the SMPP login comes from: inline variables (local mode) or a Secrets Manager secret. */
 export type SmppCredentialsSource =
   | { kind: 'inline'; systemId: string; password: string }
