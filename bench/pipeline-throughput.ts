@@ -1,6 +1,7 @@
 // Part (a) of the pipeline benchmark: N single messages POSTed over HTTP with bounded concurrency
 // (keep-alive connections), timed from the first 202 to the last `delivered` status event coming out
 // of the table's stream, with the account rate raised so the SMSC side is not the limit.
+import { VAR } from '#core/config/variables.ts';
 import {
   type BindServiceChild,
   countsSince,
@@ -68,7 +69,7 @@ export async function measureThroughput(
 ): Promise<ThroughputResult> {
   const accountRate = 2000;
   const { stack, events } = await startBenchStack(
-    { SMPP_THROUGHPUT: String(accountRate) },
+    { [VAR.SMPP_THROUGHPUT]: String(accountRate) },
     { receiptDelayMs: 50, record: false },
   );
   let child: BindServiceChild | undefined;

@@ -6,7 +6,9 @@
 // about one urgent message a second). For each urgent message: the time from its
 // 202 to its SUBMIT_SM reaching the simulator. Also: the SUBMIT_SM rate over the steady part of the
 // drain, the simulator's throttling answers and the bind-service's own CPU per message.
+
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { VAR } from '#core/config/variables.ts';
 import type { ReceivedSubmit } from '#local/smsc-simulator/index.ts';
 import { probeStorage, type UrgentBreakdown, urgentBreakdown } from './pipeline-diagnostics.ts';
 import {
@@ -50,7 +52,7 @@ const URGENT_EVERY_MS = Number(process.env.BENCH_URGENT_EVERY_MS ?? 1000);
 export async function measureUrgentLane(bulkMessages: number, warmupMs: number): Promise<UrgentResult> {
   const accountRate = 100;
   const { stack } = await startBenchStack(
-    { SMPP_THROUGHPUT: String(accountRate) },
+    { [VAR.SMPP_THROUGHPUT]: String(accountRate) },
     { receiptDelayMs: 200, record: false },
   );
   const simulator = stack.simulator;

@@ -5,7 +5,12 @@ import { z } from 'zod';
 import type { SmppHost } from '#bind-service/smpp/index.ts';
 import { PROVIDER_IDLE_LIMIT_MS } from '#bind-service/smpp/index.ts';
 import type { Lane } from '#core/aws/resources/resource-definitions.ts';
+import { type ConfigSource, type Env, loadEnv, variableError } from '#core/config/load-env.ts';
+import { endpointUrl, preparationVariables, prepareOptionsOf } from '#core/config/shared-variables.ts';
+import { VAR } from '#core/config/variables.ts';
+import { ConfigError } from '#core/domain/errors.ts';
 import type { PrepareOptions } from '#core/domain/messages/prepare-message.ts';
+import type { SystemTypeFlags } from '#core/domain/provider/system-type.ts';
 import type { LogLevel } from './logger.ts';
 
 /** Where the SMPP login comes from: inline variables (local mode) or a Secrets Manager secret. */
@@ -13,16 +18,6 @@ export type SmppCredentialsSource =
   | { kind: 'inline'; systemId: string; password: string }
   /** A JSON secret `{ "systemId": "...", "password": "..." }`, read once at start, never logged. */
   | { kind: 'secret'; secretArn: string };
-
-/** The provider's system_type flags (SPEC §2), comma-separated and case-insensitive. */
-export interface SystemTypeFlags {
-  /** MCONn: n simultaneous sessions for this login (1..9); absent = one session per login. */
-  mcon?: number;
-  /** data_coding 0 means ISO-8859-1 instead of GSM 7-bit. */
-  iso: boolean;
-  /** One receipt and one id per part instead of one per message. */
-  single: boolean;
-}
 
 export interface BindServiceConfig {
   smpp: {
@@ -63,16 +58,7 @@ export interface BindServiceConfig {
   metrics?: { namespace: string; service: string; intervalMs: number };
 }
 
-export class BindServiceConfigError extends Error {
-  constructor(
-    message: string,
-    /** The environment variables at fault. */
-    readonly variables: readonly string[],
-  ) {
-    super(message);
-    this.name = 'BindServiceConfigError';
-  }
-}
+export class BindServiceConfigError extends ConfigError {}
 
 const DEFAULT_PORT = 3700;
 const DEFAULT_TLS_PORT = 3443;
@@ -85,132 +71,107 @@ const seconds = z.coerce.number().positive();
 const port = z.coerce.number().int().min(1).max(65_535);
 
 const envSchema = z.object({
-  SMPP_HOST: z.string().min(1),
-  SMPP_PORT: port.optional(),
-  SMPP_BACKUP_HOST: z.string().min(1).optional(),
-  SMPP_SYSTEM_ID: z.string().min(1).optional(),
-  SMPP_PASSWORD: z.string().min(1).optional(),
-  SMPP_SECRET_ARN: z.string().min(1).optional(),
-  SMPP_SYSTEM_TYPE: z.string().default(''),
-  SMPP_TLS: flag.default(false),
-  SMPP_TLS_CA: z.string().min(1).optional(),
-  SMPP_THROUGHPUT: z.coerce.number().positive().max(100_000).default(30),
-  SMPP_WINDOW: z.coerce.number().int().min(1).max(100_000).default(300),
-  SMPP_BINDS: z.coerce.number().int().min(1).max(MAX_MCON).default(1),
-  SMPP_ENQUIRE_LINK_SECONDS: seconds
+  [VAR.SMPP_HOST]: z.string().min(1),
+  [VAR.SMPP_PORT]: port.optional(),
+  [VAR.SMPP_BACKUP_HOST]: z.string().min(1).optional(),
+  [VAR.SMPP_SYSTEM_ID]: z.string().min(1).optional(),
+  [VAR.SMPP_PASSWORD]: z.string().min(1).optional(),
+  [VAR.SMPP_SECRET_ARN]: z.string().min(1).optional(),
+  [VAR.SMPP_TLS]: flag.default(false),
+  [VAR.SMPP_TLS_CA]: z.string().min(1).optional(),
+  [VAR.SMPP_THROUGHPUT]: z.coerce.number().positive().max(100_000).default(30),
+  [VAR.SMPP_WINDOW]: z.coerce.number().int().min(1).max(100_000).default(300),
+  [VAR.SMPP_BINDS]: z.coerce.number().int().min(1).max(MAX_MCON).default(1),
+  [VAR.SMPP_ENQUIRE_LINK_SECONDS]: seconds
     .max(PROVIDER_IDLE_LIMIT_MS / 1000 - 1, 'must be below the provider’s 120 s idle limit')
     .default(30),
-  SMPP_RESPONSE_TIMEOUT_SECONDS: seconds.max(120).default(30),
+  [VAR.SMPP_RESPONSE_TIMEOUT_SECONDS]: seconds.max(120).default(30),
   // The request schema's sender rule: 1-11 letters/digits/" ._-", or a number of up to 15 digits.
-  SMPP_DEFAULT_SENDER: z
+  [VAR.SMPP_DEFAULT_SENDER]: z
     .string()
     .regex(
       /^(?:[A-Za-z0-9._-](?:[A-Za-z0-9 ._-]{0,9}[A-Za-z0-9._-])?|\+?[0-9]{1,15})$/,
       'is not a valid sender id',
     )
     .optional(),
-  MESSAGES_TABLE: z.string().min(1),
-  INBOUND_TABLE: z.string().min(1),
-  URGENT_QUEUE_URL: z.url(),
-  BULK_QUEUE_URL: z.url(),
-  URGENT_DLQ_URL: z.url(),
-  BULK_DLQ_URL: z.url(),
-  SQS_WAIT_SECONDS: z.coerce.number().int().min(0).max(20).default(20),
-  HEALTH_PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
-  HEALTH_HOST: z.string().min(1).default('0.0.0.0'),
-  MAX_PARTS: z.coerce.number().int().min(1).max(255).default(10),
-  DRAIN_SECONDS: seconds.max(MAX_DRAIN_SECONDS).default(20),
-  LEASE_TTL_SECONDS: seconds.default(30),
-  LEASE_RETRY_SECONDS: seconds.default(5),
-  AWS_REGION: z.string().min(1),
-  AWS_ENDPOINT_URL_DYNAMODB: z.url().optional(),
-  AWS_ENDPOINT_URL_SQS: z.url().optional(),
-  AWS_ENDPOINT_URL_SECRETS_MANAGER: z.url().optional(),
-  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
-  METRICS_NAMESPACE: z.string().min(1).optional(),
-  METRICS_SERVICE: z.string().min(1).default('SmsSender'),
-  METRICS_INTERVAL_SECONDS: seconds.max(3600).default(60),
+  // SMPP_SYSTEM_TYPE (sent verbatim in the bind; a typo in a flag is refused) and MAX_PARTS.
+  ...preparationVariables,
+  [VAR.MESSAGES_TABLE]: z.string().min(1),
+  [VAR.INBOUND_TABLE]: z.string().min(1),
+  [VAR.URGENT_QUEUE_URL]: z.url(),
+  [VAR.BULK_QUEUE_URL]: z.url(),
+  [VAR.URGENT_DLQ_URL]: z.url(),
+  [VAR.BULK_DLQ_URL]: z.url(),
+  [VAR.SQS_WAIT_SECONDS]: z.coerce.number().int().min(0).max(20).default(20),
+  [VAR.HEALTH_PORT]: z.coerce.number().int().min(0).max(65_535).default(8080),
+  [VAR.HEALTH_HOST]: z.string().min(1).default('0.0.0.0'),
+  [VAR.DRAIN_SECONDS]: seconds.max(MAX_DRAIN_SECONDS).default(20),
+  [VAR.LEASE_TTL_SECONDS]: seconds.default(30),
+  [VAR.LEASE_RETRY_SECONDS]: seconds.default(5),
+  [VAR.AWS_REGION]: z.string().min(1),
+  [VAR.AWS_ENDPOINT_URL_DYNAMODB]: endpointUrl,
+  [VAR.AWS_ENDPOINT_URL_SQS]: endpointUrl,
+  [VAR.AWS_ENDPOINT_URL_SECRETS_MANAGER]: endpointUrl,
+  [VAR.LOG_LEVEL]: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  [VAR.METRICS_NAMESPACE]: z.string().min(1).optional(),
+  [VAR.METRICS_SERVICE]: z.string().min(1).default('SmsSender'),
+  [VAR.METRICS_INTERVAL_SECONDS]: seconds.max(3600).default(60),
 });
 
-type Env = z.output<typeof envSchema>;
+type Vars = z.output<typeof envSchema>;
 
-/** Parses 'MCON2,ISO,SINGLE'; throws BindServiceConfigError on an unknown or repeated flag. */
-export function parseSystemType(systemType: string): SystemTypeFlags {
-  const flags: SystemTypeFlags = { iso: false, single: false };
-  const seen = new Set<string>();
-  for (const raw of systemType.split(',')) {
-    const value = raw.trim().toUpperCase();
-    if (value === '') continue;
-    const mcon = /^MCON([1-9])$/.exec(value);
-    const name = mcon ? 'MCON' : value;
-    if (seen.has(name)) throw configError('SMPP_SYSTEM_TYPE', `flag ${name} is given twice`);
-    seen.add(name);
-    if (mcon) flags.mcon = Number(mcon[1]);
-    else if (value === 'ISO') flags.iso = true;
-    else if (value === 'SINGLE') flags.single = true;
-    // A typo ("SINLGE") would silently change receipts or encodings: refuse it at boot.
-    else throw configError('SMPP_SYSTEM_TYPE', `unknown flag "${raw.trim()}" (known: MCON1-9, ISO, SINGLE)`);
-  }
-  return flags;
-}
+const SOURCE: ConfigSource<BindServiceConfigError> = {
+  component: 'bind-service',
+  error: BindServiceConfigError,
+};
 
 export function configError(variable: string, problem: string): BindServiceConfigError {
-  return new BindServiceConfigError(`Invalid bind-service configuration: ${variable}: ${problem}`, [
-    variable,
-  ]);
+  return variableError(SOURCE, variable, problem);
 }
 
-function credentialsOf(env: Env): SmppCredentialsSource {
-  const inline = env.SMPP_SYSTEM_ID !== undefined || env.SMPP_PASSWORD !== undefined;
-  if (env.SMPP_SECRET_ARN !== undefined) {
+function credentialsOf(vars: Vars): SmppCredentialsSource {
+  const { SMPP_SECRET_ARN, SMPP_SYSTEM_ID, SMPP_PASSWORD } = VAR;
+  const inline = vars.SMPP_SYSTEM_ID !== undefined || vars.SMPP_PASSWORD !== undefined;
+  if (vars.SMPP_SECRET_ARN !== undefined) {
     if (inline) {
       throw configError(
-        'SMPP_SECRET_ARN',
-        'give either SMPP_SECRET_ARN or SMPP_SYSTEM_ID/SMPP_PASSWORD, not both',
+        SMPP_SECRET_ARN,
+        `give either ${SMPP_SECRET_ARN} or ${SMPP_SYSTEM_ID}/${SMPP_PASSWORD}, not both`,
       );
     }
-    return { kind: 'secret', secretArn: env.SMPP_SECRET_ARN };
+    return { kind: 'secret', secretArn: vars.SMPP_SECRET_ARN };
   }
-  if (env.SMPP_SYSTEM_ID === undefined)
-    throw configError('SMPP_SYSTEM_ID', 'is required (or SMPP_SECRET_ARN)');
-  if (env.SMPP_PASSWORD === undefined) throw configError('SMPP_PASSWORD', 'is required (or SMPP_SECRET_ARN)');
-  return { kind: 'inline', systemId: env.SMPP_SYSTEM_ID, password: env.SMPP_PASSWORD };
+  if (vars.SMPP_SYSTEM_ID === undefined) {
+    throw configError(SMPP_SYSTEM_ID, `is required (or ${SMPP_SECRET_ARN})`);
+  }
+  if (vars.SMPP_PASSWORD === undefined)
+    throw configError(SMPP_PASSWORD, `is required (or ${SMPP_SECRET_ARN})`);
+  return { kind: 'inline', systemId: vars.SMPP_SYSTEM_ID, password: vars.SMPP_PASSWORD };
 }
 
-/** One validated config from the environment; throws BindServiceConfigError naming the variable. */
-export function loadConfig(env: Readonly<Record<string, string | undefined>>): BindServiceConfig {
-  // Empty strings count as unset: `FOO=` in an .env file or a CDK default means "not given".
-  const given = Object.fromEntries(
-    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
-  );
-  const result = envSchema.safeParse(given);
-  if (!result.success) {
-    const variables = result.error.issues.map((issue) => String(issue.path[0] ?? '(env)'));
-    const problems = result.error.issues.map((issue) => {
-      const problem = /received undefined$/.test(issue.message) ? 'is required' : issue.message;
-      return `${String(issue.path[0] ?? '(env)')}: ${problem}`;
-    });
-    throw new BindServiceConfigError(`Invalid bind-service configuration: ${problems.join('; ')}`, variables);
-  }
-  const vars = result.data;
-  const flags = parseSystemType(vars.SMPP_SYSTEM_TYPE);
+/** One validated config from the environment; throws BindServiceConfigError naming the variables. */
+export function loadConfig(env: Env): BindServiceConfig {
+  const vars = loadEnv(envSchema, env, SOURCE);
+  const { flags } = vars.SMPP_SYSTEM_TYPE;
   // Without MCON a second bind with the same login ends the first one (SPEC §2).
   if (vars.SMPP_BINDS > (flags.mcon ?? 1)) {
     throw configError(
-      'SMPP_BINDS',
-      `${vars.SMPP_BINDS} binds need SMPP_SYSTEM_TYPE to carry MCONn with n >= ${vars.SMPP_BINDS}`,
+      VAR.SMPP_BINDS,
+      `${vars.SMPP_BINDS} binds need ${VAR.SMPP_SYSTEM_TYPE} to carry MCONn with n >= ${vars.SMPP_BINDS}`,
     );
   }
   const smppPort = vars.SMPP_PORT ?? (vars.SMPP_TLS ? DEFAULT_TLS_PORT : DEFAULT_PORT);
   const hosts: SmppHost[] = [{ host: vars.SMPP_HOST, port: smppPort }];
   if (vars.SMPP_BACKUP_HOST) hosts.push({ host: vars.SMPP_BACKUP_HOST, port: smppPort });
-  if (vars.SMPP_TLS_CA && !vars.SMPP_TLS) throw configError('SMPP_TLS_CA', 'is only used with SMPP_TLS=true');
+  if (vars.SMPP_TLS_CA && !vars.SMPP_TLS) {
+    throw configError(VAR.SMPP_TLS_CA, `is only used with ${VAR.SMPP_TLS}=true`);
+  }
 
   return {
     smpp: {
       hosts,
       credentials: credentialsOf(vars),
-      systemType: vars.SMPP_SYSTEM_TYPE,
+      systemType: vars.SMPP_SYSTEM_TYPE.value,
       flags,
       tls: { enabled: vars.SMPP_TLS, ...(vars.SMPP_TLS_CA ? { caPath: vars.SMPP_TLS_CA } : {}) },
       throughput: vars.SMPP_THROUGHPUT,
@@ -226,7 +187,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): B
       bulk: { url: vars.BULK_QUEUE_URL, dlqUrl: vars.BULK_DLQ_URL },
     },
     receiveWaitSeconds: vars.SQS_WAIT_SECONDS,
-    prepare: { isoMode: flags.iso, maxParts: vars.MAX_PARTS },
+    prepare: prepareOptionsOf(vars),
     health: { host: vars.HEALTH_HOST, port: vars.HEALTH_PORT },
     drainMs: Math.round(vars.DRAIN_SECONDS * 1000),
     lease: {

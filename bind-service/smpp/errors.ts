@@ -1,11 +1,22 @@
-import { DomainError } from '#core/domain/errors.ts';
+import { AdapterError, ConfigError, DomainError } from '#core/domain/errors.ts';
 import { commandStatusName } from './pdu/status.ts';
 
-/** Base of every failure the SMPP engine reports; `code` is stable for logs and metrics. */
-export abstract class SmppError extends DomainError {}
+/**
+ * Base of the SMSC link's failures (refusals, timeouts, lost or refused connections); `code` is
+ * stable for logs and metrics. Two errors of the engine are not the link's: a bad session config
+ * (a ConfigError) and an address no SUBMIT_SM can carry (a DomainError, the request's fault).
+ */
+export abstract class SmppError extends AdapterError {}
 
-export class SessionConfigError extends SmppError {
-  readonly code = 'SMPP_CONFIG_INVALID';
+/** The session settings given to the engine are invalid; `path` names the field. */
+export class SessionConfigError extends ConfigError {
+  override readonly code = 'SMPP_CONFIG_INVALID';
+  readonly path: readonly (string | number)[];
+
+  constructor(message: string, path: readonly (string | number)[] = []) {
+    super(message);
+    this.path = path;
+  }
 }
 
 /** The SMSC answered a request with a non-zero command_status. */
@@ -69,6 +80,7 @@ export class ConnectError extends SmppError {
   }
 }
 
-export class InvalidAddressError extends SmppError {
+/** A destination the SMSC cannot take: the request's fault, so its queue message is rejected. */
+export class InvalidAddressError extends DomainError {
   readonly code = 'SMPP_INVALID_ADDRESS';
 }

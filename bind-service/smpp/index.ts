@@ -27,7 +27,6 @@ export { type AddressOverrides, addressFor, destinationAddress, type SmppAddress
 export type {
   DeliverAddress,
   DeliverSm,
-  ProviderTlvs,
   QueryResult,
   SubmitFields,
   SubmitOutcome,

@@ -1,22 +1,27 @@
+import { ConfigError } from '#core/domain/errors.ts';
+import { InvalidSystemTypeError, parseSystemType } from '#core/domain/provider/system-type.ts';
+
 // The arithmetic that keeps the provider's "one session per login" rule (SPEC §2) true in ECS:
 // how many sessions a login may hold, whether a deployment may start the new task before stopping
 // the old one, how long ECS must wait on SIGTERM, and how long a received message stays invisible.
 // Pure functions, so tests can check every case without synthesising a stack.
 
-export class BindLimitsError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'BindLimitsError';
-  }
+/** The deployment's settings would break the login's session limit or Fargate's stop timeout. */
+export class BindLimitsError extends ConfigError {
+  override readonly code = 'bind_limits_invalid';
 }
 
-/** n from an `MCONn` flag in system_type ("MCON3,ISO" → 3); undefined without one (one session). */
+/**
+ * n from an `MCONn` flag in system_type ("MCON3,ISO" → 3); undefined without one (one session). A
+ * value the bind-service would refuse at start fails the synth instead of a deployment.
+ */
 export function mconOf(systemType: string): number | undefined {
-  for (const flag of systemType.split(',')) {
-    const match = /^MCON([1-9])$/.exec(flag.trim().toUpperCase());
-    if (match) return Number(match[1]);
+  try {
+    return parseSystemType(systemType).mcon;
+  } catch (error) {
+    if (!(error instanceof InvalidSystemTypeError)) throw error;
+    throw new BindLimitsError(`system_type "${systemType}": ${error.message}`, [], { cause: error });
   }
-  return undefined;
 }
 
 export interface SessionPlanInput {

@@ -5,6 +5,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { VAR } from '#core/config/variables.ts';
 import { ENTRIES, PROJECT_ROOT } from '../paths.ts';
 import { type SessionPlan, stopTimeoutSeconds } from './bind-limits.ts';
 import { bindSecretArn, type ResourceConsumer } from './consumer.ts';
@@ -111,21 +112,21 @@ export class BindService extends Construct {
         maxBufferSize: Size.mebibytes(25),
       }),
       environment: {
-        SMPP_HOST: smpp.host,
-        SMPP_PORT: String(smpp.port),
-        ...(smpp.backupHost ? { SMPP_BACKUP_HOST: smpp.backupHost } : {}),
-        SMPP_TLS: String(smpp.tls),
-        SMPP_SYSTEM_TYPE: smpp.systemType,
-        SMPP_BINDS: String(smpp.bindsPerTask),
-        SMPP_WINDOW: String(smpp.windowSize),
-        SMPP_THROUGHPUT: String(smpp.throughput),
-        SMPP_RESPONSE_TIMEOUT_SECONDS: String(smpp.responseTimeoutSeconds),
-        MAX_PARTS: String(smpp.maxParts),
-        HEALTH_PORT: String(HEALTH_PORT),
-        DRAIN_SECONDS: String(props.drainSeconds),
-        AWS_REGION: Stack.of(this).region,
-        METRICS_NAMESPACE: props.metrics.namespace,
-        METRICS_SERVICE: props.metrics.service,
+        [VAR.SMPP_HOST]: smpp.host,
+        [VAR.SMPP_PORT]: String(smpp.port),
+        ...(smpp.backupHost ? { [VAR.SMPP_BACKUP_HOST]: smpp.backupHost } : {}),
+        [VAR.SMPP_TLS]: String(smpp.tls),
+        [VAR.SMPP_SYSTEM_TYPE]: smpp.systemType,
+        [VAR.SMPP_BINDS]: String(smpp.bindsPerTask),
+        [VAR.SMPP_WINDOW]: String(smpp.windowSize),
+        [VAR.SMPP_THROUGHPUT]: String(smpp.throughput),
+        [VAR.SMPP_RESPONSE_TIMEOUT_SECONDS]: String(smpp.responseTimeoutSeconds),
+        [VAR.MAX_PARTS]: String(smpp.maxParts),
+        [VAR.HEALTH_PORT]: String(HEALTH_PORT),
+        [VAR.DRAIN_SECONDS]: String(props.drainSeconds),
+        [VAR.AWS_REGION]: Stack.of(this).region,
+        [VAR.METRICS_NAMESPACE]: props.metrics.namespace,
+        [VAR.METRICS_SERVICE]: props.metrics.service,
       },
       // SIGTERM → stop taking work, drain the window, unbind; SIGKILL only after this.
       stopTimeout: Duration.seconds(stopTimeoutSeconds(props.drainSeconds)),
@@ -149,7 +150,7 @@ export class BindService extends Construct {
     props.store.bindMessages(consumer, 'readWrite');
     props.store.bindInbound(consumer, 'readWrite');
     props.queues.bindConsumer(consumer);
-    bindSecretArn(consumer, smpp.credentials, 'SMPP_SECRET_ARN');
+    bindSecretArn(consumer, smpp.credentials, VAR.SMPP_SECRET_ARN);
 
     const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,

@@ -1,5 +1,6 @@
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type { VariableName } from '#core/config/variables.ts';
 
 // Convention 7: whoever is given access to a table, queue or secret also gets the environment
 // variable naming it, in one call (`store.bindMessages(fn, 'readWrite')`). A Lambda function and the
@@ -13,7 +14,7 @@ export interface ResourceConsumer extends iam.IGrantable {
 export function bindSecretArn(
   consumer: ResourceConsumer,
   secret: secretsmanager.ISecret,
-  envName: string,
+  envName: VariableName,
 ): void {
   secret.grantRead(consumer);
   consumer.addEnvironment(envName, secret.secretArn);

@@ -7,6 +7,7 @@ import {
   MESSAGES_TABLE,
   type TableDefinition,
 } from '#core/aws/resources/resource-definitions.ts';
+import { VAR, type VariableName } from '#core/config/variables.ts';
 import type { ResourceConsumer } from './consumer.ts';
 import { toGlobalSecondaryIndexProps, toTableProps } from './resource-mapping.ts';
 
@@ -45,7 +46,7 @@ class DefinedTable {
   constructor(
     readonly table: dynamodb.Table,
     private readonly definition: TableDefinition,
-    private readonly envName: string,
+    private readonly envName: VariableName,
   ) {}
 
   bind(consumer: ResourceConsumer, access: TableAccess): void {
@@ -91,12 +92,12 @@ export class MessageStore extends Construct {
     this.messagesTable = new DefinedTable(
       createTable(this, MESSAGES_TABLE, key),
       MESSAGES_TABLE,
-      'MESSAGES_TABLE',
+      VAR.MESSAGES_TABLE,
     );
     this.inboundTable = new DefinedTable(
       createTable(this, INBOUND_TABLE, key),
       INBOUND_TABLE,
-      'INBOUND_TABLE',
+      VAR.INBOUND_TABLE,
     );
   }
 

@@ -5,6 +5,7 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { VAR } from '#core/config/variables.ts';
 import type { NodeFunction } from './node-function.ts';
 
 // Alarms and one dashboard for what an operator must act on (docs/operations.md has the runbook and
@@ -104,7 +105,7 @@ export class Operations extends Construct {
     this.alarm('ThrottlingRate', throttleRate, {
       threshold: props.throttledPercent,
       evaluationPeriods: 2,
-      alarmDescription: `Over ${props.throttledPercent}% of submits answered ESME_RTHROTTLED for 10 minutes: SMPP_THROUGHPUT exceeds the account rate.`,
+      alarmDescription: `Over ${props.throttledPercent}% of submits answered ESME_RTHROTTLED for 10 minutes: ${VAR.SMPP_THROUGHPUT} exceeds the account rate.`,
     });
 
     const unknown = bindMetric(BIND_SERVICE_METRICS.unknownOutcomes, 'Sum', FIVE_MINUTES);

@@ -1,6 +1,7 @@
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { LANES, type Lane, QUEUES } from '#core/aws/resources/resource-definitions.ts';
+import { VAR, type VariableName } from '#core/config/variables.ts';
 import type { ResourceConsumer } from './consumer.ts';
 import { toDeadLetterQueueProps, toQueueProps } from './resource-mapping.ts';
 
@@ -17,9 +18,9 @@ export interface SendQueuesProps {
 }
 
 const ENV = {
-  urgent: { queue: 'URGENT_QUEUE_URL', dlq: 'URGENT_DLQ_URL' },
-  bulk: { queue: 'BULK_QUEUE_URL', dlq: 'BULK_DLQ_URL' },
-} as const satisfies Record<Lane, { queue: string; dlq: string }>;
+  urgent: { queue: VAR.URGENT_QUEUE_URL, dlq: VAR.URGENT_DLQ_URL },
+  bulk: { queue: VAR.BULK_QUEUE_URL, dlq: VAR.BULK_DLQ_URL },
+} as const satisfies Record<Lane, { queue: VariableName; dlq: VariableName }>;
 
 export class SendQueues extends Construct {
   readonly lanes: Readonly<Record<Lane, LaneQueues>>;

@@ -3,6 +3,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { VAR } from '#core/config/variables.ts';
 import { ENTRIES } from '../paths.ts';
 import { alarmTopic } from './alarm-topic.ts';
 import { SmsApi } from './api.ts';
@@ -79,7 +80,7 @@ export class SmsSender extends Construct {
       memorySize: 512,
       timeout: Duration.seconds(15),
       // Same values as the bind-service: the 202's encoding and part count are what will be sent.
-      environment: { SMPP_SYSTEM_TYPE: smpp.systemType, MAX_PARTS: String(smpp.maxParts) },
+      environment: { [VAR.SMPP_SYSTEM_TYPE]: smpp.systemType, [VAR.MAX_PARTS]: String(smpp.maxParts) },
     });
     this.store.bindMessages(this.apiHandler, 'readWrite');
     this.queues.bindProducer(this.apiHandler);

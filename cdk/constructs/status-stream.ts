@@ -5,6 +5,7 @@ import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources'
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { VAR } from '#core/config/variables.ts';
 import { ENTRIES } from '../paths.ts';
 import { bindSecretArn, type ResourceConsumer } from './consumer.ts';
 import type { LogSettings } from './log-group.ts';
@@ -28,7 +29,7 @@ export interface StatusStreamProps {
 /** PutEvents on the bus, and its name in EVENT_BUS_NAME. */
 function bindEventBus(consumer: ResourceConsumer, bus: events.IEventBus): void {
   bus.grantPutEventsTo(consumer);
-  consumer.addEnvironment('EVENT_BUS_NAME', bus.eventBusName);
+  consumer.addEnvironment(VAR.EVENT_BUS_NAME, bus.eventBusName);
 }
 
 export class StatusStream extends Construct {
@@ -48,7 +49,7 @@ export class StatusStream extends Construct {
     // It reads only the stream records (granted by the event source below): no table access.
     bindEventBus(this.handler, props.eventBus);
     this.signingSecret = props.callbackSigningSecret ?? this.generatedSigningSecret();
-    bindSecretArn(this.handler, this.signingSecret, 'CALLBACK_SIGNING_SECRET_ARN');
+    bindSecretArn(this.handler, this.signingSecret, VAR.CALLBACK_SIGNING_SECRET_ARN);
 
     this.failures = new sqs.Queue(this, 'Failures', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,

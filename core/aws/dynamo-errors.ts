@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { RepositoryUnavailableError } from '#core/aws/errors.ts';
-import { sleepBackoff } from '#core/aws/retry.ts';
+import { type BackoffPolicy, sleepBackoff } from '#core/support/backoff.ts';
 
 // Recognising DynamoDB's answers, and turning the transient ones into RepositoryUnavailableError.
 
@@ -71,7 +71,7 @@ export function translateDynamoError(error: unknown, operation: string): unknown
 }
 
 const CONFLICT_ATTEMPTS = 6;
-const CONFLICT_BACKOFF = { baseMs: 10, capMs: 200 };
+const CONFLICT_BACKOFF: BackoffPolicy = { baseMs: 10, capMs: 200, jitter: 'full' };
 
 /**
  * Runs one DynamoDB operation: retries transaction conflicts with jittered back-off, then translates

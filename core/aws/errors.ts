@@ -1,14 +1,10 @@
+import { AdapterError } from '#core/domain/errors.ts';
+
 // One error class per failure kind a caller has to decide on. A stale or duplicate state event is NOT
 // an error (the repository returns 'stale'); these are the cases where the caller must act.
 
-export abstract class AwsAdapterError extends Error {
-  abstract readonly code: string;
-
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
+/** A failure of DynamoDB or SQS, translated by the adapters in core/aws. */
+export abstract class AwsAdapterError extends AdapterError {}
 
 /**
  * DynamoDB could not be reached or asked us to slow down (throttling, 5xx, network, a transaction

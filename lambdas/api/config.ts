@@ -1,24 +1,22 @@
 import { z } from 'zod';
+import { type Env, loadEnv } from '#core/config/load-env.ts';
+import { endpointUrl, preparationVariables, prepareOptionsOf } from '#core/config/shared-variables.ts';
+import { VAR } from '#core/config/variables.ts';
+import { ConfigError } from '#core/domain/errors.ts';
 import type { PrepareOptions } from '#core/domain/messages/prepare-message.ts';
 
 // The API's settings, read once at cold start. A bad or missing variable stops the function (or the
-// local server) at boot with the variable's name, rather than failing the first request.
-
-/** Concatenated SMS carry a one-byte part count, so 255 is the hard ceiling. */
-const MAX_PARTS_CEILING = 255;
+// local server) at boot with the variable's name, rather than failing the first request. That holds
+// for SMPP_SYSTEM_TYPE too: a value the bind-service would refuse must not be promised in a 202.
 
 const envSchema = z.object({
-  MESSAGES_TABLE: z.string().min(1),
-  URGENT_QUEUE_URL: z.url(),
-  BULK_QUEUE_URL: z.url(),
-  // The bind's system_type, e.g. "MCON2,ISO,SINGLE". Only ISO matters here, but the API must plan
-  // encodings and parts exactly as the bind-service will send them, so it reads the same setting.
-  SMPP_SYSTEM_TYPE: z.string().default(''),
-  MAX_PARTS: z.coerce.number().int().min(1).max(MAX_PARTS_CEILING).default(10),
-  AWS_REGION: z.string().min(1),
-  // Local mode only (DynamoDB Local, fauxqs); in AWS the SDK finds the regional endpoints.
-  AWS_ENDPOINT_URL_DYNAMODB: z.url().optional(),
-  AWS_ENDPOINT_URL_SQS: z.url().optional(),
+  [VAR.MESSAGES_TABLE]: z.string().min(1),
+  [VAR.URGENT_QUEUE_URL]: z.url(),
+  [VAR.BULK_QUEUE_URL]: z.url(),
+  ...preparationVariables,
+  [VAR.AWS_REGION]: z.string().min(1),
+  [VAR.AWS_ENDPOINT_URL_DYNAMODB]: endpointUrl,
+  [VAR.AWS_ENDPOINT_URL_SQS]: endpointUrl,
 });
 
 export interface ApiConfig {
@@ -29,31 +27,15 @@ export interface ApiConfig {
   endpoints: { dynamodb?: string; sqs?: string };
 }
 
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
+// The API's config error is the root ConfigError itself: it added nothing to it.
+export { ConfigError };
 
-/** Provider flags in system_type are comma-separated and case-insensitive ("mcon2,iso"). */
-export function systemTypeHasIso(systemType: string): boolean {
-  return systemType.split(',').some((flag) => flag.trim().toUpperCase() === 'ISO');
-}
-
-export function loadConfig(env: Readonly<Record<string, string | undefined>>): ApiConfig {
-  // Empty strings count as unset: `FOO=` in a .env file or a CDK default means "not given".
-  const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
-  const result = envSchema.safeParse(given);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new ConfigError(`Invalid API configuration: ${problems.join('; ')}`);
-  }
-  const vars = result.data;
+export function loadConfig(env: Env): ApiConfig {
+  const vars = loadEnv(envSchema, env, { component: 'API', error: ConfigError });
   return {
     messagesTable: vars.MESSAGES_TABLE,
     queueUrls: { urgent: vars.URGENT_QUEUE_URL, bulk: vars.BULK_QUEUE_URL },
-    prepare: { isoMode: systemTypeHasIso(vars.SMPP_SYSTEM_TYPE), maxParts: vars.MAX_PARTS },
+    prepare: prepareOptionsOf(vars),
     region: vars.AWS_REGION,
     endpoints: {
       ...(vars.AWS_ENDPOINT_URL_DYNAMODB ? { dynamodb: vars.AWS_ENDPOINT_URL_DYNAMODB } : {}),

@@ -1,13 +1,18 @@
+import { DomainError } from '#core/domain/errors.ts';
 import { callbackTargetProblem, postCallback } from './callback.ts';
 import type { MessageStatusChanged } from './status-event.ts';
 
 // The callback port: refuses targets this process must not reach, signs with the secret, posts.
 
-/** The target may never be called (e.g. loopback in AWS): retrying cannot help, so it is not a failure. */
-export class CallbackRefusedError extends Error {
+/**
+ * The target may never be called (e.g. loopback in AWS): retrying cannot help, so it is not a failure.
+ * A DomainError: the message's callbackUrl breaks where this process may connect; nothing failed.
+ */
+export class CallbackRefusedError extends DomainError {
+  readonly code = 'callback_refused';
+
   constructor(readonly reason: string) {
-    super(`callback refused: ${reason}`);
-    this.name = 'CallbackRefusedError';
+    super(`callback refused: ${reason}`, ['callbackUrl']);
   }
 }
 

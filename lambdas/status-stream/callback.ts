@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { AdapterError, type AppErrorOptions } from '#core/domain/errors.ts';
 import { isLoopbackUrl } from '#core/domain/requests/loopback-url.ts';
 import { SIGNATURE_HEADER, signPayload, TIMESTAMP_HEADER } from './signature.ts';
 
@@ -9,15 +10,17 @@ import { SIGNATURE_HEADER, signPayload, TIMESTAMP_HEADER } from './signature.ts'
 
 export const CALLBACK_TIMEOUT_MS = 5_000;
 
-export class CallbackError extends Error {
+/** The receiver did not take the callback (no answer, a timeout, a non-2xx status). */
+export class CallbackError extends AdapterError {
+  readonly code = 'callback_failed';
+
   constructor(
     message: string,
     /** The HTTP status the receiver answered, when it answered. */
     readonly status?: number,
-    options?: { cause?: unknown },
+    options?: AppErrorOptions,
   ) {
     super(message, options);
-    this.name = 'CallbackError';
   }
 }
 

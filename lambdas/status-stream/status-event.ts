@@ -1,4 +1,5 @@
 import { fromMessageItem, isMessageItem } from '#core/aws/messages/message-item.ts';
+import { AdapterError } from '#core/domain/errors.ts';
 import type { MessageKind } from '#core/domain/messages/message-kinds.ts';
 import type { MessageError, MessageRecord } from '#core/domain/messages/message-model.ts';
 import { MESSAGE_STATUSES, type MessageStatus } from '#core/domain/messages/message-state.ts';
@@ -70,10 +71,12 @@ export function statusChangeOf(record: DynamoDbStreamRecord): StatusChange | und
   return next.callbackUrl ? { event, callbackUrl: next.callbackUrl } : { event };
 }
 
-export class UnreadableImageError extends Error {
+/** A stream image this code cannot read: what the table handed over is not a message record. */
+export class UnreadableImageError extends AdapterError {
+  readonly code = 'unreadable_image';
+
   constructor(readonly field: string) {
     super(`message image has no valid ${field}`);
-    this.name = 'UnreadableImageError';
   }
 }
 

@@ -57,6 +57,8 @@ describe('bind limits', () => {
     [{ systemType: 'MCON2', bindsPerTask: 1, desiredCount: 3 }, /3 sessions, but the login allows 2/],
     [{ systemType: '', bindsPerTask: 0, desiredCount: 1 }, /binds per task must be a positive integer/],
     [{ systemType: '', bindsPerTask: 1, desiredCount: 1.5 }, /desired count must be a non-negative integer/],
+    [{ systemType: 'MCON2,SINLGE', bindsPerTask: 1, desiredCount: 1 }, /unknown flag "SINLGE"/],
+    [{ systemType: 'MCON10', bindsPerTask: 1, desiredCount: 1 }, /MCONn takes n from 1 to 9/],
   ])('when the plan is %o, then it is refused', (input, message) => {
     // Act
     const act = () => planSessions(input);

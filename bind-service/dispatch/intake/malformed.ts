@@ -6,7 +6,11 @@ import { DuplicateMessageIdError } from '#core/aws/errors.ts';
 import type { Lane } from '#core/aws/resources/resource-definitions.ts';
 import { isBatchId } from '#core/domain/messages/message-id.ts';
 import { MESSAGE_KINDS, type MessageKind } from '#core/domain/messages/message-kinds.ts';
-import type { MessageError, MessageRecord } from '#core/domain/messages/message-model.ts';
+import {
+  type MessageError,
+  type MessageRecord,
+  newAcceptedRecord,
+} from '#core/domain/messages/message-model.ts';
 import {
   DEFAULT_VALIDITY_MINUTES,
   MAX_CLIENT_REF_LENGTH,
@@ -40,30 +44,22 @@ const str = (value: unknown, max: number): string | undefined =>
 export function rejectedRecordBase(id: string, raw: unknown, lane: Lane, now: Date): MessageRecord {
   const fields = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
   const kind = MESSAGE_KINDS.includes(fields.kind as MessageKind) ? (fields.kind as MessageKind) : 'sms';
-  const at = now.toISOString();
-  const text = str(fields.text, MAX_TEXT_LENGTH);
-  const clientRef = str(fields.clientRef, MAX_CLIENT_REF_LENGTH);
-  const batchId = isBatchId(fields.batchId) ? fields.batchId : undefined;
-  return {
-    id,
-    to: str(fields.to, 254) ?? '',
-    kind,
-    priority: lane,
-    encoding: 'gsm7',
-    dataCoding: 0,
-    parts: 0,
-    validityMinutes: DEFAULT_VALIDITY_MINUTES,
-    status: 'accepted',
-    history: [{ status: 'accepted', at }],
-    smscIds: [],
-    read: false,
-    clicked: false,
-    createdAt: at,
-    updatedAt: at,
-    ...(text === undefined ? {} : { text }),
-    ...(clientRef === undefined ? {} : { clientRef }),
-    ...(batchId === undefined ? {} : { batchId }),
-  };
+  return newAcceptedRecord(
+    {
+      id,
+      to: str(fields.to, 254) ?? '',
+      kind,
+      priority: lane,
+      encoding: 'gsm7',
+      dataCoding: 0,
+      parts: 0,
+      validityMinutes: DEFAULT_VALIDITY_MINUTES,
+      text: str(fields.text, MAX_TEXT_LENGTH),
+      clientRef: str(fields.clientRef, MAX_CLIENT_REF_LENGTH),
+      batchId: isBatchId(fields.batchId) ? fields.batchId : undefined,
+    },
+    now,
+  );
 }
 
 async function markRejected(deps: MalformedDeps, id: string, error: MessageError, record: MessageRecord) {

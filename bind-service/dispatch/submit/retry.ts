@@ -6,19 +6,16 @@
 //   message is kept invisible meanwhile, and its redelivery would know only that it was claimed.
 import { setTimeout as delay } from 'node:timers/promises';
 import { RepositoryUnavailableError } from '#core/aws/errors.ts';
+import { type BackoffPolicy, backoffDelayMs, sleepBackoff } from '#core/support/backoff.ts';
 
-export interface WriteRetry {
+/** Exact delays (no jitter): base, 2 × base, ... up to the cap. */
+export interface WriteRetry extends Pick<BackoffPolicy, 'baseMs' | 'capMs'> {
   attempts: number;
-  baseMs: number;
-  capMs: number;
 }
 
 export const DEFAULT_WRITE_RETRY: WriteRetry = { attempts: 5, baseMs: 100, capMs: 2_000 };
 
-export interface PatientRetry {
-  baseMs: number;
-  capMs: number;
-}
+export type PatientRetry = Pick<BackoffPolicy, 'baseMs' | 'capMs'>;
 
 export const DEFAULT_PATIENT_RETRY: PatientRetry = { baseMs: 100, capMs: 5_000 };
 
@@ -32,7 +29,7 @@ export async function retryTransient<T>(
       return await write();
     } catch (error) {
       if (!(error instanceof RepositoryUnavailableError) || attempt >= retry.attempts) throw error;
-      await delay(Math.min(retry.capMs, retry.baseMs * 2 ** (attempt - 1)));
+      await sleepBackoff(attempt - 1, retry);
     }
   }
 }
@@ -49,13 +46,13 @@ export async function retryUntil<T>(
   options: { now?: () => number; backoff?: PatientRetry } = {},
 ): Promise<T> {
   const now = options.now ?? (() => performance.now());
-  const { baseMs, capMs } = options.backoff ?? DEFAULT_PATIENT_RETRY;
+  const backoff = options.backoff ?? DEFAULT_PATIENT_RETRY;
   for (let attempt = 0; ; attempt++) {
     try {
       return await write();
     } catch (error) {
       if (!(error instanceof RepositoryUnavailableError)) throw error;
-      const pause = Math.min(capMs, baseMs * 2 ** attempt);
+      const pause = backoffDelayMs(attempt, backoff);
       const early = attempt + 1 < DEFAULT_WRITE_RETRY.attempts;
       if (!early && now() + pause >= deadline()) throw error;
       await delay(pause);

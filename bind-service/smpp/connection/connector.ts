@@ -2,12 +2,12 @@
 // exponential back-off between attempts (reset after a good bind). A refused password or system_id
 // ends the attempts for good: retrying a wrong login only risks locking the account.
 
+import { Backoff } from '#core/support/backoff.ts';
 import type { ResolvedSessionConfig, SmppHost } from '../config.ts';
 import { BindCredentialsError } from '../errors.ts';
 import type { DisconnectReason, SessionEventEmitter } from '../events.ts';
 import type { PDU } from '../pdu/smpp-package.ts';
 import { commandStatusName, isCredentialsFailure, Status } from '../pdu/status.ts';
-import { Backoff } from './backoff.ts';
 import { SmppConnection } from './connection.ts';
 
 export interface ConnectorHooks {
@@ -36,7 +36,13 @@ export class Connector {
     private readonly hooks: ConnectorHooks,
     private readonly options: ConnectorOptions,
   ) {
-    this.backoff = new Backoff(config.reconnect, options.random);
+    // Capped, with jitter, reset after a good bind (fiorix go-smpp): a flapping link is retried
+    // quickly, a dead one is not hammered, and many binds do not retry in lockstep.
+    const { initialDelayMs, maxDelayMs, multiplier, jitter } = config.reconnect;
+    this.backoff = new Backoff(
+      { baseMs: initialDelayMs, capMs: maxDelayMs, multiplier, jitter },
+      options.random,
+    );
   }
 
   /** First attempt right away, on the primary host. */

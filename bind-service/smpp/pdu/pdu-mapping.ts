@@ -1,5 +1,6 @@
 // Translation between the package's loose PDU objects and this project's typed shapes. Nothing here
 // touches a socket, so every mapping is unit-testable.
+import type { ProviderTlvs } from '#core/domain/receipts/receipt.ts';
 import { type PDU, type PduFields, PROVIDER_TLV } from './smpp-package.ts';
 import { commandStatusName, Status } from './status.ts';
 
@@ -78,19 +79,6 @@ export interface DeliverAddress {
   addr: string;
   ton: number;
   npi: number;
-}
-
-export interface ProviderTlvs {
-  /** 0x2000, 'n.nnnn'. */
-  cost?: string;
-  /** 0x2001, bit field: message type, second balance, template flags. */
-  flags?: number;
-  /** 0x2002. */
-  parts?: number;
-  /** 0x2003, mcc+mnc. */
-  mccmnc?: string;
-  /** 0x2004: 2 read, 4 link clicked. */
-  extraStatus?: number;
 }
 
 export interface DeliverSm {

@@ -1,6 +1,10 @@
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailed, runDynamo } from '#core/aws/dynamo-errors.ts';
-import { RETENTION } from '#core/aws/resources/resource-definitions.ts';
+import {
+  type InboundClock,
+  type InboundRepositoryOptions,
+  inboundClock,
+} from '#core/aws/inbound/inbound-repository.ts';
 import { newMessageId } from '#core/domain/messages/message-id.ts';
 
 // Added for the bind-service's DELIVER_SM handling (kept apart from InboundRepository on purpose).
@@ -50,31 +54,27 @@ export interface UnparsedReceiptInput {
   receivedAt: string;
 }
 
-export interface InboundDeliveryStoreOptions {
-  clock?: () => Date;
+export interface InboundDeliveryStoreOptions extends InboundRepositoryOptions {
   /**
    * Parts of one message arrive within seconds; an older assembly with the same key is a different
    * message that reused the 8-bit reference, so it is started over. Default 10 minutes.
    */
   assemblyWindowMs?: number;
-  retentionDays?: number;
 }
 
 const DAY_SECONDS = 86_400;
 
 export class InboundDeliveryStore {
-  private readonly now: () => Date;
+  private readonly clock: InboundClock;
   private readonly windowMs: number;
-  private readonly retentionDays: number;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
     options: InboundDeliveryStoreOptions = {},
   ) {
-    this.now = options.clock ?? (() => new Date());
+    this.clock = inboundClock(options);
     this.windowMs = options.assemblyWindowMs ?? 10 * 60_000;
-    this.retentionDays = options.retentionDays ?? RETENTION.inboundDays;
   }
 
   /** Stores one part durably; says whether the message is now complete. */
@@ -110,12 +110,18 @@ export class InboundDeliveryStore {
 
   /** Keeps an unparseable receipt as it came; returns the id it is stored under. */
   async recordUnparsedReceipt(input: UnparsedReceiptInput): Promise<string> {
-    const id = newMessageId(this.now().getTime());
+    const id = newMessageId(this.clock.now().getTime());
     await runDynamo('record unparsed receipt', () =>
       this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { pk: `IN#RAW#${id}`, id, kind: 'unparsed-receipt', ...input, expiresAt: this.expiresAt() },
+          Item: {
+            pk: `IN#RAW#${id}`,
+            id,
+            kind: 'unparsed-receipt',
+            ...input,
+            expiresAt: this.clock.expiresAt(),
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       ),
@@ -125,7 +131,7 @@ export class InboundDeliveryStore {
 
   /** The item after the write, or undefined when an expired assembly is in the way. */
   private async writePart(key: string, part: InboundPartInput): Promise<Record<string, unknown> | undefined> {
-    const now = this.now();
+    const now = this.clock.now();
     try {
       const { Attributes } = await runDynamo('store inbound part', () =>
         this.client.send(
@@ -201,10 +207,6 @@ export class InboundDeliveryStore {
   }
 
   private cutoff(): string {
-    return new Date(this.now().getTime() - this.windowMs).toISOString();
-  }
-
-  private expiresAt(): number {
-    return Math.floor(this.now().getTime() / 1000) + this.retentionDays * DAY_SECONDS;
+    return new Date(this.clock.now().getTime() - this.windowMs).toISOString();
   }
 }

@@ -23,7 +23,23 @@ export type RecordInboundResult = 'recorded' | 'duplicate';
 
 export interface InboundRepositoryOptions {
   clock?: () => Date;
+  /** TTL of inbound items; default RETENTION.inboundDays. */
   retentionDays?: number;
+}
+
+const DAY_SECONDS = 86_400;
+
+/** The clock and the TTL (epoch seconds) of items written to the inbound table now. */
+export interface InboundClock {
+  now: () => Date;
+  expiresAt: () => number;
+}
+
+/** One reading of the options both inbound stores take, so their items expire alike. */
+export function inboundClock(options: InboundRepositoryOptions): InboundClock {
+  const now = options.clock ?? (() => new Date());
+  const retentionSeconds = (options.retentionDays ?? RETENTION.inboundDays) * DAY_SECONDS;
+  return { now, expiresAt: () => Math.floor(now().getTime() / 1000) + retentionSeconds };
 }
 
 export function inboundKey(message: Pick<InboundMessage, 'id' | 'smscId'>): { pk: string } {
@@ -31,20 +47,18 @@ export function inboundKey(message: Pick<InboundMessage, 'id' | 'smscId'>): { pk
 }
 
 export class InboundRepository {
-  private readonly now: () => Date;
-  private readonly retentionDays: number;
+  private readonly clock: InboundClock;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
     options: InboundRepositoryOptions = {},
   ) {
-    this.now = options.clock ?? (() => new Date());
-    this.retentionDays = options.retentionDays ?? RETENTION.inboundDays;
+    this.clock = inboundClock(options);
   }
 
   async recordInbound(message: InboundMessage): Promise<RecordInboundResult> {
-    const expiresAt = Math.floor(this.now().getTime() / 1000) + this.retentionDays * 86_400;
+    const expiresAt = this.clock.expiresAt();
     const smscId = message.smscId === undefined ? {} : { smscId: normaliseSmscId(message.smscId) };
     try {
       await runDynamo('record inbound', () =>

@@ -3,8 +3,8 @@ import { cancellationCodes, isConditionalCheckFailed, runDynamo } from '#core/aw
 import { DuplicateMessageIdError, RepositoryUnavailableError } from '#core/aws/errors.ts';
 import { type IdempotencyItem, itemKey, toMessageItem } from '#core/aws/messages/message-item.ts';
 import type { MessageTable } from '#core/aws/messages/message-writes.ts';
-import { sleepBackoff } from '#core/aws/retry.ts';
 import type { MessageRecord } from '#core/domain/messages/message-model.ts';
+import { type BackoffPolicy, sleepBackoff } from '#core/support/backoff.ts';
 
 // Writing new message records: one at a time (optionally with an idempotency record, in one
 // transaction) or a batch of fresh records.
@@ -28,7 +28,7 @@ export interface CreationTtl {
 
 const BATCH_WRITE_SIZE = 25;
 const BATCH_WRITE_ATTEMPTS = 8;
-const BATCH_BACKOFF = { baseMs: 50, capMs: 2_000 };
+const BATCH_BACKOFF: BackoffPolicy = { baseMs: 50, capMs: 2_000, jitter: 'full' };
 /**
  * Chunks written at once: a batch of 1000 is 40 round trips one after another, but DynamoDB takes
  * them in parallel. Kept small so one batch does not flood the table's (or the client's) capacity.

@@ -7,7 +7,6 @@ import {
   recordStatus,
   type TransitionResult,
 } from '#core/aws/messages/message-writes.ts';
-import { sleepBackoff } from '#core/aws/retry.ts';
 import { UpdateExpressionBuilder } from '#core/aws/update-expression.ts';
 import {
   allowedPredecessors,
@@ -22,6 +21,7 @@ import {
   setFlags,
   setReceiptFields,
 } from '#core/domain/receipts/receipt-fields.ts';
+import { type BackoffPolicy, sleepBackoff } from '#core/support/backoff.ts';
 
 // Applies one receipt to a message whose id is known. The message is read first (its kind, its SMSC
 // ids and its current status decide what the receipt means), then ONE update is written, conditional
@@ -33,7 +33,7 @@ import {
 type Attempt = TransitionResult | 'retry';
 
 const MAX_ATTEMPTS = 8;
-const RACE_BACKOFF = { baseMs: 5, capMs: 100 };
+const RACE_BACKOFF: BackoffPolicy = { baseMs: 5, capMs: 100, jitter: 'full' };
 
 export async function applyReceiptToMessage(
   table: MessageTable,

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { QueuePublishError } from '#core/aws/errors.ts';
 import type { Lane } from '#core/aws/resources/resource-definitions.ts';
-import { sleepBackoff } from '#core/aws/retry.ts';
+import { type BackoffPolicy, sleepBackoff } from '#core/support/backoff.ts';
 
 // Puts send requests on the urgent or bulk queue. A batch is sent 10 entries per SendMessageBatch
 // (SQS's limit); entries SQS refuses for a passing reason are sent again, and whatever still fails
@@ -18,7 +18,7 @@ export interface QueuePublisherOptions {
   maxAttempts?: number;
   /** SendMessageBatch calls in flight at once for a large batch; default 4. */
   concurrency?: number;
-  backoff?: { baseMs: number; capMs: number };
+  backoff?: Pick<BackoffPolicy, 'baseMs' | 'capMs'>;
 }
 
 export interface PublishOptions {
@@ -31,7 +31,7 @@ const SQS_BATCH_SIZE = 10;
 export class QueuePublisher {
   private readonly maxAttempts: number;
   private readonly concurrency: number;
-  private readonly backoff: { baseMs: number; capMs: number };
+  private readonly backoff: BackoffPolicy;
 
   constructor(
     private readonly sqs: SQSClient,
@@ -40,7 +40,7 @@ export class QueuePublisher {
   ) {
     this.maxAttempts = options.maxAttempts ?? 4;
     this.concurrency = options.concurrency ?? 4;
-    this.backoff = options.backoff ?? { baseMs: 50, capMs: 1_000 };
+    this.backoff = { ...(options.backoff ?? { baseMs: 50, capMs: 1_000 }), jitter: 'full' };
   }
 
   /** Returns the SQS message id. SDK errors (after the SDK's own retries) propagate. */

@@ -7,9 +7,9 @@ import type { EncodedMessage, EncodeOptions, MessagePlan } from './types.ts';
 import { UDHI, writeConcatUdh } from './udh.ts';
 import { WRITERS } from './write.ts';
 
-const DEFAULT_MAX_PARTS = 10;
+export const DEFAULT_MAX_PARTS = 10;
 /** The UDH counts parts in one octet. */
-const MAX_PARTS_LIMIT = 255;
+export const MAX_PARTS_LIMIT = 255;
 
 // Started at random so that a restarted process does not reuse the references of the messages it sent
 // just before, which a handset could still be reassembling.

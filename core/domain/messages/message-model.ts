@@ -63,6 +63,38 @@ export interface NewRecordInput {
   now: Date;
 }
 
+/** What a new record says about its message; what the SMSC tells about it comes later. */
+export type AcceptedFields = Omit<
+  MessageRecord,
+  | 'status'
+  | 'history'
+  | 'smscIds'
+  | 'error'
+  | 'cost'
+  | 'mccmnc'
+  | 'read'
+  | 'clicked'
+  | 'hlr'
+  | 'createdAt'
+  | 'updatedAt'
+>;
+
+/** A record in `accepted` at `now`, with nothing heard from the SMSC yet. */
+export function newAcceptedRecord(fields: AcceptedFields, now: Date): MessageRecord {
+  const at = now.toISOString();
+  // Optional fields given as undefined are left out: DynamoDB's marshaller refuses undefined values.
+  return withoutUndefined({
+    ...fields,
+    status: 'accepted',
+    history: [{ status: 'accepted', at }],
+    smscIds: [],
+    read: false,
+    clicked: false,
+    createdAt: at,
+    updatedAt: at,
+  });
+}
+
 /** The record written when a message is accepted, before any SMPP work. */
 export function acceptedMessageRecord({
   id,
@@ -71,25 +103,16 @@ export function acceptedMessageRecord({
   batchId,
   now,
 }: NewRecordInput): MessageRecord {
-  const at = now.toISOString();
-  return {
-    id,
-    to: prepared.to,
-    kind: prepared.kind,
-    priority: prepared.priority,
-    encoding: prepared.encoding,
-    dataCoding: prepared.dataCoding,
-    parts: prepared.parts,
-    validityMinutes: prepared.validityMinutes,
-    status: 'accepted',
-    history: [{ status: 'accepted', at }],
-    smscIds: [],
-    read: false,
-    clicked: false,
-    createdAt: at,
-    updatedAt: at,
-    // Left out rather than set to undefined: DynamoDB's marshaller refuses undefined values.
-    ...definedOnly({
+  return newAcceptedRecord(
+    {
+      id,
+      to: prepared.to,
+      kind: prepared.kind,
+      priority: prepared.priority,
+      encoding: prepared.encoding,
+      dataCoding: prepared.dataCoding,
+      parts: prepared.parts,
+      validityMinutes: prepared.validityMinutes,
       from: prepared.from,
       text: request.text,
       subject: request.subject,
@@ -99,12 +122,11 @@ export function acceptedMessageRecord({
       clientRef: request.clientRef,
       callbackUrl: request.callbackUrl,
       batchId,
-    }),
-  };
+    },
+    now,
+  );
 }
 
-function definedOnly<T extends object>(fields: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as {
-    [K in keyof T]?: Exclude<T[K], undefined>;
-  };
+function withoutUndefined<T extends object>(record: T): T {
+  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as T;
 }

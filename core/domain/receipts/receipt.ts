@@ -3,12 +3,17 @@ import { normaliseSmscId } from '#core/domain/receipts/smsc-id.ts';
 
 export { normaliseSmscId };
 
-/** The provider's TLVs 0x2000-0x2004, already decoded by the SMPP layer. */
+/** The provider's TLVs 0x2000-0x2004 of a DELIVER_SM, as the SMPP layer decodes them. */
 export interface ProviderTlvs {
+  /** 0x2000, 'n.nnnn'. */
   cost?: string;
+  /** 0x2001, bit field: message type, second balance, template flags. */
   flags?: number;
+  /** 0x2002. */
   parts?: number;
+  /** 0x2003, mcc+mnc. */
   mccmnc?: string;
+  /** 0x2004: 2 read, 4 link clicked. */
   extraStatus?: number;
 }
 

@@ -32,7 +32,12 @@ export interface ProblemInit {
   extensions?: Record<string, unknown>;
 }
 
-/** Thrown by request parsing and mapped to its answer by the app's error handler. */
+/**
+ * Thrown by request parsing and mapped to its answer by the app's error handler. Deliberately not an
+ * AppError: it is not a failure for a caller to decide on but the HTTP answer already decided (its
+ * status and problem code), carried out of a parser to the handler that writes it. Under AppError a
+ * 400 would count among the system's failures in logs and metrics.
+ */
 export class ApiProblem extends Error {
   readonly init: ProblemInit;
 

@@ -44,7 +44,7 @@ export class SessionRegistry {
     const state = this.accounts.get(session.systemId ?? '');
     if (!state) return [];
     state.sessions.push(session);
-    const excess = state.sessions.length - session.flags.maxSessions;
+    const excess = state.sessions.length - (session.flags.mcon ?? 1);
     return excess > 0 ? state.sessions.splice(0, excess) : [];
   }
 

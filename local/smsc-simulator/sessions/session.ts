@@ -1,16 +1,20 @@
 // One client connection as the simulator sees it: bind state, the options its system_type set, the
 // idle clock, and the requests (DELIVER_SM, unbind) it still owes an answer to.
+
 import { type PDU, type Session, smpp } from '#bind-service/smpp/pdu/smpp-package.ts';
+import { AdapterError } from '#core/domain/errors.ts';
+import { parseSystemType, type SystemTypeFlags } from '#core/domain/provider/system-type.ts';
 import type { TimerSet } from '../timers.ts';
 import type { BindMode, BoundSessionInfo } from '../types.ts';
-import { parseSystemType, type SystemTypeFlags } from './system-type.ts';
 
 export type SessionState = 'open' | 'bound' | 'ending' | 'closed';
 
-export class SessionGoneError extends Error {
+/** The client's connection ended while the simulator still owed or awaited a PDU on it. */
+export class SessionGoneError extends AdapterError {
+  readonly code = 'session_gone';
+
   constructor(reason: string) {
     super(`session ended: ${reason}`);
-    this.name = 'SessionGoneError';
   }
 }
 
@@ -25,7 +29,7 @@ export class SimSession {
   systemType = '';
   interfaceVersion = 0;
   mode?: BindMode;
-  flags: SystemTypeFlags = parseSystemType('');
+  flags: SystemTypeFlags = parseSystemType('', { lenient: true });
   boundAt = 0;
   /** Submits accepted but not answered yet (only delayed answers keep this above 0). */
   inFlight = 0;
@@ -59,7 +63,8 @@ export class SimSession {
     this.systemId = systemId;
     this.systemType = systemType;
     this.interfaceVersion = interfaceVersion;
-    this.flags = parseSystemType(systemType);
+    // Lenient like the provider: what a client sends is taken as far as it is understood.
+    this.flags = parseSystemType(systemType, { lenient: true });
     this.boundAt = Date.now();
   }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { BindServiceConfigError, describeConfig, loadConfig, parseSystemType } from '#bind-service/config.ts';
+import { BindServiceConfigError, describeConfig, loadConfig } from '#bind-service/config.ts';
 import { parseSmppSecret } from '#bind-service/secrets.ts';
+import { errorThrownBy } from '#test/helpers/errors.ts';
 
 const BASE = {
   SMPP_HOST: 'smpp.smscentre.com',
@@ -16,13 +17,7 @@ const BASE = {
 };
 
 function configError(env: Record<string, string | undefined>): BindServiceConfigError {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof BindServiceConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected the configuration to be refused');
+  return errorThrownBy(() => loadConfig(env), BindServiceConfigError);
 }
 
 describe('loadConfig', () => {
@@ -134,20 +129,33 @@ describe('loadConfig', () => {
   });
 });
 
-describe('parseSystemType', () => {
-  it('when flags are mixed case and spaced, then they are all read', () => {
-    // Act / Assess
-    expect(parseSystemType(' mcon2 , Iso ,single')).toEqual({ mcon: 2, iso: true, single: true });
-    expect(parseSystemType('')).toEqual({ iso: false, single: false });
+describe('SMPP_SYSTEM_TYPE', () => {
+  it('when flags are mixed case and spaced, then they are all read and sent as given', () => {
+    // Act
+    const config = loadConfig({ ...BASE, SMPP_SYSTEM_TYPE: ' mcon2 , Iso ,single' });
+    // Assess
+    expect(config.smpp.flags).toEqual({ mcon: 2, iso: true, single: true });
+    expect(config.smpp.systemType).toBe(' mcon2 , Iso ,single');
+    expect(loadConfig(BASE).smpp.flags).toEqual({ iso: false, single: false });
   });
 
   it.each(['SINLGE', 'MCON0', 'MCON10', 'ISO,ISO'])(
-    'when the flags are "%s", then they are refused at boot',
+    'when the flags are "%s", then they are refused at boot naming the variable',
     (value) => {
-      // Act / Assess
-      expect(() => parseSystemType(value)).toThrow(BindServiceConfigError);
+      // Act
+      const error = configError({ ...BASE, SMPP_SYSTEM_TYPE: value });
+      // Assess
+      expect(error.variables).toEqual(['SMPP_SYSTEM_TYPE']);
+      expect(error.message).toMatch(/SMPP_SYSTEM_TYPE: /);
     },
   );
+
+  it('when several variables are wrong, then one error names every one of them', () => {
+    // Act
+    const error = configError({ ...BASE, SMPP_SYSTEM_TYPE: 'SINLGE', MESSAGES_TABLE: '', SMPP_WINDOW: '0' });
+    // Assess
+    expect([...error.variables].sort()).toEqual(['MESSAGES_TABLE', 'SMPP_SYSTEM_TYPE', 'SMPP_WINDOW']);
+  });
 });
 
 describe('parseSmppSecret', () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { MessageRecord } from '#core/domain/messages/message-model.ts';
+import { type MessageRecord, newAcceptedRecord } from '#core/domain/messages/message-model.ts';
 import type { DeliveryReceipt } from '#core/domain/receipts/receipt.ts';
 
 // Factories for the records and receipts the AWS adapter tests write; overrides name what a test is about.
@@ -7,27 +7,22 @@ import type { DeliveryReceipt } from '#core/domain/receipts/receipt.ts';
 export const T0 = new Date('2030-01-01T00:00:00.000Z');
 
 export function messageRecord(overrides: Partial<MessageRecord> = {}): MessageRecord {
-  const at = T0.toISOString();
-  return {
-    id: `m-${randomUUID()}`,
-    to: '+37255512345',
-    from: 'Acme',
-    kind: 'sms',
-    text: 'Hello',
-    priority: 'urgent',
-    encoding: 'gsm7',
-    dataCoding: 0,
-    parts: 1,
-    validityMinutes: 1440,
-    status: 'accepted',
-    history: [{ status: 'accepted', at }],
-    smscIds: [],
-    read: false,
-    clicked: false,
-    createdAt: at,
-    updatedAt: at,
-    ...overrides,
-  };
+  const accepted = newAcceptedRecord(
+    {
+      id: `m-${randomUUID()}`,
+      to: '+37255512345',
+      from: 'Acme',
+      kind: 'sms',
+      text: 'Hello',
+      priority: 'urgent',
+      encoding: 'gsm7',
+      dataCoding: 0,
+      parts: 1,
+      validityMinutes: 1440,
+    },
+    T0,
+  );
+  return { ...accepted, ...overrides };
 }
 
 export function receipt(smscId: string, overrides: Partial<DeliveryReceipt> = {}): DeliveryReceipt {

@@ -5,6 +5,7 @@ import {
   type SessionConfig,
   SessionConfigError,
 } from '#bind-service/smpp/index.ts';
+import { errorThrownBy } from '#test/helpers/errors.ts';
 
 const minimal: SessionConfig = {
   hosts: [{ host: 'smpp.smscentre.com', port: 3700 }],
@@ -13,13 +14,7 @@ const minimal: SessionConfig = {
 };
 
 function errorOf(input: unknown): SessionConfigError {
-  try {
-    parseSessionConfig(input);
-  } catch (error) {
-    if (error instanceof SessionConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected parseSessionConfig to throw');
+  return errorThrownBy(() => parseSessionConfig(input), SessionConfigError);
 }
 
 describe('parseSessionConfig', () => {

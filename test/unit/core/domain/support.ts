@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { DomainError } from '#core/domain/errors.ts';
 import { type ValidationIssue, validate } from '#core/domain/requests/validation-issues.ts';
+import { errorThrownBy } from '#test/helpers/errors.ts';
 
 /** The formatted issues of an input the schema must refuse. */
 export function issuesOf(schema: z.ZodType, input: unknown): ValidationIssue[] {
@@ -16,11 +17,5 @@ export function codesOf(schema: z.ZodType, input: unknown): Array<Pick<Validatio
 
 /** The DomainError `act` throws. */
 export function domainErrorOf(act: () => unknown): DomainError {
-  try {
-    act();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('Expected a DomainError, nothing was thrown');
+  return errorThrownBy(act, DomainError);
 }

@@ -5,15 +5,10 @@ import {
   type MessageContent,
   renderMessage,
 } from '#core/domain/messages/message-kinds.ts';
+import { errorThrownBy } from '#test/helpers/errors.ts';
 
 function renderError(content: MessageContent): InvalidMessageContentError {
-  try {
-    renderMessage(content);
-  } catch (error) {
-    if (error instanceof InvalidMessageContentError) return error;
-    throw error;
-  }
-  throw new Error('renderMessage did not throw');
+  return errorThrownBy(() => renderMessage(content), InvalidMessageContentError);
 }
 
 describe('renderMessage', () => {

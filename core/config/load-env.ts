@@ -1,0 +1,62 @@
+import type { z } from 'zod';
+import type { ConfigError } from '#core/domain/errors.ts';
+
+// Every component reads its settings once at start through this: a bad or missing variable stops it
+// at boot with the variable's name, rather than failing the first request or a bind hours later.
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export type ConfigErrorClass<E extends ConfigError> = new (
+  message: string,
+  variables: readonly string[],
+) => E;
+
+export interface ConfigSource<E extends ConfigError = ConfigError> {
+  /** Names the component in messages: "Invalid <component> configuration: ...". */
+  component: string;
+  /** What it throws: its own ConfigError subclass, or ConfigError itself. */
+  error: ConfigErrorClass<E>;
+}
+
+/** A ConfigError naming the variables at fault, for checks a schema cannot make alone. */
+export function variableError<E extends ConfigError>(
+  source: ConfigSource<E>,
+  variables: string | readonly string[],
+  problem: string,
+): E {
+  const names = typeof variables === 'string' ? [variables] : variables;
+  return faultsError(source, [{ variables: names, problem }]);
+}
+
+function faultsError<E extends ConfigError>(
+  source: ConfigSource<E>,
+  faults: readonly { variables: readonly string[]; problem: string }[],
+): E {
+  const problems = faults.map(({ variables, problem }) => `${variables.join(', ')}: ${problem}`);
+  const variables = [...new Set(faults.flatMap((fault) => fault.variables))];
+  return new source.error(`Invalid ${source.component} configuration: ${problems.join('; ')}`, variables);
+}
+
+/**
+ * The schema's output for `env`, or ONE ConfigError naming every variable at fault. Empty strings
+ * count as unset: `FOO=` in an .env file or an empty CDK default means "not given".
+ */
+export function loadEnv<Schema extends z.ZodObject, E extends ConfigError = ConfigError>(
+  schema: Schema,
+  env: Env,
+  source: ConfigSource<E>,
+): z.output<Schema> {
+  const given = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const result = schema.safeParse(given);
+  if (result.success) return result.data;
+  throw faultsError(
+    source,
+    result.error.issues.map((issue) => ({
+      variables: [String(issue.path[0] ?? '(env)')],
+      // zod's "expected string, received undefined" says less than this.
+      problem: /received undefined$/.test(issue.message) ? 'is required' : issue.message,
+    })),
+  );
+}

@@ -1,0 +1,64 @@
+// Every environment variable a component reads, with what it means: the one place its name is
+// written. The loaders (bind-service/config.ts, lambdas/*/config.ts), the local stack that builds the
+// components' environments and the CDK constructs that set them all name variables through `VAR`,
+// so a rename or a typo is a type error instead of a setting silently not reaching its reader.
+
+export const VARIABLES = {
+  // SMSC connection and account (bind-service)
+  SMPP_HOST: 'the SMSC host; locally, unset means the embedded simulator',
+  SMPP_PORT: 'the SMSC port; default 3700, or 3443 with SMPP_TLS',
+  SMPP_BACKUP_HOST: 'a second SMSC host on the same port, tried when the first fails',
+  SMPP_SYSTEM_ID: 'the SMPP login (local mode; in AWS it comes from SMPP_SECRET_ARN)',
+  SMPP_PASSWORD: 'the SMPP password (local mode; in AWS it comes from SMPP_SECRET_ARN)',
+  SMPP_SECRET_ARN: 'Secrets Manager secret {"systemId","password"} holding the SMPP login',
+  SMPP_SYSTEM_TYPE: 'the provider flags sent in the bind: MCONn, ISO, SINGLE, comma-separated',
+  SMPP_TLS: 'true: connect with TLS (certificate verification on)',
+  SMPP_TLS_CA: 'path of a PEM CA bundle to trust for SMPP_TLS',
+  SMPP_THROUGHPUT: 'the account rate cap in messages per second (provider default 30)',
+  SMPP_WINDOW: 'unanswered SUBMIT_SM per bind',
+  SMPP_BINDS: 'SMPP sessions one bind-service holds; more than 1 needs MCONn',
+  SMPP_ENQUIRE_LINK_SECONDS: 'keep-alive interval, below the provider’s 120 s idle limit',
+  SMPP_RESPONSE_TIMEOUT_SECONDS: 'a submit unanswered this long becomes `unknown` (never resent)',
+  SMPP_DEFAULT_SENDER: 'source_addr for messages without `from`',
+  // What the API and the bind-service must read alike (the 202's encoding and parts are what is sent)
+  MAX_PARTS: 'the most parts one message may take',
+  // Resources
+  MESSAGES_TABLE: 'DynamoDB table of message records, lookups, idempotency records and the lease',
+  INBOUND_TABLE: 'DynamoDB table of incoming (MO) messages',
+  URGENT_QUEUE_URL: 'SQS queue of the urgent lane',
+  BULK_QUEUE_URL: 'SQS queue of the bulk lane',
+  URGENT_DLQ_URL: 'dead-letter queue of the urgent lane',
+  BULK_DLQ_URL: 'dead-letter queue of the bulk lane',
+  EVENT_BUS_NAME: 'EventBridge bus that receives MessageStatusChanged events',
+  // bind-service runtime
+  SQS_WAIT_SECONDS: 'ReceiveMessage long-poll wait, 0 to 20 s',
+  HEALTH_HOST: 'address the health endpoint listens on',
+  HEALTH_PORT: 'port of the health endpoint; 0 picks a free one',
+  DRAIN_SECONDS: 'how long a stop waits for in-flight submits to be answered',
+  LEASE_TTL_SECONDS: 'lifetime of the login lease, renewed every third of it',
+  LEASE_RETRY_SECONDS: 'how often a task waiting for the login lease tries again',
+  LOG_LEVEL: 'debug, info, warn or error',
+  METRICS_NAMESPACE: 'CloudWatch namespace of the EMF metrics; unset: no metrics',
+  METRICS_SERVICE: 'the Service dimension of the metrics',
+  METRICS_INTERVAL_SECONDS: 'how often metrics are written',
+  // Status callbacks (status-stream)
+  CALLBACK_SIGNING_SECRET: 'HMAC key of callback signatures (local mode)',
+  CALLBACK_SIGNING_SECRET_ARN: 'Secrets Manager secret holding the HMAC key of callback signatures',
+  ALLOW_LOOPBACK_CALLBACKS: 'true: callbacks may go to loopback addresses (local mode only)',
+  CALLBACK_TIMEOUT_MS: 'how long a callback receiver has to answer',
+  // AWS
+  AWS_REGION: 'the AWS region (set by Lambda and ECS)',
+  AWS_ENDPOINT_URL_DYNAMODB: 'DynamoDB endpoint override (local mode: DynamoDB Local)',
+  AWS_ENDPOINT_URL_SQS: 'SQS endpoint override (local mode: fauxqs)',
+  AWS_ENDPOINT_URL_SECRETS_MANAGER: 'Secrets Manager endpoint override',
+  AWS_ENDPOINT_URL_EVENTBRIDGE: 'EventBridge endpoint override',
+  // Local stack (`npm start`)
+  PORT: 'port of the local HTTP API; default 3000',
+} as const satisfies Record<string, string>;
+
+export type VariableName = keyof typeof VARIABLES;
+
+/** Each variable's name, typed as itself: `VAR.SMPP_HOST` is `'SMPP_HOST'`. */
+export const VAR = Object.fromEntries(Object.keys(VARIABLES).map((name) => [name, name])) as {
+  readonly [Name in VariableName]: Name;
+};
