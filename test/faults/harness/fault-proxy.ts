@@ -66,7 +66,10 @@ export class FaultProxy {
     this.links.add(link);
     client.on('error', () => undefined);
     client.on('close', () => this.drop(link));
-    if (this.mode === 'refuse') return this.cut(link, 'refuse');
+    if (this.mode === 'refuse') {
+      this.cut(link, 'refuse');
+      return;
+    }
     if (this.mode === 'blackhole') {
       client.pause();
       return;
