@@ -1,3 +1,4 @@
+import { SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { createDynamoDbClients, createSqsClient, type DynamoDbClients } from '#core/aws/clients.ts';
 import { freePort } from '#local/ports.ts';
 import type { SimulatorOptions, SmscSimulator } from '#local/smsc-simulator/index.ts';
@@ -15,6 +16,8 @@ export interface FaultStackOptions {
   /** Only the bind-service's (short timeouts, crash points...). */
   bindEnv?: Record<string, string>;
   simulator?: Partial<SimulatorOptions>;
+  /** Shorter queue visibility timeouts, so a killed task's messages come back within the case. */
+  queueVisibilitySeconds?: number;
   /** Resource name prefix (several stacks may share a machine). */
   prefix: string;
 }
@@ -75,6 +78,17 @@ export async function startFaultStack(options: FaultStackOptions): Promise<Fault
   });
   const clients = createDynamoDbClients({ region: local.region, endpoint: local.endpoints.dynamodb });
   const sqs = createSqsClient({ region: local.region, endpoint: local.endpoints.sqs });
+  const visibility = options.queueVisibilitySeconds;
+  if (visibility !== undefined) {
+    for (const url of [local.queues.urgent, local.queues.bulk]) {
+      await sqs.send(
+        new SetQueueAttributesCommand({
+          QueueUrl: url,
+          Attributes: { VisibilityTimeout: String(visibility) },
+        }),
+      );
+    }
+  }
   return {
     local,
     sim,

@@ -43,6 +43,9 @@ export async function runCase(spec: CaseSpec): Promise<CaseResult> {
     ...(spec.env ? { env: spec.env } : {}),
     ...(spec.bindEnv ? { bindEnv: spec.bindEnv } : {}),
     ...(spec.simulator ? { simulator: spec.simulator } : {}),
+    ...(spec.queueVisibilitySeconds !== undefined
+      ? { queueVisibilitySeconds: spec.queueVisibilitySeconds }
+      : {}),
   });
   try {
     if (spec.startBindService !== false) {
@@ -70,7 +73,7 @@ export async function runCase(spec: CaseSpec): Promise<CaseResult> {
 }
 
 /** Polls /healthz until a bind is up; fails naming the last answer. */
-export async function waitForHealthy(stack: FaultStack, timeoutMs = 30_000): Promise<void> {
+export async function waitForHealthy(stack: FaultStack, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer';
   while (Date.now() < deadline) {
@@ -140,9 +143,13 @@ function printDiagnostics(stack: FaultStack, report: InvariantReport): void {
       'invariants broken:',
       `lost:\n  ${sample(report.lost)}`,
       `duplicates:\n  ${sample(report.duplicates)}`,
+      `receipts the simulator still holds unacknowledged: ${report.receiptsPending}`,
       `receipts missing:\n  ${sample(report.receiptsMissing)}`,
       `regressions:\n  ${sample(report.regressions)}`,
-      `bind-service log (last 40 lines):\n${stack.bind.lines.slice(-40).join('\n')}`,
+      `bind-service log (last 40 JSON lines):\n${stack.bind.lines
+        .filter((line) => line.startsWith('{'))
+        .slice(-40)
+        .join('\n')}`,
       '',
     ].join('\n'),
   );
