@@ -54,7 +54,10 @@ export async function runCase(spec: CaseSpec): Promise<CaseResult> {
     }
     const sent: SentMessage[] = [];
     let faultEndedAt = Date.now();
-    await spec.act({ stack, sent, faultEnded: () => void (faultEndedAt = Date.now()) });
+    const faultEnded = () => {
+      faultEndedAt = Date.now();
+    };
+    await spec.act({ stack, sent, faultEnded });
     const records = await settle(stack, sent, spec.settleMs ?? 60_000);
     const recoveryMs = Date.now() - faultEndedAt;
     const report = checkInvariants({
