@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { MessageRecord } from '#core/domain/messages/message-model.ts';
 import { type FaultStack, type FaultStackOptions, startFaultStack } from './fault-stack.ts';
 import { checkInvariants, holds, type InvariantReport } from './invariants.ts';
 import { isSettled, messageRecords, type SentMessage } from './traffic.ts';
@@ -31,6 +32,8 @@ export interface CaseSpec extends Omit<FaultStackOptions, 'prefix'> {
 
 export interface CaseResult {
   report: InvariantReport;
+  /** Every message record at the end, by id (for a case's own assertions). */
+  records: ReadonlyMap<string, MessageRecord>;
   holds: boolean;
   recoveryMs: number;
 }
@@ -66,7 +69,7 @@ export async function runCase(spec: CaseSpec): Promise<CaseResult> {
       simulated: stack.sim.messages,
       receiptsPending: stack.sim.undeliveredReceipts,
     });
-    const result = { report, holds: holds(report), recoveryMs };
+    const result = { report, records, holds: holds(report), recoveryMs };
     writeRow(spec, result);
     if (!result.holds) printDiagnostics(stack, report);
     return result;
