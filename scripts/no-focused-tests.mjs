@@ -11,7 +11,7 @@ function walk(dir) {
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) walk(path);
-    else if (/\.test\.ts$/.test(name)) {
+    else if (/\.(test|fault)\.ts$/.test(name)) {
       readFileSync(path, 'utf8')
         .split('\n')
         .forEach((line, index) => {

@@ -1,0 +1,162 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { MessageRecord } from '#core/domain/messages/message-model.ts';
+import { type FaultStack, type FaultStackOptions, startFaultStack } from './fault-stack.ts';
+import { checkInvariants, holds, type InvariantReport } from './invariants.ts';
+import { isSettled, messageRecords, type SentMessage } from './traffic.ts';
+
+// One fault case from start to report: the stack comes up, the case sends traffic and breaks
+// something, the system is left to settle, the invariants are checked, and the case's row is written
+// for docs/reliability.md (test/faults/write-report.ts builds the page from the rows).
+
+export interface CaseContext {
+  stack: FaultStack;
+  /** Messages the case sent (the invariants are checked over these). */
+  sent: SentMessage[];
+  /** Marks the moment the fault ended: recovery time is measured from here to settled. */
+  faultEnded(): void;
+}
+
+export interface CaseSpec extends Omit<FaultStackOptions, 'prefix'> {
+  /** Stable number, as in the issue's list. */
+  number: number;
+  name: string;
+  act(context: CaseContext): Promise<void>;
+  /** How long the system may take to settle after the act; default 60 s. */
+  settleMs?: number;
+  /** false: the case starts the bind-service itself. */
+  startBindService?: boolean;
+}
+
+export interface CaseResult {
+  report: InvariantReport;
+  /** Every message record at the end, by id (for a case's own assertions). */
+  records: ReadonlyMap<string, MessageRecord>;
+  holds: boolean;
+  recoveryMs: number;
+}
+
+const resultsDir = join(dirname(fileURLToPath(import.meta.url)), '../.results');
+
+export async function runCase(spec: CaseSpec): Promise<CaseResult> {
+  const stack = await startFaultStack({
+    prefix: `fault${spec.number}`,
+    ...(spec.env ? { env: spec.env } : {}),
+    ...(spec.bindEnv ? { bindEnv: spec.bindEnv } : {}),
+    ...(spec.simulator ? { simulator: spec.simulator } : {}),
+    ...(spec.queueVisibilitySeconds !== undefined
+      ? { queueVisibilitySeconds: spec.queueVisibilitySeconds }
+      : {}),
+  });
+  try {
+    if (spec.startBindService !== false) {
+      stack.bind.start();
+      await waitForHealthy(stack);
+    }
+    const sent: SentMessage[] = [];
+    let faultEndedAt = Date.now();
+    const faultEnded = () => {
+      faultEndedAt = Date.now();
+    };
+    await spec.act({ stack, sent, faultEnded });
+    const records = await settle(stack, sent, spec.settleMs ?? 60_000);
+    const recoveryMs = Date.now() - faultEndedAt;
+    const report = checkInvariants({
+      sent,
+      records,
+      simulated: stack.sim.messages,
+      receiptsPending: stack.sim.undeliveredReceipts,
+    });
+    const result = { report, records, holds: holds(report), recoveryMs };
+    writeRow(spec, result);
+    if (!result.holds) printDiagnostics(stack, report);
+    return result;
+  } finally {
+    await stack.stop();
+  }
+}
+
+/** Polls /healthz until a bind is up; fails naming the last answer. */
+export async function waitForHealthy(stack: FaultStack, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer';
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(stack.healthUrl);
+      last = `${response.status} ${await response.text()}`;
+      if (response.status === 200) return;
+    } catch (error) {
+      last = error instanceof Error ? error.message : String(error);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(
+    `bind-service not healthy after ${timeoutMs} ms (last: ${last}); its log:\n${stack.bind.lines.slice(-20).join('\n')}`,
+  );
+}
+
+/** Waits until every sent message is settled and the simulator has no receipt left to deliver. */
+async function settle(stack: FaultStack, sent: readonly SentMessage[], timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  let records = await messageRecords(stack.clients.document, stack.local.tables.messages);
+  while (Date.now() < deadline) {
+    const settled = sent.every((message) => isSettled(records.get(message.id)));
+    if (settled && stack.sim.undeliveredReceipts === 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    records = await messageRecords(stack.clients.document, stack.local.tables.messages);
+  }
+  return records;
+}
+
+function writeRow(spec: CaseSpec, result: CaseResult): void {
+  mkdirSync(resultsDir, { recursive: true });
+  const { report } = result;
+  const row = {
+    number: spec.number,
+    name: spec.name,
+    sent: report.sent,
+    states: report.states,
+    duplicates: report.duplicates.length,
+    lost: report.lost.length,
+    unknownUnanswered: report.unknownUnanswered,
+    receiptsKept: report.receiptsPending === 0 && report.receiptsMissing.length === 0,
+    regressions: report.regressions.length,
+    recoveryMs: result.recoveryMs,
+    holds: result.holds,
+    commit: currentCommit(),
+    ranAt: new Date().toISOString(),
+  };
+  writeFileSync(
+    join(resultsDir, `case-${String(spec.number).padStart(2, '0')}.json`),
+    `${JSON.stringify(row, null, 2)}\n`,
+  );
+}
+
+function currentCommit(): string {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+function printDiagnostics(stack: FaultStack, report: InvariantReport): void {
+  const sample = (list: readonly string[]) => list.slice(0, 10).join('\n  ');
+  process.stderr.write(
+    [
+      'invariants broken:',
+      `lost:\n  ${sample(report.lost)}`,
+      `duplicates:\n  ${sample(report.duplicates)}`,
+      `receipts the simulator still holds unacknowledged: ${report.receiptsPending}`,
+      `receipts missing:\n  ${sample(report.receiptsMissing)}`,
+      `regressions:\n  ${sample(report.regressions)}`,
+      `bind-service log (last 40 JSON lines):\n${stack.bind.lines
+        .filter((line) => line.startsWith('{'))
+        .slice(-40)
+        .join('\n')}`,
+      '',
+    ].join('\n'),
+  );
+}
