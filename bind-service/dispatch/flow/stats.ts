@@ -6,7 +6,7 @@ export interface DispatchStats {
   unknown: number;
   /** Invalid queue messages sent to a dead-letter queue. */
   rejected: number;
-  /** ESME_RTHROTTLED answers (each one's part was sent again). */
+  /** Throttling answers, ESME_RTHROTTLED or ESME_RMSGQFUL (each one's part was sent again). */
   throttled: number;
   /** Claims given back because nothing went on the wire (SQS delivers the message again). */
   released: number;

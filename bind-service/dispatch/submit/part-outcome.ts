@@ -1,9 +1,10 @@
 // What to do with one part's SUBMIT_SM outcome. Pure, so every branch of the "never send twice,
 // never lose" rules is unit-tested without a socket:
 // - accepted: keep its SMSC id, go on with the next part.
-// - throttled: nothing was accepted, so the SAME part is sent again after the limiter slowed down.
-// - rejected, transient (queue full, system error…): the same part again after a back-off, a bounded
-//   number of times; then the message fails.
+// - throttled (ESME_RTHROTTLED, ESME_RMSGQFUL): nothing was accepted, so the SAME part is sent again
+//   after the limiter slowed down; never a reason to fail the message.
+// - rejected, transient (system error…): the same part again after a back-off, a bounded number of
+//   times; then the message fails.
 // - rejected, permanent: the message fails (with the SMSC ids of parts already accepted, if any).
 // - unknown (no answer, link lost, generic nack): it may have been accepted; never resent.
 // - not-sent: nothing went on the wire; the caller decides (release the claim, or `unknown` when

@@ -76,10 +76,10 @@ describe('sendParts', () => {
     expect(limiter.calls).toContain('throttled');
   });
 
-  it('when a part is refused with queue full twice, then it is retried and goes through', async () => {
+  it('when a part is refused with a system error twice, then it is retried and goes through', async () => {
     // Prepare
-    const full: SubmitOutcome = { kind: 'rejected', commandStatus: 0x14, name: 'ESME_RMSGQFUL' };
-    const bind = scripted([full, full, accepted('5')]);
+    const systemError: SubmitOutcome = { kind: 'rejected', commandStatus: 0x08, name: 'ESME_RSYSERR' };
+    const bind = scripted([systemError, systemError, accepted('5')]);
     // Act
     const result = await sendParts(bind, [part(1)], 'bulk', { rate: rate().port, policy: fast });
     // Assess
