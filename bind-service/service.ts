@@ -78,7 +78,10 @@ export async function startBindService(
     ...(endpoints.dynamodb ? { endpoint: endpoints.dynamodb } : {}),
   });
   const sqs = createSqsClient({ region, ...(endpoints.sqs ? { endpoint: endpoints.sqs } : {}) });
-  const messages = new MessageRepository(dynamo.document, config.tables.messages, { clock });
+  const messages = new MessageRepository(dynamo.document, config.tables.messages, {
+    clock,
+    smscIdBase: config.smpp.messageIdBase,
+  });
   const stats = emptyStats();
 
   const sessionConfig: SessionConfig = {
@@ -100,6 +103,7 @@ export async function startBindService(
     inbound: new InboundRepository(dynamo.document, config.tables.inbound, { clock }),
     parts: new InboundDeliveryStore(dynamo.document, config.tables.inbound, { clock }),
     isoMode: config.smpp.flags.iso,
+    smscIdBase: config.smpp.messageIdBase,
     stats,
     log: log.child({ component: 'deliveries' }),
     clock,

@@ -104,6 +104,7 @@ export function bindServiceEnv(input: ComponentEnvInput): Record<string, string>
       SMPP_BINDS: env.SMPP_BINDS,
       SMPP_DEFAULT_SENDER: env.SMPP_DEFAULT_SENDER,
       SMPP_ENQUIRE_LINK_SECONDS: env.SMPP_ENQUIRE_LINK_SECONDS,
+      SMPP_MESSAGE_ID_BASE: env.SMPP_MESSAGE_ID_BASE,
       SQS_WAIT_SECONDS: env.SQS_WAIT_SECONDS,
       LOG_LEVEL: env.LOG_LEVEL,
     }),

@@ -19,7 +19,7 @@ import type { MessageError, MessageRecord } from '#core/domain/messages/message-
 import { MESSAGE_STATUSES, type MessageStatus, RELEASE_CLAIM } from '#core/domain/messages/message-state.ts';
 import type { DeliveryReceipt } from '#core/domain/receipts/receipt.ts';
 import { channelOf } from '#core/domain/receipts/receipt-fields.ts';
-import { normaliseSmscId } from '#core/domain/receipts/smsc-id.ts';
+import { normaliseSmscId, type SmscIdBase } from '#core/domain/receipts/smsc-id.ts';
 
 export type { CreateAcceptedResult, IdempotencyInput } from '#core/aws/messages/message-creation.ts';
 export type { TransitionResult } from '#core/aws/messages/message-writes.ts';
@@ -31,6 +31,8 @@ export interface MessageRepositoryOptions {
   retentionDays?: number;
   /** TTL of idempotency records; default RETENTION.idempotencyHours (24). */
   idempotencyHours?: number;
+  /** The base the SMSC writes message ids in (SMPP_MESSAGE_ID_BASE); default decimal. */
+  smscIdBase?: SmscIdBase;
 }
 
 export type ClaimResult = 'claimed' | 'already-claimed' | 'not-found';
@@ -53,14 +55,14 @@ export interface LookupOptions {
 
 const DAY_SECONDS = 86_400;
 
-/** Added for the bind-service: the error, plus SMSC ids of parts already accepted, if any. */
+/** Added for the bind-service: the error, plus (normalised) SMSC ids of parts already accepted. */
 function setErrorAndPartIds(
   update: UpdateExpressionBuilder,
   error: MessageError,
   smscIds: readonly string[],
 ): void {
   update.set('error', error);
-  if (smscIds.length > 0) update.set('smscIds', [...new Set(smscIds.map(normaliseSmscId))]);
+  if (smscIds.length > 0) update.set('smscIds', smscIds);
 }
 
 /** Messages in DynamoDB. Every state change is one conditional write; stale events return 'stale'. */
@@ -69,13 +71,15 @@ export class MessageRepository {
   private readonly receipts: ReceiptApplier;
   private readonly retentionDays: number;
   private readonly idempotencyHours: number;
+  private readonly smscIdBase: SmscIdBase;
 
   constructor(client: DynamoDBDocumentClient, tableName: string, options: MessageRepositoryOptions = {}) {
     const clock = options.clock ?? (() => new Date());
     this.table = { client, tableName, now: clock };
     this.retentionDays = options.retentionDays ?? RETENTION.messageDays;
     this.idempotencyHours = options.idempotencyHours ?? RETENTION.idempotencyHours;
-    this.receipts = new ReceiptApplier(this.table, () => this.expiresAt());
+    this.smscIdBase = options.smscIdBase ?? 'decimal';
+    this.receipts = new ReceiptApplier(this.table, () => this.expiresAt(), this.smscIdBase);
   }
 
   async createAccepted(record: MessageRecord, idempotency?: IdempotencyInput): Promise<CreateAcceptedResult> {
@@ -162,7 +166,7 @@ export class MessageRepository {
    */
   markFailed(id: string, error: MessageError, smscIds: readonly string[] = []): Promise<TransitionResult> {
     return transition(this.table, id, 'failed', {
-      extra: (update) => setErrorAndPartIds(update, error, smscIds),
+      extra: (update) => setErrorAndPartIds(update, error, this.normaliseIds(smscIds)),
     });
   }
 
@@ -207,10 +211,19 @@ export class MessageRepository {
   private lookupOwner(id: string, smscIds: readonly string[], options: LookupOptions): LookupOwner {
     return {
       messageId: id,
-      smscIds: [...new Set(smscIds.map(normaliseSmscId))],
+      smscIds: this.normaliseIds(smscIds),
       ...(options.kind ? { channel: channelOf(options.kind) } : {}),
       expiresAt: this.expiresAt(),
     };
+  }
+
+  /**
+   * Normalised, without repeats, and without empty ids: an OK answer with no message_id names no
+   * message, and a lookup item `SMSC#` would be shared by every such message.
+   */
+  private normaliseIds(smscIds: readonly string[]): string[] {
+    const ids = smscIds.map((id) => normaliseSmscId(id, this.smscIdBase)).filter((id) => id !== '');
+    return [...new Set(ids)];
   }
 
   private expiresAt(): number {

@@ -1,3 +1,4 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { CommandStatus } from '#core/domain/provider/command-status.ts';
 import { useLocalAws } from '#test/helpers/local-aws.ts';
@@ -32,6 +33,36 @@ describe('bind-service dispatch: the SMSC’s answers to a submit (DynamoDB Loca
     expect(rig.simulator.messages).toHaveLength(1);
     expect(rig.service.stats.throttled).toBe(6);
     expect(rig.service.stats.failed).toBe(0);
+    await waitForEmptyQueue(aws, rig.queues.urgent);
+  });
+
+  it('when the SMSC accepts submits but answers with an empty message id, then each message ends unknown without an id and no lookup is shared', async () => {
+    // Prepare
+    const rig = await startRig(aws, defer);
+    rig.simulator.fault({ type: 'empty-id', count: 2 });
+    // Act
+    const ids = [
+      await sendLikeApi(rig, { to: mobile(2), text: 'Accepted, no id (1)' }),
+      await sendLikeApi(rig, { to: mobile(3), text: 'Accepted, no id (2)' }),
+    ];
+    const records = await Promise.all(
+      ids.map((id) => waitForRecord(rig, id, statusIs('unknown', 'submitted', 'delivered'))),
+    );
+    // The receipts come under the SMSC's own ids, which we never learnt: they cannot find the messages.
+    await rig.simulator.waitFor(() => rig.simulator.stats.receiptsAcked === 2, 8_000);
+    // Assess
+    for (const record of records) {
+      expect(record.status).toBe('unknown');
+      expect(record.smscIds).toEqual([]);
+      expect(record.error).toMatchObject({ code: 'submit_unconfirmed' });
+      expect(record.error?.description).toMatch(/no message id/);
+    }
+    const { Item: sharedLookup } = await aws.document.send(
+      new GetCommand({ TableName: rig.tables.messages, Key: { pk: 'SMSC#' }, ConsistentRead: true }),
+    );
+    expect(sharedLookup).toBeUndefined();
+    expect(rig.simulator.stats.submits).toBe(2);
+    expect(rig.service.stats.unknown).toBe(2);
     await waitForEmptyQueue(aws, rig.queues.urgent);
   });
 });

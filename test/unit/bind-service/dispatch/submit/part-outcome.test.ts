@@ -16,6 +16,12 @@ describe('decidePart', () => {
     });
   });
 
+  it('when the SMSC accepts the part with an empty message id, then the next part follows without an id', () => {
+    // Act / Assess
+    expect(decidePart({ kind: 'accepted', messageId: '' }, fresh)).toEqual({ action: 'next-without-id' });
+    expect(decidePart({ kind: 'accepted', messageId: ' ' }, fresh)).toEqual({ action: 'next-without-id' });
+  });
+
   it('when the SMSC throttles, then the same part is sent again', () => {
     // Act / Assess
     expect(decidePart({ kind: 'throttled' }, fresh)).toEqual({ action: 'resend-throttled' });

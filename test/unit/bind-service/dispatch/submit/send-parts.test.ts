@@ -76,6 +76,26 @@ describe('sendParts', () => {
     expect(limiter.calls).toContain('throttled');
   });
 
+  it('when the SMSC accepts a part without a message id, then every part goes and the message is unknown', async () => {
+    // Prepare
+    const bind = scripted([accepted(''), accepted('8')]);
+    // Act
+    const result = await sendParts(bind, [part(1), part(2)], 'bulk', { rate: rate().port, policy: fast });
+    // Assess
+    expect(result).toMatchObject({ kind: 'unknown', smscIds: ['8'] });
+    expect(result.kind === 'unknown' && result.reason).toMatch(/no message id \(part 1 of 2\)/);
+    expect(bind.sent).toEqual([1, 2]);
+  });
+
+  it('when a part accepted without an id is followed by a part not sent, then the message is unknown, not released', async () => {
+    // Prepare
+    const bind = scripted([accepted(''), { kind: 'not-sent', reason: 'not-bound' }]);
+    // Act
+    const result = await sendParts(bind, [part(1), part(2)], 'bulk', { rate: rate().port, policy: fast });
+    // Assess
+    expect(result).toMatchObject({ kind: 'unknown', smscIds: [] });
+  });
+
   it('when a part is refused with a system error twice, then it is retried and goes through', async () => {
     // Prepare
     const systemError: SubmitOutcome = { kind: 'rejected', commandStatus: 0x08, name: 'ESME_RSYSERR' };
