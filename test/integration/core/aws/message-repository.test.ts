@@ -148,12 +148,14 @@ describe('MessageRepository: creating, claiming and submitting (DynamoDB Local)'
     await repository.createAccepted(record);
     await repository.claimForSubmit(record.id);
     // Act
-    const result = await repository.markSubmitted(record.id, ['00ABC', '00abc']);
+    const result = await repository.markSubmitted(record.id, ['000854019', ' 854019']);
     // Assess
     expect(result).toEqual({ result: 'applied', reconciledReceipts: 0 });
     const stored = await repository.get(record.id);
-    expect(stored).toMatchObject({ status: 'submitted', smscIds: ['2748'] });
-    const { Item } = await aws.document.send(new GetCommand({ TableName: table, Key: { pk: 'SMSC#2748' } }));
+    expect(stored).toMatchObject({ status: 'submitted', smscIds: ['854019'] });
+    const { Item } = await aws.document.send(
+      new GetCommand({ TableName: table, Key: { pk: 'SMSC#854019' } }),
+    );
     expect(Item).toMatchObject({ messageId: record.id });
   });
 
