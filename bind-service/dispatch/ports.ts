@@ -12,6 +12,7 @@ export type MessageStore = Pick<
   | 'releaseClaim'
   | 'markSubmitted'
   | 'markUnknown'
+  | 'markUnknownIfClaimedBy'
   | 'markFailed'
   | 'markRejected'
 >;

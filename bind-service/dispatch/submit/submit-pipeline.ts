@@ -4,7 +4,8 @@
 //   first) → parts on that bind → state write + SQS delete.
 // The claim comes as late as possible: a message waiting for its turn is not claimed, so a stop or
 // crash meanwhile leaves it `accepted` and SQS simply delivers it again. A message claimed before (an
-// SQS redelivery) is deleted, never sent again. The rate token comes AFTER the claim, right before the
+// SQS redelivery, or a copy of the send) is deleted, never sent again; the claim names the queue
+// message that holds it, so only that message's own redelivery may declare the outcome unknown. The rate token comes AFTER the claim, right before the
 // SUBMIT_SM: a token taken first would wait out a slow claim write, and when the store stalls, the
 // tokens of every waiting message go on the wire together, above the account's rate (the SMSC then
 // answers ESME_RTHROTTLED). The claim gate keeps the messages claimed ahead of their token few.
@@ -169,23 +170,29 @@ export class SubmitPipeline {
   private async claim(id: string, parsed: Valid, held: HeldMessage, queue: LaneQueue): Promise<Claim> {
     const { messages, log, stats } = this.deps;
     const context = { lane: held.lane, id, sqsMessageId: held.sqsMessageId };
-    let result = await retryTransient(() => messages.claimForSubmit(id), this.deps.writeRetry);
+    const claim = () => messages.claimForSubmit(id, held.sqsMessageId);
+    let result = await retryTransient(claim, this.deps.writeRetry);
     if (result === 'not-found') {
       // Published straight to SQS (with or without an id): nobody recorded it yet.
       await this.createRecord(id, parsed, held.lane);
-      result = await retryTransient(() => messages.claimForSubmit(id), this.deps.writeRetry);
+      result = await retryTransient(claim, this.deps.writeRetry);
     }
     if (result === 'claimed') return 'claimed';
     if (result === 'not-found') {
       log.error('message record missing right after it was created; left for redelivery', context);
       return 'leave';
     }
-    // Claimed before: sent or being sent. If it is still `submitting`, whoever claimed it stopped
-    // without recording an answer (SQS only redelivers what nobody keeps invisible): `unknown`.
-    const marked = await retryTransient(() => messages.markUnknown(id, REDELIVERED), this.deps.writeRetry);
+    // Claimed before: sent or being sent. Still `submitting` under THIS queue message's claim: its
+    // worker stopped without recording an answer (SQS only redelivers what nobody keeps invisible),
+    // so `unknown`. Under another queue message's claim (a copy of the send): that one is at work, or
+    // comes back itself; the state is left alone. Either way this delivery is not sent.
+    const marked = await retryTransient(
+      () => messages.markUnknownIfClaimedBy(id, held.sqsMessageId, REDELIVERED),
+      this.deps.writeRetry,
+    );
     if (marked === 'applied') stats.unknown += 1;
     stats.redeliveriesDeleted += 1;
-    log.info('redelivery of a message already claimed: deleted, not sent again', {
+    log.info('copy or redelivery of a message already claimed: deleted, not sent again', {
       ...context,
       markedUnknown: marked === 'applied',
     });

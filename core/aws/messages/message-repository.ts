@@ -54,6 +54,8 @@ export interface LookupOptions {
 }
 
 const DAY_SECONDS = 86_400;
+/** The queue message holding a message's claim (storage only; fromMessageItem strips it). */
+const CLAIMED_BY = 'claimedBy';
 
 /** Added for the bind-service: the error, plus (normalised) SMSC ids of parts already accepted. */
 function setErrorAndPartIds(
@@ -101,10 +103,17 @@ export class MessageRepository {
     return Item ? fromMessageItem(Item) : undefined;
   }
 
-  /** accepted → submitting. 'already-claimed' for any later status: an SQS redelivery, delete it. */
-  async claimForSubmit(id: string): Promise<ClaimResult> {
+  /**
+   * accepted → submitting. 'already-claimed' for any later status: a copy or a redelivery, not sent.
+   * `holder`: the queue message (SQS MessageId) whose delivery claims it; see markUnknownIfClaimedBy.
+   */
+  async claimForSubmit(id: string, holder?: string): Promise<ClaimResult> {
     try {
-      return (await transition(this.table, id, 'submitting')) === 'applied' ? 'claimed' : 'already-claimed';
+      const result = await transition(this.table, id, 'submitting', {
+        extra: (update) =>
+          holder === undefined ? update.remove(CLAIMED_BY) : update.set(CLAIMED_BY, holder),
+      });
+      return result === 'applied' ? 'claimed' : 'already-claimed';
     } catch (error) {
       if (error instanceof MessageNotFoundError) return 'not-found';
       throw error;
@@ -158,6 +167,28 @@ export class MessageRepository {
     const { result, toReconcile } = await commitUnknownWithIds(this.table, owner, note);
     await this.receipts.reconcile(id, toReconcile);
     return result;
+  }
+
+  /**
+   * submitting → unknown, only when the claim is `holder`'s (or was taken without a holder): the
+   * queue message that claimed the message came back, so whoever worked it stopped without recording
+   * the SMSC's answer. A copy of the send (another queue message) gets 'stale' and leaves the message
+   * alone: its claim holder is still at work, or its own redelivery will come back to this write.
+   */
+  markUnknownIfClaimedBy(id: string, holder: string, reason: string): Promise<TransitionResult> {
+    const note: MessageError = {
+      code: 'submit_unconfirmed',
+      name: 'Submit outcome unknown',
+      description: reason,
+    };
+    return transition(this.table, id, 'unknown', {
+      from: ['submitting'],
+      extra: (update) => {
+        update.set('error', note);
+        const claimedBy = update.name(CLAIMED_BY);
+        update.condition(`attribute_not_exists(${claimedBy}) OR ${claimedBy} = ${update.value(holder)}`);
+      },
+    });
   }
 
   /**

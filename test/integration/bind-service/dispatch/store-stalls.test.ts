@@ -37,9 +37,9 @@ function troubledStore(
 ): MessageStore {
   return {
     createAccepted: (...args) => repository.createAccepted(...args),
-    claimForSubmit: async (id) => {
+    claimForSubmit: async (...args) => {
       await trouble.claimsWaitFor;
-      return repository.claimForSubmit(id);
+      return repository.claimForSubmit(...args);
     },
     releaseClaim: (id) => repository.releaseClaim(id),
     markSubmitted: async (...args) => {
@@ -47,6 +47,7 @@ function troubledStore(
       return repository.markSubmitted(...args);
     },
     markUnknown: (...args) => repository.markUnknown(...args),
+    markUnknownIfClaimedBy: (...args) => repository.markUnknownIfClaimedBy(...args),
     markFailed: (...args) => repository.markFailed(...args),
     markRejected: (...args) => repository.markRejected(...args),
   };
