@@ -19,7 +19,7 @@ import { whenAborted } from '../flow/abort.ts';
 import { ClaimGate } from '../flow/claim-gate.ts';
 import type { RateLimiter } from '../flow/rate-limiter.ts';
 import type { DispatchStats } from '../flow/stats.ts';
-import { deriveMessageId } from '../intake/derived-id.ts';
+import { queueMessageId } from '../intake/derived-id.ts';
 import type { HeldMessage } from '../intake/held-messages.ts';
 import { rejectMalformed } from '../intake/malformed.ts';
 import { type ParsedQueueMessage, parseQueueMessage } from '../intake/queue-message.ts';
@@ -109,7 +109,7 @@ export class SubmitPipeline {
 
   private async send(held: HeldMessage, parsed: Valid, queue: LaneQueue): Promise<void> {
     const { binds, stopTaking } = this.deps;
-    const id = parsed.message.id ?? deriveMessageId(held.sqsMessageId, held.sentTimestampMs);
+    const id = queueMessageId(held, parsed.raw);
     // Stopping: visible again at once, for whichever task takes over.
     const giveBack = () => queue.changeVisibility(held.receiptHandle, 0).catch(() => undefined);
     const gate = this.gates[held.lane];
@@ -218,7 +218,7 @@ export class SubmitPipeline {
     try {
       await retryTransient(() => this.deps.messages.createAccepted(record), this.deps.writeRetry);
     } catch (error) {
-      // Another delivery of the same SQS message (same derived id) created it first: that is fine.
+      // Another copy of the same send (same derived id) created it first: that is fine.
       if (!(error instanceof DuplicateMessageIdError)) throw error;
     }
   }

@@ -6,6 +6,7 @@ import { prepareMessage } from '#core/domain/messages/prepare-message.ts';
 import { sendMessageSchema } from '#core/domain/requests/message-schema.ts';
 import { useLocalAws } from '#test/helpers/local-aws.ts';
 import {
+  messageRecords,
   mobile,
   publishRaw,
   sendLikeApi,
@@ -23,6 +24,54 @@ import {
 describe('bind-service dispatch: copies of one send on the queue (DynamoDB Local, fauxqs, simulator)', () => {
   const aws = useLocalAws({ dynamo: true, sqs: true });
   const defer = useCleanup();
+
+  it('when a direct publisher’s SendMessage is retried with its idempotencyKey, then one record is made and one SUBMIT_SM sent', async () => {
+    // Prepare
+    const rig = await startRig(aws, defer);
+    const body = JSON.stringify({
+      v: 1,
+      to: mobile(1),
+      text: 'Order 42 shipped',
+      idempotencyKey: 'order-42',
+    });
+    // Act: the SDK's retry after a lost SendMessage answer is a second SQS message with its own id.
+    const sqsIds = [
+      await publishRaw(aws, rig.queues.bulk, body),
+      await publishRaw(aws, rig.queues.bulk, body),
+    ];
+    await waitForEmptyQueue(aws, rig.queues.bulk, 10_000);
+    const [record] = await messageRecords(aws, rig.tables.messages);
+    // Assess
+    expect(new Set(sqsIds).size).toBe(2);
+    expect(await messageRecords(aws, rig.tables.messages)).toHaveLength(1);
+    const delivered = await waitForRecord(rig, record?.id ?? '', statusIs('delivered'));
+    expect(delivered.history.map((h) => h.status)).toEqual([
+      'accepted',
+      'submitting',
+      'submitted',
+      'delivered',
+    ]);
+    expect(rig.simulator.stats.submits).toBe(1);
+    expect(rig.service.stats.unknown).toBe(0);
+  });
+
+  it('when one publisher sends two messages with different idempotencyKeys, then both are sent', async () => {
+    // Prepare
+    const rig = await startRig(aws, defer);
+    const send = (key: string, to: string) =>
+      publishRaw(
+        aws,
+        rig.queues.bulk,
+        JSON.stringify({ v: 1, to, text: 'Your parcel', idempotencyKey: key }),
+      );
+    // Act
+    await send('parcel-1', mobile(2));
+    await send('parcel-2', mobile(3));
+    await waitForEmptyQueue(aws, rig.queues.bulk, 10_000);
+    // Assess
+    expect(await messageRecords(aws, rig.tables.messages)).toHaveLength(2);
+    expect(rig.simulator.stats.submits).toBe(2);
+  });
 
   it('when a copy of an API message arrives while the message is being submitted, then its state is left alone and it is sent once', async () => {
     // Prepare: the SMSC answers slowly, so the message is still `submitting` when the copy is read.
