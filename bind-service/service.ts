@@ -20,6 +20,7 @@ import { logSessionEvents } from './dispatch/binds/session-log.ts';
 import { deliveryHandler } from './dispatch/deliveries/delivery-handler.ts';
 import { RateLimiter, type RateLimiterOptions } from './dispatch/flow/rate-limiter.ts';
 import { type DispatchStats, emptyStats } from './dispatch/flow/stats.ts';
+import type { GiveBackBackoff } from './dispatch/intake/give-back.ts';
 import { Lanes } from './dispatch/intake/lanes.ts';
 import { SqsLane } from './dispatch/intake/sqs-lane.ts';
 import type { RetryPolicy } from './dispatch/submit/part-outcome.ts';
@@ -40,6 +41,8 @@ export interface BindServiceDeps {
   session?: Pick<SessionConfig, 'reconnect' | 'bindTimeoutMs' | 'unbindTimeoutMs'>;
   retryPolicy?: RetryPolicy;
   rateLimiter?: Omit<RateLimiterOptions, 'ratePerSecond'>;
+  /** Visibility back-off of valid messages given back unsent; tests shorten it. */
+  requeueBackoff?: GiveBackBackoff;
 }
 
 export interface BindService {
@@ -146,6 +149,7 @@ export async function startBindService(
     stopTaking: stopTaking.signal,
     clock,
     ...(deps.retryPolicy ? { policy: deps.retryPolicy } : {}),
+    ...(deps.requeueBackoff ? { requeueBackoff: deps.requeueBackoff } : {}),
   });
   const lanes = new Lanes({
     queues,

@@ -14,6 +14,7 @@ export type MessageStore = Pick<
   | 'markUnknown'
   | 'markUnknownIfClaimedBy'
   | 'markFailed'
+  | 'markExpired'
   | 'markRejected'
 >;
 

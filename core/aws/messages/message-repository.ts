@@ -201,6 +201,17 @@ export class MessageRepository {
     });
   }
 
+  /**
+   * accepted → expired: its validity passed before it could be sent, so it never reached the SMSC.
+   * Only from `accepted`: once claimed, only the SMSC can say whether it expired.
+   */
+  markExpired(id: string, error: MessageError): Promise<TransitionResult> {
+    return transition(this.table, id, 'expired', {
+      from: ['accepted'],
+      extra: (update) => update.set('error', error),
+    });
+  }
+
   /** The message cannot be sent as it is (e.g. an invalid queue message that carried an id). */
   markRejected(id: string, error: MessageError): Promise<TransitionResult> {
     return transition(this.table, id, 'rejected', { extra: (update) => update.set('error', error) });
