@@ -11,6 +11,7 @@ import { VAR } from '#core/config/variables.ts';
 import { ConfigError } from '#core/domain/errors.ts';
 import type { PrepareOptions } from '#core/domain/messages/prepare-message.ts';
 import type { SystemTypeFlags } from '#core/domain/provider/system-type.ts';
+import { SMSC_ID_BASES, type SmscIdBase } from '#core/domain/receipts/smsc-id.ts';
 import type { LogLevel } from './logger.ts';
 
 /** Where the SMPP login comes from: inline variables (local mode) or a Secrets Manager secret. */
@@ -40,6 +41,11 @@ export interface BindServiceConfig {
     responseTimeoutMs: number;
     /** source_addr for requests without `from`; absent = empty (the account's default sender). */
     defaultSender?: string;
+    /**
+     * The base the SMSC writes message ids in, in SUBMIT_SM_RESP and receipts alike (the provider:
+     * decimal). Ids are compared as numbers in it, never guessed per id (core/domain/receipts/smsc-id.ts).
+     */
+    messageIdBase: SmscIdBase;
   };
   tables: { messages: string; inbound: string };
   queues: Record<Lane, { url: string; dlqUrl: string }>;
@@ -86,6 +92,7 @@ const envSchema = z.object({
     .max(PROVIDER_IDLE_LIMIT_MS / 1000 - 1, 'must be below the provider’s 120 s idle limit')
     .default(30),
   [VAR.SMPP_RESPONSE_TIMEOUT_SECONDS]: seconds.max(120).default(30),
+  [VAR.SMPP_MESSAGE_ID_BASE]: z.enum(SMSC_ID_BASES).default('decimal'),
   // The request schema's sender rule: 1-11 letters/digits/" ._-", or a number of up to 15 digits.
   [VAR.SMPP_DEFAULT_SENDER]: z
     .string()
@@ -179,6 +186,7 @@ export function loadConfig(env: Env): BindServiceConfig {
       binds: vars.SMPP_BINDS,
       enquireLinkIntervalMs: Math.round(vars.SMPP_ENQUIRE_LINK_SECONDS * 1000),
       responseTimeoutMs: Math.round(vars.SMPP_RESPONSE_TIMEOUT_SECONDS * 1000),
+      messageIdBase: vars.SMPP_MESSAGE_ID_BASE,
       ...(vars.SMPP_DEFAULT_SENDER ? { defaultSender: vars.SMPP_DEFAULT_SENDER } : {}),
     },
     tables: { messages: vars.MESSAGES_TABLE, inbound: vars.INBOUND_TABLE },

@@ -22,6 +22,7 @@ import { logSessionEvents } from './dispatch/binds/session-log.ts';
 import { deliveryHandler } from './dispatch/deliveries/delivery-handler.ts';
 import { RateLimiter, type RateLimiterOptions } from './dispatch/flow/rate-limiter.ts';
 import { type DispatchStats, emptyStats } from './dispatch/flow/stats.ts';
+import type { GiveBackBackoff } from './dispatch/intake/give-back.ts';
 import { Lanes } from './dispatch/intake/lanes.ts';
 import { SqsLane } from './dispatch/intake/sqs-lane.ts';
 import type { RetryPolicy } from './dispatch/submit/part-outcome.ts';
@@ -42,6 +43,8 @@ export interface BindServiceDeps {
   session?: Pick<SessionConfig, 'reconnect' | 'bindTimeoutMs' | 'unbindTimeoutMs'>;
   retryPolicy?: RetryPolicy;
   rateLimiter?: Omit<RateLimiterOptions, 'ratePerSecond'>;
+  /** Visibility back-off of valid messages given back unsent; tests shorten it. */
+  requeueBackoff?: GiveBackBackoff;
 }
 
 export interface BindService {
@@ -86,7 +89,10 @@ export async function startBindService(
     ...(endpoints.dynamodb ? { endpoint: endpoints.dynamodb } : {}),
   });
   const sqs = createSqsClient({ region, ...(endpoints.sqs ? { endpoint: endpoints.sqs } : {}) });
-  const messages = new MessageRepository(dynamo.document, config.tables.messages, { clock });
+  const messages = new MessageRepository(dynamo.document, config.tables.messages, {
+    clock,
+    smscIdBase: config.smpp.messageIdBase,
+  });
   const stats = emptyStats();
 
   const sessionConfig: SessionConfig = {
@@ -108,6 +114,7 @@ export async function startBindService(
     inbound: new InboundRepository(dynamo.document, config.tables.inbound, { clock }),
     parts: new InboundDeliveryStore(dynamo.document, config.tables.inbound, { clock }),
     isoMode: config.smpp.flags.iso,
+    smscIdBase: config.smpp.messageIdBase,
     stats,
     log: log.child({ component: 'deliveries' }),
     clock,
@@ -150,6 +157,7 @@ export async function startBindService(
     stopTaking: stopTaking.signal,
     clock,
     ...(deps.retryPolicy ? { policy: deps.retryPolicy } : {}),
+    ...(deps.requeueBackoff ? { requeueBackoff: deps.requeueBackoff } : {}),
   });
   const lanes = new Lanes({
     queues,

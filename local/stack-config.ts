@@ -106,6 +106,7 @@ export function bindServiceEnv(input: ComponentEnvInput): Record<string, string>
       VAR.SMPP_BINDS,
       VAR.SMPP_DEFAULT_SENDER,
       VAR.SMPP_ENQUIRE_LINK_SECONDS,
+      VAR.SMPP_MESSAGE_ID_BASE,
       VAR.SQS_WAIT_SECONDS,
       VAR.LOG_LEVEL,
     ]),

@@ -12,7 +12,9 @@ export type MessageStore = Pick<
   | 'releaseClaim'
   | 'markSubmitted'
   | 'markUnknown'
+  | 'markUnknownIfClaimedBy'
   | 'markFailed'
+  | 'markExpired'
   | 'markRejected'
 >;
 

@@ -19,6 +19,8 @@ export const VARIABLES = {
   SMPP_BINDS: 'SMPP sessions one bind-service holds; more than 1 needs MCONn',
   SMPP_ENQUIRE_LINK_SECONDS: 'keep-alive interval, below the provider’s 120 s idle limit',
   SMPP_RESPONSE_TIMEOUT_SECONDS: 'a submit unanswered this long becomes `unknown` (never resent)',
+  SMPP_MESSAGE_ID_BASE:
+    'how the SMSC writes message ids: decimal (the provider, default) or hex; never guessed',
   SMPP_DEFAULT_SENDER: 'source_addr for messages without `from`',
   // What the API and the bind-service must read alike (the 202's encoding and parts are what is sent)
   MAX_PARTS: 'the most parts one message may take',

@@ -126,6 +126,8 @@ export type Fault =
   | { type: 'status'; commandStatus: number; count?: number }
   | { type: 'throttle'; count?: number }
   | { type: 'slow'; delayMs: number; count?: number }
+  /** Accepts the submit (and sends its receipt) but answers with an empty message_id. */
+  | { type: 'empty-id'; count?: number }
   | { type: 'unbind-after'; submits: number }
   | { type: 'close-after'; submits: number };
 

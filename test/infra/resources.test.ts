@@ -59,7 +59,7 @@ describe('SmsSender stack resources', () => {
   });
 
   it.each(['urgent', 'bulk'] as const)(
-    'when the %s queue is synthesised, then it redrives to its own DLQ',
+    'when the %s queue is synthesised, then it redrives to its own DLQ only as a backstop, after 1000 receives',
     (lane) => {
       // Prepare
       const def = QUEUES[lane];
@@ -71,8 +71,9 @@ describe('SmsSender stack resources', () => {
       // Assess
       expect(queue.RedrivePolicy).toEqual({
         deadLetterTargetArn: { 'Fn::GetAtt': [expect.stringMatching(new RegExp(`^${dlqId}`)), 'Arn'] },
-        maxReceiveCount: def.maxReceiveCount,
+        maxReceiveCount: 1_000,
       });
+      expect(def.maxReceiveCount).toBe(1_000);
       expect(queue).toMatchObject({
         SqsManagedSseEnabled: true,
         MaximumMessageSize: def.maxMessageSizeBytes,

@@ -10,6 +10,7 @@ import { Status } from '#bind-service/smpp/index.ts';
 import { decodeText } from '#core/domain/encoding/index.ts';
 import { newMessageId } from '#core/domain/messages/message-id.ts';
 import { isReceiptText, parseDeliveryReceipt, ReceiptParseError } from '#core/domain/receipts/receipt.ts';
+import type { SmscIdBase } from '#core/domain/receipts/smsc-id.ts';
 import type { Logger } from '#core/observability/logger.ts';
 import type { DispatchStats } from '../flow/stats.ts';
 import type { InboundPartsStore, InboundStore, ReceiptStore } from '../ports.ts';
@@ -21,6 +22,8 @@ export interface DeliveryDeps {
   parts: InboundPartsStore;
   /** The bind's ISO flag: data_coding 0 is then ISO-8859-1. */
   isoMode: boolean;
+  /** The base the SMSC writes message ids in; default decimal (the provider's). */
+  smscIdBase?: SmscIdBase;
   stats: DispatchStats;
   log: Logger;
   clock?: () => Date;
@@ -42,6 +45,7 @@ export function deliveryHandler(deps: DeliveryDeps): DeliverHandler {
         ...(delivery.messageState === undefined ? {} : { messageState: delivery.messageState }),
         ...(delivery.networkErrorCode === undefined ? {} : { networkErrorCode: delivery.networkErrorCode }),
         tlvs: delivery.providerTlvs,
+        ...(deps.smscIdBase ? { smscIdBase: deps.smscIdBase } : {}),
       });
     } catch (error) {
       if (!(error instanceof ReceiptParseError)) throw error;

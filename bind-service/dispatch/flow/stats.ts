@@ -6,7 +6,9 @@ export interface DispatchStats {
   unknown: number;
   /** Invalid queue messages sent to a dead-letter queue. */
   rejected: number;
-  /** ESME_RTHROTTLED answers (each one's part was sent again). */
+  /** Messages whose validity passed before they could be sent (never sent). */
+  expired: number;
+  /** Throttling answers, ESME_RTHROTTLED or ESME_RMSGQFUL (each one's part was sent again). */
   throttled: number;
   /** Claims given back because nothing went on the wire (SQS delivers the message again). */
   released: number;
@@ -22,6 +24,7 @@ export function emptyStats(): DispatchStats {
     failed: 0,
     unknown: 0,
     rejected: 0,
+    expired: 0,
     throttled: 0,
     released: 0,
     redeliveriesDeleted: 0,

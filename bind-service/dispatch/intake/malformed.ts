@@ -1,7 +1,9 @@
-// An SQS message that can never be sent as it is (bad JSON, schema, preparation): when it carries an
-// id its record ends `rejected` (created if the API never made it), then the original body goes to
-// the lane's dead-letter queue with the reason as message attributes, and it leaves the source
-// queue. Never retried for ever, never dropped silently. Only codes and paths are logged.
+// An SQS message that can never be sent as it is (bad JSON, schema, preparation): its record ends
+// `rejected` with the reason (created if nobody made it, under the id every copy of it shares:
+// derived-id.ts), then the original body goes to the lane's dead-letter queue with the reason and
+// that id as message attributes, and it leaves the source queue. So every DLQ entry has a record
+// whose state says why. Never retried for ever, never dropped silently. Only codes and paths are
+// logged.
 import { DuplicateMessageIdError } from '#core/aws/errors.ts';
 import type { Lane } from '#core/aws/resources/resource-definitions.ts';
 import { isBatchId } from '#core/domain/messages/message-id.ts';
@@ -20,6 +22,7 @@ import type { Logger } from '#core/observability/logger.ts';
 import type { DispatchStats } from '../flow/stats.ts';
 import type { MessageStore } from '../ports.ts';
 import { retryTransient } from '../submit/retry.ts';
+import { queueMessageId } from './derived-id.ts';
 import type { HeldMessage } from './held-messages.ts';
 import type { ParsedQueueMessage } from './queue-message.ts';
 import type { LaneQueue } from './sqs-lane.ts';
@@ -31,6 +34,8 @@ export interface MalformedDeps {
   log: Logger;
   stats: DispatchStats;
   clock: () => Date;
+  /** Visibility to give the message back with when the rejection could not be written now. */
+  giveBackSeconds: number;
 }
 
 const str = (value: unknown, max: number): string | undefined =>
@@ -79,31 +84,34 @@ export async function rejectMalformed(
   queue: LaneQueue,
   deps: MalformedDeps,
 ): Promise<void> {
+  const id = queueMessageId(held, parsed.raw);
   const context = {
     lane: held.lane,
     sqsMessageId: held.sqsMessageId,
-    ...(parsed.id ? { id: parsed.id } : {}),
+    id,
     code: parsed.error.code,
     issues: parsed.issues.map((issue) => `${issue.code}@${issue.path.join('.') || 'request'}`),
   };
   try {
-    if (parsed.id) {
-      const record = rejectedRecordBase(parsed.id, parsed.raw, held.lane, deps.clock());
-      const result = await markRejected(deps, parsed.id, parsed.error, record);
-      // 'stale': the record is past `accepted` (it was sent under that id already); left as it is.
-      if (result === 'stale')
-        deps.log.warn('invalid queue message for a message already past accepted', context);
-    }
+    const record = rejectedRecordBase(id, parsed.raw, held.lane, deps.clock());
+    const result = await markRejected(deps, id, parsed.error, record);
+    // 'stale': the record is past `accepted` (it was sent under that id already); left as it is.
+    if (result === 'stale')
+      deps.log.warn('invalid queue message for a message already past accepted', context);
     await queue.deadLetter(held.body, {
       errorCode: String(parsed.error.code),
       errorPaths: context.issues.join(',').slice(0, 1_000),
       sourceLane: held.lane,
       sqsMessageId: held.sqsMessageId,
-      ...(parsed.id ? { messageId: parsed.id } : {}),
+      messageId: id,
     });
   } catch (error) {
-    // Not deleted: SQS delivers it again, and its redrive policy dead-letters it in the end anyway.
-    deps.log.error('invalid queue message could not be rejected; left on the queue', { ...context, error });
+    // Not deleted: given back, it is rejected on a later receive once the store or the DLQ answers.
+    deps.log.error('invalid queue message could not be rejected; given back for a later attempt', {
+      ...context,
+      error,
+    });
+    await queue.changeVisibility(held.receiptHandle, deps.giveBackSeconds).catch(() => undefined);
     return;
   }
   deps.stats.rejected += 1;

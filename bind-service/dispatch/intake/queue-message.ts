@@ -16,7 +16,14 @@ import { type ValidationIssue, validate } from '#core/domain/requests/validation
 import { submitFieldsFor } from '../submit/submit-fields.ts';
 
 export type ParsedQueueMessage =
-  | { ok: true; message: QueueMessage; prepared: PreparedMessage; submits: SubmitFields[] }
+  | {
+      ok: true;
+      message: QueueMessage;
+      prepared: PreparedMessage;
+      submits: SubmitFields[];
+      /** The JSON value as published: copies of one send share it (derived-id.ts). */
+      raw: unknown;
+    }
   | {
       ok: false;
       /** The message's own id, when it carries a valid one: its record is marked rejected. */
@@ -68,7 +75,7 @@ export function parseQueueMessage(
   try {
     const prepared = prepareMessage(message, options);
     const submits = submitFieldsFor(prepared, options.defaultSender);
-    return { ok: true, message, prepared, submits };
+    return { ok: true, message, prepared, submits, raw };
   } catch (error) {
     // A DomainError is the request's fault (too many parts, an encoding that cannot carry the
     // text, an address the SMSC cannot take); anything else is a bug and propagates.

@@ -22,6 +22,8 @@ export interface ReceivedSqsMessage {
   /** When SQS first accepted it (the same on every delivery): lag and derived ids use it. */
   sentTimestampMs: number;
   receiveCount: number;
+  /** The publisher's IAM identity (SQS SenderId): the scope of its idempotency keys. */
+  senderId?: string;
 }
 
 export interface LaneQueue {
@@ -83,7 +85,7 @@ export class SqsLane implements LaneQueue {
         QueueUrl: this.urls.url,
         MaxNumberOfMessages: Math.max(1, Math.min(SQS_MAX_BATCH, max)),
         WaitTimeSeconds: waitSeconds,
-        MessageSystemAttributeNames: ['SentTimestamp', 'ApproximateReceiveCount'],
+        MessageSystemAttributeNames: ['SentTimestamp', 'ApproximateReceiveCount', 'SenderId'],
       }),
       signal ? { abortSignal: signal } : {},
     );
@@ -97,6 +99,7 @@ export class SqsLane implements LaneQueue {
         body: message.Body ?? '',
         sentTimestampMs: Number(message.Attributes?.SentTimestamp ?? 0),
         receiveCount: Number(message.Attributes?.ApproximateReceiveCount ?? 1),
+        ...(message.Attributes?.SenderId ? { senderId: message.Attributes.SenderId } : {}),
       });
     }
     return received;

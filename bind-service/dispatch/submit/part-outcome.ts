@@ -1,9 +1,11 @@
 // What to do with one part's SUBMIT_SM outcome. Pure, so every branch of the "never send twice,
 // never lose" rules is unit-tested without a socket:
-// - accepted: keep its SMSC id, go on with the next part.
-// - throttled: nothing was accepted, so the SAME part is sent again after the limiter slowed down.
-// - rejected, transient (queue full, system error…): the same part again after a back-off, a bounded
-//   number of times; then the message fails.
+// - accepted: keep its SMSC id, go on with the next part. Accepted with an empty message_id: go on
+//   too (the part is at the SMSC), but no receipt can be matched to it, so the message ends unknown.
+// - throttled (ESME_RTHROTTLED, ESME_RMSGQFUL): nothing was accepted, so the SAME part is sent again
+//   after the limiter slowed down; never a reason to fail the message.
+// - rejected, transient (system error…): the same part again after a back-off, a bounded number of
+//   times; then the message fails.
 // - rejected, permanent: the message fails (with the SMSC ids of parts already accepted, if any).
 // - unknown (no answer, link lost, generic nack): it may have been accepted; never resent.
 // - not-sent: nothing went on the wire; the caller decides (release the claim, or `unknown` when
@@ -31,6 +33,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 
 export type PartAction =
   | { action: 'next'; smscId: string }
+  | { action: 'next-without-id' }
   | { action: 'resend-throttled' }
   | { action: 'retry'; delayMs: number }
   | { action: 'fail'; error: MessageError }
@@ -60,7 +63,9 @@ export function decidePart(
 ): PartAction {
   switch (outcome.kind) {
     case 'accepted':
-      return { action: 'next', smscId: outcome.messageId };
+      return outcome.messageId.trim() === ''
+        ? { action: 'next-without-id' }
+        : { action: 'next', smscId: outcome.messageId };
     case 'throttled':
       return attempts.throttled < policy.maxThrottledResends
         ? { action: 'resend-throttled' }

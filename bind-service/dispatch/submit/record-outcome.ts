@@ -23,7 +23,7 @@ export interface RecordOutcomeDeps {
   log: Logger;
   stats: DispatchStats;
   writeRetry?: WriteRetry;
-  /** Visibility given to a released message: a short pause before SQS hands it out again. */
+  /** Visibility given to a released message: a pause (growing per receive) before SQS hands it out again. */
   releaseDelaySeconds: number;
   /** Monotonic ms until which the write of what went on the wire is retried; read at each failure. */
   recordDeadline: () => number;

@@ -29,6 +29,15 @@ const UNKNOWN_REASONS: Readonly<Record<string, string>> = {
   'generic-nack': 'The SMSC answered with a generic_nack that does not say whether it took the message',
 };
 
+/** Parts (1-based) the SMSC accepted with an empty message_id. */
+export function noIdReason(partsWithoutId: readonly number[], parts: number): string {
+  const where = parts > 1 ? ` (part ${partsWithoutId.join(', ')} of ${parts})` : '';
+  return (
+    `The SMSC accepted the message but its answer carried no message id${where}, so its receipt ` +
+    'cannot be matched and its outcome may never be known; it is not sent again.'
+  );
+}
+
 export function unknownReason(reason: string, part: number, parts: number): string {
   const what = UNKNOWN_REASONS[reason] ?? `Not sent (${reason}) after earlier parts were accepted`;
   const where = parts > 1 ? ` (part ${part} of ${parts})` : '';
@@ -50,6 +59,9 @@ export async function sendParts(
 ): Promise<SendResult> {
   const policy = deps.policy ?? DEFAULT_RETRY_POLICY;
   const smscIds: string[] = [];
+  /** Parts the SMSC took, with or without an id: once one is taken, the message is not "not sent". */
+  let accepted = 0;
+  const withoutId: number[] = [];
   for (let index = 0; index < submits.length; index++) {
     const fields = submits[index]!;
     const attempts: PartAttempts = { transient: 0, throttled: 0 };
@@ -60,14 +72,16 @@ export async function sendParts(
           await deps.rate.wait(lane);
         } catch {
           // The limiter closed (the service stops): this part was not sent.
-          return notSent(smscIds, 'stopping', index, submits.length);
+          return notSent(accepted, smscIds, 'stopping', index, submits.length);
         }
       }
       haveToken = false;
       const decision = decidePart(await bind.submit(fields), attempts, policy);
-      if (decision.action === 'next') {
+      if (decision.action === 'next' || decision.action === 'next-without-id') {
         deps.rate.onSuccess();
-        smscIds.push(decision.smscId);
+        accepted += 1;
+        if (decision.action === 'next') smscIds.push(decision.smscId);
+        else withoutId.push(index + 1);
         break;
       }
       switch (decision.action) {
@@ -89,15 +103,23 @@ export async function sendParts(
             smscIds,
           };
         case 'not-sent':
-          return notSent(smscIds, decision.reason, index, submits.length);
+          return notSent(accepted, smscIds, decision.reason, index, submits.length);
       }
     }
   }
+  if (withoutId.length > 0)
+    return { kind: 'unknown', reason: noIdReason(withoutId, submits.length), smscIds };
   return { kind: 'submitted', smscIds };
 }
 
 /** Nothing accepted yet: truly not sent. Earlier parts accepted: the message is incomplete at the SMSC. */
-function notSent(smscIds: string[], reason: string, index: number, parts: number): SendResult {
-  if (smscIds.length === 0) return { kind: 'not-sent', reason };
+function notSent(
+  accepted: number,
+  smscIds: string[],
+  reason: string,
+  index: number,
+  parts: number,
+): SendResult {
+  if (accepted === 0) return { kind: 'not-sent', reason };
   return { kind: 'unknown', reason: unknownReason(reason, index + 1, parts), smscIds };
 }

@@ -1,13 +1,17 @@
 // One SQS message from the queue to the SMSC, as a sequence of port calls:
-//   parse & prepare (no I/O) → a place in the lane's claim gate → a bind with a free slot → claim
-//   (accepted → submitting; the record is created first when nobody made it) → rate token (urgent
-//   first) → parts on that bind → state write + SQS delete.
+//   parse & prepare (no I/O) → still valid? → a place in the lane's claim gate → a bind with a free
+//   slot → still valid? → claim (accepted → submitting; the record is created first when nobody made
+//   it) → rate token (urgent first) → parts on that bind → state write + SQS delete.
 // The claim comes as late as possible: a message waiting for its turn is not claimed, so a stop or
 // crash meanwhile leaves it `accepted` and SQS simply delivers it again. A message claimed before (an
-// SQS redelivery) is deleted, never sent again. The rate token comes AFTER the claim, right before the
-// SUBMIT_SM: a token taken first would wait out a slow claim write, and when the store stalls, the
-// tokens of every waiting message go on the wire together, above the account's rate (the SMSC then
-// answers ESME_RTHROTTLED). The claim gate keeps the messages claimed ahead of their token few.
+// SQS redelivery, or a copy of the send) is deleted, never sent again; the claim names the queue
+// message that holds it, so only that message's own redelivery may declare the outcome unknown.
+// A valid message that cannot go now is given back with a growing pause (give-back.ts) until its
+// validity passes, then it ends `expired` (expiry.ts); only invalid messages are dead-lettered.
+// The rate token comes AFTER the claim, right before the SUBMIT_SM: a token taken first would wait
+// out a slow claim write, and when the store stalls, the tokens of every waiting message go on the
+// wire together, above the account's rate (the SMSC then answers ESME_RTHROTTLED). The claim gate
+// keeps the messages claimed ahead of their token few.
 import { DuplicateMessageIdError } from '#core/aws/errors.ts';
 import type { Lane } from '#core/aws/resources/resource-definitions.ts';
 import { acceptedMessageRecord } from '#core/domain/messages/message-model.ts';
@@ -18,12 +22,14 @@ import { whenAborted } from '../flow/abort.ts';
 import { ClaimGate } from '../flow/claim-gate.ts';
 import type { RateLimiter } from '../flow/rate-limiter.ts';
 import type { DispatchStats } from '../flow/stats.ts';
-import { deriveMessageId } from '../intake/derived-id.ts';
+import { queueMessageId } from '../intake/derived-id.ts';
+import { type GiveBackBackoff, giveBackSeconds } from '../intake/give-back.ts';
 import type { HeldMessage } from '../intake/held-messages.ts';
 import { rejectMalformed } from '../intake/malformed.ts';
 import { type ParsedQueueMessage, parseQueueMessage } from '../intake/queue-message.ts';
 import type { LaneQueue } from '../intake/sqs-lane.ts';
 import type { MessageStore, RatePort } from '../ports.ts';
+import { expireIfDue } from './expiry.ts';
 import type { RetryPolicy } from './part-outcome.ts';
 import { recordOutcome } from './record-outcome.ts';
 import { type PatientRetry, retryTransient, type WriteRetry } from './retry.ts';
@@ -45,8 +51,8 @@ export interface PipelineDeps {
   writeRetry?: WriteRetry;
   /** Back-off of the writes that record what went on the wire (retried until near the deadline). */
   patientRetry?: PatientRetry;
-  /** Visibility of a message whose claim was released (nothing sent); default 5 s. */
-  releaseDelaySeconds?: number;
+  /** Visibility back-off of a valid message given back unsent; default DEFAULT_GIVE_BACK. */
+  requeueBackoff?: GiveBackBackoff;
 }
 
 type Valid = Extract<ParsedQueueMessage, { ok: true }>;
@@ -87,30 +93,46 @@ export class SubmitPipeline {
     });
   }
 
-  /** Never throws: every failure ends logged, with the message deleted or left for redelivery. */
+  /** Never throws: every failure ends logged, with the message deleted or given back for later. */
   async process(held: HeldMessage): Promise<void> {
     const queue = this.deps.queues[held.lane];
+    const later = giveBackSeconds(held.receiveCount, this.deps.requeueBackoff);
     try {
       const parsed = parseQueueMessage(held.body, this.deps.prepare);
       if (!parsed.ok) {
-        await rejectMalformed(held, parsed, queue, { ...this.deps, clock: this.clock });
+        await rejectMalformed(held, parsed, queue, {
+          ...this.deps,
+          clock: this.clock,
+          giveBackSeconds: later,
+        });
         return;
       }
       await this.send(held, parsed, queue);
     } catch (error) {
-      this.deps.log.error('queue message not processed; left for redelivery', {
+      // E.g. the store is down before the claim: nothing was sent, so it goes again, after a pause
+      // that grows with each receive (never towards a dead-letter queue; see give-back.ts).
+      this.deps.log.error('queue message not processed; given back for a later attempt', {
         lane: held.lane,
         sqsMessageId: held.sqsMessageId,
+        visibilitySeconds: later,
         error,
       });
+      await queue.changeVisibility(held.receiptHandle, later).catch(() => undefined);
     }
   }
 
   private async send(held: HeldMessage, parsed: Valid, queue: LaneQueue): Promise<void> {
     const { binds, stopTaking } = this.deps;
-    const id = parsed.message.id ?? deriveMessageId(held.sqsMessageId, held.sentTimestampMs);
+    const id = queueMessageId(held, parsed.raw);
     // Stopping: visible again at once, for whichever task takes over.
     const giveBack = () => queue.changeVisibility(held.receiptHandle, 0).catch(() => undefined);
+    const expired = () =>
+      expireIfDue(id, parsed.prepared.validityMinutes, held, queue, {
+        ...this.deps,
+        clock: this.clock,
+        createRecord: () => this.createRecord(id, parsed, held.lane),
+      });
+    if (await expired()) return;
     const gate = this.gates[held.lane];
     if (!(await gate.enter(stopTaking))) return giveBack();
     let inGate = true;
@@ -121,6 +143,8 @@ export class SubmitPipeline {
     try {
       const bind = await binds.acquire(stopTaking);
       if (!bind) return await giveBack();
+      // The wait for a bind may have been long (no bind for hours): still valid?
+      if (await expired()) return;
       const claim = await this.claim(id, parsed, held, queue);
       if (claim !== 'claimed') return;
       const tokenTaken = await this.firstToken(held.lane);
@@ -129,7 +153,7 @@ export class SubmitPipeline {
       const result = tokenTaken ? await this.sendParts(bind, parsed, held.lane) : NOT_SENT_STOPPING;
       await recordOutcome({ id, kind: parsed.prepared.kind }, result, held, queue, {
         ...this.deps,
-        releaseDelaySeconds: this.deps.releaseDelaySeconds ?? 5,
+        releaseDelaySeconds: giveBackSeconds(held.receiveCount, this.deps.requeueBackoff),
         recordDeadline: () =>
           Math.min(held.visibleUntil - VISIBILITY_MARGIN_MS, this.stoppedAt + STOPPING_RECORD_MS),
       });
@@ -169,23 +193,29 @@ export class SubmitPipeline {
   private async claim(id: string, parsed: Valid, held: HeldMessage, queue: LaneQueue): Promise<Claim> {
     const { messages, log, stats } = this.deps;
     const context = { lane: held.lane, id, sqsMessageId: held.sqsMessageId };
-    let result = await retryTransient(() => messages.claimForSubmit(id), this.deps.writeRetry);
+    const claim = () => messages.claimForSubmit(id, held.sqsMessageId);
+    let result = await retryTransient(claim, this.deps.writeRetry);
     if (result === 'not-found') {
       // Published straight to SQS (with or without an id): nobody recorded it yet.
       await this.createRecord(id, parsed, held.lane);
-      result = await retryTransient(() => messages.claimForSubmit(id), this.deps.writeRetry);
+      result = await retryTransient(claim, this.deps.writeRetry);
     }
     if (result === 'claimed') return 'claimed';
     if (result === 'not-found') {
       log.error('message record missing right after it was created; left for redelivery', context);
       return 'leave';
     }
-    // Claimed before: sent or being sent. If it is still `submitting`, whoever claimed it stopped
-    // without recording an answer (SQS only redelivers what nobody keeps invisible): `unknown`.
-    const marked = await retryTransient(() => messages.markUnknown(id, REDELIVERED), this.deps.writeRetry);
+    // Claimed before: sent or being sent. Still `submitting` under THIS queue message's claim: its
+    // worker stopped without recording an answer (SQS only redelivers what nobody keeps invisible),
+    // so `unknown`. Under another queue message's claim (a copy of the send): that one is at work, or
+    // comes back itself; the state is left alone. Either way this delivery is not sent.
+    const marked = await retryTransient(
+      () => messages.markUnknownIfClaimedBy(id, held.sqsMessageId, REDELIVERED),
+      this.deps.writeRetry,
+    );
     if (marked === 'applied') stats.unknown += 1;
     stats.redeliveriesDeleted += 1;
-    log.info('redelivery of a message already claimed: deleted, not sent again', {
+    log.info('copy or redelivery of a message already claimed: deleted, not sent again', {
       ...context,
       markedUnknown: marked === 'applied',
     });
@@ -211,7 +241,7 @@ export class SubmitPipeline {
     try {
       await retryTransient(() => this.deps.messages.createAccepted(record), this.deps.writeRetry);
     } catch (error) {
-      // Another delivery of the same SQS message (same derived id) created it first: that is fine.
+      // Another copy of the same send (same derived id) created it first: that is fine.
       if (!(error instanceof DuplicateMessageIdError)) throw error;
     }
   }

@@ -2,7 +2,7 @@
 // touches a socket, so every mapping is unit-testable.
 import type { ProviderTlvs } from '#core/domain/receipts/receipt.ts';
 import { type PDU, type PduFields, PROVIDER_TLV } from './smpp-package.ts';
-import { commandStatusName, Status } from './status.ts';
+import { commandStatusName, isThrottling, Status } from './status.ts';
 
 /** The SUBMIT_SM fields the dispatcher controls; short_message is already encoded by our codecs. */
 export interface SubmitFields {
@@ -60,7 +60,7 @@ export function toSubmitPdu(fields: SubmitFields): PduFields {
 export function submitRespOutcome(pdu: Pick<PDU, 'command_status' | 'message_id'>): SubmitOutcome {
   const status = pdu.command_status;
   if (status === Status.ESME_ROK) return { kind: 'accepted', messageId: pdu.message_id ?? '' };
-  if (status === Status.ESME_RTHROTTLED) return { kind: 'throttled' };
+  if (isThrottling(status)) return { kind: 'throttled' };
   return { kind: 'rejected', commandStatus: status, name: commandStatusName(status) };
 }
 
@@ -71,7 +71,7 @@ export function submitRespOutcome(pdu: Pick<PDU, 'command_status' | 'message_id'
  */
 export function genericNackOutcome(commandStatus: number): SubmitOutcome {
   if (commandStatus === Status.ESME_ROK) return { kind: 'unknown', reason: 'generic-nack' };
-  if (commandStatus === Status.ESME_RTHROTTLED) return { kind: 'throttled' };
+  if (isThrottling(commandStatus)) return { kind: 'throttled' };
   return { kind: 'rejected', commandStatus, name: commandStatusName(commandStatus) };
 }
 

@@ -10,6 +10,14 @@ export function commandStatusName(code: number): string {
   return describeCommandStatus(code).name;
 }
 
+/**
+ * Submit answers that ask us to slow down and send the same PDU again: ESME_RTHROTTLED, and
+ * ESME_RMSGQFUL (the SMSC's queue for us is full), which the catalogue classes alike.
+ */
+export function isThrottling(code: number): boolean {
+  return describeCommandStatus(code).kind === 'throttled';
+}
+
 /** Bind answers that retrying cannot fix: hammering a wrong password only risks a lock-out. */
 export function isCredentialsFailure(code: number): boolean {
   return code === Status.ESME_RINVPASWD || code === Status.ESME_RINVSYSID;

@@ -33,6 +33,8 @@ export interface MessageItem extends MessageRecord {
   expiresAt: number;
   /** Only on messages with several distinct SMSC ids; `{}` from `submitted` on. */
   partOutcomes?: Record<string, PartOutcome>;
+  /** The SQS MessageId of the queue message whose delivery claimed it (claimForSubmit). */
+  claimedBy?: string;
 }
 
 /** `SMSC#<id>`: which message an SMSC id belongs to, and receipts that came before we knew. */
@@ -65,7 +67,7 @@ export function toMessageItem(record: MessageRecord, expiresAt: number): Message
 
 /** Strips the storage-only attributes. Works on stream images (unmarshalled) as well. */
 export function fromMessageItem(item: Record<string, unknown>): MessageRecord {
-  const { pk: _pk, expiresAt: _expiresAt, partOutcomes: _parts, ...record } = item;
+  const { pk: _pk, expiresAt: _expiresAt, partOutcomes: _parts, claimedBy: _claimedBy, ...record } = item;
   // Items under MSG# are written only by this adapter, from MessageRecords: no re-validation here.
   return record as unknown as MessageRecord;
 }

@@ -19,7 +19,7 @@ import type { MessageError, MessageRecord } from '#core/domain/messages/message-
 import { MESSAGE_STATUSES, type MessageStatus, RELEASE_CLAIM } from '#core/domain/messages/message-state.ts';
 import type { DeliveryReceipt } from '#core/domain/receipts/receipt.ts';
 import { channelOf } from '#core/domain/receipts/receipt-fields.ts';
-import { normaliseSmscId } from '#core/domain/receipts/smsc-id.ts';
+import { normaliseSmscId, type SmscIdBase } from '#core/domain/receipts/smsc-id.ts';
 
 export type { CreateAcceptedResult, IdempotencyInput } from '#core/aws/messages/message-creation.ts';
 export type { TransitionResult } from '#core/aws/messages/message-writes.ts';
@@ -31,6 +31,8 @@ export interface MessageRepositoryOptions {
   retentionDays?: number;
   /** TTL of idempotency records; default RETENTION.idempotencyHours (24). */
   idempotencyHours?: number;
+  /** The base the SMSC writes message ids in (SMPP_MESSAGE_ID_BASE); default decimal. */
+  smscIdBase?: SmscIdBase;
 }
 
 export type ClaimResult = 'claimed' | 'already-claimed' | 'not-found';
@@ -52,15 +54,17 @@ export interface LookupOptions {
 }
 
 const DAY_SECONDS = 86_400;
+/** The queue message holding a message's claim (storage only; fromMessageItem strips it). */
+const CLAIMED_BY = 'claimedBy';
 
-/** Added for the bind-service: the error, plus SMSC ids of parts already accepted, if any. */
+/** Added for the bind-service: the error, plus (normalised) SMSC ids of parts already accepted. */
 function setErrorAndPartIds(
   update: UpdateExpressionBuilder,
   error: MessageError,
   smscIds: readonly string[],
 ): void {
   update.set('error', error);
-  if (smscIds.length > 0) update.set('smscIds', [...new Set(smscIds.map(normaliseSmscId))]);
+  if (smscIds.length > 0) update.set('smscIds', smscIds);
 }
 
 /** Messages in DynamoDB. Every state change is one conditional write; stale events return 'stale'. */
@@ -69,13 +73,15 @@ export class MessageRepository {
   private readonly receipts: ReceiptApplier;
   private readonly retentionDays: number;
   private readonly idempotencyHours: number;
+  private readonly smscIdBase: SmscIdBase;
 
   constructor(client: DynamoDBDocumentClient, tableName: string, options: MessageRepositoryOptions = {}) {
     const clock = options.clock ?? (() => new Date());
     this.table = { client, tableName, now: clock };
     this.retentionDays = options.retentionDays ?? RETENTION.messageDays;
     this.idempotencyHours = options.idempotencyHours ?? RETENTION.idempotencyHours;
-    this.receipts = new ReceiptApplier(this.table, () => this.expiresAt());
+    this.smscIdBase = options.smscIdBase ?? 'decimal';
+    this.receipts = new ReceiptApplier(this.table, () => this.expiresAt(), this.smscIdBase);
   }
 
   async createAccepted(record: MessageRecord, idempotency?: IdempotencyInput): Promise<CreateAcceptedResult> {
@@ -97,10 +103,17 @@ export class MessageRepository {
     return Item ? fromMessageItem(Item) : undefined;
   }
 
-  /** accepted → submitting. 'already-claimed' for any later status: an SQS redelivery, delete it. */
-  async claimForSubmit(id: string): Promise<ClaimResult> {
+  /**
+   * accepted → submitting. 'already-claimed' for any later status: a copy or a redelivery, not sent.
+   * `holder`: the queue message (SQS MessageId) whose delivery claims it; see markUnknownIfClaimedBy.
+   */
+  async claimForSubmit(id: string, holder?: string): Promise<ClaimResult> {
     try {
-      return (await transition(this.table, id, 'submitting')) === 'applied' ? 'claimed' : 'already-claimed';
+      const result = await transition(this.table, id, 'submitting', {
+        extra: (update) =>
+          holder === undefined ? update.remove(CLAIMED_BY) : update.set(CLAIMED_BY, holder),
+      });
+      return result === 'applied' ? 'claimed' : 'already-claimed';
     } catch (error) {
       if (error instanceof MessageNotFoundError) return 'not-found';
       throw error;
@@ -157,12 +170,45 @@ export class MessageRepository {
   }
 
   /**
+   * submitting → unknown, only when the claim is `holder`'s (or was taken without a holder): the
+   * queue message that claimed the message came back, so whoever worked it stopped without recording
+   * the SMSC's answer. A copy of the send (another queue message) gets 'stale' and leaves the message
+   * alone: its claim holder is still at work, or its own redelivery will come back to this write.
+   */
+  markUnknownIfClaimedBy(id: string, holder: string, reason: string): Promise<TransitionResult> {
+    const note: MessageError = {
+      code: 'submit_unconfirmed',
+      name: 'Submit outcome unknown',
+      description: reason,
+    };
+    return transition(this.table, id, 'unknown', {
+      from: ['submitting'],
+      extra: (update) => {
+        update.set('error', note);
+        const claimedBy = update.name(CLAIMED_BY);
+        update.condition(`attribute_not_exists(${claimedBy}) OR ${claimedBy} = ${update.value(holder)}`);
+      },
+    });
+  }
+
+  /**
    * The SMSC refused the submit for good. `smscIds`: ids of earlier parts it had accepted (kept on
    * the record; no receipt lookup is written for a failed message).
    */
   markFailed(id: string, error: MessageError, smscIds: readonly string[] = []): Promise<TransitionResult> {
     return transition(this.table, id, 'failed', {
-      extra: (update) => setErrorAndPartIds(update, error, smscIds),
+      extra: (update) => setErrorAndPartIds(update, error, this.normaliseIds(smscIds)),
+    });
+  }
+
+  /**
+   * accepted → expired: its validity passed before it could be sent, so it never reached the SMSC.
+   * Only from `accepted`: once claimed, only the SMSC can say whether it expired.
+   */
+  markExpired(id: string, error: MessageError): Promise<TransitionResult> {
+    return transition(this.table, id, 'expired', {
+      from: ['accepted'],
+      extra: (update) => update.set('error', error),
     });
   }
 
@@ -207,10 +253,19 @@ export class MessageRepository {
   private lookupOwner(id: string, smscIds: readonly string[], options: LookupOptions): LookupOwner {
     return {
       messageId: id,
-      smscIds: [...new Set(smscIds.map(normaliseSmscId))],
+      smscIds: this.normaliseIds(smscIds),
       ...(options.kind ? { channel: channelOf(options.kind) } : {}),
       expiresAt: this.expiresAt(),
     };
+  }
+
+  /**
+   * Normalised, without repeats, and without empty ids: an OK answer with no message_id names no
+   * message, and a lookup item `SMSC#` would be shared by every such message.
+   */
+  private normaliseIds(smscIds: readonly string[]): string[] {
+    const ids = smscIds.map((id) => normaliseSmscId(id, this.smscIdBase)).filter((id) => id !== '');
+    return [...new Set(ids)];
   }
 
   private expiresAt(): number {

@@ -18,7 +18,10 @@ export interface MessageTable {
 export type TransitionResult = 'applied' | 'stale';
 
 export interface TransitionOptions {
-  /** Defaults to allowedPredecessors(to); given only for the one backward move (releasing a claim). */
+  /**
+   * Defaults to allowedPredecessors(to). Given for the one backward move (releasing a claim), or to
+   * narrow a move to some of its predecessors (an unsent message expiring: only from `accepted`).
+   */
   from?: readonly MessageStatus[];
   /** Further SET/REMOVE clauses or conditions written in the same update. */
   extra?: (update: UpdateExpressionBuilder, at: string) => void;

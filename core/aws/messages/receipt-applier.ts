@@ -7,7 +7,7 @@ import type { MessageTable, TransitionResult } from '#core/aws/messages/message-
 import { applySingleIdReceipt } from '#core/aws/messages/single-id-receipt.ts';
 import { UpdateExpressionBuilder } from '#core/aws/update-expression.ts';
 import type { DeliveryReceipt } from '#core/domain/receipts/receipt.ts';
-import { normaliseSmscId } from '#core/domain/receipts/smsc-id.ts';
+import { normaliseSmscId, type SmscIdBase } from '#core/domain/receipts/smsc-id.ts';
 
 // Receipts are matched to messages through the `SMSC#<id>` lookup item that markSubmitted writes in
 // the same transaction as `submitted`. A receipt may beat its SUBMIT_SM_RESP: then it is parked on the
@@ -28,10 +28,12 @@ export class ReceiptApplier {
     private readonly table: MessageTable,
     /** Seconds since the epoch at which a parked receipt may be dropped if never claimed. */
     private readonly expiresAt: () => number,
+    /** The SMSC's id base; a receipt parsed with the same base is already normalised. */
+    private readonly smscIdBase: SmscIdBase = 'decimal',
   ) {}
 
   async apply(receipt: DeliveryReceipt): Promise<ReceiptResult> {
-    const smscId = normaliseSmscId(receipt.smscId);
+    const smscId = normaliseSmscId(receipt.smscId, this.smscIdBase);
     const normalised = { ...receipt, smscId };
     for (let attempt = 0; attempt < LOOKUP_ATTEMPTS; attempt++) {
       const lookup = await this.lookup(smscId);

@@ -36,7 +36,13 @@ export interface QueueDefinition {
   readonly messageRetentionSeconds: number;
   readonly maxMessageSizeBytes: number;
   readonly receiveWaitTimeSeconds: number;
-  /** Receives without a delete before SQS moves the message to the DLQ. */
+  /**
+   * Receives without a delete before SQS moves the message to the DLQ. Only invalid messages belong
+   * there, and the bind-service dead-letters those itself (with a `rejected` record); a valid message
+   * it cannot send now is given back with a growing pause and ends `expired` when its validity has
+   * passed. So the redrive is a backstop only (a message that crashes the consumer every time), set to
+   * SQS's maximum, far above the receives a valid message can use up (give-back.ts).
+   */
   readonly maxReceiveCount: number;
   readonly dlq: { readonly id: string; readonly messageRetentionSeconds: number };
 }
@@ -99,6 +105,8 @@ export const RETENTION = {
 } as const;
 
 const DLQ_RETENTION_SECONDS = 14 * DAY_SECONDS;
+/** SQS's largest redrive limit (see QueueDefinition.maxReceiveCount). */
+const MAX_RECEIVE_COUNT = 1_000;
 
 export const QUEUES = {
   // Single sends: a short visibility timeout so a message held by a crashed task comes back soon.
@@ -108,7 +116,7 @@ export const QUEUES = {
     messageRetentionSeconds: 4 * DAY_SECONDS,
     maxMessageSizeBytes: 256 * 1024,
     receiveWaitTimeSeconds: 20,
-    maxReceiveCount: 5,
+    maxReceiveCount: MAX_RECEIVE_COUNT,
     dlq: { id: 'UrgentDlq', messageRetentionSeconds: DLQ_RETENTION_SECONDS },
   },
   // Mass mailings wait behind urgent traffic inside the bind-service, so a received bulk message may
@@ -119,7 +127,7 @@ export const QUEUES = {
     messageRetentionSeconds: 4 * DAY_SECONDS,
     maxMessageSizeBytes: 256 * 1024,
     receiveWaitTimeSeconds: 20,
-    maxReceiveCount: 5,
+    maxReceiveCount: MAX_RECEIVE_COUNT,
     dlq: { id: 'BulkDlq', messageRetentionSeconds: DLQ_RETENTION_SECONDS },
   },
 } as const satisfies Record<string, QueueDefinition>;

@@ -39,8 +39,9 @@ export const statusRank: Readonly<Record<MessageStatus, number>> = {
 
 // Forward moves only; every one strictly raises the rank (a unit test holds the table to that).
 const NEXT: Readonly<Record<MessageStatus, readonly MessageStatus[]>> = {
-  // rejected: an invalid queue message that carried an id; failed: given up before any submit.
-  accepted: ['submitting', 'rejected', 'failed'],
+  // rejected: an invalid queue message; failed: given up before any submit; expired: its validity
+  // passed before it could be sent (it never reached the SMSC).
+  accepted: ['submitting', 'rejected', 'failed', 'expired'],
   // unknown: the submit may be on the wire but its answer never came (timeout, socket died);
   // it is never resent automatically, so a message is not sent twice.
   submitting: ['unknown', 'submitted', 'failed'],

@@ -47,7 +47,7 @@ export type CommandStatusName = keyof typeof CommandStatus;
 
 /**
  * - ok: accepted.
- * - throttled: resend later and lower our own rate.
+ * - throttled: resend later and lower our own rate (ESME_RTHROTTLED, ESME_RMSGQFUL).
  * - transient: the PDU was refused for a passing reason; the same PDU may be sent again.
  * - permanent: the same PDU will be refused again; fail the message (or fix the code).
  * - bind-credentials: a bind was refused for its login settings; rebinding unchanged will not help.
@@ -82,7 +82,9 @@ const ENTRIES: Readonly<Record<CommandStatusName, Entry>> = {
   ESME_RBINDFAIL: ['Bind failed', 'bind-credentials'],
   ESME_RINVPASWD: ['Invalid password', 'bind-credentials'],
   ESME_RINVSYSID: ['Invalid system ID', 'bind-credentials'],
-  ESME_RMSGQFUL: ['Message queue full', 'transient'],
+  // The SMSC asks us to slow down as plainly as with ESME_RTHROTTLED: resend at a lower rate, and
+  // never fail a message for it (the refused part was not taken, so resending cannot send it twice).
+  ESME_RMSGQFUL: ['Message queue full', 'throttled'],
   ESME_RINVSERTYP: ['Invalid service type', 'permanent'],
   ESME_RINVESMCLASS: ['Invalid esm_class field data', 'permanent'],
   // A generic refusal of this submit with no sign that the same PDU would be accepted later.

@@ -1,5 +1,5 @@
 import { DomainError } from '#core/domain/errors.ts';
-import { normaliseSmscId } from '#core/domain/receipts/smsc-id.ts';
+import { normaliseSmscId, type SmscIdBase } from '#core/domain/receipts/smsc-id.ts';
 
 export { normaliseSmscId };
 
@@ -27,6 +27,8 @@ export interface ReceiptInput {
   /** TLV 0x0423: network type octet, then a 2-byte error code. */
   networkErrorCode?: Buffer;
   tlvs?: ProviderTlvs;
+  /** The base the SMSC writes message ids in (normaliseSmscId); default decimal, the provider's. */
+  smscIdBase?: SmscIdBase;
 }
 
 export type ReceiptStat =
@@ -194,7 +196,7 @@ export function parseDeliveryReceipt(input: ReceiptInput): DeliveryReceipt {
   const splitMccMnc = mccmnc && /^[0-9]{4,6}$/.test(mccmnc) ? mccmnc : undefined;
 
   return withoutUndefined<DeliveryReceipt>({
-    smscId: normaliseSmscId(id),
+    smscId: normaliseSmscId(id, input.smscIdBase),
     stat,
     outcome: OUTCOMES[stat],
     errorCode: networkErrorCode(input.networkErrorCode) ?? decimal(fields.get('err')) ?? 0,

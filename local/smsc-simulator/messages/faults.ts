@@ -8,7 +8,9 @@ export type AnswerFault =
   | { type: 'generic-nack'; commandStatus: number }
   | { type: 'status'; commandStatus: number }
   | { type: 'throttle' }
-  | { type: 'slow'; delayMs: number };
+  | { type: 'slow'; delayMs: number }
+  /** Accepted as usual, but the submit_sm_resp carries an empty message_id. */
+  | { type: 'empty-id' };
 
 export type SessionFault = 'unbind' | 'close';
 
@@ -28,6 +30,7 @@ function toAnswerFault(fault: Fault): AnswerFault | undefined {
   switch (fault.type) {
     case 'no-answer':
     case 'throttle':
+    case 'empty-id':
       return { type: fault.type };
     case 'generic-nack':
       return { type: 'generic-nack', commandStatus: fault.commandStatus ?? ESME_RSYSERR };

@@ -36,6 +36,12 @@ export interface SubmitDeps {
   endSession: (session: SimSession, fault: SessionFault) => void;
 }
 
+/** How an accepted submit is answered: after `delayMs`, and with its id or (scripted) without. */
+interface AnswerStyle {
+  delayMs: number;
+  withoutId: boolean;
+}
+
 interface Concat {
   reference: number;
   total: number;
@@ -77,6 +83,7 @@ export class SubmitHandler {
       return;
     }
     let answerDelayMs = 0;
+    let answerWithoutId = false;
     if (!faults.empty) {
       const due = faults.dueBeforeAnswer();
       if (due) {
@@ -85,6 +92,7 @@ export class SubmitHandler {
       }
       const fault = faults.takeAnswerFault();
       if (fault?.type === 'slow') answerDelayMs = fault.delayMs;
+      else if (fault?.type === 'empty-id') answerWithoutId = true;
       else if (fault) {
         this.answerWithFault(session, pdu, fault);
         this.afterAnswer(session);
@@ -96,12 +104,12 @@ export class SubmitHandler {
       stats.throttled += 1;
       this.refuse(session, pdu, ESME_RTHROTTLED);
     } else {
-      this.accept(session, pdu, answerDelayMs);
+      this.accept(session, pdu, { delayMs: answerDelayMs, withoutId: answerWithoutId });
     }
     if (!faults.empty) this.afterAnswer(session);
   }
 
-  private accept(session: SimSession, pdu: PDU, answerDelayMs: number): void {
+  private accept(session: SimSession, pdu: PDU, style: AnswerStyle): void {
     const esmClass = pdu.esm_class ?? 0;
     const dataCoding = pdu.data_coding ?? 0;
     const payload = pdu.message_payload;
@@ -139,16 +147,8 @@ export class SubmitHandler {
       single: session.flags.single,
       at: Date.now(),
     };
-    if (concat) this.acceptPart(session, pdu, head, concat, text, answerDelayMs);
-    else
-      this.acceptWhole(
-        session,
-        pdu,
-        head,
-        text,
-        answerDelayMs,
-        payload ? segments(body.length, dataCoding) : 1,
-      );
+    if (concat) this.acceptPart(session, pdu, head, concat, text, style);
+    else this.acceptWhole(session, pdu, head, text, style, payload ? segments(body.length, dataCoding) : 1);
   }
 
   private acceptWhole(
@@ -156,7 +156,7 @@ export class SubmitHandler {
     pdu: PDU,
     head: MessageHead,
     text: string,
-    answerDelayMs: number,
+    style: AnswerStyle,
     parts: number,
   ): void {
     if (this.isDuplicate(head, text)) {
@@ -165,8 +165,8 @@ export class SubmitHandler {
     }
     const messageId = this.deps.nextMessageId();
     this.record(pdu, head, messageId, text, undefined);
-    this.answer(session, pdu, messageId, answerDelayMs);
-    this.deps.book.complete(head, [{ index: 1, messageId, text }], parts, answerDelayMs);
+    this.answer(session, pdu, messageId, style);
+    this.deps.book.complete(head, [{ index: 1, messageId, text }], parts, style.delayMs);
   }
 
   private acceptPart(
@@ -175,7 +175,7 @@ export class SubmitHandler {
     head: MessageHead,
     concat: Concat,
     text: string,
-    answerDelayMs: number,
+    style: AnswerStyle,
   ): void {
     const { assembler } = this.deps;
     const key = assemblyKey(head.systemId, head.source, head.destination, concat.reference);
@@ -191,10 +191,10 @@ export class SubmitHandler {
     const messageId = head.single || !assembly ? this.deps.nextMessageId() : assembly.messageId;
     assembly ??= assembler.start(key, head, concat.total, messageId);
     this.record(pdu, head, messageId, text, concat);
-    this.answer(session, pdu, messageId, answerDelayMs);
+    this.answer(session, pdu, messageId, style);
     const part: AssembledPart = { index: concat.index, messageId, text };
     const whole = assembler.add(assembly, part);
-    if (whole) this.deps.book.complete(assembly.head, whole, assembly.total, answerDelayMs);
+    if (whole) this.deps.book.complete(assembly.head, whole, assembly.total, style.delayMs);
   }
 
   private isDuplicate(head: MessageHead, text: string): boolean {
@@ -236,8 +236,14 @@ export class SubmitHandler {
     this.deps.onSubmit(submit);
   }
 
-  private answer(session: SimSession, pdu: PDU, messageId: string, delayMs: number): void {
-    const response = pdu.response({ message_id: messageId });
+  private answer(
+    session: SimSession,
+    pdu: PDU,
+    messageId: string,
+    { delayMs, withoutId }: AnswerStyle,
+  ): void {
+    // withoutId: accepted (recorded, receipt sent under its id) but answered with an empty message_id.
+    const response = pdu.response({ message_id: withoutId ? '' : messageId });
     if (delayMs <= 0) {
       session.send(response);
       return;
@@ -269,6 +275,7 @@ export class SubmitHandler {
         this.refuse(session, pdu, ESME_RTHROTTLED);
         return;
       case 'slow':
+      case 'empty-id':
         return;
     }
   }

@@ -35,6 +35,7 @@ describe('loadConfig', () => {
       binds: 1,
       enquireLinkIntervalMs: 30_000,
       responseTimeoutMs: 30_000,
+      messageIdBase: 'decimal',
     });
     expect(config).toMatchObject({
       receiveWaitSeconds: 20,
@@ -118,6 +119,15 @@ describe('loadConfig', () => {
     expect(configError({ ...BASE, SMPP_DEFAULT_SENDER: 'Far too long sender' }).variables).toEqual([
       'SMPP_DEFAULT_SENDER',
     ]);
+  });
+
+  it('when the SMSC writes hex message ids, then the base is read, and an unknown base is refused', () => {
+    // Act
+    const config = loadConfig({ ...BASE, SMPP_MESSAGE_ID_BASE: 'hex' });
+    const error = configError({ ...BASE, SMPP_MESSAGE_ID_BASE: 'auto' });
+    // Assess
+    expect(config.smpp.messageIdBase).toBe('hex');
+    expect(error.variables).toEqual(['SMPP_MESSAGE_ID_BASE']);
   });
 
   it('when the config is described for the log, then the password is masked', () => {

@@ -37,9 +37,9 @@ function troubledStore(
 ): MessageStore {
   return {
     createAccepted: (...args) => repository.createAccepted(...args),
-    claimForSubmit: async (id) => {
+    claimForSubmit: async (...args) => {
       await trouble.claimsWaitFor;
-      return repository.claimForSubmit(id);
+      return repository.claimForSubmit(...args);
     },
     releaseClaim: (id) => repository.releaseClaim(id),
     markSubmitted: async (...args) => {
@@ -47,7 +47,9 @@ function troubledStore(
       return repository.markSubmitted(...args);
     },
     markUnknown: (...args) => repository.markUnknown(...args),
+    markUnknownIfClaimedBy: (...args) => repository.markUnknownIfClaimedBy(...args),
     markFailed: (...args) => repository.markFailed(...args),
+    markExpired: (...args) => repository.markExpired(...args),
     markRejected: (...args) => repository.markRejected(...args),
   };
 }

@@ -131,6 +131,26 @@ describe('MessageRepository: creating, claiming and submitting (DynamoDB Local)'
     ]);
   });
 
+  it('when another queue message holds the claim, then only the holder may mark it unknown', async () => {
+    // Prepare
+    const record = messageRecord();
+    await repository.createAccepted(record);
+    await repository.claimForSubmit(record.id, 'sqs-first-copy');
+    // Act
+    const byCopy = await repository.markUnknownIfClaimedBy(record.id, 'sqs-second-copy', 'copy');
+    const afterCopy = await repository.get(record.id);
+    const byHolder = await repository.markUnknownIfClaimedBy(record.id, 'sqs-first-copy', 'holder back');
+    // Assess
+    expect(byCopy).toBe('stale');
+    expect(afterCopy?.status).toBe('submitting');
+    expect(afterCopy).not.toHaveProperty('claimedBy');
+    expect(byHolder).toBe('applied');
+    expect(await repository.get(record.id)).toMatchObject({
+      status: 'unknown',
+      error: { code: 'submit_unconfirmed', description: 'holder back' },
+    });
+  });
+
   it('when a message that is not submitting is released, then the answer is stale and nothing changes', async () => {
     // Prepare
     const record = messageRecord();
@@ -148,12 +168,14 @@ describe('MessageRepository: creating, claiming and submitting (DynamoDB Local)'
     await repository.createAccepted(record);
     await repository.claimForSubmit(record.id);
     // Act
-    const result = await repository.markSubmitted(record.id, ['00ABC', '00abc']);
+    const result = await repository.markSubmitted(record.id, ['000854019', ' 854019']);
     // Assess
     expect(result).toEqual({ result: 'applied', reconciledReceipts: 0 });
     const stored = await repository.get(record.id);
-    expect(stored).toMatchObject({ status: 'submitted', smscIds: ['2748'] });
-    const { Item } = await aws.document.send(new GetCommand({ TableName: table, Key: { pk: 'SMSC#2748' } }));
+    expect(stored).toMatchObject({ status: 'submitted', smscIds: ['854019'] });
+    const { Item } = await aws.document.send(
+      new GetCommand({ TableName: table, Key: { pk: 'SMSC#854019' } }),
+    );
     expect(Item).toMatchObject({ messageId: record.id });
   });
 

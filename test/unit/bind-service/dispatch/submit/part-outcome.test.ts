@@ -16,6 +16,12 @@ describe('decidePart', () => {
     });
   });
 
+  it('when the SMSC accepts the part with an empty message id, then the next part follows without an id', () => {
+    // Act / Assess
+    expect(decidePart({ kind: 'accepted', messageId: '' }, fresh)).toEqual({ action: 'next-without-id' });
+    expect(decidePart({ kind: 'accepted', messageId: ' ' }, fresh)).toEqual({ action: 'next-without-id' });
+  });
+
   it('when the SMSC throttles, then the same part is sent again', () => {
     // Act / Assess
     expect(decidePart({ kind: 'throttled' }, fresh)).toEqual({ action: 'resend-throttled' });
@@ -32,7 +38,7 @@ describe('decidePart', () => {
   });
 
   it.each([
-    [0x14, 'ESME_RMSGQFUL'],
+    [0x64, 'ESME_RX_T_APPN'],
     [0x08, 'ESME_RSYSERR'],
   ])(
     'when the SMSC refuses with transient status 0x%s, then the part is retried with growing back-off',
@@ -52,13 +58,13 @@ describe('decidePart', () => {
   it('when transient refusals exhaust the retries, then the message fails with that status', () => {
     // Act
     const decision = decidePart(
-      { kind: 'rejected', commandStatus: 0x14, name: 'ESME_RMSGQFUL' },
+      { kind: 'rejected', commandStatus: 0x08, name: 'ESME_RSYSERR' },
       { transient: DEFAULT_RETRY_POLICY.maxTransientRetries, throttled: 0 },
     );
     // Assess
     expect(decision).toMatchObject({
       action: 'fail',
-      error: { code: 'ESME_RMSGQFUL', name: 'Message queue full' },
+      error: { code: 'ESME_RSYSERR', name: 'System error' },
     });
   });
 

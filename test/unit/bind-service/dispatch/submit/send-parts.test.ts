@@ -76,10 +76,30 @@ describe('sendParts', () => {
     expect(limiter.calls).toContain('throttled');
   });
 
-  it('when a part is refused with queue full twice, then it is retried and goes through', async () => {
+  it('when the SMSC accepts a part without a message id, then every part goes and the message is unknown', async () => {
     // Prepare
-    const full: SubmitOutcome = { kind: 'rejected', commandStatus: 0x14, name: 'ESME_RMSGQFUL' };
-    const bind = scripted([full, full, accepted('5')]);
+    const bind = scripted([accepted(''), accepted('8')]);
+    // Act
+    const result = await sendParts(bind, [part(1), part(2)], 'bulk', { rate: rate().port, policy: fast });
+    // Assess
+    expect(result).toMatchObject({ kind: 'unknown', smscIds: ['8'] });
+    expect(result.kind === 'unknown' && result.reason).toMatch(/no message id \(part 1 of 2\)/);
+    expect(bind.sent).toEqual([1, 2]);
+  });
+
+  it('when a part accepted without an id is followed by a part not sent, then the message is unknown, not released', async () => {
+    // Prepare
+    const bind = scripted([accepted(''), { kind: 'not-sent', reason: 'not-bound' }]);
+    // Act
+    const result = await sendParts(bind, [part(1), part(2)], 'bulk', { rate: rate().port, policy: fast });
+    // Assess
+    expect(result).toMatchObject({ kind: 'unknown', smscIds: [] });
+  });
+
+  it('when a part is refused with a system error twice, then it is retried and goes through', async () => {
+    // Prepare
+    const systemError: SubmitOutcome = { kind: 'rejected', commandStatus: 0x08, name: 'ESME_RSYSERR' };
+    const bind = scripted([systemError, systemError, accepted('5')]);
     // Act
     const result = await sendParts(bind, [part(1)], 'bulk', { rate: rate().port, policy: fast });
     // Assess

@@ -19,7 +19,7 @@ describe('submit outcomes', () => {
       { kind: 'accepted', messageId: '855469' },
     ],
     [{ command_status: 0x58 }, { kind: 'throttled' }],
-    [{ command_status: 0x14 }, { kind: 'rejected', commandStatus: 0x14, name: 'ESME_RMSGQFUL' }],
+    [{ command_status: 0x14 }, { kind: 'throttled' }],
     [{ command_status: 0x0b }, { kind: 'rejected', commandStatus: 0x0b, name: 'ESME_RINVDSTADR' }],
   ])('when submit_sm_resp is %o, then the outcome is %o', (pdu, expected) => {
     // Act

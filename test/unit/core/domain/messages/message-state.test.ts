@@ -17,6 +17,7 @@ const ALLOWED: ReadonlyArray<[MessageStatus, MessageStatus]> = [
   ['accepted', 'submitting'],
   ['accepted', 'rejected'],
   ['accepted', 'failed'],
+  ['accepted', 'expired'],
   ['submitting', 'submitted'],
   ['submitting', 'unknown'],
   ['submitting', 'failed'],
@@ -113,7 +114,7 @@ describe('message states', () => {
     ['submitted', ['submitting', 'unknown']],
     ['delivered', ['unknown', 'submitted']],
     ['undelivered', ['unknown', 'submitted']],
-    ['expired', ['unknown', 'submitted']],
+    ['expired', ['accepted', 'unknown', 'submitted']],
     ['rejected', ['accepted', 'unknown', 'submitted']],
     ['failed', ['accepted', 'submitting', 'unknown']],
   ] as const)('when the next status is %s, then the condition allows %j', (to, expected) => {

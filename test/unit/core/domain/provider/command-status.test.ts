@@ -22,7 +22,7 @@ const EXPECTED: readonly [string, number, CommandStatusInfo['kind']][] = [
   ['ESME_RBINDFAIL', 0x0d, 'bind-credentials'],
   ['ESME_RINVPASWD', 0x0e, 'bind-credentials'],
   ['ESME_RINVSYSID', 0x0f, 'bind-credentials'],
-  ['ESME_RMSGQFUL', 0x14, 'transient'],
+  ['ESME_RMSGQFUL', 0x14, 'throttled'],
   ['ESME_RINVSERTYP', 0x15, 'permanent'],
   ['ESME_RINVESMCLASS', 0x43, 'permanent'],
   ['ESME_RSUBMITFAIL', 0x45, 'permanent'],

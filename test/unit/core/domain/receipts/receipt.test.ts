@@ -98,7 +98,7 @@ describe('parseDeliveryReceipt', () => {
 
   it('when the TLVs carry only the id, then state and error come from the text', () => {
     // Prepare
-    const input: ReceiptInput = { text: 'stat:EXPIRED err:245', receiptedMessageId: 'ABC' };
+    const input: ReceiptInput = { text: 'stat:EXPIRED err:245', receiptedMessageId: '002748' };
     // Act
     const receipt = parseDeliveryReceipt(input);
     // Assess
@@ -370,14 +370,27 @@ describe('parseDeliveryReceipt', () => {
     expect(receipt).not.toHaveProperty('hlr');
   });
 
-  it('when the receipt id is in hex, then it is normalised to the decimal of SUBMIT_SM_RESP', () => {
+  it('when the SMSC writes hex ids, then the receipt id is normalised in that base, as SUBMIT_SM_RESP ids are', () => {
     // Prepare
-    const input: ReceiptInput = { text: 'id:D0833 stat:DELIVRD', receiptedMessageId: '000D0833' };
+    const input: ReceiptInput = {
+      text: 'id:D0833 stat:DELIVRD',
+      receiptedMessageId: '000D0833',
+      smscIdBase: 'hex',
+    };
     // Act
     const receipt = parseDeliveryReceipt(input);
     // Assess
-    expect(receipt.smscId).toBe('854067');
-    expect(receipt.smscId).toBe(normaliseSmscId('854067'));
+    expect(receipt.smscId).toBe('d0833');
+    expect(receipt.smscId).toBe(normaliseSmscId('D0833', 'hex'));
+  });
+
+  it('when no base is given, then a zero-padded decimal id is normalised and nothing is read as hex', () => {
+    // Act
+    const padded = parseDeliveryReceipt({ text: 'id:000854067 stat:DELIVRD' });
+    const lettered = parseDeliveryReceipt({ text: 'id:D0833 stat:DELIVRD' });
+    // Assess
+    expect(padded.smscId).toBe('854067');
+    expect(lettered.smscId).toBe('d0833');
   });
 
   it.each([

@@ -1,0 +1,80 @@
+// A message is sent only within its validity, counted from when it was accepted: one that could not
+// go in time (the SMSC throttled it for hours, no bind, the service was down) ends `expired` with the
+// reason, never sent and never parked on a dead-letter queue. Checked before the claim, so only a
+// message nobody claimed (`accepted`) is expired here; once claimed, only the SMSC can tell.
+// The accept time is the id's ULID time (the API's accept, or SQS's SentTimestamp for an id derived
+// from the SQS message); an id derived from an idempotency key has none, so SentTimestamp stands in.
+import { MessageNotFoundError } from '#core/aws/errors.ts';
+import { messageIdTime } from '#core/domain/messages/message-id.ts';
+import type { MessageError } from '#core/domain/messages/message-model.ts';
+import type { Logger } from '#core/observability/logger.ts';
+import type { DispatchStats } from '../flow/stats.ts';
+import type { HeldMessage } from '../intake/held-messages.ts';
+import type { LaneQueue } from '../intake/sqs-lane.ts';
+import type { MessageStore } from '../ports.ts';
+import { retryTransient, type WriteRetry } from './retry.ts';
+
+/** Epoch ms of the message's acceptance; undefined when nothing tells it. */
+export function acceptedAtMs(id: string, sentTimestampMs: number): number | undefined {
+  const idTime = messageIdTime(id);
+  const acceptedAt = idTime > 0 ? idTime : sentTimestampMs;
+  return Number.isFinite(acceptedAt) && acceptedAt > 0 ? acceptedAt : undefined;
+}
+
+export function validityPassedError(validityMinutes: number, acceptedAt: number): MessageError {
+  return {
+    code: 'validity_passed',
+    name: 'Validity passed before sending',
+    description:
+      `The message could not be sent within its validity of ${validityMinutes} minutes ` +
+      `(accepted at ${new Date(acceptedAt).toISOString()}); it was never sent.`,
+  };
+}
+
+export interface ExpiryDeps {
+  messages: MessageStore;
+  log: Logger;
+  stats: DispatchStats;
+  clock: () => Date;
+  writeRetry?: WriteRetry;
+  /** Creates the `accepted` record of a message nobody recorded yet (published straight to SQS). */
+  createRecord: () => Promise<void>;
+}
+
+/**
+ * When the message's validity has passed and it is still `accepted`: records it `expired` and
+ * deletes the SQS message; true. False when it may still go, or when it is no longer `accepted`
+ * (another copy claimed it, or it ended): the claim path then deals with this delivery.
+ */
+export async function expireIfDue(
+  id: string,
+  validityMinutes: number,
+  held: HeldMessage,
+  queue: LaneQueue,
+  deps: ExpiryDeps,
+): Promise<boolean> {
+  const acceptedAt = acceptedAtMs(id, held.sentTimestampMs);
+  if (acceptedAt === undefined || deps.clock().getTime() < acceptedAt + validityMinutes * 60_000)
+    return false;
+  const error = validityPassedError(validityMinutes, acceptedAt);
+  const expire = () => retryTransient(() => deps.messages.markExpired(id, error), deps.writeRetry);
+  let result: Awaited<ReturnType<typeof expire>>;
+  try {
+    result = await expire();
+  } catch (notFound) {
+    if (!(notFound instanceof MessageNotFoundError)) throw notFound;
+    await deps.createRecord();
+    result = await expire();
+  }
+  if (result !== 'applied') return false;
+  deps.stats.expired += 1;
+  const context = { lane: held.lane, id, sqsMessageId: held.sqsMessageId, validityMinutes };
+  deps.log.warn('validity passed before the message could be sent: expired, not sent', context);
+  await queue.delete(held.receiptHandle).catch((deleteError) => {
+    deps.log.warn('expired message not deleted from its queue; its redelivery will be dropped', {
+      ...context,
+      error: deleteError,
+    });
+  });
+  return true;
+}

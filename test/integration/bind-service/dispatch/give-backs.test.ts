@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_RETRY_POLICY } from '#bind-service/dispatch/submit/part-outcome.ts';
+import { messageIdGenerator } from '#core/domain/messages/message-id.ts';
+import { acceptedMessageRecord } from '#core/domain/messages/message-model.ts';
+import { prepareMessage } from '#core/domain/messages/prepare-message.ts';
+import { sendMessageSchema } from '#core/domain/requests/message-schema.ts';
+import { useLocalAws } from '#test/helpers/local-aws.ts';
+import { waitUntil } from '#test/helpers/wait.ts';
+import {
+  mobile,
+  publishRaw,
+  queueDepth,
+  receiveAll,
+  sendLikeApi,
+  startRig,
+  statusIs,
+  useCleanup,
+  waitForEmptyQueue,
+  waitForRecord,
+} from './fixtures.ts';
+
+// A valid message that cannot go now is given back to its queue (growing visibility back-off), as
+// often as it takes, and never reaches a dead-letter queue; once its validity has passed it ends
+// `expired`. Only invalid messages are dead-lettered, each with a record that says why. The give-back
+// back-off is 0 s here so that many give-backs take seconds, not minutes.
+
+const NO_BACKOFF = { baseSeconds: 0, capSeconds: 0 };
+
+describe('bind-service dispatch: give-backs and dead letters (DynamoDB Local, fauxqs, simulator)', () => {
+  const aws = useLocalAws({ dynamo: true, sqs: true });
+  const defer = useCleanup();
+
+  it('when the SMSC keeps throttling a valid message, then it is given back more often than the old redrive limit, never dead-lettered, and ends expired', async () => {
+    // Prepare: every submit is throttled, and each throttling answer gives the message back.
+    let skewMs = 0;
+    const rig = await startRig(aws, defer, {
+      deps: {
+        clock: () => new Date(Date.now() + skewMs),
+        retryPolicy: { ...DEFAULT_RETRY_POLICY, maxThrottledResends: 0 },
+        requeueBackoff: NO_BACKOFF,
+      },
+    });
+    rig.simulator.fault({ type: 'throttle' });
+    // Act
+    const id = await sendLikeApi(rig, { to: mobile(1), text: 'Throttled for ever', validityMinutes: 5 });
+    await waitUntil(
+      () => rig.simulator.stats.throttled >= 7,
+      45_000,
+      'seven give-backs (the old redrive dead-lettered after five receives)',
+      50,
+    );
+    const afterGiveBacks = await rig.messages.get(id);
+    skewMs = 6 * 60_000;
+    const record = await waitForRecord(rig, id, statusIs('expired'), 15_000);
+    await waitForEmptyQueue(aws, rig.queues.urgent);
+    // Assess
+    expect(afterGiveBacks?.status).toMatch(/^(accepted|submitting)$/);
+    expect(record.error).toMatchObject({ code: 'validity_passed' });
+    expect(record.history.map((h) => h.status).at(-1)).toBe('expired');
+    expect(record.history.map((h) => h.status)).not.toContain('unknown');
+    expect(await queueDepth(aws, rig.queues.urgentDlq)).toBe(0);
+    expect(rig.simulator.messages).toHaveLength(0);
+  }, 90_000);
+
+  it('when a message’s validity has passed before it is received, then it ends expired and is not sent', async () => {
+    // Prepare: accepted ten minutes ago with a five-minute validity (the bind-service was down).
+    const rig = await startRig(aws, defer);
+    const request = sendMessageSchema.parse({ to: mobile(2), text: 'Too late', validityMinutes: 5 });
+    const acceptedAt = Date.now() - 10 * 60_000;
+    // A fresh generator: the process's own one never goes back in time.
+    const id = messageIdGenerator()(acceptedAt);
+    const prepared = prepareMessage(request, rig.config.prepare);
+    await rig.messages.createAccepted(
+      acceptedMessageRecord({ id, request, prepared, now: new Date(acceptedAt) }),
+    );
+    // Act
+    await rig.publisher.publish('urgent', { ...request, id, v: 1 });
+    const record = await waitForRecord(rig, id, statusIs('expired', 'submitted', 'delivered'));
+    await waitForEmptyQueue(aws, rig.queues.urgent);
+    // Assess
+    expect(record.status).toBe('expired');
+    expect(record.history.map((h) => h.status)).toEqual(['accepted', 'expired']);
+    expect(record.error?.description).toMatch(/validity of 5 minutes/);
+    expect(rig.simulator.stats.submits).toBe(0);
+    expect(await queueDepth(aws, rig.queues.urgentDlq)).toBe(0);
+  });
+
+  it('when a queue message without an id is invalid, then its dead letter names a rejected record that says why', async () => {
+    // Prepare
+    const rig = await startRig(aws, defer);
+    // Act
+    await publishRaw(aws, rig.queues.bulk, '{"v":1, "to": ');
+    const [dead] = await receiveAll(aws, rig.queues.bulkDlq, 1);
+    // Assess
+    const id = dead?.MessageAttributes?.messageId?.StringValue ?? '';
+    expect(dead?.MessageAttributes?.errorCode?.StringValue).toBe('invalid_json');
+    const record = await rig.messages.get(id);
+    expect(record).toMatchObject({ status: 'rejected', priority: 'bulk', error: { code: 'invalid_json' } });
+    await waitForEmptyQueue(aws, rig.queues.bulk);
+  });
+});

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { keyedMessageId } from '#bind-service/dispatch/intake/derived-id.ts';
+import { acceptedAtMs, validityPassedError } from '#bind-service/dispatch/submit/expiry.ts';
+import { messageIdGenerator } from '#core/domain/messages/message-id.ts';
+
+describe('acceptedAtMs', () => {
+  const accepted = Date.parse('2030-05-01T12:00:00.000Z');
+  const sent = accepted + 2_000;
+
+  it('when the id was made at acceptance (API, or derived from the SQS message), then its time counts', () => {
+    // Act / Assess
+    expect(acceptedAtMs(messageIdGenerator()(accepted), sent)).toBe(accepted);
+  });
+
+  it('when the id was derived from an idempotency key, then SQS’s SentTimestamp stands in', () => {
+    // Act / Assess
+    expect(acceptedAtMs(keyedMessageId('AROAEXAMPLE', 'order-42', { text: 'Hi' }), sent)).toBe(sent);
+  });
+
+  it('when nothing tells the accept time, then none is given and the message is never expired for it', () => {
+    // Act / Assess
+    expect(acceptedAtMs(keyedMessageId('', 'k', {}), 0)).toBeUndefined();
+  });
+});
+
+describe('validityPassedError', () => {
+  it('when a message expires unsent, then the error says so with its validity and accept time', () => {
+    // Act
+    const error = validityPassedError(5, Date.parse('2030-05-01T12:00:00.000Z'));
+    // Assess
+    expect(error).toEqual({
+      code: 'validity_passed',
+      name: 'Validity passed before sending',
+      description:
+        'The message could not be sent within its validity of 5 minutes (accepted at 2030-05-01T12:00:00.000Z); it was never sent.',
+    });
+  });
+});
