@@ -140,6 +140,7 @@ export async function startBindService(
     stats,
     log: log.child({ component: 'pipeline' }),
     stopTaking: stopTaking.signal,
+    singleIds: config.smpp.flags.single,
     clock,
     ...(deps.retryPolicy ? { policy: deps.retryPolicy } : {}),
   });

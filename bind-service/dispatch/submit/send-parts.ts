@@ -11,8 +11,8 @@ import { DEFAULT_RETRY_POLICY, decidePart, type PartAttempts, type RetryPolicy }
 export type SendResult =
   | { kind: 'submitted'; smscIds: string[] }
   | { kind: 'failed'; error: MessageError; smscIds: string[] }
-  /** It may have reached the SMSC: never resent. */
-  | { kind: 'unknown'; reason: string; smscIds: string[] }
+  /** It may have reached the SMSC: never resent. `partsOnWire`: parts sent, answered or not. */
+  | { kind: 'unknown'; reason: string; smscIds: string[]; partsOnWire: number }
   /** Nothing of it went on the wire: the claim may be given back. */
   | { kind: 'not-sent'; reason: string };
 
@@ -87,6 +87,7 @@ export async function sendParts(
             kind: 'unknown',
             reason: unknownReason(decision.reason, index + 1, submits.length),
             smscIds,
+            partsOnWire: index + 1,
           };
         case 'not-sent':
           return notSent(smscIds, decision.reason, index, submits.length);
@@ -99,5 +100,5 @@ export async function sendParts(
 /** Nothing accepted yet: truly not sent. Earlier parts accepted: the message is incomplete at the SMSC. */
 function notSent(smscIds: string[], reason: string, index: number, parts: number): SendResult {
   if (smscIds.length === 0) return { kind: 'not-sent', reason };
-  return { kind: 'unknown', reason: unknownReason(reason, index + 1, parts), smscIds };
+  return { kind: 'unknown', reason: unknownReason(reason, index + 1, parts), smscIds, partsOnWire: index };
 }

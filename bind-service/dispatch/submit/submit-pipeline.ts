@@ -47,6 +47,8 @@ export interface PipelineDeps {
   patientRetry?: PatientRetry;
   /** Visibility of a message whose claim was released (nothing sent); default 5 s. */
   releaseDelaySeconds?: number;
+  /** The SINGLE flag: every part gets its own SMSC id (and receipt). */
+  singleIds?: boolean;
 }
 
 type Valid = Extract<ParsedQueueMessage, { ok: true }>;
@@ -150,7 +152,12 @@ export class SubmitPipeline {
       });
     } catch (error) {
       // A bug after the claim: whatever went out is not known, so it must not go out again.
-      return { kind: 'unknown', reason: `Submitting failed unexpectedly: ${String(error)}`, smscIds: [] };
+      return {
+        kind: 'unknown',
+        reason: `Submitting failed unexpectedly: ${String(error)}`,
+        smscIds: [],
+        partsOnWire: parsed.submits.length,
+      };
     }
   }
 

@@ -51,6 +51,14 @@ export interface LookupOptions {
   kind?: MessageKind;
 }
 
+export interface UnknownOptions extends LookupOptions {
+  /**
+   * SINGLE mode (one id per part): how many parts went on the wire, the one without an answer
+   * included. The message is resolved by receipts only once that many parts have ids and reported.
+   */
+  expectedSmscIds?: number;
+}
+
 const DAY_SECONDS = 86_400;
 
 /** Added for the bind-service: the error, plus SMSC ids of parts already accepted, if any. */
@@ -134,13 +142,14 @@ export class MessageRepository {
    * submitting → unknown: the submit may have reached the SMSC; never resent automatically.
    * `smscIds`: ids of parts the SMSC did accept before the outcome became unknown. Their lookup items
    * are written in the same transaction (receipts parked under them are applied), so a later receipt
-   * still finds the message and resolves it (unknown → delivered is allowed).
+   * still finds the message and resolves it (unknown → delivered is allowed). In SINGLE mode
+   * `expectedSmscIds` keeps receipts from resolving it before the part without an answer is known.
    */
   async markUnknown(
     id: string,
     reason: string,
     smscIds: readonly string[] = [],
-    options: LookupOptions = {},
+    options: UnknownOptions = {},
   ): Promise<TransitionResult> {
     const note: MessageError = {
       code: 'submit_unconfirmed',
@@ -151,7 +160,12 @@ export class MessageRepository {
     if (owner.smscIds.length === 0) {
       return transition(this.table, id, 'unknown', { extra: (update) => update.set('error', note) });
     }
-    const { result, toReconcile } = await commitUnknownWithIds(this.table, owner, note);
+    const expected = options.expectedSmscIds;
+    const { result, toReconcile } = await commitUnknownWithIds(
+      this.table,
+      expected === undefined ? owner : { ...owner, expectedSmscIds: expected },
+      note,
+    );
     await this.receipts.reconcile(id, toReconcile);
     return result;
   }

@@ -25,6 +25,8 @@ export function commitUnknownWithIds(
 ): Promise<LookupCommit> {
   const update = statusUpdate(table, 'unknown');
   update.set('error', note).set('smscIds', [...owner.smscIds]);
+  const expected = owner.expectedSmscIds ?? 0;
+  if (expected > owner.smscIds.length) update.set('expectedSmscIds', expected);
   return commitWithLookups(table, owner, guard(update, 'unknown'), 'mark unknown');
 }
 

@@ -285,6 +285,23 @@ describe('MessageRepository: SMSC-id lookups and the cheap receipt path (DynamoD
       expect(await statuses(record.id)).toEqual(['accepted', 'submitting', 'unknown', 'delivered']);
     });
 
+    it('when a SINGLE message is unknown with its first part’s id only, then that part’s receipt leaves it unknown', async () => {
+      // Prepare: part 1 of 3 accepted, part 2 on the wire without an answer, part 3 never sent.
+      const record = await claimed({ parts: 3 });
+      const id = smscId();
+      await repository.markUnknown(record.id, 'no answer to part 2 of 3', [id], {
+        kind: 'sms',
+        expectedSmscIds: 2,
+      });
+      // Act
+      const applied = await repository.applyReceipt(receipt(id, { cost: '1' }));
+      // Assess
+      expect(applied).toBe('applied');
+      expect(await repository.get(record.id)).toMatchObject({ status: 'unknown', smscIds: [id] });
+      expect(await lookupItem(id)).toMatchObject({ messageId: record.id, smscIdCount: 2 });
+      expect(await statuses(record.id)).toEqual(['accepted', 'submitting', 'unknown']);
+    });
+
     it('when the message was recorded submitted meanwhile, then it is stale and nothing moves back', async () => {
       // Prepare
       const record = await claimed();
