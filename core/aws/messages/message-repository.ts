@@ -9,7 +9,12 @@ import {
   type IdempotencyInput,
 } from '#core/aws/messages/message-creation.ts';
 import { fromMessageItem, itemKey } from '#core/aws/messages/message-item.ts';
-import { type MessageTable, type TransitionResult, transition } from '#core/aws/messages/message-writes.ts';
+import {
+  getMessageItem,
+  type MessageTable,
+  type TransitionResult,
+  transition,
+} from '#core/aws/messages/message-writes.ts';
 import { ReceiptApplier, type ReceiptResult } from '#core/aws/messages/receipt-applier.ts';
 import { commitSubmitted, commitUnknownWithIds } from '#core/aws/messages/submitted-writes.ts';
 import { MESSAGES_TABLE, RETENTION } from '#core/aws/resources/resource-definitions.ts';
@@ -105,14 +110,30 @@ export class MessageRepository {
     return Item ? fromMessageItem(Item) : undefined;
   }
 
-  /** accepted → submitting. 'already-claimed' for any later status: an SQS redelivery, delete it. */
+  /**
+   * accepted → submitting. 'already-claimed' for any later status: an SQS redelivery, delete it.
+   * A redelivery means the task that claimed it may have died, e.g. between its `submitted` write and
+   * applying the receipts that had come early: those are applied now.
+   */
   async claimForSubmit(id: string): Promise<ClaimResult> {
     try {
-      return (await transition(this.table, id, 'submitting')) === 'applied' ? 'claimed' : 'already-claimed';
+      if ((await transition(this.table, id, 'submitting')) === 'applied') return 'claimed';
     } catch (error) {
       if (error instanceof MessageNotFoundError) return 'not-found';
       throw error;
     }
+    await this.applyParkedReceipts(id);
+    return 'already-claimed';
+  }
+
+  /**
+   * Applies receipts still parked under the SMSC ids of a `submitted` or `unknown` message (a crash
+   * between a status write and its reconciliation leaves them there); returns how many.
+   */
+  async applyParkedReceipts(id: string): Promise<number> {
+    const item = await getMessageItem(this.table, id);
+    if (!item || (item.status !== 'submitted' && item.status !== 'unknown')) return 0;
+    return this.receipts.reconcile(id, item.smscIds);
   }
 
   /** submitting → accepted, only when nothing went on the wire. 'stale' if it was not submitting. */

@@ -218,6 +218,20 @@ describe('MessageRepository: SMSC-id lookups and the cheap receipt path (DynamoD
       expect((await lookupItem(id))?.pendingReceipts).toBeUndefined();
     });
 
+    it('when SQS delivers the message again and it is claimed, then the claim applies the receipt left parked', async () => {
+      // Prepare
+      const record = await claimed();
+      const id = smscId();
+      await repository.applyReceipt(undelivered(id, 6));
+      await committedThenCrashed(record, id);
+      // Act
+      const claim = await repository.claimForSubmit(record.id);
+      // Assess
+      expect(claim).toBe('already-claimed');
+      expect(await repository.get(record.id)).toMatchObject({ status: 'undelivered', error: { code: 6 } });
+      expect((await lookupItem(id))?.pendingReceipts).toBeUndefined();
+    });
+
     it('when the next receipt for that SMSC id comes, then the parked one is applied first', async () => {
       // Prepare
       const record = await claimed({ kind: 'viber' });
