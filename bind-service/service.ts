@@ -22,6 +22,7 @@ import { RateLimiter, type RateLimiterOptions } from './dispatch/flow/rate-limit
 import { type DispatchStats, emptyStats } from './dispatch/flow/stats.ts';
 import { Lanes } from './dispatch/intake/lanes.ts';
 import { SqsLane } from './dispatch/intake/sqs-lane.ts';
+import { LateAnswers } from './dispatch/resolve/late-answers.ts';
 import type { RetryPolicy } from './dispatch/submit/part-outcome.ts';
 import { SubmitPipeline } from './dispatch/submit/submit-pipeline.ts';
 import { type HealthReport, startHealthServer } from './health.ts';
@@ -104,9 +105,18 @@ export async function startBindService(
     log: log.child({ component: 'deliveries' }),
     clock,
   });
-  const unsubscribe = clients.map((client, index) => {
+  const lateAnswers = new LateAnswers({
+    messages,
+    singleIds: config.smpp.flags.single,
+    stats,
+    log: log.child({ component: 'late-answers' }),
+  });
+  const unsubscribe = clients.flatMap((client, index) => {
     client.onDeliver(handler);
-    return logSessionEvents(client, log.child({ component: 'smpp', bind: index }));
+    return [
+      logSessionEvents(client, log.child({ component: 'smpp', bind: index })),
+      client.on('late-answer', lateAnswers.handle),
+    ];
   });
 
   const queues = {
@@ -222,6 +232,7 @@ export async function startBindService(
       await Promise.all(clients.map((client) => client.stop({ drainTimeoutMs: left })));
       rate.close();
       const settled = await lanes.drain(SETTLE_MS);
+      await lateAnswers.settled();
       await lanes.close();
       await lease.release();
       await healthServer.close();

@@ -17,6 +17,7 @@ export type MessageStore = Pick<
 >;
 
 export type ReceiptStore = Pick<MessageRepository, 'applyReceipt'>;
+export type LateAnswerStore = Pick<MessageRepository, 'recordLateAnswer'>;
 export type InboundStore = Pick<InboundRepository, 'recordInbound'>;
 export type InboundPartsStore = Pick<
   InboundDeliveryStore,

@@ -19,6 +19,7 @@ import {
   type QueryResult,
   type SubmitFields,
   type SubmitOutcome,
+  type SubmitTag,
   submitRespOutcome,
   toSubmitPdu,
 } from './pdu/pdu-mapping.ts';
@@ -41,6 +42,7 @@ export interface StopOptions {
 
 interface InFlightSubmit {
   resolve(outcome: SubmitOutcome): void;
+  tag: SubmitTag | undefined;
 }
 
 interface BoundWaiter {
@@ -153,8 +155,11 @@ export class SmppClient extends SessionEventEmitter {
     this.deliverHandler = handler;
   }
 
-  /** Sends one SUBMIT_SM; waits (FIFO) for a window slot when the window is full. Never throws. */
-  async submit(fields: SubmitFields): Promise<SubmitOutcome> {
+  /**
+   * Sends one SUBMIT_SM; waits (FIFO) for a window slot when the window is full. Never throws. A
+   * tagged submit whose answer comes after its timeout is reported by a 'late-answer' event.
+   */
+  async submit(fields: SubmitFields, tag?: SubmitTag): Promise<SubmitOutcome> {
     if (this.status === 'stopping' || this.status === 'stopped') return STOPPING;
     if (!this.current) return NOT_BOUND;
     if (!this.window.tryAcquire()) {
@@ -171,7 +176,9 @@ export class SmppClient extends SessionEventEmitter {
       return NOT_BOUND;
     }
     const deadline = this.now() + this.config.responseTimeoutMs;
-    return new Promise<SubmitOutcome>((resolve) => this.window.track(sequenceNumber, { resolve }, deadline));
+    return new Promise<SubmitOutcome>((resolve) =>
+      this.window.track(sequenceNumber, { resolve, tag }, deadline),
+    );
   }
 
   /** QUERY_SM for one message id; resolves an 'unknown' submit when no receipt comes. */
@@ -298,7 +305,12 @@ export class SmppClient extends SessionEventEmitter {
 
   private settle(pdu: PDU, outcome: SubmitOutcome): void {
     const submit = this.window.settle(pdu.sequence_number);
-    if (submit) submit.resolve(outcome);
+    if (submit) {
+      submit.resolve(outcome);
+      return;
+    }
+    const tag = this.window.takeLate(pdu.sequence_number, this.now())?.tag;
+    if (tag) this.emit('late-answer', { tag, outcome, sequenceNumber: pdu.sequence_number });
     else this.unexpected(pdu);
   }
 

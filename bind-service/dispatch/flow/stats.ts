@@ -12,6 +12,8 @@ export interface DispatchStats {
   released: number;
   /** SQS redeliveries of messages already claimed: deleted, not sent again. */
   redeliveriesDeleted: number;
+  /** SUBMIT_SM_RESPs after their timeout, written onto their `unknown` message. */
+  lateAnswers: number;
   receipts: { applied: number; stale: number; orphan: number; unparsed: number; refused: number };
   incoming: { messages: number; parts: number; refused: number };
 }
@@ -25,6 +27,7 @@ export function emptyStats(): DispatchStats {
     throttled: 0,
     released: 0,
     redeliveriesDeleted: 0,
+    lateAnswers: 0,
     receipts: { applied: 0, stale: 0, orphan: 0, unparsed: 0, refused: 0 },
     incoming: { messages: 0, parts: 0, refused: 0 },
   };

@@ -18,6 +18,8 @@ export type SendResult =
 
 export interface SendPartsDeps {
   rate: RatePort;
+  /** Tags each SUBMIT_SM, so an answer after its timeout can still be matched to the message. */
+  messageId?: string;
   policy?: RetryPolicy;
   /** Called on each throttling answer (for the counters). */
   onThrottled?: () => void;
@@ -64,7 +66,10 @@ export async function sendParts(
         }
       }
       haveToken = false;
-      const decision = decidePart(await bind.submit(fields), attempts, policy);
+      const tag = deps.messageId
+        ? { messageId: deps.messageId, part: index + 1, parts: submits.length }
+        : undefined;
+      const decision = decidePart(await bind.submit(fields, tag), attempts, policy);
       if (decision.action === 'next') {
         deps.rate.onSuccess();
         smscIds.push(decision.smscId);

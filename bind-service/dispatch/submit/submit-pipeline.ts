@@ -128,7 +128,7 @@ export class SubmitPipeline {
       const tokenTaken = await this.firstToken(held.lane);
       leaveGate();
       // Stopping before the token: nothing went on the wire, so the claim is given back.
-      const result = tokenTaken ? await this.sendParts(bind, parsed, held.lane) : NOT_SENT_STOPPING;
+      const result = tokenTaken ? await this.sendParts(bind, id, parsed, held.lane) : NOT_SENT_STOPPING;
       await recordOutcome({ id, kind: parsed.prepared.kind }, result, held, queue, {
         ...this.deps,
         releaseDelaySeconds: this.deps.releaseDelaySeconds ?? 5,
@@ -141,10 +141,11 @@ export class SubmitPipeline {
   }
 
   /** Sends the claimed message's parts; the first part's token is already taken. */
-  private async sendParts(bind: Submitter, parsed: Valid, lane: Lane): Promise<SendResult> {
+  private async sendParts(bind: Submitter, id: string, parsed: Valid, lane: Lane): Promise<SendResult> {
     try {
       return await sendParts(bind, parsed.submits, lane, {
         rate: this.deps.rate,
+        messageId: id,
         ...(this.deps.policy ? { policy: this.deps.policy } : {}),
         onThrottled: () => {
           this.deps.stats.throttled += 1;

@@ -1,6 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { runDynamo } from '#core/aws/dynamo-errors.ts';
 import { MessageNotFoundError } from '#core/aws/errors.ts';
+import { type LateAnswer, type LateAnswerResult, recordLateAnswer } from '#core/aws/messages/late-answer.ts';
 import type { LookupOwner } from '#core/aws/messages/lookup-writes.ts';
 import {
   type CreateAcceptedResult,
@@ -26,6 +27,7 @@ import type { DeliveryReceipt } from '#core/domain/receipts/receipt.ts';
 import { channelOf } from '#core/domain/receipts/receipt-fields.ts';
 import { normaliseSmscId } from '#core/domain/receipts/smsc-id.ts';
 
+export type { LateAnswer, LateAnswerResult } from '#core/aws/messages/late-answer.ts';
 export type { CreateAcceptedResult, IdempotencyInput } from '#core/aws/messages/message-creation.ts';
 export type { TransitionResult } from '#core/aws/messages/message-writes.ts';
 export type { ReceiptResult } from '#core/aws/messages/receipt-applier.ts';
@@ -204,6 +206,11 @@ export class MessageRepository {
   /** The message cannot be sent as it is (e.g. an invalid queue message that carried an id). */
   markRejected(id: string, error: MessageError): Promise<TransitionResult> {
     return transition(this.table, id, 'rejected', { extra: (update) => update.set('error', error) });
+  }
+
+  /** A SUBMIT_SM_RESP after its timeout, for an `unknown` message (late-answer.ts). */
+  recordLateAnswer(id: string, answer: LateAnswer): Promise<LateAnswerResult> {
+    return recordLateAnswer(this.table, this.receipts, this.expiresAt(), id, answer);
   }
 
   applyReceipt(receipt: DeliveryReceipt): Promise<ReceiptResult> {

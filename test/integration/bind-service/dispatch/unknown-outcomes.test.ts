@@ -65,4 +65,68 @@ describe('bind-service: unknown outcomes (DynamoDB Local, fauxqs, simulator)', (
     expect(record).toMatchObject({ status: 'delivered', cost: '1.25', smscIds: [smscId] });
     expect(rig.simulator.submissions).toHaveLength(0);
   });
+
+  describe('a SUBMIT_SM_RESP after the response timeout', () => {
+    it('when it comes, then its SMSC id is recorded, never resent, and the receipt delivers the message', async () => {
+      // Prepare
+      const rig = await startRig(aws, defer, { env: { SMPP_RESPONSE_TIMEOUT_SECONDS: '0.5' } });
+      rig.simulator.fault({ type: 'slow', delayMs: 1_500, count: 1 });
+      // Act
+      const id = await sendLikeApi(rig, { to: mobile(3), text: 'Answered late' });
+      await waitForRecord(rig, id, statusIs('unknown'));
+      const record = await waitForRecord(rig, id, statusIs('delivered'));
+      // Assess
+      expect(record.smscIds).toEqual([rig.simulator.submissions[0]?.messageId]);
+      expect(record.history.map((h) => h.status)).toEqual([
+        'accepted',
+        'submitting',
+        'unknown',
+        'submitted',
+        'delivered',
+      ]);
+      expect(record.error).toBeUndefined();
+      expect(rig.simulator.submissions).toHaveLength(1);
+    });
+
+    it('when a SINGLE message’s last part is answered late, then both part receipts deliver it', async () => {
+      // Prepare
+      const rig = await startRig(aws, defer, {
+        env: { SMPP_SYSTEM_TYPE: 'SINGLE', SMPP_RESPONSE_TIMEOUT_SECONDS: '0.5' },
+      });
+      rig.simulator.fault({ type: 'slow', delayMs: 0, count: 1 });
+      rig.simulator.fault({ type: 'slow', delayMs: 1_500, count: 1 });
+      // Act
+      const id = await sendLikeApi(rig, { to: mobile(4), text: twoParts('late part') });
+      await waitForRecord(rig, id, statusIs('unknown'));
+      const record = await waitForRecord(rig, id, statusIs('delivered'));
+      // Assess
+      expect(record.smscIds).toEqual(rig.simulator.submissions.map((s) => s.messageId));
+      expect(record.smscIds).toHaveLength(2);
+      expect(record.history.map((h) => h.status)).toEqual([
+        'accepted',
+        'submitting',
+        'unknown',
+        'submitted',
+        'delivered',
+      ]);
+    });
+
+    it('when the receipt came before the late answer and was parked, then the late answer applies it', async () => {
+      // Prepare: the simulator's own receipt would come a minute later; ids start at 100000.
+      const rig = await startRig(aws, defer, {
+        env: { SMPP_RESPONSE_TIMEOUT_SECONDS: '0.5' },
+        simulator: { receiptDelayMs: 60_000 },
+      });
+      rig.simulator.fault({ type: 'slow', delayMs: 2_000, count: 1 });
+      const id = await sendLikeApi(rig, { to: mobile(5), text: 'Receipt first' });
+      await waitForRecord(rig, id, statusIs('unknown'));
+      // Act
+      const early = await rig.messages.applyReceipt(receipt('100000', { cost: '0.50' }));
+      const record = await waitForRecord(rig, id, statusIs('delivered'));
+      // Assess
+      expect(early).toBe('orphan-stored');
+      expect(record).toMatchObject({ status: 'delivered', cost: '0.50', smscIds: ['100000'] });
+      expect(rig.simulator.submissions[0]?.messageId).toBe('100000');
+    });
+  });
 });

@@ -218,20 +218,6 @@ describe('MessageRepository: SMSC-id lookups and the cheap receipt path (DynamoD
       expect((await lookupItem(id))?.pendingReceipts).toBeUndefined();
     });
 
-    it('when SQS delivers the message again and it is claimed, then the claim applies the receipt left parked', async () => {
-      // Prepare
-      const record = await claimed();
-      const id = smscId();
-      await repository.applyReceipt(undelivered(id, 6));
-      await committedThenCrashed(record, id);
-      // Act
-      const claim = await repository.claimForSubmit(record.id);
-      // Assess
-      expect(claim).toBe('already-claimed');
-      expect(await repository.get(record.id)).toMatchObject({ status: 'undelivered', error: { code: 6 } });
-      expect((await lookupItem(id))?.pendingReceipts).toBeUndefined();
-    });
-
     it('when the next receipt for that SMSC id comes, then the parked one is applied first', async () => {
       // Prepare
       const record = await claimed({ kind: 'viber' });
@@ -297,23 +283,6 @@ describe('MessageRepository: SMSC-id lookups and the cheap receipt path (DynamoD
       expect([first, second, afterFirst]).toEqual(['applied', 'applied', 'unknown']);
       expect(await repository.get(record.id)).toMatchObject({ status: 'delivered', cost: '3' });
       expect(await statuses(record.id)).toEqual(['accepted', 'submitting', 'unknown', 'delivered']);
-    });
-
-    it('when a SINGLE message is unknown with its first part’s id only, then that part’s receipt leaves it unknown', async () => {
-      // Prepare: part 1 of 3 accepted, part 2 on the wire without an answer, part 3 never sent.
-      const record = await claimed({ parts: 3 });
-      const id = smscId();
-      await repository.markUnknown(record.id, 'no answer to part 2 of 3', [id], {
-        kind: 'sms',
-        expectedSmscIds: 2,
-      });
-      // Act
-      const applied = await repository.applyReceipt(receipt(id, { cost: '1' }));
-      // Assess
-      expect(applied).toBe('applied');
-      expect(await repository.get(record.id)).toMatchObject({ status: 'unknown', smscIds: [id] });
-      expect(await lookupItem(id)).toMatchObject({ messageId: record.id, smscIdCount: 2 });
-      expect(await statuses(record.id)).toEqual(['accepted', 'submitting', 'unknown']);
     });
 
     it('when the message was recorded submitted meanwhile, then it is stale and nothing moves back', async () => {
