@@ -57,6 +57,11 @@ export interface BindServiceConfig {
   drainMs: number;
   /** The login lease: held while bound, renewed every ttl/3; ttl far above clock skew. */
   lease: { ttlMs: number; retryMs: number };
+  /**
+   * QUERY_SM for `unknown` messages with SMSC ids: a run every intervalMs (0 = never) over at most
+   * `batch` of them, each unknown for at least minAgeMs.
+   */
+  reconcile: { intervalMs: number; minAgeMs: number; batch: number };
   aws: { region: string; endpoints: { dynamodb?: string; sqs?: string; secretsManager?: string } };
   logLevel: LogLevel;
   /** CloudWatch EMF metric lines on stdout (docs/operations.md); absent = none (local mode). */
@@ -122,6 +127,9 @@ const envSchema = z.object({
   DRAIN_SECONDS: seconds.max(MAX_DRAIN_SECONDS).default(20),
   LEASE_TTL_SECONDS: seconds.default(30),
   LEASE_RETRY_SECONDS: seconds.default(5),
+  RECONCILE_SECONDS: z.coerce.number().min(0).default(60),
+  RECONCILE_MIN_AGE_SECONDS: z.coerce.number().min(0).default(300),
+  RECONCILE_BATCH: z.coerce.number().int().min(1).max(1_000).default(50),
   AWS_REGION: z.string().min(1),
   AWS_ENDPOINT_URL_DYNAMODB: z.url().optional(),
   AWS_ENDPOINT_URL_SQS: z.url().optional(),
@@ -232,6 +240,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): B
     lease: {
       ttlMs: Math.round(vars.LEASE_TTL_SECONDS * 1000),
       retryMs: Math.round(vars.LEASE_RETRY_SECONDS * 1000),
+    },
+    reconcile: {
+      intervalMs: Math.round(vars.RECONCILE_SECONDS * 1000),
+      minAgeMs: Math.round(vars.RECONCILE_MIN_AGE_SECONDS * 1000),
+      batch: vars.RECONCILE_BATCH,
     },
     aws: {
       region: vars.AWS_REGION,

@@ -22,7 +22,7 @@ import { RateLimiter, type RateLimiterOptions } from './dispatch/flow/rate-limit
 import { type DispatchStats, emptyStats } from './dispatch/flow/stats.ts';
 import { Lanes } from './dispatch/intake/lanes.ts';
 import { SqsLane } from './dispatch/intake/sqs-lane.ts';
-import { LateAnswers } from './dispatch/resolve/late-answers.ts';
+import { resolveUnknowns } from './dispatch/resolve/unknowns.ts';
 import type { RetryPolicy } from './dispatch/submit/part-outcome.ts';
 import { SubmitPipeline } from './dispatch/submit/submit-pipeline.ts';
 import { type HealthReport, startHealthServer } from './health.ts';
@@ -105,18 +105,20 @@ export async function startBindService(
     log: log.child({ component: 'deliveries' }),
     clock,
   });
-  const lateAnswers = new LateAnswers({
-    messages,
-    singleIds: config.smpp.flags.single,
-    stats,
-    log: log.child({ component: 'late-answers' }),
-  });
-  const unsubscribe = clients.flatMap((client, index) => {
+  const unsubscribe = clients.map((client, index) => {
     client.onDeliver(handler);
-    return [
-      logSessionEvents(client, log.child({ component: 'smpp', bind: index })),
-      client.on('late-answer', lateAnswers.handle),
-    ];
+    return logSessionEvents(client, log.child({ component: 'smpp', bind: index }));
+  });
+  const unknowns = resolveUnknowns({
+    sessions: clients,
+    messages,
+    rate,
+    singleIds: config.smpp.flags.single,
+    reconcile: config.reconcile,
+    defaultSender: config.smpp.defaultSender,
+    stats,
+    log,
+    clock,
   });
 
   const queues = {
@@ -225,14 +227,16 @@ export async function startBindService(
       const started = performance.now();
       log.info('stopping: no new work, draining in-flight submits', { drainMs: config.drainMs });
       leaseAbort.abort();
+      const asked = unknowns.stopAsking();
       await lanes.stopTaking();
       const drained = await lanes.drain(config.drainMs);
       const left = Math.max(0, config.drainMs - (performance.now() - started));
       // Whatever is still unanswered after the drain resolves 'unknown' (never resent).
       await Promise.all(clients.map((client) => client.stop({ drainTimeoutMs: left })));
       rate.close();
+      await asked;
       const settled = await lanes.drain(SETTLE_MS);
-      await lateAnswers.settled();
+      await unknowns.settle();
       await lanes.close();
       await lease.release();
       await healthServer.close();
@@ -264,6 +268,7 @@ export async function startBindService(
       });
     }
     lanes.start();
+    unknowns.start();
   })().catch((error: unknown) => fail(error instanceof Error ? error : new Error(String(error))));
 
   log.info('bind-service started', { health: `${healthServer.url}/healthz`, config: describeConfig(config) });

@@ -1,6 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { runDynamo } from '#core/aws/dynamo-errors.ts';
 import { MessageNotFoundError } from '#core/aws/errors.ts';
+import { nextQueryAt, unknownToQuery } from '#core/aws/messages/attention.ts';
 import { type LateAnswer, type LateAnswerResult, recordLateAnswer } from '#core/aws/messages/late-answer.ts';
 import type { LookupOwner } from '#core/aws/messages/lookup-writes.ts';
 import {
@@ -211,6 +212,16 @@ export class MessageRepository {
   /** A SUBMIT_SM_RESP after its timeout, for an `unknown` message (late-answer.ts). */
   recordLateAnswer(id: string, answer: LateAnswer): Promise<LateAnswerResult> {
     return recordLateAnswer(this.table, this.receipts, this.expiresAt(), id, answer);
+  }
+
+  /** `unknown` messages with SMSC ids last looked at no later than `before`, oldest first (attention.ts). */
+  unknownToQuery(before: Date, limit: number): Promise<string[]> {
+    return unknownToQuery(this.table, before, limit);
+  }
+
+  /** When to ask about a still-unknown message again; undefined: never (it leaves the index). */
+  nextQueryAt(id: string, at: Date | undefined): Promise<void> {
+    return nextQueryAt(this.table, id, at);
   }
 
   applyReceipt(receipt: DeliveryReceipt): Promise<ReceiptResult> {

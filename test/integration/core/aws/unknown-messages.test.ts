@@ -14,10 +14,12 @@ describe('MessageRepository: unknown messages, late answers, parked receipts (Dy
   const aws = useLocalAws({ dynamo: true });
   let table: string;
   let repository: MessageRepository;
+  let clock: ReturnType<typeof steppingClock>;
 
   beforeEach(async () => {
     table = (await aws.freshTables()).messages;
-    repository = new MessageRepository(aws.document, table, { clock: steppingClock().now });
+    clock = steppingClock();
+    repository = new MessageRepository(aws.document, table, { clock: clock.now });
   });
 
   async function claimed(overrides: Partial<MessageRecord> = {}): Promise<MessageRecord> {
@@ -152,6 +154,60 @@ describe('MessageRepository: unknown messages, late answers, parked receipts (Dy
       expect(result).toBe('stale');
       expect(await statuses(record.id)).toEqual(['accepted', 'submitting', 'unknown', 'delivered']);
       expect((await rawItem(`MSG#${record.id}`))?.attention).toBeUndefined();
+    });
+  });
+
+  describe('the reconciler’s list of unknown messages with SMSC ids', () => {
+    async function unknownWithId(): Promise<string> {
+      const record = await claimed();
+      await repository.markUnknown(record.id, 'answer lost', [smscId()], { kind: 'sms' });
+      return record.id;
+    }
+
+    it('when messages became unknown at different times, then those old enough come oldest first, up to the limit', async () => {
+      // Prepare
+      const oldest = await unknownWithId();
+      clock.advance(1_000);
+      const older = await unknownWithId();
+      clock.advance(1_000);
+      const third = await unknownWithId();
+      clock.advance(60_000);
+      await unknownWithId();
+      const withoutIds = await claimed();
+      await repository.markUnknown(withoutIds.id, 'no answer');
+      // Act
+      const cutoff = new Date(clock.now().getTime() - 30_000);
+      const firstTwo = await repository.unknownToQuery(cutoff, 2);
+      const all = await repository.unknownToQuery(cutoff, 10);
+      // Assess
+      expect(firstTwo).toEqual([oldest, older]);
+      expect(all).toEqual([oldest, older, third]);
+    });
+
+    it('when a listed message is resolved by its receipt, then it leaves the list', async () => {
+      // Prepare
+      const record = await claimed();
+      const id = smscId();
+      await repository.markUnknown(record.id, 'answer lost', [id], { kind: 'sms' });
+      // Act
+      await repository.applyReceipt(receipt(id));
+      // Assess
+      expect(await repository.unknownToQuery(new Date('2100-01-01'), 10)).toEqual([]);
+      expect((await rawItem(`MSG#${record.id}`))?.attentionAt).toBeUndefined();
+    });
+
+    it('when the reconciler puts a message off or gives up on it, then it is listed later or never', async () => {
+      // Prepare
+      const later = await unknownWithId();
+      const never = await unknownWithId();
+      const now = clock.now();
+      // Act
+      await repository.nextQueryAt(later, new Date(now.getTime() + 3_600_000));
+      await repository.nextQueryAt(never, undefined);
+      // Assess
+      expect(await repository.unknownToQuery(now, 10)).toEqual([]);
+      expect(await repository.unknownToQuery(new Date(now.getTime() + 3_600_000), 10)).toEqual([later]);
+      expect(await repository.get(never)).toMatchObject({ status: 'unknown' });
     });
   });
 });
