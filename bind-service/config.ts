@@ -55,7 +55,10 @@ export interface BindServiceConfig {
   health: { host: string; port: number };
   /** How long a stop waits for in-flight submits to be answered; below ECS's stopTimeout. */
   drainMs: number;
-  /** The login lease: held while bound, renewed every ttl/3; ttl far above clock skew. */
+  /**
+   * The login lease: held while bound, renewed every ttl/6; the login is given up (unbind) once no
+   * renewal succeeded for 2/3 of the ttl. The ttl stays far above clock skew.
+   */
   lease: { ttlMs: number; retryMs: number };
   /**
    * QUERY_SM for `unknown` messages with SMSC ids: a run every intervalMs (0 = never) over at most

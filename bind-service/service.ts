@@ -93,7 +93,12 @@ export async function startBindService(
     enquireLinkIntervalMs: config.smpp.enquireLinkIntervalMs,
     ...deps.session,
   };
-  const clients = Array.from({ length: config.smpp.binds }, () => new SmppClient(sessionConfig));
+  // Every bind, the first and each reconnect, first makes sure the login's lease is still ours.
+  const bindPermit = () => lease.confirm();
+  const clients = Array.from(
+    { length: config.smpp.binds },
+    () => new SmppClient(sessionConfig, { bindPermit }),
+  );
   const binds = new BindPool(clients);
   const rate = new RateLimiter({ ...deps.rateLimiter, ratePerSecond: config.smpp.throughput });
   const handler = deliveryHandler({
@@ -222,17 +227,19 @@ export async function startBindService(
   const leaseAbort = new AbortController();
   let stopping: Promise<void> | undefined;
 
-  const stop = (): Promise<void> => {
+  /** `unbindFirst`: the login may be someone else's: unbind at once, drain (record) afterwards. */
+  const stop = ({ unbindFirst = false } = {}): Promise<void> => {
     stopping ??= (async () => {
       const started = performance.now();
-      log.info('stopping: no new work, draining in-flight submits', { drainMs: config.drainMs });
+      log.info('stopping: no new work', { drainMs: config.drainMs, unbindFirst });
       leaseAbort.abort();
       const asked = unknowns.stopAsking();
+      const unbound = unbindFirst && Promise.all(clients.map((client) => client.stop({ unbindFirst })));
       await lanes.stopTaking();
-      const drained = await lanes.drain(config.drainMs);
+      const drained = unbound ? false : await lanes.drain(config.drainMs);
       const left = Math.max(0, config.drainMs - (performance.now() - started));
       // Whatever is still unanswered after the drain resolves 'unknown' (never resent).
-      await Promise.all(clients.map((client) => client.stop({ drainTimeoutMs: left })));
+      await (unbound || Promise.all(clients.map((client) => client.stop({ drainTimeoutMs: left }))));
       rate.close();
       await asked;
       const settled = await lanes.drain(SETTLE_MS);
@@ -248,10 +255,10 @@ export async function startBindService(
     return stopping;
   };
 
-  const fail = (error: Error) => {
+  const fail = (error: Error, options: { unbindFirst?: boolean } = {}) => {
     log.error('bind-service cannot go on; stopping', { error });
     reportFatal(error);
-    void stop();
+    void stop(options);
   };
 
   void (async () => {
@@ -261,7 +268,7 @@ export async function startBindService(
       await lease.release();
       return;
     }
-    lease.keep((reason) => fail(new Error(`login lease lost: ${reason}`)));
+    lease.keep((reason) => fail(new Error(`login lease lost: ${reason}`), { unbindFirst: true }));
     for (const client of clients) {
       client.start().catch((error: unknown) => {
         if (error instanceof BindCredentialsError) fail(error);
@@ -278,7 +285,7 @@ export async function startBindService(
     whenBound: () => Promise.any(clients.map((client) => client.whenBound())),
     fatal,
     stats,
-    stop,
+    stop: () => stop(),
   };
 }
 

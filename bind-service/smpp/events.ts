@@ -19,6 +19,8 @@ export interface SessionEvents {
   bound: { host: string; port: number };
   disconnected: { host: string; port: number; reason: DisconnectReason; inFlight: number; detail?: string };
   'reconnect-scheduled': { delayMs: number; attempt: number };
+  /** The bind permit said no (e.g. the login's lease is not ours): no attempt now. */
+  'bind-not-permitted': { attempt: number };
   stopped: { reason: StopReason };
   /** A DELIVER_SM was handled; commandStatus is the answer (0 = stored), answered false if the link died first. */
   deliver: { delivery: DeliverSm; commandStatus: number; answered: boolean };

@@ -33,11 +33,15 @@ export interface SmppClientOptions {
   now?: () => number;
   /** For the back-off jitter; injectable for tests. */
   random?: () => number;
+  /** Asked before every bind attempt; false: no attempt now, asked again after the back-off. */
+  bindPermit?: () => Promise<boolean>;
 }
 
 export interface StopOptions {
   /** How long in-flight submits may take to be answered before they are reported 'unknown'. */
   drainTimeoutMs?: number;
+  /** Unbind at once (the login may be someone else's now); answers before unbind_resp still count. */
+  unbindFirst?: boolean;
 }
 
 interface InFlightSubmit {
@@ -82,7 +86,11 @@ export class SmppClient extends SessionEventEmitter {
         onBound: (connection) => this.onBound(connection),
         onCredentialsRefused: (error) => this.finish('bad-credentials', error),
       },
-      { now: this.now, ...(options.random ? { random: options.random } : {}) },
+      {
+        now: this.now,
+        ...(options.random ? { random: options.random } : {}),
+        ...(options.bindPermit ? { permit: options.bindPermit } : {}),
+      },
     );
   }
 
@@ -205,26 +213,30 @@ export class SmppClient extends SessionEventEmitter {
 
   /** Stops taking submits, drains the window (bounded), unbinds, closes; no reconnect afterwards. */
   stop(options: StopOptions = {}): Promise<void> {
-    this.stopping ??= this.shutdown(options.drainTimeoutMs ?? 5_000);
+    this.stopping ??= this.shutdown(options.drainTimeoutMs ?? 5_000, options.unbindFirst === true);
     return this.stopping;
   }
 
-  private async shutdown(drainTimeoutMs: number): Promise<void> {
+  private async shutdown(drainTimeoutMs: number, unbindFirst: boolean): Promise<void> {
     if (this.status === 'stopped') return;
     this.status = 'stopping';
     this.connector.cancel();
     this.window.cancelWaiters();
     const connection = this.current;
     if (connection) {
-      await this.drain(connection, drainTimeoutMs);
+      if (unbindFirst) await this.unbind(connection);
+      else await this.drain(connection, drainTimeoutMs);
       for (const submit of this.window.abandon()) submit.resolve(CONNECTION_LOST);
-      if (connection.isOpen) {
-        await connection.request('unbind', {}, this.config.unbindTimeoutMs).catch(() => undefined);
-      }
+      if (!unbindFirst) await this.unbind(connection);
       connection.close('stopping');
       await connection.whenClosed();
     }
     this.finish('requested');
+  }
+
+  private async unbind(connection: SmppConnection): Promise<void> {
+    if (!connection.isOpen) return;
+    await connection.request('unbind', {}, this.config.unbindTimeoutMs).catch(() => undefined);
   }
 
   private async drain(connection: SmppConnection, timeoutMs: number): Promise<void> {
