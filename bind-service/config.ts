@@ -56,8 +56,16 @@ export interface BindServiceConfig {
   health: { host: string; port: number };
   /** How long a stop waits for in-flight submits to be answered; below ECS's stopTimeout. */
   drainMs: number;
-  /** The login lease: held while bound, renewed every ttl/3; ttl far above clock skew. */
+  /**
+   * The login lease: held while bound, renewed every ttl/6; the login is given up (unbind) once no
+   * renewal succeeded for 2/3 of the ttl. The ttl stays far above clock skew.
+   */
   lease: { ttlMs: number; retryMs: number };
+  /**
+   * QUERY_SM for `unknown` messages with SMSC ids: a run every intervalMs (0 = never) over at most
+   * `batch` of them, each unknown for at least minAgeMs.
+   */
+  reconcile: { intervalMs: number; minAgeMs: number; batch: number };
   aws: { region: string; endpoints: { dynamodb?: string; sqs?: string; secretsManager?: string } };
   logLevel: LogLevel;
   /** CloudWatch EMF metric lines on stdout (docs/operations.md); absent = none (local mode). */
@@ -115,6 +123,9 @@ const envSchema = z.object({
   [VAR.DRAIN_SECONDS]: seconds.max(MAX_DRAIN_SECONDS).default(20),
   [VAR.LEASE_TTL_SECONDS]: seconds.default(30),
   [VAR.LEASE_RETRY_SECONDS]: seconds.default(5),
+  [VAR.RECONCILE_SECONDS]: z.coerce.number().min(0).default(60),
+  [VAR.RECONCILE_MIN_AGE_SECONDS]: z.coerce.number().min(0).default(300),
+  [VAR.RECONCILE_BATCH]: z.coerce.number().int().min(1).max(1_000).default(50),
   [VAR.AWS_REGION]: z.string().min(1),
   [VAR.AWS_ENDPOINT_URL_DYNAMODB]: endpointUrl,
   [VAR.AWS_ENDPOINT_URL_SQS]: endpointUrl,
@@ -201,6 +212,11 @@ export function loadConfig(env: Env): BindServiceConfig {
     lease: {
       ttlMs: Math.round(vars.LEASE_TTL_SECONDS * 1000),
       retryMs: Math.round(vars.LEASE_RETRY_SECONDS * 1000),
+    },
+    reconcile: {
+      intervalMs: Math.round(vars.RECONCILE_SECONDS * 1000),
+      minAgeMs: Math.round(vars.RECONCILE_MIN_AGE_SECONDS * 1000),
+      batch: vars.RECONCILE_BATCH,
     },
     aws: {
       region: vars.AWS_REGION,

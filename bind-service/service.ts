@@ -25,6 +25,7 @@ import { type DispatchStats, emptyStats } from './dispatch/flow/stats.ts';
 import type { GiveBackBackoff } from './dispatch/intake/give-back.ts';
 import { Lanes } from './dispatch/intake/lanes.ts';
 import { SqsLane } from './dispatch/intake/sqs-lane.ts';
+import { resolveUnknowns } from './dispatch/resolve/unknowns.ts';
 import type { RetryPolicy } from './dispatch/submit/part-outcome.ts';
 import { SubmitPipeline } from './dispatch/submit/submit-pipeline.ts';
 import { type HealthReport, startHealthServer } from './health.ts';
@@ -106,7 +107,12 @@ export async function startBindService(
     enquireLinkIntervalMs: config.smpp.enquireLinkIntervalMs,
     ...deps.session,
   };
-  const clients = Array.from({ length: config.smpp.binds }, () => new SmppClient(sessionConfig));
+  // Every bind, the first and each reconnect, first makes sure the login's lease is still ours.
+  const bindPermit = () => lease.confirm();
+  const clients = Array.from(
+    { length: config.smpp.binds },
+    () => new SmppClient(sessionConfig, { bindPermit }),
+  );
   const binds = new BindPool(clients);
   const rate = new RateLimiter({ ...deps.rateLimiter, ratePerSecond: config.smpp.throughput });
   const handler = deliveryHandler({
@@ -122,6 +128,17 @@ export async function startBindService(
   const unsubscribe = clients.map((client, index) => {
     client.onDeliver(handler);
     return logSessionEvents(client, log.child({ component: 'smpp', bind: index }));
+  });
+  const unknowns = resolveUnknowns({
+    sessions: clients,
+    messages,
+    rate,
+    singleIds: config.smpp.flags.single,
+    reconcile: config.reconcile,
+    defaultSender: config.smpp.defaultSender,
+    stats,
+    log,
+    clock,
   });
 
   const queues = {
@@ -155,6 +172,7 @@ export async function startBindService(
     stats,
     log: log.child({ component: 'pipeline' }),
     stopTaking: stopTaking.signal,
+    singleIds: config.smpp.flags.single,
     clock,
     ...(deps.retryPolicy ? { policy: deps.retryPolicy } : {}),
     ...(deps.requeueBackoff ? { requeueBackoff: deps.requeueBackoff } : {}),
@@ -226,18 +244,23 @@ export async function startBindService(
   const leaseAbort = new AbortController();
   let stopping: Promise<void> | undefined;
 
-  const stop = (): Promise<void> => {
+  /** `unbindFirst`: the login may be someone else's: unbind at once, drain (record) afterwards. */
+  const stop = ({ unbindFirst = false } = {}): Promise<void> => {
     stopping ??= (async () => {
       const started = performance.now();
-      log.info('stopping: no new work, draining in-flight submits', { drainMs: config.drainMs });
+      log.info('stopping: no new work', { drainMs: config.drainMs, unbindFirst });
       leaseAbort.abort();
+      const asked = unknowns.stopAsking();
+      const unbound = unbindFirst && Promise.all(clients.map((client) => client.stop({ unbindFirst })));
       await lanes.stopTaking();
-      const drained = await lanes.drain(config.drainMs);
+      const drained = unbound ? false : await lanes.drain(config.drainMs);
       const left = Math.max(0, config.drainMs - (performance.now() - started));
       // Whatever is still unanswered after the drain resolves 'unknown' (never resent).
-      await Promise.all(clients.map((client) => client.stop({ drainTimeoutMs: left })));
+      await (unbound || Promise.all(clients.map((client) => client.stop({ drainTimeoutMs: left }))));
       rate.close();
+      await asked;
       const settled = await lanes.drain(SETTLE_MS);
+      await unknowns.settle();
       await lanes.close();
       await lease.release();
       await healthServer.close();
@@ -249,10 +272,10 @@ export async function startBindService(
     return stopping;
   };
 
-  const fail = (error: Error) => {
+  const fail = (error: Error, options: { unbindFirst?: boolean } = {}) => {
     log.error('bind-service cannot go on; stopping', { error });
     reportFatal(error);
-    void stop();
+    void stop(options);
   };
 
   void (async () => {
@@ -262,13 +285,14 @@ export async function startBindService(
       await lease.release();
       return;
     }
-    lease.keep((reason) => fail(new Error(`login lease lost: ${reason}`)));
+    lease.keep((reason) => fail(new Error(`login lease lost: ${reason}`), { unbindFirst: true }));
     for (const client of clients) {
       client.start().catch((error: unknown) => {
         if (error instanceof BindCredentialsError) fail(error);
       });
     }
     lanes.start();
+    unknowns.start();
   })().catch((error: unknown) => fail(error instanceof Error ? error : new Error(String(error))));
 
   log.info('bind-service started', { health: `${healthServer.url}/healthz`, config: describeConfig(config) });
@@ -278,7 +302,7 @@ export async function startBindService(
     whenBound: () => Promise.any(clients.map((client) => client.whenBound())),
     fatal,
     stats,
-    stop,
+    stop: () => stop(),
   };
 }
 

@@ -19,6 +19,11 @@ export type MessageStore = Pick<
 >;
 
 export type ReceiptStore = Pick<MessageRepository, 'applyReceipt'>;
+export type LateAnswerStore = Pick<MessageRepository, 'recordLateAnswer'>;
+export type ReconcileStore = Pick<
+  MessageRepository,
+  'unknownToQuery' | 'get' | 'applyParkedReceipts' | 'applyReceipt' | 'nextQueryAt'
+>;
 export type InboundStore = Pick<InboundRepository, 'recordInbound'>;
 export type InboundPartsStore = Pick<
   InboundDeliveryStore,

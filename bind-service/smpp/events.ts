@@ -1,6 +1,6 @@
 // Session lifecycle as explicit, typed events (DESIGN convention 4). They are the engine's only
 // voice: it does not log, the composition root turns these into logs and metrics.
-import type { DeliverSm } from './pdu/pdu-mapping.ts';
+import type { DeliverSm, SubmitOutcome, SubmitTag } from './pdu/pdu-mapping.ts';
 
 export type DisconnectReason =
   | 'unbind' // the SMSC sent unbind (e.g. another bind with the same login took over)
@@ -19,10 +19,17 @@ export interface SessionEvents {
   bound: { host: string; port: number };
   disconnected: { host: string; port: number; reason: DisconnectReason; inFlight: number; detail?: string };
   'reconnect-scheduled': { delayMs: number; attempt: number };
+  /** The bind permit said no (e.g. the login's lease is not ours): no attempt now. */
+  'bind-not-permitted': { attempt: number };
   stopped: { reason: StopReason };
   /** A DELIVER_SM was handled; commandStatus is the answer (0 = stored), answered false if the link died first. */
   deliver: { delivery: DeliverSm; commandStatus: number; answered: boolean };
-  /** A response nobody waits for (e.g. a submit_sm_resp after its timeout) or a PDU we ignore. */
+  /**
+   * The answer to a tagged submit that had already resolved 'unknown' by its timeout (same bind,
+   * within the window's late retention): what the SMSC did with it after all. Never resent.
+   */
+  'late-answer': { tag: SubmitTag; outcome: SubmitOutcome; sequenceNumber: number };
+  /** A response nobody waits for (e.g. an untagged submit's late answer) or a PDU we ignore. */
   'unexpected-pdu': { command: string; sequenceNumber: number; commandStatus: number; messageId?: string };
 }
 

@@ -30,6 +30,7 @@ export type {
   QueryResult,
   SubmitFields,
   SubmitOutcome,
+  SubmitTag,
 } from './pdu/pdu-mapping.ts';
 export { commandStatusName, Status } from './pdu/status.ts';
 export { type SessionState, SmppClient, type SmppClientOptions, type StopOptions } from './session.ts';

@@ -19,6 +19,7 @@ import {
   type QueryResult,
   type SubmitFields,
   type SubmitOutcome,
+  type SubmitTag,
   submitRespOutcome,
   toSubmitPdu,
 } from './pdu/pdu-mapping.ts';
@@ -32,15 +33,20 @@ export interface SmppClientOptions {
   now?: () => number;
   /** For the back-off jitter; injectable for tests. */
   random?: () => number;
+  /** Asked before every bind attempt; false: no attempt now, asked again after the back-off. */
+  bindPermit?: () => Promise<boolean>;
 }
 
 export interface StopOptions {
   /** How long in-flight submits may take to be answered before they are reported 'unknown'. */
   drainTimeoutMs?: number;
+  /** Unbind at once (the login may be someone else's now); answers before unbind_resp still count. */
+  unbindFirst?: boolean;
 }
 
 interface InFlightSubmit {
   resolve(outcome: SubmitOutcome): void;
+  tag: SubmitTag | undefined;
 }
 
 interface BoundWaiter {
@@ -80,7 +86,11 @@ export class SmppClient extends SessionEventEmitter {
         onBound: (connection) => this.onBound(connection),
         onCredentialsRefused: (error) => this.finish('bad-credentials', error),
       },
-      { now: this.now, ...(options.random ? { random: options.random } : {}) },
+      {
+        now: this.now,
+        ...(options.random ? { random: options.random } : {}),
+        ...(options.bindPermit ? { permit: options.bindPermit } : {}),
+      },
     );
   }
 
@@ -153,8 +163,11 @@ export class SmppClient extends SessionEventEmitter {
     this.deliverHandler = handler;
   }
 
-  /** Sends one SUBMIT_SM; waits (FIFO) for a window slot when the window is full. Never throws. */
-  async submit(fields: SubmitFields): Promise<SubmitOutcome> {
+  /**
+   * Sends one SUBMIT_SM; waits (FIFO) for a window slot when the window is full. Never throws. A
+   * tagged submit whose answer comes after its timeout is reported by a 'late-answer' event.
+   */
+  async submit(fields: SubmitFields, tag?: SubmitTag): Promise<SubmitOutcome> {
     if (this.status === 'stopping' || this.status === 'stopped') return STOPPING;
     if (!this.current) return NOT_BOUND;
     if (!this.window.tryAcquire()) {
@@ -171,7 +184,9 @@ export class SmppClient extends SessionEventEmitter {
       return NOT_BOUND;
     }
     const deadline = this.now() + this.config.responseTimeoutMs;
-    return new Promise<SubmitOutcome>((resolve) => this.window.track(sequenceNumber, { resolve }, deadline));
+    return new Promise<SubmitOutcome>((resolve) =>
+      this.window.track(sequenceNumber, { resolve, tag }, deadline),
+    );
   }
 
   /** QUERY_SM for one message id; resolves an 'unknown' submit when no receipt comes. */
@@ -198,26 +213,30 @@ export class SmppClient extends SessionEventEmitter {
 
   /** Stops taking submits, drains the window (bounded), unbinds, closes; no reconnect afterwards. */
   stop(options: StopOptions = {}): Promise<void> {
-    this.stopping ??= this.shutdown(options.drainTimeoutMs ?? 5_000);
+    this.stopping ??= this.shutdown(options.drainTimeoutMs ?? 5_000, options.unbindFirst === true);
     return this.stopping;
   }
 
-  private async shutdown(drainTimeoutMs: number): Promise<void> {
+  private async shutdown(drainTimeoutMs: number, unbindFirst: boolean): Promise<void> {
     if (this.status === 'stopped') return;
     this.status = 'stopping';
     this.connector.cancel();
     this.window.cancelWaiters();
     const connection = this.current;
     if (connection) {
-      await this.drain(connection, drainTimeoutMs);
+      if (unbindFirst) await this.unbind(connection);
+      else await this.drain(connection, drainTimeoutMs);
       for (const submit of this.window.abandon()) submit.resolve(CONNECTION_LOST);
-      if (connection.isOpen) {
-        await connection.request('unbind', {}, this.config.unbindTimeoutMs).catch(() => undefined);
-      }
+      if (!unbindFirst) await this.unbind(connection);
       connection.close('stopping');
       await connection.whenClosed();
     }
     this.finish('requested');
+  }
+
+  private async unbind(connection: SmppConnection): Promise<void> {
+    if (!connection.isOpen) return;
+    await connection.request('unbind', {}, this.config.unbindTimeoutMs).catch(() => undefined);
   }
 
   private async drain(connection: SmppConnection, timeoutMs: number): Promise<void> {
@@ -298,7 +317,12 @@ export class SmppClient extends SessionEventEmitter {
 
   private settle(pdu: PDU, outcome: SubmitOutcome): void {
     const submit = this.window.settle(pdu.sequence_number);
-    if (submit) submit.resolve(outcome);
+    if (submit) {
+      submit.resolve(outcome);
+      return;
+    }
+    const tag = this.window.takeLate(pdu.sequence_number, this.now())?.tag;
+    if (tag) this.emit('late-answer', { tag, outcome, sequenceNumber: pdu.sequence_number });
     else this.unexpected(pdu);
   }
 

@@ -19,6 +19,10 @@ export const VARIABLES = {
   SMPP_BINDS: 'SMPP sessions one bind-service holds; more than 1 needs MCONn',
   SMPP_ENQUIRE_LINK_SECONDS: 'keep-alive interval, below the provider’s 120 s idle limit',
   SMPP_RESPONSE_TIMEOUT_SECONDS: 'a submit unanswered this long becomes `unknown` (never resent)',
+  RECONCILE_SECONDS:
+    'how often the reconciler asks QUERY_SM about unknown messages with SMSC ids; 0 turns it off',
+  RECONCILE_MIN_AGE_SECONDS: 'how long a message stays unknown before the reconciler asks about it',
+  RECONCILE_BATCH: 'unknown messages the reconciler asks about per run',
   SMPP_MESSAGE_ID_BASE:
     'how the SMSC writes message ids: decimal (the provider, default) or hex; never guessed',
   SMPP_DEFAULT_SENDER: 'source_addr for messages without `from`',

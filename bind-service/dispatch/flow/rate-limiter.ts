@@ -1,12 +1,15 @@
 // The account's rate as a port (DESIGN: "Rate is a port"): one token bucket per account, shared by
 // its binds. Throttling answers shrink the rate multiplicatively, successes grow it back slowly,
-// never above the configured cap. Urgent waiters are served before bulk ones. At most one timer
-// is armed, whatever the number of waiters.
+// never above the configured cap. Urgent waiters are served before bulk ones, and `background` ones
+// (the reconciler's QUERY_SM) only when neither lane waits. At most one timer is armed, whatever the
+// number of waiters.
 
 import { DomainError } from '#core/domain/errors.ts';
 import { Fifo } from '#core/support/fifo.ts';
 
 export type Lane = 'urgent' | 'bulk';
+/** Who asks for a token: a lane, or background work that must never hold a lane back. */
+export type RateClass = Lane | 'background';
 
 export interface RateLimiterOptions {
   /** The account's allowed rate (msg/s): the limiter never goes above it. */
@@ -61,6 +64,7 @@ export class RateLimiter {
   private lastDecreaseAt = Number.NEGATIVE_INFINITY;
   private readonly urgent = new Fifo<Waiter>();
   private readonly bulk = new Fifo<Waiter>();
+  private readonly background = new Fifo<Waiter>();
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
 
@@ -97,11 +101,11 @@ export class RateLimiter {
   }
 
   get waiting(): number {
-    return this.urgent.size + this.bulk.size;
+    return this.urgent.size + this.bulk.size + this.background.size;
   }
 
-  /** Resolves when one message may be sent. FIFO within a lane; urgent before bulk. */
-  wait(lane: Lane = 'bulk'): Promise<void> {
+  /** Resolves when one message may be sent. FIFO within a lane; urgent, then bulk, then background. */
+  wait(lane: RateClass = 'bulk'): Promise<void> {
     if (this.closed) return Promise.reject(new RateLimiterClosedError());
     this.refill();
     if (this.waiting === 0 && this.tokens >= 1 && !this.isPaused()) {
@@ -109,7 +113,7 @@ export class RateLimiter {
       return Promise.resolve();
     }
     return new Promise<void>((resolve, reject) => {
-      (lane === 'urgent' ? this.urgent : this.bulk).push({ resolve, reject });
+      this.queueOf(lane).push({ resolve, reject });
       this.arm();
     });
   }
@@ -139,7 +143,14 @@ export class RateLimiter {
     clearTimeout(this.timer);
     this.timer = undefined;
     const error = new RateLimiterClosedError();
-    for (const waiter of [...this.urgent.drain(), ...this.bulk.drain()]) waiter.reject(error);
+    for (const waiter of [...this.urgent.drain(), ...this.bulk.drain(), ...this.background.drain()]) {
+      waiter.reject(error);
+    }
+  }
+
+  private queueOf(lane: RateClass): Fifo<Waiter> {
+    if (lane === 'urgent') return this.urgent;
+    return lane === 'bulk' ? this.bulk : this.background;
   }
 
   private burst(): number {
@@ -165,7 +176,7 @@ export class RateLimiter {
     this.refill();
     if (this.isPaused()) return;
     while (this.tokens >= 1) {
-      const waiter = this.urgent.shift() ?? this.bulk.shift();
+      const waiter = this.urgent.shift() ?? this.bulk.shift() ?? this.background.shift();
       if (!waiter) return;
       this.tokens -= 1;
       waiter.resolve();

@@ -14,6 +14,11 @@ export interface DispatchStats {
   released: number;
   /** SQS redeliveries of messages already claimed: deleted, not sent again. */
   redeliveriesDeleted: number;
+  /** SUBMIT_SM_RESPs after their timeout, written onto their `unknown` message. */
+  lateAnswers: number;
+  /** QUERY_SM answers the reconciler got, and the `unknown` messages it saw resolved. */
+  queries: number;
+  unknownResolved: number;
   receipts: { applied: number; stale: number; orphan: number; unparsed: number; refused: number };
   incoming: { messages: number; parts: number; refused: number };
 }
@@ -28,6 +33,9 @@ export function emptyStats(): DispatchStats {
     throttled: 0,
     released: 0,
     redeliveriesDeleted: 0,
+    lateAnswers: 0,
+    queries: 0,
+    unknownResolved: 0,
     receipts: { applied: 0, stale: 0, orphan: 0, unparsed: 0, refused: 0 },
     incoming: { messages: 0, parts: 0, refused: 0 },
   };

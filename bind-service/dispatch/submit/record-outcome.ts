@@ -31,6 +31,8 @@ export interface RecordOutcomeDeps {
   patientRetry?: PatientRetry;
   /** Monotonic ms; default performance.now. */
   now?: () => number;
+  /** The SINGLE flag: every part gets its own SMSC id (and receipt). */
+  singleIds?: boolean;
 }
 
 /** The message being recorded: its kind goes onto its SMSC-id lookups (receipts then skip a read). */
@@ -70,7 +72,13 @@ export async function recordOutcome(
         });
         break;
       case 'unknown':
-        await patiently(() => messages.markUnknown(id, result.reason, result.smscIds, { kind }));
+        await patiently(() =>
+          messages.markUnknown(id, result.reason, result.smscIds, {
+            kind,
+            // A part on the wire without an id must report too before receipts resolve the message.
+            ...(deps.singleIds ? { expectedSmscIds: result.partsOnWire } : {}),
+          }),
+        );
         stats.unknown += 1;
         log.warn('submit outcome unknown; not resent', {
           ...context,

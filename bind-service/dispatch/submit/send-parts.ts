@@ -11,13 +11,15 @@ import { DEFAULT_RETRY_POLICY, decidePart, type PartAttempts, type RetryPolicy }
 export type SendResult =
   | { kind: 'submitted'; smscIds: string[] }
   | { kind: 'failed'; error: MessageError; smscIds: string[] }
-  /** It may have reached the SMSC: never resent. */
-  | { kind: 'unknown'; reason: string; smscIds: string[] }
+  /** It may have reached the SMSC: never resent. `partsOnWire`: parts sent, answered or not. */
+  | { kind: 'unknown'; reason: string; smscIds: string[]; partsOnWire: number }
   /** Nothing of it went on the wire: the claim may be given back. */
   | { kind: 'not-sent'; reason: string };
 
 export interface SendPartsDeps {
   rate: RatePort;
+  /** Tags each SUBMIT_SM, so an answer after its timeout can still be matched to the message. */
+  messageId?: string;
   policy?: RetryPolicy;
   /** Called on each throttling answer (for the counters). */
   onThrottled?: () => void;
@@ -76,7 +78,10 @@ export async function sendParts(
         }
       }
       haveToken = false;
-      const decision = decidePart(await bind.submit(fields), attempts, policy);
+      const tag = deps.messageId
+        ? { messageId: deps.messageId, part: index + 1, parts: submits.length }
+        : undefined;
+      const decision = decidePart(await bind.submit(fields, tag), attempts, policy);
       if (decision.action === 'next' || decision.action === 'next-without-id') {
         deps.rate.onSuccess();
         accepted += 1;
@@ -101,6 +106,7 @@ export async function sendParts(
             kind: 'unknown',
             reason: unknownReason(decision.reason, index + 1, submits.length),
             smscIds,
+            partsOnWire: index + 1,
           };
         case 'not-sent':
           return notSent(accepted, smscIds, decision.reason, index, submits.length);
@@ -108,7 +114,12 @@ export async function sendParts(
     }
   }
   if (withoutId.length > 0)
-    return { kind: 'unknown', reason: noIdReason(withoutId, submits.length), smscIds };
+    return {
+      kind: 'unknown',
+      reason: noIdReason(withoutId, submits.length),
+      smscIds,
+      partsOnWire: submits.length,
+    };
   return { kind: 'submitted', smscIds };
 }
 
@@ -121,5 +132,5 @@ function notSent(
   parts: number,
 ): SendResult {
   if (accepted === 0) return { kind: 'not-sent', reason };
-  return { kind: 'unknown', reason: unknownReason(reason, index + 1, parts), smscIds };
+  return { kind: 'unknown', reason: unknownReason(reason, index + 1, parts), smscIds, partsOnWire: index };
 }

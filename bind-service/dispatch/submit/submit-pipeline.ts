@@ -53,6 +53,8 @@ export interface PipelineDeps {
   patientRetry?: PatientRetry;
   /** Visibility back-off of a valid message given back unsent; default DEFAULT_GIVE_BACK. */
   requeueBackoff?: GiveBackBackoff;
+  /** The SINGLE flag: every part gets its own SMSC id (and receipt). */
+  singleIds?: boolean;
 }
 
 type Valid = Extract<ParsedQueueMessage, { ok: true }>;
@@ -150,7 +152,7 @@ export class SubmitPipeline {
       const tokenTaken = await this.firstToken(held.lane);
       leaveGate();
       // Stopping before the token: nothing went on the wire, so the claim is given back.
-      const result = tokenTaken ? await this.sendParts(bind, parsed, held.lane) : NOT_SENT_STOPPING;
+      const result = tokenTaken ? await this.sendParts(bind, id, parsed, held.lane) : NOT_SENT_STOPPING;
       await recordOutcome({ id, kind: parsed.prepared.kind }, result, held, queue, {
         ...this.deps,
         releaseDelaySeconds: giveBackSeconds(held.receiveCount, this.deps.requeueBackoff),
@@ -163,10 +165,11 @@ export class SubmitPipeline {
   }
 
   /** Sends the claimed message's parts; the first part's token is already taken. */
-  private async sendParts(bind: Submitter, parsed: Valid, lane: Lane): Promise<SendResult> {
+  private async sendParts(bind: Submitter, id: string, parsed: Valid, lane: Lane): Promise<SendResult> {
     try {
       return await sendParts(bind, parsed.submits, lane, {
         rate: this.deps.rate,
+        messageId: id,
         ...(this.deps.policy ? { policy: this.deps.policy } : {}),
         onThrottled: () => {
           this.deps.stats.throttled += 1;
@@ -174,7 +177,12 @@ export class SubmitPipeline {
       });
     } catch (error) {
       // A bug after the claim: whatever went out is not known, so it must not go out again.
-      return { kind: 'unknown', reason: `Submitting failed unexpectedly: ${String(error)}`, smscIds: [] };
+      return {
+        kind: 'unknown',
+        reason: `Submitting failed unexpectedly: ${String(error)}`,
+        smscIds: [],
+        partsOnWire: parsed.submits.length,
+      };
     }
   }
 

@@ -20,6 +20,8 @@ export interface ConnectorHooks {
 export interface ConnectorOptions {
   now: () => number;
   random?: () => number;
+  /** Asked before each attempt (e.g. "do we hold the login's lease?"); false: back off, ask again. */
+  permit?: () => Promise<boolean>;
 }
 
 export class Connector {
@@ -69,6 +71,13 @@ export class Connector {
   }
 
   private async attempt(): Promise<void> {
+    if (!this.active) return;
+    if (this.options.permit && !(await this.options.permit().catch(() => false))) {
+      if (!this.active) return;
+      this.events.emit('bind-not-permitted', { attempt: this.attempts + 1 });
+      this.schedule();
+      return;
+    }
     if (!this.active) return;
     const hosts = this.config.hosts;
     const target = hosts[this.hostIndex % hosts.length]!;

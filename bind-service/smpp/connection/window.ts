@@ -2,19 +2,35 @@
 // in-flight requests by sequence number. All submits share one response timeout, so a Map (which
 // iterates in insertion order) is already sorted by deadline: one periodic sweep expires entries
 // from the front instead of one timer per request (15,000+/s).
+// An expired request is remembered a while longer (bounded in time and number), so an answer that
+// comes after its timeout can still be told apart from a stray PDU and matched to its request.
 import { Fifo } from '../../../core/support/fifo.ts';
 
 type Grant = (granted: boolean) => void;
 
+export interface LateRetention {
+  /** How long an expired request is remembered. */
+  ms: number;
+  /** At most this many are remembered; the oldest are forgotten first. */
+  max: number;
+}
+
+const DEFAULT_LATE_RETENTION: LateRetention = { ms: 300_000, max: 10_000 };
+
 export class SubmitWindow<T> {
   private readonly entries = new Map<number, { value: T; deadline: number }>();
+  /** Expired requests by sequence number, oldest first, with the time they are forgotten at. */
+  private readonly expired = new Map<number, { value: T; forgetAt: number }>();
   /** Slots taken: tracked requests plus slots granted to a caller that has not sent yet. */
   private held = 0;
   private readonly waiters = new Fifo<Grant>();
   private slotListeners: (() => void)[] = [];
   private emptyListeners: (() => void)[] = [];
 
-  constructor(readonly capacity: number) {}
+  constructor(
+    readonly capacity: number,
+    private readonly late: LateRetention = DEFAULT_LATE_RETENTION,
+  ) {}
 
   get inFlight(): number {
     return this.held;
@@ -66,16 +82,33 @@ export class SubmitWindow<T> {
     return entry.value;
   }
 
-  /** Removes and returns every request whose deadline has passed, oldest first. */
+  /** Removes and returns every request whose deadline has passed, oldest first (see takeLate). */
   expire(now: number): T[] {
     const expired: T[] = [];
     for (const [sequenceNumber, entry] of this.entries) {
       if (entry.deadline > now) break;
       this.entries.delete(sequenceNumber);
       expired.push(entry.value);
+      this.expired.set(sequenceNumber, { value: entry.value, forgetAt: now + this.late.ms });
     }
     for (let i = 0; i < expired.length; i += 1) this.release();
+    this.forget(now);
     return expired;
+  }
+
+  /** An answer for a request that expired: the request, once; undefined if it is not remembered. */
+  takeLate(sequenceNumber: number, now: number): T | undefined {
+    this.forget(now);
+    const entry = this.expired.get(sequenceNumber);
+    this.expired.delete(sequenceNumber);
+    return entry?.value;
+  }
+
+  private forget(now: number): void {
+    for (const [sequenceNumber, entry] of this.expired) {
+      if (entry.forgetAt > now && this.expired.size <= this.late.max) break;
+      this.expired.delete(sequenceNumber);
+    }
   }
 
   get tracked(): number {
@@ -83,12 +116,14 @@ export class SubmitWindow<T> {
   }
 
   /**
-   * The bind is gone: returns the in-flight requests (their fate is unknown) and cancels every
-   * queued waiter (nothing of theirs was sent).
+   * The bind is gone: returns the in-flight requests (their fate is unknown), forgets the expired
+   * ones (no answer can come for them now) and cancels every queued waiter (nothing was sent).
    */
   abandon(): T[] {
     const inFlight = [...this.entries.values()].map((entry) => entry.value);
     this.entries.clear();
+    // Sequence numbers start over on the next connection: an old one must not match a new answer.
+    this.expired.clear();
     this.held = Math.max(0, this.held - inFlight.length);
     for (const waiter of this.waiters.drain()) waiter(false);
     this.notifySlotFree();

@@ -37,6 +37,14 @@ export type SubmitOutcome =
   | { kind: 'unknown'; reason: 'timeout' | 'connection-lost' | 'generic-nack' }
   | { kind: 'not-sent'; reason: 'not-bound' | 'stopping' };
 
+/** Which part of which message a SUBMIT_SM carried; handed back with an answer after its timeout. */
+export interface SubmitTag {
+  messageId: string;
+  /** 1-based. */
+  part: number;
+  parts: number;
+}
+
 export function toSubmitPdu(fields: SubmitFields): PduFields {
   const pdu: PduFields = {
     source_addr: fields.source_addr,

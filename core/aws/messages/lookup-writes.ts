@@ -31,6 +31,8 @@ export interface LookupOwner {
   messageId: string;
   /** Normalised and distinct; at least one. */
   smscIds: readonly string[];
+  /** SINGLE, `unknown`: ids the message will have once its missing part ids are known (> smscIds). */
+  expectedSmscIds?: number;
   /** The message's receipt channel, when known: with it a single-id receipt skips reading the message. */
   channel?: DeliveryChannel;
   /** Epoch seconds (TTL) of the lookup items. */
@@ -103,7 +105,7 @@ function lookupUpdate(
 ): TransactItem {
   const update = new UpdateExpressionBuilder()
     .set('messageId', owner.messageId)
-    .set('smscIdCount', owner.smscIds.length)
+    .set('smscIdCount', Math.max(owner.smscIds.length, owner.expectedSmscIds ?? 0))
     .set('expiresAt', owner.expiresAt);
   // Removed when unknown, so a reused lookup never keeps the channel of an earlier message.
   if (owner.channel) update.set('channel', owner.channel);

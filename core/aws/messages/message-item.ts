@@ -35,6 +35,16 @@ export interface MessageItem extends MessageRecord {
   partOutcomes?: Record<string, PartOutcome>;
   /** The SQS MessageId of the queue message whose delivery claimed it (claimForSubmit). */
   claimedBy?: string;
+  /**
+   * SINGLE mode, `unknown` with fewer SMSC ids than parts went on the wire: how many ids it has once
+   * every such part is known. Its receipts resolve it only then (part-outcomes.ts).
+   */
+  expectedSmscIds?: number;
+}
+
+/** How many SMSC ids a message has, counting those of parts on the wire whose answer is missing. */
+export function smscIdCountOf(item: Pick<MessageItem, 'smscIds' | 'expectedSmscIds'>): number {
+  return Math.max(item.smscIds.length, item.expectedSmscIds ?? 0);
 }
 
 /** `SMSC#<id>`: which message an SMSC id belongs to, and receipts that came before we knew. */

@@ -1,5 +1,5 @@
 import { MessageNotFoundError, RepositoryUnavailableError } from '#core/aws/errors.ts';
-import type { MessageItem, PartOutcome } from '#core/aws/messages/message-item.ts';
+import { type MessageItem, type PartOutcome, smscIdCountOf } from '#core/aws/messages/message-item.ts';
 import {
   conditionalUpdate,
   getMessageItem,
@@ -46,7 +46,7 @@ export async function applyReceiptToMessage(
     // The message is gone (TTL): nothing to update, and redelivery would not change that.
     if (!item) return 'stale';
     const result =
-      item.smscIds.length > 1
+      smscIdCountOf(item) > 1
         ? await applyPartReceipt(table, item, smscId, receipt)
         : await applyWholeReceipt(table, item, receipt);
     if (result !== 'retry') return result;
@@ -143,7 +143,7 @@ async function applyPartReceipt(
     update.condition(`attribute_not_exists(${update.name('partOutcomes')})`);
   }
 
-  const summary = summariseParts(item.smscIds, { ...parts, [smscId]: part });
+  const summary = summariseParts(item.smscIds, { ...parts, [smscId]: part }, smscIdCountOf(item));
   if (summary.complete && summary.worst) {
     const target = receiptOutcomeToStatus(summary.worst.outcome);
     const status = target ?? item.status;

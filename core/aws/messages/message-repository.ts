@@ -1,6 +1,8 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { runDynamo } from '#core/aws/dynamo-errors.ts';
 import { MessageNotFoundError } from '#core/aws/errors.ts';
+import { nextQueryAt, unknownToQuery } from '#core/aws/messages/attention.ts';
+import { type LateAnswer, type LateAnswerResult, recordLateAnswer } from '#core/aws/messages/late-answer.ts';
 import type { LookupOwner } from '#core/aws/messages/lookup-writes.ts';
 import {
   type CreateAcceptedResult,
@@ -9,7 +11,12 @@ import {
   type IdempotencyInput,
 } from '#core/aws/messages/message-creation.ts';
 import { fromMessageItem, itemKey } from '#core/aws/messages/message-item.ts';
-import { type MessageTable, type TransitionResult, transition } from '#core/aws/messages/message-writes.ts';
+import {
+  getMessageItem,
+  type MessageTable,
+  type TransitionResult,
+  transition,
+} from '#core/aws/messages/message-writes.ts';
 import { ReceiptApplier, type ReceiptResult } from '#core/aws/messages/receipt-applier.ts';
 import { commitSubmitted, commitUnknownWithIds } from '#core/aws/messages/submitted-writes.ts';
 import { MESSAGES_TABLE, RETENTION } from '#core/aws/resources/resource-definitions.ts';
@@ -21,6 +28,7 @@ import type { DeliveryReceipt } from '#core/domain/receipts/receipt.ts';
 import { channelOf } from '#core/domain/receipts/receipt-fields.ts';
 import { normaliseSmscId, type SmscIdBase } from '#core/domain/receipts/smsc-id.ts';
 
+export type { LateAnswer, LateAnswerResult } from '#core/aws/messages/late-answer.ts';
 export type { CreateAcceptedResult, IdempotencyInput } from '#core/aws/messages/message-creation.ts';
 export type { TransitionResult } from '#core/aws/messages/message-writes.ts';
 export type { ReceiptResult } from '#core/aws/messages/receipt-applier.ts';
@@ -51,6 +59,14 @@ export interface LookupOptions {
    * then applied without reading the message. Without it receipts read the message, as before.
    */
   kind?: MessageKind;
+}
+
+export interface UnknownOptions extends LookupOptions {
+  /**
+   * SINGLE mode (one id per part): how many parts went on the wire, the one without an answer
+   * included. The message is resolved by receipts only once that many parts have ids and reported.
+   */
+  expectedSmscIds?: number;
 }
 
 const DAY_SECONDS = 86_400;
@@ -106,6 +122,8 @@ export class MessageRepository {
   /**
    * accepted → submitting. 'already-claimed' for any later status: a copy or a redelivery, not sent.
    * `holder`: the queue message (SQS MessageId) whose delivery claims it; see markUnknownIfClaimedBy.
+   * A redelivery means the task that claimed it may have died, e.g. between its `submitted` write and
+   * applying the receipts that had come early: those are applied now.
    */
   async claimForSubmit(id: string, holder?: string): Promise<ClaimResult> {
     try {
@@ -113,11 +131,23 @@ export class MessageRepository {
         extra: (update) =>
           holder === undefined ? update.remove(CLAIMED_BY) : update.set(CLAIMED_BY, holder),
       });
-      return result === 'applied' ? 'claimed' : 'already-claimed';
+      if (result === 'applied') return 'claimed';
     } catch (error) {
       if (error instanceof MessageNotFoundError) return 'not-found';
       throw error;
     }
+    await this.applyParkedReceipts(id);
+    return 'already-claimed';
+  }
+
+  /**
+   * Applies receipts still parked under the SMSC ids of a `submitted` or `unknown` message (a crash
+   * between a status write and its reconciliation leaves them there); returns how many.
+   */
+  async applyParkedReceipts(id: string): Promise<number> {
+    const item = await getMessageItem(this.table, id);
+    if (!item || (item.status !== 'submitted' && item.status !== 'unknown')) return 0;
+    return this.receipts.reconcile(id, item.smscIds);
   }
 
   /** submitting → accepted, only when nothing went on the wire. 'stale' if it was not submitting. */
@@ -147,13 +177,14 @@ export class MessageRepository {
    * submitting → unknown: the submit may have reached the SMSC; never resent automatically.
    * `smscIds`: ids of parts the SMSC did accept before the outcome became unknown. Their lookup items
    * are written in the same transaction (receipts parked under them are applied), so a later receipt
-   * still finds the message and resolves it (unknown → delivered is allowed).
+   * still finds the message and resolves it (unknown → delivered is allowed). In SINGLE mode
+   * `expectedSmscIds` keeps receipts from resolving it before the part without an answer is known.
    */
   async markUnknown(
     id: string,
     reason: string,
     smscIds: readonly string[] = [],
-    options: LookupOptions = {},
+    options: UnknownOptions = {},
   ): Promise<TransitionResult> {
     const note: MessageError = {
       code: 'submit_unconfirmed',
@@ -164,7 +195,12 @@ export class MessageRepository {
     if (owner.smscIds.length === 0) {
       return transition(this.table, id, 'unknown', { extra: (update) => update.set('error', note) });
     }
-    const { result, toReconcile } = await commitUnknownWithIds(this.table, owner, note);
+    const expected = options.expectedSmscIds;
+    const { result, toReconcile } = await commitUnknownWithIds(
+      this.table,
+      expected === undefined ? owner : { ...owner, expectedSmscIds: expected },
+      note,
+    );
     await this.receipts.reconcile(id, toReconcile);
     return result;
   }
@@ -215,6 +251,21 @@ export class MessageRepository {
   /** The message cannot be sent as it is (e.g. an invalid queue message that carried an id). */
   markRejected(id: string, error: MessageError): Promise<TransitionResult> {
     return transition(this.table, id, 'rejected', { extra: (update) => update.set('error', error) });
+  }
+
+  /** A SUBMIT_SM_RESP after its timeout, for an `unknown` message (late-answer.ts). */
+  recordLateAnswer(id: string, answer: LateAnswer): Promise<LateAnswerResult> {
+    return recordLateAnswer(this.table, this.receipts, this.expiresAt(), id, answer);
+  }
+
+  /** `unknown` messages with SMSC ids last looked at no later than `before`, oldest first (attention.ts). */
+  unknownToQuery(before: Date, limit: number): Promise<string[]> {
+    return unknownToQuery(this.table, before, limit);
+  }
+
+  /** When to ask about a still-unknown message again; undefined: never (it leaves the index). */
+  nextQueryAt(id: string, at: Date | undefined): Promise<void> {
+    return nextQueryAt(this.table, id, at);
   }
 
   applyReceipt(receipt: DeliveryReceipt): Promise<ReceiptResult> {

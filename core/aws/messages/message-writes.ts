@@ -1,6 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailed, runDynamo } from '#core/aws/dynamo-errors.ts';
 import { MessageNotFoundError } from '#core/aws/errors.ts';
+import { clearAttention } from '#core/aws/messages/attention.ts';
 import { itemKey, type MessageItem } from '#core/aws/messages/message-item.ts';
 import { UpdateExpressionBuilder } from '#core/aws/update-expression.ts';
 import { allowedPredecessors, type MessageStatus } from '#core/domain/messages/message-state.ts';
@@ -29,6 +30,8 @@ export interface TransitionOptions {
 
 export function recordStatus(update: UpdateExpressionBuilder, status: MessageStatus, at: string): void {
   update.set('status', status).set('updatedAt', at).append('history', [{ status, at }]);
+  // A message moving on needs no second look; a write that wants one sets it again after this.
+  clearAttention(update);
 }
 
 /** Throws MessageNotFoundError when there is no such message; never throws for a stale event. */

@@ -15,7 +15,7 @@ import { receiptFields, setReceiptFields } from '#core/domain/receipts/receipt-f
 // lookup item already said what the read was for (the message id, its channel, that it has one SMSC
 // id); what is left is the status check, which the update's condition makes: the status must be one
 // the receipt's outcome may follow, and the message must still have exactly one SMSC id. The write is
-// the one applyReceiptToMessage would make for a message in such a status. When the condition fails
+// the one applyReceiptToMessage would make for a message in such a status (and no missing part id). When the condition fails
 // (a repeated or late receipt) the answer is undefined and the caller decides on a fresh read, as
 // before; so does a receipt carrying read/clicked, which may be a follow-up on a delivered message.
 
@@ -44,6 +44,9 @@ export async function applySingleIdReceipt(
     return 'stale';
   }
   update.condition(`size(${update.name('smscIds')}) = ${update.value(1)}`);
+  // SINGLE, `unknown` with a part whose id is still missing: that part has to report as well.
+  const expected = update.name('expectedSmscIds');
+  update.condition(`attribute_not_exists(${expected}) OR ${expected} <= ${update.value(1)}`);
   try {
     const result = await conditionalUpdate(table, messageId, update, 'apply receipt');
     return result === 'applied' ? 'applied' : undefined;

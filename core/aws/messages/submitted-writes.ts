@@ -1,3 +1,4 @@
+import { markForQuery } from '#core/aws/messages/attention.ts';
 import { commitWithLookups, type LookupCommit, type LookupOwner } from '#core/aws/messages/lookup-writes.ts';
 import { type MessageTable, recordStatus } from '#core/aws/messages/message-writes.ts';
 import { UpdateExpressionBuilder } from '#core/aws/update-expression.ts';
@@ -23,8 +24,14 @@ export function commitUnknownWithIds(
   owner: LookupOwner,
   note: MessageError,
 ): Promise<LookupCommit> {
-  const update = statusUpdate(table, 'unknown');
+  const at = table.now().toISOString();
+  const update = new UpdateExpressionBuilder();
+  recordStatus(update, 'unknown', at);
   update.set('error', note).set('smscIds', [...owner.smscIds]);
+  // With ids, QUERY_SM can still tell what became of it: the reconciler's index lists it.
+  markForQuery(update, at);
+  const expected = owner.expectedSmscIds ?? 0;
+  if (expected > owner.smscIds.length) update.set('expectedSmscIds', expected);
   return commitWithLookups(table, owner, guard(update, 'unknown'), 'mark unknown');
 }
 

@@ -3,7 +3,9 @@ import type { ReceiptOutcome } from '#core/domain/receipts/receipt.ts';
 
 // SINGLE mode: the SMSC sends one id and one receipt per part. The message is final only when every
 // part has reported; it is delivered if every part was, otherwise it takes its worst part's outcome
-// (a message missing a part did not arrive whole).
+// (a message missing a part did not arrive whole). A message whose submit ended `unknown` may know
+// fewer ids than parts went on the wire: it stays unresolved until the missing ids are known and
+// have reported too (a late SUBMIT_SM_RESP brings them), however good the known parts' news.
 
 /** Higher is worse. `enroute` is not a part outcome: it is never recorded. */
 const SEVERITY: Readonly<Record<Exclude<ReceiptOutcome, 'enroute'>, number>> = {
@@ -15,7 +17,7 @@ const SEVERITY: Readonly<Record<Exclude<ReceiptOutcome, 'enroute'>, number>> = {
 };
 
 export interface PartsSummary {
-  /** Every SMSC id of the message has a recorded outcome. */
+  /** Every part on the wire has its SMSC id known and its outcome recorded. */
   complete: boolean;
   /** The worst recorded part (the first one among equals), when any part has reported. */
   worst?: PartOutcome;
@@ -25,9 +27,11 @@ export interface PartsSummary {
   clicked: boolean;
 }
 
+/** `expected`: how many SMSC ids the message has once every part on the wire is known (≥ smscIds). */
 export function summariseParts(
   smscIds: readonly string[],
   outcomes: Readonly<Record<string, PartOutcome>>,
+  expected: number = smscIds.length,
 ): PartsSummary {
   const reported = smscIds.map((id) => outcomes[id]).filter((part) => part !== undefined);
   let worst: PartOutcome | undefined;
@@ -37,7 +41,7 @@ export function summariseParts(
   const costs = reported.map((part) => part.cost);
   const cost = costs.every((c) => c !== undefined) ? sumDecimals(costs as string[]) : undefined;
   return {
-    complete: reported.length === smscIds.length,
+    complete: reported.length === smscIds.length && smscIds.length >= expected,
     ...(worst ? { worst } : {}),
     ...(cost !== undefined ? { cost } : {}),
     read: reported.some((part) => part.read === true),

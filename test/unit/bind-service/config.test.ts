@@ -42,7 +42,15 @@ describe('loadConfig', () => {
       prepare: { isoMode: false, maxParts: 10 },
       health: { host: '0.0.0.0', port: 8080 },
       drainMs: 20_000,
+      reconcile: { intervalMs: 60_000, minAgeMs: 300_000, batch: 50 },
     });
+  });
+
+  it('when RECONCILE_SECONDS is 0, then the reconciler is off', () => {
+    // Act
+    const config = loadConfig({ ...BASE, RECONCILE_SECONDS: '0' });
+    // Assess
+    expect(config.reconcile.intervalMs).toBe(0);
   });
 
   it('when TLS is on and a backup host is given, then both hosts use the TLS port', () => {

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { ACCOUNT, engineFor, nextEvent, sms, startBound, startSimulator, useCleanup } from './fixtures.ts';
+import {
+  ACCOUNT,
+  engineFor,
+  nextEvent,
+  recordEvents,
+  sms,
+  startBound,
+  startSimulator,
+  useCleanup,
+} from './fixtures.ts';
 
 describe('engine facing server faults', () => {
   const defer = useCleanup();
@@ -74,5 +83,26 @@ describe('engine facing server faults', () => {
     const outcome = await client.submit(sms(1));
     // Assess
     expect(outcome).toEqual({ kind: 'rejected', commandStatus: 0x0b, name: 'ESME_RINVDSTADR' });
+  });
+
+  it('when a SUBMIT_SM_RESP comes after the timeout, then it is reported as a late answer for that part', async () => {
+    // Prepare
+    const simulator = await startSimulator(defer);
+    simulator.fault({ type: 'slow', delayMs: 600, count: 1 });
+    const client = engineFor(defer, simulator.port, { responseTimeoutMs: 200 });
+    await startBound(client);
+    const unexpected = recordEvents(client, ['unexpected-pdu']);
+    const late = nextEvent(client, 'late-answer');
+    // Act
+    const outcome = await client.submit(sms(1), { messageId: 'm-1', part: 2, parts: 3 });
+    const answer = await late;
+    // Assess
+    expect(outcome).toEqual({ kind: 'unknown', reason: 'timeout' });
+    expect(answer).toMatchObject({
+      tag: { messageId: 'm-1', part: 2, parts: 3 },
+      outcome: { kind: 'accepted', messageId: simulator.submissions[0]?.messageId },
+    });
+    expect(unexpected).toEqual([]);
+    expect(simulator.stats.submits).toBe(1);
   });
 });

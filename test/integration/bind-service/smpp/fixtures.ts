@@ -7,6 +7,7 @@ import {
   type SessionEventName,
   type SessionEvents,
   SmppClient,
+  type SmppClientOptions,
   type SubmitFields,
 } from '#bind-service/smpp/index.ts';
 import { type SimulatorOptions, SmscSimulator } from '#local/smsc-simulator/index.ts';
@@ -42,15 +43,19 @@ export function engineFor(
   defer: ReturnType<typeof useCleanup>,
   port: number,
   overrides: Partial<SessionConfig> = {},
+  options: SmppClientOptions = {},
 ): SmppClient {
-  const client = new SmppClient({
-    hosts: [{ host: '127.0.0.1', port }],
-    systemId: ACCOUNT.systemId,
-    password: ACCOUNT.password,
-    bindTimeoutMs: 2_000,
-    reconnect: { initialDelayMs: 20, maxDelayMs: 200, jitter: 0 },
-    ...overrides,
-  });
+  const client = new SmppClient(
+    {
+      hosts: [{ host: '127.0.0.1', port }],
+      systemId: ACCOUNT.systemId,
+      password: ACCOUNT.password,
+      bindTimeoutMs: 2_000,
+      reconnect: { initialDelayMs: 20, maxDelayMs: 200, jitter: 0 },
+      ...overrides,
+    },
+    options,
+  );
   defer(() => client.stop({ drainTimeoutMs: 200 }));
   return client;
 }

@@ -107,6 +107,24 @@ describe('engine reconnect and failover', () => {
     await Promise.all([first.stop(), second.stop()]);
   });
 
+  it('when the bind permit says no, then no bind is attempted until it says yes', async () => {
+    // Prepare
+    const simulator = await startSimulator(defer);
+    let permitted = false;
+    const client = engineFor(defer, simulator.port, {}, { bindPermit: async () => permitted });
+    const withheld = nextEvent(client, 'bind-not-permitted');
+    // Act
+    const bound = client.start();
+    await withheld;
+    await elapse(300);
+    const bindsWhileRefused = simulator.stats.binds;
+    permitted = true;
+    await within(bound, 3_000, 'the bind once permitted');
+    // Assess
+    expect(bindsWhileRefused).toBe(0);
+    expect(simulator.stats.binds).toBe(1);
+  });
+
   it('when both binds send MCON2, then both stay bound and both can send', async () => {
     // Prepare
     const simulator = await startSimulator(defer);

@@ -61,6 +61,27 @@ describe('engine stop', () => {
     expect(await handlesBackTo(before, 1_000)).toEqual(before);
   });
 
+  it('when stopped to unbind first, then the unbind goes at once and what is in flight resolves unknown', async () => {
+    // Prepare
+    const simulator = await startSimulator(defer);
+    simulator.fault({ type: 'slow', delayMs: 3_000, count: 3 });
+    const client = engineFor(defer, simulator.port);
+    await startBound(client);
+    const closed = new Promise<string>((resolve) =>
+      simulator.once('session-closed', (event) => resolve(event.reason)),
+    );
+    const inFlight = Array.from({ length: 3 }, (_, i) => client.submit(sms(i)));
+    await simulator.waitFor(() => simulator.stats.submits === 3, 2_000);
+    const started = performance.now();
+    // Act
+    await client.stop({ drainTimeoutMs: 10_000, unbindFirst: true });
+    const outcomes = await Promise.all(inFlight);
+    // Assess
+    expect(performance.now() - started).toBeLessThan(1_500);
+    expect(await closed).toBe('client unbind');
+    expect(outcomes).toEqual(Array(3).fill({ kind: 'unknown', reason: 'connection-lost' }));
+  });
+
   it('when in-flight answers outlast the drain timeout, then they resolve unknown and stop still finishes', async () => {
     // Prepare
     const simulator = await startSimulator(defer);

@@ -34,7 +34,15 @@ const lease = (leases: ReturnType<typeof leaseTable>, slots = 1) =>
     ttlMs: 300,
     retryMs: 10,
     log: silentLogger,
+    now: () => Date.now(),
   });
+
+/** The store stops answering: every renewal from now on throws. */
+function unreachable(leases: ReturnType<typeof leaseTable>): void {
+  leases.renewLease = async () => {
+    throw new Error('connect ECONNREFUSED');
+  };
+}
 
 describe('LoginLease', () => {
   it('when MCON allows two tasks and the first slot is taken, then the second slot is ours', async () => {
@@ -75,6 +83,63 @@ describe('LoginLease', () => {
       // Assess
       expect(lost).toEqual(['taken over by another owner']);
       expect(login.held).toBe(false);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('when renewals fail, then the lease is reported lost 2/3 of the ttl after the last good one was sent', async () => {
+    // Prepare: ttl 300 ms, renewals every 50 ms.
+    vi.useFakeTimers();
+    try {
+      const leases = leaseTable();
+      const login = lease(leases);
+      await login.acquire(new AbortController().signal);
+      const lost: { reason: string; at: number }[] = [];
+      const start = Date.now();
+      login.keep((reason) => lost.push({ reason, at: Date.now() - start }));
+      await vi.advanceTimersByTimeAsync(50);
+      // Act
+      unreachable(leases);
+      await vi.advanceTimersByTimeAsync(400);
+      // Assess: the last good renewal was sent at 50 ms: lost at 50 + 200.
+      expect(lost).toEqual([{ reason: 'not renewed within 2/3 of its ttl', at: 250 }]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('when asked before a bind, then confirm renews: yes while ours, no once another owner has it', async () => {
+    // Prepare
+    const leases = leaseTable();
+    const login = lease(leases);
+    await login.acquire(new AbortController().signal);
+    const lost: string[] = [];
+    login.keep((reason) => lost.push(reason));
+    // Act
+    const ours = await login.confirm();
+    leases.holders.set('acme', 'intruder');
+    const theirs = await login.confirm();
+    // Assess
+    expect([ours, theirs]).toEqual([true, false]);
+    expect(lost).toEqual(['taken over by another owner']);
+    await login.release();
+  });
+
+  it('when the store cannot be reached, then confirm says yes only while the last renewal is younger than 2/3 ttl', async () => {
+    // Prepare
+    vi.useFakeTimers();
+    try {
+      const leases = leaseTable();
+      const login = lease(leases);
+      await login.acquire(new AbortController().signal);
+      unreachable(leases);
+      // Act
+      const early = await login.confirm();
+      await vi.advanceTimersByTimeAsync(250);
+      const late = await login.confirm();
+      // Assess
+      expect([early, late]).toEqual([true, false]);
     } finally {
       vi.useRealTimers();
     }

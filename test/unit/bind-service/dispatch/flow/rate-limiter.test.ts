@@ -73,6 +73,24 @@ describe('RateLimiter', () => {
     rateLimiter.close();
   });
 
+  it('when background work waits with both lanes, then it gets a token only after every lane waiter', async () => {
+    // Prepare
+    const rateLimiter = limiter({ ratePerSecond: 10, burstSeconds: 0.1 });
+    await rateLimiter.wait();
+    const order: string[] = [];
+    // Act
+    void rateLimiter.wait('background').then(() => order.push('background'));
+    void rateLimiter.wait('bulk').then(() => order.push('bulk'));
+    void rateLimiter.wait('urgent').then(() => order.push('urgent'));
+    await vi.advanceTimersByTimeAsync(250);
+    const beforeLast = [...order];
+    await vi.advanceTimersByTimeAsync(100);
+    // Assess
+    expect(beforeLast).toEqual(['urgent', 'bulk']);
+    expect(order).toEqual(['urgent', 'bulk', 'background']);
+    rateLimiter.close();
+  });
+
   it('when the SMSC throttles, then the rate shrinks by the factor and sending pauses', async () => {
     // Prepare
     const rateLimiter = limiter({ ratePerSecond: 100, throttlePauseMs: 300, burstSeconds: 0.01 });

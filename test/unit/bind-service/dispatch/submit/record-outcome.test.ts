@@ -49,8 +49,10 @@ function ports(options: PortOptions = {}, clock = testClock()) {
       }),
     markFailed: (id, error, ids = []) =>
       write(`markFailed ${id} ${String(error.code)} ${ids.join(',')}`, 'applied' as const),
-    markUnknown: (id, _reason, ids = [], lookup = {}) =>
-      write(`markUnknown ${id} ${ids.join(',')} ${lookup.kind}`, 'applied' as const),
+    markUnknown: (id, _reason, ids = [], lookup = {}) => {
+      const expected = lookup.expectedSmscIds === undefined ? '' : ` expecting ${lookup.expectedSmscIds}`;
+      return write(`markUnknown ${id} ${ids.join(',')} ${lookup.kind}${expected}`, 'applied' as const);
+    },
     releaseClaim: (id) => write(`releaseClaim ${id}`, 'applied' as const),
   };
   const queue = {
@@ -75,7 +77,10 @@ const held: HeldMessage = {
   visibleUntil: 0,
 };
 
-async function run(result: SendResult, options: PortOptions & { deadlineMs?: number } = {}) {
+async function run(
+  result: SendResult,
+  options: PortOptions & { deadlineMs?: number; singleIds?: boolean } = {},
+) {
   const clock = testClock();
   const { calls, messages, queue } = ports(options, clock);
   const stats = emptyStats();
@@ -88,6 +93,7 @@ async function run(result: SendResult, options: PortOptions & { deadlineMs?: num
     patientRetry: { baseMs: 1, capMs: 1 },
     now: clock.now,
     recordDeadline: () => options.deadlineMs ?? 60_000,
+    ...(options.singleIds ? { singleIds: true } : {}),
   });
   return { calls, stats };
 }
@@ -114,7 +120,7 @@ describe('recordOutcome', () => {
 
   it('when the outcome is unknown, then it is marked unknown and deleted: never sent again', async () => {
     // Act
-    const { calls, stats } = await run({ kind: 'unknown', reason: 'no answer', smscIds: [] });
+    const { calls, stats } = await run({ kind: 'unknown', reason: 'no answer', smscIds: [], partsOnWire: 1 });
     // Assess
     expect(calls).toEqual(['markUnknown m1  sms', 'delete rh-1']);
     expect(stats.unknown).toBe(1);
@@ -122,9 +128,24 @@ describe('recordOutcome', () => {
 
   it('when the outcome is unknown after parts were accepted, then their ids and the kind go with it', async () => {
     // Act
-    const { calls } = await run({ kind: 'unknown', reason: 'part 2 timed out', smscIds: ['21'] });
+    const { calls } = await run({
+      kind: 'unknown',
+      reason: 'part 2 timed out',
+      smscIds: ['21'],
+      partsOnWire: 2,
+    });
     // Assess
     expect(calls).toEqual(['markUnknown m1 21 sms', 'delete rh-1']);
+  });
+
+  it('when a SINGLE message is unknown after parts were accepted, then the parts on the wire are its expected ids', async () => {
+    // Act
+    const { calls } = await run(
+      { kind: 'unknown', reason: 'part 2 timed out', smscIds: ['21'], partsOnWire: 2 },
+      { singleIds: true },
+    );
+    // Assess
+    expect(calls).toEqual(['markUnknown m1 21 sms expecting 2', 'delete rh-1']);
   });
 
   it('when nothing was sent, then the claim is released and SQS shows the message again in 5 s, undeleted', async () => {

@@ -137,7 +137,7 @@ describe('sendParts', () => {
     // Act
     const result = await sendParts(bind, [part(1), part(2)], 'bulk', { rate: rate().port, policy: fast });
     // Assess
-    expect(result).toMatchObject({ kind: 'unknown', smscIds: ['3'] });
+    expect(result).toMatchObject({ kind: 'unknown', smscIds: ['3'], partsOnWire: 1 });
     expect(result.kind === 'unknown' && result.reason).toMatch(/part 2 of 2/);
   });
 
@@ -147,7 +147,7 @@ describe('sendParts', () => {
     // Act
     const result = await sendParts(bind, [part(1), part(2)], 'bulk', { rate: rate().port, policy: fast });
     // Assess
-    expect(result).toMatchObject({ kind: 'unknown', smscIds: [] });
+    expect(result).toMatchObject({ kind: 'unknown', smscIds: [], partsOnWire: 1 });
     expect(bind.sent).toEqual([1]);
   });
 

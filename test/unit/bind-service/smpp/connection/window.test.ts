@@ -124,4 +124,43 @@ describe('SubmitWindow', () => {
     expect(emptyAfterOne).toBe(false);
     expect(empty).toBe(true);
   });
+
+  it('when an expired request is answered late, then takeLate gives it back once', () => {
+    // Prepare
+    const window = filled(2, 2, (i) => i * 100);
+    window.expire(150);
+    // Act
+    const late = window.takeLate(1, 200);
+    const again = window.takeLate(1, 200);
+    const notExpired = window.takeLate(2, 200);
+    // Assess
+    expect([late, again, notExpired]).toEqual(['m1', undefined, undefined]);
+    expect(window.settle(2)).toBe('m2');
+  });
+
+  it('when expired requests outlive their retention or its count, then they are forgotten', () => {
+    // Prepare
+    const window = new SubmitWindow<string>(5, { ms: 1_000, max: 2 });
+    for (let i = 1; i <= 3; i += 1) {
+      window.tryAcquire();
+      window.track(i, `m${i}`, 10);
+    }
+    window.expire(10);
+    // Act
+    const beyondCount = window.takeLate(1, 20);
+    const kept = window.takeLate(2, 20);
+    const beyondTime = window.takeLate(3, 1_011);
+    // Assess
+    expect([beyondCount, kept, beyondTime]).toEqual([undefined, 'm2', undefined]);
+  });
+
+  it('when the bind is lost, then expired requests are forgotten: the next bind reuses their numbers', () => {
+    // Prepare
+    const window = filled(1, 1, () => 10);
+    window.expire(10);
+    // Act
+    window.abandon();
+    // Assess
+    expect(window.takeLate(1, 20)).toBeUndefined();
+  });
 });

@@ -1,0 +1,148 @@
+// The reconciler: an `unknown` message that has SMSC ids (the SMSC took at least a part of it) but
+// whose receipt never came is asked about with QUERY_SM, and the answer is applied as its receipt
+// would be: a final state resolves the message, anything else leaves it `unknown` to be asked again
+// later (each time after a longer pause, at most hourly). Once its validity is long over, the SMSC's
+// answer cannot change any more and the message stops being asked about: it stays `unknown`.
+// - Which messages: the `unknown` partition of the byAttention index, oldest first, at most `batch`
+//   per run, only those that needed attention at least `minAgeMs` ago (a late answer or the receipt
+//   usually comes first).
+// - Rate: each QUERY_SM takes a token of the account's rate as `background`, which the limiter serves
+//   only when no urgent or bulk message waits; one question at a time.
+// - A receipt left parked under one of its ids (a crash after the `unknown` write) is applied first.
+import type { QueryResult, SmppClient } from '#bind-service/smpp/index.ts';
+import { addressFor } from '#bind-service/smpp/index.ts';
+import type { MessageRecord } from '#core/domain/messages/message-model.ts';
+import { isFinalAnswer, receiptFromQuery } from '#core/domain/receipts/query-answer.ts';
+import type { Logger } from '#core/observability/logger.ts';
+import { whenAborted } from '../flow/abort.ts';
+import type { RateLimiter } from '../flow/rate-limiter.ts';
+import type { DispatchStats } from '../flow/stats.ts';
+import type { ReconcileStore } from '../ports.ts';
+
+export interface ReconcilerOptions {
+  intervalMs: number;
+  minAgeMs: number;
+  batch: number;
+}
+
+export interface ReconcilerDeps {
+  messages: ReconcileStore;
+  /** The account's sessions: QUERY_SM goes on a bound one; a run is skipped while none is. */
+  sessions: readonly Pick<SmppClient, 'isBound' | 'queryStatus'>[];
+  rate: Pick<RateLimiter, 'wait'>;
+  options: ReconcilerOptions;
+  /** source_addr of messages without `from`, as they were submitted. */
+  defaultSender?: string | undefined;
+  stats: DispatchStats;
+  log: Logger;
+  clock?: () => Date;
+}
+
+/** A message that stays en route is asked about again after its age, but at least hourly. */
+const MAX_PAUSE_MS = 3_600_000;
+/** This long after its validity ended, no answer can change any more: it is no longer asked about. */
+const GIVE_UP_AFTER_VALIDITY_MS = 3_600_000;
+
+const isUnknownWithIds = (record: MessageRecord | undefined): record is MessageRecord =>
+  record?.status === 'unknown' && record.smscIds.length > 0;
+
+export class Reconciler {
+  private readonly clock: () => Date;
+  private readonly stopping = new AbortController();
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+
+  constructor(private readonly deps: ReconcilerDeps) {
+    this.clock = deps.clock ?? (() => new Date());
+  }
+
+  start(): void {
+    this.schedule();
+  }
+
+  /** No more runs; resolves when the current one has ended (it stops at its next step). */
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** One run over at most `batch` messages. Never throws. */
+  async run(): Promise<void> {
+    const { messages, options, log, sessions } = this.deps;
+    if (!sessions.some((session) => session.isBound)) return;
+    try {
+      const before = new Date(this.clock().getTime() - options.minAgeMs);
+      for (const id of await messages.unknownToQuery(before, options.batch)) {
+        if (this.stopping.signal.aborted) return;
+        await this.reconcile(id);
+      }
+    } catch (error) {
+      if (!this.stopping.signal.aborted) log.warn('reconciler run ended early', { error });
+    }
+  }
+
+  private schedule(): void {
+    if (this.stopping.signal.aborted) return;
+    this.timer = setTimeout(() => {
+      this.running = this.run().finally(() => {
+        this.running = undefined;
+        this.schedule();
+      });
+    }, this.deps.options.intervalMs);
+  }
+
+  private async reconcile(id: string): Promise<void> {
+    const { messages, stats, log } = this.deps;
+    let record = await messages.get(id);
+    // The index lags the table: resolved meanwhile.
+    if (!isUnknownWithIds(record)) return;
+    if ((await messages.applyParkedReceipts(id)) > 0) record = await messages.get(id);
+    if (isUnknownWithIds(record)) await this.ask(record);
+    const after = await messages.get(id);
+    if (after?.status !== 'unknown') {
+      stats.unknownResolved += 1;
+      log.info('unknown message resolved', { id, status: after?.status });
+      return;
+    }
+    const next = this.nextLook(after);
+    if (next) log.info('still unknown after QUERY_SM; asked again later', { id, at: next.toISOString() });
+    else
+      log.warn('unknown message: its validity is long over, nothing more can tell; no longer asked', { id });
+    await messages.nextQueryAt(id, next);
+  }
+
+  /** QUERY_SM for each of its ids; final answers are applied as receipts. */
+  private async ask(record: MessageRecord): Promise<void> {
+    const { messages, rate, sessions, stats, log } = this.deps;
+    const source = addressFor(record.from ?? this.deps.defaultSender ?? '');
+    for (const smscId of record.smscIds) {
+      const token = rate.wait('background');
+      token.catch(() => undefined);
+      await Promise.race([token, whenAborted(this.stopping.signal)]);
+      if (this.stopping.signal.aborted) return;
+      let answer: QueryResult;
+      try {
+        const session = sessions.find((candidate) => candidate.isBound);
+        if (!session) return;
+        answer = await session.queryStatus(smscId, source);
+      } catch (error) {
+        log.warn('QUERY_SM not answered', { id: record.id, smscId, error });
+        continue;
+      }
+      stats.queries += 1;
+      const receipt = receiptFromQuery(smscId, answer);
+      if (isFinalAnswer(receipt)) await messages.applyReceipt(receipt);
+    }
+  }
+
+  /** When to ask again: after the message's age (at most an hour); never once its validity is long over. */
+  private nextLook(record: MessageRecord): Date | undefined {
+    const now = this.clock().getTime();
+    const createdAt = Date.parse(record.createdAt);
+    if (now > createdAt + record.validityMinutes * 60_000 + GIVE_UP_AFTER_VALIDITY_MS) return undefined;
+    const pause = Math.min(Math.max(now - createdAt, 0), MAX_PAUSE_MS);
+    // It is listed again once its attentionAt is minAgeMs old.
+    return new Date(now + pause - this.deps.options.minAgeMs);
+  }
+}

@@ -1,0 +1,63 @@
+// What resolves `unknown` messages, as one part of the service: late SUBMIT_SM_RESPs from every
+// session (late-answers.ts) and, unless turned off, the QUERY_SM reconciler (reconciler.ts).
+import type { SmppClient } from '#bind-service/smpp/index.ts';
+import type { Logger } from '#core/observability/logger.ts';
+import type { RateLimiter } from '../flow/rate-limiter.ts';
+import type { DispatchStats } from '../flow/stats.ts';
+import type { LateAnswerStore, ReconcileStore } from '../ports.ts';
+import { LateAnswers } from './late-answers.ts';
+import { Reconciler, type ReconcilerOptions } from './reconciler.ts';
+
+export interface UnknownsDeps {
+  sessions: readonly SmppClient[];
+  messages: LateAnswerStore & ReconcileStore;
+  rate: Pick<RateLimiter, 'wait'>;
+  singleIds: boolean;
+  /** intervalMs 0: no reconciler. */
+  reconcile: ReconcilerOptions;
+  defaultSender: string | undefined;
+  stats: DispatchStats;
+  log: Logger;
+  clock: () => Date;
+}
+
+export interface Unknowns {
+  /** Starts the reconciler's runs (once the binds are being made). */
+  start(): void;
+  /** No more QUERY_SM runs; resolves when the current one ended. */
+  stopAsking(): Promise<void>;
+  /** Waits for late answers received so far to be recorded, then stops listening. */
+  settle(): Promise<void>;
+}
+
+export function resolveUnknowns(deps: UnknownsDeps): Unknowns {
+  const { sessions, messages, stats, log } = deps;
+  const late = new LateAnswers({
+    messages,
+    singleIds: deps.singleIds,
+    stats,
+    log: log.child({ component: 'late-answers' }),
+  });
+  const offs = sessions.map((session) => session.on('late-answer', late.handle));
+  const reconciler =
+    deps.reconcile.intervalMs > 0
+      ? new Reconciler({
+          messages,
+          sessions,
+          rate: deps.rate,
+          options: deps.reconcile,
+          defaultSender: deps.defaultSender,
+          stats,
+          log: log.child({ component: 'reconciler' }),
+          clock: deps.clock,
+        })
+      : undefined;
+  return {
+    start: () => reconciler?.start(),
+    stopAsking: async () => reconciler?.stop(),
+    settle: async () => {
+      await late.settled();
+      for (const off of offs) off();
+    },
+  };
+}
