@@ -62,6 +62,21 @@ describe('API /v1/messages (Node server, DynamoDB Local, fauxqs)', () => {
     expect(record).toMatchObject({ encoding: 'ucs2', dataCoding: 8, parts: 3, text });
   });
 
+  it('when the text carries emoji, then it answers 202 ucs2 and the message is on the queue as sent', async () => {
+    // Prepare: a surrogate pair each; AWS SQS takes them, so the local stack must too
+    const api = await harness.start();
+    const text = 'Your order is on its way 🚚📦 👍🏽';
+    // Act
+    const response = await api.post('/v1/messages', { to: MOBILE, text });
+    // Assess
+    expect(response.status).toBe(202);
+    const body = await jsonOf<AcceptedBody>(response);
+    expect(body).toMatchObject({ encoding: 'ucs2', parts: 1 });
+    expect(await harness.drain(api.queues.urgent)).toEqual([expect.objectContaining({ id: body.id, text })]);
+    const [record] = await harness.items(api.tables.messages, 'MSG#');
+    expect(record).toMatchObject({ id: body.id, status: 'accepted', text });
+  });
+
   it('when priority is bulk, then the message goes on the bulk queue only', async () => {
     // Prepare
     const api = await harness.start();
