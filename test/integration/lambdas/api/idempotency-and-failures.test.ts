@@ -1,4 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { newMessageId } from '#core/domain/messages/message-id.ts';
+import { acceptedMessageRecord, type MessageRecord } from '#core/domain/messages/message-model.ts';
+import { prepareMessage } from '#core/domain/messages/prepare-message.ts';
+import { sendMessageSchema } from '#core/domain/requests/message-schema.ts';
+import { requestHash, scopedIdempotencyKey } from '#lambdas/api/http/idempotency.ts';
+import { ENQUEUE_FAILED } from '#lambdas/api/use-cases/unqueued.ts';
 import { freePort } from '#local/ports.ts';
 import { type AcceptedBody, jsonOf, problemOf, useApiHarness } from '#test/helpers/api-harness.ts';
 
@@ -6,6 +12,13 @@ import { type AcceptedBody, jsonOf, problemOf, useApiHarness } from '#test/helpe
 // an answer the caller already got, and never replays an answer for a message that was not queued.
 
 const MOBILE = '+79991234567';
+
+/** A record as POST /v1/messages stores it for `{to: MOBILE, text: 'Hello'}`. */
+function failedAttempt(now: Date): MessageRecord {
+  const request = sendMessageSchema.parse({ to: MOBILE, text: 'Hello' });
+  const prepared = prepareMessage(request, { isoMode: false, maxParts: 10 });
+  return acceptedMessageRecord({ id: newMessageId(now.getTime()), request, prepared, now });
+}
 
 describe('API idempotency and failures (Node server, DynamoDB Local, fauxqs)', () => {
   const harness = useApiHarness();
@@ -103,6 +116,42 @@ describe('API idempotency and failures (Node server, DynamoDB Local, fauxqs)', (
       ]),
     );
     expect(statuses).toHaveLength(2);
+  });
+
+  // About 80 DynamoDB calls: seconds on an idle machine, more under load.
+  it('when every retry of a key failed to enqueue, then the key is exhausted: 422 idempotency_key_exhausted without Retry-After', {
+    timeout: 60_000,
+  }, async () => {
+    // Prepare: the key's first slot and its 19 follow-up slots each hold a message whose enqueue
+    // failed, as 20 refused attempts would leave them (written directly: 20 HTTP round trips through
+    // a broken queue take half a minute)
+    const api = await harness.start();
+    const body = { to: MOBILE, text: 'Hello' };
+    const scoped = scopedIdempotencyKey('anonymous', 'order-exhausted');
+    let slot = scoped;
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const record = failedAttempt(api.deps.clock());
+      const answer = { id: record.id, status: 'accepted', encoding: 'gsm7', parts: 1 };
+      await api.deps.messages.createAccepted(record, {
+        key: slot,
+        requestHash: requestHash(body),
+        response: answer,
+      });
+      await api.deps.messages.markFailed(record.id, ENQUEUE_FAILED);
+      slot = `${scoped}#after:${record.id}`;
+    }
+    // Act
+    const response = await api.post('/v1/messages', body, { 'idempotency-key': 'order-exhausted' });
+    // Assess: retrying with this key cannot help, so nothing invites a retry
+    expect(response.status).toBe(422);
+    expect(response.headers.get('retry-after')).toBeNull();
+    const problem = await problemOf(response);
+    expect(problem).toMatchObject({
+      code: 'idempotency_key_exhausted',
+      errors: [{ code: 'idempotency_key_exhausted', path: ['headers', 'Idempotency-Key'] }],
+    });
+    expect(await harness.items(api.tables.messages, 'MSG#')).toHaveLength(20);
+    expect(await harness.drain(api.queues.urgent)).toEqual([]);
   });
 
   it('when the enqueue fails for a request without a key, then 503 and the record is failed, not left accepted', async () => {
