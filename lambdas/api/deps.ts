@@ -12,7 +12,7 @@ import { type LogSink, stdoutLog } from './http/request-log.ts';
 /** The repository operations the API uses. */
 export type MessageStore = Pick<
   MessageRepository,
-  'createAccepted' | 'createAcceptedBatch' | 'get' | 'markFailed' | 'batchCounts'
+  'createAccepted' | 'createAcceptedBatch' | 'get' | 'markNotQueued' | 'batchCounts'
 >;
 
 export type QueueSink = Pick<QueuePublisher, 'publish' | 'publishBatch'>;

@@ -26,6 +26,11 @@ export interface ApiStack {
 
 export interface StackOptions {
   env?: Record<string, string>;
+  /**
+   * Puts something between the app and its real adapters, to place an event (a claim by the
+   * bind-service, a lost SQS answer) at a chosen point of a request. The adapters stay the real ones.
+   */
+  wrap?: (deps: ApiDeps, resources: { tables: TableNames; queues: QueueNames }) => ApiDeps;
   /** Reuse the tables/queues of an earlier stack (a second API instance on the same data). */
   tables?: TableNames;
   queues?: QueueNames;
@@ -66,7 +71,8 @@ export function useApiHarness(): ApiHarness {
     });
     // Through JSON, as the real sink writes it: what a log query would see.
     const built = createDeps(config, { log: (line) => logs.push(JSON.parse(JSON.stringify(line))) });
-    const server: ApiServer = await startApiServer({ port: 0, deps: built.deps });
+    const deps = options.wrap ? options.wrap(built.deps, { tables, queues }) : built.deps;
+    const server: ApiServer = await startApiServer({ port: 0, deps });
     cleanups.push(
       () => built.destroy(),
       () => server.close(),
@@ -121,6 +127,14 @@ export function useApiHarness(): ApiHarness {
   };
 
   return { aws, start, items, drain };
+}
+
+/**
+ * `target` with some methods replaced; every other call reaches the real object (a spread would lose
+ * a class instance's methods, which live on its prototype).
+ */
+export function withOverrides<T extends object>(target: T, overrides: Partial<T>): T {
+  return Object.assign(Object.create(target) as T, overrides);
 }
 
 /** A problem+json answer's body, checking the content type on the way. */

@@ -218,6 +218,29 @@ describe('MessageRepository: creating, claiming and submitting (DynamoDB Local)'
     expect(await repository.get(record.id)).toMatchObject({ status: 'failed', error });
   });
 
+  it('when a message whose publish failed is marked not queued, then an accepted one is failed and a claimed one is left alone', async () => {
+    // Prepare
+    const note = { code: 'enqueue_failed', name: 'Not queued', description: 'send it again' };
+    const waiting = messageRecord();
+    const claimed = messageRecord();
+    await repository.createAccepted(waiting);
+    await repository.createAccepted(claimed);
+    await repository.claimForSubmit(claimed.id);
+    // Act
+    const results = [
+      await repository.markNotQueued(waiting.id, note),
+      await repository.markNotQueued(claimed.id, note),
+    ];
+    const missing = repository.markNotQueued('no-such-id', note);
+    // Assess
+    expect(results).toEqual(['applied', 'stale']);
+    expect(await repository.get(waiting.id)).toMatchObject({ status: 'failed', error: note });
+    const untouched = await repository.get(claimed.id);
+    expect(untouched?.status).toBe('submitting');
+    expect(untouched?.error).toBeUndefined();
+    await expect(missing).rejects.toBeInstanceOf(MessageNotFoundError);
+  });
+
   it('when an accepted message is rejected, then it is final and can no longer be claimed', async () => {
     // Prepare
     const record = messageRecord();

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MessageRepository } from '#core/aws/messages/message-repository.ts';
 import { newMessageId } from '#core/domain/messages/message-id.ts';
 import { acceptedMessageRecord, type MessageRecord } from '#core/domain/messages/message-model.ts';
 import { prepareMessage } from '#core/domain/messages/prepare-message.ts';
@@ -6,7 +7,13 @@ import { sendMessageSchema } from '#core/domain/requests/message-schema.ts';
 import { requestHash, scopedIdempotencyKey } from '#lambdas/api/http/idempotency.ts';
 import { ENQUEUE_FAILED } from '#lambdas/api/use-cases/unqueued.ts';
 import { freePort } from '#local/ports.ts';
-import { type AcceptedBody, jsonOf, problemOf, useApiHarness } from '#test/helpers/api-harness.ts';
+import {
+  type AcceptedBody,
+  jsonOf,
+  problemOf,
+  useApiHarness,
+  withOverrides,
+} from '#test/helpers/api-harness.ts';
 
 // Idempotency-Key and the failure paths after validation: a retry never creates a second message for
 // an answer the caller already got, and never replays an answer for a message that was not queued.
@@ -137,7 +144,7 @@ describe('API idempotency and failures (Node server, DynamoDB Local, fauxqs)', (
         requestHash: requestHash(body),
         response: answer,
       });
-      await api.deps.messages.markFailed(record.id, ENQUEUE_FAILED);
+      await api.deps.messages.markNotQueued(record.id, ENQUEUE_FAILED);
       slot = `${scoped}#after:${record.id}`;
     }
     // Act
@@ -152,6 +159,41 @@ describe('API idempotency and failures (Node server, DynamoDB Local, fauxqs)', (
     });
     expect(await harness.items(api.tables.messages, 'MSG#')).toHaveLength(20);
     expect(await harness.drain(api.queues.urgent)).toEqual([]);
+  });
+
+  it('when the bind-service claims the message while the API handles a publish error, then the record stays submitting and the answer is 202', async () => {
+    // Prepare: SQS stores the message but its answer is lost; the bind-service receives and claims
+    // the message at once. The API's read of the record is made to land just before that claim (it
+    // sees `accepted`), its write just after: the worst interleaving of the two.
+    let beforeClaim: MessageRecord | undefined;
+    const api = await harness.start({
+      wrap: (deps, { tables }) => {
+        const bindService = new MessageRepository(harness.aws.document, tables.messages);
+        return {
+          ...deps,
+          queues: withOverrides(deps.queues, {
+            publish: async (lane, body, options) => {
+              await deps.queues.publish(lane, body, options);
+              const id = (body as { id: string }).id;
+              beforeClaim = await deps.messages.get(id);
+              await bindService.claimForSubmit(id);
+              throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
+            },
+          }),
+          messages: withOverrides(deps.messages, {
+            get: async (id) => beforeClaim ?? deps.messages.get(id),
+          }),
+        };
+      },
+    });
+    // Act
+    const response = await api.post('/v1/messages', { to: MOBILE, text: 'On its way' });
+    // Assess: the SMS may be on the wire: the caller must not be told to send it again
+    expect(response.status).toBe(202);
+    const { id } = await jsonOf<AcceptedBody>(response);
+    const [record] = await harness.items(api.tables.messages, 'MSG#');
+    expect(record).toMatchObject({ id, status: 'submitting' });
+    expect(record?.error).toBeUndefined();
   });
 
   it('when the enqueue fails for a request without a key, then 503 and the record is failed, not left accepted', async () => {
