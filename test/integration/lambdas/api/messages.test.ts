@@ -77,6 +77,24 @@ describe('API /v1/messages (Node server, DynamoDB Local, fauxqs)', () => {
     expect(record).toMatchObject({ id: body.id, status: 'accepted', text });
   });
 
+  it('when the text carries line breaks, a tab and a form feed, then it is accepted and queued as given', async () => {
+    // Prepare: LF and CR are GSM 03.38 characters, FF its extension table's page break; TAB is not
+    // GSM, but UCS-2 carries it
+    const api = await harness.start();
+    const gsm = 'Line one\nLine two\r\nPage\f2';
+    const withTab = 'Name\tValue';
+    // Act
+    const gsmResponse = await api.post('/v1/messages', { to: MOBILE, text: gsm });
+    const tabResponse = await api.post('/v1/messages', { to: MOBILE, text: withTab });
+    // Assess
+    expect(gsmResponse.status).toBe(202);
+    expect(await gsmResponse.json()).toMatchObject({ encoding: 'gsm7', parts: 1 });
+    expect(tabResponse.status).toBe(202);
+    expect(await tabResponse.json()).toMatchObject({ encoding: 'ucs2', parts: 1 });
+    const queued = await harness.drain(api.queues.urgent);
+    expect(queued.map((body) => body.text).sort()).toEqual([gsm, withTab].sort());
+  });
+
   it('when priority is bulk, then the message goes on the bulk queue only', async () => {
     // Prepare
     const api = await harness.start();
