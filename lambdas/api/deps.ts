@@ -22,6 +22,8 @@ export interface ApiDeps {
   queues: QueueSink;
   /** Exactly the bind-service's settings, so the 202's encoding and parts are what will be sent. */
   prepare: PrepareOptions;
+  /** How long a batch may spend publishing before the rest is answered as not queued. */
+  batchEnqueueBudgetMs: number;
   clock: () => Date;
   log: LogSink;
 }
@@ -38,10 +40,12 @@ export function createDeps(
 ): BuiltDeps {
   const dynamo = createDynamoDbClients({
     region: config.region,
+    ...config.limits.dynamodb,
     ...(config.endpoints.dynamodb ? { endpoint: config.endpoints.dynamodb } : {}),
   });
   const sqs = createSqsClient({
     region: config.region,
+    ...config.limits.sqs,
     ...(config.endpoints.sqs ? { endpoint: config.endpoints.sqs } : {}),
   });
   const clock = overrides.clock ?? (() => new Date());
@@ -50,6 +54,7 @@ export function createDeps(
       messages: new MessageRepository(dynamo.document, config.messagesTable, { clock }),
       queues: new QueuePublisher(sqs, config.queueUrls),
       prepare: config.prepare,
+      batchEnqueueBudgetMs: config.limits.batchEnqueueBudgetMs,
       clock,
       log: overrides.log ?? stdoutLog,
     },

@@ -2,6 +2,7 @@ import { DeleteMessageBatchCommand, type Message, ReceiveMessageCommand } from '
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach } from 'vitest';
 import type { QueueNames, TableNames } from '#core/aws/resources/resource-definitions.ts';
+import { LOCAL_API_LIMITS } from '#local/stack-config.ts';
 import { loadConfig } from '../../lambdas/api/config.ts';
 import { type ApiDeps, createDeps } from '../../lambdas/api/deps.ts';
 import type { LogLine } from '../../lambdas/api/http/request-log.ts';
@@ -67,6 +68,8 @@ export function useApiHarness(): ApiHarness {
       AWS_REGION: aws.region,
       AWS_ENDPOINT_URL_DYNAMODB: aws.dynamoEndpoint,
       AWS_ENDPOINT_URL_SQS: aws.sqsEndpoint,
+      // As `npm start` runs the API; a test of the AWS bounds sets them back (empty = default).
+      ...LOCAL_API_LIMITS,
       ...options.env,
     });
     // Through JSON, as the real sink writes it: what a log query would see.

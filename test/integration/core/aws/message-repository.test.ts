@@ -46,6 +46,17 @@ describe('MessageRepository: creating, claiming and submitting (DynamoDB Local)'
     expect((await repository.get(record.id))?.text).toBe('Hello');
   });
 
+  it('when a put is sent again after its answer was lost (an SDK retry), then it counts as created, not as a duplicate', async () => {
+    // Prepare: the first put landed; the caller never saw its answer
+    const record = messageRecord();
+    await repository.createAccepted(record);
+    // Act
+    const retried = await repository.createAccepted(record);
+    // Assess
+    expect(retried).toEqual({ created: true });
+    expect(await repository.get(record.id)).toEqual(record);
+  });
+
   it('when the same idempotency key comes twice, then the first response is returned and no second message exists', async () => {
     // Prepare
     const first = messageRecord();
