@@ -14,7 +14,8 @@ export interface StartSqsLocalOptions {
 /**
  * An SQS-compatible server (fauxqs, in memory) on 127.0.0.1. fauxqs's own `startFauxqs()` always
  * listens on 0.0.0.0, so its app is built here and bound to loopback instead; the SQS behaviour
- * (visibility, long polling, redrive to DLQ, batches) is the same code.
+ * (visibility, long polling, redrive to DLQ, batches) is the same code. Its body-character check is
+ * patched at install (patches/fauxqs+1.9.2.patch) to accept what AWS SQS accepts, emoji included.
  */
 export async function startSqsLocal(options: StartSqsLocalOptions = {}): Promise<SqsLocal> {
   const app = buildApp({ logger: false });

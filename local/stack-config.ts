@@ -70,9 +70,21 @@ function sharedEnv(input: ComponentEnvInput): Record<string, string> {
   };
 }
 
+/**
+ * The API's bounds on DynamoDB/SQS calls and on a batch's publishing (lambdas/api/config.ts): in AWS
+ * they keep an answer inside the Lambda's timeout; locally no Lambda cuts a request off, and DynamoDB
+ * Local on a busy machine can take seconds where DynamoDB takes milliseconds.
+ */
+export const LOCAL_API_LIMITS = {
+  DYNAMODB_REQUEST_TIMEOUT_MS: '10000',
+  SQS_REQUEST_TIMEOUT_MS: '10000',
+  BATCH_ENQUEUE_BUDGET_MS: '120000',
+} as const;
+
 export function apiEnv(input: ComponentEnvInput): Record<string, string> {
   return {
     ...sharedEnv(input),
+    ...LOCAL_API_LIMITS,
     [VAR.URGENT_QUEUE_URL]: input.queues.urgent,
     [VAR.BULK_QUEUE_URL]: input.queues.bulk,
   };

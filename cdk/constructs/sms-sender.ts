@@ -78,7 +78,9 @@ export class SmsSender extends Construct {
       description: 'SMS sender API: validates, records and enqueues messages; reads their status',
       logs: logSettings,
       memorySize: 512,
-      timeout: Duration.seconds(15),
+      // Under API Gateway's 29 s; every SDK call and the batch publishing are bounded well inside it
+      // (lambdas/api/deps.ts API_CLIENT_LIMITS), so a request is answered rather than cut off.
+      timeout: Duration.seconds(28),
       // Same values as the bind-service: the 202's encoding and part count are what will be sent.
       environment: { [VAR.SMPP_SYSTEM_TYPE]: smpp.systemType, [VAR.MAX_PARTS]: String(smpp.maxParts) },
     });

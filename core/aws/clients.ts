@@ -20,6 +20,8 @@ export interface AwsClientConfig {
    * the 20 s long poll.
    */
   requestTimeoutMs?: number;
+  /** Upper bound for opening the TCP (and TLS) connection; default 2 s. */
+  connectionTimeoutMs?: number;
 }
 
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
@@ -31,8 +33,12 @@ function baseConfig(config: AwsClientConfig, defaultRequestTimeoutMs: number) {
     region: config.region,
     maxAttempts: config.maxAttempts ?? 3,
     requestHandler: {
-      connectionTimeout: CONNECTION_TIMEOUT_MS,
+      connectionTimeout: config.connectionTimeoutMs ?? CONNECTION_TIMEOUT_MS,
       requestTimeout: config.requestTimeoutMs ?? defaultRequestTimeoutMs,
+      // Without it the handler only logs a warning when requestTimeout passes and keeps waiting: a
+      // hung call would then hold its caller for good. With it the call fails with TimeoutError,
+      // which the SDK retries (maxAttempts) and the adapters treat as transient.
+      throwOnRequestTimeout: true,
     },
     ...(config.endpoint ? { endpoint: config.endpoint, credentials: LOCAL_CREDENTIALS } : {}),
   };

@@ -27,6 +27,10 @@ export const VARIABLES = {
     'how the SMSC writes message ids: decimal (the provider, default) or hex; never guessed',
   SMPP_DEFAULT_SENDER: 'source_addr for messages without `from`',
   // What the API and the bind-service must read alike (the 202's encoding and parts are what is sent)
+  DYNAMODB_REQUEST_TIMEOUT_MS: 'API: bound on one DynamoDB call in ms (default 2000; 3 attempts)',
+  SQS_REQUEST_TIMEOUT_MS: 'API: bound on one SQS call in ms (default 3000; 2 attempts)',
+  BATCH_ENQUEUE_BUDGET_MS:
+    'API: how long a batch may publish before unsent entries are marked failed (default 10000)',
   MAX_PARTS: 'the most parts one message may take',
   // Resources
   MESSAGES_TABLE: 'DynamoDB table of message records, lookups, idempotency records and the lease',

@@ -14,6 +14,12 @@ const envSchema = z.object({
   [VAR.URGENT_QUEUE_URL]: z.url(),
   [VAR.BULK_QUEUE_URL]: z.url(),
   ...preparationVariables,
+  // Bounds on every DynamoDB/SQS call and on a batch's publishing, so that a hung call is answered
+  // inside the Lambda's timeout (see timeLimits below). Local mode loosens them: no Lambda cuts it
+  // off there, and DynamoDB Local on a busy laptop is far slower than DynamoDB.
+  [VAR.DYNAMODB_REQUEST_TIMEOUT_MS]: z.coerce.number().int().min(100).default(2_000),
+  [VAR.SQS_REQUEST_TIMEOUT_MS]: z.coerce.number().int().min(100).default(3_000),
+  [VAR.BATCH_ENQUEUE_BUDGET_MS]: z.coerce.number().int().min(100).default(10_000),
   [VAR.AWS_REGION]: z.string().min(1),
   [VAR.AWS_ENDPOINT_URL_DYNAMODB]: endpointUrl,
   [VAR.AWS_ENDPOINT_URL_SQS]: endpointUrl,
@@ -25,6 +31,32 @@ export interface ApiConfig {
   prepare: PrepareOptions;
   region: string;
   endpoints: { dynamodb?: string; sqs?: string };
+  limits: ApiTimeLimits;
+}
+
+/**
+ * The api Lambda is killed at 28 s (cdk/constructs/sms-sender.ts; API Gateway gives up at 29 s); a
+ * request cut off there leaves its record `accepted` with nothing queued and the caller without an
+ * answer. With the defaults the worst single send is a store, a publish that hangs (2 attempts of at
+ * most 1 s to connect and 3 s to answer: 8 s) and the write that marks it failed (3 attempts of
+ * 1 + 2 s: 9 s): 17 s after the store. A batch publishes for at most `batchEnqueueBudgetMs` (1000
+ * entries take well under a second in AWS), then marks what is unsent. DynamoDB answers in
+ * milliseconds and SQS in tens of them: these bounds only cut off hung calls. What is cut off all the
+ * same stays `accepted`, and the sweeper enqueues it (lambdas/sweeper).
+ */
+export interface ApiTimeLimits {
+  dynamodb: { maxAttempts: number; connectionTimeoutMs: number; requestTimeoutMs: number };
+  sqs: { maxAttempts: number; connectionTimeoutMs: number; requestTimeoutMs: number };
+  batchEnqueueBudgetMs: number;
+}
+
+const CONNECTION_TIMEOUT_MS = 1_000;
+const DYNAMODB_ATTEMPTS = 3;
+const SQS_ATTEMPTS = 2;
+
+/** The longest a call can take when its endpoint hangs: every attempt waits for both timeouts. */
+export function worstCallMs(limits: ApiTimeLimits['dynamodb']): number {
+  return limits.maxAttempts * (limits.connectionTimeoutMs + limits.requestTimeoutMs);
 }
 
 // The API's config error is the root ConfigError itself: it added nothing to it.
@@ -40,6 +72,19 @@ export function loadConfig(env: Env): ApiConfig {
     endpoints: {
       ...(vars.AWS_ENDPOINT_URL_DYNAMODB ? { dynamodb: vars.AWS_ENDPOINT_URL_DYNAMODB } : {}),
       ...(vars.AWS_ENDPOINT_URL_SQS ? { sqs: vars.AWS_ENDPOINT_URL_SQS } : {}),
+    },
+    limits: {
+      dynamodb: {
+        maxAttempts: DYNAMODB_ATTEMPTS,
+        connectionTimeoutMs: CONNECTION_TIMEOUT_MS,
+        requestTimeoutMs: vars.DYNAMODB_REQUEST_TIMEOUT_MS,
+      },
+      sqs: {
+        maxAttempts: SQS_ATTEMPTS,
+        connectionTimeoutMs: CONNECTION_TIMEOUT_MS,
+        requestTimeoutMs: vars.SQS_REQUEST_TIMEOUT_MS,
+      },
+      batchEnqueueBudgetMs: vars.BATCH_ENQUEUE_BUDGET_MS,
     },
   };
 }

@@ -13,7 +13,7 @@ import { apiLogger } from './http/request-log.ts';
 /** The repository operations the API uses. */
 export type MessageStore = Pick<
   MessageRepository,
-  'createAccepted' | 'createAcceptedBatch' | 'get' | 'markFailed' | 'batchCounts'
+  'createAccepted' | 'createAcceptedBatch' | 'get' | 'markNotQueued' | 'batchCounts'
 >;
 
 export type QueueSink = Pick<QueuePublisher, 'publish' | 'publishBatch'>;
@@ -23,6 +23,8 @@ export interface ApiDeps {
   queues: QueueSink;
   /** Exactly the bind-service's settings, so the 202's encoding and parts are what will be sent. */
   prepare: PrepareOptions;
+  /** How long a batch may spend publishing before the rest is answered as not queued. */
+  batchEnqueueBudgetMs: number;
   clock: () => Date;
   log: Logger;
 }
@@ -39,10 +41,12 @@ export function createDeps(
 ): BuiltDeps {
   const dynamo = createDynamoDbClients({
     region: config.region,
+    ...config.limits.dynamodb,
     ...(config.endpoints.dynamodb ? { endpoint: config.endpoints.dynamodb } : {}),
   });
   const sqs = createSqsClient({
     region: config.region,
+    ...config.limits.sqs,
     ...(config.endpoints.sqs ? { endpoint: config.endpoints.sqs } : {}),
   });
   const clock = overrides.clock ?? (() => new Date());
@@ -51,6 +55,7 @@ export function createDeps(
       messages: new MessageRepository(dynamo.document, config.messagesTable, { clock }),
       queues: new QueuePublisher(sqs, config.queueUrls),
       prepare: config.prepare,
+      batchEnqueueBudgetMs: config.limits.batchEnqueueBudgetMs,
       clock,
       log: overrides.log ?? apiLogger(),
     },

@@ -3,6 +3,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach } from 'vitest';
 import type { QueueNames, TableNames } from '#core/aws/resources/resource-definitions.ts';
 import type { LogLine } from '#core/observability/logger.ts';
+import { LOCAL_API_LIMITS } from '#local/stack-config.ts';
 import { loadConfig } from '../../lambdas/api/config.ts';
 import { type ApiDeps, createDeps } from '../../lambdas/api/deps.ts';
 import { apiLogger } from '../../lambdas/api/http/request-log.ts';
@@ -28,6 +29,11 @@ export interface ApiStack {
 
 export interface StackOptions {
   env?: Record<string, string>;
+  /**
+   * Puts something between the app and its real adapters, to place an event (a claim by the
+   * bind-service, a lost SQS answer) at a chosen point of a request. The adapters stay the real ones.
+   */
+  wrap?: (deps: ApiDeps, resources: { tables: TableNames; queues: QueueNames }) => ApiDeps;
   /** Reuse the tables/queues of an earlier stack (a second API instance on the same data). */
   tables?: TableNames;
   queues?: QueueNames;
@@ -63,12 +69,15 @@ export function useApiHarness(): ApiHarness {
       AWS_REGION: aws.region,
       AWS_ENDPOINT_URL_DYNAMODB: aws.dynamoEndpoint,
       AWS_ENDPOINT_URL_SQS: aws.sqsEndpoint,
+      // As `npm start` runs the API; a test of the AWS bounds sets them back (empty = default).
+      ...LOCAL_API_LIMITS,
       ...options.env,
     });
     // The API's own logger, its lines parsed back from JSON: what a log query would see.
     const { lines: logs, write } = captureLogs();
     const built = createDeps(config, { log: apiLogger(write) });
-    const server: ApiServer = await startApiServer({ port: 0, deps: built.deps });
+    const deps = options.wrap ? options.wrap(built.deps, { tables, queues }) : built.deps;
+    const server: ApiServer = await startApiServer({ port: 0, deps });
     cleanups.push(
       () => built.destroy(),
       () => server.close(),
@@ -123,6 +132,14 @@ export function useApiHarness(): ApiHarness {
   };
 
   return { aws, start, items, drain };
+}
+
+/**
+ * `target` with some methods replaced; every other call reaches the real object (a spread would lose
+ * a class instance's methods, which live on its prototype).
+ */
+export function withOverrides<T extends object>(target: T, overrides: Partial<T>): T {
+  return Object.assign(Object.create(target) as T, overrides);
 }
 
 /** A problem+json answer's body, checking the content type on the way. */

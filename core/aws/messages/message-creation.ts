@@ -114,13 +114,28 @@ async function putNew(table: MessageTable, record: MessageRecord, expiresAt: num
           TableName: table.tableName,
           Item: toMessageItem(record, expiresAt),
           ConditionExpression: 'attribute_not_exists(pk)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       ),
     );
   } catch (error) {
-    if (isConditionalCheckFailed(error)) throw new DuplicateMessageIdError(record.id);
-    throw error;
+    if (!isConditionalCheckFailed(error)) throw error;
+    // A put whose answer timed out may have been written: the SDK's retry then finds our own item.
+    // Ids are generated, so an item with this id, creation time, recipient and text is that attempt.
+    const existing = error.Item;
+    const same = (['createdAt', 'to', 'text'] as const).every(
+      (name) => stringOf(existing?.[name]) === record[name],
+    );
+    if (existing && same) return;
+    throw new DuplicateMessageIdError(record.id);
   }
+}
+
+/** A string attribute of an item a failed condition returned (raw AttributeValues: not unmarshalled). */
+function stringOf(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'object' && value !== null && 'S' in value) return String(value.S);
+  return undefined;
 }
 
 /** Undefined when both items were written, else the cancellation codes [message, idempotency]. */

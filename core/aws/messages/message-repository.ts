@@ -248,6 +248,18 @@ export class MessageRepository {
     });
   }
 
+  /**
+   * accepted → failed, and from `accepted` only: the API's publish failed, so nothing will send the
+   * message. Any later status means the bind-service has it (the publish did land): 'stale', and the
+   * message is left alone. MessageNotFoundError when there is no record.
+   */
+  markNotQueued(id: string, error: MessageError): Promise<TransitionResult> {
+    return transition(this.table, id, 'failed', {
+      from: ['accepted'],
+      extra: (update) => update.set('error', error),
+    });
+  }
+
   /** The message cannot be sent as it is (e.g. an invalid queue message that carried an id). */
   markRejected(id: string, error: MessageError): Promise<TransitionResult> {
     return transition(this.table, id, 'rejected', { extra: (update) => update.set('error', error) });

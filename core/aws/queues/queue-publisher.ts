@@ -24,6 +24,12 @@ export interface QueuePublisherOptions {
 export interface PublishOptions {
   /** Only for FIFO queues or SQS fair queues; ignored by plain standard queues. */
   groupId?: string;
+  /**
+   * Ends the work when the caller's time is up (an API request inside its Lambda's timeout): a call
+   * in flight is aborted, and no further call or retry starts. What was not sent is reported like any
+   * other failure, so the caller can tell its caller.
+   */
+  signal?: AbortSignal;
 }
 
 const SQS_BATCH_SIZE = 10;
@@ -51,6 +57,7 @@ export class QueuePublisher {
         MessageBody: JSON.stringify(body),
         ...(options.groupId ? { MessageGroupId: options.groupId } : {}),
       }),
+      options.signal ? { abortSignal: options.signal } : {},
     );
     if (!MessageId)
       throw new QueuePublishError('SQS returned no message id', [
@@ -60,7 +67,11 @@ export class QueuePublisher {
   }
 
   /** Returns the SQS message ids in the order of `bodies`; throws QueuePublishError if any is unsent. */
-  async publishBatch(lane: Lane, bodies: readonly object[]): Promise<string[]> {
+  async publishBatch(
+    lane: Lane,
+    bodies: readonly object[],
+    options: Pick<PublishOptions, 'signal'> = {},
+  ): Promise<string[]> {
     const ids: string[] = new Array(bodies.length);
     const failures: { index: number; code: string; message: string }[] = [];
     const chunks: number[][] = [];
@@ -72,7 +83,7 @@ export class QueuePublisher {
     let next = 0;
     const worker = async () => {
       for (let chunk = chunks[next++]; chunk !== undefined; chunk = chunks[next++]) {
-        const result = await this.sendChunk(lane, chunk, bodies);
+        const result = await this.sendChunk(lane, chunk, bodies, options.signal);
         for (const [index, id] of result.sent) ids[index] = id;
         failures.push(...result.failed);
       }
@@ -88,7 +99,12 @@ export class QueuePublisher {
     return ids;
   }
 
-  private async sendChunk(lane: Lane, indexes: readonly number[], bodies: readonly object[]) {
+  private async sendChunk(
+    lane: Lane,
+    indexes: readonly number[],
+    bodies: readonly object[],
+    signal: AbortSignal | undefined,
+  ) {
     const sent = new Map<number, string>();
     const failed: { index: number; code: string; message: string }[] = [];
     let pending: { index: number; code: string; message: string }[] = indexes.map((index) => ({
@@ -98,6 +114,10 @@ export class QueuePublisher {
     }));
     for (let attempt = 0; attempt < this.maxAttempts && pending.length > 0; attempt++) {
       if (attempt > 0) await sleepBackoff(attempt, this.backoff);
+      if (signal?.aborted) {
+        pending = pending.map(({ index }) => ({ index, code: 'Aborted', message: 'out of time' }));
+        break;
+      }
       const entries: SendMessageBatchRequestEntry[] = pending.map(({ index }) => ({
         Id: String(index),
         MessageBody: JSON.stringify(bodies[index]),
@@ -106,6 +126,7 @@ export class QueuePublisher {
       try {
         const response = await this.sqs.send(
           new SendMessageBatchCommand({ QueueUrl: this.queueUrls[lane], Entries: entries }),
+          signal ? { abortSignal: signal } : {},
         );
         for (const entry of response.Successful ?? []) sent.set(Number(entry.Id), entry.MessageId ?? '');
         errors = response.Failed ?? [];

@@ -33,6 +33,11 @@ export interface MessageRecord {
   comment?: string;
   priority: Priority;
   encoding: Encoding;
+  /**
+   * The encoding the caller asked for, when not `auto`: with it the record holds the request as it
+   * was validated, so the message can be enqueued again exactly as first enqueued (queue-body.ts).
+   */
+  requestedEncoding?: Encoding;
   dataCoding: number;
   parts: number;
   validityMinutes: number;
@@ -122,6 +127,7 @@ export function acceptedMessageRecord({
       clientRef: request.clientRef,
       callbackUrl: request.callbackUrl,
       batchId,
+      requestedEncoding: request.encoding === 'auto' ? undefined : request.encoding,
     },
     now,
   );

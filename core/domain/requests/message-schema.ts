@@ -7,6 +7,7 @@ import { normaliseEmailAddress } from '#core/domain/requests/email-address.ts';
 import { LOOPBACK_HOSTS } from '#core/domain/requests/loopback-url.ts';
 import { parsePhoneNumber } from '#core/domain/requests/phone-number.ts';
 import { normaliseRecipient } from '#core/domain/requests/recipient.ts';
+import { checkCharacters } from '#core/domain/requests/text-characters.ts';
 import { addDomainIssue } from '#core/domain/requests/validation-issues.ts';
 
 // One schema for a send request, whether it comes as the HTTP body or as an SQS message body, so that
@@ -62,8 +63,7 @@ function callbackUrlProblem(value: string): string | undefined {
   return 'must be an https URL (http is accepted only for localhost, in local mode)';
 }
 
-const callbackUrlField = z
-  .string()
+const callbackUrlField = freeText()
   .max(MAX_CALLBACK_URL_LENGTH)
   .superRefine((value, ctx) => {
     const problem = callbackUrlProblem(value);
@@ -88,20 +88,28 @@ export const recipientField = z
     }
   });
 
+/**
+ * A string field refusing characters that no SMS carries or that SQS refuses (text-characters.ts),
+ * so that the API answers 400 naming the position, and a queue message carrying one is rejected.
+ */
+function freeText() {
+  return z.string().check(z.superRefine(checkCharacters));
+}
+
 /** The fields a send request has besides its recipient(s); batches share them. */
 export function contentFields(defaultPriority: Priority) {
   return {
-    text: z.string().min(1).max(MAX_TEXT_LENGTH).optional(),
+    text: freeText().min(1).max(MAX_TEXT_LENGTH).optional(),
     from: senderIdField.optional(),
     kind: z.enum(MESSAGE_KINDS).default('sms'),
-    subject: z.string().min(1).max(255).optional(),
-    voice: z.string().min(1).max(16).optional(),
-    bot: z.string().min(1).max(64).optional(),
-    comment: z.string().max(MAX_COMMENT_LENGTH).optional(),
+    subject: freeText().min(1).max(255).optional(),
+    voice: freeText().min(1).max(16).optional(),
+    bot: freeText().min(1).max(64).optional(),
+    comment: freeText().max(MAX_COMMENT_LENGTH).optional(),
     priority: z.enum(PRIORITIES).default(defaultPriority),
     encoding: z.enum(ENCODING_CHOICES).default('auto'),
     validityMinutes: z.int().min(1).max(MAX_VALIDITY_MINUTES).optional(),
-    clientRef: z.string().min(1).max(MAX_CLIENT_REF_LENGTH).optional(),
+    clientRef: freeText().min(1).max(MAX_CLIENT_REF_LENGTH).optional(),
     callbackUrl: callbackUrlField.optional(),
   };
 }

@@ -5,7 +5,7 @@ import type { DomainError } from '#core/domain/errors.ts';
 // queue consumer's `rejected` records. Codes are ours, not zod's, so that a zod upgrade cannot change
 // what callers see: required, invalid_type, unknown_field, too_long, too_short, too_large, too_small,
 // invalid_value, invalid_format, invalid_url, invalid_phone_number, not_mobile_number,
-// invalid_email_address, conflicting_fields, duplicate_recipient.
+// invalid_email_address, invalid_character, conflicting_fields, duplicate_recipient.
 
 export interface ValidationIssue {
   code: string;

@@ -24,13 +24,36 @@ export function invalidIdProblem(name: 'id', detail: string): ProblemInit {
 }
 
 /**
- * Who is calling, to scope idempotency keys. Behind API Gateway with IAM auth this is the signing
- * principal's ARN; in local mode (Node server, no authoriser) every caller is the same one.
+ * Who is calling, to scope idempotency keys: the principal a retry comes from, not the credentials
+ * it happens to hold. Behind API Gateway with IAM auth `identity.userArn` names the signer:
+ * - an assumed role, `arn:…:sts::<account>:assumed-role/<role>/<session>`: the session name differs
+ *   per task, per function instance and per credential refresh, so the scope is the role alone and a
+ *   retry from another worker of the same service finds the first answer. A Cognito identity pool
+ *   signs every user with one role and one session name: there the scope is the role plus the
+ *   Cognito identity, or two users would share keys.
+ * - an IAM user, a federated user (`federated-user/<name>`) or the account root: the ARN as it is.
+ * Without a userArn the caller id is used (for a role `<role id>:<session>`, cut to the role id).
+ * In local mode (Node server, no authoriser) every caller is the same one.
  */
 export function callerOf(env: unknown): string {
   const identity = field(field(env, 'requestContext'), 'identity');
-  const arn = field(identity, 'userArn') ?? field(identity, 'caller');
-  return typeof arn === 'string' && arn !== '' ? arn : 'anonymous';
+  const userArn = text(field(identity, 'userArn'));
+  const caller = text(field(identity, 'caller'));
+  const cognitoId = text(field(identity, 'cognitoIdentityId'));
+  let scope: string | undefined;
+  if (userArn) scope = ASSUMED_ROLE_SESSION.exec(userArn)?.[1] ?? userArn;
+  else if (caller) scope = ROLE_ID_SESSION.exec(caller)?.[1] ?? caller;
+  if (scope === undefined) return 'anonymous';
+  return cognitoId ? `${scope}#cognito:${cognitoId}` : scope;
+}
+
+/** `arn:<partition>:sts::<account>:assumed-role/<role>/<session>`, capturing everything but the session. */
+const ASSUMED_ROLE_SESSION = /^(arn:[^:]+:sts::[0-9]+:assumed-role\/[^/]+)\/.+$/;
+/** A role's unique id (AROA…) and its session name, as `identity.caller` gives them. */
+const ROLE_ID_SESSION = /^(AROA[A-Z0-9]+):.+$/;
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
 function field(value: unknown, key: string): unknown {

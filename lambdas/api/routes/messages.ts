@@ -56,13 +56,21 @@ export function messageRoutes(deps: ApiDeps): Hono<ApiEnv> {
           extensions: { messageId: result.id },
         });
       case 'key-exhausted':
-        return problem(
-          c,
-          serviceUnavailableProblem(
-            'enqueue_failed',
-            'Messages with this Idempotency-Key keep failing to queue.',
-          ),
-        );
+        // Not a 503: a retry with this key walks the same used-up slots, so none invites one.
+        return problem(c, {
+          status: 422,
+          code: 'idempotency_key_exhausted',
+          title: 'Idempotency-Key used up',
+          detail:
+            'Every attempt with this Idempotency-Key failed to queue and the key has no attempts left; send the message with a new key.',
+          errors: [
+            {
+              code: 'idempotency_key_exhausted',
+              path: ['headers', 'Idempotency-Key'],
+              message: 'Idempotency-Key: has no attempts left; use a new key',
+            },
+          ],
+        });
     }
   });
 

@@ -2,6 +2,7 @@ import { QueuePublishError } from '#core/aws/errors.ts';
 import type { Lane } from '#core/aws/resources/resource-definitions.ts';
 import { newBatchId, newMessageId } from '#core/domain/messages/message-id.ts';
 import { acceptedMessageRecord, type MessageRecord } from '#core/domain/messages/message-model.ts';
+import { queueBodyOf } from '#core/domain/messages/queue-body.ts';
 import type { ValidationIssue } from '#core/domain/requests/validation-issues.ts';
 import type { ApiDeps } from '../deps.ts';
 import { type BatchEntry, type BatchForm, type RejectedEntry, splitBatch } from './batch-entries.ts';
@@ -70,7 +71,7 @@ export async function acceptBatch(deps: ApiDeps, body: unknown): Promise<AcceptB
   }
   const storeMs = lap();
 
-  const { unsent, cause } = await enqueue(deps, stored, batchId);
+  const { unsent, cause } = await enqueue(deps, stored);
   const timings = { validateMs, storeMs, enqueueMs: lap() };
   if (unsent.length === 0) {
     return { outcome: 'accepted', answer: answer(batchId, stored.length, split.rejected), timings };
@@ -108,8 +109,10 @@ function answer(batchId: string, accepted: number, rejected: RejectedEntry[]): B
 async function enqueue(
   deps: ApiDeps,
   stored: readonly Stored[],
-  batchId: string,
 ): Promise<{ unsent: Stored[]; cause: unknown }> {
+  // Entries still unsent when time is up are answered as not queued and marked failed, inside the
+  // Lambda's timeout, instead of being cut off with it (see ApiTimeLimits in config.ts).
+  const signal = AbortSignal.timeout(deps.batchEnqueueBudgetMs);
   const byLane = new Map<Lane, Stored[]>();
   for (const item of stored) {
     const lane = item.entry.prepared.priority;
@@ -121,9 +124,9 @@ async function enqueue(
   let cause: unknown;
   await Promise.all(
     [...byLane].map(async ([lane, items]) => {
-      const bodies = items.map(({ entry, record }) => ({ ...entry.request, id: record.id, batchId, v: 1 }));
+      const bodies = items.map(({ record }) => queueBodyOf(record));
       try {
-        await deps.queues.publishBatch(lane, bodies);
+        await deps.queues.publishBatch(lane, bodies, { signal });
       } catch (error) {
         cause ??= error;
         // QueuePublishError names the entries that failed; any other error leaves all in doubt.

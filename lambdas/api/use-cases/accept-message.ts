@@ -3,7 +3,8 @@ import type { Encoding } from '#core/domain/encoding/index.ts';
 import { newMessageId } from '#core/domain/messages/message-id.ts';
 import { acceptedMessageRecord, type MessageRecord } from '#core/domain/messages/message-model.ts';
 import { type PreparedMessage, prepareMessage } from '#core/domain/messages/prepare-message.ts';
-import { type SendMessageRequest, sendMessageSchema } from '#core/domain/requests/message-schema.ts';
+import { queueBodyOf } from '#core/domain/messages/queue-body.ts';
+import { sendMessageSchema } from '#core/domain/requests/message-schema.ts';
 import { maskRecipient } from '#core/domain/requests/recipient.ts';
 import { type ValidationIssue, validate } from '#core/domain/requests/validation-issues.ts';
 import type { ApiDeps } from '../deps.ts';
@@ -84,28 +85,39 @@ export async function acceptMessage(deps: ApiDeps, input: AcceptMessageInput): P
     const stored = await storeOnce(deps, record, answer, input.idempotencyKey, requestHash(input.body));
     if (stored.outcome === 'conflict') return { outcome: 'idempotency-conflict' };
     if (stored.outcome === 'exhausted') return { outcome: 'key-exhausted' };
-    if (stored.outcome === 'replay')
+    if (stored.outcome === 'replay') {
+      // Still `accepted`: the first attempt may have died between its store and its enqueue (a Lambda
+      // killed at its timeout). Enqueued again rather than trusted: a second copy of a message that
+      // did reach the queue is harmless, since the bind-service claims a message once.
+      if (stored.unclaimed) {
+        const failed = await enqueue(deps, stored.unclaimed);
+        if (failed) return failed;
+      }
       return { outcome: 'accepted', answer: stored.answer, replayed: true, maskedTo };
+    }
   }
 
-  try {
-    await deps.queues.publish(prepared.priority, queueBody(request, id));
-  } catch (error) {
-    const outcome = (await failUnqueuedMany(deps, [id], { cause: error })).get(id);
-    if (outcome !== 'was-enqueued')
-      return { outcome: 'enqueue-failed', id, marked: outcome === 'marked-failed' };
-  }
+  const failed = await enqueue(deps, record);
+  if (failed) return failed;
   return { outcome: 'accepted', answer, replayed: false, maskedTo };
 }
 
-/** The queue message: the validated request (recipient normalised, defaults filled) and its id. */
-function queueBody(request: SendMessageRequest, id: string): object {
-  return { ...request, id, v: 1 };
+/** Publishes the record's queue body on its lane; the enqueue-failed answer when it did not get there. */
+async function enqueue(deps: ApiDeps, record: MessageRecord): Promise<AcceptMessageResult | undefined> {
+  try {
+    await deps.queues.publish(record.priority, queueBodyOf(record));
+    return undefined;
+  } catch (error) {
+    const outcome = (await failUnqueuedMany(deps, [record.id], { cause: error })).get(record.id);
+    if (outcome === 'was-enqueued') return undefined;
+    return { outcome: 'enqueue-failed', id: record.id, marked: outcome === 'marked-failed' };
+  }
 }
 
 type StoreOutcome =
   | { outcome: 'stored' }
-  | { outcome: 'replay'; answer: AcceptedAnswer }
+  /** `unclaimed`: the first message, when it is still `accepted` (it may never have been queued). */
+  | { outcome: 'replay'; answer: AcceptedAnswer; unclaimed?: MessageRecord }
   | { outcome: 'conflict' }
   | { outcome: 'exhausted' };
 
@@ -135,7 +147,11 @@ async function storeOnce(
     if (result.created) return { outcome: 'stored' };
     if (result.existing.requestHash !== hash) return { outcome: 'conflict' };
     const first = acceptedAnswerSchema.parse(result.existing.response);
-    if (!wasNeverQueued(await deps.messages.get(first.id))) return { outcome: 'replay', answer: first };
+    const firstRecord = await deps.messages.get(first.id);
+    if (!wasNeverQueued(firstRecord)) {
+      const unclaimed = firstRecord?.status === 'accepted' ? firstRecord : undefined;
+      return { outcome: 'replay', answer: first, ...(unclaimed ? { unclaimed } : {}) };
+    }
     slot = `${key}#after:${first.id}`;
   }
   return { outcome: 'exhausted' };

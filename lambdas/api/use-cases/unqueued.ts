@@ -1,3 +1,4 @@
+import { MessageNotFoundError } from '#core/aws/errors.ts';
 import type { MessageError, MessageRecord } from '#core/domain/messages/message-model.ts';
 import type { ApiDeps, MessageStore } from '../deps.ts';
 
@@ -23,16 +24,19 @@ const MARK_CONCURRENCY = 8;
 
 /**
  * An SQS error does not prove the message is not on the queue (the answer can be lost after SQS
- * stored it), and the bind-service may already have claimed it. So a message past `accepted` is
- * left alone and counted as enqueued; only one still `accepted` is marked failed. `markFailed`
- * reporting 'stale' means the same: it moved on meanwhile.
+ * stored it), and the bind-service may already have claimed it. So only a message still `accepted`
+ * is marked failed, in one write conditional on that status: a read first and a write after would
+ * leave a gap in which a claim lands, and a message on its way to the SMSC would be marked failed
+ * with the caller told to send it again. 'stale' means it moved on: it was enqueued after all.
  */
 async function failUnqueued(messages: MessageStore, id: string): Promise<UnqueuedOutcome> {
-  const current = await messages.get(id);
-  if (current === undefined) return 'not-stored';
-  if (current.status !== 'accepted') return 'was-enqueued';
-  const result = await messages.markFailed(id, ENQUEUE_FAILED);
-  return result === 'applied' ? 'marked-failed' : 'was-enqueued';
+  try {
+    const result = await messages.markNotQueued(id, ENQUEUE_FAILED);
+    return result === 'applied' ? 'marked-failed' : 'was-enqueued';
+  } catch (error) {
+    if (error instanceof MessageNotFoundError) return 'not-stored';
+    throw error;
+  }
 }
 
 /**

@@ -46,6 +46,17 @@ describe('MessageRepository: creating, claiming and submitting (DynamoDB Local)'
     expect((await repository.get(record.id))?.text).toBe('Hello');
   });
 
+  it('when a put is sent again after its answer was lost (an SDK retry), then it counts as created, not as a duplicate', async () => {
+    // Prepare: the first put landed; the caller never saw its answer
+    const record = messageRecord();
+    await repository.createAccepted(record);
+    // Act
+    const retried = await repository.createAccepted(record);
+    // Assess
+    expect(retried).toEqual({ created: true });
+    expect(await repository.get(record.id)).toEqual(record);
+  });
+
   it('when the same idempotency key comes twice, then the first response is returned and no second message exists', async () => {
     // Prepare
     const first = messageRecord();
@@ -238,6 +249,29 @@ describe('MessageRepository: creating, claiming and submitting (DynamoDB Local)'
     // Assess
     expect([first, second]).toEqual(['applied', 'stale']);
     expect(await repository.get(record.id)).toMatchObject({ status: 'failed', error });
+  });
+
+  it('when a message whose publish failed is marked not queued, then an accepted one is failed and a claimed one is left alone', async () => {
+    // Prepare
+    const note = { code: 'enqueue_failed', name: 'Not queued', description: 'send it again' };
+    const waiting = messageRecord();
+    const claimed = messageRecord();
+    await repository.createAccepted(waiting);
+    await repository.createAccepted(claimed);
+    await repository.claimForSubmit(claimed.id);
+    // Act
+    const results = [
+      await repository.markNotQueued(waiting.id, note),
+      await repository.markNotQueued(claimed.id, note),
+    ];
+    const missing = repository.markNotQueued('no-such-id', note);
+    // Assess
+    expect(results).toEqual(['applied', 'stale']);
+    expect(await repository.get(waiting.id)).toMatchObject({ status: 'failed', error: note });
+    const untouched = await repository.get(claimed.id);
+    expect(untouched?.status).toBe('submitting');
+    expect(untouched?.error).toBeUndefined();
+    await expect(missing).rejects.toBeInstanceOf(MessageNotFoundError);
   });
 
   it('when an accepted message is rejected, then it is final and can no longer be claimed', async () => {

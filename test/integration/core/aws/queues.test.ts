@@ -76,6 +76,32 @@ describe('QueuePublisher and the local queues (fauxqs)', () => {
     expect(received.map((m) => JSON.parse(m.Body ?? '{}').id).sort()).toEqual(['ok-0', 'ok-2']);
   });
 
+  it('when bodies carry emoji and other characters beyond U+FFFF, then the local queue takes them as SQS does', async () => {
+    // Prepare: AWS SQS allows #x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD | #x10000-#x10FFFF
+    const text = 'Hi 😀 𝄞 👍🏽 — 你好';
+    // Act
+    await publisher.publish('urgent', { id: 'single', text });
+    await publisher.publishBatch('bulk', [
+      { id: 'batch-0', text },
+      { id: 'batch-1', text: '🎉' },
+    ]);
+    // Assess
+    const [single] = await drain(queues.urgent, 1);
+    expect(JSON.parse(single?.Body ?? '{}')).toEqual({ id: 'single', text });
+    const batch = await drain(queues.bulk, 2);
+    expect(batch.map((m) => JSON.parse(m.Body ?? '{}').text).sort()).toEqual([text, '🎉'].sort());
+  });
+
+  it('when a body carries a character SQS refuses (U+FFFF), then the local queue refuses it too', async () => {
+    // Prepare: JSON.stringify leaves U+FFFF as it is (it escapes only controls and lone surrogates)
+    const body = { id: 'bad', text: 'a\uFFFFb' };
+    // Act
+    const error = await publisher.publish('urgent', body).catch((e: unknown) => e);
+    // Assess
+    expect(error).toMatchObject({ name: expect.stringMatching(/InvalidMessageContents$/) });
+    expect(await receiveNow(queues.urgent)).toEqual([]);
+  });
+
   it('when a message is received maxReceiveCount times without delete, then it moves to the DLQ', async () => {
     // Prepare: the redrive is a backstop only, at SQS's maximum (valid messages are given back with
     // a growing pause and end expired; invalid ones are dead-lettered by the bind-service itself).

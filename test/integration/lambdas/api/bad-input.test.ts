@@ -126,6 +126,51 @@ const cases: BadCase[] = [
     code: 'validation_failed',
     errors: [{ code: 'unencodable_text', path: ['encoding'] }],
   },
+  // Characters no SMS carries, or that SQS refuses (U+FFFE/U+FFFF would be stored, then refused by
+  // the queue every time: a 503 "send it again" that can never succeed).
+  ...[
+    { what: 'U+FFFF', text: 'Hi \uFFFF there' },
+    { what: 'U+FFFE', text: '\uFFFEHi' },
+    { what: 'another noncharacter (U+FDD0)', text: 'Hi \uFDD0' },
+    { what: 'a NUL', text: 'Hi\u0000' },
+    { what: 'a BEL', text: 'Ding\u0007' },
+    { what: 'an ESC', text: '\u001B[31mred' },
+    { what: 'a DEL', text: 'Hi\u007F' },
+    { what: 'a C1 control (U+0085)', text: 'Hi\u0085there' },
+    { what: 'a lone high surrogate', text: 'Hi \uD83D there' },
+    { what: 'a lone low surrogate', text: 'Hi \uDE00 there' },
+  ].map(
+    ({ what, text }): BadCase => ({
+      name: `${what} in the text`,
+      send: (api) => api.post('/v1/messages', { to: MOBILE, text }, KEY),
+      status: 400,
+      code: 'validation_failed',
+      errors: [{ code: 'invalid_character', path: ['text'] }],
+    }),
+  ),
+  {
+    name: 'U+FFFF in the comment and a control character in clientRef',
+    send: (api) =>
+      api.post(
+        '/v1/messages',
+        { to: MOBILE, text: 'Hi', comment: 'note\uFFFF', clientRef: 'ref\u0001' },
+        KEY,
+      ),
+    status: 400,
+    code: 'validation_failed',
+    errors: [
+      { code: 'invalid_character', path: ['comment'] },
+      { code: 'invalid_character', path: ['clientRef'] },
+    ],
+  },
+  {
+    name: 'a control character in a mail subject',
+    send: (api) =>
+      api.post('/v1/messages', { to: 'ann@example.com', kind: 'mail', text: 'Hi', subject: 'Re\u0008' }, KEY),
+    status: 400,
+    code: 'validation_failed',
+    errors: [{ code: 'invalid_character', path: ['subject'] }],
+  },
   {
     name: 'a validity of zero minutes',
     send: (api) => api.post('/v1/messages', { to: MOBILE, text: 'Hi', validityMinutes: 0 }, KEY),
@@ -235,6 +280,18 @@ describe('API bad input (Node server, DynamoDB Local, fauxqs)', () => {
       ]);
     },
   );
+
+  it('when the text carries a character that is not allowed, then the error names it and its position', async () => {
+    // Prepare
+    const api = await harness.start();
+    // Act
+    const response = await api.post('/v1/messages', { to: MOBILE, text: 'Hello\u0007 and \uFFFF' });
+    // Assess: the first such character, with its UTF-16 index as JavaScript counts it
+    expect(response.status).toBe(400);
+    const [error] = (await problemOf(response)).errors ?? [];
+    expect(error).toMatchObject({ code: 'invalid_character', path: ['text'] });
+    expect(error?.message).toMatch(/^text: .*U\+0007.*index 5/);
+  });
 
   it('when a route does not exist, then 404 not_found problem', async () => {
     // Prepare

@@ -128,6 +128,46 @@ describe('API /v1/batches (Node server, DynamoDB Local, fauxqs)', () => {
     ]);
   });
 
+  it('when batch entries carry characters that are not allowed, then those entries are rejected by index and the rest are queued', async () => {
+    // Prepare
+    const api = await harness.start();
+    const [a, b, c] = mobiles(3);
+    // Act
+    const response = await api.post('/v1/batches', {
+      messages: [
+        { to: a, text: 'Fine' },
+        { to: b, text: 'Bad \uFFFF' },
+        { to: c, text: 'Also bad \u0000', clientRef: 'c' },
+      ],
+    });
+    // Assess
+    expect(response.status).toBe(202);
+    const body = await jsonOf<BatchBody>(response);
+    expect(body.accepted).toBe(1);
+    expect(body.rejected.map(({ index, error }) => ({ index, code: error.code, path: error.path }))).toEqual([
+      { index: 1, code: 'invalid_character', path: ['messages', 1, 'text'] },
+      { index: 2, code: 'invalid_character', path: ['messages', 2, 'text'] },
+    ]);
+    expect(body.rejected[0]?.error.message).toMatch(/U\+FFFF.*index 4/);
+    expect(await harness.drain(api.queues.bulk)).toEqual([expect.objectContaining({ to: a, text: 'Fine' })]);
+    expect(await harness.items(api.tables.messages, 'MSG#')).toHaveLength(1);
+  });
+
+  it('when the text shared by all recipients carries U+FFFF, then 400 for the whole batch and nothing is stored', async () => {
+    // Prepare
+    const api = await harness.start();
+    // Act
+    const response = await api.post('/v1/batches', { to: mobiles(2), text: 'For all \uFFFF' });
+    // Assess
+    expect(response.status).toBe(400);
+    expect(await problemOf(response)).toMatchObject({
+      code: 'validation_failed',
+      errors: [{ code: 'invalid_character', path: ['text'] }],
+    });
+    expect(await harness.items(api.tables.messages, '')).toEqual([]);
+    expect(await harness.drain(api.queues.bulk)).toEqual([]);
+  });
+
   it('when every entry is invalid, then 422 all_entries_rejected lists them and nothing is stored or enqueued', async () => {
     // Prepare
     const api = await harness.start();

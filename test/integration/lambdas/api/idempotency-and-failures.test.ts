@@ -1,14 +1,48 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MessageRepository } from '#core/aws/messages/message-repository.ts';
+import { newMessageId } from '#core/domain/messages/message-id.ts';
+import { acceptedMessageRecord, type MessageRecord } from '#core/domain/messages/message-model.ts';
+import { prepareMessage } from '#core/domain/messages/prepare-message.ts';
+import { sendMessageSchema } from '#core/domain/requests/message-schema.ts';
+import { requestHash, scopedIdempotencyKey } from '#lambdas/api/http/idempotency.ts';
+import { ENQUEUE_FAILED } from '#lambdas/api/use-cases/unqueued.ts';
 import { freePort } from '#local/ports.ts';
-import { type AcceptedBody, jsonOf, problemOf, useApiHarness } from '#test/helpers/api-harness.ts';
+import {
+  type AcceptedBody,
+  jsonOf,
+  problemOf,
+  useApiHarness,
+  withOverrides,
+} from '#test/helpers/api-harness.ts';
+import { startBlackHole } from '#test/helpers/black-hole.ts';
 
 // Idempotency-Key and the failure paths after validation: a retry never creates a second message for
 // an answer the caller already got, and never replays an answer for a message that was not queued.
 
 const MOBILE = '+79991234567';
+/** The api Lambda's timeout in the CDK stack: an answer later than this never reaches the caller. */
+const LAMBDA_TIMEOUT_MS = 28_000;
+/** The API's call bounds as deployed (empty = the default): the harness loosens them for local runs. */
+const AWS_LIMITS = {
+  DYNAMODB_REQUEST_TIMEOUT_MS: '',
+  SQS_REQUEST_TIMEOUT_MS: '',
+  BATCH_ENQUEUE_BUDGET_MS: '',
+};
+
+/** A record as POST /v1/messages stores it for `{to: MOBILE, text: 'Hello'}`. */
+function failedAttempt(now: Date): MessageRecord {
+  const request = sendMessageSchema.parse({ to: MOBILE, text: 'Hello' });
+  const prepared = prepareMessage(request, { isoMode: false, maxParts: 10 });
+  return acceptedMessageRecord({ id: newMessageId(now.getTime()), request, prepared, now });
+}
 
 describe('API idempotency and failures (Node server, DynamoDB Local, fauxqs)', () => {
   const harness = useApiHarness();
+  const cleanups: (() => Promise<void>)[] = [];
+
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0)) await cleanup();
+  });
 
   it('when the same key comes with the same body, then the first answer is replayed and one message exists', async () => {
     // Prepare
@@ -31,7 +65,11 @@ describe('API idempotency and failures (Node server, DynamoDB Local, fauxqs)', (
     expect(retry.headers.get('location')).toBe(`/v1/messages/${firstBody.id}`);
     expect(await harness.items(api.tables.messages, 'MSG#')).toHaveLength(1);
     expect(await harness.items(api.tables.messages, 'IDEM#')).toHaveLength(1);
-    expect(await harness.drain(api.queues.urgent)).toEqual([expect.objectContaining({ id: firstBody.id })]);
+    // The replay found the message still `accepted` (no bind-service here) and enqueued it again: a
+    // copy of the same message, which the bind-service's claim sends once.
+    const queued = await harness.drain(api.queues.urgent);
+    expect(queued.length).toBeGreaterThanOrEqual(1);
+    expect(queued).toEqual(queued.map(() => expect.objectContaining({ id: firstBody.id })));
     expect(api.logs[1]).toMatchObject({ status: 202, messageId: firstBody.id, replayed: true });
   });
 
@@ -91,7 +129,9 @@ describe('API idempotency and failures (Node server, DynamoDB Local, fauxqs)', (
     expect(replayed.status).toBe(202);
     expect(replayed.headers.get('idempotent-replayed')).toBe('true');
     expect(await jsonOf(replayed)).toEqual(retriedBody);
-    expect(await harness.drain(queues.urgent)).toEqual([expect.objectContaining({ id: retriedBody.id })]);
+    const queued = await harness.drain(queues.urgent);
+    expect(queued.length).toBeGreaterThanOrEqual(1);
+    expect(queued).toEqual(queued.map(() => expect.objectContaining({ id: retriedBody.id })));
     const statuses = (await harness.items(broken.tables.messages, 'MSG#')).map(({ id, status }) => ({
       id,
       status,
@@ -103,6 +143,127 @@ describe('API idempotency and failures (Node server, DynamoDB Local, fauxqs)', (
       ]),
     );
     expect(statuses).toHaveLength(2);
+  });
+
+  // About 80 DynamoDB calls: seconds on an idle machine, more under load.
+  it('when every retry of a key failed to enqueue, then the key is exhausted: 422 idempotency_key_exhausted without Retry-After', {
+    timeout: 60_000,
+  }, async () => {
+    // Prepare: the key's first slot and its 19 follow-up slots each hold a message whose enqueue
+    // failed, as 20 refused attempts would leave them (written directly: 20 HTTP round trips through
+    // a broken queue take half a minute)
+    const api = await harness.start();
+    const body = { to: MOBILE, text: 'Hello' };
+    const scoped = scopedIdempotencyKey('anonymous', 'order-exhausted');
+    let slot = scoped;
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const record = failedAttempt(api.deps.clock());
+      const answer = { id: record.id, status: 'accepted', encoding: 'gsm7', parts: 1 };
+      await api.deps.messages.createAccepted(record, {
+        key: slot,
+        requestHash: requestHash(body),
+        response: answer,
+      });
+      await api.deps.messages.markNotQueued(record.id, ENQUEUE_FAILED);
+      slot = `${scoped}#after:${record.id}`;
+    }
+    // Act
+    const response = await api.post('/v1/messages', body, { 'idempotency-key': 'order-exhausted' });
+    // Assess: retrying with this key cannot help, so nothing invites a retry
+    expect(response.status).toBe(422);
+    expect(response.headers.get('retry-after')).toBeNull();
+    const problem = await problemOf(response);
+    expect(problem).toMatchObject({
+      code: 'idempotency_key_exhausted',
+      errors: [{ code: 'idempotency_key_exhausted', path: ['headers', 'Idempotency-Key'] }],
+    });
+    expect(await harness.items(api.tables.messages, 'MSG#')).toHaveLength(20);
+    expect(await harness.drain(api.queues.urgent)).toEqual([]);
+  });
+
+  it('when the bind-service claims the message while the API handles a publish error, then the record stays submitting and the answer is 202', async () => {
+    // Prepare: SQS stores the message but its answer is lost; the bind-service receives and claims
+    // the message at once. The API's read of the record is made to land just before that claim (it
+    // sees `accepted`), its write just after: the worst interleaving of the two.
+    let beforeClaim: MessageRecord | undefined;
+    const api = await harness.start({
+      wrap: (deps, { tables }) => {
+        const bindService = new MessageRepository(harness.aws.document, tables.messages);
+        return {
+          ...deps,
+          queues: withOverrides(deps.queues, {
+            publish: async (lane, body, options) => {
+              await deps.queues.publish(lane, body, options);
+              const id = (body as { id: string }).id;
+              beforeClaim = await deps.messages.get(id);
+              await bindService.claimForSubmit(id);
+              throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
+            },
+          }),
+          messages: withOverrides(deps.messages, {
+            get: async (id) => beforeClaim ?? deps.messages.get(id),
+          }),
+        };
+      },
+    });
+    // Act
+    const response = await api.post('/v1/messages', { to: MOBILE, text: 'On its way' });
+    // Assess: the SMS may be on the wire: the caller must not be told to send it again
+    expect(response.status).toBe(202);
+    const { id } = await jsonOf<AcceptedBody>(response);
+    const [record] = await harness.items(api.tables.messages, 'MSG#');
+    expect(record).toMatchObject({ id, status: 'submitting' });
+    expect(record?.error).toBeUndefined();
+  });
+
+  it('when SQS takes the connection but never answers, then the answer comes within the Lambda timeout and the record is failed', {
+    timeout: 60_000,
+  }, async () => {
+    // Prepare: every SQS call hangs; the api Lambda is killed at 28 s (cdk/constructs/sms-sender.ts)
+    const hole = await startBlackHole();
+    cleanups.push(() => hole.close());
+    const api = await harness.start({ env: { AWS_ENDPOINT_URL_SQS: hole.url, ...AWS_LIMITS } });
+    const started = Date.now();
+    // Act
+    const single = await api.post('/v1/messages', { to: MOBILE, text: 'Hello' });
+    const singleMs = Date.now() - started;
+    const batch = await api.post('/v1/batches', { to: ['+79991234501', '+79991234502'], text: 'Hi' });
+    const batchMs = Date.now() - started - singleMs;
+    // Assess: answered (and marked) in time, so nothing is left `accepted` by a killed Lambda
+    expect(single.status).toBe(503);
+    expect(await problemOf(single)).toMatchObject({ code: 'enqueue_failed' });
+    expect(batch.status).toBe(503);
+    expect(await problemOf(batch)).toMatchObject({ code: 'enqueue_failed' });
+    expect(singleMs).toBeLessThan(LAMBDA_TIMEOUT_MS);
+    expect(batchMs).toBeLessThan(LAMBDA_TIMEOUT_MS);
+    const records = await harness.items(api.tables.messages, 'MSG#');
+    expect(records.map((record) => record.status)).toEqual(['failed', 'failed', 'failed']);
+    expect(hole.connections).toBeGreaterThan(0);
+  });
+
+  it('when a retry finds its first message still accepted (the first attempt died before enqueueing), then it enqueues it and replays the answer', async () => {
+    // Prepare: what a Lambda killed between the store and the enqueue leaves: the record and the
+    // idempotency record, and nothing on the queue
+    const api = await harness.start();
+    const body = { to: MOBILE, text: 'Hello' };
+    const record = failedAttempt(api.deps.clock());
+    const answer = { id: record.id, status: 'accepted', encoding: 'gsm7', parts: 1 };
+    await api.deps.messages.createAccepted(record, {
+      key: scopedIdempotencyKey('anonymous', 'order-killed'),
+      requestHash: requestHash(body),
+      response: answer,
+    });
+    // Act
+    const retried = await api.post('/v1/messages', body, { 'idempotency-key': 'order-killed' });
+    // Assess
+    expect(retried.status).toBe(202);
+    expect(await jsonOf(retried)).toEqual(answer);
+    expect(await harness.drain(api.queues.urgent)).toEqual([
+      { v: 1, id: record.id, to: MOBILE, text: 'Hello', kind: 'sms', priority: 'urgent', encoding: 'auto' },
+    ]);
+    expect(await harness.items(api.tables.messages, 'MSG#')).toEqual([
+      expect.objectContaining({ id: record.id, status: 'accepted' }),
+    ]);
   });
 
   it('when the enqueue fails for a request without a key, then 503 and the record is failed, not left accepted', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { QueueNames, TableNames } from '#core/aws/resources/resource-definitions.ts';
-import { restApiEvent } from '#test/helpers/api-gateway-event.ts';
+import { type CallerIdentity, IDENTITIES, restApiEvent } from '#test/helpers/api-gateway-event.ts';
 import { useApiHarness } from '#test/helpers/api-harness.ts';
 import { ConfigError, loadConfig } from '../../../../lambdas/api/config.ts';
 
@@ -125,6 +125,66 @@ describe('API Lambda handler (REST proxy events, DynamoDB Local, fauxqs)', () =>
     expect(alice.statusCode).toBe(202);
     expect(bob.statusCode).toBe(202);
     expect(JSON.parse(alice.body).id).not.toBe(JSON.parse(bob.body).id);
+  });
+
+  /** POSTs one message with an Idempotency-Key as the given principal; the answer's status and id. */
+  async function sendAs(identity: Partial<CallerIdentity>, key: string, text = 'Same text') {
+    const result = await invoke(
+      restApiEvent({
+        method: 'POST',
+        path: '/v1/messages',
+        identity,
+        headers: { 'Content-Type': 'application/json', 'Idempotency-Key': key },
+        body: JSON.stringify({ to: MOBILE, text }),
+      }),
+    );
+    // A REST proxy event carries multiValueHeaders, so the answer's headers come back in that form.
+    const replayed = result.multiValueHeaders?.['idempotent-replayed']?.[0] === 'true';
+    return { status: result.statusCode, id: JSON.parse(result.body).id as string, replayed };
+  }
+
+  it('when two workers of one role retry with the same key under different STS session names, then one message is created', async () => {
+    // Prepare: ECS tasks (or one task after a credential refresh) sign with other session names
+    const first = IDENTITIES.assumedRole('orders-service', 'ecs-task-3f2a9c');
+    const other = IDENTITIES.assumedRole('orders-service', 'ecs-task-77b01d');
+    // Act
+    const sent = await sendAs(first, 'role-key-1');
+    const retried = await sendAs(other, 'role-key-1');
+    // Assess
+    expect(sent.status).toBe(202);
+    expect(retried.status).toBe(202);
+    expect(retried.id).toBe(sent.id);
+    expect(retried.replayed).toBe(true);
+  });
+
+  it('when different principals (roles, IAM users, federated users, Cognito identities) use the same key, then each gets its own message', async () => {
+    // Prepare
+    const principals = [
+      IDENTITIES.assumedRole('orders-service', 'session-1'),
+      IDENTITIES.assumedRole('billing-service', 'session-1'),
+      IDENTITIES.iamUser('alice', 'AIDAEXAMPLEALICE'),
+      IDENTITIES.iamUser('bob', 'AIDAEXAMPLEBOB'),
+      IDENTITIES.federatedUser('carol'),
+      IDENTITIES.federatedUser('dave'),
+      IDENTITIES.cognitoUser('eu-west-1:aaaaaaaa-0000-0000-0000-000000000001'),
+      IDENTITIES.cognitoUser('eu-west-1:aaaaaaaa-0000-0000-0000-000000000002'),
+    ];
+    // Act
+    const answers = [];
+    for (const principal of principals) answers.push(await sendAs(principal, 'shared-key-2'));
+    // Assess
+    expect(answers.map((answer) => answer.status)).toEqual(principals.map(() => 202));
+    expect(new Set(answers.map((answer) => answer.id)).size).toBe(principals.length);
+  });
+
+  it('when an IAM user retries with the same key, then the first answer is replayed', async () => {
+    // Prepare
+    const alice = IDENTITIES.iamUser('alice', 'AIDAEXAMPLEALICE');
+    // Act
+    const sent = await sendAs(alice, 'user-key-3');
+    const retried = await sendAs(alice, 'user-key-3');
+    // Assess
+    expect(retried).toEqual({ status: 202, id: sent.id, replayed: true });
   });
 
   it('when a base64-encoded body is not UTF-8, then the handler answers 400 invalid_utf8 as problem+json', async () => {

@@ -62,6 +62,39 @@ describe('API /v1/messages (Node server, DynamoDB Local, fauxqs)', () => {
     expect(record).toMatchObject({ encoding: 'ucs2', dataCoding: 8, parts: 3, text });
   });
 
+  it('when the text carries emoji, then it answers 202 ucs2 and the message is on the queue as sent', async () => {
+    // Prepare: a surrogate pair each; AWS SQS takes them, so the local stack must too
+    const api = await harness.start();
+    const text = 'Your order is on its way 🚚📦 👍🏽';
+    // Act
+    const response = await api.post('/v1/messages', { to: MOBILE, text });
+    // Assess
+    expect(response.status).toBe(202);
+    const body = await jsonOf<AcceptedBody>(response);
+    expect(body).toMatchObject({ encoding: 'ucs2', parts: 1 });
+    expect(await harness.drain(api.queues.urgent)).toEqual([expect.objectContaining({ id: body.id, text })]);
+    const [record] = await harness.items(api.tables.messages, 'MSG#');
+    expect(record).toMatchObject({ id: body.id, status: 'accepted', text });
+  });
+
+  it('when the text carries line breaks, a tab and a form feed, then it is accepted and queued as given', async () => {
+    // Prepare: LF and CR are GSM 03.38 characters, FF its extension table's page break; TAB is not
+    // GSM, but UCS-2 carries it
+    const api = await harness.start();
+    const gsm = 'Line one\nLine two\r\nPage\f2';
+    const withTab = 'Name\tValue';
+    // Act
+    const gsmResponse = await api.post('/v1/messages', { to: MOBILE, text: gsm });
+    const tabResponse = await api.post('/v1/messages', { to: MOBILE, text: withTab });
+    // Assess
+    expect(gsmResponse.status).toBe(202);
+    expect(await gsmResponse.json()).toMatchObject({ encoding: 'gsm7', parts: 1 });
+    expect(tabResponse.status).toBe(202);
+    expect(await tabResponse.json()).toMatchObject({ encoding: 'ucs2', parts: 1 });
+    const queued = await harness.drain(api.queues.urgent);
+    expect(queued.map((body) => body.text).sort()).toEqual([gsm, withTab].sort());
+  });
+
   it('when priority is bulk, then the message goes on the bulk queue only', async () => {
     // Prepare
     const api = await harness.start();

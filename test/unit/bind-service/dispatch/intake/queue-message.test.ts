@@ -19,6 +19,26 @@ describe('parseQueueMessage', () => {
     expect(parsed.submits).toHaveLength(1);
   });
 
+  it('when the text carries a control character or a lone surrogate, then it is malformed with invalid_character and keeps its id', () => {
+    // Prepare: JSON escapes make these reach the queue even though SQS refuses them raw
+    const bodies = [
+      JSON.stringify({ v: 1, id: ID, to: '+79991234567', text: 'Bell\u0007' }),
+      JSON.stringify({ v: 1, id: ID, to: '+79991234567', text: 'Half \uD83D' }),
+      '{"v":1,"id":"01JZ0000000000000000000001","to":"+79991234567","text":"Nul\\u0000"}',
+    ];
+    // Act
+    const parsed = bodies.map((body) => parseQueueMessage(body, OPTIONS));
+    // Assess: the consumer marks such a message rejected and moves it to the DLQ
+    for (const result of parsed) {
+      expect(result).toMatchObject({
+        ok: false,
+        id: ID,
+        issues: [{ code: 'invalid_character', path: ['text'] }],
+        error: { code: 'invalid_character', name: 'Invalid queue message' },
+      });
+    }
+  });
+
   it('when the body is not JSON, then it is malformed with invalid_json and no id', () => {
     // Act
     const parsed = parseQueueMessage('{"v":1,', OPTIONS);
