@@ -32,7 +32,7 @@ const EXPECTED_WAIVERS: Readonly<Record<WaivedControl, RegExp>> = {
   'CT.CLOUDWATCH.PR.3': /\/(Logs|FlowLogs|AccessLogs|ExecutionLogs)\/Resource$/,
   'CT.ECS.PR.2': /^BindService\/Cluster\/Resource$/,
   'CT.LAMBDA.PR.2': /^Api\/Api\/Default\/.+\/ApiPermission\./,
-  'CT.LAMBDA.PR.3': /^(ApiHandler|StatusStream\/Handler)\/Function\/Resource$/,
+  'CT.LAMBDA.PR.3': /^(ApiHandler|StatusStream\/Handler|Callbacks\/Worker)\/Function\/Resource$/,
 };
 
 function guardReport(synth: Synthesised) {
