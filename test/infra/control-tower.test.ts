@@ -118,7 +118,7 @@ describe('AWS Control Tower proactive controls', () => {
     const alarms = Object.entries(synth.template.findResources('AWS::CloudWatch::Alarm') as Resources);
     // Assess
     expect(topic).toBeDefined();
-    expect(alarms).toHaveLength(12);
+    expect(alarms).toHaveLength(14);
     for (const [id, alarm] of alarms) {
       expect(alarm.Properties.AlarmActions, id).toEqual([{ Ref: topic }]);
       expect(alarm.Properties.OKActions, id).toEqual([{ Ref: topic }]);
