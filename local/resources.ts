@@ -10,6 +10,7 @@ import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@
 import { createDynamoDbClients, createSqsClient } from '#core/aws/clients.ts';
 import { toCreateTableInput, toUpdateTimeToLiveInput } from '#core/aws/resources/create-table-input.ts';
 import {
+  CALLBACK_QUEUE,
   QUEUES,
   type QueueDefinition,
   type QueueNames,
@@ -70,16 +71,24 @@ export async function createTables(options: CreateOnServerOptions): Promise<Tabl
   }
 }
 
-/** The urgent and bulk queues, each with its DLQ and redrive policy; returns the four URLs. */
+/** The urgent, bulk and callback queues, each with its DLQ and redrive policy; returns the URLs. */
 export async function createQueues(options: CreateOnServerOptions): Promise<QueueNames> {
   const sqs = createSqsClient({ region: options.region ?? LOCAL_REGION, endpoint: options.endpoint });
   try {
     const names = queueNames(options.prefix);
-    const [urgent, bulk] = await Promise.all([
+    const [urgent, bulk, callbacks] = await Promise.all([
       createQueueWithDlq(sqs, QUEUES.urgent, names.urgent, names.urgentDlq),
       createQueueWithDlq(sqs, QUEUES.bulk, names.bulk, names.bulkDlq),
+      createQueueWithDlq(sqs, CALLBACK_QUEUE, names.callbacks, names.callbacksDlq),
     ]);
-    return { urgent: urgent.url, bulk: bulk.url, urgentDlq: urgent.dlqUrl, bulkDlq: bulk.dlqUrl };
+    return {
+      urgent: urgent.url,
+      bulk: bulk.url,
+      urgentDlq: urgent.dlqUrl,
+      bulkDlq: bulk.dlqUrl,
+      callbacks: callbacks.url,
+      callbacksDlq: callbacks.dlqUrl,
+    };
   } finally {
     sqs.destroy();
   }

@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { loadConfig as loadBindServiceConfig } from '#bind-service/config.ts';
 import { bindServiceLogger } from '#bind-service/logger.ts';
 import { type BindService, startBindService } from '#bind-service/service.ts';
+import { createDynamoDbClients, createSqsClient } from '#core/aws/clients.ts';
 import type { QueueNames, TableNames } from '#core/aws/resources/resource-definitions.ts';
+import { CALLBACK_QUEUE } from '#core/aws/resources/resource-definitions.ts';
 import { VAR } from '#core/config/variables.ts';
 import { createLogger } from '#core/observability/json-logger.ts';
 import type { Logger } from '#core/observability/logger.ts';
@@ -11,6 +14,10 @@ import { loadConfig as loadApiConfig } from '#lambdas/api/config.ts';
 import { createDeps } from '#lambdas/api/deps.ts';
 import { apiLogger } from '#lambdas/api/http/request-log.ts';
 import { startApiServer } from '#lambdas/api/server.ts';
+import { dynamoOutcomeRecorder, sqsRetryDelayer } from '#lambdas/callbacks/adapters.ts';
+import { type CallbackEnqueuer, sqsCallbackEnqueuer } from '#lambdas/callbacks/callback-job.ts';
+import type { CallbackWorkerPorts } from '#lambdas/callbacks/handle-jobs.ts';
+import { callbackWorkerLogger } from '#lambdas/callbacks/ports.ts';
 import { callbackSender } from '#lambdas/status-stream/callback-sender.ts';
 import {
   type EventPublisher,
@@ -20,6 +27,7 @@ import {
 import { handleStreamRecords } from '#lambdas/status-stream/handle-records.ts';
 import { statusStreamLogger } from '#lambdas/status-stream/ports.ts';
 import type { DynamoDbStreamRecord } from '#lambdas/status-stream/stream-event.ts';
+import { startCallbackWorker } from '#local/callback-worker.ts';
 import { startDynamoDbLocal } from '#local/dynamodb-local.ts';
 import { createResources, LOCAL_REGION } from '#local/resources.ts';
 import { type SimulatorOptions, SmscSimulator } from '#local/smsc-simulator/index.ts';
@@ -58,6 +66,8 @@ export interface LocalStackOptions {
   events?: EventPublisher;
   /** Secret for callback signatures; default CALLBACK_SIGNING_SECRET or a random one per start. */
   callbackSecret?: string;
+  /** Seconds before a failed callback is tried again; default the worker's back-off (10 s, 30 s, ...). */
+  callbackBackoff?: (attempt: number) => number;
   /** false: the caller runs the bind-service itself (the benchmark measures it in its own process). */
   bindService?: boolean;
   /** Every component's JSON log lines; default stdout. */
@@ -126,7 +136,24 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const callbackSecret =
       options.callbackSecret ?? (env[VAR.CALLBACK_SIGNING_SECRET] || randomBytes(32).toString('hex'));
-    const status = statusHandler(env, options.events, callbackSecret, statusStreamLogger(write));
+    const sqsClient = createSqsClient({ region: LOCAL_REGION, endpoint: sqs.endpoint });
+    started.push({ name: 'sqs-client', stop: () => sqsClient.destroy() });
+    const callbacks = startCallbackWorker({
+      sqs: sqsClient,
+      queueUrl: queues.callbacks,
+      ports: callbackWorkerPorts(dynamo.endpoint, tables.messages, sqsClient, queues.callbacks, {
+        secret: callbackSecret,
+        log: callbackWorkerLogger(write),
+        ...(options.callbackBackoff ? { backoff: options.callbackBackoff } : {}),
+      }),
+      log: callbackWorkerLogger(write),
+    });
+    started.push({ name: 'callback-worker', stop: () => callbacks.stop() });
+    const status = statusHandler(env, {
+      events: options.events,
+      enqueue: sqsCallbackEnqueuer(sqsClient, queues.callbacks),
+      log: statusStreamLogger(write),
+    });
     started.push({ name: 'status-handler', stop: status.close });
     const poller = await startStreamPoller({
       endpoint: dynamo.endpoint,
@@ -219,7 +246,13 @@ async function startSmpp(
   return { simulator, smpp: { simulated: true, host: '127.0.0.1', port, ...login } };
 }
 
-function statusHandler(env: Env, events: EventPublisher | undefined, secret: string, log: Logger) {
+interface StatusHandlerParts {
+  events: EventPublisher | undefined;
+  enqueue: CallbackEnqueuer;
+  log: Logger;
+}
+
+function statusHandler(env: Env, { events, enqueue, log }: StatusHandlerParts) {
   // A configured bus is used even locally (with the developer's own AWS credentials); otherwise the sink.
   const busName = env[VAR.EVENT_BUS_NAME];
   const eventBridge = busName
@@ -227,14 +260,28 @@ function statusHandler(env: Env, events: EventPublisher | undefined, secret: str
     : undefined;
   const publishEvents =
     eventBridge && busName ? eventBridgePublisher(eventBridge, busName) : (events ?? logPublisher(log));
-  const ports = {
-    publishEvents,
-    // Callback receivers run on this machine in local mode.
-    sendCallback: callbackSender({ secret: async () => secret, allowLoopback: true }),
-    log,
-  };
+  const ports = { publishEvents, enqueueCallbacks: enqueue, log };
   return {
     handle: (records: DynamoDbStreamRecord[]) => handleStreamRecords(records, ports),
     close: () => eventBridge?.destroy(),
+  };
+}
+
+function callbackWorkerPorts(
+  dynamoEndpoint: string,
+  messagesTable: string,
+  sqs: SQSClient,
+  queueUrl: string,
+  options: { secret: string; log: Logger; backoff?: (attempt: number) => number },
+): CallbackWorkerPorts {
+  const { document } = createDynamoDbClients({ region: LOCAL_REGION, endpoint: dynamoEndpoint });
+  return {
+    // Callback receivers run on this machine in local mode.
+    sendCallback: callbackSender({ secret: async () => options.secret, allowLoopback: true }),
+    recordOutcome: dynamoOutcomeRecorder(document, messagesTable),
+    delayRetry: sqsRetryDelayer(sqs, queueUrl),
+    maxAttempts: CALLBACK_QUEUE.maxReceiveCount,
+    ...(options.backoff ? { backoff: options.backoff } : {}),
+    log: options.log,
   };
 }

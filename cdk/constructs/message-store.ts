@@ -14,7 +14,8 @@ import { toGlobalSecondaryIndexProps, toTableProps } from './resource-mapping.ts
 // The messages table (records, receipt lookups, idempotency records, the bind lease; its stream feeds
 // the status consumer) and the inbound table, built from the shared definitions.
 
-export type TableAccess = 'read' | 'write' | 'readWrite';
+/** `update`: UpdateItem only (the callback worker writes one attribute of existing items). */
+export type TableAccess = 'read' | 'write' | 'readWrite' | 'update';
 
 // Listed by hand instead of grantReadWriteData: no Scan, no DescribeTable, no `index/*` wildcard.
 // TransactWriteItems is authorised per item as Put/Update/Delete/ConditionCheck, so it needs no entry.
@@ -28,6 +29,7 @@ const ACTIONS: Readonly<Record<TableAccess, readonly string[]>> = {
     'dynamodb:ConditionCheckItem',
   ],
   readWrite: [],
+  update: ['dynamodb:UpdateItem'],
 };
 
 function actionsFor(access: TableAccess): string[] {
@@ -40,6 +42,7 @@ const KEY_ACTIONS: Readonly<Record<TableAccess, readonly string[]>> = {
   read: ['kms:Decrypt', 'kms:DescribeKey'],
   write: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
   readWrite: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
+  update: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
 };
 
 class DefinedTable {
@@ -56,7 +59,7 @@ class DefinedTable {
     consumer.grantPrincipal.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: actionsFor(access),
-        resources: [this.table.tableArn, ...(access === 'write' ? [] : indexArns)],
+        resources: [this.table.tableArn, ...(access === 'write' || access === 'update' ? [] : indexArns)],
       }),
     );
     const key = this.table.encryptionKey;

@@ -9,6 +9,7 @@ import { alarmTopic } from './alarm-topic.ts';
 import { SmsApi } from './api.ts';
 import { minVisibilitySeconds, planSessions, type SessionPlan, throughputPerTask } from './bind-limits.ts';
 import { BindService, type BindServiceSmpp } from './bind-service.ts';
+import { CallbackDelivery } from './callbacks.ts';
 import { allowServiceUse } from './encryption-key.ts';
 import type { LogSettings } from './log-group.ts';
 import { MessageStore } from './message-store.ts';
@@ -39,6 +40,7 @@ export class SmsSender extends Construct {
   readonly apiHandler: NodeFunction;
   readonly bindService: BindService;
   readonly statusStream: StatusStream;
+  readonly callbacks: CallbackDelivery;
   readonly operations: Operations;
   /** Every alarm's alarm and OK notifications go here. */
   readonly alarmTopic: sns.ITopic;
@@ -113,10 +115,15 @@ export class SmsSender extends Construct {
       metrics,
     });
 
+    this.callbacks = new CallbackDelivery(this, 'Callbacks', {
+      store: this.store,
+      ...(props.callbackSigningSecret ? { signingSecret: props.callbackSigningSecret } : {}),
+      logs: logSettings,
+    });
     this.statusStream = new StatusStream(this, 'StatusStream', {
       store: this.store,
       eventBus: props.eventBus ?? events.EventBus.fromEventBusName(this, 'DefaultBus', 'default'),
-      ...(props.callbackSigningSecret ? { callbackSigningSecret: props.callbackSigningSecret } : {}),
+      callbacks: this.callbacks,
       logs: logSettings,
     });
 
@@ -134,13 +141,18 @@ export class SmsSender extends Construct {
         UrgentDlq: urgent.deadLetterQueue,
         BulkDlq: bulk.deadLetterQueue,
         StatusStreamFailures: this.statusStream.failures,
+        CallbacksDlq: this.callbacks.deadLetterQueue,
       },
       sendQueues: {
         Urgent: { queue: urgent.queue, maxAgeSeconds: alarms.urgentMaxAgeSeconds },
         Bulk: { queue: bulk.queue, maxAgeSeconds: alarms.bulkMaxAgeSeconds },
       },
       api: this.api.restApi,
-      functions: { Api: this.apiHandler, StatusStream: this.statusStream.handler },
+      functions: {
+        Api: this.apiHandler,
+        StatusStream: this.statusStream.handler,
+        CallbackWorker: this.callbacks.worker,
+      },
       streamFunction: this.statusStream.handler,
       alarmTopic: this.alarmTopic,
       throttledPercent: alarms.throttledPercent,

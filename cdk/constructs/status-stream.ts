@@ -2,27 +2,27 @@ import { Duration, Validations } from 'aws-cdk-lib';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { VAR } from '#core/config/variables.ts';
 import { ENTRIES } from '../paths.ts';
-import { bindSecretArn, type ResourceConsumer } from './consumer.ts';
+import type { CallbackDelivery } from './callbacks.ts';
+import type { ResourceConsumer } from './consumer.ts';
 import type { LogSettings } from './log-group.ts';
 import type { MessageStore } from './message-store.ts';
 import { NodeFunction } from './node-function.ts';
 import { DEAD_LETTER_QUEUE } from './resource-mapping.ts';
 
 // The status consumer (lambdas/status-stream) on the messages table's stream: state changes become
-// EventBridge events and signed callbacks. A failing record is retried alone (bisect + partial batch
+// EventBridge events and callback jobs (posted by the callback worker, callbacks.ts). A failing record is retried alone (bisect + partial batch
 // failures); one that still fails lands in an SQS queue with its stream coordinates, never blocking
 // the shard for longer than maxRecordAge.
 
 export interface StatusStreamProps {
   readonly store: MessageStore;
   readonly eventBus: events.IEventBus;
-  /** The HMAC key of callback signatures (a plain string). @default a generated 64-character key */
-  readonly callbackSigningSecret?: secretsmanager.ISecret;
+  /** Where callback jobs go; this function may only send to its queue. */
+  readonly callbacks: CallbackDelivery;
   readonly logs: LogSettings;
 }
 
@@ -36,20 +36,18 @@ export class StatusStream extends Construct {
   readonly handler: NodeFunction;
   /** Stream records that failed every retry (their coordinates, to re-read from the stream). */
   readonly failures: sqs.Queue;
-  readonly signingSecret: secretsmanager.ISecret;
 
   constructor(scope: Construct, id: string, props: StatusStreamProps) {
     super(scope, id);
     this.handler = new NodeFunction(this, 'Handler', {
       entry: ENTRIES.statusStream,
-      description: 'Turns message state changes from the DynamoDB stream into events and signed callbacks',
+      description: 'Turns message state changes from the DynamoDB stream into events and callback jobs',
       logs: props.logs,
       timeout: Duration.seconds(60),
     });
     // It reads only the stream records (granted by the event source below): no table access.
     bindEventBus(this.handler, props.eventBus);
-    this.signingSecret = props.callbackSigningSecret ?? this.generatedSigningSecret();
-    bindSecretArn(this.handler, this.signingSecret, VAR.CALLBACK_SIGNING_SECRET_ARN);
+    props.callbacks.bindProducer(this.handler);
 
     this.failures = new sqs.Queue(this, 'Failures', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
@@ -84,18 +82,5 @@ export class StatusStream extends Construct {
         ],
       }),
     );
-  }
-
-  private generatedSigningSecret(): secretsmanager.Secret {
-    const secret = new secretsmanager.Secret(this, 'SigningSecret', {
-      description: 'HMAC key of the status callbacks; clients verify signatures with it',
-      generateSecretString: { passwordLength: 64, excludePunctuation: true },
-    });
-    Validations.of(secret).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason:
-        'Every callback receiver verifies signatures with this key, so a rotation must be coordinated with them (rotate by hand: docs/operations.md); an automatic rotation would break verification silently.',
-    });
-    return secret;
   }
 }

@@ -39,6 +39,7 @@ export const VARIABLES = {
   BULK_QUEUE_URL: 'SQS queue of the bulk lane',
   URGENT_DLQ_URL: 'dead-letter queue of the urgent lane',
   BULK_DLQ_URL: 'dead-letter queue of the bulk lane',
+  CALLBACK_QUEUE_URL: 'SQS queue of callback jobs (status-stream sends, the callback worker consumes)',
   EVENT_BUS_NAME: 'EventBridge bus that receives MessageStatusChanged events',
   // bind-service runtime
   SQS_WAIT_SECONDS: 'ReceiveMessage long-poll wait, 0 to 20 s',
@@ -51,7 +52,7 @@ export const VARIABLES = {
   METRICS_NAMESPACE: 'CloudWatch namespace of the EMF metrics; unset: no metrics',
   METRICS_SERVICE: 'the Service dimension of the metrics',
   METRICS_INTERVAL_SECONDS: 'how often metrics are written',
-  // Status callbacks (status-stream)
+  // Status callbacks (status-stream enqueues them; the callback worker signs and posts)
   CALLBACK_SIGNING_SECRET: 'HMAC key of callback signatures (local mode)',
   CALLBACK_SIGNING_SECRET_ARN: 'Secrets Manager secret holding the HMAC key of callback signatures',
   ALLOW_LOOPBACK_CALLBACKS: 'true: callbacks may go to loopback addresses (local mode only)',

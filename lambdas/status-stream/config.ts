@@ -1,34 +1,26 @@
 import { z } from 'zod';
-import { type ConfigSource, type Env, loadEnv, variableError } from '#core/config/load-env.ts';
+import { type ConfigSource, type Env, loadEnv } from '#core/config/load-env.ts';
 import { endpointUrl } from '#core/config/shared-variables.ts';
 import { VAR } from '#core/config/variables.ts';
 import { ConfigError } from '#core/domain/errors.ts';
 
 // The status consumer's settings, read once at cold start; a missing or bad variable fails the init
-// phase with its name instead of failing every batch.
+// phase with its name instead of failing every batch. It signs nothing: callbacks are queued for the
+// callback worker (lambdas/callbacks), which holds the signing secret.
 
 const envSchema = z.object({
   [VAR.EVENT_BUS_NAME]: z.string().min(1),
-  // Local mode gives the secret itself; in AWS it is read from Secrets Manager once per cold start.
-  [VAR.CALLBACK_SIGNING_SECRET]: z.string().min(16).optional(),
-  [VAR.CALLBACK_SIGNING_SECRET_ARN]: z.string().min(1).optional(),
-  // Only the local stack sets this: there the callback receivers are on the same machine.
-  [VAR.ALLOW_LOOPBACK_CALLBACKS]: z.enum(['true', 'false']).default('false'),
-  [VAR.CALLBACK_TIMEOUT_MS]: z.coerce.number().int().min(100).max(30_000).default(5_000),
+  [VAR.CALLBACK_QUEUE_URL]: z.string().min(1),
   [VAR.AWS_REGION]: z.string().min(1),
   [VAR.AWS_ENDPOINT_URL_EVENTBRIDGE]: endpointUrl,
-  [VAR.AWS_ENDPOINT_URL_SECRETS_MANAGER]: endpointUrl,
+  [VAR.AWS_ENDPOINT_URL_SQS]: endpointUrl,
 });
-
-export type SigningSecretSource = { kind: 'inline'; secret: string } | { kind: 'secret'; secretArn: string };
 
 export interface StatusStreamConfig {
   eventBusName: string;
-  signingSecret: SigningSecretSource;
-  allowLoopbackCallbacks: boolean;
-  callbackTimeoutMs: number;
+  callbackQueueUrl: string;
   region: string;
-  endpoints: { eventBridge?: string; secretsManager?: string };
+  endpoints: { eventBridge?: string; sqs?: string };
 }
 
 export class StatusStreamConfigError extends ConfigError {}
@@ -37,27 +29,13 @@ const SOURCE: ConfigSource = { component: 'status-stream', error: StatusStreamCo
 
 export function loadStatusStreamConfig(env: Env): StatusStreamConfig {
   const vars = loadEnv(envSchema, env, SOURCE);
-  const inline = vars.CALLBACK_SIGNING_SECRET;
-  const arn = vars.CALLBACK_SIGNING_SECRET_ARN;
-  if ((inline === undefined) === (arn === undefined)) {
-    throw variableError(
-      SOURCE,
-      [VAR.CALLBACK_SIGNING_SECRET, VAR.CALLBACK_SIGNING_SECRET_ARN],
-      'give exactly one of them',
-    );
-  }
   return {
     eventBusName: vars.EVENT_BUS_NAME,
-    signingSecret:
-      inline !== undefined ? { kind: 'inline', secret: inline } : { kind: 'secret', secretArn: arn ?? '' },
-    allowLoopbackCallbacks: vars.ALLOW_LOOPBACK_CALLBACKS === 'true',
-    callbackTimeoutMs: vars.CALLBACK_TIMEOUT_MS,
+    callbackQueueUrl: vars.CALLBACK_QUEUE_URL,
     region: vars.AWS_REGION,
     endpoints: {
       ...(vars.AWS_ENDPOINT_URL_EVENTBRIDGE ? { eventBridge: vars.AWS_ENDPOINT_URL_EVENTBRIDGE } : {}),
-      ...(vars.AWS_ENDPOINT_URL_SECRETS_MANAGER
-        ? { secretsManager: vars.AWS_ENDPOINT_URL_SECRETS_MANAGER }
-        : {}),
+      ...(vars.AWS_ENDPOINT_URL_SQS ? { sqs: vars.AWS_ENDPOINT_URL_SQS } : {}),
     },
   };
 }

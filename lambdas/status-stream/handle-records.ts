@@ -1,23 +1,22 @@
 import type { Logger } from '#core/observability/logger.ts';
-import { CallbackError } from './callback.ts';
-import { CallbackRefusedError, type CallbackSender } from './callback-sender.ts';
+import type { CallbackEnqueuer, CallbackJob } from '#lambdas/callbacks/callback-job.ts';
 import type { EventPublisher } from './event-publishers.ts';
 import { type StatusChange, statusChangeOf } from './status-event.ts';
 import { type DynamoDbStreamRecord, recordIdentifier, type StreamBatchResponse } from './stream-event.ts';
 
-// The one job of the status consumer: turn a batch of stream records into events and signed
-// callbacks, and name the records that must be tried again.
+// The one job of the status consumer: turn a batch of stream records into events and callback jobs,
+// and name the records that must be tried again. Callbacks are not posted here: each is queued for
+// the callback worker (lambdas/callbacks), so a receiver that is slow or dead costs its own retries
+// and never fails a stream record (which would hold the shard and resend everyone's events).
 //
 // Delivery is at least once: Lambda retries from the lowest failed record, so records after it are
-// seen twice. Consumers de-duplicate on (id, status, at). Within one message the order is kept: after
-// a failure, that message's later changes are not sent but reported as failed too.
+// seen twice. Consumers de-duplicate on (id, status, at). A record fails only when its event or its
+// callback job was not taken; then that message's later records are reported as failed too.
 
 export interface StatusStreamPorts {
   publishEvents: EventPublisher;
-  sendCallback: CallbackSender;
+  enqueueCallbacks: CallbackEnqueuer;
   log: Logger;
-  /** Messages whose callbacks are sent at the same time; default 16. */
-  callbackConcurrency?: number;
 }
 
 interface Pending {
@@ -39,13 +38,43 @@ export async function handleStreamRecords(
     ports.log.error('status event not published', { id: change.event.id, status: change.event.status });
   });
 
-  await sendCallbacks(pending, failed, ports);
+  await enqueueCallbacks(pending, failed, ports);
+  failLaterChanges(pending, failed);
 
   return {
     batchItemFailures: records
       .filter((record) => failed.has(record))
       .map((record) => ({ itemIdentifier: recordIdentifier(record) })),
   };
+}
+
+/** One job per published change that asked for callbacks; a job not taken fails its record. */
+async function enqueueCallbacks(
+  pending: readonly Pending[],
+  failed: Set<DynamoDbStreamRecord>,
+  ports: StatusStreamPorts,
+): Promise<void> {
+  const withJobs: { record: DynamoDbStreamRecord; job: CallbackJob }[] = [];
+  for (const { record, change } of pending) {
+    if (failed.has(record) || change.callbackUrl === undefined) continue;
+    withJobs.push({ record, job: { callbackUrl: change.callbackUrl, event: change.event } });
+  }
+  if (withJobs.length === 0) return;
+  const taken = await ports.enqueueCallbacks(withJobs.map(({ job }) => job));
+  withJobs.forEach(({ record, job }, index) => {
+    if (taken[index] === true) return;
+    failed.add(record);
+    ports.log.error('callback job not queued', { id: job.event.id, status: job.event.status });
+  });
+}
+
+/** After a message's failed record, its later records fail too: a retry then keeps their order. */
+function failLaterChanges(pending: readonly Pending[], failed: Set<DynamoDbStreamRecord>): void {
+  const blocked = new Set<string>();
+  for (const { record, change } of pending) {
+    if (blocked.has(change.event.id)) failed.add(record);
+    else if (failed.has(record)) blocked.add(change.event.id);
+  }
 }
 
 function changesOf(records: readonly DynamoDbStreamRecord[], log: Logger): Pending[] {
@@ -63,66 +92,4 @@ function changesOf(records: readonly DynamoDbStreamRecord[], log: Logger): Pendi
     }
   }
   return pending;
-}
-
-/** Per message in stream order, messages side by side (bounded). */
-async function sendCallbacks(
-  pending: readonly Pending[],
-  failed: Set<DynamoDbStreamRecord>,
-  ports: StatusStreamPorts,
-): Promise<void> {
-  const byMessage = new Map<string, Pending[]>();
-  for (const item of pending) {
-    const list = byMessage.get(item.change.event.id);
-    if (list) list.push(item);
-    else byMessage.set(item.change.event.id, [item]);
-  }
-  const queue = [...byMessage.values()];
-  const worker = async () => {
-    for (let items = queue.shift(); items !== undefined; items = queue.shift()) {
-      await sendInOrder(items, failed, ports);
-    }
-  };
-  const concurrency = Math.max(1, ports.callbackConcurrency ?? 16);
-  await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
-}
-
-async function sendInOrder(
-  items: readonly Pending[],
-  failed: Set<DynamoDbStreamRecord>,
-  ports: StatusStreamPorts,
-): Promise<void> {
-  let blocked = false;
-  for (const { record, change } of items) {
-    if (blocked || failed.has(record)) {
-      blocked = true;
-      failed.add(record);
-      continue;
-    }
-    if (change.callbackUrl === undefined) continue;
-    const { id, status } = change.event;
-    try {
-      await ports.sendCallback(change.callbackUrl, change.event);
-    } catch (error) {
-      if (error instanceof CallbackRefusedError) {
-        ports.log.warn('callback refused', { id, status, reason: error.reason });
-        continue;
-      }
-      blocked = true;
-      failed.add(record);
-      ports.log.warn('callback failed', {
-        id,
-        status,
-        target: urlOrigin(change.callbackUrl),
-        reason:
-          error instanceof CallbackError ? error.message : error instanceof Error ? error.name : 'unknown',
-        ...(error instanceof CallbackError && error.status !== undefined ? { httpStatus: error.status } : {}),
-      });
-    }
-  }
-}
-
-/** Where a URL points, without path or query (it may carry the receiver's token): enough to tell receivers apart. */
-function urlOrigin(url: string): string {
-  return URL.canParse(url) ? new URL(url).origin : 'invalid-url';
 }

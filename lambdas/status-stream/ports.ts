@@ -1,9 +1,9 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { secretsManagerReader } from '#core/aws/secrets.ts';
+import { createSqsClient } from '#core/aws/clients.ts';
 import { createLogger } from '#core/observability/json-logger.ts';
 import type { Logger, LogWriter } from '#core/observability/logger.ts';
-import { callbackSender } from './callback-sender.ts';
-import type { SigningSecretSource, StatusStreamConfig } from './config.ts';
+import { sqsCallbackEnqueuer } from '#lambdas/callbacks/callback-job.ts';
+import type { StatusStreamConfig } from './config.ts';
 import { eventBridgePublisher } from './event-publishers.ts';
 import type { StatusStreamPorts } from './handle-records.ts';
 
@@ -26,23 +26,13 @@ export function createStatusStreamPorts(
     region: config.region,
     ...(config.endpoints.eventBridge ? { endpoint: config.endpoints.eventBridge } : {}),
   });
+  const sqs = createSqsClient({
+    region: config.region,
+    ...(config.endpoints.sqs ? { endpoint: config.endpoints.sqs } : {}),
+  });
   return {
     publishEvents: eventBridgePublisher(eventBridge, config.eventBusName),
-    sendCallback: callbackSender({
-      secret: signingSecret(config.signingSecret, config),
-      allowLoopback: config.allowLoopbackCallbacks,
-      timeoutMs: config.callbackTimeoutMs,
-    }),
+    enqueueCallbacks: sqsCallbackEnqueuer(sqs, config.callbackQueueUrl),
     log,
   };
-}
-
-/** Read on the first callback and kept by callbackSender; a failed read is tried again next time. */
-function signingSecret(source: SigningSecretSource, config: StatusStreamConfig): () => Promise<string> {
-  if (source.kind === 'inline') return async () => source.secret;
-  const read = secretsManagerReader({
-    region: config.region,
-    ...(config.endpoints.secretsManager ? { endpoint: config.endpoints.secretsManager } : {}),
-  });
-  return () => read(source.secretArn);
 }

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig as loadBindServiceConfig } from '#bind-service/config.ts';
 import { loadConfig as loadApiConfig } from '#lambdas/api/config.ts';
+import { loadCallbackWorkerConfig } from '#lambdas/callbacks/config.ts';
 import { loadStatusStreamConfig } from '#lambdas/status-stream/config.ts';
 import { type Synthesised, synthesise } from './synth.ts';
 
@@ -70,13 +71,23 @@ describe('environment given to each component', () => {
     expect(config.prepare).toEqual({ isoMode: false, maxParts: 10 });
   });
 
-  it('when the status-stream Lambda reads its environment, then its config validates with a signing secret ARN', () => {
+  it('when the status-stream Lambda reads its environment, then its config validates with the callback queue', () => {
     // Prepare
     const env = lambdaEnvironment(synth, 'SmsSenderStatusStreamHandlerFunction');
     // Act
     const config = loadStatusStreamConfig(env);
     // Assess
-    expect(config.signingSecret.kind).toBe('secret');
     expect(config.eventBusName).toBe('default');
+    expect(config.callbackQueueUrl).not.toBe('');
+  });
+
+  it('when the callback worker Lambda reads its environment, then its config validates with a signing secret ARN', () => {
+    // Prepare
+    const env = lambdaEnvironment(synth, 'SmsSenderCallbacksWorkerFunction');
+    // Act
+    const config = loadCallbackWorkerConfig(env);
+    // Assess
+    expect(config.signingSecret.kind).toBe('secret');
+    expect(config.messagesTable).not.toBe('');
   });
 });

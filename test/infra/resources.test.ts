@@ -1,8 +1,13 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { toCreateTableInput } from '#core/aws/resources/create-table-input.ts';
-import { INBOUND_TABLE, MESSAGES_TABLE, QUEUES } from '#core/aws/resources/resource-definitions.ts';
-import { type Synthesised, synthesise } from './synth.ts';
+import {
+  CALLBACK_QUEUE,
+  INBOUND_TABLE,
+  MESSAGES_TABLE,
+  QUEUES,
+} from '#core/aws/resources/resource-definitions.ts';
+import { asList, policyStatements, type Synthesised, synthesise } from './synth.ts';
 
 // Tables, queues, network, the status consumer and the alarms: built from the shared definitions, so
 // the local stack (which creates tables from the same objects) and AWS cannot disagree.
@@ -102,7 +107,7 @@ describe('SmsSender stack resources', () => {
       },
     });
     // Assess
-    expect(queues).toHaveLength(5);
+    expect(queues).toHaveLength(7);
     expect(Object.keys(policies)).toHaveLength(queues.length);
   });
 
@@ -124,7 +129,9 @@ describe('SmsSender stack resources', () => {
 
   it('when the status consumer is synthesised, then it reports item failures, bisects and sends exhausted records to a queue', () => {
     // Act
-    const mapping = synth.template.findResources('AWS::Lambda::EventSourceMapping');
+    const mapping = synth.template.findResources('AWS::Lambda::EventSourceMapping', {
+      Properties: { StartingPosition: Match.anyValue() },
+    });
     // Assess
     expect(Object.keys(mapping)).toHaveLength(1);
     synth.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
@@ -149,7 +156,7 @@ describe('SmsSender stack resources', () => {
       Properties: Record<string, unknown>;
     }[];
     // Assess
-    expect(functions).toHaveLength(2);
+    expect(functions).toHaveLength(3);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -175,13 +182,58 @@ describe('SmsSender stack resources', () => {
     );
     const count = (name: string) => metricNames.filter((metric) => metric === name).length;
     // Assess
-    expect(count('ApproximateNumberOfMessagesVisible')).toBe(3); // two DLQs + stream failures
+    expect(count('ApproximateNumberOfMessagesVisible')).toBe(4); // lane DLQs, stream failures, callback DLQ
     expect(count('ApproximateAgeOfOldestMessage')).toBe(2);
     expect(count('BindsUp')).toBe(1);
     expect(count('Throttled')).toBe(1);
     expect(count('UnknownOutcomes')).toBe(1);
     expect(count('5XXError')).toBe(1);
-    expect(count('Errors')).toBe(2);
+    expect(count('Errors')).toBe(3);
     synth.template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+
+  it('when the callback worker is synthesised, then it consumes the callback queue with partial batch failures and the queue redrives to its DLQ at the shared limit', () => {
+    // Act
+    // CDK drops the repeated id: Callbacks/Callbacks is SmsSenderCallbacks<hash>.
+    const queue = resourceOf(synth, 'AWS::SQS::Queue', 'SmsSenderCallbacks');
+    // Assess
+    expect(queue.Properties).toMatchObject({
+      VisibilityTimeout: CALLBACK_QUEUE.visibilityTimeoutSeconds,
+      RedrivePolicy: {
+        deadLetterTargetArn: {
+          'Fn::GetAtt': [expect.stringMatching(/^SmsSenderCallbacksCallbacksDlq[0-9A-F]{8}$/), 'Arn'],
+        },
+        maxReceiveCount: CALLBACK_QUEUE.maxReceiveCount,
+      },
+    });
+    synth.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: {
+        'Fn::GetAtt': [Match.stringLikeRegexp('^SmsSenderCallbacks[0-9A-F]{8}$'), 'Arn'],
+      },
+      FunctionName: { Ref: Match.stringLikeRegexp('^SmsSenderCallbacksWorkerFunction') },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it('when the roles are synthesised, then the stream only sends callback jobs and the worker only updates messages and reads the signing secret', () => {
+    // Prepare
+    const statements = policyStatements(synth.template);
+    const actionsOf = (policy: RegExp) =>
+      statements.filter((s) => policy.test(s.policy)).flatMap((s) => asList(s.Action));
+    // Act
+    const stream = actionsOf(/^SmsSenderStatusStreamHandlerRole/);
+    const worker = actionsOf(/^SmsSenderCallbacksWorkerRole/);
+    // Assess
+    expect(stream).toContain('sqs:SendMessage');
+    expect(stream).not.toContain('secretsmanager:GetSecretValue');
+    expect(
+      stream.filter((action) => action.startsWith('dynamodb:') && action !== 'dynamodb:ListStreams'),
+    ).toEqual(expect.not.arrayContaining(['dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:GetItem']));
+    expect(worker).toEqual(
+      expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage']),
+    );
+    expect(worker).toContain('secretsmanager:GetSecretValue');
+    expect(worker.filter((action) => action.startsWith('dynamodb:'))).toEqual(['dynamodb:UpdateItem']);
+    expect(worker).not.toContain('sqs:SendMessage');
   });
 });

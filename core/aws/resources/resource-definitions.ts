@@ -132,6 +132,22 @@ export const QUEUES = {
   },
 } as const satisfies Record<string, QueueDefinition>;
 
+/**
+ * Signed status callbacks, one job per (message, status change), fed by the stream handler so one
+ * dead receiver never holds the stream. The worker spreads a job's attempts out by setting its
+ * visibility from the receive count (callback back-off), so the timeout here only bounds one attempt
+ * in flight; after maxReceiveCount attempts the job rests on the DLQ.
+ */
+export const CALLBACK_QUEUE = {
+  id: 'Callbacks',
+  visibilityTimeoutSeconds: 60,
+  messageRetentionSeconds: 4 * DAY_SECONDS,
+  maxMessageSizeBytes: 256 * 1024,
+  receiveWaitTimeSeconds: 20,
+  maxReceiveCount: 8,
+  dlq: { id: 'CallbacksDlq', messageRetentionSeconds: DLQ_RETENTION_SECONDS },
+} as const satisfies QueueDefinition;
+
 export type Lane = keyof typeof QUEUES;
 export const LANES = ['urgent', 'bulk'] as const satisfies readonly Lane[];
 
@@ -145,6 +161,8 @@ export interface QueueNames {
   bulk: string;
   urgentDlq: string;
   bulkDlq: string;
+  callbacks: string;
+  callbacksDlq: string;
 }
 
 export function tableNames(prefix: string): TableNames {
@@ -157,5 +175,7 @@ export function queueNames(prefix: string): QueueNames {
     bulk: `${prefix}-bulk`,
     urgentDlq: `${prefix}-urgent-dlq`,
     bulkDlq: `${prefix}-bulk-dlq`,
+    callbacks: `${prefix}-callbacks`,
+    callbacksDlq: `${prefix}-callbacks-dlq`,
   };
 }

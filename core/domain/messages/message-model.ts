@@ -56,8 +56,28 @@ export interface MessageRecord {
   read: boolean;
   clicked: boolean;
   hlr?: Record<string, string>;
+  /** The last callback attempt, written by the callback worker (not a status change: no event). */
+  callback?: CallbackOutcome;
   createdAt: string;
   updatedAt: string;
+}
+
+/**
+ * delivered: the receiver answered 2xx. retrying: it failed and will be tried again. failed: the
+ * last allowed attempt failed (the job is on the callback DLQ). rejected: an answer retrying cannot
+ * change (3xx, 4xx but 408/429). refused: the URL may not be called from here.
+ */
+export type CallbackResult = 'delivered' | 'retrying' | 'failed' | 'rejected' | 'refused';
+
+export interface CallbackOutcome {
+  /** Attempts of the job this outcome belongs to. */
+  attempts: number;
+  /** The receiver's HTTP status; null when it did not answer (timeout, connection refused). */
+  lastStatus: number | null;
+  lastAt: string;
+  outcome: CallbackResult;
+  /** The status change the callback told of. */
+  forStatus: MessageStatus;
 }
 
 export interface NewRecordInput {

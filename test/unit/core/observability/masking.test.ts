@@ -3,12 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { bindServiceLogger } from '#bind-service/logger.ts';
 import type { Logger, LogWriter } from '#core/observability/logger.ts';
 import { type ApiEnv, apiLogger, logFields, requestLog } from '#lambdas/api/http/request-log.ts';
+import { handleCallbackJobs } from '#lambdas/callbacks/handle-jobs.ts';
+import { callbackWorkerLogger } from '#lambdas/callbacks/ports.ts';
 import { CallbackError } from '#lambdas/status-stream/callback.ts';
-import { memoryEventSink } from '#lambdas/status-stream/event-publishers.ts';
-import { handleStreamRecords } from '#lambdas/status-stream/handle-records.ts';
 import { statusStreamLogger } from '#lambdas/status-stream/ports.ts';
 import { captureLogs } from '#test/helpers/logs.ts';
-import { deliveredRecord } from '#test/unit/lambdas/status-stream/records.ts';
+import { callbackJob } from '#test/unit/lambdas/callbacks/jobs.ts';
 
 // Every runtime's logger, built the way that runtime builds it, holds to the same rules: a phone
 // number in a field or quoted by an error is masked, message text and credentials never appear.
@@ -42,6 +42,7 @@ const runtimes: [string, (write: LogWriter) => Logger][] = [
   ['bind-service', (write) => bindServiceLogger('debug', write).child({ component: 'pipeline' })],
   ['api', (write) => apiLogger(write)],
   ['status-stream', (write) => statusStreamLogger(write)],
+  ['callback-worker', (write) => callbackWorkerLogger(write)],
 ];
 
 describe.each(runtimes)('the %s logger', (service, build) => {
@@ -96,19 +97,21 @@ describe('the api request log', () => {
   });
 });
 
-describe('the status-stream handler', () => {
+describe('the callback worker', () => {
   it('when a callback fails with an error quoting a phone number, then the logged reason has it masked', async () => {
     // Prepare
     const { lines, write } = captureLogs();
     const ports = {
-      publishEvents: memoryEventSink().publish,
       sendCallback: async () => {
         throw new CallbackError(`receiver refused ${PHONE}`, 400);
       },
-      log: statusStreamLogger(write),
+      recordOutcome: async () => undefined,
+      delayRetry: async () => undefined,
+      maxAttempts: 8,
+      log: callbackWorkerLogger(write),
     };
     // Act
-    await handleStreamRecords([deliveredRecord({ callbackUrl: 'https://hooks.example.com/sms' })], ports);
+    await handleCallbackJobs([callbackJob()], ports);
     // Assess
     expect(lines).toEqual([
       expect.objectContaining({

@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { CallbackError } from '#lambdas/status-stream/callback.ts';
-import { CallbackRefusedError, type CallbackSender } from '#lambdas/status-stream/callback-sender.ts';
+import type { CallbackEnqueuer, CallbackJob } from '#lambdas/callbacks/callback-job.ts';
 import { type EventPublisher, memoryEventSink } from '#lambdas/status-stream/event-publishers.ts';
 import { handleStreamRecords, type StatusStreamPorts } from '#lambdas/status-stream/handle-records.ts';
 import { statusStreamLogger } from '#lambdas/status-stream/ports.ts';
-import type { MessageStatusChanged } from '#lambdas/status-stream/status-event.ts';
 import type { DynamoDbStreamRecord } from '#lambdas/status-stream/stream-event.ts';
 import { captureLogs } from '#test/helpers/logs.ts';
 import { deliveredRecord, statusRecord, streamRecord } from './records.ts';
@@ -15,18 +13,19 @@ const HOOK = 'https://hooks.example.com/sms';
 
 function ports(overrides: Partial<StatusStreamPorts> = {}) {
   const sink = memoryEventSink();
-  const calls: { url: string; event: MessageStatusChanged }[] = [];
+  const jobs: CallbackJob[] = [];
   const { lines: logs, write } = captureLogs();
-  const sendCallback: CallbackSender = async (url, event) => {
-    calls.push({ url, event });
+  const enqueueCallbacks: CallbackEnqueuer = async (queued) => {
+    jobs.push(...queued);
+    return queued.map(() => true);
   };
   const built: StatusStreamPorts = {
     publishEvents: sink.publish,
-    sendCallback,
+    enqueueCallbacks,
     log: statusStreamLogger(write),
     ...overrides,
   };
-  return { ports: built, sink, calls, logs };
+  return { ports: built, sink, jobs, logs };
 }
 
 function sequenceOf(record: DynamoDbStreamRecord): string {
@@ -34,9 +33,9 @@ function sequenceOf(record: DynamoDbStreamRecord): string {
 }
 
 describe('handleStreamRecords', () => {
-  it('when records carry status changes, then each becomes one event and one callback, and none fails', async () => {
+  it('when records carry status changes, then each becomes one event and one callback job, and none fails', async () => {
     // Prepare
-    const { ports: p, sink, calls } = ports();
+    const { ports: p, sink, jobs } = ports();
     const records = [
       statusRecord({ id: ID_A, status: 'submitting', callbackUrl: HOOK }, { status: 'submitted' }),
       deliveredRecord({ id: ID_A, callbackUrl: HOOK }),
@@ -47,31 +46,29 @@ describe('handleStreamRecords', () => {
     // Assess
     expect(response).toEqual({ batchItemFailures: [] });
     expect(sink.events.map((e) => e.status)).toEqual(['submitted', 'delivered']);
-    expect(calls.map((c) => [c.url, c.event.status])).toEqual([
+    expect(jobs.map((job) => [job.callbackUrl, job.event.status])).toEqual([
       [HOOK, 'submitted'],
       [HOOK, 'delivered'],
     ]);
   });
 
-  it('when EventBridge refuses an event, then its record is reported and its callback is not sent', async () => {
+  it('when EventBridge refuses an event, then its record is reported and its callback is not queued', async () => {
     // Prepare
     const refuseFirst: EventPublisher = async (events) => events.map((_, index) => index !== 0);
-    const { ports: p, calls } = ports({ publishEvents: refuseFirst });
+    const { ports: p, jobs } = ports({ publishEvents: refuseFirst });
     const first = deliveredRecord({ id: ID_A, callbackUrl: HOOK });
     const second = deliveredRecord({ id: ID_B, callbackUrl: HOOK });
     // Act
     const response = await handleStreamRecords([first, second], p);
     // Assess
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: sequenceOf(first) }]);
-    expect(calls.map((c) => c.event.id)).toEqual([ID_B]);
+    expect(jobs.map((job) => job.event.id)).toEqual([ID_B]);
   });
 
-  it('when a callback fails, then that record and the same message’s later records are reported, other messages go on', async () => {
+  it('when a callback job is not queued, then that record and the same message’s later records are reported, other messages go on', async () => {
     // Prepare
-    const failing: CallbackSender = async (_, event) => {
-      if (event.id === ID_A) throw new CallbackError('callback answered 503', 503);
-    };
-    const { ports: p, logs } = ports({ sendCallback: failing });
+    const refuseA: CallbackEnqueuer = async (queued) => queued.map((job) => job.event.id !== ID_A);
+    const { ports: p, logs } = ports({ enqueueCallbacks: refuseA });
     const submittedA = statusRecord(
       { id: ID_A, status: 'submitting', callbackUrl: HOOK },
       { status: 'submitted' },
@@ -85,31 +82,18 @@ describe('handleStreamRecords', () => {
       { itemIdentifier: sequenceOf(submittedA) },
       { itemIdentifier: sequenceOf(deliveredA) },
     ]);
-    expect(logs).toContainEqual(
-      expect.objectContaining({
-        msg: 'callback failed',
-        id: ID_A,
-        httpStatus: 503,
-        target: 'https://hooks.example.com',
-      }),
-    );
+    expect(logs).toContainEqual(expect.objectContaining({ msg: 'callback job not queued', id: ID_A }));
   });
 
-  it('when the callback target is refused, then the record is not a failure (a retry cannot help)', async () => {
+  it('when a message has no callback URL, then no job is queued for it', async () => {
     // Prepare
-    const refusing: CallbackSender = async () => {
-      throw new CallbackRefusedError('loopback or link-local address');
-    };
-    const { ports: p, sink, logs } = ports({ sendCallback: refusing });
+    const { ports: p, sink, jobs } = ports();
     // Act
-    const response = await handleStreamRecords(
-      [deliveredRecord({ callbackUrl: 'http://127.0.0.1/hook' })],
-      p,
-    );
+    const response = await handleStreamRecords([deliveredRecord({ id: ID_A })], p);
     // Assess
     expect(response.batchItemFailures).toEqual([]);
     expect(sink.events).toHaveLength(1);
-    expect(logs).toContainEqual(expect.objectContaining({ level: 'warn', msg: 'callback refused' }));
+    expect(jobs).toEqual([]);
   });
 
   it('when an image cannot be read, then the record is skipped with an error log, not retried forever', async () => {
@@ -128,10 +112,8 @@ describe('handleStreamRecords', () => {
 
   it('when any log line is written, then it never contains the recipient', async () => {
     // Prepare
-    const failing: CallbackSender = async () => {
-      throw new CallbackError('callback could not connect');
-    };
-    const { ports: p, logs } = ports({ sendCallback: failing });
+    const refuseAll: CallbackEnqueuer = async (queued) => queued.map(() => false);
+    const { ports: p, logs } = ports({ enqueueCallbacks: refuseAll });
     // Act
     await handleStreamRecords([deliveredRecord({ callbackUrl: HOOK })], p);
     // Assess

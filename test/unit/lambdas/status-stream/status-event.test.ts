@@ -10,6 +10,28 @@ import {
 } from './records.ts';
 
 describe('statusChangeOf', () => {
+  it('when the callback worker records an attempt on the message, then that write is no status change (no event, no callback loop)', () => {
+    // Prepare
+    const delivered = messageRecord({ status: 'delivered', callbackUrl: 'https://hooks.example.com/sms' });
+    const record = streamRecord('MODIFY', {
+      old: messageItem(delivered),
+      new: messageItem({
+        ...delivered,
+        callback: {
+          attempts: 1,
+          lastStatus: 503,
+          lastAt: '2025-01-01T00:00:02.000Z',
+          outcome: 'retrying',
+          forStatus: 'delivered',
+        },
+      }),
+    });
+    // Act
+    const change = statusChangeOf(record);
+    // Assess
+    expect(change).toBeUndefined();
+  });
+
   it('when a message moves from submitted to delivered, then the event carries the new state and the old status', () => {
     // Prepare
     const record = deliveredRecord({ clientRef: 'order-7', batchId: 'b_01JZ0000000000000000000009' });

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { type ConfigSource, type Env, loadEnv, variableError } from '#core/config/load-env.ts';
+import { endpointUrl } from '#core/config/shared-variables.ts';
+import { VAR } from '#core/config/variables.ts';
+import { ConfigError } from '#core/domain/errors.ts';
+
+// The callback worker's settings, read once at cold start; a missing or bad variable fails the init
+// phase with its name instead of failing every batch.
+
+const envSchema = z.object({
+  [VAR.CALLBACK_QUEUE_URL]: z.string().min(1),
+  [VAR.MESSAGES_TABLE]: z.string().min(1),
+  // Local mode gives the secret itself; in AWS it is read from Secrets Manager once per cold start.
+  [VAR.CALLBACK_SIGNING_SECRET]: z.string().min(16).optional(),
+  [VAR.CALLBACK_SIGNING_SECRET_ARN]: z.string().min(1).optional(),
+  // Only the local stack sets this: there the callback receivers are on the same machine.
+  [VAR.ALLOW_LOOPBACK_CALLBACKS]: z.enum(['true', 'false']).default('false'),
+  [VAR.CALLBACK_TIMEOUT_MS]: z.coerce.number().int().min(100).max(30_000).default(5_000),
+  [VAR.AWS_REGION]: z.string().min(1),
+  [VAR.AWS_ENDPOINT_URL_SQS]: endpointUrl,
+  [VAR.AWS_ENDPOINT_URL_DYNAMODB]: endpointUrl,
+  [VAR.AWS_ENDPOINT_URL_SECRETS_MANAGER]: endpointUrl,
+});
+
+export type SigningSecretSource = { kind: 'inline'; secret: string } | { kind: 'secret'; secretArn: string };
+
+export interface CallbackWorkerConfig {
+  queueUrl: string;
+  messagesTable: string;
+  signingSecret: SigningSecretSource;
+  allowLoopbackCallbacks: boolean;
+  callbackTimeoutMs: number;
+  region: string;
+  endpoints: { sqs?: string; dynamodb?: string; secretsManager?: string };
+}
+
+export class CallbackWorkerConfigError extends ConfigError {}
+
+const SOURCE: ConfigSource = { component: 'callback-worker', error: CallbackWorkerConfigError };
+
+export function loadCallbackWorkerConfig(env: Env): CallbackWorkerConfig {
+  const vars = loadEnv(envSchema, env, SOURCE);
+  const inline = vars.CALLBACK_SIGNING_SECRET;
+  const arn = vars.CALLBACK_SIGNING_SECRET_ARN;
+  if ((inline === undefined) === (arn === undefined)) {
+    throw variableError(
+      SOURCE,
+      [VAR.CALLBACK_SIGNING_SECRET, VAR.CALLBACK_SIGNING_SECRET_ARN],
+      'give exactly one of them',
+    );
+  }
+  return {
+    queueUrl: vars.CALLBACK_QUEUE_URL,
+    messagesTable: vars.MESSAGES_TABLE,
+    signingSecret:
+      inline !== undefined ? { kind: 'inline', secret: inline } : { kind: 'secret', secretArn: arn ?? '' },
+    allowLoopbackCallbacks: vars.ALLOW_LOOPBACK_CALLBACKS === 'true',
+    callbackTimeoutMs: vars.CALLBACK_TIMEOUT_MS,
+    region: vars.AWS_REGION,
+    endpoints: {
+      ...(vars.AWS_ENDPOINT_URL_SQS ? { sqs: vars.AWS_ENDPOINT_URL_SQS } : {}),
+      ...(vars.AWS_ENDPOINT_URL_DYNAMODB ? { dynamodb: vars.AWS_ENDPOINT_URL_DYNAMODB } : {}),
+      ...(vars.AWS_ENDPOINT_URL_SECRETS_MANAGER
+        ? { secretsManager: vars.AWS_ENDPOINT_URL_SECRETS_MANAGER }
+        : {}),
+    },
+  };
+}

@@ -1,0 +1,118 @@
+import type { CallbackOutcome, CallbackResult } from '#core/domain/messages/message-model.ts';
+import type { Logger } from '#core/observability/logger.ts';
+import { CallbackError } from '#lambdas/status-stream/callback.ts';
+import type { CallbackSender } from '#lambdas/status-stream/callback-sender.ts';
+import { backoffSeconds, failureKind } from './attempt-policy.ts';
+import { type CallbackJob, parseCallbackJob } from './callback-job.ts';
+import type { SqsBatchResponse, SqsRecord } from './sqs-event.ts';
+
+// The callback worker's one job: post each queued callback once, record how it went on the message,
+// and hand back only the jobs worth another attempt, each delayed by its own back-off. A dead
+// receiver costs its own jobs' attempts, never another message's callback or the stream.
+
+export interface CallbackWorkerPorts {
+  sendCallback: CallbackSender;
+  /** Writes `callback` on the message; a failure is logged, not retried (the callback itself went). */
+  recordOutcome: (messageId: string, outcome: CallbackOutcome) => Promise<void>;
+  /** Hides the job for this long before SQS hands it out again. */
+  delayRetry: (receiptHandle: string, seconds: number) => Promise<void>;
+  /** The callback queue's maxReceiveCount: after that many attempts SQS moves the job to the DLQ. */
+  maxAttempts: number;
+  backoff?: (attempt: number) => number;
+  log: Logger;
+  now?: () => Date;
+  /** Jobs posted at the same time; default 10 (a Lambda batch). */
+  concurrency?: number;
+}
+
+export async function handleCallbackJobs(
+  records: readonly SqsRecord[],
+  ports: CallbackWorkerPorts,
+): Promise<SqsBatchResponse> {
+  const failed: string[] = [];
+  const queue = [...records];
+  const worker = async () => {
+    for (let record = queue.shift(); record !== undefined; record = queue.shift()) {
+      if (!(await attempt(record, ports))) failed.push(record.messageId);
+    }
+  };
+  const concurrency = Math.max(1, ports.concurrency ?? 10);
+  await Promise.all(Array.from({ length: Math.min(concurrency, records.length) }, worker));
+  return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
+}
+
+/** One attempt of one job; false when it must come back. */
+async function attempt(record: SqsRecord, ports: CallbackWorkerPorts): Promise<boolean> {
+  const job = parseCallbackJob(record.body);
+  if (!job) {
+    // Not a job and never will be: dropping it is all that is left (nothing identifies a message).
+    ports.log.error('callback job dropped: unreadable body', { queueMessageId: record.messageId });
+    return true;
+  }
+  const attempts = Math.max(1, Number(record.attributes.ApproximateReceiveCount ?? '1') || 1);
+  try {
+    await ports.sendCallback(job.callbackUrl, job.event);
+    await saveOutcome(job, ports, { attempts, lastStatus: 200, outcome: 'delivered' });
+    return true;
+  } catch (error) {
+    const lastStatus = error instanceof CallbackError && error.status !== undefined ? error.status : null;
+    const last = attempts >= ports.maxAttempts;
+    const outcome: CallbackResult =
+      failureKind(error) === 'final'
+        ? error instanceof CallbackError
+          ? 'rejected'
+          : 'refused'
+        : last
+          ? 'failed'
+          : 'retrying';
+    ports.log.warn('callback failed', {
+      id: job.event.id,
+      status: job.event.status,
+      target: urlOrigin(job.callbackUrl),
+      attempts,
+      outcome,
+      reason: error instanceof Error ? error.message : 'unknown',
+      ...(lastStatus !== null ? { httpStatus: lastStatus } : {}),
+    });
+    await saveOutcome(job, ports, { attempts, lastStatus, outcome });
+    if (outcome !== 'retrying' && outcome !== 'failed') return true;
+    // The last attempt is reported failed too and made visible at once: the next receive then finds
+    // it over maxReceiveCount and SQS moves it to the DLQ, where it is alarmed.
+    await delay(record, ports, last ? 0 : (ports.backoff ?? backoffSeconds)(attempts));
+    return false;
+  }
+}
+
+async function saveOutcome(
+  job: CallbackJob,
+  ports: CallbackWorkerPorts,
+  result: Pick<CallbackOutcome, 'attempts' | 'lastStatus' | 'outcome'>,
+): Promise<void> {
+  const outcome: CallbackOutcome = {
+    ...result,
+    lastAt: (ports.now?.() ?? new Date()).toISOString(),
+    forStatus: job.event.status,
+  };
+  try {
+    await ports.recordOutcome(job.event.id, outcome);
+  } catch (error) {
+    ports.log.warn('callback outcome not recorded', {
+      id: job.event.id,
+      error: error instanceof Error ? error.name : 'unknown',
+    });
+  }
+}
+
+async function delay(record: SqsRecord, ports: CallbackWorkerPorts, seconds: number): Promise<void> {
+  try {
+    await ports.delayRetry(record.receiptHandle, seconds);
+  } catch (error) {
+    // The job still comes back, after the queue's own visibility timeout instead.
+    ports.log.warn('callback back-off not set', { error: error instanceof Error ? error.name : 'unknown' });
+  }
+}
+
+/** Where a URL points, without path or query (it may carry the receiver's token). */
+function urlOrigin(url: string): string {
+  return URL.canParse(url) ? new URL(url).origin : 'invalid-url';
+}

@@ -1,0 +1,12 @@
+import { loadCallbackWorkerConfig } from './config.ts';
+import { handleCallbackJobs } from './handle-jobs.ts';
+import { createCallbackWorkerPorts } from './ports.ts';
+import type { SqsBatchResponse, SqsEvent } from './sqs-event.ts';
+
+// The Lambda entry on the callback queue (ReportBatchItemFailures). Config and clients are built once,
+// at cold start; each invocation is one call of the use case.
+
+const ports = createCallbackWorkerPorts(loadCallbackWorkerConfig(process.env));
+
+export const handler = (event: SqsEvent): Promise<SqsBatchResponse> =>
+  handleCallbackJobs(event.Records, ports);

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { loadCallbackWorkerConfig } from '#lambdas/callbacks/config.ts';
+
+const BASE = {
+  CALLBACK_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/callbacks',
+  MESSAGES_TABLE: 'sms-messages',
+  AWS_REGION: 'eu-west-1',
+};
+
+describe('loadCallbackWorkerConfig', () => {
+  it('when the secret comes from Secrets Manager, then loopback callbacks stay refused by default', () => {
+    // Act
+    const config = loadCallbackWorkerConfig({
+      ...BASE,
+      CALLBACK_SIGNING_SECRET_ARN: 'arn:aws:secretsmanager:x',
+    });
+    // Assess
+    expect(config).toMatchObject({
+      queueUrl: BASE.CALLBACK_QUEUE_URL,
+      messagesTable: 'sms-messages',
+      signingSecret: { kind: 'secret', secretArn: 'arn:aws:secretsmanager:x' },
+      allowLoopbackCallbacks: false,
+      callbackTimeoutMs: 5000,
+    });
+  });
+
+  it.each([
+    ['neither secret', {}],
+    [
+      'both secrets',
+      { CALLBACK_SIGNING_SECRET: 'local-secret-0123456789', CALLBACK_SIGNING_SECRET_ARN: 'arn:x' },
+    ],
+  ])('when %s is given, then loading fails naming both variables', (_, secrets) => {
+    // Act
+    const load = () => loadCallbackWorkerConfig({ ...BASE, ...secrets });
+    // Assess
+    expect(load).toThrow(/CALLBACK_SIGNING_SECRET, CALLBACK_SIGNING_SECRET_ARN/);
+  });
+
+  it('when the messages table is missing, then loading fails naming it', () => {
+    // Act
+    const load = () =>
+      loadCallbackWorkerConfig({
+        CALLBACK_QUEUE_URL: BASE.CALLBACK_QUEUE_URL,
+        AWS_REGION: 'eu-west-1',
+        CALLBACK_SIGNING_SECRET_ARN: 'arn:x',
+      });
+    // Assess
+    expect(load).toThrow(/MESSAGES_TABLE/);
+  });
+});
