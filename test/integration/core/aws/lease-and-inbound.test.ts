@@ -85,7 +85,7 @@ describe('LeaseRepository and InboundRepository (DynamoDB Local)', () => {
       text: 'STOP',
       receivedAt: '2030-01-01T00:00:00.000Z',
       parts: 1,
-      smscId: '0000ABC',
+      smscId: '0002748',
     };
 
     it('when the SMSC redelivers an incoming message, then it is stored once', async () => {
@@ -96,7 +96,8 @@ describe('LeaseRepository and InboundRepository (DynamoDB Local)', () => {
       const again = await inbound.recordInbound({
         ...mo,
         id: 'in-2',
-        smscId: 'abc',
+        // The same decimal id spelt without padding: the id base is a setting, never guessed per id.
+        smscId: '2748',
         receivedAt: '2030-01-01T00:00:05.000Z',
       });
       // Assess
