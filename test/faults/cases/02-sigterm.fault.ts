@@ -7,7 +7,9 @@ import { sendMessages } from '../harness/traffic.ts';
 // to the queue, and a new task sends it once.
 
 describe('fault case 2: SIGTERM while draining a backlog', () => {
-  it('when the bind-service gets SIGTERM mid-backlog, then it exits 0 in time and every message ends once', async () => {
+  it('when the bind-service gets SIGTERM mid-backlog, then it exits 0 in time and every message ends once', {
+    timeout: 240_000,
+  }, async () => {
     // Prepare
     let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
     let stopMs = 0;
