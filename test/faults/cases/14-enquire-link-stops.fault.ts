@@ -6,7 +6,9 @@ import { sendMessages } from '../harness/traffic.ts';
 // and rebinds; traffic before and after is delivered once.
 
 describe('fault case 14: enquire_link answers stop', () => {
-  it('when enquire_link goes unanswered, then the engine rebinds and every message ends once', async () => {
+  it('when enquire_link goes unanswered, then the engine rebinds and every message ends once', {
+    timeout: 240_000,
+  }, async () => {
     const result = await runCase({
       number: 14,
       name: 'enquire_link answers stop',
