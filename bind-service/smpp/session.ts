@@ -86,11 +86,7 @@ export class SmppClient extends SessionEventEmitter {
         onBound: (connection) => this.onBound(connection),
         onCredentialsRefused: (error) => this.finish('bad-credentials', error),
       },
-      {
-        now: this.now,
-        ...(options.random ? { random: options.random } : {}),
-        ...(options.bindPermit ? { permit: options.bindPermit } : {}),
-      },
+      { now: this.now, random: options.random, permit: options.bindPermit },
     );
   }
 
@@ -317,12 +313,9 @@ export class SmppClient extends SessionEventEmitter {
 
   private settle(pdu: PDU, outcome: SubmitOutcome): void {
     const submit = this.window.settle(pdu.sequence_number);
-    if (submit) {
-      submit.resolve(outcome);
-      return;
-    }
-    const tag = this.window.takeLate(pdu.sequence_number, this.now())?.tag;
-    if (tag) this.emit('late-answer', { tag, outcome, sequenceNumber: pdu.sequence_number });
+    const tag = submit ? undefined : this.window.takeLate(pdu.sequence_number, this.now())?.tag;
+    if (submit) submit.resolve(outcome);
+    else if (tag) this.emit('late-answer', { tag, outcome, sequenceNumber: pdu.sequence_number });
     else this.unexpected(pdu);
   }
 

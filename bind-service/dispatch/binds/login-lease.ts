@@ -32,7 +32,6 @@ export class LoginLease {
   private watchdog: NodeJS.Timeout | undefined;
   /** When the last renewal that succeeded was sent: the lease runs until then + ttl at the earliest. */
   private renewedAt = 0;
-  private renewing: Promise<boolean | undefined> | undefined;
   private onLost: ((reason: string) => void) | undefined;
   private readonly now: () => number;
   private readonly lossAfterMs: number;
@@ -116,15 +115,11 @@ export class LoginLease {
     return this.key !== undefined && this.now() - this.renewedAt < this.lossAfterMs;
   }
 
-  /** true: renewed; false: someone else's (reported lost); undefined: the store did not answer. */
-  private renew(): Promise<boolean | undefined> {
-    this.renewing ??= this.renewOnce().finally(() => {
-      this.renewing = undefined;
-    });
-    return this.renewing;
-  }
-
-  private async renewOnce(): Promise<boolean | undefined> {
+  /**
+   * true: renewed; false: someone else's (reported lost); undefined: the store did not answer. Calls
+   * may overlap: one hung request must not keep the next tick's from renewing the lease.
+   */
+  private async renew(): Promise<boolean | undefined> {
     const { leases, owner, ttlMs, log } = this.options;
     const key = this.key;
     if (!key) return false;

@@ -84,7 +84,9 @@ export function serviceEnv(
     HEALTH_HOST: '127.0.0.1',
     HEALTH_PORT: '0',
     DRAIN_SECONDS: '3',
-    LEASE_TTL_SECONDS: '5',
+    // The default: the lease is given up after 2/3 of it without a renewal, and DynamoDB Local on a
+    // loaded machine can stall for seconds. Lease tests set their own.
+    LEASE_TTL_SECONDS: '30',
     LEASE_RETRY_SECONDS: '0.2',
     AWS_REGION: aws.region,
     AWS_ENDPOINT_URL_DYNAMODB: aws.dynamoEndpoint,
