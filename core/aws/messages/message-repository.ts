@@ -1,6 +1,14 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { runDynamo } from '#core/aws/dynamo-errors.ts';
 import { MessageNotFoundError } from '#core/aws/errors.ts';
+import {
+  clearAttention,
+  type DueAccepted,
+  type DueQuery,
+  queryDueAccepted,
+  rescheduleAccepted,
+  setAcceptedAttention,
+} from '#core/aws/messages/attention.ts';
 import type { LookupOwner } from '#core/aws/messages/lookup-writes.ts';
 import {
   type CreateAcceptedResult,
@@ -97,10 +105,14 @@ export class MessageRepository {
     return Item ? fromMessageItem(Item) : undefined;
   }
 
-  /** accepted → submitting. 'already-claimed' for any later status: an SQS redelivery, delete it. */
+  /**
+   * accepted → submitting. 'already-claimed' for any later status: an SQS redelivery, delete it.
+   * The record leaves the sweeper's index in the same write.
+   */
   async claimForSubmit(id: string): Promise<ClaimResult> {
     try {
-      return (await transition(this.table, id, 'submitting')) === 'applied' ? 'claimed' : 'already-claimed';
+      const result = await transition(this.table, id, 'submitting', { extra: clearAttention });
+      return result === 'applied' ? 'claimed' : 'already-claimed';
     } catch (error) {
       if (error instanceof MessageNotFoundError) return 'not-found';
       throw error;
@@ -109,7 +121,11 @@ export class MessageRepository {
 
   /** submitting → accepted, only when nothing went on the wire. 'stale' if it was not submitting. */
   releaseClaim(id: string): Promise<TransitionResult> {
-    return transition(this.table, id, RELEASE_CLAIM.to, { from: [RELEASE_CLAIM.from] });
+    // `accepted` again: back in the sweeper's index, due a sweep age from now.
+    return transition(this.table, id, RELEASE_CLAIM.to, {
+      from: [RELEASE_CLAIM.from],
+      extra: (update, at) => setAcceptedAttention(update, id, at),
+    });
   }
 
   /**
@@ -162,7 +178,10 @@ export class MessageRepository {
    */
   markFailed(id: string, error: MessageError, smscIds: readonly string[] = []): Promise<TransitionResult> {
     return transition(this.table, id, 'failed', {
-      extra: (update) => setErrorAndPartIds(update, error, smscIds),
+      extra: (update) => {
+        setErrorAndPartIds(update, error, smscIds);
+        clearAttention(update);
+      },
     });
   }
 
@@ -174,13 +193,28 @@ export class MessageRepository {
   markNotQueued(id: string, error: MessageError): Promise<TransitionResult> {
     return transition(this.table, id, 'failed', {
       from: ['accepted'],
-      extra: (update) => update.set('error', error),
+      extra: (update) => clearAttention(update.set('error', error)),
     });
   }
 
   /** The message cannot be sent as it is (e.g. an invalid queue message that carried an id). */
   markRejected(id: string, error: MessageError): Promise<TransitionResult> {
-    return transition(this.table, id, 'rejected', { extra: (update) => update.set('error', error) });
+    return transition(this.table, id, 'rejected', {
+      extra: (update) => clearAttention(update.set('error', error)),
+    });
+  }
+
+  /**
+   * `accepted` records whose index entry is due by `query.dueBy` (the sweeper's candidates), from
+   * the eventually consistent byAttention index: read each record before acting on it.
+   */
+  findDueAccepted(query: DueQuery): Promise<DueAccepted[]> {
+    return queryDueAccepted(this.table, query);
+  }
+
+  /** The sweeper enqueued it: next look at `nextAt`. 'stale' if it left `accepted` meanwhile. */
+  rescheduleAccepted(id: string, expectedAt: string, nextAt: string): Promise<TransitionResult> {
+    return rescheduleAccepted(this.table, id, expectedAt, nextAt);
   }
 
   applyReceipt(receipt: DeliveryReceipt): Promise<ReceiptResult> {
