@@ -11,6 +11,8 @@ export type Env = Readonly<Record<string, string | undefined>>;
 export const LOCAL_LOGIN = { systemId: 'local', password: 'local-only' } as const;
 /** The provider's default account rate (SPEC §2). */
 export const DEFAULT_THROUGHPUT = 30;
+/** `npm start` sweeps for accepted records never enqueued this often by default. */
+export const DEFAULT_SWEEP_INTERVAL_SECONDS = 60;
 /** Receipts arrive this long after the submit, like a fast network. */
 export const DEFAULT_RECEIPT_DELAY_MS = 200;
 
@@ -86,6 +88,32 @@ export function apiEnv(input: ComponentEnvInput): Record<string, string> {
     URGENT_QUEUE_URL: input.queues.urgent,
     BULK_QUEUE_URL: input.queues.bulk,
   };
+}
+
+/** The sweeper's variables (lambdas/sweeper/config.ts); SWEEP_* pass through. */
+export function sweeperEnv(input: ComponentEnvInput): Record<string, string> {
+  const { env } = input;
+  return {
+    AWS_REGION: input.region,
+    AWS_ENDPOINT_URL_DYNAMODB: input.endpoints.dynamodb,
+    AWS_ENDPOINT_URL_SQS: input.endpoints.sqs,
+    MESSAGES_TABLE: input.tables.messages,
+    URGENT_QUEUE_URL: input.queues.urgent,
+    BULK_QUEUE_URL: input.queues.bulk,
+    ...definedOnly({
+      SWEEP_AGE_SECONDS: env.SWEEP_AGE_SECONDS,
+      SWEEP_LOOKBACK_HOURS: env.SWEEP_LOOKBACK_HOURS,
+      SWEEP_MAX_PER_RUN: env.SWEEP_MAX_PER_RUN,
+    }),
+  };
+}
+
+/** How often `npm start` sweeps (the AWS schedule runs every 2 minutes); SWEEP_INTERVAL_SECONDS. */
+export function sweepIntervalMs(env: Env): number {
+  return (
+    positiveNumber(env.SWEEP_INTERVAL_SECONDS, DEFAULT_SWEEP_INTERVAL_SECONDS, 'SWEEP_INTERVAL_SECONDS') *
+    1000
+  );
 }
 
 /** The bind-service's variables (see bind-service/config.ts); SMPP_* pass through unless simulated. */

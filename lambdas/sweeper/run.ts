@@ -7,7 +7,8 @@ import { type SweepCounts, sweepAccepted } from './sweep.ts';
 // One sweep with real clients, as the Lambda and `npm start` run it: one JSON log line of counts
 // (never ids, recipients or text).
 
-export type SweepLog = (line: Record<string, unknown>) => void;
+export type SweepLogLine = { level: 'info' | 'warn' | 'error'; msg: string } & Record<string, unknown>;
+export type SweepLog = (line: SweepLogLine) => void;
 
 export interface Sweeper {
   /** Runs one sweep and logs its counts; throws when some records could not be handled. */
