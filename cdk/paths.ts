@@ -11,6 +11,7 @@ const fromRoot = (path: string): string => fileURLToPath(new URL(`../${path}`, i
 export const ENTRIES = {
   api: fromRoot('lambdas/api/handler.ts'),
   statusStream: fromRoot('lambdas/status-stream/handler.ts'),
+  sweeper: fromRoot('lambdas/sweeper/handler.ts'),
   lockFile: fromRoot('package-lock.json'),
   /** Relative to PROJECT_ROOT, as Docker wants it. */
   bindServiceDockerfile: 'bind-service/Dockerfile',

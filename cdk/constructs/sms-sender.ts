@@ -22,6 +22,7 @@ import {
 } from './props.ts';
 import { SendQueues } from './queues.ts';
 import { StatusStream } from './status-stream.ts';
+import { Sweeper } from './sweeper.ts';
 
 // The whole sender as one construct another team can put in its own app: network with a fixed egress
 // IP, tables, queues, the API, the bind-service, the status consumer, alarms and a dashboard.
@@ -34,6 +35,7 @@ export class SmsSender extends Construct {
   readonly apiHandler: NodeFunction;
   readonly bindService: BindService;
   readonly statusStream: StatusStream;
+  readonly sweeper: Sweeper;
   readonly operations: Operations;
   /** How sessions, tasks and deployments relate for this login (bind-limits.ts). */
   readonly sessionPlan: SessionPlan;
@@ -102,6 +104,8 @@ export class SmsSender extends Construct {
       logRetention,
     });
 
+    this.sweeper = new Sweeper(this, 'Sweeper', { store: this.store, queues: this.queues, logRetention });
+
     const alarms = withDefaults<Required<AlarmOptions>>(ALARM_DEFAULTS, props.alarms);
     const { urgent, bulk } = this.queues.lanes;
     this.operations = new Operations(this, 'Operations', {
@@ -111,13 +115,18 @@ export class SmsSender extends Construct {
         UrgentDlq: urgent.deadLetterQueue,
         BulkDlq: bulk.deadLetterQueue,
         StatusStreamFailures: this.statusStream.failures,
+        SweeperFailures: this.sweeper.failures,
       },
       sendQueues: {
         Urgent: { queue: urgent.queue, maxAgeSeconds: alarms.urgentMaxAgeSeconds },
         Bulk: { queue: bulk.queue, maxAgeSeconds: alarms.bulkMaxAgeSeconds },
       },
       api: this.api.restApi,
-      functions: { Api: this.apiHandler, StatusStream: this.statusStream.handler },
+      functions: {
+        Api: this.apiHandler,
+        StatusStream: this.statusStream.handler,
+        Sweeper: this.sweeper.handler,
+      },
       streamFunction: this.statusStream.handler,
       ...(props.alarmTopic ? { alarmTopic: props.alarmTopic } : {}),
       throttledPercent: alarms.throttledPercent,

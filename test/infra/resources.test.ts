@@ -101,7 +101,7 @@ describe('SmsSender stack resources', () => {
       },
     });
     // Assess
-    expect(queues).toHaveLength(5);
+    expect(queues).toHaveLength(6); // two lanes, their DLQs, stream failures, sweeper failures
     expect(Object.keys(policies)).toHaveLength(queues.length);
   });
 
@@ -148,7 +148,7 @@ describe('SmsSender stack resources', () => {
       Properties: Record<string, unknown>;
     }[];
     // Assess
-    expect(functions).toHaveLength(2);
+    expect(functions).toHaveLength(3); // api, status-stream, sweeper
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -174,13 +174,13 @@ describe('SmsSender stack resources', () => {
     );
     const count = (name: string) => metricNames.filter((metric) => metric === name).length;
     // Assess
-    expect(count('ApproximateNumberOfMessagesVisible')).toBe(3); // two DLQs + stream failures
+    expect(count('ApproximateNumberOfMessagesVisible')).toBe(4); // two DLQs, stream and sweeper failures
     expect(count('ApproximateAgeOfOldestMessage')).toBe(2);
     expect(count('BindsUp')).toBe(1);
     expect(count('Throttled')).toBe(1);
     expect(count('UnknownOutcomes')).toBe(1);
     expect(count('5XXError')).toBe(1);
-    expect(count('Errors')).toBe(2);
+    expect(count('Errors')).toBe(3); // api, status-stream, sweeper
     synth.template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });
 });
