@@ -27,6 +27,8 @@ import {
 import { handleStreamRecords } from '#lambdas/status-stream/handle-records.ts';
 import { statusStreamLogger } from '#lambdas/status-stream/ports.ts';
 import type { DynamoDbStreamRecord } from '#lambdas/status-stream/stream-event.ts';
+import { loadSweeperConfig } from '#lambdas/sweeper/config.ts';
+import { createSweeper, sweepLogTo } from '#lambdas/sweeper/run.ts';
 import { startCallbackWorker } from '#local/callback-worker.ts';
 import { startDynamoDbLocal } from '#local/dynamodb-local.ts';
 import { createResources, LOCAL_REGION } from '#local/resources.ts';
@@ -39,9 +41,12 @@ import {
   type Env,
   type SmppTarget,
   simulatedLogin,
+  sweeperEnv,
+  sweepIntervalMs,
   usesSimulator,
 } from '#local/stack-config.ts';
 import { type StreamPoller, startStreamPoller } from '#local/stream-poller.ts';
+import { startSweeperLoop } from '#local/sweeper-loop.ts';
 
 // The whole system on one machine (`npm start`, the stack integration tests, the pipeline benchmark):
 // DynamoDB Local and fauxqs, the tables and queues from the definitions the CDK stack uses, the SMSC
@@ -49,7 +54,10 @@ import { type StreamPoller, startStreamPoller } from '#local/stream-poller.ts';
 // poller feeding the status handler. Everything runs in this process except DynamoDB Local's JVM.
 
 export interface LocalStackOptions {
-  /** SMPP_*, MAX_PARTS, LOG_LEVEL, CALLBACK_SIGNING_SECRET, EVENT_BUS_NAME; `npm start` passes process.env. */
+  /**
+   * SMPP_*, MAX_PARTS, LOG_LEVEL, CALLBACK_SIGNING_SECRET, EVENT_BUS_NAME, SWEEP_*; `npm start` passes
+   * process.env.
+   */
   env?: Env;
   /** API port; 0 picks a free one (tests). Default 3000. */
   apiPort?: number;
@@ -191,6 +199,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     started.push({ name: 'api-clients', stop: () => api.destroy() });
     const server = await startApiServer({ port: options.apiPort ?? 3000, deps: api.deps });
     started.push({ name: 'api', stop: () => server.close() });
+
+    // The sweeper's schedule: accepted records whose enqueue never happened are enqueued again.
+    const sweepLog = sweepLogTo(createLogger({ service: 'sweeper', write }));
+    const sweeper = createSweeper(loadSweeperConfig(sweeperEnv(envInput)), sweepLog);
+    const sweeps = startSweeperLoop({ sweeper, intervalMs: sweepIntervalMs(env), log: sweepLog });
+    started.push({
+      name: 'sweeper',
+      stop: async () => {
+        await sweeps.stop();
+        sweeper.destroy();
+      },
+    });
 
     let stopping: Promise<void> | undefined;
     return {
