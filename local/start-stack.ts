@@ -27,8 +27,6 @@ import {
 import { handleStreamRecords } from '#lambdas/status-stream/handle-records.ts';
 import { statusStreamLogger } from '#lambdas/status-stream/ports.ts';
 import type { DynamoDbStreamRecord } from '#lambdas/status-stream/stream-event.ts';
-import { loadSweeperConfig } from '#lambdas/sweeper/config.ts';
-import { createSweeper, sweepLogTo } from '#lambdas/sweeper/run.ts';
 import { startCallbackWorker } from '#local/callback-worker.ts';
 import { startDynamoDbLocal } from '#local/dynamodb-local.ts';
 import { createResources, LOCAL_REGION } from '#local/resources.ts';
@@ -41,12 +39,10 @@ import {
   type Env,
   type SmppTarget,
   simulatedLogin,
-  sweeperEnv,
-  sweepIntervalMs,
   usesSimulator,
 } from '#local/stack-config.ts';
 import { type StreamPoller, startStreamPoller } from '#local/stream-poller.ts';
-import { startSweeperLoop } from '#local/sweeper-loop.ts';
+import { startLocalSweeper } from '#local/sweeper-loop.ts';
 
 // The whole system on one machine (`npm start`, the stack integration tests, the pipeline benchmark):
 // DynamoDB Local and fauxqs, the tables and queues from the definitions the CDK stack uses, the SMSC
@@ -201,16 +197,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     started.push({ name: 'api', stop: () => server.close() });
 
     // The sweeper's schedule: accepted records whose enqueue never happened are enqueued again.
-    const sweepLog = sweepLogTo(createLogger({ service: 'sweeper', write }));
-    const sweeper = createSweeper(loadSweeperConfig(sweeperEnv(envInput)), sweepLog);
-    const sweeps = startSweeperLoop({ sweeper, intervalMs: sweepIntervalMs(env), log: sweepLog });
-    started.push({
-      name: 'sweeper',
-      stop: async () => {
-        await sweeps.stop();
-        sweeper.destroy();
-      },
-    });
+    const sweeper = startLocalSweeper(envInput, write);
+    started.push({ name: 'sweeper', stop: () => sweeper.stop() });
 
     let stopping: Promise<void> | undefined;
     return {

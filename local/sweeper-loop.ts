@@ -1,4 +1,8 @@
-import type { Sweeper, SweepLog } from '#lambdas/sweeper/run.ts';
+import { createLogger } from '#core/observability/json-logger.ts';
+import type { LogWriter } from '#core/observability/logger.ts';
+import { loadSweeperConfig } from '#lambdas/sweeper/config.ts';
+import { createSweeper, type Sweeper, type SweepLog, sweepLogTo } from '#lambdas/sweeper/run.ts';
+import { type ComponentEnvInput, sweeperEnv, sweepIntervalMs } from '#local/stack-config.ts';
 
 // `npm start`'s stand-in for the sweeper's EventBridge schedule: one sweep every interval, never two
 // at once. A failed run is logged by the sweeper itself (its counts) or here (the error's name); the
@@ -55,6 +59,19 @@ export function startSweeperLoop({ sweeper, intervalMs, log }: SweeperLoopOption
       stopped = true;
       clearTimeout(timer);
       await running;
+    },
+  };
+}
+
+/** The local stack's sweeper: real clients on the local resources, run every SWEEP_INTERVAL_SECONDS. */
+export function startLocalSweeper(input: ComponentEnvInput, write: LogWriter): { stop(): Promise<void> } {
+  const log = sweepLogTo(createLogger({ service: 'sweeper', write }));
+  const sweeper = createSweeper(loadSweeperConfig(sweeperEnv(input)), log);
+  const loop = startSweeperLoop({ sweeper, intervalMs: sweepIntervalMs(input.env), log });
+  return {
+    async stop() {
+      await loop.stop();
+      sweeper.destroy();
     },
   };
 }
