@@ -297,7 +297,8 @@ describe('sendMessageSchema', () => {
       {
         code: 'invalid_phone_number',
         path: ['to'],
-        message: 'to: "+7999" is not a valid phone number: write it in international format with its + (e.g. +79991234567)',
+        message:
+          'to: "+7999" is not a valid phone number: write it in international format with its + (e.g. +79991234567)',
       },
     ]);
   });
