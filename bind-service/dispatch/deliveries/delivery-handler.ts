@@ -62,7 +62,8 @@ export function deliveryHandler(deps: DeliveryDeps): DeliverHandler {
       deps.log.warn('unparseable receipt stored raw in the inbound table and acknowledged', { storedAs: id });
       return STORED;
     }
-    const result = await deps.receipts.applyReceipt(receipt);
+    // The receipt's source is the number the message went to: an unowned receipt is filed under it.
+    const result = await deps.receipts.applyReceipt(receipt, delivery.source.addr);
     crashPoint('after-receipt-stored');
     deps.stats.receipts[result === 'orphan-stored' ? 'orphan' : result] += 1;
     deps.log.debug('receipt stored', { smscId: receipt.smscId, stat: receipt.stat, result });

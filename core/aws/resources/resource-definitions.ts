@@ -72,7 +72,8 @@ export const MESSAGES_TABLE = {
     },
     {
       // Records that need a second look: `accepted` ones whose enqueue may never have happened (the
-      // sweeper re-enqueues them) and `unknown` ones with SMSC ids (the reconciler asks QUERY_SM).
+      // sweeper re-enqueues them), `unknown` ones with SMSC ids (the reconciler asks QUERY_SM), and
+      // `unknown` ones without ids with the orphan receipts they may match (orphan-receipts.ts).
       // Sparse: only such items carry `attention`; the write that moves a message on removes it.
       indexName: 'byAttention',
       partitionKey: { name: 'attention', type: 'S' },

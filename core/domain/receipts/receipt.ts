@@ -175,6 +175,14 @@ function readFields(text: string): Fields {
   return fields;
 }
 
+/**
+ * What a receipt quotes of its message: the SMPP 3.4 appendix's `text:` field (the first 20
+ * characters), '' when it has none. The provider's receipts carry none.
+ */
+export function quotedText(receiptText: string): string {
+  return /(?:^|\s)text:(.*)$/is.exec(receiptText)?.[1]?.trim() ?? '';
+}
+
 export function isReceiptText(text: string): boolean {
   const fields = readFields(text);
   return !!fields.get('id') && STATS.has(fields.get('stat')?.toUpperCase() ?? '');
