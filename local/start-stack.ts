@@ -29,6 +29,7 @@ import { statusStreamLogger } from '#lambdas/status-stream/ports.ts';
 import type { DynamoDbStreamRecord } from '#lambdas/status-stream/stream-event.ts';
 import { startCallbackWorker } from '#local/callback-worker.ts';
 import { startDynamoDbLocal } from '#local/dynamodb-local.ts';
+import { eventsUrl, forwardingPublisher } from '#local/events-forwarder.ts';
 import { createResources, LOCAL_REGION } from '#local/resources.ts';
 import { type SimulatorOptions, SmscSimulator } from '#local/smsc-simulator/index.ts';
 import { startSqsLocal } from '#local/sqs-local.ts';
@@ -49,7 +50,7 @@ import { type StreamPoller, startStreamPoller } from '#local/stream-poller.ts';
 // poller feeding the status handler. Everything runs in this process except DynamoDB Local's JVM.
 
 export interface LocalStackOptions {
-  /** SMPP_*, MAX_PARTS, LOG_LEVEL, CALLBACK_SIGNING_SECRET, EVENT_BUS_NAME; `npm start` passes process.env. */
+  /** SMPP_*, MAX_PARTS, LOG_LEVEL, CALLBACK_SIGNING_SECRET, EVENT_BUS_NAME, EVENTS_URL; `npm start` passes process.env. */
   env?: Env;
   /** API port; 0 picks a free one (tests). Default 3000. */
   apiPort?: number;
@@ -258,8 +259,12 @@ function statusHandler(env: Env, { events, enqueue, log }: StatusHandlerParts) {
   const eventBridge = busName
     ? new EventBridgeClient({ region: env[VAR.AWS_REGION] || LOCAL_REGION })
     : undefined;
-  const publishEvents =
+  const primary =
     eventBridge && busName ? eventBridgePublisher(eventBridge, busName) : (events ?? logPublisher(log));
+  const forwardTo = eventsUrl(env[VAR.EVENTS_URL]);
+  const publishEvents = forwardTo
+    ? forwardingPublisher(primary, { url: forwardTo, region: LOCAL_REGION, log })
+    : primary;
   const ports = { publishEvents, enqueueCallbacks: enqueue, log };
   return {
     handle: (records: DynamoDbStreamRecord[]) => handleStreamRecords(records, ports),

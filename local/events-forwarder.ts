@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import { DETAIL_TYPES, EVENT_SOURCE } from '#core/domain/events/message-status-changed.ts';
+import type { Logger } from '#core/observability/logger.ts';
+import type { EventPublisher } from '#lambdas/status-stream/event-publishers.ts';
+import type { MessageStatusChanged } from '#lambdas/status-stream/status-event.ts';
+
+// EVENTS_URL (local mode): every status event the stack emits is also POSTed to a local HTTP
+// endpoint, wrapped as EventBridge hands it to a rule's target, so a consumer can be developed
+// against `npm start`. A consumer's failure is its own: it is logged and never fails or delays the
+// stream record (the events still go to the stack's own publisher), so the poller keeps going.
+
+/** An event as EventBridge delivers it to a target (Lambda, SQS, an API destination…). */
+export interface EventBridgeEnvelope<Detail> {
+  version: '0';
+  id: string;
+  'detail-type': string;
+  source: string;
+  account: string;
+  time: string;
+  region: string;
+  resources: string[];
+  detail: Detail;
+}
+
+/** Locally there is no AWS account: the envelope says so with twelve zeros. */
+export const LOCAL_ACCOUNT = '000000000000';
+const FORWARD_TIMEOUT_MS = 2_000;
+
+export function toEnvelope(
+  event: MessageStatusChanged,
+  where: { region: string; account?: string },
+): EventBridgeEnvelope<MessageStatusChanged> {
+  return {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': DETAIL_TYPES.messageStatusChanged,
+    source: EVENT_SOURCE,
+    account: where.account ?? LOCAL_ACCOUNT,
+    // EventBridge writes `time` to the second (the publisher sets it from the event's `at`).
+    time: new Date(event.at).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    region: where.region,
+    resources: [],
+    detail: event,
+  };
+}
+
+/** EVENTS_URL's value checked at start, so a typo stops `npm start` naming the variable. */
+export function eventsUrl(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  const protocol = URL.canParse(value) ? new URL(value).protocol : '';
+  if (protocol !== 'http:' && protocol !== 'https:') {
+    throw new Error(`EVENTS_URL must be an http(s) URL, got "${value}"`);
+  }
+  return value;
+}
+
+export interface ForwarderOptions {
+  url: string;
+  region: string;
+  log: Logger;
+  timeoutMs?: number;
+}
+
+/**
+ * `primary` with each event it took also POSTed to `url`. Events it did not take are not forwarded:
+ * their records are retried, and forwarded then. The answer is always `primary`'s.
+ */
+export function forwardingPublisher(primary: EventPublisher, options: ForwarderOptions): EventPublisher {
+  return async (events) => {
+    const taken = await primary(events);
+    const forwarded = events.filter((_, index) => taken[index] === true);
+    await Promise.all(forwarded.map((event) => forward(event, options)));
+    return taken;
+  };
+}
+
+async function forward(event: MessageStatusChanged, options: ForwarderOptions): Promise<void> {
+  const envelope = toEnvelope(event, { region: options.region });
+  let failure: string | undefined;
+  try {
+    const response = await fetch(options.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(envelope),
+      signal: AbortSignal.timeout(options.timeoutMs ?? FORWARD_TIMEOUT_MS),
+    });
+    await response.arrayBuffer().catch(() => undefined);
+    if (!response.ok) failure = `answered ${response.status}`;
+  } catch (error) {
+    failure = error instanceof Error && error.name === 'TimeoutError' ? 'timed out' : 'could not connect';
+  }
+  if (failure !== undefined) {
+    options.log.warn('status event not forwarded to EVENTS_URL', {
+      id: event.id,
+      status: event.status,
+      target: new URL(options.url).origin,
+      reason: failure,
+    });
+  }
+}
