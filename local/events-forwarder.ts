@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { EventBridgeEnvelope } from '#core/domain/events/envelope.ts';
 import { DETAIL_TYPES, EVENT_SOURCE } from '#core/domain/events/message-status-changed.ts';
 import type { Logger } from '#core/observability/logger.ts';
 import type { EventPublisher } from '#lambdas/status-stream/event-publishers.ts';
@@ -8,19 +9,6 @@ import type { MessageStatusChanged } from '#lambdas/status-stream/status-event.t
 // endpoint, wrapped as EventBridge hands it to a rule's target, so a consumer can be developed
 // against `npm start`. A consumer's failure is its own: it is logged and never fails or delays the
 // stream record (the events still go to the stack's own publisher), so the poller keeps going.
-
-/** An event as EventBridge delivers it to a target (Lambda, SQS, an API destination…). */
-export interface EventBridgeEnvelope<Detail> {
-  version: '0';
-  id: string;
-  'detail-type': string;
-  source: string;
-  account: string;
-  time: string;
-  region: string;
-  resources: string[];
-  detail: Detail;
-}
 
 /** Locally there is no AWS account: the envelope says so with twelve zeros. */
 export const LOCAL_ACCOUNT = '000000000000';
