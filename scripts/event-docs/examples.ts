@@ -1,5 +1,5 @@
-import { commandStatusError } from '#bind-service/dispatch/submit/part-outcome.ts';
 import { validityPassedError } from '#bind-service/dispatch/submit/expiry.ts';
+import { commandStatusError } from '#bind-service/dispatch/submit/part-outcome.ts';
 import {
   MESSAGE_STATUS_CHANGED_VERSION,
   type MessageStatusChanged,
@@ -40,7 +40,13 @@ const BY_STATUS: readonly [MessageStatus, string, Partial<MessageStatusChanged>]
   [
     'delivered',
     'the receipt says delivered',
-    { previousStatus: 'submitted', sequence: 4, cost: '1.5000', mccmnc: '25001', at: '2026-01-15T09:30:02.108Z' },
+    {
+      previousStatus: 'submitted',
+      sequence: 4,
+      cost: '1.5000',
+      mccmnc: '25001',
+      at: '2026-01-15T09:30:02.108Z',
+    },
   ],
   [
     'undelivered',
@@ -49,7 +55,11 @@ const BY_STATUS: readonly [MessageStatus, string, Partial<MessageStatusChanged>]
       previousStatus: 'submitted',
       sequence: 4,
       error: subscriberUnknown
-        ? { code: subscriberUnknown.code, name: subscriberUnknown.name, description: subscriberUnknown.description }
+        ? {
+            code: subscriberUnknown.code,
+            name: subscriberUnknown.name,
+            description: subscriberUnknown.description,
+          }
         : null,
       cost: '0.0000',
       mccmnc: '25001',

@@ -47,7 +47,8 @@ function typeOf(schema: JsonSchema): string {
   return types
     .map((type) => {
       if (type === 'array') return `array of ${typeOf(schema.items ?? {})}`;
-      if (type === 'object' && schema.properties) return `object {${Object.keys(schema.properties).join(', ')}}`;
+      if (type === 'object' && schema.properties)
+        return `object {${Object.keys(schema.properties).join(', ')}}`;
       if (type === 'object') return 'object of strings';
       if (type === 'string' && schema.format) return `string (${schema.format})`;
       return type;
@@ -64,7 +65,8 @@ function fieldTable(): string {
   const rows = Object.entries(schema.properties ?? {}).map(([name, field]) => {
     const grows = mayGrowOf(field);
     const values = field.enum ? ` Values: ${field.enum.map((v) => `\`${String(v)}\``).join(', ')}.` : '';
-    const description = (field.description ?? field.anyOf?.find((s) => s.description)?.description ?? '') + values;
+    const description =
+      (field.description ?? field.anyOf?.find((s) => s.description)?.description ?? '') + values;
     return `| \`${name}\` | ${typeOf(field)} | ${description} | ${grows ? `new ${grows} may appear` : ''} |`;
   });
   return ['| field | type | meaning | may grow |', '| --- | --- | --- | --- |', ...rows].join('\n');
@@ -108,7 +110,9 @@ function duration(seconds: number): string {
 function retrySchedule(): string {
   const attempts = CALLBACK_QUEUE.maxReceiveCount;
   let elapsed = 0;
-  const rows: string[] = ['| attempt | after the previous one failed, waits | earliest, from the first attempt |'];
+  const rows: string[] = [
+    '| attempt | after the previous one failed, waits | earliest, from the first attempt |',
+  ];
   rows.push('| --- | --- | --- |', '| 1 | (at once) | 0 |');
   for (let attempt = 2; attempt <= attempts; attempt++) {
     const wait = backoffSeconds(attempt - 1);
@@ -151,7 +155,7 @@ export function sections(root: string): Record<string, string> {
   };
 }
 
-const MARKER = /(<!-- generated:(\w+) \(npm run docs:events\) -->\n)[\s\S]*?(\n<!-- \/generated:\2 -->)/g;
+const MARKER = /(<!-- generated:(\w+) \(npm run docs:events\) -->\n)[\s\S]*?(<!-- \/generated:\2 -->)/g;
 
 /** The document with every generated section filled in; a section without its markers is an error. */
 export function renderEventsDoc(current: string, root: string): string {
@@ -161,7 +165,7 @@ export function renderEventsDoc(current: string, root: string): string {
     const body = content[name];
     if (body === undefined) throw new Error(`${EVENTS_DOC}: unknown generated section "${name}"`);
     seen.add(name);
-    return `${open}${body}${close}`;
+    return `${open}${body}\n${close}`;
   });
   const missing = Object.keys(content).filter((name) => !seen.has(name));
   if (missing.length > 0) throw new Error(`${EVENTS_DOC}: no markers for ${missing.join(', ')}`);
