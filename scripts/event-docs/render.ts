@@ -36,7 +36,7 @@ type JsonSchema = {
 
 export function renderSchema(): string {
   const schema = z.toJSONSchema(messageStatusChangedSchema, { io: 'input', target: 'draft-2020-12' });
-  return `${JSON.stringify({ $id: `https://github.com/smsc-aws-sender/${SCHEMA_FILE}`, ...schema }, null, 2)}\n`;
+  return `${JSON.stringify({ $id: 'urn:smsc-aws-sender:events:MessageStatusChanged:v1', ...schema }, null, 2)}\n`;
 }
 
 function typeOf(schema: JsonSchema): string {
