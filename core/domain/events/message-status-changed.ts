@@ -11,7 +11,10 @@ import { MESSAGE_STATUSES } from '#core/domain/messages/message-state.ts';
 export const EVENT_SOURCE = 'sms-sender';
 
 /** EventBridge `detail-type` values, one per event. */
-export const DETAIL_TYPES = { messageStatusChanged: 'MessageStatusChanged' } as const;
+export const DETAIL_TYPES = {
+  messageStatusChanged: 'MessageStatusChanged',
+  inboundMessageReceived: 'InboundMessageReceived',
+} as const;
 export type DetailType = (typeof DETAIL_TYPES)[keyof typeof DETAIL_TYPES];
 
 /** Bumped only for a change a consumer could break on (a field removed, renamed or retyped). */
