@@ -1,34 +1,54 @@
 import { randomUUID } from 'node:crypto';
 import type { EventBridgeEnvelope } from '#core/domain/events/envelope.ts';
-import { DETAIL_TYPES, EVENT_SOURCE } from '#core/domain/events/message-status-changed.ts';
+import type { InboundMessageReceived } from '#core/domain/events/inbound-message-received.ts';
+import {
+  DETAIL_TYPES,
+  EVENT_SOURCE,
+  type MessageStatusChanged,
+} from '#core/domain/events/message-status-changed.ts';
 import type { Logger } from '#core/observability/logger.ts';
-import type { EventPublisher } from '#lambdas/status-stream/event-publishers.ts';
-import type { MessageStatusChanged } from '#lambdas/status-stream/status-event.ts';
+import type { Publisher } from '#lambdas/status-stream/event-publishers.ts';
 
-// EVENTS_URL (local mode): every status event the stack emits is also POSTed to a local HTTP
-// endpoint, wrapped as EventBridge hands it to a rule's target, so a consumer can be developed
-// against `npm start`. A consumer's failure is its own: it is logged and never fails or delays the
-// stream record (the events still go to the stack's own publisher), so the poller keeps going.
+// EVENTS_URL (local mode): every event the stack emits is also POSTed to a local HTTP endpoint,
+// wrapped as EventBridge hands it to a rule's target, so a consumer can be developed against
+// `npm start`. A consumer's failure is its own: it is logged and never fails or delays the stream
+// record (the events still go to the stack's own publisher), so the poller keeps going.
 
 /** Locally there is no AWS account: the envelope says so with twelve zeros. */
 export const LOCAL_ACCOUNT = '000000000000';
 const FORWARD_TIMEOUT_MS = 2_000;
 
-export function toEnvelope(
-  event: MessageStatusChanged,
+/** The detail-type of a kind of detail, and the time EventBridge would stamp on it. */
+export interface EnvelopeKind<Detail> {
+  detailType: string;
+  timeOf: (detail: Detail) => string;
+}
+
+export const STATUS_KIND: EnvelopeKind<MessageStatusChanged> = {
+  detailType: DETAIL_TYPES.messageStatusChanged,
+  timeOf: (detail) => detail.at,
+};
+export const INBOUND_KIND: EnvelopeKind<InboundMessageReceived> = {
+  detailType: DETAIL_TYPES.inboundMessageReceived,
+  timeOf: (detail) => detail.receivedAt,
+};
+
+export function toEnvelope<Detail>(
+  detail: Detail,
+  kind: EnvelopeKind<Detail>,
   where: { region: string; account?: string },
-): EventBridgeEnvelope<MessageStatusChanged> {
+): EventBridgeEnvelope<Detail> {
   return {
     version: '0',
     id: randomUUID(),
-    'detail-type': DETAIL_TYPES.messageStatusChanged,
+    'detail-type': kind.detailType,
     source: EVENT_SOURCE,
     account: where.account ?? LOCAL_ACCOUNT,
-    // EventBridge writes `time` to the second (the publisher sets it from the event's `at`).
-    time: new Date(event.at).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    // EventBridge writes `time` to the second (the publisher sets it from the detail's time).
+    time: new Date(kind.timeOf(detail)).toISOString().replace(/\.\d{3}Z$/, 'Z'),
     region: where.region,
     resources: [],
-    detail: event,
+    detail,
   };
 }
 
@@ -53,17 +73,23 @@ export interface ForwarderOptions {
  * `primary` with each event it took also POSTed to `url`. Events it did not take are not forwarded:
  * their records are retried, and forwarded then. The answer is always `primary`'s.
  */
-export function forwardingPublisher(primary: EventPublisher, options: ForwarderOptions): EventPublisher {
+export function forwardingPublisher<Detail extends { id: string }>(
+  primary: Publisher<Detail>,
+  kind: EnvelopeKind<Detail>,
+  options: ForwarderOptions,
+): Publisher<Detail> {
   return async (events) => {
     const taken = await primary(events);
     const forwarded = events.filter((_, index) => taken[index] === true);
-    await Promise.all(forwarded.map((event) => forward(event, options)));
+    await Promise.all(forwarded.map((detail) => forward(toEnvelope(detail, kind, options), options)));
     return taken;
   };
 }
 
-async function forward(event: MessageStatusChanged, options: ForwarderOptions): Promise<void> {
-  const envelope = toEnvelope(event, { region: options.region });
+async function forward(
+  envelope: EventBridgeEnvelope<{ id: string }>,
+  options: ForwarderOptions,
+): Promise<void> {
   let failure: string | undefined;
   try {
     const response = await fetch(options.url, {
@@ -78,9 +104,9 @@ async function forward(event: MessageStatusChanged, options: ForwarderOptions): 
     failure = error instanceof Error && error.name === 'TimeoutError' ? 'timed out' : 'could not connect';
   }
   if (failure !== undefined) {
-    options.log.warn('status event not forwarded to EVENTS_URL', {
-      id: event.id,
-      status: event.status,
+    options.log.warn('event not forwarded to EVENTS_URL', {
+      id: envelope.detail.id,
+      detailType: envelope['detail-type'],
       target: new URL(options.url).origin,
       reason: failure,
     });

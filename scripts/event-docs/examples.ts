@@ -1,6 +1,11 @@
 import { validityPassedError } from '#bind-service/dispatch/submit/expiry.ts';
 import { commandStatusError } from '#bind-service/dispatch/submit/part-outcome.ts';
 import {
+  INBOUND_MESSAGE_RECEIVED_VERSION,
+  type InboundMessageReceived,
+  inboundMessageReceivedSchema,
+} from '#core/domain/events/inbound-message-received.ts';
+import {
   MESSAGE_STATUS_CHANGED_VERSION,
   type MessageStatusChanged,
   messageStatusChangedSchema,
@@ -116,4 +121,17 @@ export function statusExamples(): StatusExample[] {
     when,
     detail: messageStatusChangedSchema.parse({ ...BASE, ...overrides, status }),
   }));
+}
+
+export function inboundExample(): InboundMessageReceived {
+  return inboundMessageReceivedSchema.parse({
+    schemaVersion: INBOUND_MESSAGE_RECEIVED_VERSION,
+    id: '01JZ8Q5C7D8E9F0G1H2J3K4M5N',
+    from: '+79991234567',
+    to: '+79990007000',
+    text: 'Да, подтверждаю',
+    parts: 1,
+    smscId: '200001',
+    receivedAt: '2026-01-15T09:31:12.004Z',
+  });
 }

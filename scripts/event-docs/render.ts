@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { CALLBACK_QUEUE } from '#core/aws/resources/resource-definitions.ts';
+import { inboundMessageReceivedSchema } from '#core/domain/events/inbound-message-received.ts';
 import {
   DETAIL_TYPES,
   EVENT_SOURCE,
@@ -9,8 +10,8 @@ import {
 import { backoffSeconds } from '#lambdas/callbacks/attempt-policy.ts';
 import { CALLBACK_TIMEOUT_MS } from '#lambdas/status-stream/callback.ts';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER } from '#lambdas/status-stream/signature.ts';
-import { toEnvelope } from '#local/events-forwarder.ts';
-import { statusExamples } from './examples.ts';
+import { STATUS_KIND, toEnvelope } from '#local/events-forwarder.ts';
+import { inboundExample, statusExamples } from './examples.ts';
 
 // docs/events.md is prose with generated sections between markers; this fills them from the code
 // (the zod schema, the signature and retry constants, examples/verify-callback.mjs) and renders the
@@ -19,6 +20,7 @@ import { statusExamples } from './examples.ts';
 
 export const EVENTS_DOC = 'docs/events.md';
 export const SCHEMA_FILE = 'docs/events/message-status-changed.schema.json';
+export const INBOUND_SCHEMA_FILE = 'docs/events/inbound-message-received.schema.json';
 export const VERIFY_SNIPPET = 'examples/verify-callback.mjs';
 export const REGENERATE = 'npm run docs:events';
 
@@ -34,9 +36,17 @@ type JsonSchema = {
   'x-may-grow'?: string;
 };
 
-export function renderSchema(): string {
-  const schema = z.toJSONSchema(messageStatusChangedSchema, { io: 'input', target: 'draft-2020-12' });
-  return `${JSON.stringify({ $id: 'urn:smsc-aws-sender:events:MessageStatusChanged:v1', ...schema }, null, 2)}\n`;
+function jsonSchema(schema: z.ZodType, id: string): string {
+  const rendered = z.toJSONSchema(schema, { io: 'input', target: 'draft-2020-12' });
+  return `${JSON.stringify({ $id: `urn:smsc-aws-sender:events:${id}:v1`, ...rendered }, null, 2)}\n`;
+}
+
+/** Each JSON Schema file's content, by path. */
+export function renderSchemas(): Record<string, string> {
+  return {
+    [SCHEMA_FILE]: jsonSchema(messageStatusChangedSchema, DETAIL_TYPES.messageStatusChanged),
+    [INBOUND_SCHEMA_FILE]: jsonSchema(inboundMessageReceivedSchema, DETAIL_TYPES.inboundMessageReceived),
+  };
 }
 
 function typeOf(schema: JsonSchema): string {
@@ -60,8 +70,8 @@ function mayGrowOf(schema: JsonSchema): string | undefined {
   return schema['x-may-grow'] ?? schema.anyOf?.map(mayGrowOf).find((value) => value !== undefined);
 }
 
-function fieldTable(): string {
-  const schema = z.toJSONSchema(messageStatusChangedSchema, { io: 'input' }) as JsonSchema;
+function fieldTable(source: z.ZodType): string {
+  const schema = z.toJSONSchema(source, { io: 'input' }) as JsonSchema;
   const rows = Object.entries(schema.properties ?? {}).map(([name, field]) => {
     const grows = mayGrowOf(field);
     const values = field.enum ? ` Values: ${field.enum.map((v) => `\`${String(v)}\``).join(', ')}.` : '';
@@ -84,7 +94,7 @@ function envelope(): string {
   const [first] = statusExamples();
   if (!first) throw new Error('no example event');
   const wrapped = {
-    ...toEnvelope(first.detail, { region: 'eu-central-1', account: '123456789012' }),
+    ...toEnvelope(first.detail, STATUS_KIND, { region: 'eu-central-1', account: '123456789012' }),
     id: '6f1f5bc4-2f5c-4b8e-9c6f-0d7c2f3b8a11',
   };
   return json(wrapped);
@@ -146,8 +156,10 @@ function snippet(root: string): string {
 export function sections(root: string): Record<string, string> {
   return {
     identity: identity(),
-    fields: fieldTable(),
+    fields: fieldTable(messageStatusChangedSchema),
     examples: examples(),
+    inboundFields: fieldTable(inboundMessageReceivedSchema),
+    inboundExample: json(inboundExample()),
     envelope: envelope(),
     headers: headers(),
     retries: retrySchedule(),

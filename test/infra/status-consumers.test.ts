@@ -101,13 +101,27 @@ describe('status consumers of SmsSender', () => {
     expect(arns).not.toContain('POST');
   });
 
+  it('when the sender is synthesised, then the status Lambda reads the inbound stream for incoming-message inserts only', () => {
+    // Act
+    const mappings = Object.values(
+      synth.template.findResources('AWS::Lambda::EventSourceMapping') as Resources,
+    ).filter((mapping) => JSON.stringify(mapping.Properties.EventSourceArn).includes('StoreInbound'));
+    // Assess
+    expect(mappings).toHaveLength(1);
+    const criteria = mappings[0]?.Properties.FilterCriteria as { Filters: { Pattern: string }[] } | undefined;
+    expect((criteria?.Filters ?? []).map((filter) => JSON.parse(filter.Pattern))).toEqual([
+      { eventName: ['INSERT'], dynamodb: { Keys: { pk: { S: [{ prefix: 'IN#SMSC#' }] } } } },
+      { eventName: ['INSERT'], dynamodb: { Keys: { pk: { S: [{ prefix: 'IN#ID#' }] } } } },
+    ]);
+  });
+
   it('when the sender is synthesised, then its outputs name the bus, the event source and the detail types, and no stream', () => {
     // Act
     const outputs = synth.template.findOutputs('*');
     // Assess
     expect(outputs.EventBusName?.Value).toBe('default');
     expect(outputs.EventSource?.Value).toBe('sms-sender');
-    expect(outputs.EventDetailTypes?.Value).toBe('MessageStatusChanged');
+    expect(outputs.EventDetailTypes?.Value).toBe('MessageStatusChanged,InboundMessageReceived');
     expect(Object.keys(outputs).some((name) => /stream/i.test(name))).toBe(false);
   });
 

@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '#core/observability/json-logger.ts';
 import { memoryEventSink } from '#lambdas/status-stream/event-publishers.ts';
-import { eventsUrl, forwardingPublisher, toEnvelope } from '#local/events-forwarder.ts';
+import { eventsUrl, forwardingPublisher, STATUS_KIND, toEnvelope } from '#local/events-forwarder.ts';
 import { statusEvent } from '#test/unit/lambdas/callbacks/jobs.ts';
 
 // EVENTS_URL's checks and what the forwarder promises whatever the receiver does: the stack's own
@@ -39,7 +39,7 @@ describe('EVENTS_URL forwarding', () => {
     // Prepare
     const event = statusEvent({ at: '2025-01-01T00:00:01.250Z' });
     // Act
-    const envelope = toEnvelope(event, { region: 'us-east-1' });
+    const envelope = toEnvelope(event, STATUS_KIND, { region: 'us-east-1' });
     // Assess
     expect(envelope).toEqual({
       version: '0',
@@ -58,7 +58,7 @@ describe('EVENTS_URL forwarding', () => {
     // Prepare
     const lines: string[] = [];
     const sink = memoryEventSink();
-    const publish = forwardingPublisher(sink.publish, {
+    const publish = forwardingPublisher(sink.publish, STATUS_KIND, {
       url: `http://127.0.0.1:${await closedPort()}/events`,
       region: 'us-east-1',
       log: createLogger({ service: 'test', write: (line) => lines.push(line) }),
@@ -70,7 +70,7 @@ describe('EVENTS_URL forwarding', () => {
     expect(sink.events).toHaveLength(1);
     expect(lines.map((line) => JSON.parse(line))).toEqual([
       expect.objectContaining({
-        msg: 'status event not forwarded to EVENTS_URL',
+        msg: 'event not forwarded to EVENTS_URL',
         reason: 'could not connect',
       }),
     ]);
@@ -79,7 +79,7 @@ describe('EVENTS_URL forwarding', () => {
   it('when the stack’s publisher did not take an event, then it is not forwarded (its record is retried)', async () => {
     // Prepare
     const lines: string[] = [];
-    const publish = forwardingPublisher(async (events) => events.map(() => false), {
+    const publish = forwardingPublisher(async (events) => events.map(() => false), STATUS_KIND, {
       url: `http://127.0.0.1:${await closedPort()}/events`,
       region: 'us-east-1',
       log: createLogger({ service: 'test', write: (line) => lines.push(line) }),

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventBridgeEnvelope } from '#core/domain/events/envelope.ts';
+import { inboundMessageReceivedSchema } from '#core/domain/events/inbound-message-received.ts';
 import {
   type MessageStatusChanged,
   messageStatusChangedSchema,
@@ -134,9 +135,45 @@ describe('status consumers on the local stack', () => {
     // Assess
     const warnings = fixture.logs
       .map((line) => JSON.parse(line) as { msg?: string; id?: string; reason?: string })
-      .filter((line) => line.msg === 'status event not forwarded to EVENTS_URL' && line.id === refused);
+      .filter((line) => line.msg === 'event not forwarded to EVENTS_URL' && line.id === refused);
     expect(warnings.map((line) => line.reason)).toEqual(['answered 503', 'answered 503']);
     expect(envelopes(refused)).toHaveLength(2);
     expect(fixture.stack.poller.stats.dropped).toBe(0);
+  });
+
+  it('when an incoming message arrives, then an InboundMessageReceived envelope reaches EVENTS_URL', async () => {
+    // Prepare
+    const text = 'Ответ для EVENTS_URL';
+    // Act
+    const statuses = await fixture.sim.injectMo({
+      systemId: fixture.stack.smpp.systemId,
+      from: '+79995550009',
+      to: '+79990007000',
+      text,
+    });
+    await waitUntil(
+      () => received.some((r) => r.path === '/events' && r.body.includes('InboundMessageReceived')),
+      5_000,
+      'the inbound envelope',
+    );
+    // Assess
+    expect(statuses).toEqual([0]);
+    const envelope = received
+      .filter((r) => r.path === '/events')
+      .map((r) => JSON.parse(r.body) as EventBridgeEnvelope<Record<string, unknown>>)
+      .find((e) => e['detail-type'] === 'InboundMessageReceived');
+    expect(envelope).toMatchObject({
+      version: '0',
+      source: 'sms-sender',
+      account: '000000000000',
+      resources: [],
+    });
+    expect(inboundMessageReceivedSchema.strict().parse(envelope?.detail)).toMatchObject({
+      schemaVersion: 1,
+      from: '+79995550009',
+      to: '+79990007000',
+      text,
+      parts: 1,
+    });
   });
 });

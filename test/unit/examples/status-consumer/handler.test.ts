@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { toEnvelope } from '#local/events-forwarder.ts';
+import { STATUS_KIND, toEnvelope } from '#local/events-forwarder.ts';
 import { statusEvent } from '#test/unit/lambdas/callbacks/jobs.ts';
 import { noteOf, type StatusEvent } from '../../../../examples/status-consumer/handler.ts';
 
 // The example consumer's decisions on the envelope a rule (or EVENTS_URL) hands it.
 
 const envelope = (overrides: Parameters<typeof statusEvent>[0]): StatusEvent =>
-  toEnvelope(statusEvent(overrides), { region: 'us-east-1' });
+  toEnvelope(statusEvent(overrides), STATUS_KIND, { region: 'us-east-1' });
 
 describe('example status consumer', () => {
   it('when an undelivered event arrives, then the note carries the dedupe key and the reason', () => {
