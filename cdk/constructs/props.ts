@@ -81,7 +81,7 @@ export interface SmsSenderProps {
   readonly alarms?: AlarmOptions;
   /** Where status events go. @default the account's default event bus */
   readonly eventBus?: events.IEventBus;
-  /** Key for signing HTTP callbacks. @default callbacks are not signed */
+  /** Key for signing HTTP callbacks (a plain string). @default a generated 64-character key (`callbacks.signingSecret`) */
   readonly callbackSigningSecret?: secretsmanager.ISecret;
   /** Bring an Elastic IP already whitelisted at the SMSC. @default a new one, retained on stack deletion */
   readonly egressIp?: ExistingEgressIp;

@@ -73,6 +73,7 @@ export const VARIABLES = {
   AWS_ENDPOINT_URL_EVENTBRIDGE: 'EventBridge endpoint override',
   // Local stack (`npm start`)
   PORT: 'port of the local HTTP API; default 3000',
+  EVENTS_URL: 'an http(s) URL each status event is POSTed to in the EventBridge envelope (local mode)',
 } as const satisfies Record<string, string>;
 
 export type VariableName = keyof typeof VARIABLES;

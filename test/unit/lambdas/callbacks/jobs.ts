@@ -8,9 +8,11 @@ export const HOOK = 'https://hooks.example.com/sms';
 
 export function statusEvent(overrides: Partial<MessageStatusChanged> = {}): MessageStatusChanged {
   return {
+    schemaVersion: 1,
     id: '01JZ0000000000000000000001',
     status: 'delivered',
     previousStatus: 'submitted',
+    sequence: 4,
     kind: 'sms',
     to: '+79991234567',
     clientRef: null,
