@@ -27,9 +27,11 @@ export type {
  * `unexpected_response` (an answer that is not a problem document, e.g. API Gateway's own 403 for a
  * bad signature, whose `status` is kept).
  */
-export type Problem = Omit<ProblemBody, 'code'> & {
+export interface Problem extends Pick<ProblemBody, 'type' | 'title' | 'status' | 'detail' | 'errors'> {
   code: ProblemCode | ClientProblemCode | (string & {});
-};
+  /** Extension members: a batch's `rejected`, the `messageId` of a message that failed to queue. */
+  [extension: string]: unknown;
+}
 
 export type ClientProblemCode = 'network_error' | 'unexpected_response';
 

@@ -29,6 +29,7 @@ import { statusStreamLogger } from '#lambdas/status-stream/ports.ts';
 import type { DynamoDbStreamRecord } from '#lambdas/status-stream/stream-event.ts';
 import { startCallbackWorker } from '#local/callback-worker.ts';
 import { startDynamoDbLocal } from '#local/dynamodb-local.ts';
+import { createEventFeed, type EventFeed, localRoutes } from '#local/event-feed.ts';
 import { createResources, LOCAL_REGION } from '#local/resources.ts';
 import { type SimulatorOptions, SmscSimulator } from '#local/smsc-simulator/index.ts';
 import { startSqsLocal } from '#local/sqs-local.ts';
@@ -149,7 +150,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       log: callbackWorkerLogger(write),
     });
     started.push({ name: 'callback-worker', stop: () => callbacks.stop() });
+    const feed = createEventFeed();
     const status = statusHandler(env, {
+      feed,
       events: options.events,
       enqueue: sqsCallbackEnqueuer(sqsClient, queues.callbacks),
       log: statusStreamLogger(write),
@@ -189,7 +192,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const api = createDeps(loadApiConfig(apiEnv(envInput)), { log: apiLogger(write) });
     started.push({ name: 'api-clients', stop: () => api.destroy() });
-    const server = await startApiServer({ port: options.apiPort ?? 3000, deps: api.deps });
+    const server = await startApiServer({
+      port: options.apiPort ?? 3000,
+      deps: api.deps,
+      localRoutes: localRoutes(feed, { region: LOCAL_REGION, endpoints, queues }),
+    });
     started.push({ name: 'api', stop: () => server.close() });
 
     let stopping: Promise<void> | undefined;
@@ -247,19 +254,21 @@ async function startSmpp(
 }
 
 interface StatusHandlerParts {
+  feed: EventFeed;
   events: EventPublisher | undefined;
   enqueue: CallbackEnqueuer;
   log: Logger;
 }
 
-function statusHandler(env: Env, { events, enqueue, log }: StatusHandlerParts) {
+function statusHandler(env: Env, { feed, events, enqueue, log }: StatusHandlerParts) {
   // A configured bus is used even locally (with the developer's own AWS credentials); otherwise the sink.
   const busName = env[VAR.EVENT_BUS_NAME];
   const eventBridge = busName
     ? new EventBridgeClient({ region: env[VAR.AWS_REGION] || LOCAL_REGION })
     : undefined;
-  const publishEvents =
-    eventBridge && busName ? eventBridgePublisher(eventBridge, busName) : (events ?? logPublisher(log));
+  const publishEvents = feed.tee(
+    eventBridge && busName ? eventBridgePublisher(eventBridge, busName) : (events ?? logPublisher(log)),
+  );
   const ports = { publishEvents, enqueueCallbacks: enqueue, log };
   return {
     handle: (records: DynamoDbStreamRecord[]) => handleStreamRecords(records, ports),
