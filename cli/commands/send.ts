@@ -37,7 +37,7 @@ export function sendCommand(): Command {
     .description('send one message')
     .requiredOption(
       '--to <recipient>',
-      'phone number (E.164 or national) or, for --kind mail, an e-mail address',
+      'phone number in E.164 with its + (spaces, dashes allowed) or, for --kind mail, an e-mail address',
     )
     .option('--text <text>', 'the message (not for hlr and ping)')
     .option('--from <sender>', 'sender id: up to 11 letters/digits, or a number')

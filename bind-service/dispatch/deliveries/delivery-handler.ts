@@ -12,6 +12,7 @@ import { newMessageId } from '#core/domain/messages/message-id.ts';
 import { isReceiptText, parseDeliveryReceipt, ReceiptParseError } from '#core/domain/receipts/receipt.ts';
 import type { SmscIdBase } from '#core/domain/receipts/smsc-id.ts';
 import type { Logger } from '#core/observability/logger.ts';
+import { crashPoint } from '../../crash-points.ts';
 import type { DispatchStats } from '../flow/stats.ts';
 import type { InboundPartsStore, InboundStore, ReceiptStore } from '../ports.ts';
 import { addressText, payloadOf, readIncoming } from './incoming.ts';
@@ -62,6 +63,7 @@ export function deliveryHandler(deps: DeliveryDeps): DeliverHandler {
       return STORED;
     }
     const result = await deps.receipts.applyReceipt(receipt);
+    crashPoint('after-receipt-stored');
     deps.stats.receipts[result === 'orphan-stored' ? 'orphan' : result] += 1;
     deps.log.debug('receipt stored', { smscId: receipt.smscId, stat: receipt.stat, result });
     return STORED;
