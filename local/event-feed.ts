@@ -41,7 +41,7 @@ export interface LocalStackInfo {
 
 const KEEP_ALIVE_MS = 15_000;
 
-export function localRoutes(feed: EventFeed, info: LocalStackInfo): (app: Hono<ApiEnv>) => void {
+export function localApiRoutes(feed: EventFeed, info: LocalStackInfo): (app: Hono<ApiEnv>) => void {
   return (app) => {
     app.get('/local/stack', (c) => c.json(info));
     app.get('/local/events', (c) =>

@@ -29,7 +29,7 @@ import { statusStreamLogger } from '#lambdas/status-stream/ports.ts';
 import type { DynamoDbStreamRecord } from '#lambdas/status-stream/stream-event.ts';
 import { startCallbackWorker } from '#local/callback-worker.ts';
 import { startDynamoDbLocal } from '#local/dynamodb-local.ts';
-import { createEventFeed, type EventFeed, localRoutes } from '#local/event-feed.ts';
+import { createEventFeed, localApiRoutes } from '#local/event-feed.ts';
 import { createResources, LOCAL_REGION } from '#local/resources.ts';
 import { type SimulatorOptions, SmscSimulator } from '#local/smsc-simulator/index.ts';
 import { startSqsLocal } from '#local/sqs-local.ts';
@@ -154,9 +154,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       log: callbackWorkerLogger(write),
     });
     started.push({ name: 'callback-worker', stop: () => callbacks.stop() });
-    const feed = createEventFeed();
     const status = statusHandler(env, {
-      feed,
       events: options.events,
       enqueue: sqsCallbackEnqueuer(sqsClient, queues.callbacks),
       log: statusStreamLogger(write),
@@ -196,11 +194,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const api = createDeps(loadApiConfig(apiEnv(envInput)), { log: apiLogger(write) });
     started.push({ name: 'api-clients', stop: () => api.destroy() });
-    const server = await startApiServer({
-      port: options.apiPort ?? 3000,
-      deps: api.deps,
-      localRoutes: localRoutes(feed, { region: LOCAL_REGION, endpoints, queues }),
-    });
+    const localRoutes = localApiRoutes(status.feed, { region: LOCAL_REGION, endpoints, queues });
+    const server = await startApiServer({ port: options.apiPort ?? 3000, deps: api.deps, localRoutes });
     started.push({ name: 'api', stop: () => server.close() });
 
     // The sweeper's schedule: accepted records whose enqueue never happened are enqueued again.
@@ -262,25 +257,25 @@ async function startSmpp(
 }
 
 interface StatusHandlerParts {
-  feed: EventFeed;
   events: EventPublisher | undefined;
   enqueue: CallbackEnqueuer;
   log: Logger;
 }
 
-function statusHandler(env: Env, { feed, events, enqueue, log }: StatusHandlerParts) {
+function statusHandler(env: Env, { events, enqueue, log }: StatusHandlerParts) {
+  const feed = createEventFeed();
   // A configured bus is used even locally (with the developer's own AWS credentials); otherwise the sink.
   const busName = env[VAR.EVENT_BUS_NAME];
   const eventBridge = busName
     ? new EventBridgeClient({ region: env[VAR.AWS_REGION] || LOCAL_REGION })
     : undefined;
-  const publishEvents = feed.tee(
-    eventBridge && busName ? eventBridgePublisher(eventBridge, busName) : (events ?? logPublisher(log)),
-  );
-  const ports = { publishEvents, enqueueCallbacks: enqueue, log };
+  const publishEvents =
+    eventBridge && busName ? eventBridgePublisher(eventBridge, busName) : (events ?? logPublisher(log));
+  const ports = { publishEvents: feed.tee(publishEvents), enqueueCallbacks: enqueue, log };
   return {
     handle: (records: DynamoDbStreamRecord[]) => handleStreamRecords(records, ports),
     close: () => eventBridge?.destroy(),
+    feed,
   };
 }
 

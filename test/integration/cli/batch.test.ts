@@ -2,9 +2,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { useCli } from '#test/helpers/cli-process.ts';
 import { within } from '#test/helpers/wait.ts';
 import { eventually, useLocalStack } from '#test/integration/local/stack/stack-fixture.ts';
+import { useCli } from './cli-process.ts';
 
 // `smsc-sender batch --csv` against the whole local stack, stopped with SIGINT half-way and run
 // again: every valid row reaches the SMSC exactly once, the invalid rows are listed with reasons.

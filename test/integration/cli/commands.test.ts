@@ -1,8 +1,8 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
-import { useCli } from '#test/helpers/cli-process.ts';
 import { waitUntil, within } from '#test/helpers/wait.ts';
 import { eventually, useLocalStack } from '#test/integration/local/stack/stack-fixture.ts';
+import { useCli } from './cli-process.ts';
 
 // `smsc-sender` commands as separate processes against the whole local stack.
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createClient, SmscApiError } from '#client/index.ts';
-import { startLossyHttpProxy } from '#test/helpers/lossy-http-proxy.ts';
 import { eventually, useLocalStack } from '#test/integration/local/stack/stack-fixture.ts';
+import { startLossyHttpProxy } from './lossy-http-proxy.ts';
 
 // The typed client over real HTTP against the whole local stack (API, DynamoDB Local, fauxqs,
 // bind-service, simulator): unsigned, as the local stack has no authoriser.

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createClient, SmscApiError } from '#client/index.ts';
 import { useApiHarness } from '#test/helpers/api-harness.ts';
-import { type SigV4Gateway, startSigV4Gateway } from '#test/helpers/sigv4-gateway.ts';
+import { type SigV4Gateway, startSigV4Gateway } from './sigv4-gateway.ts';
 
 // SigV4 as a deployed stack needs it: a test gateway in front of the real API recomputes every
 // signature with the AWS SDK's signer and forwards only what verifies. Credentials are fake.

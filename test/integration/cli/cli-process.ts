@@ -5,7 +5,7 @@ import { afterEach } from 'vitest';
 // Runs `smsc-sender` as a user does (node cli/bin.mjs …, its own process), and makes sure no child
 // outlives its test.
 
-const BIN = fileURLToPath(new URL('../../cli/bin.mjs', import.meta.url));
+const BIN = fileURLToPath(new URL('../../../cli/bin.mjs', import.meta.url));
 
 export interface CliRun {
   child: ChildProcess;
