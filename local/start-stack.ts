@@ -22,6 +22,7 @@ import type { EventPublisher } from '#lambdas/status-stream/event-publishers.ts'
 import { statusStreamLogger } from '#lambdas/status-stream/ports.ts';
 import { startCallbackWorker } from '#local/callback-worker.ts';
 import { startDynamoDbLocal } from '#local/dynamodb-local.ts';
+import { localApiRoutes } from '#local/event-feed.ts';
 import { createResources, LOCAL_REGION } from '#local/resources.ts';
 import { type SimulatorOptions, SmscSimulator } from '#local/smsc-simulator/index.ts';
 import { startSqsLocal } from '#local/sqs-local.ts';
@@ -196,7 +197,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const api = createDeps(loadApiConfig(apiEnv(envInput)), { log: apiLogger(write) });
     started.push({ name: 'api-clients', stop: () => api.destroy() });
-    const server = await startApiServer({ port: options.apiPort ?? 3000, deps: api.deps });
+    const localRoutes = localApiRoutes(status.feed, { region: LOCAL_REGION, endpoints, queues });
+    const server = await startApiServer({ port: options.apiPort ?? 3000, deps: api.deps, localRoutes });
     started.push({ name: 'api', stop: () => server.close() });
 
     // The sweeper's schedule: accepted records whose enqueue never happened are enqueued again.

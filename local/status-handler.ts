@@ -12,6 +12,7 @@ import {
 } from '#lambdas/status-stream/event-publishers.ts';
 import { handleStreamRecords, type StatusStreamPorts } from '#lambdas/status-stream/handle-records.ts';
 import type { DynamoDbStreamRecord } from '#lambdas/status-stream/stream-event.ts';
+import { createEventFeed } from '#local/event-feed.ts';
 import { eventsUrl, forwardingPublisher, INBOUND_KIND, STATUS_KIND } from '#local/events-forwarder.ts';
 import { LOCAL_REGION } from '#local/resources.ts';
 
@@ -26,6 +27,8 @@ export interface StatusHandlerParts {
 }
 
 export function statusHandler(env: Env, { events, enqueue, log }: StatusHandlerParts) {
+  // The local API's live feed of status events (`GET /local/events`, the CLI's `tail`).
+  const feed = createEventFeed();
   const busName = env[VAR.EVENT_BUS_NAME];
   const eventBridge = busName
     ? new EventBridgeClient({ region: env[VAR.AWS_REGION] || LOCAL_REGION })
@@ -37,7 +40,7 @@ export function statusHandler(env: Env, { events, enqueue, log }: StatusHandlerP
   const inbound =
     eventBridge && busName ? eventBridgeInboundPublisher(eventBridge, busName) : inboundLogPublisher(log);
   const ports: StatusStreamPorts = {
-    publishEvents: forwardTo ? forwardingPublisher(status, STATUS_KIND, forwarding) : status,
+    publishEvents: feed.tee(forwardTo ? forwardingPublisher(status, STATUS_KIND, forwarding) : status),
     publishInbound: forwardTo ? forwardingPublisher(inbound, INBOUND_KIND, forwarding) : inbound,
     enqueueCallbacks: enqueue,
     log,
@@ -45,5 +48,6 @@ export function statusHandler(env: Env, { events, enqueue, log }: StatusHandlerP
   return {
     handle: (records: DynamoDbStreamRecord[]) => handleStreamRecords(records, ports),
     close: () => eventBridge?.destroy(),
+    feed,
   };
 }
