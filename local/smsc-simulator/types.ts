@@ -90,6 +90,8 @@ export interface ReceivedSubmit {
   validityPeriod?: string;
   /** This part's decoded text (without UDH). */
   text: string;
+  /** short_message (or message_payload) exactly as its octets came, UDH included. */
+  shortMessage: Buffer;
   concat?: { reference: number; total: number; index: number };
   at: number;
 }
@@ -103,7 +105,10 @@ export interface ReceivedMessage {
   text: string;
   comment?: string;
   kind: MessageKind;
+  /** SMS billed and sent on: counted on `text`, without the comment. */
   parts: number;
+  /** SUBMIT_SMs it came in (the comment may add some). */
+  wireParts: number;
   dataCoding: number;
   at: number;
 }

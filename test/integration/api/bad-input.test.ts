@@ -127,6 +127,13 @@ const cases: BadCase[] = [
     errors: [{ code: 'unencodable_text', path: ['encoding'] }],
   },
   {
+    name: "a comment in characters the text's encoding cannot carry",
+    send: (api) => api.post('/v1/messages', { to: MOBILE, text: 'Code 1234', comment: 'заказ 42' }, KEY),
+    status: 400,
+    code: 'validation_failed',
+    errors: [{ code: 'unencodable_comment', path: ['comment'] }],
+  },
+  {
     name: 'a validity of zero minutes',
     send: (api) => api.post('/v1/messages', { to: MOBILE, text: 'Hi', validityMinutes: 0 }, KEY),
     status: 400,

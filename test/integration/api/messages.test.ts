@@ -49,6 +49,20 @@ describe('API /v1/messages (Node server, DynamoDB Local, fauxqs)', () => {
     expect(await harness.drain(api.queues.bulk)).toEqual([]);
   });
 
+  it('when a 150-character Latin text is posted with a comment, then the answer counts the text alone: gsm7, 1 part', async () => {
+    // Prepare
+    const api = await harness.start();
+    // Act
+    const response = await api.post('/v1/messages', {
+      to: MOBILE,
+      text: 'a'.repeat(150),
+      comment: 'order 42',
+    });
+    // Assess
+    expect(response.status).toBe(202);
+    expect(await response.json()).toMatchObject({ status: 'accepted', encoding: 'gsm7', parts: 1 });
+  });
+
   it('when a long Cyrillic text is posted, then the answer gives ucs2 and the number of parts', async () => {
     // Prepare
     const api = await harness.start();
