@@ -2,10 +2,11 @@
 // stops the task with the variable's name instead of surfacing as a strange disconnect hours later.
 // Each field states its invariant; the SMPP engine validates its own part again (parseSessionConfig).
 import { z } from 'zod';
-import type { SmppHost } from '#bind-service/smpp/index.ts';
+import type { SmppHost, SourceAddressRules } from '#bind-service/smpp/index.ts';
 import { PROVIDER_IDLE_LIMIT_MS } from '#bind-service/smpp/index.ts';
 import type { Lane } from '#core/aws/resource-definitions.ts';
 import type { PrepareOptions } from '#core/domain/prepare-message.ts';
+import { isValidSenderId, SENDER_ID_RULE } from '#core/domain/sender-id.ts';
 import type { LogLevel } from './logger.ts';
 
 /** Where the SMPP login comes from: inline variables (local mode) or a Secrets Manager secret. */
@@ -45,6 +46,8 @@ export interface BindServiceConfig {
     responseTimeoutMs: number;
     /** source_addr for requests without `from`; absent = empty (the account's default sender). */
     defaultSender?: string;
+    /** How a sender becomes source_addr/TON/NPI (Kannel's autodetect; the provider's 5 / 1). */
+    sourceAddress: SourceAddressRules;
   };
   tables: { messages: string; inbound: string };
   queues: Record<Lane, { url: string; dlqUrl: string }>;
@@ -101,14 +104,12 @@ const envSchema = z.object({
     .max(PROVIDER_IDLE_LIMIT_MS / 1000 - 1, 'must be below the provider’s 120 s idle limit')
     .default(30),
   SMPP_RESPONSE_TIMEOUT_SECONDS: seconds.max(120).default(30),
-  // The request schema's sender rule: 1-11 letters/digits/" ._-", or a number of up to 15 digits.
-  SMPP_DEFAULT_SENDER: z
-    .string()
-    .regex(
-      /^(?:[A-Za-z0-9._-](?:[A-Za-z0-9 ._-]{0,9}[A-Za-z0-9._-])?|\+?[0-9]{1,15})$/,
-      'is not a valid sender id',
-    )
-    .optional(),
+  // The request schema's sender rule (core/domain/sender-id.ts).
+  SMPP_DEFAULT_SENDER: z.string().refine(isValidSenderId, SENDER_ID_RULE).optional(),
+  // Kannel's source-addr-autodetect / -ton / -npi, with the provider's example values.
+  SMPP_SOURCE_ADDR_AUTODETECT: flag.default(true),
+  SMPP_SOURCE_ADDR_TON: z.coerce.number().int().min(0).max(6).default(5),
+  SMPP_SOURCE_ADDR_NPI: z.coerce.number().int().min(0).max(18).default(1),
   MESSAGES_TABLE: z.string().min(1),
   INBOUND_TABLE: z.string().min(1),
   URGENT_QUEUE_URL: z.url(),
@@ -219,6 +220,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): B
       enquireLinkIntervalMs: Math.round(vars.SMPP_ENQUIRE_LINK_SECONDS * 1000),
       responseTimeoutMs: Math.round(vars.SMPP_RESPONSE_TIMEOUT_SECONDS * 1000),
       ...(vars.SMPP_DEFAULT_SENDER ? { defaultSender: vars.SMPP_DEFAULT_SENDER } : {}),
+      sourceAddress: {
+        autodetect: vars.SMPP_SOURCE_ADDR_AUTODETECT,
+        ton: vars.SMPP_SOURCE_ADDR_TON,
+        npi: vars.SMPP_SOURCE_ADDR_NPI,
+      },
     },
     tables: { messages: vars.MESSAGES_TABLE, inbound: vars.INBOUND_TABLE },
     queues: {

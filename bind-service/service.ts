@@ -136,6 +136,7 @@ export async function startBindService(
     prepare: {
       ...config.prepare,
       ...(config.smpp.defaultSender ? { defaultSender: config.smpp.defaultSender } : {}),
+      sourceAddress: config.smpp.sourceAddress,
     },
     stats,
     log: log.child({ component: 'pipeline' }),

@@ -3,7 +3,9 @@
 import {
   addressFor,
   destinationAddress,
+  PROVIDER_SOURCE_RULES,
   type SmppAddress,
+  type SourceAddressRules,
   type SubmitFields,
 } from '#bind-service/smpp/index.ts';
 import { encodeMessage } from '#core/domain/encoding/index.ts';
@@ -15,13 +17,17 @@ const RECEIPT_REQUESTED = 1;
 
 /** E-mail recipients travel as an alphanumeric address; everything else as an E.164 number. */
 function recipientAddress(prepared: PreparedMessage): SmppAddress {
-  return prepared.kind === 'mail' ? addressFor(prepared.to) : destinationAddress(prepared.to);
+  return prepared.kind === 'mail' ? { addr: prepared.to, ton: 5, npi: 0 } : destinationAddress(prepared.to);
 }
 
 /** One SubmitFields per part, in order; all of them go out back-to-back on one bind. */
-export function submitFieldsFor(prepared: PreparedMessage, defaultSender = ''): SubmitFields[] {
+export function submitFieldsFor(
+  prepared: PreparedMessage,
+  defaultSender = '',
+  sourceRules: SourceAddressRules = PROVIDER_SOURCE_RULES,
+): SubmitFields[] {
   const encoded = encodeMessage(prepared.body, prepared.encodeOptions);
-  const source = addressFor(prepared.from ?? defaultSender);
+  const source = addressFor(prepared.from ?? defaultSender, sourceRules);
   const destination = recipientAddress(prepared);
   const validity = relativeValidity(prepared.validityMinutes);
   return encoded.parts.map((part) => ({

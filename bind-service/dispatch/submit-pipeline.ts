@@ -8,6 +8,8 @@
 // SUBMIT_SM: a token taken first would wait out a slow claim write, and when the store stalls, the
 // tokens of every waiting message go on the wire together, above the account's rate (the SMSC then
 // answers ESME_RTHROTTLED). The claim gate keeps the messages claimed ahead of their token few.
+
+import type { SourceAddressRules } from '#bind-service/smpp/index.ts';
 import { DuplicateMessageIdError } from '#core/aws/errors.ts';
 import type { Lane } from '#core/aws/resource-definitions.ts';
 import { acceptedMessageRecord } from '#core/domain/message-model.ts';
@@ -35,7 +37,7 @@ export interface PipelineDeps {
   binds: BindPool;
   /** currentRate sizes the claim gates. */
   rate: RatePort & Pick<RateLimiter, 'currentRate'>;
-  prepare: PrepareOptions & { defaultSender?: string };
+  prepare: PrepareOptions & { defaultSender?: string; sourceAddress?: SourceAddressRules };
   stats: DispatchStats;
   log: Logger;
   /** Aborted when the service stops taking work: messages not claimed yet are given back. */

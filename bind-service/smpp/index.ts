@@ -1,5 +1,12 @@
 // The public face of the SMPP engine: dispatch/ and main.ts use the engine through this file.
-export { type AddressOverrides, addressFor, destinationAddress, type SmppAddress } from './address.ts';
+export {
+  type AddressOverrides,
+  addressFor,
+  destinationAddress,
+  PROVIDER_SOURCE_RULES,
+  type SmppAddress,
+  type SourceAddressRules,
+} from './address.ts';
 export {
   describeSessionConfig,
   PROVIDER_IDLE_LIMIT_MS,

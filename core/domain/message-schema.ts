@@ -7,6 +7,7 @@ import { isBatchId, isMessageId } from '#core/domain/message-id.ts';
 import { MESSAGE_KINDS, type MessageKind } from '#core/domain/message-kinds.ts';
 import { parsePhoneNumber } from '#core/domain/phone-number.ts';
 import { normaliseRecipient } from '#core/domain/recipient.ts';
+import { isValidSenderId, SENDER_ID_RULE } from '#core/domain/sender-id.ts';
 import { addDomainIssue } from '#core/domain/validation-issues.ts';
 
 // One schema for a send request, whether it comes as the HTTP body or as an SQS message body, so that
@@ -37,18 +38,10 @@ export const MAX_VALIDITY_MINUTES = 4320;
 /** Kinds whose SUBMIT_SM is a bare marker (__HLR__, __PING__): every other kind needs a text. */
 const KINDS_WITHOUT_TEXT: readonly MessageKind[] = ['hlr', 'ping'];
 
-// Alphanumeric sender ids are at most 11 characters (GSM 03.40 TP-OA); numeric ones are phone numbers,
-// at most 15 digits (E.164). Spaces only inside, never at an end, where operators trim them.
-const ALPHANUMERIC_SENDER = /^(?=.*[A-Za-z0-9])[A-Za-z0-9._-](?:[A-Za-z0-9 ._-]{0,9}[A-Za-z0-9._-])?$/;
-const NUMERIC_SENDER = /^\+?[0-9]{1,15}$/;
-
-const senderIdField = z
-  .string()
-  .refine((value) => ALPHANUMERIC_SENDER.test(value) || NUMERIC_SENDER.test(value), {
-    error:
-      'must be 1-11 letters, digits, spaces, ".", "_" or "-", or a number of up to 15 digits with an optional "+"',
-    params: { code: 'invalid_format' },
-  });
+const senderIdField = z.string().refine(isValidSenderId, {
+  error: SENDER_ID_RULE,
+  params: { code: 'invalid_format' },
+});
 
 export { isLoopbackUrl } from '#core/domain/loopback-url.ts';
 

@@ -40,6 +40,7 @@ describe('loadConfig', () => {
       binds: 1,
       enquireLinkIntervalMs: 30_000,
       responseTimeoutMs: 30_000,
+      sourceAddress: { autodetect: true, ton: 5, npi: 1 },
     });
     expect(config).toMatchObject({
       receiveWaitSeconds: 20,
@@ -47,6 +48,18 @@ describe('loadConfig', () => {
       health: { host: '0.0.0.0', port: 8080 },
       drainMs: 20_000,
     });
+  });
+
+  it('when the source address settings are given, then they replace the provider example values', () => {
+    // Act
+    const config = loadConfig({
+      ...BASE,
+      SMPP_SOURCE_ADDR_AUTODETECT: 'no',
+      SMPP_SOURCE_ADDR_TON: '0',
+      SMPP_SOURCE_ADDR_NPI: '0',
+    });
+    // Assess
+    expect(config.smpp.sourceAddress).toEqual({ autodetect: false, ton: 0, npi: 0 });
   });
 
   it('when TLS is on and a backup host is given, then both hosts use the TLS port', () => {
