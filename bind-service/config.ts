@@ -48,6 +48,8 @@ export interface BindServiceConfig {
     defaultSender?: string;
     /** How a sender becomes source_addr/TON/NPI (Kannel's autodetect; the provider's 5 / 1). */
     sourceAddress: SourceAddressRules;
+    /** For SMSCs that mark receipts neither in esm_class nor by TLVs: read the text. Default off. */
+    receiptTextFallback: boolean;
   };
   tables: { messages: string; inbound: string };
   queues: Record<Lane, { url: string; dlqUrl: string }>;
@@ -110,6 +112,7 @@ const envSchema = z.object({
   SMPP_SOURCE_ADDR_AUTODETECT: flag.default(true),
   SMPP_SOURCE_ADDR_TON: z.coerce.number().int().min(0).max(6).default(5),
   SMPP_SOURCE_ADDR_NPI: z.coerce.number().int().min(0).max(18).default(1),
+  SMPP_RECEIPT_TEXT_FALLBACK: flag.default(false),
   MESSAGES_TABLE: z.string().min(1),
   INBOUND_TABLE: z.string().min(1),
   URGENT_QUEUE_URL: z.url(),
@@ -225,6 +228,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): B
         ton: vars.SMPP_SOURCE_ADDR_TON,
         npi: vars.SMPP_SOURCE_ADDR_NPI,
       },
+      receiptTextFallback: vars.SMPP_RECEIPT_TEXT_FALLBACK,
     },
     tables: { messages: vars.MESSAGES_TABLE, inbound: vars.INBOUND_TABLE },
     queues: {

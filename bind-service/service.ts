@@ -100,6 +100,7 @@ export async function startBindService(
     inbound: new InboundRepository(dynamo.document, config.tables.inbound, { clock }),
     parts: new InboundDeliveryStore(dynamo.document, config.tables.inbound, { clock }),
     isoMode: config.smpp.flags.iso,
+    receiptTextFallback: config.smpp.receiptTextFallback,
     stats,
     log: log.child({ component: 'deliveries' }),
     clock,

@@ -9,8 +9,9 @@ import type { DeliverHandler, DeliverSm } from '#bind-service/smpp/index.ts';
 import { Status } from '#bind-service/smpp/index.ts';
 import { decodeText } from '#core/domain/encoding/index.ts';
 import { newMessageId } from '#core/domain/message-id.ts';
-import { isReceiptText, parseDeliveryReceipt, ReceiptParseError } from '#core/domain/receipt.ts';
+import { parseDeliveryReceipt, ReceiptParseError } from '#core/domain/receipt.ts';
 import type { Logger } from '../logger.ts';
+import { deliveryKind } from './delivery-kind.ts';
 import { addressText, payloadOf, readIncoming } from './incoming.ts';
 import type { InboundPartsStore, InboundStore, ReceiptStore } from './ports.ts';
 import type { DispatchStats } from './stats.ts';
@@ -21,6 +22,8 @@ export interface DeliveryDeps {
   parts: InboundPartsStore;
   /** The bind's ISO flag: data_coding 0 is then ISO-8859-1. */
   isoMode: boolean;
+  /** Take a DELIVER_SM without receipt bits or TLVs as a receipt when its text reads like one. */
+  receiptTextFallback?: boolean;
   stats: DispatchStats;
   log: Logger;
   clock?: () => Date;
@@ -110,15 +113,13 @@ export function deliveryHandler(deps: DeliveryDeps): DeliverHandler {
 
   return async (delivery) => {
     try {
-      if (delivery.isReceipt)
-        return await onReceipt(
-          delivery,
-          decodeText(payloadOf(delivery), delivery.dataCoding, { isoMode: deps.isoMode }),
-        );
-      // Some SMSCs send receipts without the receipt bit in esm_class; their text gives them away.
-      if ((delivery.esmClass & 0x40) === 0) {
-        const text = decodeText(payloadOf(delivery), delivery.dataCoding, { isoMode: deps.isoMode });
-        if (isReceiptText(text)) return await onReceipt(delivery, text);
+      let text: string | undefined;
+      const receiptText = () => {
+        text ??= decodeText(payloadOf(delivery), delivery.dataCoding, { isoMode: deps.isoMode });
+        return text;
+      };
+      if (deliveryKind(delivery, receiptText, deps.receiptTextFallback ?? false) === 'receipt') {
+        return await onReceipt(delivery, receiptText());
       }
       return await onIncoming(delivery);
     } catch (error) {
