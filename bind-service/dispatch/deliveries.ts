@@ -7,12 +7,11 @@
 //   message is recorded by whichever part completes it (each part is durable before its answer).
 import type { DeliverHandler, DeliverSm } from '#bind-service/smpp/index.ts';
 import { Status } from '#bind-service/smpp/index.ts';
-import { decodeText } from '#core/domain/encoding/index.ts';
 import { newMessageId } from '#core/domain/message-id.ts';
 import { parseDeliveryReceipt, ReceiptParseError } from '#core/domain/receipt.ts';
 import type { Logger } from '../logger.ts';
-import { deliveryKind } from './delivery-kind.ts';
-import { addressText, payloadOf, readIncoming } from './incoming.ts';
+import { deliveryKind, receiptTextOf } from './delivery-kind.ts';
+import { addressText, readIncoming } from './incoming.ts';
 import type { InboundPartsStore, InboundStore, ReceiptStore } from './ports.ts';
 import type { DispatchStats } from './stats.ts';
 
@@ -115,7 +114,7 @@ export function deliveryHandler(deps: DeliveryDeps): DeliverHandler {
     try {
       let text: string | undefined;
       const receiptText = () => {
-        text ??= decodeText(payloadOf(delivery), delivery.dataCoding, { isoMode: deps.isoMode });
+        text ??= receiptTextOf(delivery);
         return text;
       };
       if (deliveryKind(delivery, receiptText, deps.receiptTextFallback ?? false) === 'receipt') {

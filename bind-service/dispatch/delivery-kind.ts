@@ -5,7 +5,9 @@
 // does a text reading "id:… stat:…" make it a receipt: the provider marks its receipts, and an
 // incoming SMS is free text a subscriber may well write that way.
 import type { DeliverSm } from '#bind-service/smpp/index.ts';
+import { decodeText, encodingForDataCoding } from '#core/domain/encoding/index.ts';
 import { isReceiptText } from '#core/domain/receipt.ts';
+import { payloadOf } from './incoming.ts';
 
 const MESSAGE_TYPE_BITS = 0x3c;
 const UDHI = 0x40;
@@ -23,4 +25,14 @@ export function deliveryKind(
   if (delivery.receiptedMessageId !== undefined && delivery.messageState !== undefined) return 'receipt';
   if (!textFallback || (delivery.esmClass & UDHI) !== 0) return 'incoming';
   return isReceiptText(receiptText()) ? 'receipt' : 'incoming';
+}
+
+/**
+ * Receipt and HLR texts are ASCII whatever data_coding 0 means for an SMS: read as GSM 03.38, the
+ * "_" of "net:T2_Mobile" would become "§" (and "@" "¡", "$" "¤"). Only UCS-2 is decoded as such.
+ */
+export function receiptTextOf(delivery: DeliverSm): string {
+  const payload = payloadOf(delivery);
+  if (encodingForDataCoding(delivery.dataCoding) === 'ucs2') return decodeText(payload, delivery.dataCoding);
+  return payload.toString('latin1');
 }

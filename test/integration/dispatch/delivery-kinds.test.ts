@@ -1,7 +1,7 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { useLocalAws } from '#test/helpers/local-aws.ts';
-import { ACCOUNT, startRig, useCleanup } from './fixtures.ts';
+import { ACCOUNT, mobile, sendLikeApi, startRig, statusIs, useCleanup, waitForRecord } from './fixtures.ts';
 
 describe('bind-service deliveries: receipt or incoming is decided by esm_class', () => {
   const aws = useLocalAws({ dynamo: true, sqs: true });
@@ -31,5 +31,23 @@ describe('bind-service deliveries: receipt or incoming is decided by esm_class',
     expect(items[0]?.kind).not.toBe('unparsed-receipt');
     expect(rig.service.stats.incoming.messages).toBe(1);
     expect(rig.service.stats.receipts).toMatchObject({ applied: 0, orphan: 0 });
+  });
+
+  it('when an HLR answer names T2_Mobile and a windows-1251 country, then both are stored as written', async () => {
+    // Prepare
+    const hlr = () => ({
+      imsi: '250200000000001',
+      msc: '79000000000',
+      mcc: '250',
+      mnc: '20',
+      country: 'Россия',
+      network: 'T2_Mobile',
+    });
+    const rig = await startRig(aws, defer, { simulator: { hlr } });
+    // Act
+    const id = await sendLikeApi(rig, { to: mobile(3), kind: 'hlr' });
+    const record = await waitForRecord(rig, id, statusIs('delivered'));
+    // Assess
+    expect(record.hlr).toMatchObject({ networkName: 'T2_Mobile', countryName: 'Россия', mnc: '20' });
   });
 });

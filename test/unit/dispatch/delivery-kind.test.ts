@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deliveryKind } from '#bind-service/dispatch/delivery-kind.ts';
+import { deliveryKind, receiptTextOf } from '#bind-service/dispatch/delivery-kind.ts';
 import type { DeliverSm } from '#bind-service/smpp/index.ts';
 
 const RECEIPT_TEXT =
@@ -58,5 +58,25 @@ describe('deliveryKind', () => {
     const kind = deliveryKind(deliver({ esmClass: 0x20 }), text, true);
     // Assess
     expect(kind).toBe('incoming');
+  });
+});
+
+describe('receiptTextOf', () => {
+  it('when a receipt comes with data_coding 0, then its bytes read as ASCII, not GSM 03.38', () => {
+    // Prepare
+    const text = 'id:1 stat:DELIVRD err:000 net:T2_Mobile cn:A@B$';
+    // Act
+    const read = receiptTextOf(deliver({ esmClass: 0x04, shortMessage: Buffer.from(text, 'latin1') }));
+    // Assess
+    expect(read).toBe(text);
+  });
+
+  it('when a receipt comes as UCS-2, then it is decoded as UCS-2', () => {
+    // Prepare
+    const bytes = Buffer.from('id:7 stat:DELIVRD', 'utf16le').swap16();
+    // Act
+    const read = receiptTextOf(deliver({ esmClass: 0x04, dataCoding: 8, shortMessage: bytes }));
+    // Assess
+    expect(read).toBe('id:7 stat:DELIVRD');
   });
 });
