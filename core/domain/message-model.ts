@@ -3,6 +3,7 @@ import type { MessageKind } from '#core/domain/message-kinds.ts';
 import type { Priority, SendMessageRequest } from '#core/domain/message-schema.ts';
 import type { MessageStatus } from '#core/domain/message-state.ts';
 import type { PreparedMessage } from '#core/domain/prepare-message.ts';
+import type { ProviderMessageType, TemplateType } from '#core/domain/receipt.ts';
 
 // A message as stored in DynamoDB and returned by GET /messages/{id}. It keeps what the caller sent
 // (their text and fields, not the marked-up SUBMIT_SM body, which `prepareMessage` rebuilds) and what
@@ -18,6 +19,25 @@ export interface MessageError {
   code: number | string;
   name: string;
   description: string;
+}
+
+/** What the provider's last receipt said about the message beyond its status (all optional). */
+export interface ProviderReport {
+  /** TLV 0x2001 bits 0-3. */
+  messageType?: ProviderMessageType;
+  /** TLV 0x2001 bit 5: paid from the second balance. */
+  paidFromSecondBalance?: boolean;
+  /** TLV 0x2001 bit 8; bits 9-10 give the template's type. */
+  template?: boolean;
+  templateType?: TemplateType;
+  /** TLV 0x2002: the parts the provider counted. */
+  parts?: number;
+  /** Receipt text `sub:` and `dlvrd:`: parts submitted and delivered. */
+  submittedParts?: number;
+  deliveredParts?: number;
+  /** Receipt text `submit date:` and `done date:`, ISO 8601 (read as UTC). */
+  submitDate?: string;
+  doneDate?: string;
 }
 
 export interface MessageRecord {
@@ -51,6 +71,7 @@ export interface MessageRecord {
   read: boolean;
   clicked: boolean;
   hlr?: Record<string, string>;
+  report?: ProviderReport;
   createdAt: string;
   updatedAt: string;
 }

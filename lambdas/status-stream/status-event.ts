@@ -1,6 +1,6 @@
 import { fromMessageItem, isMessageItem } from '#core/aws/message-item.ts';
 import type { MessageKind } from '#core/domain/message-kinds.ts';
-import type { MessageError, MessageRecord } from '#core/domain/message-model.ts';
+import type { MessageError, MessageRecord, ProviderReport } from '#core/domain/message-model.ts';
 import { MESSAGE_STATUSES, type MessageStatus } from '#core/domain/message-state.ts';
 import { fromStreamImage } from './attribute-values.ts';
 import type { DynamoDbStreamRecord } from './stream-event.ts';
@@ -31,6 +31,8 @@ export interface MessageStatusChanged {
   read: boolean;
   clicked: boolean;
   hlr: Record<string, string> | null;
+  /** What the provider's receipt said beyond the status: message type, template, parts, dates. */
+  report: ProviderReport | null;
   /** When the change was written (the record's updatedAt), ISO 8601 UTC. */
   at: string;
 }
@@ -104,6 +106,7 @@ function toEvent(record: MessageRecord, previousStatus: MessageStatus): MessageS
     read: record.read === true,
     clicked: record.clicked === true,
     hlr: record.hlr ?? null,
+    report: record.report ?? null,
     at: record.updatedAt,
   };
 }

@@ -132,7 +132,7 @@ export class MessageBook {
       ? parts.map((part) => this.subject(head, part.messageId, 1, kind))
       : [this.subject(head, parts[0]?.messageId ?? '', total, kind)];
     for (const subject of subjects) {
-      this.schedule(head, subject, outcome.stat, outcome.err ?? 0, delayMs);
+      this.schedule(head, subject, outcome.stat, outcome.err ?? 0, delayMs, undefined, outcome.flags);
       if (outcome.followUp) {
         const extraStatus = EXTRA_STATUS[outcome.followUp];
         this.schedule(head, subject, 'DELIVRD', 0, delayMs + this.deps.options.receiptDelayMs, extraStatus);
@@ -162,9 +162,11 @@ export class MessageBook {
     err: number,
     delayMs: number,
     extraStatus?: number,
+    flags?: number,
   ): void {
     const { options } = this.deps;
     const fields = receiptFields(subject, {
+      ...(flags === undefined ? {} : { flags }),
       stat,
       err,
       doneAt: Date.now() + delayMs,

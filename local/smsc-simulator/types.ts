@@ -16,6 +16,8 @@ export interface Outcome {
   delayMs?: number;
   /** Sends a second receipt (same id, DELIVRD) with the provider's extra-status TLV: 2 read, 4 clicked. */
   followUp?: 'read' | 'clicked';
+  /** Bits OR-ed into TLV 0x2001 besides the type: 1 << 5 second balance, 1 << 8 template, 9-10 its type. */
+  flags?: number;
 }
 
 export interface OutcomeRule extends Outcome {

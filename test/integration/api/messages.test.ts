@@ -136,6 +136,7 @@ describe('API /v1/messages (Node server, DynamoDB Local, fauxqs)', () => {
       read: false,
       clicked: false,
       hlr: null,
+      report: null,
       history: [{ status: 'accepted', at: message.createdAt }],
       createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       updatedAt: message.createdAt,
