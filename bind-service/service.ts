@@ -14,6 +14,7 @@ import { LeaseRepository } from '#core/aws/lease.ts';
 import { MessageRepository } from '#core/aws/message-repository.ts';
 import { LANES, type Lane } from '#core/aws/resource-definitions.ts';
 import { type BindServiceConfig, BindServiceConfigError, describeConfig } from './config.ts';
+import { configWarnings } from './config-warnings.ts';
 import { BindPool } from './dispatch/bind-pool.ts';
 import { deliveryHandler } from './dispatch/deliveries.ts';
 import { Lanes } from './dispatch/lanes.ts';
@@ -257,6 +258,7 @@ export async function startBindService(
   })().catch((error: unknown) => fail(error instanceof Error ? error : new Error(String(error))));
 
   log.info('bind-service started', { health: `${healthServer.url}/healthz`, config: describeConfig(config) });
+  for (const warning of configWarnings(config)) log.warn(warning);
   return {
     url: healthServer.url,
     health,

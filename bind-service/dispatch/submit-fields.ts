@@ -3,6 +3,7 @@
 import {
   addressFor,
   destinationAddress,
+  InvalidAddressError,
   PROVIDER_SOURCE_RULES,
   type SmppAddress,
   type SourceAddressRules,
@@ -10,6 +11,7 @@ import {
 } from '#bind-service/smpp/index.ts';
 import { encodeMessage } from '#core/domain/encoding/index.ts';
 import type { PreparedMessage } from '#core/domain/prepare-message.ts';
+import { SMPP_ADDRESS_MAX_CHARS } from '#core/domain/smpp-limits.ts';
 import { relativeValidity } from './validity.ts';
 
 /** SMPP 3.4 registered_delivery: SMSC delivery receipt requested (success and failure). */
@@ -29,6 +31,18 @@ export function submitFieldsFor(
   const encoded = encodeMessage(prepared.body, prepared.encodeOptions);
   const source = addressFor(prepared.from ?? defaultSender, sourceRules);
   const destination = recipientAddress(prepared);
+  // Never a field longer than SMPP 3.4 allows on the wire (the request rules should have caught it).
+  for (const [field, address] of [
+    ['source', source],
+    ['destination', destination],
+  ] as const) {
+    if (address.addr.length > SMPP_ADDRESS_MAX_CHARS) {
+      throw new InvalidAddressError(
+        `${field} address has ${address.addr.length} characters, more than SMPP 3.4's ${SMPP_ADDRESS_MAX_CHARS}`,
+        [field],
+      );
+    }
+  }
   const validity = relativeValidity(prepared.validityMinutes);
   return encoded.parts.map((part) => ({
     source_addr: source.addr,

@@ -134,6 +134,18 @@ const cases: BadCase[] = [
     errors: [{ code: 'unencodable_comment', path: ['comment'] }],
   },
   {
+    name: 'an e-mail address longer than SMPP carries',
+    send: (api) =>
+      api.post(
+        '/v1/messages',
+        { to: 'anna.smith@mail.example.ru', kind: 'mail', subject: 'S', text: 'Hi' },
+        KEY,
+      ),
+    status: 400,
+    code: 'validation_failed',
+    errors: [{ code: 'recipient_too_long_for_smpp', path: ['to'] }],
+  },
+  {
     name: 'a validity of zero minutes',
     send: (api) => api.post('/v1/messages', { to: MOBILE, text: 'Hi', validityMinutes: 0 }, KEY),
     status: 400,
