@@ -9,7 +9,7 @@ import {
   type SourceAddressRules,
   type SubmitFields,
 } from '#bind-service/smpp/index.ts';
-import { encodeMessage } from '#core/domain/encoding/index.ts';
+import { encodeBinary, encodeMessage } from '#core/domain/encoding/index.ts';
 import type { PreparedMessage } from '#core/domain/prepare-message.ts';
 import { SMPP_ADDRESS_MAX_CHARS } from '#core/domain/smpp-limits.ts';
 import { relativeValidity } from './validity.ts';
@@ -28,7 +28,9 @@ export function submitFieldsFor(
   defaultSender = '',
   sourceRules: SourceAddressRules = PROVIDER_SOURCE_RULES,
 ): SubmitFields[] {
-  const encoded = encodeMessage(prepared.body, prepared.encodeOptions);
+  const encoded = prepared.binary
+    ? encodeBinary(prepared.binary, prepared.encodeOptions.maxParts ?? prepared.parts)
+    : encodeMessage(prepared.body, prepared.encodeOptions);
   const source = addressFor(prepared.from ?? defaultSender, sourceRules);
   const destination = recipientAddress(prepared);
   // Never a field longer than SMPP 3.4 allows on the wire (the request rules should have caught it).

@@ -1,4 +1,4 @@
-import type { Encoding } from '#core/domain/encoding/index.ts';
+import type { MessageEncoding } from '#core/domain/encoding/index.ts';
 import type { MessageKind } from '#core/domain/message-kinds.ts';
 import type { Priority, SendMessageRequest } from '#core/domain/message-schema.ts';
 import type { MessageStatus } from '#core/domain/message-state.ts';
@@ -52,8 +52,10 @@ export interface MessageRecord {
   bot?: string;
   comment?: string;
   priority: Priority;
-  encoding: Encoding;
+  encoding: MessageEncoding;
   dataCoding: number;
+  /** Binary messages: the caller's user data header, hex (the payload is `text`, hex too). */
+  udh?: string;
   parts: number;
   validityMinutes: number;
   clientRef?: string;
@@ -117,6 +119,7 @@ export function acceptedMessageRecord({
       voice: request.voice,
       bot: request.bot,
       comment: request.comment,
+      udh: request.udh,
       clientRef: request.clientRef,
       callbackUrl: request.callbackUrl,
       batchId,

@@ -17,12 +17,12 @@ import { addDomainIssue } from '#core/domain/validation-issues.ts';
 
 export const PRIORITIES = ['urgent', 'bulk'] as const;
 export type Priority = (typeof PRIORITIES)[number];
-export const ENCODING_CHOICES = [
-  'auto',
-  'gsm7',
-  'latin1',
-  'ucs2',
-] as const satisfies readonly EncodingChoice[];
+export const ENCODING_CHOICES = ['auto', 'gsm7', 'latin1', 'ucs2', 'binary'] as const satisfies readonly (
+  | EncodingChoice
+  | 'binary'
+)[];
+/** A binary message's own user data header, hex: at most 134 octets leave room for data. */
+export const MAX_UDH_HEX_LENGTH = 268;
 
 /** A cheap bound on the caller's text; the real limit on what is sent is `prepareMessage`'s maxParts. */
 export const MAX_TEXT_LENGTH = 10_000;
@@ -93,6 +93,7 @@ export function contentFields(defaultPriority: Priority) {
     comment: z.string().max(MAX_COMMENT_LENGTH).optional(),
     priority: z.enum(PRIORITIES).default(defaultPriority),
     encoding: z.enum(ENCODING_CHOICES).default('auto'),
+    udh: z.string().min(2).max(MAX_UDH_HEX_LENGTH).optional(),
     validityMinutes: z.int().min(1).max(MAX_VALIDITY_MINUTES).optional(),
     clientRef: z.string().min(1).max(MAX_CLIENT_REF_LENGTH).optional(),
     callbackUrl: callbackUrlField.optional(),

@@ -1,6 +1,7 @@
 import {
+  type BinaryContent,
   type EncodeOptions,
-  type Encoding,
+  type MessageEncoding,
   planMessage,
   TooManyPartsError,
   UnencodableTextError,
@@ -14,6 +15,7 @@ import {
 } from '#core/domain/message-schema.ts';
 import { normaliseRecipient } from '#core/domain/recipient.ts';
 import { CommentTooLongError, UnencodableCommentError } from './comment-errors.ts';
+import { prepareBinary, refuseStrayUdh } from './prepare-binary.ts';
 
 // The API (to answer 202 with the encoding and part count, and to record the message) and the
 // bind-service (to build the SUBMIT_SM) both call this one function on the same request, so they
@@ -36,7 +38,7 @@ export interface PreparedMessage {
   body: string;
   flash: boolean;
   /** Chosen on what the subscriber gets (body without the comment): the comment never changes it. */
-  encoding: Encoding;
+  encoding: MessageEncoding;
   dataCoding: number;
   /** SMS the subscriber gets and the provider bills: counted without the comment (provider doc). */
   parts: number;
@@ -46,12 +48,38 @@ export interface PreparedMessage {
   wireParts: number;
   /** Exactly what to hand `encodeMessage(body, …)` to get `wireParts` parts. */
   encodeOptions: EncodeOptions;
+  /** Binary messages only: the octets to send instead of encoding `body`. */
+  binary?: BinaryContent;
   validityMinutes: number;
   priority: Priority;
 }
 
 export function prepareMessage(request: SendMessageRequest, options: PrepareOptions): PreparedMessage {
   const to = normaliseRecipient(request.to, request.kind);
+  const common = {
+    to,
+    ...(request.from === undefined ? {} : { from: request.from }),
+    kind: request.kind,
+    validityMinutes: request.validityMinutes ?? DEFAULT_VALIDITY_MINUTES,
+    priority: request.priority,
+  };
+  if (request.encoding === 'binary') {
+    const prepared = prepareBinary(request, options.maxParts);
+    return {
+      ...common,
+      body: request.text ?? '',
+      flash: false,
+      encoding: 'binary',
+      dataCoding: prepared.dataCoding,
+      parts: prepared.parts,
+      units: prepared.units,
+      wireParts: prepared.parts,
+      encodeOptions: { maxParts: options.maxParts },
+      binary: prepared.binary,
+    };
+  }
+  refuseStrayUdh(request);
+  const encoding = request.encoding;
   const rendered = renderMessage({
     kind: request.kind,
     text: request.text,
@@ -61,7 +89,7 @@ export function prepareMessage(request: SendMessageRequest, options: PrepareOpti
     comment: request.comment,
   });
   const planOptions: EncodeOptions = {
-    encoding: request.encoding,
+    encoding,
     isoMode: options.isoMode,
     flash: rendered.flash,
     maxParts: options.maxParts,
@@ -72,9 +100,7 @@ export function prepareMessage(request: SendMessageRequest, options: PrepareOpti
   const plan = planWithFieldPaths(subscriberText, planOptions, request.text);
   const wire = at < 0 ? plan : planComment(rendered.text, at, { ...planOptions, encoding: plan.encoding });
   return {
-    to,
-    ...(request.from === undefined ? {} : { from: request.from }),
-    kind: request.kind,
+    ...common,
     body: rendered.text,
     flash: rendered.flash,
     encoding: plan.encoding,
@@ -85,8 +111,6 @@ export function prepareMessage(request: SendMessageRequest, options: PrepareOpti
     // The chosen encoding, not 'auto': the sender must not choose again under other rules. The cap
     // was checked on the text; the comment may add SUBMIT_SMs up to what the UDH can count.
     encodeOptions: { ...planOptions, encoding: plan.encoding, maxParts: MAX_WIRE_PARTS },
-    validityMinutes: request.validityMinutes ?? DEFAULT_VALIDITY_MINUTES,
-    priority: request.priority,
   };
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Encoding } from '#core/domain/encoding/index.ts';
+import type { MessageEncoding } from '#core/domain/encoding/index.ts';
 import { newMessageId } from '#core/domain/message-id.ts';
 import { acceptedMessageRecord, type MessageRecord } from '#core/domain/message-model.ts';
 import { type SendMessageRequest, sendMessageSchema } from '#core/domain/message-schema.ts';
@@ -18,7 +18,7 @@ import { failUnqueuedMany, wasNeverQueued } from './unqueued.ts';
 export interface AcceptedAnswer {
   id: string;
   status: 'accepted';
-  encoding: Encoding;
+  encoding: MessageEncoding;
   parts: number;
 }
 
@@ -26,7 +26,7 @@ export interface AcceptedAnswer {
 const acceptedAnswerSchema = z.object({
   id: z.string(),
   status: z.literal('accepted'),
-  encoding: z.enum(['gsm7', 'latin1', 'ucs2']),
+  encoding: z.enum(['gsm7', 'latin1', 'ucs2', 'binary']),
   parts: z.number(),
 });
 

@@ -23,6 +23,7 @@ export type MessageView = Pick<
       | 'voice'
       | 'bot'
       | 'comment'
+      | 'udh'
       | 'validityMinutes'
       | 'clientRef'
       | 'callbackUrl'
@@ -65,6 +66,7 @@ export function messageView(record: MessageRecord): MessageView {
     ...optional('voice', record.voice),
     ...optional('bot', record.bot),
     ...optional('comment', record.comment),
+    ...optional('udh', record.udh),
     priority: record.priority,
     status: record.status,
     encoding: record.encoding,

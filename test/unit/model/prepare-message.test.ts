@@ -206,6 +206,42 @@ describe('prepareMessage', () => {
     expect(prepared).toMatchObject({ encoding: 'ucs2', parts: 1, units: 70, wireParts: 2 });
   });
 
+  it('when the encoding is binary, then the hex payload goes as 8-bit data (data_coding 4) in counted parts', () => {
+    // Prepare
+    const body = {
+      to: '+79991234567',
+      encoding: 'binary' as const,
+      text: '00'.repeat(200),
+      udh: '0605040B8423F0',
+    };
+    // Act
+    const prepared = prepare(body);
+    // Assess
+    expect(prepared).toMatchObject({ encoding: 'binary', dataCoding: 4, parts: 2, wireParts: 2, units: 200 });
+    expect(prepared.binary?.udh).toEqual(Buffer.from('0605040B8423F0', 'hex'));
+  });
+
+  it.each([
+    ['a comment', { comment: 'c' }, 'invalid_message_content', ['comment']],
+    ['another kind', { kind: 'viber' as const }, 'invalid_message_content', ['kind']],
+    ['text that is not hex', { text: 'Hello' }, 'invalid_binary', ['text']],
+  ])('when a binary message has %s, then it is refused at that field', (_, extra, code, path) => {
+    // Prepare
+    const body = { to: '+79991234567', encoding: 'binary' as const, text: 'abcd', ...extra };
+    // Act
+    const error = domainErrorOf(() => prepare(body));
+    // Assess
+    expect(error.code).toBe(code);
+    expect(error.path).toEqual(path);
+  });
+
+  it('when a UDH comes with a text encoding, then it is invalid_binary at udh', () => {
+    // Act
+    const error = domainErrorOf(() => prepare({ to: '+79991234567', text: 'Hi', udh: '0605040B8423F0' }));
+    // Assess
+    expect(error).toMatchObject({ code: 'invalid_binary', path: ['udh'] });
+  });
+
   it('when the request was built without the schema and has a bad recipient, then it is still refused', () => {
     // Prepare
     const request = sendMessageSchema.parse({ to: '+79991234567', text: 'Hello' });
