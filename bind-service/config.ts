@@ -7,7 +7,9 @@ import { PROVIDER_IDLE_LIMIT_MS } from '#bind-service/smpp/index.ts';
 import type { Lane } from '#core/aws/resource-definitions.ts';
 import type { PrepareOptions } from '#core/domain/prepare-message.ts';
 import { isValidSenderId, SENDER_ID_RULE } from '#core/domain/sender-id.ts';
+import { BindServiceConfigError } from './config-error.ts';
 import type { LogLevel } from './logger.ts';
+import { type TlsConfig, tlsConfigOf } from './tls-config.ts';
 
 /** Where the SMPP login comes from: inline variables (local mode) or a Secrets Manager secret. */
 export type SmppCredentialsSource =
@@ -33,7 +35,8 @@ export interface BindServiceConfig {
     /** Sent verbatim in the bind. */
     systemType: string;
     flags: SystemTypeFlags;
-    tls: { enabled: boolean; caPath?: string };
+    /** Paths (local) or a secret (AWS) for the CA bundle and client certificate; verification is on. */
+    tls: TlsConfig;
     /** The account's rate cap in msg/s (provider default 30); the limiter never exceeds it. */
     throughput: number;
     /** Unanswered SUBMIT_SM per bind (provider example 300; 1000-2000 advised for mass mailings). */
@@ -68,16 +71,7 @@ export interface BindServiceConfig {
   metrics?: { namespace: string; service: string; intervalMs: number };
 }
 
-export class BindServiceConfigError extends Error {
-  constructor(
-    message: string,
-    /** The environment variables at fault. */
-    readonly variables: readonly string[],
-  ) {
-    super(message);
-    this.name = 'BindServiceConfigError';
-  }
-}
+export { BindServiceConfigError };
 
 const DEFAULT_PORT = 3700;
 const DEFAULT_TLS_PORT = 3443;
@@ -99,6 +93,10 @@ const envSchema = z.object({
   SMPP_SYSTEM_TYPE: z.string().default(''),
   SMPP_TLS: flag.default(false),
   SMPP_TLS_CA: z.string().min(1).optional(),
+  SMPP_TLS_CERT: z.string().min(1).optional(),
+  SMPP_TLS_KEY: z.string().min(1).optional(),
+  SMPP_TLS_SECRET_ARN: z.string().min(1).optional(),
+  SMPP_TLS_SERVERNAME: z.string().min(1).optional(),
   SMPP_THROUGHPUT: z.coerce.number().positive().max(100_000).default(30),
   SMPP_WINDOW: z.coerce.number().int().min(1).max(100_000).default(300),
   SMPP_BINDS: z.coerce.number().int().min(1).max(MAX_MCON).default(1),
@@ -208,7 +206,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): B
   const smppPort = vars.SMPP_PORT ?? (vars.SMPP_TLS ? DEFAULT_TLS_PORT : DEFAULT_PORT);
   const hosts: SmppHost[] = [{ host: vars.SMPP_HOST, port: smppPort }];
   if (vars.SMPP_BACKUP_HOST) hosts.push({ host: vars.SMPP_BACKUP_HOST, port: smppPort });
-  if (vars.SMPP_TLS_CA && !vars.SMPP_TLS) throw configError('SMPP_TLS_CA', 'is only used with SMPP_TLS=true');
 
   return {
     smpp: {
@@ -216,7 +213,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): B
       credentials: credentialsOf(vars),
       systemType: vars.SMPP_SYSTEM_TYPE,
       flags,
-      tls: { enabled: vars.SMPP_TLS, ...(vars.SMPP_TLS_CA ? { caPath: vars.SMPP_TLS_CA } : {}) },
+      tls: tlsConfigOf(vars),
       throughput: vars.SMPP_THROUGHPUT,
       windowSize: vars.SMPP_WINDOW,
       binds: vars.SMPP_BINDS,

@@ -4,7 +4,6 @@
 // (after taking the login lease), so /healthz answers 503 until a bind is up.
 
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { BindCredentialsError, type SessionConfig, SmppClient } from '#bind-service/smpp/index.ts';
 import { createDynamoDbClients, createSqsClient } from '#core/aws/clients.ts';
@@ -13,9 +12,10 @@ import { InboundRepository } from '#core/aws/inbound-repository.ts';
 import { LeaseRepository } from '#core/aws/lease.ts';
 import { MessageRepository } from '#core/aws/message-repository.ts';
 import { LANES, type Lane } from '#core/aws/resource-definitions.ts';
-import { type BindServiceConfig, BindServiceConfigError, describeConfig } from './config.ts';
+import { type BindServiceConfig, describeConfig } from './config.ts';
 import { configWarnings } from './config-warnings.ts';
 import { BindPool } from './dispatch/bind-pool.ts';
+import { ConnectWatch } from './dispatch/connect-watch.ts';
 import { deliveryHandler } from './dispatch/deliveries.ts';
 import { Lanes } from './dispatch/lanes.ts';
 import { LoginLease } from './dispatch/login-lease.ts';
@@ -29,6 +29,7 @@ import { type HealthReport, startHealthServer } from './health.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { startMetricsReporter } from './metrics.ts';
 import { resolveLogin, type SecretReader, secretsManagerReader } from './secrets.ts';
+import { resolveTls } from './tls-config.ts';
 
 export interface BindServiceDeps {
   log?: Logger;
@@ -70,8 +71,9 @@ export async function startBindService(
 ): Promise<BindService> {
   const log = deps.log ?? createLogger({ level: config.logLevel });
   const clock = deps.clock ?? (() => new Date());
-  const login = await resolveLogin(config.smpp.credentials, deps.readSecret ?? secretsManagerReader(config));
-  const ca = config.smpp.tls.caPath ? await readCa(config.smpp.tls.caPath) : undefined;
+  const readSecret = deps.readSecret ?? secretsManagerReader(config);
+  const login = await resolveLogin(config.smpp.credentials, readSecret);
+  const tls = await resolveTls(config.smpp.tls, readSecret);
 
   const { region, endpoints } = config.aws;
   const dynamo = createDynamoDbClients({
@@ -87,7 +89,7 @@ export async function startBindService(
     systemId: login.systemId,
     password: login.password,
     systemType: config.smpp.systemType,
-    ...(config.smpp.tls.enabled ? { tls: { enabled: true, ...(ca ? { ca } : {}) } } : {}),
+    ...(tls ? { tls } : {}),
     windowSize: config.smpp.windowSize,
     responseTimeoutMs: config.smpp.responseTimeoutMs,
     enquireLinkIntervalMs: config.smpp.enquireLinkIntervalMs,
@@ -106,10 +108,14 @@ export async function startBindService(
     log: log.child({ component: 'deliveries' }),
     clock,
   });
+  const watches = clients.map(
+    (client, index) => new ConnectWatch(client, log.child({ component: 'smpp', bind: index })),
+  );
   const unsubscribe = clients.map((client, index) => {
     client.onDeliver(handler);
     return logSessionEvents(client, log.child({ component: 'smpp', bind: index }));
   });
+  unsubscribe.push(...watches.map((watch) => () => watch.off()));
 
   const queues = {
     urgent: new SqsLane(sqs, 'urgent', config.queues.urgent),
@@ -171,11 +177,15 @@ export async function startBindService(
     const lag = lanes.lagMs();
     return {
       status: binds.anyBound ? 'ok' : 'unavailable',
-      binds: clients.map((client) => ({
-        host: client.boundTo?.host ?? config.smpp.hosts[0]?.host ?? '',
-        state: client.state,
-        inFlight: client.inFlight,
-      })),
+      binds: clients.map((client, index) => {
+        const problem = watches[index]?.problem;
+        return {
+          host: client.boundTo?.host ?? config.smpp.hosts[0]?.host ?? '',
+          state: client.state,
+          inFlight: client.inFlight,
+          ...(problem ? { problem } : {}),
+        };
+      }),
       lag,
       rate: Math.round(rate.currentRate * 100) / 100,
       throttled: stats.throttled,
@@ -267,12 +277,4 @@ export async function startBindService(
     stats,
     stop,
   };
-}
-
-async function readCa(path: string): Promise<Buffer> {
-  try {
-    return await readFile(path);
-  } catch (error) {
-    throw new BindServiceConfigError(`SMPP_TLS_CA: cannot read ${path}: ${String(error)}`, ['SMPP_TLS_CA']);
-  }
 }

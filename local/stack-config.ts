@@ -94,6 +94,9 @@ export function bindServiceEnv(input: ComponentEnvInput): Record<string, string>
         SMPP_PASSWORD: env.SMPP_PASSWORD,
         SMPP_TLS: env.SMPP_TLS,
         SMPP_TLS_CA: env.SMPP_TLS_CA,
+        SMPP_TLS_CERT: env.SMPP_TLS_CERT,
+        SMPP_TLS_KEY: env.SMPP_TLS_KEY,
+        SMPP_TLS_SERVERNAME: env.SMPP_TLS_SERVERNAME,
       });
   return {
     ...sharedEnv(input),

@@ -20,6 +20,9 @@ export interface BindServiceSmpp {
   readonly backupHost?: string;
   readonly port: number;
   readonly tls: boolean;
+  /** JSON `{ "cert": PEM, "key": PEM, "ca"?: PEM }` (SmppProps.tlsClientCertificate). */
+  readonly tlsClientCertificate?: secretsmanager.ISecret;
+  readonly tlsServerName?: string;
   readonly systemType: string;
   /** JSON `{ "systemId": "...", "password": "..." }`. */
   readonly credentials: secretsmanager.ISecret;
@@ -106,6 +109,7 @@ export class BindService extends Construct {
         SMPP_PORT: String(smpp.port),
         ...(smpp.backupHost ? { SMPP_BACKUP_HOST: smpp.backupHost } : {}),
         SMPP_TLS: String(smpp.tls),
+        ...(smpp.tls && smpp.tlsServerName ? { SMPP_TLS_SERVERNAME: smpp.tlsServerName } : {}),
         SMPP_SYSTEM_TYPE: smpp.systemType,
         SMPP_BINDS: String(smpp.bindsPerTask),
         SMPP_WINDOW: String(smpp.windowSize),
@@ -141,6 +145,9 @@ export class BindService extends Construct {
     props.store.bindInbound(consumer, 'readWrite');
     props.queues.bindConsumer(consumer);
     bindSecretArn(consumer, smpp.credentials, 'SMPP_SECRET_ARN');
+    if (smpp.tls && smpp.tlsClientCertificate) {
+      bindSecretArn(consumer, smpp.tlsClientCertificate, 'SMPP_TLS_SECRET_ARN');
+    }
 
     const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,

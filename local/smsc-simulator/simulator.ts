@@ -16,6 +16,7 @@ import { DuplicateGuard, FloodGuard } from './rules.ts';
 import { SimSession } from './session.ts';
 import { SubmitHandler } from './submit.ts';
 import { TimerSet } from './timers.ts';
+import { tlsServerOptions } from './tls.ts';
 import type {
   BoundSessionInfo,
   Fault,
@@ -140,9 +141,7 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
   listen(port = 0): Promise<number> {
     if (this.server) return Promise.resolve(this.listeningPort);
     const tls = this.options.tls;
-    const server = smpp.createServer(tls ? { key: tls.key, cert: tls.cert } : {}, (session) =>
-      this.onConnection(session),
-    );
+    const server = smpp.createServer(tlsServerOptions(tls), (session) => this.onConnection(session));
     this.server = server;
     return new Promise((resolve, reject) => {
       server.once('error', reject);

@@ -36,6 +36,13 @@ export interface HlrRecord {
   roamingNetwork?: string;
 }
 
+export interface SimulatorTls {
+  key: string | Buffer;
+  cert: string | Buffer;
+  ca?: string | Buffer;
+  requireClientCert?: boolean;
+}
+
 export interface SimulatorOptions {
   accounts: SimulatorAccount[];
   host?: string;
@@ -58,7 +65,11 @@ export interface SimulatorOptions {
   floodLimit?: number;
   /** Default 30 000. */
   floodGapMs?: number;
-  tls?: { key: string | Buffer; cert: string | Buffer };
+  /**
+   * Serve TLS. `ca` + `requireClientCert`: like the provider's port with Kannel's
+   * `ssl-client-certkey-file`, a client without a certificate from that CA is refused in the handshake.
+   */
+  tls?: SimulatorTls;
   outcomeRules?: OutcomeRule[];
   /** Default true; false keeps only counters (for benchmarks). */
   record?: boolean;
