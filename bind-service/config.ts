@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { SmppHost, SourceAddressRules } from '#bind-service/smpp/index.ts';
 import { PROVIDER_IDLE_LIMIT_MS } from '#bind-service/smpp/index.ts';
 import type { Lane } from '#core/aws/resource-definitions.ts';
+import { type AntiLoopSettings, antiLoopEnv, antiLoopSettings } from '#core/domain/anti-loop.ts';
 import type { PrepareOptions } from '#core/domain/prepare-message.ts';
 import { isValidSenderId, SENDER_ID_RULE } from '#core/domain/sender-id.ts';
 import { BindServiceConfigError } from './config-error.ts';
@@ -60,6 +61,8 @@ export interface BindServiceConfig {
   receiveWaitSeconds: number;
   /** Must equal the API's (same SMPP_SYSTEM_TYPE and MAX_PARTS): the 202's parts are what is sent. */
   prepare: PrepareOptions;
+  /** Applied to messages published straight to SQS (the API applied it to its own). */
+  antiLoop: AntiLoopSettings;
   health: { host: string; port: number };
   /** How long a stop waits for in-flight submits to be answered; below ECS's stopTimeout. */
   drainMs: number;
@@ -132,6 +135,7 @@ const envSchema = z.object({
   METRICS_NAMESPACE: z.string().min(1).optional(),
   METRICS_SERVICE: z.string().min(1).default('SmsSender'),
   METRICS_INTERVAL_SECONDS: seconds.max(3600).default(60),
+  ...antiLoopEnv,
 });
 
 type Env = z.output<typeof envSchema>;
@@ -234,6 +238,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): B
     },
     receiveWaitSeconds: vars.SQS_WAIT_SECONDS,
     prepare: { isoMode: flags.iso, maxParts: vars.MAX_PARTS },
+    antiLoop: antiLoopSettings(vars),
     health: { host: vars.HEALTH_HOST, port: vars.HEALTH_PORT },
     drainMs: Math.round(vars.DRAIN_SECONDS * 1000),
     lease: {

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { BindCredentialsError, type SessionConfig, SmppClient } from '#bind-service/smpp/index.ts';
+import { AntiLoopGuard } from '#core/aws/anti-loop-guard.ts';
 import { createDynamoDbClients, createSqsClient } from '#core/aws/clients.ts';
 import { InboundDeliveryStore } from '#core/aws/inbound-delivery-store.ts';
 import { InboundRepository } from '#core/aws/inbound-repository.ts';
@@ -149,6 +150,7 @@ export async function startBindService(
     stats,
     log: log.child({ component: 'pipeline' }),
     stopTaking: stopTaking.signal,
+    guard: new AntiLoopGuard(dynamo.document, config.tables.messages, config.antiLoop, clock),
     clock,
     ...(deps.retryPolicy ? { policy: deps.retryPolicy } : {}),
   });

@@ -64,7 +64,13 @@ function sharedEnv(input: ComponentEnvInput): Record<string, string> {
     AWS_ENDPOINT_URL_DYNAMODB: input.endpoints.dynamodb,
     AWS_ENDPOINT_URL_SQS: input.endpoints.sqs,
     MESSAGES_TABLE: input.tables.messages,
-    ...definedOnly({ SMPP_SYSTEM_TYPE: env.SMPP_SYSTEM_TYPE, MAX_PARTS: env.MAX_PARTS }),
+    ...definedOnly({
+      SMPP_SYSTEM_TYPE: env.SMPP_SYSTEM_TYPE,
+      MAX_PARTS: env.MAX_PARTS,
+      ANTI_LOOP_DUPLICATE_SECONDS: env.ANTI_LOOP_DUPLICATE_SECONDS,
+      ANTI_LOOP_FLOOD_LIMIT: env.ANTI_LOOP_FLOOD_LIMIT,
+      ANTI_LOOP_FLOOD_GAP_SECONDS: env.ANTI_LOOP_FLOOD_GAP_SECONDS,
+    }),
   };
 }
 

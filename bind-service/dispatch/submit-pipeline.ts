@@ -23,6 +23,7 @@ import type { HeldMessage } from './held-messages.ts';
 import { rejectMalformed } from './malformed.ts';
 import type { RetryPolicy } from './part-outcome.ts';
 import type { MessageStore, RatePort } from './ports.ts';
+import { type AntiLoopPort, admitStraightToQueue } from './queue-guard.ts';
 import { type ParsedQueueMessage, parseQueueMessage } from './queue-message.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import { recordOutcome } from './record-outcome.ts';
@@ -49,6 +50,8 @@ export interface PipelineDeps {
   patientRetry?: PatientRetry;
   /** Visibility of a message whose claim was released (nothing sent); default 5 s. */
   releaseDelaySeconds?: number;
+  /** The provider's anti-loop rules, for messages nobody recorded before (straight to SQS). */
+  guard?: AntiLoopPort;
 }
 
 type Valid = Extract<ParsedQueueMessage, { ok: true }>;
@@ -175,6 +178,12 @@ export class SubmitPipeline {
     if (result === 'not-found') {
       // Published straight to SQS (with or without an id): nobody recorded it yet.
       await this.createRecord(id, parsed, held.lane);
+      if (
+        this.deps.guard &&
+        !(await admitStraightToQueue(this.deps.guard, id, parsed, held, queue, this.deps))
+      ) {
+        return 'handled';
+      }
       result = await retryTransient(() => messages.claimForSubmit(id), this.deps.writeRetry);
     }
     if (result === 'claimed') return 'claimed';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type AntiLoopSettings, antiLoopEnv, antiLoopSettings } from '#core/domain/anti-loop.ts';
 import type { PrepareOptions } from '#core/domain/prepare-message.ts';
 
 // The API's settings, read once at cold start. A bad or missing variable stops the function (or the
@@ -16,6 +17,7 @@ const envSchema = z.object({
   SMPP_SYSTEM_TYPE: z.string().default(''),
   MAX_PARTS: z.coerce.number().int().min(1).max(MAX_PARTS_CEILING).default(10),
   AWS_REGION: z.string().min(1),
+  ...antiLoopEnv,
   // Local mode only (DynamoDB Local, fauxqs); in AWS the SDK finds the regional endpoints.
   AWS_ENDPOINT_URL_DYNAMODB: z.url().optional(),
   AWS_ENDPOINT_URL_SQS: z.url().optional(),
@@ -25,6 +27,8 @@ export interface ApiConfig {
   messagesTable: string;
   queueUrls: { urgent: string; bulk: string };
   prepare: PrepareOptions;
+  /** The provider's anti-loop rules, applied before a message is stored (core/domain/anti-loop.ts). */
+  antiLoop: AntiLoopSettings;
   region: string;
   endpoints: { dynamodb?: string; sqs?: string };
 }
@@ -54,6 +58,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): A
     messagesTable: vars.MESSAGES_TABLE,
     queueUrls: { urgent: vars.URGENT_QUEUE_URL, bulk: vars.BULK_QUEUE_URL },
     prepare: { isoMode: systemTypeHasIso(vars.SMPP_SYSTEM_TYPE), maxParts: vars.MAX_PARTS },
+    antiLoop: antiLoopSettings(vars),
     region: vars.AWS_REGION,
     endpoints: {
       ...(vars.AWS_ENDPOINT_URL_DYNAMODB ? { dynamodb: vars.AWS_ENDPOINT_URL_DYNAMODB } : {}),

@@ -1,3 +1,4 @@
+import { AntiLoopGuard } from '#core/aws/anti-loop-guard.ts';
 import { createDynamoDbClients, createSqsClient } from '#core/aws/clients.ts';
 import { MessageRepository } from '#core/aws/message-repository.ts';
 import { QueuePublisher } from '#core/aws/queue-publisher.ts';
@@ -22,6 +23,8 @@ export interface ApiDeps {
   queues: QueueSink;
   /** Exactly the bind-service's settings, so the 202's encoding and parts are what will be sent. */
   prepare: PrepareOptions;
+  /** The provider's anti-loop rules across invocations; absent = not applied. */
+  guard?: Pick<AntiLoopGuard, 'admit'>;
   clock: () => Date;
   log: LogSink;
 }
@@ -50,6 +53,7 @@ export function createDeps(
       messages: new MessageRepository(dynamo.document, config.messagesTable, { clock }),
       queues: new QueuePublisher(sqs, config.queueUrls),
       prepare: config.prepare,
+      guard: new AntiLoopGuard(dynamo.document, config.messagesTable, config.antiLoop, clock),
       clock,
       log: overrides.log ?? stdoutLog,
     },

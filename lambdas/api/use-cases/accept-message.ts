@@ -45,7 +45,9 @@ export type AcceptMessageResult =
   /** Stored, then the enqueue failed: the record is now `failed`; the caller should send again. */
   | { outcome: 'enqueue-failed'; id: string; marked: boolean }
   /** Every follow-up slot of the key was used by attempts that failed to enqueue (see storeOnce). */
-  | { outcome: 'key-exhausted' };
+  | { outcome: 'key-exhausted' }
+  /** The provider's anti-loop rules: an identical request, or too many to one number; nothing stored. */
+  | { outcome: 'duplicate' | 'flood'; retryAfterSeconds: number; maskedTo: string };
 
 /**
  * How many earlier attempts with one key may have failed to enqueue before we give up on the key.
@@ -77,6 +79,13 @@ export async function acceptMessage(deps: ApiDeps, input: AcceptMessageInput): P
     parts: prepared.parts,
   };
   const maskedTo = maskRecipient(prepared.to);
+  const admitted = await deps.guard?.admit(
+    prepared,
+    input.idempotencyKey === undefined ? {} : { idempotencyKey: input.idempotencyKey },
+  );
+  if (admitted && admitted.verdict !== 'allowed') {
+    return { outcome: admitted.verdict, retryAfterSeconds: admitted.retryAfterSeconds, maskedTo };
+  }
 
   if (input.idempotencyKey === undefined) {
     await deps.messages.createAccepted(record);

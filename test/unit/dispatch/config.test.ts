@@ -43,6 +43,7 @@ describe('loadConfig', () => {
       sourceAddress: { autodetect: true, ton: 5, npi: 1 },
     });
     expect(config).toMatchObject({
+      antiLoop: { duplicateWindowMs: 60_000, floodLimit: 50, floodGapMs: 30_000 },
       receiveWaitSeconds: 20,
       prepare: { isoMode: false, maxParts: 10 },
       health: { host: '0.0.0.0', port: 8080 },

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+
+// The provider's anti-loop rules (its document, l. 99-101): it refuses an identical send request
+// repeated within a minute, and blocks more than 50 messages to one subscriber sent less than 30 s
+// apart (err 251, l. 278). We apply both before the SMSC sees the message, so a loop in a caller
+// costs nothing and gets a clear answer. Configurable; on by default with the provider's values.
+
+export interface AntiLoopSettings {
+  /** An identical message inside this window is refused; 0 turns the rule off. */
+  duplicateWindowMs: number;
+  /** Messages to one number, each less than `floodGapMs` after the previous, before refusal; 0 = off. */
+  floodLimit: number;
+  floodGapMs: number;
+}
+
+export const PROVIDER_ANTI_LOOP: AntiLoopSettings = {
+  duplicateWindowMs: 60_000,
+  floodLimit: 50,
+  floodGapMs: 30_000,
+};
+
+/** The environment variables, for the API's and the bind-service's config schemas. */
+export const antiLoopEnv = {
+  ANTI_LOOP_DUPLICATE_SECONDS: z.coerce.number().min(0).max(3600).default(60),
+  ANTI_LOOP_FLOOD_LIMIT: z.coerce.number().int().min(0).max(100_000).default(50),
+  ANTI_LOOP_FLOOD_GAP_SECONDS: z.coerce.number().positive().max(3600).default(30),
+};
+
+export function antiLoopSettings(vars: {
+  ANTI_LOOP_DUPLICATE_SECONDS: number;
+  ANTI_LOOP_FLOOD_LIMIT: number;
+  ANTI_LOOP_FLOOD_GAP_SECONDS: number;
+}): AntiLoopSettings {
+  return {
+    duplicateWindowMs: Math.round(vars.ANTI_LOOP_DUPLICATE_SECONDS * 1000),
+    floodLimit: vars.ANTI_LOOP_FLOOD_LIMIT,
+    floodGapMs: Math.round(vars.ANTI_LOOP_FLOOD_GAP_SECONDS * 1000),
+  };
+}
+
+export type AntiLoopVerdict =
+  | { verdict: 'allowed' }
+  /** `retryAfterSeconds`: until the identical request may be sent again. */
+  | { verdict: 'duplicate'; retryAfterSeconds: number }
+  /** `retryAfterSeconds`: the quiet gap that ends the streak. */
+  | { verdict: 'flood'; retryAfterSeconds: number };
+
+/** How a refused message is described on its record (queue path) and in the API's problem. */
+export const ANTI_LOOP_ERRORS = {
+  duplicate: {
+    code: 'duplicate_request',
+    name: 'Identical request within the duplicate window',
+    description:
+      'An identical message (recipient, sender, text) was accepted less than the duplicate window ago; ' +
+      'the SMSC refuses identical requests within a minute, so it was not sent.',
+  },
+  flood: {
+    code: 'flood_limit',
+    name: 'Too many messages to one number',
+    description:
+      'The number already got the most messages allowed, each less than the flood gap after the ' +
+      'previous; the SMSC blocks more than 50 such messages (err 251), so it was not sent.',
+  },
+} as const;
