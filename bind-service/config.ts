@@ -48,6 +48,8 @@ export interface BindServiceConfig {
     enquireLinkIntervalMs: number;
     /** A submit unanswered this long becomes `unknown` (never resent). */
     responseTimeoutMs: number;
+    /** Every part of a long message goes out within this of the first, or is not sent at all. */
+    partsWindowMs: number;
     /** source_addr for requests without `from`; absent = empty (the account's default sender). */
     defaultSender?: string;
     /** How a sender becomes source_addr/TON/NPI (Kannel's autodetect; the provider's 5 / 1). */
@@ -107,6 +109,8 @@ const envSchema = z.object({
     .max(PROVIDER_IDLE_LIMIT_MS / 1000 - 1, 'must be below the provider’s 120 s idle limit')
     .default(30),
   SMPP_RESPONSE_TIMEOUT_SECONDS: seconds.max(120).default(30),
+  // The provider's minute for all parts of a long message, less a margin for answers and clocks.
+  SMPP_PARTS_WINDOW_SECONDS: seconds.max(60).default(55),
   // The request schema's sender rule (core/domain/sender-id.ts).
   SMPP_DEFAULT_SENDER: z.string().refine(isValidSenderId, SENDER_ID_RULE).optional(),
   // Kannel's source-addr-autodetect / -ton / -npi, with the provider's example values.
@@ -223,6 +227,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): B
       binds: vars.SMPP_BINDS,
       enquireLinkIntervalMs: Math.round(vars.SMPP_ENQUIRE_LINK_SECONDS * 1000),
       responseTimeoutMs: Math.round(vars.SMPP_RESPONSE_TIMEOUT_SECONDS * 1000),
+      partsWindowMs: Math.round(vars.SMPP_PARTS_WINDOW_SECONDS * 1000),
       ...(vars.SMPP_DEFAULT_SENDER ? { defaultSender: vars.SMPP_DEFAULT_SENDER } : {}),
       sourceAddress: {
         autodetect: vars.SMPP_SOURCE_ADDR_AUTODETECT,

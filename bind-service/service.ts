@@ -151,6 +151,7 @@ export async function startBindService(
     log: log.child({ component: 'pipeline' }),
     stopTaking: stopTaking.signal,
     guard: new AntiLoopGuard(dynamo.document, config.tables.messages, config.antiLoop, clock),
+    partsWindowMs: config.smpp.partsWindowMs,
     clock,
     ...(deps.retryPolicy ? { policy: deps.retryPolicy } : {}),
   });

@@ -1,11 +1,14 @@
 // The account's rate as a port (DESIGN: "Rate is a port"): one token bucket per account, shared by
 // its binds. Throttling answers shrink the rate multiplicatively, successes grow it back slowly,
-// never above the configured cap. Urgent waiters are served before bulk ones. At most one timer
-// is armed, whatever the number of waiters.
+// never above the configured cap. The remaining parts of a long message already on the wire come
+// first (the provider wants every part within a minute), then urgent waiters, then bulk ones. At
+// most one timer is armed, whatever the number of waiters.
 import { Fifo } from '#bind-service/smpp/fifo.ts';
 import { DomainError } from '#core/domain/errors.ts';
 
 export type Lane = 'urgent' | 'bulk';
+/** `part`: a later part (or a resend) of a message whose first part is on the wire. */
+export type RateLane = Lane | 'part';
 
 export interface RateLimiterOptions {
   /** The account's allowed rate (msg/s): the limiter never goes above it. */
@@ -42,6 +45,8 @@ export class RateLimiterClosedError extends DomainError {
 interface Waiter {
   resolve(): void;
   reject(error: Error): void;
+  /** Given up (its deadline passed): skipped, it takes no token. */
+  cancelled?: boolean;
 }
 
 export class RateLimiter {
@@ -58,6 +63,7 @@ export class RateLimiter {
   private refilledAt: number;
   private pausedUntil = Number.NEGATIVE_INFINITY;
   private lastDecreaseAt = Number.NEGATIVE_INFINITY;
+  private readonly parts = new Fifo<Waiter>();
   private readonly urgent = new Fifo<Waiter>();
   private readonly bulk = new Fifo<Waiter>();
   private timer: NodeJS.Timeout | undefined;
@@ -96,19 +102,33 @@ export class RateLimiter {
   }
 
   get waiting(): number {
-    return this.urgent.size + this.bulk.size;
+    return this.parts.size + this.urgent.size + this.bulk.size;
   }
 
-  /** Resolves when one message may be sent. FIFO within a lane; urgent before bulk. */
-  wait(lane: Lane = 'bulk'): Promise<void> {
+  /**
+   * Resolves when one message may be sent. FIFO within a lane; parts, then urgent, then bulk. An
+   * aborted `signal` rejects the wait with its reason and gives its place up without a token.
+   */
+  wait(lane: RateLane = 'bulk', signal?: AbortSignal): Promise<void> {
     if (this.closed) return Promise.reject(new RateLimiterClosedError());
+    if (signal?.aborted) return Promise.reject(signal.reason);
     this.refill();
     if (this.waiting === 0 && this.tokens >= 1 && !this.isPaused()) {
       this.tokens -= 1;
       return Promise.resolve();
     }
     return new Promise<void>((resolve, reject) => {
-      (lane === 'urgent' ? this.urgent : this.bulk).push({ resolve, reject });
+      const waiter: Waiter = { resolve, reject };
+      const queue = lane === 'part' ? this.parts : lane === 'urgent' ? this.urgent : this.bulk;
+      queue.push(waiter);
+      signal?.addEventListener(
+        'abort',
+        () => {
+          waiter.cancelled = true;
+          reject(signal.reason);
+        },
+        { once: true },
+      );
       this.arm();
     });
   }
@@ -138,7 +158,9 @@ export class RateLimiter {
     clearTimeout(this.timer);
     this.timer = undefined;
     const error = new RateLimiterClosedError();
-    for (const waiter of [...this.urgent.drain(), ...this.bulk.drain()]) waiter.reject(error);
+    for (const waiter of [...this.parts.drain(), ...this.urgent.drain(), ...this.bulk.drain()]) {
+      waiter.reject(error);
+    }
   }
 
   private burst(): number {
@@ -164,8 +186,9 @@ export class RateLimiter {
     this.refill();
     if (this.isPaused()) return;
     while (this.tokens >= 1) {
-      const waiter = this.urgent.shift() ?? this.bulk.shift();
+      const waiter = this.parts.shift() ?? this.urgent.shift() ?? this.bulk.shift();
       if (!waiter) return;
+      if (waiter.cancelled) continue;
       this.tokens -= 1;
       waiter.resolve();
     }

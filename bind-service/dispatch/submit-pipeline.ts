@@ -52,6 +52,8 @@ export interface PipelineDeps {
   releaseDelaySeconds?: number;
   /** The provider's anti-loop rules, for messages nobody recorded before (straight to SQS). */
   guard?: AntiLoopPort;
+  /** All parts of a long message within this of the first (default PARTS_WINDOW_MS). */
+  partsWindowMs?: number;
 }
 
 type Valid = Extract<ParsedQueueMessage, { ok: true }>;
@@ -149,6 +151,7 @@ export class SubmitPipeline {
       return await sendParts(bind, parsed.submits, lane, {
         rate: this.deps.rate,
         ...(this.deps.policy ? { policy: this.deps.policy } : {}),
+        ...(this.deps.partsWindowMs ? { partsWindowMs: this.deps.partsWindowMs } : {}),
         onThrottled: () => {
           this.deps.stats.throttled += 1;
         },

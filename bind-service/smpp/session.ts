@@ -153,12 +153,16 @@ export class SmppClient extends SessionEventEmitter {
     this.deliverHandler = handler;
   }
 
-  /** Sends one SUBMIT_SM; waits (FIFO) for a window slot when the window is full. Never throws. */
-  async submit(fields: SubmitFields): Promise<SubmitOutcome> {
+  /**
+   * Sends one SUBMIT_SM; waits (FIFO) for a window slot when the window is full. `priority`: a later
+   * part of a long message on the wire, served before other waiting submits. Never throws.
+   */
+  async submit(fields: SubmitFields, options: { priority?: boolean } = {}): Promise<SubmitOutcome> {
     if (this.status === 'stopping' || this.status === 'stopped') return STOPPING;
     if (!this.current) return NOT_BOUND;
-    if (!this.window.tryAcquire()) {
-      const granted = await this.window.acquire();
+    const priority = options.priority === true;
+    if (!this.window.tryAcquire(priority)) {
+      const granted = await this.window.acquire(priority);
       if (!granted) return this.notSent();
       if (!this.current || this.status !== 'bound') {
         this.window.release();
