@@ -1,21 +1,19 @@
 import { createHash } from 'node:crypto';
-import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { cancellationCodes, runDynamo } from '#core/aws/dynamo-errors.ts';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { admitMany, type GuardEntry, numberItem, readState } from '#core/aws/anti-loop-batch.ts';
+import { isConditionalCheckFailed, runDynamo } from '#core/aws/dynamo-errors.ts';
 import { RepositoryUnavailableError } from '#core/aws/errors.ts';
 import { itemKey } from '#core/aws/message-item.ts';
-import type { AntiLoopSettings, AntiLoopVerdict } from '#core/domain/anti-loop.ts';
+import { type AntiLoopSettings, type AntiLoopVerdict, decideAntiLoop } from '#core/domain/anti-loop.ts';
 import type { PreparedMessage } from '#core/domain/prepare-message.ts';
 
-// The anti-loop rules (core/domain/anti-loop.ts) across Lambda invocations and tasks, as two small
-// items in the messages table (the status stream's filter only passes `MSG#` items):
-// - `LOOP#REQ#<hash of the message>`: the end of its duplicate window;
-// - `LOOP#TO#<hash of the number>`: the time of its last message and the streak of short gaps.
-// Both are written in ONE transaction, so a refusal by one rule leaves the other unchanged. The
-// streak either continues (the last message is recent and the streak below the limit) or restarts
-// (the last one is older than the gap); when neither condition holds, the number is flooded.
+// The anti-loop rules (core/domain/anti-loop.ts) across Lambda invocations and tasks, kept in ONE
+// small item per number in the messages table (`LOOP#TO#<hash of the number>`; the status stream's
+// filter only passes `MSG#` items): the streak of short gaps and the duplicate windows of the texts
+// sent to it (an identical request always has the same number). Read, decide, then write it back on
+// condition that nobody wrote it meanwhile (a version); a lost race decides again on a fresh read.
 
-const ATTEMPTS = 4;
-const CONDITION_FAILED = 'ConditionalCheckFailed';
+const ATTEMPTS = 8;
 
 export interface AdmitOptions {
   /** Scoped Idempotency-Key: a retry of a request already stored is not a new message. */
@@ -26,9 +24,12 @@ const sha256 = (value: string) => createHash('sha256').update(value).digest('hex
 
 /** What makes two requests identical for the SMSC: what it receives, not our own bookkeeping. */
 export function messageFingerprint(prepared: PreparedMessage): string {
-  return sha256(
-    JSON.stringify([prepared.to, prepared.from ?? '', prepared.kind, prepared.dataCoding, prepared.body]),
-  );
+  const fields = [prepared.to, prepared.from ?? '', prepared.kind, prepared.dataCoding, prepared.body];
+  return sha256(JSON.stringify(fields)).slice(0, 32);
+}
+
+function guardEntry(prepared: PreparedMessage): GuardEntry {
+  return { numberKey: `LOOP#TO#${sha256(prepared.to)}`, fingerprint: messageFingerprint(prepared) };
 }
 
 export class AntiLoopGuard {
@@ -48,112 +49,44 @@ export class AntiLoopGuard {
     if (options.idempotencyKey && (await this.alreadyStored(options.idempotencyKey))) {
       return { verdict: 'allowed' };
     }
-    const requestKey = `LOOP#REQ#${messageFingerprint(prepared)}`;
-    const numberKey = `LOOP#TO#${sha256(prepared.to)}`;
+    const { numberKey, fingerprint } = guardEntry(prepared);
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      for (const streak of ['continue', 'restart'] as const) {
-        const now = this.clock().getTime();
-        const codes = await this.write(requestKey, numberKey, streak, now);
-        if (!codes) return { verdict: 'allowed' };
-        if (this.settings.duplicateWindowMs > 0 && codes[0] === CONDITION_FAILED) {
-          return {
-            verdict: 'duplicate',
-            retryAfterSeconds: Math.ceil(this.settings.duplicateWindowMs / 1000),
-          };
-        }
+      const { Item } = await runDynamo('anti-loop read', () =>
+        this.client.send(
+          new GetCommand({ TableName: this.tableName, Key: { pk: numberKey }, ConsistentRead: true }),
+        ),
+      );
+      const now = this.clock().getTime();
+      const { verdict, next } = decideAntiLoop(readState(Item), fingerprint, now, this.settings);
+      if (!next) return verdict;
+      try {
+        await runDynamo('anti-loop write', () =>
+          this.client.send(
+            new PutCommand({
+              TableName: this.tableName,
+              ...numberItem(numberKey, Item, next, this.settings),
+            }),
+          ),
+        );
+        return verdict;
+      } catch (error) {
+        // Another message to the same number was counted between our read and write: decide again.
+        if (!isConditionalCheckFailed(error)) throw error;
       }
-      // Neither continuing nor restarting the streak was allowed: it is at the limit, unless the
-      // number's item changed between the two writes; a few rounds settle that.
-      if (attempt === ATTEMPTS - 1 || !(await this.streakMayHaveMoved(numberKey))) break;
     }
-    return { verdict: 'flood', retryAfterSeconds: Math.ceil(this.settings.floodGapMs / 1000) };
+    throw new RepositoryUnavailableError('anti-loop state of a number kept changing');
   }
 
-  /** Undefined when written; else the cancellation code of [request item, number item]. */
-  private async write(
-    requestKey: string,
-    numberKey: string,
-    streak: 'continue' | 'restart',
-    now: number,
-  ): Promise<string[] | undefined> {
-    const { duplicateWindowMs, floodLimit, floodGapMs } = this.settings;
-    const items = [];
-    if (duplicateWindowMs > 0) {
-      items.push({
-        Put: {
-          TableName: this.tableName,
-          Item: {
-            pk: requestKey,
-            windowEndsAtMs: now + duplicateWindowMs,
-            expiresAt: epoch(now + duplicateWindowMs),
-          },
-          ConditionExpression: 'attribute_not_exists(pk) OR windowEndsAtMs <= :now',
-          ExpressionAttributeValues: { ':now': now },
-        },
-      });
-    } else {
-      items.push(undefined);
-    }
-    if (floodLimit > 0) {
-      items.push(
-        streak === 'continue'
-          ? {
-              Update: {
-                TableName: this.tableName,
-                Key: { pk: numberKey },
-                UpdateExpression: 'SET streak = streak + :one, lastAtMs = :now, expiresAt = :expires',
-                ConditionExpression: 'lastAtMs > :cutoff AND streak < :limit',
-                ExpressionAttributeValues: {
-                  ':one': 1,
-                  ':now': now,
-                  ':expires': epoch(now + floodGapMs),
-                  ':cutoff': now - floodGapMs,
-                  ':limit': floodLimit,
-                },
-              },
-            }
-          : {
-              Put: {
-                TableName: this.tableName,
-                Item: { pk: numberKey, streak: 1, lastAtMs: now, expiresAt: epoch(now + floodGapMs) },
-                ConditionExpression: 'attribute_not_exists(pk) OR lastAtMs <= :cutoff',
-                ExpressionAttributeValues: { ':cutoff': now - floodGapMs },
-              },
-            },
-      );
-    } else {
-      items.push(undefined);
-    }
-    const present = items.filter((item) => item !== undefined);
-    try {
-      await runDynamo('anti-loop guard', () =>
-        this.client.send(new TransactWriteCommand({ TransactItems: present })),
-      );
-      return undefined;
-    } catch (error) {
-      const codes = cancellationCodes(error);
-      if (!codes) throw error;
-      // Back in [request, number] order whichever rule is off.
-      const [first = 'None', second = 'None'] = codes;
-      if (duplicateWindowMs <= 0) return ['None', first];
-      if (floodLimit <= 0) return [first, 'None'];
-      if (!codes.includes(CONDITION_FAILED)) {
-        throw new RepositoryUnavailableError(`anti-loop guard transaction cancelled: ${codes.join(', ')}`);
-      }
-      return [first, second];
-    }
-  }
-
-  /** True when the last message to the number is old enough that a restart should have worked. */
-  private async streakMayHaveMoved(numberKey: string): Promise<boolean> {
-    const { Item } = await runDynamo('anti-loop read', () =>
-      this.client.send(
-        new GetCommand({ TableName: this.tableName, Key: { pk: numberKey }, ConsistentRead: true }),
-      ),
-    );
-    const streak = typeof Item?.streak === 'number' ? Item.streak : 0;
-    const lastAtMs = typeof Item?.lastAtMs === 'number' ? Item.lastAtMs : 0;
-    return streak < this.settings.floodLimit || lastAtMs <= this.clock().getTime() - this.settings.floodGapMs;
+  /** The rules for many messages (a batch, no number twice) in few round trips; verdicts in order. */
+  async admitMany(messages: readonly PreparedMessage[]): Promise<AntiLoopVerdict[]> {
+    if (!this.enabled) return messages.map(() => ({ verdict: 'allowed' }));
+    const table = {
+      client: this.client,
+      tableName: this.tableName,
+      settings: this.settings,
+      now: () => this.clock().getTime(),
+    };
+    return admitMany(table, messages.map(guardEntry), (index) => this.admit(messages[index]!));
   }
 
   private async alreadyStored(idempotencyKey: string): Promise<boolean> {
@@ -168,9 +101,4 @@ export class AntiLoopGuard {
     );
     return Item !== undefined;
   }
-}
-
-/** TTL a little after the window, in epoch seconds: DynamoDB deletes late, the conditions decide. */
-function epoch(ms: number): number {
-  return Math.ceil(ms / 1000) + 60;
 }

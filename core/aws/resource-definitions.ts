@@ -49,8 +49,8 @@ const DAY_SECONDS = 24 * 60 * 60;
  * - `SMSC#<smscId>`         receipt lookup `{ messageId }`, plus `pendingReceipts` that came early
  * - `IDEM#<key>`            idempotency record `{ requestHash, response, messageId }`
  * - `LEASE#<systemId>`      the bind lease `{ owner, expiresAtMs }`
- * - `LOOP#REQ#<hash>`       anti-loop: an identical message's window `{ windowEndsAtMs }`
- * - `LOOP#TO#<hash>`        anti-loop: a number's streak `{ lastAtMs, streak }` (core/aws/anti-loop-guard.ts)
+ * - `LOOP#TO#<hash>`        anti-loop state of a number `{ lastAtMs, streak, sent, version }`
+ *                           (core/aws/anti-loop-guard.ts)
  * The stream carries both images so the status consumer sees which status a change came from.
  */
 export const MESSAGES_TABLE = {

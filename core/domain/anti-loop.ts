@@ -62,3 +62,37 @@ export const ANTI_LOOP_ERRORS = {
       'previous; the SMSC blocks more than 50 such messages (err 251), so it was not sent.',
   },
 } as const;
+
+/** What we keep per number (one small item): its streak and the identical-request windows. */
+export interface NumberState {
+  lastAtMs: number;
+  /** Messages in a row, each less than the flood gap after the previous. */
+  streak: number;
+  /** Fingerprint of a message → end of its duplicate window (epoch ms). */
+  sent: Record<string, number>;
+}
+
+/**
+ * Both rules on the number's state; `next` is the state to write when the message is allowed. A
+ * refusal changes nothing: what the SMSC never sees does not extend its streak.
+ */
+export function decideAntiLoop(
+  state: NumberState | undefined,
+  fingerprint: string,
+  now: number,
+  settings: AntiLoopSettings,
+): { verdict: AntiLoopVerdict; next?: NumberState } {
+  const { duplicateWindowMs, floodLimit, floodGapMs } = settings;
+  if (duplicateWindowMs > 0 && (state?.sent[fingerprint] ?? 0) > now) {
+    return { verdict: { verdict: 'duplicate', retryAfterSeconds: Math.ceil(duplicateWindowMs / 1000) } };
+  }
+  const recent = state !== undefined && now - state.lastAtMs < floodGapMs;
+  const streak = recent ? state.streak : 0;
+  if (floodLimit > 0 && streak >= floodLimit) {
+    return { verdict: { verdict: 'flood', retryAfterSeconds: Math.ceil(floodGapMs / 1000) } };
+  }
+  // Windows that ended are dropped, so the item stays a few hundred bytes.
+  const sent = Object.fromEntries(Object.entries(state?.sent ?? {}).filter(([, endsAt]) => endsAt > now));
+  if (duplicateWindowMs > 0) sent[fingerprint] = now + duplicateWindowMs;
+  return { verdict: { verdict: 'allowed' }, next: { lastAtMs: now, streak: streak + 1, sent } };
+}

@@ -24,7 +24,7 @@ export interface ApiDeps {
   /** Exactly the bind-service's settings, so the 202's encoding and parts are what will be sent. */
   prepare: PrepareOptions;
   /** The provider's anti-loop rules across invocations; absent = not applied. */
-  guard?: Pick<AntiLoopGuard, 'admit'>;
+  guard?: Pick<AntiLoopGuard, 'admit' | 'admitMany'>;
   clock: () => Date;
   log: LogSink;
 }

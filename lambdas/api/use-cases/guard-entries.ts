@@ -6,9 +6,6 @@ import { fieldLabel } from './issues.ts';
 // The anti-loop rules for each entry of a batch: an entry repeating one sent within the window, or
 // one past the per-number limit, is rejected with its index like any invalid entry (nothing stored).
 
-/** Guard writes under way at once: a batch of 1000 must not queue 1000 transactions on one client. */
-const CONCURRENCY = 16;
-
 export async function guardEntries(
   deps: Pick<ApiDeps, 'guard'>,
   form: BatchForm,
@@ -16,20 +13,12 @@ export async function guardEntries(
 ): Promise<{ admitted: BatchEntry[]; refused: RejectedEntry[] }> {
   const guard = deps.guard;
   if (!guard) return { admitted: [...entries], refused: [] };
-  const verdicts = new Array<'duplicate' | 'flood' | undefined>(entries.length);
-  let next = 0;
-  const worker = async () => {
-    for (let at = next++; at < entries.length; at = next++) {
-      const admitted = await guard.admit(entries[at]!.prepared);
-      verdicts[at] = admitted.verdict === 'allowed' ? undefined : admitted.verdict;
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, entries.length) }, worker));
+  const verdicts = await guard.admitMany(entries.map((entry) => entry.prepared));
   const admitted: BatchEntry[] = [];
   const refused: RejectedEntry[] = [];
   entries.forEach((entry, at) => {
-    const verdict = verdicts[at];
-    if (!verdict) {
+    const verdict = verdicts[at]?.verdict ?? 'allowed';
+    if (verdict === 'allowed') {
       admitted.push(entry);
       return;
     }

@@ -88,4 +88,28 @@ describe('AntiLoopGuard (DynamoDB Local)', () => {
     // Assess
     expect(verdicts).toEqual([{ verdict: 'allowed' }, { verdict: 'allowed' }]);
   });
+
+  it('when a batch of 1000 is admitted, then repeats and numbers at the limit are refused and the rest counted', async () => {
+    // Prepare
+    const { guard, clock } = await guardAt();
+    await guard.admit(prepare('+79991000000', 'Batch text'));
+    for (let index = 0; index < 50; index++) {
+      clock.now += 100;
+      await guard.admit(prepare('+79991000001', `Single ${index}`));
+    }
+    const batch = Array.from({ length: 1000 }, (_, i) =>
+      prepare(`+7999100${String(i).padStart(4, '0')}`, 'Batch text'),
+    );
+    // Act
+    clock.now += 100;
+    const started = performance.now();
+    const verdicts = (await guard.admitMany(batch)).map((answer) => answer.verdict);
+    const elapsedMs = performance.now() - started;
+    const again = await guard.admit(batch[2]!);
+    // Assess
+    expect(verdicts.slice(0, 3)).toEqual(['duplicate', 'flood', 'allowed']);
+    expect(verdicts.slice(2).every((verdict) => verdict === 'allowed')).toBe(true);
+    expect(again.verdict).toBe('duplicate');
+    console.info(`admitMany: 1000 entries in ${Math.round(elapsedMs)} ms`);
+  }, 60_000);
 });
