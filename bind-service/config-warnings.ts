@@ -1,5 +1,5 @@
 // Settings that are valid but worth a line in the start-up log: the service still starts.
-import { SMPP_SYSTEM_TYPE_MAX_CHARS } from '#core/domain/smpp-limits.ts';
+import { SMPP_SYSTEM_TYPE_MAX_CHARS } from '#core/domain/provider/smpp-limits.ts';
 import type { BindServiceConfig } from './config.ts';
 
 /**

@@ -4,13 +4,13 @@
 import { z } from 'zod';
 import type { SmppHost, SourceAddressRules } from '#bind-service/smpp/index.ts';
 import { PROVIDER_IDLE_LIMIT_MS } from '#bind-service/smpp/index.ts';
-import type { Lane } from '#core/aws/resource-definitions.ts';
-import { type AntiLoopSettings, antiLoopEnv, antiLoopSettings } from '#core/domain/anti-loop.ts';
-import type { PrepareOptions } from '#core/domain/prepare-message.ts';
-import { isValidSenderId, SENDER_ID_RULE } from '#core/domain/sender-id.ts';
+import type { Lane } from '#core/aws/resources/resource-definitions.ts';
+import type { PrepareOptions } from '#core/domain/messages/prepare-message.ts';
+import { type AntiLoopSettings, antiLoopEnv, antiLoopSettings } from '#core/domain/provider/anti-loop.ts';
+import { isValidSenderId, SENDER_ID_RULE } from '#core/domain/requests/sender-id.ts';
 import { BindServiceConfigError } from './config-error.ts';
 import type { LogLevel } from './logger.ts';
-import { type TlsConfig, tlsConfigOf } from './tls-config.ts';
+import { type TlsConfig, tlsConfigOf } from './smpp/connection/tls-config.ts';
 
 /** Where the SMPP login comes from: inline variables (local mode) or a Secrets Manager secret. */
 export type SmppCredentialsSource =

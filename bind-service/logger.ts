@@ -1,7 +1,7 @@
 // The bind-service's one log format: a JSON object per line on stdout, `{level, msg, time, ...}`,
 // the same shape the Lambdas write, so one log query reads both. Whatever a caller passes goes
 // through `redact`: recipients are masked, message text and credentials never leave the process.
-import { maskRecipient } from '#core/domain/recipient.ts';
+import { maskRecipient } from '#core/domain/requests/recipient.ts';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogFields = Record<string, unknown>;

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { createDynamoDbClients, createSqsClient } from '#core/aws/clients.ts';
-import { toCreateTableInput, toUpdateTimeToLiveInput } from '#core/aws/create-table-input.ts';
+import { toCreateTableInput, toUpdateTimeToLiveInput } from '#core/aws/resources/create-table-input.ts';
 import {
   QUEUES,
   type QueueDefinition,
@@ -18,7 +18,7 @@ import {
   type TableDefinition,
   type TableNames,
   tableNames,
-} from '#core/aws/resource-definitions.ts';
+} from '#core/aws/resources/resource-definitions.ts';
 
 export interface CreateResourcesOptions {
   dynamoEndpoint: string;

@@ -1,4 +1,4 @@
-import type { QueueNames, TableNames } from '#core/aws/resource-definitions.ts';
+import type { QueueNames, TableNames } from '#core/aws/resources/resource-definitions.ts';
 
 // The local stack's settings: which SMSC to talk to (the embedded simulator unless SMPP_HOST is
 // set) and the environment each component gets, built from the user's SMPP_* variables and the

@@ -3,7 +3,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { loadConfig as loadBindServiceConfig } from '#bind-service/config.ts';
 import { createLogger } from '#bind-service/logger.ts';
 import { type BindService, startBindService } from '#bind-service/service.ts';
-import type { QueueNames, TableNames } from '#core/aws/resource-definitions.ts';
+import type { QueueNames, TableNames } from '#core/aws/resources/resource-definitions.ts';
 import { loadConfig as loadApiConfig } from '#lambdas/api/config.ts';
 import { createDeps } from '#lambdas/api/deps.ts';
 import { startApiServer } from '#lambdas/api/server.ts';

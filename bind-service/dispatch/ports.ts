@@ -1,9 +1,9 @@
 // What the dispatch layer needs from the outside world, as narrow types: the pipeline and the
 // delivery handler call these ports, never an SDK, so SMPP answers and storage writes stay apart.
-import type { InboundDeliveryStore } from '#core/aws/inbound-delivery-store.ts';
-import type { InboundRepository } from '#core/aws/inbound-repository.ts';
-import type { MessageRepository } from '#core/aws/message-repository.ts';
-import type { RateLimiter } from './rate-limiter.ts';
+import type { InboundDeliveryStore } from '#core/aws/inbound/inbound-delivery-store.ts';
+import type { InboundRepository } from '#core/aws/inbound/inbound-repository.ts';
+import type { MessageRepository } from '#core/aws/messages/message-repository.ts';
+import type { RateLimiter } from './flow/rate-limiter.ts';
 
 export type MessageStore = Pick<
   MessageRepository,

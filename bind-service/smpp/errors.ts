@@ -1,5 +1,5 @@
 import { DomainError } from '#core/domain/errors.ts';
-import { commandStatusName } from './status.ts';
+import { commandStatusName } from './pdu/status.ts';
 
 /** Base of every failure the SMPP engine reports; `code` is stable for logs and metrics. */
 export abstract class SmppError extends DomainError {}

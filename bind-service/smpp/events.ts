@@ -1,6 +1,6 @@
 // Session lifecycle as explicit, typed events (DESIGN convention 4). They are the engine's only
 // voice: it does not log, the composition root turns these into logs and metrics.
-import type { DeliverSm } from './pdu-mapping.ts';
+import type { DeliverSm } from './pdu/pdu-mapping.ts';
 
 export type DisconnectReason =
   | 'unbind' // the SMSC sent unbind (e.g. another bind with the same login took over)

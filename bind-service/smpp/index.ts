@@ -1,12 +1,5 @@
 // The public face of the SMPP engine: dispatch/ and main.ts use the engine through this file.
-export {
-  type AddressOverrides,
-  addressFor,
-  destinationAddress,
-  PROVIDER_SOURCE_RULES,
-  type SmppAddress,
-  type SourceAddressRules,
-} from './address.ts';
+
 export {
   describeSessionConfig,
   PROVIDER_IDLE_LIMIT_MS,
@@ -17,7 +10,7 @@ export {
   type SmppHost,
   type TlsSettings,
 } from './config.ts';
-export type { DeliverHandler, DeliveryAnswer } from './deliveries.ts';
+export type { DeliverHandler, DeliveryAnswer } from './connection/deliveries.ts';
 export {
   BindCredentialsError,
   ConnectError,
@@ -30,6 +23,14 @@ export {
   SmscRejectedError,
 } from './errors.ts';
 export type { DisconnectReason, SessionEventName, SessionEvents, StopReason } from './events.ts';
+export {
+  type AddressOverrides,
+  addressFor,
+  destinationAddress,
+  PROVIDER_SOURCE_RULES,
+  type SmppAddress,
+  type SourceAddressRules,
+} from './pdu/address.ts';
 export type {
   DeliverAddress,
   DeliverSm,
@@ -37,6 +38,6 @@ export type {
   QueryResult,
   SubmitFields,
   SubmitOutcome,
-} from './pdu-mapping.ts';
+} from './pdu/pdu-mapping.ts';
+export { commandStatusName, Status } from './pdu/status.ts';
 export { type SessionState, SmppClient, type SmppClientOptions, type StopOptions } from './session.ts';
-export { commandStatusName, Status } from './status.ts';

@@ -7,9 +7,10 @@ import {
   type SessionConfig,
   type SmppHost,
 } from './config.ts';
-import type { SmppConnection } from './connection.ts';
-import { Connector } from './connector.ts';
-import { answerDelivery, type DeliverHandler } from './deliveries.ts';
+import type { SmppConnection } from './connection/connection.ts';
+import { Connector } from './connection/connector.ts';
+import { answerDelivery, type DeliverHandler } from './connection/deliveries.ts';
+import { SubmitWindow } from './connection/window.ts';
 import { NotBoundError, SmscRejectedError } from './errors.ts';
 import { type DisconnectReason, SessionEventEmitter, type StopReason } from './events.ts';
 import {
@@ -20,10 +21,9 @@ import {
   type SubmitOutcome,
   submitRespOutcome,
   toSubmitPdu,
-} from './pdu-mapping.ts';
-import type { PDU } from './smpp-package.ts';
-import { Status } from './status.ts';
-import { SubmitWindow } from './window.ts';
+} from './pdu/pdu-mapping.ts';
+import type { PDU } from './pdu/smpp-package.ts';
+import { Status } from './pdu/status.ts';
 
 export type SessionState = 'idle' | 'connecting' | 'bound' | 'stopping' | 'stopped';
 

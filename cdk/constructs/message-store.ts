@@ -1,7 +1,11 @@
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { INBOUND_TABLE, MESSAGES_TABLE, type TableDefinition } from '#core/aws/resource-definitions.ts';
+import {
+  INBOUND_TABLE,
+  MESSAGES_TABLE,
+  type TableDefinition,
+} from '#core/aws/resources/resource-definitions.ts';
 import type { ResourceConsumer } from './consumer.ts';
 import { toGlobalSecondaryIndexProps, toTableProps } from './resource-mapping.ts';
 

@@ -1,6 +1,6 @@
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { LANES, type Lane, QUEUES } from '#core/aws/resource-definitions.ts';
+import { LANES, type Lane, QUEUES } from '#core/aws/resources/resource-definitions.ts';
 import type { ResourceConsumer } from './consumer.ts';
 import { toDeadLetterQueueProps, toQueueProps } from './resource-mapping.ts';
 

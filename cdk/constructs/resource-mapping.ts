@@ -6,7 +6,7 @@ import type {
   KeyDefinition,
   QueueDefinition,
   TableDefinition,
-} from '#core/aws/resource-definitions.ts';
+} from '#core/aws/resources/resource-definitions.ts';
 
 // The CDK side of core/aws/resource-definitions.ts: the local stack builds SDK inputs from the same
 // objects (create-table-input.ts), so keys, indexes, TTL, streams and redrive limits cannot drift

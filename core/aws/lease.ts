@@ -6,7 +6,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailed, runDynamo } from '#core/aws/dynamo-errors.ts';
-import { itemKey } from '#core/aws/message-item.ts';
+import { itemKey } from '#core/aws/messages/message-item.ts';
 
 // "One owner per login": without MCON a second bind with the same login ends the first session, so
 // two bind-service tasks must never bind the same system_id at once. A task binds only while it holds

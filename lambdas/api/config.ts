@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { type AntiLoopSettings, antiLoopEnv, antiLoopSettings } from '#core/domain/anti-loop.ts';
-import type { PrepareOptions } from '#core/domain/prepare-message.ts';
+import type { PrepareOptions } from '#core/domain/messages/prepare-message.ts';
+import { type AntiLoopSettings, antiLoopEnv, antiLoopSettings } from '#core/domain/provider/anti-loop.ts';
 
 // The API's settings, read once at cold start. A bad or missing variable stops the function (or the
 // local server) at boot with the variable's name, rather than failing the first request.

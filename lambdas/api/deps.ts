@@ -1,8 +1,8 @@
-import { AntiLoopGuard } from '#core/aws/anti-loop-guard.ts';
+import { AntiLoopGuard } from '#core/aws/anti-loop/anti-loop-guard.ts';
 import { createDynamoDbClients, createSqsClient } from '#core/aws/clients.ts';
-import { MessageRepository } from '#core/aws/message-repository.ts';
-import { QueuePublisher } from '#core/aws/queue-publisher.ts';
-import type { PrepareOptions } from '#core/domain/prepare-message.ts';
+import { MessageRepository } from '#core/aws/messages/message-repository.ts';
+import { QueuePublisher } from '#core/aws/queues/queue-publisher.ts';
+import type { PrepareOptions } from '#core/domain/messages/prepare-message.ts';
 import type { ApiConfig } from './config.ts';
 import { type LogSink, stdoutLog } from './http/request-log.ts';
 

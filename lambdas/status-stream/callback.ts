@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { isLoopbackUrl } from '#core/domain/loopback-url.ts';
+import { isLoopbackUrl } from '#core/domain/requests/loopback-url.ts';
 import { SIGNATURE_HEADER, signPayload, TIMESTAMP_HEADER } from './signature.ts';
 
 // Signed HTTP callbacks to the URL a sender gave. The URL was checked when the message was accepted

@@ -1,7 +1,7 @@
-import { fromMessageItem, isMessageItem } from '#core/aws/message-item.ts';
-import type { MessageKind } from '#core/domain/message-kinds.ts';
-import type { MessageError, MessageRecord, ProviderReport } from '#core/domain/message-model.ts';
-import { MESSAGE_STATUSES, type MessageStatus } from '#core/domain/message-state.ts';
+import { fromMessageItem, isMessageItem } from '#core/aws/messages/message-item.ts';
+import type { MessageKind } from '#core/domain/messages/message-kinds.ts';
+import type { MessageError, MessageRecord, ProviderReport } from '#core/domain/messages/message-model.ts';
+import { MESSAGE_STATUSES, type MessageStatus } from '#core/domain/messages/message-state.ts';
 import { fromStreamImage } from './attribute-values.ts';
 import type { DynamoDbStreamRecord } from './stream-event.ts';
 

@@ -1,6 +1,6 @@
 // The SMSC simulator's public surface, for tests, benchmarks and the local stack.
-export type { MoMessage } from './mo.ts';
-export { formatCost, formatHlrText, formatReceiptText, receiptDate } from './receipt-text.ts';
+export type { MoMessage } from './deliveries/mo.ts';
+export { formatCost, formatHlrText, formatReceiptText, receiptDate } from './deliveries/receipt-text.ts';
 export { SmscSimulator } from './simulator.ts';
 export type {
   BindMode,

@@ -1,5 +1,5 @@
 // The simulator's options with every default filled in, resolved once at construction.
-import { DEFAULT_MCCMNC, DEFAULT_MCCMNC_BY_PREFIX, NetworkLookup } from './network.ts';
+import { DEFAULT_MCCMNC, DEFAULT_MCCMNC_BY_PREFIX, NetworkLookup } from './messages/network.ts';
 import type { HlrRecord, OutcomeRule, SimulatorAccount, SimulatorOptions, SimulatorTls } from './types.ts';
 
 export interface ResolvedOptions {

@@ -2,21 +2,21 @@
 // local runs. It records what it accepted, answers like the provider, and lets a test script faults.
 import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { type PDU, type Server, type Session, smpp } from '#bind-service/smpp/smpp-package.ts';
-import type { BindDeps } from './binds.ts';
-import { CommandRouter } from './commands.ts';
-import { FaultBook, type SessionFault } from './faults.ts';
-import { MessageBook } from './messages.ts';
-import { deliverMo, type MoMessage } from './mo.ts';
-import { MultipartAssembler, sortedParts } from './multipart.ts';
+import { type PDU, type Server, type Session, smpp } from '#bind-service/smpp/pdu/smpp-package.ts';
+import { deliverMo, type MoMessage } from './deliveries/mo.ts';
+import { ReceiptDispatcher } from './deliveries/receipts.ts';
+import { FaultBook, type SessionFault } from './messages/faults.ts';
+import { MessageBook } from './messages/messages.ts';
+import { MultipartAssembler, sortedParts } from './messages/multipart.ts';
+import { DuplicateGuard, FloodGuard } from './messages/rules.ts';
+import { SubmitHandler } from './messages/submit.ts';
 import { type ResolvedOptions, resolveOptions } from './options.ts';
-import { ReceiptDispatcher } from './receipts.ts';
-import { SessionRegistry } from './registry.ts';
-import { DuplicateGuard, FloodGuard } from './rules.ts';
-import { SimSession } from './session.ts';
-import { SubmitHandler } from './submit.ts';
+import type { BindDeps } from './sessions/binds.ts';
+import { CommandRouter } from './sessions/commands.ts';
+import { SessionRegistry } from './sessions/registry.ts';
+import { SimSession } from './sessions/session.ts';
+import { tlsServerOptions } from './sessions/tls.ts';
 import { TimerSet } from './timers.ts';
-import { tlsServerOptions } from './tls.ts';
 import type {
   BoundSessionInfo,
   Fault,

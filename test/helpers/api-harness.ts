@@ -1,7 +1,7 @@
 import { DeleteMessageBatchCommand, type Message, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach } from 'vitest';
-import type { QueueNames, TableNames } from '#core/aws/resource-definitions.ts';
+import type { QueueNames, TableNames } from '#core/aws/resources/resource-definitions.ts';
 import { loadConfig } from '../../lambdas/api/config.ts';
 import { type ApiDeps, createDeps } from '../../lambdas/api/deps.ts';
 import type { LogLine } from '../../lambdas/api/http/request-log.ts';

@@ -3,7 +3,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll } from 'vitest';
 import { createDynamoDbClients, createSqsClient, type DynamoDbClients } from '#core/aws/clients.ts';
-import type { QueueNames, TableNames } from '#core/aws/resource-definitions.ts';
+import type { QueueNames, TableNames } from '#core/aws/resources/resource-definitions.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from '#local/dynamodb-local.ts';
 import { createQueues, createTables, LOCAL_REGION } from '#local/resources.ts';
 import { type SqsLocal, startSqsLocal } from '#local/sqs-local.ts';

@@ -6,7 +6,7 @@ import {
   type PduFields,
   type Session,
   smpp,
-} from '#bind-service/smpp/smpp-package.ts';
+} from '#bind-service/smpp/pdu/smpp-package.ts';
 
 export interface ClientOptions {
   /** Without `ca` the system's trust store applies. */

@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { toCreateTableInput } from '#core/aws/create-table-input.ts';
-import { INBOUND_TABLE, MESSAGES_TABLE, QUEUES } from '#core/aws/resource-definitions.ts';
+import { toCreateTableInput } from '#core/aws/resources/create-table-input.ts';
+import { INBOUND_TABLE, MESSAGES_TABLE, QUEUES } from '#core/aws/resources/resource-definitions.ts';
 import { type Synthesised, synthesise } from './synth.ts';
 
 // Tables, queues, network, the status consumer and the alarms: built from the shared definitions, so

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { MAX_IDEMPOTENCY_KEY_LENGTH } from '#core/domain/message-schema.ts';
+import { MAX_IDEMPOTENCY_KEY_LENGTH } from '#core/domain/requests/message-schema.ts';
 import { ApiProblem } from './problem.ts';
 
 // The Idempotency-Key header (IETF draft-ietf-httpapi-idempotency-key-header): a retry with the same key

@@ -1,5 +1,5 @@
-import { ANTI_LOOP_ERRORS } from '#core/domain/anti-loop.ts';
-import type { ValidationIssue } from '#core/domain/validation-issues.ts';
+import { ANTI_LOOP_ERRORS } from '#core/domain/provider/anti-loop.ts';
+import type { ValidationIssue } from '#core/domain/requests/validation-issues.ts';
 
 // Every 4xx/5xx answer is an RFC 9457 problem document with our own machine-readable `code` (stable
 // across releases, unlike `title`/`detail`, which are for people) and, for input faults, the list of

@@ -1,8 +1,8 @@
 import { QueuePublishError } from '#core/aws/errors.ts';
-import type { Lane } from '#core/aws/resource-definitions.ts';
-import { newBatchId, newMessageId } from '#core/domain/message-id.ts';
-import { acceptedMessageRecord, type MessageRecord } from '#core/domain/message-model.ts';
-import type { ValidationIssue } from '#core/domain/validation-issues.ts';
+import type { Lane } from '#core/aws/resources/resource-definitions.ts';
+import { newBatchId, newMessageId } from '#core/domain/messages/message-id.ts';
+import { acceptedMessageRecord, type MessageRecord } from '#core/domain/messages/message-model.ts';
+import type { ValidationIssue } from '#core/domain/requests/validation-issues.ts';
 import type { ApiDeps } from '../deps.ts';
 import { type BatchEntry, type BatchForm, type RejectedEntry, splitBatch } from './batch-entries.ts';
 import { guardEntries } from './guard-entries.ts';

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import type { MessageEncoding } from '#core/domain/encoding/index.ts';
-import { newMessageId } from '#core/domain/message-id.ts';
-import { acceptedMessageRecord, type MessageRecord } from '#core/domain/message-model.ts';
-import { type SendMessageRequest, sendMessageSchema } from '#core/domain/message-schema.ts';
-import { type PreparedMessage, prepareMessage } from '#core/domain/prepare-message.ts';
-import { maskRecipient } from '#core/domain/recipient.ts';
-import { type ValidationIssue, validate } from '#core/domain/validation-issues.ts';
+import { newMessageId } from '#core/domain/messages/message-id.ts';
+import { acceptedMessageRecord, type MessageRecord } from '#core/domain/messages/message-model.ts';
+import { type PreparedMessage, prepareMessage } from '#core/domain/messages/prepare-message.ts';
+import { type SendMessageRequest, sendMessageSchema } from '#core/domain/requests/message-schema.ts';
+import { maskRecipient } from '#core/domain/requests/recipient.ts';
+import { type ValidationIssue, validate } from '#core/domain/requests/validation-issues.ts';
 import type { ApiDeps } from '../deps.ts';
 import { requestHash } from '../http/idempotency.ts';
 import { domainIssue } from './issues.ts';

@@ -1,7 +1,11 @@
-import { batchMessages, sendBatchSchema } from '#core/domain/batch-schema.ts';
-import { type SendMessageRequest, sendMessageObject } from '#core/domain/message-schema.ts';
-import { type PreparedMessage, type PrepareOptions, prepareMessage } from '#core/domain/prepare-message.ts';
-import { type ValidationIssue, validate } from '#core/domain/validation-issues.ts';
+import {
+  type PreparedMessage,
+  type PrepareOptions,
+  prepareMessage,
+} from '#core/domain/messages/prepare-message.ts';
+import { batchMessages, sendBatchSchema } from '#core/domain/requests/batch-schema.ts';
+import { type SendMessageRequest, sendMessageObject } from '#core/domain/requests/message-schema.ts';
+import { type ValidationIssue, validate } from '#core/domain/requests/validation-issues.ts';
 import { domainIssue, fieldLabel, type IssuePath, moveIssue } from './issues.ts';
 
 // A batch is split into entries that are checked one by one: a bad recipient or message rejects its

@@ -1,4 +1,4 @@
-import { ANTI_LOOP_ERRORS } from '#core/domain/anti-loop.ts';
+import { ANTI_LOOP_ERRORS } from '#core/domain/provider/anti-loop.ts';
 import type { ApiDeps } from '../deps.ts';
 import type { BatchEntry, BatchForm, RejectedEntry } from './batch-entries.ts';
 import { fieldLabel } from './issues.ts';

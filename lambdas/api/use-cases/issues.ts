@@ -1,5 +1,5 @@
 import { DomainError } from '#core/domain/errors.ts';
-import type { ValidationIssue } from '#core/domain/validation-issues.ts';
+import type { ValidationIssue } from '#core/domain/requests/validation-issues.ts';
 
 // ValidationIssues for refusals that do not come from zod (prepareMessage's DomainErrors) and for
 // issues moved under another path (a batch entry's own issue, reported at its place in the batch).

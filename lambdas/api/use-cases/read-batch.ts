@@ -1,5 +1,5 @@
-import { isBatchId } from '#core/domain/message-id.ts';
-import type { MessageStatus } from '#core/domain/message-state.ts';
+import { isBatchId } from '#core/domain/messages/message-id.ts';
+import type { MessageStatus } from '#core/domain/messages/message-state.ts';
 import type { ApiDeps } from '../deps.ts';
 
 // GET /v1/batches/{id}: how many of the batch's messages are in each status. Counted from the byBatch

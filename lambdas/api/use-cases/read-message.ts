@@ -1,10 +1,10 @@
-import { isMessageId } from '#core/domain/message-id.ts';
+import { isMessageId } from '#core/domain/messages/message-id.ts';
 import type {
   MessageError,
   MessageRecord,
   ProviderReport,
   StatusChange,
-} from '#core/domain/message-model.ts';
+} from '#core/domain/messages/message-model.ts';
 import type { ApiDeps } from '../deps.ts';
 
 // GET /v1/messages/{id}. The answer is built field by field from the record rather than spread from

@@ -1,4 +1,4 @@
-import type { MessageError, MessageRecord } from '#core/domain/message-model.ts';
+import type { MessageError, MessageRecord } from '#core/domain/messages/message-model.ts';
 import type { ApiDeps, MessageStore } from '../deps.ts';
 
 // A message is stored `accepted` before it is enqueued. When the enqueue fails, the record must not

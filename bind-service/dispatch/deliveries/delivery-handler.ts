@@ -1,0 +1,134 @@
+// The engine's onDeliver handler: every DELIVER_SM is stored before it is acknowledged, and a
+// failed write is answered ESME_RX_T_APPN so the SMSC sends it again (DESIGN: "Nothing lost").
+// - receipt → parsed → applyReceipt ('applied', 'stale' and 'orphan-stored' are all stored: 0).
+// - a receipt that cannot be parsed → kept raw in the inbound table, then acknowledged: refusing it
+//   would make the SMSC resend it for ever and acknowledging it unstored would lose it.
+// - incoming single-part → recorded; a part of a long one → stored as a part first, and the whole
+//   message is recorded by whichever part completes it (each part is durable before its answer).
+import type { DeliverHandler, DeliverSm } from '#bind-service/smpp/index.ts';
+import { Status } from '#bind-service/smpp/index.ts';
+import { newMessageId } from '#core/domain/messages/message-id.ts';
+import { parseDeliveryReceipt, ReceiptParseError } from '#core/domain/receipts/receipt.ts';
+import type { Logger } from '../../logger.ts';
+import type { DispatchStats } from '../flow/stats.ts';
+import type { InboundPartsStore, InboundStore, ReceiptStore } from '../ports.ts';
+import { deliveryKind, receiptTextOf } from './delivery-kind.ts';
+import { addressText, readIncoming } from './incoming.ts';
+
+export interface DeliveryDeps {
+  receipts: ReceiptStore;
+  inbound: InboundStore;
+  parts: InboundPartsStore;
+  /** The bind's ISO flag: data_coding 0 is then ISO-8859-1. */
+  isoMode: boolean;
+  /** Take a DELIVER_SM without receipt bits or TLVs as a receipt when its text reads like one. */
+  receiptTextFallback?: boolean;
+  stats: DispatchStats;
+  log: Logger;
+  clock?: () => Date;
+}
+
+const STORED = Status.ESME_ROK;
+
+export function deliveryHandler(deps: DeliveryDeps): DeliverHandler {
+  const clock = deps.clock ?? (() => new Date());
+
+  const onReceipt = async (delivery: DeliverSm, text: string): Promise<number> => {
+    let receipt: ReturnType<typeof parseDeliveryReceipt>;
+    try {
+      receipt = parseDeliveryReceipt({
+        text,
+        ...(delivery.receiptedMessageId === undefined
+          ? {}
+          : { receiptedMessageId: delivery.receiptedMessageId }),
+        ...(delivery.messageState === undefined ? {} : { messageState: delivery.messageState }),
+        ...(delivery.networkErrorCode === undefined ? {} : { networkErrorCode: delivery.networkErrorCode }),
+        tlvs: delivery.providerTlvs,
+      });
+    } catch (error) {
+      if (!(error instanceof ReceiptParseError)) throw error;
+      const id = await deps.parts.recordUnparsedReceipt({
+        from: addressText(delivery.source),
+        to: addressText(delivery.destination),
+        text,
+        esmClass: delivery.esmClass,
+        dataCoding: delivery.dataCoding,
+        receivedAt: clock().toISOString(),
+      });
+      deps.stats.receipts.unparsed += 1;
+      deps.log.warn('unparseable receipt stored raw in the inbound table and acknowledged', { storedAs: id });
+      return STORED;
+    }
+    const result = await deps.receipts.applyReceipt(receipt);
+    deps.stats.receipts[result === 'orphan-stored' ? 'orphan' : result] += 1;
+    deps.log.debug('receipt stored', { smscId: receipt.smscId, stat: receipt.stat, result });
+    return STORED;
+  };
+
+  const onIncoming = async (delivery: DeliverSm): Promise<number> => {
+    const part = readIncoming(delivery, deps.isoMode);
+    const receivedAt = clock().toISOString();
+    if (!part.concat) {
+      await deps.inbound.recordInbound({
+        id: newMessageId(),
+        from: part.from,
+        to: part.to,
+        text: part.text,
+        receivedAt,
+        parts: 1,
+        ...(delivery.receiptedMessageId ? { smscId: delivery.receiptedMessageId } : {}),
+      });
+      deps.stats.incoming.messages += 1;
+      deps.log.info('incoming message stored', { from: part.from, to: part.to, parts: 1 });
+      return STORED;
+    }
+    const { reference, total, index } = part.concat;
+    const stored = await deps.parts.storePart({
+      from: part.from,
+      to: part.to,
+      reference,
+      total,
+      index,
+      text: part.text,
+      receivedAt,
+    });
+    deps.stats.incoming.parts += 1;
+    if (stored.complete) {
+      // Idempotent: the id comes from the assembly, so a second completer records a duplicate.
+      await deps.inbound.recordInbound({
+        id: stored.id,
+        from: part.from,
+        to: part.to,
+        text: stored.texts.join(''),
+        receivedAt: stored.startedAt,
+        parts: total,
+      });
+      await deps.parts.finishAssembly(stored.key, stored.id);
+      deps.stats.incoming.messages += 1;
+      deps.log.info('incoming message stored', { from: part.from, to: part.to, parts: total });
+    }
+    return STORED;
+  };
+
+  return async (delivery) => {
+    try {
+      let text: string | undefined;
+      const receiptText = () => {
+        text ??= receiptTextOf(delivery);
+        return text;
+      };
+      if (deliveryKind(delivery, receiptText, deps.receiptTextFallback ?? false) === 'receipt') {
+        return await onReceipt(delivery, receiptText());
+      }
+      return await onIncoming(delivery);
+    } catch (error) {
+      if (delivery.isReceipt) deps.stats.receipts.refused += 1;
+      else deps.stats.incoming.refused += 1;
+      deps.log.warn('delivery not stored; answered ESME_RX_T_APPN so the SMSC sends it again', {
+        receipt: delivery.isReceipt,
+        error,
+      });
+      return Status.ESME_RX_T_APPN;
+    }
+  };
+}

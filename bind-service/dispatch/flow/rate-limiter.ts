@@ -1,0 +1,218 @@
+// The account's rate as a port (DESIGN: "Rate is a port"): one token bucket per account, shared by
+// its binds. Throttling answers shrink the rate multiplicatively, successes grow it back slowly,
+// never above the configured cap. The remaining parts of a long message already on the wire come
+// first (the provider wants every part within a minute), then urgent waiters, then bulk ones. At
+// most one timer is armed, whatever the number of waiters.
+
+import { DomainError } from '#core/domain/errors.ts';
+import { Fifo } from '#core/support/fifo.ts';
+
+export type Lane = 'urgent' | 'bulk';
+/** `part`: a later part (or a resend) of a message whose first part is on the wire. */
+export type RateLane = Lane | 'part';
+
+export interface RateLimiterOptions {
+  /** The account's allowed rate (msg/s): the limiter never goes above it. */
+  ratePerSecond: number;
+  /** Where to start; default the cap. */
+  initialRatePerSecond?: number;
+  /** Floor for the adaptive rate; default 1 msg/s. */
+  minRatePerSecond?: number;
+  /** Multiplier applied on throttling; default 0.7. */
+  decreaseFactor?: number;
+  /** How many msg/s the rate regains per second of successful sending; default 5% of the cap (min 1). */
+  recoveryPerSecond?: number;
+  /** Sending pauses this long after a throttling answer; default 250 ms. */
+  throttlePauseMs?: number;
+  /**
+   * Throttling answers arriving within this time of a decrease count as the same signal: a full
+   * window of throttled answers must not collapse the rate to its floor. Default 500 ms.
+   */
+  decreaseCooldownMs?: number;
+  /** Bucket depth in seconds of the current rate (min one token); default 0.1 s. */
+  burstSeconds?: number;
+  /** Monotonic milliseconds; injectable for tests. */
+  now?: () => number;
+}
+
+export class RateLimiterClosedError extends DomainError {
+  readonly code = 'RATE_LIMITER_CLOSED';
+
+  constructor() {
+    super('rate limiter closed');
+  }
+}
+
+interface Waiter {
+  resolve(): void;
+  reject(error: Error): void;
+  /** Given up (its deadline passed): skipped, it takes no token. */
+  cancelled?: boolean;
+}
+
+export class RateLimiter {
+  readonly cap: number;
+  private rate: number;
+  private readonly floor: number;
+  private readonly decreaseFactor: number;
+  private readonly recoveryPerSecond: number;
+  private readonly throttlePauseMs: number;
+  private readonly decreaseCooldownMs: number;
+  private readonly burstSeconds: number;
+  private readonly now: () => number;
+  private tokens: number;
+  private refilledAt: number;
+  private pausedUntil = Number.NEGATIVE_INFINITY;
+  private lastDecreaseAt = Number.NEGATIVE_INFINITY;
+  private readonly parts = new Fifo<Waiter>();
+  private readonly urgent = new Fifo<Waiter>();
+  private readonly bulk = new Fifo<Waiter>();
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(options: RateLimiterOptions) {
+    const positive = (name: string, value: number) => {
+      if (!Number.isFinite(value) || value <= 0) throw new RangeError(`${name} must be > 0, got ${value}`);
+      return value;
+    };
+    this.cap = positive('ratePerSecond', options.ratePerSecond);
+    this.floor = Math.min(this.cap, positive('minRatePerSecond', options.minRatePerSecond ?? 1));
+    this.rate = Math.min(
+      this.cap,
+      Math.max(this.floor, positive('initialRatePerSecond', options.initialRatePerSecond ?? this.cap)),
+    );
+    this.decreaseFactor = options.decreaseFactor ?? 0.7;
+    if (!(this.decreaseFactor > 0 && this.decreaseFactor < 1)) {
+      throw new RangeError(`decreaseFactor must be in (0, 1), got ${this.decreaseFactor}`);
+    }
+    this.recoveryPerSecond = positive(
+      'recoveryPerSecond',
+      options.recoveryPerSecond ?? Math.max(1, this.cap * 0.05),
+    );
+    this.throttlePauseMs = Math.max(0, options.throttlePauseMs ?? 250);
+    this.decreaseCooldownMs = Math.max(0, options.decreaseCooldownMs ?? 500);
+    this.burstSeconds = positive('burstSeconds', options.burstSeconds ?? 0.1);
+    this.now = options.now ?? (() => performance.now());
+    this.refilledAt = this.now();
+    this.tokens = this.burst();
+  }
+
+  /** The adaptive rate in msg/s, between the floor and the cap. */
+  get currentRate(): number {
+    return this.rate;
+  }
+
+  get waiting(): number {
+    return this.parts.size + this.urgent.size + this.bulk.size;
+  }
+
+  /**
+   * Resolves when one message may be sent. FIFO within a lane; parts, then urgent, then bulk. An
+   * aborted `signal` rejects the wait with its reason and gives its place up without a token.
+   */
+  wait(lane: RateLane = 'bulk', signal?: AbortSignal): Promise<void> {
+    if (this.closed) return Promise.reject(new RateLimiterClosedError());
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    this.refill();
+    if (this.waiting === 0 && this.tokens >= 1 && !this.isPaused()) {
+      this.tokens -= 1;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = { resolve, reject };
+      const queue = lane === 'part' ? this.parts : lane === 'urgent' ? this.urgent : this.bulk;
+      queue.push(waiter);
+      signal?.addEventListener(
+        'abort',
+        () => {
+          waiter.cancelled = true;
+          reject(signal.reason);
+        },
+        { once: true },
+      );
+      this.arm();
+    });
+  }
+
+  /** The SMSC answered ESME_RTHROTTLED: slow down and pause briefly. */
+  onThrottled(): void {
+    const now = this.now();
+    this.pausedUntil = Math.max(this.pausedUntil, now + this.throttlePauseMs);
+    this.tokens = 0;
+    this.refilledAt = now;
+    if (now - this.lastDecreaseAt >= this.decreaseCooldownMs) {
+      this.rate = Math.max(this.floor, this.rate * this.decreaseFactor);
+      this.lastDecreaseAt = now;
+    }
+    this.rearm();
+  }
+
+  /** A submit was accepted: creep back toward the cap (about recoveryPerSecond per second). */
+  onSuccess(): void {
+    if (this.rate >= this.cap) return;
+    this.rate = Math.min(this.cap, this.rate + this.recoveryPerSecond / this.rate);
+  }
+
+  /** Cancels the timer; waiters reject with RateLimiterClosedError. */
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const error = new RateLimiterClosedError();
+    for (const waiter of [...this.parts.drain(), ...this.urgent.drain(), ...this.bulk.drain()]) {
+      waiter.reject(error);
+    }
+  }
+
+  private burst(): number {
+    return Math.max(1, this.rate * this.burstSeconds);
+  }
+
+  private isPaused(): boolean {
+    return this.now() < this.pausedUntil;
+  }
+
+  private refill(): void {
+    const now = this.now();
+    if (now < this.pausedUntil) {
+      this.refilledAt = now;
+      return;
+    }
+    const from = Math.max(this.refilledAt, this.pausedUntil);
+    this.tokens = Math.min(this.burst(), this.tokens + ((now - from) * this.rate) / 1000);
+    this.refilledAt = now;
+  }
+
+  private release(): void {
+    this.refill();
+    if (this.isPaused()) return;
+    while (this.tokens >= 1) {
+      const waiter = this.parts.shift() ?? this.urgent.shift() ?? this.bulk.shift();
+      if (!waiter) return;
+      if (waiter.cancelled) continue;
+      this.tokens -= 1;
+      waiter.resolve();
+    }
+  }
+
+  private rearm(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.arm();
+  }
+
+  private arm(): void {
+    if (this.timer || this.waiting === 0 || this.closed) return;
+    const now = this.now();
+    const untilToken = this.tokens >= 1 ? 0 : ((1 - this.tokens) * 1000) / this.rate;
+    const delay = Math.max(this.pausedUntil - now, 0) + untilToken;
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        this.release();
+        this.arm();
+      },
+      Math.max(1, Math.ceil(delay)),
+    );
+  }
+}

@@ -1,0 +1,93 @@
+// The two lanes, urgent and bulk, each a queue consumer feeding the same pipeline. Urgent always
+// goes first where it matters, at the account's rate: the pipeline asks the shared RateLimiter for
+// a token with its lane, and the limiter serves every urgent waiter before any bulk one, so bulk
+// only gets the tokens urgent does not need. Each lane holds at most `limit` messages (about one
+// window), so a mass mailing never piles up in memory ahead of an urgent message.
+import type { Lane } from '#core/aws/resources/resource-definitions.ts';
+import { LANES } from '#core/aws/resources/resource-definitions.ts';
+import type { Logger } from '../../logger.ts';
+import type { BindPool } from '../binds/bind-pool.ts';
+import type { SubmitPipeline } from '../submit/submit-pipeline.ts';
+import { HeldMessages } from './held-messages.ts';
+import { QueueConsumer } from './queue-consumer.ts';
+import type { LaneQueue } from './sqs-lane.ts';
+import { VisibilityKeeper } from './visibility-keeper.ts';
+
+export interface LanesOptions {
+  queues: Record<Lane, LaneQueue>;
+  visibilitySeconds: Record<Lane, number>;
+  pipeline: Pick<SubmitPipeline, 'process'>;
+  binds: Pick<BindPool, 'whenAnySlotFree'>;
+  /** Most messages held per lane; e.g. the binds' total window + 10. */
+  limit: number;
+  waitSeconds: number;
+  /** Aborted by stopTaking(); the pipeline gives back messages it has not claimed yet. */
+  stopTaking: AbortController;
+  log: Logger;
+}
+
+/** Enough ReceiveMessage loops to keep `limit` messages coming (10 per call), at most 4. */
+export function pollersFor(limit: number): number {
+  return Math.min(4, Math.max(1, Math.ceil(limit / 50)));
+}
+
+export class Lanes {
+  readonly held = new HeldMessages();
+  private readonly consumers: Record<Lane, QueueConsumer>;
+  private readonly keeper: VisibilityKeeper;
+
+  constructor(private readonly options: LanesOptions) {
+    const consumer = (lane: Lane) =>
+      new QueueConsumer({
+        queue: options.queues[lane],
+        held: this.held,
+        limit: options.limit,
+        pollers: pollersFor(options.limit),
+        waitSeconds: options.waitSeconds,
+        visibilitySeconds: options.visibilitySeconds[lane],
+        whenBindFree: (signal) => options.binds.whenAnySlotFree(signal),
+        process: (message) => options.pipeline.process(message),
+        log: options.log,
+      });
+    this.consumers = { urgent: consumer('urgent'), bulk: consumer('bulk') };
+    this.keeper = new VisibilityKeeper({
+      held: this.held,
+      queues: options.queues,
+      visibilitySeconds: options.visibilitySeconds,
+      log: options.log,
+    });
+  }
+
+  start(): void {
+    this.keeper.start();
+    // Urgent pollers first, so an urgent message waiting at start-up is asked for first.
+    for (const lane of LANES) this.consumers[lane].start();
+  }
+
+  /** Stops receiving; held messages that are not claimed yet are given back by the pipeline. */
+  async stopTaking(): Promise<void> {
+    this.options.stopTaking.abort();
+    await Promise.all(LANES.map((lane) => this.consumers[lane].stopReceiving()));
+  }
+
+  /** Waits (bounded) for every held message to finish; true when all did. */
+  async drain(timeoutMs: number): Promise<boolean> {
+    const results = await Promise.all(LANES.map((lane) => this.consumers[lane].whenIdle(timeoutMs)));
+    return results.every(Boolean);
+  }
+
+  /** After the last message finished: no more visibility extensions, pending SQS batches sent. */
+  async close(): Promise<void> {
+    this.keeper.stop();
+    await Promise.all(LANES.map((lane) => this.options.queues[lane].flush()));
+  }
+
+  holding(): Record<Lane, number> {
+    return { urgent: this.consumers.urgent.holding, bulk: this.consumers.bulk.holding };
+  }
+
+  /** Age of the oldest message each lane is working on (0 when idle). */
+  lagMs(wallNow = Date.now()): Record<Lane, number> {
+    return { urgent: this.held.oldestAgeMs('urgent', wallNow), bulk: this.held.oldestAgeMs('bulk', wallNow) };
+  }
+}

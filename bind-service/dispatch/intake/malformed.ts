@@ -1,0 +1,118 @@
+// An SQS message that can never be sent as it is (bad JSON, schema, preparation): when it carries an
+// id its record ends `rejected` (created if the API never made it), then the original body goes to
+// the lane's dead-letter queue with the reason as message attributes, and it leaves the source
+// queue. Never retried for ever, never dropped silently. Only codes and paths are logged.
+import { DuplicateMessageIdError } from '#core/aws/errors.ts';
+import type { Lane } from '#core/aws/resources/resource-definitions.ts';
+import { isBatchId } from '#core/domain/messages/message-id.ts';
+import { MESSAGE_KINDS, type MessageKind } from '#core/domain/messages/message-kinds.ts';
+import type { MessageError, MessageRecord } from '#core/domain/messages/message-model.ts';
+import {
+  DEFAULT_VALIDITY_MINUTES,
+  MAX_CLIENT_REF_LENGTH,
+  MAX_TEXT_LENGTH,
+} from '#core/domain/requests/message-schema.ts';
+import type { Logger } from '../../logger.ts';
+import type { DispatchStats } from '../flow/stats.ts';
+import type { MessageStore } from '../ports.ts';
+import { retryTransient } from '../submit/retry.ts';
+import type { HeldMessage } from './held-messages.ts';
+import type { ParsedQueueMessage } from './queue-message.ts';
+import type { LaneQueue } from './sqs-lane.ts';
+
+type Malformed = Extract<ParsedQueueMessage, { ok: false }>;
+
+export interface MalformedDeps {
+  messages: MessageStore;
+  log: Logger;
+  stats: DispatchStats;
+  clock: () => Date;
+}
+
+const str = (value: unknown, max: number): string | undefined =>
+  typeof value === 'string' && value.length > 0 && value.length <= max ? value : undefined;
+
+/**
+ * The best record that can be made of an invalid message: what it says, where it is usable. It is
+ * created `accepted` and moved to `rejected` at once, so its history reads like any other message's.
+ * A callback URL is not copied: it was never validated.
+ */
+export function rejectedRecordBase(id: string, raw: unknown, lane: Lane, now: Date): MessageRecord {
+  const fields = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+  const kind = MESSAGE_KINDS.includes(fields.kind as MessageKind) ? (fields.kind as MessageKind) : 'sms';
+  const at = now.toISOString();
+  const text = str(fields.text, MAX_TEXT_LENGTH);
+  const clientRef = str(fields.clientRef, MAX_CLIENT_REF_LENGTH);
+  const batchId = isBatchId(fields.batchId) ? fields.batchId : undefined;
+  return {
+    id,
+    to: str(fields.to, 254) ?? '',
+    kind,
+    priority: lane,
+    encoding: 'gsm7',
+    dataCoding: 0,
+    parts: 0,
+    validityMinutes: DEFAULT_VALIDITY_MINUTES,
+    status: 'accepted',
+    history: [{ status: 'accepted', at }],
+    smscIds: [],
+    read: false,
+    clicked: false,
+    createdAt: at,
+    updatedAt: at,
+    ...(text === undefined ? {} : { text }),
+    ...(clientRef === undefined ? {} : { clientRef }),
+    ...(batchId === undefined ? {} : { batchId }),
+  };
+}
+
+async function markRejected(deps: MalformedDeps, id: string, error: MessageError, record: MessageRecord) {
+  try {
+    await retryTransient(() => deps.messages.createAccepted(record));
+  } catch (createError) {
+    // The API (or an earlier delivery of this message) made it already.
+    if (!(createError instanceof DuplicateMessageIdError)) throw createError;
+  }
+  return retryTransient(() => deps.messages.markRejected(id, error));
+}
+
+/** Returns when the message was dead-lettered and deleted, or left for SQS to deliver again. */
+export async function rejectMalformed(
+  held: HeldMessage,
+  parsed: Malformed,
+  queue: LaneQueue,
+  deps: MalformedDeps,
+): Promise<void> {
+  const context = {
+    lane: held.lane,
+    sqsMessageId: held.sqsMessageId,
+    ...(parsed.id ? { id: parsed.id } : {}),
+    code: parsed.error.code,
+    issues: parsed.issues.map((issue) => `${issue.code}@${issue.path.join('.') || 'request'}`),
+  };
+  try {
+    if (parsed.id) {
+      const record = rejectedRecordBase(parsed.id, parsed.raw, held.lane, deps.clock());
+      const result = await markRejected(deps, parsed.id, parsed.error, record);
+      // 'stale': the record is past `accepted` (it was sent under that id already); left as it is.
+      if (result === 'stale')
+        deps.log.warn('invalid queue message for a message already past accepted', context);
+    }
+    await queue.deadLetter(held.body, {
+      errorCode: String(parsed.error.code),
+      errorPaths: context.issues.join(',').slice(0, 1_000),
+      sourceLane: held.lane,
+      sqsMessageId: held.sqsMessageId,
+      ...(parsed.id ? { messageId: parsed.id } : {}),
+    });
+  } catch (error) {
+    // Not deleted: SQS delivers it again, and its redrive policy dead-letters it in the end anyway.
+    deps.log.error('invalid queue message could not be rejected; left on the queue', { ...context, error });
+    return;
+  }
+  deps.stats.rejected += 1;
+  deps.log.warn('invalid queue message rejected and dead-lettered', context);
+  await queue.delete(held.receiptHandle).catch((error) => {
+    deps.log.warn('dead-lettered message not deleted from its queue', { ...context, error });
+  });
+}

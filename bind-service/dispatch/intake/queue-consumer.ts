@@ -1,0 +1,121 @@
+// Long-polls one lane's queue and hands each message to the pipeline, holding at most `limit`
+// messages of the lane at once. It only asks SQS for more when the binds can take more (a free
+// window slot somewhere) and room is left under the limit, so a deep queue is never pulled into
+// memory: at most about one window of bulk messages waits here, and an urgent message that arrives
+// meanwhile is received by the urgent lane's own pollers at once.
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Lane } from '#core/aws/resources/resource-definitions.ts';
+import type { Logger } from '../../logger.ts';
+import type { HeldMessage, HeldMessages } from './held-messages.ts';
+import type { LaneQueue } from './sqs-lane.ts';
+
+export interface QueueConsumerOptions {
+  queue: LaneQueue;
+  held: HeldMessages;
+  /** Most messages of this lane held at once (received, not finished). */
+  limit: number;
+  /** Concurrent ReceiveMessage loops; more of them carry more msg/s through short polls. */
+  pollers: number;
+  /** Long-poll wait, 0..20 s. */
+  waitSeconds: number;
+  visibilitySeconds: number;
+  /** Resolves when a bind can take a message (or the signal aborts). */
+  whenBindFree: (signal: AbortSignal) => Promise<void>;
+  process: (message: HeldMessage) => Promise<void>;
+  log: Logger;
+}
+
+const ERROR_PAUSE_MS = 1_000;
+
+export class QueueConsumer {
+  readonly lane: Lane;
+  private inProcess = 0;
+  private reserved = 0;
+  private readonly abort = new AbortController();
+  private loops: Promise<void>[] = [];
+  private roomWaiters: (() => void)[] = [];
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(private readonly options: QueueConsumerOptions) {
+    this.lane = options.queue.lane;
+  }
+
+  /** Messages of this lane received and not yet finished. */
+  get holding(): number {
+    return this.inProcess;
+  }
+
+  start(): void {
+    for (let i = 0; i < this.options.pollers; i++) this.loops.push(this.poll());
+  }
+
+  /** Stops receiving (an open long poll is aborted); messages already held carry on. */
+  async stopReceiving(): Promise<void> {
+    this.abort.abort();
+    for (const wake of this.roomWaiters.splice(0)) wake();
+    await Promise.all(this.loops);
+  }
+
+  /** Resolves when every held message has finished, or after `timeoutMs`; true when all finished. */
+  async whenIdle(timeoutMs: number): Promise<boolean> {
+    if (this.inProcess === 0) return true;
+    let timer: NodeJS.Timeout | undefined;
+    const idle = new Promise<boolean>((resolve) => this.idleWaiters.push(() => resolve(true)));
+    const timeout = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+    const result = await Promise.race([idle, timeout]);
+    clearTimeout(timer);
+    return result;
+  }
+
+  private room(): number {
+    return this.options.limit - this.inProcess - this.reserved;
+  }
+
+  private waitForRoom(): Promise<void> {
+    if (this.room() > 0 || this.abort.signal.aborted) return Promise.resolve();
+    return new Promise((resolve) => this.roomWaiters.push(resolve));
+  }
+
+  private async poll(): Promise<void> {
+    const { signal } = this.abort;
+    while (!signal.aborted) {
+      await this.waitForRoom();
+      if (signal.aborted) break;
+      await this.options.whenBindFree(signal);
+      const count = Math.min(10, this.room());
+      if (signal.aborted || count <= 0) continue;
+      this.reserved += count;
+      try {
+        const messages = await this.options.queue.receive(count, this.options.waitSeconds, signal);
+        for (const message of messages) this.accept(message);
+      } catch (error) {
+        if (signal.aborted) break;
+        this.options.log.warn('ReceiveMessage failed; retrying', { lane: this.lane, error });
+        await delay(ERROR_PAUSE_MS, undefined, { signal }).catch(() => undefined);
+      } finally {
+        this.reserved -= count;
+      }
+    }
+  }
+
+  private accept(message: Parameters<HeldMessages['hold']>[0]): void {
+    const held = this.options.held.hold(message, this.options.visibilitySeconds);
+    if (!held) {
+      // Already being worked here (SQS redelivered it): the newer receipt handle was adopted.
+      this.options.log.warn('message redelivered while being worked; newer receipt handle adopted', {
+        lane: this.lane,
+        sqsMessageId: message.sqsMessageId,
+      });
+      return;
+    }
+    this.inProcess += 1;
+    void this.options.process(held).finally(() => {
+      this.options.held.release(held);
+      this.inProcess -= 1;
+      if (this.room() > 0) for (const wake of this.roomWaiters.splice(0)) wake();
+      if (this.inProcess === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+    });
+  }
+}

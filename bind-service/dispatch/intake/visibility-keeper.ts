@@ -1,0 +1,69 @@
+// Keeps held messages invisible while they wait in the pipeline: a bulk message can wait behind
+// urgent traffic and the rate limit for longer than half its queue's visibility timeout, and if
+// SQS made it visible again another receive would pick it up (and, once claimed, delete it unsent).
+import type { Lane } from '#core/aws/resources/resource-definitions.ts';
+import type { Logger } from '../../logger.ts';
+import type { HeldMessages } from './held-messages.ts';
+import type { LaneQueue } from './sqs-lane.ts';
+
+export interface VisibilityKeeperOptions {
+  held: HeldMessages;
+  queues: Record<Lane, LaneQueue>;
+  visibilitySeconds: Record<Lane, number>;
+  log: Logger;
+  now?: () => number;
+}
+
+export class VisibilityKeeper {
+  private timer: NodeJS.Timeout | undefined;
+  private readonly now: () => number;
+  private sweeping = false;
+
+  constructor(private readonly options: VisibilityKeeperOptions) {
+    this.now = options.now ?? (() => performance.now());
+  }
+
+  start(): void {
+    const shortest = Math.min(...Object.values(this.options.visibilitySeconds));
+    // A quarter of the shortest timeout: a message gets extended when half of it is left, at the latest.
+    const everyMs = Math.max(250, Math.min(5_000, (shortest * 1000) / 4));
+    this.timer = setInterval(() => void this.sweep(), everyMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Extends every held message that has less than half of its visibility timeout left. */
+  async sweep(): Promise<void> {
+    if (this.sweeping) return;
+    this.sweeping = true;
+    try {
+      const now = this.now();
+      const extensions: Promise<void>[] = [];
+      for (const message of this.options.held.all()) {
+        const seconds = this.options.visibilitySeconds[message.lane];
+        if (message.visibleUntil - now > (seconds * 1000) / 2) continue;
+        message.visibleUntil = now + seconds * 1000;
+        extensions.push(
+          this.options.queues[message.lane]
+            .changeVisibility(message.receiptHandle, seconds)
+            .catch((error) => {
+              this.options.log.warn('visibility not extended', {
+                lane: message.lane,
+                sqsMessageId: message.sqsMessageId,
+                error,
+              });
+            }),
+        );
+      }
+      if (extensions.length > 0)
+        this.options.log.debug('visibility extended', { messages: extensions.length });
+      await Promise.all(extensions);
+    } finally {
+      this.sweeping = false;
+    }
+  }
+}

@@ -1,0 +1,81 @@
+// What to do with one part's SUBMIT_SM outcome. Pure, so every branch of the "never send twice,
+// never lose" rules is unit-tested without a socket:
+// - accepted: keep its SMSC id, go on with the next part.
+// - throttled: nothing was accepted, so the SAME part is sent again after the limiter slowed down.
+// - rejected, transient (queue full, system error…): the same part again after a back-off, a bounded
+//   number of times; then the message fails.
+// - rejected, permanent: the message fails (with the SMSC ids of parts already accepted, if any).
+// - unknown (no answer, link lost, generic nack): it may have been accepted; never resent.
+// - not-sent: nothing went on the wire; the caller decides (release the claim, or `unknown` when
+//   earlier parts are already on the wire).
+import type { SubmitOutcome } from '#bind-service/smpp/index.ts';
+import type { MessageError } from '#core/domain/messages/message-model.ts';
+import { describeCommandStatus } from '#core/domain/provider/command-status.ts';
+
+export interface RetryPolicy {
+  /** Resends of one part after transient rejections; default 3. */
+  maxTransientRetries: number;
+  /** Back-off before the n-th transient resend: base × 2^n, capped. */
+  transientBaseMs: number;
+  transientCapMs: number;
+  /** Resends of one part after throttling (the limiter paces them); then it counts as not sent. */
+  maxThrottledResends: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  maxTransientRetries: 3,
+  transientBaseMs: 250,
+  transientCapMs: 2_000,
+  maxThrottledResends: 60,
+};
+
+export type PartAction =
+  | { action: 'next'; smscId: string }
+  | { action: 'resend-throttled' }
+  | { action: 'retry'; delayMs: number }
+  | { action: 'fail'; error: MessageError }
+  | { action: 'unknown'; reason: string }
+  | { action: 'not-sent'; reason: string };
+
+export interface PartAttempts {
+  transient: number;
+  throttled: number;
+}
+
+/** The `failed` record's error for a refusing command_status. */
+export function commandStatusError(commandStatus: number): MessageError {
+  const info = describeCommandStatus(commandStatus);
+  const hex = `0x${(commandStatus >>> 0).toString(16).toUpperCase().padStart(8, '0')}`;
+  return {
+    code: info.name,
+    name: info.description,
+    description: `The SMSC refused the submit with ${info.name} (${hex}): ${info.description}.`,
+  };
+}
+
+export function decidePart(
+  outcome: SubmitOutcome,
+  attempts: PartAttempts,
+  policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+): PartAction {
+  switch (outcome.kind) {
+    case 'accepted':
+      return { action: 'next', smscId: outcome.messageId };
+    case 'throttled':
+      return attempts.throttled < policy.maxThrottledResends
+        ? { action: 'resend-throttled' }
+        : { action: 'not-sent', reason: 'throttled-too-long' };
+    case 'rejected': {
+      const transient = describeCommandStatus(outcome.commandStatus).kind === 'transient';
+      if (transient && attempts.transient < policy.maxTransientRetries) {
+        const delayMs = Math.min(policy.transientCapMs, policy.transientBaseMs * 2 ** attempts.transient);
+        return { action: 'retry', delayMs };
+      }
+      return { action: 'fail', error: commandStatusError(outcome.commandStatus) };
+    }
+    case 'unknown':
+      return { action: 'unknown', reason: outcome.reason };
+    case 'not-sent':
+      return { action: 'not-sent', reason: outcome.reason };
+  }
+}

@@ -1,0 +1,147 @@
+// Sends a claimed message's parts back-to-back on one bind (the provider wants every part within a
+// minute), one rate token per SUBMIT_SM, and sums the part outcomes up into the message's outcome.
+// SMPP and the rate limiter only: what the outcome means for storage is record-outcome.ts's job.
+import { setTimeout as delay } from 'node:timers/promises';
+import type { SmppClient, SubmitFields } from '#bind-service/smpp/index.ts';
+import type { Lane } from '#core/aws/resources/resource-definitions.ts';
+import type { MessageError } from '#core/domain/messages/message-model.ts';
+import type { RatePort } from '../ports.ts';
+import { DEFAULT_RETRY_POLICY, decidePart, type PartAttempts, type RetryPolicy } from './part-outcome.ts';
+
+export type SendResult =
+  | { kind: 'submitted'; smscIds: string[] }
+  | { kind: 'failed'; error: MessageError; smscIds: string[] }
+  /** It may have reached the SMSC: never resent. */
+  | { kind: 'unknown'; reason: string; smscIds: string[] }
+  /** Nothing of it went on the wire: the claim may be given back. */
+  | { kind: 'not-sent'; reason: string };
+
+export interface SendPartsDeps {
+  rate: RatePort;
+  policy?: RetryPolicy;
+  /** Called on each throttling answer (for the counters). */
+  onThrottled?: () => void;
+  /** After the first part went out, the rest must follow within this; default 55 s (see below). */
+  partsWindowMs?: number;
+  /** Monotonic milliseconds; injectable for tests. */
+  now?: () => number;
+}
+
+/**
+ * The provider fails a long message whose parts do not all arrive within a minute (err 241); 5 s are
+ * kept for the answers and the two clocks. A part that could only go later is not sent at all.
+ */
+export const PARTS_WINDOW_MS = 55_000;
+
+const UNKNOWN_REASONS: Readonly<Record<string, string>> = {
+  timeout: 'No SUBMIT_SM_RESP came within the response timeout',
+  'connection-lost': 'The SMPP connection was lost before the SUBMIT_SM_RESP came',
+  'generic-nack': 'The SMSC answered with a generic_nack that does not say whether it took the message',
+  'parts-window':
+    "The remaining parts could not be sent within the provider's minute for a long message (it fails " +
+    'such a message with err 241)',
+};
+
+export function unknownReason(reason: string, part: number, parts: number): string {
+  const what = UNKNOWN_REASONS[reason] ?? `Not sent (${reason}) after earlier parts were accepted`;
+  const where = parts > 1 ? ` (part ${part} of ${parts})` : '';
+  return `${what}${where}; the SMSC may have it, so it is not sent again.`;
+}
+
+export type Submitter = Pick<SmppClient, 'submit'>;
+
+/**
+ * Each part takes its rate token right before its SUBMIT_SM. `firstTokenTaken`: the caller already
+ * took the first part's (the pipeline does, after the claim, racing it against its stop signal).
+ * Once the first part is accepted, the others (and any resend) take tokens and window slots ahead of
+ * every other message, and none goes out after the parts window.
+ */
+export async function sendParts(
+  bind: Submitter,
+  submits: readonly SubmitFields[],
+  lane: Lane,
+  deps: SendPartsDeps,
+  firstTokenTaken = true,
+): Promise<SendResult> {
+  const policy = deps.policy ?? DEFAULT_RETRY_POLICY;
+  const now = deps.now ?? (() => performance.now());
+  const smscIds: string[] = [];
+  /** Set when the first part is accepted: the moment the provider's minute started. */
+  let deadline = Number.POSITIVE_INFINITY;
+  const late = (index: number): SendResult => ({
+    kind: 'unknown',
+    reason: unknownReason('parts-window', index + 1, submits.length),
+    smscIds,
+  });
+  for (let index = 0; index < submits.length; index++) {
+    const fields = submits[index]!;
+    const attempts: PartAttempts = { transient: 0, throttled: 0 };
+    let haveToken = index === 0 && firstTokenTaken;
+    for (;;) {
+      const onWire = smscIds.length > 0;
+      if (!haveToken) {
+        if (now() >= deadline) return late(index);
+        const timer = onWire ? deadlineSignal(deadline - now()) : undefined;
+        try {
+          await deps.rate.wait(onWire ? 'part' : lane, timer?.signal);
+        } catch {
+          // The deadline passed while waiting, or the limiter closed (the service stops).
+          if (timer?.signal.aborted) return late(index);
+          return notSent(smscIds, 'stopping', index, submits.length);
+        } finally {
+          timer?.clear();
+        }
+        if (now() >= deadline) return late(index);
+      }
+      haveToken = false;
+      const sentAt = now();
+      const decision = decidePart(await bind.submit(fields, { priority: onWire }), attempts, policy);
+      if (decision.action === 'next') {
+        deps.rate.onSuccess();
+        if (smscIds.length === 0 && submits.length > 1)
+          deadline = sentAt + (deps.partsWindowMs ?? PARTS_WINDOW_MS);
+        smscIds.push(decision.smscId);
+        break;
+      }
+      switch (decision.action) {
+        case 'resend-throttled':
+          deps.rate.onThrottled();
+          deps.onThrottled?.();
+          attempts.throttled += 1;
+          continue;
+        case 'retry':
+          if (now() + decision.delayMs >= deadline) return late(index);
+          attempts.transient += 1;
+          await delay(decision.delayMs);
+          continue;
+        case 'fail':
+          return { kind: 'failed', error: decision.error, smscIds };
+        case 'unknown':
+          return {
+            kind: 'unknown',
+            reason: unknownReason(decision.reason, index + 1, submits.length),
+            smscIds,
+          };
+        case 'not-sent':
+          return notSent(smscIds, decision.reason, index, submits.length);
+      }
+    }
+  }
+  return { kind: 'submitted', smscIds };
+}
+
+/** Aborts once `ms` have passed; a plain timer, so a test's fake clock drives it too. */
+function deadlineSignal(ms: number): { signal: AbortSignal; clear: () => void } {
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new Error('parts window passed')),
+    Math.max(1, Math.ceil(ms)),
+  );
+  return { signal: controller.signal, clear: () => clearTimeout(timer) };
+}
+
+/** Nothing accepted yet: truly not sent. Earlier parts accepted: the message is incomplete at the SMSC. */
+function notSent(smscIds: string[], reason: string, index: number, parts: number): SendResult {
+  if (smscIds.length === 0) return { kind: 'not-sent', reason };
+  return { kind: 'unknown', reason: unknownReason(reason, index + 1, parts), smscIds };
+}

@@ -1,0 +1,232 @@
+// One SQS message from the queue to the SMSC, as a sequence of port calls:
+//   parse & prepare (no I/O) → a place in the lane's claim gate → a bind with a free slot → claim
+//   (accepted → submitting; the record is created first when nobody made it) → rate token (urgent
+//   first) → parts on that bind → state write + SQS delete.
+// The claim comes as late as possible: a message waiting for its turn is not claimed, so a stop or
+// crash meanwhile leaves it `accepted` and SQS simply delivers it again. A message claimed before (an
+// SQS redelivery) is deleted, never sent again. The rate token comes AFTER the claim, right before the
+// SUBMIT_SM: a token taken first would wait out a slow claim write, and when the store stalls, the
+// tokens of every waiting message go on the wire together, above the account's rate (the SMSC then
+// answers ESME_RTHROTTLED). The claim gate keeps the messages claimed ahead of their token few.
+
+import type { SourceAddressRules } from '#bind-service/smpp/index.ts';
+import { DuplicateMessageIdError } from '#core/aws/errors.ts';
+import type { Lane } from '#core/aws/resources/resource-definitions.ts';
+import { acceptedMessageRecord } from '#core/domain/messages/message-model.ts';
+import type { PrepareOptions } from '#core/domain/messages/prepare-message.ts';
+import type { Logger } from '../../logger.ts';
+import type { BindPool } from '../binds/bind-pool.ts';
+import { whenAborted } from '../flow/abort.ts';
+import { ClaimGate } from '../flow/claim-gate.ts';
+import type { RateLimiter } from '../flow/rate-limiter.ts';
+import type { DispatchStats } from '../flow/stats.ts';
+import { deriveMessageId } from '../intake/derived-id.ts';
+import type { HeldMessage } from '../intake/held-messages.ts';
+import { rejectMalformed } from '../intake/malformed.ts';
+import { type AntiLoopPort, admitStraightToQueue } from '../intake/queue-guard.ts';
+import { type ParsedQueueMessage, parseQueueMessage } from '../intake/queue-message.ts';
+import type { LaneQueue } from '../intake/sqs-lane.ts';
+import type { MessageStore, RatePort } from '../ports.ts';
+import type { RetryPolicy } from './part-outcome.ts';
+import { recordOutcome } from './record-outcome.ts';
+import { type PatientRetry, retryTransient, type WriteRetry } from './retry.ts';
+import { type SendResult, type Submitter, sendParts } from './send-parts.ts';
+
+export interface PipelineDeps {
+  messages: MessageStore;
+  queues: Record<Lane, LaneQueue>;
+  binds: BindPool;
+  /** currentRate sizes the claim gates. */
+  rate: RatePort & Pick<RateLimiter, 'currentRate'>;
+  prepare: PrepareOptions & { defaultSender?: string; sourceAddress?: SourceAddressRules };
+  stats: DispatchStats;
+  log: Logger;
+  /** Aborted when the service stops taking work: messages not claimed yet are given back. */
+  stopTaking: AbortSignal;
+  clock?: () => Date;
+  policy?: RetryPolicy;
+  writeRetry?: WriteRetry;
+  /** Back-off of the writes that record what went on the wire (retried until near the deadline). */
+  patientRetry?: PatientRetry;
+  /** Visibility of a message whose claim was released (nothing sent); default 5 s. */
+  releaseDelaySeconds?: number;
+  /** The provider's anti-loop rules, for messages nobody recorded before (straight to SQS). */
+  guard?: AntiLoopPort;
+  /** All parts of a long message within this of the first (default PARTS_WINDOW_MS). */
+  partsWindowMs?: number;
+}
+
+type Valid = Extract<ParsedQueueMessage, { ok: true }>;
+type Claim = 'claimed' | 'handled' | 'leave';
+
+/**
+ * Claimed messages waiting for their first token, per lane: what the current rate sends in this
+ * long, at least MIN_CLAIMED_AHEAD. It must cover the claim write's latency, stalls included (at
+ * 100 msg/s, 50 claims under way sustain the rate up to 500 ms per claim; DynamoDB Local stalls for
+ * hundreds of ms), and stay small, see claim-gate.ts.
+ */
+const CLAIM_AHEAD_SECONDS = 0.5;
+const MIN_CLAIMED_AHEAD = 2;
+/** The record of what went on the wire is given up this long before the SQS message becomes visible. */
+const VISIBILITY_MARGIN_MS = 5_000;
+/** Once the service stops taking work, that record is retried this long at most (the stop waits). */
+const STOPPING_RECORD_MS = 5_000;
+
+const NOT_SENT_STOPPING: SendResult = { kind: 'not-sent', reason: 'stopping' };
+
+const REDELIVERED =
+  'SQS delivered the message again while it was being submitted: the earlier attempt ended ' +
+  'without recording the SMSC answer, so it is not sent again.';
+
+export class SubmitPipeline {
+  private readonly clock: () => Date;
+  private readonly gates: Record<Lane, ClaimGate>;
+  /** Monotonic ms at which the service stopped taking work. */
+  private stoppedAt = Number.POSITIVE_INFINITY;
+
+  constructor(private readonly deps: PipelineDeps) {
+    this.clock = deps.clock ?? (() => new Date());
+    const capacity = () =>
+      Math.max(MIN_CLAIMED_AHEAD, Math.ceil(deps.rate.currentRate * CLAIM_AHEAD_SECONDS));
+    this.gates = { urgent: new ClaimGate(capacity), bulk: new ClaimGate(capacity) };
+    void whenAborted(deps.stopTaking).then(() => {
+      this.stoppedAt = performance.now();
+    });
+  }
+
+  /** Never throws: every failure ends logged, with the message deleted or left for redelivery. */
+  async process(held: HeldMessage): Promise<void> {
+    const queue = this.deps.queues[held.lane];
+    try {
+      const parsed = parseQueueMessage(held.body, this.deps.prepare);
+      if (!parsed.ok) {
+        await rejectMalformed(held, parsed, queue, { ...this.deps, clock: this.clock });
+        return;
+      }
+      await this.send(held, parsed, queue);
+    } catch (error) {
+      this.deps.log.error('queue message not processed; left for redelivery', {
+        lane: held.lane,
+        sqsMessageId: held.sqsMessageId,
+        error,
+      });
+    }
+  }
+
+  private async send(held: HeldMessage, parsed: Valid, queue: LaneQueue): Promise<void> {
+    const { binds, stopTaking } = this.deps;
+    const id = parsed.message.id ?? deriveMessageId(held.sqsMessageId, held.sentTimestampMs);
+    // Stopping: visible again at once, for whichever task takes over.
+    const giveBack = () => queue.changeVisibility(held.receiptHandle, 0).catch(() => undefined);
+    const gate = this.gates[held.lane];
+    if (!(await gate.enter(stopTaking))) return giveBack();
+    let inGate = true;
+    const leaveGate = () => {
+      if (inGate) gate.leave();
+      inGate = false;
+    };
+    try {
+      const bind = await binds.acquire(stopTaking);
+      if (!bind) return await giveBack();
+      const claim = await this.claim(id, parsed, held, queue);
+      if (claim !== 'claimed') return;
+      const tokenTaken = await this.firstToken(held.lane);
+      leaveGate();
+      // Stopping before the token: nothing went on the wire, so the claim is given back.
+      const result = tokenTaken ? await this.sendParts(bind, parsed, held.lane) : NOT_SENT_STOPPING;
+      await recordOutcome({ id, kind: parsed.prepared.kind }, result, held, queue, {
+        ...this.deps,
+        releaseDelaySeconds: this.deps.releaseDelaySeconds ?? 5,
+        recordDeadline: () =>
+          Math.min(held.visibleUntil - VISIBILITY_MARGIN_MS, this.stoppedAt + STOPPING_RECORD_MS),
+      });
+    } finally {
+      leaveGate();
+    }
+  }
+
+  /** Sends the claimed message's parts; the first part's token is already taken. */
+  private async sendParts(bind: Submitter, parsed: Valid, lane: Lane): Promise<SendResult> {
+    try {
+      return await sendParts(bind, parsed.submits, lane, {
+        rate: this.deps.rate,
+        ...(this.deps.policy ? { policy: this.deps.policy } : {}),
+        ...(this.deps.partsWindowMs ? { partsWindowMs: this.deps.partsWindowMs } : {}),
+        onThrottled: () => {
+          this.deps.stats.throttled += 1;
+        },
+      });
+    } catch (error) {
+      // A bug after the claim: whatever went out is not known, so it must not go out again.
+      return { kind: 'unknown', reason: `Submitting failed unexpectedly: ${String(error)}`, smscIds: [] };
+    }
+  }
+
+  /** Waits for the first part's rate token (urgent lane first); false when stopping. */
+  private async firstToken(lane: Lane): Promise<boolean> {
+    const { rate, stopTaking } = this.deps;
+    if (stopTaking.aborted) return false;
+    const token = rate.wait(lane);
+    // A token granted after we gave up (or refused at close) is simply dropped.
+    token.catch(() => undefined);
+    return Promise.race([token.then(() => true), whenAborted(stopTaking).then(() => false)]).catch(
+      () => false,
+    );
+  }
+
+  private async claim(id: string, parsed: Valid, held: HeldMessage, queue: LaneQueue): Promise<Claim> {
+    const { messages, log, stats } = this.deps;
+    const context = { lane: held.lane, id, sqsMessageId: held.sqsMessageId };
+    let result = await retryTransient(() => messages.claimForSubmit(id), this.deps.writeRetry);
+    if (result === 'not-found') {
+      // Published straight to SQS (with or without an id): nobody recorded it yet.
+      await this.createRecord(id, parsed, held.lane);
+      if (
+        this.deps.guard &&
+        !(await admitStraightToQueue(this.deps.guard, id, parsed, held, queue, this.deps))
+      ) {
+        return 'handled';
+      }
+      result = await retryTransient(() => messages.claimForSubmit(id), this.deps.writeRetry);
+    }
+    if (result === 'claimed') return 'claimed';
+    if (result === 'not-found') {
+      log.error('message record missing right after it was created; left for redelivery', context);
+      return 'leave';
+    }
+    // Claimed before: sent or being sent. If it is still `submitting`, whoever claimed it stopped
+    // without recording an answer (SQS only redelivers what nobody keeps invisible): `unknown`.
+    const marked = await retryTransient(() => messages.markUnknown(id, REDELIVERED), this.deps.writeRetry);
+    if (marked === 'applied') stats.unknown += 1;
+    stats.redeliveriesDeleted += 1;
+    log.info('redelivery of a message already claimed: deleted, not sent again', {
+      ...context,
+      markedUnknown: marked === 'applied',
+    });
+    await queue.delete(held.receiptHandle).catch((error) => {
+      log.warn('redelivered message not deleted', { ...context, error });
+    });
+    return 'handled';
+  }
+
+  private async createRecord(id: string, parsed: Valid, lane: Lane): Promise<void> {
+    const { message, prepared } = parsed;
+    const record = {
+      ...acceptedMessageRecord({
+        id,
+        request: message,
+        prepared,
+        now: this.clock(),
+        ...(message.batchId ? { batchId: message.batchId } : {}),
+      }),
+      // The lane it was actually read from, whatever its (defaulted) priority field says.
+      priority: lane,
+    };
+    try {
+      await retryTransient(() => this.deps.messages.createAccepted(record), this.deps.writeRetry);
+    } catch (error) {
+      // Another delivery of the same SQS message (same derived id) created it first: that is fine.
+      if (!(error instanceof DuplicateMessageIdError)) throw error;
+    }
+  }
+}

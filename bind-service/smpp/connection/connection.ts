@@ -1,0 +1,230 @@
+// One TCP/TLS connection with one smpp package Session (a new one per attempt: the package's
+// Session cannot be reused after a close). It owns the protocol chores that need no business
+// decision: answering enquire_link and unbind, nacking unknown requests, keep-alive, and the few
+// control requests (bind, enquire_link, query_sm, unbind) that each get their own timer.
+import type { ConnectionOptions } from 'node:tls';
+import type { SmppHost, TlsSettings } from '../config.ts';
+import { ConnectError, ConnectionLostError, ResponseTimeoutError } from '../errors.ts';
+import type { DisconnectReason } from '../events.ts';
+import { type CommandName, type PDU, type PduFields, type Session, smpp } from '../pdu/smpp-package.ts';
+import { Status } from '../pdu/status.ts';
+
+export interface ConnectionHandlers {
+  /** Every PDU the connection does not handle itself: deliver_sm, submit_sm_resp, stray answers. */
+  onPdu(pdu: PDU): void;
+  /** Called exactly once, when the socket is gone. */
+  onClose(reason: DisconnectReason, detail?: string): void;
+}
+
+interface PendingControl {
+  resolve(pdu: PDU): void;
+  reject(error: Error): void;
+  timer: NodeJS.Timeout;
+}
+
+/** How long a graceful close may wait for the peer's FIN before the socket is destroyed. */
+const CLOSE_GRACE_MS = 500;
+
+/** What the package passes to net.connect / tls.connect (a type alias, so it fits its index type). */
+export type SocketOptions = { host: string; port: number } & Pick<
+  ConnectionOptions,
+  'rejectUnauthorized' | 'ca' | 'cert' | 'key' | 'servername'
+> & { tls?: true };
+
+/** Socket options for the package's `new Session(...)`; TLS verification stays on unless disabled. */
+export function socketOptions(target: SmppHost, tls: TlsSettings | undefined): SocketOptions {
+  if (!tls?.enabled) return { host: target.host, port: target.port };
+  const options: SocketOptions = {
+    tls: true,
+    host: target.host,
+    port: target.port,
+    rejectUnauthorized: tls.rejectUnauthorized !== false,
+  };
+  if (tls.ca !== undefined) options.ca = tls.ca;
+  if (tls.cert !== undefined) options.cert = tls.cert;
+  if (tls.key !== undefined) options.key = tls.key;
+  if (tls.servername !== undefined) options.servername = tls.servername;
+  return options;
+}
+
+export class SmppConnection {
+  private readonly session: Session;
+  private readonly control = new Map<number, PendingControl>();
+  private closeReason: DisconnectReason | undefined;
+  private closeDetail: string | undefined;
+  /** With TLS 1.3 the server refuses a client certificate after the handshake: the code says so. */
+  private errorCode: string | undefined;
+  private closed = false;
+  private keepAlive: NodeJS.Timeout | undefined;
+  private closeGrace: NodeJS.Timeout | undefined;
+  private readonly ready: Promise<void>;
+  private markClosed: () => void = () => undefined;
+  private readonly closedSignal = new Promise<void>((resolve) => {
+    this.markClosed = resolve;
+  });
+
+  constructor(
+    readonly target: SmppHost,
+    tls: TlsSettings | undefined,
+    private readonly handlers: ConnectionHandlers,
+  ) {
+    const secure = tls?.enabled === true;
+    this.session = new smpp.Session(socketOptions(target, tls));
+    this.ready = new Promise<void>((resolve, reject) => {
+      this.session.socket.once(secure ? 'secureConnect' : 'connect', () => resolve());
+      this.session.socket.once('close', () =>
+        reject(new ConnectError(this.closeDetail ?? 'connection closed before it was established')),
+      );
+      this.session.once('error', (error: NodeJS.ErrnoException) =>
+        reject(new ConnectError(`${target.host}:${target.port}: ${error.message}`, error.code)),
+      );
+    });
+    this.ready.catch(() => undefined);
+    // Nagle would hold each small PDU until the previous one is acknowledged (DESIGN: latency).
+    this.session.socket.once('connect', () => this.session.socket.setNoDelay(true));
+    this.session.on('error', (error: NodeJS.ErrnoException) => this.onError(error));
+    this.session.on('close', () => this.onSocketClose());
+    this.session.on('pdu', (pdu: PDU) => this.onIncoming(pdu));
+  }
+
+  get isOpen(): boolean {
+    return !this.closed && this.session.socket.writable;
+  }
+
+  /** Resolves after the socket closed and onClose ran. */
+  whenClosed(): Promise<void> {
+    return this.closedSignal;
+  }
+
+  /** Resolves once TCP (and TLS) is up; rejects with ConnectError, or on timeout. */
+  async connected(timeoutMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        reject(new ConnectError(`${this.target.host}:${this.target.port}: connect timed out`, 'ETIMEDOUT'));
+      }, timeoutMs);
+    });
+    try {
+      await Promise.race([this.ready, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Sends a request and returns its sequence number, or undefined when the socket cannot take it. */
+  send(command: CommandName, fields: PduFields = {}): number | undefined {
+    if (this.closed) return undefined;
+    const pdu = new smpp.PDU(command, fields);
+    return this.session.send(pdu) ? pdu.sequence_number : undefined;
+  }
+
+  /** Answers a request from the SMSC. */
+  reply(request: PDU, fields: PduFields = {}): boolean {
+    if (this.closed) return false;
+    return this.session.send(request.response(fields));
+  }
+
+  /** A control request with its own timer; resolves with the answer (a generic_nack included). */
+  request(command: CommandName, fields: PduFields, timeoutMs: number): Promise<PDU> {
+    return new Promise<PDU>((resolve, reject) => {
+      const sequenceNumber = this.send(command, fields);
+      if (sequenceNumber === undefined) {
+        reject(new ConnectionLostError(`cannot send ${command}: socket not writable`));
+        return;
+      }
+      const timer = setTimeout(() => {
+        this.control.delete(sequenceNumber);
+        reject(new ResponseTimeoutError(command, timeoutMs));
+      }, timeoutMs);
+      this.control.set(sequenceNumber, { resolve, reject, timer });
+    });
+  }
+
+  /** enquire_link every interval; an answer missing for timeoutMs means the link is dead. */
+  startKeepAlive(intervalMs: number, timeoutMs: number): void {
+    this.keepAlive = setInterval(() => {
+      this.request('enquire_link', {}, timeoutMs).catch((error: Error) => {
+        if (error instanceof ResponseTimeoutError) this.destroy('enquire-link-timeout', error.message);
+      });
+    }, intervalMs);
+  }
+
+  /** Ends the socket politely, destroying it if the peer does not close its side in time. */
+  close(reason: DisconnectReason, detail?: string): void {
+    if (this.closed) return;
+    this.closeReason ??= reason;
+    this.closeDetail ??= detail;
+    this.session.close();
+    this.closeGrace ??= setTimeout(() => this.session.destroy(), CLOSE_GRACE_MS);
+  }
+
+  destroy(reason: DisconnectReason, detail?: string): void {
+    if (this.closed) return;
+    this.closeReason ??= reason;
+    this.closeDetail ??= detail;
+    this.session.destroy();
+  }
+
+  private onIncoming(pdu: PDU): void {
+    if (pdu.isResponse()) {
+      const pending = this.control.get(pdu.sequence_number);
+      if (pending) {
+        this.control.delete(pdu.sequence_number);
+        clearTimeout(pending.timer);
+        pending.resolve(pdu);
+        return;
+      }
+      this.handlers.onPdu(pdu);
+      return;
+    }
+    switch (pdu.command) {
+      case 'enquire_link':
+        this.reply(pdu);
+        return;
+      case 'unbind':
+        this.reply(pdu);
+        this.close('unbind');
+        return;
+      case 'deliver_sm':
+        this.handlers.onPdu(pdu);
+        return;
+      case 'alert_notification':
+      case 'outbind':
+        // No response exists for these in SMPP 3.4; a transceiver has no use for them.
+        this.handlers.onPdu(pdu);
+        return;
+      default:
+        this.session.send(
+          new smpp.PDU('generic_nack', {
+            sequence_number: pdu.sequence_number,
+            command_status: Status.ESME_RINVCMDID,
+          }),
+        );
+        this.handlers.onPdu(pdu);
+    }
+  }
+
+  private onError(error: NodeJS.ErrnoException): void {
+    // The package emits socket errors and PDU parse errors on the same event. A socket error has
+    // already destroyed the socket; a parse error leaves the reader wedged mid-stream, so the only
+    // way forward is to drop the connection.
+    const reason = this.session.socket.destroyed ? 'socket-error' : 'protocol-error';
+    this.errorCode ??= error.code;
+    this.destroy(reason, error.code ? `${error.code}: ${error.message}` : error.message);
+  }
+
+  private onSocketClose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.keepAlive);
+    clearTimeout(this.closeGrace);
+    const reason = this.closeReason ?? 'closed';
+    for (const pending of this.control.values()) {
+      clearTimeout(pending.timer);
+      pending.reject(new ConnectionLostError(reason, this.errorCode));
+    }
+    this.control.clear();
+    this.handlers.onClose(reason, this.closeDetail);
+    this.markClosed();
+  }
+}

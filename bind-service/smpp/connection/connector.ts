@@ -1,0 +1,148 @@
+// Getting a bind up: one attempt at a time, rotating over the hosts on each failure, with capped
+// exponential back-off between attempts (reset after a good bind). A refused password or system_id
+// ends the attempts for good: retrying a wrong login only risks locking the account.
+
+import type { ResolvedSessionConfig, SmppHost } from '../config.ts';
+import { BindCredentialsError } from '../errors.ts';
+import type { DisconnectReason, SessionEventEmitter } from '../events.ts';
+import type { PDU } from '../pdu/smpp-package.ts';
+import { commandStatusName, isCredentialsFailure, Status } from '../pdu/status.ts';
+import { Backoff } from './backoff.ts';
+import { SmppConnection } from './connection.ts';
+
+export interface ConnectorHooks {
+  onPdu(connection: SmppConnection, pdu: PDU): void;
+  onClose(connection: SmppConnection, reason: DisconnectReason, detail?: string): void;
+  onBound(connection: SmppConnection): void;
+  onCredentialsRefused(error: BindCredentialsError): void;
+}
+
+export interface ConnectorOptions {
+  now: () => number;
+  random?: () => number;
+}
+
+export class Connector {
+  private readonly backoff: Backoff;
+  private hostIndex = 0;
+  private attempts = 0;
+  private active = false;
+  private timer: NodeJS.Timeout | undefined;
+  private pending: SmppConnection | undefined;
+
+  constructor(
+    private readonly config: ResolvedSessionConfig,
+    private readonly events: SessionEventEmitter,
+    private readonly hooks: ConnectorHooks,
+    private readonly options: ConnectorOptions,
+  ) {
+    this.backoff = new Backoff(config.reconnect, options.random);
+  }
+
+  /** First attempt right away, on the primary host. */
+  start(): void {
+    this.active = true;
+    this.hostIndex = 0;
+    void this.attempt();
+  }
+
+  /** A working bind ended: start over from the primary host after the initial back-off delay. */
+  reconnect(): void {
+    this.active = true;
+    this.hostIndex = 0;
+    this.schedule();
+  }
+
+  /** No more attempts; a connection still in its bind is dropped. */
+  cancel(): void {
+    this.active = false;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.pending?.destroy('stopping');
+    this.pending = undefined;
+  }
+
+  private async attempt(): Promise<void> {
+    if (!this.active) return;
+    const hosts = this.config.hosts;
+    const target = hosts[this.hostIndex % hosts.length]!;
+    this.attempts += 1;
+    this.events.emit('connecting', { host: target.host, port: target.port, attempt: this.attempts });
+    const connection = new SmppConnection(target, this.config.tls, {
+      onPdu: (pdu) => this.hooks.onPdu(connection, pdu),
+      onClose: (reason, detail) => this.hooks.onClose(connection, reason, detail),
+    });
+    this.pending = connection;
+    const startedAt = this.options.now();
+    try {
+      await connection.connected(this.config.bindTimeoutMs);
+      const remaining = Math.max(1, this.config.bindTimeoutMs - (this.options.now() - startedAt));
+      const answer = await connection.request('bind_transceiver', this.bindFields(), remaining);
+      this.pending = undefined;
+      if (!this.active) {
+        connection.destroy('stopping');
+      } else if (answer.command_status !== Status.ESME_ROK || answer.command === 'generic_nack') {
+        this.refused(connection, target, answer.command_status || Status.ESME_RBINDFAIL);
+      } else {
+        this.active = false;
+        this.backoff.reset();
+        this.attempts = 0;
+        this.hooks.onBound(connection);
+      }
+    } catch (error) {
+      this.pending = undefined;
+      connection.destroy('socket-error');
+      if (!this.active) return;
+      const cause = error as Error & { causeCode?: string; code?: string };
+      const code = cause.causeCode ?? cause.code;
+      this.events.emit('connect-failed', {
+        host: target.host,
+        port: target.port,
+        attempt: this.attempts,
+        message: cause.message,
+        ...(code ? { code } : {}),
+      });
+      this.hostIndex += 1;
+      this.schedule();
+    }
+  }
+
+  private bindFields() {
+    return {
+      system_id: this.config.systemId,
+      password: this.config.password,
+      system_type: this.config.systemType,
+      interface_version: this.config.interfaceVersion,
+      addr_ton: 0,
+      addr_npi: 0,
+      address_range: '',
+    };
+  }
+
+  private refused(connection: SmppConnection, target: SmppHost, commandStatus: number): void {
+    // Nothing is left to say on a refused bind; destroying leaves no close timer behind a stop().
+    connection.destroy('closed');
+    this.events.emit('bind-failed', {
+      host: target.host,
+      port: target.port,
+      commandStatus,
+      name: commandStatusName(commandStatus),
+    });
+    if (isCredentialsFailure(commandStatus)) {
+      this.active = false;
+      this.hooks.onCredentialsRefused(new BindCredentialsError(commandStatus));
+      return;
+    }
+    this.hostIndex += 1;
+    this.schedule();
+  }
+
+  private schedule(): void {
+    const delayMs = this.backoff.next();
+    this.events.emit('reconnect-scheduled', { delayMs, attempt: this.attempts + 1 });
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.attempt();
+    }, delayMs);
+  }
+}

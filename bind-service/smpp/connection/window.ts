@@ -1,0 +1,132 @@
+// The SMPP window of one bind: at most `capacity` SUBMIT_SM without an answer. It also keeps the
+// in-flight requests by sequence number. All submits share one response timeout, so a Map (which
+// iterates in insertion order) is already sorted by deadline: one periodic sweep expires entries
+// from the front instead of one timer per request (15,000+/s).
+import { Fifo } from '../../../core/support/fifo.ts';
+
+type Grant = (granted: boolean) => void;
+
+export class SubmitWindow<T> {
+  private readonly entries = new Map<number, { value: T; deadline: number }>();
+  /** Slots taken: tracked requests plus slots granted to a caller that has not sent yet. */
+  private held = 0;
+  private readonly waiters = new Fifo<Grant>();
+  /** Served before `waiters`: later parts of a long message whose first part is on the wire. */
+  private readonly priorityWaiters = new Fifo<Grant>();
+  private slotListeners: (() => void)[] = [];
+  private emptyListeners: (() => void)[] = [];
+
+  constructor(readonly capacity: number) {}
+
+  get inFlight(): number {
+    return this.held;
+  }
+
+  get available(): number {
+    return Math.max(0, this.capacity - this.held);
+  }
+
+  get waiting(): number {
+    return this.waiters.size + this.priorityWaiters.size;
+  }
+
+  /** Takes a slot now if one is free and nobody queues before us (FIFO stays fair). */
+  tryAcquire(priority = false): boolean {
+    const ahead = priority ? this.priorityWaiters.size : this.waiting;
+    if (this.held >= this.capacity || ahead > 0) return false;
+    this.held += 1;
+    return true;
+  }
+
+  /**
+   * Resolves true when a slot is ours, false when the wait was cancelled (bind lost, stopping).
+   * `priority` waiters are served before the others, FIFO among themselves.
+   */
+  acquire(priority = false): Promise<boolean> {
+    if (this.tryAcquire(priority)) return Promise.resolve(true);
+    return new Promise<boolean>((resolve) => (priority ? this.priorityWaiters : this.waiters).push(resolve));
+  }
+
+  /** Gives a slot back: straight to the oldest waiter if any, so the count never dips and refills. */
+  release(): void {
+    const next = this.priorityWaiters.shift() ?? this.waiters.shift();
+    if (next) {
+      next(true);
+      return;
+    }
+    this.held = Math.max(0, this.held - 1);
+    this.notifySlotFree();
+  }
+
+  /** Records a request that went on the wire; the caller already holds its slot. */
+  track(sequenceNumber: number, value: T, deadline: number): void {
+    this.entries.set(sequenceNumber, { value, deadline });
+  }
+
+  /** The answer arrived: forget the request and free its slot. */
+  settle(sequenceNumber: number): T | undefined {
+    const entry = this.entries.get(sequenceNumber);
+    if (!entry) return undefined;
+    this.entries.delete(sequenceNumber);
+    this.release();
+    return entry.value;
+  }
+
+  /** Removes and returns every request whose deadline has passed, oldest first. */
+  expire(now: number): T[] {
+    const expired: T[] = [];
+    for (const [sequenceNumber, entry] of this.entries) {
+      if (entry.deadline > now) break;
+      this.entries.delete(sequenceNumber);
+      expired.push(entry.value);
+    }
+    for (let i = 0; i < expired.length; i += 1) this.release();
+    return expired;
+  }
+
+  get tracked(): number {
+    return this.entries.size;
+  }
+
+  /**
+   * The bind is gone: returns the in-flight requests (their fate is unknown) and cancels every
+   * queued waiter (nothing of theirs was sent).
+   */
+  abandon(): T[] {
+    const inFlight = [...this.entries.values()].map((entry) => entry.value);
+    this.entries.clear();
+    this.held = Math.max(0, this.held - inFlight.length);
+    for (const waiter of [...this.priorityWaiters.drain(), ...this.waiters.drain()]) waiter(false);
+    this.notifySlotFree();
+    return inFlight;
+  }
+
+  /** Stopping: queued callers get false (nothing of theirs was sent); in-flight stays tracked. */
+  cancelWaiters(): void {
+    for (const waiter of [...this.priorityWaiters.drain(), ...this.waiters.drain()]) waiter(false);
+  }
+
+  /** Resolves when nothing is in flight or reserved (stop() drains the window with it). */
+  whenEmpty(): Promise<void> {
+    if (this.held === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => this.emptyListeners.push(resolve));
+  }
+
+  /** Resolves once at least one slot is free (immediately if one is). */
+  whenSlotFree(): Promise<void> {
+    if (this.available > 0 && this.waiting === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => this.slotListeners.push(resolve));
+  }
+
+  private notifySlotFree(): void {
+    if (this.held === 0 && this.emptyListeners.length > 0) {
+      const listeners = this.emptyListeners;
+      this.emptyListeners = [];
+      for (const listener of listeners) listener();
+    }
+    if (this.slotListeners.length === 0 || this.available === 0) return;
+    const listeners = this.slotListeners;
+    this.slotListeners = [];
+    for (const listener of listeners) listener();
+  }
+}

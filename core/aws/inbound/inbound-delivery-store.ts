@@ -1,0 +1,210 @@
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { isConditionalCheckFailed, runDynamo } from '#core/aws/dynamo-errors.ts';
+import { RETENTION } from '#core/aws/resources/resource-definitions.ts';
+import { newMessageId } from '#core/domain/messages/message-id.ts';
+
+// Added for the bind-service's DELIVER_SM handling (kept apart from InboundRepository on purpose).
+// Two things must be stored before a DELIVER_SM may be acknowledged, and neither is an InboundMessage:
+// - one part of a long incoming (MO) message: the SMSC sends the parts as separate DELIVER_SMs and
+//   each must be durable before its answer. All parts of one message share one item
+//   (`IN#PARTS#<from>#<to>#<total>#<ref>`), one attribute per part, written by a single UpdateItem
+//   that returns the whole item: whichever write adds the last missing part sees every part at once.
+// - a receipt we cannot parse: acknowledging it loses it, refusing it makes the SMSC send it for ever;
+//   it is kept raw (`IN#RAW#<id>`) for a person to look at.
+// Items carry `kind` ('mo-parts' | 'unparsed-receipt') so a stream consumer can tell them from
+// incoming messages (which have no `kind`).
+
+export interface InboundPartInput {
+  from: string;
+  to: string;
+  /** The concatenation reference (8 or 16 bit) the handset chose. */
+  reference: number;
+  total: number;
+  /** 1-based. */
+  index: number;
+  text: string;
+  /** ISO 8601. */
+  receivedAt: string;
+}
+
+export type StorePartResult =
+  | { complete: false }
+  | {
+      complete: true;
+      /** The assembly item's key, for finishAssembly. */
+      key: string;
+      /** The same for every caller that sees this assembly complete: the incoming message's id. */
+      id: string;
+      /** Part texts in order. */
+      texts: string[];
+      /** When the first part was stored. */
+      startedAt: string;
+    };
+
+export interface UnparsedReceiptInput {
+  from: string;
+  to: string;
+  text: string;
+  esmClass: number;
+  dataCoding: number;
+  receivedAt: string;
+}
+
+export interface InboundDeliveryStoreOptions {
+  clock?: () => Date;
+  /**
+   * Parts of one message arrive within seconds; an older assembly with the same key is a different
+   * message that reused the 8-bit reference, so it is started over. Default 10 minutes.
+   */
+  assemblyWindowMs?: number;
+  retentionDays?: number;
+}
+
+const DAY_SECONDS = 86_400;
+
+export class InboundDeliveryStore {
+  private readonly now: () => Date;
+  private readonly windowMs: number;
+  private readonly retentionDays: number;
+
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    options: InboundDeliveryStoreOptions = {},
+  ) {
+    this.now = options.clock ?? (() => new Date());
+    this.windowMs = options.assemblyWindowMs ?? 10 * 60_000;
+    this.retentionDays = options.retentionDays ?? RETENTION.inboundDays;
+  }
+
+  /** Stores one part durably; says whether the message is now complete. */
+  async storePart(part: InboundPartInput): Promise<StorePartResult> {
+    if (!(Number.isInteger(part.index) && part.index >= 1 && part.index <= part.total)) {
+      throw new RangeError(`part ${part.index} of ${part.total} is out of range`);
+    }
+    const key = [
+      'IN#PARTS',
+      encodeURIComponent(part.from),
+      encodeURIComponent(part.to),
+      part.total,
+      part.reference,
+    ].join('#');
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const item = await this.writePart(key, part);
+      if (item) return this.completion(key, item, part.total);
+      // An old assembly under the same key: clear it (only if it is still that old one) and retry.
+      await this.deleteIf(
+        key,
+        '#startedAt <= :cutoff',
+        { ':cutoff': this.cutoff() },
+        { '#startedAt': 'startedAt' },
+      );
+    }
+    throw new Error(`assembly ${key} could not be started over`);
+  }
+
+  /** Removes a completed assembly (after its message was recorded) so the reference can be reused. */
+  async finishAssembly(key: string, id: string): Promise<void> {
+    await this.deleteIf(key, '#assemblyId = :id', { ':id': id }, { '#assemblyId': 'assemblyId' });
+  }
+
+  /** Keeps an unparseable receipt as it came; returns the id it is stored under. */
+  async recordUnparsedReceipt(input: UnparsedReceiptInput): Promise<string> {
+    const id = newMessageId(this.now().getTime());
+    await runDynamo('record unparsed receipt', () =>
+      this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: `IN#RAW#${id}`, id, kind: 'unparsed-receipt', ...input, expiresAt: this.expiresAt() },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      ),
+    );
+    return id;
+  }
+
+  /** The item after the write, or undefined when an expired assembly is in the way. */
+  private async writePart(key: string, part: InboundPartInput): Promise<Record<string, unknown> | undefined> {
+    const now = this.now();
+    try {
+      const { Attributes } = await runDynamo('store inbound part', () =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { pk: key },
+            UpdateExpression:
+              'SET #part = :text, #startedAt = if_not_exists(#startedAt, :now), ' +
+              '#assemblyId = if_not_exists(#assemblyId, :id), #kind = :kind, #total = :total, ' +
+              '#expiresAt = if_not_exists(#expiresAt, :expiresAt)',
+            ConditionExpression: 'attribute_not_exists(pk) OR #startedAt > :cutoff',
+            ExpressionAttributeNames: {
+              '#part': `p${part.index}`,
+              '#startedAt': 'startedAt',
+              '#assemblyId': 'assemblyId',
+              '#kind': 'kind',
+              '#total': 'total',
+              '#expiresAt': 'expiresAt',
+            },
+            ExpressionAttributeValues: {
+              ':text': part.text,
+              ':now': part.receivedAt,
+              ':id': newMessageId(now.getTime()),
+              ':kind': 'mo-parts',
+              ':total': part.total,
+              // Leftovers of a message whose other parts never came are removed by TTL.
+              ':expiresAt': Math.floor(now.getTime() / 1000) + DAY_SECONDS,
+              ':cutoff': this.cutoff(),
+            },
+            ReturnValues: 'ALL_NEW',
+          }),
+        ),
+      );
+      return Attributes ?? {};
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return undefined;
+      throw error;
+    }
+  }
+
+  private completion(key: string, item: Record<string, unknown>, total: number): StorePartResult {
+    const texts: string[] = [];
+    for (let index = 1; index <= total; index++) {
+      const text = item[`p${index}`];
+      if (typeof text !== 'string') return { complete: false };
+      texts.push(text);
+    }
+    return { complete: true, key, id: String(item.assemblyId), texts, startedAt: String(item.startedAt) };
+  }
+
+  private async deleteIf(
+    key: string,
+    condition: string,
+    values: Record<string, unknown>,
+    names: Record<string, string>,
+  ): Promise<void> {
+    try {
+      await runDynamo('delete inbound assembly', () =>
+        this.client.send(
+          new DeleteCommand({
+            TableName: this.tableName,
+            Key: { pk: key },
+            ConditionExpression: condition,
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+          }),
+        ),
+      );
+    } catch (error) {
+      // Someone else removed or restarted it first: nothing left to do.
+      if (!isConditionalCheckFailed(error)) throw error;
+    }
+  }
+
+  private cutoff(): string {
+    return new Date(this.now().getTime() - this.windowMs).toISOString();
+  }
+
+  private expiresAt(): number {
+    return Math.floor(this.now().getTime() / 1000) + this.retentionDays * DAY_SECONDS;
+  }
+}

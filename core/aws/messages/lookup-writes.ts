@@ -1,0 +1,126 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { runDynamo } from '#core/aws/dynamo-errors.ts';
+import { MessageNotFoundError } from '#core/aws/errors.ts';
+import { itemKey } from '#core/aws/messages/message-item.ts';
+import type { MessageTable, TransitionResult } from '#core/aws/messages/message-writes.ts';
+import { UpdateExpressionBuilder } from '#core/aws/update-expression.ts';
+import type { DeliveryChannel } from '#core/domain/provider/error-codes.ts';
+
+// A status write on MSG#<id> and the message's SMSC#<id> lookup items in one transaction, so a receipt
+// either finds the lookup or finds none and parks itself: never a half-written state.
+//
+// Receipts that beat the SUBMIT_SM_RESP are parked on the lookup item, and parking is conditional on
+// `attribute_not_exists(messageId)`: once this transaction has set messageId, nothing new can be
+// parked. So the transaction first upserts each lookup on condition `attribute_not_exists(
+// pendingReceipts)`. When that commits, no receipt was parked and none can be any more: nothing to
+// reconcile, and no need to read the lookups back. Only when it is cancelled for that reason is it
+// written again without the condition (keeping the parked receipts), and the caller reconciles. That
+// is the path every call used to take, with its crash recovery: receipts left parked by a crash
+// between this transaction and the reconciliation are applied by the next call for the message
+// (which reconciles when stale) or by the next receipt for that SMSC id (which drains first).
+
+/** DynamoDB's limit on items per transaction. */
+const MAX_TRANSACTION_ITEMS = 100;
+
+type TransactItem = NonNullable<
+  ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']
+>[number];
+
+export interface LookupOwner {
+  messageId: string;
+  /** Normalised and distinct; at least one. */
+  smscIds: readonly string[];
+  /** The message's receipt channel, when known: with it a single-id receipt skips reading the message. */
+  channel?: DeliveryChannel;
+  /** Epoch seconds (TTL) of the lookup items. */
+  expiresAt: number;
+}
+
+export interface LookupCommit {
+  result: TransitionResult;
+  /** SMSC ids whose lookups may hold parked receipts: the caller reconciles these. */
+  toReconcile: readonly string[];
+}
+
+type Attempt = 'committed' | 'stale' | 'not-found' | 'parked';
+
+/**
+ * `messageUpdate` carries the status move and its condition; it is built again for a second attempt
+ * (UpdateExpressionBuilder.build() may run twice). MessageNotFoundError when there is no message.
+ */
+export async function commitWithLookups(
+  table: MessageTable,
+  owner: LookupOwner,
+  messageUpdate: UpdateExpressionBuilder,
+  operation: string,
+): Promise<LookupCommit> {
+  const messageItem = (): TransactItem => ({
+    Update: {
+      TableName: table.tableName,
+      Key: itemKey.message(owner.messageId),
+      ...messageUpdate.build(),
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    },
+  });
+  const first = owner.smscIds.slice(0, MAX_TRANSACTION_ITEMS - 1);
+  const items = (guarded: boolean) => [
+    messageItem(),
+    ...first.map((smscId) => lookupUpdate(table, owner, smscId, guarded)),
+  ];
+
+  let attempt = await transact(table, items(true), operation);
+  const parked = attempt === 'parked';
+  if (parked) attempt = await transact(table, items(false), operation);
+  if (attempt === 'not-found') throw new MessageNotFoundError(owner.messageId);
+  // Stale: an earlier call committed. It may have stopped before reconciling: finish its job.
+  if (attempt !== 'committed') return { result: 'stale', toReconcile: owner.smscIds };
+
+  // More than 99 SINGLE parts: the remaining lookups follow. A receipt for one of them arriving in
+  // between is parked, so these are always reconciled.
+  const rest = owner.smscIds.slice(first.length);
+  for (let start = 0; start < rest.length; start += MAX_TRANSACTION_ITEMS) {
+    const chunk = rest.slice(start, start + MAX_TRANSACTION_ITEMS);
+    await transact(
+      table,
+      chunk.map((smscId) => lookupUpdate(table, owner, smscId, false)),
+      operation,
+    );
+  }
+  return { result: 'applied', toReconcile: parked ? owner.smscIds : rest };
+}
+
+/**
+ * An upsert that keeps parked receipts (unless guarded, when their presence cancels the transaction).
+ * SMSC ids are unique at the provider; should one ever come back (years later), the newest message
+ * owns it, which is where its receipts belong.
+ */
+function lookupUpdate(
+  table: MessageTable,
+  owner: LookupOwner,
+  smscId: string,
+  guarded: boolean,
+): TransactItem {
+  const update = new UpdateExpressionBuilder()
+    .set('messageId', owner.messageId)
+    .set('smscIdCount', owner.smscIds.length)
+    .set('expiresAt', owner.expiresAt);
+  // Removed when unknown, so a reused lookup never keeps the channel of an earlier message.
+  if (owner.channel) update.set('channel', owner.channel);
+  else update.remove('channel');
+  if (guarded) update.condition(`attribute_not_exists(${update.name('pendingReceipts')})`);
+  return { Update: { TableName: table.tableName, Key: itemKey.smsc(smscId), ...update.build() } };
+}
+
+async function transact(table: MessageTable, items: TransactItem[], operation: string): Promise<Attempt> {
+  try {
+    await runDynamo(operation, () => table.client.send(new TransactWriteCommand({ TransactItems: items })));
+    return 'committed';
+  } catch (error) {
+    if (!(error instanceof TransactionCanceledException)) throw error;
+    const [message, ...lookups] = error.CancellationReasons ?? [];
+    if (message?.Code === 'ConditionalCheckFailed') return message.Item === undefined ? 'not-found' : 'stale';
+    if (lookups.some((reason) => reason.Code === 'ConditionalCheckFailed')) return 'parked';
+    throw error;
+  }
+}

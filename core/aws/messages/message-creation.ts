@@ -1,0 +1,188 @@
+import { BatchWriteCommand, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { cancellationCodes, isConditionalCheckFailed, runDynamo } from '#core/aws/dynamo-errors.ts';
+import { DuplicateMessageIdError, RepositoryUnavailableError } from '#core/aws/errors.ts';
+import { type IdempotencyItem, itemKey, toMessageItem } from '#core/aws/messages/message-item.ts';
+import type { MessageTable } from '#core/aws/messages/message-writes.ts';
+import { sleepBackoff } from '#core/aws/retry.ts';
+import type { MessageRecord } from '#core/domain/messages/message-model.ts';
+
+// Writing new message records: one at a time (optionally with an idempotency record, in one
+// transaction) or a batch of fresh records.
+
+export interface IdempotencyInput {
+  /** Scope it to the caller (e.g. principal + header value) before it gets here. */
+  key: string;
+  requestHash: string;
+  response: unknown;
+}
+
+export type CreateAcceptedResult =
+  | { created: true }
+  | { created: false; existing: { requestHash: string; response: unknown } };
+
+export interface CreationTtl {
+  /** Epoch seconds for the message item. */
+  messageExpiresAt: number;
+  idempotencyHours: number;
+}
+
+const BATCH_WRITE_SIZE = 25;
+const BATCH_WRITE_ATTEMPTS = 8;
+const BATCH_BACKOFF = { baseMs: 50, capMs: 2_000 };
+/**
+ * Chunks written at once: a batch of 1000 is 40 round trips one after another, but DynamoDB takes
+ * them in parallel. Kept small so one batch does not flood the table's (or the client's) capacity.
+ */
+const BATCH_WRITE_CONCURRENCY = 4;
+
+export async function createMessage(
+  table: MessageTable,
+  record: MessageRecord,
+  ttl: CreationTtl,
+  idempotency?: IdempotencyInput,
+): Promise<CreateAcceptedResult> {
+  if (!idempotency) {
+    await putNew(table, record, ttl.messageExpiresAt);
+    return { created: true };
+  }
+  // Twice at most: the second run covers an idempotency record that expired between our two calls.
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const codes = await putWithIdempotency(table, record, ttl, idempotency);
+    if (!codes) return { created: true };
+    if (codes[1] !== 'ConditionalCheckFailed') throw new DuplicateMessageIdError(record.id);
+    const existing = await readIdempotency(table, idempotency.key);
+    if (existing) return { created: false, existing };
+  }
+  throw new RepositoryUnavailableError(`idempotency record ${idempotency.key} kept changing`);
+}
+
+/**
+ * BatchWrite cannot be conditional: ids must be fresh (they are generated). Chunks of 25 go a few at a
+ * time; after a chunk fails no further chunk starts, the ones under way finish, and the first error is
+ * thrown (the caller marks every record of the batch as not queued, written or not).
+ */
+export async function createMessages(
+  table: MessageTable,
+  records: readonly MessageRecord[],
+  expiresAt: number,
+): Promise<void> {
+  const chunks: MessageRecord[][] = [];
+  for (let start = 0; start < records.length; start += BATCH_WRITE_SIZE) {
+    chunks.push(records.slice(start, start + BATCH_WRITE_SIZE));
+  }
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const worker = async () => {
+    for (let chunk = chunks[next++]; chunk && !failure; chunk = chunks[next++]) {
+      try {
+        await writeChunk(table, chunk, expiresAt);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(BATCH_WRITE_CONCURRENCY, chunks.length) }, worker));
+  if (failure) throw failure.error;
+}
+
+/** One BatchWrite of at most 25; unprocessed items are sent again with back-off. */
+async function writeChunk(
+  table: MessageTable,
+  records: readonly MessageRecord[],
+  expiresAt: number,
+): Promise<void> {
+  let requests = records.map((record) => ({ PutRequest: { Item: toMessageItem(record, expiresAt) } }));
+  for (let attempt = 0; requests.length > 0; attempt++) {
+    if (attempt === BATCH_WRITE_ATTEMPTS) {
+      throw new RepositoryUnavailableError(`${requests.length} batch records still unprocessed`);
+    }
+    if (attempt > 0) await sleepBackoff(attempt, BATCH_BACKOFF);
+    const batch = requests;
+    const { UnprocessedItems } = await runDynamo('batch create', () =>
+      table.client.send(new BatchWriteCommand({ RequestItems: { [table.tableName]: batch } })),
+    );
+    // Unprocessed requests come back exactly as sent.
+    requests = (UnprocessedItems?.[table.tableName] ?? []) as typeof batch;
+  }
+}
+
+async function putNew(table: MessageTable, record: MessageRecord, expiresAt: number): Promise<void> {
+  try {
+    await runDynamo('create message', () =>
+      table.client.send(
+        new PutCommand({
+          TableName: table.tableName,
+          Item: toMessageItem(record, expiresAt),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      ),
+    );
+  } catch (error) {
+    if (isConditionalCheckFailed(error)) throw new DuplicateMessageIdError(record.id);
+    throw error;
+  }
+}
+
+/** Undefined when both items were written, else the cancellation codes [message, idempotency]. */
+async function putWithIdempotency(
+  table: MessageTable,
+  record: MessageRecord,
+  ttl: CreationTtl,
+  idempotency: IdempotencyInput,
+): Promise<string[] | undefined> {
+  const now = table.now();
+  const nowSeconds = Math.floor(now.getTime() / 1000);
+  const idemItem: IdempotencyItem = {
+    ...itemKey.idempotency(idempotency.key),
+    requestHash: idempotency.requestHash,
+    response: idempotency.response,
+    messageId: record.id,
+    createdAt: now.toISOString(),
+    expiresAt: nowSeconds + ttl.idempotencyHours * 3_600,
+  };
+  try {
+    await runDynamo('create message (idempotent)', () =>
+      table.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: table.tableName,
+                Item: toMessageItem(record, ttl.messageExpiresAt),
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            {
+              Put: {
+                TableName: table.tableName,
+                Item: idemItem,
+                // TTL deletes late (up to days): an expired record counts as absent.
+                ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
+                ExpressionAttributeValues: { ':now': nowSeconds },
+              },
+            },
+          ],
+        }),
+      ),
+    );
+    return undefined;
+  } catch (error) {
+    const codes = cancellationCodes(error);
+    if (codes?.includes('ConditionalCheckFailed')) return codes;
+    throw error;
+  }
+}
+
+async function readIdempotency(
+  table: MessageTable,
+  key: string,
+): Promise<{ requestHash: string; response: unknown } | undefined> {
+  const { Item } = await runDynamo('read idempotency record', () =>
+    table.client.send(
+      new GetCommand({ TableName: table.tableName, Key: itemKey.idempotency(key), ConsistentRead: true }),
+    ),
+  );
+  const item = Item as IdempotencyItem | undefined;
+  if (!item || item.expiresAt < Math.floor(table.now().getTime() / 1000)) return undefined;
+  return { requestHash: item.requestHash, response: item.response };
+}

@@ -1,0 +1,184 @@
+import { MessageNotFoundError, RepositoryUnavailableError } from '#core/aws/errors.ts';
+import type { MessageItem, PartOutcome } from '#core/aws/messages/message-item.ts';
+import {
+  conditionalUpdate,
+  getMessageItem,
+  type MessageTable,
+  recordStatus,
+  type TransitionResult,
+} from '#core/aws/messages/message-writes.ts';
+import { sleepBackoff } from '#core/aws/retry.ts';
+import { UpdateExpressionBuilder } from '#core/aws/update-expression.ts';
+import {
+  allowedPredecessors,
+  canSetEngagementFlags,
+  receiptOutcomeToStatus,
+} from '#core/domain/messages/message-state.ts';
+import { summariseParts } from '#core/domain/receipts/part-outcomes.ts';
+import type { DeliveryReceipt } from '#core/domain/receipts/receipt.ts';
+import {
+  channelOf,
+  receiptFields,
+  setFlags,
+  setReceiptFields,
+} from '#core/domain/receipts/receipt-fields.ts';
+
+// Applies one receipt to a message whose id is known. The message is read first (its kind, its SMSC
+// ids and its current status decide what the receipt means), then ONE update is written, conditional
+// on the status (and, in SINGLE mode, the part count) that was read. If another write came in between,
+// the condition fails and the decision is made again on a fresh read; a receipt with nothing left to
+// change is 'stale', which is success. (A receipt for a message with one SMSC id usually skips the
+// read: single-id-receipt.ts writes the same update, conditional on what the read would have checked.)
+
+type Attempt = TransitionResult | 'retry';
+
+const MAX_ATTEMPTS = 8;
+const RACE_BACKOFF = { baseMs: 5, capMs: 100 };
+
+export async function applyReceiptToMessage(
+  table: MessageTable,
+  messageId: string,
+  smscId: string,
+  receipt: DeliveryReceipt,
+): Promise<TransitionResult> {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const item = await getMessageItem(table, messageId);
+    // The message is gone (TTL): nothing to update, and redelivery would not change that.
+    if (!item) return 'stale';
+    const result =
+      item.smscIds.length > 1
+        ? await applyPartReceipt(table, item, smscId, receipt)
+        : await applyWholeReceipt(table, item, receipt);
+    if (result !== 'retry') return result;
+    await sleepBackoff(attempt, RACE_BACKOFF);
+  }
+  throw new RepositoryUnavailableError(`receipt for message ${messageId} kept losing write races`);
+}
+
+/** Runs an update conditional on the status read; a lost race (or a vanished item) means read again. */
+async function write(
+  table: MessageTable,
+  item: MessageItem,
+  update: UpdateExpressionBuilder,
+): Promise<Attempt> {
+  update.conditionIn('status', [item.status]);
+  try {
+    return (await conditionalUpdate(table, item.id, update, 'apply receipt')) === 'applied'
+      ? 'applied'
+      : 'retry';
+  } catch (error) {
+    if (error instanceof MessageNotFoundError) return 'retry';
+    throw error;
+  }
+}
+
+async function applyWholeReceipt(
+  table: MessageTable,
+  item: MessageItem,
+  receipt: DeliveryReceipt,
+): Promise<Attempt> {
+  const channel = channelOf(item.kind);
+  const at = table.now().toISOString();
+  const target = receiptOutcomeToStatus(receipt.outcome);
+
+  if (target && allowedPredecessors(target).includes(item.status)) {
+    const update = new UpdateExpressionBuilder();
+    recordStatus(update, target, at);
+    setReceiptFields(update, receiptFields(receipt), channel, target);
+    if (canSetEngagementFlags(target)) setFlags(update, receipt);
+    return write(table, item, update);
+  }
+
+  // stat:UNKNOWN: the provider cannot tell either. The status stays, the err code is still recorded.
+  if (receipt.outcome === 'unknown' && item.status === 'submitted') {
+    const update = new UpdateExpressionBuilder().set('updatedAt', at);
+    setReceiptFields(update, receiptFields(receipt), channel, item.status);
+    return write(table, item, update);
+  }
+
+  // A follow-up receipt carrying read/clicked for a message already delivered: flags only.
+  const read = receipt.read && !item.read;
+  const clicked = receipt.clicked && !item.clicked;
+  if ((read || clicked) && canSetEngagementFlags(item.status)) {
+    const update = new UpdateExpressionBuilder().set('updatedAt', at);
+    setFlags(update, { read, clicked });
+    return write(table, item, update);
+  }
+  return 'stale';
+}
+
+async function applyPartReceipt(
+  table: MessageTable,
+  item: MessageItem,
+  smscId: string,
+  receipt: DeliveryReceipt,
+): Promise<Attempt> {
+  const at = table.now().toISOString();
+  const parts = item.partOutcomes ?? {};
+  const known = parts[smscId];
+  if (known) return applyPartFollowUp(table, item, smscId, known, receipt, at);
+  // Parts are collected while the message is `submitted`, or `unknown` with the ids of what the SMSC
+  // accepted (its receipts resolve it); an intermediate report records nothing.
+  if (receipt.outcome === 'enroute' || (item.status !== 'submitted' && item.status !== 'unknown')) {
+    return 'stale';
+  }
+
+  const fields = receiptFields(receipt);
+  const part: PartOutcome = {
+    outcome: receipt.outcome,
+    errorCode: fields.errorCode,
+    at,
+    ...(fields.cost !== undefined ? { cost: fields.cost } : {}),
+    ...(fields.mccmnc !== undefined ? { mccmnc: fields.mccmnc } : {}),
+    ...(receipt.read ? { read: true } : {}),
+    ...(receipt.clicked ? { clicked: true } : {}),
+  };
+  const update = new UpdateExpressionBuilder().set('updatedAt', at);
+  if (item.partOutcomes) {
+    update.set(['partOutcomes', smscId], part);
+    // Optimistic check: no other part was recorded since our read, so the summary below is exact.
+    update.condition(`size(${update.name('partOutcomes')}) = ${update.value(Object.keys(parts).length)}`);
+  } else {
+    update.set('partOutcomes', { [smscId]: part });
+    update.condition(`attribute_not_exists(${update.name('partOutcomes')})`);
+  }
+
+  const summary = summariseParts(item.smscIds, { ...parts, [smscId]: part });
+  if (summary.complete && summary.worst) {
+    const target = receiptOutcomeToStatus(summary.worst.outcome);
+    const status = target ?? item.status;
+    if (target) recordStatus(update, target, at);
+    const { cost: _partCost, ...rest } = fields;
+    setReceiptFields(
+      update,
+      {
+        ...rest,
+        errorCode: summary.worst.errorCode,
+        ...(summary.cost !== undefined ? { cost: summary.cost } : {}),
+      },
+      channelOf(item.kind),
+      status,
+    );
+    if (canSetEngagementFlags(status)) setFlags(update, summary);
+  }
+  return write(table, item, update);
+}
+
+/** A part already reported: only read/clicked can still be news; kept on the part until final. */
+async function applyPartFollowUp(
+  table: MessageTable,
+  item: MessageItem,
+  smscId: string,
+  known: PartOutcome,
+  receipt: DeliveryReceipt,
+  at: string,
+): Promise<Attempt> {
+  const read = receipt.read && !known.read;
+  const clicked = receipt.clicked && !known.clicked;
+  if (!read && !clicked) return 'stale';
+  const update = new UpdateExpressionBuilder().set('updatedAt', at);
+  if (read) update.set(['partOutcomes', smscId, 'read'], true);
+  if (clicked) update.set(['partOutcomes', smscId, 'clicked'], true);
+  if (canSetEngagementFlags(item.status)) setFlags(update, { read, clicked });
+  return write(table, item, update);
+}

@@ -1,0 +1,41 @@
+import { commitWithLookups, type LookupCommit, type LookupOwner } from '#core/aws/messages/lookup-writes.ts';
+import { type MessageTable, recordStatus } from '#core/aws/messages/message-writes.ts';
+import { UpdateExpressionBuilder } from '#core/aws/update-expression.ts';
+import type { MessageError } from '#core/domain/messages/message-model.ts';
+import { allowedPredecessors, type MessageStatus } from '#core/domain/messages/message-state.ts';
+
+// The two status writes that carry SMSC ids a receipt must be able to find: `submitted`, and
+// `unknown` with the ids of what the SMSC accepted (a receipt or QUERY_SM resolves it later). Each
+// goes with its lookup items in one transaction (lookup-writes.ts).
+
+/** submitting|unknown → submitted. 'stale' when the message was in neither. */
+export function commitSubmitted(table: MessageTable, owner: LookupOwner): Promise<LookupCommit> {
+  const update = statusUpdate(table, 'submitted');
+  update.set('smscIds', [...owner.smscIds]).remove('error');
+  // SINGLE mode: one receipt per part is collected into this map (it must exist to set a key in it).
+  if (owner.smscIds.length > 1) update.set('partOutcomes', {});
+  return commitWithLookups(table, owner, guard(update, 'submitted'), 'mark submitted');
+}
+
+/** submitting → unknown, keeping the SMSC ids (and their lookups) of what was accepted. */
+export function commitUnknownWithIds(
+  table: MessageTable,
+  owner: LookupOwner,
+  note: MessageError,
+): Promise<LookupCommit> {
+  const update = statusUpdate(table, 'unknown');
+  update.set('error', note).set('smscIds', [...owner.smscIds]);
+  return commitWithLookups(table, owner, guard(update, 'unknown'), 'mark unknown');
+}
+
+function statusUpdate(table: MessageTable, status: MessageStatus): UpdateExpressionBuilder {
+  const update = new UpdateExpressionBuilder();
+  recordStatus(update, status, table.now().toISOString());
+  return update;
+}
+
+function guard(update: UpdateExpressionBuilder, to: MessageStatus): UpdateExpressionBuilder {
+  return update
+    .condition(`attribute_exists(${update.name('pk')})`)
+    .conditionIn('status', allowedPredecessors(to));
+}

@@ -1,0 +1,134 @@
+import type { MessageEncoding } from '#core/domain/encoding/index.ts';
+import type { MessageKind } from '#core/domain/messages/message-kinds.ts';
+import type { MessageStatus } from '#core/domain/messages/message-state.ts';
+import type { PreparedMessage } from '#core/domain/messages/prepare-message.ts';
+import type { ProviderMessageType, TemplateType } from '#core/domain/receipts/receipt.ts';
+import type { Priority, SendMessageRequest } from '#core/domain/requests/message-schema.ts';
+
+// A message as stored in DynamoDB and returned by GET /messages/{id}. It keeps what the caller sent
+// (their text and fields, not the marked-up SUBMIT_SM body, which `prepareMessage` rebuilds) and what
+// the SMSC told us since. Timestamps are ISO 8601 strings in UTC.
+
+export interface StatusChange {
+  status: MessageStatus;
+  at: string;
+}
+
+export interface MessageError {
+  /** The provider's `err` code (number), or one of ours (string) for refusals before any submit. */
+  code: number | string;
+  name: string;
+  description: string;
+}
+
+/** What the provider's last receipt said about the message beyond its status (all optional). */
+export interface ProviderReport {
+  /** TLV 0x2001 bits 0-3. */
+  messageType?: ProviderMessageType;
+  /** TLV 0x2001 bit 5: paid from the second balance. */
+  paidFromSecondBalance?: boolean;
+  /** TLV 0x2001 bit 8; bits 9-10 give the template's type. */
+  template?: boolean;
+  templateType?: TemplateType;
+  /** TLV 0x2002: the parts the provider counted. */
+  parts?: number;
+  /** Receipt text `sub:` and `dlvrd:`: parts submitted and delivered. */
+  submittedParts?: number;
+  deliveredParts?: number;
+  /** Receipt text `submit date:` and `done date:`, ISO 8601 (read as UTC). */
+  submitDate?: string;
+  doneDate?: string;
+}
+
+export interface MessageRecord {
+  id: string;
+  to: string;
+  from?: string;
+  kind: MessageKind;
+  /** The caller's text; absent for hlr and ping, which carry none. */
+  text?: string;
+  subject?: string;
+  voice?: string;
+  bot?: string;
+  comment?: string;
+  priority: Priority;
+  encoding: MessageEncoding;
+  dataCoding: number;
+  /** Binary messages: the caller's user data header, hex (the payload is `text`, hex too). */
+  udh?: string;
+  parts: number;
+  validityMinutes: number;
+  clientRef?: string;
+  callbackUrl?: string;
+  batchId?: string;
+  status: MessageStatus;
+  /** Every status the message went through, oldest first, the current one last. */
+  history: StatusChange[];
+  /** One id per message by default; one per part with the SINGLE flag. */
+  smscIds: string[];
+  error?: MessageError;
+  /** As the provider reports it (TLV 0x2000), a decimal string: never parsed into a float. */
+  cost?: string;
+  mccmnc?: string;
+  read: boolean;
+  clicked: boolean;
+  hlr?: Record<string, string>;
+  report?: ProviderReport;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface NewRecordInput {
+  id: string;
+  request: SendMessageRequest;
+  prepared: PreparedMessage;
+  batchId?: string;
+  now: Date;
+}
+
+/** The record written when a message is accepted, before any SMPP work. */
+export function acceptedMessageRecord({
+  id,
+  request,
+  prepared,
+  batchId,
+  now,
+}: NewRecordInput): MessageRecord {
+  const at = now.toISOString();
+  return {
+    id,
+    to: prepared.to,
+    kind: prepared.kind,
+    priority: prepared.priority,
+    encoding: prepared.encoding,
+    dataCoding: prepared.dataCoding,
+    parts: prepared.parts,
+    validityMinutes: prepared.validityMinutes,
+    status: 'accepted',
+    history: [{ status: 'accepted', at }],
+    smscIds: [],
+    read: false,
+    clicked: false,
+    createdAt: at,
+    updatedAt: at,
+    // Left out rather than set to undefined: DynamoDB's marshaller refuses undefined values.
+    ...definedOnly({
+      from: prepared.from,
+      text: request.text,
+      subject: request.subject,
+      voice: request.voice,
+      bot: request.bot,
+      comment: request.comment,
+      udh: request.udh,
+      clientRef: request.clientRef,
+      callbackUrl: request.callbackUrl,
+      batchId,
+    }),
+  };
+}
+
+function definedOnly<T extends object>(fields: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as {
+    [K in keyof T]?: Exclude<T[K], undefined>;
+  };
+}

@@ -1,0 +1,68 @@
+import type { PartOutcome } from '#core/aws/messages/message-item.ts';
+import type { ReceiptOutcome } from '#core/domain/receipts/receipt.ts';
+
+// SINGLE mode: the SMSC sends one id and one receipt per part. The message is final only when every
+// part has reported; it is delivered if every part was, otherwise it takes its worst part's outcome
+// (a message missing a part did not arrive whole).
+
+/** Higher is worse. `enroute` is not a part outcome: it is never recorded. */
+const SEVERITY: Readonly<Record<Exclude<ReceiptOutcome, 'enroute'>, number>> = {
+  delivered: 0,
+  unknown: 1,
+  expired: 2,
+  undelivered: 3,
+  rejected: 4,
+};
+
+export interface PartsSummary {
+  /** Every SMSC id of the message has a recorded outcome. */
+  complete: boolean;
+  /** The worst recorded part (the first one among equals), when any part has reported. */
+  worst?: PartOutcome;
+  /** Sum of the parts' costs, when every reported part carried a well-formed cost. */
+  cost?: string;
+  read: boolean;
+  clicked: boolean;
+}
+
+export function summariseParts(
+  smscIds: readonly string[],
+  outcomes: Readonly<Record<string, PartOutcome>>,
+): PartsSummary {
+  const reported = smscIds.map((id) => outcomes[id]).filter((part) => part !== undefined);
+  let worst: PartOutcome | undefined;
+  for (const part of reported) {
+    if (!worst || severity(part.outcome) > severity(worst.outcome)) worst = part;
+  }
+  const costs = reported.map((part) => part.cost);
+  const cost = costs.every((c) => c !== undefined) ? sumDecimals(costs as string[]) : undefined;
+  return {
+    complete: reported.length === smscIds.length,
+    ...(worst ? { worst } : {}),
+    ...(cost !== undefined ? { cost } : {}),
+    read: reported.some((part) => part.read === true),
+    clicked: reported.some((part) => part.clicked === true),
+  };
+}
+
+function severity(outcome: ReceiptOutcome): number {
+  return outcome === 'enroute' ? -1 : SEVERITY[outcome];
+}
+
+const DECIMAL = /^(\d+)(?:\.(\d+))?$/;
+
+/**
+ * Adds non-negative decimal strings exactly (costs are never floats). Undefined if any is malformed
+ * or the list is empty, so a doubtful total is left out rather than stored wrong.
+ */
+export function sumDecimals(values: readonly string[]): string | undefined {
+  if (values.length === 0) return undefined;
+  const parsed = values.map((value) => DECIMAL.exec(value.trim()));
+  if (parsed.some((match) => match === null)) return undefined;
+  const matches = parsed as RegExpExecArray[];
+  const scale = Math.max(...matches.map((m) => (m[2] ?? '').length));
+  const total = matches.reduce((sum, m) => sum + BigInt(`${m[1]}${(m[2] ?? '').padEnd(scale, '0')}`), 0n);
+  if (scale === 0) return total.toString();
+  const digits = total.toString().padStart(scale + 1, '0');
+  return `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
+}

@@ -1,0 +1,284 @@
+import { DomainError } from '#core/domain/errors.ts';
+import { normaliseSmscId } from '#core/domain/receipts/smsc-id.ts';
+import { decodeUrlEncoded } from '#core/domain/receipts/url-decoding.ts';
+
+export { normaliseSmscId };
+
+/** The provider's TLVs 0x2000-0x2004, already decoded by the SMPP layer. */
+export interface ProviderTlvs {
+  cost?: string;
+  flags?: number;
+  parts?: number;
+  mccmnc?: string;
+  extraStatus?: number;
+}
+
+export interface ReceiptInput {
+  /** short_message (or message_payload) decoded as text. */
+  text: string;
+  /** TLV 0x001E. */
+  receiptedMessageId?: string;
+  /** TLV 0x0427, SMPP message_state. */
+  messageState?: number;
+  /** TLV 0x0423: network type octet, then a 2-byte error code. */
+  networkErrorCode?: Buffer;
+  tlvs?: ProviderTlvs;
+}
+
+export type ReceiptStat =
+  | 'DELIVRD'
+  | 'EXPIRED'
+  | 'DELETED'
+  | 'UNDELIV'
+  | 'ACCEPTD'
+  | 'UNKNOWN'
+  | 'REJECTD'
+  | 'ENROUTE';
+/** How the message's state should move; `enroute` is not final. */
+export type ReceiptOutcome = 'delivered' | 'undelivered' | 'expired' | 'rejected' | 'unknown' | 'enroute';
+export type ProviderMessageType =
+  | 'sms'
+  | 'flash'
+  | 'binary'
+  | 'wap-push'
+  | 'hlr'
+  | 'ping'
+  | 'mms'
+  | 'call'
+  | 'mail'
+  | 'viber'
+  | 'social'
+  | 'unknown';
+export type TemplateType = 'service' | 'transactional' | 'authorization' | 'advertising';
+
+export interface HlrResult {
+  imsi?: string;
+  msc?: string;
+  mcc?: string;
+  mnc?: string;
+  countryName?: string;
+  networkName?: string;
+  roamingCountryName?: string;
+  roamingNetworkName?: string;
+}
+
+/** Optional fields are left out, not set to undefined, so the receipt stores and serialises as is. */
+export interface DeliveryReceipt {
+  smscId: string;
+  stat: ReceiptStat;
+  outcome: ReceiptOutcome;
+  errorCode: number;
+  submittedParts?: number;
+  deliveredParts?: number;
+  submitDate?: string;
+  doneDate?: string;
+  cost?: string;
+  messageType?: ProviderMessageType;
+  paidFromSecondBalance?: boolean;
+  template?: boolean;
+  templateType?: TemplateType;
+  parts?: number;
+  mccmnc?: string;
+  mcc?: string;
+  mnc?: string;
+  read: boolean;
+  clicked: boolean;
+  hlr?: HlrResult;
+  text: string;
+}
+
+export class ReceiptParseError extends DomainError {
+  readonly code = 'receipt_unparseable';
+}
+
+const STATS: ReadonlyMap<string, ReceiptStat> = new Map([
+  ['DELIVRD', 'DELIVRD'],
+  ['DELIVERED', 'DELIVRD'],
+  ['EXPIRED', 'EXPIRED'],
+  ['DELETED', 'DELETED'],
+  ['UNDELIV', 'UNDELIV'],
+  ['UNDELIVERABLE', 'UNDELIV'],
+  ['ACCEPTD', 'ACCEPTD'],
+  ['ACCEPTED', 'ACCEPTD'],
+  ['UNKNOWN', 'UNKNOWN'],
+  ['REJECTD', 'REJECTD'],
+  ['REJECTED', 'REJECTD'],
+  ['ENROUTE', 'ENROUTE'],
+]);
+
+const MESSAGE_STATES: ReadonlyMap<number, ReceiptStat> = new Map([
+  [1, 'ENROUTE'],
+  [2, 'DELIVRD'],
+  [3, 'EXPIRED'],
+  [4, 'DELETED'],
+  [5, 'UNDELIV'],
+  [6, 'ACCEPTD'],
+  [7, 'UNKNOWN'],
+  [8, 'REJECTD'],
+]);
+
+// DELETED means the SMSC dropped the message unsent, which for the sender is a failed delivery.
+const OUTCOMES: Readonly<Record<ReceiptStat, ReceiptOutcome>> = {
+  DELIVRD: 'delivered',
+  UNDELIV: 'undelivered',
+  DELETED: 'undelivered',
+  EXPIRED: 'expired',
+  REJECTD: 'rejected',
+  UNKNOWN: 'unknown',
+  ACCEPTD: 'enroute',
+  ENROUTE: 'enroute',
+};
+
+const MESSAGE_TYPES: ReadonlyMap<number, ProviderMessageType> = new Map([
+  [0, 'sms'],
+  [1, 'flash'],
+  [2, 'binary'],
+  [3, 'wap-push'],
+  [4, 'hlr'],
+  [5, 'ping'],
+  [6, 'mms'],
+  [7, 'call'],
+  [8, 'mail'],
+  [10, 'viber'],
+  [12, 'social'],
+]);
+const TEMPLATE_TYPES: readonly TemplateType[] = ['service', 'transactional', 'authorization', 'advertising'];
+const FLAG_SECOND_BALANCE = 1 << 5;
+const FLAG_TEMPLATE = 1 << 8;
+const EXTRA_READ = 2;
+const EXTRA_CLICKED = 4;
+
+// A key counts only at the start or after whitespace, so "net:" is never found inside "rnet:", nor
+// "cn:" inside "rcn:". `text:` runs to the end: nothing after it is read as a key.
+const KEY =
+  /(?:^|\s)(id|sub|dlvrd|submit[ _]?date|done[ _]?date|stat|err|text|imsi|msc|mcc|mnc|cn|net|rcn|rnet):/gi;
+
+type Fields = ReadonlyMap<string, string>;
+
+function readFields(text: string): Fields {
+  const fields = new Map<string, string>();
+  const keys = [...text.matchAll(KEY)];
+  for (const [i, match] of keys.entries()) {
+    const key = match[1]!.toLowerCase().replace(/[ _]/g, '');
+    if (key === 'text') break;
+    const start = match.index + match[0].length;
+    const end = keys[i + 1]?.index ?? text.length;
+    const value = /^\S*/.exec(text.slice(start, end).trimStart())![0];
+    if (!fields.has(key)) fields.set(key, value);
+  }
+  return fields;
+}
+
+export function isReceiptText(text: string): boolean {
+  const fields = readFields(text);
+  return !!fields.get('id') && STATS.has(fields.get('stat')?.toUpperCase() ?? '');
+}
+
+export function parseDeliveryReceipt(input: ReceiptInput): DeliveryReceipt {
+  const fields = readFields(input.text);
+  const id = cString(input.receiptedMessageId) || fields.get('id');
+  if (!id) throw new ReceiptParseError('The receipt carries no message id, neither as TLV nor in its text');
+
+  const stat =
+    (input.messageState === undefined ? undefined : MESSAGE_STATES.get(input.messageState)) ??
+    STATS.get(fields.get('stat')?.toUpperCase() ?? '') ??
+    'UNKNOWN';
+  const tlvs = input.tlvs ?? {};
+  const extraStatus = tlvs.extraStatus ?? 0;
+  const hlr = readHlr(fields, tlvs.flags);
+  const mccmnc = cString(tlvs.mccmnc) || undefined;
+  const splitMccMnc = mccmnc && /^[0-9]{4,6}$/.test(mccmnc) ? mccmnc : undefined;
+
+  return withoutUndefined<DeliveryReceipt>({
+    smscId: normaliseSmscId(id),
+    stat,
+    outcome: OUTCOMES[stat],
+    errorCode: networkErrorCode(input.networkErrorCode) ?? decimal(fields.get('err')) ?? 0,
+    submittedParts: decimal(fields.get('sub')),
+    deliveredParts: decimal(fields.get('dlvrd')),
+    submitDate: receiptDate(fields.get('submitdate')),
+    doneDate: receiptDate(fields.get('donedate')),
+    cost: readCost(tlvs.cost),
+    ...readFlags(tlvs.flags),
+    parts: tlvs.parts,
+    mccmnc: mccmnc ?? (hlr?.mcc && hlr.mnc ? `${hlr.mcc}${hlr.mnc}` : undefined),
+    mcc: splitMccMnc ? splitMccMnc.slice(0, 3) : hlr?.mcc,
+    mnc: splitMccMnc ? splitMccMnc.slice(3) : hlr?.mnc,
+    read: (extraStatus & EXTRA_READ) !== 0,
+    clicked: (extraStatus & EXTRA_CLICKED) !== 0,
+    hlr,
+    text: input.text,
+  });
+}
+
+function readFlags(flags: number | undefined): Partial<DeliveryReceipt> {
+  if (flags === undefined) return {};
+  const template = (flags & FLAG_TEMPLATE) !== 0;
+  return {
+    messageType: MESSAGE_TYPES.get(flags & 0x0f) ?? 'unknown',
+    paidFromSecondBalance: (flags & FLAG_SECOND_BALANCE) !== 0,
+    template,
+    templateType: template ? TEMPLATE_TYPES[(flags >> 9) & 0x03] : undefined,
+  };
+}
+
+function readHlr(fields: Fields, flags: number | undefined): HlrResult | undefined {
+  const isHlr = fields.has('imsi') || (flags !== undefined && (flags & 0x0f) === 4);
+  if (!isHlr) return undefined;
+  return withoutUndefined<HlrResult>({
+    imsi: fields.get('imsi') || undefined,
+    msc: fields.get('msc') || undefined,
+    mcc: fields.get('mcc') || undefined,
+    mnc: fields.get('mnc') || undefined,
+    countryName: urlDecoded(fields.get('cn')),
+    networkName: urlDecoded(fields.get('net')),
+    roamingCountryName: urlDecoded(fields.get('rcn')),
+    roamingNetworkName: urlDecoded(fields.get('rnet')),
+  });
+}
+
+function networkErrorCode(value: Buffer | undefined): number | undefined {
+  return value && value.length >= 3 ? value.readUInt16BE(1) : undefined;
+}
+
+function decimal(value: string | undefined): number | undefined {
+  return value && /^[0-9]+$/.test(value) ? Number.parseInt(value, 10) : undefined;
+}
+
+// The provider does not name the time zone of its YYMMDDhhmm dates; they are taken as UTC.
+function receiptDate(value: string | undefined): string | undefined {
+  const match = value && /^([0-9]{2})([0-9]{2})([0-9]{2})([0-9]{2})([0-9]{2})([0-9]{2})?$/.exec(value);
+  if (!match) return undefined;
+  const [year, month, day, hour, minute, second] = match.slice(1).map((part) => Number(part ?? 0));
+  const wanted = [2000 + year!, month! - 1, day!, hour!, minute!, second!] as const;
+  const date = new Date(Date.UTC(...wanted));
+  // Date.UTC rolls 31 February over into March; a date that moved was not a real date.
+  const got = [
+    date.getUTCFullYear(),
+    date.getUTCMonth(),
+    date.getUTCDate(),
+    date.getUTCHours(),
+    date.getUTCMinutes(),
+    date.getUTCSeconds(),
+  ];
+  return got.every((component, i) => component === wanted[i]) ? date.toISOString() : undefined;
+}
+
+// Cost is money: kept as the decimal string it came as, never turned into a float.
+function readCost(value: string | undefined): string | undefined {
+  const cost = cString(value);
+  return /^[0-9]+(?:\.[0-9]+)?$/.test(cost) ? cost : undefined;
+}
+
+function urlDecoded(value: string | undefined): string | undefined {
+  return value ? decodeUrlEncoded(value) : undefined;
+}
+
+/** C-octet strings can keep their NUL terminator and padding; neither is part of the value. */
+function cString(value: string | undefined): string {
+  return (value ?? '').replace(/\0/g, '').trim();
+}
+
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
+}

@@ -1,0 +1,178 @@
+import { z } from 'zod';
+import type { EncodingChoice } from '#core/domain/encoding/index.ts';
+import { DomainError } from '#core/domain/errors.ts';
+import { isBatchId, isMessageId } from '#core/domain/messages/message-id.ts';
+import { MESSAGE_KINDS, type MessageKind } from '#core/domain/messages/message-kinds.ts';
+import { normaliseEmailAddress } from '#core/domain/requests/email-address.ts';
+import { LOOPBACK_HOSTS } from '#core/domain/requests/loopback-url.ts';
+import { parsePhoneNumber } from '#core/domain/requests/phone-number.ts';
+import { normaliseRecipient } from '#core/domain/requests/recipient.ts';
+import { isValidSenderId, SENDER_ID_RULE } from '#core/domain/requests/sender-id.ts';
+import { addDomainIssue } from '#core/domain/requests/validation-issues.ts';
+
+// One schema for a send request, whether it comes as the HTTP body or as an SQS message body, so that
+// the API and the bind-service accept exactly the same things. It checks shape and limits and
+// normalises the recipient; what depends on the kind's own rules and on the encoding (markers, parts)
+// is `prepareMessage`'s job, which both sides also share.
+
+export const PRIORITIES = ['urgent', 'bulk'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+export const ENCODING_CHOICES = ['auto', 'gsm7', 'latin1', 'ucs2', 'binary'] as const satisfies readonly (
+  | EncodingChoice
+  | 'binary'
+)[];
+/** A binary message's own user data header, hex: at most 134 octets leave room for data. */
+export const MAX_UDH_HEX_LENGTH = 268;
+
+/** A cheap bound on the caller's text; the real limit on what is sent is `prepareMessage`'s maxParts. */
+export const MAX_TEXT_LENGTH = 10_000;
+export const MAX_COMMENT_LENGTH = 1000;
+export const MAX_CLIENT_REF_LENGTH = 128;
+export const MAX_CALLBACK_URL_LENGTH = 2048;
+export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+/** The provider's example bind setting (validityperiod = 1440), applied when a request gives none. */
+export const DEFAULT_VALIDITY_MINUTES = 1440;
+/** Three days: our product limit (the provider document states no maximum). */
+export const MAX_VALIDITY_MINUTES = 4320;
+
+/** Kinds whose SUBMIT_SM is a bare marker (__HLR__, __PING__): every other kind needs a text. */
+const KINDS_WITHOUT_TEXT: readonly MessageKind[] = ['hlr', 'ping'];
+
+const senderIdField = z.string().refine(isValidSenderId, {
+  error: SENDER_ID_RULE,
+  params: { code: 'invalid_format' },
+});
+
+export { isLoopbackUrl } from '#core/domain/requests/loopback-url.ts';
+
+function callbackUrlProblem(value: string): string | undefined {
+  if (!URL.canParse(value)) return 'must be an absolute https URL';
+  const url = new URL(value);
+  // Credentials in a URL end up in logs and in the DynamoDB stream; callbacks are signed instead.
+  if (url.username !== '' || url.password !== '') return 'must not carry a user name or password';
+  if (url.protocol === 'https:') return undefined;
+  if (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)) return undefined;
+  return 'must be an https URL (http is accepted only for localhost, in local mode)';
+}
+
+const callbackUrlField = z
+  .string()
+  .max(MAX_CALLBACK_URL_LENGTH)
+  .superRefine((value, ctx) => {
+    const problem = callbackUrlProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, params: { code: 'invalid_url' } });
+  });
+
+/**
+ * A valid phone number of any type (to E.164) or e-mail address, whatever the kind: checked per field
+ * so that a bad recipient is reported together with other bad fields. Whether it suits the kind is
+ * checked on the whole request (`checkRecipientForKind`).
+ */
+export const recipientField = z
+  .string()
+  .max(254)
+  .transform((value, ctx) => {
+    try {
+      return value.includes('@') ? normaliseEmailAddress(value, []) : parsePhoneNumber(value, []).e164;
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      addDomainIssue(ctx, error);
+      return z.NEVER;
+    }
+  });
+
+/** The fields a send request has besides its recipient(s); batches share them. */
+export function contentFields(defaultPriority: Priority) {
+  return {
+    text: z.string().min(1).max(MAX_TEXT_LENGTH).optional(),
+    from: senderIdField.optional(),
+    kind: z.enum(MESSAGE_KINDS).default('sms'),
+    subject: z.string().min(1).max(255).optional(),
+    voice: z.string().min(1).max(16).optional(),
+    bot: z.string().min(1).max(64).optional(),
+    comment: z.string().max(MAX_COMMENT_LENGTH).optional(),
+    priority: z.enum(PRIORITIES).default(defaultPriority),
+    encoding: z.enum(ENCODING_CHOICES).default('auto'),
+    udh: z.string().min(2).max(MAX_UDH_HEX_LENGTH).optional(),
+    validityMinutes: z.int().min(1).max(MAX_VALIDITY_MINUTES).optional(),
+    clientRef: z.string().min(1).max(MAX_CLIENT_REF_LENGTH).optional(),
+    callbackUrl: callbackUrlField.optional(),
+  };
+}
+
+interface RequestCore {
+  kind: MessageKind;
+  text?: string | undefined;
+}
+
+/** A text is required unless the kind has none (reported here so a missing text reads "required"). */
+export function checkTextPresent(
+  request: RequestCore,
+  ctx: z.RefinementCtx,
+  path: (string | number)[] = [],
+): void {
+  if (request.text === undefined && !KINDS_WITHOUT_TEXT.includes(request.kind)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [...path, 'text'],
+      message: `is required for kind "${request.kind}"`,
+      params: { code: 'required' },
+    });
+  }
+}
+
+/** The recipient suits the kind: an e-mail address for mail, a mobile number (or landline for calls). */
+export function checkRecipientForKind(
+  to: string,
+  kind: MessageKind,
+  ctx: z.RefinementCtx,
+  path: (string | number)[],
+): void {
+  try {
+    normaliseRecipient(to, kind, path);
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    addDomainIssue(ctx, error);
+  }
+}
+
+function checkRequest(request: RequestCore & { to: string }, ctx: z.RefinementCtx): void {
+  checkTextPresent(request, ctx);
+  checkRecipientForKind(request.to, request.kind, ctx, ['to']);
+}
+
+/** One message for one recipient; `defaultPriority` is urgent for single sends, bulk in batches. */
+export function sendMessageObject(defaultPriority: Priority) {
+  return z.strictObject({ to: recipientField, ...contentFields(defaultPriority) }).superRefine(checkRequest);
+}
+
+/** The body of POST /messages. */
+export const sendMessageSchema = sendMessageObject('urgent');
+
+/**
+ * An SQS message body: the same fields plus the envelope. Published by our API (with the id it already
+ * recorded) or straight by other services (no id: the consumer records one). `v` is required so a
+ * future format can be told apart; priority defaults to urgent like a single send, but the lane is the
+ * queue the message was read from.
+ */
+export const queueMessageSchema = z
+  .strictObject({
+    v: z.literal(1),
+    id: z
+      .string()
+      .refine(isMessageId, { error: 'must be a message id', params: { code: 'invalid_format' } })
+      .optional(),
+    batchId: z
+      .string()
+      .refine(isBatchId, { error: 'must be a batch id', params: { code: 'invalid_format' } })
+      .optional(),
+    idempotencyKey: z.string().min(1).max(MAX_IDEMPOTENCY_KEY_LENGTH).optional(),
+    to: recipientField,
+    ...contentFields('urgent'),
+  })
+  .superRefine(checkRequest);
+
+export type SendMessageRequest = z.output<typeof sendMessageSchema>;
+export type SendMessageInput = z.input<typeof sendMessageSchema>;
+export type QueueMessage = z.output<typeof queueMessageSchema>;
+export type QueueMessageInput = z.input<typeof queueMessageSchema>;

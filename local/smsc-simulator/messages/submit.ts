@@ -1,0 +1,291 @@
+// The submit_sm path, in the provider's order: bind state, window, scripted faults, account rate,
+// then the message itself (parts, duplicate rule, id, answer). Kept cheap: with recording off and no
+// receipt asked for, a submit costs a counter or two, an id and the answer.
+
+import { type PDU, smpp } from '#bind-service/smpp/pdu/smpp-package.ts';
+import { decodeText, splitUdh } from '#core/domain/encoding/index.ts';
+import type { ResolvedOptions } from '../options.ts';
+import type { SessionRegistry } from '../sessions/registry.ts';
+import type { SimSession } from '../sessions/session.ts';
+import type { TimerSet } from '../timers.ts';
+import type { ReceivedSubmit, SimulatorStats } from '../types.ts';
+import type { AnswerFault, FaultBook, SessionFault } from './faults.ts';
+import type { MessageBook } from './messages.ts';
+import { type AssembledPart, assemblyKey, type MessageHead, type MultipartAssembler } from './multipart.ts';
+import type { DuplicateGuard } from './rules.ts';
+
+const ESME_RINVBNDSTS = 0x04;
+const ESME_RMSGQFUL = 0x14;
+const ESME_RSUBMITFAIL = 0x45;
+const ESME_RTHROTTLED = 0x58;
+const ESM_UDHI = 0x40;
+
+export interface SubmitDeps {
+  options: ResolvedOptions;
+  stats: SimulatorStats;
+  registry: SessionRegistry;
+  faults: FaultBook;
+  assembler: MultipartAssembler;
+  book: MessageBook;
+  duplicates: DuplicateGuard;
+  timers: TimerSet;
+  nextMessageId: () => string;
+  /** Whether accepted parts are kept or listened to; when false no ReceivedSubmit is built. */
+  wantsSubmits: () => boolean;
+  onSubmit: (submit: ReceivedSubmit) => void;
+  endSession: (session: SimSession, fault: SessionFault) => void;
+}
+
+interface Concat {
+  reference: number;
+  total: number;
+  index: number;
+}
+
+/** SMS segments a message_payload of this many bytes makes (for sub: and the cost). */
+function segments(bytes: number, dataCoding: number): number {
+  const gsm = (dataCoding & 0x0c) === 0;
+  const single = gsm ? 160 : 140;
+  const part = gsm ? 153 : 134;
+  return bytes <= single ? 1 : Math.ceil(bytes / part);
+}
+
+function rawMessage(pdu: PDU): Buffer {
+  const payload = pdu.message_payload;
+  return Buffer.from(payload && payload.length > 0 ? payload : (pdu.short_message ?? Buffer.alloc(0)));
+}
+
+function validityText(value: PDU['validity_period']): string | undefined {
+  if (value instanceof Date) return value.toISOString();
+  return value ? value : undefined;
+}
+
+export class SubmitHandler {
+  private readonly needsTextAlways: boolean;
+
+  constructor(private readonly deps: SubmitDeps) {
+    const { options, duplicates } = deps;
+    this.needsTextAlways = options.record || duplicates.enabled || options.outcomeRules.length > 0;
+  }
+
+  handle(session: SimSession, pdu: PDU): void {
+    const { stats, faults } = this.deps;
+    stats.submits += 1;
+    if (!session.canSubmit) {
+      // A session being ended (kicked, unbind-after) no longer answers what is still in its window.
+      if (session.state !== 'ending') this.refuse(session, pdu, ESME_RINVBNDSTS);
+      return;
+    }
+    if (session.inFlight >= this.deps.options.windowSize) {
+      stats.queueFull += 1;
+      this.refuse(session, pdu, ESME_RMSGQFUL);
+      return;
+    }
+    let answerDelayMs = 0;
+    if (!faults.empty) {
+      const due = faults.dueBeforeAnswer();
+      if (due) {
+        this.deps.endSession(session, due);
+        return;
+      }
+      const fault = faults.takeAnswerFault();
+      if (fault?.type === 'slow') answerDelayMs = fault.delayMs;
+      else if (fault) {
+        this.answerWithFault(session, pdu, fault);
+        this.afterAnswer(session);
+        return;
+      }
+    }
+    const account = this.deps.registry.account(session.systemId ?? '');
+    if (!account?.bucket.take()) {
+      stats.throttled += 1;
+      this.refuse(session, pdu, ESME_RTHROTTLED);
+    } else {
+      this.accept(session, pdu, answerDelayMs);
+    }
+    if (!faults.empty) this.afterAnswer(session);
+  }
+
+  private accept(session: SimSession, pdu: PDU, answerDelayMs: number): void {
+    const esmClass = pdu.esm_class ?? 0;
+    const dataCoding = pdu.data_coding ?? 0;
+    const payload = pdu.message_payload;
+    let body = payload && payload.length > 0 ? payload : (pdu.short_message ?? Buffer.alloc(0));
+    let concat: Concat | undefined;
+    if (esmClass & ESM_UDHI) {
+      const split = splitUdh(body, esmClass);
+      body = split.payload;
+      concat = split.concat;
+    } else if (pdu.sar_msg_ref_num !== undefined) {
+      concat = {
+        reference: Number(pdu.sar_msg_ref_num),
+        total: Number(pdu.sar_total_segments),
+        index: Number(pdu.sar_segment_seqnum),
+      };
+    }
+    if (concat && !(concat.total > 1 && concat.index >= 1 && concat.index <= concat.total))
+      concat = undefined;
+    const registeredDelivery = pdu.registered_delivery ?? 0;
+    const text =
+      this.needsTextAlways || (registeredDelivery & 0x03) !== 0
+        ? decodeText(body, dataCoding, { isoMode: session.flags.iso })
+        : '';
+    const head: MessageHead = {
+      systemId: session.systemId ?? '',
+      sessionId: session.id,
+      source: pdu.source_addr ?? '',
+      sourceTon: pdu.source_addr_ton ?? 0,
+      sourceNpi: pdu.source_addr_npi ?? 0,
+      destination: pdu.destination_addr ?? '',
+      destTon: pdu.dest_addr_ton ?? 0,
+      destNpi: pdu.dest_addr_npi ?? 0,
+      dataCoding,
+      registeredDelivery,
+      single: session.flags.single,
+      iso: session.flags.iso,
+      at: Date.now(),
+    };
+    if (concat) this.acceptPart(session, pdu, head, concat, text, answerDelayMs);
+    else
+      this.acceptWhole(
+        session,
+        pdu,
+        head,
+        text,
+        answerDelayMs,
+        payload ? segments(body.length, dataCoding) : 1,
+      );
+  }
+
+  private acceptWhole(
+    session: SimSession,
+    pdu: PDU,
+    head: MessageHead,
+    text: string,
+    answerDelayMs: number,
+    parts: number,
+  ): void {
+    if (this.isDuplicate(head, text)) {
+      this.refuseDuplicate(session, pdu);
+      return;
+    }
+    const messageId = this.deps.nextMessageId();
+    this.record(pdu, head, messageId, text, undefined);
+    this.answer(session, pdu, messageId, answerDelayMs);
+    this.deps.book.complete(head, [{ index: 1, messageId, text }], parts, answerDelayMs);
+  }
+
+  private acceptPart(
+    session: SimSession,
+    pdu: PDU,
+    head: MessageHead,
+    concat: Concat,
+    text: string,
+    answerDelayMs: number,
+  ): void {
+    const { assembler } = this.deps;
+    const key = assemblyKey(head.systemId, head.source, head.destination, concat.reference);
+    let assembly = assembler.find(key);
+    if (assembly && assembler.wouldComplete(assembly, concat.index)) {
+      if (this.isDuplicate(head, assembler.textWith(assembly, concat.index, text))) {
+        // The whole message repeats one already sent: its last part is refused and the rest dropped.
+        assembler.discard(assembly);
+        this.refuseDuplicate(session, pdu);
+        return;
+      }
+    }
+    const messageId = head.single || !assembly ? this.deps.nextMessageId() : assembly.messageId;
+    assembly ??= assembler.start(key, head, concat.total, messageId);
+    this.record(pdu, head, messageId, text, concat);
+    this.answer(session, pdu, messageId, answerDelayMs);
+    const part: AssembledPart = { index: concat.index, messageId, text };
+    const whole = assembler.add(assembly, part);
+    if (whole) this.deps.book.complete(assembly.head, whole, assembly.total, answerDelayMs);
+  }
+
+  private isDuplicate(head: MessageHead, text: string): boolean {
+    const { duplicates } = this.deps;
+    return (
+      duplicates.enabled &&
+      duplicates.isDuplicate(head.systemId, head.source, head.destination, text, head.at)
+    );
+  }
+
+  private refuseDuplicate(session: SimSession, pdu: PDU): void {
+    this.deps.stats.refused += 1;
+    this.refuse(session, pdu, ESME_RSUBMITFAIL);
+  }
+
+  private record(pdu: PDU, head: MessageHead, messageId: string, text: string, concat?: Concat): void {
+    this.deps.stats.accepted += 1;
+    this.deps.book.noteSubmitted(messageId, head.at);
+    if (!this.deps.wantsSubmits()) return;
+    const submit: ReceivedSubmit = {
+      messageId,
+      systemId: head.systemId,
+      sessionId: head.sessionId,
+      source: head.source,
+      sourceTon: head.sourceTon,
+      sourceNpi: head.sourceNpi,
+      destination: head.destination,
+      destTon: head.destTon,
+      destNpi: head.destNpi,
+      dataCoding: head.dataCoding,
+      esmClass: pdu.esm_class ?? 0,
+      registeredDelivery: head.registeredDelivery,
+      text,
+      shortMessage: rawMessage(pdu),
+      at: head.at,
+    };
+    const validityPeriod = validityText(pdu.validity_period);
+    if (validityPeriod) submit.validityPeriod = validityPeriod;
+    if (concat) submit.concat = concat;
+    this.deps.onSubmit(submit);
+  }
+
+  private answer(session: SimSession, pdu: PDU, messageId: string, delayMs: number): void {
+    const response = pdu.response({ message_id: messageId });
+    if (delayMs <= 0) {
+      session.send(response);
+      return;
+    }
+    session.inFlight += 1;
+    this.deps.timers.set(() => {
+      session.inFlight -= 1;
+      session.send(response);
+    }, delayMs);
+  }
+
+  private answerWithFault(session: SimSession, pdu: PDU, fault: AnswerFault): void {
+    switch (fault.type) {
+      case 'no-answer':
+        return;
+      case 'generic-nack':
+        session.send(
+          new smpp.PDU('generic_nack', {
+            command_status: fault.commandStatus,
+            sequence_number: pdu.sequence_number,
+          }),
+        );
+        return;
+      case 'status':
+        this.refuse(session, pdu, fault.commandStatus);
+        return;
+      case 'throttle':
+        this.deps.stats.throttled += 1;
+        this.refuse(session, pdu, ESME_RTHROTTLED);
+        return;
+      case 'slow':
+        return;
+    }
+  }
+
+  private afterAnswer(session: SimSession): void {
+    const due = this.deps.faults.countAnswered();
+    if (due) this.deps.endSession(session, due);
+  }
+
+  private refuse(session: SimSession, pdu: PDU, commandStatus: number): void {
+    session.send(pdu.response({ command_status: commandStatus }));
+  }
+}

@@ -1,0 +1,74 @@
+// Accounts and who is bound to them. Enforces the provider's one-session-per-login rule (MCONn
+// raises it to n): a bind beyond the limit ends the account's oldest session.
+import { DEFAULT_RATE } from '../options.ts';
+import type { SimulatorAccount } from '../types.ts';
+import { TokenBucket } from './rate.ts';
+import type { SimSession } from './session.ts';
+
+const ESME_RINVPASWD = 0x0e;
+const ESME_RINVSYSID = 0x0f;
+
+export interface AccountState {
+  account: SimulatorAccount;
+  bucket: TokenBucket;
+  /** Bound sessions, oldest first. */
+  sessions: SimSession[];
+}
+
+export class SessionRegistry {
+  private readonly accounts = new Map<string, AccountState>();
+
+  constructor(accounts: SimulatorAccount[]) {
+    for (const account of accounts) {
+      this.accounts.set(account.systemId, {
+        account,
+        bucket: new TokenBucket(account.rate ?? DEFAULT_RATE),
+        sessions: [],
+      });
+    }
+  }
+
+  /** 0 when the credentials are good, otherwise the bind_*_resp command_status. */
+  authenticate(systemId: string, password: string): number {
+    const state = this.accounts.get(systemId);
+    if (!state) return ESME_RINVSYSID;
+    return state.account.password === password ? 0 : ESME_RINVPASWD;
+  }
+
+  account(systemId: string): AccountState | undefined {
+    return this.accounts.get(systemId);
+  }
+
+  /** Registers a freshly bound session; returns the sessions the login limit now pushes out. */
+  attach(session: SimSession): SimSession[] {
+    const state = this.accounts.get(session.systemId ?? '');
+    if (!state) return [];
+    state.sessions.push(session);
+    const excess = state.sessions.length - session.flags.maxSessions;
+    return excess > 0 ? state.sessions.splice(0, excess) : [];
+  }
+
+  detach(session: SimSession): void {
+    const state = this.accounts.get(session.systemId ?? '');
+    if (!state) return;
+    const index = state.sessions.indexOf(session);
+    if (index !== -1) state.sessions.splice(index, 1);
+  }
+
+  sessions(systemId?: string): SimSession[] {
+    if (systemId !== undefined) return [...(this.accounts.get(systemId)?.sessions ?? [])];
+    return [...this.accounts.values()].flatMap((state) => state.sessions);
+  }
+
+  /** A session able to take a DELIVER_SM: the preferred one if still there, else the newest. */
+  receiver(systemId: string, preferredSessionId?: number): SimSession | undefined {
+    const sessions = this.accounts.get(systemId)?.sessions ?? [];
+    let fallback: SimSession | undefined;
+    for (const session of sessions) {
+      if (!session.canReceive) continue;
+      if (session.id === preferredSessionId) return session;
+      fallback = session;
+    }
+    return fallback;
+  }
+}

@@ -1,0 +1,187 @@
+import { describe, expect, it } from 'vitest';
+import { BindPool } from '#bind-service/dispatch/binds/bind-pool.ts';
+import { deliveryHandler } from '#bind-service/dispatch/deliveries/delivery-handler.ts';
+import { RateLimiter } from '#bind-service/dispatch/flow/rate-limiter.ts';
+import { emptyStats } from '#bind-service/dispatch/flow/stats.ts';
+import { deriveMessageId } from '#bind-service/dispatch/intake/derived-id.ts';
+import { type HeldMessage, HeldMessages } from '#bind-service/dispatch/intake/held-messages.ts';
+import { SqsLane } from '#bind-service/dispatch/intake/sqs-lane.ts';
+import type { MessageStore } from '#bind-service/dispatch/ports.ts';
+import { SubmitPipeline } from '#bind-service/dispatch/submit/submit-pipeline.ts';
+import { silentLogger } from '#bind-service/logger.ts';
+import { SmppClient } from '#bind-service/smpp/index.ts';
+import { RepositoryUnavailableError } from '#core/aws/errors.ts';
+import { InboundDeliveryStore } from '#core/aws/inbound/inbound-delivery-store.ts';
+import { InboundRepository } from '#core/aws/inbound/inbound-repository.ts';
+import { MessageRepository } from '#core/aws/messages/message-repository.ts';
+import { SmscSimulator } from '#local/smsc-simulator/index.ts';
+import { useLocalAws } from '#test/helpers/local-aws.ts';
+import {
+  ACCOUNT,
+  mobile,
+  publishRaw,
+  statusIs,
+  useCleanup,
+  waitForEmptyQueue,
+  waitForRecord,
+} from './fixtures.ts';
+
+// The submit pipeline against a store that stalls or fails, with real DynamoDB Local, fauxqs and the
+// simulator underneath. The store's trouble is played by a wrapper around the real repository (its
+// writes still happen, only later or never), not by stubbing the SDK.
+
+/** The real repository, with claims held until `claimsWaitFor` settles, or markSubmitted always failing. */
+function troubledStore(
+  repository: MessageRepository,
+  trouble: { claimsWaitFor?: Promise<void>; failMarkSubmitted?: boolean },
+): MessageStore {
+  return {
+    createAccepted: (...args) => repository.createAccepted(...args),
+    claimForSubmit: async (id) => {
+      await trouble.claimsWaitFor;
+      return repository.claimForSubmit(id);
+    },
+    releaseClaim: (id) => repository.releaseClaim(id),
+    markSubmitted: async (...args) => {
+      if (trouble.failMarkSubmitted) throw new RepositoryUnavailableError('DynamoDB timed out (test)');
+      return repository.markSubmitted(...args);
+    },
+    markUnknown: (...args) => repository.markUnknown(...args),
+    markFailed: (...args) => repository.markFailed(...args),
+    markRejected: (...args) => repository.markRejected(...args),
+  };
+}
+
+/** Most SUBMIT_SMs the simulator received within any one second. */
+function busiestSecond(times: readonly number[]): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let most = 0;
+  for (let first = 0, last = 0; last < sorted.length; last++) {
+    while ((sorted[last] ?? 0) - (sorted[first] ?? 0) >= 1_000) first++;
+    most = Math.max(most, last - first + 1);
+  }
+  return most;
+}
+
+describe('bind-service dispatch: a stalling store (DynamoDB Local, fauxqs, simulator)', () => {
+  const aws = useLocalAws({ dynamo: true, sqs: true });
+  const defer = useCleanup();
+
+  /** `rate`: the simulator's account rate and ours (0: the simulator does not limit, we send 100/s). */
+  async function rig(options: { rate: number; store: (repository: MessageRepository) => MessageStore }) {
+    const [tables, queues] = await Promise.all([aws.freshTables(), aws.freshQueues()]);
+    const simulator = new SmscSimulator({
+      accounts: [{ ...ACCOUNT, rate: options.rate }],
+      receiptDelayMs: 50,
+    });
+    await simulator.listen(0);
+    defer(() => simulator.close());
+    const repository = new MessageRepository(aws.document, tables.messages);
+    const stats = emptyStats();
+    const client = new SmppClient({
+      hosts: [{ host: '127.0.0.1', port: simulator.port }],
+      systemId: ACCOUNT.systemId,
+      password: ACCOUNT.password,
+    });
+    client.onDeliver(
+      deliveryHandler({
+        receipts: repository,
+        inbound: new InboundRepository(aws.document, tables.inbound),
+        parts: new InboundDeliveryStore(aws.document, tables.inbound),
+        isoMode: false,
+        stats,
+        log: silentLogger,
+      }),
+    );
+    await client.start();
+    defer(() => client.stop({ drainTimeoutMs: 200 }));
+    const rate = new RateLimiter({ ratePerSecond: options.rate || 100 });
+    defer(() => rate.close());
+    const bulk = new SqsLane(aws.sqs, 'bulk', { url: queues.bulk, dlqUrl: queues.bulkDlq });
+    const urgent = new SqsLane(aws.sqs, 'urgent', { url: queues.urgent, dlqUrl: queues.urgentDlq });
+    defer(async () => {
+      await Promise.all([bulk.flush(), urgent.flush()]);
+    });
+    const pipeline = new SubmitPipeline({
+      messages: options.store(repository),
+      queues: { urgent, bulk },
+      binds: new BindPool([client]),
+      rate,
+      prepare: { isoMode: false, maxParts: 10 },
+      stats,
+      log: silentLogger,
+      stopTaking: new AbortController().signal,
+      patientRetry: { baseMs: 50, capMs: 200 },
+    });
+    const held = new HeldMessages();
+    /** Receives `count` queue messages, held as a lane would hold them (invisible for `visibilitySeconds`). */
+    const receive = async (count: number, visibilitySeconds: number): Promise<HeldMessage[]> => {
+      const received: HeldMessage[] = [];
+      for (let polls = 0; polls < 20 && received.length < count; polls++) {
+        for (const message of await bulk.receive(count - received.length, 1)) {
+          const holding = held.hold(message, visibilitySeconds);
+          if (holding) received.push(holding);
+        }
+      }
+      return received;
+    };
+    return { queues, simulator, messages: repository, pipeline, receive, stats };
+  }
+
+  it('when claims stall for 2.5 s at 20 msg/s, then the sends that follow keep to the rate and nothing is throttled', async () => {
+    // Prepare
+    let endStall: () => void = () => undefined;
+    const stall = new Promise<void>((resolve) => {
+      endStall = resolve;
+    });
+    const r = await rig({
+      rate: 20,
+      store: (repository) => troubledStore(repository, { claimsWaitFor: stall }),
+    });
+    const submitTimes: number[] = [];
+    r.simulator.on('submit', () => submitTimes.push(performance.now()));
+    const count = 40;
+    await Promise.all(
+      Array.from({ length: count }, (_, i) =>
+        publishRaw(aws, r.queues.bulk, JSON.stringify({ v: 1, to: mobile(300 + i), text: `Stalled ${i}` })),
+      ),
+    );
+    const messages = await r.receive(count, 300);
+    // Act
+    const processing = Promise.all(messages.map((message) => r.pipeline.process(message)));
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    const sentDuringStall = submitTimes.length;
+    endStall();
+    await processing;
+    // Assess
+    expect(messages).toHaveLength(count);
+    expect(sentDuringStall).toBe(0);
+    expect(r.simulator.stats.throttled).toBe(0);
+    expect(r.stats.throttled).toBe(0);
+    expect(r.simulator.stats.submits).toBe(count);
+    // Our bucket holds 2 tokens (0.1 s) on top of the rate.
+    expect(busiestSecond(submitTimes)).toBeLessThanOrEqual(22);
+    await waitForEmptyQueue(aws, r.queues.bulk);
+  });
+
+  it('when markSubmitted keeps failing until the visibility deadline, then the message is unknown with its SMSC id and its receipt delivers it', async () => {
+    // Prepare: visible again in 8 s, so the submitted write is given up about 3 s in.
+    const r = await rig({
+      rate: 0,
+      store: (repository) => troubledStore(repository, { failMarkSubmitted: true }),
+    });
+    await publishRaw(aws, r.queues.bulk, JSON.stringify({ v: 1, to: mobile(400), text: 'Store down' }));
+    const [message] = await r.receive(1, 8);
+    if (!message) throw new Error('nothing received');
+    const id = deriveMessageId(message.sqsMessageId, message.sentTimestampMs);
+    // Act
+    await r.pipeline.process(message);
+    const record = await waitForRecord(r, id, statusIs('delivered'));
+    // Assess
+    expect(record.history.map((h) => h.status)).toEqual(['accepted', 'submitting', 'unknown', 'delivered']);
+    expect(record.smscIds).toEqual(r.simulator.messages[0]?.messageIds);
+    expect(r.simulator.stats.submits).toBe(1);
+    expect(r.stats).toMatchObject({ submitted: 0, unknown: 1 });
+    await waitForEmptyQueue(aws, r.queues.bulk);
+  });
+});

@@ -1,0 +1,91 @@
+// Protocol edges the simulator never produces (it only speaks valid SMPP): a bare server from the
+// smpp package binds the engine, then writes raw bytes at it.
+import type { AddressInfo } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { type PDU, type Session, smpp } from '#bind-service/smpp/pdu/smpp-package.ts';
+import { within } from '#test/helpers/wait.ts';
+import { engineFor, nextEvent, startBound, useCleanup } from './fixtures.ts';
+
+/** Accepts every bind and hands each bound server-side session to the test. */
+async function bareServer(defer: ReturnType<typeof useCleanup>) {
+  const sessions: Session[] = [];
+  const listeners: ((session: Session) => void)[] = [];
+  const server = smpp.createServer({}, (session) => {
+    session.on('error', () => undefined);
+    session.on('bind_transceiver', (pdu: PDU) => {
+      session.send(pdu.response({ system_id: 'BARE' }));
+      sessions.push(session);
+      for (const listener of listeners) listener(session);
+    });
+    session.on('enquire_link', (pdu: PDU) => session.send(pdu.response()));
+    session.on('unbind', (pdu: PDU) => {
+      session.send(pdu.response());
+      session.close();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  defer(
+    () =>
+      new Promise<void>((resolve) => {
+        for (const session of sessions) session.destroy();
+        server.close(() => resolve());
+      }),
+  );
+  const nextBound = () =>
+    within(new Promise<Session>((resolve) => listeners.push(resolve)), 3_000, 'a bind on the bare server');
+  return { port: (server.address() as AddressInfo).port, sessions, nextBound };
+}
+
+function header(commandId: number, sequenceNumber: number, length = 16): Buffer {
+  const buffer = Buffer.alloc(16);
+  buffer.writeUInt32BE(length, 0);
+  buffer.writeUInt32BE(commandId, 4);
+  buffer.writeUInt32BE(0, 8);
+  buffer.writeUInt32BE(sequenceNumber, 12);
+  return buffer;
+}
+
+describe('engine protocol edges', () => {
+  const defer = useCleanup();
+
+  it('when the server sends a request with an unknown command id, then the engine answers generic_nack ESME_RINVCMDID', async () => {
+    // Prepare
+    const server = await bareServer(defer);
+    const bound = server.nextBound();
+    const client = engineFor(defer, server.port);
+    await startBound(client);
+    const session = await bound;
+    const nack = within(
+      new Promise<PDU>((resolve) => session.on('generic_nack', resolve)),
+      3_000,
+      'the generic_nack',
+    );
+    // Act
+    session.socket.write(header(0x00000777, 4242));
+    const answer = await nack;
+    // Assess
+    expect(answer.sequence_number).toBe(4242);
+    expect(answer.command_status).toBe(0x03);
+    expect(client.isBound).toBe(true);
+  });
+
+  it('when the server sends an unparseable PDU, then the engine drops the wedged link and binds again', async () => {
+    // Prepare
+    const server = await bareServer(defer);
+    const first = server.nextBound();
+    const client = engineFor(defer, server.port);
+    await startBound(client);
+    const session = await first;
+    const disconnected = nextEvent(client, 'disconnected');
+    const second = server.nextBound();
+    const rebound = nextEvent(client, 'bound');
+    // Act
+    session.socket.write(header(0x00000015, 1, 0x00ffffff));
+    const event = await disconnected;
+    await second;
+    await rebound;
+    // Assess
+    expect(event.reason).toBe('protocol-error');
+    expect(server.sessions).toHaveLength(2);
+  });
+});

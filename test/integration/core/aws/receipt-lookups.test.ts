@@ -1,0 +1,312 @@
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { MessageRepository } from '#core/aws/messages/message-repository.ts';
+import type { MessageTable } from '#core/aws/messages/message-writes.ts';
+import { commitSubmitted } from '#core/aws/messages/submitted-writes.ts';
+import type { MessageRecord } from '#core/domain/messages/message-model.ts';
+import { useLocalAws } from '#test/helpers/local-aws.ts';
+import { type CountingClient, countingClient } from './counting-client.ts';
+import { messageRecord, receipt, smscId, steppingClock, undelivered } from './factories.ts';
+
+// The SMSC# lookup item carries what a receipt needs (message id, channel, number of SMSC ids), so a
+// receipt for a single-id message is one GetItem and one conditional UpdateItem; and markSubmitted
+// reads its lookups back only when a receipt had been parked on them.
+
+describe('MessageRepository: SMSC-id lookups and the cheap receipt path (DynamoDB Local)', () => {
+  const aws = useLocalAws({ dynamo: true });
+  let counting: CountingClient;
+  let table: string;
+  let repository: MessageRepository;
+
+  beforeAll(() => {
+    counting = countingClient(aws.dynamoEndpoint, aws.region);
+  });
+  afterAll(() => counting.destroy());
+
+  beforeEach(async () => {
+    table = (await aws.freshTables()).messages;
+    repository = new MessageRepository(counting.document, table, { clock: steppingClock().now });
+  });
+
+  async function claimed(overrides: Partial<MessageRecord> = {}): Promise<MessageRecord> {
+    const record = messageRecord(overrides);
+    await repository.createAccepted(record);
+    await repository.claimForSubmit(record.id);
+    return record;
+  }
+
+  const lookupItem = async (id: string) =>
+    (
+      await aws.document.send(
+        new GetCommand({ TableName: table, Key: { pk: `SMSC#${id}` }, ConsistentRead: true }),
+      )
+    ).Item;
+  const statuses = async (id: string) => (await repository.get(id))?.history.map((h) => h.status);
+  /** Changes the stored kind behind the repository's back: only a read of the message would see it. */
+  const setStoredKind = (id: string, kind: string) =>
+    aws.document.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: { pk: `MSG#${id}` },
+        UpdateExpression: 'SET #kind = :kind',
+        ExpressionAttributeNames: { '#kind': 'kind' },
+        ExpressionAttributeValues: { ':kind': kind },
+      }),
+    );
+
+  it('when a single-part message goes from accepted to delivered, then it costs five DynamoDB calls', async () => {
+    // Prepare
+    const record = messageRecord();
+    const id = smscId();
+    // Act
+    const calls = await counting.during(async () => {
+      await repository.createAccepted(record);
+      await repository.claimForSubmit(record.id);
+      await repository.markSubmitted(record.id, [id], { kind: 'sms' });
+      await repository.applyReceipt(receipt(id));
+    });
+    // Assess
+    expect(calls).toEqual([
+      'PutItemCommand',
+      'UpdateItemCommand',
+      'TransactWriteItemsCommand',
+      'GetItemCommand',
+      'UpdateItemCommand',
+    ]);
+    expect(await statuses(record.id)).toEqual(['accepted', 'submitting', 'submitted', 'delivered']);
+  });
+
+  it('when marked submitted with its kind, then the lookup carries the message id, its channel and its id count', async () => {
+    // Prepare
+    const record = await claimed({ kind: 'mail', to: 'user@example.com', subject: 'Hi' });
+    const id = smscId();
+    // Act
+    const result = await repository.markSubmitted(record.id, [id], { kind: 'mail' });
+    // Assess
+    expect(result).toEqual({ result: 'applied', reconciledReceipts: 0 });
+    expect(await lookupItem(id)).toMatchObject({ messageId: record.id, channel: 'mail', smscIdCount: 1 });
+  });
+
+  it('when a single-id receipt comes, then it is applied from the lookup alone: the lookup’s channel names the error, not the message read', async () => {
+    // Prepare: recorded as an SMS, then the stored kind changed to mail, which only a read would notice.
+    const record = await claimed();
+    const id = smscId();
+    await repository.markSubmitted(record.id, [id], { kind: 'sms' });
+    await setStoredKind(record.id, 'mail');
+    // Act
+    const result = await repository.applyReceipt(undelivered(id, 1, { cost: '0.5' }));
+    // Assess
+    expect(result).toBe('applied');
+    expect(await repository.get(record.id)).toMatchObject({
+      status: 'undelivered',
+      cost: '0.5',
+      error: { code: 1, name: 'The subscriber does not exist' },
+    });
+  });
+
+  it('when the lookup was written before it carried the channel, then the receipt reads the message as before', async () => {
+    // Prepare: the same set-up, but a lookup of the old shape (message id only).
+    const record = await claimed();
+    const id = smscId();
+    await repository.markSubmitted(record.id, [id], { kind: 'sms' });
+    await aws.document.send(
+      new PutCommand({ TableName: table, Item: { pk: `SMSC#${id}`, messageId: record.id, expiresAt: 1 } }),
+    );
+    await setStoredKind(record.id, 'mail');
+    // Act
+    const result = await repository.applyReceipt(undelivered(id, 1));
+    // Assess: the e-mail table's meaning of 1, so the message was read.
+    expect(result).toBe('applied');
+    const stored = await repository.get(record.id);
+    expect(stored?.status).toBe('undelivered');
+    expect(stored?.error?.name).not.toBe('The subscriber does not exist');
+  });
+
+  it('when the same receipt comes again or a read follow-up comes, then they are decided on a read, once', async () => {
+    // Prepare
+    const record = await claimed({ kind: 'viber' });
+    const id = smscId();
+    await repository.markSubmitted(record.id, [id], { kind: 'viber' });
+    await repository.applyReceipt(receipt(id));
+    // Act
+    const again = await repository.applyReceipt(receipt(id));
+    const read = await repository.applyReceipt(receipt(id, { read: true }));
+    const enroute = await repository.applyReceipt(receipt(id, { stat: 'ENROUTE', outcome: 'enroute' }));
+    // Assess
+    expect([again, read, enroute]).toEqual(['stale', 'applied', 'stale']);
+    expect(await repository.get(record.id)).toMatchObject({ status: 'delivered', read: true });
+    expect(await statuses(record.id)).toEqual(['accepted', 'submitting', 'submitted', 'delivered']);
+  });
+
+  it('when a lookup claims one id but the message has several, then the receipt counts as one SINGLE part', async () => {
+    // Prepare
+    const record = await claimed({ parts: 2 });
+    const ids = [smscId(), smscId()];
+    await repository.markSubmitted(record.id, ids, { kind: 'sms' });
+    await aws.document.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: { pk: `SMSC#${ids[0]}` },
+        UpdateExpression: 'SET smscIdCount = :one',
+        ExpressionAttributeValues: { ':one': 1 },
+      }),
+    );
+    // Act
+    const result = await repository.applyReceipt(receipt(ids[0] ?? ''));
+    // Assess: the second part has not reported, so the message is not delivered yet.
+    expect(result).toBe('applied');
+    expect((await repository.get(record.id))?.status).toBe('submitted');
+  });
+
+  it('when a receipt was parked before markSubmitted, then markSubmitted still reconciles it and clears it', async () => {
+    // Prepare
+    const record = await claimed();
+    const id = smscId();
+    const early = await repository.applyReceipt(receipt(id, { cost: '2.00' }));
+    // Act
+    const submitted = await repository.markSubmitted(record.id, [id], { kind: 'sms' });
+    // Assess
+    expect(early).toBe('orphan-stored');
+    expect(submitted).toEqual({ result: 'applied', reconciledReceipts: 1 });
+    expect(await repository.get(record.id)).toMatchObject({ status: 'delivered', cost: '2.00' });
+    const lookup = await lookupItem(id);
+    expect(lookup).toMatchObject({ messageId: record.id, channel: 'sms', smscIdCount: 1 });
+    expect(lookup?.pendingReceipts).toBeUndefined();
+  });
+
+  it('when receipts and markSubmitted race (20 rounds), then every message ends delivered exactly once', async () => {
+    // Prepare
+    const rounds = await Promise.all(
+      Array.from({ length: 20 }, async () => ({ record: await claimed(), id: smscId() })),
+    );
+    // Act
+    await Promise.all(
+      rounds.map(({ record, id }) =>
+        Promise.all([
+          repository.applyReceipt(receipt(id)),
+          repository.markSubmitted(record.id, [id], { kind: 'sms' }),
+        ]),
+      ),
+    );
+    // Assess
+    for (const { record, id } of rounds) {
+      expect(await statuses(record.id)).toEqual(['accepted', 'submitting', 'submitted', 'delivered']);
+      expect((await lookupItem(id))?.pendingReceipts).toBeUndefined();
+    }
+  });
+
+  describe('a crash between the submitted transaction and the reconciliation', () => {
+    /** What the process did before it died: the transaction alone, lookups written over a parked receipt. */
+    async function committedThenCrashed(record: MessageRecord, id: string): Promise<void> {
+      const messages: MessageTable = { client: aws.document, tableName: table, now: () => new Date() };
+      await commitSubmitted(messages, { messageId: record.id, smscIds: [id], channel: 'sms', expiresAt: 1 });
+    }
+
+    it('when markSubmitted is called again, then it is stale and applies the receipt left parked', async () => {
+      // Prepare
+      const record = await claimed();
+      const id = smscId();
+      await repository.applyReceipt(receipt(id));
+      await committedThenCrashed(record, id);
+      const afterCrash = await repository.get(record.id);
+      // Act
+      const again = await repository.markSubmitted(record.id, [id], { kind: 'sms' });
+      // Assess
+      expect(afterCrash?.status).toBe('submitted');
+      expect(again).toEqual({ result: 'stale', reconciledReceipts: 1 });
+      expect(await statuses(record.id)).toEqual(['accepted', 'submitting', 'submitted', 'delivered']);
+      expect((await lookupItem(id))?.pendingReceipts).toBeUndefined();
+    });
+
+    it('when the next receipt for that SMSC id comes, then the parked one is applied first', async () => {
+      // Prepare
+      const record = await claimed({ kind: 'viber' });
+      const id = smscId();
+      await repository.applyReceipt(receipt(id, { cost: '1.10' }));
+      await committedThenCrashed(record, id);
+      // Act
+      const followUp = await repository.applyReceipt(receipt(id, { read: true }));
+      // Assess
+      expect(followUp).toBe('applied');
+      expect(await repository.get(record.id)).toMatchObject({
+        status: 'delivered',
+        cost: '1.10',
+        read: true,
+      });
+      expect((await lookupItem(id))?.pendingReceipts).toBeUndefined();
+    });
+  });
+
+  describe('markUnknown with the SMSC ids of what was accepted', () => {
+    it('when a receipt comes after it, then the lookup finds the message and it ends delivered', async () => {
+      // Prepare
+      const record = await claimed();
+      const id = smscId();
+      // Act
+      const marked = await repository.markUnknown(record.id, 'submitted state not written in time', [id], {
+        kind: 'sms',
+      });
+      const applied = await repository.applyReceipt(receipt(id, { cost: '0.80' }));
+      // Assess
+      expect([marked, applied]).toEqual(['applied', 'applied']);
+      expect(await repository.get(record.id)).toMatchObject({
+        status: 'delivered',
+        cost: '0.80',
+        smscIds: [id],
+      });
+      expect((await repository.get(record.id))?.error).toBeUndefined();
+      expect(await statuses(record.id)).toEqual(['accepted', 'submitting', 'unknown', 'delivered']);
+    });
+
+    it('when the receipt came first and was parked, then markUnknown applies it', async () => {
+      // Prepare
+      const record = await claimed();
+      const id = smscId();
+      await repository.applyReceipt(undelivered(id, 6));
+      // Act
+      await repository.markUnknown(record.id, 'submitted state not written in time', [id], { kind: 'sms' });
+      // Assess
+      expect(await repository.get(record.id)).toMatchObject({ status: 'undelivered', error: { code: 6 } });
+      expect((await lookupItem(id))?.pendingReceipts).toBeUndefined();
+    });
+
+    it('when a SINGLE message is marked unknown with both part ids, then the two part receipts deliver it', async () => {
+      // Prepare
+      const record = await claimed({ parts: 2 });
+      const ids = [smscId(), smscId()];
+      await repository.markUnknown(record.id, 'submitted state not written in time', ids, { kind: 'sms' });
+      // Act
+      const first = await repository.applyReceipt(receipt(ids[0] ?? '', { cost: '1' }));
+      const afterFirst = (await repository.get(record.id))?.status;
+      const second = await repository.applyReceipt(receipt(ids[1] ?? '', { cost: '2' }));
+      // Assess
+      expect([first, second, afterFirst]).toEqual(['applied', 'applied', 'unknown']);
+      expect(await repository.get(record.id)).toMatchObject({ status: 'delivered', cost: '3' });
+      expect(await statuses(record.id)).toEqual(['accepted', 'submitting', 'unknown', 'delivered']);
+    });
+
+    it('when the message was recorded submitted meanwhile, then it is stale and nothing moves back', async () => {
+      // Prepare
+      const record = await claimed();
+      const id = smscId();
+      await repository.markSubmitted(record.id, [id], { kind: 'sms' });
+      // Act
+      const marked = await repository.markUnknown(record.id, 'late give-up', [id], { kind: 'sms' });
+      // Assess
+      expect(marked).toBe('stale');
+      expect((await repository.get(record.id))?.status).toBe('submitted');
+    });
+
+    it('when no SMSC id is given, then no lookup exists and a receipt can only be parked', async () => {
+      // Prepare
+      const record = await claimed();
+      const id = smscId();
+      // Act
+      await repository.markUnknown(record.id, 'no answer');
+      const result = await repository.applyReceipt(receipt(id));
+      // Assess
+      expect(result).toBe('orphan-stored');
+      expect((await repository.get(record.id))?.status).toBe('unknown');
+    });
+  });
+});

@@ -1,0 +1,150 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  RateLimiter,
+  RateLimiterClosedError,
+  type RateLimiterOptions,
+} from '#bind-service/dispatch/flow/rate-limiter.ts';
+
+function limiter(options: Omit<RateLimiterOptions, 'now'>): RateLimiter {
+  return new RateLimiter({ ...options, now: () => Date.now() });
+}
+
+/** Starts `count` waits and records the fake time at which each one is let through. */
+function track(rateLimiter: RateLimiter, count: number, lane: 'urgent' | 'bulk' = 'bulk') {
+  const times: number[] = [];
+  const start = Date.now();
+  for (let i = 0; i < count; i += 1) {
+    rateLimiter
+      .wait(lane)
+      .then(() => times.push(Date.now() - start))
+      .catch(() => undefined);
+  }
+  return times;
+}
+
+describe('RateLimiter', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('when the bucket is empty, then waiters are let through at the configured rate', async () => {
+    // Prepare
+    const rateLimiter = limiter({ ratePerSecond: 10 });
+    // Act
+    const times = track(rateLimiter, 5);
+    await vi.advanceTimersByTimeAsync(1000);
+    // Assess
+    expect(times).toEqual([0, 100, 200, 300, 400]);
+    rateLimiter.close();
+  });
+
+  it('when many callers wait, then at most one timer is armed (no busy loop)', async () => {
+    // Prepare
+    const rateLimiter = limiter({ ratePerSecond: 50 });
+    // Act
+    const times = track(rateLimiter, 200);
+    await vi.advanceTimersByTimeAsync(0);
+    const timers = vi.getTimerCount();
+    await vi.advanceTimersByTimeAsync(1000);
+    // Assess
+    expect(timers).toBe(1);
+    // The initial burst (0.1 s worth: 5) plus one second at 50/s.
+    expect(times.length).toBeGreaterThanOrEqual(54);
+    expect(times.length).toBeLessThanOrEqual(56);
+    rateLimiter.close();
+  });
+
+  it('when urgent and bulk callers wait together, then urgent ones go first', async () => {
+    // Prepare
+    const rateLimiter = limiter({ ratePerSecond: 10 });
+    await rateLimiter.wait();
+    const order: string[] = [];
+    void rateLimiter.wait('bulk').then(() => order.push('bulk-1'));
+    void rateLimiter.wait('bulk').then(() => order.push('bulk-2'));
+    void rateLimiter.wait('urgent').then(() => order.push('urgent'));
+    // Act
+    await vi.advanceTimersByTimeAsync(400);
+    // Assess
+    expect(order).toEqual(['urgent', 'bulk-1', 'bulk-2']);
+    rateLimiter.close();
+  });
+
+  it('when the SMSC throttles, then the rate shrinks by the factor and sending pauses', async () => {
+    // Prepare
+    const rateLimiter = limiter({ ratePerSecond: 100, throttlePauseMs: 300, burstSeconds: 0.01 });
+    // Act
+    rateLimiter.onThrottled();
+    const times = track(rateLimiter, 2);
+    await vi.advanceTimersByTimeAsync(1000);
+    // Assess
+    expect(rateLimiter.currentRate).toBeCloseTo(70);
+    expect(times[0]).toBeGreaterThanOrEqual(300);
+    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(14);
+    rateLimiter.close();
+  });
+
+  it('when a burst of throttled answers arrives at once, then they count as one decrease', () => {
+    // Prepare
+    const rateLimiter = limiter({ ratePerSecond: 200, decreaseCooldownMs: 500 });
+    // Act
+    for (let i = 0; i < 150; i += 1) rateLimiter.onThrottled();
+    const afterBurst = rateLimiter.currentRate;
+    vi.advanceTimersByTime(500);
+    rateLimiter.onThrottled();
+    // Assess
+    expect(afterBurst).toBeCloseTo(140);
+    expect(rateLimiter.currentRate).toBeCloseTo(98);
+    rateLimiter.close();
+  });
+
+  it('when throttling goes on and on, then the rate stops at the floor', () => {
+    // Prepare
+    const rateLimiter = limiter({ ratePerSecond: 30, minRatePerSecond: 2, decreaseCooldownMs: 0 });
+    // Act
+    for (let i = 0; i < 50; i += 1) rateLimiter.onThrottled();
+    // Assess
+    expect(rateLimiter.currentRate).toBe(2);
+    rateLimiter.close();
+  });
+
+  it('when submits succeed after throttling, then the rate grows back slowly and never above the cap', () => {
+    // Prepare
+    const rateLimiter = limiter({ ratePerSecond: 30, recoveryPerSecond: 3, decreaseCooldownMs: 0 });
+    rateLimiter.onThrottled();
+    rateLimiter.onThrottled();
+    const low = rateLimiter.currentRate;
+    // Act
+    for (let i = 0; i < 15; i += 1) rateLimiter.onSuccess();
+    const afterABit = rateLimiter.currentRate;
+    for (let i = 0; i < 10_000; i += 1) rateLimiter.onSuccess();
+    // Assess
+    expect(low).toBeCloseTo(14.7);
+    expect(afterABit).toBeGreaterThan(low);
+    expect(afterABit).toBeLessThan(low + 4);
+    expect(rateLimiter.currentRate).toBe(30);
+  });
+
+  it('when closed, then waiters are rejected and no timer is left behind', async () => {
+    // Prepare
+    const rateLimiter = limiter({ ratePerSecond: 1 });
+    await rateLimiter.wait();
+    const waiting = rateLimiter.wait();
+    // Act
+    rateLimiter.close();
+    // Assess
+    await expect(waiting).rejects.toBeInstanceOf(RateLimiterClosedError);
+    expect(vi.getTimerCount()).toBe(0);
+    await expect(rateLimiter.wait()).rejects.toBeInstanceOf(RateLimiterClosedError);
+  });
+
+  it('when configured with a non-positive rate, then it refuses to start', () => {
+    // Act
+    const act = () => limiter({ ratePerSecond: 0 });
+    // Assess
+    expect(act).toThrow(/ratePerSecond/);
+  });
+});

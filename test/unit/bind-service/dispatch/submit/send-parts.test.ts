@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import type { RatePort } from '#bind-service/dispatch/ports.ts';
+import { sendParts } from '#bind-service/dispatch/submit/send-parts.ts';
+import type { SubmitFields, SubmitOutcome } from '#bind-service/smpp/index.ts';
+
+const fast = { maxTransientRetries: 2, transientBaseMs: 1, transientCapMs: 2, maxThrottledResends: 5 };
+
+function part(index: number): SubmitFields {
+  return {
+    source_addr: 'Shop',
+    source_addr_ton: 5,
+    source_addr_npi: 0,
+    destination_addr: '79990000001',
+    dest_addr_ton: 1,
+    dest_addr_npi: 1,
+    esm_class: 0x40,
+    data_coding: 8,
+    short_message: Buffer.from([index]),
+    registered_delivery: 1,
+  };
+}
+
+/** A bind that answers each submit with the next scripted outcome, recording which part it got. */
+function scripted(outcomes: SubmitOutcome[]) {
+  const sent: number[] = [];
+  return {
+    sent,
+    submit: async (fields: SubmitFields): Promise<SubmitOutcome> => {
+      sent.push(fields.short_message[0] ?? -1);
+      const next = outcomes.shift();
+      if (!next) throw new Error('no outcome scripted');
+      return next;
+    },
+  };
+}
+
+function rate() {
+  const calls: string[] = [];
+  const port: RatePort = {
+    wait: async (lane) => {
+      calls.push(`wait:${lane}`);
+    },
+    onThrottled: () => calls.push('throttled'),
+    onSuccess: () => calls.push('success'),
+  };
+  return { port, calls };
+}
+
+const accepted = (messageId: string): SubmitOutcome => ({ kind: 'accepted', messageId });
+
+describe('sendParts', () => {
+  it('when every part is accepted, then each took one token (the first by the pipeline, the others in the parts lane) and the ids are kept', async () => {
+    // Prepare
+    const bind = scripted([accepted('9'), accepted('9'), accepted('9')]);
+    const limiter = rate();
+    // Act
+    const result = await sendParts(bind, [part(1), part(2), part(3)], 'bulk', {
+      rate: limiter.port,
+      policy: fast,
+    });
+    // Assess
+    expect(result).toEqual({ kind: 'submitted', smscIds: ['9', '9', '9'] });
+    expect(bind.sent).toEqual([1, 2, 3]);
+    expect(limiter.calls).toEqual(['success', 'wait:part', 'success', 'wait:part', 'success']);
+  });
+
+  it('when a part is throttled, then the limiter slows down and that same part goes again', async () => {
+    // Prepare
+    const bind = scripted([accepted('1'), { kind: 'throttled' }, accepted('1')]);
+    const limiter = rate();
+    // Act
+    const result = await sendParts(bind, [part(1), part(2)], 'urgent', { rate: limiter.port, policy: fast });
+    // Assess
+    expect(result).toEqual({ kind: 'submitted', smscIds: ['1', '1'] });
+    expect(bind.sent).toEqual([1, 2, 2]);
+    expect(limiter.calls).toContain('throttled');
+  });
+
+  it('when a part is refused with queue full twice, then it is retried and goes through', async () => {
+    // Prepare
+    const full: SubmitOutcome = { kind: 'rejected', commandStatus: 0x14, name: 'ESME_RMSGQFUL' };
+    const bind = scripted([full, full, accepted('5')]);
+    // Act
+    const result = await sendParts(bind, [part(1)], 'bulk', { rate: rate().port, policy: fast });
+    // Assess
+    expect(result).toEqual({ kind: 'submitted', smscIds: ['5'] });
+  });
+
+  it('when a later part is refused for good, then the message fails and keeps the ids already accepted', async () => {
+    // Prepare
+    const bind = scripted([
+      accepted('7'),
+      { kind: 'rejected', commandStatus: 0x0b, name: 'ESME_RINVDSTADR' },
+    ]);
+    // Act
+    const result = await sendParts(bind, [part(1), part(2), part(3)], 'bulk', {
+      rate: rate().port,
+      policy: fast,
+    });
+    // Assess
+    expect(result).toMatchObject({ kind: 'failed', error: { code: 'ESME_RINVDSTADR' }, smscIds: ['7'] });
+    expect(bind.sent).toEqual([1, 2]);
+  });
+
+  it('when the first part cannot be sent, then nothing is on the wire and the message is not sent', async () => {
+    // Prepare
+    const bind = scripted([{ kind: 'not-sent', reason: 'not-bound' }]);
+    // Act
+    const result = await sendParts(bind, [part(1), part(2)], 'bulk', { rate: rate().port, policy: fast });
+    // Assess
+    expect(result).toEqual({ kind: 'not-sent', reason: 'not-bound' });
+  });
+
+  it('when a later part cannot be sent, then the message is unknown: its first part is on the wire', async () => {
+    // Prepare
+    const bind = scripted([accepted('3'), { kind: 'not-sent', reason: 'not-bound' }]);
+    // Act
+    const result = await sendParts(bind, [part(1), part(2)], 'bulk', { rate: rate().port, policy: fast });
+    // Assess
+    expect(result).toMatchObject({ kind: 'unknown', smscIds: ['3'] });
+    expect(result.kind === 'unknown' && result.reason).toMatch(/part 2 of 2/);
+  });
+
+  it('when a submit gets no answer, then the message is unknown and nothing more is sent', async () => {
+    // Prepare
+    const bind = scripted([{ kind: 'unknown', reason: 'timeout' }]);
+    // Act
+    const result = await sendParts(bind, [part(1), part(2)], 'bulk', { rate: rate().port, policy: fast });
+    // Assess
+    expect(result).toMatchObject({ kind: 'unknown', smscIds: [] });
+    expect(bind.sent).toEqual([1]);
+  });
+
+  it('when the limiter closes before a later part, then the message is unknown', async () => {
+    // Prepare
+    const bind = scripted([accepted('4')]);
+    const closed: RatePort = {
+      wait: () => Promise.reject(new Error('closed')),
+      onThrottled: () => undefined,
+      onSuccess: () => undefined,
+    };
+    // Act
+    const result = await sendParts(bind, [part(1), part(2)], 'bulk', { rate: closed, policy: fast });
+    // Assess
+    expect(result).toMatchObject({ kind: 'unknown', smscIds: ['4'] });
+  });
+});

@@ -1,0 +1,425 @@
+import { describe, expect, it } from 'vitest';
+import {
+  isReceiptText,
+  normaliseSmscId,
+  parseDeliveryReceipt,
+  type ReceiptInput,
+  ReceiptParseError,
+} from '#core/domain/receipts/receipt.ts';
+
+const DOCUMENT_EXAMPLE =
+  'id:854019 sub:001 dlvrd:001 submit date:1108202241 done date:1108202241 stat:DELIVRD err:000';
+const HLR_EXAMPLE =
+  'id:855469 stat:DELIVRD err:000 imsi:250023012345678 msc:79232510066 mcc:250 mnc:02 ' +
+  'cn:Russian+Federation net:MegaFON+open+Joint+Stock+Company rcn: rnet:';
+
+describe('parseDeliveryReceipt', () => {
+  it("when the provider document's example arrives as text, then every field is read", () => {
+    // Prepare
+    const input: ReceiptInput = { text: DOCUMENT_EXAMPLE };
+    // Act
+    const receipt = parseDeliveryReceipt(input);
+    // Assess
+    expect(receipt).toEqual({
+      smscId: '854019',
+      stat: 'DELIVRD',
+      outcome: 'delivered',
+      errorCode: 0,
+      submittedParts: 1,
+      deliveredParts: 1,
+      submitDate: '2011-08-20T22:41:00.000Z',
+      doneDate: '2011-08-20T22:41:00.000Z',
+      read: false,
+      clicked: false,
+      text: DOCUMENT_EXAMPLE,
+    });
+  });
+
+  it('when a receipt says UNDELIV with err:001, then it is undelivered with error 1', () => {
+    // Prepare
+    const input: ReceiptInput = {
+      text: 'id:854020 sub:001 dlvrd:000 submit date:1108202241 done date:1108202245 stat:UNDELIV err:001',
+    };
+    // Act
+    const receipt = parseDeliveryReceipt(input);
+    // Assess
+    expect(receipt).toMatchObject({
+      stat: 'UNDELIV',
+      outcome: 'undelivered',
+      errorCode: 1,
+      deliveredParts: 0,
+    });
+    expect(receipt.doneDate).toBe('2011-08-20T22:45:00.000Z');
+  });
+
+  it('when only standard TLVs carry the receipt, then id, state and error come from them', () => {
+    // Prepare
+    const input: ReceiptInput = {
+      text: '',
+      receiptedMessageId: '00854021\0',
+      messageState: 5,
+      networkErrorCode: Buffer.from([0x03, 0x00, 0x0b]),
+    };
+    // Act
+    const receipt = parseDeliveryReceipt(input);
+    // Assess
+    expect(receipt).toEqual({
+      smscId: '854021',
+      stat: 'UNDELIV',
+      outcome: 'undelivered',
+      errorCode: 11,
+      read: false,
+      clicked: false,
+      text: '',
+    });
+  });
+
+  it('when TLVs and text disagree, then the TLVs win and the text fills what they lack', () => {
+    // Prepare
+    const input: ReceiptInput = {
+      text: 'id:111 sub:002 dlvrd:002 submit date:2401311200 done date:2401311201 stat:UNDELIV err:006',
+      receiptedMessageId: '222',
+      messageState: 2,
+      networkErrorCode: Buffer.from([0x03, 0x00, 0x00]),
+    };
+    // Act
+    const receipt = parseDeliveryReceipt(input);
+    // Assess
+    expect(receipt).toMatchObject({
+      smscId: '222',
+      stat: 'DELIVRD',
+      outcome: 'delivered',
+      errorCode: 0,
+      submittedParts: 2,
+      deliveredParts: 2,
+      submitDate: '2024-01-31T12:00:00.000Z',
+    });
+  });
+
+  it('when the TLVs carry only the id, then state and error come from the text', () => {
+    // Prepare
+    const input: ReceiptInput = { text: 'stat:EXPIRED err:245', receiptedMessageId: 'ABC' };
+    // Act
+    const receipt = parseDeliveryReceipt(input);
+    // Assess
+    expect(receipt).toMatchObject({ smscId: '2748', stat: 'EXPIRED', outcome: 'expired', errorCode: 245 });
+  });
+
+  it.each([
+    [1, 'ENROUTE', 'enroute'],
+    [2, 'DELIVRD', 'delivered'],
+    [3, 'EXPIRED', 'expired'],
+    [4, 'DELETED', 'undelivered'],
+    [5, 'UNDELIV', 'undelivered'],
+    [6, 'ACCEPTD', 'enroute'],
+    [7, 'UNKNOWN', 'unknown'],
+    [8, 'REJECTD', 'rejected'],
+  ])('when message_state is %i, then stat is %s and the outcome %s', (messageState, stat, outcome) => {
+    // Prepare
+    const input: ReceiptInput = { text: '', receiptedMessageId: '1', messageState };
+    // Act
+    const receipt = parseDeliveryReceipt(input);
+    // Assess
+    expect(receipt).toMatchObject({ stat, outcome });
+  });
+
+  it.each([
+    ['DELIVRD', 'delivered'],
+    ['UNDELIV', 'undelivered'],
+    ['EXPIRED', 'expired'],
+    ['REJECTD', 'rejected'],
+    ['DELETED', 'undelivered'],
+    ['UNKNOWN', 'unknown'],
+    ['ACCEPTD', 'enroute'],
+    ['ENROUTE', 'enroute'],
+  ])('when the text says stat:%s, then the outcome is %s', (stat, outcome) => {
+    // Prepare
+    const input: ReceiptInput = { text: `id:1 stat:${stat} err:000` };
+    // Act
+    const receipt = parseDeliveryReceipt(input);
+    // Assess
+    expect(receipt).toMatchObject({ stat, outcome });
+  });
+
+  it('when the text has odd case, reordered and missing fields and a text: tail, then it still parses', () => {
+    // Prepare
+    const input: ReceiptInput = {
+      text: 'STAT:delivrd  Done Date:2402291530 ID:0042 Err:000 text:id:999 stat:UNDELIV err:001',
+    };
+    // Act
+    const receipt = parseDeliveryReceipt(input);
+    // Assess
+    expect(receipt).toMatchObject({
+      smscId: '42',
+      stat: 'DELIVRD',
+      errorCode: 0,
+      doneDate: '2024-02-29T15:30:00.000Z',
+    });
+    expect(receipt.submitDate).toBeUndefined();
+    expect(receipt.submittedParts).toBeUndefined();
+  });
+
+  it('when dates carry seconds, then the seconds are kept; when a date is impossible, then it is left out', () => {
+    // Prepare
+    const input: ReceiptInput = { text: 'id:7 submit date:240131120059 done date:2402301200 stat:DELIVRD' };
+    // Act
+    const receipt = parseDeliveryReceipt(input);
+    // Assess
+    expect(receipt.submitDate).toBe('2024-01-31T12:00:59.000Z');
+    expect(receipt).not.toHaveProperty('doneDate');
+  });
+
+  it('when neither TLVs nor text give a stat, then the receipt is unknown with no error code', () => {
+    // Prepare
+    const input: ReceiptInput = { text: 'id:7' };
+    // Act
+    const receipt = parseDeliveryReceipt(input);
+    // Assess
+    expect(receipt).toMatchObject({ stat: 'UNKNOWN', outcome: 'unknown', errorCode: 0 });
+  });
+
+  it('when network_error_code is shorter than 3 octets, then the text err: is used', () => {
+    // Prepare
+    const input: ReceiptInput = { text: 'id:7 stat:UNDELIV err:013', networkErrorCode: Buffer.from([0x03]) };
+    // Act
+    const receipt = parseDeliveryReceipt(input);
+    // Assess
+    expect(receipt.errorCode).toBe(13);
+  });
+
+  it('when network_error_code holds a two-byte code, then it is read big-endian after the network type', () => {
+    // Prepare
+    const input: ReceiptInput = {
+      text: 'id:7 stat:UNDELIV',
+      networkErrorCode: Buffer.from([0x03, 0x00, 0xfd]),
+    };
+    // Act
+    const receipt = parseDeliveryReceipt(input);
+    // Assess
+    expect(receipt.errorCode).toBe(253);
+  });
+
+  it('when the provider TLVs are present, then cost, parts, mcc/mnc and extra status are reported', () => {
+    // Prepare
+    const input: ReceiptInput = {
+      text: DOCUMENT_EXAMPLE,
+      tlvs: { cost: ' 1.2500\0', parts: 3, mccmnc: '25002', extraStatus: 6, flags: 0 },
+    };
+    // Act
+    const receipt = parseDeliveryReceipt(input);
+    // Assess
+    expect(receipt).toMatchObject({
+      cost: '1.2500',
+      parts: 3,
+      mccmnc: '25002',
+      mcc: '250',
+      mnc: '02',
+      read: true,
+      clicked: true,
+      messageType: 'sms',
+      paidFromSecondBalance: false,
+      template: false,
+    });
+    expect(receipt).not.toHaveProperty('templateType');
+  });
+
+  it.each([
+    [2, true, false],
+    [4, false, true],
+    [6, true, true],
+    [0, false, false],
+  ])('when extra status is %i, then read is %s and clicked %s', (extraStatus, read, clicked) => {
+    // Prepare
+    const input: ReceiptInput = { text: DOCUMENT_EXAMPLE, tlvs: { extraStatus } };
+    // Act
+    const receipt = parseDeliveryReceipt(input);
+    // Assess
+    expect({ read: receipt.read, clicked: receipt.clicked }).toEqual({ read, clicked });
+  });
+
+  it.each([
+    [0, 'sms'],
+    [1, 'flash'],
+    [2, 'binary'],
+    [3, 'wap-push'],
+    [4, 'hlr'],
+    [5, 'ping'],
+    [6, 'mms'],
+    [7, 'call'],
+    [8, 'mail'],
+    [9, 'unknown'],
+    [10, 'viber'],
+    [11, 'unknown'],
+    [12, 'social'],
+    [15, 'unknown'],
+  ])('when the flags type bits are %i, then the message type is %s', (flags, messageType) => {
+    // Prepare
+    const input: ReceiptInput = { text: DOCUMENT_EXAMPLE, tlvs: { flags } };
+    // Act
+    const receipt = parseDeliveryReceipt(input);
+    // Assess
+    expect(receipt.messageType).toBe(messageType);
+  });
+
+  it.each([
+    [0x0100, 'service'],
+    [0x0300, 'transactional'],
+    [0x0500, 'authorization'],
+    [0x0700, 'advertising'],
+  ])('when the flags are %i with the template bit, then the template type is %s', (flags, templateType) => {
+    // Prepare
+    const input: ReceiptInput = { text: DOCUMENT_EXAMPLE, tlvs: { flags } };
+    // Act
+    const receipt = parseDeliveryReceipt(input);
+    // Assess
+    expect(receipt).toMatchObject({ template: true, templateType });
+  });
+
+  it('when the template type bits are set without the template bit, then no template type is reported', () => {
+    // Prepare
+    const input: ReceiptInput = { text: DOCUMENT_EXAMPLE, tlvs: { flags: 0x0600 } };
+    // Act
+    const receipt = parseDeliveryReceipt(input);
+    // Assess
+    expect(receipt.template).toBe(false);
+    expect(receipt).not.toHaveProperty('templateType');
+  });
+
+  it('when flags combine viber, second balance and an advertising template, then each part is read', () => {
+    // Prepare
+    const flags = 10 | (1 << 5) | (1 << 8) | (0b11 << 9);
+    const input: ReceiptInput = { text: DOCUMENT_EXAMPLE, tlvs: { flags } };
+    // Act
+    const receipt = parseDeliveryReceipt(input);
+    // Assess
+    expect(receipt).toMatchObject({
+      messageType: 'viber',
+      paidFromSecondBalance: true,
+      template: true,
+      templateType: 'advertising',
+    });
+  });
+
+  it('when the cost is not a decimal number, then it is left out rather than guessed', () => {
+    // Prepare
+    const input: ReceiptInput = { text: DOCUMENT_EXAMPLE, tlvs: { cost: '1,25' } };
+    // Act
+    const receipt = parseDeliveryReceipt(input);
+    // Assess
+    expect(receipt).not.toHaveProperty('cost');
+  });
+
+  it("when the provider document's HLR example arrives, then its fields are URL-decoded and empty ones left out", () => {
+    // Prepare
+    const input: ReceiptInput = { text: HLR_EXAMPLE };
+    // Act
+    const receipt = parseDeliveryReceipt(input);
+    // Assess
+    expect(receipt).toMatchObject({ smscId: '855469', stat: 'DELIVRD', errorCode: 0, mcc: '250', mnc: '02' });
+    expect(receipt.mccmnc).toBe('25002');
+    expect(receipt.hlr).toEqual({
+      imsi: '250023012345678',
+      msc: '79232510066',
+      mcc: '250',
+      mnc: '02',
+      countryName: 'Russian Federation',
+      networkName: 'MegaFON open Joint Stock Company',
+    });
+  });
+
+  it('when an HLR subscriber roams, then rcn and rnet are not mistaken for cn and net', () => {
+    // Prepare
+    const input: ReceiptInput = {
+      text: 'id:1 stat:DELIVRD err:000 imsi:1 msc:2 mcc:250 mnc:01 rnet:Roam%20Net rcn:Fin%C3%A9 net:Home+Net cn:Here',
+    };
+    // Act
+    const receipt = parseDeliveryReceipt(input);
+    // Assess
+    expect(receipt.hlr).toMatchObject({
+      countryName: 'Here',
+      networkName: 'Home Net',
+      roamingCountryName: 'Finé',
+      roamingNetworkName: 'Roam Net',
+    });
+  });
+
+  it('when an HLR name is url-encoded in windows-1251, then it is decoded; a stray % stays', () => {
+    // Prepare
+    const input: ReceiptInput = { text: 'id:1 stat:DELIVRD imsi:1 cn:%D0%EE%F1%F1%E8%FF+x% net:%CC%D2%D1' };
+    // Act
+    const receipt = parseDeliveryReceipt(input);
+    // Assess
+    expect(receipt.hlr?.countryName).toBe('Россия x%');
+    expect(receipt.hlr?.networkName).toBe('МТС');
+  });
+
+  it('when an HLR name carries ASCII "_", then it stays "_"', () => {
+    // Prepare
+    const input: ReceiptInput = { text: 'id:1 stat:DELIVRD imsi:1 net:T2_Mobile cn:Russian+Federation' };
+    // Act
+    const receipt = parseDeliveryReceipt(input);
+    // Assess
+    expect(receipt.hlr).toMatchObject({ networkName: 'T2_Mobile', countryName: 'Russian Federation' });
+  });
+
+  it('when the flags say HLR but the text has no HLR fields, then an empty HLR result is present', () => {
+    // Prepare
+    const input: ReceiptInput = { text: 'id:1 stat:UNDELIV err:001', tlvs: { flags: 4 } };
+    // Act
+    const receipt = parseDeliveryReceipt(input);
+    // Assess
+    expect(receipt.hlr).toEqual({});
+  });
+
+  it('when the receipt is not an HLR one, then there is no HLR result', () => {
+    // Prepare
+    const input: ReceiptInput = { text: DOCUMENT_EXAMPLE, tlvs: { flags: 0 } };
+    // Act
+    const receipt = parseDeliveryReceipt(input);
+    // Assess
+    expect(receipt).not.toHaveProperty('hlr');
+  });
+
+  it('when the receipt id is in hex, then it is normalised to the decimal of SUBMIT_SM_RESP', () => {
+    // Prepare
+    const input: ReceiptInput = { text: 'id:D0833 stat:DELIVRD', receiptedMessageId: '000D0833' };
+    // Act
+    const receipt = parseDeliveryReceipt(input);
+    // Assess
+    expect(receipt.smscId).toBe('854067');
+    expect(receipt.smscId).toBe(normaliseSmscId('854067'));
+  });
+
+  it.each([
+    ['an empty text and no TLV', { text: '' }],
+    ['an MO-like text', { text: 'hello, how are you?' }],
+    ['an empty id', { text: 'id: stat:DELIVRD err:000' }],
+    ['a blank TLV id', { text: 'stat:DELIVRD', receiptedMessageId: ' \0' }],
+  ])('when a receipt has %s, then it is refused as unparseable', (_, input: ReceiptInput) => {
+    // Prepare
+    // Act
+    const parse = () => parseDeliveryReceipt(input);
+    // Assess
+    expect(parse).toThrow(ReceiptParseError);
+    expect(parse).toThrow(expect.objectContaining({ code: 'receipt_unparseable' }));
+  });
+});
+
+describe('isReceiptText', () => {
+  it.each([
+    [DOCUMENT_EXAMPLE, true],
+    [HLR_EXAMPLE, true],
+    ['stat:UNDELIV id:5', true],
+    ['Hello, see you at 5', false],
+    ['id:5 is my order', false],
+    ['my stat:DELIVRD', false],
+    ['text:id:1 stat:DELIVRD', false],
+    ['id:5 stat:GREAT', false],
+  ])('when the text is %j, then it is a receipt: %s', (text, expected) => {
+    // Prepare
+    // Act
+    const result = isReceiptText(text);
+    // Assess
+    expect(result).toBe(expected);
+  });
+});

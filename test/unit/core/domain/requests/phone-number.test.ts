@@ -1,0 +1,223 @@
+import { describe, expect, it } from 'vitest';
+import type { MessageKind } from '#core/domain/messages/message-kinds.ts';
+import {
+  InvalidEmailAddressError,
+  maskEmailAddress,
+  normaliseEmailAddress,
+} from '#core/domain/requests/email-address.ts';
+import {
+  InvalidPhoneNumberError,
+  maskPhoneNumber,
+  NotMobileNumberError,
+  normalisePhoneNumber,
+  parsePhoneNumber,
+} from '#core/domain/requests/phone-number.ts';
+import { maskRecipient, normaliseRecipient } from '#core/domain/requests/recipient.ts';
+import { domainErrorOf } from '../support.ts';
+
+describe('normalisePhoneNumber', () => {
+  it.each([
+    ['+79991234567', '+79991234567'],
+    ['79991234567', '+79991234567'],
+    ['+7 999 123 45 67', '+79991234567'],
+    ['+7-999-123-45-67', '+79991234567'],
+    ['+7 (999) 123-45-67', '+79991234567'],
+    ['  +7.999.123.45.67 ', '+79991234567'],
+    ['+491701234567', '+491701234567'],
+    ['+12015550123', '+12015550123'],
+  ])('when the input is %j, then the E.164 form is %s', (input, expected) => {
+    // Prepare
+    const options = {};
+    // Act
+    const e164 = normalisePhoneNumber(input, options);
+    // Assess
+    expect(e164).toBe(expected);
+  });
+
+  it('when the number is a Moscow landline, then it is refused as not mobile', () => {
+    // Prepare
+    const input = '+74951234567';
+    // Act
+    const error = domainErrorOf(() => normalisePhoneNumber(input));
+    // Assess
+    expect(error).toBeInstanceOf(NotMobileNumberError);
+    expect(error.code).toBe('not_mobile_number');
+    expect(error.path).toEqual(['to']);
+    expect(error.message).toContain('+74951234567 is a fixed-line number');
+  });
+
+  it('when fixed lines are allowed, then a landline is accepted', () => {
+    // Prepare
+    const input = '+7 495 123-45-67';
+    // Act
+    const e164 = normalisePhoneNumber(input, { allowFixedLine: true });
+    // Assess
+    expect(e164).toBe('+74951234567');
+  });
+
+  it('when the number is toll-free, then it is refused even where landlines are allowed', () => {
+    // Prepare
+    const input = '+78001234567';
+    // Act
+    const error = domainErrorOf(() => normalisePhoneNumber(input, { allowFixedLine: true }));
+    // Assess
+    expect(error.code).toBe('not_mobile_number');
+  });
+
+  it.each([
+    ['too short', '+7999'],
+    ['letters', '+7999FLOWERS'],
+    ['letters only', 'abc'],
+    ['national trunk prefix instead of a country code', '89991234567'],
+    ['international 00 prefix', '0079991234567'],
+    ['a plus in the middle', '7+9991234567'],
+    ['empty', ''],
+    ['an e-mail address', 'anna@example.com'],
+    ['far too long', `+7${'9'.repeat(40)}`],
+  ])('when the input is %s, then it is invalid_phone_number', (_, input) => {
+    // Prepare
+    const path = ['messages', 2, 'to'];
+    // Act
+    const error = domainErrorOf(() => normalisePhoneNumber(input, { path }));
+    // Assess
+    expect(error).toBeInstanceOf(InvalidPhoneNumberError);
+    expect(error.code).toBe('invalid_phone_number');
+    expect(error.path).toEqual(path);
+  });
+
+  it('when a number is parsed, then its type is reported', () => {
+    // Prepare
+    const inputs = ['+79991234567', '+74951234567', '+12015550123', '+78001234567'];
+    // Act
+    const types = inputs.map((input) => parsePhoneNumber(input).type);
+    // Assess
+    expect(types).toEqual(['MOBILE', 'FIXED_LINE', 'FIXED_LINE_OR_MOBILE', 'OTHER']);
+  });
+});
+
+describe('normaliseEmailAddress', () => {
+  it.each([
+    ['anna@example.com', 'anna@example.com'],
+    [' Anna.Smith+sms@Mail.Example.RU ', 'Anna.Smith+sms@mail.example.ru'],
+    ['a_b-c@xn--80ak6aa92e.xn--p1ai', 'a_b-c@xn--80ak6aa92e.xn--p1ai'],
+  ])('when the address is %j, then it is kept with a lower-case domain', (input, expected) => {
+    // Prepare
+    const path = ['to'];
+    // Act
+    const address = normaliseEmailAddress(input, path);
+    // Assess
+    expect(address).toBe(expected);
+  });
+
+  it.each([
+    'anna',
+    '@example.com',
+    'anna@',
+    'anna@example',
+    'anna@@example.com',
+    'an na@example.com',
+    '.anna@example.com',
+    'an..na@example.com',
+    'anna@-example.com',
+    'anna@example.c',
+    '"anna"@example.com',
+    `${'a'.repeat(65)}@example.com`,
+  ])('when the address is %j, then it is invalid_email_address', (input) => {
+    // Prepare
+    const path = ['to'];
+    // Act
+    const error = domainErrorOf(() => normaliseEmailAddress(input, path));
+    // Assess
+    expect(error).toBeInstanceOf(InvalidEmailAddressError);
+    expect(error.code).toBe('invalid_email_address');
+    expect(error.path).toEqual(['to']);
+  });
+});
+
+describe('normaliseRecipient', () => {
+  it('when the kind is mail, then the recipient is an e-mail address', () => {
+    // Prepare
+    const to = 'Anna@Example.com';
+    // Act
+    const recipient = normaliseRecipient(to, 'mail');
+    // Assess
+    expect(recipient).toBe('Anna@example.com');
+  });
+
+  it('when the kind is mail and the recipient is a phone number, then it is invalid_email_address', () => {
+    // Prepare
+    const to = '+79991234567';
+    // Act
+    const error = domainErrorOf(() => normaliseRecipient(to, 'mail'));
+    // Assess
+    expect(error.code).toBe('invalid_email_address');
+  });
+
+  it('when the kind is call, then a landline is a valid recipient', () => {
+    // Prepare
+    const to = '+74951234567';
+    // Act
+    const recipient = normaliseRecipient(to, 'call');
+    // Assess
+    expect(recipient).toBe('+74951234567');
+  });
+
+  it.each<MessageKind>(['sms', 'flash', 'viber', 'soc', 'tgm', 'bot', 'hlr', 'ping'])(
+    'when the kind is %s, then a landline is refused as not mobile',
+    (kind) => {
+      // Prepare
+      const to = '+74951234567';
+      // Act
+      const error = domainErrorOf(() => normaliseRecipient(to, kind));
+      // Assess
+      expect(error.code).toBe('not_mobile_number');
+    },
+  );
+
+  it('when the kind is sms and the recipient is an e-mail address, then it is invalid_phone_number', () => {
+    // Prepare
+    const to = 'anna@example.com';
+    // Act
+    const error = domainErrorOf(() => normaliseRecipient(to, 'sms'));
+    // Assess
+    expect(error.code).toBe('invalid_phone_number');
+  });
+});
+
+describe('masking for logs', () => {
+  it('when a phone number is masked, then only the first 4 and last 2 digits show', () => {
+    // Prepare
+    const e164 = '+79991234567';
+    // Act
+    const masked = maskPhoneNumber(e164);
+    // Assess
+    expect(masked).toBe('+7999*****67');
+  });
+
+  it('when a very short number is masked, then no digit shows', () => {
+    // Prepare
+    const e164 = '+12345';
+    // Act
+    const masked = maskPhoneNumber(e164);
+    // Assess
+    expect(masked).toBe('+*****');
+  });
+
+  it('when an e-mail address is masked, then only its first character and domain show', () => {
+    // Prepare
+    const address = 'john.smith@example.com';
+    // Act
+    const masked = maskEmailAddress(address);
+    // Assess
+    expect(masked).toBe('j***@example.com');
+  });
+
+  it('when any recipient is masked, then the right mask is chosen', () => {
+    // Prepare
+    const recipients = ['+79991234567', 'john@example.com'];
+    // Act
+    const masked = recipients.map(maskRecipient);
+    // Assess
+    expect(masked).toEqual(['+7999*****67', 'j***@example.com']);
+  });
+});
