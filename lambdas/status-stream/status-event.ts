@@ -1,7 +1,7 @@
 import { fromMessageItem, isMessageItem } from '#core/aws/messages/message-item.ts';
 import { AdapterError } from '#core/domain/errors.ts';
 import type { MessageKind } from '#core/domain/messages/message-kinds.ts';
-import type { MessageError, MessageRecord } from '#core/domain/messages/message-model.ts';
+import type { MessageError, MessageRecord, ProviderReport } from '#core/domain/messages/message-model.ts';
 import { MESSAGE_STATUSES, type MessageStatus } from '#core/domain/messages/message-state.ts';
 import { fromStreamImage } from './attribute-values.ts';
 import type { DynamoDbStreamRecord } from './stream-event.ts';
@@ -32,6 +32,8 @@ export interface MessageStatusChanged {
   read: boolean;
   clicked: boolean;
   hlr: Record<string, string> | null;
+  /** What the provider's receipt said beyond the status: message type, template, parts, dates. */
+  report: ProviderReport | null;
   /** When the change was written (the record's updatedAt), ISO 8601 UTC. */
   at: string;
 }
@@ -107,6 +109,7 @@ function toEvent(record: MessageRecord, previousStatus: MessageStatus): MessageS
     read: record.read === true,
     clicked: record.clicked === true,
     hlr: record.hlr ?? null,
+    report: record.report ?? null,
     at: record.updatedAt,
   };
 }
