@@ -11,7 +11,7 @@ import {
   decideAntiLoop,
 } from '#core/domain/provider/anti-loop.ts';
 
-// The anti-loop rules (core/domain/anti-loop.ts) across Lambda invocations and tasks, kept in ONE
+// The anti-loop rules (core/domain/provider/anti-loop.ts) across Lambda invocations and tasks, kept in ONE
 // small item per number in the messages table (`LOOP#TO#<hash of the number>`; the status stream's
 // filter only passes `MSG#` items): the streak of short gaps and the duplicate windows of the texts
 // sent to it (an identical request always has the same number). Read, decide, then write it back on

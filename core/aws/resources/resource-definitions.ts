@@ -56,7 +56,7 @@ const DAY_SECONDS = 24 * 60 * 60;
  * - `IDEM#<key>`            idempotency record `{ requestHash, response, messageId }`
  * - `LEASE#<systemId>`      the bind lease `{ owner, expiresAtMs }`
  * - `LOOP#TO#<hash>`        anti-loop state of a number `{ lastAtMs, streak, sent, version }`
- *                           (core/aws/anti-loop-guard.ts)
+ *                           (core/aws/anti-loop/anti-loop-guard.ts)
  * The stream carries both images so the status consumer sees which status a change came from.
  */
 export const MESSAGES_TABLE = {
