@@ -1,7 +1,9 @@
 // The bind-service process: config from the environment, the service, and the signals. SIGTERM (ECS
 // stopping the task) or SIGINT: stop taking work, drain the window, unbind, release the lease, exit
 // 0. A fatal condition (login refused, lease lost) or an unhandled error: log it and exit non-zero.
+import { VAR } from '#core/config/variables.ts';
 import { loadConfig } from './config.ts';
+import { armCrashPoint } from './crash-points.ts';
 import { bindServiceLogger } from './logger.ts';
 import { startBindService } from './service.ts';
 
@@ -17,6 +19,8 @@ process.on('uncaughtException', (error) => die('uncaught exception', error));
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
+  const crashAt = armCrashPoint(process.env[VAR.FAULT_CRASH_AT]);
+  if (crashAt) log.warn('crash point armed (fault testing only)', { crashAt });
   const service = await startBindService(config, { log: bindServiceLogger(config.logLevel) });
   let exiting = false;
   const exit = async (code: number, reason: string) => {

@@ -92,7 +92,7 @@ export function throughputPerTask(accountThroughput: number, desiredCount: numbe
 
 /** ECS waits at most 120 s between SIGTERM and SIGKILL on Fargate. */
 export const FARGATE_MAX_STOP_TIMEOUT_SECONDS = 120;
-/** After the drain: unbind, lease release, last log lines. */
+/** Besides the drain: the last open long poll (SQS_WAIT_SECONDS, at most 20 s; a stop lets it finish), unbind, lease release, last log lines. */
 const STOP_MARGIN_SECONDS = 40;
 
 /** Seconds ECS waits after SIGTERM: the drain plus time to unbind; at least 60 s. */

@@ -69,6 +69,8 @@ export const VARIABLES = {
   METRICS_NAMESPACE: 'CloudWatch namespace of the EMF metrics; unset: no metrics',
   METRICS_SERVICE: 'the Service dimension of the metrics',
   METRICS_INTERVAL_SECONDS: 'how often metrics are written',
+  FAULT_CRASH_AT:
+    'testing only (fault suite): a named point where the bind-service kills itself; see bind-service/crash-points.ts',
   // Status callbacks (status-stream enqueues them; the callback worker signs and posts)
   CALLBACK_SIGNING_SECRET: 'HMAC key of callback signatures (local mode)',
   CALLBACK_SIGNING_SECRET_ARN: 'Secrets Manager secret holding the HMAC key of callback signatures',

@@ -9,7 +9,15 @@ export interface TcpProxy {
   close(): Promise<void>;
 }
 
-export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
+export interface TcpProxyOptions {
+  /** Holds every chunk the server sends for this long before passing it on (a slow network back). */
+  answerDelayMs?: number;
+}
+
+export async function startTcpProxy(
+  target: { host: string; port: number },
+  options: TcpProxyOptions = {},
+): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
   let cut = false;
   const track = (socket: Socket) => {
@@ -25,7 +33,15 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     }
     const upstream = createConnection(target);
     track(upstream);
-    client.pipe(upstream).pipe(client);
+    client.pipe(upstream);
+    const delayMs = options.answerDelayMs ?? 0;
+    if (delayMs > 0) {
+      upstream.on('data', (chunk: Buffer) =>
+        setTimeout(() => client.writable && client.write(chunk), delayMs),
+      );
+    } else {
+      upstream.pipe(client);
+    }
     client.once('close', () => upstream.destroy());
     upstream.once('close', () => client.destroy());
   });

@@ -11,6 +11,7 @@ import { newMessageId } from '#core/domain/messages/message-id.ts';
 import { parseDeliveryReceipt, ReceiptParseError } from '#core/domain/receipts/receipt.ts';
 import type { SmscIdBase } from '#core/domain/receipts/smsc-id.ts';
 import type { Logger } from '#core/observability/logger.ts';
+import { crashPoint } from '../../crash-points.ts';
 import type { DispatchStats } from '../flow/stats.ts';
 import type { InboundPartsStore, InboundStore, ReceiptStore } from '../ports.ts';
 import { deliveryKind, receiptTextOf } from './delivery-kind.ts';
@@ -64,6 +65,7 @@ export function deliveryHandler(deps: DeliveryDeps): DeliverHandler {
       return STORED;
     }
     const result = await deps.receipts.applyReceipt(receipt);
+    crashPoint('after-receipt-stored');
     deps.stats.receipts[result === 'orphan-stored' ? 'orphan' : result] += 1;
     deps.log.debug('receipt stored', { smscId: receipt.smscId, stat: receipt.stat, result });
     return STORED;

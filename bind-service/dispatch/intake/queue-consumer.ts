@@ -49,7 +49,12 @@ export class QueueConsumer {
     for (let i = 0; i < this.options.pollers; i++) this.loops.push(this.poll());
   }
 
-  /** Stops receiving (an open long poll is aborted); messages already held carry on. */
+  /**
+   * Stops receiving; messages already held carry on. An open long poll is let finish, never
+   * aborted: SQS hid whatever it answered with, and an answer thrown away would keep those messages
+   * hidden for the whole visibility timeout. What it brings is given back by the pipeline at once.
+   * That costs a stop at most one long-poll wait (SQS_WAIT_SECONDS), inside ECS's stop margin.
+   */
   async stopReceiving(): Promise<void> {
     this.abort.abort();
     for (const wake of this.roomWaiters.splice(0)) wake();
@@ -88,7 +93,7 @@ export class QueueConsumer {
       if (signal.aborted || count <= 0) continue;
       this.reserved += count;
       try {
-        const messages = await this.options.queue.receive(count, this.options.waitSeconds, signal);
+        const messages = await this.options.queue.receive(count, this.options.waitSeconds);
         for (const message of messages) this.accept(message);
       } catch (error) {
         if (signal.aborted) break;

@@ -11,6 +11,7 @@
 // Only when that fails too is the SQS message left, logged with its ids.
 import type { MessageKind } from '#core/domain/messages/message-kinds.ts';
 import type { Logger } from '#core/observability/logger.ts';
+import { crashPoint } from '../../crash-points.ts';
 import type { DispatchStats } from '../flow/stats.ts';
 import type { HeldMessage } from '../intake/held-messages.ts';
 import type { LaneQueue } from '../intake/sqs-lane.ts';
@@ -60,6 +61,7 @@ export async function recordOutcome(
   try {
     switch (result.kind) {
       case 'submitted':
+        crashPoint('after-submit-resp');
         await recordSubmitted(subject, result.smscIds, patiently, write, deps, context);
         break;
       case 'failed':
@@ -104,6 +106,7 @@ export async function recordOutcome(
     });
     return;
   }
+  if (result.kind === 'submitted') crashPoint('after-submitted-write');
   await queue.delete(held.receiptHandle).catch((error) => {
     log.warn('recorded message not deleted from its queue; its redelivery will be dropped', {
       ...context,

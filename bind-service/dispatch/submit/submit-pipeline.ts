@@ -19,6 +19,7 @@ import type { Lane } from '#core/aws/resources/resource-definitions.ts';
 import { acceptedMessageRecord } from '#core/domain/messages/message-model.ts';
 import type { PrepareOptions } from '#core/domain/messages/prepare-message.ts';
 import type { Logger } from '#core/observability/logger.ts';
+import { crashPoint } from '../../crash-points.ts';
 import type { BindPool } from '../binds/bind-pool.ts';
 import { whenAborted } from '../flow/abort.ts';
 import { ClaimGate } from '../flow/claim-gate.ts';
@@ -156,6 +157,7 @@ export class SubmitPipeline {
       if (await expired()) return;
       const claim = await this.claim(id, parsed, held, queue);
       if (claim !== 'claimed') return;
+      crashPoint('after-claim');
       const tokenTaken = await this.firstToken(held.lane);
       leaveGate();
       // Stopping before the token: nothing went on the wire, so the claim is given back.

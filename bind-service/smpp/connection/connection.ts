@@ -3,6 +3,7 @@
 // decision: answering enquire_link and unbind, nacking unknown requests, keep-alive, and the few
 // control requests (bind, enquire_link, query_sm, unbind) that each get their own timer.
 import type { ConnectionOptions } from 'node:tls';
+import { crashPoint } from '../../crash-points.ts';
 import type { SmppHost, TlsSettings } from '../config.ts';
 import { ConnectError, ConnectionLostError, ResponseTimeoutError } from '../errors.ts';
 import type { DisconnectReason } from '../events.ts';
@@ -85,6 +86,9 @@ export class SmppConnection {
     this.session.on('error', (error: NodeJS.ErrnoException) => this.onError(error));
     this.session.on('close', () => this.onSocketClose());
     this.session.on('pdu', (pdu: PDU) => this.onIncoming(pdu));
+    this.session.on('send', (pdu: PDU) => {
+      if (pdu.command === 'submit_sm') crashPoint('after-submit-written');
+    });
   }
 
   get isOpen(): boolean {

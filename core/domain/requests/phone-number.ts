@@ -2,12 +2,13 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { DomainError } from '#core/domain/errors.ts';
 
 // Recipients go to the SMSC as destination TON 1 / NPI 1 (international), so a number must carry its
-// country code. We accept "+79991234567" and the same digits without the "+" ("79991234567"), with
-// spaces, dashes, dots and parentheses as people write them. We do not guess a country for national
-// forms ("89991234567", "0049..."): a wrong guess would text a stranger; such input is invalid.
+// country code, written with its "+": "+79991234567", with spaces, dashes, dots and parentheses as
+// people write them. Digits without the "+" are refused, not read as international: "2015550123"
+// (a US number written nationally) is also a valid Egyptian number once a "+" is put in front, and
+// a wrong guess texts a stranger. National forms ("89991234567", "0049...") are refused likewise.
 // The `max` metadata is needed for getType() (mobile vs fixed line).
 
-const ALLOWED_CHARACTERS = /^\+?[0-9 ()./-]+$/;
+const ALLOWED_CHARACTERS = /^\+[0-9 ()./-]+$/;
 const SEPARATORS = /[ ()./-]/g;
 const MAX_INPUT_LENGTH = 32;
 
@@ -18,7 +19,7 @@ export class InvalidPhoneNumberError extends DomainError {
 
   constructor(input: string, path: readonly (string | number)[] = ['to']) {
     super(
-      `${JSON.stringify(input)} is not a valid phone number in international format (e.g. +79991234567)`,
+      `${JSON.stringify(input)} is not a valid phone number: write it in international format with its + (e.g. +79991234567)`,
       path,
     );
   }
@@ -49,8 +50,7 @@ export function parsePhoneNumber(
     throw new InvalidPhoneNumberError(input, path);
   }
   const digits = trimmed.replace(SEPARATORS, '');
-  const international = digits.startsWith('+') ? digits : `+${digits}`;
-  const parsed = parsePhoneNumberFromString(international);
+  const parsed = parsePhoneNumberFromString(digits);
   if (!parsed?.isValid()) throw new InvalidPhoneNumberError(input, path);
   return { e164: parsed.number, type: toPhoneNumberType(parsed.getType()) };
 }

@@ -22,6 +22,8 @@ export interface CaseContext {
 export interface CaseSpec extends Omit<FaultStackOptions, 'prefix'> {
   /** Stable number, as in the issue's list. */
   number: number;
+  /** One of several runs of the same case (e.g. a crash point): its own row in the report. */
+  variant?: string;
   name: string;
   act(context: CaseContext): Promise<void>;
   /** How long the system may take to settle after the act; default 60 s. */
@@ -115,7 +117,7 @@ function writeRow(spec: CaseSpec, result: CaseResult): void {
   const { report } = result;
   const row = {
     number: spec.number,
-    name: spec.name,
+    name: spec.variant ? `${spec.name}: ${spec.variant}` : spec.name,
     sent: report.sent,
     states: report.states,
     duplicates: report.duplicates.length,
@@ -129,7 +131,10 @@ function writeRow(spec: CaseSpec, result: CaseResult): void {
     ranAt: new Date().toISOString(),
   };
   writeFileSync(
-    join(resultsDir, `case-${String(spec.number).padStart(2, '0')}.json`),
+    join(
+      resultsDir,
+      `case-${String(spec.number).padStart(2, '0')}${spec.variant ? `-${spec.variant}` : ''}.json`,
+    ),
     `${JSON.stringify(row, null, 2)}\n`,
   );
 }

@@ -14,7 +14,7 @@ function prepare(body: SendMessageInput, options: PrepareOptions = OPTIONS) {
 describe('prepareMessage', () => {
   it('when a short Latin text is sent, then it goes as one GSM 7-bit part with the default validity', () => {
     // Prepare
-    const body = { to: '79991234567', text: 'Your code is 1234' };
+    const body = { to: '+79991234567', text: 'Your code is 1234' };
     // Act
     const prepared = prepare(body);
     // Assess

@@ -8,7 +8,7 @@ const recipients = (count: number) =>
 describe('sendBatchSchema', () => {
   it('when one text goes to many recipients, then they are normalised and the batch is bulk', () => {
     // Prepare
-    const body = { to: ['+7 999 123-45-67', '79991234568'], text: 'Sale!', from: 'Shop' };
+    const body = { to: ['+7 999 123-45-67', '+79991234568'], text: 'Sale!', from: 'Shop' };
     // Act
     const batch = sendBatchSchema.parse(body);
     // Assess
@@ -125,7 +125,7 @@ describe('sendBatchSchema', () => {
 
   it('when a recipient is a landline or repeats another, then the entry is named', () => {
     // Prepare
-    const body = { to: ['+79991234567', '+74951234567', '7 999 123 45 67'], text: 'Hi' };
+    const body = { to: ['+79991234567', '+74951234567', '+7 999 123 45 67'], text: 'Hi' };
     // Act
     const codes = codesOf(sendBatchSchema, body);
     // Assess

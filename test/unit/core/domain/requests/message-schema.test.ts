@@ -52,7 +52,7 @@ describe('sendMessageSchema', () => {
 
   it('when the recipient is written with spaces, dashes and parentheses, then it comes out in E.164', () => {
     // Prepare
-    const body = { ...MINIMAL, to: ' 7 999 123-45-67 ' };
+    const body = { ...MINIMAL, to: ' +7 999 123-45-67 ' };
     // Act
     const request = sendMessageSchema.parse(body);
     // Assess
@@ -306,7 +306,8 @@ describe('sendMessageSchema', () => {
       {
         code: 'invalid_phone_number',
         path: ['to'],
-        message: 'to: "+7999" is not a valid phone number in international format (e.g. +79991234567)',
+        message:
+          'to: "+7999" is not a valid phone number: write it in international format with its + (e.g. +79991234567)',
       },
     ]);
   });

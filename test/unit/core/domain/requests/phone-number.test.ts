@@ -18,7 +18,6 @@ import { domainErrorOf } from '../support.ts';
 describe('normalisePhoneNumber', () => {
   it.each([
     ['+79991234567', '+79991234567'],
-    ['79991234567', '+79991234567'],
     ['+7 999 123 45 67', '+79991234567'],
     ['+7-999-123-45-67', '+79991234567'],
     ['+7 (999) 123-45-67', '+79991234567'],
@@ -69,6 +68,8 @@ describe('normalisePhoneNumber', () => {
     ['letters', '+7999FLOWERS'],
     ['letters only', 'abc'],
     ['national trunk prefix instead of a country code', '89991234567'],
+    ['international digits without the +', '79991234567'],
+    ['a US number written nationally (valid in Egypt with a +)', '2015550123'],
     ['international 00 prefix', '0079991234567'],
     ['a plus in the middle', '7+9991234567'],
     ['empty', ''],
