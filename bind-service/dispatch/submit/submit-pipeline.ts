@@ -140,7 +140,9 @@ export class SubmitPipeline {
       expireIfDue(id, parsed.prepared.validityMinutes, held, queue, {
         ...this.deps,
         clock: this.clock,
-        createRecord: () => this.createRecord(id, parsed, held.lane),
+        createRecord: async () => {
+          await this.createRecord(id, parsed, held.lane);
+        },
       });
     if (await expired()) return;
     const gate = this.gates[held.lane];
@@ -215,8 +217,11 @@ export class SubmitPipeline {
     let result = await retryTransient(claim, this.deps.writeRetry);
     if (result === 'not-found') {
       // Published straight to SQS (with or without an id): nobody recorded it yet.
-      await this.createRecord(id, parsed, held.lane);
+      const created = await this.createRecord(id, parsed, held.lane);
+      // Only the copy that made the record asks the anti-loop rules: another copy of the same send
+      // (same id) would otherwise be refused as a duplicate of the message itself.
       if (
+        created &&
         this.deps.guard &&
         !(await admitStraightToQueue(this.deps.guard, id, parsed, held, queue, this.deps))
       ) {
@@ -249,7 +254,8 @@ export class SubmitPipeline {
     return 'handled';
   }
 
-  private async createRecord(id: string, parsed: Valid, lane: Lane): Promise<void> {
+  /** True when this call made the record; false when another copy of the same send made it first. */
+  private async createRecord(id: string, parsed: Valid, lane: Lane): Promise<boolean> {
     const { message, prepared } = parsed;
     const record = {
       ...acceptedMessageRecord({
@@ -264,9 +270,11 @@ export class SubmitPipeline {
     };
     try {
       await retryTransient(() => this.deps.messages.createAccepted(record), this.deps.writeRetry);
+      return true;
     } catch (error) {
       // Another copy of the same send (same derived id) created it first: that is fine.
       if (!(error instanceof DuplicateMessageIdError)) throw error;
+      return false;
     }
   }
 }
