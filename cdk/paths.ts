@@ -12,6 +12,7 @@ export const ENTRIES = {
   api: fromRoot('lambdas/api/handler.ts'),
   statusStream: fromRoot('lambdas/status-stream/handler.ts'),
   callbacks: fromRoot('lambdas/callbacks/handler.ts'),
+  sweeper: fromRoot('lambdas/sweeper/handler.ts'),
   lockFile: fromRoot('package-lock.json'),
   /** Relative to PROJECT_ROOT, as Docker wants it. */
   bindServiceDockerfile: 'bind-service/Dockerfile',

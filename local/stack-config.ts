@@ -13,6 +13,8 @@ export type { Env };
 export const LOCAL_LOGIN = { systemId: 'local', password: 'local-only' } as const;
 /** The provider's default account rate (SPEC §2). */
 export const DEFAULT_THROUGHPUT = 30;
+/** `npm start` sweeps for accepted records never enqueued this often by default. */
+export const DEFAULT_SWEEP_INTERVAL_SECONDS = 60;
 /** Receipts arrive this long after the submit, like a fast network. */
 export const DEFAULT_RECEIPT_DELAY_MS = 200;
 
@@ -94,6 +96,29 @@ export function apiEnv(input: ComponentEnvInput): Record<string, string> {
     [VAR.URGENT_QUEUE_URL]: input.queues.urgent,
     [VAR.BULK_QUEUE_URL]: input.queues.bulk,
   };
+}
+
+/** The sweeper's variables (lambdas/sweeper/config.ts); SWEEP_* pass through. */
+export function sweeperEnv(input: ComponentEnvInput): Record<string, string> {
+  return {
+    [VAR.AWS_REGION]: input.region,
+    [VAR.AWS_ENDPOINT_URL_DYNAMODB]: input.endpoints.dynamodb,
+    [VAR.AWS_ENDPOINT_URL_SQS]: input.endpoints.sqs,
+    [VAR.MESSAGES_TABLE]: input.tables.messages,
+    [VAR.URGENT_QUEUE_URL]: input.queues.urgent,
+    [VAR.BULK_QUEUE_URL]: input.queues.bulk,
+    ...passThrough(input.env, [
+      VAR.SWEEP_AGE_SECONDS,
+      VAR.SWEEP_LOOKBACK_HOURS,
+      VAR.SWEEP_MAX_PER_RUN,
+      VAR.SWEEP_CONCURRENCY,
+    ]),
+  };
+}
+
+/** How often `npm start` sweeps (the AWS schedule runs every 2 minutes); SWEEP_INTERVAL_SECONDS. */
+export function sweepIntervalMs(env: Env): number {
+  return positiveNumber(env, VAR.SWEEP_INTERVAL_SECONDS, DEFAULT_SWEEP_INTERVAL_SECONDS) * 1000;
 }
 
 /** The bind-service's variables (see bind-service/config.ts); SMPP_* pass through unless simulated. */

@@ -42,6 +42,7 @@ import {
   usesSimulator,
 } from '#local/stack-config.ts';
 import { type StreamPoller, startStreamPoller } from '#local/stream-poller.ts';
+import { startLocalSweeper } from '#local/sweeper-loop.ts';
 
 // The whole system on one machine (`npm start`, the stack integration tests, the pipeline benchmark):
 // DynamoDB Local and fauxqs, the tables and queues from the definitions the CDK stack uses, the SMSC
@@ -49,7 +50,10 @@ import { type StreamPoller, startStreamPoller } from '#local/stream-poller.ts';
 // poller feeding the status handler. Everything runs in this process except DynamoDB Local's JVM.
 
 export interface LocalStackOptions {
-  /** SMPP_*, MAX_PARTS, LOG_LEVEL, CALLBACK_SIGNING_SECRET, EVENT_BUS_NAME; `npm start` passes process.env. */
+  /**
+   * SMPP_*, MAX_PARTS, LOG_LEVEL, CALLBACK_SIGNING_SECRET, EVENT_BUS_NAME, SWEEP_*; `npm start` passes
+   * process.env.
+   */
   env?: Env;
   /** API port; 0 picks a free one (tests). Default 3000. */
   apiPort?: number;
@@ -191,6 +195,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     started.push({ name: 'api-clients', stop: () => api.destroy() });
     const server = await startApiServer({ port: options.apiPort ?? 3000, deps: api.deps });
     started.push({ name: 'api', stop: () => server.close() });
+
+    // The sweeper's schedule: accepted records whose enqueue never happened are enqueued again.
+    const sweeper = startLocalSweeper(envInput, write);
+    started.push({ name: 'sweeper', stop: () => sweeper.stop() });
 
     let stopping: Promise<void> | undefined;
     return {

@@ -10,7 +10,11 @@ import { ENTRIES } from '../cdk/paths.ts';
 
 const LIMIT_BYTES = 1_000_000;
 
-const lambdas = { api: ENTRIES.api, 'status-stream': ENTRIES.statusStream } as const;
+const lambdas = {
+  api: ENTRIES.api,
+  'status-stream': ENTRIES.statusStream,
+  sweeper: ENTRIES.sweeper,
+} as const;
 
 const outdir = mkdtempSync(join(tmpdir(), 'lambda-bundles-'));
 let failed = false;

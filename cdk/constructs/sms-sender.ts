@@ -28,6 +28,7 @@ import {
 } from './props.ts';
 import { SendQueues } from './queues.ts';
 import { StatusStream } from './status-stream.ts';
+import { Sweeper } from './sweeper.ts';
 
 // The whole sender as one construct another team can put in its own app: network with a fixed egress
 // IP, tables, queues, the API, the bind-service, the status consumer, alarms on a topic, a dashboard.
@@ -41,6 +42,7 @@ export class SmsSender extends Construct {
   readonly bindService: BindService;
   readonly statusStream: StatusStream;
   readonly callbacks: CallbackDelivery;
+  readonly sweeper: Sweeper;
   readonly operations: Operations;
   /** Every alarm's alarm and OK notifications go here. */
   readonly alarmTopic: sns.ITopic;
@@ -126,6 +128,11 @@ export class SmsSender extends Construct {
       callbacks: this.callbacks,
       logs: logSettings,
     });
+    this.sweeper = new Sweeper(this, 'Sweeper', {
+      store: this.store,
+      queues: this.queues,
+      logs: logSettings,
+    });
 
     this.alarmTopic = alarmTopic(this, 'AlarmTopic', {
       ...(props.alarmTopic ? { topic: props.alarmTopic } : {}),
@@ -142,6 +149,7 @@ export class SmsSender extends Construct {
         BulkDlq: bulk.deadLetterQueue,
         StatusStreamFailures: this.statusStream.failures,
         CallbacksDlq: this.callbacks.deadLetterQueue,
+        SweeperFailures: this.sweeper.failures,
       },
       sendQueues: {
         Urgent: { queue: urgent.queue, maxAgeSeconds: alarms.urgentMaxAgeSeconds },
@@ -152,6 +160,7 @@ export class SmsSender extends Construct {
         Api: this.apiHandler,
         StatusStream: this.statusStream.handler,
         CallbackWorker: this.callbacks.worker,
+        Sweeper: this.sweeper.handler,
       },
       streamFunction: this.statusStream.handler,
       alarmTopic: this.alarmTopic,

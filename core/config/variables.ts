@@ -76,6 +76,12 @@ export const VARIABLES = {
   CALLBACK_SIGNING_SECRET_ARN: 'Secrets Manager secret holding the HMAC key of callback signatures',
   ALLOW_LOOPBACK_CALLBACKS: 'true: callbacks may go to loopback addresses (local mode only)',
   CALLBACK_TIMEOUT_MS: 'how long a callback receiver has to answer',
+  // Sweeper (accepted records whose enqueue never happened are enqueued again)
+  SWEEP_AGE_SECONDS: 'an `accepted` record this old is enqueued again (default 300, at least 30)',
+  SWEEP_LOOKBACK_HOURS: 'how many hours back the sweeper looks in the index (default 24)',
+  SWEEP_MAX_PER_RUN: 'records one sweep handles at most (default 1000)',
+  SWEEP_CONCURRENCY: 'records one sweep handles at once (default 8)',
+  SWEEP_INTERVAL_SECONDS: 'how often `npm start` sweeps (default 60; in AWS a 2-minute schedule)',
   // AWS
   AWS_REGION: 'the AWS region (set by Lambda and ECS)',
   AWS_ENDPOINT_URL_DYNAMODB: 'DynamoDB endpoint override (local mode: DynamoDB Local)',

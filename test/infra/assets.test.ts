@@ -44,6 +44,7 @@ describe('deployment assets', () => {
   it.each([
     ['api', 'SmsSenderApiHandlerFunction'],
     ['status-stream', 'SmsSenderStatusStreamHandlerFunction'],
+    ['sweeper', 'SmsSenderSweeperHandlerFunction'],
   ])('when the %s Lambda is bundled, then its code is one ES module of at most 1 MB', (_name, idPrefix) => {
     // Act
     const files = filesUnder(lambdaCodeDirectory(synth, idPrefix));

@@ -32,7 +32,8 @@ const EXPECTED_WAIVERS: Readonly<Record<WaivedControl, RegExp>> = {
   'CT.CLOUDWATCH.PR.3': /\/(Logs|FlowLogs|AccessLogs|ExecutionLogs)\/Resource$/,
   'CT.ECS.PR.2': /^BindService\/Cluster\/Resource$/,
   'CT.LAMBDA.PR.2': /^Api\/Api\/Default\/.+\/ApiPermission\./,
-  'CT.LAMBDA.PR.3': /^(ApiHandler|StatusStream\/Handler|Callbacks\/Worker)\/Function\/Resource$/,
+  'CT.LAMBDA.PR.3':
+    /^(ApiHandler|StatusStream\/Handler|Callbacks\/Worker|Sweeper\/Handler)\/Function\/Resource$/,
 };
 
 function guardReport(synth: Synthesised) {
@@ -118,7 +119,7 @@ describe('AWS Control Tower proactive controls', () => {
     const alarms = Object.entries(synth.template.findResources('AWS::CloudWatch::Alarm') as Resources);
     // Assess
     expect(topic).toBeDefined();
-    expect(alarms).toHaveLength(14);
+    expect(alarms).toHaveLength(16);
     for (const [id, alarm] of alarms) {
       expect(alarm.Properties.AlarmActions, id).toEqual([{ Ref: topic }]);
       expect(alarm.Properties.OKActions, id).toEqual([{ Ref: topic }]);
@@ -147,17 +148,26 @@ describe('AWS Control Tower proactive controls', () => {
     ]);
   });
 
-  it('when the API invokes its Lambda, then every invoke permission is scoped to this API by SourceArn', () => {
+  it('when the API and the sweeper schedule invoke their Lambdas, then every invoke permission is scoped to its caller by SourceArn', () => {
     // Prepare
     const [restApi] = Object.keys(synth.template.findResources('AWS::ApiGateway::RestApi'));
+    const [schedule] = Object.keys(synth.template.findResources('AWS::Events::Rule'));
     // Act
     const permissions = Object.values(synth.template.findResources('AWS::Lambda::Permission') as Resources);
+    const fromApi = permissions.filter(
+      ({ Properties }) => Properties.Principal === 'apigateway.amazonaws.com',
+    );
+    const others = permissions.filter(
+      ({ Properties }) => Properties.Principal !== 'apigateway.amazonaws.com',
+    );
     // Assess
-    expect(permissions).toHaveLength(6);
-    for (const { Properties } of permissions) {
-      expect(Properties.Principal).toBe('apigateway.amazonaws.com');
+    expect(fromApi).toHaveLength(6);
+    for (const { Properties } of fromApi) {
       expect(JSON.stringify(Properties.SourceArn)).toContain(`{"Ref":"${restApi}"}`);
     }
+    expect(others.map(({ Properties }) => [Properties.Principal, Properties.SourceArn])).toEqual([
+      ['events.amazonaws.com', { 'Fn::GetAtt': [schedule, 'Arn'] }],
+    ]);
   });
 
   it('when the API is synthesised, then the stack creates its execution log group, with retention, before the stage', () => {

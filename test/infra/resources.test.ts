@@ -107,7 +107,7 @@ describe('SmsSender stack resources', () => {
       },
     });
     // Assess
-    expect(queues).toHaveLength(7);
+    expect(queues).toHaveLength(8); // two lanes, their DLQs, stream failures, callbacks and DLQ, sweeper failures
     expect(Object.keys(policies)).toHaveLength(queues.length);
   });
 
@@ -156,7 +156,7 @@ describe('SmsSender stack resources', () => {
       Properties: Record<string, unknown>;
     }[];
     // Assess
-    expect(functions).toHaveLength(3);
+    expect(functions).toHaveLength(4); // api, status-stream, callback worker, sweeper
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -182,13 +182,13 @@ describe('SmsSender stack resources', () => {
     );
     const count = (name: string) => metricNames.filter((metric) => metric === name).length;
     // Assess
-    expect(count('ApproximateNumberOfMessagesVisible')).toBe(4); // lane DLQs, stream failures, callback DLQ
+    expect(count('ApproximateNumberOfMessagesVisible')).toBe(5); // lane DLQs, stream and sweeper failures, callback DLQ
     expect(count('ApproximateAgeOfOldestMessage')).toBe(2);
     expect(count('BindsUp')).toBe(1);
     expect(count('Throttled')).toBe(1);
     expect(count('UnknownOutcomes')).toBe(1);
     expect(count('5XXError')).toBe(1);
-    expect(count('Errors')).toBe(3);
+    expect(count('Errors')).toBe(4); // api, status-stream, callback worker, sweeper
     synth.template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });
 

@@ -40,6 +40,9 @@ export interface MessageItem extends MessageRecord {
    * every such part is known. Its receipts resolve it only then (part-outcomes.ts).
    */
   expectedSmscIds?: number;
+  /** The byAttention index entry, only while the record needs a second look (attention.ts). */
+  attention?: string;
+  attentionAt?: string;
 }
 
 /** How many SMSC ids a message has, counting those of parts on the wire whose answer is missing. */
@@ -71,13 +74,46 @@ export interface IdempotencyItem {
   expiresAt: number;
 }
 
+/** Partition values per hour of the `accepted` entries in byAttention (attention.ts says why). */
+export const ACCEPTED_SHARDS = 4;
+
+export interface AttentionMark {
+  attention: string;
+  attentionAt: string;
+}
+
+/**
+ * The byAttention entry of an `accepted` record: `accepted#<hour of at>#<shard>`, sorted by `at` (an
+ * ISO time: when it became `accepted`, or when the sweeper should look at it again).
+ */
+export function acceptedAttention(id: string, at: string): AttentionMark {
+  return { attention: `accepted#${at.slice(0, 13)}#${shardOf(id)}`, attentionAt: at };
+}
+
+/** Ids spread evenly: ULIDs end in random characters. */
+function shardOf(id: string): number {
+  let hash = 0;
+  for (let i = 0; i < id.length; i++) hash = (hash * 31 + id.charCodeAt(i)) >>> 0;
+  return hash % ACCEPTED_SHARDS;
+}
+
+/** A new record's item; an `accepted` one carries its byAttention entry (attention.ts). */
 export function toMessageItem(record: MessageRecord, expiresAt: number): MessageItem {
-  return { ...record, ...itemKey.message(record.id), expiresAt };
+  const attention = record.status === 'accepted' ? acceptedAttention(record.id, record.createdAt) : {};
+  return { ...record, ...itemKey.message(record.id), expiresAt, ...attention };
 }
 
 /** Strips the storage-only attributes. Works on stream images (unmarshalled) as well. */
 export function fromMessageItem(item: Record<string, unknown>): MessageRecord {
-  const { pk: _pk, expiresAt: _expiresAt, partOutcomes: _parts, claimedBy: _claimedBy, ...record } = item;
+  const {
+    pk: _pk,
+    expiresAt: _expiresAt,
+    partOutcomes: _parts,
+    claimedBy: _claimedBy,
+    attention: _attention,
+    attentionAt: _attentionAt,
+    ...record
+  } = item;
   // Items under MSG# are written only by this adapter, from MessageRecords: no re-validation here.
   return record as unknown as MessageRecord;
 }

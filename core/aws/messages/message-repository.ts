@@ -1,7 +1,15 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { runDynamo } from '#core/aws/dynamo-errors.ts';
 import { MessageNotFoundError } from '#core/aws/errors.ts';
-import { nextQueryAt, unknownToQuery } from '#core/aws/messages/attention.ts';
+import {
+  type DueAccepted,
+  type DueQuery,
+  nextQueryAt,
+  queryDueAccepted,
+  rescheduleAccepted,
+  setAcceptedAttention,
+  unknownToQuery,
+} from '#core/aws/messages/attention.ts';
 import { type LateAnswer, type LateAnswerResult, recordLateAnswer } from '#core/aws/messages/late-answer.ts';
 import type { LookupOwner } from '#core/aws/messages/lookup-writes.ts';
 import {
@@ -123,7 +131,8 @@ export class MessageRepository {
    * accepted → submitting. 'already-claimed' for any later status: a copy or a redelivery, not sent.
    * `holder`: the queue message (SQS MessageId) whose delivery claims it; see markUnknownIfClaimedBy.
    * A redelivery means the task that claimed it may have died, e.g. between its `submitted` write and
-   * applying the receipts that had come early: those are applied now.
+   * applying the receipts that had come early: those are applied now. The record leaves the
+   * sweeper's index in the same write (recordStatus clears `attention`).
    */
   async claimForSubmit(id: string, holder?: string): Promise<ClaimResult> {
     try {
@@ -152,7 +161,11 @@ export class MessageRepository {
 
   /** submitting → accepted, only when nothing went on the wire. 'stale' if it was not submitting. */
   releaseClaim(id: string): Promise<TransitionResult> {
-    return transition(this.table, id, RELEASE_CLAIM.to, { from: [RELEASE_CLAIM.from] });
+    // `accepted` again: back in the sweeper's index, due a sweep age from now.
+    return transition(this.table, id, RELEASE_CLAIM.to, {
+      from: [RELEASE_CLAIM.from],
+      extra: (update, at) => setAcceptedAttention(update, id, at),
+    });
   }
 
   /**
@@ -263,6 +276,19 @@ export class MessageRepository {
   /** The message cannot be sent as it is (e.g. an invalid queue message that carried an id). */
   markRejected(id: string, error: MessageError): Promise<TransitionResult> {
     return transition(this.table, id, 'rejected', { extra: (update) => update.set('error', error) });
+  }
+
+  /**
+   * `accepted` records whose index entry is due by `query.dueBy` (the sweeper's candidates), from
+   * the eventually consistent byAttention index: read each record before acting on it.
+   */
+  findDueAccepted(query: DueQuery): Promise<DueAccepted[]> {
+    return queryDueAccepted(this.table, query);
+  }
+
+  /** The sweeper enqueued it: next look at `nextAt`. 'stale' if it left `accepted` meanwhile. */
+  rescheduleAccepted(id: string, expectedAt: string, nextAt: string): Promise<TransitionResult> {
+    return rescheduleAccepted(this.table, id, expectedAt, nextAt);
   }
 
   /** A SUBMIT_SM_RESP after its timeout, for an `unknown` message (late-answer.ts). */

@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { VAR } from '#core/config/variables.ts';
+import type { SweepOptions } from './sweep.ts';
+
+// The sweeper's settings, read once at cold start (and by `npm start`): a bad value stops it naming
+// the variable.
+
+const envSchema = z.object({
+  [VAR.MESSAGES_TABLE]: z.string().min(1),
+  [VAR.URGENT_QUEUE_URL]: z.url(),
+  [VAR.BULK_QUEUE_URL]: z.url(),
+  [VAR.AWS_REGION]: z.string().min(1),
+  // Above the time a healthy enqueue can take (the api Lambda answers within 28 s), so a record is
+  // enqueued again only when its first enqueue most likely never happened.
+  [VAR.SWEEP_AGE_SECONDS]: z.coerce.number().int().min(30).default(300),
+  [VAR.SWEEP_LOOKBACK_HOURS]: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 14)
+    .default(24),
+  [VAR.SWEEP_MAX_PER_RUN]: z.coerce.number().int().min(1).max(100_000).default(1_000),
+  [VAR.SWEEP_CONCURRENCY]: z.coerce.number().int().min(1).max(64).default(8),
+  [VAR.AWS_ENDPOINT_URL_DYNAMODB]: z.url().optional(),
+  [VAR.AWS_ENDPOINT_URL_SQS]: z.url().optional(),
+});
+
+export interface SweeperConfig {
+  messagesTable: string;
+  queueUrls: { urgent: string; bulk: string };
+  region: string;
+  endpoints: { dynamodb?: string; sqs?: string };
+  sweep: SweepOptions;
+}
+
+export class SweeperConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SweeperConfigError';
+  }
+}
+
+export function loadSweeperConfig(env: Readonly<Record<string, string | undefined>>): SweeperConfig {
+  const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const result = envSchema.safeParse(given);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new SweeperConfigError(`Invalid sweeper configuration: ${problems.join('; ')}`);
+  }
+  const vars = result.data;
+  return {
+    messagesTable: vars[VAR.MESSAGES_TABLE],
+    queueUrls: { urgent: vars[VAR.URGENT_QUEUE_URL], bulk: vars[VAR.BULK_QUEUE_URL] },
+    region: vars[VAR.AWS_REGION],
+    endpoints: {
+      ...(vars[VAR.AWS_ENDPOINT_URL_DYNAMODB] ? { dynamodb: vars[VAR.AWS_ENDPOINT_URL_DYNAMODB] } : {}),
+      ...(vars[VAR.AWS_ENDPOINT_URL_SQS] ? { sqs: vars[VAR.AWS_ENDPOINT_URL_SQS] } : {}),
+    },
+    sweep: {
+      ageSeconds: vars[VAR.SWEEP_AGE_SECONDS],
+      lookbackHours: vars[VAR.SWEEP_LOOKBACK_HOURS],
+      maxPerRun: vars[VAR.SWEEP_MAX_PER_RUN],
+      concurrency: vars[VAR.SWEEP_CONCURRENCY],
+    },
+  };
+}
