@@ -196,6 +196,8 @@ function resolveSmpp(props: SmsSenderProps, desiredCount: number): BindServiceSm
     host: smpp.host,
     ...(smpp.backupHost ? { backupHost: smpp.backupHost } : {}),
     tls: smpp.tls,
+    ...(smpp.tlsClientCertificate ? { tlsClientCertificate: smpp.tlsClientCertificate } : {}),
+    ...(smpp.tlsServerName ? { tlsServerName: smpp.tlsServerName } : {}),
     port: smpp.port ?? (smpp.tls ? SMPP_DEFAULTS.tlsPort : SMPP_DEFAULTS.port),
     systemType: smpp.systemType ?? SMPP_DEFAULTS.systemType,
     credentials: smpp.credentials,

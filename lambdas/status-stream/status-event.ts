@@ -95,6 +95,7 @@ function toEvent(record: MessageRecord, previousStatus: MessageStatus): MessageS
     read: record.read === true,
     clicked: record.clicked === true,
     hlr: record.hlr ?? null,
+    report: record.report ?? null,
     at: record.updatedAt,
   });
   if (!parsed.success) throw new UnreadableImageError(String(parsed.error.issues[0]?.path.join('.') ?? '?'));

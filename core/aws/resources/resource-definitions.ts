@@ -55,6 +55,8 @@ const DAY_SECONDS = 24 * 60 * 60;
  * - `SMSC#<smscId>`         receipt lookup `{ messageId }`, plus `pendingReceipts` that came early
  * - `IDEM#<key>`            idempotency record `{ requestHash, response, messageId }`
  * - `LEASE#<systemId>`      the bind lease `{ owner, expiresAtMs }`
+ * - `LOOP#TO#<hash>`        anti-loop state of a number `{ lastAtMs, streak, sent, version }`
+ *                           (core/aws/anti-loop/anti-loop-guard.ts)
  * The stream carries both images so the status consumer sees which status a change came from.
  */
 export const MESSAGES_TABLE = {

@@ -91,6 +91,39 @@ export const messageStatusChangedSchema = z
       .record(z.string(), z.string())
       .nullable()
       .meta({ description: 'HLR lookup results, for kind hlr.', ...mayGrow('keys') }),
+    report: z
+      .object({
+        messageType: z
+          .string()
+          .optional()
+          .meta({
+            description:
+              'What the provider says the message was (TLV 0x2001 bits 0-3): sms, flash, binary, ...',
+          }),
+        paidFromSecondBalance: z.boolean().optional().meta({ description: 'Paid from the second balance.' }),
+        template: z.boolean().optional().meta({ description: 'Sent as a registered template.' }),
+        templateType: z.string().optional().meta({ description: "The template's type, when it was one." }),
+        parts: z.number().int().optional().meta({ description: 'Parts the provider counted (TLV 0x2002).' }),
+        submittedParts: z.number().int().optional().meta({ description: 'Receipt `sub:`: parts submitted.' }),
+        deliveredParts: z
+          .number()
+          .int()
+          .optional()
+          .meta({ description: 'Receipt `dlvrd:`: parts delivered.' }),
+        submitDate: z
+          .string()
+          .optional()
+          .meta({ description: 'Receipt `submit date:`, ISO 8601 (read as UTC).' }),
+        doneDate: z
+          .string()
+          .optional()
+          .meta({ description: 'Receipt `done date:`, ISO 8601 (read as UTC).' }),
+      })
+      .nullable()
+      .meta({
+        description: "What the provider's receipt said beyond the status; null before a receipt.",
+        ...mayGrow('keys'),
+      }),
     at: z.iso
       .datetime()
       .meta({ description: 'When the change was recorded, ISO 8601 UTC; also the event `time`.' }),

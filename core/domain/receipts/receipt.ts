@@ -1,5 +1,6 @@
 import { DomainError } from '#core/domain/errors.ts';
 import { normaliseSmscId, type SmscIdBase } from '#core/domain/receipts/smsc-id.ts';
+import { decodeUrlEncoded } from '#core/domain/receipts/url-decoding.ts';
 
 export { normaliseSmscId };
 
@@ -284,15 +285,8 @@ function readCost(value: string | undefined): string | undefined {
   return /^[0-9]+(?:\.[0-9]+)?$/.test(cost) ? cost : undefined;
 }
 
-// Names may come in a non-UTF-8 code page; those are kept as sent rather than lost.
 function urlDecoded(value: string | undefined): string | undefined {
-  if (!value) return undefined;
-  const spaced = value.replace(/\+/g, ' ');
-  try {
-    return decodeURIComponent(spaced);
-  } catch {
-    return spaced;
-  }
+  return value ? decodeUrlEncoded(value) : undefined;
 }
 
 /** C-octet strings can keep their NUL terminator and padding; neither is part of the value. */

@@ -25,6 +25,7 @@ export function statusEvent(overrides: Partial<MessageStatusChanged> = {}): Mess
     read: false,
     clicked: false,
     hlr: null,
+    report: null,
     at: '2025-01-01T00:00:01.000Z',
     ...overrides,
   };

@@ -35,7 +35,18 @@ describe('statusChangeOf', () => {
 
   it('when a message moves from submitted to delivered, then the event carries the new state and the old status', () => {
     // Prepare
-    const record = deliveredRecord({ clientRef: 'order-7', batchId: 'b_01JZ0000000000000000000009' });
+    const report = {
+      messageType: 'sms' as const,
+      template: true,
+      templateType: 'transactional' as const,
+      paidFromSecondBalance: false,
+      parts: 1,
+      submittedParts: 1,
+      deliveredParts: 1,
+      submitDate: '2025-01-01T00:00:00.000Z',
+      doneDate: '2025-01-01T00:01:00.000Z',
+    };
+    const record = deliveredRecord({ clientRef: 'order-7', batchId: 'b_01JZ0000000000000000000009', report });
     // Act
     const change = statusChangeOf(record);
     // Assess
@@ -58,6 +69,7 @@ describe('statusChangeOf', () => {
         read: false,
         clicked: false,
         hlr: null,
+        report,
         at: '2025-01-01T00:00:01.000Z',
       },
     });
