@@ -103,7 +103,7 @@ const MAX_DRAIN_SECONDS = 110;
 const seconds = z.coerce.number().positive();
 const port = z.coerce.number().int().min(1).max(65_535);
 
-const envSchema = z.object({
+export const envSchema = z.object({
   // Read by withSmscBlock before this schema sees the variables it sets.
   [VAR.SMPP_CONFIG_FILE]: z.string().min(1).optional(),
   [VAR.SMPP_HOST]: z.string().min(1),

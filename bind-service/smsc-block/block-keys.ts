@@ -15,8 +15,8 @@ export type KeyRule =
       secret?: boolean;
       convert?: (value: string) => string;
     }
-  /** What we always do; any other value is refused with `why`. */
-  | { kind: 'fixed'; accepts: (value: string) => boolean; why: string }
+  /** What we always do, written `expected`; any other value is refused with `why`. */
+  | { kind: 'fixed'; expected: string; accepts: (value: string) => boolean; why: string }
   /** Kannel's own naming of the block; nothing here depends on it. */
   | { kind: 'ignored' };
 
@@ -37,11 +37,12 @@ const boolean = (variable: VariableName): KeyRule => ({
   variables: [variable],
   convert: kannelBoolean,
 });
-const numberIs = (expected: number) => (value: string) => Number(value) === expected;
+const numberIs = (expected: number) => (value: string) => value.trim() !== '' && Number(value) === expected;
+const is = (expected: string) => (value: string) => value === expected;
 
 export const BLOCK_KEYS: Readonly<Record<string, KeyRule>> = {
-  group: { kind: 'fixed', accepts: (value) => value === 'smsc', why: 'only a `group = smsc` block is read' },
-  smsc: { kind: 'fixed', accepts: (value) => value === 'smpp', why: 'only `smsc = smpp` is supported' },
+  group: { kind: 'fixed', expected: 'smsc', accepts: is('smsc'), why: 'only a `group = smsc` block is read' },
+  smsc: { kind: 'fixed', expected: 'smpp', accepts: is('smpp'), why: 'only the SMPP driver is supported' },
   'smsc-id': { kind: 'ignored' },
   'smsc-admin-id': { kind: 'ignored' },
   host: sets('SMPP_HOST'),
@@ -51,6 +52,7 @@ export const BLOCK_KEYS: Readonly<Record<string, KeyRule>> = {
   'system-type': sets('SMPP_SYSTEM_TYPE'),
   'interface-version': {
     kind: 'fixed',
+    expected: '34',
     accepts: (value) => value === '34' || value.toLowerCase() === '0x34',
     why: 'the bind-service speaks SMPP 3.4 only (interface-version = 34)',
   },
@@ -60,33 +62,39 @@ export const BLOCK_KEYS: Readonly<Record<string, KeyRule>> = {
   // Recipients are E.164 numbers (the request schema), always sent as international / ISDN.
   'dest-addr-ton': {
     kind: 'fixed',
+    expected: '1',
     accepts: numberIs(1),
     why: 'recipients are E.164 numbers, always sent with TON 1',
   },
   'dest-addr-npi': {
     kind: 'fixed',
+    expected: '1',
     accepts: numberIs(1),
     why: 'recipients are E.164 numbers, always sent with NPI 1',
   },
   // The API fills the validity in when a request gives none; the bind-service cannot change it.
   validityperiod: {
     kind: 'fixed',
+    expected: String(DEFAULT_VALIDITY_MINUTES),
     accepts: numberIs(DEFAULT_VALIDITY_MINUTES),
     why: `the default validity is ${DEFAULT_VALIDITY_MINUTES} minutes; give another per request (validityMinutes)`,
   },
   'transceiver-mode': {
     kind: 'fixed',
+    expected: 'true',
     accepts: (value) => kannelBoolean(value) === 'true',
     why: 'the bind-service binds as a transceiver only (transceiver-mode = true)',
   },
   'receive-port': {
     kind: 'fixed',
+    expected: '0',
     accepts: numberIs(0),
     why: 'a separate receiver bind is not supported: receipts arrive on the transceiver (receive-port = 0)',
   },
   // 0x00, Kannel's default, reconnects; we never resend an unanswered submit (it becomes `unknown`).
   'wait-ack-expire': {
     kind: 'fixed',
+    expected: '0',
     accepts: numberIs(0),
     why: 'an unanswered submit becomes `unknown` and is never resent, so only wait-ack-expire = 0 is accepted',
   },

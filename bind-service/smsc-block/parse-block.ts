@@ -1,7 +1,7 @@
 // The provider publishes its connection settings as a Kannel `group = smsc` block (SPEC, the seed
 // document). Kannel's format is a few lines of `key = value`, `#` comments and double-quoted values;
-// the only npm packages that read it are unmaintained, and a 60-line reader whose every error names
-// the line is easier to trust than one, so this is written here (docs/configuration.md says so too).
+// we found no maintained npm package for it, and a reader this short whose every error names the
+// line is easier to audit than a dependency (docs/configuration.md says so too).
 
 /** One `key = value` line, with its line number for errors. */
 export interface BlockEntry {
