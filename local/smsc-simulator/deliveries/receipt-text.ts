@@ -1,6 +1,6 @@
 // The provider's receipt formats: the delivery-report text, the HLR answer text, and the values of
 // the standard and provider TLVs carried with them.
-import type { HlrRecord, ReceiptStat } from '../types.ts';
+import type { HlrRecord, ReceiptStatText } from '../types.ts';
 
 /** SMPP 3.4 message_state values. */
 export const MESSAGE_STATE = {
@@ -11,8 +11,10 @@ export const MESSAGE_STATE = {
   REJECTED: 8,
 } as const;
 
-export function messageStateOf(stat: ReceiptStat): number {
+export function messageStateOf(stat: ReceiptStatText): number {
   switch (stat) {
+    case 'ENROUTE':
+      return MESSAGE_STATE.ENROUTE;
     case 'DELIVRD':
       return MESSAGE_STATE.DELIVERED;
     case 'EXPIRED':
@@ -46,7 +48,7 @@ export interface ReceiptTextFields {
   delivered: number;
   submittedAt: number;
   doneAt: number;
-  stat: ReceiptStat;
+  stat: ReceiptStatText;
   err: number;
 }
 
@@ -63,7 +65,7 @@ function urlencode(value: string): string {
   return encodeURIComponent(value).replace(/%20/g, '+');
 }
 
-export function formatHlrText(id: string, stat: ReceiptStat, err: number, hlr: HlrRecord): string {
+export function formatHlrText(id: string, stat: ReceiptStatText, err: number, hlr: HlrRecord): string {
   return (
     `id:${id} stat:${stat} err:${pad(err, 3)} imsi:${hlr.imsi} msc:${hlr.msc} mcc:${hlr.mcc} ` +
     `mnc:${hlr.mnc} cn:${urlencode(hlr.country)} net:${urlencode(hlr.network)} ` +

@@ -28,6 +28,8 @@ export interface CaseSpec extends Omit<FaultStackOptions, 'prefix'> {
   act(context: CaseContext): Promise<void>;
   /** How long the system may take to settle after the act; default 60 s. */
   settleMs?: number;
+  /** Runs once the system has settled, before the stack stops (reads a case needs from it). */
+  afterSettle?(stack: FaultStack): Promise<void>;
   /** false: the case starts the bind-service itself. */
   startBindService?: boolean;
 }
@@ -65,6 +67,7 @@ export async function runCase(spec: CaseSpec): Promise<CaseResult> {
     await spec.act({ stack, sent, faultEnded });
     const records = await settle(stack, sent, spec.settleMs ?? 60_000);
     const recoveryMs = Date.now() - faultEndedAt;
+    await spec.afterSettle?.(stack);
     const report = checkInvariants({
       sent,
       records,
