@@ -20,7 +20,7 @@ export interface Outcome {
   followUp?: 'read' | 'clicked';
   /** More receipts for the same id after the first, one `receiptDelayMs` apart: the same stat again
    * (a duplicate) or ENROUTE after a final one (a regression), as a misbehaving SMSC sends them. */
-  then?: ReceiptStatText[];
+  laterReceipts?: ReceiptStatText[];
 }
 
 export interface OutcomeRule extends Outcome {

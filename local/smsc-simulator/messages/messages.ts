@@ -130,7 +130,7 @@ export class MessageBook {
         const extraStatus = EXTRA_STATUS[outcome.followUp];
         this.schedule(head, subject, 'DELIVRD', 0, delayMs + this.deps.options.receiptDelayMs, extraStatus);
       }
-      for (const [index, stat] of (outcome.then ?? []).entries()) {
+      for (const [index, stat] of (outcome.laterReceipts ?? []).entries()) {
         const err = stat === 'ENROUTE' ? 0 : (outcome.err ?? 0);
         this.schedule(head, subject, stat, err, delayMs + (index + 1) * this.deps.options.receiptDelayMs);
       }

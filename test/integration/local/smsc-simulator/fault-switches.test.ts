@@ -21,7 +21,7 @@ describe('simulator fault switches', () => {
     // Prepare
     const simulator = await harness.start({
       receiptDelayMs: 20,
-      outcomeRules: [{ match: /twice/, stat: 'DELIVRD', then: ['DELIVRD', 'ENROUTE'] }],
+      outcomeRules: [{ match: /twice/, stat: 'DELIVRD', laterReceipts: ['DELIVRD', 'ENROUTE'] }],
     });
     const client = await harness.bind(simulator);
     // Act
