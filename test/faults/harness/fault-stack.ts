@@ -29,6 +29,8 @@ export interface FaultStack {
   readonly proxies: { dynamodb: FaultProxy; sqs: FaultProxy; smpp: FaultProxy };
   readonly clients: DynamoDbClients;
   readonly healthUrl: string;
+  /** Every bind-service process of the case: the main one first. */
+  readonly bindProcesses: readonly BindServiceProcess[];
   /** Another bind-service process with the same settings and its own health port (not started). */
   secondBindService(): Promise<{ bind: BindServiceProcess; healthUrl: string }>;
   /** Log lines of the in-process components (API, stream poller), newest last. */
@@ -78,7 +80,7 @@ export async function startFaultStack(options: FaultStackOptions): Promise<Fault
     ...options.bindEnv,
   };
   const bind = new BindServiceProcess({ ...bindEnv, HEALTH_PORT: String(healthPort) });
-  const others: BindServiceProcess[] = [];
+  const processes: BindServiceProcess[] = [bind];
   const clients = createDynamoDbClients({ region: local.region, endpoint: local.endpoints.dynamodb });
   const sqs = createSqsClient({ region: local.region, endpoint: local.endpoints.sqs });
   const visibility = options.queueVisibilitySeconds;
@@ -99,15 +101,16 @@ export async function startFaultStack(options: FaultStackOptions): Promise<Fault
     proxies,
     clients,
     healthUrl: `http://127.0.0.1:${healthPort}/healthz`,
+    bindProcesses: processes,
     secondBindService: async () => {
       const port = await freePort();
       const other = new BindServiceProcess({ ...bindEnv, HEALTH_PORT: String(port) });
-      others.push(other);
+      processes.push(other);
       return { bind: other, healthUrl: `http://127.0.0.1:${port}/healthz` };
     },
     logs,
     stop: async () => {
-      await Promise.all([bind, ...others].map((process) => process.stop()));
+      await Promise.all(processes.map((process) => process.stop()));
       await Promise.all(Object.values(proxies).map((proxy) => proxy.close()));
       clients.dynamo.destroy();
       sqs.destroy();
