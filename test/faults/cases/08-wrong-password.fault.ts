@@ -31,10 +31,16 @@ describe('fault case 8: wrong password', () => {
         const { systemId, password } = stack.local.smpp;
         secrets.set(SECRET_ARN, JSON.stringify({ systemId, password: `${password}-wrong` }));
         const startWithSecret = () =>
-          stack.bind.start({ SMPP_SECRET_ARN: SECRET_ARN, AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsUrl }, [
-            'SMPP_SYSTEM_ID',
-            'SMPP_PASSWORD',
-          ]);
+          stack.bind.start(
+            {
+              SMPP_SECRET_ARN: SECRET_ARN,
+              AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsUrl,
+              // The stand-in checks no signature; the SDK only needs some credentials to sign with.
+              AWS_ACCESS_KEY_ID: 'fake-key-id',
+              AWS_SECRET_ACCESS_KEY: 'fake-secret',
+            },
+            ['SMPP_SYSTEM_ID', 'SMPP_PASSWORD'],
+          );
         startWithSecret();
         sent.push(...(await sendMessages(stack.local.apiUrl, 8, { caseName: 'case08', count: 20 })));
         // The point is what does not happen meanwhile: no bind storm, no consumption, no exit.
