@@ -2,17 +2,27 @@
 // stops the task with the variable's name instead of surfacing as a strange disconnect hours later.
 // Each field states its invariant; the SMPP engine validates its own part again (parseSessionConfig).
 import { z } from 'zod';
-import type { SmppHost } from '#bind-service/smpp/index.ts';
+import type { SmppHost, SourceAddressRules } from '#bind-service/smpp/index.ts';
 import { PROVIDER_IDLE_LIMIT_MS } from '#bind-service/smpp/index.ts';
 import type { Lane } from '#core/aws/resources/resource-definitions.ts';
-import { type ConfigSource, type Env, loadEnv, variableError } from '#core/config/load-env.ts';
-import { endpointUrl, preparationVariables, prepareOptionsOf } from '#core/config/shared-variables.ts';
+import { type Env, loadEnv } from '#core/config/load-env.ts';
+import {
+  antiLoopSettingsOf,
+  antiLoopVariables,
+  endpointUrl,
+  flag,
+  preparationVariables,
+  prepareOptionsOf,
+} from '#core/config/shared-variables.ts';
 import { VAR } from '#core/config/variables.ts';
-import { ConfigError } from '#core/domain/errors.ts';
 import type { PrepareOptions } from '#core/domain/messages/prepare-message.ts';
+import type { AntiLoopSettings } from '#core/domain/provider/anti-loop.ts';
 import type { SystemTypeFlags } from '#core/domain/provider/system-type.ts';
 import { SMSC_ID_BASES, type SmscIdBase } from '#core/domain/receipts/smsc-id.ts';
+import { isValidSenderId, SENDER_ID_RULE } from '#core/domain/requests/sender-id.ts';
+import { BindServiceConfigError, CONFIG_SOURCE, configError } from './config-error.ts';
 import type { LogLevel } from './logger.ts';
+import { type TlsConfig, tlsConfigOf, tlsVariables } from './smpp/connection/tls-config.ts';
 
 /** Where the SMPP login comes from: inline variables (local mode) or a Secrets Manager secret. */
 export type SmppCredentialsSource =
@@ -28,7 +38,8 @@ export interface BindServiceConfig {
     /** Sent verbatim in the bind. */
     systemType: string;
     flags: SystemTypeFlags;
-    tls: { enabled: boolean; caPath?: string };
+    /** Paths (local) or a secret (AWS) for the CA bundle and client certificate; verification is on. */
+    tls: TlsConfig;
     /** The account's rate cap in msg/s (provider default 30); the limiter never exceeds it. */
     throughput: number;
     /** Unanswered SUBMIT_SM per bind (provider example 300; 1000-2000 advised for mass mailings). */
@@ -39,6 +50,8 @@ export interface BindServiceConfig {
     enquireLinkIntervalMs: number;
     /** A submit unanswered this long becomes `unknown` (never resent). */
     responseTimeoutMs: number;
+    /** Every part of a long message goes out within this of the first, or is not sent at all. */
+    partsWindowMs: number;
     /** source_addr for requests without `from`; absent = empty (the account's default sender). */
     defaultSender?: string;
     /**
@@ -46,6 +59,10 @@ export interface BindServiceConfig {
      * decimal). Ids are compared as numbers in it, never guessed per id (core/domain/receipts/smsc-id.ts).
      */
     messageIdBase: SmscIdBase;
+    /** How a sender becomes source_addr/TON/NPI (Kannel's autodetect; the provider's 5 / 1). */
+    sourceAddress: SourceAddressRules;
+    /** For SMSCs that mark receipts neither in esm_class nor by TLVs: read the text. Default off. */
+    receiptTextFallback: boolean;
   };
   tables: { messages: string; inbound: string };
   queues: Record<Lane, { url: string; dlqUrl: string }>;
@@ -53,6 +70,8 @@ export interface BindServiceConfig {
   receiveWaitSeconds: number;
   /** Must equal the API's (same SMPP_SYSTEM_TYPE and MAX_PARTS): the 202's parts are what is sent. */
   prepare: PrepareOptions;
+  /** Applied to messages published straight to SQS (the API applied it to its own). */
+  antiLoop: AntiLoopSettings;
   health: { host: string; port: number };
   /** How long a stop waits for in-flight submits to be answered; below ECS's stopTimeout. */
   drainMs: number;
@@ -72,7 +91,7 @@ export interface BindServiceConfig {
   metrics?: { namespace: string; service: string; intervalMs: number };
 }
 
-export class BindServiceConfigError extends ConfigError {}
+export { BindServiceConfigError, configError };
 
 const DEFAULT_PORT = 3700;
 const DEFAULT_TLS_PORT = 3443;
@@ -80,7 +99,6 @@ const MAX_MCON = 9;
 /** ECS allows a container at most 120 s between SIGTERM and SIGKILL; the drain must fit in it. */
 const MAX_DRAIN_SECONDS = 110;
 
-const flag = z.stringbool({ truthy: ['true', '1', 'yes'], falsy: ['false', '0', 'no'] });
 const seconds = z.coerce.number().positive();
 const port = z.coerce.number().int().min(1).max(65_535);
 
@@ -91,8 +109,7 @@ const envSchema = z.object({
   [VAR.SMPP_SYSTEM_ID]: z.string().min(1).optional(),
   [VAR.SMPP_PASSWORD]: z.string().min(1).optional(),
   [VAR.SMPP_SECRET_ARN]: z.string().min(1).optional(),
-  [VAR.SMPP_TLS]: flag.default(false),
-  [VAR.SMPP_TLS_CA]: z.string().min(1).optional(),
+  ...tlsVariables,
   [VAR.SMPP_THROUGHPUT]: z.coerce.number().positive().max(100_000).default(30),
   [VAR.SMPP_WINDOW]: z.coerce.number().int().min(1).max(100_000).default(300),
   [VAR.SMPP_BINDS]: z.coerce.number().int().min(1).max(MAX_MCON).default(1),
@@ -101,16 +118,18 @@ const envSchema = z.object({
     .default(30),
   [VAR.SMPP_RESPONSE_TIMEOUT_SECONDS]: seconds.max(120).default(30),
   [VAR.SMPP_MESSAGE_ID_BASE]: z.enum(SMSC_ID_BASES).default('decimal'),
-  // The request schema's sender rule: 1-11 letters/digits/" ._-", or a number of up to 15 digits.
-  [VAR.SMPP_DEFAULT_SENDER]: z
-    .string()
-    .regex(
-      /^(?:[A-Za-z0-9._-](?:[A-Za-z0-9 ._-]{0,9}[A-Za-z0-9._-])?|\+?[0-9]{1,15})$/,
-      'is not a valid sender id',
-    )
-    .optional(),
+  // The provider's minute for all parts of a long message, less a margin for answers and clocks.
+  [VAR.SMPP_PARTS_WINDOW_SECONDS]: seconds.max(60).default(55),
+  // The request schema's sender rule (core/domain/requests/sender-id.ts).
+  [VAR.SMPP_DEFAULT_SENDER]: z.string().refine(isValidSenderId, SENDER_ID_RULE).optional(),
+  // Kannel's source-addr-autodetect / -ton / -npi, with the provider's example values.
+  [VAR.SMPP_SOURCE_ADDR_AUTODETECT]: flag.default(true),
+  [VAR.SMPP_SOURCE_ADDR_TON]: z.coerce.number().int().min(0).max(6).default(5),
+  [VAR.SMPP_SOURCE_ADDR_NPI]: z.coerce.number().int().min(0).max(18).default(1),
+  [VAR.SMPP_RECEIPT_TEXT_FALLBACK]: flag.default(false),
   // SMPP_SYSTEM_TYPE (sent verbatim in the bind; a typo in a flag is refused) and MAX_PARTS.
   ...preparationVariables,
+  ...antiLoopVariables,
   [VAR.MESSAGES_TABLE]: z.string().min(1),
   [VAR.INBOUND_TABLE]: z.string().min(1),
   [VAR.URGENT_QUEUE_URL]: z.url(),
@@ -138,15 +157,6 @@ const envSchema = z.object({
 
 type Vars = z.output<typeof envSchema>;
 
-const SOURCE: ConfigSource<BindServiceConfigError> = {
-  component: 'bind-service',
-  error: BindServiceConfigError,
-};
-
-export function configError(variable: string, problem: string): BindServiceConfigError {
-  return variableError(SOURCE, variable, problem);
-}
-
 function credentialsOf(vars: Vars): SmppCredentialsSource {
   const { SMPP_SECRET_ARN, SMPP_SYSTEM_ID, SMPP_PASSWORD } = VAR;
   const inline = vars.SMPP_SYSTEM_ID !== undefined || vars.SMPP_PASSWORD !== undefined;
@@ -169,7 +179,7 @@ function credentialsOf(vars: Vars): SmppCredentialsSource {
 
 /** One validated config from the environment; throws BindServiceConfigError naming the variables. */
 export function loadConfig(env: Env): BindServiceConfig {
-  const vars = loadEnv(envSchema, env, SOURCE);
+  const vars = loadEnv(envSchema, env, CONFIG_SOURCE);
   const { flags } = vars.SMPP_SYSTEM_TYPE;
   // Without MCON a second bind with the same login ends the first one (SPEC §2).
   if (vars.SMPP_BINDS > (flags.mcon ?? 1)) {
@@ -181,9 +191,6 @@ export function loadConfig(env: Env): BindServiceConfig {
   const smppPort = vars.SMPP_PORT ?? (vars.SMPP_TLS ? DEFAULT_TLS_PORT : DEFAULT_PORT);
   const hosts: SmppHost[] = [{ host: vars.SMPP_HOST, port: smppPort }];
   if (vars.SMPP_BACKUP_HOST) hosts.push({ host: vars.SMPP_BACKUP_HOST, port: smppPort });
-  if (vars.SMPP_TLS_CA && !vars.SMPP_TLS) {
-    throw configError(VAR.SMPP_TLS_CA, `is only used with ${VAR.SMPP_TLS}=true`);
-  }
 
   return {
     smpp: {
@@ -191,14 +198,21 @@ export function loadConfig(env: Env): BindServiceConfig {
       credentials: credentialsOf(vars),
       systemType: vars.SMPP_SYSTEM_TYPE.value,
       flags,
-      tls: { enabled: vars.SMPP_TLS, ...(vars.SMPP_TLS_CA ? { caPath: vars.SMPP_TLS_CA } : {}) },
+      tls: tlsConfigOf(vars),
       throughput: vars.SMPP_THROUGHPUT,
       windowSize: vars.SMPP_WINDOW,
       binds: vars.SMPP_BINDS,
       enquireLinkIntervalMs: Math.round(vars.SMPP_ENQUIRE_LINK_SECONDS * 1000),
       responseTimeoutMs: Math.round(vars.SMPP_RESPONSE_TIMEOUT_SECONDS * 1000),
       messageIdBase: vars.SMPP_MESSAGE_ID_BASE,
+      partsWindowMs: Math.round(vars.SMPP_PARTS_WINDOW_SECONDS * 1000),
       ...(vars.SMPP_DEFAULT_SENDER ? { defaultSender: vars.SMPP_DEFAULT_SENDER } : {}),
+      sourceAddress: {
+        autodetect: vars.SMPP_SOURCE_ADDR_AUTODETECT,
+        ton: vars.SMPP_SOURCE_ADDR_TON,
+        npi: vars.SMPP_SOURCE_ADDR_NPI,
+      },
+      receiptTextFallback: vars.SMPP_RECEIPT_TEXT_FALLBACK,
     },
     tables: { messages: vars.MESSAGES_TABLE, inbound: vars.INBOUND_TABLE },
     queues: {
@@ -207,6 +221,7 @@ export function loadConfig(env: Env): BindServiceConfig {
     },
     receiveWaitSeconds: vars.SQS_WAIT_SECONDS,
     prepare: prepareOptionsOf(vars),
+    antiLoop: antiLoopSettingsOf(vars),
     health: { host: vars.HEALTH_HOST, port: vars.HEALTH_PORT },
     drainMs: Math.round(vars.DRAIN_SECONDS * 1000),
     lease: {

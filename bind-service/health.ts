@@ -3,10 +3,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SessionState } from '#bind-service/smpp/index.ts';
+import type { ConnectProblem } from './dispatch/binds/connect-watch.ts';
 
 export interface HealthReport {
   status: 'ok' | 'unavailable';
-  binds: { host: string; state: SessionState; inFlight: number }[];
+  /** `problem`: a TLS failure streak (the certificate does not verify, or the handshake is refused). */
+  binds: { host: string; state: SessionState; inFlight: number; problem?: ConnectProblem }[];
   /** Age in ms of the oldest message each lane is working on (0 when idle). */
   lag: { urgent: number; bulk: number };
   /** The limiter's current rate (msg/s), below the configured cap after throttling. */

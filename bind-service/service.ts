@@ -4,19 +4,21 @@
 // (after taking the login lease), so /healthz answers 503 until a bind is up.
 
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { BindCredentialsError, type SessionConfig, SmppClient } from '#bind-service/smpp/index.ts';
+import { BindCredentialsError, SmppClient } from '#bind-service/smpp/index.ts';
+import { AntiLoopGuard } from '#core/aws/anti-loop/anti-loop-guard.ts';
 import { createDynamoDbClients, createSqsClient } from '#core/aws/clients.ts';
 import { InboundDeliveryStore } from '#core/aws/inbound/inbound-delivery-store.ts';
 import { InboundRepository } from '#core/aws/inbound/inbound-repository.ts';
 import { LeaseRepository } from '#core/aws/lease.ts';
 import { MessageRepository } from '#core/aws/messages/message-repository.ts';
 import { LANES, type Lane } from '#core/aws/resources/resource-definitions.ts';
-import { type SecretReader, secretsManagerReader } from '#core/aws/secrets.ts';
+import type { SecretReader } from '#core/aws/secrets.ts';
 import type { Logger } from '#core/observability/logger.ts';
-import { type BindServiceConfig, BindServiceConfigError, describeConfig } from './config.ts';
+import { type BindServiceConfig, describeConfig } from './config.ts';
+import { configWarnings } from './config-warnings.ts';
 import { BindPool } from './dispatch/binds/bind-pool.ts';
+import { ConnectWatch } from './dispatch/binds/connect-watch.ts';
 import { LoginLease } from './dispatch/binds/login-lease.ts';
 import { logSessionEvents } from './dispatch/binds/session-log.ts';
 import { deliveryHandler } from './dispatch/deliveries/delivery-handler.ts';
@@ -29,9 +31,10 @@ import { resolveUnknowns } from './dispatch/resolve/unknowns.ts';
 import type { RetryPolicy } from './dispatch/submit/part-outcome.ts';
 import { SubmitPipeline } from './dispatch/submit/submit-pipeline.ts';
 import { type HealthReport, startHealthServer } from './health.ts';
+import { healthReporter } from './health-report.ts';
 import { bindServiceLogger } from './logger.ts';
 import { startMetricsReporter } from './metrics.ts';
-import { resolveLogin } from './secrets.ts';
+import { type SessionOverrides, sessionSetup } from './session-setup.ts';
 
 export interface BindServiceDeps {
   log?: Logger;
@@ -41,7 +44,7 @@ export interface BindServiceDeps {
   owner?: string;
   clock?: () => Date;
   /** Engine settings tests shorten (reconnect back-off, bind and unbind timeouts). */
-  session?: Pick<SessionConfig, 'reconnect' | 'bindTimeoutMs' | 'unbindTimeoutMs'>;
+  session?: SessionOverrides;
   retryPolicy?: RetryPolicy;
   rateLimiter?: Omit<RateLimiterOptions, 'ratePerSecond'>;
   /** Visibility back-off of valid messages given back unsent; tests shorten it. */
@@ -75,16 +78,8 @@ export async function startBindService(
 ): Promise<BindService> {
   const log = deps.log ?? bindServiceLogger(config.logLevel);
   const clock = deps.clock ?? (() => new Date());
+  const { login, session: sessionConfig } = await sessionSetup(config, deps.readSecret, deps.session);
   const { region, endpoints } = config.aws;
-  const readSecret =
-    deps.readSecret ??
-    secretsManagerReader({
-      region,
-      ...(endpoints.secretsManager ? { endpoint: endpoints.secretsManager } : {}),
-    });
-  const login = await resolveLogin(config.smpp.credentials, readSecret);
-  const ca = config.smpp.tls.caPath ? await readCa(config.smpp.tls.caPath) : undefined;
-
   const dynamo = createDynamoDbClients({
     region,
     ...(endpoints.dynamodb ? { endpoint: endpoints.dynamodb } : {}),
@@ -96,17 +91,6 @@ export async function startBindService(
   });
   const stats = emptyStats();
 
-  const sessionConfig: SessionConfig = {
-    hosts: config.smpp.hosts,
-    systemId: login.systemId,
-    password: login.password,
-    systemType: config.smpp.systemType,
-    ...(config.smpp.tls.enabled ? { tls: { enabled: true, ...(ca ? { ca } : {}) } } : {}),
-    windowSize: config.smpp.windowSize,
-    responseTimeoutMs: config.smpp.responseTimeoutMs,
-    enquireLinkIntervalMs: config.smpp.enquireLinkIntervalMs,
-    ...deps.session,
-  };
   // Every bind, the first and each reconnect, first makes sure the login's lease is still ours.
   const bindPermit = () => lease.confirm();
   const clients = Array.from(
@@ -121,10 +105,14 @@ export async function startBindService(
     parts: new InboundDeliveryStore(dynamo.document, config.tables.inbound, { clock }),
     isoMode: config.smpp.flags.iso,
     smscIdBase: config.smpp.messageIdBase,
+    receiptTextFallback: config.smpp.receiptTextFallback,
     stats,
     log: log.child({ component: 'deliveries' }),
     clock,
   });
+  const watches = clients.map(
+    (client, index) => new ConnectWatch(client, log.child({ component: 'smpp', bind: index })),
+  );
   const unsubscribe = clients.map((client, index) => {
     client.onDeliver(handler);
     return logSessionEvents(client, log.child({ component: 'smpp', bind: index }));
@@ -140,6 +128,7 @@ export async function startBindService(
     log,
     clock,
   });
+  unsubscribe.push(...watches.map((watch) => () => watch.off()));
 
   const queues = {
     urgent: new SqsLane(sqs, 'urgent', config.queues.urgent),
@@ -168,11 +157,14 @@ export async function startBindService(
     prepare: {
       ...config.prepare,
       ...(config.smpp.defaultSender ? { defaultSender: config.smpp.defaultSender } : {}),
+      sourceAddress: config.smpp.sourceAddress,
     },
     stats,
     log: log.child({ component: 'pipeline' }),
     stopTaking: stopTaking.signal,
     singleIds: config.smpp.flags.single,
+    guard: new AntiLoopGuard(dynamo.document, config.tables.messages, config.antiLoop, clock),
+    partsWindowMs: config.smpp.partsWindowMs,
     clock,
     ...(deps.retryPolicy ? { policy: deps.retryPolicy } : {}),
     ...(deps.requeueBackoff ? { requeueBackoff: deps.requeueBackoff } : {}),
@@ -198,24 +190,14 @@ export async function startBindService(
     log: log.child({ component: 'lease' }),
   });
 
-  const health = (): HealthReport => {
-    const lag = lanes.lagMs();
-    return {
-      status: binds.anyBound ? 'ok' : 'unavailable',
-      binds: clients.map((client) => ({
-        host: client.boundTo?.host ?? config.smpp.hosts[0]?.host ?? '',
-        state: client.state,
-        inFlight: client.inFlight,
-      })),
-      lag,
-      rate: Math.round(rate.currentRate * 100) / 100,
-      throttled: stats.throttled,
-      submitted: stats.submitted,
-      unknown: stats.unknown,
-      failed: stats.failed,
-      rejected: stats.rejected,
-    };
-  };
+  const health = healthReporter({
+    clients,
+    watches,
+    firstHost: config.smpp.hosts[0]?.host ?? '',
+    lanes,
+    rate,
+    stats,
+  });
   const healthServer = await startHealthServer({ ...config.health, report: health }).catch(
     (error: unknown) => {
       closeAws();
@@ -296,6 +278,7 @@ export async function startBindService(
   })().catch((error: unknown) => fail(error instanceof Error ? error : new Error(String(error))));
 
   log.info('bind-service started', { health: `${healthServer.url}/healthz`, config: describeConfig(config) });
+  for (const warning of configWarnings(config)) log.warn(warning);
   return {
     url: healthServer.url,
     health,
@@ -304,12 +287,4 @@ export async function startBindService(
     stats,
     stop: () => stop(),
   };
-}
-
-async function readCa(path: string): Promise<Buffer> {
-  try {
-    return await readFile(path);
-  } catch (error) {
-    throw new BindServiceConfigError(`SMPP_TLS_CA: cannot read ${path}: ${String(error)}`, ['SMPP_TLS_CA']);
-  }
 }

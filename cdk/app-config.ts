@@ -75,6 +75,8 @@ export function senderPropsFromContext(scope: Construct, read: ContextReader): S
   const accountLogRole = bool(read, 'apiGatewayAccountRole');
   const eventBusName = text(read, 'eventBusName');
   const callbackSecretName = text(read, 'callbackSigningSecretName');
+  const tlsSecretName = text(read, 'smppTlsSecretName');
+  const tlsServerName = text(read, 'smppTlsServerName');
   const eipAllocationId = text(read, 'egressIpAllocationId');
   const eipAddress = text(read, 'egressIpAddress');
   if ((eipAllocationId === undefined) !== (eipAddress === undefined)) {
@@ -100,6 +102,16 @@ export function senderPropsFromContext(scope: Construct, read: ContextReader): S
       credentials: secretArn
         ? secretsmanager.Secret.fromSecretCompleteArn(scope, 'SmppSecret', secretArn)
         : secretsmanager.Secret.fromSecretNameV2(scope, 'SmppSecret', secretName),
+      ...(tlsSecretName
+        ? {
+            tlsClientCertificate: secretsmanager.Secret.fromSecretNameV2(
+              scope,
+              'SmppTlsSecret',
+              tlsSecretName,
+            ),
+          }
+        : {}),
+      ...(tlsServerName ? { tlsServerName } : {}),
       ...(port ? { port } : {}),
       ...(bindsPerTask ? { bindsPerTask } : {}),
       ...(windowSize ? { windowSize } : {}),

@@ -1,5 +1,6 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { DETAIL_TYPES, EVENT_SOURCE } from '#core/domain/events/message-status-changed.ts';
 import type { SmsSenderProps } from './constructs/props.ts';
 import { SmsSender } from './constructs/sms-sender.ts';
 
@@ -32,6 +33,17 @@ export class SmsSenderStack extends Stack {
       AlarmTopicArn: {
         value: this.sender.alarmTopic.topicArn,
         description: 'SNS topic of every alarm and recovery: subscribe e-mail, chat or paging to it',
+      },
+      // The status events' contract (docs/events.md); the table's stream is internal, so no output.
+      EventBusName: {
+        value: this.sender.eventBus.eventBusName,
+        description: 'EventBridge bus the status events go to',
+      },
+      EventSource: { value: EVENT_SOURCE, description: 'The `source` of every status event' },
+      EventDetailTypes: {
+        value: Object.values(DETAIL_TYPES).join(','),
+        description:
+          'The `detail-type` values of the status events (comma-separated); schema in docs/events.md',
       },
       Dashboard: {
         value: this.sender.operations.dashboard.dashboardName,

@@ -68,7 +68,13 @@ function sharedEnv(input: ComponentEnvInput): Record<string, string> {
     [VAR.AWS_ENDPOINT_URL_DYNAMODB]: input.endpoints.dynamodb,
     [VAR.AWS_ENDPOINT_URL_SQS]: input.endpoints.sqs,
     [VAR.MESSAGES_TABLE]: input.tables.messages,
-    ...passThrough(input.env, [VAR.SMPP_SYSTEM_TYPE, VAR.MAX_PARTS]),
+    ...passThrough(input.env, [
+      VAR.SMPP_SYSTEM_TYPE,
+      VAR.MAX_PARTS,
+      VAR.ANTI_LOOP_DUPLICATE_SECONDS,
+      VAR.ANTI_LOOP_FLOOD_LIMIT,
+      VAR.ANTI_LOOP_FLOOD_GAP_SECONDS,
+    ]),
   };
 }
 
@@ -133,6 +139,9 @@ export function bindServiceEnv(input: ComponentEnvInput): Record<string, string>
         VAR.SMPP_PASSWORD,
         VAR.SMPP_TLS,
         VAR.SMPP_TLS_CA,
+        VAR.SMPP_TLS_CERT,
+        VAR.SMPP_TLS_KEY,
+        VAR.SMPP_TLS_SERVERNAME,
       ]);
   return {
     ...sharedEnv(input),
@@ -142,7 +151,12 @@ export function bindServiceEnv(input: ComponentEnvInput): Record<string, string>
       VAR.SMPP_WINDOW,
       VAR.SMPP_BINDS,
       VAR.SMPP_DEFAULT_SENDER,
+      VAR.SMPP_SOURCE_ADDR_AUTODETECT,
+      VAR.SMPP_SOURCE_ADDR_TON,
+      VAR.SMPP_SOURCE_ADDR_NPI,
+      VAR.SMPP_RECEIPT_TEXT_FALLBACK,
       VAR.SMPP_ENQUIRE_LINK_SECONDS,
+      VAR.SMPP_PARTS_WINDOW_SECONDS,
       VAR.SMPP_MESSAGE_ID_BASE,
       VAR.SQS_WAIT_SECONDS,
       VAR.RECONCILE_SECONDS,

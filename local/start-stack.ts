@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { loadConfig as loadBindServiceConfig } from '#bind-service/config.ts';
 import { bindServiceLogger } from '#bind-service/logger.ts';
@@ -15,20 +14,15 @@ import { createDeps } from '#lambdas/api/deps.ts';
 import { apiLogger } from '#lambdas/api/http/request-log.ts';
 import { startApiServer } from '#lambdas/api/server.ts';
 import { dynamoOutcomeRecorder, sqsRetryDelayer } from '#lambdas/callbacks/adapters.ts';
-import { type CallbackEnqueuer, sqsCallbackEnqueuer } from '#lambdas/callbacks/callback-job.ts';
+import { sqsCallbackEnqueuer } from '#lambdas/callbacks/callback-job.ts';
 import type { CallbackWorkerPorts } from '#lambdas/callbacks/handle-jobs.ts';
 import { callbackWorkerLogger } from '#lambdas/callbacks/ports.ts';
 import { callbackSender } from '#lambdas/status-stream/callback-sender.ts';
-import {
-  type EventPublisher,
-  eventBridgePublisher,
-  logPublisher,
-} from '#lambdas/status-stream/event-publishers.ts';
-import { handleStreamRecords } from '#lambdas/status-stream/handle-records.ts';
+import type { EventPublisher } from '#lambdas/status-stream/event-publishers.ts';
 import { statusStreamLogger } from '#lambdas/status-stream/ports.ts';
-import type { DynamoDbStreamRecord } from '#lambdas/status-stream/stream-event.ts';
 import { startCallbackWorker } from '#local/callback-worker.ts';
 import { startDynamoDbLocal } from '#local/dynamodb-local.ts';
+import { localApiRoutes } from '#local/event-feed.ts';
 import { createResources, LOCAL_REGION } from '#local/resources.ts';
 import { type SimulatorOptions, SmscSimulator } from '#local/smsc-simulator/index.ts';
 import { startSqsLocal } from '#local/sqs-local.ts';
@@ -41,6 +35,7 @@ import {
   simulatedLogin,
   usesSimulator,
 } from '#local/stack-config.ts';
+import { statusHandler } from '#local/status-handler.ts';
 import { type StreamPoller, startStreamPoller } from '#local/stream-poller.ts';
 import { startLocalSweeper } from '#local/sweeper-loop.ts';
 
@@ -51,8 +46,8 @@ import { startLocalSweeper } from '#local/sweeper-loop.ts';
 
 export interface LocalStackOptions {
   /**
-   * SMPP_*, MAX_PARTS, LOG_LEVEL, CALLBACK_SIGNING_SECRET, EVENT_BUS_NAME, SWEEP_*; `npm start` passes
-   * process.env.
+   * SMPP_*, MAX_PARTS, LOG_LEVEL, CALLBACK_SIGNING_SECRET, EVENT_BUS_NAME, EVENTS_URL, SWEEP_*;
+   * `npm start` passes process.env.
    */
   env?: Env;
   /** API port; 0 picks a free one (tests). Default 3000. */
@@ -167,6 +162,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       log: createLogger({ service: 'stream-poller', write }),
     });
     started.push({ name: 'stream-poller', stop: () => poller.stop() });
+    // Incoming messages: the inbound table's stream, into the same handler (InboundMessageReceived).
+    const inboundPoller = await startStreamPoller({
+      endpoint: dynamo.endpoint,
+      region: LOCAL_REGION,
+      tableName: tables.inbound,
+      handle: status.handle,
+      log: createLogger({ service: 'stream-poller', write }),
+    });
+    started.push({ name: 'inbound-stream-poller', stop: () => inboundPoller.stop() });
 
     const envInput = {
       env,
@@ -193,7 +197,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const api = createDeps(loadApiConfig(apiEnv(envInput)), { log: apiLogger(write) });
     started.push({ name: 'api-clients', stop: () => api.destroy() });
-    const server = await startApiServer({ port: options.apiPort ?? 3000, deps: api.deps });
+    const localRoutes = localApiRoutes(status.feed, { region: LOCAL_REGION, endpoints, queues });
+    const server = await startApiServer({ port: options.apiPort ?? 3000, deps: api.deps, localRoutes });
     started.push({ name: 'api', stop: () => server.close() });
 
     // The sweeper's schedule: accepted records whose enqueue never happened are enqueued again.
@@ -252,27 +257,6 @@ async function startSmpp(
   });
   const port = await simulator.listen(0);
   return { simulator, smpp: { simulated: true, host: '127.0.0.1', port, ...login } };
-}
-
-interface StatusHandlerParts {
-  events: EventPublisher | undefined;
-  enqueue: CallbackEnqueuer;
-  log: Logger;
-}
-
-function statusHandler(env: Env, { events, enqueue, log }: StatusHandlerParts) {
-  // A configured bus is used even locally (with the developer's own AWS credentials); otherwise the sink.
-  const busName = env[VAR.EVENT_BUS_NAME];
-  const eventBridge = busName
-    ? new EventBridgeClient({ region: env[VAR.AWS_REGION] || LOCAL_REGION })
-    : undefined;
-  const publishEvents =
-    eventBridge && busName ? eventBridgePublisher(eventBridge, busName) : (events ?? logPublisher(log));
-  const ports = { publishEvents, enqueueCallbacks: enqueue, log };
-  return {
-    handle: (records: DynamoDbStreamRecord[]) => handleStreamRecords(records, ports),
-    close: () => eventBridge?.destroy(),
-  };
 }
 
 function callbackWorkerPorts(

@@ -22,7 +22,14 @@ export type ReceiptStore = Pick<MessageRepository, 'applyReceipt'>;
 export type LateAnswerStore = Pick<MessageRepository, 'recordLateAnswer'>;
 export type ReconcileStore = Pick<
   MessageRepository,
-  'unknownToQuery' | 'get' | 'applyParkedReceipts' | 'applyReceipt' | 'nextQueryAt'
+  | 'unknownToQuery'
+  | 'get'
+  | 'applyParkedReceipts'
+  | 'applyReceipt'
+  | 'nextQueryAt'
+  | 'unmatchedToCheck'
+  | 'matchOrphanReceipt'
+  | 'nextMatchAt'
 >;
 export type InboundStore = Pick<InboundRepository, 'recordInbound'>;
 export type InboundPartsStore = Pick<

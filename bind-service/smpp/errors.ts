@@ -62,9 +62,12 @@ export class ResponseTimeoutError extends SmppError {
 
 export class ConnectionLostError extends SmppError {
   readonly code = 'SMPP_CONNECTION_LOST';
+  /** The socket's error code, when an error ended it (e.g. a TLS alert received after the handshake). */
+  readonly causeCode: string | undefined;
 
-  constructor(reason: string) {
+  constructor(reason: string, causeCode?: string) {
     super(`SMPP connection lost: ${reason}`);
+    this.causeCode = causeCode;
   }
 }
 

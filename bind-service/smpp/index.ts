@@ -23,7 +23,14 @@ export {
   SmscRejectedError,
 } from './errors.ts';
 export type { DisconnectReason, SessionEventName, SessionEvents, StopReason } from './events.ts';
-export { type AddressOverrides, addressFor, destinationAddress, type SmppAddress } from './pdu/address.ts';
+export {
+  type AddressOverrides,
+  addressFor,
+  destinationAddress,
+  PROVIDER_SOURCE_RULES,
+  type SmppAddress,
+  type SourceAddressRules,
+} from './pdu/address.ts';
 export type {
   DeliverAddress,
   DeliverSm,

@@ -10,11 +10,11 @@ import {
 import type { SmppConnection } from './connection/connection.ts';
 import { Connector } from './connection/connector.ts';
 import { answerDelivery, type DeliverHandler } from './connection/deliveries.ts';
+import { drainWithin, type QuerySource, querySm, unbindQuietly } from './connection/requests.ts';
 import { SubmitWindow } from './connection/window.ts';
-import { NotBoundError, SmscRejectedError } from './errors.ts';
+import { NotBoundError } from './errors.ts';
 import { type DisconnectReason, SessionEventEmitter, type StopReason } from './events.ts';
 import {
-  fromQueryResp,
   genericNackOutcome,
   type QueryResult,
   type SubmitFields,
@@ -24,40 +24,19 @@ import {
   toSubmitPdu,
 } from './pdu/pdu-mapping.ts';
 import type { PDU } from './pdu/smpp-package.ts';
-import { Status } from './pdu/status.ts';
+import {
+  type BoundWaiter,
+  CONNECTION_LOST,
+  type InFlightSubmit,
+  NOT_BOUND,
+  type SessionState,
+  type SmppClientOptions,
+  STOPPING,
+  type StopOptions,
+  TIMED_OUT,
+} from './session-options.ts';
 
-export type SessionState = 'idle' | 'connecting' | 'bound' | 'stopping' | 'stopped';
-
-export interface SmppClientOptions {
-  /** Monotonic milliseconds; injectable for tests. */
-  now?: () => number;
-  /** For the back-off jitter; injectable for tests. */
-  random?: () => number;
-  /** Asked before every bind attempt; false: no attempt now, asked again after the back-off. */
-  bindPermit?: () => Promise<boolean>;
-}
-
-export interface StopOptions {
-  /** How long in-flight submits may take to be answered before they are reported 'unknown'. */
-  drainTimeoutMs?: number;
-  /** Unbind at once (the login may be someone else's now); answers before unbind_resp still count. */
-  unbindFirst?: boolean;
-}
-
-interface InFlightSubmit {
-  resolve(outcome: SubmitOutcome): void;
-  tag: SubmitTag | undefined;
-}
-
-interface BoundWaiter {
-  resolve(): void;
-  reject(error: Error): void;
-}
-
-const NOT_BOUND: SubmitOutcome = { kind: 'not-sent', reason: 'not-bound' };
-const STOPPING: SubmitOutcome = { kind: 'not-sent', reason: 'stopping' };
-const TIMED_OUT: SubmitOutcome = { kind: 'unknown', reason: 'timeout' };
-const CONNECTION_LOST: SubmitOutcome = { kind: 'unknown', reason: 'connection-lost' };
+export type { SessionState, SmppClientOptions, StopOptions } from './session-options.ts';
 
 export class SmppClient extends SessionEventEmitter {
   readonly config: ResolvedSessionConfig;
@@ -162,12 +141,18 @@ export class SmppClient extends SessionEventEmitter {
   /**
    * Sends one SUBMIT_SM; waits (FIFO) for a window slot when the window is full. Never throws. A
    * tagged submit whose answer comes after its timeout is reported by a 'late-answer' event.
+   * `priority`: a later part of a long message on the wire, served before other waiting submits.
    */
-  async submit(fields: SubmitFields, tag?: SubmitTag): Promise<SubmitOutcome> {
+  async submit(
+    fields: SubmitFields,
+    tag?: SubmitTag,
+    options: { priority?: boolean } = {},
+  ): Promise<SubmitOutcome> {
     if (this.status === 'stopping' || this.status === 'stopped') return STOPPING;
     if (!this.current) return NOT_BOUND;
-    if (!this.window.tryAcquire()) {
-      const granted = await this.window.acquire();
+    const priority = options.priority === true;
+    if (!this.window.tryAcquire(priority)) {
+      const granted = await this.window.acquire(priority);
       if (!granted) return this.notSent();
       if (!this.current || this.status !== 'bound') {
         this.window.release();
@@ -186,25 +171,10 @@ export class SmppClient extends SessionEventEmitter {
   }
 
   /** QUERY_SM for one message id; resolves an 'unknown' submit when no receipt comes. */
-  async queryStatus(
-    messageId: string,
-    source?: { addr: string; ton: number; npi: number },
-  ): Promise<QueryResult> {
+  async queryStatus(messageId: string, source?: QuerySource): Promise<QueryResult> {
     const connection = this.current;
     if (!connection || this.status !== 'bound') throw new NotBoundError();
-    const answer = await connection.request(
-      'query_sm',
-      {
-        message_id: messageId,
-        source_addr: source?.addr ?? '',
-        source_addr_ton: source?.ton ?? 0,
-        source_addr_npi: source?.npi ?? 0,
-      },
-      this.config.responseTimeoutMs,
-    );
-    if (answer.command_status !== Status.ESME_ROK)
-      throw new SmscRejectedError('query_sm', answer.command_status);
-    return fromQueryResp(answer);
+    return querySm(connection, messageId, source, this.config.responseTimeoutMs);
   }
 
   /** Stops taking submits, drains the window (bounded), unbinds, closes; no reconnect afterwards. */
@@ -220,31 +190,14 @@ export class SmppClient extends SessionEventEmitter {
     this.window.cancelWaiters();
     const connection = this.current;
     if (connection) {
-      if (unbindFirst) await this.unbind(connection);
-      else await this.drain(connection, drainTimeoutMs);
+      if (unbindFirst) await unbindQuietly(connection, this.config.unbindTimeoutMs);
+      else await drainWithin(this.window.whenEmpty(), connection, drainTimeoutMs);
       for (const submit of this.window.abandon()) submit.resolve(CONNECTION_LOST);
-      if (!unbindFirst) await this.unbind(connection);
+      if (!unbindFirst) await unbindQuietly(connection, this.config.unbindTimeoutMs);
       connection.close('stopping');
       await connection.whenClosed();
     }
     this.finish('requested');
-  }
-
-  private async unbind(connection: SmppConnection): Promise<void> {
-    if (!connection.isOpen) return;
-    await connection.request('unbind', {}, this.config.unbindTimeoutMs).catch(() => undefined);
-  }
-
-  private async drain(connection: SmppConnection, timeoutMs: number): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      this.window.whenEmpty(),
-      connection.whenClosed(),
-      new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, timeoutMs);
-      }),
-    ]);
-    clearTimeout(timer);
   }
 
   private finish(reason: StopReason, error?: Error): void {

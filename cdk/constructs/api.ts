@@ -203,6 +203,29 @@ export class SmsApi extends Construct {
     );
   }
 
+  /**
+   * execute-api:Invoke on exactly the routes of one kind: `send` the POST routes, `read` the GET and
+   * HEAD ones. The resource policy must admit the grantee too (allowedPrincipalArns; by default the
+   * whole deploying account, so a role of it needs only this identity policy).
+   */
+  grantInvoke(grantee: iam.IGrantable, access: 'send' | 'read'): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['execute-api:Invoke'],
+      resourceArns: this.routeArns(access),
+    });
+  }
+
+  /** The execute-api ARNs of one kind of route; `{id}` becomes `*` (any message or batch id). */
+  routeArns(access: 'send' | 'read'): string[] {
+    const methods: readonly string[] = access === 'send' ? ['POST'] : ['GET', 'HEAD'];
+    return ROUTES.flatMap((route) =>
+      route.methods
+        .filter((method) => methods.includes(method))
+        .map((method) => this.restApi.arnForExecuteApi(method, `/${route.path.replace('{id}', '*')}`, STAGE)),
+    );
+  }
+
   /** The stage URL, e.g. https://abc.execute-api.eu-central-1.amazonaws.com/prod/ */
   get url(): string {
     return this.restApi.url;

@@ -23,6 +23,9 @@ export interface BindServiceSmpp {
   readonly backupHost?: string;
   readonly port: number;
   readonly tls: boolean;
+  /** JSON `{ "cert": PEM, "key": PEM, "ca"?: PEM }` (SmppProps.tlsClientCertificate). */
+  readonly tlsClientCertificate?: secretsmanager.ISecret;
+  readonly tlsServerName?: string;
   readonly systemType: string;
   /** JSON `{ "systemId": "...", "password": "..." }`. */
   readonly credentials: secretsmanager.ISecret;
@@ -116,6 +119,7 @@ export class BindService extends Construct {
         [VAR.SMPP_PORT]: String(smpp.port),
         ...(smpp.backupHost ? { [VAR.SMPP_BACKUP_HOST]: smpp.backupHost } : {}),
         [VAR.SMPP_TLS]: String(smpp.tls),
+        ...(smpp.tls && smpp.tlsServerName ? { [VAR.SMPP_TLS_SERVERNAME]: smpp.tlsServerName } : {}),
         [VAR.SMPP_SYSTEM_TYPE]: smpp.systemType,
         [VAR.SMPP_BINDS]: String(smpp.bindsPerTask),
         [VAR.SMPP_WINDOW]: String(smpp.windowSize),
@@ -151,6 +155,9 @@ export class BindService extends Construct {
     props.store.bindInbound(consumer, 'readWrite');
     props.queues.bindConsumer(consumer);
     bindSecretArn(consumer, smpp.credentials, VAR.SMPP_SECRET_ARN);
+    if (smpp.tls && smpp.tlsClientCertificate) {
+      bindSecretArn(consumer, smpp.tlsClientCertificate, VAR.SMPP_TLS_SECRET_ARN);
+    }
 
     const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,

@@ -16,6 +16,14 @@ export interface SmppProps {
   readonly backupHost?: string;
   /** TLS to the SMSC. Without it the bind's password crosses the internet in clear text. */
   readonly tls: boolean;
+  /**
+   * Client certificate for TLS (the provider's Kannel example: `ssl-client-certkey-file`): a secret
+   * holding JSON `{ "cert": PEM, "key": PEM, "ca"?: PEM }`; `ca` is the bundle the SMSC's certificate
+   * must chain to (default: the system's trust store). @default none
+   */
+  readonly tlsClientCertificate?: secretsmanager.ISecret;
+  /** The name the SMSC's certificate must carry when it is not `host`. @default host */
+  readonly tlsServerName?: string;
   /** @default 3443 with TLS, 3700 without */
   readonly port?: number;
   /** system_type sent in the bind: `MCONn` (n sessions per login), `ISO`, `SINGLE`. @default '' */
@@ -81,7 +89,7 @@ export interface SmsSenderProps {
   readonly alarms?: AlarmOptions;
   /** Where status events go. @default the account's default event bus */
   readonly eventBus?: events.IEventBus;
-  /** Key for signing HTTP callbacks. @default callbacks are not signed */
+  /** Key for signing HTTP callbacks (a plain string). @default a generated 64-character key (`callbacks.signingSecret`) */
   readonly callbackSigningSecret?: secretsmanager.ISecret;
   /** Bring an Elastic IP already whitelisted at the SMSC. @default a new one, retained on stack deletion */
   readonly egressIp?: ExistingEgressIp;

@@ -1,5 +1,6 @@
 import { Aws, Duration, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
@@ -27,6 +28,7 @@ import {
   withDefaults,
 } from './props.ts';
 import { SendQueues } from './queues.ts';
+import { grantRead, grantSend, type OnStatusOptions, statusRule } from './status-consumers.ts';
 import { StatusStream } from './status-stream.ts';
 import { Sweeper } from './sweeper.ts';
 
@@ -53,6 +55,8 @@ export class SmsSender extends Construct {
   readonly keyPolicyManaged: boolean;
   /** How sessions, tasks and deployments relate for this login (bind-limits.ts). */
   readonly sessionPlan: SessionPlan;
+  /** Where status events go (docs/events.md): the `eventBus` prop or the account's default bus. */
+  readonly eventBus: events.IEventBus;
 
   constructor(scope: Construct, id: string, props: SmsSenderProps) {
     super(scope, id);
@@ -122,9 +126,10 @@ export class SmsSender extends Construct {
       ...(props.callbackSigningSecret ? { signingSecret: props.callbackSigningSecret } : {}),
       logs: logSettings,
     });
+    this.eventBus = props.eventBus ?? events.EventBus.fromEventBusName(this, 'DefaultBus', 'default');
     this.statusStream = new StatusStream(this, 'StatusStream', {
       store: this.store,
-      eventBus: props.eventBus ?? events.EventBus.fromEventBusName(this, 'DefaultBus', 'default'),
+      eventBus: this.eventBus,
       callbacks: this.callbacks,
       logs: logSettings,
     });
@@ -167,6 +172,21 @@ export class SmsSender extends Construct {
       throttledPercent: alarms.throttledPercent,
     });
   }
+
+  /** An EventBridge rule sending this sender's status events (optionally some statuses/accounts) to `target`. */
+  onStatus(target: events.IRuleTarget, options: OnStatusOptions = {}): events.Rule {
+    return statusRule(this, this.eventBus, target, options);
+  }
+
+  /** Lets `grantee` send: execute-api:Invoke on the POST routes, sqs:SendMessage on both send queues. */
+  grantSend(grantee: iam.IGrantable): void {
+    grantSend(this.api, this.queues, grantee);
+  }
+
+  /** Lets `grantee` read messages and batches: execute-api:Invoke on the GET and HEAD routes. */
+  grantRead(grantee: iam.IGrantable): void {
+    grantRead(this.api, grantee);
+  }
 }
 
 /** The bind-service's settings with defaults; `throughput` is per task (throughputPerTask). */
@@ -176,6 +196,8 @@ function resolveSmpp(props: SmsSenderProps, desiredCount: number): BindServiceSm
     host: smpp.host,
     ...(smpp.backupHost ? { backupHost: smpp.backupHost } : {}),
     tls: smpp.tls,
+    ...(smpp.tlsClientCertificate ? { tlsClientCertificate: smpp.tlsClientCertificate } : {}),
+    ...(smpp.tlsServerName ? { tlsServerName: smpp.tlsServerName } : {}),
     port: smpp.port ?? (smpp.tls ? SMPP_DEFAULTS.tlsPort : SMPP_DEFAULTS.port),
     systemType: smpp.systemType ?? SMPP_DEFAULTS.systemType,
     credentials: smpp.credentials,

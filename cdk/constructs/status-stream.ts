@@ -14,9 +14,10 @@ import { NodeFunction } from './node-function.ts';
 import { DEAD_LETTER_QUEUE } from './resource-mapping.ts';
 
 // The status consumer (lambdas/status-stream) on the messages table's stream: state changes become
-// EventBridge events and callback jobs (posted by the callback worker, callbacks.ts). A failing record is retried alone (bisect + partial batch
-// failures); one that still fails lands in an SQS queue with its stream coordinates, never blocking
-// the shard for longer than maxRecordAge.
+// EventBridge events and callback jobs (posted by the callback worker, callbacks.ts); and on the
+// inbound table's stream: incoming messages become InboundMessageReceived events. A failing record
+// is retried alone (bisect + partial batch failures); one that still fails lands in an SQS queue
+// with its stream coordinates, never blocking the shard for longer than maxRecordAge.
 
 export interface StatusStreamProps {
   readonly store: MessageStore;
@@ -62,17 +63,20 @@ export class StatusStream extends Construct {
         'This queue is itself a dead-letter destination (the on-failure destination of the stream mapping); nothing consumes it automatically, so it needs no DLQ of its own. Its depth is alarmed.',
     });
 
+    const source = {
+      startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+      batchSize: 100,
+      bisectBatchOnError: true,
+      reportBatchItemFailures: true,
+      retryAttempts: 10,
+      maxRecordAge: Duration.days(1),
+      // One batch per shard at a time keeps a message's changes in order.
+      parallelizationFactor: 1,
+      onFailure: new SqsDlq(this.failures),
+    };
     this.handler.function.addEventSource(
       new DynamoEventSource(props.store.messages, {
-        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
-        batchSize: 100,
-        bisectBatchOnError: true,
-        reportBatchItemFailures: true,
-        retryAttempts: 10,
-        maxRecordAge: Duration.days(1),
-        // One batch per shard at a time keeps a message's changes in order.
-        parallelizationFactor: 1,
-        onFailure: new SqsDlq(this.failures),
+        ...source,
         // Only message records carry states; the lease renewal (every few seconds), receipt lookups
         // and idempotency items would otherwise invoke the function around the clock.
         filters: [
@@ -80,6 +84,19 @@ export class StatusStream extends Construct {
             dynamodb: { Keys: { pk: { S: lambda.FilterRule.beginsWith('MSG#') } } },
           }),
         ],
+      }),
+    );
+    // Incoming messages become InboundMessageReceived events: only their INSERTs (not the part
+    // assemblies or raw receipts kept in the same table, nor TTL removals).
+    this.handler.function.addEventSource(
+      new DynamoEventSource(props.store.inbound, {
+        ...source,
+        filters: ['IN#SMSC#', 'IN#ID#'].map((prefix) =>
+          lambda.FilterCriteria.filter({
+            eventName: lambda.FilterRule.isEqual('INSERT'),
+            dynamodb: { Keys: { pk: { S: lambda.FilterRule.beginsWith(prefix) } } },
+          }),
+        ),
       }),
     );
   }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_MAX_PARTS, MAX_PARTS_LIMIT } from '#core/domain/encoding/encode.ts';
 import type { PrepareOptions } from '#core/domain/messages/prepare-message.ts';
+import type { AntiLoopSettings } from '#core/domain/provider/anti-loop.ts';
 import {
   InvalidSystemTypeError,
   parseSystemType,
@@ -33,12 +34,37 @@ export const preparationVariables = {
   [VAR.MAX_PARTS]: z.coerce.number().int().min(1).max(MAX_PARTS_LIMIT).default(DEFAULT_MAX_PARTS),
 };
 
+/**
+ * The provider's anti-loop rules are applied by the API to its sends and by the bind-service to
+ * messages published straight to SQS: both read the same three variables.
+ */
+export const antiLoopVariables = {
+  [VAR.ANTI_LOOP_DUPLICATE_SECONDS]: z.coerce.number().min(0).max(3600).default(60),
+  [VAR.ANTI_LOOP_FLOOD_LIMIT]: z.coerce.number().int().min(0).max(100_000).default(50),
+  [VAR.ANTI_LOOP_FLOOD_GAP_SECONDS]: z.coerce.number().positive().max(3600).default(30),
+};
+
+export function antiLoopSettingsOf(vars: {
+  ANTI_LOOP_DUPLICATE_SECONDS: number;
+  ANTI_LOOP_FLOOD_LIMIT: number;
+  ANTI_LOOP_FLOOD_GAP_SECONDS: number;
+}): AntiLoopSettings {
+  return {
+    duplicateWindowMs: Math.round(vars.ANTI_LOOP_DUPLICATE_SECONDS * 1000),
+    floodLimit: vars.ANTI_LOOP_FLOOD_LIMIT,
+    floodGapMs: Math.round(vars.ANTI_LOOP_FLOOD_GAP_SECONDS * 1000),
+  };
+}
+
 export function prepareOptionsOf(vars: {
   SMPP_SYSTEM_TYPE: { flags: SystemTypeFlags };
   MAX_PARTS: number;
 }): PrepareOptions {
   return { isoMode: vars.SMPP_SYSTEM_TYPE.flags.iso, maxParts: vars.MAX_PARTS };
 }
+
+/** A yes/no setting: true/1/yes or false/0/no. */
+export const flag = z.stringbool({ truthy: ['true', '1', 'yes'], falsy: ['false', '0', 'no'] });
 
 /** An endpoint override: local mode only (DynamoDB Local, fauxqs); in AWS the SDK finds the regional one. */
 export const endpointUrl = z.url().optional();

@@ -14,6 +14,10 @@ export const VARIABLES = {
   SMPP_SYSTEM_TYPE: 'the provider flags sent in the bind: MCONn, ISO, SINGLE, comma-separated',
   SMPP_TLS: 'true: connect with TLS (certificate verification on)',
   SMPP_TLS_CA: 'path of a PEM CA bundle to trust for SMPP_TLS',
+  SMPP_TLS_CERT: 'path of the PEM client certificate presented to the SMSC (with SMPP_TLS_KEY)',
+  SMPP_TLS_KEY: 'path of the PEM key of SMPP_TLS_CERT',
+  SMPP_TLS_SECRET_ARN: 'Secrets Manager secret {"cert","key","ca"?} (PEM) holding the client certificate',
+  SMPP_TLS_SERVERNAME: 'the name the SMSC certificate must carry when it is not SMPP_HOST',
   SMPP_THROUGHPUT: 'the account rate cap in messages per second (provider default 30)',
   SMPP_WINDOW: 'unanswered SUBMIT_SM per bind',
   SMPP_BINDS: 'SMPP sessions one bind-service holds; more than 1 needs MCONn',
@@ -26,12 +30,25 @@ export const VARIABLES = {
   SMPP_MESSAGE_ID_BASE:
     'how the SMSC writes message ids: decimal (the provider, default) or hex; never guessed',
   SMPP_DEFAULT_SENDER: 'source_addr for messages without `from`',
+  SMPP_SOURCE_ADDR_AUTODETECT:
+    'Kannel’s source-addr-autodetect: "+digits" go as TON 1, names as TON 5/NPI 0 (default true)',
+  SMPP_SOURCE_ADDR_TON: 'TON of senders autodetect leaves alone, or of all without it (default 5)',
+  SMPP_SOURCE_ADDR_NPI: 'NPI of senders autodetect leaves alone, or of all without it (default 1)',
+  SMPP_PARTS_WINDOW_SECONDS:
+    'every part of a long message goes out within this of the first (provider: one minute; default 55)',
+  SMPP_RECEIPT_TEXT_FALLBACK:
+    'true: a delivery marked neither by esm_class nor by TLVs is a receipt if its text reads as one',
   // What the API and the bind-service must read alike (the 202's encoding and parts are what is sent)
   DYNAMODB_REQUEST_TIMEOUT_MS: 'API: bound on one DynamoDB call in ms (default 2000; 3 attempts)',
   SQS_REQUEST_TIMEOUT_MS: 'API: bound on one SQS call in ms (default 3000; 2 attempts)',
   BATCH_ENQUEUE_BUDGET_MS:
     'API: how long a batch may publish before unsent entries are marked failed (default 10000)',
   MAX_PARTS: 'the most parts one message may take',
+  ANTI_LOOP_DUPLICATE_SECONDS:
+    'an identical message to the same number inside this window is refused (default 60; 0: off)',
+  ANTI_LOOP_FLOOD_LIMIT:
+    'messages to one number, each under ANTI_LOOP_FLOOD_GAP_SECONDS apart, before refusal (default 50; 0: off)',
+  ANTI_LOOP_FLOOD_GAP_SECONDS: 'the gap of the flood rule (default 30)',
   // Resources
   MESSAGES_TABLE: 'DynamoDB table of message records, lookups, idempotency records and the lease',
   INBOUND_TABLE: 'DynamoDB table of incoming (MO) messages',
@@ -73,6 +90,7 @@ export const VARIABLES = {
   AWS_ENDPOINT_URL_EVENTBRIDGE: 'EventBridge endpoint override',
   // Local stack (`npm start`)
   PORT: 'port of the local HTTP API; default 3000',
+  EVENTS_URL: 'an http(s) URL each status event is POSTed to in the EventBridge envelope (local mode)',
 } as const satisfies Record<string, string>;
 
 export type VariableName = keyof typeof VARIABLES;

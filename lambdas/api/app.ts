@@ -11,7 +11,7 @@ import { messageRoutes } from './routes/messages.ts';
 // mode (server.ts): both run exactly these routes, checks and answers.
 
 /** Paths and the methods they answer, for 405 with an Allow header (Hono itself only knows 404). */
-const ALLOWED_METHODS: Readonly<Record<string, string>> = {
+export const ALLOWED_METHODS: Readonly<Record<string, string>> = {
   '/v1/messages': 'POST',
   '/v1/messages/:id': 'GET, HEAD',
   '/v1/batches': 'POST',

@@ -1,9 +1,16 @@
 import { z } from 'zod';
 import { type Env, loadEnv } from '#core/config/load-env.ts';
-import { endpointUrl, preparationVariables, prepareOptionsOf } from '#core/config/shared-variables.ts';
+import {
+  antiLoopSettingsOf,
+  antiLoopVariables,
+  endpointUrl,
+  preparationVariables,
+  prepareOptionsOf,
+} from '#core/config/shared-variables.ts';
 import { VAR } from '#core/config/variables.ts';
 import { ConfigError } from '#core/domain/errors.ts';
 import type { PrepareOptions } from '#core/domain/messages/prepare-message.ts';
+import type { AntiLoopSettings } from '#core/domain/provider/anti-loop.ts';
 
 // The API's settings, read once at cold start. A bad or missing variable stops the function (or the
 // local server) at boot with the variable's name, rather than failing the first request. That holds
@@ -14,6 +21,7 @@ const envSchema = z.object({
   [VAR.URGENT_QUEUE_URL]: z.url(),
   [VAR.BULK_QUEUE_URL]: z.url(),
   ...preparationVariables,
+  ...antiLoopVariables,
   // Bounds on every DynamoDB/SQS call and on a batch's publishing, so that a hung call is answered
   // inside the Lambda's timeout (see timeLimits below). Local mode loosens them: no Lambda cuts it
   // off there, and DynamoDB Local on a busy laptop is far slower than DynamoDB.
@@ -29,6 +37,8 @@ export interface ApiConfig {
   messagesTable: string;
   queueUrls: { urgent: string; bulk: string };
   prepare: PrepareOptions;
+  /** The provider's anti-loop rules, applied before a message is stored (core/domain/provider/anti-loop.ts). */
+  antiLoop: AntiLoopSettings;
   region: string;
   endpoints: { dynamodb?: string; sqs?: string };
   limits: ApiTimeLimits;
@@ -68,6 +78,7 @@ export function loadConfig(env: Env): ApiConfig {
     messagesTable: vars.MESSAGES_TABLE,
     queueUrls: { urgent: vars.URGENT_QUEUE_URL, bulk: vars.BULK_QUEUE_URL },
     prepare: prepareOptionsOf(vars),
+    antiLoop: antiLoopSettingsOf(vars),
     region: vars.AWS_REGION,
     endpoints: {
       ...(vars.AWS_ENDPOINT_URL_DYNAMODB ? { dynamodb: vars.AWS_ENDPOINT_URL_DYNAMODB } : {}),

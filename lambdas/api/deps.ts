@@ -1,3 +1,4 @@
+import { AntiLoopGuard } from '#core/aws/anti-loop/anti-loop-guard.ts';
 import { createDynamoDbClients, createSqsClient } from '#core/aws/clients.ts';
 import { MessageRepository } from '#core/aws/messages/message-repository.ts';
 import { QueuePublisher } from '#core/aws/queues/queue-publisher.ts';
@@ -25,6 +26,8 @@ export interface ApiDeps {
   prepare: PrepareOptions;
   /** How long a batch may spend publishing before the rest is answered as not queued. */
   batchEnqueueBudgetMs: number;
+  /** The provider's anti-loop rules across invocations; absent = not applied. */
+  guard?: Pick<AntiLoopGuard, 'admit' | 'admitMany'>;
   clock: () => Date;
   log: Logger;
 }
@@ -56,6 +59,7 @@ export function createDeps(
       queues: new QueuePublisher(sqs, config.queueUrls),
       prepare: config.prepare,
       batchEnqueueBudgetMs: config.limits.batchEnqueueBudgetMs,
+      guard: new AntiLoopGuard(dynamo.document, config.messagesTable, config.antiLoop, clock),
       clock,
       log: overrides.log ?? apiLogger(),
     },

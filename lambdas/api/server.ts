@@ -1,7 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
+import type { Hono } from 'hono';
 import { createApiApp } from './app.ts';
 import type { ApiDeps } from './deps.ts';
+import type { ApiEnv } from './http/request-log.ts';
+import { openApiDocument } from './openapi/document.ts';
 
 // The same app on a Node HTTP server, for `npm start` and tests: no home-made imitation of API
 // Gateway, just a different adapter in front of the same routes.
@@ -12,6 +15,8 @@ export interface StartApiServerOptions {
   /** Loopback by default: the local stack has no authentication. */
   host?: string;
   deps: ApiDeps;
+  /** Routes only the local stack has (the CLI's event feed), added beside the API's own. */
+  localRoutes?: (app: Hono<ApiEnv>) => void;
 }
 
 export interface ApiServer {
@@ -24,8 +29,16 @@ export function startApiServer({
   port,
   host = '127.0.0.1',
   deps,
+  localRoutes,
 }: StartApiServerOptions): Promise<ApiServer> {
   const app = createApiApp(deps);
+  // The API's description, served here only: API Gateway serves the API, not its document.
+  let document: Record<string, unknown> | undefined;
+  app.get('/openapi.json', (c) => {
+    document ??= openApiDocument();
+    return c.json(document);
+  });
+  localRoutes?.(app);
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, port, hostname: host }, (info: AddressInfo) => {
       server.off('error', reject);

@@ -3,6 +3,8 @@ import {
   PutEventsCommand,
   type PutEventsRequestEntry,
 } from '@aws-sdk/client-eventbridge';
+import type { InboundMessageReceived } from '#core/domain/events/inbound-message-received.ts';
+import { DETAIL_TYPES } from '#core/domain/events/message-status-changed.ts';
 import type { Logger } from '#core/observability/logger.ts';
 import { EVENT_DETAIL_TYPE, EVENT_SOURCE, type MessageStatusChanged } from './status-event.ts';
 
@@ -10,33 +12,63 @@ import { EVENT_DETAIL_TYPE, EVENT_SOURCE, type MessageStatusChanged } from './st
 // per event or an in-memory list (tests, benchmarks). Each returns one flag per event: false means
 // the event was not taken and its stream record must be retried.
 
-export type EventPublisher = (events: readonly MessageStatusChanged[]) => Promise<boolean[]>;
+export type Publisher<Detail> = (events: readonly Detail[]) => Promise<boolean[]>;
+export type EventPublisher = Publisher<MessageStatusChanged>;
+export type InboundPublisher = Publisher<InboundMessageReceived>;
+
+/** What EventBridge needs besides the detail: its detail-type, and the change's time. */
+interface EventKind<Detail> {
+  detailType: string;
+  timeOf: (detail: Detail) => string;
+}
+
+const STATUS_EVENTS: EventKind<MessageStatusChanged> = { detailType: EVENT_DETAIL_TYPE, timeOf: (e) => e.at };
+const INBOUND_EVENTS: EventKind<InboundMessageReceived> = {
+  detailType: DETAIL_TYPES.inboundMessageReceived,
+  timeOf: (e) => e.receivedAt,
+};
 
 /** PutEvents takes at most 10 entries per call. */
 const PUT_EVENTS_MAX_ENTRIES = 10;
 
 export function eventBridgePublisher(client: EventBridgeClient, eventBusName: string): EventPublisher {
+  return putEventsPublisher(client, eventBusName, STATUS_EVENTS);
+}
+
+export function eventBridgeInboundPublisher(
+  client: EventBridgeClient,
+  eventBusName: string,
+): InboundPublisher {
+  return putEventsPublisher(client, eventBusName, INBOUND_EVENTS);
+}
+
+function putEventsPublisher<Detail>(
+  client: EventBridgeClient,
+  eventBusName: string,
+  kind: EventKind<Detail>,
+): Publisher<Detail> {
   return async (events) => {
     const published: boolean[] = [];
     for (let start = 0; start < events.length; start += PUT_EVENTS_MAX_ENTRIES) {
       const chunk = events.slice(start, start + PUT_EVENTS_MAX_ENTRIES);
-      published.push(...(await putChunk(client, eventBusName, chunk)));
+      published.push(...(await putChunk(client, eventBusName, kind, chunk)));
     }
     return published;
   };
 }
 
-async function putChunk(
+async function putChunk<Detail>(
   client: EventBridgeClient,
   eventBusName: string,
-  events: readonly MessageStatusChanged[],
+  kind: EventKind<Detail>,
+  events: readonly Detail[],
 ): Promise<boolean[]> {
   const entries: PutEventsRequestEntry[] = events.map((event) => ({
     EventBusName: eventBusName,
     Source: EVENT_SOURCE,
-    DetailType: EVENT_DETAIL_TYPE,
+    DetailType: kind.detailType,
     Detail: JSON.stringify(event),
-    Time: new Date(event.at),
+    Time: new Date(kind.timeOf(event)),
   }));
   try {
     const { Entries = [] } = await client.send(new PutEventsCommand({ Entries: entries }));
@@ -58,6 +90,21 @@ export function logPublisher(log: Logger): EventPublisher {
       const { to: _to, hlr: _hlr, ...visible } = event;
       // `eventSource`, not `source`: the log's redaction masks a field named `source` as an address.
       log.info('status event', { eventSource: EVENT_SOURCE, detailType: EVENT_DETAIL_TYPE, ...visible });
+      return true;
+    });
+}
+
+/** Local mode without a bus: one log line per incoming message, without its sender or text. */
+export function inboundLogPublisher(log: Logger): InboundPublisher {
+  return async (events) =>
+    events.map((event) => {
+      log.info('inbound event', {
+        eventSource: EVENT_SOURCE,
+        detailType: INBOUND_EVENTS.detailType,
+        id: event.id,
+        parts: event.parts,
+        receivedAt: event.receivedAt,
+      });
       return true;
     });
 }

@@ -1,6 +1,7 @@
 import type { Logger } from '#core/observability/logger.ts';
 import type { CallbackEnqueuer, CallbackJob } from '#lambdas/callbacks/callback-job.ts';
-import type { EventPublisher } from './event-publishers.ts';
+import type { EventPublisher, InboundPublisher } from './event-publishers.ts';
+import { inboundEventOf } from './inbound-event.ts';
 import { type StatusChange, statusChangeOf } from './status-event.ts';
 import { type DynamoDbStreamRecord, recordIdentifier, type StreamBatchResponse } from './stream-event.ts';
 
@@ -15,6 +16,8 @@ import { type DynamoDbStreamRecord, recordIdentifier, type StreamBatchResponse }
 
 export interface StatusStreamPorts {
   publishEvents: EventPublisher;
+  /** InboundMessageReceived events, from the inbound table's stream; absent: no inbound stream is read. */
+  publishInbound?: InboundPublisher;
   enqueueCallbacks: CallbackEnqueuer;
   log: Logger;
 }
@@ -40,6 +43,7 @@ export async function handleStreamRecords(
 
   await enqueueCallbacks(pending, failed, ports);
   failLaterChanges(pending, failed);
+  await publishInbound(records, failed, ports);
 
   return {
     batchItemFailures: records
@@ -68,6 +72,24 @@ async function enqueueCallbacks(
   });
 }
 
+/** Incoming messages (records of the inbound table); an event not taken fails its record. */
+async function publishInbound(
+  records: readonly DynamoDbStreamRecord[],
+  failed: Set<DynamoDbStreamRecord>,
+  ports: StatusStreamPorts,
+): Promise<void> {
+  const publish = ports.publishInbound;
+  if (!publish) return;
+  const inbound = readAll(records, inboundEventOf, ports.log);
+  if (inbound.length === 0) return;
+  const taken = await publish(inbound.map(({ change }) => change));
+  inbound.forEach(({ record, change }, index) => {
+    if (taken[index] === true) return;
+    failed.add(record);
+    ports.log.error('inbound event not published', { id: change.id });
+  });
+}
+
 /** After a message's failed record, its later records fail too: a retry then keeps their order. */
 function failLaterChanges(pending: readonly Pending[], failed: Set<DynamoDbStreamRecord>): void {
   const blocked = new Set<string>();
@@ -78,10 +100,18 @@ function failLaterChanges(pending: readonly Pending[], failed: Set<DynamoDbStrea
 }
 
 function changesOf(records: readonly DynamoDbStreamRecord[], log: Logger): Pending[] {
-  const pending: Pending[] = [];
+  return readAll(records, statusChangeOf, log);
+}
+
+function readAll<Change>(
+  records: readonly DynamoDbStreamRecord[],
+  read: (record: DynamoDbStreamRecord) => Change | undefined,
+  log: Logger,
+): { record: DynamoDbStreamRecord; change: Change }[] {
+  const pending: { record: DynamoDbStreamRecord; change: Change }[] = [];
   for (const record of records) {
     try {
-      const change = statusChangeOf(record);
+      const change = read(record);
       if (change) pending.push({ record, change });
     } catch (error) {
       // An image that cannot be read now never will be: retrying would only stall the shard.

@@ -4,7 +4,7 @@ import { createLogger } from '#core/observability/json-logger.ts';
 import type { Logger, LogWriter } from '#core/observability/logger.ts';
 import { sqsCallbackEnqueuer } from '#lambdas/callbacks/callback-job.ts';
 import type { StatusStreamConfig } from './config.ts';
-import { eventBridgePublisher } from './event-publishers.ts';
+import { eventBridgeInboundPublisher, eventBridgePublisher } from './event-publishers.ts';
 import type { StatusStreamPorts } from './handle-records.ts';
 
 // The ports of handleStreamRecords for AWS, built once per execution environment.
@@ -32,6 +32,7 @@ export function createStatusStreamPorts(
   });
   return {
     publishEvents: eventBridgePublisher(eventBridge, config.eventBusName),
+    publishInbound: eventBridgeInboundPublisher(eventBridge, config.eventBusName),
     enqueueCallbacks: sqsCallbackEnqueuer(sqs, config.callbackQueueUrl),
     log,
   };

@@ -1,7 +1,13 @@
 import { fromMessageItem, isMessageItem } from '#core/aws/messages/message-item.ts';
 import { AdapterError } from '#core/domain/errors.ts';
-import type { MessageKind } from '#core/domain/messages/message-kinds.ts';
-import type { MessageError, MessageRecord } from '#core/domain/messages/message-model.ts';
+import {
+  DETAIL_TYPES,
+  EVENT_SOURCE,
+  MESSAGE_STATUS_CHANGED_VERSION,
+  type MessageStatusChanged,
+  messageStatusChangedSchema,
+} from '#core/domain/events/message-status-changed.ts';
+import type { MessageRecord } from '#core/domain/messages/message-model.ts';
 import { MESSAGE_STATUSES, type MessageStatus } from '#core/domain/messages/message-state.ts';
 import { fromStreamImage } from './attribute-values.ts';
 import type { DynamoDbStreamRecord } from './stream-event.ts';
@@ -9,32 +15,8 @@ import type { DynamoDbStreamRecord } from './stream-event.ts';
 // Pure mapping from a stream record to the event other systems get: which record changes are worth
 // an event, and what the event says. No I/O here, so every rule is unit-tested on plain records.
 
-export const EVENT_SOURCE = 'sms-sender';
-export const EVENT_DETAIL_TYPE = 'MessageStatusChanged';
-
-/**
- * The `detail` of the EventBridge event and the body of a callback. `to` is the full recipient:
- * the event is for the owner's own systems. It is never written to a log line.
- */
-export interface MessageStatusChanged {
-  id: string;
-  status: MessageStatus;
-  previousStatus: MessageStatus;
-  kind: MessageKind;
-  to: string;
-  clientRef: string | null;
-  batchId: string | null;
-  parts: number;
-  smscIds: string[];
-  error: MessageError | null;
-  cost: string | null;
-  mccmnc: string | null;
-  read: boolean;
-  clicked: boolean;
-  hlr: Record<string, string> | null;
-  /** When the change was written (the record's updatedAt), ISO 8601 UTC. */
-  at: string;
-}
+export { EVENT_SOURCE, type MessageStatusChanged };
+export const EVENT_DETAIL_TYPE = DETAIL_TYPES.messageStatusChanged;
 
 export interface StatusChange {
   event: MessageStatusChanged;
@@ -90,11 +72,17 @@ function readRecord(item: Record<string, unknown>): MessageRecord {
   return record;
 }
 
+/**
+ * Built through the contract's schema (core/domain/events): what is emitted is exactly what
+ * docs/events.md describes, and a record that cannot make a valid event is refused here, not sent.
+ */
 function toEvent(record: MessageRecord, previousStatus: MessageStatus): MessageStatusChanged {
-  return {
+  const parsed = messageStatusChangedSchema.safeParse({
+    schemaVersion: MESSAGE_STATUS_CHANGED_VERSION,
     id: record.id,
     status: record.status,
     previousStatus,
+    sequence: sequenceOf(record),
     kind: record.kind,
     to: record.to,
     clientRef: record.clientRef ?? null,
@@ -107,6 +95,18 @@ function toEvent(record: MessageRecord, previousStatus: MessageStatus): MessageS
     read: record.read === true,
     clicked: record.clicked === true,
     hlr: record.hlr ?? null,
+    report: record.report ?? null,
     at: record.updatedAt,
-  };
+  });
+  if (!parsed.success) throw new UnreadableImageError(String(parsed.error.issues[0]?.path.join('.') ?? '?'));
+  return parsed.data;
+}
+
+/**
+ * Every write that makes an event appends a status to history or raises read/clicked, so this count
+ * grows with each event of a message and is the same for a redelivered one (the dedupe key's part).
+ */
+function sequenceOf(record: MessageRecord): number {
+  const history = Array.isArray(record.history) ? record.history.length : 0;
+  return Math.max(1, history) + (record.read === true ? 1 : 0) + (record.clicked === true ? 1 : 0);
 }

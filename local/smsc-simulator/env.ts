@@ -20,6 +20,8 @@ const EnvSchema = z.object({
   SIM_LOG_MESSAGES: z.enum(['true', 'false']).default('true'),
   SIM_TLS_KEY: z.string().min(1).optional(),
   SIM_TLS_CERT: z.string().min(1).optional(),
+  SIM_TLS_CA: z.string().min(1).optional(),
+  SIM_TLS_REQUIRE_CLIENT_CERT: z.enum(['true', 'false']).default('false'),
 });
 
 export interface StandaloneConfig {
@@ -65,7 +67,12 @@ export function readStandaloneConfig(env: NodeJS.ProcessEnv): StandaloneConfig {
     record: e.SIM_RECORD === 'true',
   };
   if (e.SIM_TLS_KEY && e.SIM_TLS_CERT) {
-    options.tls = { key: readFileSync(e.SIM_TLS_KEY), cert: readFileSync(e.SIM_TLS_CERT) };
+    options.tls = {
+      key: readFileSync(e.SIM_TLS_KEY),
+      cert: readFileSync(e.SIM_TLS_CERT),
+      ...(e.SIM_TLS_CA ? { ca: readFileSync(e.SIM_TLS_CA) } : {}),
+      requireClientCert: e.SIM_TLS_REQUIRE_CLIENT_CERT === 'true',
+    };
   }
   return { port: e.SIM_PORT, logMessages: e.SIM_LOG_MESSAGES === 'true', options };
 }

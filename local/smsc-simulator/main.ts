@@ -28,13 +28,6 @@ async function main(): Promise<void> {
     );
   }
   const actualPort = await simulator.listen(port);
-  const accounts = options.accounts.map(
-    (a) => `${a.systemId} (${a.rate === 0 ? 'unlimited' : `${a.rate} msg/s`})`,
-  );
-  process.stdout.write(
-    `SMSC simulator on ${options.host}:${actualPort}${options.tls ? ' (TLS)' : ''}; accounts: ${accounts.join(', ')}\n`,
-  );
-
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
@@ -47,6 +40,13 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  // Announced only once Ctrl-C is handled: whoever waits for this line may signal at once.
+  const accounts = options.accounts.map(
+    (a) => `${a.systemId} (${a.rate === 0 ? 'unlimited' : `${a.rate} msg/s`})`,
+  );
+  process.stdout.write(
+    `SMSC simulator on ${options.host}:${actualPort}${options.tls ? ' (TLS)' : ''}; accounts: ${accounts.join(', ')}\n`,
+  );
 }
 
 main().catch((error: unknown) => {

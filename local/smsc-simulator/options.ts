@@ -1,6 +1,6 @@
 // The simulator's options with every default filled in, resolved once at construction.
 import { DEFAULT_MCCMNC, DEFAULT_MCCMNC_BY_PREFIX, NetworkLookup } from './messages/network.ts';
-import type { HlrRecord, OutcomeRule, SimulatorAccount, SimulatorOptions } from './types.ts';
+import type { HlrRecord, OutcomeRule, SimulatorAccount, SimulatorOptions, SimulatorTls } from './types.ts';
 
 export interface ResolvedOptions {
   accounts: SimulatorAccount[];
@@ -14,7 +14,7 @@ export interface ResolvedOptions {
   duplicateWindowMs: number;
   floodLimit: number;
   floodGapMs: number;
-  tls?: { key: string | Buffer; cert: string | Buffer };
+  tls?: SimulatorTls;
   outcomeRules: OutcomeRule[];
   record: boolean;
   pricePerPart: number;

@@ -15,6 +15,7 @@ import type { BindDeps } from './sessions/binds.ts';
 import { CommandRouter } from './sessions/commands.ts';
 import { SessionRegistry } from './sessions/registry.ts';
 import { SimSession } from './sessions/session.ts';
+import { tlsServerOptions } from './sessions/tls.ts';
 import { TimerSet } from './timers.ts';
 import type {
   BoundSessionInfo,
@@ -140,9 +141,7 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
   listen(port = 0): Promise<number> {
     if (this.server) return Promise.resolve(this.listeningPort);
     const tls = this.options.tls;
-    const server = smpp.createServer(tls ? { key: tls.key, cert: tls.cert } : {}, (session) =>
-      this.onConnection(session),
-    );
+    const server = smpp.createServer(tlsServerOptions(tls), (session) => this.onConnection(session));
     this.server = server;
     return new Promise((resolve, reject) => {
       server.once('error', reject);

@@ -21,6 +21,8 @@ export interface Outcome {
   /** More receipts for the same id after the first, one `receiptDelayMs` apart: the same stat again
    * (a duplicate) or ENROUTE after a final one (a regression), as a misbehaving SMSC sends them. */
   laterReceipts?: ReceiptStatText[];
+  /** Bits OR-ed into TLV 0x2001 besides the type: 1 << 5 second balance, 1 << 8 template, 9-10 its type. */
+  flags?: number;
 }
 
 export interface OutcomeRule extends Outcome {
@@ -37,6 +39,13 @@ export interface HlrRecord {
   network: string;
   roamingCountry?: string;
   roamingNetwork?: string;
+}
+
+export interface SimulatorTls {
+  key: string | Buffer;
+  cert: string | Buffer;
+  ca?: string | Buffer;
+  requireClientCert?: boolean;
 }
 
 export interface SimulatorOptions {
@@ -61,7 +70,11 @@ export interface SimulatorOptions {
   floodLimit?: number;
   /** Default 30 000. */
   floodGapMs?: number;
-  tls?: { key: string | Buffer; cert: string | Buffer };
+  /**
+   * Serve TLS. `ca` + `requireClientCert`: like the provider's port with Kannel's
+   * `ssl-client-certkey-file`, a client without a certificate from that CA is refused in the handshake.
+   */
+  tls?: SimulatorTls;
   outcomeRules?: OutcomeRule[];
   /** Default true; false keeps only counters (for benchmarks). */
   record?: boolean;
@@ -98,6 +111,8 @@ export interface ReceivedSubmit {
   validityPeriod?: string;
   /** This part's decoded text (without UDH). */
   text: string;
+  /** short_message (or message_payload) exactly as its octets came, UDH included. */
+  shortMessage: Buffer;
   concat?: { reference: number; total: number; index: number };
   at: number;
 }
@@ -111,7 +126,10 @@ export interface ReceivedMessage {
   text: string;
   comment?: string;
   kind: MessageKind;
+  /** SMS billed and sent on: counted on `text`, without the comment. */
   parts: number;
+  /** SUBMIT_SMs it came in (the comment may add some). */
+  wireParts: number;
   dataCoding: number;
   at: number;
 }

@@ -128,4 +128,17 @@ describe('bind-service on ECS', () => {
     expect(envValue(two, 'SMPP_THROUGHPUT')).toBe('15');
     expect(envValue(two, 'SMPP_BINDS')).toBe('1');
   });
+
+  it('when a TLS client certificate secret and server name are given, then the task gets both and may read the secret', () => {
+    // Act
+    const tls = synthesise({
+      context: { smppTlsSecretName: 'sms-sender/smpp-tls', smppTlsServerName: 'smpp.smscentre.com' },
+    });
+    // Assess
+    expect(envValue(tls, 'SMPP_TLS_SERVERNAME')).toBe('smpp.smscentre.com');
+    expect(JSON.stringify(envValue(tls, 'SMPP_TLS_SECRET_ARN'))).toContain('secret:sms-sender/smpp-tls');
+    const policies = JSON.stringify(tls.template.findResources('AWS::IAM::Policy'));
+    expect(policies).toContain('secret:sms-sender/smpp-tls');
+    expect(envValue(synth, 'SMPP_TLS_SECRET_ARN')).toBeUndefined();
+  });
 });

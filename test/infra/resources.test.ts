@@ -132,8 +132,8 @@ describe('SmsSender stack resources', () => {
     const mapping = synth.template.findResources('AWS::Lambda::EventSourceMapping', {
       Properties: { StartingPosition: Match.anyValue() },
     });
-    // Assess
-    expect(Object.keys(mapping)).toHaveLength(1);
+    // Assess: the messages stream, and the inbound stream (incoming messages; status-consumers.test.ts)
+    expect(Object.keys(mapping)).toHaveLength(2);
     synth.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SmsSenderStoreMessages'), 'StreamArn'] },
       FunctionResponseTypes: ['ReportBatchItemFailures'],

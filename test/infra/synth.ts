@@ -44,6 +44,8 @@ export interface SynthOptions {
    * readValidationReport(outdir).
    */
   readonly controlTower?: boolean;
+  /** Adds more to the app (another team's stack using the sender) before it is synthesised. */
+  readonly extend?: (app: App, stack: SmsSenderStack) => void;
 }
 
 const cdkJson = JSON.parse(readFileSync(join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as {
@@ -68,6 +70,7 @@ export function synthesise(options: SynthOptions = {}): Synthesised {
       return options.override ? options.override(props, scope) : props;
     },
   });
+  options.extend?.(app, stack);
   if (options.controlTower) Validations.of(app).addPlugins(controlTowerChecks());
   const template = Template.fromStack(stack);
   return { app, stack, template, outdir };

@@ -2,11 +2,17 @@
 // lines (hosts and reasons only: never credentials, never message content).
 import type { SmppClient } from '#bind-service/smpp/index.ts';
 import type { Logger } from '#core/observability/logger.ts';
+import { classifyConnectFailure } from './connect-watch.ts';
 
 export function logSessionEvents(client: SmppClient, log: Logger): () => void {
   const offs = [
     client.on('connecting', (e) => log.debug('smpp connecting', e)),
-    client.on('connect-failed', (e) => log.warn('smpp connect failed', e)),
+    // TLS failures get one error line per streak from ConnectWatch, not a warning per attempt.
+    client.on('connect-failed', (e) =>
+      classifyConnectFailure(e.code)
+        ? log.debug('smpp connect failed', e)
+        : log.warn('smpp connect failed', e),
+    ),
     client.on('bind-failed', (e) => log.warn('smpp bind refused', e)),
     client.on('bound', (e) => log.info('smpp bound', e)),
     client.on('disconnected', (e) => log.warn('smpp disconnected', e)),

@@ -7,15 +7,15 @@
 //   message is recorded by whichever part completes it (each part is durable before its answer).
 import type { DeliverHandler, DeliverSm } from '#bind-service/smpp/index.ts';
 import { Status } from '#bind-service/smpp/index.ts';
-import { decodeText } from '#core/domain/encoding/index.ts';
 import { newMessageId } from '#core/domain/messages/message-id.ts';
-import { isReceiptText, parseDeliveryReceipt, ReceiptParseError } from '#core/domain/receipts/receipt.ts';
+import { parseDeliveryReceipt, ReceiptParseError } from '#core/domain/receipts/receipt.ts';
 import type { SmscIdBase } from '#core/domain/receipts/smsc-id.ts';
 import type { Logger } from '#core/observability/logger.ts';
 import { crashPoint } from '../../crash-points.ts';
 import type { DispatchStats } from '../flow/stats.ts';
 import type { InboundPartsStore, InboundStore, ReceiptStore } from '../ports.ts';
-import { addressText, payloadOf, readIncoming } from './incoming.ts';
+import { deliveryKind, receiptTextOf } from './delivery-kind.ts';
+import { addressText, readIncoming } from './incoming.ts';
 
 export interface DeliveryDeps {
   receipts: ReceiptStore;
@@ -25,6 +25,8 @@ export interface DeliveryDeps {
   isoMode: boolean;
   /** The base the SMSC writes message ids in; default decimal (the provider's). */
   smscIdBase?: SmscIdBase;
+  /** Take a DELIVER_SM without receipt bits or TLVs as a receipt when its text reads like one. */
+  receiptTextFallback?: boolean;
   stats: DispatchStats;
   log: Logger;
   clock?: () => Date;
@@ -62,7 +64,8 @@ export function deliveryHandler(deps: DeliveryDeps): DeliverHandler {
       deps.log.warn('unparseable receipt stored raw in the inbound table and acknowledged', { storedAs: id });
       return STORED;
     }
-    const result = await deps.receipts.applyReceipt(receipt);
+    // The receipt's source is the number the message went to: an unowned receipt is filed under it.
+    const result = await deps.receipts.applyReceipt(receipt, delivery.source.addr);
     crashPoint('after-receipt-stored');
     deps.stats.receipts[result === 'orphan-stored' ? 'orphan' : result] += 1;
     deps.log.debug('receipt stored', { smscId: receipt.smscId, stat: receipt.stat, result });
@@ -116,15 +119,13 @@ export function deliveryHandler(deps: DeliveryDeps): DeliverHandler {
 
   return async (delivery) => {
     try {
-      if (delivery.isReceipt)
-        return await onReceipt(
-          delivery,
-          decodeText(payloadOf(delivery), delivery.dataCoding, { isoMode: deps.isoMode }),
-        );
-      // Some SMSCs send receipts without the receipt bit in esm_class; their text gives them away.
-      if ((delivery.esmClass & 0x40) === 0) {
-        const text = decodeText(payloadOf(delivery), delivery.dataCoding, { isoMode: deps.isoMode });
-        if (isReceiptText(text)) return await onReceipt(delivery, text);
+      let text: string | undefined;
+      const receiptText = () => {
+        text ??= receiptTextOf(delivery);
+        return text;
+      };
+      if (deliveryKind(delivery, receiptText, deps.receiptTextFallback ?? false) === 'receipt') {
+        return await onReceipt(delivery, receiptText());
       }
       return await onIncoming(delivery);
     } catch (error) {

@@ -1,15 +1,19 @@
 // The account's rate as a port (DESIGN: "Rate is a port"): one token bucket per account, shared by
 // its binds. Throttling answers shrink the rate multiplicatively, successes grow it back slowly,
-// never above the configured cap. Urgent waiters are served before bulk ones, and `background` ones
-// (the reconciler's QUERY_SM) only when neither lane waits. At most one timer is armed, whatever the
-// number of waiters.
+// never above the configured cap. The remaining parts of a long message already on the wire come
+// first (the provider wants every part within a minute), then urgent waiters, then bulk ones, and
+// `background` ones (the reconciler's QUERY_SM) only when none of those waits. At most one timer is
+// armed, whatever the number of waiters.
 
 import { DomainError } from '#core/domain/errors.ts';
 import { Fifo } from '#core/support/fifo.ts';
 
 export type Lane = 'urgent' | 'bulk';
-/** Who asks for a token: a lane, or background work that must never hold a lane back. */
-export type RateClass = Lane | 'background';
+/**
+ * Who asks for a token: a lane; `part`, a later part (or a resend) of a message whose first part is
+ * on the wire; or background work that must never hold a lane back.
+ */
+export type RateClass = Lane | 'part' | 'background';
 
 export interface RateLimiterOptions {
   /** The account's allowed rate (msg/s): the limiter never goes above it. */
@@ -46,6 +50,8 @@ export class RateLimiterClosedError extends DomainError {
 interface Waiter {
   resolve(): void;
   reject(error: Error): void;
+  /** Given up (its deadline passed): skipped, it takes no token. */
+  cancelled?: boolean;
 }
 
 export class RateLimiter {
@@ -62,6 +68,7 @@ export class RateLimiter {
   private refilledAt: number;
   private pausedUntil = Number.NEGATIVE_INFINITY;
   private lastDecreaseAt = Number.NEGATIVE_INFINITY;
+  private readonly parts = new Fifo<Waiter>();
   private readonly urgent = new Fifo<Waiter>();
   private readonly bulk = new Fifo<Waiter>();
   private readonly background = new Fifo<Waiter>();
@@ -101,19 +108,33 @@ export class RateLimiter {
   }
 
   get waiting(): number {
-    return this.urgent.size + this.bulk.size + this.background.size;
+    return this.parts.size + this.urgent.size + this.bulk.size + this.background.size;
   }
 
-  /** Resolves when one message may be sent. FIFO within a lane; urgent, then bulk, then background. */
-  wait(lane: RateClass = 'bulk'): Promise<void> {
+  /**
+   * Resolves when one message may be sent. FIFO within a lane; parts, then urgent, then bulk, then
+   * background. An aborted `signal` rejects the wait with its reason and gives its place up without
+   * a token.
+   */
+  wait(lane: RateClass = 'bulk', signal?: AbortSignal): Promise<void> {
     if (this.closed) return Promise.reject(new RateLimiterClosedError());
+    if (signal?.aborted) return Promise.reject(signal.reason);
     this.refill();
     if (this.waiting === 0 && this.tokens >= 1 && !this.isPaused()) {
       this.tokens -= 1;
       return Promise.resolve();
     }
     return new Promise<void>((resolve, reject) => {
-      this.queueOf(lane).push({ resolve, reject });
+      const waiter: Waiter = { resolve, reject };
+      this.queueOf(lane).push(waiter);
+      signal?.addEventListener(
+        'abort',
+        () => {
+          waiter.cancelled = true;
+          reject(signal.reason);
+        },
+        { once: true },
+      );
       this.arm();
     });
   }
@@ -143,12 +164,14 @@ export class RateLimiter {
     clearTimeout(this.timer);
     this.timer = undefined;
     const error = new RateLimiterClosedError();
-    for (const waiter of [...this.urgent.drain(), ...this.bulk.drain(), ...this.background.drain()]) {
+    const waiters = [...this.parts.drain(), ...this.urgent.drain(), ...this.bulk.drain()];
+    for (const waiter of [...waiters, ...this.background.drain()]) {
       waiter.reject(error);
     }
   }
 
   private queueOf(lane: RateClass): Fifo<Waiter> {
+    if (lane === 'part') return this.parts;
     if (lane === 'urgent') return this.urgent;
     return lane === 'bulk' ? this.bulk : this.background;
   }
@@ -176,8 +199,10 @@ export class RateLimiter {
     this.refill();
     if (this.isPaused()) return;
     while (this.tokens >= 1) {
-      const waiter = this.urgent.shift() ?? this.bulk.shift() ?? this.background.shift();
+      const waiter =
+        this.parts.shift() ?? this.urgent.shift() ?? this.bulk.shift() ?? this.background.shift();
       if (!waiter) return;
+      if (waiter.cancelled) continue;
       this.tokens -= 1;
       waiter.resolve();
     }

@@ -2,7 +2,7 @@
 // (markers, encoding, parts: the same function the API ran) and the SUBMIT_SM fields. A failure at
 // any step makes the message "malformed": it can never be sent as it is, so it is rejected and
 // dead-lettered at once instead of being retried until SQS gives up on it.
-import type { SubmitFields } from '#bind-service/smpp/index.ts';
+import type { SourceAddressRules, SubmitFields } from '#bind-service/smpp/index.ts';
 import { DomainError } from '#core/domain/errors.ts';
 import { isMessageId } from '#core/domain/messages/message-id.ts';
 import type { MessageError } from '#core/domain/messages/message-model.ts';
@@ -61,7 +61,7 @@ function domainIssue(error: DomainError): ValidationIssue {
 
 export function parseQueueMessage(
   body: string,
-  options: PrepareOptions & { defaultSender?: string },
+  options: PrepareOptions & { defaultSender?: string; sourceAddress?: SourceAddressRules },
 ): ParsedQueueMessage {
   let raw: unknown;
   try {
@@ -74,7 +74,7 @@ export function parseQueueMessage(
   const message = validated.data;
   try {
     const prepared = prepareMessage(message, options);
-    const submits = submitFieldsFor(prepared, options.defaultSender);
+    const submits = submitFieldsFor(prepared, options.defaultSender, options.sourceAddress);
     return { ok: true, message, prepared, submits, raw };
   } catch (error) {
     // A DomainError is the request's fault (too many parts, an encoding that cannot carry the

@@ -9,6 +9,11 @@
 // - Rate: each QUERY_SM takes a token of the account's rate as `background`, which the limiter serves
 //   only when no urgent or bulk message waits; one question at a time.
 // - A receipt left parked under one of its ids (a crash after the `unknown` write) is applied first.
+// - An `unknown` message without ids (its SUBMIT_SM_RESP never reached us) has nothing to ask about;
+//   its receipt, if the SMSC took it, came with an id nobody knew and waits as an orphan. Each run
+//   first gives such messages the one orphan receipt that fits, if exactly one does
+//   (core/aws/messages/orphan-receipts.ts); that needs no bind. Orphans younger than `minAgeMs` are
+//   not taken, so a receipt whose message is merely slow to record its answer is never taken.
 import type { QueryResult, SmppClient } from '#bind-service/smpp/index.ts';
 import { addressFor } from '#bind-service/smpp/index.ts';
 import type { MessageRecord } from '#core/domain/messages/message-model.ts';
@@ -70,8 +75,9 @@ export class Reconciler {
   /** One run over at most `batch` messages. Never throws. */
   async run(): Promise<void> {
     const { messages, options, log, sessions } = this.deps;
-    if (!sessions.some((session) => session.isBound)) return;
     try {
+      await this.matchOrphans();
+      if (!sessions.some((session) => session.isBound)) return;
       const before = new Date(this.clock().getTime() - options.minAgeMs);
       for (const id of await messages.unknownToQuery(before, options.batch)) {
         if (this.stopping.signal.aborted) return;
@@ -112,6 +118,26 @@ export class Reconciler {
     await messages.nextQueryAt(id, next);
   }
 
+  /** Unknown messages without ids, each with the orphan receipt that fits it, if one does. */
+  private async matchOrphans(): Promise<void> {
+    const { messages, options, stats, log } = this.deps;
+    for (const id of await messages.unmatchedToCheck(this.clock(), options.batch)) {
+      if (this.stopping.signal.aborted) return;
+      const match = await messages.matchOrphanReceipt(id, { minOrphanAgeMs: options.minAgeMs });
+      if (match === 'matched') {
+        const after = await messages.get(id);
+        if (after?.status !== 'unknown') stats.unknownResolved += 1;
+        log.info('unknown message matched to its orphan receipt', { id, status: after?.status });
+        continue;
+      }
+      if (match === 'ambiguous')
+        log.warn('several orphan receipts fit an unknown message; left unknown', { id });
+      const record = match === 'not-eligible' ? undefined : await messages.get(id);
+      // Not eligible (several parts, resolved meanwhile): it leaves the index.
+      await messages.nextMatchAt(id, record ? this.nextLook(record, 0) : undefined);
+    }
+  }
+
   /** QUERY_SM for each of its ids; final answers are applied as receipts. */
   private async ask(record: MessageRecord): Promise<void> {
     const { messages, rate, sessions, stats, log } = this.deps;
@@ -137,12 +163,12 @@ export class Reconciler {
   }
 
   /** When to ask again: after the message's age (at most an hour); never once its validity is long over. */
-  private nextLook(record: MessageRecord): Date | undefined {
+  /** `listedAfterMs`: how old its attentionAt must be before it is listed again (minAgeMs for QUERY_SM). */
+  private nextLook(record: MessageRecord, listedAfterMs = this.deps.options.minAgeMs): Date | undefined {
     const now = this.clock().getTime();
     const createdAt = Date.parse(record.createdAt);
     if (now > createdAt + record.validityMinutes * 60_000 + GIVE_UP_AFTER_VALIDITY_MS) return undefined;
     const pause = Math.min(Math.max(now - createdAt, 0), MAX_PAUSE_MS);
-    // It is listed again once its attentionAt is minAgeMs old.
-    return new Date(now + pause - this.deps.options.minAgeMs);
+    return new Date(now + pause - listedAfterMs);
   }
 }

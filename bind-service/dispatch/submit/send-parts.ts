@@ -23,12 +23,25 @@ export interface SendPartsDeps {
   policy?: RetryPolicy;
   /** Called on each throttling answer (for the counters). */
   onThrottled?: () => void;
+  /** After the first part went out, the rest must follow within this; default 55 s (see below). */
+  partsWindowMs?: number;
+  /** Monotonic milliseconds; injectable for tests. */
+  now?: () => number;
 }
+
+/**
+ * The provider fails a long message whose parts do not all arrive within a minute (err 241); 5 s are
+ * kept for the answers and the two clocks. A part that could only go later is not sent at all.
+ */
+export const PARTS_WINDOW_MS = 55_000;
 
 const UNKNOWN_REASONS: Readonly<Record<string, string>> = {
   timeout: 'No SUBMIT_SM_RESP came within the response timeout',
   'connection-lost': 'The SMPP connection was lost before the SUBMIT_SM_RESP came',
   'generic-nack': 'The SMSC answered with a generic_nack that does not say whether it took the message',
+  'parts-window':
+    "The remaining parts could not be sent within the provider's minute for a long message (it fails " +
+    'such a message with err 241)',
 };
 
 /** Parts (1-based) the SMSC accepted with an empty message_id. */
@@ -51,6 +64,8 @@ export type Submitter = Pick<SmppClient, 'submit'>;
 /**
  * Each part takes its rate token right before its SUBMIT_SM. `firstTokenTaken`: the caller already
  * took the first part's (the pipeline does, after the claim, racing it against its stop signal).
+ * Once the first part is accepted, the others (and any resend) take tokens and window slots ahead of
+ * every other message, and none goes out after the parts window.
  */
 export async function sendParts(
   bind: Submitter,
@@ -60,30 +75,48 @@ export async function sendParts(
   firstTokenTaken = true,
 ): Promise<SendResult> {
   const policy = deps.policy ?? DEFAULT_RETRY_POLICY;
+  const now = deps.now ?? (() => performance.now());
   const smscIds: string[] = [];
   /** Parts the SMSC took, with or without an id: once one is taken, the message is not "not sent". */
   let accepted = 0;
   const withoutId: number[] = [];
+  /** Set when the first part is accepted: the moment the provider's minute started. */
+  let deadline = Number.POSITIVE_INFINITY;
+  const late = (index: number): SendResult => ({
+    kind: 'unknown',
+    reason: unknownReason('parts-window', index + 1, submits.length),
+    smscIds,
+    partsOnWire: index,
+  });
   for (let index = 0; index < submits.length; index++) {
     const fields = submits[index]!;
     const attempts: PartAttempts = { transient: 0, throttled: 0 };
     let haveToken = index === 0 && firstTokenTaken;
     for (;;) {
+      const onWire = accepted > 0;
       if (!haveToken) {
+        if (now() >= deadline) return late(index);
+        const timer = onWire ? deadlineSignal(deadline - now()) : undefined;
         try {
-          await deps.rate.wait(lane);
+          await deps.rate.wait(onWire ? 'part' : lane, timer?.signal);
         } catch {
-          // The limiter closed (the service stops): this part was not sent.
+          // The deadline passed while waiting, or the limiter closed (the service stops).
+          if (timer?.signal.aborted) return late(index);
           return notSent(accepted, smscIds, 'stopping', index, submits.length);
+        } finally {
+          timer?.clear();
         }
+        if (now() >= deadline) return late(index);
       }
       haveToken = false;
       const tag = deps.messageId
         ? { messageId: deps.messageId, part: index + 1, parts: submits.length }
         : undefined;
-      const decision = decidePart(await bind.submit(fields, tag), attempts, policy);
+      const sentAt = now();
+      const decision = decidePart(await bind.submit(fields, tag, { priority: onWire }), attempts, policy);
       if (decision.action === 'next' || decision.action === 'next-without-id') {
         deps.rate.onSuccess();
+        if (accepted === 0 && submits.length > 1) deadline = sentAt + (deps.partsWindowMs ?? PARTS_WINDOW_MS);
         accepted += 1;
         if (decision.action === 'next') smscIds.push(decision.smscId);
         else withoutId.push(index + 1);
@@ -96,6 +129,7 @@ export async function sendParts(
           attempts.throttled += 1;
           continue;
         case 'retry':
+          if (now() + decision.delayMs >= deadline) return late(index);
           attempts.transient += 1;
           await delay(decision.delayMs);
           continue;
@@ -121,6 +155,16 @@ export async function sendParts(
       partsOnWire: submits.length,
     };
   return { kind: 'submitted', smscIds };
+}
+
+/** Aborts once `ms` have passed; a plain timer, so a test's fake clock drives it too. */
+function deadlineSignal(ms: number): { signal: AbortSignal; clear: () => void } {
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new Error('parts window passed')),
+    Math.max(1, Math.ceil(ms)),
+  );
+  return { signal: controller.signal, clear: () => clearTimeout(timer) };
 }
 
 /** Nothing accepted yet: truly not sent. Earlier parts accepted: the message is incomplete at the SMSC. */

@@ -13,7 +13,9 @@
 // out a slow claim write, and when the store stalls, the tokens of every waiting message go on the
 // wire together, above the account's rate (the SMSC then answers ESME_RTHROTTLED). The claim gate
 // keeps the messages claimed ahead of their token few.
+
 import { createHash } from 'node:crypto';
+import type { SourceAddressRules } from '#bind-service/smpp/index.ts';
 import { DuplicateMessageIdError } from '#core/aws/errors.ts';
 import type { Lane } from '#core/aws/resources/resource-definitions.ts';
 import { acceptedMessageRecord } from '#core/domain/messages/message-model.ts';
@@ -29,6 +31,7 @@ import { queueMessageId } from '../intake/derived-id.ts';
 import { type GiveBackBackoff, giveBackSeconds } from '../intake/give-back.ts';
 import type { HeldMessage } from '../intake/held-messages.ts';
 import { rejectMalformed } from '../intake/malformed.ts';
+import { type AntiLoopPort, admitStraightToQueue } from '../intake/queue-guard.ts';
 import { type ParsedQueueMessage, parseQueueMessage } from '../intake/queue-message.ts';
 import type { LaneQueue } from '../intake/sqs-lane.ts';
 import type { MessageStore, RatePort } from '../ports.ts';
@@ -44,7 +47,7 @@ export interface PipelineDeps {
   binds: BindPool;
   /** currentRate sizes the claim gates. */
   rate: RatePort & Pick<RateLimiter, 'currentRate'>;
-  prepare: PrepareOptions & { defaultSender?: string };
+  prepare: PrepareOptions & { defaultSender?: string; sourceAddress?: SourceAddressRules };
   stats: DispatchStats;
   log: Logger;
   /** Aborted when the service stops taking work: messages not claimed yet are given back. */
@@ -58,6 +61,10 @@ export interface PipelineDeps {
   requeueBackoff?: GiveBackBackoff;
   /** The SINGLE flag: every part gets its own SMSC id (and receipt). */
   singleIds?: boolean;
+  /** The provider's anti-loop rules, for messages nobody recorded before (straight to SQS). */
+  guard?: AntiLoopPort;
+  /** All parts of a long message within this of the first (default PARTS_WINDOW_MS). */
+  partsWindowMs?: number;
 }
 
 type Valid = Extract<ParsedQueueMessage, { ok: true }>;
@@ -135,7 +142,9 @@ export class SubmitPipeline {
       expireIfDue(id, parsed.prepared.validityMinutes, held, queue, {
         ...this.deps,
         clock: this.clock,
-        createRecord: () => this.createRecord(id, parsed, held.lane),
+        createRecord: async () => {
+          await this.createRecord(id, parsed, held.lane);
+        },
       });
     if (await expired()) return;
     const gate = this.gates[held.lane];
@@ -175,6 +184,7 @@ export class SubmitPipeline {
         rate: this.deps.rate,
         messageId: id,
         ...(this.deps.policy ? { policy: this.deps.policy } : {}),
+        ...(this.deps.partsWindowMs ? { partsWindowMs: this.deps.partsWindowMs } : {}),
         onThrottled: () => {
           this.deps.stats.throttled += 1;
         },
@@ -212,7 +222,16 @@ export class SubmitPipeline {
     let result = await retryTransient(claim, this.deps.writeRetry);
     if (result === 'not-found') {
       // Published straight to SQS (with or without an id): nobody recorded it yet.
-      await this.createRecord(id, parsed, held.lane);
+      const created = await this.createRecord(id, parsed, held.lane);
+      // Only the copy that made the record asks the anti-loop rules: another copy of the same send
+      // (same id) would otherwise be refused as a duplicate of the message itself.
+      if (
+        created &&
+        this.deps.guard &&
+        !(await admitStraightToQueue(this.deps.guard, id, parsed, held, queue, this.deps))
+      ) {
+        return 'handled';
+      }
       result = await retryTransient(claim, this.deps.writeRetry);
     }
     if (result === 'claimed') return 'claimed';
@@ -240,7 +259,8 @@ export class SubmitPipeline {
     return 'handled';
   }
 
-  private async createRecord(id: string, parsed: Valid, lane: Lane): Promise<void> {
+  /** True when this call made the record; false when another copy of the same send made it first. */
+  private async createRecord(id: string, parsed: Valid, lane: Lane): Promise<boolean> {
     const { message, prepared } = parsed;
     const record = {
       ...acceptedMessageRecord({
@@ -255,9 +275,11 @@ export class SubmitPipeline {
     };
     try {
       await retryTransient(() => this.deps.messages.createAccepted(record), this.deps.writeRetry);
+      return true;
     } catch (error) {
       // Another copy of the same send (same derived id) created it first: that is fine.
       if (!(error instanceof DuplicateMessageIdError)) throw error;
+      return false;
     }
   }
 }

@@ -53,6 +53,8 @@ export class SmppConnection {
   private readonly control = new Map<number, PendingControl>();
   private closeReason: DisconnectReason | undefined;
   private closeDetail: string | undefined;
+  /** With TLS 1.3 the server refuses a client certificate after the handshake: the code says so. */
+  private errorCode: string | undefined;
   private closed = false;
   private keepAlive: NodeJS.Timeout | undefined;
   private closeGrace: NodeJS.Timeout | undefined;
@@ -211,6 +213,7 @@ export class SmppConnection {
     // already destroyed the socket; a parse error leaves the reader wedged mid-stream, so the only
     // way forward is to drop the connection.
     const reason = this.session.socket.destroyed ? 'socket-error' : 'protocol-error';
+    this.errorCode ??= error.code;
     this.destroy(reason, error.code ? `${error.code}: ${error.message}` : error.message);
   }
 
@@ -222,7 +225,7 @@ export class SmppConnection {
     const reason = this.closeReason ?? 'closed';
     for (const pending of this.control.values()) {
       clearTimeout(pending.timer);
-      pending.reject(new ConnectionLostError(reason));
+      pending.reject(new ConnectionLostError(reason, this.errorCode));
     }
     this.control.clear();
     this.handlers.onClose(reason, this.closeDetail);

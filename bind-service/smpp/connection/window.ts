@@ -24,6 +24,8 @@ export class SubmitWindow<T> {
   /** Slots taken: tracked requests plus slots granted to a caller that has not sent yet. */
   private held = 0;
   private readonly waiters = new Fifo<Grant>();
+  /** Served before `waiters`: later parts of a long message whose first part is on the wire. */
+  private readonly priorityWaiters = new Fifo<Grant>();
   private slotListeners: (() => void)[] = [];
   private emptyListeners: (() => void)[] = [];
 
@@ -41,25 +43,29 @@ export class SubmitWindow<T> {
   }
 
   get waiting(): number {
-    return this.waiters.size;
+    return this.waiters.size + this.priorityWaiters.size;
   }
 
   /** Takes a slot now if one is free and nobody queues before us (FIFO stays fair). */
-  tryAcquire(): boolean {
-    if (this.held >= this.capacity || this.waiters.size > 0) return false;
+  tryAcquire(priority = false): boolean {
+    const ahead = priority ? this.priorityWaiters.size : this.waiting;
+    if (this.held >= this.capacity || ahead > 0) return false;
     this.held += 1;
     return true;
   }
 
-  /** Resolves true when a slot is ours, false when the wait was cancelled (bind lost, stopping). */
-  acquire(): Promise<boolean> {
-    if (this.tryAcquire()) return Promise.resolve(true);
-    return new Promise<boolean>((resolve) => this.waiters.push(resolve));
+  /**
+   * Resolves true when a slot is ours, false when the wait was cancelled (bind lost, stopping).
+   * `priority` waiters are served before the others, FIFO among themselves.
+   */
+  acquire(priority = false): Promise<boolean> {
+    if (this.tryAcquire(priority)) return Promise.resolve(true);
+    return new Promise<boolean>((resolve) => (priority ? this.priorityWaiters : this.waiters).push(resolve));
   }
 
   /** Gives a slot back: straight to the oldest waiter if any, so the count never dips and refills. */
   release(): void {
-    const next = this.waiters.shift();
+    const next = this.priorityWaiters.shift() ?? this.waiters.shift();
     if (next) {
       next(true);
       return;
@@ -125,14 +131,14 @@ export class SubmitWindow<T> {
     // Sequence numbers start over on the next connection: an old one must not match a new answer.
     this.expired.clear();
     this.held = Math.max(0, this.held - inFlight.length);
-    for (const waiter of this.waiters.drain()) waiter(false);
+    for (const waiter of [...this.priorityWaiters.drain(), ...this.waiters.drain()]) waiter(false);
     this.notifySlotFree();
     return inFlight;
   }
 
   /** Stopping: queued callers get false (nothing of theirs was sent); in-flight stays tracked. */
   cancelWaiters(): void {
-    for (const waiter of this.waiters.drain()) waiter(false);
+    for (const waiter of [...this.priorityWaiters.drain(), ...this.waiters.drain()]) waiter(false);
   }
 
   /** Resolves when nothing is in flight or reserved (stop() drains the window with it). */
@@ -143,7 +149,7 @@ export class SubmitWindow<T> {
 
   /** Resolves once at least one slot is free (immediately if one is). */
   whenSlotFree(): Promise<void> {
-    if (this.available > 0 && this.waiters.size === 0) return Promise.resolve();
+    if (this.available > 0 && this.waiting === 0) return Promise.resolve();
     return new Promise<void>((resolve) => this.slotListeners.push(resolve));
   }
 

@@ -106,7 +106,10 @@ function lookupUpdate(
   const update = new UpdateExpressionBuilder()
     .set('messageId', owner.messageId)
     .set('smscIdCount', Math.max(owner.smscIds.length, owner.expectedSmscIds ?? 0))
-    .set('expiresAt', owner.expiresAt);
+    .set('expiresAt', owner.expiresAt)
+    // Owned now: no longer an orphan waiting for its message (orphan-receipts.ts).
+    .remove('attention')
+    .remove('attentionAt');
   // Removed when unknown, so a reused lookup never keeps the channel of an earlier message.
   if (owner.channel) update.set('channel', owner.channel);
   else update.remove('channel');

@@ -25,6 +25,14 @@ import {
   type TransitionResult,
   transition,
 } from '#core/aws/messages/message-writes.ts';
+import {
+  type MatchOptions,
+  markForMatching,
+  matchOrphanReceipt,
+  nextMatchAt,
+  type OrphanMatch,
+  unmatchedToCheck,
+} from '#core/aws/messages/orphan-receipts.ts';
 import { ReceiptApplier, type ReceiptResult } from '#core/aws/messages/receipt-applier.ts';
 import { commitSubmitted, commitUnknownWithIds } from '#core/aws/messages/submitted-writes.ts';
 import { MESSAGES_TABLE, RETENTION } from '#core/aws/resources/resource-definitions.ts';
@@ -212,7 +220,12 @@ export class MessageRepository {
     };
     const owner = this.lookupOwner(id, smscIds, options);
     if (owner.smscIds.length === 0) {
-      return transition(this.table, id, 'unknown', { extra: (update) => update.set('error', note) });
+      return transition(this.table, id, 'unknown', {
+        extra: (update, at) => {
+          update.set('error', note);
+          markForMatching(update, at);
+        },
+      });
     }
     const expected = options.expectedSmscIds;
     const { result, toReconcile } = await commitUnknownWithIds(
@@ -238,8 +251,9 @@ export class MessageRepository {
     };
     return transition(this.table, id, 'unknown', {
       from: ['submitting'],
-      extra: (update) => {
+      extra: (update, at) => {
         update.set('error', note);
+        markForMatching(update, at);
         const claimedBy = update.name(CLAIMED_BY);
         // The claim's holder is `<queue message id>#<receive>`: any receive of this queue message.
         update.condition(
@@ -315,8 +329,24 @@ export class MessageRepository {
     return nextQueryAt(this.table, id, at);
   }
 
-  applyReceipt(receipt: DeliveryReceipt): Promise<ReceiptResult> {
-    return this.receipts.apply(receipt);
+  /** `recipient`: the DELIVER_SM's source_addr; an unowned receipt is then listed for matching. */
+  applyReceipt(receipt: DeliveryReceipt, recipient?: string): Promise<ReceiptResult> {
+    return this.receipts.apply(receipt, recipient);
+  }
+
+  /** `unknown` messages without SMSC ids listed at or before `before` (orphan-receipts.ts). */
+  unmatchedToCheck(before: Date, limit: number): Promise<string[]> {
+    return unmatchedToCheck(this.table, before, limit);
+  }
+
+  /** Gives an `unknown` message without ids the one orphan receipt that fits it, if exactly one does. */
+  matchOrphanReceipt(id: string, options: MatchOptions): Promise<OrphanMatch> {
+    return matchOrphanReceipt(this.table, this.receipts, this.expiresAt(), id, options);
+  }
+
+  /** When to look for its receipt again; undefined: never (it leaves the index). */
+  nextMatchAt(id: string, at: Date | undefined): Promise<void> {
+    return nextMatchAt(this.table, id, at);
   }
 
   /** From the byBatch index, which is eventually consistent: a count may lag a write by a moment. */

@@ -4,6 +4,7 @@ import { RepositoryUnavailableError } from '#core/aws/errors.ts';
 import { itemKey, type SmscLookupItem } from '#core/aws/messages/message-item.ts';
 import { applyReceiptToMessage } from '#core/aws/messages/message-receipts.ts';
 import type { MessageTable, TransitionResult } from '#core/aws/messages/message-writes.ts';
+import { orphanAttention } from '#core/aws/messages/orphan-receipts.ts';
 import { applySingleIdReceipt } from '#core/aws/messages/single-id-receipt.ts';
 import { UpdateExpressionBuilder } from '#core/aws/update-expression.ts';
 import type { DeliveryReceipt } from '#core/domain/receipts/receipt.ts';
@@ -32,7 +33,8 @@ export class ReceiptApplier {
     private readonly smscIdBase: SmscIdBase = 'decimal',
   ) {}
 
-  async apply(receipt: DeliveryReceipt): Promise<ReceiptResult> {
+  /** `recipient`: the number the receipt reports on (its source_addr), which lists an orphan for matching. */
+  async apply(receipt: DeliveryReceipt, recipient?: string): Promise<ReceiptResult> {
     const smscId = normaliseSmscId(receipt.smscId, this.smscIdBase);
     const normalised = { ...receipt, smscId };
     for (let attempt = 0; attempt < LOOKUP_ATTEMPTS; attempt++) {
@@ -42,7 +44,7 @@ export class ReceiptApplier {
         if (lookup.pendingReceipts?.length) await this.drain(lookup.messageId, smscId);
         return this.applyMatched(lookup, lookup.messageId, smscId, normalised);
       }
-      if (await this.park(smscId, normalised)) return 'orphan-stored';
+      if (await this.park(smscId, normalised, recipient)) return 'orphan-stored';
       // The SUBMIT_SM_RESP was recorded between our read and our write: look again.
     }
     throw new RepositoryUnavailableError(`receipt for SMSC id ${smscId} could not be matched or parked`);
@@ -104,10 +106,12 @@ export class ReceiptApplier {
   }
 
   /** False when the SMSC id got its message meanwhile (the condition failed). */
-  private async park(smscId: string, receipt: DeliveryReceipt): Promise<boolean> {
+  private async park(smscId: string, receipt: DeliveryReceipt, recipient?: string): Promise<boolean> {
     const update = new UpdateExpressionBuilder()
       .append('pendingReceipts', [receipt])
       .set('expiresAt', this.expiresAt());
+    const orphan = recipient === undefined ? undefined : orphanAttention(recipient);
+    if (orphan) update.set('attention', orphan).set('attentionAt', this.table.now().toISOString());
     update.condition(`attribute_not_exists(${update.name('messageId')})`);
     try {
       await runDynamo('park receipt', () =>

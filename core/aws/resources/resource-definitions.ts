@@ -55,6 +55,8 @@ const DAY_SECONDS = 24 * 60 * 60;
  * - `SMSC#<smscId>`         receipt lookup `{ messageId }`, plus `pendingReceipts` that came early
  * - `IDEM#<key>`            idempotency record `{ requestHash, response, messageId }`
  * - `LEASE#<systemId>`      the bind lease `{ owner, expiresAtMs }`
+ * - `LOOP#TO#<hash>`        anti-loop state of a number `{ lastAtMs, streak, sent, version }`
+ *                           (core/aws/anti-loop/anti-loop-guard.ts)
  * The stream carries both images so the status consumer sees which status a change came from.
  */
 export const MESSAGES_TABLE = {
@@ -72,7 +74,8 @@ export const MESSAGES_TABLE = {
     },
     {
       // Records that need a second look: `accepted` ones whose enqueue may never have happened (the
-      // sweeper re-enqueues them) and `unknown` ones with SMSC ids (the reconciler asks QUERY_SM).
+      // sweeper re-enqueues them), `unknown` ones with SMSC ids (the reconciler asks QUERY_SM), and
+      // `unknown` ones without ids with the orphan receipts they may match (orphan-receipts.ts).
       // Sparse: only such items carry `attention`; the write that moves a message on removes it.
       indexName: 'byAttention',
       partitionKey: { name: 'attention', type: 'S' },

@@ -70,7 +70,8 @@ export function encodeMessage(text: string, options: EncodeOptions = {}): Encode
   return { encoding, dataCoding, esmClass: UDHI, parts, units };
 }
 
-function takeReference(): number {
+/** The next concatenation reference (a rolling counter shared by every long message). */
+export function takeReference(): number {
   const reference = nextReference;
   nextReference = (nextReference + 1) & 0xff;
   return reference;

@@ -1,3 +1,11 @@
+export {
+  BINARY_DATA_CODING,
+  type BinaryContent,
+  encodeBinary,
+  InvalidBinaryError,
+  parseBinary,
+  planBinary,
+} from './binary.ts';
 export { chooseEncoding } from './choose.ts';
 export { dataCodingFor, encodingForDataCoding } from './data-coding.ts';
 export { decodeText } from './decode.ts';
@@ -16,6 +24,7 @@ export type {
   EncodeOptions,
   Encoding,
   EncodingChoice,
+  MessageEncoding,
   MessagePlan,
 } from './types.ts';
 export { splitUdh } from './udh.ts';

@@ -1,5 +1,7 @@
 export type Encoding = 'gsm7' | 'latin1' | 'ucs2';
 export type EncodingChoice = 'auto' | Encoding;
+/** A message's encoding: a text alphabet, or 8-bit binary data the caller gave in hex. */
+export type MessageEncoding = Encoding | 'binary';
 
 export interface EncodeOptions {
   /** Default 'auto': GSM 7-bit when every character fits, else UCS-2 (Latin-1 instead of GSM in isoMode). */

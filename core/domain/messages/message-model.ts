@@ -1,7 +1,8 @@
-import type { Encoding } from '#core/domain/encoding/index.ts';
+import type { MessageEncoding } from '#core/domain/encoding/index.ts';
 import type { MessageKind } from '#core/domain/messages/message-kinds.ts';
 import type { MessageStatus } from '#core/domain/messages/message-state.ts';
 import type { PreparedMessage } from '#core/domain/messages/prepare-message.ts';
+import type { ProviderMessageType, TemplateType } from '#core/domain/receipts/receipt.ts';
 import type { Priority, SendMessageRequest } from '#core/domain/requests/message-schema.ts';
 
 // A message as stored in DynamoDB and returned by GET /messages/{id}. It keeps what the caller sent
@@ -20,6 +21,25 @@ export interface MessageError {
   description: string;
 }
 
+/** What the provider's last receipt said about the message beyond its status (all optional). */
+export interface ProviderReport {
+  /** TLV 0x2001 bits 0-3. */
+  messageType?: ProviderMessageType;
+  /** TLV 0x2001 bit 5: paid from the second balance. */
+  paidFromSecondBalance?: boolean;
+  /** TLV 0x2001 bit 8; bits 9-10 give the template's type. */
+  template?: boolean;
+  templateType?: TemplateType;
+  /** TLV 0x2002: the parts the provider counted. */
+  parts?: number;
+  /** Receipt text `sub:` and `dlvrd:`: parts submitted and delivered. */
+  submittedParts?: number;
+  deliveredParts?: number;
+  /** Receipt text `submit date:` and `done date:`, ISO 8601 (read as UTC). */
+  submitDate?: string;
+  doneDate?: string;
+}
+
 export interface MessageRecord {
   id: string;
   to: string;
@@ -32,13 +52,15 @@ export interface MessageRecord {
   bot?: string;
   comment?: string;
   priority: Priority;
-  encoding: Encoding;
+  encoding: MessageEncoding;
   /**
    * The encoding the caller asked for, when not `auto`: with it the record holds the request as it
    * was validated, so the message can be enqueued again exactly as first enqueued (queue-body.ts).
    */
-  requestedEncoding?: Encoding;
+  requestedEncoding?: MessageEncoding;
   dataCoding: number;
+  /** Binary messages: the caller's user data header, hex (the payload is `text`, hex too). */
+  udh?: string;
   parts: number;
   validityMinutes: number;
   clientRef?: string;
@@ -58,6 +80,7 @@ export interface MessageRecord {
   hlr?: Record<string, string>;
   /** The last callback attempt, written by the callback worker (not a status change: no event). */
   callback?: CallbackOutcome;
+  report?: ProviderReport;
   createdAt: string;
   updatedAt: string;
 }
@@ -144,6 +167,7 @@ export function acceptedMessageRecord({
       voice: request.voice,
       bot: request.bot,
       comment: request.comment,
+      udh: request.udh,
       clientRef: request.clientRef,
       callbackUrl: request.callbackUrl,
       batchId,

@@ -1,17 +1,21 @@
 import {
+  type BinaryContent,
   type EncodeOptions,
-  type Encoding,
+  type MessageEncoding,
   planMessage,
+  TooManyPartsError,
   UnencodableTextError,
 } from '#core/domain/encoding/index.ts';
 import type { MessageKind } from '#core/domain/messages/message-kinds.ts';
-import { renderMessage } from '#core/domain/messages/message-kinds.ts';
+import { COMMENT_SEPARATOR, renderMessage } from '#core/domain/messages/message-kinds.ts';
 import {
   DEFAULT_VALIDITY_MINUTES,
   type Priority,
   type SendMessageRequest,
 } from '#core/domain/requests/message-schema.ts';
 import { normaliseRecipient } from '#core/domain/requests/recipient.ts';
+import { CommentTooLongError, UnencodableCommentError } from './comment-errors.ts';
+import { prepareBinary, refuseStrayUdh } from './prepare-binary.ts';
 
 // The API (to answer 202 with the encoding and part count, and to record the message) and the
 // bind-service (to build the SUBMIT_SM) both call this one function on the same request, so they
@@ -33,19 +37,49 @@ export interface PreparedMessage {
   /** The short_message text: the kind's marker, the caller's fields and the comment. */
   body: string;
   flash: boolean;
-  encoding: Encoding;
+  /** Chosen on what the subscriber gets (body without the comment): the comment never changes it. */
+  encoding: MessageEncoding;
   dataCoding: number;
+  /** SMS the subscriber gets and the provider bills: counted without the comment (provider doc). */
   parts: number;
-  /** GSM septets, Latin-1 bytes or UTF-16 units of `body`. */
+  /** GSM septets, Latin-1 bytes or UTF-16 units of the body without the comment. */
   units: number;
-  /** Exactly what to hand `encodeMessage(body, …)` to get the parts counted here. */
+  /** SUBMIT_SMs the body takes on the wire, comment included: `parts` or more. */
+  wireParts: number;
+  /** Exactly what to hand `encodeMessage(body, …)` to get `wireParts` parts. */
   encodeOptions: EncodeOptions;
+  /** Binary messages only: the octets to send instead of encoding `body`. */
+  binary?: BinaryContent;
   validityMinutes: number;
   priority: Priority;
 }
 
 export function prepareMessage(request: SendMessageRequest, options: PrepareOptions): PreparedMessage {
   const to = normaliseRecipient(request.to, request.kind);
+  const common = {
+    to,
+    ...(request.from === undefined ? {} : { from: request.from }),
+    kind: request.kind,
+    validityMinutes: request.validityMinutes ?? DEFAULT_VALIDITY_MINUTES,
+    priority: request.priority,
+  };
+  if (request.encoding === 'binary') {
+    const prepared = prepareBinary(request, options.maxParts);
+    return {
+      ...common,
+      body: request.text ?? '',
+      flash: false,
+      encoding: 'binary',
+      dataCoding: prepared.dataCoding,
+      parts: prepared.parts,
+      units: prepared.units,
+      wireParts: prepared.parts,
+      encodeOptions: { maxParts: options.maxParts },
+      binary: prepared.binary,
+    };
+  }
+  refuseStrayUdh(request);
+  const encoding = request.encoding;
   const rendered = renderMessage({
     kind: request.kind,
     text: request.text,
@@ -55,27 +89,49 @@ export function prepareMessage(request: SendMessageRequest, options: PrepareOpti
     comment: request.comment,
   });
   const planOptions: EncodeOptions = {
-    encoding: request.encoding,
+    encoding,
     isoMode: options.isoMode,
     flash: rendered.flash,
     maxParts: options.maxParts,
   };
-  const plan = planWithFieldPaths(rendered.text, planOptions, request.text);
+  const at = rendered.text.indexOf(COMMENT_SEPARATOR);
+  // renderMessage guarantees the first separator is ours, so what precedes it is what is sent on.
+  const subscriberText = at < 0 ? rendered.text : rendered.text.slice(0, at);
+  const plan = planWithFieldPaths(subscriberText, planOptions, request.text);
+  const wire = at < 0 ? plan : planComment(rendered.text, at, { ...planOptions, encoding: plan.encoding });
   return {
-    to,
-    ...(request.from === undefined ? {} : { from: request.from }),
-    kind: request.kind,
+    ...common,
     body: rendered.text,
     flash: rendered.flash,
     encoding: plan.encoding,
     dataCoding: plan.dataCoding,
     parts: plan.parts,
     units: plan.units,
-    // The chosen encoding, not 'auto': the sender must not choose again under other rules.
-    encodeOptions: { ...planOptions, encoding: plan.encoding },
-    validityMinutes: request.validityMinutes ?? DEFAULT_VALIDITY_MINUTES,
-    priority: request.priority,
+    wireParts: wire.parts,
+    // The chosen encoding, not 'auto': the sender must not choose again under other rules. The cap
+    // was checked on the text; the comment may add SUBMIT_SMs up to what the UDH can count.
+    encodeOptions: { ...planOptions, encoding: plan.encoding, maxParts: MAX_WIRE_PARTS },
   };
+}
+
+/** The UDH counts parts in one octet. */
+const MAX_WIRE_PARTS = 255;
+
+/**
+ * The whole body in the text's encoding. A comment character that encoding cannot carry is refused
+ * rather than turning the whole message into UCS-2 (which would change its price and part count).
+ */
+function planComment(body: string, separatorAt: number, options: EncodeOptions) {
+  try {
+    return planMessage(body, { ...options, maxParts: MAX_WIRE_PARTS });
+  } catch (error) {
+    const commentStart = separatorAt + COMMENT_SEPARATOR.length;
+    if (error instanceof UnencodableTextError && error.index >= commentStart) {
+      throw new UnencodableCommentError(body.slice(commentStart), error.index - commentStart, error.encoding);
+    }
+    if (error instanceof TooManyPartsError) throw new CommentTooLongError(error.parts, MAX_WIRE_PARTS);
+    throw error;
+  }
 }
 
 function planWithFieldPaths(body: string, options: EncodeOptions, text: string | undefined) {

@@ -17,6 +17,7 @@ export function queueBodyOf(record: MessageRecord): QueueMessageInput & { id: st
     ...optional('voice', record.voice),
     ...optional('bot', record.bot),
     ...optional('comment', record.comment),
+    ...optional('udh', record.udh),
     priority: record.priority,
     encoding: record.requestedEncoding ?? 'auto',
     // The record always holds a validity (the default filled in); the request had one only if given.

@@ -1,12 +1,13 @@
 import type { UpdateExpressionBuilder } from '#core/aws/update-expression.ts';
 import type { MessageKind } from '#core/domain/messages/message-kinds.ts';
-import type { MessageError } from '#core/domain/messages/message-model.ts';
+import type { MessageError, ProviderReport } from '#core/domain/messages/message-model.ts';
 import type { MessageStatus } from '#core/domain/messages/message-state.ts';
 import { type DeliveryChannel, describeDeliveryError } from '#core/domain/provider/error-codes.ts';
 import type { DeliveryReceipt } from '#core/domain/receipts/receipt.ts';
 
 // What a receipt writes onto a message besides its status: the provider's error code (with name and
-// meaning), cost, network code, HLR answer, and the read/clicked flags.
+// meaning), cost, network code, HLR answer, the rest of what the provider reported (TLV 0x2001's
+// type and template bits, TLV 0x2002's parts, the text's sub/dlvrd/dates), and the read/clicked flags.
 
 /** E-mail has its own error table in which the same numbers mean other things. */
 export function channelOf(kind: MessageKind): DeliveryChannel {
@@ -36,16 +37,35 @@ export interface ReceiptFields {
   cost?: string;
   mccmnc?: string;
   hlr?: Record<string, string>;
+  report?: ProviderReport;
+}
+
+export function reportOf(receipt: DeliveryReceipt): ProviderReport | undefined {
+  const report: ProviderReport = {
+    messageType: receipt.messageType,
+    paidFromSecondBalance: receipt.paidFromSecondBalance,
+    template: receipt.template,
+    templateType: receipt.templateType,
+    parts: receipt.parts,
+    submittedParts: receipt.submittedParts,
+    deliveredParts: receipt.deliveredParts,
+    submitDate: receipt.submitDate,
+    doneDate: receipt.doneDate,
+  };
+  const fields = Object.entries(report).filter(([, value]) => value !== undefined);
+  return fields.length > 0 ? (Object.fromEntries(fields) as ProviderReport) : undefined;
 }
 
 export function receiptFields(receipt: DeliveryReceipt): ReceiptFields {
   const mccmnc = mccmncOf(receipt);
   const hlr = hlrOf(receipt);
+  const report = reportOf(receipt);
   return {
     errorCode: receipt.errorCode,
     ...(receipt.cost !== undefined ? { cost: receipt.cost } : {}),
     ...(mccmnc !== undefined ? { mccmnc } : {}),
     ...(hlr !== undefined ? { hlr } : {}),
+    ...(report !== undefined ? { report } : {}),
   };
 }
 
@@ -62,6 +82,7 @@ export function setReceiptFields(
   if (fields.cost !== undefined) update.set('cost', fields.cost);
   if (fields.mccmnc !== undefined) update.set('mccmnc', fields.mccmnc);
   if (fields.hlr !== undefined) update.set('hlr', fields.hlr);
+  if (fields.report !== undefined) update.set('report', fields.report);
   if (fields.errorCode !== 0) update.set('error', deliveryError(fields.errorCode, channel));
   else if (status === 'delivered') update.remove('error');
 }

@@ -1,5 +1,6 @@
 import { DomainError } from '#core/domain/errors.ts';
 import { normaliseSmscId, type SmscIdBase } from '#core/domain/receipts/smsc-id.ts';
+import { decodeUrlEncoded } from '#core/domain/receipts/url-decoding.ts';
 
 export { normaliseSmscId };
 
@@ -175,6 +176,14 @@ function readFields(text: string): Fields {
   return fields;
 }
 
+/**
+ * What a receipt quotes of its message: the SMPP 3.4 appendix's `text:` field (the first 20
+ * characters), '' when it has none. The provider's receipts carry none.
+ */
+export function quotedText(receiptText: string): string {
+  return /(?:^|\s)text:(.*)$/is.exec(receiptText)?.[1]?.trim() ?? '';
+}
+
 export function isReceiptText(text: string): boolean {
   const fields = readFields(text);
   return !!fields.get('id') && STATS.has(fields.get('stat')?.toUpperCase() ?? '');
@@ -276,15 +285,8 @@ function readCost(value: string | undefined): string | undefined {
   return /^[0-9]+(?:\.[0-9]+)?$/.test(cost) ? cost : undefined;
 }
 
-// Names may come in a non-UTF-8 code page; those are kept as sent rather than lost.
 function urlDecoded(value: string | undefined): string | undefined {
-  if (!value) return undefined;
-  const spaced = value.replace(/\+/g, ' ');
-  try {
-    return decodeURIComponent(spaced);
-  } catch {
-    return spaced;
-  }
+  return value ? decodeUrlEncoded(value) : undefined;
 }
 
 /** C-octet strings can keep their NUL terminator and padding; neither is part of the value. */

@@ -15,7 +15,8 @@ import {
 
 export const MAX_BATCH_SIZE = 1000;
 
-const recipientsBatchSchema = z
+/** `{to: [...], text, ...}`: one text for many recipients. */
+export const recipientsBatchSchema = z
   .strictObject({
     to: z.array(recipientField).min(1).max(MAX_BATCH_SIZE),
     ...contentFields('bulk'),
@@ -39,13 +40,16 @@ const recipientsBatchSchema = z
     });
   });
 
-const messagesBatchSchema = z.strictObject({
+/** `{messages: [...]}`: one message each. */
+export const messagesBatchSchema = z.strictObject({
   messages: z.array(sendMessageObject('bulk')).min(1).max(MAX_BATCH_SIZE),
 });
 
 export type RecipientsBatch = z.output<typeof recipientsBatchSchema>;
 export type MessagesBatch = z.output<typeof messagesBatchSchema>;
 export type SendBatchRequest = RecipientsBatch | MessagesBatch;
+/** What a caller may POST to /v1/batches (defaults not yet applied). */
+export type SendBatchInput = z.input<typeof recipientsBatchSchema> | z.input<typeof messagesBatchSchema>;
 
 // Dispatching on the keys present, rather than a z.union, gives the caller the errors of the form they
 // meant instead of a union error listing what both forms would have wanted.

@@ -7,6 +7,7 @@ import { normaliseEmailAddress } from '#core/domain/requests/email-address.ts';
 import { LOOPBACK_HOSTS } from '#core/domain/requests/loopback-url.ts';
 import { parsePhoneNumber } from '#core/domain/requests/phone-number.ts';
 import { normaliseRecipient } from '#core/domain/requests/recipient.ts';
+import { isValidSenderId, SENDER_ID_RULE } from '#core/domain/requests/sender-id.ts';
 import { checkCharacters } from '#core/domain/requests/text-characters.ts';
 import { addDomainIssue } from '#core/domain/requests/validation-issues.ts';
 
@@ -17,12 +18,12 @@ import { addDomainIssue } from '#core/domain/requests/validation-issues.ts';
 
 export const PRIORITIES = ['urgent', 'bulk'] as const;
 export type Priority = (typeof PRIORITIES)[number];
-export const ENCODING_CHOICES = [
-  'auto',
-  'gsm7',
-  'latin1',
-  'ucs2',
-] as const satisfies readonly EncodingChoice[];
+export const ENCODING_CHOICES = ['auto', 'gsm7', 'latin1', 'ucs2', 'binary'] as const satisfies readonly (
+  | EncodingChoice
+  | 'binary'
+)[];
+/** A binary message's own user data header, hex: at most 134 octets leave room for data. */
+export const MAX_UDH_HEX_LENGTH = 268;
 
 /** A cheap bound on the caller's text; the real limit on what is sent is `prepareMessage`'s maxParts. */
 export const MAX_TEXT_LENGTH = 10_000;
@@ -38,18 +39,10 @@ export const MAX_VALIDITY_MINUTES = 4320;
 /** Kinds whose SUBMIT_SM is a bare marker (__HLR__, __PING__): every other kind needs a text. */
 const KINDS_WITHOUT_TEXT: readonly MessageKind[] = ['hlr', 'ping'];
 
-// Alphanumeric sender ids are at most 11 characters (GSM 03.40 TP-OA); numeric ones are phone numbers,
-// at most 15 digits (E.164). Spaces only inside, never at an end, where operators trim them.
-const ALPHANUMERIC_SENDER = /^(?=.*[A-Za-z0-9])[A-Za-z0-9._-](?:[A-Za-z0-9 ._-]{0,9}[A-Za-z0-9._-])?$/;
-const NUMERIC_SENDER = /^\+?[0-9]{1,15}$/;
-
-const senderIdField = z
-  .string()
-  .refine((value) => ALPHANUMERIC_SENDER.test(value) || NUMERIC_SENDER.test(value), {
-    error:
-      'must be 1-11 letters, digits, spaces, ".", "_" or "-", or a number of up to 15 digits with an optional "+"',
-    params: { code: 'invalid_format' },
-  });
+const senderIdField = z.string().refine(isValidSenderId, {
+  error: SENDER_ID_RULE,
+  params: { code: 'invalid_format' },
+});
 
 export { isLoopbackUrl } from '#core/domain/requests/loopback-url.ts';
 
@@ -108,6 +101,7 @@ export function contentFields(defaultPriority: Priority) {
     comment: freeText().max(MAX_COMMENT_LENGTH).optional(),
     priority: z.enum(PRIORITIES).default(defaultPriority),
     encoding: z.enum(ENCODING_CHOICES).default('auto'),
+    udh: z.string().min(2).max(MAX_UDH_HEX_LENGTH).optional(),
     validityMinutes: z.int().min(1).max(MAX_VALIDITY_MINUTES).optional(),
     clientRef: freeText().min(1).max(MAX_CLIENT_REF_LENGTH).optional(),
     callbackUrl: callbackUrlField.optional(),

@@ -1,3 +1,4 @@
+import { ANTI_LOOP_ERRORS } from '#core/domain/provider/anti-loop.ts';
 import type { ValidationIssue } from '#core/domain/requests/validation-issues.ts';
 
 // Every 4xx/5xx answer is an RFC 9457 problem document with our own machine-readable `code` (stable
@@ -87,5 +88,20 @@ export function serviceUnavailableProblem(code: string, detail: string): Problem
     title: 'Service temporarily unavailable',
     detail,
     headers: { 'retry-after': String(RETRY_AFTER_SECONDS) },
+  };
+}
+
+/**
+ * The provider's anti-loop rules refused the message before it was stored: 409 for an identical
+ * request inside the window (sending it again is the mistake), 429 for too many to one number.
+ */
+export function antiLoopProblem(rule: 'duplicate' | 'flood', retryAfterSeconds: number): ProblemInit {
+  const error = ANTI_LOOP_ERRORS[rule];
+  return {
+    status: rule === 'duplicate' ? 409 : 429,
+    code: error.code,
+    title: error.name,
+    detail: error.description,
+    headers: { 'retry-after': String(retryAfterSeconds) },
   };
 }

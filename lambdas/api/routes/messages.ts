@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import type { ApiDeps } from '../deps.ts';
 import { readIdempotencyKey, scopedIdempotencyKey } from '../http/idempotency.ts';
 import { KIB, readJsonBody } from '../http/json-body.ts';
-import { serviceUnavailableProblem, validationProblem } from '../http/problem.ts';
+import { antiLoopProblem, serviceUnavailableProblem, validationProblem } from '../http/problem.ts';
 import { type ApiEnv, logFields } from '../http/request-log.ts';
 import { callerOf, invalidIdProblem, notFoundProblem, problem } from '../http/respond.ts';
 import { acceptMessage } from '../use-cases/accept-message.ts';
@@ -55,6 +55,10 @@ export function messageRoutes(deps: ApiDeps): Hono<ApiEnv> {
           ),
           extensions: { messageId: result.id },
         });
+      case 'duplicate':
+      case 'flood':
+        logFields(c, { to: result.maskedTo });
+        return problem(c, antiLoopProblem(result.outcome, result.retryAfterSeconds));
       case 'key-exhausted':
         // Not a 503: a retry with this key walks the same used-up slots, so none invites one.
         return problem(c, {

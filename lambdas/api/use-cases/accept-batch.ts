@@ -6,6 +6,7 @@ import { queueBodyOf } from '#core/domain/messages/queue-body.ts';
 import type { ValidationIssue } from '#core/domain/requests/validation-issues.ts';
 import type { ApiDeps } from '../deps.ts';
 import { type BatchEntry, type BatchForm, type RejectedEntry, splitBatch } from './batch-entries.ts';
+import { guardEntries } from './guard-entries.ts';
 import { fieldLabel } from './issues.ts';
 import { ENQUEUE_FAILED, failUnqueuedMany } from './unqueued.ts';
 
@@ -43,8 +44,14 @@ interface Stored {
 
 export async function acceptBatch(deps: ApiDeps, body: unknown): Promise<AcceptBatchResult> {
   const lap = stopwatch();
-  const split = splitBatch(body, deps.prepare);
-  if (!split.valid) return { outcome: 'invalid', issues: split.issues };
+  const checked = splitBatch(body, deps.prepare);
+  if (!checked.valid) return { outcome: 'invalid', issues: checked.issues };
+  const guarded = await guardEntries(deps, checked.form, checked.entries);
+  const split = {
+    ...checked,
+    entries: guarded.admitted,
+    rejected: [...checked.rejected, ...guarded.refused].sort((a, b) => a.index - b.index),
+  };
   if (split.entries.length === 0) return { outcome: 'all-rejected', rejected: split.rejected };
 
   const now = deps.clock();

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Encoding } from '#core/domain/encoding/index.ts';
+import type { MessageEncoding } from '#core/domain/encoding/index.ts';
 import { newMessageId } from '#core/domain/messages/message-id.ts';
 import { acceptedMessageRecord, type MessageRecord } from '#core/domain/messages/message-model.ts';
 import { type PreparedMessage, prepareMessage } from '#core/domain/messages/prepare-message.ts';
@@ -19,7 +19,7 @@ import { failUnqueuedMany, wasNeverQueued } from './unqueued.ts';
 export interface AcceptedAnswer {
   id: string;
   status: 'accepted';
-  encoding: Encoding;
+  encoding: MessageEncoding;
   parts: number;
 }
 
@@ -27,7 +27,7 @@ export interface AcceptedAnswer {
 const acceptedAnswerSchema = z.object({
   id: z.string(),
   status: z.literal('accepted'),
-  encoding: z.enum(['gsm7', 'latin1', 'ucs2']),
+  encoding: z.enum(['gsm7', 'latin1', 'ucs2', 'binary']),
   parts: z.number(),
 });
 
@@ -46,7 +46,9 @@ export type AcceptMessageResult =
   /** Stored, then the enqueue failed: the record is now `failed`; the caller should send again. */
   | { outcome: 'enqueue-failed'; id: string; marked: boolean }
   /** Every follow-up slot of the key was used by attempts that failed to enqueue (see storeOnce). */
-  | { outcome: 'key-exhausted' };
+  | { outcome: 'key-exhausted' }
+  /** The provider's anti-loop rules: an identical request, or too many to one number; nothing stored. */
+  | { outcome: 'duplicate' | 'flood'; retryAfterSeconds: number; maskedTo: string };
 
 /**
  * How many earlier attempts with one key may have failed to enqueue before we give up on the key.
@@ -78,6 +80,13 @@ export async function acceptMessage(deps: ApiDeps, input: AcceptMessageInput): P
     parts: prepared.parts,
   };
   const maskedTo = maskRecipient(prepared.to);
+  const admitted = await deps.guard?.admit(
+    prepared,
+    input.idempotencyKey === undefined ? {} : { idempotencyKey: input.idempotencyKey },
+  );
+  if (admitted && admitted.verdict !== 'allowed') {
+    return { outcome: admitted.verdict, retryAfterSeconds: admitted.retryAfterSeconds, maskedTo };
+  }
 
   if (input.idempotencyKey === undefined) {
     await deps.messages.createAccepted(record);

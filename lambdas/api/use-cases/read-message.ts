@@ -1,5 +1,10 @@
 import { isMessageId } from '#core/domain/messages/message-id.ts';
-import type { MessageError, MessageRecord, StatusChange } from '#core/domain/messages/message-model.ts';
+import type {
+  MessageError,
+  MessageRecord,
+  ProviderReport,
+  StatusChange,
+} from '#core/domain/messages/message-model.ts';
 import type { ApiDeps } from '../deps.ts';
 
 // GET /v1/messages/{id}. The answer is built field by field from the record rather than spread from
@@ -18,6 +23,7 @@ export type MessageView = Pick<
       | 'voice'
       | 'bot'
       | 'comment'
+      | 'udh'
       | 'validityMinutes'
       | 'clientRef'
       | 'callbackUrl'
@@ -30,6 +36,8 @@ export type MessageView = Pick<
     cost: string | null;
     mccmnc: string | null;
     hlr: Record<string, string> | null;
+    /** The provider's message type, template and second-balance flags, parts, sub/dlvrd, dates. */
+    report: ProviderReport | null;
     history: StatusChange[];
     createdAt: string;
     updatedAt: string;
@@ -58,6 +66,7 @@ export function messageView(record: MessageRecord): MessageView {
     ...optional('voice', record.voice),
     ...optional('bot', record.bot),
     ...optional('comment', record.comment),
+    ...optional('udh', record.udh),
     priority: record.priority,
     status: record.status,
     encoding: record.encoding,
@@ -73,6 +82,7 @@ export function messageView(record: MessageRecord): MessageView {
     read: record.read,
     clicked: record.clicked,
     hlr: record.hlr ?? null,
+    report: record.report ?? null,
     history: record.history,
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,

@@ -36,6 +36,8 @@ export interface ReceiptDetails {
   hlr?: HlrRecord;
   /** Provider extra status: 2 read, 4 link clicked. */
   extraStatus?: number;
+  /** TLV 0x2001 bits besides the message type (second balance, template and its type). */
+  flags?: number;
 }
 
 export function receiptFields(subject: ReceiptSubject, details: ReceiptDetails): PduFields {
@@ -65,7 +67,7 @@ export function receiptFields(subject: ReceiptSubject, details: ReceiptDetails):
     message_state: messageStateOf(details.stat),
     network_error_code: networkErrorCode(details.err),
     [PROVIDER_TLV.cost]: formatCost(subject.parts * details.pricePerPart),
-    [PROVIDER_TLV.flags]: kindFlags(subject.kind),
+    [PROVIDER_TLV.flags]: kindFlags(subject.kind) | (details.flags ?? 0),
     [PROVIDER_TLV.parts]: subject.parts,
     [PROVIDER_TLV.mccmnc]: details.mccmnc,
   };

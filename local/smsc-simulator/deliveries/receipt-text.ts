@@ -1,6 +1,8 @@
 // The provider's receipt formats: the delivery-report text, the HLR answer text, and the values of
 // the standard and provider TLVs carried with them.
+
 import type { HlrRecord, ReceiptStatText } from '../types.ts';
+import { encodeCp1251 } from './cp1251.ts';
 
 /** SMPP 3.4 message_state values. */
 export const MESSAGE_STATE = {
@@ -60,9 +62,19 @@ export function formatReceiptText(r: ReceiptTextFields): string {
   );
 }
 
-/** PHP urlencode style, which the provider uses: `+` for space. */
-function urlencode(value: string): string {
-  return encodeURIComponent(value).replace(/%20/g, '+');
+/**
+ * PHP urlencode, which the provider uses: `+` for space, `%XX` for every byte but letters, digits and
+ * `-_.`. The bytes are windows-1251, as in the provider's own example (l. 176-184 of its document).
+ */
+export function urlencode(value: string): string {
+  let out = '';
+  for (const byte of encodeCp1251(value)) {
+    const char = String.fromCharCode(byte);
+    if (/[A-Za-z0-9_.-]/.test(char)) out += char;
+    else if (char === ' ') out += '+';
+    else out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
 }
 
 export function formatHlrText(id: string, stat: ReceiptStatText, err: number, hlr: HlrRecord): string {

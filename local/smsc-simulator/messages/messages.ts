@@ -7,6 +7,7 @@ import { MESSAGE_STATE, messageStateOf } from '../deliveries/receipt-text.ts';
 import type { ReceiptDispatcher } from '../deliveries/receipts.ts';
 import type { ResolvedOptions } from '../options.ts';
 import type { MessageKind, Outcome, ReceiptStatText, ReceivedMessage, SimulatorStats } from '../types.ts';
+import { billedParts } from './billing.ts';
 import { classifyText, isFlash } from './kinds.ts';
 import type { AssembledPart, MessageHead } from './multipart.ts';
 import { type FloodGuard, resolveOutcome } from './rules.ts';
@@ -62,6 +63,11 @@ export class MessageBook {
       this.deps.wantsMessages() || options.outcomeRules.length > 0 || (head.registeredDelivery & 0x03) !== 0;
     const fullText = parts.length === 1 ? (parts[0]?.text ?? '') : parts.map((p) => p.text).join('');
     const classified = needsMessage ? classifyText(fullText, isFlash(head.dataCoding)) : undefined;
+    // Not billed, not sent on: a comment never adds parts (a binary UDH message keeps its own count).
+    const billed =
+      classified?.comment === undefined
+        ? total
+        : billedParts(classified.text, head.dataCoding, head.iso ?? false, total);
     const message: ReceivedMessage | undefined = classified && {
       messageIds: head.single ? parts.map((p) => p.messageId) : [parts[0]?.messageId ?? ''],
       systemId: head.systemId,
@@ -69,7 +75,8 @@ export class MessageBook {
       destination: head.destination,
       text: classified.text,
       kind: classified.kind,
-      parts: total,
+      parts: billed,
+      wireParts: total,
       dataCoding: head.dataCoding,
       at: head.at,
       ...(classified.comment === undefined ? {} : { comment: classified.comment }),
@@ -84,7 +91,7 @@ export class MessageBook {
     const delay = answerDelayMs + (outcome.delayMs ?? options.receiptDelayMs);
     this.settle(parts, outcome, now + delay);
     if (!wantsReceipt(head.registeredDelivery, outcome)) return;
-    this.sendReceipts(head, parts, total, message?.kind ?? 'sms', outcome, delay);
+    this.sendReceipts(head, parts, billed, message?.kind ?? 'sms', outcome, delay);
   }
 
   /** The multipart window closed before every part came: the provider fails it with err 241. */
@@ -115,6 +122,7 @@ export class MessageBook {
   private sendReceipts(
     head: MessageHead,
     parts: AssembledPart[],
+    /** Parts the receipt speaks for: billed parts, without the comment's. */
     total: number,
     kind: MessageKind,
     outcome: Outcome,
@@ -123,9 +131,9 @@ export class MessageBook {
     // Default mode: one receipt for the whole message; SINGLE: one per part, each for 1 part.
     const subjects: ReceiptSubject[] = head.single
       ? parts.map((part) => this.subject(head, part.messageId, 1, kind))
-      : [this.subject(head, parts[0]?.messageId ?? '', Math.max(total, parts.length), kind)];
+      : [this.subject(head, parts[0]?.messageId ?? '', total, kind)];
     for (const subject of subjects) {
-      this.schedule(head, subject, outcome.stat, outcome.err ?? 0, delayMs);
+      this.schedule(head, subject, outcome.stat, outcome.err ?? 0, delayMs, undefined, outcome.flags);
       if (outcome.followUp) {
         const extraStatus = EXTRA_STATUS[outcome.followUp];
         this.schedule(head, subject, 'DELIVRD', 0, delayMs + this.deps.options.receiptDelayMs, extraStatus);
@@ -159,11 +167,13 @@ export class MessageBook {
     err: number,
     delayMs: number,
     extraStatus?: number,
+    flags?: number,
   ): void {
     const { options } = this.deps;
     const width = options.idPadding.receipt;
     const spelled = width > 0 ? { ...subject, messageId: subject.messageId.padStart(width, '0') } : subject;
     const fields = receiptFields(spelled, {
+      ...(flags === undefined ? {} : { flags }),
       stat,
       err,
       doneAt: Date.now() + delayMs,

@@ -21,6 +21,8 @@ export interface MessageHead
   > {
   /** SINGLE mode: every part has its own id and its own receipt. */
   single: boolean;
+  /** ISO mode: data_coding 0 is ISO-8859-1 (the text's parts are counted in it). */
+  iso?: boolean;
 }
 
 export interface AssembledPart {

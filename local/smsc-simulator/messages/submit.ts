@@ -56,6 +56,11 @@ function segments(bytes: number, dataCoding: number): number {
   return bytes <= single ? 1 : Math.ceil(bytes / part);
 }
 
+function rawMessage(pdu: PDU): Buffer {
+  const payload = pdu.message_payload;
+  return Buffer.from(payload && payload.length > 0 ? payload : (pdu.short_message ?? Buffer.alloc(0)));
+}
+
 function validityText(value: PDU['validity_period']): string | undefined {
   if (value instanceof Date) return value.toISOString();
   return value ? value : undefined;
@@ -145,6 +150,7 @@ export class SubmitHandler {
       dataCoding,
       registeredDelivery,
       single: session.flags.single,
+      iso: session.flags.iso,
       at: Date.now(),
     };
     if (concat) this.acceptPart(session, pdu, head, concat, text, style);
@@ -228,6 +234,7 @@ export class SubmitHandler {
       esmClass: pdu.esm_class ?? 0,
       registeredDelivery: head.registeredDelivery,
       text,
+      shortMessage: rawMessage(pdu),
       at: head.at,
     };
     const validityPeriod = validityText(pdu.validity_period);

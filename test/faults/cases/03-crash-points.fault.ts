@@ -22,7 +22,7 @@ describe('fault case 3: crash points', () => {
         name: 'crash point',
         env: { SMPP_THROUGHPUT: '100', SMPP_WINDOW: '10' },
         // The new process binds once the dead one's lease expires; the dead one's messages come back soon.
-        bindEnv: { LEASE_TTL_SECONDS: '6' },
+        bindEnv: { LEASE_TTL_SECONDS: '10' },
         queueVisibilitySeconds: 8,
         startBindService: false,
         act: async ({ stack, sent, faultEnded }) => {

@@ -50,7 +50,14 @@ const withPort = (url: string, port: number) => {
 export async function startFaultStack(options: FaultStackOptions): Promise<FaultStack> {
   const logs: string[] = [];
   const local = await startLocalStack({
-    env: { SQS_WAIT_SECONDS: '1', DRAIN_SECONDS: '3', ...options.env },
+    // Short second looks, so the reconciler (QUERY_SM, orphan receipts) acts within a case's settle time.
+    env: {
+      SQS_WAIT_SECONDS: '1',
+      DRAIN_SECONDS: '3',
+      RECONCILE_SECONDS: '2',
+      RECONCILE_MIN_AGE_SECONDS: '3',
+      ...options.env,
+    },
     apiPort: 0,
     prefix: options.prefix,
     bindService: false,

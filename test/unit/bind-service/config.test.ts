@@ -36,8 +36,10 @@ describe('loadConfig', () => {
       enquireLinkIntervalMs: 30_000,
       responseTimeoutMs: 30_000,
       messageIdBase: 'decimal',
+      sourceAddress: { autodetect: true, ton: 5, npi: 1 },
     });
     expect(config).toMatchObject({
+      antiLoop: { duplicateWindowMs: 60_000, floodLimit: 50, floodGapMs: 30_000 },
       receiveWaitSeconds: 20,
       prepare: { isoMode: false, maxParts: 10 },
       health: { host: '0.0.0.0', port: 8080 },
@@ -51,6 +53,18 @@ describe('loadConfig', () => {
     const config = loadConfig({ ...BASE, RECONCILE_SECONDS: '0' });
     // Assess
     expect(config.reconcile.intervalMs).toBe(0);
+  });
+
+  it('when the source address settings are given, then they replace the provider example values', () => {
+    // Act
+    const config = loadConfig({
+      ...BASE,
+      SMPP_SOURCE_ADDR_AUTODETECT: 'no',
+      SMPP_SOURCE_ADDR_TON: '0',
+      SMPP_SOURCE_ADDR_NPI: '0',
+    });
+    // Assess
+    expect(config.smpp.sourceAddress).toEqual({ autodetect: false, ton: 0, npi: 0 });
   });
 
   it('when TLS is on and a backup host is given, then both hosts use the TLS port', () => {

@@ -9,10 +9,12 @@ import { SqsLane } from '#bind-service/dispatch/intake/sqs-lane.ts';
 import type { MessageStore } from '#bind-service/dispatch/ports.ts';
 import { SubmitPipeline } from '#bind-service/dispatch/submit/submit-pipeline.ts';
 import { SmppClient } from '#bind-service/smpp/index.ts';
+import { AntiLoopGuard } from '#core/aws/anti-loop/anti-loop-guard.ts';
 import { RepositoryUnavailableError } from '#core/aws/errors.ts';
 import { InboundDeliveryStore } from '#core/aws/inbound/inbound-delivery-store.ts';
 import { InboundRepository } from '#core/aws/inbound/inbound-repository.ts';
 import { MessageRepository } from '#core/aws/messages/message-repository.ts';
+import { PROVIDER_ANTI_LOOP } from '#core/domain/provider/anti-loop.ts';
 import { silentLogger } from '#core/observability/logger.ts';
 import { SmscSimulator } from '#local/smsc-simulator/index.ts';
 import { useLocalAws } from '#test/helpers/local-aws.ts';
@@ -70,7 +72,12 @@ describe('bind-service dispatch: a stalling store (DynamoDB Local, fauxqs, simul
   const defer = useCleanup();
 
   /** `rate`: the simulator's account rate and ours (0: the simulator does not limit, we send 100/s). */
-  async function rig(options: { rate: number; store: (repository: MessageRepository) => MessageStore }) {
+  /** `guard`: the provider's anti-loop rules, as the service applies them to messages straight from SQS. */
+  async function rig(options: {
+    rate: number;
+    store: (repository: MessageRepository) => MessageStore;
+    guard?: boolean;
+  }) {
     const [tables, queues] = await Promise.all([aws.freshTables(), aws.freshQueues()]);
     const simulator = new SmscSimulator({
       accounts: [{ ...ACCOUNT, rate: options.rate }],
@@ -114,6 +121,9 @@ describe('bind-service dispatch: a stalling store (DynamoDB Local, fauxqs, simul
       log: silentLogger,
       stopTaking: new AbortController().signal,
       patientRetry: { baseMs: 50, capMs: 200 },
+      ...(options.guard
+        ? { guard: new AntiLoopGuard(aws.document, tables.messages, PROVIDER_ANTI_LOOP) }
+        : {}),
     });
     const held = new HeldMessages();
     /** Receives `count` queue messages, held as a lane would hold them (invisible for `visibilitySeconds`). */
@@ -185,5 +195,37 @@ describe('bind-service dispatch: a stalling store (DynamoDB Local, fauxqs, simul
     expect(r.simulator.stats.submits).toBe(1);
     expect(r.stats).toMatchObject({ submitted: 0, unknown: 1 });
     await waitForEmptyQueue(aws, r.queues.bulk);
+  });
+
+  it('when two copies of one keyed publish both find no record after a claim stall, then the anti-loop rules do not reject the message as its own duplicate', async () => {
+    // Prepare: an SDK retry of SendMessage (one idempotencyKey, so one message id); both copies are
+    // read before either is recorded, so both create the record and both reach the anti-loop rules.
+    let endStall: () => void = () => undefined;
+    const stall = new Promise<void>((resolve) => {
+      endStall = resolve;
+    });
+    const r = await rig({
+      rate: 0,
+      guard: true,
+      store: (repository) => troubledStore(repository, { claimsWaitFor: stall }),
+    });
+    const body = JSON.stringify({
+      v: 1,
+      to: mobile(500),
+      text: 'Sent twice by the SDK',
+      idempotencyKey: 'k-500',
+    });
+    await publishRaw(aws, r.queues.bulk, body);
+    await publishRaw(aws, r.queues.bulk, body);
+    const copies = await r.receive(2, 300);
+    // Act
+    const processing = Promise.all(copies.map((copy) => r.pipeline.process(copy)));
+    endStall();
+    await processing;
+    await waitForEmptyQueue(aws, r.queues.bulk);
+    // Assess
+    expect(copies).toHaveLength(2);
+    expect(r.simulator.stats.submits).toBe(1);
+    expect(r.stats.rejected).toBe(0);
   });
 });

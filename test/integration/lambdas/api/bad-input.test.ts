@@ -172,6 +172,25 @@ const cases: BadCase[] = [
     errors: [{ code: 'invalid_character', path: ['subject'] }],
   },
   {
+    name: "a comment in characters the text's encoding cannot carry",
+    send: (api) => api.post('/v1/messages', { to: MOBILE, text: 'Code 1234', comment: 'заказ 42' }, KEY),
+    status: 400,
+    code: 'validation_failed',
+    errors: [{ code: 'unencodable_comment', path: ['comment'] }],
+  },
+  {
+    name: 'an e-mail address longer than SMPP carries',
+    send: (api) =>
+      api.post(
+        '/v1/messages',
+        { to: 'anna.smith@mail.example.ru', kind: 'mail', subject: 'S', text: 'Hi' },
+        KEY,
+      ),
+    status: 400,
+    code: 'validation_failed',
+    errors: [{ code: 'recipient_too_long_for_smpp', path: ['to'] }],
+  },
+  {
     name: 'a validity of zero minutes',
     send: (api) => api.post('/v1/messages', { to: MOBILE, text: 'Hi', validityMinutes: 0 }, KEY),
     status: 400,

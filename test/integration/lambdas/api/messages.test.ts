@@ -49,6 +49,31 @@ describe('API /v1/messages (Node server, DynamoDB Local, fauxqs)', () => {
     expect(await harness.drain(api.queues.bulk)).toEqual([]);
   });
 
+  it('when a 150-character Latin text is posted with a comment, then the answer counts the text alone: gsm7, 1 part', async () => {
+    // Prepare
+    const api = await harness.start();
+    // Act
+    const response = await api.post('/v1/messages', {
+      to: MOBILE,
+      text: 'a'.repeat(150),
+      comment: 'order 42',
+    });
+    // Assess
+    expect(response.status).toBe(202);
+    expect(await response.json()).toMatchObject({ status: 'accepted', encoding: 'gsm7', parts: 1 });
+  });
+
+  it('when a binary payload is posted with a port UDH, then the answer says binary and counts its parts', async () => {
+    // Prepare
+    const api = await harness.start();
+    const body = { to: MOBILE, encoding: 'binary', text: '5a'.repeat(300), udh: '0605040B8423F0' };
+    // Act
+    const response = await api.post('/v1/messages', body);
+    // Assess
+    expect(response.status).toBe(202);
+    expect(await response.json()).toMatchObject({ status: 'accepted', encoding: 'binary', parts: 3 });
+  });
+
   it('when a long Cyrillic text is posted, then the answer gives ucs2 and the number of parts', async () => {
     // Prepare
     const api = await harness.start();
@@ -155,6 +180,7 @@ describe('API /v1/messages (Node server, DynamoDB Local, fauxqs)', () => {
       read: false,
       clicked: false,
       hlr: null,
+      report: null,
       history: [{ status: 'accepted', at: message.createdAt }],
       createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       updatedAt: message.createdAt,

@@ -40,6 +40,7 @@ describe('single sends on the local stack', () => {
       cost: '1.5000',
       mccmnc: '25001',
       error: null,
+      report: { messageType: 'sms', parts: 1, submittedParts: 1, deliveredParts: 1 },
     });
     expect(message.smscIds).toHaveLength(1);
     expect(message.history.map((change) => change.status)).toEqual([

@@ -29,6 +29,7 @@ export interface MessageBody {
   mccmnc: string | null;
   error: { code: number | string; name: string; description: string } | null;
   hlr: Record<string, string> | null;
+  report: Record<string, unknown> | null;
   history: { status: MessageStatus; at: string }[];
   clientRef?: string;
   batchId?: string;

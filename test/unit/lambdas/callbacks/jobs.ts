@@ -8,9 +8,11 @@ export const HOOK = 'https://hooks.example.com/sms';
 
 export function statusEvent(overrides: Partial<MessageStatusChanged> = {}): MessageStatusChanged {
   return {
+    schemaVersion: 1,
     id: '01JZ0000000000000000000001',
     status: 'delivered',
     previousStatus: 'submitted',
+    sequence: 4,
     kind: 'sms',
     to: '+79991234567',
     clientRef: null,
@@ -23,6 +25,7 @@ export function statusEvent(overrides: Partial<MessageStatusChanged> = {}): Mess
     read: false,
     clicked: false,
     hlr: null,
+    report: null,
     at: '2025-01-01T00:00:01.000Z',
     ...overrides,
   };

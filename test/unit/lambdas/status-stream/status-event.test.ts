@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { statusChangeOf } from '#lambdas/status-stream/status-event.ts';
+import { dedupeKey, messageStatusChangedSchema } from '#core/domain/events/message-status-changed.ts';
+import { statusChangeOf, UnreadableImageError } from '#lambdas/status-stream/status-event.ts';
 import {
   deliveredRecord,
   MESSAGE_ID,
@@ -34,15 +35,28 @@ describe('statusChangeOf', () => {
 
   it('when a message moves from submitted to delivered, then the event carries the new state and the old status', () => {
     // Prepare
-    const record = deliveredRecord({ clientRef: 'order-7', batchId: 'b_01JZ0000000000000000000009' });
+    const report = {
+      messageType: 'sms' as const,
+      template: true,
+      templateType: 'transactional' as const,
+      paidFromSecondBalance: false,
+      parts: 1,
+      submittedParts: 1,
+      deliveredParts: 1,
+      submitDate: '2025-01-01T00:00:00.000Z',
+      doneDate: '2025-01-01T00:01:00.000Z',
+    };
+    const record = deliveredRecord({ clientRef: 'order-7', batchId: 'b_01JZ0000000000000000000009', report });
     // Act
     const change = statusChangeOf(record);
     // Assess
     expect(change).toEqual({
       event: {
+        schemaVersion: 1,
         id: MESSAGE_ID,
         status: 'delivered',
         previousStatus: 'submitted',
+        sequence: 3,
         kind: 'sms',
         to: '+79991234567',
         clientRef: 'order-7',
@@ -55,6 +69,7 @@ describe('statusChangeOf', () => {
         read: false,
         clicked: false,
         hlr: null,
+        report,
         at: '2025-01-01T00:00:01.000Z',
       },
     });
@@ -134,5 +149,52 @@ describe('statusChangeOf', () => {
     const change = statusChangeOf(record);
     // Assess
     expect(change).toBeUndefined();
+  });
+
+  it('when a message is delivered and then read, then each event has a larger sequence and its own dedupe key', () => {
+    // Prepare
+    const submitted = messageRecord();
+    const delivered = {
+      ...submitted,
+      status: 'delivered' as const,
+      history: [...submitted.history, { status: 'delivered' as const, at: '2025-01-01T00:00:01.000Z' }],
+      updatedAt: '2025-01-01T00:00:01.000Z',
+    };
+    const read = { ...delivered, read: true, updatedAt: '2025-01-01T00:00:05.000Z' };
+    // Act
+    const first = statusChangeOf(
+      streamRecord('MODIFY', { old: messageItem(submitted), new: messageItem(delivered) }),
+    );
+    const second = statusChangeOf(
+      streamRecord('MODIFY', { old: messageItem(delivered), new: messageItem(read) }),
+    );
+    const again = statusChangeOf(
+      streamRecord('MODIFY', { old: messageItem(delivered), new: messageItem(read) }),
+    );
+    // Assess
+    expect([first?.event.sequence, second?.event.sequence]).toEqual([4, 5]);
+    expect(first && second && dedupeKey(first.event) !== dedupeKey(second.event)).toBe(true);
+    expect(again && second && dedupeKey(again.event)).toBe(second && dedupeKey(second.event));
+  });
+
+  it('when an event is built, then it is exactly what the published schema accepts', () => {
+    // Prepare
+    const record = statusRecord(
+      { status: 'submitted' },
+      { status: 'undelivered', updatedAt: '2025-01-01T00:00:03.000Z' },
+    );
+    // Act
+    const event = statusChangeOf(record)?.event;
+    // Assess
+    expect(messageStatusChangedSchema.strict().parse(event)).toEqual(event);
+  });
+
+  it('when the record cannot make a valid event (a time that is not ISO 8601), then it is refused, not sent', () => {
+    // Prepare
+    const record = statusRecord({ status: 'submitted' }, { status: 'delivered', updatedAt: 'yesterday' });
+    // Act
+    const build = () => statusChangeOf(record);
+    // Assess
+    expect(build).toThrow(UnreadableImageError);
   });
 });

@@ -49,7 +49,7 @@ function rate() {
 const accepted = (messageId: string): SubmitOutcome => ({ kind: 'accepted', messageId });
 
 describe('sendParts', () => {
-  it('when every part is accepted, then each took one token (the first by the pipeline, after the claim) and the ids are kept', async () => {
+  it('when every part is accepted, then each took one token (the first by the pipeline, the others in the parts lane) and the ids are kept', async () => {
     // Prepare
     const bind = scripted([accepted('9'), accepted('9'), accepted('9')]);
     const limiter = rate();
@@ -61,7 +61,7 @@ describe('sendParts', () => {
     // Assess
     expect(result).toEqual({ kind: 'submitted', smscIds: ['9', '9', '9'] });
     expect(bind.sent).toEqual([1, 2, 3]);
-    expect(limiter.calls).toEqual(['success', 'wait:bulk', 'success', 'wait:bulk', 'success']);
+    expect(limiter.calls).toEqual(['success', 'wait:part', 'success', 'wait:part', 'success']);
   });
 
   it('when a part is throttled, then the limiter slows down and that same part goes again', async () => {

@@ -27,7 +27,7 @@ describe('submitFieldsFor', () => {
 
   it('when the request has no sender, then the configured default sender is used', () => {
     // Act
-    const [fields] = submitFieldsFor(prepare({ to: '+79991234567', text: 'Hi' }), '79001234567');
+    const [fields] = submitFieldsFor(prepare({ to: '+79991234567', text: 'Hi' }), '+79001234567');
     // Assess
     expect(fields).toMatchObject({ source_addr: '79001234567', source_addr_ton: 1, source_addr_npi: 1 });
   });

@@ -149,6 +149,99 @@ describe('prepareMessage', () => {
     expect(error.path).toEqual(['encoding']);
   });
 
+  it('when a Latin text comes with a Latin comment, then encoding and parts are the text alone and the comment adds SUBMIT_SMs only', () => {
+    // Prepare
+    const body = { to: '+79991234567', text: 'a'.repeat(150), comment: 'order 42 for Anna' };
+    // Act
+    const prepared = prepare(body);
+    const encoded = encodeMessage(prepared.body, prepared.encodeOptions);
+    // Assess
+    expect(prepared).toMatchObject({ encoding: 'gsm7', dataCoding: 0, parts: 1, units: 150, wireParts: 2 });
+    expect(prepared.body).toBe(`${'a'.repeat(150)}\n~~~\norder 42 for Anna`);
+    expect(encoded.parts).toHaveLength(prepared.wireParts);
+    expect(encoded.dataCoding).toBe(0);
+  });
+
+  it('when a long comment follows a one-part text under a one-part cap, then it is not too_many_parts', () => {
+    // Prepare
+    const body = { to: '+79991234567', text: 'Your code is 1234', comment: 'x'.repeat(1000) };
+    // Act
+    const prepared = prepare(body, { isoMode: false, maxParts: 1 });
+    // Assess
+    expect(prepared).toMatchObject({ encoding: 'gsm7', parts: 1, wireParts: 7 });
+  });
+
+  it('when a Latin text comes with a Cyrillic comment, then it is unencodable_comment at comment instead of UCS-2', () => {
+    // Prepare
+    const body = { to: '+79991234567', text: 'Your code is 1234', comment: 'заказ 42' };
+    // Act
+    const error = domainErrorOf(() => prepare(body));
+    // Assess
+    expect(error.code).toBe('unencodable_comment');
+    expect(error.path).toEqual(['comment']);
+    expect(error).toMatchObject({ character: 'з', index: 0, encoding: 'gsm7' });
+    expect(error.message).toMatch(/text's encoding \(gsm7\)/);
+  });
+
+  it('when UCS-2 is forced, then a Cyrillic comment travels with a Latin text', () => {
+    // Prepare
+    const body = {
+      to: '+79991234567',
+      text: 'Your code is 1234',
+      comment: 'заказ 42',
+      encoding: 'ucs2' as const,
+    };
+    // Act
+    const prepared = prepare(body);
+    // Assess
+    expect(prepared).toMatchObject({ encoding: 'ucs2', parts: 1, wireParts: 1 });
+  });
+
+  it('when a Cyrillic text comes with a comment, then its parts are counted without the comment', () => {
+    // Prepare
+    const body = { to: '+79991234567', text: 'Ж'.repeat(70), comment: 'заказ 42' };
+    // Act
+    const prepared = prepare(body);
+    // Assess
+    expect(prepared).toMatchObject({ encoding: 'ucs2', parts: 1, units: 70, wireParts: 2 });
+  });
+
+  it('when the encoding is binary, then the hex payload goes as 8-bit data (data_coding 4) in counted parts', () => {
+    // Prepare
+    const body = {
+      to: '+79991234567',
+      encoding: 'binary' as const,
+      text: '00'.repeat(200),
+      udh: '0605040B8423F0',
+    };
+    // Act
+    const prepared = prepare(body);
+    // Assess
+    expect(prepared).toMatchObject({ encoding: 'binary', dataCoding: 4, parts: 2, wireParts: 2, units: 200 });
+    expect(prepared.binary?.udh).toEqual(Buffer.from('0605040B8423F0', 'hex'));
+  });
+
+  it.each([
+    ['a comment', { comment: 'c' }, 'invalid_message_content', ['comment']],
+    ['another kind', { kind: 'viber' as const }, 'invalid_message_content', ['kind']],
+    ['text that is not hex', { text: 'Hello' }, 'invalid_binary', ['text']],
+  ])('when a binary message has %s, then it is refused at that field', (_, extra, code, path) => {
+    // Prepare
+    const body = { to: '+79991234567', encoding: 'binary' as const, text: 'abcd', ...extra };
+    // Act
+    const error = domainErrorOf(() => prepare(body));
+    // Assess
+    expect(error.code).toBe(code);
+    expect(error.path).toEqual(path);
+  });
+
+  it('when a UDH comes with a text encoding, then it is invalid_binary at udh', () => {
+    // Act
+    const error = domainErrorOf(() => prepare({ to: '+79991234567', text: 'Hi', udh: '0605040B8423F0' }));
+    // Assess
+    expect(error).toMatchObject({ code: 'invalid_binary', path: ['udh'] });
+  });
+
   it('when the request was built without the schema and has a bad recipient, then it is still refused', () => {
     // Prepare
     const request = sendMessageSchema.parse({ to: '+79991234567', text: 'Hello' });

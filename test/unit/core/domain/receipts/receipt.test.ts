@@ -343,13 +343,23 @@ describe('parseDeliveryReceipt', () => {
     });
   });
 
-  it('when an HLR name is not valid percent-encoding, then it is kept as sent with + as space', () => {
+  it('when an HLR name is url-encoded in windows-1251, then it is decoded; a stray % stays', () => {
     // Prepare
-    const input: ReceiptInput = { text: 'id:1 stat:DELIVRD imsi:1 cn:%D0%EE%F1+x%' };
+    const input: ReceiptInput = { text: 'id:1 stat:DELIVRD imsi:1 cn:%D0%EE%F1%F1%E8%FF+x% net:%CC%D2%D1' };
     // Act
     const receipt = parseDeliveryReceipt(input);
     // Assess
-    expect(receipt.hlr?.countryName).toBe('%D0%EE%F1 x%');
+    expect(receipt.hlr?.countryName).toBe('Россия x%');
+    expect(receipt.hlr?.networkName).toBe('МТС');
+  });
+
+  it('when an HLR name carries ASCII "_", then it stays "_"', () => {
+    // Prepare
+    const input: ReceiptInput = { text: 'id:1 stat:DELIVRD imsi:1 net:T2_Mobile cn:Russian+Federation' };
+    // Act
+    const receipt = parseDeliveryReceipt(input);
+    // Assess
+    expect(receipt.hlr).toMatchObject({ networkName: 'T2_Mobile', countryName: 'Russian Federation' });
   });
 
   it('when the flags say HLR but the text has no HLR fields, then an empty HLR result is present', () => {

@@ -219,7 +219,7 @@ describe('sendMessageSchema', () => {
     expect(request.validityMinutes).toBe(validityMinutes);
   });
 
-  it.each(['A', 'SMSC.RU', 'My Shop', 'shop_1-2', '79991234567', '+79991234567', '123456789012345'])(
+  it.each(['A', 'SMSC.RU', 'My Shop', 'shop_1-2', '1234', '79991234567', '+79991234567', '+123456789012345'])(
     'when from is %j, then it is a valid sender id',
     (from) => {
       // Prepare
@@ -231,17 +231,26 @@ describe('sendMessageSchema', () => {
     },
   );
 
-  it.each(['', 'TwelveChars1', ' Shop', 'Shop ', 'Shop!', 'Магазин', '...', '+1234567890123456'])(
-    'when from is %j, then it is invalid_format',
-    (from) => {
-      // Prepare
-      const body = { ...MINIMAL, from };
-      // Act
-      const codes = codesOf(sendMessageSchema, body);
-      // Assess
-      expect(codes).toEqual([{ code: 'invalid_format', path: ['from'] }]);
-    },
-  );
+  it.each([
+    '',
+    'TwelveChars1',
+    ' Shop',
+    'Shop ',
+    'Shop!',
+    'Магазин',
+    '...',
+    '+1234567890123456',
+    // Plain digits go with the alphanumeric TON 5 (provider example): 11 characters at most.
+    '123456789012',
+    '+Shop',
+  ])('when from is %j, then it is invalid_format', (from) => {
+    // Prepare
+    const body = { ...MINIMAL, from };
+    // Act
+    const codes = codesOf(sendMessageSchema, body);
+    // Assess
+    expect(codes).toEqual([{ code: 'invalid_format', path: ['from'] }]);
+  });
 
   it.each([
     'https://hooks.example.com/sms?x=1',

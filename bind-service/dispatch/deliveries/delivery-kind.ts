@@ -1,0 +1,38 @@
+// Receipt or incoming message? esm_class decides first (SMPP 3.4 §5.2.12: message type bits 2-5 =
+// 0001 is an SMSC delivery receipt; an incoming SMS has none). A DELIVER_SM of the default type that
+// still carries receipted_message_id and message_state is a receipt too: an incoming SMS never has
+// them. Only then, and only when configured (SMPP_RECEIPT_TEXT_FALLBACK, for SMSCs that set neither),
+// does a text reading "id:… stat:…" make it a receipt: the provider marks its receipts, and an
+// incoming SMS is free text a subscriber may well write that way.
+import type { DeliverSm } from '#bind-service/smpp/index.ts';
+import { decodeText, encodingForDataCoding } from '#core/domain/encoding/index.ts';
+import { isReceiptText } from '#core/domain/receipts/receipt.ts';
+import { payloadOf } from './incoming.ts';
+
+const MESSAGE_TYPE_BITS = 0x3c;
+const UDHI = 0x40;
+
+export type DeliveryKind = 'receipt' | 'incoming';
+
+export function deliveryKind(
+  delivery: DeliverSm,
+  receiptText: () => string,
+  textFallback: boolean,
+): DeliveryKind {
+  if (delivery.isReceipt) return 'receipt';
+  // Another declared type (intermediate notification, acknowledgements) is no final receipt.
+  if ((delivery.esmClass & MESSAGE_TYPE_BITS) !== 0) return 'incoming';
+  if (delivery.receiptedMessageId !== undefined && delivery.messageState !== undefined) return 'receipt';
+  if (!textFallback || (delivery.esmClass & UDHI) !== 0) return 'incoming';
+  return isReceiptText(receiptText()) ? 'receipt' : 'incoming';
+}
+
+/**
+ * Receipt and HLR texts are ASCII whatever data_coding 0 means for an SMS: read as GSM 03.38, the
+ * "_" of "net:T2_Mobile" would become "§" (and "@" "¡", "$" "¤"). Only UCS-2 is decoded as such.
+ */
+export function receiptTextOf(delivery: DeliverSm): string {
+  const payload = payloadOf(delivery);
+  if (encodingForDataCoding(delivery.dataCoding) === 'ucs2') return decodeText(payload, delivery.dataCoding);
+  return payload.toString('latin1');
+}

@@ -1,0 +1,46 @@
+// The provider's anti-loop rules for a message published straight to SQS (the API guards its own
+// before storing them): an identical message inside the window, or one past the per-number limit,
+// ends `rejected` with the rule as its error and leaves the queue, before the SMSC sees it. Not
+// dead-lettered: the message is valid, the rule's refusal is its outcome.
+import type { AntiLoopGuard } from '#core/aws/anti-loop/anti-loop-guard.ts';
+import { ANTI_LOOP_ERRORS } from '#core/domain/provider/anti-loop.ts';
+import type { Logger } from '#core/observability/logger.ts';
+import type { DispatchStats } from '../flow/stats.ts';
+import type { MessageStore } from '../ports.ts';
+import { retryTransient } from '../submit/retry.ts';
+import type { HeldMessage } from './held-messages.ts';
+import type { ParsedQueueMessage } from './queue-message.ts';
+import type { LaneQueue } from './sqs-lane.ts';
+
+export type AntiLoopPort = Pick<AntiLoopGuard, 'admit'>;
+
+interface GuardDeps {
+  messages: MessageStore;
+  stats: DispatchStats;
+  log: Logger;
+}
+
+/** True when the message may go on; false when it was rejected (record written, SQS message deleted). */
+export async function admitStraightToQueue(
+  guard: AntiLoopPort,
+  id: string,
+  parsed: Extract<ParsedQueueMessage, { ok: true }>,
+  held: HeldMessage,
+  queue: LaneQueue,
+  deps: GuardDeps,
+): Promise<boolean> {
+  const admitted = await guard.admit(parsed.prepared);
+  if (admitted.verdict === 'allowed') return true;
+  const { code, name, description } = ANTI_LOOP_ERRORS[admitted.verdict];
+  await retryTransient(() => deps.messages.markRejected(id, { code, name, description }));
+  deps.stats.rejected += 1;
+  deps.log.warn('queue message refused by the anti-loop rules before the SMSC saw it', {
+    lane: held.lane,
+    id,
+    code,
+  });
+  await queue.delete(held.receiptHandle).catch((error) => {
+    deps.log.warn('refused message not deleted from its queue', { lane: held.lane, id, error });
+  });
+  return false;
+}

@@ -1,0 +1,38 @@
+// What the engine needs before it can bind, read once at start: the login (inline, or a Secrets
+// Manager secret) and the TLS material (PEM files, or a secret). Either one missing or unreadable
+// stops the start with the variable's name, before any AWS client or socket is opened.
+import type { SessionConfig } from '#bind-service/smpp/index.ts';
+import { type SecretReader, secretsManagerReader } from '#core/aws/secrets.ts';
+import type { BindServiceConfig } from './config.ts';
+import { resolveLogin, type SmppLogin } from './secrets.ts';
+import { resolveTls } from './smpp/connection/tls-config.ts';
+
+export type SessionOverrides = Pick<SessionConfig, 'reconnect' | 'bindTimeoutMs' | 'unbindTimeoutMs'>;
+
+export async function sessionSetup(
+  config: BindServiceConfig,
+  readSecret: SecretReader | undefined,
+  overrides: Partial<SessionOverrides> = {},
+): Promise<{ login: SmppLogin; session: SessionConfig }> {
+  const { region, endpoints } = config.aws;
+  const read =
+    readSecret ??
+    secretsManagerReader({
+      region,
+      ...(endpoints.secretsManager ? { endpoint: endpoints.secretsManager } : {}),
+    });
+  const login = await resolveLogin(config.smpp.credentials, read);
+  const tls = await resolveTls(config.smpp.tls, read);
+  const session: SessionConfig = {
+    hosts: config.smpp.hosts,
+    systemId: login.systemId,
+    password: login.password,
+    systemType: config.smpp.systemType,
+    ...(tls ? { tls } : {}),
+    windowSize: config.smpp.windowSize,
+    responseTimeoutMs: config.smpp.responseTimeoutMs,
+    enquireLinkIntervalMs: config.smpp.enquireLinkIntervalMs,
+    ...overrides,
+  };
+  return { login, session };
+}

@@ -1,0 +1,36 @@
+// What an SmppClient is given and gives back besides its config: options, stop options, the record
+// kept per submit in flight, and the fixed outcomes of submits that never got an answer.
+import type { SubmitOutcome, SubmitTag } from './pdu/pdu-mapping.ts';
+
+export type SessionState = 'idle' | 'connecting' | 'bound' | 'stopping' | 'stopped';
+
+export interface SmppClientOptions {
+  /** Monotonic milliseconds; injectable for tests. */
+  now?: () => number;
+  /** For the back-off jitter; injectable for tests. */
+  random?: () => number;
+  /** Asked before every bind attempt; false: no attempt now, asked again after the back-off. */
+  bindPermit?: () => Promise<boolean>;
+}
+
+export interface StopOptions {
+  /** How long in-flight submits may take to be answered before they are reported 'unknown'. */
+  drainTimeoutMs?: number;
+  /** Unbind at once (the login may be someone else's now); answers before unbind_resp still count. */
+  unbindFirst?: boolean;
+}
+
+export interface InFlightSubmit {
+  resolve(outcome: SubmitOutcome): void;
+  tag: SubmitTag | undefined;
+}
+
+export interface BoundWaiter {
+  resolve(): void;
+  reject(error: Error): void;
+}
+
+export const NOT_BOUND: SubmitOutcome = { kind: 'not-sent', reason: 'not-bound' };
+export const STOPPING: SubmitOutcome = { kind: 'not-sent', reason: 'stopping' };
+export const TIMED_OUT: SubmitOutcome = { kind: 'unknown', reason: 'timeout' };
+export const CONNECTION_LOST: SubmitOutcome = { kind: 'unknown', reason: 'connection-lost' };

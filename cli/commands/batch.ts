@@ -1,0 +1,114 @@
+import { readFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { PRIORITIES } from '#core/domain/requests/message-schema.ts';
+import { readCsv } from '../batch/csv-rows.ts';
+import { openJournal } from '../batch/journal.ts';
+import { type RunSummary, runBatch } from '../batch/run.ts';
+import { clientFor, globalOptions, printJson, UsageError } from '../context.ts';
+import { table as newTable } from '../table.ts';
+
+// `batch --csv FILE`: a mailing from a CSV, one POST /v1/messages per row with a key derived from
+// the file and the row, so that Ctrl-C and a rerun send every row exactly once (see journal.ts).
+
+interface BatchOptions {
+  csv: string;
+  text?: string;
+  from?: string;
+  priority?: (typeof PRIORITIES)[number];
+  concurrency: number;
+  rate: number;
+}
+
+const positive = (name: string) => (value: string) => {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0) throw new UsageError(`${name} must be a whole number >= 0`);
+  return number;
+};
+
+export function batchCommand(): Command {
+  return new Command('batch')
+    .description(
+      'send a mailing from a CSV (header row: to, text, and any send field); resumable after Ctrl-C',
+    )
+    .requiredOption(
+      '--csv <file>',
+      'the CSV file; its progress journal is kept beside it (<file>.progress.jsonl)',
+    )
+    .option('--text <text>', 'text for rows without their own')
+    .option('--from <sender>', 'sender id for rows without their own')
+    .addOption(
+      new Option('--priority <lane>', 'lane for rows without their own (default bulk)').choices(PRIORITIES),
+    )
+    .option('--concurrency <n>', 'requests in flight', positive('--concurrency'), 16)
+    .option('--rate <n>', 'at most n messages per second (0: no limit)', positive('--rate'), 0)
+    .action(async (options: BatchOptions, command: Command) => {
+      const global = globalOptions(command);
+      const csv = readCsv(readFileSync(options.csv), {
+        ...(options.text !== undefined ? { text: options.text } : {}),
+        ...(options.from !== undefined ? { from: options.from } : {}),
+        ...(options.priority !== undefined ? { priority: options.priority } : {}),
+      });
+      const journal = openJournal(options.csv, csv.fingerprint, csv.rows.length);
+      if (journal.done.size > 0) {
+        process.stderr.write(
+          `resuming: ${journal.done.size} of ${csv.rows.length} rows settled by earlier runs\n`,
+        );
+      }
+      const run = runBatch({
+        client: clientFor(global),
+        rows: csv.rows,
+        fingerprint: csv.fingerprint,
+        journal,
+        concurrency: options.concurrency,
+        rate: options.rate,
+        stream: process.stderr,
+      });
+      let interrupts = 0;
+      const onSignal = () => {
+        interrupts += 1;
+        if (interrupts > 1) {
+          process.stderr.write('\nstopping now; rows in flight are safe to resend (same keys)\n');
+          process.exit(130);
+        }
+        process.stderr.write('\nstopping: finishing the rows in flight (Ctrl-C again to quit at once)\n');
+        run.stop();
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      const summary = await run.done;
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      if (global.json) printJson(summary);
+      else printSummary(summary, journal.path);
+      process.exitCode = summary.interrupted ? 130 : summary.failed.length > 0 ? 1 : 0;
+    });
+}
+
+function printSummary(summary: RunSummary, journalPath: string): void {
+  const lines = [
+    `${summary.total} rows: ${summary.accepted} sent now, ${summary.replayed} already sent (answer replayed), ` +
+      `${summary.skipped} settled before, ${summary.rejected.length} rejected, ${summary.failed.length} failed ` +
+      `(${summary.seconds.toFixed(1)} s)`,
+  ];
+  if (summary.interrupted) {
+    lines.push(`interrupted: run the same command again to send the rest (progress: ${journalPath})`);
+  } else if (summary.failed.length > 0) {
+    lines.push(
+      'some rows got no final answer: run the same command again to retry them (nothing is sent twice)',
+    );
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+  if (summary.rejected.length > 0) {
+    const table = newTable({ head: ['row', 'code', 'reason'], colWidths: [8, 22, 80], wordWrap: true });
+    for (const { row, rejected } of summary.rejected) {
+      table.push([String(row), rejected.code, rejected.reasons.join('\n') || rejected.detail]);
+    }
+    process.stdout.write(`rejected rows (fix them in a new file to send them):\n${table.toString()}\n`);
+  }
+  if (summary.failed.length > 0) {
+    const table = newTable({ head: ['row', 'code', 'detail'] });
+    for (const failure of summary.failed.slice(0, 20))
+      table.push([String(failure.row), failure.code, failure.detail]);
+    process.stdout.write(`${table.toString()}\n`);
+  }
+}

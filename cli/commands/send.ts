@@ -1,0 +1,76 @@
+import { Command, Option } from 'commander';
+import type { SendMessageInput } from '#client/index.ts';
+import { MESSAGE_KINDS } from '#core/domain/messages/message-kinds.ts';
+import { ENCODING_CHOICES, PRIORITIES } from '#core/domain/requests/message-schema.ts';
+import { clientFor, globalOptions, printJson, UsageError } from '../context.ts';
+import { printMessage, waitForFinal } from './status.ts';
+
+// `send`: one message, every field the API takes as an option (the API validates; its problem is
+// printed as it answers).
+
+interface SendOptions {
+  to: string;
+  text?: string;
+  from?: string;
+  kind: SendMessageInput['kind'];
+  subject?: string;
+  voice?: string;
+  bot?: string;
+  comment?: string;
+  priority?: SendMessageInput['priority'];
+  encoding?: SendMessageInput['encoding'];
+  validityMinutes?: number;
+  clientRef?: string;
+  callbackUrl?: string;
+  idempotencyKey?: string;
+  wait?: boolean;
+}
+
+function wholeNumber(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number)) throw new UsageError(`"${value}" is not a whole number`);
+  return number;
+}
+
+export function sendCommand(): Command {
+  return new Command('send')
+    .description('send one message')
+    .requiredOption(
+      '--to <recipient>',
+      'phone number in E.164 with its + (spaces, dashes allowed) or, for --kind mail, an e-mail address',
+    )
+    .option('--text <text>', 'the message (not for hlr and ping)')
+    .option('--from <sender>', 'sender id: up to 11 letters/digits, or a number')
+    .addOption(new Option('--kind <kind>', 'what the provider sends').choices(MESSAGE_KINDS).default('sms'))
+    .option('--subject <subject>', 'mail subject (kind mail)')
+    .option('--voice <voice>', 'voice (kind call)')
+    .option('--bot <bot>', 'bot name (kind bot)')
+    .option('--comment <comment>', 'comment kept at the provider')
+    .addOption(new Option('--priority <lane>', 'lane (default urgent)').choices(PRIORITIES))
+    .addOption(new Option('--encoding <encoding>', 'default auto').choices(ENCODING_CHOICES))
+    .option('--validity-minutes <minutes>', 'how long the SMSC keeps trying', wholeNumber)
+    .option('--client-ref <ref>', 'your own reference')
+    .option('--callback-url <url>', 'https URL receiving each status change (signed)')
+    .option('--idempotency-key <key>', 'default: a new random key (reused on retries)')
+    .option('--wait', 'wait until the message is final and print its history')
+    .action(async (options: SendOptions, command: Command) => {
+      const global = globalOptions(command);
+      const client = clientFor(global);
+      const { idempotencyKey, wait, ...fields } = options;
+      const body = Object.fromEntries(
+        Object.entries(fields).filter(([, value]) => value !== undefined),
+      ) as SendMessageInput;
+      const sent = await client.send(body, idempotencyKey ? { idempotencyKey } : {});
+      if (global.json && !wait) return printJson(sent);
+      if (!global.json) {
+        process.stdout.write(
+          `${sent.id} ${sent.status} (${sent.encoding}, ${sent.parts} part${sent.parts === 1 ? '' : 's'})${sent.replayed ? ' [replayed]' : ''}\n`,
+        );
+      }
+      if (wait) {
+        const message = await waitForFinal(client, sent.id);
+        if (global.json) printJson(message);
+        else printMessage(message);
+      }
+    });
+}

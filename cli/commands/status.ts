@@ -1,0 +1,73 @@
+import { Command } from 'commander';
+import type { BatchView, MessageView, SmscClient } from '#client/index.ts';
+import { isFinal } from '#core/domain/messages/message-state.ts';
+import { maskRecipient } from '#core/domain/requests/recipient.ts';
+import { clientFor, globalOptions, printJson, UsageError } from '../context.ts';
+import { table as newTable } from '../table.ts';
+
+// `status <id>`: a message's state history as a table (or a batch's counts per status).
+
+export function statusCommand(): Command {
+  return new Command('status')
+    .description('show a message (state history) or a batch (counts per status)')
+    .argument('<id>', 'message id, or batch id (b_…)')
+    .action(async (id: string, _options: unknown, command: Command) => {
+      const global = globalOptions(command);
+      const client = clientFor(global);
+      if (id.startsWith('b_')) {
+        const batch = await client.getBatch(id);
+        return global.json ? printJson(batch) : printBatch(batch);
+      }
+      const message = await client.get(id);
+      return global.json ? printJson(message) : printMessage(message);
+    });
+}
+
+export function printMessage(message: MessageView): void {
+  const facts: [string, string][] = [
+    ['id', message.id],
+    ['to', maskRecipient(message.to)],
+    ['kind', message.kind],
+    ['status', message.status],
+    ['lane', message.priority],
+    ['encoding', `${message.encoding}, ${message.parts} part${message.parts === 1 ? '' : 's'}`],
+  ];
+  if (message.clientRef) facts.push(['client ref', message.clientRef]);
+  if (message.batchId) facts.push(['batch', message.batchId]);
+  if (message.smscIds.length > 0) facts.push(['SMSC ids', message.smscIds.join(', ')]);
+  if (message.cost !== null) facts.push(['cost', message.cost]);
+  if (message.mccmnc !== null) facts.push(['mcc/mnc', message.mccmnc]);
+  if (message.error) {
+    facts.push(['error', `${message.error.code} ${message.error.name}: ${message.error.description}`]);
+  }
+  const summary = newTable();
+  for (const [name, value] of facts) summary.push({ [name]: value });
+  const history = newTable({ head: ['status', 'at', 'after'] });
+  const start = Date.parse(message.history[0]?.at ?? message.createdAt);
+  for (const change of message.history) {
+    history.push([change.status, change.at, `+${((Date.parse(change.at) - start) / 1000).toFixed(3)} s`]);
+  }
+  process.stdout.write(`${summary.toString()}\n${history.toString()}\n`);
+}
+
+function printBatch(batch: BatchView): void {
+  const table = newTable({ head: ['status', 'messages'] });
+  for (const [status, count] of Object.entries(batch.counts))
+    if (count > 0) table.push([status, String(count)]);
+  table.push(['total', String(batch.total)]);
+  process.stdout.write(`batch ${batch.batchId}\n${table.toString()}\n`);
+}
+
+const WAIT_LIMIT_MS = 5 * 60_000;
+
+/** Polls until the message is final (or `unknown` with nothing left to hope for within the limit). */
+export async function waitForFinal(client: SmscClient, id: string): Promise<MessageView> {
+  const deadline = Date.now() + WAIT_LIMIT_MS;
+  for (;;) {
+    const message = await client.get(id);
+    if (isFinal(message.status)) return message;
+    if (Date.now() > deadline)
+      throw new UsageError(`message ${id} is still ${message.status} after 5 minutes`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}

@@ -1,0 +1,72 @@
+import { Command } from 'commander';
+import { maskRecipient } from '#core/domain/requests/recipient.ts';
+import type { MessageStatusChanged } from '#lambdas/status-stream/status-event.ts';
+import { globalOptions, isLocal, UsageError } from '../context.ts';
+import { eventBridgeEvents } from '../tail/eventbridge-events.ts';
+import { localEvents } from '../tail/local-events.ts';
+
+// `tail`: status changes as they happen, one line each, until Ctrl-C (or --count events).
+
+interface TailOptions {
+  id?: string[];
+  count?: number;
+  eventBus?: string;
+}
+
+export function tailCommand(): Command {
+  return new Command('tail')
+    .description('follow status changes live (local stack: its event feed; AWS: the EventBridge bus)')
+    .option('--id <ids...>', 'only these messages')
+    .option('--count <n>', 'stop after this many events', (value) => Number.parseInt(value, 10))
+    .option('--event-bus <name>', 'AWS: the stack’s event bus (EVENT_BUS_NAME of the status-stream Lambda)')
+    .action(async (options: TailOptions, command: Command) => {
+      const global = globalOptions(command);
+      const controller = new AbortController();
+      const stop = () => controller.abort();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      const subscribed = () => process.stderr.write('following status changes (Ctrl-C stops)\n');
+      let source: AsyncGenerator<MessageStatusChanged>;
+      if (options.eventBus) {
+        source = eventBridgeEvents(
+          {
+            eventBus: options.eventBus,
+            ...(global.region ? { region: global.region } : {}),
+            ...(global.profile ? { profile: global.profile } : {}),
+          },
+          controller.signal,
+          subscribed,
+        );
+      } else if (isLocal(global)) {
+        source = localEvents(global.endpoint, controller.signal, subscribed);
+      } else {
+        throw new UsageError(
+          'a deployed stack’s status events come from EventBridge: give --event-bus <name>',
+        );
+      }
+      const wanted = options.id ? new Set(options.id) : undefined;
+      let seen = 0;
+      for await (const event of source) {
+        if (wanted && !wanted.has(event.id)) continue;
+        process.stdout.write(global.json ? `${JSON.stringify(event)}\n` : `${eventLine(event)}\n`);
+        seen += 1;
+        if (options.count !== undefined && seen >= options.count) controller.abort();
+      }
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+    });
+}
+
+export function eventLine(event: MessageStatusChanged): string {
+  const parts = [
+    event.at,
+    event.id,
+    `${event.previousStatus} → ${event.status}`,
+    maskRecipient(event.to),
+    ...(event.clientRef ? [`ref=${event.clientRef}`] : []),
+    ...(event.batchId ? [`batch=${event.batchId}`] : []),
+    ...(event.error ? [`error=${event.error.code} ${event.error.name}`] : []),
+    ...(event.cost !== null ? [`cost=${event.cost}`] : []),
+  ];
+  return parts.join('  ');
+}

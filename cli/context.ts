@@ -1,0 +1,60 @@
+import type { Command } from 'commander';
+import { SmscApiError } from '#client/errors.ts';
+import { createClient, type SmscClient } from '#client/index.ts';
+import { isLocalEndpoint } from '#client/signing.ts';
+
+// What every command shares: the global options (as the AWS CLI names them), the client built from
+// them, and one way of reporting a failure.
+
+export const DEFAULT_ENDPOINT = 'http://127.0.0.1:3000';
+
+export interface GlobalOptions {
+  endpoint: string;
+  region?: string;
+  profile?: string;
+  json?: boolean;
+}
+
+export function globalOptions(command: Command): GlobalOptions {
+  return command.optsWithGlobals<GlobalOptions>();
+}
+
+export function clientFor(options: GlobalOptions): SmscClient {
+  return createClient({
+    endpoint: options.endpoint,
+    ...(options.region ? { region: options.region } : {}),
+    ...(options.profile ? { profile: options.profile } : {}),
+  });
+}
+
+export function isLocal(options: GlobalOptions): boolean {
+  return isLocalEndpoint(new URL(options.endpoint));
+}
+
+/** A CLI failure the user can act on: printed without a stack trace. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export function reportError(error: unknown): number {
+  if (error instanceof SmscApiError) {
+    const { problem } = error;
+    process.stderr.write(`error: ${problem.status} ${problem.code}: ${problem.detail}\n`);
+    const issues = problem.errors ?? [];
+    // One issue is the detail already; several are listed.
+    if (issues.length > 1 || (issues[0] && issues[0].message !== problem.detail)) {
+      for (const issue of issues) process.stderr.write(`  - ${issue.message} (${issue.code})\n`);
+    }
+    return 1;
+  }
+  if (error instanceof UsageError) {
+    process.stderr.write(`error: ${error.message}\n`);
+    return 2;
+  }
+  process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+  return 1;
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}

@@ -1,0 +1,120 @@
+import { randomUUID } from 'node:crypto';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import type { BackoffPolicy } from '#core/support/backoff.ts';
+import { isLocalEndpoint, regionOfEndpoint, sigV4Signer } from './signing.ts';
+import {
+  type ApiRequest,
+  DEFAULT_BACKOFF,
+  exchange,
+  RETRY_TRANSIENT,
+  type RetryOn,
+  type TransportOptions,
+} from './transport.ts';
+import type {
+  BatchAnswer,
+  BatchView,
+  MessageView,
+  SendBatchInput,
+  SendMessageInput,
+  SendOptions,
+  SendResult,
+} from './types.ts';
+
+export interface ClientOptions {
+  /** The API's base URL: `http://127.0.0.1:3000` locally, the stage URL of a deployed stack. */
+  endpoint: string;
+  /**
+   * `auto` (default): unsigned for a loopback endpoint (the local stack), SigV4 otherwise.
+   */
+  signing?: 'auto' | 'sigv4' | 'none';
+  /** Default: from an execute-api host name, else AWS_REGION / AWS_DEFAULT_REGION. */
+  region?: string;
+  /** A named profile of the shared AWS config files, as `--profile` for the AWS CLI. */
+  profile?: string;
+  /** Default: the AWS SDK's standard chain. */
+  credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  /** Retries after the first attempt (default 4), spaced by `backoff` (and Retry-After). */
+  retries?: number;
+  backoff?: BackoffPolicy;
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+export interface SmscClient {
+  /** POST /v1/messages with an Idempotency-Key, the same on every retry. */
+  send(message: SendMessageInput, options?: SendOptions): Promise<SendResult>;
+  /**
+   * POST /v1/batches. Batches have no idempotency, so only answers that say nothing was queued
+   * (503 enqueue_failed, 429 throttling) are retried; after any other failure the batch may or may
+   * not have been taken, and a blind retry could send it twice.
+   */
+  sendBatch(batch: SendBatchInput): Promise<BatchAnswer>;
+  get(id: string): Promise<MessageView>;
+  getBatch(batchId: string): Promise<BatchView>;
+  readonly endpoint: string;
+  readonly signed: boolean;
+}
+
+/** Retrying a batch is safe only when the API says nothing of it was queued. */
+const RETRY_BATCH: RetryOn = ({ status, code }) => status === 429 || code === 'enqueue_failed';
+
+export function createClient(options: ClientOptions): SmscClient {
+  const baseUrl = new URL(options.endpoint);
+  const signing = options.signing ?? 'auto';
+  const signed = signing === 'sigv4' || (signing === 'auto' && !isLocalEndpoint(baseUrl));
+  let signer: TransportOptions['signer'];
+  if (signed) {
+    const region =
+      options.region ?? regionOfEndpoint(baseUrl) ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+    if (!region) {
+      throw new Error(`no AWS region for ${baseUrl.host}: give one (region option, --region or AWS_REGION)`);
+    }
+    signer = sigV4Signer({
+      region,
+      ...(options.credentials ? { credentials: options.credentials } : {}),
+      ...(options.profile ? { profile: options.profile } : {}),
+    });
+  }
+  const transport: TransportOptions = {
+    baseUrl,
+    ...(signer ? { signer } : {}),
+    retries: options.retries ?? 4,
+    backoff: options.backoff ?? DEFAULT_BACKOFF,
+    timeoutMs: options.timeoutMs ?? 30_000,
+    fetch: options.fetch ?? fetch,
+  };
+  const call = async <T>(request: ApiRequest) => exchange<T>(transport, request);
+
+  return {
+    endpoint: baseUrl.href,
+    signed,
+    async send(message, sendOptions = {}) {
+      const idempotencyKey = sendOptions.idempotencyKey ?? randomUUID();
+      const answer = await call<SendResult>({
+        method: 'POST',
+        path: '/v1/messages',
+        body: message,
+        headers: { 'idempotency-key': idempotencyKey },
+        retryOn: RETRY_TRANSIENT,
+      });
+      return {
+        ...answer.body,
+        replayed: answer.headers.get('idempotent-replayed') === 'true',
+        idempotencyKey,
+      };
+    },
+    async sendBatch(batch) {
+      return (
+        await call<BatchAnswer>({ method: 'POST', path: '/v1/batches', body: batch, retryOn: RETRY_BATCH })
+      ).body;
+    },
+    async get(id) {
+      const path = `/v1/messages/${encodeURIComponent(id)}`;
+      return (await call<MessageView>({ method: 'GET', path, retryOn: RETRY_TRANSIENT })).body;
+    },
+    async getBatch(batchId) {
+      const path = `/v1/batches/${encodeURIComponent(batchId)}`;
+      return (await call<BatchView>({ method: 'GET', path, retryOn: RETRY_TRANSIENT })).body;
+    },
+  };
+}

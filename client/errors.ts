@@ -1,0 +1,56 @@
+import type { Problem } from './types.ts';
+
+// Every failure the client reports is one class carrying a problem document, so a caller handles
+// `error.problem.code` whether the API refused, API Gateway refused or the network failed.
+
+export class SmscApiError extends Error {
+  readonly problem: Problem;
+  /** How many requests were made (1 + retries). */
+  readonly attempts: number;
+
+  constructor(problem: Problem, attempts: number) {
+    super(`${problem.status} ${problem.code}: ${problem.detail}`);
+    this.name = 'SmscApiError';
+    this.problem = problem;
+    this.attempts = attempts;
+  }
+}
+
+const PROBLEM_TYPE_PREFIX = 'tag:smsc-aws-sender,2025:problems/';
+
+export function clientProblem(
+  code: 'network_error' | 'unexpected_response',
+  status: number,
+  detail: string,
+): Problem {
+  return {
+    type: PROBLEM_TYPE_PREFIX + code,
+    title: code === 'network_error' ? 'No answer from the API' : 'Unexpected answer from the API',
+    status,
+    detail,
+    code,
+  };
+}
+
+/** The problem in an error answer: the API's own document, or one made from whatever came back. */
+export function problemOf(status: number, contentType: string | null, text: string): Problem {
+  if (contentType?.includes('json')) {
+    try {
+      const parsed = JSON.parse(text) as unknown;
+      if (isProblem(parsed)) return parsed;
+      // API Gateway's own refusals are `{"message": "..."}`.
+      const message =
+        typeof parsed === 'object' && parsed !== null ? Reflect.get(parsed, 'message') : undefined;
+      if (typeof message === 'string') return clientProblem('unexpected_response', status, message);
+    } catch {
+      // Not JSON after all: described below.
+    }
+  }
+  return clientProblem('unexpected_response', status, `HTTP ${status}: ${text.slice(0, 200)}`);
+}
+
+function isProblem(value: unknown): value is Problem {
+  if (typeof value !== 'object' || value === null) return false;
+  const { code, status, title } = value as Record<string, unknown>;
+  return typeof code === 'string' && typeof status === 'number' && typeof title === 'string';
+}

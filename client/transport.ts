@@ -1,0 +1,102 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { type BackoffPolicy, backoffDelayMs } from '#core/support/backoff.ts';
+import { clientProblem, problemOf, SmscApiError } from './errors.ts';
+import type { RequestSigner } from './signing.ts';
+
+// One HTTP exchange with retries. Which failures are retried is the caller's call per route: a send
+// with its Idempotency-Key may be repeated after anything (the API replays the first answer), a
+// batch only when the API says nothing of it was queued.
+
+export type RetryOn = (failure: Failure) => boolean;
+
+/** No answer at all (status 0), or an answer with its problem code. */
+export interface Failure {
+  status: number;
+  code: string;
+}
+
+export interface TransportOptions {
+  baseUrl: URL;
+  signer?: RequestSigner;
+  /** Retries after the first attempt; default 4. */
+  retries: number;
+  backoff: BackoffPolicy;
+  /** Bound on one attempt; default 30 s. */
+  timeoutMs: number;
+  fetch: typeof fetch;
+}
+
+export interface ApiRequest {
+  method: 'GET' | 'POST';
+  path: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+  retryOn: RetryOn;
+}
+
+export interface ApiAnswer<T> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 200, capMs: 5_000, jitter: 'full' };
+
+/** Network failures, throttling and server errors: what a retry of an idempotent request may cure. */
+export const RETRY_TRANSIENT: RetryOn = ({ status }) => status === 0 || status === 429 || status >= 500;
+
+export async function exchange<T>(options: TransportOptions, request: ApiRequest): Promise<ApiAnswer<T>> {
+  const url = new URL(request.path.replace(/^\//, ''), ensureSlash(options.baseUrl));
+  const body = request.body === undefined ? undefined : JSON.stringify(request.body);
+  const baseHeaders: Record<string, string> = {
+    accept: 'application/json, application/problem+json',
+    ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    ...request.headers,
+  };
+  for (let attempt = 0; ; attempt++) {
+    // Signed per attempt: a signature is only valid for a few minutes, and retries can outlast that.
+    const headers = options.signer
+      ? await options.signer({ method: request.method, url, headers: baseHeaders, ...(body ? { body } : {}) })
+      : baseHeaders;
+    let response: Response;
+    try {
+      response = await options.fetch(url, {
+        method: request.method,
+        headers,
+        ...(body !== undefined ? { body } : {}),
+        signal: AbortSignal.timeout(options.timeoutMs),
+      });
+    } catch (error) {
+      const failure = { status: 0, code: 'network_error' };
+      if (attempt < options.retries && request.retryOn(failure)) {
+        await delay(backoffDelayMs(attempt, options.backoff));
+        continue;
+      }
+      const reason =
+        error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : '';
+      throw new SmscApiError(
+        clientProblem('network_error', 0, `${request.method} ${url.pathname} got no answer: ${reason}`),
+        attempt + 1,
+      );
+    }
+    const text = await response.text();
+    if (response.ok) {
+      return { status: response.status, body: JSON.parse(text) as T, headers: response.headers };
+    }
+    const problem = problemOf(response.status, response.headers.get('content-type'), text);
+    if (attempt < options.retries && request.retryOn({ status: response.status, code: problem.code })) {
+      await delay(Math.max(retryAfterMs(response.headers), backoffDelayMs(attempt, options.backoff)));
+      continue;
+    }
+    throw new SmscApiError(problem, attempt + 1);
+  }
+}
+
+function retryAfterMs(headers: Headers): number {
+  const seconds = Number(headers.get('retry-after'));
+  return Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 30) * 1000 : 0;
+}
+
+function ensureSlash(url: URL): URL {
+  return url.pathname.endsWith('/') ? url : new URL(`${url.href}/`);
+}

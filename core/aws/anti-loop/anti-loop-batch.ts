@@ -1,0 +1,151 @@
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { cancellationCodes, runDynamo } from '#core/aws/dynamo-errors.ts';
+import {
+  type AntiLoopSettings,
+  type AntiLoopVerdict,
+  decideAntiLoop,
+  type NumberState,
+} from '#core/domain/provider/anti-loop.ts';
+
+// The number items of the anti-loop guard (anti-loop-guard.ts), and the rules for a whole batch in
+// few round trips: every number's item is read in BatchGets, each entry is decided on what was read,
+// and the items are written back in transactions of up to 100, each conditional on the version that
+// was read. A batch never names a number twice, so no transaction touches one item twice. When
+// another writer changed an item in between, its transaction is cancelled whole and the entries of
+// that transaction are decided again one by one (`admitOne`).
+
+export interface GuardTable {
+  client: DynamoDBDocumentClient;
+  tableName: string;
+  settings: AntiLoopSettings;
+  now: () => number;
+}
+
+export interface GuardEntry {
+  numberKey: string;
+  fingerprint: string;
+}
+
+type Item = Record<string, unknown>;
+type TransactPut = NonNullable<NonNullable<TransactWriteCommandInput['TransactItems']>[number]['Put']>;
+
+const GET_SIZE = 100;
+const PER_TRANSACTION = 100;
+const CONCURRENCY = 4;
+
+/** The stored state of a number, read leniently: an item that is not ours counts as no state. */
+export function readState(item: Item | undefined): NumberState | undefined {
+  if (!item || typeof item.lastAtMs !== 'number' || typeof item.streak !== 'number') return undefined;
+  const sent =
+    item.sent !== null && typeof item.sent === 'object' ? (item.sent as Record<string, unknown>) : {};
+  return {
+    lastAtMs: item.lastAtMs,
+    streak: item.streak,
+    sent: Object.fromEntries(
+      Object.entries(sent).filter((entry): entry is [string, number] => typeof entry[1] === 'number'),
+    ),
+  };
+}
+
+/** The Put of a number's next state, conditional on the version read (or on no item at all). */
+export function numberItem(
+  numberKey: string,
+  read: Item | undefined,
+  next: NumberState,
+  settings: AntiLoopSettings,
+) {
+  const version = typeof read?.version === 'number' ? read.version : undefined;
+  const lastUseMs = Math.max(next.lastAtMs + settings.floodGapMs, ...Object.values(next.sent));
+  return {
+    // TTL a minute after the last window: DynamoDB deletes late, and the rules never need it then.
+    Item: {
+      pk: numberKey,
+      ...next,
+      version: (version ?? 0) + 1,
+      expiresAt: Math.ceil(lastUseMs / 1000) + 60,
+    },
+    ...(version === undefined
+      ? { ConditionExpression: 'attribute_not_exists(pk)' }
+      : { ConditionExpression: 'version = :version', ExpressionAttributeValues: { ':version': version } }),
+  };
+}
+
+export async function admitMany(
+  table: GuardTable,
+  entries: readonly GuardEntry[],
+  admitOne: (index: number) => Promise<AntiLoopVerdict>,
+): Promise<AntiLoopVerdict[]> {
+  const items = await readAll(
+    table,
+    entries.map((entry) => entry.numberKey),
+  );
+  const now = table.now();
+  const verdicts: AntiLoopVerdict[] = new Array(entries.length);
+  const writes: { index: number; put: TransactPut }[] = [];
+  entries.forEach((entry, index) => {
+    const read = items.get(entry.numberKey);
+    const { verdict, next } = decideAntiLoop(readState(read), entry.fingerprint, now, table.settings);
+    verdicts[index] = verdict;
+    if (next) {
+      writes.push({
+        index,
+        put: { TableName: table.tableName, ...numberItem(entry.numberKey, read, next, table.settings) },
+      });
+    }
+  });
+  const groups: (typeof writes)[] = [];
+  for (let start = 0; start < writes.length; start += PER_TRANSACTION) {
+    groups.push(writes.slice(start, start + PER_TRANSACTION));
+  }
+  await inParallel(groups, async (group) => {
+    try {
+      await runDynamo('anti-loop write (batch)', () =>
+        table.client.send(
+          new TransactWriteCommand({ TransactItems: group.map((write) => ({ Put: write.put })) }),
+        ),
+      );
+    } catch (error) {
+      if (!cancellationCodes(error)) throw error;
+      // Nothing of the group was written: decide its entries again, one by one, on fresh reads.
+      for (const { index } of group) verdicts[index] = await admitOne(index);
+    }
+  });
+  return verdicts;
+}
+
+async function readAll(table: GuardTable, keys: string[]): Promise<Map<string, Item>> {
+  const found = new Map<string, Item>();
+  const chunks: string[][] = [];
+  for (let start = 0; start < keys.length; start += GET_SIZE)
+    chunks.push(keys.slice(start, start + GET_SIZE));
+  await inParallel(chunks, async (chunk) => {
+    let pending: Record<string, unknown>[] | undefined = chunk.map((pk) => ({ pk }));
+    for (let attempt = 0; pending && pending.length > 0 && attempt < 8; attempt++) {
+      const request: Record<string, unknown>[] = pending;
+      const answer = await runDynamo('anti-loop read (batch)', () =>
+        table.client.send(
+          new BatchGetCommand({
+            RequestItems: { [table.tableName]: { Keys: request, ConsistentRead: true } },
+          }),
+        ),
+      );
+      for (const item of answer.Responses?.[table.tableName] ?? []) found.set(String(item.pk), item);
+      pending = answer.UnprocessedKeys?.[table.tableName]?.Keys;
+    }
+  });
+  return found;
+}
+
+/** A few calls at once: DynamoDB takes them in parallel, and one batch must not flood the client. */
+async function inParallel<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    for (let at = next++; at < items.length; at = next++) await work(items[at]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker));
+}

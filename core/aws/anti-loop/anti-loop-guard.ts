@@ -1,0 +1,108 @@
+import { createHash } from 'node:crypto';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { admitMany, type GuardEntry, numberItem, readState } from '#core/aws/anti-loop/anti-loop-batch.ts';
+import { isConditionalCheckFailed, runDynamo } from '#core/aws/dynamo-errors.ts';
+import { RepositoryUnavailableError } from '#core/aws/errors.ts';
+import { itemKey } from '#core/aws/messages/message-item.ts';
+import type { PreparedMessage } from '#core/domain/messages/prepare-message.ts';
+import {
+  type AntiLoopSettings,
+  type AntiLoopVerdict,
+  decideAntiLoop,
+} from '#core/domain/provider/anti-loop.ts';
+
+// The anti-loop rules (core/domain/provider/anti-loop.ts) across Lambda invocations and tasks, kept in ONE
+// small item per number in the messages table (`LOOP#TO#<hash of the number>`; the status stream's
+// filter only passes `MSG#` items): the streak of short gaps and the duplicate windows of the texts
+// sent to it (an identical request always has the same number). Read, decide, then write it back on
+// condition that nobody wrote it meanwhile (a version); a lost race decides again on a fresh read.
+
+const ATTEMPTS = 8;
+
+export interface AdmitOptions {
+  /** Scoped Idempotency-Key: a retry of a request already stored is not a new message. */
+  idempotencyKey?: string;
+}
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+
+/** What makes two requests identical for the SMSC: what it receives, not our own bookkeeping. */
+export function messageFingerprint(prepared: PreparedMessage): string {
+  const fields = [prepared.to, prepared.from ?? '', prepared.kind, prepared.dataCoding, prepared.body];
+  return sha256(JSON.stringify(fields)).slice(0, 32);
+}
+
+function guardEntry(prepared: PreparedMessage): GuardEntry {
+  return { numberKey: `LOOP#TO#${sha256(prepared.to)}`, fingerprint: messageFingerprint(prepared) };
+}
+
+export class AntiLoopGuard {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly settings: AntiLoopSettings,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  get enabled(): boolean {
+    return this.settings.duplicateWindowMs > 0 || this.settings.floodLimit > 0;
+  }
+
+  async admit(prepared: PreparedMessage, options: AdmitOptions = {}): Promise<AntiLoopVerdict> {
+    if (!this.enabled) return { verdict: 'allowed' };
+    if (options.idempotencyKey && (await this.alreadyStored(options.idempotencyKey))) {
+      return { verdict: 'allowed' };
+    }
+    const { numberKey, fingerprint } = guardEntry(prepared);
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const { Item } = await runDynamo('anti-loop read', () =>
+        this.client.send(
+          new GetCommand({ TableName: this.tableName, Key: { pk: numberKey }, ConsistentRead: true }),
+        ),
+      );
+      const now = this.clock().getTime();
+      const { verdict, next } = decideAntiLoop(readState(Item), fingerprint, now, this.settings);
+      if (!next) return verdict;
+      try {
+        await runDynamo('anti-loop write', () =>
+          this.client.send(
+            new PutCommand({
+              TableName: this.tableName,
+              ...numberItem(numberKey, Item, next, this.settings),
+            }),
+          ),
+        );
+        return verdict;
+      } catch (error) {
+        // Another message to the same number was counted between our read and write: decide again.
+        if (!isConditionalCheckFailed(error)) throw error;
+      }
+    }
+    throw new RepositoryUnavailableError('anti-loop state of a number kept changing');
+  }
+
+  /** The rules for many messages (a batch, no number twice) in few round trips; verdicts in order. */
+  async admitMany(messages: readonly PreparedMessage[]): Promise<AntiLoopVerdict[]> {
+    if (!this.enabled) return messages.map(() => ({ verdict: 'allowed' }));
+    const table = {
+      client: this.client,
+      tableName: this.tableName,
+      settings: this.settings,
+      now: () => this.clock().getTime(),
+    };
+    return admitMany(table, messages.map(guardEntry), (index) => this.admit(messages[index]!));
+  }
+
+  private async alreadyStored(idempotencyKey: string): Promise<boolean> {
+    const { Item } = await runDynamo('read idempotency record', () =>
+      this.client.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: itemKey.idempotency(idempotencyKey),
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return Item !== undefined;
+  }
+}

@@ -1,0 +1,77 @@
+// The provider's anti-loop rules (its document, l. 99-101): it refuses an identical send request
+// repeated within a minute, and blocks more than 50 messages to one subscriber sent less than 30 s
+// apart (err 251, l. 278). We apply both before the SMSC sees the message, so a loop in a caller
+// costs nothing and gets a clear answer. Configurable; on by default with the provider's values.
+
+export interface AntiLoopSettings {
+  /** An identical message inside this window is refused; 0 turns the rule off. */
+  duplicateWindowMs: number;
+  /** Messages to one number, each less than `floodGapMs` after the previous, before refusal; 0 = off. */
+  floodLimit: number;
+  floodGapMs: number;
+}
+
+export const PROVIDER_ANTI_LOOP: AntiLoopSettings = {
+  duplicateWindowMs: 60_000,
+  floodLimit: 50,
+  floodGapMs: 30_000,
+};
+
+export type AntiLoopVerdict =
+  | { verdict: 'allowed' }
+  /** `retryAfterSeconds`: until the identical request may be sent again. */
+  | { verdict: 'duplicate'; retryAfterSeconds: number }
+  /** `retryAfterSeconds`: the quiet gap that ends the streak. */
+  | { verdict: 'flood'; retryAfterSeconds: number };
+
+/** How a refused message is described on its record (queue path) and in the API's problem. */
+export const ANTI_LOOP_ERRORS = {
+  duplicate: {
+    code: 'duplicate_request',
+    name: 'Identical request within the duplicate window',
+    description:
+      'An identical message (recipient, sender, text) was accepted less than the duplicate window ago; ' +
+      'the SMSC refuses identical requests within a minute, so it was not sent.',
+  },
+  flood: {
+    code: 'flood_limit',
+    name: 'Too many messages to one number',
+    description:
+      'The number already got the most messages allowed, each less than the flood gap after the ' +
+      'previous; the SMSC blocks more than 50 such messages (err 251), so it was not sent.',
+  },
+} as const;
+
+/** What we keep per number (one small item): its streak and the identical-request windows. */
+export interface NumberState {
+  lastAtMs: number;
+  /** Messages in a row, each less than the flood gap after the previous. */
+  streak: number;
+  /** Fingerprint of a message → end of its duplicate window (epoch ms). */
+  sent: Record<string, number>;
+}
+
+/**
+ * Both rules on the number's state; `next` is the state to write when the message is allowed. A
+ * refusal changes nothing: what the SMSC never sees does not extend its streak.
+ */
+export function decideAntiLoop(
+  state: NumberState | undefined,
+  fingerprint: string,
+  now: number,
+  settings: AntiLoopSettings,
+): { verdict: AntiLoopVerdict; next?: NumberState } {
+  const { duplicateWindowMs, floodLimit, floodGapMs } = settings;
+  if (duplicateWindowMs > 0 && (state?.sent[fingerprint] ?? 0) > now) {
+    return { verdict: { verdict: 'duplicate', retryAfterSeconds: Math.ceil(duplicateWindowMs / 1000) } };
+  }
+  const recent = state !== undefined && now - state.lastAtMs < floodGapMs;
+  const streak = recent ? state.streak : 0;
+  if (floodLimit > 0 && streak >= floodLimit) {
+    return { verdict: { verdict: 'flood', retryAfterSeconds: Math.ceil(floodGapMs / 1000) } };
+  }
+  // Windows that ended are dropped, so the item stays a few hundred bytes.
+  const sent = Object.fromEntries(Object.entries(state?.sent ?? {}).filter(([, endsAt]) => endsAt > now));
+  if (duplicateWindowMs > 0) sent[fingerprint] = now + duplicateWindowMs;
+  return { verdict: { verdict: 'allowed' }, next: { lastAtMs: now, streak: streak + 1, sent } };
+}

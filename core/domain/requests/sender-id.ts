@@ -1,0 +1,18 @@
+// Sender ids (source_addr) the provider can take. Alphanumeric names are GSM 03.40 TP-OA: at most 11
+// characters; we allow Latin letters, digits, space, ".", "_" and "-" (spaces only inside: operators
+// trim them). A number is either international with "+" (E.164, up to 15 digits, sent as TON 1) or
+// plain digits, which the provider's example configuration (source-addr-ton = 5) sends with the
+// alphanumeric TON, so they obey the same 11-character limit.
+
+export const MAX_ALPHANUMERIC_SENDER = 11;
+const ALPHANUMERIC_SENDER = /^(?=.*[A-Za-z0-9])[A-Za-z0-9._-](?:[A-Za-z0-9 ._-]{0,9}[A-Za-z0-9._-])?$/;
+const INTERNATIONAL_SENDER = /^\+[0-9]{1,15}$/;
+
+export const SENDER_ID_RULE =
+  'must be 1-11 letters, digits, spaces, ".", "_" or "-" (a number without "+" counts as such), ' +
+  'or "+" and an international number of up to 15 digits';
+
+/** Whether the provider can take this sender id as it is. */
+export function isValidSenderId(value: string): boolean {
+  return ALPHANUMERIC_SENDER.test(value) || INTERNATIONAL_SENDER.test(value);
+}

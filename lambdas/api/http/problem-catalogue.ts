@@ -1,0 +1,181 @@
+// Every problem `code` the API answers with, its status and an example answer: the one list the
+// OpenAPI document (lambdas/api/openapi) and the typed client (client/) are built from. A unit test
+// holds it to the codes the routes actually use.
+
+export interface ProblemExample {
+  status: number;
+  title: string;
+  /** An example `detail`, as the API words it. */
+  detail: string;
+  /** Example `errors[]` (input faults). */
+  errors?: { code: string; path: (string | number)[]; message: string }[];
+  /** Example extension members (a batch's `rejected`, a failed message's id). */
+  extensions?: Record<string, unknown>;
+}
+
+export const PROBLEMS = {
+  malformed_json: {
+    status: 400,
+    title: 'The body is not valid JSON',
+    detail: 'The request body is not valid JSON.',
+  },
+  invalid_utf8: {
+    status: 400,
+    title: 'The body is not valid UTF-8',
+    detail: 'The request body must be JSON encoded as UTF-8.',
+  },
+  validation_failed: {
+    status: 400,
+    title: 'The request is not valid',
+    detail: 'to: "12" is not a valid phone number',
+    errors: [{ code: 'invalid_phone_number', path: ['to'], message: 'to: "12" is not a valid phone number' }],
+  },
+  invalid_idempotency_key: {
+    status: 400,
+    title: 'The Idempotency-Key header is not valid',
+    detail: 'Idempotency-Key must be 1-255 printable ASCII characters.',
+    errors: [
+      {
+        code: 'invalid_format',
+        path: ['headers', 'Idempotency-Key'],
+        message: 'Idempotency-Key: must be 1-255 printable ASCII characters',
+      },
+    ],
+  },
+  idempotency_not_supported: {
+    status: 400,
+    title: 'Idempotency-Key is not supported for batches',
+    detail:
+      'Batches take no Idempotency-Key: send the request once, and resend only the entries listed as rejected.',
+    errors: [
+      {
+        code: 'not_supported',
+        path: ['headers', 'Idempotency-Key'],
+        message: 'Idempotency-Key: is not supported on POST /v1/batches',
+      },
+    ],
+  },
+  invalid_id: {
+    status: 400,
+    title: 'The id is not valid',
+    detail: 'must be a message id (26 characters, a ULID)',
+    errors: [
+      {
+        code: 'invalid_format',
+        path: ['path', 'id'],
+        message: 'id: must be a message id (26 characters, a ULID)',
+      },
+    ],
+  },
+  not_found: { status: 404, title: 'Not found', detail: 'No message has this id.' },
+  method_not_allowed: {
+    status: 405,
+    title: 'Method not allowed',
+    detail: 'DELETE is not allowed here; allowed: GET, HEAD.',
+  },
+  payload_too_large: {
+    status: 413,
+    title: 'The body is too large',
+    detail: 'The request body must be at most 16 KiB.',
+  },
+  unsupported_media_type: {
+    status: 415,
+    title: 'Unsupported media type',
+    detail: 'The request body must be sent as "Content-Type: application/json" (UTF-8).',
+  },
+  idempotency_key_reused: {
+    status: 422,
+    title: 'Idempotency-Key reused with another request',
+    detail: 'This Idempotency-Key was already used with a different body; use a new key for a new message.',
+    errors: [
+      {
+        code: 'idempotency_key_reused',
+        path: ['headers', 'Idempotency-Key'],
+        message: 'Idempotency-Key: was already used with a different request body',
+      },
+    ],
+  },
+  idempotency_key_exhausted: {
+    status: 422,
+    title: 'Idempotency-Key used up',
+    detail:
+      'Every attempt with this Idempotency-Key failed to queue and the key has no attempts left; send the message with a new key.',
+    errors: [
+      {
+        code: 'idempotency_key_exhausted',
+        path: ['headers', 'Idempotency-Key'],
+        message: 'Idempotency-Key: has no attempts left; use a new key',
+      },
+    ],
+  },
+  all_entries_rejected: {
+    status: 422,
+    title: 'No entry of the batch is valid',
+    detail: 'All 1 entries were rejected; see "rejected" (and "errors").',
+    errors: [
+      { code: 'invalid_phone_number', path: ['to', 0], message: 'to[0]: "12" is not a valid phone number' },
+    ],
+    extensions: {
+      rejected: [
+        {
+          index: 0,
+          error: {
+            code: 'invalid_phone_number',
+            path: ['to', 0],
+            message: 'to[0]: "12" is not a valid phone number',
+          },
+        },
+      ],
+    },
+  },
+  internal_error: { status: 500, title: 'Internal error', detail: 'The request could not be processed.' },
+  repository_unavailable: {
+    status: 503,
+    title: 'Service temporarily unavailable',
+    detail: 'Storage is unavailable; try again shortly.',
+  },
+  enqueue_failed: {
+    status: 503,
+    title: 'Service temporarily unavailable',
+    detail:
+      'The message could not be queued and will not be sent; send it again (the same Idempotency-Key is fine).',
+    extensions: { messageId: '01M89PNMZR2HR54Q7H2NGA9838' },
+  },
+} as const satisfies Record<string, ProblemExample>;
+
+export type ProblemCode = keyof typeof PROBLEMS;
+export const PROBLEM_CODES = Object.keys(PROBLEMS) as ProblemCode[];
+
+/** Which codes each route can answer with (beyond the ones every route can: 500, 503 repository). */
+export const ROUTE_PROBLEMS = {
+  'POST /v1/messages': [
+    'malformed_json',
+    'invalid_utf8',
+    'validation_failed',
+    'invalid_idempotency_key',
+    'payload_too_large',
+    'unsupported_media_type',
+    'idempotency_key_reused',
+    'idempotency_key_exhausted',
+    'enqueue_failed',
+  ],
+  'GET /v1/messages/{id}': ['invalid_id', 'not_found'],
+  'POST /v1/batches': [
+    'malformed_json',
+    'invalid_utf8',
+    'validation_failed',
+    'idempotency_not_supported',
+    'payload_too_large',
+    'unsupported_media_type',
+    'all_entries_rejected',
+    'enqueue_failed',
+  ],
+  'GET /v1/batches/{id}': ['invalid_id', 'not_found'],
+} as const satisfies Record<string, readonly ProblemCode[]>;
+
+/** Any route: an unexpected failure, storage unavailable, a method the path does not take. */
+export const EVERY_ROUTE_PROBLEMS = [
+  'method_not_allowed',
+  'internal_error',
+  'repository_unavailable',
+] as const satisfies readonly ProblemCode[];

@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import { MESSAGE_KINDS } from '#core/domain/messages/message-kinds.ts';
+import { MESSAGE_STATUSES } from '#core/domain/messages/message-state.ts';
+import { PRIORITIES } from '#core/domain/requests/message-schema.ts';
+import type { ProblemBody } from '../http/problem.ts';
+import type { BatchAnswer } from '../use-cases/accept-batch.ts';
+import type { AcceptedAnswer } from '../use-cases/accept-message.ts';
+import type { BatchView } from '../use-cases/read-batch.ts';
+import type { MessageView } from '../use-cases/read-message.ts';
+
+// The API's answers as zod schemas, for the OpenAPI document only: the routes build their answers
+// from TypeScript types, and the checks at the end of this file fail the type-check when a schema
+// here and the type a route answers with say different things.
+
+const ENCODINGS = ['gsm7', 'latin1', 'ucs2'] as const;
+
+const issue = z.object({
+  code: z.string().meta({ description: 'machine-readable: required, invalid_phone_number, too_long, ...' }),
+  path: z
+    .array(z.union([z.string(), z.number()]))
+    .meta({ description: 'where: ["to"], ["messages", 3, "text"]' }),
+  message: z.string().meta({ description: 'for people: the field, then what is wrong with it' }),
+});
+
+export const acceptedAnswerSchema = z.object({
+  id: z.string(),
+  status: z.literal('accepted'),
+  encoding: z.enum(ENCODINGS),
+  parts: z.number().int(),
+});
+
+export const messageViewSchema = z.object({
+  id: z.string(),
+  to: z.string(),
+  from: z.string().optional(),
+  kind: z.enum(MESSAGE_KINDS),
+  text: z.string().optional(),
+  subject: z.string().optional(),
+  voice: z.string().optional(),
+  bot: z.string().optional(),
+  comment: z.string().optional(),
+  priority: z.enum(PRIORITIES),
+  status: z.enum(MESSAGE_STATUSES),
+  encoding: z.enum(ENCODINGS),
+  parts: z.number().int(),
+  validityMinutes: z.number().int().optional(),
+  clientRef: z.string().optional(),
+  callbackUrl: z.string().optional(),
+  batchId: z.string().optional(),
+  smscIds: z.array(z.string()),
+  error: z
+    .object({ code: z.union([z.number(), z.string()]), name: z.string(), description: z.string() })
+    .nullable(),
+  cost: z.string().nullable().meta({ description: 'as the provider reports it, a decimal string' }),
+  mccmnc: z.string().nullable(),
+  read: z.boolean(),
+  clicked: z.boolean(),
+  hlr: z.record(z.string(), z.string()).nullable(),
+  history: z
+    .array(z.object({ status: z.enum(MESSAGE_STATUSES), at: z.string() }))
+    .meta({ description: 'every status the message went through, oldest first' }),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+export const batchAnswerSchema = z.object({
+  batchId: z.string(),
+  accepted: z.number().int(),
+  rejected: z.array(z.object({ index: z.number().int(), error: issue })),
+});
+
+export const batchViewSchema = z.object({
+  batchId: z.string(),
+  total: z.number().int(),
+  counts: z.record(z.enum(MESSAGE_STATUSES), z.number().int()),
+});
+
+export const problemSchema = z
+  .looseObject({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    code: z.string(),
+    errors: z.array(issue).optional(),
+  })
+  .meta({ description: 'RFC 9457 problem details with a stable machine-readable `code`' });
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const checks: [
+  Same<z.output<typeof acceptedAnswerSchema>, AcceptedAnswer>,
+  Same<z.output<typeof messageViewSchema>, MessageView>,
+  Same<z.output<typeof batchAnswerSchema>, BatchAnswer>,
+  Same<z.output<typeof batchViewSchema>, BatchView>,
+  Same<z.output<typeof problemSchema>, ProblemBody>,
+] = [true, true, true, true, true];
+void checks;

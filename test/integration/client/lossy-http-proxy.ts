@@ -1,0 +1,62 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+// An HTTP front that forwards every request to `target` but, for the first `loseAnswers` requests
+// matching `matches`, throws the answer away and drops the connection: the request took effect, the
+// caller never learns it (a lost answer, the case idempotency keys exist for).
+
+export interface LossyHttpProxy {
+  url: string;
+  /** Requests forwarded, lost answers included. */
+  readonly forwarded: { method: string; path: string; idempotencyKey?: string }[];
+  close(): Promise<void>;
+}
+
+export async function startLossyHttpProxy(options: {
+  target: string;
+  loseAnswers: number;
+  matches: (method: string, path: string) => boolean;
+}): Promise<LossyHttpProxy> {
+  let toLose = options.loseAnswers;
+  const forwarded: LossyHttpProxy['forwarded'] = [];
+  const server: Server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      void (async () => {
+        const method = request.method ?? 'GET';
+        const path = request.url ?? '/';
+        const key = request.headers['idempotency-key'];
+        forwarded.push({ method, path, ...(typeof key === 'string' ? { idempotencyKey: key } : {}) });
+        const body = Buffer.concat(chunks);
+        const answer = await fetch(options.target + path, {
+          method,
+          headers: {
+            ...(request.headers['content-type'] ? { 'content-type': request.headers['content-type'] } : {}),
+            ...(typeof key === 'string' ? { 'idempotency-key': key } : {}),
+          },
+          ...(body.length > 0 ? { body } : {}),
+        });
+        const payload = Buffer.from(await answer.arrayBuffer());
+        if (toLose > 0 && options.matches(method, path)) {
+          toLose -= 1;
+          request.socket.destroy();
+          return;
+        }
+        response.writeHead(answer.status, Object.fromEntries(answer.headers));
+        response.end(payload);
+      })().catch(() => request.socket.destroy());
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    forwarded,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}

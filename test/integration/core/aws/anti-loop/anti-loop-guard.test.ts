@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { AntiLoopGuard } from '#core/aws/anti-loop/anti-loop-guard.ts';
+import { prepareMessage } from '#core/domain/messages/prepare-message.ts';
+import { PROVIDER_ANTI_LOOP } from '#core/domain/provider/anti-loop.ts';
+import { sendMessageSchema } from '#core/domain/requests/message-schema.ts';
+import { useLocalAws } from '#test/helpers/local-aws.ts';
+
+const prepare = (to: string, text: string) =>
+  prepareMessage(sendMessageSchema.parse({ to, text }), { isoMode: false, maxParts: 10 });
+
+describe('AntiLoopGuard (DynamoDB Local)', () => {
+  const aws = useLocalAws({ dynamo: true });
+
+  async function guardAt(start = Date.parse('2025-01-01T00:00:00Z')) {
+    const tables = await aws.freshTables();
+    const clock = { now: start };
+    const guard = new AntiLoopGuard(
+      aws.document,
+      tables.messages,
+      PROVIDER_ANTI_LOOP,
+      () => new Date(clock.now),
+    );
+    return { guard, clock, tables };
+  }
+
+  it('when an identical message comes again within the minute, then it is a duplicate; after the minute it is allowed', async () => {
+    // Prepare
+    const { guard, clock } = await guardAt();
+    const message = prepare('+79990000001', 'Your code is 1234');
+    // Act
+    const first = await guard.admit(message);
+    clock.now += 59_000;
+    const again = await guard.admit(message);
+    clock.now += 2_000;
+    const later = await guard.admit(message);
+    // Assess
+    expect(first).toEqual({ verdict: 'allowed' });
+    expect(again).toEqual({ verdict: 'duplicate', retryAfterSeconds: 60 });
+    expect(later).toEqual({ verdict: 'allowed' });
+  });
+
+  it('when 51 messages go to one number less than 30 s apart, then the 51st is refused; after a 30 s pause, one goes again', async () => {
+    // Prepare
+    const { guard, clock } = await guardAt();
+    const verdicts: string[] = [];
+    // Act
+    for (let index = 1; index <= 51; index++) {
+      clock.now += 1_000;
+      verdicts.push((await guard.admit(prepare('+79990000002', `Message ${index}`))).verdict);
+    }
+    clock.now += 30_000;
+    const afterPause = await guard.admit(prepare('+79990000002', 'After the pause'));
+    const otherNumber = await guard.admit(prepare('+79990000003', 'Message 51'));
+    // Assess
+    expect(verdicts.slice(0, 50).every((verdict) => verdict === 'allowed')).toBe(true);
+    expect(verdicts[50]).toBe('flood');
+    expect(afterPause.verdict).toBe('allowed');
+    expect(otherNumber.verdict).toBe('allowed');
+  });
+
+  it('when a refusal by one rule happens, then the other rule counted nothing', async () => {
+    // Prepare
+    const { guard, clock } = await guardAt();
+    const repeated = prepare('+79990000004', 'Same text');
+    await guard.admit(repeated);
+    // Act: 49 duplicates refused, then 49 distinct messages: 50 in the streak, all allowed.
+    for (let index = 0; index < 49; index++) {
+      clock.now += 100;
+      expect((await guard.admit(repeated)).verdict).toBe('duplicate');
+    }
+    const distinct = [];
+    for (let index = 0; index < 49; index++) {
+      clock.now += 100;
+      distinct.push((await guard.admit(prepare('+79990000004', `Text ${index}`))).verdict);
+    }
+    // Assess
+    expect(distinct.every((verdict) => verdict === 'allowed')).toBe(true);
+  });
+
+  it('when both rules are turned off, then nothing is refused and nothing is written', async () => {
+    // Prepare
+    const tables = await aws.freshTables();
+    const off = { duplicateWindowMs: 0, floodLimit: 0, floodGapMs: 30_000 };
+    const guard = new AntiLoopGuard(aws.document, tables.messages, off);
+    const message = prepare('+79990000005', 'Again and again');
+    // Act
+    const verdicts = [await guard.admit(message), await guard.admit(message)];
+    // Assess
+    expect(verdicts).toEqual([{ verdict: 'allowed' }, { verdict: 'allowed' }]);
+  });
+
+  it('when a batch of 1000 is admitted, then repeats and numbers at the limit are refused and the rest counted', async () => {
+    // Prepare
+    const { guard, clock } = await guardAt();
+    await guard.admit(prepare('+79991000000', 'Batch text'));
+    for (let index = 0; index < 50; index++) {
+      clock.now += 100;
+      await guard.admit(prepare('+79991000001', `Single ${index}`));
+    }
+    const batch = Array.from({ length: 1000 }, (_, i) =>
+      prepare(`+7999100${String(i).padStart(4, '0')}`, 'Batch text'),
+    );
+    // Act
+    clock.now += 100;
+    const started = performance.now();
+    const verdicts = (await guard.admitMany(batch)).map((answer) => answer.verdict);
+    const elapsedMs = performance.now() - started;
+    const again = await guard.admit(batch[2]!);
+    // Assess
+    expect(verdicts.slice(0, 3)).toEqual(['duplicate', 'flood', 'allowed']);
+    expect(verdicts.slice(2).every((verdict) => verdict === 'allowed')).toBe(true);
+    expect(again.verdict).toBe('duplicate');
+    console.info(`admitMany: 1000 entries in ${Math.round(elapsedMs)} ms`);
+  }, 60_000);
+});

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { deliveryKind, receiptTextOf } from '#bind-service/dispatch/deliveries/delivery-kind.ts';
+import type { DeliverSm } from '#bind-service/smpp/index.ts';
+
+const RECEIPT_TEXT =
+  'id:42 sub:001 dlvrd:001 submit date:2501011200 done date:2501011201 stat:DELIVRD err:000';
+
+function deliver(overrides: Partial<DeliverSm>): DeliverSm {
+  return {
+    sequenceNumber: 1,
+    esmClass: 0,
+    dataCoding: 0,
+    registeredDelivery: 0,
+    source: { addr: '79990001122', ton: 1, npi: 1 },
+    destination: { addr: 'Shop', ton: 5, npi: 0 },
+    shortMessage: Buffer.from(RECEIPT_TEXT, 'latin1'),
+    providerTlvs: {},
+    isReceipt: false,
+    ...overrides,
+  };
+}
+
+const text = () => RECEIPT_TEXT;
+
+describe('deliveryKind', () => {
+  it('when esm_class carries the receipt bits, then it is a receipt', () => {
+    // Act
+    const kind = deliveryKind(deliver({ esmClass: 0x04, isReceipt: true }), text, false);
+    // Assess
+    expect(kind).toBe('receipt');
+  });
+
+  it('when an incoming SMS only reads like a receipt, then it is incoming', () => {
+    // Act
+    const kind = deliveryKind(deliver({}), text, false);
+    // Assess
+    expect(kind).toBe('incoming');
+  });
+
+  it('when the text fallback is configured for an SMSC without receipt bits, then the text decides', () => {
+    // Act
+    const kind = deliveryKind(deliver({}), text, true);
+    const plain = deliveryKind(deliver({}), () => 'STOP', true);
+    // Assess
+    expect(kind).toBe('receipt');
+    expect(plain).toBe('incoming');
+  });
+
+  it('when esm_class is the default but receipted_message_id and message_state are present, then it is a receipt', () => {
+    // Act
+    const kind = deliveryKind(deliver({ receiptedMessageId: '42', messageState: 2 }), text, false);
+    // Assess
+    expect(kind).toBe('receipt');
+  });
+
+  it('when esm_class declares another message type, then the text is not read even with the fallback', () => {
+    // Act
+    const kind = deliveryKind(deliver({ esmClass: 0x20 }), text, true);
+    // Assess
+    expect(kind).toBe('incoming');
+  });
+});
+
+describe('receiptTextOf', () => {
+  it('when a receipt comes with data_coding 0, then its bytes read as ASCII, not GSM 03.38', () => {
+    // Prepare
+    const text = 'id:1 stat:DELIVRD err:000 net:T2_Mobile cn:A@B$';
+    // Act
+    const read = receiptTextOf(deliver({ esmClass: 0x04, shortMessage: Buffer.from(text, 'latin1') }));
+    // Assess
+    expect(read).toBe(text);
+  });
+
+  it('when a receipt comes as UCS-2, then it is decoded as UCS-2', () => {
+    // Prepare
+    const bytes = Buffer.from('id:7 stat:DELIVRD', 'utf16le').swap16();
+    // Act
+    const read = receiptTextOf(deliver({ esmClass: 0x04, dataCoding: 8, shortMessage: bytes }));
+    // Assess
+    expect(read).toBe('id:7 stat:DELIVRD');
+  });
+});

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { decideAntiLoop, PROVIDER_ANTI_LOOP } from '#core/domain/provider/anti-loop.ts';
+
+const NOW = 1_700_000_000_000;
+
+describe('decideAntiLoop', () => {
+  it('when a number has no state, then the message is allowed and starts a streak and a window', () => {
+    // Act
+    const { verdict, next } = decideAntiLoop(undefined, 'fp', NOW, PROVIDER_ANTI_LOOP);
+    // Assess
+    expect(verdict).toEqual({ verdict: 'allowed' });
+    expect(next).toEqual({ lastAtMs: NOW, streak: 1, sent: { fp: NOW + 60_000 } });
+  });
+
+  it('when the same fingerprint is still in its window, then it is a duplicate and nothing changes', () => {
+    // Prepare
+    const state = { lastAtMs: NOW - 1_000, streak: 1, sent: { fp: NOW + 59_000 } };
+    // Act
+    const decision = decideAntiLoop(state, 'fp', NOW, PROVIDER_ANTI_LOOP);
+    // Assess
+    expect(decision).toEqual({ verdict: { verdict: 'duplicate', retryAfterSeconds: 60 } });
+  });
+
+  it('when 50 came less than 30 s apart, then the 51st is flood; after a 30 s gap the streak restarts', () => {
+    // Prepare
+    const state = { lastAtMs: NOW - 29_999, streak: 50, sent: {} };
+    // Act
+    const flooded = decideAntiLoop(state, 'other', NOW, PROVIDER_ANTI_LOOP);
+    const later = decideAntiLoop(state, 'other', NOW + 1, PROVIDER_ANTI_LOOP);
+    // Assess
+    expect(flooded).toEqual({ verdict: { verdict: 'flood', retryAfterSeconds: 30 } });
+    expect(later.next).toMatchObject({ streak: 1, lastAtMs: NOW + 1 });
+  });
+
+  it('when windows have ended, then they are dropped from the state', () => {
+    // Prepare
+    const state = { lastAtMs: NOW - 1_000, streak: 3, sent: { old: NOW - 1, live: NOW + 5_000 } };
+    // Act
+    const { next } = decideAntiLoop(state, 'new', NOW, PROVIDER_ANTI_LOOP);
+    // Assess
+    expect(next).toEqual({ lastAtMs: NOW, streak: 4, sent: { live: NOW + 5_000, new: NOW + 60_000 } });
+  });
+
+  it('when both rules are off, then everything is allowed and no window is kept', () => {
+    // Prepare
+    const off = { duplicateWindowMs: 0, floodLimit: 0, floodGapMs: 30_000 };
+    const state = { lastAtMs: NOW, streak: 500, sent: {} };
+    // Act
+    const { verdict, next } = decideAntiLoop(state, 'fp', NOW, off);
+    // Assess
+    expect(verdict.verdict).toBe('allowed');
+    expect(next?.sent).toEqual({});
+  });
+});

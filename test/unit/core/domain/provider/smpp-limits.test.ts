@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '#bind-service/config.ts';
+import { configWarnings } from '#bind-service/config-warnings.ts';
+import { submitFieldsFor } from '#bind-service/dispatch/submit/submit-fields.ts';
+import { InvalidAddressError } from '#bind-service/smpp/index.ts';
+import { prepareMessage } from '#core/domain/messages/prepare-message.ts';
+import { sendMessageSchema } from '#core/domain/requests/message-schema.ts';
+import { normaliseRecipient } from '#core/domain/requests/recipient.ts';
+import { codesOf, domainErrorOf } from '../support.ts';
+
+const ENV = {
+  SMPP_HOST: 'smpp.smscentre.com',
+  SMPP_SYSTEM_ID: 'acme',
+  SMPP_PASSWORD: 'test-only',
+  MESSAGES_TABLE: 'm',
+  INBOUND_TABLE: 'i',
+  URGENT_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/u',
+  BULK_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/b',
+  URGENT_DLQ_URL: 'https://sqs.eu-west-1.amazonaws.com/1/ud',
+  BULK_DLQ_URL: 'https://sqs.eu-west-1.amazonaws.com/1/bd',
+  AWS_REGION: 'eu-west-1',
+};
+
+describe('SMPP 3.4 field sizes', () => {
+  it('when an e-mail address has 20 characters, then it is accepted; with 21, it is recipient_too_long_for_smpp at to', () => {
+    // Prepare
+    const fits = 'abcdefghi@example.ru';
+    const tooLong = 'abcdefghij@example.ru';
+    // Act
+    const accepted = normaliseRecipient(fits, 'mail');
+    const error = domainErrorOf(() => normaliseRecipient(tooLong, 'mail'));
+    // Assess
+    expect(accepted).toBe(fits);
+    expect(error).toMatchObject({ code: 'recipient_too_long_for_smpp', path: ['to'] });
+  });
+
+  it('when a request mails a long address, then the schema refuses it with the same code', () => {
+    // Act
+    const codes = codesOf(sendMessageSchema, {
+      to: 'anna.smith@mail.example.ru',
+      kind: 'mail',
+      subject: 'S',
+      text: 'Hello',
+    });
+    // Assess
+    expect(codes).toEqual([{ code: 'recipient_too_long_for_smpp', path: ['to'] }]);
+  });
+
+  it('when a prepared mail somehow holds a long address, then no SUBMIT_SM is built for it', () => {
+    // Prepare
+    const request = sendMessageSchema.parse({ to: 'ann@example.ru', kind: 'mail', subject: 'S', text: 'Hi' });
+    const prepared = {
+      ...prepareMessage(request, { isoMode: false, maxParts: 10 }),
+      to: 'anna.smith@mail.example.ru',
+    };
+    // Act
+    const act = () => submitFieldsFor(prepared);
+    // Assess
+    expect(act).toThrow(InvalidAddressError);
+  });
+
+  it('when system_type is longer than 12 characters, then one warning names what a cutting server keeps', () => {
+    // Act
+    const long = configWarnings(loadConfig({ ...ENV, SMPP_SYSTEM_TYPE: 'MCON2,ISO,SINGLE' }));
+    const short = configWarnings(loadConfig({ ...ENV, SMPP_SYSTEM_TYPE: 'ISO,SINGLE' }));
+    // Assess
+    expect(long).toEqual([expect.stringContaining('keeps only "MCON2,ISO,SI"')]);
+    expect(short).toEqual([]);
+  });
+});

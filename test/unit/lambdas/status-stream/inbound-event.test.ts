@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import type { InboundMessageReceived } from '#core/domain/events/inbound-message-received.ts';
+import { handleStreamRecords } from '#lambdas/status-stream/handle-records.ts';
+import { inboundEventOf } from '#lambdas/status-stream/inbound-event.ts';
+import { statusStreamLogger } from '#lambdas/status-stream/ports.ts';
+import { UnreadableImageError } from '#lambdas/status-stream/status-event.ts';
+import { captureLogs } from '#test/helpers/logs.ts';
+import { streamRecord } from './records.ts';
+
+// Incoming messages from the inbound table's stream become InboundMessageReceived events; the
+// bind-service's part assemblies and raw receipts in the same table do not.
+
+const INBOUND_ID = '01JZ0000000000000000000IN1';
+
+function inboundItem(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    pk: 'IN#SMSC#200001',
+    id: INBOUND_ID,
+    from: '+79995550001',
+    to: '+79990007000',
+    text: 'Ответ абонента: да',
+    receivedAt: '2025-01-01T00:00:03.000Z',
+    parts: 1,
+    smscId: '200001',
+    expiresAt: 1_900_000_000,
+    ...overrides,
+  };
+}
+
+describe('inboundEventOf', () => {
+  it('when an incoming message is inserted, then the event carries it', () => {
+    // Prepare
+    const record = streamRecord('INSERT', { new: inboundItem() });
+    // Act
+    const event = inboundEventOf(record);
+    // Assess
+    expect(event).toEqual({
+      schemaVersion: 1,
+      id: INBOUND_ID,
+      from: '+79995550001',
+      to: '+79990007000',
+      text: 'Ответ абонента: да',
+      parts: 1,
+      smscId: '200001',
+      receivedAt: '2025-01-01T00:00:03.000Z',
+    });
+  });
+
+  it('when the SMSC gave no id, then the event says so with null', () => {
+    // Prepare
+    const { smscId: _smscId, ...item } = inboundItem({ pk: `IN#ID#${INBOUND_ID}` });
+    // Act
+    const event = inboundEventOf(streamRecord('INSERT', { new: item }));
+    // Assess
+    expect(event?.smscId).toBeNull();
+  });
+
+  it.each([
+    ['a part assembly', 'INSERT' as const, { pk: 'IN#PARTS#x#y#2#7', kind: 'mo-parts' }],
+    ['an unparsed receipt', 'INSERT' as const, { pk: 'IN#RAW#01JZ', kind: 'unparsed-receipt' }],
+    ['a TTL removal', 'REMOVE' as const, {}],
+  ])('when the record is %s, then there is no event', (_, eventName, overrides) => {
+    // Prepare
+    const item = inboundItem(overrides);
+    const record = streamRecord(eventName, eventName === 'REMOVE' ? { old: item } : { new: item });
+    // Act
+    const event = inboundEventOf(record);
+    // Assess
+    expect(event).toBeUndefined();
+  });
+
+  it('when an incoming message has no text, then it is refused as unreadable', () => {
+    // Prepare
+    const { text: _text, ...item } = inboundItem();
+    // Act
+    const read = () => inboundEventOf(streamRecord('INSERT', { new: item }));
+    // Assess
+    expect(read).toThrow(UnreadableImageError);
+  });
+});
+
+describe('handleStreamRecords with inbound records', () => {
+  it('when the inbound event is not taken, then its record is retried, and a taken one is not', async () => {
+    // Prepare
+    const published: InboundMessageReceived[] = [];
+    const { write } = captureLogs();
+    const taken = streamRecord('INSERT', { new: inboundItem() });
+    const refused = streamRecord('INSERT', { new: inboundItem({ pk: 'IN#SMSC#200002', id: 'other' }) });
+    // Act
+    const answer = await handleStreamRecords([taken, refused], {
+      publishEvents: async (events) => events.map(() => true),
+      publishInbound: async (events) =>
+        events.map((event) => {
+          published.push(event);
+          return event.id === INBOUND_ID;
+        }),
+      enqueueCallbacks: async (jobs) => jobs.map(() => true),
+      log: statusStreamLogger(write),
+    });
+    // Assess
+    expect(published.map((event) => event.id)).toEqual([INBOUND_ID, 'other']);
+    expect(answer.batchItemFailures).toEqual([{ itemIdentifier: refused.dynamodb?.SequenceNumber }]);
+  });
+});
