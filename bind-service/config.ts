@@ -51,6 +51,8 @@ export interface BindServiceConfig {
     enquireLinkIntervalMs: number;
     /** A submit unanswered this long becomes `unknown` (never resent). */
     responseTimeoutMs: number;
+    /** After a refused login: how often the secret is read again for a changed password. */
+    loginRecheckMs: number;
     /** Every part of a long message goes out within this of the first, or is not sent at all. */
     partsWindowMs: number;
     /** source_addr for requests without `from`; absent = empty (the account's default sender). */
@@ -120,6 +122,7 @@ export const envSchema = z.object({
     .max(PROVIDER_IDLE_LIMIT_MS / 1000 - 1, 'must be below the provider’s 120 s idle limit')
     .default(30),
   [VAR.SMPP_RESPONSE_TIMEOUT_SECONDS]: seconds.max(120).default(30),
+  [VAR.SMPP_LOGIN_RECHECK_SECONDS]: seconds.default(30),
   [VAR.SMPP_MESSAGE_ID_BASE]: z.enum(SMSC_ID_BASES).default('decimal'),
   // The provider's minute for all parts of a long message, less a margin for answers and clocks.
   [VAR.SMPP_PARTS_WINDOW_SECONDS]: seconds.max(60).default(55),
@@ -217,6 +220,7 @@ function configOf(vars: Vars): BindServiceConfig {
       windowSize: vars.SMPP_WINDOW,
       binds: vars.SMPP_BINDS,
       enquireLinkIntervalMs: Math.round(vars.SMPP_ENQUIRE_LINK_SECONDS * 1000),
+      loginRecheckMs: Math.round(vars.SMPP_LOGIN_RECHECK_SECONDS * 1000),
       responseTimeoutMs: Math.round(vars.SMPP_RESPONSE_TIMEOUT_SECONDS * 1000),
       messageIdBase: vars.SMPP_MESSAGE_ID_BASE,
       partsWindowMs: Math.round(vars.SMPP_PARTS_WINDOW_SECONDS * 1000),

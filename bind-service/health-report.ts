@@ -1,7 +1,7 @@
 // The body of /healthz, read from the parts the service composed: binds (with a TLS problem when a
 // bind keeps failing its handshake), lane lag, the limiter's rate and the dispatch counters.
 import type { SmppClient } from '#bind-service/smpp/index.ts';
-import type { ConnectWatch } from './dispatch/binds/connect-watch.ts';
+import type { ConnectProblem, ConnectWatch } from './dispatch/binds/connect-watch.ts';
 import type { RateLimiter } from './dispatch/flow/rate-limiter.ts';
 import type { DispatchStats } from './dispatch/flow/stats.ts';
 import type { Lanes } from './dispatch/intake/lanes.ts';
@@ -15,6 +15,8 @@ export interface HealthSources {
   lanes: Pick<Lanes, 'lagMs'>;
   rate: Pick<RateLimiter, 'currentRate'>;
   stats: DispatchStats;
+  /** Why a session whose login the SMSC refused is not bound. */
+  refusedLogin?: (client: SmppClient) => ConnectProblem | undefined;
 }
 
 export function healthReporter(sources: HealthSources): () => HealthReport {
@@ -22,7 +24,7 @@ export function healthReporter(sources: HealthSources): () => HealthReport {
   return () => ({
     status: clients.some((client) => client.isBound) ? 'ok' : 'unavailable',
     binds: clients.map((client, index) => {
-      const problem = watches[index]?.problem;
+      const problem = sources.refusedLogin?.(client) ?? watches[index]?.problem;
       return {
         host: client.boundTo?.host ?? sources.firstHost,
         state: client.state,

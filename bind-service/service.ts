@@ -34,6 +34,7 @@ import { type HealthReport, startHealthServer } from './health.ts';
 import { healthReporter } from './health-report.ts';
 import { bindServiceLogger } from './logger.ts';
 import { startMetricsReporter } from './metrics.ts';
+import { RefusedLogins } from './refused-login.ts';
 import { type SessionOverrides, sessionSetup } from './session-setup.ts';
 
 export interface BindServiceDeps {
@@ -78,7 +79,11 @@ export async function startBindService(
 ): Promise<BindService> {
   const log = deps.log ?? bindServiceLogger(config.logLevel);
   const clock = deps.clock ?? (() => new Date());
-  const { login, session: sessionConfig } = await sessionSetup(config, deps.readSecret, deps.session);
+  const {
+    login,
+    session: sessionConfig,
+    reloadLogin,
+  } = await sessionSetup(config, deps.readSecret, deps.session);
   const { region, endpoints } = config.aws;
   const dynamo = createDynamoDbClients({
     region,
@@ -197,6 +202,7 @@ export async function startBindService(
     lanes,
     rate,
     stats,
+    refusedLogin: (client) => refusedLogins.problem(client),
   });
   const healthServer = await startHealthServer({ ...config.health, report: health }).catch(
     (error: unknown) => {
@@ -219,6 +225,13 @@ export async function startBindService(
       })
     : undefined;
 
+  const refusedLogins = new RefusedLogins({
+    reloadLogin,
+    password: login.password,
+    intervalMs: config.smpp.loginRecheckMs,
+    log: log.child({ component: 'login' }),
+  });
+
   let reportFatal: (error: Error) => void = () => undefined;
   const fatal = new Promise<Error>((resolve) => {
     reportFatal = resolve;
@@ -232,6 +245,7 @@ export async function startBindService(
       const started = performance.now();
       log.info('stopping: no new work', { drainMs: config.drainMs, unbindFirst });
       leaseAbort.abort();
+      refusedLogins.stop();
       const asked = unknowns.stopAsking();
       const unbound = unbindFirst && Promise.all(clients.map((client) => client.stop({ unbindFirst })));
       await lanes.stopTaking();
@@ -270,7 +284,7 @@ export async function startBindService(
     lease.keep((reason) => fail(new Error(`login lease lost: ${reason}`), { unbindFirst: true }));
     for (const client of clients) {
       client.start().catch((error: unknown) => {
-        if (error instanceof BindCredentialsError) fail(error);
+        if (error instanceof BindCredentialsError) refusedLogins.refused(client, error);
       });
     }
     lanes.start();

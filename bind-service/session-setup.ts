@@ -13,7 +13,7 @@ export async function sessionSetup(
   config: BindServiceConfig,
   readSecret: SecretReader | undefined,
   overrides: Partial<SessionOverrides> = {},
-): Promise<{ login: SmppLogin; session: SessionConfig }> {
+): Promise<{ login: SmppLogin; session: SessionConfig; reloadLogin: () => Promise<SmppLogin> }> {
   const { region, endpoints } = config.aws;
   const read =
     readSecret ??
@@ -34,5 +34,6 @@ export async function sessionSetup(
     enquireLinkIntervalMs: config.smpp.enquireLinkIntervalMs,
     ...overrides,
   };
-  return { login, session };
+  // Read again after a refused login, to bind as soon as the secret holds another password.
+  return { login, session, reloadLogin: () => resolveLogin(config.smpp.credentials, read) };
 }

@@ -2,7 +2,8 @@
 // kept per submit in flight, and the fixed outcomes of submits that never got an answer.
 import type { SubmitOutcome, SubmitTag } from './pdu/pdu-mapping.ts';
 
-export type SessionState = 'idle' | 'connecting' | 'bound' | 'stopping' | 'stopped';
+/** `refused`: the SMSC refused the login; no bind is tried until relogin() brings another password. */
+export type SessionState = 'idle' | 'connecting' | 'bound' | 'refused' | 'stopping' | 'stopped';
 
 export interface SmppClientOptions {
   /** Monotonic milliseconds; injectable for tests. */

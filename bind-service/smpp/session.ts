@@ -12,7 +12,7 @@ import { Connector } from './connection/connector.ts';
 import { answerDelivery, type DeliverHandler } from './connection/deliveries.ts';
 import { drainWithin, type QuerySource, querySm, unbindQuietly } from './connection/requests.ts';
 import { SubmitWindow } from './connection/window.ts';
-import { NotBoundError } from './errors.ts';
+import { type BindCredentialsError, NotBoundError } from './errors.ts';
 import { type DisconnectReason, SessionEventEmitter, type StopReason } from './events.ts';
 import {
   genericNackOutcome,
@@ -63,7 +63,7 @@ export class SmppClient extends SessionEventEmitter {
         onPdu: (connection, pdu) => this.onPdu(connection, pdu),
         onClose: (connection, reason, detail) => this.onClose(connection, reason, detail),
         onBound: (connection) => this.onBound(connection),
-        onCredentialsRefused: (error) => this.finish('bad-credentials', error),
+        onCredentialsRefused: (error) => this.refuse(error),
       },
       { now: this.now, random: options.random, permit: options.bindPermit },
     );
@@ -104,6 +104,20 @@ export class SmppClient extends SessionEventEmitter {
     if (this.status !== 'idle') throw new Error(`start() called in state '${this.status}'`);
     this.status = 'connecting';
     const bound = this.whenBound();
+    bound.catch(() => undefined);
+    this.connector.start();
+    return bound;
+  }
+
+  /**
+   * After the SMSC refused the login (state `refused`): binds again with another password, e.g. once
+   * the secret was corrected. Resolves at the bind; rejects with BindCredentialsError if refused again.
+   */
+  relogin(password: string): Promise<void> {
+    if (this.status !== 'refused') throw new Error(`relogin() called in state '${this.status}'`);
+    this.connector.setPassword(password);
+    this.status = 'connecting';
+    const bound = new Promise<void>((resolve, reject) => this.boundWaiters.push({ resolve, reject }));
     bound.catch(() => undefined);
     this.connector.start();
     return bound;
@@ -198,6 +212,21 @@ export class SmppClient extends SessionEventEmitter {
       await connection.whenClosed();
     }
     this.finish('requested');
+  }
+
+  /**
+   * The login was refused: no more attempts (a retry storm could lock the account), but not stopped
+   * either: callers waiting for a bind keep waiting, and relogin() may bring a corrected password.
+   * Only the waiters of this attempt's start() or relogin() learn of the refusal.
+   */
+  private refuse(error: BindCredentialsError): void {
+    this.status = 'refused';
+    this.connector.cancel();
+    this.stopSweep();
+    const waiters = this.boundWaiters;
+    this.boundWaiters = [];
+    for (const waiter of waiters) waiter.reject(error);
+    this.emit('stopped', { reason: 'bad-credentials' });
   }
 
   private finish(reason: StopReason, error?: Error): void {

@@ -6,7 +6,8 @@
 import type { SmppClient } from '#bind-service/smpp/index.ts';
 import type { Logger } from '#core/observability/logger.ts';
 
-export type ConnectProblemKind = 'tls-unverified' | 'tls-handshake';
+/** `login-refused`: the SMSC refused system_id or password (refused-login.ts). */
+export type ConnectProblemKind = 'tls-unverified' | 'tls-handshake' | 'login-refused';
 
 export interface ConnectProblem {
   kind: ConnectProblemKind;
@@ -27,6 +28,9 @@ export function classifyConnectFailure(code: string | undefined): ConnectProblem
 }
 
 const ADVICE: Record<ConnectProblemKind, string> = {
+  'login-refused':
+    'the SMSC refused the login: correct the password (or system_id) in the login secret; it is read again ' +
+    'every SMPP_LOGIN_RECHECK_SECONDS and the bind follows without a restart',
   'tls-unverified':
     "the SMSC's certificate cannot be verified: check SMPP_TLS_CA (the CA bundle) and SMPP_TLS_SERVERNAME; " +
     'verification stays on, retrying with back-off',

@@ -33,7 +33,7 @@ export class Connector {
   private pending: SmppConnection | undefined;
 
   constructor(
-    private readonly config: ResolvedSessionConfig,
+    private config: ResolvedSessionConfig,
     private readonly events: SessionEventEmitter,
     private readonly hooks: ConnectorHooks,
     private readonly options: ConnectorOptions,
@@ -45,6 +45,11 @@ export class Connector {
       { baseMs: initialDelayMs, capMs: maxDelayMs, multiplier, jitter },
       options.random,
     );
+  }
+
+  /** The login's password changed (the SMSC refused the old one); used from the next attempt. */
+  setPassword(password: string): void {
+    this.config = { ...this.config, password };
   }
 
   /** First attempt right away, on the primary host. */

@@ -38,6 +38,8 @@ describe('fault case 8: wrong password', () => {
               // The stand-in checks no signature; the SDK only needs some credentials to sign with.
               AWS_ACCESS_KEY_ID: 'fake-key-id',
               AWS_SECRET_ACCESS_KEY: 'fake-secret',
+              // The secret is read again every 2 s after a refusal (30 s in production).
+              SMPP_LOGIN_RECHECK_SECONDS: '2',
             },
             ['SMPP_SYSTEM_ID', 'SMPP_PASSWORD'],
           );

@@ -143,7 +143,7 @@ describe('engine reconnect and failover', () => {
     expect(disconnects).toEqual([]);
   });
 
-  it('when the password is wrong, then the engine stops after one bind attempt and never retries', async () => {
+  it('when the password is wrong, then the engine makes one bind attempt and waits refused, never retrying by itself', async () => {
     // Prepare
     const simulator = await startSimulator(defer);
     const client = engineFor(defer, simulator.port, { password: 'wrong' });
@@ -158,8 +158,25 @@ describe('engine reconnect and failover', () => {
     // Several initial back-off delays (20 ms) pass: a retry would have shown by now.
     await elapse(200);
     expect(simulator.stats.bindFailures).toBe(1);
-    expect(client.state).toBe('stopped');
-    expect(await client.submit(sms(1))).toEqual({ kind: 'not-sent', reason: 'stopping' });
+    expect(client.state).toBe('refused');
+    expect((await client.submit(sms(1))).kind).toBe('not-sent');
+    expect(simulator.stats.submits).toBe(0);
+  });
+
+  it('when a refused session is given the right password, then it binds and sends', async () => {
+    // Prepare
+    const simulator = await startSimulator(defer);
+    const client = engineFor(defer, simulator.port, { password: 'wrong' });
+    await expect(client.start()).rejects.toBeInstanceOf(BindCredentialsError);
+    const waitingForBind = client.whenSlotFree();
+    // Act
+    await client.relogin(ACCOUNT.password);
+    await waitingForBind;
+    const sent = await client.submit(sms(1));
+    // Assess
+    expect(client.state).toBe('bound');
+    expect(sent.kind).toBe('accepted');
+    expect(simulator.stats.bindFailures).toBe(1);
   });
 
   it('when the server answers bind with a transient failure, then the engine backs off and retries', async () => {

@@ -1,0 +1,90 @@
+// The SMSC refused the login (wrong system_id or password). Binding again with the same password
+// would only be refused again and, at some providers, lock the account, so a refused session makes
+// no attempt until the login secret holds another password: it is read every `intervalMs`, and a
+// changed password is tried at once. Meanwhile nothing is taken off the queues (no bind is free),
+// /healthz answers 503 naming the refusal, and the process stays up: fixing the secret is enough.
+// With the login in the environment (local mode) nothing can change it: fix it and restart.
+import { BindCredentialsError, type SmppClient } from '#bind-service/smpp/index.ts';
+import type { Logger } from '#core/observability/logger.ts';
+import type { ConnectProblem } from './dispatch/binds/connect-watch.ts';
+import type { SmppLogin } from './secrets.ts';
+
+export interface RefusedLoginOptions {
+  reloadLogin: () => Promise<SmppLogin>;
+  /** The password the sessions were started with. */
+  password: string;
+  intervalMs: number;
+  log: Logger;
+}
+
+export class RefusedLogins {
+  private readonly timers = new Map<SmppClient, NodeJS.Timeout>();
+  private readonly refusedPasswords = new Map<SmppClient, string>();
+  private readonly problems = new Map<SmppClient, ConnectProblem>();
+  private stopped = false;
+
+  constructor(private readonly options: RefusedLoginOptions) {}
+
+  /** `client`'s start() or relogin() was refused. */
+  refused(client: SmppClient, error: BindCredentialsError, password = this.options.password): void {
+    if (this.stopped) return;
+    this.refusedPasswords.set(client, password);
+    this.problems.set(client, {
+      kind: 'login-refused',
+      code: `${error.message} (wrong system_id or password); no bind until the login secret changes`,
+      since: new Date().toISOString(),
+    });
+    this.options.log.error(
+      'the SMSC refused the login; no bind until the login secret holds another password',
+      {
+        commandStatus: error.commandStatus,
+        recheckSeconds: Math.round(this.options.intervalMs / 1000),
+      },
+    );
+    this.schedule(client);
+  }
+
+  /** For /healthz: why this session is not bound, while its login stays refused. */
+  problem(client: SmppClient): ConnectProblem | undefined {
+    return client.state === 'refused' ? this.problems.get(client) : undefined;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  private schedule(client: SmppClient): void {
+    if (this.stopped) return;
+    clearTimeout(this.timers.get(client));
+    this.timers.set(
+      client,
+      setTimeout(() => void this.check(client), this.options.intervalMs),
+    );
+  }
+
+  private async check(client: SmppClient): Promise<void> {
+    const { log } = this.options;
+    let login: SmppLogin;
+    try {
+      login = await this.options.reloadLogin();
+    } catch (error) {
+      log.warn('login secret not read after a refused login; trying again later', { error });
+      this.schedule(client);
+      return;
+    }
+    if (this.stopped || client.state !== 'refused') return;
+    if (login.password === this.refusedPasswords.get(client)) {
+      this.schedule(client);
+      return;
+    }
+    log.info('the login secret changed after a refused login: binding again');
+    client.relogin(login.password).then(
+      () => log.info('login accepted after the secret changed'),
+      (error: unknown) => {
+        if (error instanceof BindCredentialsError) this.refused(client, error, login.password);
+      },
+    );
+  }
+}
