@@ -14,8 +14,8 @@ export interface PutEventsEntry {
   Time?: number | string;
 }
 
-/** Decides per entry: true refuses it in this call (it is not recorded). */
-export type EntryFault = (entry: PutEventsEntry) => boolean;
+/** Decides per entry, seeing the whole call's entries: true refuses it (it is not recorded). */
+export type EntryFault = (entry: PutEventsEntry, call: readonly PutEventsEntry[]) => boolean;
 
 export class EventBridgeStandIn {
   /** Every entry taken, in the order taken. */
@@ -57,8 +57,9 @@ export class EventBridgeStandIn {
         const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as {
           Entries?: PutEventsEntry[];
         };
-        const results = (body.Entries ?? []).map((entry) => {
-          if (this.entryFault?.(entry)) {
+        const call = body.Entries ?? [];
+        const results = call.map((entry) => {
+          if (this.entryFault?.(entry, call)) {
             this.stats.entriesRefused++;
             return { ErrorCode: 'InternalFailure', ErrorMessage: 'stand-in: entry refused' };
           }
