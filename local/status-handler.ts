@@ -30,8 +30,14 @@ export function statusHandler(env: Env, { events, enqueue, log }: StatusHandlerP
   // The local API's live feed of status events (`GET /local/events`, the CLI's `tail`).
   const feed = createEventFeed();
   const busName = env[VAR.EVENT_BUS_NAME];
+  // AWS_ENDPOINT_URL_EVENTBRIDGE: a local stand-in (the fault suite's), which gets placeholder
+  // credentials: a developer's real profile is never signed with or sent to a local process.
+  const endpoint = env[VAR.AWS_ENDPOINT_URL_EVENTBRIDGE];
   const eventBridge = busName
-    ? new EventBridgeClient({ region: env[VAR.AWS_REGION] || LOCAL_REGION })
+    ? new EventBridgeClient({
+        region: env[VAR.AWS_REGION] || LOCAL_REGION,
+        ...(endpoint ? { endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+      })
     : undefined;
   const forwardTo = eventsUrl(env[VAR.EVENTS_URL]);
   const forwarding = { url: forwardTo ?? '', region: LOCAL_REGION, log };

@@ -41,6 +41,9 @@ export async function handleStreamRecords(
     ports.log.error('status event not published', { id: change.event.id, status: change.event.status });
   });
 
+  // Blocked before the jobs are queued: a later change that comes back with the retry must not have
+  // had its callback queued already (it would be posted twice, and before the earlier change's).
+  failLaterChanges(pending, failed);
   await enqueueCallbacks(pending, failed, ports);
   failLaterChanges(pending, failed);
   await publishInbound(records, failed, ports);

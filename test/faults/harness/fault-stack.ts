@@ -18,6 +18,8 @@ export interface FaultStackOptions {
   simulator?: Partial<SimulatorOptions>;
   /** Shorter queue visibility timeouts, so a killed task's messages come back within the case. */
   queueVisibilitySeconds?: number;
+  /** Seconds before a failed callback is tried again (default the worker's 10 s, 30 s, ...). */
+  callbackBackoff?: (attempt: number) => number;
   /** Resource name prefix (several stacks may share a machine). */
   prefix: string;
 }
@@ -62,6 +64,7 @@ export async function startFaultStack(options: FaultStackOptions): Promise<Fault
     prefix: options.prefix,
     bindService: false,
     ...(options.simulator ? { simulator: options.simulator } : {}),
+    ...(options.callbackBackoff ? { callbackBackoff: options.callbackBackoff } : {}),
     write: (line) => {
       logs.push(line);
       if (logs.length > KEPT_LOG_LINES) logs.splice(0, logs.length - KEPT_LOG_LINES);

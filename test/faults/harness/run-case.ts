@@ -50,6 +50,7 @@ export async function runCase(spec: CaseSpec): Promise<CaseResult> {
     ...(spec.env ? { env: spec.env } : {}),
     ...(spec.bindEnv ? { bindEnv: spec.bindEnv } : {}),
     ...(spec.simulator ? { simulator: spec.simulator } : {}),
+    ...(spec.callbackBackoff ? { callbackBackoff: spec.callbackBackoff } : {}),
     ...(spec.queueVisibilitySeconds !== undefined
       ? { queueVisibilitySeconds: spec.queueVisibilitySeconds }
       : {}),

@@ -20,6 +20,8 @@ export interface SendOptions {
   priority?: 'urgent' | 'bulk';
   /** Requests in flight at once. */
   concurrency?: number;
+  /** Each message asks for status callbacks to this URL. */
+  callbackUrl?: string;
 }
 
 /** Distinct numbers per case and index, so the simulator's flood and duplicate rules stay quiet. */
@@ -42,7 +44,12 @@ export async function sendMessages(
       const response = await fetch(`${apiUrl}/v1/messages`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ to, text, priority: options.priority ?? 'bulk' }),
+        body: JSON.stringify({
+          to,
+          text,
+          priority: options.priority ?? 'bulk',
+          ...(options.callbackUrl ? { callbackUrl: options.callbackUrl } : {}),
+        }),
       });
       const body = (await response.json()) as { id?: string };
       if (response.status !== 202 || !body.id)

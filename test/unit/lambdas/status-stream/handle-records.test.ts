@@ -65,6 +65,27 @@ describe('handleStreamRecords', () => {
     expect(jobs.map((job) => job.event.id)).toEqual([ID_B]);
   });
 
+  it('when EventBridge refuses a message’s first change, then its later change is reported too and no callback job is queued for it', async () => {
+    // Prepare
+    const refuseSubmittedA: EventPublisher = async (events) =>
+      events.map((event) => !(event.id === ID_A && event.status === 'submitted'));
+    const { ports: p, jobs } = ports({ publishEvents: refuseSubmittedA });
+    const submittedA = statusRecord(
+      { id: ID_A, status: 'submitting', callbackUrl: HOOK },
+      { status: 'submitted' },
+    );
+    const deliveredB = deliveredRecord({ id: ID_B, callbackUrl: HOOK });
+    const deliveredA = deliveredRecord({ id: ID_A, callbackUrl: HOOK });
+    // Act
+    const response = await handleStreamRecords([submittedA, deliveredB, deliveredA], p);
+    // Assess: A's `delivered` comes back with the retry; a job queued now would be posted twice.
+    expect(response.batchItemFailures).toEqual([
+      { itemIdentifier: sequenceOf(submittedA) },
+      { itemIdentifier: sequenceOf(deliveredA) },
+    ]);
+    expect(jobs.map((job) => [job.event.id, job.event.status])).toEqual([[ID_B, 'delivered']]);
+  });
+
   it('when a callback job is not queued, then that record and the same message’s later records are reported, other messages go on', async () => {
     // Prepare
     const refuseA: CallbackEnqueuer = async (queued) => queued.map((job) => job.event.id !== ID_A);
