@@ -1,8 +1,8 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { CallbackEnqueuer } from '#core/aws/queues/callback-job.ts';
 import type { Env } from '#core/config/load-env.ts';
 import { VAR } from '#core/config/variables.ts';
 import type { Logger } from '#core/observability/logger.ts';
-import type { CallbackEnqueuer } from '#lambdas/callbacks/callback-job.ts';
 import {
   type EventPublisher,
   eventBridgeInboundPublisher,

@@ -2,7 +2,7 @@
 // local runs. It records what it accepted, answers like the provider, and lets a test script faults.
 import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { type PDU, type Server, type Session, smpp } from '#bind-service/smpp/pdu/smpp-package.ts';
+import { type PDU, type Server, type Session, smpp } from '#bind-service/smpp/codec.ts';
 import { deliverMo, type MoMessage } from './deliveries/mo.ts';
 import { ReceiptDispatcher } from './deliveries/receipts.ts';
 import { FaultBook, type SessionFault } from './messages/faults.ts';

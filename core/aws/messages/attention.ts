@@ -1,5 +1,10 @@
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailed, runDynamo } from '#core/aws/dynamo-errors.ts';
+import {
+  clearAttention,
+  setAcceptedAttention,
+  UNKNOWN_ATTENTION,
+} from '#core/aws/messages/attention-marks.ts';
 import { ACCEPTED_SHARDS, acceptedAttention, itemKey } from '#core/aws/messages/message-item.ts';
 import type { MessageTable, TransitionResult } from '#core/aws/messages/message-writes.ts';
 import { conditionalUpdate } from '#core/aws/messages/message-writes.ts';
@@ -25,7 +30,6 @@ import { UpdateExpressionBuilder } from '#core/aws/update-expression.ts';
 // of partitions (hours of its look-back × shards) and reads only due items, oldest first. `unknown`
 // messages are few (the SMSC did not answer), so they share one partition.
 
-export const UNKNOWN_ATTENTION = 'unknown';
 const ACCEPTED = 'accepted';
 const HOUR_MS = 3_600_000;
 
@@ -34,22 +38,6 @@ const BY_ATTENTION = (() => {
   if (!index) throw new Error('the messages table defines no byAttention index');
   return index.indexName;
 })();
-
-/** Lists the message in the `unknown` partition, as of `at` (ISO). */
-export function markForQuery(update: UpdateExpressionBuilder, at: string): void {
-  update.set('attention', UNKNOWN_ATTENTION).set('attentionAt', at);
-}
-
-/** Lists the record in its `accepted` partition, due at `at` (created, or a claim given back). */
-export function setAcceptedAttention(update: UpdateExpressionBuilder, id: string, at: string): void {
-  const mark = acceptedAttention(id, at);
-  update.set('attention', mark.attention).set('attentionAt', mark.attentionAt);
-}
-
-/** Takes the message out of the index. */
-export function clearAttention(update: UpdateExpressionBuilder): void {
-  update.remove('attention').remove('attentionAt');
-}
 
 // ---- `unknown`: the reconciler's partition ----
 

@@ -1,5 +1,5 @@
 import { RepositoryUnavailableError } from '#core/aws/errors.ts';
-import { markForQuery } from '#core/aws/messages/attention.ts';
+import { markForQuery } from '#core/aws/messages/attention-marks.ts';
 import { commitWithLookups } from '#core/aws/messages/lookup-writes.ts';
 import { type MessageItem, smscIdCountOf } from '#core/aws/messages/message-item.ts';
 import {

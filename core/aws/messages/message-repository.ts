@@ -7,9 +7,9 @@ import {
   nextQueryAt,
   queryDueAccepted,
   rescheduleAccepted,
-  setAcceptedAttention,
   unknownToQuery,
 } from '#core/aws/messages/attention.ts';
+import { setAcceptedAttention } from '#core/aws/messages/attention-marks.ts';
 import { type LateAnswer, type LateAnswerResult, recordLateAnswer } from '#core/aws/messages/late-answer.ts';
 import type { LookupOwner } from '#core/aws/messages/lookup-writes.ts';
 import {

@@ -1,6 +1,6 @@
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailed, runDynamo } from '#core/aws/dynamo-errors.ts';
-import { clearAttention } from '#core/aws/messages/attention.ts';
+import { clearAttention, orphanAttention } from '#core/aws/messages/attention-marks.ts';
 import { recordLateAnswer } from '#core/aws/messages/late-answer.ts';
 import { itemKey, type SmscLookupItem } from '#core/aws/messages/message-item.ts';
 import { getMessageItem, type MessageTable } from '#core/aws/messages/message-writes.ts';
@@ -38,12 +38,6 @@ const BY_ATTENTION = (() => {
   if (!index) throw new Error('the messages table defines no byAttention index');
   return index.indexName;
 })();
-
-/** The partition of orphans reported on `recipient` (E.164 or SMPP digits); undefined for no digits. */
-export function orphanAttention(recipient: string): string | undefined {
-  const digits = recipient.replace(/\D/g, '');
-  return digits === '' ? undefined : `orphan#${digits}`;
-}
 
 /** Lists an `unknown` message without SMSC ids for matching, as of `at` (ISO). */
 export function markForMatching(update: UpdateExpressionBuilder, at: string): void {

@@ -93,13 +93,10 @@ export const messageStatusChangedSchema = z
       .meta({ description: 'HLR lookup results, for kind hlr.', ...mayGrow('keys') }),
     report: z
       .object({
-        messageType: z
-          .string()
-          .optional()
-          .meta({
-            description:
-              'What the provider says the message was (TLV 0x2001 bits 0-3): sms, flash, binary, ...',
-          }),
+        messageType: z.string().optional().meta({
+          description:
+            'What the provider says the message was (TLV 0x2001 bits 0-3): sms, flash, binary, ...',
+        }),
         paidFromSecondBalance: z.boolean().optional().meta({ description: 'Paid from the second balance.' }),
         template: z.boolean().optional().meta({ description: 'Sent as a registered template.' }),
         templateType: z.string().optional().meta({ description: "The template's type, when it was one." }),

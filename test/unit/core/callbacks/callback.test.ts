@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CallbackError, callbackTargetProblem, postCallback } from '#lambdas/status-stream/callback.ts';
-import { verifySignature } from '#lambdas/status-stream/signature.ts';
+import { CallbackError, callbackTargetProblem, postCallback } from '#core/callbacks/callback.ts';
+import { verifySignature } from '#core/callbacks/signature.ts';
 
 describe('callbackTargetProblem', () => {
   it.each([

@@ -1,6 +1,6 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { MessageStatusChanged } from '#core/domain/events/message-status-changed.ts';
 import { MESSAGE_STATUSES } from '#core/domain/messages/message-state.ts';
-import type { MessageStatusChanged } from '#lambdas/status-stream/status-event.ts';
 
 // One callback to make: the body of a message on the callback queue. The stream handler writes it,
 // the callback worker reads it; the event is posted exactly as it was published to EventBridge.

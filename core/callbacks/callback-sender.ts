@@ -1,6 +1,6 @@
 import { DomainError } from '#core/domain/errors.ts';
+import type { MessageStatusChanged } from '#core/domain/events/message-status-changed.ts';
 import { callbackTargetProblem, postCallback } from './callback.ts';
-import type { MessageStatusChanged } from './status-event.ts';
 
 // The callback port: refuses targets this process must not reach, signs with the secret, posts.
 

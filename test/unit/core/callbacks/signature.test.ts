@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { signPayload, verifySignature } from '#lambdas/status-stream/signature.ts';
+import { signPayload, verifySignature } from '#core/callbacks/signature.ts';
 
 const SECRET = 'local-callback-secret-0123456789';
 const NOW = new Date('2025-01-01T00:00:00.000Z');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BindServiceConfigError } from '#bind-service/config.ts';
 import { classifyConnectFailure } from '#bind-service/dispatch/binds/connect-watch.ts';
-import { parseTlsSecret, resolveTls, tlsConfigOf } from '#bind-service/smpp/connection/tls-config.ts';
+import { parseTlsSecret, resolveTls, tlsConfigOf } from '#bind-service/tls-config.ts';
 
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
 
