@@ -35,6 +35,7 @@ const BASE: MessageStatusChanged = {
   read: false,
   clicked: false,
   hlr: null,
+  report: null,
   at: '2026-01-15T09:30:00.412Z',
 };
 
@@ -50,6 +51,14 @@ const BY_STATUS: readonly [MessageStatus, string, Partial<MessageStatusChanged>]
       sequence: 4,
       cost: '1.5000',
       mccmnc: '25001',
+      report: {
+        messageType: 'sms',
+        parts: 1,
+        submittedParts: 1,
+        deliveredParts: 1,
+        submitDate: '2026-01-15T09:30:00.000Z',
+        doneDate: '2026-01-15T09:30:00.000Z',
+      },
       at: '2026-01-15T09:30:02.108Z',
     },
   ],

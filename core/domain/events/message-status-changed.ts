@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MESSAGE_KINDS } from '#core/domain/messages/message-kinds.ts';
 import { MESSAGE_STATUSES } from '#core/domain/messages/message-state.ts';
+import { PROVIDER_MESSAGE_TYPES, TEMPLATE_TYPES } from '#core/domain/receipts/receipt.ts';
 
 // The status events' contract, in one place: the status Lambda builds every event through this
 // schema (lambdas/status-stream/status-event.ts), docs/events.md and docs/events/*.schema.json are
@@ -27,6 +28,28 @@ export const MESSAGE_STATUS_CHANGED_VERSION = 1;
 const mayGrow = (kind: 'values' | 'keys') => ({ 'x-may-grow': kind });
 
 const statusSchema = z.enum(MESSAGE_STATUSES);
+
+/** A receipt's details beyond the status (ProviderReport); shared with the API's message view. */
+export const providerReportSchema = z.object({
+  messageType: z
+    .enum(PROVIDER_MESSAGE_TYPES)
+    .optional()
+    .meta({
+      description: 'What the provider says the message was (TLV 0x2001 bits 0-3).',
+      ...mayGrow('values'),
+    }),
+  paidFromSecondBalance: z.boolean().optional().meta({ description: 'Paid from the second balance.' }),
+  template: z.boolean().optional().meta({ description: 'Sent as a registered template.' }),
+  templateType: z
+    .enum(TEMPLATE_TYPES)
+    .optional()
+    .meta({ description: "The template's type, when it was one.", ...mayGrow('values') }),
+  parts: z.number().int().optional().meta({ description: 'Parts the provider counted (TLV 0x2002).' }),
+  submittedParts: z.number().int().optional().meta({ description: 'Receipt `sub:`: parts submitted.' }),
+  deliveredParts: z.number().int().optional().meta({ description: 'Receipt `dlvrd:`: parts delivered.' }),
+  submitDate: z.string().optional().meta({ description: 'Receipt `submit date:`, ISO 8601 (read as UTC).' }),
+  doneDate: z.string().optional().meta({ description: 'Receipt `done date:`, ISO 8601 (read as UTC).' }),
+});
 
 export const messageStatusChangedSchema = z
   .object({
@@ -91,36 +114,10 @@ export const messageStatusChangedSchema = z
       .record(z.string(), z.string())
       .nullable()
       .meta({ description: 'HLR lookup results, for kind hlr.', ...mayGrow('keys') }),
-    report: z
-      .object({
-        messageType: z.string().optional().meta({
-          description:
-            'What the provider says the message was (TLV 0x2001 bits 0-3): sms, flash, binary, ...',
-        }),
-        paidFromSecondBalance: z.boolean().optional().meta({ description: 'Paid from the second balance.' }),
-        template: z.boolean().optional().meta({ description: 'Sent as a registered template.' }),
-        templateType: z.string().optional().meta({ description: "The template's type, when it was one." }),
-        parts: z.number().int().optional().meta({ description: 'Parts the provider counted (TLV 0x2002).' }),
-        submittedParts: z.number().int().optional().meta({ description: 'Receipt `sub:`: parts submitted.' }),
-        deliveredParts: z
-          .number()
-          .int()
-          .optional()
-          .meta({ description: 'Receipt `dlvrd:`: parts delivered.' }),
-        submitDate: z
-          .string()
-          .optional()
-          .meta({ description: 'Receipt `submit date:`, ISO 8601 (read as UTC).' }),
-        doneDate: z
-          .string()
-          .optional()
-          .meta({ description: 'Receipt `done date:`, ISO 8601 (read as UTC).' }),
-      })
-      .nullable()
-      .meta({
-        description: "What the provider's receipt said beyond the status; null before a receipt.",
-        ...mayGrow('keys'),
-      }),
+    report: providerReportSchema.nullable().meta({
+      description: "What the provider's receipt said beyond the status; null before a receipt.",
+      ...mayGrow('keys'),
+    }),
     at: z.iso
       .datetime()
       .meta({ description: 'When the change was recorded, ISO 8601 UTC; also the event `time`.' }),

@@ -43,20 +43,23 @@ export type ReceiptStat =
   | 'ENROUTE';
 /** How the message's state should move; `enroute` is not final. */
 export type ReceiptOutcome = 'delivered' | 'undelivered' | 'expired' | 'rejected' | 'unknown' | 'enroute';
-export type ProviderMessageType =
-  | 'sms'
-  | 'flash'
-  | 'binary'
-  | 'wap-push'
-  | 'hlr'
-  | 'ping'
-  | 'mms'
-  | 'call'
-  | 'mail'
-  | 'viber'
-  | 'social'
-  | 'unknown';
-export type TemplateType = 'service' | 'transactional' | 'authorization' | 'advertising';
+export const PROVIDER_MESSAGE_TYPES = [
+  'sms',
+  'flash',
+  'binary',
+  'wap-push',
+  'hlr',
+  'ping',
+  'mms',
+  'call',
+  'mail',
+  'viber',
+  'social',
+  'unknown',
+] as const;
+export type ProviderMessageType = (typeof PROVIDER_MESSAGE_TYPES)[number];
+export const TEMPLATE_TYPES = ['service', 'transactional', 'authorization', 'advertising'] as const;
+export type TemplateType = (typeof TEMPLATE_TYPES)[number];
 
 export interface HlrResult {
   imsi?: string;
@@ -149,7 +152,6 @@ const MESSAGE_TYPES: ReadonlyMap<number, ProviderMessageType> = new Map([
   [10, 'viber'],
   [12, 'social'],
 ]);
-const TEMPLATE_TYPES: readonly TemplateType[] = ['service', 'transactional', 'authorization', 'advertising'];
 const FLAG_SECOND_BALANCE = 1 << 5;
 const FLAG_TEMPLATE = 1 << 8;
 const EXTRA_READ = 2;

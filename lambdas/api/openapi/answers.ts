@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { providerReportSchema } from '#core/domain/events/message-status-changed.ts';
 import { MESSAGE_KINDS } from '#core/domain/messages/message-kinds.ts';
 import { MESSAGE_STATUSES } from '#core/domain/messages/message-state.ts';
 import { PRIORITIES } from '#core/domain/requests/message-schema.ts';
@@ -12,7 +13,7 @@ import type { MessageView } from '../use-cases/read-message.ts';
 // from TypeScript types, and the checks at the end of this file fail the type-check when a schema
 // here and the type a route answers with say different things.
 
-const ENCODINGS = ['gsm7', 'latin1', 'ucs2'] as const;
+const ENCODINGS = ['gsm7', 'latin1', 'ucs2', 'binary'] as const;
 
 const issue = z.object({
   code: z.string().meta({ description: 'machine-readable: required, invalid_phone_number, too_long, ...' }),
@@ -39,6 +40,7 @@ export const messageViewSchema = z.object({
   voice: z.string().optional(),
   bot: z.string().optional(),
   comment: z.string().optional(),
+  udh: z.string().optional().meta({ description: 'binary messages: the User Data Header, hex' }),
   priority: z.enum(PRIORITIES),
   status: z.enum(MESSAGE_STATUSES),
   encoding: z.enum(ENCODINGS),
@@ -56,6 +58,7 @@ export const messageViewSchema = z.object({
   read: z.boolean(),
   clicked: z.boolean(),
   hlr: z.record(z.string(), z.string()).nullable(),
+  report: providerReportSchema.nullable(),
   history: z
     .array(z.object({ status: z.enum(MESSAGE_STATUSES), at: z.string() }))
     .meta({ description: 'every status the message went through, oldest first' }),
