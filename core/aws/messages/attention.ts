@@ -5,7 +5,7 @@ import {
   setAcceptedAttention,
   UNKNOWN_ATTENTION,
 } from '#core/aws/messages/attention-marks.ts';
-import { ACCEPTED_SHARDS, acceptedAttention, itemKey } from '#core/aws/messages/message-item.ts';
+import { ACCEPTED_SHARDS, itemKey } from '#core/aws/messages/message-item.ts';
 import type { MessageTable, TransitionResult } from '#core/aws/messages/message-writes.ts';
 import { conditionalUpdate } from '#core/aws/messages/message-writes.ts';
 import { MESSAGES_TABLE } from '#core/aws/resources/resource-definitions.ts';

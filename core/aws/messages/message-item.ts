@@ -1,7 +1,7 @@
 import type { MessageRecord } from '#core/domain/messages/message-model.ts';
 import type { DeliveryChannel } from '#core/domain/provider/error-codes.ts';
 import type { PartOutcome } from '#core/domain/receipts/part-outcomes.ts';
-import type { DeliveryReceipt, ReceiptOutcome } from '#core/domain/receipts/receipt.ts';
+import type { DeliveryReceipt } from '#core/domain/receipts/receipt.ts';
 
 export type { PartOutcome };
 

@@ -101,8 +101,7 @@ export async function matchOrphanReceipt(
   options: MatchOptions,
 ): Promise<OrphanMatch> {
   const item = await getMessageItem(table, id);
-  if (!item || item.status !== 'unknown' || item.smscIds.length > 0 || item.parts !== 1)
-    return 'not-eligible';
+  if (item?.status !== 'unknown' || item.smscIds.length > 0 || item.parts !== 1) return 'not-eligible';
   const partition = orphanAttention(item.to);
   if (!partition || item.to.includes('@')) return 'not-eligible';
   const claimedAt = [...item.history].reverse().find((change) => change.status === 'submitting')?.at;
