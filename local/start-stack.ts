@@ -35,8 +35,8 @@ import {
   simulatedLogin,
   usesSimulator,
 } from '#local/stack-config.ts';
-import { statusHandler } from '#local/status-handler.ts';
-import { type StreamPoller, startStreamPoller } from '#local/stream-poller.ts';
+import { statusHandler } from '#local/streams/status-handler.ts';
+import { type StreamPoller, startStreamPoller } from '#local/streams/stream-poller.ts';
 import { startLocalSweeper } from '#local/sweeper-loop.ts';
 
 // The whole system on one machine (`npm start`, the stack integration tests, the pipeline benchmark):

@@ -10,7 +10,7 @@ import {
   messageStatusChangedSchema,
 } from '#core/domain/events/message-status-changed.ts';
 import { backoffSeconds } from '#lambdas/callbacks/attempt-policy.ts';
-import { STATUS_KIND, toEnvelope } from '#local/events-forwarder.ts';
+import { STATUS_KIND, toEnvelope } from '#local/streams/events-forwarder.ts';
 import { inboundExample, statusExamples } from './examples.ts';
 
 // docs/events.md is prose with generated sections between markers; this fills them from the code

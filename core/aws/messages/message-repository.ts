@@ -8,10 +8,16 @@ import {
   queryDueAccepted,
   rescheduleAccepted,
   unknownToQuery,
-} from '#core/aws/messages/attention.ts';
-import { setAcceptedAttention } from '#core/aws/messages/attention-marks.ts';
+} from '#core/aws/messages/attention/attention.ts';
+import { setAcceptedAttention } from '#core/aws/messages/attention/attention-marks.ts';
+import {
+  type MatchOptions,
+  matchOrphanReceipt,
+  nextMatchAt,
+  type OrphanMatch,
+  unmatchedToCheck,
+} from '#core/aws/messages/attention/orphan-receipts.ts';
 import { type BatchCounts, countBatch } from '#core/aws/messages/batch-counts.ts';
-import { type LateAnswer, type LateAnswerResult, recordLateAnswer } from '#core/aws/messages/late-answer.ts';
 import {
   type CreateAcceptedResult,
   createMessage,
@@ -26,13 +32,11 @@ import {
   transition,
 } from '#core/aws/messages/message-writes.ts';
 import {
-  type MatchOptions,
-  matchOrphanReceipt,
-  nextMatchAt,
-  type OrphanMatch,
-  unmatchedToCheck,
-} from '#core/aws/messages/orphan-receipts.ts';
-import { ReceiptApplier, type ReceiptResult } from '#core/aws/messages/receipt-applier.ts';
+  type LateAnswer,
+  type LateAnswerResult,
+  recordLateAnswer,
+} from '#core/aws/messages/receipts/late-answer.ts';
+import { ReceiptApplier, type ReceiptResult } from '#core/aws/messages/receipts/receipt-applier.ts';
 import {
   CLAIMED_BY,
   type LookupOptions,
@@ -47,10 +51,10 @@ import type { DeliveryReceipt } from '#core/domain/receipts/receipt.ts';
 import type { SmscIdBase } from '#core/domain/receipts/smsc-id.ts';
 
 export type { BatchCounts } from '#core/aws/messages/batch-counts.ts';
-export type { LateAnswer, LateAnswerResult } from '#core/aws/messages/late-answer.ts';
 export type { CreateAcceptedResult, IdempotencyInput } from '#core/aws/messages/message-creation.ts';
 export type { TransitionResult } from '#core/aws/messages/message-writes.ts';
-export type { ReceiptResult } from '#core/aws/messages/receipt-applier.ts';
+export type { LateAnswer, LateAnswerResult } from '#core/aws/messages/receipts/late-answer.ts';
+export type { ReceiptResult } from '#core/aws/messages/receipts/receipt-applier.ts';
 export type {
   LookupOptions,
   MarkSubmittedResult,

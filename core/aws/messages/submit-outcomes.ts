@@ -1,7 +1,7 @@
+import { markForMatching } from '#core/aws/messages/attention/orphan-receipts.ts';
 import type { LookupOwner } from '#core/aws/messages/lookup-writes.ts';
 import { type MessageTable, type TransitionResult, transition } from '#core/aws/messages/message-writes.ts';
-import { markForMatching } from '#core/aws/messages/orphan-receipts.ts';
-import type { ReceiptApplier } from '#core/aws/messages/receipt-applier.ts';
+import type { ReceiptApplier } from '#core/aws/messages/receipts/receipt-applier.ts';
 import { commitSubmitted, commitUnknownWithIds } from '#core/aws/messages/submitted-writes.ts';
 import type { UpdateExpressionBuilder } from '#core/aws/update-expression.ts';
 import type { MessageKind } from '#core/domain/messages/message-kinds.ts';

@@ -4,7 +4,7 @@ import {
   clearAttention,
   setAcceptedAttention,
   UNKNOWN_ATTENTION,
-} from '#core/aws/messages/attention-marks.ts';
+} from '#core/aws/messages/attention/attention-marks.ts';
 import { ACCEPTED_SHARDS, itemKey } from '#core/aws/messages/message-item.ts';
 import type { MessageTable, TransitionResult } from '#core/aws/messages/message-writes.ts';
 import { conditionalUpdate } from '#core/aws/messages/message-writes.ts';

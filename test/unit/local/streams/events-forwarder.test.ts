@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '#core/observability/json-logger.ts';
 import { memoryEventSink } from '#lambdas/status-stream/event-publishers.ts';
-import { eventsUrl, forwardingPublisher, STATUS_KIND, toEnvelope } from '#local/events-forwarder.ts';
+import { eventsUrl, forwardingPublisher, STATUS_KIND, toEnvelope } from '#local/streams/events-forwarder.ts';
 import { statusEvent } from '#test/unit/lambdas/callbacks/jobs.ts';
 
 // EVENTS_URL's checks and what the forwarder promises whatever the receiver does: the stack's own

@@ -3,7 +3,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SessionState } from '#bind-service/smpp/index.ts';
-import type { ConnectProblem } from './dispatch/binds/connect-watch.ts';
+import type { ConnectProblem } from '../dispatch/binds/connect-watch.ts';
 
 export interface HealthReport {
   status: 'ok' | 'unavailable';

@@ -1,11 +1,11 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailed, runDynamo } from '#core/aws/dynamo-errors.ts';
 import { RepositoryUnavailableError } from '#core/aws/errors.ts';
-import { orphanAttention } from '#core/aws/messages/attention-marks.ts';
+import { orphanAttention } from '#core/aws/messages/attention/attention-marks.ts';
 import { itemKey, type SmscLookupItem } from '#core/aws/messages/message-item.ts';
-import { applyReceiptToMessage } from '#core/aws/messages/message-receipts.ts';
 import type { MessageTable, TransitionResult } from '#core/aws/messages/message-writes.ts';
-import { applySingleIdReceipt } from '#core/aws/messages/single-id-receipt.ts';
+import { applyReceiptToMessage } from '#core/aws/messages/receipts/message-receipts.ts';
+import { applySingleIdReceipt } from '#core/aws/messages/receipts/single-id-receipt.ts';
 import { UpdateExpressionBuilder } from '#core/aws/update-expression.ts';
 import type { DeliveryReceipt } from '#core/domain/receipts/receipt.ts';
 import { normaliseSmscId, type SmscIdBase } from '#core/domain/receipts/smsc-id.ts';

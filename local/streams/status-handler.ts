@@ -13,8 +13,13 @@ import {
 import { handleStreamRecords, type StatusStreamPorts } from '#lambdas/status-stream/handle-records.ts';
 import type { DynamoDbStreamRecord } from '#lambdas/status-stream/stream-event.ts';
 import { createEventFeed } from '#local/event-feed.ts';
-import { eventsUrl, forwardingPublisher, INBOUND_KIND, STATUS_KIND } from '#local/events-forwarder.ts';
 import { LOCAL_REGION } from '#local/resources.ts';
+import {
+  eventsUrl,
+  forwardingPublisher,
+  INBOUND_KIND,
+  STATUS_KIND,
+} from '#local/streams/events-forwarder.ts';
 
 // The status Lambda's handler with local ports, fed by the stream pollers of both tables: events go
 // to a configured EventBridge bus (with the developer's own AWS credentials), else to the given sink

@@ -16,7 +16,7 @@ import {
   recordIdentifier,
   type StreamBatchResponse,
 } from '#lambdas/status-stream/stream-event.ts';
-import { toLambdaRecord } from '#local/stream-records.ts';
+import { toLambdaRecord } from '#local/streams/stream-records.ts';
 
 // What Lambda's event source mapping does in AWS, for DynamoDB Local: read every shard of the table's
 // stream in order, hand batches to the status handler, and retry the records it reports as failed

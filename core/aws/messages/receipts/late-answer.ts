@@ -1,5 +1,5 @@
 import { RepositoryUnavailableError } from '#core/aws/errors.ts';
-import { markForQuery } from '#core/aws/messages/attention-marks.ts';
+import { markForQuery } from '#core/aws/messages/attention/attention-marks.ts';
 import { commitWithLookups } from '#core/aws/messages/lookup-writes.ts';
 import { type MessageItem, smscIdCountOf } from '#core/aws/messages/message-item.ts';
 import {
@@ -8,7 +8,7 @@ import {
   type MessageTable,
   recordStatus,
 } from '#core/aws/messages/message-writes.ts';
-import type { ReceiptApplier } from '#core/aws/messages/receipt-applier.ts';
+import type { ReceiptApplier } from '#core/aws/messages/receipts/receipt-applier.ts';
 import { UpdateExpressionBuilder } from '#core/aws/update-expression.ts';
 import type { MessageError } from '#core/domain/messages/message-model.ts';
 import { channelOf } from '#core/domain/receipts/receipt-fields.ts';

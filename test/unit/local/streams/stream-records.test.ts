@@ -1,7 +1,7 @@
 import type { _Record } from '@aws-sdk/client-dynamodb-streams';
 import { describe, expect, it } from 'vitest';
 import { statusChangeOf } from '#lambdas/status-stream/status-event.ts';
-import { toLambdaRecord } from '#local/stream-records.ts';
+import { toLambdaRecord } from '#local/streams/stream-records.ts';
 
 // The local poller must hand the handler what Lambda would: the same JSON shape, not SDK objects.
 

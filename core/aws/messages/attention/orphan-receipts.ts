@@ -1,10 +1,10 @@
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailed, runDynamo } from '#core/aws/dynamo-errors.ts';
-import { clearAttention, orphanAttention } from '#core/aws/messages/attention-marks.ts';
-import { recordLateAnswer } from '#core/aws/messages/late-answer.ts';
+import { clearAttention, orphanAttention } from '#core/aws/messages/attention/attention-marks.ts';
 import { itemKey, type SmscLookupItem } from '#core/aws/messages/message-item.ts';
 import { getMessageItem, type MessageTable } from '#core/aws/messages/message-writes.ts';
-import type { ReceiptApplier } from '#core/aws/messages/receipt-applier.ts';
+import { recordLateAnswer } from '#core/aws/messages/receipts/late-answer.ts';
+import type { ReceiptApplier } from '#core/aws/messages/receipts/receipt-applier.ts';
 import { MESSAGES_TABLE } from '#core/aws/resources/resource-definitions.ts';
 import { UpdateExpressionBuilder } from '#core/aws/update-expression.ts';
 import { quotedText } from '#core/domain/receipts/receipt.ts';

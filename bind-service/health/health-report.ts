@@ -1,10 +1,10 @@
 // The body of /healthz, read from the parts the service composed: binds (with a TLS problem when a
 // bind keeps failing its handshake), lane lag, the limiter's rate and the dispatch counters.
 import type { SmppClient } from '#bind-service/smpp/index.ts';
-import type { ConnectWatch } from './dispatch/binds/connect-watch.ts';
-import type { RateLimiter } from './dispatch/flow/rate-limiter.ts';
-import type { DispatchStats } from './dispatch/flow/stats.ts';
-import type { Lanes } from './dispatch/intake/lanes.ts';
+import type { ConnectWatch } from '../dispatch/binds/connect-watch.ts';
+import type { RateLimiter } from '../dispatch/flow/rate-limiter.ts';
+import type { DispatchStats } from '../dispatch/flow/stats.ts';
+import type { Lanes } from '../dispatch/intake/lanes.ts';
 import type { HealthReport } from './health.ts';
 
 export interface HealthSources {
