@@ -32,7 +32,7 @@ import { UnreadableImageError } from '#lambdas/status-stream/status-event.ts';
 import { DynamoDbLocalStartError } from '#local/dynamodb-local.ts';
 import { SessionGoneError } from '#local/smsc-simulator/sessions/session.ts';
 import { AppConfigError } from '../../../../cdk/app-config.ts';
-import { BindLimitsError } from '../../../../cdk/constructs/bind-limits.ts';
+import { BindLimitsError } from '../../../../cdk/constructs/compute/bind-limits.ts';
 
 const BRANCHES = { DomainError, AdapterError, ConfigError } as const;
 type Branch = keyof typeof BRANCHES;

@@ -4,11 +4,11 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ENTRIES, PROJECT_ROOT } from '../paths.ts';
-import type { ResourceConsumer } from './consumer.ts';
-import { waiveControl } from './controls.ts';
+import { ENTRIES, PROJECT_ROOT } from '../../paths.ts';
+import type { ResourceConsumer } from '../messaging/consumer.ts';
+import { waiveControl } from '../platform/controls.ts';
+import { createLogGroup, type LogSettings } from '../platform/log-group.ts';
 import { cdkBundlingOptions } from './lambda-bundling.ts';
-import { createLogGroup, type LogSettings } from './log-group.ts';
 
 // The one place Lambda defaults live (convention 7): Node 22 on ARM64, esbuild bundle, X-Ray,
 // a log group with retention, and a role of its own with no managed policies, so that each function

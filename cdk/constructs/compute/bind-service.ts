@@ -6,13 +6,13 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { VAR } from '#core/config/variables.ts';
-import { ENTRIES, PROJECT_ROOT } from '../paths.ts';
+import { ENTRIES, PROJECT_ROOT } from '../../paths.ts';
+import { bindSecretArn, type ResourceConsumer } from '../messaging/consumer.ts';
+import type { MessageStore } from '../messaging/message-store.ts';
+import type { SendQueues } from '../messaging/queues.ts';
+import { waiveControl } from '../platform/controls.ts';
+import { createLogGroup, type LogSettings } from '../platform/log-group.ts';
 import { type SessionPlan, stopTimeoutSeconds } from './bind-limits.ts';
-import { bindSecretArn, type ResourceConsumer } from './consumer.ts';
-import { waiveControl } from './controls.ts';
-import { createLogGroup, type LogSettings } from './log-group.ts';
-import type { MessageStore } from './message-store.ts';
-import type { SendQueues } from './queues.ts';
 
 // The always-on bind-service (bind-service/main.ts) on Fargate ARM64 in the private subnets: its SMPP
 // connections leave through the NAT's fixed IP. Deployments follow the session plan so that two

@@ -2,8 +2,8 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { LANES, type Lane, QUEUES } from '#core/aws/resources/resource-definitions.ts';
 import { VAR, type VariableName } from '#core/config/variables.ts';
+import { toDeadLetterQueueProps, toQueueProps } from '../platform/resource-mapping.ts';
 import type { ResourceConsumer } from './consumer.ts';
-import { toDeadLetterQueueProps, toQueueProps } from './resource-mapping.ts';
 
 // The two send lanes (urgent, bulk), each with its dead-letter queue, from the shared definitions.
 

@@ -5,12 +5,12 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { CALLBACK_QUEUE } from '#core/aws/resources/resource-definitions.ts';
 import { VAR } from '#core/config/variables.ts';
-import { ENTRIES } from '../paths.ts';
+import { ENTRIES } from '../../paths.ts';
+import { NodeFunction } from '../compute/node-function.ts';
+import type { LogSettings } from '../platform/log-group.ts';
+import { toDeadLetterQueueProps, toQueueProps } from '../platform/resource-mapping.ts';
 import { bindSecretArn, type ResourceConsumer } from './consumer.ts';
-import type { LogSettings } from './log-group.ts';
 import type { MessageStore } from './message-store.ts';
-import { NodeFunction } from './node-function.ts';
-import { toDeadLetterQueueProps, toQueueProps } from './resource-mapping.ts';
 
 // Signed status callbacks, one queue job per (message, change): the status stream queues them, the
 // worker (lambdas/callbacks) posts each, records the outcome on the message and backs off on its own,

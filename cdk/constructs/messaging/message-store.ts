@@ -8,8 +8,8 @@ import {
   type TableDefinition,
 } from '#core/aws/resources/resource-definitions.ts';
 import { VAR, type VariableName } from '#core/config/variables.ts';
+import { toGlobalSecondaryIndexProps, toTableProps } from '../platform/resource-mapping.ts';
 import type { ResourceConsumer } from './consumer.ts';
-import { toGlobalSecondaryIndexProps, toTableProps } from './resource-mapping.ts';
 
 // The messages table (records, receipt lookups, idempotency records, the bind lease; its stream feeds
 // the status consumer) and the inbound table, built from the shared definitions.

@@ -5,13 +5,13 @@ import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources'
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { VAR } from '#core/config/variables.ts';
-import { ENTRIES } from '../paths.ts';
+import { ENTRIES } from '../../paths.ts';
+import { NodeFunction } from '../compute/node-function.ts';
+import type { LogSettings } from '../platform/log-group.ts';
+import { DEAD_LETTER_QUEUE } from '../platform/resource-mapping.ts';
 import type { CallbackDelivery } from './callbacks.ts';
 import type { ResourceConsumer } from './consumer.ts';
-import type { LogSettings } from './log-group.ts';
 import type { MessageStore } from './message-store.ts';
-import { NodeFunction } from './node-function.ts';
-import { DEAD_LETTER_QUEUE } from './resource-mapping.ts';
 
 // The status consumer (lambdas/status-stream) on the messages table's stream: state changes become
 // EventBridge events and callback jobs (posted by the callback worker, callbacks.ts); and on the

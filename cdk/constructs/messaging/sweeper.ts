@@ -6,12 +6,12 @@ import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { VAR } from '#core/config/variables.ts';
-import { ENTRIES } from '../paths.ts';
-import type { LogSettings } from './log-group.ts';
+import { ENTRIES } from '../../paths.ts';
+import { NodeFunction } from '../compute/node-function.ts';
+import type { LogSettings } from '../platform/log-group.ts';
+import { DEAD_LETTER_QUEUE } from '../platform/resource-mapping.ts';
 import type { MessageStore } from './message-store.ts';
-import { NodeFunction } from './node-function.ts';
 import type { SendQueues } from './queues.ts';
-import { DEAD_LETTER_QUEUE } from './resource-mapping.ts';
 
 // The sweeper (lambdas/sweeper) on an EventBridge schedule: `accepted` records whose enqueue never
 // happened are found in the messages table's byAttention index and enqueued again on their lane.

@@ -4,7 +4,7 @@ import type { Construct } from 'constructs';
 import { LANES } from '#core/aws/resources/resource-definitions.ts';
 import { DETAIL_TYPES, EVENT_SOURCE } from '#core/domain/events/message-status-changed.ts';
 import type { MessageStatus } from '#core/domain/messages/message-state.ts';
-import type { SmsApi } from './api.ts';
+import type { SmsApi } from '../compute/api.ts';
 import type { SendQueues } from './queues.ts';
 
 // What another team's CDK code calls on SmsSender: subscribe to status events (an EventBridge rule

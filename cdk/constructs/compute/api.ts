@@ -2,8 +2,8 @@ import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { waiveControl } from './controls.ts';
-import { createLogGroup, type LogSettings } from './log-group.ts';
+import { waiveControl } from '../platform/controls.ts';
+import { createLogGroup, type LogSettings } from '../platform/log-group.ts';
 import type { NodeFunction } from './node-function.ts';
 
 // The HTTPS front door: a regional REST API, SigV4 (IAM) on every method, a resource policy that only

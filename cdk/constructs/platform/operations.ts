@@ -6,7 +6,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { VAR } from '#core/config/variables.ts';
-import type { NodeFunction } from './node-function.ts';
+import type { NodeFunction } from '../compute/node-function.ts';
 
 // Alarms and one dashboard for what an operator must act on (docs/operations.md has the runbook and
 // the EMF contract of the bind-service metrics used here).
