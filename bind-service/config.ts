@@ -22,6 +22,7 @@ import { SMSC_ID_BASES, type SmscIdBase } from '#core/domain/receipts/smsc-id.ts
 import { isValidSenderId, SENDER_ID_RULE } from '#core/domain/requests/sender-id.ts';
 import { BindServiceConfigError, CONFIG_SOURCE, configError } from './config-error.ts';
 import type { LogLevel } from './logger.ts';
+import { withSmscBlock } from './smsc-block/load-block.ts';
 import { type TlsConfig, tlsConfigOf, tlsVariables } from './tls-config.ts';
 
 /** Where the SMPP login comes from: inline variables (local mode) or a Secrets Manager secret. */
@@ -102,7 +103,9 @@ const MAX_DRAIN_SECONDS = 110;
 const seconds = z.coerce.number().positive();
 const port = z.coerce.number().int().min(1).max(65_535);
 
-const envSchema = z.object({
+export const envSchema = z.object({
+  // Read by withSmscBlock before this schema sees the variables it sets.
+  [VAR.SMPP_CONFIG_FILE]: z.string().min(1).optional(),
   [VAR.SMPP_HOST]: z.string().min(1),
   [VAR.SMPP_PORT]: port.optional(),
   [VAR.SMPP_BACKUP_HOST]: z.string().min(1).optional(),
@@ -177,9 +180,20 @@ function credentialsOf(vars: Vars): SmppCredentialsSource {
   return { kind: 'inline', systemId: vars.SMPP_SYSTEM_ID, password: vars.SMPP_PASSWORD };
 }
 
-/** One validated config from the environment; throws BindServiceConfigError naming the variables. */
+/**
+ * One validated config from the environment and the block SMPP_CONFIG_FILE names, if any; throws
+ * BindServiceConfigError naming the variables (and the block's file and line) at fault.
+ */
 export function loadConfig(env: Env): BindServiceConfig {
-  const vars = loadEnv(envSchema, env, CONFIG_SOURCE);
+  const block = withSmscBlock(env);
+  try {
+    return configOf(loadEnv(envSchema, block.env, CONFIG_SOURCE));
+  } catch (error) {
+    return block.explain(error);
+  }
+}
+
+function configOf(vars: Vars): BindServiceConfig {
   const { flags } = vars.SMPP_SYSTEM_TYPE;
   // Without MCON a second bind with the same login ends the first one (SPEC §2).
   if (vars.SMPP_BINDS > (flags.mcon ?? 1)) {

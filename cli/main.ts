@@ -3,6 +3,7 @@ import { batchCommand } from './commands/batch.ts';
 import { dlqCommand } from './commands/dlq.ts';
 import { sendCommand } from './commands/send.ts';
 import { simulatorCommand } from './commands/simulator.ts';
+import { startCommand } from './commands/start.ts';
 import { statusCommand } from './commands/status.ts';
 import { tailCommand } from './commands/tail.ts';
 import { DEFAULT_ENDPOINT, reportError } from './context.ts';
@@ -29,6 +30,7 @@ program.addCommand(tailCommand());
 program.addCommand(batchCommand());
 program.addCommand(dlqCommand());
 program.addCommand(simulatorCommand());
+program.addCommand(startCommand());
 
 try {
   await program.parseAsync(process.argv);

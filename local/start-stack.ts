@@ -3,6 +3,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import { loadConfig as loadBindServiceConfig } from '#bind-service/config.ts';
 import { bindServiceLogger } from '#bind-service/logger.ts';
 import { type BindService, startBindService } from '#bind-service/service.ts';
+import { withSmscBlock } from '#bind-service/smsc-block/load-block.ts';
 import { createDynamoDbClients, createSqsClient } from '#core/aws/clients.ts';
 import { sqsCallbackEnqueuer } from '#core/aws/queues/callback-job.ts';
 import type { QueueNames, TableNames } from '#core/aws/resources/resource-definitions.ts';
@@ -46,7 +47,8 @@ import { startLocalSweeper } from '#local/sweeper-loop.ts';
 
 export interface LocalStackOptions {
   /**
-   * SMPP_*, MAX_PARTS, LOG_LEVEL, CALLBACK_SIGNING_SECRET, EVENT_BUS_NAME, EVENTS_URL, SWEEP_*;
+   * SMPP_* (SMPP_CONFIG_FILE: the provider's Kannel block), MAX_PARTS, LOG_LEVEL,
+   * CALLBACK_SIGNING_SECRET, EVENT_BUS_NAME, EVENTS_URL, SWEEP_*;
    * `npm start` passes process.env.
    */
   env?: Env;
@@ -94,7 +96,9 @@ export interface LocalStack {
 type Stopper = { name: string; stop: () => Promise<void> | void };
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
-  const env = options.env ?? {};
+  // SMPP_CONFIG_FILE's block becomes SMPP_* variables here, so every component (the API reads
+  // SMPP_SYSTEM_TYPE too) and the choice of the simulator see the same settings as the bind-service.
+  const env = withSmscBlock(options.env ?? {}).env;
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
   // Each part logs under its own service name, in the one format, to the same writer.
   const stackLog = createLogger({ service: 'local-stack', write });

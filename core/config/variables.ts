@@ -5,6 +5,8 @@
 
 export const VARIABLES = {
   // SMSC connection and account (bind-service)
+  SMPP_CONFIG_FILE:
+    'a file holding the provider’s Kannel `group = smsc` block, read as the SMPP_* variables its keys stand for',
   SMPP_HOST: 'the SMSC host; locally, unset means the embedded simulator',
   SMPP_PORT: 'the SMSC port; default 3700, or 3443 with SMPP_TLS',
   SMPP_BACKUP_HOST: 'a second SMSC host on the same port, tried when the first fails',

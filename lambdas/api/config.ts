@@ -16,7 +16,7 @@ import type { AntiLoopSettings } from '#core/domain/provider/anti-loop.ts';
 // local server) at boot with the variable's name, rather than failing the first request. That holds
 // for SMPP_SYSTEM_TYPE too: a value the bind-service would refuse must not be promised in a 202.
 
-const envSchema = z.object({
+export const envSchema = z.object({
   [VAR.MESSAGES_TABLE]: z.string().min(1),
   [VAR.URGENT_QUEUE_URL]: z.url(),
   [VAR.BULK_QUEUE_URL]: z.url(),

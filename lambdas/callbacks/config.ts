@@ -7,7 +7,7 @@ import { ConfigError } from '#core/domain/errors.ts';
 // The callback worker's settings, read once at cold start; a missing or bad variable fails the init
 // phase with its name instead of failing every batch.
 
-const envSchema = z.object({
+export const envSchema = z.object({
   [VAR.CALLBACK_QUEUE_URL]: z.string().min(1),
   [VAR.MESSAGES_TABLE]: z.string().min(1),
   // Local mode gives the secret itself; in AWS it is read from Secrets Manager once per cold start.

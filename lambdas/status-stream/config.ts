@@ -8,7 +8,7 @@ import { ConfigError } from '#core/domain/errors.ts';
 // phase with its name instead of failing every batch. It signs nothing: callbacks are queued for the
 // callback worker (lambdas/callbacks), which holds the signing secret.
 
-const envSchema = z.object({
+export const envSchema = z.object({
   [VAR.EVENT_BUS_NAME]: z.string().min(1),
   [VAR.CALLBACK_QUEUE_URL]: z.string().min(1),
   [VAR.AWS_REGION]: z.string().min(1),

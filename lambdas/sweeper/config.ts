@@ -5,7 +5,7 @@ import type { SweepOptions } from './sweep.ts';
 // The sweeper's settings, read once at cold start (and by `npm start`): a bad value stops it naming
 // the variable.
 
-const envSchema = z.object({
+export const envSchema = z.object({
   [VAR.MESSAGES_TABLE]: z.string().min(1),
   [VAR.URGENT_QUEUE_URL]: z.url(),
   [VAR.BULK_QUEUE_URL]: z.url(),

@@ -22,6 +22,7 @@ export interface ResolvedOptions {
   hlr: (destination: string) => HlrRecord;
   firstMessageId: number;
   unbindGraceMs: number;
+  idPadding: { answer: number; receipt: number };
 }
 
 export const DEFAULT_RATE = 30;
@@ -52,6 +53,7 @@ export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
     hlr: options.hlr ?? ((destination) => network.hlr(destination)),
     firstMessageId: options.firstMessageId ?? 100_000,
     unbindGraceMs: options.unbindGraceMs ?? 200,
+    idPadding: { answer: options.idPadding?.answer ?? 0, receipt: options.idPadding?.receipt ?? 0 },
   };
   if (options.tls) resolved.tls = options.tls;
   return resolved;

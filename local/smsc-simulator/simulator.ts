@@ -189,6 +189,11 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
     for (const session of this.registry.sessions(systemId)) this.endSession(session, 'kicked');
   }
 
+  /** Writes raw bytes to every session of the login (a malformed PDU, for fault tests). */
+  sendRaw(systemId: string, bytes: Buffer): void {
+    for (const session of this.registry.sessions(systemId)) session.writeRaw(bytes);
+  }
+
   /** The login's sessions stop answering enquire_link (until clearFaults or `false`). */
   stopAnsweringEnquireLink(systemId: string, stop = true): void {
     if (stop) this.silentEnquireLink.add(systemId);

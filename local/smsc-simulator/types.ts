@@ -8,6 +8,8 @@ export interface SimulatorAccount {
 }
 
 export type ReceiptStat = 'DELIVRD' | 'UNDELIV' | 'EXPIRED' | 'REJECTD';
+/** A receipt's `stat:`: a final one, or ENROUTE (the provider's intermediate report). */
+export type ReceiptStatText = ReceiptStat | 'ENROUTE';
 
 export interface Outcome {
   stat: ReceiptStat;
@@ -16,6 +18,9 @@ export interface Outcome {
   delayMs?: number;
   /** Sends a second receipt (same id, DELIVRD) with the provider's extra-status TLV: 2 read, 4 clicked. */
   followUp?: 'read' | 'clicked';
+  /** More receipts for the same id after the first, one `receiptDelayMs` apart: the same stat again
+   * (a duplicate) or ENROUTE after a final one (a regression), as a misbehaving SMSC sends them. */
+  laterReceipts?: ReceiptStatText[];
   /** Bits OR-ed into TLV 0x2001 besides the type: 1 << 5 second balance, 1 << 8 template, 9-10 its type. */
   flags?: number;
 }
@@ -85,6 +90,9 @@ export interface SimulatorOptions {
   firstMessageId?: number;
   /** How long a kicked session may take to answer unbind before its socket is destroyed. Default 200. */
   unbindGraceMs?: number;
+  /** Zero-pads message ids to this many digits in submit_sm_resp (`answer`) or in receipts
+   * (`receipt`), as some SMSCs spell them. Default none. */
+  idPadding?: { answer?: number; receipt?: number };
 }
 
 export interface ReceivedSubmit {
@@ -181,7 +189,7 @@ export interface ReceiptEvent {
   messageId: string;
   sessionId: number;
   systemId: string;
-  stat: ReceiptStat;
+  stat: ReceiptStatText;
   err: number;
   attempt: number;
 }

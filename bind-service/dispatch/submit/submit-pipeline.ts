@@ -5,7 +5,8 @@
 // The claim comes as late as possible: a message waiting for its turn is not claimed, so a stop or
 // crash meanwhile leaves it `accepted` and SQS simply delivers it again. A message claimed before (an
 // SQS redelivery, or a copy of the send) is deleted, never sent again; the claim names the queue
-// message that holds it, so only that message's own redelivery may declare the outcome unknown.
+// message (and the receive) that holds it, so only that message's own redelivery may declare the
+// outcome unknown, and a retried claim write recognises the claim it made itself.
 // A valid message that cannot go now is given back with a growing pause (give-back.ts) until its
 // validity passes, then it ends `expired` (expiry.ts); only invalid messages are dead-lettered.
 // The rate token comes AFTER the claim, right before the SUBMIT_SM: a token taken first would wait
@@ -13,6 +14,7 @@
 // wire together, above the account's rate (the SMSC then answers ESME_RTHROTTLED). The claim gate
 // keeps the messages claimed ahead of their token few.
 
+import { createHash } from 'node:crypto';
 import type { SourceAddressRules } from '#bind-service/smpp/index.ts';
 import { DuplicateMessageIdError } from '#core/aws/errors.ts';
 import type { Lane } from '#core/aws/resources/resource-definitions.ts';
@@ -217,7 +219,10 @@ export class SubmitPipeline {
   private async claim(id: string, parsed: Valid, held: HeldMessage, queue: LaneQueue): Promise<Claim> {
     const { messages, log, stats } = this.deps;
     const context = { lane: held.lane, id, sqsMessageId: held.sqsMessageId };
-    const claim = () => messages.claimForSubmit(id, held.sqsMessageId);
+    // The holder names this receive: a retried claim write then recognises its own committed claim,
+    // while a later receive of the same queue message does not (its worker stopped: `unknown`).
+    const holder = `${held.sqsMessageId}#${receiveTag(held.receiptHandle)}`;
+    const claim = () => messages.claimForSubmit(id, holder);
     let result = await retryTransient(claim, this.deps.writeRetry);
     if (result === 'not-found') {
       // Published straight to SQS (with or without an id): nobody recorded it yet.
@@ -281,4 +286,9 @@ export class SubmitPipeline {
       return false;
     }
   }
+}
+
+/** A short tag for one receive: SQS gives every receive of a message its own receipt handle. */
+function receiveTag(receiptHandle: string): string {
+  return createHash('sha256').update(receiptHandle).digest('base64url').slice(0, 12);
 }

@@ -120,7 +120,7 @@ export class MessageRepository {
 
   /**
    * accepted → submitting. 'already-claimed' for any later status: a copy or a redelivery, not sent.
-   * `holder`: the queue message (SQS MessageId) whose delivery claims it; see markUnknownIfClaimedBy.
+   * `holder`: the receive that claims it, `<SQS MessageId>#<receive>`; see markUnknownIfClaimedBy.
    * A redelivery means the task that claimed it may have died, e.g. between its `submitted` write and
    * applying the receipts that had come early: those are applied now. The record leaves the
    * sweeper's index in the same write (recordStatus clears `attention`).
@@ -135,6 +135,12 @@ export class MessageRepository {
     } catch (error) {
       if (error instanceof MessageNotFoundError) return 'not-found';
       throw error;
+    }
+    // A retry of a claim write that committed but whose answer was lost (a timeout) finds its own
+    // claim: the holder names one receive, so only that same receive can match it.
+    if (holder !== undefined) {
+      const item = await getMessageItem(this.table, id);
+      if (item?.status === 'submitting' && item.claimedBy === holder) return 'claimed';
     }
     await this.applyParkedReceipts(id);
     return 'already-claimed';

@@ -129,7 +129,10 @@ export class SubmitOutcomeWrites {
         update.set('error', note);
         markForMatching(update, at);
         const claimedBy = update.name(CLAIMED_BY);
-        update.condition(`attribute_not_exists(${claimedBy}) OR ${claimedBy} = ${update.value(holder)}`);
+        // The claim's holder is `<queue message id>#<receive>`: any receive of this queue message.
+        update.condition(
+          `attribute_not_exists(${claimedBy}) OR ${claimedBy} = ${update.value(holder)} OR begins_with(${claimedBy}, ${update.value(`${holder}#`)})`,
+        );
       },
     });
   }

@@ -1,7 +1,7 @@
 // Builds the DELIVER_SM a receipt travels in: the report text plus the standard and provider TLVs.
 import { type PduFields, PROVIDER_TLV } from '#bind-service/smpp/codec.ts';
 import { kindFlags } from '../messages/kinds.ts';
-import type { HlrRecord, MessageKind, ReceiptStat } from '../types.ts';
+import type { HlrRecord, MessageKind, ReceiptStatText } from '../types.ts';
 import {
   formatCost,
   formatHlrText,
@@ -28,7 +28,7 @@ export interface ReceiptSubject {
 }
 
 export interface ReceiptDetails {
-  stat: ReceiptStat;
+  stat: ReceiptStatText;
   err: number;
   doneAt: number;
   pricePerPart: number;

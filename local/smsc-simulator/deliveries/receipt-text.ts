@@ -1,7 +1,7 @@
 // The provider's receipt formats: the delivery-report text, the HLR answer text, and the values of
 // the standard and provider TLVs carried with them.
 
-import type { HlrRecord, ReceiptStat } from '../types.ts';
+import type { HlrRecord, ReceiptStatText } from '../types.ts';
 import { encodeCp1251 } from './cp1251.ts';
 
 /** SMPP 3.4 message_state values. */
@@ -13,8 +13,10 @@ export const MESSAGE_STATE = {
   REJECTED: 8,
 } as const;
 
-export function messageStateOf(stat: ReceiptStat): number {
+export function messageStateOf(stat: ReceiptStatText): number {
   switch (stat) {
+    case 'ENROUTE':
+      return MESSAGE_STATE.ENROUTE;
     case 'DELIVRD':
       return MESSAGE_STATE.DELIVERED;
     case 'EXPIRED':
@@ -48,7 +50,7 @@ export interface ReceiptTextFields {
   delivered: number;
   submittedAt: number;
   doneAt: number;
-  stat: ReceiptStat;
+  stat: ReceiptStatText;
   err: number;
 }
 
@@ -75,7 +77,7 @@ export function urlencode(value: string): string {
   return out;
 }
 
-export function formatHlrText(id: string, stat: ReceiptStat, err: number, hlr: HlrRecord): string {
+export function formatHlrText(id: string, stat: ReceiptStatText, err: number, hlr: HlrRecord): string {
   return (
     `id:${id} stat:${stat} err:${pad(err, 3)} imsi:${hlr.imsi} msc:${hlr.msc} mcc:${hlr.mcc} ` +
     `mnc:${hlr.mnc} cn:${urlencode(hlr.country)} net:${urlencode(hlr.network)} ` +

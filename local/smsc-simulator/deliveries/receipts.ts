@@ -3,13 +3,13 @@
 import { type PduFields, smpp } from '#bind-service/smpp/codec.ts';
 import type { SessionRegistry } from '../sessions/registry.ts';
 import type { TimerSet } from '../timers.ts';
-import type { ReceiptEvent, ReceiptStat, SimulatorStats } from '../types.ts';
+import type { ReceiptEvent, ReceiptStatText, SimulatorStats } from '../types.ts';
 
 export interface ReceiptJob {
   systemId: string;
   preferredSessionId: number;
   messageId: string;
-  stat: ReceiptStat;
+  stat: ReceiptStatText;
   err: number;
   fields: PduFields;
   attempt: number;

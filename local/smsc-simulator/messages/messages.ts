@@ -6,7 +6,7 @@ import { type ReceiptSubject, receiptFields } from '../deliveries/receipt-pdu.ts
 import { MESSAGE_STATE, messageStateOf } from '../deliveries/receipt-text.ts';
 import type { ReceiptDispatcher } from '../deliveries/receipts.ts';
 import type { ResolvedOptions } from '../options.ts';
-import type { MessageKind, Outcome, ReceivedMessage, SimulatorStats } from '../types.ts';
+import type { MessageKind, Outcome, ReceiptStatText, ReceivedMessage, SimulatorStats } from '../types.ts';
 import { billedParts } from './billing.ts';
 import { classifyText, isFlash } from './kinds.ts';
 import type { AssembledPart, MessageHead } from './multipart.ts';
@@ -138,6 +138,10 @@ export class MessageBook {
         const extraStatus = EXTRA_STATUS[outcome.followUp];
         this.schedule(head, subject, 'DELIVRD', 0, delayMs + this.deps.options.receiptDelayMs, extraStatus);
       }
+      for (const [index, stat] of (outcome.laterReceipts ?? []).entries()) {
+        const err = stat === 'ENROUTE' ? 0 : (outcome.err ?? 0);
+        this.schedule(head, subject, stat, err, delayMs + (index + 1) * this.deps.options.receiptDelayMs);
+      }
     }
   }
 
@@ -159,14 +163,16 @@ export class MessageBook {
   private schedule(
     head: MessageHead,
     subject: ReceiptSubject,
-    stat: Outcome['stat'],
+    stat: ReceiptStatText,
     err: number,
     delayMs: number,
     extraStatus?: number,
     flags?: number,
   ): void {
     const { options } = this.deps;
-    const fields = receiptFields(subject, {
+    const width = options.idPadding.receipt;
+    const spelled = width > 0 ? { ...subject, messageId: subject.messageId.padStart(width, '0') } : subject;
+    const fields = receiptFields(spelled, {
       ...(flags === undefined ? {} : { flags }),
       stat,
       err,

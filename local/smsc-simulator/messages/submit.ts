@@ -250,7 +250,8 @@ export class SubmitHandler {
     { delayMs, withoutId }: AnswerStyle,
   ): void {
     // withoutId: accepted (recorded, receipt sent under its id) but answered with an empty message_id.
-    const response = pdu.response({ message_id: withoutId ? '' : messageId });
+    const spelled = messageId.padStart(this.deps.options.idPadding.answer, '0');
+    const response = pdu.response({ message_id: withoutId ? '' : spelled });
     if (delayMs <= 0) {
       session.send(response);
       return;

@@ -89,6 +89,11 @@ export class SimSession {
     this.idleTimer = this.timers.set(check, idleTimeoutMs);
   }
 
+  /** Bytes straight onto the socket, bypassing the PDU encoder (a fault test's malformed PDU). */
+  writeRaw(bytes: Buffer): void {
+    if (this.state !== 'closed') this.smpp.socket.write(bytes);
+  }
+
   send(pdu: PDU): void {
     if (this.state === 'closed') return;
     this.corkUntilTickEnd();

@@ -29,12 +29,15 @@ export class BindServiceProcess {
     return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  /** Starts a process (the previous one must have exited); `env` adds or overrides variables. */
-  start(env: Record<string, string> = {}): void {
+  /** Starts a process (the previous one must have exited); `env` adds or overrides variables,
+   * `unset` removes some of the base settings (say the inline login, for a secret instead). */
+  start(env: Record<string, string> = {}, unset: readonly string[] = []): void {
     if (this.running) throw new Error('bind-service is already running');
+    const merged: Record<string, string> = { PATH: process.env.PATH ?? '', ...this.baseEnv, ...env };
+    for (const name of unset) delete merged[name];
     const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'bind-service/main.ts')], {
       cwd: repoRoot,
-      env: { PATH: process.env.PATH ?? '', ...this.baseEnv, ...env },
+      env: merged,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.starts++;

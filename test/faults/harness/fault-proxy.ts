@@ -6,6 +6,8 @@ import { createServer, type Server, Socket } from 'node:net';
 // - pass:      bytes flow both ways
 // - refuse:    every connection is reset as soon as it is accepted (a stopped server)
 // - blackhole: connections are accepted and held, nothing is forwarded either way (a partition)
+// A request filter (setRequestFilter) resets the link whenever a chunk from the client matches: an
+// HTTP call of one kind (say SQS DeleteMessageBatch) fails while every other call passes.
 
 export type ProxyMode = 'pass' | 'refuse' | 'blackhole';
 
@@ -19,6 +21,7 @@ export class FaultProxy {
   private mode: ProxyMode = 'pass';
   private readonly links = new Set<Link>();
   private listeningPort = 0;
+  private requestFilter?: (chunk: Buffer) => boolean;
 
   constructor(
     private readonly targetHost: string,
@@ -47,6 +50,11 @@ export class FaultProxy {
     this.mode = mode;
     if (mode === 'pass') return;
     for (const link of [...this.links]) this.cut(link, mode);
+  }
+
+  /** From now on a client chunk for which `filter` is true resets its link; undefined lifts it. */
+  setRequestFilter(filter?: (chunk: Buffer) => boolean): void {
+    this.requestFilter = filter;
   }
 
   /** Resets every open link but keeps the mode (a peer closing its sockets). */
@@ -81,7 +89,11 @@ export class FaultProxy {
     upstream.setNoDelay(true);
     client.setNoDelay(true);
     upstream.connect(this.targetPort, this.targetHost, () => {
-      client.pipe(upstream);
+      client.on('data', (chunk: Buffer) => {
+        if (this.requestFilter?.(chunk)) this.cut(link, 'refuse');
+        else if (!upstream.write(chunk)) client.pause();
+      });
+      upstream.on('drain', () => client.resume());
       upstream.pipe(client);
     });
   }
@@ -89,7 +101,8 @@ export class FaultProxy {
   private cut(link: Link, mode: Exclude<ProxyMode, 'pass'>): void {
     if (mode === 'blackhole') {
       // Nothing more flows; the sockets stay open, as behind a dead route.
-      link.client.unpipe();
+      link.client.removeAllListeners('data');
+      link.upstream?.removeAllListeners('drain');
       link.upstream?.unpipe();
       link.client.pause();
       link.upstream?.pause();

@@ -29,6 +29,10 @@ export interface FaultStack {
   readonly proxies: { dynamodb: FaultProxy; sqs: FaultProxy; smpp: FaultProxy };
   readonly clients: DynamoDbClients;
   readonly healthUrl: string;
+  /** Every bind-service process of the case: the main one first. */
+  readonly bindProcesses: readonly BindServiceProcess[];
+  /** Another bind-service process with the same settings and its own health port (not started). */
+  secondBindService(): Promise<{ bind: BindServiceProcess; healthUrl: string }>;
   /** Log lines of the in-process components (API, stream poller), newest last. */
   readonly logs: string[];
   stop(): Promise<void>;
@@ -73,16 +77,17 @@ export async function startFaultStack(options: FaultStackOptions): Promise<Fault
   await Promise.all(Object.values(proxies).map((proxy) => proxy.listen()));
   const healthPort = await freePort();
   const env = local.bindServiceEnv;
-  const bind = new BindServiceProcess({
+  const bindEnv = {
     ...env,
     AWS_ENDPOINT_URL_DYNAMODB: withPort(local.endpoints.dynamodb, proxies.dynamodb.port),
     AWS_ENDPOINT_URL_SQS: withPort(local.endpoints.sqs, proxies.sqs.port),
     // Queue URLs stay as created: with an endpoint set, the SDK sends to the endpoint (the proxy)
     // and fauxqs finds the queue by the URL in the request.
     SMPP_PORT: String(proxies.smpp.port),
-    HEALTH_PORT: String(healthPort),
     ...options.bindEnv,
-  });
+  };
+  const bind = new BindServiceProcess({ ...bindEnv, HEALTH_PORT: String(healthPort) });
+  const processes: BindServiceProcess[] = [bind];
   const clients = createDynamoDbClients({ region: local.region, endpoint: local.endpoints.dynamodb });
   const sqs = createSqsClient({ region: local.region, endpoint: local.endpoints.sqs });
   const visibility = options.queueVisibilitySeconds;
@@ -103,9 +108,16 @@ export async function startFaultStack(options: FaultStackOptions): Promise<Fault
     proxies,
     clients,
     healthUrl: `http://127.0.0.1:${healthPort}/healthz`,
+    bindProcesses: processes,
+    secondBindService: async () => {
+      const port = await freePort();
+      const other = new BindServiceProcess({ ...bindEnv, HEALTH_PORT: String(port) });
+      processes.push(other);
+      return { bind: other, healthUrl: `http://127.0.0.1:${port}/healthz` };
+    },
     logs,
     stop: async () => {
-      await bind.stop();
+      await Promise.all(processes.map((process) => process.stop()));
       await Promise.all(Object.values(proxies).map((proxy) => proxy.close()));
       clients.dynamo.destroy();
       sqs.destroy();

@@ -28,6 +28,8 @@ export interface CaseSpec extends Omit<FaultStackOptions, 'prefix'> {
   act(context: CaseContext): Promise<void>;
   /** How long the system may take to settle after the act; default 60 s. */
   settleMs?: number;
+  /** Runs once the system has settled, before the stack stops (reads a case needs from it). */
+  afterSettle?(stack: FaultStack): Promise<void>;
   /** false: the case starts the bind-service itself. */
   startBindService?: boolean;
 }
@@ -62,9 +64,15 @@ export async function runCase(spec: CaseSpec): Promise<CaseResult> {
     const faultEnded = () => {
       faultEndedAt = Date.now();
     };
-    await spec.act({ stack, sent, faultEnded });
+    await spec.act({ stack, sent, faultEnded }).catch((error: unknown) => {
+      process.stderr.write(
+        `act failed; bind-service log (last 40 lines):\n${stack.bind.lines.slice(-40).join('\n')}\n`,
+      );
+      throw error;
+    });
     const records = await settle(stack, sent, spec.settleMs ?? 60_000);
     const recoveryMs = Date.now() - faultEndedAt;
+    await spec.afterSettle?.(stack);
     const report = checkInvariants({
       sent,
       records,
@@ -73,6 +81,7 @@ export async function runCase(spec: CaseSpec): Promise<CaseResult> {
     });
     const result = { report, records, holds: holds(report), recoveryMs };
     writeRow(spec, result);
+    writeLogs(spec, stack);
     if (!result.holds) printDiagnostics(stack, report);
     return result;
   } finally {
@@ -145,6 +154,17 @@ function writeRow(spec: CaseSpec, result: CaseResult): void {
     ),
     `${JSON.stringify(row, null, 2)}\n`,
   );
+}
+
+/** FAULT_LOG_DIR=<dir>: every bind-service process's log lines, one file per process, to read later. */
+function writeLogs(spec: CaseSpec, stack: FaultStack): void {
+  const dir = process.env.FAULT_LOG_DIR;
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  const name = `case-${String(spec.number).padStart(2, '0')}${spec.variant ? `-${spec.variant}` : ''}`;
+  stack.bindProcesses.forEach((bind, index) => {
+    writeFileSync(join(dir, `${name}-bind${index}.log`), `${bind.lines.join('\n')}\n`);
+  });
 }
 
 function currentCommit(): string {

@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { LeaseRepository } from '#core/aws/lease.ts';
@@ -20,6 +23,15 @@ import {
 describe('bind-service lifecycle: stop, health, lease, credentials (DynamoDB Local, fauxqs, simulator)', () => {
   const aws = useLocalAws({ dynamo: true, sqs: true });
   const defer = useCleanup();
+
+  /** `text` in a file of a temporary directory removed after the test. */
+  function blockFile(text: string): string {
+    const dir = mkdtempSync(join(tmpdir(), 'smsc-block-'));
+    defer(() => rmSync(dir, { recursive: true, force: true }));
+    const file = join(dir, 'smsc.conf');
+    writeFileSync(file, text);
+    return file;
+  }
 
   it('when stopped with submits in flight, then it waits for their answers, unbinds and frees the lease', async () => {
     // Prepare
@@ -139,6 +151,58 @@ describe('bind-service lifecycle: stop, health, lease, credentials (DynamoDB Loc
     expect(asked).toEqual(['arn:aws:secretsmanager:eu-west-1:1:secret:smpp']);
     expect(rig.simulator.boundSessions(ACCOUNT.systemId)).toHaveLength(1);
     expect(JSON.stringify(rig.logs)).not.toContain(ACCOUNT.password);
+  });
+
+  it('when the login and host come from a Kannel block (SMPP_CONFIG_FILE), then the service binds with them', async () => {
+    // Prepare: the provider's example lines, pointed at the simulator; the port stays in the environment.
+    const file = blockFile(
+      [
+        'group = smsc',
+        'smsc = smpp',
+        'smsc-id = smsc',
+        'host = 127.0.0.1',
+        `smsc-username = ${ACCOUNT.systemId}`,
+        `smsc-password = "${ACCOUNT.password}"`,
+        'system-type = ""',
+        'interface-version = 34',
+        'transceiver-mode = true',
+        'enquire-link-interval = 60',
+        'max-pending-submits = 300',
+        'throughput = 30',
+      ].join('\n'),
+    );
+    // Act
+    const rig = await startRig(aws, defer, {
+      env: { SMPP_CONFIG_FILE: file, SMPP_HOST: '', SMPP_SYSTEM_ID: '', SMPP_PASSWORD: '' },
+    });
+    const id = await sendLikeApi(rig, { to: mobile(1), text: 'from the block' });
+    // Assess
+    expect(rig.simulator.boundSessions(ACCOUNT.systemId)).toHaveLength(1);
+    await waitForRecord(rig, id, statusIs('delivered'));
+    expect(rig.config.smpp.windowSize).toBe(300);
+    expect(JSON.stringify(rig.logs)).not.toContain(ACCOUNT.password);
+  });
+
+  it('when the block holds a key the service does not support, then the process names the file and line and exits non-zero', async () => {
+    // Prepare
+    const file = blockFile('group = smsc\nsmsc = smpp\nhost = smpp.smscentre.com\nreceive-port = 2776\n');
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bind-service/main.ts'], {
+      env: { PATH: process.env.PATH, SMPP_CONFIG_FILE: file },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    // Act
+    const code = await within(
+      new Promise<number | null>((resolve) => child.once('exit', (exit) => resolve(exit))),
+      10_000,
+      'the process to exit',
+    );
+    // Assess
+    expect(code).toBe(1);
+    expect(output).toContain(`${file} line 4: receive-port = 2776 is not supported`);
   });
 
   it('when the process gets SIGTERM, then it drains, unbinds and exits 0', async () => {

@@ -46,6 +46,21 @@ describe('bind-service over TLS with a client certificate', () => {
     expect(rig.service.health().binds[0]).not.toHaveProperty('problem');
   });
 
+  it('when a Kannel block names one certkey PEM holding certificate and key, then it binds with it', async () => {
+    // Prepare: the provider's SSL lines (use-ssl, ssl-client-certkey-file) in a block; the CA and the
+    // server name, which Kannel keeps outside the smsc group, stay in the environment.
+    const pem = await pemFiles({ ca: pki.ca, certkey: `${pki.client.cert}\n${pki.client.key}` });
+    const block = `group = smsc\nsmsc = smpp\nuse-ssl = 1\nssl-client-certkey-file = "${pem.certkey}"\n`;
+    const { block: file } = await pemFiles({ block });
+    const env = { SMPP_CONFIG_FILE: file!, SMPP_TLS_CA: pem.ca!, SMPP_TLS_SERVERNAME: SERVER_NAME };
+    // Act
+    const rig = await startRig(aws, defer, { simulator: simulatorTls(), env });
+    const id = await sendLikeApi(rig, { to: mobile(2), text: 'Over TLS, Kannel style' });
+    // Assess
+    await waitForRecord(rig, id, statusIs('delivered'));
+    expect(rig.config.smpp.tls).toMatchObject({ enabled: true, certPath: pem.certkey, keyPath: pem.certkey });
+  });
+
   it('when the client certificate and key come from Secrets Manager, then it binds with them', async () => {
     // Prepare
     const paths = await pemFiles({ ca: pki.ca });
