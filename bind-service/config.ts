@@ -22,8 +22,8 @@ import { SMSC_ID_BASES, type SmscIdBase } from '#core/domain/receipts/smsc-id.ts
 import { isValidSenderId, SENDER_ID_RULE } from '#core/domain/requests/sender-id.ts';
 import { BindServiceConfigError, CONFIG_SOURCE, configError } from './config-error.ts';
 import type { LogLevel } from './logger.ts';
-import { type TlsConfig, tlsConfigOf, tlsVariables } from './smpp/connection/tls-config.ts';
 import { withSmscBlock } from './smsc-block/load-block.ts';
+import { type TlsConfig, tlsConfigOf, tlsVariables } from './tls-config.ts';
 
 /** Where the SMPP login comes from: inline variables (local mode) or a Secrets Manager secret. */
 export type SmppCredentialsSource =

@@ -5,7 +5,7 @@ import type { SessionConfig } from '#bind-service/smpp/index.ts';
 import { type SecretReader, secretsManagerReader } from '#core/aws/secrets.ts';
 import type { BindServiceConfig } from './config.ts';
 import { resolveLogin, type SmppLogin } from './secrets.ts';
-import { resolveTls } from './smpp/connection/tls-config.ts';
+import { resolveTls } from './tls-config.ts';
 
 export type SessionOverrides = Pick<SessionConfig, 'reconnect' | 'bindTimeoutMs' | 'unbindTimeoutMs'>;
 

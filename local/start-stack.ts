@@ -5,8 +5,10 @@ import { bindServiceLogger } from '#bind-service/logger.ts';
 import { type BindService, startBindService } from '#bind-service/service.ts';
 import { withSmscBlock } from '#bind-service/smsc-block/load-block.ts';
 import { createDynamoDbClients, createSqsClient } from '#core/aws/clients.ts';
+import { sqsCallbackEnqueuer } from '#core/aws/queues/callback-job.ts';
 import type { QueueNames, TableNames } from '#core/aws/resources/resource-definitions.ts';
 import { CALLBACK_QUEUE } from '#core/aws/resources/resource-definitions.ts';
+import { callbackSender } from '#core/callbacks/callback-sender.ts';
 import { VAR } from '#core/config/variables.ts';
 import { createLogger } from '#core/observability/json-logger.ts';
 import type { Logger } from '#core/observability/logger.ts';
@@ -15,10 +17,8 @@ import { createDeps } from '#lambdas/api/deps.ts';
 import { apiLogger } from '#lambdas/api/http/request-log.ts';
 import { startApiServer } from '#lambdas/api/server.ts';
 import { dynamoOutcomeRecorder, sqsRetryDelayer } from '#lambdas/callbacks/adapters.ts';
-import { sqsCallbackEnqueuer } from '#lambdas/callbacks/callback-job.ts';
 import type { CallbackWorkerPorts } from '#lambdas/callbacks/handle-jobs.ts';
 import { callbackWorkerLogger } from '#lambdas/callbacks/ports.ts';
-import { callbackSender } from '#lambdas/status-stream/callback-sender.ts';
 import type { EventPublisher } from '#lambdas/status-stream/event-publishers.ts';
 import { statusStreamLogger } from '#lambdas/status-stream/ports.ts';
 import { startCallbackWorker } from '#local/callback-worker.ts';
@@ -36,8 +36,8 @@ import {
   simulatedLogin,
   usesSimulator,
 } from '#local/stack-config.ts';
-import { statusHandler } from '#local/status-handler.ts';
-import { type StreamPoller, startStreamPoller } from '#local/stream-poller.ts';
+import { statusHandler } from '#local/streams/status-handler.ts';
+import { type StreamPoller, startStreamPoller } from '#local/streams/stream-poller.ts';
 import { startLocalSweeper } from '#local/sweeper-loop.ts';
 
 // The whole system on one machine (`npm start`, the stack integration tests, the pipeline benchmark):

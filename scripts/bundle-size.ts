@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { LAMBDA_BUNDLE } from '../cdk/constructs/lambda-bundling.ts';
+import { LAMBDA_BUNDLE } from '../cdk/constructs/compute/lambda-bundling.ts';
 import { ENTRIES } from '../cdk/paths.ts';
 
 const LIMIT_BYTES = 1_000_000;

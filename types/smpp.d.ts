@@ -1,5 +1,5 @@
 // Types for the untyped `smpp` package (node-smpp 0.5.x), limited to what this project uses.
-// Only bind-service/smpp/smpp-package.ts imports the package; everything else goes through it.
+// Only bind-service/smpp/pdu/smpp-package.ts imports the package; everything else goes through it.
 declare module 'smpp' {
   import type { EventEmitter } from 'node:events';
   import type { Server as NetServer, Socket } from 'node:net';

@@ -3,8 +3,8 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
-import type { ApiThrottle } from './api.ts';
-import type { ExistingEgressIp } from './network.ts';
+import type { ApiThrottle } from './compute/api.ts';
+import type { ExistingEgressIp } from './platform/network.ts';
 
 // The public props of SmsSender: what another team sets in its own CDK app. Defaults follow the
 // provider's documented example (window 300, 30 msg/s, one session per login).

@@ -6,17 +6,26 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { VAR } from '#core/config/variables.ts';
 import { ENTRIES } from '../paths.ts';
-import { alarmTopic } from './alarm-topic.ts';
-import { SmsApi } from './api.ts';
-import { minVisibilitySeconds, planSessions, type SessionPlan, throughputPerTask } from './bind-limits.ts';
-import { BindService, type BindServiceSmpp } from './bind-service.ts';
-import { CallbackDelivery } from './callbacks.ts';
-import { allowServiceUse } from './encryption-key.ts';
-import type { LogSettings } from './log-group.ts';
-import { MessageStore } from './message-store.ts';
-import { Network } from './network.ts';
-import { NodeFunction } from './node-function.ts';
-import { Operations } from './operations.ts';
+import { SmsApi } from './compute/api.ts';
+import {
+  minVisibilitySeconds,
+  planSessions,
+  type SessionPlan,
+  throughputPerTask,
+} from './compute/bind-limits.ts';
+import { BindService, type BindServiceSmpp } from './compute/bind-service.ts';
+import { NodeFunction } from './compute/node-function.ts';
+import { CallbackDelivery } from './messaging/callbacks.ts';
+import { MessageStore } from './messaging/message-store.ts';
+import { SendQueues } from './messaging/queues.ts';
+import { grantRead, grantSend, type OnStatusOptions, statusRule } from './messaging/status-consumers.ts';
+import { StatusStream } from './messaging/status-stream.ts';
+import { Sweeper } from './messaging/sweeper.ts';
+import { alarmTopic } from './platform/alarm-topic.ts';
+import { allowServiceUse } from './platform/encryption-key.ts';
+import type { LogSettings } from './platform/log-group.ts';
+import { Network } from './platform/network.ts';
+import { Operations } from './platform/operations.ts';
 import {
   ALARM_DEFAULTS,
   type AlarmOptions,
@@ -27,10 +36,6 @@ import {
   type SmsSenderProps,
   withDefaults,
 } from './props.ts';
-import { SendQueues } from './queues.ts';
-import { grantRead, grantSend, type OnStatusOptions, statusRule } from './status-consumers.ts';
-import { StatusStream } from './status-stream.ts';
-import { Sweeper } from './sweeper.ts';
 
 // The whole sender as one construct another team can put in its own app: network with a fixed egress
 // IP, tables, queues, the API, the bind-service, the status consumer, alarms on a topic, a dashboard.

@@ -4,7 +4,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { NodeFunction } from '../../cdk/constructs/node-function.ts';
+import { NodeFunction } from '../../cdk/constructs/compute/node-function.ts';
 import type { SmsSender } from '../../cdk/constructs/sms-sender.ts';
 
 // Another team's stack using the sender (docs/events.md "Subscribing from another CDK app"): a Lambda

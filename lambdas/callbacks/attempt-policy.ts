@@ -1,5 +1,5 @@
-import { CallbackError } from '#lambdas/status-stream/callback.ts';
-import { CallbackRefusedError } from '#lambdas/status-stream/callback-sender.ts';
+import { CallbackError } from '#core/callbacks/callback.ts';
+import { CallbackRefusedError } from '#core/callbacks/callback-sender.ts';
 
 // What one callback attempt's failure means, and how long the next attempt waits. Pure, unit-tested.
 

@@ -1,9 +1,9 @@
+import { CallbackError } from '#core/callbacks/callback.ts';
+import type { CallbackSender } from '#core/callbacks/callback-sender.ts';
 import type { CallbackOutcome, CallbackResult } from '#core/domain/messages/message-model.ts';
 import type { Logger } from '#core/observability/logger.ts';
-import { CallbackError } from '#lambdas/status-stream/callback.ts';
-import type { CallbackSender } from '#lambdas/status-stream/callback-sender.ts';
+import { type CallbackJob, parseCallbackJob } from '../../core/aws/queues/callback-job.ts';
 import { backoffSeconds, failureKind } from './attempt-policy.ts';
-import { type CallbackJob, parseCallbackJob } from './callback-job.ts';
 import type { SqsBatchResponse, SqsRecord } from './sqs-event.ts';
 
 // The callback worker's one job: post each queued callback once, record how it went on the message,

@@ -1,9 +1,9 @@
 import { createDynamoDbClients, createSqsClient } from '#core/aws/clients.ts';
 import { CALLBACK_QUEUE } from '#core/aws/resources/resource-definitions.ts';
 import { secretsManagerReader } from '#core/aws/secrets.ts';
+import { callbackSender } from '#core/callbacks/callback-sender.ts';
 import { createLogger } from '#core/observability/json-logger.ts';
 import type { Logger, LogWriter } from '#core/observability/logger.ts';
-import { callbackSender } from '#lambdas/status-stream/callback-sender.ts';
 import { dynamoOutcomeRecorder, sqsRetryDelayer } from './adapters.ts';
 import type { CallbackWorkerConfig, SigningSecretSource } from './config.ts';
 import type { CallbackWorkerPorts } from './handle-jobs.ts';

@@ -1,5 +1,5 @@
+import type { CallbackEnqueuer, CallbackJob } from '#core/aws/queues/callback-job.ts';
 import type { Logger } from '#core/observability/logger.ts';
-import type { CallbackEnqueuer, CallbackJob } from '#lambdas/callbacks/callback-job.ts';
 import type { EventPublisher, InboundPublisher } from './event-publishers.ts';
 import { inboundEventOf } from './inbound-event.ts';
 import { type StatusChange, statusChangeOf } from './status-event.ts';

@@ -1,8 +1,8 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { createSqsClient } from '#core/aws/clients.ts';
+import { sqsCallbackEnqueuer } from '#core/aws/queues/callback-job.ts';
 import { createLogger } from '#core/observability/json-logger.ts';
 import type { Logger, LogWriter } from '#core/observability/logger.ts';
-import { sqsCallbackEnqueuer } from '#lambdas/callbacks/callback-job.ts';
 import type { StatusStreamConfig } from './config.ts';
 import { eventBridgeInboundPublisher, eventBridgePublisher } from './event-publishers.ts';
 import type { StatusStreamPorts } from './handle-records.ts';

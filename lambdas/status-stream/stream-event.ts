@@ -1,5 +1,5 @@
 // The DynamoDB Streams event as Lambda delivers it (JSON), declared here rather than taken from
-// @types/aws-lambda: only these fields are read. The local poller (local/stream-poller.ts) builds
+// @types/aws-lambda: only these fields are read. The local poller (local/streams/stream-poller.ts) builds
 // exactly this shape from GetRecords, so the handler cannot tell the two sources apart.
 
 /** Lambda's JSON form of a DynamoDB attribute value: binary values arrive base64-encoded. */

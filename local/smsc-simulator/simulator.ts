@@ -2,7 +2,7 @@
 // local runs. It records what it accepted, answers like the provider, and lets a test script faults.
 import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { type PDU, type Server, type Session, smpp } from '#bind-service/smpp/pdu/smpp-package.ts';
+import { type PDU, type Server, type Session, smpp } from '#bind-service/smpp/codec.ts';
 import { deliverMo, type MoMessage } from './deliveries/mo.ts';
 import { ReceiptDispatcher } from './deliveries/receipts.ts';
 import { FaultBook, type SessionFault } from './messages/faults.ts';
@@ -16,6 +16,7 @@ import { CommandRouter } from './sessions/commands.ts';
 import { SessionRegistry } from './sessions/registry.ts';
 import { SimSession } from './sessions/session.ts';
 import { tlsServerOptions } from './sessions/tls.ts';
+import { emptyStats } from './stats.ts';
 import { TimerSet } from './timers.ts';
 import type {
   BoundSessionInfo,
@@ -28,25 +29,6 @@ import type {
   SimulatorStats,
 } from './types.ts';
 import { Waiters } from './waiters.ts';
-
-function emptyStats(): SimulatorStats {
-  return {
-    binds: 0,
-    bindFailures: 0,
-    submits: 0,
-    accepted: 0,
-    throttled: 0,
-    queueFull: 0,
-    refused: 0,
-    enquireLinks: 0,
-    receiptsSent: 0,
-    receiptsAcked: 0,
-    receiptRetries: 0,
-    kicked: 0,
-    idleTimeouts: 0,
-    incompleteMessages: 0,
-  };
-}
 
 export class SmscSimulator extends EventEmitter<SimulatorEvents> {
   readonly submissions: ReceivedSubmit[] = [];

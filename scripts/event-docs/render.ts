@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { CALLBACK_QUEUE } from '#core/aws/resources/resource-definitions.ts';
+import { CALLBACK_TIMEOUT_MS } from '#core/callbacks/callback.ts';
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER } from '#core/callbacks/signature.ts';
 import { inboundMessageReceivedSchema } from '#core/domain/events/inbound-message-received.ts';
 import {
   DETAIL_TYPES,
@@ -8,9 +10,7 @@ import {
   messageStatusChangedSchema,
 } from '#core/domain/events/message-status-changed.ts';
 import { backoffSeconds } from '#lambdas/callbacks/attempt-policy.ts';
-import { CALLBACK_TIMEOUT_MS } from '#lambdas/status-stream/callback.ts';
-import { SIGNATURE_HEADER, TIMESTAMP_HEADER } from '#lambdas/status-stream/signature.ts';
-import { STATUS_KIND, toEnvelope } from '#local/events-forwarder.ts';
+import { STATUS_KIND, toEnvelope } from '#local/streams/events-forwarder.ts';
 import { inboundExample, statusExamples } from './examples.ts';
 
 // docs/events.md is prose with generated sections between markers; this fills them from the code

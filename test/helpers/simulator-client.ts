@@ -1,12 +1,6 @@
 // A bare SMPP client for the simulator's tests: the raw package, promisified, so each test speaks
 // the protocol directly and sees exactly what the simulator sends back.
-import {
-  type CommandName,
-  type PDU,
-  type PduFields,
-  type Session,
-  smpp,
-} from '#bind-service/smpp/pdu/smpp-package.ts';
+import { type CommandName, type PDU, type PduFields, type Session, smpp } from '#bind-service/smpp/codec.ts';
 
 export interface ClientOptions {
   /** Without `ca` the system's trust store applies. */

@@ -6,7 +6,7 @@ import {
   planSessions,
   stopTimeoutSeconds,
   throughputPerTask,
-} from '../../cdk/constructs/bind-limits.ts';
+} from '../../cdk/constructs/compute/bind-limits.ts';
 
 describe('bind limits', () => {
   it.each([

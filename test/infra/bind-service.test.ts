@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BindLimitsError } from '../../cdk/constructs/bind-limits.ts';
-import { CONTAINER_USER } from '../../cdk/constructs/bind-service.ts';
+import { BindLimitsError } from '../../cdk/constructs/compute/bind-limits.ts';
+import { CONTAINER_USER } from '../../cdk/constructs/compute/bind-service.ts';
 import { ENTRIES, PROJECT_ROOT } from '../../cdk/paths.ts';
 import { type Synthesised, synthesise } from './synth.ts';
 

@@ -7,8 +7,13 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { controlTowerChecks } from '../../cdk/checks.ts';
-import { GUARD_PLUGIN, GUARD_RULES, guardRuleId, type WaivedControl } from '../../cdk/constructs/controls.ts';
-import { createLogGroup } from '../../cdk/constructs/log-group.ts';
+import {
+  GUARD_PLUGIN,
+  GUARD_RULES,
+  guardRuleId,
+  type WaivedControl,
+} from '../../cdk/constructs/platform/controls.ts';
+import { createLogGroup } from '../../cdk/constructs/platform/log-group.ts';
 import {
   acknowledgements,
   type ReportedViolation,

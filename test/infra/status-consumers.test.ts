@@ -2,7 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { GUARD_PLUGIN } from '../../cdk/constructs/controls.ts';
+import { GUARD_PLUGIN } from '../../cdk/constructs/platform/controls.ts';
 import { StatusConsumerStack } from '../../examples/status-consumer/stack.ts';
 import {
   asList,

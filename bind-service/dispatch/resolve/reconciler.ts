@@ -12,7 +12,7 @@
 // - An `unknown` message without ids (its SUBMIT_SM_RESP never reached us) has nothing to ask about;
 //   its receipt, if the SMSC took it, came with an id nobody knew and waits as an orphan. Each run
 //   first gives such messages the one orphan receipt that fits, if exactly one does
-//   (core/aws/messages/orphan-receipts.ts); that needs no bind. Orphans younger than `minAgeMs` are
+//   (core/aws/messages/attention/orphan-receipts.ts); that needs no bind. Orphans younger than `minAgeMs` are
 //   not taken, so a receipt whose message is merely slow to record its answer is never taken.
 import type { QueryResult, SmppClient } from '#bind-service/smpp/index.ts';
 import { addressFor } from '#bind-service/smpp/index.ts';

@@ -22,7 +22,6 @@ import { acceptedMessageRecord } from '#core/domain/messages/message-model.ts';
 import type { PrepareOptions } from '#core/domain/messages/prepare-message.ts';
 import type { Logger } from '#core/observability/logger.ts';
 import { crashPoint } from '../../crash-points.ts';
-import type { BindPool } from '../binds/bind-pool.ts';
 import { whenAborted } from '../flow/abort.ts';
 import { ClaimGate } from '../flow/claim-gate.ts';
 import type { RateLimiter } from '../flow/rate-limiter.ts';
@@ -41,10 +40,15 @@ import { recordOutcome } from './record-outcome.ts';
 import { type PatientRetry, retryTransient, type WriteRetry } from './retry.ts';
 import { type SendResult, type Submitter, sendParts } from './send-parts.ts';
 
+/** Where the pipeline gets a bind with a free window slot (BindPool); undefined once none will come. */
+export interface BindSource {
+  acquire(signal?: AbortSignal): Promise<Submitter | undefined>;
+}
+
 export interface PipelineDeps {
   messages: MessageStore;
   queues: Record<Lane, LaneQueue>;
-  binds: BindPool;
+  binds: BindSource;
   /** currentRate sizes the claim gates. */
   rate: RatePort & Pick<RateLimiter, 'currentRate'>;
   prepare: PrepareOptions & { defaultSender?: string; sourceAddress?: SourceAddressRules };

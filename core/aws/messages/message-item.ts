@@ -1,6 +1,9 @@
 import type { MessageRecord } from '#core/domain/messages/message-model.ts';
 import type { DeliveryChannel } from '#core/domain/provider/error-codes.ts';
-import type { DeliveryReceipt, ReceiptOutcome } from '#core/domain/receipts/receipt.ts';
+import type { PartOutcome } from '#core/domain/receipts/part-outcomes.ts';
+import type { DeliveryReceipt } from '#core/domain/receipts/receipt.ts';
+
+export type { PartOutcome };
 
 // Item layout of the messages table (see MESSAGES_TABLE): keys of each item kind and the mapping
 // between a MessageRecord and its stored item. Exported so the stream consumer reads images the same
@@ -15,17 +18,6 @@ export const itemKey = {
 } as const;
 
 export const MESSAGE_KEY_PREFIX = 'MSG#';
-
-/** One part's receipt, kept per SMSC id when the message was sent with SINGLE (one id per part). */
-export interface PartOutcome {
-  outcome: ReceiptOutcome;
-  errorCode: number;
-  cost?: string;
-  mccmnc?: string;
-  read?: boolean;
-  clicked?: boolean;
-  at: string;
-}
 
 export interface MessageItem extends MessageRecord {
   pk: string;

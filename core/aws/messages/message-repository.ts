@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { runDynamo } from '#core/aws/dynamo-errors.ts';
 import { MessageNotFoundError } from '#core/aws/errors.ts';
 import {
@@ -7,11 +7,17 @@ import {
   nextQueryAt,
   queryDueAccepted,
   rescheduleAccepted,
-  setAcceptedAttention,
   unknownToQuery,
-} from '#core/aws/messages/attention.ts';
-import { type LateAnswer, type LateAnswerResult, recordLateAnswer } from '#core/aws/messages/late-answer.ts';
-import type { LookupOwner } from '#core/aws/messages/lookup-writes.ts';
+} from '#core/aws/messages/attention/attention.ts';
+import { setAcceptedAttention } from '#core/aws/messages/attention/attention-marks.ts';
+import {
+  type MatchOptions,
+  matchOrphanReceipt,
+  nextMatchAt,
+  type OrphanMatch,
+  unmatchedToCheck,
+} from '#core/aws/messages/attention/orphan-receipts.ts';
+import { type BatchCounts, countBatch } from '#core/aws/messages/batch-counts.ts';
 import {
   type CreateAcceptedResult,
   createMessage,
@@ -26,28 +32,34 @@ import {
   transition,
 } from '#core/aws/messages/message-writes.ts';
 import {
-  type MatchOptions,
-  markForMatching,
-  matchOrphanReceipt,
-  nextMatchAt,
-  type OrphanMatch,
-  unmatchedToCheck,
-} from '#core/aws/messages/orphan-receipts.ts';
-import { ReceiptApplier, type ReceiptResult } from '#core/aws/messages/receipt-applier.ts';
-import { commitSubmitted, commitUnknownWithIds } from '#core/aws/messages/submitted-writes.ts';
-import { MESSAGES_TABLE, RETENTION } from '#core/aws/resources/resource-definitions.ts';
-import type { UpdateExpressionBuilder } from '#core/aws/update-expression.ts';
-import type { MessageKind } from '#core/domain/messages/message-kinds.ts';
+  type LateAnswer,
+  type LateAnswerResult,
+  recordLateAnswer,
+} from '#core/aws/messages/receipts/late-answer.ts';
+import { ReceiptApplier, type ReceiptResult } from '#core/aws/messages/receipts/receipt-applier.ts';
+import {
+  CLAIMED_BY,
+  type LookupOptions,
+  type MarkSubmittedResult,
+  SubmitOutcomeWrites,
+  type UnknownOptions,
+} from '#core/aws/messages/submit-outcomes.ts';
+import { RETENTION } from '#core/aws/resources/resource-definitions.ts';
 import type { MessageError, MessageRecord } from '#core/domain/messages/message-model.ts';
-import { MESSAGE_STATUSES, type MessageStatus, RELEASE_CLAIM } from '#core/domain/messages/message-state.ts';
+import { RELEASE_CLAIM } from '#core/domain/messages/message-state.ts';
 import type { DeliveryReceipt } from '#core/domain/receipts/receipt.ts';
-import { channelOf } from '#core/domain/receipts/receipt-fields.ts';
-import { normaliseSmscId, type SmscIdBase } from '#core/domain/receipts/smsc-id.ts';
+import type { SmscIdBase } from '#core/domain/receipts/smsc-id.ts';
 
-export type { LateAnswer, LateAnswerResult } from '#core/aws/messages/late-answer.ts';
+export type { BatchCounts } from '#core/aws/messages/batch-counts.ts';
 export type { CreateAcceptedResult, IdempotencyInput } from '#core/aws/messages/message-creation.ts';
 export type { TransitionResult } from '#core/aws/messages/message-writes.ts';
-export type { ReceiptResult } from '#core/aws/messages/receipt-applier.ts';
+export type { LateAnswer, LateAnswerResult } from '#core/aws/messages/receipts/late-answer.ts';
+export type { ReceiptResult } from '#core/aws/messages/receipts/receipt-applier.ts';
+export type {
+  LookupOptions,
+  MarkSubmittedResult,
+  UnknownOptions,
+} from '#core/aws/messages/submit-outcomes.ts';
 
 export interface MessageRepositoryOptions {
   clock?: () => Date;
@@ -61,48 +73,13 @@ export interface MessageRepositoryOptions {
 
 export type ClaimResult = 'claimed' | 'already-claimed' | 'not-found';
 
-export interface MarkSubmittedResult {
-  result: TransitionResult;
-  /** Receipts that had arrived before the SUBMIT_SM_RESP and were applied now. */
-  reconciledReceipts: number;
-}
-
-export type BatchCounts = Record<MessageStatus, number> & { total: number };
-
-export interface LookupOptions {
-  /**
-   * The message's kind, written on its SMSC-id lookups: a receipt for a message with one SMSC id is
-   * then applied without reading the message. Without it receipts read the message, as before.
-   */
-  kind?: MessageKind;
-}
-
-export interface UnknownOptions extends LookupOptions {
-  /**
-   * SINGLE mode (one id per part): how many parts went on the wire, the one without an answer
-   * included. The message is resolved by receipts only once that many parts have ids and reported.
-   */
-  expectedSmscIds?: number;
-}
-
 const DAY_SECONDS = 86_400;
-/** The queue message holding a message's claim (storage only; fromMessageItem strips it). */
-const CLAIMED_BY = 'claimedBy';
-
-/** Added for the bind-service: the error, plus (normalised) SMSC ids of parts already accepted. */
-function setErrorAndPartIds(
-  update: UpdateExpressionBuilder,
-  error: MessageError,
-  smscIds: readonly string[],
-): void {
-  update.set('error', error);
-  if (smscIds.length > 0) update.set('smscIds', smscIds);
-}
 
 /** Messages in DynamoDB. Every state change is one conditional write; stale events return 'stale'. */
 export class MessageRepository {
   private readonly table: MessageTable;
   private readonly receipts: ReceiptApplier;
+  private readonly outcomes: SubmitOutcomeWrites;
   private readonly retentionDays: number;
   private readonly idempotencyHours: number;
   private readonly smscIdBase: SmscIdBase;
@@ -114,6 +91,12 @@ export class MessageRepository {
     this.idempotencyHours = options.idempotencyHours ?? RETENTION.idempotencyHours;
     this.smscIdBase = options.smscIdBase ?? 'decimal';
     this.receipts = new ReceiptApplier(this.table, () => this.expiresAt(), this.smscIdBase);
+    this.outcomes = new SubmitOutcomeWrites(
+      this.table,
+      this.receipts,
+      () => this.expiresAt(),
+      this.smscIdBase,
+    );
   }
 
   async createAccepted(record: MessageRecord, idempotency?: IdempotencyInput): Promise<CreateAcceptedResult> {
@@ -182,95 +165,33 @@ export class MessageRepository {
     });
   }
 
-  /**
-   * submitting|unknown → submitted, and the SMSC-id lookup items, in one transaction. Receipts that
-   * came early are applied after it; they are read back only when some were parked (lookup-writes.ts
-   * says why that is enough). Also reconciles when stale, which finishes the job of an earlier call
-   * that committed but died before reconciling.
-   */
-  async markSubmitted(
+  /** submitting|unknown → submitted with its SMSC-id lookups (submit-outcomes.ts). */
+  markSubmitted(
     id: string,
     smscIds: readonly string[],
     options: LookupOptions = {},
   ): Promise<MarkSubmittedResult> {
-    const owner = this.lookupOwner(id, smscIds, options);
-    if (owner.smscIds.length === 0) throw new RangeError(`markSubmitted(${id}) needs at least one SMSC id`);
-    const { result, toReconcile } = await commitSubmitted(this.table, owner);
-    const reconciledReceipts = await this.receipts.reconcile(id, toReconcile);
-    return { result, reconciledReceipts };
+    return this.outcomes.markSubmitted(id, smscIds, options);
   }
 
-  /**
-   * submitting → unknown: the submit may have reached the SMSC; never resent automatically.
-   * `smscIds`: ids of parts the SMSC did accept before the outcome became unknown. Their lookup items
-   * are written in the same transaction (receipts parked under them are applied), so a later receipt
-   * still finds the message and resolves it (unknown → delivered is allowed). In SINGLE mode
-   * `expectedSmscIds` keeps receipts from resolving it before the part without an answer is known.
-   */
-  async markUnknown(
+  /** submitting → unknown; never resent automatically (submit-outcomes.ts). */
+  markUnknown(
     id: string,
     reason: string,
     smscIds: readonly string[] = [],
     options: UnknownOptions = {},
   ): Promise<TransitionResult> {
-    const note: MessageError = {
-      code: 'submit_unconfirmed',
-      name: 'Submit outcome unknown',
-      description: reason,
-    };
-    const owner = this.lookupOwner(id, smscIds, options);
-    if (owner.smscIds.length === 0) {
-      return transition(this.table, id, 'unknown', {
-        extra: (update, at) => {
-          update.set('error', note);
-          markForMatching(update, at);
-        },
-      });
-    }
-    const expected = options.expectedSmscIds;
-    const { result, toReconcile } = await commitUnknownWithIds(
-      this.table,
-      expected === undefined ? owner : { ...owner, expectedSmscIds: expected },
-      note,
-    );
-    await this.receipts.reconcile(id, toReconcile);
-    return result;
+    return this.outcomes.markUnknown(id, reason, smscIds, options);
   }
 
-  /**
-   * submitting → unknown, only when the claim is `holder`'s (or was taken without a holder): the
-   * queue message that claimed the message came back, so whoever worked it stopped without recording
-   * the SMSC's answer. A copy of the send (another queue message) gets 'stale' and leaves the message
-   * alone: its claim holder is still at work, or its own redelivery will come back to this write.
-   */
+  /** submitting → unknown, only when the claim is `holder`'s (submit-outcomes.ts). */
   markUnknownIfClaimedBy(id: string, holder: string, reason: string): Promise<TransitionResult> {
-    const note: MessageError = {
-      code: 'submit_unconfirmed',
-      name: 'Submit outcome unknown',
-      description: reason,
-    };
-    return transition(this.table, id, 'unknown', {
-      from: ['submitting'],
-      extra: (update, at) => {
-        update.set('error', note);
-        markForMatching(update, at);
-        const claimedBy = update.name(CLAIMED_BY);
-        // The claim's holder is `<queue message id>#<receive>`: any receive of this queue message.
-        update.condition(
-          `attribute_not_exists(${claimedBy}) OR ${claimedBy} = ${update.value(holder)} OR begins_with(${claimedBy}, ${update.value(`${holder}#`)})`,
-        );
-      },
-    });
+    return this.outcomes.markUnknownIfClaimedBy(id, holder, reason);
   }
 
-  /**
-   * The SMSC refused the submit for good. `smscIds`: ids of earlier parts it had accepted (kept on
-   * the record; no receipt lookup is written for a failed message).
-   */
+  /** The SMSC refused the submit for good (submit-outcomes.ts). */
   markFailed(id: string, error: MessageError, smscIds: readonly string[] = []): Promise<TransitionResult> {
-    return transition(this.table, id, 'failed', {
-      extra: (update) => setErrorAndPartIds(update, error, this.normaliseIds(smscIds)),
-    });
+    return this.outcomes.markFailed(id, error, smscIds);
   }
 
   /**
@@ -350,50 +271,8 @@ export class MessageRepository {
   }
 
   /** From the byBatch index, which is eventually consistent: a count may lag a write by a moment. */
-  async batchCounts(batchId: string): Promise<BatchCounts> {
-    const counts = Object.fromEntries([...MESSAGE_STATUSES.map((s) => [s, 0]), ['total', 0]]) as BatchCounts;
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const exclusiveStartKey = startKey;
-      const page = await runDynamo('batch counts', () =>
-        this.table.client.send(
-          new QueryCommand({
-            TableName: this.table.tableName,
-            IndexName: MESSAGES_TABLE.globalSecondaryIndexes[0].indexName,
-            KeyConditionExpression: '#batchId = :batchId',
-            ProjectionExpression: '#status',
-            ExpressionAttributeNames: { '#batchId': 'batchId', '#status': 'status' },
-            ExpressionAttributeValues: { ':batchId': batchId },
-            ...(exclusiveStartKey ? { ExclusiveStartKey: exclusiveStartKey } : {}),
-          }),
-        ),
-      );
-      for (const item of page.Items ?? []) {
-        const status = item.status as MessageStatus;
-        counts[status] += 1;
-        counts.total += 1;
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return counts;
-  }
-
-  private lookupOwner(id: string, smscIds: readonly string[], options: LookupOptions): LookupOwner {
-    return {
-      messageId: id,
-      smscIds: this.normaliseIds(smscIds),
-      ...(options.kind ? { channel: channelOf(options.kind) } : {}),
-      expiresAt: this.expiresAt(),
-    };
-  }
-
-  /**
-   * Normalised, without repeats, and without empty ids: an OK answer with no message_id names no
-   * message, and a lookup item `SMSC#` would be shared by every such message.
-   */
-  private normaliseIds(smscIds: readonly string[]): string[] {
-    const ids = smscIds.map((id) => normaliseSmscId(id, this.smscIdBase)).filter((id) => id !== '');
-    return [...new Set(ids)];
+  batchCounts(batchId: string): Promise<BatchCounts> {
+    return countBatch(this.table, batchId);
   }
 
   private expiresAt(): number {

@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailed, runDynamo } from '#core/aws/dynamo-errors.ts';
 import { MessageNotFoundError } from '#core/aws/errors.ts';
-import { clearAttention } from '#core/aws/messages/attention.ts';
+import { clearAttention } from '#core/aws/messages/attention/attention-marks.ts';
 import { itemKey, type MessageItem } from '#core/aws/messages/message-item.ts';
 import { UpdateExpressionBuilder } from '#core/aws/update-expression.ts';
 import { allowedPredecessors, type MessageStatus } from '#core/domain/messages/message-state.ts';

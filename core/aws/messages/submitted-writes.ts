@@ -1,4 +1,4 @@
-import { markForQuery } from '#core/aws/messages/attention.ts';
+import { markForQuery } from '#core/aws/messages/attention/attention-marks.ts';
 import { commitWithLookups, type LookupCommit, type LookupOwner } from '#core/aws/messages/lookup-writes.ts';
 import { type MessageTable, recordStatus } from '#core/aws/messages/message-writes.ts';
 import { UpdateExpressionBuilder } from '#core/aws/update-expression.ts';

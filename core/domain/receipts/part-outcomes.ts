@@ -1,4 +1,3 @@
-import type { PartOutcome } from '#core/aws/messages/message-item.ts';
 import type { ReceiptOutcome } from '#core/domain/receipts/receipt.ts';
 
 // SINGLE mode: the SMSC sends one id and one receipt per part. The message is final only when every
@@ -6,6 +5,17 @@ import type { ReceiptOutcome } from '#core/domain/receipts/receipt.ts';
 // (a message missing a part did not arrive whole). A message whose submit ended `unknown` may know
 // fewer ids than parts went on the wire: it stays unresolved until the missing ids are known and
 // have reported too (a late SUBMIT_SM_RESP brings them), however good the known parts' news.
+
+/** One part's receipt, kept per SMSC id when the message was sent with SINGLE (one id per part). */
+export interface PartOutcome {
+  outcome: ReceiptOutcome;
+  errorCode: number;
+  cost?: string;
+  mccmnc?: string;
+  read?: boolean;
+  clicked?: boolean;
+  at: string;
+}
 
 /** Higher is worse. `enroute` is not a part outcome: it is never recorded. */
 const SEVERITY: Readonly<Record<Exclude<ReceiptOutcome, 'enroute'>, number>> = {

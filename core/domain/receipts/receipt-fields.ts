@@ -1,4 +1,3 @@
-import type { UpdateExpressionBuilder } from '#core/aws/update-expression.ts';
 import type { MessageKind } from '#core/domain/messages/message-kinds.ts';
 import type { MessageError, ProviderReport } from '#core/domain/messages/message-model.ts';
 import type { MessageStatus } from '#core/domain/messages/message-state.ts';
@@ -8,6 +7,15 @@ import type { DeliveryReceipt } from '#core/domain/receipts/receipt.ts';
 // What a receipt writes onto a message besides its status: the provider's error code (with name and
 // meaning), cost, network code, HLR answer, the rest of what the provider reported (TLV 0x2001's
 // type and template bits, TLV 0x2002's parts, the text's sub/dlvrd/dates), and the read/clicked flags.
+
+/**
+ * Where the receipt rules write their patch: the adapter's update builder (core/aws) implements it, so
+ * the rules decide which fields change without knowing how a store writes them.
+ */
+export interface MessagePatch {
+  set(attribute: string, value: unknown): unknown;
+  remove(attribute: string): unknown;
+}
 
 /** E-mail has its own error table in which the same numbers mean other things. */
 export function channelOf(kind: MessageKind): DeliveryChannel {
@@ -74,7 +82,7 @@ export function receiptFields(receipt: DeliveryReceipt): ReceiptFields {
  * "submit outcome unknown" note of a message a late answer resolved).
  */
 export function setReceiptFields(
-  update: UpdateExpressionBuilder,
+  update: MessagePatch,
   fields: ReceiptFields,
   channel: DeliveryChannel,
   status: MessageStatus,
@@ -87,7 +95,7 @@ export function setReceiptFields(
   else if (status === 'delivered') update.remove('error');
 }
 
-export function setFlags(update: UpdateExpressionBuilder, flags: { read: boolean; clicked: boolean }): void {
+export function setFlags(update: MessagePatch, flags: { read: boolean; clicked: boolean }): void {
   if (flags.read) update.set('read', true);
   if (flags.clicked) update.set('clicked', true);
 }

@@ -1,7 +1,7 @@
 // Incoming (MO) messages: the text is encoded and split like a handset's message and delivered as
 // DELIVER_SM (UDH-concatenated parts when long) to a receiving session of the account.
 
-import { type PduFields, smpp } from '#bind-service/smpp/pdu/smpp-package.ts';
+import { type PduFields, smpp } from '#bind-service/smpp/codec.ts';
 import { encodeMessage } from '#core/domain/encoding/index.ts';
 import type { SessionRegistry } from '../sessions/registry.ts';
 

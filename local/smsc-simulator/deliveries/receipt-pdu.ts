@@ -1,5 +1,5 @@
 // Builds the DELIVER_SM a receipt travels in: the report text plus the standard and provider TLVs.
-import { type PduFields, PROVIDER_TLV } from '#bind-service/smpp/pdu/smpp-package.ts';
+import { type PduFields, PROVIDER_TLV } from '#bind-service/smpp/codec.ts';
 import { kindFlags } from '../messages/kinds.ts';
 import type { HlrRecord, MessageKind, ReceiptStatText } from '../types.ts';
 import {

@@ -1,6 +1,6 @@
 // Delivers receipts like the provider: to a receiving session of the account (the submitting one
 // if it is still there), held while none is bound, and sent again after an error answer or none.
-import { type PduFields, smpp } from '#bind-service/smpp/pdu/smpp-package.ts';
+import { type PduFields, smpp } from '#bind-service/smpp/codec.ts';
 import type { SessionRegistry } from '../sessions/registry.ts';
 import type { TimerSet } from '../timers.ts';
 import type { ReceiptEvent, ReceiptStatText, SimulatorStats } from '../types.ts';

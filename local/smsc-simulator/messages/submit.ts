@@ -2,7 +2,7 @@
 // then the message itself (parts, duplicate rule, id, answer). Kept cheap: with recording off and no
 // receipt asked for, a submit costs a counter or two, an id and the answer.
 
-import { type PDU, smpp } from '#bind-service/smpp/pdu/smpp-package.ts';
+import { type PDU, smpp } from '#bind-service/smpp/codec.ts';
 import { decodeText, splitUdh } from '#core/domain/encoding/index.ts';
 import type { ResolvedOptions } from '../options.ts';
 import type { SessionRegistry } from '../sessions/registry.ts';

@@ -1,5 +1,5 @@
 // bind_transceiver / bind_transmitter / bind_receiver as the provider answers them.
-import type { PDU } from '#bind-service/smpp/pdu/smpp-package.ts';
+import type { PDU } from '#bind-service/smpp/codec.ts';
 import type { BindMode, SimulatorStats } from '../types.ts';
 import type { SessionRegistry } from './registry.ts';
 import type { SimSession } from './session.ts';

@@ -1,6 +1,6 @@
 // Routes each request PDU of a session to its handler, and answers what the provider does not
 // implement (submit_multi, data_sm, ...) or does not allow before bind.
-import { type PDU, smpp } from '#bind-service/smpp/pdu/smpp-package.ts';
+import { type PDU, smpp } from '#bind-service/smpp/codec.ts';
 import { type MessageBook, queryView } from '../messages/messages.ts';
 import type { SubmitHandler } from '../messages/submit.ts';
 import type { SimulatorStats } from '../types.ts';

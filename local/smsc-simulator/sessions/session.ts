@@ -1,7 +1,7 @@
 // One client connection as the simulator sees it: bind state, the options its system_type set, the
 // idle clock, and the requests (DELIVER_SM, unbind) it still owes an answer to.
 
-import { type PDU, type Session, smpp } from '#bind-service/smpp/pdu/smpp-package.ts';
+import { type PDU, type Session, smpp } from '#bind-service/smpp/codec.ts';
 import { AdapterError } from '#core/domain/errors.ts';
 import { parseSystemType, type SystemTypeFlags } from '#core/domain/provider/system-type.ts';
 import type { TimerSet } from '../timers.ts';

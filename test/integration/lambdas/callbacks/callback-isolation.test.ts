@@ -3,20 +3,20 @@ import type { AddressInfo } from 'node:net';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sqsCallbackEnqueuer } from '#core/aws/queues/callback-job.ts';
 import {
   CALLBACK_QUEUE,
   type QueueNames,
   type TableNames,
 } from '#core/aws/resources/resource-definitions.ts';
+import { callbackSender } from '#core/callbacks/callback-sender.ts';
+import { verifySignature } from '#core/callbacks/signature.ts';
 import type { CallbackOutcome } from '#core/domain/messages/message-model.ts';
 import { createLogger } from '#core/observability/json-logger.ts';
 import { dynamoOutcomeRecorder, sqsRetryDelayer } from '#lambdas/callbacks/adapters.ts';
-import { sqsCallbackEnqueuer } from '#lambdas/callbacks/callback-job.ts';
 import type { CallbackWorkerPorts } from '#lambdas/callbacks/handle-jobs.ts';
-import { callbackSender } from '#lambdas/status-stream/callback-sender.ts';
 import { memoryEventSink } from '#lambdas/status-stream/event-publishers.ts';
 import { handleStreamRecords } from '#lambdas/status-stream/handle-records.ts';
-import { verifySignature } from '#lambdas/status-stream/signature.ts';
 import { type CallbackWorkerLoop, startCallbackWorker } from '#local/callback-worker.ts';
 import { useLocalAws } from '#test/helpers/local-aws.ts';
 import { waitUntil } from '#test/helpers/wait.ts';

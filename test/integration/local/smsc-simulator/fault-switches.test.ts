@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { PDU } from '#bind-service/smpp/pdu/smpp-package.ts';
+import type { PDU } from '#bind-service/smpp/codec.ts';
 import { ACCOUNT, SimulatorHarness } from '#test/helpers/simulator-harness.ts';
 
 // The switches the fault suite (test/faults) uses to make the SMSC misbehave: receipts sent again or

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { PROVIDER_TLV } from '#bind-service/smpp/pdu/smpp-package.ts';
+import { PROVIDER_TLV } from '#bind-service/smpp/codec.ts';
 import { encodeMessage } from '#core/domain/encoding/index.ts';
 import { networkError, shortText } from '#test/helpers/simulator-client.ts';
 import { ACCOUNT, SimulatorHarness } from '#test/helpers/simulator-harness.ts';

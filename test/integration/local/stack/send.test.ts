@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifySignature } from '#lambdas/status-stream/signature.ts';
+import { verifySignature } from '#core/callbacks/signature.ts';
 import type { ReceiptEvent, ReceivedMessage } from '#local/smsc-simulator/index.ts';
 import { waitUntil } from '#test/helpers/wait.ts';
 import { bodyOf, type MessageBody, useLocalStack } from './stack-fixture.ts';

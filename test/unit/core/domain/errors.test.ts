@@ -19,20 +19,20 @@ import {
   QueuePublishError,
   RepositoryUnavailableError,
 } from '#core/aws/errors.ts';
+import { CallbackError } from '#core/callbacks/callback.ts';
+import { CallbackRefusedError } from '#core/callbacks/callback-sender.ts';
 import { TooManyPartsError } from '#core/domain/encoding/errors.ts';
 import { AdapterError, AppError, ConfigError, DomainError } from '#core/domain/errors.ts';
 import { InvalidSystemTypeError } from '#core/domain/provider/system-type.ts';
 import { ReceiptParseError } from '#core/domain/receipts/receipt.ts';
 import { ConfigError as ApiConfigError } from '#lambdas/api/config.ts';
 import { ApiProblem } from '#lambdas/api/http/problem.ts';
-import { CallbackError } from '#lambdas/status-stream/callback.ts';
-import { CallbackRefusedError } from '#lambdas/status-stream/callback-sender.ts';
 import { StatusStreamConfigError } from '#lambdas/status-stream/config.ts';
 import { UnreadableImageError } from '#lambdas/status-stream/status-event.ts';
 import { DynamoDbLocalStartError } from '#local/dynamodb-local.ts';
 import { SessionGoneError } from '#local/smsc-simulator/sessions/session.ts';
 import { AppConfigError } from '../../../../cdk/app-config.ts';
-import { BindLimitsError } from '../../../../cdk/constructs/bind-limits.ts';
+import { BindLimitsError } from '../../../../cdk/constructs/compute/bind-limits.ts';
 
 const BRANCHES = { DomainError, AdapterError, ConfigError } as const;
 type Branch = keyof typeof BRANCHES;

@@ -1,11 +1,11 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { bindServiceLogger } from '#bind-service/logger.ts';
+import { CallbackError } from '#core/callbacks/callback.ts';
 import type { Logger, LogWriter } from '#core/observability/logger.ts';
 import { type ApiEnv, apiLogger, logFields, requestLog } from '#lambdas/api/http/request-log.ts';
 import { handleCallbackJobs } from '#lambdas/callbacks/handle-jobs.ts';
 import { callbackWorkerLogger } from '#lambdas/callbacks/ports.ts';
-import { CallbackError } from '#lambdas/status-stream/callback.ts';
 import { statusStreamLogger } from '#lambdas/status-stream/ports.ts';
 import { captureLogs } from '#test/helpers/logs.ts';
 import { callbackJob } from '#test/unit/lambdas/callbacks/jobs.ts';

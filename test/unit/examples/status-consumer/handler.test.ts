@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { STATUS_KIND, toEnvelope } from '#local/events-forwarder.ts';
+import { STATUS_KIND, toEnvelope } from '#local/streams/events-forwarder.ts';
 import { statusEvent } from '#test/unit/lambdas/callbacks/jobs.ts';
 import { noteOf, type StatusEvent } from '../../../../examples/status-consumer/handler.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { CallbackError } from '#core/callbacks/callback.ts';
+import { CallbackRefusedError } from '#core/callbacks/callback-sender.ts';
 import { backoffSeconds, failureKind } from '#lambdas/callbacks/attempt-policy.ts';
-import { CallbackError } from '#lambdas/status-stream/callback.ts';
-import { CallbackRefusedError } from '#lambdas/status-stream/callback-sender.ts';
 
 describe('failureKind', () => {
   it.each([301, 302, 307, 400, 401, 403, 404, 410, 422])(

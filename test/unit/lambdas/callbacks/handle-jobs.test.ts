@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { CallbackError } from '#core/callbacks/callback.ts';
+import { CallbackRefusedError, type CallbackSender } from '#core/callbacks/callback-sender.ts';
 import type { CallbackOutcome } from '#core/domain/messages/message-model.ts';
 import { type CallbackWorkerPorts, handleCallbackJobs } from '#lambdas/callbacks/handle-jobs.ts';
 import { callbackWorkerLogger } from '#lambdas/callbacks/ports.ts';
-import { CallbackError } from '#lambdas/status-stream/callback.ts';
-import { CallbackRefusedError, type CallbackSender } from '#lambdas/status-stream/callback-sender.ts';
 import { captureLogs } from '#test/helpers/logs.ts';
 import { callbackJob } from './jobs.ts';
 

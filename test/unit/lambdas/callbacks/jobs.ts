@@ -1,4 +1,4 @@
-import { encodeCallbackJob } from '#lambdas/callbacks/callback-job.ts';
+import { encodeCallbackJob } from '#core/aws/queues/callback-job.ts';
 import type { SqsRecord } from '#lambdas/callbacks/sqs-event.ts';
 import type { MessageStatusChanged } from '#lambdas/status-stream/status-event.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CallbackEnqueuer, CallbackJob } from '#lambdas/callbacks/callback-job.ts';
+import type { CallbackEnqueuer, CallbackJob } from '#core/aws/queues/callback-job.ts';
 import { type EventPublisher, memoryEventSink } from '#lambdas/status-stream/event-publishers.ts';
 import { handleStreamRecords, type StatusStreamPorts } from '#lambdas/status-stream/handle-records.ts';
 import { statusStreamLogger } from '#lambdas/status-stream/ports.ts';

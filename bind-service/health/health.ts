@@ -1,0 +1,74 @@
+// GET /healthz for the container's health check and for people: 200 while at least one bind is up,
+// 503 otherwise, with the same body either way (binds, lane lag, rate and counters).
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { SessionState } from '#bind-service/smpp/index.ts';
+import type { ConnectProblem } from '../dispatch/binds/connect-watch.ts';
+
+export interface HealthReport {
+  status: 'ok' | 'unavailable';
+  /** `problem`: a TLS failure streak (the certificate does not verify, or the handshake is refused). */
+  binds: { host: string; state: SessionState; inFlight: number; problem?: ConnectProblem }[];
+  /** Age in ms of the oldest message each lane is working on (0 when idle). */
+  lag: { urgent: number; bulk: number };
+  /** The limiter's current rate (msg/s), below the configured cap after throttling. */
+  rate: number;
+  throttled: number;
+  submitted: number;
+  unknown: number;
+  failed: number;
+  rejected: number;
+}
+
+export interface HealthServer {
+  /** Base URL, e.g. http://127.0.0.1:8080 (the check is at `${url}/healthz`). */
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface HealthServerOptions {
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  report: () => HealthReport;
+}
+
+export function startHealthServer(options: HealthServerOptions): Promise<HealthServer> {
+  const server: Server = createServer((request, response) => {
+    const path = (request.url ?? '').split('?')[0];
+    if (path !== '/healthz') {
+      response.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
+      return;
+    }
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'application/json' });
+      response.end('{"error":"method not allowed"}');
+      return;
+    }
+    const report = options.report();
+    const body = JSON.stringify(report);
+    response.writeHead(report.status === 'ok' ? 200 : 503, {
+      'content-type': 'application/json',
+      'cache-control': 'no-store',
+    });
+    response.end(request.method === 'HEAD' ? undefined : body);
+  });
+  // A health check must never keep the process alive on its own, nor hold keep-alive sockets at stop.
+  server.keepAliveTimeout = 1_000;
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      const { port } = server.address() as AddressInfo;
+      const host = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
+      resolve({
+        url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+        close: () =>
+          new Promise<void>((done) => {
+            server.closeAllConnections();
+            server.close(() => done());
+          }),
+      });
+    });
+  });
+}

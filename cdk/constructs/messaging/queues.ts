@@ -1,0 +1,65 @@
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { LANES, type Lane, QUEUES } from '#core/aws/resources/resource-definitions.ts';
+import { VAR, type VariableName } from '#core/config/variables.ts';
+import { toDeadLetterQueueProps, toQueueProps } from '../platform/resource-mapping.ts';
+import type { ResourceConsumer } from './consumer.ts';
+
+// The two send lanes (urgent, bulk), each with its dead-letter queue, from the shared definitions.
+
+export interface LaneQueues {
+  readonly queue: sqs.Queue;
+  readonly deadLetterQueue: sqs.Queue;
+}
+
+export interface SendQueuesProps {
+  /** Raises the shared visibility timeouts when the bind-service needs longer (bind-limits.ts). */
+  readonly minVisibilitySeconds: number;
+}
+
+const ENV = {
+  urgent: { queue: VAR.URGENT_QUEUE_URL, dlq: VAR.URGENT_DLQ_URL },
+  bulk: { queue: VAR.BULK_QUEUE_URL, dlq: VAR.BULK_DLQ_URL },
+} as const satisfies Record<Lane, { queue: VariableName; dlq: VariableName }>;
+
+export class SendQueues extends Construct {
+  readonly lanes: Readonly<Record<Lane, LaneQueues>>;
+
+  constructor(scope: Construct, id: string, props: SendQueuesProps) {
+    super(scope, id);
+    const build = (lane: Lane): LaneQueues => {
+      const def = QUEUES[lane];
+      const deadLetterQueue = new sqs.Queue(this, def.dlq.id, toDeadLetterQueueProps(def));
+      const queue = new sqs.Queue(
+        this,
+        def.id,
+        toQueueProps(def, deadLetterQueue, props.minVisibilitySeconds),
+      );
+      return { queue, deadLetterQueue };
+    };
+    this.lanes = { urgent: build('urgent'), bulk: build('bulk') };
+  }
+
+  /** Producers (the api Lambda, direct publishers): SendMessage on both lanes, and their URLs. */
+  bindProducer(consumer: ResourceConsumer): void {
+    for (const lane of LANES) {
+      const { queue } = this.lanes[lane];
+      queue.grantSendMessages(consumer);
+      consumer.addEnvironment(ENV[lane].queue, queue.queueUrl);
+    }
+  }
+
+  /**
+   * The bind-service: receive/delete/extend on both lanes, and SendMessage on the DLQs (an invalid
+   * queue message is moved there at once instead of being retried maxReceiveCount times).
+   */
+  bindConsumer(consumer: ResourceConsumer): void {
+    for (const lane of LANES) {
+      const { queue, deadLetterQueue } = this.lanes[lane];
+      queue.grantConsumeMessages(consumer);
+      deadLetterQueue.grantSendMessages(consumer);
+      consumer.addEnvironment(ENV[lane].queue, queue.queueUrl);
+      consumer.addEnvironment(ENV[lane].dlq, deadLetterQueue.queueUrl);
+    }
+  }
+}

@@ -1,0 +1,103 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import type * as events from 'aws-cdk-lib/aws-events';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { VAR } from '#core/config/variables.ts';
+import { ENTRIES } from '../../paths.ts';
+import { NodeFunction } from '../compute/node-function.ts';
+import type { LogSettings } from '../platform/log-group.ts';
+import { DEAD_LETTER_QUEUE } from '../platform/resource-mapping.ts';
+import type { CallbackDelivery } from './callbacks.ts';
+import type { ResourceConsumer } from './consumer.ts';
+import type { MessageStore } from './message-store.ts';
+
+// The status consumer (lambdas/status-stream) on the messages table's stream: state changes become
+// EventBridge events and callback jobs (posted by the callback worker, callbacks.ts); and on the
+// inbound table's stream: incoming messages become InboundMessageReceived events. A failing record
+// is retried alone (bisect + partial batch failures); one that still fails lands in an SQS queue
+// with its stream coordinates, never blocking the shard for longer than maxRecordAge.
+
+export interface StatusStreamProps {
+  readonly store: MessageStore;
+  readonly eventBus: events.IEventBus;
+  /** Where callback jobs go; this function may only send to its queue. */
+  readonly callbacks: CallbackDelivery;
+  readonly logs: LogSettings;
+}
+
+/** PutEvents on the bus, and its name in EVENT_BUS_NAME. */
+function bindEventBus(consumer: ResourceConsumer, bus: events.IEventBus): void {
+  bus.grantPutEventsTo(consumer);
+  consumer.addEnvironment(VAR.EVENT_BUS_NAME, bus.eventBusName);
+}
+
+export class StatusStream extends Construct {
+  readonly handler: NodeFunction;
+  /** Stream records that failed every retry (their coordinates, to re-read from the stream). */
+  readonly failures: sqs.Queue;
+
+  constructor(scope: Construct, id: string, props: StatusStreamProps) {
+    super(scope, id);
+    this.handler = new NodeFunction(this, 'Handler', {
+      entry: ENTRIES.statusStream,
+      description: 'Turns message state changes from the DynamoDB stream into events and callback jobs',
+      logs: props.logs,
+      timeout: Duration.seconds(60),
+    });
+    // It reads only the stream records (granted by the event source below): no table access.
+    bindEventBus(this.handler, props.eventBus);
+    props.callbacks.bindProducer(this.handler);
+
+    this.failures = new sqs.Queue(this, 'Failures', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      // Marked as the dead-letter destination it is (CT.SQS.PR.1 then asks for no DLQ of its own).
+      redriveAllowPolicy: DEAD_LETTER_QUEUE,
+    });
+    Validations.of(this.failures).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is itself a dead-letter destination (the on-failure destination of the stream mapping); nothing consumes it automatically, so it needs no DLQ of its own. Its depth is alarmed.',
+    });
+
+    const source = {
+      startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+      batchSize: 100,
+      bisectBatchOnError: true,
+      reportBatchItemFailures: true,
+      retryAttempts: 10,
+      maxRecordAge: Duration.days(1),
+      // One batch per shard at a time keeps a message's changes in order.
+      parallelizationFactor: 1,
+      onFailure: new SqsDlq(this.failures),
+    };
+    this.handler.function.addEventSource(
+      new DynamoEventSource(props.store.messages, {
+        ...source,
+        // Only message records carry states; the lease renewal (every few seconds), receipt lookups
+        // and idempotency items would otherwise invoke the function around the clock.
+        filters: [
+          lambda.FilterCriteria.filter({
+            dynamodb: { Keys: { pk: { S: lambda.FilterRule.beginsWith('MSG#') } } },
+          }),
+        ],
+      }),
+    );
+    // Incoming messages become InboundMessageReceived events: only their INSERTs (not the part
+    // assemblies or raw receipts kept in the same table, nor TTL removals).
+    this.handler.function.addEventSource(
+      new DynamoEventSource(props.store.inbound, {
+        ...source,
+        filters: ['IN#SMSC#', 'IN#ID#'].map((prefix) =>
+          lambda.FilterCriteria.filter({
+            eventName: lambda.FilterRule.isEqual('INSERT'),
+            dynamodb: { Keys: { pk: { S: lambda.FilterRule.beginsWith(prefix) } } },
+          }),
+        ),
+      }),
+    );
+  }
+}

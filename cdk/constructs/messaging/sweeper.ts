@@ -1,0 +1,95 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { VAR } from '#core/config/variables.ts';
+import { ENTRIES } from '../../paths.ts';
+import { NodeFunction } from '../compute/node-function.ts';
+import type { LogSettings } from '../platform/log-group.ts';
+import { DEAD_LETTER_QUEUE } from '../platform/resource-mapping.ts';
+import type { MessageStore } from './message-store.ts';
+import type { SendQueues } from './queues.ts';
+
+// The sweeper (lambdas/sweeper) on an EventBridge schedule: `accepted` records whose enqueue never
+// happened are found in the messages table's byAttention index and enqueued again on their lane.
+// Its role can query that one index, read and reschedule message items, and send to the two lanes.
+
+export interface SweeperProps {
+  readonly store: MessageStore;
+  readonly queues: SendQueues;
+  readonly logs: LogSettings;
+  /** @default every 2 minutes */
+  readonly schedule?: Duration;
+}
+
+/** The index the sweeper queries (core/aws/resources/resource-definitions.ts). */
+const ATTENTION_INDEX = 'byAttention';
+
+export class Sweeper extends Construct {
+  readonly handler: NodeFunction;
+  /** Invocations that failed (a sweep that could not enqueue some records, or could not run). */
+  readonly failures: sqs.Queue;
+
+  constructor(scope: Construct, id: string, props: SweeperProps) {
+    super(scope, id);
+    this.failures = new sqs.Queue(this, 'Failures', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      // Marked as the dead-letter destination it is (CT.SQS.PR.1 then asks for no DLQ of its own).
+      redriveAllowPolicy: DEAD_LETTER_QUEUE,
+    });
+    Validations.of(this.failures).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        "This queue is itself a dead-letter destination (the sweeper's on-failure destination); nothing consumes it automatically, so it needs no DLQ of its own. Its depth is alarmed.",
+    });
+
+    this.handler = new NodeFunction(this, 'Handler', {
+      entry: ENTRIES.sweeper,
+      description: 'Enqueues again accepted messages whose enqueue never happened',
+      logs: props.logs,
+      timeout: Duration.seconds(60),
+    });
+    // The next scheduled run is the retry: a failed one is recorded, not repeated at once.
+    this.handler.function.configureAsyncInvoke({
+      retryAttempts: 0,
+      onFailure: new SqsDestination(this.failures),
+    });
+
+    const table = props.store.messages;
+    this.handler.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: [`${table.tableArn}/index/${ATTENTION_INDEX}`],
+      }),
+    );
+    // GetItem: a consistent read of each candidate; UpdateItem: moving its index entry on.
+    this.handler.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        resources: [table.tableArn],
+      }),
+    );
+    // With a customer-managed key DynamoDB uses it on the caller's behalf (as in message-store.ts).
+    if (table.encryptionKey) {
+      this.handler.grantPrincipal.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
+          resources: [table.encryptionKey.keyArn],
+        }),
+      );
+    }
+    this.handler.addEnvironment(VAR.MESSAGES_TABLE, table.tableName);
+    props.queues.bindProducer(this.handler);
+
+    new events.Rule(this, 'Schedule', {
+      description: 'Runs the sweeper for accepted messages never enqueued',
+      schedule: events.Schedule.rate(props.schedule ?? Duration.minutes(2)),
+      targets: [new targets.LambdaFunction(this.handler.function, { retryAttempts: 0 })],
+    });
+  }
+}

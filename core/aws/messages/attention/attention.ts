@@ -1,0 +1,185 @@
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { isConditionalCheckFailed, runDynamo } from '#core/aws/dynamo-errors.ts';
+import {
+  clearAttention,
+  setAcceptedAttention,
+  UNKNOWN_ATTENTION,
+} from '#core/aws/messages/attention/attention-marks.ts';
+import { ACCEPTED_SHARDS, itemKey } from '#core/aws/messages/message-item.ts';
+import type { MessageTable, TransitionResult } from '#core/aws/messages/message-writes.ts';
+import { conditionalUpdate } from '#core/aws/messages/message-writes.ts';
+import { MESSAGES_TABLE } from '#core/aws/resources/resource-definitions.ts';
+import { UpdateExpressionBuilder } from '#core/aws/update-expression.ts';
+
+// The messages table's sparse `byAttention` index (resource-definitions.ts) lists the messages that
+// need a second look, in two kinds of partition:
+// - `accepted#<hour of attentionAt>#<shard>`: every `accepted` record, whose enqueue may never have
+//   happened. Set when it is created (toMessageItem) or given back by a released claim; the sweeper
+//   looks there for records older than its sweep age, re-enqueues them and moves `attentionAt` on.
+// - `unknown`: messages whose submit outcome is `unknown` but that have SMSC ids, so QUERY_SM can
+//   still tell what became of them (the bind-service's reconciler asks). `attentionAt` is when the
+//   message last needed looking at: the write that made it so, or the reconciler's last question.
+//
+// One rule for every status write: recordStatus (message-writes.ts) removes both attributes, and a
+// write whose new status needs a look sets them again after it (setAcceptedAttention, markForQuery).
+// So a message that moves on drops out of the index in the write that moves it, whoever writes it.
+//
+// Why the `accepted` key is sharded: every accepted message writes the index twice (in, then out at
+// its claim), and a GSI partition takes about 1000 writes/s, so writes spread over ACCEPTED_SHARDS
+// values; the hour keeps each partition to the records of one hour, so a sweep asks for a bounded set
+// of partitions (hours of its look-back × shards) and reads only due items, oldest first. `unknown`
+// messages are few (the SMSC did not answer), so they share one partition.
+
+const ACCEPTED = 'accepted';
+const HOUR_MS = 3_600_000;
+
+const BY_ATTENTION = (() => {
+  const index = MESSAGES_TABLE.globalSecondaryIndexes.find(({ indexName }) => indexName === 'byAttention');
+  if (!index) throw new Error('the messages table defines no byAttention index');
+  return index.indexName;
+})();
+
+// ---- `unknown`: the reconciler's partition ----
+
+/**
+ * Ids of `unknown` messages with SMSC ids that needed a look at or before `before`, oldest first, at
+ * most `limit`. From a GSI, so eventually consistent: the caller reads each message before acting.
+ */
+export async function unknownToQuery(table: MessageTable, before: Date, limit: number): Promise<string[]> {
+  const { Items } = await runDynamo('list unknown messages', () =>
+    table.client.send(
+      new QueryCommand({
+        TableName: table.tableName,
+        IndexName: BY_ATTENTION,
+        KeyConditionExpression: '#attention = :unknown AND #attentionAt <= :before',
+        ExpressionAttributeNames: { '#attention': 'attention', '#attentionAt': 'attentionAt' },
+        ExpressionAttributeValues: { ':unknown': UNKNOWN_ATTENTION, ':before': before.toISOString() },
+        Limit: limit,
+      }),
+    ),
+  );
+  return (Items ?? []).map((item) => String(item.id));
+}
+
+/**
+ * Moves a still-unknown message's `attentionAt` (it is asked again once that is old enough), or takes
+ * it out of the index when `at` is undefined (nothing will tell any more). No-op once it is resolved.
+ */
+export async function nextQueryAt(table: MessageTable, id: string, at: Date | undefined): Promise<void> {
+  const update = new UpdateExpressionBuilder();
+  if (at) update.set('attentionAt', at.toISOString());
+  else clearAttention(update);
+  update.conditionIn('status', ['unknown']);
+  update.condition(`${update.name('attention')} = ${update.value(UNKNOWN_ATTENTION)}`);
+  try {
+    await runDynamo('defer unknown message', () =>
+      table.client.send(
+        new UpdateCommand({ TableName: table.tableName, Key: itemKey.message(id), ...update.build() }),
+      ),
+    );
+  } catch (error) {
+    if (!isConditionalCheckFailed(error)) throw error;
+  }
+}
+
+// ---- `accepted`: the sweeper's partitions ----
+
+export interface DueAccepted {
+  id: string;
+  /** As indexed: the write that reschedules it is conditional on it. */
+  attentionAt: string;
+  status: string;
+}
+
+export interface DueQuery {
+  /** Entries with attentionAt at or before this. */
+  dueBy: Date;
+  /** How far back to look; older hours are not asked for. */
+  lookbackHours: number;
+  limit: number;
+}
+
+/**
+ * `accepted` entries due by `dueBy`, oldest hour first, at most `limit`. The index is eventually
+ * consistent: an entry may still show a record that was claimed a moment ago (its status says so).
+ */
+export async function queryDueAccepted(table: MessageTable, query: DueQuery): Promise<DueAccepted[]> {
+  const due = query.dueBy.toISOString();
+  const found: DueAccepted[] = [];
+  for (const hour of hoursBetween(query.dueBy.getTime() - query.lookbackHours * HOUR_MS, query.dueBy)) {
+    const shards = Array.from({ length: ACCEPTED_SHARDS }, (_, shard) => `${ACCEPTED}#${hour}#${shard}`);
+    const pages = await Promise.all(
+      shards.map((attention) => queryPartition(table, attention, due, query.limit - found.length)),
+    );
+    for (const page of pages) found.push(...page);
+    if (found.length >= query.limit) return found.slice(0, query.limit);
+  }
+  return found;
+}
+
+/** "YYYY-MM-DDTHH" of every hour from `fromMs` to `to`, inclusive. */
+function hoursBetween(fromMs: number, to: Date): string[] {
+  const hours: string[] = [];
+  const last = Math.floor(to.getTime() / HOUR_MS);
+  for (let hour = Math.floor(fromMs / HOUR_MS); hour <= last; hour++) {
+    hours.push(new Date(hour * HOUR_MS).toISOString().slice(0, 13));
+  }
+  return hours;
+}
+
+async function queryPartition(
+  table: MessageTable,
+  attention: string,
+  due: string,
+  limit: number,
+): Promise<DueAccepted[]> {
+  const found: DueAccepted[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const exclusiveStartKey = startKey;
+    const page = await runDynamo('find due accepted', () =>
+      table.client.send(
+        new QueryCommand({
+          TableName: table.tableName,
+          IndexName: BY_ATTENTION,
+          KeyConditionExpression: '#attention = :attention AND #attentionAt <= :due',
+          ProjectionExpression: '#id, #attentionAt, #status',
+          ExpressionAttributeNames: {
+            '#attention': 'attention',
+            '#attentionAt': 'attentionAt',
+            '#id': 'id',
+            '#status': 'status',
+          },
+          ExpressionAttributeValues: { ':attention': attention, ':due': due },
+          Limit: limit - found.length,
+          ...(exclusiveStartKey ? { ExclusiveStartKey: exclusiveStartKey } : {}),
+        }),
+      ),
+    );
+    for (const item of page.Items ?? []) {
+      found.push({ id: String(item.id), attentionAt: String(item.attentionAt), status: String(item.status) });
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey && found.length < limit);
+  return found;
+}
+
+/**
+ * Moves an `accepted` record's entry to `nextAt` (the sweeper enqueued it and looks again later).
+ * Conditional on the record still being `accepted` with the entry as read, so a claim that removed
+ * the entry meanwhile is never undone: 'stale' then.
+ */
+export function rescheduleAccepted(
+  table: MessageTable,
+  id: string,
+  expectedAt: string,
+  nextAt: string,
+): Promise<TransitionResult> {
+  const update = new UpdateExpressionBuilder();
+  setAcceptedAttention(update, id, nextAt);
+  update
+    .condition(`attribute_exists(${update.name('pk')})`)
+    .conditionIn('status', [ACCEPTED])
+    .condition(`${update.name('attentionAt')} = ${update.value(expectedAt)}`);
+  return conditionalUpdate(table, id, update, 'reschedule sweep');
+}

@@ -1,0 +1,160 @@
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { isConditionalCheckFailed, runDynamo } from '#core/aws/dynamo-errors.ts';
+import { clearAttention, orphanAttention } from '#core/aws/messages/attention/attention-marks.ts';
+import { itemKey, type SmscLookupItem } from '#core/aws/messages/message-item.ts';
+import { getMessageItem, type MessageTable } from '#core/aws/messages/message-writes.ts';
+import { recordLateAnswer } from '#core/aws/messages/receipts/late-answer.ts';
+import type { ReceiptApplier } from '#core/aws/messages/receipts/receipt-applier.ts';
+import { MESSAGES_TABLE } from '#core/aws/resources/resource-definitions.ts';
+import { UpdateExpressionBuilder } from '#core/aws/update-expression.ts';
+import { quotedText } from '#core/domain/receipts/receipt.ts';
+
+// A submit whose SUBMIT_SM_RESP never reached us (the process died with it on the wire, the link
+// dropped, the answer came after the timeout to a process that had gone) leaves its message
+// `unknown` with no SMSC id; the SMSC did take it, and its receipt arrives with an id nobody knows,
+// so the receipt is parked on its `SMSC#<id>` lookup as an orphan. Both are listed in the messages
+// table's byAttention index, so the reconciler can bring them together:
+// - `unmatched`: `unknown` messages without SMSC ids (markUnknown without ids, a redelivered claim);
+// - `orphan#<recipient digits>`: lookups holding receipts without an owner, by the number they
+//   report on (the DELIVER_SM's source_addr), `attentionAt` = when parked.
+// A message adopts an orphan only when exactly one orphan fits it: same recipient, parked after the
+// message was claimed (less a clock skew) and at least `minOrphanAgeMs` ago (an owner whose
+// `submitted` write is merely late has written it by then), and a receipt text the message's text
+// starts with, if the receipt quotes one (SMPP 3.4's `text:` field; the provider's receipts have
+// none, so there the number and the time decide). Two fits are ambiguous: the message
+// stays `unknown` rather than risk taking another message's outcome. Adoption is the late answer the
+// message never got (late-answer.ts): `unknown → submitted` with the lookup written in the same
+// transaction, and the parked receipts applied right after. Messages of several parts are not
+// matched (their parts' receipts cannot be told apart reliably); they stay `unknown`.
+
+export const UNMATCHED_ATTENTION = 'unmatched';
+/** Receipts may be stamped by a host whose clock is a little behind the one that claimed. */
+const CLOCK_SKEW_MS = 60_000;
+/** More orphans than this in one message's window are more than can be told apart. */
+const MAX_CANDIDATES = 10;
+
+const BY_ATTENTION = (() => {
+  const index = MESSAGES_TABLE.globalSecondaryIndexes.find(({ indexName }) => indexName === 'byAttention');
+  if (!index) throw new Error('the messages table defines no byAttention index');
+  return index.indexName;
+})();
+
+/** Lists an `unknown` message without SMSC ids for matching, as of `at` (ISO). */
+export function markForMatching(update: UpdateExpressionBuilder, at: string): void {
+  update.set('attention', UNMATCHED_ATTENTION).set('attentionAt', at);
+}
+
+/** Ids of unmatched messages listed at or before `before`, oldest first, at most `limit`. */
+export async function unmatchedToCheck(table: MessageTable, before: Date, limit: number): Promise<string[]> {
+  const { Items } = await runDynamo('list unmatched messages', () =>
+    table.client.send(
+      new QueryCommand({
+        TableName: table.tableName,
+        IndexName: BY_ATTENTION,
+        KeyConditionExpression: '#attention = :unmatched AND #attentionAt <= :before',
+        ExpressionAttributeNames: { '#attention': 'attention', '#attentionAt': 'attentionAt' },
+        ExpressionAttributeValues: { ':unmatched': UNMATCHED_ATTENTION, ':before': before.toISOString() },
+        Limit: limit,
+      }),
+    ),
+  );
+  return (Items ?? []).map((item) => String(item.id));
+}
+
+/** Looks again after `at`, or takes the message out of the index (undefined). No-op once resolved. */
+export async function nextMatchAt(table: MessageTable, id: string, at: Date | undefined): Promise<void> {
+  const update = new UpdateExpressionBuilder();
+  if (at) update.set('attentionAt', at.toISOString());
+  else clearAttention(update);
+  update.conditionIn('status', ['unknown']);
+  update.condition(`${update.name('attention')} = ${update.value(UNMATCHED_ATTENTION)}`);
+  try {
+    await runDynamo('defer unmatched message', () =>
+      table.client.send(
+        new UpdateCommand({ TableName: table.tableName, Key: itemKey.message(id), ...update.build() }),
+      ),
+    );
+  } catch (error) {
+    if (!isConditionalCheckFailed(error)) throw error;
+  }
+}
+
+export type OrphanMatch =
+  /** The message adopted one orphan receipt's SMSC id. */
+  | 'matched'
+  /** No orphan fits (yet). */
+  | 'none'
+  /** More than one fits: left alone. */
+  | 'ambiguous'
+  /** Not (or no longer) an unknown single-part message without ids: nothing to match. */
+  | 'not-eligible';
+
+export interface MatchOptions {
+  minOrphanAgeMs: number;
+}
+
+export async function matchOrphanReceipt(
+  table: MessageTable,
+  receipts: ReceiptApplier,
+  expiresAt: number,
+  id: string,
+  options: MatchOptions,
+): Promise<OrphanMatch> {
+  const item = await getMessageItem(table, id);
+  if (item?.status !== 'unknown' || item.smscIds.length > 0 || item.parts !== 1) return 'not-eligible';
+  const partition = orphanAttention(item.to);
+  if (!partition || item.to.includes('@')) return 'not-eligible';
+  const claimedAt = [...item.history].reverse().find((change) => change.status === 'submitting')?.at;
+  const since = new Date(Date.parse(claimedAt ?? item.createdAt) - CLOCK_SKEW_MS).toISOString();
+  const until = new Date(table.now().getTime() - options.minOrphanAgeMs).toISOString();
+  if (until < since) return 'none';
+  const orphans = await orphansIn(table, partition, since, until);
+  if (orphans.length > MAX_CANDIDATES) return 'ambiguous';
+  const fits: string[] = [];
+  for (const smscId of orphans) {
+    const lookup = await readLookup(table, smscId);
+    const pending = lookup?.pendingReceipts ?? [];
+    if (!lookup || lookup.messageId || pending.length === 0) continue;
+    if (pending.every((receipt) => textAgrees(item.text ?? '', receipt.text))) fits.push(smscId);
+  }
+  const [only, ...others] = fits;
+  if (only === undefined) return 'none';
+  if (others.length > 0) return 'ambiguous';
+  const adopted = await recordLateAnswer(table, receipts, expiresAt, id, {
+    kind: 'accepted',
+    smscId: only,
+    lastPart: true,
+  });
+  return adopted === 'applied' ? 'matched' : 'none';
+}
+
+/** A receipt that quotes the start of its text must quote this one's; one that quotes none has no say. */
+function textAgrees(messageText: string, receiptText: string): boolean {
+  const quote = quotedText(receiptText);
+  return quote === '' || messageText.trim().startsWith(quote);
+}
+
+async function orphansIn(table: MessageTable, partition: string, since: string, until: string) {
+  const { Items } = await runDynamo('list orphan receipts', () =>
+    table.client.send(
+      new QueryCommand({
+        TableName: table.tableName,
+        IndexName: BY_ATTENTION,
+        KeyConditionExpression: '#attention = :orphan AND #attentionAt BETWEEN :since AND :until',
+        ExpressionAttributeNames: { '#attention': 'attention', '#attentionAt': 'attentionAt' },
+        ExpressionAttributeValues: { ':orphan': partition, ':since': since, ':until': until },
+        Limit: MAX_CANDIDATES + 1,
+      }),
+    ),
+  );
+  return (Items ?? []).map((item) => String(item.pk).slice('SMSC#'.length));
+}
+
+async function readLookup(table: MessageTable, smscId: string): Promise<SmscLookupItem | undefined> {
+  const { Item } = await runDynamo('read orphan receipt', () =>
+    table.client.send(
+      new GetCommand({ TableName: table.tableName, Key: itemKey.smsc(smscId), ConsistentRead: true }),
+    ),
+  );
+  return Item as SmscLookupItem | undefined;
+}

@@ -1,0 +1,132 @@
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { isConditionalCheckFailed, runDynamo } from '#core/aws/dynamo-errors.ts';
+import { RepositoryUnavailableError } from '#core/aws/errors.ts';
+import { orphanAttention } from '#core/aws/messages/attention/attention-marks.ts';
+import { itemKey, type SmscLookupItem } from '#core/aws/messages/message-item.ts';
+import type { MessageTable, TransitionResult } from '#core/aws/messages/message-writes.ts';
+import { applyReceiptToMessage } from '#core/aws/messages/receipts/message-receipts.ts';
+import { applySingleIdReceipt } from '#core/aws/messages/receipts/single-id-receipt.ts';
+import { UpdateExpressionBuilder } from '#core/aws/update-expression.ts';
+import type { DeliveryReceipt } from '#core/domain/receipts/receipt.ts';
+import { normaliseSmscId, type SmscIdBase } from '#core/domain/receipts/smsc-id.ts';
+
+// Receipts are matched to messages through the `SMSC#<id>` lookup item that markSubmitted writes in
+// the same transaction as `submitted`. A receipt may beat its SUBMIT_SM_RESP: then it is parked on the
+// lookup item (`pendingReceipts`, only while the item has no `messageId`) and applied by whoever next
+// sees both — markSubmitted right after its transaction, or the next receipt for that id. Parking is
+// conditional on `attribute_not_exists(messageId)`, so a receipt can never be parked after the
+// reconciliation has read the item: it is either seen by the reconciliation or applied directly.
+// A lookup that also says the message has one SMSC id (and its channel) lets the receipt be written
+// without reading the message (single-id-receipt.ts); older lookups, SINGLE-mode messages with several
+// ids and anything that write cannot decide take the read path (message-receipts.ts).
+
+export type ReceiptResult = 'applied' | 'stale' | 'orphan-stored';
+
+const LOOKUP_ATTEMPTS = 3;
+
+export class ReceiptApplier {
+  constructor(
+    private readonly table: MessageTable,
+    /** Seconds since the epoch at which a parked receipt may be dropped if never claimed. */
+    private readonly expiresAt: () => number,
+    /** The SMSC's id base; a receipt parsed with the same base is already normalised. */
+    private readonly smscIdBase: SmscIdBase = 'decimal',
+  ) {}
+
+  /** `recipient`: the number the receipt reports on (its source_addr), which lists an orphan for matching. */
+  async apply(receipt: DeliveryReceipt, recipient?: string): Promise<ReceiptResult> {
+    const smscId = normaliseSmscId(receipt.smscId, this.smscIdBase);
+    const normalised = { ...receipt, smscId };
+    for (let attempt = 0; attempt < LOOKUP_ATTEMPTS; attempt++) {
+      const lookup = await this.lookup(smscId);
+      if (lookup?.messageId) {
+        // Earlier receipts first, so they are applied in the order they came.
+        if (lookup.pendingReceipts?.length) await this.drain(lookup.messageId, smscId);
+        return this.applyMatched(lookup, lookup.messageId, smscId, normalised);
+      }
+      if (await this.park(smscId, normalised, recipient)) return 'orphan-stored';
+      // The SUBMIT_SM_RESP was recorded between our read and our write: look again.
+    }
+    throw new RepositoryUnavailableError(`receipt for SMSC id ${smscId} could not be matched or parked`);
+  }
+
+  private async applyMatched(
+    lookup: SmscLookupItem,
+    messageId: string,
+    smscId: string,
+    receipt: DeliveryReceipt,
+  ): Promise<TransitionResult> {
+    if (lookup.smscIdCount === 1 && lookup.channel) {
+      const decided = await applySingleIdReceipt(this.table, messageId, receipt, lookup.channel);
+      if (decided) return decided;
+    }
+    return applyReceiptToMessage(this.table, messageId, smscId, receipt);
+  }
+
+  /** Applies and removes the receipts parked under the message's SMSC ids; returns how many. */
+  async reconcile(messageId: string, smscIds: readonly string[]): Promise<number> {
+    let count = 0;
+    for (const smscId of smscIds) count += await this.drain(messageId, smscId);
+    return count;
+  }
+
+  private async drain(messageId: string, smscId: string): Promise<number> {
+    const lookup = await this.lookup(smscId);
+    const pending = lookup?.pendingReceipts ?? [];
+    if (lookup?.messageId !== messageId || pending.length === 0) return 0;
+    // Applying is idempotent (a repeated receipt is stale), so a concurrent drain doing the same is fine.
+    for (const receipt of pending) await applyReceiptToMessage(this.table, messageId, smscId, receipt);
+    const update = new UpdateExpressionBuilder().remove('pendingReceipts');
+    update.condition(`${update.name('messageId')} = ${update.value(messageId)}`);
+    update.condition(`size(${update.name('pendingReceipts')}) = ${update.value(pending.length)}`);
+    try {
+      await runDynamo('clear parked receipts', () =>
+        this.table.client.send(
+          new UpdateCommand({
+            TableName: this.table.tableName,
+            Key: itemKey.smsc(smscId),
+            ...update.build(),
+          }),
+        ),
+      );
+    } catch (error) {
+      // Another drain removed them first.
+      if (!isConditionalCheckFailed(error)) throw error;
+    }
+    return pending.length;
+  }
+
+  private async lookup(smscId: string): Promise<SmscLookupItem | undefined> {
+    const { Item } = await runDynamo('look up SMSC id', () =>
+      this.table.client.send(
+        new GetCommand({ TableName: this.table.tableName, Key: itemKey.smsc(smscId), ConsistentRead: true }),
+      ),
+    );
+    return Item as SmscLookupItem | undefined;
+  }
+
+  /** False when the SMSC id got its message meanwhile (the condition failed). */
+  private async park(smscId: string, receipt: DeliveryReceipt, recipient?: string): Promise<boolean> {
+    const update = new UpdateExpressionBuilder()
+      .append('pendingReceipts', [receipt])
+      .set('expiresAt', this.expiresAt());
+    const orphan = recipient === undefined ? undefined : orphanAttention(recipient);
+    if (orphan) update.set('attention', orphan).set('attentionAt', this.table.now().toISOString());
+    update.condition(`attribute_not_exists(${update.name('messageId')})`);
+    try {
+      await runDynamo('park receipt', () =>
+        this.table.client.send(
+          new UpdateCommand({
+            TableName: this.table.tableName,
+            Key: itemKey.smsc(smscId),
+            ...update.build(),
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
+  }
+}

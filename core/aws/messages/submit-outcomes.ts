@@ -1,0 +1,167 @@
+import { markForMatching } from '#core/aws/messages/attention/orphan-receipts.ts';
+import type { LookupOwner } from '#core/aws/messages/lookup-writes.ts';
+import { type MessageTable, type TransitionResult, transition } from '#core/aws/messages/message-writes.ts';
+import type { ReceiptApplier } from '#core/aws/messages/receipts/receipt-applier.ts';
+import { commitSubmitted, commitUnknownWithIds } from '#core/aws/messages/submitted-writes.ts';
+import type { UpdateExpressionBuilder } from '#core/aws/update-expression.ts';
+import type { MessageKind } from '#core/domain/messages/message-kinds.ts';
+import type { MessageError } from '#core/domain/messages/message-model.ts';
+import { channelOf } from '#core/domain/receipts/receipt-fields.ts';
+import { normaliseSmscId, type SmscIdBase } from '#core/domain/receipts/smsc-id.ts';
+
+// What the bind-service writes once a claimed message's SUBMIT_SMs are answered, or are not: the
+// outcome of a submit (submitted, unknown, failed) with its SMSC ids and their lookup items.
+// MessageRepository delegates to it; its callers keep using the repository.
+
+/** The queue message holding a message's claim (storage only; fromMessageItem strips it). */
+export const CLAIMED_BY = 'claimedBy';
+
+export interface MarkSubmittedResult {
+  result: TransitionResult;
+  /** Receipts that had arrived before the SUBMIT_SM_RESP and were applied now. */
+  reconciledReceipts: number;
+}
+
+export interface LookupOptions {
+  /**
+   * The message's kind, written on its SMSC-id lookups: a receipt for a message with one SMSC id is
+   * then applied without reading the message. Without it receipts read the message, as before.
+   */
+  kind?: MessageKind;
+}
+
+export interface UnknownOptions extends LookupOptions {
+  /**
+   * SINGLE mode (one id per part): how many parts went on the wire, the one without an answer
+   * included. The message is resolved by receipts only once that many parts have ids and reported.
+   */
+  expectedSmscIds?: number;
+}
+
+/** Added for the bind-service: the error, plus (normalised) SMSC ids of parts already accepted. */
+function setErrorAndPartIds(
+  update: UpdateExpressionBuilder,
+  error: MessageError,
+  smscIds: readonly string[],
+): void {
+  update.set('error', error);
+  if (smscIds.length > 0) update.set('smscIds', smscIds);
+}
+
+export class SubmitOutcomeWrites {
+  constructor(
+    private readonly table: MessageTable,
+    private readonly receipts: ReceiptApplier,
+    private readonly expiresAt: () => number,
+    private readonly smscIdBase: SmscIdBase,
+  ) {}
+
+  /**
+   * submitting|unknown → submitted, and the SMSC-id lookup items, in one transaction. Receipts that
+   * came early are applied after it; they are read back only when some were parked (lookup-writes.ts
+   * says why that is enough). Also reconciles when stale, which finishes the job of an earlier call
+   * that committed but died before reconciling.
+   */
+  async markSubmitted(
+    id: string,
+    smscIds: readonly string[],
+    options: LookupOptions = {},
+  ): Promise<MarkSubmittedResult> {
+    const owner = this.lookupOwner(id, smscIds, options);
+    if (owner.smscIds.length === 0) throw new RangeError(`markSubmitted(${id}) needs at least one SMSC id`);
+    const { result, toReconcile } = await commitSubmitted(this.table, owner);
+    const reconciledReceipts = await this.receipts.reconcile(id, toReconcile);
+    return { result, reconciledReceipts };
+  }
+
+  /**
+   * submitting → unknown: the submit may have reached the SMSC; never resent automatically.
+   * `smscIds`: ids of parts the SMSC did accept before the outcome became unknown. Their lookup items
+   * are written in the same transaction (receipts parked under them are applied), so a later receipt
+   * still finds the message and resolves it (unknown → delivered is allowed). In SINGLE mode
+   * `expectedSmscIds` keeps receipts from resolving it before the part without an answer is known.
+   */
+  async markUnknown(
+    id: string,
+    reason: string,
+    smscIds: readonly string[] = [],
+    options: UnknownOptions = {},
+  ): Promise<TransitionResult> {
+    const note: MessageError = {
+      code: 'submit_unconfirmed',
+      name: 'Submit outcome unknown',
+      description: reason,
+    };
+    const owner = this.lookupOwner(id, smscIds, options);
+    if (owner.smscIds.length === 0) {
+      return transition(this.table, id, 'unknown', {
+        extra: (update, at) => {
+          update.set('error', note);
+          markForMatching(update, at);
+        },
+      });
+    }
+    const expected = options.expectedSmscIds;
+    const { result, toReconcile } = await commitUnknownWithIds(
+      this.table,
+      expected === undefined ? owner : { ...owner, expectedSmscIds: expected },
+      note,
+    );
+    await this.receipts.reconcile(id, toReconcile);
+    return result;
+  }
+
+  /**
+   * submitting → unknown, only when the claim is `holder`'s (or was taken without a holder): the
+   * queue message that claimed the message came back, so whoever worked it stopped without recording
+   * the SMSC's answer. A copy of the send (another queue message) gets 'stale' and leaves the message
+   * alone: its claim holder is still at work, or its own redelivery will come back to this write.
+   */
+  markUnknownIfClaimedBy(id: string, holder: string, reason: string): Promise<TransitionResult> {
+    const note: MessageError = {
+      code: 'submit_unconfirmed',
+      name: 'Submit outcome unknown',
+      description: reason,
+    };
+    return transition(this.table, id, 'unknown', {
+      from: ['submitting'],
+      extra: (update, at) => {
+        update.set('error', note);
+        markForMatching(update, at);
+        const claimedBy = update.name(CLAIMED_BY);
+        // The claim's holder is `<queue message id>#<receive>`: any receive of this queue message.
+        update.condition(
+          `attribute_not_exists(${claimedBy}) OR ${claimedBy} = ${update.value(holder)} OR begins_with(${claimedBy}, ${update.value(`${holder}#`)})`,
+        );
+      },
+    });
+  }
+
+  /**
+   * The SMSC refused the submit for good. `smscIds`: ids of earlier parts it had accepted (kept on
+   * the record; no receipt lookup is written for a failed message).
+   */
+  markFailed(id: string, error: MessageError, smscIds: readonly string[] = []): Promise<TransitionResult> {
+    return transition(this.table, id, 'failed', {
+      extra: (update) => setErrorAndPartIds(update, error, this.normaliseIds(smscIds)),
+    });
+  }
+
+  private lookupOwner(id: string, smscIds: readonly string[], options: LookupOptions): LookupOwner {
+    return {
+      messageId: id,
+      smscIds: this.normaliseIds(smscIds),
+      ...(options.kind ? { channel: channelOf(options.kind) } : {}),
+      expiresAt: this.expiresAt(),
+    };
+  }
+
+  /**
+   * Normalised, without repeats, and without empty ids: an OK answer with no message_id names no
+   * message, and a lookup item `SMSC#` would be shared by every such message.
+   */
+  normaliseIds(smscIds: readonly string[]): string[] {
+    const ids = smscIds.map((id) => normaliseSmscId(id, this.smscIdBase)).filter((id) => id !== '');
+    return [...new Set(ids)];
+  }
+}

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { CallbackError, callbackTargetProblem, postCallback } from '#core/callbacks/callback.ts';
+import { verifySignature } from '#core/callbacks/signature.ts';
+
+describe('callbackTargetProblem', () => {
+  it.each([
+    'http://localhost:8080/hook',
+    'http://127.0.0.1/hook',
+    'http://127.1.2.3/hook',
+    'http://[::1]/hook',
+    'https://169.254.169.254/latest/meta-data',
+    'https://[fe80::1]/hook',
+    'https://0.0.0.0/hook',
+  ])('when loopback is not allowed and the target is %s, then it is refused', (url) => {
+    // Act
+    const problem = callbackTargetProblem(url, false);
+    // Assess
+    expect(problem).toBeDefined();
+  });
+
+  it('when loopback is allowed (local mode), then a loopback http target is fine', () => {
+    // Act
+    const problem = callbackTargetProblem('http://127.0.0.1:4000/hook', true);
+    // Assess
+    expect(problem).toBeUndefined();
+  });
+
+  it.each([
+    ['a public https target', 'https://hooks.example.com/sms', undefined],
+    [
+      'a public http target',
+      'http://hooks.example.com/sms',
+      'http is allowed only for loopback in local mode',
+    ],
+    ['another scheme', 'ftp://hooks.example.com/sms', 'not an http(s) URL'],
+    ['no URL', 'not a url', 'not a URL'],
+  ])('when the target is %s, then the answer is as expected', (_, url, expected) => {
+    // Act
+    const problem = callbackTargetProblem(url, false);
+    // Assess
+    expect(problem).toBe(expected);
+  });
+});
+
+describe('postCallback', () => {
+  const NOW = new Date('2025-01-01T00:00:00.000Z');
+
+  it('when posting, then the body goes as JSON with a signature the receiver can verify', async () => {
+    // Prepare
+    let seen: { headers: Headers; body: string } | undefined;
+    const fakeFetch: typeof fetch = async (_, init) => {
+      seen = { headers: new Headers(init?.headers), body: String(init?.body) };
+      return new Response(null, { status: 204 });
+    };
+    // Act
+    await postCallback({
+      url: 'https://hooks.example.com/',
+      body: '{"a":1}',
+      secret: 's3cret',
+      fetch: fakeFetch,
+      now: () => NOW,
+    });
+    // Assess
+    expect(seen?.headers.get('content-type')).toBe('application/json');
+    expect(seen?.headers.get('x-signature-timestamp')).toBe('1735689600');
+    const valid = verifySignature(
+      's3cret',
+      {
+        signature: seen?.headers.get('x-signature') ?? undefined,
+        timestamp: seen?.headers.get('x-signature-timestamp') ?? undefined,
+      },
+      seen?.body ?? '',
+      { now: () => NOW },
+    );
+    expect(valid).toBe(true);
+  });
+
+  it('when the receiver answers 500, then a CallbackError with the status is thrown', async () => {
+    // Prepare
+    const fakeFetch: typeof fetch = async () => new Response('down', { status: 500 });
+    // Act
+    const attempt = postCallback({
+      url: 'https://hooks.example.com/',
+      body: '{}',
+      secret: 's',
+      fetch: fakeFetch,
+    });
+    // Assess
+    await expect(attempt).rejects.toMatchObject({ name: 'CallbackError', status: 500 });
+  });
+
+  it('when the receiver does not answer in time, then a CallbackError says it timed out', async () => {
+    // Prepare
+    const hanging: typeof fetch = (_, init) =>
+      new Promise((_resolve, reject) => {
+        init?.signal?.addEventListener('abort', () => reject(init.signal?.reason));
+      });
+    // Act
+    const attempt = postCallback({
+      url: 'https://hooks.example.com/',
+      body: '{}',
+      secret: 's',
+      fetch: hanging,
+      timeoutMs: 50,
+    });
+    // Assess
+    await expect(attempt).rejects.toThrow(CallbackError);
+    await expect(attempt).rejects.toThrow('callback timed out');
+  });
+});
