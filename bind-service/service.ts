@@ -33,9 +33,9 @@ import { SubmitPipeline } from './dispatch/submit/submit-pipeline.ts';
 import { type HealthReport, startHealthServer } from './health/health.ts';
 import { healthReporter } from './health/health-report.ts';
 import { bindServiceLogger } from './logger.ts';
+import { RefusedLogins } from './login/refused-login.ts';
+import { type SessionOverrides, sessionSetup } from './login/session-setup.ts';
 import { startMetricsReporter } from './metrics.ts';
-import { RefusedLogins } from './refused-login.ts';
-import { type SessionOverrides, sessionSetup } from './session-setup.ts';
 
 export interface BindServiceDeps {
   log?: Logger;

@@ -10,6 +10,7 @@ import {
 import type { SmppConnection } from './connection/connection.ts';
 import { Connector } from './connection/connector.ts';
 import { answerDelivery, type DeliverHandler } from './connection/deliveries.ts';
+import { ExpirySweep } from './connection/expiry-sweep.ts';
 import { drainWithin, type QuerySource, querySm, unbindQuietly } from './connection/requests.ts';
 import { SubmitWindow } from './connection/window.ts';
 import { type BindCredentialsError, NotBoundError } from './errors.ts';
@@ -22,6 +23,7 @@ import {
   type SubmitTag,
   submitRespOutcome,
   toSubmitPdu,
+  unexpectedPdu,
 } from './pdu/pdu-mapping.ts';
 import type { PDU } from './pdu/smpp-package.ts';
 import {
@@ -45,7 +47,7 @@ export class SmppClient extends SessionEventEmitter {
   private readonly window: SubmitWindow<InFlightSubmit>;
   private readonly connector: Connector;
   private readonly now: () => number;
-  private sweepTimer: NodeJS.Timeout | undefined;
+  private readonly sweep: ExpirySweep;
   private deliverHandler: DeliverHandler | undefined;
   private boundWaiters: BoundWaiter[] = [];
   private stopping: Promise<void> | undefined;
@@ -56,6 +58,9 @@ export class SmppClient extends SessionEventEmitter {
     this.config = parseSessionConfig(config);
     this.window = new SubmitWindow(this.config.windowSize);
     this.now = options.now ?? (() => performance.now());
+    this.sweep = new ExpirySweep(() => {
+      for (const submit of this.window.expire(this.now())) submit.resolve(TIMED_OUT);
+    }, this.config.responseTimeoutMs);
     this.connector = new Connector(
       this.config,
       this,
@@ -96,10 +101,7 @@ export class SmppClient extends SessionEventEmitter {
     return this.isBound ? this.window.available : 0;
   }
 
-  /**
-   * Connects and binds, then keeps the bind up until stop(). Resolves at the first successful bind;
-   * rejects with BindCredentialsError on a refused login, or NotBoundError when stopped first.
-   */
+  /** Binds and keeps the bind up; rejects on a refused login (BindCredentialsError) or a stop first. */
   start(): Promise<void> {
     if (this.status !== 'idle') throw new Error(`start() called in state '${this.status}'`);
     this.status = 'connecting';
@@ -109,18 +111,12 @@ export class SmppClient extends SessionEventEmitter {
     return bound;
   }
 
-  /**
-   * After the SMSC refused the login (state `refused`): binds again with another password, e.g. once
-   * the secret was corrected. Resolves at the bind; rejects with BindCredentialsError if refused again.
-   */
+  /** State `refused`: binds with another password; rejects with BindCredentialsError if refused again. */
   relogin(password: string): Promise<void> {
     if (this.status !== 'refused') throw new Error(`relogin() called in state '${this.status}'`);
     this.connector.setPassword(password);
-    this.status = 'connecting';
-    const bound = new Promise<void>((resolve, reject) => this.boundWaiters.push({ resolve, reject }));
-    bound.catch(() => undefined);
-    this.connector.start();
-    return bound;
+    this.status = 'idle';
+    return this.start();
   }
 
   /** Resolves when bound (now or later); rejects once the session is stopped for good. */
@@ -214,15 +210,12 @@ export class SmppClient extends SessionEventEmitter {
     this.finish('requested');
   }
 
-  /**
-   * The login was refused: no more attempts (a retry storm could lock the account), but not stopped
-   * either: callers waiting for a bind keep waiting, and relogin() may bring a corrected password.
-   * Only the waiters of this attempt's start() or relogin() learn of the refusal.
-   */
+  // No more attempts (a retry storm could lock the account), yet not stopped: whenSlotFree() keeps
+  // waiting, and relogin() may bring a corrected password.
   private refuse(error: BindCredentialsError): void {
     this.status = 'refused';
     this.connector.cancel();
-    this.stopSweep();
+    this.sweep.stop();
     const waiters = this.boundWaiters;
     this.boundWaiters = [];
     for (const waiter of waiters) waiter.reject(error);
@@ -232,7 +225,7 @@ export class SmppClient extends SessionEventEmitter {
   private finish(reason: StopReason, error?: Error): void {
     this.status = 'stopped';
     this.connector.cancel();
-    this.stopSweep();
+    this.sweep.stop();
     this.stopError = error ?? new NotBoundError('session stopped');
     const waiters = this.boundWaiters;
     this.boundWaiters = [];
@@ -248,7 +241,7 @@ export class SmppClient extends SessionEventEmitter {
     this.current = connection;
     this.status = 'bound';
     connection.startKeepAlive(this.config.enquireLinkIntervalMs, this.config.enquireLinkTimeoutMs);
-    this.startSweep();
+    this.sweep.start();
     this.emit('bound', { host: connection.target.host, port: connection.target.port });
     const waiters = this.boundWaiters;
     this.boundWaiters = [];
@@ -258,7 +251,7 @@ export class SmppClient extends SessionEventEmitter {
   private onClose(connection: SmppConnection, reason: DisconnectReason, detail?: string): void {
     if (connection !== this.current) return;
     this.current = undefined;
-    this.stopSweep();
+    this.sweep.stop();
     const lost = this.window.abandon();
     for (const submit of lost) submit.resolve(CONNECTION_LOST);
     const { host, port } = connection.target;
@@ -302,23 +295,6 @@ export class SmppClient extends SessionEventEmitter {
   }
 
   private unexpected(pdu: PDU): void {
-    this.emit('unexpected-pdu', {
-      command: pdu.command,
-      sequenceNumber: pdu.sequence_number,
-      commandStatus: pdu.command_status,
-      ...(pdu.message_id ? { messageId: pdu.message_id } : {}),
-    });
-  }
-
-  private startSweep(): void {
-    const everyMs = Math.max(10, Math.min(1_000, Math.floor(this.config.responseTimeoutMs / 4)));
-    this.sweepTimer = setInterval(() => {
-      for (const submit of this.window.expire(this.now())) submit.resolve(TIMED_OUT);
-    }, everyMs);
-  }
-
-  private stopSweep(): void {
-    clearInterval(this.sweepTimer);
-    this.sweepTimer = undefined;
+    this.emit('unexpected-pdu', unexpectedPdu(pdu));
   }
 }

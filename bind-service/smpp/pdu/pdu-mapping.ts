@@ -171,3 +171,18 @@ export function fromQueryResp(pdu: PDU): QueryResult {
     errorCode: pdu.error_code ?? 0,
   });
 }
+
+/** What an `unexpected-pdu` event says about a PDU nobody was waiting for. */
+export function unexpectedPdu(pdu: PDU): {
+  command: string;
+  sequenceNumber: number;
+  commandStatus: number;
+  messageId?: string;
+} {
+  return {
+    command: pdu.command,
+    sequenceNumber: pdu.sequence_number,
+    commandStatus: pdu.command_status,
+    ...(pdu.message_id ? { messageId: pdu.message_id } : {}),
+  };
+}

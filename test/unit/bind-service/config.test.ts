@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BindServiceConfigError, describeConfig, loadConfig } from '#bind-service/config.ts';
-import { parseSmppSecret } from '#bind-service/secrets.ts';
+import { parseSmppSecret } from '#bind-service/login/secrets.ts';
 import { errorThrownBy } from '#test/helpers/errors.ts';
 
 const BASE = {

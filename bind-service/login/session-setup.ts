@@ -3,9 +3,9 @@
 // stops the start with the variable's name, before any AWS client or socket is opened.
 import type { SessionConfig } from '#bind-service/smpp/index.ts';
 import { type SecretReader, secretsManagerReader } from '#core/aws/secrets.ts';
-import type { BindServiceConfig } from './config.ts';
+import type { BindServiceConfig } from '../config.ts';
+import { resolveTls } from '../tls-config.ts';
 import { resolveLogin, type SmppLogin } from './secrets.ts';
-import { resolveTls } from './tls-config.ts';
 
 export type SessionOverrides = Pick<SessionConfig, 'reconnect' | 'bindTimeoutMs' | 'unbindTimeoutMs'>;
 

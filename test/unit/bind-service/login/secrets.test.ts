@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BindServiceConfigError } from '#bind-service/config.ts';
-import { resolveLogin } from '#bind-service/secrets.ts';
+import { resolveLogin } from '#bind-service/login/secrets.ts';
 import { SecretNotTextError } from '#core/aws/secrets.ts';
 
 // The SMPP login through the shared secret reader (core/aws/secrets.ts), given here as the port.

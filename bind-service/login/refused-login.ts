@@ -6,7 +6,7 @@
 // With the login in the environment (local mode) nothing can change it: fix it and restart.
 import { BindCredentialsError, type SmppClient } from '#bind-service/smpp/index.ts';
 import type { Logger } from '#core/observability/logger.ts';
-import type { ConnectProblem } from './dispatch/binds/connect-watch.ts';
+import type { ConnectProblem } from '../dispatch/binds/connect-watch.ts';
 import type { SmppLogin } from './secrets.ts';
 
 export interface RefusedLoginOptions {

@@ -2,7 +2,7 @@
 // strictly, never logged or quoted.
 import { z } from 'zod';
 import { SecretNotTextError, type SecretReader } from '#core/aws/secrets.ts';
-import { configError, type SmppCredentialsSource } from './config.ts';
+import { configError, type SmppCredentialsSource } from '../config.ts';
 
 export interface SmppLogin {
   systemId: string;
