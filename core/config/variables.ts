@@ -24,8 +24,7 @@ export const VARIABLES = {
   SMPP_WINDOW: 'unanswered SUBMIT_SM per bind',
   SMPP_BINDS: 'SMPP sessions one bind-service holds; more than 1 needs MCONn',
   SMPP_ENQUIRE_LINK_SECONDS: 'keep-alive interval, below the provider’s 120 s idle limit',
-  SMPP_LOGIN_RECHECK_SECONDS:
-    'after the SMSC refused the login: how often the login secret is read again; a changed password is tried at once (default 30)',
+  SMPP_LOGIN_RECHECK_SECONDS: 'after a refused login: how often the secret is read again for a new password',
   SMPP_RESPONSE_TIMEOUT_SECONDS: 'a submit unanswered this long becomes `unknown` (never resent)',
   RECONCILE_SECONDS:
     'how often the reconciler asks QUERY_SM about unknown messages with SMSC ids; 0 turns it off',
