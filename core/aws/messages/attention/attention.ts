@@ -33,7 +33,7 @@ import { UpdateExpressionBuilder } from '#core/aws/update-expression.ts';
 const ACCEPTED = 'accepted';
 const HOUR_MS = 3_600_000;
 
-const BY_ATTENTION = (() => {
+export const BY_ATTENTION = (() => {
   const index = MESSAGES_TABLE.globalSecondaryIndexes.find(({ indexName }) => indexName === 'byAttention');
   if (!index) throw new Error('the messages table defines no byAttention index');
   return index.indexName;
@@ -41,19 +41,21 @@ const BY_ATTENTION = (() => {
 
 // ---- `unknown`: the reconciler's partition ----
 
-/**
- * Ids of `unknown` messages with SMSC ids that needed a look at or before `before`, oldest first, at
- * most `limit`. From a GSI, so eventually consistent: the caller reads each message before acting.
- */
-export async function unknownToQuery(table: MessageTable, before: Date, limit: number): Promise<string[]> {
-  const { Items } = await runDynamo('list unknown messages', () =>
+/** Ids listed in one `partition` at or before `before`, oldest first, at most `limit` (from the GSI). */
+export async function listedBefore(
+  table: MessageTable,
+  partition: string,
+  before: Date,
+  limit: number,
+): Promise<string[]> {
+  const { Items } = await runDynamo(`list ${partition} messages`, () =>
     table.client.send(
       new QueryCommand({
         TableName: table.tableName,
         IndexName: BY_ATTENTION,
-        KeyConditionExpression: '#attention = :unknown AND #attentionAt <= :before',
+        KeyConditionExpression: '#attention = :partition AND #attentionAt <= :before',
         ExpressionAttributeNames: { '#attention': 'attention', '#attentionAt': 'attentionAt' },
-        ExpressionAttributeValues: { ':unknown': UNKNOWN_ATTENTION, ':before': before.toISOString() },
+        ExpressionAttributeValues: { ':partition': partition, ':before': before.toISOString() },
         Limit: limit,
       }),
     ),
@@ -62,17 +64,22 @@ export async function unknownToQuery(table: MessageTable, before: Date, limit: n
 }
 
 /**
- * Moves a still-unknown message's `attentionAt` (it is asked again once that is old enough), or takes
- * it out of the index when `at` is undefined (nothing will tell any more). No-op once it is resolved.
+ * Moves a still-`unknown` message's `attentionAt` within `partition` (it is listed again once that
+ * is old enough), or takes it out of the index when `at` is undefined. No-op once it is resolved.
  */
-export async function nextQueryAt(table: MessageTable, id: string, at: Date | undefined): Promise<void> {
+export async function deferUnknown(
+  table: MessageTable,
+  partition: string,
+  id: string,
+  at: Date | undefined,
+): Promise<void> {
   const update = new UpdateExpressionBuilder();
   if (at) update.set('attentionAt', at.toISOString());
   else clearAttention(update);
   update.conditionIn('status', ['unknown']);
-  update.condition(`${update.name('attention')} = ${update.value(UNKNOWN_ATTENTION)}`);
+  update.condition(`${update.name('attention')} = ${update.value(partition)}`);
   try {
-    await runDynamo('defer unknown message', () =>
+    await runDynamo(`defer ${partition} message`, () =>
       table.client.send(
         new UpdateCommand({ TableName: table.tableName, Key: itemKey.message(id), ...update.build() }),
       ),
@@ -80,6 +87,19 @@ export async function nextQueryAt(table: MessageTable, id: string, at: Date | un
   } catch (error) {
     if (!isConditionalCheckFailed(error)) throw error;
   }
+}
+
+/**
+ * Ids of `unknown` messages with SMSC ids that needed a look at or before `before`, oldest first, at
+ * most `limit`. From a GSI, so eventually consistent: the caller reads each message before acting.
+ */
+export function unknownToQuery(table: MessageTable, before: Date, limit: number): Promise<string[]> {
+  return listedBefore(table, UNKNOWN_ATTENTION, before, limit);
+}
+
+/** When to ask about a still-unknown message again; undefined: nothing will tell any more. */
+export function nextQueryAt(table: MessageTable, id: string, at: Date | undefined): Promise<void> {
+  return deferUnknown(table, UNKNOWN_ATTENTION, id, at);
 }
 
 // ---- `accepted`: the sweeper's partitions ----

@@ -1,12 +1,12 @@
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionalCheckFailed, runDynamo } from '#core/aws/dynamo-errors.ts';
-import { clearAttention, orphanAttention } from '#core/aws/messages/attention/attention-marks.ts';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { runDynamo } from '#core/aws/dynamo-errors.ts';
+import { BY_ATTENTION, deferUnknown, listedBefore } from '#core/aws/messages/attention/attention.ts';
+import { orphanAttention } from '#core/aws/messages/attention/attention-marks.ts';
 import { itemKey, type SmscLookupItem } from '#core/aws/messages/message-item.ts';
 import { getMessageItem, type MessageTable } from '#core/aws/messages/message-writes.ts';
 import { recordLateAnswer } from '#core/aws/messages/receipts/late-answer.ts';
 import type { ReceiptApplier } from '#core/aws/messages/receipts/receipt-applier.ts';
-import { MESSAGES_TABLE } from '#core/aws/resources/resource-definitions.ts';
-import { UpdateExpressionBuilder } from '#core/aws/update-expression.ts';
+import type { UpdateExpressionBuilder } from '#core/aws/update-expression.ts';
 import { quotedText } from '#core/domain/receipts/receipt.ts';
 
 // A submit whose SUBMIT_SM_RESP never reached us (the process died with it on the wire, the link
@@ -33,50 +33,19 @@ const CLOCK_SKEW_MS = 60_000;
 /** More orphans than this in one message's window are more than can be told apart. */
 const MAX_CANDIDATES = 10;
 
-const BY_ATTENTION = (() => {
-  const index = MESSAGES_TABLE.globalSecondaryIndexes.find(({ indexName }) => indexName === 'byAttention');
-  if (!index) throw new Error('the messages table defines no byAttention index');
-  return index.indexName;
-})();
-
 /** Lists an `unknown` message without SMSC ids for matching, as of `at` (ISO). */
 export function markForMatching(update: UpdateExpressionBuilder, at: string): void {
   update.set('attention', UNMATCHED_ATTENTION).set('attentionAt', at);
 }
 
 /** Ids of unmatched messages listed at or before `before`, oldest first, at most `limit`. */
-export async function unmatchedToCheck(table: MessageTable, before: Date, limit: number): Promise<string[]> {
-  const { Items } = await runDynamo('list unmatched messages', () =>
-    table.client.send(
-      new QueryCommand({
-        TableName: table.tableName,
-        IndexName: BY_ATTENTION,
-        KeyConditionExpression: '#attention = :unmatched AND #attentionAt <= :before',
-        ExpressionAttributeNames: { '#attention': 'attention', '#attentionAt': 'attentionAt' },
-        ExpressionAttributeValues: { ':unmatched': UNMATCHED_ATTENTION, ':before': before.toISOString() },
-        Limit: limit,
-      }),
-    ),
-  );
-  return (Items ?? []).map((item) => String(item.id));
+export function unmatchedToCheck(table: MessageTable, before: Date, limit: number): Promise<string[]> {
+  return listedBefore(table, UNMATCHED_ATTENTION, before, limit);
 }
 
 /** Looks again after `at`, or takes the message out of the index (undefined). No-op once resolved. */
-export async function nextMatchAt(table: MessageTable, id: string, at: Date | undefined): Promise<void> {
-  const update = new UpdateExpressionBuilder();
-  if (at) update.set('attentionAt', at.toISOString());
-  else clearAttention(update);
-  update.conditionIn('status', ['unknown']);
-  update.condition(`${update.name('attention')} = ${update.value(UNMATCHED_ATTENTION)}`);
-  try {
-    await runDynamo('defer unmatched message', () =>
-      table.client.send(
-        new UpdateCommand({ TableName: table.tableName, Key: itemKey.message(id), ...update.build() }),
-      ),
-    );
-  } catch (error) {
-    if (!isConditionalCheckFailed(error)) throw error;
-  }
+export function nextMatchAt(table: MessageTable, id: string, at: Date | undefined): Promise<void> {
+  return deferUnknown(table, UNMATCHED_ATTENTION, id, at);
 }
 
 export type OrphanMatch =
