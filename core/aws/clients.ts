@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { attachCallCounter } from './call-counter.ts';
 
 export interface AwsClientConfig {
   region: string;
@@ -51,6 +52,8 @@ export interface DynamoDbClients {
 
 export function createDynamoDbClients(config: AwsClientConfig): DynamoDbClients {
   const dynamo = new DynamoDBClient(baseConfig(config, 5_000));
+  // The document client shares this client's middleware stack: counted once, here.
+  attachCallCounter(dynamo);
   const document = DynamoDBDocumentClient.from(dynamo, {
     // Optional record fields are left out rather than stored as NULL.
     marshallOptions: { removeUndefinedValues: true },
@@ -59,9 +62,13 @@ export function createDynamoDbClients(config: AwsClientConfig): DynamoDbClients 
 }
 
 export function createDynamoDbStreamsClient(config: AwsClientConfig): DynamoDBStreamsClient {
-  return new DynamoDBStreamsClient(baseConfig(config, 5_000));
+  const client = new DynamoDBStreamsClient(baseConfig(config, 5_000));
+  attachCallCounter(client);
+  return client;
 }
 
 export function createSqsClient(config: AwsClientConfig): SQSClient {
-  return new SQSClient(baseConfig(config, 30_000));
+  const client = new SQSClient(baseConfig(config, 30_000));
+  attachCallCounter(client);
+  return client;
 }

@@ -2,7 +2,7 @@
 // fast DynamoDB Local itself answers meanwhile (the local stack's usual bottleneck).
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createDynamoDbClients } from '#core/aws/clients.ts';
-import { percentile, round } from './pipeline-support.ts';
+import { percentile, round } from './support.ts';
 
 /**
  * From each urgent message's history: 202 → its claim (`submitting`: SQS receive and the rate

@@ -4,9 +4,13 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { AwsCallCounts } from '#core/aws/call-counter.ts';
 import { type MemoryEventSink, memoryEventSink } from '#lambdas/status-stream/event-publishers.ts';
 import type { SimulatorOptions } from '#local/smsc-simulator/index.ts';
+import { apiEnv } from '#local/stack-config.ts';
 import { type LocalStack, startLocalStack } from '#local/start-stack.ts';
+
+export { countsSince, percentile, round } from './stats.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -44,6 +48,10 @@ export interface ChildCpu {
   warnings: Record<string, number>;
   /** The child's event-loop delay since the previous answer. */
   loopDelayMs: { p99: number; max: number };
+  /** AWS SDK calls of the child since it started. */
+  aws: AwsCallCounts;
+  /** RSS now, the highest sampled (every 20 ms) and the kernel's high-water mark. */
+  memory: { rssBytes: number; peakRssBytes: number; maxRssBytes: number };
 }
 
 export interface BindServiceChild {
@@ -51,8 +59,40 @@ export interface BindServiceChild {
   stop(): Promise<void>;
 }
 
+export interface ApiChildCpu {
+  micros: number;
+  aws: AwsCallCounts;
+}
+
+export interface ApiChild {
+  url: string;
+  cpu(): Promise<ApiChildCpu>;
+  stop(): Promise<void>;
+}
+
 export async function startBindServiceChild(env: Record<string, string>): Promise<BindServiceChild> {
-  const child: ChildProcess = fork(join(here, 'pipeline-bind-service.ts'), [], {
+  const child = await forkChild('bind-service-process.ts', env);
+  await child.next('bound');
+  return { cpu: () => child.ask<ChildCpu>('cpu'), stop: child.stop };
+}
+
+/** The API's HTTP server alone in a process (bench/pipeline/api-process.ts), on the stack's tables and queues. */
+export async function startApiChild(stack: LocalStack): Promise<ApiChild> {
+  const env = apiEnv({
+    env: {},
+    region: stack.region,
+    endpoints: { dynamodb: stack.endpoints.dynamodb, sqs: stack.endpoints.sqs },
+    tables: stack.tables,
+    queues: stack.queues,
+  });
+  const child = await forkChild('api-process.ts', env);
+  const { url } = await child.next<{ url: string }>('listening');
+  return { url, cpu: () => child.ask<ApiChildCpu>('cpu'), stop: child.stop };
+}
+
+/** A bench child over IPC: `next(type)` waits for its next message of that type. */
+async function forkChild(file: string, env: Record<string, string>) {
+  const child: ChildProcess = fork(join(here, file), [], {
     execArgv: ['--import', 'tsx'],
     env: { ...env, PATH: process.env.PATH ?? '' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -66,15 +106,15 @@ export async function startBindServiceChild(env: Record<string, string>): Promis
         child.off('exit', onExit);
         resolve(message);
       };
-      const onExit = (code: number | null) => reject(new Error(`bind-service child exited (${code})`));
+      const onExit = (code: number | null) => reject(new Error(`${file} exited (${code})`));
       child.on('message', onMessage);
       child.once('exit', onExit);
     });
-  await next('bound');
   return {
-    cpu: async () => {
-      const answer = next<ChildCpu>('cpu');
-      child.send({ type: 'cpu' });
+    next,
+    ask: <T>(type: string) => {
+      const answer = next<T>(type);
+      child.send({ type });
       return answer;
     },
     stop: async () => {
@@ -83,28 +123,6 @@ export async function startBindServiceChild(env: Record<string, string>): Promis
     },
   };
 }
-
-/** Counts added between two snapshots of the same counters. */
-export function countsSince(
-  after: Record<string, number>,
-  before: Record<string, number>,
-): Record<string, number> {
-  return Object.fromEntries(
-    Object.entries(after)
-      .map(([key, count]) => [key, count - (before[key] ?? 0)] as const)
-      .filter(([, count]) => count > 0),
-  );
-}
-
-/** Nearest-rank percentile of unsorted values (ms). */
-export function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[index] ?? Number.NaN;
-}
-
-export const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 /** `+7999` and seven digits: distinct valid Russian mobile numbers per index. */
 export function mobile(prefix: string, index: number): string {

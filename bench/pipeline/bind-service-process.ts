@@ -1,12 +1,23 @@
 // The bind-service of the pipeline benchmark, in its own process (as on Fargate), so its CPU time is
 // its own: the API, fauxqs, the simulator and the stream poller run in the parent. Configured from
 // the environment the local stack built; talks to the parent over IPC:
-// {type:'bound'} once bound, then answers {type:'cpu'} with its CPU time and counters, and
-// {type:'stop'} with a graceful stop.
+// {type:'bound'} once bound, then answers {type:'cpu'} with its CPU time, AWS calls, peak RSS and
+// counters, and {type:'stop'} with a graceful stop.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { loadConfig } from '#bind-service/config.ts';
 import { bindServiceLogger } from '#bind-service/logger.ts';
 import { startBindService } from '#bind-service/service.ts';
+import { countAwsCalls } from '#core/aws/call-counter.ts';
+
+// Before the service builds its SDK clients: only clients built afterwards are counted.
+const awsCalls = countAwsCalls();
+// RSS sampled from the start (the backlog's first receive included); resourceUsage().maxRSS is the
+// kernel's own high-water mark, which also catches a peak between two samples.
+let peakRss = process.memoryUsage().rss;
+const sampler = setInterval(() => {
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+}, 20);
+sampler.unref();
 
 type Request = { type: 'cpu' } | { type: 'stop' };
 
@@ -39,6 +50,12 @@ process.on('message', (request: Request) => {
       receipts: service.stats.receipts.applied,
       warnings,
       loopDelayMs: { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
+      aws: awsCalls.snapshot(),
+      memory: {
+        rssBytes: process.memoryUsage().rss,
+        peakRssBytes: peakRss,
+        maxRssBytes: process.resourceUsage().maxRSS * 1024,
+      },
     });
     loopDelay.reset();
   } else {

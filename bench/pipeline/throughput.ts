@@ -1,6 +1,7 @@
 // Part (a) of the pipeline benchmark: N single messages POSTed over HTTP with bounded concurrency
 // (keep-alive connections), timed from the first 202 to the last `delivered` status event coming out
 // of the table's stream, with the account rate raised so the SMSC side is not the limit.
+import { type CallsPerUnit, callsPer, callsSince } from '#core/aws/call-counter.ts';
 import { VAR } from '#core/config/variables.ts';
 import {
   type BindServiceChild,
@@ -12,7 +13,7 @@ import {
   startBenchStack,
   startBindServiceChild,
   waitWithProgress,
-} from './pipeline-support.ts';
+} from './support.ts';
 
 export interface ThroughputResult {
   messages: number;
@@ -26,6 +27,8 @@ export interface ThroughputResult {
   deliveredPerSec: number;
   totalSeconds: number;
   bindServiceCpuMsPerMessage: number;
+  /** The bind-service's AWS SDK calls per delivered message (queue -> SUBMIT_SM -> receipt stored). */
+  bindServiceAwsCallsPerMessage: CallsPerUnit;
   /** The bind-service's warning/error lines by message (storage timeouts show an overloaded DynamoDB Local). */
   bindServiceWarnings: Record<string, number>;
   throttled: number;
@@ -35,7 +38,7 @@ export interface ThroughputResult {
 const WARMUP_PREFIX = '+79993';
 
 /** POSTs `count` messages from `concurrency` workers; returns when the first 202 came. */
-async function sendAll(
+export async function sendAll(
   apiUrl: string,
   count: number,
   concurrency: number,
@@ -125,6 +128,7 @@ export async function measureThroughput(
       deliveredPerSec: round(messages / seconds, 0),
       totalSeconds: round(seconds),
       bindServiceCpuMsPerMessage: round((cpuAfter.micros - cpuBefore.micros) / 1000 / messages, 2),
+      bindServiceAwsCallsPerMessage: callsPer(callsSince(cpuAfter.aws, cpuBefore.aws), messages),
       bindServiceWarnings: countsSince(cpuAfter.warnings, cpuBefore.warnings),
       throttled: stack.simulator?.stats.throttled ?? 0,
     };

@@ -1,0 +1,159 @@
+// Part (c) of the pipeline benchmark, and the API's cost. A backlog (BENCH_BACKLOG, default 20 000)
+// is queued before the bind-service starts: the first BENCH_API_MESSAGES (default 2000, after 200 to
+// warm up) as single POST /v1/messages to the API in its own process, whose CPU time and AWS calls
+// per accepted message are measured while nothing else runs in it; the rest through POST /v1/batches.
+// Then the bind-service starts with SMPP_WINDOW=2000 at an account rate of 2000/s and drains it; its
+// peak RSS (sampled every 20 ms in the child, and the kernel's maxRSS) and the drain time are reported.
+
+import { type CallsPerUnit, callsPer, callsSince } from '#core/aws/call-counter.ts';
+import { VAR } from '#core/config/variables.ts';
+import { megabytes, round } from './stats.ts';
+import {
+  type ApiChild,
+  type BindServiceChild,
+  type ChildCpu,
+  mobile,
+  postJson,
+  startApiChild,
+  startBenchStack,
+  startBindServiceChild,
+} from './support.ts';
+import { sendAll } from './throughput.ts';
+
+export interface ApiCostResult {
+  messages: number;
+  concurrency: number;
+  acceptPerSec: number;
+  cpuMsPerMessage: number;
+  awsCallsPerMessage: CallsPerUnit;
+  /** What the CPU figure covers. */
+  includes: string;
+}
+
+export interface MemoryResult {
+  backlog: number;
+  window: number;
+  accountRate: number;
+  enqueueSeconds: number;
+  /** Highest RSS sampled every 20 ms in the bind-service, and the kernel's high-water mark. */
+  peakRssMb: number;
+  maxRssMb: number;
+  rssAfterDrainMb: number;
+  /** false: the drain stalled (no message submitted or receipt stored for STALL_MS) and was cut off. */
+  completed: boolean;
+  submitted: number;
+  receipts: number;
+  /** Start -> every message submitted and its receipt stored (or the stall). */
+  drainSeconds: number;
+  submittedPerSec: number;
+  bindServiceCpuMsPerMessage: number;
+  bindServiceAwsCallsPerMessage: CallsPerUnit;
+  bindServiceWarnings: Record<string, number>;
+}
+
+export const API_INCLUDES =
+  "the API's process alone: Node's HTTP server, Hono, validation, the anti-loop guard, the SDK calls and the log line; not fauxqs, DynamoDB Local or the benchmark's HTTP client";
+
+const WINDOW = 2000;
+const ACCOUNT_RATE = 2000;
+const API_WARMUP = 200;
+const BATCH = 1000;
+const STALL_MS = 90_000;
+
+export async function measureMemoryAndApi(
+  backlog: number,
+  apiMessages: number,
+  concurrency: number,
+): Promise<{ memory: MemoryResult; api: ApiCostResult }> {
+  const { stack } = await startBenchStack(
+    { [VAR.SMPP_THROUGHPUT]: String(ACCOUNT_RATE) },
+    { receiptDelayMs: 50, record: false },
+  );
+  let apiChild: ApiChild | undefined;
+  let child: BindServiceChild | undefined;
+  try {
+    // 1. The API, alone in its process: warm up, then the measured single sends.
+    apiChild = await startApiChild(stack);
+    const singles = Math.min(apiMessages, backlog - API_WARMUP);
+    await sendAll(apiChild.url, API_WARMUP, concurrency, '5', []);
+    const apiBefore = await apiChild.cpu();
+    const started = performance.now();
+    await sendAll(apiChild.url, singles, concurrency, '4', []);
+    const apiSeconds = (performance.now() - started) / 1000;
+    const apiAfter = await apiChild.cpu();
+    const api: ApiCostResult = {
+      messages: singles,
+      concurrency,
+      acceptPerSec: round(singles / apiSeconds, 0),
+      cpuMsPerMessage: round((apiAfter.micros - apiBefore.micros) / 1000 / singles, 2),
+      awsCallsPerMessage: callsPer(callsSince(apiAfter.aws, apiBefore.aws), singles),
+      includes: API_INCLUDES,
+    };
+
+    // 2. The rest of the backlog in batches.
+    for (let start = API_WARMUP + singles; start < backlog; start += BATCH) {
+      const to = Array.from({ length: Math.min(BATCH, backlog - start) }, (_, i) => mobile('6', start + i));
+      const answer = await postJson(`${apiChild.url}/v1/batches`, { to, text: 'Backlog' });
+      if (answer.status !== 202) throw new Error(`batch answered ${answer.status}`);
+    }
+    const enqueueSeconds = (performance.now() - started) / 1000;
+    await apiChild.stop();
+    apiChild = undefined;
+
+    // 3. The bind-service drains it with window 2000.
+    const bindStarted = performance.now();
+    child = await startBindServiceChild({ ...stack.bindServiceEnv, [VAR.SMPP_WINDOW]: String(WINDOW) });
+    const first = await child.cpu();
+    const { last, completed } = await waitForDrain(child, backlog);
+    const drainSeconds = (performance.now() - bindStarted) / 1000;
+    const done = Math.max(1, last.submitted - first.submitted);
+    const memory: MemoryResult = {
+      backlog,
+      window: WINDOW,
+      accountRate: ACCOUNT_RATE,
+      enqueueSeconds: round(enqueueSeconds),
+      peakRssMb: megabytes(last.memory.peakRssBytes),
+      maxRssMb: megabytes(last.memory.maxRssBytes),
+      rssAfterDrainMb: megabytes(last.memory.rssBytes),
+      completed,
+      submitted: last.submitted,
+      receipts: last.receipts,
+      drainSeconds: round(drainSeconds),
+      submittedPerSec: round(last.submitted / drainSeconds, 0),
+      bindServiceCpuMsPerMessage: round((last.micros - first.micros) / 1000 / done, 2),
+      bindServiceAwsCallsPerMessage: callsPer(callsSince(last.aws, first.aws), done),
+      bindServiceWarnings: last.warnings,
+    };
+    return { memory, api };
+  } finally {
+    await apiChild?.stop();
+    await child?.stop();
+    await stack.stop();
+  }
+}
+
+/**
+ * Polls the child until every message is submitted and its receipt applied, or until nothing moved
+ * for STALL_MS: peak RSS is still worth reporting then, with how far the drain got.
+ */
+async function waitForDrain(
+  child: BindServiceChild,
+  backlog: number,
+): Promise<{ last: ChildCpu; completed: boolean }> {
+  let last = await child.cpu();
+  let progress = 0;
+  let lastChange = Date.now();
+  while (last.submitted < backlog || last.receipts < backlog) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    last = await child.cpu();
+    const now = last.submitted + last.receipts;
+    if (now !== progress) {
+      progress = now;
+      lastChange = Date.now();
+    } else if (Date.now() - lastChange > STALL_MS) {
+      console.error(`(c) drain stalled: ${last.submitted} submitted, ${last.receipts} receipts stored`);
+      return { last, completed: false };
+    }
+  }
+  return { last, completed: true };
+}

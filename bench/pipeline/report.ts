@@ -1,0 +1,116 @@
+// What the pipeline benchmark prints: every figure of the parts that ran, then the targets with
+// ok/MISSED.
+import type { ApiCostResult, MemoryResult } from './memory.ts';
+import { checkTargets, formatCalls, type PipelineFigures, type SmppRow, type Target } from './targets.ts';
+import type { ThroughputResult } from './throughput.ts';
+import type { UrgentResult } from './urgent.ts';
+
+export interface PipelineRun {
+  throughput?: ThroughputResult | undefined;
+  urgent?: UrgentResult | undefined;
+  memory?: MemoryResult | undefined;
+  api?: ApiCostResult | undefined;
+}
+
+type Row = [string, string];
+
+function throughputRows(a: ThroughputResult): Row[] {
+  return [
+    ['(a) messages', String(a.messages)],
+    ['(a) accept latency p50 / p99', `${a.acceptLatencyMs.p50} / ${a.acceptLatencyMs.p99} ms`],
+    ['(a) accepted per second (HTTP)', `${a.acceptPerSec} msg/s`],
+    ['(a) first accept -> last delivered', `${a.deliveredPerSec} msg/s (${a.totalSeconds} s)`],
+    ['(a) bind-service CPU per message', `${a.bindServiceCpuMsPerMessage} ms`],
+    ['(a) bind-service AWS calls per message', formatCalls(a.bindServiceAwsCallsPerMessage)],
+  ];
+}
+
+function urgentRows(b: UrgentResult): Row[] {
+  const latency = b.urgentAcceptToSubmitMs;
+  return [
+    ['(b) bulk messages / urgent messages', `${b.bulkMessages} / ${b.urgentMessages}`],
+    [
+      '(b) urgent accept -> SUBMIT_SM p50 / p99 / max',
+      `${latency.p50} / ${latency.p99} / ${latency.max} ms (${latency.samples} samples)`,
+    ],
+    [
+      '(b)   of which 202 -> claim / claim -> wire p99',
+      `${b.urgentBreakdownMs.toClaim.p99} / ${b.urgentBreakdownMs.claimToWire.p99} ms`,
+    ],
+    ['(b) SUBMIT_SM rate, steady window', `${b.submitRatePerSec} msg/s (bulk alone ${b.bulkRatePerSec})`],
+    [
+      '(b) DynamoDB Local write p50/p99/max (probe)',
+      `${b.storageWriteMs.p50} / ${b.storageWriteMs.p99} / ${b.storageWriteMs.max} ms`,
+    ],
+    [
+      '(b) event-loop delay p99/max: stack, bind-service',
+      `${b.eventLoopDelayMs.stack.p99}/${b.eventLoopDelayMs.stack.max}, ${b.eventLoopDelayMs.bindService.p99}/${b.eventLoopDelayMs.bindService.max} ms`,
+    ],
+    ['(b) throttling answers', String(b.throttled)],
+    ['(b) bind-service CPU per message', `${b.bindServiceCpuMsPerMessage} ms`],
+  ];
+}
+
+function memoryRows(c: MemoryResult): Row[] {
+  return [
+    ['(c) backlog / window', `${c.backlog} / ${c.window} (queued in ${c.enqueueSeconds} s)`],
+    [
+      '(c) bind-service peak RSS (sampled / maxRSS)',
+      `${c.peakRssMb} / ${c.maxRssMb} MB (after: ${c.rssAfterDrainMb})`,
+    ],
+    [
+      '(c) drain: start -> all submitted and receipts stored',
+      `${c.drainSeconds} s (${c.submittedPerSec} msg/s)`,
+    ],
+    ['(c) bind-service CPU per message', `${c.bindServiceCpuMsPerMessage} ms`],
+    ['(c) bind-service AWS calls per message', formatCalls(c.bindServiceAwsCallsPerMessage)],
+  ];
+}
+
+function apiRows(api: ApiCostResult): Row[] {
+  return [
+    [
+      'API: single POSTs measured',
+      `${api.messages} (${api.acceptPerSec} msg/s, ${api.concurrency} connections)`,
+    ],
+    ['API: CPU per accepted message', `${api.cpuMsPerMessage} ms`],
+    ['API: AWS calls per accepted message', formatCalls(api.awsCallsPerMessage)],
+  ];
+}
+
+const warnings = (found: Record<string, number>) =>
+  Object.entries(found)
+    .map(([msg, count]) => `${count} x ${msg}`)
+    .join('; ') || 'none';
+
+/** Prints the run and its targets; returns the targets. */
+export function printReport(
+  run: PipelineRun,
+  before: PipelineFigures | undefined,
+  smpp: readonly SmppRow[] | undefined,
+): Target[] {
+  const rows: Row[] = [
+    ...(run.throughput ? throughputRows(run.throughput) : []),
+    ...(run.urgent ? urgentRows(run.urgent) : []),
+    ...(run.memory ? memoryRows(run.memory) : []),
+    ...(run.api ? apiRows(run.api) : []),
+  ];
+  const width = Math.max(...rows.map(([name]) => name.length));
+  console.log('');
+  for (const [name, value] of rows) console.log(`${name.padEnd(width)}  ${value}`);
+  if (run.api) console.log(`API CPU includes ${run.api.includes}`);
+  if (run.throughput)
+    console.log(`\nbind-service warnings (a): ${warnings(run.throughput.bindServiceWarnings)}`);
+  if (run.urgent) console.log(`bind-service warnings (b): ${warnings(run.urgent.bindServiceWarnings)}`);
+  if (run.memory) console.log(`bind-service warnings (c): ${warnings(run.memory.bindServiceWarnings)}`);
+
+  const targets = checkTargets(run, before, smpp);
+  const targetWidth = Math.max(...targets.map(({ name }) => name.length));
+  const valueWidth = Math.max(...targets.map(({ value }) => value.length));
+  console.log('\ntargets (issue 11):');
+  for (const { name, value, target, ok } of targets)
+    console.log(
+      `${name.padEnd(targetWidth)}  ${value.padEnd(valueWidth)}  ${target}: ${ok ? 'ok' : 'MISSED'}`,
+    );
+  return targets;
+}

@@ -1,0 +1,142 @@
+// The README's before/after table, generated from two pipeline runs' JSON (bench/results/
+// pipeline-before.json and pipeline.json), so that no figure in it is typed by hand.
+import type { CallsPerUnit } from '#core/aws/call-counter.ts';
+import { LIMITS } from './targets.ts';
+
+/** The figures of a pipeline run the table shows; every one optional (older runs have fewer). */
+export interface PipelineJson {
+  context?: { startedAt?: string; loadAverageAtStart?: number[] };
+  throughput?: {
+    messages?: number;
+    acceptLatencyMs?: { p50?: number; p99?: number };
+    deliveredPerSec?: number;
+    bindServiceCpuMsPerMessage?: number;
+    bindServiceAwsCallsPerMessage?: CallsPerUnit;
+  };
+  urgent?: {
+    bulkMessages?: number;
+    urgentMessages?: number;
+    urgentAcceptToSubmitMs?: { p50?: number; p99?: number; max?: number };
+    submitRatePerSec?: number;
+    bindServiceCpuMsPerMessage?: number;
+  };
+  memory?: {
+    backlog?: number;
+    window?: number;
+    peakRssMb?: number;
+    maxRssMb?: number;
+    completed?: boolean;
+    drainSeconds?: number;
+  };
+  api?: { cpuMsPerMessage?: number; awsCallsPerMessage?: CallsPerUnit };
+}
+
+export const TABLE_START = '<!-- bench:pipeline-table:start (npm run bench:table) -->';
+export const TABLE_END = '<!-- bench:pipeline-table:end -->';
+
+const MISSING = 'not measured';
+
+type Cell = (run: PipelineJson) => string | undefined;
+
+const unit = (value: number | undefined, suffix: string) =>
+  value === undefined ? undefined : `${value}${suffix}`;
+
+const calls = (value: CallsPerUnit | undefined) =>
+  value === undefined
+    ? undefined
+    : `${value.total} (${Object.entries(value.byCommand)
+        .map(([command, count]) => `${command} ${count}`)
+        .join(', ')})`;
+
+const ROWS: { figure: string; target: string; cell: Cell }[] = [
+  {
+    figure: '(a) first accept → last delivered',
+    target: `≥ ${LIMITS.deliveredFactor} × before`,
+    cell: (run) => unit(run.throughput?.deliveredPerSec, ' msg/s'),
+  },
+  {
+    figure: '(a) accept latency p50 / p99',
+    target: '',
+    cell: ({ throughput: a }) =>
+      a?.acceptLatencyMs ? `${a.acceptLatencyMs.p50} / ${a.acceptLatencyMs.p99} ms` : undefined,
+  },
+  {
+    figure: '(a) bind-service CPU per message',
+    target: `≤ ${LIMITS.cpuMsPerMessage} ms`,
+    cell: (run) => unit(run.throughput?.bindServiceCpuMsPerMessage, ' ms'),
+  },
+  {
+    figure: '(a) bind-service AWS calls per message',
+    target: '',
+    cell: (run) => calls(run.throughput?.bindServiceAwsCallsPerMessage),
+  },
+  {
+    figure: '(b) urgent accept → SUBMIT_SM p50 / p99 / max',
+    target: `p99 ≤ ${LIMITS.urgentP99Ms} ms, ≥ ${LIMITS.urgentSamples} samples`,
+    cell: ({ urgent: b }) =>
+      b?.urgentAcceptToSubmitMs
+        ? `${b.urgentAcceptToSubmitMs.p50} / ${b.urgentAcceptToSubmitMs.p99} / ${b.urgentAcceptToSubmitMs.max} ms (${b.urgentMessages} samples)`
+        : undefined,
+  },
+  {
+    figure: '(b) SUBMIT_SM rate under the drain',
+    target: '100 ± 2 msg/s',
+    cell: (run) => unit(run.urgent?.submitRatePerSec, ' msg/s'),
+  },
+  {
+    figure: '(b) bind-service CPU per message',
+    target: '',
+    cell: (run) => unit(run.urgent?.bindServiceCpuMsPerMessage, ' ms'),
+  },
+  {
+    figure: '(c) bind-service peak RSS, window 2000, 20,000 backlog',
+    target: `≤ ${LIMITS.peakRssMb} MB`,
+    cell: ({ memory: c }) =>
+      c?.peakRssMb === undefined ? undefined : `${Math.max(c.peakRssMb, c.maxRssMb ?? 0)} MB`,
+  },
+  {
+    figure: '(c) backlog drain time',
+    target: '',
+    cell: ({ memory: c }) =>
+      c?.drainSeconds === undefined
+        ? undefined
+        : `${c.drainSeconds} s${c.completed === false ? ' (stalled)' : ''}`,
+  },
+  {
+    figure: 'API CPU per accepted message',
+    target: '',
+    cell: (run) => unit(run.api?.cpuMsPerMessage, ' ms'),
+  },
+  {
+    figure: 'API AWS calls per accepted message',
+    target: '',
+    cell: (run) => calls(run.api?.awsCallsPerMessage),
+  },
+];
+
+const escapePipes = (text: string) => text.replaceAll('|', '\\|');
+
+const runName = (run: PipelineJson, name: string) =>
+  run.context?.startedAt ? `${name} (${run.context.startedAt.slice(0, 10)})` : name;
+
+/** The Markdown table: one row per figure, "not measured" where a run lacks it. */
+export function beforeAfterTable(before: PipelineJson, after: PipelineJson): string {
+  const lines = [
+    `| figure | ${runName(before, 'before')} | ${runName(after, 'after')} | target |`,
+    '| --- | --- | --- | --- |',
+    ...ROWS.map(
+      ({ figure, target, cell }) =>
+        `| ${[figure, cell(before) ?? MISSING, cell(after) ?? MISSING, target].map(escapePipes).join(' | ')} |`,
+    ),
+  ];
+  return lines.join('\n');
+}
+
+/** `document` with the text between the table's markers replaced by `table`. */
+export function withTable(document: string, table: string): string {
+  const start = document.indexOf(TABLE_START);
+  const end = document.indexOf(TABLE_END);
+  if (start === -1 || end === -1 || end < start)
+    throw new Error(`the table's markers are missing: ${TABLE_START} ... ${TABLE_END}`);
+  return `${document.slice(0, start + TABLE_START.length)}\n\n${table}\n\n${document.slice(end)}`;
+}
