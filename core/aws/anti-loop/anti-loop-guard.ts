@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { admitMany, type GuardEntry, numberItem, readState } from '#core/aws/anti-loop/anti-loop-batch.ts';
 import { isConditionalCheckFailed, runDynamo } from '#core/aws/dynamo-errors.ts';
@@ -18,6 +19,24 @@ import {
 // condition that nobody wrote it meanwhile (a version); a lost race decides again on a fresh read.
 
 const ATTEMPTS = 8;
+
+/**
+ * A failed write's ALL_OLD item arrives in DynamoDB's wire format (the document client converts
+ * answers, not errors). Numbers, strings, maps and lists are all a number item holds; anything else
+ * reads as absent, and readState is lenient about what it does not recognise.
+ */
+export function itemOf(raw: Record<string, AttributeValue>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(raw).map(([key, value]) => [key, valueOf(value)]));
+}
+
+function valueOf(value: AttributeValue): unknown {
+  if (value.N !== undefined) return Number(value.N);
+  if (value.S !== undefined) return value.S;
+  if (value.BOOL !== undefined) return value.BOOL;
+  if (value.M !== undefined) return itemOf(value.M);
+  if (value.L !== undefined) return value.L.map(valueOf);
+  return undefined;
+}
 
 export interface AdmitOptions {
   /** Scoped Idempotency-Key: a retry of a request already stored is not a new message. */
@@ -54,28 +73,39 @@ export class AntiLoopGuard {
       return { verdict: 'allowed' };
     }
     const { numberKey, fingerprint } = guardEntry(prepared);
+    // Write first, read only when needed: most numbers have no item (it expires a minute after its
+    // windows), so the first attempt assumes none and writes on attribute_not_exists. When an item is
+    // there, the failed write returns it (ALL_OLD) and the rules decide again on it: one call for a
+    // number without state instead of a read and a write, and two, as before, for one with state.
+    let item: Record<string, unknown> | undefined;
+    let seen = false;
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      const { Item } = await runDynamo('anti-loop read', () =>
-        this.client.send(
-          new GetCommand({ TableName: this.tableName, Key: { pk: numberKey }, ConsistentRead: true }),
-        ),
-      );
       const now = this.clock().getTime();
-      const { verdict, next } = decideAntiLoop(readState(Item), fingerprint, now, this.settings);
-      if (!next) return verdict;
+      const { verdict, next } = decideAntiLoop(readState(item), fingerprint, now, this.settings);
+      if (!next) {
+        // A refusal is only ever decided on state actually read (none assumed has nothing to refuse).
+        if (seen) return verdict;
+        item = await this.read(numberKey);
+        seen = true;
+        continue;
+      }
       try {
         await runDynamo('anti-loop write', () =>
           this.client.send(
             new PutCommand({
               TableName: this.tableName,
-              ...numberItem(numberKey, Item, next, this.settings),
+              ...numberItem(numberKey, item, next, this.settings),
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
             }),
           ),
         );
         return verdict;
       } catch (error) {
-        // Another message to the same number was counted between our read and write: decide again.
+        // Another message to the same number was counted before our write (or we assumed no item):
+        // decide again on the item as it is now.
         if (!isConditionalCheckFailed(error)) throw error;
+        item = error.Item ? itemOf(error.Item) : await this.read(numberKey);
+        seen = true;
       }
     }
     throw new RepositoryUnavailableError('anti-loop state of a number kept changing');
@@ -91,6 +121,15 @@ export class AntiLoopGuard {
       now: () => this.clock().getTime(),
     };
     return admitMany(table, messages.map(guardEntry), (index) => this.admit(messages[index]!));
+  }
+
+  private async read(numberKey: string): Promise<Record<string, unknown> | undefined> {
+    const { Item } = await runDynamo('anti-loop read', () =>
+      this.client.send(
+        new GetCommand({ TableName: this.tableName, Key: { pk: numberKey }, ConsistentRead: true }),
+      ),
+    );
+    return Item;
   }
 
   private async alreadyStored(idempotencyKey: string): Promise<boolean> {

@@ -1,9 +1,15 @@
+import { createHash } from 'node:crypto';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { AntiLoopGuard } from '#core/aws/anti-loop/anti-loop-guard.ts';
+import { callsSince, countAwsCalls } from '#core/aws/call-counter.ts';
+import { createDynamoDbClients } from '#core/aws/clients.ts';
 import { prepareMessage } from '#core/domain/messages/prepare-message.ts';
 import { PROVIDER_ANTI_LOOP } from '#core/domain/provider/anti-loop.ts';
 import { sendMessageSchema } from '#core/domain/requests/message-schema.ts';
 import { useLocalAws } from '#test/helpers/local-aws.ts';
+
+const numberKeyOf = (to: string) => `LOOP#TO#${createHash('sha256').update(to).digest('hex')}`;
 
 const prepare = (to: string, text: string) =>
   prepareMessage(sendMessageSchema.parse({ to, text }), { isoMode: false, maxParts: 10 });
@@ -112,4 +118,55 @@ describe('AntiLoopGuard (DynamoDB Local)', () => {
     expect(again.verdict).toBe('duplicate');
     console.info(`admitMany: 1000 entries in ${Math.round(elapsedMs)} ms`);
   }, 60_000);
+
+  it('when a number has no state yet, then one conditional write admits it, without a read; a number with state takes two calls', async () => {
+    // Prepare: a client of its own, built with counting on.
+    const counter = countAwsCalls();
+    const clients = createDynamoDbClients({ region: aws.region, endpoint: aws.dynamoEndpoint });
+    const { tables } = await guardAt();
+    let now = Date.parse('2025-01-01T00:00:00Z');
+    const guard = new AntiLoopGuard(
+      clients.document,
+      tables.messages,
+      PROVIDER_ANTI_LOOP,
+      () => new Date(now),
+    );
+    try {
+      // Act
+      const before = counter.snapshot();
+      const first = await guard.admit(prepare('+79990000009', 'First'));
+      const afterFirst = counter.snapshot();
+      now += 1_000;
+      const second = await guard.admit(prepare('+79990000009', 'Second'));
+      const afterSecond = counter.snapshot();
+      now += 1_000;
+      const repeated = await guard.admit(prepare('+79990000009', 'Second'));
+      // Assess
+      expect([first.verdict, second.verdict, repeated.verdict]).toEqual(['allowed', 'allowed', 'duplicate']);
+      expect(callsSince(afterFirst, before).calls).toEqual({ 'DynamoDB.PutItem': 1 });
+      expect(Object.values(callsSince(afterSecond, afterFirst).calls).reduce((a, b) => a + b, 0)).toBe(2);
+    } finally {
+      clients.document.destroy();
+      clients.dynamo.destroy();
+    }
+  });
+
+  it('when 5 messages to a number without state are admitted at once, then every one is counted: the losers decide again on the item their failed write returned', async () => {
+    // Prepare
+    const { guard, tables } = await guardAt();
+    const messages = Array.from({ length: 5 }, (_, i) => prepare('+79990000010', `Concurrent ${i}`));
+    // Act
+    const verdicts = await Promise.all(messages.map((message) => guard.admit(message)));
+    const { Item } = await aws.document.send(
+      new GetCommand({
+        TableName: tables.messages,
+        Key: { pk: numberKeyOf('+79990000010') },
+        ConsistentRead: true,
+      }),
+    );
+    // Assess
+    expect(verdicts.every(({ verdict }) => verdict === 'allowed')).toBe(true);
+    expect(Item?.streak).toBe(5);
+    expect(Object.keys(Item?.sent ?? {})).toHaveLength(5);
+  });
 });
