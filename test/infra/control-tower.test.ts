@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
@@ -14,7 +14,6 @@ import {
   type WaivedControl,
 } from '../../cdk/constructs/platform/controls.ts';
 import { createLogGroup } from '../../cdk/constructs/platform/log-group.ts';
-import { PROJECT_ROOT } from '../../cdk/paths.ts';
 import {
   acknowledgements,
   type ReportedViolation,
@@ -50,15 +49,6 @@ function guardReport(synth: Synthesised) {
 
 function controlOf(violation: ReportedViolation): string {
   return /^\[(CT\.[A-Z0-9]+\.PR\.\d+)\]/.exec(violation.description)?.[1] ?? violation.ruleName;
-}
-
-/** The alarm names (backticked) in column `column` of the tables under `## <heading>` in docs/operations.md. */
-function alarmsInOperationsDoc(heading: string, column: number): string[] {
-  const doc = readFileSync(join(PROJECT_ROOT, 'docs/operations.md'), 'utf8');
-  const section = doc.split(/^## /m).find((part) => part.startsWith(`${heading}\n`)) ?? '';
-  const rows = section.split('\n').filter((line) => line.startsWith('|') && !/^\|[\s|-]+\|$/.test(line));
-  const cells = rows.slice(1).map((row) => row.split('|')[column + 1] ?? '');
-  return cells.flatMap((cell) => [...cell.matchAll(/`([A-Za-z0-9]+)`/g)].map((match) => match[1] ?? ''));
 }
 
 describe('AWS Control Tower proactive controls', () => {
@@ -141,22 +131,6 @@ describe('AWS Control Tower proactive controls', () => {
       expect(alarm.Properties.ActionsEnabled ?? true, id).toBe(true);
     }
     expect(synth.template.findOutputs('AlarmTopicArn').AlarmTopicArn?.Value).toEqual({ Ref: topic });
-  });
-
-  it('when alarms are synthesised, then docs/operations.md says who gets each one and what to do about it', () => {
-    // Prepare
-    const alarms = synth.stack.node
-      .findAll()
-      .filter((construct) => construct instanceof cloudwatch.Alarm)
-      .map((alarm) => alarm.node.id)
-      .sort();
-    // Act
-    const whoGetsWhat = alarmsInOperationsDoc('Who gets the alarms', 1);
-    const runbook = alarmsInOperationsDoc('Alarms and what to do', 0);
-    // Assess
-    expect(alarms).toHaveLength(16);
-    expect([...whoGetsWhat].sort()).toEqual(alarms);
-    expect([...runbook].sort()).toEqual(alarms);
   });
 
   it('when e-mail addresses and an existing topic are given, then the alarms use that topic and the addresses subscribe to it', () => {
