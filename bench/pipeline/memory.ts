@@ -75,7 +75,7 @@ export async function measureMemoryAndApi(
     // 1. The API, alone in its process: warm up, then the measured single sends.
     apiChild = await startApiChild(stack);
     const singles = Math.min(apiMessages, backlog - API_WARMUP);
-    await sendAll(apiChild.url, API_WARMUP, concurrency, '5', []);
+    const warm = await sendAll(apiChild.url, API_WARMUP, concurrency, '5', [], true);
     const apiBefore = await apiChild.cpu();
     const started = performance.now();
     await sendAll(apiChild.url, singles, concurrency, '4', []);
@@ -104,11 +104,13 @@ export async function measureMemoryAndApi(
     const bindStarted = performance.now();
     child = await startBindServiceChild({ ...stack.bindServiceEnv, [VAR.SMPP_WINDOW]: String(WINDOW) });
     const first = await child.cpu();
-    const { last, completed } = await waitForDrain(child, backlog);
+    // A warm-up send the cold store refused is not in the backlog.
+    const queued = backlog - (API_WARMUP - warm.accepted);
+    const { last, completed } = await waitForDrain(child, queued);
     const drainSeconds = (performance.now() - bindStarted) / 1000;
     const done = Math.max(1, last.submitted - first.submitted);
     const memory: MemoryResult = {
-      backlog,
+      backlog: queued,
       window: WINDOW,
       accountRate: ACCOUNT_RATE,
       enqueueSeconds: round(enqueueSeconds),
@@ -145,7 +147,13 @@ async function waitForDrain(
   let lastChange = Date.now();
   while (last.submitted < backlog || last.receipts < backlog) {
     await new Promise((resolve) => setTimeout(resolve, 250));
-    last = await child.cpu();
+    try {
+      last = await child.cpu();
+    } catch (error) {
+      // The bind-service gave up (its storage too slow to hold the login lease): what it reached stands.
+      console.error(`(c) bind-service gone: ${String(error)}`);
+      return { last, completed: false };
+    }
     const now = last.submitted + last.receipts;
     if (now !== progress) {
       progress = now;
