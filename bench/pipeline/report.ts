@@ -16,7 +16,10 @@ type Row = [string, string];
 
 function throughputRows(a: ThroughputResult): Row[] {
   return [
-    ['(a) messages', String(a.messages)],
+    [
+      '(a) messages sent / refused / delivered',
+      `${a.messages} / ${a.refused} / ${a.delivered}${a.completed ? '' : ' (STALLED: no delivery for 60 s)'}`,
+    ],
     ['(a) accept latency p50 / p99', `${a.acceptLatencyMs.p50} / ${a.acceptLatencyMs.p99} ms`],
     ['(a) accepted per second (HTTP)', `${a.acceptPerSec} msg/s`],
     ['(a) first accept -> last delivered', `${a.deliveredPerSec} msg/s (${a.totalSeconds} s)`],
