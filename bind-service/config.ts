@@ -2,9 +2,8 @@
 // stops the task with the variable's name instead of surfacing as a strange disconnect hours later.
 // Each field states its invariant; the SMPP engine validates its own part again (parseSessionConfig).
 import { z } from 'zod';
-import type { SmppHost, SourceAddressRules } from '#bind-service/smpp/index.ts';
+import type { SmppHost } from '#bind-service/smpp/index.ts';
 import { PROVIDER_IDLE_LIMIT_MS } from '#bind-service/smpp/index.ts';
-import type { Lane } from '#core/aws/resources/resource-definitions.ts';
 import { type Env, loadEnv } from '#core/config/load-env.ts';
 import {
   antiLoopSettingsOf,
@@ -17,58 +16,23 @@ import {
 import { VAR } from '#core/config/variables.ts';
 import type { PrepareOptions } from '#core/domain/messages/prepare-message.ts';
 import type { AntiLoopSettings } from '#core/domain/provider/anti-loop.ts';
-import type { SystemTypeFlags } from '#core/domain/provider/system-type.ts';
-import { SMSC_ID_BASES, type SmscIdBase } from '#core/domain/receipts/smsc-id.ts';
+import { SMSC_ID_BASES } from '#core/domain/receipts/smsc-id.ts';
 import { isValidSenderId, SENDER_ID_RULE } from '#core/domain/requests/sender-id.ts';
+import { type AccountConfig, DEFAULT_ACCOUNT, type SmppCredentialsSource } from './account/account-config.ts';
 import { BindServiceConfigError, CONFIG_SOURCE, configError } from './config-error.ts';
 import type { LogLevel } from './logger.ts';
 import { withSmscBlock } from './smsc-block/load-block.ts';
-import { type TlsConfig, tlsConfigOf, tlsVariables } from './tls-config.ts';
+import { tlsConfigOf, tlsVariables } from './tls-config.ts';
 
-/** Where the SMPP login comes from: inline variables (local mode) or a Secrets Manager secret. */
-export type SmppCredentialsSource =
-  | { kind: 'inline'; systemId: string; password: string }
-  /** A JSON secret `{ "systemId": "...", "password": "..." }`, read once at start, never logged. */
-  | { kind: 'secret'; secretArn: string };
+export type { AccountConfig, SmppCredentialsSource, SmppSettings } from './account/account-config.ts';
 
 export interface BindServiceConfig {
-  smpp: {
-    /** Primary first, then the backup host on the same port. */
-    hosts: SmppHost[];
-    credentials: SmppCredentialsSource;
-    /** Sent verbatim in the bind. */
-    systemType: string;
-    flags: SystemTypeFlags;
-    /** Paths (local) or a secret (AWS) for the CA bundle and client certificate; verification is on. */
-    tls: TlsConfig;
-    /** The account's rate cap in msg/s (provider default 30); the limiter never exceeds it. */
-    throughput: number;
-    /** Unanswered SUBMIT_SM per bind (provider example 300; 1000-2000 advised for mass mailings). */
-    windowSize: number;
-    /** Sessions held at once; > 1 only with MCONn, n >= binds. */
-    binds: number;
-    /** < the provider's 120 s idle limit. */
-    enquireLinkIntervalMs: number;
-    /** A submit unanswered this long becomes `unknown` (never resent). */
-    responseTimeoutMs: number;
-    /** After a refused login: how often the secret is read again for a changed password. */
-    loginRecheckMs: number;
-    /** Every part of a long message goes out within this of the first, or is not sent at all. */
-    partsWindowMs: number;
-    /** source_addr for requests without `from`; absent = empty (the account's default sender). */
-    defaultSender?: string;
-    /**
-     * The base the SMSC writes message ids in, in SUBMIT_SM_RESP and receipts alike (the provider:
-     * decimal). Ids are compared as numbers in it, never guessed per id (core/domain/receipts/smsc-id.ts).
-     */
-    messageIdBase: SmscIdBase;
-    /** How a sender becomes source_addr/TON/NPI (Kannel's autodetect; the provider's 5 / 1). */
-    sourceAddress: SourceAddressRules;
-    /** For SMSCs that mark receipts neither in esm_class nor by TLVs: read the text. Default off. */
-    receiptTextFallback: boolean;
-  };
+  /**
+   * The provider logins this task serves, each with its own sessions, rate, window and queues; the
+   * first is the default account. One account named `default` when SMPP_ACCOUNTS is not set.
+   */
+  accounts: [AccountConfig, ...AccountConfig[]];
   tables: { messages: string; inbound: string };
-  queues: Record<Lane, { url: string; dlqUrl: string }>;
   /** ReceiveMessage long-poll wait, 0..20 s (SQS's maximum). */
   receiveWaitSeconds: number;
   /** Must equal the API's (same SMPP_SYSTEM_TYPE and MAX_PARTS): the 202's parts are what is sent. */
@@ -209,7 +173,8 @@ function configOf(vars: Vars): BindServiceConfig {
   const hosts: SmppHost[] = [{ host: vars.SMPP_HOST, port: smppPort }];
   if (vars.SMPP_BACKUP_HOST) hosts.push({ host: vars.SMPP_BACKUP_HOST, port: smppPort });
 
-  return {
+  const account: AccountConfig = {
+    name: DEFAULT_ACCOUNT,
     smpp: {
       hosts,
       credentials: credentialsOf(vars),
@@ -232,11 +197,14 @@ function configOf(vars: Vars): BindServiceConfig {
       },
       receiptTextFallback: vars.SMPP_RECEIPT_TEXT_FALLBACK,
     },
-    tables: { messages: vars.MESSAGES_TABLE, inbound: vars.INBOUND_TABLE },
     queues: {
       urgent: { url: vars.URGENT_QUEUE_URL, dlqUrl: vars.URGENT_DLQ_URL },
       bulk: { url: vars.BULK_QUEUE_URL, dlqUrl: vars.BULK_DLQ_URL },
     },
+  };
+  return {
+    accounts: [account],
+    tables: { messages: vars.MESSAGES_TABLE, inbound: vars.INBOUND_TABLE },
     receiveWaitSeconds: vars.SQS_WAIT_SECONDS,
     prepare: prepareOptionsOf(vars),
     antiLoop: antiLoopSettingsOf(vars),
@@ -276,11 +244,15 @@ function configOf(vars: Vars): BindServiceConfig {
 
 /** The config as it may be logged: no password (the secret ARN is not a secret). */
 export function describeConfig(config: BindServiceConfig): Record<string, unknown> {
-  const { credentials } = config.smpp;
+  return { ...config, accounts: config.accounts.map(describeAccount) };
+}
+
+function describeAccount(account: AccountConfig): Record<string, unknown> {
+  const { credentials } = account.smpp;
   return {
-    ...config,
+    ...account,
     smpp: {
-      ...config.smpp,
+      ...account.smpp,
       credentials:
         credentials.kind === 'inline'
           ? { kind: 'inline', systemId: credentials.systemId, password: '***' }

@@ -61,7 +61,7 @@ describe('loadConfig with SMPP_CONFIG_FILE (a Kannel group = smsc block)', () =>
     const fromEnv = loadConfig({ ...RESOURCES, ...equivalentEnv });
     // Assess
     expect(fromBlock).toEqual(fromEnv);
-    expect(fromBlock.smpp).toMatchObject({
+    expect(fromBlock.accounts[0].smpp).toMatchObject({
       hosts: [{ host: 'smpp.smscentre.com', port: 3700 }],
       credentials: { kind: 'inline', systemId: 'acme', password: 'fake-pass-1' },
       enquireLinkIntervalMs: 60_000,
@@ -78,8 +78,8 @@ describe('loadConfig with SMPP_CONFIG_FILE (a Kannel group = smsc block)', () =>
     // Act
     const config = loadConfig({ ...RESOURCES, SMPP_CONFIG_FILE: file });
     // Assess
-    expect(config.smpp.hosts).toEqual([{ host: 'smpp.smscentre.com', port: 3443 }]);
-    expect(config.smpp.tls).toEqual({
+    expect(config.accounts[0].smpp.hosts).toEqual([{ host: 'smpp.smscentre.com', port: 3443 }]);
+    expect(config.accounts[0].smpp.tls).toEqual({
       enabled: true,
       certPath: '/etc/kannel.pem',
       keyPath: '/etc/kannel.pem',
@@ -96,7 +96,7 @@ describe('loadConfig with SMPP_CONFIG_FILE (a Kannel group = smsc block)', () =>
       SMPP_THROUGHPUT: '30.0',
     });
     // Assess
-    expect(config.smpp.throughput).toBe(30);
+    expect(config.accounts[0].smpp.throughput).toBe(30);
   });
 
   it('when the environment gives a different value for a key of the block, then the start is refused naming both', () => {
@@ -215,7 +215,7 @@ describe('loadConfig with SMPP_CONFIG_FILE (a Kannel group = smsc block)', () =>
     });
     const mixed = refusal({ SMPP_CONFIG_FILE: example((text) => `${text}msg-id-type = 0x01\n`) });
     // Assess
-    expect(hex.smpp.messageIdBase).toBe('hex');
+    expect(hex.accounts[0].smpp.messageIdBase).toBe('hex');
     expect(mixed.message).toMatch(/SMPP_MESSAGE_ID_BASE from .* line 22 \(msg-id-type\)/);
   });
 });
