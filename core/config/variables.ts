@@ -5,6 +5,8 @@
 
 export const VARIABLES = {
   // SMSC connection and account (bind-service)
+  SMPP_ACCOUNTS:
+    'a JSON file listing the provider logins (accounts); the first is the default; unset: one from SMPP_*',
   SMPP_CONFIG_FILE:
     'a file holding the provider’s Kannel `group = smsc` block, read as the SMPP_* variables its keys stand for',
   SMPP_HOST: 'the SMSC host; locally, unset means the embedded simulator',
