@@ -15,11 +15,13 @@ import {
   prepareOptionsOf,
 } from '#core/config/shared-variables.ts';
 import { VAR } from '#core/config/variables.ts';
+import type { AccountList } from '#core/domain/accounts/account.ts';
 import type { PrepareOptions } from '#core/domain/messages/prepare-message.ts';
 import type { AntiLoopSettings } from '#core/domain/provider/anti-loop.ts';
 import type { SystemTypeFlags } from '#core/domain/provider/system-type.ts';
 import { SMSC_ID_BASES, type SmscIdBase } from '#core/domain/receipts/smsc-id.ts';
 import { isValidSenderId, SENDER_ID_RULE } from '#core/domain/requests/sender-id.ts';
+import * as accountsConfig from './config-accounts.ts';
 import { BindServiceConfigError, CONFIG_SOURCE, configError } from './config-error.ts';
 import type { LogLevel } from './logger.ts';
 import { withSmscBlock } from './smsc-block/load-block.ts';
@@ -32,6 +34,8 @@ export type SmppCredentialsSource =
   | { kind: 'secret'; secretArn: string };
 
 export interface BindServiceConfig {
+  /** Every account, the default first; `smpp` is the default's login, the only one bound (config-accounts.ts). */
+  accounts: AccountList<accountsConfig.BindServiceAccount>;
   smpp: {
     /** Primary first, then the backup host on the same port. */
     hosts: SmppHost[];
@@ -101,14 +105,14 @@ const DEFAULT_TLS_PORT = 3443;
 const MAX_MCON = 9;
 /** ECS allows a container at most 120 s between SIGTERM and SIGKILL; the drain must fit in it. */
 const MAX_DRAIN_SECONDS = 110;
-
 const seconds = z.coerce.number().positive();
 const port = z.coerce.number().int().min(1).max(65_535);
 
 export const envSchema = z.object({
   // Read by withSmscBlock before this schema sees the variables it sets.
   [VAR.SMPP_CONFIG_FILE]: z.string().min(1).optional(),
-  [VAR.SMPP_HOST]: z.string().min(1),
+  [VAR.SMPP_ACCOUNTS]: z.string().min(1).optional(),
+  [VAR.SMPP_HOST]: z.string().min(1).optional(), // required unless SMPP_ACCOUNTS (configOf checks)
   [VAR.SMPP_PORT]: port.optional(),
   [VAR.SMPP_BACKUP_HOST]: z.string().min(1).optional(),
   [VAR.SMPP_SYSTEM_ID]: z.string().min(1).optional(),
@@ -188,6 +192,8 @@ function credentialsOf(vars: Vars): SmppCredentialsSource {
  * BindServiceConfigError naming the variables (and the block's file and line) at fault.
  */
 export function loadConfig(env: Env): BindServiceConfig {
+  const fromFile = accountsConfig.fromFile(env);
+  if (fromFile) return configOf(loadEnv(envSchema, fromFile.env, CONFIG_SOURCE), fromFile.accounts);
   const block = withSmscBlock(env);
   try {
     return configOf(loadEnv(envSchema, block.env, CONFIG_SOURCE));
@@ -196,7 +202,8 @@ export function loadConfig(env: Env): BindServiceConfig {
   }
 }
 
-function configOf(vars: Vars): BindServiceConfig {
+function configOf(vars: Vars, fileAccounts?: AccountList): BindServiceConfig {
+  if (vars.SMPP_HOST === undefined) throw configError(VAR.SMPP_HOST, `is required (or ${VAR.SMPP_ACCOUNTS})`);
   const { flags } = vars.SMPP_SYSTEM_TYPE;
   // Without MCON a second bind with the same login ends the first one (SPEC §2).
   if (vars.SMPP_BINDS > (flags.mcon ?? 1)) {
@@ -210,6 +217,7 @@ function configOf(vars: Vars): BindServiceConfig {
   if (vars.SMPP_BACKUP_HOST) hosts.push({ host: vars.SMPP_BACKUP_HOST, port: smppPort });
 
   return {
+    accounts: fileAccounts ?? [accountsConfig.defaultAccount(vars.SMPP_SYSTEM_TYPE)],
     smpp: {
       hosts,
       credentials: credentialsOf(vars),
@@ -279,6 +287,7 @@ export function describeConfig(config: BindServiceConfig): Record<string, unknow
   const { credentials } = config.smpp;
   return {
     ...config,
+    accounts: accountsConfig.describe(config.accounts),
     smpp: {
       ...config.smpp,
       credentials:

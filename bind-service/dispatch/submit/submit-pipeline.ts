@@ -15,11 +15,9 @@
 // keeps the messages claimed ahead of their token few.
 
 import { createHash } from 'node:crypto';
-import type { SourceAddressRules } from '#bind-service/smpp/index.ts';
 import { DuplicateMessageIdError } from '#core/aws/errors.ts';
 import type { Lane } from '#core/aws/resources/resource-definitions.ts';
 import { acceptedMessageRecord } from '#core/domain/messages/message-model.ts';
-import type { PrepareOptions } from '#core/domain/messages/prepare-message.ts';
 import type { Logger } from '#core/observability/logger.ts';
 import { crashPoint } from '../../crash-points.ts';
 import { whenAborted } from '../flow/abort.ts';
@@ -30,6 +28,7 @@ import { queueMessageId } from '../intake/derived-id.ts';
 import { type GiveBackBackoff, giveBackSeconds } from '../intake/give-back.ts';
 import type { HeldMessage } from '../intake/held-messages.ts';
 import { rejectMalformed } from '../intake/malformed.ts';
+import { giveBackOtherAccount, isOtherAccount } from '../intake/other-account.ts';
 import { type AntiLoopPort, admitStraightToQueue } from '../intake/queue-guard.ts';
 import { type ParsedQueueMessage, parseQueueMessage } from '../intake/queue-message.ts';
 import type { LaneQueue } from '../intake/sqs-lane.ts';
@@ -51,7 +50,9 @@ export interface PipelineDeps {
   binds: BindSource;
   /** currentRate sizes the claim gates. */
   rate: RatePort & Pick<RateLimiter, 'currentRate'>;
-  prepare: PrepareOptions & { defaultSender?: string; sourceAddress?: SourceAddressRules };
+  prepare: Parameters<typeof parseQueueMessage>[1];
+  /** The account whose binds this service holds (other-account.ts); absent: every message is sent. */
+  boundAccount?: string;
   stats: DispatchStats;
   log: Logger;
   /** Aborted when the service stops taking work: messages not claimed yet are given back. */
@@ -151,6 +152,9 @@ export class SubmitPipeline {
         },
       });
     if (await expired()) return;
+    if (isOtherAccount(this.deps.boundAccount, parsed.account)) {
+      return giveBackOtherAccount(held, parsed.account, queue, this.deps);
+    }
     const gate = this.gates[held.lane];
     if (!(await gate.enter(stopTaking))) return giveBack();
     let inGate = true;
@@ -272,6 +276,7 @@ export class SubmitPipeline {
         request: message,
         prepared,
         now: this.clock(),
+        account: parsed.account.name,
         ...(message.batchId ? { batchId: message.batchId } : {}),
       }),
       // The lane it was actually read from, whatever its (defaulted) priority field says.

@@ -124,17 +124,3 @@ function tlsOf(tls: AccountEntry['tls']): AccountTls {
     ...(tls.servername ? { servername: tls.servername } : {}),
   };
 }
-
-/** The account list as it may be logged: passwords replaced. */
-export function describeAccounts(accounts: AccountList): unknown[] {
-  return accounts.map((account) => ({
-    ...account,
-    login: {
-      ...account.login,
-      credentials:
-        account.login.credentials.kind === 'inline'
-          ? { kind: 'inline', password: '***' }
-          : account.login.credentials,
-    },
-  }));
-}
