@@ -9,7 +9,7 @@ export const VARIABLES = {
     'a JSON file listing the provider logins (accounts); the first is the default; unset: one from SMPP_*',
   SMPP_CONFIG_FILE:
     'a file holding the provider’s Kannel `group = smsc` block, read as the SMPP_* variables its keys stand for',
-  SMPP_HOST: 'the SMSC host; locally, unset means the embedded simulator',
+  SMPP_HOST: 'the SMSC host (required unless SMPP_ACCOUNTS); locally, unset means the embedded simulator',
   SMPP_PORT: 'the SMSC port; default 3700, or 3443 with SMPP_TLS',
   SMPP_BACKUP_HOST: 'a second SMSC host on the same port, tried when the first fails',
   SMPP_SYSTEM_ID: 'the SMPP login (local mode; in AWS it comes from SMPP_SECRET_ARN)',

@@ -7,7 +7,9 @@ import { useLocalStack } from './stack-fixture.ts';
 
 describe('local stack with SMPP_ACCOUNTS=examples/accounts.local.json', () => {
   // The fixture's SMPP_THROUGHPUT is unset: with SMPP_ACCOUNTS the file gives each login's rate.
-  const fixture = useLocalStack({ env: { SMPP_ACCOUNTS: 'examples/accounts.local.json', SMPP_THROUGHPUT: '' } });
+  const fixture = useLocalStack({
+    env: { SMPP_ACCOUNTS: 'examples/accounts.local.json', SMPP_THROUGHPUT: '' },
+  });
 
   it('when a message goes to the default account, then it is delivered under its login and GET shows the account', async () => {
     // Act
