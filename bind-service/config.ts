@@ -18,7 +18,13 @@ import type { PrepareOptions } from '#core/domain/messages/prepare-message.ts';
 import type { AntiLoopSettings } from '#core/domain/provider/anti-loop.ts';
 import { SMSC_ID_BASES } from '#core/domain/receipts/smsc-id.ts';
 import { isValidSenderId, SENDER_ID_RULE } from '#core/domain/requests/sender-id.ts';
-import { type AccountConfig, DEFAULT_ACCOUNT, type SmppCredentialsSource } from './account/account-config.ts';
+import type {
+  AccountConfig,
+  AccountQueues,
+  SmppCredentialsSource,
+  SmppSettings,
+} from './account/account-config.ts';
+import * as accountsConfig from './config-accounts.ts';
 import { BindServiceConfigError, CONFIG_SOURCE, configError } from './config-error.ts';
 import type { LogLevel } from './logger.ts';
 import { withSmscBlock } from './smsc-block/load-block.ts';
@@ -72,7 +78,10 @@ const port = z.coerce.number().int().min(1).max(65_535);
 export const envSchema = z.object({
   // Read by withSmscBlock before this schema sees the variables it sets.
   [VAR.SMPP_CONFIG_FILE]: z.string().min(1).optional(),
-  [VAR.SMPP_HOST]: z.string().min(1),
+  // Read by accountsFromFile; with it, the file describes every login and SMPP_HOST & co. stay unset.
+  [VAR.SMPP_ACCOUNTS]: z.string().min(1).optional(),
+  // Required without SMPP_ACCOUNTS (smppOf checks): the login's host.
+  [VAR.SMPP_HOST]: z.string().min(1).optional(),
   [VAR.SMPP_PORT]: port.optional(),
   [VAR.SMPP_BACKUP_HOST]: z.string().min(1).optional(),
   [VAR.SMPP_SYSTEM_ID]: z.string().min(1).optional(),
@@ -152,15 +161,37 @@ function credentialsOf(vars: Vars): SmppCredentialsSource {
  * BindServiceConfigError naming the variables (and the block's file and line) at fault.
  */
 export function loadConfig(env: Env): BindServiceConfig {
+  const fromFile = accountsConfig.fromFile(env);
+  if (fromFile) {
+    // Each login of the file goes through the checks a login given by variables goes through.
+    const accounts = fromFile.accounts.map((account, index) => {
+      const vars = loadEnv(envSchema, fromFile.envOf(account), CONFIG_SOURCE);
+      const queues = index === 0 ? queuesOf(vars) : fromFile.queuesOf(account.name);
+      return { ...accountsConfig.policyOf(account), smpp: smppOf(vars), queues };
+    });
+    const [first, ...rest] = accounts;
+    if (!first) throw configError(VAR.SMPP_ACCOUNTS, 'lists no account');
+    return configOf(loadEnv(envSchema, fromFile.envOf(fromFile.accounts[0]), CONFIG_SOURCE), [
+      first,
+      ...rest,
+    ]);
+  }
   const block = withSmscBlock(env);
   try {
-    return configOf(loadEnv(envSchema, block.env, CONFIG_SOURCE));
+    const vars = loadEnv(envSchema, block.env, CONFIG_SOURCE);
+    const account: AccountConfig = {
+      ...accountsConfig.defaultAccount(vars.SMPP_SYSTEM_TYPE),
+      smpp: smppOf(vars),
+      queues: queuesOf(vars),
+    };
+    return configOf(vars, [account]);
   } catch (error) {
     return block.explain(error);
   }
 }
 
-function configOf(vars: Vars): BindServiceConfig {
+function smppOf(vars: Vars): SmppSettings {
+  if (vars.SMPP_HOST === undefined) throw configError(VAR.SMPP_HOST, `is required (or ${VAR.SMPP_ACCOUNTS})`);
   const { flags } = vars.SMPP_SYSTEM_TYPE;
   // Without MCON a second bind with the same login ends the first one (SPEC §2).
   if (vars.SMPP_BINDS > (flags.mcon ?? 1)) {
@@ -172,38 +203,42 @@ function configOf(vars: Vars): BindServiceConfig {
   const smppPort = vars.SMPP_PORT ?? (vars.SMPP_TLS ? DEFAULT_TLS_PORT : DEFAULT_PORT);
   const hosts: SmppHost[] = [{ host: vars.SMPP_HOST, port: smppPort }];
   if (vars.SMPP_BACKUP_HOST) hosts.push({ host: vars.SMPP_BACKUP_HOST, port: smppPort });
-
-  const account: AccountConfig = {
-    name: DEFAULT_ACCOUNT,
-    smpp: {
-      hosts,
-      credentials: credentialsOf(vars),
-      systemType: vars.SMPP_SYSTEM_TYPE.value,
-      flags,
-      tls: tlsConfigOf(vars),
-      throughput: vars.SMPP_THROUGHPUT,
-      windowSize: vars.SMPP_WINDOW,
-      binds: vars.SMPP_BINDS,
-      enquireLinkIntervalMs: Math.round(vars.SMPP_ENQUIRE_LINK_SECONDS * 1000),
-      loginRecheckMs: Math.round(vars.SMPP_LOGIN_RECHECK_SECONDS * 1000),
-      responseTimeoutMs: Math.round(vars.SMPP_RESPONSE_TIMEOUT_SECONDS * 1000),
-      messageIdBase: vars.SMPP_MESSAGE_ID_BASE,
-      partsWindowMs: Math.round(vars.SMPP_PARTS_WINDOW_SECONDS * 1000),
-      ...(vars.SMPP_DEFAULT_SENDER ? { defaultSender: vars.SMPP_DEFAULT_SENDER } : {}),
-      sourceAddress: {
-        autodetect: vars.SMPP_SOURCE_ADDR_AUTODETECT,
-        ton: vars.SMPP_SOURCE_ADDR_TON,
-        npi: vars.SMPP_SOURCE_ADDR_NPI,
-      },
-      receiptTextFallback: vars.SMPP_RECEIPT_TEXT_FALLBACK,
-    },
-    queues: {
-      urgent: { url: vars.URGENT_QUEUE_URL, dlqUrl: vars.URGENT_DLQ_URL },
-      bulk: { url: vars.BULK_QUEUE_URL, dlqUrl: vars.BULK_DLQ_URL },
-    },
-  };
   return {
-    accounts: [account],
+    hosts,
+    credentials: credentialsOf(vars),
+    systemType: vars.SMPP_SYSTEM_TYPE.value,
+    flags,
+    tls: tlsConfigOf(vars),
+    throughput: vars.SMPP_THROUGHPUT,
+    windowSize: vars.SMPP_WINDOW,
+    binds: vars.SMPP_BINDS,
+    enquireLinkIntervalMs: Math.round(vars.SMPP_ENQUIRE_LINK_SECONDS * 1000),
+    loginRecheckMs: Math.round(vars.SMPP_LOGIN_RECHECK_SECONDS * 1000),
+    responseTimeoutMs: Math.round(vars.SMPP_RESPONSE_TIMEOUT_SECONDS * 1000),
+    messageIdBase: vars.SMPP_MESSAGE_ID_BASE,
+    partsWindowMs: Math.round(vars.SMPP_PARTS_WINDOW_SECONDS * 1000),
+    ...(vars.SMPP_DEFAULT_SENDER ? { defaultSender: vars.SMPP_DEFAULT_SENDER } : {}),
+    sourceAddress: {
+      autodetect: vars.SMPP_SOURCE_ADDR_AUTODETECT,
+      ton: vars.SMPP_SOURCE_ADDR_TON,
+      npi: vars.SMPP_SOURCE_ADDR_NPI,
+    },
+    receiptTextFallback: vars.SMPP_RECEIPT_TEXT_FALLBACK,
+  };
+}
+
+/** The default account's queue pair (URGENT_QUEUE_URL & co.). */
+function queuesOf(vars: Vars): AccountQueues {
+  return {
+    urgent: { url: vars.URGENT_QUEUE_URL, dlqUrl: vars.URGENT_DLQ_URL },
+    bulk: { url: vars.BULK_QUEUE_URL, dlqUrl: vars.BULK_DLQ_URL },
+  };
+}
+
+/** The settings every account shares; `vars` are the default account's. */
+function configOf(vars: Vars, accounts: BindServiceConfig['accounts']): BindServiceConfig {
+  return {
+    accounts,
     tables: { messages: vars.MESSAGES_TABLE, inbound: vars.INBOUND_TABLE },
     receiveWaitSeconds: vars.SQS_WAIT_SECONDS,
     prepare: prepareOptionsOf(vars),

@@ -69,6 +69,7 @@ function sharedEnv(input: ComponentEnvInput): Record<string, string> {
     [VAR.AWS_ENDPOINT_URL_SQS]: input.endpoints.sqs,
     [VAR.MESSAGES_TABLE]: input.tables.messages,
     ...passThrough(input.env, [
+      VAR.SMPP_ACCOUNTS,
       VAR.SMPP_SYSTEM_TYPE,
       VAR.MAX_PARTS,
       VAR.ANTI_LOOP_DUPLICATE_SECONDS,

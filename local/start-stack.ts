@@ -9,6 +9,7 @@ import { sqsCallbackEnqueuer } from '#core/aws/queues/callback-job.ts';
 import type { QueueNames, TableNames } from '#core/aws/resources/resource-definitions.ts';
 import { CALLBACK_QUEUE } from '#core/aws/resources/resource-definitions.ts';
 import { callbackSender } from '#core/callbacks/callback-sender.ts';
+import { accountsFromFile } from '#core/config/accounts.ts';
 import { VAR } from '#core/config/variables.ts';
 import { createLogger } from '#core/observability/json-logger.ts';
 import type { Logger } from '#core/observability/logger.ts';
@@ -21,6 +22,7 @@ import type { CallbackWorkerPorts } from '#lambdas/callbacks/handle-jobs.ts';
 import { callbackWorkerLogger } from '#lambdas/callbacks/ports.ts';
 import type { EventPublisher } from '#lambdas/status-stream/event-publishers.ts';
 import { statusStreamLogger } from '#lambdas/status-stream/ports.ts';
+import { pointAtSimulator, startAccountsSimulator } from '#local/accounts.ts';
 import { startCallbackWorker } from '#local/callback-worker.ts';
 import { startDynamoDbLocal } from '#local/dynamodb-local.ts';
 import { localApiRoutes } from '#local/event-feed.ts';
@@ -99,6 +101,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   // SMPP_CONFIG_FILE's block becomes SMPP_* variables here, so every component (the API reads
   // SMPP_SYSTEM_TYPE too) and the choice of the simulator see the same settings as the bind-service.
   const env = withSmscBlock(options.env ?? {}).env;
+  // Read first: a broken accounts file stops the stack before anything starts.
+  const accounts = accountsFromFile(env);
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
   // Each part logs under its own service name, in the one format, to the same writer.
   const stackLog = createLogger({ service: 'local-stack', write });
@@ -134,8 +138,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       region: LOCAL_REGION,
     });
 
-    const { simulator, smpp } = await startSmpp(env, options.simulator);
+    const { simulator, smpp } = accounts
+      ? await startAccountsSimulator(accounts, options.simulator)
+      : await startSmpp(env, options.simulator);
     if (simulator) started.push({ name: 'simulator', stop: () => simulator.close() });
+    // With SMPP_ACCOUNTS every login is the simulator's: the components read a copy saying so.
+    const pointed = accounts
+      ? pointAtSimulator(env[VAR.SMPP_ACCOUNTS] ?? '', smpp.host, smpp.port)
+      : undefined;
+    if (pointed) started.push({ name: 'accounts-file', stop: () => pointed.remove() });
+    const componentEnv = pointed ? { ...env, [VAR.SMPP_ACCOUNTS]: pointed.file } : env;
 
     const callbackSecret =
       options.callbackSecret ?? (env[VAR.CALLBACK_SIGNING_SECRET] || randomBytes(32).toString('hex'));
@@ -177,12 +189,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     started.push({ name: 'inbound-stream-poller', stop: () => inboundPoller.stop() });
 
     const envInput = {
-      env,
+      env: componentEnv,
       region: LOCAL_REGION,
       endpoints,
       tables,
       queues,
-      ...(simulator
+      ...(simulator && !accounts
         ? {
             simulator: { host: smpp.host, port: smpp.port, systemId: smpp.systemId, password: smpp.password },
           }

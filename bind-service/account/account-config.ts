@@ -3,6 +3,7 @@
 // sessions, a rate limiter and lanes of its own, so one login's trouble never slows another.
 import type { SmppHost, SourceAddressRules } from '#bind-service/smpp/index.ts';
 import type { Lane } from '#core/aws/resources/resource-definitions.ts';
+import type { AccountPolicy } from '#core/domain/accounts/account.ts';
 import type { SystemTypeFlags } from '#core/domain/provider/system-type.ts';
 import type { SmscIdBase } from '#core/domain/receipts/smsc-id.ts';
 import type { TlsConfig } from '../tls-config.ts';
@@ -51,12 +52,11 @@ export interface SmppSettings {
 
 export type AccountQueues = Record<Lane, { url: string; dlqUrl: string }>;
 
-export interface AccountConfig {
-  /** The name messages route by (the `account` field); `default` for the one-login setup. */
-  name: string;
+/**
+ * A login with its routing rules (AccountPolicy: `name` is what a message's `account` field names;
+ * `default` for the one-login setup), its session settings and its own queue pair.
+ */
+export interface AccountConfig extends AccountPolicy {
   smpp: SmppSettings;
   queues: AccountQueues;
 }
-
-/** The name of the account built from the SMPP_* variables when SMPP_ACCOUNTS is not set. */
-export const DEFAULT_ACCOUNT = 'default';

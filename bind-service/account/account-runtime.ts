@@ -124,6 +124,7 @@ export async function prepareAccount(account: AccountConfig, shared: AccountShar
     stats,
     log,
     clock,
+    account: { name: account.name, isDefault: account === config.accounts[0] },
   });
   const stopTaking = new AbortController();
   const pipeline = new SubmitPipeline({
@@ -135,6 +136,9 @@ export async function prepareAccount(account: AccountConfig, shared: AccountShar
       ...config.prepare,
       ...(smpp.defaultSender ? { defaultSender: smpp.defaultSender } : {}),
       sourceAddress: smpp.sourceAddress,
+      accounts: config.accounts,
+      // This pair of queues is this login's: a message naming no account is its.
+      queueAccount: account.name,
     },
     stats,
     log: log.child({ component: 'pipeline' }),
