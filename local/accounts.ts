@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AccountList } from '#core/domain/accounts/account.ts';
+import { createQueues } from '#local/resources.ts';
 import { type SimulatorAccount, type SimulatorOptions, SmscSimulator } from '#local/smsc-simulator/index.ts';
 import { DEFAULT_RECEIPT_DELAY_MS, type SmppTarget } from '#local/stack-config.ts';
 
@@ -60,4 +61,25 @@ export async function startAccountsSimulator(
       throughput: accounts[0].login.throughput,
     },
   };
+}
+
+/**
+ * A queue pair of its own for every account but the first (the first uses the stack's): the
+ * ACCOUNT_QUEUES value the API, the sweeper and the bind-service read. Undefined with one account.
+ */
+export async function createAccountQueues(
+  accounts: AccountList,
+  sqsEndpoint: string,
+  prefix: string,
+): Promise<string | undefined> {
+  const others = accounts.slice(1);
+  if (others.length === 0) return undefined;
+  const pairs = await Promise.all(
+    others.map(async (account) => {
+      const queues = await createQueues({ endpoint: sqsEndpoint, prefix: `${prefix}-${account.name}` });
+      const { urgent, bulk, urgentDlq, bulkDlq } = queues;
+      return [account.name, { urgent, bulk, urgentDlq, bulkDlq }] as const;
+    }),
+  );
+  return JSON.stringify(Object.fromEntries(pairs));
 }

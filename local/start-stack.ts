@@ -22,7 +22,7 @@ import type { CallbackWorkerPorts } from '#lambdas/callbacks/handle-jobs.ts';
 import { callbackWorkerLogger } from '#lambdas/callbacks/ports.ts';
 import type { EventPublisher } from '#lambdas/status-stream/event-publishers.ts';
 import { statusStreamLogger } from '#lambdas/status-stream/ports.ts';
-import { pointAtSimulator, startAccountsSimulator } from '#local/accounts.ts';
+import { createAccountQueues, pointAtSimulator, startAccountsSimulator } from '#local/accounts.ts';
 import { startCallbackWorker } from '#local/callback-worker.ts';
 import { startDynamoDbLocal } from '#local/dynamodb-local.ts';
 import { localApiRoutes } from '#local/event-feed.ts';
@@ -147,7 +147,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ? pointAtSimulator(env[VAR.SMPP_ACCOUNTS] ?? '', smpp.host, smpp.port)
       : undefined;
     if (pointed) started.push({ name: 'accounts-file', stop: () => pointed.remove() });
-    const componentEnv = pointed ? { ...env, [VAR.SMPP_ACCOUNTS]: pointed.file } : env;
+    // Every account but the first drains a queue pair of its own.
+    const accountQueues = accounts
+      ? await createAccountQueues(accounts, sqs.endpoint, options.prefix ?? 'local')
+      : undefined;
+    const componentEnv = {
+      ...env,
+      ...(pointed ? { [VAR.SMPP_ACCOUNTS]: pointed.file } : {}),
+      ...(accountQueues ? { [VAR.ACCOUNT_QUEUES]: accountQueues } : {}),
+    };
 
     const callbackSecret =
       options.callbackSecret ?? (env[VAR.CALLBACK_SIGNING_SECRET] || randomBytes(32).toString('hex'));

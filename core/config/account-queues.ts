@@ -50,3 +50,18 @@ export function queuePairOf(pairs: Readonly<Record<string, QueuePair>>, account:
 function invalid(problem: string): AccountsConfigError {
   return new AccountsConfigError(`Invalid ${VAR.ACCOUNT_QUEUES}: ${problem}`, [VAR.ACCOUNT_QUEUES]);
 }
+
+/**
+ * The urgent/bulk queue of every account but the first, for publishers (the API, the sweeper).
+ * `accounts` given: each of them but the first must have a pair, or the start fails naming it.
+ */
+export function accountLaneQueuesOf(
+  env: Env,
+  accounts: readonly { name: string }[] = [],
+): Record<string, { urgent: string; bulk: string }> {
+  const pairs = accountQueuesOf(env);
+  for (const account of accounts.slice(1)) queuePairOf(pairs, account.name);
+  return Object.fromEntries(
+    Object.entries(pairs).map(([name, pair]) => [name, { urgent: pair.urgent, bulk: pair.bulk }]),
+  );
+}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { accountLaneQueuesOf } from '#core/config/account-queues.ts';
 import { accountsFromFile, defaultAccountPolicy } from '#core/config/accounts.ts';
 import { type Env, loadEnv } from '#core/config/load-env.ts';
 import {
@@ -40,6 +41,8 @@ export const envSchema = z.object({
 export interface ApiConfig {
   messagesTable: string;
   queueUrls: { urgent: string; bulk: string };
+  /** The queues of every account but the first (ACCOUNT_QUEUES): a message goes to its account's. */
+  accountQueues: Record<string, { urgent: string; bulk: string }>;
   /** MAX_PARTS, and the default account's ISO flag (each account's own replaces it: use-cases/accounts.ts). */
   prepare: PrepareOptions;
   /** SMPP_ACCOUNTS' entries, or the one `default` account of SMPP_SYSTEM_TYPE; the first is the default. */
@@ -93,6 +96,7 @@ export function loadConfig(env: Env): ApiConfig {
     accounts,
     messagesTable: vars.MESSAGES_TABLE,
     queueUrls: { urgent: vars.URGENT_QUEUE_URL, bulk: vars.BULK_QUEUE_URL },
+    accountQueues: accountLaneQueuesOf(env, accounts),
     prepare: { ...prepareOptionsOf(vars), isoMode: accounts[0].flags.iso },
     antiLoop: antiLoopSettingsOf(vars),
     region: vars.AWS_REGION,

@@ -59,7 +59,7 @@ export function createDeps(
   return {
     deps: {
       messages: new MessageRepository(dynamo.document, config.messagesTable, { clock }),
-      queues: new QueuePublisher(sqs, config.queueUrls),
+      queues: new QueuePublisher(sqs, config.queueUrls, { accountQueues: config.accountQueues }),
       prepare: config.prepare,
       accounts: config.accounts,
       batchEnqueueBudgetMs: config.limits.batchEnqueueBudgetMs,

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { useLocalStack } from './stack-fixture.ts';
 
 // `npm start` with the two-account example (examples/accounts.local.json): the embedded simulator
-// knows both logins, the API routes and records the account, and the default account's messages go
-// out. Holding the second account's binds is issue 12's bind-service slice.
+// knows both logins, the API routes and records the account and puts each message on its account's
+// queues, and the bind-service sends each under its account's login.
 
 describe('local stack with SMPP_ACCOUNTS=examples/accounts.local.json', () => {
   // The fixture's SMPP_THROUGHPUT is unset: with SMPP_ACCOUNTS the file gives each login's rate.
@@ -22,14 +22,18 @@ describe('local stack with SMPP_ACCOUNTS=examples/accounts.local.json', () => {
     expect(fixture.stack.smpp.systemId).toBe('local-main');
   });
 
-  it('when a message is sent from the marketing sender, then it is routed to the marketing account', async () => {
+  it('when a message is sent from the marketing sender, then it is routed to the marketing account and sent under its login', async () => {
+    // Prepare
+    const received: { systemId: string; text: string }[] = [];
+    fixture.sim.on('message', (message) => received.push(message));
     // Act
     const response = await fixture.post('/v1/messages', { to: '+79990000102', text: 'Sale', from: 'Promo' });
     const { id } = (await response.json()) as { id: string };
-    const read = await fixture.get(`/v1/messages/${id}`);
+    const message = await fixture.settled(id, 15_000);
     // Assess
     expect(response.status).toBe(202);
-    expect(await read.json()).toMatchObject({ account: 'marketing' });
+    expect(message).toMatchObject({ status: 'delivered', account: 'marketing' });
+    expect(received.find((entry) => entry.text === 'Sale')?.systemId).toBe('local-mkt');
   });
 
   it('when a message names an account the example does not have, then 422 names it', async () => {
