@@ -10,8 +10,8 @@ import type { UpdateExpressionBuilder } from '#core/aws/update-expression.ts';
 // updates (BatchExecuteStatement) and transactions (one TransactWriteItems).
 
 /**
- * Calls of each kind in flight at once. More than one lets a new request go while a call is on the
- * wire; with 2 the bind-service's pipeline (BENCH) ran as fast as with 4 and batched more.
+ * Calls of each kind in flight at once. Two lets a new request go while one call is on the wire, so a
+ * lone urgent write never waits behind a full batch; more than that only makes the batches smaller.
  */
 export const DEFAULT_MAX_IN_FLIGHT = 2;
 
@@ -50,8 +50,12 @@ export class TableGroups {
 
 const groups = new WeakMap<DynamoDBDocumentClient, Map<string, TableGroups>>();
 
-/** The process's committers for this client and table. */
-export function tableGroups(client: DynamoDBDocumentClient, tableName: string): TableGroups {
+/** The process's committers for this client and table; `maxInFlight` counts when they are made. */
+export function tableGroups(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  maxInFlight = DEFAULT_MAX_IN_FLIGHT,
+): TableGroups {
   let byTable = groups.get(client);
   if (!byTable) {
     byTable = new Map();
@@ -59,7 +63,7 @@ export function tableGroups(client: DynamoDBDocumentClient, tableName: string): 
   }
   let found = byTable.get(tableName);
   if (!found) {
-    found = new TableGroups(client, tableName);
+    found = new TableGroups(client, tableName, maxInFlight);
     byTable.set(tableName, found);
   }
   return found;
