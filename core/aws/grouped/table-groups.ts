@@ -10,8 +10,10 @@ import type { UpdateExpressionBuilder } from '#core/aws/update-expression.ts';
 // updates (BatchExecuteStatement) and transactions (one TransactWriteItems).
 
 /**
- * Calls of each kind in flight at once. Two lets a new request go while one call is on the wire, so a
- * lone urgent write never waits behind a full batch; more than that only makes the batches smaller.
+ * Calls of each kind in flight at once. Measured on DynamoDB Local (claim, submitted, one receipt;
+ * 1000 messages, 50 at a time, a loaded 2-core machine): 1 in flight made 0.39 calls and 1.5 client
+ * CPU-ms a message, 2 made 0.75 and 1.7, 4 made 1.6 and 2.6 (ungrouped: 4 calls, 5.0 ms). 2 costs
+ * little more than 1 and keeps a call free for a lone urgent write while a batch is on the wire.
  */
 export const DEFAULT_MAX_IN_FLIGHT = 2;
 
