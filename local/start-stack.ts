@@ -57,6 +57,11 @@ export interface LocalStackOptions {
   /** Fixed ports for the local servers; default free ones. */
   dynamoPort?: number;
   sqsPort?: number;
+  /**
+   * A DynamoDB Local already running (the test run's shared one): used, not started or stopped.
+   * Give the stack a `prefix` of its own then, as its tables go into that shared database.
+   */
+  dynamoEndpoint?: string;
   /** Run DynamoDB Local in its own process group (`npm start`: Ctrl-C must not kill it mid-drain). */
   detachDatabase?: boolean;
   /** Resource name prefix; default "local". */
@@ -117,7 +122,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   try {
     // allSettled, not all: when one fails the other may still come up, and must be stopped too.
     const [dynamoStart, sqsStart] = await Promise.allSettled([
-      startDynamoDbLocal({ port: options.dynamoPort ?? 0, detached: options.detachDatabase ?? false }),
+      options.dynamoEndpoint
+        ? { endpoint: options.dynamoEndpoint, stop: async () => undefined }
+        : startDynamoDbLocal({ port: options.dynamoPort ?? 0, detached: options.detachDatabase ?? false }),
       startSqsLocal({ port: options.sqsPort ?? 0 }),
     ]);
     if (dynamoStart.status === 'fulfilled')
