@@ -183,6 +183,8 @@ module.exports = {
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     doNotFollow: { path: 'node_modules' },
+    // A worktree whose node_modules is a symlink must see the same paths as a clone.
+    preserveSymlinks: true,
     exclude: { path: ['^node_modules/', '^cdk[.]out/', '^dist/', '^bench/results/'] },
     enhancedResolveOptions: {
       conditionNames: ['import', 'require', 'node', 'default'],
