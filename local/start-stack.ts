@@ -24,7 +24,7 @@ import { statusStreamLogger } from '#lambdas/status-stream/ports.ts';
 import { startCallbackWorker } from '#local/callback-worker.ts';
 import { startDynamoDbLocal } from '#local/dynamodb-local.ts';
 import { localApiRoutes } from '#local/event-feed.ts';
-import { createResources, LOCAL_REGION } from '#local/resources.ts';
+import { createResources, deleteTables, LOCAL_REGION } from '#local/resources.ts';
 import { type SimulatorOptions, SmscSimulator } from '#local/smsc-simulator/index.ts';
 import { startSqsLocal } from '#local/sqs-local.ts';
 import {
@@ -140,6 +140,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       prefix: options.prefix ?? 'local',
       region: LOCAL_REGION,
     });
+    // In a database shared with others, the tables go when the stack goes (stopped last).
+    if (options.dynamoEndpoint) {
+      const shared = { endpoint: options.dynamoEndpoint };
+      started.unshift({ name: 'tables', stop: () => deleteTables(shared, Object.values(tables)) });
+    }
 
     const { simulator, smpp } = await startSmpp(env, options.simulator);
     if (simulator) started.push({ name: 'simulator', stop: () => simulator.close() });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, inject } from 'vitest';
 import { createDynamoDbClients, createSqsClient, type DynamoDbClients } from '#core/aws/clients.ts';
 import type { QueueNames, TableNames } from '#core/aws/resources/resource-definitions.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from '#local/dynamodb-local.ts';
-import { createQueues, createTables, LOCAL_REGION } from '#local/resources.ts';
+import { createQueues, createTables, deleteTables, LOCAL_REGION } from '#local/resources.ts';
 import { type SqsLocal, startSqsLocal } from '#local/sqs-local.ts';
 
 // Real local servers for integration tests: DynamoDB Local and/or fauxqs. DynamoDB Local is the
@@ -42,6 +42,8 @@ export function useLocalAws(options: LocalAwsOptions = { dynamo: true, sqs: true
   let dynamoClients: DynamoDbClients | undefined;
   let sqsClient: SQSClient | undefined;
   const startupMs: { dynamo?: number; sqs?: number } = {};
+  /** Tables this file made: dropped at its end, so a shared DynamoDB Local does not keep growing. */
+  const madeTables: string[] = [];
 
   const required = <T>(value: T | undefined, what: string): T => {
     if (value === undefined)
@@ -69,6 +71,7 @@ export function useLocalAws(options: LocalAwsOptions = { dynamo: true, sqs: true
   });
 
   afterAll(async () => {
+    if (dynamoServer && madeTables.length > 0) await deleteTables(dynamoServer, madeTables.splice(0));
     dynamoClients?.document.destroy();
     dynamoClients?.dynamo.destroy();
     sqsClient?.destroy();
@@ -93,12 +96,15 @@ export function useLocalAws(options: LocalAwsOptions = { dynamo: true, sqs: true
       return required(sqsClient, 'sqs');
     },
     startupMs,
-    freshTables: () =>
-      createTables({
+    freshTables: async () => {
+      const tables = await createTables({
         endpoint: required(dynamoServer, 'dynamo').endpoint,
         prefix: prefix(),
         region: LOCAL_REGION,
-      }),
+      });
+      madeTables.push(...Object.values(tables));
+      return tables;
+    },
     freshQueues: () =>
       createQueues({ endpoint: required(sqsServer, 'sqs').endpoint, prefix: prefix(), region: LOCAL_REGION }),
   };
