@@ -7,7 +7,7 @@ import type {
 
 // The AWS Control Tower proactive controls (CloudFormation Guard rules and the cfn-guard binary,
 // both shipped in the npm package, so synth needs no network). Every control runs; the constructs
-// waive the few that do not fit, per resource and with a reason (cdk/constructs/controls.ts).
+// waive the few that do not fit, per resource and with a reason (cdk/constructs/platform/controls.ts).
 
 /** cfn-guard's JSON report for this template is about 0.5 MB; Node's 1 MB default leaves little room. */
 const GUARD_OUTPUT_BYTES = 16 * 1024 * 1024;

@@ -26,7 +26,7 @@ import { createAccountQueues, pointAtSimulator, startAccountsSimulator } from '#
 import { startCallbackWorker } from '#local/callback-worker.ts';
 import { startDynamoDbLocal } from '#local/dynamodb-local.ts';
 import { localApiRoutes } from '#local/event-feed.ts';
-import { createResources, LOCAL_REGION } from '#local/resources.ts';
+import { createResources, deleteTables, LOCAL_REGION } from '#local/resources.ts';
 import { type SimulatorOptions, SmscSimulator } from '#local/smsc-simulator/index.ts';
 import { startSqsLocal } from '#local/sqs-local.ts';
 import {
@@ -59,6 +59,11 @@ export interface LocalStackOptions {
   /** Fixed ports for the local servers; default free ones. */
   dynamoPort?: number;
   sqsPort?: number;
+  /**
+   * A DynamoDB Local already running (the test run's shared one): used, not started or stopped.
+   * Give the stack a `prefix` of its own then, as its tables go into that shared database.
+   */
+  dynamoEndpoint?: string;
   /** Run DynamoDB Local in its own process group (`npm start`: Ctrl-C must not kill it mid-drain). */
   detachDatabase?: boolean;
   /** Resource name prefix; default "local". */
@@ -121,7 +126,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   try {
     // allSettled, not all: when one fails the other may still come up, and must be stopped too.
     const [dynamoStart, sqsStart] = await Promise.allSettled([
-      startDynamoDbLocal({ port: options.dynamoPort ?? 0, detached: options.detachDatabase ?? false }),
+      options.dynamoEndpoint
+        ? { endpoint: options.dynamoEndpoint, stop: async () => undefined }
+        : startDynamoDbLocal({ port: options.dynamoPort ?? 0, detached: options.detachDatabase ?? false }),
       startSqsLocal({ port: options.sqsPort ?? 0 }),
     ]);
     if (dynamoStart.status === 'fulfilled')
@@ -137,6 +144,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       prefix: options.prefix ?? 'local',
       region: LOCAL_REGION,
     });
+    // In a database shared with others, the tables go when the stack goes (stopped last).
+    if (options.dynamoEndpoint) {
+      const shared = { endpoint: options.dynamoEndpoint };
+      started.unshift({ name: 'tables', stop: () => deleteTables(shared, Object.values(tables)) });
+    }
 
     const { simulator, smpp } = accounts
       ? await startAccountsSimulator(accounts, options.simulator)

@@ -143,7 +143,11 @@ describe('AWS Control Tower proactive controls', () => {
     // Assess
     given.template.resourceCountIs('AWS::SNS::Topic', 0);
     const alarms = Object.values(given.template.findResources('AWS::CloudWatch::Alarm') as Resources);
-    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([topicArn]);
+    expect(alarms).toHaveLength(16);
+    for (const alarm of alarms) {
+      expect(alarm.Properties.AlarmActions).toEqual([topicArn]);
+      expect(alarm.Properties.OKActions).toEqual([topicArn]);
+    }
     const endpoints = Object.values(given.template.findResources('AWS::SNS::Subscription') as Resources).map(
       (subscription) => subscription.Properties,
     );

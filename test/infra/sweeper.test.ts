@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, worstCallMs } from '#lambdas/api/config.ts';
 import { asList, policyStatements, type Synthesised, synthesise } from './synth.ts';
 
-// The sweeper's deployment (cdk/constructs/sweeper.ts) and the api Lambda's time limit it backs up.
+// The sweeper's deployment (cdk/constructs/messaging/sweeper.ts) and the api Lambda's time limit it backs up.
 
 /** The one Lambda function whose logical id starts with `prefix`. */
 function functionOf(synth: Synthesised, prefix: string): [string, { Properties: Record<string, unknown> }] {
@@ -77,8 +77,8 @@ describe('SmsSender sweeper', () => {
     expect(roleRef).toContain('SweeperHandlerRole');
     expect(actions.filter((action) => action.startsWith('dynamodb:'))).toEqual([
       'dynamodb:GetItem',
+      'dynamodb:PartiQLUpdate',
       'dynamodb:Query',
-      'dynamodb:UpdateItem',
     ]);
     expect(actions).toEqual(expect.arrayContaining(['sqs:SendMessage']));
     expect(

@@ -1,4 +1,5 @@
 import type { AccountPolicy } from '#core/domain/accounts/account.ts';
+import { mayUseAccount } from '#core/domain/accounts/permissions.ts';
 import { accountNames } from '#core/domain/accounts/routing.ts';
 import type { ProblemInit } from './problem.ts';
 
@@ -6,11 +7,14 @@ import type { ProblemInit } from './problem.ts';
 // is well-formed, the name is not one of this deployment's), or an account the caller may not use
 // (403). Both name the account, in `detail` and in the `account` member.
 
+/** `known` lists only the accounts this caller may use: others' names are none of its business. */
 export function unknownAccountProblem(
   account: string,
-  accounts: readonly AccountPolicy[],
+  all: readonly AccountPolicy[],
+  caller: string | undefined,
   path: (string | number)[] = ['account'],
 ): ProblemInit {
+  const accounts = all.filter((candidate) => mayUseAccount(candidate, caller));
   const message = `no account is named "${account}" (known: ${accountNames(accounts)})`;
   return {
     status: 422,

@@ -51,7 +51,7 @@ export function batchRoutes(deps: ApiDeps): Hono<ApiEnv> {
         return problem(c, validationProblem(result.issues));
       case 'unknown-account':
         logFields(c, { account: result.account });
-        return problem(c, unknownAccountProblem(result.account, deps.accounts));
+        return problem(c, unknownAccountProblem(result.account, deps.accounts, callerArnOf(c.env)));
       case 'account-forbidden':
         logFields(c, { accounts: result.accounts });
         return problem(c, accountForbiddenProblem(result.accounts));

@@ -35,7 +35,7 @@ export function messageRoutes(deps: ApiDeps): Hono<ApiEnv> {
         return problem(c, validationProblem(result.issues));
       case 'unknown-account':
         logFields(c, { account: result.account });
-        return problem(c, unknownAccountProblem(result.account, deps.accounts));
+        return problem(c, unknownAccountProblem(result.account, deps.accounts, callerArnOf(c.env)));
       case 'account-forbidden':
         logFields(c, { account: result.account });
         return problem(c, accountForbiddenProblem([result.account]));

@@ -65,7 +65,7 @@ export async function acceptBatch(
   if (shared !== undefined && !deps.accounts.some((account) => account.name === shared)) {
     return { outcome: 'unknown-account', account: shared };
   }
-  const checked = splitBatch(body, (request) => routeEntry(deps, request));
+  const checked = splitBatch(body, (request) => routeEntry(deps, request, caller));
   if (!checked.valid) return { outcome: 'invalid', issues: checked.issues };
   // Before the anti-loop guard, which writes: a refused batch leaves nothing behind.
   const forbidden = new Set(
@@ -132,9 +132,17 @@ function sharedAccount(body: unknown): string | undefined {
   return typeof body.account === 'string' ? body.account : undefined;
 }
 
-function routeEntry(deps: ApiDeps, request: Parameters<typeof chooseAccount>[1]): EntryRoute {
+function routeEntry(
+  deps: ApiDeps,
+  request: Parameters<typeof chooseAccount>[1],
+  caller: string | undefined,
+): EntryRoute {
   const choice = chooseAccount(deps.accounts, request);
-  if (!choice.ok) return { ok: false, unknown: choice.unknown, known: accountNames(deps.accounts) };
+  if (!choice.ok) {
+    // Only the names this caller may use, as in the unknown_account problem.
+    const known = accountNames(deps.accounts.filter((account) => mayUseAccount(account, caller)));
+    return { ok: false, unknown: choice.unknown, known };
+  }
   return { ok: true, account: choice.account, prepare: prepareFor(deps, choice.account) };
 }
 

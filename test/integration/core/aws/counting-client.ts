@@ -8,6 +8,8 @@ export interface CountingClient {
   document: DynamoDBDocumentClient;
   /** Command names in the order they were sent, e.g. 'GetItemCommand'. */
   readonly calls: string[];
+  /** Items each call carried (statements, keys, transaction items; 1 for a single-item call), by index. */
+  readonly items: number[];
   /** The calls made while `action` ran. */
   during(action: () => Promise<unknown>): Promise<string[]>;
   destroy(): void;
@@ -16,9 +18,11 @@ export interface CountingClient {
 export function countingClient(endpoint: string, region: string): CountingClient {
   const { document, dynamo } = createDynamoDbClients({ region, endpoint });
   const calls: string[] = [];
+  const items: number[] = [];
   document.middlewareStack.add(
     (next, context) => (args) => {
       calls.push(String(context.commandName));
+      items.push(itemsOf(args.input as CallInput));
       return next(args);
     },
     { step: 'initialize', name: 'countCalls' },
@@ -26,6 +30,7 @@ export function countingClient(endpoint: string, region: string): CountingClient
   return {
     document,
     calls,
+    items,
     during: async (action) => {
       const from = calls.length;
       await action();
@@ -36,4 +41,22 @@ export function countingClient(endpoint: string, region: string): CountingClient
       dynamo.destroy();
     },
   };
+}
+
+interface CallInput {
+  Statements?: unknown[];
+  TransactItems?: unknown[];
+  RequestItems?: Record<string, { Keys?: unknown[] } | unknown[]>;
+}
+
+function itemsOf(input: CallInput): number {
+  if (input.Statements) return input.Statements.length;
+  if (input.TransactItems) return input.TransactItems.length;
+  if (input.RequestItems) {
+    return Object.values(input.RequestItems).reduce<number>(
+      (sum, request) => sum + (Array.isArray(request) ? request.length : (request.Keys?.length ?? 0)),
+      0,
+    );
+  }
+  return 1;
 }

@@ -9,7 +9,8 @@ import { type CountingClient, countingClient } from './counting-client.ts';
 import { messageRecord, receipt, smscId, steppingClock, undelivered } from './factories.ts';
 
 // The SMSC# lookup item carries what a receipt needs (message id, channel, number of SMSC ids), so a
-// receipt for a single-id message is one GetItem and one conditional UpdateItem; and markSubmitted
+// receipt for a single-id message is one read and one conditional update (each a grouped call:
+// BatchGetItem, BatchExecuteStatement, carrying one item when alone); and markSubmitted
 // reads its lookups back only when a receipt had been parked on them.
 
 describe('MessageRepository: SMSC-id lookups and the cheap receipt path (DynamoDB Local)', () => {
@@ -68,10 +69,10 @@ describe('MessageRepository: SMSC-id lookups and the cheap receipt path (DynamoD
     // Assess
     expect(calls).toEqual([
       'PutItemCommand',
-      'UpdateItemCommand',
+      'BatchExecuteStatementCommand',
       'TransactWriteItemsCommand',
-      'GetItemCommand',
-      'UpdateItemCommand',
+      'BatchGetItemCommand',
+      'BatchExecuteStatementCommand',
     ]);
     expect(await statuses(record.id)).toEqual(['accepted', 'submitting', 'submitted', 'delivered']);
   });
