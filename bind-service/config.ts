@@ -115,6 +115,8 @@ export const envSchema = z.object({
   [VAR.BULK_QUEUE_URL]: z.url(),
   [VAR.URGENT_DLQ_URL]: z.url(),
   [VAR.BULK_DLQ_URL]: z.url(),
+  // Parsed by accountQueuesOf (core/config/account-queues.ts): the other accounts' queue pairs.
+  [VAR.ACCOUNT_QUEUES]: z.string().min(1).optional(),
   [VAR.SQS_WAIT_SECONDS]: z.coerce.number().int().min(0).max(20).default(20),
   [VAR.HEALTH_PORT]: z.coerce.number().int().min(0).max(65_535).default(8080),
   [VAR.HEALTH_HOST]: z.string().min(1).default('0.0.0.0'),

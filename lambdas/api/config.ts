@@ -25,6 +25,8 @@ export const envSchema = z.object({
   [VAR.BULK_QUEUE_URL]: z.url(),
   // Read by accountsFromFile; listed so an empty value counts as unset like any other.
   [VAR.SMPP_ACCOUNTS]: z.string().min(1).optional(),
+  // Parsed by accountQueuesOf (core/config/account-queues.ts): the other accounts' queue pairs.
+  [VAR.ACCOUNT_QUEUES]: z.string().min(1).optional(),
   ...preparationVariables,
   ...antiLoopVariables,
   // Bounds on every DynamoDB/SQS call and on a batch's publishing, so that a hung call is answered

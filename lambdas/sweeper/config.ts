@@ -8,6 +8,8 @@ import type { SweepOptions } from './sweep.ts';
 
 export const envSchema = z.object({
   [VAR.MESSAGES_TABLE]: z.string().min(1),
+  // Parsed by accountQueuesOf (core/config/account-queues.ts): the other accounts' queue pairs.
+  [VAR.ACCOUNT_QUEUES]: z.string().min(1).optional(),
   [VAR.URGENT_QUEUE_URL]: z.url(),
   [VAR.BULK_QUEUE_URL]: z.url(),
   [VAR.AWS_REGION]: z.string().min(1),
