@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { QueueNames } from '#core/aws/resources/resource-definitions.ts';
 import type { AccountEntryInput } from '#core/domain/accounts/account-schema.ts';
 import { useAccountsFile } from '#test/helpers/accounts-file.ts';
 import {
@@ -27,16 +28,33 @@ const UK_MOBILE = '+447911123456';
 describe('API accounts (Node server and the Lambda app, DynamoDB Local, fauxqs)', () => {
   const harness = useApiHarness();
   const accountsFile = useAccountsFile();
-  const start = () => harness.start({ env: { SMPP_ACCOUNTS: accountsFile(ACCOUNTS) } });
+  /** The queue pairs of the accounts but the first (ACCOUNT_QUEUES), made fresh per API. */
+  let accountQueues: Record<string, QueueNames> = {};
+  const start = async () => {
+    const others = ACCOUNTS.slice(1).map((account) => account.name);
+    const pairs = await Promise.all(others.map(() => harness.aws.freshQueues()));
+    accountQueues = Object.fromEntries(others.map((name, index) => [name, pairs[index] as QueueNames]));
+    const env = Object.fromEntries(
+      Object.entries(accountQueues).map(([name, queues]) => [
+        name,
+        { urgent: queues.urgent, bulk: queues.bulk, urgentDlq: queues.urgentDlq, bulkDlq: queues.bulkDlq },
+      ]),
+    );
+    return harness.start({
+      env: { SMPP_ACCOUNTS: accountsFile(ACCOUNTS), ACCOUNT_QUEUES: JSON.stringify(env) },
+    });
+  };
 
-  /** Nothing in the table (messages, idempotency or anti-loop items) and nothing on either queue. */
+  /** Nothing in the table (messages, idempotency or anti-loop items) and nothing on any queue. */
   async function expectNothingStored(api: ApiStack): Promise<void> {
     expect(await harness.items(api.tables.messages, '')).toEqual([]);
-    expect(await harness.drain(api.queues.urgent)).toEqual([]);
-    expect(await harness.drain(api.queues.bulk)).toEqual([]);
+    for (const queues of [api.queues, ...Object.values(accountQueues)]) {
+      expect(await harness.drain(queues.urgent)).toEqual([]);
+      expect(await harness.drain(queues.bulk)).toEqual([]);
+    }
   }
 
-  it('when a message names an account, then the record, the GET answer and the queue body carry it', async () => {
+  it('when a message names an account, then the record, the GET answer and the body on that account’s queue carry it', async () => {
     // Prepare
     const api = await start();
     // Act
@@ -48,7 +66,10 @@ describe('API accounts (Node server and the Lambda app, DynamoDB Local, fauxqs)'
       expect.objectContaining({ id, account: 'uk' }),
     ]);
     expect(await jsonOf(await api.get(`/v1/messages/${id}`))).toMatchObject({ id, account: 'uk' });
-    expect(await harness.drain(api.queues.urgent)).toEqual([expect.objectContaining({ id, account: 'uk' })]);
+    expect(await harness.drain(accountQueues.uk?.urgent ?? '')).toEqual([
+      expect.objectContaining({ id, account: 'uk' }),
+    ]);
+    expect(await harness.drain(api.queues.urgent)).toEqual([]);
   });
 
   it('when a message names no account, then the prefix rule routes it, else the first account takes it', async () => {
@@ -177,6 +198,28 @@ describe('API accounts (Node server and the Lambda app, DynamoDB Local, fauxqs)'
     expect(await harness.items(api.tables.messages, 'MSG#')).toEqual([
       expect.objectContaining({ to: UK_MOBILE, account: 'uk' }),
     ]);
+  });
+
+  it('when a batch holds messages of two accounts, then each goes on its own account’s bulk queue', async () => {
+    // Prepare
+    const api = await start();
+    // Act
+    const response = await api.post('/v1/batches', {
+      messages: [
+        { to: MOBILE, text: 'main one' },
+        { to: UK_MOBILE, text: 'uk one' },
+        { to: MOBILE, text: 'main two' },
+      ],
+    });
+    // Assess
+    expect(response.status).toBe(202);
+    const main = await harness.drain(api.queues.bulk);
+    const uk = await harness.drain(accountQueues.uk?.bulk ?? '');
+    expect(main.map((body) => [body.text, body.account]).sort()).toEqual([
+      ['main one', 'main'],
+      ['main two', 'main'],
+    ]);
+    expect(uk.map((body) => [body.text, body.account])).toEqual([['uk one', 'uk']]);
   });
 
   it('when a one-text batch names an unknown account, then 422 names it and nothing is stored', async () => {
