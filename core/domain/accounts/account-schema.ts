@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { InvalidSystemTypeError, parseSystemType } from '#core/domain/provider/system-type.ts';
+import { systemTypeSchema } from '#core/domain/provider/system-type-schema.ts';
 import { isValidSenderId, SENDER_ID_RULE } from '#core/domain/requests/sender-id.ts';
 
 // The shape of one entry of the SMPP_ACCOUNTS file. The fields of the issue's interface keep their
@@ -30,19 +30,6 @@ const tlsSchema = z.union([
     servername: text.optional(),
   }),
 ]);
-
-const systemTypeSchema = z
-  .string()
-  .default('')
-  .transform((value, ctx) => {
-    try {
-      return { value, flags: parseSystemType(value) };
-    } catch (error) {
-      if (!(error instanceof InvalidSystemTypeError)) throw error;
-      ctx.addIssue({ code: 'custom', message: error.message });
-      return z.NEVER;
-    }
-  });
 
 export const accountEntrySchema = z
   .strictObject({

@@ -3,19 +3,12 @@ import { BindServiceConfigError, describeConfig, loadConfig } from '#bind-servic
 import { AccountsConfigError } from '#core/domain/accounts/account.ts';
 import { useAccountsFile } from '#test/helpers/accounts-file.ts';
 import { errorThrownBy } from '#test/helpers/errors.ts';
+import { RESOURCES_ENV } from './resources-env.ts';
 
 // The bind-service's accounts (issue 12): the SMPP_ACCOUNTS file, or one `default` account of the
 // SMPP_* variables. The file is written to a temp directory.
 
-const RESOURCES = {
-  MESSAGES_TABLE: 'sms-messages',
-  INBOUND_TABLE: 'sms-inbound',
-  URGENT_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/sms-urgent',
-  BULK_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/sms-bulk',
-  URGENT_DLQ_URL: 'https://sqs.eu-west-1.amazonaws.com/1/sms-urgent-dlq',
-  BULK_DLQ_URL: 'https://sqs.eu-west-1.amazonaws.com/1/sms-bulk-dlq',
-  AWS_REGION: 'eu-west-1',
-};
+const RESOURCES = RESOURCES_ENV;
 const SECRET = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:smpp-bulk';
 const queue = (name: string) => `https://sqs.eu-west-1.amazonaws.com/1/${name}`;
 const BULK_ACCOUNT_QUEUES = JSON.stringify({

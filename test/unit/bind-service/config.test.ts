@@ -2,18 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { BindServiceConfigError, describeConfig, loadConfig } from '#bind-service/config.ts';
 import { parseSmppSecret } from '#bind-service/login/secrets.ts';
 import { errorThrownBy } from '#test/helpers/errors.ts';
+import { RESOURCES_ENV } from './resources-env.ts';
 
 const BASE = {
   SMPP_HOST: 'smpp.smscentre.com',
   SMPP_SYSTEM_ID: 'acme',
   SMPP_PASSWORD: 'p4ss-word',
-  MESSAGES_TABLE: 'sms-messages',
-  INBOUND_TABLE: 'sms-inbound',
-  URGENT_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/sms-urgent',
-  BULK_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/sms-bulk',
-  URGENT_DLQ_URL: 'https://sqs.eu-west-1.amazonaws.com/1/sms-urgent-dlq',
-  BULK_DLQ_URL: 'https://sqs.eu-west-1.amazonaws.com/1/sms-bulk-dlq',
-  AWS_REGION: 'eu-west-1',
+  ...RESOURCES_ENV,
 };
 
 function configError(env: Record<string, string | undefined>): BindServiceConfigError {

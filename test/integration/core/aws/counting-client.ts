@@ -1,5 +1,9 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { createDynamoDbClients } from '#core/aws/clients.ts';
+import { MessageRepository } from '#core/aws/messages/message-repository.ts';
+import type { LocalAws } from '#test/helpers/local-aws.ts';
+import { steppingClock } from './factories.ts';
 
 // A measurement helper, not a stub: real clients talking to DynamoDB Local, with one middleware that
 // notes the name of each call as it is made (SDK retries below it are not counted, our own are).
@@ -59,4 +63,43 @@ function itemsOf(input: CallInput): number {
     );
   }
   return 1;
+}
+
+export interface CountingRig {
+  readonly counting: CountingClient;
+  /** The fresh table of the current test. */
+  readonly table: string;
+  /** A repository on that table, through the counting client, with a stepping clock. */
+  readonly repository: MessageRepository;
+}
+
+/** Per file a counting client; per test a fresh table and a repository on it (registers the hooks). */
+export function useCountingRepository(aws: LocalAws): CountingRig {
+  let counting: CountingClient | undefined;
+  let table: string | undefined;
+  let repository: MessageRepository | undefined;
+  beforeAll(() => {
+    counting = countingClient(aws.dynamoEndpoint, aws.region);
+  });
+  afterAll(() => counting?.destroy());
+  beforeEach(async () => {
+    table = (await aws.freshTables()).messages;
+    repository = new MessageRepository(ready(counting).document, table, { clock: steppingClock().now });
+  });
+  return {
+    get counting() {
+      return ready(counting);
+    },
+    get table() {
+      return ready(table);
+    },
+    get repository() {
+      return ready(repository);
+    },
+  };
+}
+
+function ready<T>(value: T | undefined): T {
+  if (value === undefined) throw new Error('useCountingRepository: use it inside a test');
+  return value;
 }

@@ -1,11 +1,10 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_IN_FLIGHT } from '#core/aws/grouped/table-groups.ts';
-import { MessageRepository } from '#core/aws/messages/message-repository.ts';
 import type { MessageRecord } from '#core/domain/messages/message-model.ts';
 import { useLocalAws } from '#test/helpers/local-aws.ts';
-import { type CountingClient, countingClient } from './counting-client.ts';
-import { messageRecord, receipt, smscId, steppingClock } from './factories.ts';
+import { useCountingRepository } from './counting-client.ts';
+import { messageRecord, receipt, smscId } from './factories.ts';
 
 // The bind-service's per-message writes are group-committed (core/support/group-commit.ts): while a
 // call is in flight, the next requests of its kind go together in the next call. Here many callers
@@ -17,27 +16,15 @@ const history = ['accepted', 'submitting', 'submitted', 'delivered'];
 
 describe('MessageRepository: group commit under concurrency (DynamoDB Local)', () => {
   const aws = useLocalAws({ dynamo: true });
-  let counting: CountingClient;
-  let table: string;
-  let repository: MessageRepository;
-
-  beforeAll(() => {
-    counting = countingClient(aws.dynamoEndpoint, aws.region);
-  });
-  afterAll(() => counting.destroy());
-
-  beforeEach(async () => {
-    table = (await aws.freshTables()).messages;
-    repository = new MessageRepository(counting.document, table, { clock: steppingClock().now });
-  });
+  const rig = useCountingRepository(aws);
 
   async function accepted(count: number): Promise<MessageRecord[]> {
     const records = Array.from({ length: count }, () => messageRecord());
-    await repository.createAcceptedBatch(records);
+    await rig.repository.createAcceptedBatch(records);
     return records;
   }
 
-  const statuses = async (id: string) => (await repository.get(id))?.history.map((h) => h.status);
+  const statuses = async (id: string) => (await rig.repository.get(id))?.history.map((h) => h.status);
   /** Reads for the assessment, a few at a time: a socket per read at once would only test the machine. */
   async function inChunks<T, R>(all: readonly T[], read: (one: T) => Promise<R>): Promise<R[]> {
     const results: R[] = [];
@@ -53,21 +40,21 @@ describe('MessageRepository: group commit under concurrency (DynamoDB Local)', (
     const fillers = await accepted(DEFAULT_MAX_IN_FLIGHT);
     const [fresh, taken] = await accepted(2);
     if (!fresh || !taken) throw new Error('two records expected');
-    await repository.claimForSubmit(taken.id);
-    const from = counting.calls.length;
+    await rig.repository.claimForSubmit(taken.id);
+    const from = rig.counting.calls.length;
     // Act
     const [, answers] = await Promise.all([
-      Promise.all(fillers.map((filler) => repository.claimForSubmit(filler.id))),
+      Promise.all(fillers.map((filler) => rig.repository.claimForSubmit(filler.id))),
       Promise.all([
-        repository.claimForSubmit(fresh.id),
-        repository.claimForSubmit(taken.id),
-        repository.claimForSubmit('m-never-created'),
+        rig.repository.claimForSubmit(fresh.id),
+        rig.repository.claimForSubmit(taken.id),
+        rig.repository.claimForSubmit('m-never-created'),
       ]),
     ]);
     // Assess
     expect(answers).toEqual(['claimed', 'already-claimed', 'not-found']);
-    const firstBatches = counting.calls
-      .map((call, index) => ({ call, items: counting.items[index] }))
+    const firstBatches = rig.counting.calls
+      .map((call, index) => ({ call, items: rig.counting.items[index] }))
       .slice(from, from + DEFAULT_MAX_IN_FLIGHT + 1);
     expect(firstBatches.at(-1)).toEqual({ call: 'BatchExecuteStatementCommand', items: 3 });
     expect(await statuses(fresh.id)).toEqual(['accepted', 'submitting']);
@@ -81,19 +68,19 @@ describe('MessageRepository: group commit under concurrency (DynamoDB Local)', (
     const records = await accepted(MANY);
     const ids = records.map((_, index) => (index % 4 === 0 ? [smscId(), smscId()] : [smscId()]));
     // Act
-    const claimCalls = await counting.during(async () => {
-      expect(new Set(await Promise.all(records.map((r) => repository.claimForSubmit(r.id))))).toEqual(
+    const claimCalls = await rig.counting.during(async () => {
+      expect(new Set(await Promise.all(records.map((r) => rig.repository.claimForSubmit(r.id))))).toEqual(
         new Set(['claimed']),
       );
     });
-    const submitCalls = await counting.during(async () => {
+    const submitCalls = await rig.counting.during(async () => {
       const results = await Promise.all(
-        records.map((r, index) => repository.markSubmitted(r.id, ids[index] ?? [], { kind: 'sms' })),
+        records.map((r, index) => rig.repository.markSubmitted(r.id, ids[index] ?? [], { kind: 'sms' })),
       );
       expect(results.every((r) => r.result === 'applied' && r.reconciledReceipts === 0)).toBe(true);
     });
-    const receiptCalls = await counting.during(async () => {
-      const results = await Promise.all(ids.flat().map((id) => repository.applyReceipt(receipt(id))));
+    const receiptCalls = await rig.counting.during(async () => {
+      const results = await Promise.all(ids.flat().map((id) => rig.repository.applyReceipt(receipt(id))));
       expect(new Set(results)).toEqual(new Set(['applied']));
     });
     // Assess
@@ -111,14 +98,14 @@ describe('MessageRepository: group commit under concurrency (DynamoDB Local)', (
   it('when a transaction in a group fails its condition, then only that message is stale and the rest of the group commits', async () => {
     // Prepare: one message is submitted already; the others are claimed.
     const records = await accepted(12);
-    await Promise.all(records.map((r) => repository.claimForSubmit(r.id)));
+    await Promise.all(records.map((r) => rig.repository.claimForSubmit(r.id)));
     const [first] = records;
     if (!first) throw new Error('a record expected');
     const firstId = smscId();
-    await repository.markSubmitted(first.id, [firstId]);
+    await rig.repository.markSubmitted(first.id, [firstId]);
     // Act: first again (stale) in the middle of eleven fresh ones.
     const results = await Promise.all(
-      records.map((r, index) => repository.markSubmitted(r.id, index === 0 ? [firstId] : [smscId()])),
+      records.map((r, index) => rig.repository.markSubmitted(r.id, index === 0 ? [firstId] : [smscId()])),
     );
     // Assess
     expect(results.map((r) => r.result)).toEqual(['stale', ...Array(11).fill('applied')]);
@@ -133,14 +120,14 @@ describe('MessageRepository: group commit under concurrency (DynamoDB Local)', (
   }, async () => {
     // Prepare
     const records = await accepted(MANY);
-    await Promise.all(records.map((r) => repository.claimForSubmit(r.id)));
+    await Promise.all(records.map((r) => rig.repository.claimForSubmit(r.id)));
     const ids = records.map(() => smscId());
     // Act: each message's receipt and its submitted write at the same moment, in both orders.
     await Promise.all(
       records.flatMap((r, index) => {
         const id = ids[index] ?? '';
-        const submit = () => repository.markSubmitted(r.id, [id], { kind: 'sms' });
-        const apply = () => repository.applyReceipt(receipt(id));
+        const submit = () => rig.repository.markSubmitted(r.id, [id], { kind: 'sms' });
+        const apply = () => rig.repository.applyReceipt(receipt(id));
         return index % 2 === 0 ? [submit(), apply()] : [apply(), submit()];
       }),
     );
@@ -149,7 +136,7 @@ describe('MessageRepository: group commit under concurrency (DynamoDB Local)', (
     expect(new Set(stored.map((h) => JSON.stringify(h)))).toEqual(new Set([JSON.stringify(history)]));
     const lookups = await inChunks(ids, (id) =>
       aws.document.send(
-        new GetCommand({ TableName: table, Key: { pk: `SMSC#${id}` }, ConsistentRead: true }),
+        new GetCommand({ TableName: rig.table, Key: { pk: `SMSC#${id}` }, ConsistentRead: true }),
       ),
     );
     expect(lookups.filter(({ Item }) => Item?.messageId === undefined || Item.pendingReceipts)).toEqual([]);

@@ -4,19 +4,12 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BindServiceConfigError, loadConfig } from '#bind-service/config.ts';
 import { errorThrownBy } from '#test/helpers/errors.ts';
+import { RESOURCES_ENV } from '../resources-env.ts';
 
 // The provider's example block (the seed document's, login and password filled in with fake ones).
 const PROVIDER_EXAMPLE = readFileSync(new URL('./provider-example.conf', import.meta.url), 'utf8');
 
-const RESOURCES = {
-  MESSAGES_TABLE: 'sms-messages',
-  INBOUND_TABLE: 'sms-inbound',
-  URGENT_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/sms-urgent',
-  BULK_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/sms-bulk',
-  URGENT_DLQ_URL: 'https://sqs.eu-west-1.amazonaws.com/1/sms-urgent-dlq',
-  BULK_DLQ_URL: 'https://sqs.eu-west-1.amazonaws.com/1/sms-bulk-dlq',
-  AWS_REGION: 'eu-west-1',
-};
+const RESOURCES = RESOURCES_ENV;
 
 const dir = mkdtempSync(join(tmpdir(), 'smsc-block-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
