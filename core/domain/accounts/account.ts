@@ -20,12 +20,14 @@ export type AccountCredentials =
 /** TLS to the SMSC for this login; the server certificate is always verified. */
 export interface AccountTls {
   enabled: boolean;
-  /** PEM file paths (local mode). */
+  /** PEM CA bundle the server's certificate must chain to (local mode); absent = the system's trust store. */
   caPath?: string;
+  /** PEM client certificate and its key, both or neither (local mode). */
   certPath?: string;
   keyPath?: string;
-  /** JSON `{ "cert", "key", "ca"? }` (PEM) holding the client certificate. */
+  /** JSON `{ "cert": PEM, "key": PEM, "ca"?: PEM }`, read once at start, never logged. */
   secretArn?: string;
+  /** The name the server's certificate must carry, when it is not the host connected to. */
   servername?: string;
 }
 
