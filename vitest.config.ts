@@ -9,6 +9,8 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // One DynamoDB Local for the run (test/shared-dynamodb.ts says why).
+    globalSetup: ['test/shared-dynamodb.ts'],
     allowOnly: false,
     passWithNoTests: false,
   },

@@ -9,10 +9,12 @@ import type { BindServiceConfig } from './config.ts';
  */
 export function configWarnings(config: BindServiceConfig): string[] {
   const warnings: string[] = [];
-  const systemType = config.smpp.systemType;
-  if (systemType.length > SMPP_SYSTEM_TYPE_MAX_CHARS) {
+  for (const account of config.accounts) {
+    const systemType = account.smpp.systemType;
+    if (systemType.length <= SMPP_SYSTEM_TYPE_MAX_CHARS) continue;
+    const where = config.accounts.length > 1 ? ` (account ${account.name})` : '';
     warnings.push(
-      `SMPP_SYSTEM_TYPE "${systemType}" has ${systemType.length} characters, more than the ` +
+      `SMPP_SYSTEM_TYPE "${systemType}"${where} has ${systemType.length} characters, more than the ` +
         `${SMPP_SYSTEM_TYPE_MAX_CHARS} SMPP 3.4 allows in system_type; it is sent whole, but a server ` +
         `that cuts it keeps only "${systemType.slice(0, SMPP_SYSTEM_TYPE_MAX_CHARS)}"`,
     );

@@ -2,9 +2,8 @@
 // stops the task with the variable's name instead of surfacing as a strange disconnect hours later.
 // Each field states its invariant; the SMPP engine validates its own part again (parseSessionConfig).
 import { z } from 'zod';
-import type { SmppHost, SourceAddressRules } from '#bind-service/smpp/index.ts';
+import type { SmppHost } from '#bind-service/smpp/index.ts';
 import { PROVIDER_IDLE_LIMIT_MS } from '#bind-service/smpp/index.ts';
-import type { Lane } from '#core/aws/resources/resource-definitions.ts';
 import { type Env, loadEnv } from '#core/config/load-env.ts';
 import {
   antiLoopSettingsOf,
@@ -17,58 +16,29 @@ import {
 import { VAR } from '#core/config/variables.ts';
 import type { PrepareOptions } from '#core/domain/messages/prepare-message.ts';
 import type { AntiLoopSettings } from '#core/domain/provider/anti-loop.ts';
-import type { SystemTypeFlags } from '#core/domain/provider/system-type.ts';
-import { SMSC_ID_BASES, type SmscIdBase } from '#core/domain/receipts/smsc-id.ts';
+import { SMSC_ID_BASES } from '#core/domain/receipts/smsc-id.ts';
 import { isValidSenderId, SENDER_ID_RULE } from '#core/domain/requests/sender-id.ts';
+import type {
+  AccountConfig,
+  AccountQueues,
+  SmppCredentialsSource,
+  SmppSettings,
+} from './account/account-config.ts';
+import * as accountsConfig from './config-accounts.ts';
 import { BindServiceConfigError, CONFIG_SOURCE, configError } from './config-error.ts';
 import type { LogLevel } from './logger.ts';
 import { withSmscBlock } from './smsc-block/load-block.ts';
-import { type TlsConfig, tlsConfigOf, tlsVariables } from './tls-config.ts';
+import { tlsConfigOf, tlsVariables } from './tls-config.ts';
 
-/** Where the SMPP login comes from: inline variables (local mode) or a Secrets Manager secret. */
-export type SmppCredentialsSource =
-  | { kind: 'inline'; systemId: string; password: string }
-  /** A JSON secret `{ "systemId": "...", "password": "..." }`, read once at start, never logged. */
-  | { kind: 'secret'; secretArn: string };
+export type { AccountConfig, SmppCredentialsSource, SmppSettings } from './account/account-config.ts';
 
 export interface BindServiceConfig {
-  smpp: {
-    /** Primary first, then the backup host on the same port. */
-    hosts: SmppHost[];
-    credentials: SmppCredentialsSource;
-    /** Sent verbatim in the bind. */
-    systemType: string;
-    flags: SystemTypeFlags;
-    /** Paths (local) or a secret (AWS) for the CA bundle and client certificate; verification is on. */
-    tls: TlsConfig;
-    /** The account's rate cap in msg/s (provider default 30); the limiter never exceeds it. */
-    throughput: number;
-    /** Unanswered SUBMIT_SM per bind (provider example 300; 1000-2000 advised for mass mailings). */
-    windowSize: number;
-    /** Sessions held at once; > 1 only with MCONn, n >= binds. */
-    binds: number;
-    /** < the provider's 120 s idle limit. */
-    enquireLinkIntervalMs: number;
-    /** A submit unanswered this long becomes `unknown` (never resent). */
-    responseTimeoutMs: number;
-    /** After a refused login: how often the secret is read again for a changed password. */
-    loginRecheckMs: number;
-    /** Every part of a long message goes out within this of the first, or is not sent at all. */
-    partsWindowMs: number;
-    /** source_addr for requests without `from`; absent = empty (the account's default sender). */
-    defaultSender?: string;
-    /**
-     * The base the SMSC writes message ids in, in SUBMIT_SM_RESP and receipts alike (the provider:
-     * decimal). Ids are compared as numbers in it, never guessed per id (core/domain/receipts/smsc-id.ts).
-     */
-    messageIdBase: SmscIdBase;
-    /** How a sender becomes source_addr/TON/NPI (Kannel's autodetect; the provider's 5 / 1). */
-    sourceAddress: SourceAddressRules;
-    /** For SMSCs that mark receipts neither in esm_class nor by TLVs: read the text. Default off. */
-    receiptTextFallback: boolean;
-  };
+  /**
+   * The provider logins this task serves, each with its own sessions, rate, window and queues; the
+   * first is the default account. One account named `default` when SMPP_ACCOUNTS is not set.
+   */
+  accounts: [AccountConfig, ...AccountConfig[]];
   tables: { messages: string; inbound: string };
-  queues: Record<Lane, { url: string; dlqUrl: string }>;
   /** ReceiveMessage long-poll wait, 0..20 s (SQS's maximum). */
   receiveWaitSeconds: number;
   /** Must equal the API's (same SMPP_SYSTEM_TYPE and MAX_PARTS): the 202's parts are what is sent. */
@@ -108,7 +78,10 @@ const port = z.coerce.number().int().min(1).max(65_535);
 export const envSchema = z.object({
   // Read by withSmscBlock before this schema sees the variables it sets.
   [VAR.SMPP_CONFIG_FILE]: z.string().min(1).optional(),
-  [VAR.SMPP_HOST]: z.string().min(1),
+  // Read by accountsFromFile; with it, the file describes every login and SMPP_HOST & co. stay unset.
+  [VAR.SMPP_ACCOUNTS]: z.string().min(1).optional(),
+  // Required without SMPP_ACCOUNTS (smppOf checks): the login's host.
+  [VAR.SMPP_HOST]: z.string().min(1).optional(),
   [VAR.SMPP_PORT]: port.optional(),
   [VAR.SMPP_BACKUP_HOST]: z.string().min(1).optional(),
   [VAR.SMPP_SYSTEM_ID]: z.string().min(1).optional(),
@@ -142,6 +115,8 @@ export const envSchema = z.object({
   [VAR.BULK_QUEUE_URL]: z.url(),
   [VAR.URGENT_DLQ_URL]: z.url(),
   [VAR.BULK_DLQ_URL]: z.url(),
+  // Parsed by accountQueuesOf (core/config/account-queues.ts): the other accounts' queue pairs.
+  [VAR.ACCOUNT_QUEUES]: z.string().min(1).optional(),
   [VAR.SQS_WAIT_SECONDS]: z.coerce.number().int().min(0).max(20).default(20),
   [VAR.HEALTH_PORT]: z.coerce.number().int().min(0).max(65_535).default(8080),
   [VAR.HEALTH_HOST]: z.string().min(1).default('0.0.0.0'),
@@ -188,15 +163,37 @@ function credentialsOf(vars: Vars): SmppCredentialsSource {
  * BindServiceConfigError naming the variables (and the block's file and line) at fault.
  */
 export function loadConfig(env: Env): BindServiceConfig {
+  const fromFile = accountsConfig.fromFile(env);
+  if (fromFile) {
+    // Each login of the file goes through the checks a login given by variables goes through.
+    const accounts = fromFile.accounts.map((account, index) => {
+      const vars = loadEnv(envSchema, fromFile.envOf(account), CONFIG_SOURCE);
+      const queues = index === 0 ? queuesOf(vars) : fromFile.queuesOf(account.name);
+      return { ...accountsConfig.policyOf(account), smpp: smppOf(vars), queues };
+    });
+    const [first, ...rest] = accounts;
+    if (!first) throw configError(VAR.SMPP_ACCOUNTS, 'lists no account');
+    return configOf(loadEnv(envSchema, fromFile.envOf(fromFile.accounts[0]), CONFIG_SOURCE), [
+      first,
+      ...rest,
+    ]);
+  }
   const block = withSmscBlock(env);
   try {
-    return configOf(loadEnv(envSchema, block.env, CONFIG_SOURCE));
+    const vars = loadEnv(envSchema, block.env, CONFIG_SOURCE);
+    const account: AccountConfig = {
+      ...accountsConfig.defaultAccount(vars.SMPP_SYSTEM_TYPE),
+      smpp: smppOf(vars),
+      queues: queuesOf(vars),
+    };
+    return configOf(vars, [account]);
   } catch (error) {
     return block.explain(error);
   }
 }
 
-function configOf(vars: Vars): BindServiceConfig {
+function smppOf(vars: Vars): SmppSettings {
+  if (vars.SMPP_HOST === undefined) throw configError(VAR.SMPP_HOST, `is required (or ${VAR.SMPP_ACCOUNTS})`);
   const { flags } = vars.SMPP_SYSTEM_TYPE;
   // Without MCON a second bind with the same login ends the first one (SPEC §2).
   if (vars.SMPP_BINDS > (flags.mcon ?? 1)) {
@@ -208,35 +205,43 @@ function configOf(vars: Vars): BindServiceConfig {
   const smppPort = vars.SMPP_PORT ?? (vars.SMPP_TLS ? DEFAULT_TLS_PORT : DEFAULT_PORT);
   const hosts: SmppHost[] = [{ host: vars.SMPP_HOST, port: smppPort }];
   if (vars.SMPP_BACKUP_HOST) hosts.push({ host: vars.SMPP_BACKUP_HOST, port: smppPort });
-
   return {
-    smpp: {
-      hosts,
-      credentials: credentialsOf(vars),
-      systemType: vars.SMPP_SYSTEM_TYPE.value,
-      flags,
-      tls: tlsConfigOf(vars),
-      throughput: vars.SMPP_THROUGHPUT,
-      windowSize: vars.SMPP_WINDOW,
-      binds: vars.SMPP_BINDS,
-      enquireLinkIntervalMs: Math.round(vars.SMPP_ENQUIRE_LINK_SECONDS * 1000),
-      loginRecheckMs: Math.round(vars.SMPP_LOGIN_RECHECK_SECONDS * 1000),
-      responseTimeoutMs: Math.round(vars.SMPP_RESPONSE_TIMEOUT_SECONDS * 1000),
-      messageIdBase: vars.SMPP_MESSAGE_ID_BASE,
-      partsWindowMs: Math.round(vars.SMPP_PARTS_WINDOW_SECONDS * 1000),
-      ...(vars.SMPP_DEFAULT_SENDER ? { defaultSender: vars.SMPP_DEFAULT_SENDER } : {}),
-      sourceAddress: {
-        autodetect: vars.SMPP_SOURCE_ADDR_AUTODETECT,
-        ton: vars.SMPP_SOURCE_ADDR_TON,
-        npi: vars.SMPP_SOURCE_ADDR_NPI,
-      },
-      receiptTextFallback: vars.SMPP_RECEIPT_TEXT_FALLBACK,
+    hosts,
+    credentials: credentialsOf(vars),
+    systemType: vars.SMPP_SYSTEM_TYPE.value,
+    flags,
+    tls: tlsConfigOf(vars),
+    throughput: vars.SMPP_THROUGHPUT,
+    windowSize: vars.SMPP_WINDOW,
+    binds: vars.SMPP_BINDS,
+    enquireLinkIntervalMs: Math.round(vars.SMPP_ENQUIRE_LINK_SECONDS * 1000),
+    loginRecheckMs: Math.round(vars.SMPP_LOGIN_RECHECK_SECONDS * 1000),
+    responseTimeoutMs: Math.round(vars.SMPP_RESPONSE_TIMEOUT_SECONDS * 1000),
+    messageIdBase: vars.SMPP_MESSAGE_ID_BASE,
+    partsWindowMs: Math.round(vars.SMPP_PARTS_WINDOW_SECONDS * 1000),
+    ...(vars.SMPP_DEFAULT_SENDER ? { defaultSender: vars.SMPP_DEFAULT_SENDER } : {}),
+    sourceAddress: {
+      autodetect: vars.SMPP_SOURCE_ADDR_AUTODETECT,
+      ton: vars.SMPP_SOURCE_ADDR_TON,
+      npi: vars.SMPP_SOURCE_ADDR_NPI,
     },
+    receiptTextFallback: vars.SMPP_RECEIPT_TEXT_FALLBACK,
+  };
+}
+
+/** The default account's queue pair (URGENT_QUEUE_URL & co.). */
+function queuesOf(vars: Vars): AccountQueues {
+  return {
+    urgent: { url: vars.URGENT_QUEUE_URL, dlqUrl: vars.URGENT_DLQ_URL },
+    bulk: { url: vars.BULK_QUEUE_URL, dlqUrl: vars.BULK_DLQ_URL },
+  };
+}
+
+/** The settings every account shares; `vars` are the default account's. */
+function configOf(vars: Vars, accounts: BindServiceConfig['accounts']): BindServiceConfig {
+  return {
+    accounts,
     tables: { messages: vars.MESSAGES_TABLE, inbound: vars.INBOUND_TABLE },
-    queues: {
-      urgent: { url: vars.URGENT_QUEUE_URL, dlqUrl: vars.URGENT_DLQ_URL },
-      bulk: { url: vars.BULK_QUEUE_URL, dlqUrl: vars.BULK_DLQ_URL },
-    },
     receiveWaitSeconds: vars.SQS_WAIT_SECONDS,
     prepare: prepareOptionsOf(vars),
     antiLoop: antiLoopSettingsOf(vars),
@@ -276,11 +281,15 @@ function configOf(vars: Vars): BindServiceConfig {
 
 /** The config as it may be logged: no password (the secret ARN is not a secret). */
 export function describeConfig(config: BindServiceConfig): Record<string, unknown> {
-  const { credentials } = config.smpp;
+  return { ...config, accounts: config.accounts.map(describeAccount) };
+}
+
+function describeAccount(account: AccountConfig): Record<string, unknown> {
+  const { credentials } = account.smpp;
   return {
-    ...config,
+    ...account,
     smpp: {
-      ...config.smpp,
+      ...account.smpp,
       credentials:
         credentials.kind === 'inline'
           ? { kind: 'inline', systemId: credentials.systemId, password: '***' }

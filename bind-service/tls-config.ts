@@ -8,19 +8,10 @@ import { configError } from '#bind-service/config-error.ts';
 import type { TlsSettings } from '#bind-service/smpp/index.ts';
 import { flag } from '#core/config/shared-variables.ts';
 import { VAR } from '#core/config/variables.ts';
+import type { AccountTls } from '#core/domain/accounts/account.ts';
 
-export interface TlsConfig {
-  enabled: boolean;
-  /** PEM CA bundle the server's certificate must chain to; absent = the system's trust store. */
-  caPath?: string;
-  /** PEM client certificate and its key (both or neither). */
-  certPath?: string;
-  keyPath?: string;
-  /** JSON `{ "cert": PEM, "key": PEM, "ca"?: PEM }`, read once at start, never logged. */
-  secretArn?: string;
-  /** The name the server's certificate must carry, when it is not the host connected to. */
-  servername?: string;
-}
+/** The TLS settings of a login, whether from SMPP_TLS* or an SMPP_ACCOUNTS entry. */
+export type TlsConfig = AccountTls;
 
 /** The TLS part of the bind-service's environment schema. */
 export const tlsVariables = {

@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import {
   CreateTableCommand,
+  DeleteTableCommand,
   DescribeTableCommand,
   type DynamoDBClient,
   ResourceInUseException,
@@ -66,6 +67,19 @@ export async function createTables(options: CreateOnServerOptions): Promise<Tabl
       createTable(dynamo, TABLES.inbound, tables.inbound),
     ]);
     return tables;
+  } finally {
+    dynamo.destroy();
+  }
+}
+
+/** Drops tables (a run's shared DynamoDB Local keeps only what the tests still use); absent ones are fine. */
+export async function deleteTables(options: { endpoint: string; region?: string }, names: readonly string[]) {
+  const { dynamo } = createDynamoDbClients({
+    region: options.region ?? LOCAL_REGION,
+    endpoint: options.endpoint,
+  });
+  try {
+    await Promise.allSettled(names.map((TableName) => dynamo.send(new DeleteTableCommand({ TableName }))));
   } finally {
     dynamo.destroy();
   }

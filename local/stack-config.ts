@@ -69,6 +69,8 @@ function sharedEnv(input: ComponentEnvInput): Record<string, string> {
     [VAR.AWS_ENDPOINT_URL_SQS]: input.endpoints.sqs,
     [VAR.MESSAGES_TABLE]: input.tables.messages,
     ...passThrough(input.env, [
+      VAR.SMPP_ACCOUNTS,
+      VAR.ACCOUNT_QUEUES,
       VAR.SMPP_SYSTEM_TYPE,
       VAR.MAX_PARTS,
       VAR.ANTI_LOOP_DUPLICATE_SECONDS,
@@ -108,6 +110,7 @@ export function sweeperEnv(input: ComponentEnvInput): Record<string, string> {
     [VAR.URGENT_QUEUE_URL]: input.queues.urgent,
     [VAR.BULK_QUEUE_URL]: input.queues.bulk,
     ...passThrough(input.env, [
+      VAR.ACCOUNT_QUEUES,
       VAR.SWEEP_AGE_SECONDS,
       VAR.SWEEP_LOOKBACK_HOURS,
       VAR.SWEEP_MAX_PER_RUN,

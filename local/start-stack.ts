@@ -9,6 +9,7 @@ import { sqsCallbackEnqueuer } from '#core/aws/queues/callback-job.ts';
 import type { QueueNames, TableNames } from '#core/aws/resources/resource-definitions.ts';
 import { CALLBACK_QUEUE } from '#core/aws/resources/resource-definitions.ts';
 import { callbackSender } from '#core/callbacks/callback-sender.ts';
+import { accountsFromFile } from '#core/config/accounts.ts';
 import { VAR } from '#core/config/variables.ts';
 import { createLogger } from '#core/observability/json-logger.ts';
 import type { Logger } from '#core/observability/logger.ts';
@@ -21,10 +22,11 @@ import type { CallbackWorkerPorts } from '#lambdas/callbacks/handle-jobs.ts';
 import { callbackWorkerLogger } from '#lambdas/callbacks/ports.ts';
 import type { EventPublisher } from '#lambdas/status-stream/event-publishers.ts';
 import { statusStreamLogger } from '#lambdas/status-stream/ports.ts';
+import { createAccountQueues, pointAtSimulator, startAccountsSimulator } from '#local/accounts.ts';
 import { startCallbackWorker } from '#local/callback-worker.ts';
 import { startDynamoDbLocal } from '#local/dynamodb-local.ts';
 import { localApiRoutes } from '#local/event-feed.ts';
-import { createResources, LOCAL_REGION } from '#local/resources.ts';
+import { createResources, deleteTables, LOCAL_REGION } from '#local/resources.ts';
 import { type SimulatorOptions, SmscSimulator } from '#local/smsc-simulator/index.ts';
 import { startSqsLocal } from '#local/sqs-local.ts';
 import {
@@ -57,6 +59,11 @@ export interface LocalStackOptions {
   /** Fixed ports for the local servers; default free ones. */
   dynamoPort?: number;
   sqsPort?: number;
+  /**
+   * A DynamoDB Local already running (the test run's shared one): used, not started or stopped.
+   * Give the stack a `prefix` of its own then, as its tables go into that shared database.
+   */
+  dynamoEndpoint?: string;
   /** Run DynamoDB Local in its own process group (`npm start`: Ctrl-C must not kill it mid-drain). */
   detachDatabase?: boolean;
   /** Resource name prefix; default "local". */
@@ -99,6 +106,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   // SMPP_CONFIG_FILE's block becomes SMPP_* variables here, so every component (the API reads
   // SMPP_SYSTEM_TYPE too) and the choice of the simulator see the same settings as the bind-service.
   const env = withSmscBlock(options.env ?? {}).env;
+  // Read first: a broken accounts file stops the stack before anything starts.
+  const accounts = accountsFromFile(env);
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
   // Each part logs under its own service name, in the one format, to the same writer.
   const stackLog = createLogger({ service: 'local-stack', write });
@@ -117,7 +126,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   try {
     // allSettled, not all: when one fails the other may still come up, and must be stopped too.
     const [dynamoStart, sqsStart] = await Promise.allSettled([
-      startDynamoDbLocal({ port: options.dynamoPort ?? 0, detached: options.detachDatabase ?? false }),
+      options.dynamoEndpoint
+        ? { endpoint: options.dynamoEndpoint, stop: async () => undefined }
+        : startDynamoDbLocal({ port: options.dynamoPort ?? 0, detached: options.detachDatabase ?? false }),
       startSqsLocal({ port: options.sqsPort ?? 0 }),
     ]);
     if (dynamoStart.status === 'fulfilled')
@@ -133,9 +144,30 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       prefix: options.prefix ?? 'local',
       region: LOCAL_REGION,
     });
+    // In a database shared with others, the tables go when the stack goes (stopped last).
+    if (options.dynamoEndpoint) {
+      const shared = { endpoint: options.dynamoEndpoint };
+      started.unshift({ name: 'tables', stop: () => deleteTables(shared, Object.values(tables)) });
+    }
 
-    const { simulator, smpp } = await startSmpp(env, options.simulator);
+    const { simulator, smpp } = accounts
+      ? await startAccountsSimulator(accounts, options.simulator)
+      : await startSmpp(env, options.simulator);
     if (simulator) started.push({ name: 'simulator', stop: () => simulator.close() });
+    // With SMPP_ACCOUNTS every login is the simulator's: the components read a copy saying so.
+    const pointed = accounts
+      ? pointAtSimulator(env[VAR.SMPP_ACCOUNTS] ?? '', smpp.host, smpp.port)
+      : undefined;
+    if (pointed) started.push({ name: 'accounts-file', stop: () => pointed.remove() });
+    // Every account but the first drains a queue pair of its own.
+    const accountQueues = accounts
+      ? await createAccountQueues(accounts, sqs.endpoint, options.prefix ?? 'local')
+      : undefined;
+    const componentEnv = {
+      ...env,
+      ...(pointed ? { [VAR.SMPP_ACCOUNTS]: pointed.file } : {}),
+      ...(accountQueues ? { [VAR.ACCOUNT_QUEUES]: accountQueues } : {}),
+    };
 
     const callbackSecret =
       options.callbackSecret ?? (env[VAR.CALLBACK_SIGNING_SECRET] || randomBytes(32).toString('hex'));
@@ -177,12 +209,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     started.push({ name: 'inbound-stream-poller', stop: () => inboundPoller.stop() });
 
     const envInput = {
-      env,
+      env: componentEnv,
       region: LOCAL_REGION,
       endpoints,
       tables,
       queues,
-      ...(simulator
+      ...(simulator && !accounts
         ? {
             simulator: { host: smpp.host, port: smpp.port, systemId: smpp.systemId, password: smpp.password },
           }

@@ -1,13 +1,18 @@
-// The body of /healthz, read from the parts the service composed: binds (with a TLS problem when a
-// bind keeps failing its handshake), lane lag, the limiter's rate and the dispatch counters.
+// The body of /healthz, read from the parts the service composed: per account its binds (with a TLS
+// or login problem when a bind keeps failing), lane lag, the limiter's rate and the dispatch
+// counters; at the top, the same figures over all accounts.
 import type { SmppClient } from '#bind-service/smpp/index.ts';
 import type { ConnectProblem, ConnectWatch } from '../dispatch/binds/connect-watch.ts';
 import type { RateLimiter } from '../dispatch/flow/rate-limiter.ts';
 import type { DispatchStats } from '../dispatch/flow/stats.ts';
 import type { Lanes } from '../dispatch/intake/lanes.ts';
-import type { HealthReport } from './health.ts';
+import type { AccountHealth, HealthReport } from './health.ts';
+
+export type { AccountHealth } from './health.ts';
 
 export interface HealthSources {
+  /** The account's name (the `account` field of its messages). */
+  name: string;
   clients: readonly SmppClient[];
   watches: readonly ConnectWatch[];
   /** Shown for a bind that was never bound. */
@@ -19,9 +24,10 @@ export interface HealthSources {
   refusedLogin?: (client: SmppClient) => ConnectProblem | undefined;
 }
 
-export function healthReporter(sources: HealthSources): () => HealthReport {
+export function accountHealth(sources: HealthSources): () => AccountHealth {
   const { clients, watches, lanes, rate, stats } = sources;
   return () => ({
+    name: sources.name,
     status: clients.some((client) => client.isBound) ? 'ok' : 'unavailable',
     binds: clients.map((client, index) => {
       const problem = sources.refusedLogin?.(client) ?? watches[index]?.problem;
@@ -40,4 +46,35 @@ export function healthReporter(sources: HealthSources): () => HealthReport {
     failed: stats.failed,
     rejected: stats.rejected,
   });
+}
+
+/**
+ * All accounts in one report: `ok` while any bind of any account is up (the task is doing work; an
+ * account that is down says so in its own entry and in its binds), lag the oldest per lane, rate and
+ * counters summed.
+ */
+export function serviceHealth(accounts: readonly (() => AccountHealth)[]): () => HealthReport {
+  return () => {
+    const reports = accounts.map((read) => read());
+    const sum = (pick: (report: AccountHealth) => number) =>
+      reports.reduce((total, report) => total + pick(report), 0);
+    const several = reports.length > 1;
+    return {
+      status: reports.some((report) => report.status === 'ok') ? 'ok' : 'unavailable',
+      binds: reports.flatMap((report) =>
+        several ? report.binds.map((bind) => ({ account: report.name, ...bind })) : report.binds,
+      ),
+      lag: {
+        urgent: Math.max(0, ...reports.map((report) => report.lag.urgent)),
+        bulk: Math.max(0, ...reports.map((report) => report.lag.bulk)),
+      },
+      rate: Math.round(sum((report) => report.rate) * 100) / 100,
+      throttled: sum((report) => report.throttled),
+      submitted: sum((report) => report.submitted),
+      unknown: sum((report) => report.unknown),
+      failed: sum((report) => report.failed),
+      rejected: sum((report) => report.rejected),
+      accounts: reports,
+    };
+  };
 }

@@ -5,10 +5,19 @@ import type { AddressInfo } from 'node:net';
 import type { SessionState } from '#bind-service/smpp/index.ts';
 import type { ConnectProblem } from '../dispatch/binds/connect-watch.ts';
 
-export interface HealthReport {
+interface BindHealth {
+  host: string;
+  state: SessionState;
+  inFlight: number;
+  /** A TLS failure streak (the certificate does not verify, or the handshake is refused), a refused login. */
+  problem?: ConnectProblem;
+}
+
+/** What /healthz says about one account (login). */
+export interface AccountHealth {
+  name: string;
   status: 'ok' | 'unavailable';
-  /** `problem`: a TLS failure streak (the certificate does not verify, or the handshake is refused). */
-  binds: { host: string; state: SessionState; inFlight: number; problem?: ConnectProblem }[];
+  binds: BindHealth[];
   /** Age in ms of the oldest message each lane is working on (0 when idle). */
   lag: { urgent: number; bulk: number };
   /** The limiter's current rate (msg/s), below the configured cap after throttling. */
@@ -18,6 +27,13 @@ export interface HealthReport {
   unknown: number;
   failed: number;
   rejected: number;
+}
+
+/** The whole task: the accounts' figures combined, then each account's own. */
+export interface HealthReport extends Omit<AccountHealth, 'name' | 'binds'> {
+  /** `account` is named when the task serves several. */
+  binds: (BindHealth & { account?: string })[];
+  accounts: AccountHealth[];
 }
 
 export interface HealthServer {

@@ -3,6 +3,7 @@
 // stops the start with the variable's name, before any AWS client or socket is opened.
 import type { SessionConfig } from '#bind-service/smpp/index.ts';
 import { type SecretReader, secretsManagerReader } from '#core/aws/secrets.ts';
+import type { AccountConfig } from '../account/account-config.ts';
 import type { BindServiceConfig } from '../config.ts';
 import { resolveTls } from '../tls-config.ts';
 import { resolveLogin, type SmppLogin } from './secrets.ts';
@@ -10,30 +11,31 @@ import { resolveLogin, type SmppLogin } from './secrets.ts';
 export type SessionOverrides = Pick<SessionConfig, 'reconnect' | 'bindTimeoutMs' | 'unbindTimeoutMs'>;
 
 export async function sessionSetup(
-  config: BindServiceConfig,
+  { smpp }: AccountConfig,
+  aws: BindServiceConfig['aws'],
   readSecret: SecretReader | undefined,
   overrides: Partial<SessionOverrides> = {},
 ): Promise<{ login: SmppLogin; session: SessionConfig; reloadLogin: () => Promise<SmppLogin> }> {
-  const { region, endpoints } = config.aws;
+  const { region, endpoints } = aws;
   const read =
     readSecret ??
     secretsManagerReader({
       region,
       ...(endpoints.secretsManager ? { endpoint: endpoints.secretsManager } : {}),
     });
-  const login = await resolveLogin(config.smpp.credentials, read);
-  const tls = await resolveTls(config.smpp.tls, read);
+  const login = await resolveLogin(smpp.credentials, read);
+  const tls = await resolveTls(smpp.tls, read);
   const session: SessionConfig = {
-    hosts: config.smpp.hosts,
+    hosts: smpp.hosts,
     systemId: login.systemId,
     password: login.password,
-    systemType: config.smpp.systemType,
+    systemType: smpp.systemType,
     ...(tls ? { tls } : {}),
-    windowSize: config.smpp.windowSize,
-    responseTimeoutMs: config.smpp.responseTimeoutMs,
-    enquireLinkIntervalMs: config.smpp.enquireLinkIntervalMs,
+    windowSize: smpp.windowSize,
+    responseTimeoutMs: smpp.responseTimeoutMs,
+    enquireLinkIntervalMs: smpp.enquireLinkIntervalMs,
     ...overrides,
   };
   // Read again after a refused login, to bind as soon as the secret holds another password.
-  return { login, session, reloadLogin: () => resolveLogin(config.smpp.credentials, read) };
+  return { login, session, reloadLogin: () => resolveLogin(smpp.credentials, read) };
 }

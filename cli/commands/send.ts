@@ -22,6 +22,7 @@ interface SendOptions {
   validityMinutes?: number;
   clientRef?: string;
   callbackUrl?: string;
+  account?: string;
   idempotencyKey?: string;
   wait?: boolean;
 }
@@ -51,6 +52,7 @@ export function sendCommand(): Command {
     .option('--validity-minutes <minutes>', 'how long the SMSC keeps trying', wholeNumber)
     .option('--client-ref <ref>', 'your own reference')
     .option('--callback-url <url>', 'https URL receiving each status change (signed)')
+    .option('--account <name>', 'the account (SMPP_ACCOUNTS entry) that sends it; default: routing')
     .option('--idempotency-key <key>', 'default: a new random key (reused on retries)')
     .option('--wait', 'wait until the message is final and print its history')
     .action(async (options: SendOptions, command: Command) => {

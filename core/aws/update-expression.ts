@@ -8,6 +8,19 @@ export interface BuiltUpdate {
   ExpressionAttributeValues?: Record<string, unknown>;
 }
 
+/** The clauses as given, for another rendering of the same update (PartiQL: partiql-update.ts). */
+export interface UpdateClauses {
+  /** Paths as placeholders (`#n0.#n1`), as in the conditions. */
+  sets: readonly { path: string; append: boolean; value: unknown }[];
+  removes: readonly string[];
+  /** ANDed; written with `#n` and `:v` placeholders in UpdateItem's condition syntax. */
+  conditions: readonly string[];
+  /** Placeholder → attribute name. */
+  names: Readonly<Record<string, string>>;
+  /** Placeholder → value, for the placeholders the conditions use. */
+  values: Readonly<Record<string, unknown>>;
+}
+
 export class UpdateExpressionBuilder {
   private readonly names = new Map<string, string>();
   private readonly values: Record<string, unknown> = {};
@@ -72,6 +85,16 @@ export class UpdateExpressionBuilder {
   conditionIn(attribute: string, allowed: readonly string[]): this {
     if (allowed.length === 0) throw new RangeError(`empty IN list for ${attribute}`);
     return this.condition(`${this.name(attribute)} IN (${allowed.map((v) => this.value(v)).join(', ')})`);
+  }
+
+  clauses(): UpdateClauses {
+    return {
+      sets: [...this.sets].map(([path, { append, value }]) => ({ path, append, value })),
+      removes: [...this.removes],
+      conditions: [...this.conditions],
+      names: Object.fromEntries([...this.names].map(([name, ph]) => [ph, name])),
+      values: { ...this.values },
+    };
   }
 
   build(): BuiltUpdate {

@@ -2,28 +2,14 @@ import { z } from 'zod';
 import { DEFAULT_MAX_PARTS, MAX_PARTS_LIMIT } from '#core/domain/encoding/encode.ts';
 import type { PrepareOptions } from '#core/domain/messages/prepare-message.ts';
 import type { AntiLoopSettings } from '#core/domain/provider/anti-loop.ts';
-import {
-  InvalidSystemTypeError,
-  parseSystemType,
-  type SystemTypeFlags,
-} from '#core/domain/provider/system-type.ts';
+import type { SystemTypeFlags } from '#core/domain/provider/system-type.ts';
+import { systemTypeSchema } from '#core/domain/provider/system-type-schema.ts';
 import { VAR } from './variables.ts';
 
 // Schemas of variables more than one component reads, so they read them alike.
 
 /** The bind's system_type as given, and its flags; an unknown flag or a bad MCONn is refused. */
-export const systemTypeVariable = z
-  .string()
-  .default('')
-  .transform((value, ctx): { value: string; flags: SystemTypeFlags } => {
-    try {
-      return { value, flags: parseSystemType(value) };
-    } catch (error) {
-      if (!(error instanceof InvalidSystemTypeError)) throw error;
-      ctx.addIssue({ code: 'custom', message: error.message });
-      return z.NEVER;
-    }
-  });
+export const systemTypeVariable = systemTypeSchema;
 
 /**
  * The API plans encodings and parts exactly as the bind-service will send them (its 202 answer

@@ -5,9 +5,11 @@
 
 export const VARIABLES = {
   // SMSC connection and account (bind-service)
+  SMPP_ACCOUNTS:
+    'a JSON file listing the provider logins (accounts); the first is the default; unset: one from SMPP_*',
   SMPP_CONFIG_FILE:
     'a file holding the provider’s Kannel `group = smsc` block, read as the SMPP_* variables its keys stand for',
-  SMPP_HOST: 'the SMSC host; locally, unset means the embedded simulator',
+  SMPP_HOST: 'the SMSC host (required unless SMPP_ACCOUNTS); locally, unset means the embedded simulator',
   SMPP_PORT: 'the SMSC port; default 3700, or 3443 with SMPP_TLS',
   SMPP_BACKUP_HOST: 'a second SMSC host on the same port, tried when the first fails',
   SMPP_SYSTEM_ID: 'the SMPP login (local mode; in AWS it comes from SMPP_SECRET_ARN)',
@@ -59,6 +61,8 @@ export const VARIABLES = {
   BULK_QUEUE_URL: 'SQS queue of the bulk lane',
   URGENT_DLQ_URL: 'dead-letter queue of the urgent lane',
   BULK_DLQ_URL: 'dead-letter queue of the bulk lane',
+  ACCOUNT_QUEUES:
+    'JSON {"<account>":{"urgent","bulk","urgentDlq","bulkDlq"}}: queue URLs of each account but the first',
   CALLBACK_QUEUE_URL: 'SQS queue of callback jobs (status-stream sends, the callback worker consumes)',
   EVENT_BUS_NAME: 'EventBridge bus that receives MessageStatusChanged events',
   // bind-service runtime

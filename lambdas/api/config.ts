@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { accountLaneQueuesOf } from '#core/config/account-queues.ts';
+import { accountsFromFile, defaultAccountPolicy } from '#core/config/accounts.ts';
 import { type Env, loadEnv } from '#core/config/load-env.ts';
 import {
   antiLoopSettingsOf,
@@ -8,6 +10,7 @@ import {
   prepareOptionsOf,
 } from '#core/config/shared-variables.ts';
 import { VAR } from '#core/config/variables.ts';
+import type { AccountList, AccountPolicy } from '#core/domain/accounts/account.ts';
 import { ConfigError } from '#core/domain/errors.ts';
 import type { PrepareOptions } from '#core/domain/messages/prepare-message.ts';
 import type { AntiLoopSettings } from '#core/domain/provider/anti-loop.ts';
@@ -20,6 +23,10 @@ export const envSchema = z.object({
   [VAR.MESSAGES_TABLE]: z.string().min(1),
   [VAR.URGENT_QUEUE_URL]: z.url(),
   [VAR.BULK_QUEUE_URL]: z.url(),
+  // Read by accountsFromFile; listed so an empty value counts as unset like any other.
+  [VAR.SMPP_ACCOUNTS]: z.string().min(1).optional(),
+  // Parsed by accountQueuesOf (core/config/account-queues.ts): the other accounts' queue pairs.
+  [VAR.ACCOUNT_QUEUES]: z.string().min(1).optional(),
   ...preparationVariables,
   ...antiLoopVariables,
   // Bounds on every DynamoDB/SQS call and on a batch's publishing, so that a hung call is answered
@@ -36,7 +43,12 @@ export const envSchema = z.object({
 export interface ApiConfig {
   messagesTable: string;
   queueUrls: { urgent: string; bulk: string };
+  /** The queues of every account but the first (ACCOUNT_QUEUES): a message goes to its account's. */
+  accountQueues: Record<string, { urgent: string; bulk: string }>;
+  /** MAX_PARTS, and the default account's ISO flag (each account's own replaces it: use-cases/accounts.ts). */
   prepare: PrepareOptions;
+  /** SMPP_ACCOUNTS' entries, or the one `default` account of SMPP_SYSTEM_TYPE; the first is the default. */
+  accounts: AccountList<AccountPolicy>;
   /** The provider's anti-loop rules, applied before a message is stored (core/domain/provider/anti-loop.ts). */
   antiLoop: AntiLoopSettings;
   region: string;
@@ -74,10 +86,20 @@ export { ConfigError };
 
 export function loadConfig(env: Env): ApiConfig {
   const vars = loadEnv(envSchema, env, { component: 'API', error: ConfigError });
+  const fromFile = accountsFromFile(env);
+  if (fromFile && env[VAR.SMPP_SYSTEM_TYPE]) {
+    throw new ConfigError(
+      `Invalid API configuration: ${VAR.SMPP_SYSTEM_TYPE}: give each account its systemType in the ${VAR.SMPP_ACCOUNTS} file instead`,
+      [VAR.SMPP_SYSTEM_TYPE, VAR.SMPP_ACCOUNTS],
+    );
+  }
+  const accounts = fromFile ?? [defaultAccountPolicy(vars.SMPP_SYSTEM_TYPE)];
   return {
+    accounts,
     messagesTable: vars.MESSAGES_TABLE,
     queueUrls: { urgent: vars.URGENT_QUEUE_URL, bulk: vars.BULK_QUEUE_URL },
-    prepare: prepareOptionsOf(vars),
+    accountQueues: accountLaneQueuesOf(env, accounts),
+    prepare: { ...prepareOptionsOf(vars), isoMode: accounts[0].flags.iso },
     antiLoop: antiLoopSettingsOf(vars),
     region: vars.AWS_REGION,
     endpoints: {

@@ -2,6 +2,7 @@ import { AntiLoopGuard } from '#core/aws/anti-loop/anti-loop-guard.ts';
 import { createDynamoDbClients, createSqsClient } from '#core/aws/clients.ts';
 import { MessageRepository } from '#core/aws/messages/message-repository.ts';
 import { QueuePublisher } from '#core/aws/queues/queue-publisher.ts';
+import type { AccountList, AccountPolicy } from '#core/domain/accounts/account.ts';
 import type { PrepareOptions } from '#core/domain/messages/prepare-message.ts';
 import type { Logger } from '#core/observability/logger.ts';
 import type { ApiConfig } from './config.ts';
@@ -24,6 +25,8 @@ export interface ApiDeps {
   queues: QueueSink;
   /** Exactly the bind-service's settings, so the 202's encoding and parts are what will be sent. */
   prepare: PrepareOptions;
+  /** The deployment's accounts, the default first: routing and who may use which. */
+  accounts: AccountList<AccountPolicy>;
   /** How long a batch may spend publishing before the rest is answered as not queued. */
   batchEnqueueBudgetMs: number;
   /** The provider's anti-loop rules across invocations; absent = not applied. */
@@ -56,8 +59,9 @@ export function createDeps(
   return {
     deps: {
       messages: new MessageRepository(dynamo.document, config.messagesTable, { clock }),
-      queues: new QueuePublisher(sqs, config.queueUrls),
+      queues: new QueuePublisher(sqs, config.queueUrls, { accountQueues: config.accountQueues }),
       prepare: config.prepare,
+      accounts: config.accounts,
       batchEnqueueBudgetMs: config.limits.batchEnqueueBudgetMs,
       guard: new AntiLoopGuard(dynamo.document, config.messagesTable, config.antiLoop, clock),
       clock,

@@ -87,6 +87,7 @@ function toEvent(record: MessageRecord, previousStatus: MessageStatus): MessageS
     to: record.to,
     clientRef: record.clientRef ?? null,
     batchId: record.batchId ?? null,
+    account: record.account ?? null,
     parts: record.parts,
     smscIds: record.smscIds ?? [],
     error: record.error ?? null,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { accountLaneQueuesOf } from '#core/config/account-queues.ts';
 import { VAR } from '#core/config/variables.ts';
 import type { SweepOptions } from './sweep.ts';
 
@@ -7,6 +8,8 @@ import type { SweepOptions } from './sweep.ts';
 
 export const envSchema = z.object({
   [VAR.MESSAGES_TABLE]: z.string().min(1),
+  // Parsed by accountQueuesOf (core/config/account-queues.ts): the other accounts' queue pairs.
+  [VAR.ACCOUNT_QUEUES]: z.string().min(1).optional(),
   [VAR.URGENT_QUEUE_URL]: z.url(),
   [VAR.BULK_QUEUE_URL]: z.url(),
   [VAR.AWS_REGION]: z.string().min(1),
@@ -28,6 +31,8 @@ export const envSchema = z.object({
 export interface SweeperConfig {
   messagesTable: string;
   queueUrls: { urgent: string; bulk: string };
+  /** The queues of every account but the first (ACCOUNT_QUEUES): a message goes back to its account's. */
+  accountQueues: Record<string, { urgent: string; bulk: string }>;
   region: string;
   endpoints: { dynamodb?: string; sqs?: string };
   sweep: SweepOptions;
@@ -51,6 +56,7 @@ export function loadSweeperConfig(env: Readonly<Record<string, string | undefine
   return {
     messagesTable: vars[VAR.MESSAGES_TABLE],
     queueUrls: { urgent: vars[VAR.URGENT_QUEUE_URL], bulk: vars[VAR.BULK_QUEUE_URL] },
+    accountQueues: accountLaneQueuesOf(env),
     region: vars[VAR.AWS_REGION],
     endpoints: {
       ...(vars[VAR.AWS_ENDPOINT_URL_DYNAMODB] ? { dynamodb: vars[VAR.AWS_ENDPOINT_URL_DYNAMODB] } : {}),

@@ -40,7 +40,7 @@ export function createSweeper(config: SweeperConfig, log: SweepLog, clock = () =
   });
   const deps = {
     messages: new MessageRepository(dynamo.document, config.messagesTable, { clock }),
-    queues: new QueuePublisher(sqs, config.queueUrls),
+    queues: new QueuePublisher(sqs, config.queueUrls, { accountQueues: config.accountQueues }),
     clock,
   };
   return {

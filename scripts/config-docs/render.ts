@@ -27,6 +27,7 @@ export const SCHEMAS: Readonly<Record<string, z.ZodObject>> = {
 
 /** Variables read outside those schemas: `npm start` (local/) and the fault suite's crash points. */
 export const OTHER_READERS: Readonly<Partial<Record<VariableName, { reader: string; default?: string }>>> = {
+  SMPP_ACCOUNTS: { reader: 'local stack' },
   SMPP_CONFIG_FILE: { reader: 'local stack' },
   SMPP_HOST: { reader: 'local stack' },
   SMPP_SYSTEM_ID: { reader: 'local stack', default: '`local` (embedded simulator)' },

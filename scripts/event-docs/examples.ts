@@ -27,6 +27,7 @@ const BASE: MessageStatusChanged = {
   to: '+79991234567',
   clientRef: 'order-1042',
   batchId: null,
+  account: 'default',
   parts: 1,
   smscIds: ['100000'],
   error: null,

@@ -1,20 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { createDynamoDbClients, createSqsClient, type DynamoDbClients } from '#core/aws/clients.ts';
 import type { QueueNames, TableNames } from '#core/aws/resources/resource-definitions.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from '#local/dynamodb-local.ts';
-import { createQueues, createTables, LOCAL_REGION } from '#local/resources.ts';
+import { createQueues, createTables, deleteTables, LOCAL_REGION } from '#local/resources.ts';
 import { type SqsLocal, startSqsLocal } from '#local/sqs-local.ts';
 
-// Real local servers for integration tests: one DynamoDB Local (a JVM, ~2 s to start) and/or one
-// fauxqs per test FILE, started in beforeAll and stopped in afterAll. Tests stay independent by
-// taking fresh tables/queues under a new name prefix instead of sharing data.
+// Real local servers for integration tests: DynamoDB Local and/or fauxqs. DynamoDB Local is the
+// run's shared one (test/shared-dynamodb.ts) when the config provides it, else one per test FILE; a
+// fauxqs is started per file. Tests stay independent by taking fresh tables/queues under a new
+// name prefix instead of sharing data.
 
 export interface LocalAwsOptions {
   dynamo?: boolean;
   sqs?: boolean;
+  /** A DynamoDB Local of this file's own even when the run shares one: for a test that breaks it. */
+  ownDynamo?: boolean;
 }
 
 export interface LocalAws {
@@ -34,11 +37,13 @@ export interface LocalAws {
 
 /** Call once at the top of a test file (registers beforeAll/afterAll). */
 export function useLocalAws(options: LocalAwsOptions = { dynamo: true, sqs: true }): LocalAws {
-  let dynamoServer: DynamoDbLocal | undefined;
+  let dynamoServer: Pick<DynamoDbLocal, 'endpoint' | 'stop'> | undefined;
   let sqsServer: SqsLocal | undefined;
   let dynamoClients: DynamoDbClients | undefined;
   let sqsClient: SQSClient | undefined;
   const startupMs: { dynamo?: number; sqs?: number } = {};
+  /** Tables this file made: dropped at its end, so a shared DynamoDB Local does not keep growing. */
+  const madeTables: string[] = [];
 
   const required = <T>(value: T | undefined, what: string): T => {
     if (value === undefined)
@@ -51,7 +56,7 @@ export function useLocalAws(options: LocalAwsOptions = { dynamo: true, sqs: true
     const started = Date.now();
     await Promise.all([
       options.dynamo &&
-        startDynamoDbLocal().then((server) => {
+        dynamoDbLocalFor(options).then((server) => {
           dynamoServer = server;
           startupMs.dynamo = Date.now() - started;
           dynamoClients = createDynamoDbClients({ region: LOCAL_REGION, endpoint: server.endpoint });
@@ -66,6 +71,7 @@ export function useLocalAws(options: LocalAwsOptions = { dynamo: true, sqs: true
   });
 
   afterAll(async () => {
+    if (dynamoServer && madeTables.length > 0) await deleteTables(dynamoServer, madeTables.splice(0));
     dynamoClients?.document.destroy();
     dynamoClients?.dynamo.destroy();
     sqsClient?.destroy();
@@ -90,13 +96,23 @@ export function useLocalAws(options: LocalAwsOptions = { dynamo: true, sqs: true
       return required(sqsClient, 'sqs');
     },
     startupMs,
-    freshTables: () =>
-      createTables({
+    freshTables: async () => {
+      const tables = await createTables({
         endpoint: required(dynamoServer, 'dynamo').endpoint,
         prefix: prefix(),
         region: LOCAL_REGION,
-      }),
+      });
+      madeTables.push(...Object.values(tables));
+      return tables;
+    },
     freshQueues: () =>
       createQueues({ endpoint: required(sqsServer, 'sqs').endpoint, prefix: prefix(), region: LOCAL_REGION }),
   };
+}
+
+/** The run's shared DynamoDB Local (left running: the global setup stops it), or a new one. */
+async function dynamoDbLocalFor(options: LocalAwsOptions): Promise<Pick<DynamoDbLocal, 'endpoint' | 'stop'>> {
+  const shared = options.ownDynamo ? undefined : inject('sharedDynamoEndpoint');
+  if (shared) return { endpoint: shared, stop: async () => undefined };
+  return startDynamoDbLocal();
 }

@@ -53,9 +53,9 @@ describe('environment given to each component', () => {
     // Act
     const config = loadBindServiceConfig(env);
     // Assess
-    expect(config.smpp.credentials.kind).toBe('secret');
-    expect(config.smpp.tls.enabled).toBe(true);
-    expect(config.smpp.hosts).toEqual([
+    expect(config.accounts[0].smpp.credentials.kind).toBe('secret');
+    expect(config.accounts[0].smpp.tls.enabled).toBe(true);
+    expect(config.accounts[0].smpp.hosts).toEqual([
       { host: 'smpp.smscentre.com', port: 3443 },
       { host: 'smpp2.smscentre.com', port: 3443 },
     ]);

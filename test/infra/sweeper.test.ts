@@ -77,8 +77,8 @@ describe('SmsSender sweeper', () => {
     expect(roleRef).toContain('SweeperHandlerRole');
     expect(actions.filter((action) => action.startsWith('dynamodb:'))).toEqual([
       'dynamodb:GetItem',
+      'dynamodb:PartiQLUpdate',
       'dynamodb:Query',
-      'dynamodb:UpdateItem',
     ]);
     expect(actions).toEqual(expect.arrayContaining(['sqs:SendMessage']));
     expect(

@@ -26,6 +26,8 @@ export interface QueueConsumerOptions {
 }
 
 const ERROR_PAUSE_MS = 1_000;
+/** SQS's most messages per ReceiveMessage. */
+const SQS_MAX_RECEIVE = 10;
 
 export class QueueConsumer {
   readonly lane: Lane;
@@ -78,8 +80,19 @@ export class QueueConsumer {
     return this.options.limit - this.inProcess - this.reserved;
   }
 
+  /**
+   * Room enough for the next ReceiveMessage: a full one (10) while messages are held, so a busy lane
+   * that frees its places one by one asks SQS once per 10, not once per message; anything when
+   * nothing is held, so a lone message is never kept waiting.
+   */
+  private hasRoomForReceive(): boolean {
+    const room = this.room();
+    if (this.inProcess + this.reserved === 0) return room > 0;
+    return room >= Math.min(SQS_MAX_RECEIVE, this.options.limit);
+  }
+
   private waitForRoom(): Promise<void> {
-    if (this.room() > 0 || this.abort.signal.aborted) return Promise.resolve();
+    if (this.hasRoomForReceive() || this.abort.signal.aborted) return Promise.resolve();
     return new Promise((resolve) => this.roomWaiters.push(resolve));
   }
 
@@ -89,8 +102,9 @@ export class QueueConsumer {
       await this.waitForRoom();
       if (signal.aborted) break;
       await this.options.whenBindFree(signal);
-      const count = Math.min(10, this.room());
-      if (signal.aborted || count <= 0) continue;
+      // Another poller may have taken the room meanwhile.
+      if (signal.aborted || !this.hasRoomForReceive()) continue;
+      const count = Math.min(SQS_MAX_RECEIVE, this.room());
       this.reserved += count;
       try {
         const messages = await this.options.queue.receive(count, this.options.waitSeconds);
@@ -101,6 +115,7 @@ export class QueueConsumer {
         await delay(ERROR_PAUSE_MS, undefined, { signal }).catch(() => undefined);
       } finally {
         this.reserved -= count;
+        if (this.hasRoomForReceive()) for (const wake of this.roomWaiters.splice(0)) wake();
       }
     }
   }
@@ -119,7 +134,7 @@ export class QueueConsumer {
     void this.options.process(held).finally(() => {
       this.options.held.release(held);
       this.inProcess -= 1;
-      if (this.room() > 0) for (const wake of this.roomWaiters.splice(0)) wake();
+      if (this.hasRoomForReceive()) for (const wake of this.roomWaiters.splice(0)) wake();
       if (this.inProcess === 0) for (const wake of this.idleWaiters.splice(0)) wake();
     });
   }

@@ -3,6 +3,8 @@
 // any step makes the message "malformed": it can never be sent as it is, so it is rejected and
 // dead-lettered at once instead of being retried until SQS gives up on it.
 import type { SourceAddressRules, SubmitFields } from '#bind-service/smpp/index.ts';
+import { type AccountList, type AccountPolicy, DEFAULT_ACCOUNT_NAME } from '#core/domain/accounts/account.ts';
+import { accountNames, chooseAccount } from '#core/domain/accounts/routing.ts';
 import { DomainError } from '#core/domain/errors.ts';
 import { isMessageId } from '#core/domain/messages/message-id.ts';
 import type { MessageError } from '#core/domain/messages/message-model.ts';
@@ -21,6 +23,8 @@ export type ParsedQueueMessage =
       message: QueueMessage;
       prepared: PreparedMessage;
       submits: SubmitFields[];
+      /** Named by the message, or chosen by the routing rules (the API names it in what it enqueues). */
+      account: AccountPolicy;
       /** The JSON value as published: copies of one send share it (derived-id.ts). */
       raw: unknown;
     }
@@ -59,10 +63,20 @@ function domainIssue(error: DomainError): ValidationIssue {
   return { code: error.code, path: [...error.path], message: `${label}: ${error.message}` };
 }
 
-export function parseQueueMessage(
-  body: string,
-  options: PrepareOptions & { defaultSender?: string; sourceAddress?: SourceAddressRules },
-): ParsedQueueMessage {
+export interface QueueParseOptions extends PrepareOptions {
+  defaultSender?: string;
+  sourceAddress?: SourceAddressRules;
+  /** The deployment's accounts, the default first; absent: one `default` account of `isoMode`. */
+  accounts?: AccountList<AccountPolicy>;
+  /**
+   * The account whose queue the message came from: a message naming no account is its (the queue
+   * decides, not the routing rules), and one naming another account is refused: it was published
+   * to the wrong queue, and this queue's login must not send it.
+   */
+  queueAccount?: string;
+}
+
+export function parseQueueMessage(body: string, options: QueueParseOptions): ParsedQueueMessage {
   let raw: unknown;
   try {
     raw = JSON.parse(body);
@@ -72,14 +86,39 @@ export function parseQueueMessage(
   const validated = validate(queueMessageSchema, raw);
   if (!validated.success) return malformed(validated.issues, raw);
   const message = validated.data;
+  const accounts = options.accounts ?? [onlyAccount(options.isoMode)];
+  const choice = chooseAccount(accounts, {
+    ...message,
+    ...(message.account === undefined && options.queueAccount ? { account: options.queueAccount } : {}),
+  });
+  if (!choice.ok) {
+    const text = `account: no account is named "${choice.unknown}" (known: ${accountNames(accounts)})`;
+    return malformed([{ code: 'unknown_account', path: ['account'], message: text }], raw);
+  }
+  const account = choice.account;
+  if (options.queueAccount !== undefined && account.name !== options.queueAccount) {
+    const text = `account: "${account.name}" is not the account of this queue ("${options.queueAccount}"); publish it to the queues of "${account.name}"`;
+    return malformed([{ code: 'wrong_queue', path: ['account'], message: text }], raw);
+  }
   try {
-    const prepared = prepareMessage(message, options);
+    // The account's ISO flag decides what data_coding 0 means, as it did for the API's 202.
+    const prepared = prepareMessage(message, { ...options, isoMode: account.flags.iso });
     const submits = submitFieldsFor(prepared, options.defaultSender, options.sourceAddress);
-    return { ok: true, message, prepared, submits, raw };
+    return { ok: true, message, prepared, submits, account, raw };
   } catch (error) {
     // A DomainError is the request's fault (too many parts, an encoding that cannot carry the
     // text, an address the SMSC cannot take); anything else is a bug and propagates.
     if (error instanceof DomainError) return malformed([domainIssue(error)], raw);
     throw error;
   }
+}
+
+function onlyAccount(iso: boolean): AccountPolicy {
+  return {
+    name: DEFAULT_ACCOUNT_NAME,
+    systemType: '',
+    flags: { iso, single: false },
+    senders: [],
+    prefixes: [],
+  };
 }

@@ -41,6 +41,12 @@ export interface ReconcilerDeps {
   stats: DispatchStats;
   log: Logger;
   clock?: () => Date;
+  /**
+   * With several accounts, each has a reconciler: QUERY_SM must go under the login that sent the
+   * message, so each asks only about its own account's messages (a record without an account is the
+   * default's), and only the default account's matches orphan receipts (that needs no login).
+   */
+  account?: { name: string; isDefault: boolean };
 }
 
 /** A message that stays en route is asked about again after its age, but at least hourly. */
@@ -76,7 +82,7 @@ export class Reconciler {
   async run(): Promise<void> {
     const { messages, options, log, sessions } = this.deps;
     try {
-      await this.matchOrphans();
+      if (this.deps.account?.isDefault ?? true) await this.matchOrphans();
       if (!sessions.some((session) => session.isBound)) return;
       const before = new Date(this.clock().getTime() - options.minAgeMs);
       for (const id of await messages.unknownToQuery(before, options.batch)) {
@@ -103,6 +109,8 @@ export class Reconciler {
     let record = await messages.get(id);
     // The index lags the table: resolved meanwhile.
     if (!isUnknownWithIds(record)) return;
+    // Another account's: its own reconciler asks, under its login.
+    if (!this.owns(record)) return;
     if ((await messages.applyParkedReceipts(id)) > 0) record = await messages.get(id);
     if (isUnknownWithIds(record)) await this.ask(record);
     const after = await messages.get(id);
@@ -116,6 +124,12 @@ export class Reconciler {
     else
       log.warn('unknown message: its validity is long over, nothing more can tell; no longer asked', { id });
     await messages.nextQueryAt(id, next);
+  }
+
+  private owns(record: MessageRecord): boolean {
+    const { account } = this.deps;
+    if (!account) return true;
+    return record.account === undefined ? account.isDefault : record.account === account.name;
   }
 
   /** Unknown messages without ids, each with the orphan receipt that fits it, if one does. */

@@ -19,6 +19,8 @@ export interface UnknownsDeps {
   stats: DispatchStats;
   log: Logger;
   clock: () => Date;
+  /** Whose messages this account's reconciler asks about (reconciler.ts); absent: all. */
+  account?: { name: string; isDefault: boolean };
 }
 
 export interface Unknowns {
@@ -50,6 +52,7 @@ export function resolveUnknowns(deps: UnknownsDeps): Unknowns {
           stats,
           log: log.child({ component: 'reconciler' }),
           clock: deps.clock,
+          ...(deps.account ? { account: deps.account } : {}),
         })
       : undefined;
   return {

@@ -15,11 +15,9 @@
 // keeps the messages claimed ahead of their token few.
 
 import { createHash } from 'node:crypto';
-import type { SourceAddressRules } from '#bind-service/smpp/index.ts';
 import { DuplicateMessageIdError } from '#core/aws/errors.ts';
 import type { Lane } from '#core/aws/resources/resource-definitions.ts';
 import { acceptedMessageRecord } from '#core/domain/messages/message-model.ts';
-import type { PrepareOptions } from '#core/domain/messages/prepare-message.ts';
 import type { Logger } from '#core/observability/logger.ts';
 import { crashPoint } from '../../crash-points.ts';
 import { whenAborted } from '../flow/abort.ts';
@@ -51,7 +49,7 @@ export interface PipelineDeps {
   binds: BindSource;
   /** currentRate sizes the claim gates. */
   rate: RatePort & Pick<RateLimiter, 'currentRate'>;
-  prepare: PrepareOptions & { defaultSender?: string; sourceAddress?: SourceAddressRules };
+  prepare: Parameters<typeof parseQueueMessage>[1];
   stats: DispatchStats;
   log: Logger;
   /** Aborted when the service stops taking work: messages not claimed yet are given back. */
@@ -272,6 +270,7 @@ export class SubmitPipeline {
         request: message,
         prepared,
         now: this.clock(),
+        account: parsed.account.name,
         ...(message.batchId ? { batchId: message.batchId } : {}),
       }),
       // The lane it was actually read from, whatever its (defaulted) priority field says.

@@ -18,7 +18,9 @@ import type { ResourceConsumer } from './consumer.ts';
 export type TableAccess = 'read' | 'write' | 'readWrite' | 'update';
 
 // Listed by hand instead of grantReadWriteData: no Scan, no DescribeTable, no `index/*` wildcard.
-// TransactWriteItems is authorised per item as Put/Update/Delete/ConditionCheck, so it needs no entry.
+// TransactWriteItems is authorised per item as Put/Update/Delete/ConditionCheck, so it needs no entry;
+// BatchExecuteStatement per statement: the grouped conditional updates are PartiQL UPDATEs
+// (core/aws/grouped/), hence PartiQLUpdate.
 const ACTIONS: Readonly<Record<TableAccess, readonly string[]>> = {
   read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
   write: [
@@ -27,6 +29,7 @@ const ACTIONS: Readonly<Record<TableAccess, readonly string[]>> = {
     'dynamodb:DeleteItem',
     'dynamodb:BatchWriteItem',
     'dynamodb:ConditionCheckItem',
+    'dynamodb:PartiQLUpdate',
   ],
   readWrite: [],
   update: ['dynamodb:UpdateItem'],

@@ -67,10 +67,11 @@ export class Sweeper extends Construct {
         resources: [`${table.tableArn}/index/${ATTENTION_INDEX}`],
       }),
     );
-    // GetItem: a consistent read of each candidate; UpdateItem: moving its index entry on.
+    // GetItem: a consistent read of each candidate; PartiQLUpdate: moving its index entry on (a
+    // conditional update, sent as a PartiQL UPDATE: core/aws/grouped/).
     this.handler.grantPrincipal.addToPrincipalPolicy(
       new iam.PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        actions: ['dynamodb:GetItem', 'dynamodb:PartiQLUpdate'],
         resources: [table.tableArn],
       }),
     );

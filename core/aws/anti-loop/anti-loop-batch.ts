@@ -80,14 +80,25 @@ export async function admitMany(
   entries: readonly GuardEntry[],
   admitOne: (index: number) => Promise<AntiLoopVerdict>,
 ): Promise<AntiLoopVerdict[]> {
+  // A number named again later in the batch is judged after the first, one at a time, on the state
+  // the first left: as if the messages came one after another (and DynamoDB refuses a batch read or
+  // transaction naming one item twice).
+  const firsts: number[] = [];
+  const repeats: number[] = [];
+  const seen = new Set<string>();
+  entries.forEach((entry, index) => {
+    (seen.has(entry.numberKey) ? repeats : firsts).push(index);
+    seen.add(entry.numberKey);
+  });
   const items = await readAll(
     table,
-    entries.map((entry) => entry.numberKey),
+    firsts.map((index) => (entries[index] as GuardEntry).numberKey),
   );
   const now = table.now();
   const verdicts: AntiLoopVerdict[] = new Array(entries.length);
   const writes: { index: number; put: TransactPut }[] = [];
-  entries.forEach((entry, index) => {
+  for (const index of firsts) {
+    const entry = entries[index] as GuardEntry;
     const read = items.get(entry.numberKey);
     const { verdict, next } = decideAntiLoop(readState(read), entry.fingerprint, now, table.settings);
     verdicts[index] = verdict;
@@ -97,7 +108,7 @@ export async function admitMany(
         put: { TableName: table.tableName, ...numberItem(entry.numberKey, read, next, table.settings) },
       });
     }
-  });
+  }
   const groups: (typeof writes)[] = [];
   for (let start = 0; start < writes.length; start += PER_TRANSACTION) {
     groups.push(writes.slice(start, start + PER_TRANSACTION));
@@ -115,6 +126,7 @@ export async function admitMany(
       for (const { index } of group) verdicts[index] = await admitOne(index);
     }
   });
+  for (const index of repeats) verdicts[index] = await admitOne(index);
   return verdicts;
 }
 

@@ -2,6 +2,8 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { runDynamo } from '#core/aws/dynamo-errors.ts';
 import { MessageNotFoundError } from '#core/aws/errors.ts';
+import { MAX_TRANSACTION_ITEMS, type TransactItem } from '#core/aws/grouped/grouped-transactions.ts';
+import { tableGroups } from '#core/aws/grouped/table-groups.ts';
 import { itemKey } from '#core/aws/messages/message-item.ts';
 import type { MessageTable, TransitionResult } from '#core/aws/messages/message-writes.ts';
 import { UpdateExpressionBuilder } from '#core/aws/update-expression.ts';
@@ -19,13 +21,6 @@ import type { DeliveryChannel } from '#core/domain/provider/error-codes.ts';
 // is the path every call used to take, with its crash recovery: receipts left parked by a crash
 // between this transaction and the reconciliation are applied by the next call for the message
 // (which reconciles when stale) or by the next receipt for that SMSC id (which drains first).
-
-/** DynamoDB's limit on items per transaction. */
-const MAX_TRANSACTION_ITEMS = 100;
-
-type TransactItem = NonNullable<
-  ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']
->[number];
 
 export interface LookupOwner {
   messageId: string;
@@ -71,9 +66,12 @@ export async function commitWithLookups(
     ...first.map((smscId) => lookupUpdate(table, owner, smscId, guarded)),
   ];
 
-  let attempt = await transact(table, items(true), operation);
+  // With other messages' transactions, as one (grouped/grouped-transactions.ts).
+  const grouped = (all: TransactItem[]) =>
+    tableGroups(table.client, table.tableName).transact(all, operation);
+  let attempt = await transact(items(true), grouped);
   const parked = attempt === 'parked';
-  if (parked) attempt = await transact(table, items(false), operation);
+  if (parked) attempt = await transact(items(false), grouped);
   if (attempt === 'not-found') throw new MessageNotFoundError(owner.messageId);
   // Stale: an earlier call committed. It may have stopped before reconciling: finish its job.
   if (attempt !== 'committed') return { result: 'stale', toReconcile: owner.smscIds };
@@ -84,9 +82,9 @@ export async function commitWithLookups(
   for (let start = 0; start < rest.length; start += MAX_TRANSACTION_ITEMS) {
     const chunk = rest.slice(start, start + MAX_TRANSACTION_ITEMS);
     await transact(
-      table,
       chunk.map((smscId) => lookupUpdate(table, owner, smscId, false)),
-      operation,
+      (all) =>
+        runDynamo(operation, () => table.client.send(new TransactWriteCommand({ TransactItems: all }))),
     );
   }
   return { result: 'applied', toReconcile: parked ? owner.smscIds : rest };
@@ -117,9 +115,12 @@ function lookupUpdate(
   return { Update: { TableName: table.tableName, Key: itemKey.smsc(smscId), ...update.build() } };
 }
 
-async function transact(table: MessageTable, items: TransactItem[], operation: string): Promise<Attempt> {
+async function transact(
+  items: TransactItem[],
+  send: (items: TransactItem[]) => Promise<unknown>,
+): Promise<Attempt> {
   try {
-    await runDynamo(operation, () => table.client.send(new TransactWriteCommand({ TransactItems: items })));
+    await send(items);
     return 'committed';
   } catch (error) {
     if (!(error instanceof TransactionCanceledException)) throw error;

@@ -1,6 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { runDynamo } from '#core/aws/dynamo-errors.ts';
 import { MessageNotFoundError } from '#core/aws/errors.ts';
+import { tableGroups } from '#core/aws/grouped/table-groups.ts';
 import {
   type DueAccepted,
   type DueQuery,
@@ -69,6 +70,11 @@ export interface MessageRepositoryOptions {
   idempotencyHours?: number;
   /** The base the SMSC writes message ids in (SMPP_MESSAGE_ID_BASE); default decimal. */
   smscIdBase?: SmscIdBase;
+  /**
+   * Grouped DynamoDB calls of each kind in flight at once (core/aws/grouped/table-groups.ts); default
+   * 2. Shared by every repository of this client and table: the first one made sets it.
+   */
+  callsInFlight?: number;
 }
 
 export type ClaimResult = 'claimed' | 'already-claimed' | 'not-found';
@@ -87,6 +93,7 @@ export class MessageRepository {
   constructor(client: DynamoDBDocumentClient, tableName: string, options: MessageRepositoryOptions = {}) {
     const clock = options.clock ?? (() => new Date());
     this.table = { client, tableName, now: clock };
+    tableGroups(client, tableName, options.callsInFlight);
     this.retentionDays = options.retentionDays ?? RETENTION.messageDays;
     this.idempotencyHours = options.idempotencyHours ?? RETENTION.idempotencyHours;
     this.smscIdBase = options.smscIdBase ?? 'decimal';

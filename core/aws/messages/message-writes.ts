@@ -1,13 +1,13 @@
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionalCheckFailed, runDynamo } from '#core/aws/dynamo-errors.ts';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { MessageNotFoundError } from '#core/aws/errors.ts';
+import { tableGroups } from '#core/aws/grouped/table-groups.ts';
 import { clearAttention } from '#core/aws/messages/attention/attention-marks.ts';
 import { itemKey, type MessageItem } from '#core/aws/messages/message-item.ts';
 import { UpdateExpressionBuilder } from '#core/aws/update-expression.ts';
 import { allowedPredecessors, type MessageStatus } from '#core/domain/messages/message-state.ts';
 
-// The primitives every message state change is built from: one conditional UpdateItem that moves
-// the status, appends to history and sets updatedAt together.
+// The primitives every message state change is built from: one conditional update that moves the
+// status, appends to history and sets updatedAt together (one statement of a grouped batch).
 
 export interface MessageTable {
   client: DynamoDBDocumentClient;
@@ -52,37 +52,29 @@ export async function transition(
   return conditionalUpdate(table, id, update, `transition to ${to}`);
 }
 
-/** Runs an update on MSG#<id>; a failed condition is 'stale' unless the message does not exist. */
+/**
+ * Runs an update on MSG#<id>; a failed condition is 'stale' unless the message does not exist. Goes
+ * with other writers' updates in one BatchExecuteStatement (grouped/table-groups.ts).
+ */
 export async function conditionalUpdate(
   table: MessageTable,
   id: string,
   update: UpdateExpressionBuilder,
   operation: string,
 ): Promise<TransitionResult> {
-  try {
-    await runDynamo(operation, () =>
-      table.client.send(
-        new UpdateCommand({
-          TableName: table.tableName,
-          Key: itemKey.message(id),
-          ...update.build(),
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      ),
-    );
-    return 'applied';
-  } catch (error) {
-    if (!isConditionalCheckFailed(error)) throw error;
-    if (error.Item === undefined) throw new MessageNotFoundError(id);
-    return 'stale';
-  }
+  const outcome = await tableGroups(table.client, table.tableName).update(
+    itemKey.message(id),
+    update,
+    operation,
+  );
+  if (outcome.applied) return 'applied';
+  if (outcome.item === undefined) throw new MessageNotFoundError(id);
+  return 'stale';
 }
 
+/** A strongly consistent read, grouped with other reads of the table into one BatchGetItem. */
 export async function getMessageItem(table: MessageTable, id: string): Promise<MessageItem | undefined> {
-  const { Item } = await runDynamo('get message', () =>
-    table.client.send(
-      new GetCommand({ TableName: table.tableName, Key: itemKey.message(id), ConsistentRead: true }),
-    ),
-  );
-  return Item as MessageItem | undefined;
+  return (await tableGroups(table.client, table.tableName).get(itemKey.message(id))) as
+    | MessageItem
+    | undefined;
 }

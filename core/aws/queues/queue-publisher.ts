@@ -9,9 +9,10 @@ import { QueuePublishError } from '#core/aws/errors.ts';
 import type { Lane } from '#core/aws/resources/resource-definitions.ts';
 import { type BackoffPolicy, sleepBackoff } from '#core/support/backoff.ts';
 
-// Puts send requests on the urgent or bulk queue. A batch is sent 10 entries per SendMessageBatch
-// (SQS's limit); entries SQS refuses for a passing reason are sent again, and whatever still fails
-// is reported by index in a QueuePublishError — a message is never dropped silently.
+// Puts send requests on the urgent or bulk queue of their account: the first account's pair, or the
+// pair ACCOUNT_QUEUES gives the account the body names. A batch is sent 10 entries per
+// SendMessageBatch (SQS's limit); entries SQS refuses for a passing reason are sent again, and
+// whatever still fails is reported by index in a QueuePublishError — a message is never dropped.
 
 export interface QueuePublisherOptions {
   /** Attempts per entry, the first included; default 4. */
@@ -19,6 +20,8 @@ export interface QueuePublisherOptions {
   /** SendMessageBatch calls in flight at once for a large batch; default 4. */
   concurrency?: number;
   backoff?: Pick<BackoffPolicy, 'baseMs' | 'capMs'>;
+  /** The queue pairs of accounts other than the first, by name (ACCOUNT_QUEUES). */
+  accountQueues?: Readonly<Record<string, Readonly<Record<Lane, string>>>>;
 }
 
 export interface PublishOptions {
@@ -38,6 +41,7 @@ export class QueuePublisher {
   private readonly maxAttempts: number;
   private readonly concurrency: number;
   private readonly backoff: BackoffPolicy;
+  private readonly accountQueues: Readonly<Record<string, Readonly<Record<Lane, string>>>>;
 
   constructor(
     private readonly sqs: SQSClient,
@@ -47,13 +51,21 @@ export class QueuePublisher {
     this.maxAttempts = options.maxAttempts ?? 4;
     this.concurrency = options.concurrency ?? 4;
     this.backoff = { ...(options.backoff ?? { baseMs: 50, capMs: 1_000 }), jitter: 'full' };
+    this.accountQueues = options.accountQueues ?? {};
+  }
+
+  /** The queue of `body`'s account (its `account` field) in `lane`. */
+  private urlOf(lane: Lane, body: object): string {
+    const account = (body as { account?: unknown }).account;
+    const pair = typeof account === 'string' ? this.accountQueues[account] : undefined;
+    return (pair ?? this.queueUrls)[lane];
   }
 
   /** Returns the SQS message id. SDK errors (after the SDK's own retries) propagate. */
   async publish(lane: Lane, body: object, options: PublishOptions = {}): Promise<string> {
     const { MessageId } = await this.sqs.send(
       new SendMessageCommand({
-        QueueUrl: this.queueUrls[lane],
+        QueueUrl: this.urlOf(lane, body),
         MessageBody: JSON.stringify(body),
         ...(options.groupId ? { MessageGroupId: options.groupId } : {}),
       }),
@@ -74,16 +86,22 @@ export class QueuePublisher {
   ): Promise<string[]> {
     const ids: string[] = new Array(bodies.length);
     const failures: { index: number; code: string; message: string }[] = [];
-    const chunks: number[][] = [];
-    for (let start = 0; start < bodies.length; start += SQS_BATCH_SIZE) {
-      chunks.push(
-        Array.from({ length: Math.min(SQS_BATCH_SIZE, bodies.length - start) }, (_, i) => start + i),
-      );
+    // Entries of one queue (one account) per SendMessageBatch, 10 at a time.
+    const byQueue = new Map<string, number[]>();
+    bodies.forEach((body, index) => {
+      const url = this.urlOf(lane, body);
+      byQueue.set(url, [...(byQueue.get(url) ?? []), index]);
+    });
+    const chunks: { url: string; indexes: number[] }[] = [];
+    for (const [url, indexes] of byQueue) {
+      for (let start = 0; start < indexes.length; start += SQS_BATCH_SIZE) {
+        chunks.push({ url, indexes: indexes.slice(start, start + SQS_BATCH_SIZE) });
+      }
     }
     let next = 0;
     const worker = async () => {
       for (let chunk = chunks[next++]; chunk !== undefined; chunk = chunks[next++]) {
-        const result = await this.sendChunk(lane, chunk, bodies, options.signal);
+        const result = await this.sendChunk(chunk.url, chunk.indexes, bodies, options.signal);
         for (const [index, id] of result.sent) ids[index] = id;
         failures.push(...result.failed);
       }
@@ -100,7 +118,7 @@ export class QueuePublisher {
   }
 
   private async sendChunk(
-    lane: Lane,
+    url: string,
     indexes: readonly number[],
     bodies: readonly object[],
     signal: AbortSignal | undefined,
@@ -125,7 +143,7 @@ export class QueuePublisher {
       let errors: BatchResultErrorEntry[];
       try {
         const response = await this.sqs.send(
-          new SendMessageBatchCommand({ QueueUrl: this.queueUrls[lane], Entries: entries }),
+          new SendMessageBatchCommand({ QueueUrl: url, Entries: entries }),
           signal ? { abortSignal: signal } : {},
         );
         for (const entry of response.Successful ?? []) sent.set(Number(entry.Id), entry.MessageId ?? '');

@@ -82,6 +82,10 @@ export const messageStatusChangedSchema = z
       .string()
       .nullable()
       .meta({ description: 'The batch the message belongs to, when sent in one.' }),
+    account: z.string().nullable().meta({
+      description:
+        'The account (provider login, an SMPP_ACCOUNTS entry) that sends the message: named by the caller or chosen by routing; null on records older than accounts and on queue messages rejected before one was chosen.',
+    }),
     parts: z.number().int().min(0).meta({ description: 'SMS parts the message was split into.' }),
     smscIds: z
       .array(z.string())

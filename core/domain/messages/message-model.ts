@@ -66,6 +66,12 @@ export interface MessageRecord {
   clientRef?: string;
   callbackUrl?: string;
   batchId?: string;
+  /**
+   * The account (SMPP_ACCOUNTS entry) that sends it, named by the caller or chosen by the routing
+   * rules. Absent only on records written before accounts existed, and on rejected queue messages
+   * that named no known account.
+   */
+  account?: string;
   status: MessageStatus;
   /** Every status the message went through, oldest first, the current one last. */
   history: StatusChange[];
@@ -108,6 +114,8 @@ export interface NewRecordInput {
   request: SendMessageRequest;
   prepared: PreparedMessage;
   batchId?: string;
+  /** The account chosen for it (core/domain/accounts/routing.ts); the API and the bind-service always give it. */
+  account?: string;
   now: Date;
 }
 
@@ -149,6 +157,7 @@ export function acceptedMessageRecord({
   request,
   prepared,
   batchId,
+  account,
   now,
 }: NewRecordInput): MessageRecord {
   return newAcceptedRecord(
@@ -171,6 +180,7 @@ export function acceptedMessageRecord({
       clientRef: request.clientRef,
       callbackUrl: request.callbackUrl,
       batchId,
+      account,
       requestedEncoding: request.encoding === 'auto' ? undefined : request.encoding,
     },
     now,

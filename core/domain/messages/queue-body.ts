@@ -26,6 +26,9 @@ export function queueBodyOf(record: MessageRecord): QueueMessageInput & { id: st
       : { validityMinutes: record.validityMinutes }),
     ...optional('clientRef', record.clientRef),
     ...optional('callbackUrl', record.callbackUrl),
+    // The account chosen when it was accepted: the bind-service sends under it without routing again,
+    // so a routing rule changed meanwhile cannot move a message to another login.
+    ...optional('account', record.account),
     id: record.id,
     ...optional('batchId', record.batchId),
     v: 1,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ACCOUNT_NAME, ACCOUNT_NAME_RULE } from '#core/domain/accounts/account-schema.ts';
 import type { EncodingChoice } from '#core/domain/encoding/index.ts';
 import { DomainError } from '#core/domain/errors.ts';
 import { isBatchId, isMessageId } from '#core/domain/messages/message-id.ts';
@@ -41,6 +42,12 @@ const KINDS_WITHOUT_TEXT: readonly MessageKind[] = ['hlr', 'ping'];
 
 const senderIdField = z.string().refine(isValidSenderId, {
   error: SENDER_ID_RULE,
+  params: { code: 'invalid_format' },
+});
+
+/** Which account sends it (an entry of SMPP_ACCOUNTS); whether one has that name is checked later. */
+const accountField = z.string().refine((value) => ACCOUNT_NAME.test(value), {
+  error: ACCOUNT_NAME_RULE,
   params: { code: 'invalid_format' },
 });
 
@@ -105,6 +112,7 @@ export function contentFields(defaultPriority: Priority) {
     validityMinutes: z.int().min(1).max(MAX_VALIDITY_MINUTES).optional(),
     clientRef: freeText().min(1).max(MAX_CLIENT_REF_LENGTH).optional(),
     callbackUrl: callbackUrlField.optional(),
+    account: accountField.optional(),
   };
 }
 

@@ -67,6 +67,12 @@ export const PROBLEMS = {
       },
     ],
   },
+  account_forbidden: {
+    status: 403,
+    title: 'Account not allowed for this caller',
+    detail: 'This caller may not send through the account "marketing"; nothing was stored.',
+    extensions: { account: 'marketing', accounts: ['marketing'] },
+  },
   not_found: { status: 404, title: 'Not found', detail: 'No message has this id.' },
   method_not_allowed: {
     status: 405,
@@ -107,6 +113,19 @@ export const PROBLEMS = {
         message: 'Idempotency-Key: has no attempts left; use a new key',
       },
     ],
+  },
+  unknown_account: {
+    status: 422,
+    title: 'Unknown account',
+    detail: 'The account "marketng" does not exist; known: "main", "marketing".',
+    errors: [
+      {
+        code: 'unknown_account',
+        path: ['account'],
+        message: 'account: no account is named "marketng" (known: "main", "marketing")',
+      },
+    ],
+    extensions: { account: 'marketng' },
   },
   all_entries_rejected: {
     status: 422,
@@ -157,6 +176,8 @@ export const ROUTE_PROBLEMS = {
     'unsupported_media_type',
     'idempotency_key_reused',
     'idempotency_key_exhausted',
+    'unknown_account',
+    'account_forbidden',
     'enqueue_failed',
   ],
   'GET /v1/messages/{id}': ['invalid_id', 'not_found'],
@@ -168,6 +189,8 @@ export const ROUTE_PROBLEMS = {
     'payload_too_large',
     'unsupported_media_type',
     'all_entries_rejected',
+    'unknown_account',
+    'account_forbidden',
     'enqueue_failed',
   ],
   'GET /v1/batches/{id}': ['invalid_id', 'not_found'],

@@ -47,6 +47,15 @@ export function callerOf(env: unknown): string {
   return cognitoId ? `${scope}#cognito:${cognitoId}` : scope;
 }
 
+/**
+ * The ARN of the IAM principal that signed the request, as API Gateway reports it with IAM auth
+ * (`identity.userArn`: an assumed role's session, or a user); undefined without one (local mode).
+ * Account permissions are checked against it (core/domain/accounts/permissions.ts).
+ */
+export function callerArnOf(env: unknown): string | undefined {
+  return text(field(field(field(env, 'requestContext'), 'identity'), 'userArn'));
+}
+
 /** `arn:<partition>:sts::<account>:assumed-role/<role>/<session>`, capturing everything but the session. */
 const ASSUMED_ROLE_SESSION = /^(arn:[^:]+:sts::[0-9]+:assumed-role\/[^/]+)\/.+$/;
 /** A role's unique id (AROA…) and its session name, as `identity.caller` gives them. */

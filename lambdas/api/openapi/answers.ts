@@ -49,6 +49,9 @@ export const messageViewSchema = z.object({
   clientRef: z.string().optional(),
   callbackUrl: z.string().optional(),
   batchId: z.string().optional(),
+  account: z.string().optional().meta({
+    description: 'the account that sends it (named, or chosen by routing); absent on older records',
+  }),
   smscIds: z.array(z.string()),
   error: z
     .object({ code: z.union([z.number(), z.string()]), name: z.string(), description: z.string() })

@@ -58,6 +58,8 @@ const FIELD_DESCRIPTIONS: Record<string, string> = {
   validityMinutes: 'how long the SMSC keeps trying (default 1440)',
   clientRef: 'your own reference, returned with the message and in events',
   callbackUrl: 'https URL that receives each status change, signed (HMAC)',
+  account:
+    'the provider login (SMPP_ACCOUNTS entry name) that sends it; default: by sender, destination prefix, else the first',
 };
 
 function describeFields(schema: JsonObject): JsonObject {

@@ -1,10 +1,11 @@
 import { Hono } from 'hono';
 import type { ApiDeps } from '../deps.ts';
+import { accountForbiddenProblem, unknownAccountProblem } from '../http/account-problems.ts';
 import { IDEMPOTENCY_HEADER } from '../http/idempotency.ts';
 import { KIB, readJsonBody } from '../http/json-body.ts';
 import { ApiProblem, serviceUnavailableProblem, validationProblem } from '../http/problem.ts';
 import { type ApiEnv, logFields } from '../http/request-log.ts';
-import { invalidIdProblem, notFoundProblem, problem } from '../http/respond.ts';
+import { callerArnOf, invalidIdProblem, notFoundProblem, problem } from '../http/respond.ts';
 import { acceptBatch } from '../use-cases/accept-batch.ts';
 import { readBatch } from '../use-cases/read-batch.ts';
 
@@ -34,7 +35,7 @@ export function batchRoutes(deps: ApiDeps): Hono<ApiEnv> {
       });
     }
     const body = await readJsonBody(c.req.raw, BATCH_BODY_LIMIT);
-    const result = await acceptBatch(deps, body);
+    const result = await acceptBatch(deps, body, callerArnOf(c.env));
     switch (result.outcome) {
       case 'accepted': {
         const { answer } = result;
@@ -48,6 +49,12 @@ export function batchRoutes(deps: ApiDeps): Hono<ApiEnv> {
       }
       case 'invalid':
         return problem(c, validationProblem(result.issues));
+      case 'unknown-account':
+        logFields(c, { account: result.account });
+        return problem(c, unknownAccountProblem(result.account, deps.accounts, callerArnOf(c.env)));
+      case 'account-forbidden':
+        logFields(c, { accounts: result.accounts });
+        return problem(c, accountForbiddenProblem(result.accounts));
       case 'all-rejected':
         logFields(c, { rejected: result.rejected.length });
         return problem(c, {

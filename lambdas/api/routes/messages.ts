@@ -1,10 +1,11 @@
 import { Hono } from 'hono';
 import type { ApiDeps } from '../deps.ts';
+import { accountForbiddenProblem, unknownAccountProblem } from '../http/account-problems.ts';
 import { readIdempotencyKey, scopedIdempotencyKey } from '../http/idempotency.ts';
 import { KIB, readJsonBody } from '../http/json-body.ts';
 import { antiLoopProblem, serviceUnavailableProblem, validationProblem } from '../http/problem.ts';
 import { type ApiEnv, logFields } from '../http/request-log.ts';
-import { callerOf, invalidIdProblem, notFoundProblem, problem } from '../http/respond.ts';
+import { callerArnOf, callerOf, invalidIdProblem, notFoundProblem, problem } from '../http/respond.ts';
 import { acceptMessage } from '../use-cases/accept-message.ts';
 import { readMessage } from '../use-cases/read-message.ts';
 
@@ -20,6 +21,7 @@ export function messageRoutes(deps: ApiDeps): Hono<ApiEnv> {
     const result = await acceptMessage(deps, {
       body,
       idempotencyKey: key === undefined ? undefined : scopedIdempotencyKey(callerOf(c.env), key),
+      caller: callerArnOf(c.env),
     });
     switch (result.outcome) {
       case 'accepted': {
@@ -31,6 +33,12 @@ export function messageRoutes(deps: ApiDeps): Hono<ApiEnv> {
       }
       case 'invalid':
         return problem(c, validationProblem(result.issues));
+      case 'unknown-account':
+        logFields(c, { account: result.account });
+        return problem(c, unknownAccountProblem(result.account, deps.accounts, callerArnOf(c.env)));
+      case 'account-forbidden':
+        logFields(c, { account: result.account });
+        return problem(c, accountForbiddenProblem([result.account]));
       case 'idempotency-conflict':
         return problem(c, {
           status: 422,

@@ -1,11 +1,20 @@
 import { QueuePublishError } from '#core/aws/errors.ts';
 import type { Lane } from '#core/aws/resources/resource-definitions.ts';
+import { mayUseAccount } from '#core/domain/accounts/permissions.ts';
+import { accountNames, chooseAccount } from '#core/domain/accounts/routing.ts';
 import { newBatchId, newMessageId } from '#core/domain/messages/message-id.ts';
 import { acceptedMessageRecord, type MessageRecord } from '#core/domain/messages/message-model.ts';
 import { queueBodyOf } from '#core/domain/messages/queue-body.ts';
 import type { ValidationIssue } from '#core/domain/requests/validation-issues.ts';
 import type { ApiDeps } from '../deps.ts';
-import { type BatchEntry, type BatchForm, type RejectedEntry, splitBatch } from './batch-entries.ts';
+import { prepareFor } from './accounts.ts';
+import {
+  type BatchEntry,
+  type BatchForm,
+  type EntryRoute,
+  type RejectedEntry,
+  splitBatch,
+} from './batch-entries.ts';
 import { guardEntries } from './guard-entries.ts';
 import { fieldLabel } from './issues.ts';
 import { ENQUEUE_FAILED, failUnqueuedMany } from './unqueued.ts';
@@ -33,6 +42,10 @@ export type AcceptBatchResult =
   | { outcome: 'accepted'; answer: BatchAnswer; timings: BatchTimings }
   /** The envelope or a field shared by every entry is wrong. */
   | { outcome: 'invalid'; issues: ValidationIssue[] }
+  /** The batch names an account this deployment lacks (the `to` form's shared field); nothing stored. */
+  | { outcome: 'unknown-account'; account: string }
+  /** Some entries would go through accounts the caller may not use: the whole batch; nothing stored. */
+  | { outcome: 'account-forbidden'; accounts: string[] }
   | { outcome: 'all-rejected'; rejected: RejectedEntry[] }
   /** Stored, but not one entry reached a queue: all marked failed; the caller should send again. */
   | { outcome: 'enqueue-failed'; batchId: string };
@@ -42,10 +55,25 @@ interface Stored {
   record: MessageRecord;
 }
 
-export async function acceptBatch(deps: ApiDeps, body: unknown): Promise<AcceptBatchResult> {
+export async function acceptBatch(
+  deps: ApiDeps,
+  body: unknown,
+  caller?: string | undefined,
+): Promise<AcceptBatchResult> {
   const lap = stopwatch();
-  const checked = splitBatch(body, deps.prepare);
+  const shared = sharedAccount(body);
+  if (shared !== undefined && !deps.accounts.some((account) => account.name === shared)) {
+    return { outcome: 'unknown-account', account: shared };
+  }
+  const checked = splitBatch(body, (request) => routeEntry(deps, request, caller));
   if (!checked.valid) return { outcome: 'invalid', issues: checked.issues };
+  // Before the anti-loop guard, which writes: a refused batch leaves nothing behind.
+  const forbidden = new Set(
+    checked.entries
+      .filter(({ account }) => !mayUseAccount(account, caller))
+      .map(({ account }) => account.name),
+  );
+  if (forbidden.size > 0) return { outcome: 'account-forbidden', accounts: [...forbidden].sort() };
   const guarded = await guardEntries(deps, checked.form, checked.entries);
   const split = {
     ...checked,
@@ -63,6 +91,7 @@ export async function acceptBatch(deps: ApiDeps, body: unknown): Promise<AcceptB
       request: entry.request,
       prepared: entry.prepared,
       batchId,
+      account: entry.account.name,
       now,
     }),
   }));
@@ -95,6 +124,26 @@ export async function acceptBatch(deps: ApiDeps, body: unknown): Promise<AcceptB
     answer: answer(batchId, stored.length - notQueued.length, rejected),
     timings,
   };
+}
+
+/** The `account` of the `{to: [...]}` form, shared by every entry, when it is a string. */
+function sharedAccount(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null || !('to' in body) || !('account' in body)) return undefined;
+  return typeof body.account === 'string' ? body.account : undefined;
+}
+
+function routeEntry(
+  deps: ApiDeps,
+  request: Parameters<typeof chooseAccount>[1],
+  caller: string | undefined,
+): EntryRoute {
+  const choice = chooseAccount(deps.accounts, request);
+  if (!choice.ok) {
+    // Only the names this caller may use, as in the unknown_account problem.
+    const known = accountNames(deps.accounts.filter((account) => mayUseAccount(account, caller)));
+    return { ok: false, unknown: choice.unknown, known };
+  }
+  return { ok: true, account: choice.account, prepare: prepareFor(deps, choice.account) };
 }
 
 /** Milliseconds since the previous call (or since it was made). */

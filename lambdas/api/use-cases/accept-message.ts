@@ -9,6 +9,7 @@ import { maskRecipient } from '#core/domain/requests/recipient.ts';
 import { type ValidationIssue, validate } from '#core/domain/requests/validation-issues.ts';
 import type { ApiDeps } from '../deps.ts';
 import { requestHash } from '../http/idempotency.ts';
+import { checkAccount } from './accounts.ts';
 import { domainIssue } from './issues.ts';
 import { failUnqueuedMany, wasNeverQueued } from './unqueued.ts';
 
@@ -36,12 +37,16 @@ export interface AcceptMessageInput {
   body: unknown;
   /** Already scoped to the caller (scopedIdempotencyKey). */
   idempotencyKey?: string | undefined;
+  /** The IAM principal that signed the request (callerArnOf); undefined when unauthenticated. */
+  caller?: string | undefined;
 }
 
 export type AcceptMessageResult =
   /** `maskedTo` is for the log line. */
   | { outcome: 'accepted'; answer: AcceptedAnswer; replayed: boolean; maskedTo?: string }
   | { outcome: 'invalid'; issues: ValidationIssue[] }
+  /** The message names no account of this deployment, or one the caller may not use; nothing stored. */
+  | { outcome: 'unknown-account' | 'account-forbidden'; account: string }
   | { outcome: 'idempotency-conflict' }
   /** Stored, then the enqueue failed: the record is now `failed`; the caller should send again. */
   | { outcome: 'enqueue-failed'; id: string; marked: boolean }
@@ -61,9 +66,11 @@ export async function acceptMessage(deps: ApiDeps, input: AcceptMessageInput): P
   const validated = validate(sendMessageSchema, input.body);
   if (!validated.success) return { outcome: 'invalid', issues: validated.issues };
   const request = validated.data;
+  const chosen = checkAccount(deps, request, input.caller);
+  if (!chosen.ok) return { outcome: chosen.outcome, account: chosen.account };
   let prepared: PreparedMessage;
   try {
-    prepared = prepareMessage(request, deps.prepare);
+    prepared = prepareMessage(request, chosen.prepare);
   } catch (error) {
     const issue = domainIssue(error);
     if (!issue) throw error;
@@ -72,7 +79,7 @@ export async function acceptMessage(deps: ApiDeps, input: AcceptMessageInput): P
 
   const now = deps.clock();
   const id = newMessageId(now.getTime());
-  const record = acceptedMessageRecord({ id, request, prepared, now });
+  const record = acceptedMessageRecord({ id, request, prepared, account: chosen.account.name, now });
   const answer: AcceptedAnswer = {
     id,
     status: 'accepted',

@@ -1,3 +1,4 @@
+import type { AccountPolicy } from '#core/domain/accounts/account.ts';
 import {
   type PreparedMessage,
   type PrepareOptions,
@@ -18,7 +19,14 @@ export interface BatchEntry {
   index: number;
   request: SendMessageRequest;
   prepared: PreparedMessage;
+  /** Named by the entry (or the batch) or chosen by the routing rules. */
+  account: AccountPolicy;
 }
+
+/** The account of one request and how to prepare for it, or the unknown name it gave. */
+export type EntryRoute =
+  | { ok: true; account: AccountPolicy; prepare: PrepareOptions }
+  | { ok: false; unknown: string; known: string };
 
 export interface RejectedEntry {
   index: number;
@@ -35,7 +43,7 @@ export type BatchForm = 'messages' | 'to';
 
 const entrySchema = sendMessageObject('bulk');
 
-export function splitBatch(body: unknown, options: PrepareOptions): SplitBatch {
+export function splitBatch(body: unknown, route: (request: SendMessageRequest) => EntryRoute): SplitBatch {
   const whole = validate(sendBatchSchema, body);
   const form = formOf(body);
   let requests: IndexedRequest[];
@@ -51,7 +59,7 @@ export function splitBatch(body: unknown, options: PrepareOptions): SplitBatch {
     if (!checked.valid) return checked;
     ({ requests, rejected } = checked);
   }
-  return prepareEntries(requests, rejected, form?.name ?? 'to', options);
+  return prepareEntries(requests, rejected, form?.name ?? 'to', route);
 }
 
 interface IndexedRequest {
@@ -131,12 +139,25 @@ function prepareEntries(
   requests: IndexedRequest[],
   rejected: RejectedEntry[],
   form: BatchForm,
-  options: PrepareOptions,
+  route: (request: SendMessageRequest) => EntryRoute,
 ): SplitBatch {
   const entries: BatchEntry[] = [];
   for (const { index, request } of requests) {
+    const routed = route(request);
+    if (!routed.ok) {
+      // Only the `messages` form gets here: a batch-wide unknown account is refused before (accept-batch.ts).
+      const path = [form, index, 'account'];
+      const message = `${fieldLabel(path)}: no account is named "${routed.unknown}" (known: ${routed.known})`;
+      rejected.push({ index, error: { code: 'unknown_account', path, message } });
+      continue;
+    }
     try {
-      entries.push({ index, request, prepared: prepareMessage(request, options) });
+      entries.push({
+        index,
+        request,
+        account: routed.account,
+        prepared: prepareMessage(request, routed.prepare),
+      });
     } catch (error) {
       const issue = domainIssue(error);
       if (!issue) throw error;

@@ -28,6 +28,7 @@ export type MessageView = Pick<
       | 'clientRef'
       | 'callbackUrl'
       | 'batchId'
+      | 'account'
     >
   > & {
     // What the SMSC reports is always present in the answer, null until known, so a client sees one
@@ -75,6 +76,7 @@ export function messageView(record: MessageRecord): MessageView {
     ...optional('clientRef', record.clientRef),
     ...optional('callbackUrl', record.callbackUrl),
     ...optional('batchId', record.batchId),
+    ...optional('account', record.account),
     smscIds: record.smscIds,
     error: record.error ?? null,
     cost: record.cost ?? null,

@@ -80,7 +80,7 @@ describe('smsc-sender commands on the local stack', () => {
     // Act
     const list = cli(['--json', 'dlq', 'list']);
     await within(list.exited, 20_000, 'dlq list');
-    const redrive = cli(['dlq', 'redrive', 'stack-urgent-dlq']);
+    const redrive = cli(['dlq', 'redrive', `${fixture.prefix}-urgent-dlq`]);
     const redriveCode = await within(redrive.exited, 20_000, 'dlq redrive');
     let delivered = false;
     await eventually(
@@ -95,16 +95,18 @@ describe('smsc-sender commands on the local stack', () => {
     // Assess
     const queues = JSON.parse(list.stdout) as DlqRow[];
     expect(queues.map((queue) => queue.name).sort()).toEqual([
-      'stack-bulk-dlq',
-      'stack-callbacks-dlq',
-      'stack-urgent-dlq',
+      `${fixture.prefix}-bulk-dlq`,
+      `${fixture.prefix}-callbacks-dlq`,
+      `${fixture.prefix}-urgent-dlq`,
     ]);
-    expect(queues.find((queue) => queue.name === 'stack-urgent-dlq')).toMatchObject({
+    expect(queues.find((queue) => queue.name === `${fixture.prefix}-urgent-dlq`)).toMatchObject({
       messages: 1,
-      sources: [{ name: 'stack-urgent' }],
+      sources: [{ name: `${fixture.prefix}-urgent` }],
     });
     expect(redriveCode).toBe(0);
-    expect(redrive.stdout).toContain('moved 1 message from stack-urgent-dlq to stack-urgent');
+    expect(redrive.stdout).toContain(
+      `moved 1 message from ${fixture.prefix}-urgent-dlq to ${fixture.prefix}-urgent`,
+    );
     expect(await fixture.queueDepth(fixture.stack.queues.urgentDlq)).toBe(0);
     expect(delivered).toBe(true);
   });

@@ -2,18 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { BindServiceConfigError, describeConfig, loadConfig } from '#bind-service/config.ts';
 import { parseSmppSecret } from '#bind-service/login/secrets.ts';
 import { errorThrownBy } from '#test/helpers/errors.ts';
+import { RESOURCES_ENV } from './resources-env.ts';
 
 const BASE = {
   SMPP_HOST: 'smpp.smscentre.com',
   SMPP_SYSTEM_ID: 'acme',
   SMPP_PASSWORD: 'p4ss-word',
-  MESSAGES_TABLE: 'sms-messages',
-  INBOUND_TABLE: 'sms-inbound',
-  URGENT_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/sms-urgent',
-  BULK_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/sms-bulk',
-  URGENT_DLQ_URL: 'https://sqs.eu-west-1.amazonaws.com/1/sms-urgent-dlq',
-  BULK_DLQ_URL: 'https://sqs.eu-west-1.amazonaws.com/1/sms-bulk-dlq',
-  AWS_REGION: 'eu-west-1',
+  ...RESOURCES_ENV,
 };
 
 function configError(env: Record<string, string | undefined>): BindServiceConfigError {
@@ -25,7 +20,7 @@ describe('loadConfig', () => {
     // Act
     const config = loadConfig(BASE);
     // Assess
-    expect(config.smpp).toMatchObject({
+    expect(config.accounts[0].smpp).toMatchObject({
       hosts: [{ host: 'smpp.smscentre.com', port: 3700 }],
       credentials: { kind: 'inline', systemId: 'acme', password: 'p4ss-word' },
       flags: { iso: false, single: false },
@@ -64,14 +59,14 @@ describe('loadConfig', () => {
       SMPP_SOURCE_ADDR_NPI: '0',
     });
     // Assess
-    expect(config.smpp.sourceAddress).toEqual({ autodetect: false, ton: 0, npi: 0 });
+    expect(config.accounts[0].smpp.sourceAddress).toEqual({ autodetect: false, ton: 0, npi: 0 });
   });
 
   it('when TLS is on and a backup host is given, then both hosts use the TLS port', () => {
     // Act
     const config = loadConfig({ ...BASE, SMPP_TLS: 'true', SMPP_BACKUP_HOST: 'smpp2.smscentre.com' });
     // Assess
-    expect(config.smpp.hosts).toEqual([
+    expect(config.accounts[0].smpp.hosts).toEqual([
       { host: 'smpp.smscentre.com', port: 3443 },
       { host: 'smpp2.smscentre.com', port: 3443 },
     ]);
@@ -98,7 +93,9 @@ describe('loadConfig', () => {
     const error = configError({ ...BASE, SMPP_BINDS: '2', SMPP_SYSTEM_TYPE: 'ISO' });
     // Assess
     expect(error.variables).toEqual(['SMPP_BINDS']);
-    expect(loadConfig({ ...BASE, SMPP_BINDS: '2', SMPP_SYSTEM_TYPE: 'MCON3,ISO' }).smpp.binds).toBe(2);
+    expect(
+      loadConfig({ ...BASE, SMPP_BINDS: '2', SMPP_SYSTEM_TYPE: 'MCON3,ISO' }).accounts[0].smpp.binds,
+    ).toBe(2);
   });
 
   it('when the ISO flag is set, then messages are prepared for ISO-8859-1', () => {
@@ -106,7 +103,7 @@ describe('loadConfig', () => {
     const config = loadConfig({ ...BASE, SMPP_SYSTEM_TYPE: 'iso,SINGLE' });
     // Assess
     expect(config.prepare.isoMode).toBe(true);
-    expect(config.smpp.flags).toEqual({ iso: true, single: true });
+    expect(config.accounts[0].smpp.flags).toEqual({ iso: true, single: true });
   });
 
   it('when both a secret and inline credentials are given, then it is refused', () => {
@@ -125,7 +122,7 @@ describe('loadConfig', () => {
       SMPP_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:1:secret:s',
     });
     // Assess
-    expect(config.smpp.credentials).toEqual({
+    expect(config.accounts[0].smpp.credentials).toEqual({
       kind: 'secret',
       secretArn: 'arn:aws:secretsmanager:eu-west-1:1:secret:s',
     });
@@ -148,7 +145,7 @@ describe('loadConfig', () => {
     const config = loadConfig({ ...BASE, SMPP_MESSAGE_ID_BASE: 'hex' });
     const error = configError({ ...BASE, SMPP_MESSAGE_ID_BASE: 'auto' });
     // Assess
-    expect(config.smpp.messageIdBase).toBe('hex');
+    expect(config.accounts[0].smpp.messageIdBase).toBe('hex');
     expect(error.variables).toEqual(['SMPP_MESSAGE_ID_BASE']);
   });
 
@@ -166,9 +163,9 @@ describe('SMPP_SYSTEM_TYPE', () => {
     // Act
     const config = loadConfig({ ...BASE, SMPP_SYSTEM_TYPE: ' mcon2 , Iso ,single' });
     // Assess
-    expect(config.smpp.flags).toEqual({ mcon: 2, iso: true, single: true });
-    expect(config.smpp.systemType).toBe(' mcon2 , Iso ,single');
-    expect(loadConfig(BASE).smpp.flags).toEqual({ iso: false, single: false });
+    expect(config.accounts[0].smpp.flags).toEqual({ mcon: 2, iso: true, single: true });
+    expect(config.accounts[0].smpp.systemType).toBe(' mcon2 , Iso ,single');
+    expect(loadConfig(BASE).accounts[0].smpp.flags).toEqual({ iso: false, single: false });
   });
 
   it.each(['SINLGE', 'MCON0', 'MCON10', 'ISO,ISO'])(

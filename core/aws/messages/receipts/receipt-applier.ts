@@ -1,6 +1,7 @@
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailed, runDynamo } from '#core/aws/dynamo-errors.ts';
 import { RepositoryUnavailableError } from '#core/aws/errors.ts';
+import { tableGroups } from '#core/aws/grouped/table-groups.ts';
 import { orphanAttention } from '#core/aws/messages/attention/attention-marks.ts';
 import { itemKey, type SmscLookupItem } from '#core/aws/messages/message-item.ts';
 import type { MessageTable, TransitionResult } from '#core/aws/messages/message-writes.ts';
@@ -96,13 +97,10 @@ export class ReceiptApplier {
     return pending.length;
   }
 
+  /** Strongly consistent, grouped with other reads into one BatchGetItem. */
   private async lookup(smscId: string): Promise<SmscLookupItem | undefined> {
-    const { Item } = await runDynamo('look up SMSC id', () =>
-      this.table.client.send(
-        new GetCommand({ TableName: this.table.tableName, Key: itemKey.smsc(smscId), ConsistentRead: true }),
-      ),
-    );
-    return Item as SmscLookupItem | undefined;
+    const item = await tableGroups(this.table.client, this.table.tableName).get(itemKey.smsc(smscId));
+    return item as SmscLookupItem | undefined;
   }
 
   /** False when the SMSC id got its message meanwhile (the condition failed). */

@@ -39,7 +39,8 @@ export interface RigOptions {
   simulator?: Partial<SimulatorOptions>;
   /** Simulator account rate (msg/s); 0 = unlimited. */
   simulatorRate?: number;
-  env?: Record<string, string>;
+  /** Overrides of the service's environment; a function gets the simulator's port. */
+  env?: Record<string, string> | ((simulatorPort: number) => Record<string, string>);
   deps?: BindServiceDeps;
   /** false: start the service without waiting for its bind. */
   waitForBind?: boolean;
@@ -110,7 +111,8 @@ export async function startRig(aws: LocalAws, defer: (fn: Cleanup) => void, opti
   await simulator.listen(0);
   defer(() => simulator.close());
   await options.beforeStart?.({ tables, queues });
-  const config = loadConfig({ ...serviceEnv(aws, tables, queues, simulator.port), ...options.env });
+  const env = typeof options.env === 'function' ? options.env(simulator.port) : options.env;
+  const config = loadConfig({ ...serviceEnv(aws, tables, queues, simulator.port), ...env });
   const logs: Record<string, unknown>[] = [];
   const log = bindServiceLogger('debug', (line) => logs.push(JSON.parse(line)));
   const service = await startBindService(config, { log, session: FAST_SESSION, ...options.deps });

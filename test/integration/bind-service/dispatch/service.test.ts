@@ -179,7 +179,7 @@ describe('bind-service lifecycle: stop, health, lease, credentials (DynamoDB Loc
     // Assess
     expect(rig.simulator.boundSessions(ACCOUNT.systemId)).toHaveLength(1);
     await waitForRecord(rig, id, statusIs('delivered'));
-    expect(rig.config.smpp.windowSize).toBe(300);
+    expect(rig.config.accounts[0].smpp.windowSize).toBe(300);
     expect(JSON.stringify(rig.logs)).not.toContain(ACCOUNT.password);
   });
 

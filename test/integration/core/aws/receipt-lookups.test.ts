@@ -1,52 +1,40 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MessageRepository } from '#core/aws/messages/message-repository.ts';
+import { describe, expect, it } from 'vitest';
 import type { MessageTable } from '#core/aws/messages/message-writes.ts';
 import { commitSubmitted } from '#core/aws/messages/submitted-writes.ts';
 import type { MessageRecord } from '#core/domain/messages/message-model.ts';
 import { useLocalAws } from '#test/helpers/local-aws.ts';
-import { type CountingClient, countingClient } from './counting-client.ts';
-import { messageRecord, receipt, smscId, steppingClock, undelivered } from './factories.ts';
+import { useCountingRepository } from './counting-client.ts';
+import { messageRecord, receipt, smscId, undelivered } from './factories.ts';
 
 // The SMSC# lookup item carries what a receipt needs (message id, channel, number of SMSC ids), so a
-// receipt for a single-id message is one GetItem and one conditional UpdateItem; and markSubmitted
+// receipt for a single-id message is one read and one conditional update (each a grouped call:
+// BatchGetItem, BatchExecuteStatement, carrying one item when alone); and markSubmitted
 // reads its lookups back only when a receipt had been parked on them.
 
 describe('MessageRepository: SMSC-id lookups and the cheap receipt path (DynamoDB Local)', () => {
   const aws = useLocalAws({ dynamo: true });
-  let counting: CountingClient;
-  let table: string;
-  let repository: MessageRepository;
-
-  beforeAll(() => {
-    counting = countingClient(aws.dynamoEndpoint, aws.region);
-  });
-  afterAll(() => counting.destroy());
-
-  beforeEach(async () => {
-    table = (await aws.freshTables()).messages;
-    repository = new MessageRepository(counting.document, table, { clock: steppingClock().now });
-  });
+  const rig = useCountingRepository(aws);
 
   async function claimed(overrides: Partial<MessageRecord> = {}): Promise<MessageRecord> {
     const record = messageRecord(overrides);
-    await repository.createAccepted(record);
-    await repository.claimForSubmit(record.id);
+    await rig.repository.createAccepted(record);
+    await rig.repository.claimForSubmit(record.id);
     return record;
   }
 
   const lookupItem = async (id: string) =>
     (
       await aws.document.send(
-        new GetCommand({ TableName: table, Key: { pk: `SMSC#${id}` }, ConsistentRead: true }),
+        new GetCommand({ TableName: rig.table, Key: { pk: `SMSC#${id}` }, ConsistentRead: true }),
       )
     ).Item;
-  const statuses = async (id: string) => (await repository.get(id))?.history.map((h) => h.status);
-  /** Changes the stored kind behind the repository's back: only a read of the message would see it. */
+  const statuses = async (id: string) => (await rig.repository.get(id))?.history.map((h) => h.status);
+  /** Changes the stored kind behind the rig.repository's back: only a read of the message would see it. */
   const setStoredKind = (id: string, kind: string) =>
     aws.document.send(
       new UpdateCommand({
-        TableName: table,
+        TableName: rig.table,
         Key: { pk: `MSG#${id}` },
         UpdateExpression: 'SET #kind = :kind',
         ExpressionAttributeNames: { '#kind': 'kind' },
@@ -59,19 +47,19 @@ describe('MessageRepository: SMSC-id lookups and the cheap receipt path (DynamoD
     const record = messageRecord();
     const id = smscId();
     // Act
-    const calls = await counting.during(async () => {
-      await repository.createAccepted(record);
-      await repository.claimForSubmit(record.id);
-      await repository.markSubmitted(record.id, [id], { kind: 'sms' });
-      await repository.applyReceipt(receipt(id));
+    const calls = await rig.counting.during(async () => {
+      await rig.repository.createAccepted(record);
+      await rig.repository.claimForSubmit(record.id);
+      await rig.repository.markSubmitted(record.id, [id], { kind: 'sms' });
+      await rig.repository.applyReceipt(receipt(id));
     });
     // Assess
     expect(calls).toEqual([
       'PutItemCommand',
-      'UpdateItemCommand',
+      'BatchExecuteStatementCommand',
       'TransactWriteItemsCommand',
-      'GetItemCommand',
-      'UpdateItemCommand',
+      'BatchGetItemCommand',
+      'BatchExecuteStatementCommand',
     ]);
     expect(await statuses(record.id)).toEqual(['accepted', 'submitting', 'submitted', 'delivered']);
   });
@@ -81,7 +69,7 @@ describe('MessageRepository: SMSC-id lookups and the cheap receipt path (DynamoD
     const record = await claimed({ kind: 'mail', to: 'user@example.com', subject: 'Hi' });
     const id = smscId();
     // Act
-    const result = await repository.markSubmitted(record.id, [id], { kind: 'mail' });
+    const result = await rig.repository.markSubmitted(record.id, [id], { kind: 'mail' });
     // Assess
     expect(result).toEqual({ result: 'applied', reconciledReceipts: 0 });
     expect(await lookupItem(id)).toMatchObject({ messageId: record.id, channel: 'mail', smscIdCount: 1 });
@@ -91,13 +79,13 @@ describe('MessageRepository: SMSC-id lookups and the cheap receipt path (DynamoD
     // Prepare: recorded as an SMS, then the stored kind changed to mail, which only a read would notice.
     const record = await claimed();
     const id = smscId();
-    await repository.markSubmitted(record.id, [id], { kind: 'sms' });
+    await rig.repository.markSubmitted(record.id, [id], { kind: 'sms' });
     await setStoredKind(record.id, 'mail');
     // Act
-    const result = await repository.applyReceipt(undelivered(id, 1, { cost: '0.5' }));
+    const result = await rig.repository.applyReceipt(undelivered(id, 1, { cost: '0.5' }));
     // Assess
     expect(result).toBe('applied');
-    expect(await repository.get(record.id)).toMatchObject({
+    expect(await rig.repository.get(record.id)).toMatchObject({
       status: 'undelivered',
       cost: '0.5',
       error: { code: 1, name: 'The subscriber does not exist' },
@@ -108,16 +96,19 @@ describe('MessageRepository: SMSC-id lookups and the cheap receipt path (DynamoD
     // Prepare: the same set-up, but a lookup of the old shape (message id only).
     const record = await claimed();
     const id = smscId();
-    await repository.markSubmitted(record.id, [id], { kind: 'sms' });
+    await rig.repository.markSubmitted(record.id, [id], { kind: 'sms' });
     await aws.document.send(
-      new PutCommand({ TableName: table, Item: { pk: `SMSC#${id}`, messageId: record.id, expiresAt: 1 } }),
+      new PutCommand({
+        TableName: rig.table,
+        Item: { pk: `SMSC#${id}`, messageId: record.id, expiresAt: 1 },
+      }),
     );
     await setStoredKind(record.id, 'mail');
     // Act
-    const result = await repository.applyReceipt(undelivered(id, 1));
+    const result = await rig.repository.applyReceipt(undelivered(id, 1));
     // Assess: the e-mail table's meaning of 1, so the message was read.
     expect(result).toBe('applied');
-    const stored = await repository.get(record.id);
+    const stored = await rig.repository.get(record.id);
     expect(stored?.status).toBe('undelivered');
     expect(stored?.error?.name).not.toBe('The subscriber does not exist');
   });
@@ -126,15 +117,15 @@ describe('MessageRepository: SMSC-id lookups and the cheap receipt path (DynamoD
     // Prepare
     const record = await claimed({ kind: 'viber' });
     const id = smscId();
-    await repository.markSubmitted(record.id, [id], { kind: 'viber' });
-    await repository.applyReceipt(receipt(id));
+    await rig.repository.markSubmitted(record.id, [id], { kind: 'viber' });
+    await rig.repository.applyReceipt(receipt(id));
     // Act
-    const again = await repository.applyReceipt(receipt(id));
-    const read = await repository.applyReceipt(receipt(id, { read: true }));
-    const enroute = await repository.applyReceipt(receipt(id, { stat: 'ENROUTE', outcome: 'enroute' }));
+    const again = await rig.repository.applyReceipt(receipt(id));
+    const read = await rig.repository.applyReceipt(receipt(id, { read: true }));
+    const enroute = await rig.repository.applyReceipt(receipt(id, { stat: 'ENROUTE', outcome: 'enroute' }));
     // Assess
     expect([again, read, enroute]).toEqual(['stale', 'applied', 'stale']);
-    expect(await repository.get(record.id)).toMatchObject({ status: 'delivered', read: true });
+    expect(await rig.repository.get(record.id)).toMatchObject({ status: 'delivered', read: true });
     expect(await statuses(record.id)).toEqual(['accepted', 'submitting', 'submitted', 'delivered']);
   });
 
@@ -142,33 +133,33 @@ describe('MessageRepository: SMSC-id lookups and the cheap receipt path (DynamoD
     // Prepare
     const record = await claimed({ parts: 2 });
     const ids = [smscId(), smscId()];
-    await repository.markSubmitted(record.id, ids, { kind: 'sms' });
+    await rig.repository.markSubmitted(record.id, ids, { kind: 'sms' });
     await aws.document.send(
       new UpdateCommand({
-        TableName: table,
+        TableName: rig.table,
         Key: { pk: `SMSC#${ids[0]}` },
         UpdateExpression: 'SET smscIdCount = :one',
         ExpressionAttributeValues: { ':one': 1 },
       }),
     );
     // Act
-    const result = await repository.applyReceipt(receipt(ids[0] ?? ''));
+    const result = await rig.repository.applyReceipt(receipt(ids[0] ?? ''));
     // Assess: the second part has not reported, so the message is not delivered yet.
     expect(result).toBe('applied');
-    expect((await repository.get(record.id))?.status).toBe('submitted');
+    expect((await rig.repository.get(record.id))?.status).toBe('submitted');
   });
 
   it('when a receipt was parked before markSubmitted, then markSubmitted still reconciles it and clears it', async () => {
     // Prepare
     const record = await claimed();
     const id = smscId();
-    const early = await repository.applyReceipt(receipt(id, { cost: '2.00' }));
+    const early = await rig.repository.applyReceipt(receipt(id, { cost: '2.00' }));
     // Act
-    const submitted = await repository.markSubmitted(record.id, [id], { kind: 'sms' });
+    const submitted = await rig.repository.markSubmitted(record.id, [id], { kind: 'sms' });
     // Assess
     expect(early).toBe('orphan-stored');
     expect(submitted).toEqual({ result: 'applied', reconciledReceipts: 1 });
-    expect(await repository.get(record.id)).toMatchObject({ status: 'delivered', cost: '2.00' });
+    expect(await rig.repository.get(record.id)).toMatchObject({ status: 'delivered', cost: '2.00' });
     const lookup = await lookupItem(id);
     expect(lookup).toMatchObject({ messageId: record.id, channel: 'sms', smscIdCount: 1 });
     expect(lookup?.pendingReceipts).toBeUndefined();
@@ -183,8 +174,8 @@ describe('MessageRepository: SMSC-id lookups and the cheap receipt path (DynamoD
     await Promise.all(
       rounds.map(({ record, id }) =>
         Promise.all([
-          repository.applyReceipt(receipt(id)),
-          repository.markSubmitted(record.id, [id], { kind: 'sms' }),
+          rig.repository.applyReceipt(receipt(id)),
+          rig.repository.markSubmitted(record.id, [id], { kind: 'sms' }),
         ]),
       ),
     );
@@ -198,7 +189,7 @@ describe('MessageRepository: SMSC-id lookups and the cheap receipt path (DynamoD
   describe('a crash between the submitted transaction and the reconciliation', () => {
     /** What the process did before it died: the transaction alone, lookups written over a parked receipt. */
     async function committedThenCrashed(record: MessageRecord, id: string): Promise<void> {
-      const messages: MessageTable = { client: aws.document, tableName: table, now: () => new Date() };
+      const messages: MessageTable = { client: aws.document, tableName: rig.table, now: () => new Date() };
       await commitSubmitted(messages, { messageId: record.id, smscIds: [id], channel: 'sms', expiresAt: 1 });
     }
 
@@ -206,11 +197,11 @@ describe('MessageRepository: SMSC-id lookups and the cheap receipt path (DynamoD
       // Prepare
       const record = await claimed();
       const id = smscId();
-      await repository.applyReceipt(receipt(id));
+      await rig.repository.applyReceipt(receipt(id));
       await committedThenCrashed(record, id);
-      const afterCrash = await repository.get(record.id);
+      const afterCrash = await rig.repository.get(record.id);
       // Act
-      const again = await repository.markSubmitted(record.id, [id], { kind: 'sms' });
+      const again = await rig.repository.markSubmitted(record.id, [id], { kind: 'sms' });
       // Assess
       expect(afterCrash?.status).toBe('submitted');
       expect(again).toEqual({ result: 'stale', reconciledReceipts: 1 });
@@ -222,13 +213,13 @@ describe('MessageRepository: SMSC-id lookups and the cheap receipt path (DynamoD
       // Prepare
       const record = await claimed({ kind: 'viber' });
       const id = smscId();
-      await repository.applyReceipt(receipt(id, { cost: '1.10' }));
+      await rig.repository.applyReceipt(receipt(id, { cost: '1.10' }));
       await committedThenCrashed(record, id);
       // Act
-      const followUp = await repository.applyReceipt(receipt(id, { read: true }));
+      const followUp = await rig.repository.applyReceipt(receipt(id, { read: true }));
       // Assess
       expect(followUp).toBe('applied');
-      expect(await repository.get(record.id)).toMatchObject({
+      expect(await rig.repository.get(record.id)).toMatchObject({
         status: 'delivered',
         cost: '1.10',
         read: true,
@@ -243,18 +234,23 @@ describe('MessageRepository: SMSC-id lookups and the cheap receipt path (DynamoD
       const record = await claimed();
       const id = smscId();
       // Act
-      const marked = await repository.markUnknown(record.id, 'submitted state not written in time', [id], {
-        kind: 'sms',
-      });
-      const applied = await repository.applyReceipt(receipt(id, { cost: '0.80' }));
+      const marked = await rig.repository.markUnknown(
+        record.id,
+        'submitted state not written in time',
+        [id],
+        {
+          kind: 'sms',
+        },
+      );
+      const applied = await rig.repository.applyReceipt(receipt(id, { cost: '0.80' }));
       // Assess
       expect([marked, applied]).toEqual(['applied', 'applied']);
-      expect(await repository.get(record.id)).toMatchObject({
+      expect(await rig.repository.get(record.id)).toMatchObject({
         status: 'delivered',
         cost: '0.80',
         smscIds: [id],
       });
-      expect((await repository.get(record.id))?.error).toBeUndefined();
+      expect((await rig.repository.get(record.id))?.error).toBeUndefined();
       expect(await statuses(record.id)).toEqual(['accepted', 'submitting', 'unknown', 'delivered']);
     });
 
@@ -262,11 +258,16 @@ describe('MessageRepository: SMSC-id lookups and the cheap receipt path (DynamoD
       // Prepare
       const record = await claimed();
       const id = smscId();
-      await repository.applyReceipt(undelivered(id, 6));
+      await rig.repository.applyReceipt(undelivered(id, 6));
       // Act
-      await repository.markUnknown(record.id, 'submitted state not written in time', [id], { kind: 'sms' });
+      await rig.repository.markUnknown(record.id, 'submitted state not written in time', [id], {
+        kind: 'sms',
+      });
       // Assess
-      expect(await repository.get(record.id)).toMatchObject({ status: 'undelivered', error: { code: 6 } });
+      expect(await rig.repository.get(record.id)).toMatchObject({
+        status: 'undelivered',
+        error: { code: 6 },
+      });
       expect((await lookupItem(id))?.pendingReceipts).toBeUndefined();
     });
 
@@ -274,14 +275,16 @@ describe('MessageRepository: SMSC-id lookups and the cheap receipt path (DynamoD
       // Prepare
       const record = await claimed({ parts: 2 });
       const ids = [smscId(), smscId()];
-      await repository.markUnknown(record.id, 'submitted state not written in time', ids, { kind: 'sms' });
+      await rig.repository.markUnknown(record.id, 'submitted state not written in time', ids, {
+        kind: 'sms',
+      });
       // Act
-      const first = await repository.applyReceipt(receipt(ids[0] ?? '', { cost: '1' }));
-      const afterFirst = (await repository.get(record.id))?.status;
-      const second = await repository.applyReceipt(receipt(ids[1] ?? '', { cost: '2' }));
+      const first = await rig.repository.applyReceipt(receipt(ids[0] ?? '', { cost: '1' }));
+      const afterFirst = (await rig.repository.get(record.id))?.status;
+      const second = await rig.repository.applyReceipt(receipt(ids[1] ?? '', { cost: '2' }));
       // Assess
       expect([first, second, afterFirst]).toEqual(['applied', 'applied', 'unknown']);
-      expect(await repository.get(record.id)).toMatchObject({ status: 'delivered', cost: '3' });
+      expect(await rig.repository.get(record.id)).toMatchObject({ status: 'delivered', cost: '3' });
       expect(await statuses(record.id)).toEqual(['accepted', 'submitting', 'unknown', 'delivered']);
     });
 
@@ -289,12 +292,12 @@ describe('MessageRepository: SMSC-id lookups and the cheap receipt path (DynamoD
       // Prepare
       const record = await claimed();
       const id = smscId();
-      await repository.markSubmitted(record.id, [id], { kind: 'sms' });
+      await rig.repository.markSubmitted(record.id, [id], { kind: 'sms' });
       // Act
-      const marked = await repository.markUnknown(record.id, 'late give-up', [id], { kind: 'sms' });
+      const marked = await rig.repository.markUnknown(record.id, 'late give-up', [id], { kind: 'sms' });
       // Assess
       expect(marked).toBe('stale');
-      expect((await repository.get(record.id))?.status).toBe('submitted');
+      expect((await rig.repository.get(record.id))?.status).toBe('submitted');
     });
 
     it('when no SMSC id is given, then no lookup exists and a receipt can only be parked', async () => {
@@ -302,11 +305,11 @@ describe('MessageRepository: SMSC-id lookups and the cheap receipt path (DynamoD
       const record = await claimed();
       const id = smscId();
       // Act
-      await repository.markUnknown(record.id, 'no answer');
-      const result = await repository.applyReceipt(receipt(id));
+      await rig.repository.markUnknown(record.id, 'no answer');
+      const result = await rig.repository.applyReceipt(receipt(id));
       // Assess
       expect(result).toBe('orphan-stored');
-      expect((await repository.get(record.id))?.status).toBe('unknown');
+      expect((await rig.repository.get(record.id))?.status).toBe('unknown');
     });
   });
 });

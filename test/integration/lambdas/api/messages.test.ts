@@ -32,6 +32,7 @@ describe('API /v1/messages (Node server, DynamoDB Local, fauxqs)', () => {
         status: 'accepted',
         kind: 'sms',
         clientRef: 'order-1',
+        account: 'default',
       }),
     ]);
     expect(await harness.drain(api.queues.urgent)).toEqual([
@@ -44,6 +45,7 @@ describe('API /v1/messages (Node server, DynamoDB Local, fauxqs)', () => {
         priority: 'urgent',
         encoding: 'auto',
         clientRef: 'order-1',
+        account: 'default',
       },
     ]);
     expect(await harness.drain(api.queues.bulk)).toEqual([]);
@@ -173,6 +175,7 @@ describe('API /v1/messages (Node server, DynamoDB Local, fauxqs)', () => {
       parts: 1,
       validityMinutes: 60,
       clientRef: 'c-7',
+      account: 'default',
       smscIds: [],
       error: null,
       cost: null,

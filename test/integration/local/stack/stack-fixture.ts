@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { createDynamoDbClients, createSqsClient, type DynamoDbClients } from '#core/aws/clients.ts';
 import { isFinal, type MessageStatus } from '#core/domain/messages/message-state.ts';
 import { type MemoryEventSink, memoryEventSink } from '#lambdas/status-stream/event-publishers.ts';
@@ -36,6 +37,8 @@ export interface MessageBody {
 }
 
 export interface StackFixture {
+  /** Name prefix of the stack's tables and queues (the shared DynamoDB Local holds other files' too). */
+  readonly prefix: string;
   readonly stack: LocalStack;
   readonly sim: SmscSimulator;
   readonly events: MemoryEventSink;
@@ -61,12 +64,15 @@ export function useLocalStack(options: StackFixtureOptions = {}): StackFixture {
   let sqs: SQSClient | undefined;
   const events = memoryEventSink();
   const logs: string[] = [];
+  const prefix = `stack${randomUUID().slice(0, 8)}`;
 
   beforeAll(async () => {
     stack = await startLocalStack({
       env: { SMPP_THROUGHPUT: '200', ...options.env },
       apiPort: 0,
-      prefix: 'stack',
+      // Tables of its own in the run's shared DynamoDB Local (test/shared-dynamodb.ts).
+      prefix,
+      dynamoEndpoint: inject('sharedDynamoEndpoint'),
       events: events.publish,
       simulator: { receiptDelayMs: 20, ...options.simulator },
       write: (line) => {
@@ -94,6 +100,7 @@ export function useLocalStack(options: StackFixtureOptions = {}): StackFixture {
   const get = (path: string) => fetch(running().apiUrl + path);
 
   return {
+    prefix,
     get stack() {
       return running();
     },

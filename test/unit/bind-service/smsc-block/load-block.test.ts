@@ -4,19 +4,12 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BindServiceConfigError, loadConfig } from '#bind-service/config.ts';
 import { errorThrownBy } from '#test/helpers/errors.ts';
+import { RESOURCES_ENV } from '../resources-env.ts';
 
 // The provider's example block (the seed document's, login and password filled in with fake ones).
 const PROVIDER_EXAMPLE = readFileSync(new URL('./provider-example.conf', import.meta.url), 'utf8');
 
-const RESOURCES = {
-  MESSAGES_TABLE: 'sms-messages',
-  INBOUND_TABLE: 'sms-inbound',
-  URGENT_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/sms-urgent',
-  BULK_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/sms-bulk',
-  URGENT_DLQ_URL: 'https://sqs.eu-west-1.amazonaws.com/1/sms-urgent-dlq',
-  BULK_DLQ_URL: 'https://sqs.eu-west-1.amazonaws.com/1/sms-bulk-dlq',
-  AWS_REGION: 'eu-west-1',
-};
+const RESOURCES = RESOURCES_ENV;
 
 const dir = mkdtempSync(join(tmpdir(), 'smsc-block-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -61,7 +54,7 @@ describe('loadConfig with SMPP_CONFIG_FILE (a Kannel group = smsc block)', () =>
     const fromEnv = loadConfig({ ...RESOURCES, ...equivalentEnv });
     // Assess
     expect(fromBlock).toEqual(fromEnv);
-    expect(fromBlock.smpp).toMatchObject({
+    expect(fromBlock.accounts[0].smpp).toMatchObject({
       hosts: [{ host: 'smpp.smscentre.com', port: 3700 }],
       credentials: { kind: 'inline', systemId: 'acme', password: 'fake-pass-1' },
       enquireLinkIntervalMs: 60_000,
@@ -78,8 +71,8 @@ describe('loadConfig with SMPP_CONFIG_FILE (a Kannel group = smsc block)', () =>
     // Act
     const config = loadConfig({ ...RESOURCES, SMPP_CONFIG_FILE: file });
     // Assess
-    expect(config.smpp.hosts).toEqual([{ host: 'smpp.smscentre.com', port: 3443 }]);
-    expect(config.smpp.tls).toEqual({
+    expect(config.accounts[0].smpp.hosts).toEqual([{ host: 'smpp.smscentre.com', port: 3443 }]);
+    expect(config.accounts[0].smpp.tls).toEqual({
       enabled: true,
       certPath: '/etc/kannel.pem',
       keyPath: '/etc/kannel.pem',
@@ -96,7 +89,7 @@ describe('loadConfig with SMPP_CONFIG_FILE (a Kannel group = smsc block)', () =>
       SMPP_THROUGHPUT: '30.0',
     });
     // Assess
-    expect(config.smpp.throughput).toBe(30);
+    expect(config.accounts[0].smpp.throughput).toBe(30);
   });
 
   it('when the environment gives a different value for a key of the block, then the start is refused naming both', () => {
@@ -215,7 +208,7 @@ describe('loadConfig with SMPP_CONFIG_FILE (a Kannel group = smsc block)', () =>
     });
     const mixed = refusal({ SMPP_CONFIG_FILE: example((text) => `${text}msg-id-type = 0x01\n`) });
     // Assess
-    expect(hex.smpp.messageIdBase).toBe('hex');
+    expect(hex.accounts[0].smpp.messageIdBase).toBe('hex');
     expect(mixed.message).toMatch(/SMPP_MESSAGE_ID_BASE from .* line 22 \(msg-id-type\)/);
   });
 });

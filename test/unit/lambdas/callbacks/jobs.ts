@@ -17,6 +17,7 @@ export function statusEvent(overrides: Partial<MessageStatusChanged> = {}): Mess
     to: '+79991234567',
     clientRef: null,
     batchId: null,
+    account: 'default',
     parts: 1,
     smscIds: ['100000'],
     error: null,

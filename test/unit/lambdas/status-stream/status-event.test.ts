@@ -33,7 +33,7 @@ describe('statusChangeOf', () => {
     expect(change).toBeUndefined();
   });
 
-  it('when a message moves from submitted to delivered, then the event carries the new state and the old status', () => {
+  it('when a message moves from submitted to delivered, then the event carries the new state, the old status and the account', () => {
     // Prepare
     const report = {
       messageType: 'sms' as const,
@@ -46,7 +46,12 @@ describe('statusChangeOf', () => {
       submitDate: '2025-01-01T00:00:00.000Z',
       doneDate: '2025-01-01T00:01:00.000Z',
     };
-    const record = deliveredRecord({ clientRef: 'order-7', batchId: 'b_01JZ0000000000000000000009', report });
+    const record = deliveredRecord({
+      clientRef: 'order-7',
+      batchId: 'b_01JZ0000000000000000000009',
+      account: 'marketing',
+      report,
+    });
     // Act
     const change = statusChangeOf(record);
     // Assess
@@ -61,6 +66,7 @@ describe('statusChangeOf', () => {
         to: '+79991234567',
         clientRef: 'order-7',
         batchId: 'b_01JZ0000000000000000000009',
+        account: 'marketing',
         parts: 1,
         smscIds: ['100000'],
         error: null,

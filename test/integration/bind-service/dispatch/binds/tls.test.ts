@@ -58,7 +58,11 @@ describe('bind-service over TLS with a client certificate', () => {
     const id = await sendLikeApi(rig, { to: mobile(2), text: 'Over TLS, Kannel style' });
     // Assess
     await waitForRecord(rig, id, statusIs('delivered'));
-    expect(rig.config.smpp.tls).toMatchObject({ enabled: true, certPath: pem.certkey, keyPath: pem.certkey });
+    expect(rig.config.accounts[0].smpp.tls).toMatchObject({
+      enabled: true,
+      certPath: pem.certkey,
+      keyPath: pem.certkey,
+    });
   });
 
   it('when the client certificate and key come from Secrets Manager, then it binds with them', async () => {

@@ -29,6 +29,21 @@ describe('AntiLoopGuard (DynamoDB Local)', () => {
     return { guard, clock, tables };
   }
 
+  it('when a batch names one number several times, then each is judged in turn, as if sent one after another', async () => {
+    // Prepare
+    const { guard } = await guardAt();
+    const batch = [
+      prepare('+79990000011', 'First text'),
+      prepare('+79990000012', 'Other number'),
+      prepare('+79990000011', 'Second text'),
+      prepare('+79990000011', 'First text'),
+    ];
+    // Act
+    const verdicts = (await guard.admitMany(batch)).map((answer) => answer.verdict);
+    // Assess: the repeat of the first text within the minute is its duplicate.
+    expect(verdicts).toEqual(['allowed', 'allowed', 'allowed', 'duplicate']);
+  });
+
   it('when an identical message comes again within the minute, then it is a duplicate; after the minute it is allowed', async () => {
     // Prepare
     const { guard, clock } = await guardAt();

@@ -1,0 +1,110 @@
+// Group commit without a timer: while a call of one kind is in flight, the next requests of that kind
+// queue and go together in the next call. A lone request goes at once; a busy stream batches itself,
+// and the busier it is the larger the batches, up to the kind's limit. Each caller gets its own
+// promise, settled with its own item's result or error.
+
+/** One request's outcome in a flush, in the order the requests were given. */
+export type Settled<Result> = { ok: true; value: Result } | { ok: false; error: unknown };
+
+export interface GroupCommitOptions<Request, Result> {
+  /** Sends the batch as one call; answers one Settled per request, in order. A throw fails them all. */
+  flush: (requests: readonly Request[]) => Promise<readonly Settled<Result>[]>;
+  /** Most requests in one call (the call's own limit, e.g. 25 statements). */
+  maxBatch: number;
+  /** Calls of this kind in flight at once; requests wait only when all are busy. Default 1. */
+  maxInFlight?: number;
+  /**
+   * With a weight, a batch holds requests up to `maxWeight` in total (e.g. items in a transaction).
+   * A request heavier than that still goes, alone.
+   */
+  weigh?: (request: Request) => number;
+  maxWeight?: number;
+  /**
+   * The keys a request touches. Two requests sharing a key never go in one call (DynamoDB refuses a
+   * batch naming an item twice); the later one waits for a later call, in its turn.
+   */
+  keysOf?: (request: Request) => readonly string[];
+}
+
+interface Waiting<Request, Result> {
+  request: Request;
+  resolve: (value: Result) => void;
+  reject: (error: unknown) => void;
+}
+
+export class GroupCommitter<Request, Result> {
+  private readonly queue: Waiting<Request, Result>[] = [];
+  private inFlight = 0;
+  private readonly maxInFlight: number;
+
+  constructor(private readonly options: GroupCommitOptions<Request, Result>) {
+    if (options.maxBatch < 1) throw new RangeError(`maxBatch must be at least 1, not ${options.maxBatch}`);
+    this.maxInFlight = options.maxInFlight ?? 1;
+    if (this.maxInFlight < 1) throw new RangeError(`maxInFlight must be at least 1, not ${this.maxInFlight}`);
+  }
+
+  /** Requests waiting for a call (not those in flight). */
+  get waiting(): number {
+    return this.queue.length;
+  }
+
+  submit(request: Request): Promise<Result> {
+    return new Promise<Result>((resolve, reject) => {
+      this.queue.push({ request, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
+      const batch = this.takeBatch();
+      this.inFlight += 1;
+      void this.run(batch).finally(() => {
+        this.inFlight -= 1;
+        this.pump();
+      });
+    }
+  }
+
+  /** The oldest requests that fit, in arrival order; a request whose key is taken keeps its place. */
+  private takeBatch(): Waiting<Request, Result>[] {
+    const { maxBatch, weigh, maxWeight = Number.POSITIVE_INFINITY, keysOf } = this.options;
+    const batch: Waiting<Request, Result>[] = [];
+    const keys = new Set<string>();
+    let weight = 0;
+    let index = 0;
+    while (index < this.queue.length && batch.length < maxBatch) {
+      const waiting = this.queue[index] as Waiting<Request, Result>;
+      const own = weigh?.(waiting.request) ?? 0;
+      const ownKeys = keysOf?.(waiting.request) ?? [];
+      if (batch.length > 0 && weight + own > maxWeight) break;
+      if (ownKeys.some((key) => keys.has(key))) {
+        index += 1;
+        continue;
+      }
+      for (const key of ownKeys) keys.add(key);
+      weight += own;
+      batch.push(waiting);
+      this.queue.splice(index, 1);
+    }
+    return batch;
+  }
+
+  private async run(batch: readonly Waiting<Request, Result>[]): Promise<void> {
+    let settled: readonly Settled<Result>[];
+    try {
+      settled = await this.options.flush(batch.map((waiting) => waiting.request));
+      if (settled.length !== batch.length) {
+        throw new Error(`group commit: flush answered ${settled.length} of ${batch.length} requests`);
+      }
+    } catch (error) {
+      for (const waiting of batch) waiting.reject(error);
+      return;
+    }
+    batch.forEach((waiting, index) => {
+      const outcome = settled[index] as Settled<Result>;
+      if (outcome.ok) waiting.resolve(outcome.value);
+      else waiting.reject(outcome.error);
+    });
+  }
+}

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { HeldMessages } from '#bind-service/dispatch/intake/held-messages.ts';
+import { QueueConsumer } from '#bind-service/dispatch/intake/queue-consumer.ts';
+import type { LaneQueue, ReceivedSqsMessage } from '#bind-service/dispatch/intake/sqs-lane.ts';
+import { createLogger } from '#core/observability/json-logger.ts';
+import { waitUntil } from '#test/helpers/wait.ts';
+
+/** A deep queue in memory: answers at once with as many messages as asked for; notes each ask. */
+function deepQueue(): LaneQueue & { asked: number[] } {
+  let next = 0;
+  const asked: number[] = [];
+  const message = (): ReceivedSqsMessage => {
+    next += 1;
+    return {
+      lane: 'bulk',
+      sqsMessageId: `q${next}`,
+      receiptHandle: `h${next}`,
+      body: `m${next}`,
+      sentTimestampMs: 0,
+      receiveCount: 1,
+    };
+  };
+  return {
+    lane: 'bulk',
+    asked,
+    receive: async (max) => {
+      asked.push(max);
+      return Array.from({ length: max }, message);
+    },
+    delete: async () => undefined,
+    changeVisibility: async () => undefined,
+    deadLetter: async () => undefined,
+    visibilityTimeoutSeconds: async () => 60,
+    flush: async () => undefined,
+  };
+}
+
+describe('QueueConsumer', () => {
+  it('when the lane is full and its messages finish one by one, then it asks SQS for 10 at a time, not for each freed place', async () => {
+    // Prepare: 40 places; every message waits until the test lets it finish.
+    const queue = deepQueue();
+    const finishers: Array<() => void> = [];
+    const consumer = new QueueConsumer({
+      queue,
+      held: new HeldMessages(),
+      limit: 40,
+      pollers: 2,
+      waitSeconds: 0,
+      visibilitySeconds: 60,
+      whenBindFree: async () => undefined,
+      process: () => new Promise<void>((resolve) => finishers.push(resolve)),
+      log: createLogger({ service: 'test', write: () => undefined }),
+    });
+    consumer.start();
+    await waitUntil(() => consumer.holding === 40, 2_000, 'the lane to fill');
+    const filled = queue.asked.length;
+    // Act: 30 messages finish one at a time.
+    for (let i = 0; i < 30; i++) {
+      finishers.shift()?.();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await waitUntil(() => consumer.holding === 40, 2_000, 'the lane to fill again');
+    await consumer.stopReceiving();
+    for (const finish of finishers.splice(0)) finish();
+    // Assess
+    expect(queue.asked.slice(filled)).toEqual([10, 10, 10]);
+  });
+});

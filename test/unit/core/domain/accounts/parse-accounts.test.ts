@@ -1,0 +1,171 @@
+import { describe, expect, it } from 'vitest';
+import { AccountsConfigError } from '#core/domain/accounts/account.ts';
+import { parseAccounts } from '#core/domain/accounts/parse-accounts.ts';
+
+const FILE = 'accounts.json';
+
+const main = { name: 'main', systemId: 'login1', password: 'fake-pass-1', host: 'smsc.test', port: 3700 };
+const bulk = {
+  name: 'bulk',
+  systemId: 'login2',
+  secretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:smpp-bulk',
+  host: 'smsc.test',
+  port: 3443,
+  backupHost: 'smsc2.test',
+  systemType: 'MCON3,ISO',
+  tls: { ca: '/etc/ca.pem' },
+  throughput: 50,
+  window: 600,
+  binds: 3,
+  senders: ['Shop'],
+  prefixes: ['+7', '+4420'],
+  principals: ['arn:aws:iam::123456789012:role/marketing'],
+};
+
+function parse(value: unknown): ReturnType<typeof parseAccounts> {
+  return parseAccounts(JSON.stringify(value), FILE);
+}
+
+function problemOf(value: unknown): AccountsConfigError {
+  try {
+    parseAccounts(typeof value === 'string' ? value : JSON.stringify(value), FILE);
+  } catch (error) {
+    if (error instanceof AccountsConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected an AccountsConfigError');
+}
+
+describe('parseAccounts', () => {
+  it('when an entry gives only the required fields, then the provider defaults fill the rest', () => {
+    // Act
+    const [account] = parse([main]);
+    // Assess
+    expect(account).toEqual({
+      name: 'main',
+      systemType: '',
+      flags: { iso: false, single: false },
+      senders: [],
+      prefixes: [],
+      login: {
+        systemId: 'login1',
+        credentials: { kind: 'inline', password: 'fake-pass-1' },
+        hosts: [{ host: 'smsc.test', port: 3700 }],
+        tls: { enabled: false },
+        throughput: 30,
+        window: 300,
+        binds: 1,
+      },
+    });
+  });
+
+  it('when an entry gives every field, then each is read, the backup host on the same port', () => {
+    // Act
+    const accounts = parse([main, bulk]);
+    // Assess
+    expect(accounts.map((account) => account.name)).toEqual(['main', 'bulk']);
+    expect(accounts[1]).toEqual({
+      name: 'bulk',
+      systemType: 'MCON3,ISO',
+      flags: { mcon: 3, iso: true, single: false },
+      senders: ['Shop'],
+      prefixes: ['+7', '+4420'],
+      principals: ['arn:aws:iam::123456789012:role/marketing'],
+      login: {
+        systemId: 'login2',
+        credentials: { kind: 'secret', secretArn: bulk.secretArn },
+        hosts: [
+          { host: 'smsc.test', port: 3443 },
+          { host: 'smsc2.test', port: 3443 },
+        ],
+        tls: { enabled: true, caPath: '/etc/ca.pem' },
+        throughput: 50,
+        window: 600,
+        binds: 3,
+      },
+    });
+  });
+
+  it('when two entries share a name, then the error names the file, both entries and the field', () => {
+    // Act
+    const error = problemOf([main, { ...main, systemId: 'other' }]);
+    // Assess
+    expect(error.message).toBe(
+      'Invalid SMPP_ACCOUNTS file accounts.json: [1] "main": name: "main" is used by [0] "main" too',
+    );
+    expect(error.variables).toEqual(['SMPP_ACCOUNTS']);
+  });
+
+  it.each([
+    ['both', { ...main, secretArn: bulk.secretArn }],
+    ['neither', { name: 'main', systemId: 'login1', host: 'smsc.test', port: 3700 }],
+  ])('when an entry gives %s of password and secretArn, then it is refused naming the entry', (_, entry) => {
+    // Act
+    const error = problemOf([entry]);
+    // Assess
+    expect(error.message).toContain(
+      '[0] "main": password: give exactly one of "password" (local mode) and "secretArn"',
+    );
+  });
+
+  it.each([
+    [{ port: 0 }, '[0] "main": port: must be from 1 to 65535'],
+    [{ port: 70_000 }, '[0] "main": port: must be from 1 to 65535'],
+    [{ port: 3700.5 }, '[0] "main": port: must be a whole number'],
+    [{ binds: 0 }, '[0] "main": binds: must be at least 1'],
+    [{ binds: 2 }, '[0] "main": binds: 2 binds need systemType to carry MCONn with n >= 2'],
+    [{ systemType: 'SINLGE' }, '[0] "main": systemType: unknown flag "SINLGE" (known: MCON1-9, ISO, SINGLE)'],
+    [{ name: 'bad name' }, '[0] "bad name": name: must be 1-64 letters'],
+    [{ prefixes: ['7'] }, '[0] "main": prefixes.0: must be "+" and 1-15 digits'],
+    [{ principals: ['orders'] }, '[0] "main": principals.0: must be an IAM role or user ARN'],
+    [{ bind: 1 }, '[0] "main": bind: unknown field'],
+    [{ host: undefined }, '[0] "main": host: is required'],
+  ])('when an entry has %j, then the error names the entry and the field', (change, expected) => {
+    // Act
+    const error = problemOf([{ ...main, ...change }]);
+    // Assess
+    expect(error.message).toContain(expected);
+    expect(error.message).toContain(`file ${FILE}:`);
+  });
+
+  it('when several entries are wrong, then every problem is reported at once', () => {
+    // Act
+    const error = problemOf([
+      { ...main, port: 0 },
+      { ...bulk, binds: 0 },
+    ]);
+    // Assess
+    expect(error.message).toContain('[0] "main": port:');
+    expect(error.message).toContain('[1] "bulk": binds:');
+  });
+
+  it('when two accounts list the same sender or prefix, then it is refused: routing would be ambiguous', () => {
+    // Act
+    const error = problemOf([
+      { ...main, senders: ['Shop'], prefixes: ['+7'] },
+      { ...bulk, senders: ['Shop'], prefixes: ['+7'] },
+    ]);
+    // Assess
+    expect(error.message).toContain('[1] "bulk": senders: "Shop" is used by [0] "main" too');
+    expect(error.message).toContain('[1] "bulk": prefixes: "+7" is used by [0] "main" too');
+  });
+
+  it.each([
+    ['not JSON', '{', 'is not valid JSON'],
+    ['an object', JSON.stringify(main), 'must be a JSON array of accounts'],
+    ['an empty list', '[]', 'must list at least one account'],
+  ])('when the file is %s, then the error says so', (_, text, expected) => {
+    // Act
+    const error = problemOf(text);
+    // Assess
+    expect(error.message).toContain(`Invalid SMPP_ACCOUNTS file ${FILE}: `);
+    expect(error.message).toContain(expected);
+  });
+
+  it('when an entry is wrong, then its password is not quoted in the error', () => {
+    // Act
+    const error = problemOf([{ ...main, port: 0 }]);
+    // Assess
+    expect(error.message).not.toContain(main.password);
+  });
+});
