@@ -26,15 +26,15 @@ const ATTEMPTS = 8;
  * reads as absent, and readState is lenient about what it does not recognise.
  */
 export function itemOf(raw: Record<string, AttributeValue>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(raw).map(([key, value]) => [key, valueOf(value)]));
+  return Object.fromEntries(Object.entries(raw).map(([key, value]) => [key, attributeValueOf(value)]));
 }
 
-function valueOf(value: AttributeValue): unknown {
+function attributeValueOf(value: AttributeValue): unknown {
   if (value.N !== undefined) return Number(value.N);
   if (value.S !== undefined) return value.S;
   if (value.BOOL !== undefined) return value.BOOL;
   if (value.M !== undefined) return itemOf(value.M);
-  if (value.L !== undefined) return value.L.map(valueOf);
+  if (value.L !== undefined) return value.L.map(attributeValueOf);
   return undefined;
 }
 
