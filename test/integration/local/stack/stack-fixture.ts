@@ -15,6 +15,11 @@ import { type LocalStack, startLocalStack } from '#local/start-stack.ts';
 export interface StackFixtureOptions {
   env?: Record<string, string>;
   simulator?: Partial<SimulatorOptions>;
+  /**
+   * A DynamoDB Local of the stack's own instead of the run's shared one: for volume tests whose
+   * timing must not depend on what earlier files left in the shared JVM.
+   */
+  ownDynamo?: boolean;
 }
 
 /** GET /v1/messages/{id} as the tests read it. */
@@ -72,7 +77,7 @@ export function useLocalStack(options: StackFixtureOptions = {}): StackFixture {
       apiPort: 0,
       // Tables of its own in the run's shared DynamoDB Local (test/shared-dynamodb.ts).
       prefix,
-      dynamoEndpoint: inject('sharedDynamoEndpoint'),
+      ...(options.ownDynamo ? {} : { dynamoEndpoint: inject('sharedDynamoEndpoint') }),
       events: events.publish,
       simulator: { receiptDelayMs: 20, ...options.simulator },
       write: (line) => {
