@@ -71,7 +71,6 @@ const DEFAULT_TLS_PORT = 3443;
 const MAX_MCON = 9;
 /** ECS allows a container at most 120 s between SIGTERM and SIGKILL; the drain must fit in it. */
 const MAX_DRAIN_SECONDS = 110;
-
 const seconds = z.coerce.number().positive();
 const port = z.coerce.number().int().min(1).max(65_535);
 
@@ -136,6 +135,8 @@ export const envSchema = z.object({
   [VAR.METRICS_INTERVAL_SECONDS]: seconds.max(3600).default(60),
 });
 
+/** Without SMPP_ACCOUNTS: SMPP_HOST is named with every other missing variable. */
+const loginRequiredSchema = envSchema.extend({ [VAR.SMPP_HOST]: z.string().min(1) });
 type Vars = z.output<typeof envSchema>;
 
 function credentialsOf(vars: Vars): SmppCredentialsSource {
@@ -180,7 +181,7 @@ export function loadConfig(env: Env): BindServiceConfig {
   }
   const block = withSmscBlock(env);
   try {
-    const vars = loadEnv(envSchema, block.env, CONFIG_SOURCE);
+    const vars = loadEnv(loginRequiredSchema, block.env, CONFIG_SOURCE);
     const account: AccountConfig = {
       ...accountsConfig.defaultAccount(vars.SMPP_SYSTEM_TYPE),
       smpp: smppOf(vars),
