@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { percentile } from '#bench/pipeline/stats.ts';
 import {
   accountEntries,
@@ -17,8 +17,11 @@ import { bodyOf, type MessageBody, useLocalStack } from './stack-fixture.ts';
 // queue pair. Each test measures account B undisturbed (both accounts draining a backlog), then with
 // account A disturbed at the simulator while A still has a backlog, and compares B's two runs: its
 // SUBMIT_SM rate at the simulator (under B's system_id) and its urgent messages' 202 -> SUBMIT_SM
-// latency. Rates 40 and 20 msg/s: low enough that a loaded 2-core machine keeps up with both plus
-// the urgent POSTs, different enough that a message sent under the wrong login shows in the rates.
+// latency. Rates 40 and 20 msg/s: together with the urgent POSTs (12.5/s) well below the 100 msg/s
+// the local stack drains in part (b) of the pipeline benchmark, and different enough that a message
+// sent under the wrong login shows in the rates. The stack runs in this process: on a machine whose
+// cores are taken by other work it reaches neither rate (load 14-17 on 2 cores: A ~5, B ~4-7 msg/s),
+// and the figures, compared softly so that a failing run prints them all, say so.
 
 const A: LoginPlan = { name: 'alpha', systemId: 'iso-alpha', throughput: 40 };
 const B: LoginPlan = { name: 'beta', systemId: 'iso-beta', throughput: 20 };
@@ -73,6 +76,30 @@ describe('account isolation on the local stack (two logins: A 40 msg/s, B 20 msg
   const fixture = useLocalStack({
     env: { SMPP_ACCOUNTS: accountsFile(accountEntries([A, B])), SMPP_THROUGHPUT: '' },
   });
+
+  // Two seconds of both logins draining before any run: DynamoDB Local's JVM and the stack's first
+  // calls are slow, and the first undisturbed run must not pay for that alone.
+  beforeAll(async () => {
+    const clock = new LoginSubmitClock(fixture.sim);
+    try {
+      for (const [plan, series] of [
+        [A, SERIES.aBulk],
+        [B, SERIES.bBulk],
+      ] as const) {
+        const count = plan.throughput * 2;
+        await queueBacklog(fixture.stack.apiUrl, {
+          account: plan.name,
+          count,
+          series,
+          firstIndex: take(series, count),
+        });
+      }
+      const total = (A.throughput + B.throughput) * 2;
+      await waitUntil(() => clock.submits.length >= total, 60_000, 'the warm-up drained');
+    } finally {
+      clock.stop();
+    }
+  }, 90_000);
 
   /** Backlogs for both accounts, then B measured while they drain. */
   async function measureRun(clock: LoginSubmitClock): Promise<RunFigures> {
@@ -138,21 +165,23 @@ describe('account isolation on the local stack (two logins: A 40 msg/s, B 20 msg
     };
   }
 
-  function expectIsolated(undisturbed: RunFigures, disturbed: RunFigures, clock: LoginSubmitClock): void {
-    const report = { undisturbed, disturbed };
-    // Undisturbed, each login sends at its own rate.
-    expect(within(undisturbed.rateA, A.throughput), JSON.stringify(report)).toBe(true);
-    expect(within(undisturbed.rateB, B.throughput), JSON.stringify(report)).toBe(true);
-    // B unmoved by A's trouble.
-    expect(within(disturbed.rateB, undisturbed.rateB), JSON.stringify(report)).toBe(true);
-    expect(disturbed.urgent.samples).toBe(URGENT_SAMPLES);
-    expect(undisturbed.urgent.samples).toBe(URGENT_SAMPLES);
-    const { p50, p95 } = undisturbed.urgent;
-    expect(within(disturbed.urgent.p50, p50, LATENCY_FLOOR_MS), JSON.stringify(report)).toBe(true);
-    expect(within(disturbed.urgent.p95, p95, LATENCY_FLOOR_MS), JSON.stringify(report)).toBe(true);
-    // Every message went out under its own account's login, and only under it.
+  /** Every message went out under its own account's login, and only under it. */
+  function expectOwnLogins(clock: LoginSubmitClock): void {
     const misrouted = clock.submits.filter((submit) => submit.systemId !== expectedLogin(submit));
     expect(misrouted).toEqual([]);
+  }
+
+  /** Undisturbed each login at its own rate; disturbed, B's rate and urgent latency unmoved. */
+  function expectBUnmoved(undisturbed: RunFigures, disturbed: RunFigures): void {
+    const figures = JSON.stringify({ undisturbed, disturbed });
+    expect(undisturbed.urgent.samples).toBe(URGENT_SAMPLES);
+    expect(disturbed.urgent.samples).toBe(URGENT_SAMPLES);
+    expect.soft(within(undisturbed.rateA, A.throughput), `A's own rate: ${figures}`).toBe(true);
+    expect.soft(within(undisturbed.rateB, B.throughput), `B's own rate: ${figures}`).toBe(true);
+    expect.soft(within(disturbed.rateB, undisturbed.rateB), `B's rate: ${figures}`).toBe(true);
+    const { p50, p95 } = undisturbed.urgent;
+    expect.soft(within(disturbed.urgent.p50, p50, LATENCY_FLOOR_MS), `B's urgent p50: ${figures}`).toBe(true);
+    expect.soft(within(disturbed.urgent.p95, p95, LATENCY_FLOOR_MS), `B's urgent p95: ${figures}`).toBe(true);
   }
 
   it(
@@ -183,7 +212,8 @@ describe('account isolation on the local stack (two logins: A 40 msg/s, B 20 msg
       console.info('account isolation, A throttled:', JSON.stringify({ undisturbed, disturbed }));
       expect(clock.of(A.systemId).length).toBe(acceptedOfA);
       expect(fixture.sim.stats.throttled).toBeGreaterThan(throttledBefore);
-      expectIsolated(undisturbed, disturbed, clock);
+      expectOwnLogins(clock);
+      expectBUnmoved(undisturbed, disturbed);
     },
     RUN_PAIR_TIMEOUT_MS,
   );
@@ -227,7 +257,8 @@ describe('account isolation on the local stack (two logins: A 40 msg/s, B 20 msg
         await fixture.get(`/v1/messages/${held.id}`),
       );
       expect(message).toMatchObject({ status: 'accepted', account: A.name });
-      expectIsolated(undisturbed, disturbed, clock);
+      expectOwnLogins(clock);
+      expectBUnmoved(undisturbed, disturbed);
     },
     RUN_PAIR_TIMEOUT_MS,
   );
