@@ -13,6 +13,8 @@ export interface AccountState {
   bucket: TokenBucket;
   /** Bound sessions, oldest first. */
   sessions: SimSession[];
+  /** Most sessions bound at once, counted before the MCON limit pushes the oldest out. */
+  peak: number;
 }
 
 export class SessionRegistry {
@@ -24,6 +26,7 @@ export class SessionRegistry {
         account,
         bucket: new TokenBucket(account.rate ?? DEFAULT_RATE),
         sessions: [],
+        peak: 0,
       });
     }
   }
@@ -44,6 +47,7 @@ export class SessionRegistry {
     const state = this.accounts.get(session.systemId ?? '');
     if (!state) return [];
     state.sessions.push(session);
+    state.peak = Math.max(state.peak, state.sessions.length);
     const excess = state.sessions.length - (session.flags.mcon ?? 1);
     return excess > 0 ? state.sessions.splice(0, excess) : [];
   }
