@@ -29,6 +29,8 @@ export interface TaskRosterOptions {
 
 export class TaskRoster {
   private index: number | undefined;
+  /** Refreshes overlap when the store is slow; while not joined, they share one (one join). */
+  private joining: Promise<RosterView | undefined> | undefined;
 
   constructor(private readonly options: TaskRosterOptions) {}
 
@@ -41,7 +43,15 @@ export class TaskRoster {
    * Renews this task's roster lease (or joins), then reads the roster. Undefined when the store did
    * not answer or no index is free: the caller keeps what it holds and asks again next time.
    */
-  async refresh(): Promise<RosterView | undefined> {
+  refresh(): Promise<RosterView | undefined> {
+    if (this.index !== undefined) return this.read();
+    this.joining ??= this.read().finally(() => {
+      this.joining = undefined;
+    });
+    return this.joining;
+  }
+
+  private async read(): Promise<RosterView | undefined> {
     const { leases, owner, ttlMs, log } = this.options;
     try {
       if (this.index !== undefined && !(await leases.renewLease(rosterKey(this.index), owner, ttlMs))) {
@@ -53,6 +63,9 @@ export class TaskRoster {
         const holder = holders.get(key);
         return holder && holder.owner !== owner ? [index] : [];
       });
+      // Ours already (a join whose answer was lost): kept, not joined twice.
+      const mine = ROSTER_KEYS.findIndex((key) => holders.get(key)?.owner === owner);
+      if (this.index === undefined && mine !== -1) this.index = mine;
       if (this.index === undefined) this.index = await this.join(live);
       if (this.index === undefined) {
         log.warn('every roster index is held: standing by', { size: ROSTER_SIZE });
