@@ -9,15 +9,18 @@ import type { SmppClient, StopOptions } from '#bind-service/smpp/index.ts';
 import type { Logger } from '#core/observability/logger.ts';
 import type { LoginLease } from '../dispatch/binds/login-lease.ts';
 
-export interface SlotSessionsOptions {
+/** What a slot needs of its session (SmppClient satisfies it). */
+export type SlotSession = Pick<SmppClient, 'stop'>;
+
+export interface SlotSessionsOptions<C extends SlotSession = SmppClient> {
   /** A fresh lease on slot `index`. */
   lease: (index: number) => LoginLease;
   /** Makes, wires and starts the slot's session; every bind asks `bindPermit` first. */
-  open: (index: number, bindPermit: () => Promise<boolean>) => SmppClient;
+  open: (index: number, bindPermit: () => Promise<boolean>) => C;
   /** The session is about to stop: take it out of the pool, so nothing new goes on it. */
-  leaving: (client: SmppClient) => void;
+  leaving: (client: C) => void;
   /** The session has stopped: its listeners may go. */
-  closed: (client: SmppClient) => void;
+  closed: (client: C) => void;
   /** The count of held slots changed (a slot taken, given up or lost). */
   onChange: (held: number) => void;
   retryMs: number;
@@ -26,16 +29,16 @@ export interface SlotSessionsOptions {
   log: Logger;
 }
 
-interface Slot {
+interface Slot<C> {
   key: string;
   lease: LoginLease;
-  client: SmppClient;
+  client: C;
   phase: 'held' | 'leaving';
 }
 
-export class SlotSessions {
+export class SlotSessions<C extends SlotSession = SmppClient> {
   private assigned = new Set<number>();
-  private readonly slots = new Map<number, Slot>();
+  private readonly slots = new Map<number, Slot<C>>();
   private readonly acquiring = new Set<number>();
   private readonly pending = new Set<Promise<void>>();
   private readonly abort = new AbortController();
@@ -43,14 +46,14 @@ export class SlotSessions {
   /** An assignment came (the roster was read at least once). */
   private known = false;
 
-  constructor(private readonly options: SlotSessionsOptions) {}
+  constructor(private readonly options: SlotSessionsOptions<C>) {}
 
   get held(): number {
     return [...this.slots.values()].filter((slot) => slot.phase === 'held').length;
   }
 
   /** Held slots (index order) with their sessions. */
-  get sessions(): { index: number; client: SmppClient }[] {
+  get sessions(): { index: number; client: C }[] {
     return [...this.slots.entries()]
       .filter(([, slot]) => slot.phase === 'held')
       .sort(([a], [b]) => a - b)
@@ -131,7 +134,7 @@ export class SlotSessions {
   }
 
   private take(index: number, lease: LoginLease): void {
-    const slot: Slot = {
+    const slot: Slot<C> = {
       key: lease.key,
       lease,
       client: this.options.open(index, () => lease.confirm()),
@@ -147,7 +150,7 @@ export class SlotSessions {
     this.options.onChange(this.held);
   }
 
-  private async leave(index: number, slot: Slot, logAs: string | undefined, options: StopOptions) {
+  private async leave(index: number, slot: Slot<C>, logAs: string | undefined, options: StopOptions) {
     if (slot.phase !== 'held') return;
     if (logAs) this.options.log.info(`login slot ${logAs}`, { lease: slot.key });
     slot.phase = 'leaving';
@@ -158,7 +161,7 @@ export class SlotSessions {
     if (!this.stopped && this.assigned.has(index)) void this.acquire(index);
   }
 
-  private async finish(slot: Slot, options: StopOptions): Promise<void> {
+  private async finish(slot: Slot<C>, options: StopOptions): Promise<void> {
     slot.phase = 'leaving';
     this.options.leaving(slot.client);
     await slot.client.stop(options);
