@@ -79,6 +79,8 @@ export const envSchema = z.object({
   [VAR.SMPP_CONFIG_FILE]: z.string().min(1).optional(),
   // Read by accountsFromFile; with it, the file describes every login and SMPP_HOST & co. stay unset.
   [VAR.SMPP_ACCOUNTS]: z.string().min(1).optional(),
+  // The same file's JSON inline (CDK in AWS), also read by accountsFromFile.
+  [VAR.SMPP_ACCOUNTS_JSON]: z.string().min(1).optional(),
   // Required without SMPP_ACCOUNTS (smppOf checks): the login's host.
   [VAR.SMPP_HOST]: z.string().min(1).optional(),
   [VAR.SMPP_PORT]: port.optional(),
