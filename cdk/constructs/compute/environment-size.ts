@@ -45,10 +45,11 @@ export function estimatedBytes(value: unknown): number {
 /** The problem with `fn`'s environment, if its estimated size exceeds Lambda's limit. */
 export function environmentSizeProblems(fn: lambda.Function): string[] {
   const cfn = fn.node.defaultChild as lambda.CfnFunction;
+  // The L1 property, resolved: `variables` in the property's own casing, not CloudFormation's.
   const resolved = Stack.of(fn).resolve(cfn.environment) as
-    | { Variables?: Record<string, unknown> }
+    | { variables?: Record<string, unknown> }
     | undefined;
-  const sizes = Object.entries(resolved?.Variables ?? {}).map(
+  const sizes = Object.entries(resolved?.variables ?? {}).map(
     ([name, value]) => [name, Buffer.byteLength(name, 'utf8') + estimatedBytes(value)] as const,
   );
   const total = sizes.reduce((sum, [, size]) => sum + size, 0);
