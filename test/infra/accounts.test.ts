@@ -16,7 +16,7 @@ const MAIN_SECRET = 'arn:aws:secretsmanager:eu-central-1:111111111111:secret:sms
 const MAIN_TLS_SECRET = 'arn:aws:secretsmanager:eu-central-1:111111111111:secret:sms/main-tls-XyZ123';
 const MARKETING_SECRET = 'arn:aws:secretsmanager:eu-central-1:111111111111:secret:sms/marketing';
 
-export const TWO_ACCOUNTS = [
+const TWO_ACCOUNTS = [
   {
     name: 'main',
     systemId: 'login-main',
