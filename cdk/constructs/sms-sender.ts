@@ -97,7 +97,7 @@ export class SmsSender extends Construct {
       // (lambdas/api/deps.ts API_CLIENT_LIMITS), so a request is answered rather than cut off.
       timeout: Duration.seconds(28),
       // Same values as the bind-service: the 202's encoding and part count are what will be sent.
-      environment: apiLoginEnvironment(this, login, props),
+      environment: apiLoginEnvironment(this, login),
     });
     this.store.bindMessages(this.apiHandler, 'readWrite');
     this.queues.bindProducer(this.apiHandler);
@@ -118,7 +118,7 @@ export class SmsSender extends Construct {
       vpc: this.network.vpc,
       store: this.store,
       queues: this.queues,
-      login: bindServiceLogin(this, login, props, this.accountQueues),
+      login: bindServiceLogin(this, login, this.accountQueues),
       plan: this.sessionPlan,
       desiredCount: sizing.desiredCount,
       cpu: sizing.cpu,
@@ -213,16 +213,12 @@ export class SmsSender extends Construct {
 }
 
 /** The API's view of the logins: SMPP_SYSTEM_TYPE for one, SMPP_ACCOUNTS_JSON for several. */
-function apiLoginEnvironment(
-  scope: Construct,
-  login: SenderLogin,
-  props: SmsSenderProps,
-): Record<string, string> {
+function apiLoginEnvironment(scope: Construct, login: SenderLogin): Record<string, string> {
   if (login.kind === 'single') {
     return { [VAR.SMPP_SYSTEM_TYPE]: login.smpp.systemType, [VAR.MAX_PARTS]: String(login.smpp.maxParts) };
   }
   return {
-    [VAR.SMPP_ACCOUNTS_JSON]: apiAccountsJson(scope, props.accounts ?? []),
+    [VAR.SMPP_ACCOUNTS_JSON]: apiAccountsJson(scope, login.taskAccounts),
     [VAR.MAX_PARTS]: String(login.maxParts),
   };
 }
@@ -230,14 +226,13 @@ function apiLoginEnvironment(
 function bindServiceLogin(
   scope: Construct,
   login: SenderLogin,
-  props: SmsSenderProps,
   queuePairs: AccountQueuePairs,
 ): BindServiceLogin {
   if (login.kind === 'single') return { kind: 'single', smpp: login.smpp };
   return {
     kind: 'accounts',
     accounts: {
-      json: bindServiceAccountsJson(scope, props.accounts ?? []),
+      json: bindServiceAccountsJson(scope, login.taskAccounts),
       secrets: login.accounts.flatMap((account) => [
         account.credentials,
         ...(account.tlsClientCertificate ? [account.tlsClientCertificate] : []),

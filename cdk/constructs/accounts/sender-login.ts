@@ -7,7 +7,7 @@ import {
   throughputPerTask,
 } from '../compute/bind-limits.ts';
 import type { BindServiceSmpp } from '../compute/bind-service.ts';
-import { SMPP_DEFAULTS, type SmsSenderProps } from '../props.ts';
+import { type AccountProps, SMPP_DEFAULTS, type SmsSenderProps } from '../props.ts';
 import { resolveAccounts, type SenderAccount } from './sender-accounts.ts';
 
 // The sender's logins from its props: one (`smpp`, the `default` account, exactly as before
@@ -28,6 +28,11 @@ export type SenderLogin =
   | {
       readonly kind: 'accounts';
       readonly accounts: readonly SenderAccount[];
+      /**
+       * The `accounts` props with each `throughput` per task (throughputPerTask), as `smpp` has it:
+       * what the bind-service is given until the login's rate is shared across tasks at run time.
+       */
+      readonly taskAccounts: readonly AccountProps[];
       readonly logins: readonly LoginSummary[];
       readonly responseTimeoutSeconds: number;
       readonly maxParts: number;
@@ -40,17 +45,23 @@ export function resolveLogin(props: SmsSenderProps, desiredCount: number): Sende
   }
   if (props.accounts) {
     const accounts = resolveAccounts(props.accounts);
+    const given = props.accounts;
+    const taskAccounts = accounts.map((account, index) => ({
+      ...(given[index] as AccountProps),
+      throughput: throughputPerTask(account.throughput, desiredCount),
+    }));
     const responseTimeoutSeconds =
       props.submit?.responseTimeoutSeconds ?? SMPP_DEFAULTS.responseTimeoutSeconds;
     return {
       kind: 'accounts',
       accounts,
+      taskAccounts,
       logins: accounts.map((account) => ({
         name: account.name,
         binds: account.binds,
         minVisibilitySeconds: minVisibilitySeconds({
           windowSize: account.window,
-          throughput: account.throughput,
+          throughput: throughputPerTask(account.throughput, desiredCount),
           responseTimeoutSeconds,
         }),
       })),
