@@ -105,6 +105,15 @@ describe('two accounts from -c accountsFile', () => {
     expect(queues.filter((id) => /^SmsSenderQueuesmarketing(Urgent|Bulk)/.test(id))).toHaveLength(4);
   });
 
+  it('when synthesised, then the stack outputs the second pair for publishers straight to SQS', () => {
+    // Act
+    const output = synth.template.toJSON().Outputs.AccountQueues as { Value: unknown };
+    // Assess
+    expect(JSON.parse(render(output.Value))).toEqual({
+      marketing: { urgent: QUEUE_URL, bulk: QUEUE_URL, urgentDlq: QUEUE_URL, bulkDlq: QUEUE_URL },
+    });
+  });
+
   it('when the bind-service reads its container environment, then its config holds both logins, each with its queue pair', () => {
     // Prepare
     const env = taskEnv();
