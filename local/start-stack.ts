@@ -106,10 +106,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   // SMPP_CONFIG_FILE's block becomes SMPP_* variables here, so every component (the API reads
   // SMPP_SYSTEM_TYPE too) and the choice of the simulator see the same settings as the bind-service.
   const env = withSmscBlock(options.env ?? {}).env;
-  // The inline form is CDK's for AWS; locally the file is copied and pointed at the simulator.
-  if (env[VAR.SMPP_ACCOUNTS_JSON]) {
-    throw new Error(`${VAR.SMPP_ACCOUNTS_JSON} is for AWS; npm start reads ${VAR.SMPP_ACCOUNTS} (a file)`);
-  }
   // Read first: a broken accounts file stops the stack before anything starts.
   const accounts = accountsFromFile(env);
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
