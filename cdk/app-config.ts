@@ -98,7 +98,7 @@ function smppOf(scope: Construct, read: ContextReader): Pick<SmsSenderProps, 'sm
   const secretName = text(read, 'smppSecretName') ?? APP_DEFAULTS.smppSecretName;
   const tlsSecretName = text(read, 'smppTlsSecretName');
   const tlsServerName = text(read, 'smppTlsServerName');
-  const bindsPerTask = int(read, 'smppBinds');
+  const binds = int(read, 'smppBinds');
   const windowSize = int(read, 'smppWindow');
   const throughput = int(read, 'smppThroughput');
   const port = int(read, 'smppPort');
@@ -123,7 +123,7 @@ function smppOf(scope: Construct, read: ContextReader): Pick<SmsSenderProps, 'sm
         : {}),
       ...(tlsServerName ? { tlsServerName } : {}),
       ...(port ? { port } : {}),
-      ...(bindsPerTask ? { bindsPerTask } : {}),
+      ...(binds ? { binds } : {}),
       ...(windowSize ? { windowSize } : {}),
       ...(throughput ? { throughput } : {}),
     },

@@ -30,8 +30,11 @@ export interface SmppProps {
   readonly systemType?: string;
   /** Secrets Manager secret holding JSON `{ "systemId": "...", "password": "..." }`. */
   readonly credentials: secretsmanager.ISecret;
-  /** SMPP sessions per task; more than 1 needs MCONn in systemType. @default 1 */
-  readonly bindsPerTask?: number;
+  /**
+   * The login's SMPP sessions in the whole deployment, shared by the tasks as leased slots; more
+   * than 1 needs MCONn (n >= binds) in systemType. @default 1
+   */
+  readonly binds?: number;
   /** Unanswered SUBMIT_SM per bind. @default 300 */
   readonly windowSize?: number;
   /** The account's rate in messages per second. @default 30 */
@@ -90,7 +93,10 @@ export interface SubmitOptions {
 }
 
 export interface BindServiceSizing {
-  /** Tasks; tasks × bindsPerTask must fit the login's sessions (MCON). @default 1 */
+  /**
+   * Tasks. They share every login's binds (slot g goes to the live task of rank g mod tasks); a
+   * task beyond the binds of all logins is a standby that takes over a stopped task's slots. @default 1
+   */
   readonly desiredCount?: number;
   /** Fargate CPU units. @default 256 (0.25 vCPU) */
   readonly cpu?: number;
@@ -165,7 +171,7 @@ export const SMPP_DEFAULTS = {
   port: 3700,
   tlsPort: 3443,
   systemType: '',
-  bindsPerTask: 1,
+  binds: 1,
   windowSize: 300,
   throughput: 30,
   responseTimeoutSeconds: 30,

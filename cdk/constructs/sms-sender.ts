@@ -66,7 +66,7 @@ export class SmsSender extends Construct {
   constructor(scope: Construct, id: string, props: SmsSenderProps) {
     super(scope, id);
     const sizing = withDefaults<Required<BindServiceSizing>>(SIZING_DEFAULTS, props.bindService);
-    const login = resolveLogin(props, sizing.desiredCount);
+    const login = resolveLogin(props);
     const key = props.encryptionKey;
     this.keyPolicyManaged = key ? allowServiceUse(this, key) : true;
     const logSettings: LogSettings = {
@@ -157,7 +157,7 @@ export class SmsSender extends Construct {
     const { urgent, bulk } = this.queues.lanes;
     this.operations = new Operations(this, 'Operations', {
       ...metrics,
-      bindsPerTask: login.logins.reduce((sum, { binds }) => sum + binds, 0),
+      binds: login.logins.reduce((sum, { binds }) => sum + binds, 0),
       // One row (and alarms) per account when there are several; the rest shows the totals.
       accounts:
         others.length > 0

@@ -38,7 +38,7 @@ describe('app settings from context', () => {
       alarmTopicArn: 'arn:aws:sns:eu-central-1:111111111111:ops',
     });
     // Assess
-    expect(props.smpp).toMatchObject({ tls: false, bindsPerTask: 2, systemType: 'MCON2,ISO' });
+    expect(props.smpp).toMatchObject({ tls: false, binds: 2, systemType: 'MCON2,ISO' });
     expect(props.api?.allowedPrincipalArns).toEqual([
       'arn:aws:iam::111111111111:role/a',
       'arn:aws:iam::222222222222:root',

@@ -4,8 +4,8 @@ import {
   mconOf,
   minVisibilitySeconds,
   planSessions,
+  slowestTaskThroughput,
   stopTimeoutSeconds,
-  throughputPerTask,
 } from '../../cdk/constructs/compute/bind-limits.ts';
 
 describe('bind limits', () => {
@@ -21,44 +21,33 @@ describe('bind limits', () => {
     expect(mcon).toBe(expected);
   });
 
-  it('when the login has no MCON and one task binds once, then deployments stop before they start', () => {
+  it('when the login has no MCON and binds once, then deployments still start the new task first: the slot lease keeps it to one session', () => {
     // Act
-    const plan = planSessions({ systemType: '', bindsPerTask: 1, desiredCount: 1 });
+    const plan = planSessions({ systemType: '', binds: 1, desiredCount: 1 });
     // Assess
     expect(plan).toEqual({
       sessionsAllowed: 1,
       steadySessions: 1,
-      minHealthyPercent: 0,
-      maxHealthyPercent: 100,
-      strategy: 'stop-before-start',
-    });
-  });
-
-  it('when MCON leaves room for a second set of sessions, then deployments start before they stop', () => {
-    // Act
-    const plan = planSessions({ systemType: 'MCON4', bindsPerTask: 2, desiredCount: 1 });
-    // Assess
-    expect(plan).toMatchObject({
       minHealthyPercent: 100,
       maxHealthyPercent: 200,
       strategy: 'start-before-stop',
     });
   });
 
-  it('when MCON fits the steady sessions but not twice, then deployments stop before they start', () => {
+  it('when more tasks than binds run, then the login still holds only its binds (the others are standbys)', () => {
     // Act
-    const plan = planSessions({ systemType: 'MCON3', bindsPerTask: 2, desiredCount: 1 });
+    const plan = planSessions({ systemType: 'MCON3', binds: 3, desiredCount: 5 });
     // Assess
-    expect(plan).toMatchObject({ steadySessions: 2, strategy: 'stop-before-start', maxHealthyPercent: 100 });
+    expect(plan).toMatchObject({ sessionsAllowed: 3, steadySessions: 3, strategy: 'start-before-stop' });
   });
 
   it.each([
-    [{ systemType: '', bindsPerTask: 2, desiredCount: 1 }, /2 sessions, but the login allows 1/],
-    [{ systemType: 'MCON2', bindsPerTask: 1, desiredCount: 3 }, /3 sessions, but the login allows 2/],
-    [{ systemType: '', bindsPerTask: 0, desiredCount: 1 }, /binds per task must be a positive integer/],
-    [{ systemType: '', bindsPerTask: 1, desiredCount: 1.5 }, /desired count must be a non-negative integer/],
-    [{ systemType: 'MCON2,SINLGE', bindsPerTask: 1, desiredCount: 1 }, /unknown flag "SINLGE"/],
-    [{ systemType: 'MCON10', bindsPerTask: 1, desiredCount: 1 }, /MCONn takes n from 1 to 9/],
+    [{ systemType: '', binds: 2, desiredCount: 1 }, /2 binds, but the login allows 1 session/],
+    [{ systemType: 'MCON2', binds: 3, desiredCount: 1 }, /3 binds, but the login allows 2 session/],
+    [{ systemType: '', binds: 0, desiredCount: 1 }, /binds must be a positive integer/],
+    [{ systemType: '', binds: 1, desiredCount: 1.5 }, /desired count must be a non-negative integer/],
+    [{ systemType: 'MCON2,SINLGE', binds: 1, desiredCount: 1 }, /unknown flag "SINLGE"/],
+    [{ systemType: 'MCON10', binds: 1, desiredCount: 1 }, /MCONn takes n from 1 to 9/],
   ])('when the plan is %o, then it is refused', (input, message) => {
     // Act
     const act = () => planSessions(input);
@@ -101,7 +90,7 @@ describe('bind limits', () => {
 
   it('when the service is parked at zero tasks, then the plan holds no sessions and is accepted', () => {
     // Act
-    const plan = planSessions({ systemType: '', bindsPerTask: 1, desiredCount: 0 });
+    const plan = planSessions({ systemType: '', binds: 1, desiredCount: 0 });
     // Assess
     expect(plan.steadySessions).toBe(0);
   });
@@ -109,12 +98,14 @@ describe('bind limits', () => {
   it.each([
     [30, 1, 30],
     [30, 2, 15],
-    [100, 3, 33.33],
-  ])('when the account rate is %i msg/s over %i task(s), then each task gets %f', (rate, tasks, expected) => {
-    // Act
-    const perTask = throughputPerTask(rate, tasks);
-    // Assess
-    expect(perTask).toBe(expected);
-    expect(perTask * tasks).toBeLessThanOrEqual(rate);
-  });
+    [90, 3, 30],
+  ])(
+    'when the login sends %i msg/s over %i slot(s), then a task holding one slot sends %f',
+    (rate, binds, expected) => {
+      // Act
+      const slowest = slowestTaskThroughput(rate, binds);
+      // Assess
+      expect(slowest).toBe(expected);
+    },
+  );
 });

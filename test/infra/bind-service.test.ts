@@ -7,8 +7,9 @@ import { CONTAINER_USER } from '../../cdk/constructs/compute/bind-service.ts';
 import { ENTRIES, PROJECT_ROOT } from '../../cdk/paths.ts';
 import { type Synthesised, synthesise } from './synth.ts';
 
-// The bind-service on ECS: a deployment never runs more sessions of one login than the provider
-// allows, SIGTERM gets time to drain, the container is ARM64 and health-checked on /healthz.
+// The bind-service on ECS: a login's sessions are its binds, leased slot by slot, so no deployment
+// runs more than the provider allows; SIGTERM gets time to drain, the container is ARM64 and
+// health-checked on /healthz.
 
 interface Container {
   Environment: { Name: string; Value: unknown }[];
@@ -39,14 +40,14 @@ describe('bind-service on ECS', () => {
     synth = synthesise();
   });
 
-  it('when the login has no MCON, then a deployment stops the old task before starting the new one, and rolls back on failure', () => {
+  it('when the login has no MCON, then a deployment still starts the new task first (its slot lease waits for the old one), and rolls back on failure', () => {
     // Assess
     synth.template.hasResourceProperties('AWS::ECS::Service', {
       DesiredCount: 1,
       LaunchType: 'FARGATE',
       DeploymentConfiguration: {
-        MinimumHealthyPercent: 0,
-        MaximumPercent: 100,
+        MinimumHealthyPercent: 100,
+        MaximumPercent: 200,
         DeploymentCircuitBreaker: { Enable: true, Rollback: true },
       },
       AvailabilityZoneRebalancing: 'DISABLED',
@@ -93,21 +94,22 @@ describe('bind-service on ECS', () => {
     expect(ReadonlyRootFilesystem).toBe(true);
   });
 
-  it('when the login allows MCON4 and a task holds 2 binds, then old and new tasks may overlap during a deployment', () => {
+  it('when three tasks share a login of 2 binds, then the synth accepts it: the third is a standby', () => {
     // Act
-    const mcon = synthesise({ context: { smppSystemType: 'MCON4', smppBinds: '2' } });
+    const mcon = synthesise({ context: { smppSystemType: 'MCON2', smppBinds: '2', desiredCount: '3' } });
     // Assess
     mcon.template.hasResourceProperties('AWS::ECS::Service', {
+      DesiredCount: 3,
       DeploymentConfiguration: Match.objectLike({ MinimumHealthyPercent: 100, MaximumPercent: 200 }),
     });
   });
 
-  it('when binds and tasks exceed the MCON count, then synthesis fails naming the limit', () => {
+  it('when the binds exceed the MCON count, then synthesis fails naming the limit', () => {
     // Act
-    const act = () => synthesise({ context: { smppSystemType: 'MCON2', smppBinds: '2', desiredCount: '2' } });
+    const act = () => synthesise({ context: { smppSystemType: 'MCON2', smppBinds: '3' } });
     // Assess
     expect(act).toThrow(BindLimitsError);
-    expect(act).toThrow(/4 sessions, but the login allows 2/);
+    expect(act).toThrow(/3 binds, but the login allows 2 session/);
   });
 
   it('when a large window needs longer than the shared visibility timeout, then only the shorter queue timeout is raised', () => {
@@ -121,12 +123,14 @@ describe('bind-service on ECS', () => {
     expect(timeouts.sort((a, b) => a - b)).toEqual([60, 107, 300]);
   });
 
-  it('when two tasks share the login, then each gets half of the account rate', () => {
+  it('when two tasks share a login, then both get its whole rate and binds: each sends its share by the slots it holds', () => {
     // Act
-    const two = synthesise({ context: { smppSystemType: 'MCON2', desiredCount: '2', smppThroughput: '30' } });
+    const two = synthesise({
+      context: { smppSystemType: 'MCON2', smppBinds: '2', desiredCount: '2', smppThroughput: '30' },
+    });
     // Assess
-    expect(envValue(two, 'SMPP_THROUGHPUT')).toBe('15');
-    expect(envValue(two, 'SMPP_BINDS')).toBe('1');
+    expect(envValue(two, 'SMPP_THROUGHPUT')).toBe('30');
+    expect(envValue(two, 'SMPP_BINDS')).toBe('2');
   });
 
   it('when a TLS client certificate secret and server name are given, then the task gets both and may read the secret', () => {

@@ -2,12 +2,12 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { describe, expect, it } from 'vitest';
 import { planLogins, resolveLogin } from '../../cdk/constructs/accounts/sender-login.ts';
-import { BindLimitsError } from '../../cdk/constructs/compute/bind-limits.ts';
 import type { AccountProps } from '../../cdk/constructs/props.ts';
 
-// How several accounts are sized until sessions are shared across tasks (bind-limits.ts unchanged):
-// each login planned alone, the strictest deployment strategy wins, each rate divided among tasks
-// as `smpp`'s is. Pure: no synth.
+// How several accounts are sized: each login's binds are slots the tasks share (bind-limits.ts), so a
+// login keeps its whole rate (each task sends its share by the slots it holds), its queue pair's
+// visibility allows for the slowest share, and new tasks always start before old ones stop. Pure: no
+// synth.
 
 function accounts(...extra: Partial<AccountProps>[]): AccountProps[] {
   const stack = new Stack(new App(), 'Plan');
@@ -23,47 +23,44 @@ function accounts(...extra: Partial<AccountProps>[]): AccountProps[] {
 }
 
 describe('logins of several accounts', () => {
-  it('when two tasks share two accounts, then each gets half of each rate and the strictest strategy applies', () => {
+  it('when two tasks share two accounts, then each login keeps its whole rate and new tasks start before old ones stop', () => {
     // Prepare
     const props = {
-      accounts: accounts({ systemType: 'MCON4', throughput: 40 }, { systemType: 'MCON2', throughput: 10 }),
+      accounts: accounts(
+        { systemType: 'MCON4', throughput: 40, binds: 4 },
+        { systemType: 'MCON2', throughput: 10 },
+      ),
     };
     // Act
-    const login = resolveLogin(props, 2);
+    const login = resolveLogin(props);
     const plan = planLogins(login, 2);
     // Assess
     expect(login.kind === 'accounts' && login.taskAccounts.map((account) => account.throughput)).toEqual([
-      20, 5,
+      40, 10,
     ]);
-    expect(plan.strategy).toBe('stop-before-start'); // MCON2 with 2 tasks leaves no room for a third session
+    expect(plan.strategy).toBe('start-before-stop');
     expect(login.logins.map(({ name, binds }) => [name, binds])).toEqual([
-      ['account0', 1],
+      ['account0', 4],
       ['account1', 1],
     ]);
   });
 
-  it('when every account leaves room for a second set of tasks, then new tasks start before old ones stop', () => {
-    // Prepare
-    const login = resolveLogin(
-      { accounts: accounts({ systemType: 'MCON2' }, { systemType: 'MCON4', binds: 2 }) },
-      1,
-    );
+  it('when a login has several slots, then its queue pair waits for a task holding one slot: window / (rate / binds)', () => {
+    // Prepare: window 300 at 40 msg/s over 4 slots: a one-slot task sends 10 msg/s.
+    const login = resolveLogin({
+      accounts: accounts({ systemType: 'MCON4', throughput: 40, binds: 4, window: 300 }),
+    });
     // Act
-    const plan = planLogins(login, 1);
-    // Assess
-    expect(plan.strategy).toBe('start-before-stop');
+    const [only] = login.logins;
+    // Assess: 300 / 10 + the 30 s response timeout + 10 s of margin.
+    expect(only?.minVisibilitySeconds).toBe(70);
   });
 
-  it('when one account has fewer sessions than its tasks need, then the error names that account', () => {
-    // Prepare
-    const login = resolveLogin({ accounts: accounts({}, { name: 'bulk' }) }, 2);
+  it('when an account has more binds than its MCON, then the synth refuses it, naming the account', () => {
     // Act
-    const act = () => planLogins(login, 2);
+    const act = () => resolveLogin({ accounts: accounts({}, { name: 'bulk', binds: 2 }) });
     // Assess
-    expect(act).toThrow(BindLimitsError);
-    expect(act).toThrow(
-      /^account "account0": 2 task\(s\) × 1 bind\(s\) = 2 sessions, but the login allows 1/,
-    );
+    expect(act).toThrow(/"bulk": binds: 2 binds need systemType to carry MCONn/);
   });
 
   it('when both smpp and accounts are given, then the sender refuses them', () => {
@@ -71,7 +68,7 @@ describe('logins of several accounts', () => {
     const [first] = accounts({});
     const smpp = { host: 'smpp.smscentre.com', tls: true, credentials: (first as AccountProps).credentials };
     // Act
-    const act = () => resolveLogin({ smpp, accounts: [first as AccountProps] }, 1);
+    const act = () => resolveLogin({ smpp, accounts: [first as AccountProps] });
     // Assess
     expect(act).toThrow('SmsSender: give either smpp (one login) or accounts (several), not both');
   });

@@ -4,7 +4,7 @@ import {
   minVisibilitySeconds,
   planSessions,
   type SessionPlan,
-  throughputPerTask,
+  slowestTaskThroughput,
 } from '../compute/bind-limits.ts';
 import type { BindServiceSmpp } from '../compute/bind-service.ts';
 import { type AccountProps, SMPP_DEFAULTS, type SmsSenderProps } from '../props.ts';
@@ -17,7 +17,7 @@ import { resolveAccounts, type SenderAccount } from './sender-accounts.ts';
 /** What the queues and operations need of one login. */
 export interface LoginSummary {
   readonly name: string;
-  /** Sessions one task holds (today's meaning of binds; bind-limits.ts). */
+  /** The login's sessions in the whole deployment (slots shared by the tasks; bind-limits.ts). */
   readonly binds: number;
   /** Its queue pair's shortest visibility timeout (minVisibilitySeconds). */
   readonly minVisibilitySeconds: number;
@@ -28,10 +28,7 @@ export type SenderLogin =
   | {
       readonly kind: 'accounts';
       readonly accounts: readonly SenderAccount[];
-      /**
-       * The `accounts` props with each `throughput` per task (throughputPerTask), as `smpp` has it:
-       * what the bind-service is given until the login's rate is shared across tasks at run time.
-       */
+      /** The `accounts` props as given: each login's whole rate (the tasks share it by slots held). */
       readonly taskAccounts: readonly AccountProps[];
       readonly logins: readonly LoginSummary[];
       readonly responseTimeoutSeconds: number;
@@ -39,17 +36,13 @@ export type SenderLogin =
     };
 
 /** The props' logins; throws ConfigError naming the problem (the parser's message for accounts). */
-export function resolveLogin(props: SmsSenderProps, desiredCount: number): SenderLogin {
+export function resolveLogin(props: SmsSenderProps): SenderLogin {
   if (props.smpp && props.accounts) {
     throw new ConfigError('SmsSender: give either smpp (one login) or accounts (several), not both');
   }
   if (props.accounts) {
     const accounts = resolveAccounts(props.accounts);
-    const given = props.accounts;
-    const taskAccounts = accounts.map((account, index) => ({
-      ...(given[index] as AccountProps),
-      throughput: throughputPerTask(account.throughput, desiredCount),
-    }));
+    const taskAccounts: readonly AccountProps[] = props.accounts;
     const responseTimeoutSeconds =
       props.submit?.responseTimeoutSeconds ?? SMPP_DEFAULTS.responseTimeoutSeconds;
     return {
@@ -61,7 +54,7 @@ export function resolveLogin(props: SmsSenderProps, desiredCount: number): Sende
         binds: account.binds,
         minVisibilitySeconds: minVisibilitySeconds({
           windowSize: account.window,
-          throughput: throughputPerTask(account.throughput, desiredCount),
+          throughput: slowestTaskThroughput(account.throughput, account.binds),
           responseTimeoutSeconds,
         }),
       })),
@@ -70,26 +63,27 @@ export function resolveLogin(props: SmsSenderProps, desiredCount: number): Sende
     };
   }
   if (!props.smpp) throw new ConfigError('SmsSender: give smpp (one login) or accounts (several)');
-  const smpp = resolveSmpp(props, desiredCount);
+  const smpp = resolveSmpp(props);
+  const visibility = minVisibilitySeconds({
+    ...smpp,
+    throughput: slowestTaskThroughput(smpp.throughput, smpp.binds),
+  });
   return {
     kind: 'single',
     smpp,
-    logins: [{ name: 'default', binds: smpp.bindsPerTask, minVisibilitySeconds: minVisibilitySeconds(smpp) }],
+    logins: [{ name: 'default', binds: smpp.binds, minVisibilitySeconds: visibility }],
   };
 }
 
-/**
- * The deployment strategy every login allows: each login is planned alone (bind-limits.ts, today's
- * arithmetic), and the service starts a new task before stopping the old only if all of them allow it.
- */
+/** Each login planned alone (bind-limits.ts); a login whose binds exceed its MCON fails the synth. */
 export function planLogins(login: SenderLogin, desiredCount: number): SessionPlan {
   if (login.kind === 'single') {
     const { smpp } = login;
-    return planSessions({ systemType: smpp.systemType, bindsPerTask: smpp.bindsPerTask, desiredCount });
+    return planSessions({ systemType: smpp.systemType, binds: smpp.binds, desiredCount });
   }
   const plans = login.accounts.map((account) => {
     try {
-      return planSessions({ systemType: account.systemType, bindsPerTask: account.binds, desiredCount });
+      return planSessions({ systemType: account.systemType, binds: account.binds, desiredCount });
     } catch (error) {
       if (!(error instanceof BindLimitsError)) throw error;
       throw new BindLimitsError(`account "${account.name}": ${error.message}`, [], { cause: error });
@@ -100,8 +94,8 @@ export function planLogins(login: SenderLogin, desiredCount: number): SessionPla
   return strictest;
 }
 
-/** The bind-service's settings with defaults; `throughput` is per task (throughputPerTask). */
-function resolveSmpp(props: SmsSenderProps, desiredCount: number): BindServiceSmpp {
+/** The bind-service's settings with defaults; `throughput` is the login's whole rate. */
+function resolveSmpp(props: SmsSenderProps): BindServiceSmpp {
   const smpp = props.smpp;
   if (!smpp) throw new ConfigError('SmsSender: smpp is required without accounts');
   return {
@@ -113,9 +107,9 @@ function resolveSmpp(props: SmsSenderProps, desiredCount: number): BindServiceSm
     port: smpp.port ?? (smpp.tls ? SMPP_DEFAULTS.tlsPort : SMPP_DEFAULTS.port),
     systemType: smpp.systemType ?? SMPP_DEFAULTS.systemType,
     credentials: smpp.credentials,
-    bindsPerTask: smpp.bindsPerTask ?? SMPP_DEFAULTS.bindsPerTask,
+    binds: smpp.binds ?? SMPP_DEFAULTS.binds,
     windowSize: smpp.windowSize ?? SMPP_DEFAULTS.windowSize,
-    throughput: throughputPerTask(smpp.throughput ?? SMPP_DEFAULTS.throughput, desiredCount),
+    throughput: smpp.throughput ?? SMPP_DEFAULTS.throughput,
     responseTimeoutSeconds: smpp.responseTimeoutSeconds ?? SMPP_DEFAULTS.responseTimeoutSeconds,
     maxParts: smpp.maxParts ?? SMPP_DEFAULTS.maxParts,
   };

@@ -26,8 +26,8 @@ export function mconOf(systemType: string): number | undefined {
 
 export interface SessionPlanInput {
   readonly systemType: string;
-  /** SMPP_BINDS: sessions one task holds. */
-  readonly bindsPerTask: number;
+  /** SMPP_BINDS: the login's sessions in the whole deployment, each a slot leased by one task. */
+  readonly binds: number;
   /** Tasks the ECS service keeps running; 0 parks the service (e.g. until the egress IP is whitelisted). */
   readonly desiredCount: number;
 }
@@ -35,59 +35,50 @@ export interface SessionPlanInput {
 export interface SessionPlan {
   /** Sessions the provider allows for the login: MCONn, else 1. */
   readonly sessionsAllowed: number;
-  /** Sessions held in steady state: tasks × binds per task. */
+  /** Sessions held in steady state: the login's binds, however many tasks share them. */
   readonly steadySessions: number;
-  /** ECS deployment percentages: old and new tasks together never exceed `sessionsAllowed`. */
+  /** ECS deployment percentages. */
   readonly minHealthyPercent: number;
   readonly maxHealthyPercent: number;
   readonly strategy: 'stop-before-start' | 'start-before-stop';
 }
 
+/**
+ * The login's sessions are `binds` slots, each behind a lease that only one task holds at a time
+ * (bind-service/dispatch/binds), so no count of tasks can exceed the login's sessions: a rolling
+ * deployment always starts the new task first; it takes the slots the old one gives up, and a
+ * task beyond the slots waits as a standby.
+ */
 export function planSessions(input: SessionPlanInput): SessionPlan {
-  const { bindsPerTask, desiredCount } = input;
-  if (!Number.isInteger(bindsPerTask) || bindsPerTask < 1) {
-    throw new BindLimitsError(`binds per task must be a positive integer, got ${bindsPerTask}`);
+  const { binds, desiredCount } = input;
+  if (!Number.isInteger(binds) || binds < 1) {
+    throw new BindLimitsError(`binds must be a positive integer, got ${binds}`);
   }
   if (!Number.isInteger(desiredCount) || desiredCount < 0) {
     throw new BindLimitsError(`desired count must be a non-negative integer, got ${desiredCount}`);
   }
   const sessionsAllowed = mconOf(input.systemType) ?? 1;
-  const steadySessions = bindsPerTask * desiredCount;
-  if (steadySessions > sessionsAllowed) {
+  if (binds > sessionsAllowed) {
     throw new BindLimitsError(
-      `${desiredCount} task(s) × ${bindsPerTask} bind(s) = ${steadySessions} sessions, but the login allows ` +
-        `${sessionsAllowed} (system_type "${input.systemType}"); a further bind would end an older session. ` +
-        `Add MCON${steadySessions} to system_type (and to the SMSC account) or lower binds/desired count.`,
+      `${binds} binds, but the login allows ${sessionsAllowed} session(s) (system_type "${input.systemType}"); ` +
+        `a further bind would end an older session. Add MCON${binds} to system_type (and to the SMSC account) or lower binds.`,
     );
-  }
-  // A rolling deployment briefly runs the old and the new tasks side by side: allowed only when both
-  // sets of sessions fit in MCON (the bind-service's login lease then has a free slot for the new
-  // task: slots = MCON / binds). Otherwise ECS stops the old task (it drains and unbinds) first.
-  if (2 * steadySessions <= sessionsAllowed) {
-    return {
-      sessionsAllowed,
-      steadySessions,
-      minHealthyPercent: 100,
-      maxHealthyPercent: 200,
-      strategy: 'start-before-stop',
-    };
   }
   return {
     sessionsAllowed,
-    steadySessions,
-    minHealthyPercent: 0,
-    maxHealthyPercent: 100,
-    strategy: 'stop-before-start',
+    steadySessions: desiredCount === 0 ? 0 : binds,
+    minHealthyPercent: 100,
+    maxHealthyPercent: 200,
+    strategy: 'start-before-stop',
   };
 }
 
 /**
- * SMPP_THROUGHPUT for each task: the account's rate is one budget, but every task has its own token
- * bucket, so n tasks get 1/n each (a deployment that overlaps tasks briefly exceeds it; throttling
- * answers then slow both down).
+ * The slowest a task may drain one login: holding one of its `binds` slots, it sends at
+ * throughput / binds (the bind-service shares the login's rate by the slots each task holds).
  */
-export function throughputPerTask(accountThroughput: number, desiredCount: number): number {
-  return desiredCount > 1 ? Math.floor((accountThroughput / desiredCount) * 100) / 100 : accountThroughput;
+export function slowestTaskThroughput(throughput: number, binds: number): number {
+  return throughput / Math.max(1, binds);
 }
 
 /** ECS waits at most 120 s between SIGTERM and SIGKILL on Fargate. */

@@ -30,9 +30,10 @@ export interface BindServiceSmpp {
   readonly systemType: string;
   /** JSON `{ "systemId": "...", "password": "..." }`. */
   readonly credentials: secretsmanager.ISecret;
-  readonly bindsPerTask: number;
+  /** The login's sessions in the whole deployment (<= MCON); the tasks share them as leased slots. */
+  readonly binds: number;
   readonly windowSize: number;
-  /** Messages per second for ONE task (the account's rate divided among the tasks). */
+  /** The login's rate; each task sends its share, by the slots it holds. */
   readonly throughput: number;
   readonly responseTimeoutSeconds: number;
   readonly maxParts: number;
@@ -252,7 +253,7 @@ function loginEnvironment(login: BindServiceLogin): Record<string, string> {
     [VAR.SMPP_TLS]: String(smpp.tls),
     ...(smpp.tls && smpp.tlsServerName ? { [VAR.SMPP_TLS_SERVERNAME]: smpp.tlsServerName } : {}),
     [VAR.SMPP_SYSTEM_TYPE]: smpp.systemType,
-    [VAR.SMPP_BINDS]: String(smpp.bindsPerTask),
+    [VAR.SMPP_BINDS]: String(smpp.binds),
     [VAR.SMPP_WINDOW]: String(smpp.windowSize),
     [VAR.SMPP_THROUGHPUT]: String(smpp.throughput),
     [VAR.SMPP_RESPONSE_TIMEOUT_SECONDS]: String(smpp.responseTimeoutSeconds),

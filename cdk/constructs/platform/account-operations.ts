@@ -49,13 +49,13 @@ export function accountOperations(
         statistic,
         period: Duration.minutes(1),
       });
-    const bindsUp = metric('BindsUp', 'Minimum');
+    const bindsUp = metric('BindsUp', 'Sum');
     alarm(alarms, 'AccountBindsDown', bindsUp, {
       threshold: account.binds,
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
       evaluationPeriods: 3,
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-      alarmDescription: `Account "${account.name}": a task held fewer than ${account.binds} SMPP bind(s) of this login for 3 minutes, or no bind-service reported.`,
+      alarmDescription: `Account "${account.name}": the tasks together held fewer than ${account.binds} SMPP bind(s) of this login for 3 minutes, or no bind-service reported.`,
     });
 
     const ages: cloudwatch.IMetric[] = [];

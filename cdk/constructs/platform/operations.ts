@@ -24,7 +24,8 @@ export interface OperationsProps {
   readonly namespace: string;
   readonly service: string;
   /** Binds each task should hold; a task reporting fewer (or no task reporting) is "binds down". */
-  readonly bindsPerTask: number;
+  /** Every login's sessions added up: what the tasks together hold when all is well. */
+  readonly binds: number;
   readonly deadLetterQueues: Readonly<Record<string, sqs.IQueue>>;
   readonly sendQueues: Readonly<Record<string, { queue: sqs.IQueue; maxAgeSeconds: number }>>;
   readonly api: apigateway.RestApi;
@@ -90,15 +91,16 @@ export class Operations extends Construct {
       });
     }
 
-    const bindsUp = bindMetric(BIND_SERVICE_METRICS.bindsUp, 'Minimum');
-    // Minimum over tasks: each task reports its own count once a minute.
+    // Sum over tasks: the tasks share the logins' slots, so one may hold them all and another none
+    // (a standby); each reports its own count once a minute.
+    const bindsUp = bindMetric(BIND_SERVICE_METRICS.bindsUp, 'Sum');
     this.alarm('BindsDown', bindsUp, {
-      threshold: props.bindsPerTask,
+      threshold: props.binds,
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
       evaluationPeriods: 3,
       // No data means no bind-service is reporting at all: that is the worst kind of "down".
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-      alarmDescription: `A task held fewer than ${props.bindsPerTask} SMPP bind(s) for 3 minutes, or no bind-service reported at all (task down, or desired count 0).`,
+      alarmDescription: `The tasks together held fewer than ${props.binds} SMPP bind(s) for 3 minutes, or no bind-service reported at all (task down, or desired count 0).`,
     });
 
     const throttleRate = new cloudwatch.MathExpression({
