@@ -6,11 +6,11 @@
 
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { createDynamoDbClients, createSqsClient } from '#core/aws/clients.ts';
 import { MessageRepository } from '#core/aws/messages/message-repository.ts';
 import type { SecretReader } from '#core/aws/secrets.ts';
 import type { Logger } from '#core/observability/logger.ts';
 import { type AccountRuntime, prepareAccount } from './account/account-runtime.ts';
+import { createBindServiceClients } from './aws-clients.ts';
 import { type BindServiceConfig, describeConfig } from './config.ts';
 import { configWarnings } from './config-warnings.ts';
 import type { RateLimiterOptions } from './dispatch/flow/rate-limiter.ts';
@@ -61,17 +61,9 @@ export async function startBindService(
 ): Promise<BindService> {
   const log = deps.log ?? bindServiceLogger(config.logLevel);
   const clock = deps.clock ?? (() => new Date());
-  const { region, endpoints } = config.aws;
-  const dynamo = createDynamoDbClients({
-    region,
-    ...(endpoints.dynamodb ? { endpoint: endpoints.dynamodb } : {}),
-  });
-  const sqs = createSqsClient({ region, ...(endpoints.sqs ? { endpoint: endpoints.sqs } : {}) });
-  const closeAws = () => {
-    dynamo.document.destroy();
-    dynamo.dynamo.destroy();
-    sqs.destroy();
-  };
+  const aws = createBindServiceClients(config.aws);
+  const { dynamo, sqs } = aws;
+  const closeAws = () => aws.destroy();
   const messages = new MessageRepository(dynamo.document, config.tables.messages, {
     clock,
     smscIdBase: config.accounts[0].smpp.messageIdBase,
@@ -94,6 +86,9 @@ export async function startBindService(
     clock,
     messages,
     document: dynamo.document,
+    // The login lease's own client (aws-clients.ts): the account runtime's LeaseRepository takes it,
+    // so a renewal never queues behind the message writes.
+    leaseDocument: aws.leaseDocument,
     sqs,
     fail,
   };
