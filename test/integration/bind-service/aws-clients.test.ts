@@ -68,7 +68,14 @@ describe('bind-service AWS clients: the login lease on a saturated store', () =>
     const backlog = Array.from({ length: BACKLOG }, (_, index) =>
       document.send(new GetCommand({ TableName: 'messages', Key: { pk: `MSG#${index}`, sk: 'MSG' } })),
     );
-    for (const call of backlog) call.catch(() => undefined);
+    let settled = 0;
+    for (const call of backlog) {
+      call
+        .catch(() => undefined)
+        .finally(() => {
+          settled += 1;
+        });
+    }
     const current = store;
     await waitUntil(() => current.open() >= 50, 5_000, 'the message client to fill its sockets');
     const leases = new LeaseRepository(clients.leaseDocument, 'messages');
@@ -81,9 +88,11 @@ describe('bind-service AWS clients: the login lease on a saturated store', () =>
       'the lease renewal',
     );
 
-    // Assess: answered after one store delay, not after the queue ahead of it (5 rounds of 50).
+    // Assess: answered after one store delay, while most of the message calls (6 rounds of 50)
+    // were still on the wire or queued ahead of where it would have waited on the main client.
+    const settledThen = settled;
     expect(renewed).toBe(true);
     expect(performance.now() - started).toBeLessThan(2.5 * STORE_DELAY_MS);
-    expect(current.open()).toBeGreaterThanOrEqual(50);
+    expect(settledThen).toBeLessThan(BACKLOG / 2);
   });
 });
