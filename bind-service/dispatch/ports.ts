@@ -1,40 +1,88 @@
-// What the dispatch layer needs from the outside world, as narrow types: the pipeline and the
-// delivery handler call these ports, never an SDK, so SMPP answers and storage writes stay apart.
-import type { InboundDeliveryStore } from '#core/aws/inbound/inbound-delivery-store.ts';
-import type { InboundRepository } from '#core/aws/inbound/inbound-repository.ts';
-import type { MessageRepository } from '#core/aws/messages/message-repository.ts';
-import type { RateLimiter } from './flow/rate-limiter.ts';
+// What the dispatch layer needs from the outside world, written here by the code that calls it: the
+// pipeline and the delivery handler call these ports, never an SDK, so SMPP answers and storage
+// writes stay apart. The DynamoDB adapters (core/aws) satisfy them structurally; a test double or
+// another store need only these methods, and a change to an adapter's wider API does not reach here.
+import type {
+  InboundPartInput,
+  StorePartResult,
+  UnparsedReceiptInput,
+} from '#core/aws/inbound/inbound-delivery-store.ts';
+import type { InboundMessage, RecordInboundResult } from '#core/aws/inbound/inbound-repository.ts';
+import type { MatchOptions, OrphanMatch } from '#core/aws/messages/attention/orphan-receipts.ts';
+import type {
+  ClaimResult,
+  CreateAcceptedResult,
+  LateAnswer,
+  LateAnswerResult,
+  LookupOptions,
+  MarkSubmittedResult,
+  ReceiptResult,
+  TransitionResult,
+  UnknownOptions,
+} from '#core/aws/messages/message-repository.ts';
+import type { MessageError, MessageRecord } from '#core/domain/messages/message-model.ts';
+import type { DeliveryReceipt } from '#core/domain/receipts/receipt.ts';
+import type { RateClass } from './flow/rate-limiter.ts';
 
-export type MessageStore = Pick<
-  MessageRepository,
-  | 'createAccepted'
-  | 'claimForSubmit'
-  | 'releaseClaim'
-  | 'markSubmitted'
-  | 'markUnknown'
-  | 'markUnknownIfClaimedBy'
-  | 'markFailed'
-  | 'markExpired'
-  | 'markRejected'
->;
+/** A message's life from claim to its SUBMIT_SM outcome. */
+export interface MessageStore {
+  /** A queue message with no record yet (published straight to SQS) gets one. */
+  createAccepted(record: MessageRecord): Promise<CreateAcceptedResult>;
+  claimForSubmit(id: string, holder?: string): Promise<ClaimResult>;
+  releaseClaim(id: string): Promise<TransitionResult>;
+  markSubmitted(
+    id: string,
+    smscIds: readonly string[],
+    options?: LookupOptions,
+  ): Promise<MarkSubmittedResult>;
+  markUnknown(
+    id: string,
+    reason: string,
+    smscIds?: readonly string[],
+    options?: UnknownOptions,
+  ): Promise<TransitionResult>;
+  markUnknownIfClaimedBy(id: string, holder: string, reason: string): Promise<TransitionResult>;
+  markFailed(id: string, error: MessageError, smscIds?: readonly string[]): Promise<TransitionResult>;
+  markExpired(id: string, error: MessageError): Promise<TransitionResult>;
+  markRejected(id: string, error: MessageError): Promise<TransitionResult>;
+}
 
-export type ReceiptStore = Pick<MessageRepository, 'applyReceipt'>;
-export type LateAnswerStore = Pick<MessageRepository, 'recordLateAnswer'>;
-export type ReconcileStore = Pick<
-  MessageRepository,
-  | 'unknownToQuery'
-  | 'get'
-  | 'applyParkedReceipts'
-  | 'applyReceipt'
-  | 'nextQueryAt'
-  | 'unmatchedToCheck'
-  | 'matchOrphanReceipt'
-  | 'nextMatchAt'
->;
-export type InboundStore = Pick<InboundRepository, 'recordInbound'>;
-export type InboundPartsStore = Pick<
-  InboundDeliveryStore,
-  'storePart' | 'finishAssembly' | 'recordUnparsedReceipt'
->;
+/** Where a delivery receipt lands (its message, or a parked orphan). */
+export interface ReceiptStore {
+  applyReceipt(receipt: DeliveryReceipt, recipient?: string): Promise<ReceiptResult>;
+}
 
-export type RatePort = Pick<RateLimiter, 'wait' | 'onThrottled' | 'onSuccess'>;
+/** A SUBMIT_SM_RESP that came after its message was marked unknown. */
+export interface LateAnswerStore {
+  recordLateAnswer(id: string, answer: LateAnswer): Promise<LateAnswerResult>;
+}
+
+/** What the QUERY_SM reconciler reads and writes. */
+export interface ReconcileStore extends ReceiptStore {
+  unknownToQuery(before: Date, limit: number): Promise<string[]>;
+  get(id: string): Promise<MessageRecord | undefined>;
+  applyParkedReceipts(id: string): Promise<number>;
+  nextQueryAt(id: string, at: Date | undefined): Promise<void>;
+  unmatchedToCheck(before: Date, limit: number): Promise<string[]>;
+  matchOrphanReceipt(id: string, options: MatchOptions): Promise<OrphanMatch>;
+  nextMatchAt(id: string, at: Date | undefined): Promise<void>;
+}
+
+/** Mobile-originated messages, recorded once. */
+export interface InboundStore {
+  recordInbound(message: InboundMessage): Promise<RecordInboundResult>;
+}
+
+/** Parts of a long inbound message until it is whole, and receipts that could not be read. */
+export interface InboundPartsStore {
+  storePart(part: InboundPartInput): Promise<StorePartResult>;
+  finishAssembly(key: string, id: string): Promise<void>;
+  recordUnparsedReceipt(input: UnparsedReceiptInput): Promise<string>;
+}
+
+/** The login's rate: wait for a turn, slow down on throttling, speed up again on success. */
+export interface RatePort {
+  wait(lane?: RateClass, signal?: AbortSignal): Promise<void>;
+  onThrottled(): void;
+  onSuccess(): void;
+}

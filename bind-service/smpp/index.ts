@@ -11,6 +11,7 @@ export {
   type TlsSettings,
 } from './config.ts';
 export type { DeliverHandler, DeliveryAnswer } from './connection/deliveries.ts';
+export type { QuerySource } from './connection/requests.ts';
 export {
   BindCredentialsError,
   ConnectError,

@@ -1,9 +1,18 @@
-import { AntiLoopGuard } from '#core/aws/anti-loop/anti-loop-guard.ts';
+import { type AdmitOptions, AntiLoopGuard } from '#core/aws/anti-loop/anti-loop-guard.ts';
 import { createDynamoDbClients, createSqsClient } from '#core/aws/clients.ts';
-import { MessageRepository } from '#core/aws/messages/message-repository.ts';
-import { QueuePublisher } from '#core/aws/queues/queue-publisher.ts';
+import {
+  type BatchCounts,
+  type CreateAcceptedResult,
+  type IdempotencyInput,
+  MessageRepository,
+  type TransitionResult,
+} from '#core/aws/messages/message-repository.ts';
+import { type PublishOptions, QueuePublisher } from '#core/aws/queues/queue-publisher.ts';
+import type { Lane } from '#core/aws/resources/resource-definitions.ts';
 import type { AccountList, AccountPolicy } from '#core/domain/accounts/account.ts';
-import type { PrepareOptions } from '#core/domain/messages/prepare-message.ts';
+import type { MessageError, MessageRecord } from '#core/domain/messages/message-model.ts';
+import type { PreparedMessage, PrepareOptions } from '#core/domain/messages/prepare-message.ts';
+import type { AntiLoopVerdict } from '#core/domain/provider/anti-loop.ts';
 import type { Logger } from '#core/observability/logger.ts';
 import type { ApiConfig } from './config.ts';
 import { apiLogger } from './http/request-log.ts';
@@ -12,16 +21,33 @@ import { apiLogger } from './http/request-log.ts';
 // local server) from the validated config. Local mode and Lambda build them with the same function;
 // only the endpoints differ.
 
-/** The repository operations the API uses. */
-export type MessageStore = Pick<
-  MessageRepository,
-  'createAccepted' | 'createAcceptedBatch' | 'get' | 'markNotQueued' | 'batchCounts'
->;
+/** The message records the API writes and reads (the DynamoDB adapter satisfies it). */
+export interface RecordStore {
+  createAccepted(record: MessageRecord, idempotency?: IdempotencyInput): Promise<CreateAcceptedResult>;
+  createAcceptedBatch(records: readonly MessageRecord[]): Promise<void>;
+  get(id: string): Promise<MessageRecord | undefined>;
+  markNotQueued(id: string, error: MessageError): Promise<TransitionResult>;
+  batchCounts(batchId: string): Promise<BatchCounts>;
+}
 
-export type QueueSink = Pick<QueuePublisher, 'publish' | 'publishBatch'>;
+/** Where accepted messages wait for the bind-service: one lane per priority. */
+export interface QueueSink {
+  publish(lane: Lane, body: object, options?: PublishOptions): Promise<string>;
+  publishBatch(
+    lane: Lane,
+    bodies: readonly object[],
+    options?: Pick<PublishOptions, 'signal'>,
+  ): Promise<string[]>;
+}
+
+/** The provider's anti-loop rules: one verdict per message. */
+export interface AdmissionGuard {
+  admit(prepared: PreparedMessage, options?: AdmitOptions): Promise<AntiLoopVerdict>;
+  admitMany(messages: readonly PreparedMessage[]): Promise<AntiLoopVerdict[]>;
+}
 
 export interface ApiDeps {
-  messages: MessageStore;
+  messages: RecordStore;
   queues: QueueSink;
   /** Exactly the bind-service's settings, so the 202's encoding and parts are what will be sent. */
   prepare: PrepareOptions;
@@ -30,7 +56,7 @@ export interface ApiDeps {
   /** How long a batch may spend publishing before the rest is answered as not queued. */
   batchEnqueueBudgetMs: number;
   /** The provider's anti-loop rules across invocations; absent = not applied. */
-  guard?: Pick<AntiLoopGuard, 'admit' | 'admitMany'>;
+  guard?: AdmissionGuard;
   clock: () => Date;
   log: Logger;
 }

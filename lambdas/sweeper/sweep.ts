@@ -1,6 +1,8 @@
 import { MessageNotFoundError } from '#core/aws/errors.ts';
-import type { MessageRepository } from '#core/aws/messages/message-repository.ts';
-import type { QueuePublisher } from '#core/aws/queues/queue-publisher.ts';
+import type { DueAccepted, DueQuery } from '#core/aws/messages/attention/attention.ts';
+import type { TransitionResult } from '#core/aws/messages/message-repository.ts';
+import type { Lane } from '#core/aws/resources/resource-definitions.ts';
+import type { MessageRecord } from '#core/domain/messages/message-model.ts';
 import { queueBodyOf } from '#core/domain/messages/queue-body.ts';
 
 // The sweeper: a message recorded `accepted` whose enqueue never happened (the api Lambda killed
@@ -11,9 +13,16 @@ import { queueBodyOf } from '#core/domain/messages/queue-body.ts';
 // Each enqueued record is looked at again only after its age has doubled, so a long backlog costs a
 // few copies per message, not one per run.
 
+/** The records the sweeper looks through (the DynamoDB adapter is one). */
+export interface SweptRecords {
+  findDueAccepted(query: DueQuery): Promise<DueAccepted[]>;
+  get(id: string): Promise<MessageRecord | undefined>;
+  rescheduleAccepted(id: string, expectedAt: string, nextAt: string): Promise<TransitionResult>;
+}
+
 export interface SweepDeps {
-  messages: Pick<MessageRepository, 'findDueAccepted' | 'get' | 'rescheduleAccepted'>;
-  queues: Pick<QueuePublisher, 'publish'>;
+  messages: SweptRecords;
+  queues: { publish(lane: Lane, body: object): Promise<string> };
   clock: () => Date;
 }
 

@@ -2,8 +2,9 @@
 // before storing them): an identical message inside the window, or one past the per-number limit,
 // ends `rejected` with the rule as its error and leaves the queue, before the SMSC sees it. Not
 // dead-lettered: the message is valid, the rule's refusal is its outcome.
-import type { AntiLoopGuard } from '#core/aws/anti-loop/anti-loop-guard.ts';
-import { ANTI_LOOP_ERRORS } from '#core/domain/provider/anti-loop.ts';
+import type { AdmitOptions } from '#core/aws/anti-loop/anti-loop-guard.ts';
+import type { PreparedMessage } from '#core/domain/messages/prepare-message.ts';
+import { ANTI_LOOP_ERRORS, type AntiLoopVerdict } from '#core/domain/provider/anti-loop.ts';
 import type { Logger } from '#core/observability/logger.ts';
 import type { DispatchStats } from '../flow/stats.ts';
 import type { MessageStore } from '../ports.ts';
@@ -12,7 +13,10 @@ import type { HeldMessage } from './held-messages.ts';
 import type { ParsedQueueMessage } from './queue-message.ts';
 import type { LaneQueue } from './sqs-lane.ts';
 
-export type AntiLoopPort = Pick<AntiLoopGuard, 'admit'>;
+/** The provider's anti-loop rules for one message (core/aws's AntiLoopGuard is one). */
+export interface AntiLoopPort {
+  admit(prepared: PreparedMessage, options?: AdmitOptions): Promise<AntiLoopVerdict>;
+}
 
 interface GuardDeps {
   messages: MessageStore;

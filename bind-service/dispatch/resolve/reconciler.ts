@@ -14,7 +14,7 @@
 //   first gives such messages the one orphan receipt that fits, if exactly one does
 //   (core/aws/messages/attention/orphan-receipts.ts); that needs no bind. Orphans younger than `minAgeMs` are
 //   not taken, so a receipt whose message is merely slow to record its answer is never taken.
-import type { QueryResult, SmppClient } from '#bind-service/smpp/index.ts';
+import type { QueryResult, QuerySource } from '#bind-service/smpp/index.ts';
 import { addressFor } from '#bind-service/smpp/index.ts';
 import type { MessageRecord } from '#core/domain/messages/message-model.ts';
 import { isFinalAnswer, receiptFromQuery } from '#core/domain/receipts/query-answer.ts';
@@ -30,10 +30,16 @@ export interface ReconcilerOptions {
   batch: number;
 }
 
+/** A session QUERY_SM may go on (the engine's SmppClient is one). */
+export interface QuerySession {
+  readonly isBound: boolean;
+  queryStatus(messageId: string, source?: QuerySource): Promise<QueryResult>;
+}
+
 export interface ReconcilerDeps {
   messages: ReconcileStore;
   /** The account's sessions: QUERY_SM goes on a bound one; a run is skipped while none is. */
-  sessions: readonly Pick<SmppClient, 'isBound' | 'queryStatus'>[];
+  sessions: readonly QuerySession[];
   rate: Pick<RateLimiter, 'wait'>;
   options: ReconcilerOptions;
   /** source_addr of messages without `from`, as they were submitted. */

@@ -2,7 +2,7 @@
 // minute), one rate token per SUBMIT_SM, and sums the part outcomes up into the message's outcome.
 // SMPP and the rate limiter only: what the outcome means for storage is record-outcome.ts's job.
 import { setTimeout as delay } from 'node:timers/promises';
-import type { SmppClient, SubmitFields } from '#bind-service/smpp/index.ts';
+import type { SubmitFields, SubmitOutcome, SubmitTag } from '#bind-service/smpp/index.ts';
 import type { Lane } from '#core/aws/resources/resource-definitions.ts';
 import type { MessageError } from '#core/domain/messages/message-model.ts';
 import type { RatePort } from '../ports.ts';
@@ -59,7 +59,10 @@ export function unknownReason(reason: string, part: number, parts: number): stri
   return `${what}${where}; the SMSC may have it, so it is not sent again.`;
 }
 
-export type Submitter = Pick<SmppClient, 'submit'>;
+/** One SUBMIT_SM on a session (the engine's SmppClient is one). */
+export interface Submitter {
+  submit(fields: SubmitFields, tag?: SubmitTag, options?: { priority?: boolean }): Promise<SubmitOutcome>;
+}
 
 /**
  * Each part takes its rate token right before its SUBMIT_SM. `firstTokenTaken`: the caller already

@@ -52,12 +52,27 @@ export function readState(item: Item | undefined): NumberState | undefined {
   };
 }
 
+/**
+ * The last writes' tokens on the item: a write whose answer was lost (and which the SDK sent again,
+ * to fail its condition) finds its own token there and knows it counted, instead of judging its
+ * message a duplicate of itself. A few, so a write that landed just before another still finds it.
+ */
+const RECENT_WRITERS = 8;
+
+export function writersOf(item: Item | undefined): string[] {
+  const writers = item?.writers;
+  return Array.isArray(writers)
+    ? writers.filter((writer): writer is string => typeof writer === 'string')
+    : [];
+}
+
 /** The Put of a number's next state, conditional on the version read (or on no item at all). */
 export function numberItem(
   numberKey: string,
   read: Item | undefined,
   next: NumberState,
   settings: AntiLoopSettings,
+  writer?: string,
 ) {
   const version = typeof read?.version === 'number' ? read.version : undefined;
   const lastUseMs = Math.max(next.lastAtMs + settings.floodGapMs, ...Object.values(next.sent));
@@ -67,6 +82,7 @@ export function numberItem(
       pk: numberKey,
       ...next,
       version: (version ?? 0) + 1,
+      ...(writer ? { writers: [writer, ...writersOf(read).slice(0, RECENT_WRITERS - 1)] } : {}),
       expiresAt: Math.ceil(lastUseMs / 1000) + 60,
     },
     ...(version === undefined

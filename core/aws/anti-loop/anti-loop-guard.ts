@@ -1,7 +1,13 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { admitMany, type GuardEntry, numberItem, readState } from '#core/aws/anti-loop/anti-loop-batch.ts';
+import {
+  admitMany,
+  type GuardEntry,
+  numberItem,
+  readState,
+  writersOf,
+} from '#core/aws/anti-loop/anti-loop-batch.ts';
 import { isConditionalCheckFailed, runDynamo } from '#core/aws/dynamo-errors.ts';
 import { RepositoryUnavailableError } from '#core/aws/errors.ts';
 import { itemKey } from '#core/aws/messages/message-item.ts';
@@ -89,23 +95,26 @@ export class AntiLoopGuard {
         seen = true;
         continue;
       }
+      const writer = randomBytes(8).toString('base64url');
       try {
         await runDynamo('anti-loop write', () =>
           this.client.send(
             new PutCommand({
               TableName: this.tableName,
-              ...numberItem(numberKey, item, next, this.settings),
+              ...numberItem(numberKey, item, next, this.settings, writer),
               ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
             }),
           ),
         );
         return verdict;
       } catch (error) {
-        // Another message to the same number was counted before our write (or we assumed no item):
-        // decide again on the item as it is now.
         if (!isConditionalCheckFailed(error)) throw error;
         item = error.Item ? itemOf(error.Item) : await this.read(numberKey);
         seen = true;
+        // The SDK sent our write again after its answer was lost: the first one landed.
+        if (writersOf(item).includes(writer)) return verdict;
+        // Another message to the same number was counted before our write (or we assumed no item):
+        // decide again on the item as it is now.
       }
     }
     throw new RepositoryUnavailableError('anti-loop state of a number kept changing');

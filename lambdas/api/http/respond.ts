@@ -1,11 +1,29 @@
 import type { Context } from 'hono';
 import { type ProblemInit, problemResponse } from './problem.ts';
+import { PROBLEMS } from './problem-catalogue.ts';
 import { type ApiEnv, logFields } from './request-log.ts';
 
 /** A problem answer, its code noted on the request's log line. */
 export function problem(c: Context<ApiEnv>, init: ProblemInit): Response {
   logFields(c, { code: init.code });
   return problemResponse(init);
+}
+
+/**
+ * A problem whose every word is fixed: answered exactly as the catalogue (and so the OpenAPI
+ * document) shows it, so the two cannot drift apart.
+ */
+export function cataloguedProblem(
+  code: 'idempotency_key_exhausted' | 'idempotency_not_supported',
+): ProblemInit {
+  const { status, title, detail, errors } = PROBLEMS[code];
+  return {
+    status,
+    code,
+    title,
+    detail,
+    errors: errors.map((error) => ({ ...error, path: [...error.path] })),
+  };
 }
 
 export function notFoundProblem(detail: string): ProblemInit {

@@ -5,7 +5,13 @@ import { IDEMPOTENCY_HEADER } from '../http/idempotency.ts';
 import { KIB, readJsonBody } from '../http/json-body.ts';
 import { ApiProblem, serviceUnavailableProblem, validationProblem } from '../http/problem.ts';
 import { type ApiEnv, logFields } from '../http/request-log.ts';
-import { callerArnOf, invalidIdProblem, notFoundProblem, problem } from '../http/respond.ts';
+import {
+  callerArnOf,
+  cataloguedProblem,
+  invalidIdProblem,
+  notFoundProblem,
+  problem,
+} from '../http/respond.ts';
 import { acceptBatch } from '../use-cases/accept-batch.ts';
 import { readBatch } from '../use-cases/read-batch.ts';
 
@@ -19,20 +25,7 @@ export function batchRoutes(deps: ApiDeps): Hono<ApiEnv> {
     // Refused rather than ignored: a caller who sends the key believes a retry is safe, and a batch
     // retried without idempotency would be sent twice (see lambdas/api/README.md).
     if (c.req.header(IDEMPOTENCY_HEADER) !== undefined) {
-      throw new ApiProblem({
-        status: 400,
-        code: 'idempotency_not_supported',
-        title: 'Idempotency-Key is not supported for batches',
-        detail:
-          'Batches take no Idempotency-Key: send the request once, and resend only the entries listed as rejected.',
-        errors: [
-          {
-            code: 'not_supported',
-            path: ['headers', 'Idempotency-Key'],
-            message: 'Idempotency-Key: is not supported on POST /v1/batches',
-          },
-        ],
-      });
+      throw new ApiProblem(cataloguedProblem('idempotency_not_supported'));
     }
     const body = await readJsonBody(c.req.raw, BATCH_BODY_LIMIT);
     const result = await acceptBatch(deps, body, callerArnOf(c.env));

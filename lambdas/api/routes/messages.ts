@@ -5,7 +5,14 @@ import { readIdempotencyKey, scopedIdempotencyKey } from '../http/idempotency.ts
 import { KIB, readJsonBody } from '../http/json-body.ts';
 import { antiLoopProblem, serviceUnavailableProblem, validationProblem } from '../http/problem.ts';
 import { type ApiEnv, logFields } from '../http/request-log.ts';
-import { callerArnOf, callerOf, invalidIdProblem, notFoundProblem, problem } from '../http/respond.ts';
+import {
+  callerArnOf,
+  callerOf,
+  cataloguedProblem,
+  invalidIdProblem,
+  notFoundProblem,
+  problem,
+} from '../http/respond.ts';
 import { acceptMessage } from '../use-cases/accept-message.ts';
 import { readMessage } from '../use-cases/read-message.ts';
 
@@ -69,20 +76,7 @@ export function messageRoutes(deps: ApiDeps): Hono<ApiEnv> {
         return problem(c, antiLoopProblem(result.outcome, result.retryAfterSeconds));
       case 'key-exhausted':
         // Not a 503: a retry with this key walks the same used-up slots, so none invites one.
-        return problem(c, {
-          status: 422,
-          code: 'idempotency_key_exhausted',
-          title: 'Idempotency-Key used up',
-          detail:
-            'Every attempt with this Idempotency-Key failed to queue and the key has no attempts left; send the message with a new key.',
-          errors: [
-            {
-              code: 'idempotency_key_exhausted',
-              path: ['headers', 'Idempotency-Key'],
-              message: 'Idempotency-Key: has no attempts left; use a new key',
-            },
-          ],
-        });
+        return problem(c, cataloguedProblem('idempotency_key_exhausted'));
     }
   });
 

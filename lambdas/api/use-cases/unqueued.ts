@@ -1,6 +1,6 @@
 import { MessageNotFoundError } from '#core/aws/errors.ts';
 import type { MessageError, MessageRecord } from '#core/domain/messages/message-model.ts';
-import type { ApiDeps, MessageStore } from '../deps.ts';
+import type { ApiDeps, RecordStore } from '../deps.ts';
 
 // A message is stored `accepted` before it is enqueued. When the enqueue fails, the record must not
 // stay `accepted` (it would look on its way while nothing will ever send it): it is marked `failed`
@@ -29,7 +29,7 @@ const MARK_CONCURRENCY = 8;
  * leave a gap in which a claim lands, and a message on its way to the SMSC would be marked failed
  * with the caller told to send it again. 'stale' means it moved on: it was enqueued after all.
  */
-async function failUnqueued(messages: MessageStore, id: string): Promise<UnqueuedOutcome> {
+async function failUnqueued(messages: RecordStore, id: string): Promise<UnqueuedOutcome> {
   try {
     const result = await messages.markNotQueued(id, ENQUEUE_FAILED);
     return result === 'applied' ? 'marked-failed' : 'was-enqueued';

@@ -126,16 +126,27 @@ export interface DueQuery {
 export async function queryDueAccepted(table: MessageTable, query: DueQuery): Promise<DueAccepted[]> {
   const due = query.dueBy.toISOString();
   const found: DueAccepted[] = [];
-  for (const hour of hoursBetween(query.dueBy.getTime() - query.lookbackHours * HOUR_MS, query.dueBy)) {
-    const shards = Array.from({ length: ACCEPTED_SHARDS }, (_, shard) => `${ACCEPTED}#${hour}#${shard}`);
+  const hours = hoursBetween(query.dueBy.getTime() - query.lookbackHours * HOUR_MS, query.dueBy);
+  // Several hours at once: one hour after the other cost the default 24-hour look-back 25 round
+  // trips a run (0.8-2 s on DynamoDB Local). Results still come oldest hour first.
+  for (let start = 0; start < hours.length; start += HOURS_AT_ONCE) {
+    const limit = query.limit - found.length;
+    const partitions = hours
+      .slice(start, start + HOURS_AT_ONCE)
+      .flatMap((hour) =>
+        Array.from({ length: ACCEPTED_SHARDS }, (_, shard) => `${ACCEPTED}#${hour}#${shard}`),
+      );
     const pages = await Promise.all(
-      shards.map((attention) => queryPartition(table, attention, due, query.limit - found.length)),
+      partitions.map((attention) => queryPartition(table, attention, due, limit)),
     );
     for (const page of pages) found.push(...page);
     if (found.length >= query.limit) return found.slice(0, query.limit);
   }
   return found;
 }
+
+/** Hours of the index asked for at once (each is ACCEPTED_SHARDS queries). */
+const HOURS_AT_ONCE = 6;
 
 /** "YYYY-MM-DDTHH" of every hour from `fromMs` to `to`, inclusive. */
 function hoursBetween(fromMs: number, to: Date): string[] {

@@ -184,4 +184,42 @@ describe('AntiLoopGuard (DynamoDB Local)', () => {
     expect(Item?.streak).toBe(5);
     expect(Object.keys(Item?.sent ?? {})).toHaveLength(5);
   });
+
+  it('when the answer to a write that landed is lost and the SDK sends it again, then the message is allowed once, not refused as its own duplicate', async () => {
+    // Prepare: a client whose first PutItem reaches DynamoDB Local but whose answer is lost (a
+    // timeout, as a congested network gives): the SDK's own retry sends the same write again.
+    const clients = createDynamoDbClients({ region: aws.region, endpoint: aws.dynamoEndpoint });
+    let answersLost = 0;
+    clients.dynamo.middlewareStack.add(
+      (next, context) => async (args) => {
+        const answer = await next(args);
+        if (context.commandName === 'PutItemCommand' && answersLost === 0) {
+          answersLost += 1;
+          throw Object.assign(new Error('answer lost after the write landed'), { name: 'TimeoutError' });
+        }
+        return answer;
+      },
+      { step: 'deserialize', name: 'loseFirstPutAnswer' },
+    );
+    const { tables } = await guardAt();
+    const guard = new AntiLoopGuard(clients.document, tables.messages, PROVIDER_ANTI_LOOP);
+    try {
+      // Act
+      const verdict = await guard.admit(prepare('+79990000013', 'Your code is 9876'));
+      const { Item } = await aws.document.send(
+        new GetCommand({
+          TableName: tables.messages,
+          Key: { pk: numberKeyOf('+79990000013') },
+          ConsistentRead: true,
+        }),
+      );
+      // Assess: allowed, counted once.
+      expect(answersLost).toBe(1);
+      expect(verdict).toEqual({ verdict: 'allowed' });
+      expect(Item?.streak).toBe(1);
+    } finally {
+      clients.document.destroy();
+      clients.dynamo.destroy();
+    }
+  });
 });

@@ -56,6 +56,7 @@ describe('the OpenAPI document', () => {
     const used = new Set([
       ...[...source.matchAll(/status: \d{3},\s*code: '([a-z0-9_]+)'/g)].map((match) => match[1]),
       ...[...source.matchAll(/serviceUnavailableProblem\(\s*'([a-z0-9_]+)'/g)].map((match) => match[1]),
+      ...[...source.matchAll(/cataloguedProblem\('([a-z0-9_]+)'\)/g)].map((match) => match[1]),
     ]);
     const exemplified = new Set(
       Object.values(paths)
