@@ -6,12 +6,16 @@
 //     achieved rate (target within 2% of 100/s), throttling answers (target 0), and CPU per message;
 // (c) the bind-service's peak RSS with SMPP_WINDOW=2000 draining a backlog (BENCH_BACKLOG, default
 //     20 000) queued before it starts, and the drain time; while queueing it, the API's CPU and AWS
-//     calls per accepted single message (BENCH_API_MESSAGES, default 2000), the API in its own process.
+//     calls per accepted single message (BENCH_API_MESSAGES, default 2000), the API in its own process;
+// (d) two logins at 300 and 150 msg/s in one bind-service, each draining a backlog of
+//     BENCH_TWO_ACCOUNT_SECONDS (default 40) of its rate: each login's SUBMIT_SM rate at the simulator
+//     and their sum (target: the sum of the rates within 2%, issue 12).
 // The bind-service runs in its own process so its CPU time is its own. Parts (a) and (b) warm the
 // stack up first (BENCH_WARMUP_MESSAGES, default 1000; BENCH_WARMUP_SECONDS, default 15): DynamoDB
 // Local's JVM stalls for up to a second at a time while it compiles its hot paths. BENCH_CONCURRENCY
-// sets the HTTP connections (default 64). BENCH_PARTS (default "abc") runs only some parts, for
-// development; only a run of all three writes bench/results/pipeline.json.
+// sets the HTTP connections (default 64). BENCH_PARTS (default "abcd") runs only some parts, for
+// development; a run of (a), (b) and (c) writes bench/results/pipeline.json; a run of (d) without
+// them writes its figures (with a context of their own) and its target into the file there is.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -19,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { measureMemoryAndApi } from './pipeline/memory.ts';
 import { printReport } from './pipeline/report.ts';
 import { measureThroughput } from './pipeline/throughput.ts';
+import { measureTwoAccounts, TWO_ACCOUNT_PLANS } from './pipeline/two-accounts.ts';
 import { measureUrgentLane } from './pipeline/urgent.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -29,7 +34,8 @@ const API_MESSAGES = Number(process.env.BENCH_API_MESSAGES ?? 2000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
 const WARMUP_MESSAGES = Number(process.env.BENCH_WARMUP_MESSAGES ?? 1000);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 15);
-const PARTS = process.env.BENCH_PARTS ?? 'abc';
+const TWO_ACCOUNT_SECONDS = Number(process.env.BENCH_TWO_ACCOUNT_SECONDS ?? 40);
+const PARTS = process.env.BENCH_PARTS ?? 'abcd';
 
 const context = {
   settings: {
@@ -40,6 +46,7 @@ const context = {
     concurrency: CONCURRENCY,
     warmupMessages: WARMUP_MESSAGES,
     warmupSeconds: WARMUP_SECONDS,
+    twoAccountSeconds: TWO_ACCOUNT_SECONDS,
   },
   node: process.version,
   cpus: availableParallelism(),
@@ -68,12 +75,18 @@ if (PARTS.includes('c')) {
   );
   memoryAndApi = await measureMemoryAndApi(BACKLOG, API_MESSAGES, CONCURRENCY);
 }
+let twoAccounts: Awaited<ReturnType<typeof measureTwoAccounts>> | undefined;
+if (PARTS.includes('d')) {
+  const rates = TWO_ACCOUNT_PLANS.map((plan) => `${plan.name} ${plan.throughput}/s`).join(', ');
+  console.log(`(d) two accounts (${rates}), each with ${TWO_ACCOUNT_SECONDS} s of backlog at its rate ...`);
+  twoAccounts = await measureTwoAccounts(TWO_ACCOUNT_SECONDS);
+}
 
 const results = join(here, 'results');
 const readJson = <T>(file: string): T | undefined =>
   existsSync(join(results, file)) ? (JSON.parse(readFileSync(join(results, file), 'utf8')) as T) : undefined;
 const loadAverageAtEnd = loadavg().map((value) => Math.round(value * 100) / 100);
-const run = { throughput, urgent, memory: memoryAndApi?.memory, api: memoryAndApi?.api };
+const run = { throughput, urgent, memory: memoryAndApi?.memory, api: memoryAndApi?.api, twoAccounts };
 const targets = printReport(run, readJson('pipeline-before.json'), readJson('smpp.json'));
 console.log(
   `\nload average at start ${context.loadAverageAtStart.join(' ')}, at end ${loadAverageAtEnd.join(' ')} (${context.cpus} CPUs)`,
@@ -85,4 +98,19 @@ if (throughput && urgent && memoryAndApi) {
     `${JSON.stringify({ context: { ...context, loadAverageAtEnd }, ...run, targets }, null, 2)}\n`,
   );
   console.log('\nwritten: bench/results/pipeline.json');
+} else if (twoAccounts) {
+  // (d) alone: its figures and its target replace those of an earlier (d) in the last full run's file.
+  const file = join(results, 'pipeline.json');
+  const last = readJson<{ targets?: { name: string }[] }>('pipeline.json') ?? {};
+  const dTarget = targets.filter(({ name }) => name.startsWith('(d)'));
+  const kept = (last.targets ?? []).filter(({ name }) => !name.startsWith('(d)'));
+  const twoAccountsRun = { ...twoAccounts, context: { ...context, loadAverageAtEnd } };
+  mkdirSync(results, { recursive: true });
+  writeFileSync(
+    file,
+    `${JSON.stringify({ ...last, twoAccounts: twoAccountsRun, targets: [...kept, ...dTarget] }, null, 2)}\n`,
+  );
+  console.log(
+    `\nparts "${PARTS}": (d) written into bench/results/pipeline.json, the other parts left as they were`,
+  );
 } else console.log(`\nparts "${PARTS}" only: bench/results/pipeline.json left as it was`);

@@ -3,6 +3,7 @@
 import type { ApiCostResult, MemoryResult } from './memory.ts';
 import { checkTargets, formatCalls, type PipelineFigures, type SmppRow, type Target } from './targets.ts';
 import type { ThroughputResult } from './throughput.ts';
+import type { TwoAccountsResult } from './two-accounts.ts';
 import type { UrgentResult } from './urgent.ts';
 
 export interface PipelineRun {
@@ -10,6 +11,7 @@ export interface PipelineRun {
   urgent?: UrgentResult | undefined;
   memory?: MemoryResult | undefined;
   api?: ApiCostResult | undefined;
+  twoAccounts?: TwoAccountsResult | undefined;
 }
 
 type Row = [string, string];
@@ -81,6 +83,23 @@ function apiRows(api: ApiCostResult): Row[] {
   ];
 }
 
+function twoAccountsRows(d: TwoAccountsResult): Row[] {
+  return [
+    ...d.accounts.map(
+      (account): Row => [
+        `(d) account ${account.name} (${account.systemId}): SUBMIT_SM rate`,
+        `${account.submitRatePerSec} msg/s of ${account.rate} (backlog ${account.backlog})`,
+      ],
+    ),
+    [
+      '(d) aggregate SUBMIT_SM rate, common steady window',
+      `${d.aggregateRatePerSec} msg/s of ${d.targetRatePerSec} (${d.deviationPercent}%, ${d.windowSeconds} s)`,
+    ],
+    ['(d) throttling answers', String(d.throttled)],
+    ['(d) queued in / drained in', `${d.enqueueSeconds} s / ${d.drainSeconds} s`],
+  ];
+}
+
 const warnings = (found: Record<string, number>) =>
   Object.entries(found)
     .map(([msg, count]) => `${count} x ${msg}`)
@@ -97,6 +116,7 @@ export function printReport(
     ...(run.urgent ? urgentRows(run.urgent) : []),
     ...(run.memory ? memoryRows(run.memory) : []),
     ...(run.api ? apiRows(run.api) : []),
+    ...(run.twoAccounts ? twoAccountsRows(run.twoAccounts) : []),
   ];
   const width = Math.max(...rows.map(([name]) => name.length));
   console.log('');
@@ -106,11 +126,13 @@ export function printReport(
     console.log(`\nbind-service warnings (a): ${warnings(run.throughput.bindServiceWarnings)}`);
   if (run.urgent) console.log(`bind-service warnings (b): ${warnings(run.urgent.bindServiceWarnings)}`);
   if (run.memory) console.log(`bind-service warnings (c): ${warnings(run.memory.bindServiceWarnings)}`);
+  if (run.twoAccounts)
+    console.log(`bind-service warnings (d): ${warnings(run.twoAccounts.bindServiceWarnings)}`);
 
   const targets = checkTargets(run, before, smpp);
   const targetWidth = Math.max(...targets.map(({ name }) => name.length));
   const valueWidth = Math.max(...targets.map(({ value }) => value.length));
-  console.log('\ntargets (issue 11):');
+  console.log('\ntargets (issues 11 and 12):');
   for (const { name, value, target, ok } of targets)
     console.log(
       `${name.padEnd(targetWidth)}  ${value.padEnd(valueWidth)}  ${target}: ${ok ? 'ok' : 'MISSED'}`,

@@ -29,6 +29,11 @@ export interface PipelineJson {
     drainSeconds?: number;
   };
   api?: { cpuMsPerMessage?: number; awsCallsPerMessage?: CallsPerUnit };
+  twoAccounts?: {
+    accounts?: { name?: string; submitRatePerSec?: number; rate?: number }[];
+    targetRatePerSec?: number;
+    aggregateRatePerSec?: number;
+  };
 }
 
 export const TABLE_START = '<!-- bench:pipeline-table:start (npm run bench:table) -->';
@@ -111,6 +116,16 @@ const ROWS: { figure: string; target: string; cell: Cell }[] = [
     figure: 'API AWS calls per accepted message',
     target: '',
     cell: (run) => calls(run.api?.awsCallsPerMessage),
+  },
+  {
+    figure: '(d) two accounts: aggregate SUBMIT_SM rate',
+    target: `sum of the account rates ± ${LIMITS.twoAccountsPercent}%`,
+    cell: ({ twoAccounts: d }) =>
+      d?.aggregateRatePerSec === undefined
+        ? undefined
+        : `${d.aggregateRatePerSec} of ${d.targetRatePerSec} msg/s (${(d.accounts ?? [])
+            .map((account) => `${account.name} ${account.submitRatePerSec}/${account.rate}`)
+            .join(', ')})`,
   },
 ];
 

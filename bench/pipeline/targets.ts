@@ -24,6 +24,11 @@ export interface PipelineFigures {
   };
   urgent?: { urgentMessages: number; urgentAcceptToSubmitMs: { p99: number } };
   memory?: { peakRssMb: number; maxRssMb: number };
+  twoAccounts?: {
+    accounts: { name: string; submitRatePerSec: number }[];
+    targetRatePerSec: number;
+    aggregateRatePerSec: number;
+  };
 }
 
 const NOT_RUN = 'not run';
@@ -37,6 +42,8 @@ export const LIMITS = {
   smppWindow: 100,
   smppMsgPerSec: 40_000,
   smppCpuMsPer1000: 30,
+  /** (d) issue 12: the two logins' rates add up to the sum of their configured rates within this. */
+  twoAccountsPercent: 2,
 } as const;
 
 export function checkTargets(
@@ -76,6 +83,7 @@ export function checkTargets(
     target: `<= ${LIMITS.peakRssMb} MB`,
     ok: peak <= LIMITS.peakRssMb,
   });
+  targets.push(twoAccountsTarget(run.twoAccounts));
   const engine = smpp?.find((row) => row.window === LIMITS.smppWindow);
   targets.push({
     name: `SMPP engine, window ${LIMITS.smppWindow}`,
@@ -87,6 +95,20 @@ export function checkTargets(
       engine.cpuMsPer1000 <= LIMITS.smppCpuMsPer1000,
   });
   return targets;
+}
+
+/** (d): the aggregate SUBMIT_SM rate of two logins = the sum of their rates, within 2%. */
+function twoAccountsTarget(d: PipelineFigures['twoAccounts']): Target {
+  const name = '(d) two accounts: aggregate SUBMIT_SM rate';
+  const limit = LIMITS.twoAccountsPercent;
+  if (!d) return { name, value: NOT_RUN, target: `sum of the account rates ± ${limit}%`, ok: false };
+  const each = d.accounts.map((account) => `${account.name} ${account.submitRatePerSec}`).join(' + ');
+  return {
+    name,
+    value: `${d.aggregateRatePerSec} msg/s (${each})`,
+    target: `${d.targetRatePerSec} msg/s ± ${limit}%`,
+    ok: Math.abs(d.aggregateRatePerSec - d.targetRatePerSec) <= (d.targetRatePerSec * limit) / 100,
+  };
 }
 
 /** "1.2 (DynamoDB.PutItem 0.5, SQS.SendMessage 0.5, ...)": total calls per message, then by command. */

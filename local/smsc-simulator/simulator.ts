@@ -122,8 +122,7 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
   /** Starts serving (TLS when `tls` was given); resolves with the port, which 0 lets the OS pick. */
   listen(port = 0): Promise<number> {
     if (this.server) return Promise.resolve(this.listeningPort);
-    const tls = this.options.tls;
-    const server = smpp.createServer(tlsServerOptions(tls), (session) => this.onConnection(session));
+    const server = smpp.createServer(tlsServerOptions(this.options.tls), (s) => this.onConnection(s));
     this.server = server;
     return new Promise((resolve, reject) => {
       server.once('error', reject);
@@ -177,11 +176,17 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
     this.faults.add(fault);
   }
 
-  /** Drops scripted faults, the enquire_link silence and bind refusal. Scripted outcomes stay. */
+  /** Drops scripted faults, login throttling, enquire_link silence and bind refusal (not outcomes). */
   clearFaults(): void {
     this.faults.clear();
+    this.registry.clearThrottles();
     this.silentEnquireLink.clear();
     this.refuseBindStatus = 0;
+  }
+
+  /** Per-login faults: every submit ESME_RTHROTTLED, or a new password (old one: ESME_RINVPASWD). */
+  scriptLogin(systemId: string, change: { throttled?: boolean; password?: string }): void {
+    this.registry.script(systemId, change);
   }
 
   /** Ends every session of the login as the provider does when another bind takes over. */

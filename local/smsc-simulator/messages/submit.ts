@@ -105,7 +105,7 @@ export class SubmitHandler {
       }
     }
     const account = this.deps.registry.account(session.systemId ?? '');
-    if (!account?.bucket.take()) {
+    if (!account || account.throttled || !account.bucket.take()) {
       stats.throttled += 1;
       this.refuse(session, pdu, ESME_RTHROTTLED);
     } else {

@@ -11,6 +11,8 @@ const ESME_RINVSYSID = 0x0f;
 export interface AccountState {
   account: SimulatorAccount;
   bucket: TokenBucket;
+  /** Scripted: every submit of the login is answered ESME_RTHROTTLED, whatever its rate. */
+  throttled: boolean;
   /** Bound sessions, oldest first. */
   sessions: SimSession[];
 }
@@ -20,9 +22,11 @@ export class SessionRegistry {
 
   constructor(accounts: SimulatorAccount[]) {
     for (const account of accounts) {
+      // A copy: script() must not write into the caller's options.
       this.accounts.set(account.systemId, {
-        account,
+        account: { ...account },
         bucket: new TokenBucket(account.rate ?? DEFAULT_RATE),
+        throttled: false,
         sessions: [],
       });
     }
@@ -37,6 +41,19 @@ export class SessionRegistry {
 
   account(systemId: string): AccountState | undefined {
     return this.accounts.get(systemId);
+  }
+
+  /** A test's change to one login: its password as the SMSC now knows it (bound sessions stay), or
+   * every submit throttled (true) or left to the rate again (false). */
+  script(systemId: string, change: { throttled?: boolean; password?: string }): void {
+    const state = this.accounts.get(systemId);
+    if (!state) throw new Error(`the simulator has no login "${systemId}"`);
+    if (change.password !== undefined) state.account.password = change.password;
+    if (change.throttled !== undefined) state.throttled = change.throttled;
+  }
+
+  clearThrottles(): void {
+    for (const state of this.accounts.values()) state.throttled = false;
   }
 
   /** Registers a freshly bound session; returns the sessions the login limit now pushes out. */

@@ -3,7 +3,8 @@ import type { PDU } from '#bind-service/smpp/codec.ts';
 import { ACCOUNT, SimulatorHarness } from '#test/helpers/simulator-harness.ts';
 
 // The switches the fault suite (test/faults) uses to make the SMSC misbehave: receipts sent again or
-// regressing, zero-padded ids, raw bytes on the wire.
+// regressing, zero-padded ids, raw bytes on the wire; and the per-login ones the account isolation
+// test uses: one login throttled, one login's password changed.
 
 const harness = new SimulatorHarness();
 afterEach(() => harness.stop());
@@ -13,6 +14,10 @@ const submitFields = (text: string) => ({
   short_message: Buffer.from(text),
   registered_delivery: 1,
 });
+
+const OTHER = { systemId: 'other', password: 'other-secret' } as const;
+const ESME_RTHROTTLED = 0x58;
+const ESME_RINVPASWD = 0x0e;
 
 const textOf = (pdu: PDU) => Buffer.from(pdu.short_message ?? Buffer.alloc(0)).toString('latin1');
 
@@ -69,5 +74,48 @@ describe('simulator fault switches', () => {
     const [received] = await client.waitForReceived((pdu) => pdu.command === 'enquire_link');
     // Assess
     expect(received?.sequence_number).toBe(4242);
+  });
+
+  it('when one login is scripted throttled, then only its submits get ESME_RTHROTTLED until it is cleared', async () => {
+    // Prepare
+    const simulator = await harness.start({
+      accounts: [
+        { ...ACCOUNT, rate: 0 },
+        { ...OTHER, rate: 0 },
+      ],
+    });
+    const throttled = await harness.bind(simulator);
+    const other = await harness.bind(simulator, OTHER);
+    // Act
+    simulator.scriptLogin(ACCOUNT.systemId, { throttled: true });
+    const whileThrottled = await throttled.request('submit_sm', submitFields('throttled'));
+    const otherMeanwhile = await other.request('submit_sm', submitFields('other login'));
+    simulator.clearFaults();
+    const afterClear = await throttled.request('submit_sm', submitFields('after clear'));
+    // Assess
+    expect(whileThrottled.command_status).toBe(ESME_RTHROTTLED);
+    expect(otherMeanwhile.command_status).toBe(0);
+    expect(afterClear.command_status).toBe(0);
+    expect(simulator.submissions.map((submit) => [submit.systemId, submit.text])).toEqual([
+      [OTHER.systemId, 'other login'],
+      [ACCOUNT.systemId, 'after clear'],
+    ]);
+  });
+
+  it("when a login's password is changed, then its bound session stays and a bind with the old password is refused", async () => {
+    // Prepare
+    const simulator = await harness.start();
+    const bound = await harness.bind(simulator);
+    // Act
+    simulator.scriptLogin(ACCOUNT.systemId, { password: 'rotated' });
+    const stillBound = await bound.request('submit_sm', submitFields('still bound'));
+    const late = await harness.connect(simulator);
+    const refused = await late.bind(ACCOUNT);
+    const fresh = await harness.connect(simulator);
+    const accepted = await fresh.bind({ ...ACCOUNT, password: 'rotated' });
+    // Assess
+    expect(stillBound.command_status).toBe(0);
+    expect(refused.command_status).toBe(ESME_RINVPASWD);
+    expect(accepted.command_status).toBe(0);
   });
 });

@@ -7,6 +7,16 @@ const before: PipelineFigures = {
 };
 const smpp = [{ window: 100, msgPerSec: 40_426, cpuMsPer1000: 25 }];
 
+/** Part (d) of two logins at 300 and 150 msg/s whose rates add up to `aggregate`. */
+const twoAccounts = (aggregate: number): PipelineFigures['twoAccounts'] => ({
+  accounts: [
+    { name: 'first', submitRatePerSec: aggregate - 150 },
+    { name: 'second', submitRatePerSec: 150 },
+  ],
+  targetRatePerSec: 450,
+  aggregateRatePerSec: aggregate,
+});
+
 const verdicts = (figures: PipelineFigures, smppRows = smpp) =>
   Object.fromEntries(checkTargets(figures, before, smppRows).map(({ name, ok }) => [name, ok]));
 
@@ -17,11 +27,12 @@ describe('checkTargets', () => {
       throughput: { deliveredPerSec: 400, bindServiceCpuMsPerMessage: 0.4 },
       urgent: { urgentMessages: 1200, urgentAcceptToSubmitMs: { p99: 80 } },
       memory: { peakRssMb: 120, maxRssMb: 125 },
+      twoAccounts: twoAccounts(449),
     };
     // Act
     const ok = Object.values(verdicts(run));
     // Assess
-    expect(ok).toEqual([true, true, true, true, true]);
+    expect(ok).toEqual([true, true, true, true, true, true]);
   });
 
   it("when today's figures are checked, then CPU, rate, samples and memory are missed", () => {
@@ -35,6 +46,7 @@ describe('checkTargets', () => {
       '(a) first accept -> last delivered': false,
       '(b) urgent accept -> SUBMIT_SM p99': false,
       '(c) bind-service peak RSS': false,
+      '(d) two accounts: aggregate SUBMIT_SM rate': false,
       'SMPP engine, window 100': true,
     });
   });
@@ -62,6 +74,29 @@ describe('checkTargets', () => {
     const result = verdicts(before, [{ window: 100, msgPerSec: 39_000, cpuMsPer1000: 25 }]);
     // Assess
     expect(result['SMPP engine, window 100']).toBe(false);
+  });
+});
+
+describe('checkTargets, part (d)', () => {
+  it('when the two accounts add up to the sum of their rates within 2%, then (d) is ok, and missed just outside', () => {
+    // Act: 450 msg/s ± 2% is 441 to 459.
+    const at = (aggregate: number) =>
+      verdicts({ twoAccounts: twoAccounts(aggregate) })['(d) two accounts: aggregate SUBMIT_SM rate'];
+    // Assess
+    expect([at(441), at(450), at(459)]).toEqual([true, true, true]);
+    expect([at(440.9), at(459.1)]).toEqual([false, false]);
+  });
+
+  it('when part (d) ran, then its value names each account and the aggregate', () => {
+    // Act
+    const target = checkTargets({ twoAccounts: twoAccounts(447.5) }, before, smpp).find(({ name }) =>
+      name.startsWith('(d)'),
+    );
+    // Assess
+    expect(target).toMatchObject({
+      value: '447.5 msg/s (first 297.5 + second 150)',
+      target: '450 msg/s ± 2%',
+    });
   });
 });
 
