@@ -1,10 +1,12 @@
 import { defineConfig } from 'vitest/config';
+import { QUIET_MACHINE_TESTS } from './test/quiet-machine-tests.ts';
 
 // `npm run test:faults`: every fault case, one at a time (each runs the whole local stack and
-// measures recovery, so cases must not compete for the two cores), then the report is written.
+// measures recovery, so cases must not compete for the two cores), then the report is written. The
+// whole-stack measurements that need a quiet machine run here too (test/quiet-machine-tests.ts).
 export default defineConfig({
   test: {
-    include: ['test/faults/cases/*.fault.ts'],
+    include: ['test/faults/cases/*.fault.ts', ...QUIET_MACHINE_TESTS],
     testTimeout: 240_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -49,7 +49,7 @@ export interface BindServiceConfig {
   /** How long a stop waits for in-flight submits to be answered; below ECS's stopTimeout. */
   drainMs: number;
   /**
-   * The login lease: held while bound, renewed every ttl/6; the login is given up (unbind) once no
+   * The login slot and task roster leases: renewed every ttl/6; a slot is given up (unbind) once no
    * renewal succeeded for 2/3 of the ttl. The ttl stays far above clock skew.
    */
   lease: { ttlMs: number; retryMs: number };

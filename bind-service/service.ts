@@ -1,18 +1,22 @@
 // The composition root: config → AWS clients and repositories → one runtime per provider login
-// (account/account-runtime.ts: binds, rate limiter, lanes, pipeline, delivery handler, lease) →
-// health server and metrics. `startBindService` is what main.ts, the local stack (`npm start`) and
-// the tests run; it returns at once and binds in the background (after taking each login's lease),
-// so /healthz answers 503 until a bind is up.
+// (account/account-runtime.ts: the slots' sessions, rate limiter, lanes, pipeline, delivery handler)
+// → the task roster and slot coordinator (which login slots this task binds) → health server and
+// metrics. `startBindService` is what main.ts, the local stack (`npm start`) and the tests run; it
+// returns at once and binds in the background (after taking each slot's lease), so /healthz answers
+// 503 until a bind is up, or 200 `standby` once other tasks hold every slot.
 
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { LeaseRepository } from '#core/aws/lease.ts';
 import { MessageRepository } from '#core/aws/messages/message-repository.ts';
 import type { SecretReader } from '#core/aws/secrets.ts';
 import type { Logger } from '#core/observability/logger.ts';
 import { type AccountRuntime, prepareAccount } from './account/account-runtime.ts';
+import { SlotCoordinator } from './account/slot-coordinator.ts';
 import { createBindServiceClients } from './aws-clients.ts';
 import { type BindServiceConfig, describeConfig } from './config.ts';
 import { configWarnings } from './config-warnings.ts';
+import { TaskRoster } from './dispatch/binds/task-roster.ts';
 import type { RateLimiterOptions } from './dispatch/flow/rate-limiter.ts';
 import { type DispatchStats, emptyStats } from './dispatch/flow/stats.ts';
 import type { GiveBackBackoff } from './dispatch/intake/give-back.ts';
@@ -27,7 +31,7 @@ export interface BindServiceDeps {
   log?: Logger;
   /** Reads the SMPP login secret; default Secrets Manager. */
   readSecret?: SecretReader;
-  /** This task's name in the lease; default host:pid:random. */
+  /** This task's name in the slot and roster leases; default host:pid:random. */
   owner?: string;
   clock?: () => Date;
   /** Engine settings tests shorten (reconnect back-off, bind and unbind timeouts). */
@@ -45,8 +49,8 @@ export interface BindService {
   /** Resolves once some bind is up (for tests and the local stack). */
   whenBound(): Promise<void>;
   /**
-   * Resolves with the reason the service cannot go on (login refused, lease lost); it has begun
-   * stopping by then. main.ts exits non-zero on it.
+   * Resolves with the reason the service cannot go on (an unexpected failure; a lost slot lease only
+   * stops that slot's session); it has begun stopping by then. main.ts exits non-zero on it.
    */
   readonly fatal: Promise<Error>;
   /** Counters over all accounts (each account's are in health().accounts). */
@@ -78,16 +82,17 @@ export async function startBindService(
     reportFatal(error);
     void stop(options);
   };
+  const owner = deps.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const shared = {
     config,
     deps,
-    owner: deps.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    owner,
     log,
     clock,
     messages,
     document: dynamo.document,
-    // The login lease's own client (aws-clients.ts): the account runtime's LeaseRepository takes it,
-    // so a renewal never queues behind the message writes.
+    // The leases' own client (aws-clients.ts): the account runtime's LeaseRepository (its slot
+    // leases) takes it, so a renewal never queues behind the message writes.
     leaseDocument: aws.leaseDocument,
     sqs,
     fail,
@@ -102,6 +107,18 @@ export async function startBindService(
     throw error;
   }
 
+  const coordinator = new SlotCoordinator({
+    roster: new TaskRoster({
+      // Renewed like the login slots: on the lease client, never queued behind message writes.
+      leases: new LeaseRepository(aws.leaseDocument, config.tables.messages, { clock }),
+      owner,
+      ttlMs: config.lease.ttlMs,
+      log: log.child({ component: 'roster' }),
+    }),
+    accounts,
+    ttlMs: config.lease.ttlMs,
+    log: log.child({ component: 'roster' }),
+  });
   const health = serviceHealth(accounts.map((account) => account.health));
   const healthServer = await startHealthServer({ ...config.health, report: health }).catch(
     (error: unknown) => {
@@ -137,7 +154,10 @@ export async function startBindService(
   const stop = ({ unbindFirst = false } = {}): Promise<void> => {
     stopping ??= (async () => {
       log.info('stopping: no new work', { drainMs: config.drainMs, unbindFirst });
+      coordinator.stop();
       const outcomes = await Promise.all(accounts.map((account) => account.stop({ unbindFirst })));
+      // Every slot given up: the other tasks see this one gone at their next roster read.
+      await coordinator.releaseRoster();
       await healthServer.close();
       metrics?.stop();
       closeAws();
@@ -150,12 +170,13 @@ export async function startBindService(
   };
 
   for (const account of accounts) account.start();
+  coordinator.start();
   log.info('bind-service started', { health: `${healthServer.url}/healthz`, config: describeConfig(config) });
   for (const warning of configWarnings(config)) log.warn(warning);
   return {
     url: healthServer.url,
     health,
-    whenBound: () => Promise.any(accounts.flatMap((account) => account.clients.map((c) => c.whenBound()))),
+    whenBound: () => Promise.any(accounts.map((account) => account.whenBound())),
     fatal,
     get stats() {
       return currentStats();

@@ -23,11 +23,11 @@ export interface SmppSettings {
   flags: SystemTypeFlags;
   /** Paths (local) or a secret (AWS) for the CA bundle and client certificate; verification is on. */
   tls: TlsConfig;
-  /** The account's rate cap in msg/s (provider default 30); the limiter never exceeds it. */
+  /** The login's rate cap in msg/s over all tasks (provider default 30); a task runs at its share. */
   throughput: number;
   /** Unanswered SUBMIT_SM per bind (provider example 300; 1000-2000 advised for mass mailings). */
   windowSize: number;
-  /** Sessions held at once; > 1 only with MCONn, n >= binds. */
+  /** The login's sessions (slots) in the whole deployment; > 1 only with MCONn, n >= binds. */
   binds: number;
   /** < the provider's 120 s idle limit. */
   enquireLinkIntervalMs: number;

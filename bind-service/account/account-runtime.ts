@@ -1,7 +1,8 @@
-// One provider login at work: its sessions, rate limiter, queue lanes, submit pipeline, delivery
-// handler, reconciler and login lease. The service (service.ts) runs one per account side by side,
-// sharing only the AWS clients and repositories, so one login's throttling, refused password, lost
-// bind or full window never holds another's messages.
+// One provider login at work: the sessions of the slots this task holds (slot-sessions.ts), its rate
+// limiter (this task's share of the login's rate), queue lanes and submit pipeline (while a slot is
+// held, account-intake.ts), delivery handler and reconciler. The service (service.ts) runs one per
+// account side by side, sharing only the AWS clients and repositories, so one login's throttling,
+// refused password, lost bind or full window never holds another's messages.
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { BindCredentialsError, SmppClient } from '#bind-service/smpp/index.ts';
@@ -16,26 +17,24 @@ import type { Logger } from '#core/observability/logger.ts';
 import type { BindServiceConfig } from '../config.ts';
 import { BindPool } from '../dispatch/binds/bind-pool.ts';
 import { ConnectWatch } from '../dispatch/binds/connect-watch.ts';
-import { LoginLease } from '../dispatch/binds/login-lease.ts';
+import { LoginLease, slotKey } from '../dispatch/binds/login-lease.ts';
 import { logSessionEvents } from '../dispatch/binds/session-log.ts';
 import { deliveryHandler } from '../dispatch/deliveries/delivery-handler.ts';
 import { RateLimiter, type RateLimiterOptions } from '../dispatch/flow/rate-limiter.ts';
 import { type DispatchStats, emptyStats } from '../dispatch/flow/stats.ts';
 import type { GiveBackBackoff } from '../dispatch/intake/give-back.ts';
-import { Lanes } from '../dispatch/intake/lanes.ts';
 import { SqsLane } from '../dispatch/intake/sqs-lane.ts';
 import { resolveUnknowns } from '../dispatch/resolve/unknowns.ts';
 import type { RetryPolicy } from '../dispatch/submit/part-outcome.ts';
-import { SubmitPipeline } from '../dispatch/submit/submit-pipeline.ts';
 import { type AccountHealth, accountHealth } from '../health/health-report.ts';
 import { RefusedLogins } from '../login/refused-login.ts';
 import { type SessionOverrides, sessionSetup } from '../login/session-setup.ts';
 import type { AccountConfig } from './account-config.ts';
+import { type Intake, openIntake, SETTLE_MS } from './account-intake.ts';
+import { SlotSessions } from './slot-sessions.ts';
 
 /** Messages held per lane beyond the binds' total window (DESIGN: bound what sits in memory). */
 const HOLD_MARGIN = 10;
-/** After the drain, how long pipelines get to write the outcome of what the engine gave up on. */
-const SETTLE_MS = 10_000;
 
 export interface AccountDeps {
   readSecret?: SecretReader;
@@ -48,23 +47,30 @@ export interface AccountDeps {
 export interface AccountShared {
   config: BindServiceConfig;
   deps: AccountDeps;
-  /** This task's name in the login leases. */
+  /** This task's name in the slot and roster leases. */
   owner: string;
   log: Logger;
   clock: () => Date;
   messages: MessageRepository;
   document: DynamoDBDocumentClient;
   sqs: SQSClient;
-  /** The task cannot go on (a lease lost): the service stops every account. */
+  /** The task cannot go on: the service stops every account. */
   fail: (error: Error, options?: { unbindFirst?: boolean }) => void;
 }
 
 export interface AccountRuntime {
   readonly name: string;
+  /** The login's sessions in the whole deployment (its slots). */
+  readonly binds: number;
+  /** The sessions of the slots this task holds now. */
   readonly clients: readonly SmppClient[];
   readonly stats: DispatchStats;
   health(): AccountHealth;
-  /** Takes the login's lease, then binds and starts taking work (in the background). */
+  /** The slots this task should hold (slot-coordinator.ts): takes them, gives the others up. */
+  assign(indices: readonly number[]): void;
+  /** Resolves once any session of the login is bound. */
+  whenBound(): Promise<void>;
+  /** Starts the reconciler; sessions and intake follow the slots assigned. */
   start(): void;
   /** Stop taking work, drain the window, mark what stays unanswered unknown, unbind, release. */
   stop(options: { unbindFirst?: boolean }): Promise<{ drained: boolean; settled: boolean }>;
@@ -90,11 +96,9 @@ export async function prepareAccount(account: AccountConfig, shared: AccountShar
   );
   const stats = emptyStats();
 
-  // Every bind, the first and each reconnect, first makes sure the login's lease is still ours.
-  const bindPermit = () => lease.confirm();
-  const clients = Array.from({ length: smpp.binds }, () => new SmppClient(sessionConfig, { bindPermit }));
-  const binds = new BindPool(clients);
-  const rate = new RateLimiter({ ...deps.rateLimiter, ratePerSecond: smpp.throughput });
+  const binds = new BindPool();
+  // Sessions follow the slots: this task's share of the login's rate is throughput × held / binds.
+  const rate = new RateLimiter({ ...deps.rateLimiter, ratePerSecond: smpp.throughput / smpp.binds });
   const handler = deliveryHandler({
     receipts: messages,
     inbound: new InboundRepository(document, config.tables.inbound, { clock }),
@@ -106,16 +110,10 @@ export async function prepareAccount(account: AccountConfig, shared: AccountShar
     log: log.child({ component: 'deliveries' }),
     clock,
   });
-  const watches = clients.map(
-    (client, index) => new ConnectWatch(client, log.child({ component: 'smpp', bind: index })),
-  );
-  const unsubscribe = clients.map((client, index) => {
-    client.onDeliver(handler);
-    return logSessionEvents(client, log.child({ component: 'smpp', bind: index }));
-  });
-  unsubscribe.push(...watches.map((watch) => () => watch.off()));
+  // The reconciler reads this list on every run: it is kept to the sessions of the slots held.
+  const liveClients: SmppClient[] = [];
   const unknowns = resolveUnknowns({
-    sessions: clients,
+    sessions: liveClients,
     messages,
     rate,
     singleIds: smpp.flags.single,
@@ -126,108 +124,158 @@ export async function prepareAccount(account: AccountConfig, shared: AccountShar
     clock,
     account: { name: account.name, isDefault: account === config.accounts[0] },
   });
-  const stopTaking = new AbortController();
-  const pipeline = new SubmitPipeline({
-    messages,
-    queues,
-    binds,
-    rate,
-    prepare: {
-      ...config.prepare,
-      ...(smpp.defaultSender ? { defaultSender: smpp.defaultSender } : {}),
-      sourceAddress: smpp.sourceAddress,
-      accounts: config.accounts,
-      // This pair of queues is this login's: a message naming no account is its.
-      queueAccount: account.name,
-    },
-    stats,
-    log: log.child({ component: 'pipeline' }),
-    stopTaking: stopTaking.signal,
-    singleIds: smpp.flags.single,
-    guard: new AntiLoopGuard(document, config.tables.messages, config.antiLoop, clock),
-    partsWindowMs: smpp.partsWindowMs,
-    clock,
-    ...(deps.retryPolicy ? { policy: deps.retryPolicy } : {}),
-    ...(deps.requeueBackoff ? { requeueBackoff: deps.requeueBackoff } : {}),
-  });
-  const lanes = new Lanes({
-    queues,
-    visibilitySeconds: { urgent: urgentVisibility ?? 60, bulk: bulkVisibility ?? 300 },
-    pipeline,
-    binds,
-    limit: smpp.windowSize * smpp.binds + HOLD_MARGIN,
-    waitSeconds: config.receiveWaitSeconds,
-    stopTaking,
-    log: log.child({ component: 'lanes' }),
-  });
-  const lease = new LoginLease({
-    leases: new LeaseRepository(document, config.tables.messages, { clock }),
-    systemId: login.systemId,
-    owner: shared.owner,
-    slots: Math.max(1, Math.floor((smpp.flags.mcon ?? 1) / smpp.binds)),
-    ttlMs: config.lease.ttlMs,
-    retryMs: config.lease.retryMs,
-    log: log.child({ component: 'lease' }),
-  });
   const refusedLogins = new RefusedLogins({
     reloadLogin,
     password: login.password,
     intervalMs: smpp.loginRecheckMs,
     log: log.child({ component: 'login' }),
   });
+  const intakeSettings = {
+    queues,
+    visibilitySeconds: { urgent: urgentVisibility ?? 60, bulk: bulkVisibility ?? 300 },
+    binds,
+    limit: smpp.windowSize * smpp.binds + HOLD_MARGIN,
+    waitSeconds: config.receiveWaitSeconds,
+    log,
+    pipeline: {
+      messages,
+      rate,
+      prepare: {
+        ...config.prepare,
+        ...(smpp.defaultSender ? { defaultSender: smpp.defaultSender } : {}),
+        sourceAddress: smpp.sourceAddress,
+        accounts: config.accounts,
+        // This pair of queues is this login's: a message naming no account is its.
+        queueAccount: account.name,
+      },
+      stats,
+      singleIds: smpp.flags.single,
+      guard: new AntiLoopGuard(document, config.tables.messages, config.antiLoop, clock),
+      partsWindowMs: smpp.partsWindowMs,
+      clock,
+      ...(deps.retryPolicy ? { policy: deps.retryPolicy } : {}),
+      ...(deps.requeueBackoff ? { requeueBackoff: deps.requeueBackoff } : {}),
+    },
+  };
+  let intake: Intake | undefined;
+  const retiring = new Set<Promise<unknown>>();
+  let stopping = false;
+  const watches = new Map<SmppClient, ConnectWatch>();
+  const offs = new Map<SmppClient, () => void>();
+  let markBound: () => void = () => undefined;
+  const bound = new Promise<void>((resolve) => {
+    markBound = resolve;
+  });
+  const leases = new LeaseRepository(document, config.tables.messages, { clock });
+
+  const open = (index: number, bindPermit: () => Promise<boolean>) => {
+    const client = new SmppClient(sessionConfig, { bindPermit });
+    const sessionLog = log.child({ component: 'smpp', bind: index });
+    const watch = new ConnectWatch(client, sessionLog);
+    watches.set(client, watch);
+    client.onDeliver(handler);
+    const off = [logSessionEvents(client, sessionLog), unknowns.watch(client), () => watch.off()];
+    off.push(client.on('bound', () => markBound()));
+    offs.set(client, () => {
+      for (const each of off) each();
+    });
+    liveClients.push(client);
+    binds.add(client);
+    client.start().catch((error: unknown) => {
+      if (error instanceof BindCredentialsError) refusedLogins.refused(client, error);
+    });
+    return client;
+  };
+
+  /** Rate and intake follow the count of slots held. */
+  const onChange = (held: number) => {
+    if (held > 0) rate.setCap((smpp.throughput * held) / smpp.binds);
+    if (held > 0 && !intake && !stopping) {
+      intake = openIntake(intakeSettings);
+    } else if (held === 0 && intake) {
+      const retired = intake.retire(config.drainMs);
+      intake = undefined;
+      retiring.add(retired);
+      void retired.finally(() => retiring.delete(retired));
+    }
+  };
+
+  const slots = new SlotSessions({
+    lease: (index) =>
+      new LoginLease({
+        leases,
+        key: slotKey(login.systemId, index),
+        owner: shared.owner,
+        ttlMs: config.lease.ttlMs,
+        log: log.child({ component: 'lease' }),
+      }),
+    open,
+    leaving: (client) => {
+      binds.remove(client);
+      const at = liveClients.indexOf(client);
+      if (at !== -1) liveClients.splice(at, 1);
+    },
+    closed: (client) => {
+      offs.get(client)?.();
+      offs.delete(client);
+      watches.delete(client);
+    },
+    onChange,
+    retryMs: config.lease.retryMs,
+    // Unbound well before the lease could be reported lost (2/3 of the ttl after a renewal).
+    drainMs: Math.min(config.drainMs, Math.floor(config.lease.ttlMs / 3)),
+    log: log.child({ component: 'slots' }),
+  });
+
   const health = accountHealth({
     name: account.name,
-    clients,
-    watches,
+    clients: () => slots.sessions.map((session) => session.client),
+    watchOf: (client) => watches.get(client),
+    slots: () => ({ held: slots.held, binds: smpp.binds, standby: slots.standby }),
     firstHost: smpp.hosts[0]?.host ?? '',
-    lanes,
+    lanes: { lagMs: () => intake?.lanes.lagMs() ?? { urgent: 0, bulk: 0 } },
     rate,
     stats,
     refusedLogin: (client) => refusedLogins.problem(client),
   });
-  const leaseAbort = new AbortController();
 
-  const start = () => {
-    void (async () => {
-      if (!(await lease.acquire(leaseAbort.signal))) return;
-      // stop() came while the lease was being written: give it straight back, bind nothing.
-      if (leaseAbort.signal.aborted) {
-        await lease.release();
-        return;
-      }
-      lease.keep((reason) =>
-        shared.fail(new Error(`login lease lost (${account.name}): ${reason}`), { unbindFirst: true }),
-      );
-      for (const client of clients) {
-        client.start().catch((error: unknown) => {
-          if (error instanceof BindCredentialsError) refusedLogins.refused(client, error);
-        });
-      }
-      lanes.start();
-      unknowns.start();
-    })().catch((error: unknown) => shared.fail(error instanceof Error ? error : new Error(String(error))));
-  };
+  const start = () => unknowns.start();
 
   const stop = async ({ unbindFirst = false }: { unbindFirst?: boolean }) => {
     const started = performance.now();
-    leaseAbort.abort();
+    stopping = true;
+    slots.stopTaking();
     refusedLogins.stop();
     const asked = unknowns.stopAsking();
-    const unbound = unbindFirst && Promise.all(clients.map((client) => client.stop({ unbindFirst })));
-    await lanes.stopTaking();
-    const drained = unbound ? false : await lanes.drain(config.drainMs);
+    const unbound = unbindFirst && slots.stopAll({ unbindFirst });
+    const current = intake;
+    intake = undefined;
+    await current?.lanes.stopTaking();
+    const drained = unbound ? false : ((await current?.lanes.drain(config.drainMs)) ?? true);
     const left = Math.max(0, config.drainMs - (performance.now() - started));
     // Whatever is still unanswered after the drain resolves 'unknown' (never resent).
-    await (unbound || Promise.all(clients.map((client) => client.stop({ drainTimeoutMs: left }))));
+    await (unbound || slots.stopAll({ drainTimeoutMs: left }));
     rate.close();
     await asked;
-    const settled = await lanes.drain(SETTLE_MS);
+    const settled = (await current?.lanes.drain(SETTLE_MS)) ?? true;
+    await Promise.all(retiring);
     await unknowns.settle();
-    await lanes.close();
-    await lease.release();
-    for (const off of unsubscribe) off();
+    await current?.lanes.close();
+    for (const off of offs.values()) off();
     return { drained, settled };
   };
 
-  return { name: account.name, clients, stats, health, start, stop };
+  return {
+    name: account.name,
+    binds: smpp.binds,
+    get clients() {
+      return slots.sessions.map((session) => session.client);
+    },
+    stats,
+    health,
+    assign: (indices) => slots.assign(indices),
+    whenBound: () => bound,
+    start,
+    stop,
+  };
 }

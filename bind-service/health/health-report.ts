@@ -1,6 +1,6 @@
-// The body of /healthz, read from the parts the service composed: per account its binds (with a TLS
-// or login problem when a bind keeps failing), lane lag, the limiter's rate and the dispatch
-// counters; at the top, the same figures over all accounts.
+// The body of /healthz, read from the parts the service composed: per account the login slots this
+// task holds, their binds (with a TLS or login problem when a bind keeps failing), lane lag, the
+// limiter's rate and the dispatch counters; at the top, the same figures over all accounts.
 import type { SmppClient } from '#bind-service/smpp/index.ts';
 import type { ConnectProblem, ConnectWatch } from '../dispatch/binds/connect-watch.ts';
 import type { RateLimiter } from '../dispatch/flow/rate-limiter.ts';
@@ -13,8 +13,11 @@ export type { AccountHealth } from './health.ts';
 export interface HealthSources {
   /** The account's name (the `account` field of its messages). */
   name: string;
-  clients: readonly SmppClient[];
-  watches: readonly ConnectWatch[];
+  /** The sessions of the slots held now. */
+  clients: () => readonly SmppClient[];
+  watchOf: (client: SmppClient) => ConnectWatch | undefined;
+  /** Slots held by this task of the login's `binds`; standby: none assigned here. */
+  slots: () => { held: number; binds: number; standby: boolean };
   /** Shown for a bind that was never bound. */
   firstHost: string;
   lanes: Pick<Lanes, 'lagMs'>;
@@ -25,12 +28,34 @@ export interface HealthSources {
 }
 
 export function accountHealth(sources: HealthSources): () => AccountHealth {
-  const { clients, watches, lanes, rate, stats } = sources;
-  return () => ({
+  const { lanes, rate, stats } = sources;
+  return () => {
+    const clients = sources.clients();
+    const { held, binds, standby } = sources.slots();
+    const status = clients.some((client) => client.isBound) ? 'ok' : standby ? 'standby' : 'unavailable';
+    return accountReport(sources, { held, binds, status, clients, lag: lanes.lagMs(), rate, stats });
+  };
+}
+
+function accountReport(
+  sources: HealthSources,
+  figures: {
+    held: number;
+    binds: number;
+    status: AccountHealth['status'];
+    clients: readonly SmppClient[];
+    lag: AccountHealth['lag'];
+    rate: HealthSources['rate'];
+    stats: DispatchStats;
+  },
+): AccountHealth {
+  const { clients, rate, stats } = figures;
+  return {
     name: sources.name,
-    status: clients.some((client) => client.isBound) ? 'ok' : 'unavailable',
-    binds: clients.map((client, index) => {
-      const problem = sources.refusedLogin?.(client) ?? watches[index]?.problem;
+    status: figures.status,
+    slots: { held: figures.held, binds: figures.binds },
+    binds: clients.map((client) => {
+      const problem = sources.refusedLogin?.(client) ?? sources.watchOf(client)?.problem;
       return {
         host: client.boundTo?.host ?? sources.firstHost,
         state: client.state,
@@ -38,20 +63,21 @@ export function accountHealth(sources: HealthSources): () => AccountHealth {
         ...(problem ? { problem } : {}),
       };
     }),
-    lag: lanes.lagMs(),
+    lag: figures.lag,
     rate: Math.round(rate.currentRate * 100) / 100,
     throttled: stats.throttled,
     submitted: stats.submitted,
     unknown: stats.unknown,
     failed: stats.failed,
     rejected: stats.rejected,
-  });
+  };
 }
 
 /**
  * All accounts in one report: `ok` while any bind of any account is up (the task is doing work; an
- * account that is down says so in its own entry and in its binds), lag the oldest per lane, rate and
- * counters summed.
+ * account that is down says so in its own entry and in its binds), `standby` while other tasks hold
+ * every slot of every login (healthy: it takes slots over when one stops), lag the oldest per lane,
+ * slots, rate and counters summed.
  */
 export function serviceHealth(accounts: readonly (() => AccountHealth)[]): () => HealthReport {
   return () => {
@@ -60,7 +86,15 @@ export function serviceHealth(accounts: readonly (() => AccountHealth)[]): () =>
       reports.reduce((total, report) => total + pick(report), 0);
     const several = reports.length > 1;
     return {
-      status: reports.some((report) => report.status === 'ok') ? 'ok' : 'unavailable',
+      status: reports.some((report) => report.status === 'ok')
+        ? 'ok'
+        : reports.every((report) => report.status === 'standby')
+          ? 'standby'
+          : 'unavailable',
+      slots: {
+        held: sum((report) => report.slots.held),
+        binds: sum((report) => report.slots.binds),
+      },
       binds: reports.flatMap((report) =>
         several ? report.binds.map((bind) => ({ account: report.name, ...bind })) : report.binds,
       ),

@@ -1,5 +1,6 @@
-// GET /healthz for the container's health check and for people: 200 while at least one bind is up,
-// 503 otherwise, with the same body either way (binds, lane lag, rate and counters).
+// GET /healthz for the container's health check and for people: 200 while at least one bind is up
+// or the task stands by (other tasks hold every login slot), 503 otherwise, with the same body
+// either way (slots, binds, lane lag, rate and counters).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SessionState } from '#bind-service/smpp/index.ts';
@@ -16,7 +17,10 @@ interface BindHealth {
 /** What /healthz says about one account (login). */
 export interface AccountHealth {
   name: string;
-  status: 'ok' | 'unavailable';
+  /** standby: the login's slots are all assigned to other tasks. */
+  status: 'ok' | 'unavailable' | 'standby';
+  /** Slots of the login this task holds, of its `binds` in the whole deployment. */
+  slots: { held: number; binds: number };
   binds: BindHealth[];
   /** Age in ms of the oldest message each lane is working on (0 when idle). */
   lag: { urgent: number; bulk: number };
@@ -63,7 +67,7 @@ export function startHealthServer(options: HealthServerOptions): Promise<HealthS
     }
     const report = options.report();
     const body = JSON.stringify(report);
-    response.writeHead(report.status === 'ok' ? 200 : 503, {
+    response.writeHead(report.status === 'unavailable' ? 503 : 200, {
       'content-type': 'application/json',
       'cache-control': 'no-store',
     });

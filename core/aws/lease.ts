@@ -1,4 +1,5 @@
 import {
+  BatchGetCommand,
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
@@ -22,6 +23,9 @@ export interface LeaseHolder {
 export interface LeaseOptions {
   clock?: () => Date;
 }
+
+/** BatchGetItem reads at most 100 keys per call. */
+const BATCH_GET_MAX = 100;
 
 /** The item outlives its lease by a day, then TTL removes it; only `expiresAtMs` decides ownership. */
 const ITEM_GRACE_SECONDS = 86_400;
@@ -123,5 +127,37 @@ export class LeaseRepository {
     );
     if (!Item || (Item.expiresAtMs as number) < this.now().getTime()) return undefined;
     return { owner: Item.owner as string, expiresAtMs: Item.expiresAtMs as number };
+  }
+
+  /**
+   * The live holders of several leases (the task roster) in one BatchGetItem per 100 keys, read
+   * consistently; an expired or missing lease is absent from the map. Unprocessed keys are asked again.
+   */
+  async holders(keys: readonly string[]): Promise<Map<string, LeaseHolder>> {
+    const live = new Map<string, LeaseHolder>();
+    const nowMs = this.now().getTime();
+    for (let start = 0; start < keys.length; start += BATCH_GET_MAX) {
+      let pending: Record<string, unknown>[] | undefined = keys
+        .slice(start, start + BATCH_GET_MAX)
+        .map((key) => itemKey.lease(key));
+      for (let attempt = 0; pending && pending.length > 0 && attempt < 5; attempt++) {
+        const request: Record<string, unknown>[] = pending;
+        const answer = await runDynamo('read leases (batch)', () =>
+          this.client.send(
+            new BatchGetCommand({
+              RequestItems: { [this.tableName]: { Keys: request, ConsistentRead: true } },
+            }),
+          ),
+        );
+        for (const item of answer.Responses?.[this.tableName] ?? []) {
+          const expiresAtMs = item.expiresAtMs as number;
+          if (expiresAtMs < nowMs) continue;
+          live.set(String(item.pk).slice('LEASE#'.length), { owner: item.owner as string, expiresAtMs });
+        }
+        pending = answer.UnprocessedKeys?.[this.tableName]?.Keys;
+      }
+      if (pending && pending.length > 0) throw new Error('lease read left keys unprocessed; retrying later');
+    }
+    return live;
   }
 }

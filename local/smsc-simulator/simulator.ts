@@ -172,6 +172,11 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
     return this.registry.sessions(systemId).map((session) => session.info());
   }
 
+  /** Most sessions the login had bound at once so far, a bind beyond its MCON included. */
+  peakSessions(systemId: string): number {
+    return this.registry.account(systemId)?.peak ?? 0;
+  }
+
   fault(fault: Fault): void {
     this.faults.add(fault);
   }

@@ -1,6 +1,7 @@
 // The account's binds as one pool: a message goes to the bound session with the most free window
 // slots (all its parts on that one session), and the dispatcher only takes work when some session
-// can take it.
+// can take it. Sessions come and go with the login slots this task holds (account/slot-sessions.ts):
+// a session is added when its slot is taken and removed before it stops, so nothing new goes on it.
 import type { SmppClient } from '#bind-service/smpp/index.ts';
 import { whenAborted } from '../flow/abort.ts';
 
@@ -8,23 +9,41 @@ import { whenAborted } from '../flow/abort.ts';
 export type PooledBind = Pick<SmppClient, 'isBound' | 'availableSlots' | 'whenSlotFree' | 'state'>;
 
 export class BindPool<T extends PooledBind = SmppClient> {
-  constructor(readonly binds: readonly T[]) {
-    if (binds.length === 0) throw new RangeError('a bind pool needs at least one bind');
+  private members: T[];
+  /** One promise per membership generation, shared by every waiter (no listener per wait). */
+  private change: { promise: Promise<void>; wake: () => void } | undefined;
+
+  constructor(binds: readonly T[] = []) {
+    this.members = [...binds];
+  }
+
+  get binds(): readonly T[] {
+    return this.members;
   }
 
   get anyBound(): boolean {
-    return this.binds.some((bind) => bind.isBound);
+    return this.members.some((bind) => bind.isBound);
   }
 
-  /** Every session is stopping or stopped: no bind will come back. */
+  /** No session, or every one stopping or stopped: no bind will come back to this pool as it is. */
   get closed(): boolean {
-    return this.binds.every((bind) => bind.state === 'stopping' || bind.state === 'stopped');
+    return this.members.every((bind) => bind.state === 'stopping' || bind.state === 'stopped');
+  }
+
+  add(bind: T): void {
+    this.members.push(bind);
+    this.changed();
+  }
+
+  remove(bind: T): void {
+    this.members = this.members.filter((member) => member !== bind);
+    this.changed();
   }
 
   /** The bound session with the most free slots, if one has any. */
   pick(): T | undefined {
     let best: T | undefined;
-    for (const bind of this.binds) {
+    for (const bind of this.members) {
       if (bind.availableSlots > 0 && (!best || bind.availableSlots > best.availableSlots)) best = bind;
     }
     return best;
@@ -44,9 +63,23 @@ export class BindPool<T extends PooledBind = SmppClient> {
     }
   }
 
-  /** Resolves when some session has a free slot (or stops, or the signal aborts). */
+  /** Resolves when some session has a free slot (or stops, or the signal aborts, or the pool changes). */
   whenAnySlotFree(signal?: AbortSignal): Promise<void> {
     if (this.pick() || signal?.aborted) return Promise.resolve();
-    return Promise.race([...this.binds.map((bind) => bind.whenSlotFree()), whenAborted(signal)]);
+    if (!this.change) {
+      let wake: () => void = () => undefined;
+      const promise = new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+      this.change = { promise, wake };
+    }
+    const slotFree = this.members.map((bind) => bind.whenSlotFree());
+    return Promise.race([...slotFree, whenAborted(signal), this.change.promise]);
+  }
+
+  private changed(): void {
+    const change = this.change;
+    this.change = undefined;
+    change?.wake();
   }
 }

@@ -1,22 +1,20 @@
-// "One owner per login": without MCON a second bind with the same login ends the first session, so
-// a task binds only while it holds a DynamoDB lease on the login. With MCONn and b binds per task,
-// n / b tasks may bind at once: the lease then has that many slots and a task takes any free one.
+// "One owner per login slot": without MCON a second bind with the same login ends the first session,
+// so a session binds only while its task holds the DynamoDB lease of that slot. A login of `binds`
+// sessions (the whole deployment's, <= MCON) has that many slots, each a lease of its own
+// (slotKey), shared among the tasks as slot-assignment.ts decides. One LoginLease is one slot.
 // The lease is renewed every ttl/6 and counts from when a renewal was SENT (its expiry is computed
-// then). When no renewal has succeeded for 2/3 of the ttl the task must give the login up: a third
+// then). When no renewal has succeeded for 2/3 of the ttl the task must give the slot up: a third
 // of the ttl is left for the unbind before another task may see the lease as lapsed. Every (re)bind
-// asks confirm() first, so a task never binds on a lease it no longer holds.
-import { setTimeout as delay } from 'node:timers/promises';
+// asks confirm() first, so a session never binds on a lease it no longer holds.
 import type { LeaseRepository } from '#core/aws/lease.ts';
 import type { Logger } from '#core/observability/logger.ts';
 
 export interface LoginLeaseOptions {
   leases: Pick<LeaseRepository, 'acquireLease' | 'renewLease' | 'releaseLease' | 'currentHolder'>;
-  systemId: string;
+  /** slotKey(systemId, index). */
+  key: string;
   owner: string;
-  /** How many tasks may hold the login at once (1 without MCON). */
-  slots: number;
   ttlMs: number;
-  retryMs: number;
   log: Logger;
   now?: () => number;
 }
@@ -27,7 +25,7 @@ export function slotKey(systemId: string, index: number): string {
 }
 
 export class LoginLease {
-  private key: string | undefined;
+  private heldKey: string | undefined;
   private timer: NodeJS.Timeout | undefined;
   private watchdog: NodeJS.Timeout | undefined;
   /** When the last renewal that succeeded was sent: the lease runs until then + ttl at the earliest. */
@@ -41,39 +39,30 @@ export class LoginLease {
     this.lossAfterMs = Math.floor((options.ttlMs * 2) / 3);
   }
 
-  get held(): boolean {
-    return this.key !== undefined;
+  /** The slot's lease key (slotKey). */
+  get key(): string {
+    return this.options.key;
   }
 
-  /** Waits until a slot is ours; false when the signal aborted first. */
-  async acquire(signal: AbortSignal): Promise<boolean> {
-    const { leases, systemId, owner, slots, ttlMs, retryMs, log } = this.options;
-    for (let attempt = 1; !signal.aborted; attempt++) {
-      try {
-        for (let index = 0; index < slots; index++) {
-          const key = slotKey(systemId, index);
-          const sentAt = this.now();
-          if (await leases.acquireLease(key, owner, ttlMs)) {
-            this.key = key;
-            this.renewedAt = sentAt;
-            log.info('login lease acquired', { lease: key, owner });
-            return true;
-          }
-        }
-        const holder = await leases.currentHolder(slotKey(systemId, 0));
-        log.warn('login lease held by another live owner; waiting before binding', {
-          systemId,
-          holder: holder?.owner,
-          expiresAt: holder ? new Date(holder.expiresAtMs).toISOString() : undefined,
-          retryInMs: retryMs,
-          attempt,
-        });
-      } catch (error) {
-        log.warn('login lease could not be read; retrying', { systemId, error, attempt });
-      }
-      await delay(retryMs, undefined, { signal }).catch(() => undefined);
-    }
-    return false;
+  get held(): boolean {
+    return this.heldKey !== undefined;
+  }
+
+  /** One attempt to take the slot (free, lapsed, or already ours); false while another task holds it. */
+  async tryAcquire(): Promise<boolean> {
+    const { leases, key, owner, ttlMs } = this.options;
+    if (this.heldKey) return true;
+    const sentAt = this.now();
+    if (!(await leases.acquireLease(key, owner, ttlMs))) return false;
+    this.heldKey = key;
+    this.renewedAt = sentAt;
+    return true;
+  }
+
+  /** Who holds the slot now, for the log line of a task waiting for it. */
+  async holder(): Promise<{ owner: string; expiresAt: string } | undefined> {
+    const holder = await this.options.leases.currentHolder(this.options.key);
+    return holder && { owner: holder.owner, expiresAt: new Date(holder.expiresAtMs).toISOString() };
   }
 
   /**
@@ -92,27 +81,27 @@ export class LoginLease {
    * the lease counts as ours while its last renewal is younger than 2/3 of the ttl.
    */
   async confirm(): Promise<boolean> {
-    if (!this.key) return false;
+    if (!this.heldKey) return false;
     const renewed = await this.renew();
     return renewed ?? this.fresh();
   }
 
-  /** After unbinding: frees the slot so the next owner need not wait for the ttl. */
+  /** After unbinding: frees the slot so the next owner need not wait for the ttl. Renewals stop. */
   async release(): Promise<void> {
     this.stopRenewing();
-    const key = this.key;
-    this.key = undefined;
+    const key = this.heldKey;
+    this.heldKey = undefined;
     if (!key) return;
     try {
       await this.options.leases.releaseLease(key, this.options.owner);
-      this.options.log.info('login lease released', { lease: key });
+      this.options.log.debug('login slot lease released', { lease: key });
     } catch (error) {
-      this.options.log.warn('login lease not released; it expires on its own', { lease: key, error });
+      this.options.log.warn('login slot lease not released; it expires on its own', { lease: key, error });
     }
   }
 
   private fresh(): boolean {
-    return this.key !== undefined && this.now() - this.renewedAt < this.lossAfterMs;
+    return this.heldKey !== undefined && this.now() - this.renewedAt < this.lossAfterMs;
   }
 
   /**
@@ -121,7 +110,7 @@ export class LoginLease {
    */
   private async renew(): Promise<boolean | undefined> {
     const { leases, owner, ttlMs, log } = this.options;
-    const key = this.key;
+    const key = this.heldKey;
     if (!key) return false;
     const sentAt = this.now();
     try {
@@ -130,17 +119,17 @@ export class LoginLease {
         return false;
       }
     } catch (error) {
-      log.warn('login lease renewal failed; retrying', { lease: key, error });
+      log.warn('login slot lease renewal failed; retrying', { lease: key, error });
       return undefined;
     }
-    if (this.key === key) this.renewedAt = Math.max(this.renewedAt, sentAt);
+    if (this.heldKey === key) this.renewedAt = Math.max(this.renewedAt, sentAt);
     this.armWatchdog();
     return true;
   }
 
   /** Fires 2/3 of the ttl after the last good renewal was sent, unless a later one moved it on. */
   private armWatchdog(): void {
-    if (!this.onLost || !this.key) return;
+    if (!this.onLost || !this.heldKey) return;
     clearTimeout(this.watchdog);
     const left = this.renewedAt + this.lossAfterMs - this.now();
     this.watchdog = setTimeout(
@@ -155,11 +144,11 @@ export class LoginLease {
 
   /** `forget`: the lease is someone else's, so release() must not touch it. */
   private lose(reason: string, { forget }: { forget: boolean }): void {
-    if (!this.key || !this.onLost) return;
+    if (!this.heldKey || !this.onLost) return;
     const onLost = this.onLost;
     this.onLost = undefined;
     this.stopRenewing();
-    if (forget) this.key = undefined;
+    if (forget) this.heldKey = undefined;
     onLost(reason);
   }
 

@@ -55,9 +55,10 @@ interface Waiter {
 }
 
 export class RateLimiter {
-  readonly cap: number;
+  private capRate: number;
   private rate: number;
-  private readonly floor: number;
+  private floor: number;
+  private readonly floorOption: number;
   private readonly decreaseFactor: number;
   private readonly recoveryPerSecond: number;
   private readonly throttlePauseMs: number;
@@ -80,8 +81,9 @@ export class RateLimiter {
       if (!Number.isFinite(value) || value <= 0) throw new RangeError(`${name} must be > 0, got ${value}`);
       return value;
     };
-    this.cap = positive('ratePerSecond', options.ratePerSecond);
-    this.floor = Math.min(this.cap, positive('minRatePerSecond', options.minRatePerSecond ?? 1));
+    this.capRate = positive('ratePerSecond', options.ratePerSecond);
+    this.floorOption = positive('minRatePerSecond', options.minRatePerSecond ?? 1);
+    this.floor = Math.min(this.cap, this.floorOption);
     this.rate = Math.min(
       this.cap,
       Math.max(this.floor, positive('initialRatePerSecond', options.initialRatePerSecond ?? this.cap)),
@@ -100,6 +102,25 @@ export class RateLimiter {
     this.now = options.now ?? (() => performance.now());
     this.refilledAt = this.now();
     this.tokens = this.burst();
+  }
+
+  /** The most this limiter lets through (msg/s). */
+  get cap(): number {
+    return this.capRate;
+  }
+
+  /**
+   * A new cap: this task's share of a login whose slots several tasks hold (throughput × slots held /
+   * binds). The adaptive rate keeps its place relative to the cap (a throttled login stays slowed).
+   */
+  setCap(ratePerSecond: number): void {
+    if (!Number.isFinite(ratePerSecond) || ratePerSecond <= 0 || ratePerSecond === this.capRate) return;
+    const share = this.rate / this.capRate;
+    this.capRate = ratePerSecond;
+    this.floor = Math.min(this.capRate, this.floorOption);
+    this.rate = Math.min(this.capRate, Math.max(this.floor, this.capRate * share));
+    this.tokens = Math.min(this.tokens, this.burst());
+    this.rearm();
   }
 
   /** The adaptive rate in msg/s, between the floor and the cap. */

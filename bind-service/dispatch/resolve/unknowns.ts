@@ -9,6 +9,7 @@ import { LateAnswers } from './late-answers.ts';
 import { Reconciler, type ReconcilerOptions } from './reconciler.ts';
 
 export interface UnknownsDeps {
+  /** The account's sessions now; the reconciler reads it on every run (sessions follow the slots). */
   sessions: readonly SmppClient[];
   messages: LateAnswerStore & ReconcileStore;
   rate: Pick<RateLimiter, 'wait'>;
@@ -26,6 +27,8 @@ export interface UnknownsDeps {
 export interface Unknowns {
   /** Starts the reconciler's runs (once the binds are being made). */
   start(): void;
+  /** Listens to a session's late answers (a session opened after the start); returns the off switch. */
+  watch(session: SmppClient): () => void;
   /** No more QUERY_SM runs; resolves when the current one ended. */
   stopAsking(): Promise<void>;
   /** Waits for late answers received so far to be recorded, then stops listening. */
@@ -40,7 +43,16 @@ export function resolveUnknowns(deps: UnknownsDeps): Unknowns {
     stats,
     log: log.child({ component: 'late-answers' }),
   });
-  const offs = sessions.map((session) => session.on('late-answer', late.handle));
+  const offs = new Set<() => void>();
+  const watch = (session: SmppClient) => {
+    const off = session.on('late-answer', late.handle);
+    offs.add(off);
+    return () => {
+      off();
+      offs.delete(off);
+    };
+  };
+  for (const session of sessions) watch(session);
   const reconciler =
     deps.reconcile.intervalMs > 0
       ? new Reconciler({
@@ -57,6 +69,7 @@ export function resolveUnknowns(deps: UnknownsDeps): Unknowns {
       : undefined;
   return {
     start: () => reconciler?.start(),
+    watch,
     stopAsking: async () => reconciler?.stop(),
     settle: async () => {
       await late.settled();

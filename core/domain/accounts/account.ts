@@ -38,11 +38,11 @@ export interface AccountLogin {
   /** Primary first, then the backup host on the same port. */
   hosts: AccountHost[];
   tls: AccountTls;
-  /** The login's rate cap in msg/s (provider default 30), shared by every bind of the login. */
+  /** The login's rate cap in msg/s (provider default 30), shared by every bind of the login in every task. */
   throughput: number;
   /** Unanswered SUBMIT_SM per bind. */
   window: number;
-  /** Sessions of this login held at once: at most its MCONn (1 without MCON). */
+  /** Sessions of this login in the whole deployment (its slots, shared by the tasks): at most its MCONn. */
   binds: number;
 }
 

@@ -15,6 +15,8 @@ export interface AccountState {
   throttled: boolean;
   /** Bound sessions, oldest first. */
   sessions: SimSession[];
+  /** Most sessions bound at once, counted before the MCON limit pushes the oldest out. */
+  peak: number;
 }
 
 export class SessionRegistry {
@@ -28,6 +30,7 @@ export class SessionRegistry {
         bucket: new TokenBucket(account.rate ?? DEFAULT_RATE),
         throttled: false,
         sessions: [],
+        peak: 0,
       });
     }
   }
@@ -61,6 +64,7 @@ export class SessionRegistry {
     const state = this.accounts.get(session.systemId ?? '');
     if (!state) return [];
     state.sessions.push(session);
+    state.peak = Math.max(state.peak, state.sessions.length);
     const excess = state.sessions.length - (session.flags.mcon ?? 1);
     return excess > 0 ? state.sessions.splice(0, excess) : [];
   }

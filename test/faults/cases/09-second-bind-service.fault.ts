@@ -3,9 +3,11 @@ import { elapse } from '#test/helpers/wait.ts';
 import { runCase, waitForHealthy } from '../harness/run-case.ts';
 import { sendMessages } from '../harness/traffic.ts';
 
-// Case 9: a second bind-service starts with the same login and no MCON (one session allowed). The
-// login lease keeps it from binding, so the SMSC never kicks one bind for the other (no kick war).
-// When the first is killed, the second takes the bind within the lease's time and sends the rest.
+// Case 9: a second bind-service starts with the same login and no MCON (one session allowed, binds
+// 1: one slot in the whole deployment). The roster assigns the slot to the first task and the slot's
+// lease keeps the second from binding, so the SMSC never kicks one bind for the other (no kick war);
+// the second stands by (healthy, `standby`). When the first is killed, the second takes the bind
+// within the lease's time and sends the rest.
 
 // Long enough that a renewal survives DynamoDB Local on a loaded 2-core machine.
 const LEASE_TTL_SECONDS = 15;
@@ -17,6 +19,7 @@ describe('fault case 9: a second bind-service with the same login', () => {
     let sessionsWithBoth = -1;
     let kicksWithBoth = -1;
     let secondStatusWithBoth = 0;
+    let secondHealthWithBoth: unknown;
     let takeoverMs = Number.POSITIVE_INFINITY;
     // Act
     const result = await runCase({
@@ -36,7 +39,9 @@ describe('fault case 9: a second bind-service with the same login', () => {
         await elapse(4 * LEASE_RETRY_SECONDS * 1000);
         sessionsWithBoth = stack.sim.boundSessions(stack.local.smpp.systemId).length;
         kicksWithBoth = stack.sim.stats.kicked;
-        secondStatusWithBoth = (await fetch(second.healthUrl).catch(() => undefined))?.status ?? 0;
+        const secondHealth = await fetch(second.healthUrl).catch(() => undefined);
+        secondStatusWithBoth = secondHealth?.status ?? 0;
+        secondHealthWithBoth = await secondHealth?.json();
         await stack.sim
           .waitFor(() => stack.sim.messages.length >= 40, 30_000)
           .catch((error: unknown) => {
@@ -56,7 +61,8 @@ describe('fault case 9: a second bind-service with the same login', () => {
     // Assess
     expect(sessionsWithBoth).toBe(1);
     expect(kicksWithBoth).toBe(0);
-    expect(secondStatusWithBoth).toBe(503);
+    expect(secondStatusWithBoth).toBe(200);
+    expect(secondHealthWithBoth).toMatchObject({ status: 'standby', slots: { held: 0, binds: 1 } });
     expect(takeoverMs).toBeLessThan((LEASE_TTL_SECONDS + 2 * LEASE_RETRY_SECONDS) * 1000 + 3_000);
     expect(result.report).toMatchObject({ lost: [], duplicates: [], unrecorded: [], regressions: [] });
     expect(result.holds).toBe(true);

@@ -11,8 +11,8 @@ import { sendMessages } from '../harness/traffic.ts';
 
 // Case 21: two bind-service consumers receive the same queue message. SQS delivers at least once, so
 // each send is put on the queue twice here (the second copy is the same body under another SQS
-// message id, as SQS's own duplicate would be), and two bind-services (MCON2: both may bind) drain
-// the queue at once. The claim in the table lets exactly one copy reach the SMSC.
+// message id, as SQS's own duplicate would be), and two bind-services (MCON2 and 2 binds in the
+// deployment: one slot each) drain the queue at once. The claim in the table lets exactly one copy reach the SMSC.
 
 const COUNT = 30;
 
@@ -25,7 +25,7 @@ describe('fault case 21: two consumers receive the same queue message', () => {
     const result = await runCase({
       number: 21,
       name: 'two bind-service consumers receive the same message',
-      env: { SMPP_THROUGHPUT: '100', SMPP_SYSTEM_TYPE: 'MCON2' },
+      env: { SMPP_THROUGHPUT: '100', SMPP_SYSTEM_TYPE: 'MCON2', SMPP_BINDS: '2' },
       startBindService: false,
       act: async ({ stack, sent, faultEnded }) => {
         sent.push(...(await sendMessages(stack.local.apiUrl, 21, { caseName: 'case21', count: COUNT })));

@@ -90,15 +90,16 @@ export async function runCase(spec: CaseSpec): Promise<CaseResult> {
   }
 }
 
-/** Polls /healthz until a bind is up; fails naming the last answer. */
+/** Polls /healthz until a bind is up (`ok`: a standby task answers 200 too); fails naming the last answer. */
 export async function waitForHealthy(stack: FaultStack, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer';
   while (Date.now() < deadline) {
     try {
       const response = await fetch(stack.healthUrl);
-      last = `${response.status} ${await response.text()}`;
-      if (response.status === 200) return;
+      const body = await response.text();
+      last = `${response.status} ${body}`;
+      if (response.status === 200 && (JSON.parse(body) as { status?: string }).status === 'ok') return;
     } catch (error) {
       last = error instanceof Error ? error.message : String(error);
     }

@@ -111,7 +111,7 @@ describe('bind-service lifecycle: stop, health, lease, credentials (DynamoDB Loc
     await waitUntil(
       () =>
         rig.logs.some(
-          (line) => line.msg === 'login lease held by another live owner; waiting before binding',
+          (line) => line.msg === 'login slot assigned here is still held by another task; retrying',
         ),
       3_000,
       'the lease wait to be logged',
@@ -122,7 +122,9 @@ describe('bind-service lifecycle: stop, health, lease, credentials (DynamoDB Loc
     // Assess
     expect(boundWhileHeld).toBe(0);
     expect(
-      rig.logs.find((line) => line.msg === 'login lease held by another live owner; waiting before binding'),
+      rig.logs.find(
+        (line) => line.msg === 'login slot assigned here is still held by another task; retrying',
+      ),
     ).toMatchObject({
       holder: 'other-task',
     });

@@ -75,6 +75,8 @@ describe('account isolation on the local stack (two logins: A 40 msg/s, B 20 msg
   const accountsFile = useAccountsFile();
   const fixture = useLocalStack({
     env: { SMPP_ACCOUNTS: accountsFile(accountEntries([A, B])), SMPP_THROUGHPUT: '' },
+    // Run by `npm run test:faults` (test/quiet-machine-tests.ts), which has no shared DynamoDB Local.
+    ownDynamo: true,
   });
 
   // Two seconds of both logins draining before any run: DynamoDB Local's JVM and the stack's first

@@ -25,14 +25,12 @@ function leaseTable(initial: Record<string, string> = {}) {
   };
 }
 
-const lease = (leases: ReturnType<typeof leaseTable>, slots = 1) =>
+const lease = (leases: ReturnType<typeof leaseTable>, index = 0) =>
   new LoginLease({
     leases,
-    systemId: 'acme',
+    key: slotKey('acme', index),
     owner: 'me',
-    slots,
     ttlMs: 300,
-    retryMs: 10,
     log: silentLogger,
     now: () => Date.now(),
   });
@@ -45,27 +43,19 @@ function unreachable(leases: ReturnType<typeof leaseTable>): void {
 }
 
 describe('LoginLease', () => {
-  it('when MCON allows two tasks and the first slot is taken, then the second slot is ours', async () => {
+  it('when slot 0 belongs to another task, then it is not taken and slot 1 (key acme#2) is', async () => {
     // Prepare
     const leases = leaseTable({ acme: 'other' });
     // Act
-    const acquired = await lease(leases, 2).acquire(new AbortController().signal);
+    const first = await lease(leases, 0).tryAcquire();
+    const second = lease(leases, 1);
+    const acquired = await second.tryAcquire();
     // Assess
+    expect(first).toBe(false);
     expect(acquired).toBe(true);
-    expect(leases.holders.get(slotKey('acme', 1))).toBe('me');
-    expect(slotKey('acme', 1)).toBe('acme#2');
-  });
-
-  it('when the only slot stays taken and the service stops, then acquire gives up without the lease', async () => {
-    // Prepare
-    const stop = new AbortController();
-    const login = lease(leaseTable({ acme: 'other' }));
-    // Act
-    const acquiring = login.acquire(stop.signal);
-    setTimeout(() => stop.abort(), 30);
-    // Assess
-    expect(await acquiring).toBe(false);
-    expect(login.held).toBe(false);
+    expect(second.held).toBe(true);
+    expect(leases.holders.get('acme#2')).toBe('me');
+    expect(leases.holders.get('acme')).toBe('other');
   });
 
   it('when another owner takes the lease over, then the renewal reports it lost', async () => {
@@ -74,7 +64,7 @@ describe('LoginLease', () => {
     try {
       const leases = leaseTable();
       const login = lease(leases);
-      await login.acquire(new AbortController().signal);
+      await login.tryAcquire();
       const lost: string[] = [];
       login.keep((reason) => lost.push(reason));
       // Act
@@ -94,7 +84,7 @@ describe('LoginLease', () => {
     try {
       const leases = leaseTable();
       const login = lease(leases);
-      await login.acquire(new AbortController().signal);
+      await login.tryAcquire();
       const lost: { reason: string; at: number }[] = [];
       const start = Date.now();
       login.keep((reason) => lost.push({ reason, at: Date.now() - start }));
@@ -113,7 +103,7 @@ describe('LoginLease', () => {
     // Prepare
     const leases = leaseTable();
     const login = lease(leases);
-    await login.acquire(new AbortController().signal);
+    await login.tryAcquire();
     const lost: string[] = [];
     login.keep((reason) => lost.push(reason));
     // Act
@@ -132,7 +122,7 @@ describe('LoginLease', () => {
     try {
       const leases = leaseTable();
       const login = lease(leases);
-      await login.acquire(new AbortController().signal);
+      await login.tryAcquire();
       unreachable(leases);
       // Act
       const early = await login.confirm();
@@ -149,7 +139,7 @@ describe('LoginLease', () => {
     // Prepare
     const leases = leaseTable();
     const login = lease(leases);
-    await login.acquire(new AbortController().signal);
+    await login.tryAcquire();
     // Act
     await login.release();
     // Assess

@@ -91,6 +91,34 @@ describe('RateLimiter', () => {
     rateLimiter.close();
   });
 
+  it('when the task holds 1 of 3 slots and then all 3, then waiters go through at a third, then all of the login rate', async () => {
+    // Prepare: a login of 30 msg/s over 3 slots; this task holds one.
+    const rateLimiter = limiter({ ratePerSecond: 30 / 3, burstSeconds: 0.01 });
+    const times = track(rateLimiter, 3);
+    await vi.advanceTimersByTimeAsync(300);
+    // Act: the other two slots come to this task.
+    rateLimiter.setCap((30 * 3) / 3);
+    const after = track(rateLimiter, 3);
+    await vi.advanceTimersByTimeAsync(1_000);
+    // Assess
+    expect(times).toEqual([0, 100, 200]);
+    expect(after[2]! - after[1]!).toBeCloseTo(1000 / 30, -1);
+    expect(rateLimiter.cap).toBe(30);
+    expect(rateLimiter.currentRate).toBe(30);
+    rateLimiter.close();
+  });
+
+  it('when the share changes on a throttled login, then the rate keeps its place relative to the cap', () => {
+    // Prepare
+    const rateLimiter = limiter({ ratePerSecond: 20, decreaseCooldownMs: 0 });
+    rateLimiter.onThrottled();
+    // Act
+    rateLimiter.setCap(10);
+    // Assess: 0.7 of the cap before and after.
+    expect(rateLimiter.currentRate).toBeCloseTo(7);
+    rateLimiter.close();
+  });
+
   it('when the SMSC throttles, then the rate shrinks by the factor and sending pauses', async () => {
     // Prepare
     const rateLimiter = limiter({ ratePerSecond: 100, throttlePauseMs: 300, burstSeconds: 0.01 });

@@ -1,0 +1,171 @@
+// One login's slots in this task: a session (SmppClient) per slot whose lease the task holds. The
+// coordinator (slot-coordinator.ts) says which slots are assigned here; a slot assigned and free
+// (or lapsed) is taken, retried every `retryMs` while its old holder still has it; a slot no longer
+// assigned is given up gracefully (out of the pool, its window drained, unbind, lease released) so
+// its new owner can take it; a slot whose lease is lost stops its one session at once (unbind
+// first; what was unanswered resolves `unknown`), not the others.
+import { setTimeout as delay } from 'node:timers/promises';
+import type { SmppClient, StopOptions } from '#bind-service/smpp/index.ts';
+import type { Logger } from '#core/observability/logger.ts';
+import type { LoginLease } from '../dispatch/binds/login-lease.ts';
+
+/** What a slot needs of its session (SmppClient satisfies it). */
+export type SlotSession = Pick<SmppClient, 'stop'>;
+
+export interface SlotSessionsOptions<C extends SlotSession = SmppClient> {
+  /** A fresh lease on slot `index`. */
+  lease: (index: number) => LoginLease;
+  /** Makes, wires and starts the slot's session; every bind asks `bindPermit` first. */
+  open: (index: number, bindPermit: () => Promise<boolean>) => C;
+  /** The session is about to stop: take it out of the pool, so nothing new goes on it. */
+  leaving: (client: C) => void;
+  /** The session has stopped: its listeners may go. */
+  closed: (client: C) => void;
+  /** The count of held slots changed (a slot taken, given up or lost). */
+  onChange: (held: number) => void;
+  retryMs: number;
+  /** The graceful give-up's drain: keep it under a third of the lease ttl. */
+  drainMs: number;
+  log: Logger;
+}
+
+interface Slot<C> {
+  key: string;
+  lease: LoginLease;
+  client: C;
+  phase: 'held' | 'leaving';
+}
+
+export class SlotSessions<C extends SlotSession = SmppClient> {
+  private assigned = new Set<number>();
+  private readonly slots = new Map<number, Slot<C>>();
+  private readonly acquiring = new Set<number>();
+  private readonly pending = new Set<Promise<void>>();
+  private readonly abort = new AbortController();
+  private stopped = false;
+  /** An assignment came (the roster was read at least once). */
+  private known = false;
+
+  constructor(private readonly options: SlotSessionsOptions<C>) {}
+
+  get held(): number {
+    return [...this.slots.values()].filter((slot) => slot.phase === 'held').length;
+  }
+
+  /** Held slots (index order) with their sessions. */
+  get sessions(): { index: number; client: C }[] {
+    return [...this.slots.entries()]
+      .filter(([, slot]) => slot.phase === 'held')
+      .sort(([a], [b]) => a - b)
+      .map(([index, slot]) => ({ index, client: slot.client }));
+  }
+
+  /** Assigned nothing after the roster was read: another task binds this login. */
+  get standby(): boolean {
+    return this.known && this.assigned.size === 0 && this.slots.size === 0;
+  }
+
+  assign(indices: readonly number[]): void {
+    if (this.stopped) return;
+    this.known = true;
+    this.assigned = new Set(indices);
+    for (const index of this.assigned) void this.acquire(index);
+    for (const [index, slot] of this.slots) {
+      if (slot.phase === 'held' && !this.assigned.has(index)) {
+        this.track(this.leave(index, slot, 'given up', { drainTimeoutMs: this.options.drainMs }));
+      }
+    }
+  }
+
+  /** No more slots taken; waiting acquisitions end (any lease they got is released). */
+  stopTaking(): void {
+    this.stopped = true;
+    this.abort.abort();
+  }
+
+  /** Every session stopped (as asked), then every lease released; waits for slots already leaving. */
+  async stopAll(options: StopOptions): Promise<void> {
+    this.stopTaking();
+    const held = [...this.slots.values()].filter((slot) => slot.phase === 'held');
+    await Promise.all(held.map((slot) => this.finish(slot, options)));
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
+  }
+
+  private track(work: Promise<void>): void {
+    this.pending.add(work);
+    void work.finally(() => this.pending.delete(work));
+  }
+
+  private async acquire(index: number): Promise<void> {
+    if (this.acquiring.has(index) || this.slots.has(index)) return;
+    this.acquiring.add(index);
+    const { log, retryMs } = this.options;
+    const lease = this.options.lease(index);
+    let waitLogged = false;
+    try {
+      while (!this.stopped && this.assigned.has(index) && !lease.held) {
+        try {
+          if (await lease.tryAcquire()) break;
+          if (!waitLogged) {
+            waitLogged = true;
+            const holder = await lease.holder().catch(() => undefined);
+            log.info('login slot assigned here is still held by another task; retrying', {
+              lease: lease.key,
+              holder: holder?.owner,
+              expiresAt: holder?.expiresAt,
+              retryInMs: retryMs,
+            });
+          }
+        } catch (error) {
+          log.warn('login slot lease could not be written; retrying', { lease: lease.key, error });
+        }
+        await delay(retryMs, undefined, { signal: this.abort.signal }).catch(() => undefined);
+      }
+      if (!lease.held) return;
+      // Stopping, or no longer ours to take, while the lease was being written: give it straight back.
+      if (this.stopped || !this.assigned.has(index)) {
+        await lease.release();
+        return;
+      }
+      this.take(index, lease);
+    } finally {
+      this.acquiring.delete(index);
+    }
+  }
+
+  private take(index: number, lease: LoginLease): void {
+    const slot: Slot<C> = {
+      key: lease.key,
+      lease,
+      client: this.options.open(index, () => lease.confirm()),
+      phase: 'held',
+    };
+    this.slots.set(index, slot);
+    lease.keep((reason) => {
+      if (slot.phase !== 'held') return;
+      this.options.log.warn('login slot lost; unbinding its session', { lease: slot.key, reason });
+      this.track(this.leave(index, slot, undefined, { unbindFirst: true }));
+    });
+    this.options.log.info('login slot taken', { lease: slot.key });
+    this.options.onChange(this.held);
+  }
+
+  private async leave(index: number, slot: Slot<C>, logAs: string | undefined, options: StopOptions) {
+    if (slot.phase !== 'held') return;
+    if (logAs) this.options.log.info(`login slot ${logAs}`, { lease: slot.key });
+    slot.phase = 'leaving';
+    this.options.onChange(this.held);
+    await this.finish(slot, options);
+    this.slots.delete(index);
+    // Assigned here again meanwhile (the roster changed back): take it again once it is free.
+    if (!this.stopped && this.assigned.has(index)) void this.acquire(index);
+  }
+
+  private async finish(slot: Slot<C>, options: StopOptions): Promise<void> {
+    slot.phase = 'leaving';
+    this.options.leaving(slot.client);
+    await slot.client.stop(options);
+    this.options.closed(slot.client);
+    await slot.lease.release();
+  }
+}

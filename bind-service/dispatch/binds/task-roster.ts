@@ -1,0 +1,106 @@
+// The tasks of the deployment: each holds one roster lease `task#<n>` (the lowest n free, below
+// ROSTER_SIZE), renewed with the same LeaseRepository and ttl as the login slots. Each refresh costs
+// one UpdateItem (the renewal; PutItems only while joining) and one BatchGetItem of the ROSTER_SIZE
+// keys; from it a task learns the live tasks and its own rank among them (slot-assignment.ts). A
+// task that died stops renewing and drops out of everyone's view once its lease expires.
+import type { LeaseRepository } from '#core/aws/lease.ts';
+import type { Logger } from '#core/observability/logger.ts';
+import { lowestFreeIndex, rankOf } from './slot-assignment.ts';
+
+/** Most tasks one deployment runs at once (a 33rd waits, standing by, for a free index). */
+export const ROSTER_SIZE = 32;
+
+export const rosterKey = (index: number): string => `task#${index}`;
+
+const ROSTER_KEYS = Array.from({ length: ROSTER_SIZE }, (_, index) => rosterKey(index));
+
+export interface RosterView {
+  /** Roster indices of the live tasks, this one included, lowest first. */
+  live: number[];
+  rank: number;
+}
+
+export interface TaskRosterOptions {
+  leases: Pick<LeaseRepository, 'acquireLease' | 'renewLease' | 'releaseLease' | 'holders'>;
+  owner: string;
+  ttlMs: number;
+  log: Logger;
+}
+
+export class TaskRoster {
+  private index: number | undefined;
+  /** Refreshes overlap when the store is slow; while not joined, they share one (one join). */
+  private joining: Promise<RosterView | undefined> | undefined;
+
+  constructor(private readonly options: TaskRosterOptions) {}
+
+  /** This task's roster index, once joined. */
+  get joined(): number | undefined {
+    return this.index;
+  }
+
+  /**
+   * Renews this task's roster lease (or joins), then reads the roster. Undefined when the store did
+   * not answer or no index is free: the caller keeps what it holds and asks again next time.
+   */
+  refresh(): Promise<RosterView | undefined> {
+    if (this.index !== undefined) return this.read();
+    this.joining ??= this.read().finally(() => {
+      this.joining = undefined;
+    });
+    return this.joining;
+  }
+
+  private async read(): Promise<RosterView | undefined> {
+    const { leases, owner, ttlMs, log } = this.options;
+    try {
+      if (this.index !== undefined && !(await leases.renewLease(rosterKey(this.index), owner, ttlMs))) {
+        log.warn('roster lease taken over by another task; joining again', { lease: rosterKey(this.index) });
+        this.index = undefined;
+      }
+      const holders = await leases.holders(ROSTER_KEYS);
+      const live = ROSTER_KEYS.flatMap((key, index) => {
+        const holder = holders.get(key);
+        return holder && holder.owner !== owner ? [index] : [];
+      });
+      // Ours already (a join whose answer was lost): kept, not joined twice.
+      const mine = ROSTER_KEYS.findIndex((key) => holders.get(key)?.owner === owner);
+      if (this.index === undefined && mine !== -1) this.index = mine;
+      if (this.index === undefined) this.index = await this.join(live);
+      if (this.index === undefined) {
+        log.warn('every roster index is held: standing by', { size: ROSTER_SIZE });
+        return undefined;
+      }
+      const all = [...live, this.index].sort((a, b) => a - b);
+      return { live: all, rank: rankOf(all, this.index) ?? 0 };
+    } catch (error) {
+      log.warn('task roster could not be read; keeping the current slots', { error });
+      return undefined;
+    }
+  }
+
+  /** At stop, after every slot was given up: the other tasks take this one's share at once. */
+  async release(): Promise<void> {
+    const index = this.index;
+    this.index = undefined;
+    if (index === undefined) return;
+    await this.options.leases.releaseLease(rosterKey(index), this.options.owner).catch((error: unknown) => {
+      this.options.log.warn('roster lease not released; it expires on its own', { error });
+    });
+  }
+
+  private async join(taken: number[]): Promise<number | undefined> {
+    const { leases, owner, ttlMs, log } = this.options;
+    const tried = [...taken];
+    for (let index = lowestFreeIndex(tried, ROSTER_SIZE); index !== undefined; ) {
+      if (await leases.acquireLease(rosterKey(index), owner, ttlMs)) {
+        log.info('joined the task roster', { lease: rosterKey(index) });
+        return index;
+      }
+      // Another task starting at the same moment took it: the next one.
+      tried.push(index);
+      index = lowestFreeIndex(tried, ROSTER_SIZE);
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,150 @@
+import { describe, expect, it } from 'vitest';
+import { type SlotSession, SlotSessions } from '#bind-service/account/slot-sessions.ts';
+import { LoginLease, slotKey } from '#bind-service/dispatch/binds/login-lease.ts';
+import type { StopOptions } from '#bind-service/smpp/index.ts';
+import type { LeaseHolder } from '#core/aws/lease.ts';
+import { silentLogger } from '#core/observability/logger.ts';
+import { waitUntil } from '#test/helpers/wait.ts';
+
+/** An in-memory lease table: holders by key, no expiry. */
+function leaseTable(initial: Record<string, string> = {}) {
+  const holders = new Map(Object.entries(initial));
+  return {
+    holders,
+    acquireLease: async (key: string, owner: string) => {
+      const holder = holders.get(key);
+      if (holder && holder !== owner) return false;
+      holders.set(key, owner);
+      return true;
+    },
+    renewLease: async (key: string, owner: string) => holders.get(key) === owner,
+    releaseLease: async (key: string, owner: string) => {
+      if (holders.get(key) === owner) holders.delete(key);
+    },
+    currentHolder: async (key: string): Promise<LeaseHolder | undefined> => {
+      const owner = holders.get(key);
+      return owner ? { owner, expiresAtMs: 0 } : undefined;
+    },
+  };
+}
+
+/** A session that records how it was stopped, and whether its lease was still ours then. */
+class FakeSession implements SlotSession {
+  stoppedWith: StopOptions | undefined;
+  leaseHeldAtStop: boolean | undefined;
+
+  constructor(
+    readonly index: number,
+    private readonly leaseHeld: () => boolean,
+  ) {}
+
+  async stop(options: StopOptions = {}): Promise<void> {
+    this.stoppedWith = options;
+    this.leaseHeldAtStop = this.leaseHeld();
+  }
+}
+
+function slotsOf(leases: ReturnType<typeof leaseTable>) {
+  const opened: FakeSession[] = [];
+  const events: string[] = [];
+  const heldCounts: number[] = [];
+  const slots = new SlotSessions<FakeSession>({
+    lease: (index) =>
+      new LoginLease({ leases, key: slotKey('acme', index), owner: 'me', ttlMs: 60_000, log: silentLogger }),
+    open: (index) => {
+      const session = new FakeSession(index, () => leases.holders.get(slotKey('acme', index)) === 'me');
+      opened.push(session);
+      events.push(`open ${index}`);
+      return session;
+    },
+    leaving: (session) => events.push(`leaving ${session.index}`),
+    closed: (session) => events.push(`closed ${session.index}`),
+    onChange: (held) => heldCounts.push(held),
+    retryMs: 5,
+    drainMs: 1_000,
+    log: silentLogger,
+  });
+  return { slots, opened, events, heldCounts };
+}
+
+describe('SlotSessions', () => {
+  it('when slots 0 and 2 are assigned, then both leases are taken and a session opened for each', async () => {
+    // Prepare
+    const leases = leaseTable();
+    const { slots, opened, heldCounts } = slotsOf(leases);
+    // Act
+    slots.assign([0, 2]);
+    await waitUntil(() => slots.held === 2, 1_000, 'both slots');
+    // Assess
+    expect(opened.map((session) => session.index).sort()).toEqual([0, 2]);
+    expect([...leases.holders.keys()].sort()).toEqual(['acme', 'acme#3']);
+    expect(heldCounts).toEqual([1, 2]);
+    await slots.stopAll({});
+  });
+
+  it('when a slot is no longer assigned, then its session drains and stops before the lease is released', async () => {
+    // Prepare
+    const leases = leaseTable();
+    const { slots, opened, events } = slotsOf(leases);
+    slots.assign([0, 1]);
+    await waitUntil(() => slots.held === 2, 1_000, 'both slots');
+    // Act
+    slots.assign([0]);
+    await waitUntil(() => !leases.holders.has('acme#2'), 1_000, 'the lease released');
+    // Assess
+    const given = opened.find((session) => session.index === 1);
+    expect(given?.stoppedWith).toEqual({ drainTimeoutMs: 1_000 });
+    expect(given?.leaseHeldAtStop).toBe(true);
+    expect(events.slice(-2)).toEqual(['leaving 1', 'closed 1']);
+    expect(slots.held).toBe(1);
+    expect(opened.find((session) => session.index === 0)?.stoppedWith).toBeUndefined();
+    await slots.stopAll({});
+  });
+
+  it('when another task holds an assigned slot, then it is retried until released and then taken', async () => {
+    // Prepare
+    const leases = leaseTable({ acme: 'other' });
+    const { slots, opened } = slotsOf(leases);
+    // Act
+    slots.assign([0]);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const whileHeld = opened.length;
+    leases.holders.delete('acme');
+    await waitUntil(() => slots.held === 1, 1_000, 'the slot taken');
+    // Assess
+    expect(whileHeld).toBe(0);
+    expect(leases.holders.get('acme')).toBe('me');
+    await slots.stopAll({});
+  });
+
+  it('when one slot lease is taken over, then only that session stops, unbinding first, and the other goes on', async () => {
+    // Prepare: renewals every ttl/6; a short ttl so the take-over is noticed at once.
+    const leases = leaseTable();
+    const opened: FakeSession[] = [];
+    const slots = new SlotSessions<FakeSession>({
+      lease: (index) =>
+        new LoginLease({ leases, key: slotKey('acme', index), owner: 'me', ttlMs: 300, log: silentLogger }),
+      open: (index) => {
+        const session = new FakeSession(index, () => true);
+        opened.push(session);
+        return session;
+      },
+      leaving: () => undefined,
+      closed: () => undefined,
+      onChange: () => undefined,
+      retryMs: 5,
+      drainMs: 100,
+      log: silentLogger,
+    });
+    slots.assign([0, 1]);
+    await waitUntil(() => slots.held === 2, 1_000, 'both slots');
+    // Act
+    leases.holders.set('acme#2', 'intruder');
+    await waitUntil(() => slots.held === 1, 1_000, 'the slot lost');
+    // Assess
+    expect(opened.find((session) => session.index === 1)?.stoppedWith).toEqual({ unbindFirst: true });
+    expect(opened.find((session) => session.index === 0)?.stoppedWith).toBeUndefined();
+    expect(leases.holders.get('acme#2')).toBe('intruder');
+    await slots.stopAll({});
+  });
+});

@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { rosterKey, TaskRoster } from '#bind-service/dispatch/binds/task-roster.ts';
+import type { LeaseHolder } from '#core/aws/lease.ts';
+import { silentLogger } from '#core/observability/logger.ts';
+
+/** An in-memory lease table with expiry on a clock the test moves; counts the calls. */
+function leaseTable() {
+  let now = 0;
+  const items = new Map<string, LeaseHolder>();
+  const calls = { put: 0, update: 0, batchGet: 0 };
+  const live = (key: string) => {
+    const item = items.get(key);
+    return item && item.expiresAtMs >= now ? item : undefined;
+  };
+  return {
+    calls,
+    advance: (ms: number) => {
+      now += ms;
+    },
+    acquireLease: async (key: string, owner: string, ttlMs: number) => {
+      calls.put += 1;
+      const holder = live(key);
+      if (holder && holder.owner !== owner) return false;
+      items.set(key, { owner, expiresAtMs: now + ttlMs });
+      return true;
+    },
+    renewLease: async (key: string, owner: string, ttlMs: number) => {
+      calls.update += 1;
+      if (items.get(key)?.owner !== owner) return false;
+      items.set(key, { owner, expiresAtMs: now + ttlMs });
+      return true;
+    },
+    releaseLease: async (key: string, owner: string) => {
+      if (items.get(key)?.owner === owner) items.delete(key);
+    },
+    holders: async (keys: readonly string[]) => {
+      calls.batchGet += 1;
+      return new Map(keys.flatMap((key) => (live(key) ? [[key, live(key) as LeaseHolder] as const] : [])));
+    },
+  };
+}
+
+const roster = (leases: ReturnType<typeof leaseTable>, owner: string) =>
+  new TaskRoster({ leases, owner, ttlMs: 600, log: silentLogger });
+
+describe('TaskRoster', () => {
+  it('when two tasks join, then they take indices 0 and 1 and rank 0 and 1 among 2 live', async () => {
+    // Prepare
+    const leases = leaseTable();
+    const first = roster(leases, 'one');
+    const second = roster(leases, 'two');
+    // Act
+    await first.refresh();
+    const secondView = await second.refresh();
+    const firstView = await first.refresh();
+    // Assess
+    expect(secondView).toEqual({ live: [0, 1], rank: 1 });
+    expect(firstView).toEqual({ live: [0, 1], rank: 0 });
+  });
+
+  it('when a joined task refreshes, then it costs one renewal and one batch read', async () => {
+    // Prepare
+    const leases = leaseTable();
+    const task = roster(leases, 'one');
+    await task.refresh();
+    const before = { ...leases.calls };
+    // Act
+    await task.refresh();
+    // Assess
+    expect(leases.calls.update - before.update).toBe(1);
+    expect(leases.calls.batchGet - before.batchGet).toBe(1);
+    expect(leases.calls.put - before.put).toBe(0);
+  });
+
+  it('when refreshes overlap before the task joined, then it joins once', async () => {
+    // Prepare
+    const leases = leaseTable();
+    const task = roster(leases, 'one');
+    // Act
+    const views = await Promise.all([task.refresh(), task.refresh()]);
+    const again = await task.refresh();
+    // Assess
+    expect(views).toEqual([
+      { live: [0], rank: 0 },
+      { live: [0], rank: 0 },
+    ]);
+    expect(again).toEqual({ live: [0], rank: 0 });
+    expect(leases.calls.put).toBe(1);
+  });
+
+  it('when a task stops renewing, then it drops out once its lease expires and the other ranks first', async () => {
+    // Prepare
+    const leases = leaseTable();
+    const dead = roster(leases, 'dead');
+    const survivor = roster(leases, 'survivor');
+    await dead.refresh();
+    await survivor.refresh();
+    // Act
+    leases.advance(400);
+    const before = await survivor.refresh();
+    leases.advance(300);
+    const after = await survivor.refresh();
+    // Assess
+    expect(before).toEqual({ live: [0, 1], rank: 1 });
+    expect(after).toEqual({ live: [1], rank: 0 });
+  });
+
+  it('when a new task joins after one died, then it takes the lowest free index', async () => {
+    // Prepare
+    const leases = leaseTable();
+    const dead = roster(leases, 'dead');
+    await dead.refresh();
+    await roster(leases, 'survivor').refresh();
+    await dead.release();
+    // Act
+    const view = await roster(leases, 'new').refresh();
+    // Assess
+    expect(view).toEqual({ live: [0, 1], rank: 0 });
+    expect(rosterKey(0)).toBe('task#0');
+  });
+});
