@@ -75,10 +75,10 @@ const seconds = z.coerce.number().positive();
 const port = z.coerce.number().int().min(1).max(65_535);
 
 export const envSchema = z.object({
-  // Read by withSmscBlock before this schema sees the variables it sets.
-  [VAR.SMPP_CONFIG_FILE]: z.string().min(1).optional(),
-  // Read by accountsFromFile; with it, the file describes every login and SMPP_HOST & co. stay unset.
+  [VAR.SMPP_CONFIG_FILE]: z.string().min(1).optional(), // read by withSmscBlock before this schema
+  // Read by accountsFromFile (the file, or its JSON inline); then SMPP_HOST & co. stay unset.
   [VAR.SMPP_ACCOUNTS]: z.string().min(1).optional(),
+  [VAR.SMPP_ACCOUNTS_JSON]: z.string().min(1).optional(),
   // Required without SMPP_ACCOUNTS (smppOf checks): the login's host.
   [VAR.SMPP_HOST]: z.string().min(1).optional(),
   [VAR.SMPP_PORT]: port.optional(),

@@ -25,7 +25,7 @@ import { type HealthReport, startHealthServer } from './health/health.ts';
 import { serviceHealth } from './health/health-report.ts';
 import { bindServiceLogger } from './logger.ts';
 import type { SessionOverrides } from './login/session-setup.ts';
-import { startMetricsReporter } from './metrics.ts';
+import { type LoginReading, startMetricsReporter } from './metrics.ts';
 
 export interface BindServiceDeps {
   log?: Logger;
@@ -135,13 +135,18 @@ export async function startBindService(
         read: () => {
           const stats = currentStats();
           return {
-            bindsUp: accounts.reduce(
-              (up, account) => up + account.clients.filter((client) => client.isBound).length,
-              0,
-            ),
+            bindsUp: accounts.reduce((up, account) => up + bindsUpOf(account), 0),
             submitted: stats.submitted,
             throttled: stats.throttled,
             unknownOutcomes: stats.unknown,
+            // Each account's own figures too (an `Account` dimension) when there are several.
+            ...(accounts.length > 1
+              ? {
+                  accounts: Object.fromEntries(
+                    accounts.map((account) => [account.name, loginReadingOf(account)]),
+                  ),
+                }
+              : {}),
           };
         },
         write: (line) => process.stdout.write(`${line}\n`),
@@ -182,6 +187,20 @@ export async function startBindService(
       return currentStats();
     },
     stop: () => stop(),
+  };
+}
+
+function bindsUpOf(account: AccountRuntime): number {
+  return account.clients.filter((client) => client.isBound).length;
+}
+
+function loginReadingOf(account: AccountRuntime): LoginReading {
+  const { stats } = account;
+  return {
+    bindsUp: bindsUpOf(account),
+    submitted: stats.submitted,
+    throttled: stats.throttled,
+    unknownOutcomes: stats.unknown,
   };
 }
 

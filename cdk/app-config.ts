@@ -4,6 +4,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { ConfigError } from '#core/domain/errors.ts';
+import { AccountsFileError, accountsFromContextFile } from './accounts-file.ts';
 import type { SmsSenderProps } from './constructs/props.ts';
 
 // Settings of this repository's own app, from CDK context (`cdk deploy -c smppSystemType=MCON2`,
@@ -59,39 +60,48 @@ export const APP_DEFAULTS = {
   smppSecretName: 'sms-sender/smpp',
 } as const;
 
-/** The stack's props from context; `scope` owns the imported secret/topic/bus references. */
-export function senderPropsFromContext(scope: Construct, read: ContextReader): SmsSenderProps {
+/** The login context keys: with `accountsFile` the file describes every login instead. */
+const SMPP_KEYS = [
+  'smppHost',
+  'smppBackupHost',
+  'smppTls',
+  'smppPort',
+  'smppSystemType',
+  'smppBinds',
+  'smppWindow',
+  'smppThroughput',
+  'smppSecretName',
+  'smppSecretArn',
+  'smppTlsSecretName',
+  'smppTlsServerName',
+] as const;
+
+/** `-c accountsFile=…`: several logins; the `smpp*` keys stay unset (one of the two would lose). */
+function accountsOf(scope: Construct, read: ContextReader, file: string): Pick<SmsSenderProps, 'accounts'> {
+  const given = SMPP_KEYS.filter((key) => text(read, key) !== undefined);
+  if (given.length > 0) {
+    throw new AppConfigError(
+      `context ${given.join(', ')}: not used with accountsFile; describe every login in ${file}`,
+    );
+  }
+  try {
+    return { accounts: accountsFromContextFile(scope, file) };
+  } catch (error) {
+    if (!(error instanceof AccountsFileError)) throw error;
+    throw new AppConfigError(`context accountsFile: ${error.message}`, [], { cause: error });
+  }
+}
+
+/** The one login (the `default` account) from the `smpp*` keys, with the provider's defaults. */
+function smppOf(scope: Construct, read: ContextReader): Pick<SmsSenderProps, 'smpp'> {
   const secretArn = text(read, 'smppSecretArn');
   const secretName = text(read, 'smppSecretName') ?? APP_DEFAULTS.smppSecretName;
-  const alarmTopicArn = text(read, 'alarmTopicArn');
-  const alarmEmails = list(read, 'alarmEmail');
-  for (const email of alarmEmails ?? []) {
-    // SNS accepts any string and the confirmation mail would just never arrive: refuse at synth.
-    if (!/^[^@\s,]+@[^@\s,]+\.[^@\s,]+$/.test(email)) {
-      throw new AppConfigError(`context alarmEmail: "${email}" is not an e-mail address`);
-    }
-  }
-  const encryptionKeyArn = text(read, 'encryptionKeyArn');
-  const accountLogRole = bool(read, 'apiGatewayAccountRole');
-  const eventBusName = text(read, 'eventBusName');
-  const callbackSecretName = text(read, 'callbackSigningSecretName');
   const tlsSecretName = text(read, 'smppTlsSecretName');
   const tlsServerName = text(read, 'smppTlsServerName');
-  const eipAllocationId = text(read, 'egressIpAllocationId');
-  const eipAddress = text(read, 'egressIpAddress');
-  if ((eipAllocationId === undefined) !== (eipAddress === undefined)) {
-    throw new AppConfigError('context egressIpAllocationId and egressIpAddress go together');
-  }
   const bindsPerTask = int(read, 'smppBinds');
   const windowSize = int(read, 'smppWindow');
   const throughput = int(read, 'smppThroughput');
   const port = int(read, 'smppPort');
-  const desiredCount = int(read, 'desiredCount', 0);
-  const allowedPrincipalArns = list(read, 'allowedPrincipals');
-  const api = {
-    ...(allowedPrincipalArns ? { allowedPrincipalArns } : {}),
-    ...(accountLogRole !== undefined ? { accountLogRole } : {}),
-  };
   return {
     smpp: {
       host: text(read, 'smppHost') ?? APP_DEFAULTS.smppHost,
@@ -117,6 +127,37 @@ export function senderPropsFromContext(scope: Construct, read: ContextReader): S
       ...(windowSize ? { windowSize } : {}),
       ...(throughput ? { throughput } : {}),
     },
+  };
+}
+
+/** The stack's props from context; `scope` owns the imported secret/topic/bus references. */
+export function senderPropsFromContext(scope: Construct, read: ContextReader): SmsSenderProps {
+  const accountsFile = text(read, 'accountsFile');
+  const alarmTopicArn = text(read, 'alarmTopicArn');
+  const alarmEmails = list(read, 'alarmEmail');
+  for (const email of alarmEmails ?? []) {
+    // SNS accepts any string and the confirmation mail would just never arrive: refuse at synth.
+    if (!/^[^@\s,]+@[^@\s,]+\.[^@\s,]+$/.test(email)) {
+      throw new AppConfigError(`context alarmEmail: "${email}" is not an e-mail address`);
+    }
+  }
+  const encryptionKeyArn = text(read, 'encryptionKeyArn');
+  const accountLogRole = bool(read, 'apiGatewayAccountRole');
+  const eventBusName = text(read, 'eventBusName');
+  const callbackSecretName = text(read, 'callbackSigningSecretName');
+  const eipAllocationId = text(read, 'egressIpAllocationId');
+  const eipAddress = text(read, 'egressIpAddress');
+  if ((eipAllocationId === undefined) !== (eipAddress === undefined)) {
+    throw new AppConfigError('context egressIpAllocationId and egressIpAddress go together');
+  }
+  const desiredCount = int(read, 'desiredCount', 0);
+  const allowedPrincipalArns = list(read, 'allowedPrincipals');
+  const api = {
+    ...(allowedPrincipalArns ? { allowedPrincipalArns } : {}),
+    ...(accountLogRole !== undefined ? { accountLogRole } : {}),
+  };
+  return {
+    ...(accountsFile ? accountsOf(scope, read, accountsFile) : smppOf(scope, read)),
     ...(desiredCount !== undefined ? { bindService: { desiredCount } } : {}),
     ...(Object.keys(api).length > 0 ? { api } : {}),
     ...(alarmTopicArn ? { alarmTopic: sns.Topic.fromTopicArn(scope, 'AlarmTopic', alarmTopicArn) } : {}),

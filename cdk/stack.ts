@@ -50,6 +50,14 @@ export class SmsSenderStack extends Stack {
         description: 'CloudWatch dashboard',
       },
     };
+    const pairs = [...this.sender.accountQueues.pairs];
+    if (pairs.length > 0) {
+      // Publishers straight to SQS need each account's pair; the first account's is above.
+      outputs.AccountQueues = {
+        value: this.toJsonString(Object.fromEntries(pairs.map(([name, queues]) => [name, queues.urls]))),
+        description: 'Queue URLs of every account but the first, JSON as ACCOUNT_QUEUES (docs/accounts.md)',
+      };
+    }
     for (const [id, output] of Object.entries(outputs)) new CfnOutput(this, id, output);
   }
 }

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { VAR } from '#core/config/variables.ts';
 import type { AccountList } from '#core/domain/accounts/account.ts';
 import { createQueues } from '#local/resources.ts';
 import { type SimulatorAccount, type SimulatorOptions, SmscSimulator } from '#local/smsc-simulator/index.ts';
@@ -30,6 +31,9 @@ export interface SimulatorAccountsFile {
 
 /** A copy of `file` whose every login is the simulator at host:port, without backup host or TLS. */
 export function pointAtSimulator(file: string, host: string, port: number): SimulatorAccountsFile {
+  // Accounts but no file: they came inline, which is CDK's form for AWS; locally a copy is made.
+  if (file === '')
+    throw new Error(`${VAR.SMPP_ACCOUNTS_JSON} is for AWS; npm start reads ${VAR.SMPP_ACCOUNTS}`);
   const entries = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>[];
   const local = entries.map(({ backupHost: _backup, tls: _tls, ...entry }) => ({ ...entry, host, port }));
   const dir = mkdtempSync(join(tmpdir(), 'smpp-accounts-'));

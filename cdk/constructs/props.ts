@@ -42,6 +42,53 @@ export interface SmppProps {
   readonly maxParts?: number;
 }
 
+/**
+ * One provider login of several (docs/accounts.md): the same fields as an entry of the SMPP_ACCOUNTS
+ * file, with secrets as Secrets Manager references. The first account is the default; it drains the
+ * sender's original queue pair, every other account a pair of its own.
+ */
+export interface AccountProps {
+  /** What a message names in `account`: 1-64 letters, digits, `.`, `_`, `-`; unique. */
+  readonly name: string;
+  /** The SMPP login (system_id, at most 15 characters). */
+  readonly systemId: string;
+  /** Secrets Manager secret holding JSON `{ "password": "..." }` (a `systemId` in it must be the same). */
+  readonly credentials: secretsmanager.ISecret;
+  readonly host: string;
+  /** Tried when the primary fails, on the same port. */
+  readonly backupHost?: string;
+  /** @default 3443 with TLS, 3700 without */
+  readonly port?: number;
+  /** `MCONn`, `ISO`, `SINGLE`, comma-separated. @default '' */
+  readonly systemType?: string;
+  /** TLS to the SMSC. */
+  readonly tls: boolean;
+  /** JSON `{ "cert": PEM, "key": PEM, "ca"?: PEM }` for TLS. @default none */
+  readonly tlsClientCertificate?: secretsmanager.ISecret;
+  /** The name the SMSC's certificate must carry when it is not `host`. @default host */
+  readonly tlsServerName?: string;
+  /** The login's rate cap in msg/s. @default 30 */
+  readonly throughput?: number;
+  /** Unanswered SUBMIT_SM per bind. @default 300 */
+  readonly window?: number;
+  /** Sessions of this login; more than 1 needs MCONn with n >= binds. @default 1 */
+  readonly binds?: number;
+  /** Sender ids (`from`, exact) routed to this account. @default none */
+  readonly senders?: readonly string[];
+  /** Destination prefixes (`+44`) routed to this account. @default none */
+  readonly prefixes?: readonly string[];
+  /** IAM role or user ARNs allowed to use this account. @default any caller the API admits */
+  readonly principals?: readonly string[];
+}
+
+/** What every account shares (with `accounts`; `smpp` carries its own). */
+export interface SubmitOptions {
+  /** Seconds before an unanswered submit becomes `unknown`. @default 30 */
+  readonly responseTimeoutSeconds?: number;
+  /** Parts per message at most; the API and the bind-service must agree. @default 10 */
+  readonly maxParts?: number;
+}
+
 export interface BindServiceSizing {
   /** Tasks; tasks × bindsPerTask must fit the login's sessions (MCON). @default 1 */
   readonly desiredCount?: number;
@@ -79,7 +126,15 @@ export interface AlarmOptions {
 }
 
 export interface SmsSenderProps {
-  readonly smpp: SmppProps;
+  /** One login: the `default` account. Give this or `accounts`, not both. */
+  readonly smpp?: SmppProps;
+  /**
+   * Several logins (docs/accounts.md); the first is the default. Validated at synth by the parser
+   * the runtimes use (core/domain/accounts/parse-accounts.ts). Give this or `smpp`, not both.
+   */
+  readonly accounts?: readonly AccountProps[];
+  /** Settings every account shares; used with `accounts`. @default 30 s, 10 parts */
+  readonly submit?: SubmitOptions;
   readonly bindService?: BindServiceSizing;
   readonly api?: ApiOptions;
   /** Where every alarm sends its alarm and OK notifications. @default a topic owned by the construct */

@@ -6,15 +6,13 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { VAR } from '#core/config/variables.ts';
 import { ENTRIES } from '../paths.ts';
+import { apiAccountsJson, bindServiceAccountsJson } from './accounts/sender-accounts.ts';
+import { planLogins, resolveLogin, type SenderLogin } from './accounts/sender-login.ts';
 import { SmsApi } from './compute/api.ts';
-import {
-  minVisibilitySeconds,
-  planSessions,
-  type SessionPlan,
-  throughputPerTask,
-} from './compute/bind-limits.ts';
-import { BindService, type BindServiceSmpp } from './compute/bind-service.ts';
+import type { SessionPlan } from './compute/bind-limits.ts';
+import { BindService, type BindServiceLogin } from './compute/bind-service.ts';
 import { NodeFunction } from './compute/node-function.ts';
+import { AccountQueuePairs } from './messaging/account-queues.ts';
 import { CallbackDelivery } from './messaging/callbacks.ts';
 import { MessageStore } from './messaging/message-store.ts';
 import { SendQueues } from './messaging/queues.ts';
@@ -32,7 +30,6 @@ import {
   API_DEFAULTS,
   type BindServiceSizing,
   SIZING_DEFAULTS,
-  SMPP_DEFAULTS,
   type SmsSenderProps,
   withDefaults,
 } from './props.ts';
@@ -43,7 +40,10 @@ import {
 export class SmsSender extends Construct {
   readonly network: Network;
   readonly store: MessageStore;
+  /** The first (default) account's queue pair. */
   readonly queues: SendQueues;
+  /** The queue pairs of the other accounts (`accounts`); none with `smpp`. */
+  readonly accountQueues: AccountQueuePairs;
   readonly api: SmsApi;
   readonly apiHandler: NodeFunction;
   readonly bindService: BindService;
@@ -66,25 +66,27 @@ export class SmsSender extends Construct {
   constructor(scope: Construct, id: string, props: SmsSenderProps) {
     super(scope, id);
     const sizing = withDefaults<Required<BindServiceSizing>>(SIZING_DEFAULTS, props.bindService);
-    const smpp = resolveSmpp(props, sizing.desiredCount);
+    const login = resolveLogin(props, sizing.desiredCount);
     const key = props.encryptionKey;
     this.keyPolicyManaged = key ? allowServiceUse(this, key) : true;
     const logSettings: LogSettings = {
       retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
       ...(key ? { encryptionKey: key } : {}),
     };
-    this.sessionPlan = planSessions({
-      systemType: smpp.systemType,
-      bindsPerTask: smpp.bindsPerTask,
-      desiredCount: sizing.desiredCount,
-    });
+    this.sessionPlan = planLogins(login, sizing.desiredCount);
 
     this.network = new Network(this, 'Network', {
       logs: logSettings,
       ...(props.egressIp ? { egressIp: props.egressIp } : {}),
     });
     this.store = new MessageStore(this, 'Store', key ? { encryptionKey: key } : {});
-    this.queues = new SendQueues(this, 'Queues', { minVisibilitySeconds: minVisibilitySeconds(smpp) });
+    const [first, ...others] = login.logins;
+    this.queues = new SendQueues(this, 'Queues', { minVisibilitySeconds: first.minVisibilitySeconds });
+    const pairs = others.map(
+      ({ name, minVisibilitySeconds }) =>
+        [name, new SendQueues(this, `Queues-${name}`, { minVisibilitySeconds })] as const,
+    );
+    this.accountQueues = new AccountQueuePairs(this, new Map(pairs));
 
     this.apiHandler = new NodeFunction(this, 'ApiHandler', {
       entry: ENTRIES.api,
@@ -95,10 +97,11 @@ export class SmsSender extends Construct {
       // (lambdas/api/deps.ts API_CLIENT_LIMITS), so a request is answered rather than cut off.
       timeout: Duration.seconds(28),
       // Same values as the bind-service: the 202's encoding and part count are what will be sent.
-      environment: { [VAR.SMPP_SYSTEM_TYPE]: smpp.systemType, [VAR.MAX_PARTS]: String(smpp.maxParts) },
+      environment: apiLoginEnvironment(this, login),
     });
     this.store.bindMessages(this.apiHandler, 'readWrite');
     this.queues.bindProducer(this.apiHandler);
+    this.accountQueues.bindProducer(this.apiHandler);
 
     this.api = new SmsApi(this, 'Api', {
       handler: this.apiHandler,
@@ -115,7 +118,7 @@ export class SmsSender extends Construct {
       vpc: this.network.vpc,
       store: this.store,
       queues: this.queues,
-      smpp,
+      login: bindServiceLogin(this, login, this.accountQueues),
       plan: this.sessionPlan,
       desiredCount: sizing.desiredCount,
       cpu: sizing.cpu,
@@ -141,6 +144,7 @@ export class SmsSender extends Construct {
     this.sweeper = new Sweeper(this, 'Sweeper', {
       store: this.store,
       queues: this.queues,
+      accountQueues: this.accountQueues,
       logs: logSettings,
     });
 
@@ -153,7 +157,19 @@ export class SmsSender extends Construct {
     const { urgent, bulk } = this.queues.lanes;
     this.operations = new Operations(this, 'Operations', {
       ...metrics,
-      bindsPerTask: smpp.bindsPerTask,
+      bindsPerTask: login.logins.reduce((sum, { binds }) => sum + binds, 0),
+      // One row (and alarms) per account when there are several; the rest shows the totals.
+      accounts:
+        others.length > 0
+          ? [
+              { name: first.name, binds: first.binds, queues: this.queues },
+              ...pairs.map(([name, queues], index) => ({
+                name,
+                binds: others[index]?.binds ?? 1,
+                queues,
+              })),
+            ]
+          : [],
       deadLetterQueues: {
         UrgentDlq: urgent.deadLetterQueue,
         BulkDlq: bulk.deadLetterQueue,
@@ -165,6 +181,7 @@ export class SmsSender extends Construct {
         Urgent: { queue: urgent.queue, maxAgeSeconds: alarms.urgentMaxAgeSeconds },
         Bulk: { queue: bulk.queue, maxAgeSeconds: alarms.bulkMaxAgeSeconds },
       },
+      maxAgeSeconds: { urgent: alarms.urgentMaxAgeSeconds, bulk: alarms.bulkMaxAgeSeconds },
       api: this.api.restApi,
       functions: {
         Api: this.apiHandler,
@@ -183,9 +200,10 @@ export class SmsSender extends Construct {
     return statusRule(this, this.eventBus, target, options);
   }
 
-  /** Lets `grantee` send: execute-api:Invoke on the POST routes, sqs:SendMessage on both send queues. */
+  /** Lets `grantee` send: execute-api:Invoke on the POST routes, sqs:SendMessage on every account's send queues. */
   grantSend(grantee: iam.IGrantable): void {
     grantSend(this.api, this.queues, grantee);
+    this.accountQueues.grantProduce(grantee);
   }
 
   /** Lets `grantee` read messages and batches: execute-api:Invoke on the GET and HEAD routes. */
@@ -194,22 +212,35 @@ export class SmsSender extends Construct {
   }
 }
 
-/** The bind-service's settings with defaults; `throughput` is per task (throughputPerTask). */
-function resolveSmpp(props: SmsSenderProps, desiredCount: number): BindServiceSmpp {
-  const smpp = props.smpp;
+/** The API's view of the logins: SMPP_SYSTEM_TYPE for one, SMPP_ACCOUNTS_JSON for several. */
+function apiLoginEnvironment(scope: Construct, login: SenderLogin): Record<string, string> {
+  if (login.kind === 'single') {
+    return { [VAR.SMPP_SYSTEM_TYPE]: login.smpp.systemType, [VAR.MAX_PARTS]: String(login.smpp.maxParts) };
+  }
   return {
-    host: smpp.host,
-    ...(smpp.backupHost ? { backupHost: smpp.backupHost } : {}),
-    tls: smpp.tls,
-    ...(smpp.tlsClientCertificate ? { tlsClientCertificate: smpp.tlsClientCertificate } : {}),
-    ...(smpp.tlsServerName ? { tlsServerName: smpp.tlsServerName } : {}),
-    port: smpp.port ?? (smpp.tls ? SMPP_DEFAULTS.tlsPort : SMPP_DEFAULTS.port),
-    systemType: smpp.systemType ?? SMPP_DEFAULTS.systemType,
-    credentials: smpp.credentials,
-    bindsPerTask: smpp.bindsPerTask ?? SMPP_DEFAULTS.bindsPerTask,
-    windowSize: smpp.windowSize ?? SMPP_DEFAULTS.windowSize,
-    throughput: throughputPerTask(smpp.throughput ?? SMPP_DEFAULTS.throughput, desiredCount),
-    responseTimeoutSeconds: smpp.responseTimeoutSeconds ?? SMPP_DEFAULTS.responseTimeoutSeconds,
-    maxParts: smpp.maxParts ?? SMPP_DEFAULTS.maxParts,
+    [VAR.SMPP_ACCOUNTS_JSON]: apiAccountsJson(scope, login.taskAccounts),
+    [VAR.MAX_PARTS]: String(login.maxParts),
+  };
+}
+
+function bindServiceLogin(
+  scope: Construct,
+  login: SenderLogin,
+  queuePairs: AccountQueuePairs,
+): BindServiceLogin {
+  if (login.kind === 'single') return { kind: 'single', smpp: login.smpp };
+  return {
+    kind: 'accounts',
+    accounts: {
+      json: bindServiceAccountsJson(scope, login.taskAccounts),
+      secrets: login.accounts.flatMap((account) => [
+        account.credentials,
+        ...(account.tlsClientCertificate ? [account.tlsClientCertificate] : []),
+      ]),
+      ports: login.accounts.map((account) => account.port),
+      responseTimeoutSeconds: login.responseTimeoutSeconds,
+      maxParts: login.maxParts,
+      queuePairs,
+    },
   };
 }

@@ -13,10 +13,24 @@ import type { SystemTypeFlags } from '#core/domain/provider/system-type.ts';
 // Reads the file SMPP_ACCOUNTS names, once at start, and hands it to the one parser. Without the
 // variable a deployment has one account, `default`, made of today's SMPP_* variables by each reader.
 
-/** The accounts of the file SMPP_ACCOUNTS names; undefined when it is unset or empty. */
+/**
+ * The accounts of the file SMPP_ACCOUNTS names, or of SMPP_ACCOUNTS_JSON (the same JSON inline, as
+ * CDK sets it in AWS: a Lambda has no file of the deployment's own to read); undefined when neither
+ * is set. Both at once are refused: one of the two would silently lose.
+ */
 export function accountsFromFile(env: Env): AccountList | undefined {
   const file = env[VAR.SMPP_ACCOUNTS];
-  if (file === undefined || file === '') return undefined;
+  const inline = env[VAR.SMPP_ACCOUNTS_JSON];
+  const hasFile = file !== undefined && file !== '';
+  const hasInline = inline !== undefined && inline !== '';
+  if (hasFile && hasInline) {
+    throw new AccountsConfigError(
+      `Invalid ${VAR.SMPP_ACCOUNTS_JSON}: give either ${VAR.SMPP_ACCOUNTS} (a file) or ${VAR.SMPP_ACCOUNTS_JSON} (its JSON), not both`,
+      [VAR.SMPP_ACCOUNTS, VAR.SMPP_ACCOUNTS_JSON],
+    );
+  }
+  if (hasInline) return parseAccounts(inline, `(inline ${VAR.SMPP_ACCOUNTS_JSON})`);
+  if (!hasFile) return undefined;
   let json: string;
   try {
     json = readFileSync(file, 'utf8');

@@ -7,6 +7,8 @@ export const VARIABLES = {
   // SMSC connection and account (bind-service)
   SMPP_ACCOUNTS:
     'a JSON file listing the provider logins (accounts); the first is the default; unset: one from SMPP_*',
+  SMPP_ACCOUNTS_JSON:
+    'the SMPP_ACCOUNTS file’s JSON inline (CDK sets it in AWS); give one of the two, not both',
   SMPP_CONFIG_FILE:
     'a file holding the provider’s Kannel `group = smsc` block, read as the SMPP_* variables its keys stand for',
   SMPP_HOST: 'the SMSC host (required unless SMPP_ACCOUNTS); locally, unset means the embedded simulator',

@@ -25,6 +25,8 @@ export const envSchema = z.object({
   [VAR.BULK_QUEUE_URL]: z.url(),
   // Read by accountsFromFile; listed so an empty value counts as unset like any other.
   [VAR.SMPP_ACCOUNTS]: z.string().min(1).optional(),
+  // The same file's JSON inline (CDK in AWS), also read by accountsFromFile.
+  [VAR.SMPP_ACCOUNTS_JSON]: z.string().min(1).optional(),
   // Parsed by accountQueuesOf (core/config/account-queues.ts): the other accounts' queue pairs.
   [VAR.ACCOUNT_QUEUES]: z.string().min(1).optional(),
   ...preparationVariables,

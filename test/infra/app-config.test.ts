@@ -20,8 +20,8 @@ describe('app settings from context', () => {
       backupHost: 'smpp2.smscentre.com',
       tls: true,
     });
-    expect(props.smpp.port).toBeUndefined();
-    expect(props.smpp.credentials.secretName).toBe('sms-sender/smpp');
+    expect(props.smpp?.port).toBeUndefined();
+    expect(props.smpp?.credentials.secretName).toBe('sms-sender/smpp');
     expect(props.api).toBeUndefined();
     expect(props.alarmTopic).toBeUndefined();
     expect(props.alarmEmails).toBeUndefined();

@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GUARD_RULES } from '../../cdk/constructs/platform/controls.ts';
 import { PROJECT_ROOT } from '../../cdk/paths.ts';
 import { type Synthesised, synthesise } from './synth.ts';
@@ -46,20 +47,44 @@ function backticked(cell: string | undefined): string[] {
   return [...(cell ?? '').matchAll(/`([A-Za-z0-9]+)`/g)].map((match) => match[1] ?? '');
 }
 
+/** Two logins, as `-c accountsFile=…` gives them: the per-account alarms exist only then. */
+const TWO_ACCOUNTS = ['main', 'marketing'].map((name) => ({
+  name,
+  systemId: `login-${name}`,
+  secretArn: `arn:aws:secretsmanager:eu-central-1:111111111111:secret:sms/${name}-AbCdEf`,
+  host: 'smpp.smscentre.com',
+  port: 3443,
+  tls: true,
+}));
+
+function alarmIds(synthesised: Synthesised): string[] {
+  return synthesised.stack.node
+    .findAll()
+    .filter((construct) => construct instanceof cloudwatch.Alarm)
+    .map((alarm) => alarm.node.id);
+}
+
 describe('operations and deploy docs', () => {
   let synth: Synthesised;
+  let accounts: Synthesised;
+  let dir: string;
 
   beforeAll(() => {
     synth = synthesise();
+    dir = mkdtempSync(join(tmpdir(), 'cdk-accounts-'));
+    const file = join(dir, 'accounts.json');
+    writeFileSync(file, JSON.stringify(TWO_ACCOUNTS));
+    accounts = synthesise({ context: { accountsFile: file } });
+  });
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
   });
 
-  it('when alarms are synthesised, then docs/operations.md says who gets each one and what to do about it', () => {
+  it('when alarms are synthesised with one login and with two accounts, then docs/operations.md says who gets each one and what to do about it', () => {
     // Prepare
-    const alarms = synth.stack.node
-      .findAll()
-      .filter((construct) => construct instanceof cloudwatch.Alarm)
-      .map((alarm) => alarm.node.id)
-      .sort();
+    const single = alarmIds(synth);
+    // Per account: the same ids under each account's construct (AccountBindsDown & co.).
+    const alarms = [...new Set([...single, ...alarmIds(accounts)])].sort();
     // Act
     const whoGetsWhat = tableRows('operations.md', '## Who gets the alarms').flatMap((row) =>
       backticked(row[1]),
@@ -68,7 +93,8 @@ describe('operations and deploy docs', () => {
       backticked(row[0]),
     );
     // Assess
-    expect(alarms).toHaveLength(16);
+    expect(single).toHaveLength(16);
+    expect(alarmIds(accounts)).toHaveLength(16 + 2 + 4);
     expect(whoGetsWhat.sort()).toEqual(alarms);
     expect(runbook.sort()).toEqual(alarms);
   });

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { toCreateTableInput } from '#core/aws/resources/create-table-input.ts';
@@ -25,6 +27,21 @@ describe('SmsSender stack resources', () => {
 
   beforeAll(() => {
     synth = synthesise();
+  });
+
+  it('when one smpp login is synthesised, then every resource keeps its logical id and type from before accounts (an update replaces nothing)', () => {
+    // Prepare: the single-login template's resources as they were before the accounts prop existed.
+    const before = JSON.parse(
+      readFileSync(join(import.meta.dirname, 'fixtures', 'single-login-resources.json'), 'utf8'),
+    ) as Record<string, string>;
+    // Act
+    const now = Object.fromEntries(
+      Object.entries(synth.template.toJSON().Resources as Record<string, { Type: string }>).map(
+        ([id, resource]) => [id, resource.Type],
+      ),
+    );
+    // Assess
+    expect(now).toEqual(before);
   });
 
   it.each([

@@ -7,6 +7,7 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { VAR } from '#core/config/variables.ts';
 import { ENTRIES, PROJECT_ROOT } from '../../paths.ts';
+import type { AccountQueuePairs } from '../messaging/account-queues.ts';
 import { bindSecretArn, type ResourceConsumer } from '../messaging/consumer.ts';
 import type { MessageStore } from '../messaging/message-store.ts';
 import type { SendQueues } from '../messaging/queues.ts';
@@ -37,11 +38,31 @@ export interface BindServiceSmpp {
   readonly maxParts: number;
 }
 
+/** Several logins (SmsSenderProps.accounts): the service reads them from SMPP_ACCOUNTS_JSON. */
+export interface BindServiceAccounts {
+  /** SMPP_ACCOUNTS_JSON: every account's entry, secrets as ARNs only. */
+  readonly json: string;
+  /** The accounts' login and TLS client certificate secrets: the task reads each at start. */
+  readonly secrets: readonly secretsmanager.ISecret[];
+  /** Every account's SMSC port (egress rules). */
+  readonly ports: readonly number[];
+  readonly responseTimeoutSeconds: number;
+  readonly maxParts: number;
+  /** The queue pairs of every account but the first (ACCOUNT_QUEUES). */
+  readonly queuePairs: AccountQueuePairs;
+}
+
+/** One login from SMPP_* variables (the `default` account), or several from SMPP_ACCOUNTS_JSON. */
+export type BindServiceLogin =
+  | { readonly kind: 'single'; readonly smpp: BindServiceSmpp }
+  | { readonly kind: 'accounts'; readonly accounts: BindServiceAccounts };
+
 export interface BindServiceProps {
   readonly vpc: ec2.IVpc;
   readonly store: MessageStore;
+  /** The first account's queue pair (URGENT_QUEUE_URL & co.). */
   readonly queues: SendQueues;
-  readonly smpp: BindServiceSmpp;
+  readonly login: BindServiceLogin;
   readonly plan: SessionPlan;
   readonly desiredCount: number;
   /** Fargate task size: 256 = 0.25 vCPU. */
@@ -87,7 +108,7 @@ export class BindService extends Construct {
 
   constructor(scope: Construct, id: string, props: BindServiceProps) {
     super(scope, id);
-    const { smpp } = props;
+    const { login } = props;
     this.logGroup = createLogGroup(this, 'Logs', props.logs);
 
     const taskDefinition = new ecs.FargateTaskDefinition(this, 'Task', {
@@ -115,17 +136,7 @@ export class BindService extends Construct {
         maxBufferSize: Size.mebibytes(25),
       }),
       environment: {
-        [VAR.SMPP_HOST]: smpp.host,
-        [VAR.SMPP_PORT]: String(smpp.port),
-        ...(smpp.backupHost ? { [VAR.SMPP_BACKUP_HOST]: smpp.backupHost } : {}),
-        [VAR.SMPP_TLS]: String(smpp.tls),
-        ...(smpp.tls && smpp.tlsServerName ? { [VAR.SMPP_TLS_SERVERNAME]: smpp.tlsServerName } : {}),
-        [VAR.SMPP_SYSTEM_TYPE]: smpp.systemType,
-        [VAR.SMPP_BINDS]: String(smpp.bindsPerTask),
-        [VAR.SMPP_WINDOW]: String(smpp.windowSize),
-        [VAR.SMPP_THROUGHPUT]: String(smpp.throughput),
-        [VAR.SMPP_RESPONSE_TIMEOUT_SECONDS]: String(smpp.responseTimeoutSeconds),
-        [VAR.MAX_PARTS]: String(smpp.maxParts),
+        ...loginEnvironment(login),
         [VAR.HEALTH_PORT]: String(HEALTH_PORT),
         [VAR.DRAIN_SECONDS]: String(props.drainSeconds),
         [VAR.AWS_REGION]: Stack.of(this).region,
@@ -154,9 +165,16 @@ export class BindService extends Construct {
     props.store.bindMessages(consumer, 'readWrite');
     props.store.bindInbound(consumer, 'readWrite');
     props.queues.bindConsumer(consumer);
-    bindSecretArn(consumer, smpp.credentials, VAR.SMPP_SECRET_ARN);
-    if (smpp.tls && smpp.tlsClientCertificate) {
-      bindSecretArn(consumer, smpp.tlsClientCertificate, VAR.SMPP_TLS_SECRET_ARN);
+    if (login.kind === 'single') {
+      const { smpp } = login;
+      bindSecretArn(consumer, smpp.credentials, VAR.SMPP_SECRET_ARN);
+      if (smpp.tls && smpp.tlsClientCertificate) {
+        bindSecretArn(consumer, smpp.tlsClientCertificate, VAR.SMPP_TLS_SECRET_ARN);
+      }
+    } else {
+      // Their ARNs are in SMPP_ACCOUNTS_JSON; the values are read at start, never set here.
+      for (const secret of login.accounts.secrets) secret.grantRead(consumer);
+      login.accounts.queuePairs.bindConsumer(consumer);
     }
 
     const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
@@ -164,7 +182,10 @@ export class BindService extends Construct {
       description: 'bind-service: SMPP to the SMSC and HTTPS to AWS APIs out; nothing in',
       allowAllOutbound: false,
     });
-    securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(smpp.port), 'SMPP to the SMSC');
+    const smppPorts = login.kind === 'single' ? [login.smpp.port] : login.accounts.ports;
+    for (const port of new Set(smppPorts)) {
+      securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(port), 'SMPP to the SMSC');
+    }
     securityGroup.addEgressRule(
       ec2.Peer.anyIpv4(),
       ec2.Port.tcp(443),
@@ -211,4 +232,30 @@ export class BindService extends Construct {
         'Task execution role: ecr:GetAuthorizationToken supports no resource-level permissions, so AWS requires Resource "*" to pull the image (the layer actions are scoped to the repository).',
     });
   }
+}
+
+/** The login's variables: SMPP_* for one, SMPP_ACCOUNTS_JSON (and no SMPP_* per login) for several. */
+function loginEnvironment(login: BindServiceLogin): Record<string, string> {
+  if (login.kind === 'accounts') {
+    const { accounts } = login;
+    return {
+      [VAR.SMPP_ACCOUNTS_JSON]: accounts.json,
+      [VAR.SMPP_RESPONSE_TIMEOUT_SECONDS]: String(accounts.responseTimeoutSeconds),
+      [VAR.MAX_PARTS]: String(accounts.maxParts),
+    };
+  }
+  const { smpp } = login;
+  return {
+    [VAR.SMPP_HOST]: smpp.host,
+    [VAR.SMPP_PORT]: String(smpp.port),
+    ...(smpp.backupHost ? { [VAR.SMPP_BACKUP_HOST]: smpp.backupHost } : {}),
+    [VAR.SMPP_TLS]: String(smpp.tls),
+    ...(smpp.tls && smpp.tlsServerName ? { [VAR.SMPP_TLS_SERVERNAME]: smpp.tlsServerName } : {}),
+    [VAR.SMPP_SYSTEM_TYPE]: smpp.systemType,
+    [VAR.SMPP_BINDS]: String(smpp.bindsPerTask),
+    [VAR.SMPP_WINDOW]: String(smpp.windowSize),
+    [VAR.SMPP_THROUGHPUT]: String(smpp.throughput),
+    [VAR.SMPP_RESPONSE_TIMEOUT_SECONDS]: String(smpp.responseTimeoutSeconds),
+    [VAR.MAX_PARTS]: String(smpp.maxParts),
+  };
 }

@@ -8,6 +8,7 @@ import { ENTRIES, PROJECT_ROOT } from '../../paths.ts';
 import type { ResourceConsumer } from '../messaging/consumer.ts';
 import { waiveControl } from '../platform/controls.ts';
 import { createLogGroup, type LogSettings } from '../platform/log-group.ts';
+import { environmentSizeProblems } from './environment-size.ts';
 import { cdkBundlingOptions } from './lambda-bundling.ts';
 
 // The one place Lambda defaults live (convention 7): Node 22 on ARM64, esbuild bundle, X-Ray,
@@ -57,6 +58,9 @@ export class NodeFunction extends Construct implements ResourceConsumer {
       bundling: cdkBundlingOptions(),
       environment: { ...props.environment },
     });
+
+    // Checked once everything is added: a deploy would fail half-way on an environment over 4 KB.
+    this.node.addValidation({ validate: () => environmentSizeProblems(this.function) });
 
     Validations.of(this.function).acknowledge({
       id: 'AwsSolutions-L1',

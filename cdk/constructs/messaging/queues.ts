@@ -1,6 +1,8 @@
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { LANES, type Lane, QUEUES } from '#core/aws/resources/resource-definitions.ts';
+import type { QueuePair } from '#core/config/account-queues.ts';
 import { VAR, type VariableName } from '#core/config/variables.ts';
 import { toDeadLetterQueueProps, toQueueProps } from '../platform/resource-mapping.ts';
 import type { ResourceConsumer } from './consumer.ts';
@@ -42,11 +44,8 @@ export class SendQueues extends Construct {
 
   /** Producers (the api Lambda, direct publishers): SendMessage on both lanes, and their URLs. */
   bindProducer(consumer: ResourceConsumer): void {
-    for (const lane of LANES) {
-      const { queue } = this.lanes[lane];
-      queue.grantSendMessages(consumer);
-      consumer.addEnvironment(ENV[lane].queue, queue.queueUrl);
-    }
+    this.grantProduce(consumer);
+    for (const lane of LANES) consumer.addEnvironment(ENV[lane].queue, this.lanes[lane].queue.queueUrl);
   }
 
   /**
@@ -54,12 +53,36 @@ export class SendQueues extends Construct {
    * queue message is moved there at once instead of being retried maxReceiveCount times).
    */
   bindConsumer(consumer: ResourceConsumer): void {
+    this.grantConsume(consumer);
     for (const lane of LANES) {
       const { queue, deadLetterQueue } = this.lanes[lane];
-      queue.grantConsumeMessages(consumer);
-      deadLetterQueue.grantSendMessages(consumer);
       consumer.addEnvironment(ENV[lane].queue, queue.queueUrl);
       consumer.addEnvironment(ENV[lane].dlq, deadLetterQueue.queueUrl);
     }
+  }
+
+  /** SendMessage on both lanes. */
+  grantProduce(grantee: iam.IGrantable): void {
+    for (const lane of LANES) this.lanes[lane].queue.grantSendMessages(grantee);
+  }
+
+  /** Receive/delete/extend on both lanes, SendMessage on their DLQs. */
+  grantConsume(grantee: iam.IGrantable): void {
+    for (const lane of LANES) {
+      const { queue, deadLetterQueue } = this.lanes[lane];
+      queue.grantConsumeMessages(grantee);
+      deadLetterQueue.grantSendMessages(grantee);
+    }
+  }
+
+  /** The four URLs, as one entry of ACCOUNT_QUEUES (core/config/account-queues.ts). */
+  get urls(): QueuePair {
+    const { urgent, bulk } = this.lanes;
+    return {
+      urgent: urgent.queue.queueUrl,
+      bulk: bulk.queue.queueUrl,
+      urgentDlq: urgent.deadLetterQueue.queueUrl,
+      bulkDlq: bulk.deadLetterQueue.queueUrl,
+    };
   }
 }

@@ -10,16 +10,19 @@ import { ENTRIES } from '../../paths.ts';
 import { NodeFunction } from '../compute/node-function.ts';
 import type { LogSettings } from '../platform/log-group.ts';
 import { DEAD_LETTER_QUEUE } from '../platform/resource-mapping.ts';
+import type { AccountQueuePairs } from './account-queues.ts';
 import type { MessageStore } from './message-store.ts';
 import type { SendQueues } from './queues.ts';
 
 // The sweeper (lambdas/sweeper) on an EventBridge schedule: `accepted` records whose enqueue never
 // happened are found in the messages table's byAttention index and enqueued again on their lane.
-// Its role can query that one index, read and reschedule message items, and send to the two lanes.
+// Its role can query that one index, read and reschedule message items, and send to every account's lanes.
 
 export interface SweeperProps {
   readonly store: MessageStore;
   readonly queues: SendQueues;
+  /** The other accounts' pairs: a record is enqueued again on its own account's pair. */
+  readonly accountQueues?: AccountQueuePairs;
   readonly logs: LogSettings;
   /** @default every 2 minutes */
   readonly schedule?: Duration;
@@ -86,6 +89,7 @@ export class Sweeper extends Construct {
     }
     this.handler.addEnvironment(VAR.MESSAGES_TABLE, table.tableName);
     props.queues.bindProducer(this.handler);
+    props.accountQueues?.bindProducer(this.handler);
 
     new events.Rule(this, 'Schedule', {
       description: 'Runs the sweeper for accepted messages never enqueued',

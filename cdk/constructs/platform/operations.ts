@@ -7,6 +7,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { VAR } from '#core/config/variables.ts';
 import type { NodeFunction } from '../compute/node-function.ts';
+import { type AccountOperations, accountOperations } from './account-operations.ts';
 
 // Alarms and one dashboard for what an operator must act on (docs/operations.md has the runbook and
 // the EMF contract of the bind-service metrics used here).
@@ -33,6 +34,13 @@ export interface OperationsProps {
   readonly alarmTopic: sns.ITopic;
   /** Throttled / submitted above this, in %, over 5 minutes. */
   readonly throttledPercent: number;
+  /**
+   * Every account when there are several (alarms and a dashboard row each: account-operations.ts);
+   * empty with one login, whose figures are the totals above.
+   */
+  readonly accounts?: readonly AccountOperations[];
+  /** The per-account queue alarms' thresholds, as the first pair's `sendQueues`. */
+  readonly maxAgeSeconds: { readonly urgent: number; readonly bulk: number };
 }
 
 const FIVE_MINUTES = Duration.minutes(5);
@@ -146,6 +154,17 @@ export class Operations extends Construct {
       alarmDescription: 'Status events and callbacks lag the table by over 5 minutes.',
     });
 
+    const accountRows = accountOperations(
+      this,
+      {
+        namespace: props.namespace,
+        service: props.service,
+        accounts: props.accounts ?? [],
+        maxAgeSeconds: props.maxAgeSeconds,
+      },
+      (scope, id, metric, options) => this.alarm(id, metric, options, scope),
+    );
+
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       defaultInterval: Duration.hours(6),
       widgets: [
@@ -167,16 +186,19 @@ export class Operations extends Construct {
           ]),
           graph('Status stream iterator age (ms)', [iteratorAge]),
         ],
+        ...accountRows,
       ],
     });
   }
 
   private alarm(
     id: string,
-    metric: cloudwatch.Metric | cloudwatch.MathExpression,
+    metric: cloudwatch.IMetric,
     options: Omit<cloudwatch.CreateAlarmOptions, 'evaluationPeriods'> & { evaluationPeriods?: number },
+    scope: Construct = this,
   ): void {
-    const alarm = metric.createAlarm(this, id, {
+    const alarm = new cloudwatch.Alarm(scope, id, {
+      metric,
       evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,

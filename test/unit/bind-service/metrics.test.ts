@@ -120,4 +120,92 @@ describe('EMF metrics reporter', () => {
       }),
     ]);
   });
+
+  it('when the task holds two accounts, then each interval has the totals line and one line per account with an Account dimension', () => {
+    // Prepare
+    const main = { bindsUp: 1, submitted: 100, throttled: 0, unknownOutcomes: 0 };
+    const marketing = { bindsUp: 2, submitted: 40, throttled: 1, unknownOutcomes: 0 };
+    const lines: string[] = [];
+    const read = (): MetricsReading => ({
+      bindsUp: main.bindsUp + marketing.bindsUp,
+      submitted: main.submitted + marketing.submitted,
+      throttled: main.throttled + marketing.throttled,
+      unknownOutcomes: main.unknownOutcomes + marketing.unknownOutcomes,
+      accounts: { main: { ...main }, marketing: { ...marketing } },
+    });
+    const reporter = startMetricsReporter({
+      namespace: 'SmsSender',
+      service: 'bind',
+      intervalMs: 60_000,
+      read,
+      write: (line) => lines.push(line),
+      now: () => 1_767_225_600_000,
+    });
+    // Act
+    main.submitted = 130;
+    marketing.submitted = 50;
+    marketing.throttled = 4;
+    marketing.bindsUp = 1;
+    reporter.stop();
+    // Assess
+    const [total, first, second] = lines.map(
+      (line) => JSON.parse(line) as EmfDocument & { Account?: string },
+    );
+    expect(lines).toHaveLength(3);
+    expect(total).toMatchObject({
+      Service: 'bind',
+      BindsUp: 2,
+      Submitted: 40,
+      Throttled: 3,
+      UnknownOutcomes: 0,
+    });
+    expect(total?._aws.CloudWatchMetrics[0]?.Dimensions).toEqual([['Service']]);
+    expect(Object.keys(total ?? {})).not.toContain('Account');
+    expect(first).toMatchObject({
+      Service: 'bind',
+      Account: 'main',
+      BindsUp: 1,
+      Submitted: 30,
+      Throttled: 0,
+    });
+    expect(second).toMatchObject({
+      Service: 'bind',
+      Account: 'marketing',
+      BindsUp: 1,
+      Submitted: 10,
+      Throttled: 3,
+    });
+    for (const line of [first, second]) {
+      expect(line?._aws.CloudWatchMetrics).toEqual([
+        {
+          Namespace: 'SmsSender',
+          Dimensions: [['Service', 'Account']],
+          Metrics: [
+            { Name: 'BindsUp', Unit: 'Count' },
+            { Name: 'Submitted', Unit: 'Count' },
+            { Name: 'Throttled', Unit: 'Count' },
+            { Name: 'UnknownOutcomes', Unit: 'Count' },
+          ],
+        },
+      ]);
+    }
+  });
+
+  it('when the task holds one account, then only the totals line is written (no Account dimension to pay for)', () => {
+    // Prepare
+    const lines: string[] = [];
+    const reading = { bindsUp: 1, submitted: 5, throttled: 0, unknownOutcomes: 0 };
+    const reporter = startMetricsReporter({
+      namespace: 'SmsSender',
+      service: 'bind',
+      intervalMs: 60_000,
+      read: () => ({ ...reading, accounts: { default: reading } }),
+      write: (line) => lines.push(line),
+    });
+    // Act
+    reporter.stop();
+    // Assess
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0] ?? '{}')).not.toHaveProperty('Account');
+  });
 });
