@@ -7,13 +7,13 @@
 
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { createDynamoDbClients, createSqsClient } from '#core/aws/clients.ts';
 import { LeaseRepository } from '#core/aws/lease.ts';
 import { MessageRepository } from '#core/aws/messages/message-repository.ts';
 import type { SecretReader } from '#core/aws/secrets.ts';
 import type { Logger } from '#core/observability/logger.ts';
 import { type AccountRuntime, prepareAccount } from './account/account-runtime.ts';
 import { SlotCoordinator } from './account/slot-coordinator.ts';
+import { createBindServiceClients } from './aws-clients.ts';
 import { type BindServiceConfig, describeConfig } from './config.ts';
 import { configWarnings } from './config-warnings.ts';
 import { TaskRoster } from './dispatch/binds/task-roster.ts';
@@ -65,17 +65,9 @@ export async function startBindService(
 ): Promise<BindService> {
   const log = deps.log ?? bindServiceLogger(config.logLevel);
   const clock = deps.clock ?? (() => new Date());
-  const { region, endpoints } = config.aws;
-  const dynamo = createDynamoDbClients({
-    region,
-    ...(endpoints.dynamodb ? { endpoint: endpoints.dynamodb } : {}),
-  });
-  const sqs = createSqsClient({ region, ...(endpoints.sqs ? { endpoint: endpoints.sqs } : {}) });
-  const closeAws = () => {
-    dynamo.document.destroy();
-    dynamo.dynamo.destroy();
-    sqs.destroy();
-  };
+  const aws = createBindServiceClients(config.aws);
+  const { dynamo, sqs } = aws;
+  const closeAws = () => aws.destroy();
   const messages = new MessageRepository(dynamo.document, config.tables.messages, {
     clock,
     smscIdBase: config.accounts[0].smpp.messageIdBase,
@@ -99,6 +91,9 @@ export async function startBindService(
     clock,
     messages,
     document: dynamo.document,
+    // The leases' own client (aws-clients.ts): the account runtime's LeaseRepository (its slot
+    // leases) takes it, so a renewal never queues behind the message writes.
+    leaseDocument: aws.leaseDocument,
     sqs,
     fail,
   };
@@ -114,7 +109,8 @@ export async function startBindService(
 
   const coordinator = new SlotCoordinator({
     roster: new TaskRoster({
-      leases: new LeaseRepository(dynamo.document, config.tables.messages, { clock }),
+      // Renewed like the login slots: on the lease client, never queued behind message writes.
+      leases: new LeaseRepository(aws.leaseDocument, config.tables.messages, { clock }),
       owner,
       ttlMs: config.lease.ttlMs,
       log: log.child({ component: 'roster' }),

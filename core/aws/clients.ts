@@ -23,6 +23,12 @@ export interface AwsClientConfig {
   requestTimeoutMs?: number;
   /** Upper bound for opening the TCP (and TLS) connection; default 2 s. */
   connectionTimeoutMs?: number;
+  /**
+   * Sockets open to the endpoint at once (the SDK's default: 50). Further requests wait in the
+   * client's own agent queue, their requestTimeout already running: a client whose calls must not
+   * queue behind another's needs a client (and an agent) of its own.
+   */
+  maxSockets?: number;
 }
 
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
@@ -40,6 +46,7 @@ function baseConfig(config: AwsClientConfig, defaultRequestTimeoutMs: number) {
       // hung call would then hold its caller for good. With it the call fails with TimeoutError,
       // which the SDK retries (maxAttempts) and the adapters treat as transient.
       throwOnRequestTimeout: true,
+      ...(config.maxSockets ? { httpAgent: { maxSockets: config.maxSockets } } : {}),
     },
     ...(config.endpoint ? { endpoint: config.endpoint, credentials: LOCAL_CREDENTIALS } : {}),
   };

@@ -5,6 +5,10 @@
 //   would make the SMSC resend it for ever and acknowledging it unstored would lose it.
 // - incoming single-part → recorded; a part of a long one → stored as a part first, and the whole
 //   message is recorded by whichever part completes it (each part is durable before its answer).
+// At most `maxStoring` deliveries are being stored at once: when the store is slower than the SMSC
+// delivers, the next ones are answered ESME_RX_T_APPN unread (nothing stored, so the SMSC keeps them
+// and sends them again), instead of piling up in memory and in the group-commit queues until the
+// SMSC, having waited too long for their answers, sends them all again on top.
 import type { DeliverHandler, DeliverSm } from '#bind-service/smpp/index.ts';
 import { Status } from '#bind-service/smpp/index.ts';
 import { newMessageId } from '#core/domain/messages/message-id.ts';
@@ -30,9 +34,18 @@ export interface DeliveryDeps {
   stats: DispatchStats;
   log: Logger;
   clock?: () => Date;
+  /** Deliveries being stored at once; default MAX_STORING. */
+  maxStoring?: number;
 }
 
 const STORED = Status.ESME_ROK;
+
+/**
+ * Enough to keep the grouped reads (100 keys a call) and writes (25 statements) full, two calls of
+ * each in flight, with as many waiting; few enough that a delivery taken on is stored well within an
+ * SMSC's answer timeout (the simulator's: 10 s) even when the store manages only 100 writes a second.
+ */
+export const MAX_STORING = 500;
 
 export function deliveryHandler(deps: DeliveryDeps): DeliverHandler {
   const clock = deps.clock ?? (() => new Date());
@@ -117,7 +130,24 @@ export function deliveryHandler(deps: DeliveryDeps): DeliverHandler {
     return STORED;
   };
 
-  return async (delivery) => {
+  const maxStoring = deps.maxStoring ?? MAX_STORING;
+  let storing = 0;
+  let deferring = false;
+
+  /** Logged when deferring starts and when it ends, not per delivery (thousands a second). */
+  const defer = (): number => {
+    deps.stats.deliveriesDeferred += 1;
+    if (!deferring) {
+      deferring = true;
+      deps.log.warn('store slower than the SMSC delivers: deliveries answered ESME_RX_T_APPN to come again', {
+        storing,
+        maxStoring,
+      });
+    }
+    return Status.ESME_RX_T_APPN;
+  };
+
+  const store = async (delivery: DeliverSm): Promise<number> => {
     try {
       let text: string | undefined;
       const receiptText = () => {
@@ -136,6 +166,20 @@ export function deliveryHandler(deps: DeliveryDeps): DeliverHandler {
         error,
       });
       return Status.ESME_RX_T_APPN;
+    }
+  };
+
+  return async (delivery) => {
+    if (storing >= maxStoring) return defer();
+    storing += 1;
+    try {
+      return await store(delivery);
+    } finally {
+      storing -= 1;
+      if (deferring && storing < maxStoring / 2) {
+        deferring = false;
+        deps.log.info('deliveries taken on again', { deferred: deps.stats.deliveriesDeferred });
+      }
     }
   };
 }

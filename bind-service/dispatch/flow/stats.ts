@@ -19,6 +19,11 @@ export interface DispatchStats {
   /** QUERY_SM answers the reconciler got, and the `unknown` messages it saw resolved. */
   queries: number;
   unknownResolved: number;
+  /**
+   * DELIVER_SMs answered ESME_RX_T_APPN unread because the most allowed were being stored already
+   * (the store slower than the SMSC delivers); the SMSC sends each again later.
+   */
+  deliveriesDeferred: number;
   receipts: { applied: number; stale: number; orphan: number; unparsed: number; refused: number };
   incoming: { messages: number; parts: number; refused: number };
 }
@@ -36,6 +41,7 @@ export function emptyStats(): DispatchStats {
     lateAnswers: 0,
     queries: 0,
     unknownResolved: 0,
+    deliveriesDeferred: 0,
     receipts: { applied: 0, stale: 0, orphan: 0, unparsed: 0, refused: 0 },
     incoming: { messages: 0, parts: 0, refused: 0 },
   };
