@@ -53,6 +53,8 @@ export interface AccountShared {
   clock: () => Date;
   messages: MessageRepository;
   document: DynamoDBDocumentClient;
+  /** The leases' own client (bind-service/aws-clients.ts): a renewal never queues behind message writes. */
+  leaseDocument: DynamoDBDocumentClient;
   sqs: SQSClient;
   /** The task cannot go on: the service stops every account. */
   fail: (error: Error, options?: { unbindFirst?: boolean }) => void;
@@ -166,7 +168,7 @@ export async function prepareAccount(account: AccountConfig, shared: AccountShar
   const bound = new Promise<void>((resolve) => {
     markBound = resolve;
   });
-  const leases = new LeaseRepository(document, config.tables.messages, { clock });
+  const leases = new LeaseRepository(shared.leaseDocument, config.tables.messages, { clock });
 
   const open = (index: number, bindPermit: () => Promise<boolean>) => {
     const client = new SmppClient(sessionConfig, { bindPermit });
