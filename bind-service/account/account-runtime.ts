@@ -5,7 +5,7 @@
 // refused password, lost bind or full window never holds another's messages.
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { BindCredentialsError, SmppClient } from '#bind-service/smpp/index.ts';
+import { SmppClient } from '#bind-service/smpp/index.ts';
 import { AntiLoopGuard } from '#core/aws/anti-loop/anti-loop-guard.ts';
 import { InboundDeliveryStore } from '#core/aws/inbound/inbound-delivery-store.ts';
 import { InboundRepository } from '#core/aws/inbound/inbound-repository.ts';
@@ -177,15 +177,17 @@ export async function prepareAccount(account: AccountConfig, shared: AccountShar
     watches.set(client, watch);
     client.onDeliver(handler);
     const off = [logSessionEvents(client, sessionLog), unknowns.watch(client), () => watch.off()];
-    off.push(client.on('bound', () => markBound()));
+    off.push(
+      client.on('bound', () => markBound()),
+      refusedLogins.watch(client),
+    );
     offs.set(client, () => {
       for (const each of off) each();
     });
     liveClients.push(client);
     binds.add(client);
-    client.start().catch((error: unknown) => {
-      if (error instanceof BindCredentialsError) refusedLogins.refused(client, error);
-    });
+    // A refused login is followed by refusedLogins.watch(); any other rejection means stopped.
+    client.start().catch(() => undefined);
     return client;
   };
 

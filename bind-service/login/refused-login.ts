@@ -4,7 +4,7 @@
 // changed password is tried at once. Meanwhile nothing is taken off the queues (no bind is free),
 // /healthz answers 503 naming the refusal, and the process stays up: fixing the secret is enough.
 // With the login in the environment (local mode) nothing can change it: fix it and restart.
-import { BindCredentialsError, type SmppClient } from '#bind-service/smpp/index.ts';
+import type { BindCredentialsError, SmppClient } from '#bind-service/smpp/index.ts';
 import type { Logger } from '#core/observability/logger.ts';
 import type { ConnectProblem } from '../dispatch/binds/connect-watch.ts';
 import type { SmppLogin } from './secrets.ts';
@@ -19,15 +19,28 @@ export interface RefusedLoginOptions {
 
 export class RefusedLogins {
   private readonly timers = new Map<SmppClient, NodeJS.Timeout>();
+  /** The password each session last bound (or tried to bind) with. */
+  private readonly passwords = new Map<SmppClient, string>();
   private readonly refusedPasswords = new Map<SmppClient, string>();
   private readonly problems = new Map<SmppClient, ConnectProblem>();
   private stopped = false;
 
   constructor(private readonly options: RefusedLoginOptions) {}
 
-  /** `client`'s start() or relogin() was refused. */
-  refused(client: SmppClient, error: BindCredentialsError, password = this.options.password): void {
+  /**
+   * Follows `client`: whenever the SMSC refuses its login (the first bind, a reconnect after the
+   * password changed at the provider, or a relogin), the session waits for another password.
+   * Returns the unsubscribe.
+   */
+  watch(client: SmppClient): () => void {
+    return client.on('stopped', ({ reason, error }) => {
+      if (reason === 'bad-credentials' && error) this.refused(client, error);
+    });
+  }
+
+  private refused(client: SmppClient, error: BindCredentialsError): void {
     if (this.stopped) return;
+    const password = this.passwords.get(client) ?? this.options.password;
     this.refusedPasswords.set(client, password);
     this.problems.set(client, {
       kind: 'login-refused',
@@ -80,11 +93,11 @@ export class RefusedLogins {
       return;
     }
     log.info('the login secret changed after a refused login: binding again');
+    this.passwords.set(client, login.password);
+    // A refusal of this bind too comes back through watch().
     client.relogin(login.password).then(
       () => log.info('login accepted after the secret changed'),
-      (error: unknown) => {
-        if (error instanceof BindCredentialsError) this.refused(client, error, login.password);
-      },
+      () => undefined,
     );
   }
 }

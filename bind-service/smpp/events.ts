@@ -1,5 +1,7 @@
 // Session lifecycle as explicit, typed events (DESIGN convention 4). They are the engine's only
 // voice: it does not log, the composition root turns these into logs and metrics.
+
+import type { BindCredentialsError } from './errors.ts';
 import type { DeliverSm, SubmitOutcome, SubmitTag } from './pdu/pdu-mapping.ts';
 
 export type DisconnectReason =
@@ -21,7 +23,8 @@ export interface SessionEvents {
   'reconnect-scheduled': { delayMs: number; attempt: number };
   /** The bind permit said no (e.g. the login's lease is not ours): no attempt now. */
   'bind-not-permitted': { attempt: number };
-  stopped: { reason: StopReason };
+  /** `error`: why the SMSC refused the login, with reason 'bad-credentials'. */
+  stopped: { reason: StopReason; error?: BindCredentialsError };
   /** A DELIVER_SM was handled; commandStatus is the answer (0 = stored), answered false if the link died first. */
   deliver: { delivery: DeliverSm; commandStatus: number; answered: boolean };
   /**

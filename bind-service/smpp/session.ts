@@ -219,7 +219,7 @@ export class SmppClient extends SessionEventEmitter {
     const waiters = this.boundWaiters;
     this.boundWaiters = [];
     for (const waiter of waiters) waiter.reject(error);
-    this.emit('stopped', { reason: 'bad-credentials' });
+    this.emit('stopped', { reason: 'bad-credentials', error });
   }
 
   private finish(reason: StopReason, error?: Error): void {

@@ -155,6 +155,38 @@ describe('bind-service lifecycle: stop, health, lease, credentials (DynamoDB Loc
     expect(JSON.stringify(rig.logs)).not.toContain(ACCOUNT.password);
   });
 
+  it('when the password changes while bound and the rebind is refused, then health names the refusal and the changed secret binds again', async () => {
+    // Prepare: the login from a secret, bound with it.
+    let secret: { systemId: string; password: string } = {
+      systemId: ACCOUNT.systemId,
+      password: ACCOUNT.password,
+    };
+    const rig = await startRig(aws, defer, {
+      env: {
+        SMPP_SYSTEM_ID: '',
+        SMPP_PASSWORD: '',
+        SMPP_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:1:secret:smpp',
+        SMPP_LOGIN_RECHECK_SECONDS: '0.2',
+      },
+      deps: { readSecret: async () => JSON.stringify(secret) },
+    });
+    // Act: the provider changes the password and ends the session; the reconnect is refused.
+    rig.simulator.scriptLogin(ACCOUNT.systemId, { password: 'fake-rotated' });
+    rig.simulator.kick(ACCOUNT.systemId);
+    await waitUntil(
+      () => rig.service.health().binds.some((bind) => bind.problem?.kind === 'login-refused'),
+      5_000,
+      'health to name the refused login',
+    );
+    const bindsWhileRefused = rig.simulator.stats.binds;
+    secret = { ...secret, password: 'fake-rotated' };
+    await waitUntil(() => rig.service.health().status === 'ok', 5_000, 'the bind with the rotated secret');
+    // Assess
+    expect(bindsWhileRefused).toBeGreaterThan(0);
+    expect(rig.simulator.boundSessions(ACCOUNT.systemId)).toHaveLength(1);
+    expect(JSON.stringify(rig.logs)).not.toContain('fake-rotated');
+  });
+
   it('when the login and host come from a Kannel block (SMPP_CONFIG_FILE), then the service binds with them', async () => {
     // Prepare: the provider's example lines, pointed at the simulator; the port stays in the environment.
     const file = blockFile(

@@ -154,7 +154,7 @@ describe('engine reconnect and failover', () => {
     // Assess
     await expect(started).rejects.toBeInstanceOf(BindCredentialsError);
     expect(await bindFailed).toMatchObject({ commandStatus: 0x0e, name: 'ESME_RINVPASWD' });
-    expect(await stopped).toEqual({ reason: 'bad-credentials' });
+    expect(await stopped).toEqual({ reason: 'bad-credentials', error: expect.any(BindCredentialsError) });
     // Several initial back-off delays (20 ms) pass: a retry would have shown by now.
     await elapse(200);
     expect(simulator.stats.bindFailures).toBe(1);
