@@ -2,10 +2,10 @@
 // the queue pair its messages wait in. Several accounts run side by side in one task, each with
 // sessions, a rate limiter and lanes of its own, so one login's trouble never slows another.
 import type { SmppHost, SourceAddressRules } from '#bind-service/smpp/index.ts';
-import type { Lane } from '#core/aws/resources/resource-definitions.ts';
 import type { AccountPolicy } from '#core/domain/accounts/account.ts';
 import type { SystemTypeFlags } from '#core/domain/provider/system-type.ts';
 import type { SmscIdBase } from '#core/domain/receipts/smsc-id.ts';
+import type { Priority } from '#core/domain/requests/message-schema.ts';
 import type { TlsConfig } from '../tls-config.ts';
 
 /** Where the SMPP login comes from: inline variables (local mode) or a Secrets Manager secret. */
@@ -50,7 +50,7 @@ export interface SmppSettings {
   receiptTextFallback: boolean;
 }
 
-export type AccountQueues = Record<Lane, { url: string; dlqUrl: string }>;
+export type AccountQueues = Record<Priority, { url: string; dlqUrl: string }>;
 
 /**
  * A login with its routing rules (AccountPolicy: `name` is what a message's `account` field names;

@@ -3,7 +3,7 @@
 // SQS, where another task can send them): opened when the first slot is taken, stopped (unclaimed
 // messages given back, claimed ones let finish within the drain) when the last one goes, and opened
 // afresh when a slot comes back.
-import type { Lane } from '#core/aws/resources/resource-definitions.ts';
+import type { Priority } from '#core/domain/requests/message-schema.ts';
 import type { Logger } from '#core/observability/logger.ts';
 import type { BindPool } from '../dispatch/binds/bind-pool.ts';
 import { Lanes } from '../dispatch/intake/lanes.ts';
@@ -14,8 +14,8 @@ import { type PipelineDeps, SubmitPipeline } from '../dispatch/submit/submit-pip
 export const SETTLE_MS = 10_000;
 
 export interface IntakeSettings {
-  queues: Record<Lane, SqsLane>;
-  visibilitySeconds: Record<Lane, number>;
+  queues: Record<Priority, SqsLane>;
+  visibilitySeconds: Record<Priority, number>;
   binds: BindPool;
   limit: number;
   waitSeconds: number;

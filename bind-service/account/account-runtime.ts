@@ -11,8 +11,8 @@ import { InboundDeliveryStore } from '#core/aws/inbound/inbound-delivery-store.t
 import { InboundRepository } from '#core/aws/inbound/inbound-repository.ts';
 import { LeaseRepository } from '#core/aws/lease.ts';
 import type { MessageRepository } from '#core/aws/messages/message-repository.ts';
-import { LANES, type Lane } from '#core/aws/resources/resource-definitions.ts';
 import type { SecretReader } from '#core/aws/secrets.ts';
+import { PRIORITIES, type Priority } from '#core/domain/requests/message-schema.ts';
 import type { Logger } from '#core/observability/logger.ts';
 import type { BindServiceConfig } from '../config.ts';
 import { BindPool } from '../dispatch/binds/bind-pool.ts';
@@ -91,10 +91,10 @@ export async function prepareAccount(account: AccountConfig, shared: AccountShar
   const queues = {
     urgent: new SqsLane(sqs, 'urgent', account.queues.urgent),
     bulk: new SqsLane(sqs, 'bulk', account.queues.bulk),
-  } satisfies Record<Lane, SqsLane>;
+  } satisfies Record<Priority, SqsLane>;
   // Fails the start, naming the queue, before any socket is opened.
   const [urgentVisibility, bulkVisibility] = await Promise.all(
-    LANES.map((lane) => queues[lane].visibilityTimeoutSeconds()),
+    PRIORITIES.map((lane) => queues[lane].visibilityTimeoutSeconds()),
   );
   const stats = emptyStats();
 

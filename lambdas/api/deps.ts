@@ -8,11 +8,11 @@ import {
   type TransitionResult,
 } from '#core/aws/messages/message-repository.ts';
 import { type PublishOptions, QueuePublisher } from '#core/aws/queues/queue-publisher.ts';
-import type { Lane } from '#core/aws/resources/resource-definitions.ts';
 import type { AccountList, AccountPolicy } from '#core/domain/accounts/account.ts';
 import type { MessageError, MessageRecord } from '#core/domain/messages/message-model.ts';
 import type { PreparedMessage, PrepareOptions } from '#core/domain/messages/prepare-message.ts';
 import type { AntiLoopVerdict } from '#core/domain/provider/anti-loop.ts';
+import type { Priority } from '#core/domain/requests/message-schema.ts';
 import type { Logger } from '#core/observability/logger.ts';
 import type { ApiConfig } from './config.ts';
 import { apiLogger } from './http/request-log.ts';
@@ -32,9 +32,9 @@ export interface RecordStore {
 
 /** Where accepted messages wait for the bind-service: one lane per priority. */
 export interface QueueSink {
-  publish(lane: Lane, body: object, options?: PublishOptions): Promise<string>;
+  publish(lane: Priority, body: object, options?: PublishOptions): Promise<string>;
   publishBatch(
-    lane: Lane,
+    lane: Priority,
     bodies: readonly object[],
     options?: Pick<PublishOptions, 'signal'>,
   ): Promise<string[]>;

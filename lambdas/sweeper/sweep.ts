@@ -1,9 +1,9 @@
 import { MessageNotFoundError } from '#core/aws/errors.ts';
 import type { DueAccepted, DueQuery } from '#core/aws/messages/attention/attention.ts';
 import type { TransitionResult } from '#core/aws/messages/message-repository.ts';
-import type { Lane } from '#core/aws/resources/resource-definitions.ts';
 import type { MessageRecord } from '#core/domain/messages/message-model.ts';
 import { queueBodyOf } from '#core/domain/messages/queue-body.ts';
+import type { Priority } from '#core/domain/requests/message-schema.ts';
 
 // The sweeper: a message recorded `accepted` whose enqueue never happened (the api Lambda killed
 // between its store and its publish, a caller that never retried) would wait for ever. Every run
@@ -22,7 +22,7 @@ export interface SweptRecords {
 
 export interface SweepDeps {
   messages: SweptRecords;
-  queues: { publish(lane: Lane, body: object): Promise<string> };
+  queues: { publish(lane: Priority, body: object): Promise<string> };
   clock: () => Date;
 }
 

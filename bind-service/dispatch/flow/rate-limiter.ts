@@ -6,14 +6,14 @@
 // armed, whatever the number of waiters.
 
 import { DomainError } from '#core/domain/errors.ts';
+import type { Priority } from '#core/domain/requests/message-schema.ts';
 import { Fifo } from '#core/support/fifo.ts';
 
-export type Lane = 'urgent' | 'bulk';
 /**
  * Who asks for a token: a lane; `part`, a later part (or a resend) of a message whose first part is
  * on the wire; or background work that must never hold a lane back.
  */
-export type RateClass = Lane | 'part' | 'background';
+export type RateClass = Priority | 'part' | 'background';
 
 export interface RateLimiterOptions {
   /** The account's allowed rate (msg/s): the limiter never goes above it. */

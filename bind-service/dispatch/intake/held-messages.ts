@@ -1,7 +1,7 @@
 // The SQS messages this process is working on, by SQS MessageId. A redelivery of one of them (its
 // visibility ran out despite the keeper) is not worked twice: the newer receipt handle is adopted,
 // since SQS only honours the latest one for delete and visibility changes.
-import type { Lane } from '#core/aws/resources/resource-definitions.ts';
+import type { Priority } from '#core/domain/requests/message-schema.ts';
 import type { ReceivedSqsMessage } from './sqs-lane.ts';
 
 export interface HeldMessage extends ReceivedSqsMessage {
@@ -41,7 +41,7 @@ export class HeldMessages {
   }
 
   /** Age in ms (wall clock) of the oldest message of the lane being worked; 0 when none. */
-  oldestAgeMs(lane: Lane, wallNow: number): number {
+  oldestAgeMs(lane: Priority, wallNow: number): number {
     let oldest = Number.POSITIVE_INFINITY;
     for (const message of this.byId.values()) {
       if (message.lane === lane && message.sentTimestampMs > 0)

@@ -3,8 +3,7 @@
 // a token with its lane, and the limiter serves every urgent waiter before any bulk one, so bulk
 // only gets the tokens urgent does not need. Each lane holds at most `limit` messages (about one
 // window), so a mass mailing never piles up in memory ahead of an urgent message.
-import type { Lane } from '#core/aws/resources/resource-definitions.ts';
-import { LANES } from '#core/aws/resources/resource-definitions.ts';
+import { PRIORITIES, type Priority } from '#core/domain/requests/message-schema.ts';
 import type { Logger } from '#core/observability/logger.ts';
 import type { BindPool } from '../binds/bind-pool.ts';
 import type { SubmitPipeline } from '../submit/submit-pipeline.ts';
@@ -14,8 +13,8 @@ import type { LaneQueue } from './sqs-lane.ts';
 import { VisibilityKeeper } from './visibility-keeper.ts';
 
 export interface LanesOptions {
-  queues: Record<Lane, LaneQueue>;
-  visibilitySeconds: Record<Lane, number>;
+  queues: Record<Priority, LaneQueue>;
+  visibilitySeconds: Record<Priority, number>;
   pipeline: Pick<SubmitPipeline, 'process'>;
   binds: Pick<BindPool, 'whenAnySlotFree'>;
   /** Most messages held per lane; e.g. the binds' total window + 10. */
@@ -33,11 +32,11 @@ export function pollersFor(limit: number): number {
 
 export class Lanes {
   readonly held = new HeldMessages();
-  private readonly consumers: Record<Lane, QueueConsumer>;
+  private readonly consumers: Record<Priority, QueueConsumer>;
   private readonly keeper: VisibilityKeeper;
 
   constructor(private readonly options: LanesOptions) {
-    const consumer = (lane: Lane) =>
+    const consumer = (lane: Priority) =>
       new QueueConsumer({
         queue: options.queues[lane],
         held: this.held,
@@ -61,33 +60,33 @@ export class Lanes {
   start(): void {
     this.keeper.start();
     // Urgent pollers first, so an urgent message waiting at start-up is asked for first.
-    for (const lane of LANES) this.consumers[lane].start();
+    for (const lane of PRIORITIES) this.consumers[lane].start();
   }
 
   /** Stops receiving; held messages that are not claimed yet are given back by the pipeline. */
   async stopTaking(): Promise<void> {
     this.options.stopTaking.abort();
-    await Promise.all(LANES.map((lane) => this.consumers[lane].stopReceiving()));
+    await Promise.all(PRIORITIES.map((lane) => this.consumers[lane].stopReceiving()));
   }
 
   /** Waits (bounded) for every held message to finish; true when all did. */
   async drain(timeoutMs: number): Promise<boolean> {
-    const results = await Promise.all(LANES.map((lane) => this.consumers[lane].whenIdle(timeoutMs)));
+    const results = await Promise.all(PRIORITIES.map((lane) => this.consumers[lane].whenIdle(timeoutMs)));
     return results.every(Boolean);
   }
 
   /** After the last message finished: no more visibility extensions, pending SQS batches sent. */
   async close(): Promise<void> {
     this.keeper.stop();
-    await Promise.all(LANES.map((lane) => this.options.queues[lane].flush()));
+    await Promise.all(PRIORITIES.map((lane) => this.options.queues[lane].flush()));
   }
 
-  holding(): Record<Lane, number> {
+  holding(): Record<Priority, number> {
     return { urgent: this.consumers.urgent.holding, bulk: this.consumers.bulk.holding };
   }
 
   /** Age of the oldest message each lane is working on (0 when idle). */
-  lagMs(wallNow = Date.now()): Record<Lane, number> {
+  lagMs(wallNow = Date.now()): Record<Priority, number> {
     return { urgent: this.held.oldestAgeMs('urgent', wallNow), bulk: this.held.oldestAgeMs('bulk', wallNow) };
   }
 }

@@ -5,7 +5,6 @@
 // whose state says why. Never retried for ever, never dropped silently. Only codes and paths are
 // logged.
 import { DuplicateMessageIdError } from '#core/aws/errors.ts';
-import type { Lane } from '#core/aws/resources/resource-definitions.ts';
 import { isBatchId } from '#core/domain/messages/message-id.ts';
 import { MESSAGE_KINDS, type MessageKind } from '#core/domain/messages/message-kinds.ts';
 import {
@@ -17,6 +16,7 @@ import {
   DEFAULT_VALIDITY_MINUTES,
   MAX_CLIENT_REF_LENGTH,
   MAX_TEXT_LENGTH,
+  type Priority,
 } from '#core/domain/requests/message-schema.ts';
 import type { Logger } from '#core/observability/logger.ts';
 import type { DispatchStats } from '../flow/stats.ts';
@@ -46,7 +46,7 @@ const str = (value: unknown, max: number): string | undefined =>
  * created `accepted` and moved to `rejected` at once, so its history reads like any other message's.
  * A callback URL is not copied: it was never validated.
  */
-export function rejectedRecordBase(id: string, raw: unknown, lane: Lane, now: Date): MessageRecord {
+export function rejectedRecordBase(id: string, raw: unknown, lane: Priority, now: Date): MessageRecord {
   const fields = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
   const kind = MESSAGE_KINDS.includes(fields.kind as MessageKind) ? (fields.kind as MessageKind) : 'sms';
   return newAcceptedRecord(

@@ -4,7 +4,7 @@
 // memory: at most about one window of bulk messages waits here, and an urgent message that arrives
 // meanwhile is received by the urgent lane's own pollers at once.
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Lane } from '#core/aws/resources/resource-definitions.ts';
+import type { Priority } from '#core/domain/requests/message-schema.ts';
 import type { Logger } from '#core/observability/logger.ts';
 import type { HeldMessage, HeldMessages } from './held-messages.ts';
 import type { LaneQueue } from './sqs-lane.ts';
@@ -30,7 +30,7 @@ const ERROR_PAUSE_MS = 1_000;
 const SQS_MAX_RECEIVE = 10;
 
 export class QueueConsumer {
-  readonly lane: Lane;
+  readonly lane: Priority;
   private inProcess = 0;
   private reserved = 0;
   private readonly abort = new AbortController();

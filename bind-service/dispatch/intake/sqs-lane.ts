@@ -11,11 +11,11 @@ import {
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { Lane } from '#core/aws/resources/resource-definitions.ts';
+import type { Priority } from '#core/domain/requests/message-schema.ts';
 import { Batcher } from './batcher.ts';
 
 export interface ReceivedSqsMessage {
-  lane: Lane;
+  lane: Priority;
   sqsMessageId: string;
   receiptHandle: string;
   body: string;
@@ -27,7 +27,7 @@ export interface ReceivedSqsMessage {
 }
 
 export interface LaneQueue {
-  readonly lane: Lane;
+  readonly lane: Priority;
   receive(max: number, waitSeconds: number, signal?: AbortSignal): Promise<ReceivedSqsMessage[]>;
   delete(receiptHandle: string): Promise<void>;
   changeVisibility(receiptHandle: string, seconds: number): Promise<void>;
@@ -52,7 +52,7 @@ export class SqsLane implements LaneQueue {
 
   constructor(
     private readonly sqs: SQSClient,
-    readonly lane: Lane,
+    readonly lane: Priority,
     private readonly urls: { url: string; dlqUrl: string },
   ) {
     this.deletes = new Batcher(async (handles) => {

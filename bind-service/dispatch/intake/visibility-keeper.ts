@@ -1,15 +1,15 @@
 // Keeps held messages invisible while they wait in the pipeline: a bulk message can wait behind
 // urgent traffic and the rate limit for longer than half its queue's visibility timeout, and if
 // SQS made it visible again another receive would pick it up (and, once claimed, delete it unsent).
-import type { Lane } from '#core/aws/resources/resource-definitions.ts';
+import type { Priority } from '#core/domain/requests/message-schema.ts';
 import type { Logger } from '#core/observability/logger.ts';
 import type { HeldMessages } from './held-messages.ts';
 import type { LaneQueue } from './sqs-lane.ts';
 
 export interface VisibilityKeeperOptions {
   held: HeldMessages;
-  queues: Record<Lane, LaneQueue>;
-  visibilitySeconds: Record<Lane, number>;
+  queues: Record<Priority, LaneQueue>;
+  visibilitySeconds: Record<Priority, number>;
   log: Logger;
   now?: () => number;
 }

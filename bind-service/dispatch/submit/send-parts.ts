@@ -3,8 +3,8 @@
 // SMPP and the rate limiter only: what the outcome means for storage is record-outcome.ts's job.
 import { setTimeout as delay } from 'node:timers/promises';
 import type { SubmitFields, SubmitOutcome, SubmitTag } from '#bind-service/smpp/index.ts';
-import type { Lane } from '#core/aws/resources/resource-definitions.ts';
 import type { MessageError } from '#core/domain/messages/message-model.ts';
+import type { Priority } from '#core/domain/requests/message-schema.ts';
 import type { RatePort } from '../ports.ts';
 import { DEFAULT_RETRY_POLICY, decidePart, type PartAttempts, type RetryPolicy } from './part-outcome.ts';
 
@@ -73,7 +73,7 @@ export interface Submitter {
 export async function sendParts(
   bind: Submitter,
   submits: readonly SubmitFields[],
-  lane: Lane,
+  lane: Priority,
   deps: SendPartsDeps,
   firstTokenTaken = true,
 ): Promise<SendResult> {

@@ -16,8 +16,8 @@
 
 import { createHash } from 'node:crypto';
 import { DuplicateMessageIdError } from '#core/aws/errors.ts';
-import type { Lane } from '#core/aws/resources/resource-definitions.ts';
 import { acceptedMessageRecord } from '#core/domain/messages/message-model.ts';
+import type { Priority } from '#core/domain/requests/message-schema.ts';
 import type { Logger } from '#core/observability/logger.ts';
 import { crashPoint } from '../../crash-points.ts';
 import { whenAborted } from '../flow/abort.ts';
@@ -45,7 +45,7 @@ export interface BindSource {
 
 export interface PipelineDeps {
   messages: MessageStore;
-  queues: Record<Lane, LaneQueue>;
+  queues: Record<Priority, LaneQueue>;
   binds: BindSource;
   /** currentRate sizes the claim gates. */
   rate: RatePort & Pick<RateLimiter, 'currentRate'>;
@@ -93,7 +93,7 @@ const REDELIVERED =
 
 export class SubmitPipeline {
   private readonly clock: () => Date;
-  private readonly gates: Record<Lane, ClaimGate>;
+  private readonly gates: Record<Priority, ClaimGate>;
   /** Monotonic ms at which the service stopped taking work. */
   private stoppedAt = Number.POSITIVE_INFINITY;
 
@@ -180,7 +180,7 @@ export class SubmitPipeline {
   }
 
   /** Sends the claimed message's parts; the first part's token is already taken. */
-  private async sendParts(bind: Submitter, id: string, parsed: Valid, lane: Lane): Promise<SendResult> {
+  private async sendParts(bind: Submitter, id: string, parsed: Valid, lane: Priority): Promise<SendResult> {
     try {
       return await sendParts(bind, parsed.submits, lane, {
         rate: this.deps.rate,
@@ -203,7 +203,7 @@ export class SubmitPipeline {
   }
 
   /** Waits for the first part's rate token (urgent lane first); false when stopping. */
-  private async firstToken(lane: Lane): Promise<boolean> {
+  private async firstToken(lane: Priority): Promise<boolean> {
     const { rate, stopTaking } = this.deps;
     if (stopTaking.aborted) return false;
     const token = rate.wait(lane);
@@ -262,7 +262,7 @@ export class SubmitPipeline {
   }
 
   /** True when this call made the record; false when another copy of the same send made it first. */
-  private async createRecord(id: string, parsed: Valid, lane: Lane): Promise<boolean> {
+  private async createRecord(id: string, parsed: Valid, lane: Priority): Promise<boolean> {
     const { message, prepared } = parsed;
     const record = {
       ...acceptedMessageRecord({

@@ -1,9 +1,10 @@
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { LANES, type Lane, QUEUES } from '#core/aws/resources/resource-definitions.ts';
+import { QUEUES } from '#core/aws/resources/resource-definitions.ts';
 import type { QueuePair } from '#core/config/account-queues.ts';
 import { VAR, type VariableName } from '#core/config/variables.ts';
+import { PRIORITIES, type Priority } from '#core/domain/requests/message-schema.ts';
 import { toDeadLetterQueueProps, toQueueProps } from '../platform/resource-mapping.ts';
 import type { ResourceConsumer } from './consumer.ts';
 
@@ -22,14 +23,14 @@ export interface SendQueuesProps {
 const ENV = {
   urgent: { queue: VAR.URGENT_QUEUE_URL, dlq: VAR.URGENT_DLQ_URL },
   bulk: { queue: VAR.BULK_QUEUE_URL, dlq: VAR.BULK_DLQ_URL },
-} as const satisfies Record<Lane, { queue: VariableName; dlq: VariableName }>;
+} as const satisfies Record<Priority, { queue: VariableName; dlq: VariableName }>;
 
 export class SendQueues extends Construct {
-  readonly lanes: Readonly<Record<Lane, LaneQueues>>;
+  readonly lanes: Readonly<Record<Priority, LaneQueues>>;
 
   constructor(scope: Construct, id: string, props: SendQueuesProps) {
     super(scope, id);
-    const build = (lane: Lane): LaneQueues => {
+    const build = (lane: Priority): LaneQueues => {
       const def = QUEUES[lane];
       const deadLetterQueue = new sqs.Queue(this, def.dlq.id, toDeadLetterQueueProps(def));
       const queue = new sqs.Queue(
@@ -45,7 +46,7 @@ export class SendQueues extends Construct {
   /** Producers (the api Lambda, direct publishers): SendMessage on both lanes, and their URLs. */
   bindProducer(consumer: ResourceConsumer): void {
     this.grantProduce(consumer);
-    for (const lane of LANES) consumer.addEnvironment(ENV[lane].queue, this.lanes[lane].queue.queueUrl);
+    for (const lane of PRIORITIES) consumer.addEnvironment(ENV[lane].queue, this.lanes[lane].queue.queueUrl);
   }
 
   /**
@@ -54,7 +55,7 @@ export class SendQueues extends Construct {
    */
   bindConsumer(consumer: ResourceConsumer): void {
     this.grantConsume(consumer);
-    for (const lane of LANES) {
+    for (const lane of PRIORITIES) {
       const { queue, deadLetterQueue } = this.lanes[lane];
       consumer.addEnvironment(ENV[lane].queue, queue.queueUrl);
       consumer.addEnvironment(ENV[lane].dlq, deadLetterQueue.queueUrl);
@@ -63,12 +64,12 @@ export class SendQueues extends Construct {
 
   /** SendMessage on both lanes. */
   grantProduce(grantee: iam.IGrantable): void {
-    for (const lane of LANES) this.lanes[lane].queue.grantSendMessages(grantee);
+    for (const lane of PRIORITIES) this.lanes[lane].queue.grantSendMessages(grantee);
   }
 
   /** Receive/delete/extend on both lanes, SendMessage on their DLQs. */
   grantConsume(grantee: iam.IGrantable): void {
-    for (const lane of LANES) {
+    for (const lane of PRIORITIES) {
       const { queue, deadLetterQueue } = this.lanes[lane];
       queue.grantConsumeMessages(grantee);
       deadLetterQueue.grantSendMessages(grantee);

@@ -1,9 +1,9 @@
 import * as events from 'aws-cdk-lib/aws-events';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import { LANES } from '#core/aws/resources/resource-definitions.ts';
 import { DETAIL_TYPES, EVENT_SOURCE } from '#core/domain/events/message-status-changed.ts';
 import type { MessageStatus } from '#core/domain/messages/message-state.ts';
+import { PRIORITIES } from '#core/domain/requests/message-schema.ts';
 import type { SmsApi } from '../compute/api.ts';
 import type { SendQueues } from './queues.ts';
 
@@ -58,7 +58,7 @@ export function statusRule(
 /** POST routes and SendMessage on both send queues (SQS-managed encryption: no key to grant). */
 export function grantSend(api: SmsApi, queues: SendQueues, grantee: iam.IGrantable): void {
   api.grantInvoke(grantee, 'send');
-  for (const lane of LANES) queues.lanes[lane].queue.grantSendMessages(grantee);
+  for (const lane of PRIORITIES) queues.lanes[lane].queue.grantSendMessages(grantee);
 }
 
 /**

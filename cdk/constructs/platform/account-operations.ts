@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { LANES, type Lane } from '#core/aws/resources/resource-definitions.ts';
+import { PRIORITIES, type Priority } from '#core/domain/requests/message-schema.ts';
 import type { SendQueues } from '../messaging/queues.ts';
 
 // Per account, when a deployment has several (SmsSenderProps.accounts): alarms and one dashboard
@@ -21,7 +21,7 @@ export interface AccountOperationsProps {
   readonly service: string;
   /** In the accounts' order; the first account's pair is alarmed by Operations itself. */
   readonly accounts: readonly AccountOperations[];
-  readonly maxAgeSeconds: Readonly<Record<Lane, number>>;
+  readonly maxAgeSeconds: Readonly<Record<Priority, number>>;
 }
 
 export type AlarmFactory = (
@@ -31,7 +31,7 @@ export type AlarmFactory = (
   options: Omit<cloudwatch.CreateAlarmOptions, 'evaluationPeriods'> & { evaluationPeriods?: number },
 ) => void;
 
-const LANE_ID: Readonly<Record<Lane, string>> = { urgent: 'Urgent', bulk: 'Bulk' };
+const LANE_ID: Readonly<Record<Priority, string>> = { urgent: 'Urgent', bulk: 'Bulk' };
 
 /** Alarms of every account (made with `alarm`, so each notifies the topic) and its dashboard row. */
 export function accountOperations(
@@ -60,7 +60,7 @@ export function accountOperations(
 
     const ages: cloudwatch.IMetric[] = [];
     const depths: cloudwatch.IMetric[] = [];
-    for (const lane of LANES) {
+    for (const lane of PRIORITIES) {
       const { queue, deadLetterQueue } = account.queues.lanes[lane];
       const age = queue.metricApproximateAgeOfOldestMessage({
         period: Duration.minutes(1),

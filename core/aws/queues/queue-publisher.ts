@@ -6,7 +6,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { QueuePublishError } from '#core/aws/errors.ts';
-import type { Lane } from '#core/aws/resources/resource-definitions.ts';
+import type { Priority } from '#core/domain/requests/message-schema.ts';
 import { type BackoffPolicy, sleepBackoff } from '#core/support/backoff.ts';
 
 // Puts send requests on the urgent or bulk queue of their account: the first account's pair, or the
@@ -21,7 +21,7 @@ export interface QueuePublisherOptions {
   concurrency?: number;
   backoff?: Pick<BackoffPolicy, 'baseMs' | 'capMs'>;
   /** The queue pairs of accounts other than the first, by name (ACCOUNT_QUEUES). */
-  accountQueues?: Readonly<Record<string, Readonly<Record<Lane, string>>>>;
+  accountQueues?: Readonly<Record<string, Readonly<Record<Priority, string>>>>;
 }
 
 export interface PublishOptions {
@@ -41,11 +41,11 @@ export class QueuePublisher {
   private readonly maxAttempts: number;
   private readonly concurrency: number;
   private readonly backoff: BackoffPolicy;
-  private readonly accountQueues: Readonly<Record<string, Readonly<Record<Lane, string>>>>;
+  private readonly accountQueues: Readonly<Record<string, Readonly<Record<Priority, string>>>>;
 
   constructor(
     private readonly sqs: SQSClient,
-    private readonly queueUrls: Readonly<Record<Lane, string>>,
+    private readonly queueUrls: Readonly<Record<Priority, string>>,
     options: QueuePublisherOptions = {},
   ) {
     this.maxAttempts = options.maxAttempts ?? 4;
@@ -55,14 +55,14 @@ export class QueuePublisher {
   }
 
   /** The queue of `body`'s account (its `account` field) in `lane`. */
-  private urlOf(lane: Lane, body: object): string {
+  private urlOf(lane: Priority, body: object): string {
     const account = (body as { account?: unknown }).account;
     const pair = typeof account === 'string' ? this.accountQueues[account] : undefined;
     return (pair ?? this.queueUrls)[lane];
   }
 
   /** Returns the SQS message id. SDK errors (after the SDK's own retries) propagate. */
-  async publish(lane: Lane, body: object, options: PublishOptions = {}): Promise<string> {
+  async publish(lane: Priority, body: object, options: PublishOptions = {}): Promise<string> {
     const { MessageId } = await this.sqs.send(
       new SendMessageCommand({
         QueueUrl: this.urlOf(lane, body),
@@ -80,7 +80,7 @@ export class QueuePublisher {
 
   /** Returns the SQS message ids in the order of `bodies`; throws QueuePublishError if any is unsent. */
   async publishBatch(
-    lane: Lane,
+    lane: Priority,
     bodies: readonly object[],
     options: Pick<PublishOptions, 'signal'> = {},
   ): Promise<string[]> {

@@ -1,3 +1,4 @@
+import type { Priority } from '#core/domain/requests/message-schema.ts';
 // The tables and queues, described once as plain data. Both the local stack (local/resources.ts, via
 // create-table-input.ts) and the CDK stack build from these objects, so a key, an index or a redrive
 // limit cannot differ between a laptop and AWS. No SDK or CDK imports here on purpose.
@@ -151,8 +152,8 @@ export const CALLBACK_QUEUE = {
   dlq: { id: 'CallbacksDlq', messageRetentionSeconds: DLQ_RETENTION_SECONDS },
 } as const satisfies QueueDefinition;
 
-export type Lane = keyof typeof QUEUES;
-export const LANES = ['urgent', 'bulk'] as const satisfies readonly Lane[];
+// One queue pair per priority: a priority without its queue fails to compile.
+QUEUES satisfies Record<Priority, QueueDefinition>;
 
 export interface TableNames {
   messages: string;

@@ -1,10 +1,10 @@
 import { QueuePublishError } from '#core/aws/errors.ts';
-import type { Lane } from '#core/aws/resources/resource-definitions.ts';
 import { mayUseAccount } from '#core/domain/accounts/permissions.ts';
 import { accountNames, chooseAccount } from '#core/domain/accounts/routing.ts';
 import { newBatchId, newMessageId } from '#core/domain/messages/message-id.ts';
 import { acceptedMessageRecord, type MessageRecord } from '#core/domain/messages/message-model.ts';
 import { queueBodyOf } from '#core/domain/messages/queue-body.ts';
+import type { Priority } from '#core/domain/requests/message-schema.ts';
 import type { ValidationIssue } from '#core/domain/requests/validation-issues.ts';
 import type { ApiDeps } from '../deps.ts';
 import { prepareFor } from './accounts.ts';
@@ -169,7 +169,7 @@ async function enqueue(
   // Entries still unsent when time is up are answered as not queued and marked failed, inside the
   // Lambda's timeout, instead of being cut off with it (see ApiTimeLimits in config.ts).
   const signal = AbortSignal.timeout(deps.batchEnqueueBudgetMs);
-  const byLane = new Map<Lane, Stored[]>();
+  const byLane = new Map<Priority, Stored[]>();
   for (const item of stored) {
     const lane = item.entry.prepared.priority;
     const items = byLane.get(lane) ?? [];

@@ -9,12 +9,16 @@ import { bindServiceLogger } from '#bind-service/logger.ts';
 import { type BindService, type BindServiceDeps, startBindService } from '#bind-service/service.ts';
 import { MessageRepository } from '#core/aws/messages/message-repository.ts';
 import { QueuePublisher } from '#core/aws/queues/queue-publisher.ts';
-import type { Lane, QueueNames, TableNames } from '#core/aws/resources/resource-definitions.ts';
+import type { QueueNames, TableNames } from '#core/aws/resources/resource-definitions.ts';
 import { newMessageId } from '#core/domain/messages/message-id.ts';
 import { acceptedMessageRecord, type MessageRecord } from '#core/domain/messages/message-model.ts';
 import type { MessageStatus } from '#core/domain/messages/message-state.ts';
 import { prepareMessage } from '#core/domain/messages/prepare-message.ts';
-import { type SendMessageInput, sendMessageSchema } from '#core/domain/requests/message-schema.ts';
+import {
+  type Priority,
+  type SendMessageInput,
+  sendMessageSchema,
+} from '#core/domain/requests/message-schema.ts';
 import { validate } from '#core/domain/requests/validation-issues.ts';
 import { type SimulatorOptions, SmscSimulator } from '#local/smsc-simulator/index.ts';
 import type { LocalAws } from '#test/helpers/local-aws.ts';
@@ -135,7 +139,7 @@ export async function startRig(aws: LocalAws, defer: (fn: Cleanup) => void, opti
 export async function sendLikeApi(
   rig: Rig,
   input: SendMessageInput,
-  options: { lane?: Lane; beforePublish?: (id: string) => Promise<unknown> } = {},
+  options: { lane?: Priority; beforePublish?: (id: string) => Promise<unknown> } = {},
 ): Promise<string> {
   const validated = validate(sendMessageSchema, input);
   if (!validated.success) throw new Error(`test input is invalid: ${JSON.stringify(validated.issues)}`);
@@ -162,7 +166,11 @@ export async function messageRecords(aws: LocalAws, table: string): Promise<Mess
 }
 
 /** Many API-shaped messages at once (batch record write, batch publish). */
-export async function sendManyLikeApi(rig: Rig, inputs: SendMessageInput[], lane: Lane): Promise<string[]> {
+export async function sendManyLikeApi(
+  rig: Rig,
+  inputs: SendMessageInput[],
+  lane: Priority,
+): Promise<string[]> {
   const entries = inputs.map((input) => {
     const validated = validate(sendMessageSchema, input);
     if (!validated.success) throw new Error('test input is invalid');
