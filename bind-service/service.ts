@@ -20,7 +20,7 @@ import { TaskRoster } from './dispatch/binds/task-roster.ts';
 import type { RateLimiterOptions } from './dispatch/flow/rate-limiter.ts';
 import { type DispatchStats, emptyStats } from './dispatch/flow/stats.ts';
 import type { GiveBackBackoff } from './dispatch/intake/give-back.ts';
-import type { RetryPolicy } from './dispatch/submit/part-outcome.ts';
+import type { RetryPolicy } from './dispatch/submit/part-action.ts';
 import { type HealthReport, startHealthServer } from './health/health.ts';
 import { serviceHealth } from './health/health-report.ts';
 import { bindServiceLogger } from './logger.ts';

@@ -25,7 +25,7 @@ import { type DispatchStats, emptyStats } from '../dispatch/flow/stats.ts';
 import type { GiveBackBackoff } from '../dispatch/intake/give-back.ts';
 import { SqsLane } from '../dispatch/intake/sqs-lane.ts';
 import { resolveUnknowns } from '../dispatch/resolve/unknowns.ts';
-import type { RetryPolicy } from '../dispatch/submit/part-outcome.ts';
+import type { RetryPolicy } from '../dispatch/submit/part-action.ts';
 import { type AccountHealth, accountHealth } from '../health/health-report.ts';
 import { RefusedLogins } from '../login/refused-login.ts';
 import { type SessionOverrides, sessionSetup } from '../login/session-setup.ts';

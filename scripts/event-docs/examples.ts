@@ -1,5 +1,5 @@
 import { validityPassedError } from '#bind-service/dispatch/submit/expiry.ts';
-import { commandStatusError } from '#bind-service/dispatch/submit/part-outcome.ts';
+import { commandStatusError } from '#bind-service/dispatch/submit/part-action.ts';
 import {
   INBOUND_MESSAGE_RECEIVED_VERSION,
   type InboundMessageReceived,

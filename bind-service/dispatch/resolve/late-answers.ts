@@ -9,7 +9,7 @@ import type { LateAnswer } from '#core/aws/messages/message-repository.ts';
 import type { Logger } from '#core/observability/logger.ts';
 import type { DispatchStats } from '../flow/stats.ts';
 import type { LateAnswerStore } from '../ports.ts';
-import { commandStatusError } from '../submit/part-outcome.ts';
+import { commandStatusError } from '../submit/part-action.ts';
 import { retryTransient } from '../submit/retry.ts';
 
 const THROTTLED = 0x58;

@@ -6,7 +6,7 @@ import type { SubmitFields, SubmitOutcome, SubmitTag } from '#bind-service/smpp/
 import type { MessageError } from '#core/domain/messages/message-model.ts';
 import type { Priority } from '#core/domain/requests/message-schema.ts';
 import type { RatePort } from '../ports.ts';
-import { DEFAULT_RETRY_POLICY, decidePart, type PartAttempts, type RetryPolicy } from './part-outcome.ts';
+import { DEFAULT_RETRY_POLICY, decidePart, type PartAttempts, type RetryPolicy } from './part-action.ts';
 
 export type SendResult =
   | { kind: 'submitted'; smscIds: string[] }

@@ -33,7 +33,7 @@ import { type ParsedQueueMessage, parseQueueMessage } from '../intake/queue-mess
 import type { LaneQueue } from '../intake/sqs-lane.ts';
 import type { MessageStore, RatePort } from '../ports.ts';
 import { expireIfDue } from './expiry.ts';
-import type { RetryPolicy } from './part-outcome.ts';
+import type { RetryPolicy } from './part-action.ts';
 import { recordOutcome } from './record-outcome.ts';
 import { type PatientRetry, retryTransient, type WriteRetry } from './retry.ts';
 import { type SendResult, type Submitter, sendParts } from './send-parts.ts';

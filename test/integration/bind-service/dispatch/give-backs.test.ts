@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RETRY_POLICY } from '#bind-service/dispatch/submit/part-outcome.ts';
+import { DEFAULT_RETRY_POLICY } from '#bind-service/dispatch/submit/part-action.ts';
 import { messageIdGenerator } from '#core/domain/messages/message-id.ts';
 import { acceptedMessageRecord } from '#core/domain/messages/message-model.ts';
 import { prepareMessage } from '#core/domain/messages/prepare-message.ts';

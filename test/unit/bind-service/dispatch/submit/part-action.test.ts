@@ -3,7 +3,7 @@ import {
   commandStatusError,
   DEFAULT_RETRY_POLICY,
   decidePart,
-} from '#bind-service/dispatch/submit/part-outcome.ts';
+} from '#bind-service/dispatch/submit/part-action.ts';
 
 const fresh = { transient: 0, throttled: 0 };
 
