@@ -1,7 +1,12 @@
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { createDynamoDbClients } from '#core/aws/clients.ts';
+import { CALLBACK_QUEUE } from '#core/aws/resources/resource-definitions.ts';
+import { callbackSender } from '#core/callbacks/callback-sender.ts';
 import type { Logger } from '#core/observability/logger.ts';
+import { dynamoOutcomeRecorder, sqsRetryDelayer } from '#lambdas/callbacks/adapters.ts';
 import { type CallbackWorkerPorts, handleCallbackJobs } from '#lambdas/callbacks/handle-jobs.ts';
 import type { SqsRecord } from '#lambdas/callbacks/sqs-event.ts';
+import { LOCAL_REGION } from '#local/resources.ts';
 
 // What Lambda's SQS event source does in AWS, for the local callback queue (fauxqs): long-poll,
 // hand each batch to the callback worker, delete what it did not report as failed. Failed jobs stay
@@ -73,4 +78,24 @@ async function pollOnce(options: CallbackWorkerLoopOptions): Promise<void> {
       Entries: done.map((record, index) => ({ Id: String(index), ReceiptHandle: record.receiptHandle })),
     }),
   );
+}
+
+/** The worker's ports on the local resources: real clients, callback receivers on this machine. */
+export function callbackWorkerPorts(
+  dynamoEndpoint: string,
+  messagesTable: string,
+  sqs: SQSClient,
+  queueUrl: string,
+  options: { secret: string; log: Logger; backoff?: (attempt: number) => number },
+): CallbackWorkerPorts {
+  const { document } = createDynamoDbClients({ region: LOCAL_REGION, endpoint: dynamoEndpoint });
+  return {
+    // Callback receivers run on this machine in local mode.
+    sendCallback: callbackSender({ secret: async () => options.secret, allowLoopback: true }),
+    recordOutcome: dynamoOutcomeRecorder(document, messagesTable),
+    delayRetry: sqsRetryDelayer(sqs, queueUrl),
+    maxAttempts: CALLBACK_QUEUE.maxReceiveCount,
+    ...(options.backoff ? { backoff: options.backoff } : {}),
+    log: options.log,
+  };
 }

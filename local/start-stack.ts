@@ -1,29 +1,23 @@
 import { randomBytes } from 'node:crypto';
-import type { SQSClient } from '@aws-sdk/client-sqs';
 import { loadConfig as loadBindServiceConfig } from '#bind-service/config.ts';
 import { bindServiceLogger } from '#bind-service/logger.ts';
 import { type BindService, startBindService } from '#bind-service/service.ts';
 import { withSmscBlock } from '#bind-service/smsc-block/load-block.ts';
-import { createDynamoDbClients, createSqsClient } from '#core/aws/clients.ts';
+import { createSqsClient } from '#core/aws/clients.ts';
 import { sqsCallbackEnqueuer } from '#core/aws/queues/callback-job.ts';
 import type { QueueNames, TableNames } from '#core/aws/resources/resource-definitions.ts';
-import { CALLBACK_QUEUE } from '#core/aws/resources/resource-definitions.ts';
-import { callbackSender } from '#core/callbacks/callback-sender.ts';
 import { accountsFromFile } from '#core/config/accounts.ts';
 import { VAR } from '#core/config/variables.ts';
 import { createLogger } from '#core/observability/json-logger.ts';
-import type { Logger } from '#core/observability/logger.ts';
 import { loadConfig as loadApiConfig } from '#lambdas/api/config.ts';
 import { createDeps } from '#lambdas/api/deps.ts';
 import { apiLogger } from '#lambdas/api/http/request-log.ts';
 import { startApiServer } from '#lambdas/api/server.ts';
-import { dynamoOutcomeRecorder, sqsRetryDelayer } from '#lambdas/callbacks/adapters.ts';
-import type { CallbackWorkerPorts } from '#lambdas/callbacks/handle-jobs.ts';
 import { callbackWorkerLogger } from '#lambdas/callbacks/ports.ts';
 import type { EventPublisher } from '#lambdas/status-stream/event-publishers.ts';
 import { statusStreamLogger } from '#lambdas/status-stream/ports.ts';
 import { createAccountQueues, pointAtSimulator, startAccountsSimulator } from '#local/accounts.ts';
-import { startCallbackWorker } from '#local/callback-worker.ts';
+import { callbackWorkerPorts, startCallbackWorker } from '#local/callback-worker.ts';
 import { startDynamoDbLocal } from '#local/dynamodb-local.ts';
 import { localApiRoutes } from '#local/event-feed.ts';
 import { createResources, deleteTables, LOCAL_REGION } from '#local/resources.ts';
@@ -293,23 +287,4 @@ async function startSmpp(
   });
   const port = await simulator.listen(0);
   return { simulator, smpp: { simulated: true, host: '127.0.0.1', port, ...login } };
-}
-
-function callbackWorkerPorts(
-  dynamoEndpoint: string,
-  messagesTable: string,
-  sqs: SQSClient,
-  queueUrl: string,
-  options: { secret: string; log: Logger; backoff?: (attempt: number) => number },
-): CallbackWorkerPorts {
-  const { document } = createDynamoDbClients({ region: LOCAL_REGION, endpoint: dynamoEndpoint });
-  return {
-    // Callback receivers run on this machine in local mode.
-    sendCallback: callbackSender({ secret: async () => options.secret, allowLoopback: true }),
-    recordOutcome: dynamoOutcomeRecorder(document, messagesTable),
-    delayRetry: sqsRetryDelayer(sqs, queueUrl),
-    maxAttempts: CALLBACK_QUEUE.maxReceiveCount,
-    ...(options.backoff ? { backoff: options.backoff } : {}),
-    log: options.log,
-  };
 }
