@@ -7,7 +7,7 @@ import { deliverMo, type MoMessage } from './deliveries/mo.ts';
 import { ReceiptDispatcher } from './deliveries/receipts.ts';
 import { FaultBook, type SessionFault } from './messages/faults.ts';
 import { MessageBook } from './messages/messages.ts';
-import { MultipartAssembler, sortedParts } from './messages/multipart.ts';
+import { incompleteEvent, MultipartAssembler, sortedParts } from './messages/multipart.ts';
 import { DuplicateGuard, FloodGuard } from './messages/rules.ts';
 import { SubmitHandler } from './messages/submit.ts';
 import { type ResolvedOptions, resolveOptions } from './options.ts';
@@ -79,13 +79,7 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
         this.emitChange('message', message);
       },
       onIncomplete: (head, parts, total) =>
-        this.emitChange('incomplete', {
-          messageIds: [...new Set(parts.map((p) => p.messageId))],
-          systemId: head.systemId,
-          destination: head.destination,
-          received: parts.length,
-          total,
-        }),
+        this.emitChange('incomplete', incompleteEvent(head, parts, total)),
     });
     this.assembler = new MultipartAssembler(this.options.multipartWindowMs, this.timers, (assembly) =>
       this.book.expire(assembly.head, sortedParts(assembly), assembly.total),

@@ -1,7 +1,7 @@
 // Glues the parts of a long message back together, keyed like the provider does: by login, source,
 // destination and concat reference. Parts missing when the window closes make the whole message fail.
 import type { TimerSet } from '../timers.ts';
-import type { ReceivedSubmit } from '../types.ts';
+import type { ReceivedSubmit, SimulatorEvents } from '../types.ts';
 
 /** The fields every part of one message shares, as recorded for its first part. */
 export interface MessageHead
@@ -116,4 +116,20 @@ export class MultipartAssembler {
 
 export function sortedParts(assembly: Assembly): AssembledPart[] {
   return [...assembly.parts.values()].sort((a, b) => a.index - b.index);
+}
+
+/** The `incomplete` event of a message whose parts did not all come within the window. */
+export function incompleteEvent(
+  head: MessageHead,
+  parts: readonly AssembledPart[],
+  total: number,
+): SimulatorEvents['incomplete'][0] {
+  const messageIds = [...new Set(parts.map((part) => part.messageId))];
+  return {
+    messageIds,
+    systemId: head.systemId,
+    destination: head.destination,
+    received: parts.length,
+    total,
+  };
 }
