@@ -2,31 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { type SlotSession, SlotSessions } from '#bind-service/account/slot-sessions.ts';
 import { LoginLease, slotKey } from '#bind-service/dispatch/binds/login-lease.ts';
 import type { StopOptions } from '#bind-service/smpp/index.ts';
-import type { LeaseHolder } from '#core/aws/lease.ts';
 import { silentLogger } from '#core/observability/logger.ts';
+import { type MemoryLeases, memoryLeases } from '#test/helpers/memory-leases.ts';
 import { waitUntil } from '#test/helpers/wait.ts';
-
-/** An in-memory lease table: holders by key, no expiry. */
-function leaseTable(initial: Record<string, string> = {}) {
-  const holders = new Map(Object.entries(initial));
-  return {
-    holders,
-    acquireLease: async (key: string, owner: string) => {
-      const holder = holders.get(key);
-      if (holder && holder !== owner) return false;
-      holders.set(key, owner);
-      return true;
-    },
-    renewLease: async (key: string, owner: string) => holders.get(key) === owner,
-    releaseLease: async (key: string, owner: string) => {
-      if (holders.get(key) === owner) holders.delete(key);
-    },
-    currentHolder: async (key: string): Promise<LeaseHolder | undefined> => {
-      const owner = holders.get(key);
-      return owner ? { owner, expiresAtMs: 0 } : undefined;
-    },
-  };
-}
 
 /** A session that records how it was stopped, and whether its lease was still ours then. */
 class FakeSession implements SlotSession {
@@ -44,7 +22,7 @@ class FakeSession implements SlotSession {
   }
 }
 
-function slotsOf(leases: ReturnType<typeof leaseTable>) {
+function slotsOf(leases: MemoryLeases) {
   const opened: FakeSession[] = [];
   const events: string[] = [];
   const heldCounts: number[] = [];
@@ -70,7 +48,7 @@ function slotsOf(leases: ReturnType<typeof leaseTable>) {
 describe('SlotSessions', () => {
   it('when slots 0 and 2 are assigned, then both leases are taken and a session opened for each', async () => {
     // Prepare
-    const leases = leaseTable();
+    const leases = memoryLeases();
     const { slots, opened, heldCounts } = slotsOf(leases);
     // Act
     slots.assign([0, 2]);
@@ -84,7 +62,7 @@ describe('SlotSessions', () => {
 
   it('when a slot is no longer assigned, then its session drains and stops before the lease is released', async () => {
     // Prepare
-    const leases = leaseTable();
+    const leases = memoryLeases();
     const { slots, opened, events } = slotsOf(leases);
     slots.assign([0, 1]);
     await waitUntil(() => slots.held === 2, 1_000, 'both slots');
@@ -103,7 +81,7 @@ describe('SlotSessions', () => {
 
   it('when another task holds an assigned slot, then it is retried until released and then taken', async () => {
     // Prepare
-    const leases = leaseTable({ acme: 'other' });
+    const leases = memoryLeases({ acme: 'other' });
     const { slots, opened } = slotsOf(leases);
     // Act
     slots.assign([0]);
@@ -119,7 +97,7 @@ describe('SlotSessions', () => {
 
   it('when one slot lease is taken over, then only that session stops, unbinding first, and the other goes on', async () => {
     // Prepare: renewals every ttl/6; a short ttl so the take-over is noticed at once.
-    const leases = leaseTable();
+    const leases = memoryLeases();
     const opened: FakeSession[] = [];
     const slots = new SlotSessions<FakeSession>({
       lease: (index) =>

@@ -1,31 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
 import { LoginLease, slotKey } from '#bind-service/dispatch/binds/login-lease.ts';
-import type { LeaseHolder } from '#core/aws/lease.ts';
 import { silentLogger } from '#core/observability/logger.ts';
+import { type MemoryLeases, memoryLeases } from '#test/helpers/memory-leases.ts';
 
-/** An in-memory stand-in for the lease table: holders by key, no expiry. */
-function leaseTable(initial: Record<string, string> = {}) {
-  const holders = new Map(Object.entries(initial));
-  return {
-    holders,
-    acquireLease: async (key: string, owner: string) => {
-      const holder = holders.get(key);
-      if (holder && holder !== owner) return false;
-      holders.set(key, owner);
-      return true;
-    },
-    renewLease: async (key: string, owner: string) => holders.get(key) === owner,
-    releaseLease: async (key: string, owner: string) => {
-      if (holders.get(key) === owner) holders.delete(key);
-    },
-    currentHolder: async (key: string): Promise<LeaseHolder | undefined> => {
-      const owner = holders.get(key);
-      return owner ? { owner, expiresAtMs: 0 } : undefined;
-    },
-  };
-}
-
-const lease = (leases: ReturnType<typeof leaseTable>, index = 0) =>
+const lease = (leases: MemoryLeases, index = 0) =>
   new LoginLease({
     leases,
     key: slotKey('acme', index),
@@ -36,7 +14,7 @@ const lease = (leases: ReturnType<typeof leaseTable>, index = 0) =>
   });
 
 /** The store stops answering: every renewal from now on throws. */
-function unreachable(leases: ReturnType<typeof leaseTable>): void {
+function unreachable(leases: MemoryLeases): void {
   leases.renewLease = async () => {
     throw new Error('connect ECONNREFUSED');
   };
@@ -45,7 +23,7 @@ function unreachable(leases: ReturnType<typeof leaseTable>): void {
 describe('LoginLease', () => {
   it('when slot 0 belongs to another task, then it is not taken and slot 1 (key acme#2) is', async () => {
     // Prepare
-    const leases = leaseTable({ acme: 'other' });
+    const leases = memoryLeases({ acme: 'other' });
     // Act
     const first = await lease(leases, 0).tryAcquire();
     const second = lease(leases, 1);
@@ -62,7 +40,7 @@ describe('LoginLease', () => {
     // Prepare
     vi.useFakeTimers();
     try {
-      const leases = leaseTable();
+      const leases = memoryLeases();
       const login = lease(leases);
       await login.tryAcquire();
       const lost: string[] = [];
@@ -82,7 +60,7 @@ describe('LoginLease', () => {
     // Prepare: ttl 300 ms, renewals every 50 ms.
     vi.useFakeTimers();
     try {
-      const leases = leaseTable();
+      const leases = memoryLeases();
       const login = lease(leases);
       await login.tryAcquire();
       const lost: { reason: string; at: number }[] = [];
@@ -101,7 +79,7 @@ describe('LoginLease', () => {
 
   it('when asked before a bind, then confirm renews: yes while ours, no once another owner has it', async () => {
     // Prepare
-    const leases = leaseTable();
+    const leases = memoryLeases();
     const login = lease(leases);
     await login.tryAcquire();
     const lost: string[] = [];
@@ -120,7 +98,7 @@ describe('LoginLease', () => {
     // Prepare
     vi.useFakeTimers();
     try {
-      const leases = leaseTable();
+      const leases = memoryLeases();
       const login = lease(leases);
       await login.tryAcquire();
       unreachable(leases);
@@ -137,7 +115,7 @@ describe('LoginLease', () => {
 
   it('when released, then the slot is free for the next owner', async () => {
     // Prepare
-    const leases = leaseTable();
+    const leases = memoryLeases();
     const login = lease(leases);
     await login.tryAcquire();
     // Act
