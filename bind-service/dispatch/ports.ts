@@ -86,3 +86,8 @@ export interface RatePort {
   onThrottled(): void;
   onSuccess(): void;
 }
+
+/** The login's rate now: lower than its cap while throttled. */
+export interface RateReading {
+  readonly currentRate: number;
+}

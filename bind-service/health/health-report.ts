@@ -3,9 +3,9 @@
 // limiter's rate and the dispatch counters; at the top, the same figures over all accounts.
 import type { SmppClient } from '#bind-service/smpp/index.ts';
 import type { ConnectProblem, ConnectWatch } from '../dispatch/binds/connect-watch.ts';
-import type { RateLimiter } from '../dispatch/flow/rate-limiter.ts';
 import type { DispatchStats } from '../dispatch/flow/stats.ts';
 import type { Lanes } from '../dispatch/intake/lanes.ts';
+import type { RateReading } from '../dispatch/ports.ts';
 import type { AccountHealth, HealthReport } from './health.ts';
 
 export type { AccountHealth } from './health.ts';
@@ -21,7 +21,7 @@ export interface HealthSources {
   /** Shown for a bind that was never bound. */
   firstHost: string;
   lanes: Pick<Lanes, 'lagMs'>;
-  rate: Pick<RateLimiter, 'currentRate'>;
+  rate: RateReading;
   stats: DispatchStats;
   /** Why a session whose login the SMSC refused is not bound. */
   refusedLogin?: (client: SmppClient) => ConnectProblem | undefined;

@@ -2,11 +2,17 @@
 // slots (all its parts on that one session), and the dispatcher only takes work when some session
 // can take it. Sessions come and go with the login slots this task holds (account/slot-sessions.ts):
 // a session is added when its slot is taken and removed before it stops, so nothing new goes on it.
-import type { SmppClient } from '#bind-service/smpp/index.ts';
+import type { SessionState, SmppClient } from '#bind-service/smpp/index.ts';
 import { whenAborted } from '../flow/abort.ts';
 
 /** What the pool needs of an SMPP session (SmppClient satisfies it). */
-export type PooledBind = Pick<SmppClient, 'isBound' | 'availableSlots' | 'whenSlotFree' | 'state'>;
+/** A session the pool hands submits to (the engine's SmppClient is one). */
+export interface PooledBind {
+  readonly isBound: boolean;
+  readonly availableSlots: number;
+  readonly state: SessionState;
+  whenSlotFree(): Promise<void>;
+}
 
 export class BindPool<T extends PooledBind = SmppClient> {
   private members: T[];

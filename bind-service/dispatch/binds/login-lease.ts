@@ -6,11 +6,19 @@
 // then). When no renewal has succeeded for 2/3 of the ttl the task must give the slot up: a third
 // of the ttl is left for the unbind before another task may see the lease as lapsed. Every (re)bind
 // asks confirm() first, so a session never binds on a lease it no longer holds.
-import type { LeaseRepository } from '#core/aws/lease.ts';
+import type { LeaseHolder } from '#core/aws/lease.ts';
 import type { Logger } from '#core/observability/logger.ts';
 
+/** Leases by key, each held by one owner until its ttl (core/aws's LeaseRepository is one). */
+export interface LeaseStore {
+  acquireLease(key: string, owner: string, ttlMs: number): Promise<boolean>;
+  renewLease(key: string, owner: string, ttlMs: number): Promise<boolean>;
+  releaseLease(key: string, owner: string): Promise<void>;
+  currentHolder(key: string): Promise<LeaseHolder | undefined>;
+}
+
 export interface LoginLeaseOptions {
-  leases: Pick<LeaseRepository, 'acquireLease' | 'renewLease' | 'releaseLease' | 'currentHolder'>;
+  leases: LeaseStore;
   /** slotKey(systemId, index). */
   key: string;
   owner: string;

@@ -3,8 +3,9 @@
 // one UpdateItem (the renewal; PutItems only while joining) and one BatchGetItem of the ROSTER_SIZE
 // keys; from it a task learns the live tasks and its own rank among them (slot-assignment.ts). A
 // task that died stops renewing and drops out of everyone's view once its lease expires.
-import type { LeaseRepository } from '#core/aws/lease.ts';
+import type { LeaseHolder } from '#core/aws/lease.ts';
 import type { Logger } from '#core/observability/logger.ts';
+import type { LeaseStore } from './login-lease.ts';
 import { lowestFreeIndex, rankOf } from './slot-assignment.ts';
 
 /** Most tasks one deployment runs at once (a 33rd waits, standing by, for a free index). */
@@ -21,7 +22,10 @@ export interface RosterView {
 }
 
 export interface TaskRosterOptions {
-  leases: Pick<LeaseRepository, 'acquireLease' | 'renewLease' | 'releaseLease' | 'holders'>;
+  leases: Omit<LeaseStore, 'currentHolder'> & {
+    /** The live holders of these keys, in one read. */
+    holders(keys: readonly string[]): Promise<Map<string, LeaseHolder>>;
+  };
   owner: string;
   ttlMs: number;
   log: Logger;

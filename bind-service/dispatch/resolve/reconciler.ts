@@ -20,9 +20,8 @@ import type { MessageRecord } from '#core/domain/messages/message-model.ts';
 import { isFinalAnswer, receiptFromQuery } from '#core/domain/receipts/query-answer.ts';
 import type { Logger } from '#core/observability/logger.ts';
 import { whenAborted } from '../flow/abort.ts';
-import type { RateLimiter } from '../flow/rate-limiter.ts';
 import type { DispatchStats } from '../flow/stats.ts';
-import type { ReconcileStore } from '../ports.ts';
+import type { RatePort, ReconcileStore } from '../ports.ts';
 
 export interface ReconcilerOptions {
   intervalMs: number;
@@ -40,7 +39,7 @@ export interface ReconcilerDeps {
   messages: ReconcileStore;
   /** The account's sessions: QUERY_SM goes on a bound one; a run is skipped while none is. */
   sessions: readonly QuerySession[];
-  rate: Pick<RateLimiter, 'wait'>;
+  rate: Pick<RatePort, 'wait'>;
   options: ReconcilerOptions;
   /** source_addr of messages without `from`, as they were submitted. */
   defaultSender?: string | undefined;

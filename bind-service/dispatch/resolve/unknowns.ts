@@ -2,9 +2,8 @@
 // session (late-answers.ts) and, unless turned off, the QUERY_SM reconciler (reconciler.ts).
 import type { SmppClient } from '#bind-service/smpp/index.ts';
 import type { Logger } from '#core/observability/logger.ts';
-import type { RateLimiter } from '../flow/rate-limiter.ts';
 import type { DispatchStats } from '../flow/stats.ts';
-import type { LateAnswerStore, ReconcileStore } from '../ports.ts';
+import type { LateAnswerStore, RatePort, ReconcileStore } from '../ports.ts';
 import { LateAnswers } from './late-answers.ts';
 import { Reconciler, type ReconcilerOptions } from './reconciler.ts';
 
@@ -12,7 +11,7 @@ export interface UnknownsDeps {
   /** The account's sessions now; the reconciler reads it on every run (sessions follow the slots). */
   sessions: readonly SmppClient[];
   messages: LateAnswerStore & ReconcileStore;
-  rate: Pick<RateLimiter, 'wait'>;
+  rate: Pick<RatePort, 'wait'>;
   singleIds: boolean;
   /** intervalMs 0: no reconciler. */
   reconcile: ReconcilerOptions;

@@ -22,7 +22,6 @@ import type { Logger } from '#core/observability/logger.ts';
 import { crashPoint } from '../../crash-points.ts';
 import { whenAborted } from '../flow/abort.ts';
 import { ClaimGate } from '../flow/claim-gate.ts';
-import type { RateLimiter } from '../flow/rate-limiter.ts';
 import type { DispatchStats } from '../flow/stats.ts';
 import { queueMessageId } from '../intake/derived-id.ts';
 import { type GiveBackBackoff, giveBackSeconds } from '../intake/give-back.ts';
@@ -31,7 +30,7 @@ import { rejectMalformed } from '../intake/malformed.ts';
 import { type AntiLoopPort, admitStraightToQueue } from '../intake/queue-guard.ts';
 import { type ParsedQueueMessage, parseQueueMessage } from '../intake/queue-message.ts';
 import type { LaneQueue } from '../intake/sqs-lane.ts';
-import type { MessageStore, RatePort } from '../ports.ts';
+import type { MessageStore, RatePort, RateReading } from '../ports.ts';
 import { expireIfDue } from './expiry.ts';
 import type { RetryPolicy } from './part-action.ts';
 import { recordOutcome } from './record-outcome.ts';
@@ -48,7 +47,7 @@ export interface PipelineDeps {
   queues: Record<Priority, LaneQueue>;
   binds: BindSource;
   /** currentRate sizes the claim gates. */
-  rate: RatePort & Pick<RateLimiter, 'currentRate'>;
+  rate: RatePort & RateReading;
   prepare: Parameters<typeof parseQueueMessage>[1];
   stats: DispatchStats;
   log: Logger;
