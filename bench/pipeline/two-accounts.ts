@@ -45,8 +45,8 @@ export interface TwoAccountsResult {
 }
 
 export const TWO_ACCOUNT_PLANS: readonly LoginPlan[] = [
-  { name: 'first', systemId: 'bench-first', throughput: 300 },
-  { name: 'second', systemId: 'bench-second', throughput: 150 },
+  { name: 'first', systemId: 'bench-first', throughput: 60 },
+  { name: 'second', systemId: 'bench-second', throughput: 30 },
 ];
 
 export async function measureTwoAccounts(
