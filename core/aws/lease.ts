@@ -1,11 +1,11 @@
 import {
-  BatchGetCommand,
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { BATCH_GET_MAX_KEYS, batchGetConsistent } from '#core/aws/batch-get.ts';
 import { isConditionalCheckFailed, runDynamo } from '#core/aws/dynamo-errors.ts';
 import { itemKey } from '#core/aws/messages/message-item.ts';
 
@@ -25,7 +25,6 @@ export interface LeaseOptions {
 }
 
 /** BatchGetItem reads at most 100 keys per call. */
-const BATCH_GET_MAX = 100;
 
 /** The item outlives its lease by a day, then TTL removes it; only `expiresAtMs` decides ownership. */
 const ITEM_GRACE_SECONDS = 86_400;
@@ -136,27 +135,18 @@ export class LeaseRepository {
   async holders(keys: readonly string[]): Promise<Map<string, LeaseHolder>> {
     const live = new Map<string, LeaseHolder>();
     const nowMs = this.now().getTime();
-    for (let start = 0; start < keys.length; start += BATCH_GET_MAX) {
-      let pending: Record<string, unknown>[] | undefined = keys
-        .slice(start, start + BATCH_GET_MAX)
-        .map((key) => itemKey.lease(key));
-      for (let attempt = 0; pending && pending.length > 0 && attempt < 5; attempt++) {
-        const request: Record<string, unknown>[] = pending;
-        const answer = await runDynamo('read leases (batch)', () =>
-          this.client.send(
-            new BatchGetCommand({
-              RequestItems: { [this.tableName]: { Keys: request, ConsistentRead: true } },
-            }),
-          ),
-        );
-        for (const item of answer.Responses?.[this.tableName] ?? []) {
-          const expiresAtMs = item.expiresAtMs as number;
-          if (expiresAtMs < nowMs) continue;
-          live.set(String(item.pk).slice('LEASE#'.length), { owner: item.owner as string, expiresAtMs });
-        }
-        pending = answer.UnprocessedKeys?.[this.tableName]?.Keys;
+    for (let start = 0; start < keys.length; start += BATCH_GET_MAX_KEYS) {
+      const chunk = keys.slice(start, start + BATCH_GET_MAX_KEYS).map((key) => itemKey.lease(key));
+      for (const item of await batchGetConsistent(
+        this.client,
+        this.tableName,
+        chunk,
+        'read leases (batch)',
+      )) {
+        const expiresAtMs = item.expiresAtMs as number;
+        if (expiresAtMs < nowMs) continue;
+        live.set(String(item.pk).slice('LEASE#'.length), { owner: item.owner as string, expiresAtMs });
       }
-      if (pending && pending.length > 0) throw new Error('lease read left keys unprocessed; retrying later');
     }
     return live;
   }

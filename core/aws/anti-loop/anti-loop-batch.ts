@@ -1,9 +1,9 @@
 import {
-  BatchGetCommand,
   type DynamoDBDocumentClient,
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { BATCH_GET_MAX_KEYS, batchGetConsistent } from '#core/aws/batch-get.ts';
 import { cancellationCodes, runDynamo } from '#core/aws/dynamo-errors.ts';
 import {
   type AntiLoopSettings,
@@ -34,7 +34,7 @@ export interface GuardEntry {
 type Item = Record<string, unknown>;
 type TransactPut = NonNullable<NonNullable<TransactWriteCommandInput['TransactItems']>[number]['Put']>;
 
-const GET_SIZE = 100;
+const GET_SIZE = BATCH_GET_MAX_KEYS;
 const PER_TRANSACTION = 100;
 const CONCURRENCY = 4;
 
@@ -152,19 +152,13 @@ async function readAll(table: GuardTable, keys: string[]): Promise<Map<string, I
   for (let start = 0; start < keys.length; start += GET_SIZE)
     chunks.push(keys.slice(start, start + GET_SIZE));
   await inParallel(chunks, async (chunk) => {
-    let pending: Record<string, unknown>[] | undefined = chunk.map((pk) => ({ pk }));
-    for (let attempt = 0; pending && pending.length > 0 && attempt < 8; attempt++) {
-      const request: Record<string, unknown>[] = pending;
-      const answer = await runDynamo('anti-loop read (batch)', () =>
-        table.client.send(
-          new BatchGetCommand({
-            RequestItems: { [table.tableName]: { Keys: request, ConsistentRead: true } },
-          }),
-        ),
-      );
-      for (const item of answer.Responses?.[table.tableName] ?? []) found.set(String(item.pk), item);
-      pending = answer.UnprocessedKeys?.[table.tableName]?.Keys;
-    }
+    const items = await batchGetConsistent(
+      table.client,
+      table.tableName,
+      chunk.map((pk) => ({ pk })),
+      'anti-loop read (batch)',
+    );
+    for (const item of items) found.set(String(item.pk), item);
   });
   return found;
 }
