@@ -30,12 +30,18 @@ export class RefusedLogins {
   /**
    * Follows `client`: whenever the SMSC refuses its login (the first bind, a reconnect after the
    * password changed at the provider, or a relogin), the session waits for another password.
-   * Returns the unsubscribe.
+   * Returns the unsubscribe, which also forgets the session (a slot given up leaves nothing behind).
    */
   watch(client: SmppClient): () => void {
-    return client.on('stopped', ({ reason, error }) => {
+    const off = client.on('stopped', ({ reason, error }) => {
       if (reason === 'bad-credentials' && error) this.refused(client, error);
     });
+    return () => {
+      off();
+      clearTimeout(this.timers.get(client));
+      for (const map of [this.timers, this.passwords, this.refusedPasswords, this.problems])
+        map.delete(client);
+    };
   }
 
   private refused(client: SmppClient, error: BindCredentialsError): void {
