@@ -89,9 +89,10 @@ export function planLogins(login: SenderLogin, desiredCount: number): SessionPla
       throw new BindLimitsError(`account "${account.name}": ${error.message}`, [], { cause: error });
     }
   });
-  const strictest = plans.find((plan) => plan.strategy === 'stop-before-start') ?? plans[0];
-  if (!strictest) throw new ConfigError('SmsSender: accounts lists no account');
-  return strictest;
+  // Every login plans the same deployment (slot leases, not ECS, keep each within its MCON).
+  const [first] = plans;
+  if (!first) throw new ConfigError('SmsSender: accounts lists no account');
+  return first;
 }
 
 /** The bind-service's settings with defaults; `throughput` is the login's whole rate. */

@@ -15,7 +15,7 @@ const submitFields = (text: string) => ({
   registered_delivery: 1,
 });
 
-const OTHER = { systemId: 'other', password: 'other-secret' } as const;
+const OTHER = { systemId: 'other', password: 'fake-other-password' } as const;
 const ESME_RTHROTTLED = 0x58;
 const ESME_RINVPASWD = 0x0e;
 
