@@ -5,7 +5,7 @@
 import { DomainError } from '#core/domain/errors.ts';
 import { takeReference } from './encode.ts';
 import { TooManyPartsError } from './errors.ts';
-import { UDHI } from './udh.ts';
+import { UDHI } from './parts/udh.ts';
 
 export const BINARY_DATA_CODING = 0x04;
 const USER_DATA_OCTETS = 140;

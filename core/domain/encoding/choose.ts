@@ -1,5 +1,5 @@
 import { EncodingUnavailableError, UnencodableTextError } from './errors.ts';
-import { type Measurement, measureGsm7, measureLatin1, measureUcs2 } from './measure.ts';
+import { type Measurement, measureGsm7, measureLatin1, measureUcs2 } from './text/measure.ts';
 import type { Encoding, EncodingChoice } from './types.ts';
 
 export interface ChooseOptions {

@@ -1,11 +1,11 @@
 import { measureText } from './choose.ts';
-import { dataCodingFor } from './data-coding.ts';
 import { EmptyTextError, TooManyPartsError } from './errors.ts';
-import { type Measurement, partCount } from './measure.ts';
-import { CONCAT_UDH_LENGTH, OCTETS_PER_UNIT } from './part-sizes.ts';
+import { CONCAT_UDH_LENGTH, OCTETS_PER_UNIT } from './parts/part-sizes.ts';
+import { UDHI, writeConcatUdh } from './parts/udh.ts';
+import { dataCodingFor } from './text/data-coding.ts';
+import { type Measurement, partCount } from './text/measure.ts';
+import { WRITERS } from './text/write.ts';
 import type { EncodedMessage, EncodeOptions, MessagePlan } from './types.ts';
-import { UDHI, writeConcatUdh } from './udh.ts';
-import { WRITERS } from './write.ts';
 
 export const DEFAULT_MAX_PARTS = 10;
 /** The UDH counts parts in one octet. */

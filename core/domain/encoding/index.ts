@@ -7,8 +7,6 @@ export {
   planBinary,
 } from './binary.ts';
 export { chooseEncoding } from './choose.ts';
-export { dataCodingFor, encodingForDataCoding } from './data-coding.ts';
-export { decodeText } from './decode.ts';
 export { encodeMessage, planMessage } from './encode.ts';
 export {
   EmptyTextError,
@@ -17,7 +15,10 @@ export {
   TooManyPartsError,
   UnencodableTextError,
 } from './errors.ts';
-export { PART_UNITS } from './part-sizes.ts';
+export { PART_UNITS } from './parts/part-sizes.ts';
+export { splitUdh } from './parts/udh.ts';
+export { dataCodingFor, encodingForDataCoding } from './text/data-coding.ts';
+export { decodeText } from './text/decode.ts';
 export type {
   ConcatInfo,
   EncodedMessage,
@@ -27,4 +28,3 @@ export type {
   MessageEncoding,
   MessagePlan,
 } from './types.ts';
-export { splitUdh } from './udh.ts';

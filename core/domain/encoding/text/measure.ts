@@ -1,6 +1,6 @@
+import { PART_UNITS } from '../parts/part-sizes.ts';
+import type { Encoding } from '../types.ts';
 import { EXTENDED, GSM7_ENCODE } from './gsm7-alphabet.ts';
-import { PART_UNITS } from './part-sizes.ts';
-import type { Encoding } from './types.ts';
 
 /**
  * A text's length in one encoding and where it would be cut if concatenated. The cuts are kept even

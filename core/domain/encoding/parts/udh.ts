@@ -1,6 +1,6 @@
-import { MalformedUdhError } from './errors.ts';
+import { MalformedUdhError } from '../errors.ts';
+import type { ConcatInfo } from '../types.ts';
 import { CONCAT_UDH_LENGTH } from './part-sizes.ts';
-import type { ConcatInfo } from './types.ts';
 
 /** esm_class bit 6: short_message starts with a user data header. */
 export const UDHI = 0x40;

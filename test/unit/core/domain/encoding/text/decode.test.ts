@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeText, type EncodeOptions, encodeMessage } from '#core/domain/encoding/index.ts';
-import { reassemble } from './reassemble.ts';
+import { reassemble } from '../reassemble.ts';
 
 const GSM_ALPHABET =
   '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?' +

@@ -1,5 +1,5 @@
-import { EncodingUnavailableError } from './errors.ts';
-import type { Encoding } from './types.ts';
+import { EncodingUnavailableError } from '../errors.ts';
+import type { Encoding } from '../types.ts';
 
 // The provider: data_coding = coding × 4 (0 GSM 7-bit, 1 ISO-8859-1, 2 UCS-2), i.e. the GSM general data
 // coding group's alphabet bits 2-3.

@@ -1,5 +1,5 @@
+import type { Encoding } from '../types.ts';
 import { ESC, EXTENDED, GSM7_ENCODE } from './gsm7-alphabet.ts';
-import type { Encoding } from './types.ts';
 
 // Each writer copies text[start, end) into target from offset. The text was measured first, so every
 // character is known to fit the encoding and the target to be exactly large enough.

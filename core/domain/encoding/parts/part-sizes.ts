@@ -1,4 +1,4 @@
-import type { Encoding } from './types.ts';
+import type { Encoding } from '../types.ts';
 
 /** Octets of the concatenation UDH every part of a long message carries: 05 00 03 ref total index. */
 export const CONCAT_UDH_LENGTH = 6;
