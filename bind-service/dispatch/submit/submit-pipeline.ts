@@ -22,6 +22,7 @@ import type { Logger } from '#core/observability/logger.ts';
 import { crashPoint } from '../../crash-points.ts';
 import { whenAborted } from '../flow/abort.ts';
 import { ClaimGate } from '../flow/claim-gate.ts';
+import { ClaimLatency } from '../flow/claim-latency.ts';
 import type { DispatchStats } from '../flow/stats.ts';
 import { queueMessageId } from '../intake/derived-id.ts';
 import { type GiveBackBackoff, giveBackSeconds } from '../intake/give-back.ts';
@@ -72,12 +73,11 @@ type Valid = Extract<ParsedQueueMessage, { ok: true }>;
 type Claim = 'claimed' | 'handled' | 'leave';
 
 /**
- * Claimed messages waiting for their first token, per lane: what the current rate sends in this
- * long, at least MIN_CLAIMED_AHEAD. It must cover the claim write's latency, stalls included (at
- * 100 msg/s, 50 claims under way sustain the rate up to 500 ms per claim; DynamoDB Local stalls for
- * hundreds of ms), and stay small, see claim-gate.ts.
+ * Claimed messages waiting for their first token, per lane: what the current rate sends while a
+ * claim write is answered (its smoothed latency and spread, claim-latency.ts, between 0.5 and 2 s),
+ * at least MIN_CLAIMED_AHEAD. Fewer and the rate falls to what the claims let through; more and a
+ * crash leaves more messages claimed but unsent (claim-gate.ts).
  */
-const CLAIM_AHEAD_SECONDS = 0.5;
 const MIN_CLAIMED_AHEAD = 2;
 /** The record of what went on the wire is given up this long before the SQS message becomes visible. */
 const VISIBILITY_MARGIN_MS = 5_000;
@@ -93,13 +93,14 @@ const REDELIVERED =
 export class SubmitPipeline {
   private readonly clock: () => Date;
   private readonly gates: Record<Priority, ClaimGate>;
+  private readonly claimLatency = new ClaimLatency();
   /** Monotonic ms at which the service stopped taking work. */
   private stoppedAt = Number.POSITIVE_INFINITY;
 
   constructor(private readonly deps: PipelineDeps) {
     this.clock = deps.clock ?? (() => new Date());
     const capacity = () =>
-      Math.max(MIN_CLAIMED_AHEAD, Math.ceil(deps.rate.currentRate * CLAIM_AHEAD_SECONDS));
+      Math.max(MIN_CLAIMED_AHEAD, Math.ceil(deps.rate.currentRate * this.claimLatency.coverSeconds()));
     this.gates = { urgent: new ClaimGate(capacity), bulk: new ClaimGate(capacity) };
     void whenAborted(deps.stopTaking).then(() => {
       this.stoppedAt = performance.now();
@@ -220,7 +221,9 @@ export class SubmitPipeline {
     // while a later receive of the same queue message does not (its worker stopped: `unknown`).
     const holder = `${held.sqsMessageId}#${receiveTag(held.receiptHandle)}`;
     const claim = () => messages.claimForSubmit(id, holder);
+    const started = performance.now();
     let result = await retryTransient(claim, this.deps.writeRetry);
+    this.claimLatency.observe(performance.now() - started);
     if (result === 'not-found') {
       // Published straight to SQS (with or without an id): nobody recorded it yet.
       const created = await this.createRecord(id, parsed, held.lane);
