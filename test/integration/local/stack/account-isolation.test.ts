@@ -17,37 +17,42 @@ import { bodyOf, type MessageBody, useLocalStack } from './stack-fixture.ts';
 // queue pair. Each test measures account B undisturbed (both accounts draining a backlog), then with
 // account A disturbed at the simulator while A still has a backlog, and compares B's two runs: its
 // SUBMIT_SM rate at the simulator (under B's system_id) and its urgent messages' 202 -> SUBMIT_SM
-// latency. Rates 20 and 10 msg/s, with B's urgent POSTs (6/s): the undisturbed run must itself keep
-// both rates, or A's disturbance frees capacity B then uses (on an idle 2-core machine this
-// in-process stack with DynamoDB Local carried about 41 msg/s in all: A 40 + B 20 reached A 19-22,
-// B 16-20), and different enough that a message sent under the wrong login shows in the rates. The stack runs in this process: on a machine whose
-// cores are taken by other work it reaches neither rate (load 14-17 on 2 cores: A ~5, B ~4-7 msg/s),
-// and the figures, compared softly so that a failing run prints them all, say so.
+// latency. Rates 20 and 10 msg/s, with B's urgent POSTs (8/s): the undisturbed run must itself keep
+// both rates, or A's disturbance frees capacity B then uses, and different enough that a message sent
+// under the wrong login shows in the rates. At A 40 / B 20 this in-process stack (API, bind-service,
+// simulator, fauxqs and DynamoDB Local's JVM on 2 cores) slowed B's first undisturbed urgent p50 to
+// 1.8 s. The stack runs in this process: on a machine whose cores are taken by other work it reaches
+// neither rate (load 14-17 on 2 cores: A ~5, B ~4-7 msg/s), and the figures, compared softly so that
+// a failing run prints them all, say so.
 
 const A: LoginPlan = { name: 'alpha', systemId: 'iso-alpha', throughput: 20 };
 const B: LoginPlan = { name: 'beta', systemId: 'iso-beta', throughput: 10 };
 /** Number series: A's backlog, B's bulk, B's urgent samples, A's message that must stay queued. */
 const SERIES = { aBulk: 1, bBulk: 2, bUrgent: 3, aHeld: 4 } as const;
-/** B's urgent messages per run, one every URGENT_EVERY_MS: 100 samples over 16 s. */
-const URGENT_SAMPLES = 100;
-const URGENT_EVERY_MS = 160;
+/** B's urgent messages per run, one every URGENT_EVERY_MS (8/s of B's 10): 300 samples over 37.5 s. */
+const URGENT_SAMPLES = 300;
+const URGENT_EVERY_MS = 125;
 /** Queued per run: more than each account drains during it (A 20/s, B's bulk what urgent leaves). */
-const A_BACKLOG = 500;
+const A_BACKLOG = 1000;
 const B_BACKLOG = 250;
-/** B's figures of the two runs may differ by 10% (the issue's bound) ... */
+/** Each login within 10% of its own rate, and B disturbed at most 10% worse than undisturbed (the issue's bound) ... */
 const MAX_CHANGE = 0.1;
 /**
- * ... or, for latencies, by this many ms: B's urgent latency is about one token interval of its
- * 10 msg/s (0-100 ms) plus the pipeline's few ms, so 10% is 2-8 ms, below what a timer, a GC pause or
- * DynamoDB Local moves one run's median by on a busy 2-core machine.
+ * ... or, for latencies, by what the samples can tell apart. B's urgent latency is mostly the wait for
+ * B's next token, even over one interval (0-100 ms at 10 msg/s), so the median of n samples moves by
+ * interval / (2 sqrt n) (one standard error) between two runs of the very same stack; two runs differ
+ * by sqrt 2 of that, and a bound of two such differences (2.3% of identical runs fail it) is 8.2 ms at
+ * 300 samples: 16% of a 50 ms median. Tightening it to 10% would take about 1,500 samples a run.
  */
-const LATENCY_FLOOR_MS = 5;
-/** Two runs of ~19 s each on an idle machine (queueing, a second of drain, 16 s of samples); a loaded one
- * slows the queueing most. */
-const RUN_PAIR_TIMEOUT_MS = 120_000;
+const TOKEN_INTERVAL_MS = 1000 / B.throughput;
+const LATENCY_FLOOR_MS = 2 * Math.SQRT2 * (TOKEN_INTERVAL_MS / (2 * Math.sqrt(URGENT_SAMPLES)));
+/** Two runs of ~42 s each on an idle machine (queueing, a second of drain, 37.5 s of samples). */
+const RUN_PAIR_TIMEOUT_MS = 180_000;
+/** A throttled login's limiter back from its floor to its rate takes about 20 s (5% of it a second). */
+const RECOVERY_TIMEOUT_MS = 40_000;
 
 interface RunFigures {
-  /** Accepted SUBMIT_SM per second at the simulator over the urgent samples' 16 s. */
+  /** Accepted SUBMIT_SM per second at the simulator over the urgent samples' 37.5 s. */
   rateA: number;
   rateB: number;
   /** B's urgent messages: 202 -> SUBMIT_SM at the simulator. */
@@ -68,8 +73,25 @@ function expectedLogin(submit: TimedSubmit): string {
   return series === SERIES.aBulk || series === SERIES.aHeld ? A.systemId : B.systemId;
 }
 
-function within(changed: number, base: number, floor = 0): boolean {
-  return Math.abs(changed - base) <= Math.max(base * MAX_CHANGE, floor);
+/** A login's rate against the rate it was given: 10% either way. */
+function within(measured: number, configured: number): boolean {
+  return Math.abs(measured - configured) <= configured * MAX_CHANGE;
+}
+
+/**
+ * B disturbed against B undisturbed: at most 10% worse. Isolation means A's trouble does not slow B;
+ * B doing better once A stops sending (less work for the shared store and cores) is no failure of it.
+ */
+function notWorse(
+  disturbed: number,
+  undisturbed: number,
+  direction: 'higher-is-better' | 'lower-is-better',
+  floor = 0,
+) {
+  const allowed = Math.max(undisturbed * MAX_CHANGE, floor);
+  return direction === 'higher-is-better'
+    ? disturbed >= undisturbed - allowed
+    : disturbed <= undisturbed + allowed;
 }
 
 describe('account isolation on the local stack (two logins: A 20 msg/s, B 10 msg/s)', () => {
@@ -103,6 +125,24 @@ describe('account isolation on the local stack (two logins: A 20 msg/s, B 10 msg
       clock.stop();
     }
   }, 90_000);
+
+  /**
+   * Resolves once `plan`'s login sent at least 90% of its rate over the last second. After a test
+   * that throttled it, a login's rate limiter climbs back by 5% of its rate a second (rate-limiter.ts),
+   * so an undisturbed run right after would measure the climb, not the login.
+   */
+  async function atOwnRate(clock: LoginSubmitClock, plan: LoginPlan): Promise<void> {
+    await waitUntil(
+      () => {
+        const since = performance.now() - 1000;
+        const lastSecond = clock.of(plan.systemId).filter((submit) => submit.at >= since).length;
+        return lastSecond >= plan.throughput * (1 - MAX_CHANGE);
+      },
+      RECOVERY_TIMEOUT_MS,
+      `${plan.name} back at its own rate`,
+      100,
+    );
+  }
 
   /** Backlogs for both accounts, then B measured while they drain. */
   async function measureRun(clock: LoginSubmitClock): Promise<RunFigures> {
@@ -174,17 +214,22 @@ describe('account isolation on the local stack (two logins: A 20 msg/s, B 10 msg
     expect(misrouted).toEqual([]);
   }
 
-  /** Undisturbed each login at its own rate; disturbed, B's rate and urgent latency unmoved. */
+  /** Undisturbed each login at its own rate; disturbed, B at its own rate and no more than 10% worse. */
   function expectBUnmoved(undisturbed: RunFigures, disturbed: RunFigures): void {
     const figures = JSON.stringify({ undisturbed, disturbed });
     expect(undisturbed.urgent.samples).toBe(URGENT_SAMPLES);
     expect(disturbed.urgent.samples).toBe(URGENT_SAMPLES);
     expect.soft(within(undisturbed.rateA, A.throughput), `A's own rate: ${figures}`).toBe(true);
     expect.soft(within(undisturbed.rateB, B.throughput), `B's own rate: ${figures}`).toBe(true);
-    expect.soft(within(disturbed.rateB, undisturbed.rateB), `B's rate: ${figures}`).toBe(true);
+    expect.soft(within(disturbed.rateB, B.throughput), `B's own rate, A disturbed: ${figures}`).toBe(true);
+    expect
+      .soft(notWorse(disturbed.rateB, undisturbed.rateB, 'higher-is-better'), `B's rate: ${figures}`)
+      .toBe(true);
     const { p50, p95 } = undisturbed.urgent;
-    expect.soft(within(disturbed.urgent.p50, p50, LATENCY_FLOOR_MS), `B's urgent p50: ${figures}`).toBe(true);
-    expect.soft(within(disturbed.urgent.p95, p95, LATENCY_FLOOR_MS), `B's urgent p95: ${figures}`).toBe(true);
+    const latency = (disturbedMs: number, undisturbedMs: number) =>
+      notWorse(disturbedMs, undisturbedMs, 'lower-is-better', LATENCY_FLOOR_MS);
+    expect.soft(latency(disturbed.urgent.p50, p50), `B's urgent p50: ${figures}`).toBe(true);
+    expect.soft(latency(disturbed.urgent.p95, p95), `B's urgent p95: ${figures}`).toBe(true);
   }
 
   it(
@@ -235,6 +280,8 @@ describe('account isolation on the local stack (two logins: A 20 msg/s, B 10 msg
       let acceptedOfA: number;
       let held: { id: string };
       try {
+        // A's backlog of the test before, throttled then, drains again meanwhile.
+        await atOwnRate(clock, A);
         undisturbed = await measureRun(clock);
         // Act: the password changes at the SMSC and A's session is ended; its next bind is refused.
         fixture.sim.scriptLogin(A.systemId, { password: 'fake-rotated' });
@@ -263,6 +310,6 @@ describe('account isolation on the local stack (two logins: A 20 msg/s, B 10 msg
       expectOwnLogins(clock);
       expectBUnmoved(undisturbed, disturbed);
     },
-    RUN_PAIR_TIMEOUT_MS,
+    RUN_PAIR_TIMEOUT_MS + RECOVERY_TIMEOUT_MS,
   );
 });
