@@ -28,7 +28,8 @@ import type { RateClass } from './flow/rate-limiter.ts';
 export interface MessageStore {
   /** A queue message with no record yet (published straight to SQS) gets one. */
   createAccepted(record: MessageRecord): Promise<CreateAcceptedResult>;
-  claimForSubmit(id: string, holder?: string): Promise<ClaimResult>;
+  /** `urgent`: ahead of other waiting writes, as the urgent lane is ahead for tokens and window slots. */
+  claimForSubmit(id: string, holder?: string, options?: { urgent?: boolean }): Promise<ClaimResult>;
   releaseClaim(id: string): Promise<TransitionResult>;
   markSubmitted(
     id: string,

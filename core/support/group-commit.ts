@@ -28,6 +28,8 @@ export interface GroupCommitOptions<Request, Result> {
 
 interface Waiting<Request, Result> {
   request: Request;
+  /** Goes before every waiting request that is not first too (e.g. an urgent message's claim). */
+  first: boolean;
   resolve: (value: Result) => void;
   reject: (error: unknown) => void;
 }
@@ -48,9 +50,16 @@ export class GroupCommitter<Request, Result> {
     return this.queue.length;
   }
 
-  submit(request: Request): Promise<Result> {
+  /**
+   * `first`: ahead of every waiting request not marked so, behind those that are (FIFO among them).
+   * A busy stream of ordinary requests then delays a first one by the calls in flight, not the queue.
+   */
+  submit(request: Request, options: { first?: boolean } = {}): Promise<Result> {
     return new Promise<Result>((resolve, reject) => {
-      this.queue.push({ request, resolve, reject });
+      const waiting = { request, first: options.first === true, resolve, reject };
+      const before = waiting.first ? this.queue.findIndex((other) => !other.first) : -1;
+      if (before === -1) this.queue.push(waiting);
+      else this.queue.splice(before, 0, waiting);
       this.pump();
     });
   }

@@ -116,7 +116,10 @@ export async function sendParts(
         ? { messageId: deps.messageId, part: index + 1, parts: submits.length }
         : undefined;
       const sentAt = now();
-      const decision = decidePart(await bind.submit(fields, tag, { priority: onWire }), attempts, policy);
+      // Waiting for a window slot, an urgent message goes before bulk ones as it does for its token;
+      // so does a later part of a message already on the wire (its parts must follow within the window).
+      const priority = onWire || lane === 'urgent';
+      const decision = decidePart(await bind.submit(fields, tag, { priority }), attempts, policy);
       if (decision.action === 'next' || decision.action === 'next-without-id') {
         deps.rate.onSuccess();
         if (accepted === 0 && submits.length > 1) deadline = sentAt + (deps.partsWindowMs ?? PARTS_WINDOW_MS);

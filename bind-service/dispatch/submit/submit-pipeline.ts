@@ -220,7 +220,7 @@ export class SubmitPipeline {
     // The holder names this receive: a retried claim write then recognises its own committed claim,
     // while a later receive of the same queue message does not (its worker stopped: `unknown`).
     const holder = `${held.sqsMessageId}#${receiveTag(held.receiptHandle)}`;
-    const claim = () => messages.claimForSubmit(id, holder);
+    const claim = () => messages.claimForSubmit(id, holder, { urgent: held.lane === 'urgent' });
     const started = performance.now();
     let result = await retryTransient(claim, this.deps.writeRetry);
     this.claimLatency.observe(performance.now() - started);

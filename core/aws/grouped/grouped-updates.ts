@@ -66,11 +66,16 @@ export class GroupedUpdates {
     });
   }
 
-  async update(request: KeyedStatement, operation: string): Promise<UpdateOutcome> {
+  /** `first`: ahead of the waiting updates not marked so (group-commit.ts). */
+  async update(
+    request: KeyedStatement,
+    operation: string,
+    options: { first?: boolean } = {},
+  ): Promise<UpdateOutcome> {
     let reason = '';
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       if (attempt > 0) await sleepBackoff(attempt - 1, RETRY_BACKOFF);
-      const answer = await this.committer.submit(request);
+      const answer = await this.committer.submit(request, options);
       if (!('retry' in answer)) return answer;
       reason = answer.retry;
     }

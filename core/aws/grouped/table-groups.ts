@@ -40,9 +40,14 @@ export class TableGroups {
   }
 
   /** A conditional update of an item that must exist (a PartiQL UPDATE never creates one). */
-  update(key: Key, update: UpdateExpressionBuilder, operation: string): Promise<UpdateOutcome> {
+  update(
+    key: Key,
+    update: UpdateExpressionBuilder,
+    operation: string,
+    options: { first?: boolean } = {},
+  ): Promise<UpdateOutcome> {
     const statement = toPartiqlUpdate(this.tableName, key, update.clauses());
-    return this.updates.update({ itemKey: keyString(key), statement }, operation);
+    return this.updates.update({ itemKey: keyString(key), statement }, operation, options);
   }
 
   transact(items: readonly TransactItem[], operation: string): Promise<void> {

@@ -132,9 +132,15 @@ export class MessageRepository {
    * applying the receipts that had come early: those are applied now. The record leaves the
    * sweeper's index in the same write (recordStatus clears `attention`).
    */
-  async claimForSubmit(id: string, holder?: string): Promise<ClaimResult> {
+  /** `urgent`: the claim goes ahead of the table's waiting updates (an urgent message's latency). */
+  async claimForSubmit(
+    id: string,
+    holder?: string,
+    options: { urgent?: boolean } = {},
+  ): Promise<ClaimResult> {
     try {
       const result = await transition(this.table, id, 'submitting', {
+        first: options.urgent === true,
         extra: (update) =>
           holder === undefined ? update.remove(CLAIMED_BY) : update.set(CLAIMED_BY, holder),
       });

@@ -26,6 +26,8 @@ export interface TransitionOptions {
   from?: readonly MessageStatus[];
   /** Further SET/REMOVE clauses or conditions written in the same update. */
   extra?: (update: UpdateExpressionBuilder, at: string) => void;
+  /** Ahead of the table's waiting updates not marked so (an urgent message's claim). */
+  first?: boolean;
 }
 
 export function recordStatus(update: UpdateExpressionBuilder, status: MessageStatus, at: string): void {
@@ -49,7 +51,7 @@ export async function transition(
   // Only `accepted` has no predecessor, and it is reached by createAccepted or releaseClaim.
   if (from.length === 0) throw new RangeError(`no status may move to ${to}`);
   update.condition(`attribute_exists(${update.name('pk')})`).conditionIn('status', from);
-  return conditionalUpdate(table, id, update, `transition to ${to}`);
+  return conditionalUpdate(table, id, update, `transition to ${to}`, { first: options.first === true });
 }
 
 /**
@@ -61,11 +63,13 @@ export async function conditionalUpdate(
   id: string,
   update: UpdateExpressionBuilder,
   operation: string,
+  options: { first?: boolean } = {},
 ): Promise<TransitionResult> {
   const outcome = await tableGroups(table.client, table.tableName).update(
     itemKey.message(id),
     update,
     operation,
+    options,
   );
   if (outcome.applied) return 'applied';
   if (outcome.item === undefined) throw new MessageNotFoundError(id);

@@ -73,6 +73,21 @@ describe('GroupCommitter', () => {
     expect(await Promise.all(results)).toEqual(['a', 'b', 'c', 'd', 'e', 'f'].map((r) => `done ${r}`));
   });
 
+  it('when requests marked first arrive while others wait, then they go in the next call ahead of them, in their own order', async () => {
+    // Prepare: one call in flight and a queue of ordinary requests.
+    const call = fakeCall();
+    const committer = new GroupCommitter({ flush: call.flush, maxBatch: 2 });
+    const ordinary = ['a', 'b', 'c', 'd'].map((request) => committer.submit(request));
+    // Act
+    const urgent = ['u1', 'u2'].map((request) => committer.submit(request, { first: true }));
+    while (call.inFlight > 0) await call.release();
+    // Assess
+    expect(call.batches).toEqual([['a'], ['u1', 'u2'], ['b', 'c'], ['d']]);
+    expect(await Promise.all([...ordinary, ...urgent])).toEqual(
+      ['a', 'b', 'c', 'd', 'u1', 'u2'].map((r) => `done ${r}`),
+    );
+  });
+
   it('when several calls may be in flight, then requests go at once until all are busy', async () => {
     // Prepare
     const call = fakeCall();

@@ -23,10 +23,18 @@ function part(index: number): SubmitFields {
 /** A bind that answers each submit with the next scripted outcome, recording which part it got. */
 function scripted(outcomes: SubmitOutcome[]) {
   const sent: number[] = [];
+  /** Per submit: whether it asked the window to serve it before ordinary waiters. */
+  const priorities: boolean[] = [];
   return {
     sent,
-    submit: async (fields: SubmitFields): Promise<SubmitOutcome> => {
+    priorities,
+    submit: async (
+      fields: SubmitFields,
+      _tag?: unknown,
+      options?: { priority?: boolean },
+    ): Promise<SubmitOutcome> => {
       sent.push(fields.short_message[0] ?? -1);
+      priorities.push(options?.priority === true);
       const next = outcomes.shift();
       if (!next) throw new Error('no outcome scripted');
       return next;
@@ -62,6 +70,18 @@ describe('sendParts', () => {
     expect(result).toEqual({ kind: 'submitted', smscIds: ['9', '9', '9'] });
     expect(bind.sent).toEqual([1, 2, 3]);
     expect(limiter.calls).toEqual(['success', 'wait:part', 'success', 'wait:part', 'success']);
+  });
+
+  it('when a message waits for a window slot, then an urgent one and the later parts of any go before bulk first parts', async () => {
+    // Prepare
+    const bulk = scripted([accepted('1'), accepted('2')]);
+    const urgent = scripted([accepted('3')]);
+    // Act
+    await sendParts(bulk, [part(1), part(2)], 'bulk', { rate: rate().port, policy: fast });
+    await sendParts(urgent, [part(1)], 'urgent', { rate: rate().port, policy: fast });
+    // Assess
+    expect(bulk.priorities).toEqual([false, true]);
+    expect(urgent.priorities).toEqual([true]);
   });
 
   it('when a part is throttled, then the limiter slows down and that same part goes again', async () => {
