@@ -130,9 +130,9 @@ export class MessageRepository {
    * `holder`: the receive that claims it, `<SQS MessageId>#<receive>`; see markUnknownIfClaimedBy.
    * A redelivery means the task that claimed it may have died, e.g. between its `submitted` write and
    * applying the receipts that had come early: those are applied now. The record leaves the
-   * sweeper's index in the same write (recordStatus clears `attention`).
+   * sweeper's index in the same write (recordStatus clears `attention`). `urgent`: the claim goes
+   * ahead of the table's waiting updates (an urgent message's latency).
    */
-  /** `urgent`: the claim goes ahead of the table's waiting updates (an urgent message's latency). */
   async claimForSubmit(
     id: string,
     holder?: string,

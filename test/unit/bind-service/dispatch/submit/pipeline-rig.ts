@@ -21,15 +21,7 @@ import type {
 import { newMessageId } from '#core/domain/messages/message-id.ts';
 import type { MessageError, MessageRecord } from '#core/domain/messages/message-model.ts';
 import type { MessageStatus } from '#core/domain/messages/message-state.ts';
-import type { Logger } from '#core/observability/logger.ts';
-
-export const quiet: Logger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  child: () => quiet,
-};
+import { silentLogger } from '#core/observability/logger.ts';
 
 interface StoredMessage {
   status: MessageStatus;
@@ -183,7 +175,7 @@ export function rig(options: { bind?: Submitter | undefined; currentRate?: numbe
     rate,
     prepare: { isoMode: false, maxParts: 10 },
     stats,
-    log: quiet,
+    log: silentLogger,
     stopTaking: new AbortController().signal,
   };
   return { pipeline: new SubmitPipeline(deps), store, queueCalls, rateCalls, stats };
