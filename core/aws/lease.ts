@@ -24,8 +24,6 @@ export interface LeaseOptions {
   clock?: () => Date;
 }
 
-/** BatchGetItem reads at most 100 keys per call. */
-
 /** The item outlives its lease by a day, then TTL removes it; only `expiresAtMs` decides ownership. */
 const ITEM_GRACE_SECONDS = 86_400;
 
@@ -137,12 +135,8 @@ export class LeaseRepository {
     const nowMs = this.now().getTime();
     for (let start = 0; start < keys.length; start += BATCH_GET_MAX_KEYS) {
       const chunk = keys.slice(start, start + BATCH_GET_MAX_KEYS).map((key) => itemKey.lease(key));
-      for (const item of await batchGetConsistent(
-        this.client,
-        this.tableName,
-        chunk,
-        'read leases (batch)',
-      )) {
+      const items = await batchGetConsistent(this.client, this.tableName, chunk, 'read leases (batch)');
+      for (const item of items) {
         const expiresAtMs = item.expiresAtMs as number;
         if (expiresAtMs < nowMs) continue;
         live.set(String(item.pk).slice('LEASE#'.length), { owner: item.owner as string, expiresAtMs });

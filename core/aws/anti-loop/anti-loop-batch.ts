@@ -34,7 +34,6 @@ export interface GuardEntry {
 type Item = Record<string, unknown>;
 type TransactPut = NonNullable<NonNullable<TransactWriteCommandInput['TransactItems']>[number]['Put']>;
 
-const GET_SIZE = BATCH_GET_MAX_KEYS;
 const PER_TRANSACTION = 100;
 const CONCURRENCY = 4;
 
@@ -149,8 +148,8 @@ export async function admitMany(
 async function readAll(table: GuardTable, keys: string[]): Promise<Map<string, Item>> {
   const found = new Map<string, Item>();
   const chunks: string[][] = [];
-  for (let start = 0; start < keys.length; start += GET_SIZE)
-    chunks.push(keys.slice(start, start + GET_SIZE));
+  for (let start = 0; start < keys.length; start += BATCH_GET_MAX_KEYS)
+    chunks.push(keys.slice(start, start + BATCH_GET_MAX_KEYS));
   await inParallel(chunks, async (chunk) => {
     const items = await batchGetConsistent(
       table.client,

@@ -5,9 +5,6 @@ import { GroupCommitter, type Settled } from '#core/support/group-commit.ts';
 // Strongly consistent reads of one table grouped into BatchGetItem (up to 100 keys a call). Keys
 // DynamoDB leaves unprocessed are asked for again with back-off until answered; never dropped.
 
-export const MAX_KEYS = BATCH_GET_MAX_KEYS;
-export type { Item };
-
 /** The same string for a key and for the item it names (its key attributes, in name order). */
 export function keyString(key: Key, names: readonly string[] = Object.keys(key)): string {
   return JSON.stringify([...names].sort().map((name) => [name, key[name]]));
@@ -23,7 +20,7 @@ export class GroupedGets {
   ) {
     this.committer = new GroupCommitter({
       flush: (keys) => this.flush(keys),
-      maxBatch: MAX_KEYS,
+      maxBatch: BATCH_GET_MAX_KEYS,
       maxInFlight,
       keysOf: (key) => [keyString(key)],
     });

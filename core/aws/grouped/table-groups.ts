@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { GroupedGets, type Item, keyString } from '#core/aws/grouped/grouped-gets.ts';
+import type { Item } from '#core/aws/batch-get.ts';
+import { GroupedGets, keyString } from '#core/aws/grouped/grouped-gets.ts';
 import { GroupedTransactions, type TransactItem } from '#core/aws/grouped/grouped-transactions.ts';
 import { GroupedUpdates, type UpdateOutcome } from '#core/aws/grouped/grouped-updates.ts';
 import { toPartiqlUpdate } from '#core/aws/partiql-update.ts';
