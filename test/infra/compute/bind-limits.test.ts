@@ -6,7 +6,7 @@ import {
   planSessions,
   slowestTaskThroughput,
   stopTimeoutSeconds,
-} from '../../cdk/constructs/compute/bind-limits.ts';
+} from '../../../cdk/constructs/compute/bind-limits.ts';
 
 describe('bind limits', () => {
   it.each([

@@ -6,14 +6,14 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { controlTowerChecks } from '../../cdk/checks.ts';
+import { controlTowerChecks } from '../../../cdk/checks.ts';
 import {
   GUARD_PLUGIN,
   GUARD_RULES,
   guardRuleId,
   type WaivedControl,
-} from '../../cdk/constructs/platform/controls.ts';
-import { createLogGroup } from '../../cdk/constructs/platform/log-group.ts';
+} from '../../../cdk/constructs/platform/controls.ts';
+import { createLogGroup } from '../../../cdk/constructs/platform/log-group.ts';
 import {
   acknowledgements,
   type ReportedViolation,
@@ -21,7 +21,7 @@ import {
   type Synthesised,
   synthesise,
   unacknowledgedFindings,
-} from './synth.ts';
+} from '../synth.ts';
 
 // The AWS Control Tower proactive controls, run through the cfn-guard CDK plugin exactly as
 // `cdk synth` runs them: none fails, and the few waived ones are waived only where expected, each

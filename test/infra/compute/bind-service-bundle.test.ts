@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../cdk/paths.ts';
+import { PROJECT_ROOT } from '../../../cdk/paths.ts';
 
 // No Docker engine here: instead of building the image, CI runs its build stage's script (the very
 // command the Dockerfile runs) and starts the result far enough to see it validate its config.

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GUARD_RULES } from '../../cdk/constructs/platform/controls.ts';
-import { PROJECT_ROOT } from '../../cdk/paths.ts';
-import { type Synthesised, synthesise } from './synth.ts';
+import { GUARD_RULES } from '../../../cdk/constructs/platform/controls.ts';
+import { PROJECT_ROOT } from '../../../cdk/paths.ts';
+import { type Synthesised, synthesise } from '../synth.ts';
 
 // What docs/operations.md and docs/deploy.md promise about alarms and Control Tower controls, held
 // to what the stack builds: a new alarm or waiver without its line in the docs fails here.

@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BindLimitsError } from '../../cdk/constructs/compute/bind-limits.ts';
-import { CONTAINER_USER } from '../../cdk/constructs/compute/bind-service.ts';
-import { ENTRIES, PROJECT_ROOT } from '../../cdk/paths.ts';
-import { type Synthesised, synthesise } from './synth.ts';
+import { BindLimitsError } from '../../../cdk/constructs/compute/bind-limits.ts';
+import { CONTAINER_USER } from '../../../cdk/constructs/compute/bind-service.ts';
+import { ENTRIES, PROJECT_ROOT } from '../../../cdk/paths.ts';
+import { type Synthesised, synthesise } from '../synth.ts';
 
 // The bind-service on ECS: a login's sessions are its binds, leased slot by slot, so no deployment
 // runs more than the provider allows; SIGTERM gets time to drain, the container is ARM64 and

@@ -1,8 +1,8 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { describe, expect, it } from 'vitest';
-import { planLogins, resolveLogin } from '../../cdk/constructs/accounts/sender-login.ts';
-import type { AccountProps } from '../../cdk/constructs/props.ts';
+import { planLogins, resolveLogin } from '../../../cdk/constructs/accounts/sender-login.ts';
+import type { AccountProps } from '../../../cdk/constructs/props.ts';
 
 // How several accounts are sized: each login's binds are slots the tasks share (bind-limits.ts), so a
 // login keeps its whole rate (each task sends its share by the slots it holds), its queue pair's

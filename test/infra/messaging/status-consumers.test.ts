@@ -2,8 +2,8 @@ import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { GUARD_PLUGIN } from '../../cdk/constructs/platform/controls.ts';
-import { StatusConsumerStack } from '../../examples/status-consumer/stack.ts';
+import { GUARD_PLUGIN } from '../../../cdk/constructs/platform/controls.ts';
+import { StatusConsumerStack } from '../../../examples/status-consumer/stack.ts';
 import {
   asList,
   policyStatements,
@@ -11,7 +11,7 @@ import {
   type Synthesised,
   synthesise,
   unacknowledgedFindings,
-} from './synth.ts';
+} from '../synth.ts';
 
 // Another team's stack using the construct's consumer API (examples/status-consumer): a rule from
 // onStatus with the contract's pattern, grantSend and grantRead with nothing beyond their routes and

@@ -5,10 +5,10 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccountsConfigError } from '#core/domain/accounts/account.ts';
-import { AppConfigError, senderPropsFromContext } from '../../cdk/app-config.ts';
-import type { AccountProps } from '../../cdk/constructs/props.ts';
-import { SmsSender } from '../../cdk/constructs/sms-sender.ts';
-import { synthesise } from './synth.ts';
+import { AppConfigError, senderPropsFromContext } from '../../../cdk/app-config.ts';
+import type { AccountProps } from '../../../cdk/constructs/props.ts';
+import { SmsSender } from '../../../cdk/constructs/sms-sender.ts';
+import { synthesise } from '../synth.ts';
 
 // What fails the synth of several accounts, each with a message naming the file or prop, the entry
 // and the field: a password (it would be in the template), PEM paths, anything the runtimes' parser

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig as loadBindServiceConfig } from '#bind-service/config.ts';
 import { loadConfig as loadApiConfig } from '#lambdas/api/config.ts';
 import { loadSweeperConfig } from '#lambdas/sweeper/config.ts';
-import { asList, policyStatements, type Synthesised, synthesise, unacknowledgedFindings } from './synth.ts';
+import { asList, policyStatements, type Synthesised, synthesise, unacknowledgedFindings } from '../synth.ts';
 
 // `cdk synth -c accountsFile=…` with two logins (issue 12): a queue pair each (the first keeps
 // today's), both in every runtime's environment in a form its own config accepts, the task may read
@@ -94,7 +94,7 @@ describe('two accounts from -c accountsFile', () => {
   it('when synthesised, then there are two queue pairs and the first keeps the single-login logical ids', () => {
     // Prepare
     const single = JSON.parse(
-      readFileSync(join(import.meta.dirname, 'fixtures', 'single-login-resources.json'), 'utf8'),
+      readFileSync(join(import.meta.dirname, '..', 'fixtures', 'single-login-resources.json'), 'utf8'),
     ) as Record<string, string>;
     const queues = Object.keys(synth.template.findResources('AWS::SQS::Queue'));
     // Act
