@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { MessageRepository } from '#core/aws/messages/message-repository.ts';
 import { useLocalAws } from '#test/helpers/local-aws.ts';
-import { messageRecord, steppingClock } from './factories.ts';
+import { messageRecord, steppingClock } from '../factories.ts';
 
 // The claim's holder names one receive of one queue message (`<SQS MessageId>#<receive count>`). A
 // claim write whose answer was lost (a timeout under load) is retried by the same receive: finding

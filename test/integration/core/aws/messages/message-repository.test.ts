@@ -9,7 +9,7 @@ import {
 import { MessageRepository } from '#core/aws/messages/message-repository.ts';
 import { freePort } from '#local/ports.ts';
 import { useLocalAws } from '#test/helpers/local-aws.ts';
-import { messageRecord, smscId, steppingClock } from './factories.ts';
+import { messageRecord, smscId, steppingClock } from '../factories.ts';
 
 describe('MessageRepository: creating, claiming and submitting (DynamoDB Local)', () => {
   const aws = useLocalAws({ dynamo: true });

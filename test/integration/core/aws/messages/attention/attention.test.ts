@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { MessageRepository } from '#core/aws/messages/message-repository.ts';
 import type { MessageError } from '#core/domain/messages/message-model.ts';
 import { useLocalAws } from '#test/helpers/local-aws.ts';
-import { messageRecord, receipt, smscId, steppingClock, T0 } from './factories.ts';
+import { messageRecord, receipt, smscId, steppingClock, T0 } from '../../factories.ts';
 
 // The one byAttention index serves two readers: the sweeper (`accepted#<hour>#<shard>` entries) and
 // the reconciler (`unknown`). Every status write clears the entry or sets the one its new status

@@ -4,8 +4,8 @@ import type { MessageTable } from '#core/aws/messages/message-writes.ts';
 import { commitSubmitted } from '#core/aws/messages/submitted-writes.ts';
 import type { MessageRecord } from '#core/domain/messages/message-model.ts';
 import { useLocalAws } from '#test/helpers/local-aws.ts';
+import { messageRecord, receipt, smscId, undelivered } from '../factories.ts';
 import { useCountingRepository } from './counting-client.ts';
-import { messageRecord, receipt, smscId, undelivered } from './factories.ts';
 
 // The SMSC# lookup item carries what a receipt needs (message id, channel, number of SMSC ids), so a
 // receipt for a single-id message is one read and one conditional update (each a grouped call:

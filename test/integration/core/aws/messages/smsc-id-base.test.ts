@@ -4,7 +4,7 @@ import type { MessageRecord } from '#core/domain/messages/message-model.ts';
 import { parseDeliveryReceipt } from '#core/domain/receipts/receipt.ts';
 import type { SmscIdBase } from '#core/domain/receipts/smsc-id.ts';
 import { useLocalAws } from '#test/helpers/local-aws.ts';
-import { messageRecord, steppingClock } from './factories.ts';
+import { messageRecord, steppingClock } from '../factories.ts';
 
 // SMSC message ids are read in one configured base (SMPP_MESSAGE_ID_BASE), never guessed per id: a
 // hex id without a letter ("1715004") must not be taken for the decimal spelling of another message's

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { createDynamoDbClients } from '#core/aws/clients.ts';
 import { MessageRepository } from '#core/aws/messages/message-repository.ts';
 import type { LocalAws } from '#test/helpers/local-aws.ts';
-import { steppingClock } from './factories.ts';
+import { steppingClock } from '../factories.ts';
 
 // A measurement helper, not a stub: real clients talking to DynamoDB Local, with one middleware that
 // notes the name of each call as it is made (SDK retries below it are not counted, our own are).

@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { MessageRepository } from '#core/aws/messages/message-repository.ts';
 import type { MessageRecord } from '#core/domain/messages/message-model.ts';
 import { useLocalAws } from '#test/helpers/local-aws.ts';
-import { expired, messageRecord, receipt, smscId, steppingClock, undelivered } from './factories.ts';
+import { expired, messageRecord, receipt, smscId, steppingClock, undelivered } from '../../factories.ts';
 
 describe('MessageRepository: delivery receipts (DynamoDB Local)', () => {
   const aws = useLocalAws({ dynamo: true });

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_IN_FLIGHT } from '#core/aws/grouped/table-groups.ts';
 import type { MessageRecord } from '#core/domain/messages/message-model.ts';
 import { useLocalAws } from '#test/helpers/local-aws.ts';
+import { messageRecord, receipt, smscId } from '../factories.ts';
 import { useCountingRepository } from './counting-client.ts';
-import { messageRecord, receipt, smscId } from './factories.ts';
 
 // The bind-service's per-message writes are group-committed (core/support/group-commit.ts): while a
 // call is in flight, the next requests of its kind go together in the next call. Here many callers
