@@ -35,10 +35,10 @@ describe('logins of several accounts', () => {
     const login = resolveLogin(props);
     const plan = planLogins(login, 2);
     // Assess
-    expect(login.kind === 'accounts' && login.taskAccounts.map((account) => account.throughput)).toEqual([
+    expect(login.kind === 'accounts' && login.accounts.map((account) => account.throughput)).toEqual([
       40, 10,
     ]);
-    expect(plan.strategy).toBe('start-before-stop');
+    expect(plan).toMatchObject({ minHealthyPercent: 100, maxHealthyPercent: 200 });
     expect(login.logins.map(({ name, binds }) => [name, binds])).toEqual([
       ['account0', 4],
       ['account1', 1],

@@ -30,7 +30,6 @@ describe('bind limits', () => {
       steadySessions: 1,
       minHealthyPercent: 100,
       maxHealthyPercent: 200,
-      strategy: 'start-before-stop',
     });
   });
 
@@ -38,7 +37,12 @@ describe('bind limits', () => {
     // Act
     const plan = planSessions({ systemType: 'MCON3', binds: 3, desiredCount: 5 });
     // Assess
-    expect(plan).toMatchObject({ sessionsAllowed: 3, steadySessions: 3, strategy: 'start-before-stop' });
+    expect(plan).toMatchObject({
+      sessionsAllowed: 3,
+      steadySessions: 3,
+      minHealthyPercent: 100,
+      maxHealthyPercent: 200,
+    });
   });
 
   it.each([
