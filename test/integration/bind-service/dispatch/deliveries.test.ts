@@ -12,7 +12,7 @@ import { newMessageId } from '#core/domain/messages/message-id.ts';
 import { silentLogger } from '#core/observability/logger.ts';
 import { createTables } from '#local/resources.ts';
 import { SmscSimulator } from '#local/smsc-simulator/index.ts';
-import { useLocalAws } from '#test/helpers/local-aws.ts';
+import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
 import { within } from '#test/helpers/wait.ts';
 import { messageRecord } from '../../core/aws/factories.ts';
 import { ACCOUNT, mobile, sendLikeApi, startRig, statusIs, useCleanup, waitForRecord } from './fixtures.ts';

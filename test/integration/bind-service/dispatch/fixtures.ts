@@ -21,7 +21,7 @@ import {
 } from '#core/domain/requests/message-schema.ts';
 import { validate } from '#core/domain/requests/validation-issues.ts';
 import { type SimulatorOptions, SmscSimulator } from '#local/smsc-simulator/index.ts';
-import type { LocalAws } from '#test/helpers/local-aws.ts';
+import type { LocalAws } from '#test/helpers/aws/local-aws.ts';
 
 export const ACCOUNT = { systemId: 'dispatch', password: 'test-only-password' } as const;
 

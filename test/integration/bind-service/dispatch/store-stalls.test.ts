@@ -17,7 +17,7 @@ import { MessageRepository } from '#core/aws/messages/message-repository.ts';
 import { PROVIDER_ANTI_LOOP } from '#core/domain/provider/anti-loop.ts';
 import { silentLogger } from '#core/observability/logger.ts';
 import { SmscSimulator } from '#local/smsc-simulator/index.ts';
-import { useLocalAws } from '#test/helpers/local-aws.ts';
+import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
 import {
   ACCOUNT,
   mobile,

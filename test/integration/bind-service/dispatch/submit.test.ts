@@ -14,7 +14,7 @@ import { InboundRepository } from '#core/aws/inbound/inbound-repository.ts';
 import { MessageRepository } from '#core/aws/messages/message-repository.ts';
 import { silentLogger } from '#core/observability/logger.ts';
 import { SmscSimulator } from '#local/smsc-simulator/index.ts';
-import { useLocalAws } from '#test/helpers/local-aws.ts';
+import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
 import {
   ACCOUNT,
   messageRecords,

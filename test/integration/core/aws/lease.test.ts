@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { LeaseRepository } from '#core/aws/lease.ts';
-import { useLocalAws } from '#test/helpers/local-aws.ts';
+import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
 import { steppingClock } from './factories.ts';
 
 describe('LeaseRepository (DynamoDB Local)', () => {

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { InboundRepository } from '#core/aws/inbound/inbound-repository.ts';
-import { useLocalAws } from '#test/helpers/local-aws.ts';
+import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
 
 describe('InboundRepository (DynamoDB Local)', () => {
   const aws = useLocalAws({ dynamo: true });

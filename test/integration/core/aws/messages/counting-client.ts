@@ -2,7 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { createDynamoDbClients } from '#core/aws/clients.ts';
 import { MessageRepository } from '#core/aws/messages/message-repository.ts';
-import type { LocalAws } from '#test/helpers/local-aws.ts';
+import type { LocalAws } from '#test/helpers/aws/local-aws.ts';
 import { steppingClock } from '../factories.ts';
 
 // A measurement helper, not a stub: real clients talking to DynamoDB Local, with one middleware that

@@ -2,7 +2,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_IN_FLIGHT } from '#core/aws/grouped/table-groups.ts';
 import type { MessageRecord } from '#core/domain/messages/message-model.ts';
-import { useLocalAws } from '#test/helpers/local-aws.ts';
+import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
 import { messageRecord, receipt, smscId } from '../factories.ts';
 import { useCountingRepository } from './counting-client.ts';
 

@@ -8,7 +8,7 @@ import {
 } from '#core/aws/errors.ts';
 import { MessageRepository } from '#core/aws/messages/message-repository.ts';
 import { freePort } from '#local/ports.ts';
-import { useLocalAws } from '#test/helpers/local-aws.ts';
+import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
 import { messageRecord, smscId, steppingClock } from '../factories.ts';
 
 describe('MessageRepository: creating, claiming and submitting (DynamoDB Local)', () => {

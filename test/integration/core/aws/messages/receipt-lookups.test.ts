@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { MessageTable } from '#core/aws/messages/message-writes.ts';
 import { commitSubmitted } from '#core/aws/messages/submitted-writes.ts';
 import type { MessageRecord } from '#core/domain/messages/message-model.ts';
-import { useLocalAws } from '#test/helpers/local-aws.ts';
+import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
 import { messageRecord, receipt, smscId, undelivered } from '../factories.ts';
 import { useCountingRepository } from './counting-client.ts';
 

@@ -3,7 +3,7 @@ import { MessageRepository } from '#core/aws/messages/message-repository.ts';
 import type { MessageRecord } from '#core/domain/messages/message-model.ts';
 import { parseDeliveryReceipt } from '#core/domain/receipts/receipt.ts';
 import type { SmscIdBase } from '#core/domain/receipts/smsc-id.ts';
-import { useLocalAws } from '#test/helpers/local-aws.ts';
+import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
 import { messageRecord, steppingClock } from '../factories.ts';
 
 // SMSC message ids are read in one configured base (SMPP_MESSAGE_ID_BASE), never guessed per id: a

@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { QueuePublishError } from '#core/aws/errors.ts';
 import { QueuePublisher } from '#core/aws/queues/queue-publisher.ts';
 import { QUEUES, type QueueNames } from '#core/aws/resources/resource-definitions.ts';
-import { useLocalAws } from '#test/helpers/local-aws.ts';
+import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
 
 describe('QueuePublisher and the local queues (fauxqs)', () => {
   const aws = useLocalAws({ sqs: true });

@@ -2,7 +2,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { MessageRepository } from '#core/aws/messages/message-repository.ts';
 import type { MessageError } from '#core/domain/messages/message-model.ts';
-import { useLocalAws } from '#test/helpers/local-aws.ts';
+import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
 import { messageRecord, receipt, smscId, steppingClock, T0 } from '../../factories.ts';
 
 // The one byAttention index serves two readers: the sweeper (`accepted#<hour>#<shard>` entries) and

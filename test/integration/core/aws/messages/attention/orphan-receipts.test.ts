@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { MessageRepository } from '#core/aws/messages/message-repository.ts';
 import type { MessageRecord } from '#core/domain/messages/message-model.ts';
-import { useLocalAws } from '#test/helpers/local-aws.ts';
+import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
 import { messageRecord, receipt, smscId, steppingClock } from '../../factories.ts';
 
 // An `unknown` message without SMSC ids (its SUBMIT_SM_RESP never reached us) and the receipt the

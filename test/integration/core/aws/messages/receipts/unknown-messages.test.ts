@@ -4,7 +4,7 @@ import { MessageRepository } from '#core/aws/messages/message-repository.ts';
 import type { MessageTable } from '#core/aws/messages/message-writes.ts';
 import { commitSubmitted } from '#core/aws/messages/submitted-writes.ts';
 import type { MessageRecord } from '#core/domain/messages/message-model.ts';
-import { useLocalAws } from '#test/helpers/local-aws.ts';
+import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
 import { messageRecord, receipt, smscId, steppingClock, undelivered } from '../../factories.ts';
 
 // Messages whose submit outcome is `unknown`: what a late SUBMIT_SM_RESP writes, which receipts may

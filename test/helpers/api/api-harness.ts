@@ -3,13 +3,13 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach } from 'vitest';
 import type { QueueNames, TableNames } from '#core/aws/resources/resource-definitions.ts';
 import type { LogLine } from '#core/observability/logger.ts';
+import { loadConfig } from '#lambdas/api/config.ts';
+import { type ApiDeps, createDeps } from '#lambdas/api/deps.ts';
+import { apiLogger } from '#lambdas/api/http/request-log.ts';
+import { type ApiServer, startApiServer } from '#lambdas/api/server.ts';
 import { LOCAL_API_LIMITS } from '#local/stack-config.ts';
-import { loadConfig } from '../../lambdas/api/config.ts';
-import { type ApiDeps, createDeps } from '../../lambdas/api/deps.ts';
-import { apiLogger } from '../../lambdas/api/http/request-log.ts';
-import { type ApiServer, startApiServer } from '../../lambdas/api/server.ts';
-import { type LocalAws, useLocalAws } from './local-aws.ts';
-import { captureLogs } from './logs.ts';
+import { type LocalAws, useLocalAws } from '../aws/local-aws.ts';
+import { captureLogs } from '../logs.ts';
 
 // The HTTP API on its real Node server, wired by the same config → deps path as the Lambda, against
 // DynamoDB Local and fauxqs. One pair of servers per test file (useLocalAws); each test gets fresh
