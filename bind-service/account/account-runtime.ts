@@ -171,7 +171,7 @@ export async function prepareAccount(account: AccountConfig, shared: AccountShar
   const leases = new LeaseRepository(shared.leaseDocument, config.tables.messages, { clock });
 
   const open = (index: number, bindPermit: () => Promise<boolean>) => {
-    const client = new SmppClient(sessionConfig, { bindPermit });
+    const client = new SmppClient({ ...sessionConfig, password: refusedLogins.password }, { bindPermit });
     const sessionLog = log.child({ component: 'smpp', bind: index });
     const watch = new ConnectWatch(client, sessionLog);
     watches.set(client, watch);
