@@ -17,7 +17,8 @@ export interface IntakeSettings {
   queues: Record<Priority, SqsLane>;
   visibilitySeconds: Record<Priority, number>;
   binds: BindPool;
-  limit: number;
+  /** Most messages held per lane, read at each receive (it follows the slots held). */
+  limit: () => number;
   waitSeconds: number;
   log: Logger;
   /** Everything the pipeline needs but its queues, binds, log and stop signal. */
