@@ -23,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { measureMemoryAndApi } from './pipeline/memory.ts';
 import { printReport } from './pipeline/report.ts';
 import { measureThroughput } from './pipeline/throughput.ts';
-import { measureTwoAccounts, TWO_ACCOUNT_PLANS } from './pipeline/two-accounts.ts';
+import { measureTwoAccounts, twoAccountPlans } from './pipeline/two-accounts.ts';
 import { measureUrgentLane } from './pipeline/urgent.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -77,7 +77,9 @@ if (PARTS.includes('c')) {
 }
 let twoAccounts: Awaited<ReturnType<typeof measureTwoAccounts>> | undefined;
 if (PARTS.includes('d')) {
-  const rates = TWO_ACCOUNT_PLANS.map((plan) => `${plan.name} ${plan.throughput}/s`).join(', ');
+  const rates = twoAccountPlans()
+    .map((plan) => `${plan.name} ${plan.throughput}/s`)
+    .join(', ');
   console.log(`(d) two accounts (${rates}), each with ${TWO_ACCOUNT_SECONDS} s of backlog at its rate ...`);
   twoAccounts = await measureTwoAccounts(TWO_ACCOUNT_SECONDS);
 }
