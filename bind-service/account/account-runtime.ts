@@ -241,6 +241,7 @@ export async function prepareAccount(account: AccountConfig, shared: AccountShar
     slots: () => ({ held: slots.held, binds: smpp.binds, standby: slots.standby }),
     firstHost: smpp.hosts[0]?.host ?? '',
     lanes: { lagMs: () => intake?.lanes.lagMs() ?? { urgent: 0, bulk: 0 } },
+    pipeline: () => intake?.figures(),
     rate,
     stats,
     refusedLogin: (client) => refusedLogins.problem(client),
