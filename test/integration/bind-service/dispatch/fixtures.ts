@@ -3,7 +3,6 @@
 // from an environment like the container's. Everything a test starts is stopped after it.
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { afterEach } from 'vitest';
 import { type BindServiceConfig, loadConfig } from '#bind-service/config.ts';
 import { bindServiceLogger } from '#bind-service/logger.ts';
 import { type BindService, type BindServiceDeps, startBindService } from '#bind-service/service.ts';
@@ -22,6 +21,10 @@ import {
 import { validate } from '#core/domain/requests/validation-issues.ts';
 import { type SimulatorOptions, SmscSimulator } from '#local/smsc-simulator/index.ts';
 import type { LocalAws } from '#test/helpers/local-aws.ts';
+import type { Cleanup } from '../cleanup.ts';
+
+/** The cleanup list every dispatch test uses (one copy for the engine's tests and these). */
+export { useCleanup } from '../cleanup.ts';
 
 export const ACCOUNT = { systemId: 'dispatch', password: 'test-only-password' } as const;
 
@@ -50,21 +53,6 @@ export interface RigOptions {
   waitForBind?: boolean;
   /** Runs on the fresh resources before the service starts (e.g. to change a queue attribute). */
   beforeStart?: (resources: { tables: TableNames; queues: QueueNames }) => Promise<unknown>;
-}
-
-type Cleanup = () => Promise<void> | void;
-
-/** Registers afterEach cleanup; returns `defer(fn)`, run in reverse order after each test. */
-export function useCleanup(): (fn: Cleanup) => void {
-  let tasks: Cleanup[] = [];
-  afterEach(async () => {
-    const pending = tasks.reverse();
-    tasks = [];
-    for (const task of pending) await task();
-  });
-  return (fn) => {
-    tasks.push(fn);
-  };
 }
 
 export function serviceEnv(
