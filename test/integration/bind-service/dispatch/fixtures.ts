@@ -4,8 +4,13 @@
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { type BindServiceConfig, loadConfig } from '#bind-service/config.ts';
+import { deliveryHandler } from '#bind-service/dispatch/deliveries/delivery-handler.ts';
+import { type DispatchStats, emptyStats } from '#bind-service/dispatch/flow/stats.ts';
 import { bindServiceLogger } from '#bind-service/logger.ts';
 import { type BindService, type BindServiceDeps, startBindService } from '#bind-service/service.ts';
+import { SmppClient } from '#bind-service/smpp/index.ts';
+import { InboundDeliveryStore } from '#core/aws/inbound/inbound-delivery-store.ts';
+import { InboundRepository } from '#core/aws/inbound/inbound-repository.ts';
 import { MessageRepository } from '#core/aws/messages/message-repository.ts';
 import { QueuePublisher } from '#core/aws/queues/queue-publisher.ts';
 import type { QueueNames, TableNames } from '#core/aws/resources/resource-definitions.ts';
@@ -19,6 +24,7 @@ import {
   sendMessageSchema,
 } from '#core/domain/requests/message-schema.ts';
 import { validate } from '#core/domain/requests/validation-issues.ts';
+import { silentLogger } from '#core/observability/logger.ts';
 import { type SimulatorOptions, SmscSimulator } from '#local/smsc-simulator/index.ts';
 import type { LocalAws } from '#test/helpers/local-aws.ts';
 import type { Cleanup } from '../cleanup.ts';
@@ -121,6 +127,36 @@ export async function startRig(aws: LocalAws, defer: (fn: Cleanup) => void, opti
     logs,
   };
   return rig;
+}
+
+/**
+ * For tests that wire dispatch's parts themselves: an engine client for `simulator` whose deliveries go
+ * to the real delivery handler (receipts onto `tables.messages`, incoming messages into
+ * `tables.inbound`). Not started, so a test can listen to it first.
+ */
+export function receivingClient(
+  aws: LocalAws,
+  simulator: SmscSimulator,
+  tables: Pick<TableNames, 'messages' | 'inbound'>,
+  stats: DispatchStats = emptyStats(),
+): { client: SmppClient; messages: MessageRepository } {
+  const messages = new MessageRepository(aws.document, tables.messages);
+  const client = new SmppClient({
+    hosts: [{ host: '127.0.0.1', port: simulator.port }],
+    systemId: ACCOUNT.systemId,
+    password: ACCOUNT.password,
+  });
+  client.onDeliver(
+    deliveryHandler({
+      receipts: messages,
+      inbound: new InboundRepository(aws.document, tables.inbound),
+      parts: new InboundDeliveryStore(aws.document, tables.inbound),
+      isoMode: false,
+      stats,
+      log: silentLogger,
+    }),
+  );
+  return { client, messages };
 }
 
 /** What the API does for POST /messages: validate, prepare, record `accepted`, then enqueue with the id. */

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { BindPool } from '#bind-service/dispatch/binds/bind-pool.ts';
-import { deliveryHandler } from '#bind-service/dispatch/deliveries/delivery-handler.ts';
 import { RateLimiter } from '#bind-service/dispatch/flow/rate-limiter.ts';
 import { emptyStats } from '#bind-service/dispatch/flow/stats.ts';
 import { deriveMessageId } from '#bind-service/dispatch/intake/derived-id.ts';
@@ -8,12 +7,9 @@ import { type HeldMessage, HeldMessages } from '#bind-service/dispatch/intake/he
 import { SqsLane } from '#bind-service/dispatch/intake/sqs-lane.ts';
 import type { MessageStore } from '#bind-service/dispatch/ports.ts';
 import { SubmitPipeline } from '#bind-service/dispatch/submit/submit-pipeline.ts';
-import { SmppClient } from '#bind-service/smpp/index.ts';
 import { AntiLoopGuard } from '#core/aws/anti-loop/anti-loop-guard.ts';
 import { RepositoryUnavailableError } from '#core/aws/errors.ts';
-import { InboundDeliveryStore } from '#core/aws/inbound/inbound-delivery-store.ts';
-import { InboundRepository } from '#core/aws/inbound/inbound-repository.ts';
-import { MessageRepository } from '#core/aws/messages/message-repository.ts';
+import type { MessageRepository } from '#core/aws/messages/message-repository.ts';
 import { PROVIDER_ANTI_LOOP } from '#core/domain/provider/anti-loop.ts';
 import { silentLogger } from '#core/observability/logger.ts';
 import { SmscSimulator } from '#local/smsc-simulator/index.ts';
@@ -22,6 +18,7 @@ import {
   ACCOUNT,
   mobile,
   publishRaw,
+  receivingClient,
   statusIs,
   useCleanup,
   waitForEmptyQueue,
@@ -85,23 +82,8 @@ describe('bind-service dispatch: a stalling store (DynamoDB Local, fauxqs, simul
     });
     await simulator.listen(0);
     defer(() => simulator.close());
-    const repository = new MessageRepository(aws.document, tables.messages);
     const stats = emptyStats();
-    const client = new SmppClient({
-      hosts: [{ host: '127.0.0.1', port: simulator.port }],
-      systemId: ACCOUNT.systemId,
-      password: ACCOUNT.password,
-    });
-    client.onDeliver(
-      deliveryHandler({
-        receipts: repository,
-        inbound: new InboundRepository(aws.document, tables.inbound),
-        parts: new InboundDeliveryStore(aws.document, tables.inbound),
-        isoMode: false,
-        stats,
-        log: silentLogger,
-      }),
-    );
+    const { client, messages: repository } = receivingClient(aws, simulator, tables, stats);
     await client.start();
     defer(() => client.stop({ drainTimeoutMs: 200 }));
     const rate = new RateLimiter({ ratePerSecond: options.rate || 100 });

@@ -1,17 +1,12 @@
 import { ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import { BindPool } from '#bind-service/dispatch/binds/bind-pool.ts';
-import { deliveryHandler } from '#bind-service/dispatch/deliveries/delivery-handler.ts';
 import { RateLimiter } from '#bind-service/dispatch/flow/rate-limiter.ts';
 import { emptyStats } from '#bind-service/dispatch/flow/stats.ts';
 import { deriveMessageId } from '#bind-service/dispatch/intake/derived-id.ts';
 import { HeldMessages } from '#bind-service/dispatch/intake/held-messages.ts';
 import { SqsLane } from '#bind-service/dispatch/intake/sqs-lane.ts';
 import { SubmitPipeline } from '#bind-service/dispatch/submit/submit-pipeline.ts';
-import { SmppClient } from '#bind-service/smpp/index.ts';
-import { InboundDeliveryStore } from '#core/aws/inbound/inbound-delivery-store.ts';
-import { InboundRepository } from '#core/aws/inbound/inbound-repository.ts';
-import { MessageRepository } from '#core/aws/messages/message-repository.ts';
 import { silentLogger } from '#core/observability/logger.ts';
 import { SmscSimulator } from '#local/smsc-simulator/index.ts';
 import { useLocalAws } from '#test/helpers/local-aws.ts';
@@ -21,6 +16,7 @@ import {
   mobile,
   publishRaw,
   receiveAll,
+  receivingClient,
   sendLikeApi,
   startRig,
   statusIs,
@@ -215,23 +211,8 @@ describe('bind-service dispatch: queue → SMSC → receipts (DynamoDB Local, fa
       const simulator = new SmscSimulator({ accounts: [{ ...ACCOUNT, rate: 0 }], receiptDelayMs: 10 });
       await simulator.listen(0);
       defer(() => simulator.close());
-      const messages = new MessageRepository(aws.document, tables.messages);
       const stats = emptyStats();
-      const client = new SmppClient({
-        hosts: [{ host: '127.0.0.1', port: simulator.port }],
-        systemId: ACCOUNT.systemId,
-        password: ACCOUNT.password,
-      });
-      client.onDeliver(
-        deliveryHandler({
-          receipts: messages,
-          inbound: new InboundRepository(aws.document, tables.inbound),
-          parts: new InboundDeliveryStore(aws.document, tables.inbound),
-          isoMode: false,
-          stats,
-          log: silentLogger,
-        }),
-      );
+      const { client, messages } = receivingClient(aws, simulator, tables, stats);
       await client.start();
       defer(() => client.stop({ drainTimeoutMs: 200 }));
       const rate = new RateLimiter({ ratePerSecond: 100 });
