@@ -12,7 +12,13 @@ import type { TimerSet } from '../timers.ts';
 import type { ReceivedSubmit, SimulatorStats } from '../types.ts';
 import type { AnswerFault, FaultBook, SessionFault } from './faults.ts';
 import type { MessageBook } from './messages.ts';
-import { type AssembledPart, assemblyKey, type MessageHead, type MultipartAssembler } from './multipart.ts';
+import {
+  type AssembledPart,
+  addressesOf,
+  assemblyKey,
+  type MessageHead,
+  type MultipartAssembler,
+} from './multipart.ts';
 import type { DuplicateGuard } from './rules.ts';
 
 const ESM_UDHI = 0x40;
@@ -221,12 +227,7 @@ export class SubmitHandler {
       messageId,
       systemId: head.systemId,
       sessionId: head.sessionId,
-      source: head.source,
-      sourceTon: head.sourceTon,
-      sourceNpi: head.sourceNpi,
-      destination: head.destination,
-      destTon: head.destTon,
-      destNpi: head.destNpi,
+      ...addressesOf(head),
       dataCoding: head.dataCoding,
       esmClass: pdu.esm_class ?? 0,
       registeredDelivery: head.registeredDelivery,
