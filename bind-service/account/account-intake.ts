@@ -6,6 +6,7 @@
 import type { Priority } from '#core/domain/requests/message-schema.ts';
 import type { Logger } from '#core/observability/logger.ts';
 import type { BindPool } from '../dispatch/binds/bind-pool.ts';
+import type { PipelineFigures } from '../dispatch/flow/stages.ts';
 import { Lanes } from '../dispatch/intake/lanes.ts';
 import type { SqsLane } from '../dispatch/intake/sqs-lane.ts';
 import { type PipelineDeps, SubmitPipeline } from '../dispatch/submit/submit-pipeline.ts';
@@ -17,7 +18,8 @@ export interface IntakeSettings {
   queues: Record<Priority, SqsLane>;
   visibilitySeconds: Record<Priority, number>;
   binds: BindPool;
-  limit: number;
+  /** Most messages held per lane, read at each receive (it follows the slots held). */
+  limit: () => number;
   waitSeconds: number;
   log: Logger;
   /** Everything the pipeline needs but its queues, binds, log and stop signal. */
@@ -26,6 +28,8 @@ export interface IntakeSettings {
 
 export interface Intake {
   lanes: Lanes;
+  /** Where the messages held are (/healthz). */
+  figures(): PipelineFigures;
   /** Stop receiving, let what is held finish within `drainMs`, settle, flush; the outcome. */
   retire(drainMs: number): Promise<{ drained: boolean; settled: boolean }>;
 }
@@ -53,6 +57,7 @@ export function openIntake(settings: IntakeSettings): Intake {
   let retired: Promise<{ drained: boolean; settled: boolean }> | undefined;
   return {
     lanes,
+    figures: () => pipeline.figures(),
     retire: (drainMs) => {
       retired ??= (async () => {
         await lanes.stopTaking();

@@ -132,11 +132,13 @@ export async function prepareAccount(account: AccountConfig, shared: AccountShar
     intervalMs: smpp.loginRecheckMs,
     log: log.child({ component: 'login' }),
   });
+  let heldSlots = 0;
   const intakeSettings = {
     queues,
     visibilitySeconds: { urgent: urgentVisibility ?? 60, bulk: bulkVisibility ?? 300 },
     binds,
-    limit: smpp.windowSize * smpp.binds + HOLD_MARGIN,
+    // The windows of the sessions this task holds, not of every slot of the login.
+    limit: () => smpp.windowSize * Math.max(1, heldSlots) + HOLD_MARGIN,
     waitSeconds: config.receiveWaitSeconds,
     log,
     pipeline: {
@@ -171,7 +173,7 @@ export async function prepareAccount(account: AccountConfig, shared: AccountShar
   const leases = new LeaseRepository(shared.leaseDocument, config.tables.messages, { clock });
 
   const open = (index: number, bindPermit: () => Promise<boolean>) => {
-    const client = new SmppClient(sessionConfig, { bindPermit });
+    const client = new SmppClient({ ...sessionConfig, password: refusedLogins.password }, { bindPermit });
     const sessionLog = log.child({ component: 'smpp', bind: index });
     const watch = new ConnectWatch(client, sessionLog);
     watches.set(client, watch);
@@ -193,6 +195,7 @@ export async function prepareAccount(account: AccountConfig, shared: AccountShar
 
   /** Rate and intake follow the count of slots held. */
   const onChange = (held: number) => {
+    heldSlots = held;
     if (held > 0) rate.setCap((smpp.throughput * held) / smpp.binds);
     if (held > 0 && !intake && !stopping) {
       intake = openIntake(intakeSettings);
@@ -238,6 +241,7 @@ export async function prepareAccount(account: AccountConfig, shared: AccountShar
     slots: () => ({ held: slots.held, binds: smpp.binds, standby: slots.standby }),
     firstHost: smpp.hosts[0]?.host ?? '',
     lanes: { lagMs: () => intake?.lanes.lagMs() ?? { urgent: 0, bulk: 0 } },
+    pipeline: () => intake?.figures(),
     rate,
     stats,
     refusedLogin: (client) => refusedLogins.problem(client),

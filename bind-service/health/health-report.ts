@@ -3,6 +3,7 @@
 // limiter's rate and the dispatch counters; at the top, the same figures over all accounts.
 import type { SmppClient } from '#bind-service/smpp/index.ts';
 import type { ConnectProblem, ConnectWatch } from '../dispatch/binds/connect-watch.ts';
+import type { PipelineFigures } from '../dispatch/flow/stages.ts';
 import type { DispatchStats } from '../dispatch/flow/stats.ts';
 import type { Lanes } from '../dispatch/intake/lanes.ts';
 import type { RateReading } from '../dispatch/ports.ts';
@@ -21,6 +22,8 @@ export interface HealthSources {
   /** Shown for a bind that was never bound. */
   firstHost: string;
   lanes: Pick<Lanes, 'lagMs'>;
+  /** Where the messages held are; undefined while the account takes no messages (no slot held). */
+  pipeline: () => PipelineFigures | undefined;
   rate: RateReading;
   stats: DispatchStats;
   /** Why a session whose login the SMSC refused is not bound. */
@@ -50,6 +53,7 @@ function accountReport(
   },
 ): AccountHealth {
   const { clients, rate, stats } = figures;
+  const pipeline = sources.pipeline();
   return {
     name: sources.name,
     status: figures.status,
@@ -65,6 +69,7 @@ function accountReport(
     }),
     lag: figures.lag,
     rate: Math.round(rate.currentRate * 100) / 100,
+    ...(pipeline ? { pipeline } : {}),
     throttled: stats.throttled,
     submitted: stats.submitted,
     unknown: stats.unknown,
@@ -103,6 +108,7 @@ export function serviceHealth(accounts: readonly (() => AccountHealth)[]): () =>
         bulk: Math.max(0, ...reports.map((report) => report.lag.bulk)),
       },
       rate: Math.round(sum((report) => report.rate) * 100) / 100,
+      ...pipelinesOf(reports),
       throttled: sum((report) => report.throttled),
       submitted: sum((report) => report.submitted),
       unknown: sum((report) => report.unknown),
@@ -110,5 +116,20 @@ export function serviceHealth(accounts: readonly (() => AccountHealth)[]): () =>
       rejected: sum((report) => report.rejected),
       accounts: reports,
     };
+  };
+}
+
+/** The accounts' pipelines added up; none when no account takes messages. */
+function pipelinesOf(reports: readonly AccountHealth[]): { pipeline?: PipelineFigures } {
+  const pipelines = reports.flatMap((report) => (report.pipeline ? [report.pipeline] : []));
+  if (pipelines.length === 0) return {};
+  const total = (key: keyof PipelineFigures) => pipelines.reduce((sum, each) => sum + each[key], 0);
+  return {
+    pipeline: {
+      claiming: total('claiming'),
+      awaitingToken: total('awaitingToken'),
+      recording: total('recording'),
+      claimAheadLimit: total('claimAheadLimit'),
+    },
   };
 }

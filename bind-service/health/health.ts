@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SessionState } from '#bind-service/smpp/index.ts';
 import type { ConnectProblem } from '../dispatch/binds/connect-watch.ts';
+import type { PipelineFigures } from '../dispatch/flow/stages.ts';
 
 interface BindHealth {
   host: string;
@@ -26,6 +27,11 @@ export interface AccountHealth {
   lag: { urgent: number; bulk: number };
   /** The limiter's current rate (msg/s), below the configured cap after throttling. */
   rate: number;
+  /**
+   * Where the messages held are: `claiming` near `claimAheadLimit` with nothing `awaitingToken`
+   * means the message table, not the login's rate, sets the pace. Absent while not taking messages.
+   */
+  pipeline?: PipelineFigures;
   throttled: number;
   submitted: number;
   unknown: number;

@@ -24,15 +24,29 @@ export class RefusedLogins {
   private readonly refusedPasswords = new Map<SmppClient, string>();
   private readonly problems = new Map<SmppClient, ConnectProblem>();
   private stopped = false;
+  private latest: string;
 
-  constructor(private readonly options: RefusedLoginOptions) {}
+  constructor(private readonly options: RefusedLoginOptions) {
+    this.latest = options.password;
+  }
 
   /**
-   * Follows `client`: whenever the SMSC refuses its login (the first bind, a reconnect after the
+   * The password a new session should bind with: the last one the secret held. A slot taken after
+   * the secret changed would otherwise bind with the start's password, be refused, and wait a
+   * recheck for what is already known.
+   */
+  get password(): string {
+    return this.latest;
+  }
+
+  /**
+   * Follows `client`, started with `password`: whenever the SMSC refuses its login (the first bind, a reconnect after the
    * password changed at the provider, or a relogin), the session waits for another password.
    * Returns the unsubscribe, which also forgets the session (a slot given up leaves nothing behind).
    */
   watch(client: SmppClient): () => void {
+    // A session is started with `password` (the latest) and watched at once.
+    this.passwords.set(client, this.latest);
     const off = client.on('stopped', ({ reason, error }) => {
       if (reason === 'bad-credentials' && error) this.refused(client, error);
     });
@@ -99,6 +113,7 @@ export class RefusedLogins {
       return;
     }
     log.info('the login secret changed after a refused login: binding again');
+    this.latest = login.password;
     this.passwords.set(client, login.password);
     // A refusal of this bind too comes back through watch().
     client.relogin(login.password).then(

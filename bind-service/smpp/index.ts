@@ -12,6 +12,7 @@ export {
 } from './config.ts';
 export type { DeliverHandler, DeliveryAnswer } from './connection/deliveries.ts';
 export type { QuerySource } from './connection/requests.ts';
+export type { WindowPriority } from './connection/window.ts';
 export {
   BindCredentialsError,
   ConnectError,

@@ -12,7 +12,7 @@ import { Connector } from './connection/connector.ts';
 import { answerDelivery, type DeliverHandler } from './connection/deliveries.ts';
 import { ExpirySweep } from './connection/expiry-sweep.ts';
 import { drainWithin, type QuerySource, querySm, unbindQuietly } from './connection/requests.ts';
-import { SubmitWindow } from './connection/window.ts';
+import { SubmitWindow, type WindowPriority } from './connection/window.ts';
 import { type BindCredentialsError, NotBoundError } from './errors.ts';
 import { type DisconnectReason, SessionEventEmitter, type StopReason } from './events.ts';
 import {
@@ -151,16 +151,16 @@ export class SmppClient extends SessionEventEmitter {
   /**
    * Sends one SUBMIT_SM; waits (FIFO) for a window slot when the window is full. Never throws. A
    * tagged submit whose answer comes after its timeout is reported by a 'late-answer' event.
-   * `priority`: a later part of a long message on the wire, served before other waiting submits.
+   * `priority`: served before other waiting submits (WindowPriority: later parts, then urgent).
    */
   async submit(
     fields: SubmitFields,
     tag?: SubmitTag,
-    options: { priority?: boolean } = {},
+    options: { priority?: WindowPriority } = {},
   ): Promise<SubmitOutcome> {
     if (this.status === 'stopping' || this.status === 'stopped') return STOPPING;
     if (!this.current) return NOT_BOUND;
-    const priority = options.priority === true;
+    const { priority } = options;
     if (!this.window.tryAcquire(priority)) {
       const granted = await this.window.acquire(priority);
       if (!granted) return this.notSent();

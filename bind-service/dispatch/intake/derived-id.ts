@@ -78,3 +78,13 @@ export function queueMessageId(delivery: QueueDelivery, body: unknown): string {
     return keyedMessageId(publisherScope(delivery.senderId), fields.idempotencyKey, body);
   return deriveMessageId(delivery.sqsMessageId, delivery.sentTimestampMs);
 }
+
+/**
+ * Who holds a claim: the queue message and this receive of it (SQS gives every receive its own
+ * receipt handle). A retried claim write then recognises its own committed claim, while a later
+ * receive of the same queue message does not (its worker stopped: `unknown`).
+ */
+export function claimHolder(held: { sqsMessageId: string; receiptHandle: string }): string {
+  const receive = createHash('sha256').update(held.receiptHandle).digest('base64url').slice(0, 12);
+  return `${held.sqsMessageId}#${receive}`;
+}

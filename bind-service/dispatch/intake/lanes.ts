@@ -17,8 +17,8 @@ export interface LanesOptions {
   visibilitySeconds: Record<Priority, number>;
   pipeline: Pick<SubmitPipeline, 'process'>;
   binds: Pick<BindPool, 'whenAnySlotFree'>;
-  /** Most messages held per lane; e.g. the binds' total window + 10. */
-  limit: number;
+  /** Most messages held per lane, read at each receive; e.g. the held binds' total window + 10. */
+  limit: () => number;
   waitSeconds: number;
   /** Aborted by stopTaking(); the pipeline gives back messages it has not claimed yet. */
   stopTaking: AbortController;
@@ -41,7 +41,7 @@ export class Lanes {
         queue: options.queues[lane],
         held: this.held,
         limit: options.limit,
-        pollers: pollersFor(options.limit),
+        pollers: pollersFor(options.limit()),
         waitSeconds: options.waitSeconds,
         visibilitySeconds: options.visibilitySeconds[lane],
         whenBindFree: (signal) => options.binds.whenAnySlotFree(signal),

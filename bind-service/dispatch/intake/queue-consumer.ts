@@ -12,8 +12,8 @@ import type { LaneQueue } from './sqs-lane.ts';
 export interface QueueConsumerOptions {
   queue: LaneQueue;
   held: HeldMessages;
-  /** Most messages of this lane held at once (received, not finished). */
-  limit: number;
+  /** Most messages of this lane held at once (received, not finished); read at each receive. */
+  limit: () => number;
   /** Concurrent ReceiveMessage loops; more of them carry more msg/s through short polls. */
   pollers: number;
   /** Long-poll wait, 0..20 s. */
@@ -77,7 +77,7 @@ export class QueueConsumer {
   }
 
   private room(): number {
-    return this.options.limit - this.inProcess - this.reserved;
+    return this.options.limit() - this.inProcess - this.reserved;
   }
 
   /**
@@ -88,7 +88,7 @@ export class QueueConsumer {
   private hasRoomForReceive(): boolean {
     const room = this.room();
     if (this.inProcess + this.reserved === 0) return room > 0;
-    return room >= Math.min(SQS_MAX_RECEIVE, this.options.limit);
+    return room >= Math.min(SQS_MAX_RECEIVE, this.options.limit());
   }
 
   private waitForRoom(): Promise<void> {

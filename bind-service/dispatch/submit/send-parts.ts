@@ -2,7 +2,7 @@
 // minute), one rate token per SUBMIT_SM, and sums the part outcomes up into the message's outcome.
 // SMPP and the rate limiter only: what the outcome means for storage is record-outcome.ts's job.
 import { setTimeout as delay } from 'node:timers/promises';
-import type { SubmitFields, SubmitOutcome, SubmitTag } from '#bind-service/smpp/index.ts';
+import type { SubmitFields, SubmitOutcome, SubmitTag, WindowPriority } from '#bind-service/smpp/index.ts';
 import type { MessageError } from '#core/domain/messages/message-model.ts';
 import type { Priority } from '#core/domain/requests/message-schema.ts';
 import type { RatePort } from '../ports.ts';
@@ -61,7 +61,11 @@ export function unknownReason(reason: string, part: number, parts: number): stri
 
 /** One SUBMIT_SM on a session (the engine's SmppClient is one). */
 export interface Submitter {
-  submit(fields: SubmitFields, tag?: SubmitTag, options?: { priority?: boolean }): Promise<SubmitOutcome>;
+  submit(
+    fields: SubmitFields,
+    tag?: SubmitTag,
+    options?: { priority?: WindowPriority },
+  ): Promise<SubmitOutcome>;
 }
 
 /**
@@ -116,10 +120,14 @@ export async function sendParts(
         ? { messageId: deps.messageId, part: index + 1, parts: submits.length }
         : undefined;
       const sentAt = now();
-      // Waiting for a window slot, an urgent message goes before bulk ones as it does for its token;
-      // so does a later part of a message already on the wire (its parts must follow within the window).
-      const priority = onWire || lane === 'urgent';
-      const decision = decidePart(await bind.submit(fields, tag, { priority }), attempts, policy);
+      // Waiting for a window slot, a later part of a message already on the wire goes first (its parts
+      // must follow within the provider's window), then an urgent message, as for their tokens.
+      const priority = onWire ? 'part' : lane === 'urgent' ? 'urgent' : undefined;
+      const decision = decidePart(
+        await bind.submit(fields, tag, priority ? { priority } : {}),
+        attempts,
+        policy,
+      );
       if (decision.action === 'next' || decision.action === 'next-without-id') {
         deps.rate.onSuccess();
         if (accepted === 0 && submits.length > 1) deadline = sentAt + (deps.partsWindowMs ?? PARTS_WINDOW_MS);

@@ -14,7 +14,6 @@
 // wire together, above the account's rate (the SMSC then answers ESME_RTHROTTLED). The claim gate
 // keeps the messages claimed ahead of their token few.
 
-import { createHash } from 'node:crypto';
 import { DuplicateMessageIdError } from '#core/aws/errors.ts';
 import { acceptedMessageRecord } from '#core/domain/messages/message-model.ts';
 import type { Priority } from '#core/domain/requests/message-schema.ts';
@@ -23,8 +22,9 @@ import { crashPoint } from '../../crash-points.ts';
 import { whenAborted } from '../flow/abort.ts';
 import { ClaimGate } from '../flow/claim-gate.ts';
 import { ClaimLatency } from '../flow/claim-latency.ts';
+import { type PipelineFigures, PipelineStages } from '../flow/stages.ts';
 import type { DispatchStats } from '../flow/stats.ts';
-import { queueMessageId } from '../intake/derived-id.ts';
+import { claimHolder, queueMessageId } from '../intake/derived-id.ts';
 import { type GiveBackBackoff, giveBackSeconds } from '../intake/give-back.ts';
 import type { HeldMessage } from '../intake/held-messages.ts';
 import { rejectMalformed } from '../intake/malformed.ts';
@@ -94,17 +94,24 @@ export class SubmitPipeline {
   private readonly clock: () => Date;
   private readonly gates: Record<Priority, ClaimGate>;
   private readonly claimLatency = new ClaimLatency();
+  private readonly stages = new PipelineStages();
+  private readonly claimAheadLimit: () => number;
   /** Monotonic ms at which the service stopped taking work. */
   private stoppedAt = Number.POSITIVE_INFINITY;
 
   constructor(private readonly deps: PipelineDeps) {
     this.clock = deps.clock ?? (() => new Date());
-    const capacity = () =>
+    this.claimAheadLimit = () =>
       Math.max(MIN_CLAIMED_AHEAD, Math.ceil(deps.rate.currentRate * this.claimLatency.coverSeconds()));
-    this.gates = { urgent: new ClaimGate(capacity), bulk: new ClaimGate(capacity) };
+    this.gates = { urgent: new ClaimGate(this.claimAheadLimit), bulk: new ClaimGate(this.claimAheadLimit) };
     void whenAborted(deps.stopTaking).then(() => {
       this.stoppedAt = performance.now();
     });
+  }
+
+  /** Where the messages held are now (/healthz). */
+  figures(): PipelineFigures {
+    return this.stages.figures(this.claimAheadLimit());
   }
 
   /** Never throws: every failure ends logged, with the message deleted or given back for later. */
@@ -161,19 +168,21 @@ export class SubmitPipeline {
       if (!bind) return await giveBack();
       // The wait for a bind may have been long (no bind for hours): still valid?
       if (await expired()) return;
-      const claim = await this.claim(id, parsed, held, queue);
+      const claim = await this.stages.during('claiming', () => this.claim(id, parsed, held, queue));
       if (claim !== 'claimed') return;
       crashPoint('after-claim');
-      const tokenTaken = await this.firstToken(held.lane);
+      const tokenTaken = await this.stages.during('awaitingToken', () => this.firstToken(held.lane));
       leaveGate();
       // Stopping before the token: nothing went on the wire, so the claim is given back.
       const result = tokenTaken ? await this.sendParts(bind, id, parsed, held.lane) : NOT_SENT_STOPPING;
-      await recordOutcome({ id, kind: parsed.prepared.kind }, result, held, queue, {
-        ...this.deps,
-        releaseDelaySeconds: giveBackSeconds(held.receiveCount, this.deps.requeueBackoff),
-        recordDeadline: () =>
-          Math.min(held.visibleUntil - VISIBILITY_MARGIN_MS, this.stoppedAt + STOPPING_RECORD_MS),
-      });
+      await this.stages.during('recording', () =>
+        recordOutcome({ id, kind: parsed.prepared.kind }, result, held, queue, {
+          ...this.deps,
+          releaseDelaySeconds: giveBackSeconds(held.receiveCount, this.deps.requeueBackoff),
+          recordDeadline: () =>
+            Math.min(held.visibleUntil - VISIBILITY_MARGIN_MS, this.stoppedAt + STOPPING_RECORD_MS),
+        }),
+      );
     } finally {
       leaveGate();
     }
@@ -217,9 +226,7 @@ export class SubmitPipeline {
   private async claim(id: string, parsed: Valid, held: HeldMessage, queue: LaneQueue): Promise<Claim> {
     const { messages, log, stats } = this.deps;
     const context = { lane: held.lane, id, sqsMessageId: held.sqsMessageId };
-    // The holder names this receive: a retried claim write then recognises its own committed claim,
-    // while a later receive of the same queue message does not (its worker stopped: `unknown`).
-    const holder = `${held.sqsMessageId}#${receiveTag(held.receiptHandle)}`;
+    const holder = claimHolder(held);
     const claim = () => messages.claimForSubmit(id, holder, { urgent: held.lane === 'urgent' });
     const started = performance.now();
     let result = await retryTransient(claim, this.deps.writeRetry);
@@ -287,9 +294,4 @@ export class SubmitPipeline {
       return false;
     }
   }
-}
-
-/** A short tag for one receive: SQS gives every receive of a message its own receipt handle. */
-function receiveTag(receiptHandle: string): string {
-  return createHash('sha256').update(receiptHandle).digest('base64url').slice(0, 12);
 }

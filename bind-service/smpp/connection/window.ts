@@ -8,6 +8,13 @@ import { Fifo } from '../../../core/support/fifo.ts';
 
 type Grant = (granted: boolean) => void;
 
+/**
+ * Who is served first when the window is full: `part`, a later part of a long message whose first
+ * part is on the wire (all parts must follow within the provider's window); `urgent`, a message
+ * someone waits for; the rest after them. FIFO within each.
+ */
+export type WindowPriority = 'part' | 'urgent';
+
 export interface LateRetention {
   /** How long an expired request is remembered. */
   ms: number;
@@ -23,9 +30,10 @@ export class SubmitWindow<T> {
   private readonly expired = new Map<number, { value: T; forgetAt: number }>();
   /** Slots taken: tracked requests plus slots granted to a caller that has not sent yet. */
   private held = 0;
+  /** Waiters by class, served in this order. */
+  private readonly partWaiters = new Fifo<Grant>();
+  private readonly urgentWaiters = new Fifo<Grant>();
   private readonly waiters = new Fifo<Grant>();
-  /** Served before `waiters`: later parts of a long message whose first part is on the wire. */
-  private readonly priorityWaiters = new Fifo<Grant>();
   private slotListeners: (() => void)[] = [];
   private emptyListeners: (() => void)[] = [];
 
@@ -43,12 +51,17 @@ export class SubmitWindow<T> {
   }
 
   get waiting(): number {
-    return this.waiters.size + this.priorityWaiters.size;
+    return this.partWaiters.size + this.urgentWaiters.size + this.waiters.size;
   }
 
-  /** Takes a slot now if one is free and nobody queues before us (FIFO stays fair). */
-  tryAcquire(priority = false): boolean {
-    const ahead = priority ? this.priorityWaiters.size : this.waiting;
+  /** Takes a slot now if one is free and nobody of our class or a higher one queues (FIFO stays fair). */
+  tryAcquire(priority?: WindowPriority): boolean {
+    const ahead =
+      priority === 'part'
+        ? this.partWaiters.size
+        : priority === 'urgent'
+          ? this.partWaiters.size + this.urgentWaiters.size
+          : this.waiting;
     if (this.held >= this.capacity || ahead > 0) return false;
     this.held += 1;
     return true;
@@ -56,16 +69,18 @@ export class SubmitWindow<T> {
 
   /**
    * Resolves true when a slot is ours, false when the wait was cancelled (bind lost, stopping).
-   * `priority` waiters are served before the others, FIFO among themselves.
+   * Served by `priority` (WindowPriority), FIFO within each class.
    */
-  acquire(priority = false): Promise<boolean> {
+  acquire(priority?: WindowPriority): Promise<boolean> {
     if (this.tryAcquire(priority)) return Promise.resolve(true);
-    return new Promise<boolean>((resolve) => (priority ? this.priorityWaiters : this.waiters).push(resolve));
+    const queue =
+      priority === 'part' ? this.partWaiters : priority === 'urgent' ? this.urgentWaiters : this.waiters;
+    return new Promise<boolean>((resolve) => queue.push(resolve));
   }
 
   /** Gives a slot back: straight to the oldest waiter if any, so the count never dips and refills. */
   release(): void {
-    const next = this.priorityWaiters.shift() ?? this.waiters.shift();
+    const next = this.partWaiters.shift() ?? this.urgentWaiters.shift() ?? this.waiters.shift();
     if (next) {
       next(true);
       return;
@@ -131,14 +146,14 @@ export class SubmitWindow<T> {
     // Sequence numbers start over on the next connection: an old one must not match a new answer.
     this.expired.clear();
     this.held = Math.max(0, this.held - inFlight.length);
-    for (const waiter of [...this.priorityWaiters.drain(), ...this.waiters.drain()]) waiter(false);
+    for (const waiter of this.drainWaiters()) waiter(false);
     this.notifySlotFree();
     return inFlight;
   }
 
   /** Stopping: queued callers get false (nothing of theirs was sent); in-flight stays tracked. */
   cancelWaiters(): void {
-    for (const waiter of [...this.priorityWaiters.drain(), ...this.waiters.drain()]) waiter(false);
+    for (const waiter of this.drainWaiters()) waiter(false);
   }
 
   /** Resolves when nothing is in flight or reserved (stop() drains the window with it). */
@@ -163,5 +178,9 @@ export class SubmitWindow<T> {
     const listeners = this.slotListeners;
     this.slotListeners = [];
     for (const listener of listeners) listener();
+  }
+
+  private drainWaiters(): Grant[] {
+    return [...this.partWaiters.drain(), ...this.urgentWaiters.drain(), ...this.waiters.drain()];
   }
 }

@@ -65,6 +65,11 @@ export function writersOf(item: Item | undefined): string[] {
     : [];
 }
 
+function tokens(writer: string | undefined, earlier: string[]): { writers?: string[] } {
+  if (writer) return { writers: [writer, ...earlier.slice(0, RECENT_WRITERS - 1)] };
+  return earlier.length > 0 ? { writers: earlier } : {};
+}
+
 /** The Put of a number's next state, conditional on the version read (or on no item at all). */
 export function numberItem(
   numberKey: string,
@@ -81,7 +86,9 @@ export function numberItem(
       pk: numberKey,
       ...next,
       version: (version ?? 0) + 1,
-      ...(writer ? { writers: [writer, ...writersOf(read).slice(0, RECENT_WRITERS - 1)] } : {}),
+      // A write without a token of its own (the batch's transactions are made idempotent by their
+      // ClientRequestToken) still carries the others': a single write's retry looks for its own.
+      ...tokens(writer, writersOf(read)),
       expiresAt: Math.ceil(lastUseMs / 1000) + 60,
     },
     ...(version === undefined

@@ -128,10 +128,18 @@ describe('bind-service queue path with SMPP_ACCOUNTS (DynamoDB Local, fauxqs, si
       rig.simulator.messages.find((message) => message.text === text)?.systemId;
     expect(loginOf('Main')).toBe(ACCOUNT.systemId);
     expect(loginOf('UK')).toBe(UK.systemId);
-    expect(rig.service.health().accounts.map((account) => [account.name, account.status])).toEqual([
+    const health = rig.service.health();
+    expect(health.accounts.map((account) => [account.name, account.status])).toEqual([
       ['main', 'ok'],
       ['uk', 'ok'],
     ]);
+    // Each account's pipeline is its own (idle now); the task's adds them up.
+    const idle = { claiming: 0, awaitingToken: 0, recording: 0 };
+    for (const account of health.accounts) expect(account.pipeline).toMatchObject(idle);
+    expect(health.pipeline).toMatchObject(idle);
+    expect(health.pipeline?.claimAheadLimit).toBe(
+      health.accounts.reduce((sum, account) => sum + (account.pipeline?.claimAheadLimit ?? 0), 0),
+    );
   });
 
   it('when a message naming one account is on another account’s queue, then it is rejected naming both and not sent', async () => {

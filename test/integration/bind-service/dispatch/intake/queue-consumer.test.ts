@@ -50,7 +50,7 @@ describe('queue consumer stop (fauxqs behind a slow link)', () => {
     const consumer = new QueueConsumer({
       queue: counted,
       held: new HeldMessages(),
-      limit: 10,
+      limit: () => 10,
       pollers: 1,
       waitSeconds: 1,
       visibilitySeconds: VISIBILITY_SECONDS,

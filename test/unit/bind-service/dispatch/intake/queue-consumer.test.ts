@@ -43,7 +43,7 @@ describe('QueueConsumer', () => {
     const consumer = new QueueConsumer({
       queue,
       held: new HeldMessages(),
-      limit: 40,
+      limit: () => 40,
       pollers: 2,
       waitSeconds: 0,
       visibilitySeconds: 60,
@@ -64,5 +64,37 @@ describe('QueueConsumer', () => {
     for (const finish of finishers.splice(0)) finish();
     // Assess
     expect(queue.asked.slice(filled)).toEqual([10, 10, 10]);
+  });
+
+  it('when the limit falls (a slot given up), then the lane refills only to the new limit', async () => {
+    // Prepare: 40 places, then 20 once the task holds half the slots.
+    const queue = deepQueue();
+    const finishers: Array<() => void> = [];
+    let limit = 40;
+    const consumer = new QueueConsumer({
+      queue,
+      held: new HeldMessages(),
+      limit: () => limit,
+      pollers: 2,
+      waitSeconds: 0,
+      visibilitySeconds: 60,
+      whenBindFree: async () => undefined,
+      process: () => new Promise<void>((resolve) => finishers.push(resolve)),
+      log: createLogger({ service: 'test', write: () => undefined }),
+    });
+    consumer.start();
+    await waitUntil(() => consumer.holding === 40, 2_000, 'the lane to fill');
+    const filled = queue.asked.length;
+    // Act: the limit halves, then 30 messages finish one at a time.
+    limit = 20;
+    for (let i = 0; i < 30; i++) {
+      finishers.shift()?.();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await waitUntil(() => consumer.holding === 20, 2_000, 'the lane to refill to 20');
+    await consumer.stopReceiving();
+    for (const finish of finishers.splice(0)) finish();
+    // Assess: one receive of 10 once only 10 were held, none while more were.
+    expect(queue.asked.slice(filled)).toEqual([10]);
   });
 });

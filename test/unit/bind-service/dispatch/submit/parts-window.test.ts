@@ -89,7 +89,7 @@ describe('the parts of a long message', () => {
     window.track(1, 'first', 1_000);
     const granted: string[] = [];
     void window.acquire().then(() => granted.push('new message'));
-    void window.acquire(true).then(() => granted.push('part 2'));
+    void window.acquire('part').then(() => granted.push('part 2'));
     // Act
     window.settle(1);
     await Promise.resolve();

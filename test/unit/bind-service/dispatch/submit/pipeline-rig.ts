@@ -148,7 +148,9 @@ export function memoryQueue(calls: string[]): LaneQueue {
   };
 }
 
-export function rig(options: { bind?: Submitter | undefined; currentRate?: number } = {}) {
+export function rig(
+  options: { bind?: Submitter | undefined; currentRate?: number; token?: () => Promise<void> } = {},
+) {
   const store = new MemoryStore();
   const queueCalls: string[] = [];
   const queue = memoryQueue(queueCalls);
@@ -157,6 +159,7 @@ export function rig(options: { bind?: Submitter | undefined; currentRate?: numbe
     currentRate: options.currentRate ?? 100,
     wait: async (lane) => {
       rateCalls.push(`token ${lane}`);
+      await options.token?.();
     },
     onThrottled: () => {
       rateCalls.push('throttled');

@@ -9,18 +9,18 @@ const fast = { maxTransientRetries: 2, transientBaseMs: 1, transientCapMs: 2, ma
 /** A bind that answers each submit with the next scripted outcome, recording which part it got. */
 function scripted(outcomes: SubmitOutcome[]) {
   const sent: number[] = [];
-  /** Per submit: whether it asked the window to serve it before ordinary waiters. */
-  const priorities: boolean[] = [];
+  /** Per submit: which class of waiters the window serves it with ('ordinary' when none asked). */
+  const priorities: string[] = [];
   return {
     sent,
     priorities,
     submit: async (
       fields: SubmitFields,
       _tag?: unknown,
-      options?: { priority?: boolean },
+      options?: { priority?: 'part' | 'urgent' },
     ): Promise<SubmitOutcome> => {
       sent.push(fields.short_message[0] ?? -1);
-      priorities.push(options?.priority === true);
+      priorities.push(options?.priority ?? 'ordinary');
       const next = outcomes.shift();
       if (!next) throw new Error('no outcome scripted');
       return next;
@@ -63,19 +63,22 @@ describe('sendParts', () => {
     expect(limiter.calls).toEqual(['success', 'wait:part', 'success', 'wait:part', 'success']);
   });
 
-  it('when a message waits for a window slot, then an urgent one and the later parts of any go before bulk first parts', async () => {
+  it('when a message waits for a window slot, then the later parts of any go first, then urgent first parts, then bulk ones', async () => {
     // Prepare
     const bulk = scripted([accepted('1'), accepted('2')]);
-    const urgent = scripted([accepted('3')]);
+    const urgent = scripted([accepted('3'), accepted('4')]);
     // Act
     await sendParts(bulk, [longMessagePart(1), longMessagePart(2)], 'bulk', {
       rate: rate().port,
       policy: fast,
     });
-    await sendParts(urgent, [longMessagePart(1)], 'urgent', { rate: rate().port, policy: fast });
+    await sendParts(urgent, [longMessagePart(1), longMessagePart(2)], 'urgent', {
+      rate: rate().port,
+      policy: fast,
+    });
     // Assess
-    expect(bulk.priorities).toEqual([false, true]);
-    expect(urgent.priorities).toEqual([true]);
+    expect(bulk.priorities).toEqual(['ordinary', 'part']);
+    expect(urgent.priorities).toEqual(['urgent', 'part']);
   });
 
   it('when a part is throttled, then the limiter slows down and that same part goes again', async () => {

@@ -42,6 +42,28 @@ describe('SubmitWindow', () => {
     expect(window.inFlight).toBe(1);
   });
 
+  it('when later parts, urgent and ordinary submits wait, then freed slots go to the parts, then urgent, then ordinary ones, FIFO within each', async () => {
+    // Prepare
+    const window = filled(1, 1);
+    const order: string[] = [];
+    const waits = [
+      window.acquire().then(() => order.push('bulk-1')),
+      window.acquire('urgent').then(() => order.push('urgent-1')),
+      window.acquire('part').then(() => order.push('part-1')),
+      window.acquire().then(() => order.push('bulk-2')),
+      window.acquire('urgent').then(() => order.push('urgent-2')),
+      window.acquire('part').then(() => order.push('part-2')),
+    ];
+    // Act: one slot frees at a time.
+    for (let freed = 0; freed < waits.length; freed++) {
+      window.release();
+      await Promise.resolve();
+    }
+    await Promise.all(waits);
+    // Assess
+    expect(order).toEqual(['part-1', 'part-2', 'urgent-1', 'urgent-2', 'bulk-1', 'bulk-2']);
+  });
+
   it('when someone already waits, then tryAcquire does not jump the queue', () => {
     // Prepare
     const window = filled(1, 1);

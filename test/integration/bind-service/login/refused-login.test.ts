@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { slotKey } from '#bind-service/dispatch/binds/login-lease.ts';
+import { LeaseRepository } from '#core/aws/lease.ts';
+import { useLocalAws } from '#test/helpers/local-aws.ts';
+import { waitUntil } from '#test/helpers/wait.ts';
+import { ACCOUNT, startRig, useCleanup } from '../dispatch/fixtures.ts';
+
+describe('a login refused after a password change (DynamoDB Local, fauxqs, simulator)', () => {
+  const aws = useLocalAws({ dynamo: true, sqs: true });
+  const defer = useCleanup();
+
+  it('when a slot is taken after the changed secret was accepted, then its session binds with the new password at once', async () => {
+    // Prepare: two slots of the login; another task holds slot 1, so this one binds slot 0 alone.
+    let secret: { systemId: string; password: string } = { ...ACCOUNT };
+    const otherTask = 'another-task#1';
+    let leases: LeaseRepository | undefined;
+    const rig = await startRig(aws, defer, {
+      env: {
+        SMPP_SYSTEM_ID: '',
+        SMPP_PASSWORD: '',
+        SMPP_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:1:secret:smpp',
+        SMPP_SYSTEM_TYPE: 'MCON2',
+        SMPP_BINDS: '2',
+        SMPP_LOGIN_RECHECK_SECONDS: '0.2',
+      },
+      deps: { readSecret: async () => JSON.stringify(secret) },
+      beforeStart: async ({ tables }) => {
+        leases = new LeaseRepository(aws.document, tables.messages);
+        await leases.acquireLease(slotKey(ACCOUNT.systemId, 1), otherTask, 60_000);
+      },
+    });
+    expect(rig.simulator.boundSessions(ACCOUNT.systemId)).toHaveLength(1);
+    // The provider changes the password and ends the session; the changed secret binds it again.
+    rig.simulator.scriptLogin(ACCOUNT.systemId, { password: 'fake-rotated' });
+    rig.simulator.kick(ACCOUNT.systemId);
+    await waitUntil(
+      () => rig.service.health().binds.some((bind) => bind.problem?.kind === 'login-refused'),
+      5_000,
+      'health to name the refused login',
+    );
+    secret = { ...secret, password: 'fake-rotated' };
+    await waitUntil(() => rig.service.health().status === 'ok', 5_000, 'the bind with the changed secret');
+    const refusedBefore = rig.simulator.stats.bindFailures;
+
+    // Act: the other task lets slot 1 go; this task takes it and opens its session.
+    await leases?.releaseLease(slotKey(ACCOUNT.systemId, 1), otherTask);
+    await waitUntil(
+      () =>
+        rig.simulator.boundSessions(ACCOUNT.systemId).length === 2 ||
+        rig.simulator.stats.bindFailures > refusedBefore,
+      10_000,
+      'the second slot to bind (or be refused)',
+    );
+
+    // Assess
+    expect(rig.simulator.stats.bindFailures - refusedBefore).toBe(0);
+    expect(rig.simulator.boundSessions(ACCOUNT.systemId)).toHaveLength(2);
+  });
+});
