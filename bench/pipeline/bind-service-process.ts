@@ -8,6 +8,7 @@ import { loadConfig } from '#bind-service/config.ts';
 import { bindServiceLogger } from '#bind-service/logger.ts';
 import { startBindService } from '#bind-service/service.ts';
 import { countAwsCalls } from '#core/aws/call-counter.ts';
+import type { PipelinePacing } from './support.ts';
 
 // Before the service builds its SDK clients: only clients built afterwards are counted.
 const awsCalls = countAwsCalls();
@@ -35,6 +36,21 @@ const service = await startBindService(loadConfig(process.env), {
   log: bindServiceLogger('warn', write),
 });
 await service.whenBound();
+// What held each account's pipeline, sampled every 250 ms while it held messages: the message
+// table (claims under way at the claim-ahead limit, no message awaiting a token) or the login's rate.
+const pacing: Record<string, PipelinePacing> = {};
+const pacingSampler = setInterval(() => {
+  for (const account of service.health().accounts) {
+    const figures = account.pipeline;
+    if (!figures || figures.claiming + figures.awaitingToken === 0) continue;
+    const seen = pacing[account.name] ?? { busySamples: 0, storeBound: 0, rateBound: 0 };
+    pacing[account.name] = seen;
+    seen.busySamples += 1;
+    if (figures.awaitingToken > 0) seen.rateBound += 1;
+    else if (figures.claiming >= figures.claimAheadLimit) seen.storeBound += 1;
+  }
+}, 250);
+pacingSampler.unref();
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 loopDelay.enable();
 process.send?.({ type: 'bound' });
@@ -49,6 +65,7 @@ process.on('message', (request: Request) => {
       throttled: service.stats.throttled,
       receipts: service.stats.receipts.applied,
       warnings,
+      pacing,
       loopDelayMs: { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
       aws: awsCalls.snapshot(),
       memory: {

@@ -91,12 +91,19 @@ function twoAccountsRows(d: TwoAccountsResult): Row[] {
         `${account.submitRatePerSec} msg/s of ${account.rate} (backlog ${account.backlog})`,
       ],
     ),
+    ...d.accounts.map(
+      (account): Row => [
+        `(d) account ${account.name}: held back by the store / by its rate`,
+        `${account.storeBoundPercent}% / ${account.rateBoundPercent}% of the drain`,
+      ],
+    ),
     [
       '(d) aggregate SUBMIT_SM rate, common steady window',
       `${d.aggregateRatePerSec} msg/s of ${d.targetRatePerSec} (${d.deviationPercent}%, ${d.windowSeconds} s)`,
     ],
     ['(d) throttling answers', String(d.throttled)],
     ['(d) queued in / drained in', `${d.enqueueSeconds} s / ${d.drainSeconds} s`],
+    ['(d) bind-service event-loop delay p99 / max', `${d.loopDelayMs.p99} / ${d.loopDelayMs.max} ms`],
   ];
 }
 

@@ -39,6 +39,15 @@ export async function startBenchStack(env: Record<string, string>, simulator: Pa
   return { stack, events } satisfies BenchStack;
 }
 
+/** Samples of an account's pipeline while it held messages, and what held them (bind-service-process.ts). */
+export interface PipelinePacing {
+  busySamples: number;
+  /** Claims under way at the claim-ahead limit and nothing awaiting a token: the store set the pace. */
+  storeBound: number;
+  /** Claimed messages awaiting their token: the login's rate set the pace. */
+  rateBound: number;
+}
+
 export interface ChildCpu {
   micros: number;
   submitted: number;
@@ -46,6 +55,8 @@ export interface ChildCpu {
   receipts: number;
   /** Warning and error lines of the bind-service so far, by message. */
   warnings: Record<string, number>;
+  /** Per account: what held its pipeline while it had messages. */
+  pacing: Record<string, PipelinePacing>;
   /** The child's event-loop delay since the previous answer. */
   loopDelayMs: { p99: number; max: number };
   /** AWS SDK calls of the child since it started. */

@@ -13,6 +13,7 @@ import { accountEntries, type LoginPlan, LoginSubmitClock, queueBacklog } from '
 import { round } from './stats.ts';
 import {
   type BindServiceChild,
+  type PipelinePacing,
   startBenchStack,
   startBindServiceChild,
   waitWithProgress,
@@ -26,6 +27,12 @@ export interface AccountRateFigures {
   backlog: number;
   /** Accepted SUBMIT_SM per second at the simulator over the steady window. */
   submitRatePerSec: number;
+  /**
+   * Share of the drain (sampled every 250 ms) in which the message table held this account back
+   * (claims at the claim-ahead limit, none awaiting a token) and in which its rate did, in percent.
+   */
+  storeBoundPercent: number;
+  rateBoundPercent: number;
 }
 
 export interface TwoAccountsResult {
@@ -41,17 +48,26 @@ export interface TwoAccountsResult {
   throttled: number;
   drainSeconds: number;
   enqueueSeconds: number;
+  /** The bind-service's event-loop delay over the drain (a busy machine runs its timers late). */
+  loopDelayMs: { p99: number; max: number };
   bindServiceWarnings: Record<string, number>;
 }
 
-export const TWO_ACCOUNT_PLANS: readonly LoginPlan[] = [
-  { name: 'first', systemId: 'bench-first', throughput: 60 },
-  { name: 'second', systemId: 'bench-second', throughput: 30 },
-];
+/** The two logins; BENCH_TWO_ACCOUNT_RATES ("60,30") sets their rates for a run. */
+export function twoAccountPlans(rates = process.env.BENCH_TWO_ACCOUNT_RATES ?? '60,30'): LoginPlan[] {
+  const [first, second] = rates.split(',').map(Number);
+  if (!(first && first > 0 && second && second > 0)) {
+    throw new RangeError(`BENCH_TWO_ACCOUNT_RATES must be two rates in msg/s, e.g. "60,30"; got "${rates}"`);
+  }
+  return [
+    { name: 'first', systemId: 'bench-first', throughput: first },
+    { name: 'second', systemId: 'bench-second', throughput: second },
+  ];
+}
 
 export async function measureTwoAccounts(
   seconds: number,
-  plans: readonly LoginPlan[] = TWO_ACCOUNT_PLANS,
+  plans: readonly LoginPlan[] = twoAccountPlans(),
 ): Promise<TwoAccountsResult> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-accounts-'));
   const file = join(dir, 'accounts.json');
@@ -88,7 +104,7 @@ export async function measureTwoAccounts(
       'two-account drain',
     );
     const drainSeconds = (performance.now() - drainStarted) / 1000;
-    const { warnings } = await child.cpu();
+    const { warnings, pacing, loopDelayMs } = await child.cpu();
 
     // 3. The steady window both logins were draining in.
     const times = plans.map((plan) => watch.of(plan.systemId).map((submit) => submit.at));
@@ -105,6 +121,7 @@ export async function measureTwoAccounts(
         rate: plan.throughput,
         backlog: backlogs[index] ?? 0,
         submitRatePerSec: round(rates[index] ?? 0, 2),
+        ...pacingPercent(pacing[plan.name]),
       })),
       targetRatePerSec: target,
       aggregateRatePerSec: round(aggregate, 2),
@@ -113,6 +130,7 @@ export async function measureTwoAccounts(
       throttled: simulator.stats.throttled,
       drainSeconds: round(drainSeconds),
       enqueueSeconds: round(enqueueSeconds),
+      loopDelayMs: { p99: round(loopDelayMs.p99), max: round(loopDelayMs.max) },
       bindServiceWarnings: warnings,
     };
   } finally {
@@ -126,4 +144,10 @@ export async function measureTwoAccounts(
 /** The time `fraction` of the way through a login's submits (sorted, as they arrived). */
 function at(times: readonly number[], fraction: number): number {
   return times[Math.min(times.length - 1, Math.floor(times.length * fraction))] ?? 0;
+}
+
+function pacingPercent(seen: PipelinePacing | undefined) {
+  const share = (count: number) =>
+    seen && seen.busySamples > 0 ? round((100 * count) / seen.busySamples) : 0;
+  return { storeBoundPercent: share(seen?.storeBound ?? 0), rateBoundPercent: share(seen?.rateBound ?? 0) };
 }
