@@ -39,13 +39,6 @@ export interface RateLimiterOptions {
   now?: () => number;
 }
 
-/**
- * Tokens owed to waiting messages while the event loop was late are kept up to this much of the
- * rate: a provider that allows the rate per second (the simulator keeps a second's worth) takes
- * that catch-up without throttling.
- */
-const CATCH_UP_SECONDS = 0.5;
-
 export class RateLimiterClosedError extends DomainError {
   readonly code = 'RATE_LIMITER_CLOSED';
 
@@ -208,16 +201,6 @@ export class RateLimiter {
     return Math.max(1, this.rate * this.burstSeconds);
   }
 
-  /**
-   * How many tokens the bucket keeps: the burst while nobody waits (an idle login sends no more
-   * than that at once), but while messages wait, what a late timer owes them, up to CATCH_UP_SECONDS
-   * of the rate. A process busy for 290 ms at a time otherwise kept 34 of 99 tokens (its timer
-   * fires late, and all but the burst were dropped): the login sent at a third of its rate.
-   */
-  private depth(): number {
-    return this.waiting > 0 ? Math.max(this.burst(), this.rate * CATCH_UP_SECONDS) : this.burst();
-  }
-
   private isPaused(): boolean {
     return this.now() < this.pausedUntil;
   }
@@ -229,7 +212,7 @@ export class RateLimiter {
       return;
     }
     const from = Math.max(this.refilledAt, this.pausedUntil);
-    this.tokens = Math.min(this.depth(), this.tokens + ((now - from) * this.rate) / 1000);
+    this.tokens = Math.min(this.burst(), this.tokens + ((now - from) * this.rate) / 1000);
     this.refilledAt = now;
   }
 
