@@ -12,6 +12,7 @@ import { megabytes, round } from './stats.ts';
 import {
   type ApiChild,
   type BindServiceChild,
+  bindServiceNodeOptionsInBench,
   bindServiceRuntime,
   type ChildCpu,
   mobile,
@@ -45,6 +46,8 @@ export interface MemoryResult {
   rssIdleAfterBindMb: number;
   /** How the child ran: the bundle under plain `node` (what ships) or the sources under tsx. */
   runtime: string;
+  /** The child's NODE_OPTIONS: by default the task's (cdk/constructs/compute/node-heap.ts). */
+  nodeOptions: string;
   /** process.memoryUsage() and V8's heap spaces at the sampled peak. */
   atPeak: MemoryBreakdown;
   /** false: the drain stalled (no message submitted or receipt stored for STALL_MS) and was cut off. */
@@ -127,6 +130,7 @@ export async function measureMemoryAndApi(
       rssAfterDrainMb: megabytes(last.memory.rssBytes),
       rssIdleAfterBindMb: megabytes(last.memory.boundRssBytes),
       runtime: bindServiceRuntime(),
+      nodeOptions: bindServiceNodeOptionsInBench(),
       atPeak: last.memory.atPeak,
       completed,
       submitted: last.submitted,

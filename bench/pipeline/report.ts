@@ -61,7 +61,7 @@ function memoryRows(c: MemoryResult): Row[] {
     ['(c) backlog / window', `${c.backlog} / ${c.window} (queued in ${c.enqueueSeconds} s)`],
     [
       '(c) bind-service peak RSS (sampled / maxRSS)',
-      `${c.peakRssMb} / ${c.maxRssMb} MB (idle after bind: ${c.rssIdleAfterBindMb}, after: ${c.rssAfterDrainMb}; ${c.runtime})`,
+      `${c.peakRssMb} / ${c.maxRssMb} MB (idle after bind: ${c.rssIdleAfterBindMb}, after: ${c.rssAfterDrainMb}; ${c.runtime}, NODE_OPTIONS "${c.nodeOptions}")`,
     ],
     [
       '(c) at the peak: V8 heap total / used, external (array buffers)',

@@ -9,6 +9,8 @@ import { type MemoryEventSink, memoryEventSink } from '#lambdas/status-stream/ev
 import type { SimulatorOptions } from '#local/smsc-simulator/index.ts';
 import { apiEnv } from '#local/stack-config.ts';
 import { type LocalStack, startLocalStack } from '#local/start-stack.ts';
+import { bindServiceNodeOptions } from '../../cdk/constructs/compute/node-heap.ts';
+import { SIZING_DEFAULTS } from '../../cdk/constructs/props.ts';
 import { bindServiceBundle } from './bundle.ts';
 import type { MemoryBreakdown } from './memory-breakdown.ts';
 
@@ -90,18 +92,24 @@ export interface ApiChild {
   stop(): Promise<void>;
 }
 
+export const bindServiceNodeOptionsInBench = () =>
+  process.env.BENCH_BIND_SERVICE_NODE_OPTIONS ?? bindServiceNodeOptions(SIZING_DEFAULTS.memoryLimitMiB);
+
 export const bindServiceRuntime = () => (process.env.BENCH_BIND_SERVICE === 'tsx' ? 'tsx' : 'bundle');
 
 /**
  * The bind-service in a child process: the bundle under plain `node` (what ships, bundle.ts), or
- * bind-service-process.ts under tsx with BENCH_BIND_SERVICE=tsx (to compare); BENCH_BIND_SERVICE_FLAGS
- * adds node flags (space-separated) to try.
+ * bind-service-process.ts under tsx with BENCH_BIND_SERVICE=tsx (to compare); with the NODE_OPTIONS
+ * the task gets at the default size, or BENCH_BIND_SERVICE_NODE_OPTIONS ('' for V8's defaults).
  */
 export async function startBindServiceChild(env: Record<string, string>): Promise<BindServiceChild> {
   const underTsx = bindServiceRuntime() === 'tsx';
   const file = underTsx ? join(here, 'bind-service-process.ts') : await bindServiceBundle();
-  const flags = (process.env.BENCH_BIND_SERVICE_FLAGS ?? '').split(' ').filter(Boolean);
-  const child = await forkChild(file, env, [...(underTsx ? TSX : []), ...flags]);
+  const child = await forkChild(
+    file,
+    { ...env, NODE_OPTIONS: bindServiceNodeOptionsInBench() },
+    underTsx ? TSX : [],
+  );
   await child.next('bound');
   return { cpu: () => child.ask<ChildCpu>('cpu'), stop: child.stop };
 }
