@@ -30,7 +30,8 @@ function container(synth: Synthesised): Container {
   return found;
 }
 
-const HEAP_LIMIT_MB = "process.stdout.write(String(require('node:v8').getHeapStatistics().heap_size_limit / 2 ** 20))";
+const HEAP_LIMIT_MB =
+  "process.stdout.write(String(require('node:v8').getHeapStatistics().heap_size_limit / 2 ** 20))";
 
 function envValue(synth: Synthesised, name: string): unknown {
   return container(synth).Environment.find((variable) => variable.Name === name)?.Value;
