@@ -6,7 +6,7 @@ export default defineConfig({
   test: {
     // Unit, integration and CDK tests, plus the fault suite's fast subset (the whole suite:
     // `npm run test:faults`).
-    include: ['test/**/*.test.ts', ...FAST_CASES.map((name) => `test/faults/cases/${name}.fault.ts`)],
+    include: ['test/**/*.test.ts', ...FAST_CASES.map((name) => `test/faults/cases/**/${name}.fault.ts`)],
     exclude: [...configDefaults.exclude, ...QUIET_MACHINE_TESTS],
     testTimeout: 20_000,
     hookTimeout: 60_000,

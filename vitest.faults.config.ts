@@ -6,7 +6,7 @@ import { QUIET_MACHINE_TESTS } from './test/quiet-machine-tests.ts';
 // whole-stack measurements that need a quiet machine run here too (test/quiet-machine-tests.ts).
 export default defineConfig({
   test: {
-    include: ['test/faults/cases/*.fault.ts', ...QUIET_MACHINE_TESTS],
+    include: ['test/faults/cases/**/*.fault.ts', ...QUIET_MACHINE_TESTS],
     testTimeout: 240_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -8,6 +8,7 @@ import { type Env, loadEnv } from '#core/config/load-env.ts';
 import {
   antiLoopSettingsOf,
   antiLoopVariables,
+  endpointsOf,
   endpointUrl,
   flag,
   preparationVariables,
@@ -259,13 +260,11 @@ function configOf(vars: Vars, accounts: BindServiceConfig['accounts']): BindServ
     },
     aws: {
       region: vars.AWS_REGION,
-      endpoints: {
-        ...(vars.AWS_ENDPOINT_URL_DYNAMODB ? { dynamodb: vars.AWS_ENDPOINT_URL_DYNAMODB } : {}),
-        ...(vars.AWS_ENDPOINT_URL_SQS ? { sqs: vars.AWS_ENDPOINT_URL_SQS } : {}),
-        ...(vars.AWS_ENDPOINT_URL_SECRETS_MANAGER
-          ? { secretsManager: vars.AWS_ENDPOINT_URL_SECRETS_MANAGER }
-          : {}),
-      },
+      endpoints: endpointsOf({
+        dynamodb: vars.AWS_ENDPOINT_URL_DYNAMODB,
+        sqs: vars.AWS_ENDPOINT_URL_SQS,
+        secretsManager: vars.AWS_ENDPOINT_URL_SECRETS_MANAGER,
+      }),
     },
     logLevel: vars.LOG_LEVEL,
     ...(vars.METRICS_NAMESPACE

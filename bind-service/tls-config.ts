@@ -9,6 +9,7 @@ import type { TlsSettings } from '#bind-service/smpp/index.ts';
 import { flag } from '#core/config/shared-variables.ts';
 import { VAR } from '#core/config/variables.ts';
 import type { AccountTls } from '#core/domain/accounts/account.ts';
+import { parseSecretJson } from './login/secret-json.ts';
 
 /** The TLS settings of a login, whether from SMPP_TLS* or an SMPP_ACCOUNTS entry. */
 export type TlsConfig = AccountTls;
@@ -97,21 +98,10 @@ export async function resolveTls(
 
 /** The error names the fields at fault, never their content. */
 export function parseTlsSecret(secretString: string): z.output<typeof secretSchema> {
-  let json: unknown;
-  try {
-    json = JSON.parse(secretString);
-  } catch {
-    throw problem(
-      'SMPP_TLS_SECRET_ARN',
-      'the secret is not JSON; expected {"cert": PEM, "key": PEM, "ca"?: PEM}',
-    );
-  }
-  const result = secretSchema.safeParse(json);
-  if (!result.success) {
-    const fields = [...new Set(result.error.issues.map((issue) => issue.path.join('.')))].join(', ');
-    throw problem('SMPP_TLS_SECRET_ARN', `the secret lacks a PEM ${fields}`);
-  }
-  return result.data;
+  return parseSecretJson(secretString, secretSchema, 'SMPP_TLS_SECRET_ARN', {
+    expected: '{"cert": PEM, "key": PEM, "ca"?: PEM}',
+    lacks: 'a PEM',
+  });
 }
 
 async function readPem(path: string, variable: string): Promise<Buffer> {

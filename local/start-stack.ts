@@ -184,23 +184,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       log: statusStreamLogger(write),
     });
     started.push({ name: 'status-handler', stop: status.close });
-    const poller = await startStreamPoller({
-      endpoint: dynamo.endpoint,
-      region: LOCAL_REGION,
-      tableName: tables.messages,
-      handle: status.handle,
-      log: createLogger({ service: 'stream-poller', write }),
-    });
-    started.push({ name: 'stream-poller', stop: () => poller.stop() });
+    const pollStream = async (name: string, tableName: string): Promise<StreamPoller> => {
+      const streamPoller = await startStreamPoller({
+        endpoint: dynamo.endpoint,
+        region: LOCAL_REGION,
+        tableName,
+        handle: status.handle,
+        log: createLogger({ service: 'stream-poller', write }),
+      });
+      started.push({ name, stop: () => streamPoller.stop() });
+      return streamPoller;
+    };
+    const poller = await pollStream('stream-poller', tables.messages);
     // Incoming messages: the inbound table's stream, into the same handler (InboundMessageReceived).
-    const inboundPoller = await startStreamPoller({
-      endpoint: dynamo.endpoint,
-      region: LOCAL_REGION,
-      tableName: tables.inbound,
-      handle: status.handle,
-      log: createLogger({ service: 'stream-poller', write }),
-    });
-    started.push({ name: 'inbound-stream-poller', stop: () => inboundPoller.stop() });
+    await pollStream('inbound-stream-poller', tables.inbound);
 
     const envInput = {
       env: componentEnv,

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { SecretNotTextError, type SecretReader } from '#core/aws/secrets.ts';
 import { configError, type SmppCredentialsSource } from '../config.ts';
+import { parseSecretJson } from './secret-json.ts';
 
 export interface SmppLogin {
   systemId: string;
@@ -13,21 +14,11 @@ const secretSchema = z.object({ systemId: z.string().min(1), password: z.string(
 
 /** The secret's JSON `{ systemId, password }`; the error never quotes the secret's content. */
 export function parseSmppSecret(secretString: string): SmppLogin {
-  let json: unknown;
-  try {
-    json = JSON.parse(secretString);
-  } catch {
-    throw configError(
-      'SMPP_SECRET_ARN',
-      'the secret is not JSON; expected {"systemId": "...", "password": "..."}',
-    );
-  }
-  const result = secretSchema.safeParse(json);
-  if (!result.success) {
-    const fields = result.error.issues.map((issue) => issue.path.join('.')).join(', ');
-    throw configError('SMPP_SECRET_ARN', `the secret lacks a non-empty ${fields}`);
-  }
-  return { systemId: result.data.systemId, password: result.data.password };
+  const secret = parseSecretJson(secretString, secretSchema, 'SMPP_SECRET_ARN', {
+    expected: '{"systemId": "...", "password": "..."}',
+    lacks: 'a non-empty',
+  });
+  return { systemId: secret.systemId, password: secret.password };
 }
 
 /** The login to bind with: inline, or read from Secrets Manager once at start. */

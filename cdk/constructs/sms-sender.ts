@@ -25,6 +25,7 @@ import type { LogSettings } from './platform/log-group.ts';
 import { Network } from './platform/network.ts';
 import { Operations } from './platform/operations.ts';
 import {
+  type AccountProps,
   ALARM_DEFAULTS,
   type AlarmOptions,
   API_DEFAULTS,
@@ -67,6 +68,9 @@ export class SmsSender extends Construct {
     super(scope, id);
     const sizing = withDefaults<Required<BindServiceSizing>>(SIZING_DEFAULTS, props.bindService);
     const login = resolveLogin(props);
+    // The runtimes' SMPP_ACCOUNTS_JSON is built from the props as given (the parser's defaults stay
+    // the runtimes' own); resolveLogin answers `accounts` only when they are set.
+    const givenAccounts = props.accounts ?? [];
     const key = props.encryptionKey;
     this.keyPolicyManaged = key ? allowServiceUse(this, key) : true;
     const logSettings: LogSettings = {
@@ -97,7 +101,7 @@ export class SmsSender extends Construct {
       // (lambdas/api/deps.ts API_CLIENT_LIMITS), so a request is answered rather than cut off.
       timeout: Duration.seconds(28),
       // Same values as the bind-service: the 202's encoding and part count are what will be sent.
-      environment: apiLoginEnvironment(this, login),
+      environment: apiLoginEnvironment(this, login, givenAccounts),
     });
     this.store.bindMessages(this.apiHandler, 'readWrite');
     this.queues.bindProducer(this.apiHandler);
@@ -118,7 +122,7 @@ export class SmsSender extends Construct {
       vpc: this.network.vpc,
       store: this.store,
       queues: this.queues,
-      login: bindServiceLogin(this, login, this.accountQueues),
+      login: bindServiceLogin(this, login, givenAccounts, this.accountQueues),
       plan: this.sessionPlan,
       desiredCount: sizing.desiredCount,
       cpu: sizing.cpu,
@@ -213,12 +217,16 @@ export class SmsSender extends Construct {
 }
 
 /** The API's view of the logins: SMPP_SYSTEM_TYPE for one, SMPP_ACCOUNTS_JSON for several. */
-function apiLoginEnvironment(scope: Construct, login: SenderLogin): Record<string, string> {
+function apiLoginEnvironment(
+  scope: Construct,
+  login: SenderLogin,
+  givenAccounts: readonly AccountProps[],
+): Record<string, string> {
   if (login.kind === 'single') {
     return { [VAR.SMPP_SYSTEM_TYPE]: login.smpp.systemType, [VAR.MAX_PARTS]: String(login.smpp.maxParts) };
   }
   return {
-    [VAR.SMPP_ACCOUNTS_JSON]: apiAccountsJson(scope, login.taskAccounts),
+    [VAR.SMPP_ACCOUNTS_JSON]: apiAccountsJson(scope, givenAccounts),
     [VAR.MAX_PARTS]: String(login.maxParts),
   };
 }
@@ -226,13 +234,14 @@ function apiLoginEnvironment(scope: Construct, login: SenderLogin): Record<strin
 function bindServiceLogin(
   scope: Construct,
   login: SenderLogin,
+  givenAccounts: readonly AccountProps[],
   queuePairs: AccountQueuePairs,
 ): BindServiceLogin {
   if (login.kind === 'single') return { kind: 'single', smpp: login.smpp };
   return {
     kind: 'accounts',
     accounts: {
-      json: bindServiceAccountsJson(scope, login.taskAccounts),
+      json: bindServiceAccountsJson(scope, givenAccounts),
       secrets: login.accounts.flatMap((account) => [
         account.credentials,
         ...(account.tlsClientCertificate ? [account.tlsClientCertificate] : []),

@@ -54,3 +54,13 @@ export const flag = z.stringbool({ truthy: ['true', '1', 'yes'], falsy: ['false'
 
 /** An endpoint override: local mode only (DynamoDB Local, fauxqs); in AWS the SDK finds the regional one. */
 export const endpointUrl = z.url().optional();
+
+/**
+ * The endpoint overrides that are set, by client (`{ dynamodb: vars.AWS_ENDPOINT_URL_DYNAMODB, … }`);
+ * an unset or empty one is left out, so the SDK uses the regional endpoint.
+ */
+export function endpointsOf<C extends string>(
+  urls: Record<C, string | undefined>,
+): Partial<Record<C, string>> {
+  return Object.fromEntries(Object.entries(urls).filter(([, url]) => url)) as Partial<Record<C, string>>;
+}

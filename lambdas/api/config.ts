@@ -5,6 +5,7 @@ import { type Env, loadEnv } from '#core/config/load-env.ts';
 import {
   antiLoopSettingsOf,
   antiLoopVariables,
+  endpointsOf,
   endpointUrl,
   preparationVariables,
   prepareOptionsOf,
@@ -104,10 +105,7 @@ export function loadConfig(env: Env): ApiConfig {
     prepare: { ...prepareOptionsOf(vars), isoMode: accounts[0].flags.iso },
     antiLoop: antiLoopSettingsOf(vars),
     region: vars.AWS_REGION,
-    endpoints: {
-      ...(vars.AWS_ENDPOINT_URL_DYNAMODB ? { dynamodb: vars.AWS_ENDPOINT_URL_DYNAMODB } : {}),
-      ...(vars.AWS_ENDPOINT_URL_SQS ? { sqs: vars.AWS_ENDPOINT_URL_SQS } : {}),
-    },
+    endpoints: endpointsOf({ dynamodb: vars.AWS_ENDPOINT_URL_DYNAMODB, sqs: vars.AWS_ENDPOINT_URL_SQS }),
     limits: {
       dynamodb: {
         maxAttempts: DYNAMODB_ATTEMPTS,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type ConfigSource, type Env, loadEnv, variableError } from '#core/config/load-env.ts';
-import { endpointUrl } from '#core/config/shared-variables.ts';
+import { endpointsOf, endpointUrl } from '#core/config/shared-variables.ts';
 import { VAR } from '#core/config/variables.ts';
 import { ConfigError } from '#core/domain/errors.ts';
 
@@ -57,12 +57,10 @@ export function loadCallbackWorkerConfig(env: Env): CallbackWorkerConfig {
     allowLoopbackCallbacks: vars.ALLOW_LOOPBACK_CALLBACKS === 'true',
     callbackTimeoutMs: vars.CALLBACK_TIMEOUT_MS,
     region: vars.AWS_REGION,
-    endpoints: {
-      ...(vars.AWS_ENDPOINT_URL_SQS ? { sqs: vars.AWS_ENDPOINT_URL_SQS } : {}),
-      ...(vars.AWS_ENDPOINT_URL_DYNAMODB ? { dynamodb: vars.AWS_ENDPOINT_URL_DYNAMODB } : {}),
-      ...(vars.AWS_ENDPOINT_URL_SECRETS_MANAGER
-        ? { secretsManager: vars.AWS_ENDPOINT_URL_SECRETS_MANAGER }
-        : {}),
-    },
+    endpoints: endpointsOf({
+      sqs: vars.AWS_ENDPOINT_URL_SQS,
+      dynamodb: vars.AWS_ENDPOINT_URL_DYNAMODB,
+      secretsManager: vars.AWS_ENDPOINT_URL_SECRETS_MANAGER,
+    }),
   };
 }

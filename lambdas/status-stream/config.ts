@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type ConfigSource, type Env, loadEnv } from '#core/config/load-env.ts';
-import { endpointUrl } from '#core/config/shared-variables.ts';
+import { endpointsOf, endpointUrl } from '#core/config/shared-variables.ts';
 import { VAR } from '#core/config/variables.ts';
 import { ConfigError } from '#core/domain/errors.ts';
 
@@ -33,9 +33,9 @@ export function loadStatusStreamConfig(env: Env): StatusStreamConfig {
     eventBusName: vars.EVENT_BUS_NAME,
     callbackQueueUrl: vars.CALLBACK_QUEUE_URL,
     region: vars.AWS_REGION,
-    endpoints: {
-      ...(vars.AWS_ENDPOINT_URL_EVENTBRIDGE ? { eventBridge: vars.AWS_ENDPOINT_URL_EVENTBRIDGE } : {}),
-      ...(vars.AWS_ENDPOINT_URL_SQS ? { sqs: vars.AWS_ENDPOINT_URL_SQS } : {}),
-    },
+    endpoints: endpointsOf({
+      eventBridge: vars.AWS_ENDPOINT_URL_EVENTBRIDGE,
+      sqs: vars.AWS_ENDPOINT_URL_SQS,
+    }),
   };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { accountLaneQueuesOf } from '#core/config/account-queues.ts';
+import { endpointsOf } from '#core/config/shared-variables.ts';
 import { VAR } from '#core/config/variables.ts';
 import type { SweepOptions } from './sweep.ts';
 
@@ -58,10 +59,10 @@ export function loadSweeperConfig(env: Readonly<Record<string, string | undefine
     queueUrls: { urgent: vars[VAR.URGENT_QUEUE_URL], bulk: vars[VAR.BULK_QUEUE_URL] },
     accountQueues: accountLaneQueuesOf(env),
     region: vars[VAR.AWS_REGION],
-    endpoints: {
-      ...(vars[VAR.AWS_ENDPOINT_URL_DYNAMODB] ? { dynamodb: vars[VAR.AWS_ENDPOINT_URL_DYNAMODB] } : {}),
-      ...(vars[VAR.AWS_ENDPOINT_URL_SQS] ? { sqs: vars[VAR.AWS_ENDPOINT_URL_SQS] } : {}),
-    },
+    endpoints: endpointsOf({
+      dynamodb: vars[VAR.AWS_ENDPOINT_URL_DYNAMODB],
+      sqs: vars[VAR.AWS_ENDPOINT_URL_SQS],
+    }),
     sweep: {
       ageSeconds: vars[VAR.SWEEP_AGE_SECONDS],
       lookbackHours: vars[VAR.SWEEP_LOOKBACK_HOURS],

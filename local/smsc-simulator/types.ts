@@ -95,16 +95,20 @@ export interface SimulatorOptions {
   idPadding?: { answer?: number; receipt?: number };
 }
 
-export interface ReceivedSubmit {
-  messageId: string;
-  systemId: string;
-  sessionId: number;
+/** Who a message is from and to, each address with the TON and NPI it came with. */
+export interface SmppAddresses {
   source: string;
   sourceTon: number;
   sourceNpi: number;
   destination: string;
   destTon: number;
   destNpi: number;
+}
+
+export interface ReceivedSubmit extends SmppAddresses {
+  messageId: string;
+  systemId: string;
+  sessionId: number;
   dataCoding: number;
   esmClass: number;
   registeredDelivery: number;

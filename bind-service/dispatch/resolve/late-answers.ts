@@ -6,13 +6,12 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { SessionEvents } from '#bind-service/smpp/index.ts';
 import type { LateAnswer } from '#core/aws/messages/message-repository.ts';
+import { CommandStatus } from '#core/domain/provider/command-status.ts';
 import type { Logger } from '#core/observability/logger.ts';
 import type { DispatchStats } from '../flow/stats.ts';
 import type { LateAnswerStore } from '../ports.ts';
 import { commandStatusError } from '../submit/part-action.ts';
 import { retryTransient } from '../submit/retry.ts';
-
-const THROTTLED = 0x58;
 
 export interface LateAnswersDeps {
   messages: LateAnswerStore;
@@ -41,7 +40,7 @@ export function lateAnswerOf(event: LateAnswerEvent, singleIds: boolean): LateAn
     case 'rejected':
       return { kind: 'refused', error: commandStatusError(outcome.commandStatus) };
     case 'throttled':
-      return { kind: 'refused', error: commandStatusError(THROTTLED) };
+      return { kind: 'refused', error: commandStatusError(CommandStatus.ESME_RTHROTTLED) };
     default:
       return undefined;
   }

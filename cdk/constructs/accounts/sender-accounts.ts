@@ -3,6 +3,7 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { IConstruct } from 'constructs';
 import type { AccountEntryInput } from '#core/domain/accounts/account-schema.ts';
 import { parseAccounts } from '#core/domain/accounts/parse-accounts.ts';
+import type { SmppEndpoint } from '../compute/bind-service.ts';
 import { type AccountProps, SMPP_DEFAULTS } from '../props.ts';
 
 // The `accounts` prop checked by the one parser the runtimes use (core/domain/accounts/
@@ -11,17 +12,9 @@ import { type AccountProps, SMPP_DEFAULTS } from '../props.ts';
 // secret as its ARN only.
 
 /** One account with the parser's defaults applied. */
-export interface SenderAccount {
+export interface SenderAccount extends SmppEndpoint {
   readonly name: string;
   readonly systemId: string;
-  readonly credentials: secretsmanager.ISecret;
-  readonly host: string;
-  readonly backupHost?: string;
-  readonly port: number;
-  readonly tls: boolean;
-  readonly tlsClientCertificate?: secretsmanager.ISecret;
-  readonly tlsServerName?: string;
-  readonly systemType: string;
   readonly throughput: number;
   readonly window: number;
   readonly binds: number;

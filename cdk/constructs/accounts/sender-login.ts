@@ -7,12 +7,13 @@ import {
   slowestTaskThroughput,
 } from '../compute/bind-limits.ts';
 import type { BindServiceSmpp } from '../compute/bind-service.ts';
-import { type AccountProps, SMPP_DEFAULTS, type SmsSenderProps } from '../props.ts';
+import { SMPP_DEFAULTS, type SmsSenderProps } from '../props.ts';
 import { resolveAccounts, type SenderAccount } from './sender-accounts.ts';
 
 // The sender's logins from its props: one (`smpp`, the `default` account, exactly as before
 // accounts existed) or several (`accounts`). Each login's queue pair, alarms and dashboard row
-// need its name, binds and visibility timeout; the deployment strategy must suit every login.
+// need its name, binds and visibility timeout; one deployment (its healthy percentages) serves every
+// login.
 
 /** What the queues and operations need of one login. */
 export interface LoginSummary {
@@ -28,8 +29,6 @@ export type SenderLogin =
   | {
       readonly kind: 'accounts';
       readonly accounts: readonly SenderAccount[];
-      /** The `accounts` props as given: each login's whole rate (the tasks share it by slots held). */
-      readonly taskAccounts: readonly AccountProps[];
       readonly logins: readonly LoginSummary[];
       readonly responseTimeoutSeconds: number;
       readonly maxParts: number;
@@ -42,13 +41,11 @@ export function resolveLogin(props: SmsSenderProps): SenderLogin {
   }
   if (props.accounts) {
     const accounts = resolveAccounts(props.accounts);
-    const taskAccounts: readonly AccountProps[] = props.accounts;
     const responseTimeoutSeconds =
       props.submit?.responseTimeoutSeconds ?? SMPP_DEFAULTS.responseTimeoutSeconds;
     return {
       kind: 'accounts',
       accounts,
-      taskAccounts,
       logins: accounts.map((account) => ({
         name: account.name,
         binds: account.binds,

@@ -178,7 +178,7 @@ export class SmsApi extends Construct {
     waiveControl(
       this.restApi,
       'CT.LAMBDA.PR.2',
-      "Every invoke permission is scoped with SourceArn to this API's own stage, method and path (test/infra/control-tower.test.ts checks it), but the ARN is an Fn::Join of the API's id, and the Guard rule accepts only a literal string or a bare Ref/GetAtt at synth. Control Tower's deploy-time hook sees the resolved ARN.",
+      "Every invoke permission is scoped with SourceArn to this API's own stage, method and path (test/infra/platform/control-tower.test.ts checks it), but the ARN is an Fn::Join of the API's id, and the Guard rule accepts only a literal string or a bare Ref/GetAtt at synth. Control Tower's deploy-time hook sees the resolved ARN.",
     );
     const accountRole = this.restApi.node.tryFindChild('CloudWatchRole');
     if (accountRole) {

@@ -37,10 +37,9 @@ export interface SessionPlan {
   readonly sessionsAllowed: number;
   /** Sessions held in steady state: the login's binds, however many tasks share them. */
   readonly steadySessions: number;
-  /** ECS deployment percentages. */
+  /** ECS deployment percentages: 100 / 200 starts the new task before the old one stops. */
   readonly minHealthyPercent: number;
   readonly maxHealthyPercent: number;
-  readonly strategy: 'stop-before-start' | 'start-before-stop';
 }
 
 /**
@@ -69,7 +68,6 @@ export function planSessions(input: SessionPlanInput): SessionPlan {
     steadySessions: desiredCount === 0 ? 0 : binds,
     minHealthyPercent: 100,
     maxHealthyPercent: 200,
-    strategy: 'start-before-stop',
   };
 }
 

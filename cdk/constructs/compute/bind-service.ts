@@ -20,7 +20,8 @@ import { bindServiceNodeOptions } from './node-heap.ts';
 // connections leave through the NAT's fixed IP. Deployments follow the session plan so that two
 // tasks never hold more sessions of one login than the provider allows (bind-limits.ts).
 
-export interface BindServiceSmpp {
+/** Where and how a login binds, defaults applied: the single login's, or one account's (SenderAccount). */
+export interface SmppEndpoint {
   readonly host: string;
   readonly backupHost?: string;
   readonly port: number;
@@ -29,8 +30,11 @@ export interface BindServiceSmpp {
   readonly tlsClientCertificate?: secretsmanager.ISecret;
   readonly tlsServerName?: string;
   readonly systemType: string;
-  /** JSON `{ "systemId": "...", "password": "..." }`. */
+  /** The login: JSON `{ "systemId": "...", "password": "..." }` (an account's may hold the password alone). */
   readonly credentials: secretsmanager.ISecret;
+}
+
+export interface BindServiceSmpp extends SmppEndpoint {
   /** The login's sessions in the whole deployment (<= MCON); the tasks share them as leased slots. */
   readonly binds: number;
   readonly windowSize: number;

@@ -1,14 +1,14 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { VAR } from '#core/config/variables.ts';
 import { ENTRIES } from '../../paths.ts';
 import { NodeFunction } from '../compute/node-function.ts';
 import type { LogSettings } from '../platform/log-group.ts';
-import { DEAD_LETTER_QUEUE } from '../platform/resource-mapping.ts';
+import { createFailureQueue } from '../platform/resource-mapping.ts';
 import type { CallbackDelivery } from './callbacks.ts';
 import type { ResourceConsumer } from './consumer.ts';
 import type { MessageStore } from './message-store.ts';
@@ -50,18 +50,7 @@ export class StatusStream extends Construct {
     bindEventBus(this.handler, props.eventBus);
     props.callbacks.bindProducer(this.handler);
 
-    this.failures = new sqs.Queue(this, 'Failures', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-      // Marked as the dead-letter destination it is (CT.SQS.PR.1 then asks for no DLQ of its own).
-      redriveAllowPolicy: DEAD_LETTER_QUEUE,
-    });
-    Validations.of(this.failures).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue is itself a dead-letter destination (the on-failure destination of the stream mapping); nothing consumes it automatically, so it needs no DLQ of its own. Its depth is alarmed.',
-    });
+    this.failures = createFailureQueue(this, 'the on-failure destination of the stream mapping');
 
     const source = {
       startingPosition: lambda.StartingPosition.TRIM_HORIZON,

@@ -1,15 +1,15 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { VAR } from '#core/config/variables.ts';
 import { ENTRIES } from '../../paths.ts';
 import { NodeFunction } from '../compute/node-function.ts';
 import type { LogSettings } from '../platform/log-group.ts';
-import { DEAD_LETTER_QUEUE } from '../platform/resource-mapping.ts';
+import { createFailureQueue } from '../platform/resource-mapping.ts';
 import type { AccountQueuePairs } from './account-queues.ts';
 import type { MessageStore } from './message-store.ts';
 import type { SendQueues } from './queues.ts';
@@ -38,18 +38,7 @@ export class Sweeper extends Construct {
 
   constructor(scope: Construct, id: string, props: SweeperProps) {
     super(scope, id);
-    this.failures = new sqs.Queue(this, 'Failures', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-      // Marked as the dead-letter destination it is (CT.SQS.PR.1 then asks for no DLQ of its own).
-      redriveAllowPolicy: DEAD_LETTER_QUEUE,
-    });
-    Validations.of(this.failures).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        "This queue is itself a dead-letter destination (the sweeper's on-failure destination); nothing consumes it automatically, so it needs no DLQ of its own. Its depth is alarmed.",
-    });
+    this.failures = createFailureQueue(this, "the sweeper's on-failure destination");
 
     this.handler = new NodeFunction(this, 'Handler', {
       entry: ENTRIES.sweeper,

@@ -1,7 +1,8 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
 import type {
   GlobalSecondaryIndexDefinition,
   KeyDefinition,
@@ -71,7 +72,25 @@ const QUEUE_SECURITY = { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL
  * `allowAll` is what SQS applies without a policy, so this changes no behaviour; `byQueue` naming
  * the source queue would make the two queues' ARNs depend on each other.
  */
-export const DEAD_LETTER_QUEUE = { redrivePermission: sqs.RedrivePermission.ALLOW_ALL } as const;
+const DEAD_LETTER_QUEUE = { redrivePermission: sqs.RedrivePermission.ALLOW_ALL } as const;
+
+/**
+ * The `Failures` queue of a construct whose failed invocations or records land there (an on-failure
+ * destination): kept 14 days, marked as the dead-letter destination it is. `destinationOf` says whose,
+ * in the cdk-nag acknowledgement.
+ */
+export function createFailureQueue(scope: Construct, destinationOf: string): sqs.Queue {
+  const queue = new sqs.Queue(scope, 'Failures', {
+    ...QUEUE_SECURITY,
+    retentionPeriod: Duration.days(14),
+    redriveAllowPolicy: DEAD_LETTER_QUEUE,
+  });
+  Validations.of(queue).acknowledge({
+    id: 'AwsSolutions-SQS3',
+    reason: `This queue is itself a dead-letter destination (${destinationOf}); nothing consumes it automatically, so it needs no DLQ of its own. Its depth is alarmed.`,
+  });
+  return queue;
+}
 
 export function toDeadLetterQueueProps(def: QueueDefinition): sqs.QueueProps {
   return {

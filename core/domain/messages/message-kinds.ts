@@ -24,6 +24,7 @@ export const COMMENT_SEPARATOR = '\n~~~\n';
 
 export interface MessageContent {
   kind: MessageKind;
+  /** The caller's text; absent for hlr and ping, which carry none. */
   text?: string;
   subject?: string;
   voice?: string;

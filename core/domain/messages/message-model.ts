@@ -1,5 +1,5 @@
 import type { MessageEncoding } from '#core/domain/encoding/index.ts';
-import type { MessageKind } from '#core/domain/messages/message-kinds.ts';
+import type { MessageContent } from '#core/domain/messages/message-kinds.ts';
 import type { MessageStatus } from '#core/domain/messages/message-state.ts';
 import type { PreparedMessage } from '#core/domain/messages/prepare-message.ts';
 import type { ProviderMessageType, TemplateType } from '#core/domain/receipts/receipt.ts';
@@ -40,17 +40,11 @@ export interface ProviderReport {
   doneDate?: string;
 }
 
-export interface MessageRecord {
+/** The record's content (kind, text, subject, voice, bot, comment) is MessageContent's. */
+export interface MessageRecord extends MessageContent {
   id: string;
   to: string;
   from?: string;
-  kind: MessageKind;
-  /** The caller's text; absent for hlr and ping, which carry none. */
-  text?: string;
-  subject?: string;
-  voice?: string;
-  bot?: string;
-  comment?: string;
   priority: Priority;
   encoding: MessageEncoding;
   /**

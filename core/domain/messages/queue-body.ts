@@ -1,4 +1,5 @@
 import type { MessageRecord } from '#core/domain/messages/message-model.ts';
+import { optional } from '#core/domain/messages/optional-field.ts';
 import { DEFAULT_VALIDITY_MINUTES, type QueueMessageInput } from '#core/domain/requests/message-schema.ts';
 
 // The SQS body of a message the API has recorded: the validated request (recipient normalised,
@@ -33,8 +34,4 @@ export function queueBodyOf(record: MessageRecord): QueueMessageInput & { id: st
     ...optional('batchId', record.batchId),
     v: 1,
   };
-}
-
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { MAX_IDEMPOTENCY_KEY_LENGTH } from '#core/domain/requests/message-schema.ts';
+import { canonicalJson } from '#core/support/canonical-json.ts';
 import { ApiProblem } from './problem.ts';
 
 // The Idempotency-Key header (IETF draft-ietf-httpapi-idempotency-key-header): a retry with the same key
@@ -41,15 +42,4 @@ export function scopedIdempotencyKey(caller: string, key: string): string {
 /** sha256 of the body as parsed, with object keys sorted: formatting and key order do not matter. */
 export function requestHash(body: unknown): string {
   return createHash('sha256').update(canonicalJson(body)).digest('hex');
-}
-
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (typeof value === 'object' && value !== null) {
-    const entries = Object.entries(value)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`);
-    return `{${entries.join(',')}}`;
-  }
-  return JSON.stringify(value);
 }

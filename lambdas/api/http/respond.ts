@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import type { ReadResult } from '../use-cases/read-result.ts';
 import { type ProblemInit, problemResponse } from './problem.ts';
 import { PROBLEMS } from './problem-catalogue.ts';
 import { type ApiEnv, logFields } from './request-log.ts';
@@ -28,6 +29,31 @@ export function cataloguedProblem(
 
 export function notFoundProblem(detail: string): ProblemInit {
   return { status: 404, code: 'not_found', title: 'Not found', detail };
+}
+
+/** How a GET by id answers: the view's id for the log line, and the words of its 400 and 404. */
+export interface ReadAnswers<V> {
+  logged: (view: V) => Record<string, unknown>;
+  /** What a well-formed id looks like, for the 400. */
+  idFormat: string;
+  notFound: string;
+}
+
+/** A GET by id: 200 with the view, 400 for an id that cannot be one, 404 for an unknown one. */
+export function readAnswer<V extends object>(
+  c: Context<ApiEnv>,
+  result: ReadResult<V>,
+  answers: ReadAnswers<V>,
+): Response {
+  switch (result.outcome) {
+    case 'found':
+      logFields(c, answers.logged(result.view));
+      return c.json(result.view, 200);
+    case 'invalid-id':
+      return problem(c, invalidIdProblem('id', answers.idFormat));
+    case 'not-found':
+      return problem(c, notFoundProblem(answers.notFound));
+  }
 }
 
 /** 400 for a path parameter that cannot be an id at all (told apart from a well-formed unknown id). */

@@ -5,13 +5,7 @@ import { IDEMPOTENCY_HEADER } from '../http/idempotency.ts';
 import { KIB, readJsonBody } from '../http/json-body.ts';
 import { ApiProblem, serviceUnavailableProblem, validationProblem } from '../http/problem.ts';
 import { type ApiEnv, logFields } from '../http/request-log.ts';
-import {
-  callerArnOf,
-  cataloguedProblem,
-  invalidIdProblem,
-  notFoundProblem,
-  problem,
-} from '../http/respond.ts';
+import { callerArnOf, cataloguedProblem, problem, readAnswer } from '../http/respond.ts';
 import { acceptBatch } from '../use-cases/accept-batch.ts';
 import { readBatch } from '../use-cases/read-batch.ts';
 
@@ -70,18 +64,13 @@ export function batchRoutes(deps: ApiDeps): Hono<ApiEnv> {
     }
   });
 
-  routes.get('/:id', async (c) => {
-    const result = await readBatch(deps, c.req.param('id'));
-    switch (result.outcome) {
-      case 'found':
-        logFields(c, { batchId: result.batch.batchId });
-        return c.json(result.batch, 200);
-      case 'invalid-id':
-        return problem(c, invalidIdProblem('id', 'must be a batch id ("b_" and a ULID)'));
-      case 'not-found':
-        return problem(c, notFoundProblem('No batch has this id.'));
-    }
-  });
+  routes.get('/:id', async (c) =>
+    readAnswer(c, await readBatch(deps, c.req.param('id')), {
+      logged: (batch) => ({ batchId: batch.batchId }),
+      idFormat: 'must be a batch id ("b_" and a ULID)',
+      notFound: 'No batch has this id.',
+    }),
+  );
 
   return routes;
 }

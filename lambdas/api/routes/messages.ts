@@ -5,14 +5,7 @@ import { readIdempotencyKey, scopedIdempotencyKey } from '../http/idempotency.ts
 import { KIB, readJsonBody } from '../http/json-body.ts';
 import { antiLoopProblem, serviceUnavailableProblem, validationProblem } from '../http/problem.ts';
 import { type ApiEnv, logFields } from '../http/request-log.ts';
-import {
-  callerArnOf,
-  callerOf,
-  cataloguedProblem,
-  invalidIdProblem,
-  notFoundProblem,
-  problem,
-} from '../http/respond.ts';
+import { callerArnOf, callerOf, cataloguedProblem, problem, readAnswer } from '../http/respond.ts';
 import { acceptMessage } from '../use-cases/accept-message.ts';
 import { readMessage } from '../use-cases/read-message.ts';
 
@@ -80,18 +73,13 @@ export function messageRoutes(deps: ApiDeps): Hono<ApiEnv> {
     }
   });
 
-  routes.get('/:id', async (c) => {
-    const result = await readMessage(deps, c.req.param('id'));
-    switch (result.outcome) {
-      case 'found':
-        logFields(c, { messageId: result.message.id });
-        return c.json(result.message, 200);
-      case 'invalid-id':
-        return problem(c, invalidIdProblem('id', 'must be a message id (26 characters, a ULID)'));
-      case 'not-found':
-        return problem(c, notFoundProblem('No message has this id.'));
-    }
-  });
+  routes.get('/:id', async (c) =>
+    readAnswer(c, await readMessage(deps, c.req.param('id')), {
+      logged: (message) => ({ messageId: message.id }),
+      idFormat: 'must be a message id (26 characters, a ULID)',
+      notFound: 'No message has this id.',
+    }),
+  );
 
   return routes;
 }

@@ -5,7 +5,9 @@ import type {
   ProviderReport,
   StatusChange,
 } from '#core/domain/messages/message-model.ts';
+import { optional } from '#core/domain/messages/optional-field.ts';
 import type { ApiDeps } from '../deps.ts';
+import type { ReadResult } from './read-result.ts';
 
 // GET /v1/messages/{id}. The answer is built field by field from the record rather than spread from
 // it, so a storage attribute added later cannot leak into the API by accident.
@@ -44,16 +46,14 @@ export type MessageView = Pick<
     updatedAt: string;
   };
 
-export type ReadMessageResult =
-  | { outcome: 'found'; message: MessageView }
-  | { outcome: 'not-found' }
-  | { outcome: 'invalid-id' };
-
-export async function readMessage(deps: Pick<ApiDeps, 'messages'>, id: string): Promise<ReadMessageResult> {
+export async function readMessage(
+  deps: Pick<ApiDeps, 'messages'>,
+  id: string,
+): Promise<ReadResult<MessageView>> {
   if (!isMessageId(id)) return { outcome: 'invalid-id' };
   const record = await deps.messages.get(id);
   if (!record) return { outcome: 'not-found' };
-  return { outcome: 'found', message: messageView(record) };
+  return { outcome: 'found', view: messageView(record) };
 }
 
 export function messageView(record: MessageRecord): MessageView {
@@ -89,8 +89,4 @@ export function messageView(record: MessageRecord): MessageView {
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
   };
-}
-
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }

@@ -1,7 +1,7 @@
 // Builds the DELIVER_SM a receipt travels in: the report text plus the standard and provider TLVs.
 import { type PduFields, PROVIDER_TLV } from '#bind-service/smpp/codec.ts';
 import { kindFlags } from '../messages/kinds.ts';
-import type { HlrRecord, MessageKind, ReceiptStatText } from '../types.ts';
+import type { HlrRecord, MessageKind, ReceiptStatText, SmppAddresses } from '../types.ts';
 import {
   formatCost,
   formatHlrText,
@@ -13,14 +13,8 @@ import {
 const ESM_CLASS_DELIVERY_RECEIPT = 0x04;
 const SHORT_MESSAGE_MAX = 254;
 
-export interface ReceiptSubject {
+export interface ReceiptSubject extends SmppAddresses {
   messageId: string;
-  source: string;
-  sourceTon: number;
-  sourceNpi: number;
-  destination: string;
-  destTon: number;
-  destNpi: number;
   kind: MessageKind;
   /** Parts this receipt speaks for: the whole message, or 1 under SINGLE. */
   parts: number;

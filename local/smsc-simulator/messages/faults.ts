@@ -1,3 +1,4 @@
+import { CommandStatus } from '#core/domain/provider/command-status.ts';
 // Scripted misbehaviour for submit_sm. Answer faults queue up in the order they were added: the
 // first one applies to the next `count` submits (for ever without a count), then the next one takes
 // over. Session faults (unbind-after, close-after) count submits on their own and fire once.
@@ -13,8 +14,6 @@ export type AnswerFault =
   | { type: 'empty-id' };
 
 export type SessionFault = 'unbind' | 'close';
-
-const ESME_RSYSERR = 0x08;
 
 interface QueuedAnswerFault {
   fault: AnswerFault;
@@ -33,7 +32,7 @@ function toAnswerFault(fault: Fault): AnswerFault | undefined {
     case 'empty-id':
       return { type: fault.type };
     case 'generic-nack':
-      return { type: 'generic-nack', commandStatus: fault.commandStatus ?? ESME_RSYSERR };
+      return { type: 'generic-nack', commandStatus: fault.commandStatus ?? CommandStatus.ESME_RSYSERR };
     case 'status':
       return { type: 'status', commandStatus: fault.commandStatus };
     case 'slow':

@@ -9,7 +9,7 @@ import type { ResolvedOptions } from '../options.ts';
 import type { MessageKind, Outcome, ReceiptStatText, ReceivedMessage, SimulatorStats } from '../types.ts';
 import { billedParts } from './billing.ts';
 import { classifyText, isFlash } from './kinds.ts';
-import type { AssembledPart, MessageHead } from './multipart.ts';
+import { type AssembledPart, addressesOf, type MessageHead } from './multipart.ts';
 import { type FloodGuard, resolveOutcome } from './rules.ts';
 
 const ERR_NOT_ALL_PARTS = 241;
@@ -148,12 +148,7 @@ export class MessageBook {
   private subject(head: MessageHead, messageId: string, parts: number, kind: MessageKind): ReceiptSubject {
     return {
       messageId,
-      source: head.source,
-      sourceTon: head.sourceTon,
-      sourceNpi: head.sourceNpi,
-      destination: head.destination,
-      destTon: head.destTon,
-      destNpi: head.destNpi,
+      ...addressesOf(head),
       kind,
       parts,
       submittedAt: head.at,

@@ -1,7 +1,7 @@
 // Glues the parts of a long message back together, keyed like the provider does: by login, source,
 // destination and concat reference. Parts missing when the window closes make the whole message fail.
 import type { TimerSet } from '../timers.ts';
-import type { ReceivedSubmit, SimulatorEvents } from '../types.ts';
+import type { ReceivedSubmit, SimulatorEvents, SmppAddresses } from '../types.ts';
 
 /** The fields every part of one message shares, as recorded for its first part. */
 export interface MessageHead
@@ -23,6 +23,18 @@ export interface MessageHead
   single: boolean;
   /** ISO mode: data_coding 0 is ISO-8859-1 (the text's parts are counted in it). */
   iso?: boolean;
+}
+
+/** The head's addresses alone, copied into what is recorded or receipted of the message. */
+export function addressesOf(head: SmppAddresses): SmppAddresses {
+  return {
+    source: head.source,
+    sourceTon: head.sourceTon,
+    sourceNpi: head.sourceNpi,
+    destination: head.destination,
+    destTon: head.destTon,
+    destNpi: head.destNpi,
+  };
 }
 
 export interface AssembledPart {

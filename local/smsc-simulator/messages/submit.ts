@@ -1,3 +1,4 @@
+import { CommandStatus } from '#core/domain/provider/command-status.ts';
 // The submit_sm path, in the provider's order: bind state, window, scripted faults, account rate,
 // then the message itself (parts, duplicate rule, id, answer). Kept cheap: with recording off and no
 // receipt asked for, a submit costs a counter or two, an id and the answer.
@@ -11,13 +12,15 @@ import type { TimerSet } from '../timers.ts';
 import type { ReceivedSubmit, SimulatorStats } from '../types.ts';
 import type { AnswerFault, FaultBook, SessionFault } from './faults.ts';
 import type { MessageBook } from './messages.ts';
-import { type AssembledPart, assemblyKey, type MessageHead, type MultipartAssembler } from './multipart.ts';
+import {
+  type AssembledPart,
+  addressesOf,
+  assemblyKey,
+  type MessageHead,
+  type MultipartAssembler,
+} from './multipart.ts';
 import type { DuplicateGuard } from './rules.ts';
 
-const ESME_RINVBNDSTS = 0x04;
-const ESME_RMSGQFUL = 0x14;
-const ESME_RSUBMITFAIL = 0x45;
-const ESME_RTHROTTLED = 0x58;
 const ESM_UDHI = 0x40;
 
 export interface SubmitDeps {
@@ -79,12 +82,12 @@ export class SubmitHandler {
     stats.submits += 1;
     if (!session.canSubmit) {
       // A session being ended (kicked, unbind-after) no longer answers what is still in its window.
-      if (session.state !== 'ending') this.refuse(session, pdu, ESME_RINVBNDSTS);
+      if (session.state !== 'ending') this.refuse(session, pdu, CommandStatus.ESME_RINVBNDSTS);
       return;
     }
     if (session.inFlight >= this.deps.options.windowSize) {
       stats.queueFull += 1;
-      this.refuse(session, pdu, ESME_RMSGQFUL);
+      this.refuse(session, pdu, CommandStatus.ESME_RMSGQFUL);
       return;
     }
     let answerDelayMs = 0;
@@ -107,7 +110,7 @@ export class SubmitHandler {
     const account = this.deps.registry.account(session.systemId ?? '');
     if (!account || account.throttled || !account.bucket.take()) {
       stats.throttled += 1;
-      this.refuse(session, pdu, ESME_RTHROTTLED);
+      this.refuse(session, pdu, CommandStatus.ESME_RTHROTTLED);
     } else {
       this.accept(session, pdu, { delayMs: answerDelayMs, withoutId: answerWithoutId });
     }
@@ -213,7 +216,7 @@ export class SubmitHandler {
 
   private refuseDuplicate(session: SimSession, pdu: PDU): void {
     this.deps.stats.refused += 1;
-    this.refuse(session, pdu, ESME_RSUBMITFAIL);
+    this.refuse(session, pdu, CommandStatus.ESME_RSUBMITFAIL);
   }
 
   private record(pdu: PDU, head: MessageHead, messageId: string, text: string, concat?: Concat): void {
@@ -224,12 +227,7 @@ export class SubmitHandler {
       messageId,
       systemId: head.systemId,
       sessionId: head.sessionId,
-      source: head.source,
-      sourceTon: head.sourceTon,
-      sourceNpi: head.sourceNpi,
-      destination: head.destination,
-      destTon: head.destTon,
-      destNpi: head.destNpi,
+      ...addressesOf(head),
       dataCoding: head.dataCoding,
       esmClass: pdu.esm_class ?? 0,
       registeredDelivery: head.registeredDelivery,
@@ -280,7 +278,7 @@ export class SubmitHandler {
         return;
       case 'throttle':
         this.deps.stats.throttled += 1;
-        this.refuse(session, pdu, ESME_RTHROTTLED);
+        this.refuse(session, pdu, CommandStatus.ESME_RTHROTTLED);
         return;
       case 'slow':
       case 'empty-id':

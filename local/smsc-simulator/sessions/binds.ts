@@ -1,10 +1,9 @@
 // bind_transceiver / bind_transmitter / bind_receiver as the provider answers them.
 import type { PDU } from '#bind-service/smpp/codec.ts';
+import { CommandStatus } from '#core/domain/provider/command-status.ts';
 import type { BindMode, SimulatorStats } from '../types.ts';
 import type { SessionRegistry } from './registry.ts';
 import type { SimSession } from './session.ts';
-
-const ESME_RALYBND = 0x05;
 
 export interface BindDeps {
   registry: SessionRegistry;
@@ -33,7 +32,7 @@ export function bindMode(command: PDU['command']): BindMode | undefined {
 export function handleBind(deps: BindDeps, session: SimSession, pdu: PDU, mode: BindMode): void {
   const systemId = pdu.system_id ?? '';
   if (session.state !== 'open') {
-    session.send(pdu.response({ command_status: ESME_RALYBND }));
+    session.send(pdu.response({ command_status: CommandStatus.ESME_RALYBND }));
     return;
   }
   const status = deps.refusedWith() || deps.registry.authenticate(systemId, pdu.password ?? '');

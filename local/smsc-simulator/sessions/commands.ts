@@ -1,18 +1,13 @@
 // Routes each request PDU of a session to its handler, and answers what the provider does not
 // implement (submit_multi, data_sm, ...) or does not allow before bind.
 import { type PDU, smpp } from '#bind-service/smpp/codec.ts';
+import { CommandStatus } from '#core/domain/provider/command-status.ts';
 import { type MessageBook, queryView } from '../messages/messages.ts';
 import type { SubmitHandler } from '../messages/submit.ts';
 import type { SimulatorStats } from '../types.ts';
 import { type BindDeps, bindMode, handleBind } from './binds.ts';
 import type { SessionRegistry } from './registry.ts';
 import type { SimSession } from './session.ts';
-
-const ESME_RINVCMDID = 0x03;
-const ESME_RINVBNDSTS = 0x04;
-const ESME_RSYSERR = 0x08;
-const ESME_RINVMSGID = 0x0c;
-const ESME_RQUERYFAIL = 0x67;
 
 export interface CommandDeps {
   stats: SimulatorStats;
@@ -37,7 +32,7 @@ export class CommandRouter {
     try {
       this.route(session, pdu);
     } catch {
-      if (session.state !== 'closed') this.answer(session, pdu, ESME_RSYSERR);
+      if (session.state !== 'closed') this.answer(session, pdu, CommandStatus.ESME_RSYSERR);
     }
   }
 
@@ -64,15 +59,15 @@ export class CommandRouter {
       return;
     }
     if (command === 'unknown') {
-      session.send(pdu.response({ command_status: ESME_RINVCMDID }));
+      session.send(pdu.response({ command_status: CommandStatus.ESME_RINVCMDID }));
       return;
     }
     if (session.state !== 'bound') {
-      this.answer(session, pdu, ESME_RINVBNDSTS);
+      this.answer(session, pdu, CommandStatus.ESME_RINVBNDSTS);
       return;
     }
     if (command === 'query_sm') this.query(session, pdu);
-    else this.answer(session, pdu, ESME_RINVCMDID);
+    else this.answer(session, pdu, CommandStatus.ESME_RINVCMDID);
   }
 
   /** An error answer of the command's own *_resp type, or generic_nack if it has none. */
@@ -91,12 +86,12 @@ export class CommandRouter {
   private query(session: SimSession, pdu: PDU): void {
     const messageId = pdu.message_id ?? '';
     if (!/^\d+$/.test(messageId) || !this.deps.issued(Number(messageId))) {
-      this.answer(session, pdu, ESME_RINVMSGID);
+      this.answer(session, pdu, CommandStatus.ESME_RINVMSGID);
       return;
     }
     const state = this.deps.book.state(messageId);
     if (!state) {
-      this.answer(session, pdu, ESME_RQUERYFAIL);
+      this.answer(session, pdu, CommandStatus.ESME_RQUERYFAIL);
       return;
     }
     const view = queryView(state, Date.now());

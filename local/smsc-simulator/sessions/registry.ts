@@ -1,12 +1,10 @@
+import { CommandStatus } from '#core/domain/provider/command-status.ts';
 // Accounts and who is bound to them. Enforces the provider's one-session-per-login rule (MCONn
 // raises it to n): a bind beyond the limit ends the account's oldest session.
 import { DEFAULT_RATE } from '../options.ts';
 import type { SimulatorAccount } from '../types.ts';
 import { TokenBucket } from './rate.ts';
 import type { SimSession } from './session.ts';
-
-const ESME_RINVPASWD = 0x0e;
-const ESME_RINVSYSID = 0x0f;
 
 export interface AccountState {
   account: SimulatorAccount;
@@ -38,8 +36,8 @@ export class SessionRegistry {
   /** 0 when the credentials are good, otherwise the bind_*_resp command_status. */
   authenticate(systemId: string, password: string): number {
     const state = this.accounts.get(systemId);
-    if (!state) return ESME_RINVSYSID;
-    return state.account.password === password ? 0 : ESME_RINVPASWD;
+    if (!state) return CommandStatus.ESME_RINVSYSID;
+    return state.account.password === password ? 0 : CommandStatus.ESME_RINVPASWD;
   }
 
   account(systemId: string): AccountState | undefined {

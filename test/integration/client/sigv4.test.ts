@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createClient, SmscApiError } from '#client/index.ts';
-import { useApiHarness } from '#test/helpers/api-harness.ts';
+import { useApiHarness } from '#test/helpers/api/api-harness.ts';
 import { type SigV4Gateway, startSigV4Gateway } from './sigv4-gateway.ts';
 
 // SigV4 as a deployed stack needs it: a test gateway in front of the real API recomputes every

@@ -3,7 +3,7 @@ import { loadSweeperConfig } from '#lambdas/sweeper/config.ts';
 import { createSweeper, type SweepLogLine } from '#lambdas/sweeper/run.ts';
 import { sweeperEnv, sweepIntervalMs } from '#local/stack-config.ts';
 import { type SweeperLoop, startSweeperLoop } from '#local/sweeper-loop.ts';
-import { type AcceptedBody, jsonOf, useApiHarness } from '#test/helpers/api-harness.ts';
+import { type AcceptedBody, jsonOf, useApiHarness } from '#test/helpers/api/api-harness.ts';
 import { waitUntil } from '#test/helpers/wait.ts';
 
 // `npm start`'s sweeper schedule: the loop the local stack runs, with the settings it reads, against

@@ -8,6 +8,7 @@ import {
 import { ACCEPTED_SHARDS, itemKey } from '#core/aws/messages/message-item.ts';
 import type { MessageTable, TransitionResult } from '#core/aws/messages/message-writes.ts';
 import { conditionalUpdate } from '#core/aws/messages/message-writes.ts';
+import { queryPages } from '#core/aws/query-pages.ts';
 import { MESSAGES_TABLE } from '#core/aws/resources/resource-definitions.ts';
 import { UpdateExpressionBuilder } from '#core/aws/update-expression.ts';
 
@@ -165,33 +166,26 @@ async function queryPartition(
   limit: number,
 ): Promise<DueAccepted[]> {
   const found: DueAccepted[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const exclusiveStartKey = startKey;
-    const page = await runDynamo('find due accepted', () =>
-      table.client.send(
-        new QueryCommand({
-          TableName: table.tableName,
-          IndexName: BY_ATTENTION,
-          KeyConditionExpression: '#attention = :attention AND #attentionAt <= :due',
-          ProjectionExpression: '#id, #attentionAt, #status',
-          ExpressionAttributeNames: {
-            '#attention': 'attention',
-            '#attentionAt': 'attentionAt',
-            '#id': 'id',
-            '#status': 'status',
-          },
-          ExpressionAttributeValues: { ':attention': attention, ':due': due },
-          Limit: limit - found.length,
-          ...(exclusiveStartKey ? { ExclusiveStartKey: exclusiveStartKey } : {}),
-        }),
-      ),
-    );
-    for (const item of page.Items ?? []) {
+  const pages = queryPages(table.client, 'find due accepted', () => ({
+    TableName: table.tableName,
+    IndexName: BY_ATTENTION,
+    KeyConditionExpression: '#attention = :attention AND #attentionAt <= :due',
+    ProjectionExpression: '#id, #attentionAt, #status',
+    ExpressionAttributeNames: {
+      '#attention': 'attention',
+      '#attentionAt': 'attentionAt',
+      '#id': 'id',
+      '#status': 'status',
+    },
+    ExpressionAttributeValues: { ':attention': attention, ':due': due },
+    Limit: limit - found.length,
+  }));
+  for await (const items of pages) {
+    for (const item of items) {
       found.push({ id: String(item.id), attentionAt: String(item.attentionAt), status: String(item.status) });
     }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey && found.length < limit);
+    if (found.length >= limit) break;
+  }
   return found;
 }
 

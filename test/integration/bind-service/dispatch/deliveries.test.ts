@@ -3,19 +3,27 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { deliveryHandler } from '#bind-service/dispatch/deliveries/delivery-handler.ts';
 import { emptyStats } from '#bind-service/dispatch/flow/stats.ts';
 import { bindServiceLogger } from '#bind-service/logger.ts';
-import { type DeliverSm, SmppClient } from '#bind-service/smpp/index.ts';
+import type { DeliverSm } from '#bind-service/smpp/index.ts';
 import { InboundDeliveryStore, type InboundPartInput } from '#core/aws/inbound/inbound-delivery-store.ts';
 import { InboundRepository } from '#core/aws/inbound/inbound-repository.ts';
 import { MessageRepository } from '#core/aws/messages/message-repository.ts';
 import type { TableNames } from '#core/aws/resources/resource-definitions.ts';
 import { newMessageId } from '#core/domain/messages/message-id.ts';
-import { silentLogger } from '#core/observability/logger.ts';
 import { createTables } from '#local/resources.ts';
 import { SmscSimulator } from '#local/smsc-simulator/index.ts';
-import { useLocalAws } from '#test/helpers/local-aws.ts';
+import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
 import { within } from '#test/helpers/wait.ts';
 import { messageRecord } from '../../core/aws/factories.ts';
-import { ACCOUNT, mobile, sendLikeApi, startRig, statusIs, useCleanup, waitForRecord } from './fixtures.ts';
+import {
+  ACCOUNT,
+  mobile,
+  receivingClient,
+  sendLikeApi,
+  startRig,
+  statusIs,
+  useCleanup,
+  waitForRecord,
+} from './fixtures.ts';
 
 describe('bind-service deliveries: receipts and incoming messages (DynamoDB Local, fauxqs, simulator)', () => {
   const aws = useLocalAws({ dynamo: true, sqs: true });
@@ -37,22 +45,7 @@ describe('bind-service deliveries: receipts and incoming messages (DynamoDB Loca
     });
     await simulator.listen(0);
     defer(() => simulator.close());
-    const messages = new MessageRepository(aws.document, tables.messages);
-    const client = new SmppClient({
-      hosts: [{ host: '127.0.0.1', port: simulator.port }],
-      systemId: ACCOUNT.systemId,
-      password: ACCOUNT.password,
-    });
-    client.onDeliver(
-      deliveryHandler({
-        receipts: messages,
-        inbound: new InboundRepository(aws.document, tables.inbound),
-        parts: new InboundDeliveryStore(aws.document, tables.inbound),
-        isoMode: false,
-        stats: emptyStats(),
-        log: silentLogger,
-      }),
-    );
+    const { client, messages } = receivingClient(aws, simulator, tables);
     const answers: number[] = [];
     client.on('deliver', (event) => answers.push(event.commandStatus));
     await client.start();

@@ -3,10 +3,14 @@
 // from an environment like the container's. Everything a test starts is stopped after it.
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { afterEach } from 'vitest';
 import { type BindServiceConfig, loadConfig } from '#bind-service/config.ts';
+import { deliveryHandler } from '#bind-service/dispatch/deliveries/delivery-handler.ts';
+import { type DispatchStats, emptyStats } from '#bind-service/dispatch/flow/stats.ts';
 import { bindServiceLogger } from '#bind-service/logger.ts';
 import { type BindService, type BindServiceDeps, startBindService } from '#bind-service/service.ts';
+import { SmppClient } from '#bind-service/smpp/index.ts';
+import { InboundDeliveryStore } from '#core/aws/inbound/inbound-delivery-store.ts';
+import { InboundRepository } from '#core/aws/inbound/inbound-repository.ts';
 import { MessageRepository } from '#core/aws/messages/message-repository.ts';
 import { QueuePublisher } from '#core/aws/queues/queue-publisher.ts';
 import type { QueueNames, TableNames } from '#core/aws/resources/resource-definitions.ts';
@@ -20,8 +24,13 @@ import {
   sendMessageSchema,
 } from '#core/domain/requests/message-schema.ts';
 import { validate } from '#core/domain/requests/validation-issues.ts';
+import { silentLogger } from '#core/observability/logger.ts';
 import { type SimulatorOptions, SmscSimulator } from '#local/smsc-simulator/index.ts';
-import type { LocalAws } from '#test/helpers/local-aws.ts';
+import type { LocalAws } from '#test/helpers/aws/local-aws.ts';
+import type { Cleanup } from '../cleanup.ts';
+
+/** The cleanup list every dispatch test uses (one copy for the engine's tests and these). */
+export { useCleanup } from '../cleanup.ts';
 
 export const ACCOUNT = { systemId: 'dispatch', password: 'test-only-password' } as const;
 
@@ -50,21 +59,6 @@ export interface RigOptions {
   waitForBind?: boolean;
   /** Runs on the fresh resources before the service starts (e.g. to change a queue attribute). */
   beforeStart?: (resources: { tables: TableNames; queues: QueueNames }) => Promise<unknown>;
-}
-
-type Cleanup = () => Promise<void> | void;
-
-/** Registers afterEach cleanup; returns `defer(fn)`, run in reverse order after each test. */
-export function useCleanup(): (fn: Cleanup) => void {
-  let tasks: Cleanup[] = [];
-  afterEach(async () => {
-    const pending = tasks.reverse();
-    tasks = [];
-    for (const task of pending) await task();
-  });
-  return (fn) => {
-    tasks.push(fn);
-  };
 }
 
 export function serviceEnv(
@@ -133,6 +127,36 @@ export async function startRig(aws: LocalAws, defer: (fn: Cleanup) => void, opti
     logs,
   };
   return rig;
+}
+
+/**
+ * For tests that wire dispatch's parts themselves: an engine client for `simulator` whose deliveries go
+ * to the real delivery handler (receipts onto `tables.messages`, incoming messages into
+ * `tables.inbound`). Not started, so a test can listen to it first.
+ */
+export function receivingClient(
+  aws: LocalAws,
+  simulator: SmscSimulator,
+  tables: Pick<TableNames, 'messages' | 'inbound'>,
+  stats: DispatchStats = emptyStats(),
+): { client: SmppClient; messages: MessageRepository } {
+  const messages = new MessageRepository(aws.document, tables.messages);
+  const client = new SmppClient({
+    hosts: [{ host: '127.0.0.1', port: simulator.port }],
+    systemId: ACCOUNT.systemId,
+    password: ACCOUNT.password,
+  });
+  client.onDeliver(
+    deliveryHandler({
+      receipts: messages,
+      inbound: new InboundRepository(aws.document, tables.inbound),
+      parts: new InboundDeliveryStore(aws.document, tables.inbound),
+      isoMode: false,
+      stats,
+      log: silentLogger,
+    }),
+  );
+  return { client, messages };
 }
 
 /** What the API does for POST /messages: validate, prepare, record `accepted`, then enqueue with the id. */

@@ -4,7 +4,7 @@ import { messageIdGenerator } from '#core/domain/messages/message-id.ts';
 import { acceptedMessageRecord } from '#core/domain/messages/message-model.ts';
 import { prepareMessage } from '#core/domain/messages/prepare-message.ts';
 import { sendMessageSchema } from '#core/domain/requests/message-schema.ts';
-import { useLocalAws } from '#test/helpers/local-aws.ts';
+import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
 import { waitUntil } from '#test/helpers/wait.ts';
 import {
   mobile,

@@ -1,9 +1,9 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import type { SessionClosedEvent } from '#local/smsc-simulator/index.ts';
-import { useLocalAws } from '#test/helpers/local-aws.ts';
-import { boundClient } from '#test/helpers/simulator-client.ts';
-import { startTcpProxy } from '#test/helpers/tcp-proxy.ts';
+import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
+import { startTcpProxy } from '#test/helpers/net/tcp-proxy.ts';
+import { boundClient } from '#test/helpers/smpp/simulator-client.ts';
 import { elapse, waitUntil, within } from '#test/helpers/wait.ts';
 import {
   ACCOUNT,

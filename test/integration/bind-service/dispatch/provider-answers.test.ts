@@ -1,7 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { CommandStatus } from '#core/domain/provider/command-status.ts';
-import { useLocalAws } from '#test/helpers/local-aws.ts';
+import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
 import {
   mobile,
   sendLikeApi,

@@ -3,8 +3,8 @@ import { MessageRepository } from '#core/aws/messages/message-repository.ts';
 import { newMessageId } from '#core/domain/messages/message-id.ts';
 import { acceptedMessageRecord } from '#core/domain/messages/message-model.ts';
 import { prepareMessage } from '#core/domain/messages/prepare-message.ts';
-import { sendMessageSchema } from '#core/domain/requests/message-schema.ts';
-import { useLocalAws } from '#test/helpers/local-aws.ts';
+import { type SendMessageInput, sendMessageSchema } from '#core/domain/requests/message-schema.ts';
+import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
 import {
   messageRecords,
   mobile,
@@ -24,6 +24,15 @@ import {
 describe('bind-service dispatch: copies of one send on the queue (DynamoDB Local, fauxqs, simulator)', () => {
   const aws = useLocalAws({ dynamo: true, sqs: true });
   const defer = useCleanup();
+
+  /** Records a message `accepted` as the API does, before the service starts; returns its queue body. */
+  async function recordAccepted(table: string, id: string, input: SendMessageInput) {
+    const messages = new MessageRepository(aws.document, table);
+    const request = sendMessageSchema.parse(input);
+    const prepared = prepareMessage(request, { isoMode: false, maxParts: 10 });
+    await messages.createAccepted(acceptedMessageRecord({ id, request, prepared, now: new Date() }));
+    return { messages, body: JSON.stringify({ ...request, id, v: 1 }) };
+  }
 
   it('when a direct publisher’s SendMessage is retried with its idempotencyKey, then one record is made and one SUBMIT_SM sent', async () => {
     // Prepare
@@ -94,16 +103,15 @@ describe('bind-service dispatch: copies of one send on the queue (DynamoDB Local
 
   it('when a copy arrives of a message another queue message holds the claim of, then the copy is deleted and the state left alone', async () => {
     // Prepare: another task claimed the message for the first copy and is still submitting it.
-    const input = { to: mobile(5), text: 'Claimed by the first copy' };
-    const request = sendMessageSchema.parse(input);
     const id = newMessageId();
     const rig = await startRig(aws, defer, {
       beforeStart: async ({ tables, queues }) => {
-        const messages = new MessageRepository(aws.document, tables.messages);
-        const prepared = prepareMessage(request, { isoMode: false, maxParts: 10 });
-        await messages.createAccepted(acceptedMessageRecord({ id, request, prepared, now: new Date() }));
+        const { messages, body } = await recordAccepted(tables.messages, id, {
+          to: mobile(5),
+          text: 'Claimed by the first copy',
+        });
         await messages.claimForSubmit(id, 'the-first-copy-sqs-message-id');
-        await publishRaw(aws, queues.urgent, JSON.stringify({ ...request, id, v: 1 }));
+        await publishRaw(aws, queues.urgent, body);
       },
     });
     // Act
@@ -119,15 +127,14 @@ describe('bind-service dispatch: copies of one send on the queue (DynamoDB Local
 
   it('when the queue message that claimed a message comes back still submitting, then the message is unknown and not sent again', async () => {
     // Prepare: its worker claimed it, then stopped before recording an answer; SQS hands it out again.
-    const input = { to: mobile(6), text: 'Worker stopped mid-submit' };
-    const request = sendMessageSchema.parse(input);
     const id = newMessageId();
     const rig = await startRig(aws, defer, {
       beforeStart: async ({ tables, queues }) => {
-        const messages = new MessageRepository(aws.document, tables.messages);
-        const prepared = prepareMessage(request, { isoMode: false, maxParts: 10 });
-        await messages.createAccepted(acceptedMessageRecord({ id, request, prepared, now: new Date() }));
-        const sqsMessageId = await publishRaw(aws, queues.urgent, JSON.stringify({ ...request, id, v: 1 }));
+        const { messages, body } = await recordAccepted(tables.messages, id, {
+          to: mobile(6),
+          text: 'Worker stopped mid-submit',
+        });
+        const sqsMessageId = await publishRaw(aws, queues.urgent, body);
         await messages.claimForSubmit(id, sqsMessageId);
       },
     });

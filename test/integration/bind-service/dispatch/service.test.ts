@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { LeaseRepository } from '#core/aws/lease.ts';
 import { SmscSimulator } from '#local/smsc-simulator/index.ts';
-import { useLocalAws } from '#test/helpers/local-aws.ts';
+import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
 import { waitUntil, within } from '#test/helpers/wait.ts';
 import {
   ACCOUNT,
@@ -19,6 +19,20 @@ import {
   useCleanup,
   waitForRecord,
 } from './fixtures.ts';
+
+/** bind-service/main.ts as its own process with only `env`, as the container starts it; stdout collected. */
+function startMain(env: NodeJS.ProcessEnv) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bind-service/main.ts'], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (exit) => resolve(exit)));
+  return { exited, output: () => output };
+}
 
 describe('bind-service lifecycle: stop, health, lease, credentials (DynamoDB Local, fauxqs, simulator)', () => {
   const aws = useLocalAws({ dynamo: true, sqs: true });
@@ -220,23 +234,12 @@ describe('bind-service lifecycle: stop, health, lease, credentials (DynamoDB Loc
   it('when the block holds a key the service does not support, then the process names the file and line and exits non-zero', async () => {
     // Prepare
     const file = blockFile('group = smsc\nsmsc = smpp\nhost = smpp.smscentre.com\nreceive-port = 2776\n');
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bind-service/main.ts'], {
-      env: { PATH: process.env.PATH, SMPP_CONFIG_FILE: file },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
+    const main = startMain({ PATH: process.env.PATH, SMPP_CONFIG_FILE: file });
     // Act
-    const code = await within(
-      new Promise<number | null>((resolve) => child.once('exit', (exit) => resolve(exit))),
-      10_000,
-      'the process to exit',
-    );
+    const code = await within(main.exited, 10_000, 'the process to exit');
     // Assess
     expect(code).toBe(1);
-    expect(output).toContain(`${file} line 4: receive-port = 2776 is not supported`);
+    expect(main.output()).toContain(`${file} line 4: receive-port = 2776 is not supported`);
   });
 
   it('when the process gets SIGTERM, then it drains, unbinds and exits 0', async () => {
@@ -270,22 +273,11 @@ describe('bind-service lifecycle: stop, health, lease, credentials (DynamoDB Loc
 
   it('when the configuration is invalid, then the process logs the variable and exits non-zero', async () => {
     // Prepare
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bind-service/main.ts'], {
-      env: { PATH: process.env.PATH, SMPP_HOST: 'smpp.smscentre.com' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
+    const main = startMain({ PATH: process.env.PATH, SMPP_HOST: 'smpp.smscentre.com' });
     // Act
-    const code = await within(
-      new Promise<number | null>((resolve) => child.once('exit', (exit) => resolve(exit))),
-      10_000,
-      'the process to exit',
-    );
+    const code = await within(main.exited, 10_000, 'the process to exit');
     // Assess
     expect(code).toBe(1);
-    expect(output).toContain('MESSAGES_TABLE: is required');
+    expect(main.output()).toContain('MESSAGES_TABLE: is required');
   });
 });

@@ -1,32 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { BindPool } from '#bind-service/dispatch/binds/bind-pool.ts';
-import { deliveryHandler } from '#bind-service/dispatch/deliveries/delivery-handler.ts';
-import { RateLimiter } from '#bind-service/dispatch/flow/rate-limiter.ts';
-import { emptyStats } from '#bind-service/dispatch/flow/stats.ts';
 import { deriveMessageId } from '#bind-service/dispatch/intake/derived-id.ts';
 import { type HeldMessage, HeldMessages } from '#bind-service/dispatch/intake/held-messages.ts';
-import { SqsLane } from '#bind-service/dispatch/intake/sqs-lane.ts';
 import type { MessageStore } from '#bind-service/dispatch/ports.ts';
-import { SubmitPipeline } from '#bind-service/dispatch/submit/submit-pipeline.ts';
-import { SmppClient } from '#bind-service/smpp/index.ts';
 import { AntiLoopGuard } from '#core/aws/anti-loop/anti-loop-guard.ts';
 import { RepositoryUnavailableError } from '#core/aws/errors.ts';
-import { InboundDeliveryStore } from '#core/aws/inbound/inbound-delivery-store.ts';
-import { InboundRepository } from '#core/aws/inbound/inbound-repository.ts';
-import { MessageRepository } from '#core/aws/messages/message-repository.ts';
+import type { MessageRepository } from '#core/aws/messages/message-repository.ts';
 import { PROVIDER_ANTI_LOOP } from '#core/domain/provider/anti-loop.ts';
-import { silentLogger } from '#core/observability/logger.ts';
-import { SmscSimulator } from '#local/smsc-simulator/index.ts';
-import { useLocalAws } from '#test/helpers/local-aws.ts';
-import {
-  ACCOUNT,
-  mobile,
-  publishRaw,
-  statusIs,
-  useCleanup,
-  waitForEmptyQueue,
-  waitForRecord,
-} from './fixtures.ts';
+import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
+import { mobile, publishRaw, statusIs, useCleanup, waitForEmptyQueue, waitForRecord } from './fixtures.ts';
+import { startPipelineRig } from './submit/pipeline-rig.ts';
 
 // The submit pipeline against a store that stalls or fails, with real DynamoDB Local, fauxqs and the
 // simulator underneath. The store's trouble is played by a wrapper around the real repository (its
@@ -78,52 +60,16 @@ describe('bind-service dispatch: a stalling store (DynamoDB Local, fauxqs, simul
     store: (repository: MessageRepository) => MessageStore;
     guard?: boolean;
   }) {
-    const [tables, queues] = await Promise.all([aws.freshTables(), aws.freshQueues()]);
-    const simulator = new SmscSimulator({
-      accounts: [{ ...ACCOUNT, rate: options.rate }],
+    const { queues, simulator, messages, pipeline, bulk, stats } = await startPipelineRig(aws, defer, {
+      rate: options.rate,
       receiptDelayMs: 50,
-    });
-    await simulator.listen(0);
-    defer(() => simulator.close());
-    const repository = new MessageRepository(aws.document, tables.messages);
-    const stats = emptyStats();
-    const client = new SmppClient({
-      hosts: [{ host: '127.0.0.1', port: simulator.port }],
-      systemId: ACCOUNT.systemId,
-      password: ACCOUNT.password,
-    });
-    client.onDeliver(
-      deliveryHandler({
-        receipts: repository,
-        inbound: new InboundRepository(aws.document, tables.inbound),
-        parts: new InboundDeliveryStore(aws.document, tables.inbound),
-        isoMode: false,
-        stats,
-        log: silentLogger,
+      store: options.store,
+      pipeline: (tables) => ({
+        patientRetry: { baseMs: 50, capMs: 200 },
+        ...(options.guard
+          ? { guard: new AntiLoopGuard(aws.document, tables.messages, PROVIDER_ANTI_LOOP) }
+          : {}),
       }),
-    );
-    await client.start();
-    defer(() => client.stop({ drainTimeoutMs: 200 }));
-    const rate = new RateLimiter({ ratePerSecond: options.rate || 100 });
-    defer(() => rate.close());
-    const bulk = new SqsLane(aws.sqs, 'bulk', { url: queues.bulk, dlqUrl: queues.bulkDlq });
-    const urgent = new SqsLane(aws.sqs, 'urgent', { url: queues.urgent, dlqUrl: queues.urgentDlq });
-    defer(async () => {
-      await Promise.all([bulk.flush(), urgent.flush()]);
-    });
-    const pipeline = new SubmitPipeline({
-      messages: options.store(repository),
-      queues: { urgent, bulk },
-      binds: new BindPool([client]),
-      rate,
-      prepare: { isoMode: false, maxParts: 10 },
-      stats,
-      log: silentLogger,
-      stopTaking: new AbortController().signal,
-      patientRetry: { baseMs: 50, capMs: 200 },
-      ...(options.guard
-        ? { guard: new AntiLoopGuard(aws.document, tables.messages, PROVIDER_ANTI_LOOP) }
-        : {}),
     });
     const held = new HeldMessages();
     /** Receives `count` queue messages, held as a lane would hold them (invisible for `visibilitySeconds`). */
@@ -137,7 +83,7 @@ describe('bind-service dispatch: a stalling store (DynamoDB Local, fauxqs, simul
       }
       return received;
     };
-    return { queues, simulator, messages: repository, pipeline, receive, stats };
+    return { queues, simulator, messages, pipeline, receive, stats };
   }
 
   it('when claims stall for 2.5 s at 20 msg/s, then the sends that follow keep to the rate and nothing is throttled', async () => {

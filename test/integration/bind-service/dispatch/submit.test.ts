@@ -1,22 +1,9 @@
 import { ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
-import { BindPool } from '#bind-service/dispatch/binds/bind-pool.ts';
-import { deliveryHandler } from '#bind-service/dispatch/deliveries/delivery-handler.ts';
-import { RateLimiter } from '#bind-service/dispatch/flow/rate-limiter.ts';
-import { emptyStats } from '#bind-service/dispatch/flow/stats.ts';
 import { deriveMessageId } from '#bind-service/dispatch/intake/derived-id.ts';
 import { HeldMessages } from '#bind-service/dispatch/intake/held-messages.ts';
-import { SqsLane } from '#bind-service/dispatch/intake/sqs-lane.ts';
-import { SubmitPipeline } from '#bind-service/dispatch/submit/submit-pipeline.ts';
-import { SmppClient } from '#bind-service/smpp/index.ts';
-import { InboundDeliveryStore } from '#core/aws/inbound/inbound-delivery-store.ts';
-import { InboundRepository } from '#core/aws/inbound/inbound-repository.ts';
-import { MessageRepository } from '#core/aws/messages/message-repository.ts';
-import { silentLogger } from '#core/observability/logger.ts';
-import { SmscSimulator } from '#local/smsc-simulator/index.ts';
-import { useLocalAws } from '#test/helpers/local-aws.ts';
+import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
 import {
-  ACCOUNT,
   messageRecords,
   mobile,
   publishRaw,
@@ -28,6 +15,7 @@ import {
   waitForEmptyQueue,
   waitForRecord,
 } from './fixtures.ts';
+import { startPipelineRig } from './submit/pipeline-rig.ts';
 
 const FINAL = statusIs('delivered', 'undelivered', 'expired', 'rejected', 'failed', 'unknown');
 
@@ -211,43 +199,10 @@ describe('bind-service dispatch: queue → SMSC → receipts (DynamoDB Local, fa
   // reproduced by receiving one message twice (the first receipt's visibility set back to 0).
   describe('submit pipeline: SQS redeliveries', () => {
     async function pipelineRig() {
-      const [tables, queues] = await Promise.all([aws.freshTables(), aws.freshQueues()]);
-      const simulator = new SmscSimulator({ accounts: [{ ...ACCOUNT, rate: 0 }], receiptDelayMs: 10 });
-      await simulator.listen(0);
-      defer(() => simulator.close());
-      const messages = new MessageRepository(aws.document, tables.messages);
-      const stats = emptyStats();
-      const client = new SmppClient({
-        hosts: [{ host: '127.0.0.1', port: simulator.port }],
-        systemId: ACCOUNT.systemId,
-        password: ACCOUNT.password,
-      });
-      client.onDeliver(
-        deliveryHandler({
-          receipts: messages,
-          inbound: new InboundRepository(aws.document, tables.inbound),
-          parts: new InboundDeliveryStore(aws.document, tables.inbound),
-          isoMode: false,
-          stats,
-          log: silentLogger,
-        }),
+      const { tables, queues, simulator, messages, pipeline, bulk, stats } = await startPipelineRig(
+        aws,
+        defer,
       );
-      await client.start();
-      defer(() => client.stop({ drainTimeoutMs: 200 }));
-      const rate = new RateLimiter({ ratePerSecond: 100 });
-      defer(() => rate.close());
-      const bulk = new SqsLane(aws.sqs, 'bulk', { url: queues.bulk, dlqUrl: queues.bulkDlq });
-      const urgent = new SqsLane(aws.sqs, 'urgent', { url: queues.urgent, dlqUrl: queues.urgentDlq });
-      const pipeline = new SubmitPipeline({
-        messages,
-        queues: { urgent, bulk },
-        binds: new BindPool([client]),
-        rate,
-        prepare: { isoMode: false, maxParts: 10 },
-        stats,
-        log: silentLogger,
-        stopTaking: new AbortController().signal,
-      });
       const held = new HeldMessages();
       /** One delivery of the queue's next message, as the lane would hold it. */
       const receive = async () => {

@@ -1,6 +1,6 @@
 import { SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
-import { useLocalAws } from '#test/helpers/local-aws.ts';
+import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
 import { mobile, sendLikeApi, sendManyLikeApi, startRig, useCleanup, waitForEmptyQueue } from './fixtures.ts';
 
 describe('bind-service dispatch: rate, throttling and the urgent lane (DynamoDB Local, fauxqs, simulator)', () => {

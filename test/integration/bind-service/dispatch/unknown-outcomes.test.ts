@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MessageTable } from '#core/aws/messages/message-writes.ts';
 import { commitSubmitted } from '#core/aws/messages/submitted-writes.ts';
-import { useLocalAws } from '#test/helpers/local-aws.ts';
+import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
 import { receipt } from '#test/integration/core/aws/factories.ts';
 import { ACCOUNT, mobile, sendLikeApi, startRig, statusIs, useCleanup, waitForRecord } from './fixtures.ts';
 
@@ -14,13 +14,19 @@ describe('bind-service: unknown outcomes (DynamoDB Local, fauxqs, simulator)', (
   const aws = useLocalAws({ dynamo: true, sqs: true });
   const defer = useCleanup();
 
-  it('when a SINGLE message lost its second part’s answer for good, then its first part’s receipt does not resolve it', async () => {
-    // Prepare: part 1 answered at once, part 2 answered after the timeout, on a session that is gone by then.
+  /** A SINGLE login with a 0.5 s response timeout: the first SUBMIT_SM answered at once, the second late. */
+  async function startSingleRig({ secondAnswerMs }: { secondAnswerMs: number }) {
     const rig = await startRig(aws, defer, {
       env: { SMPP_SYSTEM_TYPE: 'SINGLE', SMPP_RESPONSE_TIMEOUT_SECONDS: '0.5' },
     });
     rig.simulator.fault({ type: 'slow', delayMs: 0, count: 1 });
-    rig.simulator.fault({ type: 'slow', delayMs: 2_500, count: 1 });
+    rig.simulator.fault({ type: 'slow', delayMs: secondAnswerMs, count: 1 });
+    return rig;
+  }
+
+  it('when a SINGLE message lost its second part’s answer for good, then its first part’s receipt does not resolve it', async () => {
+    // Prepare: part 1 answered at once, part 2 answered after the timeout, on a session that is gone by then.
+    const rig = await startSingleRig({ secondAnswerMs: 2_500 });
     const id = await sendLikeApi(rig, { to: mobile(1), text: twoParts('single') });
     const unknown = await waitForRecord(rig, id, statusIs('unknown'));
     rig.simulator.kick(ACCOUNT.systemId);
@@ -90,11 +96,7 @@ describe('bind-service: unknown outcomes (DynamoDB Local, fauxqs, simulator)', (
 
     it('when a SINGLE message’s last part is answered late, then both part receipts deliver it', async () => {
       // Prepare
-      const rig = await startRig(aws, defer, {
-        env: { SMPP_SYSTEM_TYPE: 'SINGLE', SMPP_RESPONSE_TIMEOUT_SECONDS: '0.5' },
-      });
-      rig.simulator.fault({ type: 'slow', delayMs: 0, count: 1 });
-      rig.simulator.fault({ type: 'slow', delayMs: 1_500, count: 1 });
+      const rig = await startSingleRig({ secondAnswerMs: 1_500 });
       // Act
       const id = await sendLikeApi(rig, { to: mobile(4), text: twoParts('late part') });
       await waitForRecord(rig, id, statusIs('unknown'));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { slotKey } from '#bind-service/dispatch/binds/login-lease.ts';
 import { LeaseRepository } from '#core/aws/lease.ts';
-import { useLocalAws } from '#test/helpers/local-aws.ts';
+import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
 import { waitUntil } from '#test/helpers/wait.ts';
 import { ACCOUNT, startRig, useCleanup } from '../dispatch/fixtures.ts';
 

@@ -1,7 +1,6 @@
 // Shared set-up for the engine's integration tests: a simulator on a free loopback port, engines
 // pointed at it, distinct messages, and a cleanup list run after each test.
 import { createServer } from 'node:net';
-import { afterEach } from 'vitest';
 import {
   type SessionConfig,
   type SessionEventName,
@@ -12,21 +11,12 @@ import {
 } from '#bind-service/smpp/index.ts';
 import { type SimulatorOptions, SmscSimulator } from '#local/smsc-simulator/index.ts';
 import { within } from '#test/helpers/wait.ts';
+import type { useCleanup } from '../cleanup.ts';
+
+/** The cleanup list every engine test uses (one copy for dispatch's tests and these). */
+export { useCleanup } from '../cleanup.ts';
 
 export const ACCOUNT = { systemId: 'engine', password: 'secret' } as const;
-
-/** Registers `afterEach` cleanup; returns `defer(fn)`, whose functions run in reverse order. */
-export function useCleanup(): (fn: () => Promise<void> | void) => void {
-  let tasks: (() => Promise<void> | void)[] = [];
-  afterEach(async () => {
-    const pending = tasks.reverse();
-    tasks = [];
-    for (const task of pending) await task();
-  });
-  return (fn) => {
-    tasks.push(fn);
-  };
-}
 
 export async function startSimulator(
   defer: ReturnType<typeof useCleanup>,

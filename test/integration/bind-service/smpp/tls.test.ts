@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createSelfSignedCert, type SelfSignedCert } from '#test/helpers/tls.ts';
+import { createSelfSignedCert, type SelfSignedCert } from '#test/helpers/net/tls.ts';
 import { engineFor, nextEvent, sms, startBound, startSimulator, useCleanup } from './fixtures.ts';
 
 describe('engine over TLS', () => {

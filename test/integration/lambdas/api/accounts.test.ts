@@ -8,7 +8,7 @@ import {
   jsonOf,
   problemOf,
   useApiHarness,
-} from '#test/helpers/api-harness.ts';
+} from '#test/helpers/api/api-harness.ts';
 import { createApiApp } from '../../../../lambdas/api/app.ts';
 
 // Accounts at the API (issue 12): a message names its account or is routed to one, the caller must be

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type AcceptedBody, jsonOf, problemOf, useApiHarness } from '#test/helpers/api-harness.ts';
+import { type AcceptedBody, jsonOf, problemOf, useApiHarness } from '#test/helpers/api/api-harness.ts';
 
 // The provider's anti-loop rules at the API: refused before anything is stored or queued.
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type ApiStack, problemOf, useApiHarness } from '#test/helpers/api-harness.ts';
+import { type ApiStack, problemOf, useApiHarness } from '#test/helpers/api/api-harness.ts';
 
 // Every kind of bad request gets a 4xx problem+json with a machine-readable code (and the field's path
 // where a field is at fault), and leaves nothing behind: no record, no idempotency item, no queue message.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isBatchId } from '#core/domain/messages/message-id.ts';
-import { jsonOf, problemOf, useApiHarness } from '#test/helpers/api-harness.ts';
+import { jsonOf, problemOf, useApiHarness } from '#test/helpers/api/api-harness.ts';
 
 // POST and GET /v1/batches through the real Node server, against DynamoDB Local and fauxqs.
 

@@ -13,8 +13,8 @@ import {
   problemOf,
   useApiHarness,
   withOverrides,
-} from '#test/helpers/api-harness.ts';
-import { startBlackHole } from '#test/helpers/black-hole.ts';
+} from '#test/helpers/api/api-harness.ts';
+import { startBlackHole } from '#test/helpers/net/black-hole.ts';
 
 // Idempotency-Key and the failure paths after validation: a retry never creates a second message for
 // an answer the caller already got, and never replays an answer for a message that was not queued.

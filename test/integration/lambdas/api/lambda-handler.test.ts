@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { QueueNames, TableNames } from '#core/aws/resources/resource-definitions.ts';
-import { type CallerIdentity, IDENTITIES, restApiEvent } from '#test/helpers/api-gateway-event.ts';
-import { useApiHarness } from '#test/helpers/api-harness.ts';
+import { type CallerIdentity, IDENTITIES, restApiEvent } from '#test/helpers/api/api-gateway-event.ts';
+import { useApiHarness } from '#test/helpers/api/api-harness.ts';
 import { ConfigError, loadConfig } from '../../../../lambdas/api/config.ts';
 
 // The Lambda entry as API Gateway calls it: the real handler module (config from process.env at cold

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { useApiHarness } from '#test/helpers/api-harness.ts';
+import { useApiHarness } from '#test/helpers/api/api-harness.ts';
 
 // The local API serves the same OpenAPI document as docs/openapi.json, and its examples are what the
 // real API answers.

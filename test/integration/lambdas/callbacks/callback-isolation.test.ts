@@ -18,7 +18,7 @@ import type { CallbackWorkerPorts } from '#lambdas/callbacks/handle-jobs.ts';
 import { memoryEventSink } from '#lambdas/status-stream/event-publishers.ts';
 import { handleStreamRecords } from '#lambdas/status-stream/handle-records.ts';
 import { type CallbackWorkerLoop, startCallbackWorker } from '#local/callback-worker.ts';
-import { useLocalAws } from '#test/helpers/local-aws.ts';
+import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
 import { waitUntil } from '#test/helpers/wait.ts';
 import { deliveredRecord, messageItem, messageRecord } from '#test/unit/lambdas/status-stream/records.ts';
 

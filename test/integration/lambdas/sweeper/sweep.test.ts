@@ -6,7 +6,7 @@ import { prepareMessage } from '#core/domain/messages/prepare-message.ts';
 import { sendMessageSchema } from '#core/domain/requests/message-schema.ts';
 import { loadSweeperConfig } from '#lambdas/sweeper/config.ts';
 import { createSweeper, type Sweeper } from '#lambdas/sweeper/run.ts';
-import { type AcceptedBody, type ApiStack, jsonOf, useApiHarness } from '#test/helpers/api-harness.ts';
+import { type AcceptedBody, type ApiStack, jsonOf, useApiHarness } from '#test/helpers/api/api-harness.ts';
 
 // The sweeper against DynamoDB Local and fauxqs: records left `accepted` with nothing queued are
 // enqueued again with the API's own body, once per run; claimed or young records are left alone.

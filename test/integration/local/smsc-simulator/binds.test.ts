@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectClient } from '#test/helpers/simulator-client.ts';
-import { ACCOUNT, SimulatorHarness } from '#test/helpers/simulator-harness.ts';
+import { connectClient } from '#test/helpers/smpp/simulator-client.ts';
+import { ACCOUNT, SimulatorHarness } from '#test/helpers/smpp/simulator-harness.ts';
 
 const ESME_RINVBNDSTS = 0x04;
 const ESME_RBINDFAIL = 0x0d;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PDU } from '#bind-service/smpp/codec.ts';
-import { ACCOUNT, SimulatorHarness } from '#test/helpers/simulator-harness.ts';
+import { ACCOUNT, SimulatorHarness } from '#test/helpers/smpp/simulator-harness.ts';
 
 // The switches the fault suite (test/faults) uses to make the SMSC misbehave: receipts sent again or
 // regressing, zero-padded ids, raw bytes on the wire; and the per-login ones the account isolation

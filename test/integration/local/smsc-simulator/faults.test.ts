@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { TestClient } from '#test/helpers/simulator-client.ts';
-import { SimulatorHarness } from '#test/helpers/simulator-harness.ts';
+import type { TestClient } from '#test/helpers/smpp/simulator-client.ts';
+import { SimulatorHarness } from '#test/helpers/smpp/simulator-harness.ts';
 
 const ESME_RSYSERR = 0x08;
 const ESME_RMSGQFUL = 0x14;

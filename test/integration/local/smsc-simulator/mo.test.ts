@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeText, splitUdh } from '#core/domain/encoding/index.ts';
-import { ACCOUNT, SimulatorHarness } from '#test/helpers/simulator-harness.ts';
+import { ACCOUNT, SimulatorHarness } from '#test/helpers/smpp/simulator-harness.ts';
 
 const ESME_RX_T_APPN = 0x64;
 

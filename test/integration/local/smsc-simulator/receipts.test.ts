@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { SimulatorHarness } from '#test/helpers/simulator-harness.ts';
+import { SimulatorHarness } from '#test/helpers/smpp/simulator-harness.ts';
 
 const ESME_RX_T_APPN = 0x64;
 

@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readStandaloneConfig } from '#local/smsc-simulator/env.ts';
 import { maskPhone } from '#local/smsc-simulator/mask.ts';
-import { boundClient, type TestClient } from '#test/helpers/simulator-client.ts';
+import { boundClient, type TestClient } from '#test/helpers/smpp/simulator-client.ts';
 
 interface Running {
   child: ChildProcessWithoutNullStreams;

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { PROVIDER_TLV } from '#bind-service/smpp/codec.ts';
 import { encodeMessage } from '#core/domain/encoding/index.ts';
-import { networkError, shortText } from '#test/helpers/simulator-client.ts';
-import { ACCOUNT, SimulatorHarness } from '#test/helpers/simulator-harness.ts';
+import { networkError, shortText } from '#test/helpers/smpp/simulator-client.ts';
+import { ACCOUNT, SimulatorHarness } from '#test/helpers/smpp/simulator-harness.ts';
 
 const ESME_RINVCMDID = 0x03;
 const ESME_RINVMSGID = 0x0c;

@@ -1,7 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { connectClient } from '#test/helpers/simulator-client.ts';
-import { SimulatorHarness } from '#test/helpers/simulator-harness.ts';
-import { createSelfSignedCert } from '#test/helpers/tls.ts';
+import { createSelfSignedCert } from '#test/helpers/net/tls.ts';
+import { connectClient } from '#test/helpers/smpp/simulator-client.ts';
+import { SimulatorHarness } from '#test/helpers/smpp/simulator-harness.ts';
 
 const harness = new SimulatorHarness();
 afterEach(() => harness.stop());

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '#core/observability/json-logger.ts';
 import type { DynamoDbStreamRecord, StreamBatchResponse } from '#lambdas/status-stream/stream-event.ts';
 import { type StreamPoller, startStreamPoller } from '#local/streams/stream-poller.ts';
-import { useLocalAws } from '#test/helpers/local-aws.ts';
+import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
 import { captureLogs } from '#test/helpers/logs.ts';
 import { waitUntil } from '#test/helpers/wait.ts';
 

@@ -3,7 +3,7 @@ import { type SlotSession, SlotSessions } from '#bind-service/account/slot-sessi
 import { LoginLease, slotKey } from '#bind-service/dispatch/binds/login-lease.ts';
 import type { StopOptions } from '#bind-service/smpp/index.ts';
 import { silentLogger } from '#core/observability/logger.ts';
-import { type MemoryLeases, memoryLeases } from '#test/helpers/memory-leases.ts';
+import { type MemoryLeases, memoryLeases } from '#test/helpers/aws/memory-leases.ts';
 import { waitUntil } from '#test/helpers/wait.ts';
 
 /** A session that records how it was stopped, and whether its lease was still ours then. */

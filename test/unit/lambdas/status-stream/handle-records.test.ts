@@ -32,6 +32,15 @@ function sequenceOf(record: DynamoDbStreamRecord): string {
   return record.dynamodb?.SequenceNumber ?? '';
 }
 
+/** A's `submitted`, then B's `delivered`, then A's `delivered`: one message's changes around another's. */
+function interleavedChanges() {
+  return {
+    submittedA: statusRecord({ id: ID_A, status: 'submitting', callbackUrl: HOOK }, { status: 'submitted' }),
+    deliveredB: deliveredRecord({ id: ID_B, callbackUrl: HOOK }),
+    deliveredA: deliveredRecord({ id: ID_A, callbackUrl: HOOK }),
+  };
+}
+
 describe('handleStreamRecords', () => {
   it('when records carry status changes, then each becomes one event and one callback job, and none fails', async () => {
     // Prepare
@@ -70,12 +79,7 @@ describe('handleStreamRecords', () => {
     const refuseSubmittedA: EventPublisher = async (events) =>
       events.map((event) => !(event.id === ID_A && event.status === 'submitted'));
     const { ports: p, jobs } = ports({ publishEvents: refuseSubmittedA });
-    const submittedA = statusRecord(
-      { id: ID_A, status: 'submitting', callbackUrl: HOOK },
-      { status: 'submitted' },
-    );
-    const deliveredB = deliveredRecord({ id: ID_B, callbackUrl: HOOK });
-    const deliveredA = deliveredRecord({ id: ID_A, callbackUrl: HOOK });
+    const { submittedA, deliveredB, deliveredA } = interleavedChanges();
     // Act
     const response = await handleStreamRecords([submittedA, deliveredB, deliveredA], p);
     // Assess: A's `delivered` comes back with the retry; a job queued now would be posted twice.
@@ -90,12 +94,7 @@ describe('handleStreamRecords', () => {
     // Prepare
     const refuseA: CallbackEnqueuer = async (queued) => queued.map((job) => job.event.id !== ID_A);
     const { ports: p, logs } = ports({ enqueueCallbacks: refuseA });
-    const submittedA = statusRecord(
-      { id: ID_A, status: 'submitting', callbackUrl: HOOK },
-      { status: 'submitted' },
-    );
-    const deliveredB = deliveredRecord({ id: ID_B, callbackUrl: HOOK });
-    const deliveredA = deliveredRecord({ id: ID_A, callbackUrl: HOOK });
+    const { submittedA, deliveredB, deliveredA } = interleavedChanges();
     // Act
     const response = await handleStreamRecords([submittedA, deliveredB, deliveredA], p);
     // Assess

@@ -6,7 +6,7 @@ import { freePort } from '#local/ports.ts';
 import { SmscSimulator } from '#local/smsc-simulator/index.ts';
 import { BindServiceProcess } from '#test/faults/harness/bind-service-process.ts';
 import { useAccountsFile } from '#test/helpers/accounts-file.ts';
-import { useLocalAws } from '#test/helpers/local-aws.ts';
+import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
 import { elapse } from '#test/helpers/wait.ts';
 import { mobile, publishRaw, serviceEnv, statusIs, useCleanup, waitForRecord } from '../fixtures.ts';
 

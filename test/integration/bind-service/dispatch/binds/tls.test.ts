@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useLocalAws } from '#test/helpers/local-aws.ts';
-import { createTestPki, SERVER_NAME, type TestPki, writePemFiles } from '#test/helpers/pki.ts';
+import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
+import { createTestPki, SERVER_NAME, type TestPki, writePemFiles } from '#test/helpers/net/pki.ts';
 import { waitUntil } from '#test/helpers/wait.ts';
 import { mobile, type Rig, sendLikeApi, startRig, statusIs, useCleanup, waitForRecord } from '../fixtures.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { useLocalAws } from '#test/helpers/local-aws.ts';
+import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
 import { mobile, sendLikeApi, startRig, statusIs, useCleanup, waitForRecord } from '../fixtures.ts';
 
 const SECOND_BALANCE = 1 << 5;

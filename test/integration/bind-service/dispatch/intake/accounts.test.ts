@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { QueueNames } from '#core/aws/resources/resource-definitions.ts';
 import { newMessageId } from '#core/domain/messages/message-id.ts';
 import { useAccountsFile } from '#test/helpers/accounts-file.ts';
-import { useLocalAws } from '#test/helpers/local-aws.ts';
+import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
 import {
   ACCOUNT,
   publishRaw,

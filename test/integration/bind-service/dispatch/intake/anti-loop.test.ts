@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { useLocalAws } from '#test/helpers/local-aws.ts';
+import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
 import { messageRecords, publishRaw, startRig, useCleanup, waitForEmptyQueue } from '../fixtures.ts';
 
 // The anti-loop rules for messages published straight to SQS: refused ones end `rejected` with the

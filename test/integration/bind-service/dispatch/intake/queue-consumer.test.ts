@@ -6,8 +6,8 @@ import { type LaneQueue, SqsLane } from '#bind-service/dispatch/intake/sqs-lane.
 import { createSqsClient } from '#core/aws/clients.ts';
 import { createLogger } from '#core/observability/json-logger.ts';
 import { LOCAL_REGION } from '#local/resources.ts';
-import { useLocalAws } from '#test/helpers/local-aws.ts';
-import { startTcpProxy } from '#test/helpers/tcp-proxy.ts';
+import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
+import { startTcpProxy } from '#test/helpers/net/tcp-proxy.ts';
 import { waitUntil } from '#test/helpers/wait.ts';
 
 // A stopping service must not abandon a ReceiveMessage already on its way: SQS has made those

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ReceivedSubmit } from '#local/smsc-simulator/index.ts';
-import { useLocalAws } from '#test/helpers/local-aws.ts';
+import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
 import { messageRecords, mobile, type Rig, sendManyLikeApi, startRig, useCleanup } from '../fixtures.ts';
 
 // The provider fails a long message whose parts do not all arrive within a minute (err 241). Here

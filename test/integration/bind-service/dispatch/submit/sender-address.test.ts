@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { useLocalAws } from '#test/helpers/local-aws.ts';
+import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
 import { mobile, sendLikeApi, startRig, statusIs, useCleanup, waitForRecord } from '../fixtures.ts';
 
 // The provider's example configuration is Kannel's: source-addr-autodetect = yes,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { useLocalAws } from '#test/helpers/local-aws.ts';
+import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
 import { publishRaw, startRig, statusIs, useCleanup, waitForEmptyQueue, waitForRecord } from '../fixtures.ts';
 
 describe('bind-service: nothing longer than SMPP 3.4 allows goes on the wire', () => {

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createTestPki, SERVER_NAME, type TestPki } from '#test/helpers/pki.ts';
+import { createTestPki, SERVER_NAME, type TestPki } from '#test/helpers/net/pki.ts';
 import { engineFor, nextEvent, sms, startBound, startSimulator, useCleanup } from '../fixtures.ts';
 
 describe("engine over TLS with a client certificate (the provider's Kannel ssl-client-certkey-file)", () => {

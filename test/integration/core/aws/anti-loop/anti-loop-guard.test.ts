@@ -7,7 +7,7 @@ import { createDynamoDbClients } from '#core/aws/clients.ts';
 import { prepareMessage } from '#core/domain/messages/prepare-message.ts';
 import { PROVIDER_ANTI_LOOP } from '#core/domain/provider/anti-loop.ts';
 import { sendMessageSchema } from '#core/domain/requests/message-schema.ts';
-import { useLocalAws } from '#test/helpers/local-aws.ts';
+import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
 
 const numberKeyOf = (to: string) => `LOOP#TO#${createHash('sha256').update(to).digest('hex')}`;
 

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { PROVIDER_TLV } from '#bind-service/smpp/codec.ts';
 import { encodeMessage } from '#core/domain/encoding/index.ts';
-import { shortText } from '#test/helpers/simulator-client.ts';
-import { SimulatorHarness } from '#test/helpers/simulator-harness.ts';
+import { shortText } from '#test/helpers/smpp/simulator-client.ts';
+import { SimulatorHarness } from '#test/helpers/smpp/simulator-harness.ts';
 
 const harness = new SimulatorHarness();
 afterEach(() => harness.stop());

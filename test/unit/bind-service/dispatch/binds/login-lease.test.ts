@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { LoginLease, slotKey } from '#bind-service/dispatch/binds/login-lease.ts';
 import { silentLogger } from '#core/observability/logger.ts';
-import { type MemoryLeases, memoryLeases } from '#test/helpers/memory-leases.ts';
+import { type MemoryLeases, memoryLeases } from '#test/helpers/aws/memory-leases.ts';
 
 const lease = (leases: MemoryLeases, index = 0) =>
   new LoginLease({

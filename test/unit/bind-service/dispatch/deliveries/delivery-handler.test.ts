@@ -5,6 +5,7 @@ import { type DeliverSm, Status } from '#bind-service/smpp/index.ts';
 import type { ReceiptResult } from '#core/aws/messages/receipts/receipt-applier.ts';
 import { silentLogger } from '#core/observability/logger.ts';
 import { within } from '#test/helpers/wait.ts';
+import { deliverSm } from './deliver-sm.ts';
 
 // When DynamoDB is slower than the SMSC delivers, every DELIVER_SM taken on is memory held until its
 // write lands (its PDU, the repository's calls, a place in the group-commit queues), and the SMSC
@@ -15,17 +16,12 @@ const LIMIT = 20;
 
 function receipt(index: number): DeliverSm {
   const text = `id:${1000 + index} sub:001 dlvrd:001 submit date:2501011200 done date:2501011201 stat:DELIVRD err:000`;
-  return {
+  return deliverSm({
     sequenceNumber: index + 1,
     esmClass: 0x04,
-    dataCoding: 0,
-    registeredDelivery: 0,
-    source: { addr: '79990001122', ton: 1, npi: 1 },
-    destination: { addr: 'Shop', ton: 5, npi: 0 },
     shortMessage: Buffer.from(text, 'latin1'),
-    providerTlvs: {},
     isReceipt: true,
-  };
+  });
 }
 
 /** A receipt store that holds every write until `answerAll()`. */

@@ -1,23 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { deliveryKind, receiptTextOf } from '#bind-service/dispatch/deliveries/delivery-kind.ts';
 import type { DeliverSm } from '#bind-service/smpp/index.ts';
+import { deliverSm } from './deliver-sm.ts';
 
 const RECEIPT_TEXT =
   'id:42 sub:001 dlvrd:001 submit date:2501011200 done date:2501011201 stat:DELIVRD err:000';
 
+/** A DELIVER_SM whose text reads as a receipt, whatever its flags say. */
 function deliver(overrides: Partial<DeliverSm>): DeliverSm {
-  return {
-    sequenceNumber: 1,
-    esmClass: 0,
-    dataCoding: 0,
-    registeredDelivery: 0,
-    source: { addr: '79990001122', ton: 1, npi: 1 },
-    destination: { addr: 'Shop', ton: 5, npi: 0 },
-    shortMessage: Buffer.from(RECEIPT_TEXT, 'latin1'),
-    providerTlvs: {},
-    isReceipt: false,
-    ...overrides,
-  };
+  return deliverSm({ shortMessage: Buffer.from(RECEIPT_TEXT, 'latin1'), ...overrides });
 }
 
 const text = () => RECEIPT_TEXT;

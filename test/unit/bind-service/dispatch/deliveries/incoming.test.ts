@@ -1,22 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { addressText, readIncoming } from '#bind-service/dispatch/deliveries/incoming.ts';
-import type { DeliverSm } from '#bind-service/smpp/index.ts';
 import { encodeMessage } from '#core/domain/encoding/index.ts';
-
-function deliver(overrides: Partial<DeliverSm>): DeliverSm {
-  return {
-    sequenceNumber: 1,
-    esmClass: 0,
-    dataCoding: 0,
-    registeredDelivery: 0,
-    source: { addr: '79990001122', ton: 1, npi: 1 },
-    destination: { addr: 'Shop', ton: 5, npi: 0 },
-    shortMessage: Buffer.alloc(0),
-    providerTlvs: {},
-    isReceipt: false,
-    ...overrides,
-  };
-}
+import { deliverSm } from './deliver-sm.ts';
 
 describe('incoming message parts', () => {
   it('when the sender is an international number, then it is stored in E.164; an alphanumeric one as sent', () => {
@@ -30,7 +15,7 @@ describe('incoming message parts', () => {
     // Prepare
     const encoded = encodeMessage('Hello @ there', { encoding: 'gsm7' });
     // Act
-    const part = readIncoming(deliver({ shortMessage: encoded.parts[0] }), false);
+    const part = readIncoming(deliverSm({ shortMessage: encoded.parts[0] }), false);
     // Assess
     expect(part).toEqual({ from: '+79990001122', to: 'Shop', text: 'Hello @ there' });
   });
@@ -40,7 +25,7 @@ describe('incoming message parts', () => {
     const encoded = encodeMessage('Ы'.repeat(100), { reference: 42 });
     // Act
     const part = readIncoming(
-      deliver({ shortMessage: encoded.parts[1], esmClass: 0x40, dataCoding: 8 }),
+      deliverSm({ shortMessage: encoded.parts[1], esmClass: 0x40, dataCoding: 8 }),
       false,
     );
     // Assess
@@ -51,7 +36,7 @@ describe('incoming message parts', () => {
   it('when the SMSC splits with SAR TLVs instead of a UDH, then those give the part info', () => {
     // Act
     const part = readIncoming(
-      deliver({
+      deliverSm({
         shortMessage: Buffer.from('second half', 'latin1'),
         sar: { refNum: 300, totalSegments: 2, segmentSeqnum: 2 },
       }),
@@ -64,7 +49,7 @@ describe('incoming message parts', () => {
   it('when the UDH overruns the message, then the bytes are kept as text rather than refused', () => {
     // Act
     const part = readIncoming(
-      deliver({ esmClass: 0x40, shortMessage: Buffer.from([0x20, 0x41, 0x42]) }),
+      deliverSm({ esmClass: 0x40, shortMessage: Buffer.from([0x20, 0x41, 0x42]) }),
       true,
     );
     // Assess
@@ -74,7 +59,7 @@ describe('incoming message parts', () => {
 
   it('when the payload comes as message_payload, then it is used instead of short_message', () => {
     // Act
-    const part = readIncoming(deliver({ messagePayload: Buffer.from('payload text', 'latin1') }), true);
+    const part = readIncoming(deliverSm({ messagePayload: Buffer.from('payload text', 'latin1') }), true);
     // Assess
     expect(part.text).toBe('payload text');
   });

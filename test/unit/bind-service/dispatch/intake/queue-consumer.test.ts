@@ -35,30 +35,43 @@ function deepQueue(): LaneQueue & { asked: number[] } {
   };
 }
 
+/**
+ * A consumer of a deep queue whose every message waits until the test lets it finish, started and
+ * filled to 40 held; `filled` is how many receives that took.
+ */
+async function filledConsumer(limit: () => number) {
+  const queue = deepQueue();
+  const finishers: Array<() => void> = [];
+  const consumer = new QueueConsumer({
+    queue,
+    held: new HeldMessages(),
+    limit,
+    pollers: 2,
+    waitSeconds: 0,
+    visibilitySeconds: 60,
+    whenBindFree: async () => undefined,
+    process: () => new Promise<void>((resolve) => finishers.push(resolve)),
+    log: createLogger({ service: 'test', write: () => undefined }),
+  });
+  consumer.start();
+  await waitUntil(() => consumer.holding === 40, 2_000, 'the lane to fill');
+  return { queue, consumer, finishers, filled: queue.asked.length };
+}
+
+/** Lets `count` held messages finish, one at a time, each seen by the consumer before the next. */
+async function finishOneByOne(finishers: Array<() => void>, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    finishers.shift()?.();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
 describe('QueueConsumer', () => {
   it('when the lane is full and its messages finish one by one, then it asks SQS for 10 at a time, not for each freed place', async () => {
     // Prepare: 40 places; every message waits until the test lets it finish.
-    const queue = deepQueue();
-    const finishers: Array<() => void> = [];
-    const consumer = new QueueConsumer({
-      queue,
-      held: new HeldMessages(),
-      limit: () => 40,
-      pollers: 2,
-      waitSeconds: 0,
-      visibilitySeconds: 60,
-      whenBindFree: async () => undefined,
-      process: () => new Promise<void>((resolve) => finishers.push(resolve)),
-      log: createLogger({ service: 'test', write: () => undefined }),
-    });
-    consumer.start();
-    await waitUntil(() => consumer.holding === 40, 2_000, 'the lane to fill');
-    const filled = queue.asked.length;
+    const { queue, consumer, finishers, filled } = await filledConsumer(() => 40);
     // Act: 30 messages finish one at a time.
-    for (let i = 0; i < 30; i++) {
-      finishers.shift()?.();
-      await new Promise((resolve) => setImmediate(resolve));
-    }
+    await finishOneByOne(finishers, 30);
     await waitUntil(() => consumer.holding === 40, 2_000, 'the lane to fill again');
     await consumer.stopReceiving();
     for (const finish of finishers.splice(0)) finish();
@@ -68,29 +81,11 @@ describe('QueueConsumer', () => {
 
   it('when the limit falls (a slot given up), then the lane refills only to the new limit', async () => {
     // Prepare: 40 places, then 20 once the task holds half the slots.
-    const queue = deepQueue();
-    const finishers: Array<() => void> = [];
     let limit = 40;
-    const consumer = new QueueConsumer({
-      queue,
-      held: new HeldMessages(),
-      limit: () => limit,
-      pollers: 2,
-      waitSeconds: 0,
-      visibilitySeconds: 60,
-      whenBindFree: async () => undefined,
-      process: () => new Promise<void>((resolve) => finishers.push(resolve)),
-      log: createLogger({ service: 'test', write: () => undefined }),
-    });
-    consumer.start();
-    await waitUntil(() => consumer.holding === 40, 2_000, 'the lane to fill');
-    const filled = queue.asked.length;
+    const { queue, consumer, finishers, filled } = await filledConsumer(() => limit);
     // Act: the limit halves, then 30 messages finish one at a time.
     limit = 20;
-    for (let i = 0; i < 30; i++) {
-      finishers.shift()?.();
-      await new Promise((resolve) => setImmediate(resolve));
-    }
+    await finishOneByOne(finishers, 30);
     await waitUntil(() => consumer.holding === 20, 2_000, 'the lane to refill to 20');
     await consumer.stopReceiving();
     for (const finish of finishers.splice(0)) finish();

@@ -3,24 +3,10 @@ import { RateLimiter } from '#bind-service/dispatch/flow/rate-limiter.ts';
 import { sendParts } from '#bind-service/dispatch/submit/send-parts.ts';
 import { SubmitWindow } from '#bind-service/smpp/connection/window.ts';
 import type { SubmitFields, SubmitOutcome } from '#bind-service/smpp/index.ts';
+import { longMessagePart } from './long-message-part.ts';
 
 // The provider wants every part of a long message within a minute (err 241 otherwise): once the first
 // part is on the wire, the rest go before any new message and never after the parts window.
-
-function part(index: number): SubmitFields {
-  return {
-    source_addr: 'Shop',
-    source_addr_ton: 5,
-    source_addr_npi: 0,
-    destination_addr: '79990000001',
-    dest_addr_ton: 1,
-    dest_addr_npi: 1,
-    esm_class: 0x40,
-    data_coding: 0,
-    short_message: Buffer.from([index]),
-    registered_delivery: 1,
-  };
-}
 
 describe('the parts of a long message', () => {
   beforeEach(() => {
@@ -50,7 +36,9 @@ describe('the parts of a long message', () => {
     for (let i = 0; i < 20; i++) {
       void rate.wait('bulk').then(() => order.push(`bulk ${i}`));
     }
-    const sending = sendParts(bind, [part(1), part(2), part(3)], 'bulk', { rate });
+    const sending = sendParts(bind, [longMessagePart(1), longMessagePart(2), longMessagePart(3)], 'bulk', {
+      rate,
+    });
     // Act
     await vi.advanceTimersByTimeAsync(10_000);
     const result = await sending;
@@ -81,7 +69,11 @@ describe('the parts of a long message', () => {
       maxThrottledResends: 1000,
     };
     // Act
-    const sending = sendParts(bind, [part(1), part(2)], 'urgent', { rate, policy, partsWindowMs: 3_000 });
+    const sending = sendParts(bind, [longMessagePart(1), longMessagePart(2)], 'urgent', {
+      rate,
+      policy,
+      partsWindowMs: 3_000,
+    });
     await vi.advanceTimersByTimeAsync(10_000);
     const result = await sending;
     // Assess

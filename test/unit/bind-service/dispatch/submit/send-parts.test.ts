@@ -2,23 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { RatePort } from '#bind-service/dispatch/ports.ts';
 import { sendParts } from '#bind-service/dispatch/submit/send-parts.ts';
 import type { SubmitFields, SubmitOutcome } from '#bind-service/smpp/index.ts';
+import { longMessagePart } from './long-message-part.ts';
 
 const fast = { maxTransientRetries: 2, transientBaseMs: 1, transientCapMs: 2, maxThrottledResends: 5 };
-
-function part(index: number): SubmitFields {
-  return {
-    source_addr: 'Shop',
-    source_addr_ton: 5,
-    source_addr_npi: 0,
-    destination_addr: '79990000001',
-    dest_addr_ton: 1,
-    dest_addr_npi: 1,
-    esm_class: 0x40,
-    data_coding: 8,
-    short_message: Buffer.from([index]),
-    registered_delivery: 1,
-  };
-}
 
 /** A bind that answers each submit with the next scripted outcome, recording which part it got. */
 function scripted(outcomes: SubmitOutcome[]) {
@@ -62,10 +48,15 @@ describe('sendParts', () => {
     const bind = scripted([accepted('9'), accepted('9'), accepted('9')]);
     const limiter = rate();
     // Act
-    const result = await sendParts(bind, [part(1), part(2), part(3)], 'bulk', {
-      rate: limiter.port,
-      policy: fast,
-    });
+    const result = await sendParts(
+      bind,
+      [longMessagePart(1), longMessagePart(2), longMessagePart(3)],
+      'bulk',
+      {
+        rate: limiter.port,
+        policy: fast,
+      },
+    );
     // Assess
     expect(result).toEqual({ kind: 'submitted', smscIds: ['9', '9', '9'] });
     expect(bind.sent).toEqual([1, 2, 3]);
@@ -77,8 +68,14 @@ describe('sendParts', () => {
     const bulk = scripted([accepted('1'), accepted('2')]);
     const urgent = scripted([accepted('3'), accepted('4')]);
     // Act
-    await sendParts(bulk, [part(1), part(2)], 'bulk', { rate: rate().port, policy: fast });
-    await sendParts(urgent, [part(1), part(2)], 'urgent', { rate: rate().port, policy: fast });
+    await sendParts(bulk, [longMessagePart(1), longMessagePart(2)], 'bulk', {
+      rate: rate().port,
+      policy: fast,
+    });
+    await sendParts(urgent, [longMessagePart(1), longMessagePart(2)], 'urgent', {
+      rate: rate().port,
+      policy: fast,
+    });
     // Assess
     expect(bulk.priorities).toEqual(['ordinary', 'part']);
     expect(urgent.priorities).toEqual(['urgent', 'part']);
@@ -89,7 +86,10 @@ describe('sendParts', () => {
     const bind = scripted([accepted('1'), { kind: 'throttled' }, accepted('1')]);
     const limiter = rate();
     // Act
-    const result = await sendParts(bind, [part(1), part(2)], 'urgent', { rate: limiter.port, policy: fast });
+    const result = await sendParts(bind, [longMessagePart(1), longMessagePart(2)], 'urgent', {
+      rate: limiter.port,
+      policy: fast,
+    });
     // Assess
     expect(result).toEqual({ kind: 'submitted', smscIds: ['1', '1'] });
     expect(bind.sent).toEqual([1, 2, 2]);
@@ -100,7 +100,10 @@ describe('sendParts', () => {
     // Prepare
     const bind = scripted([accepted(''), accepted('8')]);
     // Act
-    const result = await sendParts(bind, [part(1), part(2)], 'bulk', { rate: rate().port, policy: fast });
+    const result = await sendParts(bind, [longMessagePart(1), longMessagePart(2)], 'bulk', {
+      rate: rate().port,
+      policy: fast,
+    });
     // Assess
     expect(result).toMatchObject({ kind: 'unknown', smscIds: ['8'] });
     expect(result.kind === 'unknown' && result.reason).toMatch(/no message id \(part 1 of 2\)/);
@@ -111,7 +114,10 @@ describe('sendParts', () => {
     // Prepare
     const bind = scripted([accepted(''), { kind: 'not-sent', reason: 'not-bound' }]);
     // Act
-    const result = await sendParts(bind, [part(1), part(2)], 'bulk', { rate: rate().port, policy: fast });
+    const result = await sendParts(bind, [longMessagePart(1), longMessagePart(2)], 'bulk', {
+      rate: rate().port,
+      policy: fast,
+    });
     // Assess
     expect(result).toMatchObject({ kind: 'unknown', smscIds: [] });
   });
@@ -121,7 +127,7 @@ describe('sendParts', () => {
     const systemError: SubmitOutcome = { kind: 'rejected', commandStatus: 0x08, name: 'ESME_RSYSERR' };
     const bind = scripted([systemError, systemError, accepted('5')]);
     // Act
-    const result = await sendParts(bind, [part(1)], 'bulk', { rate: rate().port, policy: fast });
+    const result = await sendParts(bind, [longMessagePart(1)], 'bulk', { rate: rate().port, policy: fast });
     // Assess
     expect(result).toEqual({ kind: 'submitted', smscIds: ['5'] });
   });
@@ -133,10 +139,15 @@ describe('sendParts', () => {
       { kind: 'rejected', commandStatus: 0x0b, name: 'ESME_RINVDSTADR' },
     ]);
     // Act
-    const result = await sendParts(bind, [part(1), part(2), part(3)], 'bulk', {
-      rate: rate().port,
-      policy: fast,
-    });
+    const result = await sendParts(
+      bind,
+      [longMessagePart(1), longMessagePart(2), longMessagePart(3)],
+      'bulk',
+      {
+        rate: rate().port,
+        policy: fast,
+      },
+    );
     // Assess
     expect(result).toMatchObject({ kind: 'failed', error: { code: 'ESME_RINVDSTADR' }, smscIds: ['7'] });
     expect(bind.sent).toEqual([1, 2]);
@@ -146,7 +157,10 @@ describe('sendParts', () => {
     // Prepare
     const bind = scripted([{ kind: 'not-sent', reason: 'not-bound' }]);
     // Act
-    const result = await sendParts(bind, [part(1), part(2)], 'bulk', { rate: rate().port, policy: fast });
+    const result = await sendParts(bind, [longMessagePart(1), longMessagePart(2)], 'bulk', {
+      rate: rate().port,
+      policy: fast,
+    });
     // Assess
     expect(result).toEqual({ kind: 'not-sent', reason: 'not-bound' });
   });
@@ -155,7 +169,10 @@ describe('sendParts', () => {
     // Prepare
     const bind = scripted([accepted('3'), { kind: 'not-sent', reason: 'not-bound' }]);
     // Act
-    const result = await sendParts(bind, [part(1), part(2)], 'bulk', { rate: rate().port, policy: fast });
+    const result = await sendParts(bind, [longMessagePart(1), longMessagePart(2)], 'bulk', {
+      rate: rate().port,
+      policy: fast,
+    });
     // Assess
     expect(result).toMatchObject({ kind: 'unknown', smscIds: ['3'], partsOnWire: 1 });
     expect(result.kind === 'unknown' && result.reason).toMatch(/part 2 of 2/);
@@ -165,7 +182,10 @@ describe('sendParts', () => {
     // Prepare
     const bind = scripted([{ kind: 'unknown', reason: 'timeout' }]);
     // Act
-    const result = await sendParts(bind, [part(1), part(2)], 'bulk', { rate: rate().port, policy: fast });
+    const result = await sendParts(bind, [longMessagePart(1), longMessagePart(2)], 'bulk', {
+      rate: rate().port,
+      policy: fast,
+    });
     // Assess
     expect(result).toMatchObject({ kind: 'unknown', smscIds: [], partsOnWire: 1 });
     expect(bind.sent).toEqual([1]);
@@ -180,7 +200,10 @@ describe('sendParts', () => {
       onSuccess: () => undefined,
     };
     // Act
-    const result = await sendParts(bind, [part(1), part(2)], 'bulk', { rate: closed, policy: fast });
+    const result = await sendParts(bind, [longMessagePart(1), longMessagePart(2)], 'bulk', {
+      rate: closed,
+      policy: fast,
+    });
     // Assess
     expect(result).toMatchObject({ kind: 'unknown', smscIds: ['4'] });
   });

@@ -1,0 +1,114 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GUARD_RULES } from '../../../cdk/constructs/platform/controls.ts';
+import { PROJECT_ROOT } from '../../../cdk/paths.ts';
+import { type Synthesised, synthesise } from '../synth.ts';
+
+// What docs/operations.md and docs/deploy.md promise about alarms and Control Tower controls, held
+// to what the stack builds: a new alarm or waiver without its line in the docs fails here.
+
+/** The controls that failed before the stack was fitted to them (issue 14). */
+const FITTED_CONTROLS = [
+  'CT.APIGATEWAY.PR.1',
+  'CT.CLOUDWATCH.PR.1',
+  'CT.CLOUDWATCH.PR.2',
+  'CT.CLOUDWATCH.PR.3',
+  'CT.DYNAMODB.PR.2',
+  'CT.EC2.PR.11',
+  'CT.ECS.PR.2',
+  'CT.ECS.PR.3',
+  'CT.ECS.PR.7',
+  'CT.LAMBDA.PR.2',
+  'CT.LAMBDA.PR.3',
+  'CT.SQS.PR.1',
+];
+
+/** The cells of the Markdown table rows (header and separator left out) under `heading` in `doc`. */
+function tableRows(doc: string, heading: string): string[][] {
+  const text = readFileSync(join(PROJECT_ROOT, 'docs', doc), 'utf8');
+  const start = text.indexOf(`\n${heading}\n`);
+  if (start < 0) throw new Error(`docs/${doc} has no "${heading}"`);
+  const level = heading.split(' ')[0] ?? '';
+  const end = text.indexOf(`\n${level} `, start + heading.length + 2);
+  const section = text.slice(start, end < 0 ? undefined : end);
+  const rows = section.split('\n').filter((line) => line.startsWith('|') && !/^\|[\s|-]+\|$/.test(line));
+  return rows.slice(1).map((row) =>
+    row
+      .split('|')
+      .slice(1, -1)
+      .map((cell) => cell.trim()),
+  );
+}
+
+function backticked(cell: string | undefined): string[] {
+  return [...(cell ?? '').matchAll(/`([A-Za-z0-9]+)`/g)].map((match) => match[1] ?? '');
+}
+
+/** Two logins, as `-c accountsFile=…` gives them: the per-account alarms exist only then. */
+const TWO_ACCOUNTS = ['main', 'marketing'].map((name) => ({
+  name,
+  systemId: `login-${name}`,
+  secretArn: `arn:aws:secretsmanager:eu-central-1:111111111111:secret:sms/${name}-AbCdEf`,
+  host: 'smpp.smscentre.com',
+  port: 3443,
+  tls: true,
+}));
+
+function alarmIds(synthesised: Synthesised): string[] {
+  return synthesised.stack.node
+    .findAll()
+    .filter((construct) => construct instanceof cloudwatch.Alarm)
+    .map((alarm) => alarm.node.id);
+}
+
+describe('operations and deploy docs', () => {
+  let synth: Synthesised;
+  let accounts: Synthesised;
+  let dir: string;
+
+  beforeAll(() => {
+    synth = synthesise();
+    dir = mkdtempSync(join(tmpdir(), 'cdk-accounts-'));
+    const file = join(dir, 'accounts.json');
+    writeFileSync(file, JSON.stringify(TWO_ACCOUNTS));
+    accounts = synthesise({ context: { accountsFile: file } });
+  });
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('when alarms are synthesised with one login and with two accounts, then docs/operations.md says who gets each one and what to do about it', () => {
+    // Prepare
+    const single = alarmIds(synth);
+    // Per account: the same ids under each account's construct (AccountBindsDown & co.).
+    const alarms = [...new Set([...single, ...alarmIds(accounts)])].sort();
+    // Act
+    const whoGetsWhat = tableRows('operations.md', '## Who gets the alarms').flatMap((row) =>
+      backticked(row[1]),
+    );
+    const runbook = tableRows('operations.md', '## Alarms and what to do').flatMap((row) =>
+      backticked(row[0]),
+    );
+    // Assess
+    expect(single).toHaveLength(16);
+    expect(alarmIds(accounts)).toHaveLength(16 + 2 + 4);
+    expect(whoGetsWhat.sort()).toEqual(alarms);
+    expect(runbook.sort()).toEqual(alarms);
+  });
+
+  it('when the constructs waive Control Tower controls, then docs/deploy.md marks exactly those as waived and the other fitted ones as fixed', () => {
+    // Act
+    const rows = tableRows('deploy.md', '### AWS Control Tower proactive controls');
+    const outcome = (row: string[]): string => (row[2]?.startsWith('waived') ? 'waived' : (row[2] ?? ''));
+    // Assess
+    expect(rows.map((row) => row[0])).toEqual(FITTED_CONTROLS);
+    expect(rows.filter((row) => outcome(row) === 'waived').map((row) => row[0])).toEqual(
+      Object.keys(GUARD_RULES).sort(),
+    );
+    expect(rows.filter((row) => outcome(row) !== 'waived').map(outcome)).toEqual(Array(8).fill('fixed'));
+    for (const row of rows) expect(row[3]?.length ?? 0, row[0]).toBeGreaterThan(40);
+  });
+});

@@ -1,0 +1,59 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { MessageRepository } from '#core/aws/messages/message-repository.ts';
+import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
+import { messageRecord, steppingClock } from '../factories.ts';
+
+// The claim's holder names one receive of one queue message (`<SQS MessageId>#<receive count>`). A
+// claim write whose answer was lost (a timeout under load) is retried by the same receive: finding
+// its own claim, it goes on sending. A later receive of the same queue message finds a claim that is
+// not its own: that worker stopped, so the message becomes `unknown` and is not sent again.
+
+describe('MessageRepository: who holds a claim (DynamoDB Local)', () => {
+  const aws = useLocalAws({ dynamo: true });
+  let repository: MessageRepository;
+
+  beforeEach(async () => {
+    const table = (await aws.freshTables()).messages;
+    repository = new MessageRepository(aws.document, table, { clock: steppingClock().now });
+  });
+
+  it('when the same receive claims again (its first write committed unseen), then the claim is its own', async () => {
+    // Prepare
+    const record = messageRecord();
+    await repository.createAccepted(record);
+    await repository.claimForSubmit(record.id, 'sqs-1#1');
+    // Act
+    const again = await repository.claimForSubmit(record.id, 'sqs-1#1');
+    // Assess
+    expect(again).toBe('claimed');
+    expect((await repository.get(record.id))?.status).toBe('submitting');
+  });
+
+  it('when a later receive of the same queue message finds the claim, then it is not its own and the message becomes unknown', async () => {
+    // Prepare
+    const record = messageRecord();
+    await repository.createAccepted(record);
+    await repository.claimForSubmit(record.id, 'sqs-1#1');
+    // Act
+    const later = await repository.claimForSubmit(record.id, 'sqs-1#2');
+    const marked = await repository.markUnknownIfClaimedBy(record.id, 'sqs-1', 'redelivered');
+    // Assess
+    expect(later).toBe('already-claimed');
+    expect(marked).toBe('applied');
+    expect((await repository.get(record.id))?.status).toBe('unknown');
+  });
+
+  it('when another queue message holds the claim, then a copy neither claims nor marks it', async () => {
+    // Prepare
+    const record = messageRecord();
+    await repository.createAccepted(record);
+    await repository.claimForSubmit(record.id, 'sqs-1#1');
+    // Act
+    const copy = await repository.claimForSubmit(record.id, 'sqs-2#1');
+    const marked = await repository.markUnknownIfClaimedBy(record.id, 'sqs-2', 'redelivered');
+    // Assess
+    expect(copy).toBe('already-claimed');
+    expect(marked).not.toBe('applied');
+    expect((await repository.get(record.id))?.status).toBe('submitting');
+  });
+});

@@ -1,0 +1,213 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { MessageRepository } from '#core/aws/messages/message-repository.ts';
+import type { MessageTable } from '#core/aws/messages/message-writes.ts';
+import { commitSubmitted } from '#core/aws/messages/submitted-writes.ts';
+import type { MessageRecord } from '#core/domain/messages/message-model.ts';
+import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
+import { messageRecord, receipt, smscId, steppingClock, undelivered } from '../../factories.ts';
+
+// Messages whose submit outcome is `unknown`: what a late SUBMIT_SM_RESP writes, which receipts may
+// resolve them, and receipts a crash left parked.
+
+describe('MessageRepository: unknown messages, late answers, parked receipts (DynamoDB Local)', () => {
+  const aws = useLocalAws({ dynamo: true });
+  let table: string;
+  let repository: MessageRepository;
+  let clock: ReturnType<typeof steppingClock>;
+
+  beforeEach(async () => {
+    table = (await aws.freshTables()).messages;
+    clock = steppingClock();
+    repository = new MessageRepository(aws.document, table, { clock: clock.now });
+  });
+
+  async function claimed(overrides: Partial<MessageRecord> = {}): Promise<MessageRecord> {
+    const record = messageRecord(overrides);
+    await repository.createAccepted(record);
+    await repository.claimForSubmit(record.id);
+    return record;
+  }
+
+  const rawItem = async (pk: string) =>
+    (await aws.document.send(new GetCommand({ TableName: table, Key: { pk }, ConsistentRead: true }))).Item;
+  const lookupItem = (id: string) => rawItem(`SMSC#${id}`);
+  const statuses = async (id: string) => (await repository.get(id))?.history.map((h) => h.status);
+
+  describe('SINGLE mode with a part’s id missing', () => {
+    it('when the message is unknown with its first part’s id only, then that part’s receipt leaves it unknown', async () => {
+      // Prepare: part 1 of 3 accepted, part 2 on the wire without an answer, part 3 never sent.
+      const record = await claimed({ parts: 3 });
+      const id = smscId();
+      await repository.markUnknown(record.id, 'no answer to part 2 of 3', [id], {
+        kind: 'sms',
+        expectedSmscIds: 2,
+      });
+      // Act
+      const applied = await repository.applyReceipt(receipt(id, { cost: '1' }));
+      // Assess
+      expect(applied).toBe('applied');
+      expect(await repository.get(record.id)).toMatchObject({ status: 'unknown', smscIds: [id] });
+      expect(await lookupItem(id)).toMatchObject({ messageId: record.id, smscIdCount: 2 });
+      expect(await statuses(record.id)).toEqual(['accepted', 'submitting', 'unknown']);
+    });
+
+    it('when the missing part’s id comes late and both parts report, then the message is delivered', async () => {
+      // Prepare
+      const record = await claimed({ parts: 2 });
+      const ids = [smscId(), smscId()];
+      await repository.markUnknown(record.id, 'no answer to part 2 of 2', [ids[0] ?? ''], {
+        kind: 'sms',
+        expectedSmscIds: 2,
+      });
+      await repository.applyReceipt(receipt(ids[0] ?? '', { cost: '1' }));
+      // Act
+      const late = await repository.recordLateAnswer(record.id, {
+        kind: 'accepted',
+        smscId: ids[1] ?? '',
+        lastPart: true,
+        expectedSmscIds: 2,
+      });
+      const afterLate = (await repository.get(record.id))?.status;
+      await repository.applyReceipt(receipt(ids[1] ?? '', { cost: '2' }));
+      // Assess
+      expect([late, afterLate]).toEqual(['applied', 'submitted']);
+      expect(await repository.get(record.id)).toMatchObject({ status: 'delivered', cost: '3', smscIds: ids });
+    });
+  });
+
+  describe('a crash between the submitted transaction and the reconciliation', () => {
+    it('when SQS delivers the message again and it is claimed, then the claim applies the receipt left parked', async () => {
+      // Prepare: the transaction alone, its lookup written over a parked receipt.
+      const record = await claimed();
+      const id = smscId();
+      await repository.applyReceipt(undelivered(id, 6));
+      const messages: MessageTable = { client: aws.document, tableName: table, now: () => new Date() };
+      await commitSubmitted(messages, { messageId: record.id, smscIds: [id], channel: 'sms', expiresAt: 1 });
+      // Act
+      const claim = await repository.claimForSubmit(record.id);
+      // Assess
+      expect(claim).toBe('already-claimed');
+      expect(await repository.get(record.id)).toMatchObject({ status: 'undelivered', error: { code: 6 } });
+      expect((await lookupItem(id))?.pendingReceipts).toBeUndefined();
+    });
+  });
+
+  describe('recordLateAnswer', () => {
+    it('when the message is still submitting, then the answer is pending and nothing is written', async () => {
+      // Prepare
+      const record = await claimed();
+      // Act
+      const result = await repository.recordLateAnswer(record.id, {
+        kind: 'accepted',
+        smscId: smscId(),
+        lastPart: true,
+      });
+      // Assess
+      expect(result).toBe('pending');
+      expect(await statuses(record.id)).toEqual(['accepted', 'submitting']);
+    });
+
+    it('when an earlier part is answered late, then the message stays unknown with the id, listed for QUERY_SM', async () => {
+      // Prepare: part 1 of 2 timed out, so part 2 was never sent.
+      const record = await claimed({ parts: 2 });
+      await repository.markUnknown(record.id, 'no answer to part 1 of 2');
+      const id = smscId();
+      // Act
+      const result = await repository.recordLateAnswer(record.id, {
+        kind: 'accepted',
+        smscId: id,
+        lastPart: false,
+      });
+      // Assess
+      expect(result).toBe('applied');
+      expect(await repository.get(record.id)).toMatchObject({ status: 'unknown', smscIds: [id] });
+      expect(await rawItem(`MSG#${record.id}`)).toMatchObject({ attention: 'unknown' });
+      expect(await lookupItem(id)).toMatchObject({ messageId: record.id, channel: 'sms' });
+    });
+
+    it('when the answer is a refusal, then the unknown message is failed with it', async () => {
+      // Prepare
+      const record = await claimed();
+      await repository.markUnknown(record.id, 'no answer');
+      const error = { code: 'ESME_RSUBMITFAIL', name: 'submit_sm failed', description: 'refused late' };
+      // Act
+      const result = await repository.recordLateAnswer(record.id, { kind: 'refused', error });
+      // Assess
+      expect(result).toBe('applied');
+      expect(await repository.get(record.id)).toMatchObject({ status: 'failed', error });
+    });
+
+    it('when a receipt resolved the message first, then the late answer is stale and changes nothing', async () => {
+      // Prepare
+      const record = await claimed();
+      const id = smscId();
+      await repository.markUnknown(record.id, 'submitted state not written in time', [id], { kind: 'sms' });
+      await repository.applyReceipt(receipt(id));
+      // Act
+      const result = await repository.recordLateAnswer(record.id, {
+        kind: 'accepted',
+        smscId: id,
+        lastPart: true,
+      });
+      // Assess
+      expect(result).toBe('stale');
+      expect(await statuses(record.id)).toEqual(['accepted', 'submitting', 'unknown', 'delivered']);
+      expect((await rawItem(`MSG#${record.id}`))?.attention).toBeUndefined();
+    });
+  });
+
+  describe('the reconciler’s list of unknown messages with SMSC ids', () => {
+    async function unknownWithId(): Promise<string> {
+      const record = await claimed();
+      await repository.markUnknown(record.id, 'answer lost', [smscId()], { kind: 'sms' });
+      return record.id;
+    }
+
+    it('when messages became unknown at different times, then those old enough come oldest first, up to the limit', async () => {
+      // Prepare
+      const oldest = await unknownWithId();
+      clock.advance(1_000);
+      const older = await unknownWithId();
+      clock.advance(1_000);
+      const third = await unknownWithId();
+      clock.advance(60_000);
+      await unknownWithId();
+      const withoutIds = await claimed();
+      await repository.markUnknown(withoutIds.id, 'no answer');
+      // Act
+      const cutoff = new Date(clock.now().getTime() - 30_000);
+      const firstTwo = await repository.unknownToQuery(cutoff, 2);
+      const all = await repository.unknownToQuery(cutoff, 10);
+      // Assess
+      expect(firstTwo).toEqual([oldest, older]);
+      expect(all).toEqual([oldest, older, third]);
+    });
+
+    it('when a listed message is resolved by its receipt, then it leaves the list', async () => {
+      // Prepare
+      const record = await claimed();
+      const id = smscId();
+      await repository.markUnknown(record.id, 'answer lost', [id], { kind: 'sms' });
+      // Act
+      await repository.applyReceipt(receipt(id));
+      // Assess
+      expect(await repository.unknownToQuery(new Date('2100-01-01'), 10)).toEqual([]);
+      expect((await rawItem(`MSG#${record.id}`))?.attentionAt).toBeUndefined();
+    });
+
+    it('when the reconciler puts a message off or gives up on it, then it is listed later or never', async () => {
+      // Prepare
+      const later = await unknownWithId();
+      const never = await unknownWithId();
+      const now = clock.now();
+      // Act
+      await repository.nextQueryAt(later, new Date(now.getTime() + 3_600_000));
+      await repository.nextQueryAt(never, undefined);
+      // Assess
+      expect(await repository.unknownToQuery(now, 10)).toEqual([]);
+      expect(await repository.unknownToQuery(new Date(now.getTime() + 3_600_000), 10)).toEqual([later]);
+      expect(await repository.get(never)).toMatchObject({ status: 'unknown' });
+    });
+  });
+});
