@@ -8,6 +8,7 @@ import { loadConfig } from '#bind-service/config.ts';
 import { bindServiceLogger } from '#bind-service/logger.ts';
 import { startBindService } from '#bind-service/service.ts';
 import { countAwsCalls } from '#core/aws/call-counter.ts';
+import { memoryBreakdown } from './memory-breakdown.ts';
 import type { PipelinePacing } from './support.ts';
 
 // Before the service builds its SDK clients: only clients built afterwards are counted.
@@ -15,8 +16,12 @@ const awsCalls = countAwsCalls();
 // RSS sampled from the start (the backlog's first receive included); resourceUsage().maxRSS is the
 // kernel's own high-water mark, which also catches a peak between two samples.
 let peakRss = process.memoryUsage().rss;
+let atPeak = memoryBreakdown(process.memoryUsage());
 const sampler = setInterval(() => {
-  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  const usage = process.memoryUsage();
+  if (usage.rss <= peakRss) return;
+  peakRss = usage.rss;
+  atPeak = memoryBreakdown(usage);
 }, 20);
 sampler.unref();
 
@@ -36,6 +41,7 @@ const service = await startBindService(loadConfig(process.env), {
   log: bindServiceLogger('warn', write),
 });
 await service.whenBound();
+const boundRss = process.memoryUsage().rss;
 // What held each account's pipeline, sampled every 250 ms while it held messages: the message
 // table (claims under way at the claim-ahead limit, no message awaiting a token) or the login's rate.
 const pacing: Record<string, PipelinePacing> = {};
@@ -72,6 +78,8 @@ process.on('message', (request: Request) => {
         rssBytes: process.memoryUsage().rss,
         peakRssBytes: peakRss,
         maxRssBytes: process.resourceUsage().maxRSS * 1024,
+        boundRssBytes: boundRss,
+        atPeak,
       },
     });
     loopDelay.reset();

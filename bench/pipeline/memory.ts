@@ -7,10 +7,13 @@
 
 import { type CallsPerUnit, callsPer, callsSince } from '#core/aws/call-counter.ts';
 import { VAR } from '#core/config/variables.ts';
+import type { MemoryBreakdown } from './memory-breakdown.ts';
 import { megabytes, round } from './stats.ts';
 import {
   type ApiChild,
   type BindServiceChild,
+  bindServiceNodeOptionsInBench,
+  bindServiceRuntime,
   type ChildCpu,
   mobile,
   postJson,
@@ -39,6 +42,14 @@ export interface MemoryResult {
   peakRssMb: number;
   maxRssMb: number;
   rssAfterDrainMb: number;
+  /** RSS once bound, before the first message: the runtime, the code and the clients. */
+  rssIdleAfterBindMb: number;
+  /** How the child ran: the bundle under plain `node` (what ships) or the sources under tsx. */
+  runtime: string;
+  /** The child's NODE_OPTIONS: by default the task's (cdk/constructs/compute/node-heap.ts). */
+  nodeOptions: string;
+  /** process.memoryUsage() and V8's heap spaces at the sampled peak. */
+  atPeak: MemoryBreakdown;
   /** false: the drain stalled (no message submitted or receipt stored for STALL_MS) and was cut off. */
   completed: boolean;
   submitted: number;
@@ -117,6 +128,10 @@ export async function measureMemoryAndApi(
       peakRssMb: megabytes(last.memory.peakRssBytes),
       maxRssMb: megabytes(last.memory.maxRssBytes),
       rssAfterDrainMb: megabytes(last.memory.rssBytes),
+      rssIdleAfterBindMb: megabytes(last.memory.boundRssBytes),
+      runtime: bindServiceRuntime(),
+      nodeOptions: bindServiceNodeOptionsInBench(),
+      atPeak: last.memory.atPeak,
       completed,
       submitted: last.submitted,
       receipts: last.receipts,

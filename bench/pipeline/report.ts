@@ -61,8 +61,13 @@ function memoryRows(c: MemoryResult): Row[] {
     ['(c) backlog / window', `${c.backlog} / ${c.window} (queued in ${c.enqueueSeconds} s)`],
     [
       '(c) bind-service peak RSS (sampled / maxRSS)',
-      `${c.peakRssMb} / ${c.maxRssMb} MB (after: ${c.rssAfterDrainMb})`,
+      `${c.peakRssMb} / ${c.maxRssMb} MB (idle after bind: ${c.rssIdleAfterBindMb}, after: ${c.rssAfterDrainMb}; ${c.runtime}, NODE_OPTIONS "${c.nodeOptions}")`,
     ],
+    [
+      '(c) at the peak: V8 heap total / used, external (array buffers)',
+      `${c.atPeak.heapTotalMb} / ${c.atPeak.heapUsedMb} MB, ${c.atPeak.externalMb} (${c.atPeak.arrayBuffersMb}) MB`,
+    ],
+    ['(c) at the peak: V8 heap spaces, size / used MB', formatSpaces(c.atPeak.spaces)],
     [
       '(c) drain: start -> all submitted and receipts stored',
       `${c.drainSeconds} s (${c.submittedPerSec} msg/s)`,
@@ -70,6 +75,12 @@ function memoryRows(c: MemoryResult): Row[] {
     ['(c) bind-service CPU per message', `${c.bindServiceCpuMsPerMessage} ms`],
     ['(c) bind-service AWS calls per message', formatCalls(c.bindServiceAwsCallsPerMessage)],
   ];
+}
+
+function formatSpaces(spaces: MemoryResult['atPeak']['spaces']): string {
+  return Object.entries(spaces)
+    .map(([name, space]) => `${name.replace(/_space$/, '')} ${space.sizeMb}/${space.usedMb}`)
+    .join(', ');
 }
 
 function apiRows(api: ApiCostResult): Row[] {

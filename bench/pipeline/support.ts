@@ -9,10 +9,15 @@ import { type MemoryEventSink, memoryEventSink } from '#lambdas/status-stream/ev
 import type { SimulatorOptions } from '#local/smsc-simulator/index.ts';
 import { apiEnv } from '#local/stack-config.ts';
 import { type LocalStack, startLocalStack } from '#local/start-stack.ts';
+import { bindServiceNodeOptions } from '../../cdk/constructs/compute/node-heap.ts';
+import { SIZING_DEFAULTS } from '../../cdk/constructs/props.ts';
+import { bindServiceBundle } from './bundle.ts';
+import type { MemoryBreakdown } from './memory-breakdown.ts';
 
 export { countsSince, percentile, round } from './stats.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
+const TSX = ['--import', 'tsx'];
 
 export interface BenchStack {
   stack: LocalStack;
@@ -61,8 +66,14 @@ export interface ChildCpu {
   loopDelayMs: { p99: number; max: number };
   /** AWS SDK calls of the child since it started. */
   aws: AwsCallCounts;
-  /** RSS now, the highest sampled (every 20 ms) and the kernel's high-water mark. */
-  memory: { rssBytes: number; peakRssBytes: number; maxRssBytes: number };
+  /** RSS now, the highest sampled (every 20 ms), the kernel's high-water mark, RSS once bound, and where the sampled peak was. */
+  memory: {
+    rssBytes: number;
+    peakRssBytes: number;
+    maxRssBytes: number;
+    boundRssBytes: number;
+    atPeak: MemoryBreakdown;
+  };
 }
 
 export interface BindServiceChild {
@@ -81,8 +92,24 @@ export interface ApiChild {
   stop(): Promise<void>;
 }
 
+export const bindServiceNodeOptionsInBench = () =>
+  process.env.BENCH_BIND_SERVICE_NODE_OPTIONS ?? bindServiceNodeOptions(SIZING_DEFAULTS.memoryLimitMiB);
+
+export const bindServiceRuntime = () => (process.env.BENCH_BIND_SERVICE === 'tsx' ? 'tsx' : 'bundle');
+
+/**
+ * The bind-service in a child process: the bundle under plain `node` (what ships, bundle.ts), or
+ * bind-service-process.ts under tsx with BENCH_BIND_SERVICE=tsx (to compare); with the NODE_OPTIONS
+ * the task gets at the default size, or BENCH_BIND_SERVICE_NODE_OPTIONS ('' for V8's defaults).
+ */
 export async function startBindServiceChild(env: Record<string, string>): Promise<BindServiceChild> {
-  const child = await forkChild('bind-service-process.ts', env);
+  const underTsx = bindServiceRuntime() === 'tsx';
+  const file = underTsx ? join(here, 'bind-service-process.ts') : await bindServiceBundle();
+  const child = await forkChild(
+    file,
+    { ...env, NODE_OPTIONS: bindServiceNodeOptionsInBench() },
+    underTsx ? TSX : [],
+  );
   await child.next('bound');
   return { cpu: () => child.ask<ChildCpu>('cpu'), stop: child.stop };
 }
@@ -96,15 +123,15 @@ export async function startApiChild(stack: LocalStack): Promise<ApiChild> {
     tables: stack.tables,
     queues: stack.queues,
   });
-  const child = await forkChild('api-process.ts', env);
+  const child = await forkChild(join(here, 'api-process.ts'), env, TSX);
   const { url } = await child.next<{ url: string }>('listening');
   return { url, cpu: () => child.ask<ApiChildCpu>('cpu'), stop: child.stop };
 }
 
 /** A bench child over IPC: `next(type)` waits for its next message of that type. */
-async function forkChild(file: string, env: Record<string, string>) {
-  const child: ChildProcess = fork(join(here, file), [], {
-    execArgv: ['--import', 'tsx'],
+async function forkChild(file: string, env: Record<string, string>, execArgv: string[]) {
+  const child: ChildProcess = fork(file, [], {
+    execArgv,
     env: { ...env, PATH: process.env.PATH ?? '' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

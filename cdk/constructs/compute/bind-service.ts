@@ -14,6 +14,7 @@ import type { SendQueues } from '../messaging/queues.ts';
 import { waiveControl } from '../platform/controls.ts';
 import { createLogGroup, type LogSettings } from '../platform/log-group.ts';
 import { type SessionPlan, stopTimeoutSeconds } from './bind-limits.ts';
+import { bindServiceNodeOptions } from './node-heap.ts';
 
 // The always-on bind-service (bind-service/main.ts) on Fargate ARM64 in the private subnets: its SMPP
 // connections leave through the NAT's fixed IP. Deployments follow the session plan so that two
@@ -147,6 +148,8 @@ export class BindService extends Construct {
         [VAR.AWS_REGION]: Stack.of(this).region,
         [VAR.METRICS_NAMESPACE]: props.metrics.namespace,
         [VAR.METRICS_SERVICE]: props.metrics.service,
+        // V8's heap limits sized from the task's memory, not the host's (node-heap.ts).
+        NODE_OPTIONS: bindServiceNodeOptions(props.memoryLimitMiB),
       },
       // SIGTERM → stop taking work, drain the window, unbind; SIGKILL only after this.
       stopTimeout: Duration.seconds(stopTimeoutSeconds(props.drainSeconds)),

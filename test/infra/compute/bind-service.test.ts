@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
@@ -28,6 +29,9 @@ function container(synth: Synthesised): Container {
   if (!found) throw new Error('no container definition');
   return found;
 }
+
+const HEAP_LIMIT_MB =
+  "process.stdout.write(String(require('node:v8').getHeapStatistics().heap_size_limit / 2 ** 20))";
 
 function envValue(synth: Synthesised, name: string): unknown {
   return container(synth).Environment.find((variable) => variable.Name === name)?.Value;
@@ -92,6 +96,25 @@ describe('bind-service on ECS', () => {
     expect(dockerfile).toMatch(/^USER (node|1000(:1000)?)$/m);
     expect(Memory).toBe(512);
     expect(ReadonlyRootFilesystem).toBe(true);
+  });
+
+  it("when the task is synthesised, then node's heap limit is sized from the task's memory, not the host's", () => {
+    // Prepare
+    const { Memory } = container(synth);
+    const nodeOptions = String(envValue(synth, 'NODE_OPTIONS'));
+    // Act: node itself reads the variable, as in the container.
+    const run = spawnSync(process.execPath, ['-e', HEAP_LIMIT_MB], {
+      env: { PATH: process.env.PATH ?? '', NODE_OPTIONS: nodeOptions },
+      encoding: 'utf8',
+      timeout: 15_000,
+    });
+    // Assess
+    expect(run.status).toBe(0);
+    expect(nodeOptions).toContain('--max-old-space-size=256');
+    expect(nodeOptions).toContain('--max-semi-space-size=4');
+    const heapLimitMb = Number(run.stdout);
+    expect(heapLimitMb).toBeGreaterThanOrEqual(256);
+    expect(heapLimitMb).toBeLessThan(Number(Memory) * 0.6);
   });
 
   it('when three tasks share a login of 2 binds, then the synth accepts it: the third is a standby', () => {
