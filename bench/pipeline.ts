@@ -7,7 +7,7 @@
 // (c) the bind-service's peak RSS with SMPP_WINDOW=2000 draining a backlog (BENCH_BACKLOG, default
 //     20 000) queued before it starts, and the drain time; while queueing it, the API's CPU and AWS
 //     calls per accepted single message (BENCH_API_MESSAGES, default 2000), the API in its own process;
-// (d) two logins (BENCH_TWO_ACCOUNT_RATES, default "60,30" msg/s) in one bind-service, each draining
+// (d) two logins (BENCH_TWO_ACCOUNT_RATES, default "20,10" msg/s) in one bind-service, each draining
 //     a backlog of BENCH_TWO_ACCOUNT_SECONDS (default 40) of its rate: each login's SUBMIT_SM rate at
 //     the simulator, their sum (target: the sum of the rates within 2%, issue 12), and what held each
 //     back (the message table or its rate).

@@ -53,8 +53,8 @@ export interface TwoAccountsResult {
   bindServiceWarnings: Record<string, number>;
 }
 
-/** The two logins; BENCH_TWO_ACCOUNT_RATES ("60,30") sets their rates for a run. */
-export function twoAccountPlans(rates = process.env.BENCH_TWO_ACCOUNT_RATES ?? '60,30'): LoginPlan[] {
+/** The two logins; BENCH_TWO_ACCOUNT_RATES (default "20,10") sets their rates for a run. */
+export function twoAccountPlans(rates = process.env.BENCH_TWO_ACCOUNT_RATES ?? '20,10'): LoginPlan[] {
   const [first, second] = rates.split(',').map(Number);
   if (!(first && first > 0 && second && second > 0)) {
     throw new RangeError(`BENCH_TWO_ACCOUNT_RATES must be two rates in msg/s, e.g. "60,30"; got "${rates}"`);
