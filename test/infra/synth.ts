@@ -52,6 +52,9 @@ const cdkJson = JSON.parse(readFileSync(join(PROJECT_ROOT, 'cdk.json'), 'utf8'))
   context: Record<string, unknown>;
 };
 
+/** A synth through cfn-guard takes a few seconds alone, several times that on a busy 2-core runner. */
+export const GUARD_SYNTH_MS = 90_000;
+
 export function synthesise(options: SynthOptions = {}): Synthesised {
   const outdir = mkdtempSync(join(tmpdir(), 'sms-sender-cdk-'));
   const app = new App({

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import { listenOnLoopback } from '#test/helpers/net/listen.ts';
 
 // A local stand-in for Amazon EventBridge that answers PutEvents (the JSON 1.1 protocol the SDK
 // speaks: POST /, X-Amz-Target AWSEvents.PutEvents) and keeps every entry it took. A fault case can
@@ -71,9 +72,7 @@ export class EventBridgeStandIn {
       });
     });
     this.server = server;
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const address = server.address();
-    return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    return listenOnLoopback(server);
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { listenOnLoopback } from '#test/helpers/net/listen.ts';
 
 // A local stand-in for AWS Secrets Manager that answers GetSecretValue (the JSON protocol the SDK
 // speaks) from a map a fault case can change while the bind-service runs: the login's secret is
@@ -34,9 +35,7 @@ export class SecretsStandIn {
       });
     });
     this.server = server;
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const address = server.address();
-    return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    return listenOnLoopback(server);
   }
 
   async close(): Promise<void> {

@@ -6,6 +6,7 @@ import { GUARD_PLUGIN } from '../../../cdk/constructs/platform/controls.ts';
 import { StatusConsumerStack } from '../../../examples/status-consumer/stack.ts';
 import {
   asList,
+  GUARD_SYNTH_MS,
   policyStatements,
   readValidationReport,
   type Synthesised,
@@ -16,9 +17,6 @@ import {
 // Another team's stack using the construct's consumer API (examples/status-consumer): a rule from
 // onStatus with the contract's pattern, grantSend and grantRead with nothing beyond their routes and
 // queues, the stack outputs a consumer needs, and the whole app clean under cdk-nag and Control Tower.
-
-/** Synthesis through cfn-guard takes seconds alone, far longer on a busy 2-core runner. */
-const GUARD_SYNTH_MS = 90_000;
 
 type Resources = Record<string, { Properties: Record<string, unknown> }>;
 

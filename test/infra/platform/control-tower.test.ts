@@ -16,6 +16,7 @@ import {
 import { createLogGroup } from '../../../cdk/constructs/platform/log-group.ts';
 import {
   acknowledgements,
+  GUARD_SYNTH_MS,
   type ReportedViolation,
   readValidationReport,
   type Synthesised,
@@ -26,9 +27,6 @@ import {
 // The AWS Control Tower proactive controls, run through the cfn-guard CDK plugin exactly as
 // `cdk synth` runs them: none fails, and the few waived ones are waived only where expected, each
 // with its reason. Then what the fixed controls protect: every alarm reaches a person.
-
-/** A synth through cfn-guard takes a few seconds alone, several times that on a busy 2-core runner. */
-const GUARD_SYNTH_MS = 90_000;
 
 type Resources = Record<string, { Properties: Record<string, unknown>; DependsOn?: string[] }>;
 
