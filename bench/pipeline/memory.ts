@@ -7,7 +7,7 @@
 
 import { type CallsPerUnit, callsPer, callsSince } from '#core/aws/call-counter.ts';
 import { VAR } from '#core/config/variables.ts';
-import type { MemoryBreakdown } from './memory-breakdown.ts';
+import type { MemoryBreakdown } from './children/memory-breakdown.ts';
 import { megabytes, round } from './stats.ts';
 import {
   type ApiChild,

@@ -11,8 +11,8 @@ import { apiEnv } from '#local/stack-config.ts';
 import { type LocalStack, startLocalStack } from '#local/start-stack.ts';
 import { bindServiceNodeOptions } from '../../cdk/constructs/compute/node-heap.ts';
 import { SIZING_DEFAULTS } from '../../cdk/constructs/props.ts';
-import { bindServiceBundle } from './bundle.ts';
-import type { MemoryBreakdown } from './memory-breakdown.ts';
+import { bindServiceBundle } from './children/bundle.ts';
+import type { MemoryBreakdown } from './children/memory-breakdown.ts';
 
 export { countsSince, percentile, round } from './stats.ts';
 
@@ -44,7 +44,7 @@ export async function startBenchStack(env: Record<string, string>, simulator: Pa
   return { stack, events } satisfies BenchStack;
 }
 
-/** Samples of an account's pipeline while it held messages, and what held them (bind-service-process.ts). */
+/** Samples of an account's pipeline while it held messages, and what held them (children/bind-service-process.ts). */
 export interface PipelinePacing {
   busySamples: number;
   /** Claims under way at the claim-ahead limit and nothing awaiting a token: the store set the pace. */
@@ -104,7 +104,7 @@ export const bindServiceRuntime = () => (process.env.BENCH_BIND_SERVICE === 'tsx
  */
 export async function startBindServiceChild(env: Record<string, string>): Promise<BindServiceChild> {
   const underTsx = bindServiceRuntime() === 'tsx';
-  const file = underTsx ? join(here, 'bind-service-process.ts') : await bindServiceBundle();
+  const file = underTsx ? join(here, 'children', 'bind-service-process.ts') : await bindServiceBundle();
   const child = await forkChild(
     file,
     { ...env, NODE_OPTIONS: bindServiceNodeOptionsInBench() },
@@ -114,7 +114,7 @@ export async function startBindServiceChild(env: Record<string, string>): Promis
   return { cpu: () => child.ask<ChildCpu>('cpu'), stop: child.stop };
 }
 
-/** The API's HTTP server alone in a process (bench/pipeline/api-process.ts), on the stack's tables and queues. */
+/** The API's HTTP server alone in a process (bench/pipeline/children/api-process.ts), on the stack's tables and queues. */
 export async function startApiChild(stack: LocalStack): Promise<ApiChild> {
   const env = apiEnv({
     env: {},
@@ -123,7 +123,7 @@ export async function startApiChild(stack: LocalStack): Promise<ApiChild> {
     tables: stack.tables,
     queues: stack.queues,
   });
-  const child = await forkChild(join(here, 'api-process.ts'), env, TSX);
+  const child = await forkChild(join(here, 'children', 'api-process.ts'), env, TSX);
   const { url } = await child.next<{ url: string }>('listening');
   return { url, cpu: () => child.ask<ApiChildCpu>('cpu'), stop: child.stop };
 }

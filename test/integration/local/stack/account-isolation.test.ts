@@ -11,6 +11,7 @@ import {
 } from '#local/two-accounts.ts';
 import { useAccountsFile } from '#test/helpers/accounts-file.ts';
 import { elapse, waitUntil } from '#test/helpers/wait.ts';
+import { MAX_CHANGE, notWorse, within } from './isolation-bounds.ts';
 import { bodyOf, type MessageBody, useLocalStack } from './stack-fixture.ts';
 
 // Issue 12's isolation: two logins of different rates in one bind-service, each draining its own
@@ -35,8 +36,6 @@ const URGENT_EVERY_MS = 125;
 /** Queued per run: more than each account drains during it (A 20/s, B's bulk what urgent leaves). */
 const A_BACKLOG = 1000;
 const B_BACKLOG = 250;
-/** Each login within 10% of its own rate, and B disturbed at most 10% worse than undisturbed (the issue's bound) ... */
-const MAX_CHANGE = 0.1;
 /**
  * ... or, for latencies, by what the samples can tell apart. B's urgent latency is mostly the wait for
  * B's next token, even over one interval (0-100 ms at 10 msg/s), so the median of n samples moves by
@@ -71,27 +70,6 @@ function take(series: number, count: number): number {
 function expectedLogin(submit: TimedSubmit): string {
   const series = Number(submit.destination.charAt(4));
   return series === SERIES.aBulk || series === SERIES.aHeld ? A.systemId : B.systemId;
-}
-
-/** A login's rate against the rate it was given: 10% either way. */
-function within(measured: number, configured: number): boolean {
-  return Math.abs(measured - configured) <= configured * MAX_CHANGE;
-}
-
-/**
- * B disturbed against B undisturbed: at most 10% worse. Isolation means A's trouble does not slow B;
- * B doing better once A stops sending (less work for the shared store and cores) is no failure of it.
- */
-function notWorse(
-  disturbed: number,
-  undisturbed: number,
-  direction: 'higher-is-better' | 'lower-is-better',
-  floor = 0,
-) {
-  const allowed = Math.max(undisturbed * MAX_CHANGE, floor);
-  return direction === 'higher-is-better'
-    ? disturbed >= undisturbed - allowed
-    : disturbed <= undisturbed + allowed;
 }
 
 describe('account isolation on the local stack (two logins: A 20 msg/s, B 10 msg/s)', () => {

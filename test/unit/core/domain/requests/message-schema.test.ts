@@ -5,10 +5,8 @@ import {
   isLoopbackUrl,
   MAX_TEXT_LENGTH,
   PRIORITIES,
-  queueMessageSchema,
   sendMessageSchema,
 } from '#core/domain/requests/message-schema.ts';
-import { formatValidationIssues } from '#core/domain/requests/validation-issues.ts';
 import { codesOf, issuesOf } from '../support.ts';
 
 const MINIMAL = { to: '+79991234567', text: 'Hello' };
@@ -294,135 +292,5 @@ describe('sendMessageSchema', () => {
     const loopback = urls.map(isLoopbackUrl);
     // Assess
     expect(loopback).toEqual([true, true, false, false]);
-  });
-
-  it('when the recipient is not a phone number, then the message names the input', () => {
-    // Prepare
-    const body = { ...MINIMAL, to: '+7999' };
-    // Act
-    const issues = issuesOf(sendMessageSchema, body);
-    // Assess
-    expect(issues).toEqual([
-      {
-        code: 'invalid_phone_number',
-        path: ['to'],
-        message:
-          'to: "+7999" is not a valid phone number: write it in international format with its + (e.g. +79991234567)',
-      },
-    ]);
-  });
-
-  it('when the recipient is a landline for an sms, then it is not_mobile_number', () => {
-    // Prepare
-    const body = { ...MINIMAL, to: '+74951234567' };
-    // Act
-    const codes = codesOf(sendMessageSchema, body);
-    // Assess
-    expect(codes).toEqual([{ code: 'not_mobile_number', path: ['to'] }]);
-  });
-
-  it('when a mail request is addressed to a phone number, then it is invalid_email_address', () => {
-    // Prepare
-    const body = { to: '+79991234567', kind: 'mail', text: 'Hi', subject: 'Hello' };
-    // Act
-    const codes = codesOf(sendMessageSchema, body);
-    // Assess
-    expect(codes).toEqual([{ code: 'invalid_email_address', path: ['to'] }]);
-  });
-
-  it('when a bad recipient comes with other bad fields, then all are reported at once', () => {
-    // Prepare
-    const body = { to: '+7999', text: '', priority: 'now' };
-    // Act
-    const codes = codesOf(sendMessageSchema, body);
-    // Assess
-    expect(codes).toEqual([
-      { code: 'invalid_phone_number', path: ['to'] },
-      { code: 'too_short', path: ['text'] },
-      { code: 'invalid_value', path: ['priority'] },
-    ]);
-  });
-});
-
-describe('queueMessageSchema', () => {
-  it('when a queue message has v 1 and the envelope fields, then it is accepted', () => {
-    // Prepare
-    const message = {
-      v: 1,
-      id: '01JDQ4Z7X3K9V2M5N8P0R6S1T4',
-      batchId: 'b_01JDQ4Z7X3K9V2M5N8P0R6S1T5',
-      idempotencyKey: 'order-42-sms',
-      ...MINIMAL,
-    };
-    // Act
-    const parsed = queueMessageSchema.parse(message);
-    // Assess
-    expect(parsed).toMatchObject({ ...message, kind: 'sms', priority: 'urgent', encoding: 'auto' });
-  });
-
-  it('when a queue message has no v, then it is a required issue', () => {
-    // Prepare
-    const message = { ...MINIMAL };
-    // Act
-    const codes = codesOf(queueMessageSchema, message);
-    // Assess
-    expect(codes).toEqual([{ code: 'required', path: ['v'] }]);
-  });
-
-  it('when a queue message has another version, then it is invalid_value', () => {
-    // Prepare
-    const message = { v: 2, ...MINIMAL };
-    // Act
-    const issues = issuesOf(queueMessageSchema, message);
-    // Assess
-    expect(issues).toEqual([{ code: 'invalid_value', path: ['v'], message: 'v: must be 1' }]);
-  });
-
-  it('when the id or batch id is not one of ours, then it is invalid_format', () => {
-    // Prepare
-    const message = { v: 1, id: 'msg-1', batchId: '01JDQ4Z7X3K9V2M5N8P0R6S1T4', ...MINIMAL };
-    // Act
-    const codes = codesOf(queueMessageSchema, message);
-    // Assess
-    expect(codes).toEqual([
-      { code: 'invalid_format', path: ['id'] },
-      { code: 'invalid_format', path: ['batchId'] },
-    ]);
-  });
-
-  it('when an HTTP body carries v or id, then they are unknown fields', () => {
-    // Prepare
-    const body = { v: 1, id: '01JDQ4Z7X3K9V2M5N8P0R6S1T4', ...MINIMAL };
-    // Act
-    const codes = codesOf(sendMessageSchema, body);
-    // Assess
-    expect(codes).toEqual([
-      { code: 'unknown_field', path: ['v'] },
-      { code: 'unknown_field', path: ['id'] },
-    ]);
-  });
-});
-
-describe('formatValidationIssues', () => {
-  it('when given the input, then a missing field is told apart from a wrong type', () => {
-    // Prepare
-    const input = { text: 5 };
-    const error = sendMessageSchema.safeParse(input).error!;
-    // Act
-    const issues = formatValidationIssues(error, input);
-    // Assess
-    expect(issues.map(({ code, path }) => ({ code, path }))).toEqual([
-      { code: 'required', path: ['to'] },
-      { code: 'invalid_type', path: ['text'] },
-    ]);
-  });
-
-  it('when given only the error, then a missing field is still reported as required', () => {
-    // Prepare
-    const error = sendMessageSchema.safeParse({ text: 'Hello' }).error!;
-    // Act
-    const issues = formatValidationIssues(error);
-    // Assess
-    expect(issues).toEqual([{ code: 'required', path: ['to'], message: 'to: is required' }]);
   });
 });

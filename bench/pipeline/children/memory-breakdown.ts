@@ -1,7 +1,7 @@
 // Where a process's RSS goes, in MB: process.memoryUsage() and V8's heap spaces (their reserved
 // size, what RSS pays for, and what is live in them).
 import { getHeapSpaceStatistics } from 'node:v8';
-import { megabytes as mb } from './stats.ts';
+import { megabytes as mb } from '../stats.ts';
 
 export interface MemoryBreakdown {
   rssMb: number;

@@ -8,8 +8,8 @@ import { loadConfig } from '#bind-service/config.ts';
 import { bindServiceLogger } from '#bind-service/logger.ts';
 import { startBindService } from '#bind-service/service.ts';
 import { countAwsCalls } from '#core/aws/call-counter.ts';
+import type { PipelinePacing } from '../support.ts';
 import { memoryBreakdown } from './memory-breakdown.ts';
-import type { PipelinePacing } from './support.ts';
 
 // Before the service builds its SDK clients: only clients built afterwards are counted.
 const awsCalls = countAwsCalls();

@@ -1,0 +1,78 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { freePort } from '#local/ports.ts';
+import { problemOf, useApiHarness } from '#test/helpers/api/api-harness.ts';
+
+// The failure paths after validation for a request without an Idempotency-Key: the caller gets a
+// clear 5xx, and no record is left `accepted` for a message that was not queued.
+
+const MOBILE = '+79991234567';
+describe('API failures without an idempotency key (Node server, DynamoDB Local, fauxqs)', () => {
+  const harness = useApiHarness();
+  const cleanups: (() => Promise<void>)[] = [];
+
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0)) await cleanup();
+  });
+
+  it('when the enqueue fails for a request without a key, then 503 and the record is failed, not left accepted', async () => {
+    // Prepare
+    const queues = await harness.aws.freshQueues();
+    const api = await harness.start({
+      queues: { ...queues, bulk: `${harness.aws.sqsEndpoint}/000000000000/no-such-queue` },
+    });
+    // Act
+    const response = await api.post('/v1/messages', { to: MOBILE, text: 'Hello', priority: 'bulk' });
+    // Assess
+    expect(response.status).toBe(503);
+    expect(await harness.items(api.tables.messages, 'MSG#')).toEqual([
+      expect.objectContaining({
+        status: 'failed',
+        error: expect.objectContaining({ code: 'enqueue_failed' }),
+      }),
+    ]);
+    expect(api.logs).toEqual([
+      expect.objectContaining({ level: 'error', status: 503, code: 'enqueue_failed' }),
+    ]);
+  });
+
+  it('when DynamoDB cannot be reached, then 503 repository_unavailable with Retry-After and nothing is enqueued', async () => {
+    // Prepare: a port nothing listens on
+    const closedPort = await freePort();
+    const api = await harness.start({ env: { AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${closedPort}` } });
+    // Act
+    const response = await api.post(
+      '/v1/messages',
+      { to: MOBILE, text: 'Hello' },
+      { 'idempotency-key': 'k' },
+    );
+    // Assess
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('2');
+    const problem = await problemOf(response);
+    expect(problem).toMatchObject({ code: 'repository_unavailable' });
+    expect(JSON.stringify(problem)).not.toContain('127.0.0.1');
+    expect(await harness.drain(api.queues.urgent)).toEqual([]);
+  });
+
+  it('when an unexpected error happens, then 500 internal_error tells nothing of the internals and the log names the error', async () => {
+    // Prepare: a table name that does not exist is a permanent DynamoDB error, not an outage
+    const api = await harness.start({ env: { MESSAGES_TABLE: 'no-such-table' } });
+    // Act
+    const response = await api.post('/v1/messages', { to: MOBILE, text: 'Hello' });
+    // Assess
+    expect(response.status).toBe(500);
+    const problem = await problemOf(response);
+    expect(problem).toMatchObject({ status: 500, code: 'internal_error' });
+    expect(JSON.stringify(problem)).not.toMatch(/no-such-table|ResourceNotFound|Exception|at /);
+    expect(api.logs).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        status: 500,
+        code: 'internal_error',
+        error: 'ResourceNotFoundException',
+        frames: expect.any(Array),
+      }),
+    ]);
+    expect(await harness.drain(api.queues.urgent)).toEqual([]);
+  });
+});
