@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { jsonOf, problemOf, useApiHarness } from '#test/helpers/api/api-harness.ts';
+import { type BatchBody, mobiles } from './batch-fixtures.ts';
 
 // POST and GET /v1/batches through the real Node server, against DynamoDB Local and fauxqs.
-
-interface BatchBody {
-  batchId: string;
-  accepted: number;
-  rejected: { index: number; error: { code: string; path: (string | number)[]; message: string } }[];
-}
-
-function mobiles(count: number): string[] {
-  return Array.from({ length: count }, (_, i) => `+7999${String(1_000_000 + i).padStart(7, '0')}`);
-}
 
 describe('API /v1/batches: reads and enqueue failures (Node server, DynamoDB Local, fauxqs)', () => {
   const harness = useApiHarness();

@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { isBatchId } from '#core/domain/messages/message-id.ts';
 import { jsonOf, problemOf, useApiHarness } from '#test/helpers/api/api-harness.ts';
+import { type BatchBody, mobiles } from './batch-fixtures.ts';
 
 // POST and GET /v1/batches through the real Node server, against DynamoDB Local and fauxqs.
-
-interface BatchBody {
-  batchId: string;
-  accepted: number;
-  rejected: { index: number; error: { code: string; path: (string | number)[]; message: string } }[];
-}
-
-function mobiles(count: number): string[] {
-  return Array.from({ length: count }, (_, i) => `+7999${String(1_000_000 + i).padStart(7, '0')}`);
-}
 
 describe('API /v1/batches (Node server, DynamoDB Local, fauxqs)', () => {
   const harness = useApiHarness();

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import type { MessageTable } from '#core/aws/messages/message-writes.ts';
 import { commitSubmitted } from '#core/aws/messages/submitted-writes.ts';
@@ -6,6 +6,7 @@ import type { MessageRecord } from '#core/domain/messages/message-model.ts';
 import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
 import { messageRecord, receipt, smscId, undelivered } from '../factories.ts';
 import { useCountingRepository } from './counting-client.ts';
+import { lookupSteps } from './lookup-steps.ts';
 
 // The SMSC# lookup item carries what a receipt needs (message id, channel, number of SMSC ids), so a
 // receipt for a single-id message is one read and one conditional update (each a grouped call:
@@ -16,20 +17,7 @@ describe('MessageRepository: SMSC-id lookups and the cheap receipt path (DynamoD
   const aws = useLocalAws({ dynamo: true });
   const rig = useCountingRepository(aws);
 
-  async function claimed(overrides: Partial<MessageRecord> = {}): Promise<MessageRecord> {
-    const record = messageRecord(overrides);
-    await rig.repository.createAccepted(record);
-    await rig.repository.claimForSubmit(record.id);
-    return record;
-  }
-
-  const lookupItem = async (id: string) =>
-    (
-      await aws.document.send(
-        new GetCommand({ TableName: rig.table, Key: { pk: `SMSC#${id}` }, ConsistentRead: true }),
-      )
-    ).Item;
-  const statuses = async (id: string) => (await rig.repository.get(id))?.history.map((h) => h.status);
+  const { claimed, lookupItem, statuses } = lookupSteps(aws, rig);
   /** Changes the stored kind behind the rig.repository's back: only a read of the message would see it. */
   const setStoredKind = (id: string, kind: string) =>
     aws.document.send(

@@ -1,33 +1,17 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import type { MessageRecord } from '#core/domain/messages/message-model.ts';
 import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
-import { messageRecord, receipt, smscId, undelivered } from '../../factories.ts';
+import { receipt, smscId, undelivered } from '../../factories.ts';
 import { useCountingRepository } from '../counting-client.ts';
+import { lookupSteps } from '../lookup-steps.ts';
 
-// The SMSC# lookup item carries what a receipt needs (message id, channel, number of SMSC ids), so a
-// receipt for a single-id message is one read and one conditional update (each a grouped call:
-// BatchGetItem, BatchExecuteStatement, carrying one item when alone); and markSubmitted
-// reads its lookups back only when a receipt had been parked on them.
+// markUnknown with the SMSC ids of the parts the SMSC accepted writes their lookups, so a receipt
+// that comes later still finds its message, and one parked before is applied then.
 
 describe('MessageRepository: markUnknown with the SMSC ids of what was accepted (DynamoDB Local)', () => {
   const aws = useLocalAws({ dynamo: true });
   const rig = useCountingRepository(aws);
 
-  async function claimed(overrides: Partial<MessageRecord> = {}): Promise<MessageRecord> {
-    const record = messageRecord(overrides);
-    await rig.repository.createAccepted(record);
-    await rig.repository.claimForSubmit(record.id);
-    return record;
-  }
-
-  const lookupItem = async (id: string) =>
-    (
-      await aws.document.send(
-        new GetCommand({ TableName: rig.table, Key: { pk: `SMSC#${id}` }, ConsistentRead: true }),
-      )
-    ).Item;
-  const statuses = async (id: string) => (await rig.repository.get(id))?.history.map((h) => h.status);
+  const { claimed, lookupItem, statuses } = lookupSteps(aws, rig);
 
   describe('markUnknown with the SMSC ids of what was accepted', () => {
     it('when a receipt comes after it, then the lookup finds the message and it ends delivered', async () => {
