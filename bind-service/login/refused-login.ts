@@ -40,12 +40,12 @@ export class RefusedLogins {
   }
 
   /**
-   * Follows `client`, started with `password`: whenever the SMSC refuses its login (the first bind, a reconnect after the
-   * password changed at the provider, or a relogin), the session waits for another password.
-   * Returns the unsubscribe, which also forgets the session (a slot given up leaves nothing behind).
+   * Follows `client`, started with `password` (the latest) just before: whenever the SMSC refuses
+   * its login (the first bind, a reconnect after the password changed at the provider, or a
+   * relogin), the session waits for another password. Returns the unsubscribe, which also forgets
+   * the session (a slot given up leaves nothing behind).
    */
   watch(client: SmppClient): () => void {
-    // A session is started with `password` (the latest) and watched at once.
     this.passwords.set(client, this.latest);
     const off = client.on('stopped', ({ reason, error }) => {
       if (reason === 'bad-credentials' && error) this.refused(client, error);
