@@ -49,11 +49,11 @@ const pacingSampler = setInterval(() => {
   for (const account of service.health().accounts) {
     const figures = account.pipeline;
     if (!figures || figures.claiming + figures.awaitingToken === 0) continue;
-    const seen = pacing[account.name] ?? { busySamples: 0, storeBound: 0, rateBound: 0 };
-    pacing[account.name] = seen;
-    seen.busySamples += 1;
-    if (figures.awaitingToken > 0) seen.rateBound += 1;
-    else if (figures.claiming >= figures.claimAheadLimit) seen.storeBound += 1;
+    const tally = pacing[account.name] ?? { busySamples: 0, storeBound: 0, rateBound: 0 };
+    pacing[account.name] = tally;
+    tally.busySamples += 1;
+    if (figures.awaitingToken > 0) tally.rateBound += 1;
+    else if (figures.claiming >= figures.claimAheadLimit) tally.storeBound += 1;
   }
 }, 250);
 pacingSampler.unref();
