@@ -8,7 +8,7 @@ import {
   type TestClient,
 } from './simulator-client.ts';
 
-export const ACCOUNT = { systemId: 'acme', password: 'secret' } as const;
+export const ACCOUNT = { systemId: 'acme', password: 'fake-pw2' } as const;
 
 export class SimulatorHarness {
   private readonly simulators: SmscSimulator[] = [];

@@ -16,7 +16,7 @@ import type { useCleanup } from '../cleanup.ts';
 /** The cleanup list every engine test uses (one copy for dispatch's tests and these). */
 export { useCleanup } from '../cleanup.ts';
 
-export const ACCOUNT = { systemId: 'engine', password: 'secret' } as const;
+export const ACCOUNT = { systemId: 'engine', password: 'fake-pw1' } as const;
 
 export async function startSimulator(
   defer: ReturnType<typeof useCleanup>,
