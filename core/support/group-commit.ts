@@ -24,6 +24,12 @@ export interface GroupCommitOptions<Request, Result> {
    * batch naming an item twice); the later one waits for a later call, in its turn.
    */
   keysOf?: (request: Request) => readonly string[];
+  /**
+   * Keeps one more call for requests marked first: while every other call is busy, they go at once
+   * in a call of their own instead of waiting out a full batch on the wire (e.g. an urgent claim
+   * behind a bulk drain's). At most one such call is in flight.
+   */
+  firstCall?: boolean;
 }
 
 interface Waiting<Request, Result> {
@@ -37,6 +43,7 @@ interface Waiting<Request, Result> {
 export class GroupCommitter<Request, Result> {
   private readonly queue: Waiting<Request, Result>[] = [];
   private inFlight = 0;
+  private firstCallBusy = false;
   private readonly maxInFlight: number;
 
   constructor(private readonly options: GroupCommitOptions<Request, Result>) {
@@ -66,17 +73,28 @@ export class GroupCommitter<Request, Result> {
 
   private pump(): void {
     while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
-      const batch = this.takeBatch();
+      const batch = this.takeBatch(false);
       this.inFlight += 1;
       void this.run(batch).finally(() => {
         this.inFlight -= 1;
         this.pump();
       });
     }
+    if (!this.options.firstCall || this.firstCallBusy || this.queue[0]?.first !== true) return;
+    const firsts = this.takeBatch(true);
+    if (firsts.length === 0) return;
+    this.firstCallBusy = true;
+    void this.run(firsts).finally(() => {
+      this.firstCallBusy = false;
+      this.pump();
+    });
   }
 
-  /** The oldest requests that fit, in arrival order; a request whose key is taken keeps its place. */
-  private takeBatch(): Waiting<Request, Result>[] {
+  /**
+   * The oldest requests that fit, in arrival order (first requests only, when `onlyFirst`); a request
+   * whose key is taken keeps its place.
+   */
+  private takeBatch(onlyFirst: boolean): Waiting<Request, Result>[] {
     const { maxBatch, weigh, maxWeight = Number.POSITIVE_INFINITY, keysOf } = this.options;
     const batch: Waiting<Request, Result>[] = [];
     const keys = new Set<string>();
@@ -84,6 +102,7 @@ export class GroupCommitter<Request, Result> {
     let index = 0;
     while (index < this.queue.length && batch.length < maxBatch) {
       const waiting = this.queue[index] as Waiting<Request, Result>;
+      if (onlyFirst && !waiting.first) break;
       const own = weigh?.(waiting.request) ?? 0;
       const ownKeys = keysOf?.(waiting.request) ?? [];
       if (batch.length > 0 && weight + own > maxWeight) break;

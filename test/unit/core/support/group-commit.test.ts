@@ -88,6 +88,36 @@ describe('GroupCommitter', () => {
     );
   });
 
+  it('when first requests arrive while every call is busy and a call is kept for them, then they go at once in one more call of their own', async () => {
+    // Prepare: the one ordinary call in flight and ordinary requests waiting.
+    const call = fakeCall();
+    const committer = new GroupCommitter({ flush: call.flush, maxBatch: 25, firstCall: true });
+    const ordinary = ['a', 'b', 'c'].map((request) => committer.submit(request));
+    // Act
+    const urgent = committer.submit('u1', { first: true });
+    const second = committer.submit('u2', { first: true });
+    // Assess: u1 did not wait for 'a'; u2 waits, as the kept call is busy with u1.
+    expect(call.batches).toEqual([['a'], ['u1']]);
+    expect(call.inFlight).toBe(2);
+    while (call.inFlight > 0) await call.release();
+    expect(call.batches).toEqual([['a'], ['u1'], ['u2', 'b', 'c']]);
+    expect(await Promise.all([...ordinary, urgent, second])).toEqual(
+      ['a', 'b', 'c', 'u1', 'u2'].map((r) => `done ${r}`),
+    );
+  });
+
+  it('when no first request waits, then the call kept for them stays unused', async () => {
+    // Prepare
+    const call = fakeCall();
+    const committer = new GroupCommitter({ flush: call.flush, maxBatch: 1, firstCall: true });
+    // Act
+    const results = ['a', 'b', 'c'].map((request) => committer.submit(request));
+    // Assess
+    expect(call.batches).toEqual([['a']]);
+    while (call.inFlight > 0) await call.release();
+    expect(await Promise.all(results)).toHaveLength(3);
+  });
+
   it('when several calls may be in flight, then requests go at once until all are busy', async () => {
     // Prepare
     const call = fakeCall();
