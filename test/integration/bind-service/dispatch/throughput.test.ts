@@ -1,5 +1,6 @@
 import { SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
+import { COVER_CEILING_SECONDS } from '#bind-service/dispatch/flow/claim-latency.ts';
 import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
 import { mobile, sendLikeApi, sendManyLikeApi, startRig, useCleanup, waitForEmptyQueue } from './fixtures.ts';
 
@@ -27,11 +28,16 @@ describe('bind-service dispatch: rate, throttling and the urgent lane (DynamoDB 
     expect(rig.service.health().rate).toBeLessThan(60);
   });
 
-  it('when 200 bulk messages are queued at 50 msg/s, then an urgent message sent afterwards overtakes most of them', async () => {
+  it('when 200 bulk messages are queued at 25 msg/s, then an urgent message sent afterwards overtakes most of them', async () => {
     // Prepare
     // Receipts come after the measurement: DynamoDB Local (~300 writes/s here) must not be what is timed.
+    // Bulk messages claimed before the urgent one go first by design: the claim gate keeps up to
+    // rate x COVER_CEILING_SECONDS claimed ahead of their token when the store is slow (a loaded
+    // machine's DynamoDB Local took 0.9-1.7 s for the urgent claim). At 25 msg/s that is at most 50,
+    // so "before the 100th" holds under load and still needs the urgent lane to overtake.
+    const rate = 25;
     const rig = await startRig(aws, defer, {
-      env: { SMPP_THROUGHPUT: '50' },
+      env: { SMPP_THROUGHPUT: String(rate) },
       simulator: { receiptDelayMs: 15_000 },
     });
     const bulk = Array.from({ length: 200 }, (_, i) => ({ to: mobile(1_000 + i), text: `Bulk ${i}` }));
@@ -40,18 +46,18 @@ describe('bind-service dispatch: rate, throttling and the urgent lane (DynamoDB 
     // Act
     const sentAt = Date.now();
     await sendLikeApi(rig, { to: mobile(9), text: 'Urgent one' }, { lane: 'urgent' });
+    // Bounded by the bulk's own 8 s: without the urgent lane it would go last.
     await rig.simulator.waitFor(
       () => rig.simulator.submissions.some((s) => s.destination === '79990000009'),
-      5_000,
+      10_000,
     );
     // Assess
     const position = rig.simulator.submissions.findIndex((s) => s.destination === '79990000009');
     const urgent = rig.simulator.submissions[position];
     const latencyMs = (urgent?.at ?? 0) - sentAt;
-    // At 50 msg/s the bulk needs 4 s: the urgent message goes out in the first half of it. How long
-    // it takes is a benchmark figure (part (b) of `npm run bench -- pipeline`), not a test's: on
-    // DynamoDB Local it is mostly the claim write queued behind the bulk's own writes, 0.8-1.9 s on
-    // an idle machine and 3.3 s in a loaded CI run, with the message in the same place.
+    const claimedAheadAtMost = rate * COVER_CEILING_SECONDS;
+    expect(claimedAheadAtMost).toBeLessThan(90);
+    // How long it takes is a benchmark figure (part (b) of `npm run bench -- pipeline`), not a test's.
     expect(position).toBeLessThan(100);
     console.info(`urgent message: position ${position} of 201, ${latencyMs} ms after it was enqueued`);
   });
