@@ -1,6 +1,6 @@
 // Diagnostics of the pipeline benchmark's urgent lane: where an urgent message's time goes, and how
 // fast DynamoDB Local itself answers meanwhile (the local stack's usual bottleneck).
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { paginateScan, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createDynamoDbClients } from '#core/aws/clients.ts';
 import { percentile, round } from './support.ts';
 
@@ -16,6 +16,34 @@ export interface UrgentBreakdown {
 }
 
 /** Times a small UpdateItem every 100 ms (an item no consumer reads) until stopped. */
+/** How many message items the table holds in each status: the store's own word on a drain. */
+export async function statusCensus(endpoint: string, region: string, table: string) {
+  const { document, dynamo } = createDynamoDbClients({ region, endpoint });
+  const census: Record<string, number> = {};
+  try {
+    const pages = paginateScan(
+      { client: document },
+      {
+        TableName: table,
+        FilterExpression: 'begins_with(pk, :message)',
+        ProjectionExpression: '#status',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':message': 'MSG#' },
+      },
+    );
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) {
+        const status = String(item.status);
+        census[status] = (census[status] ?? 0) + 1;
+      }
+    }
+    return census;
+  } finally {
+    document.destroy();
+    dynamo.destroy();
+  }
+}
+
 export function probeStorage(endpoint: string, region: string, table: string) {
   const { document, dynamo } = createDynamoDbClients({ region, endpoint });
   const latencies: number[] = [];

@@ -8,6 +8,7 @@
 import { type CallsPerUnit, callsPer, callsSince } from '#core/aws/call-counter.ts';
 import { VAR } from '#core/config/variables.ts';
 import type { MemoryBreakdown } from './children/memory-breakdown.ts';
+import { statusCensus } from './diagnostics.ts';
 import { megabytes, round } from './stats.ts';
 import {
   type ApiChild,
@@ -80,6 +81,8 @@ export async function measureMemoryAndApi(
     { [VAR.SMPP_THROUGHPUT]: String(ACCOUNT_RATE) },
     { receiptDelayMs: 50, record: false },
   );
+  const simulator = stack.simulator;
+  if (!simulator) throw new Error('the benchmark needs the embedded simulator');
   let apiChild: ApiChild | undefined;
   let child: BindServiceChild | undefined;
   try {
@@ -118,6 +121,16 @@ export async function measureMemoryAndApi(
     // A warm-up send the cold store refused is not in the backlog.
     const queued = backlog - (API_WARMUP - warm.accepted);
     const { last, completed } = await waitForDrain(child, queued);
+    if (!completed) {
+      // Where the missing receipts are: still at the simulator (not answered OK yet), or answered by
+      // the bind-service and counted as something other than applied.
+      const { receiptsSent, receiptsAcked, receiptRetries } = simulator.stats;
+      console.error(
+        `(c) receipts: simulator sent ${receiptsSent} (${receiptRetries} retries), acked ${receiptsAcked}, undelivered ${simulator.undeliveredReceipts}; bind-service ${JSON.stringify(last.receiptOutcomes)}`,
+      );
+      const census = await statusCensus(stack.endpoints.dynamodb, stack.region, stack.tables.messages);
+      console.error(`(c) message records by status: ${JSON.stringify(census)}`);
+    }
     const drainSeconds = (performance.now() - bindStarted) / 1000;
     const done = Math.max(1, last.submitted - first.submitted);
     const memory: MemoryResult = {

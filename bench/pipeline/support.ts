@@ -58,6 +58,8 @@ export interface ChildCpu {
   submitted: number;
   throttled: number;
   receipts: number;
+  /** Every receipt the child answered, by what became of it (applied is `receipts`). */
+  receiptOutcomes: Record<string, number>;
   /** Warning and error lines of the bind-service so far, by message. */
   warnings: Record<string, number>;
   /** Per account: what held its pipeline while it had messages. */
@@ -97,6 +99,12 @@ export const bindServiceNodeOptionsInBench = () =>
 
 export const bindServiceRuntime = () => (process.env.BENCH_BIND_SERVICE === 'tsx' ? 'tsx' : 'bundle');
 
+/** BENCH_PROFILE_DIR: the bind-service child writes a V8 CPU profile there when it stops (Node refuses --cpu-prof in NODE_OPTIONS). */
+const profileArgs = () => {
+  const dir = process.env.BENCH_PROFILE_DIR;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+};
+
 /**
  * The bind-service in a child process: the bundle under plain `node` (what ships, bundle.ts), or
  * bind-service-process.ts under tsx with BENCH_BIND_SERVICE=tsx (to compare); with the NODE_OPTIONS
@@ -105,11 +113,10 @@ export const bindServiceRuntime = () => (process.env.BENCH_BIND_SERVICE === 'tsx
 export async function startBindServiceChild(env: Record<string, string>): Promise<BindServiceChild> {
   const underTsx = bindServiceRuntime() === 'tsx';
   const file = underTsx ? join(here, 'children', 'bind-service-process.ts') : await bindServiceBundle();
-  const child = await forkChild(
-    file,
-    { ...env, NODE_OPTIONS: bindServiceNodeOptionsInBench() },
-    underTsx ? TSX : [],
-  );
+  const child = await forkChild(file, { ...env, NODE_OPTIONS: bindServiceNodeOptionsInBench() }, [
+    ...(underTsx ? TSX : []),
+    ...profileArgs(),
+  ]);
   await child.next('bound');
   return { cpu: () => child.ask<ChildCpu>('cpu'), stop: child.stop };
 }
