@@ -1,5 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { SourceMap, type SourceMapPayload } from 'node:module';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../../cdk/paths.ts';
@@ -25,6 +26,30 @@ describe('bind-service bundle (the image’s build stage)', () => {
     // Assess
     expect(run.status).not.toBe(0);
     expect(run.stdout + run.stderr).toMatch(/BindServiceConfigError.*SMPP_HOST/);
+  });
+
+  it('when a stack frame in the bundle is looked up in its source map, then it names the TypeScript file, and the map carries no sources', () => {
+    // Prepare: where the bundle defines loadConfig (its name survives: identifiers are not minified).
+    const bundle = readFileSync(BUNDLE, 'utf8');
+    const payload = JSON.parse(readFileSync(`${BUNDLE}.map`, 'utf8')) as SourceMapPayload;
+    const at = bundle.indexOf('function loadConfig(');
+    const line = bundle.slice(0, at).split('\n').length - 1;
+    const column = at - (bundle.lastIndexOf('\n', at) + 1);
+    // Act
+    const entry = new SourceMap(payload).findEntry(line, column);
+    // Assess
+    expect(at).toBeGreaterThan(-1);
+    expect('originalSource' in entry ? entry.originalSource : '').toMatch(/bind-service\/config\.ts$/);
+    // The task runs with --enable-source-maps, which loads the map at start: without the sources'
+    // text it takes about 4 MB of RSS instead of 27 (measured on the bundle, Node 20).
+    expect(payload.sourcesContent ?? []).toEqual([]);
+  });
+
+  it('when the bundle is read, then it is ASCII only, so V8 holds its source in one byte a character', () => {
+    // Act
+    const bundle = readFileSync(BUNDLE, 'utf8');
+    // Assess
+    expect(bundle.match(/[\u0080-\uffff]/g) ?? []).toEqual([]);
   });
 
   it('when the Dockerfile is read, then its build stage runs the same script and the image runs its output', () => {
