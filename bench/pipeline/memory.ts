@@ -7,6 +7,7 @@
 
 import { type CallsPerUnit, callsPer, callsSince } from '#core/aws/call-counter.ts';
 import { VAR } from '#core/config/variables.ts';
+import type { SmscSimulator } from '#local/smsc-simulator/index.ts';
 import type { MemoryBreakdown } from './children/memory-breakdown.ts';
 import { statusCensus } from './diagnostics.ts';
 import { megabytes, round } from './stats.ts';
@@ -54,8 +55,19 @@ export interface MemoryResult {
   /** false: the drain stalled (no message submitted or receipt stored for STALL_MS) and was cut off. */
   completed: boolean;
   submitted: number;
+  /** Receipts the bind-service counted as applied. */
   receipts: number;
-  /** Start -> every message submitted and its receipt stored (or the stall). */
+  /**
+   * Receipts the simulator had answered OK, and how many it sent again after an error answer (the
+   * bind-service's "come again" while its store lags) or none.
+   */
+  receiptsAcked: number;
+  receiptRetries: number;
+  /** What the bind-service made of every receipt delivery: applied, orphan (reconciled later), stale... */
+  receiptOutcomes: Record<string, number>;
+  /** The message records by status once the drain ended: the store's own word that nothing was lost. */
+  recordsByStatus: Record<string, number>;
+  /** Start -> every message submitted and every receipt answered OK (or the stall). */
   drainSeconds: number;
   submittedPerSec: number;
   bindServiceCpuMsPerMessage: number;
@@ -120,16 +132,13 @@ export async function measureMemoryAndApi(
     const first = await child.cpu();
     // A warm-up send the cold store refused is not in the backlog.
     const queued = backlog - (API_WARMUP - warm.accepted);
-    const { last, completed } = await waitForDrain(child, queued);
+    const { last, completed } = await waitForDrain(child, simulator, queued);
+    const { receiptsSent, receiptsAcked, receiptRetries } = simulator.stats;
+    const recordsByStatus = await statusCensus(stack.endpoints.dynamodb, stack.region, stack.tables.messages);
     if (!completed) {
-      // Where the missing receipts are: still at the simulator (not answered OK yet), or answered by
-      // the bind-service and counted as something other than applied.
-      const { receiptsSent, receiptsAcked, receiptRetries } = simulator.stats;
       console.error(
-        `(c) receipts: simulator sent ${receiptsSent} (${receiptRetries} retries), acked ${receiptsAcked}, undelivered ${simulator.undeliveredReceipts}; bind-service ${JSON.stringify(last.receiptOutcomes)}`,
+        `(c) receipts: simulator sent ${receiptsSent} (${receiptRetries} retries), acked ${receiptsAcked}, undelivered ${simulator.undeliveredReceipts}; bind-service ${JSON.stringify(last.receiptOutcomes)}; records ${JSON.stringify(recordsByStatus)}`,
       );
-      const census = await statusCensus(stack.endpoints.dynamodb, stack.region, stack.tables.messages);
-      console.error(`(c) message records by status: ${JSON.stringify(census)}`);
     }
     const drainSeconds = (performance.now() - bindStarted) / 1000;
     const done = Math.max(1, last.submitted - first.submitted);
@@ -148,6 +157,10 @@ export async function measureMemoryAndApi(
       completed,
       submitted: last.submitted,
       receipts: last.receipts,
+      receiptsAcked,
+      receiptRetries,
+      receiptOutcomes: last.receiptOutcomes,
+      recordsByStatus,
       drainSeconds: round(drainSeconds),
       submittedPerSec: round(last.submitted / drainSeconds, 0),
       bindServiceCpuMsPerMessage: round((last.micros - first.micros) / 1000 / done, 2),
@@ -163,17 +176,21 @@ export async function measureMemoryAndApi(
 }
 
 /**
- * Polls the child until every message is submitted and its receipt applied, or until nothing moved
- * for STALL_MS: peak RSS is still worth reporting then, with how far the drain got.
+ * Polls until every message is submitted and the simulator has every receipt answered OK (a receipt
+ * that came before its message's SMSC id was recorded counts as orphan, not applied, and is
+ * reconciled later: the records' statuses say whether any was lost), or until nothing moved for
+ * STALL_MS: peak RSS is still worth reporting then, with how far the drain got.
  */
 async function waitForDrain(
   child: BindServiceChild,
+  simulator: SmscSimulator,
   backlog: number,
 ): Promise<{ last: ChildCpu; completed: boolean }> {
   let last = await child.cpu();
   let progress = 0;
   let lastChange = Date.now();
-  while (last.submitted < backlog || last.receipts < backlog) {
+  const acked = () => simulator.stats.receiptsAcked;
+  while (last.submitted < backlog || acked() < backlog || simulator.undeliveredReceipts > 0) {
     await new Promise((resolve) => setTimeout(resolve, 250));
     try {
       last = await child.cpu();
@@ -182,12 +199,12 @@ async function waitForDrain(
       console.error(`(c) bind-service gone: ${String(error)}`);
       return { last, completed: false };
     }
-    const now = last.submitted + last.receipts;
+    const now = last.submitted + acked();
     if (now !== progress) {
       progress = now;
       lastChange = Date.now();
     } else if (Date.now() - lastChange > STALL_MS) {
-      console.error(`(c) drain stalled: ${last.submitted} submitted, ${last.receipts} receipts stored`);
+      console.error(`(c) drain stalled: ${last.submitted} submitted, ${acked()} receipts answered OK`);
       return { last, completed: false };
     }
   }

@@ -69,7 +69,11 @@ function memoryRows(c: MemoryResult): Row[] {
     ],
     ['(c) at the peak: V8 heap spaces, size / used MB', formatSpaces(c.atPeak.spaces)],
     [
-      '(c) drain: start -> all submitted and receipts stored',
+      '(c) receipts answered OK / sent again; outcomes; records',
+      `${c.receiptsAcked} / ${c.receiptRetries}; ${JSON.stringify(c.receiptOutcomes)}; ${JSON.stringify(c.recordsByStatus)}`,
+    ],
+    [
+      '(c) drain: start -> all submitted and receipts answered OK',
       `${c.drainSeconds} s (${c.submittedPerSec} msg/s)`,
     ],
     ['(c) bind-service CPU per message', `${c.bindServiceCpuMsPerMessage} ms`],

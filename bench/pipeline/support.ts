@@ -11,7 +11,7 @@ import { apiEnv } from '#local/stack-config.ts';
 import { type LocalStack, startLocalStack } from '#local/start-stack.ts';
 import { bindServiceNodeOptions } from '../../cdk/constructs/compute/node-heap.ts';
 import { SIZING_DEFAULTS } from '../../cdk/constructs/props.ts';
-import { bindServiceBundle } from './children/bundle.ts';
+import { BUNDLE_EXEC_ARGV, bindServiceBundle } from './children/bundle.ts';
 import type { MemoryBreakdown } from './children/memory-breakdown.ts';
 
 export { countsSince, percentile, round } from './stats.ts';
@@ -114,7 +114,7 @@ export async function startBindServiceChild(env: Record<string, string>): Promis
   const underTsx = bindServiceRuntime() === 'tsx';
   const file = underTsx ? join(here, 'children', 'bind-service-process.ts') : await bindServiceBundle();
   const child = await forkChild(file, { ...env, NODE_OPTIONS: bindServiceNodeOptionsInBench() }, [
-    ...(underTsx ? TSX : []),
+    ...(underTsx ? TSX : BUNDLE_EXEC_ARGV),
     ...profileArgs(),
   ]);
   await child.next('bound');
