@@ -18,13 +18,15 @@ export interface UrgentBreakdown {
 /** Times a small UpdateItem every 100 ms (an item no consumer reads) until stopped. */
 /** How many message items the table holds in each status: the store's own word on a drain. */
 export async function statusCensus(endpoint: string, region: string, table: string) {
-  const { document, dynamo } = createDynamoDbClients({ region, endpoint });
+  // Pages of 1,000 items with a long timeout: a full scan is the heaviest call DynamoDB Local gets.
+  const { document, dynamo } = createDynamoDbClients({ region, endpoint, requestTimeoutMs: 60_000 });
   const census: Record<string, number> = {};
   try {
     const pages = paginateScan(
       { client: document },
       {
         TableName: table,
+        Limit: 1_000,
         FilterExpression: 'begins_with(pk, :message)',
         ProjectionExpression: '#status',
         ExpressionAttributeNames: { '#status': 'status' },
