@@ -56,7 +56,6 @@ export class SmppConnection {
   /** With TLS 1.3 the server refuses a client certificate after the handshake: the code says so. */
   private errorCode: string | undefined;
   private closed = false;
-  private corked = false;
   private keepAlive: NodeJS.Timeout | undefined;
   private closeGrace: NodeJS.Timeout | undefined;
   private readonly ready: Promise<void>;
@@ -120,31 +119,13 @@ export class SmppConnection {
   send(command: CommandName, fields: PduFields = {}): number | undefined {
     if (this.closed) return undefined;
     const pdu = new smpp.PDU(command, fields);
-    return this.write(pdu) ? pdu.sequence_number : undefined;
+    return this.session.send(pdu) ? pdu.sequence_number : undefined;
   }
 
   /** Answers a request from the SMSC. */
   reply(request: PDU, fields: PduFields = {}): boolean {
     if (this.closed) return false;
-    return this.write(request.response(fields));
-  }
-
-  /**
-   * PDUs written in one tick leave in one writev: answers to a batch of stored receipts and the
-   * submits one timer releases come in bursts, and a write call per PDU was about 4% of the
-   * bind-service's CPU in bench (a)'s profile. Uncorked before any I/O, so no PDU waits.
-   */
-  private write(pdu: PDU): boolean {
-    if (!this.corked) {
-      const socket = this.session.socket;
-      this.corked = true;
-      socket.cork();
-      process.nextTick(() => {
-        this.corked = false;
-        socket.uncork();
-      });
-    }
-    return this.session.send(pdu);
+    return this.session.send(request.response(fields));
   }
 
   /** A control request with its own timer; resolves with the answer (a generic_nack included). */
@@ -217,7 +198,7 @@ export class SmppConnection {
         this.handlers.onPdu(pdu);
         return;
       default:
-        this.write(
+        this.session.send(
           new smpp.PDU('generic_nack', {
             sequence_number: pdu.sequence_number,
             command_status: Status.ESME_RINVCMDID,
