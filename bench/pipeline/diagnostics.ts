@@ -1,5 +1,6 @@
-// Diagnostics of the pipeline benchmark's urgent lane: where an urgent message's time goes, and how
-// fast DynamoDB Local itself answers meanwhile (the local stack's usual bottleneck).
+// Diagnostics of the pipeline benchmark: where an urgent message's time goes, how fast DynamoDB
+// Local itself answers meanwhile (the local stack's usual bottleneck), and the message records by
+// status after a drain.
 import { paginateScan, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createDynamoDbClients } from '#core/aws/clients.ts';
 import { percentile, round } from './support.ts';
@@ -15,7 +16,6 @@ export interface UrgentBreakdown {
   slowest: [number, number][];
 }
 
-/** Times a small UpdateItem every 100 ms (an item no consumer reads) until stopped. */
 /** How many message items the table holds in each status: the store's own word on a drain. */
 export async function statusCensus(endpoint: string, region: string, table: string) {
   // Pages of 1,000 items with a long timeout: a full scan is the heaviest call DynamoDB Local gets.
@@ -46,6 +46,7 @@ export async function statusCensus(endpoint: string, region: string, table: stri
   }
 }
 
+/** Times a small UpdateItem every 100 ms (an item no consumer reads) until stopped. */
 export function probeStorage(endpoint: string, region: string, table: string) {
   const { document, dynamo } = createDynamoDbClients({ region, endpoint });
   const latencies: number[] = [];

@@ -52,7 +52,7 @@ export interface MemoryResult {
   nodeOptions: string;
   /** process.memoryUsage() and V8's heap spaces at the sampled peak. */
   atPeak: MemoryBreakdown;
-  /** false: the drain stalled (no message submitted or receipt stored for STALL_MS) and was cut off. */
+  /** false: the drain stalled (no message submitted or receipt answered OK for STALL_MS) and was cut off. */
   completed: boolean;
   submitted: number;
   /** Receipts the bind-service counted as applied. */
