@@ -82,6 +82,8 @@ const WINDOW = 2000;
 const ACCOUNT_RATE = 2000;
 const API_WARMUP = 200;
 const BATCH = 1000;
+/** The child samples its RSS this often for the peak and its breakdown (off in the other parts). */
+const RSS_SAMPLE_MS = 20;
 const STALL_MS = 90_000;
 
 export async function measureMemoryAndApi(
@@ -128,7 +130,11 @@ export async function measureMemoryAndApi(
 
     // 3. The bind-service drains it with window 2000.
     const bindStarted = performance.now();
-    child = await startBindServiceChild({ ...stack.bindServiceEnv, [VAR.SMPP_WINDOW]: String(WINDOW) });
+    child = await startBindServiceChild({
+      ...stack.bindServiceEnv,
+      [VAR.SMPP_WINDOW]: String(WINDOW),
+      BENCH_RSS_SAMPLE_MS: String(RSS_SAMPLE_MS),
+    });
     const first = await child.cpu();
     // A warm-up send the cold store refused is not in the backlog.
     const queued = backlog - (API_WARMUP - warm.accepted);

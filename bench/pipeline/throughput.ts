@@ -37,6 +37,8 @@ export interface ThroughputResult {
   /** The bind-service's warning/error lines by message (storage timeouts show an overloaded DynamoDB Local). */
   bindServiceWarnings: Record<string, number>;
   throttled: number;
+  /** DELIVER_SMs the simulator sent again because the bind-service answered ESME_RX_T_APPN (store busy). */
+  receiptRetries: number;
 }
 
 /** mobile('3', i): the warm-up's recipients; measured ones are mobile('0', i). */
@@ -153,6 +155,7 @@ export async function measureThroughput(
       bindServiceAwsCallsPerMessage: callsPer(callsSince(cpuAfter.aws, cpuBefore.aws), done),
       bindServiceWarnings: countsSince(cpuAfter.warnings, cpuBefore.warnings),
       throttled: stack.simulator?.stats.throttled ?? 0,
+      receiptRetries: stack.simulator?.stats.receiptRetries ?? 0,
     };
   } finally {
     await child?.stop();
