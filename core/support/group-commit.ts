@@ -32,10 +32,21 @@ export interface GroupCommitOptions<Request, Result> {
   firstCall?: boolean;
 }
 
+/**
+ * Where a request queues: `first` ahead of everything (an urgent message's claim), `last` behind
+ * everything (a bulk claim: new work, which can wait while work already under way finishes).
+ */
+export interface SubmitOptions {
+  first?: boolean;
+  last?: boolean;
+}
+
+/** 2 first, 1 ordinary, 0 last: the queue is kept in rank order, FIFO within a rank. */
+type Rank = 0 | 1 | 2;
+
 interface Waiting<Request, Result> {
   request: Request;
-  /** Goes before every waiting request that is not first too (e.g. an urgent message's claim). */
-  first: boolean;
+  rank: Rank;
   resolve: (value: Result) => void;
   reject: (error: unknown) => void;
 }
@@ -60,11 +71,15 @@ export class GroupCommitter<Request, Result> {
   /**
    * `first`: ahead of every waiting request not marked so, behind those that are (FIFO among them).
    * A busy stream of ordinary requests then delays a first one by the calls in flight, not the queue.
+   * `last`: behind every waiting request, and behind ordinary ones that come later. Under a store
+   * slower than the stream, writes that finish a message (a receipt) then do not queue behind a
+   * backlog of writes that start new ones, so messages finish and free what they hold.
    */
-  submit(request: Request, options: { first?: boolean } = {}): Promise<Result> {
+  submit(request: Request, options: SubmitOptions = {}): Promise<Result> {
     return new Promise<Result>((resolve, reject) => {
-      const waiting = { request, first: options.first === true, resolve, reject };
-      const before = waiting.first ? this.queue.findIndex((other) => !other.first) : -1;
+      const rank: Rank = options.first === true ? 2 : options.last === true ? 0 : 1;
+      const waiting = { request, rank, resolve, reject };
+      const before = this.queue.findIndex((other) => other.rank < rank);
       if (before === -1) this.queue.push(waiting);
       else this.queue.splice(before, 0, waiting);
       this.pump();
@@ -80,7 +95,7 @@ export class GroupCommitter<Request, Result> {
         this.pump();
       });
     }
-    if (!this.options.firstCall || this.firstCallBusy || this.queue[0]?.first !== true) return;
+    if (!this.options.firstCall || this.firstCallBusy || this.queue[0]?.rank !== 2) return;
     const firsts = this.takeBatch(true);
     if (firsts.length === 0) return;
     this.firstCallBusy = true;
@@ -91,7 +106,7 @@ export class GroupCommitter<Request, Result> {
   }
 
   /**
-   * The oldest requests that fit, in arrival order (first requests only, when `onlyFirst`); a request
+   * The requests at the front that fit, in queue order (first requests only, when `onlyFirst`); a request
    * whose key is taken keeps its place.
    */
   private takeBatch(onlyFirst: boolean): Waiting<Request, Result>[] {
@@ -102,7 +117,7 @@ export class GroupCommitter<Request, Result> {
     let index = 0;
     while (index < this.queue.length && batch.length < maxBatch) {
       const waiting = this.queue[index] as Waiting<Request, Result>;
-      if (onlyFirst && !waiting.first) break;
+      if (onlyFirst && waiting.rank !== 2) break;
       const own = weigh?.(waiting.request) ?? 0;
       const ownKeys = keysOf?.(waiting.request) ?? [];
       if (batch.length > 0 && weight + own > maxWeight) break;

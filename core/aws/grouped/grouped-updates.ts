@@ -4,7 +4,7 @@ import { runDynamo } from '#core/aws/dynamo-errors.ts';
 import { RepositoryUnavailableError } from '#core/aws/errors.ts';
 import type { PartiqlStatement } from '#core/aws/partiql-update.ts';
 import { type BackoffPolicy, sleepBackoff } from '#core/support/backoff.ts';
-import { GroupCommitter, type Settled } from '#core/support/group-commit.ts';
+import { GroupCommitter, type Settled, type SubmitOptions } from '#core/support/group-commit.ts';
 
 // Conditional updates grouped into BatchExecuteStatement: up to 25 PartiQL UPDATEs per call, each
 // succeeding or failing on its own. A statement that failed its condition answers with the item as
@@ -68,11 +68,11 @@ export class GroupedUpdates {
     });
   }
 
-  /** `first`: ahead of the waiting updates not marked so (group-commit.ts). */
+  /** `first`: ahead of the waiting updates not marked so; `last`: behind them (group-commit.ts). */
   async update(
     request: KeyedStatement,
     operation: string,
-    options: { first?: boolean } = {},
+    options: SubmitOptions = {},
   ): Promise<UpdateOutcome> {
     let reason = '';
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {

@@ -5,6 +5,7 @@ import { GroupedTransactions, type TransactItem } from '#core/aws/grouped/groupe
 import { GroupedUpdates, type UpdateOutcome } from '#core/aws/grouped/grouped-updates.ts';
 import { toPartiqlUpdate } from '#core/aws/partiql-update.ts';
 import type { UpdateExpressionBuilder } from '#core/aws/update-expression.ts';
+import type { SubmitOptions } from '#core/support/group-commit.ts';
 
 // One set of group committers per client and table, shared by every writer of that table in the
 // process, so that all of them batch together: consistent reads (BatchGetItem), conditional
@@ -45,7 +46,7 @@ export class TableGroups {
     key: Key,
     update: UpdateExpressionBuilder,
     operation: string,
-    options: { first?: boolean } = {},
+    options: SubmitOptions = {},
   ): Promise<UpdateOutcome> {
     const statement = toPartiqlUpdate(this.tableName, key, update.clauses());
     return this.updates.update({ itemKey: keyString(key), statement }, operation, options);

@@ -131,7 +131,8 @@ export class MessageRepository {
    * A redelivery means the task that claimed it may have died, e.g. between its `submitted` write and
    * applying the receipts that had come early: those are applied now. The record leaves the
    * sweeper's index in the same write (recordStatus clears `attention`). `urgent`: the claim goes
-   * ahead of the table's waiting updates (an urgent message's latency).
+   * ahead of the table's waiting updates (an urgent message's latency); a bulk claim goes behind
+   * them, so receipts and state changes of messages already sent do not wait behind new work.
    */
   async claimForSubmit(
     id: string,
@@ -141,6 +142,7 @@ export class MessageRepository {
     try {
       const result = await transition(this.table, id, 'submitting', {
         first: options.urgent === true,
+        last: options.urgent !== true,
         extra: (update) =>
           holder === undefined ? update.remove(CLAIMED_BY) : update.set(CLAIMED_BY, holder),
       });

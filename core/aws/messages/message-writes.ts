@@ -5,6 +5,7 @@ import { clearAttention } from '#core/aws/messages/attention/attention-marks.ts'
 import { itemKey, type MessageItem } from '#core/aws/messages/message-item.ts';
 import { UpdateExpressionBuilder } from '#core/aws/update-expression.ts';
 import { allowedPredecessors, type MessageStatus } from '#core/domain/messages/message-state.ts';
+import type { SubmitOptions } from '#core/support/group-commit.ts';
 
 // The primitives every message state change is built from: one conditional update that moves the
 // status, appends to history and sets updatedAt together (one statement of a grouped batch).
@@ -28,6 +29,8 @@ export interface TransitionOptions {
   extra?: (update: UpdateExpressionBuilder, at: string) => void;
   /** Ahead of the table's waiting updates not marked so (an urgent message's claim). */
   first?: boolean;
+  /** Behind the table's waiting updates, and ordinary ones that come later (a bulk claim). */
+  last?: boolean;
 }
 
 export function recordStatus(update: UpdateExpressionBuilder, status: MessageStatus, at: string): void {
@@ -51,7 +54,10 @@ export async function transition(
   // Only `accepted` has no predecessor, and it is reached by createAccepted or releaseClaim.
   if (from.length === 0) throw new RangeError(`no status may move to ${to}`);
   update.condition(`attribute_exists(${update.name('pk')})`).conditionIn('status', from);
-  return conditionalUpdate(table, id, update, `transition to ${to}`, { first: options.first === true });
+  return conditionalUpdate(table, id, update, `transition to ${to}`, {
+    first: options.first === true,
+    last: options.last === true,
+  });
 }
 
 /**
@@ -63,7 +69,7 @@ export async function conditionalUpdate(
   id: string,
   update: UpdateExpressionBuilder,
   operation: string,
-  options: { first?: boolean } = {},
+  options: SubmitOptions = {},
 ): Promise<TransitionResult> {
   const outcome = await tableGroups(table.client, table.tableName).update(
     itemKey.message(id),

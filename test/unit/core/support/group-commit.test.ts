@@ -88,6 +88,23 @@ describe('GroupCommitter', () => {
     );
   });
 
+  it('when requests marked last wait, then ordinary requests that arrive later go ahead of them, and first ones ahead of both', async () => {
+    // Prepare: one call in flight and a queue of requests marked last (e.g. bulk claims, new work).
+    const call = fakeCall();
+    const committer = new GroupCommitter({ flush: call.flush, maxBatch: 2 });
+    const busy = committer.submit('a');
+    const last = ['l1', 'l2', 'l3'].map((request) => committer.submit(request, { last: true }));
+    // Act: an ordinary request (e.g. a receipt, which finishes work) and a first one arrive.
+    const ordinary = committer.submit('b');
+    const urgent = committer.submit('u1', { first: true });
+    while (call.inFlight > 0) await call.release();
+    // Assess
+    expect(call.batches).toEqual([['a'], ['u1', 'b'], ['l1', 'l2'], ['l3']]);
+    expect(await Promise.all([busy, ...last, ordinary, urgent])).toEqual(
+      ['a', 'l1', 'l2', 'l3', 'b', 'u1'].map((r) => `done ${r}`),
+    );
+  });
+
   it('when first requests arrive while every call is busy and a call is kept for them, then they go at once in one more call of their own', async () => {
     // Prepare: the one ordinary call in flight and ordinary requests waiting.
     const call = fakeCall();
