@@ -19,8 +19,8 @@ const awsCalls = countAwsCalls();
 // samples a second it was 6% of the CPU the benchmark charged to the bind-service (a CPU profile).
 // The breakdown is taken again once the peak has grown by a megabyte.
 // Only the memory part asks for the sampler (BENCH_RSS_SAMPLE_MS): even reading the RSS alone, 50
-// times a second, was 1.8% of the bind-service's CPU in a profile of part (a), about 0.5 ms of the
-// CPU charged to each message there, and (a) reports no memory figure.
+// times a second, was 5% of the child's busy time in a profile of part (a), about 0.5 ms of the CPU
+// charged to each message there, and (a) reports no memory figure.
 let peakRss = process.memoryUsage.rss();
 let atPeak = memoryBreakdown(process.memoryUsage());
 let brokenDownAt = peakRss;
