@@ -79,7 +79,12 @@ export class GroupCommitter<Request, Result> {
     return new Promise<Result>((resolve, reject) => {
       const rank: Rank = options.first === true ? 2 : options.last === true ? 0 : 1;
       const waiting = { request, rank, resolve, reject };
-      const before = this.queue.findIndex((other) => other.rank < rank);
+      // The queue is in rank order, so a request goes at the end unless the tail ranks below it;
+      // only then is it searched (from the front: few first requests, at most a few hundred
+      // ordinary ones, where a bulk drain's thousands of claims wait at the back).
+      const tail = this.queue[this.queue.length - 1];
+      const before =
+        tail === undefined || tail.rank >= rank ? -1 : this.queue.findIndex((other) => other.rank < rank);
       if (before === -1) this.queue.push(waiting);
       else this.queue.splice(before, 0, waiting);
       this.pump();
