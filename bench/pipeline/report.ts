@@ -55,6 +55,7 @@ function urgentRows(b: UrgentResult): Row[] {
     ],
     ['(b) throttling answers', String(b.throttled)],
     ['(b) bind-service CPU per message', `${b.bindServiceCpuMsPerMessage} ms`],
+    ['(b) bind-service AWS calls per message', formatCalls(b.bindServiceAwsCallsPerMessage)],
   ];
 }
 

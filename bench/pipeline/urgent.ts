@@ -10,6 +10,7 @@
 // bind-service's own CPU per message.
 
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { type CallsPerUnit, callsPer, callsSince } from '#core/aws/call-counter.ts';
 import { VAR } from '#core/config/variables.ts';
 import type { ReceivedSubmit } from '#local/smsc-simulator/index.ts';
 import { probeStorage, type UrgentBreakdown, urgentBreakdown } from './diagnostics.ts';
@@ -41,6 +42,8 @@ export interface UrgentResult {
   eventLoopDelayMs: { stack: { p99: number; max: number }; bindService: { p99: number; max: number } };
   throttled: number;
   bindServiceCpuMsPerMessage: number;
+  /** The bind-service's AWS calls over the drain, per SUBMIT_SM (urgent and bulk). */
+  bindServiceAwsCallsPerMessage: CallsPerUnit;
   /** The bind-service's warning/error lines by message (storage timeouts show an overloaded DynamoDB Local). */
   bindServiceWarnings: Record<string, number>;
   drainSeconds: number;
@@ -163,6 +166,7 @@ export async function measureUrgentLane(bulkMessages: number, warmupMs: number):
       },
       throttled: simulator.stats.throttled,
       bindServiceCpuMsPerMessage: round((cpuAfter.micros - cpuBefore.micros) / 1000 / submitted, 2),
+      bindServiceAwsCallsPerMessage: callsPer(callsSince(cpuAfter.aws, cpuBefore.aws), submitted),
       drainSeconds: round(drainSeconds),
       warmupSeconds: warmupMs / 1000,
       enqueueSeconds: round(enqueueSeconds),

@@ -28,6 +28,17 @@ export class PipelineStages {
     }
   }
 
+  /** Counts the message in `stage` until the returned function is called (more calls do nothing). */
+  enter(stage: Stage): () => void {
+    this.counts[stage] += 1;
+    let left = false;
+    return () => {
+      if (left) return;
+      left = true;
+      this.counts[stage] -= 1;
+    };
+  }
+
   figures(claimAheadLimit: number): PipelineFigures {
     return { ...this.counts, claimAheadLimit };
   }

@@ -37,6 +37,14 @@ export interface LaneQueue {
 }
 
 const SQS_MAX_BATCH = 10;
+/**
+ * A delete waits up to this long for company. Nothing waits on it but the message's place in the
+ * lane (its record already says `submitted` or final, and a redelivery before the delete lands is
+ * recognised as a copy and not sent again), so at the moderate rates where deletes would otherwise go
+ * one or two a call it fills batches: bench part (b), 100 msg/s, DeleteMessageBatch calls per message
+ * 0.62 -> 0.12 (the 5 ms the change-visibility batcher keeps managed 1.6 deletes a call).
+ */
+const DELETE_LINGER_MS = 200;
 
 function failuresOf(failed: BatchResultErrorEntry[] | undefined): Map<number, Error> {
   const failures = new Map<number, Error>();
@@ -55,15 +63,19 @@ export class SqsLane implements LaneQueue {
     readonly lane: Priority,
     private readonly urls: { url: string; dlqUrl: string },
   ) {
-    this.deletes = new Batcher(async (handles) => {
-      const { Failed } = await this.sqs.send(
-        new DeleteMessageBatchCommand({
-          QueueUrl: this.urls.url,
-          Entries: handles.map((ReceiptHandle, index) => ({ Id: String(index), ReceiptHandle })),
-        }),
-      );
-      return failuresOf(Failed);
-    }, SQS_MAX_BATCH);
+    this.deletes = new Batcher(
+      async (handles) => {
+        const { Failed } = await this.sqs.send(
+          new DeleteMessageBatchCommand({
+            QueueUrl: this.urls.url,
+            Entries: handles.map((ReceiptHandle, index) => ({ Id: String(index), ReceiptHandle })),
+          }),
+        );
+        return failuresOf(Failed);
+      },
+      SQS_MAX_BATCH,
+      DELETE_LINGER_MS,
+    );
     this.visibility = new Batcher(async (changes) => {
       const { Failed } = await this.sqs.send(
         new ChangeMessageVisibilityBatchCommand({

@@ -34,6 +34,8 @@ export interface RecordOutcomeDeps {
   now?: () => number;
   /** The SINGLE flag: every part gets its own SMSC id (and receipt). */
   singleIds?: boolean;
+  /** Called once the outcome is written, before the SQS delete. */
+  onRecorded?: () => void;
 }
 
 /** The message being recorded: its kind goes onto its SMSC-id lookups (receipts then skip a read). */
@@ -107,6 +109,7 @@ export async function recordOutcome(
     return;
   }
   if (result.kind === 'submitted') crashPoint('after-submitted-write');
+  deps.onRecorded?.();
   await queue.delete(held.receiptHandle).catch((error) => {
     log.warn('recorded message not deleted from its queue; its redelivery will be dropped', {
       ...context,

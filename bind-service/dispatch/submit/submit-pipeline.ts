@@ -175,14 +175,15 @@ export class SubmitPipeline {
       leaveGate();
       // Stopping before the token: nothing went on the wire, so the claim is given back.
       const result = tokenTaken ? await this.sendParts(bind, id, parsed, held.lane) : NOT_SENT_STOPPING;
-      await this.stages.during('recording', () =>
-        recordOutcome({ id, kind: parsed.prepared.kind }, result, held, queue, {
-          ...this.deps,
-          releaseDelaySeconds: giveBackSeconds(held.receiveCount, this.deps.requeueBackoff),
-          recordDeadline: () =>
-            Math.min(held.visibleUntil - VISIBILITY_MARGIN_MS, this.stoppedAt + STOPPING_RECORD_MS),
-        }),
-      );
+      // Until the outcome is written, not through the SQS delete (batched, it may linger 200 ms).
+      const recorded = this.stages.enter('recording');
+      await recordOutcome({ id, kind: parsed.prepared.kind }, result, held, queue, {
+        ...this.deps,
+        releaseDelaySeconds: giveBackSeconds(held.receiveCount, this.deps.requeueBackoff),
+        recordDeadline: () =>
+          Math.min(held.visibleUntil - VISIBILITY_MARGIN_MS, this.stoppedAt + STOPPING_RECORD_MS),
+        onRecorded: recorded,
+      }).finally(recorded);
     } finally {
       leaveGate();
     }
