@@ -20,11 +20,11 @@ export class PipelineStages {
 
   /** Runs `work` with the message counted in `stage` until it settles. */
   async during<T>(stage: Stage, work: () => Promise<T>): Promise<T> {
-    this.counts[stage] += 1;
+    const leave = this.enter(stage);
     try {
       return await work();
     } finally {
-      this.counts[stage] -= 1;
+      leave();
     }
   }
 
