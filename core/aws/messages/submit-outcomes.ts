@@ -71,6 +71,14 @@ export class SubmitOutcomeWrites {
     if (owner.smscIds.length === 0) throw new RangeError(`markSubmitted(${id}) needs at least one SMSC id`);
     const { result, toReconcile } = await commitSubmitted(this.table, owner);
     const reconciledReceipts = await this.receipts.reconcile(id, toReconcile);
+    // Only what this call wrote: a stale commit may have written nothing (the message had moved on).
+    if (result === 'applied') {
+      this.receipts.remember(owner.smscIds, {
+        messageId: id,
+        smscIdCount: owner.smscIds.length,
+        ...(owner.channel ? { channel: owner.channel } : {}),
+      });
+    }
     return { result, reconciledReceipts };
   }
 

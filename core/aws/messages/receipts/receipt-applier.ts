@@ -5,9 +5,11 @@ import { tableGroups } from '#core/aws/grouped/table-groups.ts';
 import { orphanAttention } from '#core/aws/messages/attention/attention-marks.ts';
 import { itemKey, type SmscLookupItem } from '#core/aws/messages/message-item.ts';
 import type { MessageTable, TransitionResult } from '#core/aws/messages/message-writes.ts';
+import { type KnownOwner, KnownOwners } from '#core/aws/messages/receipts/known-owners.ts';
 import { applyReceiptToMessage } from '#core/aws/messages/receipts/message-receipts.ts';
 import { applySingleIdReceipt } from '#core/aws/messages/receipts/single-id-receipt.ts';
 import { UpdateExpressionBuilder } from '#core/aws/update-expression.ts';
+import { receiptOutcomeToStatus } from '#core/domain/messages/message-state.ts';
 import type { DeliveryReceipt } from '#core/domain/receipts/receipt.ts';
 import { normaliseSmscId, type SmscIdBase } from '#core/domain/receipts/smsc-id.ts';
 
@@ -19,7 +21,9 @@ import { normaliseSmscId, type SmscIdBase } from '#core/domain/receipts/smsc-id.
 // reconciliation has read the item: it is either seen by the reconciliation or applied directly.
 // A lookup that also says the message has one SMSC id (and its channel) lets the receipt be written
 // without reading the message (single-id-receipt.ts); older lookups, SINGLE-mode messages with several
-// ids and anything that write cannot decide take the read path (message-receipts.ts).
+// ids and anything that write cannot decide take the read path (message-receipts.ts). What this
+// process wrote on a lookup itself it remembers, and a receipt then skips the lookup's read
+// (known-owners.ts says why that is safe).
 
 export type ReceiptResult = 'applied' | 'stale' | 'orphan-stored';
 
@@ -32,12 +36,24 @@ export class ReceiptApplier {
     private readonly expiresAt: () => number,
     /** The SMSC's id base; a receipt parsed with the same base is already normalised. */
     private readonly smscIdBase: SmscIdBase = 'decimal',
+    private readonly known: KnownOwners = new KnownOwners(),
   ) {}
+
+  /** Called once a message's lookups are written and nothing is left parked on them. */
+  remember(smscIds: readonly string[], owner: KnownOwner): void {
+    this.known.remember(smscIds, owner);
+  }
 
   /** `recipient`: the number the receipt reports on (its source_addr), which lists an orphan for matching. */
   async apply(receipt: DeliveryReceipt, recipient?: string): Promise<ReceiptResult> {
     const smscId = normaliseSmscId(receipt.smscId, this.smscIdBase);
     const normalised = { ...receipt, smscId };
+    const known = this.known.get(smscId);
+    if (known) {
+      const result = await this.applyMatched(known, known.messageId, smscId, normalised);
+      if (receiptOutcomeToStatus(receipt.outcome)) this.known.forget(smscId);
+      return result;
+    }
     for (let attempt = 0; attempt < LOOKUP_ATTEMPTS; attempt++) {
       const lookup = await this.lookup(smscId);
       if (lookup?.messageId) {
@@ -52,7 +68,7 @@ export class ReceiptApplier {
   }
 
   private async applyMatched(
-    lookup: SmscLookupItem,
+    lookup: Pick<SmscLookupItem, 'smscIdCount' | 'channel'>,
     messageId: string,
     smscId: string,
     receipt: DeliveryReceipt,
