@@ -4,8 +4,8 @@
 # own `npm run bench -- pipeline`. Its results replace bench/results/pipeline-before.json, with the
 # commit added to their context, so that the README's before/after table compares two runs on one
 # machine. Why: this VM's speed varies 2-3x between days and even hours; the issue's "115-128 msg/s"
-# was measured on 2026-11-25, and the same code made 44, 64 and 135 msg/s in part (a) in three runs
-# here on 2026-12-02 (the last at load 0.7, an hour before the "after" run the README compares it with).
+# was measured on 2026-11-25, and the same code made 44, 64, 135, 114 and 71 msg/s in part (a) in
+# five runs here on 2026-12-02 (the last, at 19:52, is the one the README's table compares with).
 # Needs the npm registry (npm ci) and about 15 minutes. Usage: scripts/bench-before.sh [commit]
 set -eu
 cd "$(dirname "$0")/.."
