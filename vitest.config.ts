@@ -11,6 +11,11 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Vitest's default worker count stands: one fewer than the cores, so ONE file at a time on 2
+    // cores. Two at once took vitest from 765 s to 350-650 s, but on 2 cores four runs in five
+    // failed, each on a different deadline (CLI batch, batch-and-queue, the anti-loop guard's batch
+    // of 1,000, throttling), also with the whole-stack files kept to one at a time and a DynamoDB
+    // Local per worker (2026-12-03, the host stealing 10-45% of the CPU at times). Green beats fast.
     // One DynamoDB Local for the run (test/shared-dynamodb.ts says why).
     globalSetup: ['test/shared-dynamodb.ts'],
     allowOnly: false,
