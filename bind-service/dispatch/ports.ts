@@ -30,7 +30,8 @@ export interface MessageStore {
   createAccepted(record: MessageRecord): Promise<CreateAcceptedResult>;
   /** `urgent`: ahead of other waiting writes, as the urgent lane is ahead for tokens and window slots. */
   claimForSubmit(id: string, holder?: string, options?: { urgent?: boolean }): Promise<ClaimResult>;
-  releaseClaim(id: string): Promise<TransitionResult>;
+  /** `holder`: only that receive's claim is released (see MessageRepository.releaseClaim). */
+  releaseClaim(id: string, holder?: string): Promise<TransitionResult>;
   markSubmitted(
     id: string,
     smscIds: readonly string[],

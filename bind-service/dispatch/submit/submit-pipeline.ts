@@ -14,8 +14,6 @@
 // wire together, above the account's rate (the SMSC then answers ESME_RTHROTTLED). The claim gate
 // keeps the messages claimed ahead of their token few.
 
-import { DuplicateMessageIdError } from '#core/aws/errors.ts';
-import { acceptedMessageRecord } from '#core/domain/messages/message-model.ts';
 import type { Priority } from '#core/domain/requests/message-schema.ts';
 import type { Logger } from '#core/observability/logger.ts';
 import { crashPoint } from '../../crash-points.ts';
@@ -32,11 +30,13 @@ import { type AntiLoopPort, admitStraightToQueue } from '../intake/queue-guard.t
 import { type ParsedQueueMessage, parseQueueMessage } from '../intake/queue-message.ts';
 import type { LaneQueue } from '../intake/sqs-lane.ts';
 import type { MessageStore, RatePort, RateReading } from '../ports.ts';
+import { createAcceptedRecord } from './accepted-record.ts';
 import { expireIfDue } from './expiry.ts';
 import type { RetryPolicy } from './part-action.ts';
 import { recordOutcome } from './record-outcome.ts';
 import { type PatientRetry, retryTransient, type WriteRetry } from './retry.ts';
 import { type SendResult, type Submitter, sendParts } from './send-parts.ts';
+import { claimOrRelease } from './unanswered-claim.ts';
 
 /** Where the pipeline gets a bind with a free window slot (BindPool); undefined once none will come. */
 export interface BindSource {
@@ -180,13 +180,17 @@ export class SubmitPipeline {
       await recordOutcome({ id, kind: parsed.prepared.kind }, result, held, queue, {
         ...this.deps,
         releaseDelaySeconds: giveBackSeconds(held.receiveCount, this.deps.requeueBackoff),
-        recordDeadline: () =>
-          Math.min(held.visibleUntil - VISIBILITY_MARGIN_MS, this.stoppedAt + STOPPING_RECORD_MS),
+        recordDeadline: () => this.recordDeadline(held),
         onRecorded: recorded,
       }).finally(recorded);
     } finally {
       leaveGate();
     }
+  }
+
+  /** Writes about what this receive did are given up then (monotonic ms): before SQS shows the message again. */
+  private recordDeadline(held: HeldMessage): number {
+    return Math.min(held.visibleUntil - VISIBILITY_MARGIN_MS, this.stoppedAt + STOPPING_RECORD_MS);
   }
 
   /** Sends the claimed message's parts; the first part's token is already taken. */
@@ -228,9 +232,14 @@ export class SubmitPipeline {
     const { messages, log, stats } = this.deps;
     const context = { lane: held.lane, id, sqsMessageId: held.sqsMessageId };
     const holder = claimHolder(held);
-    const claim = () => messages.claimForSubmit(id, holder, { urgent: held.lane === 'urgent' });
+    const claim = () =>
+      claimOrRelease(
+        () => messages.claimForSubmit(id, holder, { urgent: held.lane === 'urgent' }),
+        { id, holder, deadline: () => this.recordDeadline(held), context },
+        this.deps,
+      );
     const started = performance.now();
-    let result = await retryTransient(claim, this.deps.writeRetry);
+    let result = await claim();
     this.claimLatency.observe(performance.now() - started);
     if (result === 'not-found') {
       // Published straight to SQS (with or without an id): nobody recorded it yet.
@@ -244,7 +253,7 @@ export class SubmitPipeline {
       ) {
         return 'handled';
       }
-      result = await retryTransient(claim, this.deps.writeRetry);
+      result = await claim();
     }
     if (result === 'claimed') return 'claimed';
     if (result === 'not-found') {
@@ -272,27 +281,7 @@ export class SubmitPipeline {
   }
 
   /** True when this call made the record; false when another copy of the same send made it first. */
-  private async createRecord(id: string, parsed: Valid, lane: Priority): Promise<boolean> {
-    const { message, prepared } = parsed;
-    const record = {
-      ...acceptedMessageRecord({
-        id,
-        request: message,
-        prepared,
-        now: this.clock(),
-        account: parsed.account.name,
-        ...(message.batchId ? { batchId: message.batchId } : {}),
-      }),
-      // The lane it was actually read from, whatever its (defaulted) priority field says.
-      priority: lane,
-    };
-    try {
-      await retryTransient(() => this.deps.messages.createAccepted(record), this.deps.writeRetry);
-      return true;
-    } catch (error) {
-      // Another copy of the same send (same derived id) created it first: that is fine.
-      if (!(error instanceof DuplicateMessageIdError)) throw error;
-      return false;
-    }
+  private createRecord(id: string, parsed: Valid, lane: Priority): Promise<boolean> {
+    return createAcceptedRecord(id, parsed, lane, { ...this.deps, clock: this.clock });
   }
 }

@@ -171,12 +171,18 @@ export class MessageRepository {
     return this.receipts.reconcile(id, item.smscIds);
   }
 
-  /** submitting → accepted, only when nothing went on the wire. 'stale' if it was not submitting. */
-  releaseClaim(id: string): Promise<TransitionResult> {
+  /**
+   * submitting → accepted, only when nothing went on the wire. 'stale' if it was not submitting, or,
+   * given a `holder`, when that receive does not hold the claim (it never landed, or another has it).
+   */
+  releaseClaim(id: string, holder?: string): Promise<TransitionResult> {
     // `accepted` again: back in the sweeper's index, due a sweep age from now.
     return transition(this.table, id, RELEASE_CLAIM.to, {
       from: [RELEASE_CLAIM.from],
-      extra: (update, at) => setAcceptedAttention(update, id, at),
+      extra: (update, at) => {
+        setAcceptedAttention(update, id, at);
+        if (holder !== undefined) update.condition(`${update.name(CLAIMED_BY)} = ${update.value(holder)}`);
+      },
     });
   }
 

@@ -14,18 +14,25 @@ import { startPipelineRig } from './submit/pipeline-rig.ts';
 // simulator underneath. The store's trouble is played by a wrapper around the real repository (its
 // writes still happen, only later or never), not by stubbing the SDK.
 
-/** The real repository, with claims held until `claimsWaitFor` settles, or markSubmitted always failing. */
+/**
+ * The real repository, with claims held until `claimsWaitFor` settles, claims whose write lands but
+ * whose answer is lost while `claimAnswersLost()`, or markSubmitted always failing.
+ */
 function troubledStore(
   repository: MessageRepository,
-  trouble: { claimsWaitFor?: Promise<void>; failMarkSubmitted?: boolean },
+  trouble: { claimsWaitFor?: Promise<void>; claimAnswersLost?: () => boolean; failMarkSubmitted?: boolean },
 ): MessageStore {
   return {
     createAccepted: (...args) => repository.createAccepted(...args),
     claimForSubmit: async (...args) => {
       await trouble.claimsWaitFor;
-      return repository.claimForSubmit(...args);
+      const claimed = await repository.claimForSubmit(...args);
+      if (claimed === 'claimed' && trouble.claimAnswersLost?.()) {
+        throw new RepositoryUnavailableError('DynamoDB timed out (test)');
+      }
+      return claimed;
     },
-    releaseClaim: (id) => repository.releaseClaim(id),
+    releaseClaim: (...args) => repository.releaseClaim(...args),
     markSubmitted: async (...args) => {
       if (trouble.failMarkSubmitted) throw new RepositoryUnavailableError('DynamoDB timed out (test)');
       return repository.markSubmitted(...args);
@@ -66,6 +73,8 @@ describe('bind-service dispatch: a stalling store (DynamoDB Local, fauxqs, simul
       store: options.store,
       pipeline: (tables) => ({
         patientRetry: { baseMs: 50, capMs: 200 },
+        writeRetry: { attempts: 3, baseMs: 20, capMs: 100 },
+        requeueBackoff: { baseSeconds: 1, capSeconds: 1 },
         ...(options.guard
           ? { guard: new AntiLoopGuard(aws.document, tables.messages, PROVIDER_ANTI_LOOP) }
           : {}),
@@ -83,7 +92,9 @@ describe('bind-service dispatch: a stalling store (DynamoDB Local, fauxqs, simul
       }
       return received;
     };
-    return { queues, simulator, messages, pipeline, receive, stats };
+    /** Done with, as the queue consumer is once the pipeline returns: its next receive is taken on. */
+    const release = (message: HeldMessage) => held.release(message);
+    return { queues, simulator, messages, pipeline, receive, release, stats };
   }
 
   it('when claims stall for 2.5 s at 20 msg/s, then the sends that follow keep to the rate and nothing is throttled', async () => {
@@ -140,6 +151,39 @@ describe('bind-service dispatch: a stalling store (DynamoDB Local, fauxqs, simul
     expect(record.smscIds).toEqual(r.simulator.messages[0]?.messageIds);
     expect(r.simulator.stats.submits).toBe(1);
     expect(r.stats).toMatchObject({ submitted: 0, unknown: 1 });
+    await waitForEmptyQueue(aws, r.queues.bulk);
+  });
+
+  it('when a claim lands but every answer to it is lost, then the claim is released and the next receive sends the message once', async () => {
+    // Prepare: the first receive's claim writes all land, and all their answers time out.
+    let answersLost = true;
+    const r = await rig({
+      rate: 0,
+      store: (repository) => troubledStore(repository, { claimAnswersLost: () => answersLost }),
+    });
+    await publishRaw(aws, r.queues.bulk, JSON.stringify({ v: 1, to: mobile(450), text: 'Claim unanswered' }));
+    const [first] = await r.receive(1, 30);
+    if (!first) throw new Error('nothing received');
+    const id = deriveMessageId(first.sqsMessageId, first.sentTimestampMs);
+    // Act: the pipeline gives the claim up and the message back; its next receive finds the store well.
+    await r.pipeline.process(first);
+    r.release(first);
+    answersLost = false;
+    const [again] = await r.receive(1, 30);
+    if (!again) throw new Error('not received again');
+    await r.pipeline.process(again);
+    const record = await waitForRecord(r, id, statusIs('delivered', 'unknown'));
+    // Assess: nothing went out under the lost claim, so nothing made it `unknown`.
+    expect(record.history.map((h) => h.status)).toEqual([
+      'accepted',
+      'submitting',
+      'accepted',
+      'submitting',
+      'submitted',
+      'delivered',
+    ]);
+    expect(r.simulator.stats.submits).toBe(1);
+    expect(r.stats).toMatchObject({ submitted: 1, unknown: 0 });
     await waitForEmptyQueue(aws, r.queues.bulk);
   });
 

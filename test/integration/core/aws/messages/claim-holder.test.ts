@@ -6,7 +6,8 @@ import { messageRecord, steppingClock } from '../factories.ts';
 // The claim's holder names one receive of one queue message (`<SQS MessageId>#<receive count>`). A
 // claim write whose answer was lost (a timeout under load) is retried by the same receive: finding
 // its own claim, it goes on sending. A later receive of the same queue message finds a claim that is
-// not its own: that worker stopped, so the message becomes `unknown` and is not sent again.
+// not its own: that worker stopped, so the message becomes `unknown` and is not sent again. A
+// receive that gave up on its unanswered claim releases it by name: only its own claim moves back.
 
 describe('MessageRepository: who holds a claim (DynamoDB Local)', () => {
   const aws = useLocalAws({ dynamo: true });
@@ -55,5 +56,21 @@ describe('MessageRepository: who holds a claim (DynamoDB Local)', () => {
     expect(copy).toBe('already-claimed');
     expect(marked).not.toBe('applied');
     expect((await repository.get(record.id))?.status).toBe('submitting');
+  });
+
+  it('when a receive releases by name a claim it holds and one another receive holds, then only its own goes back to accepted', async () => {
+    // Prepare
+    const [own, other] = [messageRecord(), messageRecord()];
+    await Promise.all([repository.createAccepted(own), repository.createAccepted(other)]);
+    await repository.claimForSubmit(own.id, 'sqs-1#1');
+    await repository.claimForSubmit(other.id, 'sqs-1#2');
+    // Act
+    const released = await repository.releaseClaim(own.id, 'sqs-1#1');
+    const notOurs = await repository.releaseClaim(other.id, 'sqs-1#1');
+    // Assess
+    expect([released, notOurs]).toEqual(['applied', 'stale']);
+    expect((await repository.get(own.id))?.status).toBe('accepted');
+    expect((await repository.get(other.id))?.status).toBe('submitting');
+    expect(await repository.claimForSubmit(own.id, 'sqs-1#2')).toBe('claimed');
   });
 });

@@ -1,0 +1,44 @@
+// A queue message nobody recorded yet (published straight to SQS) gets its `accepted` record before
+// it is claimed, built from what the queue message says.
+import { DuplicateMessageIdError } from '#core/aws/errors.ts';
+import { acceptedMessageRecord } from '#core/domain/messages/message-model.ts';
+import type { Priority } from '#core/domain/requests/message-schema.ts';
+import type { ParsedQueueMessage } from '../intake/queue-message.ts';
+import type { MessageStore } from '../ports.ts';
+import { retryTransient, type WriteRetry } from './retry.ts';
+
+export interface AcceptedRecordDeps {
+  messages: Pick<MessageStore, 'createAccepted'>;
+  writeRetry?: WriteRetry;
+  clock: () => Date;
+}
+
+/** True when this call made the record; false when another copy of the same send made it first. */
+export async function createAcceptedRecord(
+  id: string,
+  parsed: Extract<ParsedQueueMessage, { ok: true }>,
+  lane: Priority,
+  deps: AcceptedRecordDeps,
+): Promise<boolean> {
+  const { message, prepared } = parsed;
+  const record = {
+    ...acceptedMessageRecord({
+      id,
+      request: message,
+      prepared,
+      now: deps.clock(),
+      account: parsed.account.name,
+      ...(message.batchId ? { batchId: message.batchId } : {}),
+    }),
+    // The lane it was actually read from, whatever its (defaulted) priority field says.
+    priority: lane,
+  };
+  try {
+    await retryTransient(() => deps.messages.createAccepted(record), deps.writeRetry);
+    return true;
+  } catch (error) {
+    // Another copy of the same send (same derived id) created it first: that is fine.
+    if (!(error instanceof DuplicateMessageIdError)) throw error;
+    return false;
+  }
+}
