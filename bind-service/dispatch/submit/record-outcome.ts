@@ -2,7 +2,8 @@
 // - submitted → markSubmitted (SMSC-id lookups in the same transaction; early receipts reconciled),
 //   then delete.
 // - failed / unknown → markFailed / markUnknown (with the SMSC ids of parts already accepted), delete.
-// - not-sent → the claim is released and the message made visible again soon, so it is sent later.
+// - not-sent → the claim is released and the message made visible again soon, so it is sent later;
+//   the release is retried like the writes below, since a claim left makes the redelivery `unknown`.
 // What went on the wire must be recorded with its SMSC ids: an SQS redelivery only finds the message
 // claimed and marks it `unknown` WITHOUT ids, and then its receipt can never be matched. So those
 // writes are retried until the SQS message's visibility deadline draws near (the visibility keeper
@@ -91,7 +92,7 @@ export async function recordOutcome(
         });
         break;
       case 'not-sent':
-        await write(() => messages.releaseClaim(id));
+        await patiently(() => messages.releaseClaim(id));
         stats.released += 1;
         log.info('nothing sent; claim released for a later attempt', { ...context, reason: result.reason });
         await queue.changeVisibility(held.receiptHandle, deps.releaseDelaySeconds).catch(() => undefined);

@@ -1,9 +1,11 @@
 // Storage writes on the submit path are retried on transient failures before the pipeline gives up
 // on a message: each give-up leaves a message in a state that needs a person (e.g. accepted by the
 // SMSC but still `submitting`), so it must stay rare.
-// - retryTransient: a few attempts, for writes whose loss costs little (a claim, a release).
-// - retryUntil: until a deadline, for the record of what went on the wire (its SMSC ids): the SQS
-//   message is kept invisible meanwhile, and its redelivery would know only that it was claimed.
+// - retryTransient: a few attempts, for writes whose loss costs little (a claim: the message is
+//   given back unsent).
+// - retryUntil: until a deadline, for the record of what went on the wire (its SMSC ids) or that
+//   nothing did (a released claim): the SQS message is kept invisible meanwhile, and its redelivery
+//   would know only that it was claimed.
 import { setTimeout as delay } from 'node:timers/promises';
 import { RepositoryUnavailableError } from '#core/aws/errors.ts';
 import { type BackoffPolicy, backoffDelayMs, sleepBackoff } from '#core/support/backoff.ts';

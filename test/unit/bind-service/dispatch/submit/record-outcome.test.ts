@@ -156,6 +156,14 @@ describe('recordOutcome', () => {
     expect(stats.released).toBe(1);
   });
 
+  it('when the store stalls past a few attempts at releasing a claim nothing went out under, then the release is retried until it lands', async () => {
+    // Act: left claimed, the message's next receive would end it `unknown`, never sent.
+    const { calls, stats } = await run({ kind: 'not-sent', reason: 'not-bound' }, { failWrites: 8 });
+    // Assess
+    expect(calls).toEqual([...Array<string>(9).fill('releaseClaim m1'), 'visibility rh-1 5']);
+    expect(stats.released).toBe(1);
+  });
+
   it('when the submitted write fails twice, then it is retried and the message deleted once written', async () => {
     // Act
     const { calls } = await run({ kind: 'submitted', smscIds: ['12'] }, { failWrites: 2 });
