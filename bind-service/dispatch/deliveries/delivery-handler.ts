@@ -6,9 +6,10 @@
 // - incoming single-part → recorded; a part of a long one → stored as a part first, and the whole
 //   message is recorded by whichever part completes it (each part is durable before its answer).
 // At most `maxStoring` deliveries are being stored at once: when the store is slower than the SMSC
-// delivers, the next ones are answered ESME_RX_T_APPN unread (nothing stored, so the SMSC keeps them
-// and sends them again), instead of piling up in memory and in the group-commit queues until the
-// SMSC, having waited too long for their answers, sends them all again on top.
+// delivers, the next ones wait a moment in a short line for a slot (storing-slots.ts), and past that
+// line or that moment are answered ESME_RX_T_APPN unread (nothing stored, so the SMSC keeps them and
+// sends them again), instead of piling up in memory and in the group-commit queues until the SMSC,
+// having waited too long for their answers, sends them all again on top.
 import type { DeliverHandler, DeliverSm } from '#bind-service/smpp/index.ts';
 import { Status } from '#bind-service/smpp/index.ts';
 import { newMessageId } from '#core/domain/messages/message-id.ts';
@@ -20,6 +21,7 @@ import type { DispatchStats } from '../flow/stats.ts';
 import type { InboundPartsStore, InboundStore, ReceiptStore } from '../ports.ts';
 import { deliveryKind, receiptTextOf } from './delivery-kind.ts';
 import { addressText, readIncoming } from './incoming.ts';
+import { StoringSlots } from './storing-slots.ts';
 
 export interface DeliveryDeps {
   receipts: ReceiptStore;
@@ -36,6 +38,10 @@ export interface DeliveryDeps {
   clock?: () => Date;
   /** Deliveries being stored at once; default MAX_STORING. */
   maxStoring?: number;
+  /** Deliveries waiting for a storing slot at once; default MAX_WAITING. */
+  maxWaiting?: number;
+  /** Longest a delivery waits for a storing slot before it is refused; default MAX_WAIT_MS. */
+  maxWaitMs?: number;
 }
 
 const STORED = Status.ESME_ROK;
@@ -46,6 +52,14 @@ const STORED = Status.ESME_ROK;
  * SMSC's answer timeout (the simulator's: 10 s) even when the store manages only 100 writes a second.
  */
 export const MAX_STORING = 500;
+
+/**
+ * A line as long as the storing itself, waiting at most a second: a burst the store catches up with
+ * in a second is stored on its first delivery instead of coming again after the SMSC's retry
+ * interval, and a delivery still answers within about a second more than MAX_STORING allows for.
+ */
+export const MAX_WAITING = 500;
+export const MAX_WAIT_MS = 1_000;
 
 export function deliveryHandler(deps: DeliveryDeps): DeliverHandler {
   const clock = deps.clock ?? (() => new Date());
@@ -131,7 +145,11 @@ export function deliveryHandler(deps: DeliveryDeps): DeliverHandler {
   };
 
   const maxStoring = deps.maxStoring ?? MAX_STORING;
-  let storing = 0;
+  const slots = new StoringSlots({
+    max: maxStoring,
+    maxWaiting: deps.maxWaiting ?? MAX_WAITING,
+    maxWaitMs: deps.maxWaitMs ?? MAX_WAIT_MS,
+  });
   let deferring = false;
 
   /** Logged when deferring starts and when it ends, not per delivery (thousands a second). */
@@ -140,8 +158,9 @@ export function deliveryHandler(deps: DeliveryDeps): DeliverHandler {
     if (!deferring) {
       deferring = true;
       deps.log.warn('store slower than the SMSC delivers: deliveries answered ESME_RX_T_APPN to come again', {
-        storing,
+        storing: slots.storing,
         maxStoring,
+        waiting: slots.waiting,
       });
     }
     return Status.ESME_RX_T_APPN;
@@ -170,13 +189,13 @@ export function deliveryHandler(deps: DeliveryDeps): DeliverHandler {
   };
 
   return async (delivery) => {
-    if (storing >= maxStoring) return defer();
-    storing += 1;
+    // Most deliveries find a slot free: taken without a turn of the event loop.
+    if (!slots.tryTake() && !(await slots.acquire())) return defer();
     try {
       return await store(delivery);
     } finally {
-      storing -= 1;
-      if (deferring && storing < maxStoring / 2) {
+      slots.release();
+      if (deferring && slots.waiting === 0 && slots.storing < maxStoring / 2) {
         deferring = false;
         deps.log.info('deliveries taken on again', { deferred: deps.stats.deliveriesDeferred });
       }
