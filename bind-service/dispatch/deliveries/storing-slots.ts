@@ -5,6 +5,7 @@
 // in a moment is better held for that moment than refused. Past the line, or past the wait, the
 // answer is still a refusal, so memory stays bounded and the SMSC still hears back well within its
 // answer timeout.
+import { Fifo } from '#core/support/fifo.ts';
 
 export interface StoringSlotsOptions {
   /** Deliveries being stored at once. */
@@ -24,7 +25,7 @@ interface Waiter {
 
 export class StoringSlots {
   private taken = 0;
-  private readonly line: Waiter[] = [];
+  private readonly line = new Fifo<Waiter>();
   private timer: NodeJS.Timeout | undefined;
   private readonly now: () => number;
 
@@ -39,12 +40,12 @@ export class StoringSlots {
 
   /** Deliveries waiting in line for one. */
   get waiting(): number {
-    return this.line.length;
+    return this.line.size;
   }
 
   /** Takes a free slot at once when there is one and nobody waits for it (give it back with release()). */
   tryTake(): boolean {
-    if (this.taken >= this.options.max || this.line.length > 0) return false;
+    if (this.taken >= this.options.max || this.line.size > 0) return false;
     this.taken += 1;
     return true;
   }
@@ -52,7 +53,7 @@ export class StoringSlots {
   /** True once a slot is held (give it back with release()); false when the delivery is refused. */
   acquire(): Promise<boolean> {
     if (this.tryTake()) return Promise.resolve(true);
-    if (this.line.length >= this.options.maxWaiting || this.options.maxWaitMs <= 0) {
+    if (this.line.size >= this.options.maxWaiting || this.options.maxWaitMs <= 0) {
       return Promise.resolve(false);
     }
     return new Promise<boolean>((grant) => {
@@ -75,7 +76,7 @@ export class StoringSlots {
 
   private refuseOverdue(): void {
     const now = this.now();
-    for (let head = this.line[0]; head !== undefined && head.deadline <= now; head = this.line[0]) {
+    for (let head = this.line.peek(); head !== undefined && head.deadline <= now; head = this.line.peek()) {
       this.line.shift();
       head.grant(false);
     }
@@ -83,7 +84,7 @@ export class StoringSlots {
 
   /** One timer, for the head of the line: every waiter has the same wait, so it is due first. */
   private arm(): void {
-    const head = this.line[0];
+    const head = this.line.peek();
     if (this.timer !== undefined || head === undefined) return;
     this.timer = setTimeout(
       () => {
