@@ -17,10 +17,12 @@
 // sets the HTTP connections (default 64). BENCH_PARTS (default "abcd") runs only some parts, for
 // development; a run of (a), (b) and (c) writes bench/results/pipeline.json; a run of (d) without
 // them writes its figures (with a context of their own) and its target into the file there is.
+// The host's speed on a fixed piece of work is timed at the start and at the end (host-speed.ts).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { describeHostSpeed, measureHostSpeed } from './host-speed.ts';
 import { measureMemoryAndApi } from './pipeline/memory.ts';
 import { printReport } from './pipeline/report.ts';
 import { measureThroughput } from './pipeline/throughput.ts';
@@ -52,8 +54,12 @@ const context = {
   node: process.version,
   cpus: availableParallelism(),
   loadAverageAtStart: loadavg().map((value) => Math.round(value * 100) / 100),
+  hostSpeedAtStart: measureHostSpeed(),
   startedAt: new Date().toISOString(),
 };
+console.log(
+  `host speed at start (fixed work, best of 3; lower is faster): ${describeHostSpeed(context.hostSpeedAtStart)}`,
+);
 
 let throughput: Awaited<ReturnType<typeof measureThroughput>> | undefined;
 if (PARTS.includes('a')) {
@@ -89,16 +95,20 @@ const results = join(here, 'results');
 const readJson = <T>(file: string): T | undefined =>
   existsSync(join(results, file)) ? (JSON.parse(readFileSync(join(results, file), 'utf8')) as T) : undefined;
 const loadAverageAtEnd = loadavg().map((value) => Math.round(value * 100) / 100);
+const hostSpeedAtEnd = measureHostSpeed();
 const run = { throughput, urgent, memory: memoryAndApi?.memory, api: memoryAndApi?.api, twoAccounts };
 const targets = printReport(run, readJson('pipeline-before.json'), readJson('smpp.json'));
 console.log(
   `\nload average at start ${context.loadAverageAtStart.join(' ')}, at end ${loadAverageAtEnd.join(' ')} (${context.cpus} CPUs)`,
 );
+console.log(
+  `host speed at start ${describeHostSpeed(context.hostSpeedAtStart)}; at end ${describeHostSpeed(hostSpeedAtEnd)}`,
+);
 if (throughput && urgent && memoryAndApi) {
   mkdirSync(results, { recursive: true });
   writeFileSync(
     join(results, 'pipeline.json'),
-    `${JSON.stringify({ context: { ...context, loadAverageAtEnd }, ...run, targets }, null, 2)}\n`,
+    `${JSON.stringify({ context: { ...context, loadAverageAtEnd, hostSpeedAtEnd }, ...run, targets }, null, 2)}\n`,
   );
   console.log('\nwritten: bench/results/pipeline.json');
 } else if (twoAccounts) {
@@ -107,7 +117,7 @@ if (throughput && urgent && memoryAndApi) {
   const last = readJson<{ targets?: { name: string }[] }>('pipeline.json') ?? {};
   const dTarget = targets.filter(({ name }) => name.startsWith('(d)'));
   const kept = (last.targets ?? []).filter(({ name }) => !name.startsWith('(d)'));
-  const twoAccountsRun = { ...twoAccounts, context: { ...context, loadAverageAtEnd } };
+  const twoAccountsRun = { ...twoAccounts, context: { ...context, loadAverageAtEnd, hostSpeedAtEnd } };
   mkdirSync(results, { recursive: true });
   writeFileSync(
     file,
