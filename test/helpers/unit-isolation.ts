@@ -1,0 +1,10 @@
+// The unit project runs all its files in one process (vitest.config.ts): what a file changed of the
+// process's globals is put back once it ends, so the next file starts as it would in a fresh one.
+import { afterAll, vi } from 'vitest';
+
+afterAll(() => {
+  vi.useRealTimers();
+  vi.unstubAllEnvs();
+  vi.unstubAllGlobals();
+  vi.restoreAllMocks();
+});
