@@ -21,8 +21,9 @@ export default defineConfig({
         // Pure logic: no sockets, servers or shared tables. One process runs them all (singleFork),
         // after the stack's files, without a fresh module graph per file (isolate: false): 116 files
         // took 58-68 s isolated and 10.5 s so (2026-12-04), the difference being each file's fork
-        // and imports. Only poolOptions.forks sets this per project; `isolate` alone does not. What a file changed of the process's
-        // globals (fake timers, stubbed env or globals, spies) is put back once it ends.
+        // and imports. Only poolOptions.forks sets this per project; `isolate` alone does not.
+        // What a file changed of the process's globals (fake timers, stubbed env or globals,
+        // spies) is put back once it ends (test/helpers/unit-isolation.ts).
         extends: true,
         test: {
           name: 'unit',
@@ -33,8 +34,8 @@ export default defineConfig({
       },
       {
         // Integration, CDK and the fault suite's fast subset (the whole suite: `npm run
-        // test:faults`): each file in a fresh process, since each starts servers and children and
-        // some arm crash points or break the network for the whole process.
+        // test:faults`): each file in a process of its own, as before, since they start servers,
+        // child processes and the local stack, whose leftovers must not reach the next file.
         extends: true,
         test: {
           name: 'stack',
