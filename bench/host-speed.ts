@@ -63,3 +63,8 @@ export function measureHostSpeed(): HostSpeed {
 
 export const describeHostSpeed = (speed: HostSpeed) =>
   `JSON ${speed.jsonMs} ms, SHA-256 ${speed.sha256Ms} ms`;
+
+/** The line both benchmarks print: the speed at the start, and at the end once there is one. */
+export const hostSpeedLine = (start: HostSpeed, end?: HostSpeed) =>
+  `host speed (fixed work, best of 3; lower is faster): at start ${describeHostSpeed(start)}` +
+  (end ? `; at end ${describeHostSpeed(end)}` : '');

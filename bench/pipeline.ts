@@ -22,7 +22,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describeHostSpeed, measureHostSpeed } from './host-speed.ts';
+import { hostSpeedLine, measureHostSpeed } from './host-speed.ts';
 import { measureMemoryAndApi } from './pipeline/memory.ts';
 import { printReport } from './pipeline/report.ts';
 import { measureThroughput } from './pipeline/throughput.ts';
@@ -57,9 +57,7 @@ const context = {
   hostSpeedAtStart: measureHostSpeed(),
   startedAt: new Date().toISOString(),
 };
-console.log(
-  `host speed at start (fixed work, best of 3; lower is faster): ${describeHostSpeed(context.hostSpeedAtStart)}`,
-);
+console.log(hostSpeedLine(context.hostSpeedAtStart));
 
 let throughput: Awaited<ReturnType<typeof measureThroughput>> | undefined;
 if (PARTS.includes('a')) {
@@ -101,9 +99,7 @@ const targets = printReport(run, readJson('pipeline-before.json'), readJson('smp
 console.log(
   `\nload average at start ${context.loadAverageAtStart.join(' ')}, at end ${loadAverageAtEnd.join(' ')} (${context.cpus} CPUs)`,
 );
-console.log(
-  `host speed at start ${describeHostSpeed(context.hostSpeedAtStart)}; at end ${describeHostSpeed(hostSpeedAtEnd)}`,
-);
+console.log(hostSpeedLine(context.hostSpeedAtStart, hostSpeedAtEnd));
 if (throughput && urgent && memoryAndApi) {
   mkdirSync(results, { recursive: true });
   writeFileSync(

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SmppClient, type SubmitFields } from '#bind-service/smpp/index.ts';
 import { encodeMessage } from '#core/domain/encoding/index.ts';
-import { describeHostSpeed, measureHostSpeed } from './host-speed.ts';
+import { hostSpeedLine, measureHostSpeed } from './host-speed.ts';
 
 interface Row {
   window: number;
@@ -153,9 +153,7 @@ try {
   writeFileSync(join(results, 'smpp-latency.json'), `${JSON.stringify(latencyRows, null, 2)}\n`);
   console.log('\nwritten: bench/results/smpp.json, bench/results/smpp-latency.json');
   // Not in the files: their rows are what the README's table and the targets read.
-  console.log(
-    `host speed (fixed work, best of 3; lower is faster) at start ${describeHostSpeed(hostSpeedAtStart)}; at end ${describeHostSpeed(measureHostSpeed())}`,
-  );
+  console.log(hostSpeedLine(hostSpeedAtStart, measureHostSpeed()));
 } finally {
   child.send({ type: 'stop' });
   await once(child, 'exit');
