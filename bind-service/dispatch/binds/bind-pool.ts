@@ -3,7 +3,7 @@
 // can take it. Sessions come and go with the login slots this task holds (account/slot-sessions.ts):
 // a session is added when its slot is taken and removed before it stops, so nothing new goes on it.
 import type { SessionState, SmppClient } from '#bind-service/smpp/index.ts';
-import { whenAborted } from '../flow/abort.ts';
+import { onAbort } from '../flow/abort.ts';
 
 /** What the pool needs of an SMPP session (SmppClient satisfies it). */
 /** A session the pool hands submits to (the engine's SmppClient is one). */
@@ -16,8 +16,13 @@ export interface PooledBind {
 
 export class BindPool<T extends PooledBind = SmppClient> {
   private members: T[];
-  /** One promise per membership generation, shared by every waiter (no listener per wait). */
-  private change: { promise: Promise<void>; wake: () => void } | undefined;
+  /** Callers of whenAnySlotFree() still waiting; each leaves the set when its wait ends. */
+  private readonly waiting = new Set<() => void>();
+  /**
+   * Sessions the pool is waiting on for a free slot: one wait per session however many callers
+   * wait, so nothing is left behind per caller on a session that stays full or unbound for long.
+   */
+  private readonly watched = new Set<T>();
 
   constructor(binds: readonly T[] = []) {
     this.members = [...binds];
@@ -72,20 +77,31 @@ export class BindPool<T extends PooledBind = SmppClient> {
   /** Resolves when some session has a free slot (or stops, or the signal aborts, or the pool changes). */
   whenAnySlotFree(signal?: AbortSignal): Promise<void> {
     if (this.pick() || signal?.aborted) return Promise.resolve();
-    if (!this.change) {
-      let wake: () => void = () => undefined;
-      const promise = new Promise<void>((resolve) => {
-        wake = resolve;
-      });
-      this.change = { promise, wake };
+    return new Promise<void>((resolve) => {
+      const wake = () => {
+        this.waiting.delete(wake);
+        forgetAbort();
+        resolve();
+      };
+      this.waiting.add(wake);
+      const forgetAbort = onAbort(signal, wake);
+      this.watchMembers();
+    });
+  }
+
+  private watchMembers(): void {
+    for (const bind of this.members) {
+      if (this.watched.has(bind)) continue;
+      this.watched.add(bind);
+      const slotFree = () => {
+        this.watched.delete(bind);
+        this.changed();
+      };
+      bind.whenSlotFree().then(slotFree, slotFree);
     }
-    const slotFree = this.members.map((bind) => bind.whenSlotFree());
-    return Promise.race([...slotFree, whenAborted(signal), this.change.promise]);
   }
 
   private changed(): void {
-    const change = this.change;
-    this.change = undefined;
-    change?.wake();
+    for (const wake of [...this.waiting]) wake();
   }
 }

@@ -5,7 +5,7 @@
 // redelivery although it never left: this gate keeps that group to about what the rate sends in a
 // moment, instead of every message the lane holds. FIFO; a waiter that gives up takes no place.
 import { Fifo } from '#core/support/fifo.ts';
-import { whenAborted } from './abort.ts';
+import { raceAbort } from './abort.ts';
 
 interface Waiter {
   admit(): void;
@@ -39,7 +39,7 @@ export class ClaimGate {
     const waiter: Waiter = { admit: () => admit(), admitted: false, cancelled: false };
     this.waiters.push(waiter);
     this.admitWaiting();
-    await Promise.race([admitted, whenAborted(signal)]);
+    await raceAbort(admitted, signal);
     // Admitted in the same turn as the abort: the place is taken and the caller gives it back.
     if (waiter.admitted) return true;
     waiter.cancelled = true;

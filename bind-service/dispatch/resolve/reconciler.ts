@@ -19,7 +19,7 @@ import { addressFor } from '#bind-service/smpp/index.ts';
 import type { MessageRecord } from '#core/domain/messages/message-model.ts';
 import { isFinalAnswer, receiptFromQuery } from '#core/domain/receipts/query-answer.ts';
 import type { Logger } from '#core/observability/logger.ts';
-import { whenAborted } from '../flow/abort.ts';
+import { raceAbort } from '../flow/abort.ts';
 import type { DispatchStats } from '../flow/stats.ts';
 import type { RatePort, ReconcileStore } from '../ports.ts';
 
@@ -164,7 +164,7 @@ export class Reconciler {
     for (const smscId of record.smscIds) {
       const token = rate.wait('background');
       token.catch(() => undefined);
-      await Promise.race([token, whenAborted(this.stopping.signal)]);
+      await raceAbort(token, this.stopping.signal);
       if (this.stopping.signal.aborted) return;
       let answer: QueryResult;
       try {

@@ -17,7 +17,7 @@
 import type { Priority } from '#core/domain/requests/message-schema.ts';
 import type { Logger } from '#core/observability/logger.ts';
 import { crashPoint } from '../../crash-points.ts';
-import { whenAborted } from '../flow/abort.ts';
+import { ABORTED, onAbort, raceAbort } from '../flow/abort.ts';
 import { ClaimGate } from '../flow/claim-gate.ts';
 import { ClaimLatency } from '../flow/claim-latency.ts';
 import { type PipelineFigures, PipelineStages } from '../flow/stages.ts';
@@ -104,7 +104,8 @@ export class SubmitPipeline {
     this.claimAheadLimit = () =>
       Math.max(MIN_CLAIMED_AHEAD, Math.ceil(deps.rate.currentRate * this.claimLatency.coverSeconds()));
     this.gates = { urgent: new ClaimGate(this.claimAheadLimit), bulk: new ClaimGate(this.claimAheadLimit) };
-    void whenAborted(deps.stopTaking).then(() => {
+    if (deps.stopTaking.aborted) this.stoppedAt = performance.now();
+    onAbort(deps.stopTaking, () => {
       this.stoppedAt = performance.now();
     });
   }
@@ -223,7 +224,8 @@ export class SubmitPipeline {
     const token = rate.wait(lane);
     // A token granted after we gave up (or refused at close) is simply dropped.
     token.catch(() => undefined);
-    return Promise.race([token.then(() => true), whenAborted(stopTaking).then(() => false)]).catch(
+    return raceAbort(token, stopTaking).then(
+      (outcome) => outcome !== ABORTED,
       () => false,
     );
   }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BindPool, type PooledBind } from '#bind-service/dispatch/binds/bind-pool.ts';
 import type { SessionState } from '#bind-service/smpp/index.ts';
+import { MEGABYTE, retainedBytesAfter } from '#test/helpers/retained-heap.ts';
 
 class FakeBind implements PooledBind {
   private waiters: (() => void)[] = [];
@@ -70,4 +71,30 @@ describe('BindPool', () => {
     expect(pool.closed).toBe(true);
     expect(await pool.acquire()).toBeUndefined();
   });
+
+  it.each([
+    ['a stop signal the pool outlives', true],
+    ['no signal', false],
+  ])(
+    'when 20,000 waits for a free slot (with %s) have ended, then they leave nothing behind',
+    async (_, withSignal) => {
+      // Prepare: one bind with a full window.
+      const bind = new FakeBind(0);
+      const pool = new BindPool([bind]);
+      const running = new AbortController();
+      // Act: each wait ends when a slot frees, and the slot is taken again.
+      const retained = await retainedBytesAfter(async () => {
+        for (let i = 0; i < 20_000; i++) {
+          const waiting = pool.whenAnySlotFree(withSignal ? running.signal : undefined);
+          bind.free(1);
+          await waiting;
+          bind.availableSlots = 0;
+        }
+      });
+      // Assess: a wait that kept a reaction on a promise living as long as the signal (or forever,
+      // without one) kept a few hundred bytes each.
+      expect(running.signal.aborted).toBe(false);
+      expect(retained).toBeLessThan(MEGABYTE);
+    },
+  );
 });

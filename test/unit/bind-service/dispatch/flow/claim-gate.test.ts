@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ClaimGate } from '#bind-service/dispatch/flow/claim-gate.ts';
+import { MEGABYTE, retainedBytesAfter } from '#test/helpers/retained-heap.ts';
 
 /** Lets pending promise callbacks run. */
 const settle = () => new Promise((resolve) => setImmediate(resolve));
@@ -60,5 +61,24 @@ describe('ClaimGate', () => {
     // Assess
     expect(await Promise.all([...waiting, late])).toEqual([true, true, true]);
     expect(gate.holding).toBe(4);
+  });
+
+  it('when 20,000 messages have waited for a place and left, with the service still running, then their waits leave nothing behind', async () => {
+    // Prepare: a gate of one place; the stop signal lives as long as the service.
+    const gate = new ClaimGate(() => 1);
+    const running = new AbortController();
+    // Act: each message waits behind the one inside, then takes its place and leaves.
+    const retained = await retainedBytesAfter(async () => {
+      await gate.enter(running.signal);
+      for (let i = 0; i < 20_000; i++) {
+        const next = gate.enter(running.signal);
+        gate.leave();
+        await next;
+      }
+      gate.leave();
+    });
+    // Assess: a wait that kept a reaction on the stop signal's promise kept ~300 bytes each.
+    expect(running.signal.aborted).toBe(false);
+    expect(retained).toBeLessThan(MEGABYTE);
   });
 });
