@@ -1,14 +1,16 @@
 // The two lanes, urgent and bulk, each a queue consumer feeding the same pipeline. Urgent always
 // goes first where it matters, at the account's rate: the pipeline asks the shared RateLimiter for
 // a token with its lane, and the limiter serves every urgent waiter before any bulk one, so bulk
-// only gets the tokens urgent does not need. Each lane holds at most `limit` messages (about one
-// window), so a mass mailing never piles up in memory ahead of an urgent message.
+// only gets the tokens urgent does not need. The lanes hold about one window of messages between
+// them, since only one window can be in flight: urgent holds up to `limit` on its own and never waits
+// for bulk to make room; bulk holds what urgent leaves of `limit`, so a mass mailing never piles up
+// a second window in memory (every held message costs a few KB until it is answered).
 import { PRIORITIES, type Priority } from '#core/domain/requests/message-schema.ts';
 import type { Logger } from '#core/observability/logger.ts';
 import type { BindPool } from '../binds/bind-pool.ts';
 import type { SubmitPipeline } from '../submit/submit-pipeline.ts';
 import { HeldMessages } from './held-messages.ts';
-import { QueueConsumer } from './queue-consumer.ts';
+import { QueueConsumer, type QueueConsumerOptions } from './queue-consumer.ts';
 import type { LaneQueue } from './sqs-lane.ts';
 import { VisibilityKeeper } from './visibility-keeper.ts';
 
@@ -17,7 +19,10 @@ export interface LanesOptions {
   visibilitySeconds: Record<Priority, number>;
   pipeline: Pick<SubmitPipeline, 'process'>;
   binds: Pick<BindPool, 'whenAnySlotFree'>;
-  /** Most messages held per lane, read at each receive; e.g. the held binds' total window + 10. */
+  /**
+   * Most messages held, read at each receive; e.g. the held binds' total window + 10. The urgent
+   * lane's alone, the bulk lane's shared with urgent.
+   */
   limit: () => number;
   waitSeconds: number;
   /** Aborted by stopTaking(); the pipeline gives back messages it has not claimed yet. */
@@ -36,11 +41,12 @@ export class Lanes {
   private readonly keeper: VisibilityKeeper;
 
   constructor(private readonly options: LanesOptions) {
-    const consumer = (lane: Priority) =>
+    const consumer = (lane: Priority, sharing: Pick<QueueConsumerOptions, 'heldAhead' | 'onRelease'>) =>
       new QueueConsumer({
         queue: options.queues[lane],
         held: this.held,
         limit: options.limit,
+        ...sharing,
         pollers: pollersFor(options.limit()),
         waitSeconds: options.waitSeconds,
         visibilitySeconds: options.visibilitySeconds[lane],
@@ -48,7 +54,9 @@ export class Lanes {
         process: (message) => options.pipeline.process(message),
         log: options.log,
       });
-    this.consumers = { urgent: consumer('urgent'), bulk: consumer('bulk') };
+    const bulk = consumer('bulk', { heldAhead: () => urgent.holding });
+    const urgent = consumer('urgent', { onRelease: () => bulk.roomChanged() });
+    this.consumers = { urgent, bulk };
     this.keeper = new VisibilityKeeper({
       held: this.held,
       queues: options.queues,

@@ -14,6 +14,13 @@ export interface QueueConsumerOptions {
   held: HeldMessages;
   /** Most messages of this lane held at once (received, not finished); read at each receive. */
   limit: () => number;
+  /**
+   * Messages held by a lane that goes first (the urgent lane's, for bulk), counted against this
+   * lane's limit; call roomChanged() when they finish.
+   */
+  heldAhead?: () => number;
+  /** Called each time a message of this lane finishes (and so frees a place). */
+  onRelease?: () => void;
   /** Concurrent ReceiveMessage loops; more of them carry more msg/s through short polls. */
   pollers: number;
   /** Long-poll wait, 0..20 s. */
@@ -76,8 +83,13 @@ export class QueueConsumer {
     return result;
   }
 
+  /** Wakes pollers waiting for room once there is some (e.g. a lane ahead let messages go). */
+  roomChanged(): void {
+    if (this.hasRoomForReceive()) for (const wake of this.roomWaiters.splice(0)) wake();
+  }
+
   private room(): number {
-    return this.options.limit() - this.inProcess - this.reserved;
+    return this.options.limit() - (this.options.heldAhead?.() ?? 0) - this.inProcess - this.reserved;
   }
 
   /**
@@ -115,7 +127,7 @@ export class QueueConsumer {
         await delay(ERROR_PAUSE_MS, undefined, { signal }).catch(() => undefined);
       } finally {
         this.reserved -= count;
-        if (this.hasRoomForReceive()) for (const wake of this.roomWaiters.splice(0)) wake();
+        this.roomChanged();
       }
     }
   }
@@ -134,7 +146,8 @@ export class QueueConsumer {
     void this.options.process(held).finally(() => {
       this.options.held.release(held);
       this.inProcess -= 1;
-      if (this.hasRoomForReceive()) for (const wake of this.roomWaiters.splice(0)) wake();
+      this.roomChanged();
+      this.options.onRelease?.();
       if (this.inProcess === 0) for (const wake of this.idleWaiters.splice(0)) wake();
     });
   }
