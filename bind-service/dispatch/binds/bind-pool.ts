@@ -78,13 +78,14 @@ export class BindPool<T extends PooledBind = SmppClient> {
   whenAnySlotFree(signal?: AbortSignal): Promise<void> {
     if (this.pick() || signal?.aborted) return Promise.resolve();
     return new Promise<void>((resolve) => {
+      let forgetAbort: () => void = () => undefined;
       const wake = () => {
         this.waiting.delete(wake);
         forgetAbort();
         resolve();
       };
       this.waiting.add(wake);
-      const forgetAbort = onAbort(signal, wake);
+      forgetAbort = onAbort(signal, wake);
       this.watchMembers();
     });
   }

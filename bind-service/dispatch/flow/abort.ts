@@ -14,11 +14,15 @@ const callbacksBySignal = new WeakMap<AbortSignal, Set<() => void>>();
 const ignore = () => undefined;
 
 /**
- * Calls `callback` once when the signal aborts (never when it already has: check `aborted` first);
- * returns the function that takes it off again.
+ * Calls `callback` once when the signal aborts, at once if it has already; returns the function
+ * that takes it off again.
  */
 export function onAbort(signal: AbortSignal | undefined, callback: () => void): () => void {
-  if (!signal || signal.aborted) return ignore;
+  if (!signal) return ignore;
+  if (signal.aborted) {
+    callback();
+    return ignore;
+  }
   let callbacks = callbacksBySignal.get(signal);
   if (!callbacks) {
     const waiting = new Set<() => void>();

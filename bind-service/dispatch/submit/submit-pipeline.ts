@@ -104,7 +104,6 @@ export class SubmitPipeline {
     this.claimAheadLimit = () =>
       Math.max(MIN_CLAIMED_AHEAD, Math.ceil(deps.rate.currentRate * this.claimLatency.coverSeconds()));
     this.gates = { urgent: new ClaimGate(this.claimAheadLimit), bulk: new ClaimGate(this.claimAheadLimit) };
-    if (deps.stopTaking.aborted) this.stoppedAt = performance.now();
     onAbort(deps.stopTaking, () => {
       this.stoppedAt = performance.now();
     });

@@ -80,4 +80,17 @@ describe('onAbort', () => {
     // Assess
     expect(called).toEqual(['a', 'c']);
   });
+
+  it('when the signal has aborted already, then the callback is called at once', () => {
+    // Prepare
+    const controller = new AbortController();
+    controller.abort();
+    let called = 0;
+    // Act
+    onAbort(controller.signal, () => {
+      called += 1;
+    });
+    // Assess
+    expect(called).toBe(1);
+  });
 });

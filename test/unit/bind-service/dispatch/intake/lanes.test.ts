@@ -2,10 +2,10 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HeldMessage } from '#bind-service/dispatch/intake/held-messages.ts';
 import { Lanes } from '#bind-service/dispatch/intake/lanes.ts';
-import type { LaneQueue, ReceivedSqsMessage } from '#bind-service/dispatch/intake/sqs-lane.ts';
 import type { Priority } from '#core/domain/requests/message-schema.ts';
 import { createLogger } from '#core/observability/json-logger.ts';
 import { waitUntil } from '#test/helpers/wait.ts';
+import { memoryLaneQueue } from './memory-lane-queue.ts';
 
 // Both lanes feed one window. The urgent lane holds up to the limit on its own; the bulk lane's
 // limit is shared with it, so a mass mailing never holds a second window of messages in memory
@@ -13,46 +13,9 @@ import { waitUntil } from '#test/helpers/wait.ts';
 
 const LIMIT = 40;
 
-/** A queue in memory holding `waiting` messages (refill with `add`); an empty receive waits 5 ms as a short long poll. */
-function memoryQueue(lane: Priority): LaneQueue & { add(count: number): void } {
-  let waiting = 0;
-  let next = 0;
-  const message = (): ReceivedSqsMessage => {
-    next += 1;
-    return {
-      lane,
-      sqsMessageId: `${lane}-${next}`,
-      receiptHandle: `${lane}-h${next}`,
-      body: `${lane}-${next}`,
-      sentTimestampMs: 0,
-      receiveCount: 1,
-    };
-  };
-  return {
-    lane,
-    add: (count) => {
-      waiting += count;
-    },
-    receive: async (max) => {
-      const count = Math.min(max, waiting);
-      if (count === 0) {
-        await delay(5);
-        return [];
-      }
-      waiting -= count;
-      return Array.from({ length: count }, message);
-    },
-    delete: async () => undefined,
-    changeVisibility: async () => undefined,
-    deadLetter: async () => undefined,
-    visibilityTimeoutSeconds: async () => 60,
-    flush: async () => undefined,
-  };
-}
-
 /** Lanes whose every message waits until the test finishes it; `finish(lane, n)` lets n of them end. */
 function heldLanes() {
-  const queues = { urgent: memoryQueue('urgent'), bulk: memoryQueue('bulk') };
+  const queues = { urgent: memoryLaneQueue('urgent'), bulk: memoryLaneQueue('bulk') };
   const finishers: Record<Priority, Array<() => void>> = { urgent: [], bulk: [] };
   const lanes = new Lanes({
     queues,

@@ -1,46 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { HeldMessages } from '#bind-service/dispatch/intake/held-messages.ts';
 import { QueueConsumer } from '#bind-service/dispatch/intake/queue-consumer.ts';
-import type { LaneQueue, ReceivedSqsMessage } from '#bind-service/dispatch/intake/sqs-lane.ts';
 import { createLogger } from '#core/observability/json-logger.ts';
 import { waitUntil } from '#test/helpers/wait.ts';
-
-/** A deep queue in memory: answers at once with as many messages as asked for; notes each ask. */
-function deepQueue(): LaneQueue & { asked: number[] } {
-  let next = 0;
-  const asked: number[] = [];
-  const message = (): ReceivedSqsMessage => {
-    next += 1;
-    return {
-      lane: 'bulk',
-      sqsMessageId: `q${next}`,
-      receiptHandle: `h${next}`,
-      body: `m${next}`,
-      sentTimestampMs: 0,
-      receiveCount: 1,
-    };
-  };
-  return {
-    lane: 'bulk',
-    asked,
-    receive: async (max) => {
-      asked.push(max);
-      return Array.from({ length: max }, message);
-    },
-    delete: async () => undefined,
-    changeVisibility: async () => undefined,
-    deadLetter: async () => undefined,
-    visibilityTimeoutSeconds: async () => 60,
-    flush: async () => undefined,
-  };
-}
+import { memoryLaneQueue } from './memory-lane-queue.ts';
 
 /**
  * A consumer of a deep queue whose every message waits until the test lets it finish, started and
  * filled to 40 held; `filled` is how many receives that took.
  */
 async function filledConsumer(limit: () => number) {
-  const queue = deepQueue();
+  const queue = memoryLaneQueue('bulk');
+  queue.add(Number.POSITIVE_INFINITY);
   const finishers: Array<() => void> = [];
   const consumer = new QueueConsumer({
     queue,
