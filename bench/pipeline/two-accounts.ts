@@ -19,6 +19,9 @@ import {
   waitWithProgress,
 } from './support.ts';
 
+/** How often the bind-service child samples what held each pipeline (its health report). */
+const PACING_SAMPLE_MS = 250;
+
 export interface AccountRateFigures {
   name: string;
   systemId: string;
@@ -95,7 +98,10 @@ export async function measureTwoAccounts(
     const watch = new LoginSubmitClock(simulator);
     clock = watch;
     const total = backlogs.reduce((sum, count) => sum + count, 0);
-    child = await startBindServiceChild(stack.bindServiceEnv);
+    child = await startBindServiceChild({
+      ...stack.bindServiceEnv,
+      BENCH_PACING_SAMPLE_MS: String(PACING_SAMPLE_MS),
+    });
     const drainStarted = performance.now();
     await waitWithProgress(
       () => watch.submits.length >= total,
