@@ -9,6 +9,7 @@ import { ConnectError, ConnectionLostError, ResponseTimeoutError } from '../erro
 import type { DisconnectReason } from '../events.ts';
 import { type CommandName, type PDU, type PduFields, type Session, smpp } from '../pdu/smpp-package.ts';
 import { Status } from '../pdu/status.ts';
+import { TurnCork } from './turn-cork.ts';
 
 export interface ConnectionHandlers {
   /** Every PDU the connection does not handle itself: deliver_sm, submit_sm_resp, stray answers. */
@@ -50,6 +51,8 @@ export function socketOptions(target: SmppHost, tls: TlsSettings | undefined): S
 
 export class SmppConnection {
   private readonly session: Session;
+  /** Every write goes through it: the PDUs of one turn leave in one writev. */
+  private readonly cork: TurnCork;
   private readonly control = new Map<number, PendingControl>();
   private closeReason: DisconnectReason | undefined;
   private closeDetail: string | undefined;
@@ -71,6 +74,7 @@ export class SmppConnection {
   ) {
     const secure = tls?.enabled === true;
     this.session = new smpp.Session(socketOptions(target, tls));
+    this.cork = new TurnCork(this.session.socket);
     this.ready = new Promise<void>((resolve, reject) => {
       this.session.socket.once(secure ? 'secureConnect' : 'connect', () => resolve());
       this.session.socket.once('close', () =>
@@ -119,13 +123,18 @@ export class SmppConnection {
   send(command: CommandName, fields: PduFields = {}): number | undefined {
     if (this.closed) return undefined;
     const pdu = new smpp.PDU(command, fields);
-    return this.session.send(pdu) ? pdu.sequence_number : undefined;
+    return this.write(pdu) ? pdu.sequence_number : undefined;
   }
 
   /** Answers a request from the SMSC. */
   reply(request: PDU, fields: PduFields = {}): boolean {
     if (this.closed) return false;
-    return this.session.send(request.response(fields));
+    return this.write(request.response(fields));
+  }
+
+  private write(pdu: PDU): boolean {
+    this.cork.hold();
+    return this.session.send(pdu);
   }
 
   /** A control request with its own timer; resolves with the answer (a generic_nack included). */
@@ -158,6 +167,7 @@ export class SmppConnection {
     if (this.closed) return;
     this.closeReason ??= reason;
     this.closeDetail ??= detail;
+    this.cork.flush();
     this.session.close();
     this.closeGrace ??= setTimeout(() => this.session.destroy(), CLOSE_GRACE_MS);
   }
@@ -166,6 +176,7 @@ export class SmppConnection {
     if (this.closed) return;
     this.closeReason ??= reason;
     this.closeDetail ??= detail;
+    this.cork.flush();
     this.session.destroy();
   }
 
@@ -198,7 +209,7 @@ export class SmppConnection {
         this.handlers.onPdu(pdu);
         return;
       default:
-        this.session.send(
+        this.write(
           new smpp.PDU('generic_nack', {
             sequence_number: pdu.sequence_number,
             command_status: Status.ESME_RINVCMDID,

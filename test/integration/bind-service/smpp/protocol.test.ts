@@ -88,4 +88,25 @@ describe('engine protocol edges', () => {
     expect(event.reason).toBe('protocol-error');
     expect(server.sessions).toHaveLength(2);
   });
+
+  it('when the server sends a request and an unparseable PDU in one write, then the answer to the request still leaves before the link is dropped', async () => {
+    // Prepare: the engine's writes of one turn are held until the turn ends (turn-cork.ts); the
+    // drop comes in the same turn as the answer.
+    const server = await bareServer(defer);
+    const bound = server.nextBound();
+    const client = engineFor(defer, server.port);
+    await startBound(client);
+    const session = await bound;
+    const answer = within(
+      new Promise<PDU>((resolve) => session.on('enquire_link_resp', resolve)),
+      3_000,
+      'the enquire_link_resp',
+    );
+    const disconnected = nextEvent(client, 'disconnected');
+    // Act
+    session.socket.write(Buffer.concat([header(0x00000015, 4343), header(0x00000015, 1, 0x00ffffff)]));
+    // Assess
+    expect((await answer).sequence_number).toBe(4343);
+    expect((await disconnected).reason).toBe('protocol-error');
+  });
 });
