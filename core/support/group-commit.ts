@@ -25,13 +25,13 @@ export interface GroupCommitOptions<Request, Result> {
    */
   keysOf?: (request: Request) => readonly string[];
   /**
-   * Keeps one more call for requests marked first: while every other call is busy, they go at once
-   * in a call of their own instead of waiting out a full batch on the wire (e.g. an urgent claim
-   * behind a bulk drain's). At most one such call is in flight. With it, first requests never share
-   * a call with others, in whichever call they go: a full batch is answered later than a short one
-   * (DynamoDB Local under a bulk drain: an urgent claim alone p99 192 ms, in a mixed call 1.2 s).
+   * Gives requests marked first calls of their own, as many in flight as `maxInFlight`: they never
+   * wait behind, nor share a call with, the others, and the others' calls never carry them. A full
+   * batch is answered later than a short one (DynamoDB Local under a bulk drain: an urgent claim
+   * alone p99 192 ms, in a call with up to 24 bulk statements p99 1.25 s), and a steady stream of
+   * first requests (every single send is urgent) must not keep the others (receipts) waiting.
    */
-  firstCall?: boolean;
+  firstCalls?: boolean;
 }
 
 /**
@@ -56,7 +56,7 @@ interface Waiting<Request, Result> {
 export class GroupCommitter<Request, Result> {
   private readonly queue: Waiting<Request, Result>[] = [];
   private inFlight = 0;
-  private firstCallBusy = false;
+  private firstsInFlight = 0;
   private readonly maxInFlight: number;
 
   constructor(private readonly options: GroupCommitOptions<Request, Result>) {
@@ -94,37 +94,45 @@ export class GroupCommitter<Request, Result> {
   }
 
   private pump(): void {
-    while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
-      const batch = this.takeBatch(this.options.firstCall === true && this.queue[0]?.rank === 2);
+    const ownCalls = this.options.firstCalls === true;
+    while (this.inFlight < this.maxInFlight && this.queue.length > (ownCalls ? this.leadingFirsts() : 0)) {
+      const batch = this.takeBatch(ownCalls ? 'others' : 'any');
       this.inFlight += 1;
       void this.run(batch).finally(() => {
         this.inFlight -= 1;
         this.pump();
       });
     }
-    if (!this.options.firstCall || this.firstCallBusy || this.queue[0]?.rank !== 2) return;
-    const firsts = this.takeBatch(true);
-    if (firsts.length === 0) return;
-    this.firstCallBusy = true;
-    void this.run(firsts).finally(() => {
-      this.firstCallBusy = false;
-      this.pump();
-    });
+    while (ownCalls && this.firstsInFlight < this.maxInFlight && this.queue[0]?.rank === 2) {
+      const firsts = this.takeBatch('firsts');
+      this.firstsInFlight += 1;
+      void this.run(firsts).finally(() => {
+        this.firstsInFlight -= 1;
+        this.pump();
+      });
+    }
+  }
+
+  /** How many requests marked first wait at the front of the queue (the queue is in rank order). */
+  private leadingFirsts(): number {
+    let count = 0;
+    while (this.queue[count]?.rank === 2) count += 1;
+    return count;
   }
 
   /**
-   * The requests at the front that fit, in queue order (first requests only, when `onlyFirst`); a request
-   * whose key is taken keeps its place.
+   * The requests at the front that fit, in queue order: any, first ones only, or all but first ones;
+   * a request whose key is taken keeps its place.
    */
-  private takeBatch(onlyFirst: boolean): Waiting<Request, Result>[] {
+  private takeBatch(which: 'any' | 'firsts' | 'others'): Waiting<Request, Result>[] {
     const { maxBatch, weigh, maxWeight = Number.POSITIVE_INFINITY, keysOf } = this.options;
     const batch: Waiting<Request, Result>[] = [];
     const keys = new Set<string>();
     let weight = 0;
-    let index = 0;
+    let index = which === 'others' ? this.leadingFirsts() : 0;
     while (index < this.queue.length && batch.length < maxBatch) {
       const waiting = this.queue[index] as Waiting<Request, Result>;
-      if (onlyFirst && waiting.rank !== 2) break;
+      if (which === 'firsts' && waiting.rank !== 2) break;
       const own = weigh?.(waiting.request) ?? 0;
       const ownKeys = keysOf?.(waiting.request) ?? [];
       if (batch.length > 0 && weight + own > maxWeight) break;

@@ -1,6 +1,6 @@
 // The PDUs written in one turn of the event loop leave the socket together, in one writev. With
 // TCP_NODELAY each PDU was a syscall of its own, and a batch of receipts stored at once is answered
-// at once (up to 100 deliver_sm_resp in a turn): ~25 µs a write on loopback, where the kernel also
+// at once (dozens of deliver_sm_resp in a turn): ~25 µs a write on loopback, where the kernel also
 // does the receiving side's work, 3% of the bind-service's busy time in a CPU profile of the
 // pipeline benchmark's part (c). The socket is uncorked at the end of the turn (process.nextTick:
 // after the turn's promise callbacks, before any I/O or timer), so no PDU waits for a later event,

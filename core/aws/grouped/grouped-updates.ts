@@ -63,8 +63,8 @@ export class GroupedUpdates {
       maxBatch: MAX_STATEMENTS,
       maxInFlight,
       keysOf: (request) => [request.itemKey],
-      // An urgent message's claim does not wait behind a bulk drain's full batches.
-      firstCall: true,
+      // An urgent message's claim neither waits behind nor rides in a bulk drain's full batches.
+      firstCalls: true,
     });
   }
 
