@@ -96,7 +96,7 @@ export class GroupCommitter<Request, Result> {
   private pump(): void {
     const ownCalls = this.options.firstCalls === true;
     while (this.inFlight < this.maxInFlight && this.queue.length > (ownCalls ? this.leadingFirsts() : 0)) {
-      const batch = this.takeBatch(ownCalls ? 'others' : 'any');
+      const batch = this.takeBatch(ownCalls ? 'others' : 'all');
       this.inFlight += 1;
       void this.run(batch).finally(() => {
         this.inFlight -= 1;
@@ -121,10 +121,10 @@ export class GroupCommitter<Request, Result> {
   }
 
   /**
-   * The requests at the front that fit, in queue order: any, first ones only, or all but first ones;
+   * The requests at the front that fit, in queue order: all kinds, first ones only, or all but first ones;
    * a request whose key is taken keeps its place.
    */
-  private takeBatch(which: 'any' | 'firsts' | 'others'): Waiting<Request, Result>[] {
+  private takeBatch(which: 'all' | 'firsts' | 'others'): Waiting<Request, Result>[] {
     const { maxBatch, weigh, maxWeight = Number.POSITIVE_INFINITY, keysOf } = this.options;
     const batch: Waiting<Request, Result>[] = [];
     const keys = new Set<string>();
