@@ -60,7 +60,8 @@ export class SubmitOutcomeWrites {
    * submitting|unknown → submitted, and the SMSC-id lookup items, in one transaction. Receipts that
    * came early are applied after it; they are read back only when some were parked (lookup-writes.ts
    * says why that is enough). Also reconciles when stale, which finishes the job of an earlier call
-   * that committed but died before reconciling.
+   * that committed but died before reconciling. A receipt for one of the ids that comes meanwhile
+   * waits for it rather than parking itself (submits-in-flight.ts).
    */
   async markSubmitted(
     id: string,
@@ -69,6 +70,11 @@ export class SubmitOutcomeWrites {
   ): Promise<MarkSubmittedResult> {
     const owner = this.lookupOwner(id, smscIds, options);
     if (owner.smscIds.length === 0) throw new RangeError(`markSubmitted(${id}) needs at least one SMSC id`);
+    return this.receipts.whileSubmitting(owner.smscIds, this.commitSubmitted(owner));
+  }
+
+  private async commitSubmitted(owner: LookupOwner): Promise<MarkSubmittedResult> {
+    const id = owner.messageId;
     const { result, toReconcile } = await commitSubmitted(this.table, owner);
     const reconciledReceipts = await this.receipts.reconcile(id, toReconcile);
     // Only what this call wrote: a stale commit may have written nothing (the message had moved on).

@@ -8,6 +8,7 @@ import type { MessageTable, TransitionResult } from '#core/aws/messages/message-
 import { type KnownOwner, KnownOwners } from '#core/aws/messages/receipts/known-owners.ts';
 import { applyReceiptToMessage } from '#core/aws/messages/receipts/message-receipts.ts';
 import { applySingleIdReceipt } from '#core/aws/messages/receipts/single-id-receipt.ts';
+import { SubmitsInFlight } from '#core/aws/messages/receipts/submits-in-flight.ts';
 import { UpdateExpressionBuilder } from '#core/aws/update-expression.ts';
 import { receiptOutcomeToStatus } from '#core/domain/messages/message-state.ts';
 import type { DeliveryReceipt } from '#core/domain/receipts/receipt.ts';
@@ -23,7 +24,8 @@ import { normaliseSmscId, type SmscIdBase } from '#core/domain/receipts/smsc-id.
 // without reading the message (single-id-receipt.ts); older lookups, SINGLE-mode messages with several
 // ids and anything that write cannot decide take the read path (message-receipts.ts). What this
 // process wrote on a lookup itself it remembers, and a receipt then skips the lookup's read
-// (known-owners.ts says why that is safe).
+// (known-owners.ts says why that is safe). A receipt for an id whose `submitted` write this process
+// has under way waits for that write first (submits-in-flight.ts says why).
 
 export type ReceiptResult = 'applied' | 'stale' | 'orphan-stored';
 
@@ -37,7 +39,13 @@ export class ReceiptApplier {
     /** The SMSC's id base; a receipt parsed with the same base is already normalised. */
     private readonly smscIdBase: SmscIdBase = 'decimal',
     private readonly known: KnownOwners = new KnownOwners(),
+    private readonly inFlight: SubmitsInFlight = new SubmitsInFlight(),
   ) {}
+
+  /** Receipts for `smscIds` that come before `write` settles wait for it; returns `write`. */
+  whileSubmitting<T>(smscIds: readonly string[], write: Promise<T>): Promise<T> {
+    return this.inFlight.track(smscIds, write);
+  }
 
   /** Called once a message's lookups are written and nothing is left parked on them. */
   remember(smscIds: readonly string[], owner: KnownOwner): void {
@@ -48,7 +56,7 @@ export class ReceiptApplier {
   async apply(receipt: DeliveryReceipt, recipient?: string): Promise<ReceiptResult> {
     const smscId = normaliseSmscId(receipt.smscId, this.smscIdBase);
     const normalised = { ...receipt, smscId };
-    const known = this.known.get(smscId);
+    const known = this.known.get(smscId) ?? (await this.ownerAfterOwnSubmit(smscId));
     if (known) {
       const result = await this.applyMatched(known, known.messageId, smscId, normalised);
       if (receiptOutcomeToStatus(receipt.outcome)) this.known.forget(smscId);
@@ -65,6 +73,13 @@ export class ReceiptApplier {
       // The SUBMIT_SM_RESP was recorded between our read and our write: look again.
     }
     throw new RepositoryUnavailableError(`receipt for SMSC id ${smscId} could not be matched or parked`);
+  }
+
+  private async ownerAfterOwnSubmit(smscId: string): Promise<KnownOwner | undefined> {
+    const write = this.inFlight.settled(smscId);
+    if (!write) return undefined;
+    await write;
+    return this.known.get(smscId);
   }
 
   private async applyMatched(

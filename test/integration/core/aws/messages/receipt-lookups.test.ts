@@ -218,6 +218,24 @@ describe('MessageRepository: SMSC-id lookups and the cheap receipt path (DynamoD
     }
   });
 
+  it('when a receipt comes while this task is still writing submitted for its SMSC id, then it waits for that write instead of parking', async () => {
+    // Prepare
+    const record = await claimed();
+    const id = smscId();
+    // Act: the SUBMIT_SM_RESP is being recorded when the DELIVER_SM for it comes.
+    let result: unknown;
+    const calls = await rig.counting.during(async () => {
+      const submitted = rig.repository.markSubmitted(record.id, [id], { kind: 'sms' });
+      result = await rig.repository.applyReceipt(receipt(id));
+      await submitted;
+    });
+    // Assess: no lookup read, no parking, no second transaction, nothing to clear.
+    expect(result).toBe('applied');
+    expect(calls).toEqual(['TransactWriteItemsCommand', 'BatchExecuteStatementCommand']);
+    expect(await statuses(record.id)).toEqual(['accepted', 'submitting', 'submitted', 'delivered']);
+    expect((await lookupItem(id))?.pendingReceipts).toBeUndefined();
+  });
+
   describe('a crash between the submitted transaction and the reconciliation', () => {
     /** What the process did before it died: the transaction alone, lookups written over a parked receipt. */
     async function committedThenCrashed(record: MessageRecord, id: string): Promise<void> {
