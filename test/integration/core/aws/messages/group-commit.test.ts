@@ -116,6 +116,22 @@ describe('MessageRepository: group commit under concurrency (DynamoDB Local)', (
     expect(await statuses(first.id)).toEqual(['accepted', 'submitting', 'submitted']);
   });
 
+  it('when 30 messages are marked submitted at once, then their transactions go one call at a time: the first alone, the 29 others together', async () => {
+    // Prepare
+    const records = await accepted(30);
+    await Promise.all(records.map((r) => rig.repository.claimForSubmit(r.id)));
+    const from = rig.counting.calls.length;
+    // Act
+    await Promise.all(records.map((r) => rig.repository.markSubmitted(r.id, [smscId()], { kind: 'sms' })));
+    // Assess: a message and its lookup are two items (table-groups.ts TRANSACTIONS_IN_FLIGHT).
+    const calls = rig.counting.calls.slice(from);
+    expect(calls).toEqual(['TransactWriteItemsCommand', 'TransactWriteItemsCommand']);
+    expect(rig.counting.items.slice(from)).toEqual([2, 58]);
+    for (const record of records) {
+      expect(await statuses(record.id)).toEqual(['accepted', 'submitting', 'submitted']);
+    }
+  });
+
   it(`when receipts and markSubmitted race for ${MANY} messages at once, then no receipt is lost`, {
     timeout: 60_000,
   }, async () => {
