@@ -96,6 +96,39 @@ describe('normalisePhoneNumber', () => {
   });
 });
 
+describe('parsePhoneNumber asked again about the same number (its parse is kept)', () => {
+  it('when a number is parsed twice, then both answers are equal and each caller gets its own copy', () => {
+    // Prepare
+    const first = parsePhoneNumber('+7 999 123-45-67');
+    first.e164 = 'changed by the first caller';
+    // Act
+    const second = parsePhoneNumber('+79991234567');
+    // Assess
+    expect(second).toEqual({ e164: '+79991234567', type: 'MOBILE' });
+  });
+
+  it('when an invalid number comes twice, then each time it is refused with that call’s input and path', () => {
+    // Act
+    const first = domainErrorOf(() => parsePhoneNumber('+7 000', ['to']));
+    const second = domainErrorOf(() => parsePhoneNumber('+7000', ['messages', 2, 'to']));
+    // Assess
+    expect(first).toBeInstanceOf(InvalidPhoneNumberError);
+    expect(second).toBeInstanceOf(InvalidPhoneNumberError);
+    expect(first.message).toContain('"+7 000"');
+    expect(second.message).toContain('"+7000"');
+    expect(second.path).toEqual(['messages', 2, 'to']);
+  });
+
+  it('when more than a thousand distinct numbers come, then the earliest is still parsed right', () => {
+    // Prepare
+    const earliest = parsePhoneNumber('+4915112345678');
+    // Act
+    for (let n = 0; n < 1_100; n++) parsePhoneNumber(`+7999${String(1_000_000 + n)}`);
+    // Assess
+    expect(parsePhoneNumber('+49 151 12345678')).toEqual(earliest);
+  });
+});
+
 describe('normaliseEmailAddress', () => {
   it.each([
     ['anna@example.com', 'anna@example.com'],
