@@ -63,4 +63,58 @@ describe('QueueConsumer', () => {
     // Assess: one receive of 10 once only 10 were held, none while more were.
     expect(queue.asked.slice(filled)).toEqual([10]);
   });
+
+  /** A consumer with 4 pollers whose messages finish at once; `processed` counts them. */
+  function quickConsumer(queue: ReturnType<typeof memoryLaneQueue>) {
+    let processed = 0;
+    const consumer = new QueueConsumer({
+      queue,
+      held: new HeldMessages(),
+      limit: () => 100,
+      pollers: 4,
+      waitSeconds: 0,
+      visibilitySeconds: 60,
+      whenBindFree: async () => undefined,
+      process: async () => {
+        processed += 1;
+      },
+      log: createLogger({ service: 'test', write: () => undefined }),
+    });
+    return { consumer, processed: () => processed };
+  }
+
+  it('when messages trickle in, then one poller at a time asks SQS (the others would only get empty answers)', async () => {
+    // Prepare
+    const queue = memoryLaneQueue('urgent');
+    const { consumer, processed } = quickConsumer(queue);
+    consumer.start();
+    // Act: ten messages, one every 10 ms.
+    for (let i = 0; i < 10; i++) {
+      queue.add(1);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await waitUntil(() => processed() === 10, 2_000, 'the ten messages');
+    await consumer.stopReceiving();
+    // Assess
+    expect(queue.maxInFlight).toBe(1);
+  });
+
+  it('when a receive comes back full, then every poller asks SQS, and after a short answer one does again', async () => {
+    // Prepare: each receive with messages takes 5 ms, as a round trip to SQS.
+    const queue = memoryLaneQueue('bulk', { answerMs: 5 });
+    const { consumer, processed } = quickConsumer(queue);
+    consumer.start();
+    // Act: a burst of 200, then a pause, then a trickle.
+    queue.add(200);
+    await waitUntil(() => processed() === 200, 2_000, 'the burst');
+    const duringBurst = queue.maxInFlight;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const asksBeforeTrickle = queue.asked.length;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const idleAsks = queue.asked.length - asksBeforeTrickle;
+    await consumer.stopReceiving();
+    // Assess: idle, one poller asks every 5 ms (an empty receive's wait): about 10 asks in 50 ms, not 40.
+    expect(duringBurst).toBe(4);
+    expect(idleAsks).toBeLessThanOrEqual(12);
+  });
 });
