@@ -70,10 +70,10 @@ export class SubmitOutcomeWrites {
   ): Promise<MarkSubmittedResult> {
     const owner = this.lookupOwner(id, smscIds, options);
     if (owner.smscIds.length === 0) throw new RangeError(`markSubmitted(${id}) needs at least one SMSC id`);
-    return this.receipts.whileSubmitting(owner.smscIds, this.commitSubmitted(owner));
+    return this.receipts.whileSubmitting(owner.smscIds, this.commitAndReconcile(owner));
   }
 
-  private async commitSubmitted(owner: LookupOwner): Promise<MarkSubmittedResult> {
+  private async commitAndReconcile(owner: LookupOwner): Promise<MarkSubmittedResult> {
     const id = owner.messageId;
     const { result, toReconcile } = await commitSubmitted(this.table, owner);
     const reconciledReceipts = await this.receipts.reconcile(id, toReconcile);
