@@ -42,7 +42,7 @@ export class TableGroups {
   ) {
     this.gets = new GroupedGets(client, tableName, maxInFlight);
     this.updates = new GroupedUpdates(client, maxInFlight);
-    this.transactions = new GroupedTransactions(client, Math.min(maxInFlight, TRANSACTIONS_IN_FLIGHT));
+    this.transactions = new GroupedTransactions(client, TRANSACTIONS_IN_FLIGHT);
   }
 
   /** A strongly consistent read. */
@@ -68,7 +68,7 @@ export class TableGroups {
 
 const groups = new WeakMap<DynamoDBDocumentClient, Map<string, TableGroups>>();
 
-/** The process's committers for this client and table; `maxInFlight` counts when they are made. */
+/** The process's committers for this client and table; `maxInFlight` (reads, updates) counts when they are made. */
 export function tableGroups(
   client: DynamoDBDocumentClient,
   tableName: string,
