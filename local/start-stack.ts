@@ -81,6 +81,8 @@ export interface LocalStack {
   simulator?: SmscSimulator;
   smpp: SmppTarget;
   endpoints: { dynamodb: string; sqs: string; bindServiceHealth?: string };
+  /** The JVM of the DynamoDB Local this stack started; undefined with options.dynamoEndpoint. */
+  dynamoDbPid?: number | undefined;
   region: string;
   tables: TableNames;
   /** Queue URLs. */
@@ -241,6 +243,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         ...endpoints,
         ...(bindService ? { bindServiceHealth: `${bindService.url}/healthz` } : {}),
       },
+      dynamoDbPid: 'pid' in dynamo ? dynamo.pid : undefined,
       region: LOCAL_REGION,
       tables,
       queues,

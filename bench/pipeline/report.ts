@@ -27,8 +27,29 @@ function throughputRows(a: ThroughputResult): Row[] {
     ['(a) first accept -> last delivered', `${a.deliveredPerSec} msg/s (${a.totalSeconds} s)`],
     ['(a) bind-service CPU per message', `${a.bindServiceCpuMsPerMessage} ms`],
     ['(a) bind-service AWS calls per message', formatCalls(a.bindServiceAwsCallsPerMessage)],
+    ...cpuBudgetRows(a),
     // Each one is a DELIVER_SM parsed and answered again: CPU the bind-service spends per message.
     ['(a) receipts sent again (store busy)', String(a.receiptRetries)],
+  ];
+}
+
+function cpuBudgetRows(a: ThroughputResult): Row[] {
+  const cpu = a.cpuBudget;
+  if (!cpu) return [['(a) machine CPU per message', 'not measured (no /proc here)']];
+  const db = cpu.dynamoDbLocal;
+  return [
+    [
+      `(a) machine CPU per message (${cpu.cores} cores)`,
+      `${cpu.machineMsPerMessage} ms: DynamoDB Local ${db.msPerMessage}, stack process ${cpu.stackMsPerMessage}, bind-service ${cpu.bindServiceMsPerMessage}, other ${cpu.otherMsPerMessage}; ${cpu.stealPercent}% stolen by the host`,
+    ],
+    [
+      '(a) DynamoDB Local busiest thread per message',
+      `${db.busiestThreadMsPerMessage} ms ("${db.busiestThread}", running ${db.busiestThreadBusyPercent}% of the time)`,
+    ],
+    [
+      '(a) DynamoDB Local ceiling: cores x 1000 / its ms',
+      `${cpu.dynamoDbLocalCeilingPerSec} msg/s (its JVM alone on every core)`,
+    ],
   ];
 }
 

@@ -12,6 +12,7 @@ export interface PipelineJson {
     deliveredPerSec?: number;
     bindServiceCpuMsPerMessage?: number;
     bindServiceAwsCallsPerMessage?: CallsPerUnit;
+    cpuBudget?: { machineMsPerMessage?: number; dynamoDbLocal?: { msPerMessage?: number } };
   };
   urgent?: {
     bulkMessages?: number;
@@ -74,6 +75,14 @@ const ROWS: { figure: string; target: string; cell: Cell }[] = [
     figure: '(a) bind-service AWS calls per message',
     target: '',
     cell: (run) => calls(run.throughput?.bindServiceAwsCallsPerMessage),
+  },
+  {
+    figure: '(a) CPU per message: whole machine / DynamoDB Local',
+    target: '',
+    cell: ({ throughput: a }) =>
+      a?.cpuBudget?.machineMsPerMessage === undefined
+        ? undefined
+        : `${a.cpuBudget.machineMsPerMessage} / ${a.cpuBudget.dynamoDbLocal?.msPerMessage} ms`,
   },
   {
     figure: '(b) urgent accept → SUBMIT_SM p50 / p99 / max',

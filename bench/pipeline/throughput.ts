@@ -3,6 +3,7 @@
 // of the table's stream, with the account rate raised so the SMSC side is not the limit.
 import { type CallsPerUnit, callsPer, callsSince } from '#core/aws/call-counter.ts';
 import { VAR } from '#core/config/variables.ts';
+import { type CpuBudget, startCpuBudget } from './cpu-budget.ts';
 import {
   type BindServiceChild,
   countsSince,
@@ -36,6 +37,8 @@ export interface ThroughputResult {
   bindServiceAwsCallsPerMessage: CallsPerUnit;
   /** The bind-service's warning/error lines by message (storage timeouts show an overloaded DynamoDB Local). */
   bindServiceWarnings: Record<string, number>;
+  /** The machine's CPU per message by process, over the same span; absent without Linux's /proc. */
+  cpuBudget?: CpuBudget;
   throttled: number;
   /** DELIVER_SMs the simulator sent again because the bind-service answered ESME_RX_T_APPN (store busy). */
   receiptRetries: number;
@@ -117,6 +120,7 @@ export async function measureThroughput(
       ),
     );
     const cpuBefore = await child.cpu();
+    const budget = startCpuBudget(stack.dynamoDbPid);
 
     // Measured whether or not the warm-up completed: a bind-service that stalled shows it here too.
     const latencies: number[] = [];
@@ -135,6 +139,8 @@ export async function measureThroughput(
 
     const seconds = (lastDeliveredAt - sent.firstAcceptedAt) / 1000;
     const done = Math.max(1, delivered);
+    const bindServiceCpuMs = (cpuAfter.micros - cpuBefore.micros) / 1000;
+    const cpuBudget = budget.finish(bindServiceCpuMs, done);
     return {
       messages,
       completed,
@@ -151,9 +157,10 @@ export async function measureThroughput(
       acceptPerSec: round(sent.accepted / sendSeconds, 0),
       deliveredPerSec: round(delivered / seconds, 0),
       totalSeconds: round(seconds),
-      bindServiceCpuMsPerMessage: round((cpuAfter.micros - cpuBefore.micros) / 1000 / done, 2),
+      bindServiceCpuMsPerMessage: round(bindServiceCpuMs / done, 2),
       bindServiceAwsCallsPerMessage: callsPer(callsSince(cpuAfter.aws, cpuBefore.aws), done),
       bindServiceWarnings: countsSince(cpuAfter.warnings, cpuBefore.warnings),
+      ...(cpuBudget ? { cpuBudget } : {}),
       throttled: stack.simulator?.stats.throttled ?? 0,
       receiptRetries: stack.simulator?.stats.receiptRetries ?? 0,
     };

@@ -61,6 +61,26 @@ describe('checkTargets', () => {
     expect(result['(a) bind-service CPU per message']).toBe(true);
   });
 
+  it("when (a) measured DynamoDB Local's ceiling, then the rate's figure names it", () => {
+    // Prepare
+    const run: PipelineFigures = {
+      throughput: {
+        deliveredPerSec: 94,
+        bindServiceCpuMsPerMessage: 2.06,
+        cpuBudget: { cores: 2, dynamoDbLocalCeilingPerSec: 194 },
+      },
+    };
+    // Act
+    const rate = checkTargets(run, before, smpp).find(({ name }) => name.startsWith('(a) first'));
+    // Assess
+    expect(rate).toEqual({
+      name: '(a) first accept -> last delivered',
+      value: '94 msg/s (DynamoDB Local alone: at most 194 on 2 cores)',
+      target: '>= 384 msg/s (3 x 128)',
+      ok: false,
+    });
+  });
+
   it('when a part did not run or the SMPP results are missing, then its target is MISSED, not ok', () => {
     // Act
     const targets = checkTargets({}, undefined, undefined);
