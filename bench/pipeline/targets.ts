@@ -98,13 +98,13 @@ export function checkTargets(
   return targets;
 }
 
-/** (d): the aggregate SUBMIT_SM rate of two logins = the sum of their rates, within 2%. */
 /** Where the run measured it: the rate DynamoDB Local's JVM alone allows, next to the rate made. */
 function ceilingNote(budget: { cores: number; dynamoDbLocalCeilingPerSec: number } | undefined): string {
   if (!budget) return '';
   return ` (DynamoDB Local alone: at most ${budget.dynamoDbLocalCeilingPerSec} on ${budget.cores} cores)`;
 }
 
+/** (d): the aggregate SUBMIT_SM rate of two logins = the sum of their rates, within 2%. */
 function twoAccountsTarget(d: PipelineFigures['twoAccounts']): Target {
   const name = '(d) two accounts: aggregate SUBMIT_SM rate';
   const limit = LIMITS.twoAccountsPercent;
