@@ -123,7 +123,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // allSettled, not all: when one fails the other may still come up, and must be stopped too.
     const [dynamoStart, sqsStart] = await Promise.allSettled([
       options.dynamoEndpoint
-        ? { endpoint: options.dynamoEndpoint, stop: async () => undefined }
+        ? { endpoint: options.dynamoEndpoint, pid: undefined, stop: async () => undefined }
         : startDynamoDbLocal({ port: options.dynamoPort ?? 0, detached: options.detachDatabase ?? false }),
       startSqsLocal({ port: options.sqsPort ?? 0 }),
     ]);
@@ -243,7 +243,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         ...endpoints,
         ...(bindService ? { bindServiceHealth: `${bindService.url}/healthz` } : {}),
       },
-      dynamoDbPid: 'pid' in dynamo ? dynamo.pid : undefined,
+      dynamoDbPid: dynamo.pid,
       region: LOCAL_REGION,
       tables,
       queues,

@@ -50,12 +50,15 @@ function snapshot(dynamoDbPid: number): Snapshot | undefined {
 }
 
 /** Starts counting now; `finish` gives the budget since, or undefined without /proc or a JVM pid. */
-export function startCpuBudget(dynamoDbPid: number | undefined) {
+export function startCpuBudget(dynamoDbPid: number | undefined): {
+  finish(bindServiceCpuMs: number, messages: number): CpuBudget | undefined;
+} {
   const before = dynamoDbPid === undefined ? undefined : snapshot(dynamoDbPid);
+  if (dynamoDbPid === undefined || !before) return { finish: () => undefined };
   return {
     finish(bindServiceCpuMs: number, messages: number): CpuBudget | undefined {
-      const after = before && dynamoDbPid !== undefined ? snapshot(dynamoDbPid) : undefined;
-      if (!before || !after) return undefined;
+      const after = snapshot(dynamoDbPid);
+      if (!after) return undefined;
       const machine = machineCpuSince(after.machine, before.machine);
       const jvm = threadCpuSince(after.dynamo, before.dynamo);
       const usage = process.cpuUsage(before.stack);

@@ -44,7 +44,6 @@ export function parseThreadStat(line: string): ThreadTicks | undefined {
 }
 
 export interface MachineTicks {
-  atMs: number;
   ticksPerSecond: number;
   /** Summed over every CPU: running anything (user, nice, system, irq, softirq). */
   busy: number;
@@ -55,7 +54,7 @@ export interface MachineTicks {
 }
 
 /** The first line of /proc/stat: "cpu  user nice system idle iowait irq softirq steal ...". */
-export function parseMachineStat(line: string): Omit<MachineTicks, 'atMs' | 'ticksPerSecond'> | undefined {
+export function parseMachineStat(line: string): Omit<MachineTicks, 'ticksPerSecond'> | undefined {
   const [label, ...rest] = line.trim().split(/\s+/);
   const ticks = rest.slice(0, 8).map(Number);
   if (label !== 'cpu' || ticks.length < 8 || !ticks.every(Number.isInteger)) return undefined;
@@ -80,7 +79,7 @@ export function parseMachineStat(line: string): Omit<MachineTicks, 'atMs' | 'tic
 export function readMachineTicks(): MachineTicks | undefined {
   try {
     const parsed = parseMachineStat(readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '');
-    return parsed && { atMs: performance.now(), ticksPerSecond: clockTicksPerSecond(), ...parsed };
+    return parsed && { ticksPerSecond: clockTicksPerSecond(), ...parsed };
   } catch {
     return undefined;
   }

@@ -77,8 +77,8 @@ describe('parseMachineStat', () => {
 describe('machineCpuSince', () => {
   it('when ticks pass between two snapshots, then busy CPU-ms and the stolen share come back', () => {
     // Prepare: 2 cores for 1 s at 100 ticks a second is 200 ticks in all
-    const before = { atMs: 0, ticksPerSecond: 100, busy: 1_000, steal: 50, total: 5_000 };
-    const after = { atMs: 1_000, ticksPerSecond: 100, busy: 1_150, steal: 70, total: 5_200 };
+    const before = { ticksPerSecond: 100, busy: 1_000, steal: 50, total: 5_000 };
+    const after = { ticksPerSecond: 100, busy: 1_150, steal: 70, total: 5_200 };
     // Act / Assess
     expect(machineCpuSince(after, before)).toEqual({ busyMs: 1_500, stealPercent: 10 });
   });
