@@ -72,6 +72,7 @@ const DEFAULT_TLS_PORT = 3443;
 const MAX_MCON = 9;
 /** ECS allows a container at most 120 s between SIGTERM and SIGKILL; the drain must fit in it. */
 const MAX_DRAIN_SECONDS = 110;
+export const DEFAULT_SQS_WAIT_SECONDS = 20; // SQS's longest: the fewest calls on an idle queue
 const seconds = z.coerce.number().positive();
 const port = z.coerce.number().int().min(1).max(65_535);
 
@@ -117,7 +118,7 @@ export const envSchema = z.object({
   [VAR.BULK_DLQ_URL]: z.url(),
   // Parsed by accountQueuesOf (core/config/account-queues.ts): the other accounts' queue pairs.
   [VAR.ACCOUNT_QUEUES]: z.string().min(1).optional(),
-  [VAR.SQS_WAIT_SECONDS]: z.coerce.number().int().min(0).max(20).default(20),
+  [VAR.SQS_WAIT_SECONDS]: z.coerce.number().int().min(0).max(20).default(DEFAULT_SQS_WAIT_SECONDS),
   [VAR.HEALTH_PORT]: z.coerce.number().int().min(0).max(65_535).default(8080),
   [VAR.HEALTH_HOST]: z.string().min(1).default('0.0.0.0'),
   [VAR.DRAIN_SECONDS]: seconds.max(MAX_DRAIN_SECONDS).default(20),

@@ -17,6 +17,8 @@ export const DEFAULT_THROUGHPUT = 30;
 export const DEFAULT_SWEEP_INTERVAL_SECONDS = 60;
 /** Receipts arrive this long after the submit, like a fast network. */
 export const DEFAULT_RECEIPT_DELAY_MS = 200;
+/** The bind-service's ReceiveMessage wait locally, seconds (AWS: 20): what a stop waits at most for it. */
+export const LOCAL_SQS_WAIT_SECONDS = '1';
 
 export interface SmppTarget {
   /** true: the embedded simulator; false: SMPP_HOST (a real SMSC or a standalone simulator). */
@@ -161,7 +163,6 @@ export function bindServiceEnv(input: ComponentEnvInput): Record<string, string>
       VAR.SMPP_ENQUIRE_LINK_SECONDS,
       VAR.SMPP_PARTS_WINDOW_SECONDS,
       VAR.SMPP_MESSAGE_ID_BASE,
-      VAR.SQS_WAIT_SECONDS,
       VAR.RECONCILE_SECONDS,
       VAR.RECONCILE_MIN_AGE_SECONDS,
       VAR.RECONCILE_BATCH,
@@ -177,6 +178,9 @@ export function bindServiceEnv(input: ComponentEnvInput): Record<string, string>
     [VAR.HEALTH_PORT]: '0',
     // Ctrl-C should not wait the 20 s an ECS task gets.
     [VAR.DRAIN_SECONDS]: env[VAR.DRAIN_SECONDS] || '5',
+    // A stop lets the open long poll finish (queue-consumer.ts), so with AWS's 20 s wait an idle
+    // stack took 20 s to stop. Polling the in-process queue every second costs nothing.
+    [VAR.SQS_WAIT_SECONDS]: env[VAR.SQS_WAIT_SECONDS] || LOCAL_SQS_WAIT_SECONDS,
   };
 }
 

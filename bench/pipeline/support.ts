@@ -4,7 +4,9 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_SQS_WAIT_SECONDS } from '#bind-service/config.ts';
 import type { AwsCallCounts } from '#core/aws/call-counter.ts';
+import { VAR } from '#core/config/variables.ts';
 import { type MemoryEventSink, memoryEventSink } from '#lambdas/status-stream/event-publishers.ts';
 import type { SimulatorOptions } from '#local/smsc-simulator/index.ts';
 import { apiEnv } from '#local/stack-config.ts';
@@ -30,7 +32,9 @@ export async function startBenchStack(env: Record<string, string>, simulator: Pa
   let stackWarnings = 0;
   const events = memoryEventSink({ keep: false });
   const stack = await startLocalStack({
-    env,
+    // The bind-service's long poll as deployed (20 s), not the local stack's 1 s, which is there
+    // for a quick Ctrl-C: idle lanes would ask SQS 20 times as often and count in calls per message.
+    env: { [VAR.SQS_WAIT_SECONDS]: String(DEFAULT_SQS_WAIT_SECONDS), ...env },
     apiPort: 0,
     prefix: 'bench',
     bindService: false,

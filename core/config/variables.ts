@@ -68,7 +68,7 @@ export const VARIABLES = {
   CALLBACK_QUEUE_URL: 'SQS queue of callback jobs (status-stream sends, the callback worker consumes)',
   EVENT_BUS_NAME: 'EventBridge bus that receives MessageStatusChanged events',
   // bind-service runtime
-  SQS_WAIT_SECONDS: 'ReceiveMessage long-poll wait, 0 to 20 s',
+  SQS_WAIT_SECONDS: 'ReceiveMessage long-poll wait, 0 to 20 s; a stop waits for the open poll',
   HEALTH_HOST: 'address the health endpoint listens on',
   HEALTH_PORT: 'port of the health endpoint; 0 picks a free one',
   DRAIN_SECONDS: 'how long a stop waits for in-flight submits to be answered',

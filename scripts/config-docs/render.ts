@@ -6,7 +6,11 @@ import { envSchema as apiSchema } from '#lambdas/api/config.ts';
 import { envSchema as callbackSchema } from '#lambdas/callbacks/config.ts';
 import { envSchema as statusStreamSchema } from '#lambdas/status-stream/config.ts';
 import { envSchema as sweeperSchema } from '#lambdas/sweeper/config.ts';
-import { DEFAULT_SWEEP_INTERVAL_SECONDS, DEFAULT_THROUGHPUT } from '#local/stack-config.ts';
+import {
+  DEFAULT_SWEEP_INTERVAL_SECONDS,
+  DEFAULT_THROUGHPUT,
+  LOCAL_SQS_WAIT_SECONDS,
+} from '#local/stack-config.ts';
 
 // docs/configuration.md is rendered whole from the code: the VAR catalogue's meanings, each
 // component's environment schema (who reads a variable, its default, whether it is required) and the
@@ -34,6 +38,7 @@ export const OTHER_READERS: Readonly<Partial<Record<VariableName, { reader: stri
   SMPP_PASSWORD: { reader: 'local stack', default: '`local-only` (embedded simulator)' },
   SMPP_THROUGHPUT: { reader: 'local stack', default: `\`${DEFAULT_THROUGHPUT}\`` },
   DRAIN_SECONDS: { reader: 'local stack', default: '`5`' },
+  SQS_WAIT_SECONDS: { reader: 'local stack', default: `\`${LOCAL_SQS_WAIT_SECONDS}\`` },
   EVENT_BUS_NAME: { reader: 'local stack' },
   EVENTS_URL: { reader: 'local stack' },
   CALLBACK_SIGNING_SECRET: { reader: 'local stack', default: 'random per start' },

@@ -1,0 +1,49 @@
+import { describe, expect, inject, it } from 'vitest';
+import { startLocalStack } from '#local/start-stack.ts';
+import { within } from '#test/helpers/wait.ts';
+
+// Ctrl-C on `npm start`: the bind-service lets its open long poll finish rather than throw away what
+// SQS may have hidden for it (queue-consumer.ts), so the stop takes as long as that poll's wait.
+// Locally that wait is short, so an idle stack stops at once instead of after the 20 s AWS uses.
+
+/** The local drain bound (DRAIN_SECONDS 5, local/stack-config.ts): a stop of an idle stack stays well inside it. */
+const IDLE_STOP_BOUND_MS = 5_000;
+
+describe('stopping the local stack', () => {
+  it('when the stack is idle and bound, then stop() returns within the local drain bound, not after a 20 s long poll', {
+    timeout: 45_000,
+  }, async () => {
+    // Prepare
+    const stack = await startLocalStack({
+      apiPort: 0,
+      prefix: 'stop',
+      dynamoEndpoint: inject('sharedDynamoEndpoint'),
+      write: () => undefined,
+    });
+    await stack.bindService?.whenBound();
+    // Act
+    const startedAt = Date.now();
+    await within(stack.stop(), 30_000, 'the local stack to stop');
+    const stopMs = Date.now() - startedAt;
+    // Assess
+    expect(stopMs, `stop took ${stopMs} ms`).toBeLessThan(IDLE_STOP_BOUND_MS);
+    expect(stack.bindServiceEnv.SQS_WAIT_SECONDS).toBe('1');
+  });
+
+  it('when SQS_WAIT_SECONDS is set, then the local stack passes the user value to the bind-service', async () => {
+    // Prepare
+    const stack = await startLocalStack({
+      env: { SQS_WAIT_SECONDS: '3' },
+      apiPort: 0,
+      prefix: 'stopwait',
+      dynamoEndpoint: inject('sharedDynamoEndpoint'),
+      bindService: false,
+      write: () => undefined,
+    });
+    // Act
+    const wait = stack.bindServiceEnv.SQS_WAIT_SECONDS;
+    await stack.stop();
+    // Assess
+    expect(wait).toBe('3');
+  });
+});
