@@ -23,7 +23,10 @@ describe('stopping the local stack', () => {
       dynamoEndpoint: inject('sharedDynamoEndpoint'),
       write: () => undefined,
     });
-    await stack.bindService?.whenBound();
+    await stack.bindService?.whenBound().catch(async (error: unknown) => {
+      await stack.stop();
+      throw error;
+    });
     // Act
     const startedAt = Date.now();
     await within(stack.stop(), 30_000, 'the local stack to stop');
