@@ -53,8 +53,10 @@ function snapshot(dynamoDbPid: number): Snapshot | undefined {
 export function startCpuBudget(dynamoDbPid: number | undefined): {
   finish(bindServiceCpuMs: number, messages: number): CpuBudget | undefined;
 } {
-  const before = dynamoDbPid === undefined ? undefined : snapshot(dynamoDbPid);
-  if (dynamoDbPid === undefined || !before) return { finish: () => undefined };
+  const notMeasured = { finish: () => undefined };
+  if (dynamoDbPid === undefined) return notMeasured;
+  const before = snapshot(dynamoDbPid);
+  if (!before) return notMeasured;
   return {
     finish(bindServiceCpuMs: number, messages: number): CpuBudget | undefined {
       const after = snapshot(dynamoDbPid);

@@ -35,21 +35,4 @@ describe('stopping the local stack', () => {
     expect(stopMs, `stop took ${stopMs} ms`).toBeLessThan(IDLE_STOP_BOUND_MS);
     expect(stack.bindServiceEnv.SQS_WAIT_SECONDS).toBe('1');
   });
-
-  it('when SQS_WAIT_SECONDS is set, then the local stack passes the user value to the bind-service', async () => {
-    // Prepare
-    const stack = await startLocalStack({
-      env: { SQS_WAIT_SECONDS: '3' },
-      apiPort: 0,
-      prefix: 'stopwait',
-      dynamoEndpoint: inject('sharedDynamoEndpoint'),
-      bindService: false,
-      write: () => undefined,
-    });
-    // Act
-    const wait = stack.bindServiceEnv.SQS_WAIT_SECONDS;
-    await stack.stop();
-    // Assess
-    expect(wait).toBe('3');
-  });
 });
