@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -16,6 +13,7 @@ import {
 import { createLogGroup } from '../../../cdk/constructs/platform/log-group.ts';
 import {
   acknowledgements,
+  assemblyDir,
   GUARD_SYNTH_MS,
   type ReportedViolation,
   readValidationReport,
@@ -73,7 +71,7 @@ describe('AWS Control Tower proactive controls', () => {
     'when a control fails on a resource no waiver covers, then synthesis fails although another control is waived',
     () => {
       // Prepare: a small app with a waived log group (CT.CLOUDWATCH.PR.3) and an alarm without actions.
-      const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'sms-sender-guard-')) });
+      const app = new App({ outdir: assemblyDir() });
       const stack = new Stack(app, 'Guarded');
       createLogGroup(stack, 'Logs', { retention: RetentionDays.ONE_YEAR });
       new cloudwatch.Metric({
