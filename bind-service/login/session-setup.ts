@@ -1,7 +1,7 @@
 // What the engine needs before it can bind, read once at start: the login (inline, or a Secrets
 // Manager secret) and the TLS material (PEM files, or a secret). Either one missing or unreadable
 // stops the start with the variable's name, before any AWS client or socket is opened.
-import type { SessionConfig } from '#bind-service/smpp/index.ts';
+import { DEFAULT_ENQUIRE_LINK_TIMEOUT_MS, type SessionConfig } from '#bind-service/smpp/index.ts';
 import { type SecretReader, secretsManagerReader } from '#core/aws/secrets.ts';
 import type { AccountConfig } from '../account/account-config.ts';
 import type { BindServiceConfig } from '../config.ts';
@@ -34,6 +34,9 @@ export async function sessionSetup(
     windowSize: smpp.windowSize,
     responseTimeoutMs: smpp.responseTimeoutMs,
     enquireLinkIntervalMs: smpp.enquireLinkIntervalMs,
+    // A keep-alive unanswered for longer than a submit's answer may take means a dead link; a
+    // shorter response timeout makes the engine notice a half-dead link as soon.
+    enquireLinkTimeoutMs: Math.min(smpp.responseTimeoutMs, DEFAULT_ENQUIRE_LINK_TIMEOUT_MS),
     ...overrides,
   };
   // Read again after a refused login, to bind as soon as the secret holds another password.

@@ -6,6 +6,9 @@ import { SessionConfigError } from './errors.ts';
 /** The provider drops a session idle for 2 minutes (SPEC §2); keep-alive must beat it. */
 export const PROVIDER_IDLE_LIMIT_MS = 120_000;
 
+/** How long an enquire_link may go unanswered before the link counts as dead, unless set. */
+export const DEFAULT_ENQUIRE_LINK_TIMEOUT_MS = 10_000;
+
 export interface SmppHost {
   host: string;
   port: number;
@@ -109,7 +112,7 @@ const sessionSchema = z.strictObject({
     .default(30_000),
   enquireLinkTimeoutMs: positiveMs
     .max(PROVIDER_IDLE_LIMIT_MS - 1, `must be below the provider's ${PROVIDER_IDLE_LIMIT_MS} ms idle limit`)
-    .default(10_000),
+    .default(DEFAULT_ENQUIRE_LINK_TIMEOUT_MS),
   unbindTimeoutMs: positiveMs.default(2_000),
   reconnect: reconnectSchema.default({ initialDelayMs: 500, maxDelayMs: 30_000, multiplier: 2, jitter: 0.2 }),
 });

@@ -1,6 +1,7 @@
 // The public face of the SMPP engine: dispatch/ and main.ts use the engine through this file.
 
 export {
+  DEFAULT_ENQUIRE_LINK_TIMEOUT_MS,
   describeSessionConfig,
   PROVIDER_IDLE_LIMIT_MS,
   parseSessionConfig,

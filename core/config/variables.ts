@@ -29,7 +29,8 @@ export const VARIABLES = {
   SMPP_BINDS: 'SMPP sessions of the login across all bind-service tasks; more than 1 needs MCONn',
   SMPP_ENQUIRE_LINK_SECONDS: 'keep-alive interval, below the provider’s 120 s idle limit',
   SMPP_LOGIN_RECHECK_SECONDS: 'after a refused login: how often the secret is read again for a new password',
-  SMPP_RESPONSE_TIMEOUT_SECONDS: 'a submit unanswered this long becomes `unknown` (never resent)',
+  SMPP_RESPONSE_TIMEOUT_SECONDS:
+    'a submit unanswered this long becomes `unknown` (never resent); an enquire_link unanswered this long (at most 10 s) drops the link',
   RECONCILE_SECONDS:
     'how often the reconciler asks QUERY_SM about unknown messages with SMSC ids; 0 turns it off',
   RECONCILE_MIN_AGE_SECONDS: 'how long a message stays unknown before the reconciler asks about it',
