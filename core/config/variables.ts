@@ -30,7 +30,7 @@ export const VARIABLES = {
   SMPP_ENQUIRE_LINK_SECONDS: 'keep-alive interval, below the provider’s 120 s idle limit',
   SMPP_LOGIN_RECHECK_SECONDS: 'after a refused login: how often the secret is read again for a new password',
   SMPP_RESPONSE_TIMEOUT_SECONDS:
-    'a submit unanswered this long becomes `unknown` (never resent); an enquire_link unanswered this long (at most 10 s) drops the link',
+    'a submit unanswered this long becomes `unknown` (never resent); an enquire_link as long (max 10 s) rebinds',
   RECONCILE_SECONDS:
     'how often the reconciler asks QUERY_SM about unknown messages with SMSC ids; 0 turns it off',
   RECONCILE_MIN_AGE_SECONDS: 'how long a message stays unknown before the reconciler asks about it',
