@@ -1,11 +1,10 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, type Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { afterAll } from 'vitest';
+import { inject } from 'vitest';
 import { senderPropsFromContext } from '../../cdk/app-config.ts';
 import { controlTowerChecks } from '../../cdk/checks.ts';
 import type { SmsSenderProps } from '../../cdk/constructs/props.ts';
@@ -56,20 +55,10 @@ const cdkJson = JSON.parse(readFileSync(join(PROJECT_ROOT, 'cdk.json'), 'utf8'))
 /** A synth through cfn-guard takes a few seconds alone, several times that on a busy 2-core runner. */
 export const GUARD_SYNTH_MS = 90_000;
 
-const outdirs: string[] = [];
-
-/** A temporary cloud assembly directory, removed once the test file ends. */
+/** A temporary cloud assembly directory, removed when the test run ends (test/infra/synth-dir.ts). */
 export function assemblyDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'sms-sender-cdk-'));
-  outdirs.push(dir);
-  return dir;
+  return mkdtempSync(join(inject('synthDir'), 'cdk-'));
 }
-
-// Each test file runs in a process of its own and imports this module afresh, so the hook is the
-// file's: its assemblies (bundled Lambdas, the staged Docker context) go when its tests are done.
-afterAll(() => {
-  for (const dir of outdirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
 
 export function synthesise(options: SynthOptions = {}): Synthesised {
   const outdir = assemblyDir();
