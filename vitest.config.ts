@@ -4,6 +4,11 @@ import { QUIET_MACHINE_TESTS } from './test/quiet-machine-tests.ts';
 
 const UNIT_TESTS = 'test/unit/**/*.test.ts';
 const INFRA_TESTS = 'test/infra/**/*.test.ts';
+/** One process for all of a project's files, without a fresh module graph per file. */
+const ONE_PROCESS = {
+  poolOptions: { forks: { singleFork: true, isolate: false } },
+  setupFiles: ['test/helpers/unit-isolation.ts'],
+};
 
 export default defineConfig({
   test: {
@@ -29,8 +34,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: [UNIT_TESTS],
-          poolOptions: { forks: { singleFork: true, isolate: false } },
-          setupFiles: ['test/helpers/unit-isolation.ts'],
+          ...ONE_PROCESS,
         },
       },
       {
@@ -42,8 +46,7 @@ export default defineConfig({
         test: {
           name: 'infra',
           include: [INFRA_TESTS],
-          poolOptions: { forks: { singleFork: true, isolate: false } },
-          setupFiles: ['test/helpers/unit-isolation.ts'],
+          ...ONE_PROCESS,
           globalSetup: ['test/infra/synth-dir.ts'],
         },
       },

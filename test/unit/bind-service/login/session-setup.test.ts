@@ -10,7 +10,7 @@ import { RESOURCES_ENV } from '../resources-env.ts';
 const BASE = {
   SMPP_HOST: 'smpp.smscentre.com',
   SMPP_SYSTEM_ID: 'acme',
-  SMPP_PASSWORD: 'p4ss-word',
+  SMPP_PASSWORD: 'fake-password-1',
   ...RESOURCES_ENV,
 };
 const noSecrets = async (secretId: string): Promise<string> => {
