@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '#bind-service/config.ts';
 import { sessionSetup } from '#bind-service/login/session-setup.ts';
@@ -10,7 +11,8 @@ import { RESOURCES_ENV } from '../resources-env.ts';
 const BASE = {
   SMPP_HOST: 'smpp.smscentre.com',
   SMPP_SYSTEM_ID: 'acme',
-  SMPP_PASSWORD: 'fake-password-1',
+  // Any value: the session is only built, never bound.
+  SMPP_PASSWORD: randomUUID(),
   ...RESOURCES_ENV,
 };
 const noSecrets = async (secretId: string): Promise<string> => {
