@@ -5,6 +5,9 @@
 // limit (maxReceiveCount, resource-definitions.ts) is far above what the back-off reaches within a
 // message's longest validity, and a message whose validity has passed ends `expired` on its next
 // receive (submit/expiry.ts). Only a stopping service gives messages back at once (visibility 0).
+import type { Logger } from '#core/observability/logger.ts';
+import type { HeldMessage } from './held-messages.ts';
+import type { LaneQueue } from './sqs-lane.ts';
 
 export interface GiveBackBackoff {
   /** The pause after the first receive, in seconds (SQS visibility is whole seconds). */
@@ -28,4 +31,25 @@ export function giveBackSeconds(receiveCount: number, backoff: GiveBackBackoff =
   // 2^30 is far past any cap; the exponent is bounded so the product stays a finite number.
   const pause = backoff.baseSeconds * 2 ** Math.min(receives - 1, 30);
   return Math.round(Math.min(pause, backoff.capSeconds, SQS_MAX_VISIBILITY_SECONDS));
+}
+
+/**
+ * Gives `held` back to its queue, visible again after `seconds`. Never throws: when SQS refuses, the
+ * message becomes visible anyway when its visibility timeout ends (up to 5 minutes on the bulk
+ * lane), and the log says why it came back late.
+ */
+export async function giveBack(
+  queue: LaneQueue,
+  held: HeldMessage,
+  seconds: number,
+  log: Logger,
+): Promise<void> {
+  await queue.changeVisibility(held.receiptHandle, seconds).catch((error) => {
+    log.warn('message not given back; SQS shows it again when its visibility timeout ends', {
+      lane: held.lane,
+      sqsMessageId: held.sqsMessageId,
+      visibilitySeconds: seconds,
+      error,
+    });
+  });
 }

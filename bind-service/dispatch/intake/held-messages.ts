@@ -1,12 +1,20 @@
 // The SQS messages this process is working on, by SQS MessageId. A redelivery of one of them (its
 // visibility ran out despite the keeper) is not worked twice: the newer receipt handle is adopted,
-// since SQS only honours the latest one for delete and visibility changes.
+// since SQS only honours the latest one for delete and visibility changes. A delivery adopted after
+// the worker's last word gets that word when the worker ends (last-word.ts).
 import type { Priority } from '#core/domain/requests/message-schema.ts';
 import type { ReceivedSqsMessage } from './sqs-lane.ts';
+
+/** What a worker last told SQS about its message, and with which receipt handle (last-word.ts). */
+export type LastWord =
+  | { kind: 'delete'; receiptHandle: string }
+  | { kind: 'visibility'; receiptHandle: string; seconds: number };
 
 export interface HeldMessage extends ReceivedSqsMessage {
   /** Monotonic ms at which SQS makes it visible again unless extended. */
   visibleUntil: number;
+  /** What its worker last told SQS about it (workerQueue notes it; repeatLastWord uses it). */
+  lastWord?: LastWord;
 }
 
 export class HeldMessages {

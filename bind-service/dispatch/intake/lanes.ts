@@ -51,7 +51,7 @@ export class Lanes {
         waitSeconds: options.waitSeconds,
         visibilitySeconds: options.visibilitySeconds[lane],
         whenBindFree: (signal) => options.binds.whenAnySlotFree(signal),
-        process: (message) => options.pipeline.process(message),
+        process: (message, queue) => options.pipeline.process(message, queue),
         log: options.log,
       });
     const bulk = consumer('bulk', { heldAhead: () => urgent.holding });

@@ -23,6 +23,7 @@ import type { DispatchStats } from '../flow/stats.ts';
 import type { MessageStore } from '../ports.ts';
 import { retryTransient } from '../submit/retry.ts';
 import { queueMessageId } from './derived-id.ts';
+import { giveBack } from './give-back.ts';
 import type { HeldMessage } from './held-messages.ts';
 import type { ParsedQueueMessage } from './queue-message.ts';
 import type { LaneQueue } from './sqs-lane.ts';
@@ -111,7 +112,7 @@ export async function rejectMalformed(
       ...context,
       error,
     });
-    await queue.changeVisibility(held.receiptHandle, deps.giveBackSeconds).catch(() => undefined);
+    await giveBack(queue, held, deps.giveBackSeconds, deps.log);
     return;
   }
   deps.stats.rejected += 1;

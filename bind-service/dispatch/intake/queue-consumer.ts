@@ -11,6 +11,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Priority } from '#core/domain/requests/message-schema.ts';
 import type { Logger } from '#core/observability/logger.ts';
 import type { HeldMessage, HeldMessages } from './held-messages.ts';
+import { repeatLastWord, workerQueue } from './last-word.ts';
 import type { LaneQueue } from './sqs-lane.ts';
 
 export interface QueueConsumerOptions {
@@ -32,7 +33,8 @@ export interface QueueConsumerOptions {
   visibilitySeconds: number;
   /** Resolves when a bind can take a message (or the signal aborts). */
   whenBindFree: (signal: AbortSignal) => Promise<void>;
-  process: (message: HeldMessage) => Promise<void>;
+  /** Works one message; `queue` is the lane's queue, noting the worker's last word (last-word.ts). */
+  process: (message: HeldMessage, queue: LaneQueue) => Promise<void>;
   log: Logger;
 }
 
@@ -165,12 +167,16 @@ export class QueueConsumer {
       return;
     }
     this.inProcess += 1;
-    void this.options.process(held).finally(() => {
-      this.options.held.release(held);
-      this.inProcess -= 1;
-      this.roomChanged();
-      this.options.onRelease?.();
-      if (this.inProcess === 0) for (const wake of this.idleWaiters.splice(0)) wake();
-    });
+    const { queue, log } = this.options;
+    void this.options
+      .process(held, workerQueue(queue, held))
+      .then(() => repeatLastWord(held, queue, log))
+      .finally(() => {
+        this.options.held.release(held);
+        this.inProcess -= 1;
+        this.roomChanged();
+        this.options.onRelease?.();
+        if (this.inProcess === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+      });
   }
 }

@@ -14,6 +14,7 @@ import type { MessageKind } from '#core/domain/messages/message-kinds.ts';
 import type { Logger } from '#core/observability/logger.ts';
 import { crashPoint } from '../../crash-points.ts';
 import type { DispatchStats } from '../flow/stats.ts';
+import { giveBack } from '../intake/give-back.ts';
 import type { HeldMessage } from '../intake/held-messages.ts';
 import type { LaneQueue } from '../intake/sqs-lane.ts';
 import type { MessageStore } from '../ports.ts';
@@ -95,7 +96,7 @@ export async function recordOutcome(
         await patiently(() => messages.releaseClaim(id));
         stats.released += 1;
         log.info('nothing sent; claim released for a later attempt', { ...context, reason: result.reason });
-        await queue.changeVisibility(held.receiptHandle, deps.releaseDelaySeconds).catch(() => undefined);
+        await giveBack(queue, held, deps.releaseDelaySeconds, log);
         return;
     }
   } catch (error) {

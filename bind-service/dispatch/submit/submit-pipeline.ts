@@ -23,7 +23,7 @@ import { ClaimLatency } from '../flow/claim-latency.ts';
 import { type PipelineFigures, PipelineStages } from '../flow/stages.ts';
 import type { DispatchStats } from '../flow/stats.ts';
 import { claimHolder, queueMessageId } from '../intake/derived-id.ts';
-import { type GiveBackBackoff, giveBackSeconds } from '../intake/give-back.ts';
+import { type GiveBackBackoff, giveBack, giveBackSeconds } from '../intake/give-back.ts';
 import type { HeldMessage } from '../intake/held-messages.ts';
 import { rejectMalformed } from '../intake/malformed.ts';
 import { type AntiLoopPort, admitStraightToQueue } from '../intake/queue-guard.ts';
@@ -114,9 +114,11 @@ export class SubmitPipeline {
     return this.stages.figures(this.claimAheadLimit());
   }
 
-  /** Never throws: every failure ends logged, with the message deleted or given back for later. */
-  async process(held: HeldMessage): Promise<void> {
-    const queue = this.deps.queues[held.lane];
+  /**
+   * Never throws: every failure ends logged, with the message deleted or given back for later.
+   * `queue`: where to delete or give it back (the lanes pass one that notes the worker's last word).
+   */
+  async process(held: HeldMessage, queue: LaneQueue = this.deps.queues[held.lane]): Promise<void> {
     const later = giveBackSeconds(held.receiveCount, this.deps.requeueBackoff);
     try {
       const parsed = parseQueueMessage(held.body, this.deps.prepare);
@@ -138,7 +140,7 @@ export class SubmitPipeline {
         visibilitySeconds: later,
         error,
       });
-      await queue.changeVisibility(held.receiptHandle, later).catch(() => undefined);
+      await giveBack(queue, held, later, this.deps.log);
     }
   }
 
@@ -146,7 +148,7 @@ export class SubmitPipeline {
     const { binds, stopTaking } = this.deps;
     const id = queueMessageId(held, parsed.raw);
     // Stopping: visible again at once, for whichever task takes over.
-    const giveBack = () => queue.changeVisibility(held.receiptHandle, 0).catch(() => undefined);
+    const giveBackNow = () => giveBack(queue, held, 0, this.deps.log);
     const expired = () =>
       expireIfDue(id, parsed.prepared.validityMinutes, held, queue, {
         ...this.deps,
@@ -157,7 +159,7 @@ export class SubmitPipeline {
       });
     if (await expired()) return;
     const gate = this.gates[held.lane];
-    if (!(await gate.enter(stopTaking))) return giveBack();
+    if (!(await gate.enter(stopTaking))) return giveBackNow();
     let inGate = true;
     const leaveGate = () => {
       if (inGate) gate.leave();
@@ -165,7 +167,7 @@ export class SubmitPipeline {
     };
     try {
       const bind = await binds.acquire(stopTaking);
-      if (!bind) return await giveBack();
+      if (!bind) return await giveBackNow();
       // The wait for a bind may have been long (no bind for hours): still valid?
       if (await expired()) return;
       const claim = await this.stages.during('claiming', () => this.claim(id, parsed, held, queue));

@@ -187,6 +187,11 @@ function printDiagnostics(stack: FaultStack, report: InvariantReport): void {
       `receipts the simulator still holds unacknowledged: ${report.receiptsPending}`,
       `receipts missing:\n  ${sample(report.receiptsMissing)}`,
       `regressions:\n  ${sample(report.regressions)}`,
+      // The lines that say why, wherever they fall: a stop's first moments are often past the tail.
+      `bind-service warnings and errors (last 60, every run):\n${stack.bind.lines
+        .filter((line) => /^\{"level":"(warn|error)"/.test(line))
+        .slice(-60)
+        .join('\n')}`,
       `bind-service log (last 40 JSON lines):\n${stack.bind.lines
         .filter((line) => line.startsWith('{'))
         .slice(-40)

@@ -1,0 +1,57 @@
+// A worker's last word on its SQS message (delete it, or set its visibility), kept so that a newer
+// delivery of the same message that arrives while the worker ends gets that word too. HeldMessages
+// adopts such a delivery instead of working it twice, and the worker acts on the adopted receipt
+// handle from then on. But a delivery adopted after the worker spoke would otherwise be dropped with
+// the entry: hidden for the whole visibility timeout (5 minutes on the bulk lane) with nobody working
+// on it. It can happen at any stop: the pipeline gives messages back at visibility 0 while the
+// lane's last long poll is still open (it is let finish, never aborted), and that poll may receive
+// them again before their workers have ended (fault case 2 once left 10 messages so in CI).
+import type { Logger } from '#core/observability/logger.ts';
+import type { HeldMessage } from './held-messages.ts';
+import type { LaneQueue } from './sqs-lane.ts';
+
+/** The lane's queue as one worker sees it: its deletes and visibility changes are noted on `held`. */
+export function workerQueue(queue: LaneQueue, held: HeldMessage): LaneQueue {
+  return {
+    lane: queue.lane,
+    receive: (max, waitSeconds, signal) => queue.receive(max, waitSeconds, signal),
+    delete: (receiptHandle) => {
+      held.lastWord = { kind: 'delete', receiptHandle };
+      return queue.delete(receiptHandle);
+    },
+    changeVisibility: (receiptHandle, seconds) => {
+      held.lastWord = { kind: 'visibility', receiptHandle, seconds };
+      return queue.changeVisibility(receiptHandle, seconds);
+    },
+    deadLetter: (body, attributes) => queue.deadLetter(body, attributes),
+    visibilityTimeoutSeconds: () => queue.visibilityTimeoutSeconds(),
+    flush: () => queue.flush(),
+  };
+}
+
+/**
+ * After the worker ended: says its last word again on each delivery adopted since it spoke, until
+ * none is left. A worker that said nothing (it left the message for SQS to show again) is left so.
+ */
+export async function repeatLastWord(held: HeldMessage, queue: LaneQueue, log: Logger): Promise<void> {
+  for (let word = held.lastWord; word && word.receiptHandle !== held.receiptHandle; word = held.lastWord) {
+    const receiptHandle = held.receiptHandle;
+    held.lastWord = { ...word, receiptHandle };
+    log.warn('message delivered again as its worker ended; its last word repeated on the new delivery', {
+      lane: held.lane,
+      sqsMessageId: held.sqsMessageId,
+      lastWord: word.kind === 'delete' ? 'delete' : `visibility ${word.seconds} s`,
+    });
+    const said =
+      word.kind === 'delete'
+        ? queue.delete(receiptHandle)
+        : queue.changeVisibility(receiptHandle, word.seconds);
+    await said.catch((error) => {
+      log.warn('last word not repeated; SQS shows the message again when its visibility timeout ends', {
+        lane: held.lane,
+        sqsMessageId: held.sqsMessageId,
+        error,
+      });
+    });
+  }
+}
