@@ -13,7 +13,7 @@ export type LastWord =
 export interface HeldMessage extends ReceivedSqsMessage {
   /** Monotonic ms at which SQS makes it visible again unless extended. */
   visibleUntil: number;
-  /** What its worker last told SQS about it (workerQueue notes it; repeatLastWord uses it). */
+  /** What its worker last told SQS about it (WorkerQueue notes it; repeatLastWord uses it). */
   lastWord?: LastWord;
 }
 

@@ -8,25 +8,47 @@
 // them again before their workers have ended (fault case 2 once left 10 messages so in CI).
 import type { Logger } from '#core/observability/logger.ts';
 import type { HeldMessage } from './held-messages.ts';
-import type { LaneQueue } from './sqs-lane.ts';
+import type { LaneQueue, ReceivedSqsMessage } from './sqs-lane.ts';
 
-/** The lane's queue as one worker sees it: its deletes and visibility changes are noted on `held`. */
-export function workerQueue(queue: LaneQueue, held: HeldMessage): LaneQueue {
-  return {
-    lane: queue.lane,
-    receive: (max, waitSeconds, signal) => queue.receive(max, waitSeconds, signal),
-    delete: (receiptHandle) => {
-      held.lastWord = { kind: 'delete', receiptHandle };
-      return queue.delete(receiptHandle);
-    },
-    changeVisibility: (receiptHandle, seconds) => {
-      held.lastWord = { kind: 'visibility', receiptHandle, seconds };
-      return queue.changeVisibility(receiptHandle, seconds);
-    },
-    deadLetter: (body, attributes) => queue.deadLetter(body, attributes),
-    visibilityTimeoutSeconds: () => queue.visibilityTimeoutSeconds(),
-    flush: () => queue.flush(),
-  };
+/**
+ * The lane's queue as one worker sees it: its deletes and visibility changes are noted on `held`.
+ * A class, not an object of closures: one is made per message, up to a window of them at once.
+ */
+export class WorkerQueue implements LaneQueue {
+  constructor(
+    private readonly queue: LaneQueue,
+    private readonly held: HeldMessage,
+  ) {}
+
+  get lane(): LaneQueue['lane'] {
+    return this.queue.lane;
+  }
+
+  receive(max: number, waitSeconds: number, signal?: AbortSignal): Promise<ReceivedSqsMessage[]> {
+    return this.queue.receive(max, waitSeconds, signal);
+  }
+
+  delete(receiptHandle: string): Promise<void> {
+    this.held.lastWord = { kind: 'delete', receiptHandle };
+    return this.queue.delete(receiptHandle);
+  }
+
+  changeVisibility(receiptHandle: string, seconds: number): Promise<void> {
+    this.held.lastWord = { kind: 'visibility', receiptHandle, seconds };
+    return this.queue.changeVisibility(receiptHandle, seconds);
+  }
+
+  deadLetter(body: string, attributes: Record<string, string>): Promise<void> {
+    return this.queue.deadLetter(body, attributes);
+  }
+
+  visibilityTimeoutSeconds(): Promise<number> {
+    return this.queue.visibilityTimeoutSeconds();
+  }
+
+  flush(): Promise<void> {
+    return this.queue.flush();
+  }
 }
 
 /**

@@ -11,7 +11,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Priority } from '#core/domain/requests/message-schema.ts';
 import type { Logger } from '#core/observability/logger.ts';
 import type { HeldMessage, HeldMessages } from './held-messages.ts';
-import { repeatLastWord, workerQueue } from './last-word.ts';
+import { repeatLastWord, WorkerQueue } from './last-word.ts';
 import type { LaneQueue } from './sqs-lane.ts';
 
 export interface QueueConsumerOptions {
@@ -169,7 +169,7 @@ export class QueueConsumer {
     this.inProcess += 1;
     const { queue, log } = this.options;
     void this.options
-      .process(held, workerQueue(queue, held))
+      .process(held, new WorkerQueue(queue, held))
       .then(() => repeatLastWord(held, queue, log))
       .finally(() => {
         this.options.held.release(held);

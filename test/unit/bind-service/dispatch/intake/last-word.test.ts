@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HeldMessages } from '#bind-service/dispatch/intake/held-messages.ts';
-import { repeatLastWord, workerQueue } from '#bind-service/dispatch/intake/last-word.ts';
+import { repeatLastWord, WorkerQueue } from '#bind-service/dispatch/intake/last-word.ts';
 import type { ReceivedSqsMessage } from '#bind-service/dispatch/intake/sqs-lane.ts';
 import { createLogger } from '#core/observability/json-logger.ts';
 import { memoryLaneQueue } from './memory-lane-queue.ts';
@@ -42,7 +42,7 @@ describe('the last word of a worker', () => {
   it('when a delivery is adopted after the worker gave the message back, then it is given back too', async () => {
     // Prepare
     const { said, queue, messages, held } = heldMessage();
-    await workerQueue(queue, held).changeVisibility(held.receiptHandle, 0);
+    await new WorkerQueue(queue, held).changeVisibility(held.receiptHandle, 0);
     messages.hold(delivery('h2'), 300);
     // Act
     await repeatLastWord(held, queue, log);
@@ -53,7 +53,7 @@ describe('the last word of a worker', () => {
   it('when a delivery is adopted after the worker deleted the message, then it is deleted too', async () => {
     // Prepare
     const { said, queue, messages, held } = heldMessage();
-    await workerQueue(queue, held).delete(held.receiptHandle);
+    await new WorkerQueue(queue, held).delete(held.receiptHandle);
     messages.hold(delivery('h2'), 300);
     // Act
     await repeatLastWord(held, queue, log);
@@ -65,7 +65,7 @@ describe('the last word of a worker', () => {
     // Prepare: the worker acts on the adopted handle.
     const { said, queue, messages, held } = heldMessage();
     messages.hold(delivery('h2'), 300);
-    await workerQueue(queue, held).changeVisibility(held.receiptHandle, 5);
+    await new WorkerQueue(queue, held).changeVisibility(held.receiptHandle, 5);
     // Act
     await repeatLastWord(held, queue, log);
     // Assess
@@ -91,7 +91,7 @@ describe('the last word of a worker', () => {
         if (handle === 'h2') messages.hold(delivery('h3'), 300);
       },
     });
-    await workerQueue(repeating, held).changeVisibility(held.receiptHandle, 0);
+    await new WorkerQueue(repeating, held).changeVisibility(held.receiptHandle, 0);
     messages.hold(delivery('h2'), 300);
     // Act
     await repeatLastWord(held, repeating, log);
