@@ -7,6 +7,7 @@
 // lane's last long poll is still open (it is let finish, never aborted), and that poll may receive
 // them again before their workers have ended (fault case 2 once left 10 messages so in CI).
 import type { Logger } from '#core/observability/logger.ts';
+import { giveBack } from './give-back.ts';
 import type { HeldMessage } from './held-messages.ts';
 import type { LaneQueue, ReceivedSqsMessage } from './sqs-lane.ts';
 
@@ -57,23 +58,20 @@ export class WorkerQueue implements LaneQueue {
  */
 export async function repeatLastWord(held: HeldMessage, queue: LaneQueue, log: Logger): Promise<void> {
   for (let word = held.lastWord; word && word.receiptHandle !== held.receiptHandle; word = held.lastWord) {
-    const receiptHandle = held.receiptHandle;
-    held.lastWord = { ...word, receiptHandle };
+    held.lastWord = { ...word, receiptHandle: held.receiptHandle };
     log.warn('message delivered again as its worker ended; its last word repeated on the new delivery', {
       lane: held.lane,
       sqsMessageId: held.sqsMessageId,
       lastWord: word.kind === 'delete' ? 'delete' : `visibility ${word.seconds} s`,
     });
-    const said =
-      word.kind === 'delete'
-        ? queue.delete(receiptHandle)
-        : queue.changeVisibility(receiptHandle, word.seconds);
-    await said.catch((error) => {
-      log.warn('last word not repeated; SQS shows the message again when its visibility timeout ends', {
-        lane: held.lane,
-        sqsMessageId: held.sqsMessageId,
-        error,
+    if (word.kind === 'visibility') await giveBack(queue, held, word.seconds, log);
+    else
+      await queue.delete(held.receiptHandle).catch((error) => {
+        log.warn('new delivery not deleted; SQS shows it again when its visibility timeout ends', {
+          lane: held.lane,
+          sqsMessageId: held.sqsMessageId,
+          error,
+        });
       });
-    });
   }
 }
