@@ -59,5 +59,5 @@ export async function startPipelineRig(
     stopTaking: new AbortController().signal,
     ...options.pipeline?.(tables),
   });
-  return { tables, queues, simulator, messages, pipeline, bulk, stats };
+  return { tables, queues, simulator, messages, pipeline, bulk, stats, rate };
 }
