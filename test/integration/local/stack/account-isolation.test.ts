@@ -30,7 +30,11 @@ const A: LoginPlan = { name: 'alpha', systemId: 'iso-alpha', throughput: 20 };
 const B: LoginPlan = { name: 'beta', systemId: 'iso-beta', throughput: 10 };
 /** Number series: A's backlog, B's bulk, B's urgent samples, A's message that must stay queued. */
 const SERIES = { aBulk: 1, bBulk: 2, bUrgent: 3, aHeld: 4 } as const;
-/** B's urgent messages per run, one every URGENT_EVERY_MS (8/s of B's 10): 300 samples over 37.5 s. */
+/**
+ * B's urgent messages per run (300 over 37.5 s), one in each URGENT_EVERY_MS slot (8/s of B's 10),
+ * at a random moment of its first 25 ms: on a fixed beat, the median measured where the run began
+ * in B's token cycle (docs/accounts.md).
+ */
 const URGENT_SAMPLES = 300;
 const URGENT_EVERY_MS = 125;
 /** Queued per run: more than each account drains during it (A 20/s, B's bulk what urgent leaves). */
@@ -45,6 +49,7 @@ const B_BACKLOG = 250;
  */
 const TOKEN_INTERVAL_MS = 1000 / B.throughput;
 const LATENCY_FLOOR_MS = 2 * Math.SQRT2 * (TOKEN_INTERVAL_MS / (2 * Math.sqrt(URGENT_SAMPLES)));
+const SLOT_SPREAD_MS = URGENT_EVERY_MS - TOKEN_INTERVAL_MS; // two never within one token interval
 /** Two runs of ~42 s each on an idle machine (queueing, a second of drain, 37.5 s of samples). */
 const RUN_PAIR_TIMEOUT_MS = 180_000;
 /** A throttled login's limiter back from its floor to its rate takes about 20 s (5% of it a second). */
@@ -145,6 +150,9 @@ describe('account isolation on the local stack (two logins: A 20 msg/s, B 10 msg
     const posts: Promise<void>[] = [];
     const from = performance.now();
     for (let sample = 0; sample < URGENT_SAMPLES; sample += 1) {
+      // One a slot, not one POST after another: a slow 202 must not thin the samples out.
+      const sendAt = from + sample * URGENT_EVERY_MS + Math.random() * SLOT_SPREAD_MS;
+      await elapse(Math.max(0, sendAt - performance.now()));
       const to = seriesNumber(SERIES.bUrgent, take(SERIES.bUrgent, 1));
       posts.push(
         fixture.post('/v1/messages', { to, text: 'Urgent', account: B.name }).then(async (response) => {
@@ -154,9 +162,8 @@ describe('account isolation on the local stack (two logins: A 20 msg/s, B 10 msg
           accepted.set(to.slice(1), at);
         }),
       );
-      // A fixed beat, not one POST after another: a slow 202 must not thin the samples out.
-      await elapse(Math.max(0, from + (sample + 1) * URGENT_EVERY_MS - performance.now()));
     }
+    await elapse(Math.max(0, from + URGENT_SAMPLES * URGENT_EVERY_MS - performance.now()));
     const until = performance.now();
     await Promise.all(posts);
     const submittedAt = () => new Map(clock.submits.map((submit) => [submit.destination, submit.at]));
