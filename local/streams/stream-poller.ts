@@ -16,6 +16,7 @@ import {
   recordIdentifier,
   type StreamBatchResponse,
 } from '#lambdas/status-stream/stream-event.ts';
+import { restingIdle, type ShardActivity } from '#local/streams/idle-shard.ts';
 import { toLambdaRecord } from '#local/streams/stream-records.ts';
 
 // What Lambda's event source mapping does in AWS, for DynamoDB Local: read every shard of the table's
@@ -30,6 +31,10 @@ export interface StreamPollerOptions {
   handle: (records: DynamoDbStreamRecord[]) => Promise<StreamBatchResponse>;
   /** Pause between rounds unless a shard returned a full page; default 250 ms. */
   pollIntervalMs?: number;
+  /** A shard without records for this long counts as idle (default 10 s); see idle-shard.ts. */
+  idleAfterMs?: number;
+  /** An idle shard is read at most this often; default 2 s. */
+  idleReadIntervalMs?: number;
   /** Where reading starts in the shards open at start; default TRIM_HORIZON (everything kept). */
   startAt?: Extract<ShardIteratorType, 'TRIM_HORIZON' | 'LATEST'>;
   /** Handler calls per failed record before it is dropped with an error line; default 5. */
@@ -39,6 +44,8 @@ export interface StreamPollerOptions {
 }
 
 export interface StreamPollerStats {
+  /** GetRecords calls. */
+  reads: number;
   records: number;
   batches: number;
   retried: number;
@@ -51,7 +58,7 @@ export interface StreamPoller {
   stop(): Promise<void>;
 }
 
-interface ShardReader {
+interface ShardReader extends ShardActivity {
   shardId: string;
   parentShardId?: string;
   iterator?: string;
@@ -82,7 +89,7 @@ async function latestStreamArn(options: StreamPollerOptions): Promise<string> {
 }
 
 class Poller implements StreamPoller {
-  readonly stats: StreamPollerStats = { records: 0, batches: 0, retried: 0, dropped: 0 };
+  readonly stats: StreamPollerStats = { reads: 0, records: 0, batches: 0, retried: 0, dropped: 0 };
   private readonly client: DynamoDBStreamsClient;
   private readonly shards = new Map<string, ShardReader>();
   /** Every shard ever listed, so a finished one is not read again when the list is read again. */
@@ -136,9 +143,10 @@ class Poller implements StreamPoller {
   /** One GetRecords per readable shard; true when one returned a full page (more is waiting). */
   private async readRound(): Promise<boolean> {
     let backlog = false;
+    const now = Date.now();
     for (const shard of this.shards.values()) {
       if (!this.running) return backlog;
-      if (shard.done || !this.parentDone(shard)) continue;
+      if (shard.done || !this.parentDone(shard) || restingIdle(shard, now, this.options)) continue;
       if (await this.readShard(shard)) backlog = true;
     }
     // A finished shard is forgotten: a child whose parent is gone counts the parent as done.
@@ -153,6 +161,7 @@ class Poller implements StreamPoller {
       shard.lastSequence ? 'AFTER_SEQUENCE_NUMBER' : 'TRIM_HORIZON',
     );
     let answer: Awaited<ReturnType<typeof this.getRecords>>;
+    shard.lastReadAt = Date.now();
     try {
       answer = await this.getRecords(shard.iterator);
     } catch (error) {
@@ -168,6 +177,7 @@ class Poller implements StreamPoller {
       this.shardClosed = true;
     }
     if (records.length === 0) return false;
+    shard.recordsAt = Date.now();
     const batch = records.map((record) => toLambdaRecord(record, this.streamArn));
     await this.deliver(batch);
     shard.lastSequence = batch.at(-1)?.dynamodb?.SequenceNumber ?? shard.lastSequence;
@@ -175,6 +185,7 @@ class Poller implements StreamPoller {
   }
 
   private getRecords(iterator: string) {
+    this.stats.reads += 1;
     return this.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: GET_RECORDS_LIMIT }));
   }
 
@@ -210,7 +221,8 @@ class Poller implements StreamPoller {
   }
 
   private async discoverShards(startAt: ShardIteratorType): Promise<void> {
-    this.lastDescribe = Date.now();
+    const now = Date.now();
+    this.lastDescribe = now;
     const shards: Shard[] = [];
     let startId: string | undefined;
     do {
@@ -223,7 +235,7 @@ class Poller implements StreamPoller {
     for (const shard of shards) {
       if (!shard.ShardId || this.seen.has(shard.ShardId)) continue;
       this.seen.add(shard.ShardId);
-      const reader: ShardReader = { shardId: shard.ShardId, done: false };
+      const reader: ShardReader = { shardId: shard.ShardId, done: false, recordsAt: now, lastReadAt: 0 };
       if (shard.ParentShardId) reader.parentShardId = shard.ParentShardId;
       // Shards open at start begin where asked; any shard found later is read from its beginning.
       if (startAt === 'LATEST' && !shard.SequenceNumberRange?.EndingSequenceNumber) {
