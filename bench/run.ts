@@ -6,7 +6,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const BENCHMARKS = ['smpp', 'pipeline'].filter((name) => existsSync(join(here, `${name}.ts`)));
+const BENCHMARKS = ['smpp', 'pipeline', 'dynamodb-local'].filter((name) =>
+  existsSync(join(here, `${name}.ts`)),
+);
 const requested = process.argv.slice(2);
 const unknown = requested.filter((name) => !BENCHMARKS.includes(name));
 if (unknown.length > 0) {

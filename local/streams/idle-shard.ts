@@ -2,9 +2,9 @@
 //
 // DynamoDB Local keeps every stream's records in one SQLite table indexed only by sequence number,
 // so a GetRecords on an idle shard scans every record written since that shard's last one, by any
-// table, on the one thread that serves every request. Measured: 12 ms a read at 40,000 records of
-// ~1 KB. The inbound table is idle while the messages table drains, and at four reads a second it
-// held that thread for a quarter of each second (bench part (b): urgent p99 169.8 -> 62.7 ms). An
+// table, on the one thread that serves every request: 11.8 CPU-ms a read at 40,000 records of ~1 KB
+// (`npm run bench -- dynamodb-local`). The inbound table is idle while the messages table drains,
+// and was read four times a second (bench part (b), back to back: urgent p99 169.8 -> 62.7 ms). An
 // idle shard is therefore read every 2 s: the first change after 10 s of silence may take up to 2 s
 // longer to reach the handler, locally only.
 

@@ -122,8 +122,8 @@ describe('stream poller (DynamoDB Local)', () => {
 
   it('when a shard has been idle, then it is read at the idle interval, and a change still arrives', async () => {
     // DynamoDB Local answers a GetRecords on an idle shard by scanning every stream record written
-    // since the shard's last one, whatever the table: the inbound table's reads took 12 ms of its one
-    // SQLite thread at 40,000 records of the messages table, and 4 reads a second stalled everyone.
+    // since the shard's last one, whatever the table (11.8 ms of its one SQLite thread at 40,000
+    // records: `npm run bench -- dynamodb-local`), and every other request waits for that thread.
     // Prepare
     const seen: DynamoDbStreamRecord[] = [];
     const { table, poller } = await start(
