@@ -31,9 +31,12 @@ export class EventBridgeStandIn {
     this.entryFault = fault;
   }
 
-  /** The next `count` PutEvents calls answer 500 and take nothing. */
+  /**
+   * `count` more PutEvents calls answer 500 and take nothing, after any still to fail: a second
+   * failCalls() before the first's calls came adds to them instead of replacing them.
+   */
   failCalls(count: number): void {
-    this.callsToFail = count;
+    this.callsToFail += count;
   }
 
   async listen(): Promise<string> {
