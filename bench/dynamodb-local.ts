@@ -27,8 +27,8 @@ const REGION = 'eu-west-1';
 const ITEM_FILLER = 'x'.repeat(900);
 
 const db = await startDynamoDbLocal();
-const pid = db.pid;
-if (pid === undefined) throw new Error('DynamoDB Local has no process id');
+if (db.pid === undefined) throw new Error('DynamoDB Local has no process id');
+const pid: number = db.pid;
 const { dynamo, document } = createDynamoDbClients({ region: REGION, endpoint: db.endpoint });
 const streams = createDynamoDbStreamsClient({ region: REGION, endpoint: db.endpoint });
 
@@ -66,9 +66,9 @@ async function writeBusyUntil(total: number): Promise<void> {
 
 /** The JVM's CPU-ms per call, over CALLS calls one after another. */
 async function jvmMsPerCall(call: () => Promise<unknown>): Promise<number> {
-  const before = readThreadTimes(pid as number);
+  const before = readThreadTimes(pid);
   for (let done = 0; done < CALLS; done++) await call();
-  const after = readThreadTimes(pid as number);
+  const after = readThreadTimes(pid);
   if (!before || !after) throw new Error('no /proc: this benchmark needs Linux');
   return Math.round((threadCpuSince(after, before).cpuMs / CALLS) * 10) / 10;
 }

@@ -18,7 +18,9 @@ export interface ShardActivity {
 }
 
 export interface IdleSettings {
+  /** A shard without records for this long counts as idle; default 10 s. */
   idleAfterMs?: number;
+  /** An idle shard is read at most this often; default 2 s. */
   idleReadIntervalMs?: number;
 }
 

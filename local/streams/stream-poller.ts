@@ -16,7 +16,7 @@ import {
   recordIdentifier,
   type StreamBatchResponse,
 } from '#lambdas/status-stream/stream-event.ts';
-import { restingIdle, type ShardActivity } from '#local/streams/idle-shard.ts';
+import { type IdleSettings, restingIdle, type ShardActivity } from '#local/streams/idle-shard.ts';
 import { toLambdaRecord } from '#local/streams/stream-records.ts';
 
 // What Lambda's event source mapping does in AWS, for DynamoDB Local: read every shard of the table's
@@ -24,17 +24,14 @@ import { toLambdaRecord } from '#local/streams/stream-records.ts';
 // (here only those records, a few times, rather than Lambda's retry-from-checkpoint: good enough for
 // one machine). Shards close and are replaced over time; children are read once their parent is done.
 
-export interface StreamPollerOptions {
+/** With IdleSettings: how a shard without records is read (idle-shard.ts). */
+export interface StreamPollerOptions extends IdleSettings {
   endpoint: string;
   region: string;
   tableName: string;
   handle: (records: DynamoDbStreamRecord[]) => Promise<StreamBatchResponse>;
   /** Pause between rounds unless a shard returned a full page; default 250 ms. */
   pollIntervalMs?: number;
-  /** A shard without records for this long counts as idle (default 10 s); see idle-shard.ts. */
-  idleAfterMs?: number;
-  /** An idle shard is read at most this often; default 2 s. */
-  idleReadIntervalMs?: number;
   /** Where reading starts in the shards open at start; default TRIM_HORIZON (everything kept). */
   startAt?: Extract<ShardIteratorType, 'TRIM_HORIZON' | 'LATEST'>;
   /** Handler calls per failed record before it is dropped with an error line; default 5. */
