@@ -62,7 +62,7 @@ export default defineConfig({
             ...FAST_CASES.map((name) => `test/faults/cases/**/${name}.fault.ts`),
           ],
           exclude: [...configDefaults.exclude, UNIT_TESTS, INFRA_TESTS, ...QUIET_MACHINE_TESTS],
-          // One DynamoDB Local for the run (test/shared-dynamodb.ts says why).
+          // A few DynamoDB Locals for the run, each file in one (test/shared-dynamodb.ts says why).
           globalSetup: ['test/shared-dynamodb.ts'],
         },
       },

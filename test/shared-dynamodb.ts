@@ -1,20 +1,60 @@
-// Vitest global setup: one DynamoDB Local for the whole run instead of one JVM per test file.
+// Vitest global setup: a few DynamoDB Locals for the whole run instead of one JVM per test file.
 // Starting a JVM costs ~2-4 s, and a fresh one answers slowly until its JIT has warmed up, so
-// sharing one saves minutes of CI. Test files stay independent: each takes tables under a fresh
-// name prefix (test/helpers/aws/local-aws.ts, the local stack fixture). Files that need a database of
-// their own (to stop or break it) still start one.
+// sharing them saves minutes of CI. Test files stay independent: each takes tables under a fresh
+// name prefix (test/helpers/aws/local-aws.ts, the local stack fixture) in one of them
+// (test/helpers/aws/shared-dynamodb-endpoint.ts). Files that need a database of their own (to stop
+// or break it) still start one.
+//
+// Why more than one: DynamoDB Local keeps every stream's records in one SQLite table indexed only by
+// sequence number, and a request on a stream table whose shard began after many other records scans
+// past them (docs/benchmarks.md, "Stream records"). Deleting a file's tables does not remove its
+// records, so with one database every file pays for the records of all the files before it.
 import type { TestProject } from 'vitest/node';
-import { startDynamoDbLocal } from '#local/dynamodb-local.ts';
+import { readProcessCpuMs } from '#bench/pipeline/cpu-time.ts';
+import { type DynamoDbLocal, startDynamoDbLocal } from '#local/dynamodb-local.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** The run's shared DynamoDB Local, e.g. http://127.0.0.1:41234. */
-    sharedDynamoEndpoint: string;
+    /** The run's shared DynamoDB Locals, e.g. ['http://127.0.0.1:41234', …]. */
+    sharedDynamoEndpoints: string[];
   }
 }
 
+/** TEST_DYNAMODB_LOCALS overrides it (1 restores a single shared database). */
+const DEFAULT_COUNT = 3;
+
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const server = await startDynamoDbLocal();
-  project.provide('sharedDynamoEndpoint', server.endpoint);
-  return () => server.stop();
+  const count = databaseCount(process.env.TEST_DYNAMODB_LOCALS);
+  const started = await Promise.allSettled(Array.from({ length: count }, () => startDynamoDbLocal()));
+  const servers = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const failed = started.find((result) => result.status === 'rejected');
+  if (failed) {
+    await Promise.all(servers.map((server) => server.stop()));
+    throw failed.reason;
+  }
+  project.provide(
+    'sharedDynamoEndpoints',
+    servers.map((server) => server.endpoint),
+  );
+  return async () => {
+    // One line on what the shared databases cost: a regression in how the tests use them shows here.
+    const cpu = servers.map(jvmCpuSeconds).filter((seconds) => seconds !== undefined);
+    if (cpu.length > 0) console.info(`shared DynamoDB Local CPU: ${cpu.map((s) => `${s} s`).join(', ')}`);
+    await Promise.all(servers.map((server) => server.stop()));
+  };
+}
+
+function databaseCount(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return DEFAULT_COUNT;
+  const count = Number(raw);
+  if (!Number.isInteger(count) || count < 1 || count > 8) {
+    throw new Error(`TEST_DYNAMODB_LOCALS must be a whole number from 1 to 8, not "${raw}"`);
+  }
+  return count;
+}
+
+/** The JVM's CPU so far, in whole seconds (Linux's /proc; undefined elsewhere). */
+function jvmCpuSeconds(server: DynamoDbLocal): number | undefined {
+  const ms = server.pid === undefined ? undefined : readProcessCpuMs(server.pid);
+  return ms === undefined ? undefined : Math.round(ms / 1000);
 }

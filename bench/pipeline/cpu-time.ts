@@ -99,6 +99,19 @@ function clockTicksPerSecond(): number {
   return ticksPerSecond;
 }
 
+/**
+ * A process's CPU time so far (utime + stime of /proc/<pid>/stat, which keeps the time of threads
+ * that have ended), in ms; undefined where there is no /proc or the process is gone.
+ */
+export function readProcessCpuMs(pid: number): number | undefined {
+  try {
+    const parsed = parseThreadStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    return parsed && (parsed.ticks * 1000) / clockTicksPerSecond();
+  } catch {
+    return undefined;
+  }
+}
+
 /** The process's threads now; undefined where there is no /proc (not Linux) or the process is gone. */
 export function readThreadTimes(pid: number): ThreadTimes | undefined {
   const threads = new Map<number, ThreadTicks>();

@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, inject } from 'vitest';
+import { afterAll, beforeAll } from 'vitest';
 import { createDynamoDbClients, createSqsClient, type DynamoDbClients } from '#core/aws/clients.ts';
 import type { QueueNames, TableNames } from '#core/aws/resources/resource-definitions.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from '#local/dynamodb-local.ts';
 import { createQueues, createTables, deleteTables, LOCAL_REGION } from '#local/resources.ts';
 import { type SqsLocal, startSqsLocal } from '#local/sqs-local.ts';
+import { sharedDynamoEndpoint } from './shared-dynamodb-endpoint.ts';
 
-// Real local servers for integration tests: DynamoDB Local and/or fauxqs. DynamoDB Local is the
-// run's shared one (test/shared-dynamodb.ts) when the config provides it, else one per test FILE; a
-// fauxqs is started per file. Tests stay independent by taking fresh tables/queues under a new
+// Real local servers for integration tests: DynamoDB Local and/or fauxqs. DynamoDB Local is one of
+// the run's shared ones (test/shared-dynamodb.ts) when the config provides them, else one per test
+// FILE; a fauxqs is started per file. Tests stay independent by taking fresh tables/queues under a new
 // name prefix instead of sharing data.
 
 export interface LocalAwsOptions {
@@ -110,9 +111,9 @@ export function useLocalAws(options: LocalAwsOptions = { dynamo: true, sqs: true
   };
 }
 
-/** The run's shared DynamoDB Local (left running: the global setup stops it), or a new one. */
+/** One of the run's shared DynamoDB Locals (left running: the global setup stops them), or a new one. */
 async function dynamoDbLocalFor(options: LocalAwsOptions): Promise<Pick<DynamoDbLocal, 'endpoint' | 'stop'>> {
-  const shared = options.ownDynamo ? undefined : inject('sharedDynamoEndpoint');
+  const shared = options.ownDynamo ? undefined : sharedDynamoEndpoint();
   if (shared) return { endpoint: shared, stop: async () => undefined };
   return startDynamoDbLocal();
 }

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, inject } from 'vitest';
+import { afterAll, beforeAll } from 'vitest';
 import { createDynamoDbClients, createSqsClient, type DynamoDbClients } from '#core/aws/clients.ts';
 import { isFinal, type MessageStatus } from '#core/domain/messages/message-state.ts';
 import { type MemoryEventSink, memoryEventSink } from '#lambdas/status-stream/event-publishers.ts';
 import type { SimulatorOptions, SmscSimulator } from '#local/smsc-simulator/index.ts';
 import { type LocalStack, startLocalStack } from '#local/start-stack.ts';
+import { sharedDynamoEndpoint } from '#test/helpers/aws/shared-dynamodb-endpoint.ts';
 
 // One whole local stack per test FILE (DynamoDB Local, fauxqs, simulator, API on a free port,
 // bind-service, stream poller), started in beforeAll and stopped in afterAll. Tests in a file share
@@ -77,7 +78,7 @@ export function useLocalStack(options: StackFixtureOptions = {}): StackFixture {
       apiPort: 0,
       // Tables of its own in the run's shared DynamoDB Local (test/shared-dynamodb.ts).
       prefix,
-      ...(options.ownDynamo ? {} : { dynamoEndpoint: inject('sharedDynamoEndpoint') }),
+      ...(options.ownDynamo ? {} : { dynamoEndpoint: sharedDynamoEndpoint() }),
       events: events.publish,
       simulator: { receiptDelayMs: 20, ...options.simulator },
       write: (line) => {

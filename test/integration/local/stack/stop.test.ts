@@ -1,5 +1,6 @@
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startLocalStack } from '#local/start-stack.ts';
+import { sharedDynamoEndpoint } from '#test/helpers/aws/shared-dynamodb-endpoint.ts';
 import { within } from '#test/helpers/wait.ts';
 
 // Ctrl-C on `npm start`: the bind-service lets its open long poll finish rather than throw away what
@@ -20,7 +21,7 @@ describe('stopping the local stack', () => {
     const stack = await startLocalStack({
       apiPort: 0,
       prefix: 'stop',
-      dynamoEndpoint: inject('sharedDynamoEndpoint'),
+      dynamoEndpoint: sharedDynamoEndpoint(),
       write: () => undefined,
     });
     await stack.bindService?.whenBound().catch(async (error: unknown) => {
