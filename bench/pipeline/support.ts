@@ -103,7 +103,7 @@ export const bindServiceNodeOptionsInBench = () =>
 
 export const bindServiceRuntime = () => (process.env.BENCH_BIND_SERVICE === 'tsx' ? 'tsx' : 'bundle');
 
-/** BENCH_PROFILE_DIR: the bind-service child writes a V8 CPU profile there when it stops (Node refuses --cpu-prof in NODE_OPTIONS). */
+/** BENCH_PROFILE_DIR: the bind-service and API children write a V8 CPU profile there when they stop (Node refuses --cpu-prof in NODE_OPTIONS). */
 const profileArgs = () => {
   const dir = process.env.BENCH_PROFILE_DIR;
   return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
@@ -134,7 +134,7 @@ export async function startApiChild(stack: LocalStack): Promise<ApiChild> {
     tables: stack.tables,
     queues: stack.queues,
   });
-  const child = await forkChild(join(here, 'children', 'api-process.ts'), env, TSX);
+  const child = await forkChild(join(here, 'children', 'api-process.ts'), env, [...TSX, ...profileArgs()]);
   const { url } = await child.next<{ url: string }>('listening');
   return { url, cpu: () => child.ask<ApiChildCpu>('cpu'), stop: child.stop };
 }
