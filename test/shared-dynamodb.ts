@@ -5,10 +5,10 @@
 // (test/helpers/aws/shared-dynamodb-endpoint.ts). Files that need a database of their own (to stop
 // or break it) still start one.
 //
-// Why more than one: DynamoDB Local keeps every stream's records in one SQLite table indexed only by
-// sequence number, and a request on a stream table whose shard began after many other records scans
-// past them (docs/benchmarks.md, "Stream records"). Deleting a file's tables does not remove its
-// records, so with one database every file pays for the records of all the files before it.
+// Why more than one: DynamoDB Local keeps every stream's records in one SQLite table indexed only
+// by sequence number, and a request on a stream table whose shard began after many other records
+// scans past them (docs/benchmarks.md, "Stream records"). Deleting a file's tables does not remove
+// its records, so with one database every file pays for the records of all the files before it.
 import type { TestProject } from 'vitest/node';
 import { readProcessCpuMs } from '#bench/pipeline/cpu-time.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from '#local/dynamodb-local.ts';

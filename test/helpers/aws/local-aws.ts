@@ -11,8 +11,8 @@ import { sharedDynamoEndpoint } from './shared-dynamodb-endpoint.ts';
 
 // Real local servers for integration tests: DynamoDB Local and/or fauxqs. DynamoDB Local is one of
 // the run's shared ones (test/shared-dynamodb.ts) when the config provides them, else one per test
-// FILE; a fauxqs is started per file. Tests stay independent by taking fresh tables/queues under a new
-// name prefix instead of sharing data.
+// FILE; a fauxqs is started per file. Tests stay independent by taking fresh tables/queues under a
+// new name prefix instead of sharing data.
 
 export interface LocalAwsOptions {
   dynamo?: boolean;

@@ -76,7 +76,7 @@ export function useLocalStack(options: StackFixtureOptions = {}): StackFixture {
     stack = await startLocalStack({
       env: { SMPP_THROUGHPUT: '200', ...options.env },
       apiPort: 0,
-      // Tables of its own in the run's shared DynamoDB Local (test/shared-dynamodb.ts).
+      // Tables of its own in one of the run's shared DynamoDB Locals (test/shared-dynamodb.ts).
       prefix,
       ...(options.ownDynamo ? {} : { dynamoEndpoint: sharedDynamoEndpoint() }),
       events: events.publish,
