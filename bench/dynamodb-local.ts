@@ -16,7 +16,7 @@ import {
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createDynamoDbClients, createDynamoDbStreamsClient } from '#core/aws/clients.ts';
 import { startDynamoDbLocal } from '#local/dynamodb-local.ts';
-import { readThreadTimes, threadCpuSince } from './pipeline/cpu-time.ts';
+import { readProcessCpuMs } from './pipeline/cpu-time.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const SIZES = [0, 10_000, 40_000];
@@ -66,11 +66,11 @@ async function writeBusyUntil(total: number): Promise<void> {
 
 /** The JVM's CPU-ms per call, over CALLS calls one after another. */
 async function jvmMsPerCall(call: () => Promise<unknown>): Promise<number> {
-  const before = readThreadTimes(pid);
+  const before = readProcessCpuMs(pid);
   for (let done = 0; done < CALLS; done++) await call();
-  const after = readThreadTimes(pid);
-  if (!before || !after) throw new Error('no /proc: this benchmark needs Linux');
-  return Math.round((threadCpuSince(after, before).cpuMs / CALLS) * 10) / 10;
+  const after = readProcessCpuMs(pid);
+  if (before === undefined || after === undefined) throw new Error('no /proc: this benchmark needs Linux');
+  return Math.round(((after - before) / CALLS) * 10) / 10;
 }
 
 try {

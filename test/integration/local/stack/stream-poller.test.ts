@@ -2,14 +2,11 @@ import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '#core/observability/json-logger.ts';
 import type { DynamoDbStreamRecord, StreamBatchResponse } from '#lambdas/status-stream/stream-event.ts';
-import {
-  type StreamPoller,
-  type StreamPollerOptions,
-  startStreamPoller,
-} from '#local/streams/stream-poller.ts';
+import type { IdleSettings } from '#local/streams/idle-shard.ts';
+import { type StreamPoller, startStreamPoller } from '#local/streams/stream-poller.ts';
 import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
 import { captureLogs } from '#test/helpers/logs.ts';
-import { waitUntil } from '#test/helpers/wait.ts';
+import { elapse, waitUntil } from '#test/helpers/wait.ts';
 
 // The local stand-in for Lambda's stream event source, on DynamoDB Local: records arrive in order in
 // Lambda's shape, failed ones are offered again (alone), and a record that keeps failing is dropped
@@ -24,7 +21,7 @@ describe('stream poller (DynamoDB Local)', () => {
 
   async function start(
     handle: (records: DynamoDbStreamRecord[]) => Promise<StreamBatchResponse>,
-    idle: Pick<StreamPollerOptions, 'idleAfterMs' | 'idleReadIntervalMs'> = {},
+    idle: IdleSettings = {},
   ) {
     const tables = await aws.freshTables();
     const { lines: logs, write } = captureLogs();
@@ -133,15 +130,15 @@ describe('stream poller (DynamoDB Local)', () => {
       },
       { idleAfterMs: 300, idleReadIntervalMs: 400 },
     );
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await elapse(500);
     // Act
     const readsBefore = poller.stats.reads;
-    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    await elapse(1_200);
     const idleReads = poller.stats.reads - readsBefore;
     await put(table, 'MSG#late');
     await waitUntil(() => seen.length === 1, 5_000, 'the change after the idle spell');
     const readsAfterChange = poller.stats.reads;
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    await elapse(400);
     const busyReads = poller.stats.reads - readsAfterChange;
     // Assess: every 50 ms would be about 24 reads in 1.2 s; every 400 ms about 3.
     expect(idleReads).toBeGreaterThanOrEqual(2);
