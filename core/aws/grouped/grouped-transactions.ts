@@ -2,13 +2,16 @@ import { type CancellationReason, TransactionCanceledException } from '@aws-sdk/
 import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { runDynamo } from '#core/aws/dynamo-errors.ts';
 import { keyString } from '#core/aws/grouped/grouped-gets.ts';
+import { type RetryItem, untilLanded } from '#core/aws/grouped/item-retry.ts';
 import { GroupCommitter, type Settled } from '#core/support/group-commit.ts';
 
 // Several callers' transactions sent as one TransactWriteItems (up to 100 items, each item in one
 // operation only). The combined transaction commits all of them or none. When DynamoDB cancels it,
 // CancellationReasons says which items failed: each caller whose own items carry a reason gets its
-// own cancellation (with only its reasons, in its items' order, as if it had gone alone); the callers
-// whose items were all fine are sent again together. Every round settles at least one caller.
+// own cancellation (with only its reasons, in its items' order, as if it had gone alone), or, when
+// DynamoDB only refused them for now (throttled, a conflict), goes again on its own after a back-off
+// (item-retry.ts); the callers whose items were all fine are sent again together at once. Every
+// round settles at least one caller.
 
 /** DynamoDB's limit on items per transaction. */
 export const MAX_TRANSACTION_ITEMS = 100;
@@ -22,8 +25,17 @@ interface Transaction {
   operation: string;
 }
 
+/** Reasons that say DynamoDB refused an item for now, not for good: another try may commit it. */
+const RETRYABLE_REASONS = new Set([
+  'ThrottlingError',
+  'ProvisionedThroughputExceeded',
+  'TransactionConflict',
+]);
+
+type Answer = 'committed' | RetryItem;
+
 export class GroupedTransactions {
-  private readonly committer: GroupCommitter<Transaction, void>;
+  private readonly committer: GroupCommitter<Transaction, Answer>;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -44,11 +56,11 @@ export class GroupedTransactions {
     if (items.length > MAX_TRANSACTION_ITEMS) {
       throw new RangeError(`${operation}: ${items.length} items, more than a transaction takes`);
     }
-    return this.committer.submit({ items, operation });
+    await untilLanded(() => this.committer.submit({ items, operation }), operation);
   }
 
-  private async flush(transactions: readonly Transaction[]): Promise<Settled<void>[]> {
-    const settled = new Map<Transaction, Settled<void>>();
+  private async flush(transactions: readonly Transaction[]): Promise<Settled<Answer>[]> {
+    const settled = new Map<Transaction, Settled<Answer>>();
     let pending = [...transactions];
     while (pending.length > 0) {
       const operation = pending.length === 1 ? (pending[0] as Transaction).operation : 'grouped transaction';
@@ -56,21 +68,22 @@ export class GroupedTransactions {
         await runDynamo(operation, () =>
           this.client.send(new TransactWriteCommand({ TransactItems: pending.flatMap((t) => t.items) })),
         );
-        for (const transaction of pending) settled.set(transaction, { ok: true, value: undefined });
+        for (const transaction of pending) settled.set(transaction, { ok: true, value: 'committed' });
         pending = [];
       } catch (error) {
-        if (!(error instanceof TransactionCanceledException)) throw error;
-        pending = this.settleCancelled(pending, error, settled);
+        const cancelled = cancellationOf(error);
+        if (!cancelled) throw error;
+        pending = this.settleCancelled(pending, cancelled, settled);
       }
     }
-    return transactions.map((transaction) => settled.get(transaction) as Settled<void>);
+    return transactions.map((transaction) => settled.get(transaction) as Settled<Answer>);
   }
 
   /** Settles the transactions the cancellation names; answers those to send again. */
   private settleCancelled(
     pending: readonly Transaction[],
     error: TransactionCanceledException,
-    settled: Map<Transaction, Settled<void>>,
+    settled: Map<Transaction, Settled<Answer>>,
   ): Transaction[] {
     const reasons = error.CancellationReasons ?? [];
     const again: Transaction[] = [];
@@ -78,13 +91,26 @@ export class GroupedTransactions {
     for (const transaction of pending) {
       const own = reasons.slice(offset, offset + transaction.items.length);
       offset += transaction.items.length;
-      if (own.some(failed)) settled.set(transaction, { ok: false, error: cancellation(error, own) });
-      else again.push(transaction);
+      const codes = own.filter(failed).map((reason) => reason.Code ?? '');
+      if (codes.length === 0) again.push(transaction);
+      else if (codes.every((code) => RETRYABLE_REASONS.has(code))) {
+        settled.set(transaction, { ok: true, value: { retry: codes.join(', ') } });
+      } else settled.set(transaction, { ok: false, error: cancellation(error, own) });
     }
     // Nothing named (should not happen): the error is everyone's, rather than a loop.
     if (again.length === pending.length) throw error;
     return again;
   }
+}
+
+/**
+ * The cancellation behind a failed call: runDynamo passes one on as it is, or, when a reason is
+ * transient (a throttled item), as the cause of the RepositoryUnavailableError it makes of it.
+ */
+function cancellationOf(error: unknown): TransactionCanceledException | undefined {
+  if (error instanceof TransactionCanceledException) return error;
+  if (error instanceof Error && error.cause instanceof TransactionCanceledException) return error.cause;
+  return undefined;
 }
 
 function failed(reason: CancellationReason): boolean {

@@ -1,16 +1,16 @@
 import type { BatchStatementError } from '@aws-sdk/client-dynamodb';
 import { BatchExecuteStatementCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { runDynamo } from '#core/aws/dynamo-errors.ts';
-import { RepositoryUnavailableError } from '#core/aws/errors.ts';
+import { type RetryItem, untilLanded } from '#core/aws/grouped/item-retry.ts';
 import type { PartiqlStatement } from '#core/aws/partiql-update.ts';
-import { type BackoffPolicy, sleepBackoff } from '#core/support/backoff.ts';
 import { GroupCommitter, type Settled, type SubmitOptions } from '#core/support/group-commit.ts';
 
 // Conditional updates grouped into BatchExecuteStatement: up to 25 PartiQL UPDATEs per call, each
 // succeeding or failing on its own. A statement that failed its condition answers with the item as
 // it was (ReturnValuesOnConditionCheckFailure ALL_OLD; DynamoDB Local returns it too), or with no
 // item when there is none: the same two answers UpdateItem gives. A statement throttled, refused for
-// a server error or a conflict goes again with back-off, in a later batch; it is never dropped.
+// a server error or a conflict goes again with back-off, in a later batch (item-retry.ts); it is
+// never dropped.
 
 /** DynamoDB's limit on statements per BatchExecuteStatement. */
 export const MAX_STATEMENTS = 25;
@@ -20,7 +20,7 @@ export type UpdateOutcome =
   /** The condition failed; `item` is the item as it was, undefined when there is none. */
   | { applied: false; item: Record<string, unknown> | undefined };
 
-type Answer = UpdateOutcome | { retry: string };
+type Answer = UpdateOutcome | RetryItem;
 
 export interface KeyedStatement {
   /** The item's key, for keeping two statements on one item out of one call. */
@@ -37,8 +37,6 @@ const RETRYABLE = new Set([
   'TransactionConflict',
   'DuplicateItem',
 ]);
-const ATTEMPTS = 8;
-const RETRY_BACKOFF: BackoffPolicy = { baseMs: 20, capMs: 1000, jitter: 'full' };
 
 /** A statement refused for a reason another try would not change (e.g. a validation error). */
 export class StatementFailedError extends Error {
@@ -74,14 +72,7 @@ export class GroupedUpdates {
     operation: string,
     options: SubmitOptions = {},
   ): Promise<UpdateOutcome> {
-    let reason = '';
-    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      if (attempt > 0) await sleepBackoff(attempt - 1, RETRY_BACKOFF);
-      const answer = await this.committer.submit(request, options);
-      if (!('retry' in answer)) return answer;
-      reason = answer.retry;
-    }
-    throw new RepositoryUnavailableError(`DynamoDB ${operation} failed: ${reason}`);
+    return untilLanded(() => this.committer.submit(request, options), operation);
   }
 
   private async flush(requests: readonly KeyedStatement[]): Promise<Settled<Answer>[]> {

@@ -1,6 +1,7 @@
 import type { AccountList, AccountPolicy } from '#core/domain/accounts/account.ts';
 
-// Which account sends a message. The rules, in order (docs/configuration.md, "Accounts"):
+// Which account sends a message. The rules, in order (docs/accounts.md, "Which account sends a
+// message"):
 // 1. the message names one (`account`: the entry's name); an unknown name is the caller's error;
 // 2. its sender (`from`) is listed in an account's `senders` (exact match);
 // 3. its recipient starts with one of an account's `prefixes` ("+7"); the longest prefix wins;

@@ -1,0 +1,153 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { MessageRepository } from '#core/aws/messages/message-repository.ts';
+import type { MessageRecord } from '#core/domain/messages/message-model.ts';
+import { ItemFaultProxy } from '#test/helpers/aws/item-fault-proxy.ts';
+import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
+import { messageRecord, receipt, smscId, steppingClock } from '../factories.ts';
+import { type CountingClient, countingClient } from './counting-client.ts';
+
+// DynamoDB fails single items of a batch call under load (a throttled statement, an unprocessed
+// key, a transaction cancelled for one throttled item); DynamoDB Local never does. Here a proxy
+// fails chosen items the way DynamoDB does, and never lets them reach DynamoDB Local, so a failed
+// item is one that was not applied. Each caller must get the answer sequential calls would have
+// given it: an item is retried until it lands, and a caller whose items were fine is not held to
+// another's throttle.
+
+const history = ['accepted', 'submitting', 'submitted', 'delivered'];
+
+/** A rule that fails the items that mention one of `ids`, each id the first `times` times only. */
+function failingFirst(ids: readonly string[], times = 1) {
+  const seen = new Map<string, number>();
+  return ({ item }: { item: unknown }) => {
+    const text = JSON.stringify(item);
+    const id = ids.find((candidate) => text.includes(candidate));
+    if (id === undefined) return false;
+    const count = seen.get(id) ?? 0;
+    seen.set(id, count + 1);
+    return count < times;
+  };
+}
+
+describe('MessageRepository: items DynamoDB fails within a batch call (DynamoDB Local behind a proxy)', () => {
+  const aws = useLocalAws({ dynamo: true });
+  let proxy: ItemFaultProxy | undefined;
+  let counting: CountingClient | undefined;
+  let repository: MessageRepository | undefined;
+  let table = '';
+  const rig = () => {
+    if (!proxy || !counting || !repository) throw new Error('use the rig inside a test');
+    return { proxy, counting, repository };
+  };
+
+  beforeAll(async () => {
+    proxy = new ItemFaultProxy(aws.dynamoEndpoint);
+    counting = countingClient(await proxy.listen(), aws.region);
+  });
+  afterAll(async () => {
+    counting?.destroy();
+    await proxy?.close();
+  });
+  beforeEach(async () => {
+    proxy?.setRule(undefined);
+    proxy?.clearCounts();
+    table = (await aws.freshTables()).messages;
+    if (!counting) throw new Error('the counting client starts in beforeAll');
+    repository = new MessageRepository(counting.document, table, { clock: steppingClock().now });
+  });
+
+  async function claimed(count: number): Promise<MessageRecord[]> {
+    const records = Array.from({ length: count }, () => messageRecord());
+    await rig().repository.createAcceptedBatch(records);
+    await Promise.all(records.map((r) => rig().repository.claimForSubmit(r.id)));
+    return records;
+  }
+  const statuses = async (id: string) => (await rig().repository.get(id))?.history.map((h) => h.status);
+
+  it('when one message in a grouped submitted transaction is throttled, then the others commit in the next call and it lands after a back-off', async () => {
+    // Prepare: the first transaction goes alone, the 29 behind it together (as in group-commit.test.ts).
+    const records = await claimed(30);
+    const throttled = records[5] as MessageRecord;
+    rig().proxy.setRule(failingFirst([throttled.id]));
+    const from = rig().counting.calls.length;
+    // Act
+    const results = await Promise.allSettled(
+      records.map((r) => rig().repository.markSubmitted(r.id, [smscId()], { kind: 'sms' })),
+    );
+    // Assess: a message and its lookup are two items; the cancelled call carried 58.
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value.result : String(r.reason)))).toEqual(
+      Array(30).fill('applied'),
+    );
+    expect(rig().proxy.failedCount('TransactWriteItems')).toBe(1);
+    expect(rig().counting.items.slice(from)).toEqual([2, 58, 56, 2]);
+    for (const record of records) {
+      expect(await statuses(record.id)).toEqual(['accepted', 'submitting', 'submitted']);
+    }
+  });
+
+  it('when a cancelled group holds one throttled message and one stale one, then the stale one is told so and the rest commit', async () => {
+    // Prepare: the first message is submitted already, so its second write fails its condition.
+    const records = await claimed(12);
+    const [stale, throttled] = records as [MessageRecord, MessageRecord];
+    const staleSmscId = smscId();
+    await rig().repository.markSubmitted(stale.id, [staleSmscId]);
+    rig().proxy.setRule(failingFirst([throttled.id]));
+    // Act
+    const results = await Promise.all(
+      records.map((r) => rig().repository.markSubmitted(r.id, r === stale ? [staleSmscId] : [smscId()])),
+    );
+    // Assess
+    expect(results.map((r) => r.result)).toEqual(['stale', ...Array(11).fill('applied')]);
+    expect(rig().proxy.failedCount('TransactWriteItems')).toBe(1);
+    for (const record of records) {
+      expect(await statuses(record.id)).toEqual(['accepted', 'submitting', 'submitted']);
+    }
+  });
+
+  it('when claims and receipts are throttled statement by statement, then each is sent again and lands once', async () => {
+    // Prepare: every claim statement, and every receipt's, fails twice before it passes.
+    const records = Array.from({ length: 20 }, () => messageRecord());
+    await rig().repository.createAcceptedBatch(records);
+    const ids = records.map(() => smscId());
+    rig().proxy.setRule(
+      failingFirst(
+        records.map((r) => r.id),
+        2,
+      ),
+    );
+    // Act
+    const claims = await Promise.all(records.map((r) => rig().repository.claimForSubmit(r.id)));
+    rig().proxy.setRule(undefined);
+    // With its kind, a receipt is one conditional update of the message (single-id-receipt.ts).
+    await Promise.all(
+      records.map((r, index) => rig().repository.markSubmitted(r.id, [ids[index] ?? ''], { kind: 'sms' })),
+    );
+    rig().proxy.setRule(
+      failingFirst(
+        records.map((r) => r.id),
+        2,
+      ),
+    );
+    const receipts = await Promise.all(ids.map((id) => rig().repository.applyReceipt(receipt(id))));
+    // Assess
+    expect(claims).toEqual(Array(20).fill('claimed'));
+    expect(receipts).toEqual(Array(20).fill('applied'));
+    expect(rig().proxy.failedCount('BatchExecuteStatement')).toBe(80);
+    for (const record of records) expect(await statuses(record.id)).toEqual(history);
+  });
+
+  it('when the lookup reads of receipts come back unprocessed, then they are asked for again and every receipt finds its message', async () => {
+    // Prepare: a fresh repository reads each SMSC-id lookup (no cache of what it wrote).
+    const records = await claimed(20);
+    const ids = records.map(() => smscId());
+    await Promise.all(records.map((r, index) => rig().repository.markSubmitted(r.id, [ids[index] ?? ''])));
+    const reader = new MessageRepository(rig().counting.document, table, { clock: steppingClock().now });
+    const firstRead = failingFirst(ids);
+    rig().proxy.setRule(({ call, item }) => call === 'BatchGetItem' && firstRead({ item }));
+    // Act
+    const receipts = await Promise.all(ids.map((id) => reader.applyReceipt(receipt(id))));
+    // Assess
+    expect(receipts).toEqual(Array(20).fill('applied'));
+    expect(rig().proxy.failedCount('BatchGetItem')).toBeGreaterThan(0);
+    for (const record of records) expect(await statuses(record.id)).toEqual(history);
+  });
+});
