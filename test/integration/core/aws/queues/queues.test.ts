@@ -1,8 +1,10 @@
 import { type Message, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { createSqsClient } from '#core/aws/clients.ts';
 import { QueuePublishError } from '#core/aws/errors.ts';
 import { QueuePublisher } from '#core/aws/queues/queue-publisher.ts';
 import { QUEUES, type QueueNames } from '#core/aws/resources/resource-definitions.ts';
+import { ItemFaultProxy } from '#test/helpers/aws/item-fault-proxy.ts';
 import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
 
 describe('QueuePublisher and the local queues (fauxqs)', () => {
@@ -74,6 +76,37 @@ describe('QueuePublisher and the local queues (fauxqs)', () => {
     expect((error as QueuePublishError).failures.map((f) => f.index)).toEqual([1]);
     const received = await drain(queues.bulk, 2);
     expect(received.map((m) => JSON.parse(m.Body ?? '{}').id).sort()).toEqual(['ok-0', 'ok-2']);
+  });
+
+  it('when SQS fails entries for a passing reason, then they are sent again and each message lands once', async () => {
+    // Prepare: a proxy fails each entry's first two sends (InternalError, not the sender's fault).
+    const proxy = new ItemFaultProxy(aws.sqsEndpoint);
+    const sqs = createSqsClient({ region: aws.region, endpoint: await proxy.listen() });
+    const sends = new Map<string, number>();
+    proxy.setRule(({ item }) => {
+      const body = String((item as { MessageBody?: unknown }).MessageBody);
+      sends.set(body, (sends.get(body) ?? 0) + 1);
+      return (sends.get(body) ?? 0) <= 2;
+    });
+    const bodies = Array.from({ length: 15 }, (_, i) => ({ id: `m${i}` }));
+    try {
+      // Act
+      const ids = await new QueuePublisher(sqs, queues, { backoff: { baseMs: 1, capMs: 5 } }).publishBatch(
+        'bulk',
+        bodies,
+      );
+      // Assess
+      expect(proxy.failedCount('SendMessageBatch')).toBe(30);
+      expect(new Set(ids).size).toBe(15);
+      const received = await drain(queues.bulk, 15);
+      expect(received.map((m) => JSON.parse(m.Body ?? '{}').id).sort()).toEqual(
+        bodies.map((b) => b.id).sort(),
+      );
+      expect(await receiveNow(queues.bulk)).toEqual([]);
+    } finally {
+      sqs.destroy();
+      await proxy.close();
+    }
   });
 
   it('when bodies carry emoji and other characters beyond U+FFFF, then the local queue takes them as SQS does', async () => {
