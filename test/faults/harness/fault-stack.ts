@@ -3,12 +3,14 @@ import { createDynamoDbClients, createSqsClient, type DynamoDbClients } from '#c
 import { freePort } from '#local/ports.ts';
 import type { SimulatorOptions, SmscSimulator } from '#local/smsc-simulator/index.ts';
 import { type LocalStack, startLocalStack } from '#local/start-stack.ts';
+import { ItemFaultProxy } from '#test/helpers/aws/item-fault-proxy.ts';
 import { BindServiceProcess } from './bind-service-process.ts';
 import { FaultProxy } from './fault-proxy.ts';
 
 // The whole local stack for one fault case: DynamoDB Local, fauxqs, the simulator, the API and the
 // stream poller in this process, and the bind-service in its own process behind three fault proxies
-// (DynamoDB, SQS, SMPP), so a case can cut any of its links without stopping the peer.
+// (DynamoDB, SQS, SMPP), so a case can cut any of its links without stopping the peer. With
+// `itemFaults`, HTTP proxies behind the first two can also fail single items of batch calls.
 
 export interface FaultStackOptions {
   /** Settings for every component (SMPP_*, SQS_WAIT_SECONDS, ...). */
@@ -22,6 +24,8 @@ export interface FaultStackOptions {
   callbackBackoff?: (attempt: number) => number;
   /** Resource name prefix (several stacks may share a machine). */
   prefix: string;
+  /** Put item fault proxies (test/helpers/aws/item-fault-proxy.ts) behind the DynamoDB and SQS ones. */
+  itemFaults?: boolean;
 }
 
 export interface FaultStack {
@@ -29,6 +33,8 @@ export interface FaultStack {
   readonly sim: SmscSimulator;
   readonly bind: BindServiceProcess;
   readonly proxies: { dynamodb: FaultProxy; sqs: FaultProxy; smpp: FaultProxy };
+  /** With `itemFaults` only: what fails items of the bind-service's batch calls. */
+  readonly itemFaults?: { dynamodb: ItemFaultProxy; sqs: ItemFaultProxy };
   readonly clients: DynamoDbClients;
   readonly healthUrl: string;
   /** Every bind-service process of the case: the main one first. */
@@ -72,9 +78,15 @@ export async function startFaultStack(options: FaultStackOptions): Promise<Fault
   });
   const sim = local.simulator;
   if (!sim) throw new Error('the fault suite needs the embedded simulator (unset SMPP_HOST)');
+  const itemFaults = options.itemFaults
+    ? { dynamodb: new ItemFaultProxy(local.endpoints.dynamodb), sqs: new ItemFaultProxy(local.endpoints.sqs) }
+    : undefined;
+  const awsPorts = itemFaults
+    ? { dynamodb: portOf(await itemFaults.dynamodb.listen()), sqs: portOf(await itemFaults.sqs.listen()) }
+    : { dynamodb: portOf(local.endpoints.dynamodb), sqs: portOf(local.endpoints.sqs) };
   const proxies = {
-    dynamodb: new FaultProxy('127.0.0.1', portOf(local.endpoints.dynamodb)),
-    sqs: new FaultProxy('127.0.0.1', portOf(local.endpoints.sqs)),
+    dynamodb: new FaultProxy('127.0.0.1', awsPorts.dynamodb),
+    sqs: new FaultProxy('127.0.0.1', awsPorts.sqs),
     smpp: new FaultProxy('127.0.0.1', local.smpp.port),
   };
   await Promise.all(Object.values(proxies).map((proxy) => proxy.listen()));
@@ -109,6 +121,7 @@ export async function startFaultStack(options: FaultStackOptions): Promise<Fault
     sim,
     bind,
     proxies,
+    ...(itemFaults ? { itemFaults } : {}),
     clients,
     healthUrl: `http://127.0.0.1:${healthPort}/healthz`,
     bindProcesses: processes,
@@ -122,6 +135,7 @@ export async function startFaultStack(options: FaultStackOptions): Promise<Fault
     stop: async () => {
       await Promise.all(processes.map((process) => process.stop()));
       await Promise.all(Object.values(proxies).map((proxy) => proxy.close()));
+      await Promise.all(Object.values(itemFaults ?? {}).map((proxy) => proxy.close()));
       clients.dynamo.destroy();
       sqs.destroy();
       await local.stop();

@@ -54,6 +54,7 @@ export async function runCase(spec: CaseSpec): Promise<CaseResult> {
     ...(spec.queueVisibilitySeconds !== undefined
       ? { queueVisibilitySeconds: spec.queueVisibilitySeconds }
       : {}),
+    ...(spec.itemFaults ? { itemFaults: true } : {}),
   });
   try {
     if (spec.startBindService !== false) {
