@@ -11,6 +11,16 @@ export function isConditionalCheckFailed(error: unknown): error is ConditionalCh
   );
 }
 
+/**
+ * The cancellation behind a failed transaction: runDynamo passes one on as it is, or, when a reason
+ * is transient (a throttled item), as the cause of the RepositoryUnavailableError it makes of it.
+ */
+export function cancellationOf(error: unknown): TransactionCanceledException | undefined {
+  if (error instanceof TransactionCanceledException) return error;
+  if (error instanceof Error && error.cause instanceof TransactionCanceledException) return error.cause;
+  return undefined;
+}
+
 /** The per-item codes of a cancelled transaction, in request order ('None' for items that were fine). */
 export function cancellationCodes(error: unknown): string[] | undefined {
   if (!(error instanceof TransactionCanceledException)) return undefined;

@@ -4,7 +4,7 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { BATCH_GET_MAX_KEYS, batchGetConsistent } from '#core/aws/batch-get.ts';
-import { cancellationCodes, runDynamo } from '#core/aws/dynamo-errors.ts';
+import { cancellationOf, runDynamo } from '#core/aws/dynamo-errors.ts';
 import {
   type AntiLoopSettings,
   type AntiLoopVerdict,
@@ -16,8 +16,8 @@ import {
 // few round trips: every number's item is read in BatchGets, each entry is decided on what was read,
 // and the items are written back in transactions of up to 100, each conditional on the version that
 // was read. A batch never names a number twice, so no transaction touches one item twice. When
-// another writer changed an item in between, its transaction is cancelled whole and the entries of
-// that transaction are decided again one by one (`admitOne`).
+// another writer changed an item in between, or DynamoDB throttled one, its transaction is
+// cancelled whole and the entries of that transaction are decided again one by one (`admitOne`).
 
 export interface GuardTable {
   client: DynamoDBDocumentClient;
@@ -143,7 +143,8 @@ export async function admitMany(
         ),
       );
     } catch (error) {
-      if (!cancellationCodes(error)) throw error;
+      // runDynamo reports a throttled item's cancellation as unavailable, with it as the cause.
+      if (!cancellationOf(error)) throw error;
       // Nothing of the group was written: decide its entries again, one by one, on fresh reads.
       for (const { index } of group) verdicts[index] = await admitOne(index);
     }

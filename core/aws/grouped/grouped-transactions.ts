@@ -1,6 +1,6 @@
 import { type CancellationReason, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { runDynamo } from '#core/aws/dynamo-errors.ts';
+import { cancellationOf, runDynamo } from '#core/aws/dynamo-errors.ts';
 import { keyString } from '#core/aws/grouped/grouped-gets.ts';
 import { type RetryItem, untilLanded } from '#core/aws/grouped/item-retry.ts';
 import { GroupCommitter, type Settled } from '#core/support/group-commit.ts';
@@ -101,16 +101,6 @@ export class GroupedTransactions {
     if (again.length === pending.length) throw error;
     return again;
   }
-}
-
-/**
- * The cancellation behind a failed call: runDynamo passes one on as it is, or, when a reason is
- * transient (a throttled item), as the cause of the RepositoryUnavailableError it makes of it.
- */
-function cancellationOf(error: unknown): TransactionCanceledException | undefined {
-  if (error instanceof TransactionCanceledException) return error;
-  if (error instanceof Error && error.cause instanceof TransactionCanceledException) return error.cause;
-  return undefined;
 }
 
 function failed(reason: CancellationReason): boolean {

@@ -7,6 +7,7 @@ import { createDynamoDbClients } from '#core/aws/clients.ts';
 import { prepareMessage } from '#core/domain/messages/prepare-message.ts';
 import { PROVIDER_ANTI_LOOP } from '#core/domain/provider/anti-loop.ts';
 import { sendMessageSchema } from '#core/domain/requests/message-schema.ts';
+import { ItemFaultProxy } from '#test/helpers/aws/item-fault-proxy.ts';
 import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
 
 const numberKeyOf = (to: string) => `LOOP#TO#${createHash('sha256').update(to).digest('hex')}`;
@@ -220,6 +221,39 @@ describe('AntiLoopGuard (DynamoDB Local)', () => {
     } finally {
       clients.document.destroy();
       clients.dynamo.destroy();
+    }
+  });
+
+  it('when a batch transaction is cancelled for one throttled number, then its entries are decided again one by one and each is counted once', async () => {
+    // Prepare: DynamoDB throttles the first write of one number's item, which cancels the whole
+    // transaction (a proxy in front of DynamoDB Local answers as DynamoDB does; nothing is written).
+    const proxy = new ItemFaultProxy(aws.dynamoEndpoint);
+    const clients = createDynamoDbClients({ region: aws.region, endpoint: await proxy.listen() });
+    const numbers = ['+79990000021', '+79990000022', '+79990000023', '+79990000024'];
+    let throttled = 0;
+    proxy.setRule(({ call, item }) => {
+      const hit = call === 'TransactWriteItems' && JSON.stringify(item).includes(numberKeyOf(numbers[2]!));
+      if (hit) throttled += 1;
+      return hit && throttled === 1;
+    });
+    const { tables } = await guardAt();
+    const guard = new AntiLoopGuard(clients.document, tables.messages, PROVIDER_ANTI_LOOP);
+    try {
+      // Act
+      const verdicts = await guard.admitMany(numbers.map((to) => prepare(to, 'Your code is 5555')));
+      // Assess: every number's item written once (version 1), by the one-by-one decisions.
+      expect(proxy.failedCount('TransactWriteItems')).toBe(1);
+      expect(verdicts.map((answer) => answer.verdict)).toEqual(Array(4).fill('allowed'));
+      for (const to of numbers) {
+        const { Item } = await aws.document.send(
+          new GetCommand({ TableName: tables.messages, Key: { pk: numberKeyOf(to) }, ConsistentRead: true }),
+        );
+        expect({ to, version: Item?.version, streak: Item?.streak }).toEqual({ to, version: 1, streak: 1 });
+      }
+    } finally {
+      clients.document.destroy();
+      clients.dynamo.destroy();
+      await proxy.close();
     }
   });
 });
