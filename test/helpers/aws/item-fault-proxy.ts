@@ -13,8 +13,9 @@ import { crc32 } from 'node:zlib';
 // An HTTP proxy on 127.0.0.1 between an AWS SDK client and DynamoDB Local or fauxqs that fails
 // single items of batch calls, as DynamoDB and SQS do under load and neither local server ever does:
 // - BatchExecuteStatement: the statement answers ThrottlingError;
-// - BatchGetItem: the key comes back in UnprocessedKeys (all of them: the call answers
-//   ProvisionedThroughputExceededException, as DynamoDB does when it can serve none);
+// - BatchGetItem, BatchWriteItem: the key or request comes back in UnprocessedKeys or
+//   UnprocessedItems (all of them: the call answers ProvisionedThroughputExceededException, as
+//   DynamoDB does when it can serve none);
 // - TransactWriteItems: the whole transaction is cancelled, its CancellationReasons naming the item
 //   ThrottlingError and every other item None;
 // - SQS DeleteMessageBatch, ChangeMessageVisibilityBatch, SendMessageBatch: the entry is listed in
@@ -206,6 +207,29 @@ const REWRITES: Record<
       unprocessed[table] = { ...request, Keys: [...already, ...listOf(request.Keys)] };
     }
     return { status: 200, body: { ...passed.body, UnprocessedKeys: unprocessed } };
+  },
+
+  BatchWriteItem: async (body, fails, forward) => {
+    const requested = (body.RequestItems ?? {}) as Record<string, unknown[]>;
+    const kept: Record<string, unknown[]> = {};
+    const held: Record<string, unknown[]> = {};
+    for (const [table, requests] of Object.entries(requested)) {
+      const failing = listOf(requests).map(fails);
+      const keep = listOf(requests).filter((_, index) => !failing[index]);
+      const hold = listOf(requests).filter((_, index) => failing[index]);
+      if (keep.length > 0) kept[table] = keep;
+      if (hold.length > 0) held[table] = hold;
+    }
+    if (Object.keys(kept).length === 0) {
+      return dynamoError('ProvisionedThroughputExceededException', THROTTLED_MESSAGE);
+    }
+    const passed = await forward({ ...body, RequestItems: kept });
+    if (passed.status !== 200) return passed;
+    const unprocessed = { ...((passed.body.UnprocessedItems ?? {}) as Record<string, unknown[]>) };
+    for (const [table, requests] of Object.entries(held)) {
+      unprocessed[table] = [...listOf(unprocessed[table]), ...requests];
+    }
+    return { status: 200, body: { ...passed.body, UnprocessedItems: unprocessed } };
   },
 
   TransactWriteItems: async (body, fails, forward) => {
