@@ -73,11 +73,11 @@ export async function commitWithLookups(
   const parked = attempt === 'parked';
   if (parked) attempt = await transact(items(false), grouped);
   if (attempt === 'not-found') throw new MessageNotFoundError(owner.messageId);
-  // Stale: an earlier call committed. It may have stopped before reconciling: finish its job.
-  if (attempt !== 'committed') return { result: 'stale', toReconcile: owner.smscIds };
 
   // More than 99 SINGLE parts: the remaining lookups follow. A receipt for one of them arriving in
-  // between is parked, so these are always reconciled.
+  // between is parked, so these are always reconciled. Written again when stale: the earlier call
+  // that committed may have stopped before they all landed (a throttled item, a crash), and
+  // without them those parts' receipts would never find their message.
   const rest = owner.smscIds.slice(first.length);
   for (let start = 0; start < rest.length; start += MAX_TRANSACTION_ITEMS) {
     const chunk = rest.slice(start, start + MAX_TRANSACTION_ITEMS);
@@ -87,6 +87,8 @@ export async function commitWithLookups(
         runDynamo(operation, () => table.client.send(new TransactWriteCommand({ TransactItems: all }))),
     );
   }
+  // Stale: an earlier call committed. It may have stopped before reconciling: finish its job.
+  if (attempt !== 'committed') return { result: 'stale', toReconcile: owner.smscIds };
   return { result: 'applied', toReconcile: parked ? owner.smscIds : rest };
 }
 

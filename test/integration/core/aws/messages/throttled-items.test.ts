@@ -1,4 +1,6 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { RepositoryUnavailableError } from '#core/aws/errors.ts';
 import { MessageRepository } from '#core/aws/messages/message-repository.ts';
 import type { MessageRecord } from '#core/domain/messages/message-model.ts';
 import { ItemFaultProxy } from '#test/helpers/aws/item-fault-proxy.ts';
@@ -163,5 +165,31 @@ describe('MessageRepository: items DynamoDB fails within a batch call (DynamoDB 
     // Assess
     expect(rig().proxy.failedCount('BatchWriteItem')).toBe(30);
     for (const record of records) expect(await statuses(record.id)).toEqual(['accepted']);
+  });
+
+  it("when the lookups after a message's first 99 fail to land, then the next attempt writes them", async () => {
+    // Prepare: a SINGLE message of 120 parts has 120 SMSC ids; the transaction with the message and
+    // its first 99 lookups commits, the one with the other 21 is cancelled for a throttled item.
+    const [record] = await claimed(1);
+    if (!record) throw new Error('a record expected');
+    const ids = Array.from({ length: 120 }, () => smscId());
+    rig().proxy.setRule(failingFirst([`SMSC#${ids[110]}`]));
+    // Act: the bind-service writes `submitted` again after a failure (retryUntil).
+    const first = await rig()
+      .repository.markSubmitted(record.id, ids)
+      .catch((error: unknown) => error);
+    const second = await rig().repository.markSubmitted(record.id, ids);
+    // Assess
+    expect(first).toBeInstanceOf(RepositoryUnavailableError);
+    expect(second.result).toBe('stale');
+    const owners = await Promise.all(
+      ids.map(async (id) => {
+        const { Item } = await aws.document.send(
+          new GetCommand({ TableName: table, Key: { pk: `SMSC#${id}` }, ConsistentRead: true }),
+        );
+        return Item?.messageId;
+      }),
+    );
+    expect(owners.filter((owner) => owner !== record.id)).toEqual([]);
   });
 });
