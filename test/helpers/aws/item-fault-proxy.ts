@@ -59,8 +59,9 @@ export class ItemFaultProxy {
   /** Listens on a free loopback port; answers the endpoint to give the SDK. */
   listen(): Promise<string> {
     const server = createServer((request, response) => {
+      // The upstream failed (or the client left): the client sees a bad gateway, as from a real one.
       this.handle(request, response).catch((error: unknown) => {
-        response.writeHead(502, { 'content-type': 'text/plain' });
+        if (!response.headersSent) response.writeHead(502, { 'content-type': 'text/plain' });
         response.end(`item fault proxy: ${String(error)}`);
       });
     });
