@@ -73,7 +73,10 @@ export class GroupedTransactions {
       } catch (error) {
         const cancelled = cancellationOf(error);
         if (!cancelled) throw error;
-        pending = this.settleCancelled(pending, cancelled, settled);
+        const again = this.settleCancelled(pending, cancelled, settled);
+        // Nothing named (should not happen): the error is everyone's, rather than a loop.
+        if (again.length === pending.length) throw error;
+        pending = again;
       }
     }
     return transactions.map((transaction) => settled.get(transaction) as Settled<Answer>);
@@ -97,8 +100,6 @@ export class GroupedTransactions {
         settled.set(transaction, { ok: true, value: { retry: codes.join(', ') } });
       } else settled.set(transaction, { ok: false, error: cancellation(error, own) });
     }
-    // Nothing named (should not happen): the error is everyone's, rather than a loop.
-    if (again.length === pending.length) throw error;
     return again;
   }
 }
