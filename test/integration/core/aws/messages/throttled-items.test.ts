@@ -86,6 +86,24 @@ describe('MessageRepository: items DynamoDB fails within a batch call (DynamoDB 
     }
   });
 
+  it('when one message stays throttled, then after 8 tries its caller is told the store is unavailable, and the others commit', async () => {
+    // Prepare
+    const records = await claimed(10);
+    const throttled = records[3] as MessageRecord;
+    rig().proxy.setRule(failingFirst([throttled.id], Number.POSITIVE_INFINITY));
+    // Act
+    const results = await Promise.allSettled(
+      records.map((r) => rig().repository.markSubmitted(r.id, [smscId()], { kind: 'sms' })),
+    );
+    // Assess: each of the 8 tries fails both its items (the message and its lookup name it).
+    const outcomes = results.map((r) => (r.status === 'fulfilled' ? r.value.result : r.reason));
+    expect(outcomes.filter((outcome) => outcome === 'applied')).toHaveLength(9);
+    expect(outcomes[3]).toBeInstanceOf(RepositoryUnavailableError);
+    expect(String(outcomes[3])).toContain('ThrottlingError');
+    expect(rig().proxy.failedCount('TransactWriteItems')).toBe(16);
+    expect(await statuses(throttled.id)).toEqual(['accepted', 'submitting']);
+  });
+
   it('when a cancelled group holds one throttled message and one stale one, then the stale one is told so and the rest commit', async () => {
     // Prepare: the first message is submitted already, so its second write fails its condition.
     const records = await claimed(12);
