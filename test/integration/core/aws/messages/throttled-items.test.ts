@@ -1,6 +1,8 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { RepositoryUnavailableError } from '#core/aws/errors.ts';
+import { tableGroups } from '#core/aws/grouped/table-groups.ts';
+import { itemKey } from '#core/aws/messages/message-item.ts';
 import { MessageRepository } from '#core/aws/messages/message-repository.ts';
 import type { MessageRecord } from '#core/domain/messages/message-model.ts';
 import { ItemFaultProxy } from '#test/helpers/aws/item-fault-proxy.ts';
@@ -170,6 +172,25 @@ describe('MessageRepository: items DynamoDB fails within a batch call (DynamoDB 
     expect(receipts).toEqual(Array(20).fill('applied'));
     expect(rig().proxy.failedCount('BatchGetItem')).toBe(10);
     for (const record of records) expect(await statuses(record.id)).toEqual(history);
+  });
+
+  it('when one key of a grouped read stays unprocessed, then only its reader fails and the others get their items', async () => {
+    // Prepare: ten messages read at once go in one BatchGetItem; one key is never answered.
+    const records = await claimed(10);
+    const unanswered = records[4] as MessageRecord;
+    rig().proxy.setRule(
+      ({ call, item }) => call === 'BatchGetItem' && JSON.stringify(item).includes(unanswered.id),
+    );
+    const groups = tableGroups(rig().counting.document, table);
+    // Act
+    const reads = await Promise.allSettled(records.map((r) => groups.get(itemKey.message(r.id))));
+    // Assess
+    const outcomes = reads.map((r) => (r.status === 'fulfilled' ? r.value?.id : r.reason));
+    expect(outcomes.filter((outcome, index) => outcome === records[index]?.id)).toHaveLength(9);
+    expect(outcomes[4]).toBeInstanceOf(RepositoryUnavailableError);
+    // Once alone in a call, the key's call is refused whole (DynamoDB answers nothing), which the
+    // SDK tries 3 times (clients.ts maxAttempts) before the read gives up: 1 + 3 tries in all.
+    expect(rig().proxy.failedCount('BatchGetItem')).toBe(4);
   });
 
   it('when a batch write leaves records unprocessed, then they are written again and every record exists once', async () => {
