@@ -8,6 +8,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { buffer } from 'node:stream/consumers';
 import { crc32 } from 'node:zlib';
 
 // An HTTP proxy on 127.0.0.1 between an AWS SDK client and DynamoDB Local or fauxqs that fails
@@ -97,7 +98,7 @@ export class ItemFaultProxy {
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const body = await readAll(request);
+    const body = await buffer(request);
     const target = String(request.headers['x-amz-target'] ?? '');
     const call = target.slice(target.indexOf('.') + 1);
     const rewrite = REWRITES[call];
@@ -143,7 +144,7 @@ export class ItemFaultProxy {
           agent: this.agent,
         },
         (incoming) => {
-          readAll(incoming).then(
+          buffer(incoming).then(
             (answer) =>
               resolve({ status: incoming.statusCode ?? 502, headers: incoming.headers, body: answer }),
             reject,
@@ -154,15 +155,6 @@ export class ItemFaultProxy {
       outgoing.end(body);
     });
   }
-}
-
-function readAll(stream: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    stream.once('end', () => resolve(Buffer.concat(chunks)));
-    stream.once('error', reject);
-  });
 }
 
 const listOf = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
