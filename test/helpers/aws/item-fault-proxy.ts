@@ -159,14 +159,54 @@ export class ItemFaultProxy {
 
 const listOf = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 
-const REWRITES: Record<
-  string,
-  (body: Json, fails: (item: unknown) => boolean, forward: Forward) => Promise<Answer>
-> = {
+type Fails = (item: unknown) => boolean;
+
+/** Asks the rule once per item, in order: which fail, the items kept and the items held back. */
+function split(list: unknown, fails: Fails): { failing: boolean[]; kept: unknown[]; held: unknown[] } {
+  const items = listOf(list);
+  const failing = items.map(fails);
+  return {
+    failing,
+    kept: items.filter((_, index) => !failing[index]),
+    held: items.filter((_, index) => failing[index]),
+  };
+}
+
+/**
+ * BatchGetItem and BatchWriteItem: each table's failing keys or requests come back in the
+ * `unprocessed` field of the answer. A table's request is the list itself (BatchWriteItem) or an
+ * object holding it (BatchGetItem's `Keys`): `itemsOf` reads the list, `withItems` puts one back.
+ */
+function unprocessedPerTable(
+  unprocessed: 'UnprocessedKeys' | 'UnprocessedItems',
+  itemsOf: (request: unknown) => unknown[],
+  withItems: (request: unknown, items: unknown[]) => unknown,
+) {
+  return async (body: Json, fails: Fails, forward: Forward): Promise<Answer> => {
+    const kept: Record<string, unknown> = {};
+    const held: Record<string, unknown> = {};
+    for (const [table, request] of Object.entries((body.RequestItems ?? {}) as Json)) {
+      const parts = split(itemsOf(request), fails);
+      if (parts.kept.length > 0) kept[table] = withItems(request, parts.kept);
+      if (parts.held.length > 0) held[table] = withItems(request, parts.held);
+    }
+    if (Object.keys(kept).length === 0) {
+      return dynamoError('ProvisionedThroughputExceededException', THROTTLED_MESSAGE);
+    }
+    const passed = await forward({ ...body, RequestItems: kept });
+    if (passed.status !== 200) return passed;
+    const merged = { ...((passed.body[unprocessed] ?? {}) as Json) };
+    for (const [table, request] of Object.entries(held)) {
+      const already = merged[table] === undefined ? [] : itemsOf(merged[table]);
+      merged[table] = withItems(request, [...already, ...itemsOf(request)]);
+    }
+    return { status: 200, body: { ...passed.body, [unprocessed]: merged } };
+  };
+}
+
+const REWRITES: Record<string, (body: Json, fails: Fails, forward: Forward) => Promise<Answer>> = {
   BatchExecuteStatement: async (body, fails, forward) => {
-    const statements = listOf(body.Statements);
-    const failing = statements.map(fails);
-    const kept = statements.filter((_, index) => !failing[index]);
+    const { failing, kept } = split(body.Statements, fails);
     const passed = kept.length > 0 ? await forward({ ...body, Statements: kept }) : undefined;
     if (passed && passed.status !== 200) return passed;
     const answers = listOf(passed?.body.Responses);
@@ -177,57 +217,16 @@ const REWRITES: Record<
     return { status: 200, body: { ...passed?.body, Responses } };
   },
 
-  BatchGetItem: async (body, fails, forward) => {
-    const requested = (body.RequestItems ?? {}) as Record<string, Json>;
-    const kept: Record<string, Json> = {};
-    const held: Record<string, Json> = {};
-    for (const [table, request] of Object.entries(requested)) {
-      const keys = listOf(request.Keys);
-      const failing = keys.map(fails);
-      const keep = keys.filter((_, index) => !failing[index]);
-      const hold = keys.filter((_, index) => failing[index]);
-      if (keep.length > 0) kept[table] = { ...request, Keys: keep };
-      if (hold.length > 0) held[table] = { ...request, Keys: hold };
-    }
-    if (Object.keys(kept).length === 0) {
-      return dynamoError('ProvisionedThroughputExceededException', THROTTLED_MESSAGE);
-    }
-    const passed = await forward({ ...body, RequestItems: kept });
-    if (passed.status !== 200) return passed;
-    const unprocessed = { ...((passed.body.UnprocessedKeys ?? {}) as Record<string, Json>) };
-    for (const [table, request] of Object.entries(held)) {
-      const already = listOf(unprocessed[table]?.Keys);
-      unprocessed[table] = { ...request, Keys: [...already, ...listOf(request.Keys)] };
-    }
-    return { status: 200, body: { ...passed.body, UnprocessedKeys: unprocessed } };
-  },
+  BatchGetItem: unprocessedPerTable(
+    'UnprocessedKeys',
+    (request) => listOf((request as Json).Keys),
+    (request, keys) => ({ ...(request as Json), Keys: keys }),
+  ),
 
-  BatchWriteItem: async (body, fails, forward) => {
-    const requested = (body.RequestItems ?? {}) as Record<string, unknown[]>;
-    const kept: Record<string, unknown[]> = {};
-    const held: Record<string, unknown[]> = {};
-    for (const [table, requests] of Object.entries(requested)) {
-      const failing = listOf(requests).map(fails);
-      const keep = listOf(requests).filter((_, index) => !failing[index]);
-      const hold = listOf(requests).filter((_, index) => failing[index]);
-      if (keep.length > 0) kept[table] = keep;
-      if (hold.length > 0) held[table] = hold;
-    }
-    if (Object.keys(kept).length === 0) {
-      return dynamoError('ProvisionedThroughputExceededException', THROTTLED_MESSAGE);
-    }
-    const passed = await forward({ ...body, RequestItems: kept });
-    if (passed.status !== 200) return passed;
-    const unprocessed = { ...((passed.body.UnprocessedItems ?? {}) as Record<string, unknown[]>) };
-    for (const [table, requests] of Object.entries(held)) {
-      unprocessed[table] = [...listOf(unprocessed[table]), ...requests];
-    }
-    return { status: 200, body: { ...passed.body, UnprocessedItems: unprocessed } };
-  },
+  BatchWriteItem: unprocessedPerTable('UnprocessedItems', listOf, (_, requests) => requests),
 
   TransactWriteItems: async (body, fails, forward) => {
-    const items = listOf(body.TransactItems);
-    const failing = items.map(fails);
+    const { failing } = split(body.TransactItems, fails);
     if (!failing.some(Boolean)) return forward(body);
     const codes = failing.map((failed) => (failed ? 'ThrottlingError' : 'None'));
     return dynamoError(
@@ -241,25 +240,22 @@ const REWRITES: Record<
     );
   },
 
-  DeleteMessageBatch: (body, fails, forward) => sqsBatch(body, fails, forward),
-  ChangeMessageVisibilityBatch: (body, fails, forward) => sqsBatch(body, fails, forward),
-  SendMessageBatch: (body, fails, forward) => sqsBatch(body, fails, forward),
+  DeleteMessageBatch: sqsBatch,
+  ChangeMessageVisibilityBatch: sqsBatch,
+  SendMessageBatch: sqsBatch,
 };
 
-async function sqsBatch(body: Json, fails: (item: unknown) => boolean, forward: Forward): Promise<Answer> {
-  const entries = listOf(body.Entries);
-  const failing = entries.map(fails);
-  const kept = entries.filter((_, index) => !failing[index]);
+/** SQS's batch calls: each failing entry is listed in `Failed`, as not the sender's fault. */
+async function sqsBatch(body: Json, fails: Fails, forward: Forward): Promise<Answer> {
+  const { kept, held } = split(body.Entries, fails);
   const passed = kept.length > 0 ? await forward({ ...body, Entries: kept }) : undefined;
   if (passed && passed.status !== 200) return passed;
-  const failed = entries
-    .filter((_, index) => failing[index])
-    .map((entry) => ({
-      Id: (entry as Json).Id,
-      SenderFault: false,
-      Code: 'InternalError',
-      Message: 'We encountered an internal error. Please try again.',
-    }));
+  const failed = held.map((entry) => ({
+    Id: (entry as Json).Id,
+    SenderFault: false,
+    Code: 'InternalError',
+    Message: 'We encountered an internal error. Please try again.',
+  }));
   return {
     status: 200,
     body: {

@@ -73,13 +73,17 @@ export interface CountingRig {
   readonly repository: MessageRepository;
 }
 
-/** Per file a counting client; per test a fresh table and a repository on it (registers the hooks). */
-export function useCountingRepository(aws: LocalAws): CountingRig {
+/**
+ * Per file a counting client; per test a fresh table and a repository on it (registers the hooks).
+ * `endpoint`: where the client sends instead of DynamoDB Local (a proxy in front of it), read when
+ * the client is made.
+ */
+export function useCountingRepository(aws: LocalAws, options: { endpoint?: () => string } = {}): CountingRig {
   let counting: CountingClient | undefined;
   let table: string | undefined;
   let repository: MessageRepository | undefined;
   beforeAll(() => {
-    counting = countingClient(aws.dynamoEndpoint, aws.region);
+    counting = countingClient(options.endpoint?.() ?? aws.dynamoEndpoint, aws.region);
   });
   afterAll(() => counting?.destroy());
   beforeEach(async () => {

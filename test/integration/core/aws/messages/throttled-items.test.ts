@@ -8,7 +8,7 @@ import type { MessageRecord } from '#core/domain/messages/message-model.ts';
 import { ItemFaultProxy } from '#test/helpers/aws/item-fault-proxy.ts';
 import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
 import { messageRecord, receipt, smscId, steppingClock } from '../factories.ts';
-import { type CountingClient, countingClient } from './counting-client.ts';
+import { useCountingRepository } from './counting-client.ts';
 
 // DynamoDB fails single items of a batch call under load (a throttled statement, an unprocessed
 // key, a transaction cancelled for one throttled item); DynamoDB Local never does. Here a proxy
@@ -35,54 +35,46 @@ function failingFirst(ids: readonly string[], times = 1) {
 describe('MessageRepository: items DynamoDB fails within a batch call (DynamoDB Local behind a proxy)', () => {
   const aws = useLocalAws({ dynamo: true });
   let proxy: ItemFaultProxy | undefined;
-  let counting: CountingClient | undefined;
-  let repository: MessageRepository | undefined;
-  let table = '';
-  const rig = () => {
-    if (!proxy || !counting || !repository) throw new Error('use the rig inside a test');
-    return { proxy, counting, repository };
-  };
-
+  let proxyEndpoint = '';
   beforeAll(async () => {
     proxy = new ItemFaultProxy(aws.dynamoEndpoint);
-    counting = countingClient(await proxy.listen(), aws.region);
+    proxyEndpoint = await proxy.listen();
   });
-  afterAll(async () => {
-    counting?.destroy();
-    await proxy?.close();
-  });
-  beforeEach(async () => {
-    proxy?.setRule(undefined);
-    proxy?.clearCounts();
-    table = (await aws.freshTables()).messages;
-    if (!counting) throw new Error('the counting client starts in beforeAll');
-    repository = new MessageRepository(counting.document, table, { clock: steppingClock().now });
+  afterAll(() => proxy?.close());
+  const rig = useCountingRepository(aws, { endpoint: () => proxyEndpoint });
+  const faults = () => {
+    if (!proxy) throw new Error('the proxy starts in beforeAll');
+    return proxy;
+  };
+  beforeEach(() => {
+    faults().setRule(undefined);
+    faults().clearCounts();
   });
 
   async function claimed(count: number): Promise<MessageRecord[]> {
     const records = Array.from({ length: count }, () => messageRecord());
-    await rig().repository.createAcceptedBatch(records);
-    await Promise.all(records.map((r) => rig().repository.claimForSubmit(r.id)));
+    await rig.repository.createAcceptedBatch(records);
+    await Promise.all(records.map((r) => rig.repository.claimForSubmit(r.id)));
     return records;
   }
-  const statuses = async (id: string) => (await rig().repository.get(id))?.history.map((h) => h.status);
+  const statuses = async (id: string) => (await rig.repository.get(id))?.history.map((h) => h.status);
 
   it('when one message in a grouped submitted transaction is throttled, then the others commit in the next call and it lands after a back-off', async () => {
     // Prepare: the first transaction goes alone, the 29 behind it together (as in group-commit.test.ts).
     const records = await claimed(30);
     const throttled = records[5] as MessageRecord;
-    rig().proxy.setRule(failingFirst([throttled.id]));
-    const from = rig().counting.calls.length;
+    faults().setRule(failingFirst([throttled.id]));
+    const from = rig.counting.calls.length;
     // Act
     const results = await Promise.allSettled(
-      records.map((r) => rig().repository.markSubmitted(r.id, [smscId()], { kind: 'sms' })),
+      records.map((r) => rig.repository.markSubmitted(r.id, [smscId()], { kind: 'sms' })),
     );
     // Assess: a message and its lookup are two items; the cancelled call carried 58.
     expect(results.map((r) => (r.status === 'fulfilled' ? r.value.result : String(r.reason)))).toEqual(
       Array(30).fill('applied'),
     );
-    expect(rig().proxy.failedCount('TransactWriteItems')).toBe(1);
-    expect(rig().counting.items.slice(from)).toEqual([2, 58, 56, 2]);
+    expect(faults().failedCount('TransactWriteItems')).toBe(1);
+    expect(rig.counting.items.slice(from)).toEqual([2, 58, 56, 2]);
     for (const record of records) {
       expect(await statuses(record.id)).toEqual(['accepted', 'submitting', 'submitted']);
     }
@@ -92,17 +84,17 @@ describe('MessageRepository: items DynamoDB fails within a batch call (DynamoDB 
     // Prepare
     const records = await claimed(10);
     const throttled = records[3] as MessageRecord;
-    rig().proxy.setRule(failingFirst([throttled.id], Number.POSITIVE_INFINITY));
+    faults().setRule(failingFirst([throttled.id], Number.POSITIVE_INFINITY));
     // Act
     const results = await Promise.allSettled(
-      records.map((r) => rig().repository.markSubmitted(r.id, [smscId()], { kind: 'sms' })),
+      records.map((r) => rig.repository.markSubmitted(r.id, [smscId()], { kind: 'sms' })),
     );
     // Assess: each of the 8 tries fails both its items (the message and its lookup name it).
     const outcomes = results.map((r) => (r.status === 'fulfilled' ? r.value.result : r.reason));
     expect(outcomes.filter((outcome) => outcome === 'applied')).toHaveLength(9);
     expect(outcomes[3]).toBeInstanceOf(RepositoryUnavailableError);
     expect(String(outcomes[3])).toContain('ThrottlingError');
-    expect(rig().proxy.failedCount('TransactWriteItems')).toBe(16);
+    expect(faults().failedCount('TransactWriteItems')).toBe(16);
     expect(await statuses(throttled.id)).toEqual(['accepted', 'submitting']);
   });
 
@@ -111,15 +103,15 @@ describe('MessageRepository: items DynamoDB fails within a batch call (DynamoDB 
     const records = await claimed(12);
     const [stale, throttled] = records as [MessageRecord, MessageRecord];
     const staleSmscId = smscId();
-    await rig().repository.markSubmitted(stale.id, [staleSmscId]);
-    rig().proxy.setRule(failingFirst([throttled.id]));
+    await rig.repository.markSubmitted(stale.id, [staleSmscId]);
+    faults().setRule(failingFirst([throttled.id]));
     // Act
     const results = await Promise.all(
-      records.map((r) => rig().repository.markSubmitted(r.id, r === stale ? [staleSmscId] : [smscId()])),
+      records.map((r) => rig.repository.markSubmitted(r.id, r === stale ? [staleSmscId] : [smscId()])),
     );
     // Assess
     expect(results.map((r) => r.result)).toEqual(['stale', ...Array(11).fill('applied')]);
-    expect(rig().proxy.failedCount('TransactWriteItems')).toBe(1);
+    expect(faults().failedCount('TransactWriteItems')).toBe(1);
     for (const record of records) {
       expect(await statuses(record.id)).toEqual(['accepted', 'submitting', 'submitted']);
     }
@@ -128,32 +120,32 @@ describe('MessageRepository: items DynamoDB fails within a batch call (DynamoDB 
   it('when claims and receipts are throttled statement by statement, then each is sent again and lands once', async () => {
     // Prepare: every claim statement, and every receipt's, fails twice before it passes.
     const records = Array.from({ length: 20 }, () => messageRecord());
-    await rig().repository.createAcceptedBatch(records);
+    await rig.repository.createAcceptedBatch(records);
     const ids = records.map(() => smscId());
-    rig().proxy.setRule(
+    faults().setRule(
       failingFirst(
         records.map((r) => r.id),
         2,
       ),
     );
     // Act
-    const claims = await Promise.all(records.map((r) => rig().repository.claimForSubmit(r.id)));
-    rig().proxy.setRule(undefined);
+    const claims = await Promise.all(records.map((r) => rig.repository.claimForSubmit(r.id)));
+    faults().setRule(undefined);
     // With its kind, a receipt is one conditional update of the message (single-id-receipt.ts).
     await Promise.all(
-      records.map((r, index) => rig().repository.markSubmitted(r.id, [ids[index] ?? ''], { kind: 'sms' })),
+      records.map((r, index) => rig.repository.markSubmitted(r.id, [ids[index] ?? ''], { kind: 'sms' })),
     );
-    rig().proxy.setRule(
+    faults().setRule(
       failingFirst(
         records.map((r) => r.id),
         2,
       ),
     );
-    const receipts = await Promise.all(ids.map((id) => rig().repository.applyReceipt(receipt(id))));
+    const receipts = await Promise.all(ids.map((id) => rig.repository.applyReceipt(receipt(id))));
     // Assess
     expect(claims).toEqual(Array(20).fill('claimed'));
     expect(receipts).toEqual(Array(20).fill('applied'));
-    expect(rig().proxy.failedCount('BatchExecuteStatement')).toBe(80);
+    expect(faults().failedCount('BatchExecuteStatement')).toBe(80);
     for (const record of records) expect(await statuses(record.id)).toEqual(history);
   });
 
@@ -161,16 +153,16 @@ describe('MessageRepository: items DynamoDB fails within a batch call (DynamoDB 
     // Prepare: a fresh repository reads each SMSC-id lookup (no cache of what it wrote).
     const records = await claimed(20);
     const ids = records.map(() => smscId());
-    await Promise.all(records.map((r, index) => rig().repository.markSubmitted(r.id, [ids[index] ?? ''])));
-    const reader = new MessageRepository(rig().counting.document, table, { clock: steppingClock().now });
+    await Promise.all(records.map((r, index) => rig.repository.markSubmitted(r.id, [ids[index] ?? ''])));
+    const reader = new MessageRepository(rig.counting.document, rig.table, { clock: steppingClock().now });
     // Every other key, so that each call has keys answered (when none is, DynamoDB refuses the call).
     const firstRead = failingFirst(ids.filter((_, index) => index % 2 === 0));
-    rig().proxy.setRule(({ call, item }) => call === 'BatchGetItem' && firstRead({ item }));
+    faults().setRule(({ call, item }) => call === 'BatchGetItem' && firstRead({ item }));
     // Act
     const receipts = await Promise.all(ids.map((id) => reader.applyReceipt(receipt(id))));
     // Assess
     expect(receipts).toEqual(Array(20).fill('applied'));
-    expect(rig().proxy.failedCount('BatchGetItem')).toBe(10);
+    expect(faults().failedCount('BatchGetItem')).toBe(10);
     for (const record of records) expect(await statuses(record.id)).toEqual(history);
   });
 
@@ -178,10 +170,10 @@ describe('MessageRepository: items DynamoDB fails within a batch call (DynamoDB 
     // Prepare: ten messages read at once go in one BatchGetItem; one key is never answered.
     const records = await claimed(10);
     const unanswered = records[4] as MessageRecord;
-    rig().proxy.setRule(
+    faults().setRule(
       ({ call, item }) => call === 'BatchGetItem' && JSON.stringify(item).includes(unanswered.id),
     );
-    const groups = tableGroups(rig().counting.document, table);
+    const groups = tableGroups(rig.counting.document, rig.table);
     // Act
     const reads = await Promise.allSettled(records.map((r) => groups.get(itemKey.message(r.id))));
     // Assess
@@ -190,7 +182,7 @@ describe('MessageRepository: items DynamoDB fails within a batch call (DynamoDB 
     expect(outcomes[4]).toBeInstanceOf(RepositoryUnavailableError);
     // Once alone in a call, the key's call is refused whole (DynamoDB answers nothing), which the
     // SDK tries 3 times (clients.ts maxAttempts) before the read gives up: 1 + 3 tries in all.
-    expect(rig().proxy.failedCount('BatchGetItem')).toBe(4);
+    expect(faults().failedCount('BatchGetItem')).toBe(4);
   });
 
   it('when a batch write leaves records unprocessed, then they are written again and every record exists once', async () => {
@@ -198,11 +190,11 @@ describe('MessageRepository: items DynamoDB fails within a batch call (DynamoDB 
     // path). Were all of a call's failing, DynamoDB would refuse the call, and the SDK retry it.
     const records = Array.from({ length: 30 }, () => messageRecord());
     const halved = records.filter((_, index) => index % 2 === 0).map((r) => r.id);
-    rig().proxy.setRule(failingFirst(halved, 2));
+    faults().setRule(failingFirst(halved, 2));
     // Act
-    await rig().repository.createAcceptedBatch(records);
+    await rig.repository.createAcceptedBatch(records);
     // Assess
-    expect(rig().proxy.failedCount('BatchWriteItem')).toBe(30);
+    expect(faults().failedCount('BatchWriteItem')).toBe(30);
     for (const record of records) expect(await statuses(record.id)).toEqual(['accepted']);
   });
 
@@ -212,19 +204,17 @@ describe('MessageRepository: items DynamoDB fails within a batch call (DynamoDB 
     const [record] = await claimed(1);
     if (!record) throw new Error('a record expected');
     const ids = Array.from({ length: 120 }, () => smscId());
-    rig().proxy.setRule(failingFirst([`SMSC#${ids[110]}`]));
+    faults().setRule(failingFirst([`SMSC#${ids[110]}`]));
     // Act: the bind-service writes `submitted` again after a failure (retryUntil).
-    const first = await rig()
-      .repository.markSubmitted(record.id, ids)
-      .catch((error: unknown) => error);
-    const second = await rig().repository.markSubmitted(record.id, ids);
+    const first = await rig.repository.markSubmitted(record.id, ids).catch((error: unknown) => error);
+    const second = await rig.repository.markSubmitted(record.id, ids);
     // Assess
     expect(first).toBeInstanceOf(RepositoryUnavailableError);
     expect(second.result).toBe('stale');
     const owners = await Promise.all(
       ids.map(async (id) => {
         const { Item } = await aws.document.send(
-          new GetCommand({ TableName: table, Key: { pk: `SMSC#${id}` }, ConsistentRead: true }),
+          new GetCommand({ TableName: rig.table, Key: { pk: `SMSC#${id}` }, ConsistentRead: true }),
         );
         return Item?.messageId;
       }),
