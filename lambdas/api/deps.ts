@@ -44,6 +44,8 @@ export interface QueueSink {
 export interface AdmissionGuard {
   admit(prepared: PreparedMessage, options?: AdmitOptions): Promise<AntiLoopVerdict>;
   admitMany(messages: readonly PreparedMessage[]): Promise<AntiLoopVerdict[]>;
+  /** Closes the duplicate window an allowed message opened, when it will never be sent. */
+  withdraw(prepared: PreparedMessage, windowEndsAtMs: number): Promise<void>;
 }
 
 export interface ApiDeps {

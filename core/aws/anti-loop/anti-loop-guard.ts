@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   admitMany,
   type GuardEntry,
@@ -130,6 +130,41 @@ export class AntiLoopGuard {
       now: () => this.clock().getTime(),
     };
     return admitMany(table, messages.map(guardEntry), (index) => this.admit(messages[index]!));
+  }
+
+  /**
+   * Closes the duplicate window a message opened when it is certain never to be sent (its enqueue
+   * failed and its record is marked so, or it was never stored): the caller's resend, which the
+   * answer asks for, is then a new message and not a duplicate of one the SMSC never saw. Only the
+   * window this message opened is removed (it ends at `windowEndsAtMs`); one another message opened
+   * since, or a number whose state expired, is left alone. The flood streak keeps the attempt: the
+   * state before it is not known, and one message of the 50 errs on the provider's side.
+   */
+  async withdraw(prepared: PreparedMessage, windowEndsAtMs: number): Promise<void> {
+    const { numberKey, fingerprint } = guardEntry(prepared);
+    try {
+      await runDynamo('anti-loop withdraw', () =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { pk: numberKey },
+            // A new version, so a writer that read the item before this fails its condition and
+            // decides again on what is left.
+            UpdateExpression: 'REMOVE #sent.#fingerprint SET #version = #version + :one',
+            ConditionExpression: '#sent.#fingerprint = :endsAt',
+            ExpressionAttributeNames: {
+              '#sent': 'sent',
+              '#fingerprint': fingerprint,
+              '#version': 'version',
+            },
+            ExpressionAttributeValues: { ':endsAt': windowEndsAtMs, ':one': 1 },
+          }),
+        ),
+      );
+    } catch (error) {
+      // The window is gone already, or it is another message's now: nothing of ours to close.
+      if (!isConditionalCheckFailed(error)) throw error;
+    }
   }
 
   private async read(numberKey: string): Promise<Record<string, unknown> | undefined> {

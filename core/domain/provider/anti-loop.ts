@@ -18,7 +18,11 @@ export const PROVIDER_ANTI_LOOP: AntiLoopSettings = {
 };
 
 export type AntiLoopVerdict =
-  | { verdict: 'allowed' }
+  /**
+   * `windowEndsAtMs`: the end of the duplicate window this message opened, when it opened one: what
+   * closes it again if the message is never sent after all (AntiLoopGuard.withdraw).
+   */
+  | { verdict: 'allowed'; windowEndsAtMs?: number }
   /** `retryAfterSeconds`: until the identical request may be sent again. */
   | { verdict: 'duplicate'; retryAfterSeconds: number }
   /** `retryAfterSeconds`: the quiet gap that ends the streak. */
@@ -72,6 +76,13 @@ export function decideAntiLoop(
   }
   // Windows that ended are dropped, so the item stays a few hundred bytes.
   const sent = Object.fromEntries(Object.entries(state?.sent ?? {}).filter(([, endsAt]) => endsAt > now));
-  if (duplicateWindowMs > 0) sent[fingerprint] = now + duplicateWindowMs;
-  return { verdict: { verdict: 'allowed' }, next: { lastAtMs: now, streak: streak + 1, sent } };
+  if (duplicateWindowMs <= 0) {
+    return { verdict: { verdict: 'allowed' }, next: { lastAtMs: now, streak: streak + 1, sent } };
+  }
+  const windowEndsAtMs = now + duplicateWindowMs;
+  sent[fingerprint] = windowEndsAtMs;
+  return {
+    verdict: { verdict: 'allowed', windowEndsAtMs },
+    next: { lastAtMs: now, streak: streak + 1, sent },
+  };
 }

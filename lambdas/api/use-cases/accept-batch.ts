@@ -15,9 +15,9 @@ import {
   type RejectedEntry,
   splitBatch,
 } from './batch-entries.ts';
-import { guardEntries } from './guard-entries.ts';
+import { type AdmittedEntry, guardEntries } from './guard-entries.ts';
 import { fieldLabel } from './issues.ts';
-import { ENQUEUE_FAILED, failUnqueuedMany } from './unqueued.ts';
+import { countedWindows, ENQUEUE_FAILED, failUnqueuedMany } from './unqueued.ts';
 
 // POST /v1/batches: every entry is validated and prepared on its own; the valid ones are stored
 // (one BatchWrite per 25) and enqueued (one SendMessageBatch per 10), the invalid ones are answered
@@ -51,7 +51,7 @@ export type AcceptBatchResult =
   | { outcome: 'enqueue-failed'; batchId: string };
 
 interface Stored {
-  entry: BatchEntry;
+  entry: AdmittedEntry;
   record: MessageRecord;
 }
 
@@ -96,13 +96,16 @@ export async function acceptBatch(
     }),
   }));
   const ids = stored.map(({ record }) => record.id);
+  const windows = countedWindows(
+    stored.map(({ entry, record }) => ({ id: record.id, prepared: entry.prepared, verdict: entry.verdict })),
+  );
   const validateMs = lap();
 
   try {
     await deps.messages.createAcceptedBatch(stored.map(({ record }) => record));
   } catch (error) {
     // Some chunks may be stored already: none of them may stay `accepted` with nothing queued.
-    await failUnqueuedMany(deps, ids, { batchId, cause: error });
+    await failUnqueuedMany(deps, ids, { batchId, cause: error, windows });
     throw error;
   }
   const storeMs = lap();
@@ -114,7 +117,7 @@ export async function acceptBatch(
   }
 
   const unsentIds = unsent.map(({ record }) => record.id);
-  const outcomes = await failUnqueuedMany(deps, unsentIds, { batchId, cause });
+  const outcomes = await failUnqueuedMany(deps, unsentIds, { batchId, cause, windows });
   const notQueued = unsent.filter(({ record }) => outcomes.get(record.id) !== 'was-enqueued');
   if (notQueued.length === stored.length) return { outcome: 'enqueue-failed', batchId };
   const rejected = [...split.rejected, ...notQueued.map(({ entry }) => enqueueRejection(split.form, entry))];

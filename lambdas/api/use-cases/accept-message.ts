@@ -11,7 +11,7 @@ import type { ApiDeps } from '../deps.ts';
 import { requestHash } from '../http/idempotency.ts';
 import { checkAccount } from './accounts.ts';
 import { domainIssue } from './issues.ts';
-import { failUnqueuedMany, wasNeverQueued } from './unqueued.ts';
+import { type CountedWindow, countedWindows, failUnqueuedMany, wasNeverQueued } from './unqueued.ts';
 
 // POST /v1/messages: validate and prepare (exactly as the bind-service will), store the `accepted`
 // record (with the idempotency record, in one transaction), then enqueue on the priority's lane.
@@ -95,36 +95,46 @@ export async function acceptMessage(deps: ApiDeps, input: AcceptMessageInput): P
     return { outcome: admitted.verdict, retryAfterSeconds: admitted.retryAfterSeconds, maskedTo };
   }
 
-  if (input.idempotencyKey === undefined) {
-    await deps.messages.createAccepted(record);
-  } else {
-    const stored = await storeOnce(deps, record, answer, input.idempotencyKey, requestHash(input.body));
-    if (stored.outcome === 'conflict') return { outcome: 'idempotency-conflict' };
-    if (stored.outcome === 'exhausted') return { outcome: 'key-exhausted' };
-    if (stored.outcome === 'replay') {
-      // Still `accepted`: the first attempt may have died between its store and its enqueue (a Lambda
-      // killed at its timeout). Enqueued again rather than trusted: a second copy of a message that
-      // did reach the queue is harmless, since the bind-service claims a message once.
-      if (stored.unclaimed) {
-        const failed = await enqueue(deps, stored.unclaimed);
-        if (failed) return failed;
-      }
-      return { outcome: 'accepted', answer: stored.answer, replayed: true, maskedTo };
+  const windows = countedWindows([{ id: record.id, prepared, verdict: admitted }]);
+  let stored: StoreOutcome = { outcome: 'stored' };
+  try {
+    if (input.idempotencyKey === undefined) await deps.messages.createAccepted(record);
+    else stored = await storeOnce(deps, record, answer, input.idempotencyKey, requestHash(input.body));
+  } catch (error) {
+    // The write may have landed with its answer lost: marked failed, the sweeper will not send it,
+    // and the caller's retry is the one message that goes (a new one without a key).
+    await failUnqueuedMany(deps, [record.id], { cause: error, windows });
+    throw error;
+  }
+  if (stored.outcome === 'conflict') return { outcome: 'idempotency-conflict' };
+  if (stored.outcome === 'exhausted') return { outcome: 'key-exhausted' };
+  if (stored.outcome === 'replay') {
+    // Still `accepted`: the first attempt may have died between its store and its enqueue (a Lambda
+    // killed at its timeout). Enqueued again rather than trusted: a second copy of a message that
+    // did reach the queue is harmless, since the bind-service claims a message once.
+    if (stored.unclaimed) {
+      const failed = await enqueue(deps, stored.unclaimed);
+      if (failed) return failed;
     }
+    return { outcome: 'accepted', answer: stored.answer, replayed: true, maskedTo };
   }
 
-  const failed = await enqueue(deps, record);
+  const failed = await enqueue(deps, record, windows);
   if (failed) return failed;
   return { outcome: 'accepted', answer, replayed: false, maskedTo };
 }
 
 /** Publishes the record's queue body on its lane; the enqueue-failed answer when it did not get there. */
-async function enqueue(deps: ApiDeps, record: MessageRecord): Promise<AcceptMessageResult | undefined> {
+async function enqueue(
+  deps: ApiDeps,
+  record: MessageRecord,
+  windows: ReadonlyMap<string, CountedWindow> = new Map(),
+): Promise<AcceptMessageResult | undefined> {
   try {
     await deps.queues.publish(record.priority, queueBodyOf(record));
     return undefined;
   } catch (error) {
-    const outcome = (await failUnqueuedMany(deps, [record.id], { cause: error })).get(record.id);
+    const outcome = (await failUnqueuedMany(deps, [record.id], { cause: error, windows })).get(record.id);
     if (outcome === 'was-enqueued') return undefined;
     return { outcome: 'enqueue-failed', id: record.id, marked: outcome === 'marked-failed' };
   }

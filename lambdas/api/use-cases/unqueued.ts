@@ -1,10 +1,14 @@
 import { MessageNotFoundError } from '#core/aws/errors.ts';
 import type { MessageError, MessageRecord } from '#core/domain/messages/message-model.ts';
+import type { PreparedMessage } from '#core/domain/messages/prepare-message.ts';
+import type { AntiLoopVerdict } from '#core/domain/provider/anti-loop.ts';
 import type { ApiDeps, RecordStore } from '../deps.ts';
 
 // A message is stored `accepted` before it is enqueued. When the enqueue fails, the record must not
 // stay `accepted` (it would look on its way while nothing will ever send it): it is marked `failed`
-// with this error, and the caller is told to send again.
+// with this error, and the caller is told to send again. The anti-loop guard counted it before it
+// was stored: once it is certain never to go, the duplicate window it opened is closed again, or the
+// resend the answer asks for would be refused as a duplicate of a message the SMSC never saw.
 
 export const ENQUEUE_FAILED: MessageError = {
   code: 'enqueue_failed',
@@ -21,6 +25,35 @@ export const ENQUEUE_FAILED: MessageError = {
 export type UnqueuedOutcome = 'marked-failed' | 'was-enqueued' | 'not-stored' | 'not-marked';
 
 const MARK_CONCURRENCY = 8;
+
+/** The duplicate window the anti-loop guard opened for a message (its verdict's windowEndsAtMs). */
+export interface CountedWindow {
+  prepared: PreparedMessage;
+  windowEndsAtMs: number;
+}
+
+export interface UnqueuedContext {
+  batchId?: string;
+  cause: unknown;
+  /** By message id: the windows to close for the messages found never to go. */
+  windows?: ReadonlyMap<string, CountedWindow>;
+}
+
+/** The windows the guard's verdicts opened, by message id (a verdict may have opened none). */
+export function countedWindows(
+  messages: Iterable<{ id: string; prepared: PreparedMessage; verdict?: AntiLoopVerdict | undefined }>,
+): Map<string, CountedWindow> {
+  const windows = new Map<string, CountedWindow>();
+  for (const { id, prepared, verdict } of messages) {
+    if (verdict?.verdict === 'allowed' && verdict.windowEndsAtMs !== undefined) {
+      windows.set(id, { prepared, windowEndsAtMs: verdict.windowEndsAtMs });
+    }
+  }
+  return windows;
+}
+
+/** Certain never to be sent: nothing will enqueue it (the sweeper only looks at `accepted`). */
+const NEVER_SENT: ReadonlySet<UnqueuedOutcome> = new Set(['marked-failed', 'not-stored']);
 
 /**
  * An SQS error does not prove the message is not on the queue (the answer can be lost after SQS
@@ -40,38 +73,71 @@ async function failUnqueued(messages: RecordStore, id: string): Promise<Unqueued
 }
 
 /**
- * Marks the given messages, a few at a time. When one write fails, DynamoDB is most likely down for
- * all of them, so the rest are not tried (which would hold the request for every SDK retry): one
- * error line names what stays `accepted` unqueued, for an operator or an alarm to act on.
+ * Marks the given messages, a few at a time, and closes the anti-loop windows of those certain never
+ * to go. When one write fails, DynamoDB is most likely down for all of them, so the rest are not
+ * tried (which would hold the request for every SDK retry): one error line names what stays
+ * `accepted` unqueued, for an operator or an alarm to act on. A message left `accepted` keeps its
+ * window: the sweeper will send it, and a resend within the window would be its duplicate.
  */
 export async function failUnqueuedMany(
-  deps: Pick<ApiDeps, 'messages' | 'log'>,
+  deps: Pick<ApiDeps, 'messages' | 'log' | 'guard'>,
   ids: readonly string[],
-  context: { batchId?: string; cause: unknown },
+  context: UnqueuedContext,
 ): Promise<Map<string, UnqueuedOutcome>> {
   const outcomes = new Map<string, UnqueuedOutcome>(ids.map((id) => [id, 'not-marked']));
   let next = 0;
   let markError: unknown;
+  let windowError: unknown;
+  let windowsLeftOpen = 0;
+  const closeWindow = async (id: string, outcome: UnqueuedOutcome) => {
+    const window = NEVER_SENT.has(outcome) ? context.windows?.get(id) : undefined;
+    if (!window || !deps.guard) return;
+    // After one failure, as with marking, the rest are not tried: they are counted for the log.
+    if (windowError === undefined) {
+      try {
+        await deps.guard.withdraw(window.prepared, window.windowEndsAtMs);
+        return;
+      } catch (error) {
+        windowError = error;
+      }
+    }
+    windowsLeftOpen++;
+  };
   const worker = async () => {
     while (markError === undefined && next < ids.length) {
       const id = ids[next++] as string;
+      let outcome: UnqueuedOutcome;
       try {
-        outcomes.set(id, await failUnqueued(deps.messages, id));
+        outcome = await failUnqueued(deps.messages, id);
       } catch (error) {
         markError ??= error;
+        continue;
       }
+      outcomes.set(id, outcome);
+      await closeWindow(id, outcome);
     }
   };
   await Promise.all(Array.from({ length: Math.min(MARK_CONCURRENCY, ids.length) }, worker));
+  const scope = context.batchId ? { batchId: context.batchId } : {};
   if (markError !== undefined) {
     const unmarked = ids.filter((id) => outcomes.get(id) === 'not-marked');
-    deps.log.error('enqueue failed and messages could not be marked failed: they stay accepted, unqueued', {
-      ...(context.batchId ? { batchId: context.batchId } : {}),
+    deps.log.error('not queued and could not be marked failed: what was stored stays accepted, unqueued', {
+      ...scope,
       // A batch's ids are found through its batch id; a single message's is given as is.
       ...(unmarked.length === 1 ? { messageId: unmarked[0] } : { unmarkedCount: unmarked.length }),
       cause: errorName(context.cause),
       markError: errorName(markError),
     });
+  }
+  if (windowError !== undefined) {
+    deps.log.warn(
+      'anti-loop windows of unsent messages left open: an identical resend is refused until they end',
+      {
+        ...scope,
+        openCount: windowsLeftOpen,
+        windowError: errorName(windowError),
+      },
+    );
   }
   return outcomes;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type AcceptedBody, jsonOf, problemOf, useApiHarness } from '#test/helpers/api/api-harness.ts';
+import { ItemFaultProxy } from '#test/helpers/aws/item-fault-proxy.ts';
 
 // The provider's anti-loop rules at the API: refused before anything is stored or queued.
 
@@ -88,5 +89,76 @@ describe('API anti-loop rules (Node server, DynamoDB Local, fauxqs)', () => {
     expect(answer.rejected).toEqual([
       { index: 1, error: expect.objectContaining({ code: 'duplicate_request', path: ['to', 1] }) },
     ]);
+  });
+
+  it('when a message whose enqueue failed is sent again within the minute, then it is accepted, not refused as a duplicate of itself', async () => {
+    // Prepare: the first attempt meets a bulk queue fauxqs does not have
+    const queues = await harness.aws.freshQueues();
+    const broken = await harness.start({
+      queues: { ...queues, bulk: `${harness.aws.sqsEndpoint}/000000000000/no-such-queue` },
+    });
+    const body = { to: MOBILE, text: 'Invoice 77 is paid', priority: 'bulk' };
+    const failed = await broken.post('/v1/messages', body);
+    expect(failed.status).toBe(503);
+    expect(await problemOf(failed)).toMatchObject({ code: 'enqueue_failed' });
+    // Act: the caller sends it again, as the answer asks, once the queue works
+    const healthy = await harness.start({ tables: broken.tables, queues });
+    const again = await healthy.post('/v1/messages', body);
+    // Assess
+    expect(again.status).toBe(202);
+    const queued = await harness.drain(queues.bulk);
+    expect(queued).toEqual([expect.objectContaining({ id: (await jsonOf<AcceptedBody>(again)).id })]);
+  });
+
+  it('when batch entries whose enqueue failed are sent again within the minute, then they are accepted, not refused as duplicates of themselves', async () => {
+    // Prepare: bulk entries meet a queue fauxqs does not have, the urgent one goes
+    const queues = await harness.aws.freshQueues();
+    const broken = await harness.start({
+      queues: { ...queues, bulk: `${harness.aws.sqsEndpoint}/000000000000/no-such-queue` },
+    });
+    const bulk = [
+      { to: '+79990000011', text: 'Sale today', priority: 'bulk' },
+      { to: '+79990000012', text: 'Sale today', priority: 'bulk' },
+    ];
+    const first = await broken.post('/v1/batches', {
+      messages: [...bulk, { to: '+79990000013', text: 'Sale today', priority: 'urgent' }],
+    });
+    expect(first.status).toBe(202);
+    const firstAnswer = await jsonOf<{ rejected: { index: number; error: { code: string } }[] }>(first);
+    expect(firstAnswer.rejected.map(({ index, error }) => [index, error.code])).toEqual([
+      [0, 'enqueue_failed'],
+      [1, 'enqueue_failed'],
+    ]);
+    // Act: the caller sends the rejected entries again, as the answer asks
+    const healthy = await harness.start({ tables: broken.tables, queues });
+    const again = await healthy.post('/v1/batches', { messages: bulk });
+    // Assess
+    expect(again.status).toBe(202);
+    expect(await jsonOf(again)).toMatchObject({ accepted: 2, rejected: [] });
+    expect(await harness.drain(queues.bulk)).toHaveLength(2);
+  });
+
+  it('when a keyed request is counted but DynamoDB throttles its store, then its retry with the key is accepted, not refused as a duplicate of itself', async () => {
+    // Prepare: the first store transaction (message and idempotency record) is throttled
+    const proxy = new ItemFaultProxy(harness.aws.dynamoEndpoint);
+    try {
+      const api = await harness.start({ env: { AWS_ENDPOINT_URL_DYNAMODB: await proxy.listen() } });
+      let throttled = 0;
+      proxy.setRule(({ call }) => call === 'TransactWriteItems' && throttled++ === 0);
+      const body = { to: MOBILE, text: 'Order 5 shipped' };
+      const key = { 'idempotency-key': 'order-5' };
+      const failed = await api.post('/v1/messages', body, key);
+      expect(failed.status).toBe(503);
+      expect(await problemOf(failed)).toMatchObject({ code: 'repository_unavailable' });
+      // Act: the caller retries with its key, as the 503 asks
+      const retried = await api.post('/v1/messages', body, key);
+      // Assess
+      expect(retried.status).toBe(202);
+      const { id } = await jsonOf<AcceptedBody>(retried);
+      expect(await harness.items(api.tables.messages, 'MSG#')).toEqual([expect.objectContaining({ id })]);
+      expect(await harness.drain(api.queues.urgent)).toEqual([expect.objectContaining({ id })]);
+    } finally {
+      await proxy.close();
+    }
   });
 });

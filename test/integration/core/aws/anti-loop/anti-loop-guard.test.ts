@@ -1,38 +1,19 @@
-import { createHash } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { AntiLoopGuard } from '#core/aws/anti-loop/anti-loop-guard.ts';
 import { callsSince, countAwsCalls } from '#core/aws/call-counter.ts';
 import { createDynamoDbClients } from '#core/aws/clients.ts';
-import { prepareMessage } from '#core/domain/messages/prepare-message.ts';
 import { PROVIDER_ANTI_LOOP } from '#core/domain/provider/anti-loop.ts';
-import { sendMessageSchema } from '#core/domain/requests/message-schema.ts';
 import { ItemFaultProxy } from '#test/helpers/aws/item-fault-proxy.ts';
 import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
-
-const numberKeyOf = (to: string) => `LOOP#TO#${createHash('sha256').update(to).digest('hex')}`;
-
-const prepare = (to: string, text: string) =>
-  prepareMessage(sendMessageSchema.parse({ to, text }), { isoMode: false, maxParts: 10 });
+import { guardAt, numberKeyOf, prepare } from './guard-rig.ts';
 
 describe('AntiLoopGuard (DynamoDB Local)', () => {
   const aws = useLocalAws({ dynamo: true });
 
-  async function guardAt(start = Date.parse('2025-01-01T00:00:00Z')) {
-    const tables = await aws.freshTables();
-    const clock = { now: start };
-    const guard = new AntiLoopGuard(
-      aws.document,
-      tables.messages,
-      PROVIDER_ANTI_LOOP,
-      () => new Date(clock.now),
-    );
-    return { guard, clock, tables };
-  }
-
   it('when a batch names one number several times, then each is judged in turn, as if sent one after another', async () => {
     // Prepare
-    const { guard } = await guardAt();
+    const { guard } = await guardAt(aws);
     const batch = [
       prepare('+79990000011', 'First text'),
       prepare('+79990000012', 'Other number'),
@@ -47,23 +28,24 @@ describe('AntiLoopGuard (DynamoDB Local)', () => {
 
   it('when an identical message comes again within the minute, then it is a duplicate; after the minute it is allowed', async () => {
     // Prepare
-    const { guard, clock } = await guardAt();
+    const { guard, clock } = await guardAt(aws);
     const message = prepare('+79990000001', 'Your code is 1234');
     // Act
     const first = await guard.admit(message);
+    const firstAt = clock.now;
     clock.now += 59_000;
     const again = await guard.admit(message);
     clock.now += 2_000;
     const later = await guard.admit(message);
     // Assess
-    expect(first).toEqual({ verdict: 'allowed' });
+    expect(first).toEqual({ verdict: 'allowed', windowEndsAtMs: firstAt + 60_000 });
     expect(again).toEqual({ verdict: 'duplicate', retryAfterSeconds: 60 });
-    expect(later).toEqual({ verdict: 'allowed' });
+    expect(later).toEqual({ verdict: 'allowed', windowEndsAtMs: clock.now + 60_000 });
   });
 
   it('when 51 messages go to one number less than 30 s apart, then the 51st is refused; after a 30 s pause, one goes again', async () => {
     // Prepare
-    const { guard, clock } = await guardAt();
+    const { guard, clock } = await guardAt(aws);
     const verdicts: string[] = [];
     // Act
     for (let index = 1; index <= 51; index++) {
@@ -82,7 +64,7 @@ describe('AntiLoopGuard (DynamoDB Local)', () => {
 
   it('when a refusal by one rule happens, then the other rule counted nothing', async () => {
     // Prepare
-    const { guard, clock } = await guardAt();
+    const { guard, clock } = await guardAt(aws);
     const repeated = prepare('+79990000004', 'Same text');
     await guard.admit(repeated);
     // Act: 49 duplicates refused, then 49 distinct messages: 50 in the streak, all allowed.
@@ -113,7 +95,7 @@ describe('AntiLoopGuard (DynamoDB Local)', () => {
 
   it('when a batch of 1000 is admitted, then repeats and numbers at the limit are refused and the rest counted', async () => {
     // Prepare
-    const { guard, clock } = await guardAt();
+    const { guard, clock } = await guardAt(aws);
     await guard.admit(prepare('+79991000000', 'Batch text'));
     for (let index = 0; index < 50; index++) {
       clock.now += 100;
@@ -139,7 +121,7 @@ describe('AntiLoopGuard (DynamoDB Local)', () => {
     // Prepare: a client of its own, built with counting on.
     const counter = countAwsCalls();
     const clients = createDynamoDbClients({ region: aws.region, endpoint: aws.dynamoEndpoint });
-    const { tables } = await guardAt();
+    const { tables } = await guardAt(aws);
     let now = Date.parse('2025-01-01T00:00:00Z');
     const guard = new AntiLoopGuard(
       clients.document,
@@ -169,7 +151,7 @@ describe('AntiLoopGuard (DynamoDB Local)', () => {
 
   it('when 5 messages to a number without state are admitted at once, then every one is counted: the losers decide again on the item their failed write returned', async () => {
     // Prepare
-    const { guard, tables } = await guardAt();
+    const { guard, tables } = await guardAt(aws);
     const messages = Array.from({ length: 5 }, (_, i) => prepare('+79990000010', `Concurrent ${i}`));
     // Act
     const verdicts = await Promise.all(messages.map((message) => guard.admit(message)));
@@ -202,7 +184,7 @@ describe('AntiLoopGuard (DynamoDB Local)', () => {
       },
       { step: 'deserialize', name: 'loseFirstPutAnswer' },
     );
-    const { tables } = await guardAt();
+    const { tables } = await guardAt(aws);
     const guard = new AntiLoopGuard(clients.document, tables.messages, PROVIDER_ANTI_LOOP);
     try {
       // Act
@@ -216,7 +198,7 @@ describe('AntiLoopGuard (DynamoDB Local)', () => {
       );
       // Assess: allowed, counted once.
       expect(answersLost).toBe(1);
-      expect(verdict).toEqual({ verdict: 'allowed' });
+      expect(verdict).toEqual({ verdict: 'allowed', windowEndsAtMs: expect.any(Number) });
       expect(Item?.streak).toBe(1);
     } finally {
       clients.document.destroy();
@@ -236,7 +218,7 @@ describe('AntiLoopGuard (DynamoDB Local)', () => {
       if (hit) throttled += 1;
       return hit && throttled === 1;
     });
-    const { tables } = await guardAt();
+    const { tables } = await guardAt(aws);
     const guard = new AntiLoopGuard(clients.document, tables.messages, PROVIDER_ANTI_LOOP);
     try {
       // Act

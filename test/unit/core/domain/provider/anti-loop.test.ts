@@ -8,7 +8,7 @@ describe('decideAntiLoop', () => {
     // Act
     const { verdict, next } = decideAntiLoop(undefined, 'fp', NOW, PROVIDER_ANTI_LOOP);
     // Assess
-    expect(verdict).toEqual({ verdict: 'allowed' });
+    expect(verdict).toEqual({ verdict: 'allowed', windowEndsAtMs: NOW + 60_000 });
     expect(next).toEqual({ lastAtMs: NOW, streak: 1, sent: { fp: NOW + 60_000 } });
   });
 
@@ -48,7 +48,7 @@ describe('decideAntiLoop', () => {
     // Act
     const { verdict, next } = decideAntiLoop(state, 'fp', NOW, off);
     // Assess
-    expect(verdict.verdict).toBe('allowed');
+    expect(verdict).toEqual({ verdict: 'allowed' });
     expect(next?.sent).toEqual({});
   });
 });
