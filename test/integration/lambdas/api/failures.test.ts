@@ -1,6 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { RepositoryUnavailableError } from '#core/aws/errors.ts';
 import { freePort } from '#local/ports.ts';
-import { problemOf, useApiHarness } from '#test/helpers/api/api-harness.ts';
+import {
+  type AcceptedBody,
+  jsonOf,
+  problemOf,
+  useApiHarness,
+  withOverrides,
+} from '#test/helpers/api/api-harness.ts';
 
 // The failure paths after validation for a request without an Idempotency-Key: the caller gets a
 // clear 5xx, and no record is left `accepted` for a message that was not queued.
@@ -74,5 +81,35 @@ describe('API failures without an idempotency key (Node server, DynamoDB Local, 
       }),
     ]);
     expect(await harness.drain(api.queues.urgent)).toEqual([]);
+  });
+
+  it('when the store lands but its answer is lost, then 503, the record is failed so nothing sends it, and the resend is the one message queued', async () => {
+    // Prepare: the record is written, then the call fails as a lost answer does
+    const api = await harness.start({
+      wrap: (deps) => ({
+        ...deps,
+        messages: withOverrides(deps.messages, {
+          createAccepted: async (record, idempotency) => {
+            await deps.messages.createAccepted(record, idempotency);
+            throw new RepositoryUnavailableError('create message: TimeoutError');
+          },
+        }),
+      }),
+    });
+    const body = { to: MOBILE, text: 'Lost answer' };
+    const lost = await api.post('/v1/messages', body);
+    expect(lost.status).toBe(503);
+    const healthy = await harness.start({ tables: api.tables, queues: api.queues });
+    // Act: the caller sends it again, as the 503 asks
+    const again = await healthy.post('/v1/messages', body);
+    // Assess: the first stays failed (the sweeper only sends `accepted`), the resend goes
+    expect(again.status).toBe(202);
+    const { id } = await jsonOf<AcceptedBody>(again);
+    const records = await harness.items(api.tables.messages, 'MSG#');
+    expect(records.map(({ status }) => status).sort()).toEqual(['accepted', 'failed']);
+    expect(records.find((record) => record.status === 'failed')).toMatchObject({
+      error: expect.objectContaining({ code: 'enqueue_failed' }),
+    });
+    expect(await harness.drain(api.queues.urgent)).toEqual([expect.objectContaining({ id })]);
   });
 });
