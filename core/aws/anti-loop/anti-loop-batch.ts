@@ -18,6 +18,9 @@ import {
 // was read. A batch never names a number twice, so no transaction touches one item twice. When
 // another writer changed an item in between, or DynamoDB throttled one, its transaction is
 // cancelled whole and the entries of that transaction are decided again one by one (`admitOne`).
+// When a call fails for good, the batch is refused whole (the caller is told to send it again): the
+// windows already counted, by the transactions that committed, are closed again first (`withdraw`),
+// or the resent batch would be refused as its own duplicate.
 
 export interface GuardTable {
   client: DynamoDBDocumentClient;
@@ -97,10 +100,17 @@ export function numberItem(
   };
 }
 
+export interface BatchAdmission {
+  /** Decides one entry again on its own, on a fresh read (and counts it when allowed). */
+  admitOne(index: number): Promise<AntiLoopVerdict>;
+  /** Closes the window an allowed entry opened (conditional on its end: a no-op if never written). */
+  withdraw(index: number, windowEndsAtMs: number): Promise<void>;
+}
+
 export async function admitMany(
   table: GuardTable,
   entries: readonly GuardEntry[],
-  admitOne: (index: number) => Promise<AntiLoopVerdict>,
+  admission: BatchAdmission,
 ): Promise<AntiLoopVerdict[]> {
   // A number named again later in the batch is judged after the first, one at a time, on the state
   // the first left: as if the messages came one after another (and DynamoDB refuses a batch read or
@@ -135,22 +145,48 @@ export async function admitMany(
   for (let start = 0; start < writes.length; start += PER_TRANSACTION) {
     groups.push(writes.slice(start, start + PER_TRANSACTION));
   }
-  await inParallel(groups, async (group) => {
-    try {
-      await runDynamo('anti-loop write (batch)', () =>
-        table.client.send(
-          new TransactWriteCommand({ TransactItems: group.map((write) => ({ Put: write.put })) }),
-        ),
-      );
-    } catch (error) {
-      // runDynamo reports a throttled item's cancellation as unavailable, with it as the cause.
-      if (!cancellationOf(error)) throw error;
-      // Nothing of the group was written: decide its entries again, one by one, on fresh reads.
-      for (const { index } of group) verdicts[index] = await admitOne(index);
-    }
-  });
-  for (const index of repeats) verdicts[index] = await admitOne(index);
+  try {
+    await inParallel(groups, async (group) => {
+      try {
+        await runDynamo('anti-loop write (batch)', () =>
+          table.client.send(
+            new TransactWriteCommand({ TransactItems: group.map((write) => ({ Put: write.put })) }),
+          ),
+        );
+      } catch (error) {
+        // runDynamo reports a throttled item's cancellation as unavailable, with it as the cause.
+        if (!cancellationOf(error)) throw error;
+        // Nothing of the group was written: decide its entries again, one by one, on fresh reads.
+        for (const { index } of group) verdicts[index] = await admission.admitOne(index);
+      }
+    });
+    for (const index of repeats) verdicts[index] = await admission.admitOne(index);
+  } catch (error) {
+    await withdrawAll(verdicts, admission);
+    throw error;
+  }
   return verdicts;
+}
+
+/**
+ * Every window this batch decided, written or not: a failed transaction may have committed with its
+ * answer lost, and one that did not leaves nothing for the condition to match. Best effort: after
+ * one failure the rest are not tried (DynamoDB is most likely down), and the caller's error is the
+ * batch's own.
+ */
+async function withdrawAll(verdicts: readonly AntiLoopVerdict[], admission: BatchAdmission): Promise<void> {
+  const windows = verdicts.flatMap((verdict, index) =>
+    verdict?.verdict === 'allowed' && verdict.windowEndsAtMs !== undefined
+      ? [{ index, endsAt: verdict.windowEndsAtMs }]
+      : [],
+  );
+  let failed = false;
+  await inParallel(windows, async ({ index, endsAt }) => {
+    if (failed) return;
+    await admission.withdraw(index, endsAt).catch(() => {
+      failed = true;
+    });
+  });
 }
 
 async function readAll(table: GuardTable, keys: string[]): Promise<Map<string, Item>> {
@@ -170,11 +206,23 @@ async function readAll(table: GuardTable, keys: string[]): Promise<Map<string, I
   return found;
 }
 
-/** A few calls at once: DynamoDB takes them in parallel, and one batch must not flood the client. */
+/**
+ * A few calls at once: DynamoDB takes them in parallel, and one batch must not flood the client.
+ * After a failure no item starts, and the ones under way finish before the first error is thrown:
+ * no write lands after the caller has moved on (to withdraw what was counted).
+ */
 async function inParallel<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
+  let failure: { error: unknown } | undefined;
   const worker = async () => {
-    for (let at = next++; at < items.length; at = next++) await work(items[at]!);
+    for (let at = next++; at < items.length && !failure; at = next++) {
+      try {
+        await work(items[at]!);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
   };
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker));
+  if (failure) throw failure.error;
 }

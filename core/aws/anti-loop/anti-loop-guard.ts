@@ -47,6 +47,12 @@ function attributeValueOf(value: AttributeValue): unknown {
 export interface AdmitOptions {
   /** Scoped Idempotency-Key: a retry of a request already stored is not a new message. */
   idempotencyKey?: string;
+  /**
+   * The caller sends nothing when admit fails (the API answers 503): a window this call may have
+   * opened, by a write that landed before its answers were lost, is closed again, so the resend is
+   * not its own duplicate. Not for a message that goes on anyway (the bind-service's queue path).
+   */
+  closeWindowOnFailure?: boolean;
 }
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
@@ -108,7 +114,14 @@ export class AntiLoopGuard {
         );
         return verdict;
       } catch (error) {
-        if (!isConditionalCheckFailed(error)) throw error;
+        if (!isConditionalCheckFailed(error)) {
+          // Best effort: the error thrown is the write's own.
+          const window = verdict.verdict === 'allowed' ? verdict.windowEndsAtMs : undefined;
+          if (options.closeWindowOnFailure && window !== undefined) {
+            await this.withdraw(prepared, window).catch(() => undefined);
+          }
+          throw error;
+        }
         item = error.Item ? itemOf(error.Item) : await this.read(numberKey);
         seen = true;
         // The SDK sent our write again after its answer was lost: the first one landed.
@@ -129,7 +142,11 @@ export class AntiLoopGuard {
       settings: this.settings,
       now: () => this.clock().getTime(),
     };
-    return admitMany(table, messages.map(guardEntry), (index) => this.admit(messages[index]!));
+    return admitMany(table, messages.map(guardEntry), {
+      // A batch that fails is refused whole: an entry's own failure leaves no window either.
+      admitOne: (index) => this.admit(messages[index]!, { closeWindowOnFailure: true }),
+      withdraw: (index, windowEndsAtMs) => this.withdraw(messages[index]!, windowEndsAtMs),
+    });
   }
 
   /**

@@ -87,10 +87,11 @@ export async function acceptMessage(deps: ApiDeps, input: AcceptMessageInput): P
     parts: prepared.parts,
   };
   const maskedTo = maskRecipient(prepared.to);
-  const admitted = await deps.guard?.admit(
-    prepared,
-    input.idempotencyKey === undefined ? {} : { idempotencyKey: input.idempotencyKey },
-  );
+  const admitted = await deps.guard?.admit(prepared, {
+    // A 503 stores nothing: the resend it asks for must not meet a window this attempt opened.
+    closeWindowOnFailure: true,
+    ...(input.idempotencyKey === undefined ? {} : { idempotencyKey: input.idempotencyKey }),
+  });
   if (admitted && admitted.verdict !== 'allowed') {
     return { outcome: admitted.verdict, retryAfterSeconds: admitted.retryAfterSeconds, maskedTo };
   }

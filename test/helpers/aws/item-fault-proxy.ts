@@ -21,8 +21,9 @@ import { crc32 } from 'node:zlib';
 //   ThrottlingError and every other item None;
 // - SQS DeleteMessageBatch, ChangeMessageVisibilityBatch, SendMessageBatch: the entry is listed in
 //   Failed (InternalError, not the sender's fault).
-// A failed item never reaches the server, so it is one the service did not apply, as in AWS. Every
-// other call and item passes unchanged. Only the JSON protocols (DynamoDB's, and SQS's since SDK
+// A failed item never reaches the server, so it is one the service did not apply, as in AWS. A whole
+// call can fail too (setCallRule): 500 InternalServerError, before it reaches the server or after
+// (an answer lost). Every other call and item passes unchanged. Only the JSON protocols (DynamoDB's, and SQS's since SDK
 // v3.400) are understood: the target is the X-Amz-Target header.
 
 export interface FailedItemQuery {
@@ -34,6 +35,12 @@ export interface FailedItemQuery {
 
 /** True: this item fails. */
 export type ItemFaultRule = (query: FailedItemQuery) => boolean;
+
+/**
+ * True: this call fails whole, unseen by the server; 'after-server': the server applies it and its
+ * answer is lost. `body`: the request's JSON text, as sent.
+ */
+export type CallFaultRule = (query: { call: string; body: string }) => boolean | 'after-server';
 
 type Json = Record<string, unknown>;
 type Answer = { status: number; body: Json };
@@ -48,6 +55,7 @@ const DYNAMODB_ERROR = 'com.amazonaws.dynamodb.v20120810#';
 export class ItemFaultProxy {
   private server?: Server;
   private rule: ItemFaultRule = () => false;
+  private callRule: CallFaultRule = () => false;
   private readonly agent = new Agent({ keepAlive: true });
   private readonly upstream: URL;
   /** Items failed so far, by call. */
@@ -80,6 +88,11 @@ export class ItemFaultProxy {
     this.rule = rule ?? (() => false);
   }
 
+  /** From now on the calls `rule` picks fail whole (the SDK retries them); undefined: none. */
+  setCallRule(rule?: CallFaultRule): void {
+    this.callRule = rule ?? (() => false);
+  }
+
   /** Forgets the items failed so far. */
   clearCounts(): void {
     this.failed.clear();
@@ -101,6 +114,18 @@ export class ItemFaultProxy {
     const body = await buffer(request);
     const target = String(request.headers['x-amz-target'] ?? '');
     const call = target.slice(target.indexOf('.') + 1);
+    const whole = this.callRule({ call, body: body.toString('utf8') });
+    if (whole) {
+      this.failed.set(`${call} (whole)`, this.failedCount(`${call} (whole)`) + 1);
+      if (whole === 'after-server') await this.send(request, body);
+      const text = JSON.stringify({
+        __type: `${DYNAMODB_ERROR}InternalServerError`,
+        message: 'Internal error',
+      });
+      response.writeHead(500, { 'content-type': 'application/x-amz-json-1.0' });
+      response.end(text);
+      return;
+    }
     const rewrite = REWRITES[call];
     if (!rewrite) {
       const passed = await this.send(request, body);

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { type AcceptedBody, jsonOf, problemOf, useApiHarness } from '#test/helpers/api/api-harness.ts';
 import { ItemFaultProxy } from '#test/helpers/aws/item-fault-proxy.ts';
+import { numberKeyOf } from '../../core/aws/anti-loop/guard-rig.ts';
+import { mobiles } from './batch-fixtures.ts';
 
 // The provider's anti-loop rules at the API: refused before anything is stored or queued.
 
@@ -157,6 +159,51 @@ describe('API anti-loop rules (Node server, DynamoDB Local, fauxqs)', () => {
       const { id } = await jsonOf<AcceptedBody>(retried);
       expect(await harness.items(api.tables.messages, 'MSG#')).toEqual([expect.objectContaining({ id })]);
       expect(await harness.drain(api.queues.urgent)).toEqual([expect.objectContaining({ id })]);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("when one of a batch's anti-loop transactions fails after another committed, then the resent batch is accepted whole, none refused as its own duplicate", async () => {
+    // Prepare: 150 numbers are two transactions; the one holding the 121st fails at every try
+    const proxy = new ItemFaultProxy(harness.aws.dynamoEndpoint);
+    try {
+      const api = await harness.start({ env: { AWS_ENDPOINT_URL_DYNAMODB: await proxy.listen() } });
+      const numbers = mobiles(150);
+      const failing = numberKeyOf(numbers[120] as string);
+      proxy.setCallRule(({ call, body }) => call === 'TransactWriteItems' && body.includes(failing));
+      const batch = { to: numbers, text: 'Sale today' };
+      const failed = await api.post('/v1/batches', batch);
+      expect(failed.status).toBe(503);
+      expect(proxy.failedCount('TransactWriteItems (whole)')).toBeGreaterThan(0);
+      // Act: DynamoDB answers again, and the caller resends the batch, as the 503 asks
+      proxy.setCallRule();
+      const again = await api.post('/v1/batches', batch);
+      // Assess
+      expect(again.status).toBe(202);
+      expect(await jsonOf(again)).toMatchObject({ accepted: 150, rejected: [] });
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("when the number's anti-loop write lands but every answer is lost, then 503 and the resend is accepted, not refused as its own duplicate", async () => {
+    // Prepare: DynamoDB applies the write and every answer to it (the SDK's retries too) is lost
+    const proxy = new ItemFaultProxy(harness.aws.dynamoEndpoint);
+    try {
+      const api = await harness.start({ env: { AWS_ENDPOINT_URL_DYNAMODB: await proxy.listen() } });
+      const counted = numberKeyOf(MOBILE);
+      proxy.setCallRule(({ call, body }) => call === 'PutItem' && body.includes(counted) && 'after-server');
+      const body = { to: MOBILE, text: 'Lost in the middle' };
+      const failed = await api.post('/v1/messages', body);
+      expect(failed.status).toBe(503);
+      expect(proxy.failedCount('PutItem (whole)')).toBeGreaterThan(0);
+      // Act
+      proxy.setCallRule();
+      const again = await api.post('/v1/messages', body);
+      // Assess
+      expect(again.status).toBe(202);
+      expect(await harness.items(api.tables.messages, 'MSG#')).toHaveLength(1);
     } finally {
       await proxy.close();
     }
