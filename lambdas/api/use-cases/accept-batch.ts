@@ -17,7 +17,7 @@ import {
 } from './batch-entries.ts';
 import { type AdmittedEntry, guardEntries } from './guard-entries.ts';
 import { fieldLabel } from './issues.ts';
-import { countedWindows, ENQUEUE_FAILED, failUnqueuedMany } from './unqueued.ts';
+import { countedWindows, ENQUEUE_FAILED, failUnqueuedMany, neverSent } from './unqueued.ts';
 
 // POST /v1/batches: every entry is validated and prepared on its own; the valid ones are stored
 // (one BatchWrite per 25) and enqueued (one SendMessageBatch per 10), the invalid ones are answered
@@ -118,7 +118,9 @@ export async function acceptBatch(
 
   const unsentIds = unsent.map(({ record }) => record.id);
   const outcomes = await failUnqueuedMany(deps, unsentIds, { batchId, cause, windows });
-  const notQueued = unsent.filter(({ record }) => outcomes.get(record.id) !== 'was-enqueued');
+  // Only those certain never to go are answered as not queued: one left `accepted` (marking failed
+  // too) is sent by the sweeper, and resent by the caller it would go twice.
+  const notQueued = unsent.filter(({ record }) => neverSent(outcomes.get(record.id)));
   if (notQueued.length === stored.length) return { outcome: 'enqueue-failed', batchId };
   const rejected = [...split.rejected, ...notQueued.map(({ entry }) => enqueueRejection(split.form, entry))];
   rejected.sort((a, b) => a.index - b.index);

@@ -11,7 +11,13 @@ import type { ApiDeps } from '../deps.ts';
 import { requestHash } from '../http/idempotency.ts';
 import { checkAccount } from './accounts.ts';
 import { domainIssue } from './issues.ts';
-import { type CountedWindow, countedWindows, failUnqueuedMany, wasNeverQueued } from './unqueued.ts';
+import {
+  type CountedWindow,
+  countedWindows,
+  failUnqueuedMany,
+  neverSent,
+  wasNeverQueued,
+} from './unqueued.ts';
 
 // POST /v1/messages: validate and prepare (exactly as the bind-service will), store the `accepted`
 // record (with the idempotency record, in one transaction), then enqueue on the priority's lane.
@@ -136,7 +142,9 @@ async function enqueue(
     return undefined;
   } catch (error) {
     const outcome = (await failUnqueuedMany(deps, [record.id], { cause: error, windows })).get(record.id);
-    if (outcome === 'was-enqueued') return undefined;
+    // Left `accepted` when marking failed too: the sweeper enqueues it, so it is accepted (late), and
+    // telling the caller to send it again would send it twice.
+    if (!neverSent(outcome)) return undefined;
     return { outcome: 'enqueue-failed', id: record.id, marked: outcome === 'marked-failed' };
   }
 }

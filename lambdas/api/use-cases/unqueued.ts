@@ -52,8 +52,14 @@ export function countedWindows(
   return windows;
 }
 
-/** Certain never to be sent: nothing will enqueue it (the sweeper only looks at `accepted`). */
-const NEVER_SENT: ReadonlySet<UnqueuedOutcome> = new Set(['marked-failed', 'not-stored']);
+/**
+ * Certain never to be sent: nothing will enqueue it (the sweeper only looks at `accepted`). Only
+ * such a message may be answered "send it again": 'was-enqueued' is on its way, and 'not-marked'
+ * stays `accepted`, so the sweeper sends it.
+ */
+export function neverSent(outcome: UnqueuedOutcome | undefined): boolean {
+  return outcome === 'marked-failed' || outcome === 'not-stored';
+}
 
 /**
  * An SQS error does not prove the message is not on the queue (the answer can be lost after SQS
@@ -90,7 +96,7 @@ export async function failUnqueuedMany(
   let windowError: unknown;
   let windowsLeftOpen = 0;
   const closeWindow = async (id: string, outcome: UnqueuedOutcome) => {
-    const window = NEVER_SENT.has(outcome) ? context.windows?.get(id) : undefined;
+    const window = neverSent(outcome) ? context.windows?.get(id) : undefined;
     if (!window || !deps.guard) return;
     // After one failure, as with marking, the rest are not tried: they are counted for the log.
     if (windowError === undefined) {
@@ -121,7 +127,7 @@ export async function failUnqueuedMany(
   const scope = context.batchId ? { batchId: context.batchId } : {};
   if (markError !== undefined) {
     const unmarked = ids.filter((id) => outcomes.get(id) === 'not-marked');
-    deps.log.error('not queued and could not be marked failed: what was stored stays accepted, unqueued', {
+    deps.log.error('not queued and could not be marked failed: left accepted, for the sweeper to enqueue', {
       ...scope,
       // A batch's ids are found through its batch id; a single message's is given as is.
       ...(unmarked.length === 1 ? { messageId: unmarked[0] } : { unmarkedCount: unmarked.length }),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { jsonOf, problemOf, useApiHarness } from '#test/helpers/api/api-harness.ts';
+import { ItemFaultProxy } from '#test/helpers/aws/item-fault-proxy.ts';
 import { type BatchBody, mobiles } from './batch-fixtures.ts';
 
 // POST and GET /v1/batches through the real Node server, against DynamoDB Local and fauxqs.
@@ -95,5 +96,36 @@ describe('API /v1/batches: reads and enqueue failures (Node server, DynamoDB Loc
     expect(await problemOf(response)).toMatchObject({ code: 'enqueue_failed', batchId: expect.any(String) });
     const records = await harness.items(api.tables.messages, 'MSG#');
     expect(records.map((record) => record.status)).toEqual(['failed', 'failed', 'failed']);
+  });
+
+  it('when a lane cannot be enqueued and its records cannot be marked failed, then they count as accepted (the sweeper sends them), not as entries to send again', async () => {
+    // Prepare: the bulk queue is missing and DynamoDB fails every try of the failed-marking writes
+    const proxy = new ItemFaultProxy(harness.aws.dynamoEndpoint);
+    try {
+      const queues = await harness.aws.freshQueues();
+      const api = await harness.start({
+        queues: { ...queues, bulk: `${harness.aws.sqsEndpoint}/000000000000/no-such-queue` },
+        env: { AWS_ENDPOINT_URL_DYNAMODB: await proxy.listen() },
+      });
+      proxy.setCallRule(({ body }) => body.includes('enqueue_failed'));
+      const [a, b] = mobiles(2);
+      // Act
+      const response = await api.post('/v1/batches', {
+        messages: [
+          { to: a, text: 'Bulk one' },
+          { to: b, text: 'Urgent one', priority: 'urgent' },
+        ],
+      });
+      // Assess
+      expect(response.status).toBe(202);
+      expect(await jsonOf(response)).toMatchObject({ accepted: 2, rejected: [] });
+      const records = await harness.items(api.tables.messages, 'MSG#');
+      expect(records.map(({ status }) => status)).toEqual(['accepted', 'accepted']);
+      expect(records.find(({ to }) => to === a)).toMatchObject({
+        attention: expect.stringMatching(/^accepted#/),
+      });
+    } finally {
+      await proxy.close();
+    }
   });
 });
