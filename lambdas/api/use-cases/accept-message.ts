@@ -12,10 +12,10 @@ import { requestHash } from '../http/idempotency.ts';
 import { checkAccount } from './accounts.ts';
 import { domainIssue } from './issues.ts';
 import {
-  type CountedWindow,
   countedWindows,
   failUnqueuedMany,
   neverSent,
+  type UnqueuedContext,
   wasNeverQueued,
 } from './unqueued.ts';
 
@@ -103,6 +103,7 @@ export async function acceptMessage(deps: ApiDeps, input: AcceptMessageInput): P
   }
 
   const windows = countedWindows([{ id: record.id, prepared, verdict: admitted }]);
+  const keyed = input.idempotencyKey !== undefined;
   let stored: StoreOutcome = { outcome: 'stored' };
   try {
     if (input.idempotencyKey === undefined) await deps.messages.createAccepted(record);
@@ -110,7 +111,7 @@ export async function acceptMessage(deps: ApiDeps, input: AcceptMessageInput): P
   } catch (error) {
     // The write may have landed with its answer lost: marked failed, the sweeper will not send it,
     // and the caller's retry is the one message that goes (a new one without a key).
-    await failUnqueuedMany(deps, [record.id], { cause: error, windows });
+    await failUnqueuedMany(deps, [record.id], { cause: error, windows, keyed });
     throw error;
   }
   if (stored.outcome === 'conflict') return { outcome: 'idempotency-conflict' };
@@ -126,7 +127,7 @@ export async function acceptMessage(deps: ApiDeps, input: AcceptMessageInput): P
     return { outcome: 'accepted', answer: stored.answer, replayed: true, maskedTo };
   }
 
-  const failed = await enqueue(deps, record, windows);
+  const failed = await enqueue(deps, record, { windows, keyed });
   if (failed) return failed;
   return { outcome: 'accepted', answer, replayed: false, maskedTo };
 }
@@ -135,13 +136,13 @@ export async function acceptMessage(deps: ApiDeps, input: AcceptMessageInput): P
 async function enqueue(
   deps: ApiDeps,
   record: MessageRecord,
-  windows: ReadonlyMap<string, CountedWindow> = new Map(),
+  counted: Pick<UnqueuedContext, 'windows' | 'keyed'> = {},
 ): Promise<AcceptMessageResult | undefined> {
   try {
     await deps.queues.publish(record.priority, queueBodyOf(record));
     return undefined;
   } catch (error) {
-    const outcome = (await failUnqueuedMany(deps, [record.id], { cause: error, windows })).get(record.id);
+    const outcome = (await failUnqueuedMany(deps, [record.id], { cause: error, ...counted })).get(record.id);
     // Left `accepted` when marking failed too: the sweeper enqueues it, so it is accepted (late), and
     // telling the caller to send it again would send it twice.
     if (!neverSent(outcome)) return undefined;

@@ -37,6 +37,12 @@ export interface UnqueuedContext {
   cause: unknown;
   /** By message id: the windows to close for the messages found never to go. */
   windows?: ReadonlyMap<string, CountedWindow>;
+  /**
+   * The message came with an Idempotency-Key. Once stored (then marked failed), its key is too: the
+   * retry with it passes the guard by its key, and the follow-up message it sends is counted only by
+   * the window kept here. So only a message never stored gives its window back.
+   */
+  keyed?: boolean;
 }
 
 /** The windows the guard's verdicts opened, by message id (a verdict may have opened none). */
@@ -96,7 +102,8 @@ export async function failUnqueuedMany(
   let windowError: unknown;
   let windowsLeftOpen = 0;
   const closeWindow = async (id: string, outcome: UnqueuedOutcome) => {
-    const window = neverSent(outcome) ? context.windows?.get(id) : undefined;
+    const closes = context.keyed ? outcome === 'not-stored' : neverSent(outcome);
+    const window = closes ? context.windows?.get(id) : undefined;
     if (!window || !deps.guard) return;
     // After one failure, as with marking, the rest are not tried: they are counted for the log.
     if (windowError === undefined) {

@@ -208,4 +208,22 @@ describe('API anti-loop rules (Node server, DynamoDB Local, fauxqs)', () => {
       await proxy.close();
     }
   });
+
+  it("when a keyed request's enqueue failed and its retry with the key sent it, then an identical request without the key is still refused as a duplicate", async () => {
+    // Prepare: the first attempt meets a missing queue; the retry with the key goes
+    const queues = await harness.aws.freshQueues();
+    const broken = await harness.start({
+      queues: { ...queues, urgent: `${harness.aws.sqsEndpoint}/000000000000/no-such-queue` },
+    });
+    const body = { to: MOBILE, text: 'Order 9 confirmed' };
+    const key = { 'idempotency-key': 'order-9' };
+    expect((await broken.post('/v1/messages', body, key)).status).toBe(503);
+    const healthy = await harness.start({ tables: broken.tables, queues });
+    expect((await healthy.post('/v1/messages', body, key)).status).toBe(202);
+    // Act
+    const copy = await healthy.post('/v1/messages', body);
+    // Assess
+    expect(copy.status).toBe(409);
+    expect(await harness.drain(queues.urgent)).toHaveLength(1);
+  });
 });
