@@ -43,15 +43,20 @@ const CONCURRENCY = 4;
 /** The stored state of a number, read leniently: an item that is not ours counts as no state. */
 export function readState(item: Item | undefined): NumberState | undefined {
   if (!item || typeof item.lastAtMs !== 'number' || typeof item.streak !== 'number') return undefined;
-  const sent =
-    item.sent !== null && typeof item.sent === 'object' ? (item.sent as Record<string, unknown>) : {};
+  const sent = mapOf(item.sent, (value): value is number => typeof value === 'number');
+  const keys = mapOf(item.keys, (value): value is string => typeof value === 'string');
   return {
     lastAtMs: item.lastAtMs,
     streak: item.streak,
-    sent: Object.fromEntries(
-      Object.entries(sent).filter((entry): entry is [string, number] => typeof entry[1] === 'number'),
-    ),
+    sent,
+    ...(Object.keys(keys).length > 0 ? { keys } : {}),
   };
+}
+
+/** The entries of a stored map whose values are of the kind asked for; anything else: none. */
+function mapOf<T>(value: unknown, isKind: (entry: unknown) => entry is T): Record<string, T> {
+  if (value === null || typeof value !== 'object') return {};
+  return Object.fromEntries(Object.entries(value).filter((entry): entry is [string, T] => isKind(entry[1])));
 }
 
 /**

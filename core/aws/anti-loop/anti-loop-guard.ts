@@ -85,6 +85,8 @@ export class AntiLoopGuard {
       return { verdict: 'allowed' };
     }
     const { numberKey, fingerprint } = guardEntry(prepared);
+    // Hashed, so the item never holds a caller's key.
+    const keyTag = options.idempotencyKey ? sha256(options.idempotencyKey).slice(0, 16) : undefined;
     // Write first, read only when needed: most numbers have no item (it expires a minute after its
     // windows), so the first attempt assumes none and writes on attribute_not_exists. When an item is
     // there, the failed write returns it (ALL_OLD) and the rules decide again on it: one call for a
@@ -93,7 +95,7 @@ export class AntiLoopGuard {
     let seen = false;
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const now = this.clock().getTime();
-      const { verdict, next } = decideAntiLoop(readState(item), fingerprint, now, this.settings);
+      const { verdict, next } = decideAntiLoop(readState(item), fingerprint, now, this.settings, keyTag);
       if (!next) {
         // A refusal is only ever decided on state actually read (none assumed has nothing to refuse).
         if (seen) return verdict;

@@ -53,20 +53,33 @@ export interface NumberState {
   streak: number;
   /** Fingerprint of a message → end of its duplicate window (epoch ms). */
   sent: Record<string, number>;
+  /**
+   * Fingerprint → tag of the Idempotency-Key of the request that opened its window (keyed requests
+   * only): a retry with that key is the same request, not a duplicate of it.
+   */
+  keys?: Record<string, string>;
 }
 
 /**
  * Both rules on the number's state; `next` is the state to write when the message is allowed. A
- * refusal changes nothing: what the SMSC never sees does not extend its streak.
+ * refusal changes nothing: what the SMSC never sees does not extend its streak. `keyTag`: the tag of
+ * the request's Idempotency-Key, if it has one.
  */
 export function decideAntiLoop(
   state: NumberState | undefined,
   fingerprint: string,
   now: number,
   settings: AntiLoopSettings,
+  keyTag?: string,
 ): { verdict: AntiLoopVerdict; next?: NumberState } {
   const { duplicateWindowMs, floodLimit, floodGapMs } = settings;
-  if (duplicateWindowMs > 0 && (state?.sent[fingerprint] ?? 0) > now) {
+  const openUntil = state?.sent[fingerprint] ?? 0;
+  if (duplicateWindowMs > 0 && openUntil > now) {
+    // The same keyed request again: its earlier attempt was counted but never stored (its stored
+    // idempotency record would have answered first). Allowed on the window it opened, counted once.
+    if (keyTag !== undefined && state?.keys?.[fingerprint] === keyTag) {
+      return { verdict: { verdict: 'allowed', windowEndsAtMs: openUntil } };
+    }
     return { verdict: { verdict: 'duplicate', retryAfterSeconds: Math.ceil(duplicateWindowMs / 1000) } };
   }
   const recent = state !== undefined && now - state.lastAtMs < floodGapMs;
@@ -76,13 +89,15 @@ export function decideAntiLoop(
   }
   // Windows that ended are dropped, so the item stays a few hundred bytes.
   const sent = Object.fromEntries(Object.entries(state?.sent ?? {}).filter(([, endsAt]) => endsAt > now));
+  const keys = Object.fromEntries(Object.entries(state?.keys ?? {}).filter(([print]) => print in sent));
   if (duplicateWindowMs <= 0) {
     return { verdict: { verdict: 'allowed' }, next: { lastAtMs: now, streak: streak + 1, sent } };
   }
   const windowEndsAtMs = now + duplicateWindowMs;
   sent[fingerprint] = windowEndsAtMs;
+  if (keyTag !== undefined) keys[fingerprint] = keyTag;
   return {
     verdict: { verdict: 'allowed', windowEndsAtMs },
-    next: { lastAtMs: now, streak: streak + 1, sent },
+    next: { lastAtMs: now, streak: streak + 1, sent, ...(Object.keys(keys).length > 0 ? { keys } : {}) },
   };
 }

@@ -226,4 +226,25 @@ describe('API anti-loop rules (Node server, DynamoDB Local, fauxqs)', () => {
     expect(copy.status).toBe(409);
     expect(await harness.drain(queues.urgent)).toHaveLength(1);
   });
+
+  it('when a keyed request is counted but neither its store nor the marking lands, then its retry with the key is accepted, not refused as its own duplicate', async () => {
+    // Prepare: DynamoDB fails the store transaction and every try to mark it, before applying them
+    const proxy = new ItemFaultProxy(harness.aws.dynamoEndpoint);
+    try {
+      const api = await harness.start({ env: { AWS_ENDPOINT_URL_DYNAMODB: await proxy.listen() } });
+      proxy.setCallRule(({ call, body }) => call === 'TransactWriteItems' || body.includes('enqueue_failed'));
+      const body = { to: MOBILE, text: 'Order 12 shipped' };
+      const key = { 'idempotency-key': 'order-12' };
+      expect((await api.post('/v1/messages', body, key)).status).toBe(503);
+      // Act
+      proxy.setCallRule();
+      const retried = await api.post('/v1/messages', body, key);
+      // Assess
+      expect(retried.status).toBe(202);
+      const { id } = await jsonOf<AcceptedBody>(retried);
+      expect(await harness.items(api.tables.messages, 'MSG#')).toEqual([expect.objectContaining({ id })]);
+    } finally {
+      await proxy.close();
+    }
+  });
 });

@@ -51,4 +51,27 @@ describe('decideAntiLoop', () => {
     expect(verdict).toEqual({ verdict: 'allowed' });
     expect(next?.sent).toEqual({});
   });
+
+  it('when a keyed request meets the window its own earlier attempt opened, then it is allowed on that window and counted once', () => {
+    // Prepare
+    const { next: first } = decideAntiLoop(undefined, 'fp', NOW, PROVIDER_ANTI_LOOP, 'key-a');
+    // Act
+    const again = decideAntiLoop(first, 'fp', NOW + 5_000, PROVIDER_ANTI_LOOP, 'key-a');
+    const otherKey = decideAntiLoop(first, 'fp', NOW + 5_000, PROVIDER_ANTI_LOOP, 'key-b');
+    const keyless = decideAntiLoop(first, 'fp', NOW + 5_000, PROVIDER_ANTI_LOOP);
+    // Assess
+    expect(first).toEqual({ lastAtMs: NOW, streak: 1, sent: { fp: NOW + 60_000 }, keys: { fp: 'key-a' } });
+    expect(again).toEqual({ verdict: { verdict: 'allowed', windowEndsAtMs: NOW + 60_000 } });
+    expect(otherKey.verdict.verdict).toBe('duplicate');
+    expect(keyless.verdict.verdict).toBe('duplicate');
+  });
+
+  it('when a keyed window ends, then its key goes with it', () => {
+    // Prepare
+    const state = { lastAtMs: NOW - 61_000, streak: 1, sent: { old: NOW - 1_000 }, keys: { old: 'key-a' } };
+    // Act
+    const { next } = decideAntiLoop(state, 'new', NOW, PROVIDER_ANTI_LOOP);
+    // Assess
+    expect(next).toEqual({ lastAtMs: NOW, streak: 1, sent: { new: NOW + 60_000 } });
+  });
 });
