@@ -8,6 +8,7 @@ import { type ApiDeps, createDeps } from '#lambdas/api/deps.ts';
 import { apiLogger } from '#lambdas/api/http/request-log.ts';
 import { type ApiServer, startApiServer } from '#lambdas/api/server.ts';
 import { LOCAL_API_LIMITS } from '#local/stack-config.ts';
+import type { ItemFaultProxy } from '../aws/item-fault-proxy.ts';
 import { type LocalAws, useLocalAws } from '../aws/local-aws.ts';
 import { captureLogs } from '../logs.ts';
 
@@ -172,4 +173,21 @@ export interface AcceptedBody {
 /** A JSON answer's body, typed as the test expects it (assertions check the actual shape). */
 export async function jsonOf<T = Record<string, unknown>>(response: Response): Promise<T> {
   return (await response.json()) as T;
+}
+
+/**
+ * An API whose bulk lane cannot be published to (its queue URL names a queue fauxqs lacks) and whose
+ * DynamoDB, through `proxy`, fails every try of a write that marks a record `enqueue_failed`.
+ */
+export async function startWithUnmarkableBulkLane(
+  harness: ApiHarness,
+  proxy: ItemFaultProxy,
+): Promise<ApiStack> {
+  const queues = await harness.aws.freshQueues();
+  const api = await harness.start({
+    queues: { ...queues, bulk: `${harness.aws.sqsEndpoint}/000000000000/no-such-queue` },
+    env: { AWS_ENDPOINT_URL_DYNAMODB: await proxy.listen() },
+  });
+  proxy.setCallRule(({ body }) => body.includes('enqueue_failed'));
+  return api;
 }

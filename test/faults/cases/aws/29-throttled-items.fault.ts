@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ItemFaultRule } from '#test/helpers/aws/item-fault-proxy.ts';
 import { elapse } from '#test/helpers/wait.ts';
 import { runCase } from '../../harness/run-case.ts';
+import { seededRandom } from '../../harness/seeded.ts';
 import { sendMessages } from '../../harness/traffic.ts';
 
 // Case 29: DynamoDB and SQS fail single items of the bind-service's batch calls, as they do under
@@ -23,15 +24,7 @@ const BATCH_CALLS = [
 
 /** Fails about `share` of the items of the batch calls, from a seeded sequence (a rerun repeats it). */
 function seededShare(share: number, seed: number): ItemFaultRule {
-  let state = seed >>> 0;
-  const next = () => {
-    // mulberry32
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+  const next = seededRandom(seed);
   return ({ call }) => BATCH_CALLS.includes(call) && next() < share;
 }
 

@@ -11,3 +11,13 @@ export interface BatchBody {
 export function mobiles(count: number): string[] {
   return Array.from({ length: count }, (_, i) => `+7999${String(1_000_000 + i).padStart(7, '0')}`);
 }
+
+/** A batch of two entries, one per lane: `bulk` on the bulk lane, `urgent` on the urgent one. */
+export function oneEntryPerLane(bulk: string | undefined, urgent: string | undefined) {
+  return {
+    messages: [
+      { to: bulk, text: 'Bulk one' },
+      { to: urgent, text: 'Urgent one', priority: 'urgent' },
+    ],
+  };
+}

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { jsonOf, problemOf, useApiHarness } from '#test/helpers/api/api-harness.ts';
+import {
+  jsonOf,
+  problemOf,
+  startWithUnmarkableBulkLane,
+  useApiHarness,
+} from '#test/helpers/api/api-harness.ts';
 import { ItemFaultProxy } from '#test/helpers/aws/item-fault-proxy.ts';
-import { type BatchBody, mobiles } from './batch-fixtures.ts';
+import { type BatchBody, mobiles, oneEntryPerLane } from './batch-fixtures.ts';
 
 // POST and GET /v1/batches through the real Node server, against DynamoDB Local and fauxqs.
 
@@ -57,12 +62,7 @@ describe('API /v1/batches: reads and enqueue failures (Node server, DynamoDB Loc
     });
     const [a, b] = mobiles(2);
     // Act
-    const response = await api.post('/v1/batches', {
-      messages: [
-        { to: a, text: 'Bulk one' },
-        { to: b, text: 'Urgent one', priority: 'urgent' },
-      ],
-    });
+    const response = await api.post('/v1/batches', oneEntryPerLane(a, b));
     // Assess
     expect(response.status).toBe(202);
     const body = await jsonOf<BatchBody>(response);
@@ -102,20 +102,10 @@ describe('API /v1/batches: reads and enqueue failures (Node server, DynamoDB Loc
     // Prepare: the bulk queue is missing and DynamoDB fails every try of the failed-marking writes
     const proxy = new ItemFaultProxy(harness.aws.dynamoEndpoint);
     try {
-      const queues = await harness.aws.freshQueues();
-      const api = await harness.start({
-        queues: { ...queues, bulk: `${harness.aws.sqsEndpoint}/000000000000/no-such-queue` },
-        env: { AWS_ENDPOINT_URL_DYNAMODB: await proxy.listen() },
-      });
-      proxy.setCallRule(({ body }) => body.includes('enqueue_failed'));
+      const api = await startWithUnmarkableBulkLane(harness, proxy);
       const [a, b] = mobiles(2);
       // Act
-      const response = await api.post('/v1/batches', {
-        messages: [
-          { to: a, text: 'Bulk one' },
-          { to: b, text: 'Urgent one', priority: 'urgent' },
-        ],
-      });
+      const response = await api.post('/v1/batches', oneEntryPerLane(a, b));
       // Assess
       expect(response.status).toBe(202);
       expect(await jsonOf(response)).toMatchObject({ accepted: 2, rejected: [] });

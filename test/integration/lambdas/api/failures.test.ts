@@ -5,6 +5,7 @@ import {
   type AcceptedBody,
   jsonOf,
   problemOf,
+  startWithUnmarkableBulkLane,
   useApiHarness,
   withOverrides,
 } from '#test/helpers/api/api-harness.ts';
@@ -118,12 +119,7 @@ describe('API failures without an idempotency key (Node server, DynamoDB Local, 
     // Prepare: the bulk queue is missing and DynamoDB fails every try of the failed-marking write
     const proxy = new ItemFaultProxy(harness.aws.dynamoEndpoint);
     try {
-      const queues = await harness.aws.freshQueues();
-      const api = await harness.start({
-        queues: { ...queues, bulk: `${harness.aws.sqsEndpoint}/000000000000/no-such-queue` },
-        env: { AWS_ENDPOINT_URL_DYNAMODB: await proxy.listen() },
-      });
-      proxy.setCallRule(({ body }) => body.includes('enqueue_failed'));
+      const api = await startWithUnmarkableBulkLane(harness, proxy);
       // Act
       const response = await api.post('/v1/messages', { to: MOBILE, text: 'Late', priority: 'bulk' });
       // Assess
