@@ -73,12 +73,13 @@ export function decideAntiLoop(
   keyTag?: string,
 ): { verdict: AntiLoopVerdict; next?: NumberState } {
   const { duplicateWindowMs, floodLimit, floodGapMs } = settings;
-  const openUntil = state?.sent[fingerprint] ?? 0;
-  if (duplicateWindowMs > 0 && openUntil > now) {
-    // The same keyed request again: its earlier attempt was counted but never stored (its stored
-    // idempotency record would have answered first). Allowed on the window it opened, counted once.
+  if (duplicateWindowMs > 0 && (state?.sent[fingerprint] ?? 0) > now) {
+    // The same keyed request again: its earlier attempt was counted but not stored yet, or never
+    // (its stored idempotency record would have answered first). Allowed on the window it opened,
+    // counted once; that window is not this attempt's to close (a concurrent attempt with the key
+    // may have stored its message meanwhile), and it lets every retry with the key through.
     if (keyTag !== undefined && state?.keys?.[fingerprint] === keyTag) {
-      return { verdict: { verdict: 'allowed', windowEndsAtMs: openUntil } };
+      return { verdict: { verdict: 'allowed' } };
     }
     return { verdict: { verdict: 'duplicate', retryAfterSeconds: Math.ceil(duplicateWindowMs / 1000) } };
   }

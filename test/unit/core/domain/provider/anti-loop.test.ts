@@ -52,7 +52,7 @@ describe('decideAntiLoop', () => {
     expect(next?.sent).toEqual({});
   });
 
-  it('when a keyed request meets the window its own earlier attempt opened, then it is allowed on that window and counted once', () => {
+  it('when a keyed request meets the window its own earlier attempt opened, then it is allowed on that window, counted once, with no window of its own to close', () => {
     // Prepare
     const { next: first } = decideAntiLoop(undefined, 'fp', NOW, PROVIDER_ANTI_LOOP, 'key-a');
     // Act
@@ -61,7 +61,7 @@ describe('decideAntiLoop', () => {
     const keyless = decideAntiLoop(first, 'fp', NOW + 5_000, PROVIDER_ANTI_LOOP);
     // Assess
     expect(first).toEqual({ lastAtMs: NOW, streak: 1, sent: { fp: NOW + 60_000 }, keys: { fp: 'key-a' } });
-    expect(again).toEqual({ verdict: { verdict: 'allowed', windowEndsAtMs: NOW + 60_000 } });
+    expect(again).toEqual({ verdict: { verdict: 'allowed' } });
     expect(otherKey.verdict.verdict).toBe('duplicate');
     expect(keyless.verdict.verdict).toBe('duplicate');
   });
