@@ -247,4 +247,32 @@ describe('API anti-loop rules (Node server, DynamoDB Local, fauxqs)', () => {
       await proxy.close();
     }
   });
+
+  it('when a batch is stored in part and answered 503, then the resent batch is accepted whole, none refused as its own duplicate', {
+    timeout: 60_000,
+  }, async () => {
+    // Prepare: one entry's record stays unprocessed at every try of the batch write
+    const proxy = new ItemFaultProxy(harness.aws.dynamoEndpoint);
+    try {
+      const api = await harness.start({ env: { AWS_ENDPOINT_URL_DYNAMODB: await proxy.listen() } });
+      const numbers = mobiles(3);
+      const unstored = numbers[2] as string;
+      proxy.setRule(({ call, item }) => call === 'BatchWriteItem' && JSON.stringify(item).includes(unstored));
+      const batch = { to: numbers, text: 'Stored in part' };
+      const failed = await api.post('/v1/batches', batch);
+      expect(failed.status).toBe(503);
+      expect((await harness.items(api.tables.messages, 'MSG#')).map(({ status }) => status)).toEqual([
+        'failed',
+        'failed',
+      ]);
+      // Act
+      proxy.setRule();
+      const again = await api.post('/v1/batches', batch);
+      // Assess
+      expect(again.status).toBe(202);
+      expect(await jsonOf(again)).toMatchObject({ accepted: 3, rejected: [] });
+    } finally {
+      await proxy.close();
+    }
+  });
 });
