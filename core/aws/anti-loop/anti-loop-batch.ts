@@ -11,6 +11,7 @@ import {
   decideAntiLoop,
   type NumberState,
 } from '#core/domain/provider/anti-loop.ts';
+import { eachAtMost } from '#core/support/each-at-most.ts';
 
 // The number items of the anti-loop guard (anti-loop-guard.ts), and the rules for a whole batch in
 // few round trips: every number's item is read in BatchGets, each entry is decided on what was read,
@@ -151,7 +152,7 @@ export async function admitMany(
     groups.push(writes.slice(start, start + PER_TRANSACTION));
   }
   try {
-    await inParallel(groups, async (group) => {
+    await eachAtMost(groups, CONCURRENCY, async (group) => {
       try {
         await runDynamo('anti-loop write (batch)', () =>
           table.client.send(
@@ -185,13 +186,9 @@ async function withdrawAll(verdicts: readonly AntiLoopVerdict[], admission: Batc
       ? [{ index, endsAt: verdict.windowEndsAtMs }]
       : [],
   );
-  let failed = false;
-  await inParallel(windows, async ({ index, endsAt }) => {
-    if (failed) return;
-    await admission.withdraw(index, endsAt).catch(() => {
-      failed = true;
-    });
-  });
+  await eachAtMost(windows, CONCURRENCY, ({ index, endsAt }) => admission.withdraw(index, endsAt)).catch(
+    () => undefined,
+  );
 }
 
 async function readAll(table: GuardTable, keys: string[]): Promise<Map<string, Item>> {
@@ -199,7 +196,7 @@ async function readAll(table: GuardTable, keys: string[]): Promise<Map<string, I
   const chunks: string[][] = [];
   for (let start = 0; start < keys.length; start += BATCH_GET_MAX_KEYS)
     chunks.push(keys.slice(start, start + BATCH_GET_MAX_KEYS));
-  await inParallel(chunks, async (chunk) => {
+  await eachAtMost(chunks, CONCURRENCY, async (chunk) => {
     const items = await batchGetConsistent(
       table.client,
       table.tableName,
@@ -209,25 +206,4 @@ async function readAll(table: GuardTable, keys: string[]): Promise<Map<string, I
     for (const item of items) found.set(String(item.pk), item);
   });
   return found;
-}
-
-/**
- * A few calls at once: DynamoDB takes them in parallel, and one batch must not flood the client.
- * After a failure no item starts, and the ones under way finish before the first error is thrown:
- * no write lands after the caller has moved on (to withdraw what was counted).
- */
-async function inParallel<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failure: { error: unknown } | undefined;
-  const worker = async () => {
-    for (let at = next++; at < items.length && !failure; at = next++) {
-      try {
-        await work(items[at]!);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker));
-  if (failure) throw failure.error;
 }

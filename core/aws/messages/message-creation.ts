@@ -5,6 +5,7 @@ import { type IdempotencyItem, itemKey, toMessageItem } from '#core/aws/messages
 import type { MessageTable } from '#core/aws/messages/message-writes.ts';
 import type { MessageRecord } from '#core/domain/messages/message-model.ts';
 import { type BackoffPolicy, sleepBackoff } from '#core/support/backoff.ts';
+import { eachAtMost } from '#core/support/each-at-most.ts';
 
 // Writing new message records: one at a time (optionally with an idempotency record, in one
 // transaction) or a batch of fresh records.
@@ -70,19 +71,7 @@ export async function createMessages(
   for (let start = 0; start < records.length; start += BATCH_WRITE_SIZE) {
     chunks.push(records.slice(start, start + BATCH_WRITE_SIZE));
   }
-  let next = 0;
-  let failure: { error: unknown } | undefined;
-  const worker = async () => {
-    for (let chunk = chunks[next++]; chunk && !failure; chunk = chunks[next++]) {
-      try {
-        await writeChunk(table, chunk, expiresAt);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(BATCH_WRITE_CONCURRENCY, chunks.length) }, worker));
-  if (failure) throw failure.error;
+  await eachAtMost(chunks, BATCH_WRITE_CONCURRENCY, (chunk) => writeChunk(table, chunk, expiresAt));
 }
 
 /** One BatchWrite of at most 25; unprocessed items are sent again with back-off. */

@@ -8,7 +8,7 @@ import { type ApiDeps, createDeps } from '#lambdas/api/deps.ts';
 import { apiLogger } from '#lambdas/api/http/request-log.ts';
 import { type ApiServer, startApiServer } from '#lambdas/api/server.ts';
 import { LOCAL_API_LIMITS } from '#local/stack-config.ts';
-import type { ItemFaultProxy } from '../aws/item-fault-proxy.ts';
+import { ItemFaultProxy } from '../aws/item-fault-proxy.ts';
 import { type LocalAws, useLocalAws } from '../aws/local-aws.ts';
 import { captureLogs } from '../logs.ts';
 
@@ -40,10 +40,17 @@ export interface StackOptions {
   queues?: QueueNames;
 }
 
+export interface AwsFaultProxies {
+  dynamodb: ItemFaultProxy;
+  sqs: ItemFaultProxy;
+}
+
 export interface ApiHarness {
   aws: LocalAws;
   /** A fresh API server (closed after the test) on fresh tables and queues unless given. */
   start(options?: StackOptions): Promise<ApiStack>;
+  /** The same, its DynamoDB and SQS calls through item fault proxies (closed after the test). */
+  startBehindProxies(options?: StackOptions): Promise<ApiStack & { proxies: AwsFaultProxies }>;
   /** Items of the messages table whose pk starts with `prefix` (MSG#, IDEM#, ...). */
   items(table: string, prefix: string): Promise<Record<string, unknown>[]>;
   /** Receives (and deletes) everything on a queue until it answers empty; bodies parsed. */
@@ -132,7 +139,24 @@ export function useApiHarness(): ApiHarness {
     }
   };
 
-  return { aws, start, items, drain };
+  const startBehindProxies = async (options: StackOptions = {}) => {
+    const proxies = {
+      dynamodb: new ItemFaultProxy(aws.dynamoEndpoint),
+      sqs: new ItemFaultProxy(aws.sqsEndpoint),
+    };
+    cleanups.push(
+      () => proxies.dynamodb.close(),
+      () => proxies.sqs.close(),
+    );
+    const env = {
+      AWS_ENDPOINT_URL_DYNAMODB: await proxies.dynamodb.listen(),
+      AWS_ENDPOINT_URL_SQS: await proxies.sqs.listen(),
+      ...options.env,
+    };
+    return { ...(await start({ ...options, env })), proxies };
+  };
+
+  return { aws, start, startBehindProxies, items, drain };
 }
 
 /**
@@ -177,17 +201,15 @@ export async function jsonOf<T = Record<string, unknown>>(response: Response): P
 
 /**
  * An API whose bulk lane cannot be published to (its queue URL names a queue fauxqs lacks) and whose
- * DynamoDB, through `proxy`, fails every try of a write that marks a record `enqueue_failed`.
+ * DynamoDB fails every try of a write that marks a record `enqueue_failed`.
  */
 export async function startWithUnmarkableBulkLane(
   harness: ApiHarness,
-  proxy: ItemFaultProxy,
-): Promise<ApiStack> {
+): Promise<ApiStack & { proxies: AwsFaultProxies }> {
   const queues = await harness.aws.freshQueues();
-  const api = await harness.start({
+  const api = await harness.startBehindProxies({
     queues: { ...queues, bulk: `${harness.aws.sqsEndpoint}/000000000000/no-such-queue` },
-    env: { AWS_ENDPOINT_URL_DYNAMODB: await proxy.listen() },
   });
-  proxy.setCallRule(({ body }) => body.includes('enqueue_failed'));
+  api.proxies.dynamodb.setCallRule(({ body }) => body.includes('enqueue_failed'));
   return api;
 }

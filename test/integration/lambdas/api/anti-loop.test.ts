@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { type AcceptedBody, jsonOf, problemOf, useApiHarness } from '#test/helpers/api/api-harness.ts';
-import { ItemFaultProxy } from '#test/helpers/aws/item-fault-proxy.ts';
 import { numberKeyOf } from '../../core/aws/anti-loop/guard-rig.ts';
 import { mobiles } from './batch-fixtures.ts';
 
@@ -142,71 +141,59 @@ describe('API anti-loop rules (Node server, DynamoDB Local, fauxqs)', () => {
 
   it('when a keyed request is counted but DynamoDB throttles its store, then its retry with the key is accepted, not refused as a duplicate of itself', async () => {
     // Prepare: the first store transaction (message and idempotency record) is throttled
-    const proxy = new ItemFaultProxy(harness.aws.dynamoEndpoint);
-    try {
-      const api = await harness.start({ env: { AWS_ENDPOINT_URL_DYNAMODB: await proxy.listen() } });
-      let throttled = 0;
-      proxy.setRule(({ call }) => call === 'TransactWriteItems' && throttled++ === 0);
-      const body = { to: MOBILE, text: 'Order 5 shipped' };
-      const key = { 'idempotency-key': 'order-5' };
-      const failed = await api.post('/v1/messages', body, key);
-      expect(failed.status).toBe(503);
-      expect(await problemOf(failed)).toMatchObject({ code: 'repository_unavailable' });
-      // Act: the caller retries with its key, as the 503 asks
-      const retried = await api.post('/v1/messages', body, key);
-      // Assess
-      expect(retried.status).toBe(202);
-      const { id } = await jsonOf<AcceptedBody>(retried);
-      expect(await harness.items(api.tables.messages, 'MSG#')).toEqual([expect.objectContaining({ id })]);
-      expect(await harness.drain(api.queues.urgent)).toEqual([expect.objectContaining({ id })]);
-    } finally {
-      await proxy.close();
-    }
+    const api = await harness.startBehindProxies();
+    const proxy = api.proxies.dynamodb;
+    let throttled = 0;
+    proxy.setRule(({ call }) => call === 'TransactWriteItems' && throttled++ === 0);
+    const body = { to: MOBILE, text: 'Order 5 shipped' };
+    const key = { 'idempotency-key': 'order-5' };
+    const failed = await api.post('/v1/messages', body, key);
+    expect(failed.status).toBe(503);
+    expect(await problemOf(failed)).toMatchObject({ code: 'repository_unavailable' });
+    // Act: the caller retries with its key, as the 503 asks
+    const retried = await api.post('/v1/messages', body, key);
+    // Assess
+    expect(retried.status).toBe(202);
+    const { id } = await jsonOf<AcceptedBody>(retried);
+    expect(await harness.items(api.tables.messages, 'MSG#')).toEqual([expect.objectContaining({ id })]);
+    expect(await harness.drain(api.queues.urgent)).toEqual([expect.objectContaining({ id })]);
   });
 
   it("when one of a batch's anti-loop transactions fails after another committed, then the resent batch is accepted whole, none refused as its own duplicate", async () => {
     // Prepare: 150 numbers are two transactions; the one holding the 121st fails at every try
-    const proxy = new ItemFaultProxy(harness.aws.dynamoEndpoint);
-    try {
-      const api = await harness.start({ env: { AWS_ENDPOINT_URL_DYNAMODB: await proxy.listen() } });
-      const numbers = mobiles(150);
-      const failing = numberKeyOf(numbers[120] as string);
-      proxy.setCallRule(({ call, body }) => call === 'TransactWriteItems' && body.includes(failing));
-      const batch = { to: numbers, text: 'Sale today' };
-      const failed = await api.post('/v1/batches', batch);
-      expect(failed.status).toBe(503);
-      expect(proxy.failedCount('TransactWriteItems (whole)')).toBeGreaterThan(0);
-      // Act: DynamoDB answers again, and the caller resends the batch, as the 503 asks
-      proxy.setCallRule();
-      const again = await api.post('/v1/batches', batch);
-      // Assess
-      expect(again.status).toBe(202);
-      expect(await jsonOf(again)).toMatchObject({ accepted: 150, rejected: [] });
-    } finally {
-      await proxy.close();
-    }
+    const api = await harness.startBehindProxies();
+    const proxy = api.proxies.dynamodb;
+    const numbers = mobiles(150);
+    const failing = numberKeyOf(numbers[120] as string);
+    proxy.setCallRule(({ call, body }) => call === 'TransactWriteItems' && body.includes(failing));
+    const batch = { to: numbers, text: 'Sale today' };
+    const failed = await api.post('/v1/batches', batch);
+    expect(failed.status).toBe(503);
+    expect(proxy.failedCount('TransactWriteItems (whole)')).toBeGreaterThan(0);
+    // Act: DynamoDB answers again, and the caller resends the batch, as the 503 asks
+    proxy.setCallRule();
+    const again = await api.post('/v1/batches', batch);
+    // Assess
+    expect(again.status).toBe(202);
+    expect(await jsonOf(again)).toMatchObject({ accepted: 150, rejected: [] });
   });
 
   it("when the number's anti-loop write lands but every answer is lost, then 503 and the resend is accepted, not refused as its own duplicate", async () => {
     // Prepare: DynamoDB applies the write and every answer to it (the SDK's retries too) is lost
-    const proxy = new ItemFaultProxy(harness.aws.dynamoEndpoint);
-    try {
-      const api = await harness.start({ env: { AWS_ENDPOINT_URL_DYNAMODB: await proxy.listen() } });
-      const counted = numberKeyOf(MOBILE);
-      proxy.setCallRule(({ call, body }) => call === 'PutItem' && body.includes(counted) && 'after-server');
-      const body = { to: MOBILE, text: 'Lost in the middle' };
-      const failed = await api.post('/v1/messages', body);
-      expect(failed.status).toBe(503);
-      expect(proxy.failedCount('PutItem (whole)')).toBeGreaterThan(0);
-      // Act
-      proxy.setCallRule();
-      const again = await api.post('/v1/messages', body);
-      // Assess
-      expect(again.status).toBe(202);
-      expect(await harness.items(api.tables.messages, 'MSG#')).toHaveLength(1);
-    } finally {
-      await proxy.close();
-    }
+    const api = await harness.startBehindProxies();
+    const proxy = api.proxies.dynamodb;
+    const counted = numberKeyOf(MOBILE);
+    proxy.setCallRule(({ call, body }) => call === 'PutItem' && body.includes(counted) && 'after-server');
+    const body = { to: MOBILE, text: 'Lost in the middle' };
+    const failed = await api.post('/v1/messages', body);
+    expect(failed.status).toBe(503);
+    expect(proxy.failedCount('PutItem (whole)')).toBeGreaterThan(0);
+    // Act
+    proxy.setCallRule();
+    const again = await api.post('/v1/messages', body);
+    // Assess
+    expect(again.status).toBe(202);
+    expect(await harness.items(api.tables.messages, 'MSG#')).toHaveLength(1);
   });
 
   it("when a keyed request's enqueue failed and its retry with the key sent it, then an identical request without the key is still refused as a duplicate", async () => {
@@ -229,50 +216,42 @@ describe('API anti-loop rules (Node server, DynamoDB Local, fauxqs)', () => {
 
   it('when a keyed request is counted but neither its store nor the marking lands, then its retry with the key is accepted, not refused as its own duplicate', async () => {
     // Prepare: DynamoDB fails the store transaction and every try to mark it, before applying them
-    const proxy = new ItemFaultProxy(harness.aws.dynamoEndpoint);
-    try {
-      const api = await harness.start({ env: { AWS_ENDPOINT_URL_DYNAMODB: await proxy.listen() } });
-      proxy.setCallRule(({ call, body }) => call === 'TransactWriteItems' || body.includes('enqueue_failed'));
-      const body = { to: MOBILE, text: 'Order 12 shipped' };
-      const key = { 'idempotency-key': 'order-12' };
-      expect((await api.post('/v1/messages', body, key)).status).toBe(503);
-      // Act
-      proxy.setCallRule();
-      const retried = await api.post('/v1/messages', body, key);
-      // Assess
-      expect(retried.status).toBe(202);
-      const { id } = await jsonOf<AcceptedBody>(retried);
-      expect(await harness.items(api.tables.messages, 'MSG#')).toEqual([expect.objectContaining({ id })]);
-    } finally {
-      await proxy.close();
-    }
+    const api = await harness.startBehindProxies();
+    const proxy = api.proxies.dynamodb;
+    proxy.setCallRule(({ call, body }) => call === 'TransactWriteItems' || body.includes('enqueue_failed'));
+    const body = { to: MOBILE, text: 'Order 12 shipped' };
+    const key = { 'idempotency-key': 'order-12' };
+    expect((await api.post('/v1/messages', body, key)).status).toBe(503);
+    // Act
+    proxy.setCallRule();
+    const retried = await api.post('/v1/messages', body, key);
+    // Assess
+    expect(retried.status).toBe(202);
+    const { id } = await jsonOf<AcceptedBody>(retried);
+    expect(await harness.items(api.tables.messages, 'MSG#')).toEqual([expect.objectContaining({ id })]);
   });
 
   it('when a batch is stored in part and answered 503, then the resent batch is accepted whole, none refused as its own duplicate', {
     timeout: 60_000,
   }, async () => {
     // Prepare: one entry's record stays unprocessed at every try of the batch write
-    const proxy = new ItemFaultProxy(harness.aws.dynamoEndpoint);
-    try {
-      const api = await harness.start({ env: { AWS_ENDPOINT_URL_DYNAMODB: await proxy.listen() } });
-      const numbers = mobiles(3);
-      const unstored = numbers[2] as string;
-      proxy.setRule(({ call, item }) => call === 'BatchWriteItem' && JSON.stringify(item).includes(unstored));
-      const batch = { to: numbers, text: 'Stored in part' };
-      const failed = await api.post('/v1/batches', batch);
-      expect(failed.status).toBe(503);
-      expect((await harness.items(api.tables.messages, 'MSG#')).map(({ status }) => status)).toEqual([
-        'failed',
-        'failed',
-      ]);
-      // Act
-      proxy.setRule();
-      const again = await api.post('/v1/batches', batch);
-      // Assess
-      expect(again.status).toBe(202);
-      expect(await jsonOf(again)).toMatchObject({ accepted: 3, rejected: [] });
-    } finally {
-      await proxy.close();
-    }
+    const api = await harness.startBehindProxies();
+    const proxy = api.proxies.dynamodb;
+    const numbers = mobiles(3);
+    const unstored = numbers[2] as string;
+    proxy.setRule(({ call, item }) => call === 'BatchWriteItem' && JSON.stringify(item).includes(unstored));
+    const batch = { to: numbers, text: 'Stored in part' };
+    const failed = await api.post('/v1/batches', batch);
+    expect(failed.status).toBe(503);
+    expect((await harness.items(api.tables.messages, 'MSG#')).map(({ status }) => status)).toEqual([
+      'failed',
+      'failed',
+    ]);
+    // Act
+    proxy.setRule();
+    const again = await api.post('/v1/batches', batch);
+    // Assess
+    expect(again.status).toBe(202);
+    expect(await jsonOf(again)).toMatchObject({ accepted: 3, rejected: [] });
   });
 });

@@ -5,7 +5,6 @@ import {
   startWithUnmarkableBulkLane,
   useApiHarness,
 } from '#test/helpers/api/api-harness.ts';
-import { ItemFaultProxy } from '#test/helpers/aws/item-fault-proxy.ts';
 import { type BatchBody, mobiles, oneEntryPerLane } from './batch-fixtures.ts';
 
 // POST and GET /v1/batches through the real Node server, against DynamoDB Local and fauxqs.
@@ -100,22 +99,17 @@ describe('API /v1/batches: reads and enqueue failures (Node server, DynamoDB Loc
 
   it('when a lane cannot be enqueued and its records cannot be marked failed, then they count as accepted (the sweeper sends them), not as entries to send again', async () => {
     // Prepare: the bulk queue is missing and DynamoDB fails every try of the failed-marking writes
-    const proxy = new ItemFaultProxy(harness.aws.dynamoEndpoint);
-    try {
-      const api = await startWithUnmarkableBulkLane(harness, proxy);
-      const [a, b] = mobiles(2);
-      // Act
-      const response = await api.post('/v1/batches', oneEntryPerLane(a, b));
-      // Assess
-      expect(response.status).toBe(202);
-      expect(await jsonOf(response)).toMatchObject({ accepted: 2, rejected: [] });
-      const records = await harness.items(api.tables.messages, 'MSG#');
-      expect(records.map(({ status }) => status)).toEqual(['accepted', 'accepted']);
-      expect(records.find(({ to }) => to === a)).toMatchObject({
-        attention: expect.stringMatching(/^accepted#/),
-      });
-    } finally {
-      await proxy.close();
-    }
+    const api = await startWithUnmarkableBulkLane(harness);
+    const [a, b] = mobiles(2);
+    // Act
+    const response = await api.post('/v1/batches', oneEntryPerLane(a, b));
+    // Assess
+    expect(response.status).toBe(202);
+    expect(await jsonOf(response)).toMatchObject({ accepted: 2, rejected: [] });
+    const records = await harness.items(api.tables.messages, 'MSG#');
+    expect(records.map(({ status }) => status)).toEqual(['accepted', 'accepted']);
+    expect(records.find(({ to }) => to === a)).toMatchObject({
+      attention: expect.stringMatching(/^accepted#/),
+    });
   });
 });

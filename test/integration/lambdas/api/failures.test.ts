@@ -9,7 +9,6 @@ import {
   useApiHarness,
   withOverrides,
 } from '#test/helpers/api/api-harness.ts';
-import { ItemFaultProxy } from '#test/helpers/aws/item-fault-proxy.ts';
 
 // The failure paths after validation for a request without an Idempotency-Key: the caller gets a
 // clear 5xx, and no record is left `accepted` for a message that was not queued.
@@ -117,23 +116,18 @@ describe('API failures without an idempotency key (Node server, DynamoDB Local, 
 
   it('when the enqueue fails and marking the record fails too, then 202: the record stays accepted for the sweeper, and the caller is not told to send a second copy', async () => {
     // Prepare: the bulk queue is missing and DynamoDB fails every try of the failed-marking write
-    const proxy = new ItemFaultProxy(harness.aws.dynamoEndpoint);
-    try {
-      const api = await startWithUnmarkableBulkLane(harness, proxy);
-      // Act
-      const response = await api.post('/v1/messages', { to: MOBILE, text: 'Late', priority: 'bulk' });
-      // Assess
-      expect(response.status).toBe(202);
-      const { id } = await jsonOf<AcceptedBody>(response);
-      expect(proxy.failedCount('BatchExecuteStatement (whole)')).toBeGreaterThan(0);
-      expect(await harness.items(api.tables.messages, 'MSG#')).toEqual([
-        expect.objectContaining({ id, status: 'accepted', attention: expect.stringMatching(/^accepted#/) }),
-      ]);
-      expect(api.logs).toContainEqual(
-        expect.objectContaining({ level: 'error', messageId: id, markError: 'RepositoryUnavailableError' }),
-      );
-    } finally {
-      await proxy.close();
-    }
+    const api = await startWithUnmarkableBulkLane(harness);
+    // Act
+    const response = await api.post('/v1/messages', { to: MOBILE, text: 'Late', priority: 'bulk' });
+    // Assess
+    expect(response.status).toBe(202);
+    const { id } = await jsonOf<AcceptedBody>(response);
+    expect(api.proxies.dynamodb.failedCount('BatchExecuteStatement (whole)')).toBeGreaterThan(0);
+    expect(await harness.items(api.tables.messages, 'MSG#')).toEqual([
+      expect.objectContaining({ id, status: 'accepted', attention: expect.stringMatching(/^accepted#/) }),
+    ]);
+    expect(api.logs).toContainEqual(
+      expect.objectContaining({ level: 'error', messageId: id, markError: 'RepositoryUnavailableError' }),
+    );
   });
 });
