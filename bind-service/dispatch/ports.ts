@@ -28,6 +28,8 @@ import type { RateClass } from './flow/rate-limiter.ts';
 export interface MessageStore {
   /** A queue message with no record yet (published straight to SQS) gets one. */
   createAccepted(record: MessageRecord): Promise<CreateAcceptedResult>;
+  /** An invalid queue message's record, written `rejected` in one put (never left `accepted`). */
+  createRejected(record: MessageRecord): Promise<void>;
   /** `urgent`: ahead of other waiting writes, as the urgent lane is ahead for tokens and window slots. */
   claimForSubmit(id: string, holder?: string, options?: { urgent?: boolean }): Promise<ClaimResult>;
   /** `holder`: only that receive's claim is released (see MessageRepository.releaseClaim). */

@@ -10,7 +10,7 @@ import {
 import type { MessageRecord } from '#core/domain/messages/message-model.ts';
 import { MESSAGE_STATUSES, type MessageStatus } from '#core/domain/messages/message-state.ts';
 import { fromStreamImage } from './attribute-values.ts';
-import type { DynamoDbStreamRecord } from './stream-event.ts';
+import type { DynamoDbStreamRecord, StreamImage } from './stream-event.ts';
 
 // Pure mapping from a stream record to the event other systems get: which record changes are worth
 // an event, and what the event says. No I/O here, so every rule is unit-tested on plain records.
@@ -33,13 +33,16 @@ const INTERNAL_STATUSES: ReadonlySet<MessageStatus> = new Set(['accepted', 'subm
 
 /**
  * The change a stream record carries, or undefined when it carries none worth telling: another item
- * kind (SMSC lookups, idempotency, lease), an INSERT (the caller already has the 202), a removal (TTL),
- * a write that changed neither the status nor read/clicked (e.g. a part's receipt of a SINGLE
- * message), or a move into an internal status.
+ * kind (SMSC lookups, idempotency, lease), an INSERT of an `accepted` record (the caller already has
+ * the 202), a removal (TTL), a write that changed neither the status nor read/clicked (e.g. a part's
+ * receipt of a SINGLE message), or a move into an internal status. An INSERT past `accepted` (an
+ * invalid queue message's record, written `rejected` in one put) is its move from `accepted`.
  */
 export function statusChangeOf(record: DynamoDbStreamRecord): StatusChange | undefined {
   const images = record.dynamodb;
-  if (record.eventName !== 'MODIFY' || !images?.NewImage || !images.OldImage) return undefined;
+  if (!images?.NewImage) return undefined;
+  if (record.eventName === 'INSERT') return insertedPastAccepted(images.NewImage);
+  if (record.eventName !== 'MODIFY' || !images.OldImage) return undefined;
   const newItem = fromStreamImage(images.NewImage);
   if (!isMessageItem(newItem)) return undefined;
   const next = readRecord(newItem);
@@ -48,9 +51,21 @@ export function statusChangeOf(record: DynamoDbStreamRecord): StatusChange | und
   const statusChanged = next.status !== previous.status;
   const flagsRaised = (next.read && !previous.read) || (next.clicked && !previous.clicked);
   if (statusChanged ? INTERNAL_STATUSES.has(next.status) : !flagsRaised) return undefined;
+  return changeOf(next, previous.status);
+}
 
-  const event = toEvent(next, previous.status);
-  return next.callbackUrl ? { event, callbackUrl: next.callbackUrl } : { event };
+function insertedPastAccepted(image: StreamImage): StatusChange | undefined {
+  const item = fromStreamImage(image);
+  if (!isMessageItem(item)) return undefined;
+  const record = readRecord(item);
+  if (INTERNAL_STATUSES.has(record.status)) return undefined;
+  // Every record starts `accepted`; one written past it has that as its first history entry.
+  return changeOf(record, 'accepted');
+}
+
+function changeOf(record: MessageRecord, previousStatus: MessageStatus): StatusChange {
+  const event = toEvent(record, previousStatus);
+  return record.callbackUrl ? { event, callbackUrl: record.callbackUrl } : { event };
 }
 
 /** A stream image this code cannot read: what the table handed over is not a message record. */

@@ -1,6 +1,6 @@
 // An SQS message that can never be sent as it is (bad JSON, schema, preparation): its record ends
-// `rejected` with the reason (created if nobody made it, under the id every copy of it shares:
-// derived-id.ts), then the original body goes to the lane's dead-letter queue with the reason and
+// `rejected` with the reason (written so in one put if nobody made it, under the id every copy of it
+// shares: derived-id.ts), then the original body goes to the lane's dead-letter queue with the reason and
 // that id as message attributes, and it leaves the source queue. So every DLQ entry has a record
 // whose state says why. Never retried for ever, never dropped silently. Only codes and paths are
 // logged.
@@ -11,6 +11,7 @@ import {
   type MessageError,
   type MessageRecord,
   newAcceptedRecord,
+  rejectedOnArrival,
 } from '#core/domain/messages/message-model.ts';
 import {
   DEFAULT_VALIDITY_MINUTES,
@@ -43,9 +44,9 @@ const str = (value: unknown, max: number): string | undefined =>
   typeof value === 'string' && value.length > 0 && value.length <= max ? value : undefined;
 
 /**
- * The best record that can be made of an invalid message: what it says, where it is usable. It is
- * created `accepted` and moved to `rejected` at once, so its history reads like any other message's.
- * A callback URL is not copied: it was never validated.
+ * The best record that can be made of an invalid message: what it says, where it is usable. Its
+ * history reads `accepted` then `rejected`, like any other message's. A callback URL is not copied:
+ * it was never validated.
  */
 export function rejectedRecordBase(id: string, raw: unknown, lane: Priority, now: Date): MessageRecord {
   const fields = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
@@ -68,9 +69,15 @@ export function rejectedRecordBase(id: string, raw: unknown, lane: Priority, now
   );
 }
 
+/**
+ * Written `rejected` in one put, never `accepted` then `rejected`: a stop or an outage between two
+ * writes would leave an `accepted` record of only the usable fields, which the sweeper sends (an
+ * over-long sender id dropped, the message would go out from the default sender).
+ */
 async function markRejected(deps: MalformedDeps, id: string, error: MessageError, record: MessageRecord) {
   try {
-    await retryTransient(() => deps.messages.createAccepted(record));
+    await retryTransient(() => deps.messages.createRejected(rejectedOnArrival(record, error)));
+    return 'applied';
   } catch (createError) {
     // The API (or an earlier delivery of this message) made it already.
     if (!(createError instanceof DuplicateMessageIdError)) throw createError;

@@ -111,6 +111,12 @@ export class MessageRepository {
     return createMessage(this.table, record, ttl, idempotency);
   }
 
+  /** A record refused on arrival (rejectedOnArrival), written in one conditional put. */
+  async createRejected(record: MessageRecord): Promise<void> {
+    if (record.status !== 'rejected') throw new RangeError(`not a rejected record: ${record.status}`);
+    await createMessage(this.table, record, { messageExpiresAt: this.expiresAt(), idempotencyHours: 0 });
+  }
+
   /** BatchWrite in chunks of 25, unprocessed items retried with back-off. Ids must be fresh. */
   createAcceptedBatch(records: readonly MessageRecord[]): Promise<void> {
     return createMessages(this.table, records, this.expiresAt());

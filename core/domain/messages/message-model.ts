@@ -145,6 +145,15 @@ export function newAcceptedRecord(fields: AcceptedFields, now: Date): MessageRec
   });
 }
 
+/**
+ * A new record refused the moment it is made (an invalid queue message): `accepted` then `rejected`
+ * at its creation time, so it is written in one put and is never seen `accepted`.
+ */
+export function rejectedOnArrival(record: MessageRecord, error: MessageError): MessageRecord {
+  const history = [...record.history, { status: 'rejected' as const, at: record.createdAt }];
+  return { ...record, status: 'rejected', history, error, updatedAt: record.createdAt };
+}
+
 /** The record written when a message is accepted, before any SMPP work. */
 export function acceptedMessageRecord({
   id,

@@ -1,6 +1,7 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
-import { bodyOf, useLocalStack } from './stack-fixture.ts';
+import { newMessageId } from '#core/domain/messages/message-id.ts';
+import { bodyOf, eventually, useLocalStack } from './stack-fixture.ts';
 
 // Mass mailings and direct queue publishing end to end. The account rate is raised to 1000 msg/s
 // (simulator and bind-service alike) so a batch of 1000 takes seconds, not the provider's 33 s.
@@ -86,9 +87,10 @@ describe('batches and direct SQS publishing on the local stack', () => {
     ]);
   });
 
-  it('when an invalid message is published to the queue, then it is not sent and ends in the dead-letter queue', async () => {
+  it('when an invalid message is published to the queue, then it is not sent, ends in the dead-letter queue, and its rejected event reaches the consumers', async () => {
     // Prepare
-    const body = { v: 1, to: '+7999', text: 'Bad number' };
+    const id = newMessageId();
+    const body = { v: 1, id, to: '+7999', text: 'Bad number' };
     const before = fixture.sim.stats.submits;
     // Act
     await fixture.sqs.send(
@@ -100,8 +102,21 @@ describe('batches and direct SQS publishing on the local stack', () => {
       dead = await fixture.queueDepth(fixture.stack.queues.bulkDlq);
       if (dead === 0) await new Promise((resolve) => setTimeout(resolve, 100));
     }
+    await eventually(
+      async () => fixture.events.events.some((event) => event.id === id),
+      5_000,
+      'the rejected message’s event',
+    );
     // Assess
     expect(dead).toBe(1);
     expect(fixture.sim.stats.submits).toBe(before);
+    expect(fixture.events.events.filter((event) => event.id === id)).toEqual([
+      expect.objectContaining({
+        status: 'rejected',
+        previousStatus: 'accepted',
+        sequence: 2,
+        error: expect.objectContaining({ code: 'invalid_phone_number' }),
+      }),
+    ]);
   });
 });

@@ -145,6 +145,32 @@ describe('statusChangeOf', () => {
     expect(changes).toEqual([undefined, undefined]);
   });
 
+  it('when a record is inserted already rejected (an invalid queue message), then that is its move from accepted: one event, sequence 2', () => {
+    // Prepare
+    const error = { code: 'invalid_phone_number', name: 'Invalid queue message', description: 'to: bad' };
+    const rejected = messageRecord({
+      status: 'rejected',
+      history: [
+        { status: 'accepted', at: '2025-01-01T00:00:00.000Z' },
+        { status: 'rejected', at: '2025-01-01T00:00:00.000Z' },
+      ],
+      smscIds: [],
+      error,
+      updatedAt: '2025-01-01T00:00:00.000Z',
+    });
+    const inserted = streamRecord('INSERT', { new: messageItem(rejected) });
+    // Act
+    const change = statusChangeOf(inserted);
+    // Assess
+    expect(change?.event).toMatchObject({
+      status: 'rejected',
+      previousStatus: 'accepted',
+      sequence: 2,
+      error,
+      at: '2025-01-01T00:00:00.000Z',
+    });
+  });
+
   it('when the item is not a message (an SMSC lookup), then there is no event', () => {
     // Prepare
     const record = streamRecord('MODIFY', {

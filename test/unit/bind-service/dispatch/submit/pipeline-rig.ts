@@ -46,6 +46,12 @@ export class MemoryStore implements MessageStore {
     return { created: true };
   }
 
+  async createRejected(record: MessageRecord): Promise<void> {
+    this.calls.push(`createRejected ${record.id}`);
+    if (this.records.has(record.id)) throw new DuplicateMessageIdError(record.id);
+    this.records.set(record.id, { status: 'rejected', smscIds: [] });
+  }
+
   async claimForSubmit(id: string, holder?: string): Promise<ClaimResult> {
     this.calls.push(`claimForSubmit ${id}`);
     if (this.claimDelayMs > 0) {

@@ -96,7 +96,7 @@ describe('SubmitPipeline (in-memory ports)', () => {
     expect(r.queueCalls).toEqual(['visibility rh-1 0']);
   });
 
-  it('when the body is not JSON, then its derived record ends rejected, it is dead-lettered and deleted, and nothing is claimed or sent', async () => {
+  it('when the body is not JSON, then its derived record is written rejected in one write, it is dead-lettered and deleted, and nothing is claimed or sent', async () => {
     // Prepare
     const bind = scriptedBind();
     const r = rig({ bind });
@@ -104,11 +104,25 @@ describe('SubmitPipeline (in-memory ports)', () => {
     await r.pipeline.process(held('{"v":1, "to": '));
     // Assess
     const [derivedId] = [...r.store.records.keys()];
-    expect(r.store.calls).toEqual([`createAccepted ${derivedId}`, `markRejected ${derivedId}`]);
+    expect(r.store.calls).toEqual([`createRejected ${derivedId}`]);
     expect(r.store.records.get(derivedId ?? '')?.status).toBe('rejected');
     expect(bind.sent).toEqual([]);
     expect(r.queueCalls).toEqual(['dead-letter', 'delete rh-1']);
     expect(r.stats.rejected).toBe(1);
+  });
+
+  it('when an invalid queue message carries the id of a record the API made, then that record is moved to rejected and nothing is sent', async () => {
+    // Prepare
+    const bind = scriptedBind();
+    const r = rig({ bind });
+    const id = await acceptedMessage(r.store);
+    // Act
+    await r.pipeline.process(held({ v: 1, id, to: 'not a number', text: 'Hi' }));
+    // Assess
+    expect(r.store.calls).toEqual([`createAccepted ${id}`, `createRejected ${id}`, `markRejected ${id}`]);
+    expect(r.store.records.get(id)?.status).toBe('rejected');
+    expect(bind.sent).toEqual([]);
+    expect(r.queueCalls).toEqual(['dead-letter', 'delete rh-1']);
   });
 
   it('when 10,000 messages have gone through and the service keeps running, then they leave nothing behind', async () => {

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { newMessageId } from '#core/domain/messages/message-id.ts';
+import { loadSweeperConfig } from '#lambdas/sweeper/config.ts';
+import { createSweeper } from '#lambdas/sweeper/run.ts';
+import { ItemFaultProxy } from '#test/helpers/aws/item-fault-proxy.ts';
+import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
+import { waitUntil } from '#test/helpers/wait.ts';
+import { publishRaw, receiveAll, startRig, useCleanup } from '../fixtures.ts';
+
+// An invalid queue message's record must never be left `accepted`: the sweeper sends every
+// `accepted` record it finds old enough, rebuilt from what the record holds, and the record of an
+// invalid message holds only its usable fields (an over-long sender id is dropped, so the message
+// would go out from the default sender). DynamoDB Local behind an item fault proxy, fauxqs, the
+// simulator, and the sweeper on the same table.
+
+const MINUTE_MS = 60_000;
+const rejecting = (text: string) => text.includes('"rejected"') || text.includes("'rejected'");
+
+describe('bind-service: the record of an invalid queue message (DynamoDB Local behind a proxy, fauxqs)', () => {
+  const aws = useLocalAws({ dynamo: true, sqs: true });
+  const defer = useCleanup();
+
+  it('when no update moving a message to rejected lands (a stop or an outage after its first write), then no accepted record is left for the sweeper to send', async () => {
+    // Prepare: every update that would move a message to `rejected` fails, whole or by item.
+    const proxy = new ItemFaultProxy(aws.dynamoEndpoint);
+    const endpoint = await proxy.listen();
+    defer(() => proxy.close());
+    proxy.setRule(({ call, item }) => call === 'BatchExecuteStatement' && rejecting(JSON.stringify(item)));
+    proxy.setCallRule(
+      ({ call, body }) => (call === 'UpdateItem' || call === 'ExecuteStatement') && rejecting(body),
+    );
+    const rig = await startRig(aws, defer, { env: { AWS_ENDPOINT_URL_DYNAMODB: endpoint } });
+    const id = newMessageId();
+    const body = { v: 1, id, to: '+79991234567', text: 'Your order shipped', from: 'SENDER-ID-FAR-TOO-LONG' };
+    // Act: the bind-service handles the invalid message, then stops; a sweep comes 6 minutes later.
+    await publishRaw(aws, rig.queues.bulk, JSON.stringify(body));
+    await waitUntil(
+      () =>
+        rig.logs.some((line) =>
+          /invalid queue message (rejected and dead-lettered|could not be rejected)/.test(String(line.msg)),
+        ),
+      15_000,
+      'the bind-service to handle the invalid message',
+      50,
+    );
+    await rig.service.stop();
+    const sweeper = createSweeper(
+      loadSweeperConfig({
+        MESSAGES_TABLE: rig.tables.messages,
+        URGENT_QUEUE_URL: rig.queues.urgent,
+        BULK_QUEUE_URL: rig.queues.bulk,
+        AWS_REGION: aws.region,
+        AWS_ENDPOINT_URL_DYNAMODB: aws.dynamoEndpoint,
+        AWS_ENDPOINT_URL_SQS: aws.sqsEndpoint,
+      }),
+      () => {},
+      () => new Date(Date.now() + 6 * MINUTE_MS),
+    );
+    defer(() => sweeper.destroy());
+    const swept = await sweeper.run();
+    const record = await rig.messages.get(id);
+    const dead = await receiveAll(aws, rig.queues.bulkDlq, 1);
+    // Assess: written `rejected` at once, dead-lettered, nothing for the sweeper to send.
+    expect({
+      status: record?.status,
+      history: record?.history.map((change) => change.status),
+      error: record?.error?.code,
+      sweptEnqueued: swept.enqueued,
+      deadLettered: dead.map((message) => message.MessageAttributes?.messageId?.StringValue),
+    }).toEqual({
+      status: 'rejected',
+      history: ['accepted', 'rejected'],
+      error: 'invalid_format',
+      sweptEnqueued: 0,
+      deadLettered: [id],
+    });
+  }, 40_000);
+});
