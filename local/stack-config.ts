@@ -113,6 +113,7 @@ export function sweeperEnv(input: ComponentEnvInput): Record<string, string> {
     [VAR.BULK_QUEUE_URL]: input.queues.bulk,
     ...passThrough(input.env, [
       VAR.ACCOUNT_QUEUES,
+      VAR.SMPP_ACCOUNTS,
       VAR.SWEEP_AGE_SECONDS,
       VAR.SWEEP_LOOKBACK_HOURS,
       VAR.SWEEP_MAX_PER_RUN,

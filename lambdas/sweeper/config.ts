@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { accountLaneQueuesOf } from '#core/config/account-queues.ts';
+import { accountsFromFile } from '#core/config/accounts.ts';
 import { endpointsOf } from '#core/config/shared-variables.ts';
 import { VAR } from '#core/config/variables.ts';
 import type { SweepOptions } from './sweep.ts';
@@ -11,6 +12,11 @@ export const envSchema = z.object({
   [VAR.MESSAGES_TABLE]: z.string().min(1),
   // Parsed by accountQueuesOf (core/config/account-queues.ts): the other accounts' queue pairs.
   [VAR.ACCOUNT_QUEUES]: z.string().min(1).optional(),
+  // Read by accountsFromFile (core/config/accounts.ts), only to check that every account but the
+  // first has a pair: a record of an account without one would go to the first account's queue,
+  // whose bind-service rejects it (`wrong_queue`) instead of sending it.
+  [VAR.SMPP_ACCOUNTS]: z.string().min(1).optional(),
+  [VAR.SMPP_ACCOUNTS_JSON]: z.string().min(1).optional(),
   [VAR.URGENT_QUEUE_URL]: z.url(),
   [VAR.BULK_QUEUE_URL]: z.url(),
   [VAR.AWS_REGION]: z.string().min(1),
@@ -57,7 +63,7 @@ export function loadSweeperConfig(env: Readonly<Record<string, string | undefine
   return {
     messagesTable: vars[VAR.MESSAGES_TABLE],
     queueUrls: { urgent: vars[VAR.URGENT_QUEUE_URL], bulk: vars[VAR.BULK_QUEUE_URL] },
-    accountQueues: accountLaneQueuesOf(env),
+    accountQueues: accountLaneQueuesOf(env, accountsFromFile(env) ?? []),
     region: vars[VAR.AWS_REGION],
     endpoints: endpointsOf({
       dynamodb: vars[VAR.AWS_ENDPOINT_URL_DYNAMODB],
