@@ -11,11 +11,27 @@ describe('callbackTargetProblem', () => {
     'https://169.254.169.254/latest/meta-data',
     'https://[fe80::1]/hook',
     'https://0.0.0.0/hook',
+    // IPv4-mapped IPv6: the URL parser writes these as [::ffff:7f00:1] and [::ffff:a9fe:a9fe].
+    'https://[::ffff:127.0.0.1]:9001/hook',
+    'https://[0:0:0:0:0:ffff:7f00:1]/hook',
+    'https://[::ffff:169.254.169.254]/latest/meta-data',
+    'https://[::]/hook',
   ])('when loopback is not allowed and the target is %s, then it is refused', (url) => {
     // Act
     const problem = callbackTargetProblem(url, false);
     // Assess
-    expect(problem).toBeDefined();
+    expect(problem).toBe('loopback or link-local address');
+  });
+
+  it.each([
+    'https://93.184.216.34/hook',
+    'https://[::ffff:93.184.216.34]/hook',
+    'https://[2001:db8::1]/hook',
+  ])('when the target is the public address %s, then it may be called', (url) => {
+    // Act
+    const problem = callbackTargetProblem(url, false);
+    // Assess
+    expect(problem).toBeUndefined();
   });
 
   it('when loopback is allowed (local mode), then a loopback http target is fine', () => {
