@@ -16,7 +16,8 @@ export class CallbackRefusedError extends DomainError {
   }
 }
 
-export type CallbackSender = (url: string, event: MessageStatusChanged) => Promise<void>;
+/** Resolves to the receiver's 2xx status. */
+export type CallbackSender = (url: string, event: MessageStatusChanged) => Promise<number>;
 
 export interface CallbackSenderOptions {
   /** Resolved once and cached (Secrets Manager in AWS); a failed read is tried again next time. */
@@ -39,7 +40,7 @@ export function callbackSender(options: CallbackSenderOptions): CallbackSender {
   return async (url, event) => {
     const problem = callbackTargetProblem(url, options.allowLoopback);
     if (problem) throw new CallbackRefusedError(problem);
-    await postCallback({
+    return postCallback({
       url,
       body: JSON.stringify(event),
       secret: await signingSecret(),

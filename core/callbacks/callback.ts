@@ -66,8 +66,8 @@ export interface CallbackRequest {
   fetch?: typeof fetch;
 }
 
-/** POSTs the signed body; throws CallbackError unless the receiver answers 2xx in time. */
-export async function postCallback(request: CallbackRequest): Promise<void> {
+/** POSTs the signed body; the receiver's 2xx status, or CallbackError unless it answers 2xx in time. */
+export async function postCallback(request: CallbackRequest): Promise<number> {
   const timestamp = String(Math.floor((request.now?.() ?? new Date()).getTime() / 1000));
   const send = request.fetch ?? fetch;
   let response: Response;
@@ -94,4 +94,5 @@ export async function postCallback(request: CallbackRequest): Promise<void> {
   if (response.status < 200 || response.status >= 300) {
     throw new CallbackError(`callback answered ${response.status}`, response.status);
   }
+  return response.status;
 }

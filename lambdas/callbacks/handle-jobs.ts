@@ -51,8 +51,8 @@ async function attempt(record: SqsRecord, ports: CallbackWorkerPorts): Promise<b
   }
   const attempts = Math.max(1, Number(record.attributes.ApproximateReceiveCount ?? '1') || 1);
   try {
-    await ports.sendCallback(job.callbackUrl, job.event);
-    await saveOutcome(job, ports, { attempts, lastStatus: 200, outcome: 'delivered' });
+    const lastStatus = await ports.sendCallback(job.callbackUrl, job.event);
+    await saveOutcome(job, ports, { attempts, lastStatus, outcome: 'delivered' });
     return true;
   } catch (error) {
     const lastStatus = error instanceof CallbackError && error.status !== undefined ? error.status : null;

@@ -54,7 +54,7 @@ async function eventually<T>(
 const aws = useLocalAws({ dynamo: true, sqs: true });
 const silent = createLogger({ service: 'test', write: () => undefined });
 
-/** Answers by path: /ok 200, /moved 302, /dead never (the sender times out). */
+/** Answers by path: /ok 204 (a 2xx but 200), /moved 302, /dead never (the sender times out). */
 function receiver(received: Received[]): Server {
   return createServer((request: IncomingMessage, response: ServerResponse) => {
     let body = '';
@@ -63,7 +63,7 @@ function receiver(received: Received[]): Server {
     });
     request.on('end', () => {
       received.push({ path: request.url ?? '', body, headers: request.headers });
-      if (request.url === '/ok') response.writeHead(200).end();
+      if (request.url === '/ok') response.writeHead(204).end();
       else if (request.url === '/moved')
         response.writeHead(302, { location: 'https://elsewhere.example' }).end();
       // /dead: left unanswered until the server closes.
@@ -174,7 +174,7 @@ describe('callback isolation', () => {
       outcome: 'failed',
       forStatus: 'delivered',
     });
-    expect(await callbackOf(healthy)).toMatchObject({ attempts: 1, lastStatus: 200, outcome: 'delivered' });
+    expect(await callbackOf(healthy)).toMatchObject({ attempts: 1, lastStatus: 204, outcome: 'delivered' });
   }, 40_000);
 
   it('when a receiver answers 302, then one attempt is made, the message records it as rejected and nothing reaches the DLQ', async () => {

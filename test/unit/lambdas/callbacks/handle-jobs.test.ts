@@ -36,9 +36,9 @@ const answering =
   };
 
 describe('handleCallbackJobs', () => {
-  it('when the receiver takes the callback, then the job is done and the message records a delivery', async () => {
+  it('when the receiver takes the callback with 204, then the job is done and the message records a delivery with that status', async () => {
     // Prepare
-    const { ports: p, outcomes, delays } = ports(async () => undefined);
+    const { ports: p, outcomes, delays } = ports(async () => 204);
     const job = callbackJob({ attempt: 2 });
     // Act
     const response = await handleCallbackJobs([job], p);
@@ -50,7 +50,7 @@ describe('handleCallbackJobs', () => {
         id: '01JZ0000000000000000000001',
         outcome: {
           attempts: 2,
-          lastStatus: 200,
+          lastStatus: 204,
           lastAt: NOW.toISOString(),
           outcome: 'delivered',
           forStatus: 'delivered',
@@ -118,6 +118,7 @@ describe('handleCallbackJobs', () => {
     const healthy = callbackJob({ url: 'https://ok.example.com/hook' });
     const { ports: p } = ports(async (url) => {
       if (url.startsWith('https://dead')) throw new CallbackError('callback timed out');
+      return 200;
     });
     // Act
     const response = await handleCallbackJobs([failing, healthy], p);
@@ -127,7 +128,7 @@ describe('handleCallbackJobs', () => {
 
   it('when the outcome cannot be recorded, then the delivered job is still done and a warning names the message', async () => {
     // Prepare
-    const { ports: p, logs } = ports(async () => undefined, {
+    const { ports: p, logs } = ports(async () => 200, {
       recordOutcome: async () => {
         throw new Error('table unavailable');
       },
@@ -141,7 +142,7 @@ describe('handleCallbackJobs', () => {
 
   it('when a queue message is not a callback job, then it is dropped with an error, not retried', async () => {
     // Prepare
-    const { ports: p, logs } = ports(async () => undefined);
+    const { ports: p, logs } = ports(async () => 200);
     // Act
     const response = await handleCallbackJobs([callbackJob({ body: '{"nope":1}' })], p);
     // Assess
