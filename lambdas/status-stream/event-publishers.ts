@@ -6,6 +6,7 @@ import {
 import type { InboundMessageReceived } from '#core/domain/events/inbound-message-received.ts';
 import { DETAIL_TYPES } from '#core/domain/events/message-status-changed.ts';
 import type { Logger } from '#core/observability/logger.ts';
+import { putEventsChunks } from './put-events-chunks.ts';
 import { EVENT_DETAIL_TYPE, EVENT_SOURCE, type MessageStatusChanged } from './status-event.ts';
 
 // Where status events go: EventBridge in AWS; in local mode, when no bus is configured, a log line
@@ -28,9 +29,6 @@ const INBOUND_EVENTS: EventKind<InboundMessageReceived> = {
   timeOf: (e) => e.receivedAt,
 };
 
-/** PutEvents takes at most 10 entries per call. */
-const PUT_EVENTS_MAX_ENTRIES = 10;
-
 export function eventBridgePublisher(client: EventBridgeClient, eventBusName: string): EventPublisher {
   return putEventsPublisher(client, eventBusName, STATUS_EVENTS);
 }
@@ -48,38 +46,31 @@ function putEventsPublisher<Detail>(
   kind: EventKind<Detail>,
 ): Publisher<Detail> {
   return async (events) => {
+    const entries: PutEventsRequestEntry[] = events.map((event) => ({
+      EventBusName: eventBusName,
+      Source: EVENT_SOURCE,
+      DetailType: kind.detailType,
+      Detail: JSON.stringify(event),
+      Time: new Date(kind.timeOf(event)),
+    }));
     const published: boolean[] = [];
-    for (let start = 0; start < events.length; start += PUT_EVENTS_MAX_ENTRIES) {
-      const chunk = events.slice(start, start + PUT_EVENTS_MAX_ENTRIES);
-      published.push(...(await putChunk(client, eventBusName, kind, chunk)));
-    }
+    // Chunks keep the events' order: the flags line up with `events`.
+    for (const chunk of putEventsChunks(entries)) published.push(...(await putChunk(client, chunk)));
     return published;
   };
 }
 
-async function putChunk<Detail>(
-  client: EventBridgeClient,
-  eventBusName: string,
-  kind: EventKind<Detail>,
-  events: readonly Detail[],
-): Promise<boolean[]> {
-  const entries: PutEventsRequestEntry[] = events.map((event) => ({
-    EventBusName: eventBusName,
-    Source: EVENT_SOURCE,
-    DetailType: kind.detailType,
-    Detail: JSON.stringify(event),
-    Time: new Date(kind.timeOf(event)),
-  }));
+async function putChunk(client: EventBridgeClient, entries: PutEventsRequestEntry[]): Promise<boolean[]> {
   try {
     const { Entries = [] } = await client.send(new PutEventsCommand({ Entries: entries }));
     // Result entries are in request order; a failed one carries an ErrorCode instead of an EventId.
-    return events.map((_, index) => {
+    return entries.map((_, index) => {
       const result = Entries[index];
       return result !== undefined && result.ErrorCode === undefined && result.EventId !== undefined;
     });
   } catch {
     // The whole call failed after the SDK's own retries: every event of it is retried by the stream.
-    return events.map(() => false);
+    return entries.map(() => false);
   }
 }
 
