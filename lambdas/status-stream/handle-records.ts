@@ -55,24 +55,39 @@ export async function handleStreamRecords(
   };
 }
 
-/** One job per published change that asked for callbacks; a job not taken fails its record. */
+/**
+ * One job per published change that asked for callbacks; a job not taken fails its record. A
+ * message's jobs go in rounds, its n-th in round n, and only after its earlier ones were taken: a
+ * later job taken while an earlier one was not would come again with the retry (posted twice, and
+ * before the earlier change's). Nearly every batch holds one change a message: one round.
+ */
 async function enqueueCallbacks(
   pending: readonly Pending[],
   failed: Set<DynamoDbStreamRecord>,
   ports: StatusStreamPorts,
 ): Promise<void> {
-  const withJobs: { record: DynamoDbStreamRecord; job: CallbackJob }[] = [];
+  const rounds: { record: DynamoDbStreamRecord; job: CallbackJob }[][] = [];
+  const jobsOf = new Map<string, number>();
   for (const { record, change } of pending) {
     if (failed.has(record) || change.callbackUrl === undefined) continue;
-    withJobs.push({ record, job: { callbackUrl: change.callbackUrl, event: change.event } });
+    const round = jobsOf.get(change.event.id) ?? 0;
+    jobsOf.set(change.event.id, round + 1);
+    const job = { callbackUrl: change.callbackUrl, event: change.event };
+    if (round === rounds.length) rounds.push([]);
+    rounds[round]?.push({ record, job });
   }
-  if (withJobs.length === 0) return;
-  const taken = await ports.enqueueCallbacks(withJobs.map(({ job }) => job));
-  withJobs.forEach(({ record, job }, index) => {
-    if (taken[index] === true) return;
-    failed.add(record);
-    ports.log.error('callback job not queued', { id: job.event.id, status: job.event.status });
-  });
+  const refused = new Set<string>();
+  for (const round of rounds) {
+    const due = round.filter(({ job }) => !refused.has(job.event.id));
+    if (due.length === 0) continue;
+    const taken = await ports.enqueueCallbacks(due.map(({ job }) => job));
+    due.forEach(({ record, job }, index) => {
+      if (taken[index] === true) return;
+      failed.add(record);
+      refused.add(job.event.id);
+      ports.log.error('callback job not queued', { id: job.event.id, status: job.event.status });
+    });
+  }
 }
 
 /** Incoming messages (records of the inbound table); an event not taken fails its record. */

@@ -105,6 +105,27 @@ describe('handleStreamRecords', () => {
     expect(logs).toContainEqual(expect.objectContaining({ msg: 'callback job not queued', id: ID_A }));
   });
 
+  it('when a message’s first callback job is not taken, then its later job is not queued either (the retry brings both again, in order, once)', async () => {
+    // Prepare: the queue refuses A's `submitted` job and takes everything else it is given.
+    const taken: string[] = [];
+    const refuseSubmittedA: CallbackEnqueuer = async (queued) =>
+      queued.map((job) => {
+        const take = !(job.event.id === ID_A && job.event.status === 'submitted');
+        if (take) taken.push(`${job.event.id}:${job.event.status}`);
+        return take;
+      });
+    const { ports: p } = ports({ enqueueCallbacks: refuseSubmittedA });
+    const { submittedA, deliveredB, deliveredA } = interleavedChanges();
+    // Act
+    const response = await handleStreamRecords([submittedA, deliveredB, deliveredA], p);
+    // Assess
+    expect(taken).toEqual([`${ID_B}:delivered`]);
+    expect(response.batchItemFailures).toEqual([
+      { itemIdentifier: sequenceOf(submittedA) },
+      { itemIdentifier: sequenceOf(deliveredA) },
+    ]);
+  });
+
   it('when a message has no callback URL, then no job is queued for it', async () => {
     // Prepare
     const { ports: p, sink, jobs } = ports();
