@@ -15,7 +15,10 @@ export const envSchema = z.object({
   [VAR.CALLBACK_SIGNING_SECRET_ARN]: z.string().min(1).optional(),
   // Only the local stack sets this: there the callback receivers are on the same machine.
   [VAR.ALLOW_LOOPBACK_CALLBACKS]: z.enum(['true', 'false']).default('false'),
-  [VAR.CALLBACK_TIMEOUT_MS]: z.coerce.number().int().min(100).max(30_000).default(5_000),
+  // At most 20 s: the worker Lambda has 30 s (cdk/constructs/messaging/callbacks.ts) for a batch of
+  // 10 posted side by side, their outcome writes and a cold start's secret read. A batch that times
+  // out comes back whole, and the callbacks it had delivered are posted again.
+  [VAR.CALLBACK_TIMEOUT_MS]: z.coerce.number().int().min(100).max(20_000).default(5_000),
   [VAR.AWS_REGION]: z.string().min(1),
   [VAR.AWS_ENDPOINT_URL_SQS]: endpointUrl,
   [VAR.AWS_ENDPOINT_URL_DYNAMODB]: endpointUrl,

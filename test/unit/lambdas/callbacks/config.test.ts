@@ -37,6 +37,19 @@ describe('loadCallbackWorkerConfig', () => {
     expect(load).toThrow(/CALLBACK_SIGNING_SECRET, CALLBACK_SIGNING_SECRET_ARN/);
   });
 
+  it('when CALLBACK_TIMEOUT_MS would leave a batch of 10 no time within the worker Lambda’s 30 s, then loading fails naming it', () => {
+    // Act
+    const load = (timeoutMs: string) => () =>
+      loadCallbackWorkerConfig({
+        ...BASE,
+        CALLBACK_SIGNING_SECRET_ARN: 'arn:x',
+        CALLBACK_TIMEOUT_MS: timeoutMs,
+      });
+    // Assess
+    expect(load('30000')).toThrow(/CALLBACK_TIMEOUT_MS/);
+    expect(load('20000')().callbackTimeoutMs).toBe(20_000);
+  });
+
   it('when the messages table is missing, then loading fails naming it', () => {
     // Act
     const load = () =>
