@@ -264,7 +264,7 @@ export class MessageRepository {
 
   /** A SUBMIT_SM_RESP after its timeout, for an `unknown` message (late-answer.ts). */
   recordLateAnswer(id: string, answer: LateAnswer): Promise<LateAnswerResult> {
-    return recordLateAnswer(this.table, this.receipts, this.expiresAt(), id, answer);
+    return recordLateAnswer(this.table, this.receipts, this.expiresAt(), this.smscIdBase, id, answer);
   }
 
   /** `unknown` messages with SMSC ids last looked at no later than `before`, oldest first (attention.ts). */

@@ -89,7 +89,8 @@ export async function matchOrphanReceipt(
   const [only, ...others] = fits;
   if (only === undefined) return 'none';
   if (others.length > 0) return 'ambiguous';
-  const adopted = await recordLateAnswer(table, receipts, expiresAt, id, {
+  // The orphan's id is its lookup key, normalised already: the same in either base.
+  const adopted = await recordLateAnswer(table, receipts, expiresAt, 'decimal', id, {
     kind: 'accepted',
     smscId: only,
     lastPart: true,

@@ -12,7 +12,7 @@ import type { ReceiptApplier } from '#core/aws/messages/receipts/receipt-applier
 import { UpdateExpressionBuilder } from '#core/aws/update-expression.ts';
 import type { MessageError } from '#core/domain/messages/message-model.ts';
 import { channelOf } from '#core/domain/receipts/receipt-fields.ts';
-import { normaliseSmscId } from '#core/domain/receipts/smsc-id.ts';
+import { normaliseSmscId, type SmscIdBase } from '#core/domain/receipts/smsc-id.ts';
 
 // A SUBMIT_SM_RESP that came after its timeout, when the message is already `unknown`: what the SMSC
 // did with that part after all. Only the last part sent can time out (parts go one after another),
@@ -47,9 +47,17 @@ export async function recordLateAnswer(
   table: MessageTable,
   receipts: ReceiptApplier,
   expiresAt: number,
+  smscIdBase: SmscIdBase,
   id: string,
-  answer: LateAnswer,
+  given: LateAnswer,
 ): Promise<LateAnswerResult> {
+  // In the base the receipts are read in, as markSubmitted stores them (a zero-padded hex id too).
+  const answer =
+    given.kind === 'accepted' ? { ...given, smscId: normaliseSmscId(given.smscId, smscIdBase) } : given;
+  // An OK naming no message (an empty message_id) tells nothing: the message stays `unknown` without
+  // ids, where orphan matching can still find its receipt. Written, '' would be its id and `SMSC#`
+  // the lookup of every such message.
+  if (answer.kind === 'accepted' && answer.smscId === '') return 'stale';
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const item = await getMessageItem(table, id);
     // Gone (TTL), or resolved meanwhile (a receipt, the reconciler): nothing left to learn from it.
@@ -72,7 +80,7 @@ async function addSmscId(
   item: MessageItem,
   answer: Extract<LateAnswer, { kind: 'accepted' }>,
 ): Promise<Attempt> {
-  const smscIds = [...new Set([...item.smscIds, normaliseSmscId(answer.smscId)])];
+  const smscIds = [...new Set([...item.smscIds, answer.smscId])];
   const expectedSmscIds = Math.max(smscIdCountOf(item), answer.expectedSmscIds ?? 0);
   const at = table.now().toISOString();
   const update = new UpdateExpressionBuilder();

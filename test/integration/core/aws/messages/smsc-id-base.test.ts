@@ -51,6 +51,28 @@ describe('MessageRepository: SMSC ids in the configured base (DynamoDB Local)', 
     expect((await repository.get(lettered.id))?.status).toBe('delivered');
   });
 
+  it('when a late SUBMIT_SM_RESP brings a zero-padded hex id, then it is stored as the base reads it and its receipt finds the message', async () => {
+    // Prepare: the answer timed out, so the message is unknown.
+    const repository = new MessageRepository(aws.document, table, {
+      clock: steppingClock().now,
+      smscIdBase: 'hex',
+    });
+    const record = messageRecord();
+    await repository.createAccepted(record);
+    await repository.claimForSubmit(record.id);
+    await repository.markUnknown(record.id, 'no SUBMIT_SM_RESP in time', [], { kind: 'sms' });
+    // Act
+    const late = await repository.recordLateAnswer(record.id, {
+      kind: 'accepted',
+      smscId: '0A1B2C3D',
+      lastPart: true,
+    });
+    const receipt = await deliver(repository, '0A1B2C3D', 'hex');
+    // Assess
+    expect({ late, receipt }).toEqual({ late: 'applied', receipt: 'applied' });
+    expect(await repository.get(record.id)).toMatchObject({ status: 'delivered', smscIds: ['a1b2c3d'] });
+  });
+
   it('when the SMSC writes decimal ids, then zero padding does not matter and no id is read as hex', async () => {
     // Prepare: "abc" is not a decimal id; read as hex it would be 2748, another message's id.
     const repository = new MessageRepository(aws.document, table, { clock: steppingClock().now });

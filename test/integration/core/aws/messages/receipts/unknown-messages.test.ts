@@ -138,6 +138,22 @@ describe('MessageRepository: unknown messages, late answers, parked receipts (Dy
       expect(await repository.get(record.id)).toMatchObject({ status: 'failed', error });
     });
 
+    it('when the late answer is OK without a message_id, then the message stays unknown without ids and no shared SMSC# lookup is written', async () => {
+      // Prepare: an answer in time like this one is recorded `unknown` (an OK naming no message).
+      const record = await claimed();
+      await repository.markUnknown(record.id, 'no answer');
+      // Act
+      const result = await repository.recordLateAnswer(record.id, {
+        kind: 'accepted',
+        smscId: '',
+        lastPart: true,
+      });
+      // Assess: still listed for orphan matching (unknown, no ids), as before the answer.
+      expect(result).toBe('stale');
+      expect(await repository.get(record.id)).toMatchObject({ status: 'unknown', smscIds: [] });
+      expect(await rawItem('SMSC#')).toBeUndefined();
+    });
+
     it('when a receipt resolved the message first, then the late answer is stale and changes nothing', async () => {
       // Prepare
       const record = await claimed();
