@@ -118,10 +118,11 @@ async function applyPartReceipt(
   const known = parts[smscId];
   if (known) return applyPartFollowUp(table, item, smscId, known, receipt, at);
   // Parts are collected while the message is `submitted`, or `unknown` with the ids of what the SMSC
-  // accepted (its receipts resolve it); an intermediate report records nothing.
-  if (receipt.outcome === 'enroute' || (item.status !== 'submitted' && item.status !== 'unknown')) {
-    return 'stale';
-  }
+  // accepted (its receipts resolve it). An intermediate report records nothing, nor does stat:UNKNOWN
+  // (the provider cannot tell either): kept, it would be the part's outcome for good and the part's
+  // later DELIVRD stale, leaving the message `submitted`, where a one-id message is delivered by it.
+  const open = receipt.outcome === 'enroute' || receipt.outcome === 'unknown';
+  if (open || (item.status !== 'submitted' && item.status !== 'unknown')) return 'stale';
 
   const fields = receiptFields(receipt);
   const part: PartOutcome = {

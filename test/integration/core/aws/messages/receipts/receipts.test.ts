@@ -230,6 +230,20 @@ describe('MessageRepository: delivery receipts (DynamoDB Local)', () => {
     expect(await statuses(record.id)).toEqual(['accepted', 'submitting', 'submitted', 'delivered']);
   });
 
+  it('when a SINGLE part first reports stat:UNKNOWN and later DELIVRD, then the message is delivered, as a one-id message is', async () => {
+    // Prepare
+    const ids = [smscId(), smscId()];
+    const record = await submitted(ids, { parts: 2 });
+    const unknownStat = (id: string) => receipt(id, { stat: 'UNKNOWN', outcome: 'unknown' });
+    // Act
+    await repository.applyReceipt(receipt(ids[0] ?? ''));
+    const unknownFirst = await repository.applyReceipt(unknownStat(ids[1] ?? ''));
+    const deliveredLater = await repository.applyReceipt(receipt(ids[1] ?? ''));
+    // Assess
+    expect({ unknownFirst, deliveredLater }).toEqual({ unknownFirst: 'stale', deliveredLater: 'applied' });
+    expect(await statuses(record.id)).toEqual(['accepted', 'submitting', 'submitted', 'delivered']);
+  });
+
   it('when SINGLE parts report concurrently and one is undelivered, then the message takes the worst outcome', async () => {
     // Prepare
     const ids = [smscId(), smscId(), smscId(), smscId()];
