@@ -2,8 +2,11 @@ import { markForMatching } from '#core/aws/messages/attention/orphan-receipts.ts
 import type { LookupOwner } from '#core/aws/messages/lookup-writes.ts';
 import { type MessageTable, type TransitionResult, transition } from '#core/aws/messages/message-writes.ts';
 import type { ReceiptApplier } from '#core/aws/messages/receipts/receipt-applier.ts';
-import { commitSubmitted, commitUnknownWithIds } from '#core/aws/messages/submitted-writes.ts';
-import type { UpdateExpressionBuilder } from '#core/aws/update-expression.ts';
+import {
+  commitFailedWithIds,
+  commitSubmitted,
+  commitUnknownWithIds,
+} from '#core/aws/messages/submitted-writes.ts';
 import type { MessageKind } from '#core/domain/messages/message-kinds.ts';
 import type { MessageError } from '#core/domain/messages/message-model.ts';
 import { channelOf } from '#core/domain/receipts/receipt-fields.ts';
@@ -36,16 +39,6 @@ export interface UnknownOptions extends LookupOptions {
    * included. The message is resolved by receipts only once that many parts have ids and reported.
    */
   expectedSmscIds?: number;
-}
-
-/** Added for the bind-service: the error, plus (normalised) SMSC ids of parts already accepted. */
-function setErrorAndPartIds(
-  update: UpdateExpressionBuilder,
-  error: MessageError,
-  smscIds: readonly string[],
-): void {
-  update.set('error', error);
-  if (smscIds.length > 0) update.set('smscIds', smscIds);
 }
 
 export class SubmitOutcomeWrites {
@@ -152,13 +145,20 @@ export class SubmitOutcomeWrites {
   }
 
   /**
-   * The SMSC refused the submit for good. `smscIds`: ids of earlier parts it had accepted (kept on
-   * the record; no receipt lookup is written for a failed message).
+   * The SMSC refused the submit for good. `smscIds`: ids of earlier parts it had accepted, kept on
+   * the record with their lookups, so those parts' receipts find this message (and change nothing).
    */
-  markFailed(id: string, error: MessageError, smscIds: readonly string[] = []): Promise<TransitionResult> {
-    return transition(this.table, id, 'failed', {
-      extra: (update) => setErrorAndPartIds(update, error, this.normaliseIds(smscIds)),
-    });
+  async markFailed(
+    id: string,
+    error: MessageError,
+    smscIds: readonly string[] = [],
+  ): Promise<TransitionResult> {
+    const owner = this.lookupOwner(id, smscIds, {});
+    if (owner.smscIds.length === 0)
+      return transition(this.table, id, 'failed', { extra: (update) => update.set('error', error) });
+    const { result, toReconcile } = await commitFailedWithIds(this.table, owner, error);
+    await this.receipts.reconcile(id, toReconcile);
+    return result;
   }
 
   private lookupOwner(id: string, smscIds: readonly string[], options: LookupOptions): LookupOwner {

@@ -5,9 +5,11 @@ import { UpdateExpressionBuilder } from '#core/aws/update-expression.ts';
 import type { MessageError } from '#core/domain/messages/message-model.ts';
 import { allowedPredecessors, type MessageStatus } from '#core/domain/messages/message-state.ts';
 
-// The two status writes that carry SMSC ids a receipt must be able to find: `submitted`, and
-// `unknown` with the ids of what the SMSC accepted (a receipt or QUERY_SM resolves it later). Each
-// goes with its lookup items in one transaction (lookup-writes.ts).
+// The status writes that carry SMSC ids a receipt must be able to find: `submitted`, `unknown` with
+// the ids of what the SMSC accepted (a receipt or QUERY_SM resolves it later), and `failed` with the
+// ids of the parts accepted before the refusal (their receipts find the failed message, instead of
+// waiting as orphans that another `unknown` message to the number could adopt). Each goes with its
+// lookup items in one transaction (lookup-writes.ts).
 
 /** submitting|unknown → submitted. 'stale' when the message was in neither. */
 export function commitSubmitted(table: MessageTable, owner: LookupOwner): Promise<LookupCommit> {
@@ -33,6 +35,17 @@ export function commitUnknownWithIds(
   const expected = owner.expectedSmscIds ?? 0;
   if (expected > owner.smscIds.length) update.set('expectedSmscIds', expected);
   return commitWithLookups(table, owner, guard(update, 'unknown'), 'mark unknown');
+}
+
+/** → failed with its error, keeping the ids (and writing the lookups) of parts accepted before. */
+export function commitFailedWithIds(
+  table: MessageTable,
+  owner: LookupOwner,
+  error: MessageError,
+): Promise<LookupCommit> {
+  const update = statusUpdate(table, 'failed');
+  update.set('error', error).set('smscIds', [...owner.smscIds]);
+  return commitWithLookups(table, owner, guard(update, 'failed'), 'mark failed');
 }
 
 function statusUpdate(table: MessageTable, status: MessageStatus): UpdateExpressionBuilder {

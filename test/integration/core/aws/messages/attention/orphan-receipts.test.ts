@@ -136,4 +136,29 @@ describe('MessageRepository: orphan receipts matched to unknown messages (Dynamo
     expect((await repository.get(owner.id))?.status).toBe('delivered');
     expect(match).toBe('none');
   });
+
+  it('when a failed long message’s accepted part reports, then its receipt finds that message (stale) and no unknown message to the number adopts it', async () => {
+    // Prepare: part 1 of 2 accepted, part 2 refused for good: failed, keeping part 1's id.
+    const failedOwner = messageRecord({ parts: 2 });
+    await repository.createAccepted(failedOwner);
+    await repository.claimForSubmit(failedOwner.id);
+    const partId = smscId();
+    const refusal = { code: 'ESME_RINVDSTADR', name: 'Invalid destination address', description: 'part 2' };
+    await repository.markFailed(failedOwner.id, refusal, [partId]);
+    const stranger = await unknownWithoutIds();
+    // Act: the SMSC reports on the accepted part (an incomplete long message, err 241).
+    const applied = await repository.applyReceipt(
+      receipt(partId, { stat: 'UNDELIV', outcome: 'undelivered', errorCode: 241 }),
+      SMPP_DIGITS,
+    );
+    const match = await repository.matchOrphanReceipt(stranger.id, NOW_AGE);
+    // Assess
+    expect({ applied, match }).toEqual({ applied: 'stale', match: 'none' });
+    expect(await repository.get(failedOwner.id)).toMatchObject({
+      status: 'failed',
+      error: refusal,
+      smscIds: [partId],
+    });
+    expect(await repository.get(stranger.id)).toMatchObject({ status: 'unknown', smscIds: [] });
+  });
 });
