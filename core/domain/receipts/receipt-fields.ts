@@ -78,9 +78,16 @@ export function receiptFields(receipt: DeliveryReceipt): ReceiptFields {
 }
 
 /**
- * Adds the receipt's fields to an update. A delivery with err 0 clears an earlier error (e.g. the
- * "submit outcome unknown" note of a message a late answer resolved).
+ * Adds the receipt's fields to an update. A final receipt with err 0 clears an earlier error (the
+ * "submit outcome unknown" note of a message the receipt resolved: the SMSC had it after all).
  */
+const FINAL_BY_RECEIPT: ReadonlySet<MessageStatus> = new Set([
+  'delivered',
+  'undelivered',
+  'expired',
+  'rejected',
+]);
+
 export function setReceiptFields(
   update: MessagePatch,
   fields: ReceiptFields,
@@ -92,7 +99,7 @@ export function setReceiptFields(
   if (fields.hlr !== undefined) update.set('hlr', fields.hlr);
   if (fields.report !== undefined) update.set('report', fields.report);
   if (fields.errorCode !== 0) update.set('error', deliveryError(fields.errorCode, channel));
-  else if (status === 'delivered') update.remove('error');
+  else if (FINAL_BY_RECEIPT.has(status)) update.remove('error');
 }
 
 export function setFlags(update: MessagePatch, flags: { read: boolean; clicked: boolean }): void {

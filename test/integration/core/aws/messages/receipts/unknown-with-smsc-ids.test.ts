@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
-import { receipt, smscId, undelivered } from '../../factories.ts';
+import { expired, receipt, smscId, undelivered } from '../../factories.ts';
 import { useCountingRepository } from '../counting-client.ts';
 import { lookupSteps } from '../lookup-steps.ts';
 
@@ -37,6 +37,18 @@ describe('MessageRepository: markUnknown with the SMSC ids of what was accepted 
       });
       expect((await rig.repository.get(record.id))?.error).toBeUndefined();
       expect(await statuses(record.id)).toEqual(['accepted', 'submitting', 'unknown', 'delivered']);
+    });
+
+    it('when its receipt says EXPIRED with err 0, then the message ends expired without the "submit outcome unknown" note', async () => {
+      // Prepare
+      const record = await claimed();
+      const id = smscId();
+      await rig.repository.markUnknown(record.id, 'no answer to part 2 of 2', [id], { kind: 'sms' });
+      // Act: the receipt shows the SMSC had the message; the submit was not what went wrong.
+      await rig.repository.applyReceipt(expired(id));
+      // Assess
+      const after = await rig.repository.get(record.id);
+      expect({ status: after?.status, error: after?.error }).toEqual({ status: 'expired', error: undefined });
     });
 
     it('when the receipt came first and was parked, then markUnknown applies it', async () => {
