@@ -89,6 +89,12 @@ const RULES: Readonly<Record<MessageKind, KindRule>> = {
 };
 
 const OPTIONAL_FIELDS: readonly Field[] = ['subject', 'voice', 'bot', 'comment'];
+/**
+ * The provider tells a kind by its marker alone, so an sms or flash text starting with one would go
+ * as that kind (a call, an HLR request, a 3-digit Telegram code), past its rules, recorded as an sms.
+ * Refused whatever the case or leading blanks: whether the provider ignores them is not documented.
+ */
+const KIND_MARKER_AT_START = /^\s*(__(?:MAIL|CALL|VIBER|SOC|TGM|BOT|HLR|PING)__)/i;
 const VOICE_PATTERN = new RegExp(`^(?:${CALL_VOICES.join('|')})(?:,[a-z]{2})?$`);
 const TELEGRAM_CODE_PATTERN = /^[0-9]{4,8}$/;
 // Telegram usernames: 5-32 characters of [A-Za-z0-9_], starting with a letter; a bot's ends in "bot".
@@ -121,6 +127,13 @@ function checkText(kind: MessageKind, expectation: KindRule['text'], text: strin
     return given;
   }
   if (given.trim() === '') throw new InvalidMessageContentError(`A ${kind} message needs a text`, 'text');
+  const marker = kind === 'sms' || kind === 'flash' ? KIND_MARKER_AT_START.exec(given)?.[1] : undefined;
+  if (marker !== undefined) {
+    throw new InvalidMessageContentError(
+      `A ${kind} text must not start with "${marker}": the provider reads it as another kind of message; send that kind instead`,
+      'text',
+    );
+  }
   if (given.includes(COMMENT_SEPARATOR)) {
     throw new InvalidMessageContentError(
       'The text must not contain "\\n~~~\\n": it starts a comment',

@@ -45,6 +45,16 @@ describe('renderMessage', () => {
     expect(rendered).toEqual({ text, flash });
   });
 
+  it.each(['Use code __TGM__ in the app', '__ORDER__: 42 shipped'])(
+    'when an sms text only mentions a marker, or another word in underscores, as "%s", then it is sent as written',
+    (text) => {
+      // Act
+      const rendered = renderMessage({ kind: 'sms', text });
+      // Assess
+      expect(rendered.text).toBe(text);
+    },
+  );
+
   it.each(CALL_VOICES)('when the call voice is %s, then it is accepted', (voice) => {
     // Prepare
     const content: MessageContent = { kind: 'call', text: 'Hello', voice };
@@ -114,6 +124,17 @@ describe('renderMessage', () => {
     ['comment is on a tgm code', { kind: 'tgm', text: '1234', comment: 'c' }, 'comment'],
     ['comment is on an hlr request', { kind: 'hlr', comment: 'c' }, 'comment'],
     ['voice is on a ping', { kind: 'ping', voice: 'm' }, 'voice'],
+    // The provider tells kinds apart by the marker alone: these would go as a tgm code of 3 digits,
+    // an HLR request, a paid call, an e-mail, a Viber message, recorded as an sms.
+    ['sms text starts with a Telegram marker', { kind: 'sms', text: '__TGM__: 123' }, 'text'],
+    ['sms text is the HLR marker', { kind: 'sms', text: '__HLR__' }, 'text'],
+    ['sms text starts with the ping marker', { kind: 'sms', text: '__PING__ please' }, 'text'],
+    ['sms text starts with a call marker', { kind: 'sms', text: '__CALL__: Hi\nvoice:w' }, 'text'],
+    ['sms text starts with a mail marker', { kind: 'sms', text: '__MAIL__: x\nsubj:y' }, 'text'],
+    ['flash text starts with a Viber marker', { kind: 'flash', text: '__VIBER__: Hi' }, 'text'],
+    ['sms text starts with a social marker', { kind: 'sms', text: '__SOC__: Hi' }, 'text'],
+    ['sms text starts with a bot marker in lower case', { kind: 'sms', text: '__bot__: Hi' }, 'text'],
+    ['sms text starts with a marker after spaces', { kind: 'sms', text: ' \n__HLR__' }, 'text'],
   ])('when the %s, then it is refused naming that field', (_, content, field) => {
     // Prepare
     // Act
