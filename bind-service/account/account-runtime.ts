@@ -121,6 +121,7 @@ export async function prepareAccount(account: AccountConfig, shared: AccountShar
     singleIds: smpp.flags.single,
     reconcile: config.reconcile,
     defaultSender: smpp.defaultSender,
+    sourceAddress: smpp.sourceAddress,
     stats,
     log,
     clock,

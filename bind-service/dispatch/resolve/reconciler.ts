@@ -14,7 +14,7 @@
 //   first gives such messages the one orphan receipt that fits, if exactly one does
 //   (core/aws/messages/attention/orphan-receipts.ts); that needs no bind. Orphans younger than `minAgeMs` are
 //   not taken, so a receipt whose message is merely slow to record its answer is never taken.
-import type { QueryResult, QuerySource } from '#bind-service/smpp/index.ts';
+import type { QueryResult, QuerySource, SourceAddressRules } from '#bind-service/smpp/index.ts';
 import { addressFor } from '#bind-service/smpp/index.ts';
 import type { MessageRecord } from '#core/domain/messages/message-model.ts';
 import { isFinalAnswer, receiptFromQuery } from '#core/domain/receipts/query-answer.ts';
@@ -43,6 +43,8 @@ export interface ReconcilerDeps {
   options: ReconcilerOptions;
   /** source_addr of messages without `from`, as they were submitted. */
   defaultSender?: string | undefined;
+  /** The TON/NPI rules the submits used (SMPP_SOURCE_ADDR_*): QUERY_SM names the sender as they did. */
+  sourceAddress?: SourceAddressRules;
   stats: DispatchStats;
   log: Logger;
   clock?: () => Date;
@@ -160,7 +162,7 @@ export class Reconciler {
   /** QUERY_SM for each of its ids; final answers are applied as receipts. */
   private async ask(record: MessageRecord): Promise<void> {
     const { messages, rate, sessions, stats, log } = this.deps;
-    const source = addressFor(record.from ?? this.deps.defaultSender ?? '');
+    const source = addressFor(record.from ?? this.deps.defaultSender ?? '', this.deps.sourceAddress);
     for (const smscId of record.smscIds) {
       const token = rate.wait('background');
       token.catch(() => undefined);

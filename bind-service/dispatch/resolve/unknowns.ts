@@ -1,6 +1,6 @@
 // What resolves `unknown` messages, as one part of the service: late SUBMIT_SM_RESPs from every
 // session (late-answers.ts) and, unless turned off, the QUERY_SM reconciler (reconciler.ts).
-import type { SmppClient } from '#bind-service/smpp/index.ts';
+import type { SmppClient, SourceAddressRules } from '#bind-service/smpp/index.ts';
 import type { Logger } from '#core/observability/logger.ts';
 import type { DispatchStats } from '../flow/stats.ts';
 import type { LateAnswerStore, RatePort, ReconcileStore } from '../ports.ts';
@@ -16,6 +16,8 @@ export interface UnknownsDeps {
   /** intervalMs 0: no reconciler. */
   reconcile: ReconcilerOptions;
   defaultSender: string | undefined;
+  /** The submits' TON/NPI rules, for QUERY_SM's source. */
+  sourceAddress?: SourceAddressRules;
   stats: DispatchStats;
   log: Logger;
   clock: () => Date;
@@ -60,6 +62,7 @@ export function resolveUnknowns(deps: UnknownsDeps): Unknowns {
           rate: deps.rate,
           options: deps.reconcile,
           defaultSender: deps.defaultSender,
+          ...(deps.sourceAddress ? { sourceAddress: deps.sourceAddress } : {}),
           stats,
           log: log.child({ component: 'reconciler' }),
           clock: deps.clock,

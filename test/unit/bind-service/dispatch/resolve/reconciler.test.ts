@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { emptyStats } from '#bind-service/dispatch/flow/stats.ts';
 import { Reconciler, type ReconcilerDeps } from '#bind-service/dispatch/resolve/reconciler.ts';
+import type { QuerySource, SourceAddressRules } from '#bind-service/smpp/index.ts';
 import type { MessageRecord } from '#core/domain/messages/message-model.ts';
 import { silentLogger } from '#core/observability/logger.ts';
 
@@ -30,8 +31,13 @@ function unknownRecord(id: string, smscId: string, account?: string): MessageRec
   } as MessageRecord;
 }
 
-function reconcilerFor(account: { name: string; isDefault: boolean }, records: MessageRecord[]) {
+function reconcilerFor(
+  account: { name: string; isDefault: boolean },
+  records: MessageRecord[],
+  sourceAddress?: SourceAddressRules,
+) {
   const asked: string[] = [];
+  const sources: (QuerySource | undefined)[] = [];
   const orphanChecks: string[] = [];
   const byId = new Map(records.map((record) => [record.id, record]));
   const messages: ReconcilerDeps['messages'] = {
@@ -49,8 +55,9 @@ function reconcilerFor(account: { name: string; isDefault: boolean }, records: M
   };
   const session = {
     isBound: true,
-    queryStatus: async (smscId: string) => {
+    queryStatus: async (smscId: string, source?: QuerySource) => {
       asked.push(smscId);
+      sources.push(source);
       return { messageId: smscId, messageState: 1, errorCode: 0 };
     },
   };
@@ -63,8 +70,9 @@ function reconcilerFor(account: { name: string; isDefault: boolean }, records: M
     log: silentLogger,
     clock: () => NOW,
     account,
+    ...(sourceAddress ? { sourceAddress } : {}),
   });
-  return { reconciler, asked, orphanChecks };
+  return { reconciler, asked, orphanChecks, sources };
 }
 
 describe('Reconciler with several accounts', () => {
@@ -92,5 +100,18 @@ describe('Reconciler with several accounts', () => {
     // Assess
     expect(asked).toEqual(['202']);
     expect(orphanChecks).toEqual([]);
+  });
+});
+
+describe('Reconciler: the sender QUERY_SM names', () => {
+  it('when the submits use TON 3 / NPI 0 without autodetect (SMPP_SOURCE_ADDR_*), then QUERY_SM names the sender the same way', async () => {
+    // Prepare
+    const rules: SourceAddressRules = { autodetect: false, ton: 3, npi: 0 };
+    const record = { ...unknownRecord('m-1', '101'), from: '+79001234567' } as MessageRecord;
+    const { reconciler, sources } = reconcilerFor({ name: 'main', isDefault: true }, [record], rules);
+    // Act
+    await reconciler.run();
+    // Assess: as submit-fields.ts puts it in the SUBMIT_SM (addressFor with the same rules).
+    expect(sources).toEqual([{ addr: '+79001234567', ton: 3, npi: 0 }]);
   });
 });
