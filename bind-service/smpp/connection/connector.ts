@@ -1,5 +1,5 @@
 // Getting a bind up: one attempt at a time, rotating over the hosts on each failure, with capped
-// exponential back-off between attempts (reset after a good bind). A refused password or system_id
+// exponential back-off between attempts (reset once a bind has lasted). A refused password or system_id
 // ends the attempts for good: retrying a wrong login only risks locking the account.
 
 import { Backoff } from '#core/support/backoff.ts';
@@ -31,6 +31,8 @@ export class Connector {
   private active = false;
   private timer: NodeJS.Timeout | undefined;
   private pending: SmppConnection | undefined;
+  /** When the current bind came up (options.now); undefined while none is up. */
+  private boundAt: number | undefined;
 
   constructor(
     private config: ResolvedSessionConfig,
@@ -38,8 +40,9 @@ export class Connector {
     private readonly hooks: ConnectorHooks,
     private readonly options: ConnectorOptions,
   ) {
-    // Capped, with jitter, reset after a good bind (fiorix go-smpp): a flapping link is retried
-    // quickly, a dead one is not hammered, and many binds do not retry in lockstep.
+    // Capped, with jitter, reset once a bind has lasted (fiorix go-smpp resets on every bind): a link
+    // that fails now and then is retried quickly, a dead one is not hammered, and many binds do not
+    // retry in lockstep.
     const { initialDelayMs, maxDelayMs, multiplier, jitter } = config.reconnect;
     this.backoff = new Backoff(
       { baseMs: initialDelayMs, capMs: maxDelayMs, multiplier, jitter },
@@ -59,8 +62,16 @@ export class Connector {
     void this.attempt();
   }
 
-  /** A working bind ended: start over from the primary host after the initial back-off delay. */
+  /**
+   * A working bind ended: start over from the primary host after the back-off delay. Only a bind
+   * that lasted the longest delay resets it: one the SMSC ends at once (the login bound elsewhere
+   * without MCON, an account blocked after its bind) was otherwise bound again at the initial delay
+   * for ever, about twice a second, which is what gets a login blocked.
+   */
   reconnect(): void {
+    const lasted = this.boundAt === undefined ? 0 : this.options.now() - this.boundAt;
+    if (lasted >= this.config.reconnect.maxDelayMs) this.backoff.reset();
+    this.boundAt = undefined;
     this.active = true;
     this.hostIndex = 0;
     this.schedule();
@@ -105,8 +116,8 @@ export class Connector {
         this.refused(connection, target, answer.command_status || Status.ESME_RBINDFAIL);
       } else {
         this.active = false;
-        this.backoff.reset();
         this.attempts = 0;
+        this.boundAt = this.options.now();
         this.hooks.onBound(connection);
       }
     } catch (error) {

@@ -107,6 +107,51 @@ describe('engine reconnect and failover', () => {
     await Promise.all([first.stop(), second.stop()]);
   });
 
+  it('when the SMSC ends every session right after its bind, then the delay before each rebind grows instead of staying at the initial one', async () => {
+    // Prepare: the bind is accepted and the session ended at once (the login bound elsewhere without
+    // MCON, an account blocked after its bind). 100 ms doubling, no jitter.
+    const simulator = await startSimulator(defer);
+    const client = engineFor(defer, simulator.port, {
+      reconnect: { initialDelayMs: 100, maxDelayMs: 30_000, multiplier: 2, jitter: 0 },
+    });
+    client.on('bound', () => setTimeout(() => simulator.kick(ACCOUNT.systemId), 5));
+    const delays: number[] = [];
+    client.on('reconnect-scheduled', (event) => delays.push(event.delayMs));
+    // Act
+    client.start().catch(() => undefined);
+    await within(
+      (async () => {
+        while (delays.length < 4) await elapse(20);
+      })(),
+      5_000,
+      'four rebinds',
+    );
+    await client.stop({ drainTimeoutMs: 100 });
+    // Assess: before, every delay was 100 ms (a rebind about every 100 ms, for ever).
+    expect(delays.slice(0, 4)).toEqual([100, 200, 400, 800]);
+  });
+
+  it('when a session has lasted the longest back-off delay, then its end is followed by a rebind after the initial delay', async () => {
+    // Prepare
+    const simulator = await startSimulator(defer);
+    const client = engineFor(defer, simulator.port, {
+      reconnect: { initialDelayMs: 50, maxDelayMs: 200, multiplier: 2, jitter: 0 },
+    });
+    await startBound(client);
+    const delays: number[] = [];
+    client.on('reconnect-scheduled', (event) => delays.push(event.delayMs));
+    // Act: two sessions of 300 ms each, ended by the SMSC.
+    for (let session = 0; session < 2; session++) {
+      await elapse(300);
+      const rebound = nextEvent(client, 'bound');
+      simulator.kick(ACCOUNT.systemId);
+      await within(rebound, 5_000, 'the rebind');
+    }
+    await client.stop({ drainTimeoutMs: 100 });
+    // Assess
+    expect(delays).toEqual([50, 50]);
+  });
+
   it('when the bind permit says no, then no bind is attempted until it says yes', async () => {
     // Prepare
     const simulator = await startSimulator(defer);
