@@ -130,6 +130,7 @@ export async function prepareAccount(account: AccountConfig, shared: AccountShar
   const refusedLogins = new RefusedLogins({
     reloadLogin,
     password: login.password,
+    systemId: login.systemId,
     intervalMs: smpp.loginRecheckMs,
     log: log.child({ component: 'login' }),
   });

@@ -3,7 +3,10 @@
 // no attempt until the login secret holds another password: it is read every `intervalMs`, and a
 // changed password is tried at once. Meanwhile nothing is taken off the queues (no bind is free),
 // /healthz answers 503 naming the refusal, and the process stays up: fixing the secret is enough.
-// With the login in the environment (local mode) nothing can change it: fix it and restart.
+// With the login in the environment (local mode) nothing can change it: fix it and restart. A
+// corrected system_id takes a restart too: the login's slots are leased under it (LEASE#<systemId>)
+// by every task, so a task may not bind under another one alone; binding the new password with the
+// old system_id would only be refused again.
 import type { BindCredentialsError, SmppClient } from '#bind-service/smpp/index.ts';
 import type { Logger } from '#core/observability/logger.ts';
 import type { ConnectProblem } from '../dispatch/binds/connect-watch.ts';
@@ -13,9 +16,13 @@ export interface RefusedLoginOptions {
   reloadLogin: () => Promise<SmppLogin>;
   /** The password the sessions were started with. */
   password: string;
+  /** The system_id the sessions run under (their slots are leased under it). */
+  systemId: string;
   intervalMs: number;
   log: Logger;
 }
+
+const RESTART_NEEDED = 'the login secret names another system_id: restart the service to bind under it';
 
 export class RefusedLogins {
   private readonly timers = new Map<SmppClient, NodeJS.Timeout>();
@@ -77,6 +84,18 @@ export class RefusedLogins {
     this.schedule(client);
   }
 
+  /** Said once a session; the secret is still read, in case it is set back. */
+  private systemIdChanged(client: SmppClient): void {
+    const problem = this.problems.get(client);
+    if (problem && !problem.code.includes(RESTART_NEEDED)) {
+      this.problems.set(client, { ...problem, code: `${problem.code}; ${RESTART_NEEDED}` });
+      this.options.log.error(
+        'the login secret names another system_id: restart the service to bind under it (slots are leased under the system_id)',
+      );
+    }
+    this.schedule(client);
+  }
+
   /** For /healthz: why this session is not bound, while its login stays refused. */
   problem(client: SmppClient): ConnectProblem | undefined {
     return client.state === 'refused' ? this.problems.get(client) : undefined;
@@ -108,6 +127,10 @@ export class RefusedLogins {
       return;
     }
     if (this.stopped || client.state !== 'refused') return;
+    if (login.systemId !== this.options.systemId) {
+      this.systemIdChanged(client);
+      return;
+    }
     if (login.password === this.refusedPasswords.get(client)) {
       this.schedule(client);
       return;

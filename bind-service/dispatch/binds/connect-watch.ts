@@ -29,8 +29,8 @@ export function classifyConnectFailure(code: string | undefined): ConnectProblem
 
 const ADVICE: Record<ConnectProblemKind, string> = {
   'login-refused':
-    'the SMSC refused the login: correct the password (or system_id) in the login secret; it is read again ' +
-    'every SMPP_LOGIN_RECHECK_SECONDS and the bind follows without a restart',
+    'the SMSC refused the login: correct the password in the login secret; it is read again every ' +
+    'SMPP_LOGIN_RECHECK_SECONDS and the bind follows without a restart (a corrected system_id takes a restart)',
   'tls-unverified':
     "the SMSC's certificate cannot be verified: check SMPP_TLS_CA (the CA bundle) and SMPP_TLS_SERVERNAME; " +
     'verification stays on, retrying with back-off',

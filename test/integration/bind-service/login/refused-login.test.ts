@@ -56,4 +56,33 @@ describe('a login refused after a password change (DynamoDB Local, fauxqs, simul
     expect(rig.simulator.stats.bindFailures - refusedBefore).toBe(0);
     expect(rig.simulator.boundSessions(ACCOUNT.systemId)).toHaveLength(2);
   });
+
+  it('when the secret’s system_id is corrected after a refused login, then no bind is tried under the old one and /healthz says a restart binds under it', async () => {
+    // Prepare: the secret names a system_id the SMSC does not know (ESME_RINVSYSID).
+    let secret: { systemId: string; password: string } = {
+      systemId: 'acme-typo',
+      password: ACCOUNT.password,
+    };
+    const rig = await startRig(aws, defer, {
+      env: {
+        SMPP_SYSTEM_ID: '',
+        SMPP_PASSWORD: '',
+        SMPP_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:1:secret:smpp',
+        SMPP_LOGIN_RECHECK_SECONDS: '0.2',
+      },
+      deps: { readSecret: async () => JSON.stringify(secret) },
+      waitForBind: false,
+    });
+    const problem = () => rig.service.health().binds.find((bind) => bind.problem)?.problem;
+    await waitUntil(() => problem()?.kind === 'login-refused', 5_000, 'health to name the refused login');
+    const refusedBefore = rig.simulator.stats.bindFailures;
+    // Act: the operator corrects the system_id (and the password with it).
+    secret = { ...ACCOUNT };
+    await waitUntil(() => (problem()?.code ?? '').includes('restart'), 5_000, 'health to ask for a restart');
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    // Assess: before, the new password went out under the old system_id, was refused, and the session
+    // then waited for ever for another password.
+    expect(rig.simulator.stats.bindFailures).toBe(refusedBefore);
+    expect(problem()?.code).toContain('restart the service to bind under it');
+  });
 });
