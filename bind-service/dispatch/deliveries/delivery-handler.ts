@@ -127,6 +127,14 @@ export function deliveryHandler(deps: DeliveryDeps): DeliverHandler {
       receivedAt,
     });
     deps.stats.incoming.parts += 1;
+    if (!stored.complete && stored.dropped) {
+      // Acknowledged parts the SMSC will not send again: the message they began is lost, so say so.
+      deps.log.warn('incoming long message dropped: its other parts did not come within the window', {
+        from: part.from,
+        partsHeld: stored.dropped.parts,
+        total: stored.dropped.total,
+      });
+    }
     if (stored.complete) {
       // Idempotent: the id comes from the assembly, so a second completer records a duplicate.
       await deps.inbound.recordInbound({

@@ -1,4 +1,10 @@
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailed, runDynamo } from '#core/aws/dynamo-errors.ts';
 import {
   type InboundClock,
@@ -32,7 +38,13 @@ export interface InboundPartInput {
 }
 
 export type StorePartResult =
-  | { complete: false }
+  | {
+      complete: false;
+      /** The part of a message recorded moments ago, sent again (its answer was lost): nothing new. */
+      duplicate?: true;
+      /** An assembly too old to finish was started over: how many of its parts are dropped. */
+      dropped?: { parts: number; total: number };
+    }
   | {
       complete: true;
       /** The assembly item's key, for finishAssembly. */
@@ -89,23 +101,61 @@ export class InboundDeliveryStore {
       part.total,
       part.reference,
     ].join('#');
+    let dropped: { parts: number; total: number } | undefined;
     for (let attempt = 0; attempt < 2; attempt++) {
       const item = await this.writePart(key, part);
-      if (item) return this.completion(key, item, part.total);
-      // An old assembly under the same key: clear it (only if it is still that old one) and retry.
+      if (item) {
+        const result = this.completion(key, item, part.total);
+        return dropped && !result.complete ? { ...result, dropped } : result;
+      }
+      const old = await this.readAssembly(key);
+      if (!old) continue;
+      // A recorded message's part sent again within the window (the SMSC did not get our answer,
+      // e.g. the link dropped): recorded already. Started over, it would be recorded a second time.
+      const recorded = old.finished !== undefined && String(old.startedAt) > this.cutoff();
+      if (recorded && old[`p${part.index}`] === part.text) return { complete: false, duplicate: true };
+      // Too old, or recorded and this part is not of it (a new message reusing the reference):
+      // started over, if it is still that assembly. An unfinished one's parts are lost: said so.
+      if (old.finished === undefined) dropped = { parts: partsIn(old), total: part.total };
       await this.deleteIf(
         key,
-        '#startedAt <= :cutoff',
-        { ':cutoff': this.cutoff() },
-        { '#startedAt': 'startedAt' },
+        '#assemblyId = :id',
+        { ':id': old.assemblyId },
+        { '#assemblyId': 'assemblyId' },
       );
     }
     throw new Error(`assembly ${key} could not be started over`);
   }
 
-  /** Removes a completed assembly (after its message was recorded) so the reference can be reused. */
+  /**
+   * Marks a completed assembly recorded (after its message was), keeping its parts for the window:
+   * a part the SMSC sends again is then known as one. A new message reusing the reference starts over.
+   */
   async finishAssembly(key: string, id: string): Promise<void> {
-    await this.deleteIf(key, '#assemblyId = :id', { ':id': id }, { '#assemblyId': 'assemblyId' });
+    try {
+      await runDynamo('finish inbound assembly', () =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { pk: key },
+            UpdateExpression: 'SET #finished = :at',
+            ConditionExpression: '#assemblyId = :id',
+            ExpressionAttributeNames: { '#finished': 'finished', '#assemblyId': 'assemblyId' },
+            ExpressionAttributeValues: { ':at': this.clock.now().toISOString(), ':id': id },
+          }),
+        ),
+      );
+    } catch (error) {
+      // Started over by a newer message meanwhile: nothing left to mark.
+      if (!isConditionalCheckFailed(error)) throw error;
+    }
+  }
+
+  private async readAssembly(key: string): Promise<Record<string, unknown> | undefined> {
+    const { Item } = await runDynamo('read inbound assembly', () =>
+      this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: key }, ConsistentRead: true })),
+    );
+    return Item;
   }
 
   /** Keeps an unparseable receipt as it came; returns the id it is stored under. */
@@ -142,8 +192,10 @@ export class InboundDeliveryStore {
               'SET #part = :text, #startedAt = if_not_exists(#startedAt, :now), ' +
               '#assemblyId = if_not_exists(#assemblyId, :id), #kind = :kind, #total = :total, ' +
               '#expiresAt = if_not_exists(#expiresAt, :expiresAt)',
-            ConditionExpression: 'attribute_not_exists(pk) OR #startedAt > :cutoff',
+            ConditionExpression:
+              'attribute_not_exists(pk) OR (#startedAt > :cutoff AND attribute_not_exists(#finished))',
             ExpressionAttributeNames: {
+              '#finished': 'finished',
               '#part': `p${part.index}`,
               '#startedAt': 'startedAt',
               '#assemblyId': 'assemblyId',
@@ -209,4 +261,9 @@ export class InboundDeliveryStore {
   private cutoff(): string {
     return new Date(this.clock.now().getTime() - this.windowMs).toISOString();
   }
+}
+
+/** The parts an assembly item holds (attributes p1, p2, …). */
+function partsIn(item: Record<string, unknown>): number {
+  return Object.keys(item).filter((name) => /^p\d+$/.test(name)).length;
 }

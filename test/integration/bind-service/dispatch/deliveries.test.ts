@@ -101,7 +101,7 @@ describe('bind-service deliveries: receipts and incoming messages (DynamoDB Loca
     expect(items[0]).toMatchObject({ from: '+79990001122', to: 'Shop', text: 'STOP', parts: 1 });
   });
 
-  it('when a long incoming message arrives in parts, then one assembled message is stored and no part is left', async () => {
+  it('when a long incoming message arrives in parts, then one assembled message is stored and its assembly is marked recorded', async () => {
     // Prepare
     const rig = await startRig(aws, defer);
     const text = `Hello, this is a long reply from a subscriber. ${'It goes on and on. '.repeat(20)}The end.`;
@@ -116,13 +116,19 @@ describe('bind-service deliveries: receipts and incoming messages (DynamoDB Loca
     expect(statuses.length).toBeGreaterThan(2);
     expect(statuses.every((status) => status === 0)).toBe(true);
     const items = await inboundItems(rig.tables.inbound);
-    expect(items).toHaveLength(1);
-    expect(items[0]).toMatchObject({
+    const messages = items.filter((item) => item.kind === undefined);
+    const assemblies = items.filter((item) => item.kind === 'mo-parts');
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatchObject({
       from: '+79990001123',
       to: '+79990000100',
       text,
       parts: statuses.length,
     });
+    // Kept for the assembly window, so a part the SMSC sends again is known as recorded.
+    expect(assemblies).toEqual([
+      expect.objectContaining({ assemblyId: messages[0]?.id, finished: expect.any(String) }),
+    ]);
     expect(rig.service.stats.incoming).toMatchObject({ messages: 1, parts: statuses.length, refused: 0 });
   });
 
@@ -246,8 +252,40 @@ describe('bind-service deliveries: receipts and incoming messages (DynamoDB Loca
       // Act
       await store.finishAssembly(done.key, done.id);
       const next = await store.storePart(part(1, 'X', { total: 2 }));
+      const last = await store.storePart(part(2, 'Y', { total: 2 }));
       // Assess
       expect(next.complete).toBe(false);
+      expect(last).toMatchObject({ complete: true, texts: ['X', 'Y'] });
+      expect(last.complete && last.id !== done.id).toBe(true);
+    });
+
+    it('when the parts of a recorded message come again within the window (their answers were lost), then they are known as recorded and start nothing', async () => {
+      // Prepare
+      await store.storePart(part(1, 'A', { total: 2 }));
+      const done = await store.storePart(part(2, 'B', { total: 2 }));
+      if (!done.complete) throw new Error('expected a complete message');
+      await store.finishAssembly(done.key, done.id);
+      nowMs += 30_000;
+      // Act
+      const again = [
+        await store.storePart(part(1, 'A', { total: 2 })),
+        await store.storePart(part(2, 'B', { total: 2 })),
+      ];
+      // Assess: before, they made a new assembly, completed again under a new id.
+      expect(again).toEqual([
+        { complete: false, duplicate: true },
+        { complete: false, duplicate: true },
+      ]);
+    });
+
+    it('when a part comes after its assembly’s window with the others missing, then the parts held are reported dropped', async () => {
+      // Prepare: part 1 of 2 stored (and acknowledged); part 2 comes after the window.
+      await store.storePart(part(1, 'A', { total: 2 }));
+      nowMs += 120_000;
+      // Act
+      const late = await store.storePart(part(2, 'B', { total: 2 }));
+      // Assess
+      expect(late).toEqual({ complete: false, dropped: { parts: 1, total: 2 } });
     });
 
     it('when an old assembly with the same key was never finished, then a new part starts over instead of mixing', async () => {
