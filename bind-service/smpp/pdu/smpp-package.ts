@@ -11,6 +11,25 @@ for (const command of Object.values(smpp.commands)) {
 const payload = smpp.tlvs.message_payload;
 if (payload) payload.filter = undefined;
 
+/**
+ * A C-octet-string TLV read within its own length, up to its first NUL if it has one. The package
+ * reads to the next NUL whatever the length, so an SMSC that sends the value without its NUL (its
+ * length then covers the characters alone) had it run on into the next TLV: receipted_message_id
+ * "1000001" came out as "1000001'" (the next tag's bytes) and the receipt never found its message.
+ * Written as before, with the NUL.
+ */
+const boundedCString = {
+  ...smpp.types.tlv.cstring,
+  read(buffer: Buffer, offset: number, length: number): string {
+    const value = buffer.subarray(offset, offset + length);
+    const end = value.indexOf(0);
+    return value.toString('ascii', 0, end === -1 ? value.length : end);
+  },
+};
+for (const tlv of Object.values(smpp.tlvs)) {
+  if (tlv.type === smpp.types.tlv.cstring) tlv.type = boundedCString;
+}
+
 export const PROVIDER_TLV = {
   cost: 'smsc_cost',
   flags: 'smsc_flags',
@@ -20,10 +39,10 @@ export const PROVIDER_TLV = {
 } as const;
 
 if (!smpp.tlvs[PROVIDER_TLV.cost]) {
-  smpp.addTLV(PROVIDER_TLV.cost, { id: 0x2000, type: smpp.types.tlv.cstring });
+  smpp.addTLV(PROVIDER_TLV.cost, { id: 0x2000, type: boundedCString });
   smpp.addTLV(PROVIDER_TLV.flags, { id: 0x2001, type: smpp.types.tlv.int16 });
   smpp.addTLV(PROVIDER_TLV.parts, { id: 0x2002, type: smpp.types.tlv.int16 });
-  smpp.addTLV(PROVIDER_TLV.mccmnc, { id: 0x2003, type: smpp.types.tlv.cstring });
+  smpp.addTLV(PROVIDER_TLV.mccmnc, { id: 0x2003, type: boundedCString });
   smpp.addTLV(PROVIDER_TLV.extraStatus, { id: 0x2004, type: smpp.types.tlv.int16 });
 }
 

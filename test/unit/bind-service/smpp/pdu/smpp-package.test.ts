@@ -38,4 +38,35 @@ describe('smpp package adaptation', () => {
     expect(decoded[PROVIDER_TLV.mccmnc]).toBe('25002');
     expect(decoded[PROVIDER_TLV.extraStatus]).toBe(4);
   });
+
+  it('when the SMSC writes the string TLVs without a NUL (within their length), then each reads as its own value, not into the next TLV', () => {
+    // Prepare: receipted_message_id, cost and mccmnc as exact-length octets, each followed by a TLV.
+    const tlv = (tag: number, value: Buffer) => {
+      const head = Buffer.alloc(4);
+      head.writeUInt16BE(tag, 0);
+      head.writeUInt16BE(value.length, 2);
+      return Buffer.concat([head, value]);
+    };
+    const int16 = (value: number) => Buffer.from([value >> 8, value & 0xff]);
+    const body = new smpp.PDU('deliver_sm', { short_message: Buffer.from('id:1 stat:DELIVRD') }).toBuffer();
+    const tlvs = Buffer.concat([
+      tlv(0x001e, Buffer.from('1000001')),
+      tlv(0x0427, Buffer.from([2])),
+      tlv(0x2000, Buffer.from('1.5000')),
+      tlv(0x2001, int16(0x0000)),
+      tlv(0x2003, Buffer.from('25001')),
+      tlv(0x2002, int16(1)),
+    ]);
+    const raw = Buffer.concat([body, tlvs]);
+    raw.writeUInt32BE(raw.length, 0);
+    // Act
+    const decoded = new smpp.PDU(raw);
+    // Assess
+    expect({
+      receipted: decoded.receipted_message_id,
+      cost: decoded[PROVIDER_TLV.cost],
+      mccmnc: decoded[PROVIDER_TLV.mccmnc],
+      parts: decoded[PROVIDER_TLV.parts],
+    }).toEqual({ receipted: '1000001', cost: '1.5000', mccmnc: '25001', parts: 1 });
+  });
 });
