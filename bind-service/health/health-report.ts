@@ -35,7 +35,14 @@ export function accountHealth(sources: HealthSources): () => AccountHealth {
   return () => {
     const clients = sources.clients();
     const { held, binds, standby } = sources.slots();
-    const status = clients.some((client) => client.isBound) ? 'ok' : standby ? 'standby' : 'unavailable';
+    const refused = clients.length > 0 && clients.every((client) => client.state === 'refused');
+    const status = clients.some((client) => client.isBound)
+      ? 'ok'
+      : standby
+        ? 'standby'
+        : refused
+          ? 'refused'
+          : 'unavailable';
     return accountReport(sources, { held, binds, status, clients, lag: lanes.lagMs(), rate, stats });
   };
 }
@@ -78,6 +85,14 @@ function accountReport(
   };
 }
 
+/** ok if any account works; unavailable if any is down for another reason than a refused login. */
+function overallStatus(reports: readonly AccountHealth[]): HealthReport['status'] {
+  if (reports.some((report) => report.status === 'ok')) return 'ok';
+  if (reports.every((report) => report.status === 'standby')) return 'standby';
+  if (reports.some((report) => report.status === 'unavailable')) return 'unavailable';
+  return 'refused';
+}
+
 /**
  * All accounts in one report: `ok` while any bind of any account is up (the task is doing work; an
  * account that is down says so in its own entry and in its binds), `standby` while other tasks hold
@@ -91,11 +106,7 @@ export function serviceHealth(accounts: readonly (() => AccountHealth)[]): () =>
       reports.reduce((total, report) => total + pick(report), 0);
     const several = reports.length > 1;
     return {
-      status: reports.some((report) => report.status === 'ok')
-        ? 'ok'
-        : reports.every((report) => report.status === 'standby')
-          ? 'standby'
-          : 'unavailable',
+      status: overallStatus(reports),
       slots: {
         held: sum((report) => report.slots.held),
         binds: sum((report) => report.slots.binds),

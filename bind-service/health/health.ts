@@ -1,6 +1,7 @@
-// GET /healthz for the container's health check and for people: 200 while at least one bind is up
-// or the task stands by (other tasks hold every login slot), 503 otherwise, with the same body
-// either way (slots, binds, lane lag, rate and counters).
+// GET /healthz for the container's health check and for people: 200 while at least one bind is up,
+// the task stands by (other tasks hold every login slot) or its login was refused (it waits for the
+// secret to change; a new task would only try the refused password again), 503 otherwise, with the
+// same body either way (slots, binds, lane lag, rate and counters).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SessionState } from '#bind-service/smpp/index.ts';
@@ -18,8 +19,12 @@ interface BindHealth {
 /** What /healthz says about one account (login). */
 export interface AccountHealth {
   name: string;
-  /** standby: the login's slots are all assigned to other tasks. */
-  status: 'ok' | 'unavailable' | 'standby';
+  /**
+   * standby: the login's slots are all assigned to other tasks. refused: the SMSC refused the login
+   * and every session waits for the secret to change (answered 200: a new task would bind again with
+   * the refused password, the retry storm that can lock the account; `BindsDown` is the signal).
+   */
+  status: 'ok' | 'unavailable' | 'standby' | 'refused';
   /** Slots of the login this task holds, of its `binds` in the whole deployment. */
   slots: { held: number; binds: number };
   binds: BindHealth[];

@@ -169,7 +169,7 @@ describe('bind-service lifecycle: stop, health, lease, credentials (DynamoDB Loc
     expect(JSON.stringify(rig.logs)).not.toContain(ACCOUNT.password);
   });
 
-  it('when the password changes while bound and the rebind is refused, then health names the refusal and the changed secret binds again', async () => {
+  it('when the password changes while bound and the rebind is refused, then health names the refusal (200, so the task is not replaced) and the changed secret binds again', async () => {
     // Prepare: the login from a secret, bound with it.
     let secret: { systemId: string; password: string } = {
       systemId: ACCOUNT.systemId,
@@ -193,10 +193,18 @@ describe('bind-service lifecycle: stop, health, lease, credentials (DynamoDB Loc
       'health to name the refused login',
     );
     const bindsWhileRefused = rig.simulator.stats.binds;
+    // The container health check must not replace the task: a new one would bind again with the
+    // refused password (before: 503, and ECS replaced the task every ~4 minutes).
+    const whileRefused = await fetch(`${rig.service.url}/healthz`);
+    const refusedBody = (await whileRefused.json()) as { status: string };
     secret = { ...secret, password: 'fake-rotated' };
     await waitUntil(() => rig.service.health().status === 'ok', 5_000, 'the bind with the rotated secret');
     // Assess
     expect(bindsWhileRefused).toBeGreaterThan(0);
+    expect({ http: whileRefused.status, status: refusedBody.status }).toEqual({
+      http: 200,
+      status: 'refused',
+    });
     expect(rig.simulator.boundSessions(ACCOUNT.systemId)).toHaveLength(1);
     expect(JSON.stringify(rig.logs)).not.toContain('fake-rotated');
   });
