@@ -209,6 +209,21 @@ describe('SmsSender stack resources', () => {
     synth.template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });
 
+  it('when the API is synthesised, then it is named after its stack and its 5xx alarm reads that API only', () => {
+    // Act: API Gateway keys its metrics by ApiName; the construct id alone ("Api") is shared by
+    // every REST API so named in the region, e.g. another stack of this app.
+    const expected = `${synth.stack.stackName}-api`;
+    const [api] = Object.values(synth.template.findResources('AWS::ApiGateway::RestApi')) as {
+      Properties: { Name: string };
+    }[];
+    const [alarm] = Object.values(
+      synth.template.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: '5XXError' } }),
+    ) as { Properties: { Dimensions: unknown } }[];
+    // Assess
+    expect(api?.Properties.Name).toBe(expected);
+    expect(alarm?.Properties.Dimensions).toEqual([{ Name: 'ApiName', Value: expected }]);
+  });
+
   it('when the callback worker is synthesised, then it consumes the callback queue with partial batch failures and the queue redrives to its DLQ at the shared limit', () => {
     // Act
     // CDK drops the repeated id: Callbacks/Callbacks is SmsSenderCallbacks<hash>.

@@ -1,4 +1,4 @@
-import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
@@ -107,6 +107,9 @@ export class SmsApi extends Construct {
     });
 
     this.restApi = new apigateway.RestApi(this, 'Api', {
+      // API Gateway keys its metrics by ApiName: the construct id alone ("Api") is shared with every
+      // other REST API so named in the region (another stack of this app), whose 5xx would page here.
+      restApiName: `${Stack.of(this).stackName}-api`,
       description: 'SMS sender: send messages and batches, read their status (SigV4)',
       endpointTypes: [apigateway.EndpointType.REGIONAL],
       policy: resourcePolicy(props.allowedPrincipalArns),
