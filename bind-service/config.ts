@@ -11,6 +11,7 @@ import {
   endpointsOf,
   endpointUrl,
   flag,
+  MAX_RESPONSE_TIMEOUT_SECONDS,
   preparationVariables,
   prepareOptionsOf,
 } from '#core/config/shared-variables.ts';
@@ -95,7 +96,7 @@ export const envSchema = z.object({
   [VAR.SMPP_ENQUIRE_LINK_SECONDS]: seconds
     .max(PROVIDER_IDLE_LIMIT_MS / 1000 - 1, 'must be below the provider’s 120 s idle limit')
     .default(30),
-  [VAR.SMPP_RESPONSE_TIMEOUT_SECONDS]: seconds.max(120).default(30),
+  [VAR.SMPP_RESPONSE_TIMEOUT_SECONDS]: seconds.max(MAX_RESPONSE_TIMEOUT_SECONDS).default(30),
   [VAR.SMPP_LOGIN_RECHECK_SECONDS]: seconds.default(30),
   [VAR.SMPP_MESSAGE_ID_BASE]: z.enum(SMSC_ID_BASES).default('decimal'),
   // The provider's minute for all parts of a long message, less a margin for answers and clocks.

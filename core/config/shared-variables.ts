@@ -11,6 +11,10 @@ import { VAR } from './variables.ts';
 /** The bind's system_type as given, and its flags; an unknown flag or a bad MCONn is refused. */
 export const systemTypeVariable = systemTypeSchema;
 
+/** The longest SMPP_RESPONSE_TIMEOUT_SECONDS the bind-service takes (the CDK checks it at synth). */
+export const MAX_RESPONSE_TIMEOUT_SECONDS = 120;
+export { MAX_PARTS_LIMIT };
+
 /**
  * The API plans encodings and parts exactly as the bind-service will send them (its 202 answer
  * promises them), so both read these two variables through the same schema.

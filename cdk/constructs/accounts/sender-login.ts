@@ -1,3 +1,4 @@
+import { MAX_PARTS_LIMIT, MAX_RESPONSE_TIMEOUT_SECONDS } from '#core/config/shared-variables.ts';
 import { ConfigError } from '#core/domain/errors.ts';
 import {
   BindLimitsError,
@@ -34,6 +35,23 @@ export type SenderLogin =
       readonly maxParts: number;
     };
 
+/**
+ * The submit settings the runtimes would refuse at start (the bind-service crash-looping until the
+ * deployment rolls back, the api Lambda failing every cold start) fail the synth instead.
+ */
+function checkSubmitSettings(responseTimeoutSeconds: number, maxParts: number): void {
+  if (!(responseTimeoutSeconds > 0 && responseTimeoutSeconds <= MAX_RESPONSE_TIMEOUT_SECONDS)) {
+    throw new ConfigError(
+      `SmsSender: responseTimeoutSeconds must be above 0 and at most ${MAX_RESPONSE_TIMEOUT_SECONDS} (the bind-service's SMPP_RESPONSE_TIMEOUT_SECONDS), not ${responseTimeoutSeconds}`,
+    );
+  }
+  if (!(Number.isInteger(maxParts) && maxParts >= 1 && maxParts <= MAX_PARTS_LIMIT)) {
+    throw new ConfigError(
+      `SmsSender: maxParts must be a whole number from 1 to ${MAX_PARTS_LIMIT} (the encoder's limit), not ${maxParts}`,
+    );
+  }
+}
+
 /** The props' logins; throws ConfigError naming the problem (the parser's message for accounts). */
 export function resolveLogin(props: SmsSenderProps): SenderLogin {
   if (props.smpp && props.accounts) {
@@ -43,6 +61,7 @@ export function resolveLogin(props: SmsSenderProps): SenderLogin {
     const accounts = resolveAccounts(props.accounts);
     const responseTimeoutSeconds =
       props.submit?.responseTimeoutSeconds ?? SMPP_DEFAULTS.responseTimeoutSeconds;
+    checkSubmitSettings(responseTimeoutSeconds, props.submit?.maxParts ?? SMPP_DEFAULTS.maxParts);
     return {
       kind: 'accounts',
       accounts,
@@ -61,6 +80,7 @@ export function resolveLogin(props: SmsSenderProps): SenderLogin {
   }
   if (!props.smpp) throw new ConfigError('SmsSender: give smpp (one login) or accounts (several)');
   const smpp = resolveSmpp(props);
+  checkSubmitSettings(smpp.responseTimeoutSeconds, smpp.maxParts);
   const visibility = minVisibilitySeconds({
     ...smpp,
     throughput: slowestTaskThroughput(smpp.throughput, smpp.binds),

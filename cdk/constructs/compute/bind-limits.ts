@@ -86,6 +86,8 @@ const STOP_MARGIN_SECONDS = 40;
 
 /** Seconds ECS waits after SIGTERM: the drain plus time to unbind; at least 60 s. */
 export function stopTimeoutSeconds(drainSeconds: number): number {
+  // The bind-service refuses DRAIN_SECONDS of 0 or less at start (it would crash-loop).
+  if (!(drainSeconds > 0)) throw new BindLimitsError(`drainSeconds must be above 0, not ${drainSeconds}`);
   const wanted = Math.max(60, Math.ceil(drainSeconds) + STOP_MARGIN_SECONDS);
   if (wanted > FARGATE_MAX_STOP_TIMEOUT_SECONDS) {
     throw new BindLimitsError(

@@ -72,4 +72,40 @@ describe('logins of several accounts', () => {
     // Assess
     expect(act).toThrow('SmsSender: give either smpp (one login) or accounts (several), not both');
   });
+
+  it.each([
+    [
+      'responseTimeoutSeconds 180',
+      { responseTimeoutSeconds: 180 },
+      /responseTimeoutSeconds must be above 0 and at most 120/,
+    ],
+    ['responseTimeoutSeconds 0', { responseTimeoutSeconds: 0 }, /responseTimeoutSeconds must be above 0/],
+    ['maxParts 300', { maxParts: 300 }, /maxParts must be a whole number from 1 to 255/],
+    ['maxParts 2.5', { maxParts: 2.5 }, /maxParts must be a whole number/],
+  ])(
+    'when one login is given %s, then the synth refuses it (the runtimes would refuse it at start)',
+    (_, fields, message) => {
+      // Prepare
+      const [first] = accounts({});
+      const smpp = {
+        host: 'smpp.smscentre.com',
+        tls: true,
+        credentials: (first as AccountProps).credentials,
+        ...fields,
+      };
+      // Act
+      const act = () => resolveLogin({ smpp });
+      // Assess
+      expect(act).toThrow(message);
+    },
+  );
+
+  it('when several accounts are given submit settings beyond the runtimes’ limits, then the synth refuses them', () => {
+    // Prepare
+    const list = accounts({}, {});
+    // Act
+    const act = () => resolveLogin({ accounts: list, submit: { maxParts: 300 } });
+    // Assess
+    expect(act).toThrow(/maxParts must be a whole number from 1 to 255/);
+  });
 });

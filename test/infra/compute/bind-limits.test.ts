@@ -72,6 +72,16 @@ describe('bind limits', () => {
     expect(timeout).toBeGreaterThan(drain);
   });
 
+  it.each([0, -5])(
+    'when the drain is %s s, then it is refused (the bind-service would refuse it at start)',
+    (drain) => {
+      // Act
+      const act = () => stopTimeoutSeconds(drain);
+      // Assess
+      expect(act).toThrow(/drainSeconds must be above 0/);
+    },
+  );
+
   it('when the drain would need more than Fargate’s 120 s, then it is refused', () => {
     // Act
     const act = () => stopTimeoutSeconds(90);
