@@ -51,6 +51,14 @@ export function classifyText(fullText: string, flash: boolean): ClassifiedText {
   return comment === undefined ? { kind, text } : { kind, text, comment };
 }
 
+/** Doc l. 146: "Only numeric codes with a length from 4 to 8 digits are accepted for sending." */
+const TELEGRAM_CODE = /^__TGM__: [0-9]{4,8}$/;
+
+/** False for a Telegram request whose code the provider would not accept; true for anything else. */
+export function acceptableCode(classified: ClassifiedText): boolean {
+  return classified.kind !== 'tgm' || TELEGRAM_CODE.test(classified.text);
+}
+
 export function kindFlags(kind: MessageKind): number {
   return FLAG_TYPE[kind];
 }

@@ -11,6 +11,7 @@ import type { SimSession } from '../sessions/session.ts';
 import type { TimerSet } from '../timers.ts';
 import type { ReceivedSubmit, SimulatorStats } from '../types.ts';
 import type { AnswerFault, FaultBook, SessionFault } from './faults.ts';
+import { acceptableCode, classifyText } from './kinds.ts';
 import type { MessageBook } from './messages.ts';
 import {
   type AssembledPart,
@@ -52,8 +53,9 @@ interface Concat {
 }
 
 /** SMS segments a message_payload of this many bytes makes (for sub: and the cost). */
-function segments(bytes: number, dataCoding: number): number {
-  const gsm = (dataCoding & 0x0c) === 0;
+function segments(bytes: number, dataCoding: number, iso: boolean): number {
+  // Under ISO, data_coding 0 is ISO-8859-1: 8-bit sizes, as billedParts counts a commented one.
+  const gsm = !iso && (dataCoding & 0x0c) === 0;
   const single = gsm ? 160 : 140;
   const part = gsm ? 153 : 134;
   return bytes <= single ? 1 : Math.ceil(bytes / part);
@@ -157,7 +159,15 @@ export class SubmitHandler {
       at: Date.now(),
     };
     if (concat) this.acceptPart(session, pdu, head, concat, text, style);
-    else this.acceptWhole(session, pdu, head, text, style, payload ? segments(body.length, dataCoding) : 1);
+    else
+      this.acceptWhole(
+        session,
+        pdu,
+        head,
+        text,
+        style,
+        payload ? segments(body.length, dataCoding, session.flags.iso) : 1,
+      );
   }
 
   private acceptWhole(
@@ -168,8 +178,8 @@ export class SubmitHandler {
     style: AnswerStyle,
     parts: number,
   ): void {
-    if (this.isDuplicate(head, text)) {
-      this.refuseDuplicate(session, pdu);
+    if (this.isDuplicate(head, text) || !acceptableCode(classifyText(text, false))) {
+      this.refuseMessage(session, pdu);
       return;
     }
     const messageId = this.deps.nextMessageId();
@@ -193,7 +203,7 @@ export class SubmitHandler {
       if (this.isDuplicate(head, assembler.textWith(assembly, concat.index, text))) {
         // The whole message repeats one already sent: its last part is refused and the rest dropped.
         assembler.discard(assembly);
-        this.refuseDuplicate(session, pdu);
+        this.refuseMessage(session, pdu);
         return;
       }
     }
@@ -214,7 +224,8 @@ export class SubmitHandler {
     );
   }
 
-  private refuseDuplicate(session: SimSession, pdu: PDU): void {
+  /** A repeat inside the duplicate window, or a Telegram code the provider does not accept. */
+  private refuseMessage(session: SimSession, pdu: PDU): void {
     this.deps.stats.refused += 1;
     this.refuse(session, pdu, CommandStatus.ESME_RSUBMITFAIL);
   }

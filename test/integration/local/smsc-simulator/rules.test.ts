@@ -32,6 +32,45 @@ describe('simulator provider rules', () => {
     expect(simulator.messages).toHaveLength(2);
   });
 
+  it('when a Telegram code is not 4 to 8 digits, then it is refused at submit, and a good one is accepted', async () => {
+    // Prepare: the provider document: "Only numeric codes with a length from 4 to 8 digits are
+    // accepted for sending".
+    const simulator = await harness.start();
+    const client = await harness.bind(simulator);
+    const codes = ['123', '123456789', 'abcd', '1234', '12345678'];
+    // Act
+    const statuses: number[] = [];
+    for (const [index, code] of codes.entries()) {
+      const response = await client.submit({
+        destination_addr: `7999000010${index}`,
+        short_message: gsm(`__TGM__: ${code}`),
+        registered_delivery: 1,
+      });
+      statuses.push(response.command_status ?? -1);
+    }
+    // Assess
+    expect(statuses).toEqual([ESME_RSUBMITFAIL, ESME_RSUBMITFAIL, ESME_RSUBMITFAIL, 0, 0]);
+  });
+
+  it('when an ISO session sends a message_payload with and without a comment, then both count the same parts (ISO-8859-1 sizes)', async () => {
+    // Prepare: 150 Latin-1 characters are 2 parts of 134 under ISO (160/153 is GSM's).
+    const simulator = await harness.start({ receiptDelayMs: 0 });
+    const client = await harness.bind(simulator, { systemType: 'ISO' });
+    const text = 'a'.repeat(150);
+    // Act
+    for (const [index, body] of [text, `${text}\n~~~\nnote`].entries()) {
+      await client.submit({
+        destination_addr: `7999000020${index}`,
+        data_coding: 0,
+        message_payload: Buffer.from(body, 'latin1'),
+        registered_delivery: 1,
+      });
+    }
+    const receipts = await client.waitForReceived((pdu) => pdu.command === 'deliver_sm', 2, 3_000);
+    // Assess
+    expect(receipts.map((receipt) => receipt[PROVIDER_TLV.parts])).toEqual([2, 2]);
+  });
+
   it('when the duplicate rule is off, then identical sends are accepted', async () => {
     // Prepare
     const simulator = await harness.start({ duplicateWindowMs: 0 });
