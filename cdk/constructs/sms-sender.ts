@@ -201,7 +201,7 @@ export class SmsSender extends Construct {
 
   /** An EventBridge rule sending this sender's status events (optionally some statuses/accounts) to `target`. */
   onStatus(target: events.IRuleTarget, options: OnStatusOptions = {}): events.Rule {
-    return statusRule(this, this.eventBus, target, options);
+    return statusRule(this, this.eventBus, this.store.messages.tableArn, target, options);
   }
 
   /** Lets `grantee` send: execute-api:Invoke on the POST routes, sqs:SendMessage on every account's send queues. */

@@ -68,6 +68,8 @@ export const VARIABLES = {
     'JSON {"<account>":{"urgent","bulk","urgentDlq","bulkDlq"}}: queue URLs of each account but the first',
   CALLBACK_QUEUE_URL: 'SQS queue of callback jobs (status-stream sends, the callback worker consumes)',
   EVENT_BUS_NAME: 'EventBridge bus that receives MessageStatusChanged events',
+  EVENT_RESOURCE_ARN:
+    'the messages table’s ARN, put in every event’s resources: each stack’s rules match its own',
   // bind-service runtime
   SQS_WAIT_SECONDS: 'ReceiveMessage long-poll wait, 0 to 20 s; a stop waits for the open poll',
   HEALTH_HOST: 'address the health endpoint listens on',

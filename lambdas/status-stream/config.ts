@@ -10,6 +10,7 @@ import { ConfigError } from '#core/domain/errors.ts';
 
 export const envSchema = z.object({
   [VAR.EVENT_BUS_NAME]: z.string().min(1),
+  [VAR.EVENT_RESOURCE_ARN]: z.string().min(1).optional(),
   [VAR.CALLBACK_QUEUE_URL]: z.string().min(1),
   [VAR.AWS_REGION]: z.string().min(1),
   [VAR.AWS_ENDPOINT_URL_EVENTBRIDGE]: endpointUrl,
@@ -18,6 +19,8 @@ export const envSchema = z.object({
 
 export interface StatusStreamConfig {
   eventBusName: string;
+  /** Every event's `resources` (the deployment's messages table): rules match their own stack's. */
+  eventResources: string[];
   callbackQueueUrl: string;
   region: string;
   endpoints: { eventBridge?: string; sqs?: string };
@@ -31,6 +34,7 @@ export function loadStatusStreamConfig(env: Env): StatusStreamConfig {
   const vars = loadEnv(envSchema, env, SOURCE);
   return {
     eventBusName: vars.EVENT_BUS_NAME,
+    eventResources: vars.EVENT_RESOURCE_ARN ? [vars.EVENT_RESOURCE_ARN] : [],
     callbackQueueUrl: vars.CALLBACK_QUEUE_URL,
     region: vars.AWS_REGION,
     endpoints: endpointsOf({

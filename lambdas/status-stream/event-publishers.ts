@@ -18,44 +18,70 @@ export type EventPublisher = Publisher<MessageStatusChanged>;
 export type InboundPublisher = Publisher<InboundMessageReceived>;
 
 /** What EventBridge needs besides the detail: its detail-type, and the change's time. */
-interface EventKind<Detail> {
+export interface EventKind<Detail> {
   detailType: string;
   timeOf: (detail: Detail) => string;
 }
 
-const STATUS_EVENTS: EventKind<MessageStatusChanged> = { detailType: EVENT_DETAIL_TYPE, timeOf: (e) => e.at };
+export const STATUS_EVENTS: EventKind<MessageStatusChanged> = {
+  detailType: EVENT_DETAIL_TYPE,
+  timeOf: (e) => e.at,
+};
 const INBOUND_EVENTS: EventKind<InboundMessageReceived> = {
   detailType: DETAIL_TYPES.inboundMessageReceived,
   timeOf: (e) => e.receivedAt,
 };
 
-export function eventBridgePublisher(client: EventBridgeClient, eventBusName: string): EventPublisher {
-  return putEventsPublisher(client, eventBusName, STATUS_EVENTS);
+/** `resources`: put in every entry; a stack's rules match on them (another stack may share the bus). */
+export function eventBridgePublisher(
+  client: EventBridgeClient,
+  eventBusName: string,
+  resources: readonly string[] = [],
+): EventPublisher {
+  return putEventsPublisher(client, { eventBusName, resources }, STATUS_EVENTS);
 }
 
 export function eventBridgeInboundPublisher(
   client: EventBridgeClient,
   eventBusName: string,
+  resources: readonly string[] = [],
 ): InboundPublisher {
-  return putEventsPublisher(client, eventBusName, INBOUND_EVENTS);
+  return putEventsPublisher(client, { eventBusName, resources }, INBOUND_EVENTS);
+}
+
+/** Where entries go and what names their deployment. */
+export interface PutEventsTarget {
+  eventBusName: string;
+  resources: readonly string[];
+}
+
+/** The PutEvents entries of `events`, in order. */
+export function putEventsEntries<Detail>(
+  events: readonly Detail[],
+  target: PutEventsTarget,
+  kind: EventKind<Detail>,
+): PutEventsRequestEntry[] {
+  return events.map((event) => ({
+    EventBusName: target.eventBusName,
+    Source: EVENT_SOURCE,
+    DetailType: kind.detailType,
+    Detail: JSON.stringify(event),
+    Time: new Date(kind.timeOf(event)),
+    ...(target.resources.length > 0 ? { Resources: [...target.resources] } : {}),
+  }));
 }
 
 function putEventsPublisher<Detail>(
   client: EventBridgeClient,
-  eventBusName: string,
+  target: PutEventsTarget,
   kind: EventKind<Detail>,
 ): Publisher<Detail> {
   return async (events) => {
-    const entries: PutEventsRequestEntry[] = events.map((event) => ({
-      EventBusName: eventBusName,
-      Source: EVENT_SOURCE,
-      DetailType: kind.detailType,
-      Detail: JSON.stringify(event),
-      Time: new Date(kind.timeOf(event)),
-    }));
     const published: boolean[] = [];
     // Chunks keep the events' order: the flags line up with `events`.
-    for (const chunk of putEventsChunks(entries)) published.push(...(await putChunk(client, chunk)));
+    for (const chunk of putEventsChunks(putEventsEntries(events, target, kind))) {
+      published.push(...(await putChunk(client, chunk)));
+    }
     return published;
   };
 }

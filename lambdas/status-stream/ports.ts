@@ -31,8 +31,8 @@ export function createStatusStreamPorts(
     ...(config.endpoints.sqs ? { endpoint: config.endpoints.sqs } : {}),
   });
   return {
-    publishEvents: eventBridgePublisher(eventBridge, config.eventBusName),
-    publishInbound: eventBridgeInboundPublisher(eventBridge, config.eventBusName),
+    publishEvents: eventBridgePublisher(eventBridge, config.eventBusName, config.eventResources),
+    publishInbound: eventBridgeInboundPublisher(eventBridge, config.eventBusName, config.eventResources),
     enqueueCallbacks: sqsCallbackEnqueuer(sqs, config.callbackQueueUrl),
     log,
   };

@@ -36,7 +36,7 @@ export const INBOUND_KIND: EnvelopeKind<InboundMessageReceived> = {
 export function toEnvelope<Detail>(
   detail: Detail,
   kind: EnvelopeKind<Detail>,
-  where: { region: string; account?: string },
+  where: { region: string; account?: string; resources?: readonly string[] },
 ): EventBridgeEnvelope<Detail> {
   return {
     version: '0',
@@ -47,7 +47,7 @@ export function toEnvelope<Detail>(
     // EventBridge writes `time` to the second (the publisher sets it from the detail's time).
     time: new Date(kind.timeOf(detail)).toISOString().replace(/\.\d{3}Z$/, 'Z'),
     region: where.region,
-    resources: [],
+    resources: [...(where.resources ?? [])],
     detail,
   };
 }

@@ -94,7 +94,12 @@ function envelope(): string {
   const [first] = statusExamples();
   if (!first) throw new Error('no example event');
   const wrapped = {
-    ...toEnvelope(first.detail, STATUS_KIND, { region: 'eu-central-1', account: '123456789012' }),
+    ...toEnvelope(first.detail, STATUS_KIND, {
+      region: 'eu-central-1',
+      account: '123456789012',
+      // In AWS: the stack's messages table, which its onStatus rules match (EVENT_RESOURCE_ARN).
+      resources: ['arn:aws:dynamodb:eu-central-1:123456789012:table/SmsSender-StoreMessages1A2B3C4D'],
+    }),
     id: '6f1f5bc4-2f5c-4b8e-9c6f-0d7c2f3b8a11',
   };
   return json(wrapped);

@@ -29,10 +29,14 @@ export interface OnStatusOptions {
 /** The event pattern of a status subscription. */
 export function statusEventPattern(
   options: Pick<OnStatusOptions, 'statuses' | 'accounts'>,
+  /** What names this deployment in every event's `resources` (its messages table's ARN). */
+  resource: string,
 ): events.EventPattern {
   return {
     source: [EVENT_SOURCE],
     detailType: [DETAIL_TYPES.messageStatusChanged],
+    // Another stack of this app may publish to the same bus (the account's default one).
+    resources: [resource],
     ...(options.accounts?.length ? { account: [...options.accounts] } : {}),
     ...(options.statuses?.length ? { detail: { status: [...options.statuses] } } : {}),
   };
@@ -41,6 +45,7 @@ export function statusEventPattern(
 export function statusRule(
   owner: Construct,
   bus: events.IEventBus,
+  resource: string,
   target: events.IRuleTarget,
   options: OnStatusOptions,
 ): events.Rule {
@@ -50,7 +55,7 @@ export function statusRule(
   return new events.Rule(scope, id, {
     eventBus: bus,
     description: options.description ?? 'SMS sender status events (docs/events.md)',
-    eventPattern: statusEventPattern(options),
+    eventPattern: statusEventPattern(options, resource),
     targets: [target],
   });
 }

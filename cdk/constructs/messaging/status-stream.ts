@@ -48,6 +48,8 @@ export class StatusStream extends Construct {
     });
     // It reads only the stream records (granted by the event source below): no table access.
     bindEventBus(this.handler, props.eventBus);
+    // Every event names this deployment: a rule of another stack on the same bus does not match it.
+    this.handler.addEnvironment(VAR.EVENT_RESOURCE_ARN, props.store.messages.tableArn);
     props.callbacks.bindProducer(this.handler);
 
     this.failures = createFailureQueue(this, 'the on-failure destination of the stream mapping');

@@ -41,15 +41,17 @@ describe('status consumers of SmsSender', () => {
 
   afterEach(() => new Promise<void>((resolve) => setImmediate(resolve)));
 
-  it('when a stack subscribes with onStatus, then its rule matches the contract for delivered and undelivered only and targets the Lambda', () => {
+  it('when a stack subscribes with onStatus, then its rule matches the contract for delivered and undelivered only, from this sender only, and targets the Lambda', () => {
     // Act
     const rules = template.findResources('AWS::Events::Rule') as Resources;
-    // Assess
+    // Assess: `resources` is the sender's messages table, which its status Lambda puts in every
+    // event; another stack of this app on the same (default) bus publishes under its own table.
     const [rule] = Object.values(rules);
     expect(Object.keys(rules)).toHaveLength(1);
     expect(rule?.Properties.EventPattern).toEqual({
       source: ['sms-sender'],
       'detail-type': ['MessageStatusChanged'],
+      resources: [{ 'Fn::ImportValue': expect.stringContaining('StoreMessages') }],
       detail: { status: ['delivered', 'undelivered'] },
     });
     expect(rule?.Properties.EventBusName).toBe('default');
@@ -57,6 +59,20 @@ describe('status consumers of SmsSender', () => {
     template.hasResourceProperties('AWS::Lambda::Permission', {
       Action: 'lambda:InvokeFunction',
       Principal: 'events.amazonaws.com',
+    });
+  });
+
+  it('when the sender is synthesised, then its status Lambda names the messages table as every event’s resource', () => {
+    // Act
+    const functions = Object.entries(synth.template.findResources('AWS::Lambda::Function') as Resources);
+    const [, statusStream] = functions.find(([id]) => id.startsWith('SmsSenderStatusStreamHandler')) ?? [];
+    const environment = statusStream?.Properties.Environment as
+      | { Variables: Record<string, unknown> }
+      | undefined;
+    const variables = environment?.Variables ?? {};
+    // Assess
+    expect(variables.EVENT_RESOURCE_ARN).toEqual({
+      'Fn::GetAtt': [expect.stringMatching(/^SmsSenderStoreMessages/), 'Arn'],
     });
   });
 

@@ -1,5 +1,6 @@
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { describe, expect, it } from 'vitest';
+import { putEventsEntries } from '#lambdas/status-stream/event-publishers.ts';
 import {
   PUT_EVENTS_MAX_BYTES,
   putEventsChunks,
@@ -67,5 +68,27 @@ describe('putEventsChunks', () => {
     const size = putEventsEntrySize(sized);
     // Assess
     expect(size).toBe(14 + 3 + 4 + 10 + 5);
+  });
+});
+
+describe('putEventsEntries', () => {
+  it('when the deployment is named (EVENT_RESOURCE_ARN), then every entry carries it in Resources, in order, and the entry size counts it', () => {
+    // Prepare
+    const table = 'arn:aws:dynamodb:eu-central-1:123456789012:table/SmsSender-StoreMessages1A2B3C4D';
+    const events = [
+      { at: '2025-01-01T00:00:00.000Z', n: 1 },
+      { at: '2025-01-01T00:00:01.000Z', n: 2 },
+    ];
+    const kind = { detailType: 'MessageStatusChanged', timeOf: (event: { at: string }) => event.at };
+    // Act
+    const named = putEventsEntries(events, { eventBusName: 'default', resources: [table] }, kind);
+    const unnamed = putEventsEntries(events, { eventBusName: 'default', resources: [] }, kind);
+    // Assess
+    expect(named.map((entry) => [entry.Resources, entry.Detail])).toEqual([
+      [[table], '{"at":"2025-01-01T00:00:00.000Z","n":1}'],
+      [[table], '{"at":"2025-01-01T00:00:01.000Z","n":2}'],
+    ]);
+    expect(unnamed.every((entry) => entry.Resources === undefined)).toBe(true);
+    expect(putEventsEntrySize(named[0] ?? {}) - putEventsEntrySize(unnamed[0] ?? {})).toBe(table.length);
   });
 });
