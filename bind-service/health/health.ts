@@ -21,8 +21,9 @@ export interface AccountHealth {
   name: string;
   /**
    * standby: the login's slots are all assigned to other tasks. refused: the SMSC refused the login
-   * and every session waits for the secret to change (answered 200: a new task would bind again with
-   * the refused password, the retry storm that can lock the account; `BindsDown` is the signal).
+   * and every session waits for the secret to change (answered 200: a new task would bind again
+   * with the refused password, the retry storm that can lock the account; `BindsDown` is the
+   * signal).
    */
   status: 'ok' | 'unavailable' | 'standby' | 'refused';
   /** Slots of the login this task holds, of its `binds` in the whole deployment. */
@@ -84,7 +85,8 @@ export function startHealthServer(options: HealthServerOptions): Promise<HealthS
     });
     response.end(request.method === 'HEAD' ? undefined : body);
   });
-  // A health check must never keep the process alive on its own, nor hold keep-alive sockets at stop.
+  // A health check must never keep the process alive on its own, nor hold keep-alive sockets at
+  // stop.
   server.keepAliveTimeout = 1_000;
   return new Promise((resolve, reject) => {
     server.once('error', reject);

@@ -2,11 +2,12 @@
 // would only be refused again and, at some providers, lock the account, so a refused session makes
 // no attempt until the login secret holds another password: it is read every `intervalMs`, and a
 // changed password is tried at once. Meanwhile nothing is taken off the queues (no bind is free),
-// /healthz answers 503 naming the refusal, and the process stays up: fixing the secret is enough.
-// With the login in the environment (local mode) nothing can change it: fix it and restart. A
-// corrected system_id takes a restart too: the login's slots are leased under it (LEASE#<systemId>)
-// by every task, so a task may not bind under another one alone; binding the new password with the
-// old system_id would only be refused again.
+// /healthz names the refusal (status `refused`, answered 200: a task replaced by its health check
+// would bind again with the refused password), and the process stays up: fixing the secret is
+// enough. With the login in the environment (local mode) nothing can change it: fix it and restart.
+// A corrected system_id takes a restart too: the login's slots are leased under it
+// (LEASE#<systemId>) by every task, so a task may not bind under another one alone; binding the new
+// password with the old system_id would only be refused again.
 import type { BindCredentialsError, SmppClient } from '#bind-service/smpp/index.ts';
 import type { Logger } from '#core/observability/logger.ts';
 import type { ConnectProblem } from '../dispatch/binds/connect-watch.ts';

@@ -1,7 +1,7 @@
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 
-// EventBridge refuses a whole PutEvents call of more than 10 entries or whose entries add up to
-// 256 KB or more, before it takes any of them. An incoming message's event carries its whole text (up
+// EventBridge refuses a whole PutEvents call of more than 10 entries or whose entries add up to 256
+// KB or more, before it takes any of them. An incoming message's event carries its whole text (up
 // to 255 UCS-2 parts, ~34-51 KB as UTF-8): ten of those in one call were refused at every retry of
 // the stream batch, until its records went to the on-failure queue and their events were lost.
 

@@ -33,10 +33,10 @@ const INTERNAL_STATUSES: ReadonlySet<MessageStatus> = new Set(['accepted', 'subm
 
 /**
  * The change a stream record carries, or undefined when it carries none worth telling: another item
- * kind (SMSC lookups, idempotency, lease), an INSERT of an `accepted` record (the caller already has
- * the 202), a removal (TTL), a write that changed neither the status nor read/clicked (e.g. a part's
- * receipt of a SINGLE message), or a move into an internal status. An INSERT past `accepted` (an
- * invalid queue message's record, written `rejected` in one put) is its move from `accepted`.
+ * kind (SMSC lookups, idempotency, lease), an INSERT of an `accepted` record (the caller already
+ * has the 202), a removal (TTL), a write that changed neither the status nor read/clicked (e.g. a
+ * part's receipt of a SINGLE message), or a move into an internal status. An INSERT past `accepted`
+ * (an invalid queue message's record, written `rejected` in one put) is its move from `accepted`.
  */
 export function statusChangeOf(record: DynamoDbStreamRecord): StatusChange | undefined {
   const images = record.dynamodb;

@@ -1,9 +1,9 @@
 // An SQS message that can never be sent as it is (bad JSON, schema, preparation): its record ends
-// `rejected` with the reason (written so in one put if nobody made it, under the id every copy of it
-// shares: derived-id.ts), then the original body goes to the lane's dead-letter queue with the reason and
-// that id as message attributes, and it leaves the source queue. So every DLQ entry has a record
-// whose state says why. Never retried for ever, never dropped silently. Only codes and paths are
-// logged.
+// `rejected` with the reason (written so in one put if nobody made it, under the id every copy of
+// it shares: derived-id.ts), then the original body goes to the lane's dead-letter queue with the
+// reason and that id as message attributes, and it leaves the source queue. So every DLQ entry has
+// a record whose state says why. Never retried for ever, never dropped silently. Only codes and
+// paths are logged.
 import { DuplicateMessageIdError } from '#core/aws/errors.ts';
 import { isBatchId } from '#core/domain/messages/message-id.ts';
 import { MESSAGE_KINDS, type MessageKind } from '#core/domain/messages/message-kinds.ts';

@@ -1,6 +1,6 @@
 // Getting a bind up: one attempt at a time, rotating over the hosts on each failure, with capped
-// exponential back-off between attempts (reset once a bind has lasted). A refused password or system_id
-// ends the attempts for good: retrying a wrong login only risks locking the account.
+// exponential back-off between attempts (reset once a bind has lasted). A refused password or
+// system_id ends the attempts for good: retrying a wrong login only risks locking the account.
 
 import { Backoff } from '#core/support/backoff.ts';
 import type { ResolvedSessionConfig, SmppHost } from '../config.ts';
@@ -40,9 +40,9 @@ export class Connector {
     private readonly hooks: ConnectorHooks,
     private readonly options: ConnectorOptions,
   ) {
-    // Capped, with jitter, reset once a bind has lasted (fiorix go-smpp resets on every bind): a link
-    // that fails now and then is retried quickly, a dead one is not hammered, and many binds do not
-    // retry in lockstep.
+    // Capped, with jitter, reset once a bind has lasted (fiorix go-smpp resets on every bind): a
+    // link that fails now and then is retried quickly, a dead one is not hammered, and many binds
+    // do not retry in lockstep.
     const { initialDelayMs, maxDelayMs, multiplier, jitter } = config.reconnect;
     this.backoff = new Backoff(
       { baseMs: initialDelayMs, capMs: maxDelayMs, multiplier, jitter },

@@ -6,9 +6,10 @@ import { waiveControl } from '../platform/controls.ts';
 import { createLogGroup, type LogSettings } from '../platform/log-group.ts';
 import type { NodeFunction } from './node-function.ts';
 
-// The HTTPS front door: a regional REST API, SigV4 (IAM) on every method, a resource policy that only
-// admits the listed principals, coarse request validation in front of the Lambda's precise one,
-// access and execution logs, X-Ray and stage throttling. Every route goes to the one api Lambda (lambdas/api).
+// The HTTPS front door: a regional REST API, SigV4 (IAM) on every method, a resource policy that
+// only admits the listed principals, coarse request validation in front of the Lambda's precise
+// one, access and execution logs, X-Ray and stage throttling. Every route goes to the one api
+// Lambda (lambdas/api).
 
 export interface ApiThrottle {
   /** Steady requests per second for the whole stage. */
@@ -54,8 +55,8 @@ function resourcePolicy(allowed: readonly string[]): iam.PolicyDocument {
   return new iam.PolicyDocument({
     statements: [
       new iam.PolicyStatement({ ...invoke, principals: allowed.map((arn) => new iam.ArnPrincipal(arn)) }),
-      // For same-account callers API Gateway admits a request allowed by EITHER the caller's identity
-      // policy or this policy; the explicit deny makes the list binding for them too.
+      // For same-account callers API Gateway admits a request allowed by EITHER the caller's
+      // identity policy or this policy; the explicit deny makes the list binding for them too.
       new iam.PolicyStatement({
         ...invoke,
         effect: iam.Effect.DENY,
@@ -107,15 +108,17 @@ export class SmsApi extends Construct {
     });
 
     this.restApi = new apigateway.RestApi(this, 'Api', {
-      // API Gateway keys its metrics by ApiName: the construct id alone ("Api") is shared with every
-      // other REST API so named in the region (another stack of this app), whose 5xx would page here.
+      // API Gateway keys its metrics by ApiName: the construct id alone ("Api") is shared with
+      // every other REST API so named in the region (another stack of this app), whose 5xx would
+      // page here.
       restApiName: `${Stack.of(this).stackName}-api`,
       description: 'SMS sender: send messages and batches, read their status (SigV4)',
       endpointTypes: [apigateway.EndpointType.REGIONAL],
       policy: resourcePolicy(props.allowedPrincipalArns),
       // Execution logging fails to deploy unless the account (per region) names a CloudWatch Logs
       // role for API Gateway. CDK retains the role and the setting on stack deletion, so other APIs
-      // of the account keep logging; where a landing zone owns the setting, accountLogRole is false.
+      // of the account keep logging; where a landing zone owns the setting, accountLogRole is
+      // false.
       cloudWatchRole: props.accountLogRole,
       defaultMethodOptions: { authorizationType: apigateway.AuthorizationType.IAM },
       deployOptions: {
@@ -207,9 +210,9 @@ export class SmsApi extends Construct {
   }
 
   /**
-   * execute-api:Invoke on exactly the routes of one kind: `send` the POST routes, `read` the GET and
-   * HEAD ones. The resource policy must admit the grantee too (allowedPrincipalArns; by default the
-   * whole deploying account, so a role of it needs only this identity policy).
+   * execute-api:Invoke on exactly the routes of one kind: `send` the POST routes, `read` the GET
+   * and HEAD ones. The resource policy must admit the grantee too (allowedPrincipalArns; by default
+   * the whole deploying account, so a role of it needs only this identity policy).
    */
   grantInvoke(grantee: iam.IGrantable, access: 'send' | 'read'): iam.Grant {
     return iam.Grant.addToPrincipal({

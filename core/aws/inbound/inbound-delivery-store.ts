@@ -14,11 +14,12 @@ import {
 import { newMessageId } from '#core/domain/messages/message-id.ts';
 
 // Added for the bind-service's DELIVER_SM handling (kept apart from InboundRepository on purpose).
-// Two things must be stored before a DELIVER_SM may be acknowledged, and neither is an InboundMessage:
+// Two things must be stored before a DELIVER_SM may be acknowledged, and neither is an
+// InboundMessage:
 // - one part of a long incoming (MO) message: the SMSC sends the parts as separate DELIVER_SMs and
-//   each must be durable before its answer. All parts of one message share one item
-//   (`IN#PARTS#<from>#<to>#<total>#<ref>`), one attribute per part, written by a single UpdateItem
-//   that returns the whole item: whichever write adds the last missing part sees every part at once.
+// each must be durable before its answer. All parts of one message share one item
+// (`IN#PARTS#<from>#<to>#<total>#<ref>`), one attribute per part, written by a single UpdateItem
+// that returns the whole item: whichever write adds the last missing part sees every part at once.
 // - a receipt we cannot parse: acknowledging it loses it, refusing it makes the SMSC send it for ever;
 //   it is kept raw (`IN#RAW#<id>`) for a person to look at.
 // Items carry `kind` ('mo-parts' | 'unparsed-receipt') so a stream consumer can tell them from
@@ -129,7 +130,8 @@ export class InboundDeliveryStore {
 
   /**
    * Marks a completed assembly recorded (after its message was), keeping its parts for the window:
-   * a part the SMSC sends again is then known as one. A new message reusing the reference starts over.
+   * a part the SMSC sends again is then known as one. A new message reusing the reference starts
+   * over.
    */
   async finishAssembly(key: string, id: string): Promise<void> {
     try {

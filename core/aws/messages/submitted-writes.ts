@@ -6,16 +6,17 @@ import type { MessageError } from '#core/domain/messages/message-model.ts';
 import { allowedPredecessors, type MessageStatus } from '#core/domain/messages/message-state.ts';
 
 // The status writes that carry SMSC ids a receipt must be able to find: `submitted`, `unknown` with
-// the ids of what the SMSC accepted (a receipt or QUERY_SM resolves it later), and `failed` with the
-// ids of the parts accepted before the refusal (their receipts find the failed message, instead of
-// waiting as orphans that another `unknown` message to the number could adopt). Each goes with its
-// lookup items in one transaction (lookup-writes.ts).
+// the ids of what the SMSC accepted (a receipt or QUERY_SM resolves it later), and `failed` with
+// the ids of the parts accepted before the refusal (their receipts find the failed message, instead
+// of waiting as orphans that another `unknown` message to the number could adopt). Each goes with
+// its lookup items in one transaction (lookup-writes.ts).
 
 /** submitting|unknown → submitted. 'stale' when the message was in neither. */
 export function commitSubmitted(table: MessageTable, owner: LookupOwner): Promise<LookupCommit> {
   const update = statusUpdate(table, 'submitted');
   update.set('smscIds', [...owner.smscIds]).remove('error');
-  // SINGLE mode: one receipt per part is collected into this map (it must exist to set a key in it).
+  // SINGLE mode: one receipt per part is collected into this map (it must exist to set a key in
+  // it).
   if (owner.smscIds.length > 1) update.set('partOutcomes', {});
   return commitWithLookups(table, owner, guard(update, 'submitted'), 'mark submitted');
 }

@@ -1,7 +1,8 @@
 import { DomainError } from '#core/domain/errors.ts';
 
-// The provider sends every kind of message through SUBMIT_SM; all kinds but sms/flash are told apart
-// by a text marker at the start of short_message. The markers below are the provider's, verbatim.
+// The provider sends every kind of message through SUBMIT_SM; all kinds but sms/flash are told
+// apart by a text marker at the start of short_message. The markers below are the provider's,
+// verbatim.
 export const MESSAGE_KINDS = [
   'sms',
   'flash',
@@ -19,7 +20,8 @@ export type MessageKind = (typeof MESSAGE_KINDS)[number];
 export const CALL_VOICES = ['m', 'm2', 'm3', 'm4', 'w', 'w2', 'w3', 'w4'] as const;
 export const DEFAULT_CALL_VOICE = 'm3';
 
-// Everything after the first "\n~~~\n" is a comment for the sender's history: never sent, never billed.
+// Everything after the first "\n~~~\n" is a comment for the sender's history: never sent, never
+// billed.
 export const COMMENT_SEPARATOR = '\n~~~\n';
 
 export interface MessageContent {
@@ -91,13 +93,15 @@ const RULES: Readonly<Record<MessageKind, KindRule>> = {
 const OPTIONAL_FIELDS: readonly Field[] = ['subject', 'voice', 'bot', 'comment'];
 /**
  * The provider tells a kind by its marker alone, so an sms or flash text starting with one would go
- * as that kind (a call, an HLR request, a 3-digit Telegram code), past its rules, recorded as an sms.
- * Refused whatever the case or leading blanks: whether the provider ignores them is not documented.
+ * as that kind (a call, an HLR request, a 3-digit Telegram code), past its rules, recorded as an
+ * sms. Refused whatever the case or leading blanks: whether the provider ignores them is not
+ * documented.
  */
 const KIND_MARKER_AT_START = /^\s*(__(?:MAIL|CALL|VIBER|SOC|TGM|BOT|HLR|PING)__)/i;
 const VOICE_PATTERN = new RegExp(`^(?:${CALL_VOICES.join('|')})(?:,[a-z]{2})?$`);
 const TELEGRAM_CODE_PATTERN = /^[0-9]{4,8}$/;
-// Telegram usernames: 5-32 characters of [A-Za-z0-9_], starting with a letter; a bot's ends in "bot".
+// Telegram usernames: 5-32 characters of [A-Za-z0-9_], starting with a letter; a bot's ends in
+// "bot".
 const TELEGRAM_BOT_PATTERN = /^[A-Za-z][A-Za-z0-9_]{1,28}bot$/i;
 
 export function renderMessage(content: MessageContent): RenderedMessage {
@@ -175,7 +179,8 @@ function checkBotName(bot: string | undefined): string {
 
 function appendComment(body: string, comment: string | undefined): string {
   if (comment === undefined || comment === '') {
-    // Checked on the whole body: a text ending in "\n~~~" followed by "\nsubj:..." forms the separator.
+    // Checked on the whole body: a text ending in "\n~~~" followed by "\nsubj:..." forms the
+    // separator.
     if (body.includes(COMMENT_SEPARATOR)) throw separatorInText();
     return body;
   }

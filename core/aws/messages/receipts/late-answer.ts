@@ -14,9 +14,9 @@ import type { MessageError } from '#core/domain/messages/message-model.ts';
 import { channelOf } from '#core/domain/receipts/receipt-fields.ts';
 import { normaliseSmscId, type SmscIdBase } from '#core/domain/receipts/smsc-id.ts';
 
-// A SUBMIT_SM_RESP that came after its timeout, when the message is already `unknown`: what the SMSC
-// did with that part after all. Only the last part sent can time out (parts go one after another),
-// so the answer completes what the message knows:
+// A SUBMIT_SM_RESP that came after its timeout, when the message is already `unknown`: what the
+// SMSC did with that part after all. Only the last part sent can time out (parts go one after
+// another), so the answer completes what the message knows:
 // - accepted: its SMSC id joins the message's ids (with its lookup item, in one transaction). When it
 //   was the message's last part, every part is accepted: `unknown → submitted`. Otherwise the
 //   message stays `unknown` with ids, listed for the reconciler, and its receipt resolves it.
@@ -54,9 +54,9 @@ export async function recordLateAnswer(
   // In the base the receipts are read in, as markSubmitted stores them (a zero-padded hex id too).
   const answer =
     given.kind === 'accepted' ? { ...given, smscId: normaliseSmscId(given.smscId, smscIdBase) } : given;
-  // An OK naming no message (an empty message_id) tells nothing: the message stays `unknown` without
-  // ids, where orphan matching can still find its receipt. Written, '' would be its id and `SMSC#`
-  // the lookup of every such message.
+  // An OK naming no message (an empty message_id) tells nothing: the message stays `unknown`
+  // without ids, where orphan matching can still find its receipt. Written, '' would be its id and
+  // `SMSC#` the lookup of every such message.
   if (answer.kind === 'accepted' && answer.smscId === '') return 'stale';
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const item = await getMessageItem(table, id);

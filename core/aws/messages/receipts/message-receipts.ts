@@ -24,11 +24,12 @@ import {
 import { type BackoffPolicy, sleepBackoff } from '#core/support/backoff.ts';
 
 // Applies one receipt to a message whose id is known. The message is read first (its kind, its SMSC
-// ids and its current status decide what the receipt means), then ONE update is written, conditional
-// on the status (and, in SINGLE mode, the part count) that was read. If another write came in between,
-// the condition fails and the decision is made again on a fresh read; a receipt with nothing left to
-// change is 'stale', which is success. (A receipt for a message with one SMSC id usually skips the
-// read: single-id-receipt.ts writes the same update, conditional on what the read would have checked.)
+// ids and its current status decide what the receipt means), then ONE update is written,
+// conditional on the status (and, in SINGLE mode, the part count) that was read. If another write
+// came in between, the condition fails and the decision is made again on a fresh read; a receipt
+// with nothing left to change is 'stale', which is success. (A receipt for a message with one SMSC
+// id usually skips the read: single-id-receipt.ts writes the same update, conditional on what the
+// read would have checked.)
 
 type Attempt = TransitionResult | 'retry';
 
@@ -89,7 +90,8 @@ async function applyWholeReceipt(
     return write(table, item, update);
   }
 
-  // stat:UNKNOWN: the provider cannot tell either. The status stays, the err code is still recorded.
+  // stat:UNKNOWN: the provider cannot tell either. The status stays, the err code is still
+  // recorded.
   if (receipt.outcome === 'unknown' && item.status === 'submitted') {
     const update = new UpdateExpressionBuilder().set('updatedAt', at);
     setReceiptFields(update, receiptFields(receipt), channel, item.status);
@@ -117,10 +119,11 @@ async function applyPartReceipt(
   const parts = item.partOutcomes ?? {};
   const known = parts[smscId];
   if (known) return applyPartFollowUp(table, item, smscId, known, receipt, at);
-  // Parts are collected while the message is `submitted`, or `unknown` with the ids of what the SMSC
-  // accepted (its receipts resolve it). An intermediate report records nothing, nor does stat:UNKNOWN
-  // (the provider cannot tell either): kept, it would be the part's outcome for good and the part's
-  // later DELIVRD stale, leaving the message `submitted`, where a one-id message is delivered by it.
+  // Parts are collected while the message is `submitted`, or `unknown` with the ids of what the
+  // SMSC accepted (its receipts resolve it). An intermediate report records nothing, nor does
+  // stat:UNKNOWN (the provider cannot tell either): kept, it would be the part's outcome for good
+  // and the part's later DELIVRD stale, leaving the message `submitted`, where a one-id message is
+  // delivered by it.
   const open = receipt.outcome === 'enroute' || receipt.outcome === 'unknown';
   if (open || (item.status !== 'submitted' && item.status !== 'unknown')) return 'stale';
 

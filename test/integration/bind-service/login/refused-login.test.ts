@@ -80,8 +80,8 @@ describe('a login refused after a password change (DynamoDB Local, fauxqs, simul
     secret = { ...ACCOUNT };
     await waitUntil(() => (problem()?.code ?? '').includes('restart'), 5_000, 'health to ask for a restart');
     await new Promise((resolve) => setTimeout(resolve, 600));
-    // Assess: before, the new password went out under the old system_id, was refused, and the session
-    // then waited for ever for another password.
+    // Assess: before, the new password went out under the old system_id, was refused, and the
+    // session then waited for ever for another password.
     expect(rig.simulator.stats.bindFailures).toBe(refusedBefore);
     expect(problem()?.code).toContain('restart the service to bind under it');
   });

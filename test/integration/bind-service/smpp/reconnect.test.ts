@@ -108,8 +108,8 @@ describe('engine reconnect and failover', () => {
   });
 
   it('when the SMSC ends every session right after its bind, then the delay before each rebind grows instead of staying at the initial one', async () => {
-    // Prepare: the bind is accepted and the session ended at once (the login bound elsewhere without
-    // MCON, an account blocked after its bind). 100 ms doubling, no jitter.
+    // Prepare: the bind is accepted and the session ended at once (the login bound elsewhere
+    // without MCON, an account blocked after its bind). 100 ms doubling, no jitter.
     const simulator = await startSimulator(defer);
     const client = engineFor(defer, simulator.port, {
       reconnect: { initialDelayMs: 100, maxDelayMs: 30_000, multiplier: 2, jitter: 0 },

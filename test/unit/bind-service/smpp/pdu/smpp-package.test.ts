@@ -40,7 +40,8 @@ describe('smpp package adaptation', () => {
   });
 
   it('when the SMSC writes the string TLVs without a NUL (within their length), then each reads as its own value, not into the next TLV', () => {
-    // Prepare: receipted_message_id, cost and mccmnc as exact-length octets, each followed by a TLV.
+    // Prepare: receipted_message_id, cost and mccmnc as exact-length octets, each followed by a
+    // TLV.
     const tlv = (tag: number, value: Buffer) => {
       const head = Buffer.alloc(4);
       head.writeUInt16BE(tag, 0);
