@@ -4,10 +4,11 @@ import { runCase, waitForHealthy } from '../../../harness/run-case.ts';
 import { SecretsStandIn } from '../../../harness/secrets-stand-in.ts';
 import { sendMessages } from '../../../harness/traffic.ts';
 
-// Case 8: the login's secret holds a wrong password. The SMSC refuses the bind: no retry storm (a few
-// binds, not one per second), consumption paused (nothing taken off the queue), /healthz says why,
-// and once the secret is fixed the service binds and sends without a restart. The login comes from
-// Secrets Manager (SMPP_SECRET_ARN), here a local stand-in answering GetSecretValue.
+// Case 8: the login's secret holds a wrong password. The SMSC refuses the bind: no retry storm (a
+// few binds, not one per second), consumption paused (nothing taken off the queue), /healthz says
+// why (200, status refused: the task is not replaced), and once the secret is fixed the service
+// binds and sends without a restart. The login comes from Secrets Manager (SMPP_SECRET_ARN), here a
+// local stand-in answering GetSecretValue.
 
 const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:smpp-login';
 const WRONG_FOR_MS = 10_000;
@@ -66,7 +67,9 @@ describe('fault case 8: wrong password', () => {
     expect(bindAttempts).toBeLessThanOrEqual(4);
     expect(submitsWhileWrong).toBe(0);
     expect(runningWhileWrong).toBe(true);
-    expect(healthWhileWrong).toMatch(/^503 .*(password|login|credentials)/i);
+    // 200 with status refused, naming the login: a task its health check replaced would bind again
+    // with the same refused password (the storm the wait prevents); BindsDown is the alarm.
+    expect(healthWhileWrong).toMatch(/^200 \{"status":"refused".*(password|login|credentials)/i);
     expect(result.report).toMatchObject({ lost: [], duplicates: [], unrecorded: [], regressions: [] });
     expect(result.report.states).toEqual({ delivered: 20 });
     expect(result.holds).toBe(true);
