@@ -96,8 +96,9 @@ function overallStatus(reports: readonly AccountHealth[]): HealthReport['status'
 /**
  * All accounts in one report: `ok` while any bind of any account is up (the task is doing work; an
  * account that is down says so in its own entry and in its binds), `standby` while other tasks hold
- * every slot of every login (healthy: it takes slots over when one stops), lag the oldest per lane,
- * slots, rate and counters summed.
+ * every slot of every login (healthy: it takes slots over when one stops), `refused` while its
+ * sessions wait on refused logins (200: a replacement would retry the refused password), lag the
+ * oldest per lane, slots, rate and counters summed.
  */
 export function serviceHealth(accounts: readonly (() => AccountHealth)[]): () => HealthReport {
   return () => {

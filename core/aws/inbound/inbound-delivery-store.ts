@@ -17,9 +17,11 @@ import { newMessageId } from '#core/domain/messages/message-id.ts';
 // Two things must be stored before a DELIVER_SM may be acknowledged, and neither is an
 // InboundMessage:
 // - one part of a long incoming (MO) message: the SMSC sends the parts as separate DELIVER_SMs and
-// each must be durable before its answer. All parts of one message share one item
-// (`IN#PARTS#<from>#<to>#<total>#<ref>`), one attribute per part, written by a single UpdateItem
-// that returns the whole item: whichever write adds the last missing part sees every part at once.
+//   each must be durable before its answer. All parts of one message share one item
+//   (`IN#PARTS#<from>#<to>#<total>#<ref>`), one attribute per part, written by a single UpdateItem
+//   that returns the whole item: whichever write adds the last missing part sees every part at
+//   once. A recorded one is kept for the window, marked `finished`, so parts the SMSC sends again
+//   are known as recorded.
 // - a receipt we cannot parse: acknowledging it loses it, refusing it makes the SMSC send it for ever;
 //   it is kept raw (`IN#RAW#<id>`) for a person to look at.
 // Items carry `kind` ('mo-parts' | 'unparsed-receipt') so a stream consumer can tell them from
