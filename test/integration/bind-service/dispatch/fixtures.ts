@@ -93,6 +93,14 @@ export function serviceEnv(
   };
 }
 
+/** The login read from a secret (SMPP_SECRET_ARN, deps.readSecret), rechecked every 0.2 s when refused. */
+export const SECRET_LOGIN_ENV = {
+  SMPP_SYSTEM_ID: '',
+  SMPP_PASSWORD: '',
+  SMPP_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:1:secret:smpp',
+  SMPP_LOGIN_RECHECK_SECONDS: '0.2',
+} as const;
+
 export const FAST_SESSION: BindServiceDeps['session'] = {
   reconnect: { initialDelayMs: 20, maxDelayMs: 200, jitter: 0 },
   bindTimeoutMs: 2_000,

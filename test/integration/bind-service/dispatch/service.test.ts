@@ -12,6 +12,7 @@ import {
   ACCOUNT,
   mobile,
   queueDepth,
+  SECRET_LOGIN_ENV,
   sendLikeApi,
   serviceEnv,
   startRig,
@@ -151,11 +152,7 @@ describe('bind-service lifecycle: stop, health, lease, credentials (DynamoDB Loc
     const asked: string[] = [];
     // Act
     const rig = await startRig(aws, defer, {
-      env: {
-        SMPP_SYSTEM_ID: '',
-        SMPP_PASSWORD: '',
-        SMPP_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:1:secret:smpp',
-      },
+      env: SECRET_LOGIN_ENV,
       deps: {
         readSecret: async (arn) => {
           asked.push(arn);
@@ -176,12 +173,7 @@ describe('bind-service lifecycle: stop, health, lease, credentials (DynamoDB Loc
       password: ACCOUNT.password,
     };
     const rig = await startRig(aws, defer, {
-      env: {
-        SMPP_SYSTEM_ID: '',
-        SMPP_PASSWORD: '',
-        SMPP_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:1:secret:smpp',
-        SMPP_LOGIN_RECHECK_SECONDS: '0.2',
-      },
+      env: SECRET_LOGIN_ENV,
       deps: { readSecret: async () => JSON.stringify(secret) },
     });
     // Act: the provider changes the password and ends the session; the reconnect is refused.

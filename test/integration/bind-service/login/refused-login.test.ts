@@ -3,7 +3,7 @@ import { slotKey } from '#bind-service/dispatch/binds/login-lease.ts';
 import { LeaseRepository } from '#core/aws/lease.ts';
 import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
 import { waitUntil } from '#test/helpers/wait.ts';
-import { ACCOUNT, startRig, useCleanup } from '../dispatch/fixtures.ts';
+import { ACCOUNT, SECRET_LOGIN_ENV, startRig, useCleanup } from '../dispatch/fixtures.ts';
 
 describe('a login refused after a password change (DynamoDB Local, fauxqs, simulator)', () => {
   const aws = useLocalAws({ dynamo: true, sqs: true });
@@ -15,14 +15,7 @@ describe('a login refused after a password change (DynamoDB Local, fauxqs, simul
     const otherTask = 'another-task#1';
     let leases: LeaseRepository | undefined;
     const rig = await startRig(aws, defer, {
-      env: {
-        SMPP_SYSTEM_ID: '',
-        SMPP_PASSWORD: '',
-        SMPP_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:1:secret:smpp',
-        SMPP_SYSTEM_TYPE: 'MCON2',
-        SMPP_BINDS: '2',
-        SMPP_LOGIN_RECHECK_SECONDS: '0.2',
-      },
+      env: { ...SECRET_LOGIN_ENV, SMPP_SYSTEM_TYPE: 'MCON2', SMPP_BINDS: '2' },
       deps: { readSecret: async () => JSON.stringify(secret) },
       beforeStart: async ({ tables }) => {
         leases = new LeaseRepository(aws.document, tables.messages);
@@ -64,12 +57,7 @@ describe('a login refused after a password change (DynamoDB Local, fauxqs, simul
       password: ACCOUNT.password,
     };
     const rig = await startRig(aws, defer, {
-      env: {
-        SMPP_SYSTEM_ID: '',
-        SMPP_PASSWORD: '',
-        SMPP_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:1:secret:smpp',
-        SMPP_LOGIN_RECHECK_SECONDS: '0.2',
-      },
+      env: SECRET_LOGIN_ENV,
       deps: { readSecret: async () => JSON.stringify(secret) },
       waitForBind: false,
     });
