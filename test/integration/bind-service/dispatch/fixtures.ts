@@ -93,7 +93,7 @@ export function serviceEnv(
   };
 }
 
-/** The login read from a secret (SMPP_SECRET_ARN, deps.readSecret), rechecked every 0.2 s when refused. */
+/** The login from a secret (SMPP_SECRET_ARN, deps.readSecret), rechecked every 0.2 s if refused. */
 export const SECRET_LOGIN_ENV = {
   SMPP_SYSTEM_ID: '',
   SMPP_PASSWORD: '',
