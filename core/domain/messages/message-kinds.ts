@@ -134,7 +134,7 @@ function checkText(kind: MessageKind, expectation: KindRule['text'], text: strin
   const marker = kind === 'sms' || kind === 'flash' ? KIND_MARKER_AT_START.exec(given)?.[1] : undefined;
   if (marker !== undefined) {
     throw new InvalidMessageContentError(
-      `A ${kind} text must not start with "${marker}": the provider reads it as another kind of message; send that kind instead`,
+      `${kind === 'sms' ? 'An SMS' : 'A flash'} text must not start with "${marker}": the provider reads it as another kind of message; send that kind instead`,
       'text',
     );
   }
