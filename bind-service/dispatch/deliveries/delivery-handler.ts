@@ -12,6 +12,7 @@
 // having waited too long for their answers, sends them all again on top.
 import type { DeliverHandler, DeliverSm } from '#bind-service/smpp/index.ts';
 import { Status } from '#bind-service/smpp/index.ts';
+import { joinPartTexts } from '#core/domain/encoding/index.ts';
 import { newMessageId } from '#core/domain/messages/message-id.ts';
 import { parseDeliveryReceipt, ReceiptParseError } from '#core/domain/receipts/receipt.ts';
 import type { SmscIdBase } from '#core/domain/receipts/smsc-id.ts';
@@ -141,7 +142,7 @@ export function deliveryHandler(deps: DeliveryDeps): DeliverHandler {
         id: stored.id,
         from: part.from,
         to: part.to,
-        text: stored.texts.join(''),
+        text: joinPartTexts(stored.texts),
         receivedAt: stored.startedAt,
         parts: total,
       });

@@ -46,7 +46,8 @@ export function readIncoming(delivery: DeliverSm, isoMode: boolean): IncomingPar
       concat = { reference: refNum, total: totalSegments, index: segmentSeqnum };
     }
   }
-  const text = decodeText(payload, delivery.dataCoding, { isoMode });
+  const openEscape = concat !== undefined && concat.total > 1;
+  const text = decodeText(payload, delivery.dataCoding, { isoMode, openEscape });
   return {
     from: addressText(delivery.source),
     to: addressText(delivery.destination),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeText, type EncodeOptions, encodeMessage } from '#core/domain/encoding/index.ts';
+import { decodeText, type EncodeOptions, encodeMessage, joinPartTexts } from '#core/domain/encoding/index.ts';
 import { reassemble } from '../reassemble.ts';
 
 const GSM_ALPHABET =
@@ -89,5 +89,39 @@ describe('decodeText', () => {
     const text = decodeText(payload, 0xf0);
     // Assess
     expect(text).toBe('€@');
+  });
+});
+
+describe('joinPartTexts', () => {
+  const ESC = 0x1b;
+  const gsm = (ascii: string, tail: number[] = []) =>
+    Buffer.concat([Buffer.from(ascii, 'latin1'), Buffer.from(tail)]);
+
+  it('when a sender splits € (ESC 0x65) across two parts, then the joined text reads €', () => {
+    // Prepare: part 1 ends with the escape, part 2 starts with the € extension code.
+    const first = decodeText(gsm('Price: 10', [ESC]), 0, { openEscape: true });
+    const second = decodeText(gsm('e only'), 0, { openEscape: true });
+    // Act
+    const joined = joinPartTexts([first, second]);
+    // Assess: before, each part was decoded alone and joined: "Price: 10e only".
+    expect(joined).toBe('Price: 10€ only');
+  });
+
+  it.each([
+    ['an escape ending the last part', [gsm('Hi', [ESC])], 'Hi'],
+    ['an escape before an undefined extension code', [gsm('A', [ESC]), gsm('Bc')], 'ABc'],
+    ['no escape at all', [gsm('Hello '), gsm('world')], 'Hello world'],
+  ])('when the parts hold %s, then the text is as TS 23.038 shows it', (_, parts, expected) => {
+    // Act
+    const joined = joinPartTexts(parts.map((part) => decodeText(part, 0, { openEscape: true })));
+    // Assess
+    expect(joined).toBe(expected);
+  });
+
+  it('when a single message ends with an escape, then it is dropped as before (no open escape)', () => {
+    // Act
+    const text = decodeText(gsm('Hi', [ESC]), 0);
+    // Assess
+    expect(text).toBe('Hi');
   });
 });
