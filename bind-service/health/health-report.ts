@@ -35,16 +35,16 @@ export function accountHealth(sources: HealthSources): () => AccountHealth {
   return () => {
     const clients = sources.clients();
     const { held, binds, standby } = sources.slots();
-    const refused = clients.length > 0 && clients.every((client) => client.state === 'refused');
-    const status = clients.some((client) => client.isBound)
-      ? 'ok'
-      : standby
-        ? 'standby'
-        : refused
-          ? 'refused'
-          : 'unavailable';
+    const status = accountStatus(clients, standby);
     return accountReport(sources, { held, binds, status, clients, lag: lanes.lagMs(), rate, stats });
   };
+}
+
+function accountStatus(clients: readonly SmppClient[], standby: boolean): AccountHealth['status'] {
+  if (clients.some((client) => client.isBound)) return 'ok';
+  if (standby) return 'standby';
+  const refused = clients.length > 0 && clients.every((client) => client.state === 'refused');
+  return refused ? 'refused' : 'unavailable';
 }
 
 function accountReport(

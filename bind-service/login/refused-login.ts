@@ -90,9 +90,7 @@ export class RefusedLogins {
     const problem = this.problems.get(client);
     if (problem && !problem.code.includes(RESTART_NEEDED)) {
       this.problems.set(client, { ...problem, code: `${problem.code}; ${RESTART_NEEDED}` });
-      this.options.log.error(
-        'the login secret names another system_id: restart the service to bind under it (slots are leased under the system_id)',
-      );
+      this.options.log.error(`${RESTART_NEEDED} (the slots are leased under the system_id)`);
     }
     this.schedule(client);
   }

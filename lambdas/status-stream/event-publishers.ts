@@ -23,7 +23,7 @@ export interface EventKind<Detail> {
   timeOf: (detail: Detail) => string;
 }
 
-export const STATUS_EVENTS: EventKind<MessageStatusChanged> = {
+const STATUS_EVENTS: EventKind<MessageStatusChanged> = {
   detailType: EVENT_DETAIL_TYPE,
   timeOf: (e) => e.at,
 };

@@ -120,12 +120,7 @@ export class InboundDeliveryStore {
       // Too old, or recorded and this part is not of it (a new message reusing the reference):
       // started over, if it is still that assembly. An unfinished one's parts are lost: said so.
       if (old.finished === undefined) dropped = { parts: partsIn(old), total: part.total };
-      await this.deleteIf(
-        key,
-        '#assemblyId = :id',
-        { ':id': old.assemblyId },
-        { '#assemblyId': 'assemblyId' },
-      );
+      await this.onAssembly(key, old.assemblyId, 'delete inbound assembly');
     }
     throw new Error(`assembly ${key} could not be started over`);
   }
@@ -136,23 +131,11 @@ export class InboundDeliveryStore {
    * over.
    */
   async finishAssembly(key: string, id: string): Promise<void> {
-    try {
-      await runDynamo('finish inbound assembly', () =>
-        this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: { pk: key },
-            UpdateExpression: 'SET #finished = :at',
-            ConditionExpression: '#assemblyId = :id',
-            ExpressionAttributeNames: { '#finished': 'finished', '#assemblyId': 'assemblyId' },
-            ExpressionAttributeValues: { ':at': this.clock.now().toISOString(), ':id': id },
-          }),
-        ),
-      );
-    } catch (error) {
-      // Started over by a newer message meanwhile: nothing left to mark.
-      if (!isConditionalCheckFailed(error)) throw error;
-    }
+    await this.onAssembly(key, id, 'finish inbound assembly', {
+      expression: 'SET #finished = :at',
+      names: { '#finished': 'finished' },
+      values: { ':at': this.clock.now().toISOString() },
+    });
   }
 
   private async readAssembly(key: string): Promise<Record<string, unknown> | undefined> {
@@ -238,26 +221,32 @@ export class InboundDeliveryStore {
     return { complete: true, key, id: String(item.assemblyId), texts, startedAt: String(item.startedAt) };
   }
 
-  private async deleteIf(
+  /**
+   * Updates (or, without `update`, deletes) the assembly only while it is still assembly `id`: one
+   * started over by a newer message meanwhile is left alone, nothing is left to do on it.
+   */
+  private async onAssembly(
     key: string,
-    condition: string,
-    values: Record<string, unknown>,
-    names: Record<string, string>,
+    id: unknown,
+    operation: string,
+    update?: { expression: string; names: Record<string, string>; values: Record<string, unknown> },
   ): Promise<void> {
+    const conditional = {
+      TableName: this.tableName,
+      Key: { pk: key },
+      ConditionExpression: '#assemblyId = :id',
+      ExpressionAttributeNames: { '#assemblyId': 'assemblyId', ...update?.names },
+      ExpressionAttributeValues: { ':id': id, ...update?.values },
+    };
     try {
-      await runDynamo('delete inbound assembly', () =>
+      await runDynamo(operation, () =>
         this.client.send(
-          new DeleteCommand({
-            TableName: this.tableName,
-            Key: { pk: key },
-            ConditionExpression: condition,
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: values,
-          }),
+          update
+            ? new UpdateCommand({ ...conditional, UpdateExpression: update.expression })
+            : new DeleteCommand(conditional),
         ),
       );
     } catch (error) {
-      // Someone else removed or restarted it first: nothing left to do.
       if (!isConditionalCheckFailed(error)) throw error;
     }
   }

@@ -289,7 +289,7 @@ export class MessageRepository {
 
   /** Gives an `unknown` message without ids the one orphan receipt that fits it, if exactly one does. */
   matchOrphanReceipt(id: string, options: MatchOptions): Promise<OrphanMatch> {
-    return matchOrphanReceipt(this.table, this.receipts, this.expiresAt(), id, options);
+    return matchOrphanReceipt(this.table, this.receipts, this.expiresAt(), this.smscIdBase, id, options);
   }
 
   /** When to look for its receipt again; undefined: never (it leaves the index). */

@@ -97,7 +97,9 @@ const OPTIONAL_FIELDS: readonly Field[] = ['subject', 'voice', 'bot', 'comment']
  * sms. Refused whatever the case or leading blanks: whether the provider ignores them is not
  * documented.
  */
-const KIND_MARKER_AT_START = /^\s*(__(?:MAIL|CALL|VIBER|SOC|TGM|BOT|HLR|PING)__)/i;
+const MARKED_KINDS = MESSAGE_KINDS.filter((kind) => kind !== 'sms' && kind !== 'flash');
+// Each marked kind's marker is its name in capitals between double underscores (RULES below).
+const KIND_MARKER_AT_START = new RegExp(`^\\s*(__(?:${MARKED_KINDS.join('|')})__)`, 'i');
 const VOICE_PATTERN = new RegExp(`^(?:${CALL_VOICES.join('|')})(?:,[a-z]{2})?$`);
 const TELEGRAM_CODE_PATTERN = /^[0-9]{4,8}$/;
 // Telegram usernames: 5-32 characters of [A-Za-z0-9_], starting with a letter; a bot's ends in

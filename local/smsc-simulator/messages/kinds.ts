@@ -54,8 +54,13 @@ export function classifyText(fullText: string, flash: boolean): ClassifiedText {
 /** Doc l. 146: "Only numeric codes with a length from 4 to 8 digits are accepted for sending." */
 const TELEGRAM_CODE = /^__TGM__: [0-9]{4,8}$/;
 
-/** False for a Telegram request whose code the provider would not accept; true for anything else. */
-export function acceptableCode(classified: ClassifiedText): boolean {
+/**
+ * False for a Telegram request whose code the provider would not accept; true for anything else.
+ * Most texts are not one: they are not classified here (MessageBook classifies every message once).
+ */
+export function acceptableCode(text: string): boolean {
+  if (!text.startsWith('__TGM__')) return true;
+  const classified = classifyText(text, false);
   return classified.kind !== 'tgm' || TELEGRAM_CODE.test(classified.text);
 }
 

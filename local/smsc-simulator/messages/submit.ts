@@ -11,7 +11,7 @@ import type { SimSession } from '../sessions/session.ts';
 import type { TimerSet } from '../timers.ts';
 import type { ReceivedSubmit, SimulatorStats } from '../types.ts';
 import type { AnswerFault, FaultBook, SessionFault } from './faults.ts';
-import { acceptableCode, classifyText } from './kinds.ts';
+import { acceptableCode } from './kinds.ts';
 import type { MessageBook } from './messages.ts';
 import {
   type AssembledPart,
@@ -178,7 +178,7 @@ export class SubmitHandler {
     style: AnswerStyle,
     parts: number,
   ): void {
-    if (this.isDuplicate(head, text) || !acceptableCode(classifyText(text, false))) {
+    if (this.isDuplicate(head, text) || !acceptableCode(text)) {
       this.refuseMessage(session, pdu);
       return;
     }

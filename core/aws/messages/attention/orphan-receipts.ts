@@ -8,6 +8,7 @@ import { recordLateAnswer } from '#core/aws/messages/receipts/late-answer.ts';
 import type { ReceiptApplier } from '#core/aws/messages/receipts/receipt-applier.ts';
 import type { UpdateExpressionBuilder } from '#core/aws/update-expression.ts';
 import { quotedText } from '#core/domain/receipts/receipt.ts';
+import type { SmscIdBase } from '#core/domain/receipts/smsc-id.ts';
 
 // A submit whose SUBMIT_SM_RESP never reached us (the process died with it on the wire, the link
 // dropped, the answer came after the timeout to a process that had gone) leaves its message
@@ -66,6 +67,7 @@ export async function matchOrphanReceipt(
   table: MessageTable,
   receipts: ReceiptApplier,
   expiresAt: number,
+  smscIdBase: SmscIdBase,
   id: string,
   options: MatchOptions,
 ): Promise<OrphanMatch> {
@@ -89,8 +91,7 @@ export async function matchOrphanReceipt(
   const [only, ...others] = fits;
   if (only === undefined) return 'none';
   if (others.length > 0) return 'ambiguous';
-  // The orphan's id is its lookup key, normalised already: the same in either base.
-  const adopted = await recordLateAnswer(table, receipts, expiresAt, 'decimal', id, {
+  const adopted = await recordLateAnswer(table, receipts, expiresAt, smscIdBase, id, {
     kind: 'accepted',
     smscId: only,
     lastPart: true,
