@@ -12,7 +12,7 @@
 // having waited too long for their answers, sends them all again on top.
 import type { DeliverHandler, DeliverSm } from '#bind-service/smpp/index.ts';
 import { Status } from '#bind-service/smpp/index.ts';
-import { joinPartTexts } from '#core/domain/encoding/index.ts';
+import { decodeParts } from '#core/domain/encoding/index.ts';
 import { newMessageId } from '#core/domain/messages/message-id.ts';
 import { parseDeliveryReceipt, ReceiptParseError } from '#core/domain/receipts/receipt.ts';
 import type { SmscIdBase } from '#core/domain/receipts/smsc-id.ts';
@@ -124,7 +124,7 @@ export function deliveryHandler(deps: DeliveryDeps): DeliverHandler {
       reference,
       total,
       index,
-      text: part.text,
+      payload: part.payload,
       receivedAt,
     });
     deps.stats.incoming.parts += 1;
@@ -142,7 +142,7 @@ export function deliveryHandler(deps: DeliveryDeps): DeliverHandler {
         id: stored.id,
         from: part.from,
         to: part.to,
-        text: joinPartTexts(stored.texts),
+        text: decodeParts(stored.parts, { isoMode: deps.isoMode }),
         receivedAt: stored.startedAt,
         parts: total,
       });

@@ -1,15 +1,23 @@
 // Pure helpers for incoming (MO) DELIVER_SMs: which part of which message a PDU is, its text, and
 // the addresses as we store them.
 import type { DeliverAddress, DeliverSm } from '#bind-service/smpp/index.ts';
-import { type ConcatInfo, decodeText, MalformedUdhError, splitUdh } from '#core/domain/encoding/index.ts';
+import {
+  type ConcatInfo,
+  decodeText,
+  MalformedUdhError,
+  type PartPayload,
+  splitUdh,
+} from '#core/domain/encoding/index.ts';
 
-export interface IncomingPart {
-  from: string;
-  to: string;
-  text: string;
-  /** Absent for a single-part message. */
-  concat?: ConcatInfo;
-}
+export type IncomingPart =
+  | { from: string; to: string; text: string; concat?: undefined }
+  | {
+      from: string;
+      to: string;
+      concat: ConcatInfo;
+      /** Decoded with the other parts (decodeParts): a character may straddle two. */
+      payload: PartPayload;
+    };
 
 const TON_INTERNATIONAL = 1;
 
@@ -46,12 +54,10 @@ export function readIncoming(delivery: DeliverSm, isoMode: boolean): IncomingPar
       concat = { reference: refNum, total: totalSegments, index: segmentSeqnum };
     }
   }
-  const openEscape = concat !== undefined && concat.total > 1;
-  const text = decodeText(payload, delivery.dataCoding, { isoMode, openEscape });
-  return {
-    from: addressText(delivery.source),
-    to: addressText(delivery.destination),
-    text,
-    ...(concat && concat.total > 1 ? { concat } : {}),
-  };
+  const from = addressText(delivery.source);
+  const to = addressText(delivery.destination);
+  if (concat && concat.total > 1) {
+    return { from, to, concat, payload: { octets: payload, dataCoding: delivery.dataCoding } };
+  }
+  return { from, to, text: decodeText(payload, delivery.dataCoding, { isoMode }) };
 }

@@ -11,6 +11,7 @@ import {
   type InboundRepositoryOptions,
   inboundClock,
 } from '#core/aws/inbound/inbound-repository.ts';
+import type { PartPayload } from '#core/domain/encoding/index.ts';
 import { newMessageId } from '#core/domain/messages/message-id.ts';
 
 // Added for the bind-service's DELIVER_SM handling (kept apart from InboundRepository on purpose).
@@ -20,8 +21,9 @@ import { newMessageId } from '#core/domain/messages/message-id.ts';
 //   each must be durable before its answer. All parts of one message share one item
 //   (`IN#PARTS#<from>#<to>#<total>#<ref>`), one attribute per part, written by a single UpdateItem
 //   that returns the whole item: whichever write adds the last missing part sees every part at
-//   once. A recorded one is kept for the window, marked `finished`, so parts the SMSC sends again
-//   are known as recorded.
+//   once. A part is kept as its octets and data_coding, not as text: a character may straddle two
+//   parts, and half a surrogate pair is not a string DynamoDB can hold. A recorded assembly is kept
+//   for the window, marked `finished`, so parts the SMSC sends again are known as recorded.
 // - a receipt we cannot parse: acknowledging it loses it, refusing it makes the SMSC send it for ever;
 //   it is kept raw (`IN#RAW#<id>`) for a person to look at.
 // Items carry `kind` ('mo-parts' | 'unparsed-receipt') so a stream consumer can tell them from
@@ -35,7 +37,8 @@ export interface InboundPartInput {
   total: number;
   /** 1-based. */
   index: number;
-  text: string;
+  /** As received: a character may straddle two parts, so the text is decoded from them all. */
+  payload: PartPayload;
   /** ISO 8601. */
   receivedAt: string;
 }
@@ -54,8 +57,8 @@ export type StorePartResult =
       key: string;
       /** The same for every caller that sees this assembly complete: the incoming message's id. */
       id: string;
-      /** Part texts in order. */
-      texts: string[];
+      /** The parts in order; a string is a part an earlier version stored decoded. */
+      parts: (PartPayload | string)[];
       /** When the first part was stored. */
       startedAt: string;
     };
@@ -116,7 +119,8 @@ export class InboundDeliveryStore {
       // A recorded message's part sent again within the window (the SMSC did not get our answer,
       // e.g. the link dropped): recorded already. Started over, it would be recorded a second time.
       const recorded = old.finished !== undefined && String(old.startedAt) > this.cutoff();
-      if (recorded && old[`p${part.index}`] === part.text) return { complete: false, duplicate: true };
+      if (recorded && samePayload(old[`p${part.index}`], part.payload))
+        return { complete: false, duplicate: true };
       // Too old, or recorded and this part is not of it (a new message reusing the reference):
       // started over, if it is still that assembly. An unfinished one's parts are lost: said so.
       if (old.finished === undefined) dropped = { parts: partsIn(old), total: part.total };
@@ -176,7 +180,7 @@ export class InboundDeliveryStore {
             TableName: this.tableName,
             Key: { pk: key },
             UpdateExpression:
-              'SET #part = :text, #startedAt = if_not_exists(#startedAt, :now), ' +
+              'SET #part = :payload, #startedAt = if_not_exists(#startedAt, :now), ' +
               '#assemblyId = if_not_exists(#assemblyId, :id), #kind = :kind, #total = :total, ' +
               '#expiresAt = if_not_exists(#expiresAt, :expiresAt)',
             ConditionExpression:
@@ -191,7 +195,7 @@ export class InboundDeliveryStore {
               '#expiresAt': 'expiresAt',
             },
             ExpressionAttributeValues: {
-              ':text': part.text,
+              ':payload': { octets: part.payload.octets, dataCoding: part.payload.dataCoding },
               ':now': part.receivedAt,
               ':id': newMessageId(now.getTime()),
               ':kind': 'mo-parts',
@@ -212,13 +216,13 @@ export class InboundDeliveryStore {
   }
 
   private completion(key: string, item: Record<string, unknown>, total: number): StorePartResult {
-    const texts: string[] = [];
+    const parts: (PartPayload | string)[] = [];
     for (let index = 1; index <= total; index++) {
-      const text = item[`p${index}`];
-      if (typeof text !== 'string') return { complete: false };
-      texts.push(text);
+      const stored = storedPart(item[`p${index}`]);
+      if (stored === undefined) return { complete: false };
+      parts.push(stored);
     }
-    return { complete: true, key, id: String(item.assemblyId), texts, startedAt: String(item.startedAt) };
+    return { complete: true, key, id: String(item.assemblyId), parts, startedAt: String(item.startedAt) };
   }
 
   /**
@@ -259,4 +263,21 @@ export class InboundDeliveryStore {
 /** The parts an assembly item holds (attributes p1, p2, …). */
 function partsIn(item: Record<string, unknown>): number {
   return Object.keys(item).filter((name) => /^p\d+$/.test(name)).length;
+}
+
+/** A part attribute as written: its payload, or the text an earlier version stored. */
+function storedPart(value: unknown): PartPayload | string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { octets, dataCoding } = value as Record<string, unknown>;
+  return octets instanceof Uint8Array && typeof dataCoding === 'number' ? { octets, dataCoding } : undefined;
+}
+
+function samePayload(stored: unknown, payload: PartPayload): boolean {
+  const old = storedPart(stored);
+  return (
+    typeof old === 'object' &&
+    old.dataCoding === payload.dataCoding &&
+    Buffer.from(old.octets).equals(payload.octets)
+  );
 }

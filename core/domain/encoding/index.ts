@@ -18,7 +18,7 @@ export {
 export { PART_UNITS } from './parts/part-sizes.ts';
 export { splitUdh } from './parts/udh.ts';
 export { dataCodingFor, encodingForDataCoding } from './text/data-coding.ts';
-export { decodeText, joinPartTexts } from './text/decode.ts';
+export { decodeParts, decodeText, type PartPayload } from './text/decode.ts';
 export type {
   ConcatInfo,
   EncodedMessage,

@@ -1,23 +1,21 @@
 import { encodingForDataCoding } from './data-coding.ts';
-import { ESC, EXTENDED, GSM7_DECODE_BASIC, GSM7_DECODE_EXTENSION, GSM7_ENCODE } from './gsm7-alphabet.ts';
-
-/** A part's text ending in an escape whose character is the next part's first (joinPartTexts). */
-const OPEN_ESCAPE = '\u001b';
+import { ESC, GSM7_DECODE_BASIC, GSM7_DECODE_EXTENSION } from './gsm7-alphabet.ts';
 
 export interface DecodeOptions {
   isoMode?: boolean;
-  /**
-   * A part of a long message: a GSM escape at its very end is kept (as U+001B) for joinPartTexts,
-   * since a sender that splits `€` (ESC 0x65) across two parts leaves its character in the next one.
-   */
-  openEscape?: boolean;
+}
+
+/** One part of a long message as received, without its UDH: decoded only once the parts are joined. */
+export interface PartPayload {
+  octets: Uint8Array;
+  dataCoding: number;
 }
 
 /** Text of a payload WITHOUT its UDH (see splitUdh); data_coding as received. */
 export function decodeText(bytes: Buffer, dataCoding: number, options: DecodeOptions = {}): string {
   switch (encodingForDataCoding(dataCoding, options)) {
     case 'gsm7':
-      return decodeGsm7(bytes, options.openEscape === true);
+      return decodeGsm7(bytes);
     case 'latin1':
       return bytes.toString('latin1');
     case 'ucs2':
@@ -25,7 +23,7 @@ export function decodeText(bytes: Buffer, dataCoding: number, options: DecodeOpt
   }
 }
 
-function decodeGsm7(bytes: Buffer, openEscape: boolean): string {
+function decodeGsm7(bytes: Buffer): string {
   // Code units go into a UTF-16LE buffer that Node turns into a string natively in one step.
   const out = Buffer.allocUnsafe(bytes.length * 2);
   let length = 0;
@@ -37,10 +35,10 @@ function decodeGsm7(bytes: Buffer, openEscape: boolean): string {
       const next = i + 1 < bytes.length ? bytes[i + 1]! & 0x7f : -1;
       const extended = next < 0 ? 0 : GSM7_DECODE_EXTENSION[next]!;
       // TS 23.038: an escape to an undefined extension shows the default-alphabet character instead, so
-      // the escape itself is dropped; a trailing escape is dropped too, unless the next part ends it.
-      if (extended === 0 && !(next < 0 && openEscape)) continue;
-      unit = extended === 0 ? ESC : extended;
-      if (extended !== 0) i++;
+      // the escape itself is dropped; a trailing escape is dropped too.
+      if (extended === 0) continue;
+      unit = extended;
+      i++;
     }
     out[length++] = unit & 0xff;
     out[length++] = unit >> 8;
@@ -56,20 +54,30 @@ function decodeUcs2(bytes: Buffer): string {
 }
 
 /**
- * The parts' texts joined in order; a part ending in an open escape (decodeText's `openEscape`) takes
- * the next part's first character as the escaped one: `10` + ESC | `e only` reads `10€ only`.
+ * A long message's text from its parts in order. A sender may cut a character in two, a GSM escape
+ * (`€` is ESC 0x65) or a UTF-16 surrogate pair (an emoji), so parts of one coding are joined as
+ * octets and decoded together. A string is a part an earlier version stored already decoded.
  */
-export function joinPartTexts(texts: readonly string[]): string {
-  let joined = '';
-  for (const text of texts) {
-    if (!joined.endsWith(OPEN_ESCAPE)) {
-      joined += text;
+export function decodeParts(parts: readonly (PartPayload | string)[], options: DecodeOptions = {}): string {
+  let text = '';
+  let run: Uint8Array[] = [];
+  let runCoding = -1;
+  const flush = () => {
+    if (run.length > 0) text += decodeText(Buffer.concat(run), runCoding, options);
+    run = [];
+  };
+  for (const part of parts) {
+    if (typeof part === 'string') {
+      flush();
+      text += part;
       continue;
     }
-    joined = joined.slice(0, -1);
-    const septet = text.length > 0 ? GSM7_ENCODE[text.charCodeAt(0)]! : -1;
-    const extended = septet >= 0 && septet < EXTENDED ? GSM7_DECODE_EXTENSION[septet]! : 0;
-    joined += extended === 0 ? text : String.fromCharCode(extended) + text.slice(1);
+    if (part.dataCoding !== runCoding) flush();
+    runCoding = part.dataCoding;
+    const ucs2 = encodingForDataCoding(part.dataCoding, options) === 'ucs2';
+    // An odd octet cannot be half of a UTF-16 unit of the next part: dropped, as decodeText does.
+    run.push(ucs2 && part.octets.length % 2 === 1 ? part.octets.subarray(0, -1) : part.octets);
   }
-  return joined.endsWith(OPEN_ESCAPE) ? joined.slice(0, -1) : joined;
+  flush();
+  return text;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeText, type EncodeOptions, encodeMessage, joinPartTexts } from '#core/domain/encoding/index.ts';
+import { decodeParts, decodeText, type EncodeOptions, encodeMessage } from '#core/domain/encoding/index.ts';
 import { reassemble } from '../reassemble.ts';
 
 const GSM_ALPHABET =
@@ -92,35 +92,47 @@ describe('decodeText', () => {
   });
 });
 
-describe('joinPartTexts', () => {
+describe('decodeParts', () => {
   const ESC = 0x1b;
-  const gsm = (ascii: string, tail: number[] = []) =>
-    Buffer.concat([Buffer.from(ascii, 'latin1'), Buffer.from(tail)]);
+  const gsm = (ascii: string, tail: number[] = []) => ({
+    octets: Buffer.concat([Buffer.from(ascii, 'latin1'), Buffer.from(tail)]),
+    dataCoding: 0,
+  });
+  const ucs2 = (octets: Buffer) => ({ octets, dataCoding: 8 });
 
   it('when a sender splits € (ESC 0x65) across two parts, then the joined text reads €', () => {
-    // Prepare: part 1 ends with the escape, part 2 starts with the € extension code.
-    const first = decodeText(gsm('Price: 10', [ESC]), 0, { openEscape: true });
-    const second = decodeText(gsm('e only'), 0, { openEscape: true });
-    // Act
-    const joined = joinPartTexts([first, second]);
-    // Assess: before, each part was decoded alone and joined: "Price: 10e only".
+    // Act: part 1 ends with the escape, part 2 starts with the € extension code.
+    const joined = decodeParts([gsm('Price: 10', [ESC]), gsm('e only')]);
+    // Assess: each part decoded alone and joined reads "Price: 10e only".
     expect(joined).toBe('Price: 10€ only');
+  });
+
+  it('when a sender splits an emoji (a surrogate pair) across two UCS-2 parts, then it is whole', () => {
+    // Prepare
+    const octets = Buffer.from('Hi 😀', 'utf16le').swap16();
+    // Act
+    const joined = decodeParts([ucs2(octets.subarray(0, 8)), ucs2(octets.subarray(8))]);
+    // Assess
+    expect(joined).toBe('Hi 😀');
   });
 
   it.each([
     ['an escape ending the last part', [gsm('Hi', [ESC])], 'Hi'],
     ['an escape before an undefined extension code', [gsm('A', [ESC]), gsm('Bc')], 'ABc'],
     ['no escape at all', [gsm('Hello '), gsm('world')], 'Hello world'],
+    ['a part an earlier version stored as text', ['Hello ', gsm('world')], 'Hello world'],
+    ['a UCS-2 part with an odd octet', [ucs2(Buffer.from([0, 0x41, 0])), ucs2(Buffer.from([0, 0x42]))], 'AB'],
+    ['parts of different codings', [gsm('Hi '), ucs2(Buffer.from('Ы', 'utf16le').swap16())], 'Hi Ы'],
   ])('when the parts hold %s, then the text is as TS 23.038 shows it', (_, parts, expected) => {
     // Act
-    const joined = joinPartTexts(parts.map((part) => decodeText(part, 0, { openEscape: true })));
+    const joined = decodeParts(parts);
     // Assess
     expect(joined).toBe(expected);
   });
 
-  it('when a single message ends with an escape, then it is dropped as before (no open escape)', () => {
+  it('when a single message ends with an escape, then it is dropped', () => {
     // Act
-    const text = decodeText(gsm('Hi', [ESC]), 0);
+    const text = decodeText(gsm('Hi', [ESC]).octets, 0);
     // Assess
     expect(text).toBe('Hi');
   });
