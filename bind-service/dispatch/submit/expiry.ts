@@ -21,6 +21,21 @@ export function acceptedAtMs(id: string, sentTimestampMs: number): number | unde
   return Number.isFinite(acceptedAt) && acceptedAt > 0 ? acceptedAt : undefined;
 }
 
+/**
+ * Whole seconds of the validity left at `nowMs`, at least 1: the SUBMIT_SM's validity_period, so the
+ * SMSC keeps a message that waited (throttled, no bind) no longer than its acceptance allows.
+ */
+export function validityLeftSeconds(
+  validityMinutes: number,
+  acceptedAt: number | undefined,
+  nowMs: number,
+): number {
+  const fullSeconds = validityMinutes * 60;
+  if (acceptedAt === undefined) return fullSeconds;
+  const leftSeconds = Math.ceil((acceptedAt + fullSeconds * 1000 - nowMs) / 1000);
+  return Math.min(fullSeconds, Math.max(1, leftSeconds));
+}
+
 export function validityPassedError(validityMinutes: number, acceptedAt: number): MessageError {
   return {
     code: 'validity_passed',

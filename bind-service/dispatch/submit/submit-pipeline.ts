@@ -31,12 +31,13 @@ import { type ParsedQueueMessage, parseQueueMessage } from '../intake/queue-mess
 import type { LaneQueue } from '../intake/sqs-lane.ts';
 import type { MessageStore, RatePort, RateReading } from '../ports.ts';
 import { createAcceptedRecord } from './accepted-record.ts';
-import { expireIfDue } from './expiry.ts';
+import { acceptedAtMs, expireIfDue, validityLeftSeconds } from './expiry.ts';
 import type { RetryPolicy } from './part-action.ts';
 import { recordOutcome } from './record-outcome.ts';
 import { type PatientRetry, retryTransient, type WriteRetry } from './retry.ts';
 import { type SendResult, type Submitter, sendParts } from './send-parts.ts';
 import { claimOrRelease } from './unanswered-claim.ts';
+import { relativeValiditySeconds } from './validity.ts';
 
 /** Where the pipeline gets a bind with a free window slot (BindPool); undefined once none will come. */
 export interface BindSource {
@@ -176,7 +177,7 @@ export class SubmitPipeline {
       const tokenTaken = await this.stages.during('awaitingToken', () => this.firstToken(held.lane));
       leaveGate();
       // Stopping before the token: nothing went on the wire, so the claim is given back.
-      const result = tokenTaken ? await this.sendParts(bind, id, parsed, held.lane) : NOT_SENT_STOPPING;
+      const result = tokenTaken ? await this.sendParts(bind, id, parsed, held) : NOT_SENT_STOPPING;
       // Until the outcome is written, not through the SQS delete (batched, it may linger 200 ms).
       const recorded = this.stages.enter('recording');
       await recordOutcome({ id, kind: parsed.prepared.kind }, result, held, queue, {
@@ -196,9 +197,18 @@ export class SubmitPipeline {
   }
 
   /** Sends the claimed message's parts; the first part's token is already taken. */
-  private async sendParts(bind: Submitter, id: string, parsed: Valid, lane: Priority): Promise<SendResult> {
+  private async sendParts(
+    bind: Submitter,
+    id: string,
+    parsed: Valid,
+    held: HeldMessage,
+  ): Promise<SendResult> {
     try {
-      return await sendParts(bind, parsed.submits, lane, {
+      const acceptedAt = acceptedAtMs(id, held.sentTimestampMs);
+      const left = validityLeftSeconds(parsed.prepared.validityMinutes, acceptedAt, this.clock().getTime());
+      const validity = relativeValiditySeconds(left);
+      const submits = parsed.submits.map((fields) => ({ ...fields, validity_period: validity }));
+      return await sendParts(bind, submits, held.lane, {
         rate: this.deps.rate,
         messageId: id,
         ...(this.deps.policy ? { policy: this.deps.policy } : {}),

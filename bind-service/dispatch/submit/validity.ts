@@ -11,8 +11,17 @@ export function relativeValidity(minutes: number): string {
   if (!Number.isInteger(minutes) || minutes < 1) {
     throw new RangeError(`validity must be a whole number of minutes >= 1, got ${minutes}`);
   }
-  const days = Math.floor(minutes / 1440);
-  if (days > MAX_DAYS) throw new RangeError(`validity of ${minutes} minutes exceeds ${MAX_DAYS} days`);
-  const hours = Math.floor((minutes % 1440) / 60);
-  return `0000${two(days)}${two(hours)}${two(minutes % 60)}00000R`;
+  return relativeValiditySeconds(minutes * 60);
+}
+
+/** 600 → '000000001000000R' (ten minutes); 90 → '000000000130000R'. */
+export function relativeValiditySeconds(seconds: number): string {
+  if (!Number.isInteger(seconds) || seconds < 1) {
+    throw new RangeError(`validity must be a whole number of seconds >= 1, got ${seconds}`);
+  }
+  const days = Math.floor(seconds / 86_400);
+  if (days > MAX_DAYS) throw new RangeError(`validity of ${seconds} seconds exceeds ${MAX_DAYS} days`);
+  const hours = Math.floor((seconds % 86_400) / 3600);
+  const minutes = Math.floor((seconds % 3600) / 60);
+  return `0000${two(days)}${two(hours)}${two(minutes)}${two(seconds % 60)}000R`;
 }

@@ -55,7 +55,7 @@ const FIELD_DESCRIPTIONS: Record<string, string> = {
   comment: 'a comment kept with the message at the provider',
   priority: 'lane: urgent (single sends) or bulk (mailings)',
   encoding: 'auto chooses the smallest that carries the text',
-  validityMinutes: 'how long the SMSC keeps trying (default 1440)',
+  validityMinutes: 'minutes from acceptance in which it is sent and delivered (default 1440)',
   clientRef: 'your own reference, returned with the message and in events',
   callbackUrl: 'https URL that receives each status change, signed (HMAC)',
   account:

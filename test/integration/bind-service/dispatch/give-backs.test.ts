@@ -85,6 +85,26 @@ describe('bind-service dispatch: give-backs and dead letters (DynamoDB Local, fa
     expect(await queueDepth(aws, rig.queues.urgentDlq)).toBe(0);
   });
 
+  it('when a message waited in the queue, then the SMSC is given only what is left of its validity', async () => {
+    // Prepare: accepted 50 minutes ago with a 60-minute validity (the bind-service was down).
+    const rig = await startRig(aws, defer);
+    const request = sendMessageSchema.parse({ to: mobile(3), text: 'Code 1234', validityMinutes: 60 });
+    const acceptedAt = Date.now() - 50 * 60_000;
+    const id = messageIdGenerator()(acceptedAt);
+    const prepared = prepareMessage(request, rig.config.prepare);
+    await rig.messages.createAccepted(
+      acceptedMessageRecord({ id, request, prepared, now: new Date(acceptedAt) }),
+    );
+    // Act
+    await rig.publisher.publish('urgent', { ...request, id, v: 1 });
+    await waitForRecord(rig, id, statusIs('submitted', 'delivered'));
+    // Assess: before, the SUBMIT_SM carried the whole 60 minutes, counted from the submit.
+    const [submit] = rig.simulator.submissions;
+    const validUntil = Date.parse(submit?.validityPeriod ?? '');
+    expect(Math.abs(validUntil - (acceptedAt + 60 * 60_000))).toBeLessThan(5_000);
+    await waitForEmptyQueue(aws, rig.queues.urgent);
+  });
+
   it('when a queue message without an id is invalid, then its dead letter names a rejected record that says why', async () => {
     // Prepare
     const rig = await startRig(aws, defer);

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { keyedMessageId } from '#bind-service/dispatch/intake/derived-id.ts';
-import { acceptedAtMs, validityPassedError } from '#bind-service/dispatch/submit/expiry.ts';
+import {
+  acceptedAtMs,
+  validityLeftSeconds,
+  validityPassedError,
+} from '#bind-service/dispatch/submit/expiry.ts';
 import { messageIdGenerator } from '#core/domain/messages/message-id.ts';
 
 describe('acceptedAtMs', () => {
@@ -34,5 +38,28 @@ describe('validityPassedError', () => {
       description:
         'The message could not be sent within its validity of 5 minutes (accepted at 2030-05-01T12:00:00.000Z); it was never sent.',
     });
+  });
+});
+
+describe('validityLeftSeconds', () => {
+  const acceptedAt = Date.parse('2030-05-01T12:00:00.000Z');
+
+  it.each([
+    ['just accepted', 0, 3600],
+    ['after 50 minutes', 50 * 60_000, 600],
+    ['after 50 minutes and half a second', 50 * 60_000 + 500, 600],
+    ['a second before the end', 3_599_000, 1],
+    ['past the end', 3_700_000, 1],
+    ['before the accept time (clock skew)', -5_000, 3600],
+  ])('when a 60-minute message is sent %s, then %i seconds are left', (_, waitedMs, expected) => {
+    // Act
+    const left = validityLeftSeconds(60, acceptedAt, acceptedAt + waitedMs);
+    // Assess
+    expect(left).toBe(expected);
+  });
+
+  it('when nothing tells the accept time, then the whole validity is left', () => {
+    // Act / Assess
+    expect(validityLeftSeconds(60, undefined, acceptedAt)).toBe(3600);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { relativeValidity } from '#bind-service/dispatch/submit/validity.ts';
+import { relativeValidity, relativeValiditySeconds } from '#bind-service/dispatch/submit/validity.ts';
 
 describe('relativeValidity', () => {
   it.each([
@@ -25,5 +25,25 @@ describe('relativeValidity', () => {
   it('when the validity exceeds 99 days, then it is refused rather than wrapped', () => {
     // Act / Assess
     expect(() => relativeValidity(100 * 1440)).toThrow(/99 days/);
+  });
+});
+
+describe('relativeValiditySeconds', () => {
+  it.each([
+    [600, '000000001000000R'],
+    [90, '000000000130000R'],
+    [1, '000000000001000R'],
+    [86_399, '000000235959000R'],
+  ])('when %i seconds are left, then the SMPP relative time is %s', (seconds, expected) => {
+    // Act
+    const value = relativeValiditySeconds(seconds);
+    // Assess
+    expect(value).toBe(expected);
+    expect(value).toHaveLength(16);
+  });
+
+  it('when no whole second is left, then it is refused', () => {
+    // Act / Assess
+    expect(() => relativeValiditySeconds(0)).toThrow(RangeError);
   });
 });
