@@ -27,6 +27,7 @@ export interface RecordStore {
   createAcceptedBatch(records: readonly MessageRecord[]): Promise<void>;
   get(id: string): Promise<MessageRecord | undefined>;
   markNotQueued(id: string, error: MessageError): Promise<TransitionResult>;
+  markQueued(id: string): Promise<TransitionResult>;
   batchCounts(batchId: string): Promise<BatchCounts>;
 }
 

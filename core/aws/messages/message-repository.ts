@@ -29,6 +29,8 @@ import { fromMessageItem, itemKey } from '#core/aws/messages/message-item.ts';
 import {
   getMessageItem,
   type MessageTable,
+  markQueued,
+  QUEUED_AT,
   type TransitionResult,
   transition,
 } from '#core/aws/messages/message-writes.ts';
@@ -240,8 +242,15 @@ export class MessageRepository {
   markNotQueued(id: string, error: MessageError): Promise<TransitionResult> {
     return transition(this.table, id, 'failed', {
       from: ['accepted'],
-      extra: (update) => update.set('error', error),
+      // Another attempt with the same key queued a copy and answered 202 for it (markQueued).
+      extra: (update) =>
+        update.set('error', error).condition(`attribute_not_exists(${update.name(QUEUED_AT)})`),
     });
+  }
+
+  /** A copy of the `accepted` message is on a queue: markNotQueued leaves it alone ('stale' if it moved on). */
+  markQueued(id: string): Promise<TransitionResult> {
+    return markQueued(this.table, id);
   }
 
   /** The message cannot be sent as it is (e.g. an invalid queue message that carried an id). */

@@ -82,6 +82,21 @@ export async function conditionalUpdate(
   return 'stale';
 }
 
+/** The attribute a replayed request sets once its own copy of an `accepted` message is queued. */
+export const QUEUED_AT = 'queuedAt';
+
+/**
+ * Notes that a copy of the still-`accepted` message is on a queue (the API's replay of an unqueued
+ * message published it): a slower attempt whose own publish failed may no longer mark it failed.
+ * 'stale' when it left `accepted` meanwhile.
+ */
+export function markQueued(table: MessageTable, id: string): Promise<TransitionResult> {
+  const update = new UpdateExpressionBuilder();
+  update.set(QUEUED_AT, table.now().toISOString());
+  update.condition(`attribute_exists(${update.name('pk')})`).conditionIn('status', ['accepted']);
+  return conditionalUpdate(table, id, update, 'mark queued');
+}
+
 /** A strongly consistent read, grouped with other reads of the table into one BatchGetItem. */
 export async function getMessageItem(table: MessageTable, id: string): Promise<MessageItem | undefined> {
   return (await tableGroups(table.client, table.tableName).get(itemKey.message(id))) as

@@ -121,7 +121,7 @@ export async function acceptMessage(deps: ApiDeps, input: AcceptMessageInput): P
     // killed at its timeout). Enqueued again rather than trusted: a second copy of a message that
     // did reach the queue is harmless, since the bind-service claims a message once.
     if (stored.unclaimed) {
-      const failed = await enqueue(deps, stored.unclaimed);
+      const failed = await requeue(deps, stored.unclaimed);
       if (failed) return failed;
     }
     return { outcome: 'accepted', answer: stored.answer, replayed: true, maskedTo };
@@ -148,6 +148,20 @@ async function enqueue(
     if (!neverSent(outcome)) return undefined;
     return { outcome: 'enqueue-failed', id: record.id, marked: outcome === 'marked-failed' };
   }
+}
+
+/**
+ * A replay's copy of a still-`accepted` message: published, then noted queued, so the attempt that
+ * stored it (maybe still running, its publish failing) cannot mark it failed after this 202. When that
+ * attempt marked it failed first, the copy is dropped by the bind-service: 503, and the caller's next
+ * retry with the key creates the message anew.
+ */
+async function requeue(deps: ApiDeps, record: MessageRecord): Promise<AcceptMessageResult | undefined> {
+  const failed = await enqueue(deps, record);
+  if (failed) return failed;
+  if ((await deps.messages.markQueued(record.id)) === 'applied') return undefined;
+  const now = await deps.messages.get(record.id);
+  return wasNeverQueued(now) ? { outcome: 'enqueue-failed', id: record.id, marked: true } : undefined;
 }
 
 type StoreOutcome =

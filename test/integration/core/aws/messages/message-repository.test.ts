@@ -250,17 +250,22 @@ describe('MessageRepository: creating, claiming and submitting (DynamoDB Local)'
     const note = { code: 'enqueue_failed', name: 'Not queued', description: 'send it again' };
     const waiting = messageRecord();
     const claimed = messageRecord();
-    await repository.createAccepted(waiting);
-    await repository.createAccepted(claimed);
+    const requeued = messageRecord();
+    for (const record of [waiting, claimed, requeued]) await repository.createAccepted(record);
     await repository.claimForSubmit(claimed.id);
+    const noted = await repository.markQueued(requeued.id);
     // Act
     const results = [
       await repository.markNotQueued(waiting.id, note),
       await repository.markNotQueued(claimed.id, note),
+      await repository.markNotQueued(requeued.id, note),
     ];
     const missing = await repository.markNotQueued('no-such-id', note).catch((error: unknown) => error);
-    // Assess
-    expect(results).toEqual(['applied', 'stale']);
+    // Assess: a copy noted queued by a retry stays accepted, like a claimed one stays submitting.
+    expect(noted).toBe('applied');
+    expect(results).toEqual(['applied', 'stale', 'stale']);
+    expect(await repository.get(requeued.id)).toMatchObject({ status: 'accepted' });
+    expect(await repository.markQueued(waiting.id)).toBe('stale');
     expect(await repository.get(waiting.id)).toMatchObject({ status: 'failed', error: note });
     const untouched = await repository.get(claimed.id);
     expect(untouched?.status).toBe('submitting');

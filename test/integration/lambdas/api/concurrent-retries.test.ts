@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type AcceptedBody,
+  jsonOf,
+  problemOf,
+  useApiHarness,
+  withOverrides,
+} from '#test/helpers/api/api-harness.ts';
+
+// A client that gave up on a slow POST retries with the same Idempotency-Key while the first
+// request is still running: whichever of the two answers 202, that message must go out.
+
+const MOBILE = '+79991234567';
+
+/** A publish that hangs until released and then fails, as an SQS call timing out does. */
+function slowFailingPublish() {
+  let started!: () => void;
+  let release!: () => void;
+  const startedPromise = new Promise<void>((resolve) => {
+    started = resolve;
+  });
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  return {
+    started: startedPromise,
+    release,
+    fail: async () => {
+      started();
+      await released;
+      throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
+    },
+  };
+}
+
+describe('API retries while the first attempt still runs (Node server, DynamoDB Local, fauxqs)', () => {
+  const harness = useApiHarness();
+
+  it('when the retry answered 202 and queued the message, then the first attempt’s failed publish does not fail it', async () => {
+    // Prepare: the first publish hangs, then fails; the retry's publish works
+    const slow = slowFailingPublish();
+    let publishes = 0;
+    const api = await harness.start({
+      wrap: (deps) => ({
+        ...deps,
+        queues: withOverrides(deps.queues, {
+          publish: async (lane, body, options) => {
+            publishes += 1;
+            return publishes === 1 ? slow.fail() : deps.queues.publish(lane, body, options);
+          },
+        }),
+      }),
+    });
+    const body = { to: MOBILE, text: 'Your order shipped' };
+    const key = { 'idempotency-key': 'order-77' };
+    const firstAttempt = api.post('/v1/messages', body, key);
+    await slow.started;
+    // Act: the retry comes while the first publish hangs; then the first publish fails
+    const retry = await api.post('/v1/messages', body, key);
+    slow.release();
+    const first = await firstAttempt;
+    // Assess: before, the first attempt marked the message failed (enqueue_failed) after the retry's
+    // 202, and the bind-service dropped the queued copy: a 202 for a message never sent.
+    expect(retry.status).toBe(202);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    const { id } = await jsonOf<AcceptedBody>(retry);
+    expect(first.status).toBe(202);
+    const read = await jsonOf<{ status: string }>(await api.get(`/v1/messages/${id}`));
+    expect(read.status).toBe('accepted');
+    expect(await harness.drain(api.queues.urgent)).toEqual([expect.objectContaining({ id })]);
+  });
+
+  it('when the first attempt marked the message failed before the retry could note its copy queued, then the retry answers 503 and the next retry sends a new message', async () => {
+    // Prepare: the retry's publish works, but the first attempt's failure is recorded meanwhile
+    const slow = slowFailingPublish();
+    let publishes = 0;
+    let firstDone: Promise<Response> | undefined;
+    const api = await harness.start({
+      wrap: (deps) => ({
+        ...deps,
+        queues: withOverrides(deps.queues, {
+          publish: async (lane, body, options) => {
+            publishes += 1;
+            if (publishes === 1) return slow.fail();
+            const queued = await deps.queues.publish(lane, body, options);
+            if (publishes === 2) {
+              slow.release();
+              await firstDone;
+            }
+            return queued;
+          },
+        }),
+      }),
+    });
+    const body = { to: MOBILE, text: 'Your order shipped' };
+    const key = { 'idempotency-key': 'order-78' };
+    firstDone = api.post('/v1/messages', body, key);
+    await slow.started;
+    // Act
+    const retry = await api.post('/v1/messages', body, key);
+    const next = await api.post('/v1/messages', body, key);
+    // Assess: the first message is failed (its queued copies are dropped), so the retry must not
+    // answer 202 for it; the next retry creates the message that goes.
+    const first = await firstDone;
+    expect(await problemOf(first)).toMatchObject({ code: 'enqueue_failed' });
+    expect(await problemOf(retry)).toMatchObject({ code: 'enqueue_failed' });
+    expect(next.status).toBe(202);
+    const { id } = await jsonOf<AcceptedBody>(next);
+    const read = await jsonOf<{ status: string }>(await api.get(`/v1/messages/${id}`));
+    expect(read.status).toBe('accepted');
+  });
+});
