@@ -160,6 +160,15 @@ export const PROBLEMS = {
       'The message could not be queued and will not be sent; send it again (the same Idempotency-Key is fine).',
     extensions: { messageId: '01M89PNMZR2HR54Q7H2NGA9838' },
   },
+  store_outcome_unknown: {
+    status: 503,
+    title: 'Service temporarily unavailable',
+    detail:
+      'Storage failed while the message was being stored, and whether it was stored is not known: if it ' +
+      'was, it will be sent. Read GET /v1/messages/01M89PNMZR2HR54Q7H2NGA9838 once the service is back ' +
+      'before sending it again (with an Idempotency-Key, a plain retry is safe).',
+    extensions: { messageId: '01M89PNMZR2HR54Q7H2NGA9838' },
+  },
 } as const satisfies Record<string, ProblemExample>;
 
 export type ProblemCode = keyof typeof PROBLEMS;
@@ -179,6 +188,7 @@ export const ROUTE_PROBLEMS = {
     'unknown_account',
     'account_forbidden',
     'enqueue_failed',
+    'store_outcome_unknown',
   ],
   'GET /v1/messages/{id}': ['invalid_id', 'not_found'],
   'POST /v1/batches': [
@@ -192,6 +202,7 @@ export const ROUTE_PROBLEMS = {
     'unknown_account',
     'account_forbidden',
     'enqueue_failed',
+    'store_outcome_unknown',
   ],
   'GET /v1/batches/{id}': ['invalid_id', 'not_found'],
 } as const satisfies Record<string, readonly ProblemCode[]>;

@@ -61,6 +61,19 @@ export function batchRoutes(deps: ApiDeps): Hono<ApiEnv> {
           ),
           extensions: { batchId: result.batchId },
         });
+      case 'store-unknown':
+        logFields(c, { batchId: result.batchId, storeOutcome: 'unknown' });
+        // No Retry-After: a plain resend may send twice what the sweeper will send.
+        return problem(c, {
+          status: 503,
+          code: 'store_outcome_unknown',
+          title: 'Service temporarily unavailable',
+          detail:
+            'Storage failed while the batch was being stored: some of its messages may have been stored, ' +
+            `and those will be sent. Read GET /v1/batches/${result.batchId} once the service is back ` +
+            'before sending any of them again.',
+          extensions: { batchId: result.batchId },
+        });
     }
   });
 

@@ -63,6 +63,19 @@ export function messageRoutes(deps: ApiDeps): Hono<ApiEnv> {
           ),
           extensions: { messageId: result.id },
         });
+      case 'store-unknown':
+        logFields(c, { messageId: result.id, storeOutcome: 'unknown' });
+        // No Retry-After: a plain resend may be a second copy of a message the sweeper will send.
+        return problem(c, {
+          status: 503,
+          code: 'store_outcome_unknown',
+          title: 'Service temporarily unavailable',
+          detail:
+            'Storage failed while the message was being stored, and whether it was stored is not known: ' +
+            `if it was, it will be sent. Read GET /v1/messages/${result.id} once the service is back ` +
+            'before sending it again (with an Idempotency-Key, a plain retry is safe).',
+          extensions: { messageId: result.id },
+        });
       case 'duplicate':
       case 'flood':
         logFields(c, { to: result.maskedTo });

@@ -48,7 +48,9 @@ export type AcceptBatchResult =
   | { outcome: 'account-forbidden'; accounts: string[] }
   | { outcome: 'all-rejected'; rejected: RejectedEntry[] }
   /** Stored, but not one entry reached a queue: all marked failed; the caller should send again. */
-  | { outcome: 'enqueue-failed'; batchId: string };
+  | { outcome: 'enqueue-failed'; batchId: string }
+  /** Some records may be stored and left `accepted` (DynamoDB failing): the sweeper sends those. */
+  | { outcome: 'store-unknown'; batchId: string };
 
 interface Stored {
   entry: AdmittedEntry;
@@ -104,8 +106,11 @@ export async function acceptBatch(
   try {
     await deps.messages.createAcceptedBatch(stored.map(({ record }) => record));
   } catch (error) {
-    // Some chunks may be stored already: none of them may stay `accepted` with nothing queued.
-    await failUnqueuedMany(deps, ids, { batchId, cause: error, windows });
+    // Some chunks may be stored already: none of them may stay `accepted` with nothing queued. Those
+    // left `accepted` (marking failed too) the sweeper sends: a resend of the batch would send them
+    // twice, so the caller is told to look first.
+    const outcomes = await failUnqueuedMany(deps, ids, { batchId, cause: error, windows });
+    if (ids.some((id) => !neverSent(outcomes.get(id)))) return { outcome: 'store-unknown', batchId };
     throw error;
   }
   const storeMs = lap();

@@ -56,6 +56,8 @@ export type AcceptMessageResult =
   | { outcome: 'idempotency-conflict' }
   /** Stored, then the enqueue failed: the record is now `failed`; the caller should send again. */
   | { outcome: 'enqueue-failed'; id: string; marked: boolean }
+  /** Stored or not, nobody can tell (DynamoDB failing): if it was, the sweeper sends it. */
+  | { outcome: 'store-unknown'; id: string }
   /** Every follow-up slot of the key was used by attempts that failed to enqueue (see storeOnce). */
   | { outcome: 'key-exhausted' }
   /** The provider's anti-loop rules: an identical request, or too many to one number; nothing stored. */
@@ -110,8 +112,13 @@ export async function acceptMessage(deps: ApiDeps, input: AcceptMessageInput): P
     else stored = await storeOnce(deps, record, answer, input.idempotencyKey, requestHash(input.body));
   } catch (error) {
     // The write may have landed with its answer lost: marked failed, the sweeper will not send it,
-    // and the caller's retry is the one message that goes (a new one without a key).
-    await failUnqueuedMany(deps, [record.id], { cause: error, windows, keyed });
+    // and the caller's retry is the one message that goes (a new one without a key). Left `accepted`
+    // (marking failed too), the sweeper sends it: a keyless resend would be a second copy, so the
+    // caller is told to look first. With a key, the retry finds the stored one.
+    const outcome = (await failUnqueuedMany(deps, [record.id], { cause: error, windows, keyed })).get(
+      record.id,
+    );
+    if (!keyed && !neverSent(outcome)) return { outcome: 'store-unknown', id: record.id };
     throw error;
   }
   if (stored.outcome === 'conflict') return { outcome: 'idempotency-conflict' };

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { RepositoryUnavailableError } from '#core/aws/errors.ts';
 import {
   jsonOf,
   problemOf,
   startWithUnmarkableBulkLane,
   useApiHarness,
+  withOverrides,
 } from '#test/helpers/api/api-harness.ts';
 import { type BatchBody, mobiles, oneEntryPerLane } from './batch-fixtures.ts';
 
@@ -111,5 +113,32 @@ describe('API /v1/batches: reads and enqueue failures (Node server, DynamoDB Loc
     expect(records.find(({ to }) => to === a)).toMatchObject({
       attention: expect.stringMatching(/^accepted#/),
     });
+  });
+
+  it('when the batch store fails with some records written and marking them failed fails too, then 503 store_outcome_unknown names the batch', async () => {
+    // Prepare: the records are written, then DynamoDB fails every call, as in an outage
+    const api = await harness.start({
+      wrap: (deps) => ({
+        ...deps,
+        messages: withOverrides(deps.messages, {
+          createAcceptedBatch: async (records) => {
+            await deps.messages.createAcceptedBatch(records);
+            throw new RepositoryUnavailableError('create messages: TimeoutError');
+          },
+          markNotQueued: async () => {
+            throw new RepositoryUnavailableError('mark message failed: TimeoutError');
+          },
+        }),
+      }),
+    });
+    // Act
+    const response = await api.post('/v1/batches', { to: mobiles(2), text: 'Maybe stored' });
+    // Assess: before, 503 repository_unavailable ("try again") with both records left accepted.
+    const problem = await problemOf(response);
+    const records = await harness.items(api.tables.messages, 'MSG#');
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBeNull();
+    expect(problem).toMatchObject({ code: 'store_outcome_unknown', batchId: records[0]?.batchId });
+    expect(records.map((record) => record.status)).toEqual(['accepted', 'accepted']);
   });
 });

@@ -114,6 +114,35 @@ describe('API failures without an idempotency key (Node server, DynamoDB Local, 
     expect(await harness.drain(api.queues.urgent)).toEqual([expect.objectContaining({ id })]);
   });
 
+  it('when the store lands with its answer lost and marking it failed fails too, then 503 store_outcome_unknown names the message instead of asking for a resend', async () => {
+    // Prepare: DynamoDB stores the record, then fails every call, as in an outage
+    const api = await harness.start({
+      wrap: (deps) => ({
+        ...deps,
+        messages: withOverrides(deps.messages, {
+          createAccepted: async (record, idempotency) => {
+            await deps.messages.createAccepted(record, idempotency);
+            throw new RepositoryUnavailableError('create message: TimeoutError');
+          },
+          markNotQueued: async () => {
+            throw new RepositoryUnavailableError('mark message failed: TimeoutError');
+          },
+        }),
+      }),
+    });
+    // Act
+    const response = await api.post('/v1/messages', { to: MOBILE, text: 'Maybe stored' });
+    // Assess: before, 503 repository_unavailable ("try again") while the record stayed accepted, so
+    // the sweeper sent it and the caller's resend was a second copy.
+    const problem = await problemOf(response);
+    const [record] = await harness.items(api.tables.messages, 'MSG#');
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBeNull();
+    expect(problem).toMatchObject({ code: 'store_outcome_unknown', messageId: record?.id });
+    expect(problem.detail).toMatch(/GET \/v1\/messages\//);
+    expect(record).toMatchObject({ status: 'accepted' });
+  });
+
   it('when the enqueue fails and marking the record fails too, then 202: the record stays accepted for the sweeper, and the caller is not told to send a second copy', async () => {
     // Prepare: the bulk queue is missing and DynamoDB fails every try of the failed-marking write
     const api = await startWithUnmarkableBulkLane(harness);
