@@ -205,6 +205,8 @@ export class AntiLoopGuard {
         }),
       ),
     );
-    return Item !== undefined;
+    // An expired record TTL has not removed yet (it may take days) is no key any more: the API
+    // stores a new message under it, which the rules must count.
+    return Item !== undefined && !(Number(Item.expiresAt) < Math.floor(this.clock().getTime() / 1000));
   }
 }
