@@ -147,6 +147,20 @@ export const PROBLEMS = {
       ],
     },
   },
+  duplicate_request: {
+    status: 409,
+    title: 'Identical request within the duplicate window',
+    detail:
+      'An identical message (recipient, sender, text) was accepted less than the duplicate window ago; ' +
+      'the SMSC refuses identical requests within a minute, so it was not sent.',
+  },
+  flood_limit: {
+    status: 429,
+    title: 'Too many messages to one number',
+    detail:
+      'The number already got the most messages allowed, each less than the flood gap after the ' +
+      'previous; the SMSC blocks more than 50 such messages (err 251), so it was not sent.',
+  },
   internal_error: { status: 500, title: 'Internal error', detail: 'The request could not be processed.' },
   repository_unavailable: {
     status: 503,
@@ -187,6 +201,8 @@ export const ROUTE_PROBLEMS = {
     'idempotency_key_exhausted',
     'unknown_account',
     'account_forbidden',
+    'duplicate_request',
+    'flood_limit',
     'enqueue_failed',
     'store_outcome_unknown',
   ],
@@ -206,6 +222,28 @@ export const ROUTE_PROBLEMS = {
   ],
   'GET /v1/batches/{id}': ['invalid_id', 'not_found'],
 } as const satisfies Record<string, readonly ProblemCode[]>;
+
+/** Where a route words a code its own way: a batch's answers name the batch, not a message. */
+export const ROUTE_EXAMPLES: Partial<
+  Record<
+    keyof typeof ROUTE_PROBLEMS,
+    Partial<Record<ProblemCode, Pick<ProblemExample, 'detail' | 'extensions'>>>
+  >
+> = {
+  'POST /v1/batches': {
+    enqueue_failed: {
+      detail: 'No message of the batch could be queued; none will be sent. Send the batch again.',
+      extensions: { batchId: 'b_01M89PNMZR2HR54Q7H2NGA9838' },
+    },
+    store_outcome_unknown: {
+      detail:
+        'Storage failed while the batch was being stored: some of its messages may have been stored, ' +
+        'and those will be sent. Read GET /v1/batches/b_01M89PNMZR2HR54Q7H2NGA9838 once the service is ' +
+        'back before sending any of them again.',
+      extensions: { batchId: 'b_01M89PNMZR2HR54Q7H2NGA9838' },
+    },
+  },
+};
 
 /** Any route: an unexpected failure, storage unavailable, a method the path does not take. */
 export const EVERY_ROUTE_PROBLEMS = [

@@ -1,11 +1,14 @@
 import { z } from 'zod';
 import { messagesBatchSchema, recipientsBatchSchema } from '#core/domain/requests/batch-schema.ts';
 import { MAX_IDEMPOTENCY_KEY_LENGTH, sendMessageSchema } from '#core/domain/requests/message-schema.ts';
+import { SENDER_ID_RULE } from '#core/domain/requests/sender-id.ts';
 import { PROBLEM_CONTENT_TYPE } from '../http/problem.ts';
 import {
   EVERY_ROUTE_PROBLEMS,
   PROBLEMS,
   type ProblemCode,
+  type ProblemExample,
+  ROUTE_EXAMPLES,
   ROUTE_PROBLEMS,
 } from '../http/problem-catalogue.ts';
 import {
@@ -47,7 +50,7 @@ function schemasOf(io: 'input' | 'output', schemas: Record<string, z.ZodType>): 
 const FIELD_DESCRIPTIONS: Record<string, string> = {
   to: 'recipient: a phone number (normalised to E.164), or an e-mail address for kind "mail"',
   text: 'the message; any Unicode except control characters (but LF, CR, TAB, FF), lone surrogates and noncharacters',
-  from: 'sender id: 1-11 letters, digits, spaces, ".", "_" or "-", or a number of up to 15 digits',
+  from: `sender id: ${SENDER_ID_RULE.replace(/^must be /, '')}`,
   kind: 'what the provider sends: sms, flash, mail, call (voice), viber, soc, tgm (Telegram code), bot, hlr, ping',
   subject: 'mail subject (kind "mail")',
   voice: 'voice of a call (kind "call")',
@@ -73,7 +76,17 @@ function describeFields(schema: JsonObject): JsonObject {
   return { ...schema, properties: described };
 }
 
-function problemResponses(codes: readonly ProblemCode[]): Record<string, JsonObject> {
+/** Statuses whose answers may carry Retry-After: when to come back. */
+const RETRY_AFTER_STATUSES = new Set([409, 429, 503]);
+
+function retryAfterText(status: number): string {
+  return status === 503 ? 'seconds to wait; absent for store_outcome_unknown' : 'seconds to wait';
+}
+
+function problemResponses(
+  codes: readonly ProblemCode[],
+  worded: Partial<Record<ProblemCode, Pick<ProblemExample, 'detail' | 'extensions'>>> = {},
+): Record<string, JsonObject> {
   const byStatus = new Map<number, ProblemCode[]>();
   for (const code of codes) {
     const { status } = PROBLEMS[code];
@@ -83,9 +96,7 @@ function problemResponses(codes: readonly ProblemCode[]): Record<string, JsonObj
   for (const [status, list] of [...byStatus].sort(([a], [b]) => a - b)) {
     const examples: Record<string, JsonObject> = {};
     for (const code of list) {
-      const { extensions, ...problem } = PROBLEMS[code] as (typeof PROBLEMS)[ProblemCode] & {
-        extensions?: JsonObject;
-      };
+      const { extensions, ...problem } = { ...PROBLEMS[code], ...worded[code] } as ProblemExample;
       examples[code] = {
         summary: problem.title,
         value: { type: `tag:smsc-aws-sender,2025:problems/${code}`, code, ...problem, ...extensions },
@@ -93,7 +104,9 @@ function problemResponses(codes: readonly ProblemCode[]): Record<string, JsonObj
     }
     responses[String(status)] = {
       description: list.map((code) => `\`${code}\``).join(', '),
-      ...(status === 503 ? { headers: { 'Retry-After': { schema: { type: 'integer' } } } } : {}),
+      ...(RETRY_AFTER_STATUSES.has(status)
+        ? { headers: { 'Retry-After': { schema: { type: 'integer' }, description: retryAfterText(status) } } }
+        : {}),
       ...(status === 405 ? { headers: { Allow: { schema: { type: 'string' } } } } : {}),
       content: { [PROBLEM_CONTENT_TYPE]: { schema: REF('Problem'), examples } },
     };
@@ -117,7 +130,10 @@ function operation(
     summary: parts.summary,
     operationId: operationIds[route],
     ...parts.extra,
-    responses: { ...parts.success, ...problemResponses([...ROUTE_PROBLEMS[route], ...EVERY_ROUTE_PROBLEMS]) },
+    responses: {
+      ...parts.success,
+      ...problemResponses([...ROUTE_PROBLEMS[route], ...EVERY_ROUTE_PROBLEMS], ROUTE_EXAMPLES[route]),
+    },
   };
 }
 
