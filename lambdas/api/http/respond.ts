@@ -100,6 +100,15 @@ export function callerArnOf(env: unknown): string | undefined {
   return text(field(field(field(env, 'requestContext'), 'identity'), 'userArn'));
 }
 
+/**
+ * Where a created resource is, as the caller addressed the API: API Gateway's request path keeps the
+ * stage (`/prod`) or a custom domain's base path, both gone from the path the routes see.
+ */
+export function createdLocation(c: Context<ApiEnv>, id: string): string {
+  const requested = text(field(field(c.env, 'requestContext'), 'path')) ?? c.req.path;
+  return `${requested.replace(/\/+$/, '')}/${id}`;
+}
+
 /** `arn:<partition>:sts::<account>:assumed-role/<role>/<session>`, capturing everything but the session. */
 const ASSUMED_ROLE_SESSION = /^(arn:[^:]+:sts::[0-9]+:assumed-role\/[^/]+)\/.+$/;
 /** A role's unique id (AROA…) and its session name, as `identity.caller` gives them. */

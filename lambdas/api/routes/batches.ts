@@ -5,7 +5,7 @@ import { IDEMPOTENCY_HEADER } from '../http/idempotency.ts';
 import { KIB, readJsonBody } from '../http/json-body.ts';
 import { ApiProblem, serviceUnavailableProblem, validationProblem } from '../http/problem.ts';
 import { type ApiEnv, logFields } from '../http/request-log.ts';
-import { callerArnOf, cataloguedProblem, problem, readAnswer } from '../http/respond.ts';
+import { callerArnOf, cataloguedProblem, createdLocation, problem, readAnswer } from '../http/respond.ts';
 import { acceptBatch } from '../use-cases/accept-batch.ts';
 import { readBatch } from '../use-cases/read-batch.ts';
 
@@ -32,7 +32,7 @@ export function batchRoutes(deps: ApiDeps): Hono<ApiEnv> {
           rejected: answer.rejected.length,
           ...result.timings,
         });
-        return c.json(answer, 202, { location: `/v1/batches/${answer.batchId}` });
+        return c.json(answer, 202, { location: createdLocation(c, answer.batchId) });
       }
       case 'invalid':
         return problem(c, validationProblem(result.issues));

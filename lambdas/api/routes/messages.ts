@@ -5,7 +5,14 @@ import { readIdempotencyKey, scopedIdempotencyKey } from '../http/idempotency.ts
 import { KIB, readJsonBody } from '../http/json-body.ts';
 import { antiLoopProblem, serviceUnavailableProblem, validationProblem } from '../http/problem.ts';
 import { type ApiEnv, logFields } from '../http/request-log.ts';
-import { callerArnOf, callerOf, cataloguedProblem, problem, readAnswer } from '../http/respond.ts';
+import {
+  callerArnOf,
+  callerOf,
+  cataloguedProblem,
+  createdLocation,
+  problem,
+  readAnswer,
+} from '../http/respond.ts';
 import { acceptMessage } from '../use-cases/accept-message.ts';
 import { readMessage } from '../use-cases/read-message.ts';
 
@@ -27,7 +34,7 @@ export function messageRoutes(deps: ApiDeps): Hono<ApiEnv> {
       case 'accepted': {
         const { answer, replayed } = result;
         logFields(c, { messageId: answer.id, to: result.maskedTo, ...(replayed ? { replayed } : {}) });
-        const headers: Record<string, string> = { location: `/v1/messages/${answer.id}` };
+        const headers: Record<string, string> = { location: createdLocation(c, answer.id) };
         if (replayed) headers['idempotent-replayed'] = 'true';
         return c.json(answer, 202, headers);
       }

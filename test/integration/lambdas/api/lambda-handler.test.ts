@@ -52,6 +52,33 @@ describe('API Lambda handler (REST proxy events, DynamoDB Local, fauxqs)', () =>
     }
   }
 
+  it('when a message and a batch are accepted through the prod stage, then each Location names a URL under that stage', async () => {
+    // Prepare: API Gateway shows the function the path without its stage, the request context with it
+    const post = (path: string, body: unknown) =>
+      invoke(
+        restApiEvent({
+          method: 'POST',
+          path,
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify(body),
+        }),
+      );
+    const base = 'https://abc123defg.execute-api.eu-west-1.amazonaws.com/prod';
+    // Act
+    const message = await post('/v1/messages', { to: MOBILE, text: 'Where am I' });
+    const batch = await post('/v1/batches', { to: [MOBILE], text: 'Where are we' });
+    await harness.drain(queues.urgent);
+    await harness.drain(queues.bulk);
+    // Assess: before, /v1/messages/<id>, which resolves outside the stage (API Gateway answers 403).
+    const locationOf = (result: typeof message) => {
+      // hono's adapter answers a REST event with multi-value headers.
+      const { multiValueHeaders } = result as { multiValueHeaders?: Record<string, unknown[]> };
+      return new URL(String(multiValueHeaders?.location?.[0]), `${base}/v1/x`).pathname;
+    };
+    expect(locationOf(message)).toBe(`/prod/v1/messages/${JSON.parse(message.body).id}`);
+    expect(locationOf(batch)).toBe(`/prod/v1/batches/${JSON.parse(batch.body).batchId}`);
+  });
+
   it('when API Gateway posts a message, then the handler answers 202 and the message is stored and queued', async () => {
     // Prepare
     const event = restApiEvent({
