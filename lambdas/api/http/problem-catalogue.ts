@@ -82,7 +82,7 @@ export const PROBLEMS = {
   payload_too_large: {
     status: 413,
     title: 'The body is too large',
-    detail: 'The request body must be at most 16 KiB.',
+    detail: 'The request body must be at most 84 KiB.',
   },
   unsupported_media_type: {
     status: 415,

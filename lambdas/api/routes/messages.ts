@@ -1,4 +1,10 @@
 import { Hono } from 'hono';
+import {
+  MAX_CALLBACK_URL_LENGTH,
+  MAX_CLIENT_REF_LENGTH,
+  MAX_COMMENT_LENGTH,
+  MAX_TEXT_LENGTH,
+} from '#core/domain/requests/message-schema.ts';
 import type { ApiDeps } from '../deps.ts';
 import { accountForbiddenProblem, unknownAccountProblem } from '../http/account-problems.ts';
 import { readIdempotencyKey, scopedIdempotencyKey } from '../http/idempotency.ts';
@@ -16,8 +22,19 @@ import {
 import { acceptMessage } from '../use-cases/accept-message.ts';
 import { readMessage } from '../use-cases/read-message.ts';
 
-/** One message is small: 10 000 characters of text at most, a few fields besides. */
-export const MESSAGE_BODY_LIMIT = 16 * KIB;
+/** A JSON string may write any character as `\uXXXX`: 6 bytes. */
+const ESCAPED_CHAR_BYTES = 6;
+/** Every other string field at its longest (recipient, sender, subject, voice, bot, udh, account…). */
+const OTHER_FIELDS_CHARS = 1 * KIB;
+
+const LONGEST_MESSAGE_CHARS =
+  MAX_TEXT_LENGTH + MAX_COMMENT_LENGTH + MAX_CALLBACK_URL_LENGTH + MAX_CLIENT_REF_LENGTH + OTHER_FIELDS_CHARS;
+
+/**
+ * The longest valid message as a client may write it, every character escaped, and the field names:
+ * 84 KiB. Smaller, a text within the 10,000 characters and MAX_PARTS was refused as too large.
+ */
+export const MESSAGE_BODY_LIMIT = KIB * Math.ceil((LONGEST_MESSAGE_CHARS * ESCAPED_CHAR_BYTES + KIB) / KIB);
 
 export function messageRoutes(deps: ApiDeps): Hono<ApiEnv> {
   const routes = new Hono<ApiEnv>();

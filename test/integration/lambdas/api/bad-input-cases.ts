@@ -1,3 +1,4 @@
+import { MESSAGE_BODY_LIMIT } from '#lambdas/api/routes/messages.ts';
 import type { ApiStack } from '#test/helpers/api/api-harness.ts';
 
 // The bad requests bad-input.test.ts sends, each with the problem it must get: one row a case.
@@ -196,18 +197,18 @@ export const BAD_INPUT_CASES: BadCase[] = [
     errors: [{ code: 'too_small', path: ['validityMinutes'] }],
   },
   {
-    name: 'a body over 16 KiB (by Content-Length)',
-    send: (api) => api.post('/v1/messages', { to: MOBILE, text: 'a'.repeat(17 * 1024) }, KEY),
+    name: 'a body over the message limit (by Content-Length)',
+    send: (api) => api.post('/v1/messages', { to: MOBILE, text: 'a'.repeat(MESSAGE_BODY_LIMIT) }, KEY),
     status: 413,
     code: 'payload_too_large',
   },
   {
-    name: 'a chunked body over 16 KiB (no Content-Length, counted while read)',
+    name: 'a chunked body over the message limit (no Content-Length, counted while read)',
     send: (api) =>
       fetch(`${api.url}/v1/messages`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...KEY },
-        body: chunkedBody(20 * 1024),
+        body: chunkedBody(MESSAGE_BODY_LIMIT + 4096),
         duplex: 'half',
       }),
     status: 413,

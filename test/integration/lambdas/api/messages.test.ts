@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isMessageId } from '#core/domain/messages/message-id.ts';
+import { MAX_COMMENT_LENGTH, MAX_TEXT_LENGTH } from '#core/domain/requests/message-schema.ts';
 import { type AcceptedBody, jsonOf, problemOf, useApiHarness } from '#test/helpers/api/api-harness.ts';
 
 // POST and GET /v1/messages through the real Node server, against DynamoDB Local and fauxqs.
@@ -49,6 +50,19 @@ describe('API /v1/messages (Node server, DynamoDB Local, fauxqs)', () => {
       },
     ]);
     expect(await harness.drain(api.queues.bulk)).toEqual([]);
+  });
+
+  it('when the longest text and comment come with every character JSON-escaped, then the body is not too large', async () => {
+    // Prepare: 10,000 Cyrillic characters fit 255 parts; a client may write each as \u0416 (6 bytes)
+    const api = await harness.start({ env: { MAX_PARTS: '255' } });
+    const escaped = (count: number) => '\\u0416'.repeat(count);
+    const body = `{"to":"${MOBILE}","text":"${escaped(MAX_TEXT_LENGTH)}","comment":"${escaped(MAX_COMMENT_LENGTH)}"}`;
+    // Act
+    const response = await api.post('/v1/messages', new TextEncoder().encode(body));
+    // Assess: before, 413 payload_too_large at 16 KiB, under the text and parts limits.
+    expect(response.status).toBe(202);
+    expect(await jsonOf(response)).toMatchObject({ encoding: 'ucs2', parts: 150 });
+    await harness.drain(api.queues.urgent);
   });
 
   it('when a 150-character Latin text is posted with a comment, then the answer counts the text alone: gsm7, 1 part', async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MESSAGE_BODY_LIMIT } from '#lambdas/api/routes/messages.ts';
 import { bodyOf, eventually, type StackFixture, useLocalStack } from './stack-fixture.ts';
 
 // Incoming (MO) messages from the simulator into the inbound table, and bad requests refused by the
@@ -67,8 +68,8 @@ const badRequests: {
     code: 'validation_failed',
   },
   {
-    name: 'a body over 16 KiB',
-    send: (f) => f.post('/v1/messages', { to: MOBILE, text: 'a'.repeat(17 * 1024) }),
+    name: 'a body over the message limit',
+    send: (f) => f.post('/v1/messages', { to: MOBILE, text: 'a'.repeat(MESSAGE_BODY_LIMIT) }),
     status: 413,
     code: 'payload_too_large',
   },
