@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { systemTypeSchema } from '#core/domain/provider/system-type-schema.ts';
-import { isValidSenderId, SENDER_ID_RULE } from '#core/domain/requests/sender-id.ts';
+import {
+  EMAIL_SENDER_RULE,
+  isValidEmailSender,
+  isValidSenderId,
+  SENDER_ID_RULE,
+} from '#core/domain/requests/sender-id.ts';
 
 // The shape of one entry of the SMPP_ACCOUNTS file. The fields of the issue's interface keep their
 // names (`name`, `systemId`, `password` | `secretArn`, `host`, `port`, `backupHost`, `systemType`,
@@ -48,7 +53,13 @@ export const accountEntrySchema = z
     throughput: z.number().positive().max(100_000).default(30),
     window: whole.min(1, 'must be at least 1').max(100_000, 'must be at most 100000').default(300),
     binds: whole.min(1, 'must be at least 1').max(MAX_MCON, `must be at most ${MAX_MCON} (MCON9)`).default(1),
-    senders: z.array(z.string().refine(isValidSenderId, SENDER_ID_RULE)).default([]),
+    senders: z
+      .array(
+        z.string().refine((value) => isValidSenderId(value) || isValidEmailSender(value), {
+          error: `${SENDER_ID_RULE}; or ${EMAIL_SENDER_RULE}`,
+        }),
+      )
+      .default([]),
     prefixes: z.array(z.string().regex(PREFIX, 'must be "+" and 1-15 digits, e.g. "+7"')).default([]),
     principals: z
       .array(

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   checkRecipientForKind,
+  checkSenderForKind,
   checkTextPresent,
   contentFields,
   recipientField,
@@ -23,6 +24,7 @@ export const recipientsBatchSchema = z
   })
   .superRefine((batch, ctx) => {
     checkTextPresent(batch, ctx);
+    checkSenderForKind(batch, ctx);
     const seen = new Map<string, number>();
     batch.to.forEach((to, index) => {
       checkRecipientForKind(to, batch.kind, ctx, ['to', index]);

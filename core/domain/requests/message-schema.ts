@@ -8,7 +8,13 @@ import { normaliseEmailAddress } from '#core/domain/requests/email-address.ts';
 import { LOOPBACK_HOSTS } from '#core/domain/requests/loopback-url.ts';
 import { parsePhoneNumber } from '#core/domain/requests/phone-number.ts';
 import { normaliseRecipient } from '#core/domain/requests/recipient.ts';
-import { isValidSenderId, SENDER_ID_RULE } from '#core/domain/requests/sender-id.ts';
+import {
+  EMAIL_SENDER_RULE,
+  isEmailSender,
+  isValidEmailSender,
+  isValidSenderId,
+  SENDER_ID_RULE,
+} from '#core/domain/requests/sender-id.ts';
 import { checkCharacters } from '#core/domain/requests/text-characters.ts';
 import { addDomainIssue } from '#core/domain/requests/validation-issues.ts';
 
@@ -40,8 +46,9 @@ export const MAX_VALIDITY_MINUTES = 4320;
 /** Kinds whose SUBMIT_SM is a bare marker (__HLR__, __PING__): every other kind needs a text. */
 const KINDS_WITHOUT_TEXT: readonly MessageKind[] = ['hlr', 'ping'];
 
-const senderIdField = z.string().refine(isValidSenderId, {
-  error: SENDER_ID_RULE,
+/** An SMS sender id, or an e-mail address (whether the kind takes it is checked with the kind). */
+const senderIdField = z.string().refine((value) => isValidSenderId(value) || isEmailSender(value), {
+  error: `${SENDER_ID_RULE}; or ${EMAIL_SENDER_RULE}`,
   params: { code: 'invalid_format' },
 });
 
@@ -119,6 +126,18 @@ export function contentFields(defaultPriority: Priority) {
 interface RequestCore {
   kind: MessageKind;
   text?: string | undefined;
+  from?: string | undefined;
+}
+
+/** An e-mail sender (the provider's registered address) goes with kind "mail" only. */
+export function checkSenderForKind(request: RequestCore, ctx: z.RefinementCtx): void {
+  const { from, kind } = request;
+  if (from === undefined || !isEmailSender(from)) return;
+  let problem: string | undefined;
+  if (kind !== 'mail') problem = `an e-mail address is a sender for kind "mail" only, not "${kind}"`;
+  else if (!isValidEmailSender(from)) problem = `must be ${EMAIL_SENDER_RULE}`;
+  if (problem)
+    ctx.addIssue({ code: 'custom', path: ['from'], message: problem, params: { code: 'invalid_format' } });
 }
 
 /** A text is required unless the kind has none (reported here so a missing text reads "required"). */
@@ -154,6 +173,7 @@ export function checkRecipientForKind(
 
 function checkRequest(request: RequestCore & { to: string }, ctx: z.RefinementCtx): void {
   checkTextPresent(request, ctx);
+  checkSenderForKind(request, ctx);
   checkRecipientForKind(request.to, request.kind, ctx, ['to']);
 }
 

@@ -4,6 +4,9 @@
 // plain digits, which the provider's example configuration (source-addr-ton = 5) sends with the
 // alphanumeric TON, so they obey the same 11-character limit.
 
+import { DomainError } from '#core/domain/errors.ts';
+import { normaliseEmailAddress } from '#core/domain/requests/email-address.ts';
+
 export const MAX_ALPHANUMERIC_SENDER = 11;
 const ALPHANUMERIC_SENDER = /^(?=.*[A-Za-z0-9])[A-Za-z0-9._-](?:[A-Za-z0-9 ._-]{0,9}[A-Za-z0-9._-])?$/;
 const INTERNATIONAL_SENDER = /^\+[0-9]{1,15}$/;
@@ -15,4 +18,26 @@ export const SENDER_ID_RULE =
 /** Whether the provider can take this sender id as it is. */
 export function isValidSenderId(value: string): boolean {
   return ALPHANUMERIC_SENDER.test(value) || INTERNATIONAL_SENDER.test(value);
+}
+
+/** An SMPP source_addr holds 20 characters: an e-mail sender is at most that. */
+export const MAX_EMAIL_SENDER = 20;
+
+export const EMAIL_SENDER_RULE = `for kind "mail", an e-mail address of at most ${MAX_EMAIL_SENDER} characters`;
+
+/** Whether `from` names an e-mail sender (kind "mail" only); checked with isValidEmailSender. */
+export function isEmailSender(value: string): boolean {
+  return value.includes('@');
+}
+
+/** An e-mail address short enough for source_addr. */
+export function isValidEmailSender(value: string): boolean {
+  if (value.length > MAX_EMAIL_SENDER) return false;
+  try {
+    normaliseEmailAddress(value, ['from']);
+    return true;
+  } catch (error) {
+    if (error instanceof DomainError) return false;
+    throw error;
+  }
 }

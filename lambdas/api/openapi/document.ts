@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { messagesBatchSchema, recipientsBatchSchema } from '#core/domain/requests/batch-schema.ts';
 import { MAX_IDEMPOTENCY_KEY_LENGTH, sendMessageSchema } from '#core/domain/requests/message-schema.ts';
-import { SENDER_ID_RULE } from '#core/domain/requests/sender-id.ts';
+import { EMAIL_SENDER_RULE, SENDER_ID_RULE } from '#core/domain/requests/sender-id.ts';
 import { PROBLEM_CONTENT_TYPE } from '../http/problem.ts';
 import {
   EVERY_ROUTE_PROBLEMS,
@@ -50,7 +50,7 @@ function schemasOf(io: 'input' | 'output', schemas: Record<string, z.ZodType>): 
 const FIELD_DESCRIPTIONS: Record<string, string> = {
   to: 'recipient: a phone number (normalised to E.164), or an e-mail address for kind "mail"',
   text: 'the message; any Unicode except control characters (but LF, CR, TAB, FF), lone surrogates and noncharacters',
-  from: `sender id: ${SENDER_ID_RULE.replace(/^must be /, '')}`,
+  from: `sender id: ${SENDER_ID_RULE.replace(/^must be /, '')}; or ${EMAIL_SENDER_RULE}`,
   kind: 'what the provider sends: sms, flash, mail, call (voice), viber, soc, tgm (Telegram code), bot, hlr, ping',
   subject: 'mail subject (kind "mail")',
   voice: 'voice of a call (kind "call")',

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ANTI_LOOP_ERRORS } from '#core/domain/provider/anti-loop.ts';
-import { SENDER_ID_RULE } from '#core/domain/requests/sender-id.ts';
+import { EMAIL_SENDER_RULE, SENDER_ID_RULE } from '#core/domain/requests/sender-id.ts';
 import { ALLOWED_METHODS } from '#lambdas/api/app.ts';
 import { PROBLEM_CODES } from '#lambdas/api/http/problem-catalogue.ts';
 import { openApiDocument, openApiText } from '#lambdas/api/openapi/document.ts';
@@ -104,7 +104,7 @@ describe('the OpenAPI document', () => {
     // Act
     const described = components.schemas.SendMessage?.properties.from?.description ?? '';
     // Assess: before, "or a number of up to 15 digits", which the API refuses without "+".
-    expect(described).toBe(`sender id: ${SENDER_ID_RULE.replace(/^must be /, '')}`);
+    expect(described).toBe(`sender id: ${SENDER_ID_RULE.replace(/^must be /, '')}; or ${EMAIL_SENDER_RULE}`);
     expect(described).toContain('"+" and an international number of up to 15 digits');
   });
 });
