@@ -58,30 +58,35 @@ export async function exchange<T>(options: TransportOptions, request: ApiRequest
     const headers = options.signer
       ? await options.signer({ method: request.method, url, headers: baseHeaders, ...(body ? { body } : {}) })
       : baseHeaders;
-    let response: Response;
-    try {
-      response = await options.fetch(url, {
-        method: request.method,
-        headers,
-        ...(body !== undefined ? { body } : {}),
-        signal: AbortSignal.timeout(options.timeoutMs),
-      });
-    } catch (error) {
-      const failure = { status: 0, code: 'network_error' };
-      if (attempt < options.retries && request.retryOn(failure)) {
+    const answer = await fetchWhole(options, url, {
+      method: request.method,
+      headers,
+      ...(body !== undefined ? { body } : {}),
+    });
+    if ('lost' in answer) {
+      // No answer, or not all of it: for the caller the same thing, the request may have taken effect.
+      if (attempt < options.retries && request.retryOn({ status: 0, code: 'network_error' })) {
         await delay(backoffDelayMs(attempt, options.backoff));
         continue;
       }
-      const reason =
-        error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : '';
       throw new SmscApiError(
-        clientProblem('network_error', 0, `${request.method} ${url.pathname} got no answer: ${reason}`),
+        clientProblem('network_error', 0, `${request.method} ${url.pathname} ${answer.lost}`),
         attempt + 1,
       );
     }
-    const text = await response.text();
+    const { response, text } = answer;
     if (response.ok) {
-      return { status: response.status, body: JSON.parse(text) as T, headers: response.headers };
+      const parsed = parseJson(text);
+      if (parsed.ok) return { status: response.status, body: parsed.value as T, headers: response.headers };
+      // Not retried: what answered is not the API (a proxy, a captive portal) and would answer again.
+      throw new SmscApiError(
+        clientProblem(
+          'unexpected_response',
+          response.status,
+          `HTTP ${response.status} from ${request.method} ${url.pathname} is not JSON (is the endpoint the API?): ${text.slice(0, 200)}`,
+        ),
+        attempt + 1,
+      );
     }
     const problem = problemOf(response.status, response.headers.get('content-type'), text);
     if (attempt < options.retries && request.retryOn({ status: response.status, code: problem.code })) {
@@ -89,6 +94,44 @@ export async function exchange<T>(options: TransportOptions, request: ApiRequest
       continue;
     }
     throw new SmscApiError(problem, attempt + 1);
+  }
+}
+
+type WholeAnswer = { response: Response; text: string } | { lost: string };
+
+/**
+ * One attempt, its body read to the end under the same timeout: an answer whose headers came but
+ * whose body was cut or stalled is as lost as one that never came (`lost` says how, for the detail).
+ */
+async function fetchWhole(
+  options: TransportOptions,
+  url: URL,
+  init: Pick<RequestInit, 'method' | 'headers' | 'body'>,
+): Promise<WholeAnswer> {
+  const signal = AbortSignal.timeout(options.timeoutMs);
+  let response: Response;
+  try {
+    response = await options.fetch(url, { ...init, signal });
+  } catch (error) {
+    return { lost: `got no answer: ${reasonOf(error)}` };
+  }
+  try {
+    return { response, text: await response.text() };
+  } catch (error) {
+    return { lost: `got a cut answer (HTTP ${response.status}, body incomplete): ${reasonOf(error)}` };
+  }
+}
+
+function reasonOf(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  return error.cause instanceof Error ? error.cause.message : error.message;
+}
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
   }
 }
 

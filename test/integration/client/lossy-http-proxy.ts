@@ -2,8 +2,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 // An HTTP front that forwards every request to `target` but, for the first `loseAnswers` requests
-// matching `matches`, throws the answer away and drops the connection: the request took effect, the
-// caller never learns it (a lost answer, the case idempotency keys exist for).
+// matching `matches`, loses the answer: the request took effect, the caller never learns it (a lost
+// answer, the case idempotency keys exist for). How it is lost (`cut`):
+// - 'whole' (default): the connection is dropped before anything of the answer is written;
+// - 'reset-mid-body': the status, headers and half the body are written, then the connection drops;
+// - 'stall-mid-body': the status, headers and half the body are written, and the rest never comes.
+
+export type AnswerCut = 'whole' | 'reset-mid-body' | 'stall-mid-body';
 
 export interface LossyHttpProxy {
   url: string;
@@ -16,8 +21,10 @@ export async function startLossyHttpProxy(options: {
   target: string;
   loseAnswers: number;
   matches: (method: string, path: string) => boolean;
+  cut?: AnswerCut;
 }): Promise<LossyHttpProxy> {
   let toLose = options.loseAnswers;
+  const cut = options.cut ?? 'whole';
   const forwarded: LossyHttpProxy['forwarded'] = [];
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
@@ -38,12 +45,20 @@ export async function startLossyHttpProxy(options: {
           ...(body.length > 0 ? { body } : {}),
         });
         const payload = Buffer.from(await answer.arrayBuffer());
+        const headers = Object.fromEntries(answer.headers);
         if (toLose > 0 && options.matches(method, path)) {
           toLose -= 1;
-          request.socket.destroy();
+          if (cut === 'whole') {
+            request.socket.destroy();
+            return;
+          }
+          // The length announced is the whole body's, so the client knows the half is not all.
+          response.writeHead(answer.status, { ...headers, 'content-length': String(payload.length) });
+          response.write(payload.subarray(0, Math.floor(payload.length / 2)));
+          if (cut === 'reset-mid-body') setTimeout(() => request.socket.destroy(), 50);
           return;
         }
-        response.writeHead(answer.status, Object.fromEntries(answer.headers));
+        response.writeHead(answer.status, headers);
         response.end(payload);
       })().catch(() => request.socket.destroy());
     });
