@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { SmscApiError } from '#client/errors.ts';
 import { createClient, type SmscClient } from '#client/index.ts';
-import { isLocalEndpoint } from '#client/signing.ts';
+import { isLocalEndpoint, regionOfEndpoint } from '#client/signing.ts';
 
 // What every command shares: the global options (as the AWS CLI names them), the client built from
 // them, and one way of reporting a failure.
@@ -27,6 +27,14 @@ export function clientFor(options: GlobalOptions): SmscClient {
   });
 }
 
+/**
+ * The region of the AWS calls the CLI makes itself (SQS, EventBridge): `--region`, else the one the
+ * endpoint names, as the API client signs for; undefined leaves it to the SDK (AWS_REGION, profile).
+ */
+export function awsRegionOf(options: GlobalOptions): string | undefined {
+  return options.region ?? regionOfEndpoint(new URL(options.endpoint));
+}
+
 export function isLocal(options: GlobalOptions): boolean {
   return isLocalEndpoint(new URL(options.endpoint));
 }
@@ -34,6 +42,20 @@ export function isLocal(options: GlobalOptions): boolean {
 /** A CLI failure the user can act on: printed without a stack trace. */
 export class UsageError extends Error {
   override name = 'UsageError';
+}
+
+/**
+ * A failure with an exit status of its own (README.md's CLI section lists them). Not `exitCode`:
+ * main.ts takes an error with that member for commander's, which printed itself.
+ */
+export class ExitStatusError extends Error {
+  override name = 'ExitStatusError';
+  constructor(
+    message: string,
+    readonly exitStatus: number,
+  ) {
+    super(message);
+  }
 }
 
 export function reportError(error: unknown): number {
@@ -50,6 +72,10 @@ export function reportError(error: unknown): number {
   if (error instanceof UsageError) {
     process.stderr.write(`error: ${error.message}\n`);
     return 2;
+  }
+  if (error instanceof ExitStatusError) {
+    process.stderr.write(`error: ${error.message}\n`);
+    return error.exitStatus;
   }
   process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
   return 1;

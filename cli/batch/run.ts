@@ -1,10 +1,14 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { SingleBar } from 'cli-progress';
 import { SmscApiError, type SmscClient } from '#client/index.ts';
 import { type CsvRow, rowKey } from './csv-rows.ts';
 import type { Journal, RowOutcome } from './journal.ts';
+import { scopeOf } from './row-problems.ts';
 
 // Sends a mailing's rows, `concurrency` at a time and at most `rate` per second, journalling each
-// settled row. `stop()` (Ctrl-C) lets the rows in flight finish and takes no new one.
+// settled row. `stop()` (Ctrl-C) lets the rows in flight finish and takes no new one; a row waiting
+// for its rate slot is not in flight: it is left for the rerun. A refusal that is about the run, not
+// the row (row-problems.ts), stops it the same way.
 
 export interface RunOptions {
   client: SmscClient;
@@ -28,7 +32,12 @@ export interface RunSummary {
   rejected: Extract<RowOutcome, { rejected: unknown }>[];
   /** Passing failures (no answer, 5xx after the retries): a rerun tries these again. */
   failed: { row: number; code: string; detail: string }[];
+  /** Rows of this run with no outcome: not sent before the run stopped, or refused for the run. */
+  unsent: number;
+  /** Stopped by the user before every row was sent. */
   interrupted: boolean;
+  /** The first refusal that was about the run, not the row: it stopped the run. */
+  stoppedBy?: { row: number; status: number; code: string; detail: string };
   seconds: number;
 }
 
@@ -46,6 +55,7 @@ export function runBatch(options: RunOptions): BatchRun {
     replayed: 0,
     rejected: [...options.journal.done.values()].filter(isRejected),
     failed: [],
+    unsent: 0,
     interrupted: false,
     seconds: 0,
   };
@@ -59,6 +69,15 @@ export function runBatch(options: RunOptions): BatchRun {
     hideCursor: true,
   });
   let stopping = false;
+  let stoppedByUser = false;
+  /** Ends the rate waits when the run stops: a waiting row is not in flight. */
+  const halt = new AbortController();
+  const stop = () => {
+    stopping = true;
+    halt.abort();
+  };
+  /** Rows of this run with an outcome, journalled or failed. */
+  let outcomes = 0;
   let next = 0;
   const started = performance.now();
   bar.start(summary.total, summary.skipped, { speed: '0', rejected: summary.rejected.length });
@@ -81,7 +100,14 @@ export function runBatch(options: RunOptions): BatchRun {
     } catch (error) {
       if (!(error instanceof SmscApiError)) throw error;
       const { problem } = error;
-      if (problem.status >= 400 && problem.status < 500 && problem.status !== 429) {
+      const scope = scopeOf(problem);
+      if (scope === 'run') {
+        // Not journalled: the rerun, once the endpoint or credentials are right, sends the row.
+        summary.stoppedBy ??= { row, status: problem.status, code: problem.code, detail: problem.detail };
+        stop();
+        return;
+      }
+      if (scope === 'row') {
         const outcome = {
           row,
           rejected: {
@@ -97,6 +123,7 @@ export function runBatch(options: RunOptions): BatchRun {
         summary.failed.push({ row, code: problem.code, detail: problem.detail });
       }
     }
+    outcomes += 1;
     settled();
   };
 
@@ -109,7 +136,7 @@ export function runBatch(options: RunOptions): BatchRun {
         // Paced from the start: row k of this run goes no earlier than k/rate seconds in.
         const due = started + (index / options.rate) * 1000;
         const wait = due - performance.now();
-        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        if (wait > 0) await delay(wait, undefined, { signal: halt.signal }).catch(() => undefined);
         if (stopping) return;
       }
       await sendRow(row);
@@ -118,7 +145,8 @@ export function runBatch(options: RunOptions): BatchRun {
 
   const done = Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, worker)).then(() => {
     bar.stop();
-    summary.interrupted = stopping && next < pending.length;
+    summary.unsent = pending.length - outcomes;
+    summary.interrupted = stoppedByUser && summary.unsent > 0;
     summary.seconds = (performance.now() - started) / 1000;
     summary.rejected.sort((a, b) => a.row - b.row);
     return summary;
@@ -126,7 +154,8 @@ export function runBatch(options: RunOptions): BatchRun {
   return {
     done,
     stop: () => {
-      stopping = true;
+      stoppedByUser = true;
+      stop();
     },
   };
 }

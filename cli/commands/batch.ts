@@ -3,8 +3,10 @@ import { Command, Option } from 'commander';
 import { PRIORITIES } from '#core/domain/requests/message-schema.ts';
 import { readCsv } from '../batch/csv-rows.ts';
 import { openJournal } from '../batch/journal.ts';
+import { runProblemHint } from '../batch/row-problems.ts';
 import { type RunSummary, runBatch } from '../batch/run.ts';
-import { clientFor, globalOptions, printJson, UsageError } from '../context.ts';
+import { clientFor, globalOptions, printJson } from '../context.ts';
+import { wholeNumberOption } from '../option-values.ts';
 import { table as newTable } from '../table.ts';
 
 // `batch --csv FILE`: a mailing from a CSV, one POST /v1/messages per row with a key derived from
@@ -18,12 +20,6 @@ interface BatchOptions {
   concurrency: number;
   rate: number;
 }
-
-const positive = (name: string) => (value: string) => {
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 0) throw new UsageError(`${name} must be a whole number >= 0`);
-  return number;
-};
 
 export function batchCommand(): Command {
   return new Command('batch')
@@ -39,8 +35,8 @@ export function batchCommand(): Command {
     .addOption(
       new Option('--priority <lane>', 'lane for rows without their own (default bulk)').choices(PRIORITIES),
     )
-    .option('--concurrency <n>', 'requests in flight', positive('--concurrency'), 16)
-    .option('--rate <n>', 'at most n messages per second (0: no limit)', positive('--rate'), 0)
+    .option('--concurrency <n>', 'requests in flight', wholeNumberOption('--concurrency', 1), 16)
+    .option('--rate <n>', 'at most n messages per second (0: no limit)', wholeNumberOption('--rate', 0), 0)
     .action(async (options: BatchOptions, command: Command) => {
       const global = globalOptions(command);
       const csv = readCsv(readFileSync(options.csv), {
@@ -80,17 +76,36 @@ export function batchCommand(): Command {
       process.off('SIGTERM', onSignal);
       if (global.json) printJson(summary);
       else printSummary(summary, journal.path);
-      process.exitCode = summary.interrupted ? 130 : summary.failed.length > 0 ? 1 : 0;
+      if (summary.stoppedBy) process.stderr.write(`error: ${stoppedText(summary.stoppedBy)}\n`);
+      process.exitCode = exitStatusOf(summary);
     });
+}
+
+/** 1 for a refusal of the run (a rerun as it is would get it again), 130 for rows left by Ctrl-C. */
+function exitStatusOf(summary: RunSummary): number {
+  if (summary.stoppedBy) return 1;
+  if (summary.interrupted) return 130;
+  return summary.failed.length > 0 ? 1 : 0;
+}
+
+/** A refusal that stopped the run, with what to check before running the same command again. */
+function stoppedText(stoppedBy: NonNullable<RunSummary['stoppedBy']>): string {
+  return (
+    `row ${stoppedBy.row} was refused with ${stoppedBy.status} ${stoppedBy.code}, which is not about the row ` +
+    `(every row would get it): ${stoppedBy.detail}\n` +
+    `  ${runProblemHint(stoppedBy.status)}, then run the same command again (nothing is sent twice)`
+  );
 }
 
 function printSummary(summary: RunSummary, journalPath: string): void {
   const lines = [
     `${summary.total} rows: ${summary.accepted} sent now, ${summary.replayed} already sent (answer replayed), ` +
-      `${summary.skipped} settled before, ${summary.rejected.length} rejected, ${summary.failed.length} failed ` +
-      `(${summary.seconds.toFixed(1)} s)`,
+      `${summary.skipped} settled before, ${summary.rejected.length} rejected, ${summary.failed.length} failed` +
+      `${summary.unsent > 0 ? `, ${summary.unsent} not sent` : ''} (${summary.seconds.toFixed(1)} s)`,
   ];
-  if (summary.interrupted) {
+  if (summary.stoppedBy) {
+    lines.push(`stopped: nothing is journalled for the rows not sent (progress: ${journalPath})`);
+  } else if (summary.interrupted) {
     lines.push(`interrupted: run the same command again to send the rest (progress: ${journalPath})`);
   } else if (summary.failed.length > 0) {
     lines.push(

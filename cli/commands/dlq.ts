@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { globalOptions, printJson, UsageError } from '../context.ts';
-import { listDeadLetterQueues, redrive, sqsClientFor } from '../dlq/queues.ts';
+import { listDeadLetterQueues, sqsClientFor } from '../dlq/queues.ts';
+import { type RedriveOutcome, redrive } from '../dlq/redrive.ts';
+import { wholeNumberOption } from '../option-values.ts';
 import { table as newTable } from '../table.ts';
 
 // `dlq list` and `dlq redrive <queue>`: the stack's dead-letter queues (locally, fauxqs's).
@@ -42,12 +44,11 @@ export function dlqCommand(): Command {
     .option('--to <queue>', 'the source queue, when several dead-letter into it')
     .option(
       '--max <n>',
-      'move at most n messages',
-      (value) => Number.parseInt(value, 10),
-      Number.MAX_SAFE_INTEGER,
+      'move at most n messages (default: as many as the queue holds when redrive starts)',
+      wholeNumberOption('--max', 1),
     )
     .option('--queue-prefix <prefix>', 'only queues whose name starts so')
-    .action(async (queue: string, options: ListOptions & { to?: string; max: number }, command: Command) => {
+    .action(async (queue: string, options: ListOptions & { to?: string; max?: number }, command: Command) => {
       const global = globalOptions(command);
       const sqs = await sqsClientFor(global);
       try {
@@ -68,14 +69,43 @@ export function dlqCommand(): Command {
             `give --to: ${found.name} takes dead letters from ${found.sources.map((s) => s.name).join(', ')}`,
           );
         }
-        const moved = await redrive(sqs, found.url, target.url, options.max);
-        if (global.json) return printJson({ from: found.name, to: target.name, moved });
-        process.stdout.write(
-          `moved ${moved} message${moved === 1 ? '' : 's'} from ${found.name} to ${target.name}\n`,
-        );
+        // Without --max, what the DLQ held at the start: a message the consumer dead-letters again at
+        // once (an invalid one) would otherwise go round for ever, a new rejected record each time.
+        const max = options.max ?? found.messages;
+        const outcome = await redrive(sqs, found.url, target.url, max);
+        const waitingAtStart = options.max === undefined ? max : undefined;
+        if (global.json) printJson({ from: found.name, to: target.name, max, ...outcome });
+        else process.stdout.write(`${movedLine(outcome.moved, found.name, target.name, waitingAtStart)}\n`);
+        if (outcome.stillOnDlq.length > 0) {
+          process.stderr.write(`error: ${stillOnDlqText(outcome.stillOnDlq, found.name, target.name)}\n`);
+          process.exitCode = 1;
+        }
       } finally {
         sqs.destroy();
       }
     });
   return dlq;
+}
+
+const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+
+/** `waitingAtStart`: the DLQ's depth when redrive started, when that (no --max) bounded it. */
+function movedLine(moved: number, from: string, to: string, waitingAtStart: number | undefined): string {
+  const line = `moved ${plural(moved, 'message')} from ${from} to ${to}`;
+  if (waitingAtStart === undefined) return line;
+  return (
+    `${line} (at most the ${waitingAtStart} waiting when redrive started; ` +
+    'messages dead-lettered since stay for the next redrive or --max)'
+  );
+}
+
+function stillOnDlqText(stuck: RedriveOutcome['stillOnDlq'], from: string, to: string): string {
+  const reasons = [...new Set(stuck.map((message) => message.reason))].join(', ');
+  const [it, shows] = stuck.length === 1 ? ['it', 'It shows'] : ['them', 'They show'];
+  return (
+    `${plural(stuck.length, 'message')} copied to ${to} but still on ${from} (SQS did not delete ${it}: ` +
+    `${reasons}). ${shows} on ${from} again within a minute: do not redrive ${it} again (the copy on ` +
+    `${to} is enough) but delete ${it} from ${from} by hand; MessageId: ` +
+    stuck.map((message) => message.messageId).join(', ')
+  );
 }

@@ -3,7 +3,8 @@ import type { SendMessageInput } from '#client/index.ts';
 import { MESSAGE_KINDS } from '#core/domain/messages/message-kinds.ts';
 import { ENCODING_CHOICES, PRIORITIES } from '#core/domain/requests/message-schema.ts';
 import { clientFor, globalOptions, printJson, UsageError } from '../context.ts';
-import { printMessage, waitForFinal } from './status.ts';
+import { wholeNumberOption } from '../option-values.ts';
+import { printMessage, WAIT_TIMED_OUT_EXIT, waitForFinal } from './status.ts';
 
 // `send`: one message, every field the API takes as an option (the API validates; its problem is
 // printed as it answers).
@@ -25,6 +26,7 @@ interface SendOptions {
   account?: string;
   idempotencyKey?: string;
   wait?: boolean;
+  waitTimeout: number;
 }
 
 function wholeNumber(value: string): number {
@@ -54,11 +56,17 @@ export function sendCommand(): Command {
     .option('--callback-url <url>', 'https URL receiving each status change (signed)')
     .option('--account <name>', 'the account (SMPP_ACCOUNTS entry) that sends it; default: routing')
     .option('--idempotency-key <key>', 'default: a new random key (reused on retries)')
-    .option('--wait', 'wait until the message is final and print its history')
+    .option('--wait', 'wait until the message is final and print its history; exit 1 unless delivered')
+    .option(
+      '--wait-timeout <seconds>',
+      `how long --wait waits (then exit ${WAIT_TIMED_OUT_EXIT})`,
+      wholeNumberOption('--wait-timeout', 1),
+      300,
+    )
     .action(async (options: SendOptions, command: Command) => {
       const global = globalOptions(command);
       const client = clientFor(global);
-      const { idempotencyKey, wait, ...fields } = options;
+      const { idempotencyKey, wait, waitTimeout, ...fields } = options;
       const body = Object.fromEntries(
         Object.entries(fields).filter(([, value]) => value !== undefined),
       ) as SendMessageInput;
@@ -70,9 +78,14 @@ export function sendCommand(): Command {
         );
       }
       if (wait) {
-        const message = await waitForFinal(client, sent.id);
+        const message = await waitForFinal(client, sent.id, waitTimeout);
         if (global.json) printJson(message);
         else printMessage(message);
+        // A script waiting for the message learns its fate from the exit status alone.
+        if (message.status !== 'delivered') {
+          process.stderr.write(`error: message ${message.id} ended ${message.status}, not delivered\n`);
+          process.exitCode = 1;
+        }
       }
     });
 }

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import type { BatchView, MessageView, SmscClient } from '#client/index.ts';
 import { isFinal } from '#core/domain/messages/message-state.ts';
 import { maskRecipient } from '#core/domain/requests/recipient.ts';
-import { clientFor, globalOptions, printJson, UsageError } from '../context.ts';
+import { clientFor, ExitStatusError, globalOptions, printJson } from '../context.ts';
 import { table as newTable } from '../table.ts';
 
 // `status <id>`: a message's state history as a table (or a batch's counts per status).
@@ -58,16 +58,26 @@ function printBatch(batch: BatchView): void {
   process.stdout.write(`batch ${batch.batchId}\n${table.toString()}\n`);
 }
 
-const WAIT_LIMIT_MS = 5 * 60_000;
+/** `send --wait`'s exit status when the message is not final in time (as timeout(1)'s). */
+export const WAIT_TIMED_OUT_EXIT = 124;
 
 /** Polls until the message is final (or `unknown` with nothing left to hope for within the limit). */
-export async function waitForFinal(client: SmscClient, id: string): Promise<MessageView> {
-  const deadline = Date.now() + WAIT_LIMIT_MS;
+export async function waitForFinal(
+  client: SmscClient,
+  id: string,
+  limitSeconds: number,
+): Promise<MessageView> {
+  const deadline = Date.now() + limitSeconds * 1000;
   for (;;) {
     const message = await client.get(id);
     if (isFinal(message.status)) return message;
-    if (Date.now() > deadline)
-      throw new UsageError(`message ${id} is still ${message.status} after 5 minutes`);
+    if (Date.now() > deadline) {
+      throw new ExitStatusError(
+        `message ${id} is still ${message.status} after ${limitSeconds} s; follow it with ` +
+          `\`status ${id}\` or \`tail --id ${id}\``,
+        WAIT_TIMED_OUT_EXIT,
+      );
+    }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }

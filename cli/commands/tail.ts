@@ -1,7 +1,8 @@
 import { Command } from 'commander';
 import { maskRecipient } from '#core/domain/requests/recipient.ts';
 import type { MessageStatusChanged } from '#lambdas/status-stream/status-event.ts';
-import { globalOptions, isLocal, UsageError } from '../context.ts';
+import { awsRegionOf, globalOptions, isLocal, UsageError } from '../context.ts';
+import { wholeNumberOption } from '../option-values.ts';
 import { eventBridgeEvents } from '../tail/eventbridge-events.ts';
 import { localEvents } from '../tail/local-events.ts';
 
@@ -17,7 +18,7 @@ export function tailCommand(): Command {
   return new Command('tail')
     .description('follow status changes live (local stack: its event feed; AWS: the EventBridge bus)')
     .option('--id <ids...>', 'only these messages')
-    .option('--count <n>', 'stop after this many events', (value) => Number.parseInt(value, 10))
+    .option('--count <n>', 'stop after this many events', wholeNumberOption('--count', 1))
     .option('--event-bus <name>', 'AWS: the stack’s event bus (EVENT_BUS_NAME of the status-stream Lambda)')
     .action(async (options: TailOptions, command: Command) => {
       const global = globalOptions(command);
@@ -28,10 +29,11 @@ export function tailCommand(): Command {
       const subscribed = () => process.stderr.write('following status changes (Ctrl-C stops)\n');
       let source: AsyncGenerator<MessageStatusChanged>;
       if (options.eventBus) {
+        const region = awsRegionOf(global);
         source = eventBridgeEvents(
           {
             eventBus: options.eventBus,
-            ...(global.region ? { region: global.region } : {}),
+            ...(region ? { region } : {}),
             ...(global.profile ? { profile: global.profile } : {}),
           },
           controller.signal,

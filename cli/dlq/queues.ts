@@ -1,15 +1,8 @@
-import {
-  DeleteMessageBatchCommand,
-  GetQueueAttributesCommand,
-  ListQueuesCommand,
-  ReceiveMessageCommand,
-  SendMessageBatchCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { createSqsClient } from '#core/aws/clients.ts';
 import type { LocalStackInfo } from '#local/event-feed.ts';
-import { type GlobalOptions, isLocal, UsageError } from '../context.ts';
+import { awsRegionOf, type GlobalOptions, isLocal, UsageError } from '../context.ts';
 
 // The stack's dead-letter queues, found the way SQS knows them: a queue is a DLQ when another queue's
 // RedrivePolicy names it. Locally the SQS endpoint (fauxqs) comes from the local stack itself.
@@ -32,8 +25,9 @@ export async function sqsClientFor(options: GlobalOptions): Promise<SQSClient> {
     const info = (await response.json()) as LocalStackInfo;
     return createSqsClient({ region: info.region, endpoint: info.endpoints.sqs });
   }
+  const region = awsRegionOf(options);
   return new SQSClient({
-    ...(options.region ? { region: options.region } : {}),
+    ...(region ? { region } : {}),
     credentials: fromNodeProviderChain(options.profile ? { profile: options.profile } : {}),
   });
 }
@@ -85,60 +79,4 @@ export async function listDeadLetterQueues(sqs: SQSClient, prefix?: string): Pro
         .map((other) => ({ name: nameOf(other.url), url: other.url })),
     }))
     .sort((a, b) => a.name.localeCompare(b.name));
-}
-
-/**
- * Moves up to `max` messages from the DLQ back to `target`, body and attributes as they are, each
- * deleted from the DLQ only after SQS took its copy. A crash between the two leaves a message on both
- * queues: the consumer claims a message once by its id, so the copy is not sent twice.
- */
-export async function redrive(
-  sqs: SQSClient,
-  dlqUrl: string,
-  targetUrl: string,
-  max: number,
-): Promise<number> {
-  let moved = 0;
-  while (moved < max) {
-    const { Messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: dlqUrl,
-        MaxNumberOfMessages: Math.min(10, max - moved),
-        WaitTimeSeconds: 1,
-        MessageAttributeNames: ['All'],
-        VisibilityTimeout: 60,
-      }),
-    );
-    if (Messages.length === 0) return moved;
-    const sent = await sqs.send(
-      new SendMessageBatchCommand({
-        QueueUrl: targetUrl,
-        Entries: Messages.map((message, index) => ({
-          Id: String(index),
-          MessageBody: message.Body ?? '',
-          ...(message.MessageAttributes ? { MessageAttributes: message.MessageAttributes } : {}),
-        })),
-      }),
-    );
-    const ok = new Set((sent.Successful ?? []).map((entry) => entry.Id));
-    const taken = Messages.filter((_, index) => ok.has(String(index)));
-    if (taken.length > 0) {
-      await sqs.send(
-        new DeleteMessageBatchCommand({
-          QueueUrl: dlqUrl,
-          Entries: taken.map((message, index) => ({
-            Id: String(index),
-            ReceiptHandle: message.ReceiptHandle,
-          })),
-        }),
-      );
-    }
-    moved += taken.length;
-    if (taken.length < Messages.length) {
-      throw new UsageError(
-        `${Messages.length - taken.length} messages could not be sent back; they stay on the DLQ`,
-      );
-    }
-  }
-  return moved;
 }

@@ -16,13 +16,23 @@ export async function* localEvents(
       `${endpoint} has no event feed (HTTP ${response.status}): is it the local stack (npm start)? For AWS give --event-bus`,
     );
   }
+  // The feed never ends while the stack runs: an end, clean or cut, means the stack went away.
+  const closed = (cause?: unknown) =>
+    new Error(`the event feed at ${endpoint} closed (did the local stack stop?)`, { cause });
   const decoder = new TextDecoder();
   let buffer = '';
   const reader = response.body.getReader();
+  const read = () =>
+    reader.read().catch((error: unknown) => {
+      throw signal.aborted ? error : closed(error);
+    });
   try {
     for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
+      const { done, value } = await read();
+      if (done) {
+        if (signal.aborted) return;
+        throw closed();
+      }
       buffer += decoder.decode(value, { stream: true });
       let end = buffer.indexOf('\n\n');
       while (end !== -1) {

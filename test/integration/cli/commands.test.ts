@@ -43,6 +43,42 @@ describe('smsc-sender commands on the local stack', () => {
     }
   });
 
+  it('when a message sent with --wait ends undelivered, then its history is printed and the exit code is 1', async () => {
+    // Prepare
+    fixture.sim.scriptOutcome('79994440005', { stat: 'UNDELIV', err: 1 });
+    const send = cli(['send', '--to', '+79994440005', '--text', 'Not for you', '--wait']);
+    // Act
+    const code = await within(send.exited, 30_000, 'send --wait to finish');
+    // Assess
+    const id = /^(\w{26}) accepted/m.exec(send.stdout)?.[1] ?? '';
+    expect(code).toBe(1);
+    expect(send.stdout).toMatch(/│ status\s+│ undelivered/);
+    expect(send.stderr).toContain(`error: message ${id} ended undelivered, not delivered`);
+  });
+
+  it('when --wait-timeout passes before the message is final, then it says so and the exit code is 124', async () => {
+    // Prepare: the receipt comes long after the wait ends.
+    fixture.sim.scriptOutcome('79994440006', { stat: 'DELIVRD', delayMs: 20_000 });
+    const send = cli([
+      'send',
+      '--to',
+      '+79994440006',
+      '--text',
+      'Slow receipt',
+      '--wait',
+      '--wait-timeout',
+      '2',
+    ]);
+    // Act
+    const code = await within(send.exited, 30_000, 'send --wait to give up');
+    // Assess
+    const id = /^(\w{26}) accepted/m.exec(send.stdout)?.[1] ?? '';
+    expect(code).toBe(124);
+    expect(send.stderr).toMatch(
+      new RegExp(`error: message ${id} is still (accepted|submitting|submitted) after 2 s`),
+    );
+  });
+
   it('when the API refuses a send, then the problem is printed and the exit code is 1', async () => {
     // Prepare
     const send = cli(['send', '--to', '12', '--text', 'x']);

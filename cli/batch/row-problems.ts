@@ -1,0 +1,39 @@
+import type { Problem, ProblemCode } from '#client/index.ts';
+
+// What a refusal of one row's send says, and so what the run does with it:
+// - 'row': about this row alone (its fields, its account, a repeat of an earlier row): journalled as
+//   rejected for good, the run goes on; the user fixes those rows in a new file.
+// - 'passing': no answer, throttling, a server error: not journalled, the rerun tries it again.
+// - 'run': about every row alike (a wrong endpoint, refused credentials or permissions, a proxy's
+//   answer, a key the API will not take): not journalled, the run stops at the first, since every
+//   row would get the same and journalling them would have the rerun skip the whole mailing.
+
+export type ProblemScope = 'row' | 'passing' | 'run';
+
+/** The API's codes that judge the row's own content (lambdas/api/http/problem-catalogue.ts). */
+const ROW_CODES: ReadonlySet<string> = new Set<ProblemCode>([
+  'validation_failed',
+  'unknown_account',
+  // The provider's anti-loop rule: the row repeats an earlier one (same number, sender, text).
+  'duplicate_request',
+]);
+
+export function scopeOf(problem: Problem): ProblemScope {
+  if (problem.status === 0 || problem.status === 429 || problem.status >= 500) return 'passing';
+  if (problem.status >= 400 && problem.status < 500 && ROW_CODES.has(problem.code)) return 'row';
+  return 'run';
+}
+
+/** What to look at for a run-level refusal, by its status. */
+export function runProblemHint(status: number): string {
+  switch (status) {
+    case 401:
+    case 403:
+      return 'check the credentials (--profile, AWS_PROFILE, an expired session) and that they may call the API';
+    case 404:
+    case 405:
+      return 'check --endpoint: the API’s base URL, with its stage (…/prod)';
+    default:
+      return 'check --endpoint and what answers there';
+  }
+}

@@ -1,0 +1,169 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { readCsv } from '#cli/batch/csv-rows.ts';
+import { openJournal } from '#cli/batch/journal.ts';
+import { runBatch } from '#cli/batch/run.ts';
+import { createClient } from '#client/index.ts';
+import { type ApiStack, useApiHarness } from '#test/helpers/api/api-harness.ts';
+import { waitUntil, within } from '#test/helpers/wait.ts';
+import { startSigV4Gateway } from '#test/integration/client/sigv4-gateway.ts';
+import { useCli } from './cli-process.ts';
+
+// How a `batch` run stops before its end, against the real API on DynamoDB Local and fauxqs (no
+// bind-service: rows are accepted, not sent on): Ctrl-C while rows wait for their rate slot, and
+// refusals that are about the run (wrong endpoint, refused credentials) rather than about a row.
+// Whatever a run did not settle must be left for the rerun: never journalled, never reported done.
+
+describe('smsc-sender batch stopping before the end', () => {
+  const harness = useApiHarness();
+  let api: ApiStack | undefined;
+  const cli = useCli(() => api?.url ?? 'http://127.0.0.1:1');
+  const dir = mkdtempSync(join(tmpdir(), 'smsc-batch-stops-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const closers: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const close of closers.splice(0)) await close();
+  });
+
+  /** A mailing of `rows` rows to numbers starting `prefix`; its path. */
+  const mailing = (name: string, prefix: string, rows: number, extra: string[] = []) => {
+    const csv = join(dir, name);
+    const lines = ['to,text'];
+    for (let row = 1; row <= rows; row++)
+      lines.push(`${prefix}${String(row).padStart(2, '0')},${name} row ${row}`);
+    writeFileSync(csv, `${[...lines, ...extra].join('\n')}\n`);
+    return csv;
+  };
+  /** Journal lines after the header. */
+  const journalled = (csv: string) =>
+    existsSync(`${csv}.progress.jsonl`)
+      ? readFileSync(`${csv}.progress.jsonl`, 'utf8').trim().split('\n').length - 1
+      : 0;
+  const stored = async () => (api ? (await harness.items(api.tables.messages, 'MSG#')).length : 0);
+
+  it('when Ctrl-C comes while every remaining row waits for its rate slot, then the run stops at once, is interrupted (130) and the rerun sends the rest', {
+    timeout: 60_000,
+  }, async () => {
+    // Prepare: 12 rows at 1 msg/s; the default concurrency (16) takes them all at once.
+    api = await harness.start();
+    const csv = mailing('paced.csv', '+799960000', 12);
+    const first = cli(['batch', '--csv', csv, '--rate', '1']);
+    await waitUntil(() => journalled(csv) >= 2, 20_000, 'two rows to be journalled');
+    // Act
+    const stopAt = performance.now();
+    first.child.kill('SIGINT');
+    const firstCode = await within(first.exited, 20_000, 'the first run to stop');
+    const stopSeconds = (performance.now() - stopAt) / 1000;
+    const sentByFirst = await stored();
+    const journalledByFirst = journalled(csv);
+    const rerun = cli(['batch', '--csv', csv]);
+    const rerunCode = await within(rerun.exited, 30_000, 'the rerun');
+    // Assess: the rows still waiting (due up to 11 s in) are not waited for.
+    expect(sentByFirst).toBeLessThan(12);
+    expect(stopSeconds, 'seconds from Ctrl-C to the end of the run').toBeLessThan(4);
+    expect({ firstCode, stdout: first.stdout }).toEqual({
+      firstCode: 130,
+      stdout: expect.stringContaining('interrupted: run the same command again to send the rest'),
+    });
+    expect({ rerunCode, stored: await stored() }, rerun.stdout).toEqual({ rerunCode: 0, stored: 12 });
+    expect(rerun.stderr).toContain(`resuming: ${journalledByFirst} of 12 rows settled by earlier runs`);
+  });
+
+  it('when the endpoint misses its stage (404 for every row), then nothing is journalled, the run ends with an error (exit 1) and the rerun at the right endpoint sends every row', {
+    timeout: 60_000,
+  }, async () => {
+    // Prepare
+    api = await harness.start();
+    const csv = mailing('wrong-endpoint.csv', '+799961000', 3);
+    // Act
+    const wrong = cli(['--endpoint', `${api.url}/prod`, 'batch', '--csv', csv]);
+    const wrongCode = await within(wrong.exited, 30_000, 'the run at the wrong endpoint');
+    const journalledByWrong = journalled(csv);
+    const right = cli(['batch', '--csv', csv]);
+    const rightCode = await within(right.exited, 30_000, 'the rerun');
+    // Assess
+    expect({ wrongCode, journalledByWrong }, wrong.stdout).toEqual({ wrongCode: 1, journalledByWrong: 0 });
+    expect(wrong.stderr).toContain('error: row 1 was refused with 404 not_found, which is not about the row');
+    expect(wrong.stderr).toContain('check --endpoint');
+    expect({ rightCode, stored: await stored() }).toEqual({ rightCode: 0, stored: 3 });
+    expect(right.stdout.split('\n')[0]).toContain('3 sent now');
+  });
+
+  it('when the SigV4 credentials are refused (API Gateway 403), then no row is journalled as rejected and a run with good credentials sends them', async () => {
+    // Prepare: the SigV4 stand-in for API Gateway in front of the real API.
+    api = await harness.start();
+    const region = 'eu-central-1';
+    const credentials = { accessKeyId: 'AKIDEXAMPLEBATCH0003', secretAccessKey: 'the-right-secret' };
+    const gateway = await startSigV4Gateway({ target: api.url, region, credentials });
+    closers.push(() => gateway.close());
+    const path = mailing('expired.csv', '+799962000', 3);
+    const csv = readCsv(readFileSync(path), {});
+    const run = (secretAccessKey: string) =>
+      runBatch({
+        client: createClient({
+          endpoint: gateway.url,
+          signing: 'sigv4',
+          region,
+          credentials: { ...credentials, secretAccessKey },
+        }),
+        rows: csv.rows,
+        fingerprint: csv.fingerprint,
+        journal: openJournal(path, csv.fingerprint, csv.rows.length),
+        concurrency: 1,
+        rate: 0,
+        stream: process.stderr,
+      }).done;
+    // Act
+    const refused = await run('expired-or-wrong');
+    const journalledByRefused = journalled(path);
+    const retried = await run('the-right-secret');
+    // Assess
+    expect({ ...refused, seconds: 0 }).toMatchObject({
+      rejected: [],
+      accepted: 0,
+      unsent: 3,
+      interrupted: false,
+      stoppedBy: { row: 1, status: 403, code: 'unexpected_response' },
+    });
+    expect(journalledByRefused).toBe(0);
+    expect({ accepted: retried.accepted, stoppedBy: retried.stoppedBy, stored: await stored() }).toEqual({
+      accepted: 3,
+      stoppedBy: undefined,
+      stored: 3,
+    });
+  });
+
+  it('when rows are refused for themselves (invalid, identical to an earlier row), then they are journalled as rejected and the run goes on', async () => {
+    // Prepare: row 3 is invalid, row 4 repeats row 1 within the provider's duplicate window.
+    api = await harness.start();
+    const path = mailing('row-faults.csv', '+799963000', 2, [
+      '12,not a number',
+      '+79996300001,row-faults.csv row 1',
+    ]);
+    const csv = readCsv(readFileSync(path), {});
+    // Act
+    const summary = await runBatch({
+      client: createClient({ endpoint: api.url }),
+      rows: csv.rows,
+      fingerprint: csv.fingerprint,
+      journal: openJournal(path, csv.fingerprint, csv.rows.length),
+      concurrency: 1,
+      rate: 0,
+      stream: process.stderr,
+    }).done;
+    // Assess
+    expect({
+      accepted: summary.accepted,
+      rejected: summary.rejected.map(({ row, rejected }) => `${row}:${rejected.status} ${rejected.code}`),
+      stoppedBy: summary.stoppedBy,
+      journalled: journalled(path),
+    }).toEqual({
+      accepted: 2,
+      rejected: ['3:400 validation_failed', '4:409 duplicate_request'],
+      stoppedBy: undefined,
+      journalled: 4,
+    });
+  });
+});

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { within } from '#test/helpers/wait.ts';
+import { useCli } from './cli-process.ts';
+
+// Counts given on the command line are checked before anything runs: a value that is not a whole
+// number in range is a usage error naming the option (exit 2), not a NaN the command runs with
+// (`dlq redrive --max abc` moved nothing and said so with exit 0; `tail --count abc` never stopped).
+// Nothing listens at the endpoint: no command may get as far as calling it.
+
+describe('smsc-sender option values', () => {
+  const cli = useCli(() => 'http://127.0.0.1:1');
+
+  it.each([
+    [['dlq', 'redrive', 'some-dlq', '--max', 'abc'], '--max must be a whole number >= 1 (got "abc")'],
+    [['dlq', 'redrive', 'some-dlq', '--max', '0'], '--max must be a whole number >= 1 (got "0")'],
+    [['tail', '--count', 'abc'], '--count must be a whole number >= 1 (got "abc")'],
+    [['tail', '--count', '2.5'], '--count must be a whole number >= 1 (got "2.5")'],
+    [['batch', '--csv', 'mailing.csv', '--rate', '-1'], '--rate must be a whole number >= 0 (got "-1")'],
+  ])('when %j is run, then it is refused as a usage error', async (args, message) => {
+    // Prepare
+    const run = cli(args);
+    // Act
+    const code = await within(run.exited, 20_000, `${args.join(' ')} to end`);
+    // Assess
+    expect({ code, stderr: run.stderr.trim(), stdout: run.stdout }).toEqual({
+      code: 2,
+      stderr: `error: ${message}`,
+      stdout: '',
+    });
+  });
+});

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { type ProblemScope, scopeOf } from '#cli/batch/row-problems.ts';
+import {
+  EVERY_ROUTE_PROBLEMS,
+  PROBLEMS,
+  type ProblemCode,
+  ROUTE_PROBLEMS,
+} from '#lambdas/api/http/problem-catalogue.ts';
+
+// Which refusals of a row's POST /v1/messages the batch journals as the row's own (rejected for
+// good), retries on the rerun, or stops the run for. Every code the route can answer is listed here,
+// so a code the API gains is classified on purpose, not by its status.
+
+const SEND_CODES: Record<ProblemCode, ProblemScope | 'not answered to a send'> = {
+  validation_failed: 'row',
+  unknown_account: 'row',
+  // The provider's anti-loop rule: the row repeats an earlier one (same number, sender, text).
+  duplicate_request: 'row',
+  flood_limit: 'passing',
+  malformed_json: 'run',
+  invalid_utf8: 'run',
+  invalid_idempotency_key: 'run',
+  payload_too_large: 'run',
+  unsupported_media_type: 'run',
+  idempotency_key_reused: 'run',
+  idempotency_key_exhausted: 'run',
+  account_forbidden: 'run',
+  method_not_allowed: 'run',
+  internal_error: 'passing',
+  repository_unavailable: 'passing',
+  enqueue_failed: 'passing',
+  // The row's retry carries its Idempotency-Key: the rerun learns whether it was stored.
+  store_outcome_unknown: 'passing',
+  idempotency_not_supported: 'not answered to a send',
+  invalid_id: 'not answered to a send',
+  not_found: 'run',
+  all_entries_rejected: 'not answered to a send',
+};
+
+describe('the scope of a refused row', () => {
+  it('when the catalogue lists a code for POST /v1/messages, then this test classifies it', () => {
+    // Prepare
+    const answered = [...ROUTE_PROBLEMS['POST /v1/messages'], ...EVERY_ROUTE_PROBLEMS];
+    // Act
+    const unclassified = answered.filter((code) => SEND_CODES[code] === 'not answered to a send');
+    // Assess
+    expect(unclassified).toEqual([]);
+  });
+
+  it.each(Object.entries(SEND_CODES).filter(([, scope]) => scope !== 'not answered to a send'))(
+    'when a send is refused with %s, then its scope is %s',
+    (code, scope) => {
+      // Prepare
+      const { status, title, detail } = PROBLEMS[code as ProblemCode];
+      // Act
+      const actual = scopeOf({ type: '', title, status, detail, code });
+      // Assess
+      expect(actual).toBe(scope);
+    },
+  );
+
+  it.each([
+    [{ status: 0, code: 'network_error' }, 'passing'],
+    [{ status: 403, code: 'unexpected_response' }, 'run'],
+    [{ status: 404, code: 'unexpected_response' }, 'run'],
+    [{ status: 200, code: 'unexpected_response' }, 'run'],
+    [{ status: 502, code: 'unexpected_response' }, 'passing'],
+  ] as const)('when a send is refused with %j, then its scope is %s', (answer, scope) => {
+    // Prepare
+    const problem = { type: '', title: '', detail: '', ...answer };
+    // Act
+    const actual = scopeOf(problem);
+    // Assess
+    expect(actual).toBe(scope);
+  });
+});
