@@ -21,6 +21,8 @@ const FIELDS = [
   'validityMinutes',
   'clientRef',
   'callbackUrl',
+  'udh',
+  'account',
 ] as const satisfies readonly (keyof SendMessageInput)[];
 type Field = (typeof FIELDS)[number];
 
@@ -45,6 +47,7 @@ export interface CsvFile {
 export interface RowDefaults {
   text?: string;
   from?: string;
+  account?: string;
   priority?: SendMessageInput['priority'];
 }
 
@@ -73,6 +76,7 @@ export function readCsv(bytes: Buffer, defaults: RowDefaults): CsvFile {
       priority: defaults.priority ?? 'bulk',
       ...(defaults.text !== undefined ? { text: defaults.text } : {}),
       ...(defaults.from !== undefined ? { from: defaults.from } : {}),
+      ...(defaults.account !== undefined ? { account: defaults.account } : {}),
     };
     columns.forEach((field, column) => {
       const cell = cells[column];

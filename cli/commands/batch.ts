@@ -16,6 +16,7 @@ interface BatchOptions {
   csv: string;
   text?: string;
   from?: string;
+  account?: string;
   priority?: (typeof PRIORITIES)[number];
   concurrency: number;
   rate: number;
@@ -32,6 +33,10 @@ export function batchCommand(): Command {
     )
     .option('--text <text>', 'text for rows without their own')
     .option('--from <sender>', 'sender id for rows without their own')
+    .option(
+      '--account <name>',
+      'the account (SMPP_ACCOUNTS entry) for rows without their own; default: routing',
+    )
     .addOption(
       new Option('--priority <lane>', 'lane for rows without their own (default bulk)').choices(PRIORITIES),
     )
@@ -42,6 +47,7 @@ export function batchCommand(): Command {
       const csv = readCsv(readFileSync(options.csv), {
         ...(options.text !== undefined ? { text: options.text } : {}),
         ...(options.from !== undefined ? { from: options.from } : {}),
+        ...(options.account !== undefined ? { account: options.account } : {}),
         ...(options.priority !== undefined ? { priority: options.priority } : {}),
       });
       const journal = openJournal(options.csv, csv.fingerprint, csv.rows.length);

@@ -26,6 +26,27 @@ describe('reading a mailing CSV', () => {
     ]);
   });
 
+  it('when the CSV names account and udh columns, then they go with each row; --account fills the rest', () => {
+    // Prepare
+    const csv = Buffer.from(
+      'to,text,encoding,udh,account\n+79991234567,48656C6C6F,binary,050003CC0201,marketing\n+79991234568,Hi,,,\n',
+    );
+    // Act
+    const { rows } = readCsv(csv, { account: 'alerts' });
+    // Assess: before, 'CSV column "udh" is not a send field' (and "account" too).
+    expect(rows.map((row) => row.message)).toEqual([
+      {
+        priority: 'bulk',
+        account: 'marketing',
+        to: '+79991234567',
+        text: '48656C6C6F',
+        encoding: 'binary',
+        udh: '050003CC0201',
+      },
+      { priority: 'bulk', account: 'alerts', to: '+79991234568', text: 'Hi' },
+    ]);
+  });
+
   it('when the CSV has no text column, then --text fills every row', () => {
     // Prepare
     const csv = Buffer.from('to\n+79991234567\n');
