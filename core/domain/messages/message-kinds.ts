@@ -56,6 +56,8 @@ interface KindRule {
   readonly fields: readonly Field[];
   readonly text: 'required' | 'code' | 'absent';
   readonly render: (content: MessageContent, text: string) => string;
+  /** The line after the text the provider reads a field from ("\nsubj:"): never in the text too. */
+  readonly fieldLine?: string;
 }
 
 const FREE_TEXT: readonly Field[] = ['comment'];
@@ -70,6 +72,7 @@ const RULES: Readonly<Record<MessageKind, KindRule>> = {
     fields: ['subject', 'comment'],
     text: 'required',
     render: (content, text) => `__MAIL__: ${text}\nsubj:${checkSubject(content.subject)}`,
+    fieldLine: '\nsubj:',
   },
   // For calls the provider reads call parameters ("param") after "\n~~~\n", so the comment slot is
   // where a caller puts them: `comment` is sent verbatim after the separator.
@@ -77,6 +80,7 @@ const RULES: Readonly<Record<MessageKind, KindRule>> = {
     fields: ['voice', 'comment'],
     text: 'required',
     render: (content, text) => `__CALL__: ${text}\nvoice:${checkVoice(content.voice)}`,
+    fieldLine: '\nvoice:',
   },
   viber: { fields: FREE_TEXT, text: 'required', render: (_, text) => `__VIBER__: ${text}` },
   soc: { fields: FREE_TEXT, text: 'required', render: (_, text) => `__SOC__: ${text}` },
@@ -85,6 +89,7 @@ const RULES: Readonly<Record<MessageKind, KindRule>> = {
     fields: ['bot', 'comment'],
     text: 'required',
     render: (content, text) => `__BOT__: ${text}\nbot:@${checkBotName(content.bot)}`,
+    fieldLine: '\nbot:',
   },
   hlr: { fields: [], text: 'absent', render: () => '__HLR__' },
   ping: { fields: [], text: 'absent', render: () => '__PING__' },
@@ -115,6 +120,13 @@ export function renderMessage(content: MessageContent): RenderedMessage {
     }
   }
   const text = checkText(content.kind, rule.text, content.text);
+  // Which of two such lines the provider reads is not documented: refused, in any letter case.
+  if (rule.fieldLine && text.toLowerCase().includes(rule.fieldLine)) {
+    throw new InvalidMessageContentError(
+      `A ${content.kind} text must not contain a line starting "${rule.fieldLine.slice(1)}": the provider reads that line after the text`,
+      'text',
+    );
+  }
   const body = rule.render(content, text);
   return { text: appendComment(body, content.comment), flash: content.kind === 'flash' };
 }

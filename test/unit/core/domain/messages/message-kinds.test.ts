@@ -97,6 +97,11 @@ describe('renderMessage', () => {
       { kind: 'sms', text: 'a\n~~~', comment: 'c' },
       'text',
     ],
+    // The provider reads the subject, voice or bot from a line of the body: the text's own would
+    // make it ambiguous which one it takes.
+    ['mail text carries a subject line', { kind: 'mail', text: 'Hi\nsubj:Win', subject: 'Order' }, 'text'],
+    ['call text carries a voice line', { kind: 'call', text: 'Hi\nVoice:w', voice: 'm' }, 'text'],
+    ['bot text carries a bot line', { kind: 'bot', text: 'Hi\nbot:@evilbot', bot: 'shopbot' }, 'text'],
     ['mail subject is missing', { kind: 'mail', text: 'B' }, 'subject'],
     ['mail subject is blank', { kind: 'mail', text: 'B', subject: ' ' }, 'subject'],
     ['mail subject has a newline', { kind: 'mail', text: 'B', subject: 'a\nb' }, 'subject'],
