@@ -97,6 +97,8 @@ export function apiEnv(input: ComponentEnvInput): Record<string, string> {
   return {
     ...sharedEnv(input),
     ...LOCAL_API_LIMITS,
+    // The local callback worker posts to loopback receivers (callback-worker.ts).
+    [VAR.ALLOW_LOOPBACK_CALLBACKS]: 'true',
     [VAR.URGENT_QUEUE_URL]: input.queues.urgent,
     [VAR.BULK_QUEUE_URL]: input.queues.bulk,
   };

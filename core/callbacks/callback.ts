@@ -1,6 +1,5 @@
-import { BlockList, isIP } from 'node:net';
 import { AdapterError, type AppErrorOptions } from '#core/domain/errors.ts';
-import { isLoopbackUrl } from '#core/domain/requests/loopback-url.ts';
+import { isInternalAddress, isLoopbackUrl } from '#core/domain/requests/loopback-url.ts';
 import { SIGNATURE_HEADER, signPayload, TIMESTAMP_HEADER } from './signature.ts';
 
 // Signed HTTP callbacks to the URL a sender gave. The URL was checked when the message was accepted
@@ -33,27 +32,6 @@ export function callbackTargetProblem(url: string, allowLoopback: boolean): stri
   if (isLoopbackUrl(url) || isInternalAddress(parsed.hostname)) return 'loopback or link-local address';
   if (parsed.protocol !== 'https:') return 'http is allowed only for loopback in local mode';
   return undefined;
-}
-
-/**
- * This host (0/8, 127/8, ::1, ::) and its link-local neighbours (169.254/16, fe80::/10). Node's
- * BlockList also matches IPv4-mapped IPv6 literals against the IPv4 ranges: the URL parser writes
- * `[::ffff:127.0.0.1]` as `[::ffff:7f00:1]`, which a prefix test on the text never caught.
- */
-const INTERNAL_ADDRESSES = new BlockList();
-INTERNAL_ADDRESSES.addSubnet('0.0.0.0', 8, 'ipv4');
-INTERNAL_ADDRESSES.addSubnet('127.0.0.0', 8, 'ipv4');
-INTERNAL_ADDRESSES.addSubnet('169.254.0.0', 16, 'ipv4');
-INTERNAL_ADDRESSES.addAddress('::1', 'ipv6');
-INTERNAL_ADDRESSES.addAddress('::', 'ipv6');
-INTERNAL_ADDRESSES.addSubnet('fe80::', 10, 'ipv6');
-
-/** An IP literal of this host or its link-local neighbours; a name is not resolved here. */
-function isInternalAddress(hostname: string): boolean {
-  const host = hostname.startsWith('[') ? hostname.slice(1, -1).toLowerCase() : hostname;
-  const family = isIP(host);
-  if (family === 0) return false;
-  return INTERNAL_ADDRESSES.check(host, family === 4 ? 'ipv4' : 'ipv6');
 }
 
 export interface CallbackRequest {

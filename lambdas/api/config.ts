@@ -38,6 +38,8 @@ export const envSchema = z.object({
   [VAR.DYNAMODB_REQUEST_TIMEOUT_MS]: z.coerce.number().int().min(100).default(2_000),
   [VAR.SQS_REQUEST_TIMEOUT_MS]: z.coerce.number().int().min(100).default(3_000),
   [VAR.BATCH_ENQUEUE_BUDGET_MS]: z.coerce.number().int().min(100).default(10_000),
+  // Local mode (`npm start`) sets it: callbacks go to loopback there, and nowhere else.
+  [VAR.ALLOW_LOOPBACK_CALLBACKS]: z.enum(['true', 'false']).default('false'),
   [VAR.AWS_REGION]: z.string().min(1),
   [VAR.AWS_ENDPOINT_URL_DYNAMODB]: endpointUrl,
   [VAR.AWS_ENDPOINT_URL_SQS]: endpointUrl,
@@ -102,7 +104,11 @@ export function loadConfig(env: Env): ApiConfig {
     messagesTable: vars.MESSAGES_TABLE,
     queueUrls: { urgent: vars.URGENT_QUEUE_URL, bulk: vars.BULK_QUEUE_URL },
     accountQueues: accountLaneQueuesOf(env, accounts),
-    prepare: { ...prepareOptionsOf(vars), isoMode: accounts[0].flags.iso },
+    prepare: {
+      ...prepareOptionsOf(vars),
+      isoMode: accounts[0].flags.iso,
+      refuseLoopbackCallbacks: vars.ALLOW_LOOPBACK_CALLBACKS !== 'true',
+    },
     antiLoop: antiLoopSettingsOf(vars),
     region: vars.AWS_REGION,
     endpoints: endpointsOf({ dynamodb: vars.AWS_ENDPOINT_URL_DYNAMODB, sqs: vars.AWS_ENDPOINT_URL_SQS }),

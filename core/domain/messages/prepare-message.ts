@@ -8,6 +8,7 @@ import {
 } from '#core/domain/encoding/index.ts';
 import type { MessageKind } from '#core/domain/messages/message-kinds.ts';
 import { COMMENT_SEPARATOR, renderMessage } from '#core/domain/messages/message-kinds.ts';
+import { isLoopbackUrl, LoopbackCallbackError } from '#core/domain/requests/loopback-url.ts';
 import {
   DEFAULT_VALIDITY_MINUTES,
   type Priority,
@@ -27,6 +28,11 @@ export interface PrepareOptions {
   isoMode: boolean;
   /** The most parts a message may take (the provider wants all parts within a minute). */
   maxParts: number;
+  /**
+   * Refuse a loopback callback URL: the API in AWS, whose callbacks Lambda never calls one (local
+   * mode does). Unset where a message was accepted already (the bind-service).
+   */
+  refuseLoopbackCallbacks?: boolean;
 }
 
 export interface PreparedMessage {
@@ -55,6 +61,13 @@ export interface PreparedMessage {
 }
 
 export function prepareMessage(request: SendMessageRequest, options: PrepareOptions): PreparedMessage {
+  if (
+    options.refuseLoopbackCallbacks &&
+    request.callbackUrl !== undefined &&
+    isLoopbackUrl(request.callbackUrl)
+  ) {
+    throw new LoopbackCallbackError();
+  }
   const to = normaliseRecipient(request.to, request.kind);
   const common = {
     to,

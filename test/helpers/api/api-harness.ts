@@ -79,6 +79,7 @@ export function useApiHarness(): ApiHarness {
       AWS_ENDPOINT_URL_SQS: aws.sqsEndpoint,
       // As `npm start` runs the API; a test of the AWS bounds sets them back (empty = default).
       ...LOCAL_API_LIMITS,
+      ALLOW_LOOPBACK_CALLBACKS: 'true',
       ...options.env,
     });
     // The API's own logger, its lines parsed back from JSON: what a log query would see.

@@ -112,6 +112,24 @@ export const BAD_INPUT_CASES: BadCase[] = [
     errors: [{ code: 'too_many_parts', path: ['text'] }],
   },
   {
+    // The callbacks Lambda never calls loopback in AWS: before, 202 and no callback ever.
+    name: 'a loopback callback URL outside local mode',
+    env: { ALLOW_LOOPBACK_CALLBACKS: 'false' },
+    send: (api) =>
+      api.post('/v1/messages', { to: MOBILE, text: 'Hi', callbackUrl: 'http://localhost:8080/cb' }),
+    status: 400,
+    code: 'validation_failed',
+    errors: [{ code: 'invalid_url', path: ['callbackUrl'] }],
+  },
+  {
+    name: 'a mailing with a loopback callback URL outside local mode',
+    env: { ALLOW_LOOPBACK_CALLBACKS: 'false' },
+    send: (api) => api.post('/v1/batches', { to: [MOBILE], text: 'Hi', callbackUrl: 'https://127.0.0.1/cb' }),
+    status: 400,
+    code: 'validation_failed',
+    errors: [{ code: 'invalid_url', path: ['callbackUrl'] }],
+  },
+  {
     name: 'a bad Telegram code',
     send: (api) => api.post('/v1/messages', { to: MOBILE, kind: 'tgm', text: '12ab' }, KEY),
     status: 400,

@@ -13,7 +13,14 @@ describe('API loadConfig', () => {
     // Act
     const config = loadConfig({ ...BASE, SMPP_SYSTEM_TYPE: 'mcon2, iso ,SINGLE', MAX_PARTS: '4' });
     // Assess
-    expect(config.prepare).toEqual({ isoMode: true, maxParts: 4 });
+    expect(config.prepare).toEqual({ isoMode: true, maxParts: 4, refuseLoopbackCallbacks: true });
+  });
+
+  it('when ALLOW_LOOPBACK_CALLBACKS is true (local mode), then loopback callback URLs are taken', () => {
+    // Act
+    const config = loadConfig({ ...BASE, ALLOW_LOOPBACK_CALLBACKS: 'true' });
+    // Assess
+    expect(config.prepare.refuseLoopbackCallbacks).toBe(false);
   });
 
   it.each(['SINLGE', 'ISO,MCON10', 'ISO,ISO'])(
