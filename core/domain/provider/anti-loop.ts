@@ -81,12 +81,20 @@ export function decideAntiLoop(
     if (keyTag !== undefined && state?.keys?.[fingerprint] === keyTag) {
       return { verdict: { verdict: 'allowed' } };
     }
-    return { verdict: { verdict: 'duplicate', retryAfterSeconds: Math.ceil(duplicateWindowMs / 1000) } };
+    // Until the window ends: a caller told a whole window would wait up to twice as long as needed.
+    const windowEndsAt = state?.sent[fingerprint] ?? now;
+    return { verdict: { verdict: 'duplicate', retryAfterSeconds: secondsUntil(windowEndsAt, now) } };
   }
   const recent = state !== undefined && now - state.lastAtMs < floodGapMs;
   const streak = recent ? state.streak : 0;
   if (floodLimit > 0 && streak >= floodLimit) {
-    return { verdict: { verdict: 'flood', retryAfterSeconds: Math.ceil(floodGapMs / 1000) } };
+    // Until the quiet gap since the last message ends, which restarts the streak.
+    return {
+      verdict: {
+        verdict: 'flood',
+        retryAfterSeconds: secondsUntil((state?.lastAtMs ?? now) + floodGapMs, now),
+      },
+    };
   }
   // Windows that ended are dropped, so the item stays a few hundred bytes.
   const sent = Object.fromEntries(Object.entries(state?.sent ?? {}).filter(([, endsAt]) => endsAt > now));
@@ -101,4 +109,9 @@ export function decideAntiLoop(
     verdict: { verdict: 'allowed', windowEndsAtMs },
     next: { lastAtMs: now, streak: streak + 1, sent, ...(Object.keys(keys).length > 0 ? { keys } : {}) },
   };
+}
+
+/** Whole seconds from `now` until `at`, at least 1 (Retry-After: 0 would invite a retry at once). */
+function secondsUntil(at: number, now: number): number {
+  return Math.max(1, Math.ceil((at - now) / 1000));
 }

@@ -40,7 +40,8 @@ describe('AntiLoopGuard (DynamoDB Local)', () => {
     const later = await guard.admit(message);
     // Assess
     expect(first).toEqual({ verdict: 'allowed', windowEndsAtMs: firstAt + 60_000 });
-    expect(again).toEqual({ verdict: 'duplicate', retryAfterSeconds: 60 });
+    // Retry-After counts to the end of the window: 1 s was left.
+    expect(again).toEqual({ verdict: 'duplicate', retryAfterSeconds: 1 });
     expect(later).toEqual({ verdict: 'allowed', windowEndsAtMs: clock.now + 60_000 });
   });
 

@@ -17,8 +17,8 @@ describe('decideAntiLoop', () => {
     const state = { lastAtMs: NOW - 1_000, streak: 1, sent: { fp: NOW + 59_000 } };
     // Act
     const decision = decideAntiLoop(state, 'fp', NOW, PROVIDER_ANTI_LOOP);
-    // Assess
-    expect(decision).toEqual({ verdict: { verdict: 'duplicate', retryAfterSeconds: 60 } });
+    // Assess: when the window ends, not a whole window from now (before: 60).
+    expect(decision).toEqual({ verdict: { verdict: 'duplicate', retryAfterSeconds: 59 } });
   });
 
   it('when 50 came less than 30 s apart, then the 51st is flood; after a 30 s gap the streak restarts', () => {
@@ -28,7 +28,8 @@ describe('decideAntiLoop', () => {
     const flooded = decideAntiLoop(state, 'other', NOW, PROVIDER_ANTI_LOOP);
     const later = decideAntiLoop(state, 'other', NOW + 1, PROVIDER_ANTI_LOOP);
     // Assess
-    expect(flooded).toEqual({ verdict: { verdict: 'flood', retryAfterSeconds: 30 } });
+    // When the quiet gap since the last message ends (before: a whole gap, 30).
+    expect(flooded).toEqual({ verdict: { verdict: 'flood', retryAfterSeconds: 1 } });
     expect(later.next).toMatchObject({ streak: 1, lastAtMs: NOW + 1 });
   });
 
