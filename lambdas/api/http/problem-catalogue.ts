@@ -178,9 +178,9 @@ export const PROBLEMS = {
     status: 503,
     title: 'Service temporarily unavailable',
     detail:
-      'Storage failed while the message was being stored, and whether it was stored is not known: if it ' +
-      'was, it will be sent. Read GET /v1/messages/01M89PNMZR2HR54Q7H2NGA9838 once the service is back ' +
-      'before sending it again (with an Idempotency-Key, a plain retry is safe).',
+      'Storage failed, and whether the message was stored is not known: any that was will be sent. ' +
+      'Read GET /v1/messages/01M89PNMZR2HR54Q7H2NGA9838 once the service is back before sending again ' +
+      '(with an Idempotency-Key, a plain retry is safe).',
     extensions: { messageId: '01M89PNMZR2HR54Q7H2NGA9838' },
   },
 } as const satisfies Record<string, ProblemExample>;
@@ -237,9 +237,9 @@ export const ROUTE_EXAMPLES: Partial<
     },
     store_outcome_unknown: {
       detail:
-        'Storage failed while the batch was being stored: some of its messages may have been stored, ' +
-        'and those will be sent. Read GET /v1/batches/b_01M89PNMZR2HR54Q7H2NGA9838 once the service is ' +
-        'back before sending any of them again.',
+        "Storage failed, and whether some of the batch's messages were stored is not known: any that " +
+        'was will be sent. Read GET /v1/batches/b_01M89PNMZR2HR54Q7H2NGA9838 once the service is back ' +
+        'before sending again.',
       extensions: { batchId: 'b_01M89PNMZR2HR54Q7H2NGA9838' },
     },
   },

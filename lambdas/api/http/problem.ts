@@ -92,6 +92,31 @@ export function serviceUnavailableProblem(code: string, detail: string): Problem
 }
 
 /**
+ * Storing failed and so did marking it failed: whether the message (or some of the batch) was stored
+ * is not known, and if it was, the sweeper sends it. No Retry-After: a blind resend may be a copy.
+ */
+export function storeOutcomeUnknownProblem(stored: { messageId: string } | { batchId: string }): ProblemInit {
+  // Only a single send takes an Idempotency-Key, which makes its plain retry safe.
+  const [what, path, keyHint] =
+    'messageId' in stored
+      ? [
+          'the message was stored',
+          `/v1/messages/${stored.messageId}`,
+          ' (with an Idempotency-Key, a plain retry is safe)',
+        ]
+      : ["some of the batch's messages were stored", `/v1/batches/${stored.batchId}`, ''];
+  return {
+    status: 503,
+    code: 'store_outcome_unknown',
+    title: 'Service temporarily unavailable',
+    detail:
+      `Storage failed, and whether ${what} is not known: any that was will be sent. Read GET ${path} ` +
+      `once the service is back before sending again${keyHint}.`,
+    extensions: stored,
+  };
+}
+
+/**
  * The provider's anti-loop rules refused the message before it was stored: 409 for an identical
  * request inside the window (sending it again is the mistake), 429 for too many to one number.
  */

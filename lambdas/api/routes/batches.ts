@@ -3,7 +3,12 @@ import type { ApiDeps } from '../deps.ts';
 import { accountForbiddenProblem, unknownAccountProblem } from '../http/account-problems.ts';
 import { IDEMPOTENCY_HEADER } from '../http/idempotency.ts';
 import { KIB, readJsonBody } from '../http/json-body.ts';
-import { ApiProblem, serviceUnavailableProblem, validationProblem } from '../http/problem.ts';
+import {
+  ApiProblem,
+  serviceUnavailableProblem,
+  storeOutcomeUnknownProblem,
+  validationProblem,
+} from '../http/problem.ts';
 import { type ApiEnv, logFields } from '../http/request-log.ts';
 import { callerArnOf, cataloguedProblem, createdLocation, problem, readAnswer } from '../http/respond.ts';
 import { acceptBatch } from '../use-cases/accept-batch.ts';
@@ -63,17 +68,7 @@ export function batchRoutes(deps: ApiDeps): Hono<ApiEnv> {
         });
       case 'store-unknown':
         logFields(c, { batchId: result.batchId, storeOutcome: 'unknown' });
-        // No Retry-After: a plain resend may send twice what the sweeper will send.
-        return problem(c, {
-          status: 503,
-          code: 'store_outcome_unknown',
-          title: 'Service temporarily unavailable',
-          detail:
-            'Storage failed while the batch was being stored: some of its messages may have been stored, ' +
-            `and those will be sent. Read GET /v1/batches/${result.batchId} once the service is back ` +
-            'before sending any of them again.',
-          extensions: { batchId: result.batchId },
-        });
+        return problem(c, storeOutcomeUnknownProblem({ batchId: result.batchId }));
     }
   });
 

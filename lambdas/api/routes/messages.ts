@@ -9,7 +9,12 @@ import type { ApiDeps } from '../deps.ts';
 import { accountForbiddenProblem, unknownAccountProblem } from '../http/account-problems.ts';
 import { readIdempotencyKey, scopedIdempotencyKey } from '../http/idempotency.ts';
 import { KIB, readJsonBody } from '../http/json-body.ts';
-import { antiLoopProblem, serviceUnavailableProblem, validationProblem } from '../http/problem.ts';
+import {
+  antiLoopProblem,
+  serviceUnavailableProblem,
+  storeOutcomeUnknownProblem,
+  validationProblem,
+} from '../http/problem.ts';
 import { type ApiEnv, logFields } from '../http/request-log.ts';
 import {
   callerArnOf,
@@ -89,17 +94,7 @@ export function messageRoutes(deps: ApiDeps): Hono<ApiEnv> {
         });
       case 'store-unknown':
         logFields(c, { messageId: result.id, storeOutcome: 'unknown' });
-        // No Retry-After: a plain resend may be a second copy of a message the sweeper will send.
-        return problem(c, {
-          status: 503,
-          code: 'store_outcome_unknown',
-          title: 'Service temporarily unavailable',
-          detail:
-            'Storage failed while the message was being stored, and whether it was stored is not known: ' +
-            `if it was, it will be sent. Read GET /v1/messages/${result.id} once the service is back ` +
-            'before sending it again (with an Idempotency-Key, a plain retry is safe).',
-          extensions: { messageId: result.id },
-        });
+        return problem(c, storeOutcomeUnknownProblem({ messageId: result.id }));
       case 'duplicate':
       case 'flood':
         logFields(c, { to: result.maskedTo });
