@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Env } from '#core/config/load-env.ts';
 import { VAR } from '#core/config/variables.ts';
 import { AccountsConfigError } from '#core/domain/accounts/account.ts';
+import { jsonSyntaxWhere } from '#core/domain/json-syntax.ts';
 
 // The queue pair of every account but the first (the first keeps URGENT_QUEUE_URL & co.), from
 // ACCOUNT_QUEUES. Each login drains its own pair, so one account's backlog, throttling or refused
@@ -26,7 +27,7 @@ export function accountQueuesOf(env: Env): Readonly<Record<string, QueuePair>> {
   try {
     json = JSON.parse(raw);
   } catch (error) {
-    throw invalid(`is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+    throw invalid(`is not valid JSON${jsonSyntaxWhere(error, raw)}`);
   }
   const parsed = mapSchema.safeParse(json);
   if (!parsed.success) {

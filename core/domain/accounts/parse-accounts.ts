@@ -10,6 +10,7 @@ import {
   accountEntrySchema,
   accountsFileSchema,
 } from '#core/domain/accounts/account-schema.ts';
+import { jsonSyntaxWhere } from '#core/domain/json-syntax.ts';
 
 // The one parser of the SMPP_ACCOUNTS file, pure (the caller reads the file): the API, the
 // bind-service and CDK all call it, so they accept and refuse the same files. Every problem is
@@ -24,7 +25,8 @@ export function parseAccounts(json: string, file: string): AccountList {
   try {
     raw = JSON.parse(json);
   } catch (error) {
-    throw fail(file, [`is not valid JSON (${error instanceof Error ? error.message : String(error)})`]);
+    // Never the parser's message: it quotes the text at the fault, which may be a password.
+    throw fail(file, [`is not valid JSON${jsonSyntaxWhere(error, json)}`]);
   }
   const list = accountsFileSchema.safeParse(raw);
   if (!list.success) {

@@ -168,4 +168,24 @@ describe('parseAccounts', () => {
     // Assess
     expect(error.message).not.toContain(main.password);
   });
+
+  it.each([
+    ['left unquoted', `"password": ${main.password},`],
+    ['in single quotes', `"password": '${main.password}',`],
+  ])('when a password is %s (not JSON), then the error shows where, never the text around it', (_, line) => {
+    // Prepare
+    const text = `[{\n  "name": "main",\n  ${line}\n  "host": "smsc.test", "port": 3700\n}]`;
+    // Act
+    const error = problemOf(text);
+    // Assess: before, JSON.parse's own message quoted the text at the fault, password and all.
+    expect(error.message).toContain('is not valid JSON');
+    expect(error.message).not.toContain(main.password.slice(0, 4));
+  });
+
+  it('when JSON.parse says where the fault is, then the error gives its line and column', () => {
+    // Act
+    const error = problemOf('[{\n  "name": "main",\n  "port": 3700,\n}]');
+    // Assess
+    expect(error.message).toContain('is not valid JSON at line 4, column 1');
+  });
 });
