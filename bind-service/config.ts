@@ -18,6 +18,11 @@ import {
 import { VAR } from '#core/config/variables.ts';
 import type { PrepareOptions } from '#core/domain/messages/prepare-message.ts';
 import type { AntiLoopSettings } from '#core/domain/provider/anti-loop.ts';
+import {
+  SMPP_LOGIN_TEXT,
+  SMPP_LOGIN_TEXT_RULE,
+  SMPP_SYSTEM_ID_MAX_CHARS,
+} from '#core/domain/provider/smpp-limits.ts';
 import { SMSC_ID_BASES } from '#core/domain/receipts/smsc-id.ts';
 import { isValidSenderId, SENDER_ID_RULE } from '#core/domain/requests/sender-id.ts';
 import type {
@@ -77,6 +82,9 @@ export const DEFAULT_SQS_WAIT_SECONDS = 20; // SQS's longest: the fewest calls o
 const seconds = z.coerce.number().positive();
 const port = z.coerce.number().int().min(1).max(65_535);
 
+/** A system_id or password the SMSC can take; refused at start, never quoted. */
+const loginText = z.string().min(1).regex(SMPP_LOGIN_TEXT, SMPP_LOGIN_TEXT_RULE);
+
 export const envSchema = z.object({
   [VAR.SMPP_CONFIG_FILE]: z.string().min(1).optional(), // read by withSmscBlock before this schema
   // Read by accountsFromFile (the file, or its JSON inline); then SMPP_HOST & co. stay unset.
@@ -86,8 +94,8 @@ export const envSchema = z.object({
   [VAR.SMPP_HOST]: z.string().min(1).optional(),
   [VAR.SMPP_PORT]: port.optional(),
   [VAR.SMPP_BACKUP_HOST]: z.string().min(1).optional(),
-  [VAR.SMPP_SYSTEM_ID]: z.string().min(1).optional(),
-  [VAR.SMPP_PASSWORD]: z.string().min(1).optional(),
+  [VAR.SMPP_SYSTEM_ID]: loginText.max(SMPP_SYSTEM_ID_MAX_CHARS).optional(),
+  [VAR.SMPP_PASSWORD]: loginText.optional(),
   [VAR.SMPP_SECRET_ARN]: z.string().min(1).optional(),
   ...tlsVariables,
   [VAR.SMPP_THROUGHPUT]: z.coerce.number().positive().max(100_000).default(30),

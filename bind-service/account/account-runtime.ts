@@ -230,6 +230,7 @@ export async function prepareAccount(account: AccountConfig, shared: AccountShar
       watches.delete(client);
     },
     onChange,
+    failed: (error) => shared.fail(error),
     retryMs: config.lease.retryMs,
     // Unbound well before the lease could be reported lost (2/3 of the ttl after a renewal).
     drainMs: Math.min(config.drainMs, Math.floor(config.lease.ttlMs / 3)),

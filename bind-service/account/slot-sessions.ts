@@ -23,6 +23,8 @@ export interface SlotSessionsOptions<C extends SlotSession = SmppClient> {
   closed: (client: C) => void;
   /** The count of held slots changed (a slot taken, given up or lost). */
   onChange: (held: number) => void;
+  /** A session could not be opened (a bug, or a setting start did not catch): its lease is given back. */
+  failed: (error: Error) => void;
   retryMs: number;
   /** The graceful give-up's drain: keep it under a third of the lease ttl. */
   drainMs: number;
@@ -127,9 +129,19 @@ export class SlotSessions<C extends SlotSession = SmppClient> {
         await lease.release();
         return;
       }
-      this.take(index, lease);
+      this.takeOrGiveBack(index, lease);
     } finally {
       this.acquiring.delete(index);
+    }
+  }
+
+  /** Nothing may escape `acquire` (nobody awaits it), and a slot without a session holds no lease. */
+  private takeOrGiveBack(index: number, lease: LoginLease): void {
+    try {
+      this.take(index, lease);
+    } catch (error) {
+      void lease.release().catch(() => undefined);
+      this.options.failed(error instanceof Error ? error : new Error(String(error)));
     }
   }
 

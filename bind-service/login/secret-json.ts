@@ -19,7 +19,11 @@ export function parseSecretJson<S extends z.ZodType>(
   }
   const result = schema.safeParse(json);
   if (!result.success) {
-    const fields = [...new Set(result.error.issues.map((issue) => issue.path.join('.')))].join(', ');
+    const { issues } = result.error;
+    // A field there but unusable: its rule (zod's messages never quote the value).
+    const wrong = issues.find((issue) => issue.code !== 'invalid_type' && issue.code !== 'too_small');
+    if (wrong) throw configError(variable, `the secret's ${wrong.path.join('.')} ${wrong.message}`);
+    const fields = [...new Set(issues.map((issue) => issue.path.join('.')))].join(', ');
     throw configError(variable, `the secret lacks ${words.lacks} ${fields}`);
   }
   return result.data;

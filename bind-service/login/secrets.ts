@@ -2,6 +2,11 @@
 // strictly, never logged or quoted.
 import { z } from 'zod';
 import { SecretNotTextError, type SecretReader } from '#core/aws/secrets.ts';
+import {
+  SMPP_LOGIN_TEXT,
+  SMPP_LOGIN_TEXT_RULE,
+  SMPP_SYSTEM_ID_MAX_CHARS,
+} from '#core/domain/provider/smpp-limits.ts';
 import { configError, type SmppCredentialsSource } from '../config.ts';
 import { parseSecretJson } from './secret-json.ts';
 
@@ -10,7 +15,11 @@ export interface SmppLogin {
   password: string;
 }
 
-const secretSchema = z.object({ systemId: z.string().min(1), password: z.string().min(1) });
+const loginText = z.string().min(1).regex(SMPP_LOGIN_TEXT, SMPP_LOGIN_TEXT_RULE);
+const secretSchema = z.object({
+  systemId: loginText.max(SMPP_SYSTEM_ID_MAX_CHARS),
+  password: loginText,
+});
 
 /** The secret's JSON `{ systemId, password }`; the error never quotes the secret's content. */
 export function parseSmppSecret(secretString: string): SmppLogin {

@@ -1,4 +1,9 @@
 import { z } from 'zod';
+import {
+  SMPP_LOGIN_TEXT,
+  SMPP_LOGIN_TEXT_RULE,
+  SMPP_SYSTEM_ID_MAX_CHARS,
+} from '#core/domain/provider/smpp-limits.ts';
 import { systemTypeSchema } from '#core/domain/provider/system-type-schema.ts';
 import {
   EMAIL_SENDER_RULE,
@@ -39,8 +44,10 @@ const tlsSchema = z.union([
 export const accountEntrySchema = z
   .strictObject({
     name: z.string().regex(ACCOUNT_NAME, ACCOUNT_NAME_RULE),
-    systemId: text.max(15, 'must be at most 15 characters (SMPP system_id)'),
-    password: z.string().min(1).optional(),
+    systemId: text
+      .max(SMPP_SYSTEM_ID_MAX_CHARS, 'must be at most 15 characters (SMPP system_id)')
+      .regex(SMPP_LOGIN_TEXT, SMPP_LOGIN_TEXT_RULE),
+    password: z.string().min(1).regex(SMPP_LOGIN_TEXT, SMPP_LOGIN_TEXT_RULE).optional(),
     secretArn: z
       .string()
       .regex(/^arn:[a-z-]+:secretsmanager:/, 'must be a Secrets Manager secret ARN')

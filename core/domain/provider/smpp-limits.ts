@@ -6,6 +6,12 @@ import { DomainError } from '#core/domain/errors.ts';
 
 export const SMPP_ADDRESS_MAX_CHARS = 20;
 export const SMPP_SYSTEM_TYPE_MAX_CHARS = 12;
+/** BIND's system_id: "Var. max 16". */
+export const SMPP_SYSTEM_ID_MAX_CHARS = 15;
+
+/** What the SMSC takes in a bind's system_id and password; the SMPP engine refuses anything else. */
+export const SMPP_LOGIN_TEXT = /^[\x20-\x7e]+$/;
+export const SMPP_LOGIN_TEXT_RULE = 'must be printable ASCII (the SMSC refuses other characters)';
 
 /**
  * The provider's document says how an e-mail travels (a SUBMIT_SM whose text starts "__MAIL__: ")

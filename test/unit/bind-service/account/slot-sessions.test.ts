@@ -38,6 +38,9 @@ function slotsOf(leases: MemoryLeases) {
     leaving: (session) => events.push(`leaving ${session.index}`),
     closed: (session) => events.push(`closed ${session.index}`),
     onChange: (held) => heldCounts.push(held),
+    failed: (error) => {
+      throw error;
+    },
     retryMs: 5,
     drainMs: 1_000,
     log: silentLogger,
@@ -110,6 +113,9 @@ describe('SlotSessions', () => {
       leaving: () => undefined,
       closed: () => undefined,
       onChange: () => undefined,
+      failed: (error) => {
+        throw error;
+      },
       retryMs: 5,
       drainMs: 100,
       log: silentLogger,
@@ -123,6 +129,40 @@ describe('SlotSessions', () => {
     expect(opened.find((session) => session.index === 1)?.stoppedWith).toEqual({ unbindFirst: true });
     expect(opened.find((session) => session.index === 0)?.stoppedWith).toBeUndefined();
     expect(leases.holders.get('acme#2')).toBe('intruder');
+    await slots.stopAll({});
+  });
+
+  it('when a slot’s session cannot be opened, then its lease is released and the failure reported, not left unhandled', async () => {
+    // Prepare: a session the engine refuses to build (before, the error escaped an unawaited promise)
+    const leases = memoryLeases();
+    const failures: Error[] = [];
+    const slots = new SlotSessions<FakeSession>({
+      lease: (index) =>
+        new LoginLease({
+          leases,
+          key: slotKey('acme', index),
+          owner: 'me',
+          ttlMs: 60_000,
+          log: silentLogger,
+        }),
+      open: () => {
+        throw new Error('invalid SMPP session config');
+      },
+      leaving: () => undefined,
+      closed: () => undefined,
+      onChange: () => undefined,
+      failed: (error) => failures.push(error),
+      retryMs: 5,
+      drainMs: 1_000,
+      log: silentLogger,
+    });
+    // Act
+    slots.assign([0]);
+    await waitUntil(() => failures.length === 1, 1_000, 'the failure reported');
+    // Assess
+    expect(failures[0]?.message).toBe('invalid SMPP session config');
+    await waitUntil(() => !leases.holders.has('acme'), 1_000, 'the lease released');
+    expect(slots.held).toBe(0);
     await slots.stopAll({});
   });
 });
