@@ -295,15 +295,12 @@ export function describeConfig(config: BindServiceConfig): Record<string, unknow
 }
 
 function describeAccount(account: AccountConfig): Record<string, unknown> {
-  const { credentials } = account.smpp;
-  return {
-    ...account,
-    smpp: {
-      ...account.smpp,
-      credentials:
-        credentials.kind === 'inline'
-          ? { kind: 'inline', systemId: credentials.systemId, password: '***' }
-          : credentials,
-    },
-  };
+  const { credentials, ...smpp } = account.smpp;
+  // Not under `credentials`: the logger drops that whole field as a secret, and with it which login
+  // (or which secret) the task uses.
+  const login =
+    credentials.kind === 'inline'
+      ? { systemId: credentials.systemId, password: '***' }
+      : { secretArn: credentials.secretArn };
+  return { ...account, smpp: { ...smpp, login } };
 }

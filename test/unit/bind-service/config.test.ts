@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { BindServiceConfigError, describeConfig, loadConfig } from '#bind-service/config.ts';
+import { bindServiceLogger } from '#bind-service/logger.ts';
 import { parseSmppSecret } from '#bind-service/login/secrets.ts';
 import { errorThrownBy } from '#test/helpers/errors.ts';
+import { captureLogs } from '#test/helpers/logs.ts';
 import { RESOURCES_ENV } from './resources-env.ts';
 
 const BASE = {
@@ -155,6 +157,30 @@ describe('loadConfig', () => {
     // Assess
     expect(described).not.toContain('p4ss-word');
     expect(described).toContain('***');
+  });
+
+  it.each([
+    ['inline', {}, '"systemId":"acme"'],
+    [
+      'from a secret',
+      {
+        SMPP_SYSTEM_ID: undefined,
+        SMPP_PASSWORD: undefined,
+        SMPP_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:1:secret:smpp',
+      },
+      '"secretArn":"arn:aws:secretsmanager:eu-west-1:1:secret:smpp"',
+    ],
+  ])('when the login is %s, then the start log line names it (never the password)', (_, env, expected) => {
+    // Prepare
+    const { lines, write } = captureLogs();
+    // Act
+    bindServiceLogger('info', write).info('bind-service started', {
+      config: describeConfig(loadConfig({ ...BASE, ...env })),
+    });
+    // Assess: before, the logger dropped the whole `credentials` object as a secret field.
+    const line = JSON.stringify(lines);
+    expect(line).toContain(expected);
+    expect(line).not.toContain('p4ss-word');
   });
 });
 
