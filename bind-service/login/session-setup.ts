@@ -5,17 +5,19 @@ import { DEFAULT_ENQUIRE_LINK_TIMEOUT_MS, type SessionConfig } from '#bind-servi
 import { type SecretReader, secretsManagerReader } from '#core/aws/secrets.ts';
 import type { AccountConfig } from '../account/account-config.ts';
 import type { BindServiceConfig } from '../config.ts';
+import { BindServiceConfigError, configError } from '../config-error.ts';
 import { resolveTls } from '../tls-config.ts';
 import { resolveLogin, type SmppLogin } from './secrets.ts';
 
 export type SessionOverrides = Pick<SessionConfig, 'reconnect' | 'bindTimeoutMs' | 'unbindTimeoutMs'>;
 
 export async function sessionSetup(
-  { smpp }: AccountConfig,
+  account: AccountConfig,
   aws: BindServiceConfig['aws'],
   readSecret: SecretReader | undefined,
   overrides: Partial<SessionOverrides> = {},
 ): Promise<{ login: SmppLogin; session: SessionConfig; reloadLogin: () => Promise<SmppLogin> }> {
+  const { smpp } = account;
   const { region, endpoints } = aws;
   const read =
     readSecret ??
@@ -23,8 +25,13 @@ export async function sessionSetup(
       region,
       ...(endpoints.secretsManager ? { endpoint: endpoints.secretsManager } : {}),
     });
-  const login = await resolveLogin(smpp.credentials, read);
-  const tls = await resolveTls(smpp.tls, read);
+  const loginArn = smpp.credentials.kind === 'secret' ? smpp.credentials.secretArn : undefined;
+  const login = await naming(account, 'SMPP_SECRET_ARN', loginArn, () =>
+    resolveLogin(smpp.credentials, read),
+  );
+  const tls = await naming(account, 'SMPP_TLS_SECRET_ARN', smpp.tls.secretArn, () =>
+    resolveTls(smpp.tls, read),
+  );
   const session: SessionConfig = {
     hosts: smpp.hosts,
     systemId: login.systemId,
@@ -41,4 +48,28 @@ export async function sessionSetup(
   };
   // Read again after a refused login, to bind as soon as the secret holds another password.
   return { login, session, reloadLogin: () => resolveLogin(smpp.credentials, read) };
+}
+
+/**
+ * A secret the start cannot use, named by its account and ARN: with several accounts, each with
+ * its own secret, the variable's name alone says neither. Not found, access denied or a bad value:
+ * the operator's to fix, so a configuration error (the SDK's words are about the secret, not in it).
+ */
+async function naming<T>(
+  account: AccountConfig,
+  variable: string,
+  secretArn: string | undefined,
+  read: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (secretArn === undefined) throw error;
+    const where = `account "${account.name}", secret ${secretArn}`;
+    if (error instanceof BindServiceConfigError) {
+      throw new BindServiceConfigError(`${error.message} (${where})`, error.variables, { cause: error });
+    }
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    throw configError(variable, `the secret could not be read (${where}): ${reason}`);
+  }
 }
