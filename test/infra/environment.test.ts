@@ -68,7 +68,8 @@ describe('environment given to each component', () => {
     // Act
     const config = loadApiConfig(env);
     // Assess
-    expect(config.prepare).toEqual({ isoMode: false, maxParts: 10 });
+    // Deployed, the API refuses loopback callback URLs: its callbacks Lambda never calls them.
+    expect(config.prepare).toEqual({ isoMode: false, maxParts: 10, refuseLoopbackCallbacks: true });
   });
 
   it('when the status-stream Lambda reads its environment, then its config validates with the callback queue', () => {
