@@ -39,7 +39,7 @@ export function accountQueuesOf(env: Env): Readonly<Record<string, QueuePair>> {
 
 /** The pair of `account`, which is not the first; an error naming it when ACCOUNT_QUEUES has none. */
 export function queuePairOf(pairs: Readonly<Record<string, QueuePair>>, account: string): QueuePair {
-  const pair = pairs[account];
+  const pair = Object.hasOwn(pairs, account) ? pairs[account] : undefined;
   if (!pair) {
     throw invalid(
       `has no queues for account "${account}"; every account but the first drains a queue pair of its own`,

@@ -43,7 +43,14 @@ const tlsSchema = z.union([
 
 export const accountEntrySchema = z
   .strictObject({
-    name: z.string().regex(ACCOUNT_NAME, ACCOUNT_NAME_RULE),
+    name: z
+      .string()
+      .regex(ACCOUNT_NAME, ACCOUNT_NAME_RULE)
+      // Names key plain objects (queue pairs, metrics): "constructor" would find the object's own.
+      .refine(
+        (name) => !(name in Object.prototype),
+        'is reserved (every JavaScript object has a member so named)',
+      ),
     systemId: text
       .max(SMPP_SYSTEM_ID_MAX_CHARS, 'must be at most 15 characters (SMPP system_id)')
       .regex(SMPP_LOGIN_TEXT, SMPP_LOGIN_TEXT_RULE),

@@ -188,4 +188,14 @@ describe('parseAccounts', () => {
     // Assess
     expect(error.message).toContain('is not valid JSON at line 4, column 1');
   });
+
+  it.each(['constructor', 'toString', 'hasOwnProperty'])(
+    'when an account is named %s (a member every JavaScript object has), then it is refused',
+    (name) => {
+      // Act
+      const error = problemOf([main, { ...bulk, name }]);
+      // Assess: before, accepted, and lookups by name (its queue pair) found the object's member.
+      expect(error.message).toContain(`"${name}": name: is reserved`);
+    },
+  );
 });
