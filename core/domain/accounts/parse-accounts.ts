@@ -63,13 +63,15 @@ function issueText(issue: z.core.$ZodIssue): string {
   return `${field}: ${message}`;
 }
 
-/** Names, senders and prefixes must each point at one account. */
+/** Names, logins, senders and prefixes must each point at one account. */
 function conflicts(accounts: readonly Account[]): string[] {
   const problems: string[] = [];
   const owners = new Map<string, number>();
   accounts.forEach((account, index) => {
     const keys = [
       ['name', account.name],
+      // The login's slot leases are keyed by systemId: two accounts on one login bind it twice.
+      ['systemId', account.login.systemId],
       ...account.senders.map((sender) => ['senders', sender]),
       ...account.prefixes.map((prefix) => ['prefixes', prefix]),
     ] as const;

@@ -198,4 +198,12 @@ describe('parseAccounts', () => {
       expect(error.message).toContain(`"${name}": name: is reserved`);
     },
   );
+
+  it('when two accounts name the same systemId, then it is refused: their sessions would share one login', () => {
+    // Act
+    const error = problemOf([main, { ...bulk, systemId: main.systemId }]);
+    // Assess: before, accepted; one task then bound the login twice (the slot leases are keyed by
+    // systemId) and the two sessions ended each other, 24 kicks in 3 s.
+    expect(error.message).toContain(`[1] "bulk": systemId: "${main.systemId}" is used by [0] "main" too`);
+  });
 });
