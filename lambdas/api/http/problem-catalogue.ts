@@ -178,7 +178,7 @@ export const PROBLEMS = {
     status: 503,
     title: 'Service temporarily unavailable',
     detail:
-      'Storage failed, and whether the message was stored is not known: any that was will be sent. ' +
+      'Storage failed, and whether the message was stored is not known; whatever was stored will be sent. ' +
       'Read GET /v1/messages/01M89PNMZR2HR54Q7H2NGA9838 once the service is back before sending again ' +
       '(with an Idempotency-Key, a plain retry is safe).',
     extensions: { messageId: '01M89PNMZR2HR54Q7H2NGA9838' },
@@ -237,8 +237,8 @@ export const ROUTE_EXAMPLES: Partial<
     },
     store_outcome_unknown: {
       detail:
-        "Storage failed, and whether some of the batch's messages were stored is not known: any that " +
-        'was will be sent. Read GET /v1/batches/b_01M89PNMZR2HR54Q7H2NGA9838 once the service is back ' +
+        "Storage failed, and whether some of the batch's messages were stored is not known; whatever " +
+        'was stored will be sent. Read GET /v1/batches/b_01M89PNMZR2HR54Q7H2NGA9838 once the service is back ' +
         'before sending again.',
       extensions: { batchId: 'b_01M89PNMZR2HR54Q7H2NGA9838' },
     },

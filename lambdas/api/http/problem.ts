@@ -110,7 +110,7 @@ export function storeOutcomeUnknownProblem(stored: { messageId: string } | { bat
     code: 'store_outcome_unknown',
     title: 'Service temporarily unavailable',
     detail:
-      `Storage failed, and whether ${what} is not known: any that was will be sent. Read GET ${path} ` +
+      `Storage failed, and whether ${what} is not known; whatever was stored will be sent. Read GET ${path} ` +
       `once the service is back before sending again${keyHint}.`,
     extensions: stored,
   };

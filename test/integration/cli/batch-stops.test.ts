@@ -95,7 +95,7 @@ describe('smsc-sender batch stopping before the end', () => {
     // Prepare: the SigV4 stand-in for API Gateway in front of the real API.
     api = await harness.start();
     const region = 'eu-central-1';
-    const credentials = { accessKeyId: 'AKIDEXAMPLEBATCH0003', secretAccessKey: 'the-right-secret' };
+    const credentials = { accessKeyId: 'AKIDEXAMPLEBATCH0003', secretAccessKey: 'fake-right-secret' };
     const gateway = await startSigV4Gateway({ target: api.url, region, credentials });
     closers.push(() => gateway.close());
     const path = mailing('expired.csv', '+799962000', 3);
@@ -118,7 +118,7 @@ describe('smsc-sender batch stopping before the end', () => {
     // Act
     const refused = await run('expired-or-wrong');
     const journalledByRefused = journalled(path);
-    const retried = await run('the-right-secret');
+    const retried = await run('fake-right-secret');
     // Assess
     expect({ ...refused, seconds: 0 }).toMatchObject({
       rejected: [],

@@ -13,7 +13,7 @@ import { within } from '#test/helpers/wait.ts';
 
 const DOCS = new URL('../../../docs/events.md', import.meta.url);
 const VERIFIER = new URL('../../../examples/verify-callback.mjs', import.meta.url);
-const SECRET = 'documented-receiver-secret';
+const SECRET = 'fake-receiver-secret';
 
 /** The documented receiver's code, ready to run here; fails when the document changed shape. */
 function documentedReceiver(): string {

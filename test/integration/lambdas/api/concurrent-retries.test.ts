@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ApiDeps } from '#lambdas/api/deps.ts';
 import {
   type AcceptedBody,
   jsonOf,
@@ -33,24 +34,28 @@ function slowFailingPublish() {
   };
 }
 
+/** The API with each publish handed to `nth`: its 1-based number and the real publish. */
+function withPublishes(nth: (count: number, publish: () => Promise<string>) => Promise<string>) {
+  let count = 0;
+  return {
+    wrap: (deps: ApiDeps) => ({
+      ...deps,
+      queues: withOverrides(deps.queues, {
+        publish: (lane, body, options) => nth(++count, () => deps.queues.publish(lane, body, options)),
+      }),
+    }),
+  };
+}
+
 describe('API retries while the first attempt still runs (Node server, DynamoDB Local, fauxqs)', () => {
   const harness = useApiHarness();
 
   it('when the retry answered 202 and queued the message, then the first attempt’s failed publish does not fail it', async () => {
     // Prepare: the first publish hangs, then fails; the retry's publish works
     const slow = slowFailingPublish();
-    let publishes = 0;
-    const api = await harness.start({
-      wrap: (deps) => ({
-        ...deps,
-        queues: withOverrides(deps.queues, {
-          publish: async (lane, body, options) => {
-            publishes += 1;
-            return publishes === 1 ? slow.fail() : deps.queues.publish(lane, body, options);
-          },
-        }),
-      }),
-    });
+    const api = await harness.start(
+      withPublishes((count, publish) => (count === 1 ? slow.fail() : publish())),
+    );
     const body = { to: MOBILE, text: 'Your order shipped' };
     const key = { 'idempotency-key': 'order-77' };
     const firstAttempt = api.post('/v1/messages', body, key);
@@ -73,25 +78,18 @@ describe('API retries while the first attempt still runs (Node server, DynamoDB 
   it('when the first attempt marked the message failed before the retry could note its copy queued, then the retry answers 503 and the next retry sends a new message', async () => {
     // Prepare: the retry's publish works, but the first attempt's failure is recorded meanwhile
     const slow = slowFailingPublish();
-    let publishes = 0;
     let firstDone: Promise<Response> | undefined;
-    const api = await harness.start({
-      wrap: (deps) => ({
-        ...deps,
-        queues: withOverrides(deps.queues, {
-          publish: async (lane, body, options) => {
-            publishes += 1;
-            if (publishes === 1) return slow.fail();
-            const queued = await deps.queues.publish(lane, body, options);
-            if (publishes === 2) {
-              slow.release();
-              await firstDone;
-            }
-            return queued;
-          },
-        }),
+    const api = await harness.start(
+      withPublishes(async (count, publish) => {
+        if (count === 1) return slow.fail();
+        const queued = await publish();
+        if (count === 2) {
+          slow.release();
+          await firstDone;
+        }
+        return queued;
       }),
-    });
+    );
     const body = { to: MOBILE, text: 'Your order shipped' };
     const key = { 'idempotency-key': 'order-78' };
     firstDone = api.post('/v1/messages', body, key);

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { RepositoryUnavailableError } from '#core/aws/errors.ts';
+import type { RecordStore } from '#lambdas/api/deps.ts';
 import { freePort } from '#local/ports.ts';
 import {
   type AcceptedBody,
@@ -14,6 +15,14 @@ import {
 // clear 5xx, and no record is left `accepted` for a message that was not queued.
 
 const MOBILE = '+79991234567';
+
+/** A store that lands, then fails as a call whose answer was lost does. */
+function storedThenAnswerLost(messages: RecordStore): RecordStore['createAccepted'] {
+  return async (record, idempotency) => {
+    await messages.createAccepted(record, idempotency);
+    throw new RepositoryUnavailableError('create message: TimeoutError');
+  };
+}
 describe('API failures without an idempotency key (Node server, DynamoDB Local, fauxqs)', () => {
   const harness = useApiHarness();
   const cleanups: (() => Promise<void>)[] = [];
@@ -90,10 +99,7 @@ describe('API failures without an idempotency key (Node server, DynamoDB Local, 
       wrap: (deps) => ({
         ...deps,
         messages: withOverrides(deps.messages, {
-          createAccepted: async (record, idempotency) => {
-            await deps.messages.createAccepted(record, idempotency);
-            throw new RepositoryUnavailableError('create message: TimeoutError');
-          },
+          createAccepted: storedThenAnswerLost(deps.messages),
         }),
       }),
     });
@@ -120,10 +126,7 @@ describe('API failures without an idempotency key (Node server, DynamoDB Local, 
       wrap: (deps) => ({
         ...deps,
         messages: withOverrides(deps.messages, {
-          createAccepted: async (record, idempotency) => {
-            await deps.messages.createAccepted(record, idempotency);
-            throw new RepositoryUnavailableError('create message: TimeoutError');
-          },
+          createAccepted: storedThenAnswerLost(deps.messages),
           markNotQueued: async () => {
             throw new RepositoryUnavailableError('mark message failed: TimeoutError');
           },
