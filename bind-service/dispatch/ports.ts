@@ -63,10 +63,11 @@ export interface LateAnswerStore {
 
 /** What the QUERY_SM reconciler reads and writes. */
 export interface ReconcileStore extends ReceiptStore {
-  unknownToQuery(before: Date, limit: number): Promise<string[]>;
+  /** `account` undefined: the partition of records without an account (attention.ts). */
+  unknownToQuery(account: string | undefined, before: Date, limit: number): Promise<string[]>;
   get(id: string): Promise<MessageRecord | undefined>;
   applyParkedReceipts(id: string): Promise<number>;
-  nextQueryAt(id: string, at: Date | undefined): Promise<void>;
+  nextQueryAt(id: string, account: string | undefined, at: Date | undefined): Promise<void>;
   unmatchedToCheck(before: Date, limit: number): Promise<string[]>;
   matchOrphanReceipt(id: string, options: MatchOptions): Promise<OrphanMatch>;
   nextMatchAt(id: string, at: Date | undefined): Promise<void>;

@@ -3,9 +3,10 @@
 // would be: a final state resolves the message, anything else leaves it `unknown` to be asked again
 // later (each time after a longer pause, at most hourly). Once its validity is long over, the SMSC's
 // answer cannot change any more and the message stops being asked about: it stays `unknown`.
-// - Which messages: the `unknown` partition of the byAttention index, oldest first, at most `batch`
-//   per run, only those that needed attention at least `minAgeMs` ago (a late answer or the receipt
-//   usually comes first).
+// - Which messages: the account's `unknown` partition of the byAttention index, oldest first, at most
+//   `batch` per run, only those that needed attention at least `minAgeMs` ago (a late answer or the
+//   receipt usually comes first). The default account's also reads the partition of records without
+//   an account, and moves another account's message found there to that account's partition.
 // - Rate: each QUERY_SM takes a token of the account's rate as `background`, which the limiter serves
 //   only when no urgent or bulk message waits; one question at a time.
 // - A receipt left parked under one of its ids (a crash after the `unknown` write) is applied first.
@@ -16,6 +17,7 @@
 //   not taken, so a receipt whose message is merely slow to record its answer is never taken.
 import type { QueryResult, QuerySource, SourceAddressRules } from '#bind-service/smpp/index.ts';
 import { addressFor } from '#bind-service/smpp/index.ts';
+import { DEFAULT_ACCOUNT_NAME } from '#core/domain/accounts/account.ts';
 import type { MessageRecord } from '#core/domain/messages/message-model.ts';
 import { isFinalAnswer, receiptFromQuery } from '#core/domain/receipts/query-answer.ts';
 import type { Logger } from '#core/observability/logger.ts';
@@ -52,6 +54,7 @@ export interface ReconcilerDeps {
    * With several accounts, each has a reconciler: QUERY_SM must go under the login that sent the
    * message, so each asks only about its own account's messages (a record without an account is the
    * default's), and only the default account's matches orphan receipts (that needs no login).
+   * Absent: the one `default` account.
    */
   account?: { name: string; isDefault: boolean };
 }
@@ -89,12 +92,16 @@ export class Reconciler {
   async run(): Promise<void> {
     const { messages, options, log, sessions } = this.deps;
     try {
-      if (this.deps.account?.isDefault ?? true) await this.matchOrphans();
+      if (this.account.isDefault) await this.matchOrphans();
       if (!sessions.some((session) => session.isBound)) return;
       const before = new Date(this.clock().getTime() - options.minAgeMs);
-      for (const id of await messages.unknownToQuery(before, options.batch)) {
-        if (this.stopping.signal.aborted) return;
-        await this.reconcile(id);
+      const { name, isDefault } = this.account;
+      // Each partition has its own `batch`: the one without an account empties as it is read.
+      for (const partition of isDefault ? [name, undefined] : [name]) {
+        for (const id of await messages.unknownToQuery(partition, before, options.batch)) {
+          if (this.stopping.signal.aborted) return;
+          await this.reconcile(id);
+        }
       }
     } catch (error) {
       if (!this.stopping.signal.aborted) log.warn('reconciler run ended early', { error });
@@ -116,8 +123,14 @@ export class Reconciler {
     let record = await messages.get(id);
     // The index lags the table: resolved meanwhile.
     if (!isUnknownWithIds(record)) return;
-    // Another account's: its own reconciler asks, under its login.
-    if (!this.owns(record)) return;
+    // Another account's, listed without one (by an earlier version): its own reconciler asks, under
+    // its login, once it is in that account's partition. An account removed from the file has none:
+    // its messages wait there, unasked, until it is back or their records expire.
+    if (!this.owns(record)) {
+      log.info('unknown message moved to its account’s reconciler', { id, account: record.account });
+      await messages.nextQueryAt(id, record.account, new Date(Date.parse(record.updatedAt)));
+      return;
+    }
     if ((await messages.applyParkedReceipts(id)) > 0) record = await messages.get(id);
     if (isUnknownWithIds(record)) await this.ask(record);
     const after = await messages.get(id);
@@ -130,13 +143,16 @@ export class Reconciler {
     if (next) log.info('still unknown after QUERY_SM; asked again later', { id, at: next.toISOString() });
     else
       log.warn('unknown message: its validity is long over, nothing more can tell; no longer asked', { id });
-    await messages.nextQueryAt(id, next);
+    await messages.nextQueryAt(id, this.account.name, next);
+  }
+
+  private get account(): { name: string; isDefault: boolean } {
+    return this.deps.account ?? { name: DEFAULT_ACCOUNT_NAME, isDefault: true };
   }
 
   private owns(record: MessageRecord): boolean {
-    const { account } = this.deps;
-    if (!account) return true;
-    return record.account === undefined ? account.isDefault : record.account === account.name;
+    const { name, isDefault } = this.account;
+    return record.account === undefined ? isDefault : record.account === name;
   }
 
   /** Unknown messages without ids, each with the orphan receipt that fits it, if one does. */

@@ -44,6 +44,8 @@ export interface RecordOutcomeDeps {
 export interface OutcomeSubject {
   id: string;
   kind: MessageKind;
+  /** The account it was sent under: an `unknown` one is listed for that account's reconciler. */
+  account: string;
 }
 
 export async function recordOutcome(
@@ -54,7 +56,7 @@ export async function recordOutcome(
   deps: RecordOutcomeDeps,
 ): Promise<void> {
   const { messages, log, stats } = deps;
-  const { id, kind } = subject;
+  const { id, kind, account } = subject;
   const context = { lane: held.lane, id, sqsMessageId: held.sqsMessageId };
   const write = <T>(fn: () => Promise<T>) => retryTransient(fn, deps.writeRetry);
   const patiently = <T>(fn: () => Promise<T>) =>
@@ -81,6 +83,7 @@ export async function recordOutcome(
         await patiently(() =>
           messages.markUnknown(id, result.reason, result.smscIds, {
             kind,
+            account,
             // A part on the wire without an id must report too before receipts resolve the message.
             ...(deps.singleIds ? { expectedSmscIds: result.partsOnWire } : {}),
           }),
@@ -124,7 +127,7 @@ type Retrying = <T>(fn: () => Promise<T>) => Promise<T>;
 
 /** markSubmitted until the deadline; then markUnknown with the same ids (throws if that fails too). */
 async function recordSubmitted(
-  { id, kind }: OutcomeSubject,
+  { id, kind, account }: OutcomeSubject,
   smscIds: string[],
   patiently: Retrying,
   write: Retrying,
@@ -145,6 +148,6 @@ async function recordSubmitted(
   const reason =
     `The SMSC accepted the message (SMSC ids ${smscIds.join(', ')}) but the submitted state could ` +
     'not be written in time; its receipt or a QUERY_SM resolves it.';
-  const marked = await write(() => messages.markUnknown(id, reason, smscIds, { kind }));
+  const marked = await write(() => messages.markUnknown(id, reason, smscIds, { kind, account }));
   if (marked === 'applied') stats.unknown += 1;
 }

@@ -180,7 +180,8 @@ export class SubmitPipeline {
       const result = tokenTaken ? await this.sendParts(bind, id, parsed, held) : NOT_SENT_STOPPING;
       // Until the outcome is written, not through the SQS delete (batched, it may linger 200 ms).
       const recorded = this.stages.enter('recording');
-      await recordOutcome({ id, kind: parsed.prepared.kind }, result, held, queue, {
+      const subject = { id, kind: parsed.prepared.kind, account: parsed.account.name };
+      await recordOutcome(subject, result, held, queue, {
         ...this.deps,
         releaseDelaySeconds: giveBackSeconds(held.receiveCount, this.deps.requeueBackoff),
         recordDeadline: () => this.recordDeadline(held),

@@ -276,14 +276,17 @@ export class MessageRepository {
     return recordLateAnswer(this.table, this.receipts, this.expiresAt(), this.smscIdBase, id, answer);
   }
 
-  /** `unknown` messages with SMSC ids last looked at no later than `before`, oldest first (attention.ts). */
-  unknownToQuery(before: Date, limit: number): Promise<string[]> {
-    return unknownToQuery(this.table, before, limit);
+  /**
+   * `account`'s `unknown` messages with SMSC ids (undefined: records without an account) last looked
+   * at no later than `before`, oldest first (attention.ts).
+   */
+  unknownToQuery(account: string | undefined, before: Date, limit: number): Promise<string[]> {
+    return unknownToQuery(this.table, account, before, limit);
   }
 
-  /** When to ask about a still-unknown message again; undefined: never (it leaves the index). */
-  nextQueryAt(id: string, at: Date | undefined): Promise<void> {
-    return nextQueryAt(this.table, id, at);
+  /** When to ask about a still-unknown message again, in `account`'s partition; undefined: never. */
+  nextQueryAt(id: string, account: string | undefined, at: Date | undefined): Promise<void> {
+    return nextQueryAt(this.table, id, account, at);
   }
 
   /** `recipient`: the DELIVER_SM's source_addr; an unowned receipt is then listed for matching. */

@@ -39,6 +39,12 @@ export interface UnknownOptions extends LookupOptions {
    * included. The message is resolved by receipts only once that many parts have ids and reported.
    */
   expectedSmscIds?: number;
+  /**
+   * The account it was sent under: with SMSC ids, the message is listed in that account's `unknown`
+   * partition, where its reconciler asks QUERY_SM under the same login. Absent: the partition of
+   * records without an account (the default account's reconciler reads it).
+   */
+  account?: string;
 }
 
 export class SubmitOutcomeWrites {
@@ -113,6 +119,7 @@ export class SubmitOutcomeWrites {
       this.table,
       expected === undefined ? owner : { ...owner, expectedSmscIds: expected },
       note,
+      options.account,
     );
     await this.receipts.reconcile(id, toReconcile);
     return result;

@@ -21,18 +21,22 @@ export function commitSubmitted(table: MessageTable, owner: LookupOwner): Promis
   return commitWithLookups(table, owner, guard(update, 'submitted'), 'mark submitted');
 }
 
-/** submitting → unknown, keeping the SMSC ids (and their lookups) of what was accepted. */
+/**
+ * submitting → unknown, keeping the SMSC ids (and their lookups) of what was accepted; listed for
+ * `account`'s reconciler.
+ */
 export function commitUnknownWithIds(
   table: MessageTable,
   owner: LookupOwner,
   note: MessageError,
+  account: string | undefined,
 ): Promise<LookupCommit> {
   const at = table.now().toISOString();
   const update = new UpdateExpressionBuilder();
   recordStatus(update, 'unknown', at);
   update.set('error', note).set('smscIds', [...owner.smscIds]);
   // With ids, QUERY_SM can still tell what became of it: the reconciler's index lists it.
-  markForQuery(update, at);
+  markForQuery(update, at, account);
   const expected = owner.expectedSmscIds ?? 0;
   if (expected > owner.smscIds.length) update.set('expectedSmscIds', expected);
   return commitWithLookups(table, owner, guard(update, 'unknown'), 'mark unknown');

@@ -5,11 +5,21 @@ import type { UpdateExpressionBuilder } from '#core/aws/update-expression.ts';
 // (message-writes.ts) clears them and the modules that list a message set them, so they live apart
 // from the queries over the index (attention.ts, orphan-receipts.ts) that themselves write messages.
 
-export const UNKNOWN_ATTENTION = 'unknown';
+/** The `unknown` partition of records without an account (written before accounts existed). */
+export const LEGACY_UNKNOWN_ATTENTION = 'unknown';
 
-/** Lists the message in the `unknown` partition, as of `at` (ISO). */
-export function markForQuery(update: UpdateExpressionBuilder, at: string): void {
-  update.set('attention', UNKNOWN_ATTENTION).set('attentionAt', at);
+/**
+ * The `unknown` partition of one account's messages: each account's reconciler reads only its own,
+ * so one account's messages that nobody can ask about (its login down, or the account removed from
+ * the file) never stand in front of another's.
+ */
+export function unknownAttention(account: string | undefined): string {
+  return account === undefined ? LEGACY_UNKNOWN_ATTENTION : `unknown#${account}`;
+}
+
+/** Lists the message in its account's `unknown` partition, as of `at` (ISO). */
+export function markForQuery(update: UpdateExpressionBuilder, at: string, account: string | undefined): void {
+  update.set('attention', unknownAttention(account)).set('attentionAt', at);
 }
 
 /** Lists the record in its `accepted` partition, due at `at` (created, or a claim given back). */

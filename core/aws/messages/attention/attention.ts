@@ -2,8 +2,9 @@ import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailed, runDynamo } from '#core/aws/dynamo-errors.ts';
 import {
   clearAttention,
+  LEGACY_UNKNOWN_ATTENTION,
   setAcceptedAttention,
-  UNKNOWN_ATTENTION,
+  unknownAttention,
 } from '#core/aws/messages/attention/attention-marks.ts';
 import { ACCEPTED_SHARDS, itemKey } from '#core/aws/messages/message-item.ts';
 import type { MessageTable, TransitionResult } from '#core/aws/messages/message-writes.ts';
@@ -17,9 +18,13 @@ import { UpdateExpressionBuilder } from '#core/aws/update-expression.ts';
 // - `accepted#<hour of attentionAt>#<shard>`: every `accepted` record, whose enqueue may never have
 //   happened. Set when it is created (toMessageItem) or given back by a released claim; the sweeper
 //   looks there for records older than its sweep age, re-enqueues them and moves `attentionAt` on.
-// - `unknown`: messages whose submit outcome is `unknown` but that have SMSC ids, so QUERY_SM can
-//   still tell what became of them (the bind-service's reconciler asks). `attentionAt` is when the
-//   message last needed looking at: the write that made it so, or the reconciler's last question.
+// - `unknown#<account>`: messages whose submit outcome is `unknown` but that have SMSC ids, so
+//   QUERY_SM can still tell what became of them (the account's reconciler asks, under its login).
+//   `attentionAt` is when the message last needed looking at: the write that made it so, or the
+//   reconciler's last question. One partition per account: a reconciler reads the oldest of its own,
+//   so another account's messages nobody asks about (login down, account removed) never block it.
+//   Records from before accounts, and the messages of earlier versions, are in plain `unknown`: the
+//   default account's reconciler reads it too and moves each message to its account's partition.
 //
 // One rule for every status write: recordStatus (message-writes.ts) removes both attributes, and a
 // write whose new status needs a look sets them again after it (setAcceptedAttention, markForQuery).
@@ -29,7 +34,7 @@ import { UpdateExpressionBuilder } from '#core/aws/update-expression.ts';
 // its claim), and a GSI partition takes about 1000 writes/s, so writes spread over ACCEPTED_SHARDS
 // values; the hour keeps each partition to the records of one hour, so a sweep asks for a bounded set
 // of partitions (hours of its look-back × shards) and reads only due items, oldest first. `unknown`
-// messages are few (the SMSC did not answer), so they share one partition.
+// messages are few (the SMSC did not answer), so an account's share one partition.
 
 const ACCEPTED = 'accepted';
 const HOUR_MS = 3_600_000;
@@ -65,20 +70,22 @@ export async function listedBefore(
 }
 
 /**
- * Moves a still-`unknown` message's `attentionAt` within `partition` (it is listed again once that
- * is old enough), or takes it out of the index when `at` is undefined. No-op once it is resolved.
+ * Lists a still-`unknown` message in `partition` as of `at` (it is listed again once that is old
+ * enough), or takes it out of the index when `at` is undefined. Only while it is listed in one of
+ * `listedIn` (by default `partition` itself); a no-op once it is resolved.
  */
 export async function deferUnknown(
   table: MessageTable,
   partition: string,
   id: string,
   at: Date | undefined,
+  listedIn: readonly string[] = [partition],
 ): Promise<void> {
   const update = new UpdateExpressionBuilder();
-  if (at) update.set('attentionAt', at.toISOString());
+  if (at) update.set('attention', partition).set('attentionAt', at.toISOString());
   else clearAttention(update);
   update.conditionIn('status', ['unknown']);
-  update.condition(`${update.name('attention')} = ${update.value(partition)}`);
+  update.conditionIn('attention', listedIn);
   try {
     await runDynamo(`defer ${partition} message`, () =>
       table.client.send(
@@ -91,16 +98,31 @@ export async function deferUnknown(
 }
 
 /**
- * Ids of `unknown` messages with SMSC ids that needed a look at or before `before`, oldest first, at
- * most `limit`. From a GSI, so eventually consistent: the caller reads each message before acting.
+ * Ids of `account`'s `unknown` messages with SMSC ids (undefined: the records without an account)
+ * that needed a look at or before `before`, oldest first, at most `limit`. From a GSI, so eventually
+ * consistent: the caller reads each message before acting.
  */
-export function unknownToQuery(table: MessageTable, before: Date, limit: number): Promise<string[]> {
-  return listedBefore(table, UNKNOWN_ATTENTION, before, limit);
+export function unknownToQuery(
+  table: MessageTable,
+  account: string | undefined,
+  before: Date,
+  limit: number,
+): Promise<string[]> {
+  return listedBefore(table, unknownAttention(account), before, limit);
 }
 
-/** When to ask about a still-unknown message again; undefined: nothing will tell any more. */
-export function nextQueryAt(table: MessageTable, id: string, at: Date | undefined): Promise<void> {
-  return deferUnknown(table, UNKNOWN_ATTENTION, id, at);
+/**
+ * When to ask about a still-unknown message again, listed in `account`'s partition (from its own or
+ * the one without an account); undefined: nothing will tell any more, it leaves the index.
+ */
+export function nextQueryAt(
+  table: MessageTable,
+  id: string,
+  account: string | undefined,
+  at: Date | undefined,
+): Promise<void> {
+  const partition = unknownAttention(account);
+  return deferUnknown(table, partition, id, at, [...new Set([partition, LEGACY_UNKNOWN_ATTENTION])]);
 }
 
 // ---- `accepted`: the sweeper's partitions ----

@@ -89,7 +89,7 @@ async function addSmscId(
     update.remove('error');
   } else {
     update.set('updatedAt', at);
-    markForQuery(update, at);
+    markForQuery(update, at, item.account);
     if (expectedSmscIds > smscIds.length) update.set('expectedSmscIds', expectedSmscIds);
   }
   update.set('smscIds', smscIds);

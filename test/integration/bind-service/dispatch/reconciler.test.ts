@@ -127,6 +127,7 @@ describe('bind-service reconciler: QUERY_SM for unknown messages (DynamoDB Local
       table,
       { messageId: id, smscIds: [smscId], channel: 'sms', expiresAt: 1 },
       { code: 'submit_unconfirmed', name: 'Submit outcome unknown', description: 'crashed' },
+      undefined,
     );
     const record = await waitForRecord(rig, id, statusIs('delivered'));
     // Assess

@@ -31,21 +31,33 @@ function unknownRecord(id: string, smscId: string, account?: string): MessageRec
   } as MessageRecord;
 }
 
+/**
+ * `listedUnder`: a record listed in another partition than its account's (by id; undefined: the one
+ * without an account, where earlier versions listed every account's messages).
+ */
 function reconcilerFor(
   account: { name: string; isDefault: boolean },
   records: MessageRecord[],
   sourceAddress?: SourceAddressRules,
+  listedUnder: Map<string, string | undefined> = new Map(),
 ) {
   const asked: string[] = [];
+  const moved: string[] = [];
+  const partitionOf = (record: MessageRecord) =>
+    listedUnder.has(record.id) ? listedUnder.get(record.id) : record.account;
   const sources: (QuerySource | undefined)[] = [];
   const orphanChecks: string[] = [];
   const byId = new Map(records.map((record) => [record.id, record]));
   const messages: ReconcilerDeps['messages'] = {
-    unknownToQuery: async () => records.map((record) => record.id),
+    unknownToQuery: async (partition) =>
+      records.filter((record) => partitionOf(record) === partition).map((record) => record.id),
     get: async (id) => byId.get(id),
     applyParkedReceipts: async () => 0,
     applyReceipt: async () => 'stale',
-    nextQueryAt: async () => undefined,
+    nextQueryAt: async (id, to) => {
+      const from = byId.get(id);
+      if (from && partitionOf(from) !== to) moved.push(`${id} → ${to}`);
+    },
     unmatchedToCheck: async () => {
       orphanChecks.push(account.name);
       return [];
@@ -72,7 +84,7 @@ function reconcilerFor(
     account,
     ...(sourceAddress ? { sourceAddress } : {}),
   });
-  return { reconciler, asked, orphanChecks, sources };
+  return { reconciler, asked, orphanChecks, sources, moved };
 }
 
 describe('Reconciler with several accounts', () => {
@@ -100,6 +112,24 @@ describe('Reconciler with several accounts', () => {
     // Assess
     expect(asked).toEqual(['202']);
     expect(orphanChecks).toEqual([]);
+  });
+
+  it('when another account’s message is listed without an account (an earlier version listed all there), then the default moves it to that account’s partition without asking', async () => {
+    // Prepare
+    const legacy = unknownRecord('m-uk-old', '404', 'uk');
+    const listedUnder = new Map([['m-uk-old', undefined]]);
+    const { reconciler, asked, moved } = reconcilerFor(
+      { name: 'main', isDefault: true },
+      [...records, legacy],
+      undefined,
+      listedUnder,
+    );
+    // Act
+    await reconciler.run();
+    // Assess
+    expect(asked).toEqual(['101', '303']);
+    // Its own record without an account, asked about, is listed again in its own partition.
+    expect(moved).toEqual(['m-old → main', 'm-uk-old → uk']);
   });
 });
 

@@ -51,7 +51,10 @@ function ports(options: PortOptions = {}, clock = testClock()) {
       write(`markFailed ${id} ${String(error.code)} ${ids.join(',')}`, 'applied' as const),
     markUnknown: (id, _reason, ids = [], lookup = {}) => {
       const expected = lookup.expectedSmscIds === undefined ? '' : ` expecting ${lookup.expectedSmscIds}`;
-      return write(`markUnknown ${id} ${ids.join(',')} ${lookup.kind}${expected}`, 'applied' as const);
+      return write(
+        `markUnknown ${id} ${ids.join(',')} ${lookup.kind} @${lookup.account}${expected}`,
+        'applied' as const,
+      );
     },
     releaseClaim: (id) => write(`releaseClaim ${id}`, 'applied' as const),
   };
@@ -84,7 +87,7 @@ async function run(
   const clock = testClock();
   const { calls, messages, queue } = ports(options, clock);
   const stats = emptyStats();
-  await recordOutcome({ id: 'm1', kind: 'sms' }, result, held, queue, {
+  await recordOutcome({ id: 'm1', kind: 'sms', account: 'main' }, result, held, queue, {
     messages,
     log: silentLogger,
     stats,
@@ -122,7 +125,7 @@ describe('recordOutcome', () => {
     // Act
     const { calls, stats } = await run({ kind: 'unknown', reason: 'no answer', smscIds: [], partsOnWire: 1 });
     // Assess
-    expect(calls).toEqual(['markUnknown m1  sms', 'delete rh-1']);
+    expect(calls).toEqual(['markUnknown m1  sms @main', 'delete rh-1']);
     expect(stats.unknown).toBe(1);
   });
 
@@ -135,7 +138,7 @@ describe('recordOutcome', () => {
       partsOnWire: 2,
     });
     // Assess
-    expect(calls).toEqual(['markUnknown m1 21 sms', 'delete rh-1']);
+    expect(calls).toEqual(['markUnknown m1 21 sms @main', 'delete rh-1']);
   });
 
   it('when a SINGLE message is unknown after parts were accepted, then the parts on the wire are its expected ids', async () => {
@@ -145,7 +148,7 @@ describe('recordOutcome', () => {
       { singleIds: true },
     );
     // Assess
-    expect(calls).toEqual(['markUnknown m1 21 sms expecting 2', 'delete rh-1']);
+    expect(calls).toEqual(['markUnknown m1 21 sms @main expecting 2', 'delete rh-1']);
   });
 
   it('when nothing was sent, then the claim is released and SQS shows the message again in 5 s, undeleted', async () => {
@@ -195,7 +198,7 @@ describe('recordOutcome', () => {
     // Assess
     expect(calls).toEqual([
       ...Array<string>(10).fill('markSubmitted m1 13 sms'),
-      'markUnknown m1 13 sms',
+      'markUnknown m1 13 sms @main',
       'delete rh-1',
     ]);
     expect(stats).toMatchObject({ submitted: 0, unknown: 1 });

@@ -41,7 +41,7 @@ describe('MessageRepository: the byAttention entry follows the status (DynamoDB 
       .map((entry) => entry.id)
       .sort();
   const reconcilerSees = async () =>
-    (await repository.unknownToQuery(new Date(T0.getTime() + HOUR_MS), 100)).sort();
+    (await repository.unknownToQuery('main', new Date(T0.getTime() + HOUR_MS), 100)).sort();
 
   it('when a message is created, claimed, given back, claimed again and ends unknown with an SMSC id, then it moves from the sweeper’s entries to the reconciler’s', async () => {
     // Prepare
@@ -61,8 +61,8 @@ describe('MessageRepository: the byAttention entry follows the status (DynamoDB 
     expect(await sweeperSees()).toEqual([record.id]);
 
     await repository.claimForSubmit(record.id);
-    await repository.markUnknown(record.id, 'no answer', [id], { kind: 'sms' });
-    expect(await attentionOf(record.id)).toBe('unknown');
+    await repository.markUnknown(record.id, 'no answer', [id], { kind: 'sms', account: 'main' });
+    expect(await attentionOf(record.id)).toBe('unknown#main');
     expect(await sweeperSees()).toEqual([]);
     expect(await reconcilerSees()).toEqual([record.id]);
 
@@ -97,7 +97,7 @@ describe('MessageRepository: the byAttention entry follows the status (DynamoDB 
     await repository.createAccepted(accepted);
     await repository.createAccepted(unknown);
     await repository.claimForSubmit(unknown.id);
-    await repository.markUnknown(unknown.id, 'no answer', [smscId()], { kind: 'sms' });
+    await repository.markUnknown(unknown.id, 'no answer', [smscId()], { kind: 'sms', account: 'main' });
     const [due] = await repository.findDueAccepted({
       dueBy: new Date(T0.getTime() + HOUR_MS),
       lookbackHours: 2,
@@ -105,10 +105,10 @@ describe('MessageRepository: the byAttention entry follows the status (DynamoDB 
     });
     // Act
     const crossed = await repository.rescheduleAccepted(unknown.id, due?.attentionAt ?? '', T0.toISOString());
-    await repository.nextQueryAt(accepted.id, new Date(T0.getTime() + 2 * HOUR_MS));
+    await repository.nextQueryAt(accepted.id, 'main', new Date(T0.getTime() + 2 * HOUR_MS));
     // Assess
     expect(crossed).toBe('stale');
-    expect(await attentionOf(unknown.id)).toBe('unknown');
+    expect(await attentionOf(unknown.id)).toBe('unknown#main');
     expect(await attentionOf(accepted.id)).toMatch(/^accepted#/);
     expect(await sweeperSees()).toEqual([accepted.id]);
     expect(await reconcilerSees()).toEqual([unknown.id]);

@@ -108,9 +108,9 @@ describe('MessageRepository: unknown messages, late answers, parked receipts (Dy
       expect(await statuses(record.id)).toEqual(['accepted', 'submitting']);
     });
 
-    it('when an earlier part is answered late, then the message stays unknown with the id, listed for QUERY_SM', async () => {
+    it('when an earlier part is answered late, then the message stays unknown with the id, listed for its account’s QUERY_SM', async () => {
       // Prepare: part 1 of 2 timed out, so part 2 was never sent.
-      const record = await claimed({ parts: 2 });
+      const record = await claimed({ parts: 2, account: 'uk' });
       await repository.markUnknown(record.id, 'no answer to part 1 of 2');
       const id = smscId();
       // Act
@@ -122,7 +122,7 @@ describe('MessageRepository: unknown messages, late answers, parked receipts (Dy
       // Assess
       expect(result).toBe('applied');
       expect(await repository.get(record.id)).toMatchObject({ status: 'unknown', smscIds: [id] });
-      expect(await rawItem(`MSG#${record.id}`)).toMatchObject({ attention: 'unknown' });
+      expect(await rawItem(`MSG#${record.id}`)).toMatchObject({ attention: 'unknown#uk' });
       expect(await lookupItem(id)).toMatchObject({ messageId: record.id, channel: 'sms' });
     });
 
@@ -176,7 +176,7 @@ describe('MessageRepository: unknown messages, late answers, parked receipts (Dy
   describe('the reconciler’s list of unknown messages with SMSC ids', () => {
     async function unknownWithId(): Promise<string> {
       const record = await claimed();
-      await repository.markUnknown(record.id, 'answer lost', [smscId()], { kind: 'sms' });
+      await repository.markUnknown(record.id, 'answer lost', [smscId()], { kind: 'sms', account: 'main' });
       return record.id;
     }
 
@@ -193,8 +193,8 @@ describe('MessageRepository: unknown messages, late answers, parked receipts (Dy
       await repository.markUnknown(withoutIds.id, 'no answer');
       // Act
       const cutoff = new Date(clock.now().getTime() - 30_000);
-      const firstTwo = await repository.unknownToQuery(cutoff, 2);
-      const all = await repository.unknownToQuery(cutoff, 10);
+      const firstTwo = await repository.unknownToQuery('main', cutoff, 2);
+      const all = await repository.unknownToQuery('main', cutoff, 10);
       // Assess
       expect(firstTwo).toEqual([oldest, older]);
       expect(all).toEqual([oldest, older, third]);
@@ -204,11 +204,11 @@ describe('MessageRepository: unknown messages, late answers, parked receipts (Dy
       // Prepare
       const record = await claimed();
       const id = smscId();
-      await repository.markUnknown(record.id, 'answer lost', [id], { kind: 'sms' });
+      await repository.markUnknown(record.id, 'answer lost', [id], { kind: 'sms', account: 'main' });
       // Act
       await repository.applyReceipt(receipt(id));
       // Assess
-      expect(await repository.unknownToQuery(new Date('2100-01-01'), 10)).toEqual([]);
+      expect(await repository.unknownToQuery('main', new Date('2100-01-01'), 10)).toEqual([]);
       expect((await rawItem(`MSG#${record.id}`))?.attentionAt).toBeUndefined();
     });
 
@@ -218,12 +218,46 @@ describe('MessageRepository: unknown messages, late answers, parked receipts (Dy
       const never = await unknownWithId();
       const now = clock.now();
       // Act
-      await repository.nextQueryAt(later, new Date(now.getTime() + 3_600_000));
-      await repository.nextQueryAt(never, undefined);
+      await repository.nextQueryAt(later, 'main', new Date(now.getTime() + 3_600_000));
+      await repository.nextQueryAt(never, 'main', undefined);
       // Assess
-      expect(await repository.unknownToQuery(now, 10)).toEqual([]);
-      expect(await repository.unknownToQuery(new Date(now.getTime() + 3_600_000), 10)).toEqual([later]);
+      expect(await repository.unknownToQuery('main', now, 10)).toEqual([]);
+      expect(await repository.unknownToQuery('main', new Date(now.getTime() + 3_600_000), 10)).toEqual([
+        later,
+      ]);
       expect(await repository.get(never)).toMatchObject({ status: 'unknown' });
+    });
+
+    it('when two accounts have unknown messages, then each account’s list holds only its own', async () => {
+      // Prepare
+      const main = await unknownWithId();
+      const uk = await claimed();
+      await repository.markUnknown(uk.id, 'answer lost', [smscId()], { kind: 'sms', account: 'uk' });
+      // Act
+      const cutoff = new Date('2100-01-01');
+      const [mainList, ukList] = await Promise.all([
+        repository.unknownToQuery('main', cutoff, 10),
+        repository.unknownToQuery('uk', cutoff, 10),
+      ]);
+      // Assess
+      expect(mainList).toEqual([main]);
+      expect(ukList).toEqual([uk.id]);
+      expect(await repository.unknownToQuery(undefined, cutoff, 10)).toEqual([]);
+    });
+
+    it('when a message listed without an account is put off for its account, then it moves to that account’s list, and another account cannot take it from there', async () => {
+      // Prepare: listed as earlier versions listed every message, in the partition without an account.
+      const record = await claimed();
+      await repository.markUnknown(record.id, 'answer lost', [smscId()], { kind: 'sms' });
+      const cutoff = new Date('2100-01-01');
+      expect(await repository.unknownToQuery(undefined, cutoff, 10)).toEqual([record.id]);
+      // Act
+      await repository.nextQueryAt(record.id, 'uk', clock.now());
+      await repository.nextQueryAt(record.id, 'main', clock.now());
+      // Assess
+      expect(await repository.unknownToQuery(undefined, cutoff, 10)).toEqual([]);
+      expect(await repository.unknownToQuery('uk', cutoff, 10)).toEqual([record.id]);
+      expect(await repository.unknownToQuery('main', cutoff, 10)).toEqual([]);
     });
   });
 });
