@@ -66,7 +66,7 @@ function loginVariables(account: Account): Record<string, string> {
     [VAR.SMPP_HOST]: primary?.host,
     [VAR.SMPP_PORT]: primary ? String(primary.port) : undefined,
     [VAR.SMPP_BACKUP_HOST]: backup?.host,
-    [VAR.SMPP_SYSTEM_ID]: login.credentials.kind === 'inline' ? login.systemId : undefined,
+    [VAR.SMPP_SYSTEM_ID]: login.systemId,
     [VAR.SMPP_PASSWORD]: login.credentials.kind === 'inline' ? login.credentials.password : undefined,
     [VAR.SMPP_SECRET_ARN]: login.credentials.kind === 'secret' ? login.credentials.secretArn : undefined,
     [VAR.SMPP_SYSTEM_TYPE]: account.systemType,

@@ -152,15 +152,17 @@ type Vars = z.output<typeof envSchema>;
 
 function credentialsOf(vars: Vars): SmppCredentialsSource {
   const { SMPP_SECRET_ARN, SMPP_SYSTEM_ID, SMPP_PASSWORD } = VAR;
-  const inline = vars.SMPP_SYSTEM_ID !== undefined || vars.SMPP_PASSWORD !== undefined;
   if (vars.SMPP_SECRET_ARN !== undefined) {
-    if (inline) {
-      throw configError(
-        SMPP_SECRET_ARN,
-        `give either ${SMPP_SECRET_ARN} or ${SMPP_SYSTEM_ID}/${SMPP_PASSWORD}, not both`,
-      );
+    // The login's name may sit beside its secret (the accounts file always names it); the password
+    // lives in one place only.
+    if (vars.SMPP_PASSWORD !== undefined) {
+      throw configError(SMPP_SECRET_ARN, `give either ${SMPP_SECRET_ARN} or ${SMPP_PASSWORD}, not both`);
     }
-    return { kind: 'secret', secretArn: vars.SMPP_SECRET_ARN };
+    return {
+      kind: 'secret',
+      secretArn: vars.SMPP_SECRET_ARN,
+      ...(vars.SMPP_SYSTEM_ID === undefined ? {} : { systemId: vars.SMPP_SYSTEM_ID }),
+    };
   }
   if (vars.SMPP_SYSTEM_ID === undefined) {
     throw configError(SMPP_SYSTEM_ID, `is required (or ${SMPP_SECRET_ARN})`);
@@ -301,6 +303,9 @@ function describeAccount(account: AccountConfig): Record<string, unknown> {
   const login =
     credentials.kind === 'inline'
       ? { systemId: credentials.systemId, password: '***' }
-      : { secretArn: credentials.secretArn };
+      : {
+          ...(credentials.systemId ? { systemId: credentials.systemId } : {}),
+          secretArn: credentials.secretArn,
+        };
   return { ...account, smpp: { ...smpp, login } };
 }

@@ -11,8 +11,12 @@ import type { TlsConfig } from '../tls-config.ts';
 /** Where the SMPP login comes from: inline variables (local mode) or a Secrets Manager secret. */
 export type SmppCredentialsSource =
   | { kind: 'inline'; systemId: string; password: string }
-  /** A JSON secret `{ "systemId": "...", "password": "..." }`, read once at start, never logged. */
-  | { kind: 'secret'; secretArn: string };
+  /**
+   * A JSON secret `{ "password": "..." }`, read once at start, never logged. With `systemId` (the
+   * accounts file, SMPP_SYSTEM_ID) that login binds and a systemId in the secret must be the same;
+   * without it the secret must hold `systemId` too.
+   */
+  | { kind: 'secret'; secretArn: string; systemId?: string };
 
 export interface SmppSettings {
   /** Primary first, then the backup host on the same port. */

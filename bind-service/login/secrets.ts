@@ -16,18 +16,35 @@ export interface SmppLogin {
 }
 
 const loginText = z.string().min(1).regex(SMPP_LOGIN_TEXT, SMPP_LOGIN_TEXT_RULE);
-const secretSchema = z.object({
-  systemId: loginText.max(SMPP_SYSTEM_ID_MAX_CHARS),
-  password: loginText,
-});
+const systemIdText = loginText.max(SMPP_SYSTEM_ID_MAX_CHARS);
+const secretSchema = z.object({ systemId: systemIdText, password: loginText });
+const passwordSecretSchema = z.object({ systemId: systemIdText.optional(), password: loginText });
 
-/** The secret's JSON `{ systemId, password }`; the error never quotes the secret's content. */
-export function parseSmppSecret(secretString: string): SmppLogin {
-  const secret = parseSecretJson(secretString, secretSchema, 'SMPP_SECRET_ARN', {
-    expected: '{"systemId": "...", "password": "..."}',
+/**
+ * The secret's JSON: `{ systemId, password }`, or `{ password }` when `systemId` names the login
+ * elsewhere (the accounts file, SMPP_SYSTEM_ID); a systemId in the secret must then be that one.
+ * The errors never quote the secret's content.
+ */
+export function parseSmppSecret(secretString: string, systemId?: string): SmppLogin {
+  if (systemId === undefined) {
+    const secret = parseSecretJson(secretString, secretSchema, 'SMPP_SECRET_ARN', {
+      expected: '{"systemId": "...", "password": "..."}',
+      lacks: 'a non-empty',
+    });
+    return { systemId: secret.systemId, password: secret.password };
+  }
+  const secret = parseSecretJson(secretString, passwordSecretSchema, 'SMPP_SECRET_ARN', {
+    expected: '{"password": "..."}',
     lacks: 'a non-empty',
   });
-  return { systemId: secret.systemId, password: secret.password };
+  // A secret copied from another login would send this account's messages under that one.
+  if (secret.systemId !== undefined && secret.systemId !== systemId) {
+    throw configError(
+      'SMPP_SECRET_ARN',
+      `the secret’s systemId is not "${systemId}", the login it is given for; fix the secret or remove its systemId`,
+    );
+  }
+  return { systemId, password: secret.password };
 }
 
 /** The login to bind with: inline, or read from Secrets Manager once at start. */
@@ -42,5 +59,5 @@ export async function resolveLogin(
       throw configError('SMPP_SECRET_ARN', 'the secret has no string value');
     throw error;
   });
-  return parseSmppSecret(secret);
+  return parseSmppSecret(secret, source.systemId);
 }

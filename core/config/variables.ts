@@ -14,9 +14,11 @@ export const VARIABLES = {
   SMPP_HOST: 'the SMSC host (required unless SMPP_ACCOUNTS); locally, unset means the embedded simulator',
   SMPP_PORT: 'the SMSC port; default 3700, or 3443 with SMPP_TLS',
   SMPP_BACKUP_HOST: 'a second SMSC host on the same port, tried when the first fails',
-  SMPP_SYSTEM_ID: 'the SMPP login (local mode; in AWS it comes from SMPP_SECRET_ARN)',
+  SMPP_SYSTEM_ID:
+    'the SMPP login; with SMPP_SECRET_ARN the secret then needs only the password (a systemId in it must be this one)',
   SMPP_PASSWORD: 'the SMPP password (local mode; in AWS it comes from SMPP_SECRET_ARN)',
-  SMPP_SECRET_ARN: 'Secrets Manager secret {"systemId","password"} holding the SMPP login',
+  SMPP_SECRET_ARN:
+    'Secrets Manager secret {"systemId","password"} holding the SMPP login ({"password"} with SMPP_SYSTEM_ID)',
   SMPP_SYSTEM_TYPE: 'the provider flags sent in the bind: MCONn, ISO, SINGLE, comma-separated',
   SMPP_TLS: 'true: connect with TLS (certificate verification on)',
   SMPP_TLS_CA: 'path of a PEM CA bundle to trust for SMPP_TLS',

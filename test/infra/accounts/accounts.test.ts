@@ -123,9 +123,14 @@ describe('two accounts from -c accountsFile', () => {
     expect(env.SMPP_HOST).toBeUndefined();
     expect(config.accounts.map((account) => account.name)).toEqual(['main', 'marketing']);
     const [main, marketing] = config.accounts;
-    expect(main.smpp.credentials).toEqual({ kind: 'secret', secretArn: MAIN_SECRET });
+    // The file names each login; its secret holds the password (a systemId there must match).
+    expect(main.smpp.credentials).toEqual({ kind: 'secret', secretArn: MAIN_SECRET, systemId: 'login-main' });
     expect(main.smpp.tls).toMatchObject({ enabled: true, secretArn: MAIN_TLS_SECRET });
-    expect(marketing?.smpp.credentials).toEqual({ kind: 'secret', secretArn: MARKETING_SECRET });
+    expect(marketing?.smpp.credentials).toEqual({
+      kind: 'secret',
+      secretArn: MARKETING_SECRET,
+      systemId: 'login-mkt',
+    });
     expect(marketing?.smpp).toMatchObject({ binds: 2, windowSize: 100, throughput: 10 });
     expect(marketing?.queues.urgent.url).toBe(QUEUE_URL);
     expect(env.SMPP_ACCOUNTS_JSON).not.toMatch(/password/);
