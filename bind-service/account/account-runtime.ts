@@ -80,8 +80,12 @@ export interface AccountRuntime {
 
 /** Reads the login (and TLS material) and the queues' visibility; binds nothing until start(). */
 export async function prepareAccount(account: AccountConfig, shared: AccountShared): Promise<AccountRuntime> {
-  const { config, deps, clock, messages, document, sqs } = shared;
+  const { config, deps, clock, document, sqs } = shared;
   const { smpp } = account;
+  const isDefault = account === config.accounts[0];
+  // Each login's SMSC numbers its own messages: the receipt lookups of every account but the default
+  // are the account's own (MessageTable.smscScope), so one login's receipt never finds another's.
+  const messages = isDefault ? shared.messages : shared.messages.withSmscScope(account.name);
   const log = config.accounts.length > 1 ? shared.log.child({ account: account.name }) : shared.log;
   const {
     login,
@@ -103,7 +107,10 @@ export async function prepareAccount(account: AccountConfig, shared: AccountShar
   const rate = new RateLimiter({ ...deps.rateLimiter, ratePerSecond: smpp.throughput / smpp.binds });
   const handler = deliveryHandler({
     receipts: messages,
-    inbound: new InboundRepository(document, config.tables.inbound, { clock }),
+    inbound: new InboundRepository(document, config.tables.inbound, {
+      clock,
+      ...(isDefault ? {} : { smscScope: account.name }),
+    }),
     parts: new InboundDeliveryStore(document, config.tables.inbound, { clock }),
     isoMode: smpp.flags.iso,
     smscIdBase: smpp.messageIdBase,
@@ -125,7 +132,7 @@ export async function prepareAccount(account: AccountConfig, shared: AccountShar
     stats,
     log,
     clock,
-    account: { name: account.name, isDefault: account === config.accounts[0] },
+    account: { name: account.name, isDefault },
   });
   const refusedLogins = new RefusedLogins({
     reloadLogin,

@@ -71,6 +71,8 @@ export interface ReconcileStore extends ReceiptStore {
   unmatchedToCheck(before: Date, limit: number): Promise<string[]>;
   matchOrphanReceipt(id: string, options: MatchOptions): Promise<OrphanMatch>;
   nextMatchAt(id: string, at: Date | undefined): Promise<void>;
+  /** `account` undefined: the default account, whose list is the one every account had before. */
+  handOverUnmatched(id: string, account: string | undefined, at: Date): Promise<void>;
 }
 
 /** Mobile-originated messages, recorded once. */

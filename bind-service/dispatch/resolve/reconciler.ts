@@ -12,9 +12,10 @@
 // - A receipt left parked under one of its ids (a crash after the `unknown` write) is applied first.
 // - An `unknown` message without ids (its SUBMIT_SM_RESP never reached us) has nothing to ask about;
 //   its receipt, if the SMSC took it, came with an id nobody knew and waits as an orphan. Each run
-//   first gives such messages the one orphan receipt that fits, if exactly one does
-//   (core/aws/messages/attention/orphan-receipts.ts); that needs no bind. Orphans younger than `minAgeMs` are
-//   not taken, so a receipt whose message is merely slow to record its answer is never taken.
+//   first gives the account's such messages the one orphan receipt of its login that fits, if
+//   exactly one does (core/aws/messages/attention/orphan-receipts.ts); that needs no bind. Orphans
+//   younger than `minAgeMs` are not taken, so a receipt whose message is merely slow to record its
+//   answer is never taken.
 import type { QueryResult, QuerySource, SourceAddressRules } from '#bind-service/smpp/index.ts';
 import { addressFor } from '#bind-service/smpp/index.ts';
 import { DEFAULT_ACCOUNT_NAME } from '#core/domain/accounts/account.ts';
@@ -53,8 +54,8 @@ export interface ReconcilerDeps {
   /**
    * With several accounts, each has a reconciler: QUERY_SM must go under the login that sent the
    * message, so each asks only about its own account's messages (a record without an account is the
-   * default's), and only the default account's matches orphan receipts (that needs no login).
-   * Absent: the one `default` account.
+   * default's), and matches them only to its own login's orphan receipts (its store's lookups are
+   * its login's). Absent: the one `default` account.
    */
   account?: { name: string; isDefault: boolean };
 }
@@ -92,7 +93,7 @@ export class Reconciler {
   async run(): Promise<void> {
     const { messages, options, log, sessions } = this.deps;
     try {
-      if (this.account.isDefault) await this.matchOrphans();
+      await this.matchOrphans();
       if (!sessions.some((session) => session.isBound)) return;
       const before = new Date(this.clock().getTime() - options.minAgeMs);
       const { name, isDefault } = this.account;
@@ -155,11 +156,12 @@ export class Reconciler {
     return record.account === undefined ? isDefault : record.account === name;
   }
 
-  /** Unknown messages without ids, each with the orphan receipt that fits it, if one does. */
+  /** The account's unknown messages without ids, each with its login's orphan receipt that fits, if one does. */
   private async matchOrphans(): Promise<void> {
     const { messages, options, stats, log } = this.deps;
     for (const id of await messages.unmatchedToCheck(this.clock(), options.batch)) {
       if (this.stopping.signal.aborted) return;
+      if (await this.handedOver(id)) continue;
       const match = await messages.matchOrphanReceipt(id, { minOrphanAgeMs: options.minAgeMs });
       if (match === 'matched') {
         const after = await messages.get(id);
@@ -173,6 +175,19 @@ export class Reconciler {
       // Not eligible (several parts, resolved meanwhile): it leaves the index.
       await messages.nextMatchAt(id, record ? this.nextLook(record, 0) : undefined);
     }
+  }
+
+  /**
+   * Another account's unmatched message, in this account's list (earlier versions listed every
+   * account's with the default's): the default hands it to its account, any other to the default.
+   */
+  private async handedOver(id: string): Promise<boolean> {
+    const record = await this.deps.messages.get(id);
+    if (record?.status !== 'unknown' || this.owns(record)) return false;
+    const to = this.account.isDefault ? record.account : undefined;
+    this.deps.log.info('unmatched message handed to its account', { id, account: record.account });
+    await this.deps.messages.handOverUnmatched(id, to, new Date(Date.parse(record.updatedAt)));
+    return true;
   }
 
   /** QUERY_SM for each of its ids; final answers are applied as receipts. */

@@ -25,6 +25,12 @@ export interface InboundRepositoryOptions {
   clock?: () => Date;
   /** TTL of inbound items; default RETENTION.inboundDays. */
   retentionDays?: number;
+  /**
+   * The account whose login the SMSC ids are from, for every account but the default: each login's
+   * SMSC numbers its own messages, and a message whose key another login's already holds would be
+   * taken for its redelivery and dropped.
+   */
+  smscScope?: string;
 }
 
 const DAY_SECONDS = 86_400;
@@ -42,8 +48,10 @@ export function inboundClock(options: InboundRepositoryOptions): InboundClock {
   return { now, expiresAt: () => Math.floor(now().getTime() / 1000) + retentionSeconds };
 }
 
-export function inboundKey(message: Pick<InboundMessage, 'id' | 'smscId'>): { pk: string } {
-  return { pk: message.smscId ? `IN#SMSC#${normaliseSmscId(message.smscId)}` : `IN#ID#${message.id}` };
+export function inboundKey(message: Pick<InboundMessage, 'id' | 'smscId'>, scope?: string): { pk: string } {
+  if (!message.smscId) return { pk: `IN#ID#${message.id}` };
+  const smscId = normaliseSmscId(message.smscId);
+  return { pk: scope === undefined ? `IN#SMSC#${smscId}` : `IN#SMSC#${scope}#${smscId}` };
 }
 
 export class InboundRepository {
@@ -52,7 +60,7 @@ export class InboundRepository {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-    options: InboundRepositoryOptions = {},
+    private readonly options: InboundRepositoryOptions = {},
   ) {
     this.clock = inboundClock(options);
   }
@@ -65,7 +73,7 @@ export class InboundRepository {
         this.client.send(
           new PutCommand({
             TableName: this.tableName,
-            Item: { ...message, ...smscId, ...inboundKey(message), expiresAt },
+            Item: { ...message, ...smscId, ...inboundKey(message, this.options.smscScope), expiresAt },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         ),
@@ -80,7 +88,11 @@ export class InboundRepository {
   async find(key: Pick<InboundMessage, 'id' | 'smscId'>): Promise<InboundMessage | undefined> {
     const { Item } = await runDynamo('get inbound', () =>
       this.client.send(
-        new GetCommand({ TableName: this.tableName, Key: inboundKey(key), ConsistentRead: true }),
+        new GetCommand({
+          TableName: this.tableName,
+          Key: inboundKey(key, this.options.smscScope),
+          ConsistentRead: true,
+        }),
       ),
     );
     if (!Item) return undefined;

@@ -114,7 +114,9 @@ function lookupUpdate(
   if (owner.channel) update.set('channel', owner.channel);
   else update.remove('channel');
   if (guarded) update.condition(`attribute_not_exists(${update.name('pendingReceipts')})`);
-  return { Update: { TableName: table.tableName, Key: itemKey.smsc(smscId), ...update.build() } };
+  return {
+    Update: { TableName: table.tableName, Key: itemKey.smsc(smscId, table.smscScope), ...update.build() },
+  };
 }
 
 async function transact(

@@ -11,13 +11,31 @@ export type { PartOutcome };
 
 export const itemKey = {
   message: (id: string) => ({ pk: `MSG#${id}` }),
-  /** `smscId` must already be normalised (normaliseSmscId). */
-  smsc: (smscId: string) => ({ pk: `SMSC#${smscId}` }),
+  /**
+   * `smscId` must already be normalised (normaliseSmscId). `scope`: the account whose login the SMSC
+   * gave the id to, for every account but the default (SmscScope says why).
+   */
+  smsc: (smscId: string, scope?: string) => ({ pk: smscLookupPk(smscId, scope) }),
   idempotency: (key: string) => ({ pk: `IDEM#${key}` }),
   lease: (systemId: string) => ({ pk: `LEASE#${systemId}` }),
 } as const;
 
 export const MESSAGE_KEY_PREFIX = 'MSG#';
+
+const SMSC_KEY_PREFIX = 'SMSC#';
+
+function smscLookupPk(smscId: string, scope: string | undefined): string {
+  return scope === undefined ? `${SMSC_KEY_PREFIX}${smscId}` : `${SMSC_KEY_PREFIX}${scope}#${smscId}`;
+}
+
+/** The SMSC id an `SMSC#` lookup key of `scope` names; undefined for another scope's key. */
+export function smscIdOfLookupPk(pk: string, scope: string | undefined): string | undefined {
+  const prefix = smscLookupPk('', scope);
+  if (!pk.startsWith(prefix)) return undefined;
+  const smscId = pk.slice(prefix.length);
+  // Account names hold no '#' and SMSC ids are normalised digits or hex: a '#' left is a scope's.
+  return smscId.includes('#') ? undefined : smscId;
+}
 
 export interface MessageItem extends MessageRecord {
   pk: string;

@@ -12,6 +12,7 @@ import {
 } from '#core/aws/messages/attention/attention.ts';
 import { setAcceptedAttention } from '#core/aws/messages/attention/attention-marks.ts';
 import {
+  handOverUnmatched,
   type MatchOptions,
   matchOrphanReceipt,
   nextMatchAt,
@@ -77,6 +78,8 @@ export interface MessageRepositoryOptions {
    * 2. Shared by every repository of this client and table: the first one made sets it.
    */
   callsInFlight?: number;
+  /** Whose SMSC ids its lookups hold: an account other than the default (MessageTable.smscScope). */
+  smscScope?: string;
 }
 
 export type ClaimResult = 'claimed' | 'already-claimed' | 'not-found';
@@ -92,9 +95,18 @@ export class MessageRepository {
   private readonly idempotencyHours: number;
   private readonly smscIdBase: SmscIdBase;
 
-  constructor(client: DynamoDBDocumentClient, tableName: string, options: MessageRepositoryOptions = {}) {
+  constructor(
+    client: DynamoDBDocumentClient,
+    tableName: string,
+    private readonly options: MessageRepositoryOptions = {},
+  ) {
     const clock = options.clock ?? (() => new Date());
-    this.table = { client, tableName, now: clock };
+    this.table = {
+      client,
+      tableName,
+      now: clock,
+      ...(options.smscScope === undefined ? {} : { smscScope: options.smscScope }),
+    };
     tableGroups(client, tableName, options.callsInFlight);
     this.retentionDays = options.retentionDays ?? RETENTION.messageDays;
     this.idempotencyHours = options.idempotencyHours ?? RETENTION.idempotencyHours;
@@ -106,6 +118,14 @@ export class MessageRepository {
       () => this.expiresAt(),
       this.smscIdBase,
     );
+  }
+
+  /** The same table, with the SMSC lookups of another account's login (MessageTable.smscScope). */
+  withSmscScope(account: string): MessageRepository {
+    return new MessageRepository(this.table.client, this.table.tableName, {
+      ...this.options,
+      smscScope: account,
+    });
   }
 
   async createAccepted(record: MessageRecord, idempotency?: IdempotencyInput): Promise<CreateAcceptedResult> {
@@ -307,6 +327,11 @@ export class MessageRepository {
   /** When to look for its receipt again; undefined: never (it leaves the index). */
   nextMatchAt(id: string, at: Date | undefined): Promise<void> {
     return nextMatchAt(this.table, id, at);
+  }
+
+  /** Lists an unmatched message of another account for that account's matching (orphan-receipts.ts). */
+  handOverUnmatched(id: string, account: string | undefined, at: Date): Promise<void> {
+    return handOverUnmatched(this.table, id, account, at);
   }
 
   /** From the byBatch index, which is eventually consistent: a count may lag a write by a moment. */

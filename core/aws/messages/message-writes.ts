@@ -14,6 +14,13 @@ export interface MessageTable {
   client: DynamoDBDocumentClient;
   tableName: string;
   now: () => Date;
+  /**
+   * Whose SMSC ids the `SMSC#` lookups written and read through this table are: the account, for
+   * every account but the default (whose lookups keep the plain key they always had). Each login's
+   * SMSC numbers its own messages, so two logins may give two messages one id; a receipt comes on
+   * the login that sent its message and must find that one.
+   */
+  smscScope?: string;
 }
 
 /** 'stale': the message was not in a status this write may follow (late or repeated event). */

@@ -110,7 +110,7 @@ export class SubmitOutcomeWrites {
       return transition(this.table, id, 'unknown', {
         extra: (update, at) => {
           update.set('error', note);
-          markForMatching(update, at);
+          markForMatching(this.table, update, at);
         },
       });
     }
@@ -141,7 +141,7 @@ export class SubmitOutcomeWrites {
       from: ['submitting'],
       extra: (update, at) => {
         update.set('error', note);
-        markForMatching(update, at);
+        markForMatching(this.table, update, at);
         const claimedBy = update.name(CLAIMED_BY);
         // The claim's holder is `<queue message id>#<receive>`: any receive of this queue message.
         update.condition(

@@ -53,7 +53,8 @@ const DAY_SECONDS = 24 * 60 * 60;
 /**
  * One table for messages and their helper items (single-table design), keyed by `pk` only:
  * - `MSG#<id>`              the message record (the only items with `batchId`, so `byBatch` is sparse)
- * - `SMSC#<smscId>`         receipt lookup `{ messageId }`, plus `pendingReceipts` that came early
+ * - `SMSC#<smscId>`         receipt lookup `{ messageId }`, plus `pendingReceipts` that came early;
+ *                           `SMSC#<account>#<smscId>` for accounts other than the default
  * - `IDEM#<key>`            idempotency record `{ requestHash, response, messageId }`
  * - `LEASE#<systemId>`      the bind lease `{ owner, expiresAtMs }`
  * - `LOOP#TO#<hash>`        anti-loop state of a number `{ lastAtMs, streak, sent, version }`
@@ -87,8 +88,9 @@ export const MESSAGES_TABLE = {
 } as const satisfies TableDefinition;
 
 /**
- * Incoming (MO) messages, keyed `IN#SMSC#<normalised SMSC id>` (or `IN#ID#<our id>` when the SMSC
- * gave none) so a DELIVER_SM the SMSC redelivers (our resp was lost) is stored once. NEW_IMAGE lets
+ * Incoming (MO) messages, keyed `IN#SMSC#<normalised SMSC id>` (`IN#SMSC#<account>#<id>` for
+ * accounts other than the default; or `IN#ID#<our id>` when the SMSC gave none) so a DELIVER_SM the
+ * SMSC redelivers (our resp was lost) is stored once. NEW_IMAGE lets
  * a consumer forward incoming messages as events.
  */
 export const INBOUND_TABLE = {

@@ -2,7 +2,7 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { runDynamo } from '#core/aws/dynamo-errors.ts';
 import { BY_ATTENTION, deferUnknown, listedBefore } from '#core/aws/messages/attention/attention.ts';
 import { orphanAttention } from '#core/aws/messages/attention/attention-marks.ts';
-import { itemKey, type SmscLookupItem } from '#core/aws/messages/message-item.ts';
+import { itemKey, type SmscLookupItem, smscIdOfLookupPk } from '#core/aws/messages/message-item.ts';
 import { getMessageItem, type MessageTable } from '#core/aws/messages/message-writes.ts';
 import { recordLateAnswer } from '#core/aws/messages/receipts/late-answer.ts';
 import type { ReceiptApplier } from '#core/aws/messages/receipts/receipt-applier.ts';
@@ -15,7 +15,8 @@ import type { SmscIdBase } from '#core/domain/receipts/smsc-id.ts';
 // `unknown` with no SMSC id; the SMSC did take it, and its receipt arrives with an id nobody knows,
 // so the receipt is parked on its `SMSC#<id>` lookup as an orphan. Both are listed in the messages
 // table's byAttention index, so the reconciler can bring them together:
-// - `unmatched`: `unknown` messages without SMSC ids (markUnknown without ids, a redelivered claim);
+// - `unmatched` (`unmatched#<account>` for other accounts than the default): `unknown` messages
+//   without SMSC ids (markUnknown without ids, a redelivered claim);
 // - `orphan#<recipient digits>`: lookups holding receipts without an owner, by the number they
 //   report on (the DELIVER_SM's source_addr), `attentionAt` = when parked.
 // A message adopts an orphan only when exactly one orphan fits it: same recipient, parked after the
@@ -28,25 +29,49 @@ import type { SmscIdBase } from '#core/domain/receipts/smsc-id.ts';
 // transaction, and the parked receipts applied right after. Messages of several parts are not
 // matched (their parts' receipts cannot be told apart reliably); they stay `unknown`.
 
+/** The default account's partition (and that of every account, before they had their own). */
 export const UNMATCHED_ATTENTION = 'unmatched';
 /** Receipts may be stamped by a host whose clock is a little behind the one that claimed. */
 const CLOCK_SKEW_MS = 60_000;
 /** More orphans than this in one message's window are more than can be told apart. */
 const MAX_CANDIDATES = 10;
 
-/** Lists an `unknown` message without SMSC ids for matching, as of `at` (ISO). */
-export function markForMatching(update: UpdateExpressionBuilder, at: string): void {
-  update.set('attention', UNMATCHED_ATTENTION).set('attentionAt', at);
+/**
+ * The partition of the table's account's unmatched messages: each account matches its own, against
+ * the orphans of its own login (MessageTable.smscScope), so a receipt of one login never resolves
+ * another login's message, and one account's unmatched messages never hold up another's.
+ */
+function unmatchedAttention(scope: string | undefined): string {
+  return scope === undefined ? UNMATCHED_ATTENTION : `${UNMATCHED_ATTENTION}#${scope}`;
 }
 
-/** Ids of unmatched messages listed at or before `before`, oldest first, at most `limit`. */
+/** Lists an `unknown` message without SMSC ids for its account's matching, as of `at` (ISO). */
+export function markForMatching(table: MessageTable, update: UpdateExpressionBuilder, at: string): void {
+  update.set('attention', unmatchedAttention(table.smscScope)).set('attentionAt', at);
+}
+
+/** Ids of the account's unmatched messages listed at or before `before`, oldest first, at most `limit`. */
 export function unmatchedToCheck(table: MessageTable, before: Date, limit: number): Promise<string[]> {
-  return listedBefore(table, UNMATCHED_ATTENTION, before, limit);
+  return listedBefore(table, unmatchedAttention(table.smscScope), before, limit);
 }
 
 /** Looks again after `at`, or takes the message out of the index (undefined). No-op once resolved. */
 export function nextMatchAt(table: MessageTable, id: string, at: Date | undefined): Promise<void> {
-  return deferUnknown(table, UNMATCHED_ATTENTION, id, at);
+  return deferUnknown(table, unmatchedAttention(table.smscScope), id, at);
+}
+
+/**
+ * Hands an unmatched message found in this account's partition to the account it belongs to: an
+ * account other than the default (`account`), or the default (undefined), whose partition is where
+ * earlier versions listed every account's.
+ */
+export function handOverUnmatched(
+  table: MessageTable,
+  id: string,
+  account: string | undefined,
+  at: Date,
+): Promise<void> {
+  return deferUnknown(table, unmatchedAttention(account), id, at, [unmatchedAttention(table.smscScope)]);
 }
 
 export type OrphanMatch =
@@ -118,13 +143,18 @@ async function orphansIn(table: MessageTable, partition: string, since: string, 
       }),
     ),
   );
-  return (Items ?? []).map((item) => String(item.pk).slice('SMSC#'.length));
+  // Orphans of every login share the recipient's partition: only this table's login's may fit.
+  return (Items ?? []).flatMap((item) => smscIdOfLookupPk(String(item.pk), table.smscScope) ?? []);
 }
 
 async function readLookup(table: MessageTable, smscId: string): Promise<SmscLookupItem | undefined> {
   const { Item } = await runDynamo('read orphan receipt', () =>
     table.client.send(
-      new GetCommand({ TableName: table.tableName, Key: itemKey.smsc(smscId), ConsistentRead: true }),
+      new GetCommand({
+        TableName: table.tableName,
+        Key: itemKey.smsc(smscId, table.smscScope),
+        ConsistentRead: true,
+      }),
     ),
   );
   return Item as SmscLookupItem | undefined;

@@ -4,7 +4,11 @@ import { RepositoryUnavailableError } from '#core/aws/errors.ts';
 import { tableGroups } from '#core/aws/grouped/table-groups.ts';
 import { orphanAttention } from '#core/aws/messages/attention/attention-marks.ts';
 import { itemKey, type SmscLookupItem } from '#core/aws/messages/message-item.ts';
-import type { MessageTable, TransitionResult } from '#core/aws/messages/message-writes.ts';
+import {
+  getMessageItem,
+  type MessageTable,
+  type TransitionResult,
+} from '#core/aws/messages/message-writes.ts';
 import { type KnownOwner, KnownOwners } from '#core/aws/messages/receipts/known-owners.ts';
 import { applyReceiptToMessage } from '#core/aws/messages/receipts/message-receipts.ts';
 import { applySingleIdReceipt } from '#core/aws/messages/receipts/single-id-receipt.ts';
@@ -69,6 +73,8 @@ export class ReceiptApplier {
         if (lookup.pendingReceipts?.length) await this.drain(lookup.messageId, smscId);
         return this.applyMatched(lookup, lookup.messageId, smscId, normalised);
       }
+      const earlier = await this.ownerByEarlierVersions(smscId);
+      if (earlier) return applyReceiptToMessage(this.table, earlier, smscId, normalised);
       if (await this.park(smscId, normalised, recipient)) return 'orphan-stored';
       // The SUBMIT_SM_RESP was recorded between our read and our write: look again.
     }
@@ -116,7 +122,7 @@ export class ReceiptApplier {
         this.table.client.send(
           new UpdateCommand({
             TableName: this.table.tableName,
-            Key: itemKey.smsc(smscId),
+            Key: itemKey.smsc(smscId, this.table.smscScope),
             ...update.build(),
           }),
         ),
@@ -128,9 +134,26 @@ export class ReceiptApplier {
     return pending.length;
   }
 
+  /**
+   * An account's message submitted by a version that wrote every lookup under the plain `SMSC#<id>`
+   * key: its receipt may come after the upgrade. Found there only when the message is this
+   * account's, since the default account's lookups still use that key and its ids may be the same.
+   */
+  private async ownerByEarlierVersions(smscId: string): Promise<string | undefined> {
+    const scope = this.table.smscScope;
+    if (scope === undefined) return undefined;
+    const groups = tableGroups(this.table.client, this.table.tableName);
+    const lookup = (await groups.get(itemKey.smsc(smscId))) as SmscLookupItem | undefined;
+    if (!lookup?.messageId) return undefined;
+    const message = await getMessageItem(this.table, lookup.messageId);
+    return message?.account === scope && message.smscIds.includes(smscId) ? message.id : undefined;
+  }
+
   /** Strongly consistent, grouped with other reads into one BatchGetItem. */
   private async lookup(smscId: string): Promise<SmscLookupItem | undefined> {
-    const item = await tableGroups(this.table.client, this.table.tableName).get(itemKey.smsc(smscId));
+    const item = await tableGroups(this.table.client, this.table.tableName).get(
+      itemKey.smsc(smscId, this.table.smscScope),
+    );
     return item as SmscLookupItem | undefined;
   }
 
@@ -147,7 +170,7 @@ export class ReceiptApplier {
         this.table.client.send(
           new UpdateCommand({
             TableName: this.table.tableName,
-            Key: itemKey.smsc(smscId),
+            Key: itemKey.smsc(smscId, this.table.smscScope),
             ...update.build(),
           }),
         ),

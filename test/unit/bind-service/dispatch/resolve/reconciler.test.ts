@@ -40,14 +40,16 @@ function reconcilerFor(
   records: MessageRecord[],
   sourceAddress?: SourceAddressRules,
   listedUnder: Map<string, string | undefined> = new Map(),
+  unmatched: MessageRecord[] = [],
 ) {
   const asked: string[] = [];
   const moved: string[] = [];
+  const matched: string[] = [];
   const partitionOf = (record: MessageRecord) =>
     listedUnder.has(record.id) ? listedUnder.get(record.id) : record.account;
   const sources: (QuerySource | undefined)[] = [];
   const orphanChecks: string[] = [];
-  const byId = new Map(records.map((record) => [record.id, record]));
+  const byId = new Map([...records, ...unmatched].map((record) => [record.id, record]));
   const messages: ReconcilerDeps['messages'] = {
     unknownToQuery: async (partition) =>
       records.filter((record) => partitionOf(record) === partition).map((record) => record.id),
@@ -60,10 +62,16 @@ function reconcilerFor(
     },
     unmatchedToCheck: async () => {
       orphanChecks.push(account.name);
-      return [];
+      return unmatched.map((record) => record.id);
     },
-    matchOrphanReceipt: async () => 'none',
+    matchOrphanReceipt: async (id) => {
+      matched.push(id);
+      return 'none';
+    },
     nextMatchAt: async () => undefined,
+    handOverUnmatched: async (id, to) => {
+      moved.push(`${id} → ${to ?? 'the default'}`);
+    },
   };
   const session = {
     isBound: true,
@@ -84,7 +92,7 @@ function reconcilerFor(
     account,
     ...(sourceAddress ? { sourceAddress } : {}),
   });
-  return { reconciler, asked, orphanChecks, sources, moved };
+  return { reconciler, asked, orphanChecks, sources, moved, matched };
 }
 
 describe('Reconciler with several accounts', () => {
@@ -104,14 +112,36 @@ describe('Reconciler with several accounts', () => {
     expect(orphanChecks).toEqual(['main']);
   });
 
-  it('when another account reconciles, then it asks only about its own messages and leaves orphans to the default', async () => {
+  it('when another account reconciles, then it asks only about its own messages and matches its own to orphans', async () => {
     // Prepare
     const { reconciler, asked, orphanChecks } = reconcilerFor({ name: 'uk', isDefault: false }, records);
     // Act
     await reconciler.run();
     // Assess
     expect(asked).toEqual(['202']);
-    expect(orphanChecks).toEqual([]);
+    expect(orphanChecks).toEqual(['uk']);
+  });
+
+  it('when an account’s list of unmatched messages holds another account’s, then it hands them over instead of matching them', async () => {
+    // Prepare: no SMSC ids; the default's list is where earlier versions listed every account's.
+    const unmatched = [
+      { ...unknownRecord('u-main', '1', 'main'), smscIds: [] },
+      { ...unknownRecord('u-uk', '2', 'uk'), smscIds: [] },
+    ];
+    const main = reconcilerFor({ name: 'main', isDefault: true }, [], undefined, new Map(), unmatched);
+    const uk = reconcilerFor({ name: 'uk', isDefault: false }, [], undefined, new Map(), unmatched);
+    // Act
+    await main.reconciler.run();
+    await uk.reconciler.run();
+    // Assess
+    expect({ matched: main.matched, moved: main.moved }).toEqual({
+      matched: ['u-main'],
+      moved: ['u-uk → uk'],
+    });
+    expect({ matched: uk.matched, moved: uk.moved }).toEqual({
+      matched: ['u-uk'],
+      moved: ['u-main → the default'],
+    });
   });
 
   it('when another account’s message is listed without an account (an earlier version listed all there), then the default moves it to that account’s partition without asking', async () => {
