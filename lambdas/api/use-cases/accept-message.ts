@@ -17,6 +17,7 @@ import {
   neverSent,
   type UnqueuedContext,
   wasNeverQueued,
+  withdrawWindows,
 } from './unqueued.ts';
 
 // POST /v1/messages: validate and prepare (exactly as the bind-service will), store the `accepted`
@@ -121,8 +122,11 @@ export async function acceptMessage(deps: ApiDeps, input: AcceptMessageInput): P
     if (!keyed && !neverSent(outcome)) return { outcome: 'store-unknown', id: record.id };
     throw error;
   }
-  if (stored.outcome === 'conflict') return { outcome: 'idempotency-conflict' };
-  if (stored.outcome === 'exhausted') return { outcome: 'key-exhausted' };
+  if (stored.outcome === 'conflict' || stored.outcome === 'exhausted') {
+    // Nothing of this request was stored: the anti-loop window it opened must not outlive it.
+    await withdrawWindows(deps, windows);
+    return { outcome: stored.outcome === 'conflict' ? 'idempotency-conflict' : 'key-exhausted' };
+  }
   if (stored.outcome === 'replay') {
     // Still `accepted`: the first attempt may have died between its store and its enqueue (a Lambda
     // killed at its timeout). Enqueued again rather than trusted: a second copy of a message that

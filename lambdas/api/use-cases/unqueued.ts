@@ -59,6 +59,27 @@ export function countedWindows(
 }
 
 /**
+ * Closes the windows of a request that stored nothing (its Idempotency-Key holds another request):
+ * left open, its own text sent again with a new key would be refused as a duplicate for a minute.
+ * A window that cannot be closed is only logged: it ends by itself.
+ */
+export async function withdrawWindows(
+  deps: Pick<ApiDeps, 'guard' | 'log'>,
+  windows: ReadonlyMap<string, CountedWindow>,
+): Promise<void> {
+  if (!deps.guard) return;
+  for (const window of windows.values()) {
+    try {
+      await deps.guard.withdraw(window.prepared, window.windowEndsAtMs);
+    } catch (error) {
+      deps.log.warn('anti-loop window of a request that stored nothing not closed; it ends by itself', {
+        error,
+      });
+    }
+  }
+}
+
+/**
  * Certain never to be sent: nothing will enqueue it (the sweeper only looks at `accepted`). Only
  * such a message may be answered "send it again": 'was-enqueued' is on its way, and 'not-marked'
  * stays `accepted`, so the sweeper sends it.

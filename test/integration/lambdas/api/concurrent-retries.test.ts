@@ -47,6 +47,20 @@ function withPublishes(nth: (count: number, publish: () => Promise<string>) => P
   };
 }
 
+/** The API with each store (createAccepted) handed to `nth`: its 1-based number and the real store. */
+function withStores(nth: (count: number, store: () => Promise<unknown>) => Promise<unknown>) {
+  let count = 0;
+  return {
+    wrap: (deps: ApiDeps) => ({
+      ...deps,
+      messages: withOverrides(deps.messages, {
+        createAccepted: ((...args: Parameters<ApiDeps['messages']['createAccepted']>) =>
+          nth(++count, () => deps.messages.createAccepted(...args))) as ApiDeps['messages']['createAccepted'],
+      }),
+    }),
+  };
+}
+
 describe('API retries while the first attempt still runs (Node server, DynamoDB Local, fauxqs)', () => {
   const harness = useApiHarness();
 
@@ -106,5 +120,42 @@ describe('API retries while the first attempt still runs (Node server, DynamoDB 
     const { id } = await jsonOf<AcceptedBody>(next);
     const read = await jsonOf<{ status: string }>(await api.get(`/v1/messages/${id}`));
     expect(read.status).toBe('accepted');
+  });
+
+  it('when two requests with one key but different texts race and the loser gets 422, then the loser’s text sent again with a new key is accepted, not refused as a duplicate', async () => {
+    // Prepare: the loser is counted by the anti-loop rules, then its store waits until the winner's landed.
+    let releaseLoser!: () => void;
+    const loserMayStore = new Promise<void>((resolve) => {
+      releaseLoser = resolve;
+    });
+    let loserCounted!: () => void;
+    const loserAtStore = new Promise<void>((resolve) => {
+      loserCounted = resolve;
+    });
+    const api = await harness.start(
+      withStores(async (count, store) => {
+        if (count === 1) {
+          loserCounted();
+          await loserMayStore;
+        }
+        return store();
+      }),
+    );
+    const key = { 'idempotency-key': 'order-79' };
+    const loser = api.post('/v1/messages', { to: MOBILE, text: 'Parcel at the door' }, key);
+    await loserAtStore;
+    const winner = await api.post('/v1/messages', { to: MOBILE, text: 'Parcel delayed' }, key);
+    releaseLoser();
+    // Act
+    const lost = await loser;
+    const sentAgain = await api.post(
+      '/v1/messages',
+      { to: MOBILE, text: 'Parcel at the door' },
+      { 'idempotency-key': 'order-80' },
+    );
+    // Assess: nothing of the loser was stored, so nothing of it can be a duplicate.
+    expect(winner.status).toBe(202);
+    expect(await problemOf(lost)).toMatchObject({ status: 422, code: 'idempotency_key_reused' });
+    expect(sentAgain.status).toBe(202);
   });
 });

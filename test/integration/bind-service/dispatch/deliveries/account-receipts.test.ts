@@ -46,8 +46,10 @@ describe('receipts with several accounts (DynamoDB Local, fauxqs, two simulators
         }),
       }),
     });
-    rig.simulator.scriptOutcome('79990000011', { stat: 'UNDELIV', err: 1, delayMs: 3_000 });
-    second.scriptOutcome('79990000012', { stat: 'DELIVRD', delayMs: 5_000 });
+    // Both receipts come after both messages are submitted (each lookup written): with one key for
+    // both logins, the second message's lookup then held the first's receipt too.
+    rig.simulator.scriptOutcome('79990000011', { stat: 'UNDELIV', err: 1, delayMs: 1_500 });
+    second.scriptOutcome('79990000012', { stat: 'DELIVRD', delayMs: 2_000 });
     const mainId = newMessageId(Date.now());
     const euId = newMessageId(Date.now() + 1);
     // Act
