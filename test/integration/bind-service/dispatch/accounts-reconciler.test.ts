@@ -4,10 +4,10 @@ import { newMessageId } from '#core/domain/messages/message-id.ts';
 import { acceptedMessageRecord } from '#core/domain/messages/message-model.ts';
 import { prepareMessage } from '#core/domain/messages/prepare-message.ts';
 import { sendMessageSchema } from '#core/domain/requests/message-schema.ts';
-import { useAccountsFile } from '#test/helpers/accounts-file.ts';
+import { accountQueuesJson, useAccountsFile } from '#test/helpers/accounts-file.ts';
 import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
-import { boundClient } from '#test/helpers/smpp/simulator-client.ts';
 import { ACCOUNT, mobile, type Rig, startRig, statusIs, useCleanup, waitForRecord } from './fixtures.ts';
+import { ELSEWHERE, messageAtSmsc } from './lost-answers.ts';
 
 // Each account's reconciler reads the oldest RECONCILE_BATCH of its own `unknown` messages. When all
 // accounts shared one list, a reconciler skipped other accounts' messages without moving them on, so
@@ -16,22 +16,7 @@ import { ACCOUNT, mobile, type Rig, startRig, statusIs, useCleanup, waitForRecor
 // hold: it puts a message at the simulator whose SUBMIT_SM_RESP the test then plays lost.
 
 const UNSET_LOGIN = { SMPP_HOST: '', SMPP_PORT: '', SMPP_SYSTEM_ID: '', SMPP_PASSWORD: '' };
-const ELSEWHERE = { systemId: 'elsewhere', password: 'test-only-elsewhere' } as const;
 const UK = { systemId: 'uk-login', password: 'fake-pw-2' } as const;
-
-async function messageAtSmsc(rig: Rig, to: string): Promise<string> {
-  const client = await boundClient(rig.simulator.port, ELSEWHERE);
-  try {
-    const answer = await client.submit({
-      destination_addr: to.replace(/^\+/, ''),
-      short_message: Buffer.from(`Lost answer to ${to}`),
-      registered_delivery: 0,
-    });
-    return answer.message_id ?? '';
-  } finally {
-    await client.close();
-  }
-}
 
 /** An `unknown` record of `account` with one SMSC id, listed for its account's reconciler. */
 async function unknownWithId(
@@ -73,14 +58,7 @@ describe('reconciler with several accounts (DynamoDB Local, fauxqs, simulator)',
           { name: 'main', systemId: ACCOUNT.systemId, password: ACCOUNT.password, host: '127.0.0.1', port },
           { name: 'uk', ...UK, host: '127.0.0.1', port, prefixes: ['+44'] },
         ]),
-        ACCOUNT_QUEUES: JSON.stringify({
-          uk: {
-            urgent: ukQueues?.urgent,
-            bulk: ukQueues?.bulk,
-            urgentDlq: ukQueues?.urgentDlq,
-            bulkDlq: ukQueues?.bulkDlq,
-          },
-        }),
+        ACCOUNT_QUEUES: accountQueuesJson({ uk: ukQueues }),
       }),
       simulator: { accounts: simulatorAccounts.map((account) => ({ ...account, rate: 0 })) },
       waitForBind: false,

@@ -6,31 +6,14 @@ import { acceptedMessageRecord } from '#core/domain/messages/message-model.ts';
 import { prepareMessage } from '#core/domain/messages/prepare-message.ts';
 import { sendMessageSchema } from '#core/domain/requests/message-schema.ts';
 import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
-import { boundClient } from '#test/helpers/smpp/simulator-client.ts';
 import { waitUntil } from '#test/helpers/wait.ts';
 import { receipt } from '#test/integration/core/aws/factories.ts';
 import { ACCOUNT, mobile, type Rig, startRig, statusIs, useCleanup, waitForRecord } from './fixtures.ts';
+import { ELSEWHERE, messageAtSmsc } from './lost-answers.ts';
 
 // The reconciler: `unknown` messages with SMSC ids are resolved by QUERY_SM when no receipt comes.
 
-/** Another login at the same SMSC, through which the tests put messages there without a receipt. */
-const ELSEWHERE = { systemId: 'elsewhere', password: 'test-only-elsewhere' } as const;
 const RECONCILE_OFTEN = { RECONCILE_SECONDS: '0.3', RECONCILE_MIN_AGE_SECONDS: '0.2' };
-
-/** A message the SMSC has and will send no receipt for; its SMSC id. */
-async function messageAtSmsc(rig: Rig, to: string): Promise<string> {
-  const client = await boundClient(rig.simulator.port, ELSEWHERE);
-  try {
-    const answer = await client.submit({
-      destination_addr: to.replace(/^\+/, ''),
-      short_message: Buffer.from(`Lost answer to ${to}`),
-      registered_delivery: 0,
-    });
-    return answer.message_id ?? '';
-  } finally {
-    await client.close();
-  }
-}
 
 /** What the bind-service leaves when a submit's answer is lost after the SMSC gave an id. */
 async function unknownWithId(rig: Rig, to: string, smscId: string): Promise<string> {

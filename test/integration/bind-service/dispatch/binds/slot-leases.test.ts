@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { MessageRepository } from '#core/aws/messages/message-repository.ts';
-import type { QueueNames } from '#core/aws/resources/resource-definitions.ts';
 import { newMessageId } from '#core/domain/messages/message-id.ts';
 import { freePort } from '#local/ports.ts';
 import { SmscSimulator } from '#local/smsc-simulator/index.ts';
 import { BindServiceProcess } from '#test/faults/harness/bind-service-process.ts';
-import { useAccountsFile } from '#test/helpers/accounts-file.ts';
+import { accountQueuesJson, useAccountsFile } from '#test/helpers/accounts-file.ts';
 import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
 import { elapse } from '#test/helpers/wait.ts';
 import { mobile, publishRaw, serviceEnv, statusIs, useCleanup, waitForRecord } from '../fixtures.ts';
@@ -83,7 +82,7 @@ describe('login slots shared by two bind-service processes (DynamoDB Local, faux
         { name: 'a', ...A, host, port, systemType: 'MCON3', binds: 3, throughput: 60 },
         { name: 'b', ...B, host, port, binds: 1, throughput: 20 },
       ]),
-      ACCOUNT_QUEUES: JSON.stringify({ b: queueUrls(queuesB) }),
+      ACCOUNT_QUEUES: accountQueuesJson({ b: queuesB }),
       LEASE_TTL_SECONDS: String(TTL_SECONDS),
       LEASE_RETRY_SECONDS: '0.5',
       DRAIN_SECONDS: '2',
@@ -181,7 +180,3 @@ describe('login slots shared by two bind-service processes (DynamoDB Local, faux
     expect(survivor.logged('login slot taken').length).toBeGreaterThanOrEqual(4);
   }, 90_000);
 });
-
-function queueUrls(queues: QueueNames) {
-  return { urgent: queues.urgent, bulk: queues.bulk, urgentDlq: queues.urgentDlq, bulkDlq: queues.bulkDlq };
-}

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { QueueNames } from '#core/aws/resources/resource-definitions.ts';
 import { newMessageId } from '#core/domain/messages/message-id.ts';
 import { SmscSimulator } from '#local/smsc-simulator/index.ts';
-import { useAccountsFile } from '#test/helpers/accounts-file.ts';
+import { accountQueuesJson, useAccountsFile } from '#test/helpers/accounts-file.ts';
 import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
 import { ACCOUNT, publishRaw, startRig, statusIs, useCleanup, waitForRecord } from '../fixtures.ts';
 
@@ -36,14 +36,7 @@ describe('receipts with several accounts (DynamoDB Local, fauxqs, two simulators
           { name: 'main', systemId: ACCOUNT.systemId, password: ACCOUNT.password, host: '127.0.0.1', port },
           { name: 'eu', ...EU, host: '127.0.0.1', port: second.port },
         ]),
-        ACCOUNT_QUEUES: JSON.stringify({
-          eu: {
-            urgent: euQueues?.urgent,
-            bulk: euQueues?.bulk,
-            urgentDlq: euQueues?.urgentDlq,
-            bulkDlq: euQueues?.bulkDlq,
-          },
-        }),
+        ACCOUNT_QUEUES: accountQueuesJson({ eu: euQueues }),
       }),
     });
     // Both receipts come after both messages are submitted (each lookup written): with one key for

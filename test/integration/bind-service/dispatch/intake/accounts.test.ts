@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { QueueNames } from '#core/aws/resources/resource-definitions.ts';
 import { newMessageId } from '#core/domain/messages/message-id.ts';
-import { useAccountsFile } from '#test/helpers/accounts-file.ts';
+import { accountQueuesJson, useAccountsFile } from '#test/helpers/accounts-file.ts';
 import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
 import {
   ACCOUNT,
@@ -37,14 +37,7 @@ describe('bind-service queue path with SMPP_ACCOUNTS (DynamoDB Local, fauxqs, si
       { name: 'main', systemId: ACCOUNT.systemId, password: ACCOUNT.password, host: '127.0.0.1', port },
       { name: 'uk', ...UK, host: '127.0.0.1', port, prefixes: ['+44'] },
     ]),
-    ACCOUNT_QUEUES: JSON.stringify({
-      uk: {
-        urgent: ukQueues?.urgent,
-        bulk: ukQueues?.bulk,
-        urgentDlq: ukQueues?.urgentDlq,
-        bulkDlq: ukQueues?.bulkDlq,
-      },
-    }),
+    ACCOUNT_QUEUES: accountQueuesJson({ uk: ukQueues }),
   });
   const rigOptions = {
     env,
