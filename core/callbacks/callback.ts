@@ -67,8 +67,9 @@ export async function postCallback(request: CallbackRequest): Promise<number> {
       error instanceof Error && error.name === 'TimeoutError' ? 'timed out' : 'could not connect';
     throw new CallbackError(`callback ${reason}`, undefined, { cause: error });
   }
-  // The body is not needed; reading it releases the connection.
-  await response.arrayBuffer().catch(() => undefined);
+  // The body is ignored, so it is not read: a receiver answering with a large one would otherwise
+  // fill the worker's memory, and every job of the batch would be posted again.
+  await response.body?.cancel().catch(() => undefined);
   if (response.status < 200 || response.status >= 300) {
     throw new CallbackError(`callback answered ${response.status}`, response.status);
   }
