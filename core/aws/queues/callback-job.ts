@@ -13,8 +13,16 @@ export interface CallbackJob {
 /** One flag per job, in order: false means the job was not taken and its stream record must be retried. */
 export type CallbackEnqueuer = (jobs: readonly CallbackJob[]) => Promise<boolean[]>;
 
+/**
+ * The job as a queue message body. SQS refuses a body holding U+FFFE or U+FFFF, which JSON leaves
+ * as they are (it escapes control characters and lone surrogates itself); an event can carry them
+ * from a provider's receipt (an HLR network name is URL-decoded). Escaped, they parse back the same.
+ */
 export function encodeCallbackJob(job: CallbackJob): string {
-  return JSON.stringify({ callbackUrl: job.callbackUrl, event: job.event });
+  return JSON.stringify({ callbackUrl: job.callbackUrl, event: job.event }).replace(
+    /[\uFFFE\uFFFF]/g,
+    (character) => `\\u${character.charCodeAt(0).toString(16)}`,
+  );
 }
 
 /** The job in a queue message body, or undefined when the body is not one (it never will be). */
