@@ -24,6 +24,9 @@ export interface ConnectorOptions {
   permit?: () => Promise<boolean>;
 }
 
+/** More than this unanswered right after a bind is not its backlog: the SMSC resends what it lacks. */
+const MAX_HELD_BEFORE_BOUND = 1000;
+
 export class Connector {
   private readonly backoff: Backoff;
   private hostIndex = 0;
@@ -99,8 +102,17 @@ export class Connector {
     const target = hosts[this.hostIndex % hosts.length]!;
     this.attempts += 1;
     this.events.emit('connecting', { host: target.host, port: target.port, attempt: this.attempts });
+    // An SMSC sends what it held (receipts, incoming messages) as soon as it answers the bind, often
+    // in the same segment: those DELIVER_SMs arrive before the answer's promise resolves, and the
+    // session, not bound yet, dropped them unanswered. Kept until the bind is up, then passed on; a
+    // bind that fails closes the connection, and the SMSC keeps them for the next one.
+    let beforeBound: PDU[] | undefined = [];
     const connection = new SmppConnection(target, this.config.tls, {
-      onPdu: (pdu) => this.hooks.onPdu(connection, pdu),
+      onPdu: (pdu) => {
+        if (beforeBound === undefined) this.hooks.onPdu(connection, pdu);
+        else if (pdu.command === 'deliver_sm' && beforeBound.length < MAX_HELD_BEFORE_BOUND)
+          beforeBound.push(pdu);
+      },
       onClose: (reason, detail) => this.hooks.onClose(connection, reason, detail),
     });
     this.pending = connection;
@@ -118,7 +130,10 @@ export class Connector {
         this.active = false;
         this.attempts = 0;
         this.boundAt = this.options.now();
+        const held = beforeBound;
+        beforeBound = undefined;
         this.hooks.onBound(connection);
+        for (const pdu of held) this.hooks.onPdu(connection, pdu);
       }
     } catch (error) {
       this.pending = undefined;
