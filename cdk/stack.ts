@@ -49,6 +49,11 @@ export class SmsSenderStack extends Stack {
         value: this.sender.operations.dashboard.dashboardName,
         description: 'CloudWatch dashboard',
       },
+      // Callback receivers verify each callback with this key (docs/events.md); it may be generated.
+      CallbackSigningSecretArn: {
+        value: this.sender.callbacks.signingSecret.secretArn,
+        description: 'Secrets Manager secret the callbacks are signed with: give its value to the receivers',
+      },
     };
     const pairs = [...this.sender.accountQueues.pairs];
     if (pairs.length > 0) {

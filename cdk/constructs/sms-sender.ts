@@ -149,6 +149,7 @@ export class SmsSender extends Construct {
       store: this.store,
       queues: this.queues,
       accountQueues: this.accountQueues,
+      ...(login.kind === 'single' ? {} : { accountsJson: apiAccountsJson(this, givenAccounts) }),
       logs: logSettings,
     });
 

@@ -2,8 +2,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { AwsAdapterError } from './errors.ts';
 
 // The one Secrets Manager reader: the bind-service's SMPP login (read once at start) and the
-// status-stream's callback signing secret (read once per execution environment) both come through
-// it. Each caller parses and caches what it reads; errors name the secret, never its content.
+// callback worker's signing secret (read once per execution environment) both come through it. Each caller parses and caches what it reads; errors name the secret, never its content.
 
 /** A secret's string value by ARN or name. A port: tests and local mode give their own. */
 export type SecretReader = (secretId: string) => Promise<string>;

@@ -23,6 +23,11 @@ export interface SweeperProps {
   readonly queues: SendQueues;
   /** The other accounts' pairs: a record is enqueued again on its own account's pair. */
   readonly accountQueues?: AccountQueuePairs;
+  /**
+   * SMPP_ACCOUNTS_JSON (the API's form) with several accounts: its start then refuses an account
+   * without a queue pair, rather than sending its records to the first account's queue.
+   */
+  readonly accountsJson?: string;
   readonly logs: LogSettings;
   /** @default every 2 minutes */
   readonly schedule?: Duration;
@@ -79,6 +84,7 @@ export class Sweeper extends Construct {
     this.handler.addEnvironment(VAR.MESSAGES_TABLE, table.tableName);
     props.queues.bindProducer(this.handler);
     props.accountQueues?.bindProducer(this.handler);
+    if (props.accountsJson) this.handler.addEnvironment(VAR.SMPP_ACCOUNTS_JSON, props.accountsJson);
 
     new events.Rule(this, 'Schedule', {
       description: 'Runs the sweeper for accepted messages never enqueued',

@@ -156,6 +156,17 @@ describe('two accounts from -c accountsFile', () => {
     expect(Object.keys(sweeper.accountQueues)).toEqual(['marketing']);
   });
 
+  it('when the sweeper reads its environment without the second pair, then its start is refused naming the account', () => {
+    // Prepare: docs/deploy.md and configuration.md say the sweeper gets SMPP_ACCOUNTS_JSON; it did
+    // not, so the check that every account has a pair never ran in AWS.
+    const sweeperEnv = lambdaEnv('SmsSenderSweeperHandlerFunction');
+    // Act
+    const act = () => loadSweeperConfig({ ...sweeperEnv, ACCOUNT_QUEUES: '{}' });
+    // Assess
+    expect(sweeperEnv.SMPP_ACCOUNTS_JSON).toBeDefined();
+    expect(act).toThrow(/marketing/);
+  });
+
   it('when synthesised, then the task role reads both logins and the TLS secret, and consumes both pairs', () => {
     // Prepare
     const statements = policyStatements(synth.template).filter((s) =>

@@ -139,6 +139,15 @@ describe('status consumers of SmsSender', () => {
     expect(Object.keys(outputs).some((name) => /stream/i.test(name))).toBe(false);
   });
 
+  it('when the stack generates the callback signing key, then an output names its secret for the receivers', () => {
+    // Act
+    const outputs = synth.template.findOutputs('*');
+    const secrets = Object.keys(synth.template.findResources('AWS::SecretsManager::Secret'));
+    // Assess: receivers verify every callback with it; nothing else told a deployer which secret it is.
+    expect(secrets).toHaveLength(1);
+    expect(outputs.CallbackSigningSecretArn?.Value).toEqual({ Ref: secrets[0] });
+  });
+
   it('when a role is granted read, then cdk-nag reports only the id wildcard of the four read routes (the caller acknowledges it)', () => {
     // Act
     const findings = unacknowledgedFindings(reporting);

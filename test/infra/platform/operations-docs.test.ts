@@ -99,6 +99,22 @@ describe('operations and deploy docs', () => {
     expect(runbook.sort()).toEqual(alarms);
   });
 
+  it('when docs/operations.md tells how to rotate the callback signing key, then it names the function that reads it', () => {
+    // Prepare: the function whose environment names the key (it reads it once per execution environment).
+    const readers = Object.entries(synth.template.findResources('AWS::Lambda::Function'))
+      .filter(([, fn]) => JSON.stringify(fn).includes('CALLBACK_SIGNING_SECRET_ARN'))
+      .map(([id]) => id.replace(/[0-9A-F]{8}$/, ''));
+    const doc = readFileSync(join(PROJECT_ROOT, 'docs', 'operations.md'), 'utf8');
+    const start = doc.indexOf('- Callback signing key:');
+    const bullet = doc.slice(start, doc.indexOf('\n- ', start + 1));
+    // Assess: it said "the status Lambda's next cold start", a function that never reads the key.
+    expect(start).toBeGreaterThan(0);
+    expect(readers).toEqual(['SmsSenderCallbacksWorkerFunction']);
+    expect(bullet).toContain('callback worker');
+    expect(bullet).toContain('CallbacksWorker');
+    expect(bullet).not.toMatch(/status Lambda/i);
+  });
+
   it('when the constructs waive Control Tower controls, then docs/deploy.md marks exactly those as waived and the other fitted ones as fixed', () => {
     // Act
     const rows = tableRows('deploy.md', '### AWS Control Tower proactive controls');
