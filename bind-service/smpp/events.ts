@@ -34,6 +34,20 @@ export interface SessionEvents {
   'late-answer': { tag: SubmitTag; outcome: SubmitOutcome; sequenceNumber: number };
   /** A response nobody waits for (e.g. an untagged submit's late answer) or a PDU we ignore. */
   'unexpected-pdu': { command: string; sequenceNumber: number; commandStatus: number; messageId?: string };
+  /**
+   * A PDU of a right length whose body could not be read; answered (`answeredStatus`) when it was a
+   * request, and the session goes on. `reason`: the parser's words (never the PDU's content).
+   */
+  'unreadable-pdu': UnreadablePdu;
+}
+
+export interface UnreadablePdu {
+  commandId: number;
+  sequenceNumber: number;
+  commandLength: number;
+  reason: string;
+  /** The command_status it was answered with; absent for a response (nothing to answer). */
+  answeredStatus?: number;
 }
 
 export type SessionEventName = keyof SessionEvents;

@@ -72,10 +72,13 @@ describe('deployment assets', () => {
       'core',
       'package-lock.json',
       'package.json',
+      'patches',
       'scripts',
       'tsconfig.json',
     ]);
     expect(files).toContain('bind-service/main.ts');
+    // `npm ci --ignore-scripts` in the image applies no patch by itself: the Dockerfile does.
+    expect(files.filter((path) => path.startsWith('patches/'))).toEqual(['patches/smpp+0.5.1.patch']);
     expect(files.filter((path) => path.endsWith('.test.ts'))).toEqual([]);
     expect(bytes).toBeLessThan(MAX_DOCKER_CONTEXT_BYTES);
   });

@@ -20,6 +20,10 @@ export function logSessionEvents(client: SmppClient, log: Logger): () => void {
     client.on('bind-not-permitted', (e) => log.warn('smpp bind withheld: the login lease is not ours', e)),
     client.on('stopped', (e) => log.info('smpp session stopped', e)),
     client.on('unexpected-pdu', (e) => log.debug('smpp unexpected pdu', e)),
+    // A DELIVER_SM the SMSC will keep sending: the provider is the one to ask about it.
+    client.on('unreadable-pdu', (e) =>
+      log.error('smpp PDU unreadable; answered, the session goes on', { ...e }),
+    ),
     client.on('deliver', (e) => {
       if (!e.answered) log.warn('deliver_sm answer not written: the link was gone; the SMSC will resend', {});
     }),

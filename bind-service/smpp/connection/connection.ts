@@ -6,7 +6,7 @@ import type { ConnectionOptions } from 'node:tls';
 import { crashPoint } from '../../crash-points.ts';
 import type { SmppHost, TlsSettings } from '../config.ts';
 import { ConnectError, ConnectionLostError, ResponseTimeoutError } from '../errors.ts';
-import type { DisconnectReason } from '../events.ts';
+import type { DisconnectReason, UnreadablePdu } from '../events.ts';
 import { type CommandName, type PDU, type PduFields, type Session, smpp } from '../pdu/smpp-package.ts';
 import { Status } from '../pdu/status.ts';
 import { TurnCork } from './turn-cork.ts';
@@ -16,7 +16,17 @@ export interface ConnectionHandlers {
   onPdu(pdu: PDU): void;
   /** Called exactly once, when the socket is gone. */
   onClose(reason: DisconnectReason, detail?: string): void;
+  /** A PDU whose body could not be read, already answered when it was a request. */
+  onUnreadable(pdu: UnreadablePdu): void;
 }
+
+/** The package's parse error for a PDU read off the stream whole (patches/smpp+*.patch). */
+interface UnreadablePduError extends Error {
+  unreadablePdu: { command_id: number; sequence_number: number; command_length: number };
+}
+
+const DELIVER_SM_ID = 0x00000005;
+const RESPONSE_BIT = 0x80000000;
 
 interface PendingControl {
   resolve(pdu: PDU): void;
@@ -90,6 +100,7 @@ export class SmppConnection {
     this.session.on('error', (error: NodeJS.ErrnoException) => this.onError(error));
     this.session.on('close', () => this.onSocketClose());
     this.session.on('pdu', (pdu: PDU) => this.onIncoming(pdu));
+    this.session.on('unreadable_pdu', (error: UnreadablePduError) => this.onUnreadable(error));
     this.session.on('send', (pdu: PDU) => {
       if (pdu.command === 'submit_sm') crashPoint('after-submit-written');
     });
@@ -217,6 +228,33 @@ export class SmppConnection {
         );
         this.handlers.onPdu(pdu);
     }
+  }
+
+  /**
+   * The stream is still in step (the whole PDU was read), so the PDU is answered and the session
+   * goes on; dropping the link, as for a broken stream, made the SMSC send it again on every new
+   * bind, and the login never stayed up. A DELIVER_SM gets ESME_RX_T_APPN: nothing was stored, so
+   * the SMSC keeps it and tries again later, and the error log says which one to ask about.
+   */
+  private onUnreadable(error: UnreadablePduError): void {
+    const { command_id: commandId, sequence_number: sequenceNumber, command_length } = error.unreadablePdu;
+    const unreadable = { commandId, sequenceNumber, commandLength: command_length, reason: error.message };
+    if ((commandId & RESPONSE_BIT) !== 0) {
+      this.handlers.onUnreadable(unreadable);
+      return;
+    }
+    const answer =
+      commandId === DELIVER_SM_ID
+        ? new smpp.PDU('deliver_sm_resp', {
+            sequence_number: sequenceNumber,
+            command_status: Status.ESME_RX_T_APPN,
+          })
+        : new smpp.PDU('generic_nack', {
+            sequence_number: sequenceNumber,
+            command_status: Status.ESME_RINVCMDLEN,
+          });
+    this.write(answer);
+    this.handlers.onUnreadable({ ...unreadable, answeredStatus: answer.command_status });
   }
 
   private onError(error: NodeJS.ErrnoException): void {

@@ -114,6 +114,7 @@ export class Connector {
           beforeBound.push(pdu);
       },
       onClose: (reason, detail) => this.hooks.onClose(connection, reason, detail),
+      onUnreadable: (pdu) => this.events.emit('unreadable-pdu', pdu),
     });
     this.pending = connection;
     const startedAt = this.options.now();
