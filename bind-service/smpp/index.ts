@@ -25,7 +25,13 @@ export {
   SmppError,
   SmscRejectedError,
 } from './errors.ts';
-export type { DisconnectReason, SessionEventName, SessionEvents, StopReason } from './events.ts';
+export type {
+  DisconnectReason,
+  SessionEventName,
+  SessionEvents,
+  StopReason,
+  UnreadablePdu,
+} from './events.ts';
 export {
   type AddressOverrides,
   addressFor,

@@ -1,8 +1,7 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { smpp } from '#bind-service/smpp/codec.ts';
-import type { UnreadablePdu } from '#bind-service/smpp/events.ts';
-import { Status } from '#bind-service/smpp/pdu/status.ts';
+import { Status, type UnreadablePdu } from '#bind-service/smpp/index.ts';
 import { SmscSimulator } from '#local/smsc-simulator/index.ts';
 import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
 import { waitUntil } from '#test/helpers/wait.ts';
