@@ -273,9 +273,16 @@ export class MessageRepository {
     return markQueued(this.table, id);
   }
 
-  /** The message cannot be sent as it is (e.g. an invalid queue message that carried an id). */
+  /**
+   * accepted → rejected: the message cannot be sent as it is (an invalid queue message that carried
+   * its id, the anti-loop rules). 'stale' once it moved on: an invalid copy of a message another copy
+   * already sent must not turn `submitted` into a final `rejected` its receipt can never undo.
+   */
   markRejected(id: string, error: MessageError): Promise<TransitionResult> {
-    return transition(this.table, id, 'rejected', { extra: (update) => update.set('error', error) });
+    return transition(this.table, id, 'rejected', {
+      from: ['accepted'],
+      extra: (update) => update.set('error', error),
+    });
   }
 
   /**

@@ -5,7 +5,15 @@ import { createSweeper } from '#lambdas/sweeper/run.ts';
 import { ItemFaultProxy } from '#test/helpers/aws/item-fault-proxy.ts';
 import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
 import { waitUntil } from '#test/helpers/wait.ts';
-import { publishRaw, receiveAll, startRig, useCleanup } from '../fixtures.ts';
+import {
+  publishRaw,
+  receiveAll,
+  sendLikeApi,
+  startRig,
+  statusIs,
+  useCleanup,
+  waitForRecord,
+} from '../fixtures.ts';
 
 // An invalid queue message's record must never be left `accepted`: the sweeper sends every
 // `accepted` record it finds old enough, rebuilt from what the record holds, and the record of an
@@ -75,4 +83,35 @@ describe('bind-service: the record of an invalid queue message (DynamoDB Local b
       deadLettered: [id],
     });
   }, 40_000);
+
+  it('when an invalid queue message carries the id of a submitted message, then the message stays submitted (not rejected)', async () => {
+    // Prepare: a message sent and waiting for its receipt (the simulator reports only after a minute).
+    // An invalid copy (a publisher's corrupted resend, or a copy a changed configuration refuses)
+    // turned it `rejected`, a final status its receipt could never undo.
+    const rig = await startRig(aws, defer, { simulator: { receiptDelayMs: 60_000 } });
+    const id = await sendLikeApi(rig, { to: '+79991234567', text: 'Your order shipped' });
+    await waitForRecord(rig, id, statusIs('submitted'), 10_000);
+    // Act: an invalid body with the same id is published straight to the queue.
+    const invalid = {
+      v: 1,
+      id,
+      to: '+79991234567',
+      text: 'Your order shipped',
+      from: 'SENDER-ID-FAR-TOO-LONG',
+    };
+    await publishRaw(aws, rig.queues.urgent, JSON.stringify(invalid));
+    await waitUntil(
+      () => rig.logs.some((line) => /invalid queue message/.test(String(line.msg))),
+      10_000,
+      'the invalid copy to be handled',
+      50,
+    );
+    await receiveAll(aws, rig.queues.urgentDlq, 1);
+    const record = await rig.messages.get(id);
+    // Assess: the sent message is still waiting for its receipt.
+    expect({ status: record?.status, history: record?.history.map((change) => change.status) }).toEqual({
+      status: 'submitted',
+      history: ['accepted', 'submitting', 'submitted'],
+    });
+  }, 30_000);
 });
