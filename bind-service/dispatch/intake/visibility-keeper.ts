@@ -44,6 +44,9 @@ export class VisibilityKeeper {
       const now = this.now();
       const extensions: Promise<void>[] = [];
       for (const message of this.options.held.all()) {
+        // Its worker has told SQS what to do (deleted it, or gave it back after a pause): extended
+        // now, a give-back's short pause would become the whole visibility timeout.
+        if (message.lastWord) continue;
         const seconds = this.options.visibilitySeconds[message.lane];
         if (message.visibleUntil - now > (seconds * 1000) / 2) continue;
         message.visibleUntil = now + seconds * 1000;
