@@ -3,6 +3,7 @@
 // against. Locally they are PEM files; in AWS the certificate and key come from Secrets Manager.
 // The server's certificate is always verified: there is no setting that turns verification off.
 import { readFile } from 'node:fs/promises';
+import { createSecureContext } from 'node:tls';
 import { z } from 'zod';
 import { configError } from '#bind-service/config-error.ts';
 import type { TlsSettings } from '#bind-service/smpp/index.ts';
@@ -93,7 +94,30 @@ export async function resolveTls(
       ]);
     }
   }
+  checkKeyMaterial(settings, tls.secretArn !== undefined);
   return settings;
+}
+
+/**
+ * Material node cannot load (not PEM, a key that is not the certificate's) fails the start here,
+ * naming where it came from: at the bind it threw before any socket, and the session never retried.
+ * The error names the setting and OpenSSL's reason, never the material.
+ */
+function checkKeyMaterial(settings: TlsSettings, fromSecret: boolean): void {
+  const parts: [variable: string, options: Parameters<typeof createSecureContext>[0]][] = [];
+  if (settings.ca) parts.push([fromSecret ? 'SMPP_TLS_SECRET_ARN' : 'SMPP_TLS_CA', { ca: settings.ca }]);
+  if (settings.cert && settings.key) {
+    const variable = fromSecret ? 'SMPP_TLS_SECRET_ARN' : 'SMPP_TLS_KEY';
+    parts.push([variable, { cert: settings.cert, key: settings.key }]);
+  }
+  for (const [variable, options] of parts) {
+    try {
+      createSecureContext(options);
+    } catch (error) {
+      const { code, message } = error as NodeJS.ErrnoException;
+      throw problem(variable, `the TLS material cannot be used: ${code ?? message}`);
+    }
+  }
 }
 
 /** The error names the fields at fault, never their content. */

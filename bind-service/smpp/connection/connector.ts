@@ -107,15 +107,24 @@ export class Connector {
     // session, not bound yet, dropped them unanswered. Kept until the bind is up, then passed on; a
     // bind that fails closes the connection, and the SMSC keeps them for the next one.
     let beforeBound: PDU[] | undefined = [];
-    const connection = new SmppConnection(target, this.config.tls, {
-      onPdu: (pdu) => {
-        if (beforeBound === undefined) this.hooks.onPdu(connection, pdu);
-        else if (pdu.command === 'deliver_sm' && beforeBound.length < MAX_HELD_BEFORE_BOUND)
-          beforeBound.push(pdu);
-      },
-      onClose: (reason, detail) => this.hooks.onClose(connection, reason, detail),
-      onUnreadable: (pdu) => this.events.emit('unreadable-pdu', pdu),
-    });
+    let connection: SmppConnection;
+    try {
+      connection = new SmppConnection(target, this.config.tls, {
+        onPdu: (pdu) => {
+          if (beforeBound === undefined) this.hooks.onPdu(connection, pdu);
+          else if (pdu.command === 'deliver_sm' && beforeBound.length < MAX_HELD_BEFORE_BOUND)
+            beforeBound.push(pdu);
+        },
+        onClose: (reason, detail) => this.hooks.onClose(connection, reason, detail),
+        onUnreadable: (pdu) => this.events.emit('unreadable-pdu', pdu),
+      });
+    } catch (error) {
+      // The socket could not even be made (e.g. TLS key material node cannot load): thrown here,
+      // it left the attempt's promise rejected unhandled, no retry scheduled, the session
+      // 'connecting' for ever. A failed attempt like any other.
+      this.attemptFailed(target, error);
+      return;
+    }
     this.pending = connection;
     const startedAt = this.options.now();
     try {
@@ -139,19 +148,23 @@ export class Connector {
     } catch (error) {
       this.pending = undefined;
       connection.destroy('socket-error');
-      if (!this.active) return;
-      const cause = error as Error & { causeCode?: string; code?: string };
-      const code = cause.causeCode ?? cause.code;
-      this.events.emit('connect-failed', {
-        host: target.host,
-        port: target.port,
-        attempt: this.attempts,
-        message: cause.message,
-        ...(code ? { code } : {}),
-      });
-      this.hostIndex += 1;
-      this.schedule();
+      this.attemptFailed(target, error);
     }
+  }
+
+  private attemptFailed(target: SmppHost, error: unknown): void {
+    if (!this.active) return;
+    const cause = error as Error & { causeCode?: string; code?: string };
+    const code = cause.causeCode ?? cause.code;
+    this.events.emit('connect-failed', {
+      host: target.host,
+      port: target.port,
+      attempt: this.attempts,
+      message: cause.message,
+      ...(code ? { code } : {}),
+    });
+    this.hostIndex += 1;
+    this.schedule();
   }
 
   private bindFields() {

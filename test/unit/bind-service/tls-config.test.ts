@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { BindServiceConfigError } from '#bind-service/config.ts';
 import { classifyConnectFailure } from '#bind-service/dispatch/binds/connect-watch.ts';
 import { parseTlsSecret, resolveTls, tlsConfigOf } from '#bind-service/tls-config.ts';
+import { createSelfSignedCert, type SelfSignedCert } from '#test/helpers/net/tls.ts';
 
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
 
@@ -60,14 +61,45 @@ describe('TLS settings', () => {
     expect(error.message).not.toContain('secret-ish');
   });
 
-  it('when the secret carries a CA too, then it is added to the CA file, and verification stays on', async () => {
-    // Prepare
-    const secret = JSON.stringify({ cert: PEM, key: PEM, ca: PEM });
-    // Act
-    const settings = await resolveTls({ enabled: true, secretArn: 'arn' }, async () => secret);
-    // Assess
-    expect(settings).toMatchObject({ enabled: true, rejectUnauthorized: true, cert: PEM, key: PEM });
-    expect(String(settings?.ca)).toContain('BEGIN CERTIFICATE');
+  describe('key material read at start', () => {
+    let material: SelfSignedCert;
+    beforeAll(async () => {
+      material = await createSelfSignedCert();
+    });
+
+    it('when the secret carries a CA too, then it is added to the CA file, and verification stays on', async () => {
+      // Prepare
+      const { cert, key } = material;
+      const secret = JSON.stringify({ cert, key, ca: cert });
+      // Act
+      const settings = await resolveTls({ enabled: true, secretArn: 'arn' }, async () => secret);
+      // Assess
+      expect(settings).toMatchObject({ enabled: true, rejectUnauthorized: true, cert, key });
+      expect(String(settings?.ca)).toContain('BEGIN CERTIFICATE');
+    });
+
+    // Node could not load such material when the session made its socket: the bind attempt threw
+    // before any retry was scheduled, and the session stayed 'connecting' for ever.
+    it.each([
+      [
+        'a key that is not PEM',
+        (m: SelfSignedCert) => ({ cert: m.cert, key: PEM.replace('CERTIFICATE', 'PRIVATE KEY') }),
+      ],
+      ['a certificate that is not its key’s', (m: SelfSignedCert) => ({ cert: PEM, key: m.key })],
+    ])(
+      'when the secret holds %s, then the start is refused naming the secret, not quoting it',
+      async (_, secretOf) => {
+        // Act
+        const error = await resolveTls({ enabled: true, secretArn: 'arn' }, async () =>
+          JSON.stringify(secretOf(material)),
+        ).catch((e: unknown) => e);
+        // Assess
+        expect(error).toBeInstanceOf(BindServiceConfigError);
+        expect((error as BindServiceConfigError).variables).toEqual(['SMPP_TLS_SECRET_ARN']);
+        expect((error as Error).message).toContain('the TLS material cannot be used');
+        expect((error as Error).message).not.toContain('MIIB');
+      },
+    );
   });
 });
 

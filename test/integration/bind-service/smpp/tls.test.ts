@@ -41,4 +41,29 @@ describe('engine over TLS', () => {
     expect(simulator.stats.binds).toBe(0);
     expect(simulator.stats.bindFailures).toBe(0);
   });
+
+  it('when the client key material cannot be loaded, then the attempt fails as a connect failure and is retried, nothing unhandled', async () => {
+    // Prepare: the socket cannot even be made (tls.connect throws): before, the attempt's promise was
+    // rejected unhandled, no retry was scheduled and the session stayed 'connecting' for ever.
+    const simulator = await startSimulator(defer, { tls: certificate });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    defer(() => {
+      process.off('unhandledRejection', onUnhandled);
+    });
+    const client = engineFor(defer, simulator.port, {
+      tls: { enabled: true, key: 'not a PEM key', cert: 'not a PEM certificate' },
+    });
+    const failed = nextEvent(client, 'connect-failed');
+    const retried = nextEvent(client, 'connecting', 3_000, (event) => event.attempt === 2);
+    // Act
+    client.start().catch(() => undefined);
+    const failure = await failed;
+    await retried;
+    // Assess
+    expect(failure.message).not.toBe('');
+    expect(unhandled).toEqual([]);
+    expect(simulator.stats.binds).toBe(0);
+  });
 });
