@@ -145,7 +145,14 @@ export class SmppConnection {
 
   private write(pdu: PDU): boolean {
     this.cork.hold();
-    return this.session.send(pdu);
+    try {
+      return this.session.send(pdu);
+    } catch {
+      // A PDU the package cannot encode (a field longer than its size) throws before anything is
+      // written: reported as not sent, so the caller gives back what it took (a window slot) instead
+      // of losing it to a throw that submit() promises never happens.
+      return false;
+    }
   }
 
   /** A control request with its own timer; resolves with the answer (a generic_nack included). */

@@ -56,4 +56,28 @@ describe('engine window', () => {
     expect(freed).toBe(true);
     expect(client.availableSlots).toBe(2);
   });
+
+  it('when a submit cannot be encoded, then it resolves (never throws) and its window slot is free again', async () => {
+    // Prepare
+    const simulator = await startSimulator(defer);
+    const client = engineFor(defer, simulator.port, { windowSize: 1 });
+    await startBound(client);
+    // Act: short_message over the 255 octets sm_length can say; it threw after taking its slot, and
+    // the window shrank for good (with window 1 the next submit waited for ever).
+    const bad = await client
+      .submit(sms(1, { short_message: Buffer.alloc(300, 0x41) }))
+      .then((outcome) => ({ threw: false, outcome }))
+      .catch((error: unknown) => ({ threw: true, outcome: String(error) }));
+    const inFlightAfter = client.inFlight;
+    const next = await Promise.race([
+      client.submit(sms(2)).then((outcome) => outcome.kind),
+      new Promise<string>((resolve) => setTimeout(() => resolve('still waiting for a slot'), 2_000)),
+    ]);
+    // Assess
+    expect({ threw: bad.threw, inFlightAfter, next }).toEqual({
+      threw: false,
+      inFlightAfter: 0,
+      next: 'accepted',
+    });
+  }, 10_000);
 });
