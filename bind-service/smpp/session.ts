@@ -26,6 +26,7 @@ import {
   unexpectedPdu,
 } from './pdu/pdu-mapping.ts';
 import type { PDU } from './pdu/smpp-package.ts';
+import { Status } from './pdu/status.ts';
 import {
   type BoundWaiter,
   CONNECTION_LOST,
@@ -52,6 +53,8 @@ export class SmppClient extends SessionEventEmitter {
   private boundWaiters: BoundWaiter[] = [];
   private stopping: Promise<void> | undefined;
   private stopError: Error | undefined;
+  /** The SMSC answered ESME_RINVBNDSTS: it holds this session unbound; bind again once idle. */
+  private rebindWhenIdle = false;
 
   constructor(config: SessionConfig, options: SmppClientOptions = {}) {
     super();
@@ -60,6 +63,7 @@ export class SmppClient extends SessionEventEmitter {
     this.now = options.now ?? (() => performance.now());
     this.sweep = new ExpirySweep(() => {
       for (const submit of this.window.expire(this.now())) submit.resolve(TIMED_OUT);
+      this.rebindIfIdle();
     }, this.config.responseTimeoutMs);
     this.connector = new Connector(
       this.config,
@@ -159,7 +163,7 @@ export class SmppClient extends SessionEventEmitter {
     options: { priority?: WindowPriority } = {},
   ): Promise<SubmitOutcome> {
     if (this.status === 'stopping' || this.status === 'stopped') return STOPPING;
-    if (!this.current) return NOT_BOUND;
+    if (!this.current || this.rebindWhenIdle) return NOT_BOUND;
     const { priority } = options;
     if (!this.window.tryAcquire(priority)) {
       const granted = await this.window.acquire(priority);
@@ -237,6 +241,12 @@ export class SmppClient extends SessionEventEmitter {
     return this.status === 'stopping' || this.status === 'stopped' ? STOPPING : NOT_BOUND;
   }
 
+  private rebindIfIdle(): void {
+    if (!this.rebindWhenIdle || this.window.inFlight > 0) return;
+    this.rebindWhenIdle = false;
+    this.current?.close('unbind', 'the SMSC answered ESME_RINVBNDSTS: it holds this session unbound');
+  }
+
   private onBound(connection: SmppConnection): void {
     this.current = connection;
     this.status = 'bound';
@@ -272,6 +282,10 @@ export class SmppClient extends SessionEventEmitter {
     switch (pdu.command) {
       case 'submit_sm_resp':
         this.settle(pdu, submitRespOutcome(pdu));
+        // Nothing is taken on a session the SMSC holds unbound: the answers still due come, then it
+        // binds again (closed at once, those submits would end 'unknown' though refused).
+        this.rebindWhenIdle ||= pdu.command_status === Status.ESME_RINVBNDSTS;
+        this.rebindIfIdle();
         return;
       case 'generic_nack':
         this.settle(pdu, genericNackOutcome(pdu.command_status));
@@ -282,7 +296,7 @@ export class SmppClient extends SessionEventEmitter {
         );
         return;
       default:
-        this.unexpected(pdu);
+        this.emit('unexpected-pdu', unexpectedPdu(pdu));
     }
   }
 
@@ -291,10 +305,6 @@ export class SmppClient extends SessionEventEmitter {
     const tag = submit ? undefined : this.window.takeLate(pdu.sequence_number, this.now())?.tag;
     if (submit) submit.resolve(outcome);
     else if (tag) this.emit('late-answer', { tag, outcome, sequenceNumber: pdu.sequence_number });
-    else this.unexpected(pdu);
-  }
-
-  private unexpected(pdu: PDU): void {
-    this.emit('unexpected-pdu', unexpectedPdu(pdu));
+    else this.emit('unexpected-pdu', unexpectedPdu(pdu));
   }
 }

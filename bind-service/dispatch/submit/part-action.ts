@@ -8,11 +8,12 @@
 //   times; then the message fails.
 // - rejected, permanent: the message fails (with the SMSC ids of parts already accepted, if any).
 // - unknown (no answer, link lost, generic nack): it may have been accepted; never resent.
-// - not-sent: nothing went on the wire; the caller decides (release the claim, or `unknown` when
-//   earlier parts are already on the wire).
+// - not-sent: nothing went on the wire, or the SMSC took nothing because it holds the session
+//   unbound (ESME_RINVBNDSTS); the caller decides (release the claim, or `unknown` when earlier
+//   parts are already on the wire).
 import type { SubmitOutcome } from '#bind-service/smpp/index.ts';
 import type { MessageError } from '#core/domain/messages/message-model.ts';
-import { describeCommandStatus } from '#core/domain/provider/command-status.ts';
+import { CommandStatus, describeCommandStatus } from '#core/domain/provider/command-status.ts';
 
 export interface RetryPolicy {
   /** Resends of one part after transient rejections; default 3. */
@@ -71,6 +72,10 @@ export function decidePart(
         ? { action: 'resend-throttled' }
         : { action: 'not-sent', reason: 'throttled-too-long' };
     case 'rejected': {
+      // The SMSC holds the session unbound and took nothing: the session binds again (session.ts),
+      // and the message goes then, never failed for a state of the session.
+      if (outcome.commandStatus === CommandStatus.ESME_RINVBNDSTS)
+        return { action: 'not-sent', reason: 'session-not-bound-at-smsc' };
       const transient = describeCommandStatus(outcome.commandStatus).kind === 'transient';
       if (transient && attempts.transient < policy.maxTransientRetries) {
         const delayMs = Math.min(policy.transientCapMs, policy.transientBaseMs * 2 ** attempts.transient);

@@ -68,6 +68,21 @@ describe('decidePart', () => {
     });
   });
 
+  it('when the SMSC answers ESME_RINVBNDSTS (it holds the session unbound), then the part counts as not sent, never failed', () => {
+    // Act: before, three quick resends on the same session, then `failed` for good.
+    const decisions = [0, DEFAULT_RETRY_POLICY.maxTransientRetries].map((transient) =>
+      decidePart(
+        { kind: 'rejected', commandStatus: 0x04, name: 'ESME_RINVBNDSTS' },
+        { transient, throttled: 0 },
+      ),
+    );
+    // Assess
+    expect(decisions).toEqual([
+      { action: 'not-sent', reason: 'session-not-bound-at-smsc' },
+      { action: 'not-sent', reason: 'session-not-bound-at-smsc' },
+    ]);
+  });
+
   it('when the SMSC refuses for good, then the message fails with the status name and meaning', () => {
     // Act
     const decision = decidePart({ kind: 'rejected', commandStatus: 0x0b, name: 'ESME_RINVDSTADR' }, fresh);
