@@ -156,17 +156,18 @@ export class SmppClient extends SessionEventEmitter {
    * Sends one SUBMIT_SM; waits (FIFO) for a window slot when the window is full. Never throws. A
    * tagged submit whose answer comes after its timeout is reported by a 'late-answer' event.
    * `priority`: served before other waiting submits (WindowPriority: later parts, then urgent).
+   * `signal`: stop waiting for a slot (then 'not-sent').
    */
   async submit(
     fields: SubmitFields,
     tag?: SubmitTag,
-    options: { priority?: WindowPriority } = {},
+    options: { priority?: WindowPriority; signal?: AbortSignal } = {},
   ): Promise<SubmitOutcome> {
     if (this.status === 'stopping' || this.status === 'stopped') return STOPPING;
     if (!this.current || this.rebindWhenIdle) return NOT_BOUND;
     const { priority } = options;
     if (!this.window.tryAcquire(priority)) {
-      const granted = await this.window.acquire(priority);
+      const granted = await this.window.acquire(priority, options.signal);
       if (!granted) return this.notSent();
       if (!this.current || this.status !== 'bound') {
         this.window.release();

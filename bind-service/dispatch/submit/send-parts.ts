@@ -64,7 +64,7 @@ export interface Submitter {
   submit(
     fields: SubmitFields,
     tag?: SubmitTag,
-    options?: { priority?: WindowPriority },
+    options?: { priority?: WindowPriority; signal?: AbortSignal },
   ): Promise<SubmitOutcome>;
 }
 
@@ -123,11 +123,20 @@ export async function sendParts(
       // Waiting for a window slot, a later part of a message already on the wire goes first (its parts
       // must follow within the provider's window), then an urgent message, as for their tokens.
       const priority = onWire ? 'part' : lane === 'urgent' ? 'urgent' : undefined;
-      const decision = decidePart(
-        await bind.submit(fields, tag, priority ? { priority } : {}),
-        attempts,
-        policy,
-      );
+      // A later part gives up its wait for a slot at the parts window's end: sent after it, the
+      // provider refuses the message (and bills its parts).
+      const slotTimer = onWire ? deadlineSignal(deadline - now()) : undefined;
+      let outcome: SubmitOutcome;
+      try {
+        outcome = await bind.submit(fields, tag, {
+          ...(priority ? { priority } : {}),
+          ...(slotTimer ? { signal: slotTimer.signal } : {}),
+        });
+      } finally {
+        slotTimer?.clear();
+      }
+      if (outcome.kind === 'not-sent' && slotTimer?.signal.aborted) return late(index);
+      const decision = decidePart(outcome, attempts, policy);
       if (decision.action === 'next' || decision.action === 'next-without-id') {
         deps.rate.onSuccess();
         if (accepted === 0 && submits.length > 1) deadline = sentAt + (deps.partsWindowMs ?? PARTS_WINDOW_MS);

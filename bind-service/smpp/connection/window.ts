@@ -68,14 +68,29 @@ export class SubmitWindow<T> {
   }
 
   /**
-   * Resolves true when a slot is ours, false when the wait was cancelled (bind lost, stopping).
-   * Served by `priority` (WindowPriority), FIFO within each class.
+   * Resolves true when a slot is ours, false when the wait was cancelled (bind lost, stopping) or
+   * `signal` gave up first (a later part past its parts window). Served by `priority`
+   * (WindowPriority), FIFO within each class.
    */
-  acquire(priority?: WindowPriority): Promise<boolean> {
+  acquire(priority?: WindowPriority, signal?: AbortSignal): Promise<boolean> {
     if (this.tryAcquire(priority)) return Promise.resolve(true);
+    if (signal?.aborted) return Promise.resolve(false);
     const queue =
       priority === 'part' ? this.partWaiters : priority === 'urgent' ? this.urgentWaiters : this.waiters;
-    return new Promise<boolean>((resolve) => queue.push(resolve));
+    return new Promise<boolean>((resolve) => {
+      let gaveUp = false;
+      const giveUp = () => {
+        gaveUp = true;
+        resolve(false);
+      };
+      signal?.addEventListener('abort', giveUp, { once: true });
+      // A waiter that gave up stays queued (the queue has no removal) and passes its slot on.
+      queue.push((granted) => {
+        signal?.removeEventListener('abort', giveUp);
+        if (!gaveUp) resolve(granted);
+        else if (granted) this.release();
+      });
+    });
   }
 
   /** Gives a slot back: straight to the oldest waiter if any, so the count never dips and refills. */
