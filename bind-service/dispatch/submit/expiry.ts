@@ -3,7 +3,9 @@
 // reason, never sent and never parked on a dead-letter queue. Checked before the claim, so only a
 // message nobody claimed (`accepted`) is expired here; once claimed, only the SMSC can tell.
 // The accept time is the id's ULID time (the API's accept, or SQS's SentTimestamp for an id derived
-// from the SQS message); an id derived from an idempotency key has none, so SentTimestamp stands in.
+// from the SQS message); an id derived from an idempotency key has none, so the body's `acceptedAt`
+// (the record's creation, on every copy the API or the sweeper enqueues) or else SentTimestamp
+// stands in, the earlier of the two.
 import { MessageNotFoundError } from '#core/aws/errors.ts';
 import { messageIdTime } from '#core/domain/messages/message-id.ts';
 import type { MessageError } from '#core/domain/messages/message-model.ts';
@@ -15,10 +17,16 @@ import type { MessageStore } from '../ports.ts';
 import { retryTransient, type WriteRetry } from './retry.ts';
 
 /** Epoch ms of the message's acceptance; undefined when nothing tells it. */
-export function acceptedAtMs(id: string, sentTimestampMs: number): number | undefined {
+export function acceptedAtMs(
+  id: string,
+  sentTimestampMs: number,
+  bodyAcceptedAt?: string,
+): number | undefined {
   const idTime = messageIdTime(id);
-  const acceptedAt = idTime > 0 ? idTime : sentTimestampMs;
-  return Number.isFinite(acceptedAt) && acceptedAt > 0 ? acceptedAt : undefined;
+  if (idTime > 0) return idTime;
+  const told = [sentTimestampMs, bodyAcceptedAt === undefined ? Number.NaN : Date.parse(bodyAcceptedAt)];
+  const known = told.filter((ms) => Number.isFinite(ms) && ms > 0);
+  return known.length > 0 ? Math.min(...known) : undefined;
 }
 
 /**
@@ -63,12 +71,13 @@ export interface ExpiryDeps {
  */
 export async function expireIfDue(
   id: string,
-  validityMinutes: number,
+  validity: { minutes: number; bodyAcceptedAt?: string | undefined },
   held: HeldMessage,
   queue: LaneQueue,
   deps: ExpiryDeps,
 ): Promise<boolean> {
-  const acceptedAt = acceptedAtMs(id, held.sentTimestampMs);
+  const validityMinutes = validity.minutes;
+  const acceptedAt = acceptedAtMs(id, held.sentTimestampMs, validity.bodyAcceptedAt);
   if (acceptedAt === undefined || deps.clock().getTime() < acceptedAt + validityMinutes * 60_000)
     return false;
   const error = validityPassedError(validityMinutes, acceptedAt);

@@ -151,13 +151,19 @@ export class SubmitPipeline {
     // Stopping: visible again at once, for whichever task takes over.
     const giveBackNow = () => giveBack(queue, held, 0, this.deps.log);
     const expired = () =>
-      expireIfDue(id, parsed.prepared.validityMinutes, held, queue, {
-        ...this.deps,
-        clock: this.clock,
-        createRecord: async () => {
-          await this.createRecord(id, parsed, held.lane);
+      expireIfDue(
+        id,
+        { minutes: parsed.prepared.validityMinutes, bodyAcceptedAt: parsed.message.acceptedAt },
+        held,
+        queue,
+        {
+          ...this.deps,
+          clock: this.clock,
+          createRecord: async () => {
+            await this.createRecord(id, parsed, held.lane);
+          },
         },
-      });
+      );
     if (await expired()) return;
     const gate = this.gates[held.lane];
     if (!(await gate.enter(stopTaking))) return giveBackNow();
@@ -205,7 +211,7 @@ export class SubmitPipeline {
     held: HeldMessage,
   ): Promise<SendResult> {
     try {
-      const acceptedAt = acceptedAtMs(id, held.sentTimestampMs);
+      const acceptedAt = acceptedAtMs(id, held.sentTimestampMs, parsed.message.acceptedAt);
       const left = validityLeftSeconds(parsed.prepared.validityMinutes, acceptedAt, this.clock().getTime());
       const validity = relativeValiditySeconds(left);
       const submits = parsed.submits.map((fields) => ({ ...fields, validity_period: validity }));

@@ -1,3 +1,4 @@
+import { messageIdTime } from '#core/domain/messages/message-id.ts';
 import type { MessageRecord } from '#core/domain/messages/message-model.ts';
 import { optional } from '#core/domain/messages/optional-field.ts';
 import { DEFAULT_VALIDITY_MINUTES, type QueueMessageInput } from '#core/domain/requests/message-schema.ts';
@@ -32,6 +33,10 @@ export function queueBodyOf(record: MessageRecord): QueueMessageInput & { id: st
     ...optional('account', record.account),
     id: record.id,
     ...optional('batchId', record.batchId),
+    // An id derived from an idempotency key tells no time: its validity counts from the record's
+    // creation, whichever copy is sent. Only then, so that the bodies a bind-service of the version
+    // before reads during a deploy (it refuses fields it does not know) stay as they were.
+    ...(messageIdTime(record.id) === 0 ? { acceptedAt: record.createdAt } : {}),
     v: 1,
   };
 }

@@ -206,6 +206,10 @@ export const queueMessageSchema = z
       .refine(isBatchId, { error: 'must be a batch id', params: { code: 'invalid_format' } })
       .optional(),
     idempotencyKey: z.string().min(1).max(MAX_IDEMPOTENCY_KEY_LENGTH).optional(),
+    // When the message was accepted, its validity counted from then (the earlier of it and SQS's
+    // SentTimestamp): an id without time (derived from a key) says nothing, and a copy the sweeper
+    // enqueues again is sent now, not when the message was accepted.
+    acceptedAt: z.iso.datetime({ offset: true }).optional(),
     to: recipientField,
     ...contentFields('urgent'),
   })

@@ -21,6 +21,15 @@ describe('acceptedAtMs', () => {
     expect(acceptedAtMs(keyedMessageId('AROAEXAMPLE', 'order-42', { text: 'Hi' }), sent)).toBe(sent);
   });
 
+  it('when a keyed message’s body says when it was accepted (the sweeper’s copy), then the earlier of that and SentTimestamp counts', () => {
+    // Prepare
+    const id = keyedMessageId('AROAEXAMPLE', 'order-42', { text: 'Hi' });
+    const tenMinutesLater = sent + 600_000;
+    // Act / Assess: a later copy keeps the first acceptance; a claim of a later time changes nothing.
+    expect(acceptedAtMs(id, tenMinutesLater, new Date(accepted).toISOString())).toBe(accepted);
+    expect(acceptedAtMs(id, sent, new Date(tenMinutesLater).toISOString())).toBe(sent);
+  });
+
   it('when nothing tells the accept time, then none is given and the message is never expired for it', () => {
     // Act / Assess
     expect(acceptedAtMs(keyedMessageId('', 'k', {}), 0)).toBeUndefined();

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { keyedMessageId } from '#bind-service/dispatch/intake/derived-id.ts';
+import { acceptedMessageRecord } from '#core/domain/messages/message-model.ts';
+import { prepareMessage } from '#core/domain/messages/prepare-message.ts';
+import { queueMessageSchema } from '#core/domain/requests/message-schema.ts';
+import { loadSweeperConfig } from '#lambdas/sweeper/config.ts';
+import { createSweeper } from '#lambdas/sweeper/run.ts';
+import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
+import { startRig, statusIs, useCleanup, waitForRecord } from '../fixtures.ts';
+
+// An id derived from an idempotency key has no time (its ULID time is 0), so the validity of a
+// keyed message was counted from the SentTimestamp of whichever SQS copy was received. The sweeper
+// enqueues an `accepted` record again as a fresh SQS message: a keyed message accepted long ago got
+// its whole validity again and was sent after it had passed (a one-minute code ten minutes late).
+// Every body the sweeper or the API enqueues now carries the record's `acceptedAt`.
+
+const MINUTE_MS = 60_000;
+
+describe('the validity of a keyed message the sweeper enqueues again (DynamoDB Local, fauxqs, simulator)', () => {
+  const aws = useLocalAws({ dynamo: true, sqs: true });
+  const defer = useCleanup();
+
+  it('when a keyed message accepted 10 minutes ago with a 1-minute validity is swept, then it ends expired and is never submitted', async () => {
+    // Prepare: the record a straight-to-SQS keyed message got 10 minutes ago, left `accepted` (its
+    // own queue message gone: a stop before the claim, then the redrive, or a purge).
+    const rig = await startRig(aws, defer);
+    const raw = {
+      v: 1,
+      to: '+79991234567',
+      text: 'Your code is 1234',
+      validityMinutes: 1,
+      idempotencyKey: 'otp-1',
+    };
+    const message = queueMessageSchema.parse(raw);
+    const id = keyedMessageId('', 'otp-1', raw);
+    const acceptedAt = new Date(Date.now() - 10 * MINUTE_MS);
+    await rig.messages.createAccepted(
+      acceptedMessageRecord({
+        id,
+        request: message,
+        prepared: prepareMessage(message, rig.config.prepare),
+        now: acceptedAt,
+      }),
+    );
+    // Act: one sweep, and the bind-service works the copy it enqueues.
+    const sweeper = createSweeper(
+      loadSweeperConfig({
+        MESSAGES_TABLE: rig.tables.messages,
+        URGENT_QUEUE_URL: rig.queues.urgent,
+        BULK_QUEUE_URL: rig.queues.bulk,
+        AWS_REGION: aws.region,
+        AWS_ENDPOINT_URL_DYNAMODB: aws.dynamoEndpoint,
+        AWS_ENDPOINT_URL_SQS: aws.sqsEndpoint,
+      }),
+      () => {},
+    );
+    defer(() => sweeper.destroy());
+    const swept = await sweeper.run();
+    const record = await waitForRecord(
+      rig,
+      id,
+      statusIs('expired', 'submitted', 'delivered', 'undelivered'),
+      10_000,
+    );
+    // Assess
+    expect({
+      enqueued: swept.enqueued,
+      status: record.status,
+      error: record.error?.code,
+      submits: rig.simulator.stats.submits,
+    }).toEqual({ enqueued: 1, status: 'expired', error: 'validity_passed', submits: 0 });
+  }, 30_000);
+});
