@@ -251,6 +251,8 @@ export class SmppClient extends SessionEventEmitter {
   private onBound(connection: SmppConnection): void {
     this.current = connection;
     this.status = 'bound';
+    // A rebind owed to ESME_RINVBNDSTS happened, whoever ended the link.
+    this.rebindWhenIdle = false;
     connection.startKeepAlive(this.config.enquireLinkIntervalMs, this.config.enquireLinkTimeoutMs);
     this.sweep.start();
     this.emit('bound', { host: connection.target.host, port: connection.target.port });
