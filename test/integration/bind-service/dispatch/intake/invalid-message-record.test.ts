@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { newMessageId } from '#core/domain/messages/message-id.ts';
-import { loadSweeperConfig } from '#lambdas/sweeper/config.ts';
-import { createSweeper } from '#lambdas/sweeper/run.ts';
 import { ItemFaultProxy } from '#test/helpers/aws/item-fault-proxy.ts';
 import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
 import { waitUntil } from '#test/helpers/wait.ts';
@@ -14,6 +12,7 @@ import {
   useCleanup,
   waitForRecord,
 } from '../fixtures.ts';
+import { rigSweeper } from '../rig-sweeper.ts';
 
 // An invalid queue message's record must never be left `accepted`: the sweeper sends every
 // `accepted` record it finds old enough, rebuilt from what the record holds, and the record of an
@@ -52,18 +51,7 @@ describe('bind-service: the record of an invalid queue message (DynamoDB Local b
       50,
     );
     await rig.service.stop();
-    const sweeper = createSweeper(
-      loadSweeperConfig({
-        MESSAGES_TABLE: rig.tables.messages,
-        URGENT_QUEUE_URL: rig.queues.urgent,
-        BULK_QUEUE_URL: rig.queues.bulk,
-        AWS_REGION: aws.region,
-        AWS_ENDPOINT_URL_DYNAMODB: aws.dynamoEndpoint,
-        AWS_ENDPOINT_URL_SQS: aws.sqsEndpoint,
-      }),
-      () => {},
-      () => new Date(Date.now() + 6 * MINUTE_MS),
-    );
+    const sweeper = rigSweeper(aws, rig, () => new Date(Date.now() + 6 * MINUTE_MS));
     defer(() => sweeper.destroy());
     const swept = await sweeper.run();
     const record = await rig.messages.get(id);

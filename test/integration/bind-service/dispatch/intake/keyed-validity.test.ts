@@ -3,10 +3,9 @@ import { keyedMessageId } from '#bind-service/dispatch/intake/derived-id.ts';
 import { acceptedMessageRecord } from '#core/domain/messages/message-model.ts';
 import { prepareMessage } from '#core/domain/messages/prepare-message.ts';
 import { queueMessageSchema } from '#core/domain/requests/message-schema.ts';
-import { loadSweeperConfig } from '#lambdas/sweeper/config.ts';
-import { createSweeper } from '#lambdas/sweeper/run.ts';
 import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
 import { startRig, statusIs, useCleanup, waitForRecord } from '../fixtures.ts';
+import { rigSweeper } from '../rig-sweeper.ts';
 
 // An id derived from an idempotency key has no time (its ULID time is 0), so the validity of a
 // keyed message was counted from the SentTimestamp of whichever SQS copy was received. The sweeper
@@ -43,17 +42,7 @@ describe('the validity of a keyed message the sweeper enqueues again (DynamoDB L
       }),
     );
     // Act: one sweep, and the bind-service works the copy it enqueues.
-    const sweeper = createSweeper(
-      loadSweeperConfig({
-        MESSAGES_TABLE: rig.tables.messages,
-        URGENT_QUEUE_URL: rig.queues.urgent,
-        BULK_QUEUE_URL: rig.queues.bulk,
-        AWS_REGION: aws.region,
-        AWS_ENDPOINT_URL_DYNAMODB: aws.dynamoEndpoint,
-        AWS_ENDPOINT_URL_SQS: aws.sqsEndpoint,
-      }),
-      () => {},
-    );
+    const sweeper = rigSweeper(aws, rig);
     defer(() => sweeper.destroy());
     const swept = await sweeper.run();
     const record = await waitForRecord(
