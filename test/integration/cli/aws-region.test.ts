@@ -52,7 +52,7 @@ describe('smsc-sender dlq and tail --event-bus: the AWS region', () => {
     servers.push(standIn.server);
     // A shell whose default region is another one than the stack's; fake keys, no shared files.
     vi.stubEnv('AWS_REGION', 'us-east-1');
-    vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDEXAMPLEREGION001');
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'FAKEACCESSKEYREGION1');
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'not-a-real-secret');
     vi.stubEnv('AWS_PROFILE', undefined);
     vi.stubEnv('AWS_CONFIG_FILE', '/nonexistent/aws-config');

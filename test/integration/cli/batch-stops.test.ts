@@ -95,7 +95,7 @@ describe('smsc-sender batch stopping before the end', () => {
     // Prepare: the SigV4 stand-in for API Gateway in front of the real API.
     api = await harness.start();
     const region = 'eu-central-1';
-    const credentials = { accessKeyId: 'AKIDEXAMPLEBATCH0003', secretAccessKey: 'fake-right-secret' };
+    const credentials = { accessKeyId: 'FAKEACCESSKEYBATCH03', secretAccessKey: 'fake-right-secret' };
     const gateway = await startSigV4Gateway({ target: api.url, region, credentials });
     closers.push(() => gateway.close());
     const path = mailing('expired.csv', '+799962000', 3);

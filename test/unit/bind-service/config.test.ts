@@ -9,7 +9,7 @@ import { RESOURCES_ENV } from './resources-env.ts';
 const BASE = {
   SMPP_HOST: 'smpp.smscentre.com',
   SMPP_SYSTEM_ID: 'acme',
-  SMPP_PASSWORD: 'p4ss-word',
+  SMPP_PASSWORD: 'fake-p4ss-word',
   ...RESOURCES_ENV,
 };
 
@@ -24,7 +24,7 @@ describe('loadConfig', () => {
     // Assess
     expect(config.accounts[0].smpp).toMatchObject({
       hosts: [{ host: 'smpp.smscentre.com', port: 3700 }],
-      credentials: { kind: 'inline', systemId: 'acme', password: 'p4ss-word' },
+      credentials: { kind: 'inline', systemId: 'acme', password: 'fake-p4ss-word' },
       flags: { iso: false, single: false },
       tls: { enabled: false },
       throughput: 30,
@@ -155,7 +155,7 @@ describe('loadConfig', () => {
     // Act
     const described = JSON.stringify(describeConfig(loadConfig(BASE)));
     // Assess
-    expect(described).not.toContain('p4ss-word');
+    expect(described).not.toContain('fake-p4ss-word');
     expect(described).toContain('***');
   });
 
@@ -180,7 +180,7 @@ describe('loadConfig', () => {
     // Assess: before, the logger dropped the whole `credentials` object as a secret field.
     const line = JSON.stringify(lines);
     expect(line).toContain(expected);
-    expect(line).not.toContain('p4ss-word');
+    expect(line).not.toContain('fake-p4ss-word');
   });
 });
 

@@ -12,10 +12,10 @@ import { RESOURCES_ENV } from '../resources-env.ts';
 const BASE = {
   SMPP_HOST: 'smpp.smscentre.com',
   SMPP_SYSTEM_ID: 'acme',
-  SMPP_PASSWORD: 'p4ss-word',
+  SMPP_PASSWORD: 'fake-p4ss-word',
   ...RESOURCES_ENV,
 };
-const NOT_ASCII = 'pässwort1';
+const NOT_ASCII = 'fake-pässwort';
 
 describe('a login the SMSC cannot take', () => {
   it.each([
