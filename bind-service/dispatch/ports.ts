@@ -10,6 +10,7 @@ import type {
 import type { InboundMessage, RecordInboundResult } from '#core/aws/inbound/inbound-repository.ts';
 import type { MatchOptions, OrphanMatch } from '#core/aws/messages/attention/orphan-receipts.ts';
 import type {
+  ClaimOptions,
   ClaimResult,
   CreateAcceptedResult,
   LateAnswer,
@@ -28,10 +29,12 @@ import type { RateClass } from './flow/rate-limiter.ts';
 export interface MessageStore {
   /** A queue message with no record yet (published straight to SQS) gets one. */
   createAccepted(record: MessageRecord): Promise<CreateAcceptedResult>;
+  /** The same, its claim held until the anti-loop rules admit it (ClaimOptions.admitted). */
+  createAwaitingRules(record: MessageRecord): Promise<void>;
   /** An invalid queue message's record, written `rejected` in one put (never left `accepted`). */
   createRejected(record: MessageRecord): Promise<void>;
   /** `urgent`: ahead of other waiting writes, as the urgent lane is ahead for tokens and window slots. */
-  claimForSubmit(id: string, holder?: string, options?: { urgent?: boolean }): Promise<ClaimResult>;
+  claimForSubmit(id: string, holder?: string, options?: ClaimOptions): Promise<ClaimResult>;
   /** `holder`: only that receive's claim is released (see MessageRepository.releaseClaim). */
   releaseClaim(id: string, holder?: string): Promise<TransitionResult>;
   markSubmitted(

@@ -1,7 +1,9 @@
 // The provider's anti-loop rules for a message published straight to SQS (the API guards its own
 // before storing them): an identical message inside the window, or one past the per-number limit,
 // ends `rejected` with the rule as its error and leaves the queue, before the SMSC sees it. Not
-// dead-lettered: the message is valid, the rule's refusal is its outcome.
+// dead-lettered: the message is valid, the rule's refusal is its outcome. Asked on each receive
+// until the message is claimed (its record awaits the rules), with its id, so a window it opened on
+// an earlier receive lets it through.
 import type { AdmitOptions } from '#core/aws/anti-loop/anti-loop-guard.ts';
 import type { PreparedMessage } from '#core/domain/messages/prepare-message.ts';
 import { ANTI_LOOP_ERRORS, type AntiLoopVerdict } from '#core/domain/provider/anti-loop.ts';
@@ -33,7 +35,7 @@ export async function admitStraightToQueue(
   queue: LaneQueue,
   deps: GuardDeps,
 ): Promise<boolean> {
-  const admitted = await guard.admit(parsed.prepared);
+  const admitted = await guard.admit(parsed.prepared, { messageId: id });
   if (admitted.verdict === 'allowed') return true;
   const { code, name, description } = ANTI_LOOP_ERRORS[admitted.verdict];
   await retryTransient(() => deps.messages.markRejected(id, { code, name, description }));

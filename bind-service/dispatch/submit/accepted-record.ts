@@ -1,5 +1,7 @@
 // A queue message nobody recorded yet (published straight to SQS) gets its `accepted` record before
-// it is claimed, built from what the queue message says.
+// it is claimed, built from what the queue message says. With the anti-loop rules on, the record
+// awaits them: a failure between the record and the rules' verdict (or the `rejected` write) leaves
+// a record that every later receive must still put to the rules before it may be claimed.
 import { DuplicateMessageIdError } from '#core/aws/errors.ts';
 import { acceptedMessageRecord } from '#core/domain/messages/message-model.ts';
 import type { Priority } from '#core/domain/requests/message-schema.ts';
@@ -8,7 +10,7 @@ import type { MessageStore } from '../ports.ts';
 import { retryTransient, type WriteRetry } from './retry.ts';
 
 export interface AcceptedRecordDeps {
-  messages: Pick<MessageStore, 'createAccepted'>;
+  messages: Pick<MessageStore, 'createAccepted' | 'createAwaitingRules'>;
   writeRetry?: WriteRetry;
   clock: () => Date;
 }
@@ -19,6 +21,7 @@ export async function createAcceptedRecord(
   parsed: Extract<ParsedQueueMessage, { ok: true }>,
   lane: Priority,
   deps: AcceptedRecordDeps,
+  options: { awaitingRules?: boolean } = {},
 ): Promise<boolean> {
   const { message, prepared } = parsed;
   const record = {
@@ -34,7 +37,11 @@ export async function createAcceptedRecord(
     priority: lane,
   };
   try {
-    await retryTransient(() => deps.messages.createAccepted(record), deps.writeRetry);
+    const create = async (): Promise<void> => {
+      if (options.awaitingRules) await deps.messages.createAwaitingRules(record);
+      else await deps.messages.createAccepted(record);
+    };
+    await retryTransient(create, deps.writeRetry);
     return true;
   } catch (error) {
     // Another copy of the same send (same derived id) created it first: that is fine.

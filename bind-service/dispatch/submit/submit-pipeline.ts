@@ -34,7 +34,8 @@ import { createAcceptedRecord } from './accepted-record.ts';
 import { acceptedAtMs, expireIfDue, validityLeftSeconds } from './expiry.ts';
 import type { RetryPolicy } from './part-action.ts';
 import { recordOutcome } from './record-outcome.ts';
-import { type PatientRetry, retryTransient, type WriteRetry } from './retry.ts';
+import { dropRedelivery } from './redelivery.ts';
+import type { PatientRetry, WriteRetry } from './retry.ts';
 import { type SendResult, type Submitter, sendParts } from './send-parts.ts';
 import { claimOrRelease } from './unanswered-claim.ts';
 import { relativeValiditySeconds } from './validity.ts';
@@ -86,10 +87,6 @@ const VISIBILITY_MARGIN_MS = 5_000;
 const STOPPING_RECORD_MS = 5_000;
 
 const NOT_SENT_STOPPING: SendResult = { kind: 'not-sent', reason: 'stopping' };
-
-const REDELIVERED =
-  'SQS delivered the message again while it was being submitted: the earlier attempt ended ' +
-  'without recording the SMSC answer, so it is not sent again.';
 
 export class SubmitPipeline {
   private readonly clock: () => Date;
@@ -249,12 +246,12 @@ export class SubmitPipeline {
   }
 
   private async claim(id: string, parsed: Valid, held: HeldMessage, queue: LaneQueue): Promise<Claim> {
-    const { messages, log, stats } = this.deps;
+    const { messages, guard } = this.deps;
     const context = { lane: held.lane, id, sqsMessageId: held.sqsMessageId };
     const holder = claimHolder(held);
-    const claim = () =>
+    const claim = (admitted = false) =>
       claimOrRelease(
-        () => messages.claimForSubmit(id, holder, { urgent: held.lane === 'urgent' }),
+        () => messages.claimForSubmit(id, holder, { urgent: held.lane === 'urgent', admitted }),
         { id, holder, deadline: () => this.recordDeadline(held), context },
         this.deps,
       );
@@ -262,46 +259,36 @@ export class SubmitPipeline {
     let result = await claim();
     this.claimLatency.observe(performance.now() - started);
     if (result === 'not-found') {
-      // Published straight to SQS (with or without an id): nobody recorded it yet.
-      const created = await this.createRecord(id, parsed, held.lane);
-      // Only the copy that made the record asks the anti-loop rules: another copy of the same send
-      // (same id) would otherwise be refused as a duplicate of the message itself.
-      if (
-        created &&
-        this.deps.guard &&
-        !(await admitStraightToQueue(this.deps.guard, id, parsed, held, queue, this.deps))
-      ) {
+      // Published straight to SQS (with or without an id): nobody recorded it yet. Its record awaits
+      // the anti-loop rules; another copy of the same send may have made it first.
+      await this.createRecord(id, parsed, held.lane, { awaitingRules: guard !== undefined });
+      result = guard ? 'awaiting-rules' : await claim();
+    }
+    if (result === 'awaiting-rules') {
+      // Asked on every receive until one claims it: a verdict lost to a failure (or a `rejected`
+      // write that failed) is asked again, never skipped. The rules know the message by its id, so
+      // a window it opened before lets it through again rather than refusing it as its own copy.
+      if (guard && !(await admitStraightToQueue(guard, id, parsed, held, queue, this.deps))) {
         return 'handled';
       }
-      result = await claim();
+      result = await claim(true);
     }
     if (result === 'claimed') return 'claimed';
-    if (result === 'not-found') {
-      log.error('message record missing right after it was created; left for redelivery', context);
+    if (result !== 'already-claimed') {
+      this.deps.log.error('message record missing right after it was created; left for redelivery', context);
       return 'leave';
     }
-    // Claimed before: sent or being sent. Still `submitting` under THIS queue message's claim: its
-    // worker stopped without recording an answer (SQS only redelivers what nobody keeps invisible),
-    // so `unknown`. Under another queue message's claim (a copy of the send): that one is at work, or
-    // comes back itself; the state is left alone. Either way this delivery is not sent.
-    const marked = await retryTransient(
-      () => messages.markUnknownIfClaimedBy(id, held.sqsMessageId, REDELIVERED),
-      this.deps.writeRetry,
-    );
-    if (marked === 'applied') stats.unknown += 1;
-    stats.redeliveriesDeleted += 1;
-    log.info('copy or redelivery of a message already claimed: deleted, not sent again', {
-      ...context,
-      markedUnknown: marked === 'applied',
-    });
-    await queue.delete(held.receiptHandle).catch((error) => {
-      log.warn('redelivered message not deleted', { ...context, error });
-    });
+    await dropRedelivery(id, held, queue, this.deps);
     return 'handled';
   }
 
   /** True when this call made the record; false when another copy of the same send made it first. */
-  private createRecord(id: string, parsed: Valid, lane: Priority): Promise<boolean> {
-    return createAcceptedRecord(id, parsed, lane, { ...this.deps, clock: this.clock });
+  private createRecord(
+    id: string,
+    parsed: Valid,
+    lane: Priority,
+    options: { awaitingRules?: boolean } = {},
+  ): Promise<boolean> {
+    return createAcceptedRecord(id, parsed, lane, { ...this.deps, clock: this.clock }, options);
   }
 }

@@ -48,6 +48,11 @@ export interface AdmitOptions {
   /** Scoped Idempotency-Key: a retry of a request already stored is not a new message. */
   idempotencyKey?: string;
   /**
+   * The message's id, on the queue path (which asks again on each receive until the message is
+   * claimed): asked again inside the window it opened, the message is allowed, not its own duplicate.
+   */
+  messageId?: string;
+  /**
    * The caller sends nothing when admit fails (the API answers 503): a window this call may have
    * opened, by a write that landed before its answers were lost, is closed again, so the resend is
    * not its own duplicate. Not for a message that goes on anyway (the bind-service's queue path).
@@ -61,6 +66,16 @@ const sha256 = (value: string) => createHash('sha256').update(value).digest('hex
 export function messageFingerprint(prepared: PreparedMessage): string {
   const fields = [prepared.to, prepared.from ?? '', prepared.kind, prepared.dataCoding, prepared.body];
   return sha256(JSON.stringify(fields)).slice(0, 32);
+}
+
+/**
+ * What makes two attempts one request to the rules: its Idempotency-Key, else its message id (apart,
+ * so no key can pass for an id). Hashed, so the item never holds a caller's key.
+ */
+function requestTag(options: AdmitOptions): string | undefined {
+  if (options.idempotencyKey) return sha256(options.idempotencyKey).slice(0, 16);
+  if (options.messageId) return sha256(`message-id:${options.messageId}`).slice(0, 16);
+  return undefined;
 }
 
 function guardEntry(prepared: PreparedMessage): GuardEntry {
@@ -85,8 +100,7 @@ export class AntiLoopGuard {
       return { verdict: 'allowed' };
     }
     const { numberKey, fingerprint } = guardEntry(prepared);
-    // Hashed, so the item never holds a caller's key.
-    const keyTag = options.idempotencyKey ? sha256(options.idempotencyKey).slice(0, 16) : undefined;
+    const keyTag = requestTag(options);
     // Write first, read only when needed: most numbers have no item (it expires a minute after its
     // windows), so the first attempt assumes none and writes on attribute_not_exists. When an item is
     // there, the failed write returns it (ALL_OLD) and the rules decide again on it: one call for a

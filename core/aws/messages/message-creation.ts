@@ -58,6 +58,19 @@ export async function createMessage(
 }
 
 /**
+ * An `accepted` record the bind-service made for a message published straight to SQS, whose claim
+ * waits for the anti-loop rules (MessageItem.awaitingRules). DuplicateMessageIdError when another
+ * copy of the same send made it first.
+ */
+export function createAwaitingRules(
+  table: MessageTable,
+  record: MessageRecord,
+  expiresAt: number,
+): Promise<void> {
+  return putNew(table, record, expiresAt, { awaitingRules: true });
+}
+
+/**
  * BatchWrite cannot be conditional: ids must be fresh (they are generated). Chunks of 25 go a few at a
  * time; after a chunk fails no further chunk starts, the ones under way finish, and the first error is
  * thrown (the caller marks every record of the batch as not queued, written or not).
@@ -95,13 +108,18 @@ async function writeChunk(
   }
 }
 
-async function putNew(table: MessageTable, record: MessageRecord, expiresAt: number): Promise<void> {
+async function putNew(
+  table: MessageTable,
+  record: MessageRecord,
+  expiresAt: number,
+  options: { awaitingRules?: boolean } = {},
+): Promise<void> {
   try {
     await runDynamo('create message', () =>
       table.client.send(
         new PutCommand({
           TableName: table.tableName,
-          Item: toMessageItem(record, expiresAt),
+          Item: toMessageItem(record, expiresAt, options),
           ConditionExpression: 'attribute_not_exists(pk)',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),

@@ -50,6 +50,12 @@ export interface MessageItem extends MessageRecord {
    * every such part is known. Its receipts resolve it only then (part-outcomes.ts).
    */
   expectedSmscIds?: number;
+  /**
+   * Published straight to SQS and recorded by the bind-service, which has yet to hear the anti-loop
+   * rules on it: its claim waits for them (MessageRepository.claimForSubmit), on every receive until
+   * one claims it, so a verdict lost to a failure is asked again instead of skipped.
+   */
+  awaitingRules?: true;
   /** The byAttention index entry, only while the record needs a second look (attention.ts). */
   attention?: string;
   attentionAt?: string;
@@ -107,10 +113,18 @@ function shardOf(id: string): number {
   return hash % ACCEPTED_SHARDS;
 }
 
+/** The attribute of a record whose claim waits for the anti-loop rules (MessageItem.awaitingRules). */
+export const AWAITING_RULES = 'awaitingRules';
+
 /** A new record's item; an `accepted` one carries its byAttention entry (attention.ts). */
-export function toMessageItem(record: MessageRecord, expiresAt: number): MessageItem {
+export function toMessageItem(
+  record: MessageRecord,
+  expiresAt: number,
+  options: { awaitingRules?: boolean } = {},
+): MessageItem {
   const attention = record.status === 'accepted' ? acceptedAttention(record.id, record.createdAt) : {};
-  return { ...record, ...itemKey.message(record.id), expiresAt, ...attention };
+  const rules = options.awaitingRules ? { [AWAITING_RULES]: true as const } : {};
+  return { ...record, ...itemKey.message(record.id), expiresAt, ...attention, ...rules };
 }
 
 /** Strips the storage-only attributes. Works on stream images (unmarshalled) as well. */
@@ -122,6 +136,7 @@ export function fromMessageItem(item: Record<string, unknown>): MessageRecord {
     claimedBy: _claimedBy,
     attention: _attention,
     attentionAt: _attentionAt,
+    awaitingRules: _awaitingRules,
     ...record
   } = item;
   // Items under MSG# are written only by this adapter, from MessageRecords: no re-validation here.

@@ -1,6 +1,5 @@
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { runDynamo } from '#core/aws/dynamo-errors.ts';
-import { MessageNotFoundError } from '#core/aws/errors.ts';
 import { tableGroups } from '#core/aws/grouped/table-groups.ts';
 import {
   type DueAccepted,
@@ -10,7 +9,6 @@ import {
   rescheduleAccepted,
   unknownToQuery,
 } from '#core/aws/messages/attention/attention.ts';
-import { setAcceptedAttention } from '#core/aws/messages/attention/attention-marks.ts';
 import {
   handOverUnmatched,
   type MatchOptions,
@@ -21,12 +19,19 @@ import {
 } from '#core/aws/messages/attention/orphan-receipts.ts';
 import { type BatchCounts, countBatch } from '#core/aws/messages/batch-counts.ts';
 import {
+  type ClaimOptions,
+  type ClaimResult,
+  claimMessage,
+  releaseClaim,
+} from '#core/aws/messages/claim-writes.ts';
+import {
   type CreateAcceptedResult,
+  createAwaitingRules,
   createMessage,
   createMessages,
   type IdempotencyInput,
 } from '#core/aws/messages/message-creation.ts';
-import { fromMessageItem, itemKey } from '#core/aws/messages/message-item.ts';
+import { fromMessageItem, itemKey, type MessageItem } from '#core/aws/messages/message-item.ts';
 import {
   getMessageItem,
   type MessageTable,
@@ -42,7 +47,6 @@ import {
 } from '#core/aws/messages/receipts/late-answer.ts';
 import { ReceiptApplier, type ReceiptResult } from '#core/aws/messages/receipts/receipt-applier.ts';
 import {
-  CLAIMED_BY,
   type LookupOptions,
   type MarkSubmittedResult,
   SubmitOutcomeWrites,
@@ -50,11 +54,11 @@ import {
 } from '#core/aws/messages/submit-outcomes.ts';
 import { RETENTION } from '#core/aws/resources/resource-definitions.ts';
 import type { MessageError, MessageRecord } from '#core/domain/messages/message-model.ts';
-import { RELEASE_CLAIM } from '#core/domain/messages/message-state.ts';
 import type { DeliveryReceipt } from '#core/domain/receipts/receipt.ts';
 import type { SmscIdBase } from '#core/domain/receipts/smsc-id.ts';
 
 export type { BatchCounts } from '#core/aws/messages/batch-counts.ts';
+export type { ClaimOptions, ClaimResult } from '#core/aws/messages/claim-writes.ts';
 export type { CreateAcceptedResult, IdempotencyInput } from '#core/aws/messages/message-creation.ts';
 export type { TransitionResult } from '#core/aws/messages/message-writes.ts';
 export type { LateAnswer, LateAnswerResult } from '#core/aws/messages/receipts/late-answer.ts';
@@ -81,8 +85,6 @@ export interface MessageRepositoryOptions {
   /** Whose SMSC ids its lookups hold: an account other than the default (MessageTable.smscScope). */
   smscScope?: string;
 }
-
-export type ClaimResult = 'claimed' | 'already-claimed' | 'not-found';
 
 const DAY_SECONDS = 86_400;
 
@@ -139,6 +141,15 @@ export class MessageRepository {
     await createMessage(this.table, record, { messageExpiresAt: this.expiresAt(), idempotencyHours: 0 });
   }
 
+  /**
+   * A message published straight to SQS, recorded `accepted` by the bind-service before the anti-loop
+   * rules are asked: until a claim says they admitted it, claims answer 'awaiting-rules'. Throws
+   * DuplicateMessageIdError when another copy of the same send recorded it first.
+   */
+  createAwaitingRules(record: MessageRecord): Promise<void> {
+    return createAwaitingRules(this.table, record, this.expiresAt());
+  }
+
   /** BatchWrite in chunks of 25, unprocessed items retried with back-off. Ids must be fresh. */
   createAcceptedBatch(records: readonly MessageRecord[]): Promise<void> {
     return createMessages(this.table, records, this.expiresAt());
@@ -155,38 +166,17 @@ export class MessageRepository {
 
   /**
    * accepted → submitting. 'already-claimed' for any later status: a copy or a redelivery, not sent.
-   * `holder`: the receive that claims it, `<SQS MessageId>#<receive>`; see markUnknownIfClaimedBy.
-   * A redelivery means the task that claimed it may have died, e.g. between its `submitted` write and
-   * applying the receipts that had come early: those are applied now. The record leaves the
-   * sweeper's index in the same write (recordStatus clears `attention`). `urgent`: the claim goes
-   * ahead of the table's waiting updates (an urgent message's latency); a bulk claim goes behind
-   * them, so receipts and state changes of messages already sent do not wait behind new work.
+   * 'awaiting-rules' for a record the anti-loop rules have not admitted yet (createAwaitingRules),
+   * unless `options.admitted`. `holder`: the receive that claims it, `<SQS MessageId>#<receive>`; see
+   * markUnknownIfClaimedBy. A redelivery means the task that claimed it may have died, e.g. between
+   * its `submitted` write and applying the receipts that had come early: those are applied now. The
+   * record leaves the sweeper's index in the same write (recordStatus clears `attention`). `urgent`:
+   * the claim goes ahead of the table's waiting updates (an urgent message's latency); a bulk claim
+   * goes behind them, so receipts and state changes of messages already sent do not wait behind new
+   * work.
    */
-  async claimForSubmit(
-    id: string,
-    holder?: string,
-    options: { urgent?: boolean } = {},
-  ): Promise<ClaimResult> {
-    try {
-      const result = await transition(this.table, id, 'submitting', {
-        first: options.urgent === true,
-        last: options.urgent !== true,
-        extra: (update) =>
-          holder === undefined ? update.remove(CLAIMED_BY) : update.set(CLAIMED_BY, holder),
-      });
-      if (result === 'applied') return 'claimed';
-    } catch (error) {
-      if (error instanceof MessageNotFoundError) return 'not-found';
-      throw error;
-    }
-    // A retry of a claim write that committed but whose answer was lost (a timeout) finds its own
-    // claim: the holder names one receive, so only that same receive can match it.
-    if (holder !== undefined) {
-      const item = await getMessageItem(this.table, id);
-      if (item?.status === 'submitting' && item.claimedBy === holder) return 'claimed';
-    }
-    await this.applyParkedReceipts(id);
-    return 'already-claimed';
+  claimForSubmit(id: string, holder?: string, options: ClaimOptions = {}): Promise<ClaimResult> {
+    return claimMessage(this.table, id, holder, options, (item) => this.reconcileParked(item));
   }
 
   /**
@@ -194,9 +184,12 @@ export class MessageRepository {
    * between a status write and its reconciliation leaves them there); returns how many.
    */
   async applyParkedReceipts(id: string): Promise<number> {
-    const item = await getMessageItem(this.table, id);
-    if (!item || (item.status !== 'submitted' && item.status !== 'unknown')) return 0;
-    return this.receipts.reconcile(id, item.smscIds);
+    return this.reconcileParked(await getMessageItem(this.table, id));
+  }
+
+  private reconcileParked(item: MessageItem | undefined): Promise<number> {
+    if (!item || (item.status !== 'submitted' && item.status !== 'unknown')) return Promise.resolve(0);
+    return this.receipts.reconcile(item.id, item.smscIds);
   }
 
   /**
@@ -204,14 +197,7 @@ export class MessageRepository {
    * given a `holder`, when that receive does not hold the claim (it never landed, or another has it).
    */
   releaseClaim(id: string, holder?: string): Promise<TransitionResult> {
-    // `accepted` again: back in the sweeper's index, due a sweep age from now.
-    return transition(this.table, id, RELEASE_CLAIM.to, {
-      from: [RELEASE_CLAIM.from],
-      extra: (update, at) => {
-        setAcceptedAttention(update, id, at);
-        if (holder !== undefined) update.condition(`${update.name(CLAIMED_BY)} = ${update.value(holder)}`);
-      },
-    });
+    return releaseClaim(this.table, id, holder);
   }
 
   /** submitting|unknown → submitted with its SMSC-id lookups (submit-outcomes.ts). */

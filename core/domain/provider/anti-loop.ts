@@ -54,8 +54,8 @@ export interface NumberState {
   /** Fingerprint of a message → end of its duplicate window (epoch ms). */
   sent: Record<string, number>;
   /**
-   * Fingerprint → tag of the Idempotency-Key of the request that opened its window (keyed requests
-   * only): a retry with that key is the same request, not a duplicate of it.
+   * Fingerprint → tag of the request that opened its window (its Idempotency-Key, or on the queue
+   * path its message id): an attempt with that tag is the same request, not a duplicate of it.
    */
   keys?: Record<string, string>;
 }
@@ -63,7 +63,7 @@ export interface NumberState {
 /**
  * Both rules on the number's state; `next` is the state to write when the message is allowed. A
  * refusal changes nothing: what the SMSC never sees does not extend its streak. `keyTag`: the tag of
- * the request's Idempotency-Key, if it has one.
+ * the request's Idempotency-Key or message id, if it has one.
  */
 export function decideAntiLoop(
   state: NumberState | undefined,
@@ -75,9 +75,10 @@ export function decideAntiLoop(
   const { duplicateWindowMs, floodLimit, floodGapMs } = settings;
   if (duplicateWindowMs > 0 && (state?.sent[fingerprint] ?? 0) > now) {
     // The same keyed request again: its earlier attempt was counted but not stored yet, or never
-    // (its stored idempotency record would have answered first). Allowed on the window it opened,
-    // counted once; that window is not this attempt's to close (a concurrent attempt with the key
-    // may have stored its message meanwhile), and it lets every retry with the key through.
+    // (its stored idempotency record would have answered first); or, on the queue path, the same
+    // message asked again after a failure. Allowed on the window it opened, counted once; that
+    // window is not this attempt's to close (a concurrent attempt with the key may have stored its
+    // message meanwhile), and it lets every retry with the key through.
     if (keyTag !== undefined && state?.keys?.[fingerprint] === keyTag) {
       return { verdict: { verdict: 'allowed' } };
     }

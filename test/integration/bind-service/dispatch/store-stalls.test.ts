@@ -25,6 +25,7 @@ function troubledStore(
 ): MessageStore {
   return {
     createAccepted: (...args) => repository.createAccepted(...args),
+    createAwaitingRules: (...args) => repository.createAwaitingRules(...args),
     createRejected: (...args) => repository.createRejected(...args),
     claimForSubmit: async (...args) => {
       await trouble.claimsWaitFor;

@@ -13,6 +13,7 @@ import {
 import type { SubmitFields, SubmitOutcome } from '#bind-service/smpp/index.ts';
 import { DuplicateMessageIdError } from '#core/aws/errors.ts';
 import type {
+  ClaimOptions,
   ClaimResult,
   CreateAcceptedResult,
   MarkSubmittedResult,
@@ -27,6 +28,7 @@ interface StoredMessage {
   status: MessageStatus;
   smscIds: string[];
   claimedBy?: string;
+  awaitingRules?: boolean;
 }
 
 /** Message records in memory, with the conditional transitions the pipeline relies on. */
@@ -46,13 +48,19 @@ export class MemoryStore implements MessageStore {
     return { created: true };
   }
 
+  async createAwaitingRules(record: MessageRecord): Promise<void> {
+    this.calls.push(`createAwaitingRules ${record.id}`);
+    if (this.records.has(record.id)) throw new DuplicateMessageIdError(record.id);
+    this.records.set(record.id, { status: 'accepted', smscIds: [], awaitingRules: true });
+  }
+
   async createRejected(record: MessageRecord): Promise<void> {
     this.calls.push(`createRejected ${record.id}`);
     if (this.records.has(record.id)) throw new DuplicateMessageIdError(record.id);
     this.records.set(record.id, { status: 'rejected', smscIds: [] });
   }
 
-  async claimForSubmit(id: string, holder?: string): Promise<ClaimResult> {
+  async claimForSubmit(id: string, holder?: string, options: ClaimOptions = {}): Promise<ClaimResult> {
     this.calls.push(`claimForSubmit ${id}`);
     if (this.claimDelayMs > 0) {
       this.claimsUnderWay += 1;
@@ -63,6 +71,8 @@ export class MemoryStore implements MessageStore {
     const record = this.records.get(id);
     if (!record) return 'not-found';
     if (record.status !== 'accepted') return 'already-claimed';
+    if (record.awaitingRules && !options.admitted) return 'awaiting-rules';
+    record.awaitingRules = false;
     record.status = 'submitting';
     if (holder !== undefined) record.claimedBy = holder;
     return 'claimed';

@@ -1,0 +1,73 @@
+import { MessageNotFoundError } from '#core/aws/errors.ts';
+import { setAcceptedAttention } from '#core/aws/messages/attention/attention-marks.ts';
+import { AWAITING_RULES, type MessageItem } from '#core/aws/messages/message-item.ts';
+import {
+  getMessageItem,
+  type MessageTable,
+  type TransitionResult,
+  transition,
+} from '#core/aws/messages/message-writes.ts';
+import { CLAIMED_BY } from '#core/aws/messages/submit-outcomes.ts';
+import { RELEASE_CLAIM } from '#core/domain/messages/message-state.ts';
+
+// The claim that lets one receive of a queue message send it (accepted → submitting), and its
+// release when nothing went on the wire. The claim names the receive that holds it, so a retried
+// claim recognises its own and only that receive may release it.
+
+/** 'awaiting-rules': still `accepted`, unclaimed until the anti-loop rules admit it (createAwaitingRules). */
+export type ClaimResult = 'claimed' | 'already-claimed' | 'not-found' | 'awaiting-rules';
+
+export interface ClaimOptions {
+  /** Ahead of the table's waiting updates (an urgent message's claim); bulk claims go behind them. */
+  urgent?: boolean;
+  /** The anti-loop rules admitted it: a record awaiting them is claimed too, and awaits no more. */
+  admitted?: boolean;
+}
+
+/**
+ * The claim; on 'already-claimed', `claimedBefore` gets the record as it is (the repository applies
+ * receipts a crashed claimer left parked). See MessageRepository.claimForSubmit.
+ */
+export async function claimMessage(
+  table: MessageTable,
+  id: string,
+  holder: string | undefined,
+  options: ClaimOptions,
+  claimedBefore: (item: MessageItem | undefined) => Promise<unknown>,
+): Promise<ClaimResult> {
+  try {
+    const result = await transition(table, id, 'submitting', {
+      first: options.urgent === true,
+      last: options.urgent !== true,
+      extra: (update) => {
+        if (holder === undefined) update.remove(CLAIMED_BY);
+        else update.set(CLAIMED_BY, holder);
+        if (options.admitted) update.remove(AWAITING_RULES);
+        else update.condition(`attribute_not_exists(${update.name(AWAITING_RULES)})`);
+      },
+    });
+    if (result === 'applied') return 'claimed';
+  } catch (error) {
+    if (error instanceof MessageNotFoundError) return 'not-found';
+    throw error;
+  }
+  const item = await getMessageItem(table, id);
+  if (item?.status === 'accepted' && item.awaitingRules) return 'awaiting-rules';
+  // A retry of a claim write that committed but whose answer was lost (a timeout) finds its own
+  // claim: the holder names one receive, so only that same receive can match it.
+  if (holder !== undefined && item?.status === 'submitting' && item.claimedBy === holder) return 'claimed';
+  await claimedBefore(item);
+  return 'already-claimed';
+}
+
+/** submitting → accepted; see MessageRepository.releaseClaim. */
+export function releaseClaim(table: MessageTable, id: string, holder?: string): Promise<TransitionResult> {
+  // `accepted` again: back in the sweeper's index, due a sweep age from now.
+  return transition(table, id, RELEASE_CLAIM.to, {
+    from: [RELEASE_CLAIM.from],
+    extra: (update, at) => {
+      setAcceptedAttention(update, id, at);
+      if (holder !== undefined) update.condition(`${update.name(CLAIMED_BY)} = ${update.value(holder)}`);
+    },
+  });
+}
