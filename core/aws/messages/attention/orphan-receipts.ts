@@ -1,4 +1,4 @@
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { runDynamo } from '#core/aws/dynamo-errors.ts';
 import { BY_ATTENTION, deferUnknown, listedBefore } from '#core/aws/messages/attention/attention.ts';
 import { orphanAttention } from '#core/aws/messages/attention/attention-marks.ts';
@@ -6,6 +6,7 @@ import { itemKey, type SmscLookupItem, smscIdOfLookupPk } from '#core/aws/messag
 import { getMessageItem, type MessageTable } from '#core/aws/messages/message-writes.ts';
 import { recordLateAnswer } from '#core/aws/messages/receipts/late-answer.ts';
 import type { ReceiptApplier } from '#core/aws/messages/receipts/receipt-applier.ts';
+import { queryPages } from '#core/aws/query-pages.ts';
 import type { UpdateExpressionBuilder } from '#core/aws/update-expression.ts';
 import { quotedText } from '#core/domain/receipts/receipt.ts';
 import type { SmscIdBase } from '#core/domain/receipts/smsc-id.ts';
@@ -35,6 +36,8 @@ export const UNMATCHED_ATTENTION = 'unmatched';
 const CLOCK_SKEW_MS = 60_000;
 /** More orphans than this in one message's window are more than can be told apart. */
 const MAX_CANDIDATES = 10;
+/** Index entries read per page while looking for this login's orphans among every login's. */
+const ORPHAN_PAGE = 100;
 
 /**
  * The partition of the table's account's unmatched messages: each account matches its own, against
@@ -130,21 +133,29 @@ function textAgrees(messageText: string, receiptText: string): boolean {
   return quote === '' || messageText.trim().startsWith(quote);
 }
 
+/**
+ * This login's orphans in the window, up to one more than MAX_CANDIDATES (enough to call it
+ * ambiguous). Orphans of every login share the recipient's partition, so the query pages on past
+ * other logins' orphans: a Limit counts items read, before any are set aside.
+ */
 async function orphansIn(table: MessageTable, partition: string, since: string, until: string) {
-  const { Items } = await runDynamo('list orphan receipts', () =>
-    table.client.send(
-      new QueryCommand({
-        TableName: table.tableName,
-        IndexName: BY_ATTENTION,
-        KeyConditionExpression: '#attention = :orphan AND #attentionAt BETWEEN :since AND :until',
-        ExpressionAttributeNames: { '#attention': 'attention', '#attentionAt': 'attentionAt' },
-        ExpressionAttributeValues: { ':orphan': partition, ':since': since, ':until': until },
-        Limit: MAX_CANDIDATES + 1,
-      }),
-    ),
-  );
-  // Orphans of every login share the recipient's partition: only this table's login's may fit.
-  return (Items ?? []).flatMap((item) => smscIdOfLookupPk(String(item.pk), table.smscScope) ?? []);
+  const found: string[] = [];
+  const pages = queryPages(table.client, 'list orphan receipts', () => ({
+    TableName: table.tableName,
+    IndexName: BY_ATTENTION,
+    KeyConditionExpression: '#attention = :orphan AND #attentionAt BETWEEN :since AND :until',
+    ExpressionAttributeNames: { '#attention': 'attention', '#attentionAt': 'attentionAt' },
+    ExpressionAttributeValues: { ':orphan': partition, ':since': since, ':until': until },
+    Limit: ORPHAN_PAGE,
+  }));
+  for await (const items of pages) {
+    for (const item of items) {
+      const smscId = smscIdOfLookupPk(String(item.pk), table.smscScope);
+      if (smscId !== undefined) found.push(smscId);
+    }
+    if (found.length > MAX_CANDIDATES) break;
+  }
+  return found;
 }
 
 async function readLookup(table: MessageTable, smscId: string): Promise<SmscLookupItem | undefined> {

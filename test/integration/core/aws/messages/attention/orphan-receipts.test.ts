@@ -137,6 +137,22 @@ describe('MessageRepository: orphan receipts matched to unknown messages (Dynamo
     expect(match).toBe('none');
   });
 
+  it('when another login parked 11 orphans for the number before this login’s one fit, then the message still adopts its own', async () => {
+    // Prepare: another login's receipts nobody owns (its own unknown messages) fill the first page
+    const record = await unknownWithoutIds();
+    const other = repository.withSmscScope('b');
+    for (let i = 0; i < 11; i++) {
+      expect(await other.applyReceipt(receipt(smscId()), SMPP_DIGITS)).toBe('orphan-stored');
+    }
+    const own = smscId();
+    expect(await repository.applyReceipt(receipt(own), SMPP_DIGITS)).toBe('orphan-stored');
+    // Act
+    const match = await repository.matchOrphanReceipt(record.id, NOW_AGE);
+    // Assess
+    expect(match).toBe('matched');
+    expect(await repository.get(record.id)).toMatchObject({ status: 'delivered', smscIds: [own] });
+  });
+
   it('when a failed long message’s accepted part reports, then its receipt finds that message (stale) and no unknown message to the number adopts it', async () => {
     // Prepare: part 1 of 2 accepted, part 2 refused for good: failed, keeping part 1's id.
     const failedOwner = messageRecord({ parts: 2 });
