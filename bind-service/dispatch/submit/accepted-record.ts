@@ -4,9 +4,10 @@
 // a record that every later receive must still put to the rules before it may be claimed.
 import { DuplicateMessageIdError } from '#core/aws/errors.ts';
 import { acceptedMessageRecord } from '#core/domain/messages/message-model.ts';
-import type { Priority } from '#core/domain/requests/message-schema.ts';
+import type { HeldMessage } from '../intake/held-messages.ts';
 import type { ParsedQueueMessage } from '../intake/queue-message.ts';
 import type { MessageStore } from '../ports.ts';
+import { acceptedAtMs } from './expiry.ts';
 import { retryTransient, type WriteRetry } from './retry.ts';
 
 export interface AcceptedRecordDeps {
@@ -19,22 +20,26 @@ export interface AcceptedRecordDeps {
 export async function createAcceptedRecord(
   id: string,
   parsed: Extract<ParsedQueueMessage, { ok: true }>,
-  lane: Priority,
+  held: Pick<HeldMessage, 'lane' | 'sentTimestampMs'>,
   deps: AcceptedRecordDeps,
   options: { awaitingRules?: boolean } = {},
 ): Promise<boolean> {
   const { message, prepared } = parsed;
+  // Accepted when it was published (or when the body says), not when first received: the sweeper's
+  // copy of an id without a time carries createdAt as its acceptance, and validity counts from it.
+  const now = deps.clock();
+  const acceptedAt = acceptedAtMs(id, held.sentTimestampMs, message.acceptedAt) ?? now.getTime();
   const record = {
     ...acceptedMessageRecord({
       id,
       request: message,
       prepared,
-      now: deps.clock(),
+      now: new Date(Math.min(acceptedAt, now.getTime())),
       account: parsed.account.name,
       ...(message.batchId ? { batchId: message.batchId } : {}),
     }),
     // The lane it was actually read from, whatever its (defaulted) priority field says.
-    priority: lane,
+    priority: held.lane,
   };
   try {
     const create = async (): Promise<void> => {

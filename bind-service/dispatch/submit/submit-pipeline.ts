@@ -157,7 +157,7 @@ export class SubmitPipeline {
           ...this.deps,
           clock: this.clock,
           createRecord: async () => {
-            await this.createRecord(id, parsed, held.lane);
+            await this.createRecord(id, parsed, held);
           },
         },
       );
@@ -261,7 +261,7 @@ export class SubmitPipeline {
     if (result === 'not-found') {
       // Published straight to SQS (with or without an id): nobody recorded it yet. Its record awaits
       // the anti-loop rules; another copy of the same send may have made it first.
-      await this.createRecord(id, parsed, held.lane, { awaitingRules: guard !== undefined });
+      await this.createRecord(id, parsed, held, { awaitingRules: guard !== undefined });
       result = guard ? 'awaiting-rules' : await claim();
     }
     if (result === 'awaiting-rules') {
@@ -286,9 +286,9 @@ export class SubmitPipeline {
   private createRecord(
     id: string,
     parsed: Valid,
-    lane: Priority,
+    held: HeldMessage,
     options: { awaitingRules?: boolean } = {},
   ): Promise<boolean> {
-    return createAcceptedRecord(id, parsed, lane, { ...this.deps, clock: this.clock }, options);
+    return createAcceptedRecord(id, parsed, held, { ...this.deps, clock: this.clock }, options);
   }
 }
