@@ -90,6 +90,12 @@ async function sweepOne(
     return 'enqueued';
   } catch (error) {
     if (error instanceof MessageNotFoundError) return 'skipped';
+    // Due again at the next run, and at the back of the line: an entry left where it was would fall
+    // out of the look-back after a day of failures (never found again, `accepted` for ever), and
+    // entries that keep failing would be read first by every run, ahead of those that could go.
+    await deps.messages
+      .rescheduleAccepted(entry.id, entry.attentionAt, new Date(now.getTime() - ageMs).toISOString())
+      .catch(() => undefined);
     return 'failed';
   }
 }

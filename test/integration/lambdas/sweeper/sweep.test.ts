@@ -5,7 +5,7 @@ import { acceptedMessageRecord } from '#core/domain/messages/message-model.ts';
 import { prepareMessage } from '#core/domain/messages/prepare-message.ts';
 import { sendMessageSchema } from '#core/domain/requests/message-schema.ts';
 import { loadSweeperConfig } from '#lambdas/sweeper/config.ts';
-import { createSweeper, type Sweeper } from '#lambdas/sweeper/run.ts';
+import { createSweeper, type Sweeper, SweepIncompleteError } from '#lambdas/sweeper/run.ts';
 import { type AcceptedBody, type ApiStack, jsonOf, useApiHarness } from '#test/helpers/api/api-harness.ts';
 
 // The sweeper against DynamoDB Local and fauxqs: records left `accepted` with nothing queued are
@@ -22,10 +22,15 @@ describe('sweeper: accepted records never enqueued (DynamoDB Local, fauxqs)', ()
   });
 
   /** A sweeper on the stack's table and queues whose clock reads `at()`; its log lines in `logs`. */
-  function sweeperFor(api: ApiStack, at: () => Date, logs: Record<string, unknown>[] = []) {
+  function sweeperFor(
+    api: ApiStack,
+    at: () => Date,
+    logs: Record<string, unknown>[] = [],
+    urgentQueueUrl = api.queues.urgent,
+  ) {
     const config = loadSweeperConfig({
       MESSAGES_TABLE: api.tables.messages,
-      URGENT_QUEUE_URL: api.queues.urgent,
+      URGENT_QUEUE_URL: urgentQueueUrl,
       BULK_QUEUE_URL: api.queues.bulk,
       AWS_REGION: harness.aws.region,
       AWS_ENDPOINT_URL_DYNAMODB: harness.aws.dynamoEndpoint,
@@ -133,5 +138,34 @@ describe('sweeper: accepted records never enqueued (DynamoDB Local, fauxqs)', ()
       },
     ]);
     expect(await harness.drain(api.queues.bulk)).toEqual([expect.objectContaining({ id: released })]);
+  });
+
+  it('when its enqueues fail for a day, then the record stays within the look-back and the first sweep that can enqueues it', async () => {
+    // Prepare: stored and enqueued, then the queue message lost
+    const api = await harness.start();
+    const { id } = await jsonOf<AcceptedBody>(
+      await api.post('/v1/messages', { to: '+79991234567', text: 'Lost', validityMinutes: 4320 }),
+    );
+    await harness.drain(api.queues.urgent);
+    const start = Date.now();
+    const at = (minutes: number) => () => new Date(start + minutes * MINUTE_MS);
+    const noQueue = `${api.queues.urgent}-gone`;
+    // Act: runs whose every enqueue fails (the queue is not there) after 6 minutes and 20 hours,
+    // then one that can, after 25 hours
+    const countsOf = (error: unknown) => (error instanceof SweepIncompleteError ? error.counts : error);
+    const failing = [
+      await sweeperFor(api, at(6), [], noQueue).run().catch(countsOf),
+      await sweeperFor(api, at(20 * 60), [], noQueue)
+        .run()
+        .catch(countsOf),
+    ];
+    const working = await sweeperFor(api, at(25 * 60)).run();
+    // Assess
+    expect(failing).toEqual([
+      { due: 1, enqueued: 0, skipped: 0, failed: 1 },
+      { due: 1, enqueued: 0, skipped: 0, failed: 1 },
+    ]);
+    expect(working).toMatchObject({ due: 1, enqueued: 1 });
+    expect(await harness.drain(api.queues.urgent)).toEqual([expect.objectContaining({ id })]);
   });
 });
