@@ -1,8 +1,9 @@
 // The reconciler: an `unknown` message that has SMSC ids (the SMSC took at least a part of it) but
 // whose receipt never came is asked about with QUERY_SM, and the answer is applied as its receipt
 // would be: a final state resolves the message, anything else leaves it `unknown` to be asked again
-// later (each time after a longer pause, at most hourly). Once its validity is long over, the SMSC's
-// answer cannot change any more and the message stops being asked about: it stays `unknown`.
+// later (each time after a longer pause, at most hourly). Once its validity is long over and a day
+// has passed since it was sent (the provider's err 245 comes after a day of operator silence), the
+// SMSC's answer cannot change any more and the message stops being asked about: it stays `unknown`.
 // - Which messages: the account's `unknown` partition of the byAttention index, oldest first, at most
 //   `batch` per run, only those that needed attention at least `minAgeMs` ago (a late answer or the
 //   receipt usually comes first). The default account's also reads the partition of records without
@@ -62,8 +63,14 @@ export interface ReconcilerDeps {
 
 /** A message that stays en route is asked about again after its age, but at least hourly. */
 const MAX_PAUSE_MS = 3_600_000;
-/** This long after its validity ended, no answer can change any more: it is no longer asked about. */
+/**
+ * A message is asked about until both have passed: an hour after its validity ended, and a day and an
+ * hour after it was sent. The provider reports an operator's silence only after a day (err 245,
+ * "during the day, the delivery status was not received"), so until then even a message whose
+ * validity is over may still turn out delivered. After both, no answer can change any more.
+ */
 const GIVE_UP_AFTER_VALIDITY_MS = 3_600_000;
+const GIVE_UP_AFTER_SEND_MS = 25 * 3_600_000;
 
 const isUnknownWithIds = (record: MessageRecord | undefined): record is MessageRecord =>
   record?.status === 'unknown' && record.smscIds.length > 0;
@@ -142,8 +149,7 @@ export class Reconciler {
     }
     const next = this.nextLook(after);
     if (next) log.info('still unknown after QUERY_SM; asked again later', { id, at: next.toISOString() });
-    else
-      log.warn('unknown message: its validity is long over, nothing more can tell; no longer asked', { id });
+    else log.warn('unknown message: its validity and a day since its send are over; no longer asked', { id });
     await messages.nextQueryAt(id, this.account.name, next);
   }
 
@@ -214,12 +220,19 @@ export class Reconciler {
     }
   }
 
-  /** When to ask again: after the message's age (at most an hour); never once its validity is long over. */
-  /** `listedAfterMs`: how old its attentionAt must be before it is listed again (minAgeMs for QUERY_SM). */
+  /**
+   * When to ask again: after the message's age (at most an hour); never once nothing can change any
+   * more (GIVE_UP_AFTER_*). `listedAfterMs`: how old its attentionAt must be before it is listed
+   * again (minAgeMs for QUERY_SM).
+   */
   private nextLook(record: MessageRecord, listedAfterMs = this.deps.options.minAgeMs): Date | undefined {
     const now = this.clock().getTime();
     const createdAt = Date.parse(record.createdAt);
-    if (now > createdAt + record.validityMinutes * 60_000 + GIVE_UP_AFTER_VALIDITY_MS) return undefined;
+    const validityOver = createdAt + record.validityMinutes * 60_000 + GIVE_UP_AFTER_VALIDITY_MS;
+    // The last claim is when it went to the SMSC (a bulk message may have waited days before).
+    const claims = record.history.filter((change) => change.status === 'submitting');
+    const sentAt = Date.parse(claims.at(-1)?.at ?? record.createdAt);
+    if (now > Math.max(validityOver, sentAt + GIVE_UP_AFTER_SEND_MS)) return undefined;
     const pause = Math.min(Math.max(now - createdAt, 0), MAX_PAUSE_MS);
     return new Date(now + pause - listedAfterMs);
   }

@@ -44,6 +44,8 @@ function reconcilerFor(
 ) {
   const asked: string[] = [];
   const moved: string[] = [];
+  /** Where each message was put for its next question: the time, or undefined (no longer asked). */
+  const nextQuestions = new Map<string, Date | undefined>();
   const matched: string[] = [];
   const partitionOf = (record: MessageRecord) =>
     listedUnder.has(record.id) ? listedUnder.get(record.id) : record.account;
@@ -56,7 +58,8 @@ function reconcilerFor(
     get: async (id) => byId.get(id),
     applyParkedReceipts: async () => 0,
     applyReceipt: async () => 'stale',
-    nextQueryAt: async (id, to) => {
+    nextQueryAt: async (id, to, at) => {
+      nextQuestions.set(id, at);
       const from = byId.get(id);
       if (from && partitionOf(from) !== to) moved.push(`${id} → ${to}`);
     },
@@ -92,7 +95,7 @@ function reconcilerFor(
     account,
     ...(sourceAddress ? { sourceAddress } : {}),
   });
-  return { reconciler, asked, orphanChecks, sources, moved, matched };
+  return { reconciler, asked, orphanChecks, sources, moved, matched, nextQuestions };
 }
 
 describe('Reconciler with several accounts', () => {
@@ -173,5 +176,61 @@ describe('Reconciler: the sender QUERY_SM names', () => {
     await reconciler.run();
     // Assess: as submit-fields.ts puts it in the SUBMIT_SM (addressFor with the same rules).
     expect(sources).toEqual([{ addr: '+79001234567', ton: 3, npi: 0 }]);
+  });
+});
+
+describe('Reconciler: how long a message en route is asked about', () => {
+  const HOUR_MS = 3_600_000;
+  const sentHoursAgo = (id: string, hours: number, validityMinutes: number): MessageRecord => {
+    const at = new Date(NOW.getTime() - hours * HOUR_MS).toISOString();
+    return {
+      ...unknownRecord(id, `${id}-smsc`, 'main'),
+      validityMinutes,
+      createdAt: at,
+      updatedAt: at,
+      history: [
+        { status: 'accepted', at },
+        { status: 'submitting', at },
+        { status: 'unknown', at },
+      ],
+    };
+  };
+
+  it('when a 60-minute message sent 2.5 h ago is still en route, then it is asked again: the SMSC reports for up to a day (err 245)', async () => {
+    // Prepare
+    const record = sentHoursAgo('m-short', 2.5, 60);
+    const { reconciler, asked, nextQuestions } = reconcilerFor({ name: 'main', isDefault: true }, [record]);
+    // Act
+    await reconciler.run();
+    // Assess
+    expect(asked).toEqual(['m-short-smsc']);
+    expect(nextQuestions.get('m-short')).toBeInstanceOf(Date);
+  });
+
+  it('when it was sent more than a day and an hour ago and its validity is over, then it is no longer asked about', async () => {
+    // Prepare
+    const record = sentHoursAgo('m-old', 25.5, 60);
+    const { reconciler, nextQuestions } = reconcilerFor({ name: 'main', isDefault: true }, [record]);
+    // Act
+    await reconciler.run();
+    // Assess
+    expect(nextQuestions.has('m-old')).toBe(true);
+    expect(nextQuestions.get('m-old')).toBeUndefined();
+  });
+
+  it('when it waited three days before it was sent and its validity is over, then it is still asked for a day after the send', async () => {
+    // Prepare: accepted 74 h ago with a 72-hour validity, sent 2 h ago
+    const record = sentHoursAgo('m-late', 74, 4320);
+    const sentAt = new Date(NOW.getTime() - 2 * HOUR_MS).toISOString();
+    record.history = [
+      { status: 'accepted', at: record.createdAt },
+      { status: 'submitting', at: sentAt },
+      { status: 'unknown', at: sentAt },
+    ];
+    const { reconciler, nextQuestions } = reconcilerFor({ name: 'main', isDefault: true }, [record]);
+    // Act
+    await reconciler.run();
+    // Assess
+    expect(nextQuestions.get('m-late')).toBeInstanceOf(Date);
   });
 });
