@@ -106,16 +106,25 @@ function freeText() {
   return z.string().check(z.superRefine(checkCharacters));
 }
 
+/**
+ * Free text that goes to the recipient, in its composed form (Unicode NFC, canonically the same
+ * text): macOS/iOS input and many copy-pastes write an accent as its letter and a combining mark,
+ * which no GSM table holds, so "é" typed that way sent the whole text as UCS-2, in twice the parts.
+ */
+function sentText() {
+  return freeText().normalize('NFC');
+}
+
 /** The fields a send request has besides its recipient(s); batches share them. */
 export function contentFields(defaultPriority: Priority) {
   return {
-    text: freeText().min(1).max(MAX_TEXT_LENGTH).optional(),
+    text: sentText().min(1).max(MAX_TEXT_LENGTH).optional(),
     from: senderIdField.optional(),
     kind: z.enum(MESSAGE_KINDS).default('sms'),
-    subject: freeText().min(1).max(255).optional(),
+    subject: sentText().min(1).max(255).optional(),
     voice: freeText().min(1).max(16).optional(),
     bot: freeText().min(1).max(64).optional(),
-    comment: freeText().max(MAX_COMMENT_LENGTH).optional(),
+    comment: sentText().max(MAX_COMMENT_LENGTH).optional(),
     priority: z.enum(PRIORITIES).default(defaultPriority),
     encoding: z.enum(ENCODING_CHOICES).default('auto'),
     udh: z.string().min(2).max(MAX_UDH_HEX_LENGTH).optional(),

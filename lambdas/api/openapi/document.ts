@@ -49,7 +49,7 @@ function schemasOf(io: 'input' | 'output', schemas: Record<string, z.ZodType>): 
 /** Field descriptions: the schemas carry limits and enums; what a field means is said once here. */
 const FIELD_DESCRIPTIONS: Record<string, string> = {
   to: 'recipient: a phone number (normalised to E.164), or an e-mail address for kind "mail"',
-  text: 'the message; any Unicode except control characters (but LF, CR, TAB, FF), lone surrogates and noncharacters',
+  text: 'the message; any Unicode except control characters (but LF, CR, TAB, FF), lone surrogates and noncharacters; taken in its composed form (NFC), so a decomposed accent counts as its letter',
   from: `sender id: ${SENDER_ID_RULE.replace(/^must be /, '')}; or ${EMAIL_SENDER_RULE}`,
   kind: 'what the provider sends: sms, flash, mail, call (voice), viber, soc, tgm (Telegram code), bot, hlr, ping',
   subject: 'mail subject (kind "mail")',
@@ -57,7 +57,8 @@ const FIELD_DESCRIPTIONS: Record<string, string> = {
   bot: 'the bot that sends (kind "bot")',
   comment: 'a comment kept with the message at the provider',
   priority: 'lane: urgent (single sends) or bulk (mailings)',
-  encoding: 'auto chooses the smallest that carries the text',
+  encoding:
+    'auto: GSM 7-bit when it carries the text, else UCS-2 (Latin-1 only under the ISO flag: data_coding 4 is 8-bit data to many handsets); gsm7, latin1 and ucs2 force one (a text it cannot carry is refused); binary sends hex',
   validityMinutes: 'minutes from acceptance in which it is sent and delivered (default 1440)',
   clientRef: 'your own reference, returned with the message and in events',
   callbackUrl: 'https URL that receives each status change, signed (HMAC)',

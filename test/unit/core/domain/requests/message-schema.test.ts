@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MESSAGE_KINDS } from '#core/domain/messages/message-kinds.ts';
+import { prepareMessage } from '#core/domain/messages/prepare-message.ts';
 import {
   ENCODING_CHOICES,
   isLoopbackUrl,
@@ -116,6 +117,23 @@ describe('sendMessageSchema', () => {
     const issues = issuesOf(sendMessageSchema, body);
     // Assess
     expect(issues).toEqual([{ code: 'invalid_type', path: [], message: 'request: must be an object' }]);
+  });
+
+  it('when the text, subject or comment has decomposed accents (NFD), then they come out composed (NFC) and a GSM text goes as one GSM part', () => {
+    // Prepare: macOS/iOS input and many copy-pastes write "é" as "e" + U+0301
+    const composed =
+      'Café réservé à 20h. Grüße aus München: Ihre Bestellung über 5 Stück ist unterwegs. Señor Muñoz!';
+    const body = { ...MINIMAL, text: composed.normalize('NFD'), comment: 'Bestätigt'.normalize('NFD') };
+    const mail = { to: 'anna@example.com', kind: 'mail', text: 'Hallo', subject: 'Réservé'.normalize('NFD') };
+    // Act
+    const request = sendMessageSchema.parse(body);
+    const prepared = prepareMessage(request, { isoMode: false, maxParts: 10 });
+    const mailRequest = sendMessageSchema.parse(mail);
+    // Assess
+    expect(body.text).not.toBe(composed);
+    expect(request).toMatchObject({ text: composed, comment: 'Bestätigt' });
+    expect(mailRequest.subject).toBe('Réservé');
+    expect({ encoding: prepared.encoding, parts: prepared.parts }).toEqual({ encoding: 'gsm7', parts: 1 });
   });
 
   it('when the text is empty, then it is too_short', () => {
