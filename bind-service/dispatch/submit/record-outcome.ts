@@ -19,7 +19,7 @@ import type { HeldMessage } from '../intake/held-messages.ts';
 import type { LaneQueue } from '../intake/sqs-lane.ts';
 import type { MessageStore } from '../ports.ts';
 import { type PatientRetry, retryTransient, retryUntil, type WriteRetry } from './retry.ts';
-import type { SendResult } from './send-parts.ts';
+import { type SendResult, STOPPING } from './send-parts.ts';
 
 export interface RecordOutcomeDeps {
   messages: MessageStore;
@@ -99,7 +99,8 @@ export async function recordOutcome(
         await patiently(() => messages.releaseClaim(id));
         stats.released += 1;
         log.info('nothing sent; claim released for a later attempt', { ...context, reason: result.reason });
-        await giveBack(queue, held, deps.releaseDelaySeconds, log);
+        // A stopping service gives it back at once, for the task that takes over (give-back.ts).
+        await giveBack(queue, held, result.reason === STOPPING ? 0 : deps.releaseDelaySeconds, log);
         return;
     }
   } catch (error) {

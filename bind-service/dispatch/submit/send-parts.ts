@@ -8,6 +8,9 @@ import type { Priority } from '#core/domain/requests/message-schema.ts';
 import type { RatePort } from '../ports.ts';
 import { DEFAULT_RETRY_POLICY, decidePart, type PartAttempts, type RetryPolicy } from './part-action.ts';
 
+/** Why a message was not sent when the service stops taking work: it goes back at once (record-outcome.ts). */
+export const STOPPING = 'stopping';
+
 export type SendResult =
   | { kind: 'submitted'; smscIds: string[] }
   | { kind: 'failed'; error: MessageError; smscIds: string[] }
@@ -109,7 +112,7 @@ export async function sendParts(
         } catch {
           // The deadline passed while waiting, or the limiter closed (the service stops).
           if (timer?.signal.aborted) return late(index);
-          return notSent(accepted, smscIds, 'stopping', index, submits.length);
+          return notSent(accepted, smscIds, STOPPING, index, submits.length);
         } finally {
           timer?.clear();
         }

@@ -36,7 +36,7 @@ import type { RetryPolicy } from './part-action.ts';
 import { recordOutcome } from './record-outcome.ts';
 import { dropRedelivery } from './redelivery.ts';
 import type { PatientRetry, WriteRetry } from './retry.ts';
-import { type SendResult, type Submitter, sendParts } from './send-parts.ts';
+import { type SendResult, STOPPING, type Submitter, sendParts } from './send-parts.ts';
 import { claimOrRelease } from './unanswered-claim.ts';
 import { relativeValiditySeconds } from './validity.ts';
 
@@ -86,7 +86,7 @@ const VISIBILITY_MARGIN_MS = 5_000;
 /** Once the service stops taking work, that record is retried this long at most (the stop waits). */
 const STOPPING_RECORD_MS = 5_000;
 
-const NOT_SENT_STOPPING: SendResult = { kind: 'not-sent', reason: 'stopping' };
+const NOT_SENT_STOPPING: SendResult = { kind: 'not-sent', reason: STOPPING };
 
 export class SubmitPipeline {
   private readonly clock: () => Date;

@@ -159,6 +159,13 @@ describe('recordOutcome', () => {
     expect(stats.released).toBe(1);
   });
 
+  it('when nothing was sent because the service stops, then the claim is released and SQS shows the message again at once, for the task that takes over', async () => {
+    // Act
+    const { calls } = await run({ kind: 'not-sent', reason: 'stopping' });
+    // Assess
+    expect(calls).toEqual(['releaseClaim m1', 'visibility rh-1 0']);
+  });
+
   it('when the store stalls past a few attempts at releasing a claim nothing went out under, then the release is retried until it lands', async () => {
     // Act: left claimed, the message's next receive would end it `unknown`, never sent.
     const { calls, stats } = await run({ kind: 'not-sent', reason: 'not-bound' }, { failWrites: 8 });
