@@ -260,9 +260,10 @@ export class SubmitPipeline {
     this.claimLatency.observe(performance.now() - started);
     if (result === 'not-found') {
       // Published straight to SQS (with or without an id): nobody recorded it yet. Its record awaits
-      // the anti-loop rules; another copy of the same send may have made it first.
-      await this.createRecord(id, parsed, held, { awaitingRules: guard !== undefined });
-      result = guard ? 'awaiting-rules' : await claim();
+      // the anti-loop rules. When another copy of the same send made it first, its record says
+      // whether it still awaits them (one made by an earlier version never does).
+      const created = await this.createRecord(id, parsed, held, { awaitingRules: guard !== undefined });
+      result = guard && created ? 'awaiting-rules' : await claim();
     }
     if (result === 'awaiting-rules') {
       // Asked on every receive until one claims it: a verdict lost to a failure (or a `rejected`
