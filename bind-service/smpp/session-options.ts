@@ -15,7 +15,10 @@ export interface SmppClientOptions {
 }
 
 export interface StopOptions {
-  /** How long in-flight submits may take to be answered before they are reported 'unknown'. */
+  /**
+   * How long in-flight submits may take to be answered before the unbind goes; those still without
+   * an answer once the unbind is answered (or times out) are reported 'unknown'.
+   */
   drainTimeoutMs?: number;
   /** Unbind at once (the login may be someone else's now); answers before unbind_resp still count. */
   unbindFirst?: boolean;

@@ -11,7 +11,7 @@ import type { SmppConnection } from './connection/connection.ts';
 import { Connector } from './connection/connector.ts';
 import { answerDelivery, type DeliverHandler } from './connection/deliveries.ts';
 import { ExpirySweep } from './connection/expiry-sweep.ts';
-import { drainWithin, type QuerySource, querySm, unbindQuietly } from './connection/requests.ts';
+import { endConnection, type QuerySource, querySm } from './connection/requests.ts';
 import { SubmitWindow, type WindowPriority } from './connection/window.ts';
 import { type BindCredentialsError, NotBoundError } from './errors.ts';
 import { type DisconnectReason, SessionEventEmitter, type StopReason } from './events.ts';
@@ -27,6 +27,7 @@ import {
 } from './pdu/pdu-mapping.ts';
 import type { PDU } from './pdu/smpp-package.ts';
 import { Status } from './pdu/status.ts';
+import { RebindOwed } from './rebind-owed.ts';
 import {
   type BoundWaiter,
   CONNECTION_LOST,
@@ -53,8 +54,10 @@ export class SmppClient extends SessionEventEmitter {
   private boundWaiters: BoundWaiter[] = [];
   private stopping: Promise<void> | undefined;
   private stopError: Error | undefined;
-  /** The SMSC answered ESME_RINVBNDSTS: it holds this session unbound; bind again once idle. */
-  private rebindWhenIdle = false;
+  private readonly rebind = new RebindOwed(
+    () => this.window.inFlight,
+    () => this.current?.close('unbind', 'the SMSC answered ESME_RINVBNDSTS: it holds this session unbound'),
+  );
 
   constructor(config: SessionConfig, options: SmppClientOptions = {}) {
     super();
@@ -63,7 +66,7 @@ export class SmppClient extends SessionEventEmitter {
     this.now = options.now ?? (() => performance.now());
     this.sweep = new ExpirySweep(() => {
       for (const submit of this.window.expire(this.now())) submit.resolve(TIMED_OUT);
-      this.rebindIfIdle();
+      this.rebind.rebindIfIdle();
     }, this.config.responseTimeoutMs);
     this.connector = new Connector(
       this.config,
@@ -82,8 +85,9 @@ export class SmppClient extends SessionEventEmitter {
     return this.status;
   }
 
+  /** False too while the SMSC holds the bind unbound (ESME_RINVBNDSTS): nothing goes on it. */
   get isBound(): boolean {
-    return this.status === 'bound';
+    return this.status === 'bound' && !this.rebind.isOwed;
   }
 
   /** The host of the current bind, if any. */
@@ -123,9 +127,9 @@ export class SmppClient extends SessionEventEmitter {
     return this.start();
   }
 
-  /** Resolves when bound (now or later); rejects once the session is stopped for good. */
+  /** Resolves when bound (now or later, see isBound); rejects once the session is stopped for good. */
   whenBound(): Promise<void> {
-    if (this.status === 'bound') return Promise.resolve();
+    if (this.isBound) return Promise.resolve();
     if (this.status === 'stopped' || this.status === 'stopping') {
       return Promise.reject(this.stopError ?? new NotBoundError('session stopped'));
     }
@@ -164,12 +168,12 @@ export class SmppClient extends SessionEventEmitter {
     options: { priority?: WindowPriority; signal?: AbortSignal } = {},
   ): Promise<SubmitOutcome> {
     if (this.status === 'stopping' || this.status === 'stopped') return STOPPING;
-    if (!this.current || this.rebindWhenIdle) return NOT_BOUND;
+    if (!this.current || this.rebind.isOwed) return NOT_BOUND;
     const { priority } = options;
     if (!this.window.tryAcquire(priority)) {
       const granted = await this.window.acquire(priority, options.signal);
       if (!granted) return this.notSent();
-      if (!this.current || this.status !== 'bound') {
+      if (!this.current || !this.isBound) {
         this.window.release();
         return this.notSent();
       }
@@ -203,14 +207,9 @@ export class SmppClient extends SessionEventEmitter {
     this.status = 'stopping';
     this.connector.cancel();
     this.window.cancelWaiters();
-    const connection = this.current;
-    if (connection) {
-      if (unbindFirst) await unbindQuietly(connection, this.config.unbindTimeoutMs);
-      else await drainWithin(this.window.whenEmpty(), connection, drainTimeoutMs);
-      for (const submit of this.window.abandon()) submit.resolve(CONNECTION_LOST);
-      if (!unbindFirst) await unbindQuietly(connection, this.config.unbindTimeoutMs);
-      connection.close('stopping');
-      await connection.whenClosed();
+    if (this.current) {
+      const { unbindTimeoutMs } = this.config;
+      await endConnection(this.current, this.window, { drainTimeoutMs, unbindFirst, unbindTimeoutMs });
     }
     this.finish('requested');
   }
@@ -242,18 +241,14 @@ export class SmppClient extends SessionEventEmitter {
     return this.status === 'stopping' || this.status === 'stopped' ? STOPPING : NOT_BOUND;
   }
 
-  private rebindIfIdle(): void {
-    if (!this.rebindWhenIdle || this.window.inFlight > 0) return;
-    this.rebindWhenIdle = false;
-    this.current?.close('unbind', 'the SMSC answered ESME_RINVBNDSTS: it holds this session unbound');
-  }
-
   private onBound(connection: SmppConnection): void {
     this.current = connection;
     this.status = 'bound';
-    // A rebind owed to ESME_RINVBNDSTS happened, whoever ended the link.
-    this.rebindWhenIdle = false;
-    connection.startKeepAlive(this.config.enquireLinkIntervalMs, this.config.enquireLinkTimeoutMs);
+    this.rebind.clear();
+    const { enquireLinkIntervalMs, enquireLinkTimeoutMs } = this.config;
+    connection.startKeepAlive(enquireLinkIntervalMs, enquireLinkTimeoutMs, () => {
+      if (connection === this.current) this.rebind.hold();
+    });
     this.sweep.start();
     this.emit('bound', { host: connection.target.host, port: connection.target.port });
     const waiters = this.boundWaiters;
@@ -284,14 +279,13 @@ export class SmppClient extends SessionEventEmitter {
     if (connection !== this.current) return;
     switch (pdu.command) {
       case 'submit_sm_resp':
-        this.settle(pdu, submitRespOutcome(pdu));
-        // Nothing is taken on a session the SMSC holds unbound: the answers still due come, then it
-        // binds again (closed at once, those submits would end 'unknown' though refused).
-        this.rebindWhenIdle ||= pdu.command_status === Status.ESME_RINVBNDSTS;
-        this.rebindIfIdle();
-        return;
       case 'generic_nack':
-        this.settle(pdu, genericNackOutcome(pdu.command_status));
+        this.settle(
+          pdu,
+          pdu.command === 'generic_nack' ? genericNackOutcome(pdu.command_status) : submitRespOutcome(pdu),
+        );
+        if (pdu.command_status === Status.ESME_RINVBNDSTS) this.rebind.hold();
+        else this.rebind.rebindIfIdle();
         return;
       case 'deliver_sm':
         void answerDelivery(connection, pdu, this.deliverHandler).then((answer) =>

@@ -171,12 +171,21 @@ export class SmppConnection {
     });
   }
 
-  /** enquire_link every interval; an answer missing for timeoutMs means the link is dead. */
-  startKeepAlive(intervalMs: number, timeoutMs: number): void {
+  /**
+   * enquire_link every interval; an answer missing for timeoutMs means the link is dead. One with
+   * ESME_RINVBNDSTS means the link is up but the SMSC no longer holds the bind, and sends nothing on
+   * it: `onHeldUnbound` decides when to bind again (answers to submits in flight may still come).
+   */
+  startKeepAlive(intervalMs: number, timeoutMs: number, onHeldUnbound: () => void): void {
     this.keepAlive = setInterval(() => {
-      this.request('enquire_link', {}, timeoutMs).catch((error: Error) => {
-        if (error instanceof ResponseTimeoutError) this.destroy('enquire-link-timeout', error.message);
-      });
+      this.request('enquire_link', {}, timeoutMs).then(
+        (answer) => {
+          if (answer.command_status === Status.ESME_RINVBNDSTS) onHeldUnbound();
+        },
+        (error: Error) => {
+          if (error instanceof ResponseTimeoutError) this.destroy('enquire-link-timeout', error.message);
+        },
+      );
     }, intervalMs);
   }
 

@@ -1,9 +1,11 @@
-// The session's requests other than SUBMIT_SM, each on one connection: QUERY_SM, and the two steps
-// of a stop (wait for the window to drain, then unbind) that must never throw.
+// The session's requests other than SUBMIT_SM, each on one connection: QUERY_SM, and the steps of
+// a stop (wait for the window to drain, unbind, close) that must never throw.
 import { SmscRejectedError } from '../errors.ts';
 import { fromQueryResp, type QueryResult } from '../pdu/pdu-mapping.ts';
 import { Status } from '../pdu/status.ts';
+import { CONNECTION_LOST, type InFlightSubmit } from '../session-options.ts';
 import type { SmppConnection } from './connection.ts';
+import type { SubmitWindow } from './window.ts';
 
 export interface QuerySource {
   addr: string;
@@ -33,14 +35,32 @@ export async function querySm(
   return fromQueryResp(answer);
 }
 
+/**
+ * Ends a stop on one connection: waits for the window to drain (bounded; not when unbinding first),
+ * unbinds, reports what is still in flight 'unknown', closes. Submits are given up on only after
+ * the unbind's answer: an SMSC answers in order, so the answers to submits still in flight come
+ * before its unbind_resp, and each one kept is a message not left unknown.
+ */
+export async function endConnection(
+  connection: SmppConnection,
+  window: SubmitWindow<InFlightSubmit>,
+  timing: { drainTimeoutMs: number; unbindFirst: boolean; unbindTimeoutMs: number },
+): Promise<void> {
+  if (!timing.unbindFirst) await drainWithin(window.whenEmpty(), connection, timing.drainTimeoutMs);
+  await unbindQuietly(connection, timing.unbindTimeoutMs);
+  for (const submit of window.abandon()) submit.resolve(CONNECTION_LOST);
+  connection.close('stopping');
+  await connection.whenClosed();
+}
+
 /** UNBIND if the connection is still open; an unanswered or refused unbind is not an error here. */
-export async function unbindQuietly(connection: SmppConnection, timeoutMs: number): Promise<void> {
+async function unbindQuietly(connection: SmppConnection, timeoutMs: number): Promise<void> {
   if (!connection.isOpen) return;
   await connection.request('unbind', {}, timeoutMs).catch(() => undefined);
 }
 
 /** Resolves when the window is empty, the connection closes, or `timeoutMs` passes. */
-export async function drainWithin(
+async function drainWithin(
   windowEmpty: Promise<void>,
   connection: SmppConnection,
   timeoutMs: number,

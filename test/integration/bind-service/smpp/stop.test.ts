@@ -1,5 +1,7 @@
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { SessionEvents } from '#bind-service/smpp/index.ts';
+import { type PDU, type Session, smpp } from '#bind-service/smpp/pdu/smpp-package.ts';
 import { elapse } from '#test/helpers/wait.ts';
 import { ACCOUNT, engineFor, recordEvents, sms, startBound, startSimulator, useCleanup } from './fixtures.ts';
 
@@ -26,6 +28,48 @@ async function handlesBackTo(
     if (!extra || performance.now() > deadline) return now;
     await elapse(20);
   }
+}
+
+/**
+ * An SMSC that answers its PDUs in the order they came (the simulator answers unbind at once): each
+ * submit after `answerMs`, an unbind only after the submits before it. `seen` is what it read and wrote.
+ */
+async function inOrderSmsc(defer: ReturnType<typeof useCleanup>, answerMs: number) {
+  const sessions: Session[] = [];
+  const seen: string[] = [];
+  const server = smpp.createServer({}, (session) => {
+    sessions.push(session);
+    session.on('error', () => undefined);
+    let turn = Promise.resolve();
+    const inTurn = (delayMs: number, answer: () => void) => {
+      turn = turn.then(() => elapse(delayMs)).then(answer);
+    };
+    session.on('bind_transceiver', (pdu: PDU) => session.send(pdu.response({ system_id: 'SMSC' })));
+    session.on('enquire_link', (pdu: PDU) => session.send(pdu.response()));
+    session.on('submit_sm', (pdu: PDU) => {
+      seen.push('submit_sm');
+      inTurn(answerMs, () => {
+        seen.push('submit_sm_resp');
+        session.send(pdu.response({ message_id: String(1000 + pdu.sequence_number) }));
+      });
+    });
+    session.on('unbind', (pdu: PDU) => {
+      seen.push('unbind');
+      inTurn(0, () => {
+        seen.push('unbind_resp');
+        session.send(pdu.response());
+      });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  defer(
+    () =>
+      new Promise<void>((resolve) => {
+        for (const session of sessions) session.destroy();
+        server.close(() => resolve());
+      }),
+  );
+  return { port: (server.address() as AddressInfo).port, seen };
 }
 
 describe('engine stop', () => {
@@ -97,6 +141,27 @@ describe('engine stop', () => {
     expect(performance.now() - started).toBeLessThan(1_000);
     expect(outcomes).toEqual(Array(3).fill({ kind: 'unknown', reason: 'connection-lost' }));
     expect(simulator.boundSessions(ACCOUNT.systemId)).toEqual([]);
+  });
+
+  it('when the drain times out and the SMSC answers the window before its unbind_resp, then those answers reach their submits', async () => {
+    // Prepare
+    const smsc = await inOrderSmsc(defer, 150);
+    const client = engineFor(defer, smsc.port, { unbindTimeoutMs: 2_000 });
+    await startBound(client);
+    const stray = recordEvents(client, ['unexpected-pdu', 'late-answer']);
+    const inFlight = [1, 2, 3].map((i) => client.submit(sms(i), { messageId: `m-${i}`, part: 1, parts: 1 }));
+    // Act: the drain (50 ms) ends before the answers (150 ms each, in order).
+    await client.stop({ drainTimeoutMs: 50 });
+    const outcomes = await Promise.all(inFlight);
+    // Assess
+    expect(smsc.seen).toEqual([
+      ...Array(3).fill('submit_sm'),
+      'unbind',
+      ...Array(3).fill('submit_sm_resp'),
+      'unbind_resp',
+    ]);
+    expect(outcomes.map((outcome) => outcome.kind)).toEqual(Array(3).fill('accepted'));
+    expect(stray).toEqual([]);
   });
 
   it('when callers wait for a full window and stop begins, then they get not-sent and nothing goes on the wire', async () => {
