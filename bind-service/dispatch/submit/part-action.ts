@@ -5,7 +5,10 @@
 // - throttled (ESME_RTHROTTLED, ESME_RMSGQFUL): nothing was accepted, so the SAME part is sent again
 //   after the limiter slowed down; never a reason to fail the message.
 // - rejected, transient (system error…): the same part again after a back-off, a bounded number of
-//   times; then the message fails.
+//   times. Then, with nothing of the message on the wire, it is not sent: the SMSC took nothing, so
+//   it goes again on a later receive (the growing give-back pause), until its validity ends; a
+//   passing trouble of the SMSC never fails a message for good. A later part fails the message
+//   (its earlier parts are at the SMSC, and the rest cannot follow within the provider's minute).
 // - rejected, permanent: the message fails (with the SMSC ids of parts already accepted, if any).
 // - unknown (no answer, link lost, generic nack): it may have been accepted; never resent.
 // - not-sent: nothing went on the wire, or the SMSC took nothing because it holds the session
@@ -61,6 +64,7 @@ export function decidePart(
   outcome: SubmitOutcome,
   attempts: PartAttempts,
   policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+  message: { onWire: boolean } = { onWire: false },
 ): PartAction {
   switch (outcome.kind) {
     case 'accepted':
@@ -81,6 +85,7 @@ export function decidePart(
         const delayMs = Math.min(policy.transientCapMs, policy.transientBaseMs * 2 ** attempts.transient);
         return { action: 'retry', delayMs };
       }
+      if (transient && !message.onWire) return { action: 'not-sent', reason: 'transient-refusals' };
       return { action: 'fail', error: commandStatusError(outcome.commandStatus) };
     }
     case 'unknown':

@@ -139,7 +139,7 @@ export async function sendParts(
         slotTimer?.clear();
       }
       if (outcome.kind === 'not-sent' && slotTimer?.signal.aborted) return late(index);
-      const decision = decidePart(outcome, attempts, policy);
+      const decision = decidePart(outcome, attempts, policy, { onWire });
       if (decision.action === 'next' || decision.action === 'next-without-id') {
         deps.rate.onSuccess();
         if (accepted === 0 && submits.length > 1) deadline = sentAt + (deps.partsWindowMs ?? PARTS_WINDOW_MS);

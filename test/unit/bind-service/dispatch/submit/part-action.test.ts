@@ -55,17 +55,31 @@ describe('decidePart', () => {
     },
   );
 
-  it('when transient refusals exhaust the retries, then the message fails with that status', () => {
+  it('when transient refusals of a later part exhaust the retries, then the message fails with that status', () => {
     // Act
     const decision = decidePart(
       { kind: 'rejected', commandStatus: 0x08, name: 'ESME_RSYSERR' },
       { transient: DEFAULT_RETRY_POLICY.maxTransientRetries, throttled: 0 },
+      DEFAULT_RETRY_POLICY,
+      { onWire: true },
     );
     // Assess
     expect(decision).toMatchObject({
       action: 'fail',
       error: { code: 'ESME_RSYSERR', name: 'System error' },
     });
+  });
+
+  it('when transient refusals of a message with nothing on the wire exhaust the quick retries, then it is not sent (it goes again later), never failed', () => {
+    // Act: before, `failed` for good after about 1.75 s of an SMSC's passing trouble.
+    const decision = decidePart(
+      { kind: 'rejected', commandStatus: 0x08, name: 'ESME_RSYSERR' },
+      { transient: DEFAULT_RETRY_POLICY.maxTransientRetries, throttled: 0 },
+      DEFAULT_RETRY_POLICY,
+      { onWire: false },
+    );
+    // Assess
+    expect(decision).toEqual({ action: 'not-sent', reason: 'transient-refusals' });
   });
 
   it('when the SMSC answers ESME_RINVBNDSTS (it holds the session unbound), then the part counts as not sent, never failed', () => {

@@ -132,6 +132,20 @@ describe('sendParts', () => {
     expect(result).toEqual({ kind: 'submitted', smscIds: ['5'] });
   });
 
+  it('when the first part is refused with a system error past the quick retries, then nothing is sent and the message goes again later; a later part so refused fails the message', async () => {
+    // Prepare
+    const systemError: SubmitOutcome = { kind: 'rejected', commandStatus: 0x08, name: 'ESME_RSYSERR' };
+    const first = scripted([systemError, systemError, systemError]);
+    const later = scripted([accepted('8'), systemError, systemError, systemError]);
+    const parts = [longMessagePart(1), longMessagePart(2)];
+    // Act
+    const firstResult = await sendParts(first, parts, 'bulk', { rate: rate().port, policy: fast });
+    const laterResult = await sendParts(later, parts, 'bulk', { rate: rate().port, policy: fast });
+    // Assess
+    expect(firstResult).toEqual({ kind: 'not-sent', reason: 'transient-refusals' });
+    expect(laterResult).toMatchObject({ kind: 'failed', error: { code: 'ESME_RSYSERR' }, smscIds: ['8'] });
+  });
+
   it('when a later part is refused for good, then the message fails and keeps the ids already accepted', async () => {
     // Prepare
     const bind = scripted([
