@@ -106,7 +106,7 @@ export function messageRoutes(deps: ApiDeps): Hono<ApiEnv> {
   });
 
   routes.get('/:id', async (c) =>
-    readAnswer(c, await readMessage(deps, c.req.param('id')), {
+    readAnswer(c, await readMessage(deps, c.req.param('id'), callerArnOf(c.env)), {
       logged: (message) => ({ messageId: message.id }),
       idFormat: 'must be a message id (26 characters, a ULID)',
       notFound: 'No message has this id.',

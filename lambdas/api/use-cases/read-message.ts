@@ -1,3 +1,4 @@
+import { mayUseAccount } from '#core/domain/accounts/permissions.ts';
 import { isMessageId } from '#core/domain/messages/message-id.ts';
 import type {
   MessageError,
@@ -46,14 +47,27 @@ export type MessageView = Pick<
     updatedAt: string;
   };
 
+/**
+ * `caller`: the IAM principal that signed the request (callerArnOf). A message of an account the
+ * caller may not use reads as no message at all: the same answer as a wrong id, so an id tells
+ * nothing about another account's traffic (its recipient, text, references).
+ */
 export async function readMessage(
-  deps: Pick<ApiDeps, 'messages'>,
+  deps: Pick<ApiDeps, 'messages' | 'accounts'>,
   id: string,
+  caller: string | undefined,
 ): Promise<ReadResult<MessageView>> {
   if (!isMessageId(id)) return { outcome: 'invalid-id' };
   const record = await deps.messages.get(id);
-  if (!record) return { outcome: 'not-found' };
+  if (!record || !mayRead(deps.accounts, record, caller)) return { outcome: 'not-found' };
   return { outcome: 'found', view: messageView(record) };
+}
+
+/** A record without an account is the default's (the first); one of an account no longer listed has no principals to check. */
+function mayRead(accounts: ApiDeps['accounts'], record: MessageRecord, caller: string | undefined): boolean {
+  const account =
+    record.account === undefined ? accounts[0] : accounts.find(({ name }) => name === record.account);
+  return account === undefined || mayUseAccount(account, caller);
 }
 
 export function messageView(record: MessageRecord): MessageView {

@@ -143,6 +143,36 @@ describe('API accounts (Node server and the Lambda app, DynamoDB Local, fauxqs)'
     ]);
   });
 
+  it('when a role that may not use an account reads one of its messages, then 404 as for no such message; its own role reads it', async () => {
+    // Prepare
+    const api = await start();
+    const app = createApiApp(api.deps);
+    const as = (role: string) => ({
+      requestContext: { identity: { userArn: `arn:aws:sts::123456789012:assumed-role/${role}/task-7` } },
+    });
+    const sent = await app.request(
+      '/v1/messages',
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ to: MOBILE, text: 'Your order code is 5521', account: 'orders' }),
+      },
+      as('orders'),
+    );
+    const { id } = await jsonOf<AcceptedBody>(sent);
+    // Act
+    const other = await app.request(`/v1/messages/${id}`, {}, as('marketing'));
+    const otherBody = await other.text();
+    const own = await app.request(`/v1/messages/${id}`, {}, as('orders'));
+    // Assess
+    expect({ status: other.status, showsText: otherBody.includes('5521') }).toEqual({
+      status: 404,
+      showsText: false,
+    });
+    expect(own.status).toBe(200);
+    expect(await own.json()).toMatchObject({ id, account: 'orders', text: 'Your order code is 5521' });
+  });
+
   it('when a message names an account that does not exist, then 422 unknown_account names it and nothing is stored', async () => {
     // Prepare
     const api = await start();
