@@ -24,6 +24,8 @@ import { apiLogger } from './http/request-log.ts';
 /** The message records the API writes and reads (the DynamoDB adapter satisfies it). */
 export interface RecordStore {
   createAccepted(record: MessageRecord, idempotency?: IdempotencyInput): Promise<CreateAcceptedResult>;
+  /** Another full lifetime for an idempotency record still holding this request. */
+  keepIdempotencyAlive(key: string, requestHash: string): Promise<void>;
   createAcceptedBatch(records: readonly MessageRecord[]): Promise<void>;
   get(id: string): Promise<MessageRecord | undefined>;
   markNotQueued(id: string, error: MessageError): Promise<TransitionResult>;

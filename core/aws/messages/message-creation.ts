@@ -1,4 +1,10 @@
-import { BatchWriteCommand, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteCommand,
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { cancellationCodes, isConditionalCheckFailed, runDynamo } from '#core/aws/dynamo-errors.ts';
 import { DuplicateMessageIdError, RepositoryUnavailableError } from '#core/aws/errors.ts';
 import { type IdempotencyItem, itemKey, toMessageItem } from '#core/aws/messages/message-item.ts';
@@ -192,6 +198,33 @@ async function putWithIdempotency(
     const codes = cancellationCodes(error);
     if (codes?.includes('ConditionalCheckFailed')) return codes;
     throw error;
+  }
+}
+
+/**
+ * Moves an idempotency record's end to `expiresAt` when it still holds the request `requestHash`
+ * and would end sooner. A no-op for a record gone or holding another request.
+ */
+export async function extendIdempotency(
+  table: MessageTable,
+  key: string,
+  requestHash: string,
+  expiresAt: number,
+): Promise<void> {
+  try {
+    await runDynamo('extend idempotency record', () =>
+      table.client.send(
+        new UpdateCommand({
+          TableName: table.tableName,
+          Key: itemKey.idempotency(key),
+          UpdateExpression: 'SET expiresAt = :expiresAt',
+          ConditionExpression: 'requestHash = :hash AND expiresAt < :expiresAt',
+          ExpressionAttributeValues: { ':hash': requestHash, ':expiresAt': expiresAt },
+        }),
+      ),
+    );
+  } catch (error) {
+    if (!isConditionalCheckFailed(error)) throw error;
   }
 }
 

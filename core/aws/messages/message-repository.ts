@@ -29,6 +29,7 @@ import {
   createAwaitingRules,
   createMessage,
   createMessages,
+  extendIdempotency,
   type IdempotencyInput,
 } from '#core/aws/messages/message-creation.ts';
 import { fromMessageItem, itemKey, type MessageItem } from '#core/aws/messages/message-item.ts';
@@ -133,6 +134,16 @@ export class MessageRepository {
   async createAccepted(record: MessageRecord, idempotency?: IdempotencyInput): Promise<CreateAcceptedResult> {
     const ttl = { messageExpiresAt: this.expiresAt(), idempotencyHours: this.idempotencyHours };
     return createMessage(this.table, record, ttl, idempotency);
+  }
+
+  /**
+   * Keeps an idempotency record of `requestHash` for another full lifetime from now: the earlier
+   * slots of a key whose later slot holds the message sent (see the API's storeOnce), so the key
+   * does not expire in front of its live answer.
+   */
+  keepIdempotencyAlive(key: string, requestHash: string): Promise<void> {
+    const expiresAt = Math.floor(this.table.now().getTime() / 1000) + this.idempotencyHours * 3_600;
+    return extendIdempotency(this.table, key, requestHash, expiresAt);
   }
 
   /** A record refused on arrival (rejectedOnArrival), written in one conditional put. */

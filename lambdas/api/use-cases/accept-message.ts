@@ -199,13 +199,17 @@ async function storeOnce(
   hash: string,
 ): Promise<StoreOutcome> {
   let slot = key;
+  const walked: string[] = [];
   for (let attempt = 0; attempt < MAX_KEY_ATTEMPTS; attempt++) {
     const result = await deps.messages.createAccepted(record, {
       key: slot,
       requestHash: hash,
       response: answer,
     });
-    if (result.created) return { outcome: 'stored' };
+    if (result.created) {
+      await keepChainAlive(deps, walked, hash);
+      return { outcome: 'stored' };
+    }
     if (result.existing.requestHash !== hash) return { outcome: 'conflict' };
     const first = acceptedAnswerSchema.parse(result.existing.response);
     const firstRecord = await deps.messages.get(first.id);
@@ -213,7 +217,22 @@ async function storeOnce(
       const unclaimed = firstRecord?.status === 'accepted' ? firstRecord : undefined;
       return { outcome: 'replay', answer: first, ...(unclaimed ? { unclaimed } : {}) };
     }
+    walked.push(slot);
     slot = `${key}#after:${first.id}`;
   }
   return { outcome: 'exhausted' };
+}
+
+/**
+ * The slots in front of the one just stored live as long as it does: each lived from its own
+ * attempt, so the key's first slot, made a day before a retry stored the message, would expire
+ * first, and the next retry would store and send a new message instead of replaying this one.
+ * Best effort: the message is stored, and its answer is the caller's either way.
+ */
+async function keepChainAlive(deps: ApiDeps, walked: readonly string[], hash: string): Promise<void> {
+  try {
+    await Promise.all(walked.map((slot) => deps.messages.keepIdempotencyAlive(slot, hash)));
+  } catch (error) {
+    deps.log.warn('earlier idempotency slots of the key not extended', { error });
+  }
 }
