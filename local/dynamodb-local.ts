@@ -77,7 +77,9 @@ async function startOnPort(port: number, startTimeoutMs: number, detached: boole
   const child = spawn({ port, sharedDb: true, stdio: 'pipe', detached });
   const output = collectOutput(child);
   const killOnExit = () => child.kill('SIGKILL');
-  // If the test runner or `npm start` exits without calling stop(), do not leave a JVM behind.
+  // If the test runner or `npm start` exits without calling stop(), do not leave a JVM behind. A
+  // signal's default action runs no 'exit' handler: whoever starts it detached must stop it on the
+  // signals that can end the process (local/main.ts does), or the JVM outlives it.
   process.once('exit', killOnExit);
 
   const endpoint = `http://127.0.0.1:${port}`;

@@ -1,6 +1,7 @@
 // `npm start`: the whole system on this machine (see local/start-stack.ts). Prints a banner with the
-// API URL, the SMPP target and a curl to try; Ctrl-C (SIGINT) or SIGTERM stops every part and waits
-// for it, a second Ctrl-C exits at once (DynamoDB Local's JVM is still killed on exit).
+// API URL, the SMPP target and a curl to try; Ctrl-C (SIGINT), SIGTERM, a hang-up (SIGHUP: the
+// terminal closed) or SIGQUIT stops every part and waits for it, a second Ctrl-C exits at once
+// (DynamoDB Local's JVM is still killed on exit).
 import { VAR } from '#core/config/variables.ts';
 import { type LocalStack, startLocalStack } from '#local/start-stack.ts';
 
@@ -78,8 +79,14 @@ async function main(): Promise<void> {
       },
     );
   };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  // Every signal whose default action ends the process: that default runs no 'exit' handler, so
+  // DynamoDB Local's JVM, detached from the terminal, would outlive a closed terminal (SIGHUP).
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as const) {
+    process.on(signal, () => stop(signal));
+  }
+  // After a hang-up the terminal is gone and writing to it fails (EIO, EPIPE): that must not end
+  // the process half-way through stopping the stack.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
   void stack.bindService?.fatal.then((error) => {
     process.stderr.write(`bind-service cannot go on: ${error.message}\n`);
     if (stoppingSince === undefined) stop('fatal', 1);

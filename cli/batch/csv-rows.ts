@@ -39,7 +39,7 @@ export interface CsvRow {
 }
 
 export interface CsvFile {
-  /** sha256 of the file's bytes: the run's identity, from which every row's Idempotency-Key comes. */
+  /** sha256 of the file's bytes: with the endpoint and the row options, the mailing (mailing.ts). */
   fingerprint: string;
   rows: CsvRow[];
 }
@@ -89,7 +89,7 @@ export function readCsv(bytes: Buffer, defaults: RowDefaults): CsvFile {
   return { fingerprint, rows };
 }
 
-/** The row's Idempotency-Key: the same file's same row is the same message, whichever run sends it. */
-export function rowKey(fingerprint: string, row: number): string {
-  return `csv:${fingerprint.slice(0, 32)}:${row}`;
+/** The row's Idempotency-Key: the same mailing's same row is the same message, whichever run sends it. */
+export function rowKey(mailingKey: string, row: number): string {
+  return `csv:${mailingKey.slice(0, 32)}:${row}`;
 }

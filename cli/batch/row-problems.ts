@@ -7,8 +7,11 @@ import type { Problem, ProblemCode } from '#client/index.ts';
 // - 'run': about every row alike (a wrong endpoint, refused credentials or permissions, a proxy's
 //   answer, a key the API will not take): not journalled, the run stops at the first, since every
 //   row would get the same and journalling them would have the rerun skip the whole mailing.
+// - 'account': the account the row names or is routed to (by its number's prefix) is closed to the
+//   caller (403 account_forbidden). The row's own once the caller has been seen to use some account
+//   (a row accepted); before that, credentials allowed no account look the same (run.ts).
 
-export type ProblemScope = 'row' | 'passing' | 'run';
+export type ProblemScope = 'row' | 'passing' | 'run' | 'account';
 
 /** The API's codes that judge the row's own content (lambdas/api/http/problem-catalogue.ts). */
 const ROW_CODES: ReadonlySet<string> = new Set<ProblemCode>([
@@ -21,6 +24,7 @@ const ROW_CODES: ReadonlySet<string> = new Set<ProblemCode>([
 export function scopeOf(problem: Problem): ProblemScope {
   if (problem.status === 0 || problem.status === 429 || problem.status >= 500) return 'passing';
   if (problem.status >= 400 && problem.status < 500 && ROW_CODES.has(problem.code)) return 'row';
+  if (problem.status === 403 && problem.code === 'account_forbidden') return 'account';
   return 'run';
 }
 

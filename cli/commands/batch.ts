@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { PRIORITIES } from '#core/domain/requests/message-schema.ts';
-import { readCsv } from '../batch/csv-rows.ts';
+import { type RowDefaults, readCsv } from '../batch/csv-rows.ts';
 import { openJournal } from '../batch/journal.ts';
+import { mailingKey, mailingOf } from '../batch/mailing.ts';
 import { runProblemHint } from '../batch/row-problems.ts';
 import { type RunSummary, runBatch } from '../batch/run.ts';
 import { clientFor, globalOptions, printJson } from '../context.ts';
@@ -10,7 +11,8 @@ import { wholeNumberOption } from '../option-values.ts';
 import { table as newTable } from '../table.ts';
 
 // `batch --csv FILE`: a mailing from a CSV, one POST /v1/messages per row with a key derived from
-// the file and the row, so that Ctrl-C and a rerun send every row exactly once (see journal.ts).
+// the mailing (the file, the endpoint, the row options) and the row, so that Ctrl-C and a rerun send
+// every row exactly once (see journal.ts).
 
 interface BatchOptions {
   csv: string;
@@ -44,22 +46,25 @@ export function batchCommand(): Command {
     .option('--rate <n>', 'at most n messages per second (0: no limit)', wholeNumberOption('--rate', 0), 0)
     .action(async (options: BatchOptions, command: Command) => {
       const global = globalOptions(command);
-      const csv = readCsv(readFileSync(options.csv), {
+      const defaults: RowDefaults = {
         ...(options.text !== undefined ? { text: options.text } : {}),
         ...(options.from !== undefined ? { from: options.from } : {}),
         ...(options.account !== undefined ? { account: options.account } : {}),
         ...(options.priority !== undefined ? { priority: options.priority } : {}),
-      });
-      const journal = openJournal(options.csv, csv.fingerprint, csv.rows.length);
+      };
+      const csv = readCsv(readFileSync(options.csv), defaults);
+      const client = clientFor(global);
+      const mailing = mailingOf(csv.fingerprint, client.endpoint, defaults);
+      const journal = openJournal(options.csv, mailing, csv.rows.length);
       if (journal.done.size > 0) {
         process.stderr.write(
           `resuming: ${journal.done.size} of ${csv.rows.length} rows settled by earlier runs\n`,
         );
       }
       const run = runBatch({
-        client: clientFor(global),
+        client,
         rows: csv.rows,
-        fingerprint: csv.fingerprint,
+        mailingKey: mailingKey(mailing),
         journal,
         concurrency: options.concurrency,
         rate: options.rate,
@@ -87,15 +92,28 @@ export function batchCommand(): Command {
     });
 }
 
-/** 1 for a refusal of the run (a rerun as it is would get it again), 130 for rows left by Ctrl-C. */
+/**
+ * 1 for a refusal of the run (a rerun as it is would get it again), 130 for rows left by Ctrl-C, 1 for
+ * rows that were not sent: rejected (by this run or an earlier one) or with no final answer. A script
+ * must not take a mailing with rows refused for done; the summary and the table say which.
+ */
 function exitStatusOf(summary: RunSummary): number {
   if (summary.stoppedBy) return 1;
   if (summary.interrupted) return 130;
-  return summary.failed.length > 0 ? 1 : 0;
+  return summary.failed.length > 0 || summary.rejected.length > 0 ? 1 : 0;
 }
 
 /** A refusal that stopped the run, with what to check before running the same command again. */
 function stoppedText(stoppedBy: NonNullable<RunSummary['stoppedBy']>): string {
+  if (stoppedBy.refusedAlike !== undefined) {
+    return (
+      `row ${stoppedBy.row} was refused with ${stoppedBy.status} ${stoppedBy.code}: ${stoppedBy.detail}\n` +
+      `  ${stoppedBy.refusedAlike} row(s) were refused so before any row was accepted: these credentials may ` +
+      'use none of the accounts the rows go to (their `account` column, --account, or routing by prefix)\n' +
+      `  ${runProblemHint(stoppedBy.status)}, and that they may use those accounts; if only those rows' account ` +
+      'is closed to you, put them after the others or in a file of their own. Then run the command again'
+    );
+  }
   return (
     `row ${stoppedBy.row} was refused with ${stoppedBy.status} ${stoppedBy.code}, which is not about the row ` +
     `(every row would get it): ${stoppedBy.detail}\n` +

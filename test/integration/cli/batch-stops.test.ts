@@ -4,8 +4,11 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { readCsv } from '#cli/batch/csv-rows.ts';
 import { openJournal } from '#cli/batch/journal.ts';
+import { mailingKey, mailingOf } from '#cli/batch/mailing.ts';
 import { runBatch } from '#cli/batch/run.ts';
 import { createClient } from '#client/index.ts';
+import type { AccountEntryInput } from '#core/domain/accounts/account-schema.ts';
+import { accountQueuesJson, useAccountsFile } from '#test/helpers/accounts-file.ts';
 import { type ApiStack, useApiHarness } from '#test/helpers/api/api-harness.ts';
 import { waitUntil, within } from '#test/helpers/wait.ts';
 import { startSigV4Gateway } from '#test/integration/client/sigv4-gateway.ts';
@@ -14,10 +17,26 @@ import { useCli } from './cli-process.ts';
 // How a `batch` run stops before its end, against the real API on DynamoDB Local and fauxqs (no
 // bind-service: rows are accepted, not sent on): Ctrl-C while rows wait for their rate slot, and
 // refusals that are about the run (wrong endpoint, refused credentials) rather than about a row.
-// Whatever a run did not settle must be left for the rerun: never journalled, never reported done.
+// Whatever a run did not settle must be left for the rerun: never journalled, never reported done;
+// and a run that leaves rows refused ends with an error, so a script sees they were not sent.
+
+const LOGIN = { host: '127.0.0.1', port: 2775 };
+/** `uk` (numbers +44) is open to one role only: the local API's unsigned caller may not use it. */
+const UK_CLOSED: AccountEntryInput[] = [
+  { name: 'main', systemId: 'main-login', password: 'fake-pw-1', ...LOGIN },
+  {
+    name: 'uk',
+    systemId: 'uk-login',
+    password: 'fake-pw-2',
+    ...LOGIN,
+    prefixes: ['+44'],
+    principals: ['arn:aws:iam::123456789012:role/uk-only'],
+  },
+];
 
 describe('smsc-sender batch stopping before the end', () => {
   const harness = useApiHarness();
+  const accountsFile = useAccountsFile();
   let api: ApiStack | undefined;
   const cli = useCli(() => api?.url ?? 'http://127.0.0.1:1');
   const dir = mkdtempSync(join(tmpdir(), 'smsc-batch-stops-'));
@@ -100,6 +119,7 @@ describe('smsc-sender batch stopping before the end', () => {
     closers.push(() => gateway.close());
     const path = mailing('expired.csv', '+799962000', 3);
     const csv = readCsv(readFileSync(path), {});
+    const identity = mailingOf(csv.fingerprint, gateway.url, {});
     const run = (secretAccessKey: string) =>
       runBatch({
         client: createClient({
@@ -109,8 +129,8 @@ describe('smsc-sender batch stopping before the end', () => {
           credentials: { ...credentials, secretAccessKey },
         }),
         rows: csv.rows,
-        fingerprint: csv.fingerprint,
-        journal: openJournal(path, csv.fingerprint, csv.rows.length),
+        mailingKey: mailingKey(identity),
+        journal: openJournal(path, identity, csv.rows.length),
         concurrency: 1,
         rate: 0,
         stream: process.stderr,
@@ -143,12 +163,13 @@ describe('smsc-sender batch stopping before the end', () => {
       '+79996300001,row-faults.csv row 1',
     ]);
     const csv = readCsv(readFileSync(path), {});
+    const identity = mailingOf(csv.fingerprint, api.url, {});
     // Act
     const summary = await runBatch({
       client: createClient({ endpoint: api.url }),
       rows: csv.rows,
-      fingerprint: csv.fingerprint,
-      journal: openJournal(path, csv.fingerprint, csv.rows.length),
+      mailingKey: mailingKey(identity),
+      journal: openJournal(path, identity, csv.rows.length),
       concurrency: 1,
       rate: 0,
       stream: process.stderr,
@@ -165,5 +186,79 @@ describe('smsc-sender batch stopping before the end', () => {
       stoppedBy: undefined,
       journalled: 4,
     });
+  });
+
+  it('when the API rejects every row, then the run and its rerun end with an error (exit 1), nothing sent', {
+    timeout: 60_000,
+  }, async () => {
+    // Prepare: numbers exported without their "+" (as a spreadsheet does), all refused by the API.
+    api = await harness.start();
+    const csv = join(dir, 'no-plus.csv');
+    writeFileSync(csv, 'to,text\n79997300001,Hello\n79997300002,Hello\n79997300003,Hello\n');
+    // Act
+    const run = cli(['batch', '--csv', csv]);
+    const runCode = await within(run.exited, 30_000, 'the run');
+    const rerun = cli(['batch', '--csv', csv]);
+    const rerunCode = await within(rerun.exited, 30_000, 'the rerun');
+    // Assess
+    expect({ runCode, rerunCode, stored: await stored() }, run.stdout).toEqual({
+      runCode: 1,
+      rerunCode: 1,
+      stored: 0,
+    });
+    expect(run.stdout.split('\n')[0]).toContain('3 rejected');
+    expect(rerun.stdout.split('\n')[0]).toContain('3 settled before, 3 rejected');
+  });
+
+  it('when one row routes to an account closed to the caller (403 account_forbidden), then that row alone is rejected and the rest are sent', {
+    timeout: 60_000,
+  }, async () => {
+    // Prepare: row 2 is a UK number, routed to `uk`.
+    const queues = await harness.aws.freshQueues();
+    api = await harness.start({
+      env: { SMPP_ACCOUNTS: accountsFile(UK_CLOSED), ACCOUNT_QUEUES: accountQueuesJson({ uk: queues }) },
+    });
+    const csv = join(dir, 'mixed.csv');
+    writeFileSync(
+      csv,
+      'to,text\n+79997400001,Hello\n+447911123456,Hello\n+79997400003,Hello\n+79997400004,Hello\n',
+    );
+    // Act
+    const first = cli(['batch', '--csv', csv]);
+    const firstCode = await within(first.exited, 30_000, 'the first run');
+    const rerun = cli(['batch', '--csv', csv]);
+    const rerunCode = await within(rerun.exited, 30_000, 'the rerun');
+    // Assess: exit 1 for the rejected row; the rerun has nothing left to send.
+    const sentTo = (await harness.items(api.tables.messages, 'MSG#')).map((item) => String(item.to)).sort();
+    expect({ firstCode, rerunCode, sentTo, journalled: journalled(csv) }, first.stderr).toEqual({
+      firstCode: 1,
+      rerunCode: 1,
+      sentTo: ['+79997400001', '+79997400003', '+79997400004'],
+      journalled: 4,
+    });
+    expect(first.stdout).toMatch(/│ 2\s+│ account_forbidden/);
+    expect(rerun.stdout.split('\n')[0]).toContain('4 settled before, 1 rejected');
+  });
+
+  it('when every row is refused 403 account_forbidden and none accepted, then the run stops (exit 1) with nothing journalled', {
+    timeout: 60_000,
+  }, async () => {
+    // Prepare: every row is a UK number: these credentials may use no account the file goes to.
+    const queues = await harness.aws.freshQueues();
+    api = await harness.start({
+      env: { SMPP_ACCOUNTS: accountsFile(UK_CLOSED), ACCOUNT_QUEUES: accountQueuesJson({ uk: queues }) },
+    });
+    const csv = mailing('all-uk.csv', '+4479111000', 3);
+    // Act
+    const run = cli(['batch', '--csv', csv]);
+    const code = await within(run.exited, 30_000, 'the run');
+    // Assess
+    expect({ code, journalled: journalled(csv), stored: await stored() }, run.stdout).toEqual({
+      code: 1,
+      journalled: 0,
+      stored: 0,
+    });
+    expect(run.stderr).toContain('403 account_forbidden');
+    expect(run.stderr).toContain('3 row(s) were refused so before any row was accepted');
   });
 });

@@ -24,7 +24,8 @@ const SEND_CODES: Record<ProblemCode, ProblemScope | 'not answered to a send'> =
   unsupported_media_type: 'run',
   idempotency_key_reused: 'run',
   idempotency_key_exhausted: 'run',
-  account_forbidden: 'run',
+  // The row's account (named or routed to by prefix) is closed to the caller: see run.ts.
+  account_forbidden: 'account',
   method_not_allowed: 'run',
   internal_error: 'passing',
   repository_unavailable: 'passing',
