@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { type PDU, type Session, smpp } from '#bind-service/smpp/pdu/smpp-package.ts';
 import { CommandStatus } from '#core/domain/provider/command-status.ts';
@@ -6,6 +5,7 @@ import { waitUntil } from '#test/helpers/wait.ts';
 import {
   ACCOUNT,
   engineFor,
+  listenUntilCleanup,
   nextEvent,
   recordEvents,
   sms,
@@ -45,16 +45,9 @@ async function forgetfulSmsc(defer: ReturnType<typeof useCleanup>, submitAnswerM
       session.close();
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  defer(
-    () =>
-      new Promise<void>((resolve) => {
-        for (const session of sessions) session.destroy();
-        server.close(() => resolve());
-      }),
-  );
+  const port = await listenUntilCleanup(server, sessions, defer);
   return {
-    port: (server.address() as AddressInfo).port,
+    port,
     binds: () => binds,
     forget: () => bound.clear(),
   };

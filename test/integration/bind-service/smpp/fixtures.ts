@@ -1,6 +1,6 @@
 // Shared set-up for the engine's integration tests: a simulator on a free loopback port, engines
 // pointed at it, distinct messages, and a cleanup list run after each test.
-import { createServer } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 import {
   type SessionConfig,
   type SessionEventName,
@@ -9,6 +9,7 @@ import {
   type SmppClientOptions,
   type SubmitFields,
 } from '#bind-service/smpp/index.ts';
+import type { Server, Session } from '#bind-service/smpp/pdu/smpp-package.ts';
 import { type SimulatorOptions, SmscSimulator } from '#local/smsc-simulator/index.ts';
 import { within } from '#test/helpers/wait.ts';
 import type { useCleanup } from '../cleanup.ts';
@@ -99,4 +100,24 @@ export function nextEvent<K extends SessionEventName>(
 
 export async function startBound(client: SmppClient, timeoutMs = 3_000): Promise<void> {
   await within(client.start(), timeoutMs, 'the engine to bind');
+}
+
+/**
+ * A hand-written SMSC (what the simulator never does) on a free loopback port; after the test its
+ * server-side sessions are destroyed and it is closed. Resolves with the port.
+ */
+export async function listenUntilCleanup(
+  server: Server,
+  sessions: readonly Session[],
+  defer: ReturnType<typeof useCleanup>,
+): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  defer(
+    () =>
+      new Promise<void>((resolve) => {
+        for (const session of sessions) session.destroy();
+        server.close(() => resolve());
+      }),
+  );
+  return (server.address() as AddressInfo).port;
 }

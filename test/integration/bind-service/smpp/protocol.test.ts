@@ -1,10 +1,9 @@
 // Protocol edges the simulator never produces (it only speaks valid SMPP): a bare server from the
 // smpp package binds the engine, then writes raw bytes at it.
-import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { type PDU, type Session, smpp } from '#bind-service/smpp/pdu/smpp-package.ts';
 import { within } from '#test/helpers/wait.ts';
-import { engineFor, nextEvent, startBound, useCleanup } from './fixtures.ts';
+import { engineFor, listenUntilCleanup, nextEvent, startBound, useCleanup } from './fixtures.ts';
 
 /** Accepts every bind and hands each bound server-side session to the test. */
 async function bareServer(defer: ReturnType<typeof useCleanup>) {
@@ -23,17 +22,10 @@ async function bareServer(defer: ReturnType<typeof useCleanup>) {
       session.close();
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  defer(
-    () =>
-      new Promise<void>((resolve) => {
-        for (const session of sessions) session.destroy();
-        server.close(() => resolve());
-      }),
-  );
+  const port = await listenUntilCleanup(server, sessions, defer);
   const nextBound = () =>
     within(new Promise<Session>((resolve) => listeners.push(resolve)), 3_000, 'a bind on the bare server');
-  return { port: (server.address() as AddressInfo).port, sessions, nextBound };
+  return { port, sessions, nextBound };
 }
 
 function header(commandId: number, sequenceNumber: number, length = 16): Buffer {

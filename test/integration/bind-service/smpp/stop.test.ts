@@ -1,9 +1,17 @@
-import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { SessionEvents } from '#bind-service/smpp/index.ts';
 import { type PDU, type Session, smpp } from '#bind-service/smpp/pdu/smpp-package.ts';
 import { elapse } from '#test/helpers/wait.ts';
-import { ACCOUNT, engineFor, recordEvents, sms, startBound, startSimulator, useCleanup } from './fixtures.ts';
+import {
+  ACCOUNT,
+  engineFor,
+  listenUntilCleanup,
+  recordEvents,
+  sms,
+  startBound,
+  startSimulator,
+  useCleanup,
+} from './fixtures.ts';
 
 /** Timers and sockets alive in this process, by kind, read on a fresh loop turn: a timer whose
  * callback is still unwinding (the wait's own) would otherwise be counted. */
@@ -61,15 +69,8 @@ async function inOrderSmsc(defer: ReturnType<typeof useCleanup>, answerMs: numbe
       });
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  defer(
-    () =>
-      new Promise<void>((resolve) => {
-        for (const session of sessions) session.destroy();
-        server.close(() => resolve());
-      }),
-  );
-  return { port: (server.address() as AddressInfo).port, seen };
+  const port = await listenUntilCleanup(server, sessions, defer);
+  return { port, seen };
 }
 
 describe('engine stop', () => {
