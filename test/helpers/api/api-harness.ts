@@ -35,6 +35,8 @@ export interface StackOptions {
    * bind-service, a lost SQS answer) at a chosen point of a request. The adapters stay the real ones.
    */
   wrap?: (deps: ApiDeps, resources: { tables: TableNames; queues: QueueNames }) => ApiDeps;
+  /** The API's clock (a test that moves time); default the real one. */
+  clock?: () => Date;
   /** Reuse the tables/queues of an earlier stack (a second API instance on the same data). */
   tables?: TableNames;
   queues?: QueueNames;
@@ -84,7 +86,10 @@ export function useApiHarness(): ApiHarness {
     });
     // The API's own logger, its lines parsed back from JSON: what a log query would see.
     const { lines: logs, write } = captureLogs();
-    const built = createDeps(config, { log: apiLogger(write) });
+    const built = createDeps(config, {
+      log: apiLogger(write),
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
     const deps = options.wrap ? options.wrap(built.deps, { tables, queues }) : built.deps;
     const server: ApiServer = await startApiServer({ port: 0, deps });
     cleanups.push(

@@ -4,12 +4,8 @@ import { newMessageId } from '#core/domain/messages/message-id.ts';
 import { acceptedMessageRecord, type MessageRecord } from '#core/domain/messages/message-model.ts';
 import { prepareMessage } from '#core/domain/messages/prepare-message.ts';
 import { sendMessageSchema } from '#core/domain/requests/message-schema.ts';
-import { createApiApp } from '#lambdas/api/app.ts';
-import { loadConfig } from '#lambdas/api/config.ts';
-import { createDeps } from '#lambdas/api/deps.ts';
 import { requestHash, scopedIdempotencyKey } from '#lambdas/api/http/idempotency.ts';
 import { ENQUEUE_FAILED } from '#lambdas/api/use-cases/unqueued.ts';
-import { LOCAL_API_LIMITS } from '#local/stack-config.ts';
 import {
   type AcceptedBody,
   jsonOf,
@@ -151,35 +147,22 @@ describe('API idempotency and failures (Node server, DynamoDB Local, fauxqs)', (
 
   it('when a retry a day after a failed first attempt stored the message, then a retry an hour later replays it (the key lives from the message, not from its first attempt)', async () => {
     // Prepare: one API whose clock the test moves, its first publish failing
-    const [tables, queues] = await Promise.all([harness.aws.freshTables(), harness.aws.freshQueues()]);
-    const config = loadConfig({
-      MESSAGES_TABLE: tables.messages,
-      URGENT_QUEUE_URL: queues.urgent,
-      BULK_QUEUE_URL: queues.bulk,
-      AWS_REGION: harness.aws.region,
-      AWS_ENDPOINT_URL_DYNAMODB: harness.aws.dynamoEndpoint,
-      AWS_ENDPOINT_URL_SQS: harness.aws.sqsEndpoint,
-      ...LOCAL_API_LIMITS,
-    });
     let now = Date.UTC(2026, 0, 10, 8, 0, 0);
-    const built = createDeps(config, { clock: () => new Date(now) });
-    cleanups.push(async () => built.destroy());
     let publishFails = true;
-    const app = createApiApp({
-      ...built.deps,
-      queues: withOverrides(built.deps.queues, {
-        publish: (lane, body, options) =>
-          publishFails
-            ? Promise.reject(new Error('SQS unavailable (test)'))
-            : built.deps.queues.publish(lane, body, options),
+    const api = await harness.start({
+      clock: () => new Date(now),
+      wrap: (deps) => ({
+        ...deps,
+        queues: withOverrides(deps.queues, {
+          publish: (lane, body, options) =>
+            publishFails
+              ? Promise.reject(new Error('SQS unavailable (test)'))
+              : deps.queues.publish(lane, body, options),
+        }),
       }),
     });
     const post = () =>
-      app.request('/v1/messages', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': 'order-31' },
-        body: JSON.stringify({ to: MOBILE, text: 'Order 31 shipped' }),
-      });
+      api.post('/v1/messages', { to: MOBILE, text: 'Order 31 shipped' }, { 'idempotency-key': 'order-31' });
     expect((await post()).status).toBe(503);
     now += 23 * HOUR_MS;
     publishFails = false;
@@ -193,7 +176,7 @@ describe('API idempotency and failures (Node server, DynamoDB Local, fauxqs)', (
     expect(again.status).toBe(202);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect((await jsonOf<AcceptedBody>(again)).id).toBe(id);
-    const queued = await harness.drain(queues.urgent);
+    const queued = await harness.drain(api.queues.urgent);
     expect(new Set(queued.map((body) => body.id))).toEqual(new Set([id]));
   });
 

@@ -38,7 +38,7 @@ describe('createAcceptedRecord', () => {
   it('when a keyed message is first received 50 minutes after its publish, then its record and the sweeper’s copy say it was accepted at the publish', async () => {
     // Prepare: an idempotency key makes an id without a time
     const body = { v: 1, to: '+79991234567', text: 'Your code 1234', idempotencyKey: 'order-42' };
-    const id = keyedMessageId(publisherScope('AROAEXAMPLE:session'), body.idempotencyKey, body);
+    const id = keyedMessageId(publisherScope('FAKE-ROLE-ID:session'), body.idempotencyKey, body);
     const messages = recordingStore();
     // Act
     await createAcceptedRecord(
@@ -60,7 +60,8 @@ describe('createAcceptedRecord', () => {
     const told = { v: 1, to: '+79991234567', text: 'Told', acceptedAt: '2030-05-01T11:30:00.000Z' };
     const ahead = { v: 1, to: '+79991234567', text: 'Ahead' };
     const now = () => new Date(PUBLISHED);
-    const idOf = (body: object, key: string) => keyedMessageId(publisherScope('AROAEXAMPLE:s'), key, body);
+    const idOf = (body: object, key: string) =>
+      keyedMessageId(publisherScope('FAKE-ROLE-ID:session'), key, body);
     // Act
     await createAcceptedRecord(
       idOf(told, 'told'),

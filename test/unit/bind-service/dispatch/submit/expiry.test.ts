@@ -18,12 +18,12 @@ describe('acceptedAtMs', () => {
 
   it('when the id was derived from an idempotency key, then SQS’s SentTimestamp stands in', () => {
     // Act / Assess
-    expect(acceptedAtMs(keyedMessageId('AROAEXAMPLE', 'order-42', { text: 'Hi' }), sent)).toBe(sent);
+    expect(acceptedAtMs(keyedMessageId('FAKE-ROLE-ID', 'order-42', { text: 'Hi' }), sent)).toBe(sent);
   });
 
   it('when a keyed message’s body says when it was accepted (the sweeper’s copy), then the earlier of that and SentTimestamp counts', () => {
     // Prepare
-    const id = keyedMessageId('AROAEXAMPLE', 'order-42', { text: 'Hi' });
+    const id = keyedMessageId('FAKE-ROLE-ID', 'order-42', { text: 'Hi' });
     const tenMinutesLater = sent + 600_000;
     // Act / Assess: a later copy keeps the first acceptance; a claim of a later time changes nothing.
     expect(acceptedAtMs(id, tenMinutesLater, new Date(accepted).toISOString())).toBe(accepted);
