@@ -5,6 +5,7 @@ import {
   type CreateAcceptedResult,
   type IdempotencyInput,
   MessageRepository,
+  type StoredIdempotency,
   type TransitionResult,
 } from '#core/aws/messages/message-repository.ts';
 import { type PublishOptions, QueuePublisher } from '#core/aws/queues/queue-publisher.ts';
@@ -24,6 +25,8 @@ import { apiLogger } from './http/request-log.ts';
 /** The message records the API writes and reads (the DynamoDB adapter satisfies it). */
 export interface RecordStore {
   createAccepted(record: MessageRecord, idempotency?: IdempotencyInput): Promise<CreateAcceptedResult>;
+  /** What an Idempotency-Key's record holds; undefined when none or expired. */
+  readIdempotency(key: string): Promise<StoredIdempotency | undefined>;
   /** Another full lifetime for an idempotency record still holding this request. */
   keepIdempotencyAlive(key: string, requestHash: string): Promise<void>;
   createAcceptedBatch(records: readonly MessageRecord[]): Promise<void>;

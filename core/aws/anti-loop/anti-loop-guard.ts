@@ -10,12 +10,12 @@ import {
 } from '#core/aws/anti-loop/anti-loop-batch.ts';
 import { isConditionalCheckFailed, runDynamo } from '#core/aws/dynamo-errors.ts';
 import { RepositoryUnavailableError } from '#core/aws/errors.ts';
-import { itemKey } from '#core/aws/messages/message-item.ts';
 import type { PreparedMessage } from '#core/domain/messages/prepare-message.ts';
 import {
   type AntiLoopSettings,
   type AntiLoopVerdict,
   decideAntiLoop,
+  messageFingerprint,
 } from '#core/domain/provider/anti-loop.ts';
 
 // The anti-loop rules (core/domain/provider/anti-loop.ts) across Lambda invocations and tasks, kept in ONE
@@ -45,7 +45,11 @@ function attributeValueOf(value: AttributeValue): unknown {
 }
 
 export interface AdmitOptions {
-  /** Scoped Idempotency-Key: a retry of a request already stored is not a new message. */
+  /**
+   * Scoped Idempotency-Key: asked again inside the window an earlier attempt with the key opened, the
+   * request is allowed on that window, not its own duplicate. A retry whose key already holds a
+   * stored answer is not asked at all (the API walks the key's slots first, as it stores).
+   */
   idempotencyKey?: string;
   /**
    * The message's id, on the queue path (which asks again on each receive until the message is
@@ -61,12 +65,6 @@ export interface AdmitOptions {
 }
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
-
-/** What makes two requests identical for the SMSC: what it receives, not our own bookkeeping. */
-export function messageFingerprint(prepared: PreparedMessage): string {
-  const fields = [prepared.to, prepared.from ?? '', prepared.kind, prepared.dataCoding, prepared.body];
-  return sha256(JSON.stringify(fields)).slice(0, 32);
-}
 
 /**
  * What makes two attempts one request to the rules: its Idempotency-Key, else its message id (apart,
@@ -96,9 +94,6 @@ export class AntiLoopGuard {
 
   async admit(prepared: PreparedMessage, options: AdmitOptions = {}): Promise<AntiLoopVerdict> {
     if (!this.enabled) return { verdict: 'allowed' };
-    if (options.idempotencyKey && (await this.alreadyStored(options.idempotencyKey))) {
-      return { verdict: 'allowed' };
-    }
     const { numberKey, fingerprint } = guardEntry(prepared);
     const keyTag = requestTag(options);
     // Write first, read only when needed: most numbers have no item (it expires a minute after its
@@ -207,20 +202,5 @@ export class AntiLoopGuard {
       ),
     );
     return Item;
-  }
-
-  private async alreadyStored(idempotencyKey: string): Promise<boolean> {
-    const { Item } = await runDynamo('read idempotency record', () =>
-      this.client.send(
-        new GetCommand({
-          TableName: this.tableName,
-          Key: itemKey.idempotency(idempotencyKey),
-          ConsistentRead: true,
-        }),
-      ),
-    );
-    // An expired record TTL has not removed yet (it may take days) is no key any more: the API
-    // stores a new message under it, which the rules must count.
-    return Item !== undefined && !(Number(Item.expiresAt) < Math.floor(this.clock().getTime() / 1000));
   }
 }

@@ -21,11 +21,21 @@ export interface IdempotencyInput {
   key: string;
   requestHash: string;
   response: unknown;
+  /**
+   * What the anti-loop rules know the message by (messageFingerprint): a request that loses a race
+   * for the key learns whether the winner's message is counted by the window it opened itself.
+   */
+  fingerprint?: string;
 }
 
-export type CreateAcceptedResult =
-  | { created: true }
-  | { created: false; existing: { requestHash: string; response: unknown } };
+/** What an idempotency record holds of the request that made it. */
+export interface StoredIdempotency {
+  requestHash: string;
+  response: unknown;
+  fingerprint?: string;
+}
+
+export type CreateAcceptedResult = { created: true } | { created: false; existing: StoredIdempotency };
 
 export interface CreationTtl {
   /** Epoch seconds for the message item. */
@@ -164,6 +174,7 @@ async function putWithIdempotency(
     ...itemKey.idempotency(idempotency.key),
     requestHash: idempotency.requestHash,
     response: idempotency.response,
+    ...(idempotency.fingerprint === undefined ? {} : { fingerprint: idempotency.fingerprint }),
     messageId: record.id,
     createdAt: now.toISOString(),
     expiresAt: nowSeconds + ttl.idempotencyHours * 3_600,
@@ -228,10 +239,11 @@ export async function extendIdempotency(
   }
 }
 
-async function readIdempotency(
+/** The record an idempotency key holds; undefined when none, or expired (TTL deletes late). */
+export async function readIdempotency(
   table: MessageTable,
   key: string,
-): Promise<{ requestHash: string; response: unknown } | undefined> {
+): Promise<StoredIdempotency | undefined> {
   const { Item } = await runDynamo('read idempotency record', () =>
     table.client.send(
       new GetCommand({ TableName: table.tableName, Key: itemKey.idempotency(key), ConsistentRead: true }),
@@ -239,5 +251,9 @@ async function readIdempotency(
   );
   const item = Item as IdempotencyItem | undefined;
   if (!item || item.expiresAt < Math.floor(table.now().getTime() / 1000)) return undefined;
-  return { requestHash: item.requestHash, response: item.response };
+  return {
+    requestHash: item.requestHash,
+    response: item.response,
+    ...(item.fingerprint === undefined ? {} : { fingerprint: item.fingerprint }),
+  };
 }

@@ -85,6 +85,8 @@ export interface IdempotencyItem {
   pk: string;
   requestHash: string;
   response: unknown;
+  /** The anti-loop fingerprint of the message (absent on records of the version before). */
+  fingerprint?: string;
   messageId: string;
   createdAt: string;
   expiresAt: number;

@@ -31,6 +31,8 @@ import {
   createMessages,
   extendIdempotency,
   type IdempotencyInput,
+  readIdempotency,
+  type StoredIdempotency,
 } from '#core/aws/messages/message-creation.ts';
 import { fromMessageItem, itemKey, type MessageItem } from '#core/aws/messages/message-item.ts';
 import {
@@ -60,7 +62,11 @@ import type { SmscIdBase } from '#core/domain/receipts/smsc-id.ts';
 
 export type { BatchCounts } from '#core/aws/messages/batch-counts.ts';
 export type { ClaimOptions, ClaimResult } from '#core/aws/messages/claim-writes.ts';
-export type { CreateAcceptedResult, IdempotencyInput } from '#core/aws/messages/message-creation.ts';
+export type {
+  CreateAcceptedResult,
+  IdempotencyInput,
+  StoredIdempotency,
+} from '#core/aws/messages/message-creation.ts';
 export type { TransitionResult } from '#core/aws/messages/message-writes.ts';
 export type { LateAnswer, LateAnswerResult } from '#core/aws/messages/receipts/late-answer.ts';
 export type { ReceiptResult } from '#core/aws/messages/receipts/receipt-applier.ts';
@@ -144,6 +150,11 @@ export class MessageRepository {
   keepIdempotencyAlive(key: string, requestHash: string): Promise<void> {
     const expiresAt = Math.floor(this.table.now().getTime() / 1000) + this.idempotencyHours * 3_600;
     return extendIdempotency(this.table, key, requestHash, expiresAt);
+  }
+
+  /** What the idempotency record of `key` holds; undefined when there is none or it expired. */
+  readIdempotency(key: string): Promise<StoredIdempotency | undefined> {
+    return readIdempotency(this.table, key);
   }
 
   /** A record refused on arrival (rejectedOnArrival), written in one conditional put. */

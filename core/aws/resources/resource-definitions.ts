@@ -55,7 +55,7 @@ const DAY_SECONDS = 24 * 60 * 60;
  * - `MSG#<id>`              the message record (the only items with `batchId`, so `byBatch` is sparse)
  * - `SMSC#<smscId>`         receipt lookup `{ messageId }`, plus `pendingReceipts` that came early;
  *                           `SMSC#<account>#<smscId>` for accounts other than the default
- * - `IDEM#<key>`            idempotency record `{ requestHash, response, messageId }`
+ * - `IDEM#<key>`            idempotency record `{ requestHash, response, fingerprint, messageId }`
  * - `LEASE#<systemId>`      the bind lease `{ owner, expiresAtMs }`
  * - `LOOP#TO#<hash>`        anti-loop state of a number `{ lastAtMs, streak, sent, version }`
  *                           (core/aws/anti-loop/anti-loop-guard.ts)

@@ -2,6 +2,8 @@
 // repeated within a minute, and blocks more than 50 messages to one subscriber sent less than 30 s
 // apart (err 251, l. 278). We apply both before the SMSC sees the message, so a loop in a caller
 // costs nothing and gets a clear answer. Configurable; on by default with the provider's values.
+import { createHash } from 'node:crypto';
+import type { PreparedMessage } from '#core/domain/messages/prepare-message.ts';
 
 export interface AntiLoopSettings {
   /** An identical message inside this window is refused; 0 turns the rule off. */
@@ -45,6 +47,12 @@ export const ANTI_LOOP_ERRORS = {
       'previous; the SMSC blocks more than 50 such messages (err 251), so it was not sent.',
   },
 } as const;
+
+/** What makes two requests identical for the SMSC: what it receives, not our own bookkeeping. */
+export function messageFingerprint(prepared: PreparedMessage): string {
+  const fields = [prepared.to, prepared.from ?? '', prepared.kind, prepared.dataCoding, prepared.body];
+  return createHash('sha256').update(JSON.stringify(fields)).digest('hex').slice(0, 32);
+}
 
 /** What we keep per number (one small item): its streak and the identical-request windows. */
 export interface NumberState {

@@ -1,15 +1,21 @@
-import { z } from 'zod';
-import type { MessageEncoding } from '#core/domain/encoding/index.ts';
 import { newMessageId } from '#core/domain/messages/message-id.ts';
 import { acceptedMessageRecord, type MessageRecord } from '#core/domain/messages/message-model.ts';
 import { type PreparedMessage, prepareMessage } from '#core/domain/messages/prepare-message.ts';
 import { queueBodyOf } from '#core/domain/messages/queue-body.ts';
+import { messageFingerprint } from '#core/domain/provider/anti-loop.ts';
 import { sendMessageSchema } from '#core/domain/requests/message-schema.ts';
 import { maskRecipient } from '#core/domain/requests/recipient.ts';
 import { type ValidationIssue, validate } from '#core/domain/requests/validation-issues.ts';
 import type { ApiDeps } from '../deps.ts';
 import { requestHash } from '../http/idempotency.ts';
 import { checkAccount } from './accounts.ts';
+import {
+  type AcceptedAnswer,
+  type KeyedRequest,
+  type StoreOutcome,
+  storeOnce,
+  storesNewMessage,
+} from './idempotency-slots.ts';
 import { domainIssue } from './issues.ts';
 import {
   countedWindows,
@@ -24,20 +30,7 @@ import {
 // record (with the idempotency record, in one transaction), then enqueue on the priority's lane.
 // Nothing is stored or enqueued for a request that fails validation.
 
-export interface AcceptedAnswer {
-  id: string;
-  status: 'accepted';
-  encoding: MessageEncoding;
-  parts: number;
-}
-
-// The stored first answer is read back from DynamoDB: checked rather than trusted by cast.
-const acceptedAnswerSchema = z.object({
-  id: z.string(),
-  status: z.literal('accepted'),
-  encoding: z.enum(['gsm7', 'latin1', 'ucs2', 'binary']),
-  parts: z.number(),
-});
+export type { AcceptedAnswer } from './idempotency-slots.ts';
 
 export interface AcceptMessageInput {
   /** The body as parsed JSON, not yet validated. */
@@ -64,13 +57,6 @@ export type AcceptMessageResult =
   /** The provider's anti-loop rules: an identical request, or too many to one number; nothing stored. */
   | { outcome: 'duplicate' | 'flood'; retryAfterSeconds: number; maskedTo: string };
 
-/**
- * How many earlier attempts with one key may have failed to enqueue before we give up on the key.
- * Each such attempt answered 503, so reaching this takes that many failed retries within the key's
- * lifetime (24 h).
- */
-const MAX_KEY_ATTEMPTS = 20;
-
 export async function acceptMessage(deps: ApiDeps, input: AcceptMessageInput): Promise<AcceptMessageResult> {
   const validated = validate(sendMessageSchema, input.body);
   if (!validated.success) return { outcome: 'invalid', issues: validated.issues };
@@ -96,21 +82,33 @@ export async function acceptMessage(deps: ApiDeps, input: AcceptMessageInput): P
     parts: prepared.parts,
   };
   const maskedTo = maskRecipient(prepared.to);
-  const admitted = await deps.guard?.admit(prepared, {
-    // A 503 stores nothing: the resend it asks for must not meet a window this attempt opened.
-    closeWindowOnFailure: true,
-    ...(input.idempotencyKey === undefined ? {} : { idempotencyKey: input.idempotencyKey }),
-  });
+  const keyedRequest: KeyedRequest | undefined =
+    input.idempotencyKey === undefined
+      ? undefined
+      : {
+          key: input.idempotencyKey,
+          requestHash: requestHash(input.body),
+          fingerprint: messageFingerprint(prepared),
+        };
+  // Only a request that will store a new message is counted: a replay sends nothing new.
+  const counted = keyedRequest === undefined || (deps.guard && (await storesNewMessage(deps, keyedRequest)));
+  const admitted = counted
+    ? await deps.guard?.admit(prepared, {
+        // A 503 stores nothing: the resend it asks for must not meet a window this attempt opened.
+        closeWindowOnFailure: true,
+        ...(input.idempotencyKey === undefined ? {} : { idempotencyKey: input.idempotencyKey }),
+      })
+    : undefined;
   if (admitted && admitted.verdict !== 'allowed') {
     return { outcome: admitted.verdict, retryAfterSeconds: admitted.retryAfterSeconds, maskedTo };
   }
 
   const windows = countedWindows([{ id: record.id, prepared, verdict: admitted }]);
-  const keyed = input.idempotencyKey !== undefined;
+  const keyed = keyedRequest !== undefined;
   let stored: StoreOutcome = { outcome: 'stored' };
   try {
-    if (input.idempotencyKey === undefined) await deps.messages.createAccepted(record);
-    else stored = await storeOnce(deps, record, answer, input.idempotencyKey, requestHash(input.body));
+    if (keyedRequest === undefined) await deps.messages.createAccepted(record);
+    else stored = await storeOnce(deps, record, answer, keyedRequest);
   } catch (error) {
     // The write may have landed with its answer lost: marked failed, the sweeper will not send it,
     // and the caller's retry is the one message that goes (a new one without a key). Left `accepted`
@@ -123,8 +121,10 @@ export async function acceptMessage(deps: ApiDeps, input: AcceptMessageInput): P
     throw error;
   }
   if (stored.outcome === 'conflict' || stored.outcome === 'exhausted') {
-    // Nothing of this request was stored: the anti-loop window it opened must not outlive it.
-    await withdrawWindows(deps, windows);
+    // Nothing of this request was stored: the anti-loop window it opened must not outlive it. Unless
+    // the request holding the key sends this very message: it may have passed the rules on that
+    // window (tagged with the key), which then counts its message.
+    if (!(stored.outcome === 'conflict' && stored.sameMessage)) await withdrawWindows(deps, windows);
     return { outcome: stored.outcome === 'conflict' ? 'idempotency-conflict' : 'key-exhausted' };
   }
   if (stored.outcome === 'replay') {
@@ -173,66 +173,4 @@ async function requeue(deps: ApiDeps, record: MessageRecord): Promise<AcceptMess
   if ((await deps.messages.markQueued(record.id)) === 'applied') return undefined;
   const now = await deps.messages.get(record.id);
   return wasNeverQueued(now) ? { outcome: 'enqueue-failed', id: record.id, marked: true } : undefined;
-}
-
-type StoreOutcome =
-  | { outcome: 'stored' }
-  /** `unclaimed`: the first message, when it is still `accepted` (it may never have been queued). */
-  | { outcome: 'replay'; answer: AcceptedAnswer; unclaimed?: MessageRecord }
-  | { outcome: 'conflict' }
-  | { outcome: 'exhausted' };
-
-/**
- * Stores the record under the idempotency key, or finds the first answer given for it.
- *
- * An answer must not be replayed when its message never reached a queue (it was marked failed with
- * enqueue_failed and the caller got a 503): the retry deserves a real attempt. The repository cannot
- * rewrite an idempotency record, so each such failed attempt passes the key on to a follow-up slot,
- * `<key>#after:<failed id>`, claimed with the same conditional write. Concurrent retries race for the
- * same slot, so exactly one of them creates the new message and the others replay its answer.
- */
-async function storeOnce(
-  deps: ApiDeps,
-  record: MessageRecord,
-  answer: AcceptedAnswer,
-  key: string,
-  hash: string,
-): Promise<StoreOutcome> {
-  let slot = key;
-  const walked: string[] = [];
-  for (let attempt = 0; attempt < MAX_KEY_ATTEMPTS; attempt++) {
-    const result = await deps.messages.createAccepted(record, {
-      key: slot,
-      requestHash: hash,
-      response: answer,
-    });
-    if (result.created) {
-      await keepChainAlive(deps, walked, hash);
-      return { outcome: 'stored' };
-    }
-    if (result.existing.requestHash !== hash) return { outcome: 'conflict' };
-    const first = acceptedAnswerSchema.parse(result.existing.response);
-    const firstRecord = await deps.messages.get(first.id);
-    if (!wasNeverQueued(firstRecord)) {
-      const unclaimed = firstRecord?.status === 'accepted' ? firstRecord : undefined;
-      return { outcome: 'replay', answer: first, ...(unclaimed ? { unclaimed } : {}) };
-    }
-    walked.push(slot);
-    slot = `${key}#after:${first.id}`;
-  }
-  return { outcome: 'exhausted' };
-}
-
-/**
- * The slots in front of the one just stored live as long as it does: each lived from its own
- * attempt, so the key's first slot, made a day before a retry stored the message, would expire
- * first, and the next retry would store and send a new message instead of replaying this one.
- * Best effort: the message is stored, and its answer is the caller's either way.
- */
-async function keepChainAlive(deps: ApiDeps, walked: readonly string[], hash: string): Promise<void> {
-  try {
-    await Promise.all(walked.map((slot) => deps.messages.keepIdempotencyAlive(slot, hash)));
-  } catch (error) {
-    deps.log.warn('earlier idempotency slots of the key not extended', { error });
-  }
 }

@@ -38,9 +38,9 @@ export interface UnqueuedContext {
   /** By message id: the windows to close for the messages found never to go. */
   windows?: ReadonlyMap<string, CountedWindow>;
   /**
-   * The message came with an Idempotency-Key. Once stored (then marked failed), its key is too: the
-   * retry with it passes the guard by its key, and the follow-up message it sends is counted only by
-   * the window kept here. So only a message never stored gives its window back.
+   * The message came with an Idempotency-Key. Once stored (then marked failed), its key is too, and
+   * the window stays: it is tagged with the key, so a concurrent retry may have passed the rules on
+   * it and stored the follow-up message it counts. So only a message never stored gives it back.
    */
   keyed?: boolean;
 }

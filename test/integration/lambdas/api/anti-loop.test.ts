@@ -198,22 +198,66 @@ describe('API anti-loop rules (Node server, DynamoDB Local, fauxqs)', () => {
     expect(await harness.items(api.tables.messages, 'MSG#')).toHaveLength(1);
   });
 
-  it("when a keyed request's enqueue failed and its retry with the key sent it, then an identical request without the key is still refused as a duplicate", async () => {
-    // Prepare: the first attempt meets a missing queue; the retry with the key goes
+  /** A keyed request whose first attempt met a missing queue (503), then `waitMs`, then its retry. */
+  async function keyedRetryAfterFailedEnqueue(
+    text: string,
+    options: { env?: Record<string, string>; waitMs?: number } = {},
+  ) {
     const queues = await harness.aws.freshQueues();
+    const env = options.env ?? {};
     const broken = await harness.start({
+      env,
       queues: { ...queues, urgent: `${harness.aws.sqsEndpoint}/000000000000/no-such-queue` },
     });
-    const body = { to: MOBILE, text: 'Order 9 confirmed' };
-    const key = { 'idempotency-key': 'order-9' };
+    const body = { to: MOBILE, text };
+    const key = { 'idempotency-key': `key of ${text}` };
     expect((await broken.post('/v1/messages', body, key)).status).toBe(503);
-    const healthy = await harness.start({ tables: broken.tables, queues });
-    expect((await healthy.post('/v1/messages', body, key)).status).toBe(202);
+    await new Promise((resolve) => setTimeout(resolve, options.waitMs ?? 0));
+    const healthy = await harness.start({ env, tables: broken.tables, queues });
+    const retried = await healthy.post('/v1/messages', body, key);
+    expect(retried.status).toBe(202);
+    expect(retried.headers.get('idempotent-replayed')).toBeNull();
+    return { healthy, queues, body };
+  }
+
+  it("when a keyed request's enqueue failed and its retry with the key sent it, then an identical request without the key is still refused as a duplicate", async () => {
+    // Prepare: the first attempt meets a missing queue; the retry with the key goes
+    const { healthy, queues, body } = await keyedRetryAfterFailedEnqueue('Order 9 confirmed');
     // Act
     const copy = await healthy.post('/v1/messages', body);
     // Assess
     expect(copy.status).toBe(409);
     expect(await harness.drain(queues.urgent)).toHaveLength(1);
+  });
+
+  it("when a keyed request's enqueue failed and its retry with the key sent it after the first attempt's window ended, then an identical request right after is refused as a duplicate", async () => {
+    // Prepare: a 1.5 s window, and a caller that waits longer than that before its retry
+    const windowSeconds = 1.5;
+    const { healthy, queues, body } = await keyedRetryAfterFailedEnqueue('Order 77 confirmed', {
+      env: { ANTI_LOOP_DUPLICATE_SECONDS: String(windowSeconds) },
+      waitMs: windowSeconds * 1000 + 300,
+    });
+    // Act
+    const copy = await healthy.post('/v1/messages', body);
+    // Assess: before, the retry passed the rules by its key and opened no window of its own
+    expect(copy.status).toBe(409);
+    expect(await harness.drain(queues.urgent)).toHaveLength(1);
+  });
+
+  it('when an Idempotency-Key’s record has expired but TTL has not removed it yet, then the key no longer lets a message past the rules', async () => {
+    // Prepare: a keyed message, then a day later (the key expired, its item still there) the same text without the key
+    let now = Date.UTC(2026, 0, 10, 8, 0, 0);
+    const api = await harness.start({ clock: () => new Date(now) });
+    const body = { to: MOBILE, text: 'Your code is 1234' };
+    const key = { 'idempotency-key': 'daily-1' };
+    expect((await api.post('/v1/messages', body, key)).status).toBe(202);
+    now += 25 * 3_600_000;
+    expect((await api.post('/v1/messages', body)).status).toBe(202);
+    // Act: the same message again within the minute, under the expired key
+    const keyed = await api.post('/v1/messages', body, key);
+    // Assess: an expired key's record is no key: the message it stores is counted, a duplicate
+    expect(keyed.status).toBe(409);
+    expect(await harness.items(api.tables.messages, 'MSG#')).toHaveLength(2);
   });
 
   it('when a keyed request is counted but neither its store nor the marking lands, then its retry with the key is accepted, not refused as its own duplicate', async () => {

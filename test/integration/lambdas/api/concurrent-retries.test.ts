@@ -61,6 +61,40 @@ function withStores(nth: (count: number, store: () => Promise<unknown>) => Promi
   };
 }
 
+/**
+ * Two requests with one key: the first (the loser) is counted by the anti-loop rules, then its store
+ * waits until the second (the winner) stored its message; both answers.
+ */
+async function keyRace(
+  harness: ReturnType<typeof useApiHarness>,
+  key: string,
+  loserBody: object,
+  winnerBody: object,
+) {
+  let releaseLoser!: () => void;
+  const loserMayStore = new Promise<void>((resolve) => {
+    releaseLoser = resolve;
+  });
+  let loserCounted!: () => void;
+  const loserAtStore = new Promise<void>((resolve) => {
+    loserCounted = resolve;
+  });
+  const api = await harness.start(
+    withStores(async (count, store) => {
+      if (count === 1) {
+        loserCounted();
+        await loserMayStore;
+      }
+      return store();
+    }),
+  );
+  const loser = api.post('/v1/messages', loserBody, { 'idempotency-key': key });
+  await loserAtStore;
+  const winner = await api.post('/v1/messages', winnerBody, { 'idempotency-key': key });
+  releaseLoser();
+  return { api, winner, loser: await loser };
+}
+
 describe('API retries while the first attempt still runs (Node server, DynamoDB Local, fauxqs)', () => {
   const harness = useApiHarness();
 
@@ -123,31 +157,14 @@ describe('API retries while the first attempt still runs (Node server, DynamoDB 
   });
 
   it('when two requests with one key but different texts race and the loser gets 422, then the loser’s text sent again with a new key is accepted, not refused as a duplicate', async () => {
-    // Prepare: the loser is counted by the anti-loop rules, then its store waits until the winner's landed.
-    let releaseLoser!: () => void;
-    const loserMayStore = new Promise<void>((resolve) => {
-      releaseLoser = resolve;
-    });
-    let loserCounted!: () => void;
-    const loserAtStore = new Promise<void>((resolve) => {
-      loserCounted = resolve;
-    });
-    const api = await harness.start(
-      withStores(async (count, store) => {
-        if (count === 1) {
-          loserCounted();
-          await loserMayStore;
-        }
-        return store();
-      }),
+    // Prepare
+    const { api, winner, loser } = await keyRace(
+      harness,
+      'order-79',
+      { to: MOBILE, text: 'Parcel at the door' },
+      { to: MOBILE, text: 'Parcel delayed' },
     );
-    const key = { 'idempotency-key': 'order-79' };
-    const loser = api.post('/v1/messages', { to: MOBILE, text: 'Parcel at the door' }, key);
-    await loserAtStore;
-    const winner = await api.post('/v1/messages', { to: MOBILE, text: 'Parcel delayed' }, key);
-    releaseLoser();
     // Act
-    const lost = await loser;
     const sentAgain = await api.post(
       '/v1/messages',
       { to: MOBILE, text: 'Parcel at the door' },
@@ -155,7 +172,24 @@ describe('API retries while the first attempt still runs (Node server, DynamoDB 
     );
     // Assess: nothing of the loser was stored, so nothing of it can be a duplicate.
     expect(winner.status).toBe(202);
-    expect(await problemOf(lost)).toMatchObject({ status: 422, code: 'idempotency_key_reused' });
+    expect(await problemOf(loser)).toMatchObject({ status: 422, code: 'idempotency_key_reused' });
     expect(sentAgain.status).toBe(202);
+  });
+
+  it('when two requests with one key race with the same text (another clientRef) and the loser gets 422, then an identical message right after the winner’s is still refused as a duplicate', async () => {
+    // Prepare: the winner passes the rules on the window the loser opened with the key
+    const text = 'Parcel 81 at the door';
+    const { api, winner, loser } = await keyRace(
+      harness,
+      'order-81',
+      { to: MOBILE, text, clientRef: 'try-1' },
+      { to: MOBILE, text, clientRef: 'try-2' },
+    );
+    expect(winner.status).toBe(202);
+    expect(await problemOf(loser)).toMatchObject({ status: 422, code: 'idempotency_key_reused' });
+    // Act
+    const copy = await api.post('/v1/messages', { to: MOBILE, text }, { 'idempotency-key': 'order-82' });
+    // Assess: before, the loser closed the window that counts the winner's message
+    expect(copy.status).toBe(409);
   });
 });

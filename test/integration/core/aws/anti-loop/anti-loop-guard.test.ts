@@ -1,9 +1,8 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { AntiLoopGuard } from '#core/aws/anti-loop/anti-loop-guard.ts';
 import { callsSince, countAwsCalls } from '#core/aws/call-counter.ts';
 import { createDynamoDbClients } from '#core/aws/clients.ts';
-import { itemKey } from '#core/aws/messages/message-item.ts';
 import { PROVIDER_ANTI_LOOP } from '#core/domain/provider/anti-loop.ts';
 import { ItemFaultProxy } from '#test/helpers/aws/item-fault-proxy.ts';
 import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
@@ -43,24 +42,6 @@ describe('AntiLoopGuard (DynamoDB Local)', () => {
     // Retry-After counts to the end of the window: 1 s was left.
     expect(again).toEqual({ verdict: 'duplicate', retryAfterSeconds: 1 });
     expect(later).toEqual({ verdict: 'allowed', windowEndsAtMs: clock.now + 60_000 });
-  });
-
-  it('when an idempotency key’s record has expired but TTL has not removed it yet, then the key no longer lets a message past the rules', async () => {
-    // Prepare: yesterday's key, past its expiresAt (TTL deletes such items up to days late)
-    const { guard, clock, tables } = await guardAt(aws);
-    const nowSeconds = Math.floor(clock.now / 1000);
-    await aws.document.send(
-      new PutCommand({
-        TableName: tables.messages,
-        Item: { ...itemKey.idempotency('caller#daily-1'), requestHash: 'x', expiresAt: nowSeconds - 3_600 },
-      }),
-    );
-    const message = prepare('+79990000014', 'Your code is 1234');
-    // Act: the same message again within the minute, under the expired key
-    await guard.admit(message);
-    const keyed = await guard.admit(message, { idempotencyKey: 'caller#daily-1' });
-    // Assess: before, an expired key's record counted as stored: allowed, and not counted.
-    expect(keyed).toEqual({ verdict: 'duplicate', retryAfterSeconds: 60 });
   });
 
   it('when 51 messages go to one number less than 30 s apart, then the 51st is refused; after a 30 s pause, one goes again', async () => {
