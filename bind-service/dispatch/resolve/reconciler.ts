@@ -11,6 +11,7 @@
 // - Rate: each QUERY_SM takes a token of the account's rate as `background`, which the limiter serves
 //   only when no urgent or bulk message waits; one question at a time.
 // - A receipt left parked under one of its ids (a crash after the `unknown` write) is applied first.
+// - A message whose handling throws is put back an hour later: one bad item never holds up the rest.
 // - An `unknown` message without ids (its SUBMIT_SM_RESP never reached us) has nothing to ask about;
 //   its receipt, if the SMSC took it, came with an id nobody knew and waits as an orphan. Each run
 //   first gives the account's such messages the one orphan receipt of its login that fits, if
@@ -108,7 +109,11 @@ export class Reconciler {
       for (const partition of isDefault ? [name, undefined] : [name]) {
         for (const id of await messages.unknownToQuery(partition, before, options.batch)) {
           if (this.stopping.signal.aborted) return;
-          await this.reconcile(id);
+          await this.isolated(
+            id,
+            () => this.reconcile(id),
+            (at) => messages.nextQueryAt(id, this.account.name, at),
+          );
         }
       }
     } catch (error) {
@@ -164,22 +169,56 @@ export class Reconciler {
 
   /** The account's unknown messages without ids, each with its login's orphan receipt that fits, if one does. */
   private async matchOrphans(): Promise<void> {
-    const { messages, options, stats, log } = this.deps;
+    const { messages, options } = this.deps;
     for (const id of await messages.unmatchedToCheck(this.clock(), options.batch)) {
       if (this.stopping.signal.aborted) return;
-      if (await this.handedOver(id)) continue;
-      const match = await messages.matchOrphanReceipt(id, { minOrphanAgeMs: options.minAgeMs });
-      if (match === 'matched') {
-        const after = await messages.get(id);
-        if (after?.status !== 'unknown') stats.unknownResolved += 1;
-        log.info('unknown message matched to its orphan receipt', { id, status: after?.status });
-        continue;
-      }
-      if (match === 'ambiguous')
-        log.warn('several orphan receipts fit an unknown message; left unknown', { id });
-      const record = match === 'not-eligible' ? undefined : await messages.get(id);
-      // Not eligible (several parts, resolved meanwhile): it leaves the index.
-      await messages.nextMatchAt(id, record ? this.nextLook(record, 0) : undefined);
+      await this.isolated(
+        id,
+        () => this.matchOrphan(id),
+        (at) => messages.nextMatchAt(id, at),
+      );
+    }
+  }
+
+  private async matchOrphan(id: string): Promise<void> {
+    const { messages, options, stats, log } = this.deps;
+    if (await this.handedOver(id)) return;
+    const match = await messages.matchOrphanReceipt(id, { minOrphanAgeMs: options.minAgeMs });
+    if (match === 'matched') {
+      const after = await messages.get(id);
+      if (after?.status !== 'unknown') stats.unknownResolved += 1;
+      log.info('unknown message matched to its orphan receipt', { id, status: after?.status });
+      return;
+    }
+    if (match === 'ambiguous')
+      log.warn('several orphan receipts fit an unknown message; left unknown', { id });
+    const record = match === 'not-eligible' ? undefined : await messages.get(id);
+    // Not eligible (several parts, resolved meanwhile): it leaves the index.
+    await messages.nextMatchAt(id, record ? this.nextLook(record, 0) : undefined);
+  }
+
+  /**
+   * One message's work, kept from ending the run: a message that throws every time (an item that
+   * does not parse, a write refused for it alone) would end every run at the same oldest message,
+   * and none behind it would ever be asked about. It is put back an hour later. When that write
+   * fails too, the store is failing for all: the run ends rather than try each message.
+   */
+  private async isolated(
+    id: string,
+    work: () => Promise<void>,
+    putBack: (at: Date) => Promise<void>,
+  ): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      if (this.stopping.signal.aborted) throw error;
+      const at = new Date(this.clock().getTime() + MAX_PAUSE_MS);
+      await putBack(at);
+      this.deps.log.warn('unknown message not reconciled; looked at again later', {
+        id,
+        at: at.toISOString(),
+        error,
+      });
     }
   }
 

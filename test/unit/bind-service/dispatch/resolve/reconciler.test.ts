@@ -47,6 +47,8 @@ function reconcilerFor(
   /** Where each message was put for its next question: the time, or undefined (no longer asked). */
   const nextQuestions = new Map<string, Date | undefined>();
   const matched: string[] = [];
+  /** Where each unmatched message was put for its next orphan check. */
+  const nextMatches = new Map<string, Date | undefined>();
   const partitionOf = (record: MessageRecord) =>
     listedUnder.has(record.id) ? listedUnder.get(record.id) : record.account;
   const sources: (QuerySource | undefined)[] = [];
@@ -71,7 +73,9 @@ function reconcilerFor(
       matched.push(id);
       return 'none';
     },
-    nextMatchAt: async () => undefined,
+    nextMatchAt: async (id, at) => {
+      nextMatches.set(id, at);
+    },
     handOverUnmatched: async (id, to) => {
       moved.push(`${id} → ${to ?? 'the default'}`);
     },
@@ -95,7 +99,7 @@ function reconcilerFor(
     account,
     ...(sourceAddress ? { sourceAddress } : {}),
   });
-  return { reconciler, asked, orphanChecks, sources, moved, matched, nextQuestions };
+  return { reconciler, messages, asked, orphanChecks, sources, moved, matched, nextQuestions, nextMatches };
 }
 
 describe('Reconciler with several accounts', () => {
@@ -232,5 +236,68 @@ describe('Reconciler: how long a message en route is asked about', () => {
     await reconciler.run();
     // Assess
     expect(nextQuestions.get('m-late')).toBeInstanceOf(Date);
+  });
+});
+
+describe('Reconciler: a message whose handling keeps failing', () => {
+  it('when the oldest unknown message throws at every run, then the messages behind it are still asked about and it is put back for later', async () => {
+    // Prepare: the oldest message's record cannot be read (a poison item), two behind it can
+    const records = [unknownRecord('m-bad', '100'), unknownRecord('m-1', '101'), unknownRecord('m-2', '102')];
+    const rig = reconcilerFor({ name: 'main', isDefault: true }, records);
+    const get = rig.messages.get;
+    rig.messages.get = async (id) => {
+      if (id === 'm-bad') throw new Error('item m-bad does not parse');
+      return get(id);
+    };
+    // Act
+    await rig.reconciler.run();
+    // Assess: before, the run ended at m-bad, and every run after it too
+    expect(rig.asked).toEqual(['101', '102']);
+    expect(rig.nextQuestions.get('m-bad')?.toISOString()).toBe('2026-12-01T13:00:00.000Z');
+  });
+
+  it('when an unmatched message throws while it is matched, then the next ones are still matched and the QUERY_SM part still runs', async () => {
+    // Prepare
+    const unmatched = [
+      { ...unknownRecord('u-bad', '1'), smscIds: [] },
+      { ...unknownRecord('u-1', '2'), smscIds: [] },
+    ];
+    const rig = reconcilerFor(
+      { name: 'main', isDefault: true },
+      [unknownRecord('m-1', '101')],
+      undefined,
+      new Map(),
+      unmatched,
+    );
+    const match = rig.messages.matchOrphanReceipt;
+    rig.messages.matchOrphanReceipt = async (id, options) => {
+      if (id === 'u-bad') throw new Error('orphan of u-bad does not parse');
+      return match(id, options);
+    };
+    // Act
+    await rig.reconciler.run();
+    // Assess
+    expect(rig.matched).toEqual(['u-1']);
+    expect(rig.asked).toEqual(['101']);
+    expect(rig.nextMatches.get('u-bad')?.toISOString()).toBe('2026-12-01T13:00:00.000Z');
+  });
+
+  it('when the store fails for every message (DynamoDB down), then the run ends at the first one instead of trying each', async () => {
+    // Prepare
+    const records = [unknownRecord('m-1', '101'), unknownRecord('m-2', '102')];
+    const rig = reconcilerFor({ name: 'main', isDefault: true }, records);
+    let reads = 0;
+    rig.messages.get = async () => {
+      reads += 1;
+      throw new Error('DynamoDB unavailable');
+    };
+    rig.messages.nextQueryAt = async () => {
+      throw new Error('DynamoDB unavailable');
+    };
+    // Act
+    await rig.reconciler.run();
+    // Assess
+    expect(reads).toBe(1);
+    expect(rig.asked).toEqual([]);
   });
 });
