@@ -3,13 +3,16 @@ import { isIP } from 'node:net';
 import { DomainError } from '#core/domain/errors.ts';
 import type { MessageStatusChanged } from '#core/domain/events/message-status-changed.ts';
 import { isInternalAddress } from '#core/domain/requests/loopback-url.ts';
-import { callbackTargetProblem, postCallback } from './callback.ts';
+import { CallbackError, callbackTargetProblem, postCallback } from './callback.ts';
+import type { CheckedAddress } from './pinned-post.ts';
 
 // The callback port: refuses targets this process must not reach, signs with the secret, posts.
-// A host name is resolved first: one that resolves to loopback or link-local (a name pointed at
-// 127.0.0.1, a nip.io-style name) would send the signed event to this machine. The post resolves it
-// again, so a name re-pointed in between (DNS rebinding) is not caught; the worker runs outside any
-// VPC, where loopback and the link-local range are all such a name could reach.
+// A host name is resolved once per attempt: one with any address on loopback or link-local (a name
+// pointed at 127.0.0.1, a nip.io-style name) would send the signed event to this machine or its
+// metadata service, and is refused. The post then connects to one of exactly the addresses checked
+// (postPinned), never resolving the name again, so a name re-pointed in between (DNS rebinding)
+// still reaches only what was checked. The worker runs outside any VPC, where loopback and the
+// link-local range are all such a name could reach.
 
 /**
  * The target may never be called (e.g. loopback in AWS): retrying cannot help, so it is not a failure.
@@ -31,28 +34,51 @@ export interface CallbackSenderOptions {
   secret: () => Promise<string>;
   allowLoopback: boolean;
   timeoutMs?: number;
-  fetch?: typeof fetch;
   now?: () => Date;
-  /** The addresses a host name resolves to; default DNS (the system resolver). */
+  /**
+   * The addresses a host name resolves to; default DNS (the system resolver). Asked once per
+   * attempt outside local mode, and the post connects only to what it answered.
+   */
   resolveHost?: (hostname: string) => Promise<string[]>;
 }
 
 const resolveByDns = async (hostname: string): Promise<string[]> =>
   (await lookup(hostname, { all: true, verbatim: true })).map((answer) => answer.address);
 
-/** Why a host name may not be called: it resolves to an address of this machine or its neighbours. */
-async function resolvedTargetProblem(
+/**
+ * The addresses a callback to this host name may connect to: all it resolves to, when none is
+ * internal. Undefined for an IP literal, which was checked as written and is not resolved.
+ */
+async function checkedAddresses(
   url: string,
   resolve: (hostname: string) => Promise<string[]>,
-): Promise<string | undefined> {
+): Promise<CheckedAddress[] | undefined> {
   const { hostname } = new URL(url);
-  // IP literals were checked as written; a name that does not resolve fails the post (retried).
   if (hostname.startsWith('[') || isIP(hostname) !== 0) return undefined;
-  const addresses = await resolve(hostname).catch(() => []);
-  const internal = addresses.some((address) =>
-    isInternalAddress(isIP(address) === 6 ? `[${address}]` : address),
-  );
-  return internal ? 'host name resolves to a loopback or link-local address' : undefined;
+  let answers: string[];
+  try {
+    answers = await resolve(hostname);
+  } catch (error) {
+    // As when the post itself found no address: the name may resolve later (retried).
+    throw new CallbackError('callback could not connect', undefined, { cause: error });
+  }
+  const addresses = answers.flatMap((address): CheckedAddress[] => {
+    const family = isIP(address);
+    return family === 4 || family === 6 ? [{ address, family }] : [];
+  });
+  if (addresses.length === 0) throw new CallbackError('callback could not connect');
+  if (addresses.some(({ address, family }) => isInternalAddress(asUrlHost(address, family)))) {
+    throw new CallbackRefusedError('host name resolves to a loopback or link-local address');
+  }
+  return addresses;
+}
+
+/**
+ * An address as the URL parser writes a host: a resolver may answer `::ffff:127.0.0.1`, which
+ * isInternalAddress reads only in the parser's form, `[::ffff:7f00:1]`.
+ */
+function asUrlHost(address: string, family: 4 | 6): string {
+  return family === 6 ? new URL(`http://[${address}]/`).hostname : address;
 }
 
 export function callbackSender(options: CallbackSenderOptions): CallbackSender {
@@ -65,18 +91,18 @@ export function callbackSender(options: CallbackSenderOptions): CallbackSender {
     return secret;
   };
   return async (url, event) => {
-    const problem =
-      callbackTargetProblem(url, options.allowLoopback) ??
-      (options.allowLoopback
-        ? undefined
-        : await resolvedTargetProblem(url, options.resolveHost ?? resolveByDns));
+    const problem = callbackTargetProblem(url, options.allowLoopback);
     if (problem) throw new CallbackRefusedError(problem);
+    // Local mode calls loopback by design: the system resolver is asked when connecting.
+    const addresses = options.allowLoopback
+      ? undefined
+      : await checkedAddresses(url, options.resolveHost ?? resolveByDns);
     return postCallback({
       url,
       body: JSON.stringify(event),
       secret: await signingSecret(),
+      ...(addresses ? { addresses } : {}),
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-      ...(options.fetch ? { fetch: options.fetch } : {}),
       ...(options.now ? { now: options.now } : {}),
     });
   };

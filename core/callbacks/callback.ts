@@ -1,5 +1,6 @@
 import { AdapterError, type AppErrorOptions } from '#core/domain/errors.ts';
 import { isInternalAddress, isLoopbackUrl } from '#core/domain/requests/loopback-url.ts';
+import { type CallbackPost, type CheckedAddress, postPinned } from './pinned-post.ts';
 import { SIGNATURE_HEADER, signPayload, TIMESTAMP_HEADER } from './signature.ts';
 
 // Signed HTTP callbacks to the URL a sender gave. The URL was checked when the message was accepted
@@ -41,37 +42,35 @@ export interface CallbackRequest {
   secret: string;
   now?: () => Date;
   timeoutMs?: number;
-  fetch?: typeof fetch;
+  /** What the host name was checked to resolve to: the post connects to one of these only. */
+  addresses?: readonly CheckedAddress[];
+  /** The HTTP client; default postPinned (node:http(s), connecting only to `addresses`). */
+  post?: CallbackPost;
 }
 
 /** POSTs the signed body; the receiver's 2xx status, or CallbackError unless it answers 2xx in time. */
 export async function postCallback(request: CallbackRequest): Promise<number> {
   const timestamp = String(Math.floor((request.now?.() ?? new Date()).getTime() / 1000));
-  const send = request.fetch ?? fetch;
-  let response: Response;
+  const post = request.post ?? postPinned;
+  let status: number;
   try {
-    response = await send(request.url, {
-      method: 'POST',
+    status = await post(request.url, {
       headers: {
         'content-type': 'application/json',
         [SIGNATURE_HEADER]: signPayload(request.secret, timestamp, request.body),
         [TIMESTAMP_HEADER]: timestamp,
       },
       body: request.body,
-      // Redirects are not followed: a 3xx could send the signed event to a host the sender never named.
-      redirect: 'manual',
       signal: AbortSignal.timeout(request.timeoutMs ?? CALLBACK_TIMEOUT_MS),
+      ...(request.addresses ? { addresses: request.addresses } : {}),
     });
   } catch (error) {
     const reason =
       error instanceof Error && error.name === 'TimeoutError' ? 'timed out' : 'could not connect';
     throw new CallbackError(`callback ${reason}`, undefined, { cause: error });
   }
-  // The body is ignored, so it is not read: a receiver answering with a large one would otherwise
-  // fill the worker's memory, and every job of the batch would be posted again.
-  await response.body?.cancel().catch(() => undefined);
-  if (response.status < 200 || response.status >= 300) {
-    throw new CallbackError(`callback answered ${response.status}`, response.status);
+  if (status < 200 || status >= 300) {
+    throw new CallbackError(`callback answered ${status}`, status);
   }
-  return response.status;
+  return status;
 }

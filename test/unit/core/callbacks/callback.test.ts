@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CallbackError, callbackTargetProblem, postCallback } from '#core/callbacks/callback.ts';
+import type { CallbackPost } from '#core/callbacks/pinned-post.ts';
 import { verifySignature } from '#core/callbacks/signature.ts';
 
 describe('callbackTargetProblem', () => {
@@ -64,16 +65,16 @@ describe('postCallback', () => {
   it('when posting, then the body goes as JSON with a signature the receiver can verify', async () => {
     // Prepare
     let seen: { headers: Headers; body: string } | undefined;
-    const fakeFetch: typeof fetch = async (_, init) => {
-      seen = { headers: new Headers(init?.headers), body: String(init?.body) };
-      return new Response(null, { status: 204 });
+    const fakePost: CallbackPost = async (_, init) => {
+      seen = { headers: new Headers(init.headers), body: init.body };
+      return 204;
     };
     // Act
     await postCallback({
       url: 'https://hooks.example.com/',
       body: '{"a":1}',
       secret: 's3cret',
-      fetch: fakeFetch,
+      post: fakePost,
       now: () => NOW,
     });
     // Assess
@@ -93,13 +94,13 @@ describe('postCallback', () => {
 
   it('when the receiver answers 500, then a CallbackError with the status is thrown', async () => {
     // Prepare
-    const fakeFetch: typeof fetch = async () => new Response('down', { status: 500 });
+    const fakePost: CallbackPost = async () => 500;
     // Act
     const attempt = postCallback({
       url: 'https://hooks.example.com/',
       body: '{}',
       secret: 's',
-      fetch: fakeFetch,
+      post: fakePost,
     });
     // Assess
     await expect(attempt).rejects.toMatchObject({ name: 'CallbackError', status: 500 });
@@ -107,16 +108,16 @@ describe('postCallback', () => {
 
   it('when the receiver does not answer in time, then a CallbackError says it timed out', async () => {
     // Prepare
-    const hanging: typeof fetch = (_, init) =>
+    const hanging: CallbackPost = (_, init) =>
       new Promise((_resolve, reject) => {
-        init?.signal?.addEventListener('abort', () => reject(init.signal?.reason));
+        init.signal.addEventListener('abort', () => reject(init.signal.reason));
       });
     // Act
     const attempt = postCallback({
       url: 'https://hooks.example.com/',
       body: '{}',
       secret: 's',
-      fetch: hanging,
+      post: hanging,
       timeoutMs: 50,
     });
     // Assess
