@@ -22,7 +22,7 @@ export function createEventFeed(): EventFeed {
     tee: (next) => async (events) => {
       const taken = await next(events);
       events.forEach((event, index) => {
-        if (taken[index]) for (const listener of listeners) listener(event);
+        if (taken[index] === true) for (const listener of listeners) listener(event);
       });
       return taken;
     },

@@ -3,6 +3,7 @@ import {
   PutEventsCommand,
   type PutEventsRequestEntry,
 } from '@aws-sdk/client-eventbridge';
+import { awsWords, callRefusal, type EntryOutcome } from '#core/aws/refusal.ts';
 import type { InboundMessageReceived } from '#core/domain/events/inbound-message-received.ts';
 import { DETAIL_TYPES } from '#core/domain/events/message-status-changed.ts';
 import type { Logger } from '#core/observability/logger.ts';
@@ -10,10 +11,10 @@ import { putEventsChunks } from './put-events-chunks.ts';
 import { EVENT_DETAIL_TYPE, EVENT_SOURCE, type MessageStatusChanged } from './status-event.ts';
 
 // Where status events go: EventBridge in AWS; in local mode, when no bus is configured, a log line
-// per event or an in-memory list (tests, benchmarks). Each returns one flag per event: false means
-// the event was not taken and its stream record must be retried.
+// per event or an in-memory list (tests, benchmarks). Each returns one outcome per event: anything
+// but true means the event was not taken and its stream record must be retried.
 
-export type Publisher<Detail> = (events: readonly Detail[]) => Promise<boolean[]>;
+export type Publisher<Detail> = (events: readonly Detail[]) => Promise<EntryOutcome[]>;
 export type EventPublisher = Publisher<MessageStatusChanged>;
 export type InboundPublisher = Publisher<InboundMessageReceived>;
 
@@ -77,8 +78,8 @@ function putEventsPublisher<Detail>(
   kind: EventKind<Detail>,
 ): Publisher<Detail> {
   return async (events) => {
-    const published: boolean[] = [];
-    // Chunks keep the events' order: the flags line up with `events`.
+    const published: EntryOutcome[] = [];
+    // Chunks keep the events' order: the outcomes line up with `events`.
     for (const chunk of putEventsChunks(putEventsEntries(events, target, kind))) {
       published.push(...(await putChunk(client, chunk)));
     }
@@ -86,17 +87,25 @@ function putEventsPublisher<Detail>(
   };
 }
 
-async function putChunk(client: EventBridgeClient, entries: PutEventsRequestEntry[]): Promise<boolean[]> {
+async function putChunk(
+  client: EventBridgeClient,
+  entries: PutEventsRequestEntry[],
+): Promise<EntryOutcome[]> {
   try {
     const { Entries = [] } = await client.send(new PutEventsCommand({ Entries: entries }));
     // Result entries are in request order; a failed one carries an ErrorCode instead of an EventId.
-    return entries.map((_, index) => {
+    return entries.map((_, index): EntryOutcome => {
       const result = Entries[index];
-      return result !== undefined && result.ErrorCode === undefined && result.EventId !== undefined;
+      if (result?.ErrorCode !== undefined) {
+        return { errorCode: result.ErrorCode, reason: awsWords(result.ErrorMessage) };
+      }
+      if (result?.EventId !== undefined) return true;
+      return { errorCode: 'NoEventId', reason: 'PutEvents answered no event id for the entry' };
     });
-  } catch {
+  } catch (error) {
     // The whole call failed after the SDK's own retries: every event of it is retried by the stream.
-    return entries.map(() => false);
+    const refusal = callRefusal(error);
+    return entries.map(() => refusal);
   }
 }
 

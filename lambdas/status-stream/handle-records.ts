@@ -1,4 +1,5 @@
 import type { CallbackEnqueuer, CallbackJob } from '#core/aws/queues/callback-job.ts';
+import { refusalFields } from '#core/aws/refusal.ts';
 import type { Logger } from '#core/observability/logger.ts';
 import type { EventPublisher, InboundPublisher } from './event-publishers.ts';
 import { inboundEventOf } from './inbound-event.ts';
@@ -11,8 +12,9 @@ import { type DynamoDbStreamRecord, recordIdentifier, type StreamBatchResponse }
 // and never fails a stream record (which would hold the shard and resend everyone's events).
 //
 // Delivery is at least once: Lambda retries from the lowest failed record, so records after it are
-// seen twice. Consumers de-duplicate on (id, status, at). A record fails only when its event or its
-// callback job was not taken; then that message's later records are reported as failed too.
+// seen twice. Consumers de-duplicate on (id, status, sequence). A record fails only when its event
+// or its callback job was not taken; then that message's later records are reported as failed too.
+// Its error line carries AWS's reason (errorCode, reason): the only place an operator learns it.
 
 export interface StatusStreamPorts {
   publishEvents: EventPublisher;
@@ -38,7 +40,11 @@ export async function handleStreamRecords(
   pending.forEach(({ record, change }, index) => {
     if (published[index] === true) return;
     failed.add(record);
-    ports.log.error('status event not published', { id: change.event.id, status: change.event.status });
+    ports.log.error('status event not published', {
+      id: change.event.id,
+      status: change.event.status,
+      ...refusalFields(published[index]),
+    });
   });
 
   // Blocked before the jobs are queued: a later change that comes back with the retry must not have
@@ -85,7 +91,11 @@ async function enqueueCallbacks(
       if (taken[index] === true) return;
       failed.add(record);
       refused.add(job.event.id);
-      ports.log.error('callback job not queued', { id: job.event.id, status: job.event.status });
+      ports.log.error('callback job not queued', {
+        id: job.event.id,
+        status: job.event.status,
+        ...refusalFields(taken[index]),
+      });
     });
   }
 }
@@ -104,7 +114,7 @@ async function publishInbound(
   inbound.forEach(({ record, change }, index) => {
     if (taken[index] === true) return;
     failed.add(record);
-    ports.log.error('inbound event not published', { id: change.id });
+    ports.log.error('inbound event not published', { id: change.id, ...refusalFields(taken[index]) });
   });
 }
 

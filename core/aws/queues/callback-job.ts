@@ -1,4 +1,5 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { awsWords, callRefusal, type EntryOutcome } from '#core/aws/refusal.ts';
 import type { MessageStatusChanged } from '#core/domain/events/message-status-changed.ts';
 import { MESSAGE_STATUSES } from '#core/domain/messages/message-state.ts';
 
@@ -10,8 +11,8 @@ export interface CallbackJob {
   event: MessageStatusChanged;
 }
 
-/** One flag per job, in order: false means the job was not taken and its stream record must be retried. */
-export type CallbackEnqueuer = (jobs: readonly CallbackJob[]) => Promise<boolean[]>;
+/** One outcome per job, in order: anything but true means the job was not taken and its stream record must be retried. */
+export type CallbackEnqueuer = (jobs: readonly CallbackJob[]) => Promise<EntryOutcome[]>;
 
 /**
  * The job as a queue message body. SQS refuses a body holding U+FFFE or U+FFFF, which JSON leaves
@@ -47,7 +48,7 @@ const SEND_BATCH_MAX_ENTRIES = 10;
 
 export function sqsCallbackEnqueuer(client: SQSClient, queueUrl: string): CallbackEnqueuer {
   return async (jobs) => {
-    const taken: boolean[] = [];
+    const taken: EntryOutcome[] = [];
     for (let start = 0; start < jobs.length; start += SEND_BATCH_MAX_ENTRIES) {
       const chunk = jobs.slice(start, start + SEND_BATCH_MAX_ENTRIES);
       taken.push(...(await sendChunk(client, queueUrl, chunk)));
@@ -60,18 +61,31 @@ async function sendChunk(
   client: SQSClient,
   queueUrl: string,
   jobs: readonly CallbackJob[],
-): Promise<boolean[]> {
+): Promise<EntryOutcome[]> {
   try {
-    const { Successful = [] } = await client.send(
+    const { Successful = [], Failed = [] } = await client.send(
       new SendMessageBatchCommand({
         QueueUrl: queueUrl,
         Entries: jobs.map((job, index) => ({ Id: String(index), MessageBody: encodeCallbackJob(job) })),
       }),
     );
     const ok = new Set(Successful.map((entry) => entry.Id));
-    return jobs.map((_, index) => ok.has(String(index)));
-  } catch {
+    const failed = new Map(Failed.map((entry) => [entry.Id, entry]));
+    return jobs.map((_, index): EntryOutcome => {
+      if (ok.has(String(index))) return true;
+      const refusal = failed.get(String(index));
+      if (refusal === undefined) {
+        return { errorCode: 'NoResultEntry', reason: 'SendMessageBatch answered nothing for the entry' };
+      }
+      return {
+        errorCode: refusal.Code ?? 'Unknown',
+        reason: awsWords(refusal.Message),
+        ...(refusal.SenderFault === undefined ? {} : { senderFault: refusal.SenderFault }),
+      };
+    });
+  } catch (error) {
     // The whole call failed after the SDK's own retries: the stream retries these records.
-    return jobs.map(() => false);
+    const refusal = callRefusal(error);
+    return jobs.map(() => refusal);
   }
 }

@@ -1,9 +1,20 @@
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
-import type { CallbackEnqueuer, CallbackJob } from '#core/aws/queues/callback-job.ts';
-import { type EventPublisher, memoryEventSink } from '#lambdas/status-stream/event-publishers.ts';
+import {
+  type CallbackEnqueuer,
+  type CallbackJob,
+  sqsCallbackEnqueuer,
+} from '#core/aws/queues/callback-job.ts';
+import {
+  type EventPublisher,
+  eventBridgePublisher,
+  memoryEventSink,
+} from '#lambdas/status-stream/event-publishers.ts';
 import { handleStreamRecords, type StatusStreamPorts } from '#lambdas/status-stream/handle-records.ts';
 import { statusStreamLogger } from '#lambdas/status-stream/ports.ts';
 import type { DynamoDbStreamRecord } from '#lambdas/status-stream/stream-event.ts';
+import { answeringClient } from '#test/helpers/aws/answering-client.ts';
 import { captureLogs } from '#test/helpers/logs.ts';
 import { deliveredRecord, statusRecord, streamRecord } from './records.ts';
 
@@ -160,5 +171,129 @@ describe('handleStreamRecords', () => {
     // Assess
     expect(logs.length).toBeGreaterThan(0);
     expect(JSON.stringify(logs)).not.toContain('79991234567');
+  });
+});
+
+// docs/operations.md (StatusStreamFailuresDepth): "the status-stream logs say why". The clients
+// answer as AWS does when it refuses; what is tested is how the refusal reaches the error line.
+describe('handleStreamRecords: the error line says why AWS refused', () => {
+  it('when PutEvents answers a partial failure, then the error line names the entry’s ErrorCode and ErrorMessage, and the record is retried', async () => {
+    // Prepare
+    const eventBridge = answeringClient<EventBridgeClient>(async () => ({
+      FailedEntryCount: 1,
+      Entries: [{ ErrorCode: 'AccessDeniedException', ErrorMessage: 'not authorized to put events' }],
+    }));
+    const { ports: p, logs, jobs } = ports({ publishEvents: eventBridgePublisher(eventBridge, 'bus') });
+    const record = deliveredRecord({ id: ID_A, callbackUrl: HOOK });
+    // Act
+    const response = await handleStreamRecords([record], p);
+    // Assess
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: sequenceOf(record) }]);
+    expect(jobs).toEqual([]);
+    expect(logs).toContainEqual(
+      expect.objectContaining({
+        level: 'error',
+        msg: 'status event not published',
+        id: ID_A,
+        errorCode: 'AccessDeniedException',
+        reason: 'not authorized to put events',
+      }),
+    );
+  });
+
+  it('when the whole PutEvents call throws, then the error line names the error and every record of the call is retried', async () => {
+    // Prepare
+    const failure = Object.assign(new Error('Event bus bus does not exist.'), {
+      name: 'ResourceNotFoundException',
+    });
+    const eventBridge = answeringClient<EventBridgeClient>(async () => {
+      throw failure;
+    });
+    const { ports: p, logs } = ports({ publishEvents: eventBridgePublisher(eventBridge, 'bus') });
+    const first = deliveredRecord({ id: ID_A });
+    const second = deliveredRecord({ id: ID_B });
+    // Act
+    const response = await handleStreamRecords([first, second], p);
+    // Assess
+    expect(response.batchItemFailures).toEqual([
+      { itemIdentifier: sequenceOf(first) },
+      { itemIdentifier: sequenceOf(second) },
+    ]);
+    const errors = logs.filter((line) => line.msg === 'status event not published');
+    expect(errors.map((line) => [line.id, line.errorCode, line.reason])).toEqual([
+      [ID_A, 'ResourceNotFoundException', 'Event bus bus does not exist.'],
+      [ID_B, 'ResourceNotFoundException', 'Event bus bus does not exist.'],
+    ]);
+  });
+
+  it('when a PutEvents refusal quotes the event it refused, then the error line keeps the code and leaves the quoted detail and the recipient out', async () => {
+    // Prepare: a validation message echoing the detail, as AWS's validation errors do.
+    const eventBridge = answeringClient<EventBridgeClient>(async () => {
+      throw Object.assign(
+        new Error(
+          `1 validation error detected: Value '{"to":"+79991234567","clientRef":"order 42"}' at 'entries.1.member.detail' failed to satisfy constraint`,
+        ),
+        { name: 'ValidationException' },
+      );
+    });
+    const { ports: p, logs } = ports({ publishEvents: eventBridgePublisher(eventBridge, 'bus') });
+    // Act
+    await handleStreamRecords([deliveredRecord({ id: ID_A })], p);
+    // Assess
+    expect(logs).toContainEqual(
+      expect.objectContaining({ msg: 'status event not published', errorCode: 'ValidationException' }),
+    );
+    expect(JSON.stringify(logs)).not.toContain('79991234567');
+    expect(JSON.stringify(logs)).not.toContain('order 42');
+  });
+
+  it('when SendMessageBatch refuses the callback job, then the error line names the SQS Code and SenderFault, and the record is retried', async () => {
+    // Prepare
+    const sqs = answeringClient<SQSClient>(async () => ({
+      Successful: [],
+      Failed: [{ Id: '0', Code: 'KMS.AccessDeniedException', SenderFault: true, Message: 'no key' }],
+    }));
+    const { ports: p, logs } = ports({
+      enqueueCallbacks: sqsCallbackEnqueuer(sqs, 'https://sqs.local/queue'),
+    });
+    const record = deliveredRecord({ id: ID_A, callbackUrl: HOOK });
+    // Act
+    const response = await handleStreamRecords([record], p);
+    // Assess
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: sequenceOf(record) }]);
+    expect(logs).toContainEqual(
+      expect.objectContaining({
+        level: 'error',
+        msg: 'callback job not queued',
+        id: ID_A,
+        errorCode: 'KMS.AccessDeniedException',
+        senderFault: true,
+        reason: 'no key',
+      }),
+    );
+  });
+
+  it('when the whole SendMessageBatch call throws, then the error line names the error', async () => {
+    // Prepare
+    const sqs = answeringClient<SQSClient>(async () => {
+      throw Object.assign(new Error('The specified queue does not exist.'), {
+        name: 'QueueDoesNotExist',
+      });
+    });
+    const { ports: p, logs } = ports({
+      enqueueCallbacks: sqsCallbackEnqueuer(sqs, 'https://sqs.local/queue'),
+    });
+    const record = deliveredRecord({ id: ID_A, callbackUrl: HOOK });
+    // Act
+    const response = await handleStreamRecords([record], p);
+    // Assess
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: sequenceOf(record) }]);
+    expect(logs).toContainEqual(
+      expect.objectContaining({
+        msg: 'callback job not queued',
+        errorCode: 'QueueDoesNotExist',
+        reason: 'The specified queue does not exist.',
+      }),
+    );
   });
 });

@@ -1,9 +1,12 @@
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { describe, expect, it } from 'vitest';
 import type { InboundMessageReceived } from '#core/domain/events/inbound-message-received.ts';
+import { eventBridgeInboundPublisher } from '#lambdas/status-stream/event-publishers.ts';
 import { handleStreamRecords } from '#lambdas/status-stream/handle-records.ts';
 import { inboundEventOf } from '#lambdas/status-stream/inbound-event.ts';
 import { statusStreamLogger } from '#lambdas/status-stream/ports.ts';
 import { UnreadableImageError } from '#lambdas/status-stream/status-event.ts';
+import { answeringClient } from '#test/helpers/aws/answering-client.ts';
 import { captureLogs } from '#test/helpers/logs.ts';
 import { streamRecord } from './records.ts';
 
@@ -100,5 +103,39 @@ describe('handleStreamRecords with inbound records', () => {
     // Assess
     expect(published.map((event) => event.id)).toEqual([INBOUND_ID, 'other']);
     expect(answer.batchItemFailures).toEqual([{ itemIdentifier: refused.dynamodb?.SequenceNumber }]);
+  });
+
+  it('when PutEvents refuses an inbound event with a message quoting it, then the error line names the code and holds neither the sender nor the text', async () => {
+    // Prepare
+    const eventBridge = answeringClient<EventBridgeClient>(async () => ({
+      FailedEntryCount: 1,
+      Entries: [
+        {
+          ErrorCode: 'MalformedDetail',
+          ErrorMessage: `Detail is malformed: "from":"+79995550001","text":"Ответ абонента: да"`,
+        },
+      ],
+    }));
+    const { lines, write } = captureLogs();
+    const record = streamRecord('INSERT', { new: inboundItem() });
+    // Act
+    const answer = await handleStreamRecords([record], {
+      publishEvents: async (events) => events.map(() => true),
+      publishInbound: eventBridgeInboundPublisher(eventBridge, 'bus'),
+      enqueueCallbacks: async (jobs) => jobs.map(() => true),
+      log: statusStreamLogger(write),
+    });
+    // Assess
+    expect(answer.batchItemFailures).toEqual([{ itemIdentifier: record.dynamodb?.SequenceNumber }]);
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        level: 'error',
+        msg: 'inbound event not published',
+        id: INBOUND_ID,
+        errorCode: 'MalformedDetail',
+      }),
+    );
+    expect(JSON.stringify(lines)).not.toContain('79995550001');
+    expect(JSON.stringify(lines)).not.toContain('Ответ');
   });
 });
