@@ -3,7 +3,7 @@ import { isIP } from 'node:net';
 import { DomainError } from '#core/domain/errors.ts';
 import type { MessageStatusChanged } from '#core/domain/events/message-status-changed.ts';
 import { isInternalAddress } from '#core/domain/requests/loopback-url.ts';
-import { CallbackError, callbackTargetProblem, postCallback } from './callback.ts';
+import { CALLBACK_TIMEOUT_MS, CallbackError, callbackTargetProblem, postCallback } from './callback.ts';
 import type { CheckedAddress } from './pinned-post.ts';
 
 // The callback port: refuses targets this process must not reach, signs with the secret, posts.
@@ -81,6 +81,19 @@ function asUrlHost(address: string, family: 4 | 6): string {
   return family === 6 ? new URL(`http://[${address}]/`).hostname : address;
 }
 
+/** The answer, or CallbackError 'callback timed out' once `ms` passed (the work is left to end alone). */
+async function withinTime<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new CallbackError('callback timed out')), ms);
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export function callbackSender(options: CallbackSenderOptions): CallbackSender {
   let secret: Promise<string> | undefined;
   const signingSecret = () => {
@@ -93,16 +106,21 @@ export function callbackSender(options: CallbackSenderOptions): CallbackSender {
   return async (url, event) => {
     const problem = callbackTargetProblem(url, options.allowLoopback);
     if (problem) throw new CallbackRefusedError(problem);
+    // One time limit for the attempt, resolution included: a resolver that hangs (the system one
+    // retries for tens of seconds) would otherwise hold the worker's batch past its own limit, and
+    // every callback of the batch already delivered would be posted again.
+    const timeoutMs = options.timeoutMs ?? CALLBACK_TIMEOUT_MS;
+    const startedAt = Date.now();
     // Local mode calls loopback by design: the system resolver is asked when connecting.
     const addresses = options.allowLoopback
       ? undefined
-      : await checkedAddresses(url, options.resolveHost ?? resolveByDns);
+      : await withinTime(checkedAddresses(url, options.resolveHost ?? resolveByDns), timeoutMs);
     return postCallback({
       url,
       body: JSON.stringify(event),
       secret: await signingSecret(),
       ...(addresses ? { addresses } : {}),
-      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+      timeoutMs: Math.max(1, timeoutMs - (Date.now() - startedAt)),
       ...(options.now ? { now: options.now } : {}),
     });
   };

@@ -139,7 +139,7 @@ function retrySchedule(): string {
     '',
     `After attempt ${attempts} fails the job moves to the callbacks dead-letter queue (about ${duration(elapsed)} ` +
       'after the first attempt, plus queue latency), where it is alarmed and can be redriven. Each attempt ' +
-      `waits at most ${CALLBACK_TIMEOUT_MS / 1000} s for an answer (the worker's \`CALLBACK_TIMEOUT_MS\`).`,
+      `waits at most ${CALLBACK_TIMEOUT_MS / 1000} s for an answer, resolving the host name included (the worker's \`CALLBACK_TIMEOUT_MS\`).`,
   ].join('\n');
 }
 

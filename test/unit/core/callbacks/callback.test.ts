@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { CallbackError, callbackTargetProblem, postCallback } from '#core/callbacks/callback.ts';
+import { callbackSender } from '#core/callbacks/callback-sender.ts';
 import type { CallbackPost } from '#core/callbacks/pinned-post.ts';
 import { verifySignature } from '#core/callbacks/signature.ts';
+import type { MessageStatusChanged } from '#core/domain/events/message-status-changed.ts';
 
 describe('callbackTargetProblem', () => {
   it.each([
@@ -123,5 +125,24 @@ describe('postCallback', () => {
     // Assess
     await expect(attempt).rejects.toThrow(CallbackError);
     await expect(attempt).rejects.toThrow('callback timed out');
+  });
+});
+
+describe('callbackSender', () => {
+  it('when the host name’s resolution hangs, then the attempt ends within its timeout as timed out (retried), not at the worker’s limit', async () => {
+    // Prepare: a resolver that never answers (the system resolver can take tens of seconds)
+    const send = callbackSender({
+      secret: async () => 'test-secret-not-real',
+      allowLoopback: false,
+      timeoutMs: 100,
+      resolveHost: () => new Promise<string[]>(() => undefined),
+    });
+    const startedAt = Date.now();
+    // Act
+    const attempt = send('https://hooks.example.com/sms', {} as MessageStatusChanged);
+    // Assess
+    await expect(attempt).rejects.toThrow(CallbackError);
+    await expect(attempt).rejects.toThrow('callback timed out');
+    expect(Date.now() - startedAt).toBeLessThan(2_000);
   });
 });
