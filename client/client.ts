@@ -49,7 +49,8 @@ export interface SmscClient {
    * not have been taken, and a blind retry could send it twice.
    */
   sendBatch(batch: SendBatchInput): Promise<BatchAnswer>;
-  get(id: string): Promise<MessageView>;
+  /** `signal`: the caller's own limit on the read, retries included (its reason is thrown). */
+  get(id: string, options?: { signal?: AbortSignal }): Promise<MessageView>;
   getBatch(batchId: string): Promise<BatchView>;
   readonly endpoint: string;
   readonly signed: boolean;
@@ -108,9 +109,10 @@ export function createClient(options: ClientOptions): SmscClient {
         await call<BatchAnswer>({ method: 'POST', path: '/v1/batches', body: batch, retryOn: RETRY_BATCH })
       ).body;
     },
-    async get(id) {
+    async get(id, readOptions = {}) {
       const path = `/v1/messages/${encodeURIComponent(id)}`;
-      return (await call<MessageView>({ method: 'GET', path, retryOn: RETRY_TRANSIENT })).body;
+      const signal = readOptions.signal ? { signal: readOptions.signal } : {};
+      return (await call<MessageView>({ method: 'GET', path, retryOn: RETRY_TRANSIENT, ...signal })).body;
     },
     async getBatch(batchId) {
       const path = `/v1/batches/${encodeURIComponent(batchId)}`;

@@ -32,6 +32,8 @@ export interface ApiRequest {
   body?: unknown;
   headers?: Record<string, string>;
   retryOn: RetryOn;
+  /** The caller's own limit: aborting it ends the attempt and the retries at once, with its reason. */
+  signal?: AbortSignal;
 }
 
 export interface ApiAnswer<T> {
@@ -62,11 +64,13 @@ export async function exchange<T>(options: TransportOptions, request: ApiRequest
       method: request.method,
       headers,
       ...(body !== undefined ? { body } : {}),
+      ...(request.signal ? { signal: request.signal } : {}),
     });
+    request.signal?.throwIfAborted();
     if ('lost' in answer) {
       // No answer, or not all of it: for the caller the same thing, the request may have taken effect.
       if (attempt < options.retries && request.retryOn({ status: 0, code: 'network_error' })) {
-        await delay(backoffDelayMs(attempt, options.backoff));
+        await delay(backoffDelayMs(attempt, options.backoff), undefined, { signal: request.signal });
         continue;
       }
       throw new SmscApiError(
@@ -90,7 +94,13 @@ export async function exchange<T>(options: TransportOptions, request: ApiRequest
     }
     const problem = problemOf(response.status, response.headers.get('content-type'), text);
     if (attempt < options.retries && request.retryOn({ status: response.status, code: problem.code })) {
-      await delay(Math.max(retryAfterMs(response.headers), backoffDelayMs(attempt, options.backoff)));
+      await delay(
+        Math.max(retryAfterMs(response.headers), backoffDelayMs(attempt, options.backoff)),
+        undefined,
+        {
+          signal: request.signal,
+        },
+      );
       continue;
     }
     throw new SmscApiError(problem, attempt + 1);
@@ -106,9 +116,10 @@ type WholeAnswer = { response: Response; text: string } | { lost: string };
 async function fetchWhole(
   options: TransportOptions,
   url: URL,
-  init: Pick<RequestInit, 'method' | 'headers' | 'body'>,
+  init: Pick<RequestInit, 'method' | 'headers' | 'body'> & { signal?: AbortSignal },
 ): Promise<WholeAnswer> {
-  const signal = AbortSignal.timeout(options.timeoutMs);
+  const attemptLimit = AbortSignal.timeout(options.timeoutMs);
+  const signal = init.signal ? AbortSignal.any([attemptLimit, init.signal]) : attemptLimit;
   let response: Response;
   try {
     response = await options.fetch(url, { ...init, signal });

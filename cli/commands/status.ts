@@ -67,17 +67,26 @@ export async function waitForFinal(
   id: string,
   limitSeconds: number,
 ): Promise<MessageView> {
-  const deadline = Date.now() + limitSeconds * 1000;
+  const follow = `follow it with \`status ${id}\` or \`tail --id ${id}\``;
+  const timedOut = (last: MessageView | undefined) =>
+    new ExitStatusError(
+      last
+        ? `message ${id} is still ${last.status} after ${limitSeconds} s; ${follow}`
+        : `message ${id}: no answer from the API about it within ${limitSeconds} s; ${follow}`,
+      WAIT_TIMED_OUT_EXIT,
+    );
+  // The limit bounds each read too: a read of a hung API retries for minutes on its own.
+  const limit = AbortSignal.timeout(limitSeconds * 1000);
+  let last: MessageView | undefined;
   for (;;) {
-    const message = await client.get(id);
-    if (isFinal(message.status)) return message;
-    if (Date.now() > deadline) {
-      throw new ExitStatusError(
-        `message ${id} is still ${message.status} after ${limitSeconds} s; follow it with ` +
-          `\`status ${id}\` or \`tail --id ${id}\``,
-        WAIT_TIMED_OUT_EXIT,
-      );
+    try {
+      last = await client.get(id, { signal: limit });
+    } catch (error) {
+      if (limit.aborted) throw timedOut(last);
+      throw error;
     }
+    if (isFinal(last.status)) return last;
+    if (limit.aborted) throw timedOut(last);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
