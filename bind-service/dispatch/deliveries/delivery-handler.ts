@@ -130,11 +130,16 @@ export function deliveryHandler(deps: DeliveryDeps): DeliverHandler {
     deps.stats.incoming.parts += 1;
     if (!stored.complete && stored.dropped) {
       // Acknowledged parts the SMSC will not send again: the message they began is lost, so say so.
-      deps.log.warn('incoming long message dropped: its other parts did not come within the window', {
-        from: part.from,
-        partsHeld: stored.dropped.parts,
-        total: stored.dropped.total,
-      });
+      deps.log.warn(
+        'incoming long message dropped: a new message reusing its reference came before its other parts',
+        {
+          from: part.from,
+          to: part.to,
+          reference,
+          partsDropped: stored.dropped.parts,
+          total: stored.dropped.total,
+        },
+      );
     }
     if (stored.complete) {
       // Idempotent: the id comes from the assembly, so a second completer records a duplicate.

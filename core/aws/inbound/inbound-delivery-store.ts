@@ -1,10 +1,4 @@
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailed, runDynamo } from '#core/aws/dynamo-errors.ts';
 import {
   type InboundClock,
@@ -13,6 +7,15 @@ import {
 } from '#core/aws/inbound/inbound-repository.ts';
 import type { PartPayload } from '#core/domain/encoding/index.ts';
 import { newMessageId } from '#core/domain/messages/message-id.ts';
+import {
+  type AssemblyUpdate,
+  finishWrite,
+  holdWrite,
+  plainWrite,
+  replacementItem,
+  unchanged,
+} from './assembly-writes.ts';
+import { assembled, type PartPlan, planPart } from './part-assembly.ts';
 
 // Added for the bind-service's DELIVER_SM handling (kept apart from InboundRepository on purpose).
 // Two things must be stored before a DELIVER_SM may be acknowledged, and neither is an
@@ -23,7 +26,11 @@ import { newMessageId } from '#core/domain/messages/message-id.ts';
 //   that returns the whole item: whichever write adds the last missing part sees every part at
 //   once. A part is kept as its octets and data_coding, not as text: a character may straddle two
 //   parts, and half a surrogate pair is not a string DynamoDB can hold. A recorded assembly is kept
-//   for the window, marked `finished`, so parts the SMSC sends again are known as recorded.
+//   for the window, marked `finished`, so parts the SMSC sends again are known as recorded. When
+//   that write is refused (the assembly is recorded, or other octets are in the part's slot),
+//   part-assembly.ts plans one write on a fresh read, which lands only if the item's `rev` is
+//   unchanged: a part a concurrent bind stored in between is never overwritten or left uncounted,
+//   and the item written is known whole, so whoever adds the last part still sees them all.
 // - a receipt we cannot parse: acknowledging it loses it, refusing it makes the SMSC send it for ever;
 //   it is kept raw (`IN#RAW#<id>`) for a person to look at.
 // Items carry `kind` ('mo-parts' | 'unparsed-receipt') so a stream consumer can tell them from
@@ -48,7 +55,10 @@ export type StorePartResult =
       complete: false;
       /** The part of a message recorded moments ago, sent again (its answer was lost): nothing new. */
       duplicate?: true;
-      /** An assembly too old to finish was started over: how many of its parts are dropped. */
+      /**
+       * An unfinished assembly was started over by a new message reusing its reference: its parts
+       * (acknowledged, never sent again) are dropped.
+       */
       dropped?: { parts: number; total: number };
     }
   | {
@@ -74,13 +84,16 @@ export interface UnparsedReceiptInput {
 
 export interface InboundDeliveryStoreOptions extends InboundRepositoryOptions {
   /**
-   * Parts of one message arrive within seconds; an older assembly with the same key is a different
-   * message that reused the 8-bit reference, so it is started over. Default 10 minutes.
+   * How long a recorded assembly is kept, from its latest part, to know parts the SMSC sends again
+   * (their answers lost) as recorded; a part after that starts a new message. Default 10 minutes.
+   * An unfinished assembly waits for its parts however long (until its TTL, a day after the latest).
    */
   assemblyWindowMs?: number;
 }
 
 const DAY_SECONDS = 86_400;
+/** Turns of write-or-plan before a part is refused (ESME_RX_T_APPN: the SMSC sends it again). */
+const MAX_ATTEMPTS = 5;
 
 export class InboundDeliveryStore {
   private readonly clock: InboundClock;
@@ -107,39 +120,30 @@ export class InboundDeliveryStore {
       part.total,
       part.reference,
     ].join('#');
-    let dropped: { parts: number; total: number } | undefined;
-    for (let attempt = 0; attempt < 2; attempt++) {
+    // Each turn: the plain write, or one guarded write planned on a fresh read. Another turn only
+    // when a concurrent part changed the item in between.
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const item = await this.writePart(key, part);
-      if (item) {
-        const result = this.completion(key, item, part.total);
-        return dropped && !result.complete ? { ...result, dropped } : result;
-      }
+      if (item) return completion(key, item, part.total);
       const old = await this.readAssembly(key);
-      if (!old) continue;
-      // A recorded message's part sent again within the window (the SMSC did not get our answer,
-      // e.g. the link dropped): recorded already. Started over, it would be recorded a second time.
-      const recorded = old.finished !== undefined && String(old.startedAt) > this.cutoff();
-      if (recorded && samePayload(old[`p${part.index}`], part.payload))
-        return { complete: false, duplicate: true };
-      // Too old, or recorded and this part is not of it (a new message reusing the reference):
-      // started over, if it is still that assembly. An unfinished one's parts are lost: said so.
-      if (old.finished === undefined) dropped = { parts: partsIn(old), total: part.total };
-      await this.onAssembly(key, old.assemblyId, 'delete inbound assembly');
+      const plan = planPart(old, part, part.total, this.cutoff());
+      if (!old || plan.action === 'write') continue;
+      const result =
+        plan.action === 'hold'
+          ? await this.hold(key, old, part, plan.clears)
+          : await this.replace(key, old, part, plan);
+      if (result) return result;
     }
-    throw new Error(`assembly ${key} could not be started over`);
+    throw new Error(`part ${part.index} of assembly ${key} not stored: the item kept changing`);
   }
 
   /**
    * Marks a completed assembly recorded (after its message was), keeping its parts for the window:
-   * a part the SMSC sends again is then known as one. A new message reusing the reference starts
-   * over.
+   * a part the SMSC sends again is then known as one. Left alone if a newer message started over
+   * meanwhile: nothing is left to do on it.
    */
   async finishAssembly(key: string, id: string): Promise<void> {
-    await this.onAssembly(key, id, 'finish inbound assembly', {
-      expression: 'SET #finished = :at',
-      names: { '#finished': 'finished' },
-      values: { ':at': this.clock.now().toISOString() },
-    });
+    await this.guarded('finish inbound assembly', key, finishWrite(id, this.clock.now().toISOString()));
   }
 
   private async readAssembly(key: string): Promise<Record<string, unknown> | undefined> {
@@ -170,41 +174,64 @@ export class InboundDeliveryStore {
     return id;
   }
 
-  /** The item after the write, or undefined when an expired assembly is in the way. */
-  private async writePart(key: string, part: InboundPartInput): Promise<Record<string, unknown> | undefined> {
-    const now = this.clock.now();
+  /** The plain write (assembly-writes.ts); the item after it, or undefined when refused. */
+  private writePart(key: string, part: InboundPartInput): Promise<Record<string, unknown> | undefined> {
+    const id = newMessageId(this.clock.now().getTime());
+    return this.guarded('store inbound part', key, plainWrite(part, id, this.expiresAt()));
+  }
+
+  /** A recorded message's part again, held (or, holding every index now, all cleared). */
+  private async hold(
+    key: string,
+    old: Record<string, unknown>,
+    part: InboundPartInput,
+    clears: boolean,
+  ): Promise<StorePartResult | undefined> {
+    const written = await this.guarded(
+      'hold inbound part',
+      key,
+      holdWrite(old, part, clears, this.expiresAt()),
+    );
+    return written && { complete: false, duplicate: true };
+  }
+
+  /** A new assembly in the item's place, if the item is still as it was read. */
+  private async replace(
+    key: string,
+    old: Record<string, unknown>,
+    part: InboundPartInput,
+    plan: Extract<PartPlan, { action: 'replace' }>,
+  ): Promise<StorePartResult | undefined> {
+    const id = newMessageId(this.clock.now().getTime());
+    const item = replacementItem(key, part, plan, id, this.expiresAt());
     try {
-      const { Attributes } = await runDynamo('store inbound part', () =>
+      await runDynamo('start inbound assembly over', () =>
+        this.client.send(new PutCommand({ TableName: this.tableName, Item: item, ...unchanged(old) })),
+      );
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return undefined;
+      throw error;
+    }
+    const result = completion(key, item, part.total);
+    return plan.dropped && !result.complete
+      ? { ...result, dropped: { parts: plan.dropped, total: part.total } }
+      : result;
+  }
+
+  /** An UpdateItem returning the whole item after it, or undefined when its condition failed. */
+  private async guarded(
+    operation: string,
+    key: string,
+    update: AssemblyUpdate,
+  ): Promise<Record<string, unknown> | undefined> {
+    try {
+      const { Attributes } = await runDynamo(operation, () =>
         this.client.send(
           new UpdateCommand({
             TableName: this.tableName,
             Key: { pk: key },
-            UpdateExpression:
-              'SET #part = :payload, #startedAt = if_not_exists(#startedAt, :now), ' +
-              '#assemblyId = if_not_exists(#assemblyId, :id), #kind = :kind, #total = :total, ' +
-              '#expiresAt = if_not_exists(#expiresAt, :expiresAt)',
-            ConditionExpression:
-              'attribute_not_exists(pk) OR (#startedAt > :cutoff AND attribute_not_exists(#finished))',
-            ExpressionAttributeNames: {
-              '#finished': 'finished',
-              '#part': `p${part.index}`,
-              '#startedAt': 'startedAt',
-              '#assemblyId': 'assemblyId',
-              '#kind': 'kind',
-              '#total': 'total',
-              '#expiresAt': 'expiresAt',
-            },
-            ExpressionAttributeValues: {
-              ':payload': { octets: part.payload.octets, dataCoding: part.payload.dataCoding },
-              ':now': part.receivedAt,
-              ':id': newMessageId(now.getTime()),
-              ':kind': 'mo-parts',
-              ':total': part.total,
-              // Leftovers of a message whose other parts never came are removed by TTL.
-              ':expiresAt': Math.floor(now.getTime() / 1000) + DAY_SECONDS,
-              ':cutoff': this.cutoff(),
-            },
             ReturnValues: 'ALL_NEW',
+            ...update,
           }),
         ),
       );
@@ -215,69 +242,18 @@ export class InboundDeliveryStore {
     }
   }
 
-  private completion(key: string, item: Record<string, unknown>, total: number): StorePartResult {
-    const parts: (PartPayload | string)[] = [];
-    for (let index = 1; index <= total; index++) {
-      const stored = storedPart(item[`p${index}`]);
-      if (stored === undefined) return { complete: false };
-      parts.push(stored);
-    }
-    return { complete: true, key, id: String(item.assemblyId), parts, startedAt: String(item.startedAt) };
-  }
-
-  /**
-   * Updates (or, without `update`, deletes) the assembly only while it is still assembly `id`: one
-   * started over by a newer message meanwhile is left alone, nothing is left to do on it.
-   */
-  private async onAssembly(
-    key: string,
-    id: unknown,
-    operation: string,
-    update?: { expression: string; names: Record<string, string>; values: Record<string, unknown> },
-  ): Promise<void> {
-    const conditional = {
-      TableName: this.tableName,
-      Key: { pk: key },
-      ConditionExpression: '#assemblyId = :id',
-      ExpressionAttributeNames: { '#assemblyId': 'assemblyId', ...update?.names },
-      ExpressionAttributeValues: { ':id': id, ...update?.values },
-    };
-    try {
-      await runDynamo(operation, () =>
-        this.client.send(
-          update
-            ? new UpdateCommand({ ...conditional, UpdateExpression: update.expression })
-            : new DeleteCommand(conditional),
-        ),
-      );
-    } catch (error) {
-      if (!isConditionalCheckFailed(error)) throw error;
-    }
-  }
-
   private cutoff(): string {
     return new Date(this.clock.now().getTime() - this.windowMs).toISOString();
   }
+
+  /** Leftovers of a message whose other parts never came are removed by TTL, a day after the latest. */
+  private expiresAt(): number {
+    return Math.floor(this.clock.now().getTime() / 1000) + DAY_SECONDS;
+  }
 }
 
-/** The parts an assembly item holds (attributes p1, p2, …). */
-function partsIn(item: Record<string, unknown>): number {
-  return Object.keys(item).filter((name) => /^p\d+$/.test(name)).length;
-}
-
-/** A part attribute as written: its payload, or the text an earlier version stored. */
-function storedPart(value: unknown): PartPayload | string | undefined {
-  if (typeof value === 'string') return value;
-  if (typeof value !== 'object' || value === null) return undefined;
-  const { octets, dataCoding } = value as Record<string, unknown>;
-  return octets instanceof Uint8Array && typeof dataCoding === 'number' ? { octets, dataCoding } : undefined;
-}
-
-function samePayload(stored: unknown, payload: PartPayload): boolean {
-  const old = storedPart(stored);
-  return (
-    typeof old === 'object' &&
-    old.dataCoding === payload.dataCoding &&
-    Buffer.from(old.octets).equals(payload.octets)
-  );
+function completion(key: string, item: Record<string, unknown>, total: number): StorePartResult {
+  const parts = assembled(item, total);
+  if (!parts) return { complete: false };
+  return { complete: true, key, id: String(item.assemblyId), parts, startedAt: String(item.startedAt) };
 }

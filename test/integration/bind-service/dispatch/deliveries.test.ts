@@ -1,4 +1,4 @@
-import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { deliveryHandler } from '#bind-service/dispatch/deliveries/delivery-handler.ts';
 import { emptyStats } from '#bind-service/dispatch/flow/stats.ts';
@@ -290,26 +290,70 @@ describe('bind-service deliveries: receipts and incoming messages (DynamoDB Loca
       ]);
     });
 
-    it('when a part comes after its assembly’s window with the others missing, then the parts held are reported dropped', async () => {
-      // Prepare: part 1 of 2 stored (and acknowledged); part 2 comes after the window.
-      await store.storePart(part(1, 'A', { total: 2 }));
+    it('when a part comes long after the others of its unfinished assembly (the bind was down), then it joins them and completes the message', async () => {
+      // Prepare: part 1 of 2 stored (and acknowledged); part 2 comes well after the window.
+      const started = await store.storePart(part(1, 'A', { total: 2 }));
       nowMs += 120_000;
       // Act
       const late = await store.storePart(part(2, 'B', { total: 2 }));
-      // Assess
-      expect(late).toEqual({ complete: false, dropped: { parts: 1, total: 2 } });
+      // Assess: before, part 1 was dropped and part 2 began an assembly that could never finish.
+      expect(started.complete).toBe(false);
+      expect(texts(late)).toEqual(['A', 'B']);
     });
 
-    it('when an old assembly with the same key was never finished, then a new part starts over instead of mixing', async () => {
-      // Prepare
+    it('when a part comes for a slot of an unfinished assembly that holds other octets, then the assembly starts over with it and the parts held are reported dropped', async () => {
+      // Prepare: part 2 of an old message, whose part 1 never came.
       await store.storePart(part(2, 'old', { total: 2 }));
       nowMs += 120_000;
-      // Act
-      const first = await store.storePart(part(1, 'new-1', { total: 2 }));
+      // Act: a new message reusing the reference, its part 2 first.
       const second = await store.storePart(part(2, 'new-2', { total: 2 }));
+      const first = await store.storePart(part(1, 'new-1', { total: 2 }));
       // Assess
-      expect(first.complete).toBe(false);
-      expect(texts(second)).toEqual(['new-1', 'new-2']);
+      expect(second).toEqual({ complete: false, dropped: { parts: 1, total: 2 } });
+      expect(texts(first)).toEqual(['new-1', 'new-2']);
+    });
+
+    it('when an assembly was written by the version before (a part as text, no revision), then a new part completes it under its id', async () => {
+      // Prepare
+      await aws.document.send(
+        new PutCommand({
+          TableName: tables.inbound,
+          Item: {
+            pk: 'IN#PARTS#%2B79990001122#Shop#2#17',
+            kind: 'mo-parts',
+            total: 2,
+            assemblyId: 'legacy-id',
+            startedAt: new Date(nowMs - 600_000).toISOString(),
+            expiresAt: Math.floor(nowMs / 1000) + 3600,
+            p1: 'A',
+          },
+        }),
+      );
+      // Act
+      const done = await store.storePart(part(2, 'B', { total: 2 }));
+      // Assess
+      expect(texts(done)).toEqual(['A', 'B']);
+      expect(done.complete && done.id).toBe('legacy-id');
+    });
+
+    it('when the parts of a recorded message come again at once, then each is known as recorded and nothing starts', async () => {
+      // Prepare
+      await store.storePart(part(1, 'A'));
+      await store.storePart(part(2, 'B'));
+      const done = await store.storePart(part(3, 'C'));
+      if (!done.complete) throw new Error('expected a complete message');
+      await store.finishAssembly(done.key, done.id);
+      // Act: as after a bind dropped with all three answers unsent, on two binds at once.
+      const again = await Promise.all(
+        [part(1, 'A'), part(2, 'B'), part(3, 'C')].map((p) => store.storePart(p)),
+      );
+      const after = await aws.document.send(
+        new GetCommand({ TableName: tables.inbound, Key: { pk: done.key }, ConsistentRead: true }),
+      );
+      // Assess: all held, and held all, cleared; still the recorded assembly.
+      expect(again).toEqual(Array(3).fill({ complete: false, duplicate: true }));
+      expect(after.Item).toMatchObject({ assemblyId: done.id, finished: expect.any(String) });
+      expect(after.Item?.held).toBeUndefined();
     });
 
     it('when a receipt cannot be parsed, then it is kept raw under its own key', async () => {

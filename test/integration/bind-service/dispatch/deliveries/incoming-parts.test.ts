@@ -14,13 +14,19 @@ import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
 const ESC = 0x1b;
 const UCS2 = 0x08;
 /** A UTF-16 code unit without its pair: not Unicode text, so not a string DynamoDB keeps as sent. */
+const MINUTE = 60_000;
+/** Every DELIVER_SM its own sequence number, as an SMSC numbers them. */
+let sequence = 0;
+/** A part of 8-bit text (GSM septets as written, plain ASCII here). */
+const textPart = (reference: number, total: number, index: number, text: string) =>
+  part(reference, total, index, Buffer.from(text, 'latin1'));
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** One part of a message with an 8-bit concatenation UDH: GSM as unpacked septets, UCS-2 as UTF-16BE. */
 function part(reference: number, total: number, index: number, payload: Buffer, dataCoding = 0): DeliverSm {
   const udh = Buffer.from([0x05, 0x00, 0x03, reference, total, index]);
   return {
-    sequenceNumber: index,
+    sequenceNumber: ++sequence,
     esmClass: 0x40,
     dataCoding,
     registeredDelivery: 0,
@@ -37,13 +43,19 @@ describe('bind-service deliveries: long incoming messages (DynamoDB Local)', () 
 
   async function handlerOnFreshTables() {
     const tables = await aws.freshTables();
+    // A clock of its own, so a test can let the bind be down for minutes.
+    let nowMs = Date.parse('2030-01-01T00:00:00.000Z');
+    const clock = () => new Date(nowMs);
+    const lines: Record<string, unknown>[] = [];
+    const stats = emptyStats();
     const handle = deliveryHandler({
       receipts: { applyReceipt: async () => 'applied' },
-      inbound: new InboundRepository(aws.document, tables.inbound),
-      parts: new InboundDeliveryStore(aws.document, tables.inbound),
+      inbound: new InboundRepository(aws.document, tables.inbound, { clock }),
+      parts: new InboundDeliveryStore(aws.document, tables.inbound, { clock }),
       isoMode: false,
-      stats: emptyStats(),
-      log: bindServiceLogger('error', () => undefined),
+      stats,
+      log: bindServiceLogger('info', (line) => lines.push(JSON.parse(line))),
+      clock,
     });
     const items = async () => {
       const { Items = [] } = await aws.document.send(
@@ -51,7 +63,15 @@ describe('bind-service deliveries: long incoming messages (DynamoDB Local)', () 
       );
       return Items;
     };
-    return { handle, items };
+    /** The texts of the incoming messages stored (items without `kind`), sorted. */
+    const texts = async () =>
+      (await items())
+        .filter((item) => item.kind === undefined)
+        .map((item) => String(item.text))
+        .sort();
+    const dropLines = () =>
+      lines.filter((line) => String(line.msg).startsWith('incoming long message dropped'));
+    return { handle, items, texts, dropLines, stats, advance: (ms: number) => (nowMs += ms) };
   }
 
   it('when a sender splits a GSM escape (€) between two parts, then the stored text reads €', async () => {
@@ -100,5 +120,117 @@ describe('bind-service deliveries: long incoming messages (DynamoDB Local)', () 
     const messages = (await items()).filter((item) => item.kind === undefined);
     expect(statuses).toEqual([0, 0]);
     expect(messages.map((message) => message.text)).toEqual(['Only this']);
+  });
+
+  it('when part 2 of 2 comes 11 minutes after part 1 (the bind was down, the SMSC held it), then the message is stored whole', async () => {
+    // Prepare
+    const { handle, texts, dropLines, advance } = await handlerOnFreshTables();
+    const first = await handle(textPart(42, 2, 1, 'Please call me '));
+    advance(11 * MINUTE);
+    // Act
+    const second = await handle(textPart(42, 2, 2, 'back tomorrow'));
+    // Assess: before, part 1 was deleted as too old and part 2 waited for it until its TTL.
+    expect([first, second]).toEqual([0, 0]);
+    expect(await texts()).toEqual(['Please call me back tomorrow']);
+    expect(dropLines()).toEqual([]);
+  });
+
+  it('when parts 2 and 3 of 3 come 11 minutes after part 1, then the message is stored whole and nothing is reported dropped', async () => {
+    // Prepare
+    const { handle, items, dropLines, advance } = await handlerOnFreshTables();
+    const statuses = [await handle(textPart(7, 3, 1, 'one '))];
+    advance(11 * MINUTE);
+    // Act
+    statuses.push(await handle(textPart(7, 3, 2, 'two ')), await handle(textPart(7, 3, 3, 'three')));
+    // Assess: before, part 1 was reported dropped and parts 2 and 3 vanished silently by TTL.
+    expect(statuses).toEqual([0, 0, 0]);
+    const messages = (await items()).filter((item) => item.kind === undefined);
+    expect(messages).toEqual([expect.objectContaining({ text: 'one two three', parts: 3 })]);
+    expect(dropLines()).toEqual([]);
+  });
+
+  it('when a second long message reuses the reference and opens with the same part within the window, then both are stored', async () => {
+    // Prepare: a templated opening, and a sender with a fixed reference.
+    const { handle, texts, advance } = await handlerOnFreshTables();
+    const head = 'Order 1042: the courier can come to the address on file at ';
+    const statuses = [await handle(textPart(0, 2, 1, head)), await handle(textPart(0, 2, 2, '3 pm.'))];
+    advance(3 * MINUTE);
+    // Act
+    statuses.push(
+      await handle(textPart(0, 2, 1, head)),
+      await handle(textPart(0, 2, 2, 'NOT at 3 pm, at 6 pm.')),
+    );
+    // Assess: before, the second message's part 1 was taken for the first's sent again and discarded.
+    expect(statuses).toEqual([0, 0, 0, 0]);
+    expect(await texts()).toEqual([`${head}3 pm.`, `${head}NOT at 3 pm, at 6 pm.`].sort());
+  });
+
+  it('when every part of a recorded message comes again within the window (answers lost), then no second message is stored', async () => {
+    // Prepare
+    const { handle, texts, stats, advance } = await handlerOnFreshTables();
+    await handle(textPart(5, 2, 1, 'Hello '));
+    await handle(textPart(5, 2, 2, 'there'));
+    advance(MINUTE);
+    // Act
+    const again = [await handle(textPart(5, 2, 2, 'there')), await handle(textPart(5, 2, 1, 'Hello '))];
+    // Assess
+    expect(again).toEqual([0, 0]);
+    expect(await texts()).toEqual(['Hello there']);
+    expect(stats.incoming.messages).toBe(1);
+  });
+
+  it('when one part of a recorded message comes again and nothing follows, then nothing new is stored, even after the window', async () => {
+    // Prepare
+    const { handle, items, texts, stats, advance } = await handlerOnFreshTables();
+    await handle(textPart(6, 2, 1, 'Hello '));
+    await handle(textPart(6, 2, 2, 'there'));
+    advance(MINUTE);
+    // Act
+    const again = await handle(textPart(6, 2, 2, 'there'));
+    advance(30 * MINUTE);
+    // Assess: only items without `kind` are incoming messages, the only ones the stream publishes.
+    expect(again).toBe(0);
+    expect(await texts()).toEqual(['Hello there']);
+    expect((await items()).filter((item) => item.kind !== undefined).map((item) => item.kind)).toEqual([
+      'mo-parts',
+    ]);
+    expect(stats.incoming.messages).toBe(1);
+  });
+
+  it('when a new message reusing the reference begins after a part of the recorded one came again, then its own part replaces that held one', async () => {
+    // Prepare: part 2 of a recorded message comes again (held); a new message then begins.
+    const { handle, texts, dropLines, advance } = await handlerOnFreshTables();
+    for (const [index, text] of ['A1 ', 'A2 ', 'A3'].entries()) await handle(textPart(9, 3, index + 1, text));
+    advance(MINUTE);
+    await handle(textPart(9, 3, 2, 'A2 '));
+    advance(MINUTE);
+    // Act: its part 1 differs, so it is seeded with the held part 2, which its own part 2 replaces.
+    const statuses = [
+      await handle(textPart(9, 3, 1, 'B1 ')),
+      await handle(textPart(9, 3, 2, 'B2 ')),
+      await handle(textPart(9, 3, 3, 'B3')),
+    ];
+    // Assess: a different part 2 on a firm part would have started over and lost B1.
+    expect(statuses).toEqual([0, 0, 0]);
+    expect(await texts()).toEqual(['A1 A2 A3', 'B1 B2 B3']);
+    expect(dropLines()).toEqual([]);
+  });
+
+  it('when a new message reusing the reference meets an unfinished one, then the old parts are dropped with a warn line that counts them, numbers masked', async () => {
+    // Prepare: parts 1 and 3 of 3 stored; part 2 never comes.
+    const { handle, texts, dropLines, advance } = await handlerOnFreshTables();
+    await handle(textPart(11, 3, 1, 'old 1 '));
+    await handle(textPart(11, 3, 3, 'old 3'));
+    advance(2 * MINUTE);
+    // Act
+    for (const [index, text] of ['new 1 ', 'new 2 ', 'new 3'].entries()) {
+      await handle(textPart(11, 3, index + 1, text));
+    }
+    // Assess
+    expect(await texts()).toEqual(['new 1 new 2 new 3']);
+    expect(dropLines()).toEqual([
+      expect.objectContaining({ level: 'warn', reference: 11, partsDropped: 2, total: 3 }),
+    ]);
+    expect(JSON.stringify(dropLines())).not.toContain('79990001122');
   });
 });

@@ -1,0 +1,158 @@
+import { describe, expect, it } from 'vitest';
+import { assembled, type PartToPlace, planPart } from '#core/aws/inbound/part-assembly.ts';
+
+const CUTOFF = '2030-01-01T00:00:00.000Z';
+const WITHIN = '2030-01-01T00:05:00.000Z';
+const BEFORE = '2029-12-31T23:55:00.000Z';
+
+const payload = (text: string) => ({ octets: Buffer.from(text, 'latin1'), dataCoding: 0 });
+const part = (index: number, text: string): PartToPlace => ({
+  index,
+  payload: payload(text),
+  receivedAt: '2030-01-01T00:06:00.000Z',
+});
+
+/** A recorded assembly of two parts, A and B, recorded within the window unless told. */
+const recorded = (extra: Record<string, unknown> = {}) => ({
+  assemblyId: 'first',
+  startedAt: WITHIN,
+  finished: WITHIN,
+  p1: payload('A'),
+  p2: payload('B'),
+  ...extra,
+});
+
+describe('planPart: an unfinished assembly', () => {
+  it('when the item went since the write was refused, then the part is written again', () => {
+    // Act
+    const plan = planPart(undefined, part(1, 'A'), 2, CUTOFF);
+    // Assess
+    expect(plan).toEqual({ action: 'write' });
+  });
+
+  it('when the part’s slot is empty, however old the assembly, then it joins it', () => {
+    // Prepare: started long before the window's cutoff.
+    const item = { assemblyId: 'first', startedAt: BEFORE, p1: payload('A') };
+    // Act
+    const plan = planPart(item, part(2, 'B'), 2, CUTOFF);
+    // Assess
+    expect(plan).toEqual({ action: 'write' });
+  });
+
+  it('when the slot holds the same octets, then it is that part sent again: written again, nothing dropped', () => {
+    // Act
+    const plan = planPart(
+      { assemblyId: 'first', startedAt: WITHIN, p1: payload('A') },
+      part(1, 'A'),
+      2,
+      CUTOFF,
+    );
+    // Assess
+    expect(plan).toEqual({ action: 'write' });
+  });
+
+  it('when the slot holds other octets, then a new message reused the reference: started over, the parts held dropped', () => {
+    // Prepare
+    const item = { assemblyId: 'first', startedAt: WITHIN, p1: payload('A'), p3: payload('C') };
+    // Act
+    const plan = planPart(item, part(1, 'X'), 3, CUTOFF);
+    // Assess
+    expect(plan).toEqual({
+      action: 'replace',
+      seeded: new Map(),
+      startedAt: part(1, 'X').receivedAt,
+      dropped: 2,
+    });
+  });
+
+  it('when the slot holds a seeded part or text an earlier version stored, then any part for it replaces it', () => {
+    // Prepare
+    const item = {
+      assemblyId: 'first',
+      startedAt: WITHIN,
+      p1: { ...payload('A'), seeded: true },
+      p2: 'old text',
+    };
+    // Act
+    const plans = [planPart(item, part(1, 'X'), 2, CUTOFF), planPart(item, part(2, 'Y'), 2, CUTOFF)];
+    // Assess
+    expect(plans).toEqual([{ action: 'write' }, { action: 'write' }]);
+  });
+});
+
+describe('planPart: a recorded assembly', () => {
+  it('when a part equal to the recorded one comes within the window, then it is held, not yet cleared', () => {
+    // Act
+    const plan = planPart(recorded(), part(1, 'A'), 2, CUTOFF);
+    // Assess
+    expect(plan).toEqual({ action: 'hold', clears: false });
+  });
+
+  it('when the held parts come to cover every index, then it was the whole message again: cleared', () => {
+    // Act
+    const plan = planPart(recorded({ held: new Set([1]) }), part(2, 'B'), 2, CUTOFF);
+    // Assess
+    expect(plan).toEqual({ action: 'hold', clears: true });
+  });
+
+  it('when a part differs from the recorded one, then a new message begins, seeded with the held parts from when they came', () => {
+    // Prepare
+    const item = recorded({ held: new Set([1]), heldAt: '2030-01-01T00:05:30.000Z' });
+    // Act
+    const plan = planPart(item, part(2, 'Y'), 2, CUTOFF);
+    // Assess
+    expect(plan).toEqual({
+      action: 'replace',
+      seeded: new Map([[1, payload('A')]]),
+      startedAt: '2030-01-01T00:05:30.000Z',
+    });
+  });
+
+  it('when a part differs and nothing is held, then a new message begins with it alone, nothing dropped', () => {
+    // Act
+    const plan = planPart(recorded(), part(1, 'X'), 2, CUTOFF);
+    // Assess
+    expect(plan).toEqual({ action: 'replace', seeded: new Map(), startedAt: part(1, 'X').receivedAt });
+  });
+
+  it('when its window ended (from its latest part), then even an equal part starts a new message alone', () => {
+    // Prepare
+    const item = recorded({ startedAt: BEFORE, finished: BEFORE, lastAt: BEFORE, held: new Set([2]) });
+    // Act
+    const plan = planPart(item, part(1, 'A'), 2, CUTOFF);
+    // Assess
+    expect(plan).toEqual({ action: 'replace', seeded: new Map(), startedAt: part(1, 'A').receivedAt });
+  });
+
+  it('when a part was held lately on an assembly recorded before the window, then the window runs from that part', () => {
+    // Prepare
+    const item = recorded({ startedAt: BEFORE, finished: BEFORE, lastAt: WITHIN, held: new Set([1]) });
+    // Act
+    const plan = planPart(item, part(2, 'B'), 2, CUTOFF);
+    // Assess
+    expect(plan).toEqual({ action: 'hold', clears: true });
+  });
+
+  it('when the recorded part is text an earlier version stored, then a part for it is taken as a new message', () => {
+    // Act
+    const plan = planPart(recorded({ p1: 'A' }), part(1, 'A'), 2, CUTOFF);
+    // Assess
+    expect(plan).toMatchObject({ action: 'replace' });
+  });
+});
+
+describe('assembled', () => {
+  it('when every part is there, seeded, stored as payload or as text, then they come in order without their marks', () => {
+    // Act
+    const parts = assembled({ p2: 'two', p1: { ...payload('one'), seeded: true } }, 2);
+    // Assess
+    expect(parts).toEqual([payload('one'), 'two']);
+  });
+
+  it('when a part is missing, then there is nothing to assemble', () => {
+    // Act
+    const parts = assembled({ p1: payload('one') }, 2);
+    // Assess
+    expect(parts).toBeUndefined();
+  });
+});
