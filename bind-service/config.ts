@@ -23,6 +23,7 @@ import {
   SMPP_LOGIN_TEXT_RULE,
   SMPP_SYSTEM_ID_MAX_CHARS,
 } from '#core/domain/provider/smpp-limits.ts';
+import { isSmscHost, SMSC_HOST_RULE } from '#core/domain/provider/smsc-host.ts';
 import { SMSC_ID_BASES } from '#core/domain/receipts/smsc-id.ts';
 import { isValidSenderId, SENDER_ID_RULE } from '#core/domain/requests/sender-id.ts';
 import type {
@@ -79,8 +80,16 @@ const MAX_MCON = 9;
 /** ECS allows a container at most 120 s between SIGTERM and SIGKILL; the drain must fit in it. */
 const MAX_DRAIN_SECONDS = 110;
 export const DEFAULT_SQS_WAIT_SECONDS = 20; // SQS's longest: the fewest calls on an idle queue
-const seconds = z.coerce.number().positive();
+/**
+ * A duration in seconds, used as whole milliseconds: at least 1 ms, since a positive value under it
+ * (0.0004) would round to 0 ms, a lease that lapses at once or a submit timeout that makes every
+ * submit `unknown`, and pass a mere "positive" check.
+ */
+const seconds = z.coerce.number().min(0.001, 'must be at least 0.001 (1 ms)');
 const port = z.coerce.number().int().min(1).max(65_535);
+
+/** A host alone: "host:3700" would be dialled as a name, and a backup host only at failover. */
+const smscHost = z.string().min(1).refine(isSmscHost, `${SMSC_HOST_RULE}; give the port in ${VAR.SMPP_PORT}`);
 
 /** A system_id or password the SMSC can take; refused at start, never quoted. */
 const loginText = z.string().min(1).regex(SMPP_LOGIN_TEXT, SMPP_LOGIN_TEXT_RULE);
@@ -91,9 +100,9 @@ export const envSchema = z.object({
   [VAR.SMPP_ACCOUNTS]: z.string().min(1).optional(),
   [VAR.SMPP_ACCOUNTS_JSON]: z.string().min(1).optional(),
   // Required without SMPP_ACCOUNTS (smppOf checks): the login's host.
-  [VAR.SMPP_HOST]: z.string().min(1).optional(),
+  [VAR.SMPP_HOST]: smscHost.optional(),
   [VAR.SMPP_PORT]: port.optional(),
-  [VAR.SMPP_BACKUP_HOST]: z.string().min(1).optional(),
+  [VAR.SMPP_BACKUP_HOST]: smscHost.optional(),
   [VAR.SMPP_SYSTEM_ID]: loginText.max(SMPP_SYSTEM_ID_MAX_CHARS).optional(),
   [VAR.SMPP_PASSWORD]: loginText.optional(),
   [VAR.SMPP_SECRET_ARN]: z.string().min(1).optional(),
@@ -147,7 +156,7 @@ export const envSchema = z.object({
 });
 
 /** Without SMPP_ACCOUNTS: SMPP_HOST is named with every other missing variable. */
-const loginRequiredSchema = envSchema.extend({ [VAR.SMPP_HOST]: z.string().min(1) });
+const loginRequiredSchema = envSchema.extend({ [VAR.SMPP_HOST]: smscHost });
 type Vars = z.output<typeof envSchema>;
 
 function credentialsOf(vars: Vars): SmppCredentialsSource {

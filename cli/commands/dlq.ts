@@ -76,8 +76,13 @@ export function dlqCommand(): Command {
         const waitingAtStart = options.max === undefined ? max : undefined;
         if (global.json) printJson({ from: found.name, to: target.name, max, ...outcome });
         else process.stdout.write(`${movedLine(outcome.moved, found.name, target.name, waitingAtStart)}\n`);
+        // What was moved is printed first, then what went wrong: a failure of the run (1), not usage (2).
         if (outcome.stillOnDlq.length > 0) {
           process.stderr.write(`error: ${stillOnDlqText(outcome.stillOnDlq, found.name, target.name)}\n`);
+          process.exitCode = 1;
+        }
+        if (outcome.notSent.length > 0) {
+          process.stderr.write(`error: ${notSentText(outcome.notSent, found.name, target.name)}\n`);
           process.exitCode = 1;
         }
       } finally {
@@ -107,5 +112,16 @@ function stillOnDlqText(stuck: RedriveOutcome['stillOnDlq'], from: string, to: s
     `${reasons}). ${shows} on ${from} again within a minute: do not redrive ${it} again (the copy on ` +
     `${to} is enough) but delete ${it} from ${from} by hand; MessageId: ` +
     stuck.map((message) => message.messageId).join(', ')
+  );
+}
+
+function notSentText(refused: RedriveOutcome['notSent'], from: string, to: string): string {
+  const reasons = [...new Set(refused.map((message) => message.reason))].join(', ');
+  const [its, it, is] = refused.length === 1 ? ['its', 'it', 'is'] : ['their', 'they', 'are'];
+  return (
+    `${plural(refused.length, 'message')} not moved: SQS refused ${its} copy to ${to} (${reasons}), so ` +
+    `${it} ${is} still on ${from} (visible again within a minute); redrive stopped there, run it again ` +
+    'later; MessageId: ' +
+    refused.map((message) => message.messageId).join(', ')
   );
 }

@@ -6,18 +6,24 @@ import {
   SendMessageBatchCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { UsageError } from '../context.ts';
 
 // Moving dead letters back to their source queue, each deleted from the DLQ only after SQS took its
 // copy. A crash between the two leaves a message on both queues: the consumer claims a message once
 // by its id, so the copy is not sent twice; a message without an id would be sent twice, which is
 // why a delete SQS refuses is retried and, failing that, reported rather than counted as moved.
+// A copy SQS refuses stops the run: the message stays on the DLQ, and what was moved before is
+// still reported (a refusal is a failure of the run, not of its command line).
 
 export interface RedriveOutcome {
   /** Copied to the source queue and deleted from the DLQ. */
   moved: number;
   /** Copied to the source queue but still on the DLQ: SQS refused their delete, retries included. */
   stillOnDlq: { messageId: string; reason: string }[];
+  /**
+   * Not copied: SQS refused their SendMessageBatch entries, and the run stopped there. They are still
+   * on the DLQ, visible again once the receive's visibility timeout ends.
+   */
+  notSent: { messageId: string; reason: string }[];
 }
 
 /** Delete attempts for a copied message (the first included), this long apart and doubling. */
@@ -35,7 +41,7 @@ export async function redrive(
   targetUrl: string,
   max: number,
 ): Promise<RedriveOutcome> {
-  const outcome: RedriveOutcome = { moved: 0, stillOnDlq: [] };
+  const outcome: RedriveOutcome = { moved: 0, stillOnDlq: [], notSent: [] };
   let handled = 0;
   while (handled < max) {
     const { Messages = [] } = await sqs.send(
@@ -59,15 +65,22 @@ export async function redrive(
       }),
     );
     const ok = new Set((sent.Successful ?? []).map((entry) => entry.Id));
+    const refused = new Map(
+      (sent.Failed ?? []).map((entry) => [entry.Id, entry.Code ?? entry.Message ?? 'failed']),
+    );
     const taken = Messages.filter((_, index) => ok.has(String(index)));
     const undeleted = await deleteAll(sqs, dlqUrl, taken);
     outcome.moved += taken.length - undeleted.length;
     outcome.stillOnDlq.push(...undeleted);
     handled += taken.length;
     if (taken.length < Messages.length) {
-      throw new UsageError(
-        `${Messages.length - taken.length} messages could not be sent back; they stay on the DLQ`,
+      // SQS refusing copies now (throttling, an internal error) likely refuses the next ones too.
+      outcome.notSent = Messages.flatMap((message, index) =>
+        ok.has(String(index))
+          ? []
+          : [{ messageId: message.MessageId ?? '?', reason: refused.get(String(index)) ?? 'no answer' }],
       );
+      return outcome;
     }
   }
   return outcome;

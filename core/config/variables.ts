@@ -11,9 +11,11 @@ export const VARIABLES = {
     'the SMPP_ACCOUNTS file’s JSON inline (CDK sets it in AWS); give one of the two, not both',
   SMPP_CONFIG_FILE:
     'a file holding the provider’s Kannel `group = smsc` block, read as the SMPP_* variables its keys stand for',
-  SMPP_HOST: 'the SMSC host (required unless SMPP_ACCOUNTS); locally, unset means the embedded simulator',
+  SMPP_HOST:
+    'the SMSC host name or IP address, no port (required unless SMPP_ACCOUNTS); locally, unset means the simulator',
   SMPP_PORT: 'the SMSC port; default 3700, or 3443 with SMPP_TLS',
-  SMPP_BACKUP_HOST: 'a second SMSC host on the same port, tried when the first fails',
+  SMPP_BACKUP_HOST:
+    'a second SMSC host (name or IP address, no port) on the same port, tried when the first fails',
   SMPP_SYSTEM_ID:
     'the SMPP login; with SMPP_SECRET_ARN the secret then needs only the password (a systemId in it must be this one)',
   SMPP_PASSWORD: 'the SMPP password (local mode; in AWS it comes from SMPP_SECRET_ARN)',

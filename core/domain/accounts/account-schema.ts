@@ -4,6 +4,7 @@ import {
   SMPP_LOGIN_TEXT_RULE,
   SMPP_SYSTEM_ID_MAX_CHARS,
 } from '#core/domain/provider/smpp-limits.ts';
+import { isSmscHost, SMSC_HOST_RULE } from '#core/domain/provider/smsc-host.ts';
 import { systemTypeSchema } from '#core/domain/provider/system-type-schema.ts';
 import {
   EMAIL_SENDER_RULE,
@@ -25,6 +26,8 @@ export const ACCOUNT_NAME_RULE =
 const MAX_MCON = 9;
 const text = z.string().trim().min(1);
 const whole = z.number().int('must be a whole number');
+/** The SMSC host alone; its port is the entry's "port" (core/domain/provider/smsc-host.ts says why). */
+const host = text.refine(isSmscHost, `${SMSC_HOST_RULE}; give the port in "port"`);
 /** A destination prefix: "+" and 1-15 digits, compared with E.164 recipients. */
 const PREFIX = /^\+[0-9]{1,15}$/;
 /** An IAM role or user ARN (a role's path is allowed; API Gateway reports the role by name). */
@@ -59,9 +62,9 @@ export const accountEntrySchema = z
       .string()
       .regex(/^arn:[a-z-]+:secretsmanager:/, 'must be a Secrets Manager secret ARN')
       .optional(),
-    host: text,
+    host,
     port: whole.min(1, 'must be from 1 to 65535').max(65_535, 'must be from 1 to 65535'),
-    backupHost: text.optional(),
+    backupHost: host.optional(),
     systemType: systemTypeSchema,
     tls: tlsSchema.default(false),
     throughput: z.number().positive().max(100_000).default(30),

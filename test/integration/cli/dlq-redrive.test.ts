@@ -149,6 +149,35 @@ describe('smsc-sender dlq redrive', () => {
     });
   });
 
+  it('when SQS refuses the copy of a message, then redrive reports what it moved, then the one still on the DLQ, and exits 1', async () => {
+    // Prepare
+    const queues = await aws.freshQueues();
+    const proxy = new ItemFaultProxy(aws.sqsEndpoint);
+    closers.push(() => proxy.close());
+    await serveStackInfo(queues, await proxy.listen());
+    await invalidMessage(queues, 'redrive-copied');
+    await invalidMessage(queues, 'redrive-refused');
+    proxy.setRule(
+      ({ call, item }) => call === 'SendMessageBatch' && JSON.stringify(item).includes('redrive-refused'),
+    );
+    // Act
+    const run = cli(['dlq', 'redrive', queues.urgentDlq, '--max', '5']);
+    const code = await within(run.exited, 20_000, 'dlq redrive to end');
+    // Assess: before, exit 2 (a usage error: "fix the command line") and the message moved unsaid.
+    const [dlq, source] = [nameOf(queues.urgentDlq), nameOf(queues.urgent)];
+    expect({ code, stdout: run.stdout.trim() }, run.stderr).toEqual({
+      code: 1,
+      stdout: `moved 1 message from ${dlq} to ${source}`,
+    });
+    expect(run.stderr).toContain(
+      `error: 1 message not moved: SQS refused its copy to ${source} (InternalError), so it is still on ${dlq}`,
+    );
+    expect({ onDlq: await depth(queues.urgentDlq), onSource: await depth(queues.urgent) }).toEqual({
+      onDlq: 1,
+      onSource: 1,
+    });
+  });
+
   it('when SQS fails a delete once, then redrive deletes it again and the message is moved', async () => {
     // Prepare
     const queues = await aws.freshQueues();
@@ -162,7 +191,7 @@ describe('smsc-sender dlq redrive', () => {
     // Act
     const outcome = await redrive(sqs, queues.urgentDlq, queues.urgent, 5);
     // Assess
-    expect(outcome).toEqual({ moved: 1, stillOnDlq: [] });
+    expect(outcome).toEqual({ moved: 1, stillOnDlq: [], notSent: [] });
     expect(proxy.failedCount('DeleteMessageBatch')).toBe(1);
     expect({ onDlq: await depth(queues.urgentDlq), onSource: await depth(queues.urgent) }).toEqual({
       onDlq: 0,

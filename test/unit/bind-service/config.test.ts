@@ -74,6 +74,57 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it.each([
+    ['SMPP_HOST', 'smpp.smscentre.com:3443'],
+    ['SMPP_BACKUP_HOST', 'smpp2.smscentre.com:3700'],
+    ['SMPP_BACKUP_HOST', 'smpp2.smscentre.com '],
+    ['SMPP_HOST', 'smpp://smpp.smscentre.com'],
+    ['SMPP_BACKUP_HOST', 'smpp2.smscentre.com/smpp'],
+  ])(
+    'when %s is "%s" (not a host alone), then the start is refused naming it and where the port goes',
+    (variable, value) => {
+      // Act
+      const error = configError({ ...BASE, [variable]: value });
+      // Assess: before, accepted; "smpp2.smscentre.com:3700" was dialled as a host name, and for the
+      // backup host only when the primary failed, so the failover could never work.
+      expect(error.variables).toEqual([variable]);
+      expect(error.message).toContain(
+        `${variable}: must be a host name or IP address alone (no ":port", scheme, path or spaces); give the port in SMPP_PORT`,
+      );
+    },
+  );
+
+  it('when the hosts are IP addresses, IPv6 written bare as net.connect takes it, then both are used', () => {
+    // Act
+    const config = loadConfig({ ...BASE, SMPP_HOST: '10.0.0.5', SMPP_BACKUP_HOST: '2001:db8::1' });
+    // Assess
+    expect(config.accounts[0].smpp.hosts).toEqual([
+      { host: '10.0.0.5', port: 3700 },
+      { host: '2001:db8::1', port: 3700 },
+    ]);
+  });
+
+  it.each([
+    'LEASE_TTL_SECONDS',
+    'SMPP_PARTS_WINDOW_SECONDS',
+    'SMPP_RESPONSE_TIMEOUT_SECONDS',
+    'SMPP_ENQUIRE_LINK_SECONDS',
+  ])('when %s is 0.0004 (0 ms once in milliseconds), then the start is refused naming it', (variable) => {
+    // Act
+    const error = configError({ ...BASE, [variable]: '0.0004' });
+    // Assess: before, "positive" let it through and it became 0 ms: a lease lapsing at once, a
+    // parts window no second part meets, every submit `unknown` at once.
+    expect(error.variables).toEqual([variable]);
+    expect(error.message).toContain(`${variable}: must be at least 0.001 (1 ms)`);
+  });
+
+  it('when a duration is 1 ms, then it is taken as 1 ms', () => {
+    // Act
+    const config = loadConfig({ ...BASE, SMPP_RESPONSE_TIMEOUT_SECONDS: '0.001' });
+    // Assess
+    expect(config.accounts[0].smpp.responseTimeoutMs).toBe(1);
+  });
+
   it('when a required variable is missing, then the error names it', () => {
     // Act
     const error = configError({ ...BASE, BULK_QUEUE_URL: undefined });

@@ -22,6 +22,10 @@ const bulk = {
   principals: ['arn:aws:iam::123456789012:role/marketing'],
 };
 
+/** Before, accepted: "smsc2.test:3700" was dialled as a host name, only when the primary failed. */
+const NOT_A_HOST =
+  'must be a host name or IP address alone (no ":port", scheme, path or spaces); give the port in "port"';
+
 function parse(value: unknown): ReturnType<typeof parseAccounts> {
   return parseAccounts(JSON.stringify(value), FILE);
 }
@@ -86,6 +90,16 @@ describe('parseAccounts', () => {
     });
   });
 
+  it('when the hosts are IP addresses, IPv6 written bare as net.connect takes it, then both are used', () => {
+    // Act
+    const [account] = parse([{ ...main, host: '10.0.0.5', backupHost: '2001:db8::1' }]);
+    // Assess
+    expect(account?.login.hosts).toEqual([
+      { host: '10.0.0.5', port: 3700 },
+      { host: '2001:db8::1', port: 3700 },
+    ]);
+  });
+
   it('when two entries share a name, then the error names the file, both entries and the field', () => {
     // Act
     const error = problemOf([main, { ...main, systemId: 'other' }]);
@@ -120,6 +134,10 @@ describe('parseAccounts', () => {
     [{ principals: ['orders'] }, '[0] "main": principals.0: must be an IAM role or user ARN'],
     [{ bind: 1 }, '[0] "main": bind: unknown field'],
     [{ host: undefined }, '[0] "main": host: is required'],
+    [{ host: 'smsc.test:3700' }, `[0] "main": host: ${NOT_A_HOST}`],
+    [{ backupHost: 'smsc2.test:3700' }, `[0] "main": backupHost: ${NOT_A_HOST}`],
+    [{ backupHost: 'smpp://smsc2.test' }, `[0] "main": backupHost: ${NOT_A_HOST}`],
+    [{ backupHost: 'smsc2 test' }, `[0] "main": backupHost: ${NOT_A_HOST}`],
   ])('when an entry has %j, then the error names the entry and the field', (change, expected) => {
     // Act
     const error = problemOf([{ ...main, ...change }]);
