@@ -17,7 +17,7 @@ import type { Logger } from '#core/observability/logger.ts';
 import type { BindServiceConfig } from '../config.ts';
 import { BindPool } from '../dispatch/binds/bind-pool.ts';
 import { ConnectWatch } from '../dispatch/binds/connect-watch.ts';
-import { LoginLease, slotKey } from '../dispatch/binds/login-lease.ts';
+import { LoginLease, slotHeldBeyond, slotKey } from '../dispatch/binds/login-lease.ts';
 import { logSessionEvents } from '../dispatch/binds/session-log.ts';
 import { deliveryHandler } from '../dispatch/deliveries/delivery-handler.ts';
 import { RateLimiter, type RateLimiterOptions } from '../dispatch/flow/rate-limiter.ts';
@@ -238,6 +238,8 @@ export async function prepareAccount(account: AccountConfig, shared: AccountShar
     },
     onChange,
     failed: (error) => shared.fail(error),
+    heldBeyond: () =>
+      slotHeldBeyond(leases, { systemId: login.systemId, binds: smpp.binds, owner: shared.owner }),
     retryMs: config.lease.retryMs,
     // Unbound well before the lease could be reported lost (2/3 of the ttl after a renewal).
     drainMs: Math.min(config.drainMs, Math.floor(config.lease.ttlMs / 3)),

@@ -3,7 +3,9 @@
 // (or lapsed) is taken, retried every `retryMs` while its old holder still has it; a slot no longer
 // assigned is given up gracefully (out of the pool, its window drained, unbind, lease released) so
 // its new owner can take it; a slot whose lease is lost stops its one session at once (unbind
-// first; what was unanswered resolves `unknown`), not the others.
+// first; what was unanswered resolves `unknown`), not the others. While another task holds a slot
+// beyond the login's binds (a deploy lowering them), no slot is taken and no session binds
+// (login-lease.ts, slotHeldBeyond): the task stands by until that task releases it.
 import { setTimeout as delay } from 'node:timers/promises';
 import type { SmppClient, StopOptions } from '#bind-service/smpp/index.ts';
 import type { Logger } from '#core/observability/logger.ts';
@@ -25,6 +27,8 @@ export interface SlotSessionsOptions<C extends SlotSession = SmppClient> {
   onChange: (held: number) => void;
   /** A session could not be opened (a bug, or a setting start did not catch): its lease is given back. */
   failed: (error: Error) => void;
+  /** A slot beyond the login's binds that another task holds (slotHeldBeyond), or undefined. */
+  heldBeyond: () => Promise<{ key: string; owner: string } | undefined>;
   retryMs: number;
   /** The graceful give-up's drain: keep it under a third of the lease ttl. */
   drainMs: number;
@@ -47,6 +51,8 @@ export class SlotSessions<C extends SlotSession = SmppClient> {
   private stopped = false;
   /** An assignment came (the roster was read at least once). */
   private known = false;
+  /** Assigned slots not taken because another task holds a slot beyond the login's binds. */
+  private readonly heldBack = new Set<number>();
 
   constructor(private readonly options: SlotSessionsOptions<C>) {}
 
@@ -62,9 +68,14 @@ export class SlotSessions<C extends SlotSession = SmppClient> {
       .map(([index, slot]) => ({ index, client: slot.client }));
   }
 
-  /** Assigned nothing after the roster was read: another task binds this login. */
+  /**
+   * Another task binds this login: assigned nothing after the roster was read, or every slot assigned
+   * held back for a task with more binds (healthy meanwhile: a deploy stops that task only once this
+   * one reports healthy).
+   */
   get standby(): boolean {
-    return this.known && this.assigned.size === 0 && this.slots.size === 0;
+    const waiting = [...this.assigned].every((index) => this.heldBack.has(index));
+    return this.known && waiting && this.slots.size === 0;
   }
 
   assign(indices: readonly number[]): void {
@@ -104,9 +115,29 @@ export class SlotSessions<C extends SlotSession = SmppClient> {
     const { log, retryMs } = this.options;
     const lease = this.options.lease(index);
     let waitLogged = false;
+    let backLogged = false;
     try {
       while (!this.stopped && this.assigned.has(index) && !lease.held) {
         try {
+          const beyond = await this.options.heldBeyond();
+          if (beyond) {
+            this.heldBack.add(index);
+            if (!backLogged) {
+              backLogged = true;
+              log.info(
+                'login slot held back: another task holds a slot beyond this login’s binds; retrying',
+                {
+                  lease: lease.key,
+                  beyond: beyond.key,
+                  holder: beyond.owner,
+                  retryInMs: retryMs,
+                },
+              );
+            }
+            await delay(retryMs, undefined, { signal: this.abort.signal }).catch(() => undefined);
+            continue;
+          }
+          this.heldBack.delete(index);
           if (await lease.tryAcquire()) break;
           if (!waitLogged) {
             waitLogged = true;
@@ -119,7 +150,7 @@ export class SlotSessions<C extends SlotSession = SmppClient> {
             });
           }
         } catch (error) {
-          log.warn('login slot lease could not be written; retrying', { lease: lease.key, error });
+          log.warn('login slot leases could not be read or written; retrying', { lease: lease.key, error });
         }
         await delay(retryMs, undefined, { signal: this.abort.signal }).catch(() => undefined);
       }
@@ -131,7 +162,33 @@ export class SlotSessions<C extends SlotSession = SmppClient> {
       }
       this.takeOrGiveBack(index, lease);
     } finally {
+      this.heldBack.delete(index);
       this.acquiring.delete(index);
+    }
+  }
+
+  /**
+   * Before each bind of a slot: its lease is ours (renewed) and no other task holds a slot beyond
+   * the login's binds. When that read fails, the lease's answer stands (as when the store cannot be
+   * reached for the lease itself): the slots beyond were free when this slot was taken.
+   */
+  private async bindPermit(lease: LoginLease): Promise<boolean> {
+    if (!(await lease.confirm())) return false;
+    try {
+      const beyond = await this.options.heldBeyond();
+      if (!beyond) return true;
+      this.options.log.warn('bind withheld: another task holds a slot beyond this login’s binds', {
+        lease: lease.key,
+        beyond: beyond.key,
+        holder: beyond.owner,
+      });
+      return false;
+    } catch (error) {
+      this.options.log.warn('slots beyond the login’s binds could not be read; binding on the lease', {
+        lease: lease.key,
+        error,
+      });
+      return true;
     }
   }
 
@@ -149,7 +206,7 @@ export class SlotSessions<C extends SlotSession = SmppClient> {
     const slot: Slot<C> = {
       key: lease.key,
       lease,
-      client: this.options.open(index, () => lease.confirm()),
+      client: this.options.open(index, () => this.bindPermit(lease)),
       phase: 'held',
     };
     this.slots.set(index, slot);

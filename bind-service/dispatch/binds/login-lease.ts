@@ -32,6 +32,33 @@ export function slotKey(systemId: string, index: number): string {
   return index === 0 ? systemId : `${systemId}#${index + 1}`;
 }
 
+/** Most slots a login can have: MCON9 (core/domain/provider/system-type.ts takes n from 1 to 9). */
+export const MAX_LOGIN_SLOTS = 9;
+
+/**
+ * A slot of the login beyond its `binds` that another task holds, or undefined. Such a task runs
+ * with more binds (a deploy changing MCON/binds, old and new task side by side): its session there
+ * is one this task's config does not count, and a bind asking for fewer sessions (no MCON: one)
+ * makes the SMSC end the login's older sessions. So a task binds only while every slot beyond its
+ * `binds` is free or lapsed: one BatchGetItem of those keys (at most 8) per slot taken and per bind,
+ * never per message. A task with more binds than another needs no such wait: its bind asks for
+ * more sessions than are bound (the SMSC ends sessions only beyond the new bind's MCON).
+ */
+export async function slotHeldBeyond(
+  leases: { holders(keys: readonly string[]): Promise<Map<string, LeaseHolder>> },
+  login: { systemId: string; binds: number; owner: string },
+): Promise<{ key: string; owner: string } | undefined> {
+  const keys: string[] = [];
+  for (let index = login.binds; index < MAX_LOGIN_SLOTS; index++) keys.push(slotKey(login.systemId, index));
+  if (keys.length === 0) return undefined;
+  const holders = await leases.holders(keys);
+  for (const key of keys) {
+    const holder = holders.get(key);
+    if (holder && holder.owner !== login.owner) return { key, owner: holder.owner };
+  }
+  return undefined;
+}
+
 export class LoginLease {
   private heldKey: string | undefined;
   private timer: NodeJS.Timeout | undefined;

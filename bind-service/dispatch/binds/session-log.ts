@@ -17,7 +17,9 @@ export function logSessionEvents(client: SmppClient, log: Logger): () => void {
     client.on('bound', (e) => log.info('smpp bound', e)),
     client.on('disconnected', (e) => log.warn('smpp disconnected', e)),
     client.on('reconnect-scheduled', (e) => log.debug('smpp reconnect scheduled', e)),
-    client.on('bind-not-permitted', (e) => log.warn('smpp bind withheld: the login lease is not ours', e)),
+    client.on('bind-not-permitted', (e) =>
+      log.warn('smpp bind withheld: the slot lease is not ours, or a slot beyond the binds is held', e),
+    ),
     client.on('stopped', (e) => log.info('smpp session stopped', e)),
     client.on('unexpected-pdu', (e) => log.debug('smpp unexpected pdu', e)),
     // A DELIVER_SM the SMSC will keep sending: the provider is the one to ask about it.

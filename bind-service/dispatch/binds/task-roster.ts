@@ -2,7 +2,10 @@
 // ROSTER_SIZE), renewed with the same LeaseRepository and ttl as the login slots. Each refresh costs
 // one UpdateItem (the renewal; PutItems only while joining) and one BatchGetItem of the ROSTER_SIZE
 // keys; from it a task learns the live tasks and its own rank among them (slot-assignment.ts). A
-// task that died stops renewing and drops out of everyone's view once its lease expires.
+// task that died stops renewing and drops out of everyone's view once its lease expires. A standby
+// also asks departed() in between (slot-coordinator.ts): one BatchGetItem of the other live tasks'
+// keys only (one key with the usual one other task), so it learns of a task's stop within that
+// read's interval and at a small fraction of a full roster read.
 import type { LeaseHolder } from '#core/aws/lease.ts';
 import type { Logger } from '#core/observability/logger.ts';
 import type { LeaseStore } from './login-lease.ts';
@@ -35,6 +38,8 @@ export class TaskRoster {
   private index: number | undefined;
   /** Refreshes overlap when the store is slow; while not joined, they share one (one join). */
   private joining: Promise<RosterView | undefined> | undefined;
+  /** The other live tasks at the last read: roster key → owner. */
+  private others = new Map<string, string>();
 
   constructor(private readonly options: TaskRosterOptions) {}
 
@@ -67,6 +72,9 @@ export class TaskRoster {
         const holder = holders.get(key);
         return holder && holder.owner !== owner ? [index] : [];
       });
+      this.others = new Map(
+        live.map((index) => [rosterKey(index), holders.get(rosterKey(index))?.owner ?? '']),
+      );
       // Ours already (a join whose answer was lost): kept, not joined twice.
       const mine = ROSTER_KEYS.findIndex((key) => holders.get(key)?.owner === owner);
       if (this.index === undefined && mine !== -1) this.index = mine;
@@ -80,6 +88,23 @@ export class TaskRoster {
     } catch (error) {
       log.warn('task roster could not be read; keeping the current slots', { error });
       return undefined;
+    }
+  }
+
+  /**
+   * Whether a task seen live at the last read has left since (released its roster lease, or let it
+   * lapse): only then can a standby be assigned a slot (a task joining never gives it one). Reads
+   * the other live tasks' keys alone; false when there are none or the store does not answer.
+   */
+  async departed(): Promise<boolean> {
+    const others = [...this.others];
+    if (others.length === 0) return false;
+    try {
+      const holders = await this.options.leases.holders(others.map(([key]) => key));
+      return others.some(([key, owner]) => holders.get(key)?.owner !== owner);
+    } catch (error) {
+      this.options.log.debug('task roster could not be checked; the next read tells', { error });
+      return false;
     }
   }
 

@@ -1,15 +1,20 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import type { SessionClosedEvent } from '#local/smsc-simulator/index.ts';
+import { loadConfig } from '#bind-service/config.ts';
+import { bindServiceLogger } from '#bind-service/logger.ts';
+import { type BindService, startBindService } from '#bind-service/service.ts';
+import { type SessionClosedEvent, SmscSimulator } from '#local/smsc-simulator/index.ts';
 import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
 import { startTcpProxy } from '#test/helpers/net/tcp-proxy.ts';
 import { boundClient } from '#test/helpers/smpp/simulator-client.ts';
 import { elapse, waitUntil, within } from '#test/helpers/wait.ts';
 import {
   ACCOUNT,
+  FAST_SESSION,
   mobile,
   type Rig,
   sendLikeApi,
+  serviceEnv,
   startRig,
   statusIs,
   useCleanup,
@@ -122,4 +127,114 @@ describe('bind-service login lease (DynamoDB Local, fauxqs, simulator)', () => {
     expect(rig.simulator.boundSessions(ACCOUNT.systemId)).toHaveLength(1);
     expect(next.received.filter((pdu) => pdu.command === 'unbind')).toEqual([]);
   });
+});
+
+// A deploy: the new task starts beside the old one (100 % / 200 %), then the old one stops
+// (docs/deploy.md). Both run in this process, on the same DynamoDB Local, queues and login.
+describe('a deploy’s old and new task on one login (DynamoDB Local, fauxqs, simulator)', () => {
+  const aws = useLocalAws({ dynamo: true, sqs: true });
+  const defer = useCleanup();
+
+  /** Starts a bind-service in this process; `startedAt` is when it logged its start. */
+  const startTask = async (env: Record<string, string>, owner: string) => {
+    let startedAt = 0;
+    const log = bindServiceLogger('info', (line) => {
+      if ((JSON.parse(line) as { msg?: string }).msg === 'bind-service started') startedAt = Date.now();
+    });
+    const service: BindService = await startBindService(loadConfig(env), {
+      log,
+      owner,
+      session: FAST_SESSION,
+    });
+    defer(() => service.stop());
+    return { service, startedAt: () => startedAt };
+  };
+
+  /** A simulator of the one login, and the service settings around it. */
+  const setUp = async (lease: Record<string, string>) => {
+    const [tables, queues] = await Promise.all([aws.freshTables(), aws.freshQueues()]);
+    const simulator = new SmscSimulator({ accounts: [{ ...ACCOUNT, rate: 0 }], receiptDelayMs: 20 });
+    await simulator.listen(0);
+    defer(() => simulator.close());
+    const env = { ...serviceEnv(aws, tables, queues, simulator.port), ...lease, DRAIN_SECONDS: '1' };
+    return { tables, simulator, env };
+  };
+
+  it('when the old task stops gracefully, then the standby new task binds the login within a second of the release', async () => {
+    // Prepare: the default ttl, so the roster is read every 5 s (a standby used to wait for that read).
+    const ttlSeconds = 30;
+    const tickMs = (ttlSeconds * 1000) / 6;
+    const { simulator, env } = await setUp({
+      LEASE_TTL_SECONDS: String(ttlSeconds),
+      LEASE_RETRY_SECONDS: '0.2',
+    });
+    const old = await startTask(env, 'old-task');
+    await old.service.whenBound();
+    const fresh = await startTask(env, 'new-task');
+    await waitUntil(() => fresh.service.health().status === 'standby', 15_000, 'the new task to stand by');
+    // The old task stops just after one of the new task's roster reads: the worst moment for them.
+    const sinceStart = Date.now() - fresh.startedAt();
+    await elapse(tickMs - (sinceStart % tickMs) + 300);
+
+    // Act
+    await old.service.stop();
+    const releasedAt = Date.now();
+    await waitUntil(
+      () => simulator.boundSessions(ACCOUNT.systemId).length === 1,
+      tickMs + 5_000,
+      'the new task to bind',
+    );
+    const gapMs = Date.now() - releasedAt;
+
+    // Assess: the standby checks every 0.5 s; 1.5 s leaves a loaded machine room for the bind.
+    expect(gapMs).toBeLessThanOrEqual(1_500);
+    expect(fresh.service.health().status).toBe('ok');
+  }, 60_000);
+
+  it('when a new task with binds 1 (no MCON) ranks first while the old MCON2 task holds slot 1, then it stands by and no session of the login is kicked', async () => {
+    // Prepare: a deploy lowering MCON2 (2 binds) to no MCON (1 bind). Slot 0's lease is both
+    // configs' (LEASE#dispatch), slot 1's (LEASE#dispatch#2) the old one's only. Without MCON a bind
+    // ends the login's older session, so the new task must not bind while slot 1 is held.
+    const { tables, simulator, env } = await setUp({ LEASE_TTL_SECONDS: '6', LEASE_RETRY_SECONDS: '0.2' });
+    // A task of an earlier deploy held roster index 0 and is gone (its lease lapses in 2 s): the old
+    // task joins at index 1, and the new one at index 0, ranking first.
+    await aws.document.send(
+      new PutCommand({
+        TableName: tables.messages,
+        Item: { pk: 'LEASE#task#0', owner: 'earlier-task', expiresAtMs: Date.now() + 2_000 },
+      }),
+    );
+    const old = await startTask({ ...env, SMPP_SYSTEM_TYPE: 'MCON2', SMPP_BINDS: '2' }, 'old-task');
+    await waitUntil(
+      () => simulator.boundSessions(ACCOUNT.systemId).length === 2,
+      20_000,
+      'the old task to bind both slots',
+    );
+    const kicks: unknown[] = [];
+    simulator.on('kick', (event) => kicks.push(event));
+
+    // Act: the new task starts; the old one gives slot 0 up to it. Then the deploy stops the old one.
+    const fresh = await startTask({ ...env, SMPP_SYSTEM_TYPE: '', SMPP_BINDS: '1' }, 'new-task');
+    await waitUntil(
+      () =>
+        simulator.boundSessions(ACCOUNT.systemId).length === 1 &&
+        ['standby', 'ok'].includes(fresh.service.health().status),
+      20_000,
+      'the old task to give slot 0 up and the new one to settle',
+    );
+    await elapse(2_000);
+    const whileOldRuns = {
+      kicks: [...kicks],
+      status: fresh.service.health().status,
+      sessions: simulator.boundSessions(ACCOUNT.systemId).map((session) => session.systemType),
+    };
+    await old.service.stop();
+    await waitUntil(() => fresh.service.health().status === 'ok', 10_000, 'the new task to bind');
+
+    // Assess: healthy while waiting (ECS stops the old task only then), and never a kick.
+    expect(whileOldRuns).toEqual({ kicks: [], status: 'standby', sessions: ['MCON2'] });
+    expect(kicks).toEqual([]);
+    expect(simulator.stats.kicked).toBe(0);
+    expect(simulator.boundSessions(ACCOUNT.systemId).map((session) => session.systemType)).toEqual(['']);
+  }, 60_000);
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type SlotSession, SlotSessions } from '#bind-service/account/slot-sessions.ts';
-import { LoginLease, slotKey } from '#bind-service/dispatch/binds/login-lease.ts';
+import { LoginLease, MAX_LOGIN_SLOTS, slotKey } from '#bind-service/dispatch/binds/login-lease.ts';
 import type { StopOptions } from '#bind-service/smpp/index.ts';
 import { silentLogger } from '#core/observability/logger.ts';
 import { type MemoryLeases, memoryLeases } from '#test/helpers/aws/memory-leases.ts';
@@ -22,16 +22,27 @@ class FakeSession implements SlotSession {
   }
 }
 
-function slotsOf(leases: MemoryLeases) {
+/** The login's slots beyond `binds` that another owner holds in `leases` (what slotHeldBeyond reads). */
+const beyondIn = (leases: MemoryLeases, binds: number) => async () => {
+  for (let index = binds; index < MAX_LOGIN_SLOTS; index++) {
+    const owner = leases.holders.get(slotKey('acme', index));
+    if (owner && owner !== 'me') return { key: slotKey('acme', index), owner };
+  }
+  return undefined;
+};
+
+function slotsOf(leases: MemoryLeases, binds = 3) {
   const opened: FakeSession[] = [];
   const events: string[] = [];
   const heldCounts: number[] = [];
+  const permits = new Map<number, () => Promise<boolean>>();
   const slots = new SlotSessions<FakeSession>({
     lease: (index) =>
       new LoginLease({ leases, key: slotKey('acme', index), owner: 'me', ttlMs: 60_000, log: silentLogger }),
-    open: (index) => {
+    open: (index, bindPermit) => {
       const session = new FakeSession(index, () => leases.holders.get(slotKey('acme', index)) === 'me');
       opened.push(session);
+      permits.set(index, bindPermit);
       events.push(`open ${index}`);
       return session;
     },
@@ -41,11 +52,12 @@ function slotsOf(leases: MemoryLeases) {
     failed: (error) => {
       throw error;
     },
+    heldBeyond: beyondIn(leases, binds),
     retryMs: 5,
     drainMs: 1_000,
     log: silentLogger,
   });
-  return { slots, opened, events, heldCounts };
+  return { slots, opened, events, heldCounts, permits };
 }
 
 describe('SlotSessions', () => {
@@ -98,6 +110,39 @@ describe('SlotSessions', () => {
     await slots.stopAll({});
   });
 
+  it('when another task holds a slot beyond the login’s binds, then no slot is taken, the task stands by, and takes it once that slot is released', async () => {
+    // Prepare: a deploy lowering MCON2 (2 binds) to one bind: the old task still holds slot 1.
+    const leases = memoryLeases({ 'acme#2': 'old-task' });
+    const { slots, opened } = slotsOf(leases, 1);
+    // Act
+    slots.assign([0]);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const whileHeld = { opened: opened.length, slot0: leases.holders.get('acme'), standby: slots.standby };
+    leases.holders.delete('acme#2');
+    await waitUntil(() => slots.held === 1, 1_000, 'the slot taken');
+    // Assess
+    expect(whileHeld).toEqual({ opened: 0, slot0: undefined, standby: true });
+    expect(leases.holders.get('acme')).toBe('me');
+    expect(slots.standby).toBe(false);
+    await slots.stopAll({});
+  });
+
+  it('when a slot beyond the login’s binds is taken after this task took its slot, then its next bind is withheld', async () => {
+    // Prepare
+    const leases = memoryLeases();
+    const { slots, permits } = slotsOf(leases, 1);
+    slots.assign([0]);
+    await waitUntil(() => slots.held === 1, 1_000, 'the slot taken');
+    const before = await permits.get(0)?.();
+    // Act: a task with more binds takes slot 2 (acme#3) before this one's session binds again.
+    leases.holders.set('acme#3', 'old-task');
+    const after = await permits.get(0)?.();
+    // Assess
+    expect(before).toBe(true);
+    expect(after).toBe(false);
+    await slots.stopAll({});
+  });
+
   it('when one slot lease is taken over, then only that session stops, unbinding first, and the other goes on', async () => {
     // Prepare: renewals every ttl/6; a short ttl so the take-over is noticed at once.
     const leases = memoryLeases();
@@ -116,6 +161,7 @@ describe('SlotSessions', () => {
       failed: (error) => {
         throw error;
       },
+      heldBeyond: async () => undefined,
       retryMs: 5,
       drainMs: 100,
       log: silentLogger,
@@ -152,6 +198,7 @@ describe('SlotSessions', () => {
       closed: () => undefined,
       onChange: () => undefined,
       failed: (error) => failures.push(error),
+      heldBeyond: async () => undefined,
       retryMs: 5,
       drainMs: 1_000,
       log: silentLogger,

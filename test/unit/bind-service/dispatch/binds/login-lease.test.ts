@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { LoginLease, slotKey } from '#bind-service/dispatch/binds/login-lease.ts';
+import { LoginLease, slotHeldBeyond, slotKey } from '#bind-service/dispatch/binds/login-lease.ts';
+import type { LeaseHolder } from '#core/aws/lease.ts';
 import { silentLogger } from '#core/observability/logger.ts';
 import { type MemoryLeases, memoryLeases } from '#test/helpers/aws/memory-leases.ts';
 
@@ -21,6 +22,33 @@ function unreachable(leases: MemoryLeases): void {
 }
 
 describe('LoginLease', () => {
+  it('when a task of one bind asks, then the slots up to MCON9 beyond it are read in one batch and another task’s is named', async () => {
+    // Prepare: a task of the old config (MCON3) holds slot 2; this task holds slot 0 itself.
+    const live = new Map<string, LeaseHolder>([
+      ['acme', { owner: 'me', expiresAtMs: 0 }],
+      ['acme#3', { owner: 'old-task', expiresAtMs: 0 }],
+    ]);
+    const reads: string[][] = [];
+    const leases = {
+      holders: async (keys: readonly string[]) => {
+        reads.push([...keys]);
+        return new Map([...live].filter(([key]) => keys.includes(key)));
+      },
+    };
+    // Act
+    const one = await slotHeldBeyond(leases, { systemId: 'acme', binds: 1, owner: 'me' });
+    const three = await slotHeldBeyond(leases, { systemId: 'acme', binds: 3, owner: 'me' });
+    const nine = await slotHeldBeyond(leases, { systemId: 'acme', binds: 9, owner: 'me' });
+    // Assess
+    expect(one).toEqual({ key: 'acme#3', owner: 'old-task' });
+    expect(three).toBeUndefined();
+    expect(nine).toBeUndefined();
+    expect(reads).toEqual([
+      ['acme#2', 'acme#3', 'acme#4', 'acme#5', 'acme#6', 'acme#7', 'acme#8', 'acme#9'],
+      ['acme#4', 'acme#5', 'acme#6', 'acme#7', 'acme#8', 'acme#9'],
+    ]);
+  });
+
   it('when slot 0 belongs to another task, then it is not taken and slot 1 (key acme#2) is', async () => {
     // Prepare
     const leases = memoryLeases({ acme: 'other' });

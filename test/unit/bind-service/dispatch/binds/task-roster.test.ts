@@ -118,4 +118,28 @@ describe('TaskRoster', () => {
     expect(view).toEqual({ live: [0, 1], rank: 0 });
     expect(rosterKey(0)).toBe('task#0');
   });
+
+  it('when a task seen live releases its roster lease, then departed says so, reading only the others’ keys', async () => {
+    // Prepare: the standby (index 1) has read the roster once; a read since tells nothing new.
+    const leases = leaseTable();
+    const old = roster(leases, 'old');
+    const standby = roster(leases, 'standby');
+    await old.refresh();
+    await standby.refresh();
+    const unchanged = await standby.departed();
+    const keysRead: string[][] = [];
+    const holders = leases.holders;
+    leases.holders = async (keys) => {
+      keysRead.push([...keys]);
+      return holders(keys);
+    };
+    // Act
+    await old.release();
+    const departed = await standby.departed();
+    // Assess
+    expect(unchanged).toBe(false);
+    expect(departed).toBe(true);
+    expect(keysRead).toEqual([['task#0']]);
+    expect(await standby.refresh()).toEqual({ live: [1], rank: 0 });
+  });
 });
