@@ -27,9 +27,16 @@ export interface LoginLeaseOptions {
   now?: () => number;
 }
 
-/** The lease key of slot `index`: the bare login for the first, so a single-slot setup reads naturally. */
+/**
+ * The lease key of slot `index`: the login for the first (a single-slot setup reads naturally, and
+ * versions before and after share it, so they exclude each other on it), `<login>#<index+1>` after.
+ * A login may hold any printable character: `#` and `%` are escaped (%23, %25), so login `shop#2`
+ * never takes slot 1 of login `shop`, and no slot key starts with `#` as the roster's do
+ * (task-roster.ts). Logins without them, all the SMSC issues in practice, keep their keys.
+ */
 export function slotKey(systemId: string, index: number): string {
-  return index === 0 ? systemId : `${systemId}#${index + 1}`;
+  const login = systemId.replace(/[%#]/g, (character) => encodeURIComponent(character));
+  return index === 0 ? login : `${login}#${index + 1}`;
 }
 
 /** Most slots a login can have: MCON9 (core/domain/provider/system-type.ts takes n from 1 to 9). */

@@ -1,6 +1,7 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '#bind-service/config.ts';
+import { rosterKey } from '#bind-service/dispatch/binds/task-roster.ts';
 import { bindServiceLogger } from '#bind-service/logger.ts';
 import { type BindService, startBindService } from '#bind-service/service.ts';
 import { type SessionClosedEvent, SmscSimulator } from '#local/smsc-simulator/index.ts';
@@ -201,7 +202,7 @@ describe('a deploy’s old and new task on one login (DynamoDB Local, fauxqs, si
     await aws.document.send(
       new PutCommand({
         TableName: tables.messages,
-        Item: { pk: 'LEASE#task#0', owner: 'earlier-task', expiresAtMs: Date.now() + 2_000 },
+        Item: { pk: `LEASE#${rosterKey(0)}`, owner: 'earlier-task', expiresAtMs: Date.now() + 2_000 },
       }),
     );
     const old = await startTask({ ...env, SMPP_SYSTEM_TYPE: 'MCON2', SMPP_BINDS: '2' }, 'old-task');

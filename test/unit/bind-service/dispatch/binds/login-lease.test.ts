@@ -1,6 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { LoginLease, slotHeldBeyond, slotKey } from '#bind-service/dispatch/binds/login-lease.ts';
+import { ROSTER_SIZE, rosterKey } from '#bind-service/dispatch/binds/task-roster.ts';
 import type { LeaseHolder } from '#core/aws/lease.ts';
+import { parseAccounts } from '#core/domain/accounts/parse-accounts.ts';
 import { silentLogger } from '#core/observability/logger.ts';
 import { type MemoryLeases, memoryLeases } from '#test/helpers/aws/memory-leases.ts';
 
@@ -151,4 +153,44 @@ describe('LoginLease', () => {
     // Assess
     expect(leases.holders.size).toBe(0);
   });
+});
+
+describe('slot lease keys of several logins', () => {
+  const entry = (name: string, systemId: string, extra: Record<string, unknown> = {}) => ({
+    name,
+    systemId,
+    password: 'pw',
+    host: 'smpp.smscentre.com',
+    port: 3700,
+    ...extra,
+  });
+
+  /** Every slot's lease key of an accepted accounts file. */
+  function leaseKeysOf(accounts: object[]): string[] {
+    return parseAccounts(JSON.stringify(accounts), 'accounts.json').flatMap((account) =>
+      Array.from({ length: account.login.binds }, (_, index) => slotKey(account.login.systemId, index)),
+    );
+  }
+
+  it('when one login is "shop" (MCON2, 2 binds) and another "shop#2", then every slot has a lease key of its own', () => {
+    // Act
+    const keys = leaseKeysOf([
+      entry('shop', 'shop', { systemType: 'MCON2', binds: 2 }),
+      entry('branch', 'shop#2'),
+    ]);
+    // Assess: before, shop's second slot and shop#2's first were one lease, so one login never bound.
+    expect(keys).toEqual(['shop', 'shop#2', 'shop%232']);
+  });
+
+  it.each(['task', 'task#0'])(
+    'when a login is "%s" (MCON9, 9 binds), then none of its slot leases is a task roster lease',
+    (systemId) => {
+      // Prepare
+      const roster = Array.from({ length: ROSTER_SIZE }, (_, index) => rosterKey(index));
+      // Act
+      const keys = leaseKeysOf([entry('main', systemId, { systemType: 'MCON9', binds: 9 })]);
+      // Assess
+      expect(keys.filter((key) => roster.includes(key))).toEqual([]);
+    },
+  );
 });
