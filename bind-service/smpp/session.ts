@@ -109,6 +109,14 @@ export class SmppClient extends SessionEventEmitter {
     return this.isBound ? this.window.available : 0;
   }
 
+  /**
+   * Submits waiting for a window slot on this bind: with every bind's window full, a pool sends a
+   * message where the fewest wait (a waiter that gave up counts until its turn passes it on).
+   */
+  get queuedSubmits(): number {
+    return this.window.waiting;
+  }
+
   /** Binds and keeps the bind up; rejects on a refused login (BindCredentialsError) or a stop first. */
   start(): Promise<void> {
     if (this.status !== 'idle') throw new Error(`start() called in state '${this.status}'`);

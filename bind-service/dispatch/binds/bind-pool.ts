@@ -2,16 +2,37 @@
 // slots (all its parts on that one session), and the dispatcher only takes work when some session
 // can take it. Sessions come and go with the login slots this task holds (account/slot-sessions.ts):
 // a session is added when its slot is taken and removed before it stops, so nothing new goes on it.
-import type { SessionState, SmppClient } from '#bind-service/smpp/index.ts';
+// The session is chosen at the message's first SUBMIT_SM, not when the pipeline acquires the pool:
+// between the two lie the claim write and the rate token, and a choice made then reserves nothing,
+// so every message acquired meanwhile saw the same free slots and chose the same session, queueing
+// on its full window while the other binds idled (SPEC: "A window per bind"). Chosen in the same
+// tick as the engine's submit() takes the slot, the choice needs no reservation: nothing is held
+// (nor can leak) for a message that is never sent (stopping, expired, claimed elsewhere), and no
+// slot sits idle through a claim write or a token wait while submits could use it.
+import type {
+  SessionState,
+  SmppClient,
+  SubmitFields,
+  SubmitOutcome,
+  SubmitTag,
+  WindowPriority,
+} from '#bind-service/smpp/index.ts';
 import { onAbort } from '../flow/abort.ts';
 
-/** What the pool needs of an SMPP session (SmppClient satisfies it). */
 /** A session the pool hands submits to (the engine's SmppClient is one). */
 export interface PooledBind {
   readonly isBound: boolean;
   readonly availableSlots: number;
+  /** Submits waiting for a window slot. */
+  readonly queuedSubmits: number;
   readonly state: SessionState;
   whenSlotFree(): Promise<void>;
+  /** Takes its window slot synchronously when one is free (the pool's choice relies on it). */
+  submit(
+    fields: SubmitFields,
+    tag?: SubmitTag,
+    options?: { priority?: WindowPriority; signal?: AbortSignal },
+  ): Promise<SubmitOutcome>;
 }
 
 export class BindPool<T extends PooledBind = SmppClient> {
@@ -61,15 +82,34 @@ export class BindPool<T extends PooledBind = SmppClient> {
   }
 
   /**
-   * Resolves with a session that has a free slot now (it may still be taken by a concurrent caller,
-   * in which case submit() waits in that session's window queue), or undefined once the pool is
-   * closed or the signal aborted.
+   * Where a message's first SUBMIT_SM goes now: the bound session with the most free slots, or,
+   * every window full, the one with the fewest submits queued for a slot (ties: the first). One
+   * pass over the sessions; undefined when none is bound.
    */
-  async acquire(signal?: AbortSignal): Promise<T | undefined> {
+  choose(): T | undefined {
+    let best: T | undefined;
+    let bestRoom = Number.NEGATIVE_INFINITY;
+    for (const bind of this.members) {
+      if (!bind.isBound) continue;
+      const room = bind.availableSlots - bind.queuedSubmits;
+      if (room > bestRoom) {
+        best = bind;
+        bestRoom = room;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * Resolves, once some session has a free slot, with the submitter for one message (its session is
+   * chosen at its first submit, see PoolSubmitter), or undefined once the pool is closed or the
+   * signal aborted. Nothing is reserved: a message that never submits leaves nothing to give back.
+   */
+  async acquire(signal?: AbortSignal): Promise<PoolSubmitter<T> | undefined> {
     for (;;) {
       if (signal?.aborted || this.closed) return undefined;
       const bind = this.pick();
-      if (bind) return bind;
+      if (bind) return new PoolSubmitter(this, bind);
       await this.whenAnySlotFree(signal);
     }
   }
@@ -104,5 +144,34 @@ export class BindPool<T extends PooledBind = SmppClient> {
 
   private changed(): void {
     for (const wake of [...this.waiting]) wake();
+  }
+}
+
+/**
+ * One message's way into the pool: its first submit goes to the session the pool chooses at that
+ * moment (the engine takes the slot in the same tick, so the next message sees one slot fewer);
+ * its later parts and resends follow on that same session. With no session bound then, the submit
+ * goes to the session free at acquire(), whose engine answers it as not sent (not bound, stopping).
+ */
+export class PoolSubmitter<T extends PooledBind = SmppClient> {
+  private chosen: T | undefined;
+
+  constructor(
+    private readonly pool: BindPool<T>,
+    private readonly fallback: T,
+  ) {}
+
+  /** The session this message's submits go to; undefined until its first submit. */
+  get session(): T | undefined {
+    return this.chosen;
+  }
+
+  submit(
+    fields: SubmitFields,
+    tag?: SubmitTag,
+    options?: { priority?: WindowPriority; signal?: AbortSignal },
+  ): Promise<SubmitOutcome> {
+    this.chosen ??= this.pool.choose() ?? this.fallback;
+    return this.chosen.submit(fields, tag, options);
   }
 }

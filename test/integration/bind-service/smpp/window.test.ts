@@ -34,6 +34,30 @@ describe('engine window', () => {
     expect(client.inFlight).toBe(0);
   });
 
+  it('when submits are called, then each takes its slot in that same tick, or counts as queued until an answer frees one', async () => {
+    // Prepare: the bind pool chooses a message's session right before its submit and relies on this.
+    const simulator = await startSimulator(defer);
+    simulator.fault({ type: 'slow', delayMs: 150, count: 3 });
+    const client = engineFor(defer, simulator.port, { windowSize: 2 });
+    await startBound(client);
+    // Act
+    const seen: number[][] = [];
+    const submits = [1, 2, 3].map((i) => {
+      const outcome = client.submit(sms(i));
+      seen.push([client.availableSlots, client.queuedSubmits]);
+      return outcome;
+    });
+    const outcomes = await Promise.all(submits);
+    // Assess
+    expect(seen).toEqual([
+      [1, 0],
+      [0, 0],
+      [0, 1],
+    ]);
+    expect(outcomes.map((outcome) => outcome.kind)).toEqual(['accepted', 'accepted', 'accepted']);
+    expect([client.availableSlots, client.queuedSubmits]).toEqual([2, 0]);
+  });
+
   it('when the window is full, then whenSlotFree resolves only once an answer frees a slot', async () => {
     // Prepare
     const simulator = await startSimulator(defer);

@@ -6,8 +6,18 @@ import { SmscSimulator } from '#local/smsc-simulator/index.ts';
 import { BindServiceProcess } from '#test/faults/harness/bind-service-process.ts';
 import { accountQueuesJson, useAccountsFile } from '#test/helpers/accounts-file.ts';
 import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
-import { elapse } from '#test/helpers/wait.ts';
-import { mobile, publishRaw, serviceEnv, statusIs, useCleanup, waitForRecord } from '../fixtures.ts';
+import { elapse, waitUntil } from '#test/helpers/wait.ts';
+import {
+  ACCOUNT,
+  mobile,
+  publishRaw,
+  sendLikeApi,
+  serviceEnv,
+  startRig,
+  statusIs,
+  useCleanup,
+  waitForRecord,
+} from '../fixtures.ts';
 
 // Issue 12, scale-out: two bind-service PROCESSES share the slots of login A (MCON3, 3 binds) and
 // login B (1 bind). They settle to a spread (2 + 1 of A, B's one with the task holding a single A
@@ -179,4 +189,40 @@ describe('login slots shared by two bind-service processes (DynamoDB Local, faux
     const survivor = roles.twoOfA === first ? second : first;
     expect(survivor.logged('login slot taken').length).toBeGreaterThanOrEqual(4);
   }, 90_000);
+});
+
+// The window is per bind (SPEC: "A window per bind and one token bucket for the account rate"), so
+// more binds of an MCON login mean more submits in flight while the SMSC is slow to answer
+// (docs/deploy.md). A session chosen when the pipeline acquired the pool reserved nothing: every
+// message acquired meanwhile chose the same one and queued on its full window while the other idled.
+describe('the binds of one MCON login share the work (DynamoDB Local, fauxqs, simulator)', () => {
+  const aws = useLocalAws({ dynamo: true, sqs: true });
+  const defer = useCleanup();
+
+  it('when 2 binds of window 3 face a slow SMSC, then 6 submits are in flight at once, 3 on each session', async () => {
+    // Prepare
+    const rig = await startRig(aws, defer, {
+      env: {
+        SMPP_SYSTEM_TYPE: 'MCON2',
+        SMPP_BINDS: '2',
+        SMPP_WINDOW: '3',
+        SMPP_RESPONSE_TIMEOUT_SECONDS: '10',
+      },
+    });
+    await waitUntil(() => rig.simulator.boundSessions(ACCOUNT.systemId).length === 2, 10_000, 'two binds');
+    rig.simulator.fault({ type: 'slow', delayMs: 4_000, count: 100 });
+    // Act
+    for (let i = 0; i < 12; i++) await sendLikeApi(rig, { to: mobile(i), text: `window ${i}` });
+    await elapse(3_000);
+    // Assess
+    const perSession = new Map<number, number>();
+    for (const submit of rig.simulator.submissions) {
+      perSession.set(submit.sessionId, (perSession.get(submit.sessionId) ?? 0) + 1);
+    }
+    const inFlight = rig.service.health().accounts[0]?.binds.map((bind) => bind.inFlight);
+    expect({ perSession: [...perSession.values()].sort(), inFlight }).toEqual({
+      perSession: [3, 3],
+      inFlight: [3, 3],
+    });
+  }, 40_000);
 });

@@ -86,7 +86,7 @@ describe('ESME_RINVBNDSTS on a submit (simulator)', () => {
     for (let i = 0; i < 5; i++) {
       const bind = await within(pool.acquire(), 1_000, 'a session from the pool');
       const outcome = await bind?.submit(sms(10 + i));
-      outcomes.push(`${bind === held ? 'held' : 'healthy'}:${outcome?.kind}`);
+      outcomes.push(`${bind?.session === held ? 'held' : 'healthy'}:${outcome?.kind}`);
     }
     // Assess
     expect(refused).toMatchObject({ kind: 'rejected', commandStatus: CommandStatus.ESME_RINVBNDSTS });
