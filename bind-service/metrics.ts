@@ -12,6 +12,7 @@ import { type Logger, silentLogger } from '#core/observability/logger.ts';
 /** Cumulative counters since start; the reporter turns them into per-interval deltas. */
 export interface LoginReading {
   bindsUp: number;
+  /** SUBMIT_SM_RESPs of any status (DispatchStats.submitAnswers), not messages submitted. */
   submitted: number;
   throttled: number;
   unknownOutcomes: number;

@@ -136,7 +136,7 @@ export async function startBindService(
           const stats = currentStats();
           return {
             bindsUp: accounts.reduce((up, account) => up + bindsUpOf(account), 0),
-            submitted: stats.submitted,
+            submitted: stats.submitAnswers,
             throttled: stats.throttled,
             unknownOutcomes: stats.unknown,
             // Each account's own figures too (an `Account` dimension) when there are several.
@@ -198,7 +198,7 @@ function loginReadingOf(account: AccountRuntime): LoginReading {
   const { stats } = account;
   return {
     bindsUp: bindsUpOf(account),
-    submitted: stats.submitted,
+    submitted: stats.submitAnswers,
     throttled: stats.throttled,
     unknownOutcomes: stats.unknown,
   };

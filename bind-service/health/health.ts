@@ -39,7 +39,9 @@ export interface AccountHealth {
    */
   pipeline?: PipelineFigures;
   throttled: number;
+  /** Messages that went through whole; `submitAnswers`: SUBMIT_SM_RESPs of any status (Submitted). */
   submitted: number;
+  submitAnswers: number;
   unknown: number;
   failed: number;
   rejected: number;

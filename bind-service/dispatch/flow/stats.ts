@@ -2,6 +2,11 @@
 export interface DispatchStats {
   /** Messages whose every part the SMSC accepted and whose `submitted` state was written. */
   submitted: number;
+  /**
+   * SUBMIT_SM_RESPs, any status (throttled and refused included): the `Submitted` metric, so
+   * ThrottlingRate is throttled answers over answers, not over messages that went through.
+   */
+  submitAnswers: number;
   failed: number;
   unknown: number;
   /** Invalid queue messages sent to a dead-letter queue. */
@@ -31,6 +36,7 @@ export interface DispatchStats {
 export function emptyStats(): DispatchStats {
   return {
     submitted: 0,
+    submitAnswers: 0,
     failed: 0,
     unknown: 0,
     rejected: 0,

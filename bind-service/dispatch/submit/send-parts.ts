@@ -26,6 +26,8 @@ export interface SendPartsDeps {
   policy?: RetryPolicy;
   /** Called on each throttling answer (for the counters). */
   onThrottled?: () => void;
+  /** Called on each SUBMIT_SM_RESP, whatever its status (for the counters). */
+  onAnswered?: () => void;
   /** After the first part went out, the rest must follow within this; default 55 s (see below). */
   partsWindowMs?: number;
   /** Monotonic milliseconds; injectable for tests. */
@@ -137,6 +139,9 @@ export async function sendParts(
         });
       } finally {
         slotTimer?.clear();
+      }
+      if (outcome.kind === 'accepted' || outcome.kind === 'rejected' || outcome.kind === 'throttled') {
+        deps.onAnswered?.();
       }
       if (outcome.kind === 'not-sent' && slotTimer?.signal.aborted) return late(index);
       const decision = decidePart(outcome, attempts, policy, { onWire });

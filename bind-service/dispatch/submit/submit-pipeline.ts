@@ -220,6 +220,9 @@ export class SubmitPipeline {
         onThrottled: () => {
           this.deps.stats.throttled += 1;
         },
+        onAnswered: () => {
+          this.deps.stats.submitAnswers += 1;
+        },
       });
     } catch (error) {
       // A bug after the claim: whatever went out is not known, so it must not go out again.
