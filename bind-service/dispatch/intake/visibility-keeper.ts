@@ -49,17 +49,25 @@ export class VisibilityKeeper {
         if (message.lastWord) continue;
         const seconds = this.options.visibilitySeconds[message.lane];
         if (message.visibleUntil - now > (seconds * 1000) / 2) continue;
-        message.visibleUntil = now + seconds * 1000;
+        // Counted from before the call, and only once SQS took it: after a refusal the message is
+        // still due, so the next sweep (seconds later) tries again. Moved on at once, a refused
+        // extension was not tried again until SQS had shown the message to another receive.
+        const extendedUntil = now + seconds * 1000;
         extensions.push(
-          this.options.queues[message.lane]
-            .changeVisibility(message.receiptHandle, seconds)
-            .catch((error) => {
-              this.options.log.warn('visibility not extended', {
+          this.options.queues[message.lane].changeVisibility(message.receiptHandle, seconds).then(
+            () => {
+              if (!message.lastWord) message.visibleUntil = Math.max(message.visibleUntil, extendedUntil);
+            },
+            (error: unknown) => {
+              const leftMs = Math.round(message.visibleUntil - this.now());
+              this.options.log.warn('visibility not extended; tried again at the next sweep', {
                 lane: message.lane,
                 sqsMessageId: message.sqsMessageId,
+                visibleAgainInMs: leftMs,
                 error,
               });
-            }),
+            },
+          ),
         );
       }
       if (extensions.length > 0)
