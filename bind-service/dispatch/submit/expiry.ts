@@ -1,7 +1,9 @@
 // A message is sent only within its validity, counted from when it was accepted: one that could not
 // go in time (the SMSC throttled it for hours, no bind, the service was down) ends `expired` with the
 // reason, never sent and never parked on a dead-letter queue. Checked before the claim, so only a
-// message nobody claimed (`accepted`) is expired here; once claimed, only the SMSC can tell.
+// message nobody claimed (`accepted`) is expired here; once its first part is on the wire, only the
+// SMSC can tell. A claimed message whose validity passes while it waits for its token is not sent:
+// it goes back at once (send-parts.ts, VALIDITY_PASSED), and its next receive ends it here.
 // The accept time is the id's ULID time (the API's accept, or SQS's SentTimestamp for an id derived
 // from the SQS message); an id derived from an idempotency key has none, so the body's `acceptedAt`
 // (the record's creation, on every copy the API or the sweeper enqueues) or else SentTimestamp

@@ -19,7 +19,10 @@ import type { HeldMessage } from '../intake/held-messages.ts';
 import type { LaneQueue } from '../intake/sqs-lane.ts';
 import type { MessageStore } from '../ports.ts';
 import { type PatientRetry, retryTransient, retryUntil, type WriteRetry } from './retry.ts';
-import { type SendResult, STOPPING } from './send-parts.ts';
+import { type SendResult, STOPPING, VALIDITY_PASSED } from './send-parts.ts';
+
+/** Not-sent reasons whose message goes back to the queue at once rather than after a pause. */
+const AT_ONCE: ReadonlySet<string> = new Set([STOPPING, VALIDITY_PASSED]);
 
 export interface RecordOutcomeDeps {
   messages: MessageStore;
@@ -99,8 +102,9 @@ export async function recordOutcome(
         await patiently(() => messages.releaseClaim(id));
         stats.released += 1;
         log.info('nothing sent; claim released for a later attempt', { ...context, reason: result.reason });
-        // A stopping service gives it back at once, for the task that takes over (give-back.ts).
-        await giveBack(queue, held, result.reason === STOPPING ? 0 : deps.releaseDelaySeconds, log);
+        // A stopping service gives it back at once, for the task that takes over (give-back.ts); a
+        // message whose validity passed, for the receive that ends it `expired`.
+        await giveBack(queue, held, AT_ONCE.has(result.reason) ? 0 : deps.releaseDelaySeconds, log);
         return;
     }
   } catch (error) {

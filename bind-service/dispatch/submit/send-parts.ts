@@ -11,6 +11,12 @@ import { DEFAULT_RETRY_POLICY, decidePart, type PartAttempts, type RetryPolicy }
 /** Why a message was not sent when the service stops taking work: it goes back at once (record-outcome.ts). */
 export const STOPPING = 'stopping';
 
+/**
+ * Why a claimed message was not sent: its validity passed while it waited for its token (urgent
+ * traffic, throttling). It goes back at once, and the next receive ends it `expired` (expiry.ts).
+ */
+export const VALIDITY_PASSED = 'validity-passed';
+
 export type SendResult =
   | { kind: 'submitted'; smscIds: string[] }
   | { kind: 'failed'; error: MessageError; smscIds: string[] }
@@ -28,6 +34,8 @@ export interface SendPartsDeps {
   onThrottled?: () => void;
   /** Called on each SUBMIT_SM_RESP, whatever its status (for the counters). */
   onAnswered?: () => void;
+  /** Whether the message's validity has passed: asked before each SUBMIT_SM while none is on the wire. */
+  validityPassed?: () => boolean;
   /** After the first part went out, the rest must follow within this; default 55 s (see below). */
   partsWindowMs?: number;
   /** Monotonic milliseconds; injectable for tests. */
@@ -121,6 +129,9 @@ export async function sendParts(
         if (now() >= deadline) return late(index);
       }
       haveToken = false;
+      // Sent now, it would reach the SMSC after its validity (with a validity_period of 1 s) and be
+      // billed; not sent, it ends `expired`, as a message that never got its turn.
+      if (accepted === 0 && deps.validityPassed?.()) return { kind: 'not-sent', reason: VALIDITY_PASSED };
       const tag = deps.messageId
         ? { messageId: deps.messageId, part: index + 1, parts: submits.length }
         : undefined;

@@ -209,6 +209,8 @@ export class SubmitPipeline {
   ): Promise<SendResult> {
     try {
       const acceptedAt = acceptedAtMs(id, held.sentTimestampMs, parsed.message.acceptedAt);
+      const validUntil =
+        acceptedAt === undefined ? undefined : acceptedAt + parsed.prepared.validityMinutes * 60_000;
       const left = validityLeftSeconds(parsed.prepared.validityMinutes, acceptedAt, this.clock().getTime());
       const validity = relativeValiditySeconds(left);
       const submits = parsed.submits.map((fields) => ({ ...fields, validity_period: validity }));
@@ -223,6 +225,7 @@ export class SubmitPipeline {
         onAnswered: () => {
           this.deps.stats.submitAnswers += 1;
         },
+        ...(validUntil === undefined ? {} : { validityPassed: () => this.clock().getTime() >= validUntil }),
       });
     } catch (error) {
       // A bug after the claim: whatever went out is not known, so it must not go out again.

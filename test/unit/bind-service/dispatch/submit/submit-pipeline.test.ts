@@ -1,7 +1,21 @@
 import { describe, expect, it } from 'vitest';
+import { emptyStats } from '#bind-service/dispatch/flow/stats.ts';
 import { giveBackSeconds } from '#bind-service/dispatch/intake/give-back.ts';
+import type { RatePort } from '#bind-service/dispatch/ports.ts';
+import { type PipelineDeps, SubmitPipeline } from '#bind-service/dispatch/submit/submit-pipeline.ts';
+import { newMessageId } from '#core/domain/messages/message-id.ts';
+import type { MessageRecord } from '#core/domain/messages/message-model.ts';
+import { silentLogger } from '#core/observability/logger.ts';
 import { MEGABYTE, retainedBytesAfter } from '#test/helpers/retained-heap.ts';
-import { acceptedMessage, held, message, rig, scriptedBind } from './pipeline-rig.ts';
+import {
+  acceptedMessage,
+  held,
+  MemoryStore,
+  memoryQueue,
+  message,
+  rig,
+  scriptedBind,
+} from './pipeline-rig.ts';
 
 // The submit pipeline's order of port calls (claim, a bind, a rate token, the parts, the state write,
 // the SQS action) against in-memory ports, one rule per test. The same pipeline against DynamoDB
@@ -145,5 +159,49 @@ describe('SubmitPipeline (in-memory ports)', () => {
     // per message.
     expect(r.stats.submitted).toBe(10_000);
     expect(retained).toBeLessThan(MEGABYTE);
+  });
+});
+
+describe('SubmitPipeline: validity passing while a claimed message waits for its rate token', () => {
+  it('when the validity of a claimed bulk message passes during its token wait, then it is not sent and goes back at once, its claim released', async () => {
+    // Prepare: a message accepted now with a validity of 1 minute; the clock moves 2 minutes on
+    // while the message waits for its first token (urgent traffic and throttling ahead of it).
+    const start = Date.now();
+    let nowMs = start;
+    const store = new MemoryStore();
+    const id = newMessageId(start);
+    await store.createAccepted({ id } as MessageRecord);
+    const bind = scriptedBind();
+    const rate: RatePort & { currentRate: number } = {
+      currentRate: 100,
+      wait: async () => {
+        nowMs += 2 * 60_000;
+      },
+      onThrottled: () => undefined,
+      onSuccess: () => undefined,
+    };
+    const queueCalls: string[] = [];
+    const queue = memoryQueue(queueCalls);
+    const deps: PipelineDeps = {
+      messages: store,
+      queues: { urgent: queue, bulk: queue },
+      binds: { acquire: async () => bind },
+      rate,
+      prepare: { isoMode: false, maxParts: 10 },
+      stats: emptyStats(),
+      log: silentLogger,
+      stopTaking: new AbortController().signal,
+      clock: () => new Date(nowMs),
+    };
+    const pipeline = new SubmitPipeline(deps);
+    const body = { v: 1, id, to: '+79991234567', text: 'Hello', validityMinutes: 1 };
+    const message = { ...held(body), sentTimestampMs: start };
+    // Act
+    await pipeline.process(message, queue);
+    // Assess: before, it went with a validity_period of 1 s, two minutes past its validity. The next
+    // receive ends it `expired` (its claim is released, and nothing is on the wire).
+    expect(bind.sent.map((fields) => fields.validity_period)).toEqual([]);
+    expect(store.records.get(id)?.status).toBe('accepted');
+    expect(queueCalls).toEqual(['visibility rh-1 0']);
   });
 });
