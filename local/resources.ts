@@ -139,8 +139,10 @@ async function createQueueWithDlq(
   name: string,
   dlqName: string,
 ): Promise<{ url: string; dlqUrl: string }> {
+  // As in AWS (toDeadLetterQueueProps): the DLQ takes no larger messages than its queue.
   const dlqUrl = await createQueue(sqs, dlqName, {
     MessageRetentionPeriod: String(def.dlq.messageRetentionSeconds),
+    MaximumMessageSize: String(def.maxMessageSizeBytes),
   });
   const { Attributes } = await sqs.send(
     new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }),

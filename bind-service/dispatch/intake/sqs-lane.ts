@@ -11,8 +11,10 @@ import {
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { QUEUES } from '#core/aws/resources/resource-definitions.ts';
 import type { Priority } from '#core/domain/requests/message-schema.ts';
 import { Batcher } from './batcher.ts';
+import { deadLetterEntry } from './dead-letter-entry.ts';
 
 export interface ReceivedSqsMessage {
   lane: Priority;
@@ -126,12 +128,14 @@ export class SqsLane implements LaneQueue {
   }
 
   async deadLetter(body: string, attributes: Record<string, string>): Promise<void> {
+    // The DLQ's size limit is its queue's (toDeadLetterQueueProps, local/resources.ts).
+    const entry = deadLetterEntry(body, attributes, QUEUES[this.lane].maxMessageSizeBytes);
     const MessageAttributes: Record<string, MessageAttributeValue> = {};
-    for (const [name, value] of Object.entries(attributes)) {
+    for (const [name, value] of Object.entries(entry.attributes)) {
       if (value !== '') MessageAttributes[name] = { DataType: 'String', StringValue: value };
     }
     await this.sqs.send(
-      new SendMessageCommand({ QueueUrl: this.urls.dlqUrl, MessageBody: body, MessageAttributes }),
+      new SendMessageCommand({ QueueUrl: this.urls.dlqUrl, MessageBody: entry.body, MessageAttributes }),
     );
   }
 
