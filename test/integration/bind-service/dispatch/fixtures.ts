@@ -27,6 +27,7 @@ import { validate } from '#core/domain/requests/validation-issues.ts';
 import { silentLogger } from '#core/observability/logger.ts';
 import { type SimulatorOptions, SmscSimulator } from '#local/smsc-simulator/index.ts';
 import type { LocalAws } from '#test/helpers/aws/local-aws.ts';
+import { waitUntil } from '#test/helpers/wait.ts';
 import type { Cleanup } from '../cleanup.ts';
 
 /** The cleanup list every dispatch test uses (one copy for the engine's tests and these). */
@@ -265,6 +266,19 @@ export async function queueDepth(aws: LocalAws, queueUrl: string): Promise<numbe
     Number(Attributes?.ApproximateNumberOfMessages ?? 0) +
     Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0) +
     Number(Attributes?.ApproximateNumberOfMessagesDelayed ?? 0)
+  );
+}
+
+/** Waits for the bind-service's line about an invalid queue message: dead-lettered, or not yet. */
+export function invalidMessageHandled(rig: Pick<Rig, 'logs'>): Promise<void> {
+  return waitUntil(
+    () =>
+      rig.logs.some((line) =>
+        /invalid queue message (rejected and dead-lettered|could not be rejected)/.test(String(line.msg)),
+      ),
+    15_000,
+    'the bind-service to handle the invalid message',
+    50,
   );
 }
 

@@ -6,8 +6,14 @@ import { SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import { QUEUES } from '#core/aws/resources/resource-definitions.ts';
 import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
-import { waitUntil } from '#test/helpers/wait.ts';
-import { publishRaw, receiveAll, startRig, useCleanup, waitForEmptyQueue } from '../fixtures.ts';
+import {
+  invalidMessageHandled,
+  publishRaw,
+  receiveAll,
+  startRig,
+  useCleanup,
+  waitForEmptyQueue,
+} from '../fixtures.ts';
 
 describe('bind-service: an invalid queue message of the largest allowed size (fauxqs, DynamoDB Local)', () => {
   const aws = useLocalAws({ dynamo: true, sqs: true });
@@ -28,15 +34,7 @@ describe('bind-service: an invalid queue message of the largest allowed size (fa
     expect(Buffer.byteLength(body)).toBe(QUEUES.bulk.maxMessageSizeBytes);
     // Act: published straight to the bulk queue (the queue accepts it: it is within its size).
     await publishRaw(aws, rig.queues.bulk, body);
-    await waitUntil(
-      () =>
-        rig.logs.some((line) =>
-          /invalid queue message (rejected and dead-lettered|could not be rejected)/.test(String(line.msg)),
-        ),
-      15_000,
-      'the bind-service to handle the invalid message',
-      50,
-    );
+    await invalidMessageHandled(rig);
     const dead = await receiveAll(aws, rig.queues.bulkDlq, 1);
     await waitForEmptyQueue(aws, rig.queues.bulk);
     const failure = rig.logs.find(

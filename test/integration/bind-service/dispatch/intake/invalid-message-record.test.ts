@@ -4,6 +4,7 @@ import { ItemFaultProxy } from '#test/helpers/aws/item-fault-proxy.ts';
 import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
 import { waitUntil } from '#test/helpers/wait.ts';
 import {
+  invalidMessageHandled,
   publishRaw,
   receiveAll,
   sendLikeApi,
@@ -41,15 +42,7 @@ describe('bind-service: the record of an invalid queue message (DynamoDB Local b
     const body = { v: 1, id, to: '+79991234567', text: 'Your order shipped', from: 'SENDER-ID-FAR-TOO-LONG' };
     // Act: the bind-service handles the invalid message, then stops; a sweep comes 6 minutes later.
     await publishRaw(aws, rig.queues.bulk, JSON.stringify(body));
-    await waitUntil(
-      () =>
-        rig.logs.some((line) =>
-          /invalid queue message (rejected and dead-lettered|could not be rejected)/.test(String(line.msg)),
-        ),
-      15_000,
-      'the bind-service to handle the invalid message',
-      50,
-    );
+    await invalidMessageHandled(rig);
     await rig.service.stop();
     const sweeper = rigSweeper(aws, rig, () => new Date(Date.now() + 6 * MINUTE_MS));
     defer(() => sweeper.destroy());
