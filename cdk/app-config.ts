@@ -4,6 +4,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { ConfigError } from '#core/domain/errors.ts';
+import { isSmscHost, SMSC_HOST_RULE } from '#core/domain/provider/smsc-host.ts';
 import { AccountsFileError, accountsFromContextFile } from './accounts-file.ts';
 import type { SmsSenderProps } from './constructs/props.ts';
 
@@ -60,6 +61,17 @@ export const APP_DEFAULTS = {
   smppSecretName: 'sms-sender/smpp',
 } as const;
 
+/**
+ * An SMSC host from context, refused at synth as the bind-service would refuse it at start (a task
+ * that never starts rolls the deployment back only after its health checks fail).
+ */
+function smscHost(read: ContextReader, key: 'smppHost' | 'smppBackupHost', fallback: string): string {
+  const host = text(read, key) ?? fallback;
+  if (!isSmscHost(host))
+    throw new AppConfigError(`context ${key}: ${SMSC_HOST_RULE}; give the port in smppPort`);
+  return host;
+}
+
 /** The login context keys: with `accountsFile` the file describes every login instead. */
 const SMPP_KEYS = [
   'smppHost',
@@ -104,8 +116,8 @@ function smppOf(scope: Construct, read: ContextReader): Pick<SmsSenderProps, 'sm
   const port = int(read, 'smppPort');
   return {
     smpp: {
-      host: text(read, 'smppHost') ?? APP_DEFAULTS.smppHost,
-      backupHost: text(read, 'smppBackupHost') ?? APP_DEFAULTS.smppBackupHost,
+      host: smscHost(read, 'smppHost', APP_DEFAULTS.smppHost),
+      backupHost: smscHost(read, 'smppBackupHost', APP_DEFAULTS.smppBackupHost),
       tls: bool(read, 'smppTls') ?? APP_DEFAULTS.smppTls,
       systemType: text(read, 'smppSystemType') ?? '',
       // A name gives a partial ARN: the grant then matches the `-xxxxxx` suffix Secrets Manager appends.

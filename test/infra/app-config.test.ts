@@ -73,6 +73,11 @@ describe('app settings from context', () => {
     [{ smppTls: 'yes' }, /smppTls: expected true or false/],
     [{ egressIpAllocationId: 'eipalloc-0abc' }, /egressIpAllocationId and egressIpAddress go together/],
     [{ alarmEmail: 'ops.example.com' }, /alarmEmail: "ops.example.com" is not an e-mail address/],
+    [{ smppHost: 'smpp.smscentre.com:3700' }, /smppHost: must be a host name or IP address alone.*smppPort/],
+    [
+      { smppBackupHost: 'smpp2.smscentre.com:3700' },
+      /smppBackupHost: must be a host name or IP address alone/,
+    ],
   ])('when context is %o, then it is refused with the key', (context, message) => {
     // Act
     const act = () => propsFrom(context);
