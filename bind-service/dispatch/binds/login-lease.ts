@@ -27,16 +27,23 @@ export interface LoginLeaseOptions {
   now?: () => number;
 }
 
+/** The task roster's keys are `task#<n>` (task-roster.ts); a login of that name escapes its later slots. */
+const ROSTER_PREFIX = 'task';
+
 /**
  * The lease key of slot `index`: the login for the first (a single-slot setup reads naturally, and
  * versions before and after share it, so they exclude each other on it), `<login>#<index+1>` after.
- * A login may hold any printable character: `#` and `%` are escaped (%23, %25), so login `shop#2`
- * never takes slot 1 of login `shop`, and no slot key starts with `#` as the roster's do
- * (task-roster.ts). Logins without them, all the SMSC issues in practice, keep their keys.
+ * A slot key is never another login's nor a task's roster lease (`task#<n>`, task-roster.ts): a
+ * login's `#` and `%` are escaped (%23, %25), so login `shop#2` never takes slot 1 of login `shop`,
+ * and the later slots of a login named `task` are written `%74ask#<k>`. Every other login keeps the
+ * keys of the versions before, so old and new tasks still exclude each other during a deploy (a
+ * roster key of another form would split the tasks of the two versions into two rosters, each
+ * assigning the slots the other holds, and the new task would never report healthy).
  */
 export function slotKey(systemId: string, index: number): string {
   const login = systemId.replace(/[%#]/g, (character) => encodeURIComponent(character));
-  return index === 0 ? login : `${login}#${index + 1}`;
+  if (index === 0) return login;
+  return `${login === ROSTER_PREFIX ? '%74ask' : login}#${index + 1}`;
 }
 
 /** Most slots a login can have: MCON9 (core/domain/provider/system-type.ts takes n from 1 to 9). */

@@ -1,4 +1,4 @@
-// The tasks of the deployment: each holds one roster lease `#task#<n>` (the lowest n free, below
+// The tasks of the deployment: each holds one roster lease `task#<n>` (the lowest n free, below
 // ROSTER_SIZE), renewed with the same LeaseRepository and ttl as the login slots. Each refresh costs
 // one UpdateItem (the renewal; PutItems only while joining) and one BatchGetItem of the ROSTER_SIZE
 // keys; from it a task learns the live tasks and its own rank among them (slot-assignment.ts). A
@@ -14,13 +14,8 @@ import { lowestFreeIndex, rankOf } from './slot-assignment.ts';
 /** Most tasks one deployment runs at once (a 33rd waits, standing by, for a free index). */
 export const ROSTER_SIZE = 32;
 
-/**
- * `#task#<n>`: a slot key never starts with `#` (login-lease.ts escapes it), so no login's slot can
- * be a task's roster entry. (It was `task#<n>`, which is slot n-1 of a login named `task`.) Tasks of
- * the version before keep their own roster during a deploy: the two rosters rank apart, and the
- * slot leases, whose keys did not change, still keep each slot to one session.
- */
-export const rosterKey = (index: number): string => `#task#${index}`;
+/** `task#<n>`: no slot key takes this form (login-lease.ts, slotKey). */
+export const rosterKey = (index: number): string => `task#${index}`;
 
 const ROSTER_KEYS = Array.from({ length: ROSTER_SIZE }, (_, index) => rosterKey(index));
 

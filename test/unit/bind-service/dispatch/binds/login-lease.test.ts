@@ -172,6 +172,14 @@ describe('slot lease keys of several logins', () => {
     );
   }
 
+  it('when a login is an ordinary one, then its slot keys and the roster keys are those of the version before, so old and new tasks exclude each other during a deploy', () => {
+    // Act
+    const keys = leaseKeysOf([entry('main', 'acme', { systemType: 'MCON3', binds: 3 })]);
+    // Assess
+    expect(keys).toEqual(['acme', 'acme#2', 'acme#3']);
+    expect(rosterKey(0)).toBe('task#0');
+  });
+
   it('when one login is "shop" (MCON2, 2 binds) and another "shop#2", then every slot has a lease key of its own', () => {
     // Act
     const keys = leaseKeysOf([

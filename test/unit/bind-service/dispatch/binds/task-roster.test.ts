@@ -116,7 +116,7 @@ describe('TaskRoster', () => {
     const view = await roster(leases, 'new').refresh();
     // Assess
     expect(view).toEqual({ live: [0, 1], rank: 0 });
-    expect(rosterKey(0)).toBe('#task#0');
+    expect(rosterKey(0)).toBe('task#0');
   });
 
   it('when a task seen live releases its roster lease, then departed says so, reading only the others’ keys', async () => {
@@ -139,7 +139,7 @@ describe('TaskRoster', () => {
     // Assess
     expect(unchanged).toBe(false);
     expect(departed).toBe(true);
-    expect(keysRead).toEqual([['#task#0']]);
+    expect(keysRead).toEqual([['task#0']]);
     expect(await standby.refresh()).toEqual({ live: [1], rank: 0 });
   });
 });
