@@ -24,6 +24,7 @@ import {
   SMPP_SYSTEM_ID_MAX_CHARS,
 } from '#core/domain/provider/smpp-limits.ts';
 import { isSmscHost, SMSC_HOST_RULE } from '#core/domain/provider/smsc-host.ts';
+import { MAX_MCON_SESSIONS } from '#core/domain/provider/system-type.ts';
 import { SMSC_ID_BASES } from '#core/domain/receipts/smsc-id.ts';
 import { isValidSenderId, SENDER_ID_RULE } from '#core/domain/requests/sender-id.ts';
 import type {
@@ -76,7 +77,6 @@ export { BindServiceConfigError, configError };
 
 const DEFAULT_PORT = 3700;
 const DEFAULT_TLS_PORT = 3443;
-const MAX_MCON = 9;
 /** ECS allows a container at most 120 s between SIGTERM and SIGKILL; the drain must fit in it. */
 const MAX_DRAIN_SECONDS = 110;
 export const DEFAULT_SQS_WAIT_SECONDS = 20; // SQS's longest: the fewest calls on an idle queue
@@ -109,7 +109,7 @@ export const envSchema = z.object({
   ...tlsVariables,
   [VAR.SMPP_THROUGHPUT]: z.coerce.number().positive().max(100_000).default(30),
   [VAR.SMPP_WINDOW]: z.coerce.number().int().min(1).max(100_000).default(300),
-  [VAR.SMPP_BINDS]: z.coerce.number().int().min(1).max(MAX_MCON).default(1),
+  [VAR.SMPP_BINDS]: z.coerce.number().int().min(1).max(MAX_MCON_SESSIONS).default(1),
   [VAR.SMPP_ENQUIRE_LINK_SECONDS]: seconds
     .max(PROVIDER_IDLE_LIMIT_MS / 1000 - 1, 'must be below the provider’s 120 s idle limit')
     .default(30),

@@ -72,13 +72,14 @@ export class BindPool<T extends PooledBind = SmppClient> {
     this.changed();
   }
 
-  /** The bound session with the most free slots, if one has any. */
+  /**
+   * The bound session with the most free slots, if one has any: choose()'s answer while it has a
+   * free slot (a window hands a freed slot straight to a queued submit, so one with free slots has
+   * none queued).
+   */
   pick(): T | undefined {
-    let best: T | undefined;
-    for (const bind of this.members) {
-      if (bind.availableSlots > 0 && (!best || bind.availableSlots > best.availableSlots)) best = bind;
-    }
-    return best;
+    const best = this.choose();
+    return best && best.availableSlots > 0 ? best : undefined;
   }
 
   /**

@@ -7,6 +7,7 @@
 // of the ttl is left for the unbind before another task may see the lease as lapsed. Every (re)bind
 // asks confirm() first, so a session never binds on a lease it no longer holds.
 import type { LeaseHolder } from '#core/aws/lease.ts';
+import { MAX_MCON_SESSIONS } from '#core/domain/provider/system-type.ts';
 import type { Logger } from '#core/observability/logger.ts';
 
 /** Leases by key, each held by one owner until its ttl (core/aws's LeaseRepository is one). */
@@ -46,9 +47,6 @@ export function slotKey(systemId: string, index: number): string {
   return `${login === ROSTER_PREFIX ? '%74ask' : login}#${index + 1}`;
 }
 
-/** Most slots a login can have: MCON9 (core/domain/provider/system-type.ts takes n from 1 to 9). */
-export const MAX_LOGIN_SLOTS = 9;
-
 /**
  * A slot of the login beyond its `binds` that another task holds, or undefined. Such a task runs
  * with more binds (a deploy changing MCON/binds, old and new task side by side): its session there
@@ -63,7 +61,7 @@ export async function slotHeldBeyond(
   login: { systemId: string; binds: number; owner: string },
 ): Promise<{ key: string; owner: string } | undefined> {
   const keys: string[] = [];
-  for (let index = login.binds; index < MAX_LOGIN_SLOTS; index++) keys.push(slotKey(login.systemId, index));
+  for (let index = login.binds; index < MAX_MCON_SESSIONS; index++) keys.push(slotKey(login.systemId, index));
   if (keys.length === 0) return undefined;
   const holders = await leases.holders(keys);
   for (const key of keys) {

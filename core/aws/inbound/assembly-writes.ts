@@ -1,5 +1,5 @@
 import type { PartPayload } from '#core/domain/encoding/index.ts';
-import { ATTR, type PartPlan, partAttr } from './part-assembly.ts';
+import { ATTR, type PartPlan, type PartToPlace, partAttr } from './part-assembly.ts';
 
 // The conditions and updates of the writes to an assembly item (inbound-delivery-store.ts sends
 // them), kept apart so the store reads as the order of its writes. Every write bumps `rev`: a write
@@ -16,12 +16,8 @@ export interface AssemblyUpdate {
   ExpressionAttributeValues: Record<string, unknown>;
 }
 
-export interface PartWrite {
-  index: number;
+export interface PartWrite extends PartToPlace {
   total: number;
-  payload: PartPayload;
-  /** ISO 8601. */
-  receivedAt: string;
 }
 
 /**

@@ -5,6 +5,7 @@ import {
   SMPP_SYSTEM_ID_MAX_CHARS,
 } from '#core/domain/provider/smpp-limits.ts';
 import { isSmscHost, SMSC_HOST_RULE } from '#core/domain/provider/smsc-host.ts';
+import { MAX_MCON_SESSIONS } from '#core/domain/provider/system-type.ts';
 import { systemTypeSchema } from '#core/domain/provider/system-type-schema.ts';
 import {
   EMAIL_SENDER_RULE,
@@ -23,7 +24,6 @@ export const ACCOUNT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 export const ACCOUNT_NAME_RULE =
   'must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit';
 
-const MAX_MCON = 9;
 const text = z.string().trim().min(1);
 const whole = z.number().int('must be a whole number');
 /** The SMSC host alone; its port is the entry's "port" (core/domain/provider/smsc-host.ts says why). */
@@ -69,7 +69,10 @@ export const accountEntrySchema = z
     tls: tlsSchema.default(false),
     throughput: z.number().positive().max(100_000).default(30),
     window: whole.min(1, 'must be at least 1').max(100_000, 'must be at most 100000').default(300),
-    binds: whole.min(1, 'must be at least 1').max(MAX_MCON, `must be at most ${MAX_MCON} (MCON9)`).default(1),
+    binds: whole
+      .min(1, 'must be at least 1')
+      .max(MAX_MCON_SESSIONS, `must be at most ${MAX_MCON_SESSIONS} (MCON9)`)
+      .default(1),
     senders: z
       .array(
         z.string().refine((value) => isValidSenderId(value) || isValidEmailSender(value), {

@@ -14,6 +14,9 @@ export interface SystemTypeFlags {
   single: boolean;
 }
 
+/** MCONn's largest n: the most sessions a login can have at once. */
+export const MAX_MCON_SESSIONS = 9;
+
 export const KNOWN_SYSTEM_TYPE_FLAGS = 'MCON1-9, ISO, SINGLE';
 
 export class InvalidSystemTypeError extends DomainError {

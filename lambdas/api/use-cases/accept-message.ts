@@ -11,10 +11,10 @@ import { requestHash } from '../http/idempotency.ts';
 import { checkAccount } from './accounts.ts';
 import {
   type AcceptedAnswer,
+  answeredBefore,
   type KeyedRequest,
   type StoreOutcome,
   storeOnce,
-  storesNewMessage,
 } from './idempotency-slots.ts';
 import { domainIssue } from './issues.ts';
 import {
@@ -90,25 +90,25 @@ export async function acceptMessage(deps: ApiDeps, input: AcceptMessageInput): P
           requestHash: requestHash(input.body),
           fingerprint: messageFingerprint(prepared),
         };
-  // Only a request that will store a new message is counted: a replay sends nothing new.
-  const counted = keyedRequest === undefined || (deps.guard && (await storesNewMessage(deps, keyedRequest)));
-  const admitted = counted
-    ? await deps.guard?.admit(prepared, {
+  // Read first where the rules apply: only a request that will store a new message is counted (a
+  // replay sends nothing new), and what the key already answers needs no store.
+  const answered = keyedRequest && deps.guard ? await answeredBefore(deps, keyedRequest) : undefined;
+  const admitted = answered
+    ? undefined
+    : await deps.guard?.admit(prepared, {
         // A 503 stores nothing: the resend it asks for must not meet a window this attempt opened.
         closeWindowOnFailure: true,
         ...(input.idempotencyKey === undefined ? {} : { idempotencyKey: input.idempotencyKey }),
-      })
-    : undefined;
+      });
   if (admitted && admitted.verdict !== 'allowed') {
     return { outcome: admitted.verdict, retryAfterSeconds: admitted.retryAfterSeconds, maskedTo };
   }
 
   const windows = countedWindows([{ id: record.id, prepared, verdict: admitted }]);
   const keyed = keyedRequest !== undefined;
-  let stored: StoreOutcome = { outcome: 'stored' };
+  let stored: StoreOutcome;
   try {
-    if (keyedRequest === undefined) await deps.messages.createAccepted(record);
-    else stored = await storeOnce(deps, record, answer, keyedRequest);
+    stored = answered ?? (await store(deps, record, answer, keyedRequest));
   } catch (error) {
     // The write may have landed with its answer lost: marked failed, the sweeper will not send it,
     // and the caller's retry is the one message that goes (a new one without a key). Left `accepted`
@@ -141,6 +141,18 @@ export async function acceptMessage(deps: ApiDeps, input: AcceptMessageInput): P
   const failed = await enqueue(deps, record, { windows, keyed });
   if (failed) return failed;
   return { outcome: 'accepted', answer, replayed: false, maskedTo };
+}
+
+/** Stores the record, under the request's Idempotency-Key when it has one (storeOnce). */
+async function store(
+  deps: ApiDeps,
+  record: MessageRecord,
+  answer: AcceptedAnswer,
+  keyedRequest: KeyedRequest | undefined,
+): Promise<StoreOutcome> {
+  if (keyedRequest) return storeOnce(deps, record, answer, keyedRequest);
+  await deps.messages.createAccepted(record);
+  return { outcome: 'stored' };
 }
 
 /** Publishes the record's queue body on its lane; the enqueue-failed answer when it did not get there. */

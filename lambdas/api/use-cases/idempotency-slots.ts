@@ -62,27 +62,37 @@ async function stepPast(
   return { ends: 'replay', answer, ...(first ? { first } : {}) };
 }
 
+/** What a key already answers: no new message is stored for the request (StoreOutcome but `stored`). */
+export type KeyAnswer = Exclude<StoreOutcome, { outcome: 'stored' }>;
+
+function replayOf(step: Extract<SlotStep, { ends: 'replay' }>): KeyAnswer {
+  const unclaimed = step.first?.status === 'accepted' ? step.first : undefined;
+  return { outcome: 'replay', answer: step.answer, ...(unclaimed ? { unclaimed } : {}) };
+}
+
 /**
- * Whether the request will store a new message, read along the key's slots as storeOnce will
- * write them: only then do the anti-loop rules count it. A replay (of a message that went, or may
- * go, to a queue), a key holding another request (422) or a key used up sends nothing new. A retry
- * whose earlier attempts never queued sends a new message, which the rules must count even when the
- * window the first attempt opened has ended.
+ * What the key already answers, read along its slots as storeOnce will write them; undefined when
+ * the request will store a new message, which only then the anti-loop rules count. A replay (of a
+ * message that went, or may go, to a queue), a key holding another request (422) or a key used up
+ * sends nothing new, and needs no store. A retry whose earlier attempts never queued sends a new
+ * message, which the rules must count even when the window the first attempt opened has ended.
  */
-export async function storesNewMessage(
+export async function answeredBefore(
   deps: Pick<ApiDeps, 'messages'>,
   request: KeyedRequest,
-): Promise<boolean> {
+): Promise<KeyAnswer | undefined> {
   let slot = request.key;
   for (let attempt = 0; attempt < MAX_KEY_ATTEMPTS; attempt++) {
     const existing = await deps.messages.readIdempotency(slot);
-    if (!existing) return true;
-    if (existing.requestHash !== request.requestHash) return false;
+    if (!existing) return undefined;
+    if (existing.requestHash !== request.requestHash) {
+      return { outcome: 'conflict', sameMessage: existing.fingerprint === request.fingerprint };
+    }
     const step = await stepPast(deps, request.key, existing);
-    if ('ends' in step) return false;
+    if ('ends' in step) return replayOf(step);
     slot = step.next;
   }
-  return false;
+  return { outcome: 'exhausted' };
 }
 
 /** Stores the record under the idempotency key, or finds the first answer given for it. */
@@ -109,10 +119,7 @@ export async function storeOnce(
       return { outcome: 'conflict', sameMessage: result.existing.fingerprint === request.fingerprint };
     }
     const step = await stepPast(deps, request.key, result.existing);
-    if ('ends' in step) {
-      const unclaimed = step.first?.status === 'accepted' ? step.first : undefined;
-      return { outcome: 'replay', answer: step.answer, ...(unclaimed ? { unclaimed } : {}) };
-    }
+    if ('ends' in step) return replayOf(step);
     walked.push(slot);
     slot = step.next;
   }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { type SlotSession, SlotSessions } from '#bind-service/account/slot-sessions.ts';
-import { LoginLease, MAX_LOGIN_SLOTS, slotKey } from '#bind-service/dispatch/binds/login-lease.ts';
+import { LoginLease, slotKey } from '#bind-service/dispatch/binds/login-lease.ts';
 import type { StopOptions } from '#bind-service/smpp/index.ts';
+import { MAX_MCON_SESSIONS } from '#core/domain/provider/system-type.ts';
 import { silentLogger } from '#core/observability/logger.ts';
 import { type MemoryLeases, memoryLeases } from '#test/helpers/aws/memory-leases.ts';
 import { waitUntil } from '#test/helpers/wait.ts';
@@ -24,7 +25,7 @@ class FakeSession implements SlotSession {
 
 /** The login's slots beyond `binds` that another owner holds in `leases` (what slotHeldBeyond reads). */
 const beyondIn = (leases: MemoryLeases, binds: number) => async () => {
-  for (let index = binds; index < MAX_LOGIN_SLOTS; index++) {
+  for (let index = binds; index < MAX_MCON_SESSIONS; index++) {
     const owner = leases.holders.get(slotKey('acme', index));
     if (owner && owner !== 'me') return { key: slotKey('acme', index), owner };
   }

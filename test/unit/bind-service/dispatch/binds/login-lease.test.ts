@@ -159,7 +159,7 @@ describe('slot lease keys of several logins', () => {
   const entry = (name: string, systemId: string, extra: Record<string, unknown> = {}) => ({
     name,
     systemId,
-    password: 'pw',
+    password: 'fake-pass-1',
     host: 'smpp.smscentre.com',
     port: 3700,
     ...extra,
