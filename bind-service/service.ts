@@ -83,10 +83,18 @@ export async function startBindService(
     void stop(options);
   };
   const owner = deps.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const roster = new TaskRoster({
+    // Renewed like the login slots: on the lease client, never queued behind message writes.
+    leases: new LeaseRepository(aws.leaseDocument, config.tables.messages, { clock }),
+    owner,
+    ttlMs: config.lease.ttlMs,
+    log: log.child({ component: 'roster' }),
+  });
   const shared = {
     config,
     deps,
     owner,
+    claimTasks: { self: owner, isLive: (task: string) => roster.isLive(task) },
     log,
     clock,
     messages,
@@ -108,13 +116,7 @@ export async function startBindService(
   }
 
   const coordinator = new SlotCoordinator({
-    roster: new TaskRoster({
-      // Renewed like the login slots: on the lease client, never queued behind message writes.
-      leases: new LeaseRepository(aws.leaseDocument, config.tables.messages, { clock }),
-      owner,
-      ttlMs: config.lease.ttlMs,
-      log: log.child({ component: 'roster' }),
-    }),
+    roster,
     accounts,
     ttlMs: config.lease.ttlMs,
     log: log.child({ component: 'roster' }),

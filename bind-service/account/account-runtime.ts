@@ -26,6 +26,7 @@ import type { GiveBackBackoff } from '../dispatch/intake/give-back.ts';
 import { SqsLane } from '../dispatch/intake/sqs-lane.ts';
 import { resolveUnknowns } from '../dispatch/resolve/unknowns.ts';
 import type { RetryPolicy } from '../dispatch/submit/part-action.ts';
+import type { ClaimTasks } from '../dispatch/submit/redelivery.ts';
 import { type AccountHealth, accountHealth } from '../health/health-report.ts';
 import { RefusedLogins } from '../login/refused-login.ts';
 import { type SessionOverrides, sessionSetup } from '../login/session-setup.ts';
@@ -49,6 +50,8 @@ export interface AccountShared {
   deps: AccountDeps;
   /** This task's name in the slot and roster leases. */
   owner: string;
+  /** This task and the live ones, for a redelivery of a claimed message (redelivery.ts). */
+  claimTasks: ClaimTasks;
   log: Logger;
   clock: () => Date;
   messages: MessageRepository;
@@ -166,6 +169,7 @@ export async function prepareAccount(account: AccountConfig, shared: AccountShar
       guard: new AntiLoopGuard(document, config.tables.messages, config.antiLoop, clock),
       partsWindowMs: smpp.partsWindowMs,
       clock,
+      claimTasks: shared.claimTasks,
       ...(deps.retryPolicy ? { policy: deps.retryPolicy } : {}),
       ...(deps.requeueBackoff ? { requeueBackoff: deps.requeueBackoff } : {}),
     },

@@ -12,6 +12,7 @@ import type { MatchOptions, OrphanMatch } from '#core/aws/messages/attention/orp
 import type {
   ClaimOptions,
   ClaimResult,
+  ClaimView,
   CreateAcceptedResult,
   LateAnswer,
   LateAnswerResult,
@@ -35,6 +36,8 @@ export interface MessageStore {
   createRejected(record: MessageRecord): Promise<void>;
   /** `urgent`: ahead of other waiting writes, as the urgent lane is ahead for tokens and window slots. */
   claimForSubmit(id: string, holder?: string, options?: ClaimOptions): Promise<ClaimResult>;
+  /** Who holds the claim and since when (a redelivery asks, redelivery.ts). */
+  claimOf(id: string): Promise<ClaimView | undefined>;
   /** `holder`: only that receive's claim is released (see MessageRepository.releaseClaim). */
   releaseClaim(id: string, holder?: string): Promise<TransitionResult>;
   markSubmitted(

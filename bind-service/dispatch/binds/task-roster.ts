@@ -109,6 +109,11 @@ export class TaskRoster {
     }
   }
 
+  /** Whether `owner` is this task, or was among the live tasks at the last read. */
+  isLive(owner: string): boolean {
+    return owner === this.options.owner || [...this.others.values()].includes(owner);
+  }
+
   /** At stop, after every slot was given up: the other tasks take this one's share at once. */
   async release(): Promise<void> {
     const index = this.index;

@@ -80,11 +80,19 @@ export function queueMessageId(delivery: QueueDelivery, body: unknown): string {
 }
 
 /**
- * Who holds a claim: the queue message and this receive of it (SQS gives every receive its own
- * receipt handle). A retried claim write then recognises its own committed claim, while a later
- * receive of the same queue message does not (its worker stopped: `unknown`).
+ * Who holds a claim: the queue message, this receive of it (SQS gives every receive its own receipt
+ * handle) and, when given, the task at work on it. A retried claim write then recognises its own
+ * committed claim, while a later receive of the same queue message does not; that receive asks
+ * whether the task is still at work (redelivery.ts).
  */
-export function claimHolder(held: { sqsMessageId: string; receiptHandle: string }): string {
+export function claimHolder(held: { sqsMessageId: string; receiptHandle: string }, task?: string): string {
   const receive = createHash('sha256').update(held.receiptHandle).digest('base64url').slice(0, 12);
-  return `${held.sqsMessageId}#${receive}`;
+  return task === undefined ? `${held.sqsMessageId}#${receive}` : `${held.sqsMessageId}#${receive}#${task}`;
+}
+
+/** The task a claim's holder names; undefined for a claim made without one (an earlier version's). */
+export function claimTaskOf(holder: string): string | undefined {
+  // SQS MessageIds and the receive's digest hold no '#'; a task's name may.
+  const fields = holder.split('#');
+  return fields.length > 2 ? fields.slice(2).join('#') : undefined;
 }

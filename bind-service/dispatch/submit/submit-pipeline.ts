@@ -4,9 +4,10 @@
 //   it) → rate token (urgent first) → parts on that bind → state write + SQS delete.
 // The claim comes as late as possible: a message waiting for its turn is not claimed, so a stop or
 // crash meanwhile leaves it `accepted` and SQS simply delivers it again. A message claimed before (an
-// SQS redelivery, or a copy of the send) is deleted, never sent again; the claim names the queue
-// message (and the receive) that holds it, so only that message's own redelivery may declare the
-// outcome unknown, and a retried claim write recognises the claim it made itself.
+// SQS redelivery, or a copy of the send) is never sent again; the claim names the queue message, the
+// receive and the task that hold it, so only that message's own redelivery may declare the outcome
+// unknown, and not while that task is alive and still at work on it (redelivery.ts); a retried
+// claim write recognises the claim it made itself.
 // A valid message that cannot go now is given back with a growing pause (give-back.ts) until its
 // validity passes, then it ends `expired` (expiry.ts); only invalid messages are dead-lettered.
 // The rate token comes AFTER the claim, right before the SUBMIT_SM: a token taken first would wait
@@ -34,7 +35,7 @@ import { createAcceptedRecord } from './accepted-record.ts';
 import { acceptedAtMs, expireIfDue, validityLeftSeconds } from './expiry.ts';
 import type { RetryPolicy } from './part-action.ts';
 import { recordOutcome } from './record-outcome.ts';
-import { dropRedelivery } from './redelivery.ts';
+import { type ClaimTasks, dropRedelivery } from './redelivery.ts';
 import type { PatientRetry, WriteRetry } from './retry.ts';
 import { type SendResult, STOPPING, type Submitter, sendParts } from './send-parts.ts';
 import { claimOrRelease } from './unanswered-claim.ts';
@@ -69,6 +70,8 @@ export interface PipelineDeps {
   guard?: AntiLoopPort;
   /** All parts of a long message within this of the first (default PARTS_WINDOW_MS). */
   partsWindowMs?: number;
+  /** Claims name this task, and a redelivery under a live task's young claim is given back (redelivery.ts). */
+  claimTasks?: ClaimTasks;
 }
 
 type Valid = Extract<ParsedQueueMessage, { ok: true }>;
@@ -254,7 +257,7 @@ export class SubmitPipeline {
   private async claim(id: string, parsed: Valid, held: HeldMessage, queue: LaneQueue): Promise<Claim> {
     const { messages, guard } = this.deps;
     const context = { lane: held.lane, id, sqsMessageId: held.sqsMessageId };
-    const holder = claimHolder(held);
+    const holder = claimHolder(held, this.deps.claimTasks?.self);
     const claim = (admitted = false) =>
       claimOrRelease(
         () => messages.claimForSubmit(id, holder, { urgent: held.lane === 'urgent', admitted }),
@@ -285,7 +288,11 @@ export class SubmitPipeline {
       this.deps.log.error('message record missing right after it was created; left for redelivery', context);
       return 'leave';
     }
-    await dropRedelivery(id, held, queue, this.deps);
+    await dropRedelivery(id, held, queue, {
+      ...this.deps,
+      clock: this.clock,
+      giveBackSeconds: giveBackSeconds(held.receiveCount, this.deps.requeueBackoff),
+    });
     return 'handled';
   }
 

@@ -8,7 +8,8 @@ import {
   transition,
 } from '#core/aws/messages/message-writes.ts';
 import { CLAIMED_BY } from '#core/aws/messages/submit-outcomes.ts';
-import { RELEASE_CLAIM } from '#core/domain/messages/message-state.ts';
+import { claimedAtOf } from '#core/domain/messages/message-model.ts';
+import { type MessageStatus, RELEASE_CLAIM } from '#core/domain/messages/message-state.ts';
 
 // The claim that lets one receive of a queue message send it (accepted → submitting), and its
 // release when nothing went on the wire. The claim names the receive that holds it, so a retried
@@ -58,6 +59,27 @@ export async function claimMessage(
   if (holder !== undefined && item?.status === 'submitting' && item.claimedBy === holder) return 'claimed';
   await claimedBefore(item);
   return 'already-claimed';
+}
+
+/** Who claimed a message and when: what a later receive of its queue message weighs (redelivery.ts). */
+export interface ClaimView {
+  status: MessageStatus;
+  /** The claim's holder (claimHolder): `<SQS MessageId>#<receive>[#<task>]`. */
+  claimedBy?: string;
+  /** The last move to `submitting`. */
+  claimedAt?: string;
+}
+
+/** The record's claim as it is now; undefined when there is no record. */
+export async function readClaim(table: MessageTable, id: string): Promise<ClaimView | undefined> {
+  const item = await getMessageItem(table, id);
+  if (!item) return undefined;
+  const claimedAt = claimedAtOf(item.history);
+  return {
+    status: item.status,
+    ...(item.claimedBy === undefined ? {} : { claimedBy: item.claimedBy }),
+    ...(claimedAt === undefined ? {} : { claimedAt }),
+  };
 }
 
 /** submitting → accepted; see MessageRepository.releaseClaim. */

@@ -21,7 +21,9 @@ import { type BatchCounts, countBatch } from '#core/aws/messages/batch-counts.ts
 import {
   type ClaimOptions,
   type ClaimResult,
+  type ClaimView,
   claimMessage,
+  readClaim,
   releaseClaim,
 } from '#core/aws/messages/claim-writes.ts';
 import {
@@ -61,7 +63,7 @@ import type { DeliveryReceipt } from '#core/domain/receipts/receipt.ts';
 import type { SmscIdBase } from '#core/domain/receipts/smsc-id.ts';
 
 export type { BatchCounts } from '#core/aws/messages/batch-counts.ts';
-export type { ClaimOptions, ClaimResult } from '#core/aws/messages/claim-writes.ts';
+export type { ClaimOptions, ClaimResult, ClaimView } from '#core/aws/messages/claim-writes.ts';
 export type {
   CreateAcceptedResult,
   IdempotencyInput,
@@ -199,6 +201,11 @@ export class MessageRepository {
    */
   claimForSubmit(id: string, holder?: string, options: ClaimOptions = {}): Promise<ClaimResult> {
     return claimMessage(this.table, id, holder, options, (item) => this.reconcileParked(item));
+  }
+
+  /** Who holds the message's claim and since when; undefined when there is no record. */
+  claimOf(id: string): Promise<ClaimView | undefined> {
+    return readClaim(this.table, id);
   }
 
   /**

@@ -14,6 +14,11 @@ export interface StatusChange {
   at: string;
 }
 
+/** When the message was last claimed (moved to `submitting`); undefined when it never was. */
+export function claimedAtOf(history: readonly StatusChange[]): string | undefined {
+  return [...history].reverse().find((change) => change.status === 'submitting')?.at;
+}
+
 export interface MessageError {
   /** The provider's `err` code (number), or one of ours (string) for refusals before any submit. */
   code: number | string;

@@ -8,6 +8,7 @@ import { recordLateAnswer } from '#core/aws/messages/receipts/late-answer.ts';
 import type { ReceiptApplier } from '#core/aws/messages/receipts/receipt-applier.ts';
 import { queryPages } from '#core/aws/query-pages.ts';
 import type { UpdateExpressionBuilder } from '#core/aws/update-expression.ts';
+import { claimedAtOf } from '#core/domain/messages/message-model.ts';
 import { quotedText } from '#core/domain/receipts/receipt.ts';
 import type { SmscIdBase } from '#core/domain/receipts/smsc-id.ts';
 
@@ -103,7 +104,7 @@ export async function matchOrphanReceipt(
   if (item?.status !== 'unknown' || item.smscIds.length > 0 || item.parts !== 1) return 'not-eligible';
   const partition = orphanAttention(item.to);
   if (!partition || item.to.includes('@')) return 'not-eligible';
-  const claimedAt = [...item.history].reverse().find((change) => change.status === 'submitting')?.at;
+  const claimedAt = claimedAtOf(item.history);
   const since = new Date(Date.parse(claimedAt ?? item.createdAt) - CLOCK_SKEW_MS).toISOString();
   const until = new Date(table.now().getTime() - options.minOrphanAgeMs).toISOString();
   if (until < since) return 'none';

@@ -73,4 +73,22 @@ describe('MessageRepository: who holds a claim (DynamoDB Local)', () => {
     expect((await repository.get(other.id))?.status).toBe('submitting');
     expect(await repository.claimForSubmit(own.id, 'sqs-1#2')).toBe('claimed');
   });
+
+  it('when a message is claimed, then claimOf names the holder and the time of the claim', async () => {
+    // Prepare
+    const [claimed, unclaimed] = [messageRecord(), messageRecord()];
+    await Promise.all([repository.createAccepted(claimed), repository.createAccepted(unclaimed)]);
+    // Act
+    await repository.claimForSubmit(claimed.id, 'sqs-1#r1#task-a');
+    const view = await repository.claimOf(claimed.id);
+    // Assess
+    const record = await repository.get(claimed.id);
+    expect(view).toEqual({
+      status: 'submitting',
+      claimedBy: 'sqs-1#r1#task-a',
+      claimedAt: record?.updatedAt,
+    });
+    expect(await repository.claimOf(unclaimed.id)).toEqual({ status: 'accepted' });
+    expect(await repository.claimOf('01ARZ3NDEKTSV4RRFFQ69G5FAV')).toBeUndefined();
+  });
 });

@@ -142,4 +142,22 @@ describe('TaskRoster', () => {
     expect(keysRead).toEqual([['task#0']]);
     expect(await standby.refresh()).toEqual({ live: [1], rank: 0 });
   });
+
+  it('when a task stops renewing, then isLive names it live until its lease expires, and this task always', async () => {
+    // Prepare
+    const leases = leaseTable();
+    const dead = roster(leases, 'dead');
+    const survivor = roster(leases, 'survivor');
+    await dead.refresh();
+    await survivor.refresh();
+    // Act
+    const before = survivor.isLive('dead');
+    leases.advance(700);
+    await survivor.refresh();
+    // Assess
+    expect(before).toBe(true);
+    expect(survivor.isLive('dead')).toBe(false);
+    expect(survivor.isLive('survivor')).toBe(true);
+    expect(survivor.isLive('never-seen')).toBe(false);
+  });
 });

@@ -15,6 +15,7 @@ import { DuplicateMessageIdError } from '#core/aws/errors.ts';
 import type {
   ClaimOptions,
   ClaimResult,
+  ClaimView,
   CreateAcceptedResult,
   MarkSubmittedResult,
   TransitionResult,
@@ -28,6 +29,7 @@ interface StoredMessage {
   status: MessageStatus;
   smscIds: string[];
   claimedBy?: string;
+  claimedAt?: string;
   awaitingRules?: boolean;
 }
 
@@ -75,7 +77,15 @@ export class MemoryStore implements MessageStore {
     record.awaitingRules = false;
     record.status = 'submitting';
     if (holder !== undefined) record.claimedBy = holder;
+    record.claimedAt = new Date().toISOString();
     return 'claimed';
+  }
+
+  async claimOf(id: string): Promise<ClaimView | undefined> {
+    const record = this.records.get(id);
+    if (!record) return undefined;
+    const { status, claimedBy, claimedAt } = record;
+    return { status, ...(claimedBy === undefined ? {} : { claimedBy }), ...(claimedAt ? { claimedAt } : {}) };
   }
 
   releaseClaim(id: string): Promise<TransitionResult> {
