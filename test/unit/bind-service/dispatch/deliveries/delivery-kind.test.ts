@@ -44,6 +44,17 @@ describe('deliveryKind', () => {
     expect(kind).toBe('receipt');
   });
 
+  it('when an intermediate notification (esm_class 0x20) carries receipted_message_id and message_state, then it is a receipt, not an incoming SMS', () => {
+    // Act
+    const kind = deliveryKind(
+      deliver({ esmClass: 0x20, receiptedMessageId: '42', messageState: 1 }),
+      text,
+      false,
+    );
+    // Assess
+    expect(kind).toBe('receipt');
+  });
+
   it('when esm_class declares another message type, then the text is not read even with the fallback', () => {
     // Act
     const kind = deliveryKind(deliver({ esmClass: 0x20 }), text, true);
