@@ -112,7 +112,8 @@ export const envSchema = z.object({
   [VAR.SMPP_BINDS]: z.coerce.number().int().min(1).max(MAX_MCON_SESSIONS).default(1),
   [VAR.SMPP_ENQUIRE_LINK_SECONDS]: seconds
     .max(PROVIDER_IDLE_LIMIT_MS / 1000 - 1, 'must be below the provider’s 120 s idle limit')
-    .default(30),
+    // The provider's own default (SPEC §2, the seed's enquire-link-interval): half its idle limit.
+    .default(60),
   [VAR.SMPP_RESPONSE_TIMEOUT_SECONDS]: seconds.max(MAX_RESPONSE_TIMEOUT_SECONDS).default(30),
   [VAR.SMPP_LOGIN_RECHECK_SECONDS]: seconds.default(30),
   [VAR.SMPP_MESSAGE_ID_BASE]: z.enum(SMSC_ID_BASES).default('decimal'),

@@ -109,7 +109,7 @@ const sessionSchema = z.strictObject({
   bindTimeoutMs: positiveMs.default(10_000),
   enquireLinkIntervalMs: positiveMs
     .max(PROVIDER_IDLE_LIMIT_MS - 1, `must be below the provider's ${PROVIDER_IDLE_LIMIT_MS} ms idle limit`)
-    .default(30_000),
+    .default(60_000),
   enquireLinkTimeoutMs: positiveMs
     .max(PROVIDER_IDLE_LIMIT_MS - 1, `must be below the provider's ${PROVIDER_IDLE_LIMIT_MS} ms idle limit`)
     .default(DEFAULT_ENQUIRE_LINK_TIMEOUT_MS),

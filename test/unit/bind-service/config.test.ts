@@ -30,7 +30,7 @@ describe('loadConfig', () => {
       throughput: 30,
       windowSize: 300,
       binds: 1,
-      enquireLinkIntervalMs: 30_000,
+      enquireLinkIntervalMs: 60_000,
       responseTimeoutMs: 30_000,
       messageIdBase: 'decimal',
       sourceAddress: { autodetect: true, ton: 5, npi: 1 },

@@ -28,7 +28,7 @@ describe('parseSessionConfig', () => {
       windowSize: 300,
       responseTimeoutMs: 30_000,
       bindTimeoutMs: 10_000,
-      enquireLinkIntervalMs: 30_000,
+      enquireLinkIntervalMs: 60_000,
       enquireLinkTimeoutMs: 10_000,
       reconnect: { initialDelayMs: 500, maxDelayMs: 30_000, multiplier: 2, jitter: 0.2 },
     });
