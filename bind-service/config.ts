@@ -141,7 +141,9 @@ export const envSchema = z.object({
   [VAR.HEALTH_PORT]: z.coerce.number().int().min(0).max(65_535).default(8080),
   [VAR.HEALTH_HOST]: z.string().min(1).default('0.0.0.0'),
   [VAR.DRAIN_SECONDS]: seconds.max(MAX_DRAIN_SECONDS).default(20),
-  [VAR.LEASE_TTL_SECONDS]: seconds.default(30),
+  // Renewed every sixth of it: below 1 s the renewals (each a DynamoDB write, 50 ms apart at least)
+  // come too few to keep a lease through one slow answer.
+  [VAR.LEASE_TTL_SECONDS]: seconds.min(1, 'must be at least 1 s (renewed every sixth of it)').default(30),
   [VAR.LEASE_RETRY_SECONDS]: seconds.default(5),
   [VAR.RECONCILE_SECONDS]: z.coerce.number().min(0).default(60),
   [VAR.RECONCILE_MIN_AGE_SECONDS]: z.coerce.number().min(0).default(300),

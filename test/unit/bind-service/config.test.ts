@@ -104,19 +104,28 @@ describe('loadConfig', () => {
     ]);
   });
 
-  it.each([
-    'LEASE_TTL_SECONDS',
-    'SMPP_PARTS_WINDOW_SECONDS',
-    'SMPP_RESPONSE_TIMEOUT_SECONDS',
-    'SMPP_ENQUIRE_LINK_SECONDS',
-  ])('when %s is 0.0004 (0 ms once in milliseconds), then the start is refused naming it', (variable) => {
-    // Act
-    const error = configError({ ...BASE, [variable]: '0.0004' });
-    // Assess: before, "positive" let it through and it became 0 ms: a lease lapsing at once, a
-    // parts window no second part meets, every submit `unknown` at once.
-    expect(error.variables).toEqual([variable]);
-    expect(error.message).toContain(`${variable}: must be at least 0.001 (1 ms)`);
-  });
+  it.each(['SMPP_PARTS_WINDOW_SECONDS', 'SMPP_RESPONSE_TIMEOUT_SECONDS', 'SMPP_ENQUIRE_LINK_SECONDS'])(
+    'when %s is 0.0004 (0 ms once in milliseconds), then the start is refused naming it',
+    (variable) => {
+      // Act
+      const error = configError({ ...BASE, [variable]: '0.0004' });
+      // Assess: before, "positive" let it through and it became 0 ms: a lease lapsing at once, a
+      // parts window no second part meets, every submit `unknown` at once.
+      expect(error.variables).toEqual([variable]);
+      expect(error.message).toContain(`${variable}: must be at least 0.001 (1 ms)`);
+    },
+  );
+
+  it.each(['0.0004', '0.2'])(
+    'when LEASE_TTL_SECONDS is %s, then the start is refused: renewals every sixth of it would come too few',
+    (ttl) => {
+      // Act
+      const error = configError({ ...BASE, LEASE_TTL_SECONDS: ttl });
+      // Assess
+      expect(error.variables).toEqual(['LEASE_TTL_SECONDS']);
+      expect(error.message).toContain('LEASE_TTL_SECONDS: must be at least 1 s');
+    },
+  );
 
   it('when a duration is 1 ms, then it is taken as 1 ms', () => {
     // Act
