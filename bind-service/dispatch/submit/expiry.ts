@@ -7,7 +7,8 @@
 // The accept time is the id's ULID time (the API's accept, or SQS's SentTimestamp for an id derived
 // from the SQS message); an id derived from an idempotency key has none, so the body's `acceptedAt`
 // (the record's creation, on every copy the API or the sweeper enqueues) or else SentTimestamp
-// stands in, the earlier of the two.
+// stands in, the earlier of the two. An id dated after SentTimestamp (a publisher's own id, its
+// clock ahead) counts from SentTimestamp: nothing is accepted after SQS got it.
 import { MessageNotFoundError } from '#core/aws/errors.ts';
 import { messageIdTime } from '#core/domain/messages/message-id.ts';
 import type { MessageError } from '#core/domain/messages/message-model.ts';
@@ -25,7 +26,7 @@ export function acceptedAtMs(
   bodyAcceptedAt?: string,
 ): number | undefined {
   const idTime = messageIdTime(id);
-  if (idTime > 0) return idTime;
+  if (idTime > 0) return sentTimestampMs > 0 ? Math.min(idTime, sentTimestampMs) : idTime;
   const told = [sentTimestampMs, bodyAcceptedAt === undefined ? Number.NaN : Date.parse(bodyAcceptedAt)];
   const known = told.filter((ms) => Number.isFinite(ms) && ms > 0);
   return known.length > 0 ? Math.min(...known) : undefined;

@@ -16,6 +16,13 @@ describe('acceptedAtMs', () => {
     expect(acceptedAtMs(messageIdGenerator()(accepted), sent)).toBe(accepted);
   });
 
+  it('when a publisher’s id is dated after SQS got the message (a clock ahead, a made-up id), then SentTimestamp counts', () => {
+    // Prepare
+    const dayLater = sent + 86_400_000;
+    // Act / Assess: the id's time would keep the message valid a day past its validity.
+    expect(acceptedAtMs(messageIdGenerator()(dayLater), sent)).toBe(sent);
+  });
+
   it('when the id was derived from an idempotency key, then SQS’s SentTimestamp stands in', () => {
     // Act / Assess
     expect(acceptedAtMs(keyedMessageId('FAKE-ROLE-ID', 'order-42', { text: 'Hi' }), sent)).toBe(sent);
