@@ -114,7 +114,7 @@ const BY_STATUS: readonly [MessageStatus, string, Partial<MessageStatusChanged>]
   ],
   [
     'unknown',
-    'the SMSC did not answer the submit in time; never resent, a late answer or receipt resolves it',
+    'the SMSC did not answer the submit in time (never resent; a late answer or receipt resolves it), or its receipt says it cannot tell (stat:UNKNOWN, `previousStatus` `submitted`, its err in `error`)',
     { previousStatus: 'submitting', smscIds: [] },
   ],
 ];

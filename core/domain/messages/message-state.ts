@@ -24,7 +24,8 @@ export type FinalStatus = (typeof FINAL_STATUSES)[number];
 
 // `unknown` ranks BELOW `submitted`: it means "the SUBMIT_SM may or may not have reached the SMSC, no
 // answer came", which a late SUBMIT_SM_RESP or a QUERY_SM resolves to `submitted`. Ranking it above
-// `submitted` would make that resolution a backward step. It is reachable only from `submitting`.
+// `submitted` would make that resolution a backward step. Forward moves reach it only from
+// `submitting`; the SMSC's own final "cannot tell" reaches it from `submitted` (RECEIPT_UNKNOWN).
 export const statusRank: Readonly<Record<MessageStatus, number>> = {
   accepted: 0,
   submitting: 1,
@@ -83,6 +84,20 @@ export const RELEASE_CLAIM = { from: 'submitting', to: 'accepted' } as const sat
   to: MessageStatus;
 };
 
+/**
+ * The other move outside the rank order: the SMSC's final report that it cannot tell the outcome
+ * either (stat:UNKNOWN; err 245 when the operator sent no status within a day). SPEC lists
+ * `unknown` among the outcomes of `submitted`; left `submitted`, the message never ended and no
+ * event told. Nothing moves it back: every part was answered (no late answer can come), and the
+ * reconciler asks only about messages whose submit went unanswered. A definitive receipt coming
+ * later still moves it on, as from any `unknown`. Like RELEASE_CLAIM, kept out of `canTransition`:
+ * only the receipt writes take it.
+ */
+export const RECEIPT_UNKNOWN = { from: 'submitted', to: 'unknown' } as const satisfies {
+  from: MessageStatus;
+  to: MessageStatus;
+};
+
 export function isFinal(status: MessageStatus): status is FinalStatus {
   return (FINAL_STATUSES as readonly MessageStatus[]).includes(status);
 }
@@ -93,11 +108,11 @@ export function canSetEngagementFlags(status: MessageStatus): boolean {
 }
 
 /**
- * The status a receipt (its parsed `stat:`) moves the message to, or undefined for "no status change".
+ * The status a receipt (its parsed `stat:`) moves the message to by a forward move, or undefined for
+ * none.
  * - `enroute`: an intermediate report; the message is still on its way.
- * - `unknown` (stat:UNKNOWN): the provider cannot tell either. Our `unknown` means something else
- *   (the submit's own outcome is unknown) and ranks below `submitted`, so mapping onto it would be a
- *   backward move; the message stays `submitted` and the receipt's err code is still recorded.
+ * - `unknown` (stat:UNKNOWN): the provider cannot tell either. Our `unknown` ranks below `submitted`,
+ *   so that is no forward move: the receipt writes take RECEIPT_UNKNOWN instead.
  */
 export function receiptOutcomeToStatus(outcome: ReceiptOutcome): FinalStatus | undefined {
   switch (outcome) {

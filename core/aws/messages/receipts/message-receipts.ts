@@ -11,6 +11,7 @@ import { UpdateExpressionBuilder } from '#core/aws/update-expression.ts';
 import {
   allowedPredecessors,
   canSetEngagementFlags,
+  RECEIPT_UNKNOWN,
   receiptOutcomeToStatus,
 } from '#core/domain/messages/message-state.ts';
 import { summariseParts } from '#core/domain/receipts/part-outcomes.ts';
@@ -90,11 +91,11 @@ async function applyWholeReceipt(
     return write(table, item, update);
   }
 
-  // stat:UNKNOWN: the provider cannot tell either. The status stays, the err code is still
-  // recorded.
-  if (receipt.outcome === 'unknown' && item.status === 'submitted') {
-    const update = new UpdateExpressionBuilder().set('updatedAt', at);
-    setReceiptFields(update, receiptFields(receipt), channel, item.status);
+  // stat:UNKNOWN: the provider cannot tell either; the message ends `unknown` with the err code.
+  if (receipt.outcome === 'unknown' && item.status === RECEIPT_UNKNOWN.from) {
+    const update = new UpdateExpressionBuilder();
+    recordStatus(update, RECEIPT_UNKNOWN.to, at);
+    setReceiptFields(update, receiptFields(receipt), channel, RECEIPT_UNKNOWN.to);
     return write(table, item, update);
   }
 

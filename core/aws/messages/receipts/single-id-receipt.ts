@@ -6,7 +6,11 @@ import {
   type TransitionResult,
 } from '#core/aws/messages/message-writes.ts';
 import { UpdateExpressionBuilder } from '#core/aws/update-expression.ts';
-import { allowedPredecessors, receiptOutcomeToStatus } from '#core/domain/messages/message-state.ts';
+import {
+  allowedPredecessors,
+  RECEIPT_UNKNOWN,
+  receiptOutcomeToStatus,
+} from '#core/domain/messages/message-state.ts';
 import type { DeliveryChannel } from '#core/domain/provider/error-codes.ts';
 import type { DeliveryReceipt } from '#core/domain/receipts/receipt.ts';
 import { receiptFields, setReceiptFields } from '#core/domain/receipts/receipt-fields.ts';
@@ -35,10 +39,10 @@ export async function applySingleIdReceipt(
     setReceiptFields(update, receiptFields(receipt), channel, target);
     update.conditionIn('status', allowedPredecessors(target));
   } else if (receipt.outcome === 'unknown') {
-    // stat:UNKNOWN: the status stays `submitted`; the err code is still recorded.
-    update.set('updatedAt', at);
-    setReceiptFields(update, receiptFields(receipt), channel, 'submitted');
-    update.conditionIn('status', ['submitted']);
+    // stat:UNKNOWN: the provider cannot tell either; the message ends `unknown` with the err code.
+    recordStatus(update, RECEIPT_UNKNOWN.to, at);
+    setReceiptFields(update, receiptFields(receipt), channel, RECEIPT_UNKNOWN.to);
+    update.conditionIn('status', [RECEIPT_UNKNOWN.from]);
   } else {
     // ENROUTE without flags changes nothing in any status (the read path answers 'stale' as well).
     return 'stale';

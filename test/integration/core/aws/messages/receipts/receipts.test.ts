@@ -115,7 +115,7 @@ describe('MessageRepository: delivery receipts (DynamoDB Local)', () => {
     expect(await statuses(record.id)).toEqual(['accepted', 'submitting', 'submitted']);
   });
 
-  it('when stat:UNKNOWN comes, then the message stays submitted and the error code is recorded', async () => {
+  it('when stat:UNKNOWN comes for a submitted message, then it ends unknown with the error code, as SPEC lists unknown among the outcomes of submitted', async () => {
     // Prepare
     const id = smscId();
     const record = await submitted([id]);
@@ -123,9 +123,42 @@ describe('MessageRepository: delivery receipts (DynamoDB Local)', () => {
     const result = await repository.applyReceipt(
       receipt(id, { stat: 'UNKNOWN', outcome: 'unknown', errorCode: 245 }),
     );
-    // Assess
+    // Assess: before, the message stayed `submitted` for good (no event, nothing asked again).
     expect(result).toBe('applied');
-    expect(await repository.get(record.id)).toMatchObject({ status: 'submitted', error: { code: 245 } });
+    expect(await repository.get(record.id)).toMatchObject({ status: 'unknown', error: { code: 245 } });
+    expect(await statuses(record.id)).toEqual(['accepted', 'submitting', 'submitted', 'unknown']);
+  });
+
+  it('when stat:UNKNOWN comes with read flags (the read path), then it ends unknown too; a repeat changes nothing', async () => {
+    // Prepare
+    const id = smscId();
+    const record = await submitted([id]);
+    const unknownStat = receipt(id, { stat: 'UNKNOWN', outcome: 'unknown', errorCode: 245, read: true });
+    // Act
+    const first = await repository.applyReceipt(unknownStat);
+    const repeat = await repository.applyReceipt(unknownStat);
+    // Assess
+    expect({ first, repeat }).toEqual({ first: 'applied', repeat: 'stale' });
+    expect(await statuses(record.id)).toEqual(['accepted', 'submitting', 'submitted', 'unknown']);
+  });
+
+  it('when a definitive receipt follows stat:UNKNOWN, then it moves the message on', async () => {
+    // Prepare
+    const id = smscId();
+    const record = await submitted([id]);
+    await repository.applyReceipt(receipt(id, { stat: 'UNKNOWN', outcome: 'unknown', errorCode: 245 }));
+    // Act
+    const later = await repository.applyReceipt(receipt(id));
+    // Assess
+    expect(later).toBe('applied');
+    expect(await statuses(record.id)).toEqual([
+      'accepted',
+      'submitting',
+      'submitted',
+      'unknown',
+      'delivered',
+    ]);
+    expect((await repository.get(record.id))?.error).toBeUndefined();
   });
 
   it('when an HLR answer comes, then its fields are stored on the message', async () => {
