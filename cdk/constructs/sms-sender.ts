@@ -19,6 +19,7 @@ import { SendQueues } from './messaging/queues.ts';
 import { grantRead, grantSend, type OnStatusOptions, statusRule } from './messaging/status-consumers.ts';
 import { StatusStream } from './messaging/status-stream.ts';
 import { Sweeper } from './messaging/sweeper.ts';
+import { API_MESSAGES } from './messaging/table-access.ts';
 import { alarmTopic } from './platform/alarm-topic.ts';
 import { allowServiceUse } from './platform/encryption-key.ts';
 import type { LogSettings } from './platform/log-group.ts';
@@ -103,7 +104,7 @@ export class SmsSender extends Construct {
       // Same values as the bind-service: the 202's encoding and part count are what will be sent.
       environment: apiLoginEnvironment(this, login, givenAccounts),
     });
-    this.store.bindMessages(this.apiHandler, 'readWrite');
+    this.store.bindMessages(this.apiHandler, API_MESSAGES);
     this.queues.bindProducer(this.apiHandler);
     this.accountQueues.bindProducer(this.apiHandler);
 

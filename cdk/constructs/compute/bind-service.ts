@@ -11,6 +11,7 @@ import type { AccountQueuePairs } from '../messaging/account-queues.ts';
 import { bindSecretArn, type ResourceConsumer } from '../messaging/consumer.ts';
 import type { MessageStore } from '../messaging/message-store.ts';
 import type { SendQueues } from '../messaging/queues.ts';
+import { BIND_SERVICE_INBOUND, BIND_SERVICE_MESSAGES } from '../messaging/table-access.ts';
 import { waiveControl } from '../platform/controls.ts';
 import { createLogGroup, type LogSettings } from '../platform/log-group.ts';
 import { type SessionPlan, stopTimeoutSeconds } from './bind-limits.ts';
@@ -170,8 +171,8 @@ export class BindService extends Construct {
       grantPrincipal: taskDefinition.taskRole,
       addEnvironment: (name, value) => container.addEnvironment(name, value),
     };
-    props.store.bindMessages(consumer, 'readWrite');
-    props.store.bindInbound(consumer, 'readWrite');
+    props.store.bindMessages(consumer, BIND_SERVICE_MESSAGES);
+    props.store.bindInbound(consumer, BIND_SERVICE_INBOUND);
     props.queues.bindConsumer(consumer);
     if (login.kind === 'single') {
       const { smpp } = login;

@@ -11,6 +11,7 @@ import type { LogSettings } from '../platform/log-group.ts';
 import { toDeadLetterQueueProps, toQueueProps } from '../platform/resource-mapping.ts';
 import { bindSecretArn, type ResourceConsumer } from './consumer.ts';
 import type { MessageStore } from './message-store.ts';
+import { CALLBACK_WORKER_MESSAGES } from './table-access.ts';
 
 // Signed status callbacks, one queue job per (message, change): the status stream queues them, the
 // worker (lambdas/callbacks) posts each, records the outcome on the message and backs off on its own,
@@ -49,7 +50,7 @@ export class CallbackDelivery extends Construct {
     // Receive, delete and ChangeMessageVisibility (the back-off); UpdateItem of `callback` only.
     this.queue.grantConsumeMessages(this.worker);
     this.worker.addEnvironment(VAR.CALLBACK_QUEUE_URL, this.queue.queueUrl);
-    props.store.bindMessages(this.worker, 'update');
+    props.store.bindMessages(this.worker, CALLBACK_WORKER_MESSAGES);
     this.signingSecret = props.signingSecret ?? this.generatedSigningSecret();
     bindSecretArn(this.worker, this.signingSecret, VAR.CALLBACK_SIGNING_SECRET_ARN);
 

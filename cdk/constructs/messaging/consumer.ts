@@ -3,7 +3,7 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { VariableName } from '#core/config/variables.ts';
 
 // Convention 7: whoever is given access to a table, queue or secret also gets the environment
-// variable naming it, in one call (`store.bindMessages(fn, 'readWrite')`). A Lambda function and the
+// variable naming it, in one call (`store.bindMessages(fn, API_MESSAGES)`). A Lambda function and the
 // bind-service container both satisfy this shape, so every grant goes through the same helpers.
 
 export interface ResourceConsumer extends iam.IGrantable {

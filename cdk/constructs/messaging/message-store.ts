@@ -10,43 +10,16 @@ import {
 import { VAR, type VariableName } from '#core/config/variables.ts';
 import { toGlobalSecondaryIndexProps, toTableProps } from '../platform/resource-mapping.ts';
 import type { ResourceConsumer } from './consumer.ts';
+import { type InboundAccess, type MessagesAccess, type TableAccess, WRITE_ACTIONS } from './table-access.ts';
 
 // The messages table (records, receipt lookups, idempotency records, the bind lease; its stream feeds
-// the status consumer) and the inbound table, built from the shared definitions.
-
-/** `update`: UpdateItem only (the callback worker writes one attribute of existing items). */
-export type TableAccess = 'read' | 'write' | 'readWrite' | 'update';
-
-// Listed by hand instead of grantReadWriteData: no Scan, no DescribeTable, no `index/*` wildcard.
-// TransactWriteItems is authorised per item as Put/Update/Delete/ConditionCheck, so it needs no entry;
-// BatchExecuteStatement per statement: the grouped conditional updates are PartiQL UPDATEs
-// (core/aws/grouped/), hence PartiQLUpdate.
-const ACTIONS: Readonly<Record<TableAccess, readonly string[]>> = {
-  read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
-  write: [
-    'dynamodb:PutItem',
-    'dynamodb:UpdateItem',
-    'dynamodb:DeleteItem',
-    'dynamodb:BatchWriteItem',
-    'dynamodb:ConditionCheckItem',
-    'dynamodb:PartiQLUpdate',
-  ],
-  readWrite: [],
-  update: ['dynamodb:UpdateItem'],
-};
-
-function actionsFor(access: TableAccess): string[] {
-  return access === 'readWrite' ? [...ACTIONS.read, ...ACTIONS.write] : [...ACTIONS[access]];
-}
+// the status consumer) and the inbound table, built from the shared definitions. Each consumer is
+// granted the access described for it in table-access.ts, and nothing else.
 
 // With a customer-managed key DynamoDB uses the key on the caller's behalf, so the caller needs it.
 // Named actions instead of CDK's grants, whose `GenerateDataKey*` and `ReEncrypt*` are wildcards.
-const KEY_ACTIONS: Readonly<Record<TableAccess, readonly string[]>> = {
-  read: ['kms:Decrypt', 'kms:DescribeKey'],
-  write: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
-  readWrite: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
-  update: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
-};
+const READ_KEY_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey'];
+const WRITE_KEY_ACTIONS = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'];
 
 class DefinedTable {
   constructor(
@@ -55,23 +28,41 @@ class DefinedTable {
     private readonly envName: VariableName,
   ) {}
 
+  /** The item actions on the table ARN, Query on each queried index's ARN (only), the key, the name. */
   bind(consumer: ResourceConsumer, access: TableAccess): void {
-    const indexArns = this.definition.globalSecondaryIndexes.map(
-      (index) => `${this.table.tableArn}/index/${index.indexName}`,
-    );
-    consumer.grantPrincipal.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: actionsFor(access),
-        resources: [this.table.tableArn, ...(access === 'write' || access === 'update' ? [] : indexArns)],
-      }),
-    );
+    const grantee = consumer.grantPrincipal;
+    if (access.items.length > 0) {
+      grantee.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: [...new Set(access.items)], resources: [this.table.tableArn] }),
+      );
+    }
+    const queries = [...new Set(access.queries ?? [])];
+    if (queries.length > 0) {
+      grantee.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['dynamodb:Query'],
+          resources: queries.map((name) => this.indexArn(name)),
+        }),
+      );
+    }
     const key = this.table.encryptionKey;
     if (key) {
-      consumer.grantPrincipal.addToPrincipalPolicy(
-        new iam.PolicyStatement({ actions: [...KEY_ACTIONS[access]], resources: [key.keyArn] }),
+      const writes = access.items.some((action) => WRITE_ACTIONS.has(action));
+      grantee.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: writes ? WRITE_KEY_ACTIONS : READ_KEY_ACTIONS,
+          resources: [key.keyArn],
+        }),
       );
     }
     consumer.addEnvironment(this.envName, this.table.tableName);
+  }
+
+  private indexArn(indexName: string): string {
+    if (!this.definition.globalSecondaryIndexes.some((index) => index.indexName === indexName)) {
+      throw new Error(`the ${this.definition.id} table has no index ${indexName}`);
+    }
+    return `${this.table.tableArn}/index/${indexName}`;
   }
 }
 
@@ -115,13 +106,13 @@ export class MessageStore extends Construct {
     return this.inboundTable.table;
   }
 
-  /** Grants `access` on the messages table and its indexes, and sets MESSAGES_TABLE. */
-  bindMessages(consumer: ResourceConsumer, access: TableAccess): void {
+  /** Grants `access` (table-access.ts) on the messages table and its indexes, and sets MESSAGES_TABLE. */
+  bindMessages(consumer: ResourceConsumer, access: MessagesAccess): void {
     this.messagesTable.bind(consumer, access);
   }
 
-  /** Grants `access` on the inbound table, and sets INBOUND_TABLE. */
-  bindInbound(consumer: ResourceConsumer, access: TableAccess): void {
+  /** Grants `access` (table-access.ts) on the inbound table, and sets INBOUND_TABLE. */
+  bindInbound(consumer: ResourceConsumer, access: InboundAccess): void {
     this.inboundTable.bind(consumer, access);
   }
 }

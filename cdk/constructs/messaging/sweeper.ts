@@ -1,7 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -13,10 +12,12 @@ import { createFailureQueue } from '../platform/resource-mapping.ts';
 import type { AccountQueuePairs } from './account-queues.ts';
 import type { MessageStore } from './message-store.ts';
 import type { SendQueues } from './queues.ts';
+import { SWEEPER_MESSAGES } from './table-access.ts';
 
 // The sweeper (lambdas/sweeper) on an EventBridge schedule: `accepted` records whose enqueue never
 // happened are found in the messages table's byAttention index and enqueued again on their lane.
-// Its role can query that one index, read and reschedule message items, and send to every account's lanes.
+// Its role can query that one index, read and reschedule message items (table-access.ts), and send
+// to every account's lanes.
 
 export interface SweeperProps {
   readonly store: MessageStore;
@@ -32,9 +33,6 @@ export interface SweeperProps {
   /** @default every 2 minutes */
   readonly schedule?: Duration;
 }
-
-/** The index the sweeper queries (core/aws/resources/resource-definitions.ts). */
-const ATTENTION_INDEX = 'byAttention';
 
 export class Sweeper extends Construct {
   readonly handler: NodeFunction;
@@ -57,31 +55,7 @@ export class Sweeper extends Construct {
       onFailure: new SqsDestination(this.failures),
     });
 
-    const table = props.store.messages;
-    this.handler.grantPrincipal.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['dynamodb:Query'],
-        resources: [`${table.tableArn}/index/${ATTENTION_INDEX}`],
-      }),
-    );
-    // GetItem: a consistent read of each candidate; PartiQLUpdate: moving its index entry on (a
-    // conditional update, sent as a PartiQL UPDATE: core/aws/grouped/).
-    this.handler.grantPrincipal.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:PartiQLUpdate'],
-        resources: [table.tableArn],
-      }),
-    );
-    // With a customer-managed key DynamoDB uses it on the caller's behalf (as in message-store.ts).
-    if (table.encryptionKey) {
-      this.handler.grantPrincipal.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
-          resources: [table.encryptionKey.keyArn],
-        }),
-      );
-    }
-    this.handler.addEnvironment(VAR.MESSAGES_TABLE, table.tableName);
+    props.store.bindMessages(this.handler, SWEEPER_MESSAGES);
     props.queues.bindProducer(this.handler);
     props.accountQueues?.bindProducer(this.handler);
     if (props.accountsJson) this.handler.addEnvironment(VAR.SMPP_ACCOUNTS_JSON, props.accountsJson);
