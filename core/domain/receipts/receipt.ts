@@ -139,9 +139,9 @@ export function parseDeliveryReceipt(input: ReceiptInput): DeliveryReceipt {
     smscId: normaliseSmscId(id, input.smscIdBase),
     stat,
     outcome: OUTCOMES[stat],
-    errorCode: networkErrorCode(input.networkErrorCode) ?? decimal(fields.get('err')) ?? 0,
-    submittedParts: decimal(fields.get('sub')),
-    deliveredParts: decimal(fields.get('dlvrd')),
+    errorCode: networkErrorCode(input.networkErrorCode) ?? decimal(fields.get('err'), MAX_ERROR_CODE) ?? 0,
+    submittedParts: decimal(fields.get('sub'), MAX_PART_COUNT),
+    deliveredParts: decimal(fields.get('dlvrd'), MAX_PART_COUNT),
     submitDate: receiptDate(fields.get('submitdate')),
     doneDate: receiptDate(fields.get('donedate')),
     cost: readCost(tlvs.cost),
@@ -187,8 +187,17 @@ function networkErrorCode(value: Buffer | undefined): number | undefined {
   return value && value.length >= 3 ? value.readUInt16BE(1) : undefined;
 }
 
-function decimal(value: string | undefined): number | undefined {
-  return value && /^[0-9]+$/.test(value) ? Number.parseInt(value, 10) : undefined;
+// Bounds of what a receipt's text may say: err as network_error_code's two octets can, sub and dlvrd
+// as their three digits. A larger number is no reading but noise; kept, it would be a number
+// DynamoDB refuses (past 38 digits, or Infinity), the receipt could never be stored, and the SMSC
+// would send it again for good.
+const MAX_ERROR_CODE = 0xffff;
+const MAX_PART_COUNT = 999;
+
+function decimal(value: string | undefined, max: number): number | undefined {
+  if (!value || !/^[0-9]+$/.test(value)) return undefined;
+  const number = Number.parseInt(value, 10);
+  return number <= max ? number : undefined;
 }
 
 // The provider does not name the time zone of its YYMMDDhhmm dates; they are taken as UTC.

@@ -178,6 +178,22 @@ describe('parseDeliveryReceipt', () => {
     expect(receipt).toMatchObject({ stat: 'UNKNOWN', outcome: 'unknown', errorCode: 0 });
   });
 
+  it.each([
+    ['an err of 17 digits', 'id:7 sub:001 dlvrd:001 stat:UNDELIV err:99999999999999999'],
+    ['an err of 400 digits', `id:7 sub:001 dlvrd:001 stat:UNDELIV err:${'9'.repeat(400)}`],
+    ['a sub and dlvrd of 20 digits', 'id:7 sub:99999999999999999999 dlvrd:99999999999999999999 stat:DELIVRD'],
+  ])(
+    'when the text has %s, then that field is left out: DynamoDB refuses such a number, and the SMSC would resend the receipt for good',
+    (_case, text) => {
+      // Act
+      const receipt = parseDeliveryReceipt({ text });
+      // Assess
+      expect(receipt.errorCode).toBeLessThanOrEqual(0xffff);
+      for (const count of [receipt.submittedParts, receipt.deliveredParts])
+        if (count !== undefined) expect(count).toBeLessThanOrEqual(999);
+    },
+  );
+
   it('when network_error_code is shorter than 3 octets, then the text err: is used', () => {
     // Prepare
     const input: ReceiptInput = { text: 'id:7 stat:UNDELIV err:013', networkErrorCode: Buffer.from([0x03]) };
