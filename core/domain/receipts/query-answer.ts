@@ -1,4 +1,8 @@
-import { type DeliveryReceipt, parseDeliveryReceipt } from '#core/domain/receipts/receipt.ts';
+import {
+  type DeliveryReceipt,
+  isKnownMessageState,
+  parseDeliveryReceipt,
+} from '#core/domain/receipts/receipt.ts';
 
 // A QUERY_SM answer (SMPP 3.4 query_sm_resp: message_state, error_code, final_date) read as the
 // receipt the SMSC would have sent, so it is applied exactly the way a receipt is: a final state
@@ -12,6 +16,9 @@ export interface QueryAnswer {
   finalDate?: Date;
 }
 
+/** SMPP 3.4 message_state 7. */
+const UNKNOWN_STATE = 7;
+
 const two = (value: number) => String(value).padStart(2, '0');
 
 /** YYMMDDhhmm in UTC, as receipts write their dates. */
@@ -22,7 +29,9 @@ function receiptDate(at: Date): string {
 export function receiptFromQuery(smscId: string, answer: QueryAnswer): DeliveryReceipt {
   const done = answer.finalDate ? ` done date:${receiptDate(answer.finalDate)}` : '';
   const err = String(answer.errorCode).padStart(3, '0');
-  return parseDeliveryReceipt({ text: `id:${smscId}${done} err:${err}`, messageState: answer.messageState });
+  // A state SMPP 3.4 does not define (0, or past 8) tells nothing: read as UNKNOWN, no final answer.
+  const messageState = isKnownMessageState(answer.messageState) ? answer.messageState : UNKNOWN_STATE;
+  return parseDeliveryReceipt({ text: `id:${smscId}${done} err:${err}`, messageState });
 }
 
 /** Whether the answer says how the message ended (a receipt with this outcome changes its status). */

@@ -127,8 +127,13 @@ export function parseDeliveryReceipt(input: ReceiptInput): DeliveryReceipt {
 
   const stat =
     (input.messageState === undefined ? undefined : MESSAGE_STATES.get(input.messageState)) ??
-    STATS.get(fields.get('stat')?.toUpperCase() ?? '') ??
-    'UNKNOWN';
+    STATS.get(fields.get('stat')?.toUpperCase() ?? '');
+  // A report without a state is no status: taken as UNKNOWN it would end a `submitted` message
+  // `unknown` (RECEIPT_UNKNOWN), which only the SMSC saying so may do. It is stored raw instead.
+  if (!stat)
+    throw new ReceiptParseError(
+      'The receipt carries no state: no known message_state TLV and no known stat: text',
+    );
   const tlvs = input.tlvs ?? {};
   const extraStatus = tlvs.extraStatus ?? 0;
   const hlr = readHlr(fields, tlvs.flags);
@@ -181,6 +186,11 @@ function readHlr(fields: Fields, flags: number | undefined): HlrResult | undefin
     roamingCountryName: urlDecoded(fields.get('rcn')),
     roamingNetworkName: urlDecoded(fields.get('rnet')),
   });
+}
+
+/** Whether SMPP 3.4's message_state `value` is one a receipt is read with (1 ENROUTE … 8 REJECTED). */
+export function isKnownMessageState(value: number): boolean {
+  return MESSAGE_STATES.has(value);
 }
 
 function networkErrorCode(value: Buffer | undefined): number | undefined {

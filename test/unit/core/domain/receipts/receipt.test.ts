@@ -169,13 +169,23 @@ describe('parseDeliveryReceipt', () => {
     expect(receipt).not.toHaveProperty('doneDate');
   });
 
-  it('when neither TLVs nor text give a stat, then the receipt is unknown with no error code', () => {
-    // Prepare
-    const input: ReceiptInput = { text: 'id:7' };
+  it.each([
+    ['no stat at all', { text: 'id:7 err:000' }],
+    ['a stat word nobody defines', { text: 'id:7 stat:SOMETHING err:000' }],
+    ['a message_state past 8 and no stat', { text: 'id:7 err:000', messageState: 9 }],
+  ])(
+    'when the receipt has %s, then it is unparseable (stored raw; no status moves on it)',
+    (_case, input: ReceiptInput) => {
+      // Act / Assess: read as UNKNOWN it would end a submitted message `unknown`.
+      expect(() => parseDeliveryReceipt(input)).toThrow(ReceiptParseError);
+    },
+  );
+
+  it('when the text says stat:UNKNOWN, then the receipt is unknown', () => {
     // Act
-    const receipt = parseDeliveryReceipt(input);
+    const receipt = parseDeliveryReceipt({ text: 'id:7 stat:UNKNOWN err:245' });
     // Assess
-    expect(receipt).toMatchObject({ stat: 'UNKNOWN', outcome: 'unknown', errorCode: 0 });
+    expect(receipt).toMatchObject({ stat: 'UNKNOWN', outcome: 'unknown', errorCode: 245 });
   });
 
   it.each([
