@@ -1,14 +1,20 @@
 // SMPP engine benchmark: submit round-trips per second and CPU milliseconds per 1000 messages,
-// engine + simulator together, for windows 1, 10, 100 and 1000 on loopback; then the same with the
-// simulator delaying its answers (a real SMSC is 20-60 ms away, so latency, not CPU, bounds a bind).
+// engine + simulator together (this process's CPU and the simulator child's: the figure is not the
+// engine's alone), for windows 1, 10, 100 and 1000 on loopback; then the same with the simulator
+// delaying its answers (a real SMSC is 20-60 ms away, so latency, not CPU, bounds a bind).
+// bench/results/smpp.json and smpp-latency.json hold `{ context, rows }` (smpp-results.ts): the
+// start time, commit and host speed next to the rows the pipeline benchmark's target reads.
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SmppClient, type SubmitFields } from '#bind-service/smpp/index.ts';
 import { encodeMessage } from '#core/domain/encoding/index.ts';
 import { hostSpeedLine, measureHostSpeed } from './host-speed.ts';
+import { gitCommit } from './provenance.ts';
+import { SMPP_CPU_COVERS, type SmppContext, smppResultsJson } from './smpp-results.ts';
 
 interface Row {
   window: number;
@@ -105,15 +111,16 @@ async function measure(window: number): Promise<Row> {
   await client.start();
   try {
     await drive(client, window, WARMUP_MS);
-    const cpuBefore = ownCpuMicros() + (await childCpuMicros());
+    // Both processes: the engine (this one) and the simulator child.
+    const engineAndSimulatorBefore = ownCpuMicros() + (await childCpuMicros());
     const started = performance.now();
     const accepted = await drive(client, window, RUN_MS);
     const elapsedMs = performance.now() - started;
-    const cpuMicros = ownCpuMicros() + (await childCpuMicros()) - cpuBefore;
+    const engineAndSimulatorMicros = ownCpuMicros() + (await childCpuMicros()) - engineAndSimulatorBefore;
     return {
       window,
       msgPerSec: Math.round((accepted / elapsedMs) * 1000),
-      cpuMsPer1000: Math.round((cpuMicros / 1000 / accepted) * 1000 * 10) / 10,
+      cpuMsPer1000: Math.round((engineAndSimulatorMicros / 1000 / accepted) * 1000 * 10) / 10,
     };
   } finally {
     await client.stop({ drainTimeoutMs: 2000 });
@@ -122,7 +129,7 @@ async function measure(window: number): Promise<Row> {
 
 function print(title: string, rows: readonly (Row & Partial<LatencyRow>)[]): void {
   console.log(`\n${title}`);
-  console.log('window  answer-delay  msg/s     CPU ms/1000 msg (engine + simulator)');
+  console.log('window  answer-delay  msg/s     CPU ms/1000 msg (engine + simulator processes together)');
   for (const row of rows) {
     const delay = `${row.answerDelayMs ?? 0} ms`.padEnd(12);
     console.log(
@@ -132,6 +139,8 @@ function print(title: string, rows: readonly (Row & Partial<LatencyRow>)[]): voi
 }
 
 const hostSpeedAtStart = measureHostSpeed();
+const startedAt = new Date().toISOString();
+const commit = gitCommit(here);
 try {
   const rows: Row[] = [];
   for (const window of WINDOWS) rows.push(await measure(window));
@@ -147,13 +156,22 @@ try {
   await setAnswerDelay(0);
   print('With the simulator delaying every answer (a real SMSC is 20-60 ms away)', latencyRows);
 
+  const hostSpeedAtEnd = measureHostSpeed();
+  const context: SmppContext = {
+    startedAt,
+    ...(commit === undefined ? {} : { commit }),
+    hostSpeed: hostSpeedAtStart,
+    hostSpeedAtEnd,
+    node: process.version,
+    cpus: availableParallelism(),
+    cpuMsPer1000Covers: SMPP_CPU_COVERS,
+  };
   const results = join(here, 'results');
   mkdirSync(results, { recursive: true });
-  writeFileSync(join(results, 'smpp.json'), `${JSON.stringify(rows, null, 2)}\n`);
-  writeFileSync(join(results, 'smpp-latency.json'), `${JSON.stringify(latencyRows, null, 2)}\n`);
+  writeFileSync(join(results, 'smpp.json'), smppResultsJson(context, rows));
+  writeFileSync(join(results, 'smpp-latency.json'), smppResultsJson(context, latencyRows));
   console.log('\nwritten: bench/results/smpp.json, bench/results/smpp-latency.json');
-  // Not in the files: their rows are what the README's table and the targets read.
-  console.log(hostSpeedLine(hostSpeedAtStart, measureHostSpeed()));
+  console.log(hostSpeedLine(hostSpeedAtStart, hostSpeedAtEnd));
 } finally {
   child.send({ type: 'stop' });
   await once(child, 'exit');

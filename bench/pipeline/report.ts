@@ -1,12 +1,16 @@
-// What the pipeline benchmark prints: every figure of the parts that ran, then the targets with
-// ok/MISSED.
+// What the pipeline benchmark prints: every figure of the parts that ran (a part that stalled,
+// skipped refused sends or ran at other conditions than the issue's says so next to its figures),
+// then the targets with ok/MISSED.
+import type { SmppResults } from '../smpp-results.ts';
 import type { ApiCostResult, MemoryResult } from './memory.ts';
-import { checkTargets, formatCalls, type PipelineFigures, type SmppRow, type Target } from './targets.ts';
+import { checkTargets, formatCalls, type PipelineFigures, type Target } from './targets.ts';
 import type { ThroughputResult } from './throughput.ts';
 import type { TwoAccountsResult } from './two-accounts.ts';
 import type { UrgentResult } from './urgent.ts';
+import { memoryIssues, partIssues, type RunContext, throughputIssues } from './validity.ts';
 
 export interface PipelineRun {
+  context?: RunContext | undefined;
   throughput?: ThroughputResult | undefined;
   urgent?: UrgentResult | undefined;
   memory?: MemoryResult | undefined;
@@ -16,7 +20,11 @@ export interface PipelineRun {
 
 type Row = [string, string];
 
+/** " [why]" after a figure whose part is not clean; "" when it is. */
+const marked = (issues: readonly string[]) => (issues.length > 0 ? ` [${issues.join('; ')}]` : '');
+
 function throughputRows(a: ThroughputResult): Row[] {
+  const mark = marked(throughputIssues(a));
   return [
     [
       '(a) messages sent / refused / delivered',
@@ -24,8 +32,8 @@ function throughputRows(a: ThroughputResult): Row[] {
     ],
     ['(a) accept latency p50 / p99', `${a.acceptLatencyMs.p50} / ${a.acceptLatencyMs.p99} ms`],
     ['(a) accepted per second (HTTP)', `${a.acceptPerSec} msg/s`],
-    ['(a) first accept -> last delivered', `${a.deliveredPerSec} msg/s (${a.totalSeconds} s)`],
-    ['(a) bind-service CPU per message', `${a.bindServiceCpuMsPerMessage} ms`],
+    ['(a) first accept -> last delivered', `${a.deliveredPerSec} msg/s (${a.totalSeconds} s)${mark}`],
+    ['(a) bind-service CPU per message', `${a.bindServiceCpuMsPerMessage} ms${mark}`],
     ['(a) bind-service AWS calls per message', formatCalls(a.bindServiceAwsCallsPerMessage)],
     ...cpuBudgetRows(a),
     // Each one is a DELIVER_SM parsed and answered again: CPU the bind-service spends per message.
@@ -84,8 +92,8 @@ function memoryRows(c: MemoryResult): Row[] {
   return [
     ['(c) backlog / window', `${c.backlog} / ${c.window} (queued in ${c.enqueueSeconds} s)`],
     [
-      '(c) bind-service peak RSS (sampled / maxRSS)',
-      `${c.peakRssMb} / ${c.maxRssMb} MB (idle after bind: ${c.rssIdleAfterBindMb}, after: ${c.rssAfterDrainMb}; ${c.runtime}, NODE_OPTIONS "${c.nodeOptions}")`,
+      `(c) bind-service peak RSS (sampled / kernel ${c.maxRssSource})`,
+      `${c.peakRssMb} / ${c.maxRssMb} MB (idle after bind: ${c.rssIdleAfterBindMb}, after: ${c.rssAfterDrainMb}; ${c.runtime}, NODE_OPTIONS "${c.nodeOptions}")${marked(memoryIssues(c))}`,
     ],
     [
       '(c) at the peak: V8 heap total / used, external (array buffers)',
@@ -155,7 +163,7 @@ const warnings = (found: Record<string, number>) =>
 export function printReport(
   run: PipelineRun,
   before: PipelineFigures | undefined,
-  smpp: readonly SmppRow[] | undefined,
+  smpp: SmppResults | undefined,
 ): Target[] {
   const rows: Row[] = [
     ...(run.throughput ? throughputRows(run.throughput) : []),
@@ -174,6 +182,14 @@ export function printReport(
   if (run.memory) console.log(`bind-service warnings (c): ${warnings(run.memory.bindServiceWarnings)}`);
   if (run.twoAccounts)
     console.log(`bind-service warnings (d): ${warnings(run.twoAccounts.bindServiceWarnings)}`);
+
+  const issues = Object.entries(partIssues(run));
+  if (issues.length > 0) {
+    console.log(
+      '\nNOT CLEAN (its targets are missed whatever the figures; pipeline.json says so in partIssues):',
+    );
+    for (const [part, why] of issues) console.log(`  (${part}) ${why.join('; ')}`);
+  }
 
   const targets = checkTargets(run, before, smpp);
   const targetWidth = Math.max(...targets.map(({ name }) => name.length));

@@ -15,6 +15,7 @@ import { bindServiceNodeOptions } from '../../cdk/constructs/compute/node-heap.t
 import { SIZING_DEFAULTS } from '../../cdk/constructs/props.ts';
 import { BUNDLE_EXEC_ARGV, bindServiceBundle } from './children/bundle.ts';
 import type { MemoryBreakdown } from './children/memory-breakdown.ts';
+import type { KernelPeakRss } from './children/peak-rss.ts';
 
 export { countsSince, percentile, round } from './stats.ts';
 
@@ -76,7 +77,10 @@ export interface ChildCpu {
   memory: {
     rssBytes: number;
     peakRssBytes: number;
+    /** The kernel's high-water mark of the child's RSS (children/peak-rss.ts). */
     maxRssBytes: number;
+    /** VmHWM (the child's own, from /proc) or ru_maxrss (no /proc: on Linux it would include the parent's RSS). */
+    maxRssSource: KernelPeakRss['source'];
     boundRssBytes: number;
     atPeak: MemoryBreakdown;
   };

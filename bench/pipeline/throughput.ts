@@ -29,7 +29,10 @@ export interface ThroughputResult {
   accountRate: number;
   acceptLatencyMs: { p50: number; p99: number; max: number };
   acceptPerSec: number;
-  /** First 202 to last `delivered` event. */
+  /**
+   * First 202 to last `delivered` event, over the `delivered` that came: when `completed` is false
+   * or `refused` > 0 it is not the part's rate, and the targets and the table say so (validity.ts).
+   */
   deliveredPerSec: number;
   totalSeconds: number;
   bindServiceCpuMsPerMessage: number;

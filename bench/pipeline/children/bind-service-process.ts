@@ -10,11 +10,13 @@ import { startBindService } from '#bind-service/service.ts';
 import { countAwsCalls } from '#core/aws/call-counter.ts';
 import type { PipelinePacing } from '../support.ts';
 import { memoryBreakdown } from './memory-breakdown.ts';
+import { kernelPeakRss } from './peak-rss.ts';
 
 // Before the service builds its SDK clients: only clients built afterwards are counted.
 const awsCalls = countAwsCalls();
-// RSS sampled from the start (the backlog's first receive included); resourceUsage().maxRSS is the
-// kernel's own high-water mark, which also catches a peak between two samples.
+// RSS sampled from the start (the backlog's first receive included); /proc/self/status VmHWM is the
+// kernel's own high-water mark of this process since its exec, which also catches a peak between two
+// samples (peak-rss.ts: not resourceUsage().maxRSS, which on Linux starts at the parent's RSS).
 // The sample reads the RSS alone: a full process.memoryUsage() walks the heap's spaces, and at 50
 // samples a second it was 6% of the CPU the benchmark charged to the bind-service (a CPU profile).
 // The breakdown is taken again once the peak has grown by a megabyte.
@@ -38,6 +40,11 @@ if (rssSampleMs > 0) {
 }
 
 type Request = { type: 'cpu' } | { type: 'stop' };
+
+const kernelPeak = () => {
+  const peak = kernelPeakRss();
+  return { maxRssBytes: peak.bytes, maxRssSource: peak.source };
+};
 
 // Warnings and errors only (a line per message would cost the CPU being measured), counted by
 // message; the first few are printed as they come.
@@ -94,7 +101,7 @@ process.on('message', (request: Request) => {
       memory: {
         rssBytes: process.memoryUsage().rss,
         peakRssBytes: peakRss,
-        maxRssBytes: process.resourceUsage().maxRSS * 1024,
+        ...kernelPeak(),
         boundRssBytes: boundRss,
         atPeak,
       },
