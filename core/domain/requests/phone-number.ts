@@ -8,8 +8,10 @@ import { DomainError } from '#core/domain/errors.ts';
 // a wrong guess texts a stranger. National forms ("89991234567", "0049...") are refused likewise.
 // The `max` metadata is needed for getType() (mobile vs fixed line).
 
-const ALLOWED_CHARACTERS = /^\+[0-9 ()./-]+$/;
-const SEPARATORS = /[ ()./-]/g;
+// Separators include what a number copied from a web page, a document or a contact card carries:
+// any white space (no-break, narrow no-break and thin spaces, tabs) and the Unicode hyphens and dashes.
+const ALLOWED_CHARACTERS = /^\+[0-9\s()./\u2010-\u2015-]+$/;
+const SEPARATORS = /[\s()./\u2010-\u2015-]/g;
 const MAX_INPUT_LENGTH = 32;
 /**
  * Numbers whose parse is kept. A message's recipient is parsed by its validation and again by its
@@ -24,11 +26,15 @@ export type PhoneNumberType = 'MOBILE' | 'FIXED_LINE_OR_MOBILE' | 'FIXED_LINE' |
 export class InvalidPhoneNumberError extends DomainError {
   readonly code = 'invalid_phone_number';
 
-  constructor(input: string, path: readonly (string | number)[] = ['to']) {
-    super(
-      `${JSON.stringify(input)} is not a valid phone number: write it in international format with its + (e.g. +79991234567)`,
-      path,
-    );
+  /** `countryCode`: the number had its + and form, but is no number of that country (or none is known). */
+  constructor(input: string, path: readonly (string | number)[] = ['to'], countryCode?: string | null) {
+    const fix =
+      countryCode === undefined
+        ? 'write it in international format with its + (e.g. +79991234567)'
+        : countryCode === null
+          ? 'no country uses the code it starts with: check its digits'
+          : `not a number of country +${countryCode}: check its digits`;
+    super(`${JSON.stringify(input)} is not a valid phone number: ${fix}`, path);
   }
 }
 
@@ -58,8 +64,13 @@ export function parsePhoneNumber(
   }
   const digits = trimmed.replace(SEPARATORS, '');
   const parsed = parseDigitsOnce(digits);
-  if (!parsed) throw new InvalidPhoneNumberError(input, path);
+  if (!parsed) throw new InvalidPhoneNumberError(input, path, countryCodeOf(digits));
   return { ...parsed };
+}
+
+/** The country calling code `digits` (with their +) start with; null when none is known. */
+function countryCodeOf(digits: string): string | null {
+  return parsePhoneNumberFromString(digits)?.countryCallingCode ?? null;
 }
 
 /** Digits (with their "+") → their parse; undefined: not a valid number. Oldest forgotten first. */

@@ -24,6 +24,14 @@ describe('normalisePhoneNumber', () => {
     ['  +7.999.123.45.67 ', '+79991234567'],
     ['+491701234567', '+491701234567'],
     ['+12015550123', '+12015550123'],
+    // Pasted from a web page, a document or a contact card: no-break, narrow no-break and thin
+    // spaces, a tab, a non-breaking hyphen, an en dash.
+    ['+7\u00a0999\u00a0123-45-67', '+79991234567'],
+    ['+7\u202f999\u202f123\u202f45\u202f67', '+79991234567'],
+    ['+7\u2009999\u2009123\u200945\u200967', '+79991234567'],
+    ['+7\t999\t1234567', '+79991234567'],
+    ['+7 999 123\u201145\u201167', '+79991234567'],
+    ['+7 999 123\u201345\u201367', '+79991234567'],
   ])('when the input is %j, then the E.164 form is %s', (input, expected) => {
     // Prepare
     const options = {};
@@ -31,6 +39,16 @@ describe('normalisePhoneNumber', () => {
     const e164 = normalisePhoneNumber(input, options);
     // Assess
     expect(e164).toBe(expected);
+  });
+
+  it.each([
+    ['has no +', '79991234567', /write it in international format with its \+/],
+    ['has its + but a digit too few', '+7999123456', /not a number of country \+7: check its digits/],
+  ])('when the number %s, then the error says what to fix', (_, input, says) => {
+    // Act
+    const error = domainErrorOf(() => normalisePhoneNumber(input));
+    // Assess
+    expect(error.message).toMatch(says);
   });
 
   it('when the number is a Moscow landline, then it is refused as not mobile', () => {

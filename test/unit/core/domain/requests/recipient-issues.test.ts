@@ -15,8 +15,7 @@ describe('sendMessageSchema: a recipient that is not one', () => {
       {
         code: 'invalid_phone_number',
         path: ['to'],
-        message:
-          'to: "+7999" is not a valid phone number: write it in international format with its + (e.g. +79991234567)',
+        message: 'to: "+7999" is not a valid phone number: not a number of country +7: check its digits',
       },
     ]);
   });
