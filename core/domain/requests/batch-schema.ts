@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import {
   checkRecipientForKind,
+  checkRequiredForKind,
   checkSenderForKind,
-  checkTextPresent,
   contentFields,
   recipientField,
   type SendMessageRequest,
@@ -23,7 +23,7 @@ export const recipientsBatchSchema = z
     ...contentFields('bulk'),
   })
   .superRefine((batch, ctx) => {
-    checkTextPresent(batch, ctx);
+    checkRequiredForKind(batch, ctx);
     checkSenderForKind(batch, ctx);
     const seen = new Map<string, number>();
     batch.to.forEach((to, index) => {

@@ -139,6 +139,8 @@ interface RequestCore {
   kind: MessageKind;
   text?: string | undefined;
   from?: string | undefined;
+  bot?: string | undefined;
+  subject?: string | undefined;
 }
 
 /** An e-mail sender (the provider's registered address) goes with kind "mail" only. */
@@ -152,20 +154,26 @@ export function checkSenderForKind(request: RequestCore, ctx: z.RefinementCtx): 
     ctx.addIssue({ code: 'custom', path: ['from'], message: problem, params: { code: 'invalid_format' } });
 }
 
-/** A text is required unless the kind has none (reported here so a missing text reads "required"). */
-export function checkTextPresent(
+/**
+ * The fields a kind needs: a text unless the kind has none, the bot of a bot message, the subject of
+ * an e-mail. Reported here so a missing one reads "required", as a missing `to` does; their formats
+ * are prepareMessage's checks.
+ */
+export function checkRequiredForKind(
   request: RequestCore,
   ctx: z.RefinementCtx,
   path: (string | number)[] = [],
 ): void {
-  if (request.text === undefined && !KINDS_WITHOUT_TEXT.includes(request.kind)) {
+  const required = (field: 'text' | 'bot' | 'subject') =>
     ctx.addIssue({
       code: 'custom',
-      path: [...path, 'text'],
+      path: [...path, field],
       message: `is required for kind "${request.kind}"`,
       params: { code: 'required' },
     });
-  }
+  if (request.text === undefined && !KINDS_WITHOUT_TEXT.includes(request.kind)) required('text');
+  if (request.kind === 'bot' && request.bot === undefined) required('bot');
+  if (request.kind === 'mail' && request.subject === undefined) required('subject');
 }
 
 /** The recipient suits the kind: an e-mail address for mail, a mobile number (or landline for calls). */
@@ -184,7 +192,7 @@ export function checkRecipientForKind(
 }
 
 function checkRequest(request: RequestCore & { to: string }, ctx: z.RefinementCtx): void {
-  checkTextPresent(request, ctx);
+  checkRequiredForKind(request, ctx);
   checkSenderForKind(request, ctx);
   checkRecipientForKind(request.to, request.kind, ctx, ['to']);
 }

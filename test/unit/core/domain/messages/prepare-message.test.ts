@@ -102,9 +102,9 @@ describe('prepareMessage', () => {
     expect(error.path).toEqual(['text']);
   });
 
-  it('when a mail has no subject, then it is invalid_message_content at subject', () => {
+  it('when a mail has a blank subject, then it is invalid_message_content at subject (a missing one is the schema’s required)', () => {
     // Prepare
-    const body = { to: 'anna@example.com', kind: 'mail' as const, text: 'Hello' };
+    const body = { to: 'anna@example.com', kind: 'mail' as const, text: 'Hello', subject: '   ' };
     // Act
     const error = domainErrorOf(() => prepare(body));
     // Assess

@@ -88,6 +88,18 @@ describe('sendMessageSchema', () => {
     expect(codes).toEqual([{ code: 'required', path: ['text'] }]);
   });
 
+  it.each([
+    ['bot', 'bot', { text: 'Hi', kind: 'bot' }],
+    ['mail', 'subject', { to: 'anna@example.com', text: 'Hi', kind: 'mail', from: 'news@example.com' }],
+  ])('when a %s message has no %s, then it is a required issue there', (_kind, missing, fields) => {
+    // Prepare
+    const body = { to: '+79991234567', ...fields };
+    // Act
+    const codes = codesOf(sendMessageSchema, body);
+    // Assess
+    expect(codes).toEqual([{ code: 'required', path: [missing] }]);
+  });
+
   it.each(['hlr', 'ping'])('when a %s request has no text, then it is valid', (kind) => {
     // Prepare
     const body = { to: '+79991234567', kind };
