@@ -85,9 +85,12 @@ export class SmppClient extends SessionEventEmitter {
     return this.status;
   }
 
-  /** False too while the SMSC holds the bind unbound (ESME_RINVBNDSTS): nothing goes on it. */
+  /**
+   * False too while the SMSC holds the bind unbound (ESME_RINVBNDSTS), and once the link is ending
+   * (the SMSC's unbind waits for deliveries being stored): nothing goes on it.
+   */
   get isBound(): boolean {
-    return this.status === 'bound' && !this.rebind.isOwed;
+    return this.status === 'bound' && !this.rebind.isOwed && this.current?.isOpen === true;
   }
 
   /** The host of the current bind, if any. */

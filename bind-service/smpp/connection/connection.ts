@@ -7,6 +7,7 @@ import { crashPoint } from '../../crash-points.ts';
 import type { SmppHost, TlsSettings } from '../config.ts';
 import { ConnectError, ConnectionLostError, ResponseTimeoutError } from '../errors.ts';
 import type { DisconnectReason, UnreadablePdu } from '../events.ts';
+import { checkPduLayout } from '../pdu/pdu-layout.ts';
 import { type CommandName, type PDU, type PduFields, type Session, smpp } from '../pdu/smpp-package.ts';
 import { Status } from '../pdu/status.ts';
 import { TurnCork } from './turn-cork.ts';
@@ -36,6 +37,13 @@ interface PendingControl {
 
 /** How long a graceful close may wait for the peer's FIN before the socket is destroyed. */
 const CLOSE_GRACE_MS = 500;
+/**
+ * How long the SMSC's unbind may wait for the answers to deliveries still being stored (as long as
+ * the close grace): a DELIVER_SM and an UNBIND in one segment had the unbind answered and the
+ * socket closed at once, the stored delivery's answer found it closed, and the SMSC sent it again
+ * on the next bind (stored twice). A store slower than this is answered on no socket: resent.
+ */
+const UNBIND_ANSWER_WAIT_MS = CLOSE_GRACE_MS;
 
 /** What the package passes to net.connect / tls.connect (a type alias, so it fits its index type). */
 export type SocketOptions = { host: string; port: number } & Pick<
@@ -71,6 +79,11 @@ export class SmppConnection {
   private closed = false;
   private keepAlive: NodeJS.Timeout | undefined;
   private closeGrace: NodeJS.Timeout | undefined;
+  /** Answers owed to the SMSC's requests that are still being decided (deliveries being stored). */
+  private readonly owed = new Set<Promise<unknown>>();
+  /** The SMSC sent unbind: no new request goes out, the answers owed are awaited, then it is answered. */
+  private unbinding = false;
+  private unbindWait: NodeJS.Timeout | undefined;
   private readonly ready: Promise<void>;
   private markClosed: () => void = () => undefined;
   private readonly closedSignal = new Promise<void>((resolve) => {
@@ -83,7 +96,8 @@ export class SmppConnection {
     private readonly handlers: ConnectionHandlers,
   ) {
     const secure = tls?.enabled === true;
-    this.session = new smpp.Session(socketOptions(target, tls));
+    // checkPdu: a DELIVER_SM whose layout is broken is unreadable, not read loosely (pdu-layout.ts).
+    this.session = new smpp.Session({ ...socketOptions(target, tls), checkPdu: checkPduLayout });
     this.cork = new TurnCork(this.session.socket);
     this.ready = new Promise<void>((resolve, reject) => {
       this.session.socket.once(secure ? 'secureConnect' : 'connect', () => resolve());
@@ -106,8 +120,9 @@ export class SmppConnection {
     });
   }
 
+  /** False too once the SMSC has sent unbind: the link is ending, nothing new goes on it. */
   get isOpen(): boolean {
-    return !this.closed && this.session.socket.writable;
+    return !this.closed && !this.unbinding && this.session.socket.writable;
   }
 
   /** Resolves after the socket closed and onClose ran. */
@@ -130,9 +145,12 @@ export class SmppConnection {
     }
   }
 
-  /** Sends a request and returns its sequence number, or undefined when the socket cannot take it. */
+  /**
+   * Sends a request and returns its sequence number, or undefined when the socket cannot take it
+   * (closed, or the SMSC has sent unbind: it would not act on it).
+   */
   send(command: CommandName, fields: PduFields = {}): number | undefined {
-    if (this.closed) return undefined;
+    if (this.closed || this.unbinding) return undefined;
     const pdu = new smpp.PDU(command, fields);
     return this.write(pdu) ? pdu.sequence_number : undefined;
   }
@@ -141,6 +159,18 @@ export class SmppConnection {
   reply(request: PDU, fields: PduFields = {}): boolean {
     if (this.closed) return false;
     return this.write(request.response(fields));
+  }
+
+  /**
+   * An answer to an SMSC request that is written later (a delivery, once stored): an unbind from
+   * the SMSC waits for it, bounded, before it is answered and the socket closed.
+   */
+  owe(answer: Promise<unknown>): void {
+    this.owed.add(answer);
+    const settled = () => {
+      this.owed.delete(answer);
+    };
+    answer.then(settled, settled);
   }
 
   private write(pdu: PDU): boolean {
@@ -224,8 +254,7 @@ export class SmppConnection {
         this.reply(pdu);
         return;
       case 'unbind':
-        this.reply(pdu);
-        this.close('unbind');
+        this.onUnbind(pdu);
         return;
       case 'deliver_sm':
         this.handlers.onPdu(pdu);
@@ -247,10 +276,43 @@ export class SmppConnection {
   }
 
   /**
+   * The SMSC's unbind is answered, and the socket closed, once the deliveries already being stored
+   * have written their answers, or after UNBIND_ANSWER_WAIT_MS, whichever comes first. Nothing new
+   * is sent meanwhile (send() refuses: a submit ends 'not-bound', never sent).
+   */
+  private onUnbind(request: PDU): void {
+    if (this.unbinding) return;
+    this.unbinding = true;
+    this.closeReason ??= 'unbind';
+    let answered = false;
+    const answer = () => {
+      if (answered) return;
+      answered = true;
+      clearTimeout(this.unbindWait);
+      this.reply(request);
+      this.close('unbind');
+    };
+    if (this.owed.size === 0) {
+      answer();
+      return;
+    }
+    this.unbindWait = setTimeout(answer, UNBIND_ANSWER_WAIT_MS);
+    void Promise.allSettled([...this.owed]).then(answer);
+  }
+
+  /**
    * The stream is still in step (the whole PDU was read), so the PDU is answered and the session
    * goes on; dropping the link, as for a broken stream, made the SMSC send it again on every new
-   * bind, and the login never stayed up. A DELIVER_SM gets ESME_RX_T_APPN: nothing was stored, so
-   * the SMSC keeps it and tries again later, and the error log says which one to ask about.
+   * bind, and the login never stayed up. The error log says which one to ask the provider about.
+   *
+   * A DELIVER_SM gets ESME_RX_P_APPN, a permanent refusal. Its bytes are what the SMSC holds, so it
+   * comes back the same each time: ESME_RX_T_APPN (temporary) had the SMSC send it again for as long
+   * as it keeps it, an error line each time, and it could never be stored. Nothing is stored for it
+   * either way, so refusing it for good loses nothing a retry could bring. Of the permanent codes,
+   * ESME_RX_P_APPN is the one SMPP 3.4 defines for an ESME refusing a delivery (SMSCs treat it as
+   * final); ESME_RINVMSGLEN and the like are the SMSC's answers to an ESME's requests, whose retry
+   * on a deliver_sm_resp is left to each SMSC's policy. generic_nack is for a bad header (length,
+   * command id), not a bad body. The PDU after it is read and answered as usual.
    */
   private onUnreadable(error: UnreadablePduError): void {
     const { command_id: commandId, sequence_number: sequenceNumber, command_length } = error.unreadablePdu;
@@ -263,7 +325,7 @@ export class SmppConnection {
       commandId === DELIVER_SM_ID
         ? new smpp.PDU('deliver_sm_resp', {
             sequence_number: sequenceNumber,
-            command_status: Status.ESME_RX_T_APPN,
+            command_status: Status.ESME_RX_P_APPN,
           })
         : new smpp.PDU('generic_nack', {
             sequence_number: sequenceNumber,
@@ -287,6 +349,7 @@ export class SmppConnection {
     this.closed = true;
     clearInterval(this.keepAlive);
     clearTimeout(this.closeGrace);
+    clearTimeout(this.unbindWait);
     const reason = this.closeReason ?? 'closed';
     for (const pending of this.control.values()) {
       clearTimeout(pending.timer);

@@ -27,7 +27,21 @@ async function decide(handler: DeliverHandler | undefined, delivery: DeliverSm):
   }
 }
 
-export async function answerDelivery(
+/**
+ * Stores the delivery and answers it. The answer is owed to the connection from the start, so an
+ * unbind from the SMSC right behind the DELIVER_SM waits for it before it closes the socket.
+ */
+export function answerDelivery(
+  connection: SmppConnection,
+  pdu: PDU,
+  handler: DeliverHandler | undefined,
+): Promise<DeliveryAnswer> {
+  const answer = storeAndAnswer(connection, pdu, handler);
+  connection.owe(answer);
+  return answer;
+}
+
+async function storeAndAnswer(
   connection: SmppConnection,
   pdu: PDU,
   handler: DeliverHandler | undefined,

@@ -2,7 +2,19 @@
 // - short_message and message_payload travel as raw bytes. Our own codecs (core/domain/encoding)
 //   decide data_coding, UDH and text; the package's guessing (GSM tables, auto-detect) is off.
 // - the provider's TLVs 0x2000-0x2004 get names, so they are encoded and decoded like standard ones.
+// - PDUs up to MAX_PDU_LENGTH are read (a 64 K message_payload fits).
 import smpp from 'smpp';
+
+/**
+ * The largest command_length read (the package's own limit was 16,384). SMPP 3.4 lets
+ * message_payload carry up to 64 K (its TLV length is 16 bits), so a well-framed DELIVER_SM of
+ * 65,535 payload octets + its 4-octet TLV header + the 16-octet PDU header + a mandatory part of at
+ * most ~350 octets + a few other TLVs must pass: above 16,384 the link was dropped, and the SMSC
+ * sent the same PDU again on every bind. Still a bound: a garbled length (a stream out of step)
+ * drops the link as a protocol error rather than waiting for megabytes that never come.
+ */
+export const MAX_PDU_LENGTH = 70_000;
+smpp.PDU.maxLength = MAX_PDU_LENGTH;
 
 for (const command of Object.values(smpp.commands)) {
   const shortMessage = command.params?.short_message;

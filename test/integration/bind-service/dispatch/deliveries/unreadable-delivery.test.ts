@@ -10,8 +10,9 @@ import { ACCOUNT, receivingClient, useCleanup } from '../fixtures.ts';
 // A DELIVER_SM whose last TLV is shorter than its type is read off the socket whole (its
 // command_length is right), but the package cannot parse it. The engine dropped the connection
 // for it, unanswered, so the SMSC sent it again on the next bind, and again: one malformed delivery
-// ended every session of the login. It is now answered ESME_RX_T_APPN (nothing stored: the SMSC
-// keeps it) and the session goes on (patches/smpp+0.5.1.patch reads on after it).
+// ended every session of the login. It is now answered ESME_RX_P_APPN (nothing stored; refused for
+// good, since the same bytes would come back each time) and the session goes on
+// (patches/smpp+0.5.1.patch reads on after it).
 
 function malformedDeliverSm(sequenceNumber: number): Buffer {
   const pdu = new smpp.PDU('deliver_sm', {
@@ -34,7 +35,7 @@ describe('an unreadable DELIVER_SM (DynamoDB Local, simulator)', () => {
   const aws = useLocalAws({ dynamo: true });
   const defer = useCleanup();
 
-  it('when the SMSC sends a DELIVER_SM with a truncated TLV, then it is answered ESME_RX_T_APPN, the session survives and later incoming messages are stored', async () => {
+  it('when the SMSC sends a DELIVER_SM with a truncated TLV, then it is answered ESME_RX_P_APPN, the session survives and later incoming messages are stored', async () => {
     // Prepare
     const tables = await aws.freshTables();
     const simulator = new SmscSimulator({ accounts: [{ ...ACCOUNT, rate: 0 }] });
@@ -59,7 +60,7 @@ describe('an unreadable DELIVER_SM (DynamoDB Local, simulator)', () => {
     // Assess: before, the session ended (protocol-error) and bound again.
     expect(disconnects).toEqual([]);
     expect(unreadable).toEqual([
-      expect.objectContaining({ commandId: 5, sequenceNumber: 9000, answeredStatus: Status.ESME_RX_T_APPN }),
+      expect.objectContaining({ commandId: 5, sequenceNumber: 9000, answeredStatus: Status.ESME_RX_P_APPN }),
     ]);
     expect(statuses).toEqual([0]);
     const { Items = [] } = await aws.document.send(

@@ -1,0 +1,152 @@
+// DELIVER_SMs framed right (their command_length is true) whose body breaks its layout. The package
+// read them loosely and the engine acknowledged them ESME_ROK as stored: a text cut short, an
+// empty incoming message, one stored under shifted addresses. Now each is unreadable: answered
+// ESME_RX_P_APPN (refused for good: its bytes come back the same, connection.ts says why), never
+// handed to the handler, reported by an 'unreadable-pdu' event, and the PDU behind it is read as
+// usual. A raw SMSC on 127.0.0.1 writes the bytes (raw-smsc.ts).
+import { describe, expect, it } from 'vitest';
+import { type DeliverSm, Status, type UnreadablePdu } from '#bind-service/smpp/index.ts';
+import { elapse } from '#test/helpers/wait.ts';
+import { engineFor, startBound, useCleanup } from './fixtures.ts';
+import { cstring, deliverBody, deliverSm, rawSmsc, tlv } from './raw-smsc.ts';
+
+async function boundEngine(defer: ReturnType<typeof useCleanup>) {
+  const smsc = await rawSmsc(defer);
+  const firstBind = smsc.nextBind();
+  const client = engineFor(defer, smsc.port, { enquireLinkIntervalMs: 60_000 });
+  const handled: DeliverSm[] = [];
+  client.onDeliver(async (delivery) => {
+    handled.push(delivery);
+    return 0;
+  });
+  const unreadable: UnreadablePdu[] = [];
+  client.on('unreadable-pdu', (event) => unreadable.push(event));
+  const disconnects: string[] = [];
+  client.on('disconnected', (event) => disconnects.push(event.reason));
+  await startBound(client);
+  return { smsc, socket: await firstBind, handled, unreadable, disconnects };
+}
+
+const MALFORMED: { name: string; body: () => Buffer; reason: string }[] = [
+  {
+    // 'hello' (5 octets) declared as 40: the handler got "hello" and it was stored.
+    name: 'sm_length runs 35 octets past the end of the PDU',
+    body: () => deliverBody({ smLength: 40 }),
+    reason: 'short_message declares 40 octets (sm_length), 5 left',
+  },
+  {
+    // A receipt whose receipted_message_id TLV says 200 octets where 4 are.
+    name: 'a TLV length runs past the end of the PDU',
+    body: () =>
+      Buffer.concat([
+        deliverBody({ text: Buffer.from('id:1 stat:DELIVRD', 'latin1'), esmClass: 0x04 }),
+        tlv(0x001e, cstring('123'), 200),
+      ]),
+    reason: 'TLV 0x001e',
+  },
+  {
+    // A truncated message_state (an int8 TLV of length 0) at the end: the package itself throws.
+    name: 'its last TLV is shorter than its type',
+    body: () => Buffer.concat([deliverBody(), Buffer.from([0x04, 0x27, 0x00, 0x00])]),
+    reason: '',
+  },
+  {
+    // command_length 17: service_type's NUL and nothing else. An empty MO was stored.
+    name: 'the body stops after service_type',
+    body: () => Buffer.from([0]),
+    reason: 'the PDU ends before source_addr_ton',
+  },
+  {
+    // source_addr without its NUL, the TON after it (5) read into it, every later field one off.
+    name: 'source_addr has no NUL and the next octet is a TON of 5',
+    body: () => deliverBody({ source: Buffer.from('79990001122', 'latin1') }),
+    reason: 'source_addr at offset 19 holds a control octet',
+  },
+  {
+    // source_addr without its NUL, and a destination TON of 0 standing in for it: the reading is
+    // back in step after destination_addr, which came out as "234" with NPI '1' (0x31).
+    name: 'source_addr has no NUL and the next octet is a TON of 0',
+    body: () =>
+      deliverBody({
+        source: Buffer.from('79990001122', 'latin1'),
+        afterSource: Buffer.from([0, 1]),
+        destination: cstring('1234'),
+      }),
+    reason: 'dest_addr_npi at offset 32 is 0x31',
+  },
+  {
+    name: 'destination_addr runs past its SMPP 3.4 maximum of 21 octets',
+    body: () => deliverBody({ destination: cstring('7'.repeat(25)) }),
+    reason: 'destination_addr at offset 33 has no NUL within its 21 octets',
+  },
+];
+
+describe('engine facing malformed DELIVER_SMs', () => {
+  const defer = useCleanup();
+
+  for (const malformed of MALFORMED) {
+    it(`when a DELIVER_SM's ${malformed.name}, then it is answered ESME_RX_P_APPN without reaching the handler, and the valid DELIVER_SM behind it is stored and answered ESME_ROK`, async () => {
+      // Prepare
+      const { smsc, socket, handled, unreadable, disconnects } = await boundEngine(defer);
+      // Act
+      socket.write(Buffer.concat([deliverSm(41, malformed.body()), deliverSm(42)]));
+      await elapse(300);
+      // Assess
+      expect(smsc.answerTo(41)).toEqual({
+        command: 'deliver_sm_resp',
+        sequence: 41,
+        status: Status.ESME_RX_P_APPN,
+        bind: 1,
+      });
+      expect(smsc.answerTo(42)).toEqual({ command: 'deliver_sm_resp', sequence: 42, status: 0, bind: 1 });
+      expect(handled.map((d) => d.sequenceNumber)).toEqual([42]);
+      expect(handled[0]).toMatchObject({
+        source: { addr: '79990001122', ton: 1, npi: 1 },
+        destination: { addr: 'Shop', ton: 5, npi: 0 },
+      });
+      expect(handled[0]?.shortMessage.toString('latin1')).toBe('hello');
+      expect(unreadable).toEqual([
+        expect.objectContaining({
+          commandId: 5,
+          sequenceNumber: 41,
+          answeredStatus: Status.ESME_RX_P_APPN,
+          reason: expect.stringContaining(malformed.reason),
+        }),
+      ]);
+      expect(disconnects).toEqual([]);
+      expect(smsc.binds()).toBe(1);
+    });
+  }
+
+  it('when valid DELIVER_SMs carry empty strings, full-length addresses, TLVs and no text, then they are read as before and answered ESME_ROK', async () => {
+    // Prepare
+    const { smsc, socket, handled, unreadable } = await boundEngine(defer);
+    const receipt = Buffer.concat([
+      deliverBody({
+        source: cstring('7'.repeat(20)),
+        destination: cstring('A'.repeat(20)),
+        text: Buffer.from('id:77 stat:DELIVRD', 'latin1'),
+        esmClass: 0x04,
+      }),
+      tlv(0x001e, cstring('77')),
+      tlv(0x0427, Buffer.from([2])),
+      tlv(0x2002, Buffer.from([0, 1])),
+    ]);
+    const payloadOnly = Buffer.concat([
+      deliverBody({ text: Buffer.alloc(0) }),
+      tlv(0x0424, Buffer.from('a longer text', 'latin1')),
+    ]);
+    // Act
+    socket.write(Buffer.concat([deliverSm(61, receipt), deliverSm(62, payloadOnly)]));
+    await elapse(300);
+    // Assess
+    expect(unreadable).toEqual([]);
+    expect([smsc.answerTo(61)?.status, smsc.answerTo(62)?.status]).toEqual([0, 0]);
+    expect(handled.map((d) => [d.sequenceNumber, d.source.addr, d.destination.addr])).toEqual([
+      [61, '7'.repeat(20), 'A'.repeat(20)],
+      [62, '79990001122', 'Shop'],
+    ]);
+    expect(handled[0]).toMatchObject({ isReceipt: true, receiptedMessageId: '77', messageState: 2 });
+    expect(handled[1]?.messagePayload?.toString('latin1')).toBe('a longer text');
+  });
+});
