@@ -7,6 +7,7 @@ export type {
   BoundSessionInfo,
   Fault,
   HlrRecord,
+  LoggedSubmit,
   MessageKind,
   Outcome,
   OutcomeRule,
@@ -19,4 +20,5 @@ export type {
   SimulatorEvents,
   SimulatorOptions,
   SimulatorStats,
+  SubmitDecision,
 } from './types.ts';

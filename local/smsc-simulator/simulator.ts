@@ -21,6 +21,7 @@ import { TimerSet } from './timers.ts';
 import type {
   BoundSessionInfo,
   Fault,
+  LoggedSubmit,
   Outcome,
   ReceivedMessage,
   ReceivedSubmit,
@@ -33,6 +34,9 @@ import { Waiters } from './waiters.ts';
 export class SmscSimulator extends EventEmitter<SimulatorEvents> {
   readonly submissions: ReceivedSubmit[] = [];
   readonly messages: ReceivedMessage[] = [];
+  /** Every SUBMIT_SM received with what became of it (refused and unanswered ones too); kept like
+   * `submissions`, only while recording. */
+  readonly submitLog: LoggedSubmit[] = [];
   readonly stats: SimulatorStats = emptyStats();
 
   private readonly options: ResolvedOptions;
@@ -98,6 +102,11 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
       onSubmit: (submit) => {
         if (this.options.record) this.submissions.push(submit);
         this.emitChange('submit', submit);
+      },
+      wantsLog: () => this.options.record || this.listenerCount('submit-logged') > 0,
+      onLogged: (submit) => {
+        if (this.options.record) this.submitLog.push(submit);
+        this.emitChange('submit-logged', submit);
       },
       endSession: (session, fault) => this.applySessionFault(session, fault),
     });

@@ -121,6 +121,38 @@ export interface ReceivedSubmit extends SmppAddresses {
   at: number;
 }
 
+/** What the simulator did with one SUBMIT_SM it received. */
+export type SubmitDecision =
+  /** Taken: answered ESME_ROK (at once or late), or with an empty id (`empty-id`). */
+  | { kind: 'accepted'; messageId: string }
+  /** Answered with an error status: the SMSC did not take it. */
+  | {
+      kind: 'refused';
+      commandStatus: number;
+      rule: 'bind-state' | 'window' | 'throttle' | 'fault' | 'duplicate' | 'code';
+    }
+  /** Answered with generic_nack (status 0 says nothing about the submit's fate). */
+  | { kind: 'nack'; commandStatus: number }
+  /** Never answered: a `no-answer` fault, or a session being ended (kicked, unbind/close fault). */
+  | { kind: 'unanswered'; reason: 'no-answer' | 'session-ending' | 'session-fault' };
+
+/**
+ * One SUBMIT_SM as it came in, logged whatever became of it (`submitLog`): the fault suite counts
+ * the sends of each part here, refused and unanswered ones included, which `submissions` (accepted
+ * parts only) cannot show.
+ */
+export interface LoggedSubmit extends SmppAddresses {
+  systemId: string;
+  sessionId: number;
+  dataCoding: number;
+  esmClass: number;
+  /** This part's decoded text (without UDH). */
+  text: string;
+  concat?: { reference: number; total: number; index: number };
+  at: number;
+  decision: SubmitDecision;
+}
+
 export interface ReceivedMessage {
   messageIds: string[];
   systemId: string;
@@ -209,6 +241,8 @@ export interface SimulatorEvents {
   'bind-failed': [{ sessionId: number; systemId: string; commandStatus: number }];
   kick: [{ sessionId: number; systemId: string; reason: string }];
   submit: [ReceivedSubmit];
+  /** Every SUBMIT_SM received, once decided (accepted, refused or left unanswered). */
+  'submit-logged': [LoggedSubmit];
   message: [ReceivedMessage];
   incomplete: [
     { messageIds: string[]; systemId: string; destination: string; received: number; total: number },

@@ -9,7 +9,7 @@ import type { ResolvedOptions } from '../options.ts';
 import type { SessionRegistry } from '../sessions/registry.ts';
 import type { SimSession } from '../sessions/session.ts';
 import type { TimerSet } from '../timers.ts';
-import type { ReceivedSubmit, SimulatorStats } from '../types.ts';
+import type { LoggedSubmit, ReceivedSubmit, SimulatorStats, SubmitDecision } from '../types.ts';
 import type { AnswerFault, FaultBook, SessionFault } from './faults.ts';
 import { acceptableCode } from './kinds.ts';
 import type { MessageBook } from './messages.ts';
@@ -37,6 +37,9 @@ export interface SubmitDeps {
   /** Whether accepted parts are kept or listened to; when false no ReceivedSubmit is built. */
   wantsSubmits: () => boolean;
   onSubmit: (submit: ReceivedSubmit) => void;
+  /** Whether every SUBMIT_SM received is logged with its decision; when false none is built. */
+  wantsLog: () => boolean;
+  onLogged: (submit: LoggedSubmit) => void;
   endSession: (session: SimSession, fault: SessionFault) => void;
 }
 
@@ -66,6 +69,27 @@ function rawMessage(pdu: PDU): Buffer {
   return Buffer.from(payload && payload.length > 0 ? payload : (pdu.short_message ?? Buffer.alloc(0)));
 }
 
+/** The message body without UDH, and its concatenation info (UDH or SAR TLVs) when it is a part. */
+function bodyOf(pdu: PDU): { body: Buffer; concat: Concat | undefined } {
+  const esmClass = pdu.esm_class ?? 0;
+  const payload = pdu.message_payload;
+  let body = payload && payload.length > 0 ? payload : (pdu.short_message ?? Buffer.alloc(0));
+  let concat: Concat | undefined;
+  if (esmClass & ESM_UDHI) {
+    const split = splitUdh(body, esmClass);
+    body = split.payload;
+    concat = split.concat;
+  } else if (pdu.sar_msg_ref_num !== undefined) {
+    concat = {
+      reference: Number(pdu.sar_msg_ref_num),
+      total: Number(pdu.sar_total_segments),
+      index: Number(pdu.sar_segment_seqnum),
+    };
+  }
+  if (concat && !(concat.total > 1 && concat.index >= 1 && concat.index <= concat.total)) concat = undefined;
+  return { body, concat };
+}
+
 function validityText(value: PDU['validity_period']): string | undefined {
   if (value instanceof Date) return value.toISOString();
   return value ? value : undefined;
@@ -80,17 +104,53 @@ export class SubmitHandler {
   }
 
   handle(session: SimSession, pdu: PDU): void {
+    if (!this.deps.wantsLog()) {
+      this.decide(session, pdu);
+      return;
+    }
+    // Logged before any rule or fault decides, so a refused or unanswered send is in the log too.
+    const logged = this.logEntry(session, pdu);
+    try {
+      logged.decision = this.decide(session, pdu);
+    } finally {
+      this.deps.onLogged(logged);
+    }
+  }
+
+  private logEntry(session: SimSession, pdu: PDU): LoggedSubmit {
+    const { body, concat } = bodyOf(pdu);
+    const dataCoding = pdu.data_coding ?? 0;
+    const logged: LoggedSubmit = {
+      systemId: session.systemId ?? '',
+      sessionId: session.id,
+      source: pdu.source_addr ?? '',
+      sourceTon: pdu.source_addr_ton ?? 0,
+      sourceNpi: pdu.source_addr_npi ?? 0,
+      destination: pdu.destination_addr ?? '',
+      destTon: pdu.dest_addr_ton ?? 0,
+      destNpi: pdu.dest_addr_npi ?? 0,
+      dataCoding,
+      esmClass: pdu.esm_class ?? 0,
+      text: decodeText(body, dataCoding, { isoMode: session.flags.iso }),
+      at: Date.now(),
+      // Replaced once decided; stays only if deciding threw.
+      decision: { kind: 'unanswered', reason: 'no-answer' },
+    };
+    if (concat) logged.concat = concat;
+    return logged;
+  }
+
+  private decide(session: SimSession, pdu: PDU): SubmitDecision {
     const { stats, faults } = this.deps;
     stats.submits += 1;
     if (!session.canSubmit) {
       // A session being ended (kicked, unbind-after) no longer answers what is still in its window.
-      if (session.state !== 'ending') this.refuse(session, pdu, CommandStatus.ESME_RINVBNDSTS);
-      return;
+      if (session.state === 'ending') return { kind: 'unanswered', reason: 'session-ending' };
+      return this.refuse(session, pdu, CommandStatus.ESME_RINVBNDSTS, 'bind-state');
     }
     if (session.inFlight >= this.deps.options.windowSize) {
       stats.queueFull += 1;
-      this.refuse(session, pdu, CommandStatus.ESME_RMSGQFUL);
-      return;
+      return this.refuse(session, pdu, CommandStatus.ESME_RMSGQFUL, 'window');
     }
     let answerDelayMs = 0;
     let answerWithoutId = false;
@@ -98,46 +158,33 @@ export class SubmitHandler {
       const due = faults.dueBeforeAnswer();
       if (due) {
         this.deps.endSession(session, due);
-        return;
+        return { kind: 'unanswered', reason: 'session-fault' };
       }
       const fault = faults.takeAnswerFault();
       if (fault?.type === 'slow') answerDelayMs = fault.delayMs;
       else if (fault?.type === 'empty-id') answerWithoutId = true;
       else if (fault) {
-        this.answerWithFault(session, pdu, fault);
+        const decision = this.answerWithFault(session, pdu, fault);
         this.afterAnswer(session);
-        return;
+        return decision;
       }
     }
     const account = this.deps.registry.account(session.systemId ?? '');
+    let decision: SubmitDecision;
     if (!account || account.throttled || !account.bucket.take()) {
       stats.throttled += 1;
-      this.refuse(session, pdu, CommandStatus.ESME_RTHROTTLED);
+      decision = this.refuse(session, pdu, CommandStatus.ESME_RTHROTTLED, 'throttle');
     } else {
-      this.accept(session, pdu, { delayMs: answerDelayMs, withoutId: answerWithoutId });
+      decision = this.accept(session, pdu, { delayMs: answerDelayMs, withoutId: answerWithoutId });
     }
     if (!faults.empty) this.afterAnswer(session);
+    return decision;
   }
 
-  private accept(session: SimSession, pdu: PDU, style: AnswerStyle): void {
-    const esmClass = pdu.esm_class ?? 0;
+  private accept(session: SimSession, pdu: PDU, style: AnswerStyle): SubmitDecision {
     const dataCoding = pdu.data_coding ?? 0;
     const payload = pdu.message_payload;
-    let body = payload && payload.length > 0 ? payload : (pdu.short_message ?? Buffer.alloc(0));
-    let concat: Concat | undefined;
-    if (esmClass & ESM_UDHI) {
-      const split = splitUdh(body, esmClass);
-      body = split.payload;
-      concat = split.concat;
-    } else if (pdu.sar_msg_ref_num !== undefined) {
-      concat = {
-        reference: Number(pdu.sar_msg_ref_num),
-        total: Number(pdu.sar_total_segments),
-        index: Number(pdu.sar_segment_seqnum),
-      };
-    }
-    if (concat && !(concat.total > 1 && concat.index >= 1 && concat.index <= concat.total))
-      concat = undefined;
+    const { body, concat } = bodyOf(pdu);
     const registeredDelivery = pdu.registered_delivery ?? 0;
     const text =
       this.needsTextAlways || (registeredDelivery & 0x03) !== 0
@@ -158,16 +205,15 @@ export class SubmitHandler {
       iso: session.flags.iso,
       at: Date.now(),
     };
-    if (concat) this.acceptPart(session, pdu, head, concat, text, style);
-    else
-      this.acceptWhole(
-        session,
-        pdu,
-        head,
-        text,
-        style,
-        payload ? segments(body.length, dataCoding, session.flags.iso) : 1,
-      );
+    if (concat) return this.acceptPart(session, pdu, head, concat, text, style);
+    return this.acceptWhole(
+      session,
+      pdu,
+      head,
+      text,
+      style,
+      payload ? segments(body.length, dataCoding, session.flags.iso) : 1,
+    );
   }
 
   private acceptWhole(
@@ -177,15 +223,14 @@ export class SubmitHandler {
     text: string,
     style: AnswerStyle,
     parts: number,
-  ): void {
-    if (this.isDuplicate(head, text) || !acceptableCode(text)) {
-      this.refuseMessage(session, pdu);
-      return;
-    }
+  ): SubmitDecision {
+    if (this.isDuplicate(head, text)) return this.refuseMessage(session, pdu, 'duplicate');
+    if (!acceptableCode(text)) return this.refuseMessage(session, pdu, 'code');
     const messageId = this.deps.nextMessageId();
     this.record(pdu, head, messageId, text, undefined);
     this.answer(session, pdu, messageId, style);
     this.deps.book.complete(head, [{ index: 1, messageId, text }], parts, style.delayMs);
+    return { kind: 'accepted', messageId };
   }
 
   private acceptPart(
@@ -195,7 +240,7 @@ export class SubmitHandler {
     concat: Concat,
     text: string,
     style: AnswerStyle,
-  ): void {
+  ): SubmitDecision {
     const { assembler } = this.deps;
     const key = assemblyKey(head.systemId, head.source, head.destination, concat.reference);
     let assembly = assembler.find(key);
@@ -203,8 +248,7 @@ export class SubmitHandler {
       if (this.isDuplicate(head, assembler.textWith(assembly, concat.index, text))) {
         // The whole message repeats one already sent: its last part is refused and the rest dropped.
         assembler.discard(assembly);
-        this.refuseMessage(session, pdu);
-        return;
+        return this.refuseMessage(session, pdu, 'duplicate');
       }
     }
     const messageId = head.single || !assembly ? this.deps.nextMessageId() : assembly.messageId;
@@ -214,6 +258,7 @@ export class SubmitHandler {
     const part: AssembledPart = { index: concat.index, messageId, text };
     const whole = assembler.add(assembly, part);
     if (whole) this.deps.book.complete(assembly.head, whole, assembly.total, style.delayMs);
+    return { kind: 'accepted', messageId };
   }
 
   private isDuplicate(head: MessageHead, text: string): boolean {
@@ -225,9 +270,9 @@ export class SubmitHandler {
   }
 
   /** A repeat inside the duplicate window, or a Telegram code the provider does not accept. */
-  private refuseMessage(session: SimSession, pdu: PDU): void {
+  private refuseMessage(session: SimSession, pdu: PDU, rule: 'duplicate' | 'code'): SubmitDecision {
     this.deps.stats.refused += 1;
-    this.refuse(session, pdu, CommandStatus.ESME_RSUBMITFAIL);
+    return this.refuse(session, pdu, CommandStatus.ESME_RSUBMITFAIL, rule);
   }
 
   private record(pdu: PDU, head: MessageHead, messageId: string, text: string, concat?: Concat): void {
@@ -272,10 +317,10 @@ export class SubmitHandler {
     }, delayMs);
   }
 
-  private answerWithFault(session: SimSession, pdu: PDU, fault: AnswerFault): void {
+  private answerWithFault(session: SimSession, pdu: PDU, fault: AnswerFault): SubmitDecision {
     switch (fault.type) {
       case 'no-answer':
-        return;
+        return { kind: 'unanswered', reason: 'no-answer' };
       case 'generic-nack':
         session.send(
           new smpp.PDU('generic_nack', {
@@ -283,17 +328,16 @@ export class SubmitHandler {
             sequence_number: pdu.sequence_number,
           }),
         );
-        return;
+        return { kind: 'nack', commandStatus: fault.commandStatus };
       case 'status':
-        this.refuse(session, pdu, fault.commandStatus);
-        return;
+        return this.refuse(session, pdu, fault.commandStatus, 'fault');
       case 'throttle':
         this.deps.stats.throttled += 1;
-        this.refuse(session, pdu, CommandStatus.ESME_RTHROTTLED);
-        return;
+        return this.refuse(session, pdu, CommandStatus.ESME_RTHROTTLED, 'throttle');
       case 'slow':
       case 'empty-id':
-        return;
+        // Taken by decide() before it gets here; never answered from here.
+        return { kind: 'unanswered', reason: 'no-answer' };
     }
   }
 
@@ -302,7 +346,13 @@ export class SubmitHandler {
     if (due) this.deps.endSession(session, due);
   }
 
-  private refuse(session: SimSession, pdu: PDU, commandStatus: number): void {
+  private refuse(
+    session: SimSession,
+    pdu: PDU,
+    commandStatus: number,
+    rule: Extract<SubmitDecision, { kind: 'refused' }>['rule'],
+  ): SubmitDecision {
     session.send(pdu.response({ command_status: commandStatus }));
+    return { kind: 'refused', commandStatus, rule };
   }
 }

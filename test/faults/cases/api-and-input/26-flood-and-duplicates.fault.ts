@@ -12,6 +12,10 @@ describe('fault case 26: flood and duplicate rules', () => {
       number: 26,
       name: '60 messages to one number; same text twice',
       env: { SMPP_THROUGHPUT: '100' },
+      // The provider's duplicate rule is this case's subject: on (the suite turns it off elsewhere),
+      // and its refusal of the second copy is expected.
+      simulator: { duplicateWindowMs: 60_000 },
+      expectedDuplicateRefusals: ['case26 twice'],
       act: async ({ stack, sent, faultEnded }) => {
         const post = async (to: string, text: string) => {
           const response = await fetch(`${stack.local.apiUrl}/v1/messages`, {
@@ -35,7 +39,7 @@ describe('fault case 26: flood and duplicate rules', () => {
       },
     });
     // Every accepted message is final (the harness's lost check); the duplicate text reached the SMSC
-    // at most once (its duplicates check, by text).
+    // at most once (its duplicates check, over every SUBMIT_SM).
     expect(result.report.lost).toEqual([]);
     expect(result.report.duplicates).toEqual([]);
     expect(result.report.unknownUnanswered).toBe(0);

@@ -41,6 +41,9 @@ describe('fault case 29: throttled items in batch calls', () => {
       name: `DynamoDB and SQS fail ${FAILED_SHARE * 100}% of batch items (throttled, unprocessed, failed entries)`,
       env: { SMPP_THROUGHPUT: '50' },
       itemFaults: true,
+      // Copies whose delete failed come back within the case (10 s, not the bulk queue's 300 s), so
+      // the harness sees each recognised and dropped, not sent again, and the queues drained.
+      queueVisibilitySeconds: 10,
       act: async ({ stack, sent, faultEnded }) => {
         const itemFaults = stack.itemFaults;
         if (!itemFaults) throw new Error('the case needs item fault proxies');
