@@ -121,14 +121,7 @@ export class SubmitHandler {
     const { body, concat } = bodyOf(pdu);
     const dataCoding = pdu.data_coding ?? 0;
     const logged: LoggedSubmit = {
-      systemId: session.systemId ?? '',
-      sessionId: session.id,
-      source: pdu.source_addr ?? '',
-      sourceTon: pdu.source_addr_ton ?? 0,
-      sourceNpi: pdu.source_addr_npi ?? 0,
-      destination: pdu.destination_addr ?? '',
-      destTon: pdu.dest_addr_ton ?? 0,
-      destNpi: pdu.dest_addr_npi ?? 0,
+      ...senderAndAddresses(session, pdu),
       dataCoding,
       esmClass: pdu.esm_class ?? 0,
       text: decodeText(body, dataCoding, { isoMode: session.flags.iso }),
@@ -191,14 +184,7 @@ export class SubmitHandler {
         ? decodeText(body, dataCoding, { isoMode: session.flags.iso })
         : '';
     const head: MessageHead = {
-      systemId: session.systemId ?? '',
-      sessionId: session.id,
-      source: pdu.source_addr ?? '',
-      sourceTon: pdu.source_addr_ton ?? 0,
-      sourceNpi: pdu.source_addr_npi ?? 0,
-      destination: pdu.destination_addr ?? '',
-      destTon: pdu.dest_addr_ton ?? 0,
-      destNpi: pdu.dest_addr_npi ?? 0,
+      ...senderAndAddresses(session, pdu),
       dataCoding,
       registeredDelivery,
       single: session.flags.single,
@@ -355,4 +341,18 @@ export class SubmitHandler {
     session.send(pdu.response({ command_status: commandStatus }));
     return { kind: 'refused', commandStatus, rule };
   }
+}
+
+/** Who sent the SUBMIT_SM, and its addresses: what its log entry and its message's head share. */
+function senderAndAddresses(session: SimSession, pdu: PDU) {
+  return {
+    systemId: session.systemId ?? '',
+    sessionId: session.id,
+    source: pdu.source_addr ?? '',
+    sourceTon: pdu.source_addr_ton ?? 0,
+    sourceNpi: pdu.source_addr_npi ?? 0,
+    destination: pdu.destination_addr ?? '',
+    destTon: pdu.dest_addr_ton ?? 0,
+    destNpi: pdu.dest_addr_npi ?? 0,
+  };
 }

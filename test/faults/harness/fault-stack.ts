@@ -4,6 +4,7 @@ import { freePort } from '#local/ports.ts';
 import type { SimulatorOptions, SmscSimulator } from '#local/smsc-simulator/index.ts';
 import { type LocalStack, startLocalStack } from '#local/start-stack.ts';
 import { ItemFaultProxy } from '#test/helpers/aws/item-fault-proxy.ts';
+import { queueDepth } from '#test/helpers/aws/queue-depth.ts';
 import { BindServiceProcess } from './bind-service-process.ts';
 import { FaultProxy } from './fault-proxy.ts';
 import { Teardown } from './teardown.ts';
@@ -176,8 +177,8 @@ async function startParts(options: FaultStackOptions, teardown: Teardown): Promi
     logs,
     queueVisibilitySeconds,
     queueDepths: async () => ({
-      urgent: await depthOf(sqs, local.queues.urgent),
-      bulk: await depthOf(sqs, local.queues.bulk),
+      urgent: await queueDepth(sqs, local.queues.urgent),
+      bulk: await queueDepth(sqs, local.queues.bulk),
     }),
     stop: () => {
       stopping ??= teardown.run();
@@ -191,22 +192,4 @@ async function visibilityOf(sqs: SQSClient, queueUrl: string): Promise<number> {
     new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['VisibilityTimeout'] }),
   );
   return Number(Attributes?.VisibilityTimeout);
-}
-
-async function depthOf(sqs: SQSClient, queueUrl: string): Promise<number> {
-  const { Attributes } = await sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: queueUrl,
-      AttributeNames: [
-        'ApproximateNumberOfMessages',
-        'ApproximateNumberOfMessagesNotVisible',
-        'ApproximateNumberOfMessagesDelayed',
-      ],
-    }),
-  );
-  return (
-    Number(Attributes?.ApproximateNumberOfMessages ?? 0) +
-    Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0) +
-    Number(Attributes?.ApproximateNumberOfMessagesDelayed ?? 0)
-  );
 }

@@ -1,7 +1,7 @@
 // Shared set-up for the dispatch integration tests: real DynamoDB Local + fauxqs (one pair per test
 // file), a fresh table/queue prefix and an SMSC simulator per test, and the bind-service started
 // from an environment like the container's. Everything a test starts is stopped after it.
-import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { type BindServiceConfig, loadConfig } from '#bind-service/config.ts';
 import { deliveryHandler } from '#bind-service/dispatch/deliveries/delivery-handler.ts';
@@ -27,6 +27,7 @@ import { validate } from '#core/domain/requests/validation-issues.ts';
 import { silentLogger } from '#core/observability/logger.ts';
 import { type SimulatorOptions, SmscSimulator } from '#local/smsc-simulator/index.ts';
 import type { LocalAws } from '#test/helpers/aws/local-aws.ts';
+import { queueDepth as sqsQueueDepth } from '#test/helpers/aws/queue-depth.ts';
 import { waitUntil } from '#test/helpers/wait.ts';
 import type { Cleanup } from '../cleanup.ts';
 
@@ -251,22 +252,8 @@ export const statusIs =
     statuses.includes(record.status);
 
 /** Visible + in flight + delayed messages on a queue. */
-export async function queueDepth(aws: LocalAws, queueUrl: string): Promise<number> {
-  const { Attributes } = await aws.sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: queueUrl,
-      AttributeNames: [
-        'ApproximateNumberOfMessages',
-        'ApproximateNumberOfMessagesNotVisible',
-        'ApproximateNumberOfMessagesDelayed',
-      ],
-    }),
-  );
-  return (
-    Number(Attributes?.ApproximateNumberOfMessages ?? 0) +
-    Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0) +
-    Number(Attributes?.ApproximateNumberOfMessagesDelayed ?? 0)
-  );
+export function queueDepth(aws: LocalAws, queueUrl: string): Promise<number> {
+  return sqsQueueDepth(aws.sqs, queueUrl);
 }
 
 /** Waits for the bind-service's line about an invalid queue message: dead-lettered, or not yet. */

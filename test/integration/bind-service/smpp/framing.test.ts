@@ -2,26 +2,10 @@
 // stream is out of step), and PDUs above the package's old 16,384-octet limit that SMPP 3.4 allows
 // (a message_payload of up to 64 K). A raw SMSC on 127.0.0.1 writes the bytes (raw-smsc.ts).
 import { describe, expect, it } from 'vitest';
-import type { DeliverSm } from '#bind-service/smpp/index.ts';
 import { MAX_PDU_LENGTH } from '#bind-service/smpp/pdu/smpp-package.ts';
 import { elapse } from '#test/helpers/wait.ts';
-import { engineFor, nextEvent, startBound, useCleanup } from './fixtures.ts';
-import { DELIVER_SM_ID, deliverSm, encode, header, rawSmsc } from './raw-smsc.ts';
-
-async function boundEngine(defer: ReturnType<typeof useCleanup>) {
-  const smsc = await rawSmsc(defer);
-  const firstBind = smsc.nextBind();
-  const client = engineFor(defer, smsc.port, { enquireLinkIntervalMs: 60_000 });
-  const handled: DeliverSm[] = [];
-  client.onDeliver(async (delivery) => {
-    handled.push(delivery);
-    return 0;
-  });
-  const disconnects: string[] = [];
-  client.on('disconnected', (event) => disconnects.push(event.reason));
-  await startBound(client);
-  return { smsc, client, socket: await firstBind, handled, disconnects };
-}
+import { nextEvent, useCleanup } from './fixtures.ts';
+import { boundEngine, DELIVER_SM_ID, deliverSm, encode, header } from './raw-smsc.ts';
 
 function bigDeliverSm(sequence: number, payloadOctets: number): Buffer {
   return encode(

@@ -5,27 +5,10 @@
 // handed to the handler, reported by an 'unreadable-pdu' event, and the PDU behind it is read as
 // usual. A raw SMSC on 127.0.0.1 writes the bytes (raw-smsc.ts).
 import { describe, expect, it } from 'vitest';
-import { type DeliverSm, Status, type UnreadablePdu } from '#bind-service/smpp/index.ts';
+import { Status } from '#bind-service/smpp/index.ts';
 import { elapse } from '#test/helpers/wait.ts';
-import { engineFor, startBound, useCleanup } from './fixtures.ts';
-import { cstring, deliverBody, deliverSm, rawSmsc, tlv } from './raw-smsc.ts';
-
-async function boundEngine(defer: ReturnType<typeof useCleanup>) {
-  const smsc = await rawSmsc(defer);
-  const firstBind = smsc.nextBind();
-  const client = engineFor(defer, smsc.port, { enquireLinkIntervalMs: 60_000 });
-  const handled: DeliverSm[] = [];
-  client.onDeliver(async (delivery) => {
-    handled.push(delivery);
-    return 0;
-  });
-  const unreadable: UnreadablePdu[] = [];
-  client.on('unreadable-pdu', (event) => unreadable.push(event));
-  const disconnects: string[] = [];
-  client.on('disconnected', (event) => disconnects.push(event.reason));
-  await startBound(client);
-  return { smsc, socket: await firstBind, handled, unreadable, disconnects };
-}
+import { useCleanup } from './fixtures.ts';
+import { boundEngine, cstring, deliverBody, deliverSm, tlv } from './raw-smsc.ts';
 
 const MALFORMED: { name: string; body: () => Buffer; reason: string }[] = [
   {

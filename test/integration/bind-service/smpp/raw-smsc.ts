@@ -3,9 +3,10 @@
 // the test write hand-made bytes at the engine (what neither the simulator nor the smpp package's
 // server ever sends). Closed, with its sockets, after the test.
 import { type AddressInfo, createServer, type Socket } from 'node:net';
+import type { DeliverSm, UnreadablePdu } from '#bind-service/smpp/index.ts';
 import { smpp } from '#bind-service/smpp/pdu/smpp-package.ts';
 import { within } from '#test/helpers/wait.ts';
-import type { useCleanup } from './fixtures.ts';
+import { engineFor, startBound, type useCleanup } from './fixtures.ts';
 
 export interface SeenPdu {
   command: string;
@@ -130,4 +131,25 @@ export async function rawSmsc(defer: ReturnType<typeof useCleanup>) {
         (s) => s.sequence === sequence && (s.command === 'deliver_sm_resp' || s.command === 'generic_nack'),
       ),
   };
+}
+
+/**
+ * The engine bound to a raw SMSC, storing every delivery (answered 0) and noting what it could not
+ * read and why its links ended; `socket` is the first bind's, to write hand-made bytes on.
+ */
+export async function boundEngine(defer: ReturnType<typeof useCleanup>) {
+  const smsc = await rawSmsc(defer);
+  const firstBind = smsc.nextBind();
+  const client = engineFor(defer, smsc.port, { enquireLinkIntervalMs: 60_000 });
+  const handled: DeliverSm[] = [];
+  client.onDeliver(async (delivery) => {
+    handled.push(delivery);
+    return 0;
+  });
+  const unreadable: UnreadablePdu[] = [];
+  client.on('unreadable-pdu', (event) => unreadable.push(event));
+  const disconnects: string[] = [];
+  client.on('disconnected', (event) => disconnects.push(event.reason));
+  await startBound(client);
+  return { smsc, client, socket: await firstBind, handled, unreadable, disconnects };
 }

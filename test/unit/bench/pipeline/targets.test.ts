@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkTargets, formatCalls, type PipelineFigures } from '#bench/pipeline/targets.ts';
+import { cleanMemory, TASK_NODE_OPTIONS } from './clean-runs.ts';
 
-const TASK = '--max-old-space-size=256 --max-semi-space-size=4';
 /** Both runs' context: started two hours apart on a host of the same speed (no caveat to state). */
 const context = (startedAt: string) => ({ startedAt, hostSpeedAtStart: { jsonMs: 80, sha256Ms: 19 } });
 const now = context('2026-12-05T10:00:00.000Z');
@@ -22,18 +22,8 @@ const cleanA = (deliveredPerSec: number, bindServiceCpuMsPerMessage: number) => 
   refused: 0,
   delivered: 10_000,
 });
-/** Part (c) as the harness writes it at the issue's conditions. */
-const cleanC = (peakRssMb: number, maxRssMb: number) => ({
-  peakRssMb,
-  maxRssMb,
-  backlog: 20_000,
-  window: 2000,
-  completed: true,
-  submitted: 20_000,
-  runtime: 'bundle',
-  nodeOptions: TASK,
-  taskNodeOptions: TASK,
-});
+/** Part (c) as the harness writes it at the issue's conditions, with its peaks. */
+const cleanC = (peakRssMb: number, maxRssMb: number) => ({ ...cleanMemory, peakRssMb, maxRssMb });
 const cleanB = (p99: number, urgentMessages: number) => ({
   urgentMessages,
   urgentAcceptToSubmitMs: { p99 },
@@ -224,7 +214,7 @@ describe('checkTargets, part (c) conditions', () => {
     // Assess
     expect(target?.ok).toBe(false);
     expect(target?.value).toBe(
-      `90 MB at window 2000, backlog 20000 (bundle, NODE_OPTIONS "${TASK}") [STALLED: 3000 of 20000 submitted]`,
+      `90 MB at window 2000, backlog 20000 (bundle, NODE_OPTIONS "${TASK_NODE_OPTIONS}") [STALLED: 3000 of 20000 submitted]`,
     );
   });
 
@@ -248,7 +238,7 @@ describe('checkTargets, part (c) conditions', () => {
     // Assess
     expect(target).toEqual({
       name,
-      value: `143.9 MB at window 2000, backlog 20000 (bundle, NODE_OPTIONS "${TASK}")`,
+      value: `143.9 MB at window 2000, backlog 20000 (bundle, NODE_OPTIONS "${TASK_NODE_OPTIONS}")`,
       target: "<= 150 MB at window 2000, backlog >= 20000, the bundle with the task's NODE_OPTIONS",
       ok: true,
     });

@@ -7,22 +7,10 @@ import {
   throughputIssues,
   urgentIssues,
 } from '#bench/pipeline/validity.ts';
+import { cleanMemory, TASK_NODE_OPTIONS } from './clean-runs.ts';
 
 // Whether a part's figures are a clean measurement under the conditions issue 11's targets assume,
 // and whether a before and an after run can be compared as one session.
-
-const TASK = '--max-old-space-size=256 --max-semi-space-size=4';
-
-/** Part (c) as the harness writes it for a clean run at the issue's conditions. */
-const cleanMemory = {
-  backlog: 20_000,
-  window: 2000,
-  completed: true,
-  submitted: 20_000,
-  runtime: 'bundle',
-  nodeOptions: TASK,
-  taskNodeOptions: TASK,
-};
 
 describe('throughputIssues', () => {
   it('when (a) delivered every one of 10,000 sends with none refused, then there is no issue', () => {
@@ -93,7 +81,7 @@ describe('memoryIssues', () => {
       `backlog 2000, not ${CONDITIONS.backlog}`,
       `window 100, not ${CONDITIONS.window}`,
       'runtime tsx, not the bundle',
-      `NODE_OPTIONS "--max-old-space-size=64", not the task's "${TASK}"`,
+      `NODE_OPTIONS "--max-old-space-size=64", not the task's "${TASK_NODE_OPTIONS}"`,
     ]);
   });
 
@@ -101,9 +89,9 @@ describe('memoryIssues', () => {
     // Prepare
     const { taskNodeOptions: _, ...withoutTask } = cleanMemory;
     // Act / Assess
-    expect(memoryIssues(withoutTask, true, TASK)).toEqual([]);
+    expect(memoryIssues(withoutTask, true, TASK_NODE_OPTIONS)).toEqual([]);
     expect(memoryIssues(withoutTask, true, '--max-old-space-size=512')).toEqual([
-      `NODE_OPTIONS "${TASK}", not the task's "--max-old-space-size=512"`,
+      `NODE_OPTIONS "${TASK_NODE_OPTIONS}", not the task's "--max-old-space-size=512"`,
     ]);
   });
 
@@ -111,8 +99,11 @@ describe('memoryIssues', () => {
     // Prepare
     const old = { backlog: 20_000, window: 2000, completed: true };
     // Act / Assess
-    expect(memoryIssues(old, true, TASK)).toEqual(['runtime not recorded', 'NODE_OPTIONS not recorded']);
-    expect(memoryIssues(old, false, TASK)).toEqual([]);
+    expect(memoryIssues(old, true, TASK_NODE_OPTIONS)).toEqual([
+      'runtime not recorded',
+      'NODE_OPTIONS not recorded',
+    ]);
+    expect(memoryIssues(old, false, TASK_NODE_OPTIONS)).toEqual([]);
   });
 });
 
