@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { type PDU, type Session, smpp } from '#bind-service/smpp/pdu/smpp-package.ts';
 import { within } from '#test/helpers/wait.ts';
 import { engineFor, listenUntilCleanup, nextEvent, startBound, useCleanup } from './fixtures.ts';
+import { header } from './raw-smsc.ts';
 
 /** Accepts every bind and hands each bound server-side session to the test. */
 async function bareServer(defer: ReturnType<typeof useCleanup>) {
@@ -26,15 +27,6 @@ async function bareServer(defer: ReturnType<typeof useCleanup>) {
   const nextBound = () =>
     within(new Promise<Session>((resolve) => listeners.push(resolve)), 3_000, 'a bind on the bare server');
   return { port, sessions, nextBound };
-}
-
-function header(commandId: number, sequenceNumber: number, length = 16): Buffer {
-  const buffer = Buffer.alloc(16);
-  buffer.writeUInt32BE(length, 0);
-  buffer.writeUInt32BE(commandId, 4);
-  buffer.writeUInt32BE(0, 8);
-  buffer.writeUInt32BE(sequenceNumber, 12);
-  return buffer;
 }
 
 describe('engine protocol edges', () => {

@@ -18,7 +18,8 @@ export interface SeenPdu {
 
 export const DELIVER_SM_ID = 0x00000005;
 
-export function header(commandId: number, sequence: number, length: number): Buffer {
+/** A PDU header alone (16 octets), its command_length `length`: a bare request, or one to break. */
+export function header(commandId: number, sequence: number, length = 16): Buffer {
   const buffer = Buffer.alloc(16);
   buffer.writeUInt32BE(length, 0);
   buffer.writeUInt32BE(commandId, 4);
