@@ -11,11 +11,12 @@ import { UpdateExpressionBuilder } from '#core/aws/update-expression.ts';
 import {
   allowedPredecessors,
   canSetEngagementFlags,
+  type MessageStatus,
   RECEIPT_UNKNOWN,
   receiptOutcomeToStatus,
 } from '#core/domain/messages/message-state.ts';
 import { summariseParts } from '#core/domain/receipts/part-outcomes.ts';
-import type { DeliveryReceipt } from '#core/domain/receipts/receipt.ts';
+import type { DeliveryReceipt, ReceiptOutcome } from '#core/domain/receipts/receipt.ts';
 import {
   channelOf,
   receiptFields,
@@ -121,23 +122,15 @@ async function applyPartReceipt(
   const known = parts[smscId];
   if (known) return applyPartFollowUp(table, item, smscId, known, receipt, at);
   // Parts are collected while the message is `submitted`, or `unknown` with the ids of what the
-  // SMSC accepted (its receipts resolve it). An intermediate report records nothing, nor does
-  // stat:UNKNOWN (the provider cannot tell either): kept, it would be the part's outcome for good
-  // and the part's later DELIVRD stale, leaving the message `submitted`, where a one-id message is
-  // delivered by it.
-  const open = receipt.outcome === 'enroute' || receipt.outcome === 'unknown';
-  if (open || (item.status !== 'submitted' && item.status !== 'unknown')) return 'stale';
+  // SMSC accepted (its receipts resolve it). An intermediate report records nothing. stat:UNKNOWN is
+  // recorded: the part has reported (a message waiting on it would stay `submitted` for good), and
+  // a later final receipt for that part replaces it (applyPartFollowUp), as it moves a one-id message.
+  if (receipt.outcome === 'enroute' || (item.status !== 'submitted' && item.status !== 'unknown')) {
+    return 'stale';
+  }
 
   const fields = receiptFields(receipt);
-  const part: PartOutcome = {
-    outcome: receipt.outcome,
-    errorCode: fields.errorCode,
-    at,
-    ...(fields.cost !== undefined ? { cost: fields.cost } : {}),
-    ...(fields.mccmnc !== undefined ? { mccmnc: fields.mccmnc } : {}),
-    ...(receipt.read ? { read: true } : {}),
-    ...(receipt.clicked ? { clicked: true } : {}),
-  };
+  const part = partOutcome(receipt, fields, at);
   const update = new UpdateExpressionBuilder().set('updatedAt', at);
   if (item.partOutcomes) {
     update.set(['partOutcomes', smscId], part);
@@ -147,29 +140,70 @@ async function applyPartReceipt(
     update.set('partOutcomes', { [smscId]: part });
     update.condition(`attribute_not_exists(${update.name('partOutcomes')})`);
   }
-
-  const summary = summariseParts(item.smscIds, { ...parts, [smscId]: part }, smscIdCountOf(item));
-  if (summary.complete && summary.worst) {
-    const target = receiptOutcomeToStatus(summary.worst.outcome);
-    const status = target ?? item.status;
-    if (target) recordStatus(update, target, at);
-    const { cost: _partCost, ...rest } = fields;
-    setReceiptFields(
-      update,
-      {
-        ...rest,
-        errorCode: summary.worst.errorCode,
-        ...(summary.cost !== undefined ? { cost: summary.cost } : {}),
-      },
-      channelOf(item.kind),
-      status,
-    );
-    if (canSetEngagementFlags(status)) setFlags(update, summary);
-  }
+  settleFromParts(update, item, { ...parts, [smscId]: part }, fields, at);
   return write(table, item, update);
 }
 
-/** A part already reported: only read/clicked can still be news; kept on the part until final. */
+function partOutcome(
+  receipt: DeliveryReceipt,
+  fields: ReturnType<typeof receiptFields>,
+  at: string,
+): PartOutcome {
+  return {
+    outcome: receipt.outcome,
+    errorCode: fields.errorCode,
+    at,
+    ...(fields.cost !== undefined ? { cost: fields.cost } : {}),
+    ...(fields.mccmnc !== undefined ? { mccmnc: fields.mccmnc } : {}),
+    ...(receipt.read ? { read: true } : {}),
+    ...(receipt.clicked ? { clicked: true } : {}),
+  };
+}
+
+/**
+ * Once every part has reported, the message takes its worst part's outcome: a final one where the
+ * message may still move to it, or `unknown` (RECEIPT_UNKNOWN) when the worst part could not tell.
+ */
+function settleFromParts(
+  update: UpdateExpressionBuilder,
+  item: MessageItem,
+  parts: Readonly<Record<string, PartOutcome>>,
+  fields: ReturnType<typeof receiptFields>,
+  at: string,
+): void {
+  const summary = summariseParts(item.smscIds, parts, smscIdCountOf(item));
+  if (!summary.complete || !summary.worst) return;
+  const status = statusFromParts(item.status, summary.worst.outcome);
+  if (status === undefined) return;
+  if (status !== item.status) recordStatus(update, status, at);
+  const { cost: _partCost, ...rest } = fields;
+  setReceiptFields(
+    update,
+    {
+      ...rest,
+      errorCode: summary.worst.errorCode,
+      ...(summary.cost !== undefined ? { cost: summary.cost } : {}),
+    },
+    channelOf(item.kind),
+    status,
+  );
+  if (canSetEngagementFlags(status)) setFlags(update, summary);
+}
+
+/** The status the worst part gives a message now in `current`; undefined when it changes nothing. */
+function statusFromParts(current: MessageStatus, worst: ReceiptOutcome): MessageStatus | undefined {
+  const target = receiptOutcomeToStatus(worst);
+  if (target) return allowedPredecessors(target).includes(current) ? target : undefined;
+  if (worst !== 'unknown') return undefined;
+  if (current === RECEIPT_UNKNOWN.from) return RECEIPT_UNKNOWN.to;
+  // A submit that ended `unknown` keeps that status; the parts' error code is still news.
+  return current === 'unknown' ? current : undefined;
+}
+
+/**
+ * A part already reported. After stat:UNKNOWN, a final receipt is the part's outcome now and may
+ * settle the message; otherwise only read/clicked can still be news, kept on the part until final.
+ */
 async function applyPartFollowUp(
   table: MessageTable,
   item: MessageItem,
@@ -178,6 +212,15 @@ async function applyPartFollowUp(
   receipt: DeliveryReceipt,
   at: string,
 ): Promise<Attempt> {
+  if (known.outcome === 'unknown' && receiptOutcomeToStatus(receipt.outcome)) {
+    const fields = receiptFields(receipt);
+    const part = partOutcome(receipt, fields, at);
+    const update = new UpdateExpressionBuilder().set('updatedAt', at).set(['partOutcomes', smscId], part);
+    // Another writer may have replaced the UNKNOWN meanwhile: then decide again on a fresh read.
+    update.condition(`${update.name('partOutcomes', smscId, 'outcome')} = ${update.value('unknown')}`);
+    settleFromParts(update, item, { ...item.partOutcomes, [smscId]: part }, fields, at);
+    return write(table, item, update);
+  }
   const read = receipt.read && !known.read;
   const clicked = receipt.clicked && !known.clicked;
   if (!read && !clicked) return 'stale';

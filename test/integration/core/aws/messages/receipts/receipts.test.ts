@@ -263,18 +263,55 @@ describe('MessageRepository: delivery receipts (DynamoDB Local)', () => {
     expect(await statuses(record.id)).toEqual(['accepted', 'submitting', 'submitted', 'delivered']);
   });
 
-  it('when a SINGLE part first reports stat:UNKNOWN and later DELIVRD, then the message is delivered, as a one-id message is', async () => {
+  it("when the last SINGLE part reports stat:UNKNOWN, then the message ends unknown with its error code; that part's later DELIVRD delivers it, as a one-id message is", async () => {
     // Prepare
     const ids = [smscId(), smscId()];
     const record = await submitted(ids, { parts: 2 });
-    const unknownStat = (id: string) => receipt(id, { stat: 'UNKNOWN', outcome: 'unknown' });
+    const unknownStat = (id: string) => receipt(id, { stat: 'UNKNOWN', outcome: 'unknown', errorCode: 245 });
     // Act
     await repository.applyReceipt(receipt(ids[0] ?? ''));
-    const unknownFirst = await repository.applyReceipt(unknownStat(ids[1] ?? ''));
+    const unknownLast = await repository.applyReceipt(unknownStat(ids[1] ?? ''));
+    const afterUnknown = await repository.get(record.id);
+    const repeat = await repository.applyReceipt(unknownStat(ids[1] ?? ''));
     const deliveredLater = await repository.applyReceipt(receipt(ids[1] ?? ''));
-    // Assess
-    expect({ unknownFirst, deliveredLater }).toEqual({ unknownFirst: 'stale', deliveredLater: 'applied' });
-    expect(await statuses(record.id)).toEqual(['accepted', 'submitting', 'submitted', 'delivered']);
+    // Assess: before, the UNKNOWN was dropped and the message stayed `submitted` for good when no
+    // other receipt came for that part.
+    expect({ unknownLast, repeat, deliveredLater }).toEqual({
+      unknownLast: 'applied',
+      repeat: 'stale',
+      deliveredLater: 'applied',
+    });
+    expect(afterUnknown).toMatchObject({ status: 'unknown', error: { code: 245 } });
+    expect(await repository.get(record.id)).toMatchObject({ status: 'delivered' });
+    expect((await repository.get(record.id))?.error).toBeUndefined();
+    expect(await statuses(record.id)).toEqual([
+      'accepted',
+      'submitting',
+      'submitted',
+      'unknown',
+      'delivered',
+    ]);
+  });
+
+  it('when a SINGLE part reports stat:UNKNOWN before the others, then the message waits for every part and takes the worst', async () => {
+    // Prepare
+    const ids = [smscId(), smscId(), smscId()];
+    const record = await submitted(ids, { parts: 3 });
+    // Act
+    await repository.applyReceipt(
+      receipt(ids[0] ?? '', { stat: 'UNKNOWN', outcome: 'unknown', errorCode: 245 }),
+    );
+    const afterUnknown = await repository.get(record.id);
+    await repository.applyReceipt(receipt(ids[1] ?? ''));
+    await repository.applyReceipt(undelivered(ids[2] ?? '', 6));
+    const settled = await repository.get(record.id);
+    const lateDelivered = await repository.applyReceipt(receipt(ids[0] ?? ''));
+    // Assess: an undelivered part is final news the UNKNOWN part's later DELIVRD cannot undo.
+    expect(afterUnknown?.status).toBe('submitted');
+    expect(settled).toMatchObject({ status: 'undelivered', error: { code: 6 } });
+    expect(lateDelivered).toBe('applied');
+    expect(await repository.get(record.id)).toMatchObject({ status: 'undelivered', error: { code: 6 } });
+    expect(await statuses(record.id)).toEqual(['accepted', 'submitting', 'submitted', 'undelivered']);
   });
 
   it('when SINGLE parts report concurrently and one is undelivered, then the message takes the worst outcome', async () => {
