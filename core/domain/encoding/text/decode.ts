@@ -11,8 +11,43 @@ export interface PartPayload {
   dataCoding: number;
 }
 
+/**
+ * SMPP 3.4's own data_coding values (§5.2.19) naming a character set we never send but a sender
+ * may use, decoded by the runtime's WHATWG decoders. The others of that table (JIS X 0208/0212 as
+ * bare 7-bit pairs, pictograms, KS C 5601) have no decoder whose reading of them we could vouch for:
+ * they stay with encodingForDataCoding's lenient default.
+ */
+const SMPP_CHARSETS: ReadonlyMap<number, string> = new Map([
+  [0x06, 'iso-8859-5'],
+  [0x07, 'iso-8859-8'],
+  [0x0a, 'iso-2022-jp'],
+]);
+
+const charsetDecoders = new Map<number, { decode(octets: Uint8Array): string } | null>();
+
+/**
+ * Made on first use, not at load: every Lambda loads this module, and a runtime built without these
+ * character sets (small ICU) would otherwise fail to start; it decodes them as Latin-1 instead.
+ */
+function charsetDecoder(dataCoding: number): { decode(octets: Uint8Array): string } | undefined {
+  const label = SMPP_CHARSETS.get(dataCoding);
+  if (label === undefined) return undefined;
+  if (!charsetDecoders.has(dataCoding)) {
+    let decoder: { decode(octets: Uint8Array): string } | null = null;
+    try {
+      decoder = new TextDecoder(label);
+    } catch {
+      // RangeError: this runtime has no such decoder.
+    }
+    charsetDecoders.set(dataCoding, decoder);
+  }
+  return charsetDecoders.get(dataCoding) ?? undefined;
+}
+
 /** Text of a payload WITHOUT its UDH (see splitUdh); data_coding as received. */
 export function decodeText(bytes: Buffer, dataCoding: number, options: DecodeOptions = {}): string {
+  const charset = charsetDecoder(dataCoding);
+  if (charset) return charset.decode(bytes);
   switch (encodingForDataCoding(dataCoding, options)) {
     case 'gsm7':
       return decodeGsm7(bytes);
@@ -74,7 +109,8 @@ export function decodeParts(parts: readonly (PartPayload | string)[], options: D
     }
     if (part.dataCoding !== runCoding) flush();
     runCoding = part.dataCoding;
-    const ucs2 = encodingForDataCoding(part.dataCoding, options) === 'ucs2';
+    const ucs2 =
+      !SMPP_CHARSETS.has(part.dataCoding) && encodingForDataCoding(part.dataCoding, options) === 'ucs2';
     // An odd octet cannot be half of a UTF-16 unit of the next part: dropped, as decodeText does.
     run.push(ucs2 && part.octets.length % 2 === 1 ? part.octets.subarray(0, -1) : part.octets);
   }

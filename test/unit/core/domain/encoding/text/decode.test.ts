@@ -82,6 +82,22 @@ describe('decodeText', () => {
     expect([...payload]).toEqual([0x04, 0x16]);
   });
 
+  it.each<[string, number, number[], string]>([
+    ['Cyrillic (ISO-8859-5)', 6, [0xbf, 0xe0, 0xd8, 0xd2, 0xd5, 0xe2], 'Привет'],
+    ['Latin/Hebrew (ISO-8859-8)', 7, [0xf9, 0xec, 0xe5, 0xed], 'שלום'],
+    ['ISO-2022-JP', 10, [0x1b, 0x24, 0x42, 0x24, 0x33, 0x24, 0x73, 0x1b, 0x28, 0x42], 'こん'],
+  ])(
+    'when data_coding names %s (SMPP 3.4 value %i), then the text decodes in that character set',
+    (_label, dataCoding, octets, expected) => {
+      // Prepare
+      const payload = Buffer.from(octets);
+      // Act
+      const text = decodeText(payload, dataCoding);
+      // Assess: before, all three read as Latin-1 or UCS-2 (mojibake in the stored MO text).
+      expect(text).toBe(expected);
+    },
+  );
+
   it('when data_coding is 0xF0 (class 0, GSM), then the text decodes as GSM', () => {
     // Prepare
     const payload = Buffer.from([0x1b, 0x65, 0x00]);
@@ -99,6 +115,16 @@ describe('decodeParts', () => {
     dataCoding: 0,
   });
   const ucs2 = (octets: Buffer) => ({ octets, dataCoding: 8 });
+
+  it('when ISO-2022-JP parts (data_coding 10) have odd lengths, then no octet is dropped', () => {
+    // Prepare: 0x0a is UCS-2 by the GSM bits, whose odd trailing octet is dropped.
+    const first = { octets: Buffer.from([0x1b, 0x24, 0x42, 0x24, 0x33, 0x24]), dataCoding: 10 };
+    const second = { octets: Buffer.from([0x73, 0x1b, 0x28, 0x42, 0x41]), dataCoding: 10 };
+    // Act
+    const text = decodeParts([first, second]);
+    // Assess
+    expect(text).toBe('こんA');
+  });
 
   it('when a sender splits € (ESC 0x65) across two parts, then the joined text reads €', () => {
     // Act: part 1 ends with the escape, part 2 starts with the € extension code.
