@@ -154,6 +154,12 @@ export async function sendParts(
       if (outcome.kind === 'accepted' || outcome.kind === 'rejected' || outcome.kind === 'throttled') {
         deps.onAnswered?.();
       }
+      // Every throttling answer, the last one before the message gives up included: the limiter
+      // slows down on it and `Throttled` counts it, as `Submitted` does.
+      if (outcome.kind === 'throttled') {
+        deps.rate.onThrottled();
+        deps.onThrottled?.();
+      }
       if (outcome.kind === 'not-sent' && slotTimer?.signal.aborted) return late(index);
       const decision = decidePart(outcome, attempts, policy, { onWire });
       if (decision.action === 'next' || decision.action === 'next-without-id') {
@@ -166,8 +172,6 @@ export async function sendParts(
       }
       switch (decision.action) {
         case 'resend-throttled':
-          deps.rate.onThrottled();
-          deps.onThrottled?.();
           attempts.throttled += 1;
           continue;
         case 'retry':

@@ -96,6 +96,29 @@ describe('sendParts', () => {
     expect(limiter.calls).toContain('throttled');
   });
 
+  it('when every answer is throttling until the message gives up, then each one, the last included, slows the limiter and counts as throttled and as answered', async () => {
+    // Prepare
+    const answers = fast.maxThrottledResends + 1;
+    const bind = scripted(Array.from({ length: answers }, (): SubmitOutcome => ({ kind: 'throttled' })));
+    const limiter = rate();
+    const counted = { answered: 0, throttled: 0 };
+    // Act
+    const result = await sendParts(bind, [longMessagePart(1)], 'bulk', {
+      rate: limiter.port,
+      policy: fast,
+      onAnswered: () => {
+        counted.answered += 1;
+      },
+      onThrottled: () => {
+        counted.throttled += 1;
+      },
+    });
+    // Assess: before, the last throttling answer was missing from Throttled and the limiter.
+    expect(result).toEqual({ kind: 'not-sent', reason: 'throttled-too-long' });
+    expect(counted).toEqual({ answered: answers, throttled: answers });
+    expect(limiter.calls.filter((call) => call === 'throttled')).toHaveLength(answers);
+  });
+
   it('when the SMSC accepts a part without a message id, then every part goes and the message is unknown', async () => {
     // Prepare
     const bind = scripted([accepted(''), accepted('8')]);
