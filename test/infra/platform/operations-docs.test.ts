@@ -99,6 +99,27 @@ describe('operations and deploy docs', () => {
     expect(runbook.sort()).toEqual(alarms);
   });
 
+  it('when the one-login stack is synthesised, then docs/cost.md prices as many alarms and alarm metrics as it holds', () => {
+    // Prepare: CloudWatch bills an alarm per metric it reads, a metric-math alarm for each in its expression.
+    const alarms = Object.values(synth.template.findResources('AWS::CloudWatch::Alarm')) as {
+      Properties: { MetricName?: string; Metrics?: { MetricStat?: unknown }[] };
+    }[];
+    const metrics = alarms.reduce(
+      (sum, { Properties: alarm }) =>
+        sum + (alarm.MetricName ? 1 : (alarm.Metrics ?? []).filter((query) => query.MetricStat).length),
+      0,
+    );
+    const cost = readFileSync(join(PROJECT_ROOT, 'docs', 'cost.md'), 'utf8');
+    // Act
+    const row = cost.split('\n').find((line) => /^\|\s*CloudWatch alarms\s*\|/.test(line)) ?? '';
+    const counted = /(\d+) standard alarms, (\d+) metrics/.exec(row);
+    // Assess: before, the row said 12 alarms and 13 metrics.
+    expect({ alarms: Number(counted?.[1]), metrics: Number(counted?.[2]) }).toEqual({
+      alarms: alarms.length,
+      metrics,
+    });
+  });
+
   it('when docs/operations.md tells how to rotate the callback signing key, then it names the function that reads it', () => {
     // Prepare: the function whose environment names the key (it reads it once per execution environment).
     const readers = Object.entries(synth.template.findResources('AWS::Lambda::Function'))
