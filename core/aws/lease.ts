@@ -18,6 +18,8 @@ import { itemKey } from '#core/aws/messages/message-item.ts';
 export interface LeaseHolder {
   owner: string;
   expiresAtMs: number;
+  /** When the owner took it (its clock); absent on an item written without it. */
+  acquiredAtMs?: number;
 }
 
 export interface LeaseOptions {
@@ -139,7 +141,12 @@ export class LeaseRepository {
       for (const item of items) {
         const expiresAtMs = item.expiresAtMs as number;
         if (expiresAtMs < nowMs) continue;
-        live.set(String(item.pk).slice('LEASE#'.length), { owner: item.owner as string, expiresAtMs });
+        const acquiredAtMs = typeof item.acquiredAt === 'string' ? Date.parse(item.acquiredAt) : Number.NaN;
+        live.set(String(item.pk).slice('LEASE#'.length), {
+          owner: item.owner as string,
+          expiresAtMs,
+          ...(Number.isNaN(acquiredAtMs) ? {} : { acquiredAtMs }),
+        });
       }
     }
     return live;

@@ -29,12 +29,6 @@ export function numberSlots(logins: readonly LoginSlots[]): NumberedSlot[] {
   return slots;
 }
 
-/** A task's rank among the live roster indices (lowest index first); undefined when not among them. */
-export function rankOf(live: readonly number[], me: number): number | undefined {
-  if (!live.includes(me)) return undefined;
-  return live.filter((index) => index < me).length;
-}
-
 /** The slot indices of each login that the task of `rank` among `liveTasks` should hold. */
 export function assignSlots(
   logins: readonly LoginSlots[],

@@ -6,10 +6,13 @@
 // also asks departed() in between (slot-coordinator.ts): one BatchGetItem of the other live tasks'
 // keys only (one key with the usual one other task), so it learns of a task's stop within that
 // read's interval and at a small fraction of a full roster read.
+// Tasks rank by when they joined, oldest first, not by index: a deploy's new task may take a lower
+// index than the running one (left free by the task before it), and ranking first it would be
+// assigned the running task's slots before it has shown it can bind. Joining last, it stands by.
 import type { LeaseHolder } from '#core/aws/lease.ts';
 import type { Logger } from '#core/observability/logger.ts';
 import type { LeaseStore } from './login-lease.ts';
-import { lowestFreeIndex, rankOf } from './slot-assignment.ts';
+import { lowestFreeIndex } from './slot-assignment.ts';
 
 /** Most tasks one deployment runs at once (a 33rd waits, standing by, for a free index). */
 export const ROSTER_SIZE = 32;
@@ -20,7 +23,7 @@ export const rosterKey = (index: number): string => `task#${index}`;
 const ROSTER_KEYS = Array.from({ length: ROSTER_SIZE }, (_, index) => rosterKey(index));
 
 export interface RosterView {
-  /** Roster indices of the live tasks, this one included, lowest first. */
+  /** Roster indices of the live tasks, this one included, oldest first. */
   live: number[];
   rank: number;
 }
@@ -84,8 +87,8 @@ export class TaskRoster {
         log.warn('every roster index is held: standing by', { size: ROSTER_SIZE });
         return undefined;
       }
-      const all = [...live, this.index].sort((a, b) => a - b);
-      return { live: all, rank: rankOf(all, this.index) ?? 0 };
+      const all = byJoinTime([...live, this.index], holders, this.index);
+      return { live: all, rank: all.indexOf(this.index) };
     } catch (error) {
       log.warn('task roster could not be read; keeping the current slots', { error });
       return undefined;
@@ -138,4 +141,21 @@ export class TaskRoster {
     }
     return undefined;
   }
+}
+
+/**
+ * Live roster indices, the task that joined first first (ties by index). This task, joined after
+ * the read, has no entry yet: it is the newest. An entry without its join time ranks first, as the
+ * oldest it most likely is.
+ */
+function byJoinTime(indices: number[], holders: ReadonlyMap<string, LeaseHolder>, own: number): number[] {
+  const joinedAt = (index: number) => {
+    const holder = holders.get(rosterKey(index));
+    if (index === own && holder === undefined) return Number.POSITIVE_INFINITY;
+    return holder?.acquiredAtMs ?? 0;
+  };
+  return indices.sort((a, b) => {
+    const [at, bt] = [joinedAt(a), joinedAt(b)];
+    return at === bt ? a - b : at < bt ? -1 : 1;
+  });
 }

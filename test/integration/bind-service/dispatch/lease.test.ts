@@ -192,13 +192,43 @@ describe('a deploy’s old and new task on one login (DynamoDB Local, fauxqs, si
     expect(fresh.service.health().status).toBe('ok');
   }, 60_000);
 
+  it('when the new task takes a lower roster index than the running one (left by the deploy before), then it stands by and the running task keeps the login', async () => {
+    // Prepare: the task of the deploy before last held roster index 0 and is gone (its lease lapses
+    // in 2 s), so the running task sits at index 1 and the new one joins at index 0.
+    const { tables, simulator, env } = await setUp({ LEASE_TTL_SECONDS: '6', LEASE_RETRY_SECONDS: '0.2' });
+    await aws.document.send(
+      new PutCommand({
+        TableName: tables.messages,
+        Item: { pk: `LEASE#${rosterKey(0)}`, owner: 'earlier-task', expiresAtMs: Date.now() + 2_000 },
+      }),
+    );
+    const running = await startTask(env, 'running-task');
+    await waitUntil(() => running.service.health().status === 'ok', 20_000, 'the running task to bind');
+    await elapse(2_500);
+
+    // Act
+    const fresh = await startTask(env, 'new-task');
+    await waitUntil(() => fresh.service.health().status === 'standby', 15_000, 'the new task to stand by');
+    await elapse(3_000);
+
+    // Assess: before, the new task ranked first and the running task gave it the login's session
+    // before the new one had shown it could bind.
+    expect({
+      running: running.service.health().status,
+      fresh: fresh.service.health().status,
+      sessions: simulator.boundSessions(ACCOUNT.systemId).length,
+      binds: simulator.stats.binds,
+    }).toEqual({ running: 'ok', fresh: 'standby', sessions: 1, binds: 1 });
+  }, 60_000);
+
   it('when a new task with binds 1 (no MCON) ranks first while the old MCON2 task holds slot 1, then it stands by and no session of the login is kicked', async () => {
     // Prepare: a deploy lowering MCON2 (2 binds) to no MCON (1 bind). Slot 0's lease is both
     // configs' (LEASE#dispatch), slot 1's (LEASE#dispatch#2) the old one's only. Without MCON a bind
     // ends the login's older session, so the new task must not bind while slot 1 is held.
     const { tables, simulator, env } = await setUp({ LEASE_TTL_SECONDS: '6', LEASE_RETRY_SECONDS: '0.2' });
     // A task of an earlier deploy held roster index 0 and is gone (its lease lapses in 2 s): the old
-    // task joins at index 1, and the new one at index 0, ranking first.
+    // task joins at index 1, and the new one at index 0 (it ranks second all the same: tasks rank by
+    // when they joined, and the old task gives it slot 1, which its one bind never uses).
     await aws.document.send(
       new PutCommand({
         TableName: tables.messages,
@@ -214,7 +244,7 @@ describe('a deploy’s old and new task on one login (DynamoDB Local, fauxqs, si
     const kicks: unknown[] = [];
     simulator.on('kick', (event) => kicks.push(event));
 
-    // Act: the new task starts; the old one gives slot 0 up to it. Then the deploy stops the old one.
+    // Act: the new task starts; the old one gives slot 1 up to it. Then the deploy stops the old one.
     const fresh = await startTask({ ...env, SMPP_SYSTEM_TYPE: '', SMPP_BINDS: '1' }, 'new-task');
     await waitUntil(
       () =>

@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  assignSlots,
-  lowestFreeIndex,
-  numberSlots,
-  rankOf,
-} from '#bind-service/dispatch/binds/slot-assignment.ts';
+import { assignSlots, lowestFreeIndex, numberSlots } from '#bind-service/dispatch/binds/slot-assignment.ts';
 
 const A3_B1 = [
   { account: 'a', binds: 3 },
@@ -22,14 +17,6 @@ describe('slot assignment', () => {
       'a2:2',
       'b0:3',
     ]);
-  });
-
-  it('when ranking, then a task ranks by its roster index among the live ones', () => {
-    // Act / Assess
-    expect(rankOf([7, 2, 30], 7)).toBe(1);
-    expect(rankOf([7, 2, 30], 2)).toBe(0);
-    expect(rankOf([7, 2, 30], 30)).toBe(2);
-    expect(rankOf([2, 30], 7)).toBeUndefined();
   });
 
   it('when two tasks are live, then global slot g goes to rank g mod 2: 2 slots each, A spread over both', () => {

@@ -21,13 +21,14 @@ function leaseTable() {
       calls.put += 1;
       const holder = live(key);
       if (holder && holder.owner !== owner) return false;
-      items.set(key, { owner, expiresAtMs: now + ttlMs });
+      items.set(key, { owner, expiresAtMs: now + ttlMs, acquiredAtMs: now });
       return true;
     },
     renewLease: async (key: string, owner: string, ttlMs: number) => {
       calls.update += 1;
-      if (items.get(key)?.owner !== owner) return false;
-      items.set(key, { owner, expiresAtMs: now + ttlMs });
+      const item = items.get(key);
+      if (item?.owner !== owner) return false;
+      items.set(key, { ...item, expiresAtMs: now + ttlMs });
       return true;
     },
     releaseLease: async (key: string, owner: string) => {
@@ -105,17 +106,22 @@ describe('TaskRoster', () => {
     expect(after).toEqual({ live: [1], rank: 0 });
   });
 
-  it('when a new task joins after one died, then it takes the lowest free index', async () => {
-    // Prepare
+  it('when a new task joins after one died, then it takes the lowest free index but ranks after the task running since before', async () => {
+    // Prepare: a deploy's running task sits at index 1, joined while the task before it held 0.
     const leases = leaseTable();
     const dead = roster(leases, 'dead');
     await dead.refresh();
-    await roster(leases, 'survivor').refresh();
+    leases.advance(100);
+    const running = roster(leases, 'running');
+    await running.refresh();
     await dead.release();
+    leases.advance(100);
     // Act
-    const view = await roster(leases, 'new').refresh();
-    // Assess
-    expect(view).toEqual({ live: [0, 1], rank: 0 });
+    const fresh = await roster(leases, 'new').refresh();
+    const runningView = await running.refresh();
+    // Assess: before, the new task ranked first (lowest index) and was given the running task's slots.
+    expect(fresh).toEqual({ live: [1, 0], rank: 1 });
+    expect(runningView).toEqual({ live: [1, 0], rank: 0 });
     expect(rosterKey(0)).toBe('task#0');
   });
 
