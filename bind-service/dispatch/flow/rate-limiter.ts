@@ -39,6 +39,9 @@ export interface RateLimiterOptions {
   now?: () => number;
 }
 
+/** The timer's resolution in practice (Node's minimum is 1 ms; a loaded loop fires later). */
+const TIMER_TICK_SECONDS = 0.004;
+
 export class RateLimiterClosedError extends DomainError {
   readonly code = 'RATE_LIMITER_CLOSED';
 
@@ -197,8 +200,16 @@ export class RateLimiter {
     return lane === 'bulk' ? this.bulk : this.background;
   }
 
+  /**
+   * The bucket's depth. The provider counts messages per second, so a full bucket plus a second's
+   * refill must stay within the cap: at the cap that leaves one token (a full 0.1 s bucket sent 32
+   * in the first second of a 30 msg/s mailing after idle). Below the cap the difference is room for
+   * the usual burst. Never less than the tokens one timer tick carries, or a high rate could not be
+   * reached at all (from 250 msg/s up that exceeds the cap by those few ms of tokens).
+   */
   private burst(): number {
-    return Math.max(1, this.rate * this.burstSeconds);
+    const withinSecond = Math.min(this.rate * this.burstSeconds, this.capRate - this.rate + 1);
+    return Math.max(1, this.rate * TIMER_TICK_SECONDS, withinSecond);
   }
 
   private isPaused(): boolean {
