@@ -46,6 +46,15 @@ export class ClaimGate {
     return false;
   }
 
+  /**
+   * A place for a message already claimed that is unsent again (its SUBMIT_SM was answered with
+   * throttling): it counts against the capacity, over it if need be, so no new claim is admitted
+   * while it waits for its resend. Given back with leave().
+   */
+  occupy(): void {
+    this.inside += 1;
+  }
+
   leave(): void {
     this.inside = Math.max(0, this.inside - 1);
     this.admitWaiting();

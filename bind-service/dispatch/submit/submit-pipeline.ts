@@ -182,8 +182,19 @@ export class SubmitPipeline {
       crashPoint('after-claim');
       const tokenTaken = await this.stages.during('awaitingToken', () => this.firstToken(held.lane));
       leaveGate();
+      // Throttled with nothing at the SMSC, the message is claimed and unsent again: back in the gate
+      // (over its capacity if need be) until it is taken, so no new claim joins it meanwhile. Else a
+      // throttling SMSC let the claimed-but-unsent group grow to the whole lane, each a message a
+      // crash leaves `unknown` although the SMSC never took it.
+      const unsentWhileClaimed = (unsent: boolean) => {
+        if (unsent && !inGate) gate.occupy();
+        else if (!unsent && inGate) gate.leave();
+        inGate = unsent;
+      };
       // Stopping before the token: nothing went on the wire, so the claim is given back.
-      const result = tokenTaken ? await this.sendParts(bind, id, parsed, held) : NOT_SENT_STOPPING;
+      const result = tokenTaken
+        ? await this.sendParts(bind, id, parsed, held, unsentWhileClaimed)
+        : NOT_SENT_STOPPING;
       // Until the outcome is written, not through the SQS delete (batched, it may linger 200 ms).
       const recorded = this.stages.enter('recording');
       const subject = { id, kind: parsed.prepared.kind, account: parsed.account.name };
@@ -209,6 +220,7 @@ export class SubmitPipeline {
     id: string,
     parsed: Valid,
     held: HeldMessage,
+    onUnsentWhileClaimed: (unsent: boolean) => void,
   ): Promise<SendResult> {
     try {
       const acceptedAt = acceptedAtMs(id, held.sentTimestampMs, parsed.message.acceptedAt);
@@ -228,6 +240,7 @@ export class SubmitPipeline {
         onAnswered: () => {
           this.deps.stats.submitAnswers += 1;
         },
+        onUnsentWhileClaimed,
         ...(validUntil === undefined ? {} : { validityPassed: () => this.clock().getTime() >= validUntil }),
       });
     } catch (error) {
