@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import type { BatchView, MessageView, SmscClient } from '#client/index.ts';
 import { isFinal } from '#core/domain/messages/message-state.ts';
 import { maskRecipient } from '#core/domain/requests/recipient.ts';
+import { scrub } from '#core/observability/redaction.ts';
 import { clientFor, ExitStatusError, globalOptions, printJson } from '../context.ts';
 import { table as newTable } from '../table.ts';
 
@@ -38,7 +39,10 @@ export function printMessage(message: MessageView): void {
   if (message.cost !== null) facts.push(['cost', message.cost]);
   if (message.mccmnc !== null) facts.push(['mcc/mnc', message.mccmnc]);
   if (message.error) {
-    facts.push(['error', `${message.error.code} ${message.error.name}: ${message.error.description}`]);
+    // The description may quote the recipient as it was written ("+7 495 123-45-67 is a fixed-line
+    // number"): its numbers are masked as in the logs, like the `to` row above.
+    const { code, name, description } = message.error;
+    facts.push(['error', `${code} ${name}: ${scrub(description)}`]);
   }
   const summary = newTable();
   for (const [name, value] of facts) summary.push({ [name]: value });

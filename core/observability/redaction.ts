@@ -1,3 +1,4 @@
+import { maskPhoneNumber } from '#core/domain/requests/phone-number.ts';
 import { maskRecipient } from '#core/domain/requests/recipient.ts';
 
 // What may leave the process in a log line. The rules go by field name, at every depth of a line,
@@ -25,20 +26,66 @@ const SECRET_FIELDS = new Set(
   ].map(normalised),
 );
 
-/** Field names holding free text, which may quote a number (an SDK or validation error message). */
-const FREE_TEXT_FIELDS = new Set(['msg', 'message', 'error', 'reason', 'detail', 'cause']);
+/**
+ * Field names holding free text, which may quote a number (an SDK or validation error message;
+ * `description`: a message's stored error, which quotes a refused recipient as it was written).
+ */
+const FREE_TEXT_FIELDS = new Set(['msg', 'message', 'error', 'reason', 'detail', 'cause', 'description']);
 
-// Digit runs that look like a phone number inside free text.
-const PHONE_LIKE = /\+?\d{7,15}/g;
+// A phone number inside free text: digits with the separators people write numbers with, those
+// core/domain/requests/phone-number.ts accepts (white space, brackets, dots, slashes, hyphens and
+// Unicode dashes), at most two of them between digits ("+7 (999) 123-45-67"), a "+" first or none.
+// Line breaks do not join: two lines ending and starting with digits are two texts. The digits
+// must stand on their own: not glued to a letter or digit, nor to one through a dash, dot or slash,
+// which keeps the digits of ids (ULIDs, UUIDs), versions, host names and ISO times as they are.
+const SEPARATOR = String.raw`[\t\p{Zs}()./\u2010-\u2015-]`;
+const GLUE = String.raw`[\p{L}\p{N}_]`;
+const JOINER = String.raw`[./\u2010-\u2015-]`;
+const PHONE_LIKE = new RegExp(
+  String.raw`(?<!${GLUE})(?<!${GLUE}${JOINER})(?:(\+)${SEPARATOR}{0,2})?\d(?:${SEPARATOR}{0,2}\d)*(?!${JOINER}?${GLUE})`,
+  'gu',
+);
+/** Fewer digits are no phone number; E.164 has 15 at most (more, written with a "+", still are). */
+const PHONE_DIGITS = { min: 7, max: 15 };
+/** Digits with a unit after them are a quantity (`1234567 ms`, `+1500.250 s`), not a number to call. */
+const UNIT_AFTER = /^[\t\p{Zs}]?(?:[mµn]?s|min|h|bytes|[KMG]i?B|B)\b/u;
+const YEAR = String.raw`(?:19|20)\d\d`;
+const MONTH = '(?:0?[1-9]|1[0-2])';
+const DAY = String.raw`(?:0?[1-9]|[12]\d|3[01])`;
+/**
+ * What digits without "+" may hold that is no number: a date (2025-01-31, 31.01.2025) anywhere in
+ * them ("12:00:00 (31.01.2025" is one sequence), or an IPv4 address as a whole.
+ */
+const NOT_A_NUMBER = [
+  new RegExp(String.raw`(?<!\d)${YEAR}([-./])${MONTH}\1${DAY}(?!\d)`),
+  new RegExp(String.raw`(?<!\d)${DAY}([-./])${MONTH}\1${YEAR}(?!\d)`),
+  /^\d{1,3}(?:\.\d{1,3}){3}$/,
+];
+/** A plain digit run as long as a phone number: masked even inside text that is no number as a whole. */
+const DIGIT_RUN = /(?<!\d)\d{7,15}(?!\d)/g;
 
 /** `short_message`, `Short-Message` and `shortMessage` are the same field to the rules. */
 function normalised(key: string): string {
   return key.toLowerCase().replace(/[_-]/g, '');
 }
 
-/** A string that may contain a phone number, with every such number masked. */
+/**
+ * A string that may contain a phone number, with every such number masked the way a recipient
+ * field is ("+7 999 123-45-67" and "79991234567" both become "+7999*****67"). Separators are
+ * dropped with the digits they stood between, so one number reads the same in every line.
+ */
 export function scrub(text: string): string {
-  return text.replace(PHONE_LIKE, (match) => maskRecipient(match.startsWith('+') ? match : `+${match}`));
+  return text.replace(PHONE_LIKE, (match: string, plus: string | undefined, offset: number) => {
+    const digits = match.replace(/\D/g, '');
+    if (digits.length < PHONE_DIGITS.min) return match;
+    if (UNIT_AFTER.test(text.slice(offset + match.length))) return match;
+    // Without its "+", a digit sequence may be a date, an address or a list of counts: only the
+    // phone-sized plain runs inside it are masked then, as a number written without separators.
+    if (!plus && (digits.length > PHONE_DIGITS.max || NOT_A_NUMBER.some((shape) => shape.test(match)))) {
+      return match.replace(DIGIT_RUN, (run) => maskPhoneNumber(`+${run}`));
+    }
+    return maskPhoneNumber(`+${digits}`);
+  });
 }
 
 /**

@@ -109,13 +109,21 @@ async function putChunk(
   }
 }
 
-/** Local mode without a bus: one log line per event, recipient left out. */
+/**
+ * Local mode without a bus: one log line per event, recipient left out, and of its error only the
+ * code and name (as `tail` shows it): the description may quote the recipient, as written.
+ */
 export function logPublisher(log: Logger): EventPublisher {
   return async (events) =>
     events.map((event) => {
-      const { to: _to, hlr: _hlr, ...visible } = event;
-      // `eventSource`, not `source`: the log's redaction masks a field named `source` as an address.
-      log.info('status event', { eventSource: EVENT_SOURCE, detailType: EVENT_DETAIL_TYPE, ...visible });
+      const { to: _to, hlr: _hlr, error, ...visible } = event;
+      log.info('status event', {
+        // `eventSource`, not `source`: the log's redaction masks a field named `source` as an address.
+        eventSource: EVENT_SOURCE,
+        detailType: EVENT_DETAIL_TYPE,
+        ...visible,
+        error: error ? { code: error.code, name: error.name } : null,
+      });
       return true;
     });
 }

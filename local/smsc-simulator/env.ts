@@ -33,10 +33,10 @@ export interface StandaloneConfig {
 
 /** `id:password[:rate]`, comma-separated; a password may not contain ':' or ','. */
 export function parseAccounts(spec: string, defaultRate: number): SimulatorAccount[] {
-  return spec.split(',').map((entry) => {
+  return spec.split(',').map((entry, index) => {
     const [systemId, password, rate, ...rest] = entry.trim().split(':');
     if (!systemId || password === undefined || rest.length > 0) {
-      throw new Error(`SIM_ACCOUNTS: expected id:password[:rate], got "${entry.trim()}"`);
+      throw new Error(`SIM_ACCOUNTS: expected id:password[:rate] in ${entryName(entry, index)}`);
     }
     const parsedRate = rate === undefined ? defaultRate : Number(rate);
     if (!Number.isInteger(parsedRate) || parsedRate < 0) {
@@ -44,6 +44,17 @@ export function parseAccounts(spec: string, defaultRate: number): SimulatorAccou
     }
     return { systemId, password, rate: parsedRate };
   });
+}
+
+/**
+ * An entry as an error may name it: its position, and its system id when it has one. Never the
+ * entry itself: a password holding ':' or ',' is what makes an entry unreadable, and the error is
+ * printed (main.ts). Text without a ':' is no system id: it may be a password's tail after a ','.
+ */
+function entryName(entry: string, index: number): string {
+  const colon = entry.indexOf(':');
+  const systemId = colon > 0 ? entry.slice(0, colon).trim() : '';
+  return `entry ${index + 1}${systemId ? ` (system id "${systemId}")` : ''}`;
 }
 
 export function readStandaloneConfig(env: NodeJS.ProcessEnv): StandaloneConfig {

@@ -1,9 +1,12 @@
-// Phone numbers are personal data: logs keep the first 4 and last 2 digits (`+7999*****67`).
+import { maskDigits } from '#core/domain/requests/phone-number.ts';
+
+// Phone numbers are personal data: the simulator's log masks them by the rule every log of the
+// project uses (maskDigits: `+7999*****67`), with or without their "+" as the PDU carried them.
 
 export function maskPhone(value: string): string {
   const plus = value.startsWith('+') ? '+' : '';
   const digits = plus ? value.slice(1) : value;
   // Alphanumeric sender ids and short codes identify no one.
   if (!/^\d{7,}$/.test(digits)) return value;
-  return `${plus}${digits.slice(0, 4)}${'*'.repeat(digits.length - 6)}${digits.slice(-2)}`;
+  return `${plus}${maskDigits(digits)}`;
 }

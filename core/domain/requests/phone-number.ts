@@ -108,11 +108,36 @@ export function normalisePhoneNumber(
   return e164;
 }
 
-/** For logs: "+" and the first 4 digits (country and operator code) and the last 2: "+7999*****67". */
+/**
+ * For logs: "+" and the digits as maskDigits shows them: "+7999*****67", "+6907***". A refused
+ * recipient is kept as written: its separators go first, or they would take the place of hidden
+ * digits ("+690 7290" would show 6 of its 7).
+ */
 export function maskPhoneNumber(e164: string): string {
-  const digits = e164.replace(/^\+/, '');
-  if (digits.length <= 6) return `+${'*'.repeat(digits.length)}`;
-  return `+${digits.slice(0, 4)}${'*'.repeat(digits.length - 6)}${digits.slice(-2)}`;
+  return `+${maskDigits(e164.replace(/^\+/, '').replace(SEPARATORS, ''))}`;
+}
+
+/** Digits a masked number shows at most: the first 4 (country and operator code) and the last 2. */
+const LEADING_SHOWN = 4;
+const TRAILING_SHOWN = 2;
+/**
+ * Digits a masked number hides at least: 3 leave 1,000 candidates. Showing 4 + 2 digits always
+ * hid 1 or 2 digits of the 7- and 8-digit numbers of small numbering plans (+690 Tokelau, +500
+ * Falklands), which is no mask at all.
+ */
+const HIDDEN_AT_LEAST = 3;
+
+/**
+ * A phone number's digits (no "+") as logs may show them; the one masking rule of every log. 9
+ * digits and more: the first 4 and last 2 show ("7999*****67"). 7 or 8 digits: the first 4 only
+ * ("6907***"); the last 2 go first, as they single a subscriber out where the first are the
+ * country's and operator's. 6 digits or fewer: all hidden.
+ */
+export function maskDigits(digits: string): string {
+  if (digits.length < LEADING_SHOWN + HIDDEN_AT_LEAST) return '*'.repeat(digits.length);
+  const trailing = digits.length >= LEADING_SHOWN + HIDDEN_AT_LEAST + TRAILING_SHOWN ? TRAILING_SHOWN : 0;
+  const hidden = digits.length - LEADING_SHOWN - trailing;
+  return `${digits.slice(0, LEADING_SHOWN)}${'*'.repeat(hidden)}${digits.slice(LEADING_SHOWN + hidden)}`;
 }
 
 function toPhoneNumberType(type: string | undefined): PhoneNumberType {

@@ -55,6 +55,16 @@ function startStandalone(env: Record<string, string>): Running {
   return run;
 }
 
+/** The message `read` fails with. */
+function failureOf(read: () => unknown): string {
+  try {
+    read();
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+  throw new Error('expected it to fail');
+}
+
 describe('standalone simulator', () => {
   it('when started from env, then it prints where it listens without passwords, logs binds masked and stops on SIGTERM', async () => {
     // Prepare
@@ -88,6 +98,23 @@ describe('standalone simulator', () => {
     expect(read).toThrow(/SIM_PORT/);
   });
 
+  // main.ts prints a start failure's message to stderr: an entry it cannot read is named, not quoted.
+  it.each([
+    ['a ":"', 'acme:Tr0:ub4:dor', /Tr0|ub4|dor/, 'entry 1 (system id "acme")'],
+    ['a ","', 'acme:s3cr,et-pass', /s3cr|et-pass/, 'entry 2'],
+  ])(
+    'when a SIM_ACCOUNTS password holds %s, then the error names the entry and quotes no part of the password',
+    (_what, accounts, password, named) => {
+      // Prepare
+      const env = { SIM_ACCOUNTS: accounts };
+      // Act
+      const message = failureOf(() => readStandaloneConfig(env));
+      // Assess
+      expect(message).not.toMatch(password);
+      expect(message).toBe(`SIM_ACCOUNTS: expected id:password[:rate] in ${named}`);
+    },
+  );
+
   it('when accounts carry rates, then each gets its own and the others the default', () => {
     // Prepare
     const env = { SIM_ACCOUNTS: 'a:x:0, b:y', SIM_RATE: '12', SIM_WINDOW: '10' };
@@ -112,5 +139,14 @@ describe('standalone simulator', () => {
     const masked = numbers.map(maskPhone);
     // Assess
     expect(masked).toEqual(['+7999*****67', '7999*****67', 'MyShop', '7377']);
+  });
+
+  it('when a short number (7 or 8 digits) is masked, then at least 3 digits stay hidden, as in every log', () => {
+    // Prepare
+    const numbers = ['+6907290', '6907290', '+50051234'];
+    // Act
+    const masked = numbers.map(maskPhone);
+    // Assess
+    expect(masked).toEqual(['+6907***', '6907***', '+5005****']);
   });
 });

@@ -1,14 +1,18 @@
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
+import { rejectedRecordBase } from '#bind-service/dispatch/intake/malformed.ts';
+import { parseQueueMessage } from '#bind-service/dispatch/intake/queue-message.ts';
 import {
   type CallbackEnqueuer,
   type CallbackJob,
   sqsCallbackEnqueuer,
 } from '#core/aws/queues/callback-job.ts';
+import { rejectedOnArrival } from '#core/domain/messages/message-model.ts';
 import {
   type EventPublisher,
   eventBridgePublisher,
+  logPublisher,
   memoryEventSink,
 } from '#lambdas/status-stream/event-publishers.ts';
 import { handleStreamRecords, type StatusStreamPorts } from '#lambdas/status-stream/handle-records.ts';
@@ -16,7 +20,7 @@ import { statusStreamLogger } from '#lambdas/status-stream/ports.ts';
 import type { DynamoDbStreamRecord } from '#lambdas/status-stream/stream-event.ts';
 import { answeringClient } from '#test/helpers/aws/answering-client.ts';
 import { captureLogs } from '#test/helpers/logs.ts';
-import { deliveredRecord, statusRecord, streamRecord } from './records.ts';
+import { deliveredRecord, messageItem, statusRecord, streamRecord } from './records.ts';
 
 const ID_A = '01JZ00000000000000000000AA';
 const ID_B = '01JZ00000000000000000000BB';
@@ -296,4 +300,47 @@ describe('handleStreamRecords: the error line says why AWS refused', () => {
       }),
     );
   });
+});
+
+/** The record the bind-service inserts for a queue message refused for its recipient (`to`). */
+function refusedQueueMessage(id: string, to: string): DynamoDbStreamRecord {
+  const body = JSON.stringify({ v: 1, id, to, text: 'Your code is 4711' });
+  const parsed = parseQueueMessage(body, { isoMode: false, maxParts: 10 });
+  if (parsed.ok) throw new Error(`expected the queue message to ${to} to be refused`);
+  const base = rejectedRecordBase(id, parsed.raw, 'urgent', new Date('2025-01-01T00:00:00Z'));
+  return streamRecord('INSERT', { new: messageItem(rejectedOnArrival(base, parsed.error)) });
+}
+
+// Local mode without a bus: the status events are log lines, which keep personal data out.
+describe('handleStreamRecords with the log publisher', () => {
+  it.each([
+    ['a landline', '+7 495 123-45-67', 'not_mobile_number', /74951234567|495 123-45-67/],
+    [
+      'a mistyped number written with spaces',
+      '+7 999 123 45 6',
+      'invalid_phone_number',
+      /999 123 45 6|7999123456/,
+    ],
+  ])(
+    'when a queue message is refused for %s, then the status event line keeps its error code and name, not the number',
+    async (_case, to, code, number) => {
+      // Prepare
+      const { ports: p, logs } = ports();
+      // Act
+      await handleStreamRecords([refusedQueueMessage(ID_A, to)], {
+        ...p,
+        publishEvents: logPublisher(p.log),
+      });
+      // Assess
+      const eventLines = logs.filter((line) => line.msg === 'status event');
+      expect(eventLines).toEqual([
+        expect.objectContaining({
+          id: ID_A,
+          status: 'rejected',
+          error: { code, name: 'Invalid queue message' },
+        }),
+      ]);
+      expect(JSON.stringify(logs)).not.toMatch(number);
+    },
+  );
 });

@@ -7,6 +7,7 @@ import {
 } from '#core/domain/requests/email-address.ts';
 import {
   InvalidPhoneNumberError,
+  maskDigits,
   maskPhoneNumber,
   NotMobileNumberError,
   normalisePhoneNumber,
@@ -244,6 +245,60 @@ describe('masking for logs', () => {
     const masked = maskPhoneNumber(e164);
     // Assess
     expect(masked).toBe('+7999*****67');
+  });
+
+  // E.164 numbers of small numbering plans have 7 or 8 digits (Tokelau +690, Tristan da Cunha
+  // +290 8, Falklands +500, St Helena +290, Cook Islands +682, Ascension +247: libphonenumber's
+  // own examples of their mobiles). 4 + 2 digits shown hid 1 or 2 of them: 10 or 100 candidates.
+  it.each(['+6907290', '+2908999', '+50051234', '+29051234', '+68271234', '+24740123'])(
+    'when the short mobile %s is masked, then at least 3 of its digits are hidden (1,000 candidates or more)',
+    (input) => {
+      // Prepare: the API accepts it as a mobile recipient
+      const to = normalisePhoneNumber(input);
+      // Act
+      const masked = maskRecipient(to);
+      // Assess
+      expect(masked).not.toBe(to);
+      expect([...masked].filter((char) => char === '*').length).toBeGreaterThanOrEqual(3);
+    },
+  );
+
+  it.each([
+    ['+6907290', '+6907***'],
+    ['+50051234', '+5005****'],
+    ['+290512345', '+2905***45'],
+    ['+6591234567', '+6591****67'],
+    ['+79991234567', '+7999*****67'],
+    ['+491511234567', '+4915******67'],
+  ])(
+    'when %s is masked, then it reads %s (the last 2 digits show only with 3 others hidden)',
+    (e164, expected) => {
+      // Act
+      const masked = maskPhoneNumber(e164);
+      // Assess
+      expect(masked).toBe(expected);
+    },
+  );
+
+  it.each([
+    ['+7 495 123-45-67', '+7495*****67'],
+    ['+690 7290', '+6907***'],
+    ['+7 (999) 123\u201145\u201367', '+7999*****67'],
+  ])(
+    'when a refused recipient kept as written (%s) is masked, then its separators take no hidden digit’s place',
+    (raw, expected) => {
+      // Act
+      const masked = maskPhoneNumber(raw);
+      // Assess
+      expect(masked).toBe(expected);
+    },
+  );
+
+  it('when digits are masked without their "+" (an SMPP address), then the same digits show', () => {
+    // Act
+    const masked = ['79991234567', '6907290', '12345'].map(maskDigits);
+    // Assess
+    expect(masked).toEqual(['7999*****67', '6907***', '*****']);
   });
 
   it('when a very short number is masked, then no digit shows', () => {
