@@ -18,6 +18,7 @@ import type { BindServiceConfig } from '../config.ts';
 import { BindPool } from '../dispatch/binds/bind-pool.ts';
 import { ConnectWatch } from '../dispatch/binds/connect-watch.ts';
 import { LoginLease, slotHeldBeyond, slotKey } from '../dispatch/binds/login-lease.ts';
+import { ReachabilityProbe } from '../dispatch/binds/reachability-probe.ts';
 import { logSessionEvents } from '../dispatch/binds/session-log.ts';
 import { deliveryHandler } from '../dispatch/deliveries/delivery-handler.ts';
 import { RateLimiter, type RateLimiterOptions } from '../dispatch/flow/rate-limiter.ts';
@@ -184,6 +185,12 @@ export async function prepareAccount(account: AccountConfig, shared: AccountShar
     markBound = resolve;
   });
   const leases = new LeaseRepository(shared.leaseDocument, config.tables.messages, { clock });
+  // A standby is healthy only once this task has reached the login's SMSC (its own hosts and TLS).
+  const reachability = new ReachabilityProbe({
+    hosts: sessionConfig.hosts,
+    tls: sessionConfig.tls,
+    log: log.child({ component: 'reachability' }),
+  });
 
   const open = (index: number, bindPermit: () => Promise<boolean>) => {
     const client = new SmppClient({ ...sessionConfig, password: refusedLogins.password }, { bindPermit });
@@ -193,7 +200,11 @@ export async function prepareAccount(account: AccountConfig, shared: AccountShar
     client.onDeliver(handler);
     const off = [logSessionEvents(client, sessionLog), unknowns.watch(client), () => watch.off()];
     off.push(
-      client.on('bound', () => markBound()),
+      client.on('bound', () => {
+        markBound();
+        // A bind shows the SMSC can be reached: a standby later needs no probe.
+        reachability.markReached();
+      }),
       refusedLogins.watch(client),
     );
     offs.set(client, () => {
@@ -244,6 +255,7 @@ export async function prepareAccount(account: AccountConfig, shared: AccountShar
     failed: (error) => shared.fail(error),
     heldBeyond: () =>
       slotHeldBeyond(leases, { systemId: login.systemId, binds: smpp.binds, owner: shared.owner }),
+    standingBy: () => reachability.start(),
     retryMs: config.lease.retryMs,
     // Unbound well before the lease could be reported lost (2/3 of the ttl after a renewal).
     drainMs: Math.min(config.drainMs, Math.floor(config.lease.ttlMs / 3)),
@@ -261,6 +273,7 @@ export async function prepareAccount(account: AccountConfig, shared: AccountShar
     rate,
     stats,
     refusedLogin: (client) => refusedLogins.problem(client),
+    unreached: () => reachability.problem,
   });
 
   const start = () => unknowns.start();
@@ -269,6 +282,7 @@ export async function prepareAccount(account: AccountConfig, shared: AccountShar
     const started = performance.now();
     stopping = true;
     slots.stopTaking();
+    reachability.stop();
     refusedLogins.stop();
     const asked = unknowns.stopAsking();
     const unbound = unbindFirst && slots.stopAll({ unbindFirst });

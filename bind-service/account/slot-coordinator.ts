@@ -6,7 +6,9 @@
 // roster at once when one has: a task that stops releases its slots and then its roster lease, so
 // the standby binds within about that interval of the stop, not at its next ttl/6 read (5 s at
 // the default ttl; a deploy's login had no session meanwhile). A task holding slots keeps the
-// ttl/6 reads: it only gains more sessions, and watching costs reads on every task.
+// ttl/6 reads: it only gains more sessions, and watching costs reads on every task. A task that
+// found no roster index free is assigned nothing: a standby, watching like one, joining once one
+// of the others has left.
 import type { Logger } from '#core/observability/logger.ts';
 import { assignSlots } from '../dispatch/binds/slot-assignment.ts';
 import type { TaskRoster } from '../dispatch/binds/task-roster.ts';
@@ -91,7 +93,9 @@ export class SlotCoordinator {
     this.applied = sequence;
     const { accounts, log } = this.options;
     const logins = accounts.map((account) => ({ account: account.name, binds: account.binds }));
-    const assigned = assignSlots(logins, view.live.length, view.rank);
+    // Outside the roster (every index held): nothing here, a standby until it joins.
+    const assigned =
+      view.rank === undefined ? assignSlots(logins, 0, 0) : assignSlots(logins, view.live.length, view.rank);
     this.standby = [...assigned.values()].every((indices) => indices.length === 0);
     const described = JSON.stringify({ tasks: view.live.length, rank: view.rank });
     if (described !== this.lastView) {

@@ -29,6 +29,11 @@ export interface SlotSessionsOptions<C extends SlotSession = SmppClient> {
   failed: (error: Error) => void;
   /** A slot beyond the login's binds that another task holds (slotHeldBeyond), or undefined. */
   heldBeyond: () => Promise<{ key: string; owner: string } | undefined>;
+  /**
+   * It became a standby (standby below): health then asks for proof that this task can reach the
+   * SMSC (reachability-probe.ts). Called again at each assignment that leaves it one.
+   */
+  standingBy?: () => void;
   retryMs: number;
   /** The graceful give-up's drain: keep it under a third of the lease ttl. */
   drainMs: number;
@@ -88,6 +93,7 @@ export class SlotSessions<C extends SlotSession = SmppClient> {
         this.track(this.leave(index, slot, 'given up', { drainTimeoutMs: this.options.drainMs }));
       }
     }
+    this.noteStandby();
   }
 
   /** No more slots taken; waiting acquisitions end (any lease they got is released). */
@@ -102,6 +108,10 @@ export class SlotSessions<C extends SlotSession = SmppClient> {
     const held = [...this.slots.values()].filter((slot) => slot.phase === 'held');
     await Promise.all(held.map((slot) => this.finish(slot, options)));
     while (this.pending.size > 0) await Promise.all([...this.pending]);
+  }
+
+  private noteStandby(): void {
+    if (this.standby) this.options.standingBy?.();
   }
 
   private track(work: Promise<void>): void {
@@ -122,6 +132,7 @@ export class SlotSessions<C extends SlotSession = SmppClient> {
           const beyond = await this.options.heldBeyond();
           if (beyond) {
             this.heldBack.add(index);
+            this.noteStandby();
             if (!backLogged) {
               backLogged = true;
               log.info(

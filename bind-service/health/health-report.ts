@@ -28,6 +28,11 @@ export interface HealthSources {
   stats: DispatchStats;
   /** Why a session whose login the SMSC refused is not bound. */
   refusedLogin?: (client: SmppClient) => ConnectProblem | undefined;
+  /**
+   * Why this task has not shown yet that it can reach the SMSC (reachability-probe.ts); undefined
+   * once it has. A standby counts as healthy only then.
+   */
+  unreached?: () => string | undefined;
 }
 
 export function accountHealth(sources: HealthSources): () => AccountHealth {
@@ -35,14 +40,24 @@ export function accountHealth(sources: HealthSources): () => AccountHealth {
   return () => {
     const clients = sources.clients();
     const { held, binds, standby } = sources.slots();
-    const status = accountStatus(clients, standby);
-    return accountReport(sources, { held, binds, status, clients, lag: lanes.lagMs(), rate, stats });
+    const unreached = standby ? sources.unreached?.() : undefined;
+    const status = accountStatus(clients, standby, unreached);
+    const report = accountReport(sources, { held, binds, status, clients, lag: lanes.lagMs(), rate, stats });
+    return status === 'unavailable' && unreached ? { ...report, problem: unreached } : report;
   };
 }
 
-function accountStatus(clients: readonly SmppClient[], standby: boolean): AccountHealth['status'] {
+/**
+ * A standby is healthy only once this task has reached the SMSC: its 200 lets a deploy stop the
+ * running task, which a revision that cannot reach the SMSC must not do (docs/deploy.md).
+ */
+function accountStatus(
+  clients: readonly SmppClient[],
+  standby: boolean,
+  unreached: string | undefined,
+): AccountHealth['status'] {
   if (clients.some((client) => client.isBound)) return 'ok';
-  if (standby) return 'standby';
+  if (standby) return unreached === undefined ? 'standby' : 'unavailable';
   const refused = clients.length > 0 && clients.every((client) => client.state === 'refused');
   return refused ? 'refused' : 'unavailable';
 }
@@ -97,9 +112,9 @@ function overallStatus(reports: readonly AccountHealth[]): HealthReport['status'
 /**
  * All accounts in one report: `ok` while any bind of any account is up (the task is doing work; an
  * account that is down says so in its own entry and in its binds), `standby` while other tasks hold
- * every slot of every login (healthy: it takes slots over when one stops), `refused` while its
- * sessions wait on refused logins (200: a replacement would retry the refused password), lag the
- * oldest per lane, slots, rate and counters summed.
+ * every slot of every login and this task has reached each login's SMSC (healthy: it takes slots
+ * over when one stops), `refused` while its sessions wait on refused logins (200: a replacement
+ * would retry the refused password), lag the oldest per lane, slots, rate and counters summed.
  */
 export function serviceHealth(accounts: readonly (() => AccountHealth)[]): () => HealthReport {
   return () => {

@@ -1,7 +1,7 @@
 // GET /healthz for the container's health check and for people: 200 while at least one bind is up,
-// the task stands by (other tasks hold every login slot) or its login was refused (it waits for the
-// secret to change; a new task would only try the refused password again), 503 otherwise, with the
-// same body either way (slots, binds, lane lag, rate and counters).
+// the task stands by (other tasks hold every login slot, and it has reached the SMSC) or its login
+// was refused (it waits for the secret to change; a new task would only try the refused password
+// again), 503 otherwise, with the same body either way (slots, binds, lane lag, rate and counters).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SessionState } from '#bind-service/smpp/index.ts';
@@ -20,15 +20,19 @@ interface BindHealth {
 export interface AccountHealth {
   name: string;
   /**
-   * standby: the login's slots are all assigned to other tasks. refused: the SMSC refused the login
-   * and every session waits for the secret to change (answered 200: a new task would bind again
-   * with the refused password, the retry storm that can lock the account; `BindsDown` is the
-   * signal).
+   * standby: the login's slots are all assigned to other tasks and this task has reached the SMSC
+   * (a TCP connect, and the TLS handshake with TLS, to its host or backup host, without binding;
+   * or a bind). Until then such a task is `unavailable`, with `problem` saying why. refused: the
+   * SMSC refused the login and every session waits for the secret to change (answered 200: a new
+   * task would bind again with the refused password, the retry storm that can lock the account;
+   * `BindsDown` is the signal).
    */
   status: 'ok' | 'unavailable' | 'standby' | 'refused';
   /** Slots of the login this task holds, of its `binds` in the whole deployment. */
   slots: { held: number; binds: number };
   binds: BindHealth[];
+  /** A standby that has not reached the SMSC from this task yet: the host:port tried and the error. */
+  problem?: string;
   /** Age in ms of the oldest message each lane is working on (0 when idle). */
   lag: { urgent: number; bulk: number };
   /** The limiter's current rate (msg/s), below the configured cap after throttling. */
@@ -48,7 +52,7 @@ export interface AccountHealth {
 }
 
 /** The whole task: the accounts' figures combined, then each account's own. */
-export interface HealthReport extends Omit<AccountHealth, 'name' | 'binds'> {
+export interface HealthReport extends Omit<AccountHealth, 'name' | 'binds' | 'problem'> {
   /** `account` is named when the task serves several. */
   binds: (BindHealth & { account?: string })[];
   accounts: AccountHealth[];

@@ -9,12 +9,19 @@
 // Tasks rank by when they joined, oldest first, not by index: a deploy's new task may take a lower
 // index than the running one (left free by the task before it), and ranking first it would be
 // assigned the running task's slots before it has shown it can bind. Joining last, it stands by.
+// A task that finds every index held is not in the roster: its view has no rank, it is assigned
+// nothing (a healthy standby, not a task failing its health check for ECS to replace in a loop)
+// and tries to join again at each refresh. CDK keeps a deployment's tasks within ROSTER_SIZE
+// (cdk/constructs/compute/bind-limits.ts), so this is a stray task, not a deploy's.
 import type { LeaseHolder } from '#core/aws/lease.ts';
 import type { Logger } from '#core/observability/logger.ts';
 import type { LeaseStore } from './login-lease.ts';
 import { lowestFreeIndex } from './slot-assignment.ts';
 
-/** Most tasks one deployment runs at once (a 33rd waits, standing by, for a free index). */
+/**
+ * Most tasks one deployment runs at once (a 33rd stands by, outside the roster, for a free index).
+ * cdk/constructs/compute/bind-limits.ts holds the same number (cdk/ imports no bind-service code).
+ */
 export const ROSTER_SIZE = 32;
 
 /** `task#<n>`: no slot key takes this form (login-lease.ts, slotKey). */
@@ -23,9 +30,10 @@ export const rosterKey = (index: number): string => `task#${index}`;
 const ROSTER_KEYS = Array.from({ length: ROSTER_SIZE }, (_, index) => rosterKey(index));
 
 export interface RosterView {
-  /** Roster indices of the live tasks, this one included, oldest first. */
+  /** Roster indices of the live tasks, this one included (when it joined), oldest first. */
   live: number[];
-  rank: number;
+  /** This task's place among them; undefined while every index is held by others (not joined). */
+  rank: number | undefined;
 }
 
 export interface TaskRosterOptions {
@@ -44,6 +52,8 @@ export class TaskRoster {
   private joining: Promise<RosterView | undefined> | undefined;
   /** The other live tasks at the last read: roster key → owner. */
   private others = new Map<string, string>();
+  /** The last read found every index held (said once per streak). */
+  private full = false;
 
   constructor(private readonly options: TaskRosterOptions) {}
 
@@ -54,7 +64,8 @@ export class TaskRoster {
 
   /**
    * Renews this task's roster lease (or joins), then reads the roster. Undefined when the store did
-   * not answer or no index is free: the caller keeps what it holds and asks again next time.
+   * not answer: the caller keeps what it holds and asks again next time. A view without a rank when
+   * no index is free: the task stands by and tries to join at the next refresh.
    */
   refresh(): Promise<RosterView | undefined> {
     if (this.index !== undefined) return this.read();
@@ -84,9 +95,16 @@ export class TaskRoster {
       if (this.index === undefined && mine !== -1) this.index = mine;
       if (this.index === undefined) this.index = await this.join(live);
       if (this.index === undefined) {
-        log.warn('every roster index is held: standing by', { size: ROSTER_SIZE });
-        return undefined;
+        if (!this.full) {
+          this.full = true;
+          log.warn('every roster index is held by another live task: standing by until one is free', {
+            size: ROSTER_SIZE,
+            live: live.length,
+          });
+        }
+        return { live: byJoinTime(live, holders, -1), rank: undefined };
       }
+      this.full = false;
       const all = byJoinTime([...live, this.index], holders, this.index);
       return { live: all, rank: all.indexOf(this.index) };
     } catch (error) {

@@ -57,6 +57,8 @@ export function planSessions(input: SessionPlanInput): SessionPlan {
     throw new BindLimitsError(`desired count must be a non-negative integer, got ${desiredCount}`);
   }
   const sessionsAllowed = mconOf(input.systemType) ?? 1;
+  const [minHealthyPercent, maxHealthyPercent] = [100, 200];
+  checkRosterRoom(desiredCount, maxHealthyPercent);
   if (binds > sessionsAllowed) {
     throw new BindLimitsError(
       `${binds} binds, but the login allows ${sessionsAllowed} session(s) (system_type "${input.systemType}"); ` +
@@ -66,9 +68,31 @@ export function planSessions(input: SessionPlanInput): SessionPlan {
   return {
     sessionsAllowed,
     steadySessions: desiredCount === 0 ? 0 : binds,
-    minHealthyPercent: 100,
-    maxHealthyPercent: 200,
+    minHealthyPercent,
+    maxHealthyPercent,
   };
+}
+
+/**
+ * Tasks of one deployment that can share the logins' slots: the bind-service's task roster has this
+ * many indices (bind-service/dispatch/binds/task-roster.ts, ROSTER_SIZE; cdk/ imports no runtime
+ * code, and an infra test keeps the two equal).
+ */
+export const TASK_ROSTER_SIZE = 32;
+
+/**
+ * A rolling deployment runs up to desiredCount × maxHealthyPercent / 100 tasks at once (old and new);
+ * each needs a roster index to be given slots. One beyond them stands by without any, so the deploy
+ * would hold tasks that can never take over: refused at synth instead.
+ */
+function checkRosterRoom(desiredCount: number, maxHealthyPercent: number): void {
+  const peak = Math.floor((desiredCount * maxHealthyPercent) / 100);
+  if (peak <= TASK_ROSTER_SIZE) return;
+  const most = Math.floor((TASK_ROSTER_SIZE * 100) / maxHealthyPercent);
+  throw new BindLimitsError(
+    `desired count ${desiredCount} runs up to ${peak} tasks during a deployment (${maxHealthyPercent} %), ` +
+      `but the bind-service's task roster holds ${TASK_ROSTER_SIZE}; lower desiredCount to ${most} or less.`,
+  );
 }
 
 /**

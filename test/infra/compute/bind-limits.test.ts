@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ROSTER_SIZE } from '#bind-service/dispatch/binds/task-roster.ts';
 import {
   BindLimitsError,
   mconOf,
@@ -6,6 +7,7 @@ import {
   planSessions,
   slowestTaskThroughput,
   stopTimeoutSeconds,
+  TASK_ROSTER_SIZE,
 } from '../../../cdk/constructs/compute/bind-limits.ts';
 
 describe('bind limits', () => {
@@ -52,12 +54,28 @@ describe('bind limits', () => {
     [{ systemType: '', binds: 1, desiredCount: 1.5 }, /desired count must be a non-negative integer/],
     [{ systemType: 'MCON2,SINLGE', binds: 1, desiredCount: 1 }, /unknown flag "SINLGE"/],
     [{ systemType: 'MCON10', binds: 1, desiredCount: 1 }, /MCONn takes n from 1 to 9/],
+    [
+      { systemType: '', binds: 1, desiredCount: 17 },
+      /desired count 17 runs up to 34 tasks .* task roster holds 32/,
+    ],
   ])('when the plan is %o, then it is refused', (input, message) => {
     // Act
     const act = () => planSessions(input);
     // Assess
     expect(act).toThrow(BindLimitsError);
     expect(act).toThrow(message);
+  });
+
+  it('when a deploy runs exactly as many tasks as the task roster holds, then the plan is accepted', () => {
+    // Act: 16 tasks × 200 % = 32 at once, every roster index taken.
+    const plan = planSessions({ systemType: 'MCON3', binds: 3, desiredCount: 16 });
+    // Assess
+    expect(plan).toMatchObject({ steadySessions: 3, maxHealthyPercent: 200 });
+  });
+
+  it('when the synth checks the task count, then it counts the bind-service’s own roster size', () => {
+    // Assess: cdk/ may not import the bind-service, so the limit is written twice.
+    expect(TASK_ROSTER_SIZE).toBe(ROSTER_SIZE);
   });
 
   it.each([

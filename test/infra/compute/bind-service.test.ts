@@ -135,6 +135,16 @@ describe('bind-service on ECS', () => {
     expect(act).toThrow(/3 binds, but the login allows 2 session/);
   });
 
+  it('when desiredCount would run more tasks during a deploy than the task roster holds, then synthesis fails naming the limit and the setting', () => {
+    // Act: 17 tasks × 200 % = 34 at once during a deploy, beyond the roster's 32.
+    const act = () => synthesise({ context: { desiredCount: '17' } });
+    // Assess
+    expect(act).toThrow(BindLimitsError);
+    expect(act).toThrow(
+      /desired count 17 runs up to 34 tasks .* task roster holds 32; lower desiredCount to 16/,
+    );
+  });
+
   it('when a large window needs longer than the shared visibility timeout, then only the shorter queue timeout is raised', () => {
     // Act
     const large = synthesise({ context: { smppWindow: '2000' } });

@@ -1,7 +1,8 @@
+import { createServer } from 'node:net';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '#bind-service/config.ts';
-import { rosterKey } from '#bind-service/dispatch/binds/task-roster.ts';
+import { ROSTER_SIZE, rosterKey } from '#bind-service/dispatch/binds/task-roster.ts';
 import { bindServiceLogger } from '#bind-service/logger.ts';
 import { type BindService, startBindService } from '#bind-service/service.ts';
 import { type SessionClosedEvent, SmscSimulator } from '#local/smsc-simulator/index.ts';
@@ -37,6 +38,16 @@ const slotLost = (rig: Rig) => () =>
   rig.logs.some(
     (line) => line.msg === 'login slot lost; unbinding its session' && line.lease === ACCOUNT.systemId,
   );
+
+/** A loopback port nothing listens on (just freed): an SMSC address the task cannot reach. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no TCP address');
+  return address.port;
+}
 
 /** Resolves with the time the service's session closed at the simulator, and why. */
 function sessionClosed(rig: Rig): Promise<{ at: number; event: SessionClosedEvent }> {
@@ -267,5 +278,73 @@ describe('a deploy’s old and new task on one login (DynamoDB Local, fauxqs, si
     expect(kicks).toEqual([]);
     expect(simulator.stats.kicked).toBe(0);
     expect(simulator.boundSessions(ACCOUNT.systemId).map((session) => session.systemType)).toEqual(['']);
+  }, 60_000);
+
+  it('when the new task cannot reach the SMSC, then it answers /healthz 503 naming the host it tried while it stands by, and the running task keeps the login', async () => {
+    // Prepare: the new revision's SMSC address is wrong (or its egress blocked).
+    const { simulator, env } = await setUp({ LEASE_TTL_SECONDS: '6', LEASE_RETRY_SECONDS: '0.2' });
+    const running = await startTask(env, 'running-task');
+    await waitUntil(() => running.service.health().status === 'ok', 20_000, 'the running task to bind');
+    const wrongPort = await closedPort();
+    // Act
+    const fresh = await startTask({ ...env, SMPP_PORT: String(wrongPort) }, 'new-task');
+    await waitUntil(
+      () => /ECONNREFUSED/.test(fresh.service.health().accounts[0]?.problem ?? ''),
+      15_000,
+      'the new task to try the SMSC',
+    );
+    const answer = await fetch(`${fresh.service.url}/healthz`);
+    const body = (await answer.json()) as {
+      status: string;
+      accounts: { status: string; problem?: string }[];
+    };
+    // Assess: before, it answered 200 `standby`, so ECS stopped the running task and the login was
+    // left without a session (the new task cannot bind) and nothing rolled back.
+    expect({ http: answer.status, status: body.status, account: body.accounts[0]?.status }).toEqual({
+      http: 503,
+      status: 'unavailable',
+      account: 'unavailable',
+    });
+    expect(body.accounts[0]?.problem).toContain(`127.0.0.1:${wrongPort}: `);
+    expect({
+      running: running.service.health().status,
+      sessions: simulator.boundSessions(ACCOUNT.systemId).length,
+      binds: simulator.stats.binds,
+    }).toEqual({ running: 'ok', sessions: 1, binds: 1 });
+  }, 60_000);
+
+  it('when every roster index is held by live tasks, then one more task stands by (200), binding nothing', async () => {
+    // Prepare: 32 live tasks of the deployment, written straight into the roster.
+    const { tables, simulator, env } = await setUp({ LEASE_TTL_SECONDS: '6', LEASE_RETRY_SECONDS: '0.2' });
+    for (let index = 0; index < ROSTER_SIZE; index++) {
+      await aws.document.send(
+        new PutCommand({
+          TableName: tables.messages,
+          Item: {
+            pk: `LEASE#${rosterKey(index)}`,
+            owner: `task-${index}`,
+            expiresAtMs: Date.now() + 120_000,
+          },
+        }),
+      );
+    }
+    // Act
+    const extra = await startTask(env, 'task-33');
+    await waitUntil(
+      () => extra.service.health().status !== 'unavailable',
+      10_000,
+      'the extra task to settle',
+    );
+    const answer = await fetch(`${extra.service.url}/healthz`);
+    const body = (await answer.json()) as { status: string; slots: { held: number } };
+    // Assess: before, it was assigned nothing at all (neither standby nor bound): 503, replaced by
+    // ECS in a loop.
+    expect({ http: answer.status, status: body.status, held: body.slots.held }).toEqual({
+      http: 200,
+      status: 'standby',
+      held: 0,
+    });
+    expect(simulator.boundSessions(ACCOUNT.systemId)).toEqual([]);
+    expect(simulator.stats.binds).toBe(0);
   }, 60_000);
 });

@@ -37,6 +37,7 @@ function slotsOf(leases: MemoryLeases, binds = 3) {
   const events: string[] = [];
   const heldCounts: number[] = [];
   const permits = new Map<number, () => Promise<boolean>>();
+  const standingBy: string[] = [];
   const slots = new SlotSessions<FakeSession>({
     lease: (index) =>
       new LoginLease({ leases, key: slotKey('acme', index), owner: 'me', ttlMs: 60_000, log: silentLogger }),
@@ -54,11 +55,12 @@ function slotsOf(leases: MemoryLeases, binds = 3) {
       throw error;
     },
     heldBeyond: beyondIn(leases, binds),
+    standingBy: () => standingBy.push(`standby with ${opened.length} opened`),
     retryMs: 5,
     drainMs: 1_000,
     log: silentLogger,
   });
-  return { slots, opened, events, heldCounts, permits };
+  return { slots, opened, events, heldCounts, permits, standingBy };
 }
 
 describe('SlotSessions', () => {
@@ -126,6 +128,24 @@ describe('SlotSessions', () => {
     expect(leases.holders.get('acme')).toBe('me');
     expect(slots.standby).toBe(false);
     await slots.stopAll({});
+  });
+
+  it('when it becomes a standby (assigned nothing, or its slot held back), then it asks for proof the SMSC can be reached; holding a slot, it does not', async () => {
+    // Prepare
+    const leases = memoryLeases({ 'acme#2': 'old-task' });
+    const nothing = slotsOf(leases);
+    const heldBack = slotsOf(leases, 1);
+    const holding = slotsOf(memoryLeases());
+    // Act
+    nothing.slots.assign([]);
+    heldBack.slots.assign([0]);
+    holding.slots.assign([0]);
+    await waitUntil(() => heldBack.slots.standby && holding.slots.held === 1, 1_000, 'the slots to settle');
+    // Assess: health counts a standby only once this task has reached the SMSC (account-runtime.ts).
+    expect(nothing.standingBy).toEqual(['standby with 0 opened']);
+    expect(heldBack.standingBy[0]).toBe('standby with 0 opened');
+    expect(holding.standingBy).toEqual([]);
+    await Promise.all([nothing, heldBack, holding].map((each) => each.slots.stopAll({})));
   });
 
   it('when a slot beyond the login’s binds is taken after this task took its slot, then its next bind is withheld', async () => {

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { rosterKey, TaskRoster } from '#bind-service/dispatch/binds/task-roster.ts';
+import { ROSTER_SIZE, rosterKey, TaskRoster } from '#bind-service/dispatch/binds/task-roster.ts';
+import { bindServiceLogger } from '#bind-service/logger.ts';
 import type { LeaseHolder } from '#core/aws/lease.ts';
 import { silentLogger } from '#core/observability/logger.ts';
+import { captureLogs } from '#test/helpers/logs.ts';
 
 /** An in-memory lease table with expiry on a clock the test moves; counts the calls. */
 function leaseTable() {
@@ -147,6 +149,38 @@ describe('TaskRoster', () => {
     expect(departed).toBe(true);
     expect(keysRead).toEqual([['task#0']]);
     expect(await standby.refresh()).toEqual({ live: [1], rank: 0 });
+  });
+
+  it('when every roster index is held by live tasks, then the extra task stands by outside the roster, says why once, and joins when one is free', async () => {
+    // Prepare: a deploy running more tasks than the roster holds (CDK refuses it; a stray task).
+    const leases = leaseTable();
+    const tasks = Array.from({ length: ROSTER_SIZE }, (_, index) => roster(leases, `task-${index}`));
+    for (const task of tasks) await task.refresh();
+    const { lines, write } = captureLogs();
+    const extra = new TaskRoster({
+      leases,
+      owner: 'extra',
+      ttlMs: 600,
+      log: bindServiceLogger('info', write),
+    });
+    // Act
+    const first = await extra.refresh();
+    const second = await extra.refresh();
+    await tasks[5]?.release();
+    const departed = await extra.departed();
+    const joined = await extra.refresh();
+    // Assess: before, the view was undefined, so nothing was ever assigned (neither standby nor bound).
+    expect(first).toEqual({
+      live: Array.from({ length: ROSTER_SIZE }, (_, index) => index),
+      rank: undefined,
+    });
+    expect(second?.rank).toBeUndefined();
+    expect(lines.filter((line) => /every roster index is held/.test(line.msg))).toHaveLength(1);
+    expect({ departed, joinedAt: extra.joined, rank: joined?.rank }).toEqual({
+      departed: true,
+      joinedAt: 5,
+      rank: ROSTER_SIZE - 1,
+    });
   });
 
   it('when a task stops renewing, then isLive names it live until its lease expires, and this task always', async () => {
