@@ -114,7 +114,7 @@ const BY_STATUS: readonly [MessageStatus, string, Partial<MessageStatusChanged>]
   ],
   [
     'unknown',
-    'the SMSC did not answer the submit in time (never resent; a late answer or receipt resolves it), or its receipt says it cannot tell (stat:UNKNOWN, `previousStatus` `submitted`, its err in `error`)',
+    'the SMSC did not answer the submit in time (never resent; a late answer or receipt resolves it, and a late answer saying the SMSC did not take it after all has it sent again, its next event `submitted`), or its receipt says it cannot tell (stat:UNKNOWN, `previousStatus` `submitted`, its err in `error`)',
     { previousStatus: 'submitting', smscIds: [] },
   ],
 ];

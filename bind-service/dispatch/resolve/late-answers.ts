@@ -1,12 +1,13 @@
 // The engine's 'late-answer' events: a SUBMIT_SM_RESP that came after its timeout, when the message
 // has been (or is about to be) recorded `unknown`. What the SMSC said is written onto the message
-// (late-answer.ts in core/aws): its SMSC id and lookup item, so its receipt resolves it, or its
-// refusal. Nothing is ever resent. The pipeline writes `unknown` a moment after the timeout; an answer
+// (late-answer.ts in core/aws): its SMSC id and lookup item, so its receipt resolves it, its
+// refusal, or that it did not take the message after all (the sweeper then sends it). Nothing is
+// resent from here. The pipeline writes `unknown` a moment after the timeout; an answer
 // that beats that write waits for it ('pending'), for a bounded time.
 import { setTimeout as delay } from 'node:timers/promises';
 import type { SessionEvents } from '#bind-service/smpp/index.ts';
 import type { LateAnswer } from '#core/aws/messages/message-repository.ts';
-import { CommandStatus } from '#core/domain/provider/command-status.ts';
+import { CommandStatus, describeCommandStatus } from '#core/domain/provider/command-status.ts';
 import type { Logger } from '#core/observability/logger.ts';
 import type { DispatchStats } from '../flow/stats.ts';
 import type { LateAnswerStore } from '../ports.ts';
@@ -37,10 +38,14 @@ export function lateAnswerOf(event: LateAnswerEvent, singleIds: boolean): LateAn
         // Parts go out one after another, so this part is the last one on the wire.
         ...(singleIds ? { expectedSmscIds: tag.part } : {}),
       };
-    case 'rejected':
-      return { kind: 'refused', error: commandStatusError(outcome.commandStatus) };
+    case 'rejected': {
+      const error = commandStatusError(outcome.commandStatus);
+      // A passing refusal (an answer in time is retried) did not take the part either.
+      const passing = describeCommandStatus(outcome.commandStatus).kind === 'transient';
+      return { kind: passing ? 'not-taken' : 'refused', error };
+    }
     case 'throttled':
-      return { kind: 'refused', error: commandStatusError(CommandStatus.ESME_RTHROTTLED) };
+      return { kind: 'not-taken', error: commandStatusError(CommandStatus.ESME_RTHROTTLED) };
     default:
       return undefined;
   }

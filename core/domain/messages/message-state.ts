@@ -74,12 +74,25 @@ export function allowedPredecessors(to: MessageStatus): MessageStatus[] {
 }
 
 /**
- * The one backward move: the bind-service gives a claimed message back (`submitting → accepted`)
+ * A backward move: the bind-service gives a claimed message back (`submitting → accepted`)
  * because nothing went on the wire (shutdown before the write, bind lost before the PDU was sent),
  * so another attempt cannot send it twice. Kept out of `canTransition` so that no event handler can
  * take it by accident; the repository exposes it as its own operation.
  */
 export const RELEASE_CLAIM = { from: 'submitting', to: 'accepted' } as const satisfies {
+  from: MessageStatus;
+  to: MessageStatus;
+};
+
+/**
+ * A late answer that the SMSC did not take the message after all: its first SUBMIT_SM, answered
+ * only after the response timeout had made the message `unknown`, was throttled or refused for a
+ * passing reason, so nothing of it is at the SMSC and sending it cannot make a second copy. The
+ * message is `accepted` again, listed for the sweeper, which enqueues it (its queue copy was deleted
+ * with the `unknown`). Kept out of `canTransition`, like RELEASE_CLAIM: only the late-answer write
+ * takes it, and only for a message without SMSC ids.
+ */
+export const RELEASE_UNTAKEN = { from: 'unknown', to: 'accepted' } as const satisfies {
   from: MessageStatus;
   to: MessageStatus;
 };

@@ -3,7 +3,9 @@ import {
   canTransition,
   isFinal,
   type MessageStatus,
+  RECEIPT_UNKNOWN,
   RELEASE_CLAIM,
+  RELEASE_UNTAKEN,
 } from '#core/domain/messages/message-state.ts';
 import type { LoggedSubmit, ReceivedMessage, SubmitDecision } from '#local/smsc-simulator/index.ts';
 import type { SentMessage } from './traffic.ts';
@@ -164,8 +166,12 @@ function unexpectedDuplicateRefusals(log: readonly LoggedSubmit[], expected: rea
 }
 
 /** A forward move, or the one sanctioned step back: a claim released before anything was sent. */
+/** A forward move, or one of the named moves outside the rank order (message-state.ts). */
 function isForward(from: MessageStatus, to: MessageStatus): boolean {
-  return canTransition(from, to) || (from === RELEASE_CLAIM.from && to === RELEASE_CLAIM.to);
+  return (
+    canTransition(from, to) ||
+    [RELEASE_CLAIM, RELEASE_UNTAKEN, RECEIPT_UNKNOWN].some((move) => move.from === from && move.to === to)
+  );
 }
 
 /** True when every invariant holds. */

@@ -1,5 +1,5 @@
 import { RepositoryUnavailableError } from '#core/aws/errors.ts';
-import { markForQuery } from '#core/aws/messages/attention/attention-marks.ts';
+import { markForQuery, setAcceptedAttention } from '#core/aws/messages/attention/attention-marks.ts';
 import { commitWithLookups } from '#core/aws/messages/lookup-writes.ts';
 import { type MessageItem, smscIdCountOf } from '#core/aws/messages/message-item.ts';
 import {
@@ -11,6 +11,7 @@ import {
 import type { ReceiptApplier } from '#core/aws/messages/receipts/receipt-applier.ts';
 import { UpdateExpressionBuilder } from '#core/aws/update-expression.ts';
 import type { MessageError } from '#core/domain/messages/message-model.ts';
+import { RELEASE_UNTAKEN } from '#core/domain/messages/message-state.ts';
 import { channelOf } from '#core/domain/receipts/receipt-fields.ts';
 import { normaliseSmscId, type SmscIdBase } from '#core/domain/receipts/smsc-id.ts';
 
@@ -20,7 +21,11 @@ import { normaliseSmscId, type SmscIdBase } from '#core/domain/receipts/smsc-id.
 // - accepted: its SMSC id joins the message's ids (with its lookup item, in one transaction). When it
 //   was the message's last part, every part is accepted: `unknown → submitted`. Otherwise the
 //   message stays `unknown` with ids, listed for the reconciler, and its receipt resolves it.
-// - refused (or throttled, which is a refusal too): `unknown → failed`, as an answer in time would.
+// - refused for good: `unknown → failed`, as an answer in time would.
+// - not taken (throttled, or refused for a passing reason) while no part of the message is at the
+//   SMSC: `accepted` again (RELEASE_UNTAKEN), listed for the sweeper, which sends it; an answer in
+//   time would have had it sent again too. With a part at the SMSC it stays `unknown`: the message
+//   cannot go again whole, and an answer in time would have left it incomplete, `unknown` as well.
 // Receipts parked under any of its ids are applied right after (one may have beaten this answer).
 // The write is conditional on the status and ids read, and decided again on a fresh read if another
 // write came in between. A message still `submitting` has not had its `unknown` written yet:
@@ -35,7 +40,9 @@ export type LateAnswer =
       /** SINGLE mode: ids the message has once every part on the wire is known. */
       expectedSmscIds?: number;
     }
-  | { kind: 'refused'; error: MessageError };
+  | { kind: 'refused'; error: MessageError }
+  /** Throttled or refused for a passing reason: the SMSC did not take the part. */
+  | { kind: 'not-taken'; error: MessageError };
 
 export type LateAnswerResult = 'applied' | 'stale' | 'pending';
 
@@ -64,10 +71,13 @@ export async function recordLateAnswer(
     if (!item) return 'stale';
     if (item.status === 'submitting') return 'pending';
     if (item.status !== 'unknown') return 'stale';
+    if (answer.kind === 'not-taken' && item.smscIds.length > 0) return 'stale';
     const result =
       answer.kind === 'accepted'
         ? await addSmscId(table, receipts, expiresAt, item, answer)
-        : await refuse(table, item, answer.error);
+        : answer.kind === 'not-taken'
+          ? await releaseUntaken(table, item)
+          : await refuse(table, item, answer.error);
     if (result !== 'retry') return result;
   }
   throw new RepositoryUnavailableError(`late answer for message ${id} kept losing write races`);
@@ -114,6 +124,21 @@ async function refuse(table: MessageTable, item: MessageItem, error: MessageErro
   update.set('error', error);
   update.condition(`attribute_exists(${update.name('pk')})`).conditionIn('status', ['unknown']);
   return (await conditionalUpdate(table, item.id, update, 'record late refusal')) === 'applied'
+    ? 'applied'
+    : 'retry';
+}
+
+async function releaseUntaken(table: MessageTable, item: MessageItem): Promise<Attempt> {
+  const at = table.now().toISOString();
+  const update = new UpdateExpressionBuilder();
+  recordStatus(update, RELEASE_UNTAKEN.to, at);
+  // Its SQS copy is gone: the sweeper sends it, a sweep age from now (as a claim given back is
+  // due). Not from its creation: a message older than the sweeper's look-back would never be found.
+  setAcceptedAttention(update, item.id, at);
+  update.remove('error');
+  update.condition(`attribute_exists(${update.name('pk')})`).conditionIn('status', [RELEASE_UNTAKEN.from]);
+  update.condition(`size(${update.name('smscIds')}) = ${update.value(0)}`);
+  return (await conditionalUpdate(table, item.id, update, 'record late answer: not taken')) === 'applied'
     ? 'applied'
     : 'retry';
 }

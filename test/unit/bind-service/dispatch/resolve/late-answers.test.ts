@@ -24,11 +24,30 @@ describe('lateAnswerOf', () => {
     expect(answer).toEqual({ kind: 'accepted', smscId: '42', lastPart: true });
   });
 
-  it('when the late answer is throttling, then it is a refusal with ESME_RTHROTTLED', () => {
+  it('when the late answer is throttling or a passing refusal, then the part was not taken: no refusal for good', () => {
     // Act
-    const answer = lateAnswerOf({ tag, outcome: { kind: 'throttled' }, sequenceNumber: 7 }, false);
+    const throttled = lateAnswerOf({ tag, outcome: { kind: 'throttled' }, sequenceNumber: 7 }, false);
+    const systemError = lateAnswerOf(
+      { tag, outcome: { kind: 'rejected', commandStatus: 0x08, name: 'ESME_RSYSERR' }, sequenceNumber: 7 },
+      false,
+    );
+    // Assess: before, throttling was a refusal and the message ended `failed`.
+    expect(throttled).toMatchObject({ kind: 'not-taken', error: { code: 'ESME_RTHROTTLED' } });
+    expect(systemError).toMatchObject({ kind: 'not-taken', error: { code: 'ESME_RSYSERR' } });
+  });
+
+  it('when the late answer refuses the part for good, then it is a refusal', () => {
+    // Act
+    const answer = lateAnswerOf(
+      {
+        tag,
+        outcome: { kind: 'rejected', commandStatus: 0x45, name: 'ESME_RSUBMITFAIL' },
+        sequenceNumber: 7,
+      },
+      false,
+    );
     // Assess
-    expect(answer).toMatchObject({ kind: 'refused', error: { code: 'ESME_RTHROTTLED' } });
+    expect(answer).toMatchObject({ kind: 'refused', error: { code: 'ESME_RSUBMITFAIL' } });
   });
 
   it('when a generic_nack without status comes late, then it says nothing', () => {

@@ -8,6 +8,7 @@ import {
   MESSAGE_STATUSES,
   type MessageStatus,
   RELEASE_CLAIM,
+  RELEASE_UNTAKEN,
   receiptOutcomeToStatus,
   statusRank,
 } from '#core/domain/messages/message-state.ts';
@@ -133,6 +134,17 @@ describe('message states', () => {
     const allowedAsEvent = canTransition(from, to);
     // Assess
     expect({ from, to }).toEqual({ from: 'submitting', to: 'accepted' });
+    expect(allowedAsEvent).toBe(false);
+    expect(statusRank[to]).toBeLessThan(statusRank[from]);
+  });
+
+  it('when a message the SMSC did not take after all is released, then it is a backward move and not a normal transition', () => {
+    // Prepare
+    const { from, to } = RELEASE_UNTAKEN;
+    // Act
+    const allowedAsEvent = canTransition(from, to);
+    // Assess
+    expect({ from, to }).toEqual({ from: 'unknown', to: 'accepted' });
     expect(allowedAsEvent).toBe(false);
     expect(statusRank[to]).toBeLessThan(statusRank[from]);
   });

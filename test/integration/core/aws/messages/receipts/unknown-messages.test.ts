@@ -138,6 +138,38 @@ describe('MessageRepository: unknown messages, late answers, parked receipts (Dy
       expect(await repository.get(record.id)).toMatchObject({ status: 'failed', error });
     });
 
+    it('when the SMSC did not take the first part after all (throttled late), then the message is accepted again and listed for the sweeper to send', async () => {
+      // Prepare: the only SUBMIT_SM's answer missed the timeout; the SQS copy is deleted by then.
+      const record = await claimed({ account: 'uk' });
+      await repository.markUnknown(record.id, 'no answer');
+      const error = { code: 'ESME_RTHROTTLED', name: 'Throttling error', description: 'throttled late' };
+      // Act
+      const result = await repository.recordLateAnswer(record.id, { kind: 'not-taken', error });
+      // Assess: before, it ended `failed` with ESME_RTHROTTLED, never sent although the SMSC took nothing.
+      expect(result).toBe('applied');
+      const after = await repository.get(record.id);
+      expect(after?.status).toBe('accepted');
+      expect(after?.error).toBeUndefined();
+      expect(await statuses(record.id)).toEqual(['accepted', 'submitting', 'unknown', 'accepted']);
+      expect(await rawItem(`MSG#${record.id}`)).toMatchObject({
+        attention: expect.stringMatching(/^accepted#/),
+      });
+      const claimedAgain = await repository.claimForSubmit(record.id);
+      expect(claimedAgain).toBe('claimed');
+    });
+
+    it('when a message with a part at the SMSC is answered not taken late, then it stays unknown', async () => {
+      // Prepare: part 1 of 2 accepted late, so part 2's late throttling cannot mean a resend of the whole.
+      const record = await claimed({ parts: 2 });
+      await repository.markUnknown(record.id, 'no answer to part 2 of 2', [smscId()]);
+      const error = { code: 'ESME_RTHROTTLED', name: 'Throttling error', description: 'throttled late' };
+      // Act
+      const result = await repository.recordLateAnswer(record.id, { kind: 'not-taken', error });
+      // Assess
+      expect(result).toBe('stale');
+      expect((await repository.get(record.id))?.status).toBe('unknown');
+    });
+
     it('when the late answer is OK without a message_id, then the message stays unknown without ids and no shared SMSC# lookup is written', async () => {
       // Prepare: an answer in time like this one is recorded `unknown` (an OK naming no message).
       const record = await claimed();
