@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { attachCallCounter } from './call-counter.ts';
@@ -29,6 +30,19 @@ export interface AwsClientConfig {
    * queue behind another's needs a client (and an agent) of its own.
    */
   maxSockets?: number;
+}
+
+/**
+ * A client's three time limits, for a caller that must finish inside a Lambda timeout: the SDK's
+ * defaults (3 attempts, SQS 30 s each) outlast most of them.
+ */
+export type ClientLimits = Required<
+  Pick<AwsClientConfig, 'maxAttempts' | 'connectionTimeoutMs' | 'requestTimeoutMs'>
+>;
+
+/** The longest one call can take when its endpoint hangs: every attempt waits for both timeouts. */
+export function worstCallMs(limits: ClientLimits): number {
+  return limits.maxAttempts * (limits.connectionTimeoutMs + limits.requestTimeoutMs);
 }
 
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
@@ -76,6 +90,13 @@ export function createDynamoDbStreamsClient(config: AwsClientConfig): DynamoDBSt
 
 export function createSqsClient(config: AwsClientConfig): SQSClient {
   const client = new SQSClient(baseConfig(config, 30_000));
+  attachCallCounter(client);
+  return client;
+}
+
+/** PutEvents answers in tens of milliseconds: the 5 s default only cuts off a hung call. */
+export function createEventBridgeClient(config: AwsClientConfig): EventBridgeClient {
+  const client = new EventBridgeClient(baseConfig(config, 5_000));
   attachCallCounter(client);
   return client;
 }

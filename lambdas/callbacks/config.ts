@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ClientLimits } from '#core/aws/clients.ts';
 import { type ConfigSource, type Env, loadEnv, variableError } from '#core/config/load-env.ts';
 import { endpointsOf, endpointUrl } from '#core/config/shared-variables.ts';
 import { VAR } from '#core/config/variables.ts';
@@ -35,7 +36,31 @@ export interface CallbackWorkerConfig {
   callbackTimeoutMs: number;
   region: string;
   endpoints: { sqs?: string; dynamodb?: string; secretsManager?: string };
+  limits: CallbackWorkerLimits;
 }
+
+/**
+ * The worker's AWS clients, bounded like the api Lambda's: the SDK's defaults (SQS 30 s a request,
+ * 3 attempts) let one hung ChangeMessageVisibility outlast the 30 s worker, and a batch cut off by
+ * the Lambda timeout comes back whole, its delivered callbacks posted again. Worst case of a hung
+ * endpoint: the outcome write 2 x (1 + 2) s, the back-off 2 x (1 + 3) s. The batch's deadline
+ * (handle-jobs.ts) bounds the rest.
+ */
+export interface CallbackWorkerLimits {
+  dynamodb: ClientLimits;
+  sqs: ClientLimits;
+}
+
+/**
+ * Left of the invocation's time when the batch stops and hands back its unfinished jobs
+ * (handler.ts): room to answer before Lambda's timeout, which would bring the whole batch back.
+ */
+export const DEADLINE_MARGIN_MS = 2_000;
+
+export const CALLBACK_WORKER_LIMITS: CallbackWorkerLimits = {
+  dynamodb: { maxAttempts: 2, connectionTimeoutMs: 1_000, requestTimeoutMs: 2_000 },
+  sqs: { maxAttempts: 2, connectionTimeoutMs: 1_000, requestTimeoutMs: 3_000 },
+};
 
 export class CallbackWorkerConfigError extends ConfigError {}
 
@@ -65,5 +90,6 @@ export function loadCallbackWorkerConfig(env: Env): CallbackWorkerConfig {
       dynamodb: vars.AWS_ENDPOINT_URL_DYNAMODB,
       secretsManager: vars.AWS_ENDPOINT_URL_SECRETS_MANAGER,
     }),
+    limits: CALLBACK_WORKER_LIMITS,
   };
 }

@@ -25,35 +25,82 @@ export interface CallbackWorkerPorts {
   concurrency?: number;
 }
 
+export interface BatchOptions {
+  /**
+   * How long the batch may take from this call (the Lambda's remaining time less a margin). The jobs
+   * not finished by then are handed back, so the invocation answers instead of being killed at its
+   * timeout, which would bring back every job of the batch, the callbacks delivered included. No
+   * limit when absent (the local worker loop).
+   */
+  budgetMs?: number;
+}
+
 export async function handleCallbackJobs(
   records: readonly SqsRecord[],
   ports: CallbackWorkerPorts,
+  options: BatchOptions = {},
 ): Promise<SqsBatchResponse> {
-  const failed: string[] = [];
+  // A job is done once its post was answered for good (or it is unreadable): the outcome write and
+  // back-off after it are best effort, so a deadline that cuts them off does not post it again.
+  const done = new Set<SqsRecord>();
   const queue = [...records];
+  let open = options.budgetMs === undefined || options.budgetMs > 0;
+  const next = () => (open ? queue.shift() : undefined);
   const worker = async () => {
-    for (let record = queue.shift(); record !== undefined; record = queue.shift()) {
-      if (!(await attempt(record, ports))) failed.push(record.messageId);
+    for (let record = next(); record !== undefined; record = next()) {
+      const job = record;
+      await attempt(job, ports, () => done.add(job));
     }
   };
   const concurrency = Math.max(1, ports.concurrency ?? 10);
-  await Promise.all(Array.from({ length: Math.min(concurrency, records.length) }, worker));
-  return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
+  const all = Promise.all(Array.from({ length: Math.min(concurrency, records.length) }, worker));
+  const finished = await within(all, options.budgetMs);
+  open = false;
+  const failed = records.filter((record) => !done.has(record));
+  if (!finished || queue.length > 0) {
+    ports.log.warn('callback batch cut off at its deadline', {
+      jobs: records.length,
+      handedBack: failed.length,
+    });
+  }
+  return { batchItemFailures: failed.map((record) => ({ itemIdentifier: record.messageId })) };
 }
 
-/** One attempt of one job; false when it must come back. */
-async function attempt(record: SqsRecord, ports: CallbackWorkerPorts): Promise<boolean> {
+/** Whether `work` settled within `budgetMs` (always, without a budget). */
+async function within(work: Promise<unknown>, budgetMs: number | undefined): Promise<boolean> {
+  if (budgetMs === undefined) {
+    await work;
+    return true;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), Math.max(0, budgetMs));
+  });
+  const settled = work.then(() => true as const);
+  // Abandoned at the deadline, it may still fail later: that must not be an unhandled rejection.
+  settled.catch(() => undefined);
+  try {
+    return await Promise.race([settled, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** One attempt of one job; calls `finish` as soon as the job needs no other attempt. */
+async function attempt(record: SqsRecord, ports: CallbackWorkerPorts, finish: () => void): Promise<void> {
   const job = parseCallbackJob(record.body);
   if (!job) {
     // Not a job and never will be: dropping it is all that is left (nothing identifies a message).
     ports.log.error('callback job dropped: unreadable body', { queueMessageId: record.messageId });
-    return true;
+    finish();
+    return;
   }
   const attempts = Math.max(1, Number(record.attributes.ApproximateReceiveCount ?? '1') || 1);
   try {
     const lastStatus = await ports.sendCallback(job.callbackUrl, job.event);
+    finish();
     await saveOutcome(job, ports, { attempts, lastStatus, outcome: 'delivered' });
-    return true;
+    return;
   } catch (error) {
     const lastStatus = error instanceof CallbackError && error.status !== undefined ? error.status : null;
     const last = attempts >= ports.maxAttempts;
@@ -74,12 +121,13 @@ async function attempt(record: SqsRecord, ports: CallbackWorkerPorts): Promise<b
       reason: error instanceof Error ? error.message : 'unknown',
       ...(lastStatus !== null ? { httpStatus: lastStatus } : {}),
     });
+    const final = outcome !== 'retrying' && outcome !== 'failed';
+    if (final) finish();
     await saveOutcome(job, ports, { attempts, lastStatus, outcome });
-    if (outcome !== 'retrying' && outcome !== 'failed') return true;
+    if (final) return;
     // The last attempt is reported failed too and made visible at once: the next receive then finds
     // it over maxReceiveCount and SQS moves it to the DLQ, where it is alarmed.
     await delay(record, ports, last ? 0 : (ports.backoff ?? backoffSeconds)(attempts));
-    return false;
   }
 }
 

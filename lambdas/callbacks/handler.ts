@@ -1,4 +1,4 @@
-import { loadCallbackWorkerConfig } from './config.ts';
+import { DEADLINE_MARGIN_MS, loadCallbackWorkerConfig } from './config.ts';
 import { handleCallbackJobs } from './handle-jobs.ts';
 import { createCallbackWorkerPorts } from './ports.ts';
 import type { SqsBatchResponse, SqsEvent } from './sqs-event.ts';
@@ -8,5 +8,12 @@ import type { SqsBatchResponse, SqsEvent } from './sqs-event.ts';
 
 const ports = createCallbackWorkerPorts(loadCallbackWorkerConfig(process.env));
 
-export const handler = (event: SqsEvent): Promise<SqsBatchResponse> =>
-  handleCallbackJobs(event.Records, ports);
+/** The one field of Lambda's context read here. */
+export interface LambdaContext {
+  getRemainingTimeInMillis(): number;
+}
+
+export const handler = (event: SqsEvent, context: LambdaContext): Promise<SqsBatchResponse> =>
+  handleCallbackJobs(event.Records, ports, {
+    budgetMs: context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS,
+  });

@@ -21,10 +21,12 @@ export function createCallbackWorkerPorts(
 ): CallbackWorkerPorts {
   const { document } = createDynamoDbClients({
     region: config.region,
+    ...config.limits.dynamodb,
     ...(config.endpoints.dynamodb ? { endpoint: config.endpoints.dynamodb } : {}),
   });
   const sqs = createSqsClient({
     region: config.region,
+    ...config.limits.sqs,
     ...(config.endpoints.sqs ? { endpoint: config.endpoints.sqs } : {}),
   });
   return {

@@ -247,6 +247,18 @@ describe('SmsSender stack resources', () => {
     });
   });
 
+  it('when the callback worker is synthesised, then its queue hides a batch for at least six times the worker timeout (AWS’s rule for SQS event sources)', () => {
+    // Act
+    const queue = resourceOf(synth, 'AWS::SQS::Queue', 'SmsSenderCallbacks');
+    const worker = resourceOf(synth, 'AWS::Lambda::Function', 'SmsSenderCallbacksWorkerFunction');
+    const visibilitySeconds = Number(queue.Properties.VisibilityTimeout);
+    const timeoutSeconds = Number(worker.Properties.Timeout);
+    // Assess: a throttled invoke is retried while the batch stays hidden; a batch invoked late must
+    // not come back visible while it is still being posted (posted twice, one receive nearer the DLQ)
+    expect(timeoutSeconds).toBeGreaterThan(0);
+    expect(visibilitySeconds).toBeGreaterThanOrEqual(6 * timeoutSeconds);
+  });
+
   it('when the roles are synthesised, then the stream only sends callback jobs and the worker only updates messages and reads the signing secret', () => {
     // Prepare
     const statements = policyStatements(synth.template);

@@ -3,7 +3,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { CALLBACK_QUEUE } from '#core/aws/resources/resource-definitions.ts';
+import { CALLBACK_QUEUE, CALLBACK_WORKER } from '#core/aws/resources/resource-definitions.ts';
 import { VAR } from '#core/config/variables.ts';
 import { ENTRIES } from '../../paths.ts';
 import { NodeFunction } from '../compute/node-function.ts';
@@ -44,8 +44,8 @@ export class CallbackDelivery extends Construct {
       entry: ENTRIES.callbacks,
       description: 'Posts signed status callbacks from the callback queue and records each outcome',
       logs: props.logs,
-      // Below the queue's visibility timeout (Lambda requires it): one batch of 10 posts side by side.
-      timeout: Duration.seconds(30),
+      // One batch of 10 posts side by side. The queue's visibility timeout is derived from it (6x).
+      timeout: Duration.seconds(CALLBACK_WORKER.timeoutSeconds),
     });
     // Receive, delete and ChangeMessageVisibility (the back-off); UpdateItem of `callback` only.
     this.queue.grantConsumeMessages(this.worker);

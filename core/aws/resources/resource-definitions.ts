@@ -139,14 +139,24 @@ export const QUEUES = {
 } as const satisfies Record<string, QueueDefinition>;
 
 /**
+ * The callback worker Lambda (lambdas/callbacks): its timeout, which the stack sets and the queue's
+ * visibility timeout below follows. Its batch ends before it (lambdas/callbacks/handler.ts).
+ */
+export const CALLBACK_WORKER = { timeoutSeconds: 30 } as const;
+
+/**
  * Signed status callbacks, one job per (message, status change), fed by the stream handler so one
  * dead receiver never holds the stream. The worker spreads a job's attempts out by setting its
  * visibility from the receive count (callback back-off), so the timeout here only bounds one attempt
- * in flight; after maxReceiveCount attempts the job rests on the DLQ.
+ * in flight, and the jobs of a batch handed back unfinished (the worker's deadline); after
+ * maxReceiveCount attempts the job rests on the DLQ.
  */
 export const CALLBACK_QUEUE = {
   id: 'Callbacks',
-  visibilityTimeoutSeconds: 60,
+  // Six times the worker's timeout, as AWS asks of an SQS event source: Lambda retries a throttled
+  // invoke while the batch stays hidden, and a batch invoked late must not come back visible while
+  // it is still being posted (each second receive posts the callback again and counts toward the DLQ).
+  visibilityTimeoutSeconds: 6 * CALLBACK_WORKER.timeoutSeconds,
   messageRetentionSeconds: 4 * DAY_SECONDS,
   maxMessageSizeBytes: 256 * 1024,
   receiveWaitTimeSeconds: 20,

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { CALLBACK_QUEUE } from '#core/aws/resources/resource-definitions.ts';
 import { BindLimitsError } from '../../../cdk/constructs/compute/bind-limits.ts';
 import { CONTAINER_USER } from '../../../cdk/constructs/compute/bind-service.ts';
 import { ENTRIES, PROJECT_ROOT } from '../../../cdk/paths.ts';
@@ -152,8 +153,10 @@ describe('bind-service on ECS', () => {
       .map((queue) => (queue as { Properties: { VisibilityTimeout?: number } }).Properties.VisibilityTimeout)
       .filter((timeout) => timeout !== undefined);
     // Assess
-    // 60: the callback queue's own timeout (not a lane's), unchanged by the window.
-    expect(timeouts.sort((a, b) => a - b)).toEqual([60, 107, 300]);
+    // The callback queue's own timeout (not a lane's), unchanged by the window.
+    expect(timeouts.sort((a, b) => a - b)).toEqual(
+      [CALLBACK_QUEUE.visibilityTimeoutSeconds, 107, 300].sort((a, b) => a - b),
+    );
   });
 
   it('when two tasks share a login, then both get its whole rate and binds: each sends its share by the slots it holds', () => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { loadCallbackWorkerConfig } from '#lambdas/callbacks/config.ts';
+import { worstCallMs } from '#core/aws/clients.ts';
+import { CALLBACK_WORKER } from '#core/aws/resources/resource-definitions.ts';
+import { DEADLINE_MARGIN_MS, loadCallbackWorkerConfig } from '#lambdas/callbacks/config.ts';
 
 const BASE = {
   CALLBACK_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/callbacks',
@@ -60,5 +62,16 @@ describe('loadCallbackWorkerConfig', () => {
       });
     // Assess
     expect(load).toThrow(/MESSAGES_TABLE/);
+  });
+  it('when the worker’s AWS endpoints hang, then one job’s post (default timeout), outcome write and back-off still end before its deadline in the Lambda timeout', () => {
+    // Act
+    const { limits, callbackTimeoutMs } = loadCallbackWorkerConfig({
+      ...BASE,
+      CALLBACK_SIGNING_SECRET_ARN: 'arn:x',
+    });
+    const worstJobMs = callbackTimeoutMs + worstCallMs(limits.dynamodb) + worstCallMs(limits.sqs);
+    // Assess: the SDK's defaults (3 attempts, SQS 30 s each) outlasted the Lambda on one back-off
+    expect(worstJobMs).toBeLessThanOrEqual(CALLBACK_WORKER.timeoutSeconds * 1_000 - DEADLINE_MARGIN_MS);
+    expect(limits.sqs.maxAttempts).toBeGreaterThanOrEqual(2);
   });
 });

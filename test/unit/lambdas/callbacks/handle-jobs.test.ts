@@ -163,4 +163,59 @@ describe('handleCallbackJobs', () => {
     expect(text).not.toContain('token=abc');
     expect(logs).toContainEqual(expect.objectContaining({ target: 'https://hooks.example.com' }));
   });
+  it('when the deadline passes with one post unanswered and one job not started, then both are handed back, the delivered one is not, and nothing more is posted', async () => {
+    // Prepare: one receiver answers at once, one never does; one post at a time
+    const posted: string[] = [];
+    const { ports: p, logs } = ports(
+      async (url) => {
+        posted.push(url);
+        return url.endsWith('/hung') ? new Promise<number>(() => undefined) : 204;
+      },
+      { concurrency: 1 },
+    );
+    const delivered = callbackJob({ url: 'https://hooks.example.com/ok' });
+    const hung = callbackJob({ url: 'https://hooks.example.com/hung' });
+    const waiting = callbackJob({ url: 'https://hooks.example.com/later' });
+    // Act
+    const response = await handleCallbackJobs([delivered, hung, waiting], p, { budgetMs: 50 });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Assess
+    expect(response.batchItemFailures).toEqual([
+      { itemIdentifier: hung.messageId },
+      { itemIdentifier: waiting.messageId },
+    ]);
+    expect(posted).toEqual(['https://hooks.example.com/ok', 'https://hooks.example.com/hung']);
+    expect(logs).toContainEqual(
+      expect.objectContaining({ msg: 'callback batch cut off at its deadline', jobs: 3, handedBack: 2 }),
+    );
+  });
+
+  it('when the callback was delivered but its outcome write hangs past the deadline, then the job is not handed back (it would be posted again)', async () => {
+    // Prepare
+    const { ports: p } = ports(async () => 200, {
+      recordOutcome: () => new Promise<void>(() => undefined),
+    });
+    const job = callbackJob();
+    // Act
+    const response = await handleCallbackJobs([job], p, { budgetMs: 30 });
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+  });
+
+  it('when the invocation has no time left, then nothing is posted and every job is handed back', async () => {
+    // Prepare
+    const posted: string[] = [];
+    const { ports: p } = ports(async (url) => {
+      posted.push(url);
+      return 204;
+    });
+    const jobs = [callbackJob(), callbackJob()];
+    // Act
+    const response = await handleCallbackJobs(jobs, p, { budgetMs: -500 });
+    // Assess
+    expect(posted).toEqual([]);
+    expect(response.batchItemFailures.map((failure) => failure.itemIdentifier)).toEqual(
+      jobs.map((job) => job.messageId),
+    );
+  });
 });
