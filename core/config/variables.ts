@@ -54,7 +54,7 @@ export const VARIABLES = {
   DYNAMODB_REQUEST_TIMEOUT_MS: 'API: bound on one DynamoDB call in ms (default 2000; 3 attempts)',
   SQS_REQUEST_TIMEOUT_MS: 'API: bound on one SQS call in ms (default 3000; 2 attempts)',
   BATCH_ENQUEUE_BUDGET_MS:
-    'API: how long a batch may publish before unsent entries are marked failed (default 10000)',
+    'API: ms a batch request may store and publish, from its start; the rest is enqueue_failed (default 10000)',
   MAX_PARTS: 'the most parts one message may take',
   ANTI_LOOP_DUPLICATE_SECONDS:
     'an identical message to the same number inside this window is refused (default 60; 0: off)',

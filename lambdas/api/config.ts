@@ -32,7 +32,7 @@ export const envSchema = z.object({
   [VAR.ACCOUNT_QUEUES]: z.string().min(1).optional(),
   ...preparationVariables,
   ...antiLoopVariables,
-  // Bounds on every DynamoDB/SQS call and on a batch's publishing, so that a hung call is answered
+  // Bounds on every DynamoDB/SQS call and on a batch's store and publishing, so that a hung call is answered
   // inside the Lambda's timeout (see timeLimits below). Local mode loosens them: no Lambda cuts it
   // off there, and DynamoDB Local on a busy laptop is far slower than DynamoDB.
   [VAR.DYNAMODB_REQUEST_TIMEOUT_MS]: z.coerce.number().int().min(100).default(2_000),
@@ -66,15 +66,19 @@ export interface ApiConfig {
  * request cut off there leaves its record `accepted` with nothing queued and the caller without an
  * answer. With the defaults the worst single send is a store, a publish that hangs (2 attempts of at
  * most 1 s to connect and 3 s to answer: 8 s) and the write that marks it failed (3 attempts of
- * 1 + 2 s: 9 s): 17 s after the store. A batch publishes for at most `batchEnqueueBudgetMs` (1000
- * entries take well under a second in AWS), then marks what is unsent. DynamoDB answers in
+ * 1 + 2 s: 9 s): 17 s after the store. A batch has one deadline, `batchBudgetMs` from the request's
+ * start: the anti-loop guard's time counts against it, and the store (which a throttled table could
+ * otherwise hold for minutes) and the publishing stop at it (1000 entries take well under a second
+ * each in AWS); what was not stored or not published is then marked and answered as not queued
+ * (test/infra/messaging/sweeper.test.ts adds it all up against the timeout). DynamoDB answers in
  * milliseconds and SQS in tens of them: these bounds only cut off hung calls. What is cut off all the
  * same stays `accepted`, and the sweeper enqueues it (lambdas/sweeper).
  */
 export interface ApiTimeLimits {
   dynamodb: { maxAttempts: number; connectionTimeoutMs: number; requestTimeoutMs: number };
   sqs: { maxAttempts: number; connectionTimeoutMs: number; requestTimeoutMs: number };
-  batchEnqueueBudgetMs: number;
+  /** BATCH_ENQUEUE_BUDGET_MS: a batch request's deadline, from its start (see above). */
+  batchBudgetMs: number;
 }
 
 const CONNECTION_TIMEOUT_MS = 1_000;
@@ -123,7 +127,7 @@ export function loadConfig(env: Env): ApiConfig {
         connectionTimeoutMs: CONNECTION_TIMEOUT_MS,
         requestTimeoutMs: vars.SQS_REQUEST_TIMEOUT_MS,
       },
-      batchEnqueueBudgetMs: vars.BATCH_ENQUEUE_BUDGET_MS,
+      batchBudgetMs: vars.BATCH_ENQUEUE_BUDGET_MS,
     },
   };
 }

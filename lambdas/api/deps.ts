@@ -2,6 +2,7 @@ import { type AdmitOptions, AntiLoopGuard } from '#core/aws/anti-loop/anti-loop-
 import { createDynamoDbClients, createSqsClient } from '#core/aws/clients.ts';
 import {
   type BatchCounts,
+  type BatchCreation,
   type CreateAcceptedResult,
   type IdempotencyInput,
   MessageRepository,
@@ -29,7 +30,11 @@ export interface RecordStore {
   readIdempotency(key: string): Promise<StoredIdempotency | undefined>;
   /** Another full lifetime for an idempotency record still holding this request. */
   keepIdempotencyAlive(key: string, requestHash: string): Promise<void>;
-  createAcceptedBatch(records: readonly MessageRecord[]): Promise<void>;
+  /** What `signal` (the batch's deadline) stopped it from writing is returned, not thrown. */
+  createAcceptedBatch(
+    records: readonly MessageRecord[],
+    options?: { signal?: AbortSignal | undefined },
+  ): Promise<BatchCreation>;
   get(id: string): Promise<MessageRecord | undefined>;
   markNotQueued(id: string, error: MessageError): Promise<TransitionResult>;
   markQueued(id: string): Promise<TransitionResult>;
@@ -61,8 +66,11 @@ export interface ApiDeps {
   prepare: PrepareOptions;
   /** The deployment's accounts, the default first: routing and who may use which. */
   accounts: AccountList<AccountPolicy>;
-  /** How long a batch may spend publishing before the rest is answered as not queued. */
-  batchEnqueueBudgetMs: number;
+  /**
+   * How long a batch request may take, from its start, to store and publish its messages: what is
+   * not stored or not published by then is answered as not queued (use-cases/accept-batch.ts).
+   */
+  batchBudgetMs: number;
   /** The provider's anti-loop rules across invocations; absent = not applied. */
   guard?: AdmissionGuard;
   clock: () => Date;
@@ -96,7 +104,7 @@ export function createDeps(
       queues: new QueuePublisher(sqs, config.queueUrls, { accountQueues: config.accountQueues }),
       prepare: config.prepare,
       accounts: config.accounts,
-      batchEnqueueBudgetMs: config.limits.batchEnqueueBudgetMs,
+      batchBudgetMs: config.limits.batchBudgetMs,
       guard: new AntiLoopGuard(dynamo.document, config.messagesTable, config.antiLoop, clock),
       clock,
       log: overrides.log ?? apiLogger(),

@@ -1,5 +1,7 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import {
   BatchWriteCommand,
+  type BatchWriteCommandOutput,
   GetCommand,
   PutCommand,
   TransactWriteCommand,
@@ -10,7 +12,7 @@ import { DuplicateMessageIdError, RepositoryUnavailableError } from '#core/aws/e
 import { type IdempotencyItem, itemKey, toMessageItem } from '#core/aws/messages/message-item.ts';
 import type { MessageTable } from '#core/aws/messages/message-writes.ts';
 import type { MessageRecord } from '#core/domain/messages/message-model.ts';
-import { type BackoffPolicy, sleepBackoff } from '#core/support/backoff.ts';
+import { type BackoffPolicy, backoffDelayMs } from '#core/support/backoff.ts';
 import { eachAtMost } from '#core/support/each-at-most.ts';
 
 // Writing new message records: one at a time (optionally with an idempotency record, in one
@@ -87,40 +89,88 @@ export function createAwaitingRules(
 }
 
 /**
+ * What a batch store did not write because its signal stopped it (both empty when it ran to the end).
+ * The rest of the records are written.
+ */
+export interface BatchCreation {
+  /** Certainly not written: their chunk never started, or DynamoDB gave them back unprocessed. */
+  unwritten: MessageRecord[];
+  /** In a call the signal cut off: DynamoDB may have written them or not. */
+  inDoubt: MessageRecord[];
+}
+
+/**
  * BatchWrite cannot be conditional: ids must be fresh (they are generated). Chunks of 25 go a few at a
  * time; after a chunk fails no further chunk starts, the ones under way finish, and the first error is
  * thrown (the caller marks every record of the batch as not queued, written or not).
+ *
+ * `signal` is the caller's deadline: once it fires no chunk starts and none retries, and a call under
+ * way is cut off, so a throttled table cannot hold the request past its answer (a chunk alone may
+ * retry for about 8 s). What it left is returned, not thrown: the caller answers those entries.
  */
 export async function createMessages(
   table: MessageTable,
   records: readonly MessageRecord[],
   expiresAt: number,
-): Promise<void> {
+  options: { signal?: AbortSignal | undefined } = {},
+): Promise<BatchCreation> {
   const chunks: MessageRecord[][] = [];
   for (let start = 0; start < records.length; start += BATCH_WRITE_SIZE) {
     chunks.push(records.slice(start, start + BATCH_WRITE_SIZE));
   }
-  await eachAtMost(chunks, BATCH_WRITE_CONCURRENCY, (chunk) => writeChunk(table, chunk, expiresAt));
+  const left: BatchCreation = { unwritten: [], inDoubt: [] };
+  await eachAtMost(chunks, BATCH_WRITE_CONCURRENCY, async (chunk) => {
+    const chunkLeft = await writeChunk(table, chunk, expiresAt, options.signal);
+    left.unwritten.push(...chunkLeft.unwritten);
+    left.inDoubt.push(...chunkLeft.inDoubt);
+  });
+  return left;
 }
 
-/** One BatchWrite of at most 25; unprocessed items are sent again with back-off. */
+/** One BatchWrite of at most 25; unprocessed items are sent again with back-off, until the signal. */
 async function writeChunk(
   table: MessageTable,
   records: readonly MessageRecord[],
   expiresAt: number,
-): Promise<void> {
+  signal: AbortSignal | undefined,
+): Promise<BatchCreation> {
+  const byKey = new Map(records.map((record) => [itemKey.message(record.id).pk, record]));
   let requests = records.map((record) => ({ PutRequest: { Item: toMessageItem(record, expiresAt) } }));
+  // Unprocessed requests come back exactly as sent (a copy, not the same object): found by their key.
+  const recordsOf = (sent: typeof requests) =>
+    sent.map(({ PutRequest }) => byKey.get(String(PutRequest.Item.pk))).filter((r) => r !== undefined);
   for (let attempt = 0; requests.length > 0; attempt++) {
     if (attempt === BATCH_WRITE_ATTEMPTS) {
       throw new RepositoryUnavailableError(`${requests.length} batch records still unprocessed`);
     }
-    if (attempt > 0) await sleepBackoff(attempt, BATCH_BACKOFF);
+    if (attempt > 0) await pause(backoffDelayMs(attempt, BATCH_BACKOFF), signal);
+    // Not sent (never, or given back unprocessed): certainly not written.
+    if (signal?.aborted) return { unwritten: recordsOf(requests), inDoubt: [] };
     const batch = requests;
-    const { UnprocessedItems } = await runDynamo('batch create', () =>
-      table.client.send(new BatchWriteCommand({ RequestItems: { [table.tableName]: batch } })),
-    );
-    // Unprocessed requests come back exactly as sent.
-    requests = (UnprocessedItems?.[table.tableName] ?? []) as typeof batch;
+    let answer: BatchWriteCommandOutput;
+    try {
+      answer = await runDynamo('batch create', () =>
+        table.client.send(
+          new BatchWriteCommand({ RequestItems: { [table.tableName]: batch } }),
+          signal ? { abortSignal: signal } : {},
+        ),
+      );
+    } catch (error) {
+      // Cut off on its way: DynamoDB may have written its items with the answer lost.
+      if (signal?.aborted) return { unwritten: [], inDoubt: recordsOf(batch) };
+      throw error;
+    }
+    requests = (answer.UnprocessedItems?.[table.tableName] ?? []) as typeof batch;
+  }
+  return { unwritten: [], inDoubt: [] };
+}
+
+/** Waits `ms`, or less when the signal fires first (the caller then sees it aborted). */
+async function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  try {
+    await delay(ms, undefined, signal ? { signal } : {});
+  } catch (error) {
+    if (!signal?.aborted) throw error;
   }
 }
 

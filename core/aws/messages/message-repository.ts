@@ -27,6 +27,7 @@ import {
   releaseClaim,
 } from '#core/aws/messages/claim-writes.ts';
 import {
+  type BatchCreation,
   type CreateAcceptedResult,
   createAwaitingRules,
   createMessage,
@@ -65,6 +66,7 @@ import type { SmscIdBase } from '#core/domain/receipts/smsc-id.ts';
 export type { BatchCounts } from '#core/aws/messages/batch-counts.ts';
 export type { ClaimOptions, ClaimResult, ClaimView } from '#core/aws/messages/claim-writes.ts';
 export type {
+  BatchCreation,
   CreateAcceptedResult,
   IdempotencyInput,
   StoredIdempotency,
@@ -174,9 +176,15 @@ export class MessageRepository {
     return createAwaitingRules(this.table, record, this.expiresAt());
   }
 
-  /** BatchWrite in chunks of 25, unprocessed items retried with back-off. Ids must be fresh. */
-  createAcceptedBatch(records: readonly MessageRecord[]): Promise<void> {
-    return createMessages(this.table, records, this.expiresAt());
+  /**
+   * BatchWrite in chunks of 25, unprocessed items retried with back-off. Ids must be fresh. With a
+   * signal, what it stopped before writing (or cut off in flight) is returned (createMessages).
+   */
+  createAcceptedBatch(
+    records: readonly MessageRecord[],
+    options: { signal?: AbortSignal | undefined } = {},
+  ): Promise<BatchCreation> {
+    return createMessages(this.table, records, this.expiresAt(), options);
   }
 
   async get(id: string): Promise<MessageRecord | undefined> {

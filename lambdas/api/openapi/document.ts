@@ -222,7 +222,9 @@ export function openApiDocument(): JsonObject {
           extra: { requestBody: { required: true, content: json(REF('SendBatch'), EXAMPLES.sendBatch) } },
           success: {
             202: {
-              description: 'the valid entries are accepted; the invalid ones are listed by index',
+              description:
+                'the valid entries are accepted; the invalid ones, and those not stored or queued within the ' +
+                "batch's time (`enqueue_failed`: certain not to be sent; send them again), are listed by index",
               headers: { Location: { schema: { type: 'string' } } },
               content: json(REF('BatchAnswer'), EXAMPLES.batchAnswer),
             },

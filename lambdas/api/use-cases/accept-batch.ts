@@ -1,4 +1,5 @@
 import { QueuePublishError } from '#core/aws/errors.ts';
+import type { BatchCreation } from '#core/aws/messages/message-repository.ts';
 import { mayUseAccount } from '#core/domain/accounts/permissions.ts';
 import { accountNames, chooseAccount } from '#core/domain/accounts/routing.ts';
 import { newBatchId, newMessageId } from '#core/domain/messages/message-id.ts';
@@ -24,6 +25,12 @@ import { countedWindows, ENQUEUE_FAILED, failUnqueuedMany, neverSent } from './u
 // with their index. Entries whose enqueue failed are marked failed and answered as rejected with
 // `enqueue_failed`, so the caller resends only those: the batch as a whole has no idempotency key,
 // and a 503 for the whole would make the caller send the queued ones twice.
+//
+// The request has one deadline (ApiDeps.batchBudgetMs from its start): a throttled table can hold a
+// batch's store for minutes, and a Lambda killed mid-store leaves its records `accepted` for the
+// sweeper while the caller, told nothing, sends the batch again. Entries not stored by then are
+// answered `enqueue_failed` like the unqueued ones; those in a write cut off on its way are marked
+// failed first (so the sweeper never sends them), and what was stored is published in the time left.
 
 export interface BatchAnswer {
   batchId: string;
@@ -57,11 +64,20 @@ interface Stored {
   record: MessageRecord;
 }
 
+/**
+ * The part of the budget the store leaves to publishing: stopped at the deadline itself, it would
+ * leave what it wrote unpublished, each record then marked failed one write at a time in a table that
+ * was just throttling, and answered as not queued though it was stored.
+ */
+const PUBLISH_SHARE = 0.25;
+
 export async function acceptBatch(
   deps: ApiDeps,
   body: unknown,
   caller?: string | undefined,
 ): Promise<AcceptBatchResult> {
+  // Counted from the start: the anti-loop guard's calls come out of the same budget.
+  const deadline = performance.now() + deps.batchBudgetMs;
   const lap = stopwatch();
   const shared = sharedAccount(body);
   if (shared !== undefined && !deps.accounts.some((account) => account.name === shared)) {
@@ -103,8 +119,13 @@ export async function acceptBatch(
   );
   const validateMs = lap();
 
+  const storeSignal = signalAt(deadline - deps.batchBudgetMs * PUBLISH_SHARE);
+  let left: BatchCreation;
   try {
-    await deps.messages.createAcceptedBatch(stored.map(({ record }) => record));
+    left = await deps.messages.createAcceptedBatch(
+      stored.map(({ record }) => record),
+      { signal: storeSignal },
+    );
   } catch (error) {
     // Some chunks may be stored already: none of them may stay `accepted` with nothing queued. Those
     // left `accepted` (marking failed too) the sweeper sends: a resend of the batch would send them
@@ -115,17 +136,27 @@ export async function acceptBatch(
   }
   const storeMs = lap();
 
-  const { unsent, cause } = await enqueue(deps, stored);
+  const notStored = new Set(left.unwritten.map(({ id }) => id));
+  const inDoubt = new Set(left.inDoubt.map(({ id }) => id));
+  const unstored = stored.filter(({ record }) => notStored.has(record.id) || inDoubt.has(record.id));
+  const written = stored.filter(({ record }) => !notStored.has(record.id) && !inDoubt.has(record.id));
+  const published = await enqueue(deps, written, signalAt(deadline));
   const timings = { validateMs, storeMs, enqueueMs: lap() };
-  if (unsent.length === 0) {
+  // The store's leftovers first: marks of those in doubt decide the answer, and none runs after one fails.
+  const unqueued = [...unstored, ...published.unsent];
+  if (unqueued.length === 0) {
     return { outcome: 'accepted', answer: answer(batchId, stored.length, split.rejected), timings };
   }
 
-  const unsentIds = unsent.map(({ record }) => record.id);
-  const outcomes = await failUnqueuedMany(deps, unsentIds, { batchId, cause, windows });
+  const unqueuedIds = unqueued.map(({ record }) => record.id);
+  const cause = published.cause ?? storeSignal.reason;
+  const outcomes = await failUnqueuedMany(deps, unqueuedIds, { batchId, cause, windows, notStored });
+  // One in doubt and still `accepted` (marking failed too) goes if its write landed (the sweeper sends
+  // it) and is lost if not: neither "accepted" nor "send again" is true of it, so the caller looks first.
+  if ([...inDoubt].some((id) => !neverSent(outcomes.get(id)))) return { outcome: 'store-unknown', batchId };
   // Only those certain never to go are answered as not queued: one left `accepted` (marking failed
   // too) is sent by the sweeper, and resent by the caller it would go twice.
-  const notQueued = unsent.filter(({ record }) => neverSent(outcomes.get(record.id)));
+  const notQueued = unqueued.filter(({ record }) => neverSent(outcomes.get(record.id)));
   if (notQueued.length === stored.length) return { outcome: 'enqueue-failed', batchId };
   const rejected = [...split.rejected, ...notQueued.map(({ entry }) => enqueueRejection(split.form, entry))];
   rejected.sort((a, b) => a.index - b.index);
@@ -134,6 +165,13 @@ export async function acceptBatch(
     answer: answer(batchId, stored.length - notQueued.length, rejected),
     timings,
   };
+}
+
+/** A signal that fires at `at` (performance.now() time); one already fired when that has passed. */
+function signalAt(at: number): AbortSignal {
+  const leftMs = Math.floor(at - performance.now());
+  if (leftMs > 0) return AbortSignal.timeout(leftMs);
+  return AbortSignal.abort(new DOMException('The batch ran out of time.', 'TimeoutError'));
 }
 
 /** The `account` of the `{to: [...]}` form, shared by every entry, when it is a string. */
@@ -175,10 +213,11 @@ function answer(batchId: string, accepted: number, rejected: RejectedEntry[]): B
 async function enqueue(
   deps: ApiDeps,
   stored: readonly Stored[],
+  // Entries still unsent when the batch's time is up are answered as not queued and marked failed,
+  // inside the Lambda's timeout, instead of being cut off with it (see ApiTimeLimits in config.ts).
+  signal: AbortSignal,
 ): Promise<{ unsent: Stored[]; cause: unknown }> {
-  // Entries still unsent when time is up are answered as not queued and marked failed, inside the
-  // Lambda's timeout, instead of being cut off with it (see ApiTimeLimits in config.ts).
-  const signal = AbortSignal.timeout(deps.batchEnqueueBudgetMs);
+  if (stored.length === 0) return { unsent: [], cause: undefined };
   const byLane = new Map<Priority, Stored[]>();
   for (const item of stored) {
     const lane = item.entry.prepared.priority;

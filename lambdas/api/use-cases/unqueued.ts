@@ -43,6 +43,11 @@ export interface UnqueuedContext {
    * it and stored the follow-up message it counts. So only a message never stored gives it back.
    */
   keyed?: boolean;
+  /**
+   * Ids known never written (a batch's store stopped before them): no write is tried for them, and
+   * their windows are closed even when marking the others fails.
+   */
+  notStored?: ReadonlySet<string>;
 }
 
 /** The windows the guard's verdicts opened, by message id (a verdict may have opened none). */
@@ -117,7 +122,9 @@ export async function failUnqueuedMany(
   ids: readonly string[],
   context: UnqueuedContext,
 ): Promise<Map<string, UnqueuedOutcome>> {
-  const outcomes = new Map<string, UnqueuedOutcome>(ids.map((id) => [id, 'not-marked']));
+  const outcomes = new Map<string, UnqueuedOutcome>(
+    ids.map((id) => [id, context.notStored?.has(id) ? 'not-stored' : 'not-marked']),
+  );
   let next = 0;
   let markError: unknown;
   let windowError: unknown;
@@ -138,8 +145,13 @@ export async function failUnqueuedMany(
     windowsLeftOpen++;
   };
   const worker = async () => {
-    while (markError === undefined && next < ids.length) {
+    while (next < ids.length) {
       const id = ids[next++] as string;
+      if (context.notStored?.has(id)) {
+        await closeWindow(id, 'not-stored');
+        continue;
+      }
+      if (markError !== undefined) continue;
       let outcome: UnqueuedOutcome;
       try {
         outcome = await failUnqueued(deps.messages, id);

@@ -7,9 +7,43 @@ import {
   useApiHarness,
   withOverrides,
 } from '#test/helpers/api/api-harness.ts';
+import type { ItemFaultProxy } from '#test/helpers/aws/item-fault-proxy.ts';
 import { type BatchBody, mobiles, oneEntryPerLane } from './batch-fixtures.ts';
 
 // POST and GET /v1/batches through the real Node server, against DynamoDB Local and fauxqs.
+
+/**
+ * DynamoDB throttling a batch's store: each BatchWriteItem call writes its first item and gives the
+ * others back unprocessed, each item at most `times` times (the repository tries a chunk 8 times, so
+ * every chunk lands in the end, after about 3.5 s of back-off).
+ */
+function throttleBatchWrites(proxy: ItemFaultProxy, times: number): void {
+  let firstInCall = false;
+  const seen = new Map<string, number>();
+  proxy.setCallRule(({ call }) => {
+    if (call === 'BatchWriteItem') firstInCall = true;
+    return false;
+  });
+  proxy.setRule(({ call, item }) => {
+    if (call !== 'BatchWriteItem') return false;
+    if (firstInCall) {
+      firstInCall = false;
+      return false;
+    }
+    const pk = JSON.stringify((item as { PutRequest?: { Item?: { pk?: unknown } } }).PutRequest?.Item?.pk);
+    const count = seen.get(pk) ?? 0;
+    if (count >= times) return false;
+    seen.set(pk, count + 1);
+    return true;
+  });
+}
+
+/** How many times each value occurs. */
+function tally(values: readonly unknown[]): Map<unknown, number> {
+  const counts = new Map<unknown, number>();
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+  return counts;
+}
 
 describe('API /v1/batches: reads and enqueue failures (Node server, DynamoDB Local, fauxqs)', () => {
   const harness = useApiHarness();
@@ -140,5 +174,106 @@ describe('API /v1/batches: reads and enqueue failures (Node server, DynamoDB Loc
     expect(response.headers.get('retry-after')).toBeNull();
     expect(problem).toMatchObject({ code: 'store_outcome_unknown', batchId: records[0]?.batchId });
     expect(records.map((record) => record.status)).toEqual(['accepted', 'accepted']);
+  });
+  it('when DynamoDB throttles the store past the batch budget, then the API answers within it: the unstored entries are enqueue_failed and certain not to go, the stored ones queued once, and resending the first adds no duplicate', {
+    timeout: 30_000,
+  }, async () => {
+    // Prepare: a 2.5 s budget for a store that would take about 9 s (8 chunks, 4 at a time). The
+    // anti-loop rules are off: their writes per number on DynamoDB Local would eat a short budget
+    // (closing their windows for the resend is the next test's)
+    const budgetMs = 2_500;
+    const api = await harness.startBehindProxies({
+      env: {
+        BATCH_ENQUEUE_BUDGET_MS: String(budgetMs),
+        ANTI_LOOP_DUPLICATE_SECONDS: '0',
+        ANTI_LOOP_FLOOD_LIMIT: '0',
+      },
+    });
+    throttleBatchWrites(api.proxies.dynamodb, 7);
+    const numbers = mobiles(200);
+    const text = 'Sale starts today';
+    // Act
+    const started = performance.now();
+    const response = await api.post('/v1/batches', { to: numbers, text });
+    const answeredAfterMs = performance.now() - started;
+    const body = await jsonOf<BatchBody>(response);
+    const firstRecords = await harness.items(api.tables.messages, 'MSG#');
+    const firstQueued = await harness.drain(api.queues.bulk);
+    api.proxies.dynamodb.setRule(undefined);
+    api.proxies.dynamodb.setCallRule(undefined);
+    const notQueued = body.rejected.map(({ index }) => numbers[index]);
+    const resent = await api.post('/v1/batches', { to: notQueued, text });
+    const resentBody = await jsonOf<BatchBody>(resent);
+    const records = await harness.items(api.tables.messages, 'MSG#');
+    const queued = [...firstQueued, ...(await harness.drain(api.queues.bulk))];
+    // Assess: the answer comes inside the budget (and the marks after it), not after the whole store
+    expect(answeredAfterMs).toBeLessThan(budgetMs + 1_500);
+    expect(response.status).toBe(202);
+    expect(body.accepted).toBeGreaterThan(0);
+    expect(body.rejected.length).toBeGreaterThan(0);
+    expect(body.accepted + body.rejected.length).toBe(numbers.length);
+    expect(new Set(body.rejected.map(({ error }) => error.code))).toEqual(new Set(['enqueue_failed']));
+    // No entry answered "send again" is left `accepted` for the sweeper: each is failed or absent
+    const statusOf = new Map(firstRecords.map(({ to, status }) => [to, status]));
+    expect(notQueued.filter((to) => statusOf.get(to) !== undefined && statusOf.get(to) !== 'failed')).toEqual(
+      [],
+    );
+    // Every entry answered accepted is stored and queued exactly once; no other is queued
+    const acceptedNumbers = numbers.filter((to) => !notQueued.includes(to));
+    expect(acceptedNumbers.filter((to) => statusOf.get(to) !== 'accepted')).toEqual([]);
+    expect([...tally(firstQueued.map(({ to }) => to))].sort()).toEqual(
+      acceptedNumbers.map((to) => [to, 1]).sort(),
+    );
+    // The resend is taken whole, and every number ends with one message on its way and one queued copy
+    expect({ status: resent.status, accepted: resentBody.accepted, rejected: resentBody.rejected }).toEqual({
+      status: 202,
+      accepted: notQueued.length,
+      rejected: [],
+    });
+    const once = numbers.map((to) => [to, 1]).sort();
+    const live = records.filter(({ status }) => status !== 'failed').map(({ to }) => to);
+    expect([...tally(live)].sort()).toEqual(once);
+    expect([...tally(queued.map(({ to }) => to))].sort()).toEqual(once);
+  });
+  it('when the batch runs out of time with a store call cut off on its way, then its entries are marked failed whether written or not, they and the unstored ones are answered enqueue_failed, and their resend is taken', async () => {
+    // Prepare: of four records the store writes the first two; the deadline cuts off the call that
+    // held the second and third (the second written, its answer lost; the third never) before the
+    // fourth was sent. Once only: the resend is stored as usual. The anti-loop rules are on.
+    let cutOff = true;
+    const api = await harness.start({
+      wrap: (deps) => ({
+        ...deps,
+        messages: withOverrides(deps.messages, {
+          createAcceptedBatch: async (records, options) => {
+            if (!cutOff) return deps.messages.createAcceptedBatch(records, options);
+            cutOff = false;
+            await deps.messages.createAcceptedBatch(records.slice(0, 2));
+            return { unwritten: records.slice(3), inDoubt: records.slice(1, 3) };
+          },
+        }),
+      }),
+    });
+    const [a, b, c, d] = mobiles(4);
+    const text = 'Cut off';
+    // Act
+    const response = await api.post('/v1/batches', { to: [a, b, c, d], text });
+    const firstRecords = await harness.items(api.tables.messages, 'MSG#');
+    const firstQueued = await harness.drain(api.queues.bulk);
+    const resent = await api.post('/v1/batches', { to: [b, c, d], text });
+    // Assess: the resend is not refused as a duplicate of messages that never went
+    expect(response.status).toBe(202);
+    expect(await jsonOf(response)).toMatchObject({
+      accepted: 1,
+      rejected: [1, 2, 3].map((index) => ({ index, error: { code: 'enqueue_failed' } })),
+    });
+    const byNumber = (x: Record<string, unknown>, y: Record<string, unknown>) =>
+      String(x.to).localeCompare(String(y.to));
+    expect(firstRecords.map(({ to, status }) => ({ to, status })).sort(byNumber)).toEqual([
+      { to: a, status: 'accepted' },
+      { to: b, status: 'failed' },
+    ]);
+    expect(firstQueued.map(({ to }) => to)).toEqual([a]);
+    expect(resent.status).toBe(202);
+    expect(await jsonOf(resent)).toMatchObject({ accepted: 3, rejected: [] });
   });
 });
