@@ -1,10 +1,10 @@
-import { createServer } from 'node:net';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '#bind-service/config.ts';
 import { ROSTER_SIZE, rosterKey } from '#bind-service/dispatch/binds/task-roster.ts';
 import { bindServiceLogger } from '#bind-service/logger.ts';
 import { type BindService, startBindService } from '#bind-service/service.ts';
+import { freePort } from '#local/ports.ts';
 import { type SessionClosedEvent, SmscSimulator } from '#local/smsc-simulator/index.ts';
 import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
 import { startTcpProxy } from '#test/helpers/net/tcp-proxy.ts';
@@ -38,16 +38,6 @@ const slotLost = (rig: Rig) => () =>
   rig.logs.some(
     (line) => line.msg === 'login slot lost; unbinding its session' && line.lease === ACCOUNT.systemId,
   );
-
-/** A loopback port nothing listens on (just freed): an SMSC address the task cannot reach. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no TCP address');
-  return address.port;
-}
 
 /** Resolves with the time the service's session closed at the simulator, and why. */
 function sessionClosed(rig: Rig): Promise<{ at: number; event: SessionClosedEvent }> {
@@ -285,7 +275,7 @@ describe('a deploy’s old and new task on one login (DynamoDB Local, fauxqs, si
     const { simulator, env } = await setUp({ LEASE_TTL_SECONDS: '6', LEASE_RETRY_SECONDS: '0.2' });
     const running = await startTask(env, 'running-task');
     await waitUntil(() => running.service.health().status === 'ok', 20_000, 'the running task to bind');
-    const wrongPort = await closedPort();
+    const wrongPort = await freePort();
     // Act
     const fresh = await startTask({ ...env, SMPP_PORT: String(wrongPort) }, 'new-task');
     await waitUntil(

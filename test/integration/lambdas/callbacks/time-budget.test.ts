@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '#core/observability/json-logger.ts';
 import { loadCallbackWorkerConfig } from '#lambdas/callbacks/config.ts';
 import { createCallbackWorkerPorts } from '#lambdas/callbacks/ports.ts';
+import { freePort } from '#local/ports.ts';
 import { startBlackHole } from '#test/helpers/net/black-hole.ts';
 import { callbackJob } from '#test/unit/lambdas/callbacks/jobs.ts';
 
@@ -31,14 +32,8 @@ describe('callback worker: time budget against hung AWS endpoints (loopback only
     vi.unstubAllEnvs();
   });
 
-  /** A loopback port nothing listens on: DynamoDB refuses at once (the outcome write is best effort). */
-  async function refusedUrl(): Promise<string> {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', () => resolve()));
-    const { port } = closed.address() as AddressInfo;
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
-    return `http://127.0.0.1:${port}`;
-  }
+  /** A loopback URL nothing listens on: connections are refused at once. */
+  const refusedUrl = async (): Promise<string> => `http://127.0.0.1:${await freePort()}`;
 
   it('when SQS hangs on the back-off of one failed callback, then the handler answers by its deadline and hands back only that job, not the delivered one', async () => {
     // Prepare: a receiver (/ok 200, /busy 503), SQS a black hole, DynamoDB refusing

@@ -1,9 +1,8 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadStatusStreamConfig } from '#lambdas/status-stream/config.ts';
 import { handleStreamRecords } from '#lambdas/status-stream/handle-records.ts';
 import { createStatusStreamPorts, statusStreamLogger } from '#lambdas/status-stream/ports.ts';
+import { freePort } from '#local/ports.ts';
 import { captureLogs } from '#test/helpers/logs.ts';
 import { startBlackHole } from '#test/helpers/net/black-hole.ts';
 import { deliveredRecord } from '#test/unit/lambdas/status-stream/records.ts';
@@ -26,14 +25,8 @@ const still = <T>(work: Promise<T>): Promise<T | 'still running'> =>
     new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), OBSERVE_MS)),
   ]);
 
-/** A loopback port nothing listens on (SQS: no callback job is due when the event is not taken). */
-async function refusedUrl(): Promise<string> {
-  const closed = createServer();
-  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = closed.address() as AddressInfo;
-  await new Promise<void>((resolve) => closed.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
-}
+/** A loopback URL nothing listens on: connections are refused at once. */
+const refusedUrl = async (): Promise<string> => `http://127.0.0.1:${await freePort()}`;
 
 describe('status stream: time budget against a hung EventBridge (loopback only)', () => {
   const cleanups: (() => Promise<void>)[] = [];

@@ -3,6 +3,7 @@ import { createServer as createTlsServer, Server as TlsServer } from 'node:tls';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ReachabilityProbe } from '#bind-service/dispatch/binds/reachability-probe.ts';
 import { silentLogger } from '#core/observability/logger.ts';
+import { freePort } from '#local/ports.ts';
 import { createTestPki, SERVER_NAME, type TestPki } from '#test/helpers/net/pki.ts';
 import { elapse, waitUntil } from '#test/helpers/wait.ts';
 import { useCleanup } from '../../cleanup.ts';
@@ -53,14 +54,6 @@ async function listen(server: Server, port = 0): Promise<Listening> {
   return seen;
 }
 
-/** A loopback port nothing listens on (just freed). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  const { port, close } = await listen(server);
-  await close();
-  return port;
-}
-
 describe('ReachabilityProbe (loopback servers)', () => {
   const defer = useCleanup();
   let pki: TestPki;
@@ -83,7 +76,7 @@ describe('ReachabilityProbe (loopback servers)', () => {
 
   it('when the primary host refuses and the backup accepts, then it is reached through the backup without a byte sent, and probes no more', async () => {
     // Prepare
-    const primary = await closedPort();
+    const primary = await freePort();
     const backup = await serve(createServer());
     const probe = probeOf({
       hosts: [
@@ -103,7 +96,7 @@ describe('ReachabilityProbe (loopback servers)', () => {
 
   it('when the SMSC cannot be reached, then the problem names host:port and the error, and it is reached once the SMSC listens', async () => {
     // Prepare
-    const port = await closedPort();
+    const port = await freePort();
     const probe = probeOf({ hosts: [{ host: '127.0.0.1', port }] });
     const before = probe.problem;
     // Act
@@ -151,7 +144,7 @@ describe('ReachabilityProbe (loopback servers)', () => {
 
   it('when a session binds first, then the probe counts as reached and stops trying', async () => {
     // Prepare
-    const port = await closedPort();
+    const port = await freePort();
     const probe = probeOf({ hosts: [{ host: '127.0.0.1', port }] });
     probe.start();
     await waitUntil(() => probe.problem?.includes('ECONNREFUSED') === true, 5_000, 'a failed attempt');
