@@ -11,6 +11,7 @@ export {
   type SmppHost,
   type TlsSettings,
 } from './config.ts';
+export { socketOptions } from './connection/connection.ts';
 export type { DeliverHandler, DeliveryAnswer } from './connection/deliveries.ts';
 export type { QuerySource } from './connection/requests.ts';
 export type { WindowPriority } from './connection/window.ts';

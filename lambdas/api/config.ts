@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ClientLimits } from '#core/aws/clients.ts';
 import { accountLaneQueuesOf } from '#core/config/account-queues.ts';
 import { accountsFromFile, defaultAccountPolicy } from '#core/config/accounts.ts';
 import { type Env, loadEnv } from '#core/config/load-env.ts';
@@ -75,8 +76,8 @@ export interface ApiConfig {
  * same stays `accepted`, and the sweeper enqueues it (lambdas/sweeper).
  */
 export interface ApiTimeLimits {
-  dynamodb: { maxAttempts: number; connectionTimeoutMs: number; requestTimeoutMs: number };
-  sqs: { maxAttempts: number; connectionTimeoutMs: number; requestTimeoutMs: number };
+  dynamodb: ClientLimits;
+  sqs: ClientLimits;
   /** BATCH_ENQUEUE_BUDGET_MS: a batch request's deadline, from its start (see above). */
   batchBudgetMs: number;
 }
@@ -84,11 +85,6 @@ export interface ApiTimeLimits {
 const CONNECTION_TIMEOUT_MS = 1_000;
 const DYNAMODB_ATTEMPTS = 3;
 const SQS_ATTEMPTS = 2;
-
-/** The longest a call can take when its endpoint hangs: every attempt waits for both timeouts. */
-export function worstCallMs(limits: ApiTimeLimits['dynamodb']): number {
-  return limits.maxAttempts * (limits.connectionTimeoutMs + limits.requestTimeoutMs);
-}
 
 // The API's config error is the root ConfigError itself: it added nothing to it.
 export { ConfigError };

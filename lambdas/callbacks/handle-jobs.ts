@@ -2,6 +2,7 @@ import { CallbackError } from '#core/callbacks/callback.ts';
 import type { CallbackSender } from '#core/callbacks/callback-sender.ts';
 import type { CallbackOutcome, CallbackResult } from '#core/domain/messages/message-model.ts';
 import type { Logger } from '#core/observability/logger.ts';
+import { ABORTED, raceAbort, signalAfter } from '#core/support/abort.ts';
 import { type CallbackJob, parseCallbackJob } from '../../core/aws/queues/callback-job.ts';
 import { backoffSeconds, failureKind } from './attempt-policy.ts';
 import type { SqsBatchResponse, SqsRecord } from './sqs-event.ts';
@@ -66,24 +67,13 @@ export async function handleCallbackJobs(
   return { batchItemFailures: failed.map((record) => ({ itemIdentifier: record.messageId })) };
 }
 
-/** Whether `work` settled within `budgetMs` (always, without a budget). */
+/** Whether `work` settled within `budgetMs` (always, without a budget); a later outcome is dropped. */
 async function within(work: Promise<unknown>, budgetMs: number | undefined): Promise<boolean> {
   if (budgetMs === undefined) {
     await work;
     return true;
   }
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), Math.max(0, budgetMs));
-  });
-  const settled = work.then(() => true as const);
-  // Abandoned at the deadline, it may still fail later: that must not be an unhandled rejection.
-  settled.catch(() => undefined);
-  try {
-    return await Promise.race([settled, expired]);
-  } finally {
-    clearTimeout(timer);
-  }
+  return (await raceAbort(work, signalAfter(budgetMs))) !== ABORTED;
 }
 
 /** One attempt of one job; calls `finish` as soon as the job needs no other attempt. */

@@ -3,6 +3,7 @@ import { sqsCallbackEnqueuer } from '#core/aws/queues/callback-job.ts';
 import type { EntryOutcome, Refusal } from '#core/aws/refusal.ts';
 import { createLogger } from '#core/observability/json-logger.ts';
 import type { Logger, LogWriter } from '#core/observability/logger.ts';
+import { ABORTED, raceAbort, signalAfter } from '#core/support/abort.ts';
 import type { StatusStreamConfig } from './config.ts';
 import { eventBridgeInboundPublisher, eventBridgePublisher } from './event-publishers.ts';
 import type { StatusStreamPorts } from './handle-records.ts';
@@ -74,25 +75,12 @@ const OUT_OF_TIME: Refusal = {
  * included. A call cut off may still land: delivery is at least once either way.
  */
 export function portsWithin(ports: StatusStreamPorts, budgetMs: number): StatusStreamPorts {
-  const deadline = Date.now() + budgetMs;
+  const deadline = signalAfter(budgetMs);
   const bounded =
     <Item>(send: (items: readonly Item[]) => Promise<EntryOutcome[]>) =>
     async (items: readonly Item[]): Promise<EntryOutcome[]> => {
-      const left = deadline - Date.now();
-      const outOfTime = () => items.map((): EntryOutcome => OUT_OF_TIME);
-      if (left <= 0) return outOfTime();
-      const sent = send(items);
-      // Abandoned at the deadline, it may still fail later: that must not be an unhandled rejection.
-      sent.catch(() => undefined);
-      let timer: NodeJS.Timeout | undefined;
-      const expired = new Promise<EntryOutcome[]>((resolve) => {
-        timer = setTimeout(() => resolve(outOfTime()), left);
-      });
-      try {
-        return await Promise.race([sent, expired]);
-      } finally {
-        clearTimeout(timer);
-      }
+      const sent = deadline.aborted ? ABORTED : await raceAbort(send(items), deadline);
+      return sent === ABORTED ? items.map((): EntryOutcome => OUT_OF_TIME) : sent;
     };
   const { publishInbound } = ports;
   return {

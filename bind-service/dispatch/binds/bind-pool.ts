@@ -17,7 +17,7 @@ import type {
   SubmitTag,
   WindowPriority,
 } from '#bind-service/smpp/index.ts';
-import { onAbort } from '../flow/abort.ts';
+import { onAbort } from '#core/support/abort.ts';
 
 /** A session the pool hands submits to (the engine's SmppClient is one). */
 export interface PooledBind {

@@ -10,7 +10,7 @@
 import { connect as connectTcp, type Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { connect as connectTls } from 'node:tls';
-import type { SmppHost, TlsSettings } from '#bind-service/smpp/index.ts';
+import { type SmppHost, socketOptions, type TlsSettings } from '#bind-service/smpp/index.ts';
 import type { Logger } from '#core/observability/logger.ts';
 
 /** Between rounds of attempts while the SMSC cannot be reached. */
@@ -109,7 +109,9 @@ export class ReachabilityProbe {
     return new Promise((resolve) => {
       let socket: Socket;
       try {
-        socket = tls?.enabled ? connectTls(tlsOptions(target, tls)) : connectTcp(target);
+        // The sessions' own options: the same CA, client certificate and server name, verified alike.
+        const options = socketOptions(target, tls);
+        socket = options.tls ? connectTls(options) : connectTcp(options);
       } catch (error) {
         resolve(describe(error));
         return;
@@ -131,22 +133,6 @@ export class ReachabilityProbe {
       socket.once('close', () => settle(new Error('connection closed before it was established')));
     });
   }
-}
-
-/**
- * The options the sessions' sockets get (bind-service/smpp/connection/connection.ts, socketOptions):
- * the same CA, client certificate and server name, and verification on unless explicitly off.
- */
-function tlsOptions(target: SmppHost, tls: TlsSettings) {
-  return {
-    host: target.host,
-    port: target.port,
-    rejectUnauthorized: tls.rejectUnauthorized !== false,
-    ...(tls.ca !== undefined ? { ca: tls.ca } : {}),
-    ...(tls.cert !== undefined ? { cert: tls.cert } : {}),
-    ...(tls.key !== undefined ? { key: tls.key } : {}),
-    ...(tls.servername !== undefined ? { servername: tls.servername } : {}),
-  };
 }
 
 const hostPort = (target: SmppHost): string => `${target.host}:${target.port}`;

@@ -4,8 +4,9 @@
 // message claimed and not yet sent is one a crash would leave `submitting`, and so `unknown` on
 // redelivery although it never left: this gate keeps that group to about what the rate sends in a
 // moment, instead of every message the lane holds. FIFO; a waiter that gives up takes no place.
+
+import { raceAbort } from '#core/support/abort.ts';
 import { Fifo } from '#core/support/fifo.ts';
-import { raceAbort } from './abort.ts';
 
 interface Waiter {
   admit(): void;

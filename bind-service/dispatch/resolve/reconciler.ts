@@ -24,7 +24,7 @@ import { DEFAULT_ACCOUNT_NAME } from '#core/domain/accounts/account.ts';
 import type { MessageRecord } from '#core/domain/messages/message-model.ts';
 import { isFinalAnswer, receiptFromQuery } from '#core/domain/receipts/query-answer.ts';
 import type { Logger } from '#core/observability/logger.ts';
-import { raceAbort } from '../flow/abort.ts';
+import { raceAbort } from '#core/support/abort.ts';
 import type { DispatchStats } from '../flow/stats.ts';
 import type { RatePort, ReconcileStore } from '../ports.ts';
 

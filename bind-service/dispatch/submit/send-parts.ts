@@ -35,8 +35,9 @@ export interface SendPartsDeps {
   /** Called on each SUBMIT_SM_RESP, whatever its status (for the counters). */
   onAnswered?: () => void;
   /**
-   * True when the SMSC throttled the message while it holds no part of it (claimed, yet unsent
-   * again until a resend is taken); false once a later answer or the end of sending ends that.
+   * After each answer: true when the SMSC throttled the message while it holds no part of it
+   * (claimed, yet unsent again until a resend is taken), false otherwise. The caller ends that state
+   * itself once sending is over.
    */
   onUnsentWhileClaimed?: (unsent: boolean) => void;
   /** Whether the message's validity has passed: asked before each SUBMIT_SM while none is on the wire. */
@@ -113,112 +114,101 @@ export async function sendParts(
     smscIds,
     partsOnWire: index,
   });
-  let unsentWhileClaimed = false;
-  const markUnsent = (unsent: boolean) => {
-    if (unsent === unsentWhileClaimed) return;
-    unsentWhileClaimed = unsent;
-    deps.onUnsentWhileClaimed?.(unsent);
-  };
-  try {
-    for (let index = 0; index < submits.length; index++) {
-      const fields = submits[index]!;
-      const attempts: PartAttempts = { transient: 0, throttled: 0 };
-      let haveToken = index === 0 && firstTokenTaken;
-      for (;;) {
-        const onWire = accepted > 0;
-        if (!haveToken) {
-          if (now() >= deadline) return late(index);
-          const timer = onWire ? deadlineSignal(deadline - now()) : undefined;
-          try {
-            await deps.rate.wait(onWire ? 'part' : lane, timer?.signal);
-          } catch {
-            // The deadline passed while waiting, or the limiter closed (the service stops).
-            if (timer?.signal.aborted) return late(index);
-            return notSent(accepted, smscIds, STOPPING, index, submits.length);
-          } finally {
-            timer?.clear();
-          }
-          if (now() >= deadline) return late(index);
-        }
-        haveToken = false;
-        // Sent now, it would reach the SMSC after its validity (with a validity_period of 1 s) and be
-        // billed; not sent, it ends `expired`, as a message that never got its turn.
-        if (accepted === 0 && deps.validityPassed?.()) return { kind: 'not-sent', reason: VALIDITY_PASSED };
-        const tag = deps.messageId
-          ? { messageId: deps.messageId, part: index + 1, parts: submits.length }
-          : undefined;
-        const sentAt = now();
-        // Waiting for a window slot, a later part of a message already on the wire goes first (its parts
-        // must follow within the provider's window), then an urgent message, as for their tokens.
-        const priority = onWire ? 'part' : lane === 'urgent' ? 'urgent' : undefined;
-        // A later part gives up its wait for a slot at the parts window's end: sent after it, the
-        // provider refuses the message (and bills its parts).
-        const slotTimer = onWire ? deadlineSignal(deadline - now()) : undefined;
-        let outcome: SubmitOutcome;
+  for (let index = 0; index < submits.length; index++) {
+    const fields = submits[index]!;
+    const attempts: PartAttempts = { transient: 0, throttled: 0 };
+    let haveToken = index === 0 && firstTokenTaken;
+    for (;;) {
+      const onWire = accepted > 0;
+      if (!haveToken) {
+        if (now() >= deadline) return late(index);
+        const timer = onWire ? deadlineSignal(deadline - now()) : undefined;
         try {
-          outcome = await bind.submit(fields, tag, {
-            ...(priority ? { priority } : {}),
-            ...(slotTimer ? { signal: slotTimer.signal } : {}),
-          });
+          await deps.rate.wait(onWire ? 'part' : lane, timer?.signal);
+        } catch {
+          // The deadline passed while waiting, or the limiter closed (the service stops).
+          if (timer?.signal.aborted) return late(index);
+          return notSent(accepted, smscIds, STOPPING, index, submits.length);
         } finally {
-          slotTimer?.clear();
+          timer?.clear();
         }
-        if (outcome.kind === 'accepted' || outcome.kind === 'rejected' || outcome.kind === 'throttled') {
-          deps.onAnswered?.();
-        }
-        // Every throttling answer, the last one before the message gives up included: the limiter
-        // slows down on it and `Throttled` counts it, as `Submitted` does.
-        if (outcome.kind === 'throttled') {
-          deps.rate.onThrottled();
-          deps.onThrottled?.();
-        }
-        // Throttled with no part of it at the SMSC: claimed, and unsent again until a resend is taken.
-        markUnsent(outcome.kind === 'throttled' && accepted === 0);
-        if (outcome.kind === 'not-sent' && slotTimer?.signal.aborted) return late(index);
-        const decision = decidePart(outcome, attempts, policy, { onWire });
-        if (decision.action === 'next' || decision.action === 'next-without-id') {
-          deps.rate.onSuccess();
-          if (accepted === 0 && submits.length > 1)
-            deadline = sentAt + (deps.partsWindowMs ?? PARTS_WINDOW_MS);
-          accepted += 1;
-          if (decision.action === 'next') smscIds.push(decision.smscId);
-          else withoutId.push(index + 1);
-          break;
-        }
-        switch (decision.action) {
-          case 'resend-throttled':
-            attempts.throttled += 1;
-            continue;
-          case 'retry':
-            if (now() + decision.delayMs >= deadline) return late(index);
-            attempts.transient += 1;
-            await delay(decision.delayMs);
-            continue;
-          case 'fail':
-            return { kind: 'failed', error: decision.error, smscIds };
-          case 'unknown':
-            return {
-              kind: 'unknown',
-              reason: unknownReason(decision.reason, index + 1, submits.length),
-              smscIds,
-              partsOnWire: index + 1,
-            };
-          case 'not-sent':
-            return notSent(accepted, smscIds, decision.reason, index, submits.length);
-        }
+        if (now() >= deadline) return late(index);
+      }
+      haveToken = false;
+      // Sent now, it would reach the SMSC after its validity (with a validity_period of 1 s) and be
+      // billed; not sent, it ends `expired`, as a message that never got its turn.
+      if (accepted === 0 && deps.validityPassed?.()) return { kind: 'not-sent', reason: VALIDITY_PASSED };
+      const tag = deps.messageId
+        ? { messageId: deps.messageId, part: index + 1, parts: submits.length }
+        : undefined;
+      const sentAt = now();
+      // Waiting for a window slot, a later part of a message already on the wire goes first (its parts
+      // must follow within the provider's window), then an urgent message, as for their tokens.
+      const priority = onWire ? 'part' : lane === 'urgent' ? 'urgent' : undefined;
+      // A later part gives up its wait for a slot at the parts window's end: sent after it, the
+      // provider refuses the message (and bills its parts).
+      const slotTimer = onWire ? deadlineSignal(deadline - now()) : undefined;
+      let outcome: SubmitOutcome;
+      try {
+        outcome = await bind.submit(fields, tag, {
+          ...(priority ? { priority } : {}),
+          ...(slotTimer ? { signal: slotTimer.signal } : {}),
+        });
+      } finally {
+        slotTimer?.clear();
+      }
+      if (outcome.kind === 'accepted' || outcome.kind === 'rejected' || outcome.kind === 'throttled') {
+        deps.onAnswered?.();
+      }
+      // Every throttling answer, the last one before the message gives up included: the limiter
+      // slows down on it and `Throttled` counts it, as `Submitted` does.
+      if (outcome.kind === 'throttled') {
+        deps.rate.onThrottled();
+        deps.onThrottled?.();
+      }
+      // Throttled with no part of it at the SMSC: claimed, and unsent again until a resend is taken.
+      deps.onUnsentWhileClaimed?.(outcome.kind === 'throttled' && accepted === 0);
+      if (outcome.kind === 'not-sent' && slotTimer?.signal.aborted) return late(index);
+      const decision = decidePart(outcome, attempts, policy, { onWire });
+      if (decision.action === 'next' || decision.action === 'next-without-id') {
+        deps.rate.onSuccess();
+        if (accepted === 0 && submits.length > 1) deadline = sentAt + (deps.partsWindowMs ?? PARTS_WINDOW_MS);
+        accepted += 1;
+        if (decision.action === 'next') smscIds.push(decision.smscId);
+        else withoutId.push(index + 1);
+        break;
+      }
+      switch (decision.action) {
+        case 'resend-throttled':
+          attempts.throttled += 1;
+          continue;
+        case 'retry':
+          if (now() + decision.delayMs >= deadline) return late(index);
+          attempts.transient += 1;
+          await delay(decision.delayMs);
+          continue;
+        case 'fail':
+          return { kind: 'failed', error: decision.error, smscIds };
+        case 'unknown':
+          return {
+            kind: 'unknown',
+            reason: unknownReason(decision.reason, index + 1, submits.length),
+            smscIds,
+            partsOnWire: index + 1,
+          };
+        case 'not-sent':
+          return notSent(accepted, smscIds, decision.reason, index, submits.length);
       }
     }
-    if (withoutId.length > 0)
-      return {
-        kind: 'unknown',
-        reason: noIdReason(withoutId, submits.length),
-        smscIds,
-        partsOnWire: submits.length,
-      };
-    return { kind: 'submitted', smscIds };
-  } finally {
-    markUnsent(false);
   }
+  if (withoutId.length > 0)
+    return {
+      kind: 'unknown',
+      reason: noIdReason(withoutId, submits.length),
+      smscIds,
+      partsOnWire: submits.length,
+    };
+  return { kind: 'submitted', smscIds };
 }
 
 /** Aborts once `ms` have passed; a plain timer, so a test's fake clock drives it too. */

@@ -17,8 +17,8 @@
 
 import type { Priority } from '#core/domain/requests/message-schema.ts';
 import type { Logger } from '#core/observability/logger.ts';
+import { ABORTED, onAbort, raceAbort } from '#core/support/abort.ts';
 import { crashPoint } from '../../crash-points.ts';
-import { ABORTED, onAbort, raceAbort } from '../flow/abort.ts';
 import { ClaimGate } from '../flow/claim-gate.ts';
 import { ClaimLatency } from '../flow/claim-latency.ts';
 import { type PipelineFigures, PipelineStages } from '../flow/stages.ts';
@@ -195,6 +195,7 @@ export class SubmitPipeline {
       const result = tokenTaken
         ? await this.sendParts(bind, id, parsed, held, unsentWhileClaimed)
         : NOT_SENT_STOPPING;
+      unsentWhileClaimed(false);
       // Until the outcome is written, not through the SQS delete (batched, it may linger 200 ms).
       const recorded = this.stages.enter('recording');
       const subject = { id, kind: parsed.prepared.kind, account: parsed.account.name };

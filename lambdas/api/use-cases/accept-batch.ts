@@ -7,6 +7,7 @@ import { acceptedMessageRecord, type MessageRecord } from '#core/domain/messages
 import { queueBodyOf } from '#core/domain/messages/queue-body.ts';
 import type { Priority } from '#core/domain/requests/message-schema.ts';
 import type { ValidationIssue } from '#core/domain/requests/validation-issues.ts';
+import { signalAfter } from '#core/support/abort.ts';
 import type { ApiDeps } from '../deps.ts';
 import { prepareFor } from './accounts.ts';
 import {
@@ -119,7 +120,7 @@ export async function acceptBatch(
   );
   const validateMs = lap();
 
-  const storeSignal = signalAt(deadline - deps.batchBudgetMs * PUBLISH_SHARE);
+  const storeSignal = signalAfter(deadline - deps.batchBudgetMs * PUBLISH_SHARE - performance.now());
   let left: BatchCreation;
   try {
     left = await deps.messages.createAcceptedBatch(
@@ -140,7 +141,7 @@ export async function acceptBatch(
   const inDoubt = new Set(left.inDoubt.map(({ id }) => id));
   const unstored = stored.filter(({ record }) => notStored.has(record.id) || inDoubt.has(record.id));
   const written = stored.filter(({ record }) => !notStored.has(record.id) && !inDoubt.has(record.id));
-  const published = await enqueue(deps, written, signalAt(deadline));
+  const published = await enqueue(deps, written, signalAfter(deadline - performance.now()));
   const timings = { validateMs, storeMs, enqueueMs: lap() };
   // The store's leftovers first: marks of those in doubt decide the answer, and none runs after one fails.
   const unqueued = [...unstored, ...published.unsent];
@@ -165,13 +166,6 @@ export async function acceptBatch(
     answer: answer(batchId, stored.length - notQueued.length, rejected),
     timings,
   };
-}
-
-/** A signal that fires at `at` (performance.now() time); one already fired when that has passed. */
-function signalAt(at: number): AbortSignal {
-  const leftMs = Math.floor(at - performance.now());
-  if (leftMs > 0) return AbortSignal.timeout(leftMs);
-  return AbortSignal.abort(new DOMException('The batch ran out of time.', 'TimeoutError'));
 }
 
 /** The `account` of the `{to: [...]}` form, shared by every entry, when it is a string. */

@@ -1,6 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig, worstCallMs } from '#lambdas/api/config.ts';
+import { worstCallMs } from '#core/aws/clients.ts';
+import { loadConfig } from '#lambdas/api/config.ts';
 import { asList, policyStatements, type Synthesised, synthesise } from '../synth.ts';
 
 // The sweeper's deployment (cdk/constructs/messaging/sweeper.ts) and the api Lambda's time limit it backs up.

@@ -19,6 +19,7 @@ import { summariseParts } from '#core/domain/receipts/part-outcomes.ts';
 import type { DeliveryReceipt, ReceiptOutcome } from '#core/domain/receipts/receipt.ts';
 import {
   channelOf,
+  type ReceiptFields,
   receiptFields,
   setFlags,
   setReceiptFields,
@@ -144,11 +145,7 @@ async function applyPartReceipt(
   return write(table, item, update);
 }
 
-function partOutcome(
-  receipt: DeliveryReceipt,
-  fields: ReturnType<typeof receiptFields>,
-  at: string,
-): PartOutcome {
+function partOutcome(receipt: DeliveryReceipt, fields: ReceiptFields, at: string): PartOutcome {
   return {
     outcome: receipt.outcome,
     errorCode: fields.errorCode,
@@ -168,7 +165,7 @@ function settleFromParts(
   update: UpdateExpressionBuilder,
   item: MessageItem,
   parts: Readonly<Record<string, PartOutcome>>,
-  fields: ReturnType<typeof receiptFields>,
+  fields: ReceiptFields,
   at: string,
 ): void {
   const summary = summariseParts(item.smscIds, parts, smscIdCountOf(item));

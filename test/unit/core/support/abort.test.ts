@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ABORTED, onAbort, raceAbort } from '#bind-service/dispatch/flow/abort.ts';
+import { ABORTED, onAbort, raceAbort } from '#core/support/abort.ts';
 import { MEGABYTE, retainedBytesAfter } from '#test/helpers/retained-heap.ts';
 
 describe('raceAbort', () => {

@@ -68,3 +68,13 @@ export function raceAbort<T>(work: Promise<T>, signal: AbortSignal | undefined):
     );
   });
 }
+
+/**
+ * A signal that aborts `ms` from now, with a TimeoutError as AbortSignal.timeout gives (its timer
+ * keeps no process alive); already aborted when no whole millisecond is left.
+ */
+export function signalAfter(ms: number): AbortSignal {
+  const whole = Math.floor(ms);
+  if (whole > 0) return AbortSignal.timeout(whole);
+  return AbortSignal.abort(new DOMException('The time ran out.', 'TimeoutError'));
+}
