@@ -49,5 +49,5 @@ export type {
   SubmitOutcome,
   SubmitTag,
 } from './pdu/pdu-mapping.ts';
-export { commandStatusName, Status } from './pdu/status.ts';
+export { commandStatusName, isThrottling, Status } from './pdu/status.ts';
 export { type SessionState, SmppClient, type SmppClientOptions, type StopOptions } from './session.ts';

@@ -18,8 +18,14 @@
 //   exactly one does (core/aws/messages/attention/orphan-receipts.ts); that needs no bind. Orphans
 //   younger than `minAgeMs` are not taken, so a receipt whose message is merely slow to record its
 //   answer is never taken.
-import type { QueryResult, QuerySource, SourceAddressRules } from '#bind-service/smpp/index.ts';
-import { addressFor } from '#bind-service/smpp/index.ts';
+import {
+  addressFor,
+  isThrottling,
+  type QueryResult,
+  type QuerySource,
+  SmscRejectedError,
+  type SourceAddressRules,
+} from '#bind-service/smpp/index.ts';
 import { DEFAULT_ACCOUNT_NAME } from '#core/domain/accounts/account.ts';
 import type { MessageRecord } from '#core/domain/messages/message-model.ts';
 import { isFinalAnswer, receiptFromQuery } from '#core/domain/receipts/query-answer.ts';
@@ -44,7 +50,7 @@ export interface ReconcilerDeps {
   messages: ReconcileStore;
   /** The account's sessions: QUERY_SM goes on a bound one; a run is skipped while none is. */
   sessions: readonly QuerySession[];
-  rate: Pick<RatePort, 'wait'>;
+  rate: Pick<RatePort, 'wait' | 'onThrottled'>;
   options: ReconcilerOptions;
   /** source_addr of messages without `from`, as they were submitted. */
   defaultSender?: string | undefined;
@@ -250,6 +256,8 @@ export class Reconciler {
         if (!session) return;
         answer = await session.queryStatus(smscId, source);
       } catch (error) {
+        // The speed monitor counts QUERY_SM too: a throttled question slows the login as a submit does.
+        if (error instanceof SmscRejectedError && isThrottling(error.commandStatus)) rate.onThrottled();
         log.warn('QUERY_SM not answered', { id: record.id, smscId, error });
         continue;
       }

@@ -11,7 +11,7 @@ export interface UnknownsDeps {
   /** The account's sessions now; the reconciler reads it on every run (sessions follow the slots). */
   sessions: readonly SmppClient[];
   messages: LateAnswerStore & ReconcileStore;
-  rate: Pick<RatePort, 'wait'>;
+  rate: Pick<RatePort, 'wait' | 'onThrottled'>;
   singleIds: boolean;
   /** intervalMs 0: no reconciler. */
   reconcile: ReconcilerOptions;

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { emptyStats } from '#bind-service/dispatch/flow/stats.ts';
 import { Reconciler, type ReconcilerDeps } from '#bind-service/dispatch/resolve/reconciler.ts';
-import type { QuerySource, SourceAddressRules } from '#bind-service/smpp/index.ts';
+import {
+  type QuerySource,
+  SmscRejectedError,
+  type SourceAddressRules,
+  Status,
+} from '#bind-service/smpp/index.ts';
+
 import type { MessageRecord } from '#core/domain/messages/message-model.ts';
 import { silentLogger } from '#core/observability/logger.ts';
 
@@ -88,10 +94,18 @@ function reconcilerFor(
       return { messageId: smscId, messageState: 1, errorCode: 0 };
     },
   };
+  /** How many times the reconciler told the login's rate to slow down. */
+  const rate = {
+    throttled: 0,
+    wait: async () => undefined,
+    onThrottled: () => {
+      rate.throttled += 1;
+    },
+  };
   const reconciler = new Reconciler({
     messages,
     sessions: [session],
-    rate: { wait: async () => undefined },
+    rate,
     options: { intervalMs: 1000, minAgeMs: 0, batch: 10 },
     stats: emptyStats(),
     log: silentLogger,
@@ -99,7 +113,19 @@ function reconcilerFor(
     account,
     ...(sourceAddress ? { sourceAddress } : {}),
   });
-  return { reconciler, messages, asked, orphanChecks, sources, moved, matched, nextQuestions, nextMatches };
+  return {
+    reconciler,
+    messages,
+    session,
+    rate,
+    asked,
+    orphanChecks,
+    sources,
+    moved,
+    matched,
+    nextQuestions,
+    nextMatches,
+  };
 }
 
 describe('Reconciler with several accounts', () => {
@@ -299,5 +325,38 @@ describe('Reconciler: a message whose handling keeps failing', () => {
     // Assess
     expect(reads).toBe(1);
     expect(rig.asked).toEqual([]);
+  });
+});
+
+describe('Reconciler: the SMSC throttles QUERY_SM', () => {
+  it('when a QUERY_SM is answered ESME_RTHROTTLED, then the login’s rate slows down as it does for a throttled submit', async () => {
+    // Prepare: the SMSC throttles the first question, answers the second
+    const rig = reconcilerFor({ name: 'main', isDefault: true }, [
+      unknownRecord('m-1', '101'),
+      unknownRecord('m-2', '102'),
+    ]);
+    const answer = rig.session.queryStatus;
+    rig.session.queryStatus = async (smscId, source) => {
+      if (smscId === '101') throw new SmscRejectedError('query_sm', Status.ESME_RTHROTTLED);
+      return answer(smscId, source);
+    };
+    // Act
+    await rig.reconciler.run();
+    // Assess: before, the throttling answer was only logged and the rate stayed where it was
+    expect(rig.rate.throttled).toBe(1);
+    expect(rig.asked).toEqual(['102']);
+    expect(rig.nextQuestions.has('m-1')).toBe(true);
+  });
+
+  it('when a QUERY_SM is refused for another reason, then the rate is left alone', async () => {
+    // Prepare
+    const rig = reconcilerFor({ name: 'main', isDefault: true }, [unknownRecord('m-1', '101')]);
+    rig.session.queryStatus = async () => {
+      throw new SmscRejectedError('query_sm', Status.ESME_RQUERYFAIL);
+    };
+    // Act
+    await rig.reconciler.run();
+    // Assess
+    expect(rig.rate.throttled).toBe(0);
   });
 });
