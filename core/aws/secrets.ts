@@ -1,4 +1,5 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { ClientLimits } from './clients.ts';
 import { AwsAdapterError } from './errors.ts';
 
 // The one Secrets Manager reader: the bind-service's SMPP login (read once at start) and the
@@ -11,7 +12,19 @@ export interface SecretsManagerReaderOptions {
   region: string;
   /** Local mode only; in AWS the SDK finds the regional endpoint. */
   endpoint?: string;
+  /** Default SECRET_READ_LIMITS. */
+  limits?: ClientLimits;
 }
+
+/**
+ * The SDK has no request timeout of its own: a hung endpoint held the bind-service's start (and a
+ * callback worker until its deadline) with no error to name. At most 3 × (2 + 5) s = 21 s.
+ */
+export const SECRET_READ_LIMITS: ClientLimits = {
+  maxAttempts: 3,
+  connectionTimeoutMs: 2_000,
+  requestTimeoutMs: 5_000,
+};
 
 /** The secret exists but holds no text (a binary secret, or an empty value). */
 export class SecretNotTextError extends AwsAdapterError {
@@ -25,8 +38,15 @@ export class SecretNotTextError extends AwsAdapterError {
 export function secretsManagerReader(options: SecretsManagerReaderOptions): SecretReader {
   return async (secretId) => {
     // A client per read, closed after it: every caller reads once, so nothing keeps its sockets open.
+    const limits = options.limits ?? SECRET_READ_LIMITS;
     const client = new SecretsManagerClient({
       region: options.region,
+      maxAttempts: limits.maxAttempts,
+      requestHandler: {
+        connectionTimeout: limits.connectionTimeoutMs,
+        requestTimeout: limits.requestTimeoutMs,
+        throwOnRequestTimeout: true,
+      },
       ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     });
     try {
