@@ -227,8 +227,12 @@ export class SubmitPipeline {
       const acceptedAt = acceptedAtMs(id, held.sentTimestampMs, parsed.message.acceptedAt);
       const validUntil =
         acceptedAt === undefined ? undefined : acceptedAt + parsed.prepared.validityMinutes * 60_000;
-      const left = validityLeftSeconds(parsed.prepared.validityMinutes, acceptedAt, this.clock().getTime());
-      const validity = relativeValiditySeconds(left);
+      // What is left when each SUBMIT_SM is written: a resend after throttling, a later part, or one
+      // that waited for a window slot carries less than the first try did.
+      const validity = () =>
+        relativeValiditySeconds(
+          validityLeftSeconds(parsed.prepared.validityMinutes, acceptedAt, this.clock().getTime()),
+        );
       const submits = parsed.submits.map((fields) => ({ ...fields, validity_period: validity }));
       return await sendParts(bind, submits, held.lane, {
         rate: this.deps.rate,

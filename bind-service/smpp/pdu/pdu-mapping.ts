@@ -16,8 +16,12 @@ export interface SubmitFields {
   data_coding: number;
   short_message: Buffer;
   registered_delivery: number;
-  /** SMPP time, absolute or relative ('000001000000000R' = 1 day), or a Date. */
-  validity_period?: string | Date;
+  /**
+   * SMPP time, absolute or relative ('000001000000000R' = 1 day), or a Date. A function is called as
+   * the PDU is written: a relative period counted then, after any wait for the rate, a window slot or
+   * a throttled resend, keeps the SMSC from holding the message past its validity.
+   */
+  validity_period?: string | Date | (() => string);
   priority_flag?: number;
   protocol_id?: number;
   /** Long payload instead of short_message (then short_message must be empty). */
@@ -58,7 +62,8 @@ export function toSubmitPdu(fields: SubmitFields): PduFields {
     short_message: fields.short_message,
     registered_delivery: fields.registered_delivery,
   };
-  if (fields.validity_period !== undefined) pdu.validity_period = fields.validity_period;
+  const validity = fields.validity_period;
+  if (validity !== undefined) pdu.validity_period = typeof validity === 'function' ? validity() : validity;
   if (fields.priority_flag !== undefined) pdu.priority_flag = fields.priority_flag;
   if (fields.protocol_id !== undefined) pdu.protocol_id = fields.protocol_id;
   if (fields.message_payload !== undefined) pdu.message_payload = fields.message_payload;

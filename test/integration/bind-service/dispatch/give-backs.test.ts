@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RETRY_POLICY } from '#bind-service/dispatch/submit/part-action.ts';
-import { messageIdGenerator } from '#core/domain/messages/message-id.ts';
+import { messageIdGenerator, messageIdTime } from '#core/domain/messages/message-id.ts';
 import { acceptedMessageRecord } from '#core/domain/messages/message-model.ts';
 import { prepareMessage } from '#core/domain/messages/prepare-message.ts';
 import { sendMessageSchema } from '#core/domain/requests/message-schema.ts';
 import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
 import { waitUntil } from '#test/helpers/wait.ts';
 import {
+  ACCOUNT,
   mobile,
   publishRaw,
   queueDepth,
@@ -103,6 +104,30 @@ describe('bind-service dispatch: give-backs and dead letters (DynamoDB Local, fa
     const validUntil = Date.parse(submit?.validityPeriod ?? '');
     expect(Math.abs(validUntil - (acceptedAt + 60 * 60_000))).toBeLessThan(5_000);
     await waitForEmptyQueue(aws, rig.queues.urgent);
+  });
+
+  it('when the SMSC throttles a 1-minute message for 5 s, then the SUBMIT_SM it takes carries only what is left of the minute', async () => {
+    // Prepare: the login throttles every submit until told otherwise
+    const rig = await startRig(aws, defer);
+    rig.simulator.scriptLogin(ACCOUNT.systemId, { throttled: true });
+    // Act
+    const id = await sendLikeApi(rig, { to: mobile(41), text: 'Code 4711', validityMinutes: 1 });
+    const acceptedAt = messageIdTime(id);
+    await waitUntil(() => rig.simulator.stats.throttled >= 1, 10_000, 'a throttled submit');
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    rig.simulator.scriptLogin(ACCOUNT.systemId, { throttled: false });
+    const record = await waitForRecord(rig, id, statusIs('submitted', 'delivered'));
+    // Assess: one claim, resent after throttling and taken. The SMSC reads the relative period from
+    // when it gets the SUBMIT_SM: before, every resend carried the first try's whole minute.
+    expect(record.history.map((change) => change.status).slice(0, 3)).toEqual([
+      'accepted',
+      'submitting',
+      'submitted',
+    ]);
+    const [submit] = rig.simulator.submissions;
+    expect((submit?.at ?? 0) - acceptedAt).toBeGreaterThan(4_000);
+    const validUntil = Date.parse(submit?.validityPeriod ?? '');
+    expect(validUntil - (acceptedAt + 60_000)).toBeLessThan(2_000);
   });
 
   it('when a queue message without an id is invalid, then its dead letter names a rejected record that says why', async () => {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { emptyStats } from '#bind-service/dispatch/flow/stats.ts';
 import { giveBackSeconds } from '#bind-service/dispatch/intake/give-back.ts';
-import type { RatePort } from '#bind-service/dispatch/ports.ts';
+import type { RatePort, Submitter } from '#bind-service/dispatch/ports.ts';
 import { type PipelineDeps, SubmitPipeline } from '#bind-service/dispatch/submit/submit-pipeline.ts';
+import { type SubmitOutcome, toSubmitPdu } from '#bind-service/smpp/pdu/pdu-mapping.ts';
 import { newMessageId } from '#core/domain/messages/message-id.ts';
 import type { MessageRecord } from '#core/domain/messages/message-model.ts';
 import { silentLogger } from '#core/observability/logger.ts';
@@ -203,5 +204,49 @@ describe('SubmitPipeline: validity passing while a claimed message waits for its
     expect(bind.sent.map((fields) => fields.validity_period)).toEqual([]);
     expect(store.records.get(id)?.status).toBe('accepted');
     expect(queueCalls).toEqual(['visibility rh-1 0']);
+  });
+});
+
+describe('SubmitPipeline: the validity a SUBMIT_SM carries is what is left when it is written', () => {
+  it('when a part is throttled and resent 20 s later, then the resend carries 20 s less validity than the first try', async () => {
+    // Prepare: a 1-minute message accepted now; each SUBMIT_SM written takes the clock 20 s on (the
+    // limiter's pause after throttling, a window slot).
+    const start = Date.now();
+    let nowMs = start;
+    const store = new MemoryStore();
+    const id = newMessageId(start);
+    await store.createAccepted({ id } as MessageRecord);
+    const written: unknown[] = [];
+    const outcomes: SubmitOutcome[] = [{ kind: 'throttled' }, { kind: 'accepted', messageId: 'A1' }];
+    const bind: Submitter = {
+      submit: async (fields) => {
+        written.push(toSubmitPdu(fields).validity_period);
+        nowMs += 20_000;
+        return outcomes.shift() ?? { kind: 'accepted', messageId: 'A2' };
+      },
+    };
+    const queue = memoryQueue([]);
+    const pipeline = new SubmitPipeline({
+      messages: store,
+      queues: { urgent: queue, bulk: queue },
+      binds: { acquire: async () => bind },
+      rate: {
+        currentRate: 100,
+        wait: async () => undefined,
+        onThrottled: () => undefined,
+        onSuccess: () => undefined,
+      },
+      prepare: { isoMode: false, maxParts: 10 },
+      stats: emptyStats(),
+      log: silentLogger,
+      stopTaking: new AbortController().signal,
+      clock: () => new Date(nowMs),
+    });
+    const body = { v: 1, id, to: '+79991234567', text: 'Hello', validityMinutes: 1 };
+    // Act
+    await pipeline.process({ ...held(body), sentTimestampMs: start }, queue);
+    // Assess: before, the resend carried the first try's 60 s, so the SMSC kept it 20 s too long
+    expect(written).toEqual(['000000000100000R', '000000000040000R']);
+    expect(store.records.get(id)?.status).toBe('submitted');
   });
 });
