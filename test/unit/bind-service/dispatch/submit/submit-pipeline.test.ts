@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { emptyStats } from '#bind-service/dispatch/flow/stats.ts';
 import { giveBackSeconds } from '#bind-service/dispatch/intake/give-back.ts';
-import type { RatePort, Submitter } from '#bind-service/dispatch/ports.ts';
+import type { RatePort } from '#bind-service/dispatch/ports.ts';
+import type { Submitter } from '#bind-service/dispatch/submit/send-parts.ts';
 import { type PipelineDeps, SubmitPipeline } from '#bind-service/dispatch/submit/submit-pipeline.ts';
-import { type SubmitOutcome, toSubmitPdu } from '#bind-service/smpp/pdu/pdu-mapping.ts';
+import type { SubmitOutcome } from '#bind-service/smpp/index.ts';
 import { newMessageId } from '#core/domain/messages/message-id.ts';
 import type { MessageRecord } from '#core/domain/messages/message-model.ts';
 import { silentLogger } from '#core/observability/logger.ts';
@@ -220,7 +221,9 @@ describe('SubmitPipeline: the validity a SUBMIT_SM carries is what is left when 
     const outcomes: SubmitOutcome[] = [{ kind: 'throttled' }, { kind: 'accepted', messageId: 'A1' }];
     const bind: Submitter = {
       submit: async (fields) => {
-        written.push(toSubmitPdu(fields).validity_period);
+        // As the engine writes it: a function is called then.
+        const validity = fields.validity_period;
+        written.push(typeof validity === 'function' ? validity() : validity);
         nowMs += 20_000;
         return outcomes.shift() ?? { kind: 'accepted', messageId: 'A2' };
       },
