@@ -21,6 +21,9 @@ export function noteOf(event: StatusEvent): StatusNote | undefined {
   // A version this code was not written for: leave it rather than guess (a new rule can take it).
   if (detail.schemaVersion !== 1) return undefined;
   if (detail.status !== 'delivered' && detail.status !== 'undelivered') return undefined;
+  // `read` or `clicked` raised on a message already delivered: the rule's `statuses` match it too
+  // (same status, a higher sequence, so a dedupe key of its own), but it is no second delivery.
+  if (detail.status === detail.previousStatus) return undefined;
   return {
     key: dedupeKey(detail),
     messageId: detail.id,

@@ -47,4 +47,15 @@ describe('example status consumer', () => {
     // Assess
     expect(note?.delivered).toBe(true);
   });
+
+  it('when a delivered message is later read, then the example does not note a second delivery', () => {
+    // Prepare: the delivery (sequence 4), then the read raised on it (sequence 5, status unchanged),
+    // which the rule's `statuses: ['delivered', …]` matches as well
+    const delivery = envelope({ status: 'delivered', previousStatus: 'submitted', sequence: 4 });
+    const read = envelope({ status: 'delivered', previousStatus: 'delivered', sequence: 5, read: true });
+    // Act
+    const notes = [noteOf(delivery), noteOf(read)].filter((note) => note !== undefined);
+    // Assess: one delivery outcome per message
+    expect(notes.filter((note) => note.delivered)).toHaveLength(1);
+  });
 });
