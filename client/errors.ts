@@ -1,3 +1,5 @@
+import { MAX_IDEMPOTENCY_KEY_LENGTH } from '#core/domain/requests/message-schema.ts';
+import { PROBLEMS } from '#lambdas/api/http/problem-catalogue.ts';
 import type { Problem } from './types.ts';
 
 // Every failure the client reports is one class carrying a problem document, so a caller handles
@@ -5,7 +7,7 @@ import type { Problem } from './types.ts';
 
 export class SmscApiError extends Error {
   readonly problem: Problem;
-  /** How many requests were made (1 + retries). */
+  /** How many requests were made (1 + retries; 0 when the client refused to send it). */
   readonly attempts: number;
 
   constructor(problem: Problem, attempts: number) {
@@ -29,6 +31,25 @@ export function clientProblem(
     status,
     detail,
     code,
+  };
+}
+
+/**
+ * The API's own 400 for an Idempotency-Key it would refuse, made by the client when it refuses the
+ * key before sending (a key no header can carry would never reach the API to be refused there).
+ */
+export function invalidIdempotencyKeyProblem(): Problem {
+  const code = 'invalid_idempotency_key';
+  const rule = `must be 1-${MAX_IDEMPOTENCY_KEY_LENGTH} printable ASCII characters`;
+  return {
+    type: PROBLEM_TYPE_PREFIX + code,
+    title: PROBLEMS[code].title,
+    status: PROBLEMS[code].status,
+    detail: `Idempotency-Key ${rule}; nothing was sent.`,
+    code,
+    errors: [
+      { code: 'invalid_format', path: ['headers', 'Idempotency-Key'], message: `Idempotency-Key: ${rule}` },
+    ],
   };
 }
 

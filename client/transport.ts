@@ -55,6 +55,10 @@ export async function exchange<T>(options: TransportOptions, request: ApiRequest
     ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
     ...request.headers,
   };
+  // What fetch refuses before sending anything (a header value no header can carry, a URL with
+  // credentials) is thrown here, once, as JSON.stringify's refusal above is: inside an attempt it
+  // would pass for a lost answer, be retried and end as network_error, "may have taken effect".
+  new Request(url, { method: request.method, headers: baseHeaders });
   for (let attempt = 0; ; attempt++) {
     // Signed per attempt: a signature is only valid for a few minutes, and retries can outlast that.
     const headers = options.signer
@@ -70,7 +74,7 @@ export async function exchange<T>(options: TransportOptions, request: ApiRequest
     if ('lost' in answer) {
       // No answer, or not all of it: for the caller the same thing, the request may have taken effect.
       if (attempt < options.retries && request.retryOn({ status: 0, code: 'network_error' })) {
-        await delay(backoffDelayMs(attempt, options.backoff), undefined, { signal: request.signal });
+        await pause(backoffDelayMs(attempt, options.backoff), request.signal);
         continue;
       }
       throw new SmscApiError(
@@ -94,16 +98,27 @@ export async function exchange<T>(options: TransportOptions, request: ApiRequest
     }
     const problem = problemOf(response.status, response.headers.get('content-type'), text);
     if (attempt < options.retries && request.retryOn({ status: response.status, code: problem.code })) {
-      await delay(
+      await pause(
         Math.max(retryAfterMs(response.headers), backoffDelayMs(attempt, options.backoff)),
-        undefined,
-        {
-          signal: request.signal,
-        },
+        request.signal,
       );
       continue;
     }
     throw new SmscApiError(problem, attempt + 1);
+  }
+}
+
+/**
+ * The wait before a retry. Aborted, it throws the signal's reason, as an abort during the attempt
+ * does: node:timers/promises would throw its own AbortError, and the caller's reason (the one
+ * `get(id, { signal })` promises) would be lost.
+ */
+async function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  try {
+    await delay(ms, undefined, signal ? { signal } : {});
+  } catch (error) {
+    signal?.throwIfAborted();
+    throw error;
   }
 }
 

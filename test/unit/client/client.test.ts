@@ -1,0 +1,150 @@
+import { describe, expect, it } from 'vitest';
+import { createClient, SmscApiError } from '#client/index.ts';
+import { readIdempotencyKey } from '#lambdas/api/http/idempotency.ts';
+
+// The typed client's own decisions, without sockets: a stub fetch stands for the API. Over real HTTP
+// against the local stack: test/integration/client/.
+
+const MESSAGE_ID = '01M89PNMZR2HR54Q7H2NGA9838';
+
+const problem503 = () =>
+  new Response(
+    JSON.stringify({
+      type: 'tag:smsc-aws-sender,2025:problems/repository_unavailable',
+      title: 'Service temporarily unavailable',
+      status: 503,
+      detail: 'Storage is unavailable; try again shortly.',
+      code: 'repository_unavailable',
+    }),
+    { status: 503, headers: { 'content-type': 'application/problem+json' } },
+  );
+
+/** A stub of the API that builds each request exactly as fetch does (where headers are checked) and accepts it. */
+function acceptingFetch(): { fetch: typeof fetch; built: () => number } {
+  let built = 0;
+  return {
+    built: () => built,
+    fetch: async (input, init) => {
+      new Request(input, init);
+      built += 1;
+      return new Response(
+        JSON.stringify({ id: MESSAGE_ID, status: 'accepted', encoding: 'gsm7', parts: 1 }),
+        {
+          status: 202,
+          headers: { 'content-type': 'application/json' },
+        },
+      );
+    },
+  };
+}
+
+describe('the typed client and the caller signal', () => {
+  it('when the signal aborts during the back-off between retries, then its reason is thrown', async () => {
+    // Prepare: every answer a 503 (retried), a back-off of a full second, the limit at 100 ms
+    let calls = 0;
+    const client = createClient({
+      endpoint: 'http://127.0.0.1:3000',
+      backoff: { baseMs: 1_000, capMs: 1_000, jitter: 0 },
+      fetch: async () => {
+        calls += 1;
+        return problem503();
+      },
+    });
+    const reason = new Error('the caller gave up');
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(reason), 100);
+    // Act
+    const thrown = await client
+      .get(MESSAGE_ID, { signal: controller.signal })
+      .catch((error: unknown) => error);
+    // Assess
+    expect(calls).toBe(1);
+    expect(thrown).toBe(reason);
+  });
+
+  it('when the signal aborts during the request itself, then its reason is thrown (the same contract)', async () => {
+    // Prepare: a fetch that hangs until aborted
+    const client = createClient({
+      endpoint: 'http://127.0.0.1:3000',
+      fetch: (_input, init) =>
+        new Promise<Response>((_resolve, reject) => {
+          init?.signal?.addEventListener('abort', () => reject(init.signal?.reason));
+        }),
+    });
+    const reason = new Error('the caller gave up');
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(reason), 50);
+    // Act
+    const thrown = await client
+      .get(MESSAGE_ID, { signal: controller.signal })
+      .catch((error: unknown) => error);
+    // Assess
+    expect(thrown).not.toBeInstanceOf(SmscApiError);
+    expect(thrown).toBe(reason);
+  });
+});
+
+describe('the typed client and a request it cannot send', () => {
+  it('when the Idempotency-Key has a non-Latin-1 character, then the send is refused at once as bad input, not retried as a lost answer', async () => {
+    // Prepare
+    const api = acceptingFetch();
+    const client = createClient({
+      endpoint: 'http://127.0.0.1:3000',
+      backoff: { baseMs: 1, capMs: 2, jitter: 0 },
+      fetch: api.fetch,
+    });
+    // Act
+    const error = await client
+      .send({ to: '+79991234567', text: 'hi' }, { idempotencyKey: 'заказ-1042' })
+      .catch((caught: unknown) => caught);
+    // Assess
+    expect(api.built()).toBe(0);
+    expect(error).toBeInstanceOf(SmscApiError);
+    expect((error as SmscApiError).attempts).toBe(0);
+    expect((error as SmscApiError).problem.code).not.toBe('network_error');
+    expect((error as SmscApiError).problem).toMatchObject({ status: 400, code: 'invalid_idempotency_key' });
+  });
+
+  it('when a key is at either side of the API’s rule, then the client refuses exactly the keys the API refuses', async () => {
+    // Prepare: keys a header can carry, so the API's own check can judge them too
+    const keys = ['a'.repeat(255), 'a'.repeat(256), 'order 1042', 'tab\there', 'del\x7F', '~!'];
+    const apiTakes = (key: string) => {
+      try {
+        readIdempotencyKey(new Headers({ 'idempotency-key': key }));
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const clientTakes = async (key: string) => {
+      const client = createClient({ endpoint: 'http://127.0.0.1:3000', fetch: acceptingFetch().fetch });
+      return client.send({ to: '+79991234567', text: 'hi' }, { idempotencyKey: key }).then(
+        () => true,
+        () => false,
+      );
+    };
+    // Act
+    const verdicts = await Promise.all(keys.map(async (key) => [await clientTakes(key), apiTakes(key)]));
+    // Assess
+    expect(verdicts.map(([client]) => client)).toEqual(verdicts.map(([, api]) => api));
+    expect(verdicts.map(([client]) => client)).toEqual([true, false, true, false, false, true]);
+  });
+
+  it('when fetch would refuse the request before sending it (a URL with credentials), then its TypeError is thrown at once, no attempt made', async () => {
+    // Prepare
+    let calls = 0;
+    const client = createClient({
+      endpoint: 'http://user:secret@127.0.0.1:3000',
+      backoff: { baseMs: 1, capMs: 2, jitter: 0 },
+      fetch: async (input, init) => {
+        calls += 1;
+        return fetch(input, init);
+      },
+    });
+    // Act
+    const error = await client.get(MESSAGE_ID).catch((caught: unknown) => caught);
+    // Assess
+    expect(error).toBeInstanceOf(TypeError);
+    expect(calls).toBe(0);
+  });
+});
