@@ -14,6 +14,7 @@ import type { MessageView } from '../use-cases/read-message.ts';
 // here and the type a route answers with say different things.
 
 const ENCODINGS = ['gsm7', 'latin1', 'ucs2', 'binary'] as const;
+const CALLBACK_RESULTS = ['delivered', 'retrying', 'failed', 'rejected', 'refused'] as const;
 
 const issue = z.object({
   code: z.string().meta({ description: 'machine-readable: required, invalid_phone_number, too_long, ...' }),
@@ -62,6 +63,24 @@ export const messageViewSchema = z.object({
   clicked: z.boolean(),
   hlr: z.record(z.string(), z.string()).nullable(),
   report: providerReportSchema.nullable(),
+  callback: z
+    .object({
+      attempts: z.number().int().meta({ description: 'attempts of the job this outcome belongs to' }),
+      lastStatus: z
+        .number()
+        .int()
+        .nullable()
+        .meta({ description: "the receiver's HTTP status; null when it did not answer" }),
+      lastAt: z.string(),
+      outcome: z.enum(CALLBACK_RESULTS).meta({
+        description:
+          'delivered: a 2xx; retrying: tried again later; failed: the last attempt failed (callbacks DLQ); ' +
+          'rejected: an answer a retry cannot change (3xx, 4xx but 408/429); refused: the URL may not be called',
+      }),
+      forStatus: z.enum(MESSAGE_STATUSES).meta({ description: 'the status change the callback told of' }),
+    })
+    .nullable()
+    .meta({ description: 'the last status callback attempt (callbackUrl given); null until one was made' }),
   history: z
     .array(z.object({ status: z.enum(MESSAGE_STATUSES), at: z.string() }))
     .meta({ description: 'every status the message went through, oldest first' }),

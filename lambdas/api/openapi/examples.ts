@@ -23,6 +23,7 @@ export const EXAMPLES = {
     read: false,
     clicked: false,
     hlr: null,
+    callback: null,
     history: [
       { status: 'accepted', at: '2026-01-05T10:00:00.000Z' },
       { status: 'submitting', at: '2026-01-05T10:00:00.020Z' },

@@ -1,6 +1,7 @@
 import { mayUseAccount } from '#core/domain/accounts/permissions.ts';
 import { isMessageId } from '#core/domain/messages/message-id.ts';
 import type {
+  CallbackOutcome,
   MessageError,
   MessageRecord,
   ProviderReport,
@@ -42,6 +43,11 @@ export type MessageView = Pick<
     hlr: Record<string, string> | null;
     /** The provider's message type, template and second-balance flags, parts, sub/dlvrd, dates. */
     report: ProviderReport | null;
+    /**
+     * The last attempt of a status callback (the callback worker's outcome), null until one was made:
+     * how a caller learns that its receiver refused or never got one (docs/events.md).
+     */
+    callback: CallbackOutcome | null;
     history: StatusChange[];
     createdAt: string;
     updatedAt: string;
@@ -99,6 +105,7 @@ export function messageView(record: MessageRecord): MessageView {
     clicked: record.clicked,
     hlr: record.hlr ?? null,
     report: record.report ?? null,
+    callback: record.callback ?? null,
     history: record.history,
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,

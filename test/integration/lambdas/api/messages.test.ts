@@ -198,6 +198,7 @@ describe('API /v1/messages (Node server, DynamoDB Local, fauxqs)', () => {
       clicked: false,
       hlr: null,
       report: null,
+      callback: null,
       history: [{ status: 'accepted', at: message.createdAt }],
       createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       updatedAt: message.createdAt,
