@@ -1,3 +1,4 @@
+import { isIPv4 } from 'node:net';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -161,6 +162,16 @@ export function senderPropsFromContext(scope: Construct, read: ContextReader): S
   const eipAddress = text(read, 'egressIpAddress');
   if ((eipAllocationId === undefined) !== (eipAddress === undefined)) {
     throw new AppConfigError('context egressIpAllocationId and egressIpAddress go together');
+  }
+  // The address is published as the EgressIp output that the SMSC logins are whitelisted from, as
+  // given: a typo would have the provider whitelist an address no task sends from.
+  if (eipAllocationId !== undefined && !/^eipalloc-[0-9a-f]+$/.test(eipAllocationId)) {
+    throw new AppConfigError(
+      `context egressIpAllocationId: "${eipAllocationId}" is not an Elastic IP allocation id (eipalloc-…)`,
+    );
+  }
+  if (eipAddress !== undefined && !isIPv4(eipAddress)) {
+    throw new AppConfigError(`context egressIpAddress: "${eipAddress}" is not an IPv4 address`);
   }
   const desiredCount = int(read, 'desiredCount', 0);
   const allowedPrincipalArns = list(read, 'allowedPrincipals');

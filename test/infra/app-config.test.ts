@@ -72,6 +72,15 @@ describe('app settings from context', () => {
     [{ smppBinds: 'two' }, /smppBinds: expected an integer >= 1/],
     [{ smppTls: 'yes' }, /smppTls: expected true or false/],
     [{ egressIpAllocationId: 'eipalloc-0abc' }, /egressIpAllocationId and egressIpAddress go together/],
+    // Published as the EgressIp output that logins are whitelisted from: a typo would mislead them.
+    [
+      { egressIpAllocationId: 'eipalloc-0abc', egressIpAddress: '203.0.113.700' },
+      /egressIpAddress: "203.0.113.700" is not an IPv4 address/,
+    ],
+    [
+      { egressIpAllocationId: '203.0.113.7', egressIpAddress: 'eipalloc-0abc' },
+      /egressIpAllocationId: "203.0.113.7" is not an Elastic IP allocation id/,
+    ],
     [{ alarmEmail: 'ops.example.com' }, /alarmEmail: "ops.example.com" is not an e-mail address/],
     [{ smppHost: 'smpp.smscentre.com:3700' }, /smppHost: must be a host name or IP address alone.*smppPort/],
     [
