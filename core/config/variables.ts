@@ -27,7 +27,7 @@ export const VARIABLES = {
   SMPP_TLS_CERT: 'path of the PEM client certificate presented to the SMSC (with SMPP_TLS_KEY)',
   SMPP_TLS_KEY: 'path of the PEM key of SMPP_TLS_CERT',
   SMPP_TLS_SECRET_ARN: 'Secrets Manager secret {"cert","key","ca"?} (PEM) holding the client certificate',
-  SMPP_TLS_SERVERNAME: 'the name the SMSC certificate must carry when it is not SMPP_HOST',
+  SMPP_TLS_SERVERNAME: 'the name both SMSC hosts’ certificates must carry, when not each host’s own name',
   SMPP_THROUGHPUT: 'the login rate cap in msg/s over all tasks, shared by slots held (provider default 30)',
   SMPP_WINDOW: 'unanswered SUBMIT_SM per bind',
   SMPP_BINDS: 'SMPP sessions of the login across all bind-service tasks; more than 1 needs MCONn',
