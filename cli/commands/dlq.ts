@@ -1,7 +1,9 @@
 import { Command } from 'commander';
-import { globalOptions, printJson, UsageError } from '../context.ts';
+import { clientFor, globalOptions, printJson, UsageError } from '../context.ts';
 import { listDeadLetterQueues, sqsClientFor } from '../dlq/queues.ts';
+import { apiRecordReader } from '../dlq/records.ts';
 import { type RedriveOutcome, redrive } from '../dlq/redrive.ts';
+import { heldText } from '../dlq/report.ts';
 import { wholeNumberOption } from '../option-values.ts';
 import { table as newTable } from '../table.ts';
 
@@ -9,6 +11,12 @@ import { table as newTable } from '../table.ts';
 
 interface ListOptions {
   queuePrefix?: string;
+}
+
+interface RedriveOptions extends ListOptions {
+  to?: string;
+  max?: number;
+  asNew?: boolean;
 }
 
 export function dlqCommand(): Command {
@@ -48,7 +56,11 @@ export function dlqCommand(): Command {
       wholeNumberOption('--max', 1),
     )
     .option('--queue-prefix <prefix>', 'only queues whose name starts so')
-    .action(async (queue: string, options: ListOptions & { to?: string; max?: number }, command: Command) => {
+    .option(
+      '--as-new',
+      'move messages rejected before they were sent as new messages (a new id; see docs/operations.md)',
+    )
+    .action(async (queue: string, options: RedriveOptions, command: Command) => {
       const global = globalOptions(command);
       const sqs = await sqsClientFor(global);
       try {
@@ -72,17 +84,39 @@ export function dlqCommand(): Command {
         // Without --max, what the DLQ held at the start: a message the consumer dead-letters again at
         // once (an invalid one) would otherwise go round for ever, a new rejected record each time.
         const max = options.max ?? found.messages;
-        const outcome = await redrive(sqs, found.url, target.url, max);
+        // Each entry's record is read through the API, as `status` reads it (dlq/entry-plan.ts).
+        const records = apiRecordReader(clientFor(global));
+        const outcome = await redrive(sqs, found.url, target.url, {
+          max,
+          records,
+          asNew: options.asNew === true,
+        });
         const waitingAtStart = options.max === undefined ? max : undefined;
         if (global.json) printJson({ from: found.name, to: target.name, max, ...outcome });
-        else process.stdout.write(`${movedLine(outcome.moved, found.name, target.name, waitingAtStart)}\n`);
+        else {
+          process.stdout.write(`${movedLine(outcome.moved, found.name, target.name, waitingAtStart)}\n`);
+          for (const { from, id } of outcome.movedAsNew) {
+            process.stdout.write(`  ${from} -> ${id} (moved as a new message; ${from} stays rejected)\n`);
+          }
+        }
         // What was moved is printed first, then what went wrong: a failure of the run (1), not usage (2).
+        if (outcome.held.length > 0) {
+          process.stderr.write(`error: ${heldText(outcome.held, found.name)}\n`);
+          process.exitCode = 1;
+        }
         if (outcome.stillOnDlq.length > 0) {
           process.stderr.write(`error: ${stillOnDlqText(outcome.stillOnDlq, found.name, target.name)}\n`);
           process.exitCode = 1;
         }
         if (outcome.notSent.length > 0) {
           process.stderr.write(`error: ${notSentText(outcome.notSent, found.name, target.name)}\n`);
+          process.exitCode = 1;
+        }
+        if (outcome.stopped !== undefined) {
+          process.stderr.write(
+            `error: redrive stopped: SQS did not answer a receive from ${found.name} (${outcome.stopped}); ` +
+              'run it again\n',
+          );
           process.exitCode = 1;
         }
       } finally {

@@ -7,20 +7,30 @@ import {
 import { type ServerType, serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { afterEach, describe, expect, it } from 'vitest';
+import { emptyStats } from '#bind-service/dispatch/flow/stats.ts';
+import { rejectMalformed } from '#bind-service/dispatch/intake/malformed.ts';
+import { parseQueueMessage } from '#bind-service/dispatch/intake/queue-message.ts';
+import { type LaneQueue, SqsLane } from '#bind-service/dispatch/intake/sqs-lane.ts';
+import { asNewId } from '#cli/dlq/as-new.ts';
+import type { RecordReader } from '#cli/dlq/records.ts';
 import { redrive } from '#cli/dlq/redrive.ts';
 import { createSqsClient } from '#core/aws/clients.ts';
+import { MessageRepository } from '#core/aws/messages/message-repository.ts';
 import type { QueueNames } from '#core/aws/resources/resource-definitions.ts';
+import { newMessageId } from '#core/domain/messages/message-id.ts';
 import type { ApiEnv } from '#lambdas/api/http/request-log.ts';
 import { createEventFeed, localApiRoutes } from '#local/event-feed.ts';
 import { ItemFaultProxy } from '#test/helpers/aws/item-fault-proxy.ts';
 import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
 import { within } from '#test/helpers/wait.ts';
+import { useLocalStack } from '#test/integration/local/stack/stack-fixture.ts';
 import { useCli } from './cli-process.ts';
 
 // `smsc-sender dlq redrive` against fauxqs. The CLI finds the queues as on the local stack, from
 // its /local/stack route (the real route, on a server of its own: no API needed), which can point it
 // at fauxqs through the item fault proxy. A stand-in for the bind-service dead-letters what reaches
-// the source queue at once, as it does an invalid message.
+// the source queue at once, as it does an invalid message. Dead letters that name a record (as the
+// bind-service's do) are redriven on the whole local stack, whose API the CLI reads them through.
 
 const nameOf = (url: string) => url.slice(url.lastIndexOf('/') + 1);
 
@@ -92,6 +102,11 @@ describe('smsc-sender dlq redrive', () => {
       Number(Attributes.ApproximateNumberOfMessages) +
       Number(Attributes.ApproximateNumberOfMessagesNotVisible)
     );
+  };
+
+  /** These tests' dead letters name no record (no messageId attribute, no id): none is read. */
+  const noRecords: RecordReader = async (id) => {
+    throw new Error(`no record to read, yet ${id} was asked for`);
   };
 
   const invalidMessage = (queues: QueueNames, clientRef: string) =>
@@ -189,13 +204,206 @@ describe('smsc-sender dlq redrive', () => {
     let failures = 1;
     proxy.setRule(({ call }) => call === 'DeleteMessageBatch' && failures-- > 0);
     // Act
-    const outcome = await redrive(sqs, queues.urgentDlq, queues.urgent, 5);
+    const outcome = await redrive(sqs, queues.urgentDlq, queues.urgent, {
+      max: 5,
+      records: noRecords,
+      asNew: false,
+    });
     // Assess
-    expect(outcome).toEqual({ moved: 1, stillOnDlq: [], notSent: [] });
+    expect(outcome).toEqual({ moved: 1, movedAsNew: [], held: [], stillOnDlq: [], notSent: [] });
     expect(proxy.failedCount('DeleteMessageBatch')).toBe(1);
     expect({ onDlq: await depth(queues.urgentDlq), onSource: await depth(queues.urgent) }).toEqual({
       onDlq: 0,
       onSource: 1,
     });
+  });
+
+  it('when SQS fails a whole copy call after an earlier one, then redrive reports what it moved, then each message not moved, and exits 1', {
+    timeout: 30_000,
+  }, async () => {
+    // Prepare: 12 dead letters; the first call copies 10, every attempt of the second fails whole.
+    const queues = await aws.freshQueues();
+    const proxy = new ItemFaultProxy(aws.sqsEndpoint);
+    closers.push(() => proxy.close());
+    await serveStackInfo(queues, await proxy.listen());
+    for (let n = 0; n < 12; n++) await invalidMessage(queues, `redrive-whole-${n}`);
+    let calls = 0;
+    proxy.setCallRule(({ call }) => call === 'SendMessageBatch' && ++calls > 1);
+    // Act
+    const run = cli(['dlq', 'redrive', queues.urgentDlq]);
+    const code = await within(run.exited, 25_000, 'dlq redrive to end');
+    // Assess: before, the thrown error skipped the "moved" line (exit 1, 10 moved unsaid).
+    const [dlq, source] = [nameOf(queues.urgentDlq), nameOf(queues.urgent)];
+    expect({ code, stdout: run.stdout.trim() }, run.stderr).toEqual({
+      code: 1,
+      stdout:
+        `moved 10 messages from ${dlq} to ${source} (at most the 12 waiting when redrive started; ` +
+        'messages dead-lettered since stay for the next redrive or --max)',
+    });
+    expect(run.stderr).toMatch(
+      new RegExp(
+        `error: 2 messages not moved: SQS refused their copy to ${source} \\(\\w+\\), so they are still on ${dlq}`,
+      ),
+    );
+    expect({ onDlq: await depth(queues.urgentDlq), onSource: await depth(queues.urgent) }).toEqual({
+      onDlq: 2,
+      onSource: 10,
+    });
+  });
+});
+
+describe('smsc-sender dlq redrive of dead letters with records, on the local stack', () => {
+  const fixture = useLocalStack({ env: { SMPP_THROUGHPUT: '200' } });
+  const cli = useCli(() => fixture.stack.apiUrl);
+  const noLog = { debug() {}, info() {}, warn() {}, error() {}, child: () => noLog } as never;
+  const dlqName = () => `${fixture.prefix}-urgent-dlq`;
+
+  /** What the bind-service does with `body` when its settings refuse it: a rejected record, a DLQ entry. */
+  const rejectAsBindService = async (
+    body: string,
+    options: { maxParts: number; sqsMessageId: string; lane?: 'urgent' | 'bulk' },
+  ) => {
+    const parsed = parseQueueMessage(body, { isoMode: false, maxParts: options.maxParts });
+    if (parsed.ok) throw new Error('expected the bind-service to refuse it');
+    const lane = options.lane ?? 'urgent';
+    const { queues } = fixture.stack;
+    const sqsLane = new SqsLane(fixture.sqs, lane, {
+      url: queues[lane],
+      dlqUrl: lane === 'urgent' ? queues.urgentDlq : queues.bulkDlq,
+    });
+    // Only the dead-letter step is SQS's own; the delete from the source queue has nothing to delete.
+    const queue = {
+      deadLetter: (b: string, a: Record<string, string>) => sqsLane.deadLetter(b, a),
+      delete: async () => {},
+    } as unknown as LaneQueue;
+    const held = {
+      lane,
+      sqsMessageId: options.sqsMessageId,
+      receiptHandle: `${options.sqsMessageId}-handle`,
+      body,
+      sentTimestampMs: Date.now(),
+      receiveCount: 1,
+      visibleUntil: performance.now() + 60_000,
+    };
+    await rejectMalformed(held, parsed, queue, {
+      messages: new MessageRepository(fixture.document, fixture.stack.tables.messages),
+      log: noLog,
+      stats: emptyStats(),
+      clock: () => new Date(),
+      giveBackSeconds: 5,
+    });
+  };
+
+  /** A 2-part message the API published with its id, dead-lettered by a bind-service run with MAX_PARTS=1. */
+  const deadLetteredUnderOldSettings = async (to: string) => {
+    const id = newMessageId();
+    const body = JSON.stringify({ v: 1, id, to, text: 'Long enough for two parts. '.repeat(7) });
+    await rejectAsBindService(body, { maxParts: 1, sqsMessageId: `old-${id}` });
+    return id;
+  };
+
+  /** The SUBMIT_SMs the simulator took for `to` (one per part). */
+  const sentTo = (to: string) =>
+    fixture.sim.submissions.filter((s) => s.destination.replace(/^\+/, '') === to.slice(1)).length;
+
+  it('when the DLQ holds five bodies the bind-service cut to fit, then redrive moves them all', {
+    timeout: 60_000,
+  }, async () => {
+    // Prepare: invalid direct publishes (a 300 KB text) rejected and cut to fit 256 KiB each, on the
+    // bulk lane (the bind-service dead-letters them again, apart from the other tests' urgent DLQ).
+    for (let n = 0; n < 5; n++) {
+      const body = JSON.stringify({ v: 1, to: '+79995550110', text: `${n}`.padEnd(300_000, 'x') });
+      await rejectAsBindService(body, { maxParts: 10, sqsMessageId: `huge-${n}`, lane: 'bulk' });
+    }
+    // Act
+    const run = cli(['dlq', 'redrive', `${fixture.prefix}-bulk-dlq`, '--max', '5']);
+    const code = await within(run.exited, 30_000, 'dlq redrive to end');
+    // Assess: before, every run failed whole on BatchRequestTooLong (exit 1, nothing moved).
+    const errorLines = run.stderr.split('\n').filter((line) => line.startsWith('error:'));
+    expect({ code, stdout: run.stdout.trim(), errorLines }).toEqual({
+      code: 0,
+      stdout: `moved 5 messages from ${fixture.prefix}-bulk-dlq to ${fixture.prefix}-bulk`,
+      errorLines: [],
+    });
+  });
+
+  it('when a message with an id was rejected under since-fixed settings, then redrive leaves it on the DLQ, says why and how to send it, and exits 1', {
+    timeout: 60_000,
+  }, async () => {
+    // Prepare
+    const to = '+79995550101';
+    const id = await deadLetteredUnderOldSettings(to);
+    // Act: the settings are fixed (this stack runs MAX_PARTS 10); the operator redrives.
+    const run = cli(['dlq', 'redrive', dlqName()]);
+    const code = await within(run.exited, 20_000, 'dlq redrive');
+    // Assess: before, "moved 1 message", exit 0, and the bind-service dropped it as a copy unsent.
+    expect({ code, stdout: run.stdout.trim() }, run.stderr).toEqual({
+      code: 1,
+      stdout:
+        `moved 0 messages from ${dlqName()} to ${fixture.prefix}-urgent (at most the 1 waiting when ` +
+        'redrive started; messages dead-lettered since stay for the next redrive or --max)',
+    });
+    expect(run.stderr).toContain(
+      `error: 1 message left on ${dlqName()}, not moved, for what their records say:`,
+    );
+    expect(run.stderr).toMatch(new RegExp(`  ${id} \\(MessageId [^)]+\\): rejected before it was sent`));
+    expect(run.stderr).toContain(`\`dlq redrive ${dlqName()} --as-new\` moves it as a new message`);
+    // Left on the DLQ and visible at once, for the run that follows.
+    expect(await fixture.queueDepth(fixture.stack.queues.urgentDlq)).toBe(1);
+    expect(sentTo(to)).toBe(0);
+  });
+
+  /** Redrives the urgent DLQ `--as-new` and waits for `id`'s new message to be final. */
+  const redriveAsNew = async (id: string) => {
+    const run = cli(['dlq', 'redrive', dlqName(), '--as-new', '--max', '20']);
+    const code = await within(run.exited, 20_000, 'dlq redrive --as-new');
+    const sent = await fixture.settled(asNewId(id), 20_000);
+    return { run, code, sent };
+  };
+
+  it('when such a message is redriven --as-new, then it is sent once as a new message whose id is printed', {
+    timeout: 60_000,
+  }, async () => {
+    // Prepare
+    const to = '+79995550102';
+    const id = await deadLetteredUnderOldSettings(to);
+    // Act
+    const { run, code, sent } = await redriveAsNew(id);
+    // Assess
+    const newId = asNewId(id);
+    expect(
+      {
+        code,
+        asNewLine: run.stdout.includes(`  ${id} -> ${newId} (moved as a new message; ${id} stays rejected)`),
+      },
+      run.stdout + run.stderr,
+    ).toEqual({ code: 0, asNewLine: true });
+    expect({ status: sent.status, to: sent.to }).toEqual({ status: 'delivered', to });
+    const old = (await (await fixture.get(`/v1/messages/${id}`)).json()) as { status: string };
+    expect(old.status).toBe('rejected');
+    // Each of its parts once.
+    expect(sentTo(to)).toBe(sent.parts);
+  });
+
+  it('when an entry moved --as-new is on the DLQ again, then --as-new leaves it there naming its new message, and nothing is sent twice', {
+    timeout: 60_000,
+  }, async () => {
+    // Prepare: moved as new; then the same entry on the DLQ again, as a delete SQS refused leaves it.
+    const to = '+79995550103';
+    const id = await deadLetteredUnderOldSettings(to);
+    const { sent } = await redriveAsNew(id);
+    const body = JSON.stringify({ v: 1, id, to, text: 'Long enough for two parts. '.repeat(7) });
+    await rejectAsBindService(body, { maxParts: 1, sqsMessageId: `again-${id}` });
+    // Act
+    const run = cli(['dlq', 'redrive', dlqName(), '--as-new', '--max', '20']);
+    const code = await within(run.exited, 20_000, 'dlq redrive --as-new again');
+    // Assess
+    expect(code, run.stderr).toBe(1);
+    expect(run.stderr).toContain(`  ${id} (MessageId `);
+    expect(run.stderr).toContain(
+      `moved as new message ${asNewId(id)} before (now delivered); delete it from ${dlqName()}`,
+    );
+    expect(await fixture.queueDepth(fixture.stack.queues.urgentDlq)).toBe(1);
+    expect(sentTo(to)).toBe(sent.parts);
   });
 });

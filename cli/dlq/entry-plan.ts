@@ -1,0 +1,124 @@
+import { isMessageId } from '#core/domain/messages/message-id.ts';
+import { isFinal, type MessageStatus } from '#core/domain/messages/message-state.ts';
+import { MAX_IDEMPOTENCY_KEY_LENGTH } from '#core/domain/requests/message-schema.ts';
+import { asNewBody, asNewId } from './as-new.ts';
+
+// Whether a dead letter may go back to its queue, decided from the record of the message it was.
+// The bind-service knows a queue message by its `id`, else by its `idempotencyKey`
+// (bind-service/dispatch/intake/derived-id.ts), and claims each id once: a copy that keeps either
+// is the same message to it, and once that message's record is final the copy is deleted unsent.
+// Moving such a copy would print "moved" for a message that is never sent, so it stays on the DLQ,
+// reported. Without either, the copy gets a new id from its new SQS MessageId: a new message, which
+// must not be one that was sent already. `--as-new` moves a message rejected before it was sent as
+// a new message (as-new.ts), which cannot send it twice.
+
+/** What the API says of the record a dead letter names. */
+export type RecordLookup =
+  | { kind: 'found'; status: MessageStatus /** It reached `submitting` at some point. */; wasSent: boolean }
+  /** No such record, or one of an account these credentials may not read (the API answers alike). */
+  | { kind: 'missing' }
+  | { kind: 'unreadable'; reason: string };
+
+export type HoldReason =
+  /** Rejected before it was sent, and the copy keeps its id or key: `--as-new` moves it. */
+  | 'rejected'
+  /** Final otherwise (or rejected after it was sent): redriven, dropped unsent or sent twice. */
+  | 'final'
+  /** Not final and past `accepted`, or `accepted` without an id to claim it by: the stack is at it. */
+  | 'in-progress'
+  /** The bind-service named a record the API does not show. */
+  | 'missing'
+  | 'unreadable'
+  /** `--as-new` moved it before (its new message exists): this entry is a leftover. */
+  | 'moved-as-new';
+
+export type EntryPlan =
+  | {
+      action: 'move';
+      body: string;
+      /** Moved as a new message: the rejected record it leaves behind, and the new message's id. */
+      asNew?: { from: string; id: string };
+    }
+  | {
+      action: 'hold';
+      id: string;
+      why: HoldReason;
+      status?: MessageStatus;
+      detail?: string;
+      /** 'moved-as-new': the new message's id. */
+      newId?: string;
+    };
+
+/** The DLQ entry as the CLI reads it: its body and the `messageId` attribute the bind-service sets. */
+export interface DeadLetter {
+  body: string;
+  messageId?: string;
+}
+
+type Fields = Record<string, unknown>;
+
+function fieldsOf(body: string): Fields | undefined {
+  try {
+    const parsed = JSON.parse(body) as unknown;
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+      ? (parsed as Fields)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const isKey = (value: unknown) =>
+  typeof value === 'string' && value.length > 0 && value.length <= MAX_IDEMPOTENCY_KEY_LENGTH;
+
+/** True when a copy of this body is the same message to the bind-service (derived-id.ts). */
+function keepsIdentity(fields: Fields | undefined): boolean {
+  return fields !== undefined && (isMessageId(fields.id) || isKey(fields.idempotencyKey));
+}
+
+/** The record to look up: the one the bind-service named, else the body's own id; none otherwise. */
+export function recordIdOf(entry: DeadLetter): string | undefined {
+  if (entry.messageId) return entry.messageId;
+  const fields = fieldsOf(entry.body);
+  return isMessageId(fields?.id) ? fields.id : undefined;
+}
+
+/** `lookup`: of `recordIdOf(entry)`, when it names one. */
+export function planEntry(entry: DeadLetter, lookup: RecordLookup | undefined, asNew: boolean): EntryPlan {
+  const id = recordIdOf(entry);
+  const move: EntryPlan = { action: 'move', body: entry.body };
+  // Nothing recorded to ask (a message SQS itself moved after its receive limit): the claim keeps
+  // an id to one send, and a message without one was never recorded, so never sent.
+  if (id === undefined || lookup === undefined) return move;
+  if (lookup.kind === 'unreadable') return { action: 'hold', id, why: 'unreadable', detail: lookup.reason };
+  if (lookup.kind === 'missing') {
+    // The bind-service writes the record before it dead-letters: not seeing it says nothing of it.
+    return entry.messageId ? { action: 'hold', id, why: 'missing' } : move;
+  }
+  const fields = fieldsOf(entry.body);
+  const { status } = lookup;
+  if (status === 'rejected' && !lookup.wasSent) {
+    if (!keepsIdentity(fields)) return move;
+    if (!asNew || fields === undefined) return { action: 'hold', id, why: 'rejected', status };
+    return { action: 'move', body: asNewBody(fields, id), asNew: { from: id, id: asNewId(id) } };
+  }
+  if (isFinal(status)) return { action: 'hold', id, why: 'final', status };
+  // `accepted`: never claimed, so a copy with its id is sent once, by the claim.
+  if (status === 'accepted' && keepsIdentity(fields)) return move;
+  return { action: 'hold', id, why: 'in-progress', status };
+}
+
+/**
+ * A move as new, checked against the record of its new id (`lookup`): found, an earlier `--as-new`
+ * moved this entry already and only its delete from the DLQ failed; moving it again would be dropped
+ * as a copy, so it is reported instead of counted as moved.
+ */
+export function confirmAsNew(plan: EntryPlan, lookup: RecordLookup): EntryPlan {
+  if (plan.action !== 'move' || !plan.asNew) return plan;
+  const { from, id } = plan.asNew;
+  if (lookup.kind === 'unreadable')
+    return { action: 'hold', id: from, why: 'unreadable', detail: lookup.reason };
+  if (lookup.kind === 'found')
+    return { action: 'hold', id: from, why: 'moved-as-new', status: lookup.status, newId: id };
+  return plan;
+}

@@ -1,0 +1,38 @@
+import type { HeldEntry } from './redrive.ts';
+
+// What `dlq redrive` says of the entries it left on the DLQ: one line each, with what to do.
+
+function why(entry: HeldEntry, dlq: string): string {
+  const deleteIt = `delete it from ${dlq}`;
+  switch (entry.why) {
+    case 'rejected':
+      return (
+        'rejected before it was sent, and it keeps that id (or its idempotencyKey): the bind-service ' +
+        'would take it for a copy of that message and drop it unsent. Once the cause its record names ' +
+        `is fixed, \`dlq redrive ${dlq} --as-new\` moves it as a new message`
+      );
+    case 'final':
+      return entry.status === 'rejected'
+        ? `rejected by the SMSC after it was sent: a redrive would drop it or send it twice; ${deleteIt}`
+        : `already ${entry.status}: a redrive would drop it or send it twice; ${deleteIt}`;
+    case 'in-progress':
+      return `still ${entry.status}: the stack goes on with it under its id without this copy; ${deleteIt}`;
+    case 'missing':
+      return (
+        'the API shows no such record: check --endpoint, and that these credentials may read ' +
+        'the account it was sent for'
+      );
+    case 'unreadable':
+      return `its record could not be read (${entry.detail ?? 'no answer'}); run the redrive again`;
+    case 'moved-as-new':
+      return `moved as new message ${entry.newId} before (now ${entry.status}); ${deleteIt}`;
+  }
+}
+
+export function heldText(held: HeldEntry[], dlq: string): string {
+  const count = held.length === 1 ? '1 message' : `${held.length} messages`;
+  return [
+    `${count} left on ${dlq}, not moved, for what their records say:`,
+    ...held.map((entry) => `  ${entry.id} (MessageId ${entry.messageId}): ${why(entry, dlq)}`),
+  ].join('\n');
+}

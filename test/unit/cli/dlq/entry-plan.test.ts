@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+import { queueMessageId } from '#bind-service/dispatch/intake/derived-id.ts';
+import { parseQueueMessage } from '#bind-service/dispatch/intake/queue-message.ts';
+import { asNewId } from '#cli/dlq/as-new.ts';
+import { confirmAsNew, planEntry, type RecordLookup } from '#cli/dlq/entry-plan.ts';
+
+// What `dlq redrive` does with a dead letter, by the record it names: moved only when the
+// bind-service will send the copy once, or (`--as-new`) as a new message when it was never sent.
+
+const ID = '01JZ0000000000000000000042';
+const body = (fields: Record<string, unknown>) =>
+  JSON.stringify({ v: 1, to: '+79995550101', text: 'Hi', ...fields });
+const rejected: RecordLookup = { kind: 'found', status: 'rejected', wasSent: false };
+const delivery = {
+  sqsMessageId: 'new-sqs-message',
+  sentTimestampMs: 1_750_000_000_000,
+  senderId: 'AIDAOPERATOR',
+};
+
+describe('dlq redrive: the plan for one dead letter', () => {
+  it.each([
+    ['its own id', { id: ID }],
+    ['an idempotencyKey', { idempotencyKey: 'order-42' }],
+  ])(
+    'when a message rejected before it was sent keeps %s, then it stays on the DLQ as rejected',
+    (_name, fields) => {
+      // Prepare
+      const entry = { body: body(fields), messageId: ID };
+      // Act
+      const plan = planEntry(entry, rejected, false);
+      // Assess
+      expect(plan).toEqual({ action: 'hold', id: ID, why: 'rejected', status: 'rejected' });
+    },
+  );
+
+  it('when such a message is moved --as-new, then the copy has a new id derived from the old one and no key or acceptedAt', () => {
+    // Prepare
+    const entry = {
+      body: body({ id: ID, idempotencyKey: 'order-42', acceptedAt: '2025-01-01T00:00:00Z', clientRef: 'c1' }),
+      messageId: ID,
+    };
+    // Act
+    const plan = planEntry(entry, rejected, true);
+    // Assess
+    const newId = asNewId(ID);
+    expect(plan).toEqual({
+      action: 'move',
+      body: body({ clientRef: 'c1', id: newId }),
+      asNew: { from: ID, id: newId },
+    });
+  });
+
+  it('when a message is moved --as-new twice, then the bind-service reads both copies as one new message', () => {
+    // Prepare
+    const entry = { body: body({ id: ID }), messageId: ID };
+    // Act
+    const [first, second] = [planEntry(entry, rejected, true), planEntry(entry, rejected, true)];
+    // Assess: the same id on both copies, which is not the rejected one; its time part is 0, so its
+    // validity counts from when SQS got the copy.
+    const idOf = (plan: typeof first) => {
+      if (plan.action !== 'move') throw new Error('expected a move');
+      const parsed = parseQueueMessage(plan.body, { isoMode: false, maxParts: 10 });
+      if (!parsed.ok) throw new Error('expected a valid copy');
+      return queueMessageId(delivery, JSON.parse(plan.body));
+    };
+    expect(idOf(first)).toBe(asNewId(ID));
+    expect(idOf(second)).toBe(idOf(first));
+    expect(idOf(first)).not.toBe(ID);
+    expect(asNewId(ID).slice(0, 10)).toBe('0000000000');
+  });
+
+  it('when the new message of an earlier --as-new exists, then the entry stays on the DLQ naming it', () => {
+    // Prepare
+    const plan = planEntry({ body: body({ id: ID }), messageId: ID }, rejected, true);
+    // Act
+    const confirmed = confirmAsNew(plan, { kind: 'found', status: 'delivered', wasSent: true });
+    // Assess
+    expect(confirmed).toEqual({
+      action: 'hold',
+      id: ID,
+      why: 'moved-as-new',
+      status: 'delivered',
+      newId: asNewId(ID),
+    });
+  });
+
+  it('when a message without id or key was rejected before it was sent, then it moves as it is (a new message on arrival)', () => {
+    // Prepare
+    const entry = { body: body({ clientRef: 'no-id' }), messageId: ID };
+    // Act
+    const plan = planEntry(entry, rejected, false);
+    // Assess
+    expect(plan).toEqual({ action: 'move', body: entry.body });
+  });
+
+  it.each([
+    ['delivered', false],
+    ['expired', false],
+    ['rejected', true],
+  ] as const)(
+    'when its record is %s (sent before: %s), then it stays on the DLQ even with --as-new',
+    (status, wasSent) => {
+      // Prepare
+      const entry = { body: body({ id: ID }), messageId: ID };
+      // Act
+      const plan = planEntry(entry, { kind: 'found', status, wasSent }, true);
+      // Assess
+      expect(plan).toEqual({ action: 'hold', id: ID, why: 'final', status });
+    },
+  );
+
+  it.each([
+    ['with an id, accepted', { id: ID }, 'accepted', 'move'],
+    ['with an id, submitted', { id: ID }, 'submitted', 'hold'],
+    ['without an id, accepted', {}, 'accepted', 'hold'],
+  ] as const)('when a message %s is on the DLQ, then its plan is %s', (_name, fields, status, action) => {
+    // Prepare
+    const entry = { body: body(fields), messageId: ID };
+    // Act
+    const plan = planEntry(entry, { kind: 'found', status, wasSent: status === 'submitted' }, false);
+    // Assess
+    expect(plan.action).toBe(action);
+  });
+
+  it('when the record the bind-service named is not shown by the API, then the entry stays on the DLQ', () => {
+    // Prepare
+    const entry = { body: body({ id: ID }), messageId: ID };
+    // Act
+    const plan = planEntry(entry, { kind: 'missing' }, true);
+    // Assess
+    expect(plan).toEqual({ action: 'hold', id: ID, why: 'missing' });
+  });
+
+  it('when the record cannot be read, then the entry stays on the DLQ with the reason', () => {
+    // Prepare
+    const entry = { body: 'not json', messageId: ID };
+    // Act
+    const plan = planEntry(entry, { kind: 'unreadable', reason: '503 service_unavailable' }, false);
+    // Assess
+    expect(plan).toEqual({ action: 'hold', id: ID, why: 'unreadable', detail: '503 service_unavailable' });
+  });
+
+  it('when the entry names no record (no messageId attribute, no id), then it moves as it is', () => {
+    // Prepare
+    const entry = { body: body({ clientRef: 'moved-by-sqs' }) };
+    // Act
+    const plan = planEntry(entry, undefined, false);
+    // Assess
+    expect(plan).toEqual({ action: 'move', body: entry.body });
+  });
+});
