@@ -77,12 +77,14 @@ export const PROBLEMS = {
   method_not_allowed: {
     status: 405,
     title: 'Method not allowed',
+    // Each path's own methods replace them in the document (lambdas/api/openapi/route-wording.ts).
     detail: 'DELETE is not allowed here; allowed: GET, HEAD.',
   },
   payload_too_large: {
     status: 413,
     title: 'The body is too large',
-    detail: 'The request body must be at most 84 KiB.',
+    // Each route's own limit replaces it in the document (lambdas/api/openapi/route-wording.ts).
+    detail: 'The request body must be at most 85 KiB.',
   },
   unsupported_media_type: {
     status: 415,
@@ -223,14 +225,24 @@ export const ROUTE_PROBLEMS = {
   'GET /v1/batches/{id}': ['invalid_id', 'not_found'],
 } as const satisfies Record<string, readonly ProblemCode[]>;
 
-/** Where a route words a code its own way: a batch's answers name the batch, not a message. */
+/** What a route says its own way, in place of the catalogue's example of the code. */
+export type RouteWording = Pick<ProblemExample, 'detail' | 'errors' | 'extensions'>;
+
+/**
+ * Where a route words a code its own way: a batch's answers name the batch, not a message, and a
+ * batch's `to` is a list. The words that follow from a route's constants (its body limit, the
+ * methods its path takes) are built from them in lambdas/api/openapi/route-wording.ts instead: the
+ * typed client imports this file and must not import the routes.
+ */
 export const ROUTE_EXAMPLES: Partial<
-  Record<
-    keyof typeof ROUTE_PROBLEMS,
-    Partial<Record<ProblemCode, Pick<ProblemExample, 'detail' | 'extensions'>>>
-  >
+  Record<keyof typeof ROUTE_PROBLEMS, Partial<Record<ProblemCode, RouteWording>>>
 > = {
   'POST /v1/batches': {
+    // A bad recipient in the list is rejected per entry (["to", 0]); only the body's shape is a 400.
+    validation_failed: {
+      detail: 'to: must be an array',
+      errors: [{ code: 'invalid_type', path: ['to'], message: 'to: must be an array' }],
+    },
     enqueue_failed: {
       detail: 'No message of the batch could be queued; none will be sent. Send the batch again.',
       extensions: { batchId: 'b_01M89PNMZR2HR54Q7H2NGA9838' },
@@ -242,6 +254,15 @@ export const ROUTE_EXAMPLES: Partial<
         'before sending again.',
       extensions: { batchId: 'b_01M89PNMZR2HR54Q7H2NGA9838' },
     },
+  },
+  'GET /v1/batches/{id}': {
+    invalid_id: {
+      detail: 'must be a batch id ("b_" and a ULID)',
+      errors: [
+        { code: 'invalid_format', path: ['path', 'id'], message: 'id: must be a batch id ("b_" and a ULID)' },
+      ],
+    },
+    not_found: { detail: 'No batch has this id.' },
   },
 };
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { providerReportSchema } from '#core/domain/events/message-status-changed.ts';
 import { MESSAGE_KINDS } from '#core/domain/messages/message-kinds.ts';
 import { MESSAGE_STATUSES } from '#core/domain/messages/message-state.ts';
+import type { HlrResult } from '#core/domain/receipts/receipt-types.ts';
 import { PRIORITIES } from '#core/domain/requests/message-schema.ts';
 import type { ProblemBody } from '../http/problem.ts';
 import type { BatchAnswer } from '../use-cases/accept-batch.ts';
@@ -22,6 +23,30 @@ const issue = z.object({
     .array(z.union([z.string(), z.number()]))
     .meta({ description: 'where: ["to"], ["messages", 3, "text"]' }),
   message: z.string().meta({ description: 'for people: the field, then what is wrong with it' }),
+});
+
+/** The HLR keys the API names, each from a field of the provider's receipt (receipt.ts readHlr). */
+const hlrFieldsSchema = z.object({
+  imsi: z.string().optional().meta({ description: 'receipt `imsi:`: the subscriber’s IMSI' }),
+  msc: z.string().optional().meta({ description: 'receipt `msc:`: the serving switch (MSC) number' }),
+  mcc: z.string().optional().meta({ description: 'receipt `mcc:`: the mobile country code' }),
+  mnc: z.string().optional().meta({ description: 'receipt `mnc:`: the mobile network code' }),
+  countryName: z.string().optional().meta({ description: 'receipt `cn:`: the country, URL-decoded' }),
+  networkName: z.string().optional().meta({ description: 'receipt `net:`: the network, URL-decoded' }),
+  roamingCountryName: z
+    .string()
+    .optional()
+    .meta({ description: 'receipt `rcn:`: the country it roams in, URL-decoded' }),
+  roamingNetworkName: z
+    .string()
+    .optional()
+    .meta({ description: 'receipt `rnet:`: the network it roams in, URL-decoded' }),
+});
+
+// Other string keys stay allowed: the stored map is open, so a key added later must not break a
+// client that validates against this document.
+const hlrSchema = hlrFieldsSchema.catchall(z.string()).nullable().meta({
+  description: 'HLR lookup results (kind hlr); a key the receipt did not carry is left out',
 });
 
 export const acceptedAnswerSchema = z.object({
@@ -61,7 +86,7 @@ export const messageViewSchema = z.object({
   mccmnc: z.string().nullable(),
   read: z.boolean(),
   clicked: z.boolean(),
-  hlr: z.record(z.string(), z.string()).nullable(),
+  hlr: hlrSchema,
   report: providerReportSchema.nullable(),
   callback: z
     .object({
@@ -113,10 +138,13 @@ export const problemSchema = z
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const checks: [
+  // Its keys too: objects whose every key is optional are assignable both ways whatever the keys.
+  Same<keyof z.output<typeof hlrFieldsSchema>, keyof HlrResult>,
+  Same<z.output<typeof hlrFieldsSchema>, HlrResult>,
   Same<z.output<typeof acceptedAnswerSchema>, AcceptedAnswer>,
   Same<z.output<typeof messageViewSchema>, MessageView>,
   Same<z.output<typeof batchAnswerSchema>, BatchAnswer>,
   Same<z.output<typeof batchViewSchema>, BatchView>,
   Same<z.output<typeof problemSchema>, ProblemBody>,
-] = [true, true, true, true, true];
+] = [true, true, true, true, true, true, true];
 void checks;

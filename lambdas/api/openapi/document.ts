@@ -1,5 +1,9 @@
 import { z } from 'zod';
-import { messagesBatchSchema, recipientsBatchSchema } from '#core/domain/requests/batch-schema.ts';
+import {
+  MAX_BATCH_SIZE,
+  messagesBatchSchema,
+  recipientsBatchSchema,
+} from '#core/domain/requests/batch-schema.ts';
 import { MAX_IDEMPOTENCY_KEY_LENGTH, sendMessageSchema } from '#core/domain/requests/message-schema.ts';
 import { EMAIL_SENDER_RULE, SENDER_ID_RULE } from '#core/domain/requests/sender-id.ts';
 import { PROBLEM_CONTENT_TYPE } from '../http/problem.ts';
@@ -8,8 +12,8 @@ import {
   PROBLEMS,
   type ProblemCode,
   type ProblemExample,
-  ROUTE_EXAMPLES,
   ROUTE_PROBLEMS,
+  type RouteWording,
 } from '../http/problem-catalogue.ts';
 import {
   acceptedAnswerSchema,
@@ -19,6 +23,7 @@ import {
   problemSchema,
 } from './answers.ts';
 import { EXAMPLES } from './examples.ts';
+import { bodyLimitText, type Route, routeWording } from './route-wording.ts';
 
 // The OpenAPI 3.1 document of the HTTP API, generated from the zod schemas the API validates with
 // (requests) and the schemas of its answers (answers.ts). `npm run openapi` writes it to
@@ -86,7 +91,7 @@ function retryAfterText(status: number): string {
 
 function problemResponses(
   codes: readonly ProblemCode[],
-  worded: Partial<Record<ProblemCode, Pick<ProblemExample, 'detail' | 'extensions'>>> = {},
+  worded: Partial<Record<ProblemCode, RouteWording>> = {},
 ): Record<string, JsonObject> {
   const byStatus = new Map<number, ProblemCode[]>();
   for (const code of codes) {
@@ -124,7 +129,7 @@ function idParameter(description: string): JsonObject {
 }
 
 function operation(
-  route: keyof typeof ROUTE_PROBLEMS,
+  route: Route,
   parts: { summary: string; success: JsonObject; extra?: JsonObject },
 ): JsonObject {
   return {
@@ -133,12 +138,12 @@ function operation(
     ...parts.extra,
     responses: {
       ...parts.success,
-      ...problemResponses([...ROUTE_PROBLEMS[route], ...EVERY_ROUTE_PROBLEMS], ROUTE_EXAMPLES[route]),
+      ...problemResponses([...ROUTE_PROBLEMS[route], ...EVERY_ROUTE_PROBLEMS], routeWording(route)),
     },
   };
 }
 
-const operationIds: Record<keyof typeof ROUTE_PROBLEMS, string> = {
+const operationIds: Record<Route, string> = {
   'POST /v1/messages': 'sendMessage',
   'GET /v1/messages/{id}': 'getMessage',
   'POST /v1/batches': 'sendBatch',
@@ -191,6 +196,7 @@ export function openApiDocument(): JsonObject {
         post: operation('POST /v1/messages', {
           summary: 'Send one message',
           extra: {
+            description: `The body may be at most ${bodyLimitText('POST /v1/messages')}; a larger one is refused (413 \`payload_too_large\`).`,
             parameters: [
               {
                 name: 'Idempotency-Key',
@@ -219,7 +225,12 @@ export function openApiDocument(): JsonObject {
       '/v1/batches': {
         post: operation('POST /v1/batches', {
           summary: 'Send a mailing: one text to many recipients, or many messages (up to 1000; bulk lane)',
-          extra: { requestBody: { required: true, content: json(REF('SendBatch'), EXAMPLES.sendBatch) } },
+          extra: {
+            description:
+              `The body may be at most ${bodyLimitText('POST /v1/batches')}; a larger one is refused ` +
+              `(413 \`payload_too_large\`). It holds at most ${MAX_BATCH_SIZE} entries.`,
+            requestBody: { required: true, content: json(REF('SendBatch'), EXAMPLES.sendBatch) },
+          },
           success: {
             202: {
               description:

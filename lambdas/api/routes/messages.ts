@@ -37,7 +37,7 @@ const LONGEST_MESSAGE_CHARS =
 
 /**
  * The longest valid message as a client may write it, every character escaped, and the field names:
- * 84 KiB. Smaller, a text within the 10,000 characters and MAX_PARTS was refused as too large.
+ * 85 KiB. Smaller, a text within the 10,000 characters and MAX_PARTS was refused as too large.
  */
 export const MESSAGE_BODY_LIMIT = KIB * Math.ceil((LONGEST_MESSAGE_CHARS * ESCAPED_CHAR_BYTES + KIB) / KIB);
 
