@@ -21,11 +21,38 @@ import { type InboundAccess, type MessagesAccess, type TableAccess, WRITE_ACTION
 const READ_KEY_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey'];
 const WRITE_KEY_ACTIONS = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'];
 
+/**
+ * Where a role's key statements go: a policy of their own that both tables wait for. In the role's
+ * default policy, which names the tables, they would be applied only after a table had switched to
+ * the key (turning `encryptionKeyArn` on for a deployed stack), and every call would fail until then.
+ */
+class KeyPolicies {
+  private readonly byRole = new Map<iam.Role, iam.Policy>();
+
+  constructor(private readonly tables: () => readonly dynamodb.Table[]) {}
+
+  add(grantee: iam.IPrincipal, statement: iam.PolicyStatement): void {
+    if (!(grantee instanceof iam.Role)) {
+      grantee.addToPrincipalPolicy(statement);
+      return;
+    }
+    let policy = this.byRole.get(grantee);
+    if (!policy) {
+      policy = new iam.Policy(grantee, 'TableKey');
+      grantee.attachInlinePolicy(policy);
+      for (const table of this.tables()) table.node.addDependency(policy);
+      this.byRole.set(grantee, policy);
+    }
+    policy.addStatements(statement);
+  }
+}
+
 class DefinedTable {
   constructor(
     readonly table: dynamodb.Table,
     private readonly definition: TableDefinition,
     private readonly envName: VariableName,
+    private readonly keyPolicies: KeyPolicies,
   ) {}
 
   /** The item actions on the table ARN, Query on each queried index's ARN (only), the key, the name. */
@@ -48,7 +75,8 @@ class DefinedTable {
     const key = this.table.encryptionKey;
     if (key) {
       const writes = access.items.some((action) => WRITE_ACTIONS.has(action));
-      grantee.addToPrincipalPolicy(
+      this.keyPolicies.add(
+        grantee,
         new iam.PolicyStatement({
           actions: writes ? WRITE_KEY_ACTIONS : READ_KEY_ACTIONS,
           resources: [key.keyArn],
@@ -82,19 +110,24 @@ export interface MessageStoreProps {
 export class MessageStore extends Construct {
   private readonly messagesTable: DefinedTable;
   private readonly inboundTable: DefinedTable;
+  private readonly keyPolicies: KeyPolicies;
 
   constructor(scope: Construct, id: string, props: MessageStoreProps = {}) {
     super(scope, id);
     const key = props.encryptionKey;
+    const keyPolicies = new KeyPolicies(() => [this.messages, this.inbound]);
+    this.keyPolicies = keyPolicies;
     this.messagesTable = new DefinedTable(
       createTable(this, MESSAGES_TABLE, key),
       MESSAGES_TABLE,
       VAR.MESSAGES_TABLE,
+      keyPolicies,
     );
     this.inboundTable = new DefinedTable(
       createTable(this, INBOUND_TABLE, key),
       INBOUND_TABLE,
       VAR.INBOUND_TABLE,
+      keyPolicies,
     );
   }
 
@@ -114,5 +147,19 @@ export class MessageStore extends Construct {
   /** Grants `access` (table-access.ts) on the inbound table, and sets INBOUND_TABLE. */
   bindInbound(consumer: ResourceConsumer, access: InboundAccess): void {
     this.inboundTable.bind(consumer, access);
+  }
+
+  /**
+   * The key a reader of the tables' streams needs. The stream grant of Lambda's event source adds it
+   * too, to the default policy that waits for the tables; this one comes before them (KeyPolicies),
+   * so a key turned on does not fail the stream's batches until their retries run out.
+   */
+  grantStreamKey(reader: iam.IGrantable): void {
+    const key = this.messages.encryptionKey;
+    if (!key) return;
+    this.keyPolicies.add(
+      reader.grantPrincipal,
+      new iam.PolicyStatement({ actions: READ_KEY_ACTIONS, resources: [key.keyArn] }),
+    );
   }
 }

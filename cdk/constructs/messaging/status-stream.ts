@@ -90,5 +90,6 @@ export class StatusStream extends Construct {
         ),
       }),
     );
+    props.store.grantStreamKey(this.handler.function);
   }
 }

@@ -169,4 +169,44 @@ describe('SmsSender table grants', () => {
     // Assess
     expect(byRole).toEqual({ api: writer, bindService: writer, sweeper: writer, callbackWorker: writer });
   });
+
+  it('when the key is turned on for a deployed stack, then each role may use it before the tables switch to it', () => {
+    // Prepare: CloudFormation updates a resource after what it refers to or depends on. A key
+    // statement in the role's default policy, which names the table, is applied only after the table
+    // switched to the key: until then every API write, claim and receipt fails on KMS access.
+    const keyArn = 'arn:aws:kms:eu-central-1:111111111111:key/0e6b2f5c-3c4d-4f5e-8a9b-0c1d2e3f4a5b';
+    const keyed = synthesise({ context: { encryptionKeyArn: keyArn } });
+    const tables = Object.values(keyed.template.findResources('AWS::DynamoDB::Table')) as {
+      DependsOn?: string | string[];
+    }[];
+    // Act: each role's key actions that only a policy applied after the tables allows
+    const early = (policy: string) => tables.every((table) => asList(table.DependsOn ?? []).includes(policy));
+    const keyStatementsOf = (role: RegExp) =>
+      policyStatements(keyed.template)
+        .filter((statement) => role.test(statement.policy))
+        .filter((statement) => JSON.stringify(statement.Resource) === JSON.stringify(keyArn));
+    const lateActions = Object.fromEntries(
+      (['api', 'bindService', 'sweeper', 'callbackWorker', 'statusStream'] as const).map((name) => {
+        const statements = keyStatementsOf(ROLES[name]);
+        const before = new Set(
+          statements
+            .filter((statement) => early(statement.policy))
+            .flatMap((statement) => asList(statement.Action)),
+        );
+        const all = statements.flatMap((statement) => asList(statement.Action));
+        return [
+          name,
+          all.length === 0 ? ['no key action'] : [...new Set(all.filter((action) => !before.has(action)))],
+        ];
+      }),
+    );
+    // Assess
+    expect(lateActions).toEqual({
+      api: [],
+      bindService: [],
+      sweeper: [],
+      callbackWorker: [],
+      statusStream: [],
+    });
+  });
 });
