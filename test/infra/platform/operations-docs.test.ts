@@ -5,7 +5,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GUARD_RULES } from '../../../cdk/constructs/platform/controls.ts';
 import { PROJECT_ROOT } from '../../../cdk/paths.ts';
-import { type Synthesised, synthesise } from '../synth.ts';
+import { asList, policyStatements, type Synthesised, synthesise } from '../synth.ts';
 
 // What docs/operations.md and docs/deploy.md promise about alarms and Control Tower controls, held
 // to what the stack builds: a new alarm or waiver without its line in the docs fails here.
@@ -118,6 +118,36 @@ describe('operations and deploy docs', () => {
       alarms: alarms.length,
       metrics,
     });
+  });
+
+  it('when the stack idles, then docs/cost.md counts every long-polled queue and the scheduled Lambda', () => {
+    // Prepare: queues polled around the clock (the bind-service's, and those a Lambda event source
+    // mapping reads: its pollers' ReceiveMessage calls are billed too), and scheduled Lambda targets.
+    const polledByTask = policyStatements(synth.template)
+      .filter((statement) => /^SmsSenderBindServiceTaskTaskRole/.test(statement.policy))
+      .filter((statement) => asList(statement.Action).includes('sqs:ReceiveMessage'))
+      .flatMap((statement) => asList(statement.Resource).map((resource) => JSON.stringify(resource)));
+    const polledByLambda = Object.values(synth.template.findResources('AWS::Lambda::EventSourceMapping'))
+      .map((mapping) => JSON.stringify((mapping.Properties as { EventSourceArn: unknown }).EventSourceArn))
+      .filter((arn) => !arn.includes('Stream'));
+    const schedules = Object.values(synth.template.findResources('AWS::Events::Rule')).filter((rule) => {
+      const props = rule.Properties as { ScheduleExpression?: string; Targets?: { Arn: unknown }[] };
+      return (
+        props.ScheduleExpression &&
+        (props.Targets ?? []).some((t) => JSON.stringify(t.Arn).includes('Function'))
+      );
+    });
+    const cost = readFileSync(join(PROJECT_ROOT, 'docs', 'cost.md'), 'utf8').split('\n');
+    // Act
+    const sqsRow = cost.find((line) => /^\|\s*SQS\s*\|/.test(line)) ?? '';
+    const lambdaRow = cost.find((line) => /^\|\s*API Gateway REST, Lambda/.test(line)) ?? '';
+    // Assess: before, the row counted 2 queues (not the callback queue) and said an idle stack
+    // invokes no Lambda, while the sweeper runs every 2 minutes.
+    expect(Number(/(\d+) queues long-polled/.exec(sqsRow)?.[1])).toBe(
+      new Set([...polledByTask, ...polledByLambda]).size,
+    );
+    expect(schedules).toHaveLength(1);
+    expect(lambdaRow).toMatch(/sweeper every 2 min/);
   });
 
   it('when docs/operations.md tells how to rotate the callback signing key, then it names the function that reads it', () => {
