@@ -39,14 +39,17 @@ export function isLocal(options: GlobalOptions): boolean {
   return isLocalEndpoint(new URL(options.endpoint));
 }
 
+/** The exit status of a command line refused before anything ran (README.md's exit statuses). */
+export const USAGE_EXIT = 2;
+
 /** A CLI failure the user can act on: printed without a stack trace. */
 export class UsageError extends Error {
   override name = 'UsageError';
 }
 
 /**
- * A failure with an exit status of its own (README.md's CLI section lists them). Not `exitCode`:
- * main.ts takes an error with that member for commander's, which printed itself.
+ * A failure with an exit status of its own (README.md's CLI section lists them). Not `exitCode`,
+ * the member of commander's own errors (CommanderError), which printed themselves.
  */
 export class ExitStatusError extends Error {
   override name = 'ExitStatusError';
@@ -71,7 +74,7 @@ export function reportError(error: unknown): number {
   }
   if (error instanceof UsageError) {
     process.stderr.write(`error: ${error.message}\n`);
-    return 2;
+    return USAGE_EXIT;
   }
   if (error instanceof ExitStatusError) {
     process.stderr.write(`error: ${error.message}\n`);

@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { batchCommand } from './commands/batch.ts';
 import { dlqCommand } from './commands/dlq.ts';
 import { sendCommand } from './commands/send.ts';
@@ -6,7 +6,7 @@ import { simulatorCommand } from './commands/simulator.ts';
 import { startCommand } from './commands/start.ts';
 import { statusCommand } from './commands/status.ts';
 import { tailCommand } from './commands/tail.ts';
-import { DEFAULT_ENDPOINT, reportError } from './context.ts';
+import { DEFAULT_ENDPOINT, reportError, USAGE_EXIT } from './context.ts';
 
 // `smsc-sender` (npx smsc-sender …, npm run cli -- …): the SMS sender from a terminal, against the
 // local stack (default endpoint) or a deployed one (SigV4 with the AWS CLI's credentials).
@@ -32,10 +32,22 @@ program.addCommand(dlqCommand());
 program.addCommand(simulatorCommand());
 program.addCommand(startCommand());
 
+// Commands made apart and added do not inherit exitOverride: without it each would exit 1 itself.
+const overrideExits = (command: Command): void => {
+  command.exitOverride();
+  for (const sub of command.commands) overrideExits(sub);
+};
+overrideExits(program);
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  // Commander has printed its own message (unknown option, --help) and set the code.
-  const code = (error as { exitCode?: unknown }).exitCode;
-  process.exitCode = typeof code === 'number' ? code : reportError(error);
+  // Commander has printed its own message (unknown option, --help) and set the code: 1 for every
+  // refusal of the command line, which README's exit statuses (and a script retrying on 1) read as a
+  // failed request. A usage error is 2, as the commands' own checks exit.
+  process.exitCode = error instanceof CommanderError ? commanderExit(error) : reportError(error);
+}
+
+function commanderExit(error: CommanderError): number {
+  return error.exitCode === 0 || error.code === 'commander.help' ? error.exitCode : USAGE_EXIT;
 }

@@ -28,4 +28,32 @@ describe('smsc-sender option values', () => {
       stdout: '',
     });
   });
+
+  it.each([
+    [
+      ['send', '--to', '+79991234567', '--text', 'hi', '--no-such-option'],
+      "unknown option '--no-such-option'",
+    ],
+    [['send', '--to', '+79991234567', '--text', 'hi', '--kind', 'fax'], "'fax' is invalid"],
+    [['dlq', 'redrive'], "missing required argument 'queue'"],
+    [['sned'], "unknown command 'sned'"],
+  ])(
+    'when commander refuses %j, then the exit status is 2, a usage error, as README says',
+    async (args, message) => {
+      // Prepare
+      const run = cli(args);
+      // Act
+      const code = await within(run.exited, 20_000, `${args.join(' ')} to end`);
+      // Assess: before, commander's own refusals exited 1, what a failed request exits with
+      expect({ code, refused: run.stderr.includes(message) }).toEqual({ code: 2, refused: true });
+    },
+  );
+
+  it('when --help is asked for, then the exit status is 0', async () => {
+    // Act
+    const run = cli(['send', '--help']);
+    const code = await within(run.exited, 20_000, 'send --help to end');
+    // Assess
+    expect({ code, usage: run.stdout.includes('Usage: smsc-sender send') }).toEqual({ code: 0, usage: true });
+  });
 });
