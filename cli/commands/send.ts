@@ -20,6 +20,7 @@ interface SendOptions {
   comment?: string;
   priority?: SendMessageInput['priority'];
   encoding?: SendMessageInput['encoding'];
+  udh?: string;
   validityMinutes?: number;
   clientRef?: string;
   callbackUrl?: string;
@@ -51,6 +52,7 @@ export function sendCommand(): Command {
     .option('--comment <comment>', 'comment kept at the provider')
     .addOption(new Option('--priority <lane>', 'lane (default urgent)').choices(PRIORITIES))
     .addOption(new Option('--encoding <encoding>', 'default auto').choices(ENCODING_CHOICES))
+    .option('--udh <hex>', 'user data header, hex (--encoding binary)')
     .option('--validity-minutes <minutes>', 'how long the SMSC keeps trying', wholeNumber)
     .option('--client-ref <ref>', 'your own reference')
     .option('--callback-url <url>', 'https URL receiving each status change (signed)')

@@ -64,6 +64,36 @@ function alarmIds(synthesised: Synthesised): string[] {
     .map((alarm) => alarm.node.id);
 }
 
+/** The runbook row (its condition cell) of each alarm named in its first cell. */
+function runbookConditions(): Map<string, string> {
+  const doc = readFileSync(join(PROJECT_ROOT, 'docs', 'operations.md'), 'utf8');
+  const start = doc.indexOf('\n## Alarms and what to do\n');
+  const section = doc.slice(start, doc.indexOf('\n### ', start));
+  const rows = new Map<string, string>();
+  for (const line of section.split('\n').filter((row) => row.startsWith('| `'))) {
+    const [names = '', condition = ''] = line
+      .split('|')
+      .slice(1)
+      .map((cell) => cell.trim());
+    for (const [, name] of names.matchAll(/`([A-Za-z0-9]+)`/g)) rows.set(name ?? '', condition);
+  }
+  return rows;
+}
+
+/** Minutes the condition must hold: evaluation periods × period. */
+function holdMinutes(alarm: cloudwatch.Alarm): number {
+  const cfn = alarm.node.defaultChild as cloudwatch.CfnAlarm;
+  const metrics = (cfn.metrics ?? []) as cloudwatch.CfnAlarm.MetricDataQueryProperty[];
+  const period =
+    (cfn.period as number | undefined) ??
+    (metrics.find((query) => query.returnData !== false)?.period as number | undefined) ??
+    (metrics.map((query) => (query.metricStat as { period?: number } | undefined)?.period).find(Boolean) as
+      | number
+      | undefined) ??
+    0;
+  return ((cfn.evaluationPeriods as number) * period) / 60;
+}
+
 describe('operations and deploy docs', () => {
   let synth: Synthesised;
   let accounts: Synthesised;
@@ -177,5 +207,23 @@ describe('operations and deploy docs', () => {
     );
     expect(rows.filter((row) => outcome(row) !== 'waived').map(outcome)).toEqual(Array(8).fill('fixed'));
     for (const row of rows) expect(row[3]?.length ?? 0, row[0]).toBeGreaterThan(40);
+  });
+
+  it('when an alarm fires only after its condition held for several periods, then its runbook row says for how long', () => {
+    // Prepare
+    const conditions = runbookConditions();
+    const alarms = synth.stack.node
+      .findAll()
+      .filter((construct): construct is cloudwatch.Alarm => construct instanceof cloudwatch.Alarm);
+    // Act: each alarm that needs more than one period, with what its row says.
+    const unsaid = alarms
+      .filter((alarm) => ((alarm.node.defaultChild as cloudwatch.CfnAlarm).evaluationPeriods as number) > 1)
+      .map((alarm) => ({ name: alarm.node.id, minutes: holdMinutes(alarm) }))
+      .filter(({ name, minutes }) => !(conditions.get(name) ?? '').includes(`for ${minutes} min`))
+      .map(({ name, minutes }) => `${name}: holds ${minutes} min; row says "${conditions.get(name)}"`);
+    // Assess: before, UrgentOldestMessageAge's row gave only its 120 s, while it pages once the oldest
+    // message has been over it for 5 one-minute periods (about 7 minutes after one got stuck, not 2);
+    // StatusStreamLag's and BulkOldestMessageAge's rows likewise.
+    expect([...new Set(unsaid)].sort()).toEqual([]);
   });
 });
