@@ -114,10 +114,30 @@ export function decideAntiLoop(
   const windowEndsAtMs = now + duplicateWindowMs;
   sent[fingerprint] = windowEndsAtMs;
   if (keyTag !== undefined) keys[fingerprint] = keyTag;
+  keepNewestWindows(sent, keys);
   return {
     verdict: { verdict: 'allowed', windowEndsAtMs },
     next: { lastAtMs: now, streak: streak + 1, sent, ...(Object.keys(keys).length > 0 ? { keys } : {}) },
   };
+}
+
+/**
+ * The most duplicate windows kept open per number. Each costs its item about 90 bytes (fingerprint,
+ * end, request tag): without a bound, a number sent to without pause under a long window (or with
+ * the flood rule off) outgrew DynamoDB's 400 KB item, and every message to it failed. At 300 the
+ * item stays under 30 KB, and a batch's transaction of 100 of them under DynamoDB's 4 MB. Past it the
+ * oldest windows close early: a repeat of one of those is then left to the SMSC's own one-minute rule.
+ */
+export const MAX_OPEN_WINDOWS = 300;
+
+function keepNewestWindows(sent: Record<string, number>, keys: Record<string, string>): void {
+  const open = Object.entries(sent);
+  if (open.length <= MAX_OPEN_WINDOWS) return;
+  open.sort(([, a], [, b]) => b - a);
+  for (const [print] of open.slice(MAX_OPEN_WINDOWS)) {
+    delete sent[print];
+    delete keys[print];
+  }
 }
 
 /** Whole seconds from `now` until `at`, at least 1 (Retry-After: 0 would invite a retry at once). */

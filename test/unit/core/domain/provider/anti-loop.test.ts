@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideAntiLoop, PROVIDER_ANTI_LOOP } from '#core/domain/provider/anti-loop.ts';
+import { decideAntiLoop, MAX_OPEN_WINDOWS, PROVIDER_ANTI_LOOP } from '#core/domain/provider/anti-loop.ts';
 
 const NOW = 1_700_000_000_000;
 
@@ -74,5 +74,28 @@ describe('decideAntiLoop', () => {
     const { next } = decideAntiLoop(state, 'new', NOW, PROVIDER_ANTI_LOOP);
     // Assess
     expect(next).toEqual({ lastAtMs: NOW, streak: 1, sent: { new: NOW + 60_000 } });
+  });
+});
+
+describe('decideAntiLoop: how many duplicate windows a number keeps', () => {
+  it('when a number gets more distinct messages than MAX_OPEN_WINDOWS inside one window, then it keeps the newest ones and allows each', () => {
+    // Prepare: an hour-long duplicate window and no flood rule, 1,000 keyed messages a second apart
+    const settings = { duplicateWindowMs: 3_600_000, floodLimit: 0, floodGapMs: 30_000 };
+    let state: Parameters<typeof decideAntiLoop>[0];
+    const verdicts = new Set<string>();
+    // Act
+    for (let index = 0; index < 1_000; index++) {
+      const decided = decideAntiLoop(state, `print-${index}`, NOW + index * 1000, settings, `tag-${index}`);
+      verdicts.add(decided.verdict.verdict);
+      state = decided.next;
+    }
+    // Assess: before, all 1,000 windows stayed (the item grows about 90 bytes a message until it
+    // passes DynamoDB's 400 KB); now the newest MAX_OPEN_WINDOWS, with their request tags
+    const kept = Object.keys(state?.sent ?? {}).sort((a, b) => Number(a.slice(6)) - Number(b.slice(6)));
+    expect(verdicts).toEqual(new Set(['allowed']));
+    expect(kept).toHaveLength(MAX_OPEN_WINDOWS);
+    expect(kept[0]).toBe(`print-${1_000 - MAX_OPEN_WINDOWS}`);
+    expect(Object.keys(state?.keys ?? {}).sort()).toEqual([...kept].sort());
+    expect(decideAntiLoop(state, 'print-999', NOW + 1_000_000, settings).verdict.verdict).toBe('duplicate');
   });
 });
