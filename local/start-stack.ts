@@ -18,7 +18,8 @@ import type { EventPublisher } from '#lambdas/status-stream/event-publishers.ts'
 import { statusStreamLogger } from '#lambdas/status-stream/ports.ts';
 import { createAccountQueues, pointAtSimulator, startAccountsSimulator } from '#local/accounts.ts';
 import { callbackWorkerPorts, startCallbackWorker } from '#local/callback-worker.ts';
-import { startDynamoDbLocal } from '#local/dynamodb-local.ts';
+import { countDiscarded, type Discarded } from '#local/discarded.ts';
+import { type DynamoDbLocalExit, startDynamoDbLocal } from '#local/dynamodb-local.ts';
 import { localApiRoutes } from '#local/event-feed.ts';
 import { createResources, deleteTables, LOCAL_REGION } from '#local/resources.ts';
 import { type SimulatorOptions, SmscSimulator } from '#local/smsc-simulator/index.ts';
@@ -74,6 +75,16 @@ export interface LocalStackOptions {
   bindService?: boolean;
   /** Every component's JSON log lines; default stdout. */
   write?: (line: string) => void;
+  /**
+   * Gives up the start: what already runs is stopped and startLocalStack rejects with the reason
+   * (`npm start` on Ctrl-C before the stack is up: nothing, the JVM least of all, may outlive it).
+   */
+  signal?: AbortSignal;
+  /**
+   * Given: stop() counts what the in-memory storage still holds unfinished, after the bind-service
+   * has drained and just before DynamoDB Local and fauxqs go, and hands the count here.
+   */
+  onDiscard?: (discarded: Discarded) => void;
 }
 
 export interface LocalStack {
@@ -83,6 +94,11 @@ export interface LocalStack {
   endpoints: { dynamodb: string; sqs: string; bindServiceHealth?: string };
   /** The JVM of the DynamoDB Local this stack started; undefined with options.dynamoEndpoint. */
   dynamoDbPid?: number | undefined;
+  /**
+   * Settles if the DynamoDB Local this stack started ends by itself (killed, out of memory): every
+   * record is gone and the stack cannot recover. Undefined with options.dynamoEndpoint.
+   */
+  databaseExited?: Promise<DynamoDbLocalExit>;
   region: string;
   tables: TableNames;
   /** Queue URLs. */
@@ -97,6 +113,9 @@ export interface LocalStack {
 }
 
 type Stopper = { name: string; stop: () => Promise<void> | void };
+
+/** How long a stop may spend counting what it discards (a scan of the local table, queue depths). */
+const DISCARD_COUNT_TIMEOUT_MS = 3_000;
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   // SMPP_CONFIG_FILE's block becomes SMPP_* variables here, so every component (the API reads
@@ -119,12 +138,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     }
   };
 
+  const signal = options.signal;
   try {
+    signal?.throwIfAborted();
     // allSettled, not all: when one fails the other may still come up, and must be stopped too.
     const [dynamoStart, sqsStart] = await Promise.allSettled([
       options.dynamoEndpoint
         ? { endpoint: options.dynamoEndpoint, pid: undefined, stop: async () => undefined }
-        : startDynamoDbLocal({ port: options.dynamoPort ?? 0, detached: options.detachDatabase ?? false }),
+        : startDynamoDbLocal({
+            port: options.dynamoPort ?? 0,
+            detached: options.detachDatabase ?? false,
+            ...(signal ? { signal } : {}),
+          }),
       startSqsLocal({ port: options.sqsPort ?? 0 }),
     ]);
     if (dynamoStart.status === 'fulfilled')
@@ -132,6 +157,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (sqsStart.status === 'fulfilled') started.push({ name: 'sqs-local', stop: sqsStart.value.stop });
     if (dynamoStart.status === 'rejected') throw dynamoStart.reason;
     if (sqsStart.status === 'rejected') throw sqsStart.reason;
+    signal?.throwIfAborted();
     const [dynamo, sqs] = [dynamoStart.value, sqsStart.value];
     const endpoints = { dynamodb: dynamo.endpoint, sqs: sqs.endpoint };
     const { tables, queues } = await createResources({
@@ -140,6 +166,23 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       prefix: options.prefix ?? 'local',
       region: LOCAL_REGION,
     });
+    signal?.throwIfAborted();
+    // Stopped right before the storage, after the bind-service has drained: what is left is lost.
+    const sendQueues = [queues.urgent, queues.bulk];
+    const onDiscard = options.onDiscard;
+    if (onDiscard) {
+      const count = async () =>
+        onDiscard(
+          await countDiscarded({
+            dynamoEndpoint: dynamo.endpoint,
+            sqsEndpoint: sqs.endpoint,
+            messagesTable: tables.messages,
+            sendQueues,
+            timeoutMs: DISCARD_COUNT_TIMEOUT_MS,
+          }),
+        );
+      started.push({ name: 'discard-count', stop: count });
+    }
     // In a database shared with others, the tables go when the stack goes (stopped last).
     if (options.dynamoEndpoint) {
       const shared = { endpoint: options.dynamoEndpoint };
@@ -150,6 +193,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ? await startAccountsSimulator(accounts, options.simulator)
       : await startSmpp(env, options.simulator);
     if (simulator) started.push({ name: 'simulator', stop: () => simulator.close() });
+    signal?.throwIfAborted();
     // With SMPP_ACCOUNTS every login is the simulator's: the components read a copy saying so.
     const pointed = accounts
       ? pointAtSimulator(env[VAR.SMPP_ACCOUNTS] ?? '', smpp.host, smpp.port)
@@ -159,6 +203,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const accountQueues = accounts
       ? await createAccountQueues(accounts, sqs.endpoint, options.prefix ?? 'local')
       : undefined;
+    if (accountQueues) sendQueues.push(...sendQueuesOf(accountQueues));
+    signal?.throwIfAborted();
     const componentEnv = {
       ...env,
       ...(pointed ? { [VAR.SMPP_ACCOUNTS]: pointed.file } : {}),
@@ -200,6 +246,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const poller = await pollStream('stream-poller', tables.messages);
     // Incoming messages: the inbound table's stream, into the same handler (InboundMessageReceived).
     await pollStream('inbound-stream-poller', tables.inbound);
+    signal?.throwIfAborted();
 
     const envInput = {
       env: componentEnv,
@@ -222,6 +269,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       });
       const service = bindService;
       started.push({ name: 'bind-service', stop: () => service.stop() });
+      signal?.throwIfAborted();
     }
 
     const api = createDeps(loadApiConfig(apiEnv(envInput)), { log: apiLogger(write) });
@@ -229,6 +277,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const localRoutes = localApiRoutes(status.feed, { region: LOCAL_REGION, endpoints, queues });
     const server = await startApiServer({ port: options.apiPort ?? 3000, deps: api.deps, localRoutes });
     started.push({ name: 'api', stop: () => server.close() });
+    signal?.throwIfAborted();
 
     // The sweeper's schedule: accepted records whose enqueue never happened are enqueued again.
     const sweeper = startLocalSweeper(envInput, write);
@@ -244,6 +293,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         ...(bindService ? { bindServiceHealth: `${bindService.url}/healthz` } : {}),
       },
       dynamoDbPid: dynamo.pid,
+      ...('exited' in dynamo ? { databaseExited: dynamo.exited } : {}),
       region: LOCAL_REGION,
       tables,
       queues,
@@ -260,6 +310,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await stopAll();
     throw error;
   }
+}
+
+/** The urgent and bulk queue URLs of every account in ACCOUNT_QUEUES (createAccountQueues's JSON). */
+function sendQueuesOf(accountQueues: string): string[] {
+  const byAccount = JSON.parse(accountQueues) as Record<string, Pick<QueueNames, 'urgent' | 'bulk'>>;
+  return Object.values(byAccount).flatMap(({ urgent, bulk }) => [urgent, bulk]);
 }
 
 async function startSmpp(
