@@ -2,10 +2,12 @@ import { createHash } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import type { SendMessageInput } from '#client/index.ts';
 import { UsageError } from '../context.ts';
+import { csvText } from './csv-text.ts';
 
 // A mailing's CSV: a header row naming send fields (`to` required; `text`, `from`, `kind`,
 // `client_ref`/`clientRef`, `validity_minutes`, …, any case, `_`/`-`/space ignored), then one message
-// per row. A column that names no field stops the run before anything is sent.
+// per row. A column that names no field, or a field another column names too (which one would win?),
+// stops the run before anything is sent, as does a file that is not UTF-8 (csv-text.ts).
 
 const FIELDS = [
   'to',
@@ -53,9 +55,10 @@ export interface RowDefaults {
 
 export function readCsv(bytes: Buffer, defaults: RowDefaults): CsvFile {
   const fingerprint = createHash('sha256').update(bytes).digest('hex');
+  const text = csvText(bytes);
   let records: string[][];
   try {
-    records = parse(bytes, { bom: true, skip_empty_lines: true, trim: true, relax_column_count: false });
+    records = parse(text, { bom: true, skip_empty_lines: true, trim: true, relax_column_count: false });
   } catch (error) {
     throw new UsageError(`the CSV cannot be read: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -65,6 +68,14 @@ export function readCsv(bytes: Buffer, defaults: RowDefaults): CsvFile {
     const field = BY_NORMALISED.get(normalise(name));
     if (!field) throw new UsageError(`CSV column "${name}" is not a send field; known: ${FIELDS.join(', ')}`);
     return field;
+  });
+  columns.forEach((field, column) => {
+    const first = columns.indexOf(field);
+    if (first !== column) {
+      throw new UsageError(
+        `CSV columns "${header[first]}" and "${header[column]}" both name the field ${field}: keep one of them`,
+      );
+    }
   });
   if (!columns.includes('to')) throw new UsageError('the CSV needs a "to" column');
   if (!columns.includes('text') && defaults.text === undefined) {

@@ -1,14 +1,21 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import { SingleBar } from 'cli-progress';
 import { type Problem, type SendResult, SmscApiError, type SmscClient } from '#client/index.ts';
+import { scrub } from '#core/observability/redaction.ts';
 import { type CsvRow, rowKey } from './csv-rows.ts';
 import type { Journal, RowOutcome } from './journal.ts';
+import { pacer } from './pace.ts';
 import { scopeOf } from './row-problems.ts';
 
 // Sends a mailing's rows, `concurrency` at a time and at most `rate` per second, journalling each
 // settled row. `stop()` (Ctrl-C) lets the rows in flight finish and takes no new one; a row waiting
 // for its rate slot is not in flight: it is left for the rerun. A refusal that is about the run, not
-// the row (row-problems.ts), stops it the same way.
+// the row (row-problems.ts), stops it the same way; so does a row that got no answer at all while no
+// row of the run has had one (an --endpoint nothing listens on, the stack not started): each row would
+// otherwise go through the client's retries and end "failed", minutes for a large file.
+//
+// The API's refusals may quote the row's number ("79161234567 is not in E.164 format"): their
+// detail and reasons are masked as the logs and `status` mask them before they reach the table,
+// --json or the journal. Only that human-readable text: the journal's rows and ids stay as they are.
 
 /**
  * 403 account_forbidden refusals taken, with no row accepted yet, before the run stops. Until a row is
@@ -22,6 +29,12 @@ export const ACCOUNT_REFUSALS_BEFORE_STOP = 10;
 
 export interface RunOptions {
   client: SmscClient;
+  /**
+   * For the rows sent while none has had an answer, if given: the same API with fewer retries, so
+   * that an endpoint that does not answer stops the run in a moment, not after the full back-off. A
+   * row it leaves with an answer but no final one (429, 5xx) is sent again through `client`.
+   */
+  firstClient?: SmscClient;
   rows: CsvRow[];
   /** The mailing's key (mailing.ts), from which each row's Idempotency-Key comes. */
   mailingKey: string;
@@ -41,13 +54,16 @@ export interface RunSummary {
   /** Accepted by an earlier run whose answer was not journalled (the API replayed it). */
   replayed: number;
   rejected: Rejected[];
-  /** Passing failures (no answer, 5xx after the retries): a rerun tries these again. */
+  /** Passing failures (no answer, 5xx after the retries), by row: a rerun tries these again. */
   failed: { row: number; code: string; detail: string }[];
   /** Rows of this run with no outcome: not sent before the run stopped, or refused for the run. */
   unsent: number;
   /** Stopped by the user before every row was sent. */
   interrupted: boolean;
-  /** The first refusal that was about the run, not the row: it stopped the run. */
+  /**
+   * The first refusal that was about the run, not the row: it stopped the run. Status 0
+   * (network_error): no answer from the endpoint, and none to any row before it.
+   */
   stoppedBy?: {
     row: number;
     status: number;
@@ -71,7 +87,8 @@ export function runBatch(options: RunOptions): BatchRun {
     skipped: options.rows.length - pending.length,
     accepted: 0,
     replayed: 0,
-    rejected: [...options.journal.done.values()].filter(isRejected),
+    // Masked again: a journal written before the masking holds the reasons as the API gave them.
+    rejected: [...options.journal.done.values()].filter(isRejected).map(masked),
     failed: [],
     unsent: 0,
     interrupted: false,
@@ -97,6 +114,8 @@ export function runBatch(options: RunOptions): BatchRun {
   /** Rows of this run with an outcome, journalled or failed. */
   let outcomes = 0;
   let anyAccepted = [...options.journal.done.values()].some((outcome) => !isRejected(outcome));
+  /** Some row of this run got an answer (any status): the endpoint is the API, reachable. */
+  let anyAnswer = false;
   /** Rows refused 403 account_forbidden while no row had been accepted: not journalled (yet). */
   const held: Rejected[] = [];
   const reject = (outcome: Rejected) => {
@@ -112,6 +131,7 @@ export function runBatch(options: RunOptions): BatchRun {
     stop();
   };
   let next = 0;
+  const pace = options.rate > 0 ? pacer(options.rate) : undefined;
   const started = performance.now();
   bar.start(summary.total, summary.skipped, { speed: '0', rejected: summary.rejected.length });
 
@@ -124,15 +144,29 @@ export function runBatch(options: RunOptions): BatchRun {
     });
   };
 
-  const sendRow = async ({ row, message }: CsvRow) => {
+  const sendRow = async ({ row, message }: CsvRow, started?: () => void) => {
+    const idempotencyKey = rowKey(options.mailingKey, row);
     let answer: SendResult;
     try {
-      answer = await options.client.send(message, { idempotencyKey: rowKey(options.mailingKey, row) });
+      const client = anyAnswer ? options.client : (options.firstClient ?? options.client);
+      const sending = client.send(message, { idempotencyKey });
+      started?.();
+      answer = await sending.catch((error: unknown) => {
+        const retried =
+          client !== options.client &&
+          error instanceof SmscApiError &&
+          error.problem.status !== 0 &&
+          scopeOf(error.problem) === 'passing';
+        // The same key: should the first attempts have been taken, the API answers with that answer.
+        if (retried) return options.client.send(message, { idempotencyKey });
+        throw error;
+      });
     } catch (error) {
       if (!(error instanceof SmscApiError)) throw error;
       refused(row, error.problem);
       return;
     }
+    anyAnswer = true;
     options.journal.record({ row, id: answer.id, replayed: answer.replayed });
     if (answer.replayed) summary.replayed += 1;
     else summary.accepted += 1;
@@ -144,14 +178,22 @@ export function runBatch(options: RunOptions): BatchRun {
 
   const refused = (row: number, problem: Problem) => {
     const scope = scopeOf(problem);
-    if (scope === 'run') {
-      // Not journalled: the rerun, once the endpoint or credentials are right, sends the row.
-      summary.stoppedBy ??= { row, status: problem.status, code: problem.code, detail: problem.detail };
+    const noAnswer = problem.status === 0;
+    if (scope === 'run' || (noAnswer && !anyAnswer)) {
+      // Not journalled: the rerun, once the endpoint or credentials are right, sends the row. A row
+      // that got no answer once another had one is the network's passing fault: failed, as below.
+      summary.stoppedBy ??= {
+        row,
+        status: problem.status,
+        code: problem.code,
+        detail: scrub(problem.detail),
+      };
       stop();
       return;
     }
+    if (!noAnswer) anyAnswer = true;
     if (scope === 'passing') {
-      summary.failed.push({ row, code: problem.code, detail: problem.detail });
+      summary.failed.push({ row, code: problem.code, detail: scrub(problem.detail) });
       outcomes += 1;
     } else if (scope === 'account' && !anyAccepted) {
       held.push(rejectedOutcome(row, problem));
@@ -162,20 +204,35 @@ export function runBatch(options: RunOptions): BatchRun {
     settled();
   };
 
+  /**
+   * The row in flight while no row has had an answer. Until one has, rows go one at a time: at an
+   * endpoint that does not answer, the run stops after one row's retries instead of waiting for every
+   * worker's; and a refusal of the run comes before the other workers have sent a row each.
+   */
+  let probe: Promise<void> | undefined;
   const worker = async () => {
     while (!stopping && next < pending.length) {
-      const index = next++;
-      const row = pending[index];
-      if (!row) return;
-      if (options.rate > 0) {
-        // Paced from the start: row k of this run goes no earlier than k/rate seconds in.
-        const due = started + (index / options.rate) * 1000;
-        const wait = due - performance.now();
-        if (wait > 0) await delay(wait, undefined, { signal: halt.signal }).catch(() => undefined);
-        if (stopping) return;
+      if (probe && !anyAnswer) {
+        const waited = probe;
+        await waited;
+        // Neither answered nor stopped should not happen; were it to, waiting again would spin.
+        if (probe === waited && !anyAnswer) probe = undefined;
+        continue;
       }
-      await sendRow(row);
+      const row = pending[next++];
+      if (!row) return;
+      const sending = inTurn(row);
+      // A throw (not the API's refusal) reaches the run through this worker; the others stop.
+      if (!anyAnswer) probe = sending.then(() => undefined, stop);
+      if (!(await sending)) return;
     }
+  };
+  /** Sends the row in its --rate turn; false if the run stopped while it waited for it. */
+  const inTurn = async (row: CsvRow): Promise<boolean> => {
+    const turn = pace ? await pace.turn(halt.signal) : undefined;
+    if (pace && (!turn || stopping)) return false;
+    await sendRow(row, turn?.started);
+    return true;
   };
 
   const done = Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, worker)).then(() => {
@@ -187,6 +244,7 @@ export function runBatch(options: RunOptions): BatchRun {
     summary.interrupted = stoppedByUser && summary.unsent > 0;
     summary.seconds = (performance.now() - started) / 1000;
     summary.rejected.sort((a, b) => a.row - b.row);
+    summary.failed.sort((a, b) => a.row - b.row);
     return summary;
   });
   return {
@@ -201,7 +259,7 @@ export function runBatch(options: RunOptions): BatchRun {
 type Rejected = Extract<RowOutcome, { rejected: unknown }>;
 
 function rejectedOutcome(row: number, problem: Problem): Rejected {
-  return {
+  return masked({
     row,
     rejected: {
       status: problem.status,
@@ -209,6 +267,14 @@ function rejectedOutcome(row: number, problem: Problem): Rejected {
       detail: problem.detail,
       reasons: (problem.errors ?? []).map((issue) => issue.message),
     },
+  });
+}
+
+/** The refusal's words with phone numbers masked; its row, status and code as they are. */
+function masked({ row, rejected }: Rejected): Rejected {
+  return {
+    row,
+    rejected: { ...rejected, detail: scrub(rejected.detail), reasons: rejected.reasons.map(scrub) },
   };
 }
 

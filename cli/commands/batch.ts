@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
+import { createClient } from '#client/index.ts';
 import { PRIORITIES } from '#core/domain/requests/message-schema.ts';
 import { type RowDefaults, readCsv } from '../batch/csv-rows.ts';
 import { openJournal } from '../batch/journal.ts';
@@ -54,6 +55,13 @@ export function batchCommand(): Command {
       };
       const csv = readCsv(readFileSync(options.csv), defaults);
       const client = clientFor(global);
+      // One retry while the endpoint has not answered: nothing listening there stops the run at once.
+      const firstClient = createClient({
+        endpoint: global.endpoint,
+        ...(global.region ? { region: global.region } : {}),
+        ...(global.profile ? { profile: global.profile } : {}),
+        retries: 1,
+      });
       const mailing = mailingOf(csv.fingerprint, client.endpoint, defaults);
       const journal = openJournal(options.csv, mailing, csv.rows.length);
       if (journal.done.size > 0) {
@@ -63,6 +71,7 @@ export function batchCommand(): Command {
       }
       const run = runBatch({
         client,
+        firstClient,
         rows: csv.rows,
         mailingKey: mailingKey(mailing),
         journal,
@@ -87,7 +96,9 @@ export function batchCommand(): Command {
       process.off('SIGTERM', onSignal);
       if (global.json) printJson(summary);
       else printSummary(summary, journal.path);
-      if (summary.stoppedBy) process.stderr.write(`error: ${stoppedText(summary.stoppedBy)}\n`);
+      if (summary.stoppedBy) {
+        process.stderr.write(`error: ${stoppedText(summary.stoppedBy, mailing.endpoint)}\n`);
+      }
       process.exitCode = exitStatusOf(summary);
     });
 }
@@ -103,8 +114,18 @@ function exitStatusOf(summary: RunSummary): number {
   return summary.failed.length > 0 || summary.rejected.length > 0 ? 1 : 0;
 }
 
+/** Rows listed in the failed-rows table at most; --json has them all. */
+const FAILED_ROWS_SHOWN = 20;
+
 /** A refusal that stopped the run, with what to check before running the same command again. */
-function stoppedText(stoppedBy: NonNullable<RunSummary['stoppedBy']>): string {
+function stoppedText(stoppedBy: NonNullable<RunSummary['stoppedBy']>, endpoint: string): string {
+  if (stoppedBy.status === 0) {
+    return (
+      `row ${stoppedBy.row} got no answer from ${endpoint} (${stoppedBy.detail}), and no row had one before it\n` +
+      '  check --endpoint (the API’s base URL, with its stage; SMSC_ENDPOINT when not given) and that the API ' +
+      'or the local stack is up and reachable, then run the same command again (nothing is sent twice)'
+    );
+  }
   if (stoppedBy.refusedAlike !== undefined) {
     return (
       `row ${stoppedBy.row} was refused with ${stoppedBy.status} ${stoppedBy.code}: ${stoppedBy.detail}\n` +
@@ -146,8 +167,11 @@ function printSummary(summary: RunSummary, journalPath: string): void {
   }
   if (summary.failed.length > 0) {
     const table = newTable({ head: ['row', 'code', 'detail'] });
-    for (const failure of summary.failed.slice(0, 20))
+    for (const failure of summary.failed.slice(0, FAILED_ROWS_SHOWN))
       table.push([String(failure.row), failure.code, failure.detail]);
-    process.stdout.write(`${table.toString()}\n`);
+    const more = summary.failed.length - FAILED_ROWS_SHOWN;
+    process.stdout.write(
+      `${table.toString()}\n${more > 0 ? `… and ${more} more (--json lists them all)\n` : ''}`,
+    );
   }
 }

@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -16,9 +17,11 @@ import { useCli } from './cli-process.ts';
 
 // How a `batch` run stops before its end, against the real API on DynamoDB Local and fauxqs (no
 // bind-service: rows are accepted, not sent on): Ctrl-C while rows wait for their rate slot, and
-// refusals that are about the run (wrong endpoint, refused credentials) rather than about a row.
-// Whatever a run did not settle must be left for the rerun: never journalled, never reported done;
-// and a run that leaves rows refused ends with an error, so a script sees they were not sent.
+// refusals that are about the run (wrong endpoint, refused credentials, no answer at all) rather than
+// about a row, and files refused before anything is sent (not UTF-8). Whatever a run did not settle
+// must be left for the rerun: never journalled, never reported done; a run that leaves rows refused
+// ends with an error, so a script sees they were not sent; and the numbers the API's refusals quote
+// are masked wherever the run shows or keeps them.
 
 const LOGIN = { host: '127.0.0.1', port: 2775 };
 /** `uk` (numbers +44) is open to one role only: the local API's unsigned caller may not use it. */
@@ -110,6 +113,58 @@ describe('smsc-sender batch stopping before the end', () => {
     expect(right.stdout.split('\n')[0]).toContain('3 sent now');
   });
 
+  it('when --endpoint names a port nothing listens on (a typo, the stack not started), then the run stops at the first rows (the README: a wrong --endpoint stops the run at the first) instead of trying every row', {
+    timeout: 60_000,
+  }, async () => {
+    // Prepare: a port that was free a moment ago (connection refused), and 64 rows
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const csv = mailing('unreachable.csv', '+7999790000', 64);
+    // Act
+    const started = performance.now();
+    const run = cli(['--endpoint', `http://127.0.0.1:${port}`, 'batch', '--csv', csv]);
+    const code = await within(run.exited, 30_000, 'the run');
+    const seconds = (performance.now() - started) / 1000;
+    // Assess: stopped as for a refusal of the run: most rows not tried ("not sent"), an error naming
+    // the endpoint, and quickly, not ~1.5 s of retries per row (10,000 rows: ~25 minutes).
+    const [firstLine] = run.stdout.split('\n');
+    expect(
+      {
+        code,
+        notSent: /\d+ not sent/.test(firstLine ?? ''),
+        failed: firstLine?.match(/(\d+) failed/)?.[1],
+        journalled: journalled(csv),
+      },
+      run.stdout,
+    ).toEqual({ code: 1, notSent: true, failed: expect.not.stringMatching(/^64$/), journalled: 0 });
+    expect(run.stderr).toContain(`row 1 got no answer from http://127.0.0.1:${port} (`);
+    expect(run.stderr).toContain('check --endpoint');
+    expect(seconds).toBeLessThan(5);
+  });
+
+  it('when the CSV is not UTF-8 (Excel on a Russian Windows saves Windows-1251), then it is refused (exit 2) and nothing is sent, not mojibake', {
+    timeout: 60_000,
+  }, async () => {
+    // Prepare: "Привет" in Windows-1251
+    api = await harness.start();
+    const csv = join(dir, 'cp1251.csv');
+    const privet = Buffer.from([0xcf, 0xf0, 0xe8, 0xe2, 0xe5, 0xf2]);
+    writeFileSync(csv, Buffer.concat([Buffer.from('to,text\r\n+79997800001,'), privet, Buffer.from('\r\n')]));
+    // Act
+    const run = cli(['batch', '--csv', csv]);
+    const code = await within(run.exited, 30_000, 'the run');
+    const stored = (await harness.items(api.tables.messages, 'MSG#')).map((item) => JSON.stringify(item));
+    // Assess
+    expect(
+      { code, stored: stored.length, replacementCharSent: stored.some((item) => item.includes('\uFFFD')) },
+      run.stdout + run.stderr,
+    ).toEqual({ code: 2, stored: 0, replacementCharSent: false });
+    expect(run.stderr).toContain('line 2 (byte 22) cannot be read as UTF-8');
+    expect(run.stderr).toContain('"CSV UTF-8"');
+  });
+
   it('when the SigV4 credentials are refused (API Gateway 403), then no row is journalled as rejected and a run with good credentials sends them', async () => {
     // Prepare: the SigV4 stand-in for API Gateway in front of the real API.
     api = await harness.start();
@@ -185,6 +240,30 @@ describe('smsc-sender batch stopping before the end', () => {
       rejected: ['3:400 validation_failed', '4:409 duplicate_request'],
       stoppedBy: undefined,
       journalled: 4,
+    });
+  });
+
+  it('when rows are rejected for their number, then the summary, --json and the journal show the number masked, as `status` and the logs do', {
+    timeout: 60_000,
+  }, async () => {
+    // Prepare: a Moscow fixed-line number and one written without its "+"
+    api = await harness.start();
+    const csv = join(dir, 'rejected.csv');
+    writeFileSync(csv, 'to,text\n+74951234567,Hello\n79161234567,Hello\n');
+    // Act
+    const run = cli(['batch', '--csv', csv]);
+    const code = await within(run.exited, 30_000, 'the run');
+    const json = cli(['--json', 'batch', '--csv', csv]);
+    await within(json.exited, 30_000, 'the --json rerun');
+    const journal = readFileSync(`${csv}.progress.jsonl`, 'utf8');
+    // Assess: both rows rejected and listed (exit 1), their full numbers nowhere
+    expect(code).toBe(1);
+    expect(run.stdout).toMatch(/│ 1\s+│ validation_failed/);
+    const leaked = (text: string) => ['74951234567', '79161234567'].filter((number) => text.includes(number));
+    expect({ summary: leaked(run.stdout), json: leaked(json.stdout), journal: leaked(journal) }).toEqual({
+      summary: [],
+      json: [],
+      journal: [],
     });
   });
 

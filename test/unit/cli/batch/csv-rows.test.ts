@@ -71,6 +71,59 @@ describe('reading a mailing CSV', () => {
     expect(read).toThrow(/CSV column "colour" is not a send field; known: to, text/);
   });
 
+  it('when the header has two "to" columns, then the file is refused rather than one number silently dropped', () => {
+    // Prepare: an export with a "to" column and a second "To" (e.g. a fallback number)
+    const bytes = Buffer.from('to,text,To\n+79997600001,Hello,+79997600002\n');
+    // Act
+    const read = () => readCsv(bytes, {});
+    // Assess
+    expect(read).toThrow(/column/i);
+    expect(read).toThrow('CSV columns "to" and "To" both name the field to');
+  });
+
+  it('when "client_ref" and "clientRef" both appear, then the file is refused rather than one silently winning', () => {
+    // Prepare
+    const bytes = Buffer.from('to,text,client_ref,clientRef\n+79997600001,Hello,order-1,crm-77\n');
+    // Act
+    const read = () => readCsv(bytes, {});
+    // Assess
+    expect(read).toThrow(/column/i);
+    expect(read).toThrow(UsageError);
+  });
+
+  it('when the CSV is Windows-1251 (Excel\'s plain "CSV" on a Russian Windows), then it is refused naming the line and byte, and how to save it', () => {
+    // Prepare: "Привет" in Windows-1251 at byte 22 (line 1 with its CR LF is 9 bytes) of line 2
+    const privet = Buffer.from([0xcf, 0xf0, 0xe8, 0xe2, 0xe5, 0xf2]);
+    const bytes = Buffer.concat([Buffer.from('to,text\r\n+79997800001,'), privet, Buffer.from('\r\n')]);
+    // Act
+    const read = () => readCsv(bytes, {});
+    // Assess
+    expect(read).toThrow(UsageError);
+    expect(read).toThrow(/line 2 \(byte 22\) cannot be read as UTF-8.*"CSV UTF-8"/s);
+  });
+
+  it('when a UTF-8 file with a BOM holds U+FFFD as text before a byte that is not UTF-8, then the byte is the one named', () => {
+    // Prepare
+    const bytes = Buffer.concat([Buffer.from('\uFEFFto,text\n+79997800001,\uFFFD '), Buffer.from([0xe9])]);
+    // Act
+    const read = () => readCsv(bytes, {});
+    // Assess: 3 (BOM) + 8 + 13 + 4 ("\uFFFD ")
+    expect(read).toThrow(/line 2 \(byte 28\)/);
+  });
+
+  it('when the CSV is UTF-16 with its BOM (Excel\'s "Unicode text"), then it is read', () => {
+    // Prepare
+    const text = 'to,text\n+79997800001,Привет\n';
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    const be = Buffer.from(le);
+    be.swap16();
+    // Act
+    const read = [le, be].map((bytes) => readCsv(bytes, {}).rows);
+    // Assess
+    const rows = [{ row: 1, message: { priority: 'bulk', to: '+79997800001', text: 'Привет' } }];
+    expect(read).toEqual([rows, rows]);
+  });
+
   it('when there is neither a text column nor --text, then the run is refused', () => {
     expect(() => readCsv(Buffer.from('to\n+79991234567\n'), {})).toThrow(/no "text" column/);
   });
