@@ -48,6 +48,7 @@ try {
   process.exitCode = error instanceof CommanderError ? commanderExit(error) : reportError(error);
 }
 
+/** 0 for help asked for; a command line refused (help shown for a missing command included) is 2. */
 function commanderExit(error: CommanderError): number {
-  return error.exitCode === 0 || error.code === 'commander.help' ? error.exitCode : USAGE_EXIT;
+  return error.exitCode === 0 ? 0 : USAGE_EXIT;
 }

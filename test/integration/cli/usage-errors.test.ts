@@ -37,6 +37,7 @@ describe('smsc-sender option values', () => {
     [['send', '--to', '+79991234567', '--text', 'hi', '--kind', 'fax'], "'fax' is invalid"],
     [['dlq', 'redrive'], "missing required argument 'queue'"],
     [['sned'], "unknown command 'sned'"],
+    [['dlq'], 'Usage: smsc-sender dlq'],
   ])(
     'when commander refuses %j, then the exit status is 2, a usage error, as README says',
     async (args, message) => {
