@@ -1,6 +1,6 @@
+import { isKey } from '#bind-service/dispatch/intake/derived-id.ts';
 import { isMessageId } from '#core/domain/messages/message-id.ts';
 import { isFinal, type MessageStatus } from '#core/domain/messages/message-state.ts';
-import { MAX_IDEMPOTENCY_KEY_LENGTH } from '#core/domain/requests/message-schema.ts';
 import { asNewBody, asNewId } from './as-new.ts';
 
 // Whether a dead letter may go back to its queue, decided from the record of the message it was.
@@ -8,9 +8,11 @@ import { asNewBody, asNewId } from './as-new.ts';
 // (bind-service/dispatch/intake/derived-id.ts), and claims each id once: a copy that keeps either
 // is the same message to it, and once that message's record is final the copy is deleted unsent.
 // Moving such a copy would print "moved" for a message that is never sent, so it stays on the DLQ,
-// reported. Without either, the copy gets a new id from its new SQS MessageId: a new message, which
-// must not be one that was sent already. `--as-new` moves a message rejected before it was sent as
-// a new message (as-new.ts), which cannot send it twice.
+// reported. A copy without either would get a new id from its new SQS MessageId, so two copies of
+// one entry (an SDK retry of a copy call whose answer was lost, a rerun after a call that failed
+// whole) would be two messages: it is given an id derived from its record's id, or from the DLQ
+// entry's own SQS MessageId, the same for every copy of it. `--as-new` moves a message rejected
+// before it was sent as a new message (as-new.ts), which cannot send it twice either.
 
 /** What the API says of the record a dead letter names. */
 export type RecordLookup =
@@ -38,6 +40,8 @@ export type EntryPlan =
       body: string;
       /** Moved as a new message: the rejected record it leaves behind, and the new message's id. */
       asNew?: { from: string; id: string };
+      /** The id the copy was given (no record named), the same for every copy of the entry. */
+      pinned?: string;
     }
   | {
       action: 'hold';
@@ -53,6 +57,8 @@ export type EntryPlan =
 export interface DeadLetter {
   body: string;
   messageId?: string;
+  /** The DLQ entry's own SQS MessageId: what pins the id of a copy whose body names no record. */
+  sqsMessageId?: string;
 }
 
 type Fields = Record<string, unknown>;
@@ -67,9 +73,6 @@ function fieldsOf(body: string): Fields | undefined {
     return undefined;
   }
 }
-
-const isKey = (value: unknown) =>
-  typeof value === 'string' && value.length > 0 && value.length <= MAX_IDEMPOTENCY_KEY_LENGTH;
 
 /** True when a copy of this body is the same message to the bind-service (derived-id.ts). */
 function keepsIdentity(fields: Fields | undefined): boolean {
@@ -86,18 +89,28 @@ export function recordIdOf(entry: DeadLetter): string | undefined {
 /** `lookup`: of `recordIdOf(entry)`, when it names one. */
 export function planEntry(entry: DeadLetter, lookup: RecordLookup | undefined, asNew: boolean): EntryPlan {
   const id = recordIdOf(entry);
+  const fields = fieldsOf(entry.body);
   const move: EntryPlan = { action: 'move', body: entry.body };
-  // Nothing recorded to ask (a message SQS itself moved after its receive limit): the claim keeps
-  // an id to one send, and a message without one was never recorded, so never sent.
-  if (id === undefined || lookup === undefined) return move;
+  // Nothing recorded to ask (a message SQS itself moved after its receive limit): a copy with an id
+  // or key is claimed once; one without is pinned to the entry's SQS MessageId, so copies of it are
+  // one message too.
+  if (id === undefined || lookup === undefined) {
+    if (keepsIdentity(fields) || fields === undefined || entry.sqsMessageId === undefined) return move;
+    const pinned = asNewId(`sqs:${entry.sqsMessageId}`);
+    return { action: 'move', body: JSON.stringify({ ...fields, id: pinned }), pinned };
+  }
   if (lookup.kind === 'unreadable') return { action: 'hold', id, why: 'unreadable', detail: lookup.reason };
   if (lookup.kind === 'missing') {
     // The bind-service writes the record before it dead-letters: not seeing it says nothing of it.
     return entry.messageId ? { action: 'hold', id, why: 'missing' } : move;
   }
-  const fields = fieldsOf(entry.body);
   const { status } = lookup;
   if (status === 'rejected' && !lookup.wasSent) {
+    // Without an id or key it arrives as a new message anyway: under an id derived from the old one,
+    // as --as-new gives, so that two copies of it are one message.
+    if (!keepsIdentity(fields) && fields !== undefined) {
+      return { action: 'move', body: asNewBody(fields, id), asNew: { from: id, id: asNewId(id) } };
+    }
     if (!keepsIdentity(fields)) return move;
     if (!asNew || fields === undefined) return { action: 'hold', id, why: 'rejected', status };
     return { action: 'move', body: asNewBody(fields, id), asNew: { from: id, id: asNewId(id) } };
@@ -109,7 +122,7 @@ export function planEntry(entry: DeadLetter, lookup: RecordLookup | undefined, a
 }
 
 /**
- * A move as new, checked against the record of its new id (`lookup`): found, an earlier `--as-new`
+ * A move as new, checked against the record of its new id (`lookup`): found, an earlier redrive
  * moved this entry already and only its delete from the DLQ failed; moving it again would be dropped
  * as a copy, so it is reported instead of counted as moved.
  */

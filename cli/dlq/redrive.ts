@@ -161,9 +161,12 @@ async function planFor(message: Message, options: RedriveOptions): Promise<Entry
     ...(message.MessageAttributes?.messageId?.StringValue
       ? { messageId: message.MessageAttributes.messageId.StringValue }
       : {}),
+    ...(message.MessageId ? { sqsMessageId: message.MessageId } : {}),
   };
   const id = recordIdOf(entry);
   const plan = planEntry(entry, id === undefined ? undefined : await options.records(id), options.asNew);
+  // A pinned copy (no record named) is not looked up: its id already keeps copies of it to one send,
+  // and a redrive of a DLQ that names no records must not need the API.
   return plan.action === 'move' && plan.asNew
     ? confirmAsNew(plan, await options.records(plan.asNew.id))
     : plan;
@@ -171,8 +174,9 @@ async function planFor(message: Message, options: RedriveOptions): Promise<Entry
 
 function copyEntry(index: number, message: Message, plan: Extract<EntryPlan, { action: 'move' }>) {
   const attributes: Record<string, MessageAttributeValue> = { ...message.MessageAttributes };
-  // It names the rejected record, not the new message.
-  if (plan.asNew) delete attributes.messageId;
+  // It names the record the entry was dead-lettered for; the copy goes by its body's id, and should
+  // SQS move the copy here again, the next redrive must look that one up, not the old record.
+  delete attributes.messageId;
   return {
     Id: String(index),
     MessageBody: plan.body,

@@ -25,7 +25,7 @@ function why(entry: HeldEntry, dlq: string): string {
     case 'unreadable':
       return `its record could not be read (${entry.detail ?? 'no answer'}); run the redrive again`;
     case 'moved-as-new':
-      return `moved as new message ${entry.newId} before (now ${entry.status}); ${deleteIt}`;
+      return `moved before as message ${entry.newId} (now ${entry.status}); ${deleteIt}`;
   }
 }
 

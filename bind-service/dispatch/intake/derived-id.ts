@@ -26,7 +26,8 @@ function base32(value: bigint, chars: number): string {
   return out;
 }
 
-function ulidOf(timeMs: number, seed: string): string {
+/** A ULID whose random part is a hash of `seed`: the same seed, the same id. */
+export function ulidOf(timeMs: number, seed: string): string {
   const time = Number.isInteger(timeMs) && timeMs >= 0 ? Math.min(timeMs, MAX_TIME) : 0;
   const digest = createHash('sha256').update(seed).digest();
   const random = BigInt(`0x${digest.subarray(0, 10).toString('hex')}`);
@@ -64,7 +65,8 @@ export interface QueueDelivery {
   senderId?: string;
 }
 
-const isKey = (value: unknown): value is string =>
+/** An idempotencyKey the bind-service derives a message's id from. */
+export const isKey = (value: unknown): value is string =>
   typeof value === 'string' && value.length > 0 && value.length <= MAX_IDEMPOTENCY_KEY_LENGTH;
 
 /**

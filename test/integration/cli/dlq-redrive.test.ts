@@ -401,7 +401,7 @@ describe('smsc-sender dlq redrive of dead letters with records, on the local sta
     expect(code, run.stderr).toBe(1);
     expect(run.stderr).toContain(`  ${id} (MessageId `);
     expect(run.stderr).toContain(
-      `moved as new message ${asNewId(id)} before (now delivered); delete it from ${dlqName()}`,
+      `moved before as message ${asNewId(id)} (now delivered); delete it from ${dlqName()}`,
     );
     expect(await fixture.queueDepth(fixture.stack.queues.urgentDlq)).toBe(1);
     expect(sentTo(to)).toBe(sent.parts);

@@ -84,13 +84,20 @@ describe('dlq redrive: the plan for one dead letter', () => {
     });
   });
 
-  it('when a message without id or key was rejected before it was sent, then it moves as it is (a new message on arrival)', () => {
+  it('when a message without id or key was rejected before it was sent, then it moves as a new message whose id every copy of it shares', () => {
     // Prepare
-    const entry = { body: body({ clientRef: 'no-id' }), messageId: ID };
+    const entry = { body: body({ clientRef: 'no-id' }), messageId: ID, sqsMessageId: 'dlq-entry-1' };
     // Act
     const plan = planEntry(entry, rejected, false);
-    // Assess
-    expect(plan).toEqual({ action: 'move', body: entry.body });
+    const again = planEntry(entry, rejected, false);
+    // Assess: before, it moved as it was, and each copy got an id of its own SQS MessageId: a copy
+    // call retried after its answer was lost, or a rerun, sent it twice
+    expect(plan).toEqual({
+      action: 'move',
+      body: body({ clientRef: 'no-id', id: asNewId(ID) }),
+      asNew: { from: ID, id: asNewId(ID) },
+    });
+    expect(again).toEqual(plan);
   });
 
   it.each([
@@ -140,9 +147,19 @@ describe('dlq redrive: the plan for one dead letter', () => {
     expect(plan).toEqual({ action: 'hold', id: ID, why: 'unreadable', detail: '503 service_unavailable' });
   });
 
-  it('when the entry names no record (no messageId attribute, no id), then it moves as it is', () => {
+  it('when the entry names no record (no messageId attribute, no id), then it moves under an id pinned to the entry', () => {
     // Prepare
-    const entry = { body: body({ clientRef: 'moved-by-sqs' }) };
+    const entry = { body: body({ clientRef: 'moved-by-sqs' }), sqsMessageId: 'dlq-entry-2' };
+    // Act
+    const plan = planEntry(entry, undefined, false);
+    // Assess: every copy of this entry is one message to the bind-service
+    const pinned = asNewId('sqs:dlq-entry-2');
+    expect(plan).toEqual({ action: 'move', body: body({ clientRef: 'moved-by-sqs', id: pinned }), pinned });
+  });
+
+  it('when the entry names no record and its body is not JSON, then it moves as it is (it is refused again, never sent)', () => {
+    // Prepare
+    const entry = { body: '{"v":1, "to": ', sqsMessageId: 'dlq-entry-3' };
     // Act
     const plan = planEntry(entry, undefined, false);
     // Assess
