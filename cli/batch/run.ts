@@ -157,9 +157,11 @@ export function runBatch(options: RunOptions): BatchRun {
           error instanceof SmscApiError &&
           error.problem.status !== 0 &&
           scopeOf(error.problem) === 'passing';
+        if (!retried) throw error;
+        // The API answered (a 429 or 5xx): whatever the resend meets, the endpoint is the API's.
+        anyAnswer = true;
         // The same key: should the first attempts have been taken, the API answers with that answer.
-        if (retried) return options.client.send(message, { idempotencyKey });
-        throw error;
+        return options.client.send(message, { idempotencyKey });
       });
     } catch (error) {
       if (!(error instanceof SmscApiError)) throw error;

@@ -256,6 +256,34 @@ describe('a batch run against the API as it answers, or does not', () => {
     });
   });
 
+  it('when the first row gets a 503 and its resend no answer, then the run does not blame the endpoint: the row failed on its own', async () => {
+    // Prepare: the API answers 503, then the connection drops for that row; later rows are accepted
+    let calls = 0;
+    const busyThenGone: typeof fetch = async () => {
+      calls += 1;
+      if (calls === 1) {
+        return jsonAnswer(503, {
+          type: 'about:blank',
+          title: 'Busy',
+          status: 503,
+          code: 'enqueue_failed',
+          detail: 'x',
+        });
+      }
+      if (calls === 2) throw new TypeError('fetch failed');
+      return jsonAnswer(202, accepted(calls));
+    };
+    const { runOnce } = start(busyThenGone, 3, { firstClient: true });
+    // Act
+    const { accepted: sent, failed, stoppedBy } = await runOnce();
+    // Assess: before, the run stopped with "got no answer from <endpoint>", though the API had answered
+    expect({ sent, failed: failed.map((row) => row.row), stoppedBy }).toEqual({
+      sent: 2,
+      failed: [1],
+      stoppedBy: undefined,
+    });
+  });
+
   it("when the API's refusal quotes the row's number, then the summary and the journal mask it, and the rerun still skips the row", async () => {
     // Prepare: row 1 is refused quoting its number, in the detail and in the reasons.
     const quoting: typeof fetch = async (_url, init) => {
