@@ -114,7 +114,7 @@ export function decideAntiLoop(
   const windowEndsAtMs = now + duplicateWindowMs;
   sent[fingerprint] = windowEndsAtMs;
   if (keyTag !== undefined) keys[fingerprint] = keyTag;
-  keepNewestWindows(sent, keys);
+  keepNewestWindows(sent, keys, fingerprint);
   return {
     verdict: { verdict: 'allowed', windowEndsAtMs },
     next: { lastAtMs: now, streak: streak + 1, sent, ...(Object.keys(keys).length > 0 ? { keys } : {}) },
@@ -130,11 +130,15 @@ export function decideAntiLoop(
  */
 export const MAX_OPEN_WINDOWS = 300;
 
-function keepNewestWindows(sent: Record<string, number>, keys: Record<string, string>): void {
-  const open = Object.entries(sent);
-  if (open.length <= MAX_OPEN_WINDOWS) return;
-  open.sort(([, a], [, b]) => b - a);
-  for (const [print] of open.slice(MAX_OPEN_WINDOWS)) {
+/**
+ * The window just opened stays whatever its end: after the duplicate window was shortened, older
+ * windows of the longer setting end later, and the new one must still refuse its own repeat.
+ */
+function keepNewestWindows(sent: Record<string, number>, keys: Record<string, string>, opened: string): void {
+  const others = Object.entries(sent).filter(([print]) => print !== opened);
+  if (others.length < MAX_OPEN_WINDOWS) return;
+  others.sort(([, a], [, b]) => b - a);
+  for (const [print] of others.slice(MAX_OPEN_WINDOWS - 1)) {
     delete sent[print];
     delete keys[print];
   }

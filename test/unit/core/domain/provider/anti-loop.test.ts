@@ -98,4 +98,20 @@ describe('decideAntiLoop: how many duplicate windows a number keeps', () => {
     expect(Object.keys(state?.keys ?? {}).sort()).toEqual([...kept].sort());
     expect(decideAntiLoop(state, 'print-999', NOW + 1_000_000, settings).verdict.verdict).toBe('duplicate');
   });
+
+  it('when the window was shortened and the number holds MAX_OPEN_WINDOWS of the longer one, then the new message still refuses its repeat', () => {
+    // Prepare: windows opened under an hour-long setting, then the setting cut to a minute
+    const hour = { duplicateWindowMs: 3_600_000, floodLimit: 0, floodGapMs: 30_000 };
+    const minute = { ...hour, duplicateWindowMs: 60_000 };
+    let state: Parameters<typeof decideAntiLoop>[0];
+    for (let index = 0; index < MAX_OPEN_WINDOWS; index++) {
+      state = decideAntiLoop(state, `old-${index}`, NOW + index, hour).next;
+    }
+    // Act
+    const first = decideAntiLoop(state, 'new', NOW + 10_000, minute);
+    const repeat = decideAntiLoop(first.next, 'new', NOW + 11_000, minute);
+    // Assess: before, the new window ended soonest and was the one trimmed: the repeat was allowed
+    expect([first.verdict.verdict, repeat.verdict.verdict]).toEqual(['allowed', 'duplicate']);
+    expect(Object.keys(first.next?.sent ?? {})).toHaveLength(MAX_OPEN_WINDOWS);
+  });
 });
