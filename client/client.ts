@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import { MAX_IDEMPOTENCY_KEY_LENGTH } from '#core/domain/requests/message-schema.ts';
+import { IDEMPOTENCY_KEY_PATTERN } from '#core/domain/requests/message-schema.ts';
 import type { BackoffPolicy } from '#core/support/backoff.ts';
 import { invalidIdempotencyKeyProblem, SmscApiError } from './errors.ts';
 import { isLocalEndpoint, regionOfEndpoint, sigV4Signer } from './signing.ts';
@@ -58,13 +58,6 @@ export interface SmscClient {
   readonly signed: boolean;
 }
 
-/**
- * The API's rule for an Idempotency-Key (lambdas/api/http/idempotency.ts, which keeps its pattern to
- * itself): printable ASCII, spaces included. A key outside it is refused before any attempt: the API
- * would refuse it, and one no header can carry (a Cyrillic letter, a line break) fetch refuses.
- */
-const IDEMPOTENCY_KEY_PATTERN = new RegExp(`^[\\x20-\\x7E]{1,${MAX_IDEMPOTENCY_KEY_LENGTH}}$`);
-
 /** Retrying a batch is safe only when the API says nothing of it was queued. */
 const RETRY_BATCH: RetryOn = ({ status, code }) => status === 429 || code === 'enqueue_failed';
 
@@ -100,6 +93,7 @@ export function createClient(options: ClientOptions): SmscClient {
     signed,
     async send(message, sendOptions = {}) {
       const idempotencyKey = sendOptions.idempotencyKey ?? randomUUID();
+      // The API's rule: a key it would refuse, or one no header can carry (fetch refuses it), is not sent.
       if (!IDEMPOTENCY_KEY_PATTERN.test(idempotencyKey)) {
         throw new SmscApiError(invalidIdempotencyKeyProblem(), 0);
       }

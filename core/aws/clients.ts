@@ -49,19 +49,33 @@ const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as 
 
 const CONNECTION_TIMEOUT_MS = 2_000;
 
+/** An SDK client's HTTP handler that gives up on a connect or a request after its time limit. */
+export function boundedRequestHandler(
+  limits: Pick<ClientLimits, 'connectionTimeoutMs' | 'requestTimeoutMs'>,
+  maxSockets?: number,
+) {
+  return {
+    connectionTimeout: limits.connectionTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    // Without it the handler only logs a warning when requestTimeout passes and keeps waiting: a
+    // hung call would then hold its caller for good. With it the call fails with TimeoutError,
+    // which the SDK retries (maxAttempts) and the adapters treat as transient.
+    throwOnRequestTimeout: true,
+    ...(maxSockets ? { httpAgent: { maxSockets } } : {}),
+  };
+}
+
 function baseConfig(config: AwsClientConfig, defaultRequestTimeoutMs: number) {
   return {
     region: config.region,
     maxAttempts: config.maxAttempts ?? 3,
-    requestHandler: {
-      connectionTimeout: config.connectionTimeoutMs ?? CONNECTION_TIMEOUT_MS,
-      requestTimeout: config.requestTimeoutMs ?? defaultRequestTimeoutMs,
-      // Without it the handler only logs a warning when requestTimeout passes and keeps waiting: a
-      // hung call would then hold its caller for good. With it the call fails with TimeoutError,
-      // which the SDK retries (maxAttempts) and the adapters treat as transient.
-      throwOnRequestTimeout: true,
-      ...(config.maxSockets ? { httpAgent: { maxSockets: config.maxSockets } } : {}),
-    },
+    requestHandler: boundedRequestHandler(
+      {
+        connectionTimeoutMs: config.connectionTimeoutMs ?? CONNECTION_TIMEOUT_MS,
+        requestTimeoutMs: config.requestTimeoutMs ?? defaultRequestTimeoutMs,
+      },
+      config.maxSockets,
+    ),
     ...(config.endpoint ? { endpoint: config.endpoint, credentials: LOCAL_CREDENTIALS } : {}),
   };
 }

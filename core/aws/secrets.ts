@@ -1,5 +1,5 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { ClientLimits } from './clients.ts';
+import { boundedRequestHandler, type ClientLimits } from './clients.ts';
 import { AwsAdapterError } from './errors.ts';
 
 // The one Secrets Manager reader: the bind-service's SMPP login (read once at start) and the
@@ -42,11 +42,7 @@ export function secretsManagerReader(options: SecretsManagerReaderOptions): Secr
     const client = new SecretsManagerClient({
       region: options.region,
       maxAttempts: limits.maxAttempts,
-      requestHandler: {
-        connectionTimeout: limits.connectionTimeoutMs,
-        requestTimeout: limits.requestTimeoutMs,
-        throwOnRequestTimeout: true,
-      },
+      requestHandler: boundedRequestHandler(limits),
       ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     });
     try {

@@ -1,5 +1,6 @@
 // The SUBMIT_SM fields of each part of a prepared message: encoded exactly as the API planned it,
-// with the provider's addressing, a receipt asked for, and the validity as a relative SMPP time.
+// with the provider's addressing, a receipt asked for, and the whole validity as a relative SMPP
+// time. The submit pipeline replaces that with what is left of it as each SUBMIT_SM is written.
 import {
   addressFor,
   destinationAddress,

@@ -38,6 +38,11 @@ export const MAX_COMMENT_LENGTH = 1000;
 export const MAX_CLIENT_REF_LENGTH = 128;
 export const MAX_CALLBACK_URL_LENGTH = 2048;
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+/**
+ * An Idempotency-Key header: printable ASCII, spaces included, what a header can carry without
+ * encoding questions (the API refuses anything else; the typed client refuses it before sending).
+ */
+export const IDEMPOTENCY_KEY_PATTERN = new RegExp(`^[\\x20-\\x7E]{1,${MAX_IDEMPOTENCY_KEY_LENGTH}}$`);
 /** The provider's example bind setting (validityperiod = 1440), applied when a request gives none. */
 export const DEFAULT_VALIDITY_MINUTES = 1440;
 /** Three days: our product limit (the provider document states no maximum). */

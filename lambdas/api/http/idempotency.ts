@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { MAX_IDEMPOTENCY_KEY_LENGTH } from '#core/domain/requests/message-schema.ts';
+import { IDEMPOTENCY_KEY_PATTERN, MAX_IDEMPOTENCY_KEY_LENGTH } from '#core/domain/requests/message-schema.ts';
 import { canonicalJson } from '#core/support/canonical-json.ts';
 import { ApiProblem } from './problem.ts';
 
@@ -8,14 +8,11 @@ import { ApiProblem } from './problem.ts';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 
-/** Printable ASCII, spaces included: what a header can carry without encoding questions. */
-const KEY_PATTERN = new RegExp(`^[\\x20-\\x7E]{1,${MAX_IDEMPOTENCY_KEY_LENGTH}}$`);
-
 /** Undefined when the header is absent; a 400 problem when present but unusable. */
 export function readIdempotencyKey(headers: Headers): string | undefined {
   const value = headers.get(IDEMPOTENCY_HEADER);
   if (value === null) return undefined;
-  if (KEY_PATTERN.test(value)) return value;
+  if (IDEMPOTENCY_KEY_PATTERN.test(value)) return value;
   throw new ApiProblem({
     status: 400,
     code: 'invalid_idempotency_key',
