@@ -119,6 +119,9 @@ describe('a batch run refused 403 account_forbidden', () => {
   });
 });
 
+/** A passing refusal: nothing of the row was queued, the client may send it again. */
+const BUSY = { type: 'about:blank', title: 'Busy', status: 503, code: 'enqueue_failed', detail: 'x' };
+
 describe('a batch run against the API as it answers, or does not', () => {
   const dirs: string[] = [];
   afterEach(() => {
@@ -234,13 +237,7 @@ describe('a batch run against the API as it answers, or does not', () => {
     const busyOnce: typeof fetch = async () => {
       calls += 1;
       if (calls === 1) {
-        return jsonAnswer(503, {
-          type: 'about:blank',
-          title: 'Busy',
-          status: 503,
-          code: 'enqueue_failed',
-          detail: 'x',
-        });
+        return jsonAnswer(503, BUSY);
       }
       return jsonAnswer(202, accepted(calls));
     };
@@ -262,13 +259,7 @@ describe('a batch run against the API as it answers, or does not', () => {
     const busyThenGone: typeof fetch = async () => {
       calls += 1;
       if (calls === 1) {
-        return jsonAnswer(503, {
-          type: 'about:blank',
-          title: 'Busy',
-          status: 503,
-          code: 'enqueue_failed',
-          detail: 'x',
-        });
+        return jsonAnswer(503, BUSY);
       }
       if (calls === 2) throw new TypeError('fetch failed');
       return jsonAnswer(202, accepted(calls));
