@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { QueuePair } from '#core/config/account-queues.ts';
 import { VAR } from '#core/config/variables.ts';
 import type { AccountList } from '#core/domain/accounts/account.ts';
 import { createQueues } from '#local/resources.ts';
@@ -68,14 +69,15 @@ export async function startAccountsSimulator(
 }
 
 /**
- * A queue pair of its own for every account but the first (the first uses the stack's): the
- * ACCOUNT_QUEUES value the API, the sweeper and the bind-service read. Undefined with one account.
+ * A queue pair of its own for every account but the first (the first uses the stack's), by account:
+ * as JSON, the ACCOUNT_QUEUES value the API, the sweeper and the bind-service read. Undefined with
+ * one account.
  */
 export async function createAccountQueues(
   accounts: AccountList,
   sqsEndpoint: string,
   prefix: string,
-): Promise<string | undefined> {
+): Promise<Record<string, QueuePair> | undefined> {
   const others = accounts.slice(1);
   if (others.length === 0) return undefined;
   const pairs = await Promise.all(
@@ -85,5 +87,5 @@ export async function createAccountQueues(
       return [account.name, { urgent, bulk, urgentDlq, bulkDlq }] as const;
     }),
   );
-  return JSON.stringify(Object.fromEntries(pairs));
+  return Object.fromEntries(pairs);
 }

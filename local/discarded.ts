@@ -1,7 +1,7 @@
-import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createDynamoDbClients, createSqsClient } from '#core/aws/clients.ts';
 import { MESSAGE_KEY_PREFIX } from '#core/aws/messages/message-item.ts';
+import { queueDepth } from '#core/aws/queues/queue-depth.ts';
 import { isFinal, type MessageStatus } from '#core/domain/messages/message-state.ts';
 import { LOCAL_REGION } from '#local/resources.ts';
 
@@ -108,20 +108,7 @@ async function countQueued(input: CountDiscardedInput, abortSignal: AbortSignal)
   const sqs = createSqsClient({ region: LOCAL_REGION, endpoint: input.sqsEndpoint, maxAttempts: 1 });
   try {
     const depths = await Promise.all(
-      input.sendQueues.map(async (queueUrl) => {
-        const { Attributes = {} } = await sqs.send(
-          new GetQueueAttributesCommand({
-            QueueUrl: queueUrl,
-            AttributeNames: [
-              'ApproximateNumberOfMessages',
-              'ApproximateNumberOfMessagesNotVisible',
-              'ApproximateNumberOfMessagesDelayed',
-            ],
-          }),
-          { abortSignal },
-        );
-        return Object.values(Attributes).reduce((sum, value) => sum + Number(value ?? 0), 0);
-      }),
+      input.sendQueues.map((queueUrl) => queueDepth(sqs, queueUrl, { abortSignal })),
     );
     return depths.reduce((sum, depth) => sum + depth, 0);
   } finally {

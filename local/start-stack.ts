@@ -203,12 +203,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const accountQueues = accounts
       ? await createAccountQueues(accounts, sqs.endpoint, options.prefix ?? 'local')
       : undefined;
-    if (accountQueues) sendQueues.push(...sendQueuesOf(accountQueues));
+    for (const { urgent, bulk } of Object.values(accountQueues ?? {})) sendQueues.push(urgent, bulk);
     signal?.throwIfAborted();
     const componentEnv = {
       ...env,
       ...(pointed ? { [VAR.SMPP_ACCOUNTS]: pointed.file } : {}),
-      ...(accountQueues ? { [VAR.ACCOUNT_QUEUES]: accountQueues } : {}),
+      ...(accountQueues ? { [VAR.ACCOUNT_QUEUES]: JSON.stringify(accountQueues) } : {}),
     };
 
     const callbackSecret =
@@ -310,12 +310,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await stopAll();
     throw error;
   }
-}
-
-/** The urgent and bulk queue URLs of every account in ACCOUNT_QUEUES (createAccountQueues's JSON). */
-function sendQueuesOf(accountQueues: string): string[] {
-  const byAccount = JSON.parse(accountQueues) as Record<string, Pick<QueueNames, 'urgent' | 'bulk'>>;
-  return Object.values(byAccount).flatMap(({ urgent, bulk }) => [urgent, bulk]);
 }
 
 async function startSmpp(

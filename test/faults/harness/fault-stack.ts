@@ -1,10 +1,10 @@
 import { GetQueueAttributesCommand, SetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { createDynamoDbClients, createSqsClient, type DynamoDbClients } from '#core/aws/clients.ts';
+import { queueDepth } from '#core/aws/queues/queue-depth.ts';
 import { freePort } from '#local/ports.ts';
 import type { SimulatorOptions, SmscSimulator } from '#local/smsc-simulator/index.ts';
 import { type LocalStack, startLocalStack } from '#local/start-stack.ts';
 import { ItemFaultProxy } from '#test/helpers/aws/item-fault-proxy.ts';
-import { queueDepth } from '#test/helpers/aws/queue-depth.ts';
 import { BindServiceProcess } from './bind-service-process.ts';
 import { FaultProxy } from './fault-proxy.ts';
 import { Teardown } from './teardown.ts';

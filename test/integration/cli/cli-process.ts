@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach } from 'vitest';
+import { collectOutput } from '#test/helpers/child-output.ts';
 
 // Runs `smsc-sender` as a user does (node cli/bin.mjs …, its own process), and makes sure no child
 // outlives its test.
@@ -28,13 +29,7 @@ export function useCli(endpoint: () => string): (args: string[]) => CliRun {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     running.add(child);
-    const output = { stdout: '', stderr: '' };
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output.stdout += chunk.toString('utf8');
-    });
-    child.stderr?.on('data', (chunk: Buffer) => {
-      output.stderr += chunk.toString('utf8');
-    });
+    const output = collectOutput(child);
     const exited = new Promise<number>((resolve) => {
       child.on('exit', (code, signal) => resolve(code ?? (signal === 'SIGINT' ? 130 : 137)));
     });

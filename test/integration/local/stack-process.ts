@@ -1,6 +1,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach } from 'vitest';
+import { collectOutput } from '#test/helpers/child-output.ts';
 
 // Runs the local stack as a user does (`npm start` is tsx local/main.ts; `smsc-sender start` the
 // same through the CLI) in a process group of its own, as a terminal would, and finds the DynamoDB
@@ -53,13 +54,7 @@ function startStackProcess(how: 'npm-start' | 'cli-start'): StackProcess & { cle
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
-  const output = { stdout: '', stderr: '' };
-  child.stdout?.on('data', (chunk: Buffer) => {
-    output.stdout += chunk.toString('utf8');
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    output.stderr += chunk.toString('utf8');
-  });
+  const output = collectOutput(child);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.on('exit', (code, signal) => resolve({ code, signal }));
   });

@@ -15,7 +15,7 @@ describe('the local stack’s start banner', () => {
         host: '127.0.0.1',
         port: 2775,
         systemId: 'local',
-        password: 'secret',
+        password: 'fake-pw-not-real',
         throughput: 10,
       },
       endpoints: { dynamodb: 'http://127.0.0.1:8000', sqs: 'http://127.0.0.1:9324' },

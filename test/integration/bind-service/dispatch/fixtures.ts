@@ -12,6 +12,7 @@ import { SmppClient } from '#bind-service/smpp/index.ts';
 import { InboundDeliveryStore } from '#core/aws/inbound/inbound-delivery-store.ts';
 import { InboundRepository } from '#core/aws/inbound/inbound-repository.ts';
 import { MessageRepository } from '#core/aws/messages/message-repository.ts';
+import { queueDepth as sqsQueueDepth } from '#core/aws/queues/queue-depth.ts';
 import { QueuePublisher } from '#core/aws/queues/queue-publisher.ts';
 import type { QueueNames, TableNames } from '#core/aws/resources/resource-definitions.ts';
 import { newMessageId } from '#core/domain/messages/message-id.ts';
@@ -27,7 +28,6 @@ import { validate } from '#core/domain/requests/validation-issues.ts';
 import { silentLogger } from '#core/observability/logger.ts';
 import { type SimulatorOptions, SmscSimulator } from '#local/smsc-simulator/index.ts';
 import type { LocalAws } from '#test/helpers/aws/local-aws.ts';
-import { queueDepth as sqsQueueDepth } from '#test/helpers/aws/queue-depth.ts';
 import { waitUntil } from '#test/helpers/wait.ts';
 import type { Cleanup } from '../cleanup.ts';
 
