@@ -1,4 +1,5 @@
 import type { SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
+import { chunksWithin } from '#core/support/chunks.ts';
 
 // SendMessageBatch's limits: 10 entries, and SQS refuses the whole call (BatchRequestTooLong) when
 // the entries' sizes add up to more than 1 MiB. A dead letter may take its queue's whole 256 KiB (the
@@ -23,19 +24,5 @@ export function entryBytes(entry: SendMessageBatchRequestEntry): number {
  * its own: SQS refuses that one entry, not its neighbours.
  */
 export function sendBatches<T extends SendMessageBatchRequestEntry>(entries: readonly T[]): T[][] {
-  const batches: T[][] = [];
-  let current: T[] = [];
-  let bytes = 0;
-  for (const entry of entries) {
-    const size = entryBytes(entry);
-    if (current.length > 0 && (current.length === MAX_BATCH_ENTRIES || bytes + size > MAX_BATCH_BYTES)) {
-      batches.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(entry);
-    bytes += size;
-  }
-  if (current.length > 0) batches.push(current);
-  return batches;
+  return chunksWithin(entries, { maxCount: MAX_BATCH_ENTRIES, maxBytes: MAX_BATCH_BYTES }, entryBytes);
 }

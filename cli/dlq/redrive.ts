@@ -15,9 +15,9 @@ import { confirmAsNew, type EntryPlan, type HoldReason, planEntry, recordIdOf } 
 import type { RecordReader } from './records.ts';
 
 // Moving dead letters back to their source queue, each deleted from the DLQ only after SQS took its
-// copy. A crash between the two leaves a message on both queues: the consumer claims a message once
-// by its id, so the copy is not sent twice; a message without an id would be sent twice, which is
-// why a delete SQS refuses is retried and, failing that, reported rather than counted as moved.
+// copy. A crash between the two leaves a message on both queues: every copy carries an id (its own,
+// or one pinned by entry-plan.ts) and the consumer claims a message once by its id, so the copy is
+// not sent twice. A delete SQS refuses is retried and, failing that, reported as on both queues.
 // Before moving, each entry's record is read (entry-plan.ts): one the consumer would drop unsent, or
 // could send twice, stays on the DLQ and is reported. A copy SQS refuses, or a call that fails
 // whole, stops the run: the message stays on the DLQ, and what was moved before is still reported
@@ -75,9 +75,9 @@ interface Copy {
 }
 
 /**
- * Moves up to `options.max` messages from the DLQ back to `target`, body and attributes as they are
- * (a move as new changes the body). A message the consumer dead-letters again at once comes back
- * while this runs: `max` is what keeps such a message from going round for ever.
+ * Moves up to `options.max` messages from the DLQ back to `target`, with the body entry-plan.ts gives
+ * each copy and its attributes but `messageId`. A message the consumer dead-letters again at once
+ * comes back while this runs: `max` is what keeps such a message from going round for ever.
  */
 export async function redrive(
   sqs: SQSClient,

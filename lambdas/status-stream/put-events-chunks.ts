@@ -1,4 +1,5 @@
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { chunksWithin } from '#core/support/chunks.ts';
 
 // EventBridge refuses a whole PutEvents call of more than 10 entries or whose entries add up to 256
 // KB or more, before it takes any of them. An incoming message's event carries its whole text (up
@@ -26,22 +27,9 @@ export function putEventsEntrySize(entry: PutEventsRequestEntry): number {
  * An entry too large on its own goes alone (refused, its record is retried and reported).
  */
 export function putEventsChunks(entries: readonly PutEventsRequestEntry[]): PutEventsRequestEntry[][] {
-  const chunks: PutEventsRequestEntry[][] = [];
-  let chunk: PutEventsRequestEntry[] = [];
-  let chunkBytes = 0;
-  for (const entry of entries) {
-    const size = putEventsEntrySize(entry);
-    if (
-      chunk.length === PUT_EVENTS_MAX_ENTRIES ||
-      (chunk.length > 0 && chunkBytes + size > PUT_EVENTS_MAX_BYTES)
-    ) {
-      chunks.push(chunk);
-      chunk = [];
-      chunkBytes = 0;
-    }
-    chunk.push(entry);
-    chunkBytes += size;
-  }
-  if (chunk.length > 0) chunks.push(chunk);
-  return chunks;
+  return chunksWithin(
+    entries,
+    { maxCount: PUT_EVENTS_MAX_ENTRIES, maxBytes: PUT_EVENTS_MAX_BYTES },
+    putEventsEntrySize,
+  );
 }
