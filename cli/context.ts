@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { SmscApiError } from '#client/errors.ts';
-import { createClient, type SmscClient } from '#client/index.ts';
+import { type ClientOptions, createClient, type SmscClient } from '#client/index.ts';
 import { isLocalEndpoint, regionOfEndpoint } from '#client/signing.ts';
 
 // What every command shares: the global options (as the AWS CLI names them), the client built from
@@ -19,11 +19,16 @@ export function globalOptions(command: Command): GlobalOptions {
   return command.optsWithGlobals<GlobalOptions>();
 }
 
-export function clientFor(options: GlobalOptions): SmscClient {
+/** `overrides`: client options of one command's own (e.g. fewer retries). */
+export function clientFor(
+  options: GlobalOptions,
+  overrides: Pick<ClientOptions, 'retries'> = {},
+): SmscClient {
   return createClient({
     endpoint: options.endpoint,
     ...(options.region ? { region: options.region } : {}),
     ...(options.profile ? { profile: options.profile } : {}),
+    ...overrides,
   });
 }
 

@@ -1,9 +1,9 @@
 import { SingleBar } from 'cli-progress';
+import { RateLimiter } from '#bind-service/dispatch/flow/rate-limiter.ts';
 import { type Problem, type SendResult, SmscApiError, type SmscClient } from '#client/index.ts';
 import { scrub } from '#core/observability/redaction.ts';
 import { type CsvRow, rowKey } from './csv-rows.ts';
 import type { Journal, RowOutcome } from './journal.ts';
-import { pacer } from './pace.ts';
 import { scopeOf } from './row-problems.ts';
 
 // Sends a mailing's rows, `concurrency` at a time and at most `rate` per second, journalling each
@@ -131,7 +131,9 @@ export function runBatch(options: RunOptions): BatchRun {
     stop();
   };
   let next = 0;
-  const pace = options.rate > 0 ? pacer(options.rate) : undefined;
+  // --rate: the bind-service's own limiter, whose window keeps any one second within the rate, a
+  // row held up (a slow answer, retries) leaving no slots behind for a burst.
+  const pace = options.rate > 0 ? new RateLimiter({ ratePerSecond: options.rate }) : undefined;
   const started = performance.now();
   bar.start(summary.total, summary.skipped, { speed: '0', rejected: summary.rejected.length });
 
@@ -144,14 +146,12 @@ export function runBatch(options: RunOptions): BatchRun {
     });
   };
 
-  const sendRow = async ({ row, message }: CsvRow, started?: () => void) => {
+  const sendRow = async ({ row, message }: CsvRow) => {
     const idempotencyKey = rowKey(options.mailingKey, row);
     let answer: SendResult;
     try {
       const client = anyAnswer ? options.client : (options.firstClient ?? options.client);
-      const sending = client.send(message, { idempotencyKey });
-      started?.();
-      answer = await sending.catch((error: unknown) => {
+      answer = await client.send(message, { idempotencyKey }).catch((error: unknown) => {
         const retried =
           client !== options.client &&
           error instanceof SmscApiError &&
@@ -231,9 +231,14 @@ export function runBatch(options: RunOptions): BatchRun {
   };
   /** Sends the row in its --rate turn; false if the run stopped while it waited for it. */
   const inTurn = async (row: CsvRow): Promise<boolean> => {
-    const turn = pace ? await pace.turn(halt.signal) : undefined;
-    if (pace && (!turn || stopping)) return false;
-    await sendRow(row, turn?.started);
+    if (pace) {
+      const granted = await pace.wait('bulk', halt.signal).then(
+        () => true,
+        () => false,
+      );
+      if (!granted || stopping) return false;
+    }
+    await sendRow(row);
     return true;
   };
 
@@ -241,6 +246,7 @@ export function runBatch(options: RunOptions): BatchRun {
     // Every row sent was refused for its account and none accepted: as a refusal of the run (after
     // Ctrl-C, the held rows are left for the rerun like the others).
     if (!stoppedByUser) stopForAccounts();
+    pace?.close();
     bar.stop();
     summary.unsent = pending.length - outcomes;
     summary.interrupted = stoppedByUser && summary.unsent > 0;

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { createClient } from '#client/index.ts';
 import { PRIORITIES } from '#core/domain/requests/message-schema.ts';
 import { type RowDefaults, readCsv } from '../batch/csv-rows.ts';
 import { openJournal } from '../batch/journal.ts';
@@ -56,12 +55,7 @@ export function batchCommand(): Command {
       const csv = readCsv(readFileSync(options.csv), defaults);
       const client = clientFor(global);
       // One retry while the endpoint has not answered: nothing listening there stops the run at once.
-      const firstClient = createClient({
-        endpoint: global.endpoint,
-        ...(global.region ? { region: global.region } : {}),
-        ...(global.profile ? { profile: global.profile } : {}),
-        retries: 1,
-      });
+      const firstClient = clientFor(global, { retries: 1 });
       const mailing = mailingOf(csv.fingerprint, client.endpoint, defaults);
       const journal = openJournal(options.csv, mailing, csv.rows.length);
       if (journal.done.size > 0) {
