@@ -1,4 +1,3 @@
-import { MAX_IDEMPOTENCY_KEY_LENGTH } from '#core/domain/requests/message-schema.ts';
 import { PROBLEMS } from '#lambdas/api/http/problem-catalogue.ts';
 import type { Problem } from './types.ts';
 
@@ -35,21 +34,19 @@ export function clientProblem(
 }
 
 /**
- * The API's own 400 for an Idempotency-Key it would refuse, made by the client when it refuses the
- * key before sending (a key no header can carry would never reach the API to be refused there).
+ * The API's own 400 for an Idempotency-Key it would refuse (its catalogue entry), made by the client
+ * when it refuses the key before sending: a key no header can carry would never reach the API.
  */
 export function invalidIdempotencyKeyProblem(): Problem {
   const code = 'invalid_idempotency_key';
-  const rule = `must be 1-${MAX_IDEMPOTENCY_KEY_LENGTH} printable ASCII characters`;
+  const { title, status, detail, errors } = PROBLEMS[code];
   return {
     type: PROBLEM_TYPE_PREFIX + code,
-    title: PROBLEMS[code].title,
-    status: PROBLEMS[code].status,
-    detail: `Idempotency-Key ${rule}; nothing was sent.`,
+    title,
+    status,
+    detail: `${detail} Nothing was sent.`,
     code,
-    errors: [
-      { code: 'invalid_format', path: ['headers', 'Idempotency-Key'], message: `Idempotency-Key: ${rule}` },
-    ],
+    errors: errors.map((issue) => ({ ...issue, path: [...issue.path] })),
   };
 }
 

@@ -18,6 +18,11 @@ export const ALLOWED_METHODS: Readonly<Record<string, string>> = {
   '/v1/batches/:id': 'GET, HEAD',
 };
 
+/** The 405's detail, also the OpenAPI document's example of it (openapi/route-wording.ts). */
+export function notAllowedDetail(method: string, allow: string): string {
+  return `${method} is not allowed here; allowed: ${allow}.`;
+}
+
 export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   app.use('*', requestLog(deps.log));
@@ -31,7 +36,7 @@ export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
         status: 405,
         code: 'method_not_allowed',
         title: 'Method not allowed',
-        detail: `${c.req.method} is not allowed here; allowed: ${allow}.`,
+        detail: notAllowedDetail(c.req.method, allow),
         headers: { allow },
       }),
     );

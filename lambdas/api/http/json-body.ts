@@ -78,11 +78,16 @@ async function readLimited(request: Request, limitBytes: number): Promise<Uint8A
   return bytes;
 }
 
+/** The 413's detail, also the OpenAPI document's example of it (openapi/route-wording.ts). */
+export function tooLargeDetail(limitBytes: number): string {
+  return `The request body must be at most ${limitBytes / KIB} KiB.`;
+}
+
 function tooLarge(limitBytes: number): ApiProblem {
   return new ApiProblem({
     status: 413,
     code: 'payload_too_large',
     title: 'The body is too large',
-    detail: `The request body must be at most ${limitBytes / KIB} KiB.`,
+    detail: tooLargeDetail(limitBytes),
   });
 }

@@ -1,5 +1,5 @@
-import { ALLOWED_METHODS } from '../app.ts';
-import { KIB } from '../http/json-body.ts';
+import { ALLOWED_METHODS, notAllowedDetail } from '../app.ts';
+import { KIB, tooLargeDetail } from '../http/json-body.ts';
 import {
   type ProblemCode,
   ROUTE_EXAMPLES,
@@ -12,8 +12,8 @@ import { MESSAGE_BODY_LIMIT } from '../routes/messages.ts';
 // The words of a route's problems that follow from its own constants (its body limit, the methods its
 // path takes), built from those constants so the document cannot state a limit the route does not
 // apply. They live here, not in the catalogue: the typed client imports the catalogue, and must not
-// import the routes (and Hono with them). The sentences are the ones lambdas/api/http/json-body.ts
-// and app.ts answer with; the API integration tests compare them with real answers.
+// import the routes (and Hono with them). The sentences are made by the functions the routes answer
+// with (json-body.ts's tooLargeDetail, app.ts's notAllowedDetail).
 
 export type Route = keyof typeof ROUTE_PROBLEMS;
 
@@ -44,15 +44,14 @@ function allowedMethods(route: Route): string {
 /** Every example the route words its own way: the catalogue's, then those built from its constants. */
 export function routeWording(route: Route): Partial<Record<ProblemCode, RouteWording>> {
   const refusesLarge = (ROUTE_PROBLEMS[route] as readonly ProblemCode[]).includes('payload_too_large');
+  const limit = BODY_LIMITS[route];
   // Else the catalogue's example, another route's limit, would be shown for this one.
-  if (refusesLarge !== route in BODY_LIMITS) throw new Error(`${route}: 413 and BODY_LIMITS disagree`);
+  if (refusesLarge !== (limit !== undefined)) throw new Error(`${route}: 413 and BODY_LIMITS disagree`);
   return {
     ...ROUTE_EXAMPLES[route],
     method_not_allowed: {
-      detail: `${REFUSED_METHOD} is not allowed here; allowed: ${allowedMethods(route)}.`,
+      detail: notAllowedDetail(REFUSED_METHOD, allowedMethods(route)),
     },
-    ...(route in BODY_LIMITS
-      ? { payload_too_large: { detail: `The request body must be at most ${bodyLimitText(route)}.` } }
-      : {}),
+    ...(limit === undefined ? {} : { payload_too_large: { detail: tooLargeDetail(limit) } }),
   };
 }
