@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import { IDEMPOTENCY_KEY_PATTERN } from '#core/domain/requests/message-schema.ts';
+import { IDEMPOTENCY_KEY_PATTERN } from '#core/domain/requests/request-options.ts';
 import type { BackoffPolicy } from '#core/support/backoff.ts';
 import { invalidIdempotencyKeyProblem, SmscApiError } from './errors.ts';
 import { isLocalEndpoint, regionOfEndpoint, sigV4Signer } from './signing.ts';

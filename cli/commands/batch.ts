@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { PRIORITIES } from '#core/domain/requests/message-schema.ts';
+import { PRIORITIES } from '#core/domain/requests/request-options.ts';
 import { type RowDefaults, readCsv } from '../batch/csv-rows.ts';
 import { openJournal } from '../batch/journal.ts';
 import { mailingKey, mailingOf } from '../batch/mailing.ts';

@@ -1,8 +1,6 @@
 import { Command } from 'commander';
 import { clientFor, globalOptions, printJson, UsageError } from '../context.ts';
-import { listDeadLetterQueues, sqsClientFor } from '../dlq/queues.ts';
-import { apiRecordReader } from '../dlq/records.ts';
-import { type RedriveOutcome, redrive } from '../dlq/redrive.ts';
+import type { RedriveOutcome } from '../dlq/redrive.ts';
 import { heldText } from '../dlq/report.ts';
 import { wholeNumberOption } from '../option-values.ts';
 import { table as newTable } from '../table.ts';
@@ -19,6 +17,19 @@ interface RedriveOptions extends ListOptions {
   asNew?: boolean;
 }
 
+/**
+ * The SQS client and the redrive, loaded when a dlq command runs: imported with the others, they
+ * added about 0.25 s to the start of every `smsc-sender` command.
+ */
+const dlqWork = async () => {
+  const [queues, records, redrive] = await Promise.all([
+    import('../dlq/queues.ts'),
+    import('../dlq/records.ts'),
+    import('../dlq/redrive.ts'),
+  ]);
+  return { ...queues, ...records, ...redrive };
+};
+
 export function dlqCommand(): Command {
   const dlq = new Command('dlq').description('list or redrive the dead-letter queues');
   dlq
@@ -27,6 +38,7 @@ export function dlqCommand(): Command {
     .option('--queue-prefix <prefix>', 'only queues whose name starts so (AWS: your stack’s name)')
     .action(async (options: ListOptions, command: Command) => {
       const global = globalOptions(command);
+      const { listDeadLetterQueues, sqsClientFor } = await dlqWork();
       const sqs = await sqsClientFor(global);
       try {
         const queues = await listDeadLetterQueues(sqs, options.queuePrefix);
@@ -62,6 +74,7 @@ export function dlqCommand(): Command {
     )
     .action(async (queue: string, options: RedriveOptions, command: Command) => {
       const global = globalOptions(command);
+      const { apiRecordReader, listDeadLetterQueues, redrive, sqsClientFor } = await dlqWork();
       const sqs = await sqsClientFor(global);
       try {
         const queues = await listDeadLetterQueues(sqs, options.queuePrefix);

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import type { SendMessageInput } from '#client/index.ts';
 import { MESSAGE_KINDS } from '#core/domain/messages/message-kinds.ts';
-import { ENCODING_CHOICES, PRIORITIES } from '#core/domain/requests/message-schema.ts';
+import { ENCODING_CHOICES, PRIORITIES } from '#core/domain/requests/request-options.ts';
 import { clientFor, globalOptions, printJson, UsageError } from '../context.ts';
 import { wholeNumberOption } from '../option-values.ts';
 import { printMessage, WAIT_TIMED_OUT_EXIT, waitForFinal } from './status.ts';

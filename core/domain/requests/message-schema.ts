@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { ACCOUNT_NAME, ACCOUNT_NAME_RULE } from '#core/domain/accounts/account-schema.ts';
-import type { EncodingChoice } from '#core/domain/encoding/index.ts';
 import { DomainError } from '#core/domain/errors.ts';
 import { isBatchId, isMessageId } from '#core/domain/messages/message-id.ts';
 import { MESSAGE_KINDS, type MessageKind } from '#core/domain/messages/message-kinds.ts';
@@ -17,18 +16,27 @@ import {
 } from '#core/domain/requests/sender-id.ts';
 import { checkCharacters } from '#core/domain/requests/text-characters.ts';
 import { addDomainIssue } from '#core/domain/requests/validation-issues.ts';
+import {
+  ENCODING_CHOICES,
+  MAX_IDEMPOTENCY_KEY_LENGTH,
+  PRIORITIES,
+  type Priority,
+} from './request-options.ts';
 
 // One schema for a send request, whether it comes as the HTTP body or as an SQS message body, so that
 // the API and the bind-service accept exactly the same things. It checks shape and limits and
 // normalises the recipient; what depends on the kind's own rules and on the encoding (markers, parts)
 // is `prepareMessage`'s job, which both sides also share.
 
-export const PRIORITIES = ['urgent', 'bulk'] as const;
-export type Priority = (typeof PRIORITIES)[number];
-export const ENCODING_CHOICES = ['auto', 'gsm7', 'latin1', 'ucs2', 'binary'] as const satisfies readonly (
-  | EncodingChoice
-  | 'binary'
-)[];
+// Kept in a module of their own, without zod or the phone-number metadata, for the typed client and
+// the CLI, which only need these; exported here too for the modules that read requests.
+export {
+  ENCODING_CHOICES,
+  IDEMPOTENCY_KEY_PATTERN,
+  MAX_IDEMPOTENCY_KEY_LENGTH,
+  PRIORITIES,
+  type Priority,
+} from './request-options.ts';
 /** A binary message's own user data header, hex: at most 134 octets leave room for data. */
 export const MAX_UDH_HEX_LENGTH = 268;
 
@@ -37,12 +45,6 @@ export const MAX_TEXT_LENGTH = 10_000;
 export const MAX_COMMENT_LENGTH = 1000;
 export const MAX_CLIENT_REF_LENGTH = 128;
 export const MAX_CALLBACK_URL_LENGTH = 2048;
-export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
-/**
- * An Idempotency-Key header: printable ASCII, spaces included, what a header can carry without
- * encoding questions (the API refuses anything else; the typed client refuses it before sending).
- */
-export const IDEMPOTENCY_KEY_PATTERN = new RegExp(`^[\\x20-\\x7E]{1,${MAX_IDEMPOTENCY_KEY_LENGTH}}$`);
 /** The provider's example bind setting (validityperiod = 1440), applied when a request gives none. */
 export const DEFAULT_VALIDITY_MINUTES = 1440;
 /** Three days: our product limit (the provider document states no maximum). */
