@@ -63,7 +63,8 @@ export class RateLimiter {
   private floor: number;
   private readonly floorOption: number;
   private readonly decreaseFactor: number;
-  private readonly recoveryPerSecond: number;
+  /** The recovery given, if any; without one it is 5% of the cap, whatever the cap becomes. */
+  private readonly recoveryOption: number | undefined;
   private readonly throttlePauseMs: number;
   private readonly decreaseCooldownMs: number;
   private readonly burstSeconds: number;
@@ -101,10 +102,10 @@ export class RateLimiter {
     if (!(this.decreaseFactor > 0 && this.decreaseFactor < 1)) {
       throw new RangeError(`decreaseFactor must be in (0, 1), got ${this.decreaseFactor}`);
     }
-    this.recoveryPerSecond = positive(
-      'recoveryPerSecond',
-      options.recoveryPerSecond ?? Math.max(1, this.cap * 0.05),
-    );
+    this.recoveryOption =
+      options.recoveryPerSecond === undefined
+        ? undefined
+        : positive('recoveryPerSecond', options.recoveryPerSecond);
     this.throttlePauseMs = Math.max(0, options.throttlePauseMs ?? 250);
     this.decreaseCooldownMs = Math.max(0, options.decreaseCooldownMs ?? 500);
     this.burstSeconds = positive('burstSeconds', options.burstSeconds ?? 0.1);
@@ -132,6 +133,14 @@ export class RateLimiter {
     this.tokens = Math.min(this.tokens, this.burst());
     this.resizeWindow();
     this.rearm();
+  }
+
+  /**
+   * Regained per second of accepted submits. Follows `setCap`: a task that takes every slot of a login
+   * climbs back at 5% of the login's rate, not of the one slot's share it was built with.
+   */
+  private get recoveryPerSecond(): number {
+    return this.recoveryOption ?? Math.max(1, this.cap * 0.05);
   }
 
   /** The adaptive rate in msg/s, between the floor and the cap. */

@@ -176,6 +176,26 @@ describe('RateLimiter', () => {
     rateLimiter.close();
   });
 
+  it('when a task that took every slot of a login is throttled, then it climbs back at 5% of the login rate, not of one slot', () => {
+    // Prepare: as account-runtime.ts builds it, at one slot's share of a 60 msg/s login of 3 binds,
+    // then the task takes all 3 slots.
+    const shared = limiter({ ratePerSecond: 60 / 3 });
+    shared.setCap(60);
+    const whole = limiter({ ratePerSecond: 60 });
+    // Act: one throttling answer (42 msg/s), then ten seconds of accepted submits at the rate.
+    for (const rateLimiter of [shared, whole]) {
+      rateLimiter.onThrottled();
+      for (let second = 0; second < 10; second += 1) {
+        for (let sent = 0; sent < rateLimiter.currentRate; sent += 1) rateLimiter.onSuccess();
+      }
+    }
+    // Assess: 3 msg/s regained a second, as a 60 msg/s limiter does (with 1, 52 after ten seconds).
+    expect(whole.currentRate).toBeCloseTo(60, 0);
+    expect(shared.currentRate).toBeCloseTo(whole.currentRate, 0);
+    shared.close();
+    whole.close();
+  });
+
   it('when the SMSC throttles, then the rate shrinks by the factor and sending pauses', async () => {
     // Prepare
     const rateLimiter = limiter({ ratePerSecond: 100, throttlePauseMs: 300, burstSeconds: 0.01 });
