@@ -90,7 +90,8 @@ function accountReport(
       };
     }),
     lag: figures.lag,
-    rate: Math.round(rate.currentRate * 100) / 100,
+    // No slot held, no sending here: the limiter keeps its last share for when a slot comes back.
+    rate: figures.held === 0 ? 0 : Math.round(rate.currentRate * 100) / 100,
     ...(pipeline ? { pipeline } : {}),
     throttled: stats.throttled,
     submitted: stats.submitted,

@@ -61,4 +61,19 @@ describe('health report of a standby', () => {
       accounts: ['standby', 'unavailable'],
     });
   });
+
+  it('when another task holds every slot of login b, then b reports no rate and the task’s rate is a’s alone', () => {
+    // Prepare: b's limiter keeps its last share (10 msg/s) for when a slot comes back.
+    const a: HealthSources = {
+      ...standbyAccount('a', () => undefined),
+      slots: () => ({ held: 1, binds: 1, standby: false }),
+      rate: { currentRate: 30 },
+    };
+    const b: HealthSources = { ...standbyAccount('b', () => undefined), rate: { currentRate: 10 } };
+    const report = serviceHealth([accountHealth(a), accountHealth(b)]);
+    // Act
+    const health = report();
+    // Assess: before, b showed 10 and the task 40 msg/s, while it could send 30.
+    expect({ b: health.accounts[1]?.rate, task: health.rate }).toEqual({ b: 0, task: 30 });
+  });
 });
