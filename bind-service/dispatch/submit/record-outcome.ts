@@ -49,6 +49,8 @@ export interface OutcomeSubject {
   kind: MessageKind;
   /** The account it was sent under: an `unknown` one is listed for that account's reconciler. */
   account: string;
+  /** Its SUBMIT_SMs, one per part. */
+  parts: number;
 }
 
 export async function recordOutcome(
@@ -89,6 +91,12 @@ export async function recordOutcome(
             account,
             // A part on the wire without an id must report too before receipts resolve the message.
             ...(deps.singleIds ? { expectedSmscIds: result.partsOnWire } : {}),
+            // SINGLE: the SMSC hands each part on by itself, so the parts sent may all be delivered;
+            // the message still did not arrive whole. (Otherwise the SMSC glues the parts and
+            // reports the whole message, err 241 when parts are missing.)
+            ...(deps.singleIds && result.partsOnWire < subject.parts
+              ? { unsentParts: subject.parts - result.partsOnWire }
+              : {}),
           }),
         );
         stats.unknown += 1;

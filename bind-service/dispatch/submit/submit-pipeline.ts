@@ -198,7 +198,12 @@ export class SubmitPipeline {
       unsentWhileClaimed(false);
       // Until the outcome is written, not through the SQS delete (batched, it may linger 200 ms).
       const recorded = this.stages.enter('recording');
-      const subject = { id, kind: parsed.prepared.kind, account: parsed.account.name };
+      const subject = {
+        id,
+        kind: parsed.prepared.kind,
+        account: parsed.account.name,
+        parts: parsed.submits.length,
+      };
       await recordOutcome(subject, result, held, queue, {
         ...this.deps,
         releaseDelaySeconds: giveBackSeconds(held.receiveCount, this.deps.requeueBackoff),

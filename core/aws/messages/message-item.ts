@@ -51,6 +51,11 @@ export interface MessageItem extends MessageRecord {
    */
   expectedSmscIds?: number;
   /**
+   * SINGLE mode, `unknown`: parts never sent after earlier ones were accepted. The SMSC hands each
+   * part on by itself, so its receipts may all say delivered: the message still is `undelivered`.
+   */
+  unsentParts?: number;
+  /**
    * Published straight to SQS and recorded by the bind-service, which has yet to hear the anti-loop
    * rules on it: its claim waits for them (MessageRepository.claimForSubmit), on every receive until
    * one claims it, so a verdict lost to a failure is asked again instead of skipped.

@@ -4,7 +4,12 @@ import { tableGroups } from '#core/aws/grouped/table-groups.ts';
 import { clearAttention } from '#core/aws/messages/attention/attention-marks.ts';
 import { itemKey, type MessageItem } from '#core/aws/messages/message-item.ts';
 import { UpdateExpressionBuilder } from '#core/aws/update-expression.ts';
-import { allowedPredecessors, type MessageStatus } from '#core/domain/messages/message-state.ts';
+import {
+  allowedPredecessors,
+  type MessageStatus,
+  SUBMIT_ANSWER_STATUSES,
+  SUBMIT_UNCONFIRMED,
+} from '#core/domain/messages/message-state.ts';
 import type { SubmitOptions } from '#core/support/group-commit.ts';
 
 // The primitives every message state change is built from: one conditional update that moves the
@@ -46,6 +51,40 @@ export function recordStatus(update: UpdateExpressionBuilder, status: MessageSta
   clearAttention(update);
 }
 
+/**
+ * The condition that the message is in one of `from` for a write of `to`. A submit's answer
+ * (SUBMIT_ANSWER_STATUSES, or a late answer's id) is taken from `unknown` only while that answer was
+ * awaited (SUBMIT_UNCONFIRMED): an `unknown` the SMSC's own final report made (RECEIPT_UNKNOWN) had
+ * every part answered, and a repeat of the answer (markSubmitted retried after its parked receipts
+ * failed to apply) would move it back to `submitted`, add history and an event, and reset its parts'
+ * receipts.
+ */
+export function conditionStatusFrom(
+  update: UpdateExpressionBuilder,
+  to: MessageStatus,
+  from: readonly MessageStatus[],
+): void {
+  if (!SUBMIT_ANSWER_STATUSES.includes(to) || !from.includes('unknown')) {
+    update.conditionIn('status', from);
+    return;
+  }
+  const awaited = awaitedAnswerCondition(update);
+  const others = from.filter((status) => status !== 'unknown');
+  if (others.length === 0) {
+    update.condition(awaited);
+    return;
+  }
+  const inOthers = `${update.name('status')} IN (${others.map((status) => update.value(status)).join(', ')})`;
+  update.condition(`${inOthers} OR ${awaited}`);
+}
+
+/** `unknown` because its submit went unanswered: what a late answer to that submit may resolve. */
+export function awaitedAnswerCondition(update: UpdateExpressionBuilder): string {
+  // No parentheses: condition() puts its own around each clause, DynamoDB refuses redundant ones, and
+  // AND binds before the OR it may go into.
+  return `${update.name('status')} = ${update.value('unknown')} AND ${update.name('error', 'code')} = ${update.value(SUBMIT_UNCONFIRMED)}`;
+}
+
 /** Throws MessageNotFoundError when there is no such message; never throws for a stale event. */
 export async function transition(
   table: MessageTable,
@@ -60,7 +99,8 @@ export async function transition(
   options.extra?.(update, at);
   // Only `accepted` has no predecessor, and it is reached by createAccepted or releaseClaim.
   if (from.length === 0) throw new RangeError(`no status may move to ${to}`);
-  update.condition(`attribute_exists(${update.name('pk')})`).conditionIn('status', from);
+  update.condition(`attribute_exists(${update.name('pk')})`);
+  conditionStatusFrom(update, to, from);
   return conditionalUpdate(table, id, update, `transition to ${to}`, {
     first: options.first === true,
     last: options.last === true,

@@ -9,6 +9,7 @@ import {
 } from '#core/aws/messages/submitted-writes.ts';
 import type { MessageKind } from '#core/domain/messages/message-kinds.ts';
 import type { MessageError } from '#core/domain/messages/message-model.ts';
+import { SUBMIT_UNCONFIRMED } from '#core/domain/messages/message-state.ts';
 import { channelOf } from '#core/domain/receipts/receipt-fields.ts';
 import { normaliseSmscId, type SmscIdBase } from '#core/domain/receipts/smsc-id.ts';
 
@@ -39,6 +40,11 @@ export interface UnknownOptions extends LookupOptions {
    * included. The message is resolved by receipts only once that many parts have ids and reported.
    */
   expectedSmscIds?: number;
+  /**
+   * SINGLE mode: parts never sent after earlier ones were accepted. Receipts of the parts sent can
+   * then not make the message `delivered` (part-outcomes.ts).
+   */
+  unsentParts?: number;
   /**
    * The account it was sent under: with SMSC ids, the message is listed in that account's `unknown`
    * partition, where its reconciler asks QUERY_SM under the same login. Absent: the partition of
@@ -101,7 +107,7 @@ export class SubmitOutcomeWrites {
     options: UnknownOptions = {},
   ): Promise<TransitionResult> {
     const note: MessageError = {
-      code: 'submit_unconfirmed',
+      code: SUBMIT_UNCONFIRMED,
       name: 'Submit outcome unknown',
       description: reason,
     };
@@ -120,6 +126,7 @@ export class SubmitOutcomeWrites {
       expected === undefined ? owner : { ...owner, expectedSmscIds: expected },
       note,
       options.account,
+      options.unsentParts,
     );
     await this.receipts.reconcile(id, toReconcile);
     return result;
@@ -133,7 +140,7 @@ export class SubmitOutcomeWrites {
    */
   markUnknownIfClaimedBy(id: string, holder: string, reason: string): Promise<TransitionResult> {
     const note: MessageError = {
-      code: 'submit_unconfirmed',
+      code: SUBMIT_UNCONFIRMED,
       name: 'Submit outcome unknown',
       description: reason,
     };

@@ -1,6 +1,6 @@
 import { markForQuery } from '#core/aws/messages/attention/attention-marks.ts';
 import { commitWithLookups, type LookupCommit, type LookupOwner } from '#core/aws/messages/lookup-writes.ts';
-import { type MessageTable, recordStatus } from '#core/aws/messages/message-writes.ts';
+import { conditionStatusFrom, type MessageTable, recordStatus } from '#core/aws/messages/message-writes.ts';
 import { UpdateExpressionBuilder } from '#core/aws/update-expression.ts';
 import type { MessageError } from '#core/domain/messages/message-model.ts';
 import { allowedPredecessors, type MessageStatus } from '#core/domain/messages/message-state.ts';
@@ -11,7 +11,7 @@ import { allowedPredecessors, type MessageStatus } from '#core/domain/messages/m
 // of waiting as orphans that another `unknown` message to the number could adopt). Each goes with
 // its lookup items in one transaction (lookup-writes.ts).
 
-/** submitting|unknown → submitted. 'stale' when the message was in neither. */
+/** submitting|unknown (its submit unconfirmed) → submitted. 'stale' when the message was in neither. */
 export function commitSubmitted(table: MessageTable, owner: LookupOwner): Promise<LookupCommit> {
   const update = statusUpdate(table, 'submitted');
   update.set('smscIds', [...owner.smscIds]).remove('error');
@@ -30,6 +30,7 @@ export function commitUnknownWithIds(
   owner: LookupOwner,
   note: MessageError,
   account: string | undefined,
+  unsentParts = 0,
 ): Promise<LookupCommit> {
   const at = table.now().toISOString();
   const update = new UpdateExpressionBuilder();
@@ -39,6 +40,7 @@ export function commitUnknownWithIds(
   markForQuery(update, at, account);
   const expected = owner.expectedSmscIds ?? 0;
   if (expected > owner.smscIds.length) update.set('expectedSmscIds', expected);
+  if (unsentParts > 0) update.set('unsentParts', unsentParts);
   return commitWithLookups(table, owner, guard(update, 'unknown'), 'mark unknown');
 }
 
@@ -60,7 +62,7 @@ function statusUpdate(table: MessageTable, status: MessageStatus): UpdateExpress
 }
 
 function guard(update: UpdateExpressionBuilder, to: MessageStatus): UpdateExpressionBuilder {
-  return update
-    .condition(`attribute_exists(${update.name('pk')})`)
-    .conditionIn('status', allowedPredecessors(to));
+  update.condition(`attribute_exists(${update.name('pk')})`);
+  conditionStatusFrom(update, to, allowedPredecessors(to));
+  return update;
 }

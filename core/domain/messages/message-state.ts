@@ -101,15 +101,26 @@ export const RELEASE_UNTAKEN = { from: 'unknown', to: 'accepted' } as const sati
  * The other move outside the rank order: the SMSC's final report that it cannot tell the outcome
  * either (stat:UNKNOWN; err 245 when the operator sent no status within a day). SPEC lists
  * `unknown` among the outcomes of `submitted`; left `submitted`, the message never ended and no
- * event told. Nothing moves it back: every part was answered (no late answer can come), and the
- * reconciler asks only about messages whose submit went unanswered. A definitive receipt coming
- * later still moves it on, as from any `unknown`. Like RELEASE_CLAIM, kept out of `canTransition`:
- * only the receipt writes take it.
+ * event told. Nothing moves it back: every part was answered, so the moves a submit's answer makes
+ * from `unknown` (to `submitted` or `failed`) are taken only from an `unknown` whose error is
+ * SUBMIT_UNCONFIRMED (a repeat of that answer, say markSubmitted retried, finds this one
+ * otherwise), and the reconciler asks only about messages whose submit went unanswered. A
+ * definitive receipt coming later still moves it on, as from any `unknown`. Like RELEASE_CLAIM,
+ * kept out of `canTransition`: only the receipt writes take it.
  */
 export const RECEIPT_UNKNOWN = { from: 'submitted', to: 'unknown' } as const satisfies {
   from: MessageStatus;
   to: MessageStatus;
 };
+
+/**
+ * The error code of an `unknown` whose submit went unanswered (timeout, socket lost, the worker gone):
+ * the only `unknown` a late answer, or the submit's own answer recorded late, may still resolve.
+ */
+export const SUBMIT_UNCONFIRMED = 'submit_unconfirmed';
+
+/** Where a submit's answer takes a message; from `unknown` only one that is SUBMIT_UNCONFIRMED. */
+export const SUBMIT_ANSWER_STATUSES: readonly MessageStatus[] = ['submitted', 'failed'];
 
 export function isFinal(status: MessageStatus): status is FinalStatus {
   return (FINAL_STATUSES as readonly MessageStatus[]).includes(status);

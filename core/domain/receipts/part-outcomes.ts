@@ -1,3 +1,4 @@
+import type { MessageError } from '#core/domain/messages/message-model.ts';
 import type { ReceiptOutcome } from '#core/domain/receipts/receipt.ts';
 
 // SINGLE mode: the SMSC sends one id and one receipt per part. The message is final only when every
@@ -56,6 +57,18 @@ export function summariseParts(
     ...(cost !== undefined ? { cost } : {}),
     read: reported.some((part) => part.read === true),
     clicked: reported.some((part) => part.clicked === true),
+  };
+}
+
+/**
+ * The error of a SINGLE-mode message whose parts sent were delivered while `unsent` of its `parts`
+ * never went out (after earlier parts were accepted, nothing is sent again): it arrived incomplete.
+ */
+export function partsNotSentError(unsent: number, parts: number): MessageError {
+  return {
+    code: 'parts_not_sent',
+    name: 'Message incomplete',
+    description: `${unsent} of its ${parts} parts were never sent; the recipient got the rest only`,
   };
 }
 

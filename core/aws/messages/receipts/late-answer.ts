@@ -3,6 +3,7 @@ import { markForQuery, setAcceptedAttention } from '#core/aws/messages/attention
 import { commitWithLookups } from '#core/aws/messages/lookup-writes.ts';
 import { type MessageItem, smscIdCountOf } from '#core/aws/messages/message-item.ts';
 import {
+  awaitedAnswerCondition,
   conditionalUpdate,
   getMessageItem,
   type MessageTable,
@@ -11,7 +12,7 @@ import {
 import type { ReceiptApplier } from '#core/aws/messages/receipts/receipt-applier.ts';
 import { UpdateExpressionBuilder } from '#core/aws/update-expression.ts';
 import type { MessageError } from '#core/domain/messages/message-model.ts';
-import { RELEASE_UNTAKEN } from '#core/domain/messages/message-state.ts';
+import { RELEASE_UNTAKEN, SUBMIT_UNCONFIRMED } from '#core/domain/messages/message-state.ts';
 import { channelOf } from '#core/domain/receipts/receipt-fields.ts';
 import { normaliseSmscId, type SmscIdBase } from '#core/domain/receipts/smsc-id.ts';
 
@@ -71,6 +72,9 @@ export async function recordLateAnswer(
     if (!item) return 'stale';
     if (item.status === 'submitting') return 'pending';
     if (item.status !== 'unknown') return 'stale';
+    // The SMSC's final report made it `unknown` (RECEIPT_UNKNOWN): every part was answered, and this
+    // is a repeat of an answer already recorded.
+    if (item.error?.code !== SUBMIT_UNCONFIRMED) return 'stale';
     if (answer.kind === 'not-taken' && item.smscIds.length > 0) return 'stale';
     const result =
       answer.kind === 'accepted'
@@ -103,7 +107,7 @@ async function addSmscId(
     if (expectedSmscIds > smscIds.length) update.set('expectedSmscIds', expectedSmscIds);
   }
   update.set('smscIds', smscIds);
-  update.condition(`attribute_exists(${update.name('pk')})`).conditionIn('status', ['unknown']);
+  update.condition(`attribute_exists(${update.name('pk')})`).condition(awaitedAnswerCondition(update));
   update.condition(`size(${update.name('smscIds')}) = ${update.value(item.smscIds.length)}`);
   const owner = {
     messageId: item.id,
@@ -122,7 +126,7 @@ async function refuse(table: MessageTable, item: MessageItem, error: MessageErro
   const update = new UpdateExpressionBuilder();
   recordStatus(update, 'failed', table.now().toISOString());
   update.set('error', error);
-  update.condition(`attribute_exists(${update.name('pk')})`).conditionIn('status', ['unknown']);
+  update.condition(`attribute_exists(${update.name('pk')})`).condition(awaitedAnswerCondition(update));
   return (await conditionalUpdate(table, item.id, update, 'record late refusal')) === 'applied'
     ? 'applied'
     : 'retry';

@@ -15,7 +15,7 @@ import {
   RECEIPT_UNKNOWN,
   receiptOutcomeToStatus,
 } from '#core/domain/messages/message-state.ts';
-import { summariseParts } from '#core/domain/receipts/part-outcomes.ts';
+import { partsNotSentError, summariseParts } from '#core/domain/receipts/part-outcomes.ts';
 import type { DeliveryReceipt, ReceiptOutcome } from '#core/domain/receipts/receipt.ts';
 import {
   channelOf,
@@ -83,13 +83,15 @@ async function applyWholeReceipt(
 ): Promise<Attempt> {
   const channel = channelOf(item.kind);
   const at = table.now().toISOString();
-  const target = receiptOutcomeToStatus(receipt.outcome);
+  const reported = receiptOutcomeToStatus(receipt.outcome);
+  const target = wholeMessageStatus(item, reported);
 
   if (target && allowedPredecessors(target).includes(item.status)) {
     const update = new UpdateExpressionBuilder();
     recordStatus(update, target, at);
     setReceiptFields(update, receiptFields(receipt), channel, target);
     if (canSetEngagementFlags(target)) setFlags(update, receipt);
+    if (target !== reported) setIncompleteError(update, item);
     return write(table, item, update);
   }
 
@@ -170,7 +172,8 @@ function settleFromParts(
 ): void {
   const summary = summariseParts(item.smscIds, parts, smscIdCountOf(item));
   if (!summary.complete || !summary.worst) return;
-  const status = statusFromParts(item.status, summary.worst.outcome);
+  const reported = statusFromParts(item.status, summary.worst.outcome);
+  const status = wholeMessageStatus(item, reported);
   if (status === undefined) return;
   if (status !== item.status) recordStatus(update, status, at);
   const { cost: _partCost, ...rest } = fields;
@@ -185,6 +188,21 @@ function settleFromParts(
     status,
   );
   if (canSetEngagementFlags(status)) setFlags(update, summary);
+  if (status !== reported) setIncompleteError(update, item);
+}
+
+/**
+ * SINGLE mode: a message with parts never sent (`unsentParts`) did not arrive whole, so the receipts
+ * of the parts sent make it `undelivered`, not `delivered`: the SMSC hands each part on by itself and
+ * may well deliver them all.
+ */
+function wholeMessageStatus(item: MessageItem, status: MessageStatus | undefined): MessageStatus | undefined {
+  return status === 'delivered' && (item.unsentParts ?? 0) > 0 ? 'undelivered' : status;
+}
+
+/** Why it is `undelivered`, in place of the parts' err 0 (which clears the error). */
+function setIncompleteError(update: UpdateExpressionBuilder, item: MessageItem): void {
+  update.set('error', partsNotSentError(item.unsentParts ?? 0, item.parts));
 }
 
 /** The status the worst part gives a message now in `current`; undefined when it changes nothing. */

@@ -38,6 +38,8 @@ export async function applySingleIdReceipt(
     recordStatus(update, target, at);
     setReceiptFields(update, receiptFields(receipt), channel, target);
     update.conditionIn('status', allowedPredecessors(target));
+    // SINGLE, parts never sent: not delivered whole. The read path decides (message-receipts.ts).
+    if (target === 'delivered') update.condition(`attribute_not_exists(${update.name('unsentParts')})`);
   } else if (receipt.outcome === 'unknown') {
     // stat:UNKNOWN: the provider cannot tell either; the message ends `unknown` with the err code.
     recordStatus(update, RECEIPT_UNKNOWN.to, at);

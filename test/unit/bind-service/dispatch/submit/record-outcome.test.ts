@@ -51,8 +51,9 @@ function ports(options: PortOptions = {}, clock = testClock()) {
       write(`markFailed ${id} ${String(error.code)} ${ids.join(',')}`, 'applied' as const),
     markUnknown: (id, _reason, ids = [], lookup = {}) => {
       const expected = lookup.expectedSmscIds === undefined ? '' : ` expecting ${lookup.expectedSmscIds}`;
+      const unsent = lookup.unsentParts === undefined ? '' : ` unsent ${lookup.unsentParts}`;
       return write(
-        `markUnknown ${id} ${ids.join(',')} ${lookup.kind} @${lookup.account}${expected}`,
+        `markUnknown ${id} ${ids.join(',')} ${lookup.kind} @${lookup.account}${expected}${unsent}`,
         'applied' as const,
       );
     },
@@ -82,12 +83,13 @@ const held: HeldMessage = {
 
 async function run(
   result: SendResult,
-  options: PortOptions & { deadlineMs?: number; singleIds?: boolean } = {},
+  options: PortOptions & { deadlineMs?: number; singleIds?: boolean; parts?: number } = {},
 ) {
   const clock = testClock();
   const { calls, messages, queue } = ports(options, clock);
   const stats = emptyStats();
-  await recordOutcome({ id: 'm1', kind: 'sms', account: 'main' }, result, held, queue, {
+  const subject = { id: 'm1', kind: 'sms', account: 'main', parts: options.parts ?? 2 } as const;
+  await recordOutcome(subject, result, held, queue, {
     messages,
     log: silentLogger,
     stats,
@@ -149,6 +151,21 @@ describe('recordOutcome', () => {
     );
     // Assess
     expect(calls).toEqual(['markUnknown m1 21 sms @main expecting 2', 'delete rh-1']);
+  });
+
+  it('when a SINGLE message is unknown with its last part never sent, then the parts never sent go with it', async () => {
+    // Act: part 2 of 3 unanswered, so part 3 never went.
+    const single = await run(
+      { kind: 'unknown', reason: 'part 2 timed out', smscIds: ['21'], partsOnWire: 2 },
+      { singleIds: true, parts: 3 },
+    );
+    const glued = await run(
+      { kind: 'unknown', reason: 'part 2 timed out', smscIds: ['21'], partsOnWire: 2 },
+      { parts: 3 },
+    );
+    // Assess: without SINGLE the SMSC glues the parts and reports the whole message itself.
+    expect(single.calls).toEqual(['markUnknown m1 21 sms @main expecting 2 unsent 1', 'delete rh-1']);
+    expect(glued.calls).toEqual(['markUnknown m1 21 sms @main', 'delete rh-1']);
   });
 
   it('when nothing was sent, then the claim is released and SQS shows the message again in 5 s, undeleted', async () => {

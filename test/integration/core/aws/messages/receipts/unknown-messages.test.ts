@@ -76,6 +76,91 @@ describe('MessageRepository: unknown messages, late answers, parked receipts (Dy
     });
   });
 
+  describe('SINGLE mode with parts never sent (the SMSC hands each part on by itself)', () => {
+    /** Parts 1..accepted of `parts` accepted, the rest never sent, as recordOutcome writes it. */
+    async function incomplete(parts: number, accepted: number) {
+      const record = await claimed({ parts });
+      const ids = Array.from({ length: accepted }, () => smscId());
+      await repository.markUnknown(
+        record.id,
+        `Not sent (parts-window) (part ${accepted + 1} of ${parts})`,
+        ids,
+        {
+          kind: 'sms',
+          expectedSmscIds: accepted,
+          unsentParts: parts - accepted,
+        },
+      );
+      return { record, ids };
+    }
+
+    it('when parts 1-2 of 3 went and both are delivered, then the message is undelivered, saying a part was never sent', async () => {
+      // Prepare
+      const { record, ids } = await incomplete(3, 2);
+      // Act
+      for (const id of ids) await repository.applyReceipt(receipt(id));
+      // Assess: before, `delivered`, with the note that part 3 never went cleared by the err 0.
+      expect(await repository.get(record.id)).toMatchObject({
+        status: 'undelivered',
+        error: {
+          code: 'parts_not_sent',
+          description: '1 of its 3 parts were never sent; the recipient got the rest only',
+        },
+      });
+    });
+
+    it('when only part 1 of 3 went and it is delivered, then the message is undelivered', async () => {
+      // Prepare: one SMSC id, so its receipt is applied without a read when it can be.
+      const { record, ids } = await incomplete(3, 1);
+      // Act
+      await repository.applyReceipt(receipt(ids[0] ?? ''));
+      // Assess
+      expect(await repository.get(record.id)).toMatchObject({
+        status: 'undelivered',
+        error: { code: 'parts_not_sent' },
+      });
+      expect(await statuses(record.id)).toEqual(['accepted', 'submitting', 'unknown', 'undelivered']);
+    });
+
+    it('when part 2 of 3 was answered late and parts 1-2 are delivered, then the message is undelivered', async () => {
+      // Prepare: part 2 unanswered in time, so part 3 never went; its answer comes late.
+      const record = await claimed({ parts: 3 });
+      const [a, b] = [smscId(), smscId()];
+      await repository.markUnknown(record.id, 'No SUBMIT_SM_RESP (part 2 of 3)', [a], {
+        kind: 'sms',
+        expectedSmscIds: 2,
+        unsentParts: 1,
+      });
+      await repository.recordLateAnswer(record.id, {
+        kind: 'accepted',
+        smscId: b,
+        lastPart: false,
+        expectedSmscIds: 2,
+      });
+      // Act
+      await repository.applyReceipt(receipt(a));
+      await repository.applyReceipt(receipt(b));
+      // Assess
+      expect(await repository.get(record.id)).toMatchObject({
+        status: 'undelivered',
+        error: { code: 'parts_not_sent' },
+      });
+    });
+
+    it('when a part sent is undelivered, then the message takes that part’s error', async () => {
+      // Prepare
+      const { record, ids } = await incomplete(3, 2);
+      // Act
+      await repository.applyReceipt(receipt(ids[0] ?? ''));
+      await repository.applyReceipt(undelivered(ids[1] ?? '', 1));
+      // Assess
+      const after = await repository.get(record.id);
+      expect(after?.status).toBe('undelivered');
+      expect(after?.error?.code).toBeDefined();
+      expect(after?.error?.code).not.toBe('parts_not_sent');
+    });
+  });
+
   describe('a crash between the submitted transaction and the reconciliation', () => {
     it('when SQS delivers the message again and it is claimed, then the claim applies the receipt left parked', async () => {
       // Prepare: the transaction alone, its lookup written over a parked receipt.
