@@ -1,11 +1,12 @@
 // One login's slots in this task: a session (SmppClient) per slot whose lease the task holds. The
 // coordinator (slot-coordinator.ts) says which slots are assigned here; a slot assigned and free
 // (or lapsed) is taken, retried every `retryMs` while its old holder still has it; a slot no longer
-// assigned is given up gracefully (out of the pool, its window drained, unbind, lease released) so
-// its new owner can take it; a slot whose lease is lost stops its one session at once (unbind
-// first; what was unanswered resolves `unknown`), not the others. While another task holds a slot
-// beyond the login's binds (a deploy lowering them), no slot is taken and no session binds
-// (login-lease.ts, slotHeldBeyond): the task stands by until that task releases it.
+// assigned is given up gracefully (out of the pool, its window drained and the long messages on it
+// let finish their parts, unbind, lease released: SmppClient.stop) so its new owner can take it; a
+// slot whose lease is lost stops its one session at once (unbind first; what was unanswered
+// resolves `unknown`), not the others. While another task holds a slot beyond the login's binds (a
+// deploy lowering them), no slot is taken and no session binds (login-lease.ts, slotHeldBeyond):
+// the task stands by until that task releases it.
 import { setTimeout as delay } from 'node:timers/promises';
 import type { SmppClient, StopOptions } from '#bind-service/smpp/index.ts';
 import type { Logger } from '#core/observability/logger.ts';
@@ -35,7 +36,10 @@ export interface SlotSessionsOptions<C extends SlotSession = SmppClient> {
    */
   standingBy?: () => void;
   retryMs: number;
-  /** The graceful give-up's drain: keep it under a third of the lease ttl. */
+  /**
+   * The graceful give-up's drain (in-flight answers, and the later parts of long messages already on
+   * the session): keep it under a third of the lease ttl.
+   */
   drainMs: number;
   log: Logger;
 }

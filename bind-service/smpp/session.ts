@@ -1,6 +1,7 @@
 // One SMPP transceiver bind to the SMSC, kept alive for the life of the process: connect, bind,
 // keep-alive, reconnect with back-off over the hosts, a window of in-flight submits, deliveries
-// answered after they are stored, and a graceful stop that drains and unbinds.
+// answered after they are stored, and a graceful stop that drains (long messages already on the
+// wire finish their parts) and unbinds.
 import {
   parseSessionConfig,
   type ResolvedSessionConfig,
@@ -15,6 +16,7 @@ import { endConnection, type QuerySource, querySm } from './connection/requests.
 import { SubmitWindow, type WindowPriority } from './connection/window.ts';
 import { type BindCredentialsError, NotBoundError } from './errors.ts';
 import { type DisconnectReason, SessionEventEmitter, type StopReason } from './events.ts';
+import { PartsToCome } from './parts-to-come.ts';
 import {
   genericNackOutcome,
   type QueryResult,
@@ -54,6 +56,9 @@ export class SmppClient extends SessionEventEmitter {
   private boundWaiters: BoundWaiter[] = [];
   private stopping: Promise<void> | undefined;
   private stopError: Error | undefined;
+  private readonly parts: PartsToCome;
+  /** A graceful stop's drain is on: later parts (`priority: 'part'`) still go, nothing else. */
+  private finishingParts = false;
   private readonly rebind = new RebindOwed(
     () => this.window.inFlight,
     () => this.current?.close('unbind', 'the SMSC answered ESME_RINVBNDSTS: it holds this session unbound'),
@@ -64,6 +69,7 @@ export class SmppClient extends SessionEventEmitter {
     this.config = parseSessionConfig(config);
     this.window = new SubmitWindow(this.config.windowSize);
     this.now = options.now ?? (() => performance.now());
+    this.parts = new PartsToCome(this.now);
     this.sweep = new ExpirySweep(() => {
       for (const submit of this.window.expire(this.now())) submit.resolve(TIMED_OUT);
       this.rebind.rebindIfIdle();
@@ -171,33 +177,60 @@ export class SmppClient extends SessionEventEmitter {
    * Sends one SUBMIT_SM; waits (FIFO) for a window slot when the window is full. Never throws. A
    * tagged submit whose answer comes after its timeout is reported by a 'late-answer' event.
    * `priority`: served before other waiting submits (WindowPriority: later parts, then urgent).
-   * `signal`: stop waiting for a slot (then 'not-sent').
+   * `signal`: stop waiting for a slot (then 'not-sent'). Once stopping, 'not-sent' (stopping),
+   * except a later part during a graceful stop's drain (see stop()).
    */
   async submit(
     fields: SubmitFields,
     tag?: SubmitTag,
     options: { priority?: WindowPriority; signal?: AbortSignal } = {},
   ): Promise<SubmitOutcome> {
-    if (this.status === 'stopping' || this.status === 'stopped') return STOPPING;
-    if (!this.current || this.rebind.isOwed) return NOT_BOUND;
+    const outcome = await this.send(fields, tag, options);
+    this.parts.settled(tag, outcome);
+    return outcome;
+  }
+
+  private async send(
+    fields: SubmitFields,
+    tag: SubmitTag | undefined,
+    options: { priority?: WindowPriority; signal?: AbortSignal },
+  ): Promise<SubmitOutcome> {
     const { priority } = options;
+    if (this.isStopping && !this.finishesPart(priority)) return STOPPING;
+    if (!this.current || this.rebind.isOwed) return this.notSent();
     if (!this.window.tryAcquire(priority)) {
       const granted = await this.window.acquire(priority, options.signal);
       if (!granted) return this.notSent();
-      if (!this.current || !this.isBound) {
+      if (!this.canSend(priority)) {
         this.window.release();
         return this.notSent();
       }
     }
-    const sequenceNumber = this.current.send('submit_sm', toSubmitPdu(fields));
+    const sequenceNumber = this.current?.send('submit_sm', toSubmitPdu(fields));
     if (sequenceNumber === undefined) {
       this.window.release();
-      return NOT_BOUND;
+      return this.notSent();
     }
+    this.parts.sent(tag);
     const deadline = this.now() + this.config.responseTimeoutMs;
     return new Promise<SubmitOutcome>((resolve) =>
       this.window.track(sequenceNumber, { resolve, tag }, deadline),
     );
+  }
+
+  private get isStopping(): boolean {
+    return this.status === 'stopping' || this.status === 'stopped';
+  }
+
+  /** A later part of a long message on the wire, while a graceful stop's drain lets parts finish. */
+  private finishesPart(priority: WindowPriority | undefined): boolean {
+    return this.finishingParts && priority === 'part';
+  }
+
+  /** Bound, or a later part during a graceful stop's drain; the link open and usable either way. */
+  private canSend(priority: WindowPriority | undefined): boolean {
+    if (this.rebind.isOwed || this.current?.isOpen !== true) return false;
+    return this.status === 'bound' || (this.status === 'stopping' && this.finishesPart(priority));
   }
 
   /** QUERY_SM for one message id; resolves an 'unknown' submit when no receipt comes. */
@@ -207,7 +240,13 @@ export class SmppClient extends SessionEventEmitter {
     return querySm(connection, messageId, source, this.config.responseTimeoutMs);
   }
 
-  /** Stops taking submits, drains the window (bounded), unbinds, closes; no reconnect afterwards. */
+  /**
+   * Stops taking submits, drains (bounded), unbinds, closes; no reconnect afterwards. The drain
+   * waits for the window to empty and for the long messages already on the wire to finish: their
+   * later parts (`priority: 'part'`) still go until it ends, so a handed-over session does not
+   * leave the SMSC half a message (err 241, the parts billed). A part after the drain, or with
+   * `unbindFirst`, is 'not-sent' (stopping); its sender records the message `unknown`.
+   */
   stop(options: StopOptions = {}): Promise<void> {
     this.stopping ??= this.shutdown(options.drainTimeoutMs ?? 5_000, options.unbindFirst === true);
     return this.stopping;
@@ -217,12 +256,34 @@ export class SmppClient extends SessionEventEmitter {
     if (this.status === 'stopped') return;
     this.status = 'stopping';
     this.connector.cancel();
-    this.window.cancelWaiters();
+    this.finishingParts = !unbindFirst && this.current !== undefined;
+    this.window.cancelWaiters(this.finishingParts ? 'part' : undefined);
     if (this.current) {
       const { unbindTimeoutMs } = this.config;
-      await endConnection(this.current, this.window, { drainTimeoutMs, unbindFirst, unbindTimeoutMs });
+      await endConnection(
+        this.current,
+        this.window,
+        { drainTimeoutMs, unbindFirst, unbindTimeoutMs },
+        { idle: () => this.idle(), over: () => this.endDrain() },
+      );
     }
+    this.endDrain();
     this.finish('requested');
+  }
+
+  /** Nothing in flight and no long message with parts to come (or the drain already ended). */
+  private async idle(): Promise<void> {
+    for (;;) {
+      await this.window.whenEmpty();
+      if (!this.finishingParts || this.parts.size === 0) return;
+      await this.parts.whenNone();
+    }
+  }
+
+  private endDrain(): void {
+    if (!this.finishingParts) return;
+    this.finishingParts = false;
+    this.window.cancelWaiters();
   }
 
   // No more attempts (a retry storm could lock the account), yet not stopped: whenSlotFree() keeps

@@ -35,8 +35,14 @@ export async function querySm(
   return fromQueryResp(answer);
 }
 
+/** What a stop's drain waits for (nothing in flight, say), and what is done when it ends. */
+export interface Drain {
+  idle(): Promise<void>;
+  over(): void;
+}
+
 /**
- * Ends a stop on one connection: waits for the window to drain (bounded; not when unbinding first),
+ * Ends a stop on one connection: waits for `drain.idle` (bounded; not when unbinding first),
  * unbinds, reports what is still in flight 'unknown', closes. Submits are given up on only after
  * the unbind's answer: an SMSC answers in order, so the answers to submits still in flight come
  * before its unbind_resp, and each one kept is a message not left unknown.
@@ -45,8 +51,10 @@ export async function endConnection(
   connection: SmppConnection,
   window: SubmitWindow<InFlightSubmit>,
   timing: { drainTimeoutMs: number; unbindFirst: boolean; unbindTimeoutMs: number },
+  drain: Drain,
 ): Promise<void> {
-  if (!timing.unbindFirst) await drainWithin(window.whenEmpty(), connection, timing.drainTimeoutMs);
+  if (!timing.unbindFirst) await drainWithin(drain.idle(), connection, timing.drainTimeoutMs);
+  drain.over();
   await unbindQuietly(connection, timing.unbindTimeoutMs);
   for (const submit of window.abandon()) submit.resolve(CONNECTION_LOST);
   connection.close('stopping');

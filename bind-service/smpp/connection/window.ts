@@ -166,9 +166,14 @@ export class SubmitWindow<T> {
     return inFlight;
   }
 
-  /** Stopping: queued callers get false (nothing of theirs was sent); in-flight stays tracked. */
-  cancelWaiters(): void {
-    for (const waiter of this.drainWaiters()) waiter(false);
+  /**
+   * Stopping: queued callers get false (nothing of theirs was sent); in-flight stays tracked.
+   * `keep: 'part'`: later parts stay queued (a graceful stop lets them go during its drain).
+   */
+  cancelWaiters(keep?: 'part'): void {
+    const cancelled =
+      keep === 'part' ? [...this.urgentWaiters.drain(), ...this.waiters.drain()] : this.drainWaiters();
+    for (const waiter of cancelled) waiter(false);
   }
 
   /** Resolves when nothing is in flight or reserved (stop() drains the window with it). */

@@ -182,6 +182,90 @@ describe('engine stop', () => {
     expect(simulator.stats.submits).toBe(1);
   });
 
+  it('when stopped gracefully between the parts of a long message, then its later parts still go during the drain and a new message does not', async () => {
+    // Prepare: the first of 3 parts is answered; its next parts come after their rate tokens.
+    const simulator = await startSimulator(defer);
+    simulator.fault({ type: 'slow', delayMs: 100, count: 10 });
+    const client = engineFor(defer, simulator.port, { windowSize: 1 });
+    await startBound(client);
+    const tag = (part: number) => ({ messageId: 'long-1', part, parts: 3 });
+    const first = await client.submit(sms(1), tag(1));
+    let stopped = false;
+    // Act
+    const stopping = client.stop({ drainTimeoutMs: 3_000 }).then(() => {
+      stopped = true;
+    });
+    await elapse(150);
+    const second = await client.submit(sms(2), tag(2), { priority: 'part' });
+    const fresh = await client.submit(sms(9));
+    await elapse(150);
+    const stoppedBeforeLastPart = stopped;
+    const third = await client.submit(sms(3), tag(3), { priority: 'part' });
+    await stopping;
+    // Assess
+    expect([first.kind, second.kind, third.kind]).toEqual(['accepted', 'accepted', 'accepted']);
+    expect(fresh).toEqual({ kind: 'not-sent', reason: 'stopping' });
+    expect(stoppedBeforeLastPart).toBe(false);
+    expect(simulator.stats.submits).toBe(3);
+  });
+
+  it('when a later part waits for a full window as a graceful stop begins, then it goes once the slot frees and other waiters do not', async () => {
+    // Prepare: the window (1) holds another message; a part and a new message queue behind it.
+    const simulator = await startSimulator(defer);
+    simulator.fault({ type: 'slow', delayMs: 100, count: 10 });
+    const client = engineFor(defer, simulator.port, { windowSize: 1 });
+    await startBound(client);
+    const tag = (part: number) => ({ messageId: 'long-4', part, parts: 2 });
+    expect((await client.submit(sms(1), tag(1))).kind).toBe('accepted');
+    const other = client.submit(sms(5));
+    const queuedPart = client.submit(sms(2), tag(2), { priority: 'part' });
+    const queuedNew = client.submit(sms(6));
+    // Act
+    const stopping = client.stop({ drainTimeoutMs: 3_000 });
+    const outcomes = await Promise.all([other, queuedPart, queuedNew]);
+    await stopping;
+    // Assess
+    expect(outcomes.map((outcome) => outcome.kind)).toEqual(['accepted', 'accepted', 'not-sent']);
+    expect(simulator.stats.submits).toBe(3);
+  });
+
+  it('when a long message’s next part comes after the drain timeout, then it is not sent and the stop ends at the timeout', async () => {
+    // Prepare
+    const simulator = await startSimulator(defer);
+    const client = engineFor(defer, simulator.port);
+    await startBound(client);
+    const tag = (part: number) => ({ messageId: 'long-2', part, parts: 2 });
+    const first = await client.submit(sms(1), tag(1));
+    const started = performance.now();
+    // Act
+    await client.stop({ drainTimeoutMs: 200 });
+    const tookMs = performance.now() - started;
+    const second = await client.submit(sms(2), tag(2), { priority: 'part' });
+    // Assess
+    expect(first.kind).toBe('accepted');
+    expect(second).toEqual({ kind: 'not-sent', reason: 'stopping' });
+    expect(tookMs).toBeGreaterThanOrEqual(150);
+    expect(tookMs).toBeLessThan(1_000);
+    expect(simulator.stats.submits).toBe(1);
+  });
+
+  it('when stopped to unbind first between the parts of a long message, then its next part is not sent', async () => {
+    // Prepare
+    const simulator = await startSimulator(defer);
+    const client = engineFor(defer, simulator.port);
+    await startBound(client);
+    const tag = (part: number) => ({ messageId: 'long-3', part, parts: 2 });
+    const first = await client.submit(sms(1), tag(1));
+    // Act
+    const stopping = client.stop({ drainTimeoutMs: 5_000, unbindFirst: true });
+    const second = await client.submit(sms(2), tag(2), { priority: 'part' });
+    await stopping;
+    // Assess
+    expect(first.kind).toBe('accepted');
+    expect(second).toEqual({ kind: 'not-sent', reason: 'stopping' });
+    expect(simulator.stats.submits).toBe(1);
+  });
+
   it('when stopped while still connecting, then no reconnect follows', async () => {
     // Prepare
     const simulator = await startSimulator(defer);

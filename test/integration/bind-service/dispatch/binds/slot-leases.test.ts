@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { bindServiceLogger } from '#bind-service/logger.ts';
+import { startBindService } from '#bind-service/service.ts';
 import { MessageRepository } from '#core/aws/messages/message-repository.ts';
 import { newMessageId } from '#core/domain/messages/message-id.ts';
 import { freePort } from '#local/ports.ts';
@@ -9,6 +11,7 @@ import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
 import { elapse, waitUntil } from '#test/helpers/wait.ts';
 import {
   ACCOUNT,
+  FAST_SESSION,
   mobile,
   publishRaw,
   sendLikeApi,
@@ -225,4 +228,78 @@ describe('the binds of one MCON login share the work (DynamoDB Local, fauxqs, si
       inFlight: [3, 3],
     });
   }, 40_000);
+});
+
+// A scale-up hands one of an MCON login's slots from the running task to the one that joins: the
+// running task gives it up gracefully. A long message whose first parts went out on that session
+// used to get `stopping` for the rest: the SMSC held half a message (the provider fails it with
+// err 241 and bills the parts sent) and the record ended `unknown`. The give-up's drain now lets
+// the parts of a message already on the wire follow before the unbind.
+describe('a slot handed over while long messages go out on it (DynamoDB Local, fauxqs, simulator)', () => {
+  const aws = useLocalAws({ dynamo: true, sqs: true });
+  const defer = useCleanup();
+
+  const longText = (n: number) =>
+    `Message ${n}: ${'long text that needs three SMS parts '.repeat(11)}`.slice(0, 400);
+
+  it('when a second task joins while 3-part messages go out on both sessions of an MCON2 login, then every message reaches the SMSC whole and is delivered', async () => {
+    // Prepare: one task holds both slots (4 msg/s, window 1, slow answers), so both sessions carry
+    // long messages whose parts are spread out.
+    const rig = await startRig(aws, defer, {
+      env: {
+        SMPP_SYSTEM_TYPE: 'MCON2',
+        SMPP_BINDS: '2',
+        SMPP_WINDOW: '1',
+        SMPP_THROUGHPUT: '4',
+        SMPP_RESPONSE_TIMEOUT_SECONDS: '10',
+        LEASE_TTL_SECONDS: '6',
+        LEASE_RETRY_SECONDS: '0.2',
+      },
+    });
+    await waitUntil(() => rig.simulator.boundSessions(ACCOUNT.systemId).length === 2, 15_000, 'two binds');
+    rig.simulator.fault({ type: 'slow', delayMs: 300, count: 1_000 });
+    const ids: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      ids.push(await sendLikeApi(rig, { to: mobile(i), text: longText(i) }, { lane: 'bulk' }));
+    }
+    await waitUntil(() => rig.simulator.submitLog.length >= 3, 10_000, 'the first parts', 20);
+
+    // Act: a second task joins the roster (a scale-up); the first gives one slot up to it.
+    const second = await startBindService(rig.config, {
+      owner: 'joining-task',
+      log: bindServiceLogger('warn', () => undefined),
+      session: FAST_SESSION,
+    });
+    defer(() => second.stop());
+    await waitUntil(
+      () => rig.logs.some((line) => line.msg === 'login slot given up'),
+      15_000,
+      'the first task to give a slot up',
+      50,
+    );
+
+    // Assess: no message is cut off at the SMSC, and every one ends delivered.
+    const notDelivered: { id: string; status: string; error?: string }[] = [];
+    for (const id of ids) {
+      const record = await waitForRecord(
+        rig,
+        id,
+        statusIs('delivered', 'unknown', 'failed', 'expired', 'rejected', 'undelivered'),
+        30_000,
+      ).catch(() => undefined);
+      if (record?.status !== 'delivered') {
+        notDelivered.push({ id, status: record?.status ?? 'none', error: record?.error?.description });
+      }
+    }
+    const partsOf = new Map<string, Set<number>>();
+    for (const submit of rig.simulator.submitLog) {
+      if (submit.decision.kind !== 'accepted' || !submit.concat) continue;
+      const key = `${submit.destination}/${submit.concat.reference}`;
+      partsOf.set(key, (partsOf.get(key) ?? new Set<number>()).add(submit.concat.index));
+    }
+    const cutOffAtSmsc = [...partsOf.entries()]
+      .filter(([, parts]) => parts.size < 3)
+      .map(([key, parts]) => `${key}: parts ${[...parts].sort().join(',')} of 3`);
+    expect({ cutOffAtSmsc, notDelivered }).toEqual({ cutOffAtSmsc: [], notDelivered: [] });
+  }, 90_000);
 });

@@ -124,6 +124,22 @@ describe('SubmitWindow', () => {
     expect(window.tracked).toBe(1);
   });
 
+  it('when waiters are cancelled for a graceful stop, then later parts stay queued and get the next slot', async () => {
+    // Prepare
+    const window = filled(1, 1);
+    const plain = window.acquire();
+    const urgent = window.acquire('urgent');
+    const part = window.acquire('part');
+    // Act
+    window.cancelWaiters('part');
+    window.settle(1);
+    // Assess
+    await expect(plain).resolves.toBe(false);
+    await expect(urgent).resolves.toBe(false);
+    await expect(part).resolves.toBe(true);
+    expect(window.inFlight).toBe(1);
+  });
+
   it('when a slot frees, then whenSlotFree and (once empty) whenEmpty resolve', async () => {
     // Prepare
     const window = filled(2, 2);
