@@ -11,6 +11,7 @@ import {
   endpointsOf,
   endpointUrl,
   flag,
+  MAX_INTERVAL_SECONDS,
   MAX_RESPONSE_TIMEOUT_SECONDS,
   preparationVariables,
   prepareOptionsOf,
@@ -83,9 +84,15 @@ export const DEFAULT_SQS_WAIT_SECONDS = 20; // SQS's longest: the fewest calls o
 /**
  * A duration in seconds, used as whole milliseconds: at least 1 ms, since a positive value under it
  * (0.0004) would round to 0 ms, a lease that lapses at once or a submit timeout that makes every
- * submit `unknown`, and pass a mere "positive" check.
+ * submit `unknown`, and pass a mere "positive" check. At most `max` seconds, a day unless the setting
+ * needs less (MAX_INTERVAL_SECONDS: beyond Node's timer limit a delay fires after 1 ms).
  */
-const seconds = z.coerce.number().min(0.001, 'must be at least 0.001 (1 ms)');
+function seconds(max: number = MAX_INTERVAL_SECONDS, why = 'a day') {
+  return z.coerce
+    .number()
+    .min(0.001, 'must be at least 0.001 (1 ms)')
+    .max(max, `must be at most ${max} seconds (${why})`);
+}
 const port = z.coerce.number().int().min(1).max(65_535);
 
 /** A host alone: "host:3700" would be dialled as a name, and a backup host only at failover. */
@@ -110,15 +117,17 @@ export const envSchema = z.object({
   [VAR.SMPP_THROUGHPUT]: z.coerce.number().positive().max(100_000).default(30),
   [VAR.SMPP_WINDOW]: z.coerce.number().int().min(1).max(100_000).default(300),
   [VAR.SMPP_BINDS]: z.coerce.number().int().min(1).max(MAX_MCON_SESSIONS).default(1),
-  [VAR.SMPP_ENQUIRE_LINK_SECONDS]: seconds
-    .max(PROVIDER_IDLE_LIMIT_MS / 1000 - 1, 'must be below the provider’s 120 s idle limit')
+  [VAR.SMPP_ENQUIRE_LINK_SECONDS]: seconds(
+    PROVIDER_IDLE_LIMIT_MS / 1000 - 1,
+    'below the provider’s 120 s idle limit',
+  )
     // The provider's own default (SPEC §2, the seed's enquire-link-interval): half its idle limit.
     .default(60),
-  [VAR.SMPP_RESPONSE_TIMEOUT_SECONDS]: seconds.max(MAX_RESPONSE_TIMEOUT_SECONDS).default(30),
-  [VAR.SMPP_LOGIN_RECHECK_SECONDS]: seconds.default(30),
+  [VAR.SMPP_RESPONSE_TIMEOUT_SECONDS]: seconds(MAX_RESPONSE_TIMEOUT_SECONDS, 'two minutes').default(30),
+  [VAR.SMPP_LOGIN_RECHECK_SECONDS]: seconds().default(30),
   [VAR.SMPP_MESSAGE_ID_BASE]: z.enum(SMSC_ID_BASES).default('decimal'),
   // The provider's minute for all parts of a long message, less a margin for answers and clocks.
-  [VAR.SMPP_PARTS_WINDOW_SECONDS]: seconds.max(60).default(55),
+  [VAR.SMPP_PARTS_WINDOW_SECONDS]: seconds(60, 'the provider’s minute').default(55),
   // The request schema's sender rule (core/domain/requests/sender-id.ts).
   [VAR.SMPP_DEFAULT_SENDER]: z.string().refine(isValidSenderId, SENDER_ID_RULE).optional(),
   // Kannel's source-addr-autodetect / -ton / -npi, with the provider's example values.
@@ -140,13 +149,22 @@ export const envSchema = z.object({
   [VAR.SQS_WAIT_SECONDS]: z.coerce.number().int().min(0).max(20).default(DEFAULT_SQS_WAIT_SECONDS),
   [VAR.HEALTH_PORT]: z.coerce.number().int().min(0).max(65_535).default(8080),
   [VAR.HEALTH_HOST]: z.string().min(1).default('0.0.0.0'),
-  [VAR.DRAIN_SECONDS]: seconds.max(MAX_DRAIN_SECONDS).default(20),
+  [VAR.DRAIN_SECONDS]: seconds(MAX_DRAIN_SECONDS, 'ECS gives a task 120 s to stop').default(20),
   // Renewed every sixth of it: below 1 s the renewals (each a DynamoDB write, 50 ms apart at least)
   // come too few to keep a lease through one slow answer.
-  [VAR.LEASE_TTL_SECONDS]: seconds.min(1, 'must be at least 1 s (renewed every sixth of it)').default(30),
-  [VAR.LEASE_RETRY_SECONDS]: seconds.default(5),
-  [VAR.RECONCILE_SECONDS]: z.coerce.number().min(0).default(60),
-  [VAR.RECONCILE_MIN_AGE_SECONDS]: z.coerce.number().min(0).default(300),
+  [VAR.LEASE_TTL_SECONDS]: seconds().min(1, 'must be at least 1 s (renewed every sixth of it)').default(30),
+  [VAR.LEASE_RETRY_SECONDS]: seconds().default(5),
+  [VAR.RECONCILE_SECONDS]: z.coerce
+    .number()
+    .min(0)
+    .max(MAX_INTERVAL_SECONDS, `must be at most ${MAX_INTERVAL_SECONDS} seconds (a day; 0 turns it off)`)
+    .default(60),
+  // An age, not a timer, capped like the intervals: one past a Date's range would fail every run.
+  [VAR.RECONCILE_MIN_AGE_SECONDS]: z.coerce
+    .number()
+    .min(0)
+    .max(MAX_INTERVAL_SECONDS, `must be at most ${MAX_INTERVAL_SECONDS} seconds (a day)`)
+    .default(300),
   [VAR.RECONCILE_BATCH]: z.coerce.number().int().min(1).max(1_000).default(50),
   [VAR.AWS_REGION]: z.string().min(1),
   [VAR.AWS_ENDPOINT_URL_DYNAMODB]: endpointUrl,
@@ -155,7 +173,7 @@ export const envSchema = z.object({
   [VAR.LOG_LEVEL]: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   [VAR.METRICS_NAMESPACE]: z.string().min(1).optional(),
   [VAR.METRICS_SERVICE]: z.string().min(1).default('SmsSender'),
-  [VAR.METRICS_INTERVAL_SECONDS]: seconds.max(3600).default(60),
+  [VAR.METRICS_INTERVAL_SECONDS]: seconds(3600, 'an hour').default(60),
 });
 
 /** Without SMPP_ACCOUNTS: SMPP_HOST is named with every other missing variable. */

@@ -7,6 +7,7 @@ import type { Construct } from 'constructs';
 import { ConfigError } from '#core/domain/errors.ts';
 import { isSmscHost, SMSC_HOST_RULE } from '#core/domain/provider/smsc-host.ts';
 import { AccountsFileError, accountsFromContextFile } from './accounts-file.ts';
+import { type CheckedSmppField, smppProblems } from './constructs/accounts/sender-login.ts';
 import type { SmsSenderProps } from './constructs/props.ts';
 
 // Settings of this repository's own app, from CDK context (`cdk deploy -c smppSystemType=MCON2`,
@@ -20,7 +21,10 @@ export class AppConfigError extends ConfigError {}
 
 function text(read: ContextReader, key: string): string | undefined {
   const value = read(key);
-  if (value === undefined || value === null || value === '') return undefined;
+  // Blank counts as unset, as in the components' environment (core/config/load-env.ts isGiven).
+  if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {
+    return undefined;
+  }
   if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
     throw new AppConfigError(`context ${key}: expected a string, got ${JSON.stringify(value)}`);
   }
@@ -89,6 +93,36 @@ const SMPP_KEYS = [
   'smppTlsServerName',
 ] as const;
 
+/** The context key of each login field the bind-service checks at start (smppProblems). */
+const CONTEXT_KEY_OF: Readonly<Record<CheckedSmppField, (typeof SMPP_KEYS)[number]>> = {
+  host: 'smppHost',
+  backupHost: 'smppBackupHost',
+  port: 'smppPort',
+  systemType: 'smppSystemType',
+  binds: 'smppBinds',
+  windowSize: 'smppWindow',
+  throughput: 'smppThroughput',
+};
+
+/**
+ * The login's values the bind-service would refuse at start (a port above 65535, a rate above its
+ * cap), or TLS settings with smppTls=false, which would deploy a login without the certificate meant
+ * for it: refused here, naming the context key.
+ */
+function checkSmpp(read: ContextReader, smpp: NonNullable<SmsSenderProps['smpp']>): void {
+  const [problem] = smppProblems(smpp);
+  if (problem) throw new AppConfigError(`context ${CONTEXT_KEY_OF[problem.field]}: ${problem.problem}`);
+  if (smpp.tls) return;
+  const tlsOnly = (['smppTlsSecretName', 'smppTlsServerName'] as const).filter(
+    (key) => text(read, key) !== undefined,
+  );
+  if (tlsOnly.length > 0) {
+    throw new AppConfigError(
+      `context ${tlsOnly.join(', ')}: used only with TLS, but smppTls is false; set smppTls=true or leave ${tlsOnly.length > 1 ? 'them' : 'it'} out`,
+    );
+  }
+}
+
 /** `-c accountsFile=…`: several logins; the `smpp*` keys stay unset (one of the two would lose). */
 function accountsOf(scope: Construct, read: ContextReader, file: string): Pick<SmsSenderProps, 'accounts'> {
   const given = SMPP_KEYS.filter((key) => text(read, key) !== undefined);
@@ -115,32 +149,28 @@ function smppOf(scope: Construct, read: ContextReader): Pick<SmsSenderProps, 'sm
   const windowSize = int(read, 'smppWindow');
   const throughput = int(read, 'smppThroughput');
   const port = int(read, 'smppPort');
-  return {
-    smpp: {
-      host: smscHost(read, 'smppHost', APP_DEFAULTS.smppHost),
-      backupHost: smscHost(read, 'smppBackupHost', APP_DEFAULTS.smppBackupHost),
-      tls: bool(read, 'smppTls') ?? APP_DEFAULTS.smppTls,
-      systemType: text(read, 'smppSystemType') ?? '',
-      // A name gives a partial ARN: the grant then matches the `-xxxxxx` suffix Secrets Manager appends.
-      credentials: secretArn
-        ? secretsmanager.Secret.fromSecretCompleteArn(scope, 'SmppSecret', secretArn)
-        : secretsmanager.Secret.fromSecretNameV2(scope, 'SmppSecret', secretName),
-      ...(tlsSecretName
-        ? {
-            tlsClientCertificate: secretsmanager.Secret.fromSecretNameV2(
-              scope,
-              'SmppTlsSecret',
-              tlsSecretName,
-            ),
-          }
-        : {}),
-      ...(tlsServerName ? { tlsServerName } : {}),
-      ...(port ? { port } : {}),
-      ...(binds ? { binds } : {}),
-      ...(windowSize ? { windowSize } : {}),
-      ...(throughput ? { throughput } : {}),
-    },
+  const smpp: NonNullable<SmsSenderProps['smpp']> = {
+    host: smscHost(read, 'smppHost', APP_DEFAULTS.smppHost),
+    backupHost: smscHost(read, 'smppBackupHost', APP_DEFAULTS.smppBackupHost),
+    tls: bool(read, 'smppTls') ?? APP_DEFAULTS.smppTls,
+    systemType: text(read, 'smppSystemType') ?? '',
+    // A name gives a partial ARN: the grant then matches the `-xxxxxx` suffix Secrets Manager appends.
+    credentials: secretArn
+      ? secretsmanager.Secret.fromSecretCompleteArn(scope, 'SmppSecret', secretArn)
+      : secretsmanager.Secret.fromSecretNameV2(scope, 'SmppSecret', secretName),
+    ...(tlsSecretName
+      ? {
+          tlsClientCertificate: secretsmanager.Secret.fromSecretNameV2(scope, 'SmppTlsSecret', tlsSecretName),
+        }
+      : {}),
+    ...(tlsServerName ? { tlsServerName } : {}),
+    ...(port ? { port } : {}),
+    ...(binds ? { binds } : {}),
+    ...(windowSize ? { windowSize } : {}),
+    ...(throughput ? { throughput } : {}),
   };
+  checkSmpp(read, smpp);
+  return { smpp };
 }
 
 /** The stack's props from context; `scope` owns the imported secret/topic/bus references. */

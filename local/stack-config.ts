@@ -1,5 +1,6 @@
 import type { QueueNames, TableNames } from '#core/aws/resources/resource-definitions.ts';
-import type { Env } from '#core/config/load-env.ts';
+import { type Env, isGiven } from '#core/config/load-env.ts';
+import { MAX_INTERVAL_SECONDS } from '#core/config/shared-variables.ts';
 import { VAR, type VariableName } from '#core/config/variables.ts';
 
 // The local stack's settings: which SMSC to talk to (the embedded simulator unless SMPP_HOST is
@@ -33,7 +34,7 @@ export interface SmppTarget {
 
 function positiveNumber(env: Env, name: VariableName, fallback: number): number {
   const value = env[name];
-  if (value === undefined || value === '') return fallback;
+  if (!isGiven(value)) return fallback;
   const parsed = Number(value);
   if (!Number.isFinite(parsed) || parsed <= 0)
     throw new Error(`${name} must be a positive number, got "${value}"`);
@@ -43,14 +44,14 @@ function positiveNumber(env: Env, name: VariableName, fallback: number): number 
 /** The simulator's account, from SMPP_SYSTEM_ID/SMPP_PASSWORD/SMPP_THROUGHPUT or the local defaults. */
 export function simulatedLogin(env: Env): Omit<SmppTarget, 'host' | 'port' | 'simulated'> {
   return {
-    systemId: env[VAR.SMPP_SYSTEM_ID] || LOCAL_LOGIN.systemId,
-    password: env[VAR.SMPP_PASSWORD] || LOCAL_LOGIN.password,
+    systemId: valueOr(env, VAR.SMPP_SYSTEM_ID, LOCAL_LOGIN.systemId),
+    password: valueOr(env, VAR.SMPP_PASSWORD, LOCAL_LOGIN.password),
     throughput: positiveNumber(env, VAR.SMPP_THROUGHPUT, DEFAULT_THROUGHPUT),
   };
 }
 
 export function usesSimulator(env: Env): boolean {
-  return !env[VAR.SMPP_HOST];
+  return !isGiven(env[VAR.SMPP_HOST]);
 }
 
 export interface ComponentEnvInput {
@@ -124,10 +125,48 @@ export function sweeperEnv(input: ComponentEnvInput): Record<string, string> {
   };
 }
 
-/** How often `npm start` sweeps (the AWS schedule runs every 2 minutes); SWEEP_INTERVAL_SECONDS. */
+/**
+ * How often `npm start` sweeps (the AWS schedule runs every 2 minutes); SWEEP_INTERVAL_SECONDS, at
+ * most a day: a timer given more than Node's limit fires after 1 ms, and the sweeper would spin.
+ */
 export function sweepIntervalMs(env: Env): number {
-  return positiveNumber(env, VAR.SWEEP_INTERVAL_SECONDS, DEFAULT_SWEEP_INTERVAL_SECONDS) * 1000;
+  const seconds = positiveNumber(env, VAR.SWEEP_INTERVAL_SECONDS, DEFAULT_SWEEP_INTERVAL_SECONDS);
+  if (seconds > MAX_INTERVAL_SECONDS) {
+    throw new Error(
+      `${VAR.SWEEP_INTERVAL_SECONDS} must be at most ${MAX_INTERVAL_SECONDS} seconds (a day), got "${env[VAR.SWEEP_INTERVAL_SECONDS]}"`,
+    );
+  }
+  return seconds * 1000;
 }
+
+/**
+ * The bind-service settings of the user's that reach the local bind-service as given: every one of
+ * its variables but those the stack sets itself (tables, queues, endpoints, region, HEALTH_*, the
+ * login when simulated; DRAIN_SECONDS and SQS_WAIT_SECONDS with local defaults, below) and the
+ * AWS-only ones (SMPP_SECRET_ARN and SMPP_TLS_SECRET_ARN: no Secrets Manager here; METRICS_*: no
+ * CloudWatch reads the lines). SMPP_CONFIG_FILE's block is applied before (start-stack.ts).
+ */
+export const BIND_SERVICE_PASS_THROUGH = [
+  VAR.SMPP_THROUGHPUT,
+  VAR.SMPP_WINDOW,
+  VAR.SMPP_BINDS,
+  VAR.SMPP_DEFAULT_SENDER,
+  VAR.SMPP_SOURCE_ADDR_AUTODETECT,
+  VAR.SMPP_SOURCE_ADDR_TON,
+  VAR.SMPP_SOURCE_ADDR_NPI,
+  VAR.SMPP_RECEIPT_TEXT_FALLBACK,
+  VAR.SMPP_ENQUIRE_LINK_SECONDS,
+  VAR.SMPP_RESPONSE_TIMEOUT_SECONDS,
+  VAR.SMPP_LOGIN_RECHECK_SECONDS,
+  VAR.SMPP_PARTS_WINDOW_SECONDS,
+  VAR.SMPP_MESSAGE_ID_BASE,
+  VAR.LEASE_TTL_SECONDS,
+  VAR.LEASE_RETRY_SECONDS,
+  VAR.RECONCILE_SECONDS,
+  VAR.RECONCILE_MIN_AGE_SECONDS,
+  VAR.RECONCILE_BATCH,
+  VAR.LOG_LEVEL,
+] as const satisfies readonly VariableName[];
 
 /** The bind-service's variables (see bind-service/config.ts); SMPP_* pass through unless simulated. */
 export function bindServiceEnv(input: ComponentEnvInput): Record<string, string> {
@@ -154,23 +193,7 @@ export function bindServiceEnv(input: ComponentEnvInput): Record<string, string>
   return {
     ...sharedEnv(input),
     ...smpp,
-    ...passThrough(env, [
-      VAR.SMPP_THROUGHPUT,
-      VAR.SMPP_WINDOW,
-      VAR.SMPP_BINDS,
-      VAR.SMPP_DEFAULT_SENDER,
-      VAR.SMPP_SOURCE_ADDR_AUTODETECT,
-      VAR.SMPP_SOURCE_ADDR_TON,
-      VAR.SMPP_SOURCE_ADDR_NPI,
-      VAR.SMPP_RECEIPT_TEXT_FALLBACK,
-      VAR.SMPP_ENQUIRE_LINK_SECONDS,
-      VAR.SMPP_PARTS_WINDOW_SECONDS,
-      VAR.SMPP_MESSAGE_ID_BASE,
-      VAR.RECONCILE_SECONDS,
-      VAR.RECONCILE_MIN_AGE_SECONDS,
-      VAR.RECONCILE_BATCH,
-      VAR.LOG_LEVEL,
-    ]),
+    ...passThrough(env, BIND_SERVICE_PASS_THROUGH),
     [VAR.INBOUND_TABLE]: input.tables.inbound,
     [VAR.URGENT_QUEUE_URL]: input.queues.urgent,
     [VAR.BULK_QUEUE_URL]: input.queues.bulk,
@@ -180,19 +203,25 @@ export function bindServiceEnv(input: ComponentEnvInput): Record<string, string>
     [VAR.HEALTH_HOST]: '127.0.0.1',
     [VAR.HEALTH_PORT]: '0',
     // Ctrl-C should not wait the 20 s an ECS task gets.
-    [VAR.DRAIN_SECONDS]: env[VAR.DRAIN_SECONDS] || '5',
+    [VAR.DRAIN_SECONDS]: valueOr(env, VAR.DRAIN_SECONDS, '5'),
     // A stop lets the open long poll finish (queue-consumer.ts), so with AWS's 20 s wait an idle
     // stack took 20 s to stop. Polling the in-process queue every second costs nothing.
-    [VAR.SQS_WAIT_SECONDS]: env[VAR.SQS_WAIT_SECONDS] || LOCAL_SQS_WAIT_SECONDS,
+    [VAR.SQS_WAIT_SECONDS]: valueOr(env, VAR.SQS_WAIT_SECONDS, LOCAL_SQS_WAIT_SECONDS),
   };
 }
 
-/** The user's values of `names`, those that are set and not empty. */
+/** The user's value of `name`, or `fallback` when it is unset, empty or blank (isGiven). */
+function valueOr(env: Env, name: VariableName, fallback: string): string {
+  const value = env[name];
+  return isGiven(value) ? value : fallback;
+}
+
+/** The user's values of `names`, those that are given (isGiven: not empty, not only blanks). */
 function passThrough(env: Env, names: readonly VariableName[]): Record<string, string> {
   return Object.fromEntries(
     names.flatMap((name) => {
       const value = env[name];
-      return value === undefined || value === '' ? [] : [[name, value]];
+      return isGiven(value) ? [[name, value]] : [];
     }),
   );
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { loadConfig as loadBindServiceConfig } from '#bind-service/config.ts';
+import { type BindServiceConfig, loadConfig as loadBindServiceConfig } from '#bind-service/config.ts';
 import { bindServiceLogger } from '#bind-service/logger.ts';
 import { type BindService, startBindService } from '#bind-service/service.ts';
 import { withSmscBlock } from '#bind-service/smsc-block/load-block.ts';
@@ -44,8 +44,9 @@ import { startLocalSweeper } from '#local/sweeper-loop.ts';
 
 export interface LocalStackOptions {
   /**
-   * SMPP_* (SMPP_CONFIG_FILE: the provider's Kannel block), MAX_PARTS, LOG_LEVEL,
-   * CALLBACK_SIGNING_SECRET, EVENT_BUS_NAME, EVENTS_URL, SWEEP_*;
+   * SMPP_* (SMPP_CONFIG_FILE: the provider's Kannel block), LEASE_*, RECONCILE_*, MAX_PARTS,
+   * ANTI_LOOP_*, LOG_LEVEL, CALLBACK_SIGNING_SECRET, EVENT_BUS_NAME, EVENTS_URL, SWEEP_*
+   * (stack-config.ts says which reach the bind-service);
    * `npm start` passes process.env.
    */
   env?: Env;
@@ -189,15 +190,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       started.unshift({ name: 'tables', stop: () => deleteTables(shared, Object.values(tables)) });
     }
 
-    const { simulator, smpp } = accounts
+    // Undefined: SMPP_HOST names a real SMSC, reported as the bind-service's config has it (below).
+    const simulated = accounts
       ? await startAccountsSimulator(accounts, options.simulator)
-      : await startSmpp(env, options.simulator);
+      : await startSimulator(env, options.simulator);
+    const simulator = simulated?.simulator;
     if (simulator) started.push({ name: 'simulator', stop: () => simulator.close() });
     signal?.throwIfAborted();
     // With SMPP_ACCOUNTS every login is the simulator's: the components read a copy saying so.
-    const pointed = accounts
-      ? pointAtSimulator(env[VAR.SMPP_ACCOUNTS] ?? '', smpp.host, smpp.port)
-      : undefined;
+    const pointed =
+      accounts && simulated
+        ? pointAtSimulator(env[VAR.SMPP_ACCOUNTS] ?? '', simulated.smpp.host, simulated.smpp.port)
+        : undefined;
     if (pointed) started.push({ name: 'accounts-file', stop: () => pointed.remove() });
     // Every account but the first drains a queue pair of its own.
     const accountQueues = accounts
@@ -254,16 +258,31 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       endpoints,
       tables,
       queues,
-      ...(simulator && !accounts
+      ...(simulated && !accounts
         ? {
-            simulator: { host: smpp.host, port: smpp.port, systemId: smpp.systemId, password: smpp.password },
+            simulator: {
+              host: simulated.smpp.host,
+              port: simulated.smpp.port,
+              systemId: simulated.smpp.systemId,
+              password: simulated.smpp.password,
+            },
           }
         : {}),
     };
     const serviceEnv = bindServiceEnv(envInput);
+    // Read once, by the bind-service's own loader: the bind-service runs on it, and a real SMSC is
+    // reported as it is dialled (with SMPP_TLS=yes or 1 too, port 3443 unless SMPP_PORT says).
+    let config: BindServiceConfig | undefined;
+    let smpp: SmppTarget;
+    if (simulated) {
+      smpp = simulated.smpp;
+      if (options.bindService !== false) config = loadBindServiceConfig(serviceEnv);
+    } else {
+      config = loadBindServiceConfig(serviceEnv);
+      smpp = realSmsc(config);
+    }
     let bindService: BindService | undefined;
-    if (options.bindService !== false) {
-      const config = loadBindServiceConfig(serviceEnv);
+    if (options.bindService !== false && config) {
       bindService = await startBindService(config, {
         log: bindServiceLogger(config.logLevel, write),
       });
@@ -312,24 +331,29 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   }
 }
 
-async function startSmpp(
+/** The real SMSC the bind-service dials first, its login and rate, as its config has them. */
+function realSmsc(config: BindServiceConfig): SmppTarget {
+  const { smpp } = config.accounts[0];
+  const [first] = smpp.hosts;
+  const { credentials } = smpp;
+  return {
+    simulated: false,
+    host: first?.host ?? '',
+    port: first?.port ?? 0,
+    // No local defaults for a real account: the bind-service's config has named what is missing.
+    systemId: credentials.systemId ?? '',
+    password: credentials.kind === 'inline' ? credentials.password : '',
+    throughput: smpp.throughput,
+  };
+}
+
+/** The embedded simulator, unless SMPP_HOST names a real SMSC (then undefined). */
+async function startSimulator(
   env: Env,
   overrides: Partial<SimulatorOptions> | undefined,
-): Promise<{ simulator?: SmscSimulator; smpp: SmppTarget }> {
+): Promise<{ simulator: SmscSimulator; smpp: SmppTarget } | undefined> {
+  if (!usesSimulator(env)) return undefined;
   const login = simulatedLogin(env);
-  if (!usesSimulator(env)) {
-    return {
-      smpp: {
-        simulated: false,
-        host: env[VAR.SMPP_HOST] ?? '',
-        port: Number(env[VAR.SMPP_PORT] || (env[VAR.SMPP_TLS] === 'true' ? 3443 : 3700)),
-        ...login,
-        // No local defaults for a real account: the bind-service's config names what is missing.
-        systemId: env[VAR.SMPP_SYSTEM_ID] ?? '',
-        password: env[VAR.SMPP_PASSWORD] ?? '',
-      },
-    };
-  }
   const simulator = new SmscSimulator({
     accounts: [{ systemId: login.systemId, password: login.password, rate: login.throughput }],
     receiptDelayMs: DEFAULT_RECEIPT_DELAY_MS,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Env } from '#core/config/load-env.ts';
+import { type Env, isGiven } from '#core/config/load-env.ts';
 import { VAR } from '#core/config/variables.ts';
 import { AccountsConfigError } from '#core/domain/accounts/account.ts';
 import { jsonSyntaxWhere } from '#core/domain/json-syntax.ts';
@@ -22,7 +22,7 @@ const mapSchema = z.record(z.string(), pairSchema);
 /** The pairs by account name; empty when ACCOUNT_QUEUES is unset. */
 export function accountQueuesOf(env: Env): Readonly<Record<string, QueuePair>> {
   const raw = env[VAR.ACCOUNT_QUEUES];
-  if (raw === undefined || raw === '') return {};
+  if (!isGiven(raw)) return {};
   let json: unknown;
   try {
     json = JSON.parse(raw);

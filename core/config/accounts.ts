@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Env } from '#core/config/load-env.ts';
+import { type Env, isGiven } from '#core/config/load-env.ts';
 import { VAR } from '#core/config/variables.ts';
 import {
   type AccountList,
@@ -21,8 +21,8 @@ import type { SystemTypeFlags } from '#core/domain/provider/system-type.ts';
 export function accountsFromFile(env: Env): AccountList | undefined {
   const file = env[VAR.SMPP_ACCOUNTS];
   const inline = env[VAR.SMPP_ACCOUNTS_JSON];
-  const hasFile = file !== undefined && file !== '';
-  const hasInline = inline !== undefined && inline !== '';
+  const hasFile = isGiven(file);
+  const hasInline = isGiven(inline);
   if (hasFile && hasInline) {
     throw new AccountsConfigError(
       `Invalid ${VAR.SMPP_ACCOUNTS_JSON}: give either ${VAR.SMPP_ACCOUNTS} (a file) or ${VAR.SMPP_ACCOUNTS_JSON} (its JSON), not both`,
@@ -78,7 +78,7 @@ export const PER_LOGIN_VARIABLES = [
   VAR.SMPP_BINDS,
 ] as const;
 
-/** The per-login variables given alongside SMPP_ACCOUNTS (empty values count as unset). */
+/** The per-login variables given alongside SMPP_ACCOUNTS (empty or blank values count as unset). */
 export function perLoginVariablesGiven(env: Env): string[] {
-  return PER_LOGIN_VARIABLES.filter((name) => env[name] !== undefined && env[name] !== '');
+  return PER_LOGIN_VARIABLES.filter((name) => isGiven(env[name]));
 }

@@ -38,18 +38,31 @@ function faultsError<E extends ConfigError>(
 }
 
 /**
- * The schema's output for `env`, or ONE ConfigError naming every variable at fault. Empty strings
- * count as unset: `FOO=` in an .env file or an empty CDK default means "not given".
+ * Whether a variable is given: set to something other than blanks. `FOO=` in an .env file, an empty
+ * CDK default or a stray blank (`FOO= `, YAML's `" "`) means "not given"; read as a value, a blank
+ * would pass z.coerce.number() as Number(' ') = 0 and silently turn a rule off.
+ */
+export function isGiven(value: string | undefined): value is string {
+  return value !== undefined && value.trim() !== '';
+}
+
+/** The variables of `env` that are given (isGiven): what a loader's schema parses. */
+export function givenVariables(env: Env): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => isGiven(entry[1])),
+  );
+}
+
+/**
+ * The schema's output for `env`, or ONE ConfigError naming every variable at fault. A variable that
+ * is empty or only blanks counts as unset (isGiven).
  */
 export function loadEnv<Schema extends z.ZodObject, E extends ConfigError = ConfigError>(
   schema: Schema,
   env: Env,
   source: ConfigSource<E>,
 ): z.output<Schema> {
-  const given = Object.fromEntries(
-    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
-  );
-  const result = schema.safeParse(given);
+  const result = schema.safeParse(givenVariables(env));
   if (result.success) return result.data;
   throw faultsError(
     source,

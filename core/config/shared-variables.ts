@@ -11,6 +11,14 @@ import { VAR } from './variables.ts';
 /** The bind's system_type as given, and its flags; an unknown flag or a bad MCONn is refused. */
 export const systemTypeVariable = systemTypeSchema;
 
+/**
+ * The longest a timer-backed duration setting may be unless its meaning asks for less: a day. Node's
+ * timers wait at most 2^31-1 ms (about 24.8 days) and fire after 1 ms when given more, so an hour
+ * written in milliseconds where seconds are asked (3600000) would turn a rare task into a busy loop.
+ */
+export const MAX_INTERVAL_SECONDS = 86_400;
+export const MAX_INTERVAL_MS = MAX_INTERVAL_SECONDS * 1000;
+
 /** The longest SMPP_RESPONSE_TIMEOUT_SECONDS the bind-service takes (the CDK checks it at synth). */
 export const MAX_RESPONSE_TIMEOUT_SECONDS = 120;
 export { MAX_PARTS_LIMIT };

@@ -2,12 +2,13 @@ import { z } from 'zod';
 import type { ClientLimits } from '#core/aws/clients.ts';
 import { accountLaneQueuesOf } from '#core/config/account-queues.ts';
 import { accountsFromFile, defaultAccountPolicy } from '#core/config/accounts.ts';
-import { type Env, loadEnv } from '#core/config/load-env.ts';
+import { type Env, isGiven, loadEnv } from '#core/config/load-env.ts';
 import {
   antiLoopSettingsOf,
   antiLoopVariables,
   endpointsOf,
   endpointUrl,
+  MAX_INTERVAL_MS,
   preparationVariables,
   prepareOptionsOf,
 } from '#core/config/shared-variables.ts';
@@ -20,6 +21,16 @@ import type { AntiLoopSettings } from '#core/domain/provider/anti-loop.ts';
 // The API's settings, read once at cold start. A bad or missing variable stops the function (or the
 // local server) at boot with the variable's name, rather than failing the first request. That holds
 // for SMPP_SYSTEM_TYPE too: a value the bind-service would refuse must not be promised in a 202.
+
+/**
+ * A bound in ms on a call or a batch, each a timer: at most a day (MAX_INTERVAL_MS), since Node fires
+ * a longer timer after 1 ms and every call would then time out at once.
+ */
+const milliseconds = z.coerce
+  .number()
+  .int()
+  .min(100)
+  .max(MAX_INTERVAL_MS, `must be at most ${MAX_INTERVAL_MS} ms (a day)`);
 
 export const envSchema = z.object({
   [VAR.MESSAGES_TABLE]: z.string().min(1),
@@ -36,9 +47,9 @@ export const envSchema = z.object({
   // Bounds on every DynamoDB/SQS call and on a batch's store and publishing, so that a hung call is answered
   // inside the Lambda's timeout (see timeLimits below). Local mode loosens them: no Lambda cuts it
   // off there, and DynamoDB Local on a busy laptop is far slower than DynamoDB.
-  [VAR.DYNAMODB_REQUEST_TIMEOUT_MS]: z.coerce.number().int().min(100).default(2_000),
-  [VAR.SQS_REQUEST_TIMEOUT_MS]: z.coerce.number().int().min(100).default(3_000),
-  [VAR.BATCH_ENQUEUE_BUDGET_MS]: z.coerce.number().int().min(100).default(10_000),
+  [VAR.DYNAMODB_REQUEST_TIMEOUT_MS]: milliseconds.default(2_000),
+  [VAR.SQS_REQUEST_TIMEOUT_MS]: milliseconds.default(3_000),
+  [VAR.BATCH_ENQUEUE_BUDGET_MS]: milliseconds.default(10_000),
   // Local mode (`npm start`) sets it: callbacks go to loopback there, and nowhere else.
   [VAR.ALLOW_LOOPBACK_CALLBACKS]: z.enum(['true', 'false']).default('false'),
   [VAR.AWS_REGION]: z.string().min(1),
@@ -92,7 +103,7 @@ export { ConfigError };
 export function loadConfig(env: Env): ApiConfig {
   const vars = loadEnv(envSchema, env, { component: 'API', error: ConfigError });
   const fromFile = accountsFromFile(env);
-  if (fromFile && env[VAR.SMPP_SYSTEM_TYPE]) {
+  if (fromFile && isGiven(env[VAR.SMPP_SYSTEM_TYPE])) {
     throw new ConfigError(
       `Invalid API configuration: ${VAR.SMPP_SYSTEM_TYPE}: give each account its systemType in the ${VAR.SMPP_ACCOUNTS} file instead`,
       [VAR.SMPP_SYSTEM_TYPE, VAR.SMPP_ACCOUNTS],

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { accountLaneQueuesOf } from '#core/config/account-queues.ts';
 import { accountsFromFile } from '#core/config/accounts.ts';
+import { givenVariables } from '#core/config/load-env.ts';
 import { endpointsOf } from '#core/config/shared-variables.ts';
 import { VAR } from '#core/config/variables.ts';
 import type { SweepOptions } from './sweep.ts';
@@ -53,8 +54,7 @@ export class SweeperConfigError extends Error {
 }
 
 export function loadSweeperConfig(env: Readonly<Record<string, string | undefined>>): SweeperConfig {
-  const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
-  const result = envSchema.safeParse(given);
+  const result = envSchema.safeParse(givenVariables(env));
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new SweeperConfigError(`Invalid sweeper configuration: ${problems.join('; ')}`);

@@ -61,6 +61,14 @@ describe('app settings from context', () => {
     expect(props.api).toEqual({ accountLogRole: false });
   });
 
+  it('when a setting is only blanks, then it counts as unset, as in the components’ environment', () => {
+    // Act
+    const props = propsFrom({ smppPort: ' ', smppSystemType: '  ' });
+    // Assess
+    expect(props.smpp?.port).toBeUndefined();
+    expect(props.smpp?.systemType).toBe('');
+  });
+
   it('when an existing Elastic IP is given, then both its allocation id and its address are used', () => {
     // Act
     const props = propsFrom({ egressIpAllocationId: 'eipalloc-0abc', egressIpAddress: '203.0.113.7' });
@@ -86,6 +94,20 @@ describe('app settings from context', () => {
     [
       { smppBackupHost: 'smpp2.smscentre.com:3700' },
       /smppBackupHost: must be a host name or IP address alone/,
+    ],
+    // What the bind-service refuses at start, checked by the same rules at synth.
+    [{ smppPort: '70000' }, /^context smppPort: must be from 1 to 65535$/],
+    [{ smppThroughput: '200000' }, /^context smppThroughput: .*100000/],
+    [{ smppWindow: '100001' }, /^context smppWindow: must be at most 100000$/],
+    [{ smppSystemType: 'MCON0' }, /^context smppSystemType: /],
+    // Dropped before, deploying the login in clear text without its certificate.
+    [
+      { smppTls: 'false', smppTlsSecretName: 'sms-sender/smpp-tls' },
+      /^context smppTlsSecretName: used only with TLS, but smppTls is false/,
+    ],
+    [
+      { smppTls: 'false', smppTlsServerName: 'smpp.smscentre.com' },
+      /^context smppTlsServerName: used only with TLS/,
     ],
   ])('when context is %o, then it is refused with the key', (context, message) => {
     // Act

@@ -3,6 +3,7 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { IConstruct } from 'constructs';
 import type { AccountEntryInput } from '#core/domain/accounts/account-schema.ts';
 import { parseAccounts } from '#core/domain/accounts/parse-accounts.ts';
+import { ConfigError } from '#core/domain/errors.ts';
 import type { SmppEndpoint } from '../compute/bind-service.ts';
 import { type AccountProps, SMPP_DEFAULTS } from '../props.ts';
 
@@ -38,16 +39,38 @@ const literalArn: ArnOf = (secret) =>
   Token.isUnresolved(secret.secretArn) ? PLACEHOLDER_SECRET_ARN : secret.secretArn;
 const tokenArn: ArnOf = (secret) => secret.secretArn;
 
+/**
+ * A TLS client certificate or server name given with `tls: false` is refused: the bind-service
+ * refuses SMPP_TLS_SECRET_ARN without SMPP_TLS, and leaving it out would deploy a login that sends
+ * its password in clear text where a certificate was meant to be presented. `where` names the login.
+ */
+export function checkTlsSettings(
+  where: string,
+  login: { tls: boolean; tlsClientCertificate?: unknown; tlsServerName?: string | undefined },
+): void {
+  if (login.tls) return;
+  const given = [
+    ...(login.tlsClientCertificate ? ['tlsClientCertificate'] : []),
+    ...(login.tlsServerName ? ['tlsServerName'] : []),
+  ];
+  if (given.length > 0) {
+    throw new ConfigError(
+      `${where}: ${given.join(' and ')} given with tls: false; set tls: true to connect with TLS, or leave ${given.length > 1 ? 'them' : 'it'} out`,
+    );
+  }
+}
+
 function portOf(account: AccountProps): number {
   return account.port ?? (account.tls ? SMPP_DEFAULTS.tlsPort : SMPP_DEFAULTS.port);
 }
 
 /** The SMPP_ACCOUNTS entry of `account`: what the bind-service needs (everything but passwords). */
 function fileEntry(account: AccountProps, arnOf: ArnOf): AccountEntryInput {
-  const certificate = account.tls ? account.tlsClientCertificate : undefined;
+  checkTlsSettings(`SmsSender accounts: "${account.name}"`, account);
+  const certificate = account.tlsClientCertificate;
   const tlsObject = {
     ...(certificate ? { secretArn: arnOf(certificate) } : {}),
-    ...(account.tls && account.tlsServerName ? { servername: account.tlsServerName } : {}),
+    ...(account.tlsServerName ? { servername: account.tlsServerName } : {}),
   };
   return {
     name: account.name,
@@ -98,10 +121,9 @@ export function resolveAccounts(accounts: readonly AccountProps[]): SenderAccoun
       ...(given.backupHost ? { backupHost: given.backupHost } : {}),
       port: portOf(given),
       tls: given.tls,
-      ...(given.tls && given.tlsClientCertificate
-        ? { tlsClientCertificate: given.tlsClientCertificate }
-        : {}),
-      ...(given.tls && given.tlsServerName ? { tlsServerName: given.tlsServerName } : {}),
+      // With tls: false there is neither (fileEntry refused them).
+      ...(given.tlsClientCertificate ? { tlsClientCertificate: given.tlsClientCertificate } : {}),
+      ...(given.tlsServerName ? { tlsServerName: given.tlsServerName } : {}),
       systemType: account.systemType,
       throughput: account.login.throughput,
       window: account.login.window,

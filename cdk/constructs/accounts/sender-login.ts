@@ -1,4 +1,6 @@
+import type { z } from 'zod';
 import { MAX_PARTS_LIMIT, MAX_RESPONSE_TIMEOUT_SECONDS } from '#core/config/shared-variables.ts';
+import { accountEntrySchema } from '#core/domain/accounts/account-schema.ts';
 import { ConfigError } from '#core/domain/errors.ts';
 import {
   BindLimitsError,
@@ -8,8 +10,8 @@ import {
   slowestTaskThroughput,
 } from '../compute/bind-limits.ts';
 import type { BindServiceSmpp } from '../compute/bind-service.ts';
-import { SMPP_DEFAULTS, type SmsSenderProps } from '../props.ts';
-import { resolveAccounts, type SenderAccount } from './sender-accounts.ts';
+import { SMPP_DEFAULTS, type SmppProps, type SmsSenderProps } from '../props.ts';
+import { checkTlsSettings, resolveAccounts, type SenderAccount } from './sender-accounts.ts';
 
 // The sender's logins from its props: one (`smpp`, the `default` account, exactly as before
 // accounts existed) or several (`accounts`). Each login's queue pair, alarms and dashboard row
@@ -112,10 +114,55 @@ export function planLogins(login: SenderLogin, desiredCount: number): SessionPla
   return first;
 }
 
+/**
+ * The one login's fields and the field of an SMPP_ACCOUNTS entry that takes the same value: the
+ * bind-service applies the same rules to SMPP_HOST & co. (bind-service/config.ts) as the accounts
+ * parser to these, so the parser's schema checks them at synth.
+ */
+const ENTRY_FIELD_OF = {
+  host: 'host',
+  backupHost: 'backupHost',
+  port: 'port',
+  systemType: 'systemType',
+  binds: 'binds',
+  windowSize: 'window',
+  throughput: 'throughput',
+} as const satisfies Partial<Record<keyof SmppProps, keyof typeof accountEntrySchema.shape>>;
+
+export type CheckedSmppField = keyof typeof ENTRY_FIELD_OF;
+
+/**
+ * What the bind-service would refuse at start in the one login's settings (SMPP_HOST, SMPP_PORT,
+ * SMPP_WINDOW...), by field: the task would stop at every start until the deployment's circuit
+ * breaker rolls it back. Empty when it would start.
+ */
+export function smppProblems(
+  smpp: Partial<Pick<SmppProps, CheckedSmppField>>,
+): { field: CheckedSmppField; problem: string }[] {
+  return (Object.keys(ENTRY_FIELD_OF) as CheckedSmppField[]).flatMap((field) => {
+    const value = smpp[field];
+    if (value === undefined) return [];
+    const schema: z.ZodType = accountEntrySchema.shape[ENTRY_FIELD_OF[field]];
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) return [{ field, problem: parsed.error.issues[0]?.message ?? 'is invalid' }];
+    // The entry's schema trims text; SMPP_HOST is used as set, and a blank in it is refused at start.
+    if (typeof value === 'string' && value.trim() !== value) {
+      return [{ field, problem: 'must not start or end with blanks' }];
+    }
+    return [];
+  });
+}
+
 /** The bind-service's settings with defaults; `throughput` is the login's whole rate. */
 function resolveSmpp(props: SmsSenderProps): BindServiceSmpp {
   const smpp = props.smpp;
   if (!smpp) throw new ConfigError('SmsSender: smpp is required without accounts');
+  const problems = smppProblems(smpp);
+  if (problems.length > 0) {
+    const listed = problems.map(({ field, problem }) => `smpp.${field}: ${problem}`);
+    throw new ConfigError(`SmsSender: ${listed.join('; ')}`);
+  }
+  checkTlsSettings('SmsSender: smpp', smpp);
   return {
     host: smpp.host,
     ...(smpp.backupHost ? { backupHost: smpp.backupHost } : {}),

@@ -177,7 +177,8 @@ export class BindService extends Construct {
     if (login.kind === 'single') {
       const { smpp } = login;
       bindSecretArn(consumer, smpp.credentials, VAR.SMPP_SECRET_ARN);
-      if (smpp.tls && smpp.tlsClientCertificate) {
+      // Given only with TLS (resolveLogin refuses it without): never dropped here.
+      if (smpp.tlsClientCertificate) {
         bindSecretArn(consumer, smpp.tlsClientCertificate, VAR.SMPP_TLS_SECRET_ARN);
       }
     } else {
@@ -259,7 +260,7 @@ function loginEnvironment(login: BindServiceLogin): Record<string, string> {
     [VAR.SMPP_PORT]: String(smpp.port),
     ...(smpp.backupHost ? { [VAR.SMPP_BACKUP_HOST]: smpp.backupHost } : {}),
     [VAR.SMPP_TLS]: String(smpp.tls),
-    ...(smpp.tls && smpp.tlsServerName ? { [VAR.SMPP_TLS_SERVERNAME]: smpp.tlsServerName } : {}),
+    ...(smpp.tlsServerName ? { [VAR.SMPP_TLS_SERVERNAME]: smpp.tlsServerName } : {}),
     [VAR.SMPP_SYSTEM_TYPE]: smpp.systemType,
     [VAR.SMPP_BINDS]: String(smpp.binds),
     [VAR.SMPP_WINDOW]: String(smpp.windowSize),

@@ -1,8 +1,9 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { describe, expect, it } from 'vitest';
+import { ConfigError } from '#core/domain/errors.ts';
 import { planLogins, resolveLogin } from '../../../cdk/constructs/accounts/sender-login.ts';
-import type { AccountProps } from '../../../cdk/constructs/props.ts';
+import type { AccountProps, SmppProps } from '../../../cdk/constructs/props.ts';
 
 // How several accounts are sized: each login's binds are slots the tasks share (bind-limits.ts), so a
 // login keeps its whole rate (each task sends its share by the slots it holds), its queue pair's
@@ -109,3 +110,98 @@ describe('logins of several accounts', () => {
     expect(act).toThrow(/maxParts must be a whole number from 1 to 255/);
   });
 });
+
+describe('one login’s settings the bind-service would refuse at start', () => {
+  function smppWith(fields: Partial<SmppProps>): SmppProps {
+    const [first] = accounts({});
+    return {
+      host: 'smpp.smscentre.com',
+      tls: true,
+      credentials: (first as AccountProps).credentials,
+      ...fields,
+    };
+  }
+
+  it.each<[string, Partial<SmppProps>, RegExp]>([
+    ['port 70000', { port: 70_000 }, /^SmsSender: smpp\.port: must be from 1 to 65535$/],
+    ['port 0', { port: 0 }, /^SmsSender: smpp\.port: must be from 1 to 65535$/],
+    ['throughput 200000', { throughput: 200_000 }, /^SmsSender: smpp\.throughput: .*100000/],
+    ['windowSize 0', { windowSize: 0 }, /^SmsSender: smpp\.windowSize: must be at least 1$/],
+    [
+      'host "smpp.smscentre.com:3700"',
+      { host: 'smpp.smscentre.com:3700' },
+      /^SmsSender: smpp\.host: must be a host name or IP address alone/,
+    ],
+    [
+      'backupHost "smpp2.smscentre.com:3700"',
+      { backupHost: 'smpp2.smscentre.com:3700' },
+      /smpp\.backupHost: must be a host name or IP address alone/,
+    ],
+    [
+      'host " smpp.smscentre.com"',
+      { host: ' smpp.smscentre.com' },
+      /smpp\.host: must not start or end with blanks/,
+    ],
+    ['systemType "MCON0"', { systemType: 'MCON0' }, /^SmsSender: smpp\.systemType: /],
+  ])(
+    'when smpp has %s, then the synth fails naming the prop instead of the task at every start',
+    (_, fields, message) => {
+      // Act
+      const act = () => resolveLogin({ smpp: smppWith(fields) });
+      // Assess: before, the synth passed and the bind-service stopped at every start until the
+      // deployment's circuit breaker rolled it back
+      expect(act).toThrow(ConfigError);
+      expect(act).toThrow(message);
+    },
+  );
+
+  it('when every field is at its limit, then the login is taken', () => {
+    // Act
+    const login = resolveLogin({
+      smpp: smppWith({
+        port: 65_535,
+        throughput: 100_000,
+        windowSize: 100_000,
+        systemType: 'MCON9',
+        binds: 9,
+      }),
+    });
+    // Assess
+    expect(login.kind === 'single' && login.smpp).toMatchObject({
+      port: 65_535,
+      throughput: 100_000,
+      binds: 9,
+    });
+  });
+
+  it.each<[string, Partial<SmppProps>, string]>([
+    [
+      'a TLS client certificate',
+      { tlsClientCertificate: certificate() },
+      'tlsClientCertificate given with tls: false',
+    ],
+    ['a TLS server name', { tlsServerName: 'smpp.smscentre.com' }, 'tlsServerName given with tls: false'],
+  ])(
+    'when tls is false and %s is given, then the synth refuses it rather than deploying without it',
+    (_, fields, message) => {
+      // Act
+      const act = () => resolveLogin({ smpp: smppWith({ tls: false, ...fields }) });
+      // Assess: before, it was dropped and the login went out in clear text
+      expect(act).toThrow(`SmsSender: smpp: ${message}; set tls: true`);
+    },
+  );
+
+  it('when an account has tls false and a TLS client certificate, then the synth refuses it naming the account', () => {
+    // Act
+    const act = () =>
+      resolveLogin({
+        accounts: accounts({}, { name: 'bulk', tls: false, tlsClientCertificate: certificate() }),
+      });
+    // Assess
+    expect(act).toThrow('SmsSender accounts: "bulk": tlsClientCertificate given with tls: false');
+  });
+});
+
+function certificate(): secretsmanager.ISecret {
+  return secretsmanager.Secret.fromSecretNameV2(new Stack(new App(), 'Tls'), 'Certificate', 'sms/tls');
+}

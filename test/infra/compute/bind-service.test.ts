@@ -4,10 +4,12 @@ import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CALLBACK_QUEUE } from '#core/aws/resources/resource-definitions.ts';
+import { ConfigError } from '#core/domain/errors.ts';
 import { BindLimitsError } from '../../../cdk/constructs/compute/bind-limits.ts';
 import { CONTAINER_USER } from '../../../cdk/constructs/compute/bind-service.ts';
+import type { SmppProps } from '../../../cdk/constructs/props.ts';
 import { ENTRIES, PROJECT_ROOT } from '../../../cdk/paths.ts';
-import { type Synthesised, synthesise } from '../synth.ts';
+import { type Synthesised, type SynthOptions, synthesise } from '../synth.ts';
 
 // The bind-service on ECS: a login's sessions are its binds, leased slot by slot, so no deployment
 // runs more than the provider allows; SIGTERM gets time to drain, the container is ARM64 and
@@ -180,5 +182,25 @@ describe('bind-service on ECS', () => {
     const policies = JSON.stringify(tls.template.findResources('AWS::IAM::Policy'));
     expect(policies).toContain('secret:sms-sender/smpp-tls');
     expect(envValue(synth, 'SMPP_TLS_SECRET_ARN')).toBeUndefined();
+  });
+
+  it('when smppTls=false comes with a TLS client certificate secret, then the synth refuses it rather than dropping the certificate', () => {
+    // Act
+    const act = () => synthesise({ context: { smppTls: 'false', smppTlsSecretName: 'sms-sender/smpp-tls' } });
+    // Assess: before, the task got SMPP_TLS=false and no certificate: the login in clear text
+    expect(act).toThrow(/smppTlsSecretName: used only with TLS, but smppTls is false/);
+  });
+
+  it.each<[string, SynthOptions]>([
+    ['context smppPort=70000', { context: { smppPort: '70000' } }],
+    [
+      'smpp.windowSize 0 in the construct’s props',
+      { override: (props) => ({ ...props, smpp: { ...(props.smpp as SmppProps), windowSize: 0 } }) },
+    ],
+  ])('when %s, then the synth fails instead of the task at every start', (_, options) => {
+    // Act
+    const act = () => synthesise(options);
+    // Assess
+    expect(act).toThrow(ConfigError);
   });
 });

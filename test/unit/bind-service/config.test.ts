@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BindServiceConfigError, describeConfig, loadConfig } from '#bind-service/config.ts';
+import { BindServiceConfigError, describeConfig, envSchema, loadConfig } from '#bind-service/config.ts';
 import { bindServiceLogger } from '#bind-service/logger.ts';
 import { parseSmppSecret } from '#bind-service/login/secrets.ts';
 import { errorThrownBy } from '#test/helpers/errors.ts';
@@ -132,6 +132,65 @@ describe('loadConfig', () => {
     const config = loadConfig({ ...BASE, SMPP_RESPONSE_TIMEOUT_SECONDS: '0.001' });
     // Assess
     expect(config.accounts[0].smpp.responseTimeoutMs).toBe(1);
+  });
+
+  it.each([
+    ['RECONCILE_SECONDS', '3600000'],
+    ['SMPP_LOGIN_RECHECK_SECONDS', '1800000'],
+    ['LEASE_RETRY_SECONDS', '5000000'],
+    ['LEASE_TTL_SECONDS', '86401'],
+  ])(
+    'when %s is %s (milliseconds written for seconds), then the start is refused naming the unit and the maximum',
+    (variable, value) => {
+      // Act
+      const error = configError({ ...BASE, [variable]: value });
+      // Assess: Node fires a timer of more than 2^31-1 ms after 1 ms: the reconciler ran back to
+      // back (474 times in 300 ms), a refused login re-read its secret a thousand times a second.
+      expect(error.variables).toEqual([variable]);
+      expect(error.message).toContain(`${variable}: must be at most 86400 seconds (a day`);
+    },
+  );
+
+  it('when every duration in seconds is far beyond a timer’s reach, then each is refused by name', () => {
+    // Prepare: every *_SECONDS setting at over 41 days, past what a Node timer can wait
+    const durations = Object.keys(envSchema.shape).filter((name) => name.endsWith('_SECONDS'));
+    // Act
+    const error = configError({
+      ...BASE,
+      ...Object.fromEntries(durations.map((name) => [name, '3600000000'])),
+    });
+    // Assess: none is left without an upper bound
+    expect(durations.length).toBeGreaterThan(10);
+    expect([...error.variables].sort()).toEqual([...durations].sort());
+  });
+
+  it('when the timer-backed intervals are a day, then they are taken', () => {
+    // Act
+    const config = loadConfig({
+      ...BASE,
+      RECONCILE_SECONDS: '86400',
+      RECONCILE_MIN_AGE_SECONDS: '86400',
+      SMPP_LOGIN_RECHECK_SECONDS: '86400',
+      LEASE_TTL_SECONDS: '86400',
+      LEASE_RETRY_SECONDS: '86400',
+    });
+    // Assess
+    expect(config.reconcile).toMatchObject({ intervalMs: 86_400_000, minAgeMs: 86_400_000 });
+    expect(config.accounts[0].smpp.loginRecheckMs).toBe(86_400_000);
+    expect(config.lease).toEqual({ ttlMs: 86_400_000, retryMs: 86_400_000 });
+  });
+
+  it.each([
+    ['SMPP_SOURCE_ADDR_TON', ' '],
+    ['RECONCILE_SECONDS', '\t'],
+    ['SMPP_WINDOW', '  '],
+  ])('when %s holds only blanks (%j), then it counts as unset and keeps its default', (variable, blank) => {
+    // Act
+    const config = loadConfig({ ...BASE, [variable]: blank });
+    // Assess: before, Number(' ') = 0 made the sender's TON "unknown" and turned the reconciler off
+    expect(config.accounts[0].smpp.sourceAddress.ton).toBe(5);
+    expect(config.reconcile.intervalMs).toBe(60_000);
+    expect(config.accounts[0].smpp.windowSize).toBe(300);
   });
 
   it('when a required variable is missing, then the error names it', () => {

@@ -1,9 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import { envSchema, loadConfig } from '#bind-service/config.ts';
 import { queueNames, tableNames } from '#core/aws/resources/resource-definitions.ts';
-import { bindServiceEnv, type ComponentEnvInput } from '#local/stack-config.ts';
+import { VAR } from '#core/config/variables.ts';
+import {
+  bindServiceEnv,
+  type ComponentEnvInput,
+  sweepIntervalMs,
+  usesSimulator,
+} from '#local/stack-config.ts';
 
 // What the local stack hands the bind-service: its own short long poll (a quick Ctrl-C,
-// test/integration/local/stack/stop.test.ts) unless the user set one.
+// test/integration/local/stack/stop.test.ts) unless the user set one, and the user's settings as
+// docs/configuration.md promises ("`npm start` passes yours through").
 
 function input(env: ComponentEnvInput['env']): ComponentEnvInput {
   return {
@@ -11,9 +19,43 @@ function input(env: ComponentEnvInput['env']): ComponentEnvInput {
     region: 'us-east-1',
     endpoints: { dynamodb: 'http://127.0.0.1:8000', sqs: 'http://127.0.0.1:9324' },
     tables: tableNames('unit'),
-    queues: queueNames('unit'),
+    // The stack hands the components queue URLs (createQueues), not bare names.
+    queues: queueNames('http://127.0.0.1:9324/000000000000/unit'),
   };
 }
+
+/** A real SMSC's login, as `SMPP_HOST=… npm start` is given it. */
+const REAL_SMSC = {
+  SMPP_HOST: 'smpp.smscentre.com',
+  SMPP_SYSTEM_ID: 'acme',
+  SMPP_PASSWORD: 'fake-p4ss-word',
+};
+
+/**
+ * The bind-service variables the stack does not take from the user: those it sets itself and the
+ * AWS-only ones (docs/configuration.md says which).
+ */
+const NOT_PASSED: readonly string[] = [
+  VAR.SMPP_CONFIG_FILE, // applied by the stack before (withSmscBlock)
+  VAR.SMPP_ACCOUNTS_JSON, // the stack reads SMPP_ACCOUNTS, a file
+  VAR.SMPP_SECRET_ARN,
+  VAR.SMPP_TLS_SECRET_ARN,
+  VAR.METRICS_NAMESPACE,
+  VAR.METRICS_SERVICE,
+  VAR.METRICS_INTERVAL_SECONDS,
+  VAR.HEALTH_HOST,
+  VAR.HEALTH_PORT,
+  VAR.MESSAGES_TABLE,
+  VAR.INBOUND_TABLE,
+  VAR.URGENT_QUEUE_URL,
+  VAR.BULK_QUEUE_URL,
+  VAR.URGENT_DLQ_URL,
+  VAR.BULK_DLQ_URL,
+  VAR.AWS_REGION,
+  VAR.AWS_ENDPOINT_URL_DYNAMODB,
+  VAR.AWS_ENDPOINT_URL_SQS,
+  VAR.AWS_ENDPOINT_URL_SECRETS_MANAGER,
+];
 
 describe('the local stack’s bind-service environment', () => {
   it('when SQS_WAIT_SECONDS is set, then the local stack passes the user value to the bind-service', () => {
@@ -21,5 +63,49 @@ describe('the local stack’s bind-service environment', () => {
     const wait = bindServiceEnv(input({ SQS_WAIT_SECONDS: '3' })).SQS_WAIT_SECONDS;
     // Assess
     expect(wait).toBe('3');
+  });
+
+  it('when npm start is given SMPP_RESPONSE_TIMEOUT_SECONDS=60 for a real SMSC, then its bind-service waits 60 s for an answer', () => {
+    // Act: the bind-service's config as start-stack.ts builds it
+    const config = loadConfig(bindServiceEnv(input({ ...REAL_SMSC, SMPP_RESPONSE_TIMEOUT_SECONDS: '60' })));
+    // Assess: before, the variable was dropped and submits answered after 30 s became `unknown`
+    expect(config.accounts[0].smpp.responseTimeoutMs).toBe(60_000);
+  });
+
+  it('when the user sets any bind-service variable the stack does not set itself, then it reaches the bind-service', () => {
+    // Prepare: each of the bind-service's variables with a value of its own
+    const names = Object.keys(envSchema.shape).filter((name) => !NOT_PASSED.includes(name));
+    const env: Record<string, string> = {
+      ...REAL_SMSC,
+      ...Object.fromEntries(names.map((name) => [name, `value-of-${name}`])),
+    };
+    // Act
+    const passed = bindServiceEnv(input(env));
+    // Assess: SMPP_LOGIN_RECHECK_SECONDS, LEASE_* and SMPP_RESPONSE_TIMEOUT_SECONDS were dropped
+    const dropped = names.filter((name) => passed[name] !== env[name]);
+    expect(dropped).toEqual([]);
+  });
+
+  it('when a setting holds only blanks, then the stack treats it as unset, as the components do', () => {
+    // Act
+    const env = bindServiceEnv(input({ ...REAL_SMSC, SMPP_WINDOW: ' ', SQS_WAIT_SECONDS: ' ' }));
+    // Assess
+    expect(env.SMPP_WINDOW).toBeUndefined();
+    expect(env.SQS_WAIT_SECONDS).toBe('1');
+    expect(usesSimulator({ SMPP_HOST: '  ' })).toBe(true);
+  });
+});
+
+describe('the local sweeper’s interval', () => {
+  it('when SWEEP_INTERVAL_SECONDS is a day, then it is taken', () => {
+    // Act / Assess
+    expect(sweepIntervalMs({ SWEEP_INTERVAL_SECONDS: '86400' })).toBe(86_400_000);
+  });
+
+  it('when SWEEP_INTERVAL_SECONDS is beyond a day (milliseconds written for seconds), then the start is refused naming the unit and the maximum', () => {
+    // Act
+    const act = () => sweepIntervalMs({ SWEEP_INTERVAL_SECONDS: '3600000' });
+    // Assess: a timer of more than 2^31-1 ms fires after 1 ms, and the sweeper would run without pause
+    expect(act).toThrow('SWEEP_INTERVAL_SECONDS must be at most 86400 seconds (a day), got "3600000"');
   });
 });

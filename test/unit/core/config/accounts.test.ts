@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { accountsFromFile } from '#core/config/accounts.ts';
+import { accountsFromFile, perLoginVariablesGiven } from '#core/config/accounts.ts';
 import { AccountsConfigError } from '#core/domain/accounts/account.ts';
 
 // SMPP_ACCOUNTS names a file (local mode, other tools); SMPP_ACCOUNTS_JSON carries the same JSON
@@ -62,5 +62,14 @@ describe('accounts from SMPP_ACCOUNTS or SMPP_ACCOUNTS_JSON', () => {
     const accounts = accountsFromFile({ SMPP_ACCOUNTS: '', SMPP_ACCOUNTS_JSON: '' });
     // Assess
     expect(accounts).toBeUndefined();
+  });
+
+  it('when both hold only blanks, then there is no accounts list and no per-login variable counts as given', () => {
+    // Act
+    const accounts = accountsFromFile({ SMPP_ACCOUNTS: ' ', SMPP_ACCOUNTS_JSON: '\t' });
+    const perLogin = perLoginVariablesGiven({ SMPP_HOST: ' ', SMPP_WINDOW: '\t', SMPP_BINDS: '2' });
+    // Assess
+    expect(accounts).toBeUndefined();
+    expect(perLogin).toEqual(['SMPP_BINDS']);
   });
 });

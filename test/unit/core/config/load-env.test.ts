@@ -30,6 +30,27 @@ describe('loadEnv', () => {
     expect(vars).toEqual({ MESSAGES_TABLE: 't', SMPP_WINDOW: 300 });
   });
 
+  it.each([' ', '\t', ' \n '])(
+    'when a variable holds only blanks (%j), then it counts as unset rather than as the number 0',
+    (blank) => {
+      // Act
+      const vars = loadEnv(
+        schema,
+        { MESSAGES_TABLE: 't', SMPP_WINDOW: blank, AWS_ENDPOINT_URL_SQS: blank },
+        SOURCE,
+      );
+      // Assess: z.coerce.number() reads Number(' ') as 0; a blank in an .env file is "not given"
+      expect(vars).toEqual({ MESSAGES_TABLE: 't', SMPP_WINDOW: 300 });
+    },
+  );
+
+  it('when a required variable holds only blanks, then it is missing', () => {
+    // Act
+    const error = errorThrownBy(() => loadEnv(schema, { MESSAGES_TABLE: '  ' }, SOURCE), WidgetConfigError);
+    // Assess
+    expect(error.message).toBe('Invalid widget configuration: MESSAGES_TABLE: is required');
+  });
+
   it('when several variables are wrong, then ONE error of the component’s class names every one', () => {
     // Act
     const error = errorThrownBy(

@@ -23,6 +23,39 @@ describe('API loadConfig', () => {
     expect(config.prepare.refuseLoopbackCallbacks).toBe(false);
   });
 
+  it.each(['ANTI_LOOP_DUPLICATE_SECONDS', 'ANTI_LOOP_FLOOD_LIMIT'])(
+    'when %s holds only a blank, then the default applies and the anti-loop rule stays on',
+    (variable) => {
+      // Act
+      const config = loadConfig({ ...BASE, [variable]: ' ' });
+      // Assess: before, Number(' ') = 0 turned the rule off
+      expect(config.antiLoop).toMatchObject({ duplicateWindowMs: 60_000, floodLimit: 50 });
+    },
+  );
+
+  it.each(['DYNAMODB_REQUEST_TIMEOUT_MS', 'SQS_REQUEST_TIMEOUT_MS', 'BATCH_ENQUEUE_BUDGET_MS'])(
+    'when %s is beyond a day, then the cold start fails naming the unit and the maximum',
+    (variable) => {
+      // Act
+      const load = () => loadConfig({ ...BASE, [variable]: '3000000000' });
+      // Assess: a timer of more than 2^31-1 ms fires after 1 ms: every call would time out at once
+      expect(load).toThrow(`${variable}: must be at most 86400000 ms (a day)`);
+    },
+  );
+
+  it('when SMPP_SYSTEM_TYPE is blank beside an accounts list, then it counts as unset, not as a second source', () => {
+    // Prepare
+    const accounts = [{ name: 'main', systemId: 'acme', password: 'fake-pw', host: 'h', port: 3700 }];
+    // Act
+    const config = loadConfig({
+      ...BASE,
+      SMPP_ACCOUNTS_JSON: JSON.stringify(accounts),
+      SMPP_SYSTEM_TYPE: ' ',
+    });
+    // Assess
+    expect(config.accounts.map((account) => account.name)).toEqual(['main']);
+  });
+
   it.each(['SINLGE', 'ISO,MCON10', 'ISO,ISO'])(
     'when system_type is "%s", which the bind-service refuses, then the API fails at cold start naming it',
     (systemType) => {

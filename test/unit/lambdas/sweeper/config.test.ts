@@ -60,3 +60,15 @@ describe('loadSweeperConfig: accounts and their queue pairs', () => {
     });
   });
 });
+
+describe('loadSweeperConfig: settings', () => {
+  it.each(['SWEEP_AGE_SECONDS', 'SWEEP_MAX_PER_RUN', 'SWEEP_CONCURRENCY'])(
+    'when %s holds only blanks, then its default applies instead of a refused or zero value',
+    (variable) => {
+      // Act
+      const { sweep } = loadSweeperConfig({ ...RESOURCES, [variable]: '  ' });
+      // Assess
+      expect(sweep).toEqual({ ageSeconds: 300, lookbackHours: 24, maxPerRun: 1_000, concurrency: 8 });
+    },
+  );
+});
