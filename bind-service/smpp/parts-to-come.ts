@@ -2,7 +2,8 @@
 // later parts are still to come. A graceful stop (a slot handed over, the task's last slot of a
 // login given up) waits for them within its drain before it unbinds: a message cut off there
 // leaves the SMSC holding half of it, which the provider fails with err 241 and bills the parts of.
-// Only tagged submits (SubmitTag) are known here; the engine's dispatch tags every one.
+// Only tagged submits (SubmitTag) are known here; the engine's dispatch tags every one, and its
+// sender says when a message is over (messageEnded), answered or given up.
 import { describeCommandStatus } from '#core/domain/provider/command-status.ts';
 import type { SubmitOutcome, SubmitTag } from './pdu/pdu-mapping.ts';
 
@@ -39,6 +40,12 @@ export class PartsToCome {
   settled(tag: SubmitTag | undefined, outcome: SubmitOutcome): void {
     if (!tag || !this.started.has(tag.messageId) || !ends(tag, outcome)) return;
     this.started.delete(tag.messageId);
+    this.notifyIfNone();
+  }
+
+  /** Its sender sends no more of its parts (send-parts.ts says so whenever it returns). */
+  ended(messageId: string): void {
+    if (!this.started.delete(messageId)) return;
     this.notifyIfNone();
   }
 

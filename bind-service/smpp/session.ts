@@ -233,6 +233,11 @@ export class SmppClient extends SessionEventEmitter {
     return this.status === 'bound' || (this.status === 'stopping' && this.finishesPart(priority));
   }
 
+  /** Its sender sends no more of the message's parts: a graceful stop waits no longer for them. */
+  messageEnded(messageId: string): void {
+    this.parts.ended(messageId);
+  }
+
   /** QUERY_SM for one message id; resolves an 'unknown' submit when no receipt comes. */
   async queryStatus(messageId: string, source?: QuerySource): Promise<QueryResult> {
     const connection = this.current;

@@ -33,6 +33,8 @@ export interface PooledBind {
     tag?: SubmitTag,
     options?: { priority?: WindowPriority; signal?: AbortSignal },
   ): Promise<SubmitOutcome>;
+  /** The message's sender sends no more of its parts (SmppClient.messageEnded). */
+  messageEnded?(messageId: string): void;
 }
 
 export class BindPool<T extends PooledBind = SmppClient> {
@@ -174,5 +176,9 @@ export class PoolSubmitter<T extends PooledBind = SmppClient> {
   ): Promise<SubmitOutcome> {
     this.chosen ??= this.pool.choose() ?? this.fallback;
     return this.chosen.submit(fields, tag, options);
+  }
+
+  messageEnded(messageId: string): void {
+    this.chosen?.messageEnded?.(messageId);
   }
 }

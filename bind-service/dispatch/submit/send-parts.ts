@@ -85,6 +85,11 @@ export interface Submitter {
     tag?: SubmitTag,
     options?: { priority?: WindowPriority; signal?: AbortSignal },
   ): Promise<SubmitOutcome>;
+  /**
+   * No more of the message's parts will come, whatever its last answer said (the parts window
+   * passed, the limiter closed, throttled too long): a graceful stop need not wait for them.
+   */
+  messageEnded?(messageId: string): void;
 }
 
 /**
@@ -99,6 +104,20 @@ export async function sendParts(
   lane: Priority,
   deps: SendPartsDeps,
   firstTokenTaken = true,
+): Promise<SendResult> {
+  try {
+    return await sendEachPart(bind, submits, lane, deps, firstTokenTaken);
+  } finally {
+    if (deps.messageId !== undefined) bind.messageEnded?.(deps.messageId);
+  }
+}
+
+async function sendEachPart(
+  bind: Submitter,
+  submits: readonly SubmitFields[],
+  lane: Priority,
+  deps: SendPartsDeps,
+  firstTokenTaken: boolean,
 ): Promise<SendResult> {
   const policy = deps.policy ?? DEFAULT_RETRY_POLICY;
   const now = deps.now ?? (() => performance.now());

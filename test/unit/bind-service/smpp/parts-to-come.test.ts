@@ -75,6 +75,18 @@ describe('PartsToCome', () => {
     expect(parts.size).toBe(0);
   });
 
+  it('when its sender says the message ended, then it leaves and waiters are told', async () => {
+    // Prepare: part 2 throttled, then the sender gave up at the parts window without a word.
+    const parts = started();
+    parts.settled(tag(2), THROTTLED);
+    const none = parts.whenNone();
+    // Act
+    parts.ended('m-1');
+    await none;
+    // Assess
+    expect(parts.size).toBe(0);
+  });
+
   it('when a later part ends unknown or is not sent, then its sender ends the message and it leaves', () => {
     // Prepare
     const parts = started();

@@ -51,6 +51,36 @@ describe('the parts of a long message', () => {
     expect(order.filter((entry) => entry === 'part 2')).toHaveLength(6);
   });
 
+  it('when the sender gives up a long message at the parts window, then it tells the session no more parts come', async () => {
+    // Prepare: part 2 throttled until the window ends; the session's last answer for it was part 1's.
+    const rate = new RateLimiter({ ratePerSecond: 10, throttlePauseMs: 400, now: () => Date.now() });
+    const ended: string[] = [];
+    const bind = {
+      submit: async (fields: SubmitFields): Promise<SubmitOutcome> =>
+        fields.short_message[0] === 1 ? { kind: 'accepted', messageId: '5' } : { kind: 'throttled' },
+      messageEnded: (messageId: string) => ended.push(messageId),
+    };
+    const policy = {
+      maxTransientRetries: 3,
+      transientBaseMs: 10,
+      transientCapMs: 10,
+      maxThrottledResends: 1000,
+    };
+    // Act
+    const sending = sendParts(bind, [longMessagePart(1), longMessagePart(2)], 'bulk', {
+      rate,
+      policy,
+      partsWindowMs: 3_000,
+      messageId: 'm-1',
+    });
+    await vi.advanceTimersByTimeAsync(10_000);
+    const result = await sending;
+    // Assess: without it, a graceful stop of that session waited its whole drain for part 2.
+    expect(result).toMatchObject({ kind: 'unknown' });
+    expect(ended).toEqual(['m-1']);
+    rate.close();
+  });
+
   it('when throttling lasts past the parts window, then the rest is not sent late and the outcome is unknown', async () => {
     // Prepare
     const rate = new RateLimiter({ ratePerSecond: 10, throttlePauseMs: 400, now: () => Date.now() });
