@@ -5,7 +5,7 @@
 // either choice would surprise whoever edits the other place.
 import { readFileSync } from 'node:fs';
 import { CONFIG_SOURCE, configError } from '#bind-service/config-error.ts';
-import { type Env, variableError } from '#core/config/load-env.ts';
+import { type Env, isGiven, variableError } from '#core/config/load-env.ts';
 import { VAR, type VariableName } from '#core/config/variables.ts';
 import { ConfigError } from '#core/domain/errors.ts';
 import { BLOCK_KEYS, kannelBoolean, UNSUPPORTED_KANNEL_KEYS } from './block-keys.ts';
@@ -51,7 +51,8 @@ function readBlock(file: string): BlockEntry[] {
 /** The settings of the block SMPP_CONFIG_FILE names, merged into `env`. */
 export function withSmscBlock(env: Env): SmscBlockSettings {
   const file = env[VAR.SMPP_CONFIG_FILE];
-  if (!file) return { env, explain: (error) => rethrow(error) };
+  // Blanks count as unset, as for every variable (load-env.ts).
+  if (!isGiven(file)) return { env, explain: (error) => rethrow(error) };
   const at = (line: number, problem: string, variables: VariableName[] = []) =>
     variableError(CONFIG_SOURCE, [VAR.SMPP_CONFIG_FILE, ...variables], `${file} line ${line}: ${problem}`);
   const entries = readBlock(file);
@@ -82,7 +83,7 @@ export function withSmscBlock(env: Env): SmscBlockSettings {
     }
     if (/^<.*>$/.test(value)) throw at(line, `${key} is still the placeholder ${value}; fill it in`);
     if (rule.variables.some((name) => name === VAR.SMPP_SYSTEM_ID || name === VAR.SMPP_PASSWORD)) {
-      if (env[VAR.SMPP_SECRET_ARN]) {
+      if (isGiven(env[VAR.SMPP_SECRET_ARN])) {
         throw at(
           line,
           `${key} is refused with ${VAR.SMPP_SECRET_ARN}: the login comes from Secrets Manager; remove it`,
@@ -93,7 +94,7 @@ export function withSmscBlock(env: Env): SmscBlockSettings {
     const converted = rule.convert ? rule.convert(value) : value;
     for (const variable of rule.variables) {
       const given = env[variable];
-      if (given !== undefined && given !== '' && !sameValue(given, converted)) {
+      if (isGiven(given) && !sameValue(given, converted)) {
         const shown = rule.secret ? '' : ` (${value} against ${given})`;
         throw at(line, `${key} and the environment's ${variable} differ${shown}; set it in one place only`, [
           variable,

@@ -1,5 +1,6 @@
 import { validityPassedError } from '#bind-service/dispatch/submit/expiry.ts';
 import { commandStatusError } from '#bind-service/dispatch/submit/part-action.ts';
+import { unknownReason } from '#bind-service/dispatch/submit/send-parts.ts';
 import {
   INBOUND_MESSAGE_RECEIVED_VERSION,
   type InboundMessageReceived,
@@ -10,7 +11,7 @@ import {
   type MessageStatusChanged,
   messageStatusChangedSchema,
 } from '#core/domain/events/message-status-changed.ts';
-import type { MessageStatus } from '#core/domain/messages/message-state.ts';
+import { type MessageStatus, submitUnconfirmedError } from '#core/domain/messages/message-state.ts';
 import { SMS_ERROR_CODES } from '#core/domain/provider/error-codes.ts';
 
 // One example `detail` per status an event is emitted for, for docs/events.md. Errors come from the
@@ -65,7 +66,7 @@ const BY_STATUS: readonly [MessageStatus, string, Partial<MessageStatusChanged>]
   ],
   [
     'undelivered',
-    'the receipt says not delivered, with the provider’s error',
+    'the receipt says not delivered, with the provider’s error (`SINGLE` mode: `parts_not_sent` when later parts of a long message were never sent, however the parts sent fared)',
     {
       previousStatus: 'submitted',
       sequence: 4,
@@ -115,7 +116,11 @@ const BY_STATUS: readonly [MessageStatus, string, Partial<MessageStatusChanged>]
   [
     'unknown',
     'the SMSC did not answer the submit in time (never resent; a late answer or receipt resolves it, and a late answer saying the SMSC did not take it after all has it sent again, its next event `submitted`), or its receipt says it cannot tell (stat:UNKNOWN, `previousStatus` `submitted`, its err in `error`)',
-    { previousStatus: 'submitting', smscIds: [] },
+    {
+      previousStatus: 'submitting',
+      smscIds: [],
+      error: submitUnconfirmedError(unknownReason('timeout', 1, 1)),
+    },
   ],
 ];
 

@@ -9,7 +9,7 @@ import {
 } from '#core/aws/messages/submitted-writes.ts';
 import type { MessageKind } from '#core/domain/messages/message-kinds.ts';
 import type { MessageError } from '#core/domain/messages/message-model.ts';
-import { SUBMIT_UNCONFIRMED } from '#core/domain/messages/message-state.ts';
+import { submitUnconfirmedError } from '#core/domain/messages/message-state.ts';
 import { channelOf } from '#core/domain/receipts/receipt-fields.ts';
 import { normaliseSmscId, type SmscIdBase } from '#core/domain/receipts/smsc-id.ts';
 
@@ -106,17 +106,15 @@ export class SubmitOutcomeWrites {
     smscIds: readonly string[] = [],
     options: UnknownOptions = {},
   ): Promise<TransitionResult> {
-    const note: MessageError = {
-      code: SUBMIT_UNCONFIRMED,
-      name: 'Submit outcome unknown',
-      description: reason,
-    };
+    const note = submitUnconfirmedError(reason);
     const owner = this.lookupOwner(id, smscIds, options);
     if (owner.smscIds.length === 0) {
       return transition(this.table, id, 'unknown', {
         extra: (update, at) => {
           update.set('error', note);
           markForMatching(this.table, update, at);
+          // The unanswered first part's id may come late, and its receipt must not end it delivered.
+          if ((options.unsentParts ?? 0) > 0) update.set('unsentParts', options.unsentParts);
         },
       });
     }
@@ -139,11 +137,7 @@ export class SubmitOutcomeWrites {
    * alone: its claim holder is still at work, or its own redelivery will come back to this write.
    */
   markUnknownIfClaimedBy(id: string, holder: string, reason: string): Promise<TransitionResult> {
-    const note: MessageError = {
-      code: SUBMIT_UNCONFIRMED,
-      name: 'Submit outcome unknown',
-      description: reason,
-    };
+    const note = submitUnconfirmedError(reason);
     return transition(this.table, id, 'unknown', {
       from: ['submitting'],
       extra: (update, at) => {

@@ -20,7 +20,10 @@ export function claimedAtOf(history: readonly StatusChange[]): string | undefine
 }
 
 export interface MessageError {
-  /** The provider's `err` code (number), or one of ours (string) for refusals before any submit. */
+  /**
+   * The provider's `err` code (number), or one of ours (string): a refusal before any submit,
+   * `submit_unconfirmed` (an `unknown` whose submit went unanswered), `parts_not_sent` (SINGLE).
+   */
   code: number | string;
   name: string;
   description: string;

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sendCommand } from '#cli/commands/send.ts';
 import { CALLBACK_QUEUE } from '#core/aws/resources/resource-definitions.ts';
+import { submitUnconfirmedError } from '#core/domain/messages/message-state.ts';
+import { partsNotSentError } from '#core/domain/receipts/part-outcomes.ts';
 import { contentFields } from '#core/domain/requests/message-schema.ts';
 import { PROJECT_ROOT } from '../../../cdk/paths.ts';
 
@@ -64,5 +66,17 @@ describe('the docs against the code', () => {
     const said = /a failing receiver is tried up to (\d+) times \((\d+) retries/.exec(readme);
     // Assess: before, it said "retried … up to 8 times": 8 attempts are 7 retries.
     expect([Number(said?.[1]), Number(said?.[2])]).toEqual([attempts, attempts - 1]);
+  });
+
+  it('when the bind-service writes an error code of its own after a submit, then docs/events.md names it', () => {
+    // Prepare: the string codes on `unknown` and `undelivered` (the others are refusals before any submit).
+    const codes = [submitUnconfirmedError('').code, partsNotSentError(1, 2).code];
+    // Act
+    const unnamed = codes.filter((code) => !read('docs/events.md').includes(`${code}`));
+    // Assess: parts_not_sent was missing, and the schema limited string codes to refusals.
+    expect(unnamed).toEqual([]);
+    expect(read('docs/events/message-status-changed.schema.json')).not.toContain(
+      'refusals before any submit',
+    );
   });
 });

@@ -139,7 +139,8 @@ async function releaseUntaken(table: MessageTable, item: MessageItem): Promise<A
   // Its SQS copy is gone: the sweeper sends it, a sweep age from now (as a claim given back is
   // due). Not from its creation: a message older than the sweeper's look-back would never be found.
   setAcceptedAttention(update, item.id, at);
-  update.remove('error');
+  // Sent again whole: none of its parts is missing any more.
+  update.remove('error').remove('unsentParts').remove('expectedSmscIds');
   update.condition(`attribute_exists(${update.name('pk')})`).conditionIn('status', [RELEASE_UNTAKEN.from]);
   update.condition(`size(${update.name('smscIds')}) = ${update.value(0)}`);
   return (await conditionalUpdate(table, item.id, update, 'record late answer: not taken')) === 'applied'

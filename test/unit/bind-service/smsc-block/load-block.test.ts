@@ -92,6 +92,26 @@ describe('loadConfig with SMPP_CONFIG_FILE (a Kannel group = smsc block)', () =>
     expect(config.accounts[0].smpp.throughput).toBe(30);
   });
 
+  it('when SMPP_CONFIG_FILE is only blanks, then it counts as unset, as any blank variable does', () => {
+    // Act
+    const config = loadConfig({
+      ...RESOURCES,
+      SMPP_HOST: 'smpp.smscentre.com',
+      SMPP_SYSTEM_ID: 'login',
+      SMPP_PASSWORD: 'fake-password',
+      SMPP_CONFIG_FILE: ' ',
+    });
+    // Assess: before, ' ' was opened as a file (ENOENT).
+    expect(config.accounts[0]?.smpp.hosts[0]?.host).toBe('smpp.smscentre.com');
+  });
+
+  it('when a variable the block also sets is only blanks, then the block’s value is used', () => {
+    // Act
+    const config = loadConfig({ ...RESOURCES, SMPP_CONFIG_FILE: example(), SMPP_PORT: ' ' });
+    // Assess: before, refused as "port and the environment's SMPP_PORT differ (3700 against  )".
+    expect(config.accounts[0]?.smpp.hosts[0]?.port).toBe(3700);
+  });
+
   it('when the environment gives a different value for a key of the block, then the start is refused naming both', () => {
     // Prepare
     const file = example();

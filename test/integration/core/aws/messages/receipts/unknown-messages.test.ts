@@ -147,6 +147,49 @@ describe('MessageRepository: unknown messages, late answers, parked receipts (Dy
       });
     });
 
+    it('when part 1 of 2 went unanswered (part 2 never sent) and its id comes late and is delivered, then the message is undelivered', async () => {
+      // Prepare: no SMSC id known when the unknown is written.
+      const record = await claimed({ parts: 2 });
+      await repository.markUnknown(record.id, 'No SUBMIT_SM_RESP (part 1 of 2)', [], {
+        kind: 'sms',
+        expectedSmscIds: 1,
+        unsentParts: 1,
+      });
+      const id = smscId();
+      await repository.recordLateAnswer(record.id, {
+        kind: 'accepted',
+        smscId: id,
+        lastPart: false,
+        expectedSmscIds: 1,
+      });
+      // Act
+      await repository.applyReceipt(receipt(id));
+      // Assess: before, the unsent mark was dropped with no id to write, and the message ended delivered.
+      expect(await repository.get(record.id)).toMatchObject({
+        status: 'undelivered',
+        error: { code: 'parts_not_sent' },
+      });
+    });
+
+    it('when the unanswered first part was not taken after all, then it goes again whole and its receipt makes it delivered', async () => {
+      // Prepare
+      const record = await claimed({ parts: 2 });
+      await repository.markUnknown(record.id, 'No SUBMIT_SM_RESP (part 1 of 2)', [], {
+        kind: 'sms',
+        expectedSmscIds: 1,
+        unsentParts: 1,
+      });
+      const error = { code: 'ESME_RTHROTTLED', name: 'Throttling error', description: 'throttled late' };
+      await repository.recordLateAnswer(record.id, { kind: 'not-taken', error });
+      // Act: sent again whole, both parts accepted and delivered.
+      await repository.claimForSubmit(record.id);
+      const ids = [smscId(), smscId()];
+      await repository.markSubmitted(record.id, ids);
+      for (const id of ids) await repository.applyReceipt(receipt(id));
+      // Assess
+      expect((await repository.get(record.id))?.status).toBe('delivered');
+    });
+
     it('when a part sent is undelivered, then the message takes that part’s error', async () => {
       // Prepare
       const { record, ids } = await incomplete(3, 2);
