@@ -11,7 +11,8 @@ import {
   type MessageStatusChanged,
   messageStatusChangedSchema,
 } from '#core/domain/events/message-status-changed.ts';
-import { type MessageStatus, submitUnconfirmedError } from '#core/domain/messages/message-state.ts';
+import { submitUnconfirmedError } from '#core/domain/messages/message-model.ts';
+import type { MessageStatus } from '#core/domain/messages/message-state.ts';
 import { SMS_ERROR_CODES } from '#core/domain/provider/error-codes.ts';
 
 // One example `detail` per status an event is emitted for, for docs/events.md. Errors come from the

@@ -9,7 +9,7 @@ import {
 } from '#core/aws/messages/submitted-writes.ts';
 import type { MessageKind } from '#core/domain/messages/message-kinds.ts';
 import type { MessageError } from '#core/domain/messages/message-model.ts';
-import { submitUnconfirmedError } from '#core/domain/messages/message-state.ts';
+import { submitUnconfirmedError } from '#core/domain/messages/message-model.ts';
 import { channelOf } from '#core/domain/receipts/receipt-fields.ts';
 import { normaliseSmscId, type SmscIdBase } from '#core/domain/receipts/smsc-id.ts';
 

@@ -1,6 +1,6 @@
 import type { MessageEncoding } from '#core/domain/encoding/index.ts';
 import type { MessageContent } from '#core/domain/messages/message-kinds.ts';
-import type { MessageStatus } from '#core/domain/messages/message-state.ts';
+import { type MessageStatus, SUBMIT_UNCONFIRMED } from '#core/domain/messages/message-state.ts';
 import type { PreparedMessage } from '#core/domain/messages/prepare-message.ts';
 import type { ProviderMessageType, TemplateType } from '#core/domain/receipts/receipt.ts';
 import type { Priority, SendMessageRequest } from '#core/domain/requests/message-schema.ts';
@@ -27,6 +27,11 @@ export interface MessageError {
   code: number | string;
   name: string;
   description: string;
+}
+
+/** The error of an `unknown` whose submit went unanswered; `reason` says what happened. */
+export function submitUnconfirmedError(reason: string): MessageError {
+  return { code: SUBMIT_UNCONFIRMED, name: 'Submit outcome unknown', description: reason };
 }
 
 /** What the provider's last receipt said about the message beyond its status (all optional). */

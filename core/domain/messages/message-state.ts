@@ -1,5 +1,4 @@
 import type { ReceiptOutcome } from '#core/domain/receipts/receipt.ts';
-import type { MessageError } from './message-model.ts';
 
 // Message states and the only moves between them. Every status write in DynamoDB is conditional on
 // the current status being one of `allowedPredecessors(next)`, so a late, repeated or reordered event
@@ -119,11 +118,6 @@ export const RECEIPT_UNKNOWN = { from: 'submitted', to: 'unknown' } as const sat
  * the only `unknown` a late answer, or the submit's own answer recorded late, may still resolve.
  */
 export const SUBMIT_UNCONFIRMED = 'submit_unconfirmed';
-
-/** The error of an `unknown` whose submit went unanswered; `reason` says what happened. */
-export function submitUnconfirmedError(reason: string): MessageError {
-  return { code: SUBMIT_UNCONFIRMED, name: 'Submit outcome unknown', description: reason };
-}
 
 /** Where a submit's answer takes a message; from `unknown` only one that is SUBMIT_UNCONFIRMED. */
 export const SUBMIT_ANSWER_STATUSES: readonly MessageStatus[] = ['submitted', 'failed'];

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sendCommand } from '#cli/commands/send.ts';
 import { CALLBACK_QUEUE } from '#core/aws/resources/resource-definitions.ts';
-import { submitUnconfirmedError } from '#core/domain/messages/message-state.ts';
+import { submitUnconfirmedError } from '#core/domain/messages/message-model.ts';
 import { partsNotSentError } from '#core/domain/receipts/part-outcomes.ts';
 import { contentFields } from '#core/domain/requests/message-schema.ts';
 import { PROJECT_ROOT } from '../../../cdk/paths.ts';
