@@ -92,6 +92,15 @@ export function messageRoutes(deps: ApiDeps): Hono<ApiEnv> {
           ),
           extensions: { messageId: result.id },
         });
+      case 'requeue-failed':
+        logFields(c, { messageId: result.id });
+        return problem(c, {
+          ...serviceUnavailableProblem(
+            'enqueue_failed',
+            'This retry could not queue the message, which stays accepted (an earlier attempt may have queued it); send it again with the same Idempotency-Key: it is sent once.',
+          ),
+          extensions: { messageId: result.id },
+        });
       case 'store-unknown':
         logFields(c, { messageId: result.id, storeOutcome: 'unknown' });
         return problem(c, storeOutcomeUnknownProblem({ messageId: result.id }));

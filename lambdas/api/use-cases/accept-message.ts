@@ -19,6 +19,7 @@ import {
 import { domainIssue } from './issues.ts';
 import {
   countedWindows,
+  errorName,
   failUnqueuedMany,
   neverSent,
   type UnqueuedContext,
@@ -50,6 +51,8 @@ export type AcceptMessageResult =
   | { outcome: 'idempotency-conflict' }
   /** Stored, then the enqueue failed: the record is now `failed`; the caller should send again. */
   | { outcome: 'enqueue-failed'; id: string; marked: boolean }
+  /** A retry's own copy of a still-`accepted` message could not be published; it is left `accepted`. */
+  | { outcome: 'requeue-failed'; id: string }
   /** Stored or not, nobody can tell (DynamoDB failing): if it was, the sweeper sends it. */
   | { outcome: 'store-unknown'; id: string }
   /** Every follow-up slot of the key was used by attempts that failed to enqueue (see storeOnce). */
@@ -177,11 +180,21 @@ async function enqueue(
  * A replay's copy of a still-`accepted` message: published, then noted queued, so the attempt that
  * stored it (maybe still running, its publish failing) cannot mark it failed after this 202. When that
  * attempt marked it failed first, the copy is dropped by the bind-service: 503, and the caller's next
- * retry with the key creates the message anew.
+ * retry with the key creates the message anew. When this copy's publish fails, the message is not
+ * marked failed: the attempt that stored it may have queued it (its 202 on the way, or long given
+ * while the message waits in a backlog), and failed, that copy would be dropped unsent. Left
+ * `accepted`, it goes by that copy, by the caller's next retry with the key, or by the sweeper.
  */
 async function requeue(deps: ApiDeps, record: MessageRecord): Promise<AcceptMessageResult | undefined> {
-  const failed = await enqueue(deps, record);
-  if (failed) return failed;
+  try {
+    await deps.queues.publish(record.priority, queueBodyOf(record));
+  } catch (error) {
+    deps.log.warn('a retry’s copy of an accepted message could not be queued; left accepted', {
+      messageId: record.id,
+      cause: errorName(error),
+    });
+    return { outcome: 'requeue-failed', id: record.id };
+  }
   if ((await deps.messages.markQueued(record.id)) === 'applied') return undefined;
   const now = await deps.messages.get(record.id);
   return wasNeverQueued(now) ? { outcome: 'enqueue-failed', id: record.id, marked: true } : undefined;

@@ -193,6 +193,6 @@ export function wasNeverQueued(record: MessageRecord | undefined): boolean {
   return record?.status === 'failed' && record.error?.code === ENQUEUE_FAILED.code;
 }
 
-function errorName(error: unknown): string {
+export function errorName(error: unknown): string {
   return error instanceof Error ? error.name : 'unknown error';
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MessageRepository } from '#core/aws/messages/message-repository.ts';
 import type { ApiDeps } from '#lambdas/api/deps.ts';
 import {
   type AcceptedBody,
@@ -191,5 +192,65 @@ describe('API retries while the first attempt still runs (Node server, DynamoDB 
     const copy = await api.post('/v1/messages', { to: MOBILE, text }, { 'idempotency-key': 'order-82' });
     // Assess: before, the loser closed the window that counts the winner's message
     expect(copy.status).toBe(409);
+  });
+
+  it('when the first attempt queued the message and a retry’s own publish fails, then the message stays accepted and its queued copy is claimed', async () => {
+    // Prepare: the first publish lands on the queue, its answer slow; the retry's publish fails.
+    let releaseFirst!: () => void;
+    const firstMayAnswer = new Promise<void>((resolve) => {
+      releaseFirst = resolve;
+    });
+    let firstQueued!: () => void;
+    const firstIsQueued = new Promise<void>((resolve) => {
+      firstQueued = resolve;
+    });
+    const api = await harness.start(
+      withPublishes(async (count, publish) => {
+        if (count > 1) throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
+        const sqsId = await publish();
+        firstQueued();
+        await firstMayAnswer;
+        return sqsId;
+      }),
+    );
+    const body = { to: MOBILE, text: 'Your order shipped' };
+    const key = { 'idempotency-key': 'order-90' };
+    const firstAttempt = api.post('/v1/messages', body, key);
+    await firstIsQueued;
+    // Act
+    const retry = await api.post('/v1/messages', body, key);
+    releaseFirst();
+    const first = await firstAttempt;
+    // Assess: before, the retry marked it failed enqueue_failed, and the bind-service dropped the
+    // queued copy of the message answered 202.
+    const { id } = await jsonOf<AcceptedBody>(first);
+    expect([first.status, retry.status]).toEqual([202, 503]);
+    expect(await problemOf(retry)).toMatchObject({ code: 'enqueue_failed', messageId: id });
+    expect(await harness.drain(api.queues.urgent)).toEqual([expect.objectContaining({ id })]);
+    const store = new MessageRepository(harness.aws.document, api.tables.messages);
+    expect(await store.get(id)).toMatchObject({ status: 'accepted' });
+    expect(await store.claimForSubmit(id, 'copy-1#1')).toBe('claimed');
+  });
+
+  it('when the bind-service gave a queued message back and a retry’s own publish fails, then its next receive still claims it', async () => {
+    // Prepare: queued and answered 202; claimed and released (throttled: nothing on the wire), its
+    // queue message given back for later.
+    const api = await harness.start(
+      withPublishes((count, publish) => {
+        if (count === 1) return publish();
+        throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
+      }),
+    );
+    const body = { to: MOBILE, text: 'Your order shipped' };
+    const key = { 'idempotency-key': 'order-91' };
+    const { id } = await jsonOf<AcceptedBody>(await api.post('/v1/messages', body, key));
+    const store = new MessageRepository(harness.aws.document, api.tables.messages);
+    await store.claimForSubmit(id, 'sqs-1#r1');
+    await store.releaseClaim(id, 'sqs-1#r1');
+    // Act: the client, its first answer lost, retries with the key.
+    const retry = await api.post('/v1/messages', body, key);
+    // Assess
+    expect(retry.status).toBe(503);
+    expect(await store.claimForSubmit(id, 'sqs-1#r2')).toBe('claimed');
   });
 });
