@@ -7,6 +7,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { SessionEvents } from '#bind-service/smpp/index.ts';
 import type { LateAnswer } from '#core/aws/messages/message-repository.ts';
+import type { MessageError } from '#core/domain/messages/message-model.ts';
 import { CommandStatus, describeCommandStatus } from '#core/domain/provider/command-status.ts';
 import type { Logger } from '#core/observability/logger.ts';
 import type { DispatchStats } from '../flow/stats.ts';
@@ -42,13 +43,23 @@ export function lateAnswerOf(event: LateAnswerEvent, singleIds: boolean): LateAn
       const error = commandStatusError(outcome.commandStatus);
       // A passing refusal (an answer in time is retried) did not take the part either.
       const passing = describeCommandStatus(outcome.commandStatus).kind === 'transient';
-      return { kind: passing ? 'not-taken' : 'refused', error };
+      if (!passing) return { kind: 'refused', error };
+      return firstPartNotTaken(tag, error);
     }
     case 'throttled':
-      return { kind: 'not-taken', error: commandStatusError(CommandStatus.ESME_RTHROTTLED) };
+      return firstPartNotTaken(tag, commandStatusError(CommandStatus.ESME_RTHROTTLED));
     default:
       return undefined;
   }
+}
+
+/**
+ * The part was not taken: the message may go again only if it was the first, so that nothing of it
+ * is at the SMSC. A later part follows earlier ones the SMSC accepted (an id missing from their
+ * answers included): sent again whole, they would go twice, so it stays `unknown`.
+ */
+function firstPartNotTaken(tag: LateAnswerEvent['tag'], error: MessageError): LateAnswer | undefined {
+  return tag.part === 1 ? { kind: 'not-taken', error } : undefined;
 }
 
 export class LateAnswers {

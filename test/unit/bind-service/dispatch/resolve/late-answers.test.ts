@@ -24,16 +24,33 @@ describe('lateAnswerOf', () => {
     expect(answer).toEqual({ kind: 'accepted', smscId: '42', lastPart: true });
   });
 
-  it('when the late answer is throttling or a passing refusal, then the part was not taken: no refusal for good', () => {
+  it('when the late answer to a first part is throttling or a passing refusal, then the part was not taken: no refusal for good', () => {
     // Act
-    const throttled = lateAnswerOf({ tag, outcome: { kind: 'throttled' }, sequenceNumber: 7 }, false);
+    const first = { ...tag, part: 1 };
+    const throttled = lateAnswerOf({ tag: first, outcome: { kind: 'throttled' }, sequenceNumber: 7 }, false);
     const systemError = lateAnswerOf(
-      { tag, outcome: { kind: 'rejected', commandStatus: 0x08, name: 'ESME_RSYSERR' }, sequenceNumber: 7 },
+      {
+        tag: first,
+        outcome: { kind: 'rejected', commandStatus: 0x08, name: 'ESME_RSYSERR' },
+        sequenceNumber: 7,
+      },
       false,
     );
     // Assess: before, throttling was a refusal and the message ended `failed`.
     expect(throttled).toMatchObject({ kind: 'not-taken', error: { code: 'ESME_RTHROTTLED' } });
     expect(systemError).toMatchObject({ kind: 'not-taken', error: { code: 'ESME_RSYSERR' } });
+  });
+
+  it('when the late answer to a later part is throttling or a passing refusal, then it tells nothing: earlier parts are at the SMSC', () => {
+    // Act: part 2 of 3, after part 1 was accepted (its answer may have carried no id).
+    const throttled = lateAnswerOf({ tag, outcome: { kind: 'throttled' }, sequenceNumber: 7 }, false);
+    const systemError = lateAnswerOf(
+      { tag, outcome: { kind: 'rejected', commandStatus: 0x08, name: 'ESME_RSYSERR' }, sequenceNumber: 7 },
+      false,
+    );
+    // Assess: before, `not-taken`, and a message without recorded ids went back to `accepted` and
+    // was sent again whole, part 1 twice.
+    expect([throttled, systemError]).toEqual([undefined, undefined]);
   });
 
   it('when the late answer refuses the part for good, then it is a refusal', () => {
