@@ -97,7 +97,7 @@ export function messageRoutes(deps: ApiDeps): Hono<ApiEnv> {
         return problem(c, {
           ...serviceUnavailableProblem(
             'enqueue_failed',
-            'This retry could not queue the message, which stays accepted (an earlier attempt may have queued it); send it again with the same Idempotency-Key: it is sent once.',
+            'This retry could not queue the message and left it accepted (an earlier attempt may have queued it, or, still running, may yet fail it); send it again with the same Idempotency-Key: it is sent once.',
           ),
           extensions: { messageId: result.id },
         });
