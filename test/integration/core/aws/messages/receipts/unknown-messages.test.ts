@@ -94,6 +94,17 @@ describe('MessageRepository: unknown messages, late answers, parked receipts (Dy
       return { record, ids };
     }
 
+    /** Part 1 of 2 unanswered, so part 2 never went: `unknown` with no SMSC id, as recordOutcome writes it. */
+    async function firstOfTwoUnanswered() {
+      const record = await claimed({ parts: 2 });
+      await repository.markUnknown(record.id, 'No SUBMIT_SM_RESP (part 1 of 2)', [], {
+        kind: 'sms',
+        expectedSmscIds: 1,
+        unsentParts: 1,
+      });
+      return record;
+    }
+
     it('when parts 1-2 of 3 went and both are delivered, then the message is undelivered, saying a part was never sent', async () => {
       // Prepare
       const { record, ids } = await incomplete(3, 2);
@@ -149,12 +160,7 @@ describe('MessageRepository: unknown messages, late answers, parked receipts (Dy
 
     it('when part 1 of 2 went unanswered (part 2 never sent) and its id comes late and is delivered, then the message is undelivered', async () => {
       // Prepare: no SMSC id known when the unknown is written.
-      const record = await claimed({ parts: 2 });
-      await repository.markUnknown(record.id, 'No SUBMIT_SM_RESP (part 1 of 2)', [], {
-        kind: 'sms',
-        expectedSmscIds: 1,
-        unsentParts: 1,
-      });
+      const record = await firstOfTwoUnanswered();
       const id = smscId();
       await repository.recordLateAnswer(record.id, {
         kind: 'accepted',
@@ -173,12 +179,7 @@ describe('MessageRepository: unknown messages, late answers, parked receipts (Dy
 
     it('when the unanswered first part was not taken after all, then it goes again whole and its receipt makes it delivered', async () => {
       // Prepare
-      const record = await claimed({ parts: 2 });
-      await repository.markUnknown(record.id, 'No SUBMIT_SM_RESP (part 1 of 2)', [], {
-        kind: 'sms',
-        expectedSmscIds: 1,
-        unsentParts: 1,
-      });
+      const record = await firstOfTwoUnanswered();
       const error = { code: 'ESME_RTHROTTLED', name: 'Throttling error', description: 'throttled late' };
       await repository.recordLateAnswer(record.id, { kind: 'not-taken', error });
       // Act: sent again whole, both parts accepted and delivered.
