@@ -49,7 +49,10 @@ export interface OutcomeSubject {
   kind: MessageKind;
   /** The account it was sent under: an `unknown` one is listed for that account's reconciler. */
   account: string;
-  /** Its SUBMIT_SMs, one per part. */
+  /**
+   * Its parts as the provider bills them (the text without the comment): the first SUBMIT_SMs. Those
+   * after them carry only the rest of the comment, which the subscriber never gets.
+   */
   parts: number;
 }
 

@@ -202,7 +202,7 @@ export class SubmitPipeline {
         id,
         kind: parsed.prepared.kind,
         account: parsed.account.name,
-        parts: parsed.submits.length,
+        parts: parsed.prepared.parts,
       };
       await recordOutcome(subject, result, held, queue, {
         ...this.deps,

@@ -98,7 +98,10 @@ async function addSmscId(
   const expectedSmscIds = Math.max(smscIdCountOf(item), answer.expectedSmscIds ?? 0);
   const at = table.now().toISOString();
   const update = new UpdateExpressionBuilder();
-  if (answer.lastPart) {
+  // Every part is accepted, but a part accepted without an id (an empty message_id) leaves an id
+  // missing: its receipt cannot be matched, so the message stays `unknown`, as it would have with
+  // every answer in time, instead of `submitted` for good (the reconciler asks only about `unknown`).
+  if (answer.lastPart && smscIds.length >= expectedSmscIds) {
     recordStatus(update, 'submitted', at);
     update.remove('error');
   } else {

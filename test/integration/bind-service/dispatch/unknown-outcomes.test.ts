@@ -131,4 +131,22 @@ describe('bind-service: unknown outcomes (DynamoDB Local, fauxqs, simulator)', (
       expect(rig.simulator.submissions[0]?.messageId).toBe('100000');
     });
   });
+
+  it('when SINGLE and only the SUBMIT_SM carrying the rest of the comment is left unsent, then the text’s delivery makes the message delivered', async () => {
+    // Prepare: a 1-part text whose comment takes a second SUBMIT_SM; the parts window passes after
+    // the first (its answer 1.5 s late, the window 1 s).
+    const rig = await startRig(aws, defer, {
+      env: { SMPP_SYSTEM_TYPE: 'SINGLE', SMPP_PARTS_WINDOW_SECONDS: '1' },
+      simulator: { receiptDelayMs: 600_000, multipartWindowMs: 600_000 },
+    });
+    rig.simulator.fault({ type: 'slow', delayMs: 1_500, count: 1 });
+    const id = await sendLikeApi(rig, { to: mobile(14), text: 'Short text', comment: 'c'.padEnd(200, 'c') });
+    const unknown = await waitForRecord(rig, id, statusIs('unknown'));
+    // Act: the receipt of the one SUBMIT_SM sent, which carried the whole text.
+    await rig.messages.applyReceipt(receipt(unknown.smscIds[0] ?? '', { cost: '1.5' }));
+    // Assess: before, `undelivered` "1 of its 1 parts were never sent" (SUBMIT_SMs counted against
+    // billed parts); the subscriber never gets the comment.
+    expect(rig.simulator.submissions).toHaveLength(1);
+    expect(await rig.messages.get(id)).toMatchObject({ status: 'delivered', parts: 1 });
+  }, 30_000);
 });

@@ -52,6 +52,27 @@ describe('MessageRepository: unknown messages, late answers, parked receipts (Dy
       expect(await statuses(record.id)).toEqual(['accepted', 'submitting', 'unknown']);
     });
 
+    it('when the last part is answered late but an earlier part was accepted without an id, then the message stays unknown, listed for QUERY_SM', async () => {
+      // Prepare: part 1 accepted with an empty message_id, part 2 with id b, part 3 unanswered.
+      const record = await claimed({ parts: 3, account: 'uk' });
+      const [b, c] = [smscId(), smscId()];
+      await repository.markUnknown(record.id, 'no answer to part 3 of 3', [b], {
+        kind: 'sms',
+        expectedSmscIds: 3,
+      });
+      // Act
+      await repository.recordLateAnswer(record.id, {
+        kind: 'accepted',
+        smscId: c,
+        lastPart: true,
+        expectedSmscIds: 3,
+      });
+      // Assess: before, `submitted` with 2 of its 3 ids: no receipt could complete it and no
+      // reconciler asks about a submitted message.
+      expect(await repository.get(record.id)).toMatchObject({ status: 'unknown', smscIds: [b, c] });
+      expect(await rawItem(`MSG#${record.id}`)).toMatchObject({ attention: 'unknown#uk' });
+    });
+
     it('when the missing part’s id comes late and both parts report, then the message is delivered', async () => {
       // Prepare
       const record = await claimed({ parts: 2 });
