@@ -33,6 +33,7 @@ export type {
   StopReason,
   UnreadablePdu,
 } from './events.ts';
+export { PARTS_MINUTE_MS } from './parts-to-come.ts';
 export {
   type AddressOverrides,
   addressFor,

@@ -2,7 +2,13 @@
 // minute), one rate token per SUBMIT_SM, and sums the part outcomes up into the message's outcome.
 // SMPP and the rate limiter only: what the outcome means for storage is record-outcome.ts's job.
 import { setTimeout as delay } from 'node:timers/promises';
-import type { SubmitFields, SubmitOutcome, SubmitTag, WindowPriority } from '#bind-service/smpp/index.ts';
+import {
+  PARTS_MINUTE_MS,
+  type SubmitFields,
+  type SubmitOutcome,
+  type SubmitTag,
+  type WindowPriority,
+} from '#bind-service/smpp/index.ts';
 import type { MessageError } from '#core/domain/messages/message-model.ts';
 import type { Priority } from '#core/domain/requests/message-schema.ts';
 import type { RatePort } from '../ports.ts';
@@ -52,7 +58,7 @@ export interface SendPartsDeps {
  * The provider fails a long message whose parts do not all arrive within a minute (err 241); 5 s are
  * kept for the answers and the two clocks. A part that could only go later is not sent at all.
  */
-export const PARTS_WINDOW_MS = 55_000;
+export const PARTS_WINDOW_MS = PARTS_MINUTE_MS - 5_000;
 
 const UNKNOWN_REASONS: Readonly<Record<string, string>> = {
   timeout: 'No SUBMIT_SM_RESP came within the response timeout',
