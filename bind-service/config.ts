@@ -158,6 +158,8 @@ export const envSchema = z.object({
     .number()
     .min(0)
     .max(MAX_INTERVAL_SECONDS, `must be at most ${MAX_INTERVAL_SECONDS} seconds (a day; 0 turns it off)`)
+    // Below a millisecond it would round to 0 ms, which means off.
+    .refine((seconds) => seconds === 0 || seconds >= 0.001, 'must be 0 (off) or at least 0.001 seconds')
     .default(60),
   // An age, not a timer, capped like the intervals: one past a Date's range would fail every run.
   [VAR.RECONCILE_MIN_AGE_SECONDS]: z.coerce

@@ -93,7 +93,8 @@ export const VARIABLES = {
   ALLOW_LOOPBACK_CALLBACKS: 'true: callbacks may go to loopback addresses (local mode only)',
   CALLBACK_TIMEOUT_MS: 'how long a callback receiver has to answer',
   // Sweeper (accepted records whose enqueue never happened are enqueued again)
-  SWEEP_AGE_SECONDS: 'an `accepted` record this old is enqueued again (default 300, at least 30)',
+  SWEEP_AGE_SECONDS:
+    'an `accepted` record this old is enqueued again (default 300, at least 30, at most a day)',
   SWEEP_LOOKBACK_HOURS: 'how many hours back the sweeper looks in the index (default 24)',
   SWEEP_MAX_PER_RUN: 'records one sweep handles at most (default 1000)',
   SWEEP_CONCURRENCY: 'records one sweep handles at once (default 8)',

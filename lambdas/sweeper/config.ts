@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { accountLaneQueuesOf } from '#core/config/account-queues.ts';
 import { accountsFromFile } from '#core/config/accounts.ts';
 import { givenVariables } from '#core/config/load-env.ts';
-import { endpointsOf } from '#core/config/shared-variables.ts';
+import { endpointsOf, MAX_INTERVAL_SECONDS } from '#core/config/shared-variables.ts';
 import { VAR } from '#core/config/variables.ts';
 import type { SweepOptions } from './sweep.ts';
 
@@ -23,7 +23,14 @@ export const envSchema = z.object({
   [VAR.AWS_REGION]: z.string().min(1),
   // Above the time a healthy enqueue can take (the api Lambda answers within 28 s), so a record is
   // enqueued again only when its first enqueue most likely never happened.
-  [VAR.SWEEP_AGE_SECONDS]: z.coerce.number().int().min(30).default(300),
+  // Capped at a day as the intervals are: 300000 (milliseconds written for seconds) left a lost
+  // enqueue waiting 3.5 days, and an age past a Date's range failed every run.
+  [VAR.SWEEP_AGE_SECONDS]: z.coerce
+    .number()
+    .int()
+    .min(30)
+    .max(MAX_INTERVAL_SECONDS, `must be at most ${MAX_INTERVAL_SECONDS} seconds (a day)`)
+    .default(300),
   [VAR.SWEEP_LOOKBACK_HOURS]: z.coerce
     .number()
     .int()

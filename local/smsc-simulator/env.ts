@@ -57,8 +57,19 @@ function entryName(entry: string, index: number): string {
   return `entry ${index + 1}${systemId ? ` (system id "${systemId}")` : ''}`;
 }
 
+/**
+ * The variables that hold a value: `SIM_RATE=` in a compose file means unset, as in the
+ * bind-service's settings, not 0 (a rate and a window of 0 for every account). The simulator keeps
+ * its own copy of that rule: it may not import the product's config.
+ */
+function givenSettings(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => (entry[1] ?? '').trim() !== ''),
+  );
+}
+
 export function readStandaloneConfig(env: NodeJS.ProcessEnv): StandaloneConfig {
-  const parsed = EnvSchema.safeParse(env);
+  const parsed = EnvSchema.safeParse(givenSettings(env));
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new Error(`invalid simulator environment: ${issues.join('; ')}`);

@@ -52,6 +52,14 @@ describe('loadConfig', () => {
     expect(config.reconcile.intervalMs).toBe(0);
   });
 
+  it('when RECONCILE_SECONDS is above 0 but below a millisecond, then the start is refused instead of turning the reconciler off', () => {
+    // Act
+    const error = configError({ ...BASE, RECONCILE_SECONDS: '0.0004' });
+    // Assess: it rounded to 0 ms, which means off
+    expect(error.variables).toEqual(['RECONCILE_SECONDS']);
+    expect(error.message).toContain('RECONCILE_SECONDS: must be 0 (off) or at least 0.001 seconds');
+  });
+
   it('when the source address settings are given, then they replace the provider example values', () => {
     // Act
     const config = loadConfig({

@@ -115,6 +115,17 @@ describe('standalone simulator', () => {
     },
   );
 
+  it('when a setting holds only blanks, then it counts as unset and keeps its default', () => {
+    // Prepare: a compose file's `SIM_RATE=` with no value, as in the bind-service's settings
+    const env = { SIM_RATE: '', SIM_WINDOW: '  ', SIM_PORT: ' ', SIM_ACCOUNTS: 'a:x' };
+    // Act
+    const config = readStandaloneConfig(env);
+    // Assess: before, Number('') = 0 gave every account a rate of 0 and a window of 0
+    expect(config.port).toBe(2775);
+    expect(config.options.windowSize).toBe(300);
+    expect(config.options.accounts).toEqual([{ systemId: 'a', password: 'x', rate: 30 }]);
+  });
+
   it('when accounts carry rates, then each gets its own and the others the default', () => {
     // Prepare
     const env = { SIM_ACCOUNTS: 'a:x:0, b:y', SIM_RATE: '12', SIM_WINDOW: '10' };

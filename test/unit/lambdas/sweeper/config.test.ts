@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AccountsConfigError } from '#core/domain/accounts/account.ts';
-import { loadSweeperConfig } from '#lambdas/sweeper/config.ts';
+import { loadSweeperConfig, SweeperConfigError } from '#lambdas/sweeper/config.ts';
 import { useAccountsFile } from '#test/helpers/accounts-file.ts';
 import { errorThrownBy } from '#test/helpers/errors.ts';
 
@@ -69,6 +69,20 @@ describe('loadSweeperConfig: settings', () => {
       const { sweep } = loadSweeperConfig({ ...RESOURCES, [variable]: '  ' });
       // Assess
       expect(sweep).toEqual({ ageSeconds: 300, lookbackHours: 24, maxPerRun: 1_000, concurrency: 8 });
+    },
+  );
+
+  it.each(['300000', '1e15'])(
+    'when SWEEP_AGE_SECONDS is %s (beyond a day), then the start is refused naming the unit and the maximum',
+    (value) => {
+      // Act
+      const error = errorThrownBy(
+        () => loadSweeperConfig({ ...RESOURCES, SWEEP_AGE_SECONDS: value }),
+        SweeperConfigError,
+      );
+      // Assess: milliseconds written for seconds left a lost enqueue waiting 3.5 days, and an age
+      // past a Date's range failed every run with a RangeError
+      expect(error.message).toContain('SWEEP_AGE_SECONDS: must be at most 86400 seconds (a day)');
     },
   );
 });
