@@ -15,8 +15,17 @@ export interface PartOutcome {
   mccmnc?: string;
   read?: boolean;
   clicked?: boolean;
+  /** The part's receipt counts (TLV 0x2002, `sub:`, `dlvrd:`): the message's report sums them. */
+  parts?: number;
+  submittedParts?: number;
+  deliveredParts?: number;
   at: string;
 }
+
+/** The counts a receipt reports, summed over a SINGLE message's parts. */
+export type PartCounts = Pick<PartOutcome, (typeof COUNT_FIELDS)[number]>;
+
+const COUNT_FIELDS = ['parts', 'submittedParts', 'deliveredParts'] as const;
 
 /** Higher is worse. `enroute` is not a part outcome: it is never recorded. */
 const SEVERITY: Readonly<Record<Exclude<ReceiptOutcome, 'enroute'>, number>> = {
@@ -36,6 +45,8 @@ export interface PartsSummary {
   cost?: string;
   read: boolean;
   clicked: boolean;
+  /** Each count summed over the parts, when every reported part carried it. */
+  counts: PartCounts;
 }
 
 /** `expected`: how many SMSC ids the message has once every part on the wire is known (≥ smscIds). */
@@ -57,7 +68,20 @@ export function summariseParts(
     ...(cost !== undefined ? { cost } : {}),
     read: reported.some((part) => part.read === true),
     clicked: reported.some((part) => part.clicked === true),
+    counts: summedCounts(reported),
   };
+}
+
+/** A count some part did not report is left out: a partial sum would read as the whole. */
+function summedCounts(reported: readonly PartOutcome[]): PartCounts {
+  const counts: PartCounts = {};
+  for (const field of COUNT_FIELDS) {
+    const values = reported.map((part) => part[field]);
+    if (values.length > 0 && values.every((value) => value !== undefined)) {
+      counts[field] = values.reduce((sum, value) => sum + value, 0);
+    }
+  }
+  return counts;
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   type TransitionResult,
 } from '#core/aws/messages/message-writes.ts';
 import { UpdateExpressionBuilder } from '#core/aws/update-expression.ts';
+import type { ProviderReport } from '#core/domain/messages/message-model.ts';
 import {
   allowedPredecessors,
   canSetEngagementFlags,
@@ -15,7 +16,7 @@ import {
   RECEIPT_UNKNOWN,
   receiptOutcomeToStatus,
 } from '#core/domain/messages/message-state.ts';
-import { partsNotSentError, summariseParts } from '#core/domain/receipts/part-outcomes.ts';
+import { type PartCounts, partsNotSentError, summariseParts } from '#core/domain/receipts/part-outcomes.ts';
 import type { DeliveryReceipt, ReceiptOutcome } from '#core/domain/receipts/receipt.ts';
 import {
   channelOf,
@@ -156,6 +157,9 @@ function partOutcome(receipt: DeliveryReceipt, fields: ReceiptFields, at: string
     ...(fields.mccmnc !== undefined ? { mccmnc: fields.mccmnc } : {}),
     ...(receipt.read ? { read: true } : {}),
     ...(receipt.clicked ? { clicked: true } : {}),
+    ...(receipt.parts !== undefined ? { parts: receipt.parts } : {}),
+    ...(receipt.submittedParts !== undefined ? { submittedParts: receipt.submittedParts } : {}),
+    ...(receipt.deliveredParts !== undefined ? { deliveredParts: receipt.deliveredParts } : {}),
   };
 }
 
@@ -176,19 +180,34 @@ function settleFromParts(
   const status = wholeMessageStatus(item, reported);
   if (status === undefined) return;
   if (status !== item.status) recordStatus(update, status, at);
-  const { cost: _partCost, ...rest } = fields;
+  const { cost: _partCost, report, ...rest } = fields;
+  const messageReport = wholeMessageReport(report, summary.counts);
   setReceiptFields(
     update,
     {
       ...rest,
       errorCode: summary.worst.errorCode,
       ...(summary.cost !== undefined ? { cost: summary.cost } : {}),
+      ...(messageReport !== undefined ? { report: messageReport } : {}),
     },
     channelOf(item.kind),
     status,
   );
   if (canSetEngagementFlags(status)) setFlags(update, summary);
   if (status !== reported) setIncompleteError(update, item);
+}
+
+/**
+ * The settling part's report with the counts of every part: its own `sub:001 dlvrd:000` said "0 of
+ * 1 delivered" of a message whose other parts were.
+ */
+function wholeMessageReport(
+  settling: ProviderReport | undefined,
+  counts: PartCounts,
+): ProviderReport | undefined {
+  const { parts: _parts, submittedParts: _submitted, deliveredParts: _delivered, ...rest } = settling ?? {};
+  const report = { ...rest, ...counts };
+  return Object.keys(report).length > 0 ? report : undefined;
 }
 
 /**

@@ -314,6 +314,35 @@ describe('MessageRepository: delivery receipts (DynamoDB Local)', () => {
     expect(await statuses(record.id)).toEqual(['accepted', 'submitting', 'submitted', 'undelivered']);
   });
 
+  it("when SINGLE parts settle a message, then its report counts every part's receipt, not only the last one's", async () => {
+    // Prepare: each part's receipt counts that part alone (sub:001, TLV 0x2002 = 1)
+    const ids = [smscId(), smscId(), smscId()];
+    const record = await submitted(ids, { parts: 3 });
+    const counts = (delivered: number) => ({ parts: 1, submittedParts: 1, deliveredParts: delivered });
+    // Act
+    await repository.applyReceipt(receipt(ids[0] ?? '', counts(1)));
+    await repository.applyReceipt(receipt(ids[1] ?? '', counts(1)));
+    await repository.applyReceipt(undelivered(ids[2] ?? '', 6, counts(0)));
+    // Assess: before, the report was the settling part's: "1 of 1 parts delivered" for an
+    // undelivered message of 3 parts, 2 of them delivered
+    expect(await repository.get(record.id)).toMatchObject({
+      status: 'undelivered',
+      report: { parts: 3, submittedParts: 3, deliveredParts: 2 },
+    });
+  });
+
+  it('when a SINGLE part receipt lacks a count, then the message report leaves that count out rather than show a partial sum', async () => {
+    // Prepare
+    const ids = [smscId(), smscId()];
+    const record = await submitted(ids, { parts: 2 });
+    // Act
+    await repository.applyReceipt(receipt(ids[0] ?? '', { parts: 1, submittedParts: 1, deliveredParts: 1 }));
+    await repository.applyReceipt(receipt(ids[1] ?? '', { parts: 1 }));
+    // Assess
+    const report = (await repository.get(record.id))?.report;
+    expect(report).toEqual({ parts: 2 });
+  });
+
   it('when SINGLE parts report concurrently and one is undelivered, then the message takes the worst outcome', async () => {
     // Prepare
     const ids = [smscId(), smscId(), smscId(), smscId()];
