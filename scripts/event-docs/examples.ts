@@ -67,7 +67,7 @@ const BY_STATUS: readonly [MessageStatus, string, Partial<MessageStatusChanged>]
   ],
   [
     'undelivered',
-    'the receipt says not delivered, with the provider’s error (`SINGLE` mode: `parts_not_sent` when later parts of a long message were never sent, however the parts sent fared)',
+    'the receipt says not delivered, with the provider’s error (`SINGLE` mode: `parts_not_sent` when later parts of a long message were never sent and every part sent was delivered; when a part sent failed, its status and error are the message’s)',
     {
       previousStatus: 'submitted',
       sequence: 4,
@@ -85,7 +85,7 @@ const BY_STATUS: readonly [MessageStatus, string, Partial<MessageStatusChanged>]
   ],
   [
     'expired',
-    'its validity passed before it could be sent (never sent)',
+    'its validity passed: before it could be sent (never sent, no `smscIds`, as here), or at the SMSC, whose receipt says `EXPIRED` (sent, after `submitted`, with `smscIds`; the provider may bill it)',
     {
       previousStatus: 'accepted',
       smscIds: [],
@@ -95,10 +95,11 @@ const BY_STATUS: readonly [MessageStatus, string, Partial<MessageStatusChanged>]
   ],
   [
     'rejected',
-    'a message published straight to SQS was invalid',
+    'a message published straight to SQS was invalid (as here: no account chosen yet), or the SMSC’s receipt says `REJECTD` (after `submitted`, with `smscIds`)',
     {
       previousStatus: 'accepted',
       sequence: 2,
+      account: null,
       clientRef: null,
       parts: 0,
       smscIds: [],

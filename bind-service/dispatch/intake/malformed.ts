@@ -14,7 +14,9 @@ import {
   rejectedOnArrival,
 } from '#core/domain/messages/message-model.ts';
 import {
+  callbackUrlProblem,
   DEFAULT_VALIDITY_MINUTES,
+  MAX_CALLBACK_URL_LENGTH,
   MAX_CLIENT_REF_LENGTH,
   MAX_TEXT_LENGTH,
   type Priority,
@@ -45,8 +47,9 @@ const str = (value: unknown, max: number): string | undefined =>
 
 /**
  * The best record that can be made of an invalid message: what it says, where it is usable. Its
- * history reads `accepted` then `rejected`, like any other message's. A callback URL is not copied:
- * it was never validated.
+ * history reads `accepted` then `rejected`, like any other message's. A callback URL that passes the
+ * API's own check is kept, so the sender gets its `rejected` POST as with every other event; one that
+ * does not is left out (the callbacks Lambda checks every target again before calling it).
  */
 export function rejectedRecordBase(id: string, raw: unknown, lane: Priority, now: Date): MessageRecord {
   const fields = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
@@ -64,6 +67,7 @@ export function rejectedRecordBase(id: string, raw: unknown, lane: Priority, now
       text: str(fields.text, MAX_TEXT_LENGTH),
       clientRef: str(fields.clientRef, MAX_CLIENT_REF_LENGTH),
       batchId: isBatchId(fields.batchId) ? fields.batchId : undefined,
+      callbackUrl: usableCallbackUrl(fields.callbackUrl),
     },
     now,
   );
@@ -127,4 +131,9 @@ export async function rejectMalformed(
   await queue.delete(held.receiptHandle).catch((error) => {
     deps.log.warn('dead-lettered message not deleted from its queue', { ...context, error });
   });
+}
+
+function usableCallbackUrl(value: unknown): string | undefined {
+  const url = str(value, MAX_CALLBACK_URL_LENGTH);
+  return url !== undefined && callbackUrlProblem(url) === undefined ? url : undefined;
 }

@@ -94,7 +94,7 @@ export const messageStatusChangedSchema = z
       .object({
         code: z.union([z.number(), z.string()]).meta({
           description:
-            "The provider's error code (a number), or one of ours (a string): a refusal before any submit, `submit_unconfirmed` on an `unknown` whose submit went unanswered, `parts_not_sent` on an `undelivered` SINGLE message some parts of which were never sent.",
+            "The provider's error code (a number), or one of ours (a string): a refusal before any submit, `submit_unconfirmed` on an `unknown` whose submit went unanswered, `parts_not_sent` on an `undelivered` SINGLE message some parts of which were never sent while every part sent was delivered.",
           ...mayGrow('values'),
         }),
         name: z.string(),

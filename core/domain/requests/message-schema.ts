@@ -67,7 +67,7 @@ const accountField = z.string().refine((value) => ACCOUNT_NAME.test(value), {
 
 export { isLoopbackUrl } from '#core/domain/requests/loopback-url.ts';
 
-function callbackUrlProblem(value: string): string | undefined {
+export function callbackUrlProblem(value: string): string | undefined {
   if (!URL.canParse(value)) return 'must be an absolute https URL';
   const url = new URL(value);
   // Credentials in a URL end up in logs and in the DynamoDB stream; callbacks are signed instead.

@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { rejectedRecordBase } from '#bind-service/dispatch/intake/malformed.ts';
 import { messageStatusChangedSchema } from '#core/domain/events/message-status-changed.ts';
+import { rejectedOnArrival } from '#core/domain/messages/message-model.ts';
+import { statusChangeOf } from '#lambdas/status-stream/status-event.ts';
 import { PROJECT_ROOT } from '../../../cdk/paths.ts';
 import { statusExamples } from '../../../scripts/event-docs/examples.ts';
 import {
@@ -12,6 +15,7 @@ import {
   SCHEMA_FILE,
   VERIFY_SNIPPET,
 } from '../../../scripts/event-docs/render.ts';
+import { messageItem, streamRecord } from '../lambdas/status-stream/records.ts';
 
 // docs/events.md's generated sections and the JSON Schema file are rendered here in memory from the
 // code and compared with what is committed: a change to the schema, the signature, the retry
@@ -61,6 +65,22 @@ describe('docs/events.md and the event schema file', () => {
     ]);
     for (const { detail } of examples)
       expect(messageStatusChangedSchema.strict().parse(detail)).toEqual(detail);
+  });
+
+  it('when a queue message without text is rejected, then its event has the keys and nulls the documented rejected example shows', () => {
+    // Prepare: the example's own case, as the bind-service records it (malformed.ts)
+    const raw = { id: '01JZ8Q4W3M5V6T7X8Y9Z0A1B2C', to: '+79991234567' };
+    const base = rejectedRecordBase(raw.id, raw, 'urgent', new Date('2026-01-15T09:30:00.412Z'));
+    const record = rejectedOnArrival(base, {
+      code: 'required',
+      name: 'Invalid queue message',
+      description: 'text: is required',
+    });
+    const example = statusExamples().find((candidate) => candidate.status === 'rejected')?.detail;
+    // Act
+    const event = statusChangeOf(streamRecord('INSERT', { new: messageItem(record) }))?.event;
+    // Assess: the example showed "account": "default" where the event has null (no account chosen)
+    expect(event).toEqual({ ...example, sequence: event?.sequence, at: event?.at });
   });
 
   it('when the JSON Schema is published, then it leaves room for added fields (no additionalProperties: false)', () => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { rejectedRecordBase } from '#bind-service/dispatch/intake/malformed.ts';
 import { dedupeKey, messageStatusChangedSchema } from '#core/domain/events/message-status-changed.ts';
+import { rejectedOnArrival } from '#core/domain/messages/message-model.ts';
 import { statusChangeOf, UnreadableImageError } from '#lambdas/status-stream/status-event.ts';
 import {
   deliveredRecord,
@@ -228,5 +230,25 @@ describe('statusChangeOf', () => {
     const build = () => statusChangeOf(record);
     // Assess
     expect(build).toThrow(UnreadableImageError);
+  });
+
+  it('when a queue message without text names a valid https callbackUrl, then its rejected change carries that URL (one POST per event)', () => {
+    // Prepare: what the bind-service writes for it (malformed.ts), in one put
+    const raw = {
+      id: '01JZ0000000000000000000009',
+      to: '+79991234567',
+      callbackUrl: 'https://hooks.example.com/sms',
+    };
+    const base = rejectedRecordBase(raw.id, raw, 'urgent', new Date('2025-01-01T00:00:00.000Z'));
+    const record = rejectedOnArrival(base, {
+      code: 'required',
+      name: 'Invalid queue message',
+      description: 'text: is required',
+    });
+    // Act
+    const change = statusChangeOf(streamRecord('INSERT', { new: messageItem(record) }));
+    // Assess: before, EventBridge got the event and the sender's callback never came
+    expect(change?.event.status).toBe('rejected');
+    expect(change?.callbackUrl).toBe('https://hooks.example.com/sms');
   });
 });

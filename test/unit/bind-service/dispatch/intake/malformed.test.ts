@@ -27,6 +27,7 @@ describe('rejectedRecordBase', () => {
       validityMinutes: 1440,
       text: 'Hi',
       clientRef: 'order-7',
+      callbackUrl: 'https://x',
       status: 'accepted',
       history: [{ status: 'accepted', at: '2030-01-01T00:00:00.000Z' }],
       smscIds: [],
@@ -36,6 +37,21 @@ describe('rejectedRecordBase', () => {
       updatedAt: '2030-01-01T00:00:00.000Z',
     });
   });
+
+  it.each([
+    ['plain http to a public host', 'http://hooks.example.com/sms'],
+    ['a link-local address', 'https://169.254.169.254/latest'],
+    ['not a URL', 'hooks.example.com/sms'],
+    ['not a string', 42],
+  ])(
+    'when its callbackUrl is %s, then the record leaves it out, as the API would refuse it',
+    (_what, callbackUrl) => {
+      // Act
+      const record = rejectedRecordBase('m3', { to: '+37255512345', callbackUrl }, 'bulk', NOW);
+      // Assess
+      expect(record).not.toHaveProperty('callbackUrl');
+    },
+  );
 
   it('when the message is not even an object, then the record has no optional field at all', () => {
     // Act
