@@ -31,6 +31,12 @@ export class RefusedLogins {
   private readonly passwords = new Map<SmppClient, string>();
   private readonly refusedPasswords = new Map<SmppClient, string>();
   private readonly problems = new Map<SmppClient, ConnectProblem>();
+  /**
+   * Sessions whose slot was given up: a recheck already reading the secret then ends there. One
+   * whose read failed scheduled itself again, and read the secret (and warned) every interval for
+   * a session long gone.
+   */
+  private readonly forgotten = new WeakSet<SmppClient>();
   private stopped = false;
   private latest: string;
 
@@ -54,12 +60,14 @@ export class RefusedLogins {
    * the session (a slot given up leaves nothing behind).
    */
   watch(client: SmppClient): () => void {
+    this.forgotten.delete(client);
     this.passwords.set(client, this.latest);
     const off = client.on('stopped', ({ reason, error }) => {
       if (reason === 'bad-credentials' && error) this.refused(client, error);
     });
     return () => {
       off();
+      this.forgotten.add(client);
       clearTimeout(this.timers.get(client));
       for (const map of [this.timers, this.passwords, this.refusedPasswords, this.problems])
         map.delete(client);
@@ -107,25 +115,30 @@ export class RefusedLogins {
   }
 
   private schedule(client: SmppClient): void {
-    if (this.stopped) return;
+    if (this.stopped || this.forgotten.has(client)) return;
     clearTimeout(this.timers.get(client));
     this.timers.set(
       client,
-      setTimeout(() => void this.check(client), this.options.intervalMs),
+      setTimeout(() => {
+        this.timers.delete(client);
+        void this.check(client);
+      }, this.options.intervalMs),
     );
   }
 
   private async check(client: SmppClient): Promise<void> {
     const { log } = this.options;
+    if (this.stopped || this.forgotten.has(client)) return;
     let login: SmppLogin;
     try {
       login = await this.options.reloadLogin();
     } catch (error) {
+      if (this.stopped || this.forgotten.has(client)) return;
       log.warn('login secret not read after a refused login; trying again later', { error });
       this.schedule(client);
       return;
     }
-    if (this.stopped || client.state !== 'refused') return;
+    if (this.stopped || this.forgotten.has(client) || client.state !== 'refused') return;
     if (login.systemId !== this.options.systemId) {
       this.systemIdChanged(client);
       return;

@@ -250,7 +250,8 @@ export class SmppClient extends SessionEventEmitter {
    * waits for the window to empty and for the long messages already on the wire to finish: their
    * later parts (`priority: 'part'`) still go until it ends, so a handed-over session does not
    * leave the SMSC half a message (err 241, the parts billed). A part after the drain, or with
-   * `unbindFirst`, is 'not-sent' (stopping); its sender records the message `unknown`.
+   * `unbindFirst`, is 'not-sent' (stopping); its sender records the message `unknown`. The
+   * deliveries being stored are answered before the close, bounded (connection/requests.ts).
    */
   stop(options: StopOptions = {}): Promise<void> {
     this.stopping ??= this.shutdown(options.drainTimeoutMs ?? 5_000, options.unbindFirst === true);

@@ -38,12 +38,13 @@ interface PendingControl {
 /** How long a graceful close may wait for the peer's FIN before the socket is destroyed. */
 const CLOSE_GRACE_MS = 500;
 /**
- * How long the SMSC's unbind may wait for the answers to deliveries still being stored (as long as
- * the close grace): a DELIVER_SM and an UNBIND in one segment had the unbind answered and the
- * socket closed at once, the stored delivery's answer found it closed, and the SMSC sent it again
- * on the next bind (stored twice). A store slower than this is answered on no socket: resent.
+ * How long an unbind (the SMSC's, or ours after its answer) may wait for the answers to deliveries
+ * still being stored (as long as the close grace): a DELIVER_SM and an UNBIND in one segment had
+ * the unbind answered and the socket closed at once, the stored delivery's answer found it closed,
+ * and the SMSC sent it again on the next bind (stored twice). A store slower than this is answered
+ * on no socket: resent.
  */
-const UNBIND_ANSWER_WAIT_MS = CLOSE_GRACE_MS;
+export const UNBIND_ANSWER_WAIT_MS = CLOSE_GRACE_MS;
 
 /** What the package passes to net.connect / tls.connect (a type alias, so it fits its index type). */
 export type SocketOptions = { host: string; port: number } & Pick<
@@ -171,6 +172,14 @@ export class SmppConnection {
       this.owed.delete(answer);
     };
     answer.then(settled, settled);
+  }
+
+  /**
+   * Settles once the answers owed now are written (or found the socket gone); answers owed later
+   * are not waited for. Never rejects. A stop awaits it, bounded, before it unbinds and closes.
+   */
+  async owedAnswers(): Promise<void> {
+    await Promise.allSettled([...this.owed]);
   }
 
   private write(pdu: PDU): boolean {

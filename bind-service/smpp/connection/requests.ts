@@ -1,10 +1,11 @@
 // The session's requests other than SUBMIT_SM, each on one connection: QUERY_SM, and the steps of
-// a stop (wait for the window to drain, unbind, close) that must never throw.
+// a stop (wait for the window to drain and the deliveries being stored to be answered, unbind,
+// close) that must never throw.
 import { SmscRejectedError } from '../errors.ts';
 import { fromQueryResp, type QueryResult } from '../pdu/pdu-mapping.ts';
 import { Status } from '../pdu/status.ts';
 import { CONNECTION_LOST, type InFlightSubmit } from '../session-options.ts';
-import type { SmppConnection } from './connection.ts';
+import { type SmppConnection, UNBIND_ANSWER_WAIT_MS } from './connection.ts';
 import type { SubmitWindow } from './window.ts';
 
 export interface QuerySource {
@@ -42,10 +43,14 @@ export interface Drain {
 }
 
 /**
- * Ends a stop on one connection: waits for `drain.idle` (bounded; not when unbinding first),
- * unbinds, reports what is still in flight 'unknown', closes. Submits are given up on only after
- * the unbind's answer: an SMSC answers in order, so the answers to submits still in flight come
- * before its unbind_resp, and each one kept is a message not left unknown.
+ * Ends a stop on one connection: waits for `drain.idle` and for the answers then owed to deliveries
+ * being stored (bounded by the drain; only for those answers, at most UNBIND_ANSWER_WAIT_MS, when
+ * unbinding first), unbinds, waits for the answers owed to deliveries the SMSC sent before its
+ * unbind_resp (at most UNBIND_ANSWER_WAIT_MS), reports what is still in flight 'unknown', closes.
+ * Submits are given up on only after the unbind's answer: an SMSC answers in order, so the answers
+ * to submits still in flight come before its unbind_resp, and each one kept is a message not left
+ * unknown. A delivery stored but not answered before the close is sent again on the next bind, and
+ * an incoming SMS (no SMSC id to know it by) was then stored twice.
  */
 export async function endConnection(
   connection: SmppConnection,
@@ -53,9 +58,15 @@ export async function endConnection(
   timing: { drainTimeoutMs: number; unbindFirst: boolean; unbindTimeoutMs: number },
   drain: Drain,
 ): Promise<void> {
-  if (!timing.unbindFirst) await drainWithin(drain.idle(), connection, timing.drainTimeoutMs);
+  if (timing.unbindFirst) await settledWithin(connection.owedAnswers(), connection, UNBIND_ANSWER_WAIT_MS);
+  else {
+    // The answers owed once the window is empty: deliveries that came during the drain count too.
+    const drained = drain.idle().then(() => connection.owedAnswers());
+    await settledWithin(drained, connection, timing.drainTimeoutMs);
+  }
   drain.over();
   await unbindQuietly(connection, timing.unbindTimeoutMs);
+  await settledWithin(connection.owedAnswers(), connection, UNBIND_ANSWER_WAIT_MS);
   for (const submit of window.abandon()) submit.resolve(CONNECTION_LOST);
   connection.close('stopping');
   await connection.whenClosed();
@@ -67,15 +78,15 @@ async function unbindQuietly(connection: SmppConnection, timeoutMs: number): Pro
   await connection.request('unbind', {}, timeoutMs).catch(() => undefined);
 }
 
-/** Resolves when the window is empty, the connection closes, or `timeoutMs` passes. */
-async function drainWithin(
-  windowEmpty: Promise<void>,
+/** Resolves when `work` settles, the connection closes, or `timeoutMs` passes. */
+async function settledWithin(
+  work: Promise<void>,
   connection: SmppConnection,
   timeoutMs: number,
 ): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([
-    windowEmpty,
+    work,
     connection.whenClosed(),
     new Promise<void>((resolve) => {
       timer = setTimeout(resolve, timeoutMs);
