@@ -38,11 +38,13 @@ const FREE_TEXT_FIELDS = new Set(['msg', 'message', 'error', 'reason', 'detail',
 // Line breaks do not join: two lines ending and starting with digits are two texts. The digits
 // must stand on their own: not glued to a letter or digit, nor to one through a dash, dot or slash,
 // which keeps the digits of ids (ULIDs, UUIDs), versions, host names and ISO times as they are.
+// A "+" written as its URL escape "%2B" (encodeURIComponent, in keys and query strings) counts as
+// a "+": its "B" would otherwise glue the number to it and leave it in clear.
 const SEPARATOR = String.raw`[\t\p{Zs}()./\u2010-\u2015-]`;
 const GLUE = String.raw`[\p{L}\p{N}_]`;
 const JOINER = String.raw`[./\u2010-\u2015-]`;
 const PHONE_LIKE = new RegExp(
-  String.raw`(?<!${GLUE})(?<!${GLUE}${JOINER})(?:(\+)${SEPARATOR}{0,2})?\d(?:${SEPARATOR}{0,2}\d)*(?!${JOINER}?${GLUE})`,
+  String.raw`(?:(%2[Bb])|(?<!${GLUE})(?<!${GLUE}${JOINER})(?:(\+)${SEPARATOR}{0,2})?)\d(?:${SEPARATOR}{0,2}\d)*(?!${JOINER}?${GLUE})`,
   'gu',
 );
 /** Fewer digits are no phone number; E.164 has 15 at most (more, written with a "+", still are). */
@@ -75,17 +77,22 @@ function normalised(key: string): string {
  * dropped with the digits they stood between, so one number reads the same in every line.
  */
 export function scrub(text: string): string {
-  return text.replace(PHONE_LIKE, (match: string, plus: string | undefined, offset: number) => {
-    const digits = match.replace(/\D/g, '');
-    if (digits.length < PHONE_DIGITS.min) return match;
-    if (UNIT_AFTER.test(text.slice(offset + match.length))) return match;
-    // Without its "+", a digit sequence may be a date, an address or a list of counts: only the
-    // phone-sized plain runs inside it are masked then, as a number written without separators.
-    if (!plus && (digits.length > PHONE_DIGITS.max || NOT_A_NUMBER.some((shape) => shape.test(match)))) {
-      return match.replace(DIGIT_RUN, (run) => maskPhoneNumber(`+${run}`));
-    }
-    return maskPhoneNumber(`+${digits}`);
-  });
+  return text.replace(
+    PHONE_LIKE,
+    (match: string, escaped: string | undefined, sign: string | undefined, offset: number) => {
+      const plus = escaped ?? sign;
+      // The escape's own "2" is no digit of the number.
+      const digits = match.slice(escaped?.length ?? 0).replace(/\D/g, '');
+      if (digits.length < PHONE_DIGITS.min) return match;
+      if (UNIT_AFTER.test(text.slice(offset + match.length))) return match;
+      // Without its "+", a digit sequence may be a date, an address or a list of counts: only the
+      // phone-sized plain runs inside it are masked then, as a number written without separators.
+      if (!plus && (digits.length > PHONE_DIGITS.max || NOT_A_NUMBER.some((shape) => shape.test(match)))) {
+        return match.replace(DIGIT_RUN, (run) => maskPhoneNumber(`+${run}`));
+      }
+      return maskPhoneNumber(`+${digits}`);
+    },
+  );
 }
 
 /**

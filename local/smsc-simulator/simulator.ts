@@ -3,7 +3,7 @@
 import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { type PDU, type Server, type Session, smpp } from '#bind-service/smpp/codec.ts';
-import { deliverMo, type MoMessage } from './deliveries/mo.ts';
+import { MoDispatcher, type MoMessage } from './deliveries/mo.ts';
 import { ReceiptDispatcher } from './deliveries/receipts.ts';
 import { FaultBook, type SessionFault } from './messages/faults.ts';
 import { MessageBook } from './messages/messages.ts';
@@ -45,6 +45,7 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
   private readonly registry: SessionRegistry;
   private readonly faults = new FaultBook();
   private readonly receipts: ReceiptDispatcher;
+  private readonly mos: MoDispatcher;
   private readonly assembler: MultipartAssembler;
   private readonly book: MessageBook;
   private readonly router: CommandRouter;
@@ -71,6 +72,12 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
       onHeld: (event) => this.emitChange('receipt-held', event),
       onSent: (event) => this.emitChange('receipt-sent', event),
       onAcked: (event) => this.emitChange('receipt-acked', event),
+    });
+    this.mos = new MoDispatcher({
+      registry: this.registry,
+      timers: this.timers,
+      responseTimeoutMs: this.options.receiptResponseTimeoutMs,
+      retryMs: this.options.receiptRetryMs,
     });
     this.book = new MessageBook({
       options: this.options,
@@ -153,10 +160,16 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
     return this.receipts.held;
   }
 
+  /** Parts of incoming messages sent and not yet acknowledged (in flight, retrying or held). */
+  get undeliveredMoParts(): number {
+    return this.mos.outstanding;
+  }
+
   /** Ends every session and the server; safe to call more than once. */
   close(): Promise<void> {
     this.closing ??= new Promise<void>((resolve) => {
       this.receipts.stop();
+      this.mos.stop();
       this.assembler.clear();
       this.waiters.cancelAll(new Error('simulator closed'));
       const server = this.server;
@@ -227,8 +240,13 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
     this.book.scripted.clear();
   }
 
+  /**
+   * An incoming message from a subscriber; resolves with each part's first DELIVER_SM_RESP status
+   * (held, while no receiving session of the account is bound, until one is). Like receipts, a part
+   * refused or not answered is sent again every `receiptRetryMs` until acknowledged.
+   */
   injectMo(mo: MoMessage): Promise<number[]> {
-    return deliverMo(this.registry, mo, this.options.receiptResponseTimeoutMs);
+    return this.mos.deliver(mo);
   }
 
   /** Resolves once `predicate` holds: checked on every simulator event and on a short poll. */
@@ -277,7 +295,10 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
           systemType: session.systemType,
           interfaceVersion: session.interfaceVersion,
         });
-        if (session.canReceive && session.systemId) this.receipts.flush(session.systemId);
+        if (session.canReceive && session.systemId) {
+          this.receipts.flush(session.systemId);
+          this.mos.flush(session.systemId);
+        }
       },
       onRefused: (session: SimSession, systemId: string, commandStatus: number) =>
         this.emitChange('bind-failed', { sessionId: session.id, systemId, commandStatus }),

@@ -21,17 +21,24 @@ export interface PartWrite extends PartToPlace {
 }
 
 /**
- * The plain write: joins an unfinished assembly (or starts one) where the part's slot is empty,
- * seeded, legacy text or the same octets; refused otherwise, for planPart to decide.
+ * The plain write: joins an unfinished assembly within its TTL (or starts one) where the part's slot
+ * is empty, seeded, legacy text or the same octets; refused otherwise, for planPart to decide. An
+ * expired item is refused rather than written over: this write would keep its other parts and id.
  */
-export function plainWrite(part: PartWrite, newId: string, expiresAt: number): AssemblyUpdate {
+export function plainWrite(
+  part: PartWrite,
+  newId: string,
+  expiresAt: number,
+  nowSeconds: number,
+): AssemblyUpdate {
   return {
     UpdateExpression:
       'SET #part = :payload, #startedAt = if_not_exists(#startedAt, :now), ' +
       '#assemblyId = if_not_exists(#assemblyId, :id), #kind = :kind, #total = :total, ' +
       '#expiresAt = :expiresAt, #lastAt = :now ADD #rev :one',
     ConditionExpression:
-      'attribute_not_exists(pk) OR (attribute_not_exists(#finished) AND (attribute_not_exists(#part) OR ' +
+      'attribute_not_exists(pk) OR (attribute_not_exists(#finished) AND ' +
+      '(attribute_not_exists(#expiresAt) OR #expiresAt >= :nowSeconds) AND (attribute_not_exists(#part) OR ' +
       'attribute_type(#part, :text) OR attribute_exists(#part.#seeded) OR ' +
       '(#part.#octets = :octets AND #part.#dataCoding = :dataCoding)))',
     ExpressionAttributeNames: {
@@ -49,6 +56,7 @@ export function plainWrite(part: PartWrite, newId: string, expiresAt: number): A
       ':kind': KIND,
       ':total': part.total,
       ':expiresAt': expiresAt,
+      ':nowSeconds': nowSeconds,
       ':one': 1,
     },
   };

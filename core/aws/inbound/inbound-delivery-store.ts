@@ -27,10 +27,11 @@ import { assembled, type PartPlan, planPart } from './part-assembly.ts';
 //   once. A part is kept as its octets and data_coding, not as text: a character may straddle two
 //   parts, and half a surrogate pair is not a string DynamoDB can hold. A recorded assembly is kept
 //   for the window, marked `finished`, so parts the SMSC sends again are known as recorded. When
-//   that write is refused (the assembly is recorded, or other octets are in the part's slot),
-//   part-assembly.ts plans one write on a fresh read, which lands only if the item's `rev` is
-//   unchanged: a part a concurrent bind stored in between is never overwritten or left uncounted,
-//   and the item written is known whole, so whoever adds the last part still sees them all.
+//   that write is refused (the assembly is recorded or past its TTL, or other octets are in the
+//   part's slot), part-assembly.ts plans one write on a fresh read, which lands only if the item's
+//   `rev` is unchanged: a part a concurrent bind stored in between is never overwritten or left
+//   uncounted, and the item written is known whole, so whoever adds the last part still sees them
+//   all.
 // - a receipt we cannot parse: acknowledging it loses it, refusing it makes the SMSC send it for ever;
 //   it is kept raw (`IN#RAW#<id>`) for a person to look at.
 // Items carry `kind` ('mo-parts' | 'unparsed-receipt') so a stream consumer can tell them from
@@ -86,7 +87,8 @@ export interface InboundDeliveryStoreOptions extends InboundRepositoryOptions {
   /**
    * How long a recorded assembly is kept, from its latest part, to know parts the SMSC sends again
    * (their answers lost) as recorded; a part after that starts a new message. Default 10 minutes.
-   * An unfinished assembly waits for its parts however long (until its TTL, a day after the latest).
+   * An unfinished assembly waits for its parts however long until its TTL, a day after the latest;
+   * a part after that starts a new message, even while DynamoDB has not yet deleted the item.
    */
   assemblyWindowMs?: number;
 }
@@ -126,7 +128,7 @@ export class InboundDeliveryStore {
       const item = await this.writePart(key, part);
       if (item) return completion(key, item, part.total);
       const old = await this.readAssembly(key);
-      const plan = planPart(old, part, part.total, this.cutoff());
+      const plan = planPart(old, part, part.total, this.cutoff(), this.nowSeconds());
       if (!old || plan.action === 'write') continue;
       const result =
         plan.action === 'hold'
@@ -134,7 +136,10 @@ export class InboundDeliveryStore {
           : await this.replace(key, old, part, plan);
       if (result) return result;
     }
-    throw new Error(`part ${part.index} of assembly ${key} not stored: the item kept changing`);
+    // Not the key: it holds both numbers, and this message goes to the log.
+    throw new Error(
+      `part ${part.index} of ${part.total} (reference ${part.reference}) not stored: its assembly kept changing`,
+    );
   }
 
   /**
@@ -177,7 +182,7 @@ export class InboundDeliveryStore {
   /** The plain write (assembly-writes.ts); the item after it, or undefined when refused. */
   private writePart(key: string, part: InboundPartInput): Promise<Record<string, unknown> | undefined> {
     const id = newMessageId(this.clock.now().getTime());
-    return this.guarded('store inbound part', key, plainWrite(part, id, this.expiresAt()));
+    return this.guarded('store inbound part', key, plainWrite(part, id, this.expiresAt(), this.nowSeconds()));
   }
 
   /** A recorded message's part again, held (or, holding every index now, all cleared). */
@@ -246,9 +251,16 @@ export class InboundDeliveryStore {
     return new Date(this.clock.now().getTime() - this.windowMs).toISOString();
   }
 
-  /** Leftovers of a message whose other parts never came are removed by TTL, a day after the latest. */
+  /**
+   * Leftovers of a message whose other parts never came are removed by TTL, a day after the latest;
+   * until DynamoDB gets to it, an expired item is taken as gone (planPart).
+   */
   private expiresAt(): number {
-    return Math.floor(this.clock.now().getTime() / 1000) + DAY_SECONDS;
+    return this.nowSeconds() + DAY_SECONDS;
+  }
+
+  private nowSeconds(): number {
+    return Math.floor(this.clock.now().getTime() / 1000);
   }
 }
 

@@ -15,6 +15,11 @@ import type { PartPayload } from '#core/domain/encoding/index.ts';
 //   again: nothing new, they are cleared. A part that differs begins a new message, seeded with the
 //   held parts (tentative: a different part for a seeded slot replaces it).
 // - recorded assembly past the window: started over with this part alone.
+// - any assembly past its TTL (`expiresAt`, a day after its latest part): started over with this
+//   part alone. DynamoDB deletes expired items lazily, days late at times, so the item may still be
+//   there: joining it would glue a new message to the leftover of one whose other parts never came.
+//   Its parts are not reported dropped: the TTL removes leftovers as silently, and the loss dates
+//   from when the day ran out, not from when a reused reference happens to meet it.
 
 /** Attribute names of an assembly item. */
 export const ATTR = {
@@ -57,16 +62,20 @@ export type PartPlan =
     };
 
 /**
- * The plan for a part the plain write refused (the item is recorded, or the part's slot holds other
- * octets). `cutoff` is the ISO time before which a recorded assembly's window has ended.
+ * The plan for a part the plain write refused (the item is recorded or past its TTL, or the part's
+ * slot holds other octets). `cutoff` is the ISO time before which a recorded assembly's window has
+ * ended; `nowSeconds` the epoch seconds its TTL is read against.
  */
 export function planPart(
   item: Record<string, unknown> | undefined,
   part: PartToPlace,
   total: number,
   cutoff: string,
+  nowSeconds: number,
 ): PartPlan {
   if (!item) return { action: 'write' };
+  if (isExpired(item, nowSeconds))
+    return { action: 'replace', seeded: new Map(), startedAt: part.receivedAt };
   const slot = item[partAttr(part.index)];
   if (item[ATTR.finished] === undefined) {
     const stored = storedPart(slot);
@@ -124,6 +133,16 @@ export function storedPart(value: unknown): PartPayload | string | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const { octets, dataCoding } = value as Record<string, unknown>;
   return octets instanceof Uint8Array && typeof dataCoding === 'number' ? { octets, dataCoding } : undefined;
+}
+
+/**
+ * Past its TTL: gone, though DynamoDB may not have deleted it yet. Every write sets `expiresAt`; an
+ * item without one is taken as live, as the plain write's condition takes it, or the two would
+ * disagree and the part would go round its turns.
+ */
+function isExpired(item: Record<string, unknown>, nowSeconds: number): boolean {
+  const expiresAt = item.expiresAt;
+  return typeof expiresAt === 'number' && expiresAt < nowSeconds;
 }
 
 function isSeeded(value: unknown): boolean {

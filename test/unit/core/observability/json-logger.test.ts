@@ -173,6 +173,23 @@ describe('scrub', () => {
   );
 
   it.each([
+    [
+      'a key',
+      'item IN#PARTS#%2B79990001122#%2B79990007000#20#3',
+      'item IN#PARTS#+7999*****22#+7999*****00#20#3',
+    ],
+    ['a query string', '/v1/messages?to=%2b79991234567&limit=5', '/v1/messages?to=+7999*****67&limit=5'],
+  ])(
+    'when %s quotes a number with its "+" URL-escaped (%%2B), then the number is masked as a recipient is',
+    (_where, text, expected) => {
+      // Act
+      const scrubbed = scrub(text);
+      // Assess: the escape's "B" no longer glues the number to it, nor is its "2" taken as a digit.
+      expect(scrubbed).toBe(expected);
+    },
+  );
+
+  it.each([
     ['an ISO time', 'accepted at 2025-01-01T00:00:00.000Z, updated 2025-12-31T23:59:59Z'],
     ['dates and times', 'expires 2025-01-31 12:00:00 (31.01.2025), 1999/12/31 23:59'],
     ['a ULID and a batch id', 'message 01JZ0000000000000000000042 of batch b_01JZ00000000000000000000AA'],

@@ -15,6 +15,7 @@ const ESC = 0x1b;
 const UCS2 = 0x08;
 /** A UTF-16 code unit without its pair: not Unicode text, so not a string DynamoDB keeps as sent. */
 const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
 /** Every DELIVER_SM its own sequence number, as an SMSC numbers them. */
 let sequence = 0;
 /** A part of 8-bit text (GSM septets as written, plain ASCII here). */
@@ -71,7 +72,7 @@ describe('bind-service deliveries: long incoming messages (DynamoDB Local)', () 
         .sort();
     const dropLines = () =>
       lines.filter((line) => String(line.msg).startsWith('incoming long message dropped'));
-    return { handle, items, texts, dropLines, stats, advance: (ms: number) => (nowMs += ms) };
+    return { handle, items, texts, lines, dropLines, stats, advance: (ms: number) => (nowMs += ms) };
   }
 
   it('when a sender splits a GSM escape (€) between two parts, then the stored text reads €', async () => {
@@ -146,6 +147,26 @@ describe('bind-service deliveries: long incoming messages (DynamoDB Local)', () 
     expect(statuses).toEqual([0, 0, 0]);
     const messages = (await items()).filter((item) => item.kind === undefined);
     expect(messages).toEqual([expect.objectContaining({ text: 'one two three', parts: 3 })]);
+    expect(dropLines()).toEqual([]);
+  });
+
+  it('when a new long message reuses the reference 30 hours after an unfinished one (past its TTL, not yet deleted), then its own parts are recorded', async () => {
+    // Prepare: part 2 of a message whose part 1 never came (lost before the SMSC).
+    const { handle, items, texts, dropLines, advance } = await handlerOnFreshTables();
+    expect(await handle(textPart(7, 2, 2, 'and see you on Monday'))).toBe(0);
+    const nowMs = advance(30 * HOUR);
+    const [leftover] = await items();
+    // Past its TTL, yet still there, as on AWS, which deletes expired items days late at times.
+    expect(Number(leftover?.expiresAt) * 1000).toBeLessThan(nowMs);
+    // Act: the same subscriber sends a new long message reusing reference 7, in order.
+    const statuses = [
+      await handle(textPart(7, 2, 1, 'Cancel my order 1042 ')),
+      await handle(textPart(7, 2, 2, 'and refund the payment')),
+    ];
+    // Assess: before, part 1 filled the leftover's empty slot and was recorded with the old part 2,
+    // and the real part 2 began an assembly that never completed.
+    expect(statuses).toEqual([0, 0]);
+    expect(await texts()).toEqual(['Cancel my order 1042 and refund the payment']);
     expect(dropLines()).toEqual([]);
   });
 
@@ -232,5 +253,25 @@ describe('bind-service deliveries: long incoming messages (DynamoDB Local)', () 
       expect.objectContaining({ level: 'warn', reference: 11, partsDropped: 2, total: 3 }),
     ]);
     expect(JSON.stringify(dropLines())).not.toContain('79990001122');
+  });
+
+  it('when every part of a recorded 20-part message comes again at once (answers lost with the link), then no log line holds the number in clear', async () => {
+    // Prepare: recorded; the parts' writes then race on the one assembly item.
+    const { handle, lines } = await handlerOnFreshTables();
+    const indexes = Array.from({ length: 20 }, (_, i) => i + 1);
+    for (const index of indexes) await handle(textPart(3, 20, index, `part ${index} of a long reply `));
+    // Act: the SMSC resends them all at once (at most three rounds, until one is refused).
+    const rounds: number[][] = [];
+    for (let round = 0; round < 3 && !rounds.flat().some((status) => status !== 0); round++) {
+      rounds.push(
+        await Promise.all(
+          indexes.map((index) => handle(textPart(3, 20, index, `part ${index} of a long reply `))),
+        ),
+      );
+    }
+    // Assess: a part refused after losing every turn is fine (the SMSC sends it again); before, its
+    // error quoted the assembly's key, the number in it URL-escaped (%2B…) and not masked.
+    expect(rounds.flat().every((status) => status === 0 || status === 0x64)).toBe(true);
+    expect(JSON.stringify(lines)).not.toContain('79990001122');
   });
 });

@@ -4,6 +4,8 @@ import { assembled, type PartToPlace, planPart } from '#core/aws/inbound/part-as
 const CUTOFF = '2030-01-01T00:00:00.000Z';
 const WITHIN = '2030-01-01T00:05:00.000Z';
 const BEFORE = '2029-12-31T23:55:00.000Z';
+/** When the parts below come, in epoch seconds: what an item's TTL (`expiresAt`) is read against. */
+const NOW_SECONDS = Date.parse('2030-01-01T00:06:00.000Z') / 1000;
 
 const payload = (text: string) => ({ octets: Buffer.from(text, 'latin1'), dataCoding: 0 });
 const part = (index: number, text: string): PartToPlace => ({
@@ -25,7 +27,7 @@ const recorded = (extra: Record<string, unknown> = {}) => ({
 describe('planPart: an unfinished assembly', () => {
   it('when the item went since the write was refused, then the part is written again', () => {
     // Act
-    const plan = planPart(undefined, part(1, 'A'), 2, CUTOFF);
+    const plan = planPart(undefined, part(1, 'A'), 2, CUTOFF, NOW_SECONDS);
     // Assess
     expect(plan).toEqual({ action: 'write' });
   });
@@ -34,7 +36,7 @@ describe('planPart: an unfinished assembly', () => {
     // Prepare: started long before the window's cutoff.
     const item = { assemblyId: 'first', startedAt: BEFORE, p1: payload('A') };
     // Act
-    const plan = planPart(item, part(2, 'B'), 2, CUTOFF);
+    const plan = planPart(item, part(2, 'B'), 2, CUTOFF, NOW_SECONDS);
     // Assess
     expect(plan).toEqual({ action: 'write' });
   });
@@ -46,6 +48,7 @@ describe('planPart: an unfinished assembly', () => {
       part(1, 'A'),
       2,
       CUTOFF,
+      NOW_SECONDS,
     );
     // Assess
     expect(plan).toEqual({ action: 'write' });
@@ -55,7 +58,7 @@ describe('planPart: an unfinished assembly', () => {
     // Prepare
     const item = { assemblyId: 'first', startedAt: WITHIN, p1: payload('A'), p3: payload('C') };
     // Act
-    const plan = planPart(item, part(1, 'X'), 3, CUTOFF);
+    const plan = planPart(item, part(1, 'X'), 3, CUTOFF, NOW_SECONDS);
     // Assess
     expect(plan).toEqual({
       action: 'replace',
@@ -63,6 +66,24 @@ describe('planPart: an unfinished assembly', () => {
       startedAt: part(1, 'X').receivedAt,
       dropped: 2,
     });
+  });
+
+  it('when the part’s slot is empty but the assembly is past its TTL (DynamoDB not yet deleted it), then it starts over with the part alone, nothing reported dropped', () => {
+    // Prepare: part 1 of a message whose part 2 never came, its day run out a second ago.
+    const item = { assemblyId: 'first', startedAt: BEFORE, p1: payload('A'), expiresAt: NOW_SECONDS - 1 };
+    // Act
+    const plan = planPart(item, part(2, 'B'), 2, CUTOFF, NOW_SECONDS);
+    // Assess
+    expect(plan).toEqual({ action: 'replace', seeded: new Map(), startedAt: part(2, 'B').receivedAt });
+  });
+
+  it('when the assembly’s TTL is this very second, then it is still live: the part joins it', () => {
+    // Prepare
+    const item = { assemblyId: 'first', startedAt: BEFORE, p1: payload('A'), expiresAt: NOW_SECONDS };
+    // Act
+    const plan = planPart(item, part(2, 'B'), 2, CUTOFF, NOW_SECONDS);
+    // Assess
+    expect(plan).toEqual({ action: 'write' });
   });
 
   it('when the slot holds a seeded part or text an earlier version stored, then any part for it replaces it', () => {
@@ -74,7 +95,10 @@ describe('planPart: an unfinished assembly', () => {
       p2: 'old text',
     };
     // Act
-    const plans = [planPart(item, part(1, 'X'), 2, CUTOFF), planPart(item, part(2, 'Y'), 2, CUTOFF)];
+    const plans = [
+      planPart(item, part(1, 'X'), 2, CUTOFF, NOW_SECONDS),
+      planPart(item, part(2, 'Y'), 2, CUTOFF, NOW_SECONDS),
+    ];
     // Assess
     expect(plans).toEqual([{ action: 'write' }, { action: 'write' }]);
   });
@@ -83,14 +107,14 @@ describe('planPart: an unfinished assembly', () => {
 describe('planPart: a recorded assembly', () => {
   it('when a part equal to the recorded one comes within the window, then it is held, not yet cleared', () => {
     // Act
-    const plan = planPart(recorded(), part(1, 'A'), 2, CUTOFF);
+    const plan = planPart(recorded(), part(1, 'A'), 2, CUTOFF, NOW_SECONDS);
     // Assess
     expect(plan).toEqual({ action: 'hold', clears: false });
   });
 
   it('when the held parts come to cover every index, then it was the whole message again: cleared', () => {
     // Act
-    const plan = planPart(recorded({ held: new Set([1]) }), part(2, 'B'), 2, CUTOFF);
+    const plan = planPart(recorded({ held: new Set([1]) }), part(2, 'B'), 2, CUTOFF, NOW_SECONDS);
     // Assess
     expect(plan).toEqual({ action: 'hold', clears: true });
   });
@@ -99,7 +123,7 @@ describe('planPart: a recorded assembly', () => {
     // Prepare
     const item = recorded({ held: new Set([1]), heldAt: '2030-01-01T00:05:30.000Z' });
     // Act
-    const plan = planPart(item, part(2, 'Y'), 2, CUTOFF);
+    const plan = planPart(item, part(2, 'Y'), 2, CUTOFF, NOW_SECONDS);
     // Assess
     expect(plan).toEqual({
       action: 'replace',
@@ -110,7 +134,7 @@ describe('planPart: a recorded assembly', () => {
 
   it('when a part differs and nothing is held, then a new message begins with it alone, nothing dropped', () => {
     // Act
-    const plan = planPart(recorded(), part(1, 'X'), 2, CUTOFF);
+    const plan = planPart(recorded(), part(1, 'X'), 2, CUTOFF, NOW_SECONDS);
     // Assess
     expect(plan).toEqual({ action: 'replace', seeded: new Map(), startedAt: part(1, 'X').receivedAt });
   });
@@ -119,7 +143,7 @@ describe('planPart: a recorded assembly', () => {
     // Prepare
     const item = recorded({ startedAt: BEFORE, finished: BEFORE, lastAt: BEFORE, held: new Set([2]) });
     // Act
-    const plan = planPart(item, part(1, 'A'), 2, CUTOFF);
+    const plan = planPart(item, part(1, 'A'), 2, CUTOFF, NOW_SECONDS);
     // Assess
     expect(plan).toEqual({ action: 'replace', seeded: new Map(), startedAt: part(1, 'A').receivedAt });
   });
@@ -128,14 +152,23 @@ describe('planPart: a recorded assembly', () => {
     // Prepare
     const item = recorded({ startedAt: BEFORE, finished: BEFORE, lastAt: WITHIN, held: new Set([1]) });
     // Act
-    const plan = planPart(item, part(2, 'B'), 2, CUTOFF);
+    const plan = planPart(item, part(2, 'B'), 2, CUTOFF, NOW_SECONDS);
     // Assess
     expect(plan).toEqual({ action: 'hold', clears: true });
   });
 
+  it('when an equal part comes within the window but the assembly is past its TTL, then it starts a new message alone', () => {
+    // Prepare
+    const item = recorded({ held: new Set([2]), expiresAt: NOW_SECONDS - 1 });
+    // Act
+    const plan = planPart(item, part(1, 'A'), 2, CUTOFF, NOW_SECONDS);
+    // Assess
+    expect(plan).toEqual({ action: 'replace', seeded: new Map(), startedAt: part(1, 'A').receivedAt });
+  });
+
   it('when the recorded part is text an earlier version stored, then a part for it is taken as a new message', () => {
     // Act
-    const plan = planPart(recorded({ p1: 'A' }), part(1, 'A'), 2, CUTOFF);
+    const plan = planPart(recorded({ p1: 'A' }), part(1, 'A'), 2, CUTOFF, NOW_SECONDS);
     // Assess
     expect(plan).toMatchObject({ action: 'replace' });
   });
