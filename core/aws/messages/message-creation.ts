@@ -72,7 +72,8 @@ export async function createMessage(
     const existing = await readIdempotency(table, idempotency.key);
     if (existing) return { created: false, existing };
   }
-  throw new RepositoryUnavailableError(`idempotency record ${idempotency.key} kept changing`);
+  // Not the key: the client chose it, and this message goes to the log.
+  throw new RepositoryUnavailableError('the idempotency record kept changing');
 }
 
 /**
