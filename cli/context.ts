@@ -75,6 +75,11 @@ export function reportError(error: unknown): number {
     if (issues.length > 1 || (issues[0] && issues[0].message !== problem.detail)) {
       for (const issue of issues) process.stderr.write(`  - ${issue.message} (${issue.code})\n`);
     }
+    // The client gives up on a Retry-After too long to wait (a flood gap may be an hour): say when.
+    // Not for a 409 duplicate_request, whose Retry-After ends a window in which resending is the fault.
+    if (error.retryAfterSeconds !== undefined && (problem.status === 429 || problem.status >= 500)) {
+      process.stderr.write(`  the API asks to wait ${error.retryAfterSeconds} s before trying again\n`);
+    }
     return 1;
   }
   if (error instanceof UsageError) {

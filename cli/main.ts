@@ -7,6 +7,7 @@ import { startCommand } from './commands/start.ts';
 import { statusCommand } from './commands/status.ts';
 import { tailCommand } from './commands/tail.ts';
 import { DEFAULT_ENDPOINT, reportError, USAGE_EXIT } from './context.ts';
+import { endpointOption } from './option-values.ts';
 
 // `smsc-sender` (npx smsc-sender …, npm run cli -- …): the SMS sender from a terminal, against the
 // local stack (default endpoint) or a deployed one (SigV4 with the AWS CLI's credentials).
@@ -16,6 +17,7 @@ const program = new Command('smsc-sender')
   .addOption(
     new Option('--endpoint <url>', 'API base URL (a deployed stack: its API Gateway stage URL)')
       .env('SMSC_ENDPOINT')
+      .argParser(endpointOption)
       .default(DEFAULT_ENDPOINT),
   )
   .addOption(new Option('--region <region>', 'AWS region (default: from the endpoint, else AWS_REGION)'))

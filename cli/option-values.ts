@@ -1,7 +1,7 @@
 import { UsageError } from './context.ts';
 
-// Numbers given as options, checked while commander parses them: a value out of range is a usage
-// error naming the option (exit 2) before anything runs, never a NaN the command would run with.
+// Option values checked while commander parses them: a value out of range is a usage error naming
+// the option (exit 2) before anything runs, never a NaN or a bad address the command would run with.
 
 /** A parser for an option that takes a whole number of at least `min`. */
 export function wholeNumberOption(option: string, min: number): (value: string) => number {
@@ -13,4 +13,21 @@ export function wholeNumberOption(option: string, min: number): (value: string) 
     }
     return number;
   };
+}
+
+/**
+ * `--endpoint` (or SMSC_ENDPOINT): an http: or https: URL with a host. The local stack's address
+ * typed without its scheme reads as a URL all the same ("localhost:3000" is scheme "localhost:"),
+ * or as none ("127.0.0.1:3000"), and ended in an error about AWS regions or "Invalid URL". Whatever
+ * precedes an "@" is not echoed: it may be a password.
+ */
+export function endpointOption(value: string): string {
+  const url = URL.canParse(value) ? new URL(value) : undefined;
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') {
+    throw new UsageError(
+      `--endpoint (or SMSC_ENDPOINT) must be the API's http:// or https:// URL, e.g. http://localhost:3000 ` +
+        `or a deployed stack's https://….execute-api.….amazonaws.com/prod (got "${value.replace(/[^/@]+@/, '…@')}")`,
+    );
+  }
+  return value;
 }

@@ -62,7 +62,7 @@ export interface SmscClient {
 const RETRY_BATCH: RetryOn = ({ status, code }) => status === 429 || code === 'enqueue_failed';
 
 export function createClient(options: ClientOptions): SmscClient {
-  const baseUrl = new URL(options.endpoint);
+  const baseUrl = endpointUrl(options.endpoint);
   const signing = options.signing ?? 'auto';
   const signed = signing === 'sigv4' || (signing === 'auto' && !isLocalEndpoint(baseUrl));
   let signer: TransportOptions['signer'];
@@ -125,4 +125,18 @@ export function createClient(options: ClientOptions): SmscClient {
       return (await call<BatchView>({ method: 'GET', path, retryOn: RETRY_TRANSIENT })).body;
     },
   };
+}
+
+/**
+ * The endpoint as a URL, refused unless http: or https: with a host: "localhost:3000" parses as a URL
+ * of scheme "localhost:", which would be taken for a deployed stack and end in an error about regions.
+ */
+function endpointUrl(endpoint: string): URL {
+  const url = URL.canParse(endpoint) ? new URL(endpoint) : undefined;
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') {
+    throw new TypeError(
+      `endpoint must be the API's http:// or https:// URL, e.g. http://127.0.0.1:3000 (got "${endpoint.replace(/[^/@]+@/, '…@')}")`,
+    );
+  }
+  return url;
 }

@@ -8,12 +8,18 @@ export class SmscApiError extends Error {
   readonly problem: Problem;
   /** How many requests were made (1 + retries; 0 when the client refused to send it). */
   readonly attempts: number;
+  /**
+   * The last answer's Retry-After, in seconds: not before then may the request be made again. Set
+   * also when the client gave up without retrying because the wait was too long for it.
+   */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(problem: Problem, attempts: number) {
+  constructor(problem: Problem, attempts: number, retryAfterSeconds?: number) {
     super(`${problem.status} ${problem.code}: ${problem.detail}`);
     this.name = 'SmscApiError';
     this.problem = problem;
     this.attempts = attempts;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 

@@ -97,16 +97,26 @@ export async function exchange<T>(options: TransportOptions, request: ApiRequest
       );
     }
     const problem = problemOf(response.status, response.headers.get('content-type'), text);
-    if (attempt < options.retries && request.retryOn({ status: response.status, code: problem.code })) {
+    const retryAfter = retryAfterSeconds(response.headers);
+    // Never sooner than Retry-After: an earlier retry meets the same refusal (a 429 flood_limit's
+    // gap may be an hour). A wait beyond MAX_RETRY_AFTER_SECONDS is the caller's to make, not ours.
+    if (
+      attempt < options.retries &&
+      (retryAfter ?? 0) <= MAX_RETRY_AFTER_SECONDS &&
+      request.retryOn({ status: response.status, code: problem.code })
+    ) {
       await pause(
-        Math.max(retryAfterMs(response.headers), backoffDelayMs(attempt, options.backoff)),
+        Math.max((retryAfter ?? 0) * 1000, backoffDelayMs(attempt, options.backoff)),
         request.signal,
       );
       continue;
     }
-    throw new SmscApiError(problem, attempt + 1);
+    throw new SmscApiError(problem, attempt + 1, retryAfter);
   }
 }
+
+/** The longest Retry-After the client waits before a retry; a longer one ends the call (client/README.md). */
+const MAX_RETRY_AFTER_SECONDS = 30;
 
 /**
  * The wait before a retry. Aborted, it throws the signal's reason, as an abort during the attempt
@@ -161,9 +171,11 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
   }
 }
 
-function retryAfterMs(headers: Headers): number {
-  const seconds = Number(headers.get('retry-after'));
-  return Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 30) * 1000 : 0;
+/** Retry-After in seconds (the API sends seconds, never a date); undefined when absent or unreadable. */
+function retryAfterSeconds(headers: Headers): number | undefined {
+  const value = headers.get('retry-after');
+  const seconds = value === null || value.trim() === '' ? Number.NaN : Number(value);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds : undefined;
 }
 
 function ensureSlash(url: URL): URL {

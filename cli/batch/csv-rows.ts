@@ -7,7 +7,8 @@ import { csvText } from './csv-text.ts';
 // A mailing's CSV: a header row naming send fields (`to` required; `text`, `from`, `kind`,
 // `client_ref`/`clientRef`, `validity_minutes`, …, any case, `_`/`-`/space ignored), then one message
 // per row. A column that names no field, or a field another column names too (which one would win?),
-// stops the run before anything is sent, as does a file that is not UTF-8 (csv-text.ts).
+// stops the run before anything is sent, as does a file that is not UTF-8 (csv-text.ts). Columns are
+// separated by ',' or, when the header has none, by ';' or a tab (separatorOf).
 
 const FIELDS = [
   'to',
@@ -58,7 +59,13 @@ export function readCsv(bytes: Buffer, defaults: RowDefaults): CsvFile {
   const text = csvText(bytes);
   let records: string[][];
   try {
-    records = parse(text, { bom: true, skip_empty_lines: true, trim: true, relax_column_count: false });
+    records = parse(text, {
+      bom: true,
+      delimiter: separatorOf(text),
+      skip_empty_lines: true,
+      trim: true,
+      relax_column_count: false,
+    });
   } catch (error) {
     throw new UsageError(`the CSV cannot be read: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -98,6 +105,17 @@ export function readCsv(bytes: Buffer, defaults: RowDefaults): CsvFile {
     return { row: index + 1, message: message as SendMessageInput };
   });
   return { fingerprint, rows };
+}
+
+/**
+ * The column separator, read from the header: ',' if it has one, else ';' or a tab if it has that.
+ * Excel's "CSV UTF-8" writes the system's list separator, ';' on a Russian (and most European)
+ * Windows; a header is field names only, which hold none of these, so its separator is unambiguous.
+ */
+function separatorOf(text: string): string {
+  const newline = text.search(/\r?\n/);
+  const header = newline === -1 ? text : text.slice(0, newline);
+  return ([',', ';', '\t'] as const).find((separator) => header.includes(separator)) ?? ',';
 }
 
 /** The row's Idempotency-Key: the same mailing's same row is the same message, whichever run sends it. */

@@ -1,8 +1,9 @@
 import type { Problem, ProblemCode } from '#client/index.ts';
 
 // What a refusal of one row's send says, and so what the run does with it:
-// - 'row': about this row alone (its fields, its account, a repeat of an earlier row): journalled as
-//   rejected for good, the run goes on; the user fixes those rows in a new file.
+// - 'row': about this row alone (its fields, its account, a repeat of an earlier row, a body too
+//   large, which is made of the row's fields alone): journalled as rejected for good, the run goes
+//   on; the user fixes those rows in a new file.
 // - 'passing': no answer, throttling, a server error: not journalled, the rerun tries it again.
 // - 'run': about every row alike (a wrong endpoint, refused credentials or permissions, a proxy's
 //   answer, a key the API will not take): not journalled, the run stops at the first, since every
@@ -19,6 +20,10 @@ const ROW_CODES: ReadonlySet<string> = new Set<ProblemCode>([
   'unknown_account',
   // The provider's anti-loop rule: the row repeats an earlier one (same number, sender, text).
   'duplicate_request',
+  // Each row is a POST /v1/messages of its own, its body made of the row's fields alone: a body
+  // too large is a cell too large (a paste gone wrong), not the run's. As 'run' it stopped every
+  // rerun at that row, and the only way on, editing the file, would change every row's key.
+  'payload_too_large',
 ]);
 
 export function scopeOf(problem: Problem): ProblemScope {

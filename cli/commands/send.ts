@@ -1,8 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { Command, Option } from 'commander';
-import type { SendMessageInput } from '#client/index.ts';
+import { type SendMessageInput, type SendResult, SmscApiError } from '#client/index.ts';
 import { MESSAGE_KINDS } from '#core/domain/messages/message-kinds.ts';
 import { ENCODING_CHOICES, PRIORITIES } from '#core/domain/requests/request-options.ts';
-import { clientFor, globalOptions, printJson, UsageError } from '../context.ts';
+import { clientFor, globalOptions, printJson, reportError, UsageError } from '../context.ts';
 import { wholeNumberOption } from '../option-values.ts';
 import { printMessage, WAIT_TIMED_OUT_EXIT, waitForFinal } from './status.ts';
 
@@ -68,11 +69,24 @@ export function sendCommand(): Command {
     .action(async (options: SendOptions, command: Command) => {
       const global = globalOptions(command);
       const client = clientFor(global);
-      const { idempotencyKey, wait, waitTimeout, ...fields } = options;
+      const { idempotencyKey: givenKey, wait, waitTimeout, ...fields } = options;
+      // Drawn here, not by the client: after an answer that leaves the send unknown, the user needs
+      // the key to resend it safely, and a rerun of the same command would draw another.
+      const idempotencyKey = givenKey || randomUUID();
       const body = Object.fromEntries(
         Object.entries(fields).filter(([, value]) => value !== undefined),
       ) as SendMessageInput;
-      const sent = await client.send(body, idempotencyKey ? { idempotencyKey } : {});
+      let sent: SendResult;
+      try {
+        sent = await client.send(body, { idempotencyKey });
+      } catch (error) {
+        if (!(error instanceof SmscApiError && mayHaveTakenEffect(error))) throw error;
+        process.exitCode = reportError(error);
+        process.stderr.write(
+          `  the message may have been taken: to retry without a second message, resend with --idempotency-key ${shellWord(idempotencyKey)}\n`,
+        );
+        return;
+      }
       if (global.json && !wait) return printJson(sent);
       if (!global.json) {
         process.stdout.write(
@@ -90,4 +104,19 @@ export function sendCommand(): Command {
         }
       }
     });
+}
+
+/**
+ * No answer or a server error after the retries: the API may have stored the message (503
+ * store_outcome_unknown says so outright), and only the same key keeps a resend from being a second
+ * message. A 4xx refused it, nothing taken; attempts 0: the client refused the key, nothing sent.
+ */
+function mayHaveTakenEffect(error: SmscApiError): boolean {
+  const { status } = error.problem;
+  return error.attempts > 0 && (status === 0 || status >= 500);
+}
+
+/** The key as the shell takes it back: a key of the API's rule may hold spaces and quotes. */
+function shellWord(value: string): string {
+  return /^[\w.:@+=-]+$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`;
 }

@@ -53,8 +53,14 @@ export function tailCommand(): Command {
         if (wanted && !wanted.has(event.id)) continue;
         process.stdout.write(global.json ? `${JSON.stringify(event)}\n` : `${eventLine(event)}\n`);
         seen += 1;
-        if (options.count !== undefined && seen >= options.count) controller.abort();
+        // Leaving the loop, not only aborting: the events of one chunk (the local feed writes a
+        // status-stream batch at once, a receive brings up to 10) are yielded one after another
+        // without a look at the signal, and would all be printed.
+        if (options.count !== undefined && seen >= options.count) break;
       }
+      // Left by --count, the source's own cleanup has run (the tail's rule and queue are gone), but
+      // the local feed's connection is open until its request is aborted.
+      controller.abort();
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
     });

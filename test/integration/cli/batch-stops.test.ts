@@ -210,36 +210,49 @@ describe('smsc-sender batch stopping before the end', () => {
     });
   });
 
-  it('when rows are refused for themselves (invalid, identical to an earlier row), then they are journalled as rejected and the run goes on', async () => {
-    // Prepare: row 3 is invalid, row 4 repeats row 1 within the provider's duplicate window.
+  it('when rows are refused for themselves (invalid, identical to an earlier row, too large for the API), then they are journalled as rejected, the run goes on and the rerun has nothing left', async () => {
+    // Prepare: row 3 is invalid, row 4 repeats row 1 within the provider's duplicate window, row 5's
+    // text is far beyond the API's body limit (a paste gone wrong: 413), row 6 comes after it.
     api = await harness.start();
     const path = mailing('row-faults.csv', '+799963000', 2, [
       '12,not a number',
       '+79996300001,row-faults.csv row 1',
+      `+79996300005,${'x'.repeat(90_000)}`,
+      '+79996300006,after the oversized row',
     ]);
     const csv = readCsv(readFileSync(path), {});
-    const identity = mailingOf(csv.fingerprint, api.url, {});
+    const endpoint = api.url;
+    const identity = mailingOf(csv.fingerprint, endpoint, {});
+    const run = () =>
+      runBatch({
+        client: createClient({ endpoint }),
+        rows: csv.rows,
+        mailingKey: mailingKey(identity),
+        journal: openJournal(path, identity, csv.rows.length),
+        concurrency: 1,
+        rate: 0,
+        stream: process.stderr,
+      }).done;
     // Act
-    const summary = await runBatch({
-      client: createClient({ endpoint: api.url }),
-      rows: csv.rows,
-      mailingKey: mailingKey(identity),
-      journal: openJournal(path, identity, csv.rows.length),
-      concurrency: 1,
-      rate: 0,
-      stream: process.stderr,
-    }).done;
+    const summary = await run();
+    const journalledByFirst = journalled(path);
+    const rerun = await run();
     // Assess
     expect({
       accepted: summary.accepted,
       rejected: summary.rejected.map(({ row, rejected }) => `${row}:${rejected.status} ${rejected.code}`),
       stoppedBy: summary.stoppedBy,
-      journalled: journalled(path),
+      journalled: journalledByFirst,
     }).toEqual({
-      accepted: 2,
-      rejected: ['3:400 validation_failed', '4:409 duplicate_request'],
+      accepted: 3,
+      rejected: ['3:400 validation_failed', '4:409 duplicate_request', '5:413 payload_too_large'],
       stoppedBy: undefined,
-      journalled: 4,
+      journalled: 6,
+    });
+    expect({ skipped: rerun.skipped, stoppedBy: rerun.stoppedBy, stored: await stored() }).toEqual({
+      skipped: 6,
+      stoppedBy: undefined,
+      stored: 3,
     });
   });
 

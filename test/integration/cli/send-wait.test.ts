@@ -4,8 +4,10 @@ import { listenOnLoopback } from '#test/helpers/net/listen.ts';
 import { within } from '#test/helpers/wait.ts';
 import { useCli } from './cli-process.ts';
 
-// `send --wait --wait-timeout N` bounds the whole wait, a script's only guard against a hung API:
-// a loopback stand-in takes the send, then holds every read of the message without answering.
+// `send` against a loopback stand-in of an API whose answers do not come. `--wait --wait-timeout N`
+// bounds the whole wait, a script's only guard against a hung API: the stand-in takes the send, then
+// holds every read of the message without answering. A send whose every answer is lost may have been
+// taken: the error names the Idempotency-Key that resends it without a second message.
 
 const ID = '01JZ0000000000000000000001';
 
@@ -26,8 +28,21 @@ async function apiThatHangsOnReads(): Promise<{ url: string; server: Server; rea
   return { url: await listenOnLoopback(server), server, reads: () => reads };
 }
 
-describe('smsc-sender send --wait against an API that stops answering', () => {
-  let api: Awaited<ReturnType<typeof apiThatHangsOnReads>> | undefined;
+/** Takes each POST whole, records its Idempotency-Key, then drops the connection without answering. */
+async function apiThatDropsAnswers(): Promise<{ url: string; server: Server; keys: Set<string> }> {
+  const keys = new Set<string>();
+  const server = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      keys.add(String(request.headers['idempotency-key']));
+      response.socket?.destroy();
+    });
+  });
+  return { url: await listenOnLoopback(server), server, keys };
+}
+
+describe('smsc-sender send against an API that stops answering', () => {
+  let api: { url: string; server: Server } | undefined;
   const cli = useCli(() => api?.url ?? 'http://127.0.0.1:9');
   afterEach(async () => {
     api?.server.closeAllConnections();
@@ -37,7 +52,8 @@ describe('smsc-sender send --wait against an API that stops answering', () => {
 
   it('when the reads of the message hang, then --wait-timeout still ends the wait in time with exit 124', async () => {
     // Prepare
-    api = await apiThatHangsOnReads();
+    const hanging = await apiThatHangsOnReads();
+    api = hanging;
     const startedAt = Date.now();
     // Act: each read alone may take 30 s (the client's per-attempt limit), four retries after it
     const send = cli([
@@ -54,7 +70,26 @@ describe('smsc-sender send --wait against an API that stops answering', () => {
     // Assess
     expect(code).toBe(124);
     expect(send.stderr).toContain(`error: message ${ID}: no answer from the API about it within 2 s`);
-    expect(api.reads()).toBeGreaterThan(0);
+    expect(hanging.reads()).toBeGreaterThan(0);
     expect(Date.now() - startedAt).toBeLessThan(12_000);
+  });
+
+  it('when every answer to the send is lost, then the error names the Idempotency-Key to resend it with', async () => {
+    // Prepare
+    const dropping = await apiThatDropsAnswers();
+    api = dropping;
+    // Act
+    const send = cli(['send', '--to', '+79994440009', '--text', 'Lost answers']);
+    const code = await within(send.exited, 30_000, 'send to give up');
+    // Assess: every attempt carried one key; before, it was never shown and a rerun drew another
+    const [key = 'no key'] = dropping.keys;
+    expect({ keys: dropping.keys.size, code, stderr: send.stderr }).toEqual({
+      keys: 1,
+      code: 1,
+      stderr: expect.stringContaining(
+        `to retry without a second message, resend with --idempotency-key ${key}\n`,
+      ),
+    });
+    expect(send.stderr).toContain('error: 0 network_error: POST /v1/messages got no answer');
   });
 });

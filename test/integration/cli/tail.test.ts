@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ApiServer, startApiServer } from '#lambdas/api/server.ts';
+import type { MessageStatusChanged } from '#lambdas/status-stream/status-event.ts';
 import { createEventFeed, localApiRoutes } from '#local/event-feed.ts';
 import { useApiHarness } from '#test/helpers/api/api-harness.ts';
 import { listenOnLoopback } from '#test/helpers/net/listen.ts';
@@ -9,10 +10,10 @@ import { useCli } from './cli-process.ts';
 
 // `smsc-sender tail` on the local stack when its event feed goes away: the stack stopped (npm start's
 // Ctrl-C in the other terminal) or the feed ended. The tail must say so and exit non-zero, unlike
-// the user's own Ctrl-C. The API is the real one on DynamoDB Local and fauxqs, with the local stack's
+// the user's own Ctrl-C; and when it was told to stop after --count events. The API is the real one on DynamoDB Local and fauxqs, with the local stack's
 // event feed route as npm start serves it.
 
-describe('smsc-sender tail when the event feed ends', () => {
+describe('smsc-sender tail ending', () => {
   const harness = useApiHarness();
   let endpoint = 'http://127.0.0.1:1';
   const cli = useCli(() => endpoint);
@@ -24,10 +25,11 @@ describe('smsc-sender tail when the event feed ends', () => {
   /** The API with the local stack's event feed; close() once, by the test or after it. */
   const startLocalApi = async () => {
     const api = await harness.start();
+    const feed = createEventFeed();
     const server: ApiServer = await startApiServer({
       port: 0,
       deps: api.deps,
-      localRoutes: localApiRoutes(createEventFeed(), {
+      localRoutes: localApiRoutes(feed, {
         region: 'us-east-1',
         endpoints: { dynamodb: 'http://127.0.0.1:1', sqs: 'http://127.0.0.1:1' },
         queues: api.queues,
@@ -40,7 +42,7 @@ describe('smsc-sender tail when the event feed ends', () => {
     };
     closers.push(close);
     endpoint = server.url;
-    return { url: server.url, close };
+    return { url: server.url, close, feed };
   };
 
   const following = (tail: ReturnType<typeof cli>) =>
@@ -90,6 +92,27 @@ describe('smsc-sender tail when the event feed ends', () => {
     });
   });
 
+  it('when one status-stream batch brings more events than --count, then tail prints --count of them and exits 0', async () => {
+    // Prepare
+    const stack = await startLocalApi();
+    const tail = cli(['tail', '--count', '1']);
+    await following(tail);
+    // Act: one batch of the status stream, as the stream consumer publishes it: the feed writes its
+    // events in one tick, and they reach the tail in one chunk.
+    const publish = stack.feed.tee(async (events) => events.map(() => true));
+    await publish(
+      ['01JZ0000000000000000000002', '01JZ0000000000000000000003', '01JZ0000000000000000000004'].map(
+        submitted,
+      ),
+    );
+    const code = await within(tail.exited, 20_000, 'tail to end');
+    // Assess: before, all three were printed
+    expect({ code, lines: tail.stdout.trim().split('\n') }).toEqual({
+      code: 0,
+      lines: [expect.stringContaining('01JZ0000000000000000000002  submitting → submitted')],
+    });
+  });
+
   it('when the user presses Ctrl-C, then tail ends quietly with exit 0', async () => {
     // Prepare
     await startLocalApi();
@@ -105,3 +128,29 @@ describe('smsc-sender tail when the event feed ends', () => {
     });
   });
 });
+
+/** A status change to `submitted`, as the status stream publishes it. */
+function submitted(id: string): MessageStatusChanged {
+  return {
+    schemaVersion: 1,
+    id,
+    status: 'submitted',
+    previousStatus: 'submitting',
+    sequence: 2,
+    kind: 'sms',
+    to: '+79994440001',
+    clientRef: null,
+    batchId: null,
+    account: 'main',
+    parts: 1,
+    smscIds: ['smsc-1'],
+    error: null,
+    cost: null,
+    mccmnc: null,
+    read: false,
+    clicked: false,
+    hlr: null,
+    report: null,
+    at: '2026-01-01T00:00:00.000Z',
+  };
+}

@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { within } from '#test/helpers/wait.ts';
 import { useCli } from './cli-process.ts';
 
-// Counts given on the command line are checked before anything runs: a value that is not a whole
-// number in range is a usage error naming the option (exit 2), not a NaN the command runs with
-// (`dlq redrive --max abc` moved nothing and said so with exit 0; `tail --count abc` never stopped).
+// Counts and the endpoint given on the command line are checked before anything runs: a value that
+// is not a whole number in range, or an endpoint that is no http(s) URL, is a usage error naming the
+// option (exit 2), not a NaN the command runs with (`dlq redrive --max abc` moved nothing and said so
+// with exit 0; `tail --count abc` never stopped).
 // Nothing listens at the endpoint: no command may get as far as calling it.
 
 describe('smsc-sender option values', () => {
@@ -16,6 +17,12 @@ describe('smsc-sender option values', () => {
     [['tail', '--count', 'abc'], '--count must be a whole number >= 1 (got "abc")'],
     [['tail', '--count', '2.5'], '--count must be a whole number >= 1 (got "2.5")'],
     [['batch', '--csv', 'mailing.csv', '--rate', '-1'], '--rate must be a whole number >= 0 (got "-1")'],
+    // The local stack's address as people type it, without http://: before, "no AWS region for : …"
+    // and "Invalid URL", both exit 1.
+    ...['localhost:3000', '127.0.0.1:3000'].map((endpoint): [string[], string] => [
+      ['--endpoint', endpoint, 'status', '01M89PNMZR2HR54Q7H2NGA9838'],
+      `--endpoint (or SMSC_ENDPOINT) must be the API's http:// or https:// URL, e.g. http://localhost:3000 or a deployed stack's https://….execute-api.….amazonaws.com/prod (got "${endpoint}")`,
+    ]),
   ])('when %j is run, then it is refused as a usage error', async (args, message) => {
     // Prepare
     const run = cli(args);

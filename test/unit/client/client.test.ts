@@ -19,6 +19,22 @@ const problem503 = () =>
     { status: 503, headers: { 'content-type': 'application/problem+json' } },
   );
 
+/** 429 flood_limit, as the API answers a number that got too many messages: Retry-After is the gap left. */
+const flood429 = (retryAfterSeconds: number) =>
+  new Response(
+    JSON.stringify({
+      type: 'tag:smsc-aws-sender,2025:problems/flood_limit',
+      title: 'Too many messages to one number',
+      status: 429,
+      detail: 'The number already got the most messages allowed.',
+      code: 'flood_limit',
+    }),
+    {
+      status: 429,
+      headers: { 'content-type': 'application/problem+json', 'retry-after': String(retryAfterSeconds) },
+    },
+  );
+
 /** A stub of the API that builds each request exactly as fetch does (where headers are checked) and accepts it. */
 function acceptingFetch(): { fetch: typeof fetch; built: () => number } {
   let built = 0;
@@ -146,5 +162,51 @@ describe('the typed client and a request it cannot send', () => {
     // Assess
     expect(error).toBeInstanceOf(TypeError);
     expect(calls).toBe(0);
+  });
+});
+
+describe('the typed client and Retry-After', () => {
+  it('when a send is answered 429 with a Retry-After longer than the client waits (40 s), then it is not retried and the 429 is thrown with its Retry-After', async () => {
+    // Prepare: 429 flood_limit first, then what would accept it
+    const api = acceptingFetch();
+    let calls = 0;
+    const client = createClient({
+      endpoint: 'http://127.0.0.1:3000',
+      backoff: { baseMs: 1, capMs: 2, jitter: 0 },
+      fetch: async (input, init) => {
+        calls += 1;
+        return calls === 1 ? flood429(40) : api.fetch(input, init);
+      },
+    });
+    // Act
+    const error = await client.send({ to: '+79991234567', text: 'hi' }).catch((caught: unknown) => caught);
+    // Assess: before, the header was cut to 30 s and the send retried then, 10 s early
+    expect(calls).toBe(1);
+    expect(error).toBeInstanceOf(SmscApiError);
+    expect(error).toMatchObject({
+      attempts: 1,
+      retryAfterSeconds: 40,
+      problem: { status: 429, code: 'flood_limit' },
+    });
+  });
+
+  it('when a send is answered 429 with a Retry-After the client waits (1 s), then the retry comes no sooner', async () => {
+    // Prepare: a back-off far shorter than the Retry-After
+    const api = acceptingFetch();
+    const at: number[] = [];
+    const client = createClient({
+      endpoint: 'http://127.0.0.1:3000',
+      backoff: { baseMs: 1, capMs: 2, jitter: 0 },
+      fetch: async (input, init) => {
+        at.push(performance.now());
+        return at.length === 1 ? flood429(1) : api.fetch(input, init);
+      },
+    });
+    // Act
+    const sent = await client.send({ to: '+79991234567', text: 'hi' });
+    // Assess: a few ms for the event loop's millisecond clock, which may fire a timer that early
+    const [first = 0, second = 0] = at;
+    expect(sent.id).toBe(MESSAGE_ID);
+    expect(second - first).toBeGreaterThanOrEqual(995);
   });
 });

@@ -61,6 +61,29 @@ describe('reading a mailing CSV', () => {
     });
   });
 
+  it('when Excel saved the file as "CSV UTF-8" with ";" between columns (a Russian or European Windows), then it is read as with ","', () => {
+    // Prepare: BOM, ";" and CR LF, a text holding a comma. Before, `CSV column "to;text;client_ref"
+    // is not a send field`.
+    const csv = Buffer.from('\uFEFFto;text;client_ref\r\n+79991234567;Привет, мир;r-1\r\n', 'utf8');
+    // Act
+    const { rows } = readCsv(csv, {});
+    // Assess
+    expect(rows).toEqual([
+      { row: 1, message: { priority: 'bulk', to: '+79991234567', text: 'Привет, мир', clientRef: 'r-1' } },
+    ]);
+  });
+
+  it('when the columns are separated by tabs, then the file is read as with ","', () => {
+    // Prepare
+    const csv = Buffer.from('to\ttext\n+79991234567\tHello; world\n');
+    // Act
+    const { rows } = readCsv(csv, {});
+    // Assess
+    expect(rows).toEqual([
+      { row: 1, message: { priority: 'bulk', to: '+79991234567', text: 'Hello; world' } },
+    ]);
+  });
+
   it('when a column names no send field, then nothing is read and the error lists the known ones', () => {
     // Prepare
     const csv = Buffer.from('to,text,colour\n+79991234567,Hi,red\n');

@@ -20,7 +20,9 @@ const SEND_CODES: Record<ProblemCode, ProblemScope | 'not answered to a send'> =
   malformed_json: 'run',
   invalid_utf8: 'run',
   invalid_idempotency_key: 'run',
-  payload_too_large: 'run',
+  // The row's own: its body is made of its fields alone (a cell far too long). It was 'run' until a
+  // row too large stopped every rerun of its mailing at that row, the rows after it never sent.
+  payload_too_large: 'row',
   unsupported_media_type: 'run',
   idempotency_key_reused: 'run',
   idempotency_key_exhausted: 'run',
