@@ -77,6 +77,21 @@ function smscHost(read: ContextReader, key: 'smppHost' | 'smppBackupHost', fallb
   return host;
 }
 
+/** `-c smppBackupHost=none`: no fail-over host, even with the provider's primary. */
+const NO_BACKUP_HOST = 'none';
+
+/**
+ * The fail-over host. smpp2.smscentre.com is the provider's second host for its own primary only:
+ * behind another smppHost it would be a different SMSC, which the task would then bind to with the
+ * same login and password when the chosen host fails.
+ */
+function backupHostOf(read: ContextReader, host: string): string | undefined {
+  const given = text(read, 'smppBackupHost');
+  if (given === NO_BACKUP_HOST) return undefined;
+  if (given === undefined && host !== APP_DEFAULTS.smppHost) return undefined;
+  return smscHost(read, 'smppBackupHost', APP_DEFAULTS.smppBackupHost);
+}
+
 /** The login context keys: with `accountsFile` the file describes every login instead. */
 const SMPP_KEYS = [
   'smppHost',
@@ -149,9 +164,11 @@ function smppOf(scope: Construct, read: ContextReader): Pick<SmsSenderProps, 'sm
   const windowSize = int(read, 'smppWindow');
   const throughput = int(read, 'smppThroughput');
   const port = int(read, 'smppPort');
+  const host = smscHost(read, 'smppHost', APP_DEFAULTS.smppHost);
+  const backupHost = backupHostOf(read, host);
   const smpp: NonNullable<SmsSenderProps['smpp']> = {
-    host: smscHost(read, 'smppHost', APP_DEFAULTS.smppHost),
-    backupHost: smscHost(read, 'smppBackupHost', APP_DEFAULTS.smppBackupHost),
+    host,
+    ...(backupHost ? { backupHost } : {}),
     tls: bool(read, 'smppTls') ?? APP_DEFAULTS.smppTls,
     systemType: text(read, 'smppSystemType') ?? '',
     // A name gives a partial ARN: the grant then matches the `-xxxxxx` suffix Secrets Manager appends.

@@ -61,7 +61,8 @@ export function problemOf(status: number, contentType: string | null, text: stri
   if (contentType?.includes('json')) {
     try {
       const parsed = JSON.parse(text) as unknown;
-      if (isProblem(parsed)) return parsed;
+      // The answer's own status: API Gateway's catch-all answers carry none in their body.
+      if (isProblem(parsed)) return { ...parsed, status };
       // API Gateway's own refusals are `{"message": "..."}`.
       const message =
         typeof parsed === 'object' && parsed !== null ? Reflect.get(parsed, 'message') : undefined;
@@ -75,6 +76,6 @@ export function problemOf(status: number, contentType: string | null, text: stri
 
 function isProblem(value: unknown): value is Problem {
   if (typeof value !== 'object' || value === null) return false;
-  const { code, status, title } = value as Record<string, unknown>;
-  return typeof code === 'string' && typeof status === 'number' && typeof title === 'string';
+  const { code, title } = value as Record<string, unknown>;
+  return typeof code === 'string' && typeof title === 'string';
 }

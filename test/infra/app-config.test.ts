@@ -69,6 +69,35 @@ describe('app settings from context', () => {
     expect(props.smpp?.systemType).toBe('');
   });
 
+  it.each([
+    ['not given', {}],
+    ['only blanks', { smppBackupHost: ' ' }],
+  ])(
+    'when smppHost is another SMSC and smppBackupHost is %s, then there is no fail-over host',
+    (_, backup) => {
+      // Act
+      const props = propsFrom({ smppHost: 'smpp.example.net', ...backup });
+      // Assess: before, smpp2.smscentre.com, a different SMSC bound with the same login and password.
+      expect(props.smpp?.host).toBe('smpp.example.net');
+      expect(props.smpp?.backupHost).toBeUndefined();
+    },
+  );
+
+  it('when smppHost is another SMSC and smppBackupHost is given, then that host is the fail-over host', () => {
+    // Act
+    const props = propsFrom({ smppHost: 'smpp.example.net', smppBackupHost: 'smpp-b.example.net' });
+    // Assess
+    expect(props.smpp).toMatchObject({ host: 'smpp.example.net', backupHost: 'smpp-b.example.net' });
+  });
+
+  it('when smppBackupHost is none, then the provider’s primary has no fail-over host', () => {
+    // Act
+    const props = propsFrom({ smppBackupHost: 'none' });
+    // Assess: before, no value could take the default fail-over host away.
+    expect(props.smpp?.host).toBe('smpp.smscentre.com');
+    expect(props.smpp?.backupHost).toBeUndefined();
+  });
+
   it('when an existing Elastic IP is given, then both its allocation id and its address are used', () => {
     // Act
     const props = propsFrom({ egressIpAllocationId: 'eipalloc-0abc', egressIpAddress: '203.0.113.7' });

@@ -22,6 +22,13 @@ function fromPairs(pairs: { Name: string; Value: unknown }[]): Environment {
   return Object.fromEntries(pairs.map(({ Name, Value }) => [Name, standIn(Name, Value)]));
 }
 
+function bindServiceEnvironment(synth: Synthesised): Environment {
+  const [task] = Object.values(synth.template.findResources('AWS::ECS::TaskDefinition')) as {
+    Properties: { ContainerDefinitions: { Environment: { Name: string; Value: unknown }[] }[] };
+  }[];
+  return fromPairs(task?.Properties.ContainerDefinitions[0]?.Environment ?? []);
+}
+
 function lambdaEnvironment(synth: Synthesised, idPrefix: string): Environment {
   const [fn] = Object.entries(synth.template.findResources('AWS::Lambda::Function'))
     .filter(([id]) => id.startsWith(idPrefix))
@@ -46,10 +53,7 @@ describe('environment given to each component', () => {
 
   it('when the bind-service reads its container environment, then its config validates and uses the secret', () => {
     // Prepare
-    const [task] = Object.values(synth.template.findResources('AWS::ECS::TaskDefinition')) as {
-      Properties: { ContainerDefinitions: { Environment: { Name: string; Value: unknown }[] }[] };
-    }[];
-    const env = fromPairs(task?.Properties.ContainerDefinitions[0]?.Environment ?? []);
+    const env = bindServiceEnvironment(synth);
     // Act
     const config = loadBindServiceConfig(env);
     // Assess
@@ -90,5 +94,22 @@ describe('environment given to each component', () => {
     // Assess
     expect(config.signingSecret.kind).toBe('secret');
     expect(config.messagesTable).not.toBe('');
+  });
+});
+
+describe('environment given to the bind-service for another SMSC', () => {
+  let synth: Synthesised;
+
+  beforeAll(() => {
+    synth = synthesise({ context: { smppHost: 'smpp.example.net' } });
+  });
+
+  it('when only smppHost names another SMSC, then the task has no fail-over host of the provider’s', () => {
+    // Prepare
+    const env = bindServiceEnvironment(synth);
+    // Act
+    const config = loadBindServiceConfig(env);
+    // Assess: before, the task failed over to smpp2.smscentre.com with the same login and password.
+    expect(config.accounts[0].smpp.hosts).toEqual([{ host: 'smpp.example.net', port: 3443 }]);
   });
 });

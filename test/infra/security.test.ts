@@ -23,6 +23,7 @@ const ACTIONS_REQUIRING_STAR = new Set([
 
 /** The suppressions this stack carries on purpose; a new one must be added here with its reason. */
 const EXPECTED_ACKNOWLEDGEMENTS = [
+  'AwsSolutions-APIG2', // bodies are validated by the Lambda, which reads them as bytes
   'AwsSolutions-APIG3',
   'AwsSolutions-COG4',
   'AwsSolutions-ECS2',
@@ -103,8 +104,9 @@ describe('SmsSender stack security', () => {
     // Assess
     expect(validator).toBeDefined();
     for (const method of methods) expect(method.Properties.RequestValidatorId).toEqual({ Ref: validator });
+    // Bodies are the Lambda's: they reach it as bytes, which a body model would read as text
     synth.template.hasResourceProperties('AWS::ApiGateway::RequestValidator', {
-      ValidateRequestBody: true,
+      ValidateRequestBody: false,
       ValidateRequestParameters: true,
     });
     synth.template.hasResourceProperties('AWS::ApiGateway::Stage', {

@@ -4,12 +4,14 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { waiveControl } from '../platform/controls.ts';
 import { createLogGroup, type LogSettings } from '../platform/log-group.ts';
+import { addGatewayProblems } from './gateway-problems.ts';
 import type { NodeFunction } from './node-function.ts';
 
 // The HTTPS front door: a regional REST API, SigV4 (IAM) on every method, a resource policy that
-// only admits the listed principals, coarse request validation in front of the Lambda's precise
-// one, access and execution logs, X-Ray and stage throttling. Every route goes to the one api
-// Lambda (lambdas/api).
+// only admits the listed principals, request parameters validated in front of the Lambda (which
+// validates bodies, read as bytes), API Gateway's own answers as problem+json
+// (gateway-problems.ts), access and execution logs, X-Ray and stage throttling. Every route goes to
+// the one api Lambda (lambdas/api).
 
 export interface ApiThrottle {
   /** Steady requests per second for the whole stage. */
@@ -87,13 +89,6 @@ const ACCESS_LOG_FORMAT = apigateway.AccessLogFormat.custom(
   }),
 );
 
-/** API Gateway's own 400s, in the API's problem+json shape (lambdas/api/http/problem.ts). */
-const VALIDATION_PROBLEM = {
-  'application/json':
-    '{"type":"tag:smsc-aws-sender,2025:problems/validation_failed","title":"The request is not valid",' +
-    '"status":400,"detail":$context.error.messageString,"code":"validation_failed"}',
-};
-
 export class SmsApi extends Construct {
   readonly restApi: apigateway.RestApi;
 
@@ -114,6 +109,10 @@ export class SmsApi extends Construct {
       restApiName: `${Stack.of(this).stackName}-api`,
       description: 'SMS sender: send messages and batches, read their status (SigV4)',
       endpointTypes: [apigateway.EndpointType.REGIONAL],
+      // JSON bodies reach the Lambda as their bytes (base64, isBase64Encoded), which it decodes
+      // strictly (400 invalid_utf8). As text, API Gateway decoded them itself and bytes that are
+      // not UTF-8 became U+FFFD, accepted and sent to the subscriber as such.
+      binaryMediaTypes: ['application/json'],
       policy: resourcePolicy(props.allowedPrincipalArns),
       // Execution logging fails to deploy unless the account (per region) names a CloudWatch Logs
       // role for API Gateway. CDK retains the role and the setting on stack deletion, so other APIs
@@ -145,27 +144,14 @@ export class SmsApi extends Construct {
     });
     this.restApi.deploymentStage.node.addDependency(executionLogs);
 
+    // Parameters only. The body is the Lambda's to check: it arrives as bytes (binaryMediaTypes),
+    // and a coarse "JSON object" model before it answered an unreadable body `validation_failed`
+    // where the API documents `malformed_json`, with API Gateway's words for detail.
     const validator = this.restApi.addRequestValidator('Validator', {
-      validateRequestBody: true,
+      validateRequestBody: false,
       validateRequestParameters: true,
     });
-    // Only "a JSON object": the Lambda checks the fields and answers with the precise problem list.
-    const objectBody = this.restApi.addModel('JsonObject', {
-      contentType: 'application/json',
-      schema: { schema: apigateway.JsonSchemaVersion.DRAFT4, type: apigateway.JsonSchemaType.OBJECT },
-    });
-    this.restApi.addGatewayResponse('BadBody', {
-      type: apigateway.ResponseType.BAD_REQUEST_BODY,
-      statusCode: '400',
-      responseHeaders: { 'Content-Type': "'application/problem+json'" },
-      templates: VALIDATION_PROBLEM,
-    });
-    this.restApi.addGatewayResponse('BadParameters', {
-      type: apigateway.ResponseType.BAD_REQUEST_PARAMETERS,
-      statusCode: '400',
-      responseHeaders: { 'Content-Type': "'application/problem+json'" },
-      templates: VALIDATION_PROBLEM,
-    });
+    addGatewayProblems(this.restApi);
 
     const integration = new apigateway.LambdaIntegration(props.handler.function, { allowTestInvoke: false });
     for (const route of ROUTES) {
@@ -176,7 +162,6 @@ export class SmsApi extends Construct {
           authorizationType: apigateway.AuthorizationType.IAM,
           requestValidator: validator,
           requestParameters: hasId ? { 'method.request.path.id': true } : {},
-          ...(method === 'POST' ? { requestModels: { 'application/json': objectBody } } : {}),
         });
       }
     }
@@ -196,6 +181,11 @@ export class SmsApi extends Construct {
     }
 
     Validations.of(this.restApi).acknowledge(
+      {
+        id: 'AwsSolutions-APIG2',
+        reason:
+          'Parameters are validated by API Gateway; bodies by the api Lambda, which reads them as bytes (binaryMediaTypes) to refuse those that are not UTF-8 and answers every problem precisely. A body model in front read the body as text and answered an unreadable one validation_failed instead of malformed_json.',
+      },
       {
         id: 'AwsSolutions-APIG3',
         reason:

@@ -186,7 +186,14 @@ export function openApiDocument(): JsonObject {
       description:
         'Send SMS (and the provider’s other kinds) through the SMSC SMPP gateway. A deployed stack takes only ' +
         'SigV4-signed requests (IAM, service execute-api); the local stack (`npm start`) takes unsigned ones. ' +
-        'Every error is application/problem+json with a stable `code`.',
+        'Every error is application/problem+json with a stable `code`. Deployed, API Gateway gives some answers ' +
+        'itself, before the API runs, in the same shape (plus `message`, its own words, and `requestId`): 403 ' +
+        '`unsigned_or_unknown_route` (no SigV4 signature, or no route for the method and path: it answers both ' +
+        'alike), 403 `access_denied`, `invalid_signature`, `expired_token`; 400 `validation_failed`; 413 ' +
+        '`payload_too_large`; 429 `throttled` (stage throttling, with Retry-After; not `flood_limit`); 504 ' +
+        '`integration_failure` and `integration_timeout` (the request may still complete: resend a message ' +
+        'with the same Idempotency-Key); `gateway_refused` (4xx) and `gateway_error` (5xx) for any other, with ' +
+        'the status of API Gateway’s own answer and no `status` in the body.',
       license: { name: 'MIT', identifier: 'MIT' },
     },
     servers: [{ url: 'http://127.0.0.1:3000', description: 'local stack (npm start)' }],

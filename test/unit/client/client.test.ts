@@ -166,6 +166,36 @@ describe('the typed client and a request it cannot send', () => {
 });
 
 describe('the typed client and Retry-After', () => {
+  it("when API Gateway's catch-all answers without a status in its body, then the problem takes the answer's status and is retried as a 5xx", async () => {
+    // Prepare: a DEFAULT_5XX gateway response (cdk/constructs/compute/gateway-problems.ts), twice
+    const gatewayError = () =>
+      new Response(
+        JSON.stringify({
+          type: 'tag:smsc-aws-sender,2025:problems/gateway_error',
+          title: 'API Gateway failed the request',
+          code: 'gateway_error',
+          detail: 'API Gateway failed the request.',
+          message: 'Internal server error',
+        }),
+        { status: 502, headers: { 'content-type': 'application/problem+json' } },
+      );
+    let calls = 0;
+    const client = createClient({
+      endpoint: 'http://127.0.0.1:3000',
+      retries: 1,
+      backoff: { baseMs: 1, capMs: 2, jitter: 0 },
+      fetch: async () => {
+        calls += 1;
+        return gatewayError();
+      },
+    });
+    // Act
+    const error = await client.send({ to: '+79991234567', text: 'hi' }).catch((caught: unknown) => caught);
+    // Assess: a body without `status` was no problem to the client: 'unexpected_response'
+    expect(calls).toBe(2);
+    expect(error).toMatchObject({ attempts: 2, problem: { status: 502, code: 'gateway_error' } });
+  });
+
   it('when a send is answered 429 with a Retry-After longer than the client waits (40 s), then it is not retried and the 429 is thrown with its Retry-After', async () => {
     // Prepare: 429 flood_limit first, then what would accept it
     const api = acceptingFetch();
