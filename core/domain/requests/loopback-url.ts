@@ -52,6 +52,6 @@ export class LoopbackCallbackError extends DomainError {
   readonly code = 'invalid_url';
 
   constructor() {
-    super('callbackUrl: names this host (loopback): callbacks go there only in local mode', ['callbackUrl']);
+    super('names this host (loopback): callbacks go there only in local mode', ['callbackUrl']);
   }
 }

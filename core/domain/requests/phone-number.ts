@@ -9,9 +9,11 @@ import { DomainError } from '#core/domain/errors.ts';
 // The `max` metadata is needed for getType() (mobile vs fixed line).
 
 // Separators include what a number copied from a web page, a document or a contact card carries:
-// any white space (no-break, narrow no-break and thin spaces, tabs) and the Unicode hyphens and dashes.
-const ALLOWED_CHARACTERS = /^\+[0-9\s()./\u2010-\u2015-]+$/;
-const SEPARATORS = /[\s()./\u2010-\u2015-]/g;
+// any white space (no-break, narrow no-break and thin spaces, tabs), the Unicode hyphens and dashes,
+// the minus sign (U+2212, a word processor's) and the invisible zero-width space and joiners.
+const ALLOWED_CHARACTERS = /^\+[0-9\s()./\u2010-\u2015\u2212\u200b-\u200d\u2060-]+$/;
+const SEPARATORS = /[\s()./\u2010-\u2015\u2212\u200b-\u200d\u2060-]/g;
+const NOT_ALLOWED_AFTER_PLUS = /[^0-9\s()./\u2010-\u2015\u2212\u200b-\u200d\u2060-]/u;
 const MAX_INPUT_LENGTH = 32;
 /**
  * Numbers whose parse is kept. A message's recipient is parsed by its validation and again by its
@@ -26,14 +28,24 @@ export type PhoneNumberType = 'MOBILE' | 'FIXED_LINE_OR_MOBILE' | 'FIXED_LINE' |
 export class InvalidPhoneNumberError extends DomainError {
   readonly code = 'invalid_phone_number';
 
-  /** `countryCode`: the number had its + and form, but is no number of that country (or none is known). */
-  constructor(input: string, path: readonly (string | number)[] = ['to'], countryCode?: string | null) {
+  /**
+   * Without a fault, the number lacks its + or its form. `countryCode`: it had both, but is no number
+   * of that country (or none is known). `character`: it had its +, and holds a character no number
+   * holds (the fault to name: asking for the + it has sent people looking for the wrong one).
+   */
+  constructor(
+    input: string,
+    path: readonly (string | number)[] = ['to'],
+    fault?: { countryCode: string | null } | { character: string; position: number },
+  ) {
     const fix =
-      countryCode === undefined
+      fault === undefined
         ? 'write it in international format with its + (e.g. +79991234567)'
-        : countryCode === null
-          ? 'no country uses the code it starts with: check its digits'
-          : `not a number of country +${countryCode}: check its digits`;
+        : 'character' in fault
+          ? `it holds ${JSON.stringify(fault.character)} (character ${fault.position}), which no phone number holds`
+          : fault.countryCode === null
+            ? 'no country uses the code it starts with: check its digits'
+            : `not a number of country +${fault.countryCode}: check its digits`;
     super(`${JSON.stringify(input)} is not a valid phone number: ${fix}`, path);
   }
 }
@@ -52,6 +64,14 @@ export interface ParsedPhoneNumber {
   type: PhoneNumberType;
 }
 
+/** The first character no number holds, in a number written with its + (counted from 1, as people do). */
+function characterFault(trimmed: string): { character: string; position: number } | undefined {
+  if (!trimmed.startsWith('+') || trimmed.length > MAX_INPUT_LENGTH) return undefined;
+  const characters = [...trimmed];
+  const index = characters.findIndex((character, at) => at > 0 && NOT_ALLOWED_AFTER_PLUS.test(character));
+  return index === -1 ? undefined : { character: characters[index] ?? '', position: index + 1 };
+}
+
 /** Validates and normalises to E.164, whatever the number's type. */
 export function parsePhoneNumber(
   input: string,
@@ -60,11 +80,11 @@ export function parsePhoneNumber(
   const trimmed = input.trim();
   // libphonenumber would read letters as a keypad ("+7 999 FLOWERS"); we want digits only.
   if (trimmed.length > MAX_INPUT_LENGTH || !ALLOWED_CHARACTERS.test(trimmed)) {
-    throw new InvalidPhoneNumberError(input, path);
+    throw new InvalidPhoneNumberError(input, path, characterFault(trimmed));
   }
   const digits = trimmed.replace(SEPARATORS, '');
   const parsed = parseDigitsOnce(digits);
-  if (!parsed) throw new InvalidPhoneNumberError(input, path, countryCodeOf(digits));
+  if (!parsed) throw new InvalidPhoneNumberError(input, path, { countryCode: countryCodeOf(digits) });
   return { ...parsed };
 }
 

@@ -80,12 +80,14 @@ export async function acceptBatch(
   // Counted from the start: the anti-loop guard's calls come out of the same budget.
   const deadline = performance.now() + deps.batchBudgetMs;
   const lap = stopwatch();
+  const checked = splitBatch(body, (request) => routeEntry(deps, request, caller));
+  // The body's shape first, as for a single send: a malformed batch naming an unknown account was
+  // told only of the account, then of the shape it had wrong all along.
+  if (!checked.valid) return { outcome: 'invalid', issues: checked.issues };
   const shared = sharedAccount(body);
   if (shared !== undefined && !deps.accounts.some((account) => account.name === shared)) {
     return { outcome: 'unknown-account', account: shared };
   }
-  const checked = splitBatch(body, (request) => routeEntry(deps, request, caller));
-  if (!checked.valid) return { outcome: 'invalid', issues: checked.issues };
   // Before the anti-loop guard, which writes: a refused batch leaves nothing behind.
   const forbidden = new Set(
     checked.entries

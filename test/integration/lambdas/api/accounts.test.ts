@@ -262,4 +262,23 @@ describe('API accounts (Node server and the Lambda app, DynamoDB Local, fauxqs)'
     expect(await problemOf(response)).toMatchObject({ code: 'unknown_account', account: 'nope' });
     await expectNothingStored(api);
   });
+
+  it.each([
+    [
+      'one number as `to` (the documented 400 example) and an unknown account',
+      { to: MOBILE, account: 'nope' },
+    ],
+    ['an account that is no account name, as a single send refuses it', { to: [MOBILE], account: '' }],
+  ])(
+    'when a batch gives %s, then 400 validation_failed comes before any account lookup',
+    async (_what, fields) => {
+      // Prepare
+      const api = await start();
+      // Act
+      const response = await api.post('/v1/batches', { ...fields, text: 'Hi' });
+      // Assess: before, 422 unknown_account, and the shape it had wrong came only after that was mended
+      expect(response.status).toBe(400);
+      expect(await problemOf(response)).toMatchObject({ code: 'validation_failed' });
+    },
+  );
 });

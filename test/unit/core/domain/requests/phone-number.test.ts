@@ -33,6 +33,11 @@ describe('normalisePhoneNumber', () => {
     ['+7\t999\t1234567', '+79991234567'],
     ['+7 999 123\u201145\u201167', '+79991234567'],
     ['+7 999 123\u201345\u201367', '+79991234567'],
+    // A word processor's minus sign, and a zero-width space a web page carried along: before, the
+    // number was refused asking for the + it had.
+    ['+7 999 123\u221245\u221267', '+79991234567'],
+    ['+79991234567\u200b', '+79991234567'],
+    ['+7\u200b999\u200d1234567\u2060', '+79991234567'],
   ])('when the input is %j, then the E.164 form is %s', (input, expected) => {
     // Prepare
     const options = {};
@@ -45,6 +50,12 @@ describe('normalisePhoneNumber', () => {
   it.each([
     ['has no +', '79991234567', /write it in international format with its \+/],
     ['has its + but a digit too few', '+7999123456', /not a number of country \+7: check its digits/],
+    [
+      'has its + and a letter',
+      '+7 999 123 45 6O',
+      /it holds "O" \(character 16\), which no phone number holds/,
+    ],
+    ['has its + and a second one', '++79991234567', /it holds "\+" \(character 2\)/],
   ])('when the number %s, then the error says what to fix', (_, input, says) => {
     // Act
     const error = domainErrorOf(() => normalisePhoneNumber(input));

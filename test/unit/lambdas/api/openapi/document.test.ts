@@ -8,9 +8,10 @@ import { parseDeliveryReceipt } from '#core/domain/receipts/receipt.ts';
 import { receiptFields } from '#core/domain/receipts/receipt-fields.ts';
 import { messagesBatchSchema, recipientsBatchSchema } from '#core/domain/requests/batch-schema.ts';
 import { sendMessageSchema } from '#core/domain/requests/message-schema.ts';
+import { InvalidPhoneNumberError } from '#core/domain/requests/phone-number.ts';
 import { EMAIL_SENDER_RULE, SENDER_ID_RULE } from '#core/domain/requests/sender-id.ts';
 import { ALLOWED_METHODS } from '#lambdas/api/app.ts';
-import { PROBLEM_CODES } from '#lambdas/api/http/problem-catalogue.ts';
+import { BAD_NUMBER_EXAMPLE, PROBLEM_CODES } from '#lambdas/api/http/problem-catalogue.ts';
 import {
   acceptedAnswerSchema,
   batchAnswerSchema,
@@ -143,6 +144,13 @@ describe('the OpenAPI document', () => {
     // Assess
     expect([...used].sort()).toEqual([...PROBLEM_CODES].sort());
     expect([...exemplified].sort()).toEqual([...PROBLEM_CODES].sort());
+  });
+
+  it('when the examples refuse a bad number, then they word it as the API does', () => {
+    // Act
+    const real = new InvalidPhoneNumberError('12').message;
+    // Assess: the examples had lost the advice the real answer gives
+    expect(BAD_NUMBER_EXAMPLE).toBe(real);
   });
 
   it('when a batch answers 503, then its examples name the batch, not a message', () => {
