@@ -86,12 +86,16 @@ export function callbackWorkerPorts(
   messagesTable: string,
   sqs: SQSClient,
   queueUrl: string,
-  options: { secret: string; log: Logger; backoff?: (attempt: number) => number },
+  options: { secret: string; timeoutMs: number; log: Logger; backoff?: (attempt: number) => number },
 ): CallbackWorkerPorts {
   const { document } = createDynamoDbClients({ region: LOCAL_REGION, endpoint: dynamoEndpoint });
   return {
     // Callback receivers run on this machine in local mode.
-    sendCallback: callbackSender({ secret: async () => options.secret, allowLoopback: true }),
+    sendCallback: callbackSender({
+      secret: async () => options.secret,
+      allowLoopback: true,
+      timeoutMs: options.timeoutMs,
+    }),
     recordOutcome: dynamoOutcomeRecorder(document, messagesTable),
     delayRetry: sqsRetryDelayer(sqs, queueUrl),
     maxAttempts: CALLBACK_QUEUE.maxReceiveCount,

@@ -3,29 +3,22 @@
 // terminal closed) or SIGQUIT stops every part and waits for it, also while the stack is still
 // starting; a second Ctrl-C exits at once (DynamoDB Local's JVM is still killed on exit). When
 // DynamoDB Local dies under it, the stack says so and stops: its data, in memory, is gone.
+// `npm start` runs this file as `node --import tsx`, in the process the signal reaches: tsx's own
+// runner (`tsx local/main.ts`) would run it as a child and SIGKILL it when it had not answered a
+// relayed signal within 60 ms (a busy moment), skipping the drain and leaving the JVM behind.
 import { constants } from 'node:os';
-import { VAR } from '#core/config/variables.ts';
 import { banner } from '#local/banner.ts';
 import { discardedNotice } from '#local/discarded.ts';
 import type { DynamoDbLocalExit } from '#local/dynamodb-local.ts';
+import { apiPort } from '#local/stack-config.ts';
 import { type LocalStack, startLocalStack } from '#local/start-stack.ts';
 
-const DEFAULT_PORT = 3000;
 /** Signals closer together than this are copies of one Ctrl-C (see stop()). */
 const RELAYED_SIGNAL_MS = 1_000;
 /** Every signal whose default action ends the process (see main()). */
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as const;
 /** Lines of DynamoDB Local's last output shown when it exits by itself. */
 const DATABASE_OUTPUT_LINES = 10;
-
-function apiPort(value: string | undefined): number {
-  if (value === undefined || value === '') return DEFAULT_PORT;
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    throw new Error(`${VAR.PORT} must be a port number (0-65535), got "${value}"`);
-  }
-  return port;
-}
 
 function databaseExitNotice(exit: DynamoDbLocalExit): string {
   const how = exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
@@ -68,7 +61,7 @@ async function main(): Promise<void> {
   const stop = (reason: string, code: number) => {
     if (stoppingSince !== undefined) {
       // One Ctrl-C reaches this process several times within milliseconds: from the terminal (the
-      // whole process group) and relayed by npm and tsx. Only a later one is the user's second.
+      // whole process group) and relayed by npm. Only a later one is the user's second.
       if (Date.now() - stoppingSince < RELAYED_SIGNAL_MS) return;
       process.stderr.write(`${reason} again: exiting without waiting\n`);
       process.exit(130);
@@ -100,7 +93,7 @@ async function main(): Promise<void> {
   try {
     stack = await startLocalStack({
       env: process.env,
-      apiPort: apiPort(process.env[VAR.PORT]),
+      apiPort: apiPort(process.env),
       detachDatabase: true,
       signal: starting.signal,
       onDiscard: (discarded) => {

@@ -21,3 +21,16 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+/** Whether another process listens on `host:port` now (EADDRINUSE); any other failure is thrown. */
+export function portInUse(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE') resolve(true);
+      else reject(error);
+    });
+    server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(false)));
+  });
+}

@@ -12,6 +12,8 @@ export type { Env };
 
 /** The simulator's login when none is given: local only, never a real account. */
 export const LOCAL_LOGIN = { systemId: 'local', password: 'local-only' } as const;
+/** The local API's port when PORT is not given. */
+export const DEFAULT_API_PORT = 3000;
 /** The provider's default account rate (SPEC §2). */
 export const DEFAULT_THROUGHPUT = 30;
 /** `npm start` sweeps for accepted records never enqueued this often by default. */
@@ -39,6 +41,17 @@ function positiveNumber(env: Env, name: VariableName, fallback: number): number 
   if (!Number.isFinite(parsed) || parsed <= 0)
     throw new Error(`${name} must be a positive number, got "${value}"`);
   return parsed;
+}
+
+/** The local API's port: PORT, or 3000 when it is unset, empty or blank (isGiven); 0 picks a free one. */
+export function apiPort(env: Env): number {
+  const value = env[VAR.PORT];
+  if (!isGiven(value)) return DEFAULT_API_PORT;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new Error(`${VAR.PORT} must be a port number (0-65535), got "${value}"`);
+  }
+  return port;
 }
 
 /** The simulator's account, from SMPP_SYSTEM_ID/SMPP_PASSWORD/SMPP_THROUGHPUT or the local defaults. */
@@ -122,6 +135,23 @@ export function sweeperEnv(input: ComponentEnvInput): Record<string, string> {
       VAR.SWEEP_MAX_PER_RUN,
       VAR.SWEEP_CONCURRENCY,
     ]),
+  };
+}
+
+/**
+ * The callback worker's variables (lambdas/callbacks/config.ts), read by its own loader as in AWS:
+ * CALLBACK_TIMEOUT_MS passes through. Callback receivers run on this machine in local mode.
+ */
+export function callbackWorkerEnv(input: ComponentEnvInput, signingSecret: string): Record<string, string> {
+  return {
+    [VAR.AWS_REGION]: input.region,
+    [VAR.AWS_ENDPOINT_URL_DYNAMODB]: input.endpoints.dynamodb,
+    [VAR.AWS_ENDPOINT_URL_SQS]: input.endpoints.sqs,
+    [VAR.MESSAGES_TABLE]: input.tables.messages,
+    [VAR.CALLBACK_QUEUE_URL]: input.queues.callbacks,
+    [VAR.CALLBACK_SIGNING_SECRET]: signingSecret,
+    [VAR.ALLOW_LOOPBACK_CALLBACKS]: 'true',
+    ...passThrough(input.env, [VAR.CALLBACK_TIMEOUT_MS]),
   };
 }
 

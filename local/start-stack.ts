@@ -7,12 +7,14 @@ import { createSqsClient } from '#core/aws/clients.ts';
 import { sqsCallbackEnqueuer } from '#core/aws/queues/callback-job.ts';
 import type { QueueNames, TableNames } from '#core/aws/resources/resource-definitions.ts';
 import { accountsFromFile } from '#core/config/accounts.ts';
+import { isGiven } from '#core/config/load-env.ts';
 import { VAR } from '#core/config/variables.ts';
 import { createLogger } from '#core/observability/json-logger.ts';
 import { loadConfig as loadApiConfig } from '#lambdas/api/config.ts';
 import { createDeps } from '#lambdas/api/deps.ts';
 import { apiLogger } from '#lambdas/api/http/request-log.ts';
 import { startApiServer } from '#lambdas/api/server.ts';
+import { loadCallbackWorkerConfig } from '#lambdas/callbacks/config.ts';
 import { callbackWorkerLogger } from '#lambdas/callbacks/ports.ts';
 import type { EventPublisher } from '#lambdas/status-stream/event-publishers.ts';
 import { statusStreamLogger } from '#lambdas/status-stream/ports.ts';
@@ -21,12 +23,15 @@ import { callbackWorkerPorts, startCallbackWorker } from '#local/callback-worker
 import { countDiscarded, type Discarded } from '#local/discarded.ts';
 import { type DynamoDbLocalExit, startDynamoDbLocal } from '#local/dynamodb-local.ts';
 import { localApiRoutes } from '#local/event-feed.ts';
+import { portInUse } from '#local/ports.ts';
 import { createResources, deleteTables, LOCAL_REGION } from '#local/resources.ts';
 import { type SimulatorOptions, SmscSimulator } from '#local/smsc-simulator/index.ts';
 import { startSqsLocal } from '#local/sqs-local.ts';
 import {
   apiEnv,
   bindServiceEnv,
+  callbackWorkerEnv,
+  DEFAULT_API_PORT,
   DEFAULT_RECEIPT_DELAY_MS,
   type Env,
   type SmppTarget,
@@ -45,12 +50,12 @@ import { startLocalSweeper } from '#local/sweeper-loop.ts';
 export interface LocalStackOptions {
   /**
    * SMPP_* (SMPP_CONFIG_FILE: the provider's Kannel block), LEASE_*, RECONCILE_*, MAX_PARTS,
-   * ANTI_LOOP_*, LOG_LEVEL, CALLBACK_SIGNING_SECRET, EVENT_BUS_NAME, EVENTS_URL, SWEEP_*
-   * (stack-config.ts says which reach the bind-service);
+   * ANTI_LOOP_*, LOG_LEVEL, CALLBACK_SIGNING_SECRET, CALLBACK_TIMEOUT_MS, EVENT_BUS_NAME,
+   * EVENTS_URL, SWEEP_* (stack-config.ts says which reach the bind-service);
    * `npm start` passes process.env.
    */
   env?: Env;
-  /** API port; 0 picks a free one (tests). Default 3000. */
+  /** API port (`npm start`: PORT); 0 picks a free one (tests). Default 3000. */
   apiPort?: number;
   /** Fixed ports for the local servers; default free ones. */
   dynamoPort?: number;
@@ -117,6 +122,8 @@ type Stopper = { name: string; stop: () => Promise<void> | void };
 
 /** How long a stop may spend counting what it discards (a scan of the local table, queue depths). */
 const DISCARD_COUNT_TIMEOUT_MS = 3_000;
+/** Loopback only: the local stack has no authentication. */
+const API_HOST = '127.0.0.1';
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   // SMPP_CONFIG_FILE's block becomes SMPP_* variables here, so every component (the API reads
@@ -140,8 +147,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
 
   const signal = options.signal;
+  const apiPort = options.apiPort ?? DEFAULT_API_PORT;
   try {
     signal?.throwIfAborted();
+    // The API listens last; a port someone else holds is found before anything starts, not after
+    // DynamoDB Local, the queues and the bind to the SMSC (listen still says so if taken meanwhile).
+    if (apiPort !== 0 && (await portInUse(apiPort, API_HOST))) throw apiPortInUse(apiPort);
     // allSettled, not all: when one fails the other may still come up, and must be stopped too.
     const [dynamoStart, sqsStart] = await Promise.allSettled([
       options.dynamoEndpoint
@@ -215,8 +226,29 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...(accountQueues ? { [VAR.ACCOUNT_QUEUES]: JSON.stringify(accountQueues) } : {}),
     };
 
+    const envInput = {
+      env: componentEnv,
+      region: LOCAL_REGION,
+      endpoints,
+      tables,
+      queues,
+      ...(simulated && !accounts
+        ? {
+            simulator: {
+              host: simulated.smpp.host,
+              port: simulated.smpp.port,
+              systemId: simulated.smpp.systemId,
+              password: simulated.smpp.password,
+            },
+          }
+        : {}),
+    };
+    const userSecret = env[VAR.CALLBACK_SIGNING_SECRET];
     const callbackSecret =
-      options.callbackSecret ?? (env[VAR.CALLBACK_SIGNING_SECRET] || randomBytes(32).toString('hex'));
+      options.callbackSecret ?? (isGiven(userSecret) ? userSecret : randomBytes(32).toString('hex'));
+    // Read by the worker's own loader, as in AWS: CALLBACK_TIMEOUT_MS as given, a bad value refused
+    // naming it.
+    const callbackConfig = loadCallbackWorkerConfig(callbackWorkerEnv(envInput, callbackSecret));
     const sqsClient = createSqsClient({ region: LOCAL_REGION, endpoint: sqs.endpoint });
     started.push({ name: 'sqs-client', stop: () => sqsClient.destroy() });
     const callbacks = startCallbackWorker({
@@ -224,6 +256,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       queueUrl: queues.callbacks,
       ports: callbackWorkerPorts(dynamo.endpoint, tables.messages, sqsClient, queues.callbacks, {
         secret: callbackSecret,
+        timeoutMs: callbackConfig.callbackTimeoutMs,
         log: callbackWorkerLogger(write),
         ...(options.callbackBackoff ? { backoff: options.callbackBackoff } : {}),
       }),
@@ -252,23 +285,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await pollStream('inbound-stream-poller', tables.inbound);
     signal?.throwIfAborted();
 
-    const envInput = {
-      env: componentEnv,
-      region: LOCAL_REGION,
-      endpoints,
-      tables,
-      queues,
-      ...(simulated && !accounts
-        ? {
-            simulator: {
-              host: simulated.smpp.host,
-              port: simulated.smpp.port,
-              systemId: simulated.smpp.systemId,
-              password: simulated.smpp.password,
-            },
-          }
-        : {}),
-    };
     const serviceEnv = bindServiceEnv(envInput);
     // Read once, by the bind-service's own loader: the bind-service runs on it, and a real SMSC is
     // reported as it is dialled (with SMPP_TLS=yes or 1 too, port 3443 unless SMPP_PORT says).
@@ -294,7 +310,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const api = createDeps(loadApiConfig(apiEnv(envInput)), { log: apiLogger(write) });
     started.push({ name: 'api-clients', stop: () => api.destroy() });
     const localRoutes = localApiRoutes(status.feed, { region: LOCAL_REGION, endpoints, queues });
-    const server = await startApiServer({ port: options.apiPort ?? 3000, deps: api.deps, localRoutes });
+    const server = await startApiServer({ port: apiPort, host: API_HOST, deps: api.deps, localRoutes }).catch(
+      (error: unknown) => {
+        throw isAddressInUse(error) ? apiPortInUse(apiPort) : error;
+      },
+    );
     started.push({ name: 'api', stop: () => server.close() });
     signal?.throwIfAborted();
 
@@ -329,6 +349,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await stopAll();
     throw error;
   }
+}
+
+/** Node's "listen EADDRINUSE ... 127.0.0.1:3000" names neither the API nor the setting that moves it. */
+function apiPortInUse(port: number): Error {
+  return new Error(
+    `${VAR.PORT} ${port} is in use: the local API cannot listen on ${API_HOST}:${port}; set ${VAR.PORT} to another` +
+      ' port, or 0 for any free one',
+  );
+}
+
+function isAddressInUse(error: unknown): boolean {
+  return error instanceof Error && (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
 }
 
 /** The real SMSC the bind-service dials first, its login and rate, as its config has them. */

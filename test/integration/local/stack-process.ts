@@ -1,14 +1,39 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach } from 'vitest';
 import { collectOutput } from '#test/helpers/child-output.ts';
 
-// Runs the local stack as a user does (`npm start` is tsx local/main.ts; `smsc-sender start` the
-// same through the CLI) in a process group of its own, as a terminal would, and finds the DynamoDB
-// Local JVM it started by its parent, never by name: other files run JVMs of their own meanwhile.
-// Kills only what it started, whatever the test left running.
+// Runs the local stack as a user does (`npm start`: package.json's start script; `smsc-sender start`
+// the same through the CLI) in a process group of its own, as a terminal would, and finds the
+// DynamoDB Local JVM it started by its parent, never by name: other files run JVMs of their own
+// meanwhile. Kills only what it started, whatever the test left running.
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const MAIN = 'local/main.ts';
+
+export interface StartOptions {
+  /** Another program in place of local/main.ts, run the same way (npm-start only). */
+  entry?: string;
+  /** Variables over the run's environment; PORT is 0 unless given. */
+  env?: Record<string, string>;
+}
+
+/**
+ * What `npm start` runs, as npm runs it: package.json's start script, its command a program of
+ * node_modules/.bin unless it is node itself, and `entry` in place of local/main.ts.
+ */
+export function npmStartCommand(entry = MAIN): { file: string; args: string[] } {
+  const { scripts } = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as {
+    scripts: { start: string };
+  };
+  const [command = '', ...args] = scripts.start.trim().split(/\s+/);
+  if (!args.includes(MAIN)) throw new Error(`npm start runs "${scripts.start}", not ${MAIN}`);
+  return {
+    file: command === 'node' ? process.execPath : `${ROOT}node_modules/.bin/${command}`,
+    args: args.map((arg) => (arg === MAIN ? entry : arg)),
+  };
+}
 
 export interface StackProcess {
   child: ChildProcess;
@@ -31,26 +56,30 @@ export function alive(pid: number): boolean {
 }
 
 /** Starts the stack in a test; afterEach kills its group and every JVM it was seen to start. */
-export function useStackProcess(): (how: 'npm-start' | 'cli-start') => StackProcess {
+export function useStackProcess(): (how: 'npm-start' | 'cli-start', options?: StartOptions) => StackProcess {
   const cleanups: (() => void)[] = [];
   afterEach(() => {
     for (const cleanup of cleanups.splice(0)) cleanup();
   });
-  return (how) => {
-    const run = startStackProcess(how);
+  return (how, options = {}) => {
+    const run = startStackProcess(how, options);
     cleanups.push(run.cleanup);
     return run;
   };
 }
 
-function startStackProcess(how: 'npm-start' | 'cli-start'): StackProcess & { cleanup(): void } {
-  const args =
+function startStackProcess(
+  how: 'npm-start' | 'cli-start',
+  options: StartOptions,
+): StackProcess & { cleanup(): void } {
+  // The CLI's --port would override PORT: the API's port comes from the environment either way.
+  const { file, args } =
     how === 'npm-start'
-      ? [`${ROOT}node_modules/tsx/dist/cli.mjs`, 'local/main.ts']
-      : [`${ROOT}cli/bin.mjs`, 'start', '--port', '0'];
-  const child = spawn(process.execPath, args, {
+      ? npmStartCommand(options.entry)
+      : { file: process.execPath, args: [`${ROOT}cli/bin.mjs`, 'start'] };
+  const child = spawn(file, args, {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', NO_COLOR: '1' },
+    env: { ...process.env, PORT: '0', NO_COLOR: '1', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });

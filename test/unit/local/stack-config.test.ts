@@ -2,9 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { envSchema, loadConfig } from '#bind-service/config.ts';
 import { queueNames, tableNames } from '#core/aws/resources/resource-definitions.ts';
 import { VAR } from '#core/config/variables.ts';
+import { loadCallbackWorkerConfig } from '#lambdas/callbacks/config.ts';
 import {
+  apiPort,
   bindServiceEnv,
   type ComponentEnvInput,
+  callbackWorkerEnv,
   sweepIntervalMs,
   usesSimulator,
 } from '#local/stack-config.ts';
@@ -107,5 +110,63 @@ describe('the local sweeper’s interval', () => {
     const act = () => sweepIntervalMs({ SWEEP_INTERVAL_SECONDS: '3600000' });
     // Assess: a timer of more than 2^31-1 ms fires after 1 ms, and the sweeper would run without pause
     expect(act).toThrow('SWEEP_INTERVAL_SECONDS must be at most 86400 seconds (a day), got "3600000"');
+  });
+});
+
+describe('the local API’s port', () => {
+  it('when PORT is unset, empty or only blanks, then the API takes the default port 3000', () => {
+    // Act: an env file's `PORT= ` gives a blank, which Number() reads as 0 (any free port)
+    const ports = [undefined, '', ' '].map((value) => apiPort({ PORT: value }));
+    // Assess
+    expect(ports).toEqual([3000, 3000, 3000]);
+  });
+
+  it('when PORT is 0 or a port number, then the API takes it; anything else is refused naming PORT', () => {
+    // Act / Assess
+    expect([apiPort({ PORT: '0' }), apiPort({ PORT: '8080' })]).toEqual([0, 8080]);
+    expect(() => apiPort({ PORT: '70000' })).toThrow('PORT must be a port number (0-65535), got "70000"');
+  });
+});
+
+describe('the local stack’s callback worker settings', () => {
+  /** A signing secret as the stack makes one (random per start). */
+  const SECRET = 'fake-local-signing-secret-0123456789';
+
+  it('when npm start is given CALLBACK_TIMEOUT_MS=15000, then its callback worker gives a receiver 15 s', () => {
+    // Act: the worker's config as start-stack.ts reads it
+    const config = loadCallbackWorkerConfig(
+      callbackWorkerEnv(input({ CALLBACK_TIMEOUT_MS: '15000' }), SECRET),
+    );
+    // Assess: before, the local worker cut every receiver off at the default 5 s and posted again
+    expect(config.callbackTimeoutMs).toBe(15_000);
+  });
+
+  it('when CALLBACK_TIMEOUT_MS is unset or blank, then the callback worker waits the default 5 s', () => {
+    // Act
+    const timeouts = [{}, { CALLBACK_TIMEOUT_MS: ' ' }].map(
+      (env) => loadCallbackWorkerConfig(callbackWorkerEnv(input(env), SECRET)).callbackTimeoutMs,
+    );
+    // Assess
+    expect(timeouts).toEqual([5_000, 5_000]);
+  });
+
+  it('when CALLBACK_TIMEOUT_MS is not a number of ms the worker takes, then the start is refused naming it', () => {
+    // Act
+    const load = (value: string) => () =>
+      loadCallbackWorkerConfig(callbackWorkerEnv(input({ CALLBACK_TIMEOUT_MS: value }), SECRET));
+    // Assess
+    expect(load('soon')).toThrow(/callback-worker configuration: CALLBACK_TIMEOUT_MS/);
+    expect(load('60000')).toThrow(/CALLBACK_TIMEOUT_MS/);
+  });
+
+  it('when the stack builds the worker’s settings, then callbacks may go to loopback receivers and are signed with the stack’s secret', () => {
+    // Act
+    const config = loadCallbackWorkerConfig(callbackWorkerEnv(input({}), SECRET));
+    // Assess
+    expect(config).toMatchObject({
+      allowLoopbackCallbacks: true,
+      signingSecret: { kind: 'inline', secret: SECRET },
+      queueUrl: input({}).queues.callbacks,
+    });
   });
 });

@@ -14,16 +14,24 @@ import { bodyOf, useLocalStack } from './stack-fixture.ts';
 // What a consumer of status events meets on the local stack (docs/events.md): the verification
 // snippet of the docs run against a callback the stack's callback worker really signed and posted,
 // and EVENTS_URL posting every event in the EventBridge envelope to a local receiver, whose failures
-// are logged without stopping the stream poller.
+// are logged without stopping the stream poller. The stack runs with CALLBACK_TIMEOUT_MS, which the
+// callback worker must honour as the deployed one does.
 
 interface Received {
   path: string;
   headers: IncomingMessage['headers'];
   body: string;
+  /** When the request arrived, and when its client gave up on it before the answer (/hooks/slow). */
+  at: number;
+  abandonedAt?: number;
 }
 
 /** Envelopes of events about this recipient are refused with 503: the receiver is "down" for them. */
 const REFUSED_RECIPIENT = '+79991239902';
+/** The stack's CALLBACK_TIMEOUT_MS: less than the default 5 s, ample for a receiver on loopback. */
+const CALLBACK_TIMEOUT_MS = 2_000;
+/** How long /hooks/slow holds its answer: past CALLBACK_TIMEOUT_MS, within the default 5 s. */
+const SLOW_ANSWER_MS = 4_000;
 
 describe('status consumers on the local stack', () => {
   const received: Received[] = [];
@@ -32,12 +40,21 @@ describe('status consumers on the local stack', () => {
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
-      received.push({ path: request.url ?? '', headers: request.headers, body });
+      const entry: Received = { path: request.url ?? '', headers: request.headers, body, at: Date.now() };
+      received.push(entry);
+      if (request.url === '/hooks/slow') {
+        const answer = setTimeout(() => response.writeHead(204).end(), SLOW_ANSWER_MS);
+        response.once('close', () => {
+          if (!response.writableFinished) entry.abandonedAt = Date.now();
+          clearTimeout(answer);
+        });
+        return;
+      }
       const refused = request.url === '/events' && body.includes(`"to":"${REFUSED_RECIPIENT}"`);
       response.writeHead(refused ? 503 : 204).end();
     });
   });
-  const env: Record<string, string> = {};
+  const env: Record<string, string> = { CALLBACK_TIMEOUT_MS: String(CALLBACK_TIMEOUT_MS) };
   let base = '';
   // Registered before the stack's own beforeAll, so EVENTS_URL is set when the stack starts.
   beforeAll(
@@ -51,7 +68,10 @@ describe('status consumers on the local stack', () => {
       ),
   );
   const fixture = useLocalStack({ env });
-  afterAll(() => new Promise<void>((resolve) => receiver.close(() => resolve())));
+  afterAll(() => {
+    receiver.closeAllConnections();
+    return new Promise<void>((resolve) => receiver.close(() => resolve()));
+  });
 
   const envelopes = (id: string) =>
     received
@@ -91,6 +111,21 @@ describe('status consumers on the local stack', () => {
     expect(genuine).toBe(true);
     expect([otherSecret, changedBody, replayedLater]).toEqual([false, false, false]);
     expect(JSON.parse(body)).toMatchObject({ schemaVersion: 1, id, status: 'delivered' });
+  });
+
+  it('when CALLBACK_TIMEOUT_MS is set and a callback receiver answers later, then the callback worker gives up after that time, not the default 5 s', async () => {
+    // Act
+    await send('+79991239905', { callbackUrl: `${base}/hooks/slow` });
+    await waitUntil(
+      () => received.some((r) => r.path === '/hooks/slow' && r.abandonedAt !== undefined),
+      SLOW_ANSWER_MS + 2_000,
+      'the callback worker to give up on the slow receiver',
+    );
+    // Assess: before, the local worker ignored the setting and waited out the 4 s answer
+    const abandoned = received.find((r) => r.path === '/hooks/slow' && r.abandonedAt !== undefined);
+    const waitedMs = (abandoned?.abandonedAt ?? Number.NaN) - (abandoned?.at ?? Number.NaN);
+    expect(waitedMs).toBeGreaterThan(CALLBACK_TIMEOUT_MS / 2);
+    expect(waitedMs).toBeLessThan(SLOW_ANSWER_MS);
   });
 
   it('when the stack runs with EVENTS_URL, then every event reaches the receiver in the EventBridge envelope', async () => {
