@@ -88,7 +88,10 @@ const NO_BACKUP_HOST = 'none';
 function backupHostOf(read: ContextReader, host: string): string | undefined {
   const given = text(read, 'smppBackupHost');
   if (given === NO_BACKUP_HOST) return undefined;
-  if (given === undefined && host !== APP_DEFAULTS.smppHost) return undefined;
+  // Host names are case-insensitive (and may end with the root's dot): `SMPP.smscentre.com` is the
+  // provider's primary still, and must keep its fail-over.
+  if (given === undefined && host.toLowerCase().replace(/\.$/, '') !== APP_DEFAULTS.smppHost)
+    return undefined;
   return smscHost(read, 'smppBackupHost', APP_DEFAULTS.smppBackupHost);
 }
 

@@ -1,6 +1,6 @@
 // The typed client of the SMS sender's HTTP API: `import { createClient } from 'smsc-aws-sender/client'`.
 
-export { PROBLEM_CODES } from '#lambdas/api/http/problem-catalogue.ts';
+export { GATEWAY_PROBLEM_CODES, PROBLEM_CODES } from '#lambdas/api/http/problem-catalogue.ts';
 export { type ClientOptions, createClient, type SmscClient } from './client.ts';
 export { SmscApiError } from './errors.ts';
 export type {

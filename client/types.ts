@@ -1,7 +1,7 @@
 import type { SendBatchInput } from '#core/domain/requests/batch-schema.ts';
 import type { SendMessageInput } from '#core/domain/requests/message-schema.ts';
 import type { ProblemBody } from '#lambdas/api/http/problem.ts';
-import type { ProblemCode } from '#lambdas/api/http/problem-catalogue.ts';
+import type { GatewayProblemCode, ProblemCode } from '#lambdas/api/http/problem-catalogue.ts';
 import type { BatchAnswer } from '#lambdas/api/use-cases/accept-batch.ts';
 import type { AcceptedAnswer } from '#lambdas/api/use-cases/accept-message.ts';
 import type { BatchView } from '#lambdas/api/use-cases/read-batch.ts';
@@ -28,7 +28,7 @@ export type {
  * bad signature, whose `status` is kept).
  */
 export interface Problem extends Pick<ProblemBody, 'type' | 'title' | 'status' | 'detail' | 'errors'> {
-  code: ProblemCode | ClientProblemCode | (string & {});
+  code: ProblemCode | GatewayProblemCode | ClientProblemCode | (string & {});
   /** Extension members: a batch's `rejected`, the `messageId` of a message that failed to queue. */
   [extension: string]: unknown;
 }

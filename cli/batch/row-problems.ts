@@ -33,8 +33,15 @@ export function scopeOf(problem: Problem): ProblemScope {
   return 'run';
 }
 
-/** What to look at for a run-level refusal, by its status. */
-export function runProblemHint(status: number): string {
+/** What to look at for a run-level refusal, by its code where that says more, else its status. */
+export function runProblemHint(status: number, code?: string): string {
+  // In AWS an unknown path (a base URL without its stage) is API Gateway's 403, as is an unsigned call.
+  if (code === 'unsigned_or_unknown_route') {
+    return (
+      'check --endpoint: the API’s base URL with its stage (…/prod), and that the request is signed ' +
+      '(--profile, AWS_PROFILE)'
+    );
+  }
   switch (status) {
     case 401:
     case 403:

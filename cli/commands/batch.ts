@@ -125,14 +125,14 @@ function stoppedText(stoppedBy: NonNullable<RunSummary['stoppedBy']>, endpoint: 
       `row ${stoppedBy.row} was refused with ${stoppedBy.status} ${stoppedBy.code}: ${stoppedBy.detail}\n` +
       `  ${stoppedBy.refusedAlike} row(s) were refused so before any row was accepted: these credentials may ` +
       'use none of the accounts the rows go to (their `account` column, --account, or routing by prefix)\n' +
-      `  ${runProblemHint(stoppedBy.status)}, and that they may use those accounts; if only those rows' account ` +
+      `  ${runProblemHint(stoppedBy.status, stoppedBy.code)}, and that they may use those accounts; if only those rows' account ` +
       'is closed to you, put them after the others or in a file of their own. Then run the command again'
     );
   }
   return (
     `row ${stoppedBy.row} was refused with ${stoppedBy.status} ${stoppedBy.code}, which is not about the row ` +
     `(every row would get it): ${stoppedBy.detail}\n` +
-    `  ${runProblemHint(stoppedBy.status)}, then run the same command again (nothing is sent twice)`
+    `  ${runProblemHint(stoppedBy.status, stoppedBy.code)}, then run the same command again (nothing is sent twice)`
   );
 }
 

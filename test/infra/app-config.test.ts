@@ -90,6 +90,16 @@ describe('app settings from context', () => {
     expect(props.smpp).toMatchObject({ host: 'smpp.example.net', backupHost: 'smpp-b.example.net' });
   });
 
+  it.each(['SMPP.SmsCentre.com', 'smpp.smscentre.com.'])(
+    'when smppHost is the provider’s primary written as %s, then it keeps the provider’s fail-over host',
+    (smppHost) => {
+      // Act
+      const props = propsFrom({ smppHost });
+      // Assess: host names are case-insensitive; a deploy must not drop the fail-over silently
+      expect(props.smpp?.backupHost).toBe('smpp2.smscentre.com');
+    },
+  );
+
   it('when smppBackupHost is none, then the provider’s primary has no fail-over host', () => {
     // Act
     const props = propsFrom({ smppBackupHost: 'none' });

@@ -14,9 +14,8 @@ import {
   rejectedOnArrival,
 } from '#core/domain/messages/message-model.ts';
 import {
-  callbackUrlProblem,
+  callbackUrlField,
   DEFAULT_VALIDITY_MINUTES,
-  MAX_CALLBACK_URL_LENGTH,
   MAX_CLIENT_REF_LENGTH,
   MAX_TEXT_LENGTH,
   type Priority,
@@ -134,6 +133,6 @@ export async function rejectMalformed(
 }
 
 function usableCallbackUrl(value: unknown): string | undefined {
-  const url = str(value, MAX_CALLBACK_URL_LENGTH);
-  return url !== undefined && callbackUrlProblem(url) === undefined ? url : undefined;
+  const checked = callbackUrlField.safeParse(value);
+  return checked.success ? checked.data : undefined;
 }

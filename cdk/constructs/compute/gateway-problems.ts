@@ -17,6 +17,7 @@ export interface GatewayProblem {
    * keep each type's own, and their body leaves `status` out (the HTTP status is the answer's).
    */
   readonly status?: number;
+  /** One of GATEWAY_PROBLEM_CODES (lambdas/api/http/problem-catalogue.ts; test/infra/compute/api.test.ts). */
   readonly code: string;
   readonly title: string;
   /** For people: what happened and what to do; API Gateway's own message when absent. */

@@ -67,7 +67,7 @@ const accountField = z.string().refine((value) => ACCOUNT_NAME.test(value), {
 
 export { isLoopbackUrl } from '#core/domain/requests/loopback-url.ts';
 
-export function callbackUrlProblem(value: string): string | undefined {
+function callbackUrlProblem(value: string): string | undefined {
   if (!URL.canParse(value)) return 'must be an absolute https URL';
   const url = new URL(value);
   // Credentials in a URL end up in logs and in the DynamoDB stream; callbacks are signed instead.
@@ -80,7 +80,8 @@ export function callbackUrlProblem(value: string): string | undefined {
   return 'must be an https URL (http is accepted only for localhost, in local mode)';
 }
 
-const callbackUrlField = freeText()
+/** The API's check of a callbackUrl (an invalid queue message's record keeps one that passes it). */
+export const callbackUrlField = freeText()
   .max(MAX_CALLBACK_URL_LENGTH)
   .superRefine((value, ctx) => {
     const problem = callbackUrlProblem(value);

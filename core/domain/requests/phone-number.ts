@@ -64,12 +64,22 @@ export interface ParsedPhoneNumber {
   type: PhoneNumberType;
 }
 
-/** The first character no number holds, in a number written with its + (counted from 1, as people do). */
-function characterFault(trimmed: string): { character: string; position: number } | undefined {
-  if (!trimmed.startsWith('+') || trimmed.length > MAX_INPUT_LENGTH) return undefined;
-  const characters = [...trimmed];
-  const index = characters.findIndex((character, at) => at > 0 && NOT_ALLOWED_AFTER_PLUS.test(character));
-  return index === -1 ? undefined : { character: characters[index] ?? '', position: index + 1 };
+/**
+ * The first character no number holds, in a number written with its + (counted from 1 in the input
+ * as given, blanks around it included, as the message quotes it).
+ */
+function characterFault(input: string): { character: string; position: number } | undefined {
+  if (input.trim().length > MAX_INPUT_LENGTH) return undefined;
+  const characters = [...input];
+  const isBlank = (character: string) => character.trim() === '';
+  const first = characters.findIndex((character) => !isBlank(character));
+  if (first === -1 || characters[first] !== '+') return undefined;
+  const end = characters.length - [...characters].reverse().findIndex((character) => !isBlank(character));
+  for (let at = first + 1; at < end; at++) {
+    const character = characters[at] ?? '';
+    if (NOT_ALLOWED_AFTER_PLUS.test(character)) return { character, position: at + 1 };
+  }
+  return undefined;
 }
 
 /** Validates and normalises to E.164, whatever the number's type. */
@@ -80,7 +90,7 @@ export function parsePhoneNumber(
   const trimmed = input.trim();
   // libphonenumber would read letters as a keypad ("+7 999 FLOWERS"); we want digits only.
   if (trimmed.length > MAX_INPUT_LENGTH || !ALLOWED_CHARACTERS.test(trimmed)) {
-    throw new InvalidPhoneNumberError(input, path, characterFault(trimmed));
+    throw new InvalidPhoneNumberError(input, path, characterFault(input));
   }
   const digits = trimmed.replace(SEPARATORS, '');
   const parsed = parseDigitsOnce(digits);

@@ -196,6 +196,26 @@ export const PROBLEMS = {
 export type ProblemCode = keyof typeof PROBLEMS;
 export const PROBLEM_CODES = Object.keys(PROBLEMS) as ProblemCode[];
 
+/**
+ * The codes of API Gateway's own answers in AWS, before the api Lambda runs (their bodies:
+ * cdk/constructs/compute/gateway-problems.ts, held to this list by test/infra/compute/api.test.ts).
+ * Kept here, not there, so the typed client can name them without loading the CDK.
+ */
+export const GATEWAY_PROBLEM_CODES = [
+  'validation_failed',
+  'unsigned_or_unknown_route',
+  'access_denied',
+  'invalid_signature',
+  'expired_token',
+  'payload_too_large',
+  'throttled',
+  'integration_failure',
+  'integration_timeout',
+  'gateway_refused',
+  'gateway_error',
+] as const;
+export type GatewayProblemCode = (typeof GATEWAY_PROBLEM_CODES)[number];
+
 /** Which codes each route can answer with (beyond the ones every route can: 500, 503 repository). */
 export const ROUTE_PROBLEMS = {
   'POST /v1/messages': [

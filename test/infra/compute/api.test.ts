@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { GATEWAY_PROBLEM_CODES } from '#lambdas/api/http/problem-catalogue.ts';
 import { problemSchema } from '#lambdas/api/openapi/answers.ts';
 import { GATEWAY_PROBLEMS } from '../../../cdk/constructs/compute/gateway-problems.ts';
 import { PROJECT_ROOT } from '../../../cdk/paths.ts';
@@ -147,6 +148,13 @@ describe('the REST API’s own answers', () => {
     expect(response.StatusCode).toBe('504');
     expect(body.code).toBe('integration_timeout');
     expect(body.detail).toMatch(/same Idempotency-Key/);
+  });
+
+  it('when the stack maps API Gateway’s answers, then the typed client knows every code it uses (GATEWAY_PROBLEM_CODES)', () => {
+    // Act
+    const used = [...new Set(GATEWAY_PROBLEMS.map(({ code }) => code))].sort();
+    // Assess
+    expect(used).toEqual([...GATEWAY_PROBLEM_CODES].sort());
   });
 
   it.each([['lambdas/api/README.md'], ['docs/openapi.json']])(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type ProblemScope, scopeOf } from '#cli/batch/row-problems.ts';
+import { type ProblemScope, runProblemHint, scopeOf } from '#cli/batch/row-problems.ts';
 import {
   EVERY_ROUTE_PROBLEMS,
   PROBLEMS,
@@ -76,4 +76,19 @@ describe('the scope of a refused row', () => {
     // Assess
     expect(actual).toBe(scope);
   });
+
+  it.each([
+    ['gateway_refused', 403, /credentials/],
+    ['unsigned_or_unknown_route', 403, /--endpoint.*stage.*signed/],
+    ['unexpected_response', 404, /--endpoint.*stage/],
+  ])(
+    'when the run is stopped by %s (%i), then the hint points where the fault may be',
+    (code, status, hint) => {
+      // Act
+      const text = runProblemHint(status, code);
+      // Assess: in AWS a base URL without its stage is API Gateway's 403 unsigned_or_unknown_route,
+      // which by its status alone was told to check the credentials only
+      expect(text).toMatch(hint);
+    },
+  );
 });

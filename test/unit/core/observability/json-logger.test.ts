@@ -157,6 +157,9 @@ describe('scrub', () => {
     ['"+7 (999) 123-45-67" refused', '"+7999*****67" refused'],
     ['"+7 999 123\u201145\u201367" refused', '"+7999*****67" refused'],
     ['"+7\u00a0999\u202f123.45.67" refused', '"+7999*****67" refused'],
+    // The separators the API now reads: a word processor's minus sign, a zero-width space
+    ['"+7\u2212999\u2212123\u221245\u221267" refused', '"+7999*****67" refused'],
+    ['"+7999\u200b1234567" refused', '"+7999*****67" refused'],
     ['"+44 (0)20 7946 0958" refused', '"+4402*******58" refused'],
     ['"8 (999) 123-45-67" is not a valid phone number', '"+8999*****67" is not a valid phone number'],
     ['call 202-555-0123 or 202.555.0123.', 'call +2025****23 or +2025****23.'],

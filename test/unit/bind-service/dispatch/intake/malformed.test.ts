@@ -43,6 +43,7 @@ describe('rejectedRecordBase', () => {
     ['a link-local address', 'https://169.254.169.254/latest'],
     ['not a URL', 'hooks.example.com/sms'],
     ['not a string', 42],
+    ['holding a control character', 'https://hooks.example.com/s\u0007ms'],
   ])(
     'when its callbackUrl is %s, then the record leaves it out, as the API would refuse it',
     (_what, callbackUrl) => {

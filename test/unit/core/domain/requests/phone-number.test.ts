@@ -56,6 +56,7 @@ describe('normalisePhoneNumber', () => {
       /it holds "O" \(character 16\), which no phone number holds/,
     ],
     ['has its + and a second one', '++79991234567', /it holds "\+" \(character 2\)/],
+    ['has blanks before it and a letter', '  +7999123456O', /it holds "O" \(character 14\)/],
   ])('when the number %s, then the error says what to fix', (_, input, says) => {
     // Act
     const error = domainErrorOf(() => normalisePhoneNumber(input));
