@@ -31,3 +31,17 @@ export function endpointOption(value: string): string {
   }
   return value;
 }
+
+/**
+ * `--idempotency-key`: a key given empty (an unset shell variable, `--idempotency-key "$KEY"`) is
+ * refused, not replaced by a random one: the caller meant a key of their own, and a resend under
+ * a new key may send the message twice.
+ */
+export function idempotencyKeyOption(value: string): string {
+  if (value.trim() === '') {
+    throw new UsageError(
+      '--idempotency-key is empty: give the key, or leave the option out for a new random one',
+    );
+  }
+  return value;
+}

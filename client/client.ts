@@ -103,6 +103,10 @@ export function createClient(options: ClientOptions): SmscClient {
         body: message,
         headers: { 'idempotency-key': idempotencyKey },
         retryOn: RETRY_TRANSIENT,
+      }).catch((error: unknown) => {
+        // A key drawn here is lost with the failure otherwise, and a resend under a new one may
+        // send the message twice.
+        throw error instanceof SmscApiError ? error.withIdempotencyKey(idempotencyKey) : error;
       });
       return {
         ...answer.body,

@@ -13,13 +13,24 @@ export class SmscApiError extends Error {
    * also when the client gave up without retrying because the wait was too long for it.
    */
   readonly retryAfterSeconds: number | undefined;
+  /**
+   * `send`: the Idempotency-Key its attempts carried, the one drawn for you included. After
+   * `network_error` or a 5xx the message may have been taken: resend with this key, never a new one.
+   */
+  readonly idempotencyKey: string | undefined;
 
-  constructor(problem: Problem, attempts: number, retryAfterSeconds?: number) {
+  constructor(problem: Problem, attempts: number, retryAfterSeconds?: number, idempotencyKey?: string) {
     super(`${problem.status} ${problem.code}: ${problem.detail}`);
     this.name = 'SmscApiError';
     this.problem = problem;
     this.attempts = attempts;
     this.retryAfterSeconds = retryAfterSeconds;
+    this.idempotencyKey = idempotencyKey;
+  }
+
+  /** The same failure, naming the Idempotency-Key its request carried. */
+  withIdempotencyKey(key: string): SmscApiError {
+    return new SmscApiError(this.problem, this.attempts, this.retryAfterSeconds, key);
   }
 }
 

@@ -4,7 +4,7 @@ import { type SendMessageInput, type SendResult, SmscApiError } from '#client/in
 import { MESSAGE_KINDS } from '#core/domain/messages/message-kinds.ts';
 import { ENCODING_CHOICES, PRIORITIES } from '#core/domain/requests/request-options.ts';
 import { clientFor, globalOptions, printJson, reportError, UsageError } from '../context.ts';
-import { wholeNumberOption } from '../option-values.ts';
+import { idempotencyKeyOption, wholeNumberOption } from '../option-values.ts';
 import { printMessage, WAIT_TIMED_OUT_EXIT, waitForFinal } from './status.ts';
 
 // `send`: one message, every field the API takes as an option (the API validates; its problem is
@@ -58,7 +58,7 @@ export function sendCommand(): Command {
     .option('--client-ref <ref>', 'your own reference')
     .option('--callback-url <url>', 'https URL receiving each status change (signed)')
     .option('--account <name>', 'the account (SMPP_ACCOUNTS entry) that sends it; default: routing')
-    .option('--idempotency-key <key>', 'default: a new random key (reused on retries)')
+    .option('--idempotency-key <key>', 'default: a new random key (reused on retries)', idempotencyKeyOption)
     .option('--wait', 'wait until the message is final and print its history; exit 1 unless delivered')
     .option(
       '--wait-timeout <seconds>',
@@ -72,7 +72,7 @@ export function sendCommand(): Command {
       const { idempotencyKey: givenKey, wait, waitTimeout, ...fields } = options;
       // Drawn here, not by the client: after an answer that leaves the send unknown, the user needs
       // the key to resend it safely, and a rerun of the same command would draw another.
-      const idempotencyKey = givenKey || randomUUID();
+      const idempotencyKey = givenKey ?? randomUUID();
       const body = Object.fromEntries(
         Object.entries(fields).filter(([, value]) => value !== undefined),
       ) as SendMessageInput;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '#cli/context.ts';
-import { endpointOption, wholeNumberOption } from '#cli/option-values.ts';
+import { endpointOption, idempotencyKeyOption, wholeNumberOption } from '#cli/option-values.ts';
 
 describe('whole-number option values', () => {
   it.each(['1', '42', '1e3'])('when %s is given for a count from 1, then it is taken', (value) => {
@@ -65,5 +65,25 @@ describe('the --endpoint value', () => {
     const act = () => endpointOption('user:s3cret@127.0.0.1:3000');
     // Assess
     expect(act).toThrow('(got "…@127.0.0.1:3000")');
+  });
+});
+
+describe('the --idempotency-key value', () => {
+  it.each(['', '  '])(
+    'when it is %j (an unset shell variable), then it is a usage error, not a random key',
+    (value) => {
+      // Act
+      const parse = () => idempotencyKeyOption(value);
+      // Assess: before, an empty key silently became a new random one, and a resend a second message
+      expect(parse).toThrow(UsageError);
+      expect(parse).toThrow(/--idempotency-key is empty/);
+    },
+  );
+
+  it('when it is given, then it is taken as it is', () => {
+    // Act
+    const key = idempotencyKeyOption('order-1042');
+    // Assess
+    expect(key).toBe('order-1042');
   });
 });

@@ -166,6 +166,28 @@ describe('the typed client and a request it cannot send', () => {
 });
 
 describe('the typed client and Retry-After', () => {
+  it('when every answer to a send is lost, then the error names the Idempotency-Key its attempts carried', async () => {
+    // Prepare: no key given, so the client draws one; the connection fails every time
+    const keys: (string | null)[] = [];
+    const client = createClient({
+      endpoint: 'http://127.0.0.1:3000',
+      retries: 1,
+      backoff: { baseMs: 1, capMs: 2, jitter: 0 },
+      fetch: async (input, init) => {
+        keys.push(new Request(input, init).headers.get('idempotency-key'));
+        throw new TypeError('fetch failed');
+      },
+    });
+    // Act
+    const error = await client.send({ to: '+79991234567', text: 'hi' }).catch((caught: unknown) => caught);
+    // Assess: before, the drawn key was lost with the failure, and a resend under a new one could
+    // send the message twice
+    expect(keys).toHaveLength(2);
+    expect(keys[1]).toBe(keys[0]);
+    expect(error).toBeInstanceOf(SmscApiError);
+    expect(error).toMatchObject({ idempotencyKey: keys[0], problem: { code: 'network_error' } });
+  });
+
   it("when API Gateway's catch-all answers without a status in its body, then the problem takes the answer's status and is retried as a 5xx", async () => {
     // Prepare: a DEFAULT_5XX gateway response (cdk/constructs/compute/gateway-problems.ts), twice
     const gatewayError = () =>
