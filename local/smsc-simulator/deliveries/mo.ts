@@ -9,6 +9,7 @@ import { type PduFields, smpp } from '#bind-service/smpp/codec.ts';
 import { encodeMessage } from '#core/domain/encoding/index.ts';
 import type { SessionRegistry } from '../sessions/registry.ts';
 import type { TimerSet } from '../timers.ts';
+import { refusedForNow } from './delivery-answers.ts';
 
 export interface MoMessage {
   systemId: string;
@@ -133,7 +134,7 @@ export class MoDispatcher {
     session.request(new smpp.PDU('deliver_sm', job.fields), this.deps.responseTimeoutMs).then(
       (response) => {
         first?.(response.command_status);
-        if (response.command_status !== 0 || response.command === 'generic_nack') this.retry(job);
+        if (refusedForNow(response)) this.retry(job);
         else if (!this.stopped) this.pendingParts -= 1;
       },
       (error: Error) => {

@@ -4,6 +4,7 @@ import { type PduFields, smpp } from '#bind-service/smpp/codec.ts';
 import type { SessionRegistry } from '../sessions/registry.ts';
 import type { TimerSet } from '../timers.ts';
 import type { ReceiptEvent, ReceiptStatText, SimulatorStats } from '../types.ts';
+import { refusedForNow } from './delivery-answers.ts';
 
 export interface ReceiptJob {
   systemId: string;
@@ -81,12 +82,15 @@ export class ReceiptDispatcher {
     this.deps.onSent(event);
     session.request(new smpp.PDU('deliver_sm', job.fields), this.deps.responseTimeoutMs).then(
       (response) => {
-        if (response.command_status === 0 && response.command !== 'generic_nack') {
+        if (refusedForNow(response)) {
+          this.retry(job);
+        } else if (response.command_status === 0) {
           this.pendingCount -= 1;
           this.deps.stats.receiptsAcked += 1;
           this.deps.onAcked(event);
         } else {
-          this.retry(job);
+          // Refused for good (ESME_RX_P_APPN): no longer owed, and not acknowledged either.
+          this.pendingCount -= 1;
         }
       },
       () => this.retry(job),

@@ -4,6 +4,7 @@ import { shortText } from '#test/helpers/smpp/simulator-client.ts';
 import { ACCOUNT, SimulatorHarness } from '#test/helpers/smpp/simulator-harness.ts';
 
 const ESME_RX_T_APPN = 0x64;
+const ESME_RX_P_APPN = 0x65;
 
 const harness = new SimulatorHarness();
 afterEach(() => harness.stop());
@@ -95,6 +96,25 @@ describe('simulator incoming messages', () => {
     // Assess: before, a refused MO was gone, so no store failure could be shown to survive.
     expect(statuses).toEqual([ESME_RX_T_APPN]);
     expect(client.received.map((pdu) => shortText(pdu))).toEqual(['STOP', 'STOP']);
+  });
+
+  it('when the client answers an MO ESME_RX_P_APPN (permanent), then the simulator does not send it again', async () => {
+    // Prepare: what the bind-service answers a DELIVER_SM whose bytes it can never read
+    const simulator = await harness.start({ receiptRetryMs: 20 });
+    const client = await harness.bind(simulator);
+    client.deliverStatus = () => ESME_RX_P_APPN;
+    // Act
+    const statuses = await simulator.injectMo({
+      systemId: ACCOUNT.systemId,
+      from: '+79991234567',
+      to: '7377',
+      text: 'STOP',
+    });
+    await simulator.waitFor(() => simulator.undeliveredMoParts === 0, 2_000);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Assess: before, it came back every 20 ms for as long as the simulator ran
+    expect(statuses).toEqual([ESME_RX_P_APPN]);
+    expect(client.received.map((pdu) => shortText(pdu))).toEqual(['STOP']);
   });
 
   it('when the client leaves one part of a long MO unanswered, then only that part is sent again', async () => {
