@@ -1,3 +1,4 @@
+import { apiUrlOf, withoutUserInfo } from '#client/client.ts';
 import { UsageError } from './context.ts';
 
 // Option values checked while commander parses them: a value out of range is a usage error naming
@@ -22,11 +23,10 @@ export function wholeNumberOption(option: string, min: number): (value: string) 
  * precedes an "@" is not echoed: it may be a password.
  */
 export function endpointOption(value: string): string {
-  const url = URL.canParse(value) ? new URL(value) : undefined;
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') {
+  if (!apiUrlOf(value)) {
     throw new UsageError(
       `--endpoint (or SMSC_ENDPOINT) must be the API's http:// or https:// URL, e.g. http://localhost:3000 ` +
-        `or a deployed stack's https://….execute-api.….amazonaws.com/prod (got "${value.replace(/[^/@]+@/, '…@')}")`,
+        `or a deployed stack's https://….execute-api.….amazonaws.com/prod (got "${withoutUserInfo(value)}")`,
     );
   }
   return value;

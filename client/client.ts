@@ -136,11 +136,24 @@ export function createClient(options: ClientOptions): SmscClient {
  * of scheme "localhost:", which would be taken for a deployed stack and end in an error about regions.
  */
 function endpointUrl(endpoint: string): URL {
-  const url = URL.canParse(endpoint) ? new URL(endpoint) : undefined;
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') {
+  const url = apiUrlOf(endpoint);
+  if (!url) {
     throw new TypeError(
-      `endpoint must be the API's http:// or https:// URL, e.g. http://127.0.0.1:3000 (got "${endpoint.replace(/[^/@]+@/, '…@')}")`,
+      `endpoint must be the API's http:// or https:// URL, e.g. http://127.0.0.1:3000 (got "${withoutUserInfo(endpoint)}")`,
     );
   }
   return url;
+}
+
+/** The endpoint as an http: or https: URL with a host; undefined for anything else. */
+export function apiUrlOf(endpoint: string): URL | undefined {
+  const url = URL.canParse(endpoint) ? new URL(endpoint) : undefined;
+  return url && (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== ''
+    ? url
+    : undefined;
+}
+
+/** The endpoint as an error may quote it: what precedes an "@" may be a password. */
+export function withoutUserInfo(endpoint: string): string {
+  return endpoint.replace(/[^/@]+@/, '…@');
 }

@@ -78,12 +78,19 @@ export interface ComponentEnvInput {
 }
 
 /** Settings both the API and the bind-service read: they must agree on encodings and parts. */
-function sharedEnv(input: ComponentEnvInput): Record<string, string> {
+/** Where every component finds AWS locally: the region, the local endpoints, the messages table. */
+function storageEnv(input: ComponentEnvInput): Record<string, string> {
   return {
     [VAR.AWS_REGION]: input.region,
     [VAR.AWS_ENDPOINT_URL_DYNAMODB]: input.endpoints.dynamodb,
     [VAR.AWS_ENDPOINT_URL_SQS]: input.endpoints.sqs,
     [VAR.MESSAGES_TABLE]: input.tables.messages,
+  };
+}
+
+function sharedEnv(input: ComponentEnvInput): Record<string, string> {
+  return {
+    ...storageEnv(input),
     ...passThrough(input.env, [
       VAR.SMPP_ACCOUNTS,
       VAR.ACCOUNT_QUEUES,
@@ -121,10 +128,7 @@ export function apiEnv(input: ComponentEnvInput): Record<string, string> {
 /** The sweeper's variables (lambdas/sweeper/config.ts); SWEEP_* pass through. */
 export function sweeperEnv(input: ComponentEnvInput): Record<string, string> {
   return {
-    [VAR.AWS_REGION]: input.region,
-    [VAR.AWS_ENDPOINT_URL_DYNAMODB]: input.endpoints.dynamodb,
-    [VAR.AWS_ENDPOINT_URL_SQS]: input.endpoints.sqs,
-    [VAR.MESSAGES_TABLE]: input.tables.messages,
+    ...storageEnv(input),
     [VAR.URGENT_QUEUE_URL]: input.queues.urgent,
     [VAR.BULK_QUEUE_URL]: input.queues.bulk,
     ...passThrough(input.env, [
@@ -144,10 +148,7 @@ export function sweeperEnv(input: ComponentEnvInput): Record<string, string> {
  */
 export function callbackWorkerEnv(input: ComponentEnvInput, signingSecret: string): Record<string, string> {
   return {
-    [VAR.AWS_REGION]: input.region,
-    [VAR.AWS_ENDPOINT_URL_DYNAMODB]: input.endpoints.dynamodb,
-    [VAR.AWS_ENDPOINT_URL_SQS]: input.endpoints.sqs,
-    [VAR.MESSAGES_TABLE]: input.tables.messages,
+    ...storageEnv(input),
     [VAR.CALLBACK_QUEUE_URL]: input.queues.callbacks,
     [VAR.CALLBACK_SIGNING_SECRET]: signingSecret,
     [VAR.ALLOW_LOOPBACK_CALLBACKS]: 'true',

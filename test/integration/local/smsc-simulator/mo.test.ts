@@ -5,6 +5,8 @@ import { ACCOUNT, SimulatorHarness } from '#test/helpers/smpp/simulator-harness.
 
 const ESME_RX_T_APPN = 0x64;
 const ESME_RX_P_APPN = 0x65;
+/** A subscriber's one-word reply, as the tests of a refused MO send it. */
+const STOP = { systemId: ACCOUNT.systemId, from: '+79991234567', to: '7377', text: 'STOP' };
 
 const harness = new SimulatorHarness();
 afterEach(() => harness.stop());
@@ -15,12 +17,7 @@ describe('simulator incoming messages', () => {
     const simulator = await harness.start();
     const client = await harness.bind(simulator);
     // Act
-    const statuses = await simulator.injectMo({
-      systemId: ACCOUNT.systemId,
-      from: '+79991234567',
-      to: '7377',
-      text: 'STOP',
-    });
+    const statuses = await simulator.injectMo(STOP);
     // Assess
     expect(statuses).toEqual([0]);
     const [mo] = client.received;
@@ -86,12 +83,7 @@ describe('simulator incoming messages', () => {
     let refusals = 1;
     client.deliverStatus = () => (refusals-- > 0 ? ESME_RX_T_APPN : 0);
     // Act
-    const statuses = await simulator.injectMo({
-      systemId: ACCOUNT.systemId,
-      from: '+79991234567',
-      to: '7377',
-      text: 'STOP',
-    });
+    const statuses = await simulator.injectMo(STOP);
     await simulator.waitFor(() => simulator.undeliveredMoParts === 0, 2_000);
     // Assess: before, a refused MO was gone, so no store failure could be shown to survive.
     expect(statuses).toEqual([ESME_RX_T_APPN]);
@@ -104,12 +96,7 @@ describe('simulator incoming messages', () => {
     const client = await harness.bind(simulator);
     client.deliverStatus = () => ESME_RX_P_APPN;
     // Act
-    const statuses = await simulator.injectMo({
-      systemId: ACCOUNT.systemId,
-      from: '+79991234567',
-      to: '7377',
-      text: 'STOP',
-    });
+    const statuses = await simulator.injectMo(STOP);
     await simulator.waitFor(() => simulator.undeliveredMoParts === 0, 2_000);
     await new Promise((resolve) => setTimeout(resolve, 100));
     // Assess: before, it came back every 20 ms for as long as the simulator ran
