@@ -17,6 +17,9 @@ export function apiRecordReader(client: SmscClient): RecordReader {
         kind: 'found',
         status: message.status,
         wasSent: message.history.some((change) => SENT_STATUSES.has(change.status)),
+        ...(message.error
+          ? { error: { code: String(message.error.code), description: message.error.description } }
+          : {}),
       };
     } catch (error) {
       if (error instanceof SmscApiError && error.problem.code === 'not_found') return { kind: 'missing' };

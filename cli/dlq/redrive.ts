@@ -11,7 +11,14 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { MessageStatus } from '#core/domain/messages/message-state.ts';
 import { MAX_BATCH_ENTRIES, sendBatches } from './batches.ts';
-import { confirmAsNew, type EntryPlan, type HoldReason, planEntry, recordIdOf } from './entry-plan.ts';
+import {
+  confirmAsNew,
+  type DeadLetter,
+  type EntryPlan,
+  type HoldReason,
+  planEntry,
+  recordOf,
+} from './entry-plan.ts';
 import type { RecordReader } from './records.ts';
 
 // Moving dead letters back to their source queue, each deleted from the DLQ only after SQS took its
@@ -99,6 +106,8 @@ export async function redrive(
           MaxNumberOfMessages: Math.min(MAX_BATCH_ENTRIES, options.max - handled),
           WaitTimeSeconds: 1,
           MessageAttributeNames: ['All'],
+          // What the bind-service derived the id of a message without one from (entry-plan.ts).
+          MessageSystemAttributeNames: ['SentTimestamp', 'SenderId'],
           VisibilityTimeout: RECEIVE_VISIBILITY_SECONDS,
         }),
       );
@@ -156,17 +165,23 @@ export async function redrive(
 }
 
 async function planFor(message: Message, options: RedriveOptions): Promise<EntryPlan> {
-  const entry = {
+  const sentTimestampMs = Number(message.Attributes?.SentTimestamp);
+  const senderId = message.Attributes?.SenderId;
+  const entry: DeadLetter = {
     body: message.Body ?? '',
     ...(message.MessageAttributes?.messageId?.StringValue
       ? { messageId: message.MessageAttributes.messageId.StringValue }
       : {}),
     ...(message.MessageId ? { sqsMessageId: message.MessageId } : {}),
+    ...(Number.isFinite(sentTimestampMs) ? { sentTimestampMs } : {}),
+    ...(senderId ? { senderId } : {}),
   };
-  const id = recordIdOf(entry);
-  const plan = planEntry(entry, id === undefined ? undefined : await options.records(id), options.asNew);
-  // A pinned copy (no record named) is not looked up: its id already keeps copies of it to one send,
-  // and a redrive of a DLQ that names no records must not need the API.
+  const named = recordOf(entry);
+  const plan = planEntry(
+    entry,
+    named === undefined ? undefined : await options.records(named.id),
+    options.asNew,
+  );
   return plan.action === 'move' && plan.asNew
     ? confirmAsNew(plan, await options.records(plan.asNew.id))
     : plan;

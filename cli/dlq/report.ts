@@ -11,6 +11,12 @@ function why(entry: HeldEntry, dlq: string): string {
         'would take it for a copy of that message and drop it unsent. Once the cause its record names ' +
         `is fixed, \`dlq redrive ${dlq} --as-new\` moves it as a new message`
       );
+    case 'wrong-queue':
+      return (
+        `rejected on arrival: ${entry.detail ?? "it names another account than this queue's"}. A redrive, ` +
+        `--as-new too, brings it back to this queue only, to be rejected again: send it again through ` +
+        `the API or to its account's queue, then ${deleteIt}`
+      );
     case 'final':
       return entry.status === 'rejected'
         ? `rejected by the SMSC after it was sent: a redrive would drop it or send it twice; ${deleteIt}`

@@ -3,22 +3,27 @@ import {
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
   SendMessageCommand,
+  SetQueueAttributesCommand,
 } from '@aws-sdk/client-sqs';
 import { type ServerType, serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { afterEach, describe, expect, it } from 'vitest';
 import { emptyStats } from '#bind-service/dispatch/flow/stats.ts';
+import { type QueueDelivery, queueMessageId } from '#bind-service/dispatch/intake/derived-id.ts';
 import { rejectMalformed } from '#bind-service/dispatch/intake/malformed.ts';
-import { parseQueueMessage } from '#bind-service/dispatch/intake/queue-message.ts';
+import { parseQueueMessage, type QueueParseOptions } from '#bind-service/dispatch/intake/queue-message.ts';
 import { type LaneQueue, SqsLane } from '#bind-service/dispatch/intake/sqs-lane.ts';
 import { asNewId } from '#cli/dlq/as-new.ts';
+import type { RecordLookup } from '#cli/dlq/entry-plan.ts';
 import type { RecordReader } from '#cli/dlq/records.ts';
 import { redrive } from '#cli/dlq/redrive.ts';
 import { createSqsClient } from '#core/aws/clients.ts';
 import { MessageRepository } from '#core/aws/messages/message-repository.ts';
 import type { QueueNames } from '#core/aws/resources/resource-definitions.ts';
 import { newMessageId } from '#core/domain/messages/message-id.ts';
+import { problemResponse } from '#lambdas/api/http/problem.ts';
 import type { ApiEnv } from '#lambdas/api/http/request-log.ts';
+import { notFoundProblem } from '#lambdas/api/http/respond.ts';
 import { createEventFeed, localApiRoutes } from '#local/event-feed.ts';
 import { ItemFaultProxy } from '#test/helpers/aws/item-fault-proxy.ts';
 import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
@@ -27,8 +32,9 @@ import { useLocalStack } from '#test/integration/local/stack/stack-fixture.ts';
 import { useCli } from './cli-process.ts';
 
 // `smsc-sender dlq redrive` against fauxqs. The CLI finds the queues as on the local stack, from
-// its /local/stack route (the real route, on a server of its own: no API needed), which can point it
-// at fauxqs through the item fault proxy. A stand-in for the bind-service dead-letters what reaches
+// its /local/stack route (the real route, on a server of its own), which can point it at fauxqs
+// through the item fault proxy; the same server answers every record read with the API's own 404,
+// as a stack whose bind-service never recorded these messages. A stand-in for the bind-service dead-letters what reaches
 // the source queue at once, as it does an invalid message. Dead letters that name a record (as the
 // bind-service's do) are redriven on the whole local stack, whose API the CLI reads them through.
 
@@ -51,6 +57,7 @@ describe('smsc-sender dlq redrive', () => {
       endpoints: { dynamodb: 'http://127.0.0.1:1', sqs: sqsEndpoint },
       queues,
     })(app);
+    app.get('/v1/messages/:id', () => problemResponse(notFoundProblem('No message has this id.')));
     const port = await new Promise<number>((resolve) => {
       const server: ServerType = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) =>
         resolve(info.port),
@@ -104,10 +111,8 @@ describe('smsc-sender dlq redrive', () => {
     );
   };
 
-  /** These tests' dead letters name no record (no messageId attribute, no id): none is read. */
-  const noRecords: RecordReader = async (id) => {
-    throw new Error(`no record to read, yet ${id} was asked for`);
-  };
+  /** No message was recorded: the bind-service never took these dead letters. */
+  const noRecords: RecordReader = async () => ({ kind: 'missing' });
 
   const invalidMessage = (queues: QueueNames, clientRef: string) =>
     aws.sqs.send(
@@ -250,6 +255,144 @@ describe('smsc-sender dlq redrive', () => {
       onSource: 10,
     });
   });
+  /** Sends `body` to `source` and has SQS itself move it to its DLQ (a receive past its limit of 1). */
+  const movedBySqs = async (queues: QueueNames, body: string): Promise<QueueDelivery> => {
+    const { Attributes = {} } = await aws.sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: queues.urgent, AttributeNames: ['RedrivePolicy'] }),
+    );
+    const policy = JSON.parse(Attributes.RedrivePolicy ?? '{}') as Record<string, unknown>;
+    await aws.sqs.send(
+      new SetQueueAttributesCommand({
+        QueueUrl: queues.urgent,
+        Attributes: { RedrivePolicy: JSON.stringify({ ...policy, maxReceiveCount: 1 }) },
+      }),
+    );
+    const deadLetters = await depth(queues.urgentDlq);
+    await aws.sqs.send(new SendMessageCommand({ QueueUrl: queues.urgent, MessageBody: body }));
+    // The bind-service's receive: what it derives the message's id from.
+    const { Messages = [] } = await aws.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queues.urgent,
+        VisibilityTimeout: 0,
+        MessageSystemAttributeNames: ['SentTimestamp', 'SenderId'],
+      }),
+    );
+    const [received] = Messages;
+    if (!received?.MessageId) throw new Error('the message was not received');
+    // Its second receive moves it to the DLQ: it comes back to no one.
+    const again = await aws.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queues.urgent, WaitTimeSeconds: 0 }),
+    );
+    expect(again.Messages ?? []).toEqual([]);
+    expect(await depth(queues.urgentDlq)).toBe(deadLetters + 1);
+    return {
+      sqsMessageId: received.MessageId,
+      sentTimestampMs: Number(received.Attributes?.SentTimestamp),
+      ...(received.Attributes?.SenderId ? { senderId: received.Attributes.SenderId } : {}),
+    };
+  };
+
+  /** A reader that knows one record, and the ids it was asked for. */
+  const oneRecord = (id: () => string, lookup: RecordLookup) => {
+    const asked: string[] = [];
+    const reader: RecordReader = async (asks) => {
+      asked.push(asks);
+      return asks === id() ? lookup : { kind: 'missing' };
+    };
+    return { reader, asked };
+  };
+
+  const delivered: RecordLookup = { kind: 'found', status: 'delivered', wasSent: true };
+
+  /** The bodies now on `url`, received and left there. */
+  const bodiesOn = async (url: string) => {
+    const { Messages = [] } = await aws.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+    );
+    return Messages.map((message) => JSON.parse(message.Body ?? '') as Record<string, unknown>);
+  };
+
+  it('when SQS itself moved a message without id whose record is delivered, then redrive leaves it on the DLQ', async () => {
+    // Prepare
+    const queues = await aws.freshQueues();
+    const body = { v: 1, to: '+79995550120', text: 'Sent once', clientRef: 'moved-by-sqs' };
+    let bindServiceId = '';
+    const { reader, asked } = oneRecord(() => bindServiceId, delivered);
+    const delivery = await movedBySqs(queues, JSON.stringify(body));
+    bindServiceId = queueMessageId(delivery, body);
+    // Act
+    const outcome = await redrive(aws.sqs, queues.urgentDlq, queues.urgent, {
+      max: 5,
+      records: reader,
+      asNew: false,
+    });
+    // Assess: before, it moved under a new id and the record was never asked for (sent twice).
+    expect({ outcome, asked }).toEqual({
+      outcome: {
+        moved: 0,
+        movedAsNew: [],
+        held: [{ messageId: delivery.sqsMessageId, id: bindServiceId, why: 'final', status: 'delivered' }],
+        stillOnDlq: [],
+        notSent: [],
+      },
+      asked: [bindServiceId],
+    });
+    expect({ onDlq: await depth(queues.urgentDlq), onSource: await depth(queues.urgent) }).toEqual({
+      onDlq: 1,
+      onSource: 0,
+    });
+  });
+
+  it('when SQS itself moved a keyed message whose record is delivered, then redrive leaves it on the DLQ', async () => {
+    // Prepare
+    const queues = await aws.freshQueues();
+    const body = { v: 1, to: '+79995550121', text: 'Keyed', idempotencyKey: 'order-77' };
+    let bindServiceId = '';
+    const { reader, asked } = oneRecord(() => bindServiceId, delivered);
+    const delivery = await movedBySqs(queues, JSON.stringify(body));
+    bindServiceId = queueMessageId(delivery, body);
+    // Act
+    const outcome = await redrive(aws.sqs, queues.urgentDlq, queues.urgent, {
+      max: 5,
+      records: reader,
+      asNew: false,
+    });
+    // Assess: before, moved as it was: the redriver's own SenderId made it another message.
+    expect({ held: outcome.held, moved: outcome.moved, asked }).toEqual({
+      held: [{ messageId: delivery.sqsMessageId, id: bindServiceId, why: 'final', status: 'delivered' }],
+      moved: 0,
+      asked: [bindServiceId],
+    });
+  });
+
+  it('when SQS itself moved messages the bind-service has no record of, then redrive moves each under the id it knew it by', async () => {
+    // Prepare
+    const queues = await aws.freshQueues();
+    const plain = { v: 1, to: '+79995550122', text: 'Never recorded', clientRef: 'plain' };
+    const keyed = { v: 1, to: '+79995550123', text: 'Never recorded', idempotencyKey: 'order-78' };
+    const ids = [
+      queueMessageId(await movedBySqs(queues, JSON.stringify(plain)), plain),
+      queueMessageId(await movedBySqs(queues, JSON.stringify(keyed)), keyed),
+    ];
+    const { reader, asked } = oneRecord(() => 'none', delivered);
+    // Act
+    const outcome = await redrive(aws.sqs, queues.urgentDlq, queues.urgent, {
+      max: 5,
+      records: reader,
+      asNew: false,
+    });
+    // Assess: each copy carries that id, so a copy of it (a retried call, a rerun) is one message,
+    // whoever publishes it.
+    expect({ moved: outcome.moved, held: outcome.held, asked: asked.sort() }).toEqual({
+      moved: 2,
+      held: [],
+      asked: [...ids].sort(),
+    });
+    const moved = await bodiesOn(queues.urgent);
+    expect(moved.map((copy) => copy.id).sort()).toEqual([...ids].sort());
+    expect(moved.find((copy) => copy.clientRef === 'plain')).toEqual({ ...plain, id: ids[0] });
+    expect(moved.find((copy) => copy.idempotencyKey === 'order-78')).toEqual({ ...keyed, id: ids[1] });
+  });
 });
 
 describe('smsc-sender dlq redrive of dead letters with records, on the local stack', () => {
@@ -261,9 +404,9 @@ describe('smsc-sender dlq redrive of dead letters with records, on the local sta
   /** What the bind-service does with `body` when its settings refuse it: a rejected record, a DLQ entry. */
   const rejectAsBindService = async (
     body: string,
-    options: { maxParts: number; sqsMessageId: string; lane?: 'urgent' | 'bulk' },
+    options: { maxParts: number; sqsMessageId: string; lane?: 'urgent' | 'bulk'; parse?: QueueParseOptions },
   ) => {
-    const parsed = parseQueueMessage(body, { isoMode: false, maxParts: options.maxParts });
+    const parsed = parseQueueMessage(body, options.parse ?? { isoMode: false, maxParts: options.maxParts });
     if (parsed.ok) throw new Error('expected the bind-service to refuse it');
     const lane = options.lane ?? 'urgent';
     const { queues } = fixture.stack;
@@ -405,5 +548,42 @@ describe('smsc-sender dlq redrive of dead letters with records, on the local sta
     );
     expect(await fixture.queueDepth(fixture.stack.queues.urgentDlq)).toBe(1);
     expect(sentTo(to)).toBe(sent.parts);
+  });
+  it("when a message was rejected for naming another account than its queue's, then redrive leaves it on the DLQ, --as-new too, saying where it belongs", {
+    timeout: 60_000,
+  }, async () => {
+    // Prepare: a publisher put account "default"'s message on account "second"'s queue.
+    const to = '+79995550104';
+    const id = newMessageId();
+    const body = JSON.stringify({ v: 1, id, to, text: 'Wrong queue', account: 'default' });
+    const deadLetters = await fixture.queueDepth(fixture.stack.queues.urgentDlq);
+    const policy = { systemType: '', flags: { iso: false, single: false }, senders: [], prefixes: [] };
+    await rejectAsBindService(body, {
+      maxParts: 10,
+      sqsMessageId: `wrong-${id}`,
+      parse: {
+        isoMode: false,
+        maxParts: 10,
+        accounts: [
+          { name: 'default', ...policy },
+          { name: 'second', ...policy },
+        ],
+        queueAccount: 'second',
+      },
+    });
+    // Act
+    const run = cli(['dlq', 'redrive', dlqName(), '--as-new', '--max', '20']);
+    const code = await within(run.exited, 20_000, 'dlq redrive --as-new');
+    // Assess: before, --as-new moved it back to the same queue, to be rejected again under a new id.
+    expect(code, run.stderr).toBe(1);
+    const line = run.stderr.split('\n').find((text) => text.startsWith(`  ${id} (MessageId `));
+    expect(line?.replace(/\(MessageId [^)]+\)/, '(MessageId …)')).toBe(
+      `  ${id} (MessageId …): rejected on arrival: account: "default" is not the account of this queue ` +
+        '("second"); publish it to the queues of "default". A redrive, --as-new too, brings it back to ' +
+        "this queue only, to be rejected again: send it again through the API or to its account's queue, " +
+        `then delete it from ${dlqName()}`,
+    );
+    expect(await fixture.queueDepth(fixture.stack.queues.urgentDlq)).toBe(deadLetters + 1);
+    expect(sentTo(to)).toBe(0);
   });
 });

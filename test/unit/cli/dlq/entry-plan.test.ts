@@ -147,7 +147,7 @@ describe('dlq redrive: the plan for one dead letter', () => {
     expect(plan).toEqual({ action: 'hold', id: ID, why: 'unreadable', detail: '503 service_unavailable' });
   });
 
-  it('when the entry names no record (no messageId attribute, no id), then it moves under an id pinned to the entry', () => {
+  it('when the entry names no record and lacks its SQS timestamp, then it moves under an id pinned to the entry', () => {
     // Prepare
     const entry = { body: body({ clientRef: 'moved-by-sqs' }), sqsMessageId: 'dlq-entry-2' };
     // Act
@@ -164,5 +164,93 @@ describe('dlq redrive: the plan for one dead letter', () => {
     const plan = planEntry(entry, undefined, false);
     // Assess
     expect(plan).toEqual({ action: 'move', body: entry.body });
+  });
+  it.each([
+    ['its own id, --as-new', { id: ID }, true],
+    ['no id or key', { clientRef: 'c4' }, false],
+  ])(
+    "when a message rejected for naming another account than its queue's has %s, then it stays on the DLQ",
+    (_name, fields, asNew) => {
+      // Prepare
+      const description = 'account: "default" is not the account of this queue ("second")';
+      const lookup: RecordLookup = { ...rejected, error: { code: 'wrong_queue', description } };
+      // Act
+      const plan = planEntry({ body: body(fields), messageId: ID }, lookup, asNew);
+      // Assess: this DLQ's source queue is the wrong one; a copy there is rejected again.
+      expect(plan).toEqual({
+        action: 'hold',
+        id: ID,
+        why: 'wrong-queue',
+        status: 'rejected',
+        detail: description,
+      });
+    },
+  );
+
+  describe("an entry SQS itself moved (its MessageId, SentTimestamp and SenderId are the original's)", () => {
+    const moved = {
+      sqsMessageId: 'original-sqs-message',
+      sentTimestampMs: 1_750_000_000_000,
+      senderId: 'AROAPUBLISHER:task-1',
+    };
+    const delivered: RecordLookup = { kind: 'found', status: 'delivered', wasSent: true };
+
+    it.each([
+      ['without id or key', { clientRef: 'plain' }],
+      ['with an idempotencyKey', { idempotencyKey: 'order-43' }],
+    ])(
+      'when a message %s has no record, then it moves carrying the id the bind-service knew it by',
+      (_name, fields) => {
+        // Prepare
+        const entry = { body: body(fields), ...moved };
+        const known = queueMessageId(moved, JSON.parse(entry.body));
+        // Act
+        const plan = planEntry(entry, { kind: 'missing' }, false);
+        // Assess: the copy's own MessageId and the redriver's SenderId no longer make it another message
+        expect(plan).toEqual({ action: 'move', body: body({ ...fields, id: known }), pinned: known });
+      },
+    );
+
+    it.each([
+      ['delivered', { clientRef: 'c2' }, delivered, { why: 'final', status: 'delivered' }],
+      [
+        'still submitted',
+        { clientRef: 'c2' },
+        { kind: 'found', status: 'submitted', wasSent: true } as RecordLookup,
+        { why: 'in-progress', status: 'submitted' },
+      ],
+      [
+        'rejected unsent, keyed',
+        { idempotencyKey: 'order-44' },
+        rejected,
+        { why: 'rejected', status: 'rejected' },
+      ],
+    ])('when its record is %s, then it stays on the DLQ under that id', (_name, fields, lookup, held) => {
+      // Prepare
+      const entry = { body: body(fields), ...moved };
+      // Act
+      const plan = planEntry(entry, lookup, false);
+      // Assess
+      expect(plan).toEqual({ action: 'hold', id: queueMessageId(moved, JSON.parse(entry.body)), ...held });
+    });
+
+    it('when its record is accepted (never claimed), then it moves under that id, to be claimed once', () => {
+      // Prepare
+      const entry = { body: body({ clientRef: 'c3' }), ...moved };
+      const known = queueMessageId(moved, JSON.parse(entry.body));
+      // Act
+      const plan = planEntry(entry, { kind: 'found', status: 'accepted', wasSent: false }, false);
+      // Assess
+      expect(plan).toEqual({ action: 'move', body: body({ clientRef: 'c3', id: known }), pinned: known });
+    });
+
+    it('when its body is not JSON, then it moves as it is (refused again, never sent)', () => {
+      // Prepare
+      const entry = { body: '{"v":1, "to": ', ...moved };
+      // Act
+      const plan = planEntry(entry, { kind: 'missing' }, false);
+      // Assess
+      expect(plan).toEqual({ action: 'move', body: entry.body });
+    });
   });
 });
