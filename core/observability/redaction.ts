@@ -1,4 +1,4 @@
-import { maskPhoneNumber } from '#core/domain/requests/phone-number.ts';
+import { maskPhoneNumber, NUMBER_MARKS } from '#core/domain/requests/phone-number.ts';
 import { maskRecipient } from '#core/domain/requests/recipient.ts';
 
 // What may leave the process in a log line. The rules go by field name, at every depth of a line,
@@ -40,9 +40,9 @@ const FREE_TEXT_FIELDS = new Set(['msg', 'message', 'error', 'reason', 'detail',
 // which keeps the digits of ids (ULIDs, UUIDs), versions, host names and ISO times as they are.
 // A "+" written as its URL escape "%2B" (encodeURIComponent, in keys and query strings) counts as
 // a "+": its "B" would otherwise glue the number to it and leave it in clear.
-// The separators the API reads in a number (phone-number.ts) mask alike, the minus sign and the
-// zero-width characters a web page carries along included: "+7−916−…" was left in clear.
-const SEPARATOR = String.raw`[\t\p{Zs}()./\u2010-\u2015\u2212\u200b-\u200d\u2060-]`;
+// The marks the API reads in a number (phone-number.ts's NUMBER_MARKS) mask alike, the minus sign
+// and the zero-width characters a web page carries along included: "+7−916−…" was left in clear.
+const SEPARATOR = String.raw`[\t\p{Zs}${NUMBER_MARKS}]`;
 const GLUE = String.raw`[\p{L}\p{N}_]`;
 const JOINER = String.raw`[./\u2010-\u2015-]`;
 const PHONE_LIKE = new RegExp(
