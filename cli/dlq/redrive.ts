@@ -9,6 +9,7 @@ import {
   type SendMessageBatchRequestEntry,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { parseCallbackJob } from '#core/aws/queues/callback-job.ts';
 import type { MessageStatus } from '#core/domain/messages/message-state.ts';
 import { MAX_BATCH_ENTRIES, sendBatches } from './batches.ts';
 import {
@@ -165,6 +166,9 @@ export async function redrive(
 }
 
 async function planFor(message: Message, options: RedriveOptions): Promise<EntryPlan> {
+  // A status callback job (the callbacks DLQ) names no message of its own to look up: it goes back
+  // as it is, and its receiver may get that event twice, as callbacks promise (docs/events.md).
+  if (parseCallbackJob(message.Body ?? '') !== undefined) return { action: 'move', body: message.Body ?? '' };
   const sentTimestampMs = Number(message.Attributes?.SentTimestamp);
   const senderId = message.Attributes?.SenderId;
   const entry: DeadLetter = {

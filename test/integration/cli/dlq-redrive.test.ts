@@ -393,6 +393,32 @@ describe('smsc-sender dlq redrive', () => {
     expect(moved.find((copy) => copy.clientRef === 'plain')).toEqual({ ...plain, id: ids[0] });
     expect(moved.find((copy) => copy.idempotencyKey === 'order-78')).toEqual({ ...keyed, id: ids[1] });
   });
+  it('when the callbacks DLQ holds a job, then redrive moves it as it is, reading no record', async () => {
+    // Prepare: a status callback that used all its attempts (the receiver was down).
+    const queues = await aws.freshQueues();
+    const job = JSON.stringify({
+      callbackUrl: 'https://receiver.example/sms-status',
+      event: { id: newMessageId(), status: 'delivered', at: '2026-12-07T03:00:00.000Z' },
+    });
+    await aws.sqs.send(new SendMessageCommand({ QueueUrl: queues.callbacksDlq, MessageBody: job }));
+    const asked: string[] = [];
+    // Act
+    const outcome = await redrive(aws.sqs, queues.callbacksDlq, queues.callbacks, {
+      max: 5,
+      records: async (id) => {
+        asked.push(id);
+        return { kind: 'unreadable', reason: 'no API here' };
+      },
+      asNew: false,
+    });
+    // Assess: a job is no message to look up; before, it waited on an API read (held when unreadable)
+    // and went back with a made-up message id in its body.
+    expect({ moved: outcome.moved, held: outcome.held, asked }).toEqual({ moved: 1, held: [], asked: [] });
+    const { Messages = [] } = await aws.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queues.callbacks, WaitTimeSeconds: 0 }),
+    );
+    expect(Messages.map((message) => message.Body)).toEqual([job]);
+  });
 });
 
 describe('smsc-sender dlq redrive of dead letters with records, on the local stack', () => {
