@@ -30,7 +30,7 @@ export function fromFile(env: Env): AccountsFile | undefined {
       [...given, VAR.SMPP_ACCOUNTS],
     );
   }
-  const pairs = accountQueuesOf(env);
+  const pairs = accountQueuesOf(env, accounts[0].name);
   return {
     accounts,
     envOf: (account) => ({ ...env, ...loginVariables(account) }),

@@ -20,6 +20,12 @@ import { jsonSyntaxWhere } from '#core/domain/json-syntax.ts';
 /** The variable that names the file, for the error's `variables`. */
 const VARIABLE = 'SMPP_ACCOUNTS';
 
+/** A valid account and its position in the file, which the messages name. */
+interface Placed {
+  readonly index: number;
+  readonly account: Account;
+}
+
 export function parseAccounts(json: string, file: string): AccountList {
   let raw: unknown;
   try {
@@ -33,15 +39,17 @@ export function parseAccounts(json: string, file: string): AccountList {
     throw fail(file, [`must be a JSON array of accounts (${list.error.issues[0]?.message ?? 'invalid'})`]);
   }
   const problems: string[] = [];
-  const accounts: Account[] = [];
+  // Each valid account keeps its place in the file: an invalid entry before it must not shift
+  // the numbers the conflict messages give.
+  const placed: Placed[] = [];
   list.data.forEach((item, index) => {
     const label = entryLabel(index, item);
     const parsed = accountEntrySchema.safeParse(item);
-    if (parsed.success) accounts.push(accountOf(parsed.data));
+    if (parsed.success) placed.push({ index, account: accountOf(parsed.data) });
     else problems.push(...parsed.error.issues.map((issue) => `${label}: ${issueText(issue)}`));
   });
-  problems.push(...conflicts(accounts));
-  const [first, ...rest] = accounts;
+  problems.push(...conflicts(placed));
+  const [first, ...rest] = placed.map(({ account }) => account);
   if (problems.length > 0 || first === undefined) throw fail(file, problems);
   return [first, ...rest];
 }
@@ -64,10 +72,11 @@ function issueText(issue: z.core.$ZodIssue): string {
 }
 
 /** Names, logins, senders and prefixes must each point at one account. */
-function conflicts(accounts: readonly Account[]): string[] {
+function conflicts(placed: readonly Placed[]): string[] {
   const problems: string[] = [];
-  const owners = new Map<string, number>();
-  accounts.forEach((account, index) => {
+  const owners = new Map<string, Placed>();
+  for (const entry of placed) {
+    const { index, account } = entry;
     const keys = [
       ['name', account.name],
       // The login's slot leases are keyed by systemId: two accounts on one login bind it twice.
@@ -78,15 +87,14 @@ function conflicts(accounts: readonly Account[]): string[] {
     for (const [field, value] of keys) {
       const key = `${field}\u0000${value}`;
       const owner = owners.get(key);
-      if (owner === undefined) owners.set(key, index);
+      if (owner === undefined) owners.set(key, entry);
       else {
-        const first = accounts[owner]?.name ?? '';
         problems.push(
-          `[${index}] "${account.name}": ${field}: "${value}" is used by [${owner}] "${first}" too`,
+          `[${index}] "${account.name}": ${field}: "${value}" is used by [${owner.index}] "${owner.account.name}" too`,
         );
       }
     }
-  });
+  }
   return problems;
 }
 

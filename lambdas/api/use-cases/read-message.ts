@@ -69,11 +69,16 @@ export async function readMessage(
   return { outcome: 'found', view: messageView(record) };
 }
 
-/** A record without an account is the default's (the first); one of an account no longer listed has no principals to check. */
+/**
+ * A record without an account is the default's (the first). One of an account no longer listed has
+ * no principals left to check: only a caller who may use every listed account reads it, so taking a
+ * restricted account out of the file never opens its messages to the callers it kept out.
+ */
 function mayRead(accounts: ApiDeps['accounts'], record: MessageRecord, caller: string | undefined): boolean {
-  const account =
-    record.account === undefined ? accounts[0] : accounts.find(({ name }) => name === record.account);
-  return account === undefined || mayUseAccount(account, caller);
+  if (record.account === undefined) return mayUseAccount(accounts[0], caller);
+  const account = accounts.find(({ name }) => name === record.account);
+  if (account !== undefined) return mayUseAccount(account, caller);
+  return accounts.every((listed) => mayUseAccount(listed, caller));
 }
 
 export function messageView(record: MessageRecord): MessageView {

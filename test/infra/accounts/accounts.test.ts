@@ -44,12 +44,16 @@ const TWO_ACCOUNTS = [
 
 const QUEUE_URL = 'https://sqs.eu-central-1.amazonaws.com/123456789012/queue';
 
-/** A template value with CloudFormation's parts replaced by stand-ins (every token here is a queue URL). */
+/**
+ * A template value with CloudFormation's parts replaced by stand-ins (every token here is a queue
+ * URL): a queue's Ref by a URL of its own, since the runtimes refuse one queue named twice.
+ */
 function render(value: unknown): string {
   if (typeof value === 'string') return value;
   const join = (value as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
   if (join) return join[1].map(render).join(join[0]);
-  return QUEUE_URL;
+  const ref = (value as { Ref?: unknown }).Ref;
+  return typeof ref === 'string' ? `${QUEUE_URL}-${ref}` : QUEUE_URL;
 }
 
 type Resource = { Properties: Record<string, unknown> };
@@ -109,9 +113,10 @@ describe('two accounts from -c accountsFile', () => {
     // Act
     const output = synth.template.toJSON().Outputs.AccountQueues as { Value: unknown };
     // Assess
-    expect(JSON.parse(render(output.Value))).toEqual({
-      marketing: { urgent: QUEUE_URL, bulk: QUEUE_URL, urgentDlq: QUEUE_URL, bulkDlq: QUEUE_URL },
-    });
+    const pairs = JSON.parse(render(output.Value)) as Record<string, Record<string, string>>;
+    expect(Object.keys(pairs)).toEqual(['marketing']);
+    expect(Object.keys(pairs.marketing ?? {})).toEqual(['urgent', 'bulk', 'urgentDlq', 'bulkDlq']);
+    expect(new Set(Object.values(pairs.marketing ?? {})).size).toBe(4);
   });
 
   it('when the bind-service reads its container environment, then its config holds both logins, each with its queue pair', () => {
@@ -132,7 +137,7 @@ describe('two accounts from -c accountsFile', () => {
       systemId: 'login-mkt',
     });
     expect(marketing?.smpp).toMatchObject({ binds: 2, windowSize: 100, throughput: 10 });
-    expect(marketing?.queues.urgent.url).toBe(QUEUE_URL);
+    expect(marketing?.queues.urgent.url).toMatch(/SmsSenderQueuesmarketingUrgent/);
     expect(env.SMPP_ACCOUNTS_JSON).not.toMatch(/password/);
   });
 

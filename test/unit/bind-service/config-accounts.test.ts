@@ -112,6 +112,51 @@ describe('loadConfig with accounts', () => {
     );
   });
 
+  it('when a second account’s pair repeats the first account’s urgent queue, then start-up fails naming both', () => {
+    // Prepare
+    const file = accountsFile([
+      { name: 'main', systemId: 'acme', password: 'fake-pw', host: 'h', port: 3700 },
+      { name: 'bulk', systemId: 'acme2', password: 'fake-pw', host: 'h', port: 3700 },
+    ]);
+    const pairs = JSON.parse(BULK_ACCOUNT_QUEUES) as { bulk: Record<string, string> };
+    const repeated = JSON.stringify({ bulk: { ...pairs.bulk, urgent: RESOURCES.URGENT_QUEUE_URL } });
+    // Act
+    const error = errorThrownBy(
+      () => loadConfig({ ...RESOURCES, SMPP_ACCOUNTS: file, ACCOUNT_QUEUES: repeated }),
+      AccountsConfigError,
+    );
+    // Assess: before, it started with both logins draining sms-urgent; each rejected the other's
+    // messages `wrong_queue`, to the dead-letter queue.
+    expect(error.variables).toEqual(['ACCOUNT_QUEUES']);
+    expect(error.message).toBe(
+      'Invalid ACCOUNT_QUEUES: "bulk".urgent is the same queue as URGENT_QUEUE_URL (the first account\'s)',
+    );
+  });
+
+  it('when ACCOUNT_QUEUES gives the first account a pair too, then start-up fails naming it', () => {
+    // Prepare
+    const file = accountsFile([
+      { name: 'bulk', systemId: 'acme2', password: 'fake-pw', host: 'h', port: 3700 },
+      { name: 'main', systemId: 'acme', password: 'fake-pw', host: 'h', port: 3700 },
+    ]);
+    const pairs = JSON.parse(BULK_ACCOUNT_QUEUES) as { bulk: Record<string, string> };
+    const main = Object.fromEntries(Object.entries(pairs.bulk).map(([field, url]) => [field, `${url}-main`]));
+    // Act
+    const error = errorThrownBy(
+      () =>
+        loadConfig({
+          ...RESOURCES,
+          SMPP_ACCOUNTS: file,
+          ACCOUNT_QUEUES: JSON.stringify({ ...pairs, main }),
+        }),
+      AccountsConfigError,
+    );
+    // Assess: the first account here is "bulk"; its pair would be published to and never drained.
+    expect(error.message).toBe(
+      'Invalid ACCOUNT_QUEUES: "bulk" is the first account; its queues are URGENT_QUEUE_URL and BULK_QUEUE_URL, not a pair',
+    );
+  });
+
   it('when SMPP_ACCOUNTS is given with a per-login variable, then it is refused naming both', () => {
     // Prepare
     const file = accountsFile([

@@ -173,6 +173,53 @@ describe('API accounts (Node server and the Lambda app, DynamoDB Local, fauxqs)'
     expect(await own.json()).toMatchObject({ id, account: 'orders', text: 'Your order code is 5521' });
   });
 
+  it('when a restricted account is removed from the file and another stays restricted, then only a caller who may use every account left reads its messages', async () => {
+    // Prepare: "orders" (its role only) sends; then the file drops it and limits "uk" to an admin role.
+    const before = await start();
+    const as = (role: string) => ({
+      requestContext: { identity: { userArn: `arn:aws:sts::123456789012:assumed-role/${role}/task-7` } },
+    });
+    const sent = await createApiApp(before.deps).request(
+      '/v1/messages',
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ to: MOBILE, text: 'Your order code is 5521', account: 'orders' }),
+      },
+      as('orders'),
+    );
+    const { id } = await jsonOf<AcceptedBody>(sent);
+    const left = ACCOUNTS.filter(({ name }) => name !== 'orders').map((account) =>
+      account.name === 'uk' ? { ...account, principals: ['arn:aws:iam::123456789012:role/admin'] } : account,
+    );
+    const ukQueues = accountQueues.uk;
+    if (!ukQueues) throw new Error('start() made no queue pair for "uk"');
+    const { urgent, bulk, urgentDlq, bulkDlq } = ukQueues;
+    const after = await harness.start({
+      env: {
+        SMPP_ACCOUNTS: accountsFile(left),
+        ACCOUNT_QUEUES: JSON.stringify({ uk: { urgent, bulk, urgentDlq, bulkDlq } }),
+      },
+      tables: before.tables,
+      queues: before.queues,
+    });
+    const app = createApiApp(after.deps);
+    // Act
+    const other = await app.request(`/v1/messages/${id}`, {}, as('marketing'));
+    const otherBody = await other.text();
+    const formerOwner = await app.request(`/v1/messages/${id}`, {}, as('orders'));
+    const admin = await app.request(`/v1/messages/${id}`, {}, as('admin'));
+    // Assess: before, an account no longer listed was open to every caller: "marketing" read the code.
+    expect({
+      status: other.status,
+      showsText: otherBody.includes('5521'),
+      showsRecipient: otherBody.includes(MOBILE.slice(1)),
+    }).toEqual({ status: 404, showsText: false, showsRecipient: false });
+    expect(formerOwner.status).toBe(404);
+    expect(admin.status).toBe(200);
+    expect(await admin.json()).toMatchObject({ id, account: 'orders', text: 'Your order code is 5521' });
+  });
+
   it('when a message names an account that does not exist, then 422 unknown_account names it and nothing is stored', async () => {
     // Prepare
     const api = await start();

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { AccountsConfigError } from '#core/domain/accounts/account.ts';
 import { ConfigError, loadConfig } from '#lambdas/api/config.ts';
+import { errorThrownBy } from '#test/helpers/errors.ts';
 
 const BASE = {
   MESSAGES_TABLE: 'sms-messages',
@@ -66,4 +68,36 @@ describe('API loadConfig', () => {
       expect(load).toThrow(/^Invalid API configuration: SMPP_SYSTEM_TYPE: /);
     },
   );
+
+  it('when ACCOUNT_QUEUES gives the first account a pair too, then the API fails at cold start naming it', () => {
+    // Prepare: the pair for "mkt" as required and, by mistake, one for "main".
+    const queue = (name: string) => `https://sqs.eu-west-1.amazonaws.com/1/${name}`;
+    const pairOf = (name: string) => ({
+      urgent: queue(`${name}-urgent`),
+      bulk: queue(`${name}-bulk`),
+      urgentDlq: queue(`${name}-urgent-dlq`),
+      bulkDlq: queue(`${name}-bulk-dlq`),
+    });
+    const accounts = [
+      { name: 'main', systemId: 'acme', password: 'fake-pw', host: 'h', port: 3700 },
+      { name: 'mkt', systemId: 'acme2', password: 'fake-pw', host: 'h', port: 3700 },
+    ];
+    // Act
+    const error = errorThrownBy(
+      () =>
+        loadConfig({
+          ...BASE,
+          SMPP_ACCOUNTS_JSON: JSON.stringify(accounts),
+          ACCOUNT_QUEUES: JSON.stringify({ main: pairOf('main'), mkt: pairOf('mkt') }),
+        }),
+      AccountsConfigError,
+    );
+    // Assess: before, it started, and published "main"'s messages to the pair, which no login
+    // drains (the bind-service drains URGENT_QUEUE_URL and BULK_QUEUE_URL for "main"): 202, then
+    // `accepted` for ever.
+    expect(error.variables).toEqual(['ACCOUNT_QUEUES']);
+    expect(error.message).toBe(
+      'Invalid ACCOUNT_QUEUES: "main" is the first account; its queues are URGENT_QUEUE_URL and BULK_QUEUE_URL, not a pair',
+    );
+  });
 });

@@ -59,6 +59,21 @@ describe('loadSweeperConfig: accounts and their queue pairs', () => {
       marketing: { urgent: MARKETING_QUEUES.urgent, bulk: MARKETING_QUEUES.bulk },
     });
   });
+
+  it('when a second account’s pair repeats BULK_QUEUE_URL, then start-up fails naming it', () => {
+    // Prepare
+    const env = {
+      ...RESOURCES,
+      SMPP_ACCOUNTS_JSON: JSON.stringify(ACCOUNTS),
+      ACCOUNT_QUEUES: JSON.stringify({ marketing: { ...MARKETING_QUEUES, bulk: RESOURCES.BULK_QUEUE_URL } }),
+    };
+    // Act
+    const error = errorThrownBy(() => loadSweeperConfig(env), AccountsConfigError);
+    // Assess
+    expect(error.message).toBe(
+      'Invalid ACCOUNT_QUEUES: "marketing".bulk is the same queue as BULK_QUEUE_URL (the first account\'s)',
+    );
+  });
 });
 
 describe('loadSweeperConfig: settings', () => {

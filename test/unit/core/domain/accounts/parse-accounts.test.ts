@@ -224,4 +224,32 @@ describe('parseAccounts', () => {
     // systemId) and the two sessions ended each other, 24 kicks in 3 s.
     expect(error.message).toContain(`[1] "bulk": systemId: "${main.systemId}" is used by [0] "main" too`);
   });
+
+  it('when an invalid entry comes before two that share a name, then the conflict names their places in the file', () => {
+    // Prepare: [0] is broken, [1] and [2] are both "bulk".
+    const entries = [
+      { ...main, port: 70_000 },
+      { ...main, name: 'bulk', systemId: 'login2' },
+      { ...main, name: 'bulk', systemId: 'login3' },
+    ];
+    // Act
+    const error = problemOf(entries);
+    // Assess: before, numbered among the valid entries only: "[1] ... is used by [0]".
+    expect(error.message).toContain('[0] "main": port:');
+    expect(error.message).toContain('[2] "bulk": name: "bulk" is used by [1] "bulk" too');
+    expect(error.message).not.toContain('is used by [0]');
+  });
+
+  it('when an invalid entry comes before two that share a prefix, then the conflict names their places in the file', () => {
+    // Prepare: [0]'s systemType is misspelt, [1] and [2] both claim +44.
+    const entries = [
+      { ...main, systemType: 'SINLGE' },
+      { ...main, name: 'uk', systemId: 'login2', prefixes: ['+44'] },
+      { ...main, name: 'gb', systemId: 'login3', prefixes: ['+44'] },
+    ];
+    // Act
+    const error = problemOf(entries);
+    // Assess: before, "[1] "gb": prefixes: "+44" is used by [0] "uk" too".
+    expect(error.message).toContain('[2] "gb": prefixes: "+44" is used by [1] "uk" too');
+  });
 });
