@@ -27,7 +27,6 @@ import {
 import { isSmscHost, SMSC_HOST_RULE } from '#core/domain/provider/smsc-host.ts';
 import { MAX_MCON_SESSIONS } from '#core/domain/provider/system-type.ts';
 import { SMSC_ID_BASES } from '#core/domain/receipts/smsc-id.ts';
-import { isValidSenderId, SENDER_ID_RULE } from '#core/domain/requests/sender-id.ts';
 import type {
   AccountConfig,
   AccountQueues,
@@ -128,8 +127,7 @@ export const envSchema = z.object({
   [VAR.SMPP_MESSAGE_ID_BASE]: z.enum(SMSC_ID_BASES).default('decimal'),
   // The provider's minute for all parts of a long message, less a margin for answers and clocks.
   [VAR.SMPP_PARTS_WINDOW_SECONDS]: seconds(60, 'the provider’s minute').default(55),
-  // The request schema's sender rule (core/domain/requests/sender-id.ts).
-  [VAR.SMPP_DEFAULT_SENDER]: z.string().refine(isValidSenderId, SENDER_ID_RULE).optional(),
+  // SMPP_DEFAULT_SENDER is among antiLoopVariables: the API compares duplicates by it too.
   // Kannel's source-addr-autodetect / -ton / -npi, with the provider's example values.
   [VAR.SMPP_SOURCE_ADDR_AUTODETECT]: flag.default(true),
   [VAR.SMPP_SOURCE_ADDR_TON]: z.coerce.number().int().min(0).max(6).default(5),

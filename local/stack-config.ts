@@ -99,6 +99,8 @@ function sharedEnv(input: ComponentEnvInput): Record<string, string> {
       VAR.ANTI_LOOP_DUPLICATE_SECONDS,
       VAR.ANTI_LOOP_FLOOD_LIMIT,
       VAR.ANTI_LOOP_FLOOD_GAP_SECONDS,
+      // What a message without `from` goes out as: the API's duplicate rule compares by it too.
+      VAR.SMPP_DEFAULT_SENDER,
     ]),
   };
 }
@@ -181,7 +183,6 @@ export const BIND_SERVICE_PASS_THROUGH = [
   VAR.SMPP_THROUGHPUT,
   VAR.SMPP_WINDOW,
   VAR.SMPP_BINDS,
-  VAR.SMPP_DEFAULT_SENDER,
   VAR.SMPP_SOURCE_ADDR_AUTODETECT,
   VAR.SMPP_SOURCE_ADDR_TON,
   VAR.SMPP_SOURCE_ADDR_NPI,

@@ -4,6 +4,7 @@ import type { PrepareOptions } from '#core/domain/messages/prepare-message.ts';
 import type { AntiLoopSettings } from '#core/domain/provider/anti-loop.ts';
 import type { SystemTypeFlags } from '#core/domain/provider/system-type.ts';
 import { systemTypeSchema } from '#core/domain/provider/system-type-schema.ts';
+import { isValidSenderId, SENDER_ID_RULE } from '#core/domain/requests/sender-id.ts';
 import { VAR } from './variables.ts';
 
 // Schemas of variables more than one component reads, so they read them alike.
@@ -34,23 +35,28 @@ export const preparationVariables = {
 
 /**
  * The provider's anti-loop rules are applied by the API to its sends and by the bind-service to
- * messages published straight to SQS: both read the same three variables.
+ * messages published straight to SQS: both read the same variables. SMPP_DEFAULT_SENDER among them:
+ * the bind-service sends a message without `from` with it, and an identical request is one identical
+ * on the wire (the request schema's sender rule, core/domain/requests/sender-id.ts).
  */
 export const antiLoopVariables = {
   [VAR.ANTI_LOOP_DUPLICATE_SECONDS]: z.coerce.number().min(0).max(3600).default(60),
   [VAR.ANTI_LOOP_FLOOD_LIMIT]: z.coerce.number().int().min(0).max(100_000).default(50),
   [VAR.ANTI_LOOP_FLOOD_GAP_SECONDS]: z.coerce.number().positive().max(3600).default(30),
+  [VAR.SMPP_DEFAULT_SENDER]: z.string().refine(isValidSenderId, SENDER_ID_RULE).optional(),
 };
 
 export function antiLoopSettingsOf(vars: {
   ANTI_LOOP_DUPLICATE_SECONDS: number;
   ANTI_LOOP_FLOOD_LIMIT: number;
   ANTI_LOOP_FLOOD_GAP_SECONDS: number;
+  SMPP_DEFAULT_SENDER?: string | undefined;
 }): AntiLoopSettings {
   return {
     duplicateWindowMs: Math.round(vars.ANTI_LOOP_DUPLICATE_SECONDS * 1000),
     floodLimit: vars.ANTI_LOOP_FLOOD_LIMIT,
     floodGapMs: Math.round(vars.ANTI_LOOP_FLOOD_GAP_SECONDS * 1000),
+    ...(vars.SMPP_DEFAULT_SENDER ? { defaultSender: vars.SMPP_DEFAULT_SENDER } : {}),
   };
 }
 

@@ -41,7 +41,8 @@ export const VARIABLES = {
   RECONCILE_BATCH: 'unknown messages the reconciler asks about per run',
   SMPP_MESSAGE_ID_BASE:
     'how the SMSC writes message ids: decimal (the provider, default) or hex; never guessed',
-  SMPP_DEFAULT_SENDER: 'source_addr for messages without `from`',
+  SMPP_DEFAULT_SENDER:
+    'source_addr for messages without `from`, and the sender the duplicate rule compares them by (API and bind-service)',
   SMPP_SOURCE_ADDR_AUTODETECT:
     'Kannel’s source-addr-autodetect: "+digits" go as TON 1, names as TON 5/NPI 0 (default true)',
   SMPP_SOURCE_ADDR_TON: 'TON of senders autodetect leaves alone, or of all without it (default 5)',

@@ -57,6 +57,8 @@ export interface AdmissionGuard {
   admitMany(messages: readonly PreparedMessage[]): Promise<AntiLoopVerdict[]>;
   /** Closes the duplicate window an allowed message opened, when it will never be sent. */
   withdraw(prepared: PreparedMessage, windowEndsAtMs: number): Promise<void>;
+  /** What the rules know a message by (with the default sender for one without `from`). */
+  fingerprint(prepared: PreparedMessage): string;
 }
 
 export interface ApiDeps {

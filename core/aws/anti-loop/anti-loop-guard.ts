@@ -76,10 +76,6 @@ function requestTag(options: AdmitOptions): string | undefined {
   return undefined;
 }
 
-function guardEntry(prepared: PreparedMessage): GuardEntry {
-  return { numberKey: `LOOP#TO#${sha256(prepared.to)}`, fingerprint: messageFingerprint(prepared) };
-}
-
 export class AntiLoopGuard {
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -92,9 +88,18 @@ export class AntiLoopGuard {
     return this.settings.duplicateWindowMs > 0 || this.settings.floodLimit > 0;
   }
 
+  /** What the rules know the message by: the sender it goes out with (its own, else the default). */
+  fingerprint(prepared: PreparedMessage): string {
+    return messageFingerprint(prepared, this.settings.defaultSender);
+  }
+
+  private entry(prepared: PreparedMessage): GuardEntry {
+    return { numberKey: `LOOP#TO#${sha256(prepared.to)}`, fingerprint: this.fingerprint(prepared) };
+  }
+
   async admit(prepared: PreparedMessage, options: AdmitOptions = {}): Promise<AntiLoopVerdict> {
     if (!this.enabled) return { verdict: 'allowed' };
-    const { numberKey, fingerprint } = guardEntry(prepared);
+    const { numberKey, fingerprint } = this.entry(prepared);
     const keyTag = requestTag(options);
     // Write first, read only when needed: most numbers have no item (it expires a minute after its
     // windows), so the first attempt assumes none and writes on attribute_not_exists. When an item is
@@ -153,7 +158,8 @@ export class AntiLoopGuard {
       settings: this.settings,
       now: () => this.clock().getTime(),
     };
-    return admitMany(table, messages.map(guardEntry), {
+    const entries = messages.map((prepared) => this.entry(prepared));
+    return admitMany(table, entries, {
       // A batch that fails is refused whole: an entry's own failure leaves no window either.
       admitOne: (index) => this.admit(messages[index]!, { closeWindowOnFailure: true }),
       withdraw: (index, windowEndsAtMs) => this.withdraw(messages[index]!, windowEndsAtMs),
@@ -169,7 +175,7 @@ export class AntiLoopGuard {
    * state before it is not known, and one message of the 50 errs on the provider's side.
    */
   async withdraw(prepared: PreparedMessage, windowEndsAtMs: number): Promise<void> {
-    const { numberKey, fingerprint } = guardEntry(prepared);
+    const { numberKey, fingerprint } = this.entry(prepared);
     try {
       await runDynamo('anti-loop withdraw', () =>
         this.client.send(

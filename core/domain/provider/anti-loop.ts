@@ -11,6 +11,11 @@ export interface AntiLoopSettings {
   /** Messages to one number, each less than `floodGapMs` after the previous, before refusal; 0 = off. */
   floodLimit: number;
   floodGapMs: number;
+  /**
+   * SMPP_DEFAULT_SENDER: what a message without `from` goes out as, so it is identical to one naming
+   * that sender. Every runtime that asks the rules must know the one the bind-service sends with.
+   */
+  defaultSender?: string;
 }
 
 export const PROVIDER_ANTI_LOOP: AntiLoopSettings = {
@@ -48,9 +53,18 @@ export const ANTI_LOOP_ERRORS = {
   },
 } as const;
 
-/** What makes two requests identical for the SMSC: what it receives, not our own bookkeeping. */
-export function messageFingerprint(prepared: PreparedMessage): string {
-  const fields = [prepared.to, prepared.from ?? '', prepared.kind, prepared.dataCoding, prepared.body];
+/**
+ * What makes two requests identical for the SMSC: what it receives, not our own bookkeeping. The
+ * sender is the one sent: `defaultSender` for a message without `from` (submitFieldsFor), so leaving
+ * `from` out and naming the default sender are one request. Without a default sender it stays '', as
+ * before it was known here: the windows of messages without `from` keep their fingerprint. A sender
+ * is otherwise compared as written (trimmed, as addressFor sends it): "+7999…" goes out as TON 1 and
+ * "7999…" with SMPP_SOURCE_ADDR_TON (5 by default), or with the "+" when autodetect is off; only the
+ * bind-service reads those rules (bind-service/smpp/pdu/address.ts).
+ */
+export function messageFingerprint(prepared: PreparedMessage, defaultSender = ''): string {
+  const sender = (prepared.from ?? defaultSender).trim();
+  const fields = [prepared.to, sender, prepared.kind, prepared.dataCoding, prepared.body];
   return createHash('sha256').update(JSON.stringify(fields)).digest('hex').slice(0, 32);
 }
 

@@ -91,7 +91,8 @@ export async function acceptMessage(deps: ApiDeps, input: AcceptMessageInput): P
       : {
           key: input.idempotencyKey,
           requestHash: requestHash(input.body),
-          fingerprint: messageFingerprint(prepared),
+          // As the guard knows it: storeOnce compares it with the key holder's, whose window it is.
+          fingerprint: deps.guard?.fingerprint(prepared) ?? messageFingerprint(prepared),
         };
   // Read first where the rules apply: only a request that will store a new message is counted (a
   // replay sends nothing new), and what the key already answers needs no store.

@@ -27,6 +27,19 @@ describe('API anti-loop rules (Node server, DynamoDB Local, fauxqs)', () => {
     expect(await harness.drain(api.queues.urgent)).toHaveLength(1);
   });
 
+  it('when a message without from is followed within the minute by the same one with from = the default sender, then 409 duplicate_request: both go out as that sender', async () => {
+    // Prepare
+    const api = await harness.start({ env: { SMPP_DEFAULT_SENDER: 'Brand' } });
+    const body = { to: MOBILE, text: 'Your code is 4321' };
+    expect((await api.post('/v1/messages', body)).status).toBe(202);
+    // Act
+    const named = await api.post('/v1/messages', { ...body, from: 'Brand' });
+    // Assess
+    expect(named.status).toBe(409);
+    expect(await problemOf(named)).toMatchObject({ status: 409, code: 'duplicate_request' });
+    expect(await harness.items(api.tables.messages, 'MSG#')).toHaveLength(1);
+  });
+
   it('when a request is retried with its Idempotency-Key, then the first answer is replayed, not refused', async () => {
     // Prepare
     const api = await harness.start();

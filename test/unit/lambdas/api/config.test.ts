@@ -35,6 +35,20 @@ describe('API loadConfig', () => {
     },
   );
 
+  it('when SMPP_DEFAULT_SENDER is set, then the anti-loop rules know what a message without from goes out as', () => {
+    // Act
+    const config = loadConfig({ ...BASE, SMPP_DEFAULT_SENDER: 'Brand' });
+    // Assess
+    expect(config.antiLoop.defaultSender).toBe('Brand');
+  });
+
+  it('when SMPP_DEFAULT_SENDER is a sender the bind-service refuses, then the API fails at cold start naming it', () => {
+    // Act
+    const load = () => loadConfig({ ...BASE, SMPP_DEFAULT_SENDER: 'Far too long sender' });
+    // Assess
+    expect(load).toThrow(/^Invalid API configuration: SMPP_DEFAULT_SENDER: /);
+  });
+
   it.each(['DYNAMODB_REQUEST_TIMEOUT_MS', 'SQS_REQUEST_TIMEOUT_MS', 'BATCH_ENQUEUE_BUDGET_MS'])(
     'when %s is beyond a day, then the cold start fails naming the unit and the maximum',
     (variable) => {

@@ -33,6 +33,26 @@ describe('bind-service: anti-loop rules on the queue path', () => {
     expect(rig.simulator.stats.submits).toBe(1);
   });
 
+  it('when the same text goes to one number once without from and once with from = the default sender, then the second is rejected duplicate_request before the SMSC sees it', async () => {
+    // Prepare: without `from` a message goes out as SMPP_DEFAULT_SENDER, so the two are one request
+    // to the SMSC, which would refuse the second (ESME_RSUBMITFAIL)
+    const rig = await startRig(aws, defer, {
+      env: { SMPP_DEFAULT_SENDER: 'Brand' },
+      simulator: { duplicateWindowMs: 60_000 },
+    });
+    const to = '+79990000077';
+    const text = 'Your code is 4321';
+    // Act
+    await publishRaw(aws, rig.queues.urgent, JSON.stringify({ v: 1, to, text }));
+    await waitForEmptyQueue(aws, rig.queues.urgent, 15_000);
+    await publishRaw(aws, rig.queues.urgent, JSON.stringify({ v: 1, to, text, from: 'Brand' }));
+    const records = await settled(rig, 2);
+    // Assess
+    const second = records.find((record) => record.from === 'Brand');
+    expect(second).toMatchObject({ status: 'rejected', error: { code: 'duplicate_request' } });
+    expect(rig.simulator.stats.submits).toBe(1);
+  });
+
   it('when a configured limit of 3 per number is passed, then the 4th is rejected flood_limit and never submitted', async () => {
     // Prepare
     const rig = await startRig(aws, defer, { env: { ANTI_LOOP_FLOOD_LIMIT: '3' } });
