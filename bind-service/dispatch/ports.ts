@@ -9,6 +9,7 @@ import type {
 } from '#core/aws/inbound/inbound-delivery-store.ts';
 import type { InboundMessage, RecordInboundResult } from '#core/aws/inbound/inbound-repository.ts';
 import type { MatchOptions, OrphanMatch } from '#core/aws/messages/attention/orphan-receipts.ts';
+import type { UnmatchedRivals } from '#core/aws/messages/attention/unmatched-rivals.ts';
 import type {
   ClaimOptions,
   ClaimResult,
@@ -75,6 +76,8 @@ export interface ReconcileStore extends ReceiptStore {
   applyParkedReceipts(id: string): Promise<number>;
   nextQueryAt(id: string, account: string | undefined, at: Date | undefined): Promise<void>;
   unmatchedToCheck(before: Date, limit: number): Promise<string[]>;
+  /** One run's view of the unmatched messages an orphan may belong to (read on first use). */
+  unmatchedRivals(): UnmatchedRivals;
   matchOrphanReceipt(id: string, options: MatchOptions): Promise<OrphanMatch>;
   nextMatchAt(id: string, at: Date | undefined): Promise<void>;
   /** `account` undefined: the default account, whose list is the one every account had before. */

@@ -15,7 +15,8 @@
 // - An `unknown` message without ids (its SUBMIT_SM_RESP never reached us) has nothing to ask about;
 //   its receipt, if the SMSC took it, came with an id nobody knew and waits as an orphan. Each run
 //   first gives the account's such messages the one orphan receipt of its login that fits, if
-//   exactly one does (core/aws/messages/attention/orphan-receipts.ts); that needs no bind. Orphans
+//   exactly one does and it fits none of the account's other unmatched messages
+//   (core/aws/messages/attention/orphan-receipts.ts); that needs no bind. Orphans
 //   younger than `minAgeMs` are not taken, so a receipt whose message is merely slow to record its
 //   answer is never taken.
 import {
@@ -26,6 +27,7 @@ import {
   SmscRejectedError,
   type SourceAddressRules,
 } from '#bind-service/smpp/index.ts';
+import type { UnmatchedRivals } from '#core/aws/messages/attention/unmatched-rivals.ts';
 import { DEFAULT_ACCOUNT_NAME } from '#core/domain/accounts/account.ts';
 import type { MessageRecord } from '#core/domain/messages/message-model.ts';
 import { isFinalAnswer, receiptFromQuery } from '#core/domain/receipts/query-answer.ts';
@@ -175,21 +177,32 @@ export class Reconciler {
 
   /** The account's unknown messages without ids, each with its login's orphan receipt that fits, if one does. */
   private async matchOrphans(): Promise<void> {
-    const { messages, options } = this.deps;
-    for (const id of await messages.unmatchedToCheck(this.clock(), options.batch)) {
-      if (this.stopping.signal.aborted) return;
-      await this.isolated(
-        id,
-        () => this.matchOrphan(id),
-        (at) => messages.nextMatchAt(id, at),
-      );
+    const { messages, options, log } = this.deps;
+    // One view of the account's unmatched messages for the whole run: an orphan that fits one of
+    // them is adopted only if it fits none of the others (they are read once, not once a message).
+    const rivals = messages.unmatchedRivals();
+    try {
+      for (const id of await messages.unmatchedToCheck(this.clock(), options.batch)) {
+        if (this.stopping.signal.aborted) return;
+        await this.isolated(
+          id,
+          () => this.matchOrphan(id, rivals),
+          (at) => messages.nextMatchAt(id, at),
+        );
+      }
+    } finally {
+      if (rivals.overflowed) {
+        log.warn('too many unmatched messages to tell whose orphan receipt is whose; none adopted', {
+          account: this.account.name,
+        });
+      }
     }
   }
 
-  private async matchOrphan(id: string): Promise<void> {
+  private async matchOrphan(id: string, rivals: UnmatchedRivals): Promise<void> {
     const { messages, options, stats, log } = this.deps;
     if (await this.handedOver(id)) return;
-    const match = await messages.matchOrphanReceipt(id, { minOrphanAgeMs: options.minAgeMs });
+    const match = await messages.matchOrphanReceipt(id, { minOrphanAgeMs: options.minAgeMs, rivals });
     if (match === 'matched') {
       const after = await messages.get(id);
       if (after?.status !== 'unknown') stats.unknownResolved += 1;
@@ -197,7 +210,7 @@ export class Reconciler {
       return;
     }
     if (match === 'ambiguous')
-      log.warn('several orphan receipts fit an unknown message; left unknown', { id });
+      log.warn('the orphan receipts that fit an unknown message are ambiguous; left unknown', { id });
     const record = match === 'not-eligible' ? undefined : await messages.get(id);
     // Not eligible (several parts, resolved meanwhile): it leaves the index.
     await messages.nextMatchAt(id, record ? this.nextLook(record, 0) : undefined);

@@ -15,8 +15,10 @@ import {
   matchOrphanReceipt,
   nextMatchAt,
   type OrphanMatch,
+  unmatchedRivals,
   unmatchedToCheck,
 } from '#core/aws/messages/attention/orphan-receipts.ts';
+import type { UnmatchedRivals } from '#core/aws/messages/attention/unmatched-rivals.ts';
 import { type BatchCounts, countBatch } from '#core/aws/messages/batch-counts.ts';
 import {
   type ClaimOptions,
@@ -352,6 +354,14 @@ export class MessageRepository {
   /** Gives an `unknown` message without ids the one orphan receipt that fits it, if exactly one does. */
   matchOrphanReceipt(id: string, options: MatchOptions): Promise<OrphanMatch> {
     return matchOrphanReceipt(this.table, this.receipts, this.expiresAt(), this.smscIdBase, id, options);
+  }
+
+  /**
+   * The unmatched messages an orphan may belong to instead, read once for a whole run of matches
+   * (on the first that needs them), at most `limit` (orphan-receipts.ts).
+   */
+  unmatchedRivals(limit?: number): UnmatchedRivals {
+    return unmatchedRivals(this.table, limit);
   }
 
   /** When to look for its receipt again; undefined: never (it leaves the index). */

@@ -2,7 +2,18 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { runDynamo } from '#core/aws/dynamo-errors.ts';
 import { BY_ATTENTION, deferUnknown, listedBefore } from '#core/aws/messages/attention/attention.ts';
 import { orphanAttention } from '#core/aws/messages/attention/attention-marks.ts';
-import { itemKey, type SmscLookupItem, smscIdOfLookupPk } from '#core/aws/messages/message-item.ts';
+import {
+  MAX_UNMATCHED_READ,
+  type MatchCandidate,
+  readUnmatched,
+  UnmatchedRivals,
+} from '#core/aws/messages/attention/unmatched-rivals.ts';
+import {
+  itemKey,
+  type MessageItem,
+  type SmscLookupItem,
+  smscIdOfLookupPk,
+} from '#core/aws/messages/message-item.ts';
 import { getMessageItem, type MessageTable } from '#core/aws/messages/message-writes.ts';
 import { recordLateAnswer } from '#core/aws/messages/receipts/late-answer.ts';
 import type { ReceiptApplier } from '#core/aws/messages/receipts/receipt-applier.ts';
@@ -26,10 +37,13 @@ import type { SmscIdBase } from '#core/domain/receipts/smsc-id.ts';
 // `submitted` write is merely late has written it by then), and a receipt text the message's text
 // starts with, if the receipt quotes one (SMPP 3.4's `text:` field; the provider's receipts have
 // none, so there the number and the time decide). Two fits are ambiguous: the message
-// stays `unknown` rather than risk taking another message's outcome. Adoption is the late answer the
-// message never got (late-answer.ts): `unknown → submitted` with the lookup written in the same
-// transaction, and the parked receipts applied right after. Messages of several parts are not
-// matched (their parts' receipts cannot be told apart reliably); they stay `unknown`.
+// stays `unknown` rather than risk taking another message's outcome. So is the mirror case, an
+// orphan that another unmatched message of the login fits too (a crash leaves the message whose
+// answer was lost and a claimed one never sent, both to one number): none adopts it
+// (unmatched-rivals.ts reads the login's unmatched messages for that, once a run). Adoption is the
+// late answer the message never got (late-answer.ts): `unknown → submitted` with the lookup written
+// in the same transaction, and the parked receipts applied right after. Messages of several parts
+// are not matched (their parts' receipts cannot be told apart reliably); they stay `unknown`.
 
 /** The default account's partition (and that of every account, before they had their own). */
 export const UNMATCHED_ATTENTION = 'unmatched';
@@ -83,13 +97,38 @@ export type OrphanMatch =
   | 'matched'
   /** No orphan fits (yet). */
   | 'none'
-  /** More than one fits: left alone. */
+  /** More than one orphan fits, or the one that fits fits another unmatched message too: left alone. */
   | 'ambiguous'
   /** Not (or no longer) an unknown single-part message without ids: nothing to match. */
   | 'not-eligible';
 
 export interface MatchOptions {
   minOrphanAgeMs: number;
+  /**
+   * The login's other unmatched messages, shared by the matches of one run (unmatchedRivals);
+   * absent, this match reads them itself.
+   */
+  rivals?: UnmatchedRivals;
+}
+
+/** The login's other unmatched messages, read on first use, at most `limit` (unmatched-rivals.ts). */
+export function unmatchedRivals(table: MessageTable, limit = MAX_UNMATCHED_READ): UnmatchedRivals {
+  return new UnmatchedRivals(() =>
+    readUnmatched(table, unmatchedAttention(table.smscScope), limit, candidateOf),
+  );
+}
+
+/**
+ * A message that may own an orphan: `unknown`, single-part, without SMSC ids, to a number. Orphans
+ * it may own were parked since its claim (its creation, for a record without one), less the skew.
+ */
+function candidateOf(item: MessageItem): MatchCandidate | undefined {
+  if (item.status !== 'unknown' || item.smscIds.length > 0 || item.parts !== 1) return undefined;
+  const recipient = orphanAttention(item.to);
+  if (!recipient || item.to.includes('@')) return undefined;
+  const claimedAt = claimedAtOf(item.history) ?? item.createdAt;
+  const since = new Date(Date.parse(claimedAt) - CLOCK_SKEW_MS).toISOString();
+  return { id: item.id, recipient, since, text: item.text ?? '' };
 }
 
 export async function matchOrphanReceipt(
@@ -101,37 +140,45 @@ export async function matchOrphanReceipt(
   options: MatchOptions,
 ): Promise<OrphanMatch> {
   const item = await getMessageItem(table, id);
-  if (item?.status !== 'unknown' || item.smscIds.length > 0 || item.parts !== 1) return 'not-eligible';
-  const partition = orphanAttention(item.to);
-  if (!partition || item.to.includes('@')) return 'not-eligible';
-  const claimedAt = claimedAtOf(item.history);
-  const since = new Date(Date.parse(claimedAt ?? item.createdAt) - CLOCK_SKEW_MS).toISOString();
+  const message = item && candidateOf(item);
+  if (!message) return 'not-eligible';
   const until = new Date(table.now().getTime() - options.minOrphanAgeMs).toISOString();
-  if (until < since) return 'none';
-  const orphans = await orphansIn(table, partition, since, until);
+  if (until < message.since) return 'none';
+  const orphans = await orphansIn(table, message.recipient, message.since, until);
   if (orphans.length > MAX_CANDIDATES) return 'ambiguous';
-  const fits: string[] = [];
-  for (const smscId of orphans) {
+  const fits: { smscId: string; parkedAt: string; texts: string[] }[] = [];
+  for (const { smscId, parkedAt } of orphans) {
     const lookup = await readLookup(table, smscId);
     const pending = lookup?.pendingReceipts ?? [];
     if (!lookup || lookup.messageId || pending.length === 0) continue;
-    if (pending.every((receipt) => textAgrees(item.text ?? '', receipt.text))) fits.push(smscId);
+    const texts = pending.map((receipt) => receipt.text);
+    if (receiptsAgree(message.text, texts)) fits.push({ smscId, parkedAt, texts });
   }
   const [only, ...others] = fits;
   if (only === undefined) return 'none';
   if (others.length > 0) return 'ambiguous';
+  const rivals = options.rivals ?? unmatchedRivals(table);
+  const fit = { parkedAt: only.parkedAt, agreesWith: (text: string) => receiptsAgree(text, only.texts) };
+  if (await rivals.contested(message, fit)) return 'ambiguous';
   const adopted = await recordLateAnswer(table, receipts, expiresAt, smscIdBase, id, {
     kind: 'accepted',
-    smscId: only,
+    smscId: only.smscId,
     lastPart: true,
   });
-  return adopted === 'applied' ? 'matched' : 'none';
+  if (adopted !== 'applied') return 'none';
+  rivals.settled(id);
+  return 'matched';
 }
 
-/** A receipt that quotes the start of its text must quote this one's; one that quotes none has no say. */
-function textAgrees(messageText: string, receiptText: string): boolean {
-  const quote = quotedText(receiptText);
-  return quote === '' || messageText.trim().startsWith(quote);
+/**
+ * A receipt that quotes the start of its text must quote this one's; one that quotes none has no
+ * say. Every receipt parked on an orphan must agree.
+ */
+function receiptsAgree(messageText: string, receiptTexts: readonly string[]): boolean {
+  return receiptTexts.every((receiptText) => {
+    const quote = quotedText(receiptText);
+    return quote === '' || messageText.trim().startsWith(quote);
+  });
 }
 
 /**
@@ -140,7 +187,7 @@ function textAgrees(messageText: string, receiptText: string): boolean {
  * other logins' orphans: a Limit counts items read, before any are set aside.
  */
 async function orphansIn(table: MessageTable, partition: string, since: string, until: string) {
-  const found: string[] = [];
+  const found: { smscId: string; parkedAt: string }[] = [];
   const pages = queryPages(table.client, 'list orphan receipts', () => ({
     TableName: table.tableName,
     IndexName: BY_ATTENTION,
@@ -152,7 +199,7 @@ async function orphansIn(table: MessageTable, partition: string, since: string, 
   for await (const items of pages) {
     for (const item of items) {
       const smscId = smscIdOfLookupPk(String(item.pk), table.smscScope);
-      if (smscId !== undefined) found.push(smscId);
+      if (smscId !== undefined) found.push({ smscId, parkedAt: String(item.attentionAt) });
     }
     if (found.length > MAX_CANDIDATES) break;
   }

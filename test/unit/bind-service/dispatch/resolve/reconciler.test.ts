@@ -7,7 +7,7 @@ import {
   type SourceAddressRules,
   Status,
 } from '#bind-service/smpp/index.ts';
-
+import { UnmatchedRivals } from '#core/aws/messages/attention/unmatched-rivals.ts';
 import type { MessageRecord } from '#core/domain/messages/message-model.ts';
 import { silentLogger } from '#core/observability/logger.ts';
 
@@ -75,6 +75,7 @@ function reconcilerFor(
       orphanChecks.push(account.name);
       return unmatched.map((record) => record.id);
     },
+    unmatchedRivals: () => new UnmatchedRivals(async () => ({ candidates: [], complete: true })),
     matchOrphanReceipt: async (id) => {
       matched.push(id);
       return 'none';
@@ -306,6 +307,40 @@ describe('Reconciler: a message whose handling keeps failing', () => {
     expect(rig.matched).toEqual(['u-1']);
     expect(rig.asked).toEqual(['101']);
     expect(rig.nextMatches.get('u-bad')?.toISOString()).toBe('2026-12-01T13:00:00.000Z');
+  });
+
+  it('when a run matches several unmatched messages, then they share one view of their rivals, and one too large to read is logged once', async () => {
+    // Prepare: the account's unmatched messages are more than are read, so every orphan is contested.
+    const unmatched = [
+      { ...unknownRecord('u-1', '1'), smscIds: [] },
+      { ...unknownRecord('u-2', '2'), smscIds: [] },
+    ];
+    const rig = reconcilerFor({ name: 'main', isDefault: true }, [], undefined, new Map(), unmatched);
+    rig.messages.unmatchedRivals = () =>
+      new UnmatchedRivals(async () => ({ candidates: [], complete: false }));
+    const views = new Set<UnmatchedRivals | undefined>();
+    rig.messages.matchOrphanReceipt = async (id, options) => {
+      views.add(options.rivals);
+      const message = { id, recipient: 'orphan#79990000001', since: NOW.toISOString(), text: '' };
+      const orphan = { parkedAt: NOW.toISOString(), agreesWith: () => true };
+      return (await options.rivals?.contested(message, orphan)) ? 'ambiguous' : 'none';
+    };
+    const warnings: string[] = [];
+    const reconciler = new Reconciler({
+      messages: rig.messages,
+      sessions: [],
+      rate: { wait: async () => undefined, onThrottled: () => undefined },
+      options: { intervalMs: 1000, minAgeMs: 0, batch: 10 },
+      stats: emptyStats(),
+      log: { ...silentLogger, warn: (msg) => warnings.push(msg) },
+      clock: () => NOW,
+    });
+    // Act
+    await reconciler.run();
+    // Assess
+    expect(views.size).toBe(1);
+    expect([...views][0]).toBeInstanceOf(UnmatchedRivals);
+    expect(warnings.filter((msg) => msg.startsWith('too many unmatched messages'))).toHaveLength(1);
   });
 
   it('when the store fails for every message (DynamoDB down), then the run ends at the first one instead of trying each', async () => {

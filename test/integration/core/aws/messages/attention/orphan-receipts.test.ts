@@ -6,7 +6,8 @@ import { messageRecord, receipt, smscId, steppingClock } from '../../factories.t
 
 // An `unknown` message without SMSC ids (its SUBMIT_SM_RESP never reached us) and the receipt the
 // SMSC sent for it anyway, parked as an orphan under an id nobody knew: exactly one fit is adopted,
-// anything less certain leaves the message `unknown`.
+// anything less certain leaves the message `unknown`: several orphans that fit one message, and one
+// orphan that several messages fit.
 
 const NOW_AGE = { minOrphanAgeMs: 0 };
 const SMPP_DIGITS = '37255512345';
@@ -23,11 +24,25 @@ describe('MessageRepository: orphan receipts matched to unknown messages (Dynamo
   });
 
   async function unknownWithoutIds(overrides: Partial<MessageRecord> = {}): Promise<MessageRecord> {
+    const record = await claimed(overrides);
+    await repository.markUnknown(record.id, 'the process died with the submit on the wire');
+    return record;
+  }
+
+  async function claimed(overrides: Partial<MessageRecord> = {}): Promise<MessageRecord> {
     const record = messageRecord(overrides);
     await repository.createAccepted(record);
     await repository.claimForSubmit(record.id);
-    await repository.markUnknown(record.id, 'the process died with the submit on the wire');
     return record;
+  }
+
+  /** Each listed unmatched message's match, oldest first, sharing one view of its rivals as a run does. */
+  async function matchRun(rivals = repository.unmatchedRivals()): Promise<Map<string, string>> {
+    const matches = new Map<string, string>();
+    for (const id of await repository.unmatchedToCheck(clock.now(), 10)) {
+      matches.set(id, await repository.matchOrphanReceipt(id, { ...NOW_AGE, rivals }));
+    }
+    return matches;
   }
 
   it('when one orphan receipt for its number came after the claim, then the message adopts it and is delivered', async () => {
@@ -176,5 +191,87 @@ describe('MessageRepository: orphan receipts matched to unknown messages (Dynamo
       smscIds: [partId],
     });
     expect(await repository.get(stranger.id)).toMatchObject({ status: 'unknown', smscIds: [] });
+  });
+
+  describe('an orphan receipt that another unknown message to the number fits too', () => {
+    it('when two messages to one number are unknown without ids and one orphan receipt came, then neither adopts it: it may be either one’s', async () => {
+      // Prepare: both claimed; only `sent` went on the wire, then the task died. The redelivery of
+      // `neverSent` (claim-gate.ts) is seen first, so it is listed first.
+      const sent = await claimed({ text: 'Your code is 1111' });
+      const neverSent = await claimed({ text: 'Your code is 2222' });
+      await repository.markUnknown(neverSent.id, 'redelivered claim: the task died');
+      await repository.markUnknown(sent.id, 'the task died with the submit on the wire');
+      expect(await repository.applyReceipt(receipt(smscId()), SMPP_DIGITS)).toBe('orphan-stored');
+      clock.advance(1_000);
+      // Act
+      const matches = await matchRun();
+      // Assess: the message that never left the service is not reported delivered.
+      expect(Object.fromEntries(matches)).toEqual({ [neverSent.id]: 'ambiguous', [sent.id]: 'ambiguous' });
+      expect({
+        neverSent: (await repository.get(neverSent.id))?.status,
+        sent: (await repository.get(sent.id))?.status,
+      }).toEqual({ neverSent: 'unknown', sent: 'unknown' });
+    });
+
+    it('when the other message to the number was claimed after the orphan was parked, beyond the clock skew, then the first one adopts it', async () => {
+      // Prepare
+      const owner = await unknownWithoutIds();
+      const id = smscId();
+      await repository.applyReceipt(receipt(id), SMPP_DIGITS);
+      clock.advance(61_000);
+      const later = await unknownWithoutIds();
+      // Act
+      const matches = await matchRun();
+      // Assess
+      expect(Object.fromEntries(matches)).toEqual({ [owner.id]: 'matched', [later.id]: 'none' });
+      expect(await repository.get(owner.id)).toMatchObject({ status: 'delivered', smscIds: [id] });
+      expect(await repository.get(later.id)).toMatchObject({ status: 'unknown', smscIds: [] });
+    });
+
+    it('when the receipt quotes a text the other message does not start with, then the one it quotes adopts it', async () => {
+      // Prepare
+      const owner = await unknownWithoutIds({ text: 'Your code is 1111' });
+      const other = await unknownWithoutIds({ text: 'Your code is 2222' });
+      const quoted = receipt(smscId());
+      await repository.applyReceipt({ ...quoted, text: `${quoted.text}Your code is 1111` }, SMPP_DIGITS);
+      // Act
+      const matches = await matchRun();
+      // Assess
+      expect(Object.fromEntries(matches)).toEqual({ [owner.id]: 'matched', [other.id]: 'none' });
+      expect((await repository.get(owner.id))?.status).toBe('delivered');
+    });
+
+    it('when a message adopted its orphan earlier in the run, then it no longer stands in the way of the next orphan', async () => {
+      // Prepare: `first` adopts its receipt; `second`, claimed later, gets its own after that, in
+      // the same run: by its time, it would fit `first` too.
+      const first = await unknownWithoutIds();
+      await repository.applyReceipt(receipt(smscId()), SMPP_DIGITS);
+      clock.advance(61_000);
+      const second = await unknownWithoutIds();
+      const rivals = repository.unmatchedRivals();
+      const firstMatch = await repository.matchOrphanReceipt(first.id, { ...NOW_AGE, rivals });
+      const secondId = smscId();
+      await repository.applyReceipt(receipt(secondId), SMPP_DIGITS);
+      // Act
+      const secondMatch = await repository.matchOrphanReceipt(second.id, { ...NOW_AGE, rivals });
+      // Assess
+      expect({ firstMatch, secondMatch }).toEqual({ firstMatch: 'matched', secondMatch: 'matched' });
+      expect(await repository.get(second.id)).toMatchObject({ status: 'delivered', smscIds: [secondId] });
+    });
+
+    it('when the account has more unmatched messages than are read, then no orphan is adopted and that is reported', async () => {
+      // Prepare: two messages to two numbers, each with its own orphan; only one message is read.
+      const one = await unknownWithoutIds();
+      const two = await unknownWithoutIds({ to: '+37255512399' });
+      await repository.applyReceipt(receipt(smscId()), SMPP_DIGITS);
+      await repository.applyReceipt(receipt(smscId()), '37255512399');
+      const rivals = repository.unmatchedRivals(1);
+      // Act
+      const matches = await matchRun(rivals);
+      // Assess
+      expect(Object.fromEntries(matches)).toEqual({ [one.id]: 'ambiguous', [two.id]: 'ambiguous' });
+      expect(rivals.overflowed).toBe(true);
+      expect((await repository.get(one.id))?.status).toBe('unknown');
+    });
   });
 });
