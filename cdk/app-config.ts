@@ -7,7 +7,11 @@ import type { Construct } from 'constructs';
 import { ConfigError } from '#core/domain/errors.ts';
 import { isSmscHost, SMSC_HOST_RULE } from '#core/domain/provider/smsc-host.ts';
 import { AccountsFileError, accountsFromContextFile } from './accounts-file.ts';
-import { type CheckedSmppField, smppProblems } from './constructs/accounts/sender-login.ts';
+import {
+  type CheckedSmppField,
+  defaultSenderProblem,
+  smppProblems,
+} from './constructs/accounts/sender-login.ts';
 import type { SmsSenderProps } from './constructs/props.ts';
 
 // Settings of this repository's own app, from CDK context (`cdk deploy -c smppSystemType=MCON2`,
@@ -157,8 +161,39 @@ function accountsOf(scope: Construct, read: ContextReader, file: string): Pick<S
   }
 }
 
+/**
+ * `-c defaultSender=…`: what a message without `from` is sent as, by the one login or by every
+ * account of accountsFile (a deployment setting, not a login's). Both the bind-service and the API
+ * would refuse a bad one at start, so the synth refuses it first, naming the key.
+ */
+function defaultSenderOf(read: ContextReader): string | undefined {
+  const defaultSender = text(read, 'defaultSender');
+  const problem = defaultSenderProblem(defaultSender);
+  if (problem) throw new AppConfigError(`context defaultSender: ${problem}`);
+  return defaultSender;
+}
+
+/** The logins: several from accountsFile (the shared default sender in `submit`), or the one login. */
+function loginsOf(
+  scope: Construct,
+  read: ContextReader,
+): Pick<SmsSenderProps, 'smpp' | 'accounts' | 'submit'> {
+  const accountsFile = text(read, 'accountsFile');
+  const defaultSender = defaultSenderOf(read);
+  if (!accountsFile) return smppOf(scope, read, defaultSender);
+  return {
+    ...accountsOf(scope, read, accountsFile),
+    // `submit` is what every account shares; the one login carries its own in `smpp`.
+    ...(defaultSender !== undefined ? { submit: { defaultSender } } : {}),
+  };
+}
+
 /** The one login (the `default` account) from the `smpp*` keys, with the provider's defaults. */
-function smppOf(scope: Construct, read: ContextReader): Pick<SmsSenderProps, 'smpp'> {
+function smppOf(
+  scope: Construct,
+  read: ContextReader,
+  defaultSender: string | undefined,
+): Pick<SmsSenderProps, 'smpp'> {
   const secretArn = text(read, 'smppSecretArn');
   const secretName = text(read, 'smppSecretName') ?? APP_DEFAULTS.smppSecretName;
   const tlsSecretName = text(read, 'smppTlsSecretName');
@@ -188,6 +223,7 @@ function smppOf(scope: Construct, read: ContextReader): Pick<SmsSenderProps, 'sm
     ...(binds ? { binds } : {}),
     ...(windowSize ? { windowSize } : {}),
     ...(throughput ? { throughput } : {}),
+    ...(defaultSender !== undefined ? { defaultSender } : {}),
   };
   checkSmpp(read, smpp);
   return { smpp };
@@ -195,7 +231,6 @@ function smppOf(scope: Construct, read: ContextReader): Pick<SmsSenderProps, 'sm
 
 /** The stack's props from context; `scope` owns the imported secret/topic/bus references. */
 export function senderPropsFromContext(scope: Construct, read: ContextReader): SmsSenderProps {
-  const accountsFile = text(read, 'accountsFile');
   const alarmTopicArn = text(read, 'alarmTopicArn');
   const alarmEmails = list(read, 'alarmEmail');
   for (const email of alarmEmails ?? []) {
@@ -230,7 +265,7 @@ export function senderPropsFromContext(scope: Construct, read: ContextReader): S
     ...(accountLogRole !== undefined ? { accountLogRole } : {}),
   };
   return {
-    ...(accountsFile ? accountsOf(scope, read, accountsFile) : smppOf(scope, read)),
+    ...loginsOf(scope, read),
     ...(desiredCount !== undefined ? { bindService: { desiredCount } } : {}),
     ...(Object.keys(api).length > 0 ? { api } : {}),
     ...(alarmTopicArn ? { alarmTopic: sns.Topic.fromTopicArn(scope, 'AlarmTopic', alarmTopicArn) } : {}),

@@ -43,6 +43,13 @@ export interface SmppProps {
   readonly responseTimeoutSeconds?: number;
   /** Parts per message at most; the API and the bind-service must agree. @default 10 */
   readonly maxParts?: number;
+  /**
+   * The sender (source_addr) of a message without `from` (SMPP_DEFAULT_SENDER): given to the
+   * bind-service, which sends with it, and to the API, whose duplicate rule compares such a message
+   * by it. A sender id the request's `from` could be (core/domain/requests/sender-id.ts), checked at
+   * synth. @default none: the SMSC uses the login's own default sender
+   */
+  readonly defaultSender?: string;
 }
 
 /**
@@ -90,6 +97,12 @@ export interface SubmitOptions {
   readonly responseTimeoutSeconds?: number;
   /** Parts per message at most; the API and the bind-service must agree. @default 10 */
   readonly maxParts?: number;
+  /**
+   * The sender (source_addr) of a message without `from`, whichever account sends it
+   * (SMPP_DEFAULT_SENDER, read by the bind-service and the API alike); checked at synth.
+   * @default none: the SMSC uses each login's own default sender
+   */
+  readonly defaultSender?: string;
 }
 
 export interface BindServiceSizing {
@@ -139,7 +152,7 @@ export interface SmsSenderProps {
    * the runtimes use (core/domain/accounts/parse-accounts.ts). Give this or `smpp`, not both.
    */
   readonly accounts?: readonly AccountProps[];
-  /** Settings every account shares; used with `accounts`. @default 30 s, 10 parts */
+  /** Settings every account shares; used with `accounts`. @default 30 s, 10 parts, no default sender */
   readonly submit?: SubmitOptions;
   readonly bindService?: BindServiceSizing;
   readonly api?: ApiOptions;

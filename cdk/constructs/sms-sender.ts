@@ -10,7 +10,7 @@ import { apiAccountsJson, bindServiceAccountsJson } from './accounts/sender-acco
 import { planLogins, resolveLogin, type SenderLogin } from './accounts/sender-login.ts';
 import { SmsApi } from './compute/api.ts';
 import type { SessionPlan } from './compute/bind-limits.ts';
-import { BindService, type BindServiceLogin } from './compute/bind-service.ts';
+import { BindService, type BindServiceLogin, defaultSenderEnvironment } from './compute/bind-service.ts';
 import { NodeFunction } from './compute/node-function.ts';
 import { AccountQueuePairs } from './messaging/account-queues.ts';
 import { CallbackDelivery } from './messaging/callbacks.ts';
@@ -218,18 +218,26 @@ export class SmsSender extends Construct {
   }
 }
 
-/** The API's view of the logins: SMPP_SYSTEM_TYPE for one, SMPP_ACCOUNTS_JSON for several. */
+/**
+ * The API's view of the logins: SMPP_SYSTEM_TYPE for one, SMPP_ACCOUNTS_JSON for several; and the
+ * bind-service's MAX_PARTS and SMPP_DEFAULT_SENDER, so that it promises and compares what is sent.
+ */
 function apiLoginEnvironment(
   scope: Construct,
   login: SenderLogin,
   givenAccounts: readonly AccountProps[],
 ): Record<string, string> {
   if (login.kind === 'single') {
-    return { [VAR.SMPP_SYSTEM_TYPE]: login.smpp.systemType, [VAR.MAX_PARTS]: String(login.smpp.maxParts) };
+    return {
+      [VAR.SMPP_SYSTEM_TYPE]: login.smpp.systemType,
+      [VAR.MAX_PARTS]: String(login.smpp.maxParts),
+      ...defaultSenderEnvironment(login.smpp.defaultSender),
+    };
   }
   return {
     [VAR.SMPP_ACCOUNTS_JSON]: apiAccountsJson(scope, givenAccounts),
     [VAR.MAX_PARTS]: String(login.maxParts),
+    ...defaultSenderEnvironment(login.defaultSender),
   };
 }
 
@@ -251,6 +259,7 @@ function bindServiceLogin(
       ports: login.accounts.map((account) => account.port),
       responseTimeoutSeconds: login.responseTimeoutSeconds,
       maxParts: login.maxParts,
+      ...(login.defaultSender !== undefined ? { defaultSender: login.defaultSender } : {}),
       queuePairs,
     },
   };

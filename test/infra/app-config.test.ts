@@ -83,6 +83,25 @@ describe('app settings from context', () => {
     },
   );
 
+  it('when defaultSender is given, then the one login carries it to both runtimes', () => {
+    // Act
+    const props = propsFrom({ defaultSender: 'Brand' });
+    // Assess: in smpp, the one login's settings; submit is for several accounts.
+    expect(props.smpp?.defaultSender).toBe('Brand');
+    expect(props.submit).toBeUndefined();
+  });
+
+  it.each([
+    ['not given', {}],
+    ['only blanks', { defaultSender: '  ' }],
+  ])('when defaultSender is %s, then the login has none (the SMSC uses its own)', (_, context) => {
+    // Act
+    const props = propsFrom(context);
+    // Assess
+    expect(props.smpp).not.toHaveProperty('defaultSender');
+    expect(props.submit).toBeUndefined();
+  });
+
   it('when smppHost is another SMSC and smppBackupHost is given, then that host is the fail-over host', () => {
     // Act
     const props = propsFrom({ smppHost: 'smpp.example.net', smppBackupHost: 'smpp-b.example.net' });
@@ -139,6 +158,13 @@ describe('app settings from context', () => {
     [{ smppThroughput: '200000' }, /^context smppThroughput: .*100000/],
     [{ smppWindow: '100001' }, /^context smppWindow: must be at most 100000$/],
     [{ smppSystemType: 'MCON0' }, /^context smppSystemType: /],
+    // What both the bind-service and the API refuse as SMPP_DEFAULT_SENDER at start.
+    [
+      { defaultSender: 'Far too long sender' },
+      /^context defaultSender: must be 1-11 letters.*"Far too long sender"$/,
+    ],
+    [{ defaultSender: 'Brand!' }, /^context defaultSender: must be 1-11 letters/],
+    [{ defaultSender: ' Brand' }, /^context defaultSender: /],
     // Dropped before, deploying the login in clear text without its certificate.
     [
       { smppTls: 'false', smppTlsSecretName: 'sms-sender/smpp-tls' },

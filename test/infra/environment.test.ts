@@ -95,6 +95,56 @@ describe('environment given to each component', () => {
     expect(config.signingSecret.kind).toBe('secret');
     expect(config.messagesTable).not.toBe('');
   });
+
+  it('when no defaultSender is given, then neither the bind-service nor the api Lambda gets SMPP_DEFAULT_SENDER', () => {
+    // Prepare
+    const task = bindServiceEnvironment(synth);
+    const api = lambdaEnvironment(synth, 'SmsSenderApiHandlerFunction');
+    // Act
+    const bindService = loadBindServiceConfig(task);
+    const apiConfig = loadApiConfig(api);
+    // Assess: unset, the SMSC sends a message without `from` as the login's own default sender.
+    expect(task).not.toHaveProperty('SMPP_DEFAULT_SENDER');
+    expect(api).not.toHaveProperty('SMPP_DEFAULT_SENDER');
+    expect(bindService.accounts[0].smpp.defaultSender).toBeUndefined();
+    expect(apiConfig.antiLoop.defaultSender).toBeUndefined();
+  });
+});
+
+describe('environment given with -c defaultSender', () => {
+  let synth: Synthesised;
+
+  beforeAll(() => {
+    synth = synthesise({ context: { defaultSender: 'Brand' } });
+  });
+
+  it('when the bind-service reads its container environment, then it sends a message without from as that sender', () => {
+    // Prepare
+    const env = bindServiceEnvironment(synth);
+    // Act
+    const config = loadBindServiceConfig(env);
+    // Assess
+    expect(env.SMPP_DEFAULT_SENDER).toBe('Brand');
+    expect(config.accounts[0].smpp.defaultSender).toBe('Brand');
+    expect(config.antiLoop.defaultSender).toBe('Brand');
+  });
+
+  it('when the api Lambda reads its environment, then its duplicate rule compares by the same sender', () => {
+    // Prepare
+    const env = lambdaEnvironment(synth, 'SmsSenderApiHandlerFunction');
+    // Act
+    const config = loadApiConfig(env);
+    // Assess: before, the CDK could not set it, and the API compared such messages by none.
+    expect(env.SMPP_DEFAULT_SENDER).toBe('Brand');
+    expect(config.antiLoop.defaultSender).toBe('Brand');
+  });
+
+  it('when defaultSender is not a sender id, then the synth fails naming the key, not the task at start', () => {
+    // Act
+    const act = () => synthesise({ context: { defaultSender: 'Far too long sender' } });
+    // Assess
+    expect(act).toThrow(/^context defaultSender: must be 1-11 letters/);
+  });
 });
 
 describe('environment given to the bind-service for another SMSC', () => {

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { MAX_PARTS_LIMIT, MAX_RESPONSE_TIMEOUT_SECONDS } from '#core/config/shared-variables.ts';
 import { accountEntrySchema } from '#core/domain/accounts/account-schema.ts';
 import { ConfigError } from '#core/domain/errors.ts';
+import { isValidSenderId, SENDER_ID_RULE } from '#core/domain/requests/sender-id.ts';
 import {
   BindLimitsError,
   minVisibilitySeconds,
@@ -35,13 +36,28 @@ export type SenderLogin =
       readonly logins: readonly LoginSummary[];
       readonly responseTimeoutSeconds: number;
       readonly maxParts: number;
+      /** SMPP_DEFAULT_SENDER of every account; unset, the SMSC uses each login's own. */
+      readonly defaultSender?: string;
     };
+
+/**
+ * Why the bind-service and the API would refuse this SMPP_DEFAULT_SENDER at start (their shared
+ * schema, core/config/shared-variables.ts), or undefined when they take it or it is unset.
+ */
+export function defaultSenderProblem(defaultSender: string | undefined): string | undefined {
+  if (defaultSender === undefined || isValidSenderId(defaultSender)) return undefined;
+  return `${SENDER_ID_RULE}, not ${JSON.stringify(defaultSender)}`;
+}
 
 /**
  * The submit settings the runtimes would refuse at start (the bind-service crash-looping until the
  * deployment rolls back, the api Lambda failing every cold start) fail the synth instead.
  */
-function checkSubmitSettings(responseTimeoutSeconds: number, maxParts: number): void {
+function checkSubmitSettings(
+  responseTimeoutSeconds: number,
+  maxParts: number,
+  defaultSender: string | undefined,
+): void {
   if (!(responseTimeoutSeconds > 0 && responseTimeoutSeconds <= MAX_RESPONSE_TIMEOUT_SECONDS)) {
     throw new ConfigError(
       `SmsSender: responseTimeoutSeconds must be above 0 and at most ${MAX_RESPONSE_TIMEOUT_SECONDS} (the bind-service's SMPP_RESPONSE_TIMEOUT_SECONDS), not ${responseTimeoutSeconds}`,
@@ -52,6 +68,8 @@ function checkSubmitSettings(responseTimeoutSeconds: number, maxParts: number): 
       `SmsSender: maxParts must be a whole number from 1 to ${MAX_PARTS_LIMIT} (the encoder's limit), not ${maxParts}`,
     );
   }
+  const senderProblem = defaultSenderProblem(defaultSender);
+  if (senderProblem) throw new ConfigError(`SmsSender: defaultSender ${senderProblem}`);
 }
 
 /** The props' logins; throws ConfigError naming the problem (the parser's message for accounts). */
@@ -63,7 +81,12 @@ export function resolveLogin(props: SmsSenderProps): SenderLogin {
     const accounts = resolveAccounts(props.accounts);
     const responseTimeoutSeconds =
       props.submit?.responseTimeoutSeconds ?? SMPP_DEFAULTS.responseTimeoutSeconds;
-    checkSubmitSettings(responseTimeoutSeconds, props.submit?.maxParts ?? SMPP_DEFAULTS.maxParts);
+    const defaultSender = props.submit?.defaultSender;
+    checkSubmitSettings(
+      responseTimeoutSeconds,
+      props.submit?.maxParts ?? SMPP_DEFAULTS.maxParts,
+      defaultSender,
+    );
     return {
       kind: 'accounts',
       accounts,
@@ -78,11 +101,12 @@ export function resolveLogin(props: SmsSenderProps): SenderLogin {
       })),
       responseTimeoutSeconds,
       maxParts: props.submit?.maxParts ?? SMPP_DEFAULTS.maxParts,
+      ...(defaultSender !== undefined ? { defaultSender } : {}),
     };
   }
   if (!props.smpp) throw new ConfigError('SmsSender: give smpp (one login) or accounts (several)');
   const smpp = resolveSmpp(props);
-  checkSubmitSettings(smpp.responseTimeoutSeconds, smpp.maxParts);
+  checkSubmitSettings(smpp.responseTimeoutSeconds, smpp.maxParts, smpp.defaultSender);
   const visibility = minVisibilitySeconds({
     ...smpp,
     throughput: slowestTaskThroughput(smpp.throughput, smpp.binds),
@@ -177,5 +201,6 @@ function resolveSmpp(props: SmsSenderProps): BindServiceSmpp {
     throughput: smpp.throughput ?? SMPP_DEFAULTS.throughput,
     responseTimeoutSeconds: smpp.responseTimeoutSeconds ?? SMPP_DEFAULTS.responseTimeoutSeconds,
     maxParts: smpp.maxParts ?? SMPP_DEFAULTS.maxParts,
+    ...(smpp.defaultSender !== undefined ? { defaultSender: smpp.defaultSender } : {}),
   };
 }

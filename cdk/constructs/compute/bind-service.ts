@@ -43,6 +43,8 @@ export interface BindServiceSmpp extends SmppEndpoint {
   readonly throughput: number;
   readonly responseTimeoutSeconds: number;
   readonly maxParts: number;
+  /** SMPP_DEFAULT_SENDER: the source_addr of a message without `from`. @default the login's own */
+  readonly defaultSender?: string;
 }
 
 /** Several logins (SmsSenderProps.accounts): the service reads them from SMPP_ACCOUNTS_JSON. */
@@ -55,6 +57,8 @@ export interface BindServiceAccounts {
   readonly ports: readonly number[];
   readonly responseTimeoutSeconds: number;
   readonly maxParts: number;
+  /** SMPP_DEFAULT_SENDER, shared by every account. @default each login's own */
+  readonly defaultSender?: string;
   /** The queue pairs of every account but the first (ACCOUNT_QUEUES). */
   readonly queuePairs: AccountQueuePairs;
 }
@@ -252,6 +256,7 @@ function loginEnvironment(login: BindServiceLogin): Record<string, string> {
       [VAR.SMPP_ACCOUNTS_JSON]: accounts.json,
       [VAR.SMPP_RESPONSE_TIMEOUT_SECONDS]: String(accounts.responseTimeoutSeconds),
       [VAR.MAX_PARTS]: String(accounts.maxParts),
+      ...defaultSenderEnvironment(accounts.defaultSender),
     };
   }
   const { smpp } = login;
@@ -267,5 +272,14 @@ function loginEnvironment(login: BindServiceLogin): Record<string, string> {
     [VAR.SMPP_THROUGHPUT]: String(smpp.throughput),
     [VAR.SMPP_RESPONSE_TIMEOUT_SECONDS]: String(smpp.responseTimeoutSeconds),
     [VAR.MAX_PARTS]: String(smpp.maxParts),
+    ...defaultSenderEnvironment(smpp.defaultSender),
   };
+}
+
+/**
+ * SMPP_DEFAULT_SENDER only when one is given: unset, the SMSC fills in the login's own default
+ * sender. The api Lambda gets the same (SmsSender), its duplicate rule comparing by it.
+ */
+export function defaultSenderEnvironment(defaultSender: string | undefined): Record<string, string> {
+  return defaultSender !== undefined ? { [VAR.SMPP_DEFAULT_SENDER]: defaultSender } : {};
 }

@@ -84,6 +84,26 @@ describe('accounts refused at synth', () => {
     expect(act).toThrow(/context smppHost: not used with accountsFile/);
   });
 
+  it('when defaultSender is given beside accountsFile, then every account shares it (submit), not refused as a login key', () => {
+    // Prepare
+    const file = fileWith([ENTRY]);
+    // Act
+    const props = propsFrom({ accountsFile: file, defaultSender: 'Brand' });
+    // Assess
+    expect(props.submit).toEqual({ defaultSender: 'Brand' });
+    expect(props.smpp).toBeUndefined();
+  });
+
+  it('when defaultSender beside accountsFile is not a sender id, then the synth fails naming the key', () => {
+    // Prepare
+    const file = fileWith([ENTRY]);
+    // Act
+    const act = () => propsFrom({ accountsFile: file, defaultSender: 'Far too long sender' });
+    // Assess
+    expect(act).toThrow(AppConfigError);
+    expect(act).toThrow(/^context defaultSender: must be 1-11 letters/);
+  });
+
   it('when the construct is given an invalid account, then it fails with the parser’s message naming the prop and field', () => {
     // Prepare
     const accountsIn = (stack: Stack): AccountProps[] => {

@@ -10,7 +10,8 @@ import { asList, policyStatements, type Synthesised, synthesise, unacknowledgedF
 // `cdk synth -c accountsFile=…` with two logins (issue 12): a queue pair each (the first keeps
 // today's), both in every runtime's environment in a form its own config accepts, the task may read
 // both secrets, per-account alarms and dashboard rows, and cdk-nag and the Control Tower controls
-// stay clean. One synth for the whole file.
+// stay clean; the deployment's default sender (`-c defaultSender`) reaches every login and the API
+// alike. One synth for the whole file.
 
 const MAIN_SECRET = 'arn:aws:secretsmanager:eu-central-1:111111111111:secret:sms/main-AbCdEf';
 const MAIN_TLS_SECRET = 'arn:aws:secretsmanager:eu-central-1:111111111111:secret:sms/main-tls-XyZ123';
@@ -88,7 +89,7 @@ describe('two accounts from -c accountsFile', () => {
     const file = join(dir, 'accounts.json');
     writeFileSync(file, JSON.stringify(TWO_ACCOUNTS));
     // The Control Tower controls run as `cdk synth` runs them: a failing one throws here.
-    synth = synthesise({ context: { accountsFile: file }, controlTower: true });
+    synth = synthesise({ context: { accountsFile: file, defaultSender: 'Brand' }, controlTower: true });
   });
   afterAll(() => {
     rmSync(dir, { recursive: true, force: true });
@@ -159,6 +160,25 @@ describe('two accounts from -c accountsFile', () => {
     });
     expect(Object.keys(api.accountQueues)).toEqual(['marketing']);
     expect(Object.keys(sweeper.accountQueues)).toEqual(['marketing']);
+  });
+
+  it('when defaultSender is given, then every login of the bind-service and the api’s duplicate rule use that one sender', () => {
+    // Prepare
+    const taskVars = taskEnv();
+    const apiVars = lambdaEnv('SmsSenderApiHandlerFunction');
+    // Act
+    const bindService = loadBindServiceConfig(taskVars);
+    const api = loadApiConfig(apiVars);
+    // Assess: a message without `from` goes out as it whichever account sends it, and the API
+    // compares such a message by it (core/domain/provider/anti-loop.ts).
+    expect(taskVars.SMPP_DEFAULT_SENDER).toBe('Brand');
+    expect(apiVars.SMPP_DEFAULT_SENDER).toBe('Brand');
+    expect(bindService.accounts.map((account) => [account.name, account.smpp.defaultSender])).toEqual([
+      ['main', 'Brand'],
+      ['marketing', 'Brand'],
+    ]);
+    expect(bindService.antiLoop.defaultSender).toBe('Brand');
+    expect(api.antiLoop.defaultSender).toBe('Brand');
   });
 
   it('when the sweeper reads its environment without the second pair, then its start is refused naming the account', () => {

@@ -83,6 +83,12 @@ describe('logins of several accounts', () => {
     ['responseTimeoutSeconds 0', { responseTimeoutSeconds: 0 }, /responseTimeoutSeconds must be above 0/],
     ['maxParts 300', { maxParts: 300 }, /maxParts must be a whole number from 1 to 255/],
     ['maxParts 2.5', { maxParts: 2.5 }, /maxParts must be a whole number/],
+    [
+      'a defaultSender too long',
+      { defaultSender: 'Far too long sender' },
+      /^SmsSender: defaultSender must be 1-11 letters/,
+    ],
+    ['an empty defaultSender', { defaultSender: '' }, /^SmsSender: defaultSender must be 1-11 letters/],
   ])(
     'when one login is given %s, then the synth refuses it (the runtimes would refuse it at start)',
     (_, fields, message) => {
@@ -108,6 +114,32 @@ describe('logins of several accounts', () => {
     const act = () => resolveLogin({ accounts: list, submit: { maxParts: 300 } });
     // Assess
     expect(act).toThrow(/maxParts must be a whole number from 1 to 255/);
+  });
+
+  it('when several accounts are given a default sender the runtimes refuse, then the synth refuses it', () => {
+    // Prepare
+    const list = accounts({}, {});
+    // Act
+    const act = () => resolveLogin({ accounts: list, submit: { defaultSender: 'Brand!' } });
+    // Assess
+    expect(act).toThrow(ConfigError);
+    expect(act).toThrow(/^SmsSender: defaultSender must be 1-11 letters.*"Brand!"$/);
+  });
+
+  it('when a default sender is given, then the login carries it for both runtimes; without one, none', () => {
+    // Prepare
+    const list = accounts({}, {});
+    const [first] = list;
+    const smpp = { host: 'smpp.smscentre.com', tls: true, credentials: (first as AccountProps).credentials };
+    // Act
+    const single = resolveLogin({ smpp: { ...smpp, defaultSender: '+4412345' } });
+    const several = resolveLogin({ accounts: list, submit: { defaultSender: 'Brand' } });
+    const without = resolveLogin({ smpp });
+    // Assess
+    expect(single).toMatchObject({ kind: 'single', smpp: { defaultSender: '+4412345' } });
+    expect(several).toMatchObject({ kind: 'accounts', defaultSender: 'Brand' });
+    expect(without.kind).toBe('single');
+    expect(without.kind === 'single' && 'defaultSender' in without.smpp).toBe(false);
   });
 });
 
