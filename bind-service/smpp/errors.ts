@@ -71,6 +71,18 @@ export class ConnectionLostError extends SmppError {
   }
 }
 
+/**
+ * The SMSC answered ESME_ROK with a body that cannot be read, where the body is the answer (a
+ * query_sm_resp's message_state): what it said is unknown, and no value is made up for it.
+ */
+export class UnreadableAnswerError extends SmppError {
+  readonly code = 'SMPP_UNREADABLE_ANSWER';
+
+  constructor(command: string, reason: string) {
+    super(`${command} answered ESME_ROK with a body that cannot be read: ${reason}`);
+  }
+}
+
 /** A TCP or TLS level failure while opening a connection (refused, certificate, timeout). */
 export class ConnectError extends SmppError {
   readonly code = 'SMPP_CONNECT_FAILED';

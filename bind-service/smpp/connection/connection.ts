@@ -5,11 +5,12 @@
 import type { ConnectionOptions } from 'node:tls';
 import { crashPoint } from '../../crash-points.ts';
 import type { SmppHost, TlsSettings } from '../config.ts';
-import { ConnectError, ConnectionLostError, ResponseTimeoutError } from '../errors.ts';
+import { ConnectError, ConnectionLostError, ResponseTimeoutError, UnreadableAnswerError } from '../errors.ts';
 import type { DisconnectReason, UnreadablePdu } from '../events.ts';
 import { checkPduLayout } from '../pdu/pdu-layout.ts';
 import { type CommandName, type PDU, type PduFields, type Session, smpp } from '../pdu/smpp-package.ts';
 import { Status } from '../pdu/status.ts';
+import { responseFromHeader, responseName } from '../pdu/unreadable-response.ts';
 import { TurnCork } from './turn-cork.ts';
 
 export interface ConnectionHandlers {
@@ -17,7 +18,10 @@ export interface ConnectionHandlers {
   onPdu(pdu: PDU): void;
   /** Called exactly once, when the socket is gone. */
   onClose(reason: DisconnectReason, detail?: string): void;
-  /** A PDU whose body could not be read, already answered when it was a request. */
+  /**
+   * A PDU whose body could not be read, already answered when it was a request; a response then
+   * settles what it answers from its header (a submit_sm_resp reaches onPdu as a stand-in).
+   */
   onUnreadable(pdu: UnreadablePdu): void;
 }
 
@@ -86,6 +90,13 @@ export class SmppConnection {
   private unbinding = false;
   private unbindWait: NodeJS.Timeout | undefined;
   private readonly ready: Promise<void>;
+  /**
+   * The PDU last handed to checkPdu, read whole off the stream. The package's parse error carries
+   * only command_id, sequence_number and length, and an unreadable response is settled from its
+   * command_status (and a submit_sm_resp's message_id): the package checks a PDU and parses it in
+   * the same turn as it reports it unreadable, so this is that PDU.
+   */
+  private lastRead: Buffer | undefined;
   private markClosed: () => void = () => undefined;
   private readonly closedSignal = new Promise<void>((resolve) => {
     this.markClosed = resolve;
@@ -98,7 +109,11 @@ export class SmppConnection {
   ) {
     const secure = tls?.enabled === true;
     // checkPdu: a DELIVER_SM whose layout is broken is unreadable, not read loosely (pdu-layout.ts).
-    this.session = new smpp.Session({ ...socketOptions(target, tls), checkPdu: checkPduLayout });
+    const checkPdu = (pdu: Buffer) => {
+      this.lastRead = pdu;
+      checkPduLayout(pdu);
+    };
+    this.session = new smpp.Session({ ...socketOptions(target, tls), checkPdu });
     this.cork = new TurnCork(this.session.socket);
     this.ready = new Promise<void>((resolve, reject) => {
       this.session.socket.once(secure ? 'secureConnect' : 'connect', () => resolve());
@@ -312,7 +327,8 @@ export class SmppConnection {
   /**
    * The stream is still in step (the whole PDU was read), so the PDU is answered and the session
    * goes on; dropping the link, as for a broken stream, made the SMSC send it again on every new
-   * bind, and the login never stayed up. The error log says which one to ask the provider about.
+   * bind, and the login never stayed up. The error log says which one to ask the provider about. A
+   * response settles the request it answers from its header (settleFromHeader).
    *
    * A DELIVER_SM gets ESME_RX_P_APPN, a permanent refusal. Its bytes are what the SMSC holds, so it
    * comes back the same each time: ESME_RX_T_APPN (temporary) had the SMSC send it again for as long
@@ -328,6 +344,7 @@ export class SmppConnection {
     const unreadable = { commandId, sequenceNumber, commandLength: command_length, reason: error.message };
     if ((commandId & RESPONSE_BIT) !== 0) {
       this.handlers.onUnreadable(unreadable);
+      this.settleFromHeader(commandId, sequenceNumber, error.message);
       return;
     }
     const answer =
@@ -342,6 +359,29 @@ export class SmppConnection {
           });
     this.write(answer);
     this.handlers.onUnreadable({ ...unreadable, answeredStatus: answer.command_status });
+  }
+
+  /**
+   * An unreadable response still settles the request it answers, from its header
+   * (unreadable-response.ts); dropped, the request waited out its timeout: a bind never completed,
+   * a submit the SMSC took ended 'unknown'. One whose header says too little (a query_sm_resp
+   * ESME_ROK: its answer is the body) fails its request at once rather than at its timeout.
+   */
+  private settleFromHeader(commandId: number, sequenceNumber: number, reason: string): void {
+    const read = this.lastRead;
+    this.lastRead = undefined;
+    if (read === undefined || read.length < 16) return;
+    if (read.readUInt32BE(4) !== commandId || read.readUInt32BE(12) !== sequenceNumber) return;
+    const answer = responseFromHeader(read);
+    if (answer) {
+      this.onIncoming(answer);
+      return;
+    }
+    const pending = this.control.get(sequenceNumber);
+    if (!pending) return;
+    this.control.delete(sequenceNumber);
+    clearTimeout(pending.timer);
+    pending.reject(new UnreadableAnswerError(responseName(commandId), reason));
   }
 
   private onError(error: NodeJS.ErrnoException): void {

@@ -14,6 +14,10 @@
 // no control characters (SMPP 3.4: ASCII text; a TON, NPI or length octet read into it is one), and
 // a TON or NPI is below 0x20 (SMPP 3.4's values end at 6 and 18; an octet of 0x20 or more there is a
 // character read in its place, while an unusual small value passes, as it did before).
+//
+// The TLVs' declared lengths must walk the PDU to its end; a TLV whose length is not its type's
+// size (a message_state of 0 octets) is not refused here: the chain is in step, and the package
+// reads that one TLV as absent (smpp-package.ts), so the receipt is stored from its text.
 
 /** One mandatory field, in the order of SMPP 3.4 section 4.6.1 (the package's own order too). */
 type Field =

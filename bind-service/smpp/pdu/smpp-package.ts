@@ -3,7 +3,7 @@
 //   decide data_coding, UDH and text; the package's guessing (GSM tables, auto-detect) is off.
 // - the provider's TLVs 0x2000-0x2004 get names, so they are encoded and decoded like standard ones.
 // - PDUs up to MAX_PDU_LENGTH are read (a 64 K message_payload fits).
-import smpp from 'smpp';
+import smpp, { type TlvType } from 'smpp';
 
 /**
  * The largest command_length read (the package's own limit was 16,384). SMPP 3.4 lets
@@ -56,6 +56,34 @@ if (!smpp.tlvs[PROVIDER_TLV.cost]) {
   smpp.addTLV(PROVIDER_TLV.parts, { id: 0x2002, type: smpp.types.tlv.int16 });
   smpp.addTLV(PROVIDER_TLV.mccmnc, { id: 0x2003, type: boundedCString });
   smpp.addTLV(PROVIDER_TLV.extraStatus, { id: 0x2004, type: smpp.types.tlv.int16 });
+}
+
+/**
+ * An integer TLV read only when its length is its type's size, else as absent. The package reads an
+ * integer at the TLV's offset whatever its length: a message_state of length 0 took the next tag's
+ * first octet, and a receipt whose text said DELIVRD was stored as state 4 (DELETED; the receipt's
+ * reading trusts the TLV over its text); a provider flags TLV of one octet read as "paid from the
+ * second balance". The package still steps over the declared length, and pdu-layout.ts has checked
+ * that the declared lengths walk the PDU to its end, so the TLVs after it are read as sent. Absent,
+ * the receipt is stored from its text: refusing the DELIVER_SM instead would lose the receipt for
+ * good (the SMSC does not send a refused one again, and a `submitted` message is never asked about).
+ */
+function sizedInteger(type: TlvType, size: number): TlvType {
+  return {
+    ...type,
+    read(buffer: Buffer, offset: number, length: number): unknown {
+      return length === size ? type.read(buffer, offset, length) : undefined;
+    },
+  };
+}
+const INTEGER_SIZES = new Map([
+  [smpp.types.tlv.int8, 1],
+  [smpp.types.tlv.int16, 2],
+  [smpp.types.tlv.int32, 4],
+]);
+for (const tlv of Object.values(smpp.tlvs)) {
+  const size = INTEGER_SIZES.get(tlv.type);
+  if (size !== undefined) tlv.type = sizedInteger(tlv.type, size);
 }
 
 export type { CommandName, PDU, PduFields, Server, Session } from 'smpp';

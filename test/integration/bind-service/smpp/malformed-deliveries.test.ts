@@ -28,12 +28,6 @@ const MALFORMED: { name: string; body: () => Buffer; reason: string }[] = [
     reason: 'TLV 0x001e',
   },
   {
-    // A truncated message_state (an int8 TLV of length 0) at the end: the package itself throws.
-    name: 'its last TLV is shorter than its type',
-    body: () => Buffer.concat([deliverBody(), Buffer.from([0x04, 0x27, 0x00, 0x00])]),
-    reason: '',
-  },
-  {
     // command_length 17: service_type's NUL and nothing else. An empty MO was stored.
     name: 'the body stops after service_type',
     body: () => Buffer.from([0]),
@@ -132,4 +126,52 @@ describe('engine facing malformed DELIVER_SMs', () => {
     expect(handled[0]).toMatchObject({ isReceipt: true, receiptedMessageId: '77', messageState: 2 });
     expect(handled[1]?.messagePayload?.toString('latin1')).toBe('a longer text');
   });
+  it.each([
+    {
+      // The package read the next tag's first octet (0x04) as the state: DELETED for a DELIVRD,
+      // stored so and answered ESME_ROK; refusing it would lose the receipt for good.
+      name: 'a message_state of length 0 before network_error_code',
+      tlvs: () => [tlv(0x0427, Buffer.alloc(0)), tlv(0x0423, Buffer.from([3, 0, 0]))],
+      read: { messageState: undefined, networkErrorCode: Buffer.from([3, 0, 0]) },
+    },
+    {
+      // The package read past the PDU and the DELIVER_SM was refused.
+      name: 'a message_state of length 0 at the end',
+      tlvs: () => [tlv(0x0427, Buffer.alloc(0))],
+      read: { messageState: undefined },
+    },
+    {
+      // 0x00 and the next tag's 0x20 read as flags 0x0020: "paid from the second balance".
+      name: 'the provider flags (0x2001) of one octet before mcc+mnc',
+      tlvs: () => [
+        tlv(0x0427, Buffer.from([2])),
+        tlv(0x2001, Buffer.from([0x00])),
+        tlv(0x2003, cstring('25001')),
+      ],
+      read: { messageState: 2, providerTlvs: { mccmnc: '25001' } },
+    },
+  ])(
+    'when a receipt carries $name, then that TLV is read as absent, the others as sent, and the receipt is answered ESME_ROK',
+    async ({ tlvs, read }) => {
+      // Prepare
+      const { smsc, socket, handled, unreadable } = await boundEngine(defer);
+      const receipt = Buffer.concat([
+        deliverBody({ text: Buffer.from('id:1000001 stat:DELIVRD err:000', 'latin1'), esmClass: 0x04 }),
+        tlv(0x001e, cstring('1000001')),
+        ...tlvs(),
+      ]);
+      // Act
+      socket.write(deliverSm(71, receipt));
+      await elapse(300);
+      // Assess
+      expect({ unreadable, status: smsc.answerTo(71)?.status }).toEqual({ unreadable: [], status: 0 });
+      expect(handled).toHaveLength(1);
+      const [delivery] = handled;
+      expect({
+        messageState: delivery?.messageState,
+        ...(read.networkErrorCode ? { networkErrorCode: delivery?.networkErrorCode } : {}),
+        ...(read.providerTlvs ? { providerTlvs: delivery?.providerTlvs } : {}),
+      }).toEqual(read);
+    },
+  );
 });
