@@ -44,6 +44,8 @@ import {
 
 export type { SessionState, SmppClientOptions, StopOptions } from './session-options.ts';
 
+const VALIDITY_PASSED: SubmitOutcome = { kind: 'not-sent', reason: 'validity-passed' };
+
 export class SmppClient extends SessionEventEmitter {
   readonly config: ResolvedSessionConfig;
   private status: SessionState = 'idle';
@@ -206,7 +208,14 @@ export class SmppClient extends SessionEventEmitter {
         return this.notSent();
       }
     }
-    const sequenceNumber = this.current?.send('submit_sm', toSubmitPdu(fields));
+    // Built only now that the slot is granted: the wait for it may have outlasted the message's
+    // validity, which its sender last looked at before; then nothing is written (pdu-mapping.ts).
+    const pdu = toSubmitPdu(fields);
+    if (pdu === undefined) {
+      this.window.release();
+      return VALIDITY_PASSED;
+    }
+    const sequenceNumber = this.current?.send('submit_sm', pdu);
     if (sequenceNumber === undefined) {
       this.window.release();
       return this.notSent();

@@ -2,13 +2,15 @@
 // go in time (the SMSC throttled it for hours, no bind, the service was down) ends `expired` with the
 // reason, never sent and never parked on a dead-letter queue. Checked before the claim, so only a
 // message nobody claimed (`accepted`) is expired here; once its first part is on the wire, only the
-// SMSC can tell. A claimed message whose validity passes while it waits for its token is not sent:
-// it goes back at once (send-parts.ts, VALIDITY_PASSED), and its next receive ends it here.
-// The accept time is the id's ULID time (the API's accept, or SQS's SentTimestamp for an id derived
-// from the SQS message); an id derived from an idempotency key has none, so the body's `acceptedAt`
-// (the record's creation, on every copy the API or the sweeper enqueues) or else SentTimestamp
-// stands in, the earlier of the two. An id dated after SentTimestamp (a publisher's own id, its
-// clock ahead) counts from SentTimestamp: nothing is accepted after SQS got it.
+// SMSC can tell. A claimed message whose validity passes while it waits for its token or a window
+// slot, or a long one with too little left for its parts, is not sent: it goes back at once
+// (send-parts.ts, VALIDITY_PASSED), and its next receive ends it here.
+// The accept time is the earliest of what tells it: the id's ULID time (the API's accept, or SQS's
+// SentTimestamp for an id derived from the SQS message; an id derived from an idempotency key has
+// none), the body's `acceptedAt` (the record's creation on every copy the API or the sweeper
+// enqueues; a direct publisher's own word, which a derived id must not hide) and SentTimestamp. So
+// an id or an `acceptedAt` dated after SentTimestamp (a publisher's clock ahead) counts from
+// SentTimestamp: nothing is accepted after SQS got it.
 import { MessageNotFoundError } from '#core/aws/errors.ts';
 import { messageIdTime } from '#core/domain/messages/message-id.ts';
 import type { MessageError } from '#core/domain/messages/message-model.ts';
@@ -18,6 +20,7 @@ import type { HeldMessage } from '../intake/held-messages.ts';
 import type { LaneQueue } from '../intake/sqs-lane.ts';
 import type { MessageStore } from '../ports.ts';
 import { retryTransient, type WriteRetry } from './retry.ts';
+import { relativeValiditySeconds } from './validity.ts';
 
 /** Epoch ms of the message's acceptance; undefined when nothing tells it. */
 export function acceptedAtMs(
@@ -25,9 +28,8 @@ export function acceptedAtMs(
   sentTimestampMs: number,
   bodyAcceptedAt?: string,
 ): number | undefined {
-  const idTime = messageIdTime(id);
-  if (idTime > 0) return sentTimestampMs > 0 ? Math.min(idTime, sentTimestampMs) : idTime;
-  const told = [sentTimestampMs, bodyAcceptedAt === undefined ? Number.NaN : Date.parse(bodyAcceptedAt)];
+  const bodyMs = bodyAcceptedAt === undefined ? Number.NaN : Date.parse(bodyAcceptedAt);
+  const told = [messageIdTime(id), sentTimestampMs, bodyMs];
   const known = told.filter((ms) => Number.isFinite(ms) && ms > 0);
   return known.length > 0 ? Math.min(...known) : undefined;
 }
@@ -45,6 +47,23 @@ export function validityLeftSeconds(
   if (acceptedAt === undefined) return fullSeconds;
   const leftSeconds = Math.ceil((acceptedAt + fullSeconds * 1000 - nowMs) / 1000);
   return Math.min(fullSeconds, Math.max(1, leftSeconds));
+}
+
+/**
+ * The validity_period of a SUBMIT_SM written at `nowMs` (validityLeftSeconds); undefined once less
+ * than `reserveMs` of the validity is left, and then the SUBMIT_SM is not written at all: sent, it
+ * would reach the SMSC after the validity (reserveMs 0), or start a long message whose later parts
+ * would (partsAllowanceMs, send-parts.ts).
+ */
+export function validityPeriodAt(
+  validityMinutes: number,
+  acceptedAt: number | undefined,
+  nowMs: number,
+  reserveMs = 0,
+): string | undefined {
+  if (acceptedAt !== undefined && nowMs >= acceptedAt + validityMinutes * 60_000 - reserveMs)
+    return undefined;
+  return relativeValiditySeconds(validityLeftSeconds(validityMinutes, acceptedAt, nowMs));
 }
 
 export function validityPassedError(validityMinutes: number, acceptedAt: number): MessageError {

@@ -19,7 +19,9 @@ export const STOPPING = 'stopping';
 
 /**
  * Why a claimed message was not sent: its validity passed while it waited for its token (urgent
- * traffic, throttling). It goes back at once, and the next receive ends it `expired` (expiry.ts).
+ * traffic, throttling) or for a window slot (the engine's not-sent reason of the same name), or too
+ * little of it is left for all its parts (partsAllowanceMs). It goes back at once, and the next
+ * receive ends it `expired` (expiry.ts).
  */
 export const VALIDITY_PASSED = 'validity-passed';
 
@@ -46,7 +48,11 @@ export interface SendPartsDeps {
    * itself once sending is over.
    */
   onUnsentWhileClaimed?: (unsent: boolean) => void;
-  /** Whether the message's validity has passed: asked before each SUBMIT_SM while none is on the wire. */
+  /**
+   * Whether it is too late to start the message: its validity has passed, or, for a long one, less
+   * than partsAllowanceMs of it is left. Asked before each SUBMIT_SM while none is on the wire; the
+   * SUBMIT_SMs' validity_period functions say the same when each is written (after a slot's wait).
+   */
   validityPassed?: () => boolean;
   /** After the first part went out, the rest must follow within this; default 55 s (see below). */
   partsWindowMs?: number;
@@ -60,7 +66,25 @@ export interface SendPartsDeps {
  */
 export const PARTS_WINDOW_MS = PARTS_MINUTE_MS - 5_000;
 
+/**
+ * Each part after the first waits for the answer to the one before and for its own token: well under
+ * a second at the provider's 30 msg/s, so a second a part is generous, yet small enough that only a
+ * message with seconds of its validity left is refused (9 s for the default 10 parts).
+ */
+export const PART_ALLOWANCE_MS = 1_000;
+
+/**
+ * The validity a long message must still have when its first part is written, so that its later
+ * parts are written within it too: a message started with less would have its last parts refused at
+ * the end of its validity, half of it at the SMSC (`unknown`, the parts billed) where it could have
+ * ended `expired`, never sent. At most the parts window: all parts go within it, or none after it.
+ */
+export function partsAllowanceMs(parts: number, partsWindowMs = PARTS_WINDOW_MS): number {
+  return Math.min(Math.max(0, parts - 1) * PART_ALLOWANCE_MS, partsWindowMs);
+}
+
 const UNKNOWN_REASONS: Readonly<Record<string, string>> = {
+  [VALIDITY_PASSED]: "The message's validity ended before its remaining parts could be sent",
   timeout: 'No SUBMIT_SM_RESP came within the response timeout',
   'connection-lost': 'The SMPP connection was lost before the SUBMIT_SM_RESP came',
   'generic-nack': 'The SMSC answered with a generic_nack that does not say whether it took the message',

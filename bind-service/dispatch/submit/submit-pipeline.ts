@@ -32,14 +32,13 @@ import { type ParsedQueueMessage, parseQueueMessage } from '../intake/queue-mess
 import type { LaneQueue } from '../intake/sqs-lane.ts';
 import type { MessageStore, RatePort, RateReading } from '../ports.ts';
 import { createAcceptedRecord } from './accepted-record.ts';
-import { acceptedAtMs, expireIfDue, validityLeftSeconds } from './expiry.ts';
+import { acceptedAtMs, expireIfDue, validityPeriodAt } from './expiry.ts';
 import type { RetryPolicy } from './part-action.ts';
 import { recordOutcome } from './record-outcome.ts';
 import { type ClaimTasks, dropRedelivery } from './redelivery.ts';
 import type { PatientRetry, WriteRetry } from './retry.ts';
-import { type SendResult, STOPPING, type Submitter, sendParts } from './send-parts.ts';
+import { partsAllowanceMs, type SendResult, STOPPING, type Submitter, sendParts } from './send-parts.ts';
 import { claimOrRelease } from './unanswered-claim.ts';
-import { relativeValiditySeconds } from './validity.ts';
 
 /** Where the pipeline gets a bind with a free window slot (BindPool); undefined once none will come. */
 export interface BindSource {
@@ -229,16 +228,21 @@ export class SubmitPipeline {
     onUnsentWhileClaimed: (unsent: boolean) => void,
   ): Promise<SendResult> {
     try {
+      const minutes = parsed.prepared.validityMinutes;
       const acceptedAt = acceptedAtMs(id, held.sentTimestampMs, parsed.message.acceptedAt);
-      const validUntil =
-        acceptedAt === undefined ? undefined : acceptedAt + parsed.prepared.validityMinutes * 60_000;
+      // A long message starts only with enough validity left for its later parts too; once it is on
+      // the wire, a later part is refused only when the validity has actually passed.
+      const reserveMs = partsAllowanceMs(parsed.submits.length, this.deps.partsWindowMs);
+      const startBy = acceptedAt === undefined ? undefined : acceptedAt + minutes * 60_000 - reserveMs;
       // What is left when each SUBMIT_SM is written: a resend after throttling, a later part, or one
-      // that waited for a window slot carries less than the first try did.
-      const validity = () =>
-        relativeValiditySeconds(
-          validityLeftSeconds(parsed.prepared.validityMinutes, acceptedAt, this.clock().getTime()),
-        );
-      const submits = parsed.submits.map((fields) => ({ ...fields, validity_period: validity }));
+      // that waited for a window slot carries less than the first try did, and none goes once too
+      // little is left (the check before it came ahead of that wait).
+      const validity = (reserve: number) => () =>
+        validityPeriodAt(minutes, acceptedAt, this.clock().getTime(), reserve);
+      const submits = parsed.submits.map((fields, index) => ({
+        ...fields,
+        validity_period: validity(index === 0 ? reserveMs : 0),
+      }));
       return await sendParts(bind, submits, held.lane, {
         rate: this.deps.rate,
         messageId: id,
@@ -251,7 +255,7 @@ export class SubmitPipeline {
           this.deps.stats.submitAnswers += 1;
         },
         onUnsentWhileClaimed,
-        ...(validUntil === undefined ? {} : { validityPassed: () => this.clock().getTime() >= validUntil }),
+        ...(startBy === undefined ? {} : { validityPassed: () => this.clock().getTime() >= startBy }),
       });
     } catch (error) {
       // A bug after the claim: whatever went out is not known, so it must not go out again.

@@ -19,9 +19,11 @@ export interface SubmitFields {
   /**
    * SMPP time, absolute or relative ('000001000000000R' = 1 day), or a Date. A function is called as
    * the PDU is written: a relative period counted then, after any wait for the rate, a window slot or
-   * a throttled resend, keeps the SMSC from holding the message past its validity.
+   * a throttled resend, keeps the SMSC from holding the message past its validity. It returns
+   * undefined once the message may no longer go: nothing is written, the submit ends not-sent
+   * ('validity-passed'), as a wait for a slot may outlast the sender's last look at the validity.
    */
-  validity_period?: string | Date | (() => string);
+  validity_period?: string | Date | (() => string | undefined);
   priority_flag?: number;
   protocol_id?: number;
   /** Long payload instead of short_message (then short_message must be empty). */
@@ -39,7 +41,7 @@ export type SubmitOutcome =
   | { kind: 'rejected'; commandStatus: number; name: string }
   | { kind: 'throttled' }
   | { kind: 'unknown'; reason: 'timeout' | 'connection-lost' | 'generic-nack' }
-  | { kind: 'not-sent'; reason: 'not-bound' | 'stopping' };
+  | { kind: 'not-sent'; reason: 'not-bound' | 'stopping' | 'validity-passed' };
 
 /** Which part of which message a SUBMIT_SM carried; handed back with an answer after its timeout. */
 export interface SubmitTag {
@@ -49,7 +51,8 @@ export interface SubmitTag {
   parts: number;
 }
 
-export function toSubmitPdu(fields: SubmitFields): PduFields {
+/** Undefined when the validity_period function says the message may no longer go (see there). */
+export function toSubmitPdu(fields: SubmitFields): PduFields | undefined {
   const pdu: PduFields = {
     source_addr: fields.source_addr,
     source_addr_ton: fields.source_addr_ton,
@@ -62,8 +65,10 @@ export function toSubmitPdu(fields: SubmitFields): PduFields {
     short_message: fields.short_message,
     registered_delivery: fields.registered_delivery,
   };
-  const validity = fields.validity_period;
-  if (validity !== undefined) pdu.validity_period = typeof validity === 'function' ? validity() : validity;
+  const given = fields.validity_period;
+  const validity = typeof given === 'function' ? given() : given;
+  if (typeof given === 'function' && validity === undefined) return undefined;
+  if (validity !== undefined) pdu.validity_period = validity;
   if (fields.priority_flag !== undefined) pdu.priority_flag = fields.priority_flag;
   if (fields.protocol_id !== undefined) pdu.protocol_id = fields.protocol_id;
   if (fields.message_payload !== undefined) pdu.message_payload = fields.message_payload;

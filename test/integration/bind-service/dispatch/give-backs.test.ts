@@ -130,6 +130,59 @@ describe('bind-service dispatch: give-backs and dead letters (DynamoDB Local, fa
     expect(validUntil - (acceptedAt + 60_000)).toBeLessThan(2_000);
   });
 
+  it('when the window is full and the SMSC answers slowly, then a message whose validity ends while it waits for a slot is not sent and ends expired', async () => {
+    // Prepare: a window of one; the SMSC answers the first submit after 4 s. Two 1-minute messages,
+    // accepted 57 s ago: 3 s of validity left each when they are received.
+    const rig = await startRig(aws, defer, {
+      env: { SMPP_WINDOW: '1', SMPP_RESPONSE_TIMEOUT_SECONDS: '10' },
+    });
+    rig.simulator.fault({ type: 'slow', delayMs: 4_000, count: 1 });
+    const acceptedAt = Date.now() - 57_000;
+    const validUntil = acceptedAt + 60_000;
+    const newId = messageIdGenerator();
+    const requests = [1, 2].map((i) =>
+      sendMessageSchema.parse({ to: mobile(50 + i), text: `Code ${i}`, validityMinutes: 1 }),
+    );
+    const ids = requests.map(() => newId(acceptedAt));
+    for (const [i, request] of requests.entries()) {
+      const prepared = prepareMessage(request, rig.config.prepare);
+      await rig.messages.createAccepted(
+        acceptedMessageRecord({ id: ids[i] ?? '', request, prepared, now: new Date(acceptedAt) }),
+      );
+    }
+    // Act: both published in one go, as they waited together in the queue.
+    await rig.publisher.publishBatch(
+      'urgent',
+      requests.map((request, i) => ({ ...request, id: ids[i] ?? '', v: 1 as const })),
+    );
+    const records = await Promise.all(
+      ids.map((id) =>
+        waitForRecord(
+          rig,
+          id,
+          statusIs('expired', 'submitted', 'delivered', 'undelivered', 'unknown'),
+          20_000,
+        ),
+      ),
+    );
+    // Assess: before, the second went out after its validity, with a validity_period of 1 s, once
+    // the first's answer freed the slot.
+    const late = rig.simulator.submissions
+      .filter((submit) => submit.at >= validUntil)
+      .map((submit) => ({
+        to: submit.destination,
+        lateByMs: submit.at - validUntil,
+        validity: submit.validityPeriod,
+      }));
+    const expired = records.filter((record) => record.status === 'expired');
+    expect(late).toEqual([]);
+    expect(expired.length).toBeGreaterThan(0);
+    for (const record of expired) {
+      expect(record.error?.code).toBe('validity_passed');
+      expect(record.history.map((change) => change.status)).not.toContain('unknown');
+    }
+  }, 40_000);
+
   it('when a queue message without an id is invalid, then its dead letter names a rejected record that says why', async () => {
     // Prepare
     const rig = await startRig(aws, defer);

@@ -104,4 +104,43 @@ describe('engine window', () => {
       next: 'accepted',
     });
   }, 10_000);
+
+  it('when a submit’s validity ends while it waits for a window slot, then nothing is written, it is not sent and its slot is free again', async () => {
+    // Prepare: a window of one, its slot held 300 ms by a slow answer.
+    const simulator = await startSimulator(defer);
+    simulator.fault({ type: 'slow', delayMs: 300, count: 1 });
+    const client = engineFor(defer, simulator.port, { windowSize: 1 });
+    await startBound(client);
+    const started = Date.now();
+    const askedAfterMs: number[] = [];
+    const first = client.submit(sms(1));
+    // Act: the sender looked at the validity before; once the slot comes, nothing is left of it.
+    const late = client.submit(
+      sms(2, {
+        validity_period: () => {
+          askedAfterMs.push(Date.now() - started);
+          return undefined;
+        },
+      }),
+    );
+    const outcomes = [await first, await late];
+    const next = await client.submit(sms(3));
+    // Assess: before, it went out with a validity_period of 1 s after its validity ended. Its
+    // validity was looked at once, when the slot came (after the slow answer), not before.
+    expect({
+      outcomes: outcomes.map((outcome) => (outcome.kind === 'not-sent' ? outcome.reason : outcome.kind)),
+      askedOnce: askedAfterMs.length === 1,
+      askedAfterTheSlowAnswer: (askedAfterMs[0] ?? 0) >= 250,
+      next: next.kind,
+      submits: simulator.stats.submits,
+      inFlight: client.inFlight,
+    }).toEqual({
+      outcomes: ['accepted', 'validity-passed'],
+      askedOnce: true,
+      askedAfterTheSlowAnswer: true,
+      next: 'accepted',
+      submits: 2,
+      inFlight: 0,
+    });
+  }, 10_000);
 });

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { RatePort } from '#bind-service/dispatch/ports.ts';
-import { sendParts } from '#bind-service/dispatch/submit/send-parts.ts';
+import {
+  PARTS_WINDOW_MS,
+  partsAllowanceMs,
+  sendParts,
+  VALIDITY_PASSED,
+} from '#bind-service/dispatch/submit/send-parts.ts';
 import type { SubmitFields, SubmitOutcome } from '#bind-service/smpp/index.ts';
 import { longMessagePart } from './long-message-part.ts';
 
@@ -215,6 +220,31 @@ describe('sendParts', () => {
     expect(result.kind === 'unknown' && result.reason).toMatch(/part 2 of 2/);
   });
 
+  it('when the engine writes no first part because the validity ended while it waited for a slot, then the message is not sent, to end expired', async () => {
+    // Prepare
+    const bind = scripted([{ kind: 'not-sent', reason: 'validity-passed' }]);
+    // Act
+    const result = await sendParts(bind, [longMessagePart(1), longMessagePart(2)], 'bulk', {
+      rate: rate().port,
+      policy: fast,
+    });
+    // Assess: the reason the pipeline gives back at once, for the receive that ends it `expired`.
+    expect(result).toEqual({ kind: 'not-sent', reason: VALIDITY_PASSED });
+  });
+
+  it('when the engine writes no later part because the validity ended while it waited for a slot, then the message is unknown and says why', async () => {
+    // Prepare
+    const bind = scripted([accepted('3'), { kind: 'not-sent', reason: 'validity-passed' }]);
+    // Act
+    const result = await sendParts(bind, [longMessagePart(1), longMessagePart(2)], 'bulk', {
+      rate: rate().port,
+      policy: fast,
+    });
+    // Assess
+    expect(result).toMatchObject({ kind: 'unknown', smscIds: ['3'], partsOnWire: 1 });
+    expect(result.kind === 'unknown' && result.reason).toMatch(/validity ended .* \(part 2 of 2\)/);
+  });
+
   it('when a submit gets no answer, then the message is unknown and nothing more is sent', async () => {
     // Prepare
     const bind = scripted([{ kind: 'unknown', reason: 'timeout' }]);
@@ -243,5 +273,23 @@ describe('sendParts', () => {
     });
     // Assess
     expect(result).toMatchObject({ kind: 'unknown', smscIds: ['4'] });
+  });
+});
+
+describe('partsAllowanceMs', () => {
+  it('when a message has one part, then it needs no more validity than to be written', () => {
+    // Act / Assess
+    expect(partsAllowanceMs(1)).toBe(0);
+  });
+
+  it('when a message has the default 10 parts, then it starts only with 9 s of its validity left', () => {
+    // Act / Assess
+    expect(partsAllowanceMs(10)).toBe(9_000);
+  });
+
+  it('when a message has more parts than fit the parts window at a second each, then the window bounds it', () => {
+    // Act / Assess: all parts go within the window, or the message ends unknown anyway.
+    expect(partsAllowanceMs(255)).toBe(PARTS_WINDOW_MS);
+    expect(partsAllowanceMs(255, 20_000)).toBe(20_000);
   });
 });

@@ -253,3 +253,105 @@ describe('SubmitPipeline: the validity a SUBMIT_SM carries is what is left when 
     expect(store.records.get(id)?.status).toBe('submitted');
   });
 });
+
+describe('SubmitPipeline: a long message starts only with validity left for all its parts', () => {
+  /**
+   * A 1-minute, 3-part message accepted `agoMs` before a clock the bind drives as the engine does:
+   * `slotWaitMs[i]` waiting for the i-th submit's window slot, then its validity_period counted (no
+   * PDU when it says none is left), then 1 s until its answer and the next part's token.
+   */
+  async function longMessage(agoMs: number, slotWaitMs: number[] = []) {
+    const start = Date.now();
+    let nowMs = start;
+    const acceptedAt = start - agoMs;
+    const store = new MemoryStore();
+    const id = newMessageId(acceptedAt);
+    await store.createAccepted({ id } as MessageRecord);
+    const written: { atMs: number; validity: string | Date }[] = [];
+    let submits = 0;
+    const bind: Submitter = {
+      submit: async (fields) => {
+        nowMs += slotWaitMs[submits] ?? 0;
+        submits += 1;
+        const given = fields.validity_period;
+        const validity = typeof given === 'function' ? given() : given;
+        if (validity === undefined) return { kind: 'not-sent', reason: 'validity-passed' };
+        written.push({ atMs: nowMs, validity });
+        nowMs += 1_000;
+        return { kind: 'accepted', messageId: `A${written.length}` };
+      },
+    };
+    const queueCalls: string[] = [];
+    const queue = memoryQueue(queueCalls);
+    const pipeline = new SubmitPipeline({
+      messages: store,
+      queues: { urgent: queue, bulk: queue },
+      binds: { acquire: async () => bind },
+      rate: {
+        currentRate: 100,
+        wait: async () => undefined,
+        onThrottled: () => undefined,
+        onSuccess: () => undefined,
+      },
+      prepare: { isoMode: false, maxParts: 10 },
+      stats: emptyStats(),
+      log: silentLogger,
+      stopTaking: new AbortController().signal,
+      clock: () => new Date(nowMs),
+    });
+    const body = { v: 1, id, to: '+79991234567', text: 'x'.repeat(400), validityMinutes: 1 };
+    const process = () => pipeline.process({ ...held(body), sentTimestampMs: acceptedAt }, queue);
+    return { id, store, written, queueCalls, process, validUntil: acceptedAt + 60_000 };
+  }
+
+  it('when a 3-part message has 1.5 s of validity left and each SUBMIT_SM takes 1 s, then none of it is written and it goes back at once, to end expired', async () => {
+    // Prepare: accepted 58.5 s ago; its parts would take 2 s after the first.
+    const m = await longMessage(58_500);
+    // Act
+    await m.process();
+    // Assess: before, its first two parts went and the third was written after its validity, with a
+    // validity_period of 1 s. Not sent, the next receive ends it `expired`.
+    expect(m.written.filter((part) => part.atMs >= m.validUntil)).toEqual([]);
+    expect(m.written).toEqual([]);
+    expect(m.store.records.get(m.id)?.status).toBe('accepted');
+    expect(m.queueCalls).toEqual(['visibility rh-1 0']);
+  });
+
+  it('when a 3-part message has 2.5 s of validity left, then all its parts go, each within it', async () => {
+    // Prepare: accepted 57.5 s ago: the allowance for its two later parts (1 s each) is left.
+    const m = await longMessage(57_500);
+    // Act
+    await m.process();
+    // Assess
+    expect(m.written.filter((part) => part.atMs >= m.validUntil)).toEqual([]);
+    expect(m.written.map((part) => part.validity)).toEqual([
+      '000000000003000R',
+      '000000000002000R',
+      '000000000001000R',
+    ]);
+    expect(m.store.records.get(m.id)?.status).toBe('submitted');
+  });
+
+  it('when the first part waits for a window slot until too little validity is left for the parts, then nothing is written', async () => {
+    // Prepare: 3.5 s left when it is claimed, 1.5 s once its slot is granted.
+    const m = await longMessage(56_500, [2_000]);
+    // Act
+    await m.process();
+    // Assess: started, its third part would have been refused at the end of its validity, the
+    // message half at the SMSC (`unknown`) where it can end `expired`, never sent.
+    expect(m.written).toEqual([]);
+    expect(m.store.records.get(m.id)?.status).toBe('accepted');
+    expect(m.queueCalls).toEqual(['visibility rh-1 0']);
+  });
+
+  it('when a later part waits for a window slot past the end of the validity, then it is not written and the message ends unknown', async () => {
+    // Prepare: 2.5 s left; the second part waits 3 s for its slot.
+    const m = await longMessage(57_500, [0, 3_000]);
+    // Act
+    await m.process();
+    // Assess: its first part is at the SMSC, so it is not "not sent"; nothing goes after the validity.
+    expect(m.written.map((part) => part.atMs < m.validUntil)).toEqual([true]);
+    expect(m.store.records.get(m.id)?.status).toBe('unknown');
+    expect(m.queueCalls).toEqual(['delete rh-1']);
+  });
+});

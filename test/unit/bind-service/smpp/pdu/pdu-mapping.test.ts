@@ -41,22 +41,24 @@ describe('submit outcomes', () => {
 });
 
 describe('toSubmitPdu', () => {
+  const submit = {
+    source_addr: 'Shop',
+    source_addr_ton: 5,
+    source_addr_npi: 0,
+    destination_addr: '79991234567',
+    dest_addr_ton: 1,
+    dest_addr_npi: 1,
+    esm_class: 0x40,
+    data_coding: 8,
+    short_message: Buffer.from([0x05, 0x00, 0x03, 0x2a, 0x02, 0x01, 0x41]),
+    registered_delivery: 1,
+  };
+
   it('when optional fields are absent, then they are left to the package defaults and bytes pass as is', () => {
     // Prepare
-    const bytes = Buffer.from([0x05, 0x00, 0x03, 0x2a, 0x02, 0x01, 0x41]);
+    const bytes = submit.short_message;
     // Act
-    const fields = toSubmitPdu({
-      source_addr: 'Shop',
-      source_addr_ton: 5,
-      source_addr_npi: 0,
-      destination_addr: '79991234567',
-      dest_addr_ton: 1,
-      dest_addr_npi: 1,
-      esm_class: 0x40,
-      data_coding: 8,
-      short_message: bytes,
-      registered_delivery: 1,
-    });
+    const fields = toSubmitPdu(submit) ?? {};
     const decoded = roundTrip('submit_sm', fields);
     // Assess
     expect(Object.keys(fields)).not.toContain('validity_period');
@@ -64,6 +66,26 @@ describe('toSubmitPdu', () => {
     expect(decoded.esm_class).toBe(0x40);
     expect(decoded.data_coding).toBe(8);
     expect(decoded.registered_delivery).toBe(1);
+  });
+
+  it('when the validity_period function gives a period, then it is counted as the PDU is built', () => {
+    // Prepare
+    let calls = 0;
+    const validity = () => {
+      calls += 1;
+      return '000000000130000R';
+    };
+    // Act
+    const fields = toSubmitPdu({ ...submit, validity_period: validity });
+    // Assess: once, so the engine reads the clock once per PDU.
+    expect({ validity: fields?.validity_period, calls }).toEqual({ validity: '000000000130000R', calls: 1 });
+  });
+
+  it('when the validity_period function says the message may no longer go, then there is no PDU to write', () => {
+    // Act
+    const fields = toSubmitPdu({ ...submit, validity_period: () => undefined });
+    // Assess
+    expect(fields).toBeUndefined();
   });
 });
 
