@@ -11,7 +11,7 @@ import { VAR, type VariableName } from '#core/config/variables.ts';
 export type { Env };
 
 /** The simulator's login when none is given: local only, never a real account. */
-export const LOCAL_LOGIN = { systemId: 'local', password: 'local-only' } as const;
+export const LOCAL_LOGIN = { systemId: 'local', password: 'local-pw' } as const;
 /** The local API's port when PORT is not given. */
 export const DEFAULT_API_PORT = 3000;
 /** The provider's default account rate (SPEC §2). */

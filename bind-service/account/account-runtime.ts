@@ -144,6 +144,7 @@ export async function prepareAccount(account: AccountConfig, shared: AccountShar
     systemId: login.systemId,
     intervalMs: smpp.loginRecheckMs,
     log: log.child({ component: 'login' }),
+    fromSecret: smpp.credentials.kind !== 'inline',
   });
   let heldSlots = 0;
   const intakeSettings = {

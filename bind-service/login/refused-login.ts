@@ -11,6 +11,7 @@
 import type { BindCredentialsError, SmppClient } from '#bind-service/smpp/index.ts';
 import type { Logger } from '#core/observability/logger.ts';
 import type { ConnectProblem } from '../dispatch/binds/connect-watch.ts';
+import { passwordLengthWarning } from './password-length.ts';
 import type { SmppLogin } from './secrets.ts';
 
 export interface RefusedLoginOptions {
@@ -21,6 +22,11 @@ export interface RefusedLoginOptions {
   systemId: string;
   intervalMs: number;
   log: Logger;
+  /**
+   * The password came from Secrets Manager: nothing saw it before it was read, so its length is
+   * warned about here (configWarnings warns about one given in the settings, with its account).
+   */
+  fromSecret?: boolean;
 }
 
 const RESTART_NEEDED = 'the login secret names another system_id: restart the service to bind under it';
@@ -42,6 +48,9 @@ export class RefusedLogins {
 
   constructor(private readonly options: RefusedLoginOptions) {
     this.latest = options.password;
+    // Built once per account as its sessions are set up: the first place that knows a password read
+    // from Secrets Manager and has a log.
+    if (options.fromSecret) warnIfLong(options.password, options.log);
   }
 
   /**
@@ -148,6 +157,7 @@ export class RefusedLogins {
       return;
     }
     log.info('the login secret changed after a refused login: binding again');
+    warnIfLong(login.password, log);
     this.latest = login.password;
     this.passwords.set(client, login.password);
     // A refusal of this bind too comes back through watch().
@@ -156,4 +166,10 @@ export class RefusedLogins {
       () => undefined,
     );
   }
+}
+
+/** By length only: the password itself is never logged. */
+function warnIfLong(password: string, log: Logger): void {
+  const warning = passwordLengthWarning(password.length);
+  if (warning) log.warn(warning);
 }

@@ -9,6 +9,7 @@ import { type Env, isGiven, variableError } from '#core/config/load-env.ts';
 import { VAR, type VariableName } from '#core/config/variables.ts';
 import { ConfigError } from '#core/domain/errors.ts';
 import { BLOCK_KEYS, kannelBoolean, UNSUPPORTED_KANNEL_KEYS } from './block-keys.ts';
+import { misspeltKey } from './key-typo.ts';
 import { type BlockEntry, BlockSyntaxError, parseBlock } from './parse-block.ts';
 
 /** Where a variable's value came from in the block, to name it in errors. */
@@ -69,11 +70,16 @@ export function withSmscBlock(env: Env): SmscBlockSettings {
     seen.add(key);
     const rule = BLOCK_KEYS[key];
     if (!rule) {
+      if (UNSUPPORTED_KANNEL_KEYS.includes(key)) {
+        throw at(line, `${key} is a Kannel setting this service does not support; remove it`);
+      }
+      // An unknown key may be part of a password: quoted only as a slip of a known one (key-typo.ts).
+      const meant = misspeltKey(key);
       throw at(
         line,
-        UNSUPPORTED_KANNEL_KEYS.includes(key)
-          ? `${key} is a Kannel setting this service does not support; remove it`
-          : `unknown key ${key}`,
+        meant
+          ? `unknown key ${key}; did you mean ${meant}?`
+          : 'unknown key (not quoted: the text before "=" may be part of a password)',
       );
     }
     if (rule.kind === 'ignored') continue;

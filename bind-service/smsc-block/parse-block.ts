@@ -46,7 +46,11 @@ export function parseBlock(text: string): BlockEntry[] {
     // The line is not echoed: it may be a password missing its key.
     if (equals < 0) throw new BlockSyntaxError(line, 'expected "key = value"');
     const key = trimmed.slice(0, equals).trim().toLowerCase();
-    if (!KEY.test(key)) throw new BlockSyntaxError(line, `"${key}" is not a key`);
+    // Nor is text before the "=" that no key could be: a password that lost its own "="
+    // (`smsc-password "Qx7pw=9Lk"`) would be quoted up to it.
+    if (!KEY.test(key)) {
+      throw new BlockSyntaxError(line, 'not a "key = value" line: the text before "=" is not a key');
+    }
     entries.push({ key, value: unquote(trimmed.slice(equals + 1).trim(), line), line });
   });
   return entries;

@@ -35,7 +35,7 @@ export const OTHER_READERS: Readonly<Partial<Record<VariableName, { reader: stri
   SMPP_CONFIG_FILE: { reader: 'local stack' },
   SMPP_HOST: { reader: 'local stack' },
   SMPP_SYSTEM_ID: { reader: 'local stack', default: '`local` (embedded simulator)' },
-  SMPP_PASSWORD: { reader: 'local stack', default: '`local-only` (embedded simulator)' },
+  SMPP_PASSWORD: { reader: 'local stack', default: '`local-pw` (embedded simulator)' },
   SMPP_THROUGHPUT: { reader: 'local stack', default: `\`${DEFAULT_THROUGHPUT}\`` },
   DRAIN_SECONDS: { reader: 'local stack', default: '`5`' },
   SQS_WAIT_SECONDS: { reader: 'local stack', default: `\`${LOCAL_SQS_WAIT_SECONDS}\`` },

@@ -13,16 +13,18 @@ describe('smsc-sender start --smsc-config', () => {
   const dir = mkdtempSync(join(tmpdir(), 'smsc-start-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('when the block holds an unknown key, then start exits non-zero naming the file and the line', async () => {
+  it('when the block holds a misspelt key, then start exits non-zero naming the file, the line and the key meant', async () => {
     // Prepare
     const file = join(dir, 'smsc.conf');
-    writeFileSync(file, 'group = smsc\nsmsc = smpp\nhost = smpp.smscentre.com\nsmsc-colour = blue\n');
+    writeFileSync(file, 'group = smsc\nsmsc = smpp\nhost = smpp.smscentre.com\nsmsc-usrname = acme\n');
     // Act
     const start = cli(['start', '--smsc-config', file, '--port', '0']);
     const code = await within(start.exited, 20_000, 'start to exit');
     // Assess
     expect(code).toBe(1);
-    expect(start.stderr).toContain(`SMPP_CONFIG_FILE: ${file} line 4: unknown key smsc-colour`);
+    expect(start.stderr).toContain(
+      `SMPP_CONFIG_FILE: ${file} line 4: unknown key smsc-usrname; did you mean smsc-username?`,
+    );
   });
 
   it('when the block file does not exist, then start exits non-zero naming it', async () => {

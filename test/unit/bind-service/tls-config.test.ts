@@ -1,8 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BindServiceConfigError } from '#bind-service/config.ts';
+import { BindServiceConfigError, loadConfig } from '#bind-service/config.ts';
+import { configWarnings } from '#bind-service/config-warnings.ts';
 import { classifyConnectFailure } from '#bind-service/dispatch/binds/connect-watch.ts';
 import { parseTlsSecret, resolveTls, tlsConfigOf } from '#bind-service/tls-config.ts';
 import { createSelfSignedCert, type SelfSignedCert } from '#test/helpers/net/tls.ts';
+import { RESOURCES_ENV } from './resources-env.ts';
 
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
 
@@ -61,6 +63,27 @@ describe('TLS settings', () => {
     expect(error.message).not.toContain('secret-ish');
   });
 
+  it.each([
+    ['a bare PEM as a JSON string', JSON.stringify('-----BEGIN CERTIFICATE----- secret-ish')],
+    ['an array', '[]'],
+  ])('when the TLS secret holds %s, then the error gives the JSON object expected', (_what, secret) => {
+    // Act
+    const error = refusal(() => parseTlsSecret(secret));
+    // Assess: zod reports these at an empty path: "the secret lacks a PEM " named no field.
+    expect(error.message).toContain(
+      'the secret is not a JSON object; expected {"cert": PEM, "key": PEM, "ca"?: PEM}',
+    );
+    expect(error.message).not.toContain('secret-ish');
+  });
+
+  it('when the TLS secret’s cert is not a string, then the error says so, not that it lacks one', () => {
+    // Act
+    const error = refusal(() => parseTlsSecret(JSON.stringify({ cert: 1, key: PEM })));
+    // Assess
+    expect(error.message).toContain("the secret's cert must be a string");
+    expect(error.message).not.toContain('lacks');
+  });
+
   describe('key material read at start', () => {
     let material: SelfSignedCert;
     beforeAll(async () => {
@@ -114,5 +137,41 @@ describe('classifyConnectFailure', () => {
   ])('when the connect failed with %s, then it is %s', (code, kind) => {
     // Act / Assess
     expect(classifyConnectFailure(code)).toBe(kind);
+  });
+});
+
+describe('the provider’s port and the TLS setting at start', () => {
+  // smscentre.com takes SMPP in clear on 3700 and over TLS on 3443: a clear bind to 3443 sends
+  // system_id and password unencrypted. A warning only: the provider may move its ports.
+
+  function warningsFor(env: Record<string, string>): string[] {
+    const login = { SMPP_SYSTEM_ID: 'acme', SMPP_PASSWORD: 'fake-pw' };
+    return configWarnings(loadConfig({ ...RESOURCES_ENV, ...login, ...env }));
+  }
+
+  it('when an smscentre.com host is given the TLS port without SMPP_TLS, then the start warns the bind would go in clear', () => {
+    // Act
+    const warnings = warningsFor({ SMPP_HOST: 'smpp.smscentre.com', SMPP_PORT: '3443' });
+    // Assess
+    expect(warnings).toEqual([
+      expect.stringContaining("SMPP_PORT 3443 is smscentre.com's TLS port, but SMPP_TLS is off"),
+    ]);
+  });
+
+  it('when an smscentre.com host is given the clear port with SMPP_TLS, then the start warns', () => {
+    // Act
+    const warnings = warningsFor({ SMPP_HOST: 'smpp.smscentre.com', SMPP_PORT: '3700', SMPP_TLS: 'true' });
+    // Assess
+    expect(warnings).toEqual([expect.stringContaining('SMPP_TLS is on')]);
+  });
+
+  it.each([
+    ['TLS on 3443', { SMPP_HOST: 'smpp.smscentre.com', SMPP_PORT: '3443', SMPP_TLS: 'true' }],
+    ['the defaults with TLS', { SMPP_HOST: 'smpp.smscentre.com', SMPP_TLS: 'true' }],
+    ['the defaults without TLS', { SMPP_HOST: 'smpp.smscentre.com' }],
+    ['another provider on 3443 without TLS', { SMPP_HOST: 'smsc.test', SMPP_PORT: '3443' }],
+  ])('when the host is given %s, then nothing is warned', (_what, env) => {
+    // Act / Assess
+    expect(warningsFor(env)).toEqual([]);
   });
 });

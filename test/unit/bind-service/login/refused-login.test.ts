@@ -107,3 +107,94 @@ describe('RefusedLogins: a session given up while its secret is rechecked', () =
     refused.stop();
   });
 });
+
+describe('RefusedLogins: a password longer than SMPP 3.4 allows', () => {
+  // BIND's password is "Var. max 9" octets with its NUL (SMPP 3.4 §4.1.1): a server that cuts a
+  // longer one refuses the login, and the operator hunts a wrong password that is right. A password
+  // from Secrets Manager is known only once read, when the account's sessions are set up.
+
+  function recordingLog(): { log: Logger; warnings: string[] } {
+    const warnings: string[] = [];
+    const log: Logger = {
+      ...silentLogger,
+      warn: (message: string) => {
+        warnings.push(message);
+      },
+      child: () => log,
+    };
+    return { log, warnings };
+  }
+
+  it('when the login read from the secret at start has more than 8 characters, then one warning gives its length, never its value', () => {
+    // Prepare
+    const { log, warnings } = recordingLog();
+    const password = 'fake-secret-password';
+    // Act
+    const refused = new RefusedLogins({
+      reloadLogin: () => Promise.resolve({ systemId: 'acme', password }),
+      password,
+      systemId: 'acme',
+      intervalMs: 10,
+      log,
+      fromSecret: true,
+    });
+    // Assess
+    expect(warnings).toEqual([expect.stringContaining('password has 20 characters, more than the 8 ')]);
+    expect(warnings.join('\n')).not.toContain(password);
+    refused.stop();
+  });
+
+  it('when the long password was given in the settings, then it is not warned about here again (configWarnings did, naming its account)', () => {
+    // Prepare
+    const { log, warnings } = recordingLog();
+    // Act
+    const refused = new RefusedLogins({
+      reloadLogin: () => Promise.resolve({ systemId: 'acme', password: 'fake-inline-password' }),
+      password: 'fake-inline-password',
+      systemId: 'acme',
+      intervalMs: 10,
+      log,
+    });
+    // Assess
+    expect(warnings).toEqual([]);
+    refused.stop();
+  });
+
+  it('when the login has 8 characters, then nothing is warned', () => {
+    // Prepare
+    const { log, warnings } = recordingLog();
+    // Act
+    const refused = new RefusedLogins({
+      reloadLogin: () => Promise.resolve({ systemId: 'acme', password: 'fake-pw8' }),
+      password: 'fake-pw8',
+      systemId: 'acme',
+      intervalMs: 10,
+      log,
+    });
+    // Assess
+    expect(warnings).toEqual([]);
+    refused.stop();
+  });
+
+  it('when the password read after a refusal has more than 8 characters, then binding with it is warned about by length', async () => {
+    // Prepare
+    const { log, warnings } = recordingLog();
+    const refused = new RefusedLogins({
+      reloadLogin: () => Promise.resolve({ systemId: 'acme', password: 'fake-new-password' }),
+      password: 'fake-old',
+      systemId: 'acme',
+      intervalMs: 10,
+      log,
+    });
+    const session = new FakeSession();
+    const off = refused.watch(session as unknown as SmppClient);
+    // Act
+    session.refuse();
+    await waitUntil(() => warnings.length > 0, 2_000, 'the new password to be read');
+    // Assess
+    expect(warnings).toEqual([expect.stringContaining('password has 17 characters')]);
+    expect(warnings.join('\n')).not.toContain('fake-new-password');
+    off();
+    refused.stop();
+  });
+});

@@ -138,13 +138,34 @@ describe('loadConfig with SMPP_CONFIG_FILE (a Kannel group = smsc block)', () =>
     expect(error.message).toMatch(/line 6: smsc-username is refused with SMPP_SECRET_ARN/);
   });
 
-  it('when a key is unknown, then the error names the file, the line and the key', () => {
+  it('when a key is a slip of a known one, then the error names the file, the line, the key and the one meant', () => {
+    // Prepare
+    const file = example((text) => `${text}smsc-pasword = fake-pw\n`);
+    // Act
+    const error = refusal({ SMPP_CONFIG_FILE: file });
+    // Assess
+    expect(error.message).toContain(`${file} line 22: unknown key smsc-pasword; did you mean smsc-password?`);
+  });
+
+  it('when a key is like no known one, then the error names the file and the line but not the key (it may be part of a password)', () => {
     // Prepare
     const file = example((text) => `${text}smsc-colour = blue\n`);
     // Act
     const error = refusal({ SMPP_CONFIG_FILE: file });
     // Assess
-    expect(error.message).toContain(`${file} line 22: unknown key smsc-colour`);
+    expect(error.message).toContain(`${file} line 22: unknown key (not quoted`);
+    expect(error.message).not.toContain('smsc-colour');
+  });
+
+  it('when a line holds only a password with an "=" in it, then the start error names the line and never quotes it', () => {
+    // Prepare: the key lost, the password left on a line of its own (base64-like passwords hold "=").
+    const text = ['group = smsc', 'smsc = smpp', 'host = smpp.smscentre.com', 'smsc-username = acme'];
+    const file = blockFile(`${text.join('\n')}\nQx7pw=9Lk\n`);
+    // Act
+    const error = refusal({ SMPP_CONFIG_FILE: file });
+    // Assess
+    expect(error.message).toContain(`${file} line 5: unknown key`);
+    expect(error.message.toLowerCase()).not.toContain('qx7pw');
   });
 
   it.each([

@@ -49,10 +49,22 @@ describe('parseBlock', () => {
     expect(error.message).toMatch(/no closing quote/);
   });
 
-  it('when a key has characters Kannel keys never have, then it is refused', () => {
+  it('when a key has characters Kannel keys never have, then it is refused naming the line only', () => {
     // Act
-    const error = errorThrownBy(() => parseBlock('smsc user = acme'), BlockSyntaxError);
+    const error = errorThrownBy(() => parseBlock('group = smsc\nsmsc user = acme'), BlockSyntaxError);
     // Assess
-    expect(error.message).toMatch(/is not a key/);
+    expect(error.line).toBe(2);
+    expect(error.message).toBe('not a "key = value" line: the text before "=" is not a key');
+  });
+
+  it('when the "=" after smsc-password is missing and the password holds one, then the error does not quote the password', () => {
+    // Act
+    const error = errorThrownBy(
+      () => parseBlock('group = smsc\nsmsc-password "Qx7pw=9Lk"'),
+      BlockSyntaxError,
+    );
+    // Assess
+    expect(error.line).toBe(2);
+    expect(error.message.toLowerCase()).not.toContain('qx7pw');
   });
 });

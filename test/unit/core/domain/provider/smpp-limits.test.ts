@@ -11,7 +11,7 @@ import { codesOf, domainErrorOf } from '../support.ts';
 const ENV = {
   SMPP_HOST: 'smpp.smscentre.com',
   SMPP_SYSTEM_ID: 'acme',
-  SMPP_PASSWORD: 'test-only',
+  SMPP_PASSWORD: 'test-pw',
   MESSAGES_TABLE: 'm',
   INBOUND_TABLE: 'i',
   URGENT_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/u',
@@ -66,5 +66,43 @@ describe('SMPP 3.4 field sizes', () => {
     // Assess
     expect(long).toEqual([expect.stringContaining('keeps only "MCON2,ISO,SI"')]);
     expect(short).toEqual([]);
+  });
+
+  it('when the password is longer than 8 characters, then one warning gives its length, never its value', () => {
+    // Prepare: BIND's password is "Var. max 9" octets with its NUL (SMPP 3.4 §4.1.1).
+    const password = 'fake-long-password-14';
+    // Act
+    const long = configWarnings(loadConfig({ ...ENV, SMPP_PASSWORD: password }));
+    const eight = configWarnings(loadConfig({ ...ENV, SMPP_PASSWORD: 'fake-pw8' }));
+    // Assess
+    expect(long).toEqual([expect.stringMatching(/password has 21 characters, more than the 8 /)]);
+    expect(long.join('\n')).not.toContain(password);
+    expect(eight).toEqual([]);
+  });
+
+  it('when a password of the accounts file is longer than 8 characters, then the warning names its account', () => {
+    // Prepare
+    const { SMPP_HOST: _host, SMPP_SYSTEM_ID: _id, SMPP_PASSWORD: _password, ...resources } = ENV;
+    const entry = {
+      host: 'smpp.smscentre.com',
+      port: 3700,
+      systemId: 'acme',
+      password: 'fake-long-password-14',
+    };
+    const accounts = [
+      { ...entry, name: 'main' },
+      { ...entry, name: 'marketing', systemId: 'mkt', password: 'fake-pw8' },
+    ];
+    const queue = (name: string) => `https://sqs.eu-west-1.amazonaws.com/1/${name}`;
+    const queues = { urgent: queue('mu'), bulk: queue('mb'), urgentDlq: queue('mud'), bulkDlq: queue('mbd') };
+    const env = {
+      ...resources,
+      SMPP_ACCOUNTS_JSON: JSON.stringify(accounts),
+      ACCOUNT_QUEUES: JSON.stringify({ marketing: queues }),
+    };
+    // Act
+    const warnings = configWarnings(loadConfig(env));
+    // Assess
+    expect(warnings).toEqual([expect.stringContaining('password (account main) has 21 characters')]);
   });
 });
