@@ -1,4 +1,4 @@
-import type { MessageError } from '#core/domain/messages/message-model.ts';
+import type { MessageError, ProviderReport } from '#core/domain/messages/message-model.ts';
 import type { ReceiptOutcome } from '#core/domain/receipts/receipt.ts';
 
 // SINGLE mode: the SMSC sends one id and one receipt per part. The message is final only when every
@@ -82,6 +82,19 @@ function summedCounts(reported: readonly PartOutcome[]): PartCounts {
     }
   }
   return counts;
+}
+
+/**
+ * The settling part's report with the counts of every part: its own `sub:001 dlvrd:000` said "0 of
+ * 1 delivered" of a message whose other parts were.
+ */
+export function wholeMessageReport(
+  settling: ProviderReport | undefined,
+  counts: PartCounts,
+): ProviderReport | undefined {
+  const { parts: _parts, submittedParts: _submitted, deliveredParts: _delivered, ...rest } = settling ?? {};
+  const report = { ...rest, ...counts };
+  return Object.keys(report).length > 0 ? report : undefined;
 }
 
 /**

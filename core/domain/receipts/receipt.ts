@@ -87,7 +87,11 @@ const EXTRA_READ = 2;
 const EXTRA_CLICKED = 4;
 
 // A key counts only at the start or after whitespace, so "net:" is never found inside "rnet:", nor
-// "cn:" inside "rcn:". `text:` runs to the end: nothing after it is read as a key.
+// "cn:" inside "rcn:". `text:` runs to the end: nothing after it is read as a key. A value starts
+// right after the colon (the provider writes `imsi:250…`, no space there; the space in `rcn: rnet:`
+// separates an empty rcn from the next field) and ends at the next whitespace, so an empty field is
+// '', never the next token, even one whose key is not listed here: the provider's own parsers
+// (`strtr(": ", "=&")` + parse_str, or `([^ ]*)` per field) read it so.
 const KEY =
   /(?:^|\s)(id|sub|dlvrd|submit[ _]?date|done[ _]?date|stat|err|text|imsi|msc|mcc|mnc|cn|net|rcn|rnet):/gi;
 
@@ -101,7 +105,7 @@ function readFields(text: string): Fields {
     if (key === 'text') break;
     const start = match.index + match[0].length;
     const end = keys[i + 1]?.index ?? text.length;
-    const value = /^\S*/.exec(text.slice(start, end).trimStart())![0];
+    const value = /^\S*/.exec(text.slice(start, end))![0];
     if (!fields.has(key)) fields.set(key, value);
   }
   return fields;

@@ -7,8 +7,8 @@ import {
   recordStatus,
   type TransitionResult,
 } from '#core/aws/messages/message-writes.ts';
+import { fillFromAgreeingPart, fillWholeMessage } from '#core/aws/messages/receipts/missing-writes.ts';
 import { UpdateExpressionBuilder } from '#core/aws/update-expression.ts';
-import type { ProviderReport } from '#core/domain/messages/message-model.ts';
 import {
   allowedPredecessors,
   canSetEngagementFlags,
@@ -16,7 +16,11 @@ import {
   RECEIPT_UNKNOWN,
   receiptOutcomeToStatus,
 } from '#core/domain/messages/message-state.ts';
-import { type PartCounts, partsNotSentError, summariseParts } from '#core/domain/receipts/part-outcomes.ts';
+import {
+  partsNotSentError,
+  summariseParts,
+  wholeMessageReport,
+} from '#core/domain/receipts/part-outcomes.ts';
 import type { DeliveryReceipt, ReceiptOutcome } from '#core/domain/receipts/receipt.ts';
 import {
   channelOf,
@@ -104,15 +108,16 @@ async function applyWholeReceipt(
     return write(table, item, update);
   }
 
-  // A follow-up receipt carrying read/clicked for a message already delivered: flags only.
+  // The status stays. A receipt agreeing with it (the provider's own, after a QUERY_SM answer made the
+  // message final) fills what only a receipt carries, where still missing; one that disagrees
+  // (UNDELIV after delivered) fills nothing. A follow-up on a delivered message raises read/clicked.
+  const update = new UpdateExpressionBuilder().set('updatedAt', at);
+  const filled = target === item.status && fillWholeMessage(update, item, receiptFields(receipt));
   const read = receipt.read && !item.read;
   const clicked = receipt.clicked && !item.clicked;
-  if ((read || clicked) && canSetEngagementFlags(item.status)) {
-    const update = new UpdateExpressionBuilder().set('updatedAt', at);
-    setFlags(update, { read, clicked });
-    return write(table, item, update);
-  }
-  return 'stale';
+  const flagged = (read || clicked) && canSetEngagementFlags(item.status);
+  if (flagged) setFlags(update, { read, clicked });
+  return filled || flagged ? write(table, item, update) : 'stale';
 }
 
 async function applyPartReceipt(
@@ -198,19 +203,6 @@ function settleFromParts(
 }
 
 /**
- * The settling part's report with the counts of every part: its own `sub:001 dlvrd:000` said "0 of
- * 1 delivered" of a message whose other parts were.
- */
-function wholeMessageReport(
-  settling: ProviderReport | undefined,
-  counts: PartCounts,
-): ProviderReport | undefined {
-  const { parts: _parts, submittedParts: _submitted, deliveredParts: _delivered, ...rest } = settling ?? {};
-  const report = { ...rest, ...counts };
-  return Object.keys(report).length > 0 ? report : undefined;
-}
-
-/**
  * SINGLE mode: a message with parts never sent (`unsentParts`) did not arrive whole, so the receipts
  * of the parts sent make it `undelivered`, not `delivered`: the SMSC hands each part on by itself and
  * may well deliver them all.
@@ -236,7 +228,8 @@ function statusFromParts(current: MessageStatus, worst: ReceiptOutcome): Message
 
 /**
  * A part already reported. After stat:UNKNOWN, a final receipt is the part's outcome now and may
- * settle the message; otherwise only read/clicked can still be news, kept on the part until final.
+ * settle the message; otherwise only what the part still misses (a receipt agreeing with its outcome:
+ * missing-writes.ts) and read/clicked, kept on the part until final, can still be news.
  */
 async function applyPartFollowUp(
   table: MessageTable,
@@ -255,10 +248,16 @@ async function applyPartFollowUp(
     settleFromParts(update, item, { ...item.partOutcomes, [smscId]: part }, fields, at);
     return write(table, item, update);
   }
+  // The part's own receipt after a QUERY_SM answer recorded its outcome fills the part's cost (and,
+  // the message final, the summed cost); one with another outcome fills nothing.
+  const update = new UpdateExpressionBuilder().set('updatedAt', at);
+  const agrees = known.outcome === receipt.outcome && receiptOutcomeToStatus(receipt.outcome) !== undefined;
+  const fields = receiptFields(receipt);
+  const filled =
+    agrees && fillFromAgreeingPart(update, item, smscId, known, partOutcome(receipt, fields, at), fields);
   const read = receipt.read && !known.read;
   const clicked = receipt.clicked && !known.clicked;
-  if (!read && !clicked) return 'stale';
-  const update = new UpdateExpressionBuilder().set('updatedAt', at);
+  if (!filled && !read && !clicked) return 'stale';
   if (read) update.set(['partOutcomes', smscId, 'read'], true);
   if (clicked) update.set(['partOutcomes', smscId, 'clicked'], true);
   if (canSetEngagementFlags(item.status)) setFlags(update, { read, clicked });

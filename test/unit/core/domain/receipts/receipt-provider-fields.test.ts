@@ -152,6 +152,33 @@ describe("parseDeliveryReceipt: the provider's own fields and HLR answers", () =
     });
   });
 
+  it('when an empty HLR field is followed by a field this code does not know, then it stays empty', () => {
+    // Prepare: not roaming (rnet empty), then one more field; the provider's own parsers (strtr ": "
+    // to "=&" then parse_str, or ([^ ]*) per field) give rnet '' whatever follows.
+    const input: ReceiptInput = { text: `${HLR_EXAMPLE} ported:1` };
+    // Act
+    const receipt = parseDeliveryReceipt(input);
+    // Assess
+    expect(receipt.hlr).toEqual({
+      imsi: '250023012345678',
+      msc: '79232510066',
+      mcc: '250',
+      mnc: '02',
+      countryName: 'Russian Federation',
+      networkName: 'MegaFON open Joint Stock Company',
+    });
+  });
+
+  it('when a field this code does not know follows an empty rcn, then rcn stays empty', () => {
+    // Prepare
+    const input: ReceiptInput = { text: HLR_EXAMPLE.replace('rcn: rnet:', 'rcn: ported:1 rnet:Roam+Net') };
+    // Act
+    const receipt = parseDeliveryReceipt(input);
+    // Assess
+    expect(receipt.hlr?.roamingCountryName).toBeUndefined();
+    expect(receipt.hlr?.roamingNetworkName).toBe('Roam Net');
+  });
+
   it('when an HLR name is url-encoded in windows-1251, then it is decoded; a stray % stays', () => {
     // Prepare
     const input: ReceiptInput = { text: 'id:1 stat:DELIVRD imsi:1 cn:%D0%EE%F1%F1%E8%FF+x% net:%CC%D2%D1' };
