@@ -1,6 +1,7 @@
 // Settings that are valid but worth a line in the start-up log: the service still starts.
 import type { SmppHost } from '#bind-service/smpp/index.ts';
 import { SMPP_SYSTEM_TYPE_MAX_CHARS } from '#core/domain/provider/smpp-limits.ts';
+import { SMSCENTRE_PORTS } from '#core/domain/provider/smsc-host.ts';
 import type { BindServiceConfig } from './config.ts';
 import { passwordLengthWarning } from './login/password-length.ts';
 
@@ -32,9 +33,6 @@ export function configWarnings(config: BindServiceConfig): string[] {
   }
   return warnings;
 }
-
-/** The provider's ports: SMPP in clear on 3700, over TLS on 3443 (docs/configuration.md). */
-const SMSCENTRE_PORTS = { clear: 3700, tls: 3443 } as const;
 
 /**
  * An smscentre.com host on the other mode's port: a clear bind to 3443 sends system_id and password

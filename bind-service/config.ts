@@ -24,7 +24,7 @@ import {
   SMPP_LOGIN_TEXT_RULE,
   SMPP_SYSTEM_ID_MAX_CHARS,
 } from '#core/domain/provider/smpp-limits.ts';
-import { isSmscHost, SMSC_HOST_RULE } from '#core/domain/provider/smsc-host.ts';
+import { isSmscHost, SMSC_HOST_RULE, SMSCENTRE_PORTS } from '#core/domain/provider/smsc-host.ts';
 import { MAX_MCON_SESSIONS } from '#core/domain/provider/system-type.ts';
 import { SMSC_ID_BASES } from '#core/domain/receipts/smsc-id.ts';
 import type {
@@ -75,8 +75,8 @@ export interface BindServiceConfig {
 
 export { BindServiceConfigError, configError };
 
-const DEFAULT_PORT = 3700;
-const DEFAULT_TLS_PORT = 3443;
+const DEFAULT_PORT = SMSCENTRE_PORTS.clear;
+const DEFAULT_TLS_PORT = SMSCENTRE_PORTS.tls;
 /** ECS allows a container at most 120 s between SIGTERM and SIGKILL; the drain must fit in it. */
 const MAX_DRAIN_SECONDS = 110;
 export const DEFAULT_SQS_WAIT_SECONDS = 20; // SQS's longest: the fewest calls on an idle queue

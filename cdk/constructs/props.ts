@@ -3,6 +3,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
+import { SMSCENTRE_PORTS } from '#core/domain/provider/smsc-host.ts';
 import type { ApiThrottle } from './compute/api.ts';
 import type { ExistingEgressIp } from './platform/network.ts';
 
@@ -181,8 +182,8 @@ export interface SmsSenderProps {
 }
 
 export const SMPP_DEFAULTS = {
-  port: 3700,
-  tlsPort: 3443,
+  port: SMSCENTRE_PORTS.clear,
+  tlsPort: SMSCENTRE_PORTS.tls,
   systemType: '',
   binds: 1,
   windowSize: 300,

@@ -1,8 +1,11 @@
 // Receipt or incoming message? esm_class decides first (SMPP 3.4 §5.2.12: message type bits 2-5 =
 // 0001 is an SMSC delivery receipt; an incoming SMS has none). A DELIVER_SM that carries
-// receipted_message_id and message_state is a receipt too, whatever type it declares: the seed says
-// the provider's status reports carry them, an incoming SMS never does, and an intermediate
-// notification (0x20) is a status report (ENROUTE changes nothing), not a subscriber's text. Only
+// receipted_message_id is a receipt too, whatever type it declares: the seed says the provider's
+// status reports carry it with message_state, an incoming SMS never does (SMPP 3.4 §5.3.2.12: it
+// names the message a receipt reports on), and an intermediate notification (0x20) is a status
+// report (ENROUTE changes nothing), not a subscriber's text. message_state is not required with it:
+// one of the wrong length is read as absent (smpp-package.ts), and the receipt is then read from its
+// text rather than stored as an incoming SMS (its message left `submitted` for good). Only
 // then, and only when configured (SMPP_RECEIPT_TEXT_FALLBACK, for SMSCs that set neither),
 // does a text reading "id:… stat:…" make it a receipt: the provider marks its receipts, and an
 // incoming SMS is free text a subscriber may well write that way.
@@ -22,7 +25,7 @@ export function deliveryKind(
   textFallback: boolean,
 ): DeliveryKind {
   if (delivery.isReceipt) return 'receipt';
-  if (delivery.receiptedMessageId !== undefined && delivery.messageState !== undefined) return 'receipt';
+  if (delivery.receiptedMessageId !== undefined) return 'receipt';
   // Another declared type without them (acknowledgements): its text is not read as a receipt.
   if ((delivery.esmClass & MESSAGE_TYPE_BITS) !== 0) return 'incoming';
   if (!textFallback || (delivery.esmClass & UDHI) !== 0) return 'incoming';

@@ -114,8 +114,14 @@ export async function recordOutcome(
         stats.released += 1;
         log.info('nothing sent; claim released for a later attempt', { ...context, reason: result.reason });
         // A stopping service gives it back at once, for the task that takes over (give-back.ts); a
-        // message whose validity passed, for the receive that ends it `expired`.
-        await giveBack(queue, held, AT_ONCE.has(result.reason) ? 0 : deps.releaseDelaySeconds, log);
+        // message whose validity passed, for the receive that ends it `expired` (when it ends, for a
+        // long one too late to start: giveBackSeconds).
+        await giveBack(
+          queue,
+          held,
+          result.giveBackSeconds ?? (AT_ONCE.has(result.reason) ? 0 : deps.releaseDelaySeconds),
+          log,
+        );
         return;
     }
   } catch (error) {

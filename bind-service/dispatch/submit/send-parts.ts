@@ -20,8 +20,8 @@ export const STOPPING = 'stopping';
 /**
  * Why a claimed message was not sent: its validity passed while it waited for its token (urgent
  * traffic, throttling) or for a window slot (the engine's not-sent reason of the same name), or too
- * little of it is left for all its parts (partsAllowanceMs). It goes back at once, and the next
- * receive ends it `expired` (expiry.ts).
+ * little of it is left for all its parts (partsAllowanceMs). It goes back (at once, or when its
+ * validity ends: giveBackSeconds), and the next receive ends it `expired` (expiry.ts).
  */
 export const VALIDITY_PASSED = 'validity-passed';
 
@@ -30,8 +30,11 @@ export type SendResult =
   | { kind: 'failed'; error: MessageError; smscIds: string[] }
   /** It may have reached the SMSC: never resent. `partsOnWire`: parts sent, answered or not. */
   | { kind: 'unknown'; reason: string; smscIds: string[]; partsOnWire: number }
-  /** Nothing of it went on the wire: the claim may be given back. */
-  | { kind: 'not-sent'; reason: string };
+  /**
+   * Nothing of it went on the wire: the claim may be given back, after `giveBackSeconds` when given
+   * (a long message too late to start waits for its validity to end, for the receive that expires it).
+   */
+  | { kind: 'not-sent'; reason: string; giveBackSeconds?: number };
 
 export interface SendPartsDeps {
   rate: RatePort;

@@ -37,7 +37,14 @@ import type { RetryPolicy } from './part-action.ts';
 import { recordOutcome } from './record-outcome.ts';
 import { type ClaimTasks, dropRedelivery } from './redelivery.ts';
 import type { PatientRetry, WriteRetry } from './retry.ts';
-import { partsAllowanceMs, type SendResult, STOPPING, type Submitter, sendParts } from './send-parts.ts';
+import {
+  partsAllowanceMs,
+  type SendResult,
+  STOPPING,
+  type Submitter,
+  sendParts,
+  VALIDITY_PASSED,
+} from './send-parts.ts';
 import { claimOrRelease } from './unanswered-claim.ts';
 
 /** Where the pipeline gets a bind with a free window slot (BindPool); undefined once none will come. */
@@ -243,7 +250,7 @@ export class SubmitPipeline {
         ...fields,
         validity_period: validity(index === 0 ? reserveMs : 0),
       }));
-      return await sendParts(bind, submits, held.lane, {
+      const result = await sendParts(bind, submits, held.lane, {
         rate: this.deps.rate,
         messageId: id,
         ...(this.deps.policy ? { policy: this.deps.policy } : {}),
@@ -257,6 +264,13 @@ export class SubmitPipeline {
         onUnsentWhileClaimed,
         ...(startBy === undefined ? {} : { validityPassed: () => this.clock().getTime() >= startBy }),
       });
+      // Too late to start, yet its validity not over (a long message inside its parts' allowance): it
+      // comes back when the validity ends, to be expired by that receive, not at once to be claimed
+      // and given back again on every receive until then.
+      if (result.kind !== 'not-sent' || result.reason !== VALIDITY_PASSED || acceptedAt === undefined)
+        return result;
+      const leftMs = acceptedAt + minutes * 60_000 - this.clock().getTime();
+      return leftMs > 0 ? { ...result, giveBackSeconds: Math.ceil(leftMs / 1_000) } : result;
     } catch (error) {
       // A bug after the claim: whatever went out is not known, so it must not go out again.
       return {

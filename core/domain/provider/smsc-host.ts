@@ -25,5 +25,11 @@ export function isSmscHost(value: string): boolean {
   return HOST_NAME.test(value) || ipAddress.safeParse(value).success;
 }
 
+/**
+ * The provider's ports (seed: SMPP on 3700, over TLS on 3443): the bind-service's and the CDK's
+ * defaults, and what a start-up warning checks an smscentre.com host's port and TLS setting by.
+ */
+export const SMSCENTRE_PORTS = { clear: 3700, tls: 3443 } as const;
+
 /** Why a host was refused; the caller adds where the port goes (SMPP_PORT, or the entry's "port"). */
 export const SMSC_HOST_RULE = 'must be a host name or IP address alone (no ":port", scheme, path or spaces)';

@@ -44,6 +44,13 @@ describe('deliveryKind', () => {
     expect(kind).toBe('receipt');
   });
 
+  it('when esm_class is the default and receipted_message_id comes without a readable message_state, then it is still a receipt', () => {
+    // Act: a message_state of the wrong length is read as absent (smpp-package.ts).
+    const kind = deliveryKind(deliver({ receiptedMessageId: '42' }), text, false);
+    // Assess: before, it was stored as an incoming SMS, and the message stayed `submitted` for good.
+    expect(kind).toBe('receipt');
+  });
+
   it('when an intermediate notification (esm_class 0x20) carries receipted_message_id and message_state, then it is a receipt, not an incoming SMS', () => {
     // Act
     const kind = deliveryKind(

@@ -301,7 +301,10 @@ describe('SubmitPipeline: a long message starts only with validity left for all 
     });
     const body = { v: 1, id, to: '+79991234567', text: 'x'.repeat(400), validityMinutes: 1 };
     const process = () => pipeline.process({ ...held(body), sentTimestampMs: acceptedAt }, queue);
-    return { id, store, written, queueCalls, process, validUntil: acceptedAt + 60_000 };
+    const advance = (ms: number) => {
+      nowMs += ms;
+    };
+    return { id, store, written, queueCalls, process, advance, validUntil: acceptedAt + 60_000 };
   }
 
   it('when a 3-part message has 1.5 s of validity left and each SUBMIT_SM takes 1 s, then none of it is written and it goes back at once, to end expired', async () => {
@@ -310,11 +313,26 @@ describe('SubmitPipeline: a long message starts only with validity left for all 
     // Act
     await m.process();
     // Assess: before, its first two parts went and the third was written after its validity, with a
-    // validity_period of 1 s. Not sent, the next receive ends it `expired`.
+    // validity_period of 1 s. Not sent, it comes back when its validity ends (1.5 s: in 2 s), not at
+    // once: each receive until then was claimed, took a token and was given back again.
     expect(m.written.filter((part) => part.atMs >= m.validUntil)).toEqual([]);
     expect(m.written).toEqual([]);
     expect(m.store.records.get(m.id)?.status).toBe('accepted');
-    expect(m.queueCalls).toEqual(['visibility rh-1 0']);
+    expect(m.queueCalls).toEqual(['visibility rh-1 2']);
+  });
+
+  it('when such a message comes back as its validity ends, then that receive ends it expired, never claimed again', async () => {
+    // Prepare
+    const m = await longMessage(58_500);
+    await m.process();
+    m.advance(2_000);
+    // Act
+    await m.process();
+    // Assess
+    expect(m.written).toEqual([]);
+    expect(m.store.records.get(m.id)?.status).toBe('expired');
+    expect(m.store.calls.filter((call) => call.startsWith('claimForSubmit'))).toHaveLength(1);
+    expect(m.queueCalls).toEqual(['visibility rh-1 2', 'delete rh-1']);
   });
 
   it('when a 3-part message has 2.5 s of validity left, then all its parts go, each within it', async () => {
@@ -341,7 +359,7 @@ describe('SubmitPipeline: a long message starts only with validity left for all 
     // message half at the SMSC (`unknown`) where it can end `expired`, never sent.
     expect(m.written).toEqual([]);
     expect(m.store.records.get(m.id)?.status).toBe('accepted');
-    expect(m.queueCalls).toEqual(['visibility rh-1 0']);
+    expect(m.queueCalls).toEqual(['visibility rh-1 2']);
   });
 
   it('when a later part waits for a window slot past the end of the validity, then it is not written and the message ends unknown', async () => {
