@@ -169,6 +169,10 @@ export class Operations extends Construct {
 
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       defaultInterval: Duration.hours(6),
+      // Each graph keeps its own period: "binds up" sums a gauge each task writes once a minute, and
+      // the account rows count per minute; CloudWatch's `auto` would widen the period with the time
+      // range (a week: an hour), one bind then reading as sixty.
+      periodOverride: cloudwatch.PeriodOverride.INHERIT,
       widgets: [
         [new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24, height: 4 })],
         [
