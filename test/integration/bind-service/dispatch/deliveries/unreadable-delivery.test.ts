@@ -7,8 +7,8 @@ import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
 import { waitUntil } from '#test/helpers/wait.ts';
 import { ACCOUNT, receivingClient, useCleanup } from '../fixtures.ts';
 
-// A DELIVER_SM whose last TLV is shorter than its type is read off the socket whole (its
-// command_length is right), but the package cannot parse it. The engine dropped the connection
+// A DELIVER_SM whose last TLV declares an octet the PDU does not hold is read off the socket whole
+// (its command_length is right), but it cannot be parsed. The engine dropped the connection
 // for it, unanswered, so the SMSC sent it again on the next bind, and again: one malformed delivery
 // ended every session of the login. It is now answered ESME_RX_P_APPN (nothing stored; refused for
 // good, since the same bytes would come back each time) and the session goes on
@@ -25,8 +25,9 @@ function malformedDeliverSm(sequenceNumber: number): Buffer {
     destination_addr: 'Shop',
     short_message: Buffer.from('hello', 'latin1'),
   }).toBuffer();
-  // message_state (0x0427), length 0: an int8 TLV without its octet, at the end of the PDU.
-  const bytes = Buffer.concat([pdu, Buffer.from([0x04, 0x27, 0x00, 0x00])]);
+  // message_state (0x0427) declaring its one octet, at the end of the PDU without it. (One of
+  // length 0 is read as absent: smpp-package.ts.)
+  const bytes = Buffer.concat([pdu, Buffer.from([0x04, 0x27, 0x00, 0x01])]);
   bytes.writeUInt32BE(bytes.length, 0);
   return bytes;
 }
@@ -35,7 +36,7 @@ describe('an unreadable DELIVER_SM (DynamoDB Local, simulator)', () => {
   const aws = useLocalAws({ dynamo: true });
   const defer = useCleanup();
 
-  it('when the SMSC sends a DELIVER_SM with a truncated TLV, then it is answered ESME_RX_P_APPN, the session survives and later incoming messages are stored', async () => {
+  it('when the SMSC sends a DELIVER_SM whose last TLV runs past its end, then it is answered ESME_RX_P_APPN, the session survives and later incoming messages are stored', async () => {
     // Prepare
     const tables = await aws.freshTables();
     const simulator = new SmscSimulator({ accounts: [{ ...ACCOUNT, rate: 0 }] });
