@@ -13,12 +13,13 @@ export const VARIABLES = {
     'a file holding the provider’s Kannel `group = smsc` block, read as the SMPP_* variables its keys stand for',
   SMPP_HOST:
     'the SMSC host name or IP address, no port (required unless SMPP_ACCOUNTS); locally, unset means the simulator',
-  SMPP_PORT: 'the SMSC port; default 3700, or 3443 with SMPP_TLS',
+  SMPP_PORT: 'the SMSC port; default 3700, or 3443 with SMPP_TLS (smscentre.com: a mismatch is warned about)',
   SMPP_BACKUP_HOST:
     'a second SMSC host (name or IP address, no port) on the same port, tried when the first fails',
   SMPP_SYSTEM_ID:
     'the SMPP login; with SMPP_SECRET_ARN the secret then needs only the password (a systemId in it must be this one)',
-  SMPP_PASSWORD: 'the SMPP password (local mode; in AWS it comes from SMPP_SECRET_ARN)',
+  SMPP_PASSWORD:
+    'the SMPP password (local mode; in AWS from SMPP_SECRET_ARN); over 8 characters: a start-up warning',
   SMPP_SECRET_ARN:
     'Secrets Manager secret {"systemId","password"} holding the SMPP login ({"password"} with SMPP_SYSTEM_ID)',
   SMPP_SYSTEM_TYPE: 'the provider flags sent in the bind: MCONn, ISO, SINGLE, comma-separated',
@@ -42,7 +43,7 @@ export const VARIABLES = {
   SMPP_MESSAGE_ID_BASE:
     'how the SMSC writes message ids: decimal (the provider, default) or hex; never guessed',
   SMPP_DEFAULT_SENDER:
-    'source_addr for messages without `from`, and the sender the duplicate rule compares them by (API and bind-service)',
+    'source_addr of messages without `from`, which the duplicate rule compares them by; in AWS: -c defaultSender',
   SMPP_SOURCE_ADDR_AUTODETECT:
     'Kannel’s source-addr-autodetect: "+digits" go as TON 1, names as TON 5/NPI 0 (default true)',
   SMPP_SOURCE_ADDR_TON: 'TON of senders autodetect leaves alone, or of all without it (default 5)',
