@@ -11,7 +11,7 @@ import { codesOf, domainErrorOf } from '../support.ts';
 const ENV = {
   SMPP_HOST: 'smpp.smscentre.com',
   SMPP_SYSTEM_ID: 'acme',
-  SMPP_PASSWORD: 'test-pw',
+  SMPP_PASSWORD: 'fake-pw',
   MESSAGES_TABLE: 'm',
   INBOUND_TABLE: 'i',
   URGENT_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/u',
