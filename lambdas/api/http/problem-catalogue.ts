@@ -271,14 +271,43 @@ export const ROUTE_EXAMPLES: Partial<
     },
     enqueue_failed: {
       detail: 'No message of the batch could be queued; none will be sent. Send the batch again.',
-      extensions: { batchId: 'b_01M89PNMZR2HR54Q7H2NGA9838' },
+      extensions: {
+        batchId: 'b_01M89PNMZR2HR54Q7H2NGA9838',
+        rejected: [
+          {
+            index: 0,
+            error: {
+              code: 'invalid_phone_number',
+              path: ['to', 0],
+              message:
+                'to[0]: "12" is not a valid phone number: write it in international format with its + (e.g. +79991234567)',
+            },
+          },
+        ],
+      },
     },
     store_outcome_unknown: {
       detail:
-        "Storage failed, and whether some of the batch's messages were stored is not known; whatever " +
-        'was stored will be sent. Read GET /v1/batches/b_01M89PNMZR2HR54Q7H2NGA9838 once the service is back ' +
-        'before sending again.',
-      extensions: { batchId: 'b_01M89PNMZR2HR54Q7H2NGA9838' },
+        'Storage failed for some of the batch\'s messages. Those counted in "accepted" will be sent; those in ' +
+        '"rejected" were not stored and will not be sent; whether those in "inDoubt" were stored is not known, ' +
+        'and whatever was stored will be sent: read GET /v1/messages/{messageId} of each once the service is ' +
+        'back before sending it again.',
+      extensions: {
+        batchId: 'b_01M89PNMZR2HR54Q7H2NGA9838',
+        accepted: 1,
+        rejected: [
+          {
+            index: 1,
+            error: {
+              code: 'enqueue_failed',
+              path: ['to', 1],
+              message:
+                'to[1]: The message could not be put on the send queue and was not sent. Send it again.',
+            },
+          },
+        ],
+        inDoubt: [{ index: 2, messageId: '01M89PNMZR2HR54Q7H2NGA9838' }],
+      },
     },
   },
   'GET /v1/batches/{id}': {

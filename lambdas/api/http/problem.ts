@@ -1,5 +1,6 @@
 import { ANTI_LOOP_ERRORS } from '#core/domain/provider/anti-loop.ts';
 import type { ValidationIssue } from '#core/domain/requests/validation-issues.ts';
+import type { UnknownStore } from '../use-cases/accept-batch.ts';
 
 // Every 4xx/5xx answer is an RFC 9457 problem document with our own machine-readable `code` (stable
 // across releases, unlike `title`/`detail`, which are for people) and, for input faults, the list of
@@ -95,26 +96,37 @@ export function serviceUnavailableProblem(code: string, detail: string): Problem
  * Storing failed and so did marking it failed: whether the message (or some of the batch) was stored
  * is not known, and if it was, the sweeper sends it. No Retry-After: a blind resend may be a copy.
  */
-export function storeOutcomeUnknownProblem(stored: { messageId: string } | { batchId: string }): ProblemInit {
-  // Only a single send takes an Idempotency-Key, which makes its plain retry safe.
-  const [what, path, keyHint] =
-    'messageId' in stored
-      ? [
-          'the message was stored',
-          `/v1/messages/${stored.messageId}`,
-          ' (with an Idempotency-Key, a plain retry is safe)',
-        ]
-      : ["some of the batch's messages were stored", `/v1/batches/${stored.batchId}`, ''];
+export function storeOutcomeUnknownProblem(stored: { messageId: string } | UnknownStore): ProblemInit {
+  if ('messageId' in stored) {
+    return {
+      ...STORE_OUTCOME_UNKNOWN,
+      detail:
+        'Storage failed, and whether the message was stored is not known; whatever was stored will be sent. ' +
+        `Read GET /v1/messages/${stored.messageId} once the service is back before sending again ` +
+        '(with an Idempotency-Key, a plain retry is safe).',
+      extensions: stored,
+    };
+  }
+  // Entry by entry: the batch's own view counts statuses, so it cannot say which entry to resend.
   return {
-    status: 503,
-    code: 'store_outcome_unknown',
-    title: 'Service temporarily unavailable',
-    detail:
-      `Storage failed, and whether ${what} is not known; whatever was stored will be sent. Read GET ${path} ` +
-      `once the service is back before sending again${keyHint}.`,
-    extensions: stored,
+    ...STORE_OUTCOME_UNKNOWN,
+    detail: BATCH_STORE_UNKNOWN_DETAIL,
+    extensions: { ...stored },
   };
 }
+
+/** Every batch's answer says the same; the entries are in its members. */
+const BATCH_STORE_UNKNOWN_DETAIL =
+  'Storage failed for some of the batch\'s messages. Those counted in "accepted" will be sent; those in ' +
+  '"rejected" were not stored and will not be sent; whether those in "inDoubt" were stored is not known, ' +
+  'and whatever was stored will be sent: read GET /v1/messages/{messageId} of each once the service is ' +
+  'back before sending it again.';
+
+const STORE_OUTCOME_UNKNOWN = {
+  status: 503,
+  code: 'store_outcome_unknown',
+  title: 'Service temporarily unavailable',
+} as const;
 
 /**
  * The provider's anti-loop rules refused the message before it was stored: 409 for an identical

@@ -58,17 +58,25 @@ export function batchRoutes(deps: ApiDeps): Hono<ApiEnv> {
           extensions: { rejected: result.rejected },
         });
       case 'enqueue-failed':
-        logFields(c, { batchId: result.batchId });
+        logFields(c, { batchId: result.batchId, rejected: result.rejected.length });
         return problem(c, {
           ...serviceUnavailableProblem(
             'enqueue_failed',
             'No message of the batch could be queued; none will be sent. Send the batch again.',
           ),
-          extensions: { batchId: result.batchId },
+          extensions: { batchId: result.batchId, rejected: result.rejected },
         });
-      case 'store-unknown':
-        logFields(c, { batchId: result.batchId, storeOutcome: 'unknown' });
-        return problem(c, storeOutcomeUnknownProblem({ batchId: result.batchId }));
+      case 'store-unknown': {
+        logFields(c, {
+          batchId: result.batchId,
+          storeOutcome: 'unknown',
+          accepted: result.accepted,
+          rejected: result.rejected.length,
+          inDoubt: result.inDoubt.length,
+        });
+        const { outcome: _, ...unknown } = result;
+        return problem(c, storeOutcomeUnknownProblem(unknown));
+      }
     }
   });
 

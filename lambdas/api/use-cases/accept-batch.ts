@@ -19,7 +19,13 @@ import {
 } from './batch-entries.ts';
 import { type AdmittedEntry, guardEntries } from './guard-entries.ts';
 import { fieldLabel } from './issues.ts';
-import { countedWindows, ENQUEUE_FAILED, failUnqueuedMany, neverSent } from './unqueued.ts';
+import {
+  countedWindows,
+  ENQUEUE_FAILED,
+  failUnqueuedMany,
+  neverSent,
+  type UnqueuedOutcome,
+} from './unqueued.ts';
 
 // POST /v1/batches: every entry is validated and prepared on its own; the valid ones are stored
 // (one BatchWrite per 25) and enqueued (one SendMessageBatch per 10), the invalid ones are answered
@@ -56,9 +62,24 @@ export type AcceptBatchResult =
   | { outcome: 'account-forbidden'; accounts: string[] }
   | { outcome: 'all-rejected'; rejected: RejectedEntry[] }
   /** Stored, but not one entry reached a queue: all marked failed; the caller should send again. */
-  | { outcome: 'enqueue-failed'; batchId: string }
+  | { outcome: 'enqueue-failed'; batchId: string; rejected: RejectedEntry[] }
   /** Some records may be stored and left `accepted` (DynamoDB failing): the sweeper sends those. */
-  | { outcome: 'store-unknown'; batchId: string };
+  | ({ outcome: 'store-unknown' } & UnknownStore);
+
+/**
+ * A batch some of whose records may be stored: without the entries, a caller told only the batch id
+ * (whose view counts statuses, not entries) could neither resend what will never go nor leave alone
+ * what may.
+ */
+export interface UnknownStore {
+  batchId: string;
+  /** Entries queued for certain. */
+  accepted: number;
+  /** Entries never to go: invalid, refused, or certain not stored or marked failed. */
+  rejected: RejectedEntry[];
+  /** Entries that may be stored and then go; each to be read by its message id before a resend. */
+  inDoubt: { index: number; messageId: string }[];
+}
 
 interface Stored {
   entry: AdmittedEntry;
@@ -134,7 +155,17 @@ export async function acceptBatch(
     // left `accepted` (marking failed too) the sweeper sends: a resend of the batch would send them
     // twice, so the caller is told to look first.
     const outcomes = await failUnqueuedMany(deps, ids, { batchId, cause: error, windows });
-    if (ids.some((id) => !neverSent(outcomes.get(id)))) return { outcome: 'store-unknown', batchId };
+    if (ids.some((id) => !neverSent(outcomes.get(id)))) {
+      const unsure = new Set(ids);
+      return unknownStore({
+        batchId,
+        form: split.form,
+        rejected: split.rejected,
+        unqueued: stored,
+        outcomes,
+        unsure,
+      });
+    }
     throw error;
   }
   const storeMs = lap();
@@ -156,17 +187,52 @@ export async function acceptBatch(
   const outcomes = await failUnqueuedMany(deps, unqueuedIds, { batchId, cause, windows, notStored });
   // One in doubt and still `accepted` (marking failed too) goes if its write landed (the sweeper sends
   // it) and is lost if not: neither "accepted" nor "send again" is true of it, so the caller looks first.
-  if ([...inDoubt].some((id) => !neverSent(outcomes.get(id)))) return { outcome: 'store-unknown', batchId };
+  if ([...inDoubt].some((id) => !neverSent(outcomes.get(id)))) {
+    const queued = written.length - published.unsent.length;
+    const rejected = split.rejected;
+    return unknownStore({ batchId, form: split.form, rejected, unqueued, outcomes, unsure: inDoubt, queued });
+  }
   // Only those certain never to go are answered as not queued: one left `accepted` (marking failed
   // too) is sent by the sweeper, and resent by the caller it would go twice.
   const notQueued = unqueued.filter(({ record }) => neverSent(outcomes.get(record.id)));
-  if (notQueued.length === stored.length) return { outcome: 'enqueue-failed', batchId };
+  if (notQueued.length === stored.length)
+    return { outcome: 'enqueue-failed', batchId, rejected: split.rejected };
   const rejected = [...split.rejected, ...notQueued.map(({ entry }) => enqueueRejection(split.form, entry))];
   rejected.sort((a, b) => a.index - b.index);
   return {
     outcome: 'accepted',
     answer: answer(batchId, stored.length - notQueued.length, rejected),
     timings,
+  };
+}
+
+/**
+ * The answer when some of `unqueued` may be stored. Certain never to go: rejected as `enqueue_failed`.
+ * In doubt: a write that may not have landed, left unmarked. The rest count as accepted, as in a 202:
+ * one moved on was queued after all, and one certainly written and left `accepted` the sweeper sends.
+ */
+function unknownStore(from: {
+  batchId: string;
+  form: BatchForm;
+  rejected: readonly RejectedEntry[];
+  unqueued: readonly Stored[];
+  outcomes: ReadonlyMap<string, UnqueuedOutcome>;
+  /** Ids whose write may or may not have landed. */
+  unsure: ReadonlySet<string>;
+  queued?: number;
+}): { outcome: 'store-unknown' } & UnknownStore {
+  const outcomeOf = ({ record }: Stored) => from.outcomes.get(record.id);
+  const never = from.unqueued.filter((stored) => neverSent(outcomeOf(stored)));
+  const doubtful = from.unqueued.filter(
+    (stored) => outcomeOf(stored) === 'not-marked' && from.unsure.has(stored.record.id),
+  );
+  const rejected = [...from.rejected, ...never.map(({ entry }) => enqueueRejection(from.form, entry))];
+  return {
+    outcome: 'store-unknown',
+    batchId: from.batchId,
+    accepted: (from.queued ?? 0) + from.unqueued.length - never.length - doubtful.length,
+    rejected: rejected.sort((a, b) => a.index - b.index),
+    inDoubt: doubtful.map(({ entry, record }) => ({ index: entry.index, messageId: record.id })),
   };
 }
 

@@ -175,6 +175,70 @@ describe('API /v1/batches: reads and enqueue failures (Node server, DynamoDB Loc
     expect(problem).toMatchObject({ code: 'store_outcome_unknown', batchId: records[0]?.batchId });
     expect(records.map((record) => record.status)).toEqual(['accepted', 'accepted']);
   });
+
+  it('when the batch store fails and only some records can be marked failed, then 503 store_outcome_unknown lists the entries never to go as rejected and those in doubt with their message ids', async () => {
+    // Prepare: the records are written, then the store fails; the mark of one of them fails too
+    const [sure, doubtful] = mobiles(2);
+    const created: { id: string; to: string }[] = [];
+    const api = await harness.start({
+      wrap: (deps) => ({
+        ...deps,
+        messages: withOverrides(deps.messages, {
+          createAcceptedBatch: async (records) => {
+            created.push(...records.map(({ id, to }) => ({ id, to })));
+            await deps.messages.createAcceptedBatch(records);
+            throw new RepositoryUnavailableError('create messages: TimeoutError');
+          },
+          markNotQueued: async (id, error) => {
+            if (created.find((record) => record.id === id)?.to === doubtful) {
+              throw new RepositoryUnavailableError('mark message failed: TimeoutError');
+            }
+            return deps.messages.markNotQueued(id, error);
+          },
+        }),
+      }),
+    });
+    // Act
+    const response = await api.post('/v1/batches', { to: ['12', sure, doubtful], text: 'Maybe stored' });
+    // Assess: before, only the batch id: the caller could tell neither the invalid entry nor the one
+    // certain not to go from the one that may be sent, and resending any of them risked a copy.
+    const problem = await problemOf(response);
+    expect(response.status).toBe(503);
+    expect(problem).toMatchObject({
+      code: 'store_outcome_unknown',
+      accepted: 0,
+      rejected: [
+        { index: 0, error: { code: expect.not.stringMatching(/^enqueue_failed$/), path: ['to', 0] } },
+        { index: 1, error: { code: 'enqueue_failed', path: ['to', 1] } },
+      ],
+      inDoubt: [{ index: 2, messageId: created.find(({ to }) => to === doubtful)?.id }],
+    });
+    const records = await harness.items(api.tables.messages, 'MSG#');
+    expect(
+      records
+        .map(({ to, status }) => ({ to, status }))
+        .sort((x, y) => String(x.to).localeCompare(String(y.to))),
+    ).toEqual([
+      { to: sure, status: 'failed' },
+      { to: doubtful, status: 'accepted' },
+    ]);
+  });
+
+  it('when no entry can be enqueued and one entry was invalid, then 503 enqueue_failed lists it as rejected, so a resend leaves it out', async () => {
+    // Prepare
+    const queues = await harness.aws.freshQueues();
+    const api = await harness.start({
+      queues: { ...queues, bulk: `${harness.aws.sqsEndpoint}/000000000000/no-such-queue` },
+    });
+    // Act
+    const response = await api.post('/v1/batches', { to: ['12', ...mobiles(2)], text: 'Hi' });
+    // Assess
+    expect(response.status).toBe(503);
+    expect(await problemOf(response)).toMatchObject({
+      code: 'enqueue_failed',
+      rejected: [{ index: 0, error: { path: ['to', 0] } }],
+    });
+  });
   it('when DynamoDB throttles the store past the batch budget, then the API answers within it: the unstored entries are enqueue_failed and certain not to go, the stored ones queued once, and resending the first adds no duplicate', {
     timeout: 30_000,
   }, async () => {
