@@ -11,6 +11,7 @@ export type {
   MessageKind,
   Outcome,
   OutcomeRule,
+  PlantedMessage,
   ReceiptEvent,
   ReceiptStat,
   ReceivedMessage,

@@ -7,7 +7,7 @@ import { MoDispatcher, type MoMessage } from './deliveries/mo.ts';
 import { ReceiptDispatcher } from './deliveries/receipts.ts';
 import { FaultBook, type SessionFault } from './messages/faults.ts';
 import { MessageBook } from './messages/messages.ts';
-import { incompleteEvent, MultipartAssembler, sortedParts } from './messages/multipart.ts';
+import { incompleteEvent, type MessageHead, MultipartAssembler, sortedParts } from './messages/multipart.ts';
 import { DuplicateGuard, FloodGuard } from './messages/rules.ts';
 import { SubmitHandler } from './messages/submit.ts';
 import { type ResolvedOptions, resolveOptions } from './options.ts';
@@ -23,6 +23,7 @@ import type {
   Fault,
   LoggedSubmit,
   Outcome,
+  PlantedMessage,
   ReceivedMessage,
   ReceivedSubmit,
   SimulatorEvents,
@@ -238,6 +239,38 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
 
   clearOutcomes(): void {
     this.book.scripted.clear();
+  }
+
+  /**
+   * Puts a message at the SMSC under `systemId` without a SUBMIT_SM, as if the login had sent it
+   * (registered_delivery 0) and its submit_sm_resp had been lost; returns its id. For tests whose
+   * login is held by the service under test alone: without MCON a second bind of it would end the
+   * service's session. QUERY_SM of that login knows the message, outcome scripts and rules decide
+   * it, it is in `messages`; not in `submissions` or `submitLog` (no SUBMIT_SM came); no receipt.
+   */
+  plant(message: PlantedMessage): string {
+    // Without recording QUERY_SM knows no message, so a planted one would be of no use.
+    if (!this.options.record) throw new Error('plant() needs record: true');
+    if (!this.registry.account(message.systemId))
+      throw new Error(`the simulator has no login "${message.systemId}"`);
+    const messageId = String(this.nextMessageId++);
+    const head: MessageHead = {
+      systemId: message.systemId,
+      sessionId: 0,
+      source: 'Sender',
+      sourceTon: 5,
+      sourceNpi: 1,
+      destination: message.destination,
+      destTon: 1,
+      destNpi: 1,
+      dataCoding: 0,
+      registeredDelivery: 0,
+      at: Date.now(),
+      single: false,
+    };
+    this.book.noteSubmitted(messageId, head.systemId, head.at);
+    this.book.complete(head, [{ index: 1, messageId, text: message.text ?? 'Planted' }], 1, 0);
+    return messageId;
   }
 
   /**

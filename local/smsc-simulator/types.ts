@@ -170,6 +170,15 @@ export interface ReceivedMessage {
   at: number;
 }
 
+/** A message `plant()` puts at the SMSC under a login, as if that login had submitted it. */
+export interface PlantedMessage {
+  systemId: string;
+  /** Destination digits, as in destination_addr. */
+  destination: string;
+  /** Default "Planted". */
+  text?: string;
+}
+
 export type MessageKind =
   | 'sms'
   | 'flash'

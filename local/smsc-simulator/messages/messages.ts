@@ -17,6 +17,8 @@ const ERR_FLOOD = 251;
 const EXTRA_STATUS = { read: 2, clicked: 4 } as const;
 
 export interface MessageState {
+  /** The login that submitted it: the SMSC keeps messages per account, so no other login finds it. */
+  systemId: string;
   submittedAt: number;
   outcome?: Outcome;
   /** When the outcome becomes visible; before it the message is ENROUTE. */
@@ -47,9 +49,9 @@ export class MessageBook {
   constructor(private readonly deps: MessageBookDeps) {}
 
   /** Remembers a submitted id for QUERY_SM (only when recording: it is one entry per id). */
-  noteSubmitted(messageId: string, at: number): void {
+  noteSubmitted(messageId: string, systemId: string, at: number): void {
     if (this.deps.options.record && !this.states.has(messageId))
-      this.states.set(messageId, { submittedAt: at });
+      this.states.set(messageId, { systemId, submittedAt: at });
   }
 
   state(messageId: string): MessageState | undefined {

@@ -263,7 +263,7 @@ export class SubmitHandler {
 
   private record(pdu: PDU, head: MessageHead, messageId: string, text: string, concat?: Concat): void {
     this.deps.stats.accepted += 1;
-    this.deps.book.noteSubmitted(messageId, head.at);
+    this.deps.book.noteSubmitted(messageId, head.systemId, head.at);
     if (!this.deps.wantsSubmits()) return;
     const submit: ReceivedSubmit = {
       messageId,

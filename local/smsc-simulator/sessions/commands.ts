@@ -85,11 +85,14 @@ export class CommandRouter {
 
   private query(session: SimSession, pdu: PDU): void {
     const messageId = pdu.message_id ?? '';
-    if (!/^\d+$/.test(messageId) || !this.deps.issued(Number(messageId))) {
+    const state = this.deps.book.state(messageId);
+    // Another login's message is as unknown to this one as an id never handed out: the SMSC keeps
+    // messages per account, and our product must ask under the login that sent it.
+    const othersMessage = state !== undefined && state.systemId !== session.systemId;
+    if (!/^\d+$/.test(messageId) || !this.deps.issued(Number(messageId)) || othersMessage) {
       this.answer(session, pdu, CommandStatus.ESME_RINVMSGID);
       return;
     }
-    const state = this.deps.book.state(messageId);
     if (!state) {
       this.answer(session, pdu, CommandStatus.ESME_RQUERYFAIL);
       return;

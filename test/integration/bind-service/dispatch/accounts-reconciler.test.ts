@@ -7,13 +7,13 @@ import { sendMessageSchema } from '#core/domain/requests/message-schema.ts';
 import { accountQueuesJson, useAccountsFile } from '#test/helpers/accounts-file.ts';
 import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
 import { ACCOUNT, mobile, type Rig, startRig, statusIs, useCleanup, waitForRecord } from './fixtures.ts';
-import { ELSEWHERE, messageAtSmsc } from './lost-answers.ts';
+import { messageAtSmsc } from './lost-answers.ts';
 
 // Each account's reconciler reads the oldest RECONCILE_BATCH of its own `unknown` messages. When all
 // accounts shared one list, a reconciler skipped other accounts' messages without moving them on, so
 // RECONCILE_BATCH messages of an account nobody reconciles (removed from the file, or its login down)
-// stood in front of every other account's for ever. `elsewhere` is a login the service does not
-// hold: it puts a message at the simulator whose SUBMIT_SM_RESP the test then plays lost.
+// stood in front of every other account's for ever. The message reconciled is put at the simulator
+// under main's login (the one its QUERY_SM goes under); the test then plays its SUBMIT_SM_RESP lost.
 
 const UNSET_LOGIN = { SMPP_HOST: '', SMPP_PORT: '', SMPP_SYSTEM_ID: '', SMPP_PASSWORD: '' };
 const UK = { systemId: 'uk-login', password: 'fake-pw-2' } as const;
@@ -66,12 +66,12 @@ describe('reconciler with several accounts (DynamoDB Local, fauxqs, simulator)',
 
   it('when an account was removed from the file while 2 of its messages were unknown, then the remaining accounts’ unknown messages are still reconciled', async () => {
     // Prepare: two unknown records of "retired", an account of an earlier deployment's file.
-    const rig = await start([ACCOUNT, UK, ELSEWHERE]);
+    const rig = await start([ACCOUNT, UK]);
     await rig.service.whenBound();
     await unknownWithId(rig, mobile(91), '880000001', 'retired');
     await unknownWithId(rig, mobile(92), '880000002', 'retired');
     await new Promise((resolve) => setTimeout(resolve, 50));
-    const smscId = await messageAtSmsc(rig, mobile(1));
+    const smscId = messageAtSmsc(rig, mobile(1), ACCOUNT.systemId);
     // Act: an unknown message of the first account, which QUERY_SM would resolve at once.
     const id = await unknownWithId(rig, mobile(1), smscId, 'main');
     // Assess
@@ -81,12 +81,12 @@ describe('reconciler with several accounts (DynamoDB Local, fauxqs, simulator)',
 
   it('when one account’s login is refused and 2 of its messages are unknown, then another account’s unknown message is still reconciled', async () => {
     // Prepare: the simulator does not know uk's login: uk never binds (an outage of that login).
-    const rig = await start([ACCOUNT, ELSEWHERE]);
+    const rig = await start([ACCOUNT]);
     await rig.service.whenBound();
     await unknownWithId(rig, '+447911000001', '870000001', 'uk');
     await unknownWithId(rig, '+447911000002', '870000002', 'uk');
     await new Promise((resolve) => setTimeout(resolve, 50));
-    const smscId = await messageAtSmsc(rig, mobile(2));
+    const smscId = messageAtSmsc(rig, mobile(2), ACCOUNT.systemId);
     // Act
     const id = await unknownWithId(rig, mobile(2), smscId, 'main');
     // Assess
@@ -95,12 +95,12 @@ describe('reconciler with several accounts (DynamoDB Local, fauxqs, simulator)',
   }, 30_000);
   it('when earlier versions listed 2 unknown messages of a removed account without an account, then the remaining accounts’ unknown messages are still reconciled', async () => {
     // Prepare: listed where every account's messages were listed before (the partition without one).
-    const rig = await start([ACCOUNT, UK, ELSEWHERE]);
+    const rig = await start([ACCOUNT, UK]);
     await rig.service.whenBound();
     await unknownWithId(rig, mobile(93), '880000003', 'retired', { listed: 'as earlier versions did' });
     await unknownWithId(rig, mobile(94), '880000004', 'retired', { listed: 'as earlier versions did' });
     await new Promise((resolve) => setTimeout(resolve, 50));
-    const smscId = await messageAtSmsc(rig, mobile(3));
+    const smscId = messageAtSmsc(rig, mobile(3), ACCOUNT.systemId);
     // Act
     const id = await unknownWithId(rig, mobile(3), smscId, 'main', { listed: 'as earlier versions did' });
     // Assess

@@ -1,23 +1,11 @@
-import { boundClient } from '#test/helpers/smpp/simulator-client.ts';
-import type { Rig } from './fixtures.ts';
+import { ACCOUNT, type Rig } from './fixtures.ts';
 
 // A message the SMSC has but whose SUBMIT_SM_RESP the bind-service never saw: the reconciler's
-// material. It goes to the simulator through a login the service does not hold.
+// material. It must be at the SMSC under the login that then asks QUERY_SM (the SMSC keeps messages
+// per login), and that login's only session is the service's own: without MCON a second bind would
+// end it. So the simulator plants it, with no SUBMIT_SM on the wire and no receipt.
 
-/** Another login at the same SMSC, through which the tests put messages there without a receipt. */
-export const ELSEWHERE = { systemId: 'elsewhere', password: 'test-only-elsewhere' } as const;
-
-/** A message the SMSC has and will send no receipt for; its SMSC id. */
-export async function messageAtSmsc(rig: Rig, to: string): Promise<string> {
-  const client = await boundClient(rig.simulator.port, ELSEWHERE);
-  try {
-    const answer = await client.submit({
-      destination_addr: to.replace(/^\+/, ''),
-      short_message: Buffer.from(`Lost answer to ${to}`),
-      registered_delivery: 0,
-    });
-    return answer.message_id ?? '';
-  } finally {
-    await client.close();
-  }
+/** A message the SMSC has under `systemId` (default: the rig's login) and sends no receipt for; its SMSC id. */
+export function messageAtSmsc(rig: Rig, to: string, systemId: string = ACCOUNT.systemId): string {
+  return rig.simulator.plant({ systemId, destination: to.replace(/^\+/, ''), text: `Lost answer to ${to}` });
 }
