@@ -76,10 +76,18 @@ export interface QueueParseOptions extends PrepareOptions {
   queueAccount?: string;
 }
 
+/**
+ * The API reads its body with a TextDecoder, which drops a leading UTF-8 BOM; a JSON file saved with
+ * one (Notepad, PowerShell's utf8) and published as is must be read alike, as the same JSON.
+ */
+function withoutByteOrderMark(body: string): string {
+  return body.charCodeAt(0) === 0xfeff ? body.slice(1) : body;
+}
+
 export function parseQueueMessage(body: string, options: QueueParseOptions): ParsedQueueMessage {
   let raw: unknown;
   try {
-    raw = JSON.parse(body);
+    raw = JSON.parse(withoutByteOrderMark(body));
   } catch {
     return malformed([{ code: 'invalid_json', path: [], message: 'request: the body is not valid JSON' }]);
   }

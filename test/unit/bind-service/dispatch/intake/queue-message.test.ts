@@ -50,6 +50,16 @@ describe('parseQueueMessage', () => {
     expect(parsed.ok === false && parsed.id).toBeUndefined();
   });
 
+  it('when the JSON starts with a UTF-8 byte order mark (a file saved by Notepad), then it is read as the API reads it', () => {
+    // Act
+    const parsed = parseQueueMessage(
+      `\uFEFF${JSON.stringify({ v: 1, id: ID, to: '+79991234567', text: 'Hi' })}`,
+      OPTIONS,
+    );
+    // Assess: before, rejected invalid_json though POST /v1/messages took the same file
+    expect(parsed).toMatchObject({ ok: true, message: { id: ID, text: 'Hi' } });
+  });
+
   it('when the schema refuses it but it carries a valid id, then the id is kept for the rejected record', () => {
     // Act
     const parsed = parseQueueMessage(JSON.stringify({ v: 1, id: ID, to: 'nobody', text: 'Hi' }), OPTIONS);
