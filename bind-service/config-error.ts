@@ -11,6 +11,6 @@ export const CONFIG_SOURCE: ConfigSource<BindServiceConfigError> = {
   error: BindServiceConfigError,
 };
 
-export function configError(variable: string, problem: string): BindServiceConfigError {
+export function configError(variable: string | readonly string[], problem: string): BindServiceConfigError {
   return variableError(CONFIG_SOURCE, variable, problem);
 }

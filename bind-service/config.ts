@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import type { SmppHost } from '#bind-service/smpp/index.ts';
 import { PROVIDER_IDLE_LIMIT_MS } from '#bind-service/smpp/index.ts';
+import { sameQueue } from '#core/config/account-queues.ts';
 import { type Env, loadEnv } from '#core/config/load-env.ts';
 import {
   antiLoopSettingsOf,
@@ -273,12 +274,42 @@ function smppOf(vars: Vars): SmppSettings {
   };
 }
 
-/** The default account's queue pair (URGENT_QUEUE_URL & co.). */
+/** The default account's queue pair (URGENT_QUEUE_URL & co.), four queues of their own. */
 function queuesOf(vars: Vars): AccountQueues {
+  const clash = firstQueueClash(vars);
+  if (clash) throw configError(clash.variables, `the same queue (${clash.why})`);
   return {
     urgent: { url: vars.URGENT_QUEUE_URL, dlqUrl: vars.URGENT_DLQ_URL },
     bulk: { url: vars.BULK_QUEUE_URL, dlqUrl: vars.BULK_DLQ_URL },
   };
+}
+
+const QUEUE_VARIABLES = [
+  { variable: VAR.URGENT_QUEUE_URL, dlq: false },
+  { variable: VAR.BULK_QUEUE_URL, dlq: false },
+  { variable: VAR.URGENT_DLQ_URL, dlq: true },
+  { variable: VAR.BULK_DLQ_URL, dlq: true },
+] as const;
+
+/** Two of the four variables naming one queue, with what would go wrong; undefined when none do. */
+function firstQueueClash(vars: Vars): { variables: [string, string]; why: string } | undefined {
+  const seen: (typeof QUEUE_VARIABLES)[number][] = [];
+  for (const each of QUEUE_VARIABLES) {
+    const earlier = seen.find(({ variable }) => sameQueue(vars[variable]) === sameQueue(vars[each.variable]));
+    if (earlier) {
+      const why = clashWhy(earlier.dlq, each.dlq);
+      return { variables: [each.variable, earlier.variable], why };
+    }
+    seen.push(each);
+  }
+  return undefined;
+}
+
+function clashWhy(firstIsDlq: boolean, secondIsDlq: boolean): string {
+  if (firstIsDlq !== secondIsDlq) return 'a dead-lettered message would come back to be read again';
+  return secondIsDlq
+    ? 'each lane dead-letters to a queue of its own, as in every ACCOUNT_QUEUES pair'
+    : 'both lanes would drain one queue';
 }
 
 /** The settings every account shares; `vars` are the default account's. */

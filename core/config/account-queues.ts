@@ -99,7 +99,7 @@ function sharedQueues(
 }
 
 /** One spelling per queue: host case and a default port do not make another queue. */
-function sameQueue(url: string): string {
+export function sameQueue(url: string): string {
   try {
     return new URL(url).href;
   } catch {

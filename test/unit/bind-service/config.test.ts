@@ -45,6 +45,27 @@ describe('loadConfig', () => {
     });
   });
 
+  it.each([
+    ['BULK_QUEUE_URL', 'URGENT_QUEUE_URL', 'both lanes would drain one queue'],
+    ['URGENT_DLQ_URL', 'URGENT_QUEUE_URL', 'a dead-lettered message would come back to be read again'],
+    [
+      'BULK_DLQ_URL',
+      'URGENT_DLQ_URL',
+      'each lane dead-letters to a queue of its own, as in every ACCOUNT_QUEUES pair',
+    ],
+  ] as const)(
+    'when %s names the same queue as %s, then the start is refused naming both',
+    (variable, other, why) => {
+      // Prepare: the same queue spelt with an upper-case host
+      const same = RESOURCES_ENV[other].replace('sqs.eu-west-1', 'SQS.eu-west-1');
+      // Act
+      const error = configError({ ...BASE, [variable]: same });
+      // Assess: before, it started
+      expect(error.variables).toEqual([variable, other]);
+      expect(error.message).toContain(`${variable}, ${other}: the same queue (${why})`);
+    },
+  );
+
   it('when RECONCILE_SECONDS is 0, then the reconciler is off', () => {
     // Act
     const config = loadConfig({ ...BASE, RECONCILE_SECONDS: '0' });
