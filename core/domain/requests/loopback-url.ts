@@ -2,11 +2,20 @@ import { DomainError } from '#core/domain/errors.ts';
 
 // Kept free of dependencies: the status-stream Lambda needs this check without pulling the request
 // schemas (zod, libphonenumber metadata) into its bundle.
-export const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['localhost', '127.0.0.1', '[::1]']);
+const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /** Whether a callback URL points at this machine: fine in local mode, a request forgery risk in AWS. */
 export function isLoopbackUrl(url: string): boolean {
-  return URL.canParse(url) && LOOPBACK_HOSTS.has(new URL(url).hostname);
+  return URL.canParse(url) && isLoopbackHost(new URL(url).hostname);
+}
+
+/**
+ * A host name, as the URL parser writes it (lower case), of this machine: a name's trailing dot
+ * (`localhost.`, the root's) and any `*.localhost` (RFC 6761) resolve there too.
+ */
+export function isLoopbackHost(hostname: string): boolean {
+  const name = hostname.endsWith('.') ? hostname.slice(0, -1) : hostname;
+  return LOOPBACK_HOSTS.has(name) || name.endsWith('.localhost');
 }
 
 /**

@@ -4,7 +4,7 @@ import { DomainError } from '#core/domain/errors.ts';
 import { isBatchId, isMessageId } from '#core/domain/messages/message-id.ts';
 import { MESSAGE_KINDS, type MessageKind } from '#core/domain/messages/message-kinds.ts';
 import { normaliseEmailAddress } from '#core/domain/requests/email-address.ts';
-import { isInternalAddress, LOOPBACK_HOSTS } from '#core/domain/requests/loopback-url.ts';
+import { isInternalAddress, isLoopbackHost } from '#core/domain/requests/loopback-url.ts';
 import { parsePhoneNumber } from '#core/domain/requests/phone-number.ts';
 import { normaliseRecipient } from '#core/domain/requests/recipient.ts';
 import {
@@ -72,7 +72,7 @@ function callbackUrlProblem(value: string): string | undefined {
   const url = new URL(value);
   // Credentials in a URL end up in logs and in the DynamoDB stream; callbacks are signed instead.
   if (url.username !== '' || url.password !== '') return 'must not carry a user name or password';
-  const loopback = LOOPBACK_HOSTS.has(url.hostname);
+  const loopback = isLoopbackHost(url.hostname);
   // The callbacks Lambda never calls these (callbackTargetProblem); loopback is for local mode.
   if (!loopback && isInternalAddress(url.hostname)) return 'must not name a loopback or link-local address';
   if (url.protocol === 'https:') return undefined;

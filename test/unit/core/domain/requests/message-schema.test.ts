@@ -317,10 +317,15 @@ describe('sendMessageSchema', () => {
       'https://127.0.0.1/cb',
       'https://hooks.example.com/cb',
       'nonsense',
+      // A name's trailing dot and RFC 6761's *.localhost name this machine too (202 in AWS before)
+      'https://localhost./cb',
+      'https://LOCALHOST.:8443/cb',
+      'https://api.localhost/cb',
+      'https://localhost.example.com./cb',
     ];
     // Act
     const loopback = urls.map(isLoopbackUrl);
     // Assess
-    expect(loopback).toEqual([true, true, false, false]);
+    expect(loopback).toEqual([true, true, false, false, true, true, true, false]);
   });
 });
