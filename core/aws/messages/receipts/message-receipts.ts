@@ -8,6 +8,11 @@ import {
   type TransitionResult,
 } from '#core/aws/messages/message-writes.ts';
 import { fillFromAgreeingPart, fillWholeMessage } from '#core/aws/messages/receipts/missing-writes.ts';
+import {
+  completesParts,
+  setNewPart,
+  summedFromIncompleteParts,
+} from '#core/aws/messages/receipts/part-writes.ts';
 import { UpdateExpressionBuilder } from '#core/aws/update-expression.ts';
 import {
   allowedPredecessors,
@@ -33,13 +38,14 @@ import { type BackoffPolicy, sleepBackoff } from '#core/support/backoff.ts';
 
 // Applies one receipt to a message whose id is known. The message is read first (its kind, its SMSC
 // ids and its current status decide what the receipt means), then ONE update is written,
-// conditional on the status (and, in SINGLE mode, the part count) that was read. If another write
-// came in between, the condition fails and the decision is made again on a fresh read; a receipt
-// with nothing left to change is 'stale', which is success. (A receipt for a message with one SMSC
-// id usually skips the read: single-id-receipt.ts writes the same update, conditional on what the
-// read would have checked.)
+// conditional on the status that was read (and, in SINGLE mode, on the part being new and what the
+// parts read allow: part-writes.ts). If another write came in between, the condition fails and the
+// decision is made again on a fresh read; a receipt with nothing left to change is 'stale', which is
+// success. (A receipt for a message with one SMSC id usually skips the read: single-id-receipt.ts
+// writes the same update, conditional on what the read would have checked.)
 
-type Attempt = TransitionResult | 'retry';
+/** 'resettle': applied, settling a SINGLE message from parts that lacked a summed field. */
+type Attempt = TransitionResult | 'retry' | 'resettle';
 
 const MAX_ATTEMPTS = 8;
 const RACE_BACKOFF: BackoffPolicy = { baseMs: 5, capMs: 100, jitter: 'full' };
@@ -50,16 +56,25 @@ export async function applyReceiptToMessage(
   smscId: string,
   receipt: DeliveryReceipt,
 ): Promise<TransitionResult> {
+  let settled = false;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const item = await getMessageItem(table, messageId);
     // The message is gone (TTL): nothing to update, and redelivery would not change that.
-    if (!item) return 'stale';
+    if (!item) return settled ? 'applied' : 'stale';
     const result =
       smscIdCountOf(item) > 1
         ? await applyPartReceipt(table, item, smscId, receipt)
         : await applyWholeReceipt(table, item, receipt);
-    if (result !== 'retry') return result;
-    await sleepBackoff(attempt, RACE_BACKOFF);
+    if (result === 'retry') {
+      await sleepBackoff(attempt, RACE_BACKOFF);
+    } else if (result === 'resettle' && !settled) {
+      // Another part's own receipt may have filled its cost (or a count) between our read and our
+      // settling write, unseen by the sum we wrote. Applied once more, the receipt is a follow-up of
+      // its own part, which fills the message's sums the parts now make, where still missing.
+      settled = true;
+    } else {
+      return settled || result === 'resettle' ? 'applied' : result;
+    }
   }
   throw new RepositoryUnavailableError(`receipt for message ${messageId} kept losing write races`);
 }
@@ -141,16 +156,25 @@ async function applyPartReceipt(
   const fields = receiptFields(receipt);
   const part = partOutcome(receipt, fields, at);
   const update = new UpdateExpressionBuilder().set('updatedAt', at);
-  if (item.partOutcomes) {
-    update.set(['partOutcomes', smscId], part);
-    // Optimistic check: no other part was recorded since our read, so the summary below is exact.
-    update.condition(`size(${update.name('partOutcomes')}) = ${update.value(Object.keys(parts).length)}`);
-  } else {
-    update.set('partOutcomes', { [smscId]: part });
-    update.condition(`attribute_not_exists(${update.name('partOutcomes')})`);
-  }
-  settleFromParts(update, item, { ...parts, [smscId]: part }, fields, at);
-  return write(table, item, update);
+  // Only the part that completes the set settles; the others neither settle nor conflict.
+  const settles = completesParts(item, smscId, part);
+  setNewPart(update, item, smscId, part, settles);
+  if (!settles) return write(table, item, update);
+  return settleAndWrite(table, item, update, { ...parts, [smscId]: part }, fields, at);
+}
+
+/** Settles from `parts` in `update` and writes it; 'resettle' when its sums may have missed a fill. */
+async function settleAndWrite(
+  table: MessageTable,
+  item: MessageItem,
+  update: UpdateExpressionBuilder,
+  parts: Readonly<Record<string, PartOutcome>>,
+  fields: ReceiptFields,
+  at: string,
+): Promise<Attempt> {
+  const settled = settleFromParts(update, item, parts, fields, at);
+  const result = await write(table, item, update);
+  return result === 'applied' && settled && summedFromIncompleteParts(item, parts) ? 'resettle' : result;
 }
 
 function partOutcome(receipt: DeliveryReceipt, fields: ReceiptFields, at: string): PartOutcome {
@@ -171,6 +195,7 @@ function partOutcome(receipt: DeliveryReceipt, fields: ReceiptFields, at: string
 /**
  * Once every part has reported, the message takes its worst part's outcome: a final one where the
  * message may still move to it, or `unknown` (RECEIPT_UNKNOWN) when the worst part could not tell.
+ * Whether it settles (writes the message's fields from its parts).
  */
 function settleFromParts(
   update: UpdateExpressionBuilder,
@@ -178,12 +203,12 @@ function settleFromParts(
   parts: Readonly<Record<string, PartOutcome>>,
   fields: ReceiptFields,
   at: string,
-): void {
+): boolean {
   const summary = summariseParts(item.smscIds, parts, smscIdCountOf(item));
-  if (!summary.complete || !summary.worst) return;
+  if (!summary.complete || !summary.worst) return false;
   const reported = statusFromParts(item.status, summary.worst.outcome);
   const status = wholeMessageStatus(item, reported);
-  if (status === undefined) return;
+  if (status === undefined) return false;
   if (status !== item.status) recordStatus(update, status, at);
   const { cost: _partCost, report, ...rest } = fields;
   const messageReport = wholeMessageReport(report, summary.counts);
@@ -200,6 +225,7 @@ function settleFromParts(
   );
   if (canSetEngagementFlags(status)) setFlags(update, summary);
   if (status !== reported) setIncompleteError(update, item);
+  return true;
 }
 
 /**
@@ -245,8 +271,7 @@ async function applyPartFollowUp(
     const update = new UpdateExpressionBuilder().set('updatedAt', at).set(['partOutcomes', smscId], part);
     // Another writer may have replaced the UNKNOWN meanwhile: then decide again on a fresh read.
     update.condition(`${update.name('partOutcomes', smscId, 'outcome')} = ${update.value('unknown')}`);
-    settleFromParts(update, item, { ...item.partOutcomes, [smscId]: part }, fields, at);
-    return write(table, item, update);
+    return settleAndWrite(table, item, update, { ...item.partOutcomes, [smscId]: part }, fields, at);
   }
   // The part's own receipt after a QUERY_SM answer recorded its outcome fills the part's cost (and,
   // the message final, the summed cost); one with another outcome fills nothing.
