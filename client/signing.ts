@@ -2,7 +2,7 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import { LOOPBACK_HOSTS } from '#core/domain/requests/loopback-url.ts';
+import { isLoopbackHost } from '#core/domain/requests/loopback-url.ts';
 
 // SigV4 for API Gateway (service `execute-api`) with the AWS SDK's own signer and, unless given, the
 // SDK's default credential chain (environment, SSO, the shared files with a profile, container and
@@ -54,7 +54,7 @@ export function sigV4Signer(options: SigningOptions): RequestSigner {
 
 /** The local stack is unsigned (it has no authoriser); anything else is API Gateway with IAM auth. */
 export function isLocalEndpoint(url: URL): boolean {
-  return LOOPBACK_HOSTS.has(url.hostname) || url.hostname === '::1';
+  return isLoopbackHost(url.hostname) || url.hostname === '::1';
 }
 
 /** `https://<id>.execute-api.<region>.amazonaws.com/...` names its region. */
