@@ -37,6 +37,8 @@ export interface MessageStore {
   createRejected(record: MessageRecord): Promise<void>;
   /** `urgent`: ahead of other waiting writes, as the urgent lane is ahead for tokens and window slots. */
   claimForSubmit(id: string, holder?: string, options?: ClaimOptions): Promise<ClaimResult>;
+  /** The record as stored: read only when another receive made it (reused-id.ts compares it). */
+  get(id: string): Promise<MessageRecord | undefined>;
   /** Who holds the claim and since when (a redelivery asks, redelivery.ts). */
   claimOf(id: string): Promise<ClaimView | undefined>;
   /** `holder`: only that receive's claim is released (see MessageRepository.releaseClaim). */

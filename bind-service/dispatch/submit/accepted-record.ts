@@ -3,7 +3,7 @@
 // awaits them: a failure between the record and the rules' verdict (or the `rejected` write) leaves
 // a record that every later receive must still put to the rules before it may be claimed.
 import { DuplicateMessageIdError } from '#core/aws/errors.ts';
-import { acceptedMessageRecord } from '#core/domain/messages/message-model.ts';
+import { acceptedMessageRecord, type MessageRecord } from '#core/domain/messages/message-model.ts';
 import type { HeldMessage } from '../intake/held-messages.ts';
 import type { ParsedQueueMessage } from '../intake/queue-message.ts';
 import type { MessageStore } from '../ports.ts';
@@ -16,20 +16,23 @@ export interface AcceptedRecordDeps {
   clock: () => Date;
 }
 
-/** True when this call made the record; false when another copy of the same send made it first. */
-export async function createAcceptedRecord(
+type Valid = Extract<ParsedQueueMessage, { ok: true }>;
+
+/**
+ * The `accepted` record a queue message makes: also what a record of its id is compared with when
+ * another receive made it (reused-id.ts), so both are built here alike.
+ */
+export function acceptedRecordOf(
   id: string,
-  parsed: Extract<ParsedQueueMessage, { ok: true }>,
+  parsed: Valid,
   held: Pick<HeldMessage, 'lane' | 'sentTimestampMs'>,
-  deps: AcceptedRecordDeps,
-  options: { awaitingRules?: boolean } = {},
-): Promise<boolean> {
+  now: Date,
+): MessageRecord {
   const { message, prepared } = parsed;
   // Accepted when it was published (or when the body says), not when first received: the sweeper's
   // copy of an id without a time carries createdAt as its acceptance, and validity counts from it.
-  const now = deps.clock();
   const acceptedAt = acceptedAtMs(id, held.sentTimestampMs, message.acceptedAt) ?? now.getTime();
-  const record = {
+  return {
     ...acceptedMessageRecord({
       id,
       request: message,
@@ -41,6 +44,17 @@ export async function createAcceptedRecord(
     // The lane it was actually read from, whatever its (defaulted) priority field says.
     priority: held.lane,
   };
+}
+
+/** True when this call made the record; false when another copy of the same send made it first. */
+export async function createAcceptedRecord(
+  id: string,
+  parsed: Valid,
+  held: Pick<HeldMessage, 'lane' | 'sentTimestampMs'>,
+  deps: AcceptedRecordDeps,
+  options: { awaitingRules?: boolean } = {},
+): Promise<boolean> {
+  const record = acceptedRecordOf(id, parsed, held, deps.clock());
   try {
     const create = async (): Promise<void> => {
       if (options.awaitingRules) await deps.messages.createAwaitingRules(record);
@@ -49,7 +63,8 @@ export async function createAcceptedRecord(
     await retryTransient(create, deps.writeRetry);
     return true;
   } catch (error) {
-    // Another copy of the same send (same derived id) created it first: that is fine.
+    // Another copy of the same send (same derived id) created it first: that is fine (a message of
+    // other content under that id is refused by the caller, reused-id.ts).
     if (!(error instanceof DuplicateMessageIdError)) throw error;
     return false;
   }

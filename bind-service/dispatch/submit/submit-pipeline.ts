@@ -7,7 +7,8 @@
 // SQS redelivery, or a copy of the send) is never sent again; the claim names the queue message, the
 // receive and the task that hold it, so only that message's own redelivery may declare the outcome
 // unknown, and not while that task is alive and still at work on it (redelivery.ts); a retried
-// claim write recognises the claim it made itself.
+// claim write recognises the claim it made itself. A message whose id names a record of other
+// content (a publisher's id used again) is neither: it is dead-lettered `id_reused` (reused-id.ts).
 // A valid message that cannot go now is given back with a growing pause (give-back.ts) until its
 // validity passes, then it ends `expired` (expiry.ts); only invalid messages are dead-lettered.
 // The rate token comes AFTER the claim, right before the SUBMIT_SM: a token taken first would wait
@@ -37,6 +38,7 @@ import type { RetryPolicy } from './part-action.ts';
 import { recordOutcome } from './record-outcome.ts';
 import { type ClaimTasks, dropRedelivery } from './redelivery.ts';
 import type { PatientRetry, WriteRetry } from './retry.ts';
+import { refuseReusedId } from './reused-id.ts';
 import {
   partsAllowanceMs,
   type SendResult,
@@ -305,6 +307,19 @@ export class SubmitPipeline {
         { id, holder, deadline: () => this.recordDeadline(held), context },
         this.deps,
       );
+    // Wherever another receive made the record, it must be this message's before this one may
+    // claim it or be dropped as its copy: an id reused for other content is refused (reused-id.ts).
+    // Asked once, and never on the normal path (the API's record, or the one this receive made).
+    let compared = false;
+    const reusedId = async (): Promise<boolean> => {
+      if (compared) return false;
+      compared = true;
+      return refuseReusedId(id, parsed, held, queue, {
+        ...this.deps,
+        clock: this.clock,
+        giveBackSeconds: giveBackSeconds(held.receiveCount, this.deps.requeueBackoff),
+      });
+    };
     const started = performance.now();
     let result = await claim();
     this.claimLatency.observe(performance.now() - started);
@@ -313,7 +328,10 @@ export class SubmitPipeline {
       // the anti-loop rules. When another copy of the same send made it first, its record says
       // whether it still awaits them (one made by an earlier version never does).
       const created = await this.createRecord(id, parsed, held, { awaitingRules: guard !== undefined });
+      if (!created && (await reusedId())) return 'handled';
       result = guard && created ? 'awaiting-rules' : await claim();
+    } else if (result === 'awaiting-rules' && (await reusedId())) {
+      return 'handled';
     }
     if (result === 'awaiting-rules') {
       // Asked on every receive until one claims it: a verdict lost to a failure (or a `rejected`
@@ -329,6 +347,7 @@ export class SubmitPipeline {
       this.deps.log.error('message record missing right after it was created; left for redelivery', context);
       return 'leave';
     }
+    if (await reusedId()) return 'handled';
     await dropRedelivery(id, held, queue, {
       ...this.deps,
       clock: this.clock,

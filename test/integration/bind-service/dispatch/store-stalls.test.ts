@@ -42,6 +42,7 @@ function troubledStore(
     },
     markUnknown: (...args) => repository.markUnknown(...args),
     markUnknownIfClaimedBy: (...args) => repository.markUnknownIfClaimedBy(...args),
+    get: (...args) => repository.get(...args),
     claimOf: (...args) => repository.claimOf(...args),
     markFailed: (...args) => repository.markFailed(...args),
     markExpired: (...args) => repository.markExpired(...args),

@@ -21,11 +21,19 @@ import type {
   TransitionResult,
 } from '#core/aws/messages/message-repository.ts';
 import { newMessageId } from '#core/domain/messages/message-id.ts';
-import type { MessageError, MessageRecord } from '#core/domain/messages/message-model.ts';
+import {
+  acceptedMessageRecord,
+  type MessageError,
+  type MessageRecord,
+} from '#core/domain/messages/message-model.ts';
 import type { MessageStatus } from '#core/domain/messages/message-state.ts';
+import { prepareMessage } from '#core/domain/messages/prepare-message.ts';
+import { queueMessageSchema } from '#core/domain/requests/message-schema.ts';
 import { silentLogger } from '#core/observability/logger.ts';
 
 interface StoredMessage {
+  /** As created: what get() answers, with the status as it is now. */
+  record: MessageRecord;
   status: MessageStatus;
   smscIds: string[];
   claimedBy?: string;
@@ -46,20 +54,20 @@ export class MemoryStore implements MessageStore {
   async createAccepted(record: MessageRecord): Promise<CreateAcceptedResult> {
     this.calls.push(`createAccepted ${record.id}`);
     if (this.records.has(record.id)) throw new DuplicateMessageIdError(record.id);
-    this.records.set(record.id, { status: 'accepted', smscIds: [] });
+    this.records.set(record.id, { record, status: 'accepted', smscIds: [] });
     return { created: true };
   }
 
   async createAwaitingRules(record: MessageRecord): Promise<void> {
     this.calls.push(`createAwaitingRules ${record.id}`);
     if (this.records.has(record.id)) throw new DuplicateMessageIdError(record.id);
-    this.records.set(record.id, { status: 'accepted', smscIds: [], awaitingRules: true });
+    this.records.set(record.id, { record, status: 'accepted', smscIds: [], awaitingRules: true });
   }
 
   async createRejected(record: MessageRecord): Promise<void> {
     this.calls.push(`createRejected ${record.id}`);
     if (this.records.has(record.id)) throw new DuplicateMessageIdError(record.id);
-    this.records.set(record.id, { status: 'rejected', smscIds: [] });
+    this.records.set(record.id, { record, status: 'rejected', smscIds: [] });
   }
 
   async claimForSubmit(id: string, holder?: string, options: ClaimOptions = {}): Promise<ClaimResult> {
@@ -79,6 +87,12 @@ export class MemoryStore implements MessageStore {
     if (holder !== undefined) record.claimedBy = holder;
     record.claimedAt = new Date().toISOString();
     return 'claimed';
+  }
+
+  async get(id: string): Promise<MessageRecord | undefined> {
+    this.calls.push(`get ${id}`);
+    const stored = this.records.get(id);
+    return stored && { ...stored.record, status: stored.status, smscIds: [...stored.smscIds] };
   }
 
   async claimOf(id: string): Promise<ClaimView | undefined> {
@@ -225,8 +239,15 @@ export function held(body: object | string, sqsMessageId = 'sqs-1'): HeldMessage
 
 export const message = (id: string) => ({ v: 1, id, to: '+79991234567', text: 'Hello' });
 
+/** The record of `message(id)`, as the API (or the queue message's first receive) makes it. */
+export function recordOf(body: Record<string, unknown> & { id: string }): MessageRecord {
+  const request = queueMessageSchema.parse(body);
+  const prepared = prepareMessage(request, { isoMode: false, maxParts: 10 });
+  return acceptedMessageRecord({ id: body.id, request, prepared, now: new Date() });
+}
+
 export async function acceptedMessage(store: MemoryStore): Promise<string> {
   const id = newMessageId();
-  await store.createAccepted({ id } as MessageRecord);
+  await store.createAccepted(recordOf(message(id)));
   return id;
 }

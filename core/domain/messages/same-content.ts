@@ -1,0 +1,44 @@
+import type { MessageRecord } from '#core/domain/messages/message-model.ts';
+
+// Whether two records of one id are the same message: the fields that decide what is sent and to
+// whom, as a record holds them (recipient normalised, validity filled in, the encoding as asked).
+// A queue message is compared by the record it would have made (the bind-service builds it the way
+// it creates records), so the API's body and the sweeper's, rebuilt from the record itself
+// (queue-body.ts), compare equal to it. What only describes or routes a message (clientRef,
+// callbackUrl, batchId, the lane) is left out: a copy differing there still sends the same SMS.
+// What is derived (encoding, data coding, parts) is left out too: it follows from the fields
+// compared and the account's settings, which may change between two receives.
+
+export const SENT_CONTENT_FIELDS = [
+  'to',
+  'kind',
+  'text',
+  'from',
+  'subject',
+  'voice',
+  'bot',
+  'comment',
+  'udh',
+  'requestedEncoding',
+  'validityMinutes',
+  'account',
+] as const satisfies readonly (keyof MessageRecord)[];
+
+export type SentContentField = (typeof SENT_CONTENT_FIELDS)[number];
+
+/**
+ * The fields in which `candidate` would send another message than `stored` (none: the same message).
+ * The account is compared only when both name one: records written before accounts existed have
+ * none, and a queue message naming none is routed again on every receive (a rule changed meanwhile
+ * must not make a redelivery another message).
+ */
+export function contentDifferences(
+  stored: Pick<MessageRecord, SentContentField>,
+  candidate: Pick<MessageRecord, SentContentField>,
+): SentContentField[] {
+  return SENT_CONTENT_FIELDS.filter((field) => {
+    if (field === 'account' && (stored.account === undefined || candidate.account === undefined))
+      return false;
+    return stored[field] !== candidate[field];
+  });
+}
