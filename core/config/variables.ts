@@ -43,7 +43,7 @@ export const VARIABLES = {
   SMPP_MESSAGE_ID_BASE:
     'how the SMSC writes message ids: decimal (the provider, default) or hex; never guessed',
   SMPP_DEFAULT_SENDER:
-    'source_addr of messages without `from`, which the duplicate rule compares them by; in AWS: -c defaultSender',
+    'source_addr of messages without `from` (not mail), which the duplicate rule compares them by; in AWS: -c defaultSender',
   SMPP_SOURCE_ADDR_AUTODETECT:
     'Kannel’s source-addr-autodetect: "+digits" go as TON 1, names as TON 5/NPI 0 (default true)',
   SMPP_SOURCE_ADDR_TON: 'TON of senders autodetect leaves alone, or of all without it (default 5)',

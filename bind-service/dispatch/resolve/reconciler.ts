@@ -19,6 +19,7 @@
 //   (core/aws/messages/attention/orphan-receipts.ts); that needs no bind. Orphans
 //   younger than `minAgeMs` are not taken, so a receipt whose message is merely slow to record its
 //   answer is never taken.
+
 import {
   addressFor,
   isThrottling,
@@ -31,6 +32,7 @@ import type { UnmatchedRivals } from '#core/aws/messages/attention/unmatched-riv
 import { DEFAULT_ACCOUNT_NAME } from '#core/domain/accounts/account.ts';
 import type { MessageRecord } from '#core/domain/messages/message-model.ts';
 import { isFinalAnswer, receiptFromQuery } from '#core/domain/receipts/query-answer.ts';
+import { senderSent } from '#core/domain/requests/sender-id.ts';
 import type { Logger } from '#core/observability/logger.ts';
 import { raceAbort } from '#core/support/abort.ts';
 import type { DispatchStats } from '../flow/stats.ts';
@@ -257,7 +259,8 @@ export class Reconciler {
   /** QUERY_SM for each of its ids; final answers are applied as receipts. */
   private async ask(record: MessageRecord): Promise<void> {
     const { messages, rate, sessions, stats, log } = this.deps;
-    const source = addressFor(record.from ?? this.deps.defaultSender ?? '', this.deps.sourceAddress);
+    const sender = senderSent(record.kind, record.from, this.deps.defaultSender);
+    const source = addressFor(sender, this.deps.sourceAddress);
     for (const smscId of record.smscIds) {
       const token = rate.wait('background');
       token.catch(() => undefined);

@@ -1,6 +1,7 @@
 // The SUBMIT_SM fields of each part of a prepared message: encoded exactly as the API planned it,
 // with the provider's addressing, a receipt asked for, and the whole validity as a relative SMPP
 // time. The submit pipeline replaces that with what is left of it as each SUBMIT_SM is written.
+
 import {
   addressFor,
   destinationAddress,
@@ -13,6 +14,7 @@ import {
 import { encodeBinary, encodeMessage } from '#core/domain/encoding/index.ts';
 import type { PreparedMessage } from '#core/domain/messages/prepare-message.ts';
 import { SMPP_ADDRESS_MAX_CHARS } from '#core/domain/provider/smpp-limits.ts';
+import { senderSent } from '#core/domain/requests/sender-id.ts';
 import { relativeValidity } from './validity.ts';
 
 /** SMPP 3.4 registered_delivery: SMSC delivery receipt requested (success and failure). */
@@ -32,7 +34,7 @@ export function submitFieldsFor(
   const encoded = prepared.binary
     ? encodeBinary(prepared.binary, prepared.encodeOptions.maxParts ?? prepared.parts)
     : encodeMessage(prepared.body, prepared.encodeOptions);
-  const source = addressFor(prepared.from ?? defaultSender, sourceRules);
+  const source = addressFor(senderSent(prepared.kind, prepared.from, defaultSender), sourceRules);
   const destination = recipientAddress(prepared);
   // Never a field longer than SMPP 3.4 allows on the wire (the request rules should have caught it).
   for (const [field, address] of [

@@ -2,8 +2,10 @@
 // repeated within a minute, and blocks more than 50 messages to one subscriber sent less than 30 s
 // apart (err 251, l. 278). We apply both before the SMSC sees the message, so a loop in a caller
 // costs nothing and gets a clear answer. Configurable; on by default with the provider's values.
+
 import { createHash } from 'node:crypto';
 import type { PreparedMessage } from '#core/domain/messages/prepare-message.ts';
+import { senderSent } from '#core/domain/requests/sender-id.ts';
 
 export interface AntiLoopSettings {
   /** An identical message inside this window is refused; 0 turns the rule off. */
@@ -63,7 +65,7 @@ export const ANTI_LOOP_ERRORS = {
  * bind-service reads those rules (bind-service/smpp/pdu/address.ts).
  */
 export function messageFingerprint(prepared: PreparedMessage, defaultSender = ''): string {
-  const sender = (prepared.from ?? defaultSender).trim();
+  const sender = senderSent(prepared.kind, prepared.from, defaultSender).trim();
   const fields = [prepared.to, sender, prepared.kind, prepared.dataCoding, prepared.body];
   return createHash('sha256').update(JSON.stringify(fields)).digest('hex').slice(0, 32);
 }

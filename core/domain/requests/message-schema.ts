@@ -151,12 +151,18 @@ interface RequestCore {
   subject?: string | undefined;
 }
 
-/** An e-mail sender (the provider's registered address) goes with kind "mail" only. */
+/**
+ * An e-mail sender (the provider's registered address) goes with kind "mail" only, and a mail goes
+ * from one only: the provider fails a mail from anything else (err 254, "unregistered sender").
+ */
 export function checkSenderForKind(request: RequestCore, ctx: z.RefinementCtx): void {
   const { from, kind } = request;
-  if (from === undefined || !isEmailSender(from)) return;
+  if (from === undefined) return;
+  const email = isEmailSender(from);
+  if (!email && kind !== 'mail') return;
   let problem: string | undefined;
-  if (kind !== 'mail') problem = `an e-mail address is a sender for kind "mail" only, not "${kind}"`;
+  if (!email) problem = `must be ${EMAIL_SENDER_RULE}, not an SMS sender id`;
+  else if (kind !== 'mail') problem = `an e-mail address is a sender for kind "mail" only, not "${kind}"`;
   else if (!isValidEmailSender(from)) problem = `must be ${EMAIL_SENDER_RULE}`;
   if (problem)
     ctx.addIssue({ code: 'custom', path: ['from'], message: problem, params: { code: 'invalid_format' } });

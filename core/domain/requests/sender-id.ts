@@ -5,6 +5,7 @@
 // alphanumeric TON, so they obey the same 11-character limit.
 
 import { DomainError } from '#core/domain/errors.ts';
+import type { MessageKind } from '#core/domain/messages/message-kinds.ts';
 import { normaliseEmailAddress } from '#core/domain/requests/email-address.ts';
 
 export const MAX_ALPHANUMERIC_SENDER = 11;
@@ -40,4 +41,15 @@ export function isValidEmailSender(value: string): boolean {
     if (error instanceof DomainError) return false;
     throw error;
   }
+}
+
+/**
+ * The sender a message goes out with (its source_addr): its own `from`, else the default sender
+ * (SMPP_DEFAULT_SENDER), an SMS sender id, which never sends an e-mail: the provider fails a mail
+ * from an unregistered e-mail sender (err 254), so a mail without `from` goes with none, for the
+ * SMSC to use the account's own. The duplicate rule compares messages by this sender too.
+ */
+export function senderSent(kind: MessageKind, from: string | undefined, defaultSender = ''): string {
+  if (from !== undefined) return from;
+  return kind === 'mail' ? '' : defaultSender;
 }

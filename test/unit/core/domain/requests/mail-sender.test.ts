@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { submitFieldsFor } from '#bind-service/dispatch/submit/submit-fields.ts';
 import { prepareMessage } from '#core/domain/messages/prepare-message.ts';
+import { messageFingerprint } from '#core/domain/provider/anti-loop.ts';
 import { recipientsBatchSchema } from '#core/domain/requests/batch-schema.ts';
 import { sendMessageSchema } from '#core/domain/requests/message-schema.ts';
 import { codesOf } from '../support.ts';
@@ -36,10 +37,22 @@ describe('the sender of an e-mail message', () => {
     ['an sms', { to: '+79991234567', text: 'Hi', from: 'news@shop.ru' }],
     ['a mail from an address too long for source_addr', { ...MAIL, from: 'newsletter@shop-example.ru' }],
     ['a mail from no valid address', { ...MAIL, from: 'news@shop' }],
-  ])('when %s names an e-mail sender, then `from` is refused', (_, body) => {
+    // An SMS sender name is no e-mail sender: the provider would fail the mail with err 254 after a 202
+    ['a mail from an SMS sender name', { ...MAIL, from: 'Shop' }],
+  ])('when %s names such a sender, then `from` is refused', (_, body) => {
     // Act
     const codes = codesOf(sendMessageSchema, body);
     // Assess
     expect(codes).toEqual([{ code: 'invalid_format', path: ['from'] }]);
+  });
+
+  it('when a mail names no sender, then the SMS default sender is not its source_addr, and the duplicate rule compares it so', () => {
+    // Prepare: SMPP_DEFAULT_SENDER is an SMS sender name (the variable takes no e-mail address)
+    const prepared = prepareMessage(sendMessageSchema.parse(MAIL), { isoMode: false, maxParts: 10 });
+    // Act
+    const [fields] = submitFieldsFor(prepared, 'Shop');
+    // Assess: before, source_addr 'Shop'; empty, the SMSC sends from the account's own sender
+    expect(fields).toMatchObject({ source_addr: '' });
+    expect(messageFingerprint(prepared, 'Shop')).toBe(messageFingerprint(prepared, ''));
   });
 });
