@@ -3,12 +3,15 @@ import { parse } from 'csv-parse/sync';
 import type { SendMessageInput } from '#client/index.ts';
 import { UsageError } from '../context.ts';
 import { csvText } from './csv-text.ts';
+import { takesText } from './row-kinds.ts';
 
 // A mailing's CSV: a header row naming send fields (`to` required; `text`, `from`, `kind`,
 // `client_ref`/`clientRef`, `validity_minutes`, …, any case, `_`/`-`/space ignored), then one message
 // per row. A column that names no field, or a field another column names too (which one would win?),
 // stops the run before anything is sent, as does a file that is not UTF-8 (csv-text.ts). Columns are
-// separated by ',' or, when the header has none, by ';' or a tab (separatorOf).
+// separated by ',' or, when the header has none, by ';' or a tab (separatorOf). Rows of kind hlr or
+// ping (a lookup of the number, no message) take no text (row-kinds.ts): a CSV of only those needs no
+// "text" column, and --text goes to the other rows alone.
 
 const FIELDS = [
   'to',
@@ -85,14 +88,10 @@ export function readCsv(bytes: Buffer, defaults: RowDefaults): CsvFile {
     }
   });
   if (!columns.includes('to')) throw new UsageError('the CSV needs a "to" column');
-  if (!columns.includes('text') && defaults.text === undefined) {
-    throw new UsageError('the CSV has no "text" column: give one, or --text for every row');
-  }
   const rows = data.map((cells, index): CsvRow => {
     const message: Record<string, unknown> = {
       // Mailings go on the bulk lane unless told otherwise, as batches do.
       priority: defaults.priority ?? 'bulk',
-      ...(defaults.text !== undefined ? { text: defaults.text } : {}),
       ...(defaults.from !== undefined ? { from: defaults.from } : {}),
       ...(defaults.account !== undefined ? { account: defaults.account } : {}),
     };
@@ -102,9 +101,33 @@ export function readCsv(bytes: Buffer, defaults: RowDefaults): CsvFile {
       // A number that is not one is passed on as it is: the API's answer names the row's fault.
       message[field] = field === 'validityMinutes' && /^\d+$/.test(cell) ? Number(cell) : cell;
     });
-    return { row: index + 1, message: message as SendMessageInput };
+    return { row: index + 1, message: withDefaultText(message, defaults.text) as SendMessageInput };
   });
+  if (!columns.includes('text') && defaults.text === undefined) {
+    const needing = rows.find((row) => takesText(row.message.kind));
+    if (needing) {
+      throw new UsageError(
+        `the CSV has no "text" column, and row ${needing.row} (kind ${needing.message.kind ?? 'sms'}) needs one: ` +
+          'give a "text" column, or --text for the rows without their own (hlr and ping rows take none)',
+      );
+    }
+  }
   return { fingerprint, rows };
+}
+
+/**
+ * --text fills a row without its own text only if the row's kind takes one. An hlr or ping row in a
+ * mailing with --text is a number to look up beside the messages, not a message the text was meant
+ * for: giving it the text would only have the API refuse the row ("A hlr message carries no text"),
+ * and refusing the whole run would leave no way to send such a mixed file with a shared text.
+ */
+function withDefaultText(
+  message: Record<string, unknown>,
+  text: string | undefined,
+): Record<string, unknown> {
+  if (text === undefined || message.text !== undefined) return message;
+  const kind = typeof message.kind === 'string' ? message.kind : undefined;
+  return takesText(kind) ? { ...message, text } : message;
 }
 
 /**

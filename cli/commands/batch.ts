@@ -33,7 +33,7 @@ export function batchCommand(): Command {
       '--csv <file>',
       'the CSV file; its progress journal is kept beside it (<file>.progress.jsonl)',
     )
-    .option('--text <text>', 'text for rows without their own')
+    .option('--text <text>', 'text for rows without their own (not hlr or ping rows: they take none)')
     .option('--from <sender>', 'sender id for rows without their own')
     .option(
       '--account <name>',

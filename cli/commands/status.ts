@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import type { BatchView, MessageView, SmscClient } from '#client/index.ts';
 import { isFinal } from '#core/domain/messages/message-state.ts';
+import type { HlrResult } from '#core/domain/receipts/receipt-types.ts';
 import { maskRecipient } from '#core/domain/requests/recipient.ts';
 import { scrub } from '#core/observability/redaction.ts';
 import { clientFor, ExitStatusError, globalOptions, printJson } from '../context.ts';
@@ -38,6 +39,7 @@ export function printMessage(message: MessageView): void {
   if (message.smscIds.length > 0) facts.push(['SMSC ids', message.smscIds.join(', ')]);
   if (message.cost !== null) facts.push(['cost', message.cost]);
   if (message.mccmnc !== null) facts.push(['mcc/mnc', message.mccmnc]);
+  facts.push(...answerFacts(message));
   if (message.error) {
     // The description may quote the recipient as it was written ("+7 495 123-45-67 is a fixed-line
     // number"): its numbers are masked as in the logs, like the `to` row above.
@@ -52,6 +54,35 @@ export function printMessage(message: MessageView): void {
     history.push([change.status, change.at, `+${((Date.parse(change.at) - start) / 1000).toFixed(3)} s`]);
   }
   process.stdout.write(`${summary.toString()}\n${history.toString()}\n`);
+}
+
+/**
+ * The HLR answer's fields, labelled, in the receipt's order (imsi msc … cn net rcn rnet). Its mcc and
+ * mnc are left out: they are the mcc/mnc row already.
+ */
+const HLR_FACTS = [
+  ['imsi', 'IMSI'],
+  ['msc', 'MSC'],
+  ['countryName', 'country'],
+  ['networkName', 'network'],
+  ['roamingCountryName', 'roaming country'],
+  ['roamingNetworkName', 'roaming network'],
+] as const satisfies readonly (readonly [keyof HlrResult, string])[];
+
+/**
+ * What the recipient's side answered besides the status: an HLR lookup's only result is its `hlr`
+ * fields, and a Viber message's read/clicked flags. Empty ones are left out (the provider writes
+ * `rcn: rnet:` for a subscriber at home), as are unset flags, so an SMS prints as before.
+ */
+function answerFacts(message: MessageView): [string, string][] {
+  const facts: [string, string][] = [];
+  for (const [field, label] of HLR_FACTS) {
+    const value = message.hlr?.[field];
+    if (value !== undefined && value.trim() !== '') facts.push([label, value]);
+  }
+  if (message.read) facts.push(['read', 'yes']);
+  if (message.clicked) facts.push(['clicked', 'yes']);
+  return facts;
 }
 
 function printBatch(batch: BatchView): void {

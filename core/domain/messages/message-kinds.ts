@@ -17,6 +17,9 @@ export const MESSAGE_KINDS = [
 ] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
+/** Kinds whose SUBMIT_SM is a bare marker (__HLR__, __PING__): every other kind needs a text. */
+export const KINDS_WITHOUT_TEXT: readonly MessageKind[] = ['hlr', 'ping'];
+
 export const CALL_VOICES = ['m', 'm2', 'm3', 'm4', 'w', 'w2', 'w3', 'w4'] as const;
 export const DEFAULT_CALL_VOICE = 'm3';
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ACCOUNT_NAME, ACCOUNT_NAME_RULE } from '#core/domain/accounts/account-schema.ts';
 import { DomainError } from '#core/domain/errors.ts';
 import { isBatchId, isMessageId } from '#core/domain/messages/message-id.ts';
-import { MESSAGE_KINDS, type MessageKind } from '#core/domain/messages/message-kinds.ts';
+import { KINDS_WITHOUT_TEXT, MESSAGE_KINDS, type MessageKind } from '#core/domain/messages/message-kinds.ts';
 import { normaliseEmailAddress } from '#core/domain/requests/email-address.ts';
 import { isInternalAddress, isLoopbackHost } from '#core/domain/requests/loopback-url.ts';
 import { parsePhoneNumber } from '#core/domain/requests/phone-number.ts';
@@ -49,9 +49,6 @@ export const MAX_CALLBACK_URL_LENGTH = 2048;
 export const DEFAULT_VALIDITY_MINUTES = 1440;
 /** Three days: our product limit (the provider document states no maximum). */
 export const MAX_VALIDITY_MINUTES = 4320;
-
-/** Kinds whose SUBMIT_SM is a bare marker (__HLR__, __PING__): every other kind needs a text. */
-const KINDS_WITHOUT_TEXT: readonly MessageKind[] = ['hlr', 'ping'];
 
 /** An SMS sender id, or an e-mail address (whether the kind takes it is checked with the kind). */
 const senderIdField = z.string().refine((value) => isValidSenderId(value) || isEmailSender(value), {

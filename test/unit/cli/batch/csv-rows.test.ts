@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { readCsv, rowKey } from '#cli/batch/csv-rows.ts';
+import { takesText } from '#cli/batch/row-kinds.ts';
 import { UsageError } from '#cli/context.ts';
+import { MESSAGE_KINDS } from '#core/domain/messages/message-kinds.ts';
+import { recipientsBatchSchema } from '#core/domain/requests/batch-schema.ts';
 
 describe('reading a mailing CSV', () => {
   it('when headers name send fields in any spelling, then each row becomes a bulk send', () => {
@@ -149,6 +152,73 @@ describe('reading a mailing CSV', () => {
 
   it('when there is neither a text column nor --text, then the run is refused', () => {
     expect(() => readCsv(Buffer.from('to\n+79991234567\n'), {})).toThrow(/no "text" column/);
+  });
+
+  it('when a CSV of numbers to look up has kinds hlr and ping and no text column, then each row is read without a text', () => {
+    // Prepare: the API takes these kinds without a text (the provider sends the bare markers
+    // __HLR__ and __PING__). Before, "the CSV has no "text" column: give one, or --text for every row".
+    expect(recipientsBatchSchema.safeParse({ to: ['+79991234567'], kind: 'hlr' }).success).toBe(true);
+    const csv = Buffer.from('to,kind\n+79991234567,hlr\n+79991234568,ping\n');
+    // Act
+    const { rows } = readCsv(csv, {});
+    // Assess
+    expect(rows).toEqual([
+      { row: 1, message: { priority: 'bulk', to: '+79991234567', kind: 'hlr' } },
+      { row: 2, message: { priority: 'bulk', to: '+79991234568', kind: 'ping' } },
+    ]);
+  });
+
+  it('when sms rows with their text and hlr rows without one share a CSV, then only the sms rows have a text', () => {
+    // Prepare
+    const csv = Buffer.from('to,kind,text\n+79991234567,sms,Hello\n+79991234568,hlr,\n+79991234569,,Bye\n');
+    // Act
+    const { rows } = readCsv(csv, {});
+    // Assess
+    expect(rows.map((row) => row.message)).toEqual([
+      { priority: 'bulk', to: '+79991234567', kind: 'sms', text: 'Hello' },
+      { priority: 'bulk', to: '+79991234568', kind: 'hlr' },
+      { priority: 'bulk', to: '+79991234569', text: 'Bye' },
+    ]);
+  });
+
+  it('when --text is given for a CSV mixing sms and hlr rows, then it fills the sms rows and no hlr or ping row', () => {
+    // Prepare: before, every row got the text, and the API refused the hlr and ping rows ("A hlr
+    // message carries no text").
+    const csv = Buffer.from(
+      'to,kind\n+79991234567,\n+79991234568,hlr\n+79991234569,ping\n+79991234560,flash\n',
+    );
+    // Act
+    const { rows } = readCsv(csv, { text: 'Shared' });
+    // Assess
+    expect(rows.map((row) => row.message)).toEqual([
+      { priority: 'bulk', to: '+79991234567', text: 'Shared' },
+      { priority: 'bulk', to: '+79991234568', kind: 'hlr' },
+      { priority: 'bulk', to: '+79991234569', kind: 'ping' },
+      { priority: 'bulk', to: '+79991234560', kind: 'flash', text: 'Shared' },
+    ]);
+  });
+
+  it('when an sms row is among hlr rows and there is neither a text column nor --text, then the run is refused naming that row', () => {
+    // Prepare
+    const csv = Buffer.from('to,kind\n+79991234567,hlr\n+79991234568,sms\n+79991234569,\n');
+    // Act
+    const read = () => readCsv(csv, {});
+    // Assess
+    expect(read).toThrow(UsageError);
+    expect(read).toThrow(/no "text" column, and row 2 \(kind sms\) needs one.*--text/);
+  });
+
+  it('when the CLI decides which rows take no text, then it agrees with the API for every kind', () => {
+    // Prepare: what the API's schema asks a text of
+    const apiTakesNoText = MESSAGE_KINDS.filter((kind) => {
+      const parsed = recipientsBatchSchema.safeParse({ to: ['+79991234567'], kind });
+      return !parsed.error?.issues.some((issue) => issue.path.includes('text'));
+    });
+    // Act
+    const cliTakesNoText = MESSAGE_KINDS.filter((kind) => !takesText(kind));
+    // Assess
+    expect(cliTakesNoText).toEqual(apiTakesNoText);
+    expect(cliTakesNoText).toEqual(['hlr', 'ping']);
   });
 
   it('when the same file is read twice, then its rows get the same keys; another file gets others', () => {
