@@ -1,6 +1,7 @@
 import { isKey, queueMessageId } from '#bind-service/dispatch/intake/derived-id.ts';
 import { isMessageId } from '#core/domain/messages/message-id.ts';
 import { isFinal, type MessageStatus } from '#core/domain/messages/message-state.ts';
+import { ID_REUSED } from '#core/domain/messages/same-content.ts';
 import { asNewBody, asNewId } from './as-new.ts';
 
 // Whether a dead letter may go back to its queue, decided from the record of the message it was.
@@ -36,6 +37,8 @@ export type HoldReason =
   | 'rejected'
   /** Rejected on arrival for naming another account: any copy back to this queue is rejected again. */
   | 'wrong-queue'
+  /** Its id names another message (its record is that one's): `--as-new` moves it under its own. */
+  | 'id-reused'
   /** Final otherwise (or rejected after it was sent): redriven, dropped unsent or sent twice. */
   | 'final'
   /** Not final and past `accepted`, or `accepted` without an id to claim it by: the stack is at it. */
@@ -76,6 +79,9 @@ export interface DeadLetter {
   sqsMessageId?: string;
   sentTimestampMs?: number;
   senderId?: string;
+  /** The bind-service's refusal code and why (attributes `errorCode`, `errorDescription`). */
+  errorCode?: string;
+  errorDescription?: string;
 }
 
 type Fields = Record<string, unknown>;
@@ -137,6 +143,8 @@ export function planEntry(entry: DeadLetter, lookup: RecordLookup | undefined, a
     return { action: 'move', body: JSON.stringify({ ...fields, id: pinned }), pinned };
   }
   const { id } = named;
+  // The record it names is another message's: what that record says is nothing of this entry.
+  if (entry.errorCode === ID_REUSED) return reusedIdPlan(entry, id, fields, asNew);
   if (lookup.kind === 'unreadable') return { action: 'hold', id, why: 'unreadable', detail: lookup.reason };
   if (lookup.kind === 'missing') {
     // The bind-service writes the record before it dead-letters: not seeing it says nothing of it.
@@ -163,6 +171,24 @@ export function planEntry(entry: DeadLetter, lookup: RecordLookup | undefined, a
   // `accepted`: never claimed, so a copy with its id is sent once, by the claim.
   if (status === 'accepted' && (keepsIdentity(fields) || named.derived)) return move;
   return { action: 'hold', id, why: 'in-progress', status };
+}
+
+/**
+ * An entry refused because its id names another message: held, saying why, or (`--as-new`) moved
+ * under a new id of its own. Several entries may reuse one id, so the new id is derived from the
+ * entry's own SQS MessageId too: the same for every copy of one entry, another for another entry.
+ */
+function reusedIdPlan(entry: DeadLetter, id: string, fields: Fields | undefined, asNew: boolean): EntryPlan {
+  if (!asNew || fields === undefined) {
+    return {
+      action: 'hold',
+      id,
+      why: 'id-reused',
+      ...(entry.errorDescription ? { detail: entry.errorDescription } : {}),
+    };
+  }
+  const from = `${id}@${entry.sqsMessageId ?? ''}`;
+  return { action: 'move', body: asNewBody(fields, from), asNew: { from: id, id: asNewId(from) } };
 }
 
 /**

@@ -179,6 +179,8 @@ async function planFor(message: Message, options: RedriveOptions): Promise<Entry
     ...(message.MessageId ? { sqsMessageId: message.MessageId } : {}),
     ...(Number.isFinite(sentTimestampMs) ? { sentTimestampMs } : {}),
     ...(senderId ? { senderId } : {}),
+    ...attributeText(message, 'errorCode'),
+    ...attributeText(message, 'errorDescription'),
   };
   const named = recordOf(entry);
   const plan = planEntry(
@@ -189,6 +191,12 @@ async function planFor(message: Message, options: RedriveOptions): Promise<Entry
   return plan.action === 'move' && plan.asNew
     ? confirmAsNew(plan, await options.records(plan.asNew.id))
     : plan;
+}
+
+/** A string attribute the bind-service set on the dead letter, under its own name; none when absent. */
+function attributeText(message: Message, name: 'errorCode' | 'errorDescription'): Partial<DeadLetter> {
+  const value = message.MessageAttributes?.[name]?.StringValue;
+  return value ? { [name]: value } : {};
 }
 
 function copyEntry(index: number, message: Message, plan: Extract<EntryPlan, { action: 'move' }>) {

@@ -17,6 +17,11 @@ function why(entry: HeldEntry, dlq: string): string {
         `--as-new too, brings it back to this queue only, to be rejected again: send it again through ` +
         `the API or to its account's queue, then ${deleteIt}`
       );
+    case 'id-reused':
+      return (
+        `${entry.detail?.replace(/\.$/, '') ?? 'its id already names another message, whose record this is'}. A redrive ` +
+        `would be refused again: \`dlq redrive ${dlq} --as-new\` moves it under a new id of its own`
+      );
     case 'final':
       return entry.status === 'rejected'
         ? `rejected by the SMSC after it was sent: a redrive would drop it or send it twice; ${deleteIt}`

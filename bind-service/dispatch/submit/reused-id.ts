@@ -8,7 +8,7 @@
 // a true copy (the same body again, the API's or the sweeper's body rebuilt from the record)
 // compares equal and goes on as before.
 import type { MessageRecord } from '#core/domain/messages/message-model.ts';
-import { contentDifferences, type SentContentField } from '#core/domain/messages/same-content.ts';
+import { contentDifferences, ID_REUSED, type SentContentField } from '#core/domain/messages/same-content.ts';
 import type { Logger } from '#core/observability/logger.ts';
 import type { DispatchStats } from '../flow/stats.ts';
 import { giveBack } from '../intake/give-back.ts';
@@ -18,9 +18,6 @@ import type { LaneQueue } from '../intake/sqs-lane.ts';
 import type { MessageStore } from '../ports.ts';
 import { acceptedRecordOf } from './accepted-record.ts';
 import { retryTransient, type WriteRetry } from './retry.ts';
-
-/** The DLQ entry's `errorCode` of a message refused because its id names another message. */
-export const ID_REUSED = 'id_reused';
 
 export interface ReusedIdDeps {
   messages: Pick<MessageStore, 'get'>;

@@ -9,6 +9,12 @@ import type { MessageRecord } from '#core/domain/messages/message-model.ts';
 // What is derived (encoding, data coding, parts) is left out too: it follows from the fields
 // compared and the account's settings, which may change between two receives.
 
+/**
+ * The refusal code of a queue message whose id names a record of other content (a DLQ entry's
+ * `errorCode`; its record is the other message's, so the entry alone says why).
+ */
+export const ID_REUSED = 'id_reused';
+
 export const SENT_CONTENT_FIELDS = [
   'to',
   'kind',

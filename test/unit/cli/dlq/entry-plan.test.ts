@@ -187,6 +187,40 @@ describe('dlq redrive: the plan for one dead letter', () => {
     },
   );
 
+  describe('an entry dead-lettered id_reused (its id names another message, whose record it does not say)', () => {
+    const description =
+      'id: … already names another message (its to, text differ); publish this one under a new id.';
+    const reused = (sqsMessageId: string) => ({
+      body: body({ id: ID, to: '+79995550202', text: 'Another' }),
+      messageId: ID,
+      sqsMessageId,
+      errorCode: 'id_reused',
+      errorDescription: description,
+    });
+    const delivered: RecordLookup = { kind: 'found', status: 'delivered', wasSent: true };
+
+    it('when it is redriven, then it stays on the DLQ saying why, not as the other message "already delivered"', () => {
+      // Act
+      const plan = planEntry(reused('sqs-a'), delivered, false);
+      // Assess: before, held as 'final' (the first message's record), and --as-new could not move it
+      expect(plan).toEqual({ action: 'hold', id: ID, why: 'id-reused', detail: description });
+    });
+
+    it('when it is moved --as-new, then it goes under an id of its own, the same for every copy of the entry and another for another entry', () => {
+      // Act
+      const plans = [reused('sqs-a'), reused('sqs-a'), reused('sqs-b')].map((entry) =>
+        planEntry(entry, delivered, true),
+      );
+      // Assess
+      const ids = plans.map((plan) => (plan.action === 'move' ? plan.asNew?.id : undefined));
+      expect(ids[0]).toBe(ids[1]);
+      expect(new Set([ID, ...ids]).size).toBe(3);
+      expect(plans[0]).toMatchObject({ action: 'move', asNew: { from: ID } });
+      const copy = JSON.parse(plans[0]?.action === 'move' ? plans[0].body : '{}') as Record<string, unknown>;
+      expect(copy).toMatchObject({ to: '+79995550202', text: 'Another', id: ids[0] });
+    });
+  });
+
   describe("an entry SQS itself moved (its MessageId, SentTimestamp and SenderId are the original's)", () => {
     const moved = {
       sqsMessageId: 'original-sqs-message',
