@@ -204,6 +204,9 @@ function copyEntry(index: number, message: Message, plan: Extract<EntryPlan, { a
   // It names the record the entry was dead-lettered for; the copy goes by its body's id, and should
   // SQS move the copy here again, the next redrive must look that one up, not the old record.
   delete attributes.messageId;
+  // Likewise the refusal they describe: the copy is judged by its own, should it come back.
+  delete attributes.errorCode;
+  delete attributes.errorDescription;
   return {
     Id: String(index),
     MessageBody: plan.body,
