@@ -11,11 +11,16 @@ import { type Synthesised, synthesise } from './synth.ts';
 
 type Environment = Record<string, string>;
 
-const QUEUE_URL = 'https://sqs.eu-central-1.amazonaws.com/123456789012/queue';
+const QUEUE_URL = 'https://sqs.eu-central-1.amazonaws.com/123456789012/';
 
+/**
+ * A URL stands in for what the template refers to, one per resource: two variables naming one queue
+ * get one URL (which the bind-service refuses), two queues two.
+ */
 function standIn(name: string, value: unknown): string {
   if (typeof value === 'string') return value;
-  return name.endsWith('_URL') ? QUEUE_URL : `resolved-${name.toLowerCase()}`;
+  if (!name.endsWith('_URL')) return `resolved-${name.toLowerCase()}`;
+  return `${QUEUE_URL}${JSON.stringify(value).replace(/[^A-Za-z0-9]+/g, '-')}`;
 }
 
 function fromPairs(pairs: { Name: string; Value: unknown }[]): Environment {
