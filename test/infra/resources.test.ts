@@ -162,7 +162,16 @@ describe('SmsSender stack resources', () => {
         },
       },
       FilterCriteria: {
-        Filters: [{ Pattern: JSON.stringify({ dynamodb: { Keys: { pk: { S: [{ prefix: 'MSG#' }] } } } }) }],
+        // Not REMOVE: a record's TTL deletion, 90 days on, carries no state and would invoke the
+        // function once per message ever sent (before, the key prefix alone let it through).
+        Filters: [
+          {
+            Pattern: JSON.stringify({
+              eventName: ['INSERT', 'MODIFY'],
+              dynamodb: { Keys: { pk: { S: [{ prefix: 'MSG#' }] } } },
+            }),
+          },
+        ],
       },
     });
   });

@@ -69,9 +69,11 @@ export class StatusStream extends Construct {
       new DynamoEventSource(props.store.messages, {
         ...source,
         // Only message records carry states; the lease renewal (every few seconds), receipt lookups
-        // and idempotency items would otherwise invoke the function around the clock.
+        // and idempotency items would otherwise invoke the function around the clock. Nor their TTL
+        // removals, 90 days on: one invocation per message ever sent, for nothing to publish.
         filters: [
           lambda.FilterCriteria.filter({
+            eventName: lambda.FilterRule.or('INSERT', 'MODIFY'),
             dynamodb: { Keys: { pk: { S: lambda.FilterRule.beginsWith('MSG#') } } },
           }),
         ],
