@@ -24,8 +24,18 @@ import {
 
 // A deployed stack's status events, where they really go: the EventBridge bus. For as long as the
 // tail runs, a rule on the bus sends them to a queue of its own (created for the tail and deleted,
-// with the rule, when it ends). Needs events:PutRule/PutTargets/RemoveTargets/DeleteRule and
-// sqs:CreateQueue/SetQueueAttributes/ReceiveMessage/DeleteMessage/DeleteQueue.
+// with the rule, when it ends). Needs events:DescribeEventBus/PutRule/TagResource/PutTargets/RemoveTargets/DeleteRule
+// and sqs:CreateQueue/TagQueue/SetQueueAttributes/GetQueueAttributes/ReceiveMessage/DeleteMessage/DeleteQueue.
+// What a tail that could not clean up (SIGKILL, a power cut) leaves is bounded and findable: its
+// queue keeps an unread event for RETENTION_SECONDS, not SQS's default 4 days, and the rule and the
+// queue carry the TAIL_TAG tag, valued with the time they were made.
+
+/** How long the tail's queue keeps an event nobody reads (SQS's least is 60 s). */
+const RETENTION_SECONDS = 300;
+/** The tag on the tail's rule and queue: its value is when the tail made them (ISO 8601). */
+const TAIL_TAG = 'smsc-sender:tail';
+/** A cleanup call that has not answered by then is given up, so that the tail still ends. */
+const CLEANUP_STEP_MS = 15_000;
 
 export interface EventBridgeTailOptions {
   eventBus: string;
@@ -45,7 +55,8 @@ export async function* eventBridgeEvents(
   const events = new EventBridgeClient(config);
   const sqs = new SQSClient(config);
   const name = `smsc-sender-tail-${randomBytes(4).toString('hex')}`;
-  const cleanup: (() => Promise<unknown>)[] = [];
+  const cleanup: ((abortSignal: AbortSignal) => Promise<unknown>)[] = [];
+  const createdAt = new Date().toISOString();
   try {
     const bus = await events.send(new DescribeEventBusCommand({ Name: options.eventBus }));
     const rule = await events.send(
@@ -54,9 +65,12 @@ export async function* eventBridgeEvents(
         EventBusName: options.eventBus,
         EventPattern: JSON.stringify({ source: [EVENT_SOURCE], 'detail-type': [EVENT_DETAIL_TYPE] }),
         Description: 'smsc-sender tail (temporary)',
+        Tags: [{ Key: TAIL_TAG, Value: createdAt }],
       }),
     );
-    cleanup.push(() => events.send(new DeleteRuleCommand({ Name: name, EventBusName: options.eventBus })));
+    cleanup.push((abortSignal) =>
+      events.send(new DeleteRuleCommand({ Name: name, EventBusName: options.eventBus }), { abortSignal }),
+    );
     const policy = (queueArn: string) =>
       JSON.stringify({
         Version: '2012-10-17',
@@ -76,11 +90,16 @@ export async function* eventBridgeEvents(
     const { QueueUrl } = await sqs.send(
       new CreateQueueCommand({
         QueueName: name,
-        Attributes: { Policy: policy(queueArn), SqsManagedSseEnabled: 'true' },
+        Attributes: {
+          Policy: policy(queueArn),
+          SqsManagedSseEnabled: 'true',
+          MessageRetentionPeriod: String(RETENTION_SECONDS),
+        },
+        tags: { [TAIL_TAG]: createdAt },
       }),
     );
     if (!QueueUrl) throw new Error('CreateQueue gave no queue URL');
-    cleanup.unshift(() => sqs.send(new DeleteQueueCommand({ QueueUrl })));
+    cleanup.unshift((abortSignal) => sqs.send(new DeleteQueueCommand({ QueueUrl }), { abortSignal }));
     const { Attributes = {} } = await sqs.send(
       new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
     );
@@ -91,8 +110,10 @@ export async function* eventBridgeEvents(
         Targets: [{ Id: 'tail', Arn: Attributes.QueueArn ?? queueArn }],
       }),
     );
-    cleanup.unshift(() =>
-      events.send(new RemoveTargetsCommand({ Rule: name, EventBusName: options.eventBus, Ids: ['tail'] })),
+    cleanup.unshift((abortSignal) =>
+      events.send(new RemoveTargetsCommand({ Rule: name, EventBusName: options.eventBus, Ids: ['tail'] }), {
+        abortSignal,
+      }),
     );
     onSubscribed();
     while (!signal.aborted) {
@@ -120,7 +141,8 @@ export async function* eventBridgeEvents(
     if (!signal.aborted) throw error;
   } finally {
     // Targets, then the queue, then the rule: nothing is left on the account when the tail ends.
-    for (const step of cleanup) await step().catch(() => undefined);
+    // A signal during it is noted, not fatal (cli/signals.ts), so each step has a deadline of its own.
+    for (const step of cleanup) await step(AbortSignal.timeout(CLEANUP_STEP_MS)).catch(() => undefined);
     events.destroy();
     sqs.destroy();
   }
