@@ -1,4 +1,5 @@
 import { isKey, queueMessageId } from '#bind-service/dispatch/intake/derived-id.ts';
+import { parseQueueJson } from '#bind-service/dispatch/intake/queue-json.ts';
 import { isMessageId } from '#core/domain/messages/message-id.ts';
 import { isFinal, type MessageStatus } from '#core/domain/messages/message-state.ts';
 import { ID_REUSED } from '#core/domain/messages/same-content.ts';
@@ -81,6 +82,11 @@ export interface DeadLetter {
   senderId?: string;
   /** The bind-service's refusal code and why (attributes `errorCode`, `errorDescription`). */
   errorCode?: string;
+  /**
+   * The queue message it was, as the bind-service names it (attribute `sqsMessageId`): the same for
+   * every DLQ entry it made of one queue message (dead-lettered again after a lost answer).
+   */
+  sourceSqsMessageId?: string;
   errorDescription?: string;
 }
 
@@ -91,7 +97,7 @@ const WRONG_QUEUE = 'wrong_queue';
 
 function fieldsOf(body: string): Fields | undefined {
   try {
-    const parsed = JSON.parse(body) as unknown;
+    const parsed = parseQueueJson(body);
     return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
       ? (parsed as Fields)
       : undefined;
@@ -175,8 +181,9 @@ export function planEntry(entry: DeadLetter, lookup: RecordLookup | undefined, a
 
 /**
  * An entry refused because its id names another message: held, saying why, or (`--as-new`) moved
- * under a new id of its own. Several entries may reuse one id, so the new id is derived from the
- * entry's own SQS MessageId too: the same for every copy of one entry, another for another entry.
+ * under a new id of its own. Several publishes may reuse one id, so the new id is derived from the
+ * queue message the entry was too: the same for every entry of one publish (the bind-service may
+ * dead-letter it twice) and every rerun, another for another publish.
  */
 function reusedIdPlan(entry: DeadLetter, id: string, fields: Fields | undefined, asNew: boolean): EntryPlan {
   if (!asNew || fields === undefined) {
@@ -187,7 +194,7 @@ function reusedIdPlan(entry: DeadLetter, id: string, fields: Fields | undefined,
       ...(entry.errorDescription ? { detail: entry.errorDescription } : {}),
     };
   }
-  const from = `${id}@${entry.sqsMessageId ?? ''}`;
+  const from = `${id}@${entry.sourceSqsMessageId ?? entry.sqsMessageId ?? ''}`;
   return { action: 'move', body: asNewBody(fields, from), asNew: { from: id, id: asNewId(from) } };
 }
 

@@ -181,6 +181,9 @@ async function planFor(message: Message, options: RedriveOptions): Promise<Entry
     ...(senderId ? { senderId } : {}),
     ...attributeText(message, 'errorCode'),
     ...attributeText(message, 'errorDescription'),
+    ...(message.MessageAttributes?.sqsMessageId?.StringValue
+      ? { sourceSqsMessageId: message.MessageAttributes.sqsMessageId.StringValue }
+      : {}),
   };
   const named = recordOf(entry);
   const plan = planEntry(

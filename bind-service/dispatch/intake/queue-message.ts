@@ -2,6 +2,7 @@
 // (markers, encoding, parts: the same function the API ran) and the SUBMIT_SM fields. A failure at
 // any step makes the message "malformed": it can never be sent as it is, so it is rejected and
 // dead-lettered at once instead of being retried until SQS gives up on it.
+
 import type { SourceAddressRules, SubmitFields } from '#bind-service/smpp/index.ts';
 import { type AccountList, type AccountPolicy, DEFAULT_ACCOUNT_NAME } from '#core/domain/accounts/account.ts';
 import { accountNames, chooseAccount } from '#core/domain/accounts/routing.ts';
@@ -16,6 +17,7 @@ import {
 import { type QueueMessage, queueMessageSchema } from '#core/domain/requests/message-schema.ts';
 import { type ValidationIssue, validate } from '#core/domain/requests/validation-issues.ts';
 import { submitFieldsFor } from '../submit/submit-fields.ts';
+import { parseQueueJson } from './queue-json.ts';
 
 export type ParsedQueueMessage =
   | {
@@ -76,18 +78,10 @@ export interface QueueParseOptions extends PrepareOptions {
   queueAccount?: string;
 }
 
-/**
- * The API reads its body with a TextDecoder, which drops a leading UTF-8 BOM; a JSON file saved with
- * one (Notepad, PowerShell's utf8) and published as is must be read alike, as the same JSON.
- */
-function withoutByteOrderMark(body: string): string {
-  return body.charCodeAt(0) === 0xfeff ? body.slice(1) : body;
-}
-
 export function parseQueueMessage(body: string, options: QueueParseOptions): ParsedQueueMessage {
   let raw: unknown;
   try {
-    raw = JSON.parse(withoutByteOrderMark(body));
+    raw = parseQueueJson(body);
   } catch {
     return malformed([{ code: 'invalid_json', path: [], message: 'request: the body is not valid JSON' }]);
   }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { queueMessageId } from '#bind-service/dispatch/intake/derived-id.ts';
 import { parseQueueMessage } from '#bind-service/dispatch/intake/queue-message.ts';
 import { asNewId } from '#cli/dlq/as-new.ts';
-import { confirmAsNew, planEntry, type RecordLookup } from '#cli/dlq/entry-plan.ts';
+import { confirmAsNew, planEntry, type RecordLookup, recordOf } from '#cli/dlq/entry-plan.ts';
 
 // What `dlq redrive` does with a dead letter, by the record it names: moved only when the
 // bind-service will send the copy once, or (`--as-new`) as a new message when it was never sent.
@@ -244,6 +244,20 @@ describe('dlq redrive: the plan for one dead letter', () => {
         expect(plan).toEqual({ action: 'move', body: body({ ...fields, id: known }), pinned: known });
       },
     );
+
+    it('when its keyed body starts with a UTF-8 byte order mark, then the record looked up is the one the bind-service derived', () => {
+      // Prepare: the bind-service reads such a body as the API does (without the BOM)
+      const fields = { idempotencyKey: 'order-77' };
+      const entry = { body: `\uFEFF${body(fields)}`, ...moved };
+      const known = queueMessageId(moved, JSON.parse(body(fields)));
+      // Act
+      const named = recordOf(entry);
+      const plan = planEntry(entry, delivered, false);
+      // Assess: before, the planner could not parse the body and derived another id, and moved the
+      // sent message back as a new one (sent twice)
+      expect(named).toEqual({ id: known, derived: true });
+      expect(plan).toEqual({ action: 'hold', id: known, why: 'final', status: 'delivered' });
+    });
 
     it.each([
       ['delivered', { clientRef: 'c2' }, delivered, { why: 'final', status: 'delivered' }],
