@@ -12,6 +12,7 @@ import {
   completesParts,
   setNewPart,
   summedFromIncompleteParts,
+  watchUnknownParts,
 } from '#core/aws/messages/receipts/part-writes.ts';
 import { UpdateExpressionBuilder } from '#core/aws/update-expression.ts';
 import {
@@ -160,21 +161,30 @@ async function applyPartReceipt(
   const settles = completesParts(item, smscId, part);
   setNewPart(update, item, smscId, part, settles);
   if (!settles) return write(table, item, update);
-  return settleAndWrite(table, item, update, { ...parts, [smscId]: part }, fields, at);
+  return settleAndWrite(table, item, smscId, update, { ...parts, [smscId]: part }, fields, at);
 }
 
-/** Settles from `parts` in `update` and writes it; 'resettle' when its sums may have missed a fill. */
+/**
+ * Settles from `parts` (`smscId`'s write) in `update` and writes it; 'resettle' when its sums may
+ * have missed a fill, or when it rested on more parts read as 'unknown' than it could watch.
+ */
 async function settleAndWrite(
   table: MessageTable,
   item: MessageItem,
+  smscId: string,
   update: UpdateExpressionBuilder,
   parts: Readonly<Record<string, PartOutcome>>,
   fields: ReceiptFields,
   at: string,
 ): Promise<Attempt> {
   const settled = settleFromParts(update, item, parts, fields, at);
+  const watched = !settled || watchUnknownParts(update, item, smscId);
   const result = await write(table, item, update);
-  return result === 'applied' && settled && summedFromIncompleteParts(item, parts) ? 'resettle' : result;
+  if (result !== 'applied' || !settled) return result;
+  // Unwatched, those parts' own final receipts may have landed meanwhile, each settling from the
+  // others as still unknown. Whichever of them landed last reads again after its write (applied
+  // once more, the receipt is a follow-up of its own part) and sees every part as it ends up.
+  return !watched || summedFromIncompleteParts(item, parts) ? 'resettle' : result;
 }
 
 function partOutcome(receipt: DeliveryReceipt, fields: ReceiptFields, at: string): PartOutcome {
@@ -242,6 +252,16 @@ function setIncompleteError(update: UpdateExpressionBuilder, item: MessageItem):
   update.set('error', partsNotSentError(item.unsentParts ?? 0, item.parts));
 }
 
+/** Every part has reported a final outcome, and the message's status is not the one they give. */
+function settledWrongly(item: MessageItem): boolean {
+  const parts = item.partOutcomes ?? {};
+  if (item.smscIds.some((id) => parts[id]?.outcome === 'unknown')) return false;
+  const summary = summariseParts(item.smscIds, parts, smscIdCountOf(item));
+  if (!summary.complete || !summary.worst) return false;
+  const status = wholeMessageStatus(item, statusFromParts(item.status, summary.worst.outcome));
+  return status !== undefined && status !== item.status;
+}
+
 /** The status the worst part gives a message now in `current`; undefined when it changes nothing. */
 function statusFromParts(current: MessageStatus, worst: ReceiptOutcome): MessageStatus | undefined {
   const target = receiptOutcomeToStatus(worst);
@@ -271,7 +291,16 @@ async function applyPartFollowUp(
     const update = new UpdateExpressionBuilder().set('updatedAt', at).set(['partOutcomes', smscId], part);
     // Another writer may have replaced the UNKNOWN meanwhile: then decide again on a fresh read.
     update.condition(`${update.name('partOutcomes', smscId, 'outcome')} = ${update.value('unknown')}`);
-    return settleAndWrite(table, item, update, { ...item.partOutcomes, [smscId]: part }, fields, at);
+    return settleAndWrite(table, item, smscId, update, { ...item.partOutcomes, [smscId]: part }, fields, at);
+  }
+  if (settledWrongly(item)) {
+    // Every part is final, so what they make the message no longer changes and a write conditional
+    // on the map's size and the status read settles it exactly. (Only writes that rested on unwatched
+    // 'unknown' parts leave a message so; a receipt sent again for such a part mends it too.)
+    const parts = item.partOutcomes ?? {};
+    const update = new UpdateExpressionBuilder().set('updatedAt', at);
+    update.condition(`size(${update.name('partOutcomes')}) = ${update.value(Object.keys(parts).length)}`);
+    return settleAndWrite(table, item, smscId, update, parts, receiptFields(receipt), at);
   }
   // The part's own receipt after a QUERY_SM answer recorded its outcome fills the part's cost (and,
   // the message final, the summed cost); one with another outcome fills nothing.

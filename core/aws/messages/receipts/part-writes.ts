@@ -19,6 +19,9 @@ import { summariseParts } from '#core/domain/receipts/part-outcomes.ts';
 //   one (a second read, a second write per part) is not needed.
 // - With no map yet (written by markSubmitted, so only an older item) the part writes the whole map,
 //   on condition that there is none; a lost race is decided again on a fresh read.
+// - A part may first report stat:UNKNOWN and later have its final receipt replace it, which leaves
+//   the size alone. A write settling from parts read as 'unknown' is therefore also conditional on
+//   each of them still being 'unknown' (watchUnknownParts), up to MAX_WATCHED_UNKNOWN of them.
 
 /** Whether the parts read and `smscId`'s new part make the set complete. */
 export function completesParts(item: MessageItem, smscId: string, part: PartOutcome): boolean {
@@ -80,4 +83,36 @@ export function summedFromIncompleteParts(item: MessageItem, parts: Readonly<Rec
     const part = parts[id];
     return part !== undefined && SUMMED_PART_FIELDS.some((field) => part[field] === undefined);
   });
+}
+
+/**
+ * How many other parts read as 'unknown' a settling write may be conditional on. Every watched part
+ * that lands its final receipt fails the write once (another try on a fresh read), so the bound
+ * keeps a write's losses, with a status change or two, below the attempts a receipt has (8): when
+ * all parts of a long message replace their UNKNOWN at once, each write would otherwise wait on
+ * every other and most would be refused, as new parts were before their writes stopped competing.
+ * (Length is no concern at this size: a condition is some 100 characters with an SMPP message_id of
+ * at most 64, and a PartiQL statement may have 8,192.)
+ */
+export const MAX_WATCHED_UNKNOWN = 4;
+
+/**
+ * Makes the settling `update` conditional on the parts other than `smscId` read as 'unknown' still
+ * being so (other outcomes are final, and new parts change the size). False when there are more
+ * than MAX_WATCHED_UNKNOWN: the write then rests on them unwatched and the caller must read again
+ * after it (settledWrongly in message-receipts.ts).
+ */
+export function watchUnknownParts(
+  update: UpdateExpressionBuilder,
+  item: MessageItem,
+  smscId: string,
+): boolean {
+  const unknown = Object.entries(item.partOutcomes ?? {})
+    .filter(([id, part]) => id !== smscId && part.outcome === 'unknown')
+    .map(([id]) => id);
+  if (unknown.length > MAX_WATCHED_UNKNOWN) return false;
+  for (const id of unknown) {
+    update.condition(`${update.name('partOutcomes', id, 'outcome')} = ${update.value('unknown')}`);
+  }
+  return true;
 }

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createDynamoDbClients } from '#core/aws/clients.ts';
 import { MessageRepository } from '#core/aws/messages/message-repository.ts';
+import { MAX_WATCHED_UNKNOWN } from '#core/aws/messages/receipts/part-writes.ts';
 import { type QueryAnswer, receiptFromQuery } from '#core/domain/receipts/query-answer.ts';
 import { type DeliveryReceipt, parseDeliveryReceipt } from '#core/domain/receipts/receipt.ts';
 import { MAX_TEXT_LENGTH } from '#core/domain/requests/message-schema.ts';
@@ -125,4 +126,74 @@ describe('MessageRepository: the part receipts of a SINGLE message coming togeth
       });
     }
   }, 120_000);
+  const cannotTell = (id: string) => receipt(id, { stat: 'UNKNOWN', outcome: 'unknown', errorCode: 245 });
+
+  it("when both parts' final receipts replace their UNKNOWN together (20 rounds), then the message is delivered", async () => {
+    const stuck: number[] = [];
+    for (let round = 0; round < 20; round++) {
+      // Prepare
+      const { record, ids } = await submittedParts(2);
+      const [a, b] = ids as [string, string];
+      await repository.applyReceipt(cannotTell(a));
+      await repository.applyReceipt(cannotTell(b));
+      expect((await repository.get(record.id))?.status).toBe('unknown');
+      // Act
+      await Promise.all([repository.applyReceipt(receipt(a)), repository.applyReceipt(receipt(b))]);
+      // Assess
+      if ((await repository.get(record.id))?.status !== 'delivered') stuck.push(round);
+    }
+    expect(stuck).toEqual([]);
+  }, 120_000);
+
+  it("when part B's first receipt (settling) and part A's final receipt replacing its UNKNOWN come together (20 rounds), then the message is delivered", async () => {
+    // B settles from A as read (unknown); A's replacement keeps the map's size, so only a condition
+    // on A's outcome makes B decide again.
+    const stuck: number[] = [];
+    for (let round = 0; round < 20; round++) {
+      // Prepare
+      const { record, ids } = await submittedParts(2);
+      const [a, b] = ids as [string, string];
+      await repository.applyReceipt(cannotTell(a));
+      // Act
+      await Promise.all([repository.applyReceipt(receipt(a)), repository.applyReceipt(receipt(b))]);
+      // Assess
+      if ((await repository.get(record.id))?.status !== 'delivered') stuck.push(round);
+    }
+    expect(stuck).toEqual([]);
+  }, 120_000);
+
+  it('when each part of a message watching every other part first reports UNKNOWN and then their DELIVRD receipts come at once (10 rounds), then none is refused and the message is delivered', async () => {
+    // Each settling write is conditional on the MAX_WATCHED_UNKNOWN others, so each landing fails the rest.
+    const parts = MAX_WATCHED_UNKNOWN + 1;
+    for (let round = 0; round < 10; round++) {
+      // Prepare
+      const { record, ids } = await submittedParts(parts);
+      for (const id of ids) await repository.applyReceipt(cannotTell(id));
+      // Act
+      const results = await Promise.allSettled(ids.map((id) => repository.applyReceipt(receipt(id))));
+      // Assess
+      expect(refusals(results)).toEqual({ refused: 0, firstReason: '' });
+      expect((await repository.get(record.id))?.status).toBe('delivered');
+    }
+  }, 120_000);
+
+  it('when all 150 parts first report UNKNOWN and then their DELIVRD receipts come at once, then none is refused and the message is delivered', async () => {
+    // Prepare
+    const { record, ids } = await submittedParts(LONGEST_UCS2.parts, { text: LONGEST_UCS2.text });
+    const first = await Promise.allSettled(ids.map((id) => repository.applyReceipt(cannotTell(id))));
+    expect(refusals(first)).toEqual({ refused: 0, firstReason: '' });
+    expect((await repository.get(record.id))?.status).toBe('unknown');
+    // Act
+    const results = await Promise.allSettled(ids.map((id) => repository.applyReceipt(receipt(id))));
+    // Assess
+    expect(refusals(results)).toEqual({ refused: 0, firstReason: '' });
+    expect((await repository.get(record.id))?.status).toBe('delivered');
+    expect(await statuses(record.id)).toEqual([
+      'accepted',
+      'submitting',
+      'submitted',
+      'unknown',
+      'delivered',
+    ]);
+  }, 180_000);
 });
