@@ -173,17 +173,14 @@ async function planFor(message: Message, options: RedriveOptions): Promise<Entry
   const senderId = message.Attributes?.SenderId;
   const entry: DeadLetter = {
     body: message.Body ?? '',
-    ...(message.MessageAttributes?.messageId?.StringValue
-      ? { messageId: message.MessageAttributes.messageId.StringValue }
-      : {}),
+    ...attributeText(message, 'messageId', 'messageId'),
     ...(message.MessageId ? { sqsMessageId: message.MessageId } : {}),
     ...(Number.isFinite(sentTimestampMs) ? { sentTimestampMs } : {}),
     ...(senderId ? { senderId } : {}),
-    ...attributeText(message, 'errorCode'),
-    ...attributeText(message, 'errorDescription'),
-    ...(message.MessageAttributes?.sqsMessageId?.StringValue
-      ? { sourceSqsMessageId: message.MessageAttributes.sqsMessageId.StringValue }
-      : {}),
+    ...attributeText(message, 'errorCode', 'errorCode'),
+    ...attributeText(message, 'errorDescription', 'errorDescription'),
+    // The queue message the bind-service dead-lettered (the entry's own MessageId is the DLQ's).
+    ...attributeText(message, 'sqsMessageId', 'sourceSqsMessageId'),
   };
   const named = recordOf(entry);
   const plan = planEntry(
@@ -196,10 +193,14 @@ async function planFor(message: Message, options: RedriveOptions): Promise<Entry
     : plan;
 }
 
-/** A string attribute the bind-service set on the dead letter, under its own name; none when absent. */
-function attributeText(message: Message, name: 'errorCode' | 'errorDescription'): Partial<DeadLetter> {
-  const value = message.MessageAttributes?.[name]?.StringValue;
-  return value ? { [name]: value } : {};
+/** A string attribute the bind-service set on the dead letter, as the entry's `field`; none when absent. */
+function attributeText(
+  message: Message,
+  attribute: string,
+  field: 'messageId' | 'errorCode' | 'errorDescription' | 'sourceSqsMessageId',
+): Partial<DeadLetter> {
+  const value = message.MessageAttributes?.[attribute]?.StringValue;
+  return value ? { [field]: value } : {};
 }
 
 function copyEntry(index: number, message: Message, plan: Extract<EntryPlan, { action: 'move' }>) {

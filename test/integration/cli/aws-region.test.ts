@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { listenOnLoopback } from '#test/helpers/net/listen.ts';
 import { within } from '#test/helpers/wait.ts';
+import { useAwsStandIn } from './aws-stand-in.ts';
 import { useCli } from './cli-process.ts';
 
 // The AWS region of the commands that call AWS themselves (`dlq` to SQS, `tail --event-bus` to
@@ -38,27 +39,12 @@ async function awsStandIn(): Promise<{ url: string; calls: SignedCall[]; server:
 
 describe('smsc-sender dlq and tail --event-bus: the AWS region', () => {
   const cli = useCli(() => ENDPOINT);
-  const servers: Server[] = [];
-  afterEach(async () => {
-    vi.unstubAllEnvs();
-    for (const server of servers.splice(0)) {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    }
-  });
+  const pointAt = useAwsStandIn();
 
   const useStandIn = async () => {
     const standIn = await awsStandIn();
-    servers.push(standIn.server);
-    // A shell whose default region is another one than the stack's; fake keys, no shared files.
-    vi.stubEnv('AWS_REGION', 'us-east-1');
-    vi.stubEnv('AWS_ACCESS_KEY_ID', 'FAKEACCESSKEYREGION1');
-    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'not-a-real-secret');
-    vi.stubEnv('AWS_PROFILE', undefined);
-    vi.stubEnv('AWS_CONFIG_FILE', '/nonexistent/aws-config');
-    vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', '/nonexistent/aws-credentials');
-    vi.stubEnv('AWS_ENDPOINT_URL_SQS', standIn.url);
-    vi.stubEnv('AWS_ENDPOINT_URL_EVENTBRIDGE', standIn.url);
+    // A shell whose default region is another one than the stack's.
+    pointAt(standIn, 'us-east-1');
     return standIn;
   };
 

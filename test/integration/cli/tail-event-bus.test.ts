@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { listenOnLoopback } from '#test/helpers/net/listen.ts';
 import { waitUntil, within } from '#test/helpers/wait.ts';
+import { useAwsStandIn } from './aws-stand-in.ts';
 import { useCli } from './cli-process.ts';
 
 // `smsc-sender tail --event-bus` against a deployed stack: a rule on the bus and an SQS queue of the
@@ -78,27 +79,12 @@ async function awsStandIn(
 
 describe('smsc-sender tail --event-bus ended by a signal', () => {
   const cli = useCli(() => ENDPOINT);
-  const servers: Server[] = [];
-  afterEach(async () => {
-    vi.unstubAllEnvs();
-    for (const server of servers.splice(0)) {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    }
-  });
+  const pointAt = useAwsStandIn();
 
-  /** The stand-in, and the CLI's AWS settings pointing at it (the CLI inherits process.env). */
+  /** The stand-in, and the CLI's AWS settings pointing at it. */
   const useStandIn = async (delays?: Record<string, number>) => {
     const standIn = await awsStandIn(delays);
-    servers.push(standIn.server);
-    vi.stubEnv('AWS_REGION', 'eu-central-1');
-    vi.stubEnv('AWS_ACCESS_KEY_ID', 'FAKEACCESSKEYTAIL001');
-    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'not-a-real-secret');
-    vi.stubEnv('AWS_PROFILE', undefined);
-    vi.stubEnv('AWS_CONFIG_FILE', '/nonexistent/aws-config');
-    vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', '/nonexistent/aws-credentials');
-    vi.stubEnv('AWS_ENDPOINT_URL_SQS', standIn.url);
-    vi.stubEnv('AWS_ENDPOINT_URL_EVENTBRIDGE', standIn.url);
+    pointAt(standIn, 'eu-central-1');
     return standIn;
   };
 

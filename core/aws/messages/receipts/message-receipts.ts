@@ -10,6 +10,7 @@ import {
 import { fillFromAgreeingPart, fillWholeMessage } from '#core/aws/messages/receipts/missing-writes.ts';
 import {
   completesParts,
+  conditionNoPartAdded,
   setNewPart,
   summedFromIncompleteParts,
   watchUnknownParts,
@@ -299,7 +300,7 @@ async function applyPartFollowUp(
     // 'unknown' parts leave a message so; a receipt sent again for such a part mends it too.)
     const parts = item.partOutcomes ?? {};
     const update = new UpdateExpressionBuilder().set('updatedAt', at);
-    update.condition(`size(${update.name('partOutcomes')}) = ${update.value(Object.keys(parts).length)}`);
+    conditionNoPartAdded(update, parts);
     return settleAndWrite(table, item, smscId, update, parts, receiptFields(receipt), at);
   }
   // The part's own receipt after a QUERY_SM answer recorded its outcome fills the part's cost (and,

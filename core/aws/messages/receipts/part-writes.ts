@@ -45,7 +45,7 @@ export function setNewPart(
   update.set(['partOutcomes', smscId], part);
   if (settles) {
     // No part recorded since our read, so the summary settled from it is exact.
-    update.condition(`size(${update.name('partOutcomes')}) = ${update.value(Object.keys(parts).length)}`);
+    conditionNoPartAdded(update, parts);
     return;
   }
   update.condition(`attribute_not_exists(${update.name('partOutcomes', smscId)})`);
@@ -115,4 +115,12 @@ export function watchUnknownParts(
     update.condition(`${update.name('partOutcomes', id, 'outcome')} = ${update.value('unknown')}`);
   }
   return true;
+}
+
+/** Makes `update` conditional on no part having been added to `parts` (the map as read) since. */
+export function conditionNoPartAdded(
+  update: UpdateExpressionBuilder,
+  parts: Readonly<Record<string, PartOutcome>>,
+): void {
+  update.condition(`size(${update.name('partOutcomes')}) = ${update.value(Object.keys(parts).length)}`);
 }
