@@ -3,7 +3,9 @@
 // awaits them: a failure between the record and the rules' verdict (or the `rejected` write) leaves
 // a record that every later receive must still put to the rules before it may be claimed.
 import { DuplicateMessageIdError } from '#core/aws/errors.ts';
+import type { ClaimContent } from '#core/aws/messages/message-repository.ts';
 import { acceptedMessageRecord, type MessageRecord } from '#core/domain/messages/message-model.ts';
+import { contentFingerprint } from '#core/domain/messages/same-content.ts';
 import type { HeldMessage } from '../intake/held-messages.ts';
 import type { ParsedQueueMessage } from '../intake/queue-message.ts';
 import type { MessageStore } from '../ports.ts';
@@ -44,6 +46,22 @@ export function acceptedRecordOf(
     // The lane it was actually read from, whatever its (defaulted) priority field says.
     priority: held.lane,
   };
+}
+
+/**
+ * What a claim of this queue message holds its record to (ClaimOptions.content): the fingerprint of
+ * the record it would make, and its account when it names one (as differencesFrom compares it).
+ */
+export function claimContentOf(
+  id: string,
+  parsed: Valid,
+  held: Pick<HeldMessage, 'lane' | 'sentTimestampMs'>,
+  now: Date,
+): ClaimContent {
+  const record = acceptedRecordOf(id, parsed, held, now);
+  const fingerprint = contentFingerprint(record);
+  if (parsed.message.account === undefined || record.account === undefined) return { fingerprint };
+  return { fingerprint, account: record.account };
 }
 
 /** True when this call made the record; false when another copy of the same send made it first. */

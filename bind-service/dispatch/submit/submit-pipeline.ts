@@ -16,6 +16,7 @@
 // wire together, above the account's rate (the SMSC then answers ESME_RTHROTTLED). The claim gate
 // keeps the messages claimed ahead of their token few.
 
+import type { ClaimResult } from '#core/aws/messages/message-repository.ts';
 import type { Priority } from '#core/domain/requests/message-schema.ts';
 import type { Logger } from '#core/observability/logger.ts';
 import { ABORTED, onAbort, raceAbort } from '#core/support/abort.ts';
@@ -32,7 +33,7 @@ import { type AntiLoopPort, admitStraightToQueue } from '../intake/queue-guard.t
 import { type ParsedQueueMessage, parseQueueMessage } from '../intake/queue-message.ts';
 import type { LaneQueue } from '../intake/sqs-lane.ts';
 import type { MessageStore, RatePort, RateReading } from '../ports.ts';
-import { createAcceptedRecord } from './accepted-record.ts';
+import { claimContentOf, createAcceptedRecord } from './accepted-record.ts';
 import { acceptedAtMs, expireIfDue, validityPeriodAt } from './expiry.ts';
 import type { RetryPolicy } from './part-action.ts';
 import { recordOutcome } from './record-outcome.ts';
@@ -301,15 +302,10 @@ export class SubmitPipeline {
     const { messages, guard } = this.deps;
     const context = { lane: held.lane, id, sqsMessageId: held.sqsMessageId };
     const holder = claimHolder(held, this.deps.claimTasks?.self);
-    const claim = (admitted = false) =>
-      claimOrRelease(
-        () => messages.claimForSubmit(id, holder, { urgent: held.lane === 'urgent', admitted }),
-        { id, holder, deadline: () => this.recordDeadline(held), context },
-        this.deps,
-      );
     // Wherever another receive made the record, it must be this message's before this one may
     // claim it or be dropped as its copy: an id reused for other content is refused (reused-id.ts).
-    // Asked once, and never on the normal path (the API's record, or the one this receive made).
+    // Asked once, and never on the normal path: there the claim's own condition holds the record to
+    // this message's content (its fingerprint), and only a record that fails it is read.
     let compared = false;
     const reusedId = async (): Promise<boolean> => {
       if (compared) return false;
@@ -319,6 +315,24 @@ export class SubmitPipeline {
         clock: this.clock,
         giveBackSeconds: giveBackSeconds(held.receiveCount, this.deps.requeueBackoff),
       });
+    };
+    const content = claimContentOf(id, parsed, held, this.clock());
+    const claimOnce = (admitted: boolean) =>
+      claimOrRelease(
+        () =>
+          messages.claimForSubmit(id, holder, {
+            urgent: held.lane === 'urgent',
+            admitted,
+            // Once compared (and not refused), the record is this message's: content never changes.
+            ...(compared ? {} : { content }),
+          }),
+        { id, holder, deadline: () => this.recordDeadline(held), context },
+        this.deps,
+      );
+    const claim = async (admitted = false): Promise<ClaimResult | 'refused'> => {
+      const result = await claimOnce(admitted);
+      if (result !== 'unmatched-content') return result;
+      return (await reusedId()) ? 'refused' : claimOnce(admitted);
     };
     const started = performance.now();
     let result = await claim();
@@ -342,6 +356,7 @@ export class SubmitPipeline {
       }
       result = await claim(true);
     }
+    if (result === 'refused') return 'handled';
     if (result === 'claimed') return 'claimed';
     if (result !== 'already-claimed') {
       this.deps.log.error('message record missing right after it was created; left for redelivery', context);

@@ -1,6 +1,6 @@
 import { MessageNotFoundError } from '#core/aws/errors.ts';
 import { setAcceptedAttention } from '#core/aws/messages/attention/attention-marks.ts';
-import { AWAITING_RULES, type MessageItem } from '#core/aws/messages/message-item.ts';
+import { AWAITING_RULES, CONTENT_FINGERPRINT, type MessageItem } from '#core/aws/messages/message-item.ts';
 import {
   getMessageItem,
   type MessageTable,
@@ -8,6 +8,7 @@ import {
   transition,
 } from '#core/aws/messages/message-writes.ts';
 import { CLAIMED_BY } from '#core/aws/messages/submit-outcomes.ts';
+import type { UpdateExpressionBuilder } from '#core/aws/update-expression.ts';
 import { claimedAtOf } from '#core/domain/messages/message-model.ts';
 import { type MessageStatus, RELEASE_CLAIM } from '#core/domain/messages/message-state.ts';
 
@@ -15,14 +16,36 @@ import { type MessageStatus, RELEASE_CLAIM } from '#core/domain/messages/message
 // release when nothing went on the wire. The claim names the receive that holds it, so a retried
 // claim recognises its own and only that receive may release it.
 
-/** 'awaiting-rules': still `accepted`, unclaimed until the anti-loop rules admit it (createAwaitingRules). */
-export type ClaimResult = 'claimed' | 'already-claimed' | 'not-found' | 'awaiting-rules';
+/**
+ * 'awaiting-rules': still `accepted`, unclaimed until the anti-loop rules admit it (createAwaitingRules).
+ * 'unmatched-content': still `accepted`, but its fingerprint is not the claimer's (ClaimOptions.content):
+ * the record is another message's, or was written before records had one; compare before claiming.
+ */
+export type ClaimResult =
+  | 'claimed'
+  | 'already-claimed'
+  | 'not-found'
+  | 'awaiting-rules'
+  | 'unmatched-content';
+
+/** What the claiming queue message would send (its record's contentFingerprint), and its account. */
+export interface ClaimContent {
+  fingerprint: string;
+  /** Only when the queue message names one: one naming none is routed again on each receive. */
+  account?: string;
+}
 
 export interface ClaimOptions {
   /** Ahead of the table's waiting updates (an urgent message's claim); bulk claims go behind them. */
   urgent?: boolean;
   /** The anti-loop rules admitted it: a record awaiting them is claimed too, and awaits no more. */
   admitted?: boolean;
+  /**
+   * Claims only a record of this content, in the claim's own condition (no read): an id reused for
+   * another message must not claim the first message's record while it waits unclaimed. Left out
+   * once the caller has compared the record itself (content never changes after it is written).
+   */
+  content?: ClaimContent;
 }
 
 /**
@@ -45,6 +68,7 @@ export async function claimMessage(
         else update.set(CLAIMED_BY, holder);
         if (options.admitted) update.remove(AWAITING_RULES);
         else update.condition(`attribute_not_exists(${update.name(AWAITING_RULES)})`);
+        if (options.content) conditionSameContent(update, options.content);
       },
     });
     if (result === 'applied') return 'claimed';
@@ -53,12 +77,30 @@ export async function claimMessage(
     throw error;
   }
   const item = await getMessageItem(table, id);
+  if (item?.status === 'accepted' && item.awaitingRules && !options.admitted) return 'awaiting-rules';
+  if (item?.status === 'accepted' && options.content && !sameContent(item, options.content)) {
+    return 'unmatched-content';
+  }
   if (item?.status === 'accepted' && item.awaitingRules) return 'awaiting-rules';
   // A retry of a claim write that committed but whose answer was lost (a timeout) finds its own
   // claim: the holder names one receive, so only that same receive can match it.
   if (holder !== undefined && item?.status === 'submitting' && item.claimedBy === holder) return 'claimed';
   await claimedBefore(item);
   return 'already-claimed';
+}
+
+function conditionSameContent(update: UpdateExpressionBuilder, content: ClaimContent): void {
+  update.condition(`${update.name(CONTENT_FINGERPRINT)} = ${update.value(content.fingerprint)}`);
+  if (content.account === undefined) return;
+  // A record of no account (written before accounts existed) is compared without one, as
+  // contentDifferences compares it.
+  const account = update.name('account');
+  update.condition(`attribute_not_exists(${account}) OR ${account} = ${update.value(content.account)}`);
+}
+
+function sameContent(item: MessageItem, content: ClaimContent): boolean {
+  if (item.contentFingerprint !== content.fingerprint) return false;
+  return content.account === undefined || item.account === undefined || item.account === content.account;
 }
 
 /** Who claimed a message and when: what a later receive of its queue message weighs (redelivery.ts). */

@@ -1,4 +1,5 @@
 import type { MessageRecord } from '#core/domain/messages/message-model.ts';
+import { contentFingerprint } from '#core/domain/messages/same-content.ts';
 import type { DeliveryChannel } from '#core/domain/provider/error-codes.ts';
 import type { PartOutcome } from '#core/domain/receipts/part-outcomes.ts';
 import type { DeliveryReceipt } from '#core/domain/receipts/receipt.ts';
@@ -61,6 +62,11 @@ export interface MessageItem extends MessageRecord {
    * one claims it, so a verdict lost to a failure is asked again instead of skipped.
    */
   awaitingRules?: true;
+  /**
+   * What the record sends (contentFingerprint), written when it is created: a claim requires it to
+   * match its queue message's (ClaimOptions.content). Records of versions before it have none.
+   */
+  contentFingerprint?: string;
   /** The byAttention index entry, only while the record needs a second look (attention.ts). */
   attention?: string;
   attentionAt?: string;
@@ -123,6 +129,9 @@ function shardOf(id: string): number {
 /** The attribute of a record whose claim waits for the anti-loop rules (MessageItem.awaitingRules). */
 export const AWAITING_RULES = 'awaitingRules';
 
+/** The attribute holding a record's content fingerprint (MessageItem.contentFingerprint). */
+export const CONTENT_FINGERPRINT = 'contentFingerprint';
+
 /** A new record's item; an `accepted` one carries its byAttention entry (attention.ts). */
 export function toMessageItem(
   record: MessageRecord,
@@ -131,7 +140,14 @@ export function toMessageItem(
 ): MessageItem {
   const attention = record.status === 'accepted' ? acceptedAttention(record.id, record.createdAt) : {};
   const rules = options.awaitingRules ? { [AWAITING_RULES]: true as const } : {};
-  return { ...record, ...itemKey.message(record.id), expiresAt, ...attention, ...rules };
+  return {
+    ...record,
+    ...itemKey.message(record.id),
+    expiresAt,
+    [CONTENT_FINGERPRINT]: contentFingerprint(record),
+    ...attention,
+    ...rules,
+  };
 }
 
 /** Strips the storage-only attributes. Works on stream images (unmarshalled) as well. */
@@ -144,6 +160,7 @@ export function fromMessageItem(item: Record<string, unknown>): MessageRecord {
     attention: _attention,
     attentionAt: _attentionAt,
     awaitingRules: _awaitingRules,
+    contentFingerprint: _contentFingerprint,
     ...record
   } = item;
   // Items under MSG# are written only by this adapter, from MessageRecords: no re-validation here.

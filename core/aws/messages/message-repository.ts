@@ -66,7 +66,7 @@ import type { DeliveryReceipt } from '#core/domain/receipts/receipt.ts';
 import type { SmscIdBase } from '#core/domain/receipts/smsc-id.ts';
 
 export type { BatchCounts } from '#core/aws/messages/batch-counts.ts';
-export type { ClaimOptions, ClaimResult, ClaimView } from '#core/aws/messages/claim-writes.ts';
+export type { ClaimContent, ClaimOptions, ClaimResult, ClaimView } from '#core/aws/messages/claim-writes.ts';
 export type {
   BatchCreation,
   CreateAcceptedResult,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { MessageRecord } from '#core/domain/messages/message-model.ts';
 
 // Whether two records of one id are the same message: the fields that decide what is sent and to
@@ -45,6 +46,31 @@ export function contentDifferences(
   return SENT_CONTENT_FIELDS.filter((field) => {
     if (field === 'account' && (stored.account === undefined || candidate.account === undefined))
       return false;
-    return stored[field] !== candidate[field];
+    return comparable(stored[field]) !== comparable(candidate[field]);
   });
+}
+
+/**
+ * A field's value as compared: texts in their composed form (NFC), as requests have been taken
+ * since 374b421. A record written before keeps the caller's decomposed text ("e" + U+0301), while
+ * its queue body, read now, is composed: the same message, which must not be refused as another.
+ */
+function comparable<T>(value: T): T {
+  return (typeof value === 'string' ? value.normalize('NFC') : value) as T;
+}
+
+/** What a fingerprint covers: every compared field but the account, which is compared apart. */
+const FINGERPRINTED_FIELDS = SENT_CONTENT_FIELDS.filter((field) => field !== 'account');
+
+/**
+ * A short digest of what `contentDifferences` compares, but the account: equal for two records that
+ * send the same message. Written on every new record, so a claim can require the record to be this
+ * queue message's in its own condition, with no read (an id reused for other content while its
+ * record still waits unclaimed). The account is left out because a queue message naming none is
+ * routed again on each receive: a claim compares it apart, and only when the message names one.
+ */
+export function contentFingerprint(record: Pick<MessageRecord, SentContentField>): string {
+  // Fixed field order; null stands for a field the record does not have.
+  const values = FINGERPRINTED_FIELDS.map((field) => comparable(record[field]) ?? null);
+  return createHash('sha256').update(JSON.stringify(values)).digest('base64url').slice(0, 22);
 }

@@ -37,6 +37,15 @@ describe('bind-service dispatch: one id published for two messages (DynamoDB Loc
   const refusalLine = (rig: Rig) =>
     rig.logs.find((line) => line.level === 'warn' && line.code === 'id_reused');
   const quietDrop = (rig: Rig) => rig.logs.find((line) => String(line.msg).startsWith('copy or redelivery'));
+  /** The accepted record a queue message makes, written as an earlier receive (or the API) left it. */
+  const createRecordOf = async (rig: Rig, body: { id: string; to: string; text: string }) => {
+    const request = sendMessageSchema.parse({ to: body.to, text: body.text });
+    const prepared = prepareMessage(request, rig.config.prepare);
+    const account = rig.config.accounts[0].name;
+    await rig.messages.createAccepted(
+      acceptedMessageRecord({ id: body.id, request, prepared, account, now: new Date() }),
+    );
+  };
   /** The record as a test compares it: everything but what a later receipt may still add. */
   const unchangedPart = (record: MessageRecord | undefined) => ({
     to: record?.to,
@@ -134,6 +143,31 @@ describe('bind-service dispatch: one id published for two messages (DynamoDB Loc
     const deadBody = JSON.parse(dead[0]?.Body ?? '{}') as { to?: string; text?: string };
     expect(deadBody.to).not.toBe(record.to);
     expect(bodies.map((body) => JSON.parse(body).to).sort()).toEqual([deadBody.to, record.to].sort());
+  }, 40_000);
+
+  it('when the id names a record still accepted and unclaimed (the first message put off), then another message under it is dead-lettered id_reused and the first is still sent under its record', async () => {
+    // Prepare: the first message's record, made by an earlier receive whose send was put off and
+    // given back (or by the API): accepted, unclaimed, its queue message not back yet.
+    const rig = await startRig(aws, defer, RECORDING);
+    const id = newMessageId();
+    const first = { v: 1, id, to: mobile(7), text: 'Parcel ready for pickup' };
+    await createRecordOf(rig, first);
+    // Act: another message under the id comes first, then the first message again.
+    const second = JSON.stringify({ v: 1, id, to: mobile(8), text: 'Parcel delayed' });
+    await publishRaw(aws, rig.queues.urgent, second);
+    await waitForEmptyQueue(aws, rig.queues.urgent, 10_000);
+    const dead = await receiveAll(aws, rig.queues.urgentDlq, 1);
+    await publishRaw(aws, rig.queues.urgent, JSON.stringify(first));
+    const record = await waitForRecord(rig, id, statusIs('delivered'), 10_000);
+    // Assess: the second refused and never sent; the first sent once, to its own recipient.
+    expect(dead.map((entry) => entry.Body)).toEqual([second]);
+    expect(dead[0]?.MessageAttributes?.errorCode?.StringValue).toBe('id_reused');
+    expect(dead[0]?.MessageAttributes?.errorDescription?.StringValue).toMatch(/its to, text differ/);
+    expect(sentTo(rig, mobile(8))).toBe(0);
+    expect(sentTo(rig, mobile(7))).toBe(1);
+    expect(rig.simulator.stats.submits).toBe(1);
+    expect(record).toMatchObject({ to: mobile(7), text: first.text });
+    expect(rig.service.stats).toMatchObject({ rejected: 1, redeliveriesDeleted: 0 });
   }, 40_000);
 
   it('when the same body with an id is published twice, then it is sent once and the copy deleted quietly', async () => {

@@ -28,6 +28,7 @@ import {
 } from '#core/domain/messages/message-model.ts';
 import type { MessageStatus } from '#core/domain/messages/message-state.ts';
 import { prepareMessage } from '#core/domain/messages/prepare-message.ts';
+import { contentFingerprint as contentFingerprintOf } from '#core/domain/messages/same-content.ts';
 import { queueMessageSchema } from '#core/domain/requests/message-schema.ts';
 import { silentLogger } from '#core/observability/logger.ts';
 
@@ -39,6 +40,8 @@ interface StoredMessage {
   claimedBy?: string;
   claimedAt?: string;
   awaitingRules?: boolean;
+  /** As toMessageItem writes it; absent on a record of a version before fingerprints. */
+  contentFingerprint?: string;
 }
 
 /** Message records in memory, with the conditional transitions the pipeline relies on. */
@@ -54,14 +57,22 @@ export class MemoryStore implements MessageStore {
   async createAccepted(record: MessageRecord): Promise<CreateAcceptedResult> {
     this.calls.push(`createAccepted ${record.id}`);
     if (this.records.has(record.id)) throw new DuplicateMessageIdError(record.id);
-    this.records.set(record.id, { record, status: 'accepted', smscIds: [] });
+    const contentFingerprint = contentFingerprintOf(record);
+    this.records.set(record.id, { record, status: 'accepted', smscIds: [], contentFingerprint });
     return { created: true };
   }
 
   async createAwaitingRules(record: MessageRecord): Promise<void> {
     this.calls.push(`createAwaitingRules ${record.id}`);
     if (this.records.has(record.id)) throw new DuplicateMessageIdError(record.id);
-    this.records.set(record.id, { record, status: 'accepted', smscIds: [], awaitingRules: true });
+    const contentFingerprint = contentFingerprintOf(record);
+    this.records.set(record.id, {
+      record,
+      status: 'accepted',
+      smscIds: [],
+      awaitingRules: true,
+      contentFingerprint,
+    });
   }
 
   async createRejected(record: MessageRecord): Promise<void> {
@@ -82,6 +93,16 @@ export class MemoryStore implements MessageStore {
     if (!record) return 'not-found';
     if (record.status !== 'accepted') return 'already-claimed';
     if (record.awaitingRules && !options.admitted) return 'awaiting-rules';
+    const { content } = options;
+    if (
+      content &&
+      (record.contentFingerprint !== content.fingerprint ||
+        (content.account !== undefined &&
+          record.record.account !== undefined &&
+          record.record.account !== content.account))
+    ) {
+      return 'unmatched-content';
+    }
     record.awaitingRules = false;
     record.status = 'submitting';
     if (holder !== undefined) record.claimedBy = holder;

@@ -1,15 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { emptyStats } from '#bind-service/dispatch/flow/stats.ts';
-import { type ParsedQueueMessage, parseQueueMessage } from '#bind-service/dispatch/intake/queue-message.ts';
+import {
+  type ParsedQueueMessage,
+  parseQueueMessage,
+  type QueueParseOptions,
+} from '#bind-service/dispatch/intake/queue-message.ts';
 import type { LaneQueue } from '#bind-service/dispatch/intake/sqs-lane.ts';
+import { claimContentOf } from '#bind-service/dispatch/submit/accepted-record.ts';
 import { differencesFrom } from '#bind-service/dispatch/submit/reused-id.ts';
-import { SubmitPipeline } from '#bind-service/dispatch/submit/submit-pipeline.ts';
+import { type PipelineDeps, SubmitPipeline } from '#bind-service/dispatch/submit/submit-pipeline.ts';
 import type { ClaimResult } from '#core/aws/messages/claim-writes.ts';
 import { newMessageId } from '#core/domain/messages/message-id.ts';
 import { acceptedMessageRecord, type MessageRecord } from '#core/domain/messages/message-model.ts';
 import { prepareMessage } from '#core/domain/messages/prepare-message.ts';
 import { queueBodyOf } from '#core/domain/messages/queue-body.ts';
-import { ID_REUSED } from '#core/domain/messages/same-content.ts';
+import { contentFingerprint, ID_REUSED } from '#core/domain/messages/same-content.ts';
 import { type SendMessageInput, sendMessageSchema } from '#core/domain/requests/message-schema.ts';
 import { silentLogger } from '#core/observability/logger.ts';
 import { held, MemoryStore, recordOf, scriptedBind } from './pipeline-rig.ts';
@@ -28,14 +33,17 @@ function apiRecord(input: SendMessageInput, id = newMessageId(CREATED.getTime())
   return acceptedMessageRecord({ id, request, prepared, account: 'main', now: CREATED });
 }
 
+/** The accounts the bodies may name: `+44…` routes to `other`, the rest to `main`. */
+const WITH_ACCOUNTS: QueueParseOptions = {
+  ...PREPARE,
+  accounts: [
+    { name: 'main', systemType: '', flags: { iso: false, single: false }, senders: [], prefixes: [] },
+    { name: 'other', systemType: '', flags: { iso: false, single: false }, senders: [], prefixes: ['+44'] },
+  ],
+};
+
 function parsed(body: object): Extract<ParsedQueueMessage, { ok: true }> {
-  const result = parseQueueMessage(JSON.stringify(body), {
-    ...PREPARE,
-    accounts: [
-      { name: 'main', systemType: '', flags: { iso: false, single: false }, senders: [], prefixes: [] },
-      { name: 'other', systemType: '', flags: { iso: false, single: false }, senders: [], prefixes: ['+44'] },
-    ],
-  });
+  const result = parseQueueMessage(JSON.stringify(body), WITH_ACCOUNTS);
   if (!result.ok) throw new Error(`test body is invalid: ${JSON.stringify(result.issues)}`);
   return result;
 }
@@ -87,6 +95,18 @@ describe('reused ids: the queue body rebuilt from a record compares equal to it'
     });
   }
 
+  for (const [name, input] of Object.entries(everyField)) {
+    it(`when the record is ${name}, then its queue body's claim holds the record's own fingerprint (no read)`, () => {
+      // Prepare
+      const record = apiRecord(input);
+      // Act
+      const body = JSON.parse(JSON.stringify(queueBodyOf(record))) as object;
+      const content = claimContentOf(record.id, parsed(body), lane, new Date());
+      // Assess
+      expect(content.fingerprint).toBe(contentFingerprint(record));
+    });
+  }
+
   it('when the record’s id was derived from an idempotency key (no time), then the sweeper’s body with its acceptedAt shows no difference', () => {
     // Prepare: an id whose ULID time is 0, so the body carries the record's createdAt.
     const record = apiRecord({ to: '+79991234567', text: 'Keyed' }, '00000000000000000000000001');
@@ -131,6 +151,34 @@ describe('reused ids: a body that sends anything else differs', () => {
     expect(differences(record, { ...base, comment: 'note' })).toEqual(['comment']);
   });
 
+  it('when any compared field differs, then the fingerprint differs; when only what is not compared differs, it is the same', () => {
+    // Prepare
+    const fingerprintOf = (body: object) =>
+      claimContentOf(record.id, parsed(body), lane, new Date()).fingerprint;
+    const own = contentFingerprint(record);
+    // Act / Assess
+    expect(fingerprintOf({ ...base, priority: 'urgent', clientRef: 'r', account: 'main' })).toBe(own);
+    for (const change of [
+      { to: '+79997654321' },
+      { text: 'Delivered' },
+      { from: undefined },
+      { kind: 'flash' },
+      { encoding: 'ucs2' },
+      { validityMinutes: 30 },
+      { comment: 'note' },
+    ]) {
+      expect(fingerprintOf({ ...base, ...change }), JSON.stringify(change)).not.toBe(own);
+    }
+  });
+
+  it('when the body names an account, then the claim holds the record to it; when it names none, it does not', () => {
+    // Act / Assess
+    expect(claimContentOf(record.id, parsed({ ...base, account: 'other' }), lane, new Date()).account).toBe(
+      'other',
+    );
+    expect(claimContentOf(record.id, parsed(base), lane, new Date())).not.toHaveProperty('account');
+  });
+
   it('when the body names another account, then it differs; when it names none, the account is not compared', () => {
     // Act / Assess: `+7…` would be routed to `main` anyway; naming `other` is another login.
     expect(differences(record, { ...base, account: 'other' })).toEqual(['account']);
@@ -171,7 +219,7 @@ describe('SubmitPipeline: two messages under one id (no anti-loop rules)', () =>
     };
   }
 
-  function pipelineRig(store = new MemoryStore()) {
+  function pipelineRig(store = new MemoryStore(), prepare: PipelineDeps['prepare'] = PREPARE) {
     const calls: string[] = [];
     const dead: Record<string, string>[] = [];
     const queue = keepingQueue(calls, dead);
@@ -182,7 +230,7 @@ describe('SubmitPipeline: two messages under one id (no anti-loop rules)', () =>
       queues: { urgent: queue, bulk: queue },
       binds: { acquire: async () => bind },
       rate: { currentRate: 100, wait: async () => undefined, onThrottled: () => {}, onSuccess: () => {} },
-      prepare: PREPARE,
+      prepare,
       stats,
       log: silentLogger,
       stopTaking: new AbortController().signal,
@@ -226,6 +274,98 @@ describe('SubmitPipeline: two messages under one id (no anti-loop rules)', () =>
     expect(r.dead.map((attributes) => attributes.errorCode)).toEqual([ID_REUSED]);
     expect((await r.store.get(id))?.status).toBe('submitting');
     expect(r.stats).toMatchObject({ rejected: 1, redeliveriesDeleted: 0, unknown: 0 });
+  });
+
+  it('when the record of its id is another message still accepted and unclaimed, then it is dead-lettered and the record is left for its own message', async () => {
+    // Prepare: the first message's send was put off and given back; its record waits unclaimed.
+    const r = pipelineRig();
+    const id = newMessageId();
+    const first = { v: 1, id, to: '+79991110001', text: 'First' };
+    await r.store.createAccepted(recordOf(first));
+    // Act: another message under the id comes first, then the first message again.
+    await r.pipeline.process(held({ v: 1, id, to: '+79992220002', text: 'Second' }, 'sqs-2'), r.queue);
+    const afterSecond = await r.store.get(id);
+    await r.pipeline.process(held(first, 'sqs-1'), r.queue);
+    // Assess
+    expect(afterSecond?.status).toBe('accepted');
+    expect(r.dead.map((attributes) => attributes.errorCode)).toEqual([ID_REUSED]);
+    expect(r.dead[0]?.errorDescription).toMatch(/its to, text differ/);
+    expect(r.bind.sent.map((fields) => fields.destination_addr)).toEqual(['79991110001']);
+    expect(r.stats).toMatchObject({ submitted: 1, rejected: 1, redeliveriesDeleted: 0 });
+  });
+
+  it('when a record written before fingerprints is this message, then it is read once, claimed and sent', async () => {
+    // Prepare: the previous version's record (no fingerprint), its queue message not claimed yet.
+    const r = pipelineRig();
+    const id = newMessageId();
+    const body = { v: 1, id, to: '+79991110001', text: 'Old record' };
+    await r.store.createAccepted(recordOf(body));
+    const stored = r.store.records.get(id);
+    if (stored) delete stored.contentFingerprint;
+    // Act
+    await r.pipeline.process(held(body, 'sqs-1'), r.queue);
+    // Assess
+    expect(r.store.calls.filter((call) => call === `get ${id}`)).toHaveLength(1);
+    expect(r.bind.sent).toHaveLength(1);
+    expect(r.dead).toEqual([]);
+    expect(r.stats).toMatchObject({ submitted: 1, rejected: 0 });
+  });
+
+  it('when a record written before fingerprints is another message, then it is dead-lettered, not sent', async () => {
+    // Prepare
+    const r = pipelineRig();
+    const id = newMessageId();
+    await r.store.createAccepted(recordOf({ v: 1, id, to: '+79991110001', text: 'Old record' }));
+    const stored = r.store.records.get(id);
+    if (stored) delete stored.contentFingerprint;
+    // Act
+    await r.pipeline.process(held({ v: 1, id, to: '+79991110001', text: 'Other text' }, 'sqs-2'), r.queue);
+    // Assess
+    expect(r.bind.sent).toEqual([]);
+    expect(r.dead.map((attributes) => attributes.errorCode)).toEqual([ID_REUSED]);
+    expect((await r.store.get(id))?.status).toBe('accepted');
+  });
+
+  it('when a record of the version before NFC holds a decomposed text (no fingerprint), then its body read now is the same message: sent once, the copy dropped', async () => {
+    // Prepare: the previous API stored and queued "e" + U+0301 as given; the body is now read
+    // composed (since 374b421). Found by the version-skew audit: refused id_reused, never sent.
+    const r = pipelineRig();
+    const id = newMessageId();
+    const decomposed = 'Cafe\u0301 opens at 9';
+    const record = { ...recordOf({ v: 1, id, to: '+79991110001', text: 'x' }), text: decomposed };
+    await r.store.createAccepted(record);
+    const stored = r.store.records.get(id);
+    if (stored) delete stored.contentFingerprint;
+    const body = { v: 1, id, to: '+79991110001', text: decomposed };
+    // Act: its queue message, then the sweeper's copy of the same record.
+    await r.pipeline.process(held(body, 'sqs-1'), r.queue);
+    await r.pipeline.process({ ...held(body, 'sqs-2'), receiptHandle: 'rh-2' }, r.queue);
+    // Assess
+    expect(r.dead).toEqual([]);
+    expect(r.bind.sent).toHaveLength(1);
+    expect(r.stats).toMatchObject({ submitted: 1, rejected: 0, redeliveriesDeleted: 1 });
+  });
+
+  it('when the API recorded the message and its body comes, then it is claimed with no read', async () => {
+    // Prepare: the API's record (every optional field) and the body it queues.
+    const r = pipelineRig(new MemoryStore(), WITH_ACCOUNTS);
+    const record = apiRecord({
+      to: '+79991234567',
+      text: 'Cafe\u0301 opens at 9',
+      from: 'Shop',
+      comment: 'order 42',
+      encoding: 'ucs2',
+      validityMinutes: 90,
+      clientRef: 'order-42',
+      account: 'main',
+    });
+    await r.store.createAccepted(record);
+    // Act
+    await r.pipeline.process(held(JSON.parse(JSON.stringify(queueBodyOf(record))), 'sqs-1'), r.queue);
+    // Assess
+    expect(r.dead).toEqual([]);
+    expect(r.store.calls.some((call) => call.startsWith('get '))).toBe(false);
+    expect(r.stats).toMatchObject({ submitted: 1, rejected: 0 });
   });
 
   it('when a copy of the same message finds it claimed, then it is read once and dropped as a copy', async () => {

@@ -6,7 +6,6 @@ import type { Submitter } from '#bind-service/dispatch/submit/send-parts.ts';
 import { type PipelineDeps, SubmitPipeline } from '#bind-service/dispatch/submit/submit-pipeline.ts';
 import type { SubmitOutcome } from '#bind-service/smpp/index.ts';
 import { newMessageId } from '#core/domain/messages/message-id.ts';
-import type { MessageRecord } from '#core/domain/messages/message-model.ts';
 import { silentLogger } from '#core/observability/logger.ts';
 import { MEGABYTE, retainedBytesAfter } from '#test/helpers/retained-heap.ts';
 import {
@@ -15,6 +14,7 @@ import {
   MemoryStore,
   memoryQueue,
   message,
+  recordOf,
   rig,
   scriptedBind,
 } from './pipeline-rig.ts';
@@ -172,7 +172,8 @@ describe('SubmitPipeline: validity passing while a claimed message waits for its
     let nowMs = start;
     const store = new MemoryStore();
     const id = newMessageId(start);
-    await store.createAccepted({ id } as MessageRecord);
+    const body = { v: 1, id, to: '+79991234567', text: 'Hello', validityMinutes: 1 };
+    await store.createAccepted(recordOf(body));
     const bind = scriptedBind();
     const rate: RatePort & { currentRate: number } = {
       currentRate: 100,
@@ -196,7 +197,6 @@ describe('SubmitPipeline: validity passing while a claimed message waits for its
       clock: () => new Date(nowMs),
     };
     const pipeline = new SubmitPipeline(deps);
-    const body = { v: 1, id, to: '+79991234567', text: 'Hello', validityMinutes: 1 };
     const message = { ...held(body), sentTimestampMs: start };
     // Act
     await pipeline.process(message, queue);
@@ -216,7 +216,8 @@ describe('SubmitPipeline: the validity a SUBMIT_SM carries is what is left when 
     let nowMs = start;
     const store = new MemoryStore();
     const id = newMessageId(start);
-    await store.createAccepted({ id } as MessageRecord);
+    const body = { v: 1, id, to: '+79991234567', text: 'Hello', validityMinutes: 1 };
+    await store.createAccepted(recordOf(body));
     const written: unknown[] = [];
     const outcomes: SubmitOutcome[] = [{ kind: 'throttled' }, { kind: 'accepted', messageId: 'A1' }];
     const bind: Submitter = {
@@ -245,7 +246,6 @@ describe('SubmitPipeline: the validity a SUBMIT_SM carries is what is left when 
       stopTaking: new AbortController().signal,
       clock: () => new Date(nowMs),
     });
-    const body = { v: 1, id, to: '+79991234567', text: 'Hello', validityMinutes: 1 };
     // Act
     await pipeline.process({ ...held(body), sentTimestampMs: start }, queue);
     // Assess: before, the resend carried the first try's 60 s, so the SMSC kept it 20 s too long
@@ -266,7 +266,8 @@ describe('SubmitPipeline: a long message starts only with validity left for all 
     const acceptedAt = start - agoMs;
     const store = new MemoryStore();
     const id = newMessageId(acceptedAt);
-    await store.createAccepted({ id } as MessageRecord);
+    const body = { v: 1, id, to: '+79991234567', text: 'x'.repeat(400), validityMinutes: 1 };
+    await store.createAccepted(recordOf(body));
     const written: { atMs: number; validity: string | Date }[] = [];
     let submits = 0;
     const bind: Submitter = {
@@ -299,7 +300,6 @@ describe('SubmitPipeline: a long message starts only with validity left for all 
       stopTaking: new AbortController().signal,
       clock: () => new Date(nowMs),
     });
-    const body = { v: 1, id, to: '+79991234567', text: 'x'.repeat(400), validityMinutes: 1 };
     const process = () => pipeline.process({ ...held(body), sentTimestampMs: acceptedAt }, queue);
     const advance = (ms: number) => {
       nowMs += ms;
