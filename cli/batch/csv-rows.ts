@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import type { SendMessageInput } from '#client/index.ts';
+import { isEmailSender } from '#core/domain/requests/sender-id.ts';
 import { UsageError } from '../context.ts';
 import { csvText } from './csv-text.ts';
 import { takesText } from './row-kinds.ts';
@@ -88,11 +89,12 @@ export function readCsv(bytes: Buffer, defaults: RowDefaults): CsvFile {
     }
   });
   if (!columns.includes('to')) throw new UsageError('the CSV needs a "to" column');
+  /** The kinds of the rows without a sender of their own: what --from was given for. */
+  const withoutSender: unknown[] = [];
   const rows = data.map((cells, index): CsvRow => {
     const message: Record<string, unknown> = {
       // Mailings go on the bulk lane unless told otherwise, as batches do.
       priority: defaults.priority ?? 'bulk',
-      ...(defaults.from !== undefined ? { from: defaults.from } : {}),
       ...(defaults.account !== undefined ? { account: defaults.account } : {}),
     };
     columns.forEach((field, column) => {
@@ -101,8 +103,11 @@ export function readCsv(bytes: Buffer, defaults: RowDefaults): CsvFile {
       // A number that is not one is passed on as it is: the API's answer names the row's fault.
       message[field] = field === 'validityMinutes' && /^\d+$/.test(cell) ? Number(cell) : cell;
     });
-    return { row: index + 1, message: withDefaultText(message, defaults.text) as SendMessageInput };
+    if (message.from === undefined) withoutSender.push(message.kind);
+    const filled = withDefaultSender(withDefaultText(message, defaults.text), defaults.from);
+    return { row: index + 1, message: filled as SendMessageInput };
   });
+  if (defaults.from !== undefined) refuseUnfitSender(defaults.from, withoutSender);
   if (!columns.includes('text') && defaults.text === undefined) {
     const needing = rows.find((row) => takesText(row.message.kind));
     if (needing) {
@@ -113,6 +118,36 @@ export function readCsv(bytes: Buffer, defaults: RowDefaults): CsvFile {
     }
   }
   return { fingerprint, rows };
+}
+
+/**
+ * --from fills a row without its own sender only if the row's kind takes that kind of sender: a mail
+ * goes from an e-mail address, every other kind from a sender id. Either on the wrong kind is a row
+ * the API refuses by name, so a mailing mixing mails and messages takes the one --from that fits.
+ */
+function withDefaultSender(
+  message: Record<string, unknown>,
+  from: string | undefined,
+): Record<string, unknown> {
+  if (from === undefined || message.from !== undefined) return message;
+  return senderFits(message.kind, from) ? { ...message, from } : message;
+}
+
+function senderFits(kind: unknown, from: string): boolean {
+  return (kind === 'mail') === isEmailSender(from);
+}
+
+/** A --from that fits none of the rows it was given for is a mistake, not a no-op. */
+function refuseUnfitSender(from: string, kindsWithoutSender: readonly unknown[]): void {
+  if (kindsWithoutSender.length === 0) return;
+  if (kindsWithoutSender.some((kind) => senderFits(kind, from))) return;
+  throw new UsageError(
+    isEmailSender(from)
+      ? `--from "${from}" is an e-mail address, which only mail rows take, and no row without its own ` +
+          'sender is a mail: give a sender id (e.g. --from Shop), or a "from" column'
+      : `--from "${from}" is a sender id, and every row without its own sender is a mail: mail rows ` +
+          'take an e-mail address (e.g. --from news@example.com), or a "from" column',
+  );
 }
 
 /**

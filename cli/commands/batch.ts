@@ -8,6 +8,7 @@ import { runProblemHint } from '../batch/row-problems.ts';
 import { type RunSummary, runBatch } from '../batch/run.ts';
 import { clientFor, globalOptions, printJson } from '../context.ts';
 import { wholeNumberOption } from '../option-values.ts';
+import { onStopSignals } from '../signals.ts';
 import { table as newTable } from '../table.ts';
 
 // `batch --csv FILE`: a mailing from a CSV, one POST /v1/messages per row with a key derived from
@@ -34,7 +35,10 @@ export function batchCommand(): Command {
       'the CSV file; its progress journal is kept beside it (<file>.progress.jsonl)',
     )
     .option('--text <text>', 'text for rows without their own (not hlr or ping rows: they take none)')
-    .option('--from <sender>', 'sender id for rows without their own')
+    .option(
+      '--from <sender>',
+      'sender for rows without their own: a sender id for messages, an e-mail address for mail rows',
+    )
     .option(
       '--account <name>',
       'the account (SMPP_ACCOUNTS entry) for rows without their own; default: routing',
@@ -73,21 +77,20 @@ export function batchCommand(): Command {
         rate: options.rate,
         stream: process.stderr,
       });
-      let interrupts = 0;
-      const onSignal = () => {
-        interrupts += 1;
-        if (interrupts > 1) {
+      // A closed terminal (SIGHUP) stops the run as Ctrl-C does: the rows in flight finish and are
+      // journalled, so the same command sends the rest; ended at once, their answers were lost.
+      const removeHandlers = onStopSignals(
+        () => {
+          process.stderr.write('\nstopping: finishing the rows in flight (Ctrl-C again to quit at once)\n');
+          run.stop();
+        },
+        () => {
           process.stderr.write('\nstopping now; rows in flight are safe to resend (same keys)\n');
           process.exit(130);
-        }
-        process.stderr.write('\nstopping: finishing the rows in flight (Ctrl-C again to quit at once)\n');
-        run.stop();
-      };
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
+        },
+      );
       const summary = await run.done;
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      removeHandlers();
       if (global.json) printJson(summary);
       else printSummary(summary, journal.path);
       if (summary.stoppedBy) {

@@ -65,33 +65,42 @@ describe('smsc-sender batch stopping before the end', () => {
       : 0;
   const stored = async () => (api ? (await harness.items(api.tables.messages, 'MSG#')).length : 0);
 
-  it('when Ctrl-C comes while every remaining row waits for its rate slot, then the run stops at once, is interrupted (130) and the rerun sends the rest', {
-    timeout: 60_000,
-  }, async () => {
-    // Prepare: 12 rows at 1 msg/s; the default concurrency (16) takes them all at once.
-    api = await harness.start();
-    const csv = mailing('paced.csv', '+799960000', 12);
-    const first = cli(['batch', '--csv', csv, '--rate', '1']);
-    await waitUntil(() => journalled(csv) >= 2, 20_000, 'two rows to be journalled');
-    // Act
-    const stopAt = performance.now();
-    first.child.kill('SIGINT');
-    const firstCode = await within(first.exited, 20_000, 'the first run to stop');
-    const stopSeconds = (performance.now() - stopAt) / 1000;
-    const sentByFirst = await stored();
-    const journalledByFirst = journalled(csv);
-    const rerun = cli(['batch', '--csv', csv]);
-    const rerunCode = await within(rerun.exited, 30_000, 'the rerun');
-    // Assess: the rows still waiting (due up to 11 s in) are not waited for.
-    expect(sentByFirst).toBeLessThan(12);
-    expect(stopSeconds, 'seconds from Ctrl-C to the end of the run').toBeLessThan(4);
-    expect({ firstCode, stdout: first.stdout }).toEqual({
-      firstCode: 130,
-      stdout: expect.stringContaining('interrupted: run the same command again to send the rest'),
-    });
-    expect({ rerunCode, stored: await stored() }, rerun.stdout).toEqual({ rerunCode: 0, stored: 12 });
-    expect(rerun.stderr).toContain(`resuming: ${journalledByFirst} of 12 rows settled by earlier runs`);
-  });
+  // SIGHUP: the terminal closed (an SSH session dropped). Before, it ended the run at once, losing
+  // the answers of the rows in flight, unjournalled.
+  it.each([
+    ['Ctrl-C (SIGINT)', 'SIGINT'],
+    ['a closed terminal (SIGHUP)', 'SIGHUP'],
+  ] as const)(
+    'when %s comes while every remaining row waits for its rate slot, then the run stops at once, is interrupted (130) and the rerun sends the rest',
+    {
+      timeout: 60_000,
+    },
+    async (_name, signal) => {
+      // Prepare: 12 rows at 1 msg/s; the default concurrency (16) takes them all at once.
+      api = await harness.start();
+      const csv = mailing(`paced-${signal}.csv`, '+799960000', 12);
+      const first = cli(['batch', '--csv', csv, '--rate', '1']);
+      await waitUntil(() => journalled(csv) >= 2, 20_000, 'two rows to be journalled');
+      // Act
+      const stopAt = performance.now();
+      first.child.kill(signal);
+      const firstCode = await within(first.exited, 20_000, 'the first run to stop');
+      const stopSeconds = (performance.now() - stopAt) / 1000;
+      const sentByFirst = await stored();
+      const journalledByFirst = journalled(csv);
+      const rerun = cli(['batch', '--csv', csv]);
+      const rerunCode = await within(rerun.exited, 30_000, 'the rerun');
+      // Assess: the rows still waiting (due up to 11 s in) are not waited for.
+      expect(sentByFirst).toBeLessThan(12);
+      expect(stopSeconds, 'seconds from Ctrl-C to the end of the run').toBeLessThan(4);
+      expect({ firstCode, stdout: first.stdout }).toEqual({
+        firstCode: 130,
+        stdout: expect.stringContaining('interrupted: run the same command again to send the rest'),
+      });
+      expect({ rerunCode, stored: await stored() }, rerun.stdout).toEqual({ rerunCode: 0, stored: 12 });
+      expect(rerun.stderr).toContain(`resuming: ${journalledByFirst} of 12 rows settled by earlier runs`);
+    },
+  );
 
   it('when the endpoint misses its stage (404 for every row), then nothing is journalled, the run ends with an error (exit 1) and the rerun at the right endpoint sends every row', {
     timeout: 60_000,

@@ -208,6 +208,42 @@ describe('reading a mailing CSV', () => {
     expect(read).toThrow(/no "text" column, and row 2 \(kind sms\) needs one.*--text/);
   });
 
+  it('when --from is an SMS sender id and the CSV has mail rows, then it fills the other rows and no mail row', () => {
+    // Prepare: before, the mail rows got "Shop" too, and the API refused each of them (a mail's
+    // `from` is an e-mail address).
+    const csv = Buffer.from(
+      'to,kind,text\n+79991234567,,Hi\nann@example.com,mail,Hi\n+79991234568,hlr,\nbob@example.com,mail,Hi\n',
+    );
+    // Act
+    const { rows } = readCsv(csv, { from: 'Shop' });
+    // Assess
+    expect(rows.map((row) => row.message.from)).toEqual(['Shop', undefined, 'Shop', undefined]);
+  });
+
+  it('when --from is an e-mail address, then it fills the mail rows only; a row’s own from wins', () => {
+    // Prepare
+    const csv = Buffer.from(
+      'to,kind,text,from\nann@example.com,mail,Hi,\n+79991234567,,Hi,\nbob@example.com,mail,Hi,b@shop.io\n',
+    );
+    // Act
+    const { rows } = readCsv(csv, { from: 'news@shop.io' });
+    // Assess
+    expect(rows.map((row) => row.message.from)).toEqual(['news@shop.io', undefined, 'b@shop.io']);
+  });
+
+  it('when --from fits none of the rows without their own from, then the run is refused saying which sender each kind takes', () => {
+    // Prepare
+    const smsOnly = Buffer.from('to,text\n+79991234567,Hi\n');
+    const mailOnly = Buffer.from('to,kind,text\nann@example.com,mail,Hi\n');
+    // Act
+    const emailForSms = () => readCsv(smsOnly, { from: 'news@shop.io' });
+    const idForMail = () => readCsv(mailOnly, { from: 'Shop' });
+    // Assess
+    expect(emailForSms).toThrow(UsageError);
+    expect(emailForSms).toThrow(/--from "news@shop.io" is an e-mail address.*only mail rows/);
+    expect(idForMail).toThrow(/--from "Shop" is a sender id.*mail rows take an e-mail address/);
+  });
+
   it('when the CLI decides which rows take no text, then it agrees with the API for every kind', () => {
     // Prepare: what the API's schema asks a text of
     const apiTakesNoText = MESSAGE_KINDS.filter((kind) => {
