@@ -129,6 +129,24 @@ describe('operations and deploy docs', () => {
     expect(runbook.sort()).toEqual(alarms);
   });
 
+  it('when a depth alarm watches a queue nothing reads, then its runbook row says how to empty it (the alarm stays raised, and silent to new failures, until then)', () => {
+    // Prepare: every `…Depth` alarm is Maximum(visible) > 0 on a DLQ or failure destination kept
+    // 14 days. Found by the alarms audit: the status-stream and sweeper rows never said so.
+    const depthAlarms = alarmIds(synth).filter((id) => id.endsWith('Depth'));
+    const steps = new Map(
+      tableRows('operations.md', '## Alarms and what to do').flatMap((row) =>
+        backticked(row[0]).map((name) => [name, row[2] ?? ''] as const),
+      ),
+    );
+    // Act
+    const silent = depthAlarms.filter((id) => !/\b(delete|redrive|purge)\b/i.test(steps.get(id) ?? ''));
+    // Assess
+    expect(depthAlarms).toEqual(
+      expect.arrayContaining(['UrgentDlqDepth', 'StatusStreamFailuresDepth', 'SweeperFailuresDepth']),
+    );
+    expect(silent).toEqual([]);
+  });
+
   it('when the one-login stack is synthesised, then docs/cost.md prices as many alarms and alarm metrics as it holds', () => {
     // Prepare: CloudWatch bills an alarm per metric it reads, a metric-math alarm for each in its expression.
     const alarms = Object.values(synth.template.findResources('AWS::CloudWatch::Alarm')) as {
