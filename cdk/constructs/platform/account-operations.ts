@@ -11,7 +11,7 @@ import type { SendQueues } from '../messaging/queues.ts';
 
 export interface AccountOperations {
   readonly name: string;
-  /** Sessions one task holds for this login. */
+  /** This login's sessions in the whole deployment (its `binds`), whichever tasks hold them. */
   readonly binds: number;
   readonly queues: SendQueues;
 }

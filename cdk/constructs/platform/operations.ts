@@ -23,8 +23,10 @@ export const BIND_SERVICE_METRICS = {
 export interface OperationsProps {
   readonly namespace: string;
   readonly service: string;
-  /** Binds each task should hold; a task reporting fewer (or no task reporting) is "binds down". */
-  /** Every login's sessions added up: what the tasks together hold when all is well. */
+  /**
+   * Every login's sessions added up: what the tasks together hold when all is well (fewer reported,
+   * or none, is "binds down").
+   */
   readonly binds: number;
   readonly deadLetterQueues: Readonly<Record<string, sqs.IQueue>>;
   readonly sendQueues: Readonly<Record<string, { queue: sqs.IQueue; maxAgeSeconds: number }>>;
