@@ -187,7 +187,8 @@ export async function acceptBatch(
   const outcomes = await failUnqueuedMany(deps, unqueuedIds, { batchId, cause, windows, notStored });
   // One in doubt and still `accepted` (marking failed too) goes if its write landed (the sweeper sends
   // it) and is lost if not: neither "accepted" nor "send again" is true of it, so the caller looks first.
-  if ([...inDoubt].some((id) => !neverSent(outcomes.get(id)))) {
+  // One that moved on landed and is on its way: accepted, as in a 202.
+  if ([...inDoubt].some((id) => outcomes.get(id) === 'not-marked')) {
     const queued = written.length - published.unsent.length;
     const rejected = split.rejected;
     return unknownStore({ batchId, form: split.form, rejected, unqueued, outcomes, unsure: inDoubt, queued });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RepositoryUnavailableError } from '#core/aws/errors.ts';
+import { MessageRepository } from '#core/aws/messages/message-repository.ts';
 import {
   jsonOf,
   problemOf,
@@ -222,6 +223,38 @@ describe('API /v1/batches: reads and enqueue failures (Node server, DynamoDB Loc
       { to: sure, status: 'failed' },
       { to: doubtful, status: 'accepted' },
     ]);
+  });
+
+  it('when the only entry whose write was in doubt had landed and moved on before it could be marked, then the batch is accepted whole, not 503 with nothing in doubt', async () => {
+    // Prepare: the store cannot tell whether the second record landed (it did); before it is marked
+    // failed, the bind-service claims it (the sweeper queued it): it is on its way, as a 202 says.
+    const [first, second] = mobiles(2);
+    let claims: MessageRepository | undefined;
+    const api = await harness.start({
+      wrap: (deps) => ({
+        ...deps,
+        messages: withOverrides(deps.messages, {
+          createAcceptedBatch: async (records, options) => {
+            await deps.messages.createAcceptedBatch(records, options);
+            return { unwritten: [], inDoubt: records.slice(1) };
+          },
+          markNotQueued: async (id, error) => {
+            await claims?.claimForSubmit(id, 'sqs-sweeper-copy#1');
+            return deps.messages.markNotQueued(id, error);
+          },
+        }),
+      }),
+    });
+    claims = new MessageRepository(harness.aws.document, api.tables.messages);
+    // Act
+    const response = await api.post('/v1/batches', { to: [first, second], text: 'Landed after all' });
+    // Assess: before, 503 store_outcome_unknown listing no entry in doubt, so nothing to act on.
+    const body = await jsonOf<BatchBody>(response);
+    expect({ status: response.status, accepted: body.accepted, rejected: body.rejected }).toEqual({
+      status: 202,
+      accepted: 2,
+      rejected: [],
+    });
   });
 
   it('when no entry can be enqueued and one entry was invalid, then 503 enqueue_failed lists it as rejected, so a resend leaves it out', async () => {
