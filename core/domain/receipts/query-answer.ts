@@ -21,9 +21,9 @@ const UNKNOWN_STATE = 7;
 
 const two = (value: number) => String(value).padStart(2, '0');
 
-/** YYMMDDhhmm in UTC, as receipts write their dates. */
+/** YYMMDDhhmmss in UTC: a receipt's date with the seconds final_date carries (the parser takes both). */
 function receiptDate(at: Date): string {
-  return `${two(at.getUTCFullYear() % 100)}${two(at.getUTCMonth() + 1)}${two(at.getUTCDate())}${two(at.getUTCHours())}${two(at.getUTCMinutes())}`;
+  return `${two(at.getUTCFullYear() % 100)}${two(at.getUTCMonth() + 1)}${two(at.getUTCDate())}${two(at.getUTCHours())}${two(at.getUTCMinutes())}${two(at.getUTCSeconds())}`;
 }
 
 export function receiptFromQuery(smscId: string, answer: QueryAnswer): DeliveryReceipt {

@@ -28,4 +28,15 @@ describe('receiptFromQuery', () => {
     expect([enroute.outcome, unknown.outcome]).toEqual(['enroute', 'unknown']);
     expect([isFinalAnswer(enroute), isFinalAnswer(unknown)]).toEqual([false, false]);
   });
+
+  it('when final_date carries seconds, then doneDate keeps them', () => {
+    // Act: query_sm_resp's final_date has seconds (YYMMDDhhmmsstnnp); they were cut to the minute.
+    const receipt = receiptFromQuery('abc', {
+      messageState: 2,
+      errorCode: 0,
+      finalDate: new Date('2026-03-29T01:30:45.000Z'),
+    });
+    // Assess
+    expect(receipt.doneDate).toBe('2026-03-29T01:30:45.000Z');
+  });
 });
