@@ -3,7 +3,10 @@
 // receipted_message_id is a receipt too, whatever type it declares: the seed says the provider's
 // status reports carry it with message_state, an incoming SMS never does (SMPP 3.4 §5.3.2.12: it
 // names the message a receipt reports on), and an intermediate notification (0x20) is a status
-// report (ENROUTE changes nothing), not a subscriber's text. message_state is not required with it:
+// report (ENROUTE changes nothing), not a subscriber's text. Any other declared type goes the same
+// way without it (an intermediate notification or an SME acknowledgement is about a message we
+// sent, never a subscriber's SMS): read as a receipt if its text is one, else kept raw for an
+// operator, never published as an incoming message. message_state is not required with it:
 // one of the wrong length is read as absent (smpp-package.ts), and the receipt is then read from its
 // text rather than stored as an incoming SMS (its message left `submitted` for good). Only
 // then, and only when configured (SMPP_RECEIPT_TEXT_FALLBACK, for SMSCs that set neither),
@@ -26,8 +29,8 @@ export function deliveryKind(
 ): DeliveryKind {
   if (delivery.isReceipt) return 'receipt';
   if (delivery.receiptedMessageId !== undefined) return 'receipt';
-  // Another declared type without them (acknowledgements): its text is not read as a receipt.
-  if ((delivery.esmClass & MESSAGE_TYPE_BITS) !== 0) return 'incoming';
+  // Another declared type without them: a report on a message we sent, whatever its text.
+  if ((delivery.esmClass & MESSAGE_TYPE_BITS) !== 0) return 'receipt';
   if (!textFallback || (delivery.esmClass & UDHI) !== 0) return 'incoming';
   return isReceiptText(receiptText()) ? 'receipt' : 'incoming';
 }

@@ -62,11 +62,15 @@ describe('deliveryKind', () => {
     expect(kind).toBe('receipt');
   });
 
-  it('when esm_class declares another message type, then the text is not read even with the fallback', () => {
-    // Act
-    const kind = deliveryKind(deliver({ esmClass: 0x20 }), text, true);
+  it('when esm_class declares another message type without receipted_message_id, then it goes the receipt way (read as one or kept raw), never as a subscriber message', () => {
+    // Act: an intermediate notification (0x20), SME delivery and user acknowledgements (0x08, 0x10),
+    // with a UDH too. The audit of incoming messages found a 0x20 report stored and published as an
+    // InboundMessageReceived "from" the recipient, its text "id:… stat:ENROUTE".
+    const kinds = [0x20, 0x08, 0x10, 0x60].map((esmClass) =>
+      deliveryKind(deliver({ esmClass }), text, false),
+    );
     // Assess
-    expect(kind).toBe('incoming');
+    expect(kinds).toEqual(['receipt', 'receipt', 'receipt', 'receipt']);
   });
 });
 
