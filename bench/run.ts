@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const BENCHMARKS = ['smpp', 'pipeline', 'dynamodb-local'].filter((name) =>
+const BENCHMARKS = ['smpp', 'pipeline', 'dynamodb-local', 'records'].filter((name) =>
   existsSync(join(here, `${name}.ts`)),
 );
 const requested = process.argv.slice(2);

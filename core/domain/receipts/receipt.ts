@@ -10,6 +10,7 @@ import {
 } from '#core/domain/receipts/receipt-types.ts';
 import { normaliseSmscId } from '#core/domain/receipts/smsc-id.ts';
 import { decodeUrlEncoded } from '#core/domain/receipts/url-decoding.ts';
+import { withoutUndefined } from '#core/domain/without-undefined.ts';
 
 // The receipt's shapes live in receipt-types.ts; they are re-exported so callers import one module.
 export {
@@ -246,8 +247,4 @@ function urlDecoded(value: string | undefined): string | undefined {
 /** C-octet strings can keep their NUL terminator and padding; neither is part of the value. */
 function cString(value: string | undefined): string {
   return (value ?? '').replace(/\0/g, '').trim();
-}
-
-function withoutUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
 }
