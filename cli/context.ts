@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { SmscApiError } from '#client/errors.ts';
 import { type ClientOptions, createClient, type SmscClient } from '#client/index.ts';
 import { isLocalEndpoint, regionOfEndpoint } from '#client/signing.ts';
+import { scrub } from '#core/observability/redaction.ts';
 
 // What every command shares: the global options (as the AWS CLI names them), the client built from
 // them, and one way of reporting a failure.
@@ -69,11 +70,13 @@ export class ExitStatusError extends Error {
 export function reportError(error: unknown): number {
   if (error instanceof SmscApiError) {
     const { problem } = error;
-    process.stderr.write(`error: ${problem.status} ${problem.code}: ${problem.detail}\n`);
+    // The API's words may quote the recipient ("+7… is a fixed-line number"): masked as `batch` and
+    // the logs mask them.
+    process.stderr.write(`error: ${problem.status} ${problem.code}: ${scrub(problem.detail)}\n`);
     const issues = problem.errors ?? [];
     // One issue is the detail already; several are listed.
     if (issues.length > 1 || (issues[0] && issues[0].message !== problem.detail)) {
-      for (const issue of issues) process.stderr.write(`  - ${issue.message} (${issue.code})\n`);
+      for (const issue of issues) process.stderr.write(`  - ${scrub(issue.message)} (${issue.code})\n`);
     }
     // The client gives up on a Retry-After too long to wait (a flood gap may be an hour): say when.
     // Not for a 409 duplicate_request, whose Retry-After ends a window in which resending is the fault.

@@ -5,6 +5,7 @@ import type { BackoffPolicy } from '#core/support/backoff.ts';
 import { invalidIdempotencyKeyProblem, SmscApiError } from './errors.ts';
 import { isLocalEndpoint, regionOfEndpoint, sigV4Signer } from './signing.ts';
 import {
+  type AnswerShape,
   type ApiRequest,
   DEFAULT_BACKOFF,
   exchange,
@@ -13,6 +14,7 @@ import {
   type TransportOptions,
 } from './transport.ts';
 import type {
+  AcceptedAnswer,
   BatchAnswer,
   BatchView,
   MessageView,
@@ -86,7 +88,7 @@ export function createClient(options: ClientOptions): SmscClient {
     timeoutMs: options.timeoutMs ?? 30_000,
     fetch: options.fetch ?? fetch,
   };
-  const call = async <T>(request: ApiRequest) => exchange<T>(transport, request);
+  const call = async <T>(request: ApiRequest<T>) => exchange<T>(transport, request);
 
   return {
     endpoint: baseUrl.href,
@@ -97,12 +99,13 @@ export function createClient(options: ClientOptions): SmscClient {
       if (!IDEMPOTENCY_KEY_PATTERN.test(idempotencyKey)) {
         throw new SmscApiError(invalidIdempotencyKeyProblem(), 0);
       }
-      const answer = await call<SendResult>({
+      const answer = await call({
         method: 'POST',
         path: '/v1/messages',
         body: message,
         headers: { 'idempotency-key': idempotencyKey },
         retryOn: RETRY_TRANSIENT,
+        answer: ACCEPTED_ANSWER,
       }).catch((error: unknown) => {
         // A key drawn here is lost with the failure otherwise, and a resend under a new one may
         // send the message twice.
@@ -116,19 +119,62 @@ export function createClient(options: ClientOptions): SmscClient {
     },
     async sendBatch(batch) {
       return (
-        await call<BatchAnswer>({ method: 'POST', path: '/v1/batches', body: batch, retryOn: RETRY_BATCH })
+        await call({
+          method: 'POST',
+          path: '/v1/batches',
+          body: batch,
+          retryOn: RETRY_BATCH,
+          answer: BATCH_ANSWER,
+        })
       ).body;
     },
     async get(id, readOptions = {}) {
       const path = `/v1/messages/${encodeURIComponent(id)}`;
       const signal = readOptions.signal ? { signal: readOptions.signal } : {};
-      return (await call<MessageView>({ method: 'GET', path, retryOn: RETRY_TRANSIENT, ...signal })).body;
+      return (await call({ method: 'GET', path, retryOn: RETRY_TRANSIENT, answer: MESSAGE_VIEW, ...signal }))
+        .body;
     },
     async getBatch(batchId) {
       const path = `/v1/batches/${encodeURIComponent(batchId)}`;
-      return (await call<BatchView>({ method: 'GET', path, retryOn: RETRY_TRANSIENT })).body;
+      return (await call({ method: 'GET', path, retryOn: RETRY_TRANSIENT, answer: BATCH_VIEW })).body;
     },
   };
+}
+
+// The fields a caller goes by in each answer, checked before it is returned as the API's: a send's
+// result without an id would be journalled as sent by `batch` and printed as "undefined" by `send`.
+// The rest of each answer is the API's to shape; the types say what it holds.
+
+const ACCEPTED_ANSWER: AnswerShape<AcceptedAnswer> = {
+  is: (body): body is AcceptedAnswer => hasFields(body, { id: 'string', status: 'string' }) && body.id !== '',
+  expected: 'message id and status',
+};
+
+const BATCH_ANSWER: AnswerShape<BatchAnswer> = {
+  is: (body): body is BatchAnswer =>
+    hasFields(body, { batchId: 'string', accepted: 'number' }) && Array.isArray(body.rejected),
+  expected: 'batchId, accepted and rejected',
+};
+
+const MESSAGE_VIEW: AnswerShape<MessageView> = {
+  is: (body): body is MessageView =>
+    hasFields(body, { id: 'string', status: 'string' }) && Array.isArray(body.history),
+  expected: 'message id, status and history',
+};
+
+const BATCH_VIEW: AnswerShape<BatchView> = {
+  is: (body): body is BatchView =>
+    hasFields(body, { batchId: 'string', total: 'number', counts: 'object' }) && body.counts !== null,
+  expected: 'batchId, total and counts',
+};
+
+function hasFields(
+  body: unknown,
+  fields: Record<string, 'string' | 'number' | 'object'>,
+): body is Record<string, unknown> {
+  if (typeof body !== 'object' || body === null) return false;
+  const record = body as Record<string, unknown>;
+  return Object.entries(fields).every(([name, type]) => typeof record[name] === type);
 }
 
 /**

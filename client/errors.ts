@@ -15,7 +15,8 @@ export class SmscApiError extends Error {
   readonly retryAfterSeconds: number | undefined;
   /**
    * `send`: the Idempotency-Key its attempts carried, the one drawn for you included. After
-   * `network_error` or a 5xx the message may have been taken: resend with this key, never a new one.
+   * `network_error`, a 5xx or a 2xx `unexpected_response` (an answer taken, but not readable) the
+   * message may have been taken: resend with this key, never a new one.
    */
   readonly idempotencyKey: string | undefined;
 

@@ -26,7 +26,7 @@ export interface TransportOptions {
   fetch: typeof fetch;
 }
 
-export interface ApiRequest {
+export interface ApiRequest<T> {
   method: 'GET' | 'POST';
   path: string;
   body?: unknown;
@@ -34,6 +34,17 @@ export interface ApiRequest {
   retryOn: RetryOn;
   /** The caller's own limit: aborting it ends the attempt and the retries at once, with its reason. */
   signal?: AbortSignal;
+  /**
+   * What a 2xx body must be to be returned as T. Anything else answering 2xx is not the API (a
+   * proxy's page, a redirect target's JSON), and a result made of it would be a send with no id.
+   */
+  answer: AnswerShape<T>;
+}
+
+export interface AnswerShape<T> {
+  is: (body: unknown) => body is T;
+  /** The fields the body lacked, for the error: "message id and status". */
+  expected: string;
 }
 
 export interface ApiAnswer<T> {
@@ -47,7 +58,7 @@ export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 200, capMs: 5_000, jitte
 /** Network failures, throttling and server errors: what a retry of an idempotent request may cure. */
 export const RETRY_TRANSIENT: RetryOn = ({ status }) => status === 0 || status === 429 || status >= 500;
 
-export async function exchange<T>(options: TransportOptions, request: ApiRequest): Promise<ApiAnswer<T>> {
+export async function exchange<T>(options: TransportOptions, request: ApiRequest<T>): Promise<ApiAnswer<T>> {
   const url = new URL(request.path.replace(/^\//, ''), ensureSlash(options.baseUrl));
   const body = request.body === undefined ? undefined : JSON.stringify(request.body);
   const baseHeaders: Record<string, string> = {
@@ -83,15 +94,33 @@ export async function exchange<T>(options: TransportOptions, request: ApiRequest
       );
     }
     const { response, text } = answer;
-    if (response.ok) {
-      const parsed = parseJson(text);
-      if (parsed.ok) return { status: response.status, body: parsed.value as T, headers: response.headers };
-      // Not retried: what answered is not the API (a proxy, a captive portal) and would answer again.
+    if (response.status >= 300 && response.status < 400) {
+      // The API never redirects: a redirect comes from something else at --endpoint (a load
+      // balancer's http→https, a login page). Followed, a 307 would carry the message and the SigV4
+      // session token to another host, and a 302's GET would answer as if the send were taken.
+      // Not retried: it would redirect again.
+      const location = response.headers.get('location');
       throw new SmscApiError(
         clientProblem(
           'unexpected_response',
           response.status,
-          `HTTP ${response.status} from ${request.method} ${url.pathname} is not JSON (is the endpoint the API?): ${text.slice(0, 200)}`,
+          `HTTP ${response.status} from ${request.method} ${url.pathname} redirects to ${location === null ? '(no Location)' : location.slice(0, 200)}; the API never redirects, so nothing was sent there: check --endpoint (the API's base URL, with its stage)`,
+        ),
+        attempt + 1,
+      );
+    }
+    if (response.ok) {
+      const parsed = parseJson(text);
+      if (parsed.ok && request.answer.is(parsed.value)) {
+        return { status: response.status, body: parsed.value, headers: response.headers };
+      }
+      // Not retried: what answered is not the API (a proxy, a captive portal) and would answer again.
+      const what = parsed.ok ? `is not the API's answer (no ${request.answer.expected})` : 'is not JSON';
+      throw new SmscApiError(
+        clientProblem(
+          'unexpected_response',
+          response.status,
+          `HTTP ${response.status} from ${request.method} ${url.pathname} ${what} (is the endpoint the API?): ${text.slice(0, 200)}`,
         ),
         attempt + 1,
       );
@@ -147,7 +176,8 @@ async function fetchWhole(
   const signal = init.signal ? AbortSignal.any([attemptLimit, init.signal]) : attemptLimit;
   let response: Response;
   try {
-    response = await options.fetch(url, { ...init, signal });
+    // 'manual': a 3xx comes back as itself, to be refused (exchange), never followed.
+    response = await options.fetch(url, { ...init, signal, redirect: 'manual' });
   } catch (error) {
     return { lost: `got no answer: ${reasonOf(error)}` };
   }
@@ -171,11 +201,18 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
   }
 }
 
-/** Retry-After in seconds (the API sends seconds, never a date); undefined when absent or unreadable. */
-function retryAfterSeconds(headers: Headers): number | undefined {
-  const value = headers.get('retry-after');
-  const seconds = value === null || value.trim() === '' ? Number.NaN : Number(value);
-  return Number.isFinite(seconds) && seconds >= 0 ? seconds : undefined;
+/**
+ * Retry-After in seconds; undefined when absent or unreadable. The API sends seconds, but what stands
+ * in front of it (API Gateway's integrations, proxies, CDNs) may send an HTTP-date (RFC 9110 allows
+ * both): a date already past is 0, one ahead is rounded up, so no retry comes before it.
+ */
+export function retryAfterSeconds(headers: Headers, now = Date.now()): number | undefined {
+  const value = headers.get('retry-after')?.trim();
+  if (value === undefined || value === '') return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return seconds >= 0 ? seconds : undefined;
+  const at = Date.parse(value);
+  return Number.isFinite(at) ? Math.max(0, Math.ceil((at - now) / 1000)) : undefined;
 }
 
 function ensureSlash(url: URL): URL {

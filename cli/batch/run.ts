@@ -1,5 +1,6 @@
 import { SingleBar } from 'cli-progress';
 import { RateLimiter } from '#bind-service/dispatch/flow/rate-limiter.ts';
+import { clientProblem } from '#client/errors.ts';
 import { type Problem, type SendResult, SmscApiError, type SmscClient } from '#client/index.ts';
 import { scrub } from '#core/observability/redaction.ts';
 import { type CsvRow, rowKey } from './csv-rows.ts';
@@ -166,6 +167,13 @@ export function runBatch(options: RunOptions): BatchRun {
     } catch (error) {
       if (!(error instanceof SmscApiError)) throw error;
       refused(row, error.problem);
+      return;
+    }
+    if (typeof answer.id !== 'string' || answer.id === '') {
+      // A row journalled as sent is skipped by every rerun: without the message's id there is no
+      // knowing it was sent. Stops the run unjournalled (a 2xx: 'run'), and the rerun resends the row
+      // with its key, which the API answers with the message it took, if it took one.
+      refused(row, clientProblem('unexpected_response', 202, `the answer to row ${row} names no message id`));
       return;
     }
     anyAnswer = true;

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Command, Option } from 'commander';
-import { type SendMessageInput, type SendResult, SmscApiError } from '#client/index.ts';
+import { type MessageView, type SendMessageInput, type SendResult, SmscApiError } from '#client/index.ts';
 import { MESSAGE_KINDS } from '#core/domain/messages/message-kinds.ts';
 import { ENCODING_CHOICES, PRIORITIES } from '#core/domain/requests/request-options.ts';
+import { scrub } from '#core/observability/redaction.ts';
 import { clientFor, globalOptions, printJson, reportError, UsageError } from '../context.ts';
 import { idempotencyKeyOption, wholeNumberOption } from '../option-values.ts';
 import { printMessage, WAIT_TIMED_OUT_EXIT, waitForFinal } from './status.ts';
@@ -94,7 +95,19 @@ export function sendCommand(): Command {
         );
       }
       if (wait) {
-        const message = await waitForFinal(client, sent.id, waitTimeout);
+        let message: MessageView;
+        try {
+          message = await waitForFinal(client, sent.id, waitTimeout);
+        } catch (error) {
+          // The message was accepted: only its reads failed. Said so, with its id and key, a script
+          // or user does not take the failure for a failed send and send it a second time.
+          if (global.json) printJson({ ...sent, waitError: waitErrorOf(error) });
+          process.exitCode = reportError(error);
+          process.stderr.write(
+            `  message ${sent.id} WAS accepted (--idempotency-key ${shellWord(idempotencyKey)}); only waiting for it failed: check it with \`smsc-sender status ${sent.id}\`, do not send it again\n`,
+          );
+          return;
+        }
         if (global.json) printJson(message);
         else printMessage(message);
         // A script waiting for the message learns its fate from the exit status alone.
@@ -106,14 +119,25 @@ export function sendCommand(): Command {
     });
 }
 
+/** Why `--wait` failed, for --json: the API's problem code when it answered (its words masked). */
+function waitErrorOf(error: unknown): { message: string; status?: number; code?: string } {
+  if (error instanceof SmscApiError) {
+    const { status, code, detail } = error.problem;
+    return { message: `${status} ${code}: ${scrub(detail)}`, status, code };
+  }
+  return { message: error instanceof Error ? error.message : String(error) };
+}
+
 /**
  * No answer or a server error after the retries: the API may have stored the message (503
  * store_outcome_unknown says so outright), and only the same key keeps a resend from being a second
- * message. A 4xx refused it, nothing taken; attempts 0: the client refused the key, nothing sent.
+ * message. So may a 2xx whose body could not be read (not JSON, no id): the 2xx says it was taken.
+ * A 4xx refused it, a 3xx was never followed, nothing taken; attempts 0: the client refused the key,
+ * nothing sent.
  */
 function mayHaveTakenEffect(error: SmscApiError): boolean {
   const { status } = error.problem;
-  return error.attempts > 0 && (status === 0 || status >= 500);
+  return error.attempts > 0 && (status === 0 || (status >= 200 && status < 300) || status >= 500);
 }
 
 /** The key as the shell takes it back: a key of the API's rule may hold spaces and quotes. */

@@ -6,7 +6,7 @@ import type { CsvRow } from '#cli/batch/csv-rows.ts';
 import { openJournal } from '#cli/batch/journal.ts';
 import { mailingKey, mailingOf } from '#cli/batch/mailing.ts';
 import { ACCOUNT_REFUSALS_BEFORE_STOP, runBatch } from '#cli/batch/run.ts';
-import { createClient } from '#client/index.ts';
+import { createClient, type SendResult, type SmscClient } from '#client/index.ts';
 
 // How a run takes 403 account_forbidden: the row's own refusal once the credentials have been seen
 // to work (a row accepted), held back (not journalled) until then, and a stop of the run when the
@@ -329,6 +329,74 @@ describe('a batch run against the API as it answers, or does not', () => {
     expect({ reasons: rejected.map((outcome) => outcome.rejected.reasons), skipped }).toEqual({
       reasons: [['+7999*****00 is bad']],
       skipped: 2,
+    });
+  });
+});
+
+describe('a batch run and an answer that names no message', () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** A run of 3 rows through `client`; the journal's lines after its header with it. */
+  const start = (client: (endpoint: string) => SmscClient) => {
+    const dir = mkdtempSync(join(tmpdir(), 'smsc-run-'));
+    dirs.push(dir);
+    const csv = join(dir, 'mailing.csv');
+    const mailing = mailingOf('f3', 'http://127.0.0.1:9', { text: 'Hello' });
+    const rows: CsvRow[] = [1, 2, 3].map((row) => ({
+      row,
+      message: { to: `+7999750000${row}`, text: 'Hello', priority: 'bulk' },
+    }));
+    const done = runBatch({
+      client: client(mailing.endpoint),
+      rows,
+      mailingKey: mailingKey(mailing),
+      journal: openJournal(csv, mailing, rows.length),
+      concurrency: 1,
+      rate: 0,
+      stream: process.stderr,
+    }).done;
+    const journalled = () => readFileSync(`${csv}.progress.jsonl`, 'utf8').trim().split('\n').slice(1);
+    return { done, journalled };
+  };
+
+  it('when every row is answered 202 with JSON that is not the API’s, then the run stops at row 1 with nothing journalled', async () => {
+    // Prepare: a login page's JSON, as a redirect followed would have brought
+    const { done, journalled } = start((endpoint) =>
+      createClient({ endpoint, fetch: async () => jsonAnswer(202, { page: 'login' }), retries: 0 }),
+    );
+    // Act
+    const { stoppedBy, accepted: sent, unsent } = await done;
+    // Assess
+    expect({ stoppedBy, sent, unsent, journalled: journalled() }).toEqual({
+      stoppedBy: { row: 1, status: 202, code: 'unexpected_response', detail: expect.any(String) },
+      sent: 0,
+      unsent: 3,
+      journalled: [],
+    });
+  });
+
+  it('when the client resolves a send without an id, then the row is not journalled as sent and the run stops', async () => {
+    // Prepare: a client (another implementation, a stub) whose result lacks the id
+    const { done, journalled } = start((endpoint) => ({
+      ...createClient({ endpoint }),
+      send: async (_message, options) =>
+        ({ replayed: false, idempotencyKey: options?.idempotencyKey ?? '' }) as unknown as SendResult,
+    }));
+    // Act
+    const { stoppedBy, accepted: sent } = await done;
+    // Assess
+    expect({ stoppedBy, sent, journalled: journalled() }).toEqual({
+      stoppedBy: {
+        row: 1,
+        status: 202,
+        code: 'unexpected_response',
+        detail: 'the answer to row 1 names no message id',
+      },
+      sent: 0,
+      journalled: [],
     });
   });
 });
