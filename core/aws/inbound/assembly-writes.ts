@@ -1,5 +1,5 @@
 import type { PartPayload } from '#core/domain/encoding/index.ts';
-import { ATTR, type PartPlan, type PartToPlace, partAttr } from './part-assembly.ts';
+import { ATTR, type PartPlan, type PartToPlace, type PlacingLimits, partAttr } from './part-assembly.ts';
 
 // The conditions and updates of the writes to an assembly item (inbound-delivery-store.ts sends
 // them), kept apart so the store reads as the order of its writes. Every write bumps `rev`: a write
@@ -21,15 +21,17 @@ export interface PartWrite extends PartToPlace {
 }
 
 /**
- * The plain write: joins an unfinished assembly within its TTL (or starts one) where the part's slot
- * is empty, seeded, legacy text or the same octets; refused otherwise, for planPart to decide. An
- * expired item is refused rather than written over: this write would keep its other parts and id.
+ * The plain write: joins an unfinished assembly within its TTL and its join horizon (its latest part
+ * after `joinCutoff`; an item without `lastAt` is taken as within, as planPart takes it), or starts
+ * one, where the part's slot is empty, seeded, legacy text or the same octets; refused otherwise,
+ * for planPart to decide. An expired or stale item is refused rather than written over: this write
+ * would keep its other parts and id.
  */
 export function plainWrite(
   part: PartWrite,
   newId: string,
   expiresAt: number,
-  nowSeconds: number,
+  limits: Pick<PlacingLimits, 'joinCutoff' | 'nowSeconds'>,
 ): AssemblyUpdate {
   return {
     UpdateExpression:
@@ -38,7 +40,8 @@ export function plainWrite(
       '#expiresAt = :expiresAt, #lastAt = :now ADD #rev :one',
     ConditionExpression:
       'attribute_not_exists(pk) OR (attribute_not_exists(#finished) AND ' +
-      '(attribute_not_exists(#expiresAt) OR #expiresAt >= :nowSeconds) AND (attribute_not_exists(#part) OR ' +
+      '(attribute_not_exists(#expiresAt) OR #expiresAt >= :nowSeconds) AND ' +
+      '(attribute_not_exists(#lastAt) OR #lastAt >= :joinCutoff) AND (attribute_not_exists(#part) OR ' +
       'attribute_type(#part, :text) OR attribute_exists(#part.#seeded) OR ' +
       '(#part.#octets = :octets AND #part.#dataCoding = :dataCoding)))',
     ExpressionAttributeNames: {
@@ -56,7 +59,8 @@ export function plainWrite(
       ':kind': KIND,
       ':total': part.total,
       ':expiresAt': expiresAt,
-      ':nowSeconds': nowSeconds,
+      ':nowSeconds': limits.nowSeconds,
+      ':joinCutoff': limits.joinCutoff,
       ':one': 1,
     },
   };

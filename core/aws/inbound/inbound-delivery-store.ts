@@ -15,7 +15,7 @@ import {
   replacementItem,
   unchanged,
 } from './assembly-writes.ts';
-import { assembled, type PartPlan, planPart } from './part-assembly.ts';
+import { assembled, type PartPlan, type PlacingLimits, planPart } from './part-assembly.ts';
 
 // Added for the bind-service's DELIVER_SM handling (kept apart from InboundRepository on purpose).
 // Two things must be stored before a DELIVER_SM may be acknowledged, and neither is an
@@ -27,8 +27,8 @@ import { assembled, type PartPlan, planPart } from './part-assembly.ts';
 //   once. A part is kept as its octets and data_coding, not as text: a character may straddle two
 //   parts, and half a surrogate pair is not a string DynamoDB can hold. A recorded assembly is kept
 //   for the window, marked `finished`, so parts the SMSC sends again are known as recorded. When
-//   that write is refused (the assembly is recorded or past its TTL, or other octets are in the
-//   part's slot), part-assembly.ts plans one write on a fresh read, which lands only if the item's
+//   that write is refused (the assembly is recorded, past its TTL or its join horizon, or other
+//   octets are in the part's slot), part-assembly.ts plans one write on a fresh read, which lands only if the item's
 //   `rev` is unchanged: a part a concurrent bind stored in between is never overwritten or left
 //   uncounted, and the item written is known whole, so whoever adds the last part still sees them
 //   all.
@@ -87,19 +87,29 @@ export interface InboundDeliveryStoreOptions extends InboundRepositoryOptions {
   /**
    * How long a recorded assembly is kept, from its latest part, to know parts the SMSC sends again
    * (their answers lost) as recorded; a part after that starts a new message. Default 10 minutes.
-   * An unfinished assembly waits for its parts however long until its TTL, a day after the latest;
-   * a part after that starts a new message, even while DynamoDB has not yet deleted the item.
    */
   assemblyWindowMs?: number;
+  /**
+   * How long an unfinished assembly waits for its next part, from its latest part (the join
+   * horizon); a part after that starts a new message and the parts waiting are dropped (reported).
+   * Default an hour: the parts of one message come seconds apart, a gap is our binds being down
+   * while the SMSC holds the rest (minutes for a restart or a deploy), and a part hours later is as
+   * likely the sender's next message reusing the reference, which joining would glue to the old
+   * one's leftover (part-assembly.ts). Whatever this says, the item expires a day after its latest
+   * part, and a part after that starts a new message even while DynamoDB has not yet deleted it.
+   */
+  joinHorizonMs?: number;
 }
 
 const DAY_SECONDS = 86_400;
+const HOUR_MS = 3_600_000;
 /** Turns of write-or-plan before a part is refused (ESME_RX_T_APPN: the SMSC sends it again). */
 const MAX_ATTEMPTS = 5;
 
 export class InboundDeliveryStore {
   private readonly clock: InboundClock;
   private readonly windowMs: number;
+  private readonly joinHorizonMs: number;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -108,6 +118,7 @@ export class InboundDeliveryStore {
   ) {
     this.clock = inboundClock(options);
     this.windowMs = options.assemblyWindowMs ?? 10 * 60_000;
+    this.joinHorizonMs = options.joinHorizonMs ?? HOUR_MS;
   }
 
   /** Stores one part durably; says whether the message is now complete. */
@@ -124,11 +135,13 @@ export class InboundDeliveryStore {
     ].join('#');
     // Each turn: the plain write, or one guarded write planned on a fresh read. Another turn only
     // when a concurrent part changed the item in between.
+    // One set of limits per turn, so the write's condition and the plan read the same times.
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const item = await this.writePart(key, part);
+      const limits = this.limits();
+      const item = await this.writePart(key, part, limits);
       if (item) return completion(key, item, part.total);
       const old = await this.readAssembly(key);
-      const plan = planPart(old, part, part.total, this.cutoff(), this.nowSeconds());
+      const plan = planPart(old, part, part.total, limits);
       if (!old || plan.action === 'write') continue;
       const result =
         plan.action === 'hold'
@@ -180,9 +193,13 @@ export class InboundDeliveryStore {
   }
 
   /** The plain write (assembly-writes.ts); the item after it, or undefined when refused. */
-  private writePart(key: string, part: InboundPartInput): Promise<Record<string, unknown> | undefined> {
+  private writePart(
+    key: string,
+    part: InboundPartInput,
+    limits: PlacingLimits,
+  ): Promise<Record<string, unknown> | undefined> {
     const id = newMessageId(this.clock.now().getTime());
-    return this.guarded('store inbound part', key, plainWrite(part, id, this.expiresAt(), this.nowSeconds()));
+    return this.guarded('store inbound part', key, plainWrite(part, id, this.expiresAt(), limits));
   }
 
   /** A recorded message's part again, held (or, holding every index now, all cleared). */
@@ -247,8 +264,13 @@ export class InboundDeliveryStore {
     }
   }
 
-  private cutoff(): string {
-    return new Date(this.clock.now().getTime() - this.windowMs).toISOString();
+  private limits(): PlacingLimits {
+    const nowMs = this.clock.now().getTime();
+    return {
+      cutoff: new Date(nowMs - this.windowMs).toISOString(),
+      joinCutoff: new Date(nowMs - this.joinHorizonMs).toISOString(),
+      nowSeconds: Math.floor(nowMs / 1000),
+    };
   }
 
   /**

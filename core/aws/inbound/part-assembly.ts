@@ -4,16 +4,33 @@ import type { PartPayload } from '#core/domain/encoding/index.ts';
 // keeps it in DynamoDB). Pure, so the rules are tested without a table. Every part was acknowledged
 // once stored and is never sent again, so a part is only ever dropped when a newer message shows
 // that its own message cannot finish any more:
-// - unfinished assembly: a part for an empty slot joins it, however late (the SMSC holds what a dead
-//   bind did not answer until the next one); the same octets again are that part sent again. A
-//   seeded part (below) or one an earlier version stored as text gives way to whatever comes for its
-//   slot. Different octets in a slot are a new message reusing the reference (8-bit references
-//   wrap at 256, some senders use a fixed one): the assembly starts over and its parts are dropped.
+// - unfinished assembly, its latest part within the join horizon (an hour by default): a part for
+//   an empty slot joins it (the SMSC holds what a dead bind did not answer until the next one); the
+//   same octets again are that part sent again. A seeded part (below) or one an earlier version
+//   stored as text gives way to whatever comes for its slot. Different octets in a slot are a new
+//   message reusing the reference (8-bit references wrap at 256, some senders use a fixed one): the
+//   assembly starts over and its parts are dropped.
+// - unfinished assembly past the join horizon: started over with this part alone, its parts dropped.
+//   The parts of one message reach the SMSC within seconds of one another and it sends them on
+//   together; a gap between them is only our binds being down while the SMSC holds the rest, which a
+//   restart or a deploy keeps to minutes. A part hours after the latest is no more likely the missing
+//   one than the first part of the sender's next message reusing the reference: joining it would
+//   record and publish the two glued ("old first half, new second half") and the new message's other
+//   parts would begin an assembly that never completes. Dropping is the lesser loss: it is logged,
+//   and nothing wrong is published.
 // - recorded (finished) assembly, within the window since its latest part: a part equal to the
 //   recorded one at its index is held (`held`), not discarded: it may be the first part of a new
 //   message with a templated opening. Held parts covering every index were the whole message sent
 //   again: nothing new, they are cleared. A part that differs begins a new message, seeded with the
-//   held parts (tentative: a different part for a seeded slot replaces it).
+//   held parts of lower index than its own (tentative: a different part for a seeded slot replaces
+//   it). Only those: the SMSC sends a message's parts in order, so a held part that is the new
+//   message's opening came before its later parts, while a held part at or after the index of the
+//   part that differs is the recorded message's own part sent again (its answer lost) and the new
+//   message's part for that slot is still to come. Seeded, it would count as that part and complete
+//   the new message with the old one's text before its own part came (which then began an assembly
+//   that never completes). Left out, the slot waits for the new message's part, whatever its octets.
+//   Ambiguous only when a held part 1 meets a part 2 that comes before its own part 1: the same
+//   as a templated opening sent in order, taken as that.
 // - recorded assembly past the window: started over with this part alone.
 // - any assembly past its TTL (`expiresAt`, a day after its latest part): started over with this
 //   part alone. DynamoDB deletes expired items lazily, days late at times, so the item may still be
@@ -26,7 +43,10 @@ export const ATTR = {
   assemblyId: 'assemblyId',
   startedAt: 'startedAt',
   finished: 'finished',
-  /** The receivedAt of the latest part written: a recorded assembly's window runs from it. */
+  /**
+   * The receivedAt of the latest part written: a recorded assembly's window runs from it, and an
+   * unfinished one's join horizon.
+   */
   lastAt: 'lastAt',
   /** Number set: indexes of parts of the recorded message sent again (candidates). */
   held: 'held',
@@ -61,24 +81,42 @@ export type PartPlan =
       dropped?: number;
     };
 
+/** The times a part is placed against, the same for the plain write and the plan after it. */
+export interface PlacingLimits {
+  /** ISO time before which a recorded assembly's window (from its latest part) has ended. */
+  cutoff: string;
+  /** ISO time before which an unfinished assembly's latest part is past the join horizon. */
+  joinCutoff: string;
+  /** Epoch seconds an item's TTL (`expiresAt`) is read against. */
+  nowSeconds: number;
+}
+
 /**
- * The plan for a part the plain write refused (the item is recorded or past its TTL, or the part's
- * slot holds other octets). `cutoff` is the ISO time before which a recorded assembly's window has
- * ended; `nowSeconds` the epoch seconds its TTL is read against.
+ * The plan for a part the plain write refused (the item is recorded, past its TTL or its join
+ * horizon, or the part's slot holds other octets).
  */
 export function planPart(
   item: Record<string, unknown> | undefined,
   part: PartToPlace,
   total: number,
-  cutoff: string,
-  nowSeconds: number,
+  limits: PlacingLimits,
 ): PartPlan {
   if (!item) return { action: 'write' };
-  if (isExpired(item, nowSeconds))
+  if (isExpired(item, limits.nowSeconds))
     return { action: 'replace', seeded: new Map(), startedAt: part.receivedAt };
   const slot = item[partAttr(part.index)];
   if (item[ATTR.finished] === undefined) {
     const stored = storedPart(slot);
+    if (isPastJoinHorizon(item, limits.joinCutoff)) {
+      // The same octets in its slot are not lost: the part begins the new assembly again.
+      const dropped = partsIn(item) - (samePayload(stored, part.payload) ? 1 : 0);
+      return {
+        action: 'replace',
+        seeded: new Map(),
+        startedAt: part.receivedAt,
+        ...(dropped > 0 ? { dropped } : {}),
+      };
+    }
     if (typeof stored !== 'object' || isSeeded(slot) || samePayload(stored, part.payload)) {
       return { action: 'write' };
     }
@@ -88,17 +126,18 @@ export function planPart(
     .map((at) => (typeof at === 'string' ? at : ''))
     .sort()
     .at(-1);
-  if (latest === undefined || latest <= cutoff)
+  if (latest === undefined || latest <= limits.cutoff)
     return { action: 'replace', seeded: new Map(), startedAt: part.receivedAt };
   const held = heldIndexes(item);
   if (samePayload(storedPart(slot), part.payload)) {
     held.add(part.index);
     return { action: 'hold', clears: held.size >= total };
   }
+  // Only held parts before this one can be the new message's opening (see the header).
   const seeded = new Map<number, PartPayload>();
   for (const index of held) {
     const stored = storedPart(item[partAttr(index)]);
-    if (index !== part.index && typeof stored === 'object') seeded.set(index, stored);
+    if (index < part.index && typeof stored === 'object') seeded.set(index, stored);
   }
   const heldAt = item[ATTR.heldAt];
   return {
@@ -143,6 +182,17 @@ export function storedPart(value: unknown): PartPayload | string | undefined {
 function isExpired(item: Record<string, unknown>, nowSeconds: number): boolean {
   const expiresAt = item.expiresAt;
   return typeof expiresAt === 'number' && expiresAt < nowSeconds;
+}
+
+/**
+ * Unfinished and its latest part before `joinCutoff`: a part now begins a new message. An item
+ * without `lastAt` (written by an earlier version) is taken as within it, as the plain write's
+ * condition takes it, or the two would disagree and the part would go round its turns; such items
+ * are at most a day old (their TTL) anyway.
+ */
+function isPastJoinHorizon(item: Record<string, unknown>, joinCutoff: string): boolean {
+  const lastAt = item[ATTR.lastAt];
+  return typeof lastAt === 'string' && lastAt < joinCutoff;
 }
 
 function isSeeded(value: unknown): boolean {

@@ -313,6 +313,21 @@ describe('bind-service deliveries: receipts and incoming messages (DynamoDB Loca
       expect(texts(first)).toEqual(['new-1', 'new-2']);
     });
 
+    it('when the parts of a new message reusing the reference come at once hours after an unfinished one’s latest part, then they start over together and complete with their own texts', async () => {
+      // Prepare: part 1 of an old message whose part 2 never came.
+      await store.storePart(part(1, 'old', { total: 2 }));
+      nowMs += 3 * 3_600_000;
+      // Act: the new message's parts on two binds at once; both meet the stale assembly.
+      const results = await Promise.all([
+        store.storePart(part(2, 'new-2', { total: 2 })),
+        store.storePart(part(1, 'new-1', { total: 2 })),
+      ]);
+      // Assess: one start-over lands, the other part joins it; the old part is dropped once.
+      const complete = results.filter((result) => result.complete);
+      expect(complete.map(texts)).toEqual([['new-1', 'new-2']]);
+      expect(results.filter((result) => !result.complete && result.dropped)).toHaveLength(1);
+    });
+
     it('when an assembly was written by the version before (a part as text, no revision), then a new part completes it under its id', async () => {
       // Prepare
       await aws.document.send(

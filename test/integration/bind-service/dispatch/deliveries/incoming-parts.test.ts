@@ -237,6 +237,43 @@ describe('bind-service deliveries: long incoming messages (DynamoDB Local)', () 
     expect(dropLines()).toEqual([]);
   });
 
+  it("when part 3 of a recorded 3-part message comes again (its answer lost) and the sender's next message reuses the reference, then the next message is stored as sent, not glued to the old part 3", async () => {
+    // Prepare: A recorded; its part 3 sent again (held); a minute later B, same reference, in order.
+    const { handle, texts, advance } = await handlerOnFreshTables();
+    for (const [index, text] of ['A1 ', 'A2 ', 'A3'].entries()) await handle(textPart(9, 3, index + 1, text));
+    advance(MINUTE);
+    await handle(textPart(9, 3, 3, 'A3'));
+    advance(MINUTE);
+    // Act
+    const statuses = [
+      await handle(textPart(9, 3, 1, 'B1 ')),
+      await handle(textPart(9, 3, 2, 'B2 ')),
+      await handle(textPart(9, 3, 3, 'B3')),
+    ];
+    // Assess: before, the held A3 was seeded into B and counted as its part 3, so B completed at B2
+    // as "B1 B2 A3" (published), and the real B3 then began an assembly that never completed.
+    expect(statuses).toEqual([0, 0, 0]);
+    expect(await texts()).toEqual(['A1 A2 A3', 'B1 B2 B3']);
+  });
+
+  it("when a long message lost its part 2 and, hours later, the sender's next message reuses the reference with its part 2 first, then the two are not glued together", async () => {
+    // Prepare: A's part 1 only (its part 2 never comes).
+    const { handle, texts, dropLines, advance } = await handlerOnFreshTables();
+    const statuses = [await handle(textPart(5, 2, 1, 'AAAA first half '))];
+    advance(3 * HOUR);
+    // Act: B's parts come out of order (part 2 first), as SMSCs may send them.
+    statuses.push(await handle(textPart(5, 2, 2, 'b second half')));
+    statuses.push(await handle(textPart(5, 2, 1, 'BBBB first half ')));
+    // Assess: before, "AAAA first half b second half" was stored and published, and B's part 1
+    // then began an assembly that never completed: B's own text was never recorded. A's part 1,
+    // past the join horizon, is dropped with a warn line.
+    expect(statuses).toEqual([0, 0, 0]);
+    expect(await texts()).toEqual(['BBBB first half b second half']);
+    expect(dropLines()).toEqual([
+      expect.objectContaining({ level: 'warn', reference: 5, partsDropped: 1, total: 2 }),
+    ]);
+  });
+
   it('when a new message reusing the reference meets an unfinished one, then the old parts are dropped with a warn line that counts them, numbers masked', async () => {
     // Prepare: parts 1 and 3 of 3 stored; part 2 never comes.
     const { handle, texts, dropLines, advance } = await handlerOnFreshTables();

@@ -6,6 +6,11 @@ const WITHIN = '2030-01-01T00:05:00.000Z';
 const BEFORE = '2029-12-31T23:55:00.000Z';
 /** When the parts below come, in epoch seconds: what an item's TTL (`expiresAt`) is read against. */
 const NOW_SECONDS = Date.parse('2030-01-01T00:06:00.000Z') / 1000;
+/** An hour before the parts below come: an unfinished assembly's latest part before it is stale. */
+const JOIN_CUTOFF = '2029-12-31T23:06:00.000Z';
+const LIMITS = { cutoff: CUTOFF, joinCutoff: JOIN_CUTOFF, nowSeconds: NOW_SECONDS };
+/** Three hours before the parts below come: past the join horizon. */
+const HOURS_AGO = '2029-12-31T21:06:00.000Z';
 
 const payload = (text: string) => ({ octets: Buffer.from(text, 'latin1'), dataCoding: 0 });
 const part = (index: number, text: string): PartToPlace => ({
@@ -27,16 +32,16 @@ const recorded = (extra: Record<string, unknown> = {}) => ({
 describe('planPart: an unfinished assembly', () => {
   it('when the item went since the write was refused, then the part is written again', () => {
     // Act
-    const plan = planPart(undefined, part(1, 'A'), 2, CUTOFF, NOW_SECONDS);
+    const plan = planPart(undefined, part(1, 'A'), 2, LIMITS);
     // Assess
     expect(plan).toEqual({ action: 'write' });
   });
 
-  it('when the part’s slot is empty, however old the assembly, then it joins it', () => {
-    // Prepare: started long before the window's cutoff.
-    const item = { assemblyId: 'first', startedAt: BEFORE, p1: payload('A') };
+  it('when the part’s slot is empty and the latest part came minutes ago (the bind was down), then it joins it', () => {
+    // Prepare: its latest part came before the recorded window's cutoff, within the join horizon.
+    const item = { assemblyId: 'first', startedAt: BEFORE, lastAt: BEFORE, p1: payload('A') };
     // Act
-    const plan = planPart(item, part(2, 'B'), 2, CUTOFF, NOW_SECONDS);
+    const plan = planPart(item, part(2, 'B'), 2, LIMITS);
     // Assess
     expect(plan).toEqual({ action: 'write' });
   });
@@ -47,8 +52,7 @@ describe('planPart: an unfinished assembly', () => {
       { assemblyId: 'first', startedAt: WITHIN, p1: payload('A') },
       part(1, 'A'),
       2,
-      CUTOFF,
-      NOW_SECONDS,
+      LIMITS,
     );
     // Assess
     expect(plan).toEqual({ action: 'write' });
@@ -58,7 +62,7 @@ describe('planPart: an unfinished assembly', () => {
     // Prepare
     const item = { assemblyId: 'first', startedAt: WITHIN, p1: payload('A'), p3: payload('C') };
     // Act
-    const plan = planPart(item, part(1, 'X'), 3, CUTOFF, NOW_SECONDS);
+    const plan = planPart(item, part(1, 'X'), 3, LIMITS);
     // Assess
     expect(plan).toEqual({
       action: 'replace',
@@ -72,7 +76,7 @@ describe('planPart: an unfinished assembly', () => {
     // Prepare: part 1 of a message whose part 2 never came, its day run out a second ago.
     const item = { assemblyId: 'first', startedAt: BEFORE, p1: payload('A'), expiresAt: NOW_SECONDS - 1 };
     // Act
-    const plan = planPart(item, part(2, 'B'), 2, CUTOFF, NOW_SECONDS);
+    const plan = planPart(item, part(2, 'B'), 2, LIMITS);
     // Assess
     expect(plan).toEqual({ action: 'replace', seeded: new Map(), startedAt: part(2, 'B').receivedAt });
   });
@@ -81,7 +85,50 @@ describe('planPart: an unfinished assembly', () => {
     // Prepare
     const item = { assemblyId: 'first', startedAt: BEFORE, p1: payload('A'), expiresAt: NOW_SECONDS };
     // Act
-    const plan = planPart(item, part(2, 'B'), 2, CUTOFF, NOW_SECONDS);
+    const plan = planPart(item, part(2, 'B'), 2, LIMITS);
+    // Assess
+    expect(plan).toEqual({ action: 'write' });
+  });
+
+  it('when the part’s slot is empty but the latest part came hours ago, then a new message reused the reference: started over with it alone, the parts held dropped', () => {
+    // Prepare: part 1 of a message whose part 2 never came, three hours ago.
+    const item = { assemblyId: 'first', startedAt: HOURS_AGO, lastAt: HOURS_AGO, p1: payload('A') };
+    // Act
+    const plan = planPart(item, part(2, 'b'), 2, LIMITS);
+    // Assess: joining would complete "A" + "b", two messages glued.
+    expect(plan).toEqual({
+      action: 'replace',
+      seeded: new Map(),
+      startedAt: part(2, 'b').receivedAt,
+      dropped: 1,
+    });
+  });
+
+  it('when the same part comes again hours after the latest, then it starts over alone and is not counted dropped', () => {
+    // Prepare
+    const item = {
+      assemblyId: 'first',
+      startedAt: HOURS_AGO,
+      lastAt: HOURS_AGO,
+      p1: payload('A'),
+      p3: payload('C'),
+    };
+    // Act
+    const plan = planPart(item, part(1, 'A'), 3, LIMITS);
+    // Assess: only part 3 is lost.
+    expect(plan).toEqual({
+      action: 'replace',
+      seeded: new Map(),
+      startedAt: part(1, 'A').receivedAt,
+      dropped: 1,
+    });
+  });
+
+  it('when an earlier version’s assembly (no lastAt) has the part’s slot empty, then it joins it, as the plain write’s condition takes it', () => {
+    // Prepare
+    const item = { assemblyId: 'first', startedAt: HOURS_AGO, p1: 'A' };
+    // Act
+    const plan = planPart(item, part(2, 'B'), 2, LIMITS);
     // Assess
     expect(plan).toEqual({ action: 'write' });
   });
@@ -95,10 +142,7 @@ describe('planPart: an unfinished assembly', () => {
       p2: 'old text',
     };
     // Act
-    const plans = [
-      planPart(item, part(1, 'X'), 2, CUTOFF, NOW_SECONDS),
-      planPart(item, part(2, 'Y'), 2, CUTOFF, NOW_SECONDS),
-    ];
+    const plans = [planPart(item, part(1, 'X'), 2, LIMITS), planPart(item, part(2, 'Y'), 2, LIMITS)];
     // Assess
     expect(plans).toEqual([{ action: 'write' }, { action: 'write' }]);
   });
@@ -107,14 +151,14 @@ describe('planPart: an unfinished assembly', () => {
 describe('planPart: a recorded assembly', () => {
   it('when a part equal to the recorded one comes within the window, then it is held, not yet cleared', () => {
     // Act
-    const plan = planPart(recorded(), part(1, 'A'), 2, CUTOFF, NOW_SECONDS);
+    const plan = planPart(recorded(), part(1, 'A'), 2, LIMITS);
     // Assess
     expect(plan).toEqual({ action: 'hold', clears: false });
   });
 
   it('when the held parts come to cover every index, then it was the whole message again: cleared', () => {
     // Act
-    const plan = planPart(recorded({ held: new Set([1]) }), part(2, 'B'), 2, CUTOFF, NOW_SECONDS);
+    const plan = planPart(recorded({ held: new Set([1]) }), part(2, 'B'), 2, LIMITS);
     // Assess
     expect(plan).toEqual({ action: 'hold', clears: true });
   });
@@ -123,7 +167,7 @@ describe('planPart: a recorded assembly', () => {
     // Prepare
     const item = recorded({ held: new Set([1]), heldAt: '2030-01-01T00:05:30.000Z' });
     // Act
-    const plan = planPart(item, part(2, 'Y'), 2, CUTOFF, NOW_SECONDS);
+    const plan = planPart(item, part(2, 'Y'), 2, LIMITS);
     // Assess
     expect(plan).toEqual({
       action: 'replace',
@@ -132,9 +176,21 @@ describe('planPart: a recorded assembly', () => {
     });
   });
 
+  it('when a part differs and the held part comes at or after its index, then that held part is the recorded message’s sent again: not seeded', () => {
+    // Prepare: part 2 of the recorded message came again (its answer lost); a new message's part 1.
+    const item = recorded({ held: new Set([2]), heldAt: '2030-01-01T00:05:30.000Z' });
+    // Act
+    const plans = [planPart(item, part(1, 'X'), 2, LIMITS), planPart(item, part(2, 'Y'), 2, LIMITS)];
+    // Assess: seeded, the old part 2 would complete the new message before its own part 2 came.
+    expect(plans).toEqual([
+      { action: 'replace', seeded: new Map(), startedAt: part(1, 'X').receivedAt },
+      { action: 'replace', seeded: new Map(), startedAt: part(2, 'Y').receivedAt },
+    ]);
+  });
+
   it('when a part differs and nothing is held, then a new message begins with it alone, nothing dropped', () => {
     // Act
-    const plan = planPart(recorded(), part(1, 'X'), 2, CUTOFF, NOW_SECONDS);
+    const plan = planPart(recorded(), part(1, 'X'), 2, LIMITS);
     // Assess
     expect(plan).toEqual({ action: 'replace', seeded: new Map(), startedAt: part(1, 'X').receivedAt });
   });
@@ -143,7 +199,7 @@ describe('planPart: a recorded assembly', () => {
     // Prepare
     const item = recorded({ startedAt: BEFORE, finished: BEFORE, lastAt: BEFORE, held: new Set([2]) });
     // Act
-    const plan = planPart(item, part(1, 'A'), 2, CUTOFF, NOW_SECONDS);
+    const plan = planPart(item, part(1, 'A'), 2, LIMITS);
     // Assess
     expect(plan).toEqual({ action: 'replace', seeded: new Map(), startedAt: part(1, 'A').receivedAt });
   });
@@ -152,7 +208,7 @@ describe('planPart: a recorded assembly', () => {
     // Prepare
     const item = recorded({ startedAt: BEFORE, finished: BEFORE, lastAt: WITHIN, held: new Set([1]) });
     // Act
-    const plan = planPart(item, part(2, 'B'), 2, CUTOFF, NOW_SECONDS);
+    const plan = planPart(item, part(2, 'B'), 2, LIMITS);
     // Assess
     expect(plan).toEqual({ action: 'hold', clears: true });
   });
@@ -161,14 +217,14 @@ describe('planPart: a recorded assembly', () => {
     // Prepare
     const item = recorded({ held: new Set([2]), expiresAt: NOW_SECONDS - 1 });
     // Act
-    const plan = planPart(item, part(1, 'A'), 2, CUTOFF, NOW_SECONDS);
+    const plan = planPart(item, part(1, 'A'), 2, LIMITS);
     // Assess
     expect(plan).toEqual({ action: 'replace', seeded: new Map(), startedAt: part(1, 'A').receivedAt });
   });
 
   it('when the recorded part is text an earlier version stored, then a part for it is taken as a new message', () => {
     // Act
-    const plan = planPart(recorded({ p1: 'A' }), part(1, 'A'), 2, CUTOFF, NOW_SECONDS);
+    const plan = planPart(recorded({ p1: 'A' }), part(1, 'A'), 2, LIMITS);
     // Assess
     expect(plan).toMatchObject({ action: 'replace' });
   });
