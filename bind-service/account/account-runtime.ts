@@ -110,6 +110,7 @@ export async function prepareAccount(account: AccountConfig, shared: AccountShar
   // Sessions follow the slots: this task's share of the login's rate is throughput × held / binds.
   const rate = new RateLimiter({ ...deps.rateLimiter, ratePerSecond: smpp.throughput / smpp.binds });
   const handler = deliveryHandler({
+    account: account.name,
     receipts: messages,
     inbound: new InboundRepository(document, config.tables.inbound, {
       clock,

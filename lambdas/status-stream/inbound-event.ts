@@ -32,6 +32,9 @@ export function inboundEventOf(record: DynamoDbStreamRecord): InboundMessageRece
     text: item.text,
     parts: item.parts,
     smscId: typeof item.smscId === 'string' ? item.smscId : null,
+    // Items stored before the bind-service wrote `account` still publish, as MessageStatusChanged
+    // does for records older than accounts: with null.
+    account: typeof item.account === 'string' ? item.account : null,
     receivedAt: item.receivedAt,
   });
   if (!parsed.success) throw new UnreadableImageError(parsed.error.issues[0]?.path.join('.') ?? '?');

@@ -149,6 +149,7 @@ export function inboundExample(): InboundMessageReceived {
     text: 'Да, подтверждаю',
     parts: 1,
     smscId: '200001',
+    account: 'default',
     receivedAt: '2026-01-15T09:31:12.004Z',
   });
 }

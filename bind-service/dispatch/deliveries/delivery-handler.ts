@@ -25,6 +25,11 @@ import { addressText, readIncoming } from './incoming.ts';
 import { StoringSlots } from './storing-slots.ts';
 
 export interface DeliveryDeps {
+  /**
+   * The account (SMPP_ACCOUNTS entry, `default` without one) whose sessions deliver here: written on
+   * every incoming message and raw receipt, so the event says which login it came in on.
+   */
+  account: string;
   receipts: ReceiptStore;
   inbound: InboundStore;
   parts: InboundPartsStore;
@@ -87,6 +92,7 @@ export function deliveryHandler(deps: DeliveryDeps): DeliverHandler {
         esmClass: delivery.esmClass,
         dataCoding: delivery.dataCoding,
         receivedAt: clock().toISOString(),
+        account: deps.account,
       });
       deps.stats.receipts.unparsed += 1;
       deps.log.warn('unparseable receipt stored raw in the inbound table and acknowledged', { storedAs: id });
@@ -112,6 +118,7 @@ export function deliveryHandler(deps: DeliveryDeps): DeliverHandler {
         receivedAt,
         parts: 1,
         ...(delivery.receiptedMessageId ? { smscId: delivery.receiptedMessageId } : {}),
+        account: deps.account,
       });
       deps.stats.incoming.messages += 1;
       deps.log.info('incoming message stored', { from: part.from, to: part.to, parts: 1 });
@@ -150,6 +157,7 @@ export function deliveryHandler(deps: DeliveryDeps): DeliverHandler {
         text: decodeParts(stored.parts, { isoMode: deps.isoMode }),
         receivedAt: stored.startedAt,
         parts: total,
+        account: deps.account,
       });
       await deps.parts.finishAssembly(stored.key, stored.id);
       deps.stats.incoming.messages += 1;

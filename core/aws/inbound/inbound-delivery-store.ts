@@ -81,6 +81,8 @@ export interface UnparsedReceiptInput {
   esmClass: number;
   dataCoding: number;
   receivedAt: string;
+  /** The account whose session it came in on, as on incoming messages: which login's SMSC wrote it. */
+  account?: string;
 }
 
 export interface InboundDeliveryStoreOptions extends InboundRepositoryOptions {

@@ -17,6 +17,11 @@ export interface InboundMessage {
   receivedAt: string;
   parts: number;
   smscId?: string;
+  /**
+   * The account whose session it came in on (the InboundMessageReceived event's `account`). Absent
+   * on items stored before incoming messages named their account.
+   */
+  account?: string;
 }
 
 export type RecordInboundResult = 'recorded' | 'duplicate';

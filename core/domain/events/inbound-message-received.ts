@@ -21,6 +21,10 @@ export const inboundMessageReceivedSchema = z
     text: z.string().meta({ description: 'The whole text; the parts of a long message joined in order.' }),
     parts: z.number().int().min(1).meta({ description: 'SMS parts it came in.' }),
     smscId: z.string().nullable().meta({ description: "The SMSC's id of the message, when it gave one." }),
+    account: z.string().nullable().meta({
+      description:
+        'The account (provider login, an SMPP_ACCOUNTS entry) whose session the message came in on (`default` with no SMPP_ACCOUNTS); null on messages stored before incoming messages named their account.',
+    }),
     receivedAt: z.iso.datetime().meta({
       description: 'When it (its first part) was received, ISO 8601 UTC; also the event `time`.',
     }),

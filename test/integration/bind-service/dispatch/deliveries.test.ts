@@ -102,7 +102,14 @@ describe('bind-service deliveries: receipts and incoming messages (DynamoDB Loca
     expect(statuses).toEqual([0]);
     const items = await inboundItems(rig.tables.inbound);
     expect(items).toHaveLength(1);
-    expect(items[0]).toMatchObject({ from: '+79990001122', to: 'Shop', text: 'STOP', parts: 1 });
+    // A deployment without SMPP_ACCOUNTS has one account, `default`: its messages name it too.
+    expect(items[0]).toMatchObject({
+      from: '+79990001122',
+      to: 'Shop',
+      text: 'STOP',
+      parts: 1,
+      account: 'default',
+    });
   });
 
   it('when a long incoming message arrives in parts, then one assembled message is stored and its assembly is marked recorded', async () => {
@@ -128,6 +135,7 @@ describe('bind-service deliveries: receipts and incoming messages (DynamoDB Loca
       to: '+79990000100',
       text,
       parts: statuses.length,
+      account: 'default',
     });
     // Kept for the assembly window, so a part the SMSC sends again is known as recorded.
     expect(assemblies).toEqual([
@@ -141,6 +149,7 @@ describe('bind-service deliveries: receipts and incoming messages (DynamoDB Loca
     const tables = await aws.freshTables();
     const lines: string[] = [];
     const handler = deliveryHandler({
+      account: 'eu',
       receipts: new MessageRepository(aws.document, tables.messages),
       inbound: new InboundRepository(aws.document, tables.inbound),
       parts: new InboundDeliveryStore(aws.document, tables.inbound),
@@ -169,6 +178,7 @@ describe('bind-service deliveries: receipts and incoming messages (DynamoDB Loca
       kind: 'unparsed-receipt',
       text: 'status report without any id',
       from: '+79990000040',
+      account: 'eu',
     });
     expect(lines.join('\n')).not.toContain('79990000040');
   });

@@ -15,6 +15,7 @@ import { MessageRepository } from '#core/aws/messages/message-repository.ts';
 import { queueDepth as sqsQueueDepth } from '#core/aws/queues/queue-depth.ts';
 import { QueuePublisher } from '#core/aws/queues/queue-publisher.ts';
 import type { QueueNames, TableNames } from '#core/aws/resources/resource-definitions.ts';
+import { DEFAULT_ACCOUNT_NAME } from '#core/domain/accounts/account.ts';
 import { newMessageId } from '#core/domain/messages/message-id.ts';
 import { acceptedMessageRecord, type MessageRecord } from '#core/domain/messages/message-model.ts';
 import type { MessageStatus } from '#core/domain/messages/message-state.ts';
@@ -158,6 +159,7 @@ export function receivingClient(
   });
   client.onDeliver(
     deliveryHandler({
+      account: DEFAULT_ACCOUNT_NAME,
       receipts: messages,
       inbound: new InboundRepository(aws.document, tables.inbound),
       parts: new InboundDeliveryStore(aws.document, tables.inbound),

@@ -1,6 +1,10 @@
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { describe, expect, it } from 'vitest';
-import type { InboundMessageReceived } from '#core/domain/events/inbound-message-received.ts';
+import {
+  type InboundMessageReceived,
+  inboundMessageReceivedSchema,
+} from '#core/domain/events/inbound-message-received.ts';
+import { messageStatusChangedSchema } from '#core/domain/events/message-status-changed.ts';
 import { eventBridgeInboundPublisher } from '#lambdas/status-stream/event-publishers.ts';
 import { handleStreamRecords } from '#lambdas/status-stream/handle-records.ts';
 import { inboundEventOf } from '#lambdas/status-stream/inbound-event.ts';
@@ -25,6 +29,7 @@ function inboundItem(overrides: Record<string, unknown> = {}): Record<string, un
     receivedAt: '2025-01-01T00:00:03.000Z',
     parts: 1,
     smscId: '200001',
+    account: 'eu',
     expiresAt: 1_900_000_000,
     ...overrides,
   };
@@ -45,8 +50,25 @@ describe('inboundEventOf', () => {
       text: 'Ответ абонента: да',
       parts: 1,
       smscId: '200001',
+      account: 'eu',
       receivedAt: '2025-01-01T00:00:03.000Z',
     });
+  });
+
+  it('when several accounts receive incoming messages, then the event names the account, as status events do', () => {
+    // Assess: one field, spelt alike in both details, so a consumer reads the login the same way.
+    expect(Object.keys(messageStatusChangedSchema.shape)).toContain('account');
+    expect(Object.keys(inboundMessageReceivedSchema.shape)).toContain('account');
+    expect(inboundMessageReceivedSchema.shape.account.parse(null)).toBeNull();
+  });
+
+  it('when the message was stored before it named its account, then it still publishes, with a null account', () => {
+    // Prepare
+    const { account: _account, ...item } = inboundItem();
+    // Act
+    const event = inboundEventOf(streamRecord('INSERT', { new: item }));
+    // Assess
+    expect(event).toMatchObject({ id: INBOUND_ID, account: null });
   });
 
   it('when the SMSC gave no id, then the event says so with null', () => {

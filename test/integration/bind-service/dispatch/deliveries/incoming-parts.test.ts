@@ -6,6 +6,7 @@ import { bindServiceLogger } from '#bind-service/logger.ts';
 import type { DeliverSm } from '#bind-service/smpp/index.ts';
 import { InboundDeliveryStore } from '#core/aws/inbound/inbound-delivery-store.ts';
 import { InboundRepository } from '#core/aws/inbound/inbound-repository.ts';
+import { DEFAULT_ACCOUNT_NAME } from '#core/domain/accounts/account.ts';
 import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
 
 // Long incoming messages through the real delivery handler and inbound stores on DynamoDB Local:
@@ -50,6 +51,7 @@ describe('bind-service deliveries: long incoming messages (DynamoDB Local)', () 
     const lines: Record<string, unknown>[] = [];
     const stats = emptyStats();
     const handle = deliveryHandler({
+      account: DEFAULT_ACCOUNT_NAME,
       receipts: { applyReceipt: async () => 'applied' },
       inbound: new InboundRepository(aws.document, tables.inbound, { clock }),
       parts: new InboundDeliveryStore(aws.document, tables.inbound, { clock }),

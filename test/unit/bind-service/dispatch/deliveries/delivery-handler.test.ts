@@ -3,6 +3,7 @@ import { deliveryHandler } from '#bind-service/dispatch/deliveries/delivery-hand
 import { emptyStats } from '#bind-service/dispatch/flow/stats.ts';
 import { type DeliverSm, Status } from '#bind-service/smpp/index.ts';
 import type { ReceiptResult } from '#core/aws/messages/receipts/receipt-applier.ts';
+import { DEFAULT_ACCOUNT_NAME } from '#core/domain/accounts/account.ts';
 import { silentLogger } from '#core/observability/logger.ts';
 import { waitUntil, within } from '#test/helpers/wait.ts';
 import { deliverSm } from './deliver-sm.ts';
@@ -43,6 +44,7 @@ function stalledStore() {
 function handlerDeps(store: ReturnType<typeof stalledStore>['store'], stats = emptyStats()) {
   const unused = () => Promise.reject(new Error('no incoming messages in this test'));
   return {
+    account: DEFAULT_ACCOUNT_NAME,
     receipts: store,
     inbound: { recordInbound: unused },
     parts: { storePart: unused, finishAssembly: unused, recordUnparsedReceipt: unused },
