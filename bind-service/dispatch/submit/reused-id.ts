@@ -72,8 +72,10 @@ export async function refuseReusedId(
   held: HeldMessage,
   queue: LaneQueue,
   deps: ReusedIdDeps,
+  /** The record as a failed claim just read it (content never changes once written): not read again. */
+  known?: MessageRecord,
 ): Promise<boolean> {
-  const record = await retryTransient(() => deps.messages.get(id), deps.writeRetry);
+  const record = known ?? (await retryTransient(() => deps.messages.get(id), deps.writeRetry));
   if (!record) return false;
   const differs = differencesFrom(record, id, parsed, held, deps.clock());
   if (differs.length === 0) return false;

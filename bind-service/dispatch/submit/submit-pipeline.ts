@@ -17,6 +17,7 @@
 // keeps the messages claimed ahead of their token few.
 
 import type { ClaimResult } from '#core/aws/messages/message-repository.ts';
+import type { MessageRecord } from '#core/domain/messages/message-model.ts';
 import type { Priority } from '#core/domain/requests/message-schema.ts';
 import type { Logger } from '#core/observability/logger.ts';
 import { ABORTED, onAbort, raceAbort } from '#core/support/abort.ts';
@@ -307,16 +308,23 @@ export class SubmitPipeline {
     // Asked once, and never on the normal path: there the claim's own condition holds the record to
     // this message's content (its fingerprint), and only a record that fails it is read.
     let compared = false;
+    let readByClaim: MessageRecord | undefined;
     const reusedId = async (): Promise<boolean> => {
       if (compared) return false;
       compared = true;
-      return refuseReusedId(id, parsed, held, queue, {
+      const deps = {
         ...this.deps,
         clock: this.clock,
         giveBackSeconds: giveBackSeconds(held.receiveCount, this.deps.requeueBackoff),
-      });
+      };
+      return refuseReusedId(id, parsed, held, queue, deps, readByClaim);
     };
-    const content = claimContentOf(id, parsed, held, this.clock());
+    const content = {
+      ...claimContentOf(id, parsed, held, this.clock()),
+      onUnmatched: (record: MessageRecord) => {
+        readByClaim = record;
+      },
+    };
     const claimOnce = (admitted: boolean) =>
       claimOrRelease(
         () =>

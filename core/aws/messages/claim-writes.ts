@@ -1,6 +1,11 @@
 import { MessageNotFoundError } from '#core/aws/errors.ts';
 import { setAcceptedAttention } from '#core/aws/messages/attention/attention-marks.ts';
-import { AWAITING_RULES, CONTENT_FINGERPRINT, type MessageItem } from '#core/aws/messages/message-item.ts';
+import {
+  AWAITING_RULES,
+  CONTENT_FINGERPRINT,
+  fromMessageItem,
+  type MessageItem,
+} from '#core/aws/messages/message-item.ts';
 import {
   getMessageItem,
   type MessageTable,
@@ -9,7 +14,7 @@ import {
 } from '#core/aws/messages/message-writes.ts';
 import { CLAIMED_BY } from '#core/aws/messages/submit-outcomes.ts';
 import type { UpdateExpressionBuilder } from '#core/aws/update-expression.ts';
-import { claimedAtOf } from '#core/domain/messages/message-model.ts';
+import { claimedAtOf, type MessageRecord } from '#core/domain/messages/message-model.ts';
 import { type MessageStatus, RELEASE_CLAIM } from '#core/domain/messages/message-state.ts';
 
 // The claim that lets one receive of a queue message send it (accepted → submitting), and its
@@ -33,6 +38,8 @@ export interface ClaimContent {
   fingerprint: string;
   /** Only when the queue message names one: one naming none is routed again on each receive. */
   account?: string;
+  /** Given the record as read when it is 'unmatched-content'. */
+  onUnmatched?: (record: MessageRecord) => void;
 }
 
 export interface ClaimOptions {
@@ -79,6 +86,9 @@ export async function claimMessage(
   const item = await getMessageItem(table, id);
   if (item?.status === 'accepted' && item.awaitingRules && !options.admitted) return 'awaiting-rules';
   if (item?.status === 'accepted' && options.content && !sameContent(item, options.content)) {
+    // The caller compares the record before claiming again: handed the one read here, it need not
+    // read it a second time (every record of a version before fingerprints comes this way once).
+    options.content.onUnmatched?.(fromMessageItem({ ...item }));
     return 'unmatched-content';
   }
   if (item?.status === 'accepted' && item.awaitingRules) return 'awaiting-rules';

@@ -2,6 +2,7 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { CONTENT_FINGERPRINT, itemKey } from '#core/aws/messages/message-item.ts';
 import { MessageRepository } from '#core/aws/messages/message-repository.ts';
+import type { MessageRecord } from '#core/domain/messages/message-model.ts';
 import { contentFingerprint } from '#core/domain/messages/same-content.ts';
 import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
 import { messageRecord, steppingClock } from '../factories.ts';
@@ -97,12 +98,20 @@ describe('MessageRepository: a claim held to its content (DynamoDB Local)', () =
       }),
     );
     // Act
+    let read: MessageRecord | undefined;
     const held = await repository.claimForSubmit(record.id, 'sqs-1#1', {
-      content: { fingerprint: contentFingerprint(record) },
+      content: {
+        fingerprint: contentFingerprint(record),
+        onUnmatched: (stored) => {
+          read = stored;
+        },
+      },
     });
     const compared = await repository.claimForSubmit(record.id, 'sqs-1#1');
-    // Assess
+    // Assess: the record the claim read goes to the caller, which compares it without reading again.
     expect(held).toBe('unmatched-content');
+    expect(read).toMatchObject({ id: record.id, to: record.to, text: record.text, status: 'accepted' });
+    expect(read).not.toHaveProperty(CONTENT_FINGERPRINT);
     expect(compared).toBe('claimed');
   });
 

@@ -101,6 +101,8 @@ export class MemoryStore implements MessageStore {
           record.record.account !== undefined &&
           record.record.account !== content.account))
     ) {
+      // As the repository does: the claim's own read of the record goes to the caller.
+      content.onUnmatched?.({ ...record.record, status: record.status, smscIds: [...record.smscIds] });
       return 'unmatched-content';
     }
     record.awaitingRules = false;
