@@ -138,7 +138,7 @@ export function deliveryHandler(deps: DeliveryDeps): DeliverHandler {
     if (!stored.complete && stored.dropped) {
       // Acknowledged parts the SMSC will not send again: the message they began is lost, so say so.
       deps.log.warn(
-        'incoming long message dropped: a new message reusing its reference came before its other parts',
+        'incoming long message dropped: a new message reusing its reference, or the hour it may wait for its other parts, came first',
         {
           from: part.from,
           to: part.to,

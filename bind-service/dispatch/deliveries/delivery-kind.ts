@@ -4,9 +4,11 @@
 // status reports carry it with message_state, an incoming SMS never does (SMPP 3.4 §5.3.2.12: it
 // names the message a receipt reports on), and an intermediate notification (0x20) is a status
 // report (ENROUTE changes nothing), not a subscriber's text. Any other declared type goes the same
-// way without it (an intermediate notification or an SME acknowledgement is about a message we
-// sent, never a subscriber's SMS): read as a receipt if its text is one, else kept raw for an
-// operator, never published as an incoming message. message_state is not required with it:
+// way without it: an intermediate notification or an SME delivery acknowledgement reports on a
+// message we sent, and a manual/user acknowledgement (0x10) answers one that asked for it (we never
+// do: registered_delivery asks for SMSC receipts only). Read as a receipt if its text is one, else
+// kept raw for an operator, never published as a new incoming message. message_state is not
+// required with it:
 // one of the wrong length is read as absent (smpp-package.ts), and the receipt is then read from its
 // text rather than stored as an incoming SMS (its message left `submitted` for good). Only
 // then, and only when configured (SMPP_RECEIPT_TEXT_FALLBACK, for SMSCs that set neither),
