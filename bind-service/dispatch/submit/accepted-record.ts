@@ -60,8 +60,17 @@ export function claimContentOf(
 ): ClaimContent {
   const record = acceptedRecordOf(id, parsed, held, now);
   const fingerprint = contentFingerprint(record);
-  if (parsed.message.account === undefined || record.account === undefined) return { fingerprint };
-  return { fingerprint, account: record.account };
+  const account = comparedAccount(parsed, record);
+  return account === undefined ? { fingerprint } : { fingerprint, account };
+}
+
+/**
+ * The account a record of this message's id is held to: the routed one only when the message names
+ * one. A message naming none is routed again on each receive, so its account says nothing of its
+ * content (a rule changed meanwhile must not make a redelivery another message).
+ */
+export function comparedAccount(parsed: Valid, record: Pick<MessageRecord, 'account'>): string | undefined {
+  return parsed.message.account === undefined ? undefined : record.account;
 }
 
 /** True when this call made the record; false when another copy of the same send made it first. */

@@ -16,7 +16,7 @@ import type { HeldMessage } from '../intake/held-messages.ts';
 import type { ParsedQueueMessage } from '../intake/queue-message.ts';
 import type { LaneQueue } from '../intake/sqs-lane.ts';
 import type { MessageStore } from '../ports.ts';
-import { acceptedRecordOf } from './accepted-record.ts';
+import { acceptedRecordOf, comparedAccount } from './accepted-record.ts';
 import { retryTransient, type WriteRetry } from './retry.ts';
 
 export interface ReusedIdDeps {
@@ -40,11 +40,8 @@ export function differencesFrom(
   now: Date,
 ): SentContentField[] {
   const { account, ...candidate } = acceptedRecordOf(id, parsed, held, now);
-  // A message naming no account is routed on each receive: its account says nothing of its content.
-  return contentDifferences(
-    record,
-    parsed.message.account === undefined ? candidate : { ...candidate, account },
-  );
+  const compared = comparedAccount(parsed, { account });
+  return contentDifferences(record, compared === undefined ? candidate : { ...candidate, account: compared });
 }
 
 function description(id: string, record: MessageRecord, fields: SentContentField[]): string {

@@ -24,7 +24,11 @@ describe('the typed client and a redirect from the endpoint', () => {
       endpoint: api,
       signing: 'sigv4',
       region: 'eu-central-1',
-      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', sessionToken: 'SESSION-TOKEN' },
+      credentials: {
+        accessKeyId: 'AKIDEXAMPLE',
+        secretAccessKey: 'fake-secret-access-key',
+        sessionToken: 'fake-session-token',
+      },
     });
     // Act
     const error = await client.send({ to: '+79991234567', text: 'hi' }).catch((caught: unknown) => caught);
