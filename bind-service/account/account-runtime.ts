@@ -116,7 +116,10 @@ export async function prepareAccount(account: AccountConfig, shared: AccountShar
       clock,
       ...(isDefault ? {} : { smscScope: account.name }),
     }),
-    parts: new InboundDeliveryStore(document, config.tables.inbound, { clock }),
+    parts: new InboundDeliveryStore(document, config.tables.inbound, {
+      clock,
+      ...(isDefault ? {} : { partsScope: account.name }),
+    }),
     isoMode: smpp.flags.iso,
     smscIdBase: smpp.messageIdBase,
     receiptTextFallback: smpp.receiptTextFallback,

@@ -101,6 +101,13 @@ export interface InboundDeliveryStoreOptions extends InboundRepositoryOptions {
    * part, and a part after that starts a new message even while DynamoDB has not yet deleted it.
    */
   joinHorizonMs?: number;
+  /**
+   * The account whose login the parts come in on, for every account but the default (as the
+   * inbound store's smscScope): the parts of two logins' messages with the same sender, recipient,
+   * count and reference are then two assemblies, not one that glues or drops them. The default's
+   * keys stay as they were, so its parts waiting across an upgrade are still found.
+   */
+  partsScope?: string;
 }
 
 const DAY_SECONDS = 86_400;
@@ -112,6 +119,7 @@ export class InboundDeliveryStore {
   private readonly clock: InboundClock;
   private readonly windowMs: number;
   private readonly joinHorizonMs: number;
+  private readonly keyPrefix: string;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -121,6 +129,8 @@ export class InboundDeliveryStore {
     this.clock = inboundClock(options);
     this.windowMs = options.assemblyWindowMs ?? 10 * 60_000;
     this.joinHorizonMs = options.joinHorizonMs ?? HOUR_MS;
+    this.keyPrefix =
+      options.partsScope === undefined ? 'IN#PARTS' : `IN#PARTS#${encodeURIComponent(options.partsScope)}`;
   }
 
   /** Stores one part durably; says whether the message is now complete. */
@@ -128,8 +138,9 @@ export class InboundDeliveryStore {
     if (!(Number.isInteger(part.index) && part.index >= 1 && part.index <= part.total)) {
       throw new RangeError(`part ${part.index} of ${part.total} is out of range`);
     }
+    // A scoped key has one field more, so it never meets an unscoped one.
     const key = [
-      'IN#PARTS',
+      this.keyPrefix,
       encodeURIComponent(part.from),
       encodeURIComponent(part.to),
       part.total,

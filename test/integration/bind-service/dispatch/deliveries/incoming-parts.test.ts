@@ -44,17 +44,23 @@ describe('bind-service deliveries: long incoming messages (DynamoDB Local)', () 
   const aws = useLocalAws({ dynamo: true });
 
   async function handlerOnFreshTables() {
-    const tables = await aws.freshTables();
+    return handlerOn(await aws.freshTables());
+  }
+
+  /** A login's handler, wired as the bind-service wires it: its parts keyed by account unless default. */
+  function handlerOn(tables: { inbound: string }, account: string = DEFAULT_ACCOUNT_NAME) {
     // A clock of its own, so a test can let the bind be down for minutes.
     let nowMs = Date.parse('2030-01-01T00:00:00.000Z');
     const clock = () => new Date(nowMs);
     const lines: Record<string, unknown>[] = [];
     const stats = emptyStats();
+    const scope = account === DEFAULT_ACCOUNT_NAME ? {} : { smscScope: account };
+    const partsScope = account === DEFAULT_ACCOUNT_NAME ? {} : { partsScope: account };
     const handle = deliveryHandler({
-      account: DEFAULT_ACCOUNT_NAME,
+      account,
       receipts: { applyReceipt: async () => 'applied' },
-      inbound: new InboundRepository(aws.document, tables.inbound, { clock }),
-      parts: new InboundDeliveryStore(aws.document, tables.inbound, { clock }),
+      inbound: new InboundRepository(aws.document, tables.inbound, { clock, ...scope }),
+      parts: new InboundDeliveryStore(aws.document, tables.inbound, { clock, ...partsScope }),
       isoMode: false,
       stats,
       log: bindServiceLogger('info', (line) => lines.push(JSON.parse(line))),
@@ -312,5 +318,28 @@ describe('bind-service deliveries: long incoming messages (DynamoDB Local)', () 
     // error quoted the assembly's key, the number in it URL-escaped (%2B…) and not masked.
     expect(rounds.flat().every((status) => status === 0 || status === 0x64)).toBe(true);
     expect(JSON.stringify(lines)).not.toContain('79990001122');
+  });
+
+  it('when two logins get the parts of a long message each with the same sender, recipient, count and reference at once, then each stores its own whole, nothing dropped', async () => {
+    // Prepare: the default login and "eu" on one inbound table.
+    const tables = await aws.freshTables();
+    const main = handlerOn(tables);
+    const eu = handlerOn(tables, 'eu');
+    // Act: their parts interleaved, as two sessions deliver them.
+    const statuses = [
+      await main.handle(textPart(77, 2, 1, 'main 1 ')),
+      await eu.handle(textPart(77, 2, 1, 'eu 1 ')),
+      await main.handle(textPart(77, 2, 2, 'main 2')),
+      await eu.handle(textPart(77, 2, 2, 'eu 2')),
+    ];
+    // Assess: before, they shared one assembly: eu's part 1 started it over (main's part 1 dropped),
+    // and main's part 2 completed it as "eu 1 main 2".
+    const stored = (await main.items()).filter((item) => item.kind === undefined);
+    expect(statuses).toEqual([0, 0, 0, 0]);
+    expect(Object.fromEntries(stored.map((item) => [item.text, item.account]))).toEqual({
+      'main 1 main 2': DEFAULT_ACCOUNT_NAME,
+      'eu 1 eu 2': 'eu',
+    });
+    expect([...main.dropLines(), ...eu.dropLines()]).toEqual([]);
   });
 });
