@@ -1,6 +1,15 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 import { FAST_CASES } from './test/faults/fast-cases.ts';
+import { SharedFirstSequencer } from './test/file-turns/sequencer.ts';
 import { QUIET_MACHINE_TESTS } from './test/quiet-machine-tests.ts';
+
+// Every DynamoDB Local the tests start (the shared ones, a file's own, `npm start`'s in a child)
+// inherits this: the JVM's documented variable, read by the java launcher. A test run's databases
+// live minutes, too short for C2 to pay back its compiling, and one GC thread is enough for them:
+// with both, the shared databases took 32-37 CPU-s instead of 60 for the same files (receipts and
+// bad-input, 2026-12-07), the files 45-52 s instead of 57-58. `npm start` and the benchmarks keep
+// the JVM's defaults (the pipeline benchmark is bound by DynamoDB Local).
+process.env.JDK_JAVA_OPTIONS ??= '-XX:+UseSerialGC -XX:TieredStopAtLevel=1';
 
 const UNIT_TESTS = 'test/unit/**/*.test.ts';
 const INFRA_TESTS = 'test/infra/**/*.test.ts';
@@ -15,11 +24,16 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    // Vitest's default worker count stands: one fewer than the cores, so ONE file at a time on 2
-    // cores. Two at once took vitest from 765 s to 350-650 s, but on 2 cores four runs in five
-    // failed, each on a different deadline (CLI batch, batch-and-queue, the anti-loop guard's batch
-    // of 1,000, throttling), also with the whole-stack files kept to one at a time and a DynamoDB
-    // Local per worker (2026-12-03, the host stealing 10-45% of the CPU at times). Green beats fast.
+    // Two workers, but a stack file runs beside another only when both are on the list of files
+    // that leave the machine half idle (test/file-turns/shared-turn-tests.ts); every other stack file
+    // waits for a turn alone (test/file-turns/turn-keeper.ts). Before, one file at a time: vitest
+    // took 970 s on 2 cores. Two of any files at once took 350-650 s, but four runs in five failed,
+    // each on a different deadline (CLI batch, batch-and-queue, the anti-loop guard's batch of
+    // 1,000, throttling: files that keep a core busy or measure a rate), the host stealing 10-45% of
+    // the CPU at times (2026-12-03). Green beats fast.
+    maxWorkers: 2,
+    minWorkers: 1,
+    sequence: { sequencer: SharedFirstSequencer },
     allowOnly: false,
     passWithNoTests: false,
     projects: [
@@ -62,8 +76,10 @@ export default defineConfig({
             ...FAST_CASES.map((name) => `test/faults/cases/**/${name}.fault.ts`),
           ],
           exclude: [...configDefaults.exclude, UNIT_TESTS, INFRA_TESTS, ...QUIET_MACHINE_TESTS],
-          // A few DynamoDB Locals for the run, each file in one (test/shared-dynamodb.ts says why).
-          globalSetup: ['test/shared-dynamodb.ts'],
+          // A few DynamoDB Locals for the run, each file in one (test/shared-dynamodb.ts says why),
+          // and the turn keeper that says which files may run at once.
+          globalSetup: ['test/shared-dynamodb.ts', 'test/file-turns/global-setup.ts'],
+          setupFiles: ['test/file-turns/take-turn.ts'],
         },
       },
     ],

@@ -1,0 +1,18 @@
+import { relative } from 'node:path';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
+import { SHARED_TURN_TESTS } from './shared-turn-tests.ts';
+
+/**
+ * Vitest's order (longest or largest first), with the files that share their turn all before the
+ * ones that run alone: mixed, a file waiting to run alone would keep the other worker idle each time
+ * it met a shared one still running (test/file-turns/turn-keeper.ts).
+ */
+export class SharedFirstSequencer extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const root = this.ctx.config.root;
+    const shared = new Set<string>(SHARED_TURN_TESTS);
+    const isShared = (spec: TestSpecification): boolean => shared.has(relative(root, spec.moduleId));
+    return [...sorted.filter(isShared), ...sorted.filter((spec) => !isShared(spec))];
+  }
+}
