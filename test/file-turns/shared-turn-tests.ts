@@ -1,11 +1,12 @@
 // Stack files that may run beside another of them (test/file-turns/turn-keeper.ts); every other
 // stack file runs alone. Each was measured to keep the 2-core machine under half busy while it ran
 // alone (vmstat beside `vitest run --project stack`, 2026-12-07), so two at once do not starve each
-// other's timers, and all of them passed two at a time. Files that keep a core busy gain nothing
-// paired: 59 short or DynamoDB-bound files more on this list made the shared part 81 s longer and
-// the rest 84 s shorter (each of two such files took twice as long beside the other). A file added
-// here must be measured so too; one that measures a rate or a latency against a deadline it cannot
-// stretch runs alone.
+// other's timers, and all of them passed two at a time. Three files measured so run alone all the
+// same, as they assert a rate (dispatch/throughput, dispatch/store-stalls, smpp/throttling). Files
+// that keep a core busy gain nothing paired: 59 short or DynamoDB-bound files more on this list made
+// the shared part 81 s longer and the rest 84 s shorter (each of two such files took twice as long
+// beside the other). A file added here must be measured so too; one that measures a rate or a
+// latency against a deadline it cannot stretch runs alone.
 export const SHARED_TURN_TESTS = [
   'test/faults/cases/aws/29-throttled-items.fault.ts',
   'test/faults/harness/submit-log.test.ts',
@@ -33,7 +34,6 @@ export const SHARED_TURN_TESTS = [
   'test/integration/bind-service/dispatch/reconciler.test.ts',
   'test/integration/bind-service/dispatch/reused-ids.test.ts',
   'test/integration/bind-service/dispatch/service.test.ts',
-  'test/integration/bind-service/dispatch/store-stalls.test.ts',
   'test/integration/bind-service/dispatch/submit.test.ts',
   'test/integration/bind-service/dispatch/submit/binary.test.ts',
   'test/integration/bind-service/dispatch/submit/bind-status.test.ts',
@@ -42,7 +42,6 @@ export const SHARED_TURN_TESTS = [
   'test/integration/bind-service/dispatch/submit/parts-window.test.ts',
   'test/integration/bind-service/dispatch/submit/sender-address.test.ts',
   'test/integration/bind-service/dispatch/submit/smpp-limits.test.ts',
-  'test/integration/bind-service/dispatch/throughput.test.ts',
   'test/integration/bind-service/dispatch/unknown-outcomes.test.ts',
   'test/integration/bind-service/login/refused-login.test.ts',
   'test/integration/bind-service/smpp/bind-keepalive.test.ts',
@@ -52,7 +51,6 @@ export const SHARED_TURN_TESTS = [
   'test/integration/bind-service/smpp/smsc-unbind.test.ts',
   'test/integration/bind-service/smpp/stop-deliveries.test.ts',
   'test/integration/bind-service/smpp/stop.test.ts',
-  'test/integration/bind-service/smpp/throttling.test.ts',
   'test/integration/bind-service/smpp/window.test.ts',
   'test/integration/cli/dlq-redrive.test.ts',
   'test/integration/cli/send-wait-reads-fail.test.ts',
