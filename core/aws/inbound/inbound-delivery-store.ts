@@ -22,14 +22,15 @@ import { assembled, type PartPlan, type PlacingLimits, planPart } from './part-a
 // InboundMessage:
 // - one part of a long incoming (MO) message: the SMSC sends the parts as separate DELIVER_SMs and
 //   each must be durable before its answer. All parts of one message share one item
-//   (`IN#PARTS#<from>#<to>#<total>#<ref>`), one attribute per part, written by a single UpdateItem
-//   that returns the whole item: whichever write adds the last missing part sees every part at
-//   once. A part is kept as its octets and data_coding, not as text: a character may straddle two
-//   parts, and half a surrogate pair is not a string DynamoDB can hold. A recorded assembly is kept
-//   for the window, marked `finished`, so parts the SMSC sends again are known as recorded. When
-//   that write is refused (the assembly is recorded, past its TTL or its join horizon, or other
-//   octets are in the part's slot), part-assembly.ts plans one write on a fresh read, which lands only if the item's
-//   `rev` is unchanged: a part a concurrent bind stored in between is never overwritten or left
+//   (`IN#PARTS#<from>#<to>#<total>#<ref>`; another login than the default's puts its account after
+//   `IN#PARTS#`), one attribute per part, written by a single UpdateItem that returns the whole
+//   item: whichever write adds the last missing part sees every part at once. A part is kept as its
+//   octets and data_coding, not as text: a character may straddle two parts, and half a surrogate
+//   pair is not a string DynamoDB can hold. A recorded assembly is kept for the window, marked
+//   `finished`, so parts the SMSC sends again are known as recorded. When that write is refused
+//   (the assembly is recorded, past its TTL or its join horizon, or other octets are in the part's
+//   slot), part-assembly.ts plans one write on a fresh read, which lands only if the item's `rev`
+//   is unchanged: a part a concurrent bind stored in between is never overwritten or left
 //   uncounted, and the item written is known whole, so whoever adds the last part still sees them
 //   all.
 // - a receipt we cannot parse: acknowledging it loses it, refusing it makes the SMSC send it for ever;
