@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
-import { SHARED_TURN_TESTS } from './shared-turn-tests.ts';
+import { isSharedTurnTest } from './shared-turn-tests.ts';
 
 /**
  * Vitest's order (longest or largest first), with the files that share their turn all before the
@@ -11,8 +11,7 @@ export class SharedFirstSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const sorted = await super.sort(files);
     const root = this.ctx.config.root;
-    const shared = new Set<string>(SHARED_TURN_TESTS);
-    const isShared = (spec: TestSpecification): boolean => shared.has(relative(root, spec.moduleId));
+    const isShared = (spec: TestSpecification): boolean => isSharedTurnTest(relative(root, spec.moduleId));
     return [...sorted.filter(isShared), ...sorted.filter((spec) => !isShared(spec))];
   }
 }

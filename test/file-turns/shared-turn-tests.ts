@@ -73,3 +73,10 @@ export const SHARED_TURN_TESTS = [
   'test/integration/local/stack/stop.test.ts',
   'test/integration/local/stack/stream-poller.test.ts',
 ] as const;
+
+const SHARED = new Set<string>(SHARED_TURN_TESTS);
+
+/** Whether the test file at this path (relative to the repository) may share its turn. */
+export function isSharedTurnTest(path: string): boolean {
+  return SHARED.has(path);
+}
