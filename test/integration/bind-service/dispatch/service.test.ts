@@ -96,7 +96,15 @@ describe('bind-service lifecycle: stop, health, lease, credentials (DynamoDB Loc
     const up = await fetch(`${rig.service.url}/healthz`);
     rig.simulator.refuseBinds(0x0d);
     rig.simulator.kick(ACCOUNT.systemId);
-    await waitUntil(() => rig.service.health().status === 'unavailable', 3_000, 'the bind to be lost');
+    // Until the kicked link has closed, the session is unusable (503) but still says `bound`.
+    await waitUntil(
+      () => {
+        const health = rig.service.health();
+        return health.status === 'unavailable' && health.binds[0]?.state === 'connecting';
+      },
+      3_000,
+      'the bind to be lost',
+    );
     const down = await fetch(`${rig.service.url}/healthz`);
     // Assess
     expect(up.status).toBe(200);
