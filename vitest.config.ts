@@ -24,14 +24,15 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    // Two workers, but a stack file runs beside another only when both are on the list of files
-    // that leave the machine half idle (test/file-turns/shared-turn-tests.ts); every other stack file
-    // waits for a turn alone (test/file-turns/turn-keeper.ts). Before, one file at a time: vitest
+    // Four workers, but stack files run together only while the shares of the machine they were
+    // measured to keep busy add up to 100 percent at most (test/file-turns/shared-turn-tests.ts);
+    // every other stack file waits for a turn alone (test/file-turns/turn-keeper.ts). A worker
+    // without a turn imports its next file meanwhile. Before the turns, one file at a time: vitest
     // took 970 s on 2 cores. Two of any files at once took 350-650 s, but four runs in five failed,
     // each on a different deadline (CLI batch, batch-and-queue, the anti-loop guard's batch of
     // 1,000, throttling: files that keep a core busy or measure a rate), the host stealing 10-45% of
     // the CPU at times (2026-12-03). Green beats fast.
-    maxWorkers: 2,
+    maxWorkers: 4,
     minWorkers: 1,
     sequence: { sequencer: SharedFirstSequencer },
     allowOnly: false,

@@ -1,17 +1,22 @@
 import { relative } from 'node:path';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
-import { isSharedTurnTest } from './shared-turn-tests.ts';
+import { sharedTurnTest } from './shared-turn-tests.ts';
 
 /**
- * Vitest's order (longest or largest first), with the files that share their turn all before the
- * ones that run alone: mixed, a file waiting to run alone would keep the other worker idle each time
- * it met a shared one still running (test/file-turns/turn-keeper.ts).
+ * The files that share their turn all before the ones that run alone, the longest of them first (as
+ * measured, so a fresh clone without vitest's timings orders them so too): mixed, a file waiting to
+ * run alone would keep the other workers idle each time it met a shared one still running
+ * (test/file-turns/turn-keeper.ts), and a long shared file started last would run on by itself. The
+ * files that run alone keep vitest's order.
  */
 export class SharedFirstSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const sorted = await super.sort(files);
     const root = this.ctx.config.root;
-    const isShared = (spec: TestSpecification): boolean => isSharedTurnTest(relative(root, spec.moduleId));
-    return [...sorted.filter(isShared), ...sorted.filter((spec) => !isShared(spec))];
+    const seconds = (spec: TestSpecification): number | undefined =>
+      sharedTurnTest(relative(root, spec.moduleId))?.seconds;
+    const shared = sorted.filter((spec) => seconds(spec) !== undefined);
+    shared.sort((a, b) => (seconds(b) ?? 0) - (seconds(a) ?? 0));
+    return [...shared, ...sorted.filter((spec) => seconds(spec) === undefined)];
   }
 }

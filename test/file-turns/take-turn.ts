@@ -1,17 +1,23 @@
 import { connect } from 'node:net';
 import { relative } from 'node:path';
-import { afterAll, expect, inject } from 'vitest';
-import { isSharedTurnTest } from './shared-turn-tests.ts';
+import { afterAll, beforeAll, expect, inject } from 'vitest';
+import { sharedTurnTest } from './shared-turn-tests.ts';
 
-// Setup file of the stack project: the file waits for its turn before it is even imported (its
-// imports cost a second of CPU), and gives the turn back after its own afterAll hooks, which run
-// before this one (hooks run as a stack), so its servers and child processes are gone by then.
+// Setup file of the stack project: the file asks for its turn as its process starts, is imported
+// meanwhile (about a second of CPU, overlapping the file that has the turn: no test file starts a
+// server or a process at import), and waits for the turn before its first hook. It gives the turn
+// back after its own afterAll hooks, which run before this one (hooks run as a stack), so its
+// servers and child processes are gone by then.
+
+/** Longer than any file waits for its turn in a whole run; a keeper that never answers fails the file. */
+const TURN_WAIT_MS = 30 * 60_000;
 
 const path = relative(process.cwd(), expect.getState().testPath ?? '');
-const kind = isSharedTurnTest(path) ? 'shared' : 'alone';
+const shared = sharedTurnTest(path);
+const asked = shared ? `shared ${shared.busyPercent}` : 'alone';
 const turn = connect(inject('fileTurnsPort'), '127.0.0.1');
 
-await new Promise<void>((resolve, reject) => {
+const granted = new Promise<void>((resolve, reject) => {
   let answer = '';
   turn.setEncoding('utf8');
   turn.on('error', reject);
@@ -20,8 +26,12 @@ await new Promise<void>((resolve, reject) => {
     if (answer === 'go\n') resolve();
     else if (answer.endsWith('\n')) reject(new Error(`the turn keeper said: ${answer.trim()}`));
   });
-  turn.write(`${kind}\n`);
+  turn.write(`${asked}\n`);
 });
+// Awaited in the hook below; until then a refusal must not count as unhandled.
+granted.catch(() => undefined);
+
+beforeAll(() => granted, TURN_WAIT_MS);
 
 afterAll(() => {
   turn.end();

@@ -52,23 +52,41 @@ describe('the turn keeper of the stack files', () => {
     return Promise.race([asker.granted.then(() => false), moment]);
   }
 
-  it('when two files ask to share, then both go at once', async () => {
+  it('when files ask to share with percents adding up to 100, then all go at once', async () => {
     // Act
-    const first = ask('shared');
-    const second = ask('shared');
+    const files = [ask('shared 20'), ask('shared 45'), ask('shared 35')];
     // Assert
+    await Promise.all(files.map((file) => file.granted));
+    expect(files.map((file) => file.heard)).toEqual(['go\n', 'go\n', 'go\n']);
+  });
+
+  it('when a shared file would take the machine past 100 percent, then it waits for one to end, and a lighter one asking after it waits behind it', async () => {
+    // Arrange
+    const first = ask('shared 60');
+    const second = ask('shared 30');
     await Promise.all([first.granted, second.granted]);
-    expect([first.heard, second.heard]).toEqual(['go\n', 'go\n']);
+    // Act
+    const heavy = ask('shared 40');
+    expect(await stillWaiting(heavy)).toBe(true);
+    const light = ask('shared 10');
+    expect(await stillWaiting(light)).toBe(true);
+    second.socket.end();
+    // Assert: 60 + 40 fits, 60 + 40 + 10 does not
+    await heavy.granted;
+    expect(await stillWaiting(light)).toBe(true);
+    first.socket.end();
+    await light.granted;
+    expect([heavy.heard, light.heard]).toEqual(['go\n', 'go\n']);
   });
 
   it('when a file asks to run alone beside a shared one, then it waits for it, and a shared one asking after it waits for it in turn', async () => {
     // Arrange
-    const shared = ask('shared');
+    const shared = ask('shared 10');
     await shared.granted;
     // Act
     const alone = ask('alone');
     expect(await stillWaiting(alone)).toBe(true);
-    const later = ask('shared');
+    const later = ask('shared 10');
     expect(await stillWaiting(later)).toBe(true);
     shared.socket.end();
     // Assert
@@ -92,14 +110,19 @@ describe('the turn keeper of the stack files', () => {
     expect(next.heard).toBe('go\n');
   });
 
-  it('when a file asks for something else, then it is told what to ask and given no turn', async () => {
-    // Act
-    const asker = ask('both');
-    await new Promise<void>((resolve) => asker.socket.once('close', () => resolve()));
-    // Assert
-    expect(asker.heard).toBe('error: ask "shared" or "alone", not "both"\n');
-    const next = ask('alone');
-    await next.granted;
-    expect(next.heard).toBe('go\n');
-  });
+  it.each(['both', 'shared', 'shared 0', 'shared 101', 'shared 12.5'])(
+    'when a file asks "%s", then it is told what to ask and given no turn',
+    async (line) => {
+      // Act
+      const asker = ask(line);
+      await new Promise<void>((resolve) => asker.socket.once('close', () => resolve()));
+      // Assert
+      expect(asker.heard).toBe(
+        `error: ask "shared <percent of the machine, 1-100>" or "alone", not "${line}"\n`,
+      );
+      const next = ask('alone');
+      await next.granted;
+      expect(next.heard).toBe('go\n');
+    },
+  );
 });
