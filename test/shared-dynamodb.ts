@@ -20,8 +20,12 @@ declare module 'vitest' {
   }
 }
 
-/** TEST_DYNAMODB_LOCALS overrides it (1 restores a single shared database). */
-const DEFAULT_COUNT = 3;
+/**
+ * Six: with files running three or four at once, three databases left the one that the heaviest
+ * files hash to at 87 CPU-s and those files slower (whole run 665 s); six, 627 s; eight, 630 s
+ * (2026-12-07). TEST_DYNAMODB_LOCALS overrides it (1 restores a single shared database).
+ */
+const DEFAULT_COUNT = 6;
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const count = databaseCount(process.env.TEST_DYNAMODB_LOCALS);
