@@ -39,24 +39,27 @@ export default defineConfig({
     passWithNoTests: false,
     projects: [
       {
-        // Pure logic: no sockets, servers or shared tables. One process runs them all (singleFork),
-        // after the stack's files, without a fresh module graph per file (isolate: false): 116 files
-        // took 58-68 s isolated and 10.5 s so (2026-12-04), the difference being each file's fork
-        // and imports. Only poolOptions.forks sets this per project; `isolate` alone does not.
-        // What a file changed of the process's globals (fake timers, stubbed env or globals,
-        // spies) is put back once it ends (test/helpers/unit-isolation.ts).
+        // Pure logic: no sockets, servers or shared tables. One worker thread runs them all, beside
+        // the stack's files (vitest runs each pool's files at once; a single fork would wait for
+        // every stack file), without a fresh module graph per file (isolate: false): 116 files took
+        // 58-68 s isolated and 10.5 s so (2026-12-04), the difference being each file's fork and
+        // imports. What a file changed of the process's globals (fake timers, stubbed env or
+        // globals, spies) is put back once it ends (test/helpers/unit-isolation.ts).
         extends: true,
         test: {
           name: 'unit',
           include: [UNIT_TESTS],
-          ...ONE_PROCESS,
+          pool: 'threads',
+          poolOptions: { threads: { singleThread: true, isolate: false } },
+          setupFiles: ['test/helpers/unit-isolation.ts'],
         },
       },
       {
         // CDK: synths and template assertions, no sockets or servers either. One process for them
         // too: 15 files took 58 s isolated and 38 s so (2026-12-04), aws-cdk-lib and the stack's
-        // constructs imported once instead of per file. Their cloud assemblies go under one
-        // directory for the run (test/infra/synth-dir.ts).
+        // constructs imported once instead of per file. A fork, not a thread: CDK's asset bundling
+        // refuses a worker thread's stdio; so they run after the stack's files. Their cloud
+        // assemblies go under one directory for the run (test/infra/synth-dir.ts).
         extends: true,
         test: {
           name: 'infra',

@@ -1,6 +1,6 @@
-// The unit and infra projects run all their files in one process each (vitest.config.ts): what a
-// file changed of the process's globals is put back once it ends, so the next file starts as it
-// would in a fresh one.
+// The unit project runs all its files in one worker thread, the infra project in one process
+// (vitest.config.ts): what a file changed of the globals is put back once it ends, so the next file
+// starts as it would in a fresh one.
 import { afterAll, vi } from 'vitest';
 
 afterAll(() => {
