@@ -9,9 +9,9 @@ import { createServer, type Server, type Socket } from 'node:net';
 // shared file that does not fit yet is not overtaken either.
 
 /** The whole machine, in the percent a shared file asks for. */
-export const MACHINE_PERCENT = 100;
+const MACHINE_PERCENT = 100;
 
-export type TurnAsked = { kind: 'shared'; percent: number } | { kind: 'alone' };
+type TurnAsked = { kind: 'shared'; percent: number } | { kind: 'alone' };
 
 interface Waiting {
   asked: TurnAsked;
@@ -24,7 +24,7 @@ export interface TurnKeeper {
 }
 
 /** What one line asks for, or why it asks for nothing the keeper gives. */
-export function parseTurnAsked(line: string): TurnAsked | { error: string } {
+function parseTurnAsked(line: string): TurnAsked | { error: string } {
   if (line === 'alone') return { kind: 'alone' };
   const shared = /^shared (\d{1,3})$/.exec(line);
   const percent = Number(shared?.[1]);
