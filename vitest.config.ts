@@ -13,10 +13,12 @@ process.env.JDK_JAVA_OPTIONS ??= '-XX:+UseSerialGC -XX:TieredStopAtLevel=1';
 
 const UNIT_TESTS = 'test/unit/**/*.test.ts';
 const INFRA_TESTS = 'test/infra/**/*.test.ts';
+/** Puts back what a file changed of the globals, where files share one process or thread. */
+const RESET_GLOBALS = ['test/helpers/unit-isolation.ts'];
 /** One process for all of a project's files, without a fresh module graph per file. */
 const ONE_PROCESS = {
   poolOptions: { forks: { singleFork: true, isolate: false } },
-  setupFiles: ['test/helpers/unit-isolation.ts'],
+  setupFiles: RESET_GLOBALS,
 };
 
 export default defineConfig({
@@ -51,7 +53,7 @@ export default defineConfig({
           include: [UNIT_TESTS],
           pool: 'threads',
           poolOptions: { threads: { singleThread: true, isolate: false } },
-          setupFiles: ['test/helpers/unit-isolation.ts'],
+          setupFiles: RESET_GLOBALS,
         },
       },
       {

@@ -13,10 +13,14 @@ export class SharedFirstSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const sorted = await super.sort(files);
     const root = this.ctx.config.root;
-    const seconds = (spec: TestSpecification): number | undefined =>
-      sharedTurnTest(relative(root, spec.moduleId))?.seconds;
-    const shared = sorted.filter((spec) => seconds(spec) !== undefined);
-    shared.sort((a, b) => (seconds(b) ?? 0) - (seconds(a) ?? 0));
-    return [...shared, ...sorted.filter((spec) => seconds(spec) === undefined)];
+    const sharedSeconds = new Map<TestSpecification, number>();
+    for (const spec of sorted) {
+      const measured = sharedTurnTest(relative(root, spec.moduleId));
+      if (measured) sharedSeconds.set(spec, measured.seconds);
+    }
+    const shared = [...sharedSeconds.keys()].sort(
+      (a, b) => (sharedSeconds.get(b) ?? 0) - (sharedSeconds.get(a) ?? 0),
+    );
+    return [...shared, ...sorted.filter((spec) => !sharedSeconds.has(spec))];
   }
 }
