@@ -1,6 +1,4 @@
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
-import { SignatureV4 } from '@smithy/signature-v4';
+import type { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { isLoopbackHost } from '#core/domain/requests/loopback-url.ts';
 
@@ -27,16 +25,12 @@ export interface OutgoingRequest {
 export type RequestSigner = (request: OutgoingRequest) => Promise<Record<string, string>>;
 
 export function sigV4Signer(options: SigningOptions): RequestSigner {
-  const credentials =
-    options.credentials ?? fromNodeProviderChain(options.profile ? { profile: options.profile } : {});
-  const signer = new SignatureV4({
-    service: API_GATEWAY_SERVICE,
-    region: options.region,
-    credentials,
-    sha256: Sha256,
-  });
+  // Loaded with the first signed request: the signer, the hash and the credential chain take about
+  // 150 ms to import, which a client of the local stack (unsigned) and every CLI start would pay.
+  let signer: Promise<SignatureV4> | undefined;
   return async ({ method, url, headers, body }) => {
-    const signed = await signer.sign({
+    signer ??= newSigner(options);
+    const signed = await (await signer).sign({
       method,
       protocol: url.protocol,
       hostname: url.hostname,
@@ -50,6 +44,22 @@ export function sigV4Signer(options: SigningOptions): RequestSigner {
     const { host: _host, ...rest } = signed.headers;
     return rest;
   };
+}
+
+async function newSigner(options: SigningOptions): Promise<SignatureV4> {
+  const [{ Sha256 }, { fromNodeProviderChain }, { SignatureV4 }] = await Promise.all([
+    import('@aws-crypto/sha256-js'),
+    import('@aws-sdk/credential-providers'),
+    import('@smithy/signature-v4'),
+  ]);
+  const credentials =
+    options.credentials ?? fromNodeProviderChain(options.profile ? { profile: options.profile } : {});
+  return new SignatureV4({
+    service: API_GATEWAY_SERVICE,
+    region: options.region,
+    credentials,
+    sha256: Sha256,
+  });
 }
 
 /** The local stack is unsigned (it has no authoriser); anything else is API Gateway with IAM auth. */

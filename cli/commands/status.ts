@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import type { BatchView, MessageView, SmscClient } from '#client/index.ts';
 import { isFinal } from '#core/domain/messages/message-state.ts';
 import type { HlrResult } from '#core/domain/receipts/receipt-types.ts';
-import { maskRecipient } from '#core/domain/requests/recipient.ts';
+import { maskRecipient } from '#core/domain/requests/recipient-mask.ts';
 import { scrub } from '#core/observability/redaction.ts';
 import { clientFor, ExitStatusError, globalOptions, printJson } from '../context.ts';
 import { table as newTable } from '../table.ts';

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { maskRecipient } from '#core/domain/requests/recipient.ts';
+import { maskRecipient } from '#core/domain/requests/recipient-mask.ts';
 import type { MessageStatusChanged } from '#lambdas/status-stream/status-event.ts';
 import { awsRegionOf, type GlobalOptions, globalOptions, isLocal, UsageError } from '../context.ts';
 import { wholeNumberOption } from '../option-values.ts';

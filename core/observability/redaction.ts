@@ -1,5 +1,4 @@
-import { maskPhoneNumber, NUMBER_MARKS } from '#core/domain/requests/phone-number.ts';
-import { maskRecipient } from '#core/domain/requests/recipient.ts';
+import { maskPhoneNumber, maskRecipient, NUMBER_MARKS } from '#core/domain/requests/recipient-mask.ts';
 
 // What may leave the process in a log line. The rules go by field name, at every depth of a line,
 // whatever the caller passed: recipients are masked, message content and credentials are dropped,
@@ -40,7 +39,7 @@ const FREE_TEXT_FIELDS = new Set(['msg', 'message', 'error', 'reason', 'detail',
 // which keeps the digits of ids (ULIDs, UUIDs), versions, host names and ISO times as they are.
 // A "+" written as its URL escape "%2B" (encodeURIComponent, in keys and query strings) counts as
 // a "+": its "B" would otherwise glue the number to it and leave it in clear.
-// The marks the API reads in a number (phone-number.ts's NUMBER_MARKS) mask alike, the minus sign
+// The marks the API reads in a number (recipient-mask.ts's NUMBER_MARKS) mask alike, the minus sign
 // and the zero-width characters a web page carries along included: "+7−916−…" was left in clear.
 const SEPARATOR = String.raw`[\t\p{Zs}${NUMBER_MARKS}]`;
 const GLUE = String.raw`[\p{L}\p{N}_]`;

@@ -1,4 +1,4 @@
-import { maskDigits } from '#core/domain/requests/phone-number.ts';
+import { maskDigits } from '#core/domain/requests/recipient-mask.ts';
 
 // Phone numbers are personal data: the simulator's log masks them by the rule every log of the
 // project uses (maskDigits: `+7999*****67`), with or without their "+" as the PDU carried them.

@@ -1,7 +1,7 @@
 import type { MessageKind } from '#core/domain/messages/message-kinds.ts';
 import { RecipientTooLongError, SMPP_ADDRESS_MAX_CHARS } from '#core/domain/provider/smpp-limits.ts';
-import { maskEmailAddress, normaliseEmailAddress } from '#core/domain/requests/email-address.ts';
-import { maskPhoneNumber, normalisePhoneNumber } from '#core/domain/requests/phone-number.ts';
+import { normaliseEmailAddress } from '#core/domain/requests/email-address.ts';
+import { normalisePhoneNumber } from '#core/domain/requests/phone-number.ts';
 
 // Who a message of each kind can be addressed to:
 // - mail: an e-mail address (the provider mails it); a phone number is refused rather than guessed,
@@ -22,9 +22,4 @@ export function normaliseRecipient(
     return address;
   }
   return normalisePhoneNumber(to, { allowFixedLine: kind === 'call', path });
-}
-
-/** A recipient as it may appear in logs. */
-export function maskRecipient(to: string): string {
-  return to.includes('@') ? maskEmailAddress(to) : maskPhoneNumber(to);
 }

@@ -4,7 +4,7 @@ import { type PreparedMessage, prepareMessage } from '#core/domain/messages/prep
 import { queueBodyOf } from '#core/domain/messages/queue-body.ts';
 import { messageFingerprint } from '#core/domain/provider/anti-loop.ts';
 import { sendMessageSchema } from '#core/domain/requests/message-schema.ts';
-import { maskRecipient } from '#core/domain/requests/recipient.ts';
+import { maskRecipient } from '#core/domain/requests/recipient-mask.ts';
 import { type ValidationIssue, validate } from '#core/domain/requests/validation-issues.ts';
 import type { ApiDeps } from '../deps.ts';
 import { requestHash } from '../http/idempotency.ts';

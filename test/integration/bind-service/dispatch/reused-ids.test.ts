@@ -4,7 +4,7 @@ import { acceptedMessageRecord, type MessageRecord } from '#core/domain/messages
 import { prepareMessage } from '#core/domain/messages/prepare-message.ts';
 import { queueBodyOf } from '#core/domain/messages/queue-body.ts';
 import { sendMessageSchema } from '#core/domain/requests/message-schema.ts';
-import { maskPhoneNumber } from '#core/domain/requests/phone-number.ts';
+import { maskPhoneNumber } from '#core/domain/requests/recipient-mask.ts';
 import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
 import {
   mobile,

@@ -7,13 +7,12 @@ import {
 } from '#core/domain/requests/email-address.ts';
 import {
   InvalidPhoneNumberError,
-  maskDigits,
-  maskPhoneNumber,
   NotMobileNumberError,
   normalisePhoneNumber,
   parsePhoneNumber,
 } from '#core/domain/requests/phone-number.ts';
-import { maskRecipient, normaliseRecipient } from '#core/domain/requests/recipient.ts';
+import { normaliseRecipient } from '#core/domain/requests/recipient.ts';
+import { maskDigits, maskPhoneNumber, maskRecipient } from '#core/domain/requests/recipient-mask.ts';
 import { domainErrorOf } from '../support.ts';
 
 describe('normalisePhoneNumber', () => {
