@@ -36,6 +36,14 @@ export default defineConfig({
     // the CPU at times (2026-12-03). Green beats fast.
     maxWorkers: 4,
     minWorkers: 1,
+    // The four processes are kept and each runs file after file (isolate: false, which vitest reads
+    // here only, not per project): every stack file used to get a fresh process that loaded the AWS
+    // SDK, zod and libphonenumber again, 162 processes and 398 CPU-s of a 912 CPU-s run; kept, 13
+    // processes and 169 CPU-s, and the run 581-624 s -> 492 s (2026-12-07). The project's own
+    // modules are still evaluated afresh per file (test/helpers/fresh-modules.ts). minForks: with
+    // fewer, tinypool drops a process that goes idle and fails the run with "Terminating worker
+    // thread" (vitest 3.2.7).
+    poolOptions: { forks: { isolate: false, minForks: 4 } },
     sequence: { sequencer: SharedFirstSequencer },
     allowOnly: false,
     passWithNoTests: false,
@@ -72,8 +80,9 @@ export default defineConfig({
       },
       {
         // Integration and the fault suite's fast subset (the whole suite: `npm run
-        // test:faults`): each file in a process of its own, as before, since they start servers,
-        // child processes and the local stack, whose leftovers must not reach the next file.
+        // test:faults`). They start servers, child processes and the local stack, and each closes
+        // what it started in its own hooks; a file that shares its process with the next one also
+        // gets the globals it changed put back and the project's modules evaluated afresh.
         extends: true,
         test: {
           name: 'stack',
@@ -85,7 +94,7 @@ export default defineConfig({
           // A few DynamoDB Locals for the run, each file in one (test/shared-dynamodb.ts says why),
           // and the turn keeper that says which files may run at once.
           globalSetup: ['test/shared-dynamodb.ts', 'test/file-turns/global-setup.ts'],
-          setupFiles: ['test/file-turns/take-turn.ts'],
+          setupFiles: [...RESET_GLOBALS, 'test/helpers/fresh-modules.ts', 'test/file-turns/take-turn.ts'],
         },
       },
     ],
