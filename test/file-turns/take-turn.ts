@@ -3,7 +3,7 @@ import { relative } from 'node:path';
 import { afterAll, beforeAll, expect, inject } from 'vitest';
 import { sharedTurnTest } from './shared-turn-tests.ts';
 
-// Setup file of the stack project: the file asks for its turn as its process starts, is imported
+// Setup file of the stack project: the file asks for its turn before it is imported, is imported
 // meanwhile (about a second of CPU, overlapping the file that has the turn: no test file starts a
 // server or a process at import), and waits for the turn before its first hook. It gives the turn
 // back after its own afterAll hooks, which run before this one (hooks run as a stack), so its
