@@ -4,6 +4,7 @@
 // run. Arguments go to `vitest run` (`npm test -- test/unit` runs the unit tests, type-checked).
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { constants } from 'node:os';
 import { dirname, join } from 'node:path';
 
 const require = createRequire(import.meta.url);
@@ -23,7 +24,7 @@ function exitOf(child) {
       console.error(`${child.spawnfile}: ${error.message}`);
       resolve(1);
     });
-    child.on('exit', (code, signal) => resolve(code ?? 128 + (signal === 'SIGINT' ? 2 : 15)));
+    child.on('exit', (code, signal) => resolve(code ?? 128 + (constants.signals[signal] ?? 0)));
   });
 }
 

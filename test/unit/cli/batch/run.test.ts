@@ -173,10 +173,14 @@ describe('a batch run against the API as it answers, or does not', () => {
     const { runOnce } = start(slowFirst, 8, { rate: 4 });
     // Act
     const { accepted: sent } = await runOnce();
-    // Assess: the most sends that fell within any one second.
+    // Assess: the most sends that fell within any one second. The limiter keeps its grants a window
+    // apart; each send starts after its grant by however late the event loop runs it, so a window is
+    // counted 20 ms short (a CI run beside the stack's files once saw 5 sends within 998 ms).
+    const SCHEDULING_ALLOWANCE_MS = 20;
     let most = 0;
     for (const first of sentAt) {
-      most = Math.max(most, sentAt.filter((t) => t >= first && t < first + 1_000).length);
+      const within = sentAt.filter((t) => t >= first && t < first + 1_000 - SCHEDULING_ALLOWANCE_MS);
+      most = Math.max(most, within.length);
     }
     const times = sentAt.map((t) => Math.round(t - (sentAt[0] ?? 0))).join(', ');
     expect(most, `send times (ms): ${times}`).toBeLessThanOrEqual(4);
