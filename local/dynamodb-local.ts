@@ -102,10 +102,12 @@ async function startOnPort(
   const child = spawn({ port, sharedDb: true, stdio: 'pipe', detached });
   const output = collectOutput(child);
   const killOnExit = () => child.kill('SIGKILL');
-  // If the test runner or `npm start` exits without calling stop(), do not leave a JVM behind. A
-  // signal's default action runs no 'exit' handler: whoever starts it detached must stop it on the
-  // signals that can end the process (local/main.ts does), or the JVM outlives it.
-  process.once('exit', killOnExit);
+  // If the test runner or `npm start` exits without calling stop(), do not leave a JVM behind. First
+  // among the 'exit' listeners: one that calls process.exit() itself (vitest's, on Ctrl-C) ends the
+  // process before any later listener runs. A signal's default action runs no 'exit' handler: whoever
+  // starts it detached must stop it on the signals that can end the process (local/main.ts does), or
+  // the JVM outlives it.
+  process.prependOnceListener('exit', killOnExit);
 
   const endpoint = `http://127.0.0.1:${port}`;
   let stopping = false;

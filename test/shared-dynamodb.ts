@@ -40,9 +40,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     'sharedDynamoEndpoints',
     servers.map((server) => server.endpoint),
   );
-  const stopKillingOnInterrupt = killOnInterrupt(servers);
+  process.once('SIGHUP', exitOnHangUp);
   return async () => {
-    stopKillingOnInterrupt();
+    process.removeListener('SIGHUP', exitOnHangUp);
     // One line on what the shared databases cost: a regression in how the tests use them shows here.
     const cpu = servers.map(jvmCpuSeconds).filter((seconds) => seconds !== undefined);
     if (cpu.length > 0) console.info(`shared DynamoDB Local CPU: ${cpu.map((s) => `${s} s`).join(', ')}`);
@@ -50,36 +50,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
   };
 }
 
-const INTERRUPTS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-
 /**
- * Ctrl-C, a SIGTERM or a closed terminal ended vitest without its global teardown and without
- * local/dynamodb-local.ts's 'exit' hook (vitest's own listeners call process.exit() first; SIGHUP's
- * default action runs no hook), so the six JVMs outlived every interrupted run, ~300 MB each. They
- * are killed as the signal comes; the signal then does what it would have done. Returns the
- * function that stops watching (the run's own teardown stops them).
+ * A closed terminal: vitest has no SIGHUP listener, and the signal's default action would end the run
+ * without its teardown and without the databases' 'exit' hooks (local/dynamodb-local.ts), leaving
+ * the JVMs behind (~300 MB each). Ending by process.exit() runs the hooks, as Ctrl-C does.
  */
-function killOnInterrupt(servers: readonly DynamoDbLocal[]): () => void {
-  const unwatch = () => {
-    for (const signal of INTERRUPTS) process.removeListener(signal, onInterrupt);
-  };
-  function onInterrupt(signal: NodeJS.Signals): void {
-    unwatch();
-    for (const server of servers) {
-      try {
-        if (server.pid !== undefined) process.kill(server.pid, 'SIGKILL');
-      } catch {
-        // Already gone.
-      }
-    }
-    // Listening suppressed the signal's default action: with no other listener (vitest has one for
-    // SIGINT and SIGTERM, not SIGHUP), raise it again so the run still ends.
-    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-  }
-  // First: vitest's own listener (SIGINT, SIGTERM) calls process.exit(), and nothing after it runs.
-  for (const signal of INTERRUPTS) process.prependListener(signal, onInterrupt);
-  return unwatch;
-}
+const exitOnHangUp = (): never => process.exit(128 + 1);
 
 function databaseCount(raw: string | undefined): number {
   if (raw === undefined || raw === '') return DEFAULT_COUNT;
