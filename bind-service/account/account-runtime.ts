@@ -262,8 +262,9 @@ export async function prepareAccount(account: AccountConfig, shared: AccountShar
       slotHeldBeyond(leases, { systemId: login.systemId, binds: smpp.binds, owner: shared.owner }),
     standingBy: () => reachability.start(),
     retryMs: config.lease.retryMs,
-    // Unbound well before the lease could be reported lost (2/3 of the ttl after a renewal).
-    drainMs: Math.min(config.drainMs, Math.floor(config.lease.ttlMs / 3)),
+    // Not bounded by the ttl: the lease is renewed while the session drains, and its loss ends the
+    // drain (a third of the ttl is then left for the unbind).
+    drainMs: config.drainMs,
     log: log.child({ component: 'slots' }),
   });
 

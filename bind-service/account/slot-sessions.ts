@@ -2,11 +2,12 @@
 // coordinator (slot-coordinator.ts) says which slots are assigned here; a slot assigned and free
 // (or lapsed) is taken, retried every `retryMs` while its old holder still has it; a slot no longer
 // assigned is given up gracefully (out of the pool, its window drained and the long messages on it
-// let finish their parts, unbind, lease released: SmppClient.stop) so its new owner can take it; a
-// slot whose lease is lost stops its one session at once (unbind first; what was unanswered
-// resolves `unknown`), not the others. While another task holds a slot beyond the login's binds (a
-// deploy lowering them), no slot is taken and no session binds (login-lease.ts, slotHeldBeyond):
-// the task stands by until that task releases it.
+// let finish their parts while the lease is still renewed, unbind, lease released: SmppClient.stop)
+// so its new owner can take it; a slot whose lease is lost stops its one session at once (unbind
+// first; what was unanswered resolves `unknown`; while it drains, the drain ends), not the others.
+// While another task holds a slot beyond the login's binds (a deploy lowering them), no slot is
+// taken and no session binds (login-lease.ts, slotHeldBeyond): the task stands by until that task
+// releases it.
 import { setTimeout as delay } from 'node:timers/promises';
 import type { SmppClient, StopOptions } from '#bind-service/smpp/index.ts';
 import type { Logger } from '#core/observability/logger.ts';
@@ -38,7 +39,8 @@ export interface SlotSessionsOptions<C extends SlotSession = SmppClient> {
   retryMs: number;
   /**
    * The graceful give-up's drain (in-flight answers, and the later parts of long messages already on
-   * the session): keep it under a third of the lease ttl.
+   * the session). The lease is renewed meanwhile; when it is lost the drain ends at once and the
+   * session unbinds in the third of the ttl left before another task may take the slot.
    */
   drainMs: number;
   log: Logger;
@@ -49,6 +51,8 @@ interface Slot<C> {
   lease: LoginLease;
   client: C;
   phase: 'held' | 'leaving';
+  /** Aborted when the lease is lost while the session drains. */
+  drainCut: AbortController;
 }
 
 export class SlotSessions<C extends SlotSession = SmppClient> {
@@ -223,10 +227,18 @@ export class SlotSessions<C extends SlotSession = SmppClient> {
       lease,
       client: this.options.open(index, () => this.bindPermit(lease)),
       phase: 'held',
+      drainCut: new AbortController(),
     };
     this.slots.set(index, slot);
     lease.keep((reason) => {
-      if (slot.phase !== 'held') return;
+      if (slot.phase === 'leaving') {
+        this.options.log.warn('login slot lost while its session drains; unbinding now', {
+          lease: slot.key,
+          reason,
+        });
+        slot.drainCut.abort();
+        return;
+      }
       this.options.log.warn('login slot lost; unbinding its session', { lease: slot.key, reason });
       this.track(this.leave(index, slot, undefined, { unbindFirst: true }));
     });
@@ -248,7 +260,7 @@ export class SlotSessions<C extends SlotSession = SmppClient> {
   private async finish(slot: Slot<C>, options: StopOptions): Promise<void> {
     slot.phase = 'leaving';
     this.options.leaving(slot.client);
-    await slot.client.stop(options);
+    await slot.client.stop({ ...options, drainCut: slot.drainCut.signal });
     this.options.closed(slot.client);
     await slot.lease.release();
   }

@@ -20,6 +20,11 @@ export interface StopOptions {
    * an answer once the unbind is answered (or times out) are reported 'unknown'.
    */
   drainTimeoutMs?: number;
+  /**
+   * Ends the drain early when aborted (the slot's lease was lost while it drained): the unbind goes
+   * then, while the login is still this task's.
+   */
+  drainCut?: AbortSignal;
   /** Unbind at once (the login may be someone else's now); answers before unbind_resp still count. */
   unbindFirst?: boolean;
 }

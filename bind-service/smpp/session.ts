@@ -263,11 +263,19 @@ export class SmppClient extends SessionEventEmitter {
    * deliveries being stored are answered before the close, bounded (connection/requests.ts).
    */
   stop(options: StopOptions = {}): Promise<void> {
-    this.stopping ??= this.shutdown(options.drainTimeoutMs ?? 5_000, options.unbindFirst === true);
+    this.stopping ??= this.shutdown(
+      options.drainTimeoutMs ?? 5_000,
+      options.unbindFirst === true,
+      options.drainCut,
+    );
     return this.stopping;
   }
 
-  private async shutdown(drainTimeoutMs: number, unbindFirst: boolean): Promise<void> {
+  private async shutdown(
+    drainTimeoutMs: number,
+    unbindFirst: boolean,
+    drainCut: AbortSignal | undefined,
+  ): Promise<void> {
     if (this.status === 'stopped') return;
     this.status = 'stopping';
     this.connector.cancel();
@@ -278,7 +286,7 @@ export class SmppClient extends SessionEventEmitter {
       await endConnection(
         this.current,
         this.window,
-        { drainTimeoutMs, unbindFirst, unbindTimeoutMs },
+        { drainTimeoutMs, drainCut, unbindFirst, unbindTimeoutMs },
         { idle: () => this.idle(), over: () => this.endDrain() },
       );
     }

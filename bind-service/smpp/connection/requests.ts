@@ -55,14 +55,19 @@ export interface Drain {
 export async function endConnection(
   connection: SmppConnection,
   window: SubmitWindow<InFlightSubmit>,
-  timing: { drainTimeoutMs: number; unbindFirst: boolean; unbindTimeoutMs: number },
+  timing: {
+    drainTimeoutMs: number;
+    drainCut: AbortSignal | undefined;
+    unbindFirst: boolean;
+    unbindTimeoutMs: number;
+  },
   drain: Drain,
 ): Promise<void> {
   if (timing.unbindFirst) await settledWithin(connection.owedAnswers(), connection, UNBIND_ANSWER_WAIT_MS);
   else {
     // The answers owed once the window is empty: deliveries that came during the drain count too.
     const drained = drain.idle().then(() => connection.owedAnswers());
-    await settledWithin(drained, connection, timing.drainTimeoutMs);
+    await settledWithin(drained, connection, timing.drainTimeoutMs, timing.drainCut);
   }
   drain.over();
   await unbindQuietly(connection, timing.unbindTimeoutMs);
@@ -78,19 +83,26 @@ async function unbindQuietly(connection: SmppConnection, timeoutMs: number): Pro
   await connection.request('unbind', {}, timeoutMs).catch(() => undefined);
 }
 
-/** Resolves when `work` settles, the connection closes, or `timeoutMs` passes. */
+/** Resolves when `work` settles, the connection closes, `timeoutMs` passes or `cut` is aborted. */
 async function settledWithin(
   work: Promise<void>,
   connection: SmppConnection,
   timeoutMs: number,
+  cut?: AbortSignal,
 ): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
+  let onCut: (() => void) | undefined;
   await Promise.race([
     work,
     connection.whenClosed(),
     new Promise<void>((resolve) => {
       timer = setTimeout(resolve, timeoutMs);
+      if (!cut) return;
+      if (cut.aborted) resolve();
+      onCut = resolve;
+      cut.addEventListener('abort', onCut, { once: true });
     }),
   ]);
   clearTimeout(timer);
+  if (onCut) cut?.removeEventListener('abort', onCut);
 }

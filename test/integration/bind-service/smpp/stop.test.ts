@@ -127,6 +127,33 @@ describe('engine stop', () => {
     expect(outcomes).toEqual(Array(3).fill({ kind: 'unknown', reason: 'connection-lost' }));
   });
 
+  it('when the drain is cut (the slot’s lease lost) with submits in flight, then the unbind goes at once, not at the drain timeout', async () => {
+    // Prepare
+    const simulator = await startSimulator(defer);
+    simulator.fault({ type: 'slow', delayMs: 3_000, count: 3 });
+    const client = engineFor(defer, simulator.port);
+    await startBound(client);
+    const closed = new Promise<string>((resolve) =>
+      simulator.once('session-closed', (event) => resolve(event.reason)),
+    );
+    const inFlight = Array.from({ length: 3 }, (_, i) => client.submit(sms(i)));
+    await simulator.waitFor(() => simulator.stats.submits === 3, 2_000);
+    const drainCut = new AbortController();
+    // Act
+    const stopped = client.stop({ drainTimeoutMs: 10_000, drainCut: drainCut.signal });
+    await elapse(200);
+    const boundWhileDraining = simulator.boundSessions(ACCOUNT.systemId).length;
+    const cutAt = performance.now();
+    drainCut.abort();
+    await stopped;
+    const outcomes = await Promise.all(inFlight);
+    // Assess
+    expect(boundWhileDraining).toBe(1);
+    expect(performance.now() - cutAt).toBeLessThan(1_500);
+    expect(await closed).toBe('client unbind');
+    expect(outcomes).toEqual(Array(3).fill({ kind: 'unknown', reason: 'connection-lost' }));
+  });
+
   it('when in-flight answers outlast the drain timeout, then they resolve unknown and stop still finishes', async () => {
     // Prepare
     const simulator = await startSimulator(defer);

@@ -7,19 +7,30 @@ import { silentLogger } from '#core/observability/logger.ts';
 import { type MemoryLeases, memoryLeases } from '#test/helpers/aws/memory-leases.ts';
 import { waitUntil } from '#test/helpers/wait.ts';
 
-/** A session that records how it was stopped, and whether its lease was still ours then. */
+/**
+ * A session that records how it was stopped (the drain's cut apart), and whether its lease was
+ * still ours then; with `drainsUntilCut`, a stop that drains lasts until the drain is cut.
+ */
 class FakeSession implements SlotSession {
   stoppedWith: StopOptions | undefined;
+  drainCut: AbortSignal | undefined;
   leaseHeldAtStop: boolean | undefined;
+  stopEnded = false;
 
   constructor(
     readonly index: number,
     private readonly leaseHeld: () => boolean,
+    private readonly drainsUntilCut = false,
   ) {}
 
-  async stop(options: StopOptions = {}): Promise<void> {
+  async stop({ drainCut, ...options }: StopOptions = {}): Promise<void> {
     this.stoppedWith = options;
+    this.drainCut = drainCut;
     this.leaseHeldAtStop = this.leaseHeld();
+    if (this.drainsUntilCut && options.drainTimeoutMs && drainCut && !drainCut.aborted) {
+      await new Promise((resolve) => drainCut.addEventListener('abort', resolve, { once: true }));
+    }
+    this.stopEnded = true;
   }
 }
 
@@ -195,6 +206,50 @@ describe('SlotSessions', () => {
     // Assess
     expect(opened.find((session) => session.index === 1)?.stoppedWith).toEqual({ unbindFirst: true });
     expect(opened.find((session) => session.index === 0)?.stoppedWith).toBeUndefined();
+    expect(leases.holders.get('acme#2')).toBe('intruder');
+    await slots.stopAll({});
+  });
+
+  it('when a slot’s lease is lost while its given-up session drains, then the drain is cut at once and only that session stops', async () => {
+    // Prepare: renewals every ttl/6 of 300 ms; a drain allowed 60 s, so only the cut can end it.
+    const leases = memoryLeases();
+    const opened: FakeSession[] = [];
+    const slots = new SlotSessions<FakeSession>({
+      lease: (index) =>
+        new LoginLease({ leases, key: slotKey('acme', index), owner: 'me', ttlMs: 300, log: silentLogger }),
+      open: (index) => {
+        const session = new FakeSession(index, () => true, true);
+        opened.push(session);
+        return session;
+      },
+      leaving: () => undefined,
+      closed: () => undefined,
+      onChange: () => undefined,
+      failed: (error) => {
+        throw error;
+      },
+      heldBeyond: async () => undefined,
+      retryMs: 5,
+      drainMs: 60_000,
+      log: silentLogger,
+    });
+    slots.assign([0, 1]);
+    await waitUntil(() => slots.held === 2, 1_000, 'both slots');
+    slots.assign([0]);
+    const given = opened.find((session) => session.index === 1);
+    await waitUntil(() => given?.stoppedWith !== undefined, 1_000, 'the give-up');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const drainingAfterRenewals = given?.stopEnded === false && given.drainCut?.aborted === false;
+    // Act
+    leases.holders.set('acme#2', 'intruder');
+    await waitUntil(() => given?.stopEnded === true, 1_000, 'the drain cut');
+    // Assess
+    expect({ drainingAfterRenewals, stoppedWith: given?.stoppedWith }).toEqual({
+      drainingAfterRenewals: true,
+      stoppedWith: { drainTimeoutMs: 60_000 },
+    });
+    expect(opened.find((session) => session.index === 0)?.stoppedWith).toBeUndefined();
+    expect(slots.held).toBe(1);
     expect(leases.holders.get('acme#2')).toBe('intruder');
     await slots.stopAll({});
   });
