@@ -84,7 +84,7 @@ function accountReport(
       const problem = sources.refusedLogin?.(client) ?? sources.watchOf(client)?.problem;
       return {
         host: client.boundTo?.host ?? sources.firstHost,
-        state: client.state,
+        state: client.reportedState,
         inFlight: client.inFlight,
         ...(problem ? { problem } : {}),
       };

@@ -4,13 +4,13 @@
 // again), 503 otherwise, with the same body either way (slots, binds, lane lag, rate and counters).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { SessionState } from '#bind-service/smpp/index.ts';
+import type { ReportedState } from '#bind-service/smpp/index.ts';
 import type { ConnectProblem } from '../dispatch/binds/connect-watch.ts';
 import type { PipelineFigures } from '../dispatch/flow/stages.ts';
 
 interface BindHealth {
   host: string;
-  state: SessionState;
+  state: ReportedState;
   inFlight: number;
   /** A TLS failure streak (the certificate does not verify, or the handshake is refused), a refused login. */
   problem?: ConnectProblem;

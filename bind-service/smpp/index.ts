@@ -51,4 +51,10 @@ export type {
   SubmitTag,
 } from './pdu/pdu-mapping.ts';
 export { commandStatusName, isThrottling, Status } from './pdu/status.ts';
-export { type SessionState, SmppClient, type SmppClientOptions, type StopOptions } from './session.ts';
+export {
+  type ReportedState,
+  type SessionState,
+  SmppClient,
+  type SmppClientOptions,
+  type StopOptions,
+} from './session.ts';

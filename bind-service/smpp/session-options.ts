@@ -5,6 +5,13 @@ import type { SubmitOutcome, SubmitTag } from './pdu/pdu-mapping.ts';
 /** `refused`: the SMSC refused the login; no bind is tried until relogin() brings another password. */
 export type SessionState = 'idle' | 'connecting' | 'bound' | 'refused' | 'stopping' | 'stopped';
 
+/**
+ * What /healthz shows of a session: its state, except that a session bound on paper that takes
+ * nothing says why: `rebind-owed` (the SMSC answered ESME_RINVBNDSTS: it binds again once the
+ * answers owed are in) or `closing` (the link is ending: the SMSC sent unbind, or the socket went).
+ */
+export type ReportedState = SessionState | 'rebind-owed' | 'closing';
+
 export interface SmppClientOptions {
   /** Monotonic milliseconds; injectable for tests. */
   now?: () => number;

@@ -35,6 +35,7 @@ import {
   CONNECTION_LOST,
   type InFlightSubmit,
   NOT_BOUND,
+  type ReportedState,
   type SessionState,
   type SmppClientOptions,
   STOPPING,
@@ -42,7 +43,7 @@ import {
   TIMED_OUT,
 } from './session-options.ts';
 
-export type { SessionState, SmppClientOptions, StopOptions } from './session-options.ts';
+export type { ReportedState, SessionState, SmppClientOptions, StopOptions } from './session-options.ts';
 
 const VALIDITY_PASSED: SubmitOutcome = { kind: 'not-sent', reason: 'validity-passed' };
 
@@ -91,6 +92,12 @@ export class SmppClient extends SessionEventEmitter {
 
   get state(): SessionState {
     return this.status;
+  }
+
+  /** `state`, told apart where a bound session takes nothing (ReportedState). */
+  get reportedState(): ReportedState {
+    if (this.status !== 'bound' || this.isBound) return this.status;
+    return this.rebind.isOwed ? 'rebind-owed' : 'closing';
   }
 
   /**

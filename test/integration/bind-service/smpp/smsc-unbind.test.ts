@@ -67,7 +67,7 @@ describe('engine facing an UNBIND from the SMSC', () => {
     expect(smsc.answerTo(71)).toBeUndefined();
   });
 
-  it('when the SMSC unbinds while a delivery is being stored, then the bind is no longer offered and a submit meanwhile is not sent', async () => {
+  it('when the SMSC unbinds while a delivery is being stored, then the bind is no longer offered, /healthz’s state of it is closing, and a submit meanwhile is not sent', async () => {
     // Prepare
     const stored = deferred<void>();
     const { smsc, client, socket } = await boundEngine(defer, () => stored.promise);
@@ -77,11 +77,13 @@ describe('engine facing an UNBIND from the SMSC', () => {
     await waitUntil(() => !client.isBound, 1_000, 'the bind no longer offered');
     const outcome = await client.submit(sms(1));
     const slots = client.availableSlots;
+    const reported = client.reportedState;
     stored.resolve();
     await nextEvent(client, 'disconnected', 2_000);
     // Assess
     expect(outcome).toEqual({ kind: 'not-sent', reason: 'not-bound' });
     expect(slots).toBe(0);
+    expect(reported).toBe('closing');
     expect(smsc.seen.filter((s) => s.command === 'submit_sm')).toEqual([]);
     expect(smsc.seen.filter((s) => s.sequence >= 81).map((s) => s.command)).toEqual([
       'deliver_sm_resp',

@@ -51,6 +51,25 @@ describe('ESME_RINVBNDSTS on a submit (simulator)', () => {
     expect(next.kind).toBe('accepted');
   }, 15_000);
 
+  it('when a rebind waits for an answer owed, then /healthz’s state of the session is rebind-owed, not bound, until it binds again', async () => {
+    // Prepare: health showed such a session `bound` while the account was unavailable (503).
+    const simulator = await startSimulator(defer);
+    const client = engineFor(defer, simulator.port, { responseTimeoutMs: 5_000 });
+    await startBound(client);
+    simulator.fault({ type: 'no-answer', count: 1 });
+    simulator.fault({ type: 'status', commandStatus: CommandStatus.ESME_RINVBNDSTS, count: 1 });
+    const unanswered = client.submit(sms(1));
+    await client.submit(sms(2));
+    // Act
+    const whileOwed = { state: client.state, reported: client.reportedState, isBound: client.isBound };
+    simulator.kick(ACCOUNT.systemId);
+    await unanswered;
+    await waitUntil(() => simulator.stats.binds === 2 && client.isBound, 5_000, 'bound again');
+    // Assess
+    expect(whileOwed).toEqual({ state: 'bound', reported: 'rebind-owed', isBound: false });
+    expect(client.reportedState).toBe('bound');
+  }, 15_000);
+
   it('when the SMSC answers a submit with generic_nack ESME_RINVBNDSTS, then the session binds again and the next submit is taken', async () => {
     // Prepare
     const simulator = await startSimulator(defer);
