@@ -1,6 +1,7 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 import { FAST_CASES } from './test/faults/fast-cases.ts';
 import { SharedFirstSequencer } from './test/file-turns/sequencer.ts';
+import { EXIT_WHEN_ORPHANED } from './test/helpers/exit-when-orphaned-argv.ts';
 import { QUIET_MACHINE_TESTS } from './test/quiet-machine-tests.ts';
 
 // Every DynamoDB Local the tests start (the shared ones, a file's own, `npm start`'s in a child)
@@ -17,7 +18,7 @@ const INFRA_TESTS = 'test/infra/**/*.test.ts';
 const RESET_GLOBALS = ['test/helpers/unit-isolation.ts'];
 /** One process for all of a project's files, without a fresh module graph per file. */
 const ONE_PROCESS = {
-  poolOptions: { forks: { singleFork: true, isolate: false } },
+  poolOptions: { forks: { singleFork: true, isolate: false, execArgv: EXIT_WHEN_ORPHANED } },
   setupFiles: RESET_GLOBALS,
 };
 
@@ -43,7 +44,8 @@ export default defineConfig({
     // modules are still evaluated afresh per file (test/helpers/fresh-modules.ts). minForks: with
     // fewer, tinypool drops a process that goes idle and fails the run with "Terminating worker
     // thread" (vitest 3.2.7).
-    poolOptions: { forks: { isolate: false, minForks: 4 } },
+    // A worker exits when the run it served is gone, instead of spinning (the preloaded file says why).
+    poolOptions: { forks: { isolate: false, minForks: 4, execArgv: EXIT_WHEN_ORPHANED } },
     sequence: { sequencer: SharedFirstSequencer },
     allowOnly: false,
     passWithNoTests: false,

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { EXIT_WHEN_ORPHANED } from './test/helpers/exit-when-orphaned-argv.ts';
 import { QUIET_MACHINE_TESTS } from './test/quiet-machine-tests.ts';
 
 // `npm run test:faults`: every fault case, one at a time (each runs the whole local stack and
@@ -13,6 +14,7 @@ export default defineConfig({
     testTimeout: 240_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    poolOptions: { forks: { execArgv: EXIT_WHEN_ORPHANED } },
     fileParallelism: false,
     allowOnly: false,
     passWithNoTests: false,
