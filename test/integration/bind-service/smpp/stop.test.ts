@@ -73,6 +73,20 @@ async function inOrderSmsc(defer: ReturnType<typeof useCleanup>, answerMs: numbe
   return { port, seen };
 }
 
+/** A bound engine with 3 submits in flight that the simulator answers 3 s late; `closed`: why it ended the session. */
+async function threeSlowInFlight(defer: ReturnType<typeof useCleanup>) {
+  const simulator = await startSimulator(defer);
+  simulator.fault({ type: 'slow', delayMs: 3_000, count: 3 });
+  const client = engineFor(defer, simulator.port);
+  await startBound(client);
+  const closed = new Promise<string>((resolve) =>
+    simulator.once('session-closed', (event) => resolve(event.reason)),
+  );
+  const inFlight = Array.from({ length: 3 }, (_, i) => client.submit(sms(i)));
+  await simulator.waitFor(() => simulator.stats.submits === 3, 2_000);
+  return { simulator, client, closed, inFlight };
+}
+
 describe('engine stop', () => {
   const defer = useCleanup();
 
@@ -108,15 +122,7 @@ describe('engine stop', () => {
 
   it('when stopped to unbind first, then the unbind goes at once and what is in flight resolves unknown', async () => {
     // Prepare
-    const simulator = await startSimulator(defer);
-    simulator.fault({ type: 'slow', delayMs: 3_000, count: 3 });
-    const client = engineFor(defer, simulator.port);
-    await startBound(client);
-    const closed = new Promise<string>((resolve) =>
-      simulator.once('session-closed', (event) => resolve(event.reason)),
-    );
-    const inFlight = Array.from({ length: 3 }, (_, i) => client.submit(sms(i)));
-    await simulator.waitFor(() => simulator.stats.submits === 3, 2_000);
+    const { client, closed, inFlight } = await threeSlowInFlight(defer);
     const started = performance.now();
     // Act
     await client.stop({ drainTimeoutMs: 10_000, unbindFirst: true });
@@ -129,15 +135,7 @@ describe('engine stop', () => {
 
   it('when the drain is cut (the slot’s lease lost) with submits in flight, then the unbind goes at once, not at the drain timeout', async () => {
     // Prepare
-    const simulator = await startSimulator(defer);
-    simulator.fault({ type: 'slow', delayMs: 3_000, count: 3 });
-    const client = engineFor(defer, simulator.port);
-    await startBound(client);
-    const closed = new Promise<string>((resolve) =>
-      simulator.once('session-closed', (event) => resolve(event.reason)),
-    );
-    const inFlight = Array.from({ length: 3 }, (_, i) => client.submit(sms(i)));
-    await simulator.waitFor(() => simulator.stats.submits === 3, 2_000);
+    const { simulator, client, closed, inFlight } = await threeSlowInFlight(defer);
     const drainCut = new AbortController();
     // Act
     const stopped = client.stop({ drainTimeoutMs: 10_000, drainCut: drainCut.signal });

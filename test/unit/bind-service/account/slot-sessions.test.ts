@@ -74,6 +74,32 @@ function slotsOf(leases: MemoryLeases, binds = 3) {
   return { slots, opened, events, heldCounts, permits, standingBy };
 }
 
+/** Slots whose leases have a 300 ms ttl (renewed every 50 ms), so a take-over is noticed at once. */
+function shortTtlSlots(options: { drainMs: number; drainsUntilCut?: boolean }) {
+  const leases = memoryLeases();
+  const opened: FakeSession[] = [];
+  const slots = new SlotSessions<FakeSession>({
+    lease: (index) =>
+      new LoginLease({ leases, key: slotKey('acme', index), owner: 'me', ttlMs: 300, log: silentLogger }),
+    open: (index) => {
+      const session = new FakeSession(index, () => true, options.drainsUntilCut);
+      opened.push(session);
+      return session;
+    },
+    leaving: () => undefined,
+    closed: () => undefined,
+    onChange: () => undefined,
+    failed: (error) => {
+      throw error;
+    },
+    heldBeyond: async () => undefined,
+    retryMs: 5,
+    drainMs: options.drainMs,
+    log: silentLogger,
+  });
+  return { leases, opened, slots };
+}
+
 describe('SlotSessions', () => {
   it('when slots 0 and 2 are assigned, then both leases are taken and a session opened for each', async () => {
     // Prepare
@@ -177,27 +203,7 @@ describe('SlotSessions', () => {
 
   it('when one slot lease is taken over, then only that session stops, unbinding first, and the other goes on', async () => {
     // Prepare: renewals every ttl/6; a short ttl so the take-over is noticed at once.
-    const leases = memoryLeases();
-    const opened: FakeSession[] = [];
-    const slots = new SlotSessions<FakeSession>({
-      lease: (index) =>
-        new LoginLease({ leases, key: slotKey('acme', index), owner: 'me', ttlMs: 300, log: silentLogger }),
-      open: (index) => {
-        const session = new FakeSession(index, () => true);
-        opened.push(session);
-        return session;
-      },
-      leaving: () => undefined,
-      closed: () => undefined,
-      onChange: () => undefined,
-      failed: (error) => {
-        throw error;
-      },
-      heldBeyond: async () => undefined,
-      retryMs: 5,
-      drainMs: 100,
-      log: silentLogger,
-    });
+    const { leases, opened, slots } = shortTtlSlots({ drainMs: 100 });
     slots.assign([0, 1]);
     await waitUntil(() => slots.held === 2, 1_000, 'both slots');
     // Act
@@ -212,27 +218,7 @@ describe('SlotSessions', () => {
 
   it('when a slot’s lease is lost while its given-up session drains, then the drain is cut at once and only that session stops', async () => {
     // Prepare: renewals every ttl/6 of 300 ms; a drain allowed 60 s, so only the cut can end it.
-    const leases = memoryLeases();
-    const opened: FakeSession[] = [];
-    const slots = new SlotSessions<FakeSession>({
-      lease: (index) =>
-        new LoginLease({ leases, key: slotKey('acme', index), owner: 'me', ttlMs: 300, log: silentLogger }),
-      open: (index) => {
-        const session = new FakeSession(index, () => true, true);
-        opened.push(session);
-        return session;
-      },
-      leaving: () => undefined,
-      closed: () => undefined,
-      onChange: () => undefined,
-      failed: (error) => {
-        throw error;
-      },
-      heldBeyond: async () => undefined,
-      retryMs: 5,
-      drainMs: 60_000,
-      log: silentLogger,
-    });
+    const { leases, opened, slots } = shortTtlSlots({ drainMs: 60_000, drainsUntilCut: true });
     slots.assign([0, 1]);
     await waitUntil(() => slots.held === 2, 1_000, 'both slots');
     slots.assign([0]);

@@ -243,6 +243,43 @@ describe('a slot handed over while long messages go out on it (DynamoDB Local, f
   const longText = (n: number) =>
     `Message ${n}: ${'long text that needs three SMS parts '.repeat(11)}`.slice(0, 400);
 
+  /**
+   * One task holding both slots of an MCON2 login, window 1 (so a long message's parts go one by
+   * one), a lease ttl of 6 s; the drain a give-up allows is 10 s (3 s in the rig).
+   */
+  async function bothSlotsHeld(env: Record<string, string>): Promise<Rig> {
+    const rig = await startRig(aws, defer, {
+      env: {
+        SMPP_SYSTEM_TYPE: 'MCON2',
+        SMPP_BINDS: '2',
+        SMPP_WINDOW: '1',
+        SMPP_RESPONSE_TIMEOUT_SECONDS: '10',
+        LEASE_TTL_SECONDS: '6',
+        LEASE_RETRY_SECONDS: '0.2',
+        DRAIN_SECONDS: '10',
+        ...env,
+      },
+    });
+    await waitUntil(() => rig.simulator.boundSessions(ACCOUNT.systemId).length === 2, 15_000, 'two binds');
+    return rig;
+  }
+
+  /** A second task joins the roster (a scale-up); resolves once the first has given a slot up to it. */
+  async function secondTaskJoins(rig: Rig): Promise<void> {
+    const second = await startBindService(rig.config, {
+      owner: 'joining-task',
+      log: bindServiceLogger('warn', () => undefined),
+      session: FAST_SESSION,
+    });
+    defer(() => second.stop());
+    await waitUntil(
+      () => rig.logs.some((line) => line.msg === 'login slot given up'),
+      15_000,
+      'the first task to give a slot up',
+      50,
+    );
+  }
+
   /** The long messages the SMSC holds only in part, and the messages that did not end delivered. */
   async function outcomes(rig: Rig, ids: string[]) {
     const notDelivered: { id: string; status: string; error?: string }[] = [];
@@ -272,20 +309,7 @@ describe('a slot handed over while long messages go out on it (DynamoDB Local, f
   it('when a second task joins while 3-part messages go out on both sessions of an MCON2 login, then every message reaches the SMSC whole and is delivered', async () => {
     // Prepare: one task holds both slots (4 msg/s, window 1, slow answers), so both sessions carry
     // long messages whose parts are spread out.
-    const rig = await startRig(aws, defer, {
-      env: {
-        SMPP_SYSTEM_TYPE: 'MCON2',
-        SMPP_BINDS: '2',
-        SMPP_WINDOW: '1',
-        SMPP_THROUGHPUT: '4',
-        SMPP_RESPONSE_TIMEOUT_SECONDS: '10',
-        LEASE_TTL_SECONDS: '6',
-        LEASE_RETRY_SECONDS: '0.2',
-        // The drain a handover allows (3 s in the rig) is not what this case measures.
-        DRAIN_SECONDS: '10',
-      },
-    });
-    await waitUntil(() => rig.simulator.boundSessions(ACCOUNT.systemId).length === 2, 15_000, 'two binds');
+    const rig = await bothSlotsHeld({ SMPP_THROUGHPUT: '4' });
     rig.simulator.fault({ type: 'slow', delayMs: 300, count: 1_000 });
     const ids: string[] = [];
     for (let i = 0; i < 10; i++) {
@@ -294,18 +318,7 @@ describe('a slot handed over while long messages go out on it (DynamoDB Local, f
     await waitUntil(() => rig.simulator.submitLog.length >= 3, 10_000, 'the first parts', 20);
 
     // Act: a second task joins the roster (a scale-up); the first gives one slot up to it.
-    const second = await startBindService(rig.config, {
-      owner: 'joining-task',
-      log: bindServiceLogger('warn', () => undefined),
-      session: FAST_SESSION,
-    });
-    defer(() => second.stop());
-    await waitUntil(
-      () => rig.logs.some((line) => line.msg === 'login slot given up'),
-      15_000,
-      'the first task to give a slot up',
-      50,
-    );
+    await secondTaskJoins(rig);
 
     // Assess: no message is cut off at the SMSC, and every one ends delivered.
     expect(await outcomes(rig, ids)).toEqual({ cutOffAtSmsc: [], notDelivered: [] });
@@ -318,18 +331,7 @@ describe('a slot handed over while long messages go out on it (DynamoDB Local, f
   it('when the parts still to go on the handed-over session take longer than a third of the lease ttl, then the drain waits for them and every message is delivered', async () => {
     // Prepare: answers take 1.5 s, so a message's 3 parts on one session (window 1) take 4.5 s;
     // the ttl of 6 s made the drain 2 s.
-    const rig = await startRig(aws, defer, {
-      env: {
-        SMPP_SYSTEM_TYPE: 'MCON2',
-        SMPP_BINDS: '2',
-        SMPP_WINDOW: '1',
-        SMPP_RESPONSE_TIMEOUT_SECONDS: '10',
-        LEASE_TTL_SECONDS: '6',
-        LEASE_RETRY_SECONDS: '0.2',
-        DRAIN_SECONDS: '10',
-      },
-    });
-    await waitUntil(() => rig.simulator.boundSessions(ACCOUNT.systemId).length === 2, 15_000, 'two binds');
+    const rig = await bothSlotsHeld({});
     rig.simulator.fault({ type: 'slow', delayMs: 1_500, count: 1_000 });
     const ids: string[] = [];
     for (let i = 0; i < 2; i++) {
@@ -344,18 +346,7 @@ describe('a slot handed over while long messages go out on it (DynamoDB Local, f
     );
 
     // Act: a second task joins while both sessions have two parts to go.
-    const second = await startBindService(rig.config, {
-      owner: 'joining-task',
-      log: bindServiceLogger('warn', () => undefined),
-      session: FAST_SESSION,
-    });
-    defer(() => second.stop());
-    await waitUntil(
-      () => rig.logs.some((line) => line.msg === 'login slot given up'),
-      15_000,
-      'the first task to give a slot up',
-      50,
-    );
+    await secondTaskJoins(rig);
 
     // Assess
     expect(await outcomes(rig, ids)).toEqual({ cutOffAtSmsc: [], notDelivered: [] });

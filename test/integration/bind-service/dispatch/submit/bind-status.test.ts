@@ -12,6 +12,21 @@ import { ACCOUNT, engineFor, sms, startBound, startSimulator, useCleanup } from 
 // ended `failed` for good, and the session never bound again, so every message sent meanwhile
 // failed too.
 
+/**
+ * A bound engine owing a rebind it cannot make yet: one submit never answered (`unanswered`), the
+ * next refused ESME_RINVBNDSTS (`refused`).
+ */
+async function owingRebind(defer: ReturnType<typeof useCleanup>) {
+  const simulator = await startSimulator(defer);
+  const client = engineFor(defer, simulator.port, { responseTimeoutMs: 5_000 });
+  await startBound(client);
+  simulator.fault({ type: 'no-answer', count: 1 });
+  simulator.fault({ type: 'status', commandStatus: CommandStatus.ESME_RINVBNDSTS, count: 1 });
+  const unanswered = client.submit(sms(1));
+  const refused = await client.submit(sms(2));
+  return { simulator, client, unanswered, refused };
+}
+
 describe('ESME_RINVBNDSTS on a submit (simulator)', () => {
   const defer = useCleanup();
 
@@ -34,13 +49,7 @@ describe('ESME_RINVBNDSTS on a submit (simulator)', () => {
 
   it('when the link drops before the answers owed after ESME_RINVBNDSTS are in, then the new bind takes submits at once', async () => {
     // Prepare: one submit never answered, the next refused ESME_RINVBNDSTS; then the link goes.
-    const simulator = await startSimulator(defer);
-    const client = engineFor(defer, simulator.port, { responseTimeoutMs: 5_000 });
-    await startBound(client);
-    simulator.fault({ type: 'no-answer', count: 1 });
-    simulator.fault({ type: 'status', commandStatus: CommandStatus.ESME_RINVBNDSTS, count: 1 });
-    const unanswered = client.submit(sms(1));
-    const refused = await client.submit(sms(2));
+    const { simulator, client, unanswered, refused } = await owingRebind(defer);
     // Act
     simulator.kick(ACCOUNT.systemId);
     await unanswered;
@@ -53,13 +62,7 @@ describe('ESME_RINVBNDSTS on a submit (simulator)', () => {
 
   it('when a rebind waits for an answer owed, then /healthz’s state of the session is rebind-owed, not bound, until it binds again', async () => {
     // Prepare: health showed such a session `bound` while the account was unavailable (503).
-    const simulator = await startSimulator(defer);
-    const client = engineFor(defer, simulator.port, { responseTimeoutMs: 5_000 });
-    await startBound(client);
-    simulator.fault({ type: 'no-answer', count: 1 });
-    simulator.fault({ type: 'status', commandStatus: CommandStatus.ESME_RINVBNDSTS, count: 1 });
-    const unanswered = client.submit(sms(1));
-    await client.submit(sms(2));
+    const { simulator, client, unanswered } = await owingRebind(defer);
     // Act
     const whileOwed = { state: client.state, reported: client.reportedState, isBound: client.isBound };
     simulator.kick(ACCOUNT.systemId);
