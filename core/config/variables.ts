@@ -80,7 +80,8 @@ export const VARIABLES = {
   SQS_WAIT_SECONDS: 'ReceiveMessage long-poll wait, 0 to 20 s; a stop waits for the open poll',
   HEALTH_HOST: 'address the health endpoint listens on',
   HEALTH_PORT: 'port of the health endpoint; 0 picks a free one',
-  DRAIN_SECONDS: 'how long a stop waits for in-flight submits to be answered',
+  DRAIN_SECONDS:
+    'how long a stop or a slot handover waits for in-flight submits and long messages’ later parts',
   LEASE_TTL_SECONDS: 'lifetime of the login slot and task roster leases, renewed every sixth of it',
   LEASE_RETRY_SECONDS: 'how often a task tries again for a slot assigned to it that another still holds',
   LOG_LEVEL: 'debug, info, warn or error',
