@@ -18,7 +18,7 @@ const INFRA_TESTS = 'test/infra/**/*.test.ts';
 const RESET_GLOBALS = ['test/helpers/unit-isolation.ts'];
 /** One process for all of a project's files, without a fresh module graph per file. */
 const ONE_PROCESS = {
-  poolOptions: { forks: { singleFork: true, isolate: false, execArgv: EXIT_WHEN_ORPHANED } },
+  poolOptions: { forks: { singleFork: true, isolate: false } },
   setupFiles: RESET_GLOBALS,
 };
 
@@ -43,8 +43,9 @@ export default defineConfig({
     // processes and 169 CPU-s, and the run 581-624 s -> 492 s (2026-12-07). The project's own
     // modules are still evaluated afresh per file (test/helpers/fresh-modules.ts). minForks: with
     // fewer, tinypool drops a process that goes idle and fails the run with "Terminating worker
-    // thread" (vitest 3.2.7).
-    // A worker exits when the run it served is gone, instead of spinning (the preloaded file says why).
+    // thread" (vitest 3.2.7). execArgv, which every fork gets from here (the infra project's
+    // included): a worker exits when the run it served is gone, instead of spinning
+    // (test/helpers/exit-when-orphaned.mjs).
     poolOptions: { forks: { isolate: false, minForks: 4, execArgv: EXIT_WHEN_ORPHANED } },
     sequence: { sequencer: SharedFirstSequencer },
     allowOnly: false,
