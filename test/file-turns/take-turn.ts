@@ -1,3 +1,4 @@
+import { appendFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { relative } from 'node:path';
 import { afterAll, beforeAll, expect, inject } from 'vitest';
@@ -31,8 +32,26 @@ const granted = new Promise<void>((resolve, reject) => {
 // Awaited in the hook below; until then a refusal must not count as unhandled.
 granted.catch(() => undefined);
 
-beforeAll(() => granted, TURN_WAIT_MS);
+const askedAt = Date.now();
+let grantedAt = askedAt;
+
+beforeAll(async () => {
+  await granted;
+  grantedAt = Date.now();
+}, TURN_WAIT_MS);
 
 afterAll(() => {
+  logTurn();
   turn.end();
 });
+
+/**
+ * With FILE_TURNS_LOG set to a file, one JSON line a test file: how long it held its turn and waited
+ * for it. vitest's own figure for a file includes the wait, so it does not say what a file costs.
+ */
+function logTurn(): void {
+  const log = process.env.FILE_TURNS_LOG;
+  if (!log) return;
+  const line = { path, asked, heldMs: Date.now() - grantedAt, waitedMs: grantedAt - askedAt };
+  appendFileSync(log, `${JSON.stringify(line)}\n`);
+}
