@@ -5,15 +5,25 @@ import { createServer, type Server, Socket } from 'node:net';
 // state while the bind-service sees exactly what a network fault shows it.
 // - pass:      bytes flow both ways
 // - refuse:    every connection is reset as soon as it is accepted (a stopped server)
-// - blackhole: connections are accepted and held, nothing is forwarded either way (a partition)
+// - blackhole: connections are accepted and held, nothing is forwarded either way; open links are
+//              frozen for good (a dead route that never comes back for them)
+// - partition: a silent network partition that heals: open links carry nothing either way and
+//              neither peer learns of the other closing (no FIN or RST crosses), as the proxy stops
+//              reading both sockets; back to `pass`, they carry what was held back, closes
+//              included. A connection made meanwhile is held, and reset when the partition heals
+//              (its handshake would not have got through).
 // A request filter (setRequestFilter) resets the link whenever a chunk from the client matches: an
 // HTTP call of one kind (say SQS DeleteMessageBatch) fails while every other call passes.
 
-export type ProxyMode = 'pass' | 'refuse' | 'blackhole';
+export type ProxyMode = 'pass' | 'refuse' | 'blackhole' | 'partition';
 
 interface Link {
   client: Socket;
   upstream?: Socket;
+  /** Nothing flows until the partition heals (its sockets are not read meanwhile). */
+  frozen: boolean;
+  /** One side closed during the partition: the other learns when it heals. */
+  closedUnseen?: boolean;
 }
 
 export class FaultProxy {
@@ -47,9 +57,18 @@ export class FaultProxy {
 
   /** Switches mode; `refuse` and `blackhole` also cut every open link, as the real fault would. */
   setMode(mode: ProxyMode): void {
+    const healed = this.mode === 'partition' && mode !== 'partition';
     this.mode = mode;
+    if (healed) for (const link of [...this.links]) this.heal(link);
     if (mode === 'pass') return;
     for (const link of [...this.links]) this.cut(link, mode);
+  }
+
+  /** A silent partition for `ms`, then bytes flow again (see `partition` above). */
+  async partitionFor(ms: number): Promise<void> {
+    this.setMode('partition');
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    this.setMode('pass');
   }
 
   /** From now on a client chunk for which `filter` is true resets its link; undefined lifts it. */
@@ -70,7 +89,7 @@ export class FaultProxy {
   }
 
   private accept(client: Socket): void {
-    const link: Link = { client };
+    const link: Link = { client, frozen: false };
     this.links.add(link);
     client.on('error', () => undefined);
     client.on('close', () => this.drop(link));
@@ -78,7 +97,8 @@ export class FaultProxy {
       this.cut(link, 'refuse');
       return;
     }
-    if (this.mode === 'blackhole') {
+    if (this.mode === 'blackhole' || this.mode === 'partition') {
+      link.frozen = true;
       client.pause();
       return;
     }
@@ -89,21 +109,48 @@ export class FaultProxy {
     upstream.setNoDelay(true);
     client.setNoDelay(true);
     upstream.connect(this.targetPort, this.targetHost, () => {
-      client.on('data', (chunk: Buffer) => {
-        if (this.requestFilter?.(chunk)) this.cut(link, 'refuse');
-        else if (!upstream.write(chunk)) client.pause();
-      });
-      upstream.on('drain', () => client.resume());
-      upstream.pipe(client);
+      this.forward(link, client, upstream, (chunk) => this.requestFilter?.(chunk) === true);
+      this.forward(link, upstream, client, () => false);
+      if (link.frozen) upstream.pause();
     });
   }
 
+  /** Copies `from` to `to`, holding back while `to` is full or the link frozen; `resets` cuts it. */
+  private forward(link: Link, from: Socket, to: Socket, resets: (chunk: Buffer) => boolean): void {
+    from.on('data', (chunk: Buffer) => {
+      if (resets(chunk)) this.cut(link, 'refuse');
+      else if (!to.write(chunk)) from.pause();
+    });
+    to.on('drain', () => {
+      if (!link.frozen) from.resume();
+    });
+  }
+
+  private heal(link: Link): void {
+    if (!link.frozen) return;
+    // Made during the partition (its handshake would not have got through), or closed by one side
+    // meanwhile: the other side's next packet meets a socket that is gone.
+    if (!link.upstream || link.closedUnseen) {
+      this.cut(link, 'refuse');
+      return;
+    }
+    link.frozen = false;
+    link.client.resume();
+    link.upstream.resume();
+  }
+
   private cut(link: Link, mode: Exclude<ProxyMode, 'pass'>): void {
+    if (mode === 'partition') {
+      link.frozen = true;
+      link.client.pause();
+      link.upstream?.pause();
+      return;
+    }
     if (mode === 'blackhole') {
       // Nothing more flows; the sockets stay open, as behind a dead route.
+      link.frozen = true;
       link.client.removeAllListeners('data');
-      link.upstream?.removeAllListeners('drain');
-      link.upstream?.unpipe();
+      link.upstream?.removeAllListeners('data');
       link.client.pause();
       link.upstream?.pause();
       return;
@@ -115,6 +162,10 @@ export class FaultProxy {
 
   private drop(link: Link): void {
     if (!this.links.has(link)) return;
+    if (link.frozen && this.mode === 'partition') {
+      link.closedUnseen = true;
+      return;
+    }
     this.links.delete(link);
     link.client.destroy();
     link.upstream?.destroy();
