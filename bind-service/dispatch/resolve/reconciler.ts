@@ -86,8 +86,13 @@ const GIVE_UP_AFTER_SEND_MS = 25 * 3_600_000;
 const isUnknownWithIds = (record: MessageRecord | undefined): record is MessageRecord =>
   record?.status === 'unknown' && record.smscIds.length > 0;
 
+/** Later than any `attentionAt`: lists every unmatched message, whenever its next look is due. */
+const ANY_TIME = new Date('9999-12-31T23:59:59.999Z');
+
 export class Reconciler {
   private readonly clock: () => Date;
+  /** When orphans this task parked may be adopted (minAgeMs after they were parked). */
+  private orphansDue: number[] = [];
   private readonly stopping = new AbortController();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
@@ -105,6 +110,24 @@ export class Reconciler {
     this.stopping.abort();
     clearTimeout(this.timer);
     await this.running;
+  }
+
+  /**
+   * A receipt was parked as an orphan. An unmatched message that found no orphan is looked at again
+   * only after as long again as its age (up to an hour), so an orphan that comes late (the SMSC kept
+   * the receipt through an outage) would wait that long for its message: instead, the first run after
+   * the orphan is old enough to be adopted checks every unmatched message.
+   */
+  orphanParked(): void {
+    this.orphansDue.push(this.clock().getTime() + this.deps.options.minAgeMs);
+  }
+
+  /** Whether an orphan parked here may now be adopted; those that may are taken off the list. */
+  private orphanNowAdoptable(now: Date): boolean {
+    const due = this.orphansDue.filter((at) => at <= now.getTime());
+    if (due.length === 0) return false;
+    this.orphansDue = this.orphansDue.filter((at) => at > now.getTime());
+    return true;
   }
 
   /** One run over at most `batch` messages. Never throws. */
@@ -183,8 +206,17 @@ export class Reconciler {
     // One view of the account's unmatched messages for the whole run: an orphan that fits one of
     // them is adopted only if it fits none of the others (they are read once, not once a message).
     const rivals = messages.unmatchedRivals();
+    const now = this.clock();
+    const everyOne = this.orphanNowAdoptable(now);
     try {
-      for (const id of await messages.unmatchedToCheck(this.clock(), options.batch)) {
+      const ids = await messages.unmatchedToCheck(everyOne ? ANY_TIME : now, options.batch).catch((error) => {
+        // The store did not answer: the next run checks them all instead.
+        if (everyOne) this.orphansDue.push(now.getTime());
+        throw error;
+      });
+      // More unmatched messages than a run checks: the next run goes on with the rest.
+      if (everyOne && ids.length >= options.batch) this.orphansDue.push(now.getTime());
+      for (const id of ids) {
         if (this.stopping.signal.aborted) return;
         await this.isolated(
           id,

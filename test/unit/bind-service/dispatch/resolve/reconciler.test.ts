@@ -363,6 +363,90 @@ describe('Reconciler: a message whose handling keeps failing', () => {
   });
 });
 
+describe('Reconciler: an orphan receipt that comes late', () => {
+  /**
+   * One unmatched message whose next look is an hour away (it found no orphan when it was young), a
+   * reconciler whose orphans may be adopted 3 s after they are parked, and a clock the test moves.
+   * `failedListings`: the first listings of unmatched messages fail (the store does not answer).
+   */
+  function deferredUnmatched(failedListings = 0) {
+    const rig = reconcilerFor({ name: 'main', isDefault: true }, [], undefined, new Map(), [
+      { ...unknownRecord('u-1', '1'), smscIds: [] },
+    ]);
+    const nextLookAt = new Date(NOW.getTime() + 3_600_000);
+    /** The `before` of each listing. */
+    const listedBefore: Date[] = [];
+    let failing = failedListings;
+    rig.messages.unmatchedToCheck = async (before) => {
+      listedBefore.push(before);
+      if (failing-- > 0) throw new Error('DynamoDB list unmatched messages failed: TimeoutError');
+      return before >= nextLookAt ? ['u-1'] : [];
+    };
+    let now = NOW.getTime();
+    const reconciler = new Reconciler({
+      messages: rig.messages,
+      sessions: [rig.session],
+      rate: rig.rate,
+      options: { intervalMs: 1000, minAgeMs: 3_000, batch: 10 },
+      stats: emptyStats(),
+      log: silentLogger,
+      clock: () => new Date(now),
+    });
+    return {
+      reconciler,
+      matched: rig.matched,
+      listedBefore,
+      elapse: (ms: number) => {
+        now += ms;
+      },
+    };
+  }
+
+  it('when no orphan was parked, then a message whose next look is not due is left alone', async () => {
+    // Prepare
+    const rig = deferredUnmatched();
+    // Act
+    await rig.reconciler.run();
+    // Assess
+    expect(rig.matched).toEqual([]);
+  });
+
+  it('when an orphan is parked, then the first run once it may be adopted checks every unmatched message, and the runs after it do not', async () => {
+    // Prepare
+    const rig = deferredUnmatched();
+    // Act
+    rig.reconciler.orphanParked();
+    await rig.reconciler.run();
+    const beforeAdoptable = [...rig.matched];
+    rig.elapse(3_000);
+    await rig.reconciler.run();
+    const once = [...rig.matched];
+    rig.elapse(1_000);
+    await rig.reconciler.run();
+    // Assess: too young to adopt at the first run (a receipt merely ahead of its `submitted` write
+    // finds its message by then), checked at the second, and only then.
+    expect(beforeAdoptable).toEqual([]);
+    expect(once).toEqual(['u-1']);
+    expect(rig.matched).toEqual(['u-1']);
+  });
+
+  it('when the store does not answer the run that would check them all, then the next run does', async () => {
+    // Prepare
+    const rig = deferredUnmatched(1);
+    rig.reconciler.orphanParked();
+    rig.elapse(3_000);
+    // Act
+    await rig.reconciler.run();
+    const afterFailure = [...rig.matched];
+    rig.elapse(1_000);
+    await rig.reconciler.run();
+    // Assess
+    expect(afterFailure).toEqual([]);
+    expect(rig.listedBefore).toHaveLength(2);
+    expect(rig.matched).toEqual(['u-1']);
+  });
+});
+
 describe('Reconciler: the SMSC throttles QUERY_SM', () => {
   it('when a QUERY_SM is answered ESME_RTHROTTLED, then the login’s rate slows down as it does for a throttled submit', async () => {
     // Prepare: the SMSC throttles the first question, answers the second
