@@ -1,6 +1,7 @@
 // The bind-service process: config from the environment, the service, and the signals. SIGTERM (ECS
 // stopping the task) or SIGINT: stop taking work, drain the window, unbind, release the lease, exit
 // 0. A fatal condition (login refused, lease lost) or an unhandled error: log it and exit non-zero.
+import { STOP_DEADLINE_AFTER_DRAIN_SECONDS } from '#core/config/stop-budget.ts';
 import { VAR } from '#core/config/variables.ts';
 import { loadConfig } from './config.ts';
 import { armCrashPoint } from './crash-points.ts';
@@ -27,6 +28,18 @@ async function main(): Promise<void> {
     if (exiting) return;
     exiting = true;
     log.info('shutting down', { reason });
+    // Past the drain, a stop waits on writes (outcomes, receipts, leases) that a store behind a
+    // network partition may hold for minutes, each retried by the SDK. ECS would SIGKILL the task;
+    // ending it here instead is as safe (every step survives a crash: receipts not acknowledged are
+    // sent again, claims and leases expire) and says why.
+    const budgetMs = config.drainMs + STOP_DEADLINE_AFTER_DRAIN_SECONDS * 1000;
+    setTimeout(() => {
+      log.warn('stop not finished within its budget; exiting with its last writes unfinished', {
+        budgetMs,
+        reason,
+      });
+      process.exit(code);
+    }, budgetMs).unref();
     try {
       await service.stop();
     } catch (error) {

@@ -1,3 +1,4 @@
+import { STOP_MARGIN_SECONDS } from '#core/config/stop-budget.ts';
 import { ConfigError } from '#core/domain/errors.ts';
 import { InvalidSystemTypeError, parseSystemType } from '#core/domain/provider/system-type.ts';
 
@@ -105,10 +106,11 @@ export function slowestTaskThroughput(throughput: number, binds: number): number
 
 /** ECS waits at most 120 s between SIGTERM and SIGKILL on Fargate. */
 export const FARGATE_MAX_STOP_TIMEOUT_SECONDS = 120;
-/** Besides the drain: the last open long poll (SQS_WAIT_SECONDS, at most 20 s; a stop lets it finish), unbind, lease release, last log lines. */
-const STOP_MARGIN_SECONDS = 40;
 
-/** Seconds ECS waits after SIGTERM: the drain plus time to unbind; at least 60 s. */
+/**
+ * Seconds ECS waits after SIGTERM: the drain plus the last open long poll (SQS_WAIT_SECONDS, at most
+ * 20 s; a stop lets it finish), the unbind, the lease releases and the last log lines; at least 60 s.
+ */
 export function stopTimeoutSeconds(drainSeconds: number): number {
   // The bind-service refuses DRAIN_SECONDS of 0 or less at start (it would crash-loop).
   if (!(drainSeconds > 0)) throw new BindLimitsError(`drainSeconds must be above 0, not ${drainSeconds}`);
