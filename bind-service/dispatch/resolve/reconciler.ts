@@ -91,8 +91,11 @@ const ANY_TIME = new Date('9999-12-31T23:59:59.999Z');
 
 export class Reconciler {
   private readonly clock: () => Date;
-  /** When orphans this task parked may be adopted (minAgeMs after they were parked). */
-  private orphansDue: number[] = [];
+  /**
+   * When the orphans this task parked and no run has checked for yet may be adopted (minAgeMs after
+   * they were parked): the first and the last of them, however many came between.
+   */
+  private orphansDue: { first: number; last: number } | undefined;
   private readonly stopping = new AbortController();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
@@ -119,14 +122,25 @@ export class Reconciler {
    * the orphan is old enough to be adopted checks every unmatched message.
    */
   orphanParked(): void {
-    this.orphansDue.push(this.clock().getTime() + this.deps.options.minAgeMs);
+    this.checkEveryOneFrom(this.clock().getTime() + this.deps.options.minAgeMs);
   }
 
-  /** Whether an orphan parked here may now be adopted; those that may are taken off the list. */
+  /** The first run from `at` on checks every unmatched message. */
+  private checkEveryOneFrom(at: number): void {
+    const due = this.orphansDue;
+    this.orphansDue = due
+      ? { first: Math.min(due.first, at), last: Math.max(due.last, at) }
+      : { first: at, last: at };
+  }
+
+  /**
+   * Whether an orphan parked here may now be adopted. The run that says so checks those; the ones
+   * parked after (not yet old enough) are checked from the last one's time on.
+   */
   private orphanNowAdoptable(now: Date): boolean {
-    const due = this.orphansDue.filter((at) => at <= now.getTime());
-    if (due.length === 0) return false;
-    this.orphansDue = this.orphansDue.filter((at) => at > now.getTime());
+    const due = this.orphansDue;
+    if (!due || due.first > now.getTime()) return false;
+    this.orphansDue = due.last > now.getTime() ? { first: due.last, last: due.last } : undefined;
     return true;
   }
 
@@ -211,11 +225,11 @@ export class Reconciler {
     try {
       const ids = await messages.unmatchedToCheck(everyOne ? ANY_TIME : now, options.batch).catch((error) => {
         // The store did not answer: the next run checks them all instead.
-        if (everyOne) this.orphansDue.push(now.getTime());
+        if (everyOne) this.checkEveryOneFrom(now.getTime());
         throw error;
       });
       // More unmatched messages than a run checks: the next run goes on with the rest.
-      if (everyOne && ids.length >= options.batch) this.orphansDue.push(now.getTime());
+      if (everyOne && ids.length >= options.batch) this.checkEveryOneFrom(now.getTime());
       for (const id of ids) {
         if (this.stopping.signal.aborted) return;
         await this.isolated(

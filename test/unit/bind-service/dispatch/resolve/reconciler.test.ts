@@ -430,6 +430,23 @@ describe('Reconciler: an orphan receipt that comes late', () => {
     expect(rig.matched).toEqual(['u-1']);
   });
 
+  it('when a second orphan is parked before the first may be adopted, then a run checks them all for each, once it may be adopted', async () => {
+    // Prepare
+    const rig = deferredUnmatched();
+    rig.reconciler.orphanParked();
+    rig.elapse(2_000);
+    rig.reconciler.orphanParked();
+    // Act: runs 3 s, 4 s and 5 s after the first orphan
+    const matchedByRun: number[] = [];
+    for (const step of [1_000, 1_000, 1_000]) {
+      rig.elapse(step);
+      await rig.reconciler.run();
+      matchedByRun.push(rig.matched.length);
+    }
+    // Assess
+    expect(matchedByRun).toEqual([1, 1, 2]);
+  });
+
   it('when the store does not answer the run that would check them all, then the next run does', async () => {
     // Prepare
     const rig = deferredUnmatched(1);
