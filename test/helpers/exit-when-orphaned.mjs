@@ -10,5 +10,11 @@ const exit = process.exit.bind(process);
 
 /** A worker whose run was interrupted exits as a shell reports SIGINT. */
 const ORPHANED_EXIT = 130;
+/** As a shell reports SIGTERM. */
+const TERMINATED_EXIT = 143;
 
 if (process.send) process.once('disconnect', () => exit(ORPHANED_EXIT));
+// tinypool ends a worker with SIGTERM, which by default ends it without its 'exit' hooks: after a
+// test that timed out with a stack still up (its own teardown never ran), the DynamoDB Local it had
+// started lived on (seen after a fault case's 240 s timeout). Exiting here runs them.
+process.once('SIGTERM', () => exit(TERMINATED_EXIT));
