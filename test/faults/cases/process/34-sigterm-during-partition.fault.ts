@@ -7,7 +7,7 @@ import { sendMessages } from '../../harness/traffic.ts';
 // silent (case 31's partition), the SMSC or DynamoDB, with the defaults' drain and lease ttl and an
 // SMSC that answers submits after 15 s. Nothing the stop waits for answers: the window's answers,
 // the unbind_resp, or the writes that record outcomes, receipts and late answers and release the
-// leases. The task must still exit 0 before ECS's stop timeout would SIGKILL it (it took 106-110 s
+// leases. The task must still exit 0 before ECS's stop timeout would SIGKILL it (it took 105-110 s
 // of a 60 s timeout with DynamoDB silent, before its stop had a deadline of its own), and once the
 // partition heals a new task ends every message once: the receipts the SMSC kept through it come
 // late, as orphans of messages whose answers were lost, and find them (before the reconciler was
