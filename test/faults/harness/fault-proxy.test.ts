@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { elapse } from '#test/helpers/wait.ts';
+import { elapse, waitUntil } from '#test/helpers/wait.ts';
 import { FaultProxy } from './fault-proxy.ts';
 
 // The fault proxy's silent partition (fault case 31 stands on it): real sockets on loopback, an echo
@@ -26,13 +26,8 @@ function watched(socket: Socket): Peer {
   return peer;
 }
 
-async function until(condition: () => boolean, what: string, timeoutMs = 2_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms: ${what}`);
-    await elapse(10);
-  }
-}
+/** Loopback needs milliseconds; this only bounds a test that would otherwise hang. */
+const WAIT_MS = 2_000;
 
 const opened: { server?: Server; proxy?: FaultProxy; sockets: Socket[] } = { sockets: [] };
 
@@ -76,10 +71,10 @@ describe('fault proxy: a silent partition', () => {
     // Prepare
     const { proxy, upstreams } = await serverBehindProxy();
     const near = await client(proxy);
-    await until(() => upstreams.length === 1, 'the upstream link');
+    await waitUntil(() => upstreams.length === 1, WAIT_MS, 'the upstream link');
     const far = upstreams[0] as Peer;
     near.socket.write('before;');
-    await until(() => far.received === 'before;', 'bytes before the partition');
+    await waitUntil(() => far.received === 'before;', WAIT_MS, 'bytes before the partition');
     // Act
     proxy.setMode('partition');
     near.socket.write('held up;');
@@ -89,14 +84,18 @@ describe('fault proxy: a silent partition', () => {
     proxy.setMode('pass');
     // Assess
     expect(duringPartition).toEqual({ up: 'before;', down: '' });
-    await until(() => far.received === 'before;held up;' && near.received === 'held down;', 'held bytes');
+    await waitUntil(
+      () => far.received === 'before;held up;' && near.received === 'held down;',
+      WAIT_MS,
+      'held bytes',
+    );
   });
 
   it('when one side closes during a partition, then the other learns only when it heals', async () => {
     // Prepare
     const { proxy, upstreams } = await serverBehindProxy();
     const near = await client(proxy);
-    await until(() => upstreams.length === 1, 'the upstream link');
+    await waitUntil(() => upstreams.length === 1, WAIT_MS, 'the upstream link');
     const far = upstreams[0] as Peer;
     // Act
     proxy.setMode('partition');
@@ -106,7 +105,7 @@ describe('fault proxy: a silent partition', () => {
     proxy.setMode('pass');
     // Assess
     expect(farClosedDuringPartition).toBe(false);
-    await until(() => far.closed, 'the far side to see the close');
+    await waitUntil(() => far.closed, WAIT_MS, 'the far side to see the close');
   });
 
   it('when a connection is made during a partition, then it carries nothing and is reset when it heals', async () => {
@@ -121,10 +120,10 @@ describe('fault proxy: a silent partition', () => {
     proxy.setMode('pass');
     // Assess
     expect(upstreamsDuringPartition).toBe(0);
-    await until(() => near.closed, 'the held connection to be reset');
+    await waitUntil(() => near.closed, WAIT_MS, 'the held connection to be reset');
     expect(upstreams).toHaveLength(0);
     const after = await client(proxy);
     after.socket.write('after;');
-    await until(() => upstreams[0]?.received === 'after;', 'a new connection after the heal');
+    await waitUntil(() => upstreams[0]?.received === 'after;', WAIT_MS, 'a new connection after the heal');
   });
 });

@@ -1,4 +1,5 @@
 import { createServer, type Server, Socket } from 'node:net';
+import { elapse } from '#test/helpers/wait.ts';
 
 // A TCP proxy on 127.0.0.1 that a fault case puts between the bind-service and one of its peers
 // (DynamoDB, SQS, the SMSC), so the peer can "disappear" without being stopped: the peer keeps its
@@ -67,7 +68,7 @@ export class FaultProxy {
   /** A silent partition for `ms`, then bytes flow again (see `partition` above). */
   async partitionFor(ms: number): Promise<void> {
     this.setMode('partition');
-    await new Promise((resolve) => setTimeout(resolve, ms));
+    await elapse(ms);
     this.setMode('pass');
   }
 
