@@ -104,7 +104,16 @@ export class Reconciler {
     this.clock = deps.clock ?? (() => new Date());
   }
 
+  /**
+   * A task that parked orphans and ended before its next run (killed, crashed, replaced) prompted no
+   * one, and the prompt is not in the table: so a reconciler that starts checks every unmatched
+   * message at its first run, and again once an orphan parked just before it may be adopted. Two
+   * listings per account per start, of what is usually nothing.
+   */
   start(): void {
+    const now = this.clock().getTime();
+    this.checkEveryOneFrom(now);
+    this.checkEveryOneFrom(now + this.deps.options.minAgeMs);
     this.schedule();
   }
 

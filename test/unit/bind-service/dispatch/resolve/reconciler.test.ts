@@ -387,7 +387,8 @@ describe('Reconciler: an orphan receipt that comes late', () => {
       messages: rig.messages,
       sessions: [rig.session],
       rate: rig.rate,
-      options: { intervalMs: 1000, minAgeMs: 3_000, batch: 10 },
+      // Runs far apart: the test makes each run itself, started or not.
+      options: { intervalMs: 3_600_000, minAgeMs: 3_000, batch: 10 },
       stats: emptyStats(),
       log: silentLogger,
       clock: () => new Date(now),
@@ -445,6 +446,23 @@ describe('Reconciler: an orphan receipt that comes late', () => {
     }
     // Assess
     expect(matchedByRun).toEqual([1, 1, 2]);
+  });
+
+  it('when the reconciler starts, then its first run checks every unmatched message, and so does its first run once an orphan parked just before the start may be adopted', async () => {
+    // Prepare: a task that parked orphans and ended before its next run prompts no one; the task that
+    // starts after it (a replacement, a restart) cannot know whether one did.
+    const rig = deferredUnmatched();
+    // Act: runs at the start, 2 s, 3 s and 4 s after it
+    rig.reconciler.start();
+    const matchedByRun: number[] = [];
+    for (const step of [0, 2_000, 1_000, 1_000]) {
+      rig.elapse(step);
+      await rig.reconciler.run();
+      matchedByRun.push(rig.matched.length);
+    }
+    await rig.reconciler.stop();
+    // Assess
+    expect(matchedByRun).toEqual([1, 1, 2, 2]);
   });
 
   it('when the store does not answer the run that would check them all, then the next run does', async () => {

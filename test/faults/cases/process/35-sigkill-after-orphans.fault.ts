@@ -1,0 +1,106 @@
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
+import type { FaultStack } from '../../harness/fault-stack.ts';
+import { runCase, waitForHealthy } from '../../harness/run-case.ts';
+import { messageRecords, sendMessages } from '../../harness/traffic.ts';
+
+// Case 35: the task that parks the orphan receipts dies before its reconciler adopts them. The SMPP
+// link goes silent with a window the SMSC has taken (case 31) for long enough that the reconciler
+// has looked at the `unknown` messages and, finding no orphan, put each off by as long again as its
+// age. When the link heals, the receipts the SMSC kept come with ids nobody knows and are parked as
+// orphans; the task is SIGKILLed before they are old enough to adopt (RECONCILE_MIN_AGE_SECONDS).
+// The prompt that tells a reconciler to check every unmatched message lived in the dead task: the
+// task that starts after it must still find them soon, not when each message's next look comes (put
+// off by as long again as its age at its last look; they are two minutes old at the heal). Before a
+// reconciler checked every unmatched message at its start, all 10 were still `unknown` when the
+// case judged them, 37 s after the restart; now they are adopted 11 s after it (the min age, then a
+// run).
+
+/** Answers held back this long, so the window is full of submits the SMSC has taken. */
+const ANSWER_DELAY_MS = 500;
+/** Long enough for the messages' next looks to run past the case's settle time. */
+const PARTITION_MS = 90_000;
+const MIN_AGE_SECONDS = 10;
+/** Well before the messages' next looks, well after the restart plus the min age. */
+const SETTLE_MS = 35_000;
+
+describe('fault case 35: SIGKILL right after orphan receipts are parked', () => {
+  it('when the task that parked the orphans dies before it adopts them, then the next task adopts them within its first runs', async () => {
+    // Prepare
+    let unmatched = 0;
+    // Act
+    const result = await runCase({
+      number: 35,
+      name: 'SIGKILL right after orphan receipts are parked',
+      env: {
+        SMPP_THROUGHPUT: '40',
+        SMPP_WINDOW: '10',
+        RECONCILE_MIN_AGE_SECONDS: String(MIN_AGE_SECONDS),
+        // The dead task's slot is free soon, so the next task's bind comes within the settle time.
+        LEASE_TTL_SECONDS: '6',
+        LEASE_RETRY_SECONDS: '1',
+      },
+      bindEnv: { SMPP_RESPONSE_TIMEOUT_SECONDS: '2', SMPP_ENQUIRE_LINK_SECONDS: '1' },
+      act: async ({ stack, sent, faultEnded }) => {
+        stack.sim.fault({ type: 'slow', delayMs: ANSWER_DELAY_MS, count: 1_000 });
+        // One window's worth: nothing is left to send after the heal, so no orphan the next task
+        // parks itself prompts its reconciler (that would hide what this case looks for).
+        sent.push(...(await sendMessages(stack.local.apiUrl, 35, { caseName: 'case35', count: 10 })));
+        await stack.sim.waitFor(() => stack.sim.stats.submits >= 10, 30_000);
+        await stack.proxies.smpp.partitionFor(PARTITION_MS);
+        stack.sim.clearFaults();
+        unmatched = await waitForOrphans(stack, 60_000);
+        await stack.bind.kill('SIGKILL');
+        stack.bind.start();
+        await waitForHealthy(stack, 60_000);
+        faultEnded();
+      },
+      settleMs: SETTLE_MS,
+    });
+    // Assess
+    expect(unmatched).toBeGreaterThan(0);
+    expect(result.report).toMatchObject({ lost: [], duplicates: [], unrecorded: [], regressions: [] });
+    expect(result.holds).toBe(true);
+  }, 300_000);
+});
+
+/**
+ * Waits until every `unknown` message without an SMSC id has an orphan receipt parked for it;
+ * returns how many such messages there are.
+ */
+async function waitForOrphans(stack: FaultStack, timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  const { document } = stack.clients;
+  const table = stack.local.tables.messages;
+  for (;;) {
+    const records = await messageRecords(document, table);
+    const unmatched = [...records.values()].filter(
+      (record) => record.status === 'unknown' && record.smscIds.length === 0,
+    ).length;
+    const orphans = await countOrphans(stack);
+    if (unmatched > 0 && orphans >= unmatched) return unmatched;
+    if (Date.now() > deadline)
+      throw new Error(`${orphans} orphan receipts for ${unmatched} unmatched messages after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Lookups holding receipts nobody owns, as the byAttention index lists them (`orphan#<digits>`). */
+async function countOrphans(stack: FaultStack): Promise<number> {
+  let count = 0;
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await stack.clients.document.send(
+      new ScanCommand({
+        TableName: stack.local.tables.messages,
+        ConsistentRead: true,
+        FilterExpression: 'begins_with(attention, :orphan)',
+        ExpressionAttributeValues: { ':orphan': 'orphan#' },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    count += page.Count ?? 0;
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return count;
+}
