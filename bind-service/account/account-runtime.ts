@@ -126,7 +126,6 @@ export async function prepareAccount(account: AccountConfig, shared: AccountShar
     stats,
     log: log.child({ component: 'deliveries' }),
     clock,
-    onOrphanParked: () => unknowns.orphanParked(),
   });
   // The reconciler reads this list on every run: it is kept to the sessions of the slots held.
   const liveClients: SmppClient[] = [];

@@ -82,6 +82,8 @@ export interface ReconcileStore extends ReceiptStore {
   unmatchedRivals(): UnmatchedRivals;
   matchOrphanReceipt(id: string, options: MatchOptions): Promise<OrphanMatch>;
   nextMatchAt(id: string, at: Date | undefined): Promise<void>;
+  /** When any task last parked an orphan receipt of this login (the store's scope). */
+  lastOrphanParkedAt(): Promise<Date | undefined>;
   /** `account` undefined: the default account, whose list is the one every account had before. */
   handOverUnmatched(id: string, account: string | undefined, at: Date): Promise<void>;
 }

@@ -48,8 +48,6 @@ export interface DeliveryDeps {
   maxWaiting?: number;
   /** Longest a delivery waits for a storing slot before it is refused; default MAX_WAIT_MS. */
   maxWaitMs?: number;
-  /** A receipt nobody's SMSC id knew was parked as an orphan (the reconciler looks for its message). */
-  onOrphanParked?: () => void;
 }
 
 const STORED = Status.ESME_ROK;
@@ -104,7 +102,6 @@ export function deliveryHandler(deps: DeliveryDeps): DeliverHandler {
     const result = await deps.receipts.applyReceipt(receipt, delivery.source.addr);
     crashPoint('after-receipt-stored');
     deps.stats.receipts[result === 'orphan-stored' ? 'orphan' : result] += 1;
-    if (result === 'orphan-stored') deps.onOrphanParked?.();
     deps.log.debug('receipt stored', { smscId: receipt.smscId, stat: receipt.stat, result });
     return STORED;
   };

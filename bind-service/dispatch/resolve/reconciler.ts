@@ -92,10 +92,12 @@ const ANY_TIME = new Date('9999-12-31T23:59:59.999Z');
 export class Reconciler {
   private readonly clock: () => Date;
   /**
-   * When the orphans this task parked and no run has checked for yet may be adopted (minAgeMs after
-   * they were parked): the first and the last of them, however many came between.
+   * When the orphans marked and no run has checked for yet may be adopted (minAgeMs after they were
+   * parked): the first and the last of them, however many came between.
    */
   private orphansDue: { first: number; last: number } | undefined;
+  /** The newest orphan mark (orphan-mark.ts) this reconciler has acted on; 0: none yet. */
+  private orphanMarkSeen = 0;
   private readonly stopping = new AbortController();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
@@ -104,16 +106,7 @@ export class Reconciler {
     this.clock = deps.clock ?? (() => new Date());
   }
 
-  /**
-   * A task that parked orphans and ended before its next run (killed, crashed, replaced) prompted no
-   * one, and the prompt is not in the table: so a reconciler that starts checks every unmatched
-   * message at its first run, and again once an orphan parked just before it may be adopted. Two
-   * listings per account per start, of what is usually nothing.
-   */
   start(): void {
-    const now = this.clock().getTime();
-    this.checkEveryOneFrom(now);
-    this.checkEveryOneFrom(now + this.deps.options.minAgeMs);
     this.schedule();
   }
 
@@ -125,13 +118,18 @@ export class Reconciler {
   }
 
   /**
-   * A receipt was parked as an orphan. An unmatched message that found no orphan is looked at again
-   * only after as long again as its age (up to an hour), so an orphan that comes late (the SMSC kept
-   * the receipt through an outage) would wait that long for its message: instead, the first run after
-   * the orphan is old enough to be adopted checks every unmatched message.
+   * An unmatched message that found no orphan is looked at again only after as long again as its age
+   * (up to an hour), so an orphan that comes late (the SMSC kept the receipt through an outage) would
+   * wait that long for its message. Every orphan parked moves the login's mark (orphan-mark.ts), so
+   * the first run once it may be adopted checks every unmatched message instead: in every task,
+   * since the one that parked it may stop or die before its own next run, and in one that starts
+   * after it (its first mark read is new to it). Unreadable, the next run reads it.
    */
-  orphanParked(): void {
-    this.checkEveryOneFrom(this.clock().getTime() + this.deps.options.minAgeMs);
+  private async noteOrphansParked(): Promise<void> {
+    const at = await this.deps.messages.lastOrphanParkedAt().catch(() => undefined);
+    if (!at || at.getTime() <= this.orphanMarkSeen) return;
+    this.orphanMarkSeen = at.getTime();
+    this.checkEveryOneFrom(at.getTime() + this.deps.options.minAgeMs);
   }
 
   /** The first run from `at` on checks every unmatched message. */
@@ -229,6 +227,7 @@ export class Reconciler {
     // One view of the account's unmatched messages for the whole run: an orphan that fits one of
     // them is adopted only if it fits none of the others (they are read once, not once a message).
     const rivals = messages.unmatchedRivals();
+    await this.noteOrphansParked();
     const now = this.clock();
     const everyOne = this.orphanNowAdoptable(now);
     try {

@@ -30,8 +30,6 @@ export interface Unknowns {
   start(): void;
   /** Listens to a session's late answers (a session opened after the start); returns the off switch. */
   watch(session: SmppClient): () => void;
-  /** A receipt was parked as an orphan: the reconciler checks every unmatched message once it may adopt it. */
-  orphanParked(): void;
   /** No more QUERY_SM runs; resolves when the current one ended. */
   stopAsking(): Promise<void>;
   /** Waits for late answers received so far to be recorded, then stops listening. */
@@ -74,7 +72,6 @@ export function resolveUnknowns(deps: UnknownsDeps): Unknowns {
   return {
     start: () => reconciler?.start(),
     watch,
-    orphanParked: () => reconciler?.orphanParked(),
     stopAsking: async () => reconciler?.stop(),
     settle: async () => {
       await late.settled();

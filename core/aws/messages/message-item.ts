@@ -19,6 +19,8 @@ export const itemKey = {
   smsc: (smscId: string, scope?: string) => ({ pk: smscLookupPk(smscId, scope) }),
   idempotency: (key: string) => ({ pk: `IDEM#${key}` }),
   lease: (systemId: string) => ({ pk: `LEASE#${systemId}` }),
+  /** When a receipt of `scope`'s login (the default's: undefined) was last parked as an orphan. */
+  orphanMark: (scope?: string) => ({ pk: scope === undefined ? 'ORPHANS' : `ORPHANS#${scope}` }),
 } as const;
 
 export const MESSAGE_KEY_PREFIX = 'MSG#';

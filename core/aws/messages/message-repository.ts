@@ -9,6 +9,7 @@ import {
   rescheduleAccepted,
   unknownToQuery,
 } from '#core/aws/messages/attention/attention.ts';
+import { lastOrphanParkedAt } from '#core/aws/messages/attention/orphan-mark.ts';
 import {
   handOverUnmatched,
   type MatchOptions,
@@ -362,6 +363,11 @@ export class MessageRepository {
    */
   unmatchedRivals(limit?: number): UnmatchedRivals {
     return unmatchedRivals(this.table, limit);
+  }
+
+  /** When a receipt of this login was last parked as an orphan, by any task (orphan-mark.ts). */
+  lastOrphanParkedAt(): Promise<Date | undefined> {
+    return lastOrphanParkedAt(this.table);
   }
 
   /** When to look for its receipt again; undefined: never (it leaves the index). */

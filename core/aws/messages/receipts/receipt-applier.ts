@@ -3,6 +3,7 @@ import { isConditionalCheckFailed, runDynamo } from '#core/aws/dynamo-errors.ts'
 import { RepositoryUnavailableError } from '#core/aws/errors.ts';
 import { tableGroups } from '#core/aws/grouped/table-groups.ts';
 import { orphanAttention } from '#core/aws/messages/attention/attention-marks.ts';
+import { noteOrphanParked } from '#core/aws/messages/attention/orphan-mark.ts';
 import { itemKey, type SmscLookupItem } from '#core/aws/messages/message-item.ts';
 import {
   getMessageItem,
@@ -175,10 +176,13 @@ export class ReceiptApplier {
           }),
         ),
       );
-      return true;
     } catch (error) {
       if (isConditionalCheckFailed(error)) return false;
       throw error;
     }
+    // Listed for matching: every task's reconciler learns of it (orphan-mark.ts). Failing, the
+    // receipt is not acknowledged and comes again; parked twice, it is applied once.
+    if (orphan) await noteOrphanParked(this.table);
+    return true;
   }
 }

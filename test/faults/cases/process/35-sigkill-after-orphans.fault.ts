@@ -9,11 +9,11 @@ import { messageRecords, sendMessages } from '../../harness/traffic.ts';
 // has looked at the `unknown` messages and, finding no orphan, put each off by as long again as its
 // age. When the link heals, the receipts the SMSC kept come with ids nobody knows and are parked as
 // orphans; the task is SIGKILLed before they are old enough to adopt (RECONCILE_MIN_AGE_SECONDS).
-// The prompt that tells a reconciler to check every unmatched message lived in the dead task: the
-// task that starts after it must still find them soon, not when each message's next look comes (put
-// off by as long again as its age at its last look; they are two minutes old at the heal). Before a
-// reconciler checked every unmatched message at its start, all 10 were still `unknown` when the
-// case judged them, 37 s after the restart; now they are adopted 11 s after it (the min age, then a
+// The task that starts after it must still find them soon, not when each message's next look comes
+// (put off by as long again as its age at its last look; they are two minutes old at the heal): it
+// learns of them from the login's orphan mark in the table (orphan-mark.ts). While the prompt lived
+// in the memory of the task that parked the orphans, all 10 were still `unknown` when the case
+// judged them, 37 s after the restart; now they are adopted 11 s after it (the min age, then a
 // run).
 
 /** Answers held back this long, so the window is full of submits the SMSC has taken. */

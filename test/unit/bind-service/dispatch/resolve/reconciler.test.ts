@@ -86,6 +86,7 @@ function reconcilerFor(
     handOverUnmatched: async (id, to) => {
       moved.push(`${id} → ${to ?? 'the default'}`);
     },
+    lastOrphanParkedAt: async () => undefined,
   };
   const session = {
     isBound: true,
@@ -366,39 +367,61 @@ describe('Reconciler: a message whose handling keeps failing', () => {
 describe('Reconciler: an orphan receipt that comes late', () => {
   /**
    * One unmatched message whose next look is an hour away (it found no orphan when it was young), a
-   * reconciler whose orphans may be adopted 3 s after they are parked, and a clock the test moves.
-   * `failedListings`: the first listings of unmatched messages fail (the store does not answer).
+   * reconciler whose orphans may be adopted 3 s after they are parked, the login's orphan mark
+   * (when any task last parked one) and a clock the test moves.
+   * `failedListings`, `failedMarkReads`: the first listings of unmatched messages, or reads of the
+   * mark, fail (the store does not answer).
    */
-  function deferredUnmatched(failedListings = 0) {
+  function deferredUnmatched(failures: { failedListings?: number; failedMarkReads?: number } = {}) {
     const rig = reconcilerFor({ name: 'main', isDefault: true }, [], undefined, new Map(), [
       { ...unknownRecord('u-1', '1'), smscIds: [] },
     ]);
     const nextLookAt = new Date(NOW.getTime() + 3_600_000);
     /** The `before` of each listing. */
     const listedBefore: Date[] = [];
-    let failing = failedListings;
+    let failingListings = failures.failedListings ?? 0;
     rig.messages.unmatchedToCheck = async (before) => {
       listedBefore.push(before);
-      if (failing-- > 0) throw new Error('DynamoDB list unmatched messages failed: TimeoutError');
+      if (failingListings-- > 0) throw new Error('DynamoDB list unmatched messages failed: TimeoutError');
       return before >= nextLookAt ? ['u-1'] : [];
+    };
+    let parkedMark: Date | undefined;
+    let failingReads = failures.failedMarkReads ?? 0;
+    rig.messages.lastOrphanParkedAt = async () => {
+      if (failingReads-- > 0) throw new Error('DynamoDB read orphan mark failed: TimeoutError');
+      return parkedMark;
     };
     let now = NOW.getTime();
     const reconciler = new Reconciler({
       messages: rig.messages,
       sessions: [rig.session],
       rate: rig.rate,
-      // Runs far apart: the test makes each run itself, started or not.
-      options: { intervalMs: 3_600_000, minAgeMs: 3_000, batch: 10 },
+      options: { intervalMs: 1000, minAgeMs: 3_000, batch: 10 },
       stats: emptyStats(),
       log: silentLogger,
       clock: () => new Date(now),
     });
+    /** Runs after each step (ms), the number of checks of the message after each. */
+    const runsAfter = async (steps: readonly number[]): Promise<number[]> => {
+      const matchedByRun: number[] = [];
+      for (const step of steps) {
+        now += step;
+        await reconciler.run();
+        matchedByRun.push(rig.matched.length);
+      }
+      return matchedByRun;
+    };
     return {
       reconciler,
       matched: rig.matched,
       listedBefore,
+      runsAfter,
       elapse: (ms: number) => {
         now += ms;
+      },
+      /** A task, this one or another, parks an orphan now: the login's mark moves. */
+      orphanParked: () => {
+        parkedMark = new Date(now);
       },
     };
   }
@@ -407,78 +430,68 @@ describe('Reconciler: an orphan receipt that comes late', () => {
     // Prepare
     const rig = deferredUnmatched();
     // Act
-    await rig.reconciler.run();
+    const matchedByRun = await rig.runsAfter([0, 5_000]);
     // Assess
-    expect(rig.matched).toEqual([]);
+    expect(matchedByRun).toEqual([0, 0]);
   });
 
   it('when an orphan is parked, then the first run once it may be adopted checks every unmatched message, and the runs after it do not', async () => {
-    // Prepare
+    // Prepare: whichever task parked it (it may stop or die before its own next run), and whether
+    // this reconciler was running then or starts after it (the mark is new to it either way)
     const rig = deferredUnmatched();
-    // Act
-    rig.reconciler.orphanParked();
-    await rig.reconciler.run();
-    const beforeAdoptable = [...rig.matched];
-    rig.elapse(3_000);
-    await rig.reconciler.run();
-    const once = [...rig.matched];
-    rig.elapse(1_000);
-    await rig.reconciler.run();
+    rig.orphanParked();
+    // Act: runs at once, 3 s and 4 s after the orphan
+    const matchedByRun = await rig.runsAfter([0, 3_000, 1_000]);
     // Assess: too young to adopt at the first run (a receipt merely ahead of its `submitted` write
     // finds its message by then), checked at the second, and only then.
-    expect(beforeAdoptable).toEqual([]);
-    expect(once).toEqual(['u-1']);
-    expect(rig.matched).toEqual(['u-1']);
+    expect(matchedByRun).toEqual([0, 1, 1]);
   });
 
   it('when a second orphan is parked before the first may be adopted, then a run checks them all for each, once it may be adopted', async () => {
-    // Prepare
+    // Prepare: a run reads the first orphan's mark before the second moves it
     const rig = deferredUnmatched();
-    rig.reconciler.orphanParked();
-    rig.elapse(2_000);
-    rig.reconciler.orphanParked();
+    rig.orphanParked();
+    await rig.runsAfter([1_000]);
+    rig.elapse(1_000);
+    rig.orphanParked();
     // Act: runs 3 s, 4 s and 5 s after the first orphan
-    const matchedByRun: number[] = [];
-    for (const step of [1_000, 1_000, 1_000]) {
-      rig.elapse(step);
-      await rig.reconciler.run();
-      matchedByRun.push(rig.matched.length);
-    }
+    const matchedByRun = await rig.runsAfter([1_000, 1_000, 1_000]);
     // Assess
     expect(matchedByRun).toEqual([1, 1, 2]);
   });
 
-  it('when the reconciler starts, then its first run checks every unmatched message, and so does its first run once an orphan parked just before the start may be adopted', async () => {
-    // Prepare: a task that parked orphans and ended before its next run prompts no one; the task that
-    // starts after it (a replacement, a restart) cannot know whether one did.
+  it('when the mark is read again unchanged, then it sets off no second check, and a newer mark sets off one', async () => {
+    // Prepare
     const rig = deferredUnmatched();
-    // Act: runs at the start, 2 s, 3 s and 4 s after it
-    rig.reconciler.start();
-    const matchedByRun: number[] = [];
-    for (const step of [0, 2_000, 1_000, 1_000]) {
-      rig.elapse(step);
-      await rig.reconciler.run();
-      matchedByRun.push(rig.matched.length);
-    }
-    await rig.reconciler.stop();
+    rig.orphanParked();
+    const first = await rig.runsAfter([3_000]);
+    // Act: the same mark a minute later, then a newer one
+    const sameMark = await rig.runsAfter([60_000]);
+    rig.orphanParked();
+    const newer = await rig.runsAfter([3_000]);
     // Assess
-    expect(matchedByRun).toEqual([1, 1, 2, 2]);
+    expect([...first, ...sameMark, ...newer]).toEqual([1, 1, 2]);
   });
 
   it('when the store does not answer the run that would check them all, then the next run does', async () => {
     // Prepare
-    const rig = deferredUnmatched(1);
-    rig.reconciler.orphanParked();
-    rig.elapse(3_000);
+    const rig = deferredUnmatched({ failedListings: 1 });
+    rig.orphanParked();
     // Act
-    await rig.reconciler.run();
-    const afterFailure = [...rig.matched];
-    rig.elapse(1_000);
-    await rig.reconciler.run();
+    const matchedByRun = await rig.runsAfter([3_000, 1_000]);
     // Assess
-    expect(afterFailure).toEqual([]);
+    expect(matchedByRun).toEqual([0, 1]);
     expect(rig.listedBefore).toHaveLength(2);
-    expect(rig.matched).toEqual(['u-1']);
+  });
+
+  it('when the mark cannot be read, then the next run that reads it checks them all', async () => {
+    // Prepare
+    const rig = deferredUnmatched({ failedMarkReads: 1 });
+    rig.orphanParked();
+    // Act
+    const matchedByRun = await rig.runsAfter([3_000, 1_000]);
+    // Assess
+    expect(matchedByRun).toEqual([0, 1]);
   });
 });
 

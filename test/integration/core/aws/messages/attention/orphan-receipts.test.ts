@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { MessageRepository } from '#core/aws/messages/message-repository.ts';
 import type { MessageRecord } from '#core/domain/messages/message-model.ts';
 import { useLocalAws } from '#test/helpers/aws/local-aws.ts';
-import { messageRecord, receipt, smscId, steppingClock } from '../../factories.ts';
+import { messageRecord, receipt, smscId, steppingClock, T0 } from '../../factories.ts';
 
 // An `unknown` message without SMSC ids (its SUBMIT_SM_RESP never reached us) and the receipt the
 // SMSC sent for it anyway, parked as an orphan under an id nobody knew: exactly one fit is adopted,
@@ -16,9 +16,10 @@ describe('MessageRepository: orphan receipts matched to unknown messages (Dynamo
   const aws = useLocalAws({ dynamo: true });
   let repository: MessageRepository;
   let clock: ReturnType<typeof steppingClock>;
+  let table: string;
 
   beforeEach(async () => {
-    const table = (await aws.freshTables()).messages;
+    table = (await aws.freshTables()).messages;
     clock = steppingClock();
     repository = new MessageRepository(aws.document, table, { clock: clock.now });
   });
@@ -166,6 +167,44 @@ describe('MessageRepository: orphan receipts matched to unknown messages (Dynamo
     // Assess
     expect(match).toBe('matched');
     expect(await repository.get(record.id)).toMatchObject({ status: 'delivered', smscIds: [own] });
+  });
+
+  describe('the login’s mark of the last orphan parked, read by every task’s reconciler', () => {
+    it('when a receipt is parked as an orphan, then its login’s mark says when, and another login’s has none', async () => {
+      // Prepare
+      const before = clock.now();
+      // Act
+      expect(await repository.applyReceipt(receipt(smscId()), SMPP_DIGITS)).toBe('orphan-stored');
+      // Assess
+      const mark = await repository.lastOrphanParkedAt();
+      expect(mark?.getTime()).toBeGreaterThan(before.getTime());
+      expect(mark?.getTime()).toBeLessThan(clock.now().getTime());
+      expect(await repository.withSmscScope('b').lastOrphanParkedAt()).toBeUndefined();
+    });
+
+    it('when a receipt finds its owner, or is parked without a number to list it under, then no mark is written', async () => {
+      // Prepare
+      const owner = await claimed();
+      const ownId = smscId();
+      await repository.markSubmitted(owner.id, [ownId]);
+      // Act
+      await repository.applyReceipt(receipt(ownId), SMPP_DIGITS);
+      expect(await repository.applyReceipt(receipt(smscId()))).toBe('orphan-stored');
+      // Assess
+      expect(await repository.lastOrphanParkedAt()).toBeUndefined();
+    });
+
+    it('when a task whose clock is behind parks one after a task that marked later, then the later mark stays', async () => {
+      // Prepare
+      const ahead = new MessageRepository(aws.document, table, {
+        clock: () => new Date(T0.getTime() + 10_000),
+      });
+      expect(await ahead.applyReceipt(receipt(smscId()), SMPP_DIGITS)).toBe('orphan-stored');
+      // Act
+      expect(await repository.applyReceipt(receipt(smscId()), SMPP_DIGITS)).toBe('orphan-stored');
+      // Assess
+      expect(await repository.lastOrphanParkedAt()).toEqual(new Date(T0.getTime() + 10_000));
+    });
   });
 
   it('when a failed long message’s accepted part reports, then its receipt finds that message (stale) and no unknown message to the number adopts it', async () => {
