@@ -39,7 +39,8 @@ export const VARIABLES = {
   RECONCILE_SECONDS:
     'how often the reconciler asks QUERY_SM about unknown messages with SMSC ids; 0 turns it off',
   RECONCILE_MIN_AGE_SECONDS: 'how long a message stays unknown before the reconciler asks about it',
-  RECONCILE_BATCH: 'unknown messages the reconciler asks about per run',
+  RECONCILE_BATCH:
+    'unknown messages the reconciler looks at per run and list; a run that fills one is followed by the next a second later',
   SMPP_MESSAGE_ID_BASE:
     'how the SMSC writes message ids: decimal (the provider, default) or hex; never guessed',
   SMPP_DEFAULT_SENDER:

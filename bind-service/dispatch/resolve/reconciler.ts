@@ -86,6 +86,12 @@ const GIVE_UP_AFTER_SEND_MS = 25 * 3_600_000;
 const isUnknownWithIds = (record: MessageRecord | undefined): record is MessageRecord =>
   record?.status === 'unknown' && record.smscIds.length > 0;
 
+/**
+ * Between runs while a list was full: a link lost with a window of 300 leaves 300 `unknown` messages,
+ * which at 50 a run and a run a minute would take six minutes to go through.
+ */
+const BACKLOG_PAUSE_MS = 1_000;
+
 /** Later than any `attentionAt`: lists every unmatched message, whenever its next look is due. */
 const ANY_TIME = new Date('9999-12-31T23:59:59.999Z');
 
@@ -96,6 +102,11 @@ export class Reconciler {
    * parked): the first and the last of them, however many came between.
    */
   private orphansDue: { first: number; last: number } | undefined;
+  /**
+   * The check of every unmatched message under way, over as many runs as its batches take: the
+   * ones it has been through.
+   */
+  private checkingAll: Set<string> | undefined;
   /** The newest orphan mark (orphan-mark.ts) this reconciler has acted on; 0: none yet. */
   private orphanMarkSeen = 0;
   private readonly stopping = new AbortController();
@@ -141,8 +152,9 @@ export class Reconciler {
   }
 
   /**
-   * Whether an orphan parked here may now be adopted. The run that says so checks those; the ones
-   * parked after (not yet old enough) are checked from the last one's time on.
+   * Whether an orphan marked may now be adopted. The run that says so starts a check of every
+   * unmatched message; the orphans marked after (not yet old enough) start one from the last one's
+   * time on.
    */
   private orphanNowAdoptable(now: Date): boolean {
     const due = this.orphansDue;
@@ -151,18 +163,24 @@ export class Reconciler {
     return true;
   }
 
-  /** One run over at most `batch` messages. Never throws. */
-  async run(): Promise<void> {
+  /**
+   * One run over at most `batch` messages of each list. Never throws. True when a list was full:
+   * more may be waiting, and the next run comes BACKLOG_PAUSE_MS later instead of an interval.
+   */
+  async run(): Promise<boolean> {
     const { messages, options, log, sessions } = this.deps;
+    let more = false;
     try {
-      await this.matchOrphans();
-      if (!sessions.some((session) => session.isBound)) return;
+      more = await this.matchOrphans();
+      if (!sessions.some((session) => session.isBound)) return more;
       const before = new Date(this.clock().getTime() - options.minAgeMs);
       const { name, isDefault } = this.account;
       // Each partition has its own `batch`: the one without an account empties as it is read.
       for (const partition of isDefault ? [name, undefined] : [name]) {
-        for (const id of await messages.unknownToQuery(partition, before, options.batch)) {
-          if (this.stopping.signal.aborted) return;
+        const ids = await messages.unknownToQuery(partition, before, options.batch);
+        more ||= ids.length >= options.batch;
+        for (const id of ids) {
+          if (this.stopping.signal.aborted) return more;
           await this.isolated(
             id,
             () => this.reconcile(id),
@@ -173,16 +191,18 @@ export class Reconciler {
     } catch (error) {
       if (!this.stopping.signal.aborted) log.warn('reconciler run ended early', { error });
     }
+    return more;
   }
 
-  private schedule(): void {
+  private schedule(delayMs = this.deps.options.intervalMs): void {
     if (this.stopping.signal.aborted) return;
     this.timer = setTimeout(() => {
-      this.running = this.run().finally(() => {
+      this.running = this.run().then((more) => {
         this.running = undefined;
-        this.schedule();
+        const { intervalMs } = this.deps.options;
+        this.schedule(more ? Math.min(BACKLOG_PAUSE_MS, intervalMs) : intervalMs);
       });
-    }, this.deps.options.intervalMs);
+    }, delayMs);
   }
 
   private async reconcile(id: string): Promise<void> {
@@ -221,31 +241,39 @@ export class Reconciler {
     return record.account === undefined ? isDefault : record.account === name;
   }
 
-  /** The account's unknown messages without ids, each with its login's orphan receipt that fits, if one does. */
-  private async matchOrphans(): Promise<void> {
+  /**
+   * The account's unknown messages without ids, each with its login's orphan receipt that fits, if
+   * one does. True when the list was full.
+   */
+  private async matchOrphans(): Promise<boolean> {
     const { messages, options, log } = this.deps;
     // One view of the account's unmatched messages for the whole run: an orphan that fits one of
     // them is adopted only if it fits none of the others (they are read once, not once a message).
     const rivals = messages.unmatchedRivals();
     await this.noteOrphansParked();
     const now = this.clock();
-    const everyOne = this.orphanNowAdoptable(now);
+    // A newer orphan may fit a message the check under way has been through: it starts over.
+    if (this.orphanNowAdoptable(now)) this.checkingAll = new Set();
+    const checked = this.checkingAll;
     try {
-      const ids = await messages.unmatchedToCheck(everyOne ? ANY_TIME : now, options.batch).catch((error) => {
-        // The store did not answer: the next run checks them all instead.
-        if (everyOne) this.checkEveryOneFrom(now.getTime());
-        throw error;
-      });
-      // More unmatched messages than a run checks: the next run goes on with the rest.
-      if (everyOne && ids.length >= options.batch) this.checkEveryOneFrom(now.getTime());
+      // The store may not answer: a check of every message under way goes on at the next run.
+      const listed = await messages.unmatchedToCheck(checked ? ANY_TIME : now, options.batch);
+      const ids = checked ? listed.filter((id) => !checked.has(id)) : listed;
+      const full = listed.length >= options.batch;
+      // A message checked goes behind the others (its next look is as far off as its age, and theirs
+      // were set when they were younger), so a listing that is not full or holds none unchecked
+      // ends the check of every message; more would go round again.
+      if (checked && (!full || ids.length === 0)) this.checkingAll = undefined;
       for (const id of ids) {
-        if (this.stopping.signal.aborted) return;
+        if (this.stopping.signal.aborted) break;
+        checked?.add(id);
         await this.isolated(
           id,
           () => this.matchOrphan(id, rivals),
           (at) => messages.nextMatchAt(id, at),
         );
       }
+      return full && ids.length > 0;
     } finally {
       if (rivals.overflowed) {
         log.warn('too many unmatched messages to tell whose orphan receipt is whose; none adopted', {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { emptyStats } from '#bind-service/dispatch/flow/stats.ts';
 import { Reconciler, type ReconcilerDeps } from '#bind-service/dispatch/resolve/reconciler.ts';
 import {
@@ -492,6 +492,102 @@ describe('Reconciler: an orphan receipt that comes late', () => {
     const matchedByRun = await rig.runsAfter([3_000, 1_000]);
     // Assess
     expect(matchedByRun).toEqual([0, 1]);
+  });
+});
+
+describe('Reconciler: a backlog of unknown messages', () => {
+  /**
+   * A reconciler on fake timers whose runs are a minute apart and list at most 10 messages, with
+   * `unmatched` unmatched messages and `withIds` unknown messages with SMSC ids waiting; a listing
+   * takes what it lists off the list (their next looks move on). Records each listing's size.
+   */
+  function backlog(waiting: { unmatched: number; withIds: number }) {
+    vi.useFakeTimers({ now: NOW });
+    onTestFinished(() => {
+      vi.useRealTimers();
+    });
+    const rig = reconcilerFor({ name: 'main', isDefault: true }, []);
+    const unmatched = Array.from({ length: waiting.unmatched }, (_, i) => `u-${i}`);
+    const withIds = Array.from({ length: waiting.withIds }, (_, i) => `q-${i}`);
+    const listed = { unmatched: [] as number[], withIds: [] as number[] };
+    rig.messages.unmatchedToCheck = async (_before, limit) => {
+      listed.unmatched.push(Math.min(limit, unmatched.length));
+      return unmatched.splice(0, limit);
+    };
+    rig.messages.unknownToQuery = async (partition, _before, limit) => {
+      if (partition === undefined) return [];
+      listed.withIds.push(Math.min(limit, withIds.length));
+      return withIds.splice(0, limit);
+    };
+    rig.messages.get = async () => undefined;
+    const reconciler = new Reconciler({
+      messages: rig.messages,
+      sessions: [rig.session],
+      rate: rig.rate,
+      options: { intervalMs: 60_000, minAgeMs: 0, batch: 10 },
+      stats: emptyStats(),
+      log: silentLogger,
+      account: { name: 'main', isDefault: true },
+    });
+    return { reconciler, listed, rig };
+  }
+
+  it('when a run lists a full batch of unmatched messages, then the next run comes a second later, not a minute, until one lists fewer', async () => {
+    // Prepare: 25 unmatched messages, say after a link loss with a window of 25 the SMSC had taken
+    const { reconciler, listed } = backlog({ unmatched: 25, withIds: 0 });
+    // Act
+    reconciler.start();
+    await vi.advanceTimersByTimeAsync(60_000);
+    await vi.advanceTimersByTimeAsync(1_000);
+    await vi.advanceTimersByTimeAsync(1_000);
+    const afterBacklog = [...listed.unmatched];
+    await vi.advanceTimersByTimeAsync(59_000);
+    const beforeInterval = [...listed.unmatched];
+    await vi.advanceTimersByTimeAsync(1_000);
+    await reconciler.stop();
+    // Assess
+    expect(afterBacklog).toEqual([10, 10, 5]);
+    expect(beforeInterval).toEqual([10, 10, 5]);
+    expect(listed.unmatched).toEqual([10, 10, 5, 0]);
+  });
+
+  it('when an orphan sets off a check of every unmatched message and they fill several batches, then each is checked once, a second apart, and the runs go back to a minute apart', async () => {
+    // Prepare: 25 unmatched messages none of which is due (they found no orphan when younger); a
+    // listing of them all gives the ones whose next look is soonest first, and a message checked
+    // goes behind the others. None finds an orphan (claimed but never sent, say).
+    const { reconciler, rig } = backlog({ unmatched: 0, withIds: 0 });
+    const queue = Array.from({ length: 25 }, (_, i) => `u-${i}`);
+    /** Seconds from the start at which each run listed them: all (the check), or the due ones. */
+    const listings: string[] = [];
+    rig.messages.unmatchedToCheck = async (before, limit) => {
+      const all = before.getTime() > Date.parse('9999-01-01');
+      listings.push(`${(Date.now() - NOW.getTime()) / 1000} ${all ? 'all' : 'due'}`);
+      return all ? queue.slice(0, limit) : [];
+    };
+    rig.messages.nextMatchAt = async (id) => {
+      queue.splice(queue.indexOf(id), 1);
+      queue.push(id);
+    };
+    rig.messages.lastOrphanParkedAt = async () => NOW;
+    // Act
+    reconciler.start();
+    await vi.advanceTimersByTimeAsync(60_000 + 3 * 1_000 + 3 * 60_000);
+    await reconciler.stop();
+    // Assess: 10 new, 10 new, 5 new and 5 checked, then only checked ones, which ends it
+    expect(rig.matched).toHaveLength(25);
+    expect(new Set(rig.matched).size).toBe(25);
+    expect(listings).toEqual(['60 all', '61 all', '62 all', '63 all', '123 due', '183 due', '243 due']);
+  });
+
+  it('when a run lists a full batch of unknown messages to ask about, then the next run comes a second later', async () => {
+    // Prepare
+    const { reconciler, listed } = backlog({ unmatched: 0, withIds: 15 });
+    // Act
+    reconciler.start();
+    await vi.advanceTimersByTimeAsync(61_000);
+    await reconciler.stop();
+    // Assess
+    expect(listed.withIds).toEqual([10, 5]);
   });
 });
 
