@@ -3,15 +3,15 @@ import { isConditionalCheckFailed, runDynamo } from '#core/aws/dynamo-errors.ts'
 import { itemKey } from '#core/aws/messages/message-item.ts';
 import type { MessageTable } from '#core/aws/messages/message-writes.ts';
 
-// When a receipt of the login was last parked as an orphan, one item per login. The task that parks
-// one prompts its own reconciler in memory, but it may stop or die before that reconciler's next
-// run, and an unmatched message that found no orphan is otherwise looked at again only after as
-// long again as its age (up to an hour). Every task's reconciler reads this mark once a run, so a
-// newer one sets off a check of every unmatched message wherever it is read. One write per orphan
-// parked (rare: a lost SUBMIT_SM_RESP) and one read per reconciler run.
+// When a receipt of the login was last parked as an orphan, one item per login. An unmatched
+// message that found no orphan is looked at again only after as long again as its age (up to an
+// hour), so every task's reconciler reads this mark once a run, and a newer one sets off a check of
+// every unmatched message once that orphan may be adopted. In the table, not in the memory of the
+// task that parked the orphan: that task may stop or die before its reconciler's next run. One
+// write per orphan parked (rare: a lost SUBMIT_SM_RESP) and one read per reconciler run.
 
 const MARK_ATTR = 'parkedAtMs';
-/** Only a recent mark prompts anything (a reconciler that starts checks every message anyway). */
+/** A mark matters for minutes; the TTL removes that of a login that parks no orphan for two days. */
 const MARK_KEPT_SECONDS = 2 * 86_400;
 
 /** Moves the login's mark to now, unless another task moved it later meanwhile. */

@@ -1,8 +1,7 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import type { FaultStack } from '../../harness/fault-stack.ts';
+import { waitForOrphans } from '../../harness/orphans.ts';
 import { runCase, waitForHealthy } from '../../harness/run-case.ts';
-import { messageRecords, sendMessages } from '../../harness/traffic.ts';
+import { sendMessages } from '../../harness/traffic.ts';
 
 // Case 35: the task that parks the orphan receipts dies before its reconciler adopts them. The SMPP
 // link goes silent with a window the SMSC has taken (case 31) for long enough that the reconciler
@@ -63,44 +62,3 @@ describe('fault case 35: SIGKILL right after orphan receipts are parked', () => 
     expect(result.holds).toBe(true);
   }, 300_000);
 });
-
-/**
- * Waits until every `unknown` message without an SMSC id has an orphan receipt parked for it;
- * returns how many such messages there are.
- */
-async function waitForOrphans(stack: FaultStack, timeoutMs: number): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  const { document } = stack.clients;
-  const table = stack.local.tables.messages;
-  for (;;) {
-    const records = await messageRecords(document, table);
-    const unmatched = [...records.values()].filter(
-      (record) => record.status === 'unknown' && record.smscIds.length === 0,
-    ).length;
-    const orphans = await countOrphans(stack);
-    if (unmatched > 0 && orphans >= unmatched) return unmatched;
-    if (Date.now() > deadline)
-      throw new Error(`${orphans} orphan receipts for ${unmatched} unmatched messages after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-/** Lookups holding receipts nobody owns, as the byAttention index lists them (`orphan#<digits>`). */
-async function countOrphans(stack: FaultStack): Promise<number> {
-  let count = 0;
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await stack.clients.document.send(
-      new ScanCommand({
-        TableName: stack.local.tables.messages,
-        ConsistentRead: true,
-        FilterExpression: 'begins_with(attention, :orphan)',
-        ExpressionAttributeValues: { ':orphan': 'orphan#' },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    count += page.Count ?? 0;
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return count;
-}
