@@ -104,19 +104,22 @@ function reconcilerFor(
       rate.throttled += 1;
     },
   };
-  const reconciler = new Reconciler({
-    messages,
-    sessions: [session],
-    rate,
-    options: { intervalMs: 1000, minAgeMs: 0, batch: 10 },
-    stats: emptyStats(),
-    log: silentLogger,
-    clock: () => NOW,
-    account,
-    ...(sourceAddress ? { sourceAddress } : {}),
-  });
+  /** A reconciler over this rig's store and session with other options (undefined clock: the real one). */
+  const reconcilerWith = (options: ReconcilerDeps['options'], clock: (() => Date) | undefined) =>
+    new Reconciler({
+      messages,
+      sessions: [session],
+      rate,
+      options,
+      stats: emptyStats(),
+      log: silentLogger,
+      ...(clock ? { clock } : {}),
+      account,
+      ...(sourceAddress ? { sourceAddress } : {}),
+    });
   return {
-    reconciler,
+    reconciler: reconcilerWith({ intervalMs: 1000, minAgeMs: 0, batch: 10 }, () => NOW),
+    reconcilerWith,
     messages,
     session,
     rate,
@@ -392,15 +395,10 @@ describe('Reconciler: an orphan receipt that comes late', () => {
       return parkedMark;
     };
     let now = NOW.getTime();
-    const reconciler = new Reconciler({
-      messages: rig.messages,
-      sessions: [rig.session],
-      rate: rig.rate,
-      options: { intervalMs: 1000, minAgeMs: 3_000, batch: 10 },
-      stats: emptyStats(),
-      log: silentLogger,
-      clock: () => new Date(now),
-    });
+    const reconciler = rig.reconcilerWith(
+      { intervalMs: 1000, minAgeMs: 3_000, batch: 10 },
+      () => new Date(now),
+    );
     /** Runs after each step (ms), the number of checks of the message after each. */
     const runsAfter = async (steps: readonly number[]): Promise<number[]> => {
       const matchedByRun: number[] = [];
@@ -520,15 +518,8 @@ describe('Reconciler: a backlog of unknown messages', () => {
       return withIds.splice(0, limit);
     };
     rig.messages.get = async () => undefined;
-    const reconciler = new Reconciler({
-      messages: rig.messages,
-      sessions: [rig.session],
-      rate: rig.rate,
-      options: { intervalMs: 60_000, minAgeMs: 0, batch: 10 },
-      stats: emptyStats(),
-      log: silentLogger,
-      account: { name: 'main', isDefault: true },
-    });
+    // The real clock, which the fake timers move.
+    const reconciler = rig.reconcilerWith({ intervalMs: 60_000, minAgeMs: 0, batch: 10 }, undefined);
     return { reconciler, listed, rig };
   }
 
