@@ -194,7 +194,7 @@ describe('MessageRepository: orphan receipts matched to unknown messages (Dynamo
       expect(await repository.lastOrphanParkedAt()).toBeUndefined();
     });
 
-    it('when a task whose clock is behind parks one after a task that marked later, then the later mark stays', async () => {
+    it('when a task whose clock is behind parks one after a task that marked later, then the later mark stays, and a still later one moves it', async () => {
       // Prepare
       const ahead = new MessageRepository(aws.document, table, {
         clock: () => new Date(T0.getTime() + 10_000),
@@ -202,8 +202,12 @@ describe('MessageRepository: orphan receipts matched to unknown messages (Dynamo
       expect(await ahead.applyReceipt(receipt(smscId()), SMPP_DIGITS)).toBe('orphan-stored');
       // Act
       expect(await repository.applyReceipt(receipt(smscId()), SMPP_DIGITS)).toBe('orphan-stored');
+      const behind = await repository.lastOrphanParkedAt();
+      clock.advance(20_000);
+      expect(await repository.applyReceipt(receipt(smscId()), SMPP_DIGITS)).toBe('orphan-stored');
       // Assess
-      expect(await repository.lastOrphanParkedAt()).toEqual(new Date(T0.getTime() + 10_000));
+      expect(behind).toEqual(new Date(T0.getTime() + 10_000));
+      expect((await repository.lastOrphanParkedAt())?.getTime()).toBeGreaterThan(T0.getTime() + 20_000);
     });
   });
 
