@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { waitForOrphans } from '../../harness/orphans.ts';
+import { ORPHANED_WINDOW, orphanAWindow } from '../../harness/orphans.ts';
 import { runCase, waitForHealthy } from '../../harness/run-case.ts';
-import { sendMessages } from '../../harness/traffic.ts';
 
 // Case 35: the task that parks the orphan receipts dies before its reconciler adopts them. The SMPP
 // link goes silent with a window the SMSC has taken (case 31) for long enough that the reconciler
@@ -15,10 +14,6 @@ import { sendMessages } from '../../harness/traffic.ts';
 // judged them, 37 s after the restart; now they are adopted 11 s after it (the min age, then a
 // run).
 
-/** Answers held back this long, so the window is full of submits the SMSC has taken. */
-const ANSWER_DELAY_MS = 500;
-/** Long enough for the messages' next looks to run past the case's settle time. */
-const PARTITION_MS = 90_000;
 const MIN_AGE_SECONDS = 10;
 /** Well before the messages' next looks, well after the restart plus the min age. */
 const SETTLE_MS = 35_000;
@@ -33,7 +28,7 @@ describe('fault case 35: SIGKILL right after orphan receipts are parked', () => 
       name: 'SIGKILL right after orphan receipts are parked',
       env: {
         SMPP_THROUGHPUT: '40',
-        SMPP_WINDOW: '10',
+        SMPP_WINDOW: String(ORPHANED_WINDOW),
         RECONCILE_MIN_AGE_SECONDS: String(MIN_AGE_SECONDS),
         // The dead task's slot is free soon, so the next task's bind comes within the settle time.
         LEASE_TTL_SECONDS: '6',
@@ -41,14 +36,9 @@ describe('fault case 35: SIGKILL right after orphan receipts are parked', () => 
       },
       bindEnv: { SMPP_RESPONSE_TIMEOUT_SECONDS: '2', SMPP_ENQUIRE_LINK_SECONDS: '1' },
       act: async ({ stack, sent, faultEnded }) => {
-        stack.sim.fault({ type: 'slow', delayMs: ANSWER_DELAY_MS, count: 1_000 });
-        // One window's worth: nothing is left to send after the heal, so no orphan the next task
-        // parks itself prompts its reconciler (that would hide what this case looks for).
-        sent.push(...(await sendMessages(stack.local.apiUrl, 35, { caseName: 'case35', count: 10 })));
-        await stack.sim.waitFor(() => stack.sim.stats.submits >= 10, 30_000);
-        await stack.proxies.smpp.partitionFor(PARTITION_MS);
-        stack.sim.clearFaults();
-        unmatched = await waitForOrphans(stack, 60_000);
+        // Nothing is left to send after the heal, so no orphan the next task parks itself prompts
+        // its reconciler (that would hide what this case looks for).
+        unmatched = await orphanAWindow(stack, sent, 35);
         await stack.bind.kill('SIGKILL');
         stack.bind.start();
         await waitForHealthy(stack, 60_000);

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { waitForOrphans } from '../../harness/orphans.ts';
+import { ORPHANED_WINDOW, orphanAWindow } from '../../harness/orphans.ts';
 import { runCase, waitForHealthy } from '../../harness/run-case.ts';
-import { sendMessages } from '../../harness/traffic.ts';
 
 // Case 36: case 35 with a second task standing by and a graceful stop. The task holding the login's
 // one bind parks the orphan receipts of its window (the SMSC kept them through a 90 s silent
@@ -12,10 +11,6 @@ import { sendMessages } from '../../harness/traffic.ts';
 // memory of the task that parked the orphans, all 10 were still `unknown` when the case judged them;
 // now they are adopted by the task that stood by.
 
-/** Answers held back this long, so the window is full of submits the SMSC has taken. */
-const ANSWER_DELAY_MS = 500;
-/** Long enough for the messages' next looks to run past the case's settle time. */
-const PARTITION_MS = 90_000;
 /** Well before the messages' next looks, well after the stop plus the min age. */
 const SETTLE_MS = 35_000;
 
@@ -28,7 +23,7 @@ describe('fault case 36: SIGTERM right after orphan receipts are parked, a secon
     const result = await runCase({
       number: 36,
       name: 'SIGTERM right after orphan receipts are parked, a second task standing by',
-      env: { SMPP_THROUGHPUT: '40', SMPP_WINDOW: '10', RECONCILE_MIN_AGE_SECONDS: '10' },
+      env: { SMPP_THROUGHPUT: '40', SMPP_WINDOW: String(ORPHANED_WINDOW), RECONCILE_MIN_AGE_SECONDS: '10' },
       // Case 9's lease: long enough for a renewal on a loaded machine.
       bindEnv: {
         SMPP_RESPONSE_TIMEOUT_SECONDS: '2',
@@ -40,13 +35,7 @@ describe('fault case 36: SIGTERM right after orphan receipts are parked, a secon
         const standby = await stack.secondBindService();
         standby.bind.start();
         adoptedByStandby = () => standby.bind.logged('unknown message matched to its orphan receipt').length;
-        stack.sim.fault({ type: 'slow', delayMs: ANSWER_DELAY_MS, count: 1_000 });
-        // One window's worth: nothing is left to send after the heal.
-        sent.push(...(await sendMessages(stack.local.apiUrl, 36, { caseName: 'case36', count: 10 })));
-        await stack.sim.waitFor(() => stack.sim.stats.submits >= 10, 30_000);
-        await stack.proxies.smpp.partitionFor(PARTITION_MS);
-        stack.sim.clearFaults();
-        unmatched = await waitForOrphans(stack, 60_000);
+        unmatched = await orphanAWindow(stack, sent, 36);
         const exit = await stack.bind.kill('SIGTERM');
         expect(exit).toEqual({ code: 0, signal: null });
         await waitForHealthy({ ...stack, healthUrl: standby.healthUrl }, 60_000);
